@@ -1,0 +1,95 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// FaceAudit: measures how accurate a face recognition system is, and for whom it fails.
+///
+/// Data flows one way and so do the dependencies:
+/// image → face → template → comparison → rates → report.
+/// Codecs know nothing of datasets; datasets know nothing of metrics; the CLI only wires.
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "FaceAudit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "faceaudit", targets: ["faceaudit"]),
+        .library(name: "FaceAuditImaging", targets: ["FaceAuditImaging"]),
+        .library(name: "FaceAuditDatasets", targets: ["FaceAuditDatasets"]),
+        .library(name: "FaceAuditCohorts", targets: ["FaceAuditCohorts"]),
+        .library(name: "FaceAuditValidation", targets: ["FaceAuditValidation"]),
+        .library(name: "FaceAuditModels", targets: ["FaceAuditModels"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // System C libraries, each behind a module map and a shim header.
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // The only C code of our own: setjmp/longjmp error recovery for libpng and libjpeg,
+        // whose default error handlers abort or exit the process.
+        .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
+
+        // Image bytes → RGB8 pixels. Knows nothing of faces or datasets.
+        .target(name: "FaceAuditImaging", dependencies: ["CImageCodecs"], swiftSettings: strict),
+        // SHA-256 of files and buffers (content hashes, model checksums).
+        .target(name: "FaceAuditHashing", dependencies: ["CCrypto"], swiftSettings: strict),
+        // Manifests, labels, dataset cards and the loaders for each dataset layout.
+        .target(name: "FaceAuditDatasets", swiftSettings: strict),
+        // Age bands, skin-tone groups, cohort keys and their intersections.
+        .target(name: "FaceAuditCohorts", dependencies: ["FaceAuditDatasets"], swiftSettings: strict),
+        // `faceaudit validate`: is a dataset usable for a demographic evaluation?
+        .target(
+            name: "FaceAuditValidation",
+            dependencies: ["FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditImaging", "FaceAuditHashing"],
+            swiftSettings: strict
+        ),
+        // Where the dlib model files live and whether they are intact.
+        .target(name: "FaceAuditModels", dependencies: ["FaceAuditHashing"], swiftSettings: strict),
+
+        // The command line: argument parsing and wiring only.
+        .executableTarget(
+            name: "faceaudit",
+            dependencies: [
+                "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
+                "FaceAuditModels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .target(name: "FaceAuditTestSupport", path: "Tests/FaceAuditTestSupport", swiftSettings: strict),
+        .testTarget(
+            name: "FaceAuditImagingTests",
+            dependencies: ["FaceAuditImaging", "FaceAuditTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditDatasetsTests",
+            dependencies: ["FaceAuditDatasets", "FaceAuditTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditCohortsTests",
+            dependencies: ["FaceAuditCohorts", "FaceAuditDatasets"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditValidationTests",
+            dependencies: ["FaceAuditValidation", "FaceAuditDatasets", "FaceAuditTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditModelsTests",
+            dependencies: ["FaceAuditModels", "FaceAuditHashing", "FaceAuditTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "faceauditCLITests",
+            dependencies: ["faceaudit", "FaceAuditTestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

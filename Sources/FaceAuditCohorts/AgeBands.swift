@@ -1,0 +1,72 @@
+/// Age bands as half-open intervals `[lower, next lower)`, the last open-ended.
+///
+/// The default keeps children apart, because error rates for children differ most:
+/// `0-3, 4-7, 8-12, 13-17, 18-29, 30-49, 50-64, 65+`. Labels use ASCII hyphens so that CSV and JSON
+/// consumers can match them; a band `[4, 8)` is labeled `4-7` (whole years).
+public struct AgeBands: Sendable, Hashable, Codable {
+    /// The lower bound of each band, strictly increasing, the first at least 0.
+    public let lowerBounds: [Double]
+
+    /// `0-3, 4-7, 8-12, 13-17, 18-29, 30-49, 50-64, 65+`.
+    public static let standard = try! AgeBands(lowerBounds: [0, 4, 8, 13, 18, 30, 50, 65])
+
+    /// Creates bands from their lower bounds.
+    public init(lowerBounds: [Double]) throws(CohortError) {
+        guard let first = lowerBounds.first, first >= 0, lowerBounds.allSatisfy(\.isFinite) else {
+            throw CohortError("age bands need at least one lower bound, the first 0 or more")
+        }
+        for (a, b) in zip(lowerBounds, lowerBounds.dropFirst()) where b <= a {
+            throw CohortError("age band bounds must increase: \(Self.format(b)) follows \(Self.format(a))")
+        }
+        self.lowerBounds = lowerBounds
+    }
+
+    /// Parses `0,4,8,13,18,30,50,65` (lower bounds) or `0-3,4-7,…,65+` (labels as printed).
+    public init(parsing text: String) throws(CohortError) {
+        var bounds: [Double] = []
+        for part in text.split(separator: ",") {
+            let item = part.trimmingCharacters(in: " ")
+            let lower = item.split(whereSeparator: { $0 == "-" || $0 == "+" || $0 == "–" }).first.map(String.init) ?? ""
+            guard let value = Double(lower) else {
+                throw CohortError("age band \"\(item)\" does not start with a number (write e.g. 0,4,8,13,18 or 0-3,4-7,8+)")
+            }
+            bounds.append(value)
+        }
+        try self.init(lowerBounds: bounds)
+    }
+
+    /// The labels of every band, youngest first.
+    public var labels: [String] { lowerBounds.indices.map(label(ofBand:)) }
+
+    /// The label of the band containing `age`; `nil` below the first bound.
+    public func label(for age: Double) -> String? {
+        guard let index = lowerBounds.lastIndex(where: { $0 <= age }) else { return nil }
+        return label(ofBand: index)
+    }
+
+    /// True when every age in the band is under 18.
+    public func isChildBand(_ label: String) -> Bool {
+        guard let index = labels.firstIndex(of: label), index + 1 < lowerBounds.count else { return false }
+        return lowerBounds[index + 1] <= 18
+    }
+
+    private func label(ofBand index: Int) -> String {
+        let lower = lowerBounds[index]
+        guard index + 1 < lowerBounds.count else { return Self.format(lower) + "+" }
+        let upper = lowerBounds[index + 1]
+        if lower == lower.rounded(), upper == upper.rounded() {
+            return Self.format(lower) + "-" + Self.format(upper - 1)
+        }
+        return Self.format(lower) + "-<" + Self.format(upper)
+    }
+
+    private static func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: Character) -> String {
+        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+    }
+}

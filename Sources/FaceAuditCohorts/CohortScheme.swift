@@ -1,0 +1,85 @@
+import FaceAuditDatasets
+
+/// Which cohorts a run reports, and how labels map to them.
+///
+/// An image belongs to one cohort per dimension (its `unknown` cohort when the label is missing) and to
+/// one cohort per intersection. A *pair* of images belongs to a cohort by ``pairValue(_:_:_:)``: for age,
+/// the band of the two ages' mean; for every other dimension, the shared value, and no cohort of that
+/// dimension when the two images disagree.
+public struct CohortScheme: Sendable, Hashable {
+    /// Dimensions reported on their own (marginal cohorts).
+    public var dimensions: [CohortDimension]
+    /// Sets of two or more dimensions reported jointly.
+    public var intersections: [[CohortDimension]]
+    /// How ages become bands.
+    public var ageBands: AgeBands
+
+    /// Creates a scheme.
+    public init(dimensions: [CohortDimension], intersections: [[CohortDimension]], ageBands: AgeBands = .standard) {
+        self.dimensions = dimensions.sorted()
+        self.intersections = intersections.map { $0.sorted() }.filter { $0.count >= 2 }
+        self.ageBands = ageBands
+    }
+
+    /// Every dimension that has at least one known label in `records`, and every intersection of two
+    /// or more of them.
+    public static func automatic(for records: [ImageRecord], ageBands: AgeBands = .standard) -> CohortScheme {
+        let probe = CohortScheme(dimensions: CohortDimension.allCases, intersections: [], ageBands: ageBands)
+        let present = CohortDimension.allCases.filter { dimension in
+            records.contains { probe.value(dimension, of: $0.labels) != CohortDimension.unknown }
+        }
+        return CohortScheme(dimensions: present, intersections: allSubsets(of: present), ageBands: ageBands)
+    }
+
+    /// All subsets of two or more elements, smaller subsets first.
+    public static func allSubsets(of dimensions: [CohortDimension]) -> [[CohortDimension]] {
+        let n = dimensions.count
+        guard n >= 2 else { return [] }
+        let subsets = (1..<(1 << n)).map { mask in dimensions.indices.filter { mask & (1 << $0) != 0 }.map { dimensions[$0] } }
+        return subsets.filter { $0.count >= 2 }.sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// Every dimension set reported: the marginals, then the intersections.
+    public var dimensionSets: [[CohortDimension]] { dimensions.map { [$0] } + intersections }
+
+    /// One image's value for `dimension`; `unknown` when unlabeled.
+    public func value(_ dimension: CohortDimension, of labels: Labels) -> String {
+        switch dimension {
+        case .ageBand: labels.age.flatMap(ageBands.label(for:)) ?? CohortDimension.unknown
+        case .gender: labels.gender ?? CohortDimension.unknown
+        case .ethnicity: labels.ethnicity ?? CohortDimension.unknown
+        case .skinTone: labels.skinTone.map(SkinToneGroup.label(for:)) ?? CohortDimension.unknown
+        }
+    }
+
+    /// A pair's value for `dimension`: the band of the mean age for age; the shared label otherwise;
+    /// `nil` when the two images carry different labels (the pair is in no cohort of that dimension).
+    public func pairValue(_ dimension: CohortDimension, _ a: Labels, _ b: Labels) -> String? {
+        if dimension == .ageBand {
+            guard let x = a.age, let y = b.age else { return CohortDimension.unknown }
+            return ageBands.label(for: (x + y) / 2) ?? CohortDimension.unknown
+        }
+        let va = value(dimension, of: a)
+        return va == value(dimension, of: b) ? va : nil
+    }
+
+    /// The cohort of one image for a set of dimensions.
+    public func key(_ dimensions: [CohortDimension], of labels: Labels) -> CohortKey {
+        CohortKey(dimensions.map { CohortKey.Part($0, value($0, of: labels)) })
+    }
+
+    /// Every cohort (marginal and intersection) an image belongs to.
+    public func keys(of labels: Labels) -> [CohortKey] {
+        dimensionSets.map { key($0, of: labels) }
+    }
+
+    /// The cohort of a pair for a set of dimensions; `nil` when the pair is split on any of them.
+    public func pairKey(_ dimensions: [CohortDimension], _ a: Labels, _ b: Labels) -> CohortKey? {
+        var parts: [CohortKey.Part] = []
+        for dimension in dimensions {
+            guard let v = pairValue(dimension, a, b) else { return nil }
+            parts.append(CohortKey.Part(dimension, v))
+        }
+        return CohortKey(parts)
+    }
+}

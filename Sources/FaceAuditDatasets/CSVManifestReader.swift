@@ -1,0 +1,106 @@
+import Foundation
+
+/// Reads a CSV manifest: one row per image.
+///
+/// Required columns: `path` (alias `file`, `image`) and `subject_id` (alias `subject`, `identity`).
+/// Optional: `age` (years), `gender` (alias `sex`), `ethnicity` (alias `race`), `skin_tone`
+/// (`monk:7`, `fitzpatrick:IV`, or a bare value with `skin_tone_scale`), `capture_date`, `session`.
+/// Every other column is kept as an extra attribute. Missing values (`""`, `NA`, `unknown`, …) become
+/// unknown labels. Image paths are relative to `root`, by default the manifest's folder.
+public struct CSVManifestReader: Sendable {
+    /// Recognised column names and their aliases, in order of preference.
+    static let aliases: [String: [String]] = [
+        "path": ["path", "file", "image", "filename"],
+        "subject_id": ["subject_id", "subject", "identity", "id"],
+        "age": ["age"],
+        "gender": ["gender", "sex"],
+        "ethnicity": ["ethnicity", "race"],
+        "skin_tone": ["skin_tone"],
+        "skin_tone_scale": ["skin_tone_scale"],
+        "capture_date": ["capture_date", "date"],
+        "session": ["session"],
+    ]
+
+    /// Creates a reader.
+    public init() {}
+
+    /// Reads the manifest at `file`.
+    public func read(file: String, root: String? = nil, layout: DatasetLayout = .csv, card: DatasetCard? = nil)
+        throws(ManifestError) -> Manifest
+    {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+            throw ManifestError(.unreadable, path: file, "cannot read the manifest: \(error.localizedDescription)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ManifestError(.encoding, path: file, "the manifest is not UTF-8 text")
+        }
+        let root = root ?? URL(fileURLWithPath: file).deletingLastPathComponent().path
+        let name = URL(fileURLWithPath: root).lastPathComponent
+        let records = try parse(text: text, file: file)
+        return Manifest(
+            layout: layout, root: root, source: file, card: card ?? .unknown(name: name), records: records)
+    }
+
+    /// Parses manifest text; `file` names the source in errors.
+    public func parse(text: String, file: String) throws(ManifestError) -> [ImageRecord] {
+        let table = try CSVTable(text: text, file: file)
+        var columns: [String: Int] = [:]
+        var used: Set<Int> = []
+        for (key, names) in Self.aliases {
+            let matches = table.header.indices.filter { names.contains(table.header[$0].value.trimmingSpaces.lowercased()) }
+            if matches.count > 1 {
+                let second = table.header[matches[1]]
+                throw ManifestError(.header, at: second.location, "more than one column means \(key)")
+            }
+            if let first = matches.first {
+                columns[key] = first
+                used.insert(first)
+            }
+        }
+        for key in ["path", "subject_id"] where columns[key] == nil {
+            throw ManifestError(
+                .header, at: TextLocation(file: file, line: table.header.first?.location.line ?? 1, column: 1),
+                "the header has no \(key) column (accepted names: \(Self.aliases[key]!.joined(separator: ", ")))")
+        }
+        var extraColumns: [(Int, String)] = []
+        var seenNames: Set<String> = []
+        for index in table.header.indices where !used.contains(index) {
+            let name = table.header[index].value.trimmingSpaces
+            guard seenNames.insert(name.lowercased()).inserted else {
+                throw ManifestError(.header, at: table.header[index].location, "column \"\(name)\" appears twice")
+            }
+            extraColumns.append((index, name))
+        }
+
+        var records: [ImageRecord] = []
+        records.reserveCapacity(table.rows.count)
+        var seenPaths: [String: TextLocation] = [:]
+        for row in table.rows {
+            func field(_ key: String) -> CSVTable.Field? { columns[key].map { row[$0] } }
+            let pathField = row[columns["path"]!]
+            let path = pathField.value.trimmingSpaces
+            guard !path.isEmpty else { throw ManifestError(.missingValue, at: pathField.location, "empty image path") }
+            if let earlier = seenPaths[path] {
+                throw ManifestError(.duplicatePath, at: pathField.location, "\(path) is listed already at line \(earlier.line)")
+            }
+            seenPaths[path] = pathField.location
+            let subjectField = row[columns["subject_id"]!]
+            let subject = subjectField.value.trimmingSpaces
+            guard !subject.isEmpty else {
+                throw ManifestError(.missingValue, at: subjectField.location, "empty subject_id for \(path)")
+            }
+            var labels = Labels()
+            if let f = field("age") { labels.age = try LabelParsing.age(f) }
+            labels.gender = field("gender").flatMap { LabelParsing.category($0.value) }
+            labels.ethnicity = field("ethnicity").flatMap { LabelParsing.category($0.value) }
+            if let f = field("skin_tone") { labels.skinTone = try LabelParsing.skinTone(f, scale: field("skin_tone_scale")) }
+            labels.captureDate = field("capture_date").flatMap { LabelParsing.category($0.value) }
+            labels.session = field("session").flatMap { LabelParsing.category($0.value) }
+            for (index, name) in extraColumns { labels.extra[name] = row[index].value }
+            records.append(ImageRecord(path: path, subject: SubjectID(subject), labels: labels, origin: pathField.location))
+        }
+        guard !records.isEmpty else { throw ManifestError(.empty, path: file, "the manifest lists no images") }
+        return records
+    }
+}

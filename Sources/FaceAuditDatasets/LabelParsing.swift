@@ -1,0 +1,42 @@
+/// Shared rules for turning manifest text into labels.
+enum LabelParsing {
+    /// Values that mean "not known".
+    static let missingMarkers: Set<String> = ["", "na", "n/a", "nan", "null", "none", "unknown", "?", "-"]
+
+    /// The trimmed, lower-cased value, or `nil` when it marks a missing label.
+    static func category(_ text: String) -> String? {
+        let value = text.trimmingSpaces.lowercased()
+        return missingMarkers.contains(value) ? nil : value
+    }
+
+    /// Age in years, or `nil` when missing; a value that is not a plausible age is an error.
+    static func age(_ field: CSVTable.Field) throws(ManifestError) -> Double? {
+        guard let text = category(field.value) else { return nil }
+        guard let age = Double(text), age.isFinite else {
+            throw ManifestError(.invalidValue, at: field.location, "age \"\(field.value)\" is not a number of years")
+        }
+        guard (0...130).contains(age) else {
+            throw ManifestError(.invalidValue, at: field.location, "age \(field.value) is outside 0–130 years")
+        }
+        return age
+    }
+
+    /// A skin-tone label, or `nil` when missing.
+    static func skinTone(_ field: CSVTable.Field, scale: CSVTable.Field?) throws(ManifestError) -> SkinTone? {
+        guard category(field.value) != nil else { return nil }
+        var defaultScale: SkinTone.Scale?
+        if let scale, let name = category(scale.value) {
+            guard let parsed = SkinTone.Scale(rawValue: name) else {
+                throw ManifestError(
+                    .invalidValue, at: scale.location, "unknown skin-tone scale \"\(scale.value)\" (use monk or fitzpatrick)")
+            }
+            defaultScale = parsed
+        }
+        guard let tone = SkinTone(parsing: field.value, defaultScale: defaultScale) else {
+            throw ManifestError(
+                .invalidValue, at: field.location,
+                "skin tone \"\(field.value)\" is not monk:1…10 or fitzpatrick:I…VI")
+        }
+        return tone
+    }
+}

@@ -1,0 +1,23 @@
+import FaceAuditCohorts
+
+/// Parses comma-separated target rates such as `0.01,1e-3`.
+enum TargetList {
+    static func parse(_ text: String) throws(CohortError) -> [Double] {
+        var targets: [Double] = []
+        for part in text.split(separator: ",") {
+            let item = part.trimmingCharacters(in: " ")
+            guard let value = Double(item), value > 0, value < 1 else {
+                throw CohortError("target rate \"\(item)\" must be a number between 0 and 1, e.g. 0.001 or 1e-4")
+            }
+            targets.append(value)
+        }
+        guard !targets.isEmpty else { throw CohortError("give at least one target rate") }
+        return targets
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(in set: Character) -> String {
+        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+    }
+}

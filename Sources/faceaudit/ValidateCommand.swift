@@ -1,0 +1,91 @@
+import ArgumentParser
+import FaceAuditCohorts
+import FaceAuditDatasets
+import FaceAuditImaging
+import FaceAuditValidation
+import Foundation
+
+/// `faceaudit validate`: checks that a dataset can support a demographic evaluation.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a dataset: subjects, pairs, cohort sizes, missing or undecodable images, duplicates, label conflicts.",
+        discussion: """
+            DATASET is a CSV manifest, a folder with manifest.csv, the London Set folder, a folder of \
+            UTKFace-style images (age_gender_race_datetime.jpg) or an LFW-style folder of subject folders.
+            Exit status: 0 when the dataset is usable, 65 when it is not (the problems are listed), \
+            66 when DATASET cannot be read.
+            """
+    )
+
+    @Argument(help: "The dataset: a manifest .csv file or a dataset folder.")
+    var dataset: String
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    @Option(help: "Force the layout instead of detecting it: csv, london, utkface, lfw.")
+    var layout: DatasetLayout?
+
+    @Option(help: "Folder that image paths in a CSV manifest are relative to (default: the manifest's folder).")
+    var root: String?
+
+    @Option(help: "A dataset card JSON file (default: card.json beside the manifest, or the built-in card).")
+    var card: String?
+
+    @Option(help: "Age bands as lower bounds (0,4,8,13,18,30,50,65) or labels (0-3,4-7,…,65+).")
+    var ageBands: String = "0,4,8,13,18,30,50,65"
+
+    @Option(help: "Cohort dimensions to report (default: every labeled one): age_band, gender, ethnicity, skin_tone.")
+    var dimensions: String?
+
+    @Option(help: "Target FMRs whose support is checked per cohort.")
+    var targetFmr: String = "0.001,0.0001"
+
+    @Option(help: "Flag cohorts with fewer subjects than this.")
+    var minSubjects: Int = 10
+
+    @Option(help: "Reject images whose header declares more pixels than this.")
+    var maxPixels: Int = ImageDecoder.defaultMaxPixels
+
+    @Option(help: "Threads for reading and decoding images.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Only check that files exist; do not read or decode them.")
+    var skipDecode = false
+
+    func run() throws {
+        let manifest: Manifest
+        do {
+            manifest = try DatasetReader().read(path: dataset, layout: layout, root: root, cardPath: card)
+        } catch {
+            throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
+        }
+        let scheme: CohortScheme
+        let targets: [Double]
+        do {
+            let bands = try AgeBands(parsing: ageBands)
+            if let dimensions {
+                let chosen = try CohortDimension.parseList(dimensions)
+                scheme = CohortScheme(dimensions: chosen, intersections: CohortScheme.allSubsets(of: chosen), ageBands: bands)
+            } else {
+                scheme = CohortScheme.automatic(for: manifest.records, ageBands: bands)
+            }
+            targets = try TargetList.parse(targetFmr)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let options = ValidationOptions(
+            targetFMRs: targets, minimumSubjects: minSubjects, decoder: ImageDecoder(maxPixels: maxPixels),
+            threads: max(1, threads), decodeImages: !skipDecode)
+        let report = DatasetValidator(options: options, scheme: scheme).validate(manifest)
+        if json {
+            emit(try JSONOutput.encode(report))
+        } else {
+            emit(report.text())
+        }
+        if !report.usable { throw ExitStatus.dataError }
+    }
+}
+
+extension DatasetLayout: ExpressibleByArgument {}

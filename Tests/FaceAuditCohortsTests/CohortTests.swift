@@ -1,0 +1,105 @@
+import FaceAuditDatasets
+import Testing
+
+@testable import FaceAuditCohorts
+
+@Suite("Cohorts")
+struct CohortTests {
+    @Test(
+        "default age bands keep children apart",
+        arguments: [
+            (0.0, "0-3"), (3.99, "0-3"), (4, "4-7"), (7.9, "4-7"), (8, "8-12"), (12, "8-12"), (13, "13-17"), (17.5, "13-17"),
+            (18, "18-29"), (29, "18-29"), (30, "30-49"), (49, "30-49"), (50, "50-64"), (64, "50-64"), (65, "65+"), (101, "65+"),
+        ])
+    func ageBands(age: Double, label: String) {
+        #expect(AgeBands.standard.label(for: age) == label)
+    }
+
+    @Test("band labels, child bands, and both spellings of a custom scheme")
+    func customBands() throws {
+        #expect(AgeBands.standard.labels == ["0-3", "4-7", "8-12", "13-17", "18-29", "30-49", "50-64", "65+"])
+        #expect(["0-3", "4-7", "8-12", "13-17"].allSatisfy { AgeBands.standard.isChildBand($0) })
+        #expect(!AgeBands.standard.isChildBand("18-29") && !AgeBands.standard.isChildBand("65+"))
+        let a = try AgeBands(parsing: "0,18,65")
+        let b = try AgeBands(parsing: "0-17, 18-64, 65+")
+        #expect(a == b && a.labels == ["0-17", "18-64", "65+"])
+        #expect(try AgeBands(parsing: "0,2.5,5").labels == ["0-<2.5", "2.5-<5", "5+"])
+        #expect(throws: CohortError.self) { try AgeBands(parsing: "0,10,5") }
+        #expect(throws: CohortError.self) { try AgeBands(parsing: "young,old") }
+        #expect(try AgeBands(parsing: "5,10").label(for: 3) == nil)
+    }
+
+    @Test(
+        "skin-tone groups: Monk 1-3/4-6/7-10, Fitzpatrick I-III/IV-VI",
+        arguments: [
+            ("monk:1", "monk:1-3"), ("monk:3", "monk:1-3"), ("monk:4", "monk:4-6"), ("monk:6", "monk:4-6"),
+            ("monk:7", "monk:7-10"), ("monk:10", "monk:7-10"), ("fitzpatrick:I", "fitzpatrick:I-III"),
+            ("fitzpatrick:III", "fitzpatrick:I-III"), ("fitzpatrick:IV", "fitzpatrick:IV-VI"), ("fitzpatrick:VI", "fitzpatrick:IV-VI"),
+        ])
+    func skinToneGroups(tone: String, group: String) throws {
+        #expect(SkinToneGroup.label(for: try #require(SkinTone(parsing: tone))) == group)
+    }
+
+    @Test("missing labels form an explicit unknown cohort")
+    func unknown() {
+        let scheme = CohortScheme(dimensions: CohortDimension.allCases, intersections: [])
+        let keys = scheme.keys(of: Labels())
+        #expect(keys.map(\.description) == ["age_band=unknown", "gender=unknown", "ethnicity=unknown", "skin_tone=unknown"])
+        #expect(keys.allSatisfy { $0.hasUnknown })
+    }
+
+    @Test("an image belongs to each marginal and each intersection")
+    func intersections() throws {
+        let labels = Labels(age: 10, gender: "female", ethnicity: "black", skinTone: SkinTone(scale: .monk, value: 8))
+        let scheme = CohortScheme(
+            dimensions: [.gender, .ethnicity, .ageBand], intersections: CohortScheme.allSubsets(of: [.ageBand, .gender, .ethnicity]))
+        #expect(scheme.keys(of: labels).map(\.description) == [
+            "age_band=8-12", "gender=female", "ethnicity=black",
+            "age_band=8-12;gender=female", "age_band=8-12;ethnicity=black", "gender=female;ethnicity=black",
+            "age_band=8-12;gender=female;ethnicity=black",
+        ])
+        #expect(CohortScheme.allSubsets(of: CohortDimension.allCases).count == 11)
+    }
+
+    @Test("a pair's age band is the band of its mean age; split labels put it in no cohort")
+    func pairs() {
+        let scheme = CohortScheme(dimensions: CohortDimension.allCases, intersections: [])
+        let a = Labels(age: 16, gender: "male")
+        let b = Labels(age: 21, gender: "male")
+        #expect(scheme.pairValue(.ageBand, a, b) == "18-29")  // mean 18.5
+        #expect(scheme.pairValue(.ageBand, Labels(age: 16), Labels(age: 19)) == "13-17")  // mean 17.5
+        #expect(scheme.pairValue(.ageBand, a, Labels()) == "unknown")
+        #expect(scheme.pairValue(.gender, a, b) == "male")
+        #expect(scheme.pairValue(.gender, a, Labels(gender: "female")) == nil)
+        #expect(scheme.pairKey([.ageBand, .gender], a, b)?.description == "age_band=18-29;gender=male")
+        #expect(scheme.pairKey([.ageBand, .gender], a, Labels(age: 20, gender: "female")) == nil)
+    }
+
+    @Test("automatic scheme uses only dimensions with a known label")
+    func automatic() {
+        let records = [
+            ImageRecord(path: "a", subject: SubjectID("1"), labels: Labels(age: 30, gender: "female")),
+            ImageRecord(path: "b", subject: SubjectID("2"), labels: Labels(gender: "male")),
+        ]
+        let scheme = CohortScheme.automatic(for: records)
+        #expect(scheme.dimensions == [.ageBand, .gender])
+        #expect(scheme.intersections == [[.ageBand, .gender]])
+    }
+
+    @Test("dimension lists parse with aliases and reject unknown names")
+    func dimensionList() throws {
+        #expect(try CohortDimension.parseList("race, sex,age") == [.ageBand, .gender, .ethnicity])
+        #expect(throws: CohortError.self) { try CohortDimension.parseList("height") }
+    }
+
+    @Test("cohort keys order by size, then dimension, then value")
+    func ordering() {
+        let keys = [
+            CohortKey([.init(.gender, "male"), .init(.ageBand, "4-7")]),
+            CohortKey([.init(.gender, "male")]),
+            CohortKey([.init(.ageBand, "0-3")]),
+            CohortKey([.init(.gender, "female")]),
+        ]
+        #expect(keys.sorted().map(\.description) == ["age_band=0-3", "gender=female", "gender=male", "age_band=4-7;gender=male"])
+    }
+}

@@ -1,0 +1,124 @@
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+@testable import FaceAuditDatasets
+
+@Suite("CSV manifests")
+struct ManifestReaderTests {
+    static func parse(_ text: String) throws(ManifestError) -> [ImageRecord] {
+        try CSVManifestReader().parse(text: text, file: "data/manifest.csv")
+    }
+
+    static func expectError(_ text: String, _ code: ManifestError.Code, line: Int, column: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try parse(text)
+            Issue.record("parsed without error", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+            #expect(error.location?.line == line && error.location?.column == column, "\(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("every column is read, missing markers become nil, other columns are extras")
+    func fullRow() throws {
+        let records = try Self.parse("""
+            path,subject_id,age,gender,ethnicity,skin_tone,capture_date,session,camera
+            a.jpg,s1,7.5,Female,Black,monk:8,2024-05-01,1,front
+            b.jpg,s1,NA,unknown,,fitzpatrick:IV,,,side
+            """)
+        #expect(records.count == 2)
+        let a = records[0].labels
+        #expect(records[0].subject == SubjectID("s1"))
+        #expect(a.age == 7.5 && a.gender == "female" && a.ethnicity == "black")
+        #expect(a.skinTone == SkinTone(scale: .monk, value: 8))
+        #expect(a.captureDate == "2024-05-01" && a.session == "1" && a.extra == ["camera": "front"])
+        let b = records[1].labels
+        #expect(b.age == nil && b.gender == nil && b.ethnicity == nil && b.captureDate == nil)
+        #expect(b.skinTone == SkinTone(scale: .fitzpatrick, value: 4))
+        #expect(records[1].origin == TextLocation(file: "data/manifest.csv", line: 3, column: 1))
+    }
+
+    @Test("aliases: file/identity/race/sex, and a skin_tone_scale column")
+    func aliases() throws {
+        let records = try Self.parse("file,identity,sex,race,skin_tone,skin_tone_scale\nx.png,7,m,asian,III,fitzpatrick\n")
+        #expect(records[0].path == "x.png" && records[0].subject.rawValue == "7")
+        #expect(records[0].labels.gender == "m" && records[0].labels.ethnicity == "asian")
+        #expect(records[0].labels.skinTone?.description == "fitzpatrick:III")
+    }
+
+    @Test("an age that is not a number names its line and column")
+    func badAge() { Self.expectError("path,subject_id,age\na.jpg,s1,12\nb.jpg,s2,twelve\n", .invalidValue, line: 3, column: 10) }
+
+    @Test("an impossible age is rejected")
+    func negativeAge() { Self.expectError("path,subject_id,age\na.jpg,s1,-3\n", .invalidValue, line: 2, column: 10) }
+
+    @Test("a skin tone outside its scale is rejected", arguments: ["monk:11", "fitzpatrick:VII", "pantone:3", "7"])
+    func badSkinTone(value: String) { Self.expectError("path,subject_id,skin_tone\na.jpg,s1,\(value)\n", .invalidValue, line: 2, column: 10) }
+
+    @Test("an unknown skin-tone scale column value is rejected at that column")
+    func badScale() { Self.expectError("path,subject_id,skin_tone,skin_tone_scale\na.jpg,s1,3,von_luschan\n", .invalidValue, line: 2, column: 12) }
+
+    @Test("missing required columns are header errors")
+    func missingColumns() {
+        Self.expectError("subject_id,age\ns1,3\n", .header, line: 1, column: 1)
+        Self.expectError("path,age\na.jpg,3\n", .header, line: 1, column: 1)
+    }
+
+    @Test("two columns meaning the same thing are a header error at the second")
+    func ambiguous() { Self.expectError("path,subject_id,race,ethnicity\na,s,x,y\n", .header, line: 1, column: 22) }
+
+    @Test("a duplicate path names both lines")
+    func duplicatePath() {
+        do {
+            _ = try Self.parse("path,subject_id\na.jpg,s1\nb.jpg,s2\na.jpg,s3\n")
+            Issue.record("accepted a duplicate path")
+        } catch {
+            #expect(error.code == .duplicatePath)
+            #expect(error.location?.line == 4)
+            #expect(error.message.contains("line 2"))
+        }
+    }
+
+    @Test("empty path or subject is an error at that field")
+    func emptyValues() {
+        Self.expectError("path,subject_id\n,s1\n", .missingValue, line: 2, column: 1)
+        Self.expectError("path,subject_id\na.jpg, \n", .missingValue, line: 2, column: 7)
+    }
+
+    @Test("a header-only manifest is empty")
+    func noRows() {
+        #expect(throws: ManifestError.self) { try Self.parse("path,subject_id\n") }
+    }
+
+    @Test("reading a file resolves the root and names the file in errors")
+    func fromFile() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("manifest.csv")
+        try "path,subject_id,age\nimgs/a.jpg,s1,x\n".write(to: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try CSVManifestReader().read(file: file.path)
+            Issue.record("accepted a bad age")
+        } catch {
+            #expect(error.description.hasPrefix("\(file.path):2:15: "))
+        }
+        try "path,subject_id\nimgs/a.jpg,s1\n".write(to: file, atomically: true, encoding: .utf8)
+        let manifest = try CSVManifestReader().read(file: file.path)
+        #expect(manifest.absolutePath(of: manifest.records[0]) == folder.appendingPathComponent("imgs/a.jpg").path)
+        #expect(manifest.card.licenseIsUnknown)
+    }
+
+    @Test("a manifest that is not UTF-8 is an encoding error")
+    func notUTF8() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("m.csv")
+        try Data([0x70, 0x61, 0x74, 0x68, 0xFF, 0xFE, 0x0A]).write(to: file)
+        #expect(throws: ManifestError.self) { try CSVManifestReader().read(file: file.path) }
+    }
+}
+
+extension DatasetCard {
+    var licenseIsUnknown: Bool { license == "unknown" }
+}

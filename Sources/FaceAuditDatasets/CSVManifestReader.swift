@@ -25,7 +25,9 @@ public struct CSVManifestReader: Sendable {
     public init() {}
 
     /// Reads the manifest at `file`.
-    public func read(file: String, root: String? = nil, layout: DatasetLayout = .csv, card: DatasetCard? = nil)
+    public func read(
+        file: String, root: String? = nil, layout: DatasetLayout = .csv, card: DatasetCard? = nil
+    )
         throws(ManifestError) -> Manifest
     {
         let data: Data

@@ -27,7 +27,8 @@ public struct CSVTable: Sendable {
         }
         let header = records.removeFirst()
         for row in records where row.fields.count != header.fields.count {
-            let column = row.fields.count > header.fields.count
+            let column =
+                row.fields.count > header.fields.count
                 ? row.fields[header.fields.count].location.column : row.endColumn
             throw ManifestError(
                 .fieldCount, at: TextLocation(file: file, line: row.line, column: column),

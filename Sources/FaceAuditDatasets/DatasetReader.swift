@@ -19,7 +19,9 @@ public struct DatasetReader: Sendable {
     ///   - layout: force a layout instead of detecting it.
     ///   - root: the folder image paths in a CSV manifest are relative to.
     ///   - cardPath: a dataset card JSON file.
-    public func read(path: String, layout: DatasetLayout? = nil, root: String? = nil, cardPath: String? = nil)
+    public func read(
+        path: String, layout: DatasetLayout? = nil, root: String? = nil, cardPath: String? = nil
+    )
         throws(ManifestError) -> Manifest
     {
         var isDirectory: ObjCBool = false

@@ -42,7 +42,9 @@ public struct UTKFaceReader: Sendable {
             return (Labels(), (TextLocation(file: name, line: 1, column: column), message))
         }
         func field(_ index: Int) -> Substring { index < fields.count ? fields[index] : "" }
-        guard let age = Int(field(0)), (0...130).contains(age) else { return fail(0, "\(name): age \"\(field(0))\" is not 0–130; labels unknown") }
+        guard let age = Int(field(0)), (0...130).contains(age) else {
+            return fail(0, "\(name): age \"\(field(0))\" is not 0–130; labels unknown")
+        }
         guard let g = Int(field(1)), Self.genders.indices.contains(g) else {
             return fail(1, "\(name): gender \"\(field(1))\" is not 0 or 1; labels unknown")
         }

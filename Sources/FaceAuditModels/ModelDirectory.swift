@@ -19,7 +19,9 @@ public struct ModelDirectory: Sendable, Hashable {
     }
 
     /// Resolves the folder from an explicit path, the environment, or the default.
-    public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    public static func resolve(
+        explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> ModelDirectory
     {
         if let explicit, !explicit.isEmpty { return ModelDirectory(path: explicit) }

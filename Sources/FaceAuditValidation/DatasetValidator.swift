@@ -63,7 +63,9 @@ public struct DatasetValidator: Sendable {
         if !missing.isEmpty { problems.append("\(missing.count) listed image(s) are missing") }
         if !failures.isEmpty { problems.append("\(failures.count) image(s) do not decode") }
         if !duplicates.isEmpty {
-            problems.append("\(duplicates.count) group(s) of byte-identical images (identical copies give perfect mated scores or false non-mated labels)")
+            problems.append(
+                "\(duplicates.count) group(s) of byte-identical images (identical copies give perfect mated scores or false non-mated labels)"
+            )
         }
         if !conflicts.isEmpty { problems.append("\(conflicts.count) subject/attribute label conflict(s)") }
         if matedPairs == 0 { problems.append("no mated pairs: no subject has two images, so FNMR cannot be measured") }

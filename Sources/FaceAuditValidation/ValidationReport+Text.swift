@@ -9,8 +9,10 @@ extension ValidationReport {
         let provenance = card.labelProvenance.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.rawValue)" }
         out.append("Labels:  \(provenance.joined(separator: ", "))")
         out.append("")
-        out.append("Subjects: \(Self.group(subjects))   Images: \(Self.group(images))   "
-            + "Images per subject: min \(imagesPerSubject.min), median \(Self.number(imagesPerSubject.median)), max \(imagesPerSubject.max)")
+        out.append(
+            "Subjects: \(Self.group(subjects))   Images: \(Self.group(images))   "
+                + "Images per subject: min \(imagesPerSubject.min), median \(Self.number(imagesPerSubject.median)), max \(imagesPerSubject.max)"
+        )
         out.append("Mated pairs: \(Self.group(matedPairs))   Non-mated pairs: \(Self.group(nonMatedPairs))")
         let needs = requiredNonMatedPairs.sorted { Double($0.key) ?? 0 > Double($1.key) ?? 0 }
             .map { "FMR \($0.key) needs \(Self.group($0.value))" }
@@ -39,12 +41,18 @@ extension ValidationReport {
 
         out.append(Self.list("Missing files", missingFiles))
         out.append(Self.list("Decode failures", decodeFailures.map { "\($0.path): \($0.code): \($0.reason)" }))
-        out.append(Self.list("Byte-identical duplicates", duplicates.map {
-            $0.paths.joined(separator: " = ") + ($0.acrossSubjects ? " (labeled as different subjects)" : "")
-        }))
-        out.append(Self.list("Label conflicts", labelConflicts.map {
-            "subject \($0.subject): \($0.attribute) is \($0.values.joined(separator: " / "))"
-        }))
+        out.append(
+            Self.list(
+                "Byte-identical duplicates",
+                duplicates.map {
+                    $0.paths.joined(separator: " = ") + ($0.acrossSubjects ? " (labeled as different subjects)" : "")
+                }))
+        out.append(
+            Self.list(
+                "Label conflicts",
+                labelConflicts.map {
+                    "subject \($0.subject): \($0.attribute) is \($0.values.joined(separator: " / "))"
+                }))
         out.append(Self.list("Exif orientation not applied", rotatedImages))
         out.append(Self.list("Warnings", warnings))
         out.append("")

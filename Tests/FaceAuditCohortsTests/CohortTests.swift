@@ -53,11 +53,12 @@ struct CohortTests {
         let labels = Labels(age: 10, gender: "female", ethnicity: "black", skinTone: SkinTone(scale: .monk, value: 8))
         let scheme = CohortScheme(
             dimensions: [.gender, .ethnicity, .ageBand], intersections: CohortScheme.allSubsets(of: [.ageBand, .gender, .ethnicity]))
-        #expect(scheme.keys(of: labels).map(\.description) == [
-            "age_band=8-12", "gender=female", "ethnicity=black",
-            "age_band=8-12;gender=female", "age_band=8-12;ethnicity=black", "gender=female;ethnicity=black",
-            "age_band=8-12;gender=female;ethnicity=black",
-        ])
+        #expect(
+            scheme.keys(of: labels).map(\.description) == [
+                "age_band=8-12", "gender=female", "ethnicity=black",
+                "age_band=8-12;gender=female", "age_band=8-12;ethnicity=black", "gender=female;ethnicity=black",
+                "age_band=8-12;gender=female;ethnicity=black",
+            ])
         #expect(CohortScheme.allSubsets(of: CohortDimension.allCases).count == 11)
     }
 

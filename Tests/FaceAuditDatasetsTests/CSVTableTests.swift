@@ -6,7 +6,9 @@ import Testing
 struct CSVTableTests {
     static func parse(_ text: String) throws(ManifestError) -> CSVTable { try CSVTable(text: text, file: "m.csv") }
 
-    static func expectError(_ text: String, _ code: ManifestError.Code, line: Int, column: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectError(
+        _ text: String, _ code: ManifestError.Code, line: Int, column: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         do {
             _ = try parse(text)
             Issue.record("parsed without error", sourceLocation: sourceLocation)

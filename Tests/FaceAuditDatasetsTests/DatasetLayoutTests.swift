@@ -29,7 +29,9 @@ struct DatasetLayoutTests {
     func utkface() throws {
         let folder = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for name in ["9_1_2_20161219203650636.jpg.chip.jpg", "65_0_1_20170110183726390.jpg", "39_1_20170116174525125.jpg.chip.jpg", "notes.txt"] {
+        for name in [
+            "9_1_2_20161219203650636.jpg.chip.jpg", "65_0_1_20170110183726390.jpg", "39_1_20170116174525125.jpg.chip.jpg", "notes.txt",
+        ] {
             try Data([0]).write(to: folder.appendingPathComponent(name))
         }
         let manifest = try DatasetReader().read(path: folder.path)
@@ -61,7 +63,10 @@ struct DatasetLayoutTests {
         }
         let manifest = try DatasetReader().read(path: folder.path)
         #expect(manifest.layout == .lfw)
-        #expect(manifest.records.map(\.path) == ["Ada_Lovelace/Ada_Lovelace_0001.jpg", "Ada_Lovelace/Ada_Lovelace_0002.jpg", "Alan_Turing/Alan_Turing_0001.jpg"])
+        #expect(
+            manifest.records.map(\.path) == [
+                "Ada_Lovelace/Ada_Lovelace_0001.jpg", "Ada_Lovelace/Ada_Lovelace_0002.jpg", "Alan_Turing/Alan_Turing_0001.jpg",
+            ])
         #expect(manifest.records.map(\.subject.rawValue) == ["Ada_Lovelace", "Ada_Lovelace", "Alan_Turing"])
     }
 

@@ -10,7 +10,9 @@ struct ManifestReaderTests {
         try CSVManifestReader().parse(text: text, file: "data/manifest.csv")
     }
 
-    static func expectError(_ text: String, _ code: ManifestError.Code, line: Int, column: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectError(
+        _ text: String, _ code: ManifestError.Code, line: Int, column: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         do {
             _ = try parse(text)
             Issue.record("parsed without error", sourceLocation: sourceLocation)
@@ -22,7 +24,8 @@ struct ManifestReaderTests {
 
     @Test("every column is read, missing markers become nil, other columns are extras")
     func fullRow() throws {
-        let records = try Self.parse("""
+        let records = try Self.parse(
+            """
             path,subject_id,age,gender,ethnicity,skin_tone,capture_date,session,camera
             a.jpg,s1,7.5,Female,Black,monk:8,2024-05-01,1,front
             b.jpg,s1,NA,unknown,,fitzpatrick:IV,,,side
@@ -54,10 +57,14 @@ struct ManifestReaderTests {
     func negativeAge() { Self.expectError("path,subject_id,age\na.jpg,s1,-3\n", .invalidValue, line: 2, column: 10) }
 
     @Test("a skin tone outside its scale is rejected", arguments: ["monk:11", "fitzpatrick:VII", "pantone:3", "7"])
-    func badSkinTone(value: String) { Self.expectError("path,subject_id,skin_tone\na.jpg,s1,\(value)\n", .invalidValue, line: 2, column: 10) }
+    func badSkinTone(value: String) {
+        Self.expectError("path,subject_id,skin_tone\na.jpg,s1,\(value)\n", .invalidValue, line: 2, column: 10)
+    }
 
     @Test("an unknown skin-tone scale column value is rejected at that column")
-    func badScale() { Self.expectError("path,subject_id,skin_tone,skin_tone_scale\na.jpg,s1,3,von_luschan\n", .invalidValue, line: 2, column: 12) }
+    func badScale() {
+        Self.expectError("path,subject_id,skin_tone,skin_tone_scale\na.jpg,s1,3,von_luschan\n", .invalidValue, line: 2, column: 12)
+    }
 
     @Test("missing required columns are header errors")
     func missingColumns() {

@@ -1,5 +1,5 @@
-import Foundation
 import FaceAuditTestSupport
+import Foundation
 import Testing
 
 @testable import FaceAuditImaging

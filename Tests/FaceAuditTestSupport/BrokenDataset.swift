@@ -26,16 +26,16 @@ public struct BrokenDataset {
         try whole.prefix(whole.count / 3).write(to: folder.appendingPathComponent("cut.jpg"))
         try Data().write(to: folder.appendingPathComponent("empty.jpg"))
         try """
-            path,subject_id,age,gender,ethnicity
-            o1.jpg,s1,47,male,black
-            o2.jpg,s1,55,female,black
-            b1.jpg,s2,66,male,white
-            b2.jpg,s2,75,male,white
-            copy.jpg,s3,40,male,white
-            cut.jpg,s4,30,male,white
-            empty.jpg,s5,30,female,white
-            gone.jpg,s5,31,female,white
-            """.write(to: manifest, atomically: true, encoding: .utf8)
+        path,subject_id,age,gender,ethnicity
+        o1.jpg,s1,47,male,black
+        o2.jpg,s1,55,female,black
+        b1.jpg,s2,66,male,white
+        b2.jpg,s2,75,male,white
+        copy.jpg,s3,40,male,white
+        cut.jpg,s4,30,male,white
+        empty.jpg,s5,30,female,white
+        gone.jpg,s5,31,female,white
+        """.write(to: manifest, atomically: true, encoding: .utf8)
     }
 
     /// Deletes the folder.

@@ -59,8 +59,10 @@ struct CLITests {
 
     @Test("bad options are usage errors (64) with a hint, never a stack trace")
     func badOptions() throws {
-        for arguments in [["validate", TestPaths.london.path, "--age-bands", "0,x"], ["validate", TestPaths.london.path, "--target-fmr", "2"],
-                          ["validate", TestPaths.london.path, "--layout", "pdf"], ["frobnicate"]] {
+        for arguments in [
+            ["validate", TestPaths.london.path, "--age-bands", "0,x"], ["validate", TestPaths.london.path, "--target-fmr", "2"],
+            ["validate", TestPaths.london.path, "--layout", "pdf"], ["frobnicate"],
+        ] {
             let result = try CommandRunner.faceaudit(arguments)
             #expect(result.status == 64, "\(arguments)")
             #expect(result.stderr.contains("Error:"), "\(arguments): \(result.stderr)")

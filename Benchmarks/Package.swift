@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// FaceAudit's package-benchmark suite. A nested package so that `swift build` and `swift test` of the
+/// main package never compile package-benchmark. Run with `scripts/bench`.
+let package = Package(
+    name: "FaceAuditBenchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(name: "FaceAudit", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "CoreBenchmarks",
+            dependencies: [
+                .product(name: "FaceAuditImaging", package: "FaceAudit"),
+                .product(name: "FaceAuditDatasets", package: "FaceAudit"),
+                .product(name: "FaceAuditValidation", package: "FaceAudit"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/CoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)

@@ -1,0 +1,17 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// libFuzzer targets for FaceAudit's parsers of untrusted input. A nested package, so that `swift build`
+/// and `swift test` of the main package never compile them. Build and run with `scripts/fuzz`.
+let package = Package(
+    name: "FaceAuditFuzz",
+    dependencies: [.package(name: "FaceAudit", path: "../")],
+    targets: [
+        .executableTarget(
+            name: "FuzzPNG", dependencies: [.product(name: "FaceAuditImaging", package: "FaceAudit")]),
+        .executableTarget(
+            name: "FuzzJPEG", dependencies: [.product(name: "FaceAuditImaging", package: "FaceAudit")]),
+        .executableTarget(
+            name: "FuzzManifest", dependencies: [.product(name: "FaceAuditDatasets", package: "FaceAudit")]),
+    ]
+)

@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "FaceAuditCohorts", targets: ["FaceAuditCohorts"]),
         .library(name: "FaceAuditValidation", targets: ["FaceAuditValidation"]),
         .library(name: "FaceAuditModels", targets: ["FaceAuditModels"]),
+        .library(name: "FaceAuditMetrics", targets: ["FaceAuditMetrics"]),
+        .library(name: "FaceAuditScores", targets: ["FaceAuditScores"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -45,6 +47,10 @@ let package = Package(
             dependencies: ["FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditImaging", "FaceAuditHashing"],
             swiftSettings: strict
         ),
+        // Pure statistics: scores and labels in, rates, intervals and inequity measures out.
+        .target(name: "FaceAuditMetrics", swiftSettings: strict),
+        // Score files (genuine/impostor lists, bob 4/5-column, CSV) → score tables.
+        .target(name: "FaceAuditScores", dependencies: ["FaceAuditMetrics"], swiftSettings: strict),
         // Where the dlib model files live and whether they are intact.
         .target(name: "FaceAuditModels", dependencies: ["FaceAuditHashing"], swiftSettings: strict),
 
@@ -53,7 +59,7 @@ let package = Package(
             name: "faceaudit",
             dependencies: [
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
-                "FaceAuditModels",
+                "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -84,6 +90,11 @@ let package = Package(
         .testTarget(
             name: "FaceAuditModelsTests",
             dependencies: ["FaceAuditModels", "FaceAuditHashing", "FaceAuditTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditMetricsTests",
+            dependencies: ["FaceAuditMetrics", "FaceAuditScores", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

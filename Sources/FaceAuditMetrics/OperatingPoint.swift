@@ -1,0 +1,61 @@
+/// Error rates at the global threshold chosen for one target FMR.
+///
+/// τ gives the largest achievable FMR ≤ target over all non-mated comparisons (bob's
+/// `far_threshold`). When the target is below 1/n (fewer non-mated trials than the target can
+/// resolve), the point is *not estimable*: τ is set just above the highest non-mated score
+/// (FMR = 0) and the one-sided zero-error bound is what a report may state.
+public struct OperatingPoint: Sendable, Hashable {
+    /// The requested FMR.
+    public let targetFMR: Double
+    /// The global threshold, in the scores' own units.
+    public let threshold: Double
+    /// The same threshold as a similarity (for counting).
+    public let similarityThreshold: Double
+    /// False matches among completed non-mated trials.
+    public let falseMatches: ErrorCount
+    /// False non-matches among completed mated trials.
+    public let falseNonMatches: ErrorCount
+    /// Whether the target is at least 1/n_non-mated.
+    public let estimable: Bool
+
+    /// Finds the operating point for `target` on `scores`.
+    public init(targetFMR target: Double, scores: SortedScores) {
+        let tau = ThresholdSearch.forFMR(target, impostor: scores.impostor)
+        self.init(targetFMR: target, similarityThreshold: tau, scores: scores)
+    }
+
+    /// The rates at a given similarity threshold (e.g. a cohort at the global τ).
+    public init(targetFMR target: Double, similarityThreshold tau: Double, scores: SortedScores) {
+        self.targetFMR = target
+        self.similarityThreshold = tau
+        self.threshold = scores.polarity.threshold(tau)
+        self.falseMatches = scores.falseMatches(at: tau)
+        self.falseNonMatches = scores.falseNonMatches(at: tau)
+        self.estimable = !scores.impostor.isEmpty && target * Double(scores.impostor.count) >= 1
+    }
+
+    /// FMR.
+    public var fmr: Double { falseMatches.rate }
+    /// FNMR.
+    public var fnmr: Double { falseNonMatches.rate }
+}
+
+/// Failure-to-acquire rates folded into verification rates, with bob's definitions.
+public struct AcquisitionAdjustedRates: Sendable, Hashable {
+    /// Pooled FTA: NaN scores among all attempted comparisons, mated and non-mated.
+    public let fta: Double
+    /// FAR = FMR · (1 − FTA).
+    public let far: Double
+    /// FRR = FTA + FNMR · (1 − FTA).
+    public let frr: Double
+
+    /// Folds `fta` into the rates of `point`.
+    public init(point: OperatingPoint, scores: SortedScores) {
+        let failures = scores.genuineFailures + scores.impostorFailures
+        let attempts = scores.genuine.count + scores.impostor.count + failures
+        let fta = attempts == 0 ? .nan : Double(failures) / Double(attempts)
+        self.fta = fta
+        self.far = point.fmr * (1 - fta)
+        self.frr = fta + point.fnmr * (1 - fta)
+    }
+}

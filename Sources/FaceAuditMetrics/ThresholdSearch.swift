@@ -1,0 +1,130 @@
+/// Thresholds for a target error rate, with bob.measure's conventions (scores are similarities,
+/// accept when score ≥ τ; runs of tied scores are accepted or rejected as a whole).
+public enum ThresholdSearch {
+    /// The threshold giving the **largest achievable FMR ≤ `target`** (bob's `far_threshold`).
+    ///
+    /// Walks the non-mated scores from the top, a block of tied scores at a time, and stops before the
+    /// block that would push the false-match rate above the target. When even the highest block does,
+    /// the threshold is the next double above the highest non-mated score (FMR = 0).
+    ///
+    /// - Parameter impostor: non-mated similarities, ascending, at least one.
+    public static func forFMR(_ target: Double, impostor: [Double]) -> Double {
+        precondition(!impostor.isEmpty, "no non-mated scores")
+        let n = impostor.count
+        if target >= 1 - Double.ulpOfOne { return impostor[0].nextDown }
+        var valid = impostor[n - 1].nextUp
+        var position = n - 1  // walking down from the highest score
+        while position >= 0 {
+            let current = impostor[position]
+            while position > 0 && impostor[position - 1] == current { position -= 1 }
+            let accepted = n - position
+            if Double(accepted) / Double(n) > target { break }
+            valid = current
+            position -= 1
+        }
+        return valid
+    }
+
+    /// The threshold giving the largest achievable FNMR ≤ `target` (bob's `frr_threshold`).
+    ///
+    /// - Parameter genuine: mated similarities, ascending, at least one.
+    public static func forFNMR(_ target: Double, genuine: [Double]) -> Double {
+        precondition(!genuine.isEmpty, "no mated scores")
+        let n = genuine.count
+        if target >= 1 - Double.ulpOfOne { return genuine[n - 1].nextUp }
+        var valid = genuine[0].nextUp
+        var position = 0
+        while position < n {
+            let current = genuine[position]
+            while position < n - 1 && genuine[position + 1] == current { position += 1 }
+            if Double(position) / Double(n) > target { break }
+            valid = current
+            position += 1
+        }
+        return valid
+    }
+
+    /// The criterion minimised by ``minimizing(_:impostor:genuine:cost:)``.
+    public enum Criterion: Sendable {
+        /// |FMR − FNMR|: bob's `eer_threshold`.
+        case absoluteDifference
+        /// cost·FMR + (1 − cost)·FNMR: bob's `min_weighted_error_rate_threshold` (cost ½ = min HTER).
+        case weightedError
+    }
+
+    /// bob's data-driven threshold search: candidate thresholds are the lowest score, the midpoints
+    /// between successive distinct scores, and (if better) the next double above the highest score.
+    /// Rates are accumulated in steps of 1/n exactly as bob does, and the last of equally good
+    /// candidates wins, so the chosen threshold agrees with bob to the last digit.
+    public static func minimizing(
+        _ criterion: Criterion, impostor neg: [Double], genuine pos: [Double], cost: Double = 0.5
+    )
+        -> Double
+    {
+        precondition(!neg.isEmpty && !pos.isEmpty, "need mated and non-mated scores")
+        func value(_ far: Double, _ frr: Double) -> Double {
+            switch criterion {
+            case .absoluteDifference: abs(far - frr)
+            case .weightedError: cost * far + (1 - cost) * frr
+            }
+        }
+        var minPredicate = 1e8
+        var minThreshold = 1e8
+        var far = 1.0
+        var frr = 0.0
+        let farDecrease = 1.0 / Double(neg.count)
+        let frrIncrease = 1.0 / Double(pos.count)
+        var p = 0
+        var n = 0
+        var threshold = min(neg[0], pos[0])
+        while p < pos.count && n < neg.count {
+            let predicate = value(far, frr)
+            if predicate <= minPredicate {
+                minPredicate = predicate
+                minThreshold = threshold
+            }
+            if pos[p] >= neg[n] {
+                threshold = neg[n]
+                n += 1
+                far -= farDecrease
+            } else {
+                threshold = pos[p]
+                p += 1
+                frr += frrIncrease
+            }
+            while n < neg.count && threshold == neg[n] {
+                n += 1
+                far -= farDecrease
+            }
+            while p < pos.count && threshold == pos[p] {
+                p += 1
+                frr += frrIncrease
+            }
+            if n < neg.count || p < pos.count {
+                if n < neg.count && p < pos.count {
+                    threshold += min(neg[n], pos[p])
+                } else if n < neg.count {
+                    threshold += neg[n]
+                } else {
+                    threshold += pos[p]
+                }
+                threshold /= 2
+            }
+        }
+        let predicate = value(far, frr)
+        if predicate < minPredicate {
+            minPredicate = predicate
+            minThreshold = threshold
+        }
+        if n < neg.count || p < pos.count {
+            var last = threshold
+            if n < neg.count {
+                last = neg[neg.count - 1].nextUp
+            } else if p < pos.count {
+                last = pos[pos.count - 1].nextUp
+            }
+            if value(0, 1) < minPredicate { minThreshold = last }
+        }
+        return minThreshold
+    }
+}

@@ -1,0 +1,245 @@
+/// The JSON object `faceaudit metrics --json` prints. Keys are a contract for scripts and CI.
+///
+/// NaN never appears: a rate without trials is `null`.
+public struct VerificationReport: Sendable, Codable {
+    /// `similarity` or `dissimilarity`.
+    public var polarity: String
+    /// Completed mated comparisons (the FNMR denominator).
+    public var genuineTrials: Int
+    /// Completed non-mated comparisons (the FMR denominator).
+    public var impostorTrials: Int
+    /// Mated comparisons with a NaN score.
+    public var genuineFailures: Int
+    /// Non-mated comparisons with a NaN score.
+    public var impostorFailures: Int
+    /// Pooled failure-to-acquire rate (bob's `get_fta`).
+    public var fta: Double?
+    /// FVC2000/pyeer EER.
+    public var eer: EER
+    /// bob's EER: the midpoint threshold minimising |FMR − FNMR| and the rates there.
+    public var eerBob: ThresholdRates
+    /// bob's minimum half-total error rate threshold and the rates there.
+    public var minHter: ThresholdRates
+    /// Mann–Whitney AUC, ties ½.
+    public var auc: Double
+    /// bob.measure's `roc_auc_score` (2000-point sampled ROC, trapezoid).
+    public var aucBob: Double
+    /// Decidability d′.
+    public var decidability: Double
+    /// ZeroFMR: lowest FNMR with no false match, and its threshold.
+    public var zeroFmr: ZeroPoint
+    /// ZeroFNMR: lowest FMR with no false non-match, and its threshold.
+    public var zeroFnmr: ZeroPoint
+    /// Mated score distribution.
+    public var genuineScores: Distribution
+    /// Non-mated score distribution.
+    public var impostorScores: Distribution
+    /// One global operating point per target FMR (largest achievable FMR ≤ target).
+    public var operatingPoints: [Point]
+    /// pyeer's convention for comparison: FNMR where FMR is nearest each target (may exceed it).
+    public var nearestFmrPoints: [NearestPoint]
+    /// ROC/DET points (with `--curve`).
+    public var curve: [CurvePoint]?
+    /// The conventions used, in words.
+    public var conventions: [String: String]
+
+    /// The FVC2000 EER.
+    public struct EER: Sendable, Codable {
+        /// (low + high) / 2.
+        public var value: Double
+        /// min(FMR, FNMR) at the chosen threshold.
+        public var low: Double
+        /// max(FMR, FNMR) at the chosen threshold.
+        public var high: Double
+        /// The threshold.
+        public var threshold: Double
+    }
+
+    /// Rates at a threshold.
+    public struct ThresholdRates: Sendable, Codable {
+        /// The threshold.
+        public var threshold: Double
+        /// FMR there.
+        public var fmr: Double
+        /// FNMR there.
+        public var fnmr: Double
+        /// (FMR + FNMR) / 2.
+        public var hter: Double
+    }
+
+    /// A zero-error operating point.
+    public struct ZeroPoint: Sendable, Codable {
+        /// The other error rate at the threshold where this one is zero.
+        public var value: Double
+        /// The threshold.
+        public var threshold: Double
+    }
+
+    /// Mean, standard deviation (divisor n) and median.
+    public struct Distribution: Sendable, Codable {
+        /// Mean.
+        public var mean: Double?
+        /// Population standard deviation.
+        public var std: Double?
+        /// Median.
+        public var median: Double?
+    }
+
+    /// One global operating point.
+    public struct Point: Sendable, Codable {
+        /// The requested FMR.
+        public var targetFmr: Double
+        /// τ in the scores' units.
+        public var threshold: Double
+        /// Realised FMR.
+        public var fmr: Double?
+        /// FNMR at τ.
+        public var fnmr: Double?
+        /// k of the FMR.
+        public var falseMatches: Int
+        /// k of the FNMR.
+        public var falseNonMatches: Int
+        /// n of the FMR.
+        public var impostorTrials: Int
+        /// n of the FNMR.
+        public var genuineTrials: Int
+        /// Whether target ≥ 1/n_non-mated.
+        public var estimable: Bool
+        /// Naive binomial interval of the FMR (method in `conventions`).
+        public var fmrInterval: [Double?]
+        /// Naive binomial interval of the FNMR.
+        public var fnmrInterval: [Double?]
+        /// When no false match was seen: the one-sided upper bound 1 − α^(1/n).
+        public var fmrZeroErrorUpperBound: Double?
+        /// FAR = FMR · (1 − FTA).
+        public var far: Double?
+        /// FRR = FTA + FNMR · (1 − FTA).
+        public var frr: Double?
+    }
+
+    /// A pyeer-style point.
+    public struct NearestPoint: Sendable, Codable {
+        /// The requested FMR.
+        public var targetFmr: Double
+        /// The FMR nearest to it on the curve.
+        public var fmr: Double
+        /// FNMR there.
+        public var fnmr: Double
+        /// The threshold.
+        public var threshold: Double
+    }
+
+    /// Builds the report.
+    public init(
+        _ s: VerificationSummary, interval: BinomialInterval.Method = .clopperPearson, alpha: Double = 0.05,
+        curvePoints: Int? = nil
+    ) {
+        let scores = s.scores
+        let pol = scores.polarity
+        func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        func rates(_ tau: Double) -> ThresholdRates {
+            let fmr = scores.falseMatches(at: tau).rate
+            let fnmr = scores.falseNonMatches(at: tau).rate
+            return ThresholdRates(threshold: pol.threshold(tau), fmr: fmr, fnmr: fnmr, hter: (fmr + fnmr) / 2)
+        }
+        func distribution(_ v: [Double]) -> Distribution {
+            let m = ScoreStatistics.meanAndDeviation(v.map(pol.similarity))
+            let median = ScoreStatistics.median(sorted: v)
+            return Distribution(mean: finite(pol.threshold(m.mean)), std: finite(m.deviation), median: finite(pol.threshold(median)))
+        }
+        polarity = pol.rawValue
+        genuineTrials = scores.genuine.count
+        impostorTrials = scores.impostor.count
+        genuineFailures = scores.genuineFailures
+        impostorFailures = scores.impostorFailures
+        let point0 = s.operatingPoints.first ?? OperatingPoint(targetFMR: 0.01, scores: scores)
+        fta = finite(AcquisitionAdjustedRates(point: point0, scores: scores).fta)
+        eer = EER(value: s.eer.value, low: s.eer.low, high: s.eer.high, threshold: pol.threshold(s.eer.similarityThreshold))
+        eerBob = rates(s.bobEERSimilarityThreshold)
+        minHter = rates(s.minHTERSimilarityThreshold)
+        auc = s.auc
+        aucBob = ScoreStatistics.bobROCAUC(scores)
+        decidability = s.decidability
+        zeroFmr = ZeroPoint(value: s.zeroFMR.fnmr, threshold: pol.threshold(s.zeroFMR.similarityThreshold))
+        zeroFnmr = ZeroPoint(value: s.zeroFNMR.fmr, threshold: pol.threshold(s.zeroFNMR.similarityThreshold))
+        genuineScores = distribution(scores.genuine)
+        impostorScores = distribution(scores.impostor)
+        operatingPoints = s.operatingPoints.map { p in
+            let adjusted = AcquisitionAdjustedRates(point: p, scores: scores)
+            let fmrCI = BinomialInterval(p.falseMatches, method: interval, alpha: alpha)
+            let fnmrCI = BinomialInterval(p.falseNonMatches, method: interval, alpha: alpha)
+            return Point(
+                targetFmr: p.targetFMR, threshold: p.threshold, fmr: finite(p.fmr), fnmr: finite(p.fnmr),
+                falseMatches: p.falseMatches.errors, falseNonMatches: p.falseNonMatches.errors,
+                impostorTrials: p.falseMatches.trials, genuineTrials: p.falseNonMatches.trials, estimable: p.estimable,
+                fmrInterval: [finite(fmrCI.lower), finite(fmrCI.upper)], fnmrInterval: [finite(fnmrCI.lower), finite(fnmrCI.upper)],
+                fmrZeroErrorUpperBound: p.falseMatches.errors == 0
+                    ? finite(BinomialInterval.zeroErrorUpperBound(trials: p.falseMatches.trials, alpha: alpha)) : nil,
+                far: finite(adjusted.far), frr: finite(adjusted.frr))
+        }
+        nearestFmrPoints = s.nearestPoints.map {
+            NearestPoint(targetFmr: $0.target, fmr: $0.fmr, fnmr: $0.fnmr, threshold: pol.threshold($0.similarityThreshold))
+        }
+        curve = curvePoints.map { CurvePoints.sample(scores, count: $0) }
+        conventions = Self.conventions(polarity: pol, interval: interval, alpha: alpha)
+    }
+
+    /// The conventions, stated in every output so that numbers can be compared across tools.
+    public static func conventions(polarity: ScorePolarity, interval: BinomialInterval.Method, alpha: Double) -> [String: String] {
+        [
+            "decision": polarity == .similarity
+                ? "accept when score >= threshold (ties accepted)"
+                : "accept when distance <= threshold (ties accepted)",
+            "threshold": "one global threshold per target: the largest achievable FMR <= target over all non-mated "
+                + "comparisons (bob.measure far_threshold); not estimable when target < 1/n_non-mated",
+            "eer": "FVC2000 as pyeer computes it: (low + high) / 2 at the crossing; eer_bob is bob.measure's eer_threshold",
+            "auc": "Mann-Whitney U / (n_mated * n_non-mated), ties counted 1/2; auc_bob is bob.measure roc_auc_score",
+            "interval": "\(interval.rawValue) \(Int((1 - alpha) * 100))% (naive: treats comparisons as independent)",
+            "fta": "NaN scores; pooled over mated and non-mated attempts (bob get_fta); FMR and FNMR are over completed comparisons",
+        ]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case polarity
+        case genuineTrials = "genuine_trials"
+        case impostorTrials = "impostor_trials"
+        case genuineFailures = "genuine_failures"
+        case impostorFailures = "impostor_failures"
+        case fta, eer
+        case eerBob = "eer_bob"
+        case minHter = "min_hter"
+        case auc
+        case aucBob = "auc_bob"
+        case decidability
+        case zeroFmr = "zero_fmr"
+        case zeroFnmr = "zero_fnmr"
+        case genuineScores = "genuine_scores"
+        case impostorScores = "impostor_scores"
+        case operatingPoints = "operating_points"
+        case nearestFmrPoints = "nearest_fmr_points"
+        case curve, conventions
+    }
+}
+
+extension VerificationReport.Point {
+    enum CodingKeys: String, CodingKey {
+        case targetFmr = "target_fmr"
+        case threshold, fmr, fnmr
+        case falseMatches = "false_matches"
+        case falseNonMatches = "false_non_matches"
+        case impostorTrials = "impostor_trials"
+        case genuineTrials = "genuine_trials"
+        case estimable
+        case fmrInterval = "fmr_interval"
+        case fnmrInterval = "fnmr_interval"
+        case fmrZeroErrorUpperBound = "fmr_zero_error_upper_bound"
+        case far, frr
+    }
+}
+
+extension VerificationReport.NearestPoint {
+    enum CodingKeys: String, CodingKey {
+        case targetFmr = "target_fmr"
+        case fmr, fnmr, threshold
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import FaceAuditMetrics
+import FaceAuditScores
+
+/// `faceaudit identify`: 1:N identification metrics from search scores.
+struct IdentifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "identify",
+        abstract: "Identification (1:N) metrics: CMC, rank-1, and with --threshold the detection-and-identification and false-alarm rates.",
+        discussion: """
+            Each probe sample (bob's test_label, or CSV probe_id) is one search; its mated scores are those \
+            against its own subject. A probe with no mated score is an open-set (non-mated) search. A mate's \
+            rank counts the non-mated scores >= the best mated score (bob.measure's convention).
+            """
+    )
+
+    @Option(help: "The score file.")
+    var scores: String
+
+    @Option(help: "Its format: bob4, bob5 or csv.")
+    var format: ScoreFormat
+
+    @Option(help: "Number of CMC ranks to print.")
+    var maxRank: Int = 20
+
+    @Option(help: "Decision threshold for open-set rates (write a negative value as --threshold=-1500).")
+    var threshold: Double?
+
+    @Flag(help: "Scores are distances: lower means more likely the same person.")
+    var dissimilarity = false
+
+    @Flag(help: "Print JSON (the only output format; kept for scripts that pass it).")
+    var json = false
+
+    func validate() throws {
+        guard maxRank >= 1 else { throw ValidationError("--max-rank must be at least 1") }
+    }
+
+    func run() throws {
+        let table: ScoreTable
+        do { table = try ScoreFileReader.read(path: scores, format: format) } catch { throw fail(error, ExitStatus.dataError) }
+        let polarity: ScorePolarity = dissimilarity ? .dissimilarity : .similarity
+        let searches = SearchGrouping.byProbeItem(table, polarity: polarity)
+        let report = IdentificationReport(
+            searches: searches, maxRank: maxRank, threshold: threshold.map(polarity.similarity), reportedThreshold: threshold)
+        emit(try JSONOutput.encode(report))
+    }
+}

@@ -1,0 +1,100 @@
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+/// The `metrics` and `identify` JSON contracts that scripts and CI depend on.
+@Suite("faceaudit metrics and identify", .serialized)
+struct MetricsCLITests {
+    static let scores = TestPaths.shared.appendingPathComponent("testdata/scores")
+
+    static func json(_ arguments: [String]) throws -> [String: Any] {
+        let result = try CommandRunner.faceaudit(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    @Test("metrics on pyeer exp1: contract keys and values")
+    func pyeerFiles() throws {
+        let j = try Self.json([
+            "metrics", "--genuine", Self.scores.appendingPathComponent("pyeer/exp1_true.txt").path,
+            "--impostor", Self.scores.appendingPathComponent("pyeer/exp1_false.txt").path, "--target-fmr", "0.01,0.001", "--json",
+        ])
+        #expect(j["genuine_trials"] as? Int == 2793 && j["impostor_trials"] as? Int == 4950)
+        #expect(j["fta"] as? Double == 0)
+        let eer = try #require(j["eer"] as? [String: Double])
+        #expect(abs(eer["value"]! - 0.08086232898262974) < 1e-12)
+        #expect(Set(eer.keys) == ["value", "low", "high", "threshold"])
+        let bob = try #require(j["eer_bob"] as? [String: Double])
+        #expect(abs(bob["threshold"]! - 0.0198038) < 1e-7 && bob["fmr"] != nil && bob["fnmr"] != nil)
+        #expect(abs((j["auc"] as? Double ?? 0) - 0.9650048642529845) < 1e-9)
+        let points = try #require(j["operating_points"] as? [[String: Any]])
+        #expect(points.count == 2)
+        for key in ["target_fmr", "threshold", "fmr", "fnmr", "false_matches", "false_non_matches", "estimable"] {
+            #expect(points.allSatisfy { $0[key] != nil }, "operating point lacks \(key)")
+        }
+        #expect(abs((points[1]["fnmr"] as? Double ?? 0) - 0.2982456) < 1e-7)
+        #expect(points[1]["estimable"] as? Bool == true)
+    }
+
+    @Test("metrics on a bob 5-column file agrees with the 4-column one")
+    func bobFormats() throws {
+        let four = try Self.json(["metrics", "--scores", Self.scores.appendingPathComponent("bob/dev-4col.txt").path, "--format", "bob4"])
+        let five = try Self.json(["metrics", "--scores", Self.scores.appendingPathComponent("bob/dev-5col.txt").path, "--format", "bob5"])
+        #expect(NSDictionary(dictionary: four).isEqual(to: five))
+        let points = try #require(four["operating_points"] as? [[String: Any]])
+        #expect(points[0]["false_matches"] as? Int == 5 && points[0]["false_non_matches"] as? Int == 85)
+    }
+
+    @Test("a target below 1/n is not estimable and gets the zero-error bound")
+    func notEstimable() throws {
+        let j = try Self.json([
+            "metrics", "--scores", Self.scores.appendingPathComponent("bob/dev-4col.txt").path, "--format", "bob4", "--target-fmr",
+            "0.0001",
+        ])
+        let point = try #require((j["operating_points"] as? [[String: Any]])?.first)
+        #expect(point["estimable"] as? Bool == false)
+        #expect(point["false_matches"] as? Int == 0)
+        #expect(abs((point["fmr_zero_error_upper_bound"] as? Double ?? 0) - (1 - pow(0.05, 1.0 / 520))) < 1e-12)
+    }
+
+    @Test("dissimilarity flips the decision and reports distance thresholds")
+    func dissimilarity() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "0.7\n0.5\n0.4\n0.3\n0.2\n".write(to: folder.appendingPathComponent("g"), atomically: true, encoding: .utf8)
+        try "0.9\n0.8\n0.7\n0.6\n0.5\nnan\n".write(to: folder.appendingPathComponent("i"), atomically: true, encoding: .utf8)
+        let j = try Self.json([
+            "metrics", "--genuine", folder.appendingPathComponent("g").path, "--impostor", folder.appendingPathComponent("i").path,
+            "--dissimilarity", "--target-fmr", "0.2",
+        ])
+        let point = try #require((j["operating_points"] as? [[String: Any]])?.first)
+        #expect(point["threshold"] as? Double == 0.5 && point["fmr"] as? Double == 0.2)
+        #expect(j["impostor_failures"] as? Int == 1 && abs((j["fta"] as? Double ?? 0) - 1.0 / 11) < 1e-15)
+        #expect(j["polarity"] as? String == "dissimilarity")
+    }
+
+    @Test("a malformed score line names file and line, exit 65")
+    func malformed() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let g = folder.appendingPathComponent("g.txt")
+        try "0.1\n0.2\nzero point three\n".write(to: g, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.faceaudit(["metrics", "--genuine", g.path, "--impostor", g.path])
+        #expect(result.status == 65)
+        #expect(result.stderr == "faceaudit: error: \(g.path):3: \"three\" is not a number\n")
+        let bad = try CommandRunner.faceaudit(["metrics", "--scores", g.path, "--format", "bob4"])
+        #expect(bad.status == 65 && bad.stderr.contains("\(g.path):1: expected 4 fields"))
+    }
+
+    @Test("identify on bob's CMC file: rank-1 0.76 and the CMC; open-set rates with --threshold")
+    func identify() throws {
+        let j = try Self.json([
+            "identify", "--scores", Self.scores.appendingPathComponent("bob/scores-cmc-4col.txt").path, "--format", "bob4", "--max-rank",
+            "5",
+            "--threshold=-1500", "--json",
+        ])
+        #expect(j["probes"] as? Int == 100 && j["rank1"] as? Double == 0.76)
+        #expect(j["cmc"] as? [Double] == [0.76, 0.89, 0.96, 0.98, 1.0])
+        #expect(j["detection_identification_rate"] != nil && j["false_alarm_rate"] == nil)  // closed set: no non-mated searches
+    }
+}

@@ -44,7 +44,7 @@ let package = Package(
         // `faceaudit validate`: is a dataset usable for a demographic evaluation?
         .target(
             name: "FaceAuditValidation",
-            dependencies: ["FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditImaging", "FaceAuditHashing"],
+            dependencies: ["FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditImaging", "FaceAuditHashing", "FaceAuditMetrics"],
             swiftSettings: strict
         ),
         // Pure statistics: scores and labels in, rates, intervals and inequity measures out.

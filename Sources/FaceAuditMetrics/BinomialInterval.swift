@@ -52,6 +52,21 @@ public struct BinomialInterval: Sendable, Hashable, Codable {
         }
     }
 
+    /// Encodes as `[lower, upper]`, with `null` for a bound that is not a number (no trials).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        for bound in [lower, upper] {
+            if bound.isFinite { try c.encode(bound) } else { try c.encodeNil() }
+        }
+    }
+
+    /// Decodes `[lower, upper]`.
+    public init(from decoder: any Decoder) throws {
+        var c = try decoder.unkeyedContainer()
+        lower = try c.decodeNil() ? .nan : try c.decode(Double.self)
+        upper = try c.decodeNil() ? .nan : try c.decode(Double.self)
+    }
+
     /// The one-sided upper bound when no error was seen in n trials: 1 − α^(1/n) (≈ 3/n at 95%).
     public static func zeroErrorUpperBound(trials: Int, alpha: Double = 0.05) -> Double {
         trials == 0 ? .nan : -expm1(log(alpha) / Double(trials))

@@ -14,6 +14,23 @@ public struct ErrorCount: Sendable, Hashable, Codable {
     /// errors / trials; NaN when there are no trials.
     public var rate: Double { trials == 0 ? .nan : Double(errors) / Double(trials) }
 
+    /// Encodes `{errors, trials, rate}`; `rate` is null without trials.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(errors, forKey: .errors)
+        try c.encode(trials, forKey: .trials)
+        if trials > 0 { try c.encode(rate, forKey: .rate) } else { try c.encodeNil(forKey: .rate) }
+    }
+
+    /// Decodes `{errors, trials}` (a `rate` key is ignored).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        errors = try c.decode(Int.self, forKey: .errors)
+        trials = try c.decode(Int.self, forKey: .trials)
+    }
+
+    enum CodingKeys: String, CodingKey { case errors, trials, rate }
+
     /// Adds two counts.
     public static func + (lhs: ErrorCount, rhs: ErrorCount) -> ErrorCount {
         ErrorCount(errors: lhs.errors + rhs.errors, trials: lhs.trials + rhs.trials)

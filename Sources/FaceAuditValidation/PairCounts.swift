@@ -1,3 +1,5 @@
+import FaceAuditMetrics
+
 /// Counting comparison pairs without enumerating them.
 public enum PairCounts {
     /// n choose 2.
@@ -13,12 +15,6 @@ public enum PairCounts {
         pairs(images) - mated(imagesPerSubject: imagesPerSubject)
     }
 
-    /// Non-mated pairs needed to support a false-match-rate `target`: ⌈3 / target⌉ (the rule of three:
-    /// with zero errors in n trials the 95% upper bound is about 3/n).
-    public static func required(forFMR target: Double) -> Int {
-        let exact = 3 / target
-        let nearest = exact.rounded()
-        // 3 / 1e-3 is 2999.9999999999995 in binary floating point: treat near-integers as integers.
-        return Int(abs(exact - nearest) <= 1e-9 * exact ? nearest : exact.rounded(.up))
-    }
+    /// Non-mated pairs needed to support a false-match-rate `target` (the rule of three).
+    public static func required(forFMR target: Double) -> Int { RuleOfThree.requiredTrials(forFMR: target) }
 }

@@ -1,0 +1,188 @@
+/// Settings of a disaggregated analysis.
+public struct CohortAnalysisOptions: Sendable {
+    /// Target FMRs; one global threshold each.
+    public var targets: [Double]
+    /// Score orientation (thresholds are reported in its units).
+    public var polarity: ScorePolarity
+    /// Naive interval method.
+    public var interval: BinomialInterval.Method
+    /// 1 − confidence.
+    public var alpha: Double
+    /// Cohorts with fewer subjects are flagged.
+    public var minimumSubjects: Int
+    /// Subject-bootstrap replicates (0: none).
+    public var replicates: Int
+    /// Bootstrap seed.
+    public var seed: UInt64
+    /// The cohort that `*_ratio_to_reference` divides by.
+    public var referenceCohort: String?
+    /// Weight of FMR in GARBE, FDR and IR.
+    public var inequityAlpha: Double
+
+    /// Creates options.
+    public init(
+        targets: [Double] = [1e-2, 1e-3, 1e-4], polarity: ScorePolarity = .similarity, interval: BinomialInterval.Method = .clopperPearson,
+        alpha: Double = 0.05, minimumSubjects: Int = 10, replicates: Int = 1000, seed: UInt64 = 1, referenceCohort: String? = nil,
+        inequityAlpha: Double = 0.5
+    ) {
+        self.targets = targets
+        self.polarity = polarity
+        self.interval = interval
+        self.alpha = alpha
+        self.minimumSubjects = minimumSubjects
+        self.replicates = replicates
+        self.seed = seed
+        self.referenceCohort = referenceCohort
+        self.inequityAlpha = inequityAlpha
+    }
+}
+
+/// Per-cohort rates at global thresholds, NIST-style.
+///
+/// One threshold per target FMR is set from **all** non-mated comparisons; every cohort's FMR
+/// (within-cohort non-mated pairs) and FNMR (its mated pairs) are then counted at that same τ.
+public enum CohortAnalysis {
+    /// Analyses one dimension set (`dimensions` names it in the output).
+    public static func analyze(_ data: LabeledComparisons, dimensions: String, options: CohortAnalysisOptions) -> [DisaggregatedRates] {
+        let cohortCount = data.cohortNames.count
+        var matedIndices = [[Int]](repeating: [], count: cohortCount)
+        var withinIndices = [[Int]](repeating: [], count: cohortCount)
+        var allIndices: [Int] = []
+        allIndices.reserveCapacity(data.count)
+        var allImpostor: [Double] = []
+        for k in 0..<data.count {
+            allIndices.append(k)
+            if data.mated[k] {
+                if data.matedCohort[k] >= 0 { matedIndices[Int(data.matedCohort[k])].append(k) }
+            } else {
+                if !data.scores[k].isNaN { allImpostor.append(data.scores[k]) }
+                let c = data.probeCohort[k]
+                if c >= 0 && c == data.referenceCohort[k] { withinIndices[Int(c)].append(k) }
+            }
+        }
+        allImpostor.sort()
+        guard !allImpostor.isEmpty else { return [] }
+
+        struct Group {
+            let name: String
+            let scores: SortedScores
+            let subjects: Int
+            let indices: [Int]
+        }
+        func group(_ name: String, mated: [Int], nonMated: [Int]) -> Group {
+            let g = mated.map { data.scores[$0] }
+            let i = nonMated.map { data.scores[$0] }
+            var subjects = Set<Int32>()
+            for k in mated { subjects.insert(data.probeSubject[k]) }
+            for k in nonMated {
+                subjects.insert(data.probeSubject[k])
+                subjects.insert(data.referenceSubject[k])
+            }
+            // Scores here are already similarities.
+            return Group(name: name, scores: SortedScores(genuine: g, impostor: i), subjects: subjects.count, indices: mated + nonMated)
+        }
+        let overall = group(
+            "overall", mated: allIndices.filter { data.mated[$0] }, nonMated: allIndices.filter { !data.mated[$0] })
+        let cohorts = (0..<cohortCount).map { group(data.cohortNames[$0], mated: matedIndices[$0], nonMated: withinIndices[$0]) }
+        let inequityMembers = cohorts.indices.filter { !cohorts[$0].name.contains("=unknown") }
+
+        return options.targets.map { target in
+            let tau = ThresholdSearch.forFMR(target, impostor: allImpostor)
+            func rates(_ g: Group) -> CohortRates {
+                let s = g.scores
+                let fm = s.falseMatches(at: tau)
+                let fnm = s.falseNonMatches(at: tau)
+                let failures = s.genuineFailures + s.impostorFailures
+                var flags: [String] = []
+                let needed = RuleOfThree.requiredTrials(forFMR: target)
+                if s.impostor.count < needed {
+                    flags.append("cannot support FMR \(target): \(s.impostor.count) non-mated pairs, \(needed) needed")
+                }
+                if g.subjects < options.minimumSubjects { flags.append("fewer than \(options.minimumSubjects) subjects") }
+                if s.genuine.isEmpty { flags.append("no mated pairs") }
+                let ownTau = s.impostor.isEmpty ? nil : ThresholdSearch.forFMR(target, impostor: s.impostor)
+                return CohortRates(
+                    cohort: g.name, subjects: g.subjects, fnmr: fnm, fmr: fm,
+                    fta: ErrorCount(errors: failures, trials: s.genuine.count + s.impostor.count + failures),
+                    fnmrInterval: BinomialInterval(fnm, method: options.interval, alpha: options.alpha),
+                    fmrInterval: BinomialInterval(fm, method: options.interval, alpha: options.alpha),
+                    fmrZeroErrorUpperBound: fm.errors == 0 && fm.trials > 0
+                        ? BinomialInterval.zeroErrorUpperBound(trials: fm.trials, alpha: options.alpha) : nil,
+                    medianMatedScore: finite(options.polarity.threshold(ScoreStatistics.median(sorted: s.genuine))),
+                    medianNonMatedScore: finite(options.polarity.threshold(ScoreStatistics.median(sorted: s.impostor))),
+                    thresholdForTarget: ownTau.map(options.polarity.threshold), flags: flags)
+            }
+            var overallRates = rates(overall)
+            var cohortRates = cohorts.map(rates)
+            let reference = options.referenceCohort.flatMap { name in cohortRates.first { $0.cohort == name } }
+            for i in cohortRates.indices {
+                cohortRates[i].fmrRatioToOverall = ratio(cohortRates[i].fmr.rate, overallRates.fmr.rate)
+                cohortRates[i].fnmrRatioToOverall = ratio(cohortRates[i].fnmr.rate, overallRates.fnmr.rate)
+                if let reference {
+                    cohortRates[i].fmrRatioToReference = ratio(cohortRates[i].fmr.rate, reference.fmr.rate)
+                    cohortRates[i].fnmrRatioToReference = ratio(cohortRates[i].fnmr.rate, reference.fnmr.rate)
+                }
+            }
+            let inequity = InequityMeasures(
+                fmr: inequityMembers.map { cohortRates[$0].fmr.rate }, fnmr: inequityMembers.map { cohortRates[$0].fnmr.rate },
+                alpha: options.inequityAlpha)
+
+            var cross = [[ErrorCount]](
+                repeating: [ErrorCount](repeating: ErrorCount(errors: 0, trials: 0), count: cohortCount), count: cohortCount)
+            for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN {
+                let p = Int(data.probeCohort[k])
+                let r = Int(data.referenceCohort[k])
+                guard p >= 0 && r >= 0 else { continue }
+                cross[p][r].trials += 1
+                if data.scores[k] >= tau { cross[p][r].errors += 1 }
+            }
+
+            var inequityBootstrap: [String: BinomialInterval]?
+            if options.replicates > 0 && data.subjectCount > 0 {
+                let overallTally = SubjectBootstrap.tally(data, indices: overall.indices, threshold: tau)
+                let tallies = cohorts.map { SubjectBootstrap.tally(data, indices: $0.indices, threshold: tau) }
+                let samples = SubjectBootstrap.run(subjects: data.subjectCount, replicates: options.replicates, seed: options.seed) { m in
+                    (
+                        overall: (overallTally.matedRate(m), overallTally.nonMatedRate(m)),
+                        cohorts: tallies.map { ($0.matedRate(m), $0.nonMatedRate(m)) }
+                    )
+                }
+                overallRates.fnmrBootstrap = SubjectBootstrap.percentileInterval(samples.map(\.overall.0), alpha: options.alpha)
+                overallRates.fmrBootstrap = SubjectBootstrap.percentileInterval(samples.map(\.overall.1), alpha: options.alpha)
+                for i in cohortRates.indices {
+                    cohortRates[i].fnmrBootstrap = SubjectBootstrap.percentileInterval(
+                        samples.map { $0.cohorts[i].0 }, alpha: options.alpha)
+                    cohortRates[i].fmrBootstrap = SubjectBootstrap.percentileInterval(samples.map { $0.cohorts[i].1 }, alpha: options.alpha)
+                }
+                let measures = samples.map { s in
+                    InequityMeasures(
+                        fmr: inequityMembers.map { s.cohorts[$0].1 }, fnmr: inequityMembers.map { s.cohorts[$0].0 },
+                        alpha: options.inequityAlpha)
+                }
+                var intervals: [String: BinomialInterval] = [:]
+                let paths: [(String, KeyPath<InequityMeasures, Double?>)] = [
+                    ("fmr_max_min", \.fmrMaxMin), ("fnmr_max_min", \.fnmrMaxMin), ("fmr_max_geomean", \.fmrMaxGeomean),
+                    ("fnmr_max_geomean", \.fnmrMaxGeomean), ("fmr_gini", \.fmrGini), ("fnmr_gini", \.fnmrGini), ("garbe", \.garbe),
+                    ("fdr", \.fdr), ("ir", \.ir),
+                ]
+                for (name, path) in paths {
+                    let values = measures.map { $0[keyPath: path] ?? .nan }
+                    intervals[name] = SubjectBootstrap.percentileInterval(values, alpha: options.alpha)
+                }
+                inequityBootstrap = intervals
+            }
+
+            return DisaggregatedRates(
+                dimensions: dimensions, targetFMR: target, threshold: options.polarity.threshold(tau),
+                estimable: target * Double(allImpostor.count) >= 1, overall: overallRates, cohorts: cohortRates, crossFMR: cross,
+                inequity: inequity, inequityBootstrap: inequityBootstrap, referenceCohort: options.referenceCohort)
+        }
+    }
+
+    private static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+
+    private static func ratio(_ a: Double, _ b: Double) -> Double? {
+        guard a.isFinite, b.isFinite, b > 0 else { return nil }
+        return a / b
+    }
+}

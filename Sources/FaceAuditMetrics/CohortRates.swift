@@ -1,0 +1,91 @@
+/// One cohort's rates at the global threshold, with everything a report needs beside them.
+public struct CohortRates: Sendable, Codable {
+    /// The cohort, e.g. `gender=female;ethnicity=black`, or `overall`.
+    public var cohort: String
+    /// Distinct subjects in the cohort's comparisons.
+    public var subjects: Int
+    /// FNMR over the cohort's completed mated comparisons.
+    public var fnmr: ErrorCount
+    /// FMR over the cohort's completed within-cohort non-mated comparisons.
+    public var fmr: ErrorCount
+    /// Failures to acquire (NaN scores) among the cohort's comparisons.
+    public var fta: ErrorCount
+    /// Naive binomial interval of the FNMR.
+    public var fnmrInterval: BinomialInterval
+    /// Naive binomial interval of the FMR.
+    public var fmrInterval: BinomialInterval
+    /// One-sided upper bound 1 − α^(1/n) when no false match was seen.
+    public var fmrZeroErrorUpperBound: Double?
+    /// Subject-bootstrap percentile interval of the FNMR.
+    public var fnmrBootstrap: BinomialInterval?
+    /// Subject-bootstrap percentile interval of the FMR.
+    public var fmrBootstrap: BinomialInterval?
+    /// Median mated score (in the scores' units).
+    public var medianMatedScore: Double?
+    /// Median within-cohort non-mated score.
+    public var medianNonMatedScore: Double?
+    /// The threshold this cohort alone would need for the target FMR (scores' units).
+    public var thresholdForTarget: Double?
+    /// FMR / overall FMR.
+    public var fmrRatioToOverall: Double?
+    /// FNMR / overall FNMR.
+    public var fnmrRatioToOverall: Double?
+    /// FMR / the reference cohort's FMR.
+    public var fmrRatioToReference: Double?
+    /// FNMR / the reference cohort's FNMR.
+    public var fnmrRatioToReference: Double?
+    /// Warnings: too few non-mated pairs for the target, too few subjects, no mated pairs.
+    public var flags: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case cohort, subjects, fnmr, fmr, fta
+        case fnmrInterval = "fnmr_interval"
+        case fmrInterval = "fmr_interval"
+        case fmrZeroErrorUpperBound = "fmr_zero_error_upper_bound"
+        case fnmrBootstrap = "fnmr_bootstrap"
+        case fmrBootstrap = "fmr_bootstrap"
+        case medianMatedScore = "median_mated_score"
+        case medianNonMatedScore = "median_non_mated_score"
+        case thresholdForTarget = "threshold_for_target"
+        case fmrRatioToOverall = "fmr_ratio_to_overall"
+        case fnmrRatioToOverall = "fnmr_ratio_to_overall"
+        case fmrRatioToReference = "fmr_ratio_to_reference"
+        case fnmrRatioToReference = "fnmr_ratio_to_reference"
+        case flags
+    }
+}
+
+/// Every disaggregated number for one dimension set at one target FMR: the FaceAudit counterpart of
+/// fairlearn's MetricFrame (overall, by cohort, cross-cohort matrix, inequity summaries).
+public struct DisaggregatedRates: Sendable, Codable {
+    /// The dimension set, e.g. `gender;ethnicity`.
+    public var dimensions: String
+    /// The target FMR the global threshold was set for.
+    public var targetFMR: Double
+    /// The global threshold (scores' units).
+    public var threshold: Double
+    /// Whether the target is at least 1/n over all non-mated comparisons.
+    public var estimable: Bool
+    /// Everything pooled.
+    public var overall: CohortRates
+    /// Each cohort, in name order.
+    public var cohorts: [CohortRates]
+    /// Cross-cohort FMR: `cross_fmr[p][r]` over non-mated comparisons with probe in cohort p, reference in r.
+    public var crossFMR: [[ErrorCount]]
+    /// Inequity measures over the cohorts with a known label and at least one comparison.
+    public var inequity: InequityMeasures
+    /// Bootstrap percentile intervals of the inequity measures, by measure name.
+    public var inequityBootstrap: [String: BinomialInterval]?
+    /// The reference cohort of the `*_ratio_to_reference` columns.
+    public var referenceCohort: String?
+
+    enum CodingKeys: String, CodingKey {
+        case dimensions
+        case targetFMR = "target_fmr"
+        case threshold, estimable, overall, cohorts
+        case crossFMR = "cross_fmr"
+        case inequity
+        case inequityBootstrap = "inequity_bootstrap"
+        case referenceCohort = "reference_cohort"
+    }
+}

@@ -1,0 +1,163 @@
+/// The subject-level ("subsets") bootstrap of Bolle, Ratha & Pankanti, for rates at a fixed threshold.
+///
+/// A replicate draws as many subjects as there are, with replacement, and keeps every comparison whose
+/// subjects were drawn, weighted by multiplicity: m_s for a mated comparison of subject s, m_a·m_b for a
+/// non-mated comparison of subjects a and b. Errors are pre-aggregated per subject and per subject pair
+/// (only pairs with an error are stored), and the non-mated denominators of complete designs have a
+/// closed form, so a replicate costs O(subjects + error pairs), never O(comparisons).
+public struct SubjectBootstrap: Sendable {
+    /// Tallies of one group of comparisons (a cohort, or everything) at one threshold.
+    public struct Tally: Sendable {
+        /// Mated errors and trials by subject: (subject, errors, trials).
+        var mated: [(subject: Int, errors: Int, trials: Int)] = []
+        /// Non-mated errors by subject pair (only pairs with errors).
+        var errorPairs: [(a: Int, b: Int, errors: Int)] = []
+        /// How the non-mated trials are counted.
+        var denominator: Denominator = .sparse([])
+
+        /// Non-mated trial counting.
+        enum Denominator: Sendable {
+            /// All unordered pairs of one sample set: Σ_{a<b} m_a m_b n_a n_b.
+            case allPairs([(subject: Int, samples: Int)])
+            /// All probe samples × all reference samples of other subjects: Σ_{a≠b} m_a m_b p_a r_b.
+            case bipartite([(subject: Int, probes: Int, references: Int)])
+            /// Anything else: trials per subject pair.
+            case sparse([(a: Int, b: Int, trials: Int)])
+        }
+
+        /// Weighted (errors, trials) of the mated comparisons.
+        func matedRate(_ m: [Int]) -> Double {
+            var e = 0
+            var n = 0
+            for t in mated {
+                e += m[t.subject] * t.errors
+                n += m[t.subject] * t.trials
+            }
+            return n == 0 ? .nan : Double(e) / Double(n)
+        }
+
+        /// Weighted rate of the non-mated comparisons.
+        func nonMatedRate(_ m: [Int]) -> Double {
+            var e = 0
+            for p in errorPairs { e += m[p.a] * m[p.b] * p.errors }
+            var n = 0
+            switch denominator {
+            case .allPairs(let list):
+                var sum = 0
+                var squares = 0
+                for s in list {
+                    let w = m[s.subject] * s.samples
+                    sum += w
+                    squares += w * w
+                }
+                n = (sum * sum - squares) / 2
+            case .bipartite(let list):
+                var p = 0
+                var r = 0
+                var same = 0
+                for s in list {
+                    let w = m[s.subject]
+                    p += w * s.probes
+                    r += w * s.references
+                    same += w * w * s.probes * s.references
+                }
+                n = p * r - same
+            case .sparse(let list):
+                for t in list { n += m[t.a] * m[t.b] * t.trials }
+            }
+            return n == 0 ? .nan : Double(e) / Double(n)
+        }
+    }
+
+    /// Builds the tally of the comparisons `indices` of `data` at similarity threshold τ.
+    public static func tally(_ data: LabeledComparisons, indices: [Int], threshold tau: Double) -> Tally {
+        var tally = Tally()
+        var mated: [Int: (Int, Int)] = [:]
+        var errors: [UInt64: Int] = [:]
+        var trials: [UInt64: Int] = [:]
+        var probeSamples: [Int: Set<Int32>] = [:]
+        var referenceSamples: [Int: Set<Int32>] = [:]
+        var anySamples: [Int: Set<Int32>] = [:]
+        var samplesKnown = true
+        var nonMatedCount = 0
+        func key(_ a: Int, _ b: Int) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
+        for k in indices {
+            let score = data.scores[k]
+            guard !score.isNaN else { continue }
+            let a = Int(data.probeSubject[k])
+            if data.mated[k] {
+                let old = mated[a] ?? (0, 0)
+                mated[a] = (old.0 + (score < tau ? 1 : 0), old.1 + 1)
+                continue
+            }
+            let b = Int(data.referenceSubject[k])
+            nonMatedCount += 1
+            if score >= tau { errors[key(a, b), default: 0] += 1 }
+            trials[key(a, b), default: 0] += 1
+            let ps = data.probeSample[k]
+            let rs = data.referenceSample[k]
+            if ps < 0 || rs < 0 { samplesKnown = false }
+            probeSamples[a, default: []].insert(ps)
+            referenceSamples[b, default: []].insert(rs)
+            anySamples[a, default: []].insert(ps)
+            anySamples[b, default: []].insert(rs)
+        }
+        tally.mated = mated.map { (subject: $0.key, errors: $0.value.0, trials: $0.value.1) }.sorted { $0.subject < $1.subject }
+        tally.errorPairs = errors.map { (a: Int($0.key >> 32), b: Int($0.key & 0xFFFF_FFFF), errors: $0.value) }
+            .sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+        let sparse = trials.map { (a: Int($0.key >> 32), b: Int($0.key & 0xFFFF_FFFF), trials: $0.value) }.sorted {
+            ($0.a, $0.b) < ($1.a, $1.b)
+        }
+        tally.denominator = .sparse(sparse)
+        if samplesKnown && nonMatedCount > 0 {
+            // Complete designs are recognised by their exact counts; each pair is then checked against them.
+            let all = anySamples.map { (subject: $0.key, samples: $0.value.count) }.sorted { $0.subject < $1.subject }
+            let total = all.reduce(0) { $0 + $1.samples }
+            let allPairs = (total * total - all.reduce(0) { $0 + $1.samples * $1.samples }) / 2
+            let sizes = Dictionary(uniqueKeysWithValues: all.map { ($0.subject, $0.samples) })
+            if allPairs == nonMatedCount, sparse.allSatisfy({ $0.trials == sizes[$0.a]! * sizes[$0.b]! }) {
+                tally.denominator = .allPairs(all)
+                return tally
+            }
+            let subjects = Set(probeSamples.keys).union(referenceSamples.keys).sorted()
+            let bi = subjects.map { (subject: $0, probes: probeSamples[$0]?.count ?? 0, references: referenceSamples[$0]?.count ?? 0) }
+            let p = bi.reduce(0) { $0 + $1.probes }
+            let r = bi.reduce(0) { $0 + $1.references }
+            let byS = Dictionary(uniqueKeysWithValues: bi.map { ($0.subject, ($0.probes, $0.references)) })
+            if p * r - bi.reduce(0, { $0 + $1.probes * $1.references }) == nonMatedCount,
+                sparse.allSatisfy({ $0.trials == byS[$0.a]!.0 * byS[$0.b]!.1 + byS[$0.b]!.0 * byS[$0.a]!.1 })
+            {
+                tally.denominator = .bipartite(bi)
+            }
+        }
+        return tally
+    }
+
+    /// Draws `replicates` subject resamples and returns, for each, `statistic` of the multiplicities.
+    public static func run<T>(subjects: Int, replicates: Int, seed: UInt64, _ statistic: ([Int]) -> T) -> [T] {
+        var rng = SplitMix64(seed: seed)
+        var m = [Int](repeating: 0, count: subjects)
+        var results: [T] = []
+        results.reserveCapacity(replicates)
+        for _ in 0..<replicates {
+            for i in m.indices { m[i] = 0 }
+            for _ in 0..<subjects { m[rng.below(subjects)] += 1 }
+            results.append(statistic(m))
+        }
+        return results
+    }
+
+    /// The percentile interval [α/2, 1 − α/2] of the finite values, with linear interpolation between
+    /// order statistics (numpy's default); nil when no value is finite.
+    public static func percentileInterval(_ values: [Double], alpha: Double = 0.05) -> BinomialInterval? {
+        let v = values.filter { $0.isFinite }.sorted()
+        guard !v.isEmpty else { return nil }
+        func quantile(_ q: Double) -> Double {
+            let h = q * Double(v.count - 1)
+            let lo = Int(h.rounded(.down))
+            let hi = min(lo + 1, v.count - 1)
+            return v[lo] + (h - Double(lo)) * (v[hi] - v[lo])
+        }
+        return BinomialInterval(lower: quantile(alpha / 2), upper: quantile(1 - alpha / 2))
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+
+@testable import FaceAuditMetrics
+
+@Suite("Cohort analysis and the subject bootstrap")
+struct CohortAnalysisTests {
+    /// fairlearn's documentation example as comparisons: y_true 1 = mated, y_pred 1 = score 1 (accept).
+    static func fairlearnToy() -> LabeledComparisons {
+        let yTrue = [0, 1, 1, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1]
+        let yPred = [0, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 0]
+        let groups: [Int32] = [1, 1, 0, 1, 1, 2, 2, 2, 0, 0, 2, 0, 1, 2, 2, 1, 2, 2]  // a=0, b=1, c=2
+        var d = LabeledComparisons()
+        d.cohortNames = ["group=a", "group=b", "group=c"]
+        for k in yTrue.indices {
+            d.scores.append(Double(yPred[k]))
+            d.mated.append(yTrue[k] == 1)
+            d.probeSubject.append(Int32(k))
+            d.referenceSubject.append(Int32(yTrue[k] == 1 ? k : k + 100))
+            d.probeSample.append(-1)
+            d.referenceSample.append(-1)
+            d.probeCohort.append(groups[k])
+            d.referenceCohort.append(groups[k])
+            d.matedCohort.append(yTrue[k] == 1 ? groups[k] : -1)
+        }
+        d.subjectCount = 200
+        return d
+    }
+
+    @Test("fairlearn's disaggregated-rate toy: overall and per-group FPR/FNR")
+    func fairlearn() throws {
+        let result = try #require(
+            CohortAnalysis.analyze(Self.fairlearnToy(), dimensions: "group", options: CohortAnalysisOptions(targets: [0.7], replicates: 0))
+                .first)
+        #expect(result.threshold == 1)
+        #expect(close(result.overall.fmr.rate, 0.666667) && close(result.overall.fnmr.rate, 0.5))
+        let expected: [(Double, Double)] = [(1.0, 0.5), (0.0, 0.4), (0.666667, 0.6)]
+        for (rates, (fpr, fnr)) in zip(result.cohorts, expected) {
+            #expect(close(rates.fmr.rate, fpr) && close(rates.fnmr.rate, fnr), "\(rates.cohort)")
+        }
+        #expect(close(result.cohorts[0].fmrRatioToOverall ?? 0, 1.5))
+        // Cross matrix: within-group diagonal only here; cells sum to all non-mated comparisons.
+        #expect(result.crossFMR.flatMap { $0 }.reduce(0) { $0 + $1.trials } == 6)
+        #expect(result.crossFMR[1][1] == result.cohorts[1].fmr)
+    }
+
+    /// Subjects each with `images` images in an all-pairs design; scores from subject effects.
+    static func simulated(subjects: Int, images: Int, seed: UInt64, fnmr: Double, fmr: Double) -> LabeledComparisons {
+        var rng = SplitMix64(seed: seed)
+        // Subject-level heterogeneity: each subject's error propensity is Gamma(2, ½)-distributed (mean 1).
+        func gamma2() -> Double { -0.5 * (log(1 - rng.unit()) + log(1 - rng.unit())) }
+        let effect = (0..<subjects).map { _ in gamma2() }
+        var d = LabeledComparisons()
+        d.cohortNames = ["half=0", "half=1"]
+        d.subjectCount = subjects
+        var sampleSubject: [Int] = []
+        for s in 0..<subjects { for _ in 0..<images { sampleSubject.append(s) } }
+        for i in sampleSubject.indices {
+            for j in (i + 1)..<sampleSubject.count {
+                let a = sampleSubject[i]
+                let b = sampleSubject[j]
+                let mated = a == b
+                let p = mated ? min(1, fnmr * effect[a]) : min(1, fmr * effect[a] * effect[b])
+                let error = rng.unit() < p
+                // Similarity 1 accepts at τ = 1; a mated error is a 0, a non-mated error a 1.
+                d.scores.append(mated ? (error ? 0 : 1) : (error ? 1 : 0))
+                d.mated.append(mated)
+                d.probeSubject.append(Int32(a))
+                d.referenceSubject.append(Int32(b))
+                d.probeSample.append(Int32(i))
+                d.referenceSample.append(Int32(j))
+                d.probeCohort.append(Int32(a % 2))
+                d.referenceCohort.append(Int32(b % 2))
+                d.matedCohort.append(mated ? Int32(a % 2) : -1)
+            }
+        }
+        return d
+    }
+
+    @Test("complete designs use the closed-form denominators, and they equal the sparse sums")
+    func closedForm() {
+        let d = Self.simulated(subjects: 30, images: 2, seed: 7, fnmr: 0.1, fmr: 0.05)
+        let all = Array(0..<d.count)
+        var tally = SubjectBootstrap.tally(d, indices: all, threshold: 1)
+        guard case .allPairs = tally.denominator else {
+            Issue.record("an all-pairs design was not recognised")
+            return
+        }
+        var rng = SplitMix64(seed: 3)
+        for _ in 0..<20 {
+            var m = [Int](repeating: 0, count: d.subjectCount)
+            for _ in 0..<d.subjectCount { m[rng.below(d.subjectCount)] += 1 }
+            let closed = tally.nonMatedRate(m)
+            var e = 0
+            var n = 0
+            for k in all where !d.mated[k] {
+                let w = m[Int(d.probeSubject[k])] * m[Int(d.referenceSubject[k])]
+                n += w
+                if d.scores[k] >= 1 { e += w }
+            }
+            #expect(closed == Double(e) / Double(n))
+        }
+        // Removing one non-mated comparison breaks completeness: the sparse path must take over.
+        let lastNonMated = all.last { !d.mated[$0] }!
+        tally = SubjectBootstrap.tally(d, indices: all.filter { $0 != lastNonMated }, threshold: 1)
+        if case .sparse = tally.denominator {} else { Issue.record("an incomplete design used a closed form") }
+    }
+
+    @Test("the bootstrap is reproducible for a seed")
+    func reproducible() {
+        let d = Self.simulated(subjects: 40, images: 2, seed: 11, fnmr: 0.2, fmr: 0.05)
+        let options = CohortAnalysisOptions(targets: [0.05], replicates: 200, seed: 99)
+        let a = CohortAnalysis.analyze(d, dimensions: "half", options: options)[0]
+        let b = CohortAnalysis.analyze(d, dimensions: "half", options: options)[0]
+        #expect(a.overall.fmrBootstrap == b.overall.fmrBootstrap && a.cohorts[1].fnmrBootstrap == b.cohorts[1].fnmrBootstrap)
+        #expect(a.inequityBootstrap?["garbe"] == b.inequityBootstrap?["garbe"])
+        #expect(a.overall.fmrBootstrap != nil && a.inequityBootstrap?["fdr"] != nil)
+    }
+
+    @Test("nominal 95% subject-bootstrap intervals cover the true rates in 90-99% of 200 datasets")
+    func coverage() {
+        let trueFNMR = 0.1
+        let trueFMR = 0.02
+        var fnmrHits = 0
+        var fmrHits = 0
+        let datasets = 200
+        for seed in 0..<datasets {
+            let d = Self.simulated(subjects: 120, images: 2, seed: UInt64(1000 + seed), fnmr: trueFNMR, fmr: trueFMR)
+            let all = Array(0..<d.count)
+            let tally = SubjectBootstrap.tally(d, indices: all, threshold: 1)
+            let samples = SubjectBootstrap.run(subjects: d.subjectCount, replicates: 400, seed: UInt64(seed)) { m in
+                (tally.matedRate(m), tally.nonMatedRate(m))
+            }
+            if let ci = SubjectBootstrap.percentileInterval(samples.map(\.0)), ci.lower <= trueFNMR && trueFNMR <= ci.upper {
+                fnmrHits += 1
+            }
+            if let ci = SubjectBootstrap.percentileInterval(samples.map(\.1)), ci.lower <= trueFMR && trueFMR <= ci.upper { fmrHits += 1 }
+        }
+        let fnmrCoverage = Double(fnmrHits) / Double(datasets)
+        let fmrCoverage = Double(fmrHits) / Double(datasets)
+        print("bootstrap coverage over \(datasets) datasets: FNMR \(fnmrCoverage), FMR \(fmrCoverage)")
+        #expect((0.90...0.99).contains(fnmrCoverage), "FNMR coverage \(fnmrCoverage)")
+        #expect((0.90...0.99).contains(fmrCoverage), "FMR coverage \(fmrCoverage)")
+    }
+
+    @Test("percentile intervals interpolate like numpy and ignore NaN")
+    func percentiles() {
+        let ci = SubjectBootstrap.percentileInterval([1, 2, 3, 4, 5, .nan], alpha: 0.5)
+        #expect(ci == BinomialInterval(lower: 2, upper: 4))
+        #expect(SubjectBootstrap.percentileInterval([.nan]) == nil)
+    }
+}

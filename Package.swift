@@ -51,6 +51,12 @@ let package = Package(
         .target(name: "FaceAuditMetrics", swiftSettings: strict),
         // Score files (genuine/impostor lists, bob 4/5-column, CSV) → score tables.
         .target(name: "FaceAuditScores", dependencies: ["FaceAuditMetrics"], swiftSettings: strict),
+        // Joins what the lower layers produce: labeled score tables → cohort comparisons → disaggregated rates.
+        .target(
+            name: "FaceAuditEvaluation",
+            dependencies: ["FaceAuditScores", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics"],
+            swiftSettings: strict
+        ),
         // Where the dlib model files live and whether they are intact.
         .target(name: "FaceAuditModels", dependencies: ["FaceAuditHashing"], swiftSettings: strict),
 
@@ -59,7 +65,7 @@ let package = Package(
             name: "faceaudit",
             dependencies: [
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
-                "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores",
+                "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -94,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditMetricsTests",
-            dependencies: ["FaceAuditMetrics", "FaceAuditScores", "FaceAuditTestSupport"],
+            dependencies: ["FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation", "FaceAuditCohorts", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "FaceAuditImaging", package: "FaceAudit"),
                 .product(name: "FaceAuditDatasets", package: "FaceAudit"),
                 .product(name: "FaceAuditValidation", package: "FaceAudit"),
+                .product(name: "FaceAuditMetrics", package: "FaceAudit"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/CoreBenchmarks",

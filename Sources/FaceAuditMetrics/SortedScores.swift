@@ -18,8 +18,8 @@ public struct SortedScores: Sendable {
     public init(genuine: [Double], impostor: [Double], polarity: ScorePolarity = .similarity) {
         var g = genuine.compactMap { $0.isNaN ? nil : polarity.similarity($0) }
         var i = impostor.compactMap { $0.isNaN ? nil : polarity.similarity($0) }
-        g.sort()
-        i.sort()
+        RadixSort.sort(&g)
+        RadixSort.sort(&i)
         self.genuine = g
         self.impostor = i
         self.genuineFailures = genuine.count - g.count

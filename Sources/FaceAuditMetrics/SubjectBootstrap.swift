@@ -25,8 +25,26 @@ public struct SubjectBootstrap: Sendable {
             case sparse([(a: Int, b: Int, trials: Int)])
         }
 
+        /// A tally from pre-aggregated counts of an all-pairs design (every sample compared once with
+        /// every sample of every other subject), as a streaming comparison engine produces it.
+        ///
+        /// - Parameters:
+        ///   - mated: per subject, mated errors and trials.
+        ///   - errorPairs: per subject pair with at least one false match, the number of false matches.
+        ///   - samplesPerSubject: per subject, its number of samples.
+        public init(
+            mated: [(subject: Int, errors: Int, trials: Int)], errorPairs: [(a: Int, b: Int, errors: Int)],
+            samplesPerSubject: [(subject: Int, samples: Int)]
+        ) {
+            self.mated = mated
+            self.errorPairs = errorPairs
+            self.denominator = .allPairs(samplesPerSubject)
+        }
+
+        init() {}
+
         /// Weighted (errors, trials) of the mated comparisons.
-        func matedRate(_ m: [Int]) -> Double {
+        public func matedRate(_ m: [Int]) -> Double {
             var e = 0
             var n = 0
             for t in mated {
@@ -37,7 +55,7 @@ public struct SubjectBootstrap: Sendable {
         }
 
         /// Weighted rate of the non-mated comparisons.
-        func nonMatedRate(_ m: [Int]) -> Double {
+        public func nonMatedRate(_ m: [Int]) -> Double {
             var e = 0
             for p in errorPairs { e += m[p.a] * m[p.b] * p.errors }
             var n = 0

@@ -12,36 +12,58 @@ public enum ThresholdSearch {
         precondition(!impostor.isEmpty, "no non-mated scores")
         let n = impostor.count
         if target >= 1 - Double.ulpOfOne { return impostor[0].nextDown }
-        var valid = impostor[n - 1].nextUp
-        var position = n - 1  // walking down from the highest score
-        while position >= 0 {
-            let current = impostor[position]
-            while position > 0 && impostor[position - 1] == current { position -= 1 }
-            let accepted = n - position
-            if Double(accepted) / Double(n) > target { break }
-            valid = current
-            position -= 1
-        }
-        return valid
+        // bob walks tie blocks down from the top and stops before the first block that makes
+        // accepted/n exceed the target. The same answer in O(log n): the most scores that may be
+        // accepted, then the lowest whole tie block within that many.
+        let allowed = largestCount(n) { Double($0) / Double(n) <= target }
+        if allowed >= n { return impostor[0] }
+        if allowed == 0 { return impostor[n - 1].nextUp }
+        let first = n - allowed  // lowest index that may be accepted
+        let value = impostor[first]
+        if first == 0 || impostor[first - 1] != value { return value }  // a whole block starts here
+        let above = upperBound(impostor, value)  // the block straddles the cut: accept from the next block
+        return above < n ? impostor[above] : impostor[n - 1].nextUp
     }
 
-    /// The threshold giving the largest achievable FNMR ≤ `target` (bob's `frr_threshold`).
+    /// The threshold giving the largest achievable FNMR ≤ `target` (bob's `frr_threshold`, including its
+    /// convention of testing a tie block by the index of its last element).
     ///
     /// - Parameter genuine: mated similarities, ascending, at least one.
     public static func forFNMR(_ target: Double, genuine: [Double]) -> Double {
         precondition(!genuine.isEmpty, "no mated scores")
         let n = genuine.count
         if target >= 1 - Double.ulpOfOne { return genuine[n - 1].nextUp }
-        var valid = genuine[0].nextUp
-        var position = 0
-        while position < n {
-            let current = genuine[position]
-            while position < n - 1 && genuine[position + 1] == current { position += 1 }
-            if Double(position) / Double(n) > target { break }
-            valid = current
-            position += 1
+        // bob accepts a block whose last index e has e/n ≤ target, stopping at the first that fails.
+        let lastAllowed = largestCount(n) { Double($0) / Double(n) <= target }  // largest index e passing
+        if lastAllowed >= n - 1 { return genuine[n - 1] }
+        let value = genuine[lastAllowed]
+        let end = upperBound(genuine, value) - 1  // last index of the block holding lastAllowed
+        if end == lastAllowed { return value }
+        let start = SortedScores.lowerBound(genuine, value)
+        return start > 0 ? genuine[start - 1] : genuine[0].nextUp
+    }
+
+    /// The largest k in 0...n with `ok(k)`, for a predicate true up to some k and false after.
+    /// `ok(0)` is assumed true.
+    static func largestCount(_ n: Int, _ ok: (Int) -> Bool) -> Int {
+        var low = 0
+        var high = n
+        while low < high {
+            let mid = (low + high + 1) >> 1
+            if ok(mid) { low = mid } else { high = mid - 1 }
         }
-        return valid
+        return low
+    }
+
+    /// Index of the first element > `value` in an ascending array.
+    static func upperBound(_ sorted: [Double], _ value: Double) -> Int {
+        var low = 0
+        var high = sorted.count
+        while low < high {
+            let mid = (low + high) >> 1
+            if sorted[mid] <= value { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 
     /// The criterion minimised by ``minimizing(_:impostor:genuine:cost:)``.

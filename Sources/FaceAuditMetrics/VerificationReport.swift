@@ -42,6 +42,8 @@ public struct VerificationReport: Sendable, Codable {
     public var curve: [CurvePoint]?
     /// The conventions used, in words.
     public var conventions: [String: String]
+    /// Per-cohort analyses (with `--cohorts`): one per dimension set and target FMR.
+    public var cohorts: [DisaggregatedRates]?
 
     /// The FVC2000 EER.
     public struct EER: Sendable, Codable {
@@ -217,7 +219,7 @@ public struct VerificationReport: Sendable, Codable {
         case impostorScores = "impostor_scores"
         case operatingPoints = "operating_points"
         case nearestFmrPoints = "nearest_fmr_points"
-        case curve, conventions
+        case curve, conventions, cohorts
     }
 }
 

@@ -10,9 +10,11 @@ public struct ScoreTable: Sendable {
     public var referenceSubject: [Int32] = []
     /// Index into ``items`` of each comparison's probe sample (bob's test_label, CSV probe_id).
     public var probeItem: [Int32] = []
+    /// Index into ``items`` of each comparison's reference sample (CSV reference_id; bob's claimed model).
+    public var referenceItem: [Int32] = []
     /// Subject names.
     public var subjects: [String] = []
-    /// Probe sample names.
+    /// Sample names (probe and reference samples share one index space).
     public var items: [String] = []
     /// Per-side attributes from CSV `probe_<name>`/`reference_<name>` columns, by name.
     public var attributes: [String: SideAttribute] = [:]

@@ -1,4 +1,6 @@
 import ArgumentParser
+import FaceAuditCohorts
+import FaceAuditEvaluation
 import FaceAuditMetrics
 import FaceAuditScores
 
@@ -45,6 +47,33 @@ struct MetricsCommand: ParsableCommand {
     @Flag(help: "Print JSON (the only output format; kept for scripts that pass it).")
     var json = false
 
+    @Option(
+        help:
+            "With a CSV score file: per-cohort rates for these dimensions (age_band,gender,ethnicity,skin_tone) and all their intersections, or 'auto' for every labeled one."
+    )
+    var cohorts: String?
+
+    @Option(help: "Age bands as lower bounds (0,4,8,13,18,30,50,65) or labels (0-3,4-7,…,65+).")
+    var ageBands: String = "0,4,8,13,18,30,50,65"
+
+    @Option(help: "Subject-bootstrap replicates for cohort rates and inequity measures (0: none).")
+    var bootstrap: Int = 1000
+
+    @Option(help: "Seed of the subject bootstrap.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Cohort that ratio_to_reference columns divide by, e.g. gender=male.")
+    var referenceCohort: String?
+
+    @Option(help: "Flag cohorts with fewer subjects than this.")
+    var minSubjects: Int = 10
+
+    @Option(help: "Weight of FMR (against FNMR) in GARBE, FDR and IR.")
+    var inequityAlpha: Double = 0.5
+
+    @Flag(help: "Print the time of each phase to standard error.")
+    var timings = false
+
     func validate() throws {
         let pair = genuine != nil || impostor != nil
         if pair == (scores != nil) {
@@ -52,30 +81,80 @@ struct MetricsCommand: ParsableCommand {
         }
         if pair && (genuine == nil || impostor == nil) { throw ValidationError("--genuine and --impostor go together") }
         if scores != nil && format == nil { throw ValidationError("--scores needs --format bob4, bob5 or csv") }
+        if cohorts != nil && format != .csv {
+            throw ValidationError("--cohorts needs a CSV score file with probe_/reference_ label columns")
+        }
+        guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
         guard confidence > 0 && confidence < 1 else { throw ValidationError("--confidence must be between 0 and 1, e.g. 0.95") }
     }
 
     func run() throws {
         let targets: [Double]
         do { targets = try TargetList.parse(targetFmr) } catch { throw ValidationError("\(error)") }
+        let clock = PhaseClock(enabled: timings)
         let raw: (genuine: [Double], impostor: [Double])
+        var table: ScoreTable?
         do {
             if let scores, let format {
-                raw = try ScoreFileReader.read(path: scores, format: format).split()
+                table = try ScoreFileReader.read(path: scores, format: format)
+                raw = table!.split()
             } else {
                 raw = (try ScoreFileReader.readColumn(path: genuine!), try ScoreFileReader.readColumn(path: impostor!))
             }
         } catch {
             throw fail(error, ExitStatus.dataError)
         }
+        clock.lap("read scores")
         let sorted = SortedScores(genuine: raw.genuine, impostor: raw.impostor, polarity: dissimilarity ? .dissimilarity : .similarity)
+        clock.lap("sort")
         guard !sorted.genuine.isEmpty, !sorted.impostor.isEmpty else {
             throw fail(
                 "need at least one completed mated and one completed non-mated score (found \(sorted.genuine.count) and \(sorted.impostor.count))",
                 ExitStatus.dataError)
         }
         let summary = VerificationSummary(scores: sorted, targets: targets)
-        emit(try JSONOutput.encode(VerificationReport(summary, interval: interval, alpha: 1 - confidence, curvePoints: curve)))
+        clock.lap("summary")
+        var report = VerificationReport(summary, interval: interval, alpha: 1 - confidence, curvePoints: curve)
+        clock.lap("report")
+        if let cohorts, let table {
+            report.cohorts = try cohortAnalyses(table, dimensions: cohorts, targets: targets, polarity: sorted.polarity)
+        }
+        emit(try JSONOutput.encode(report))
+        clock.lap("cohorts and output")
+    }
+
+    private func cohortAnalyses(
+        _ table: ScoreTable, dimensions: String, targets: [Double], polarity: ScorePolarity
+    ) throws
+        -> [DisaggregatedRates]
+    {
+        let labeled: ScoreTableLabels
+        do { labeled = try ScoreTableLabels(table) } catch { throw fail("\(scores ?? ""): \(error.message)", ExitStatus.dataError) }
+        let scheme: CohortScheme
+        do {
+            let bands = try AgeBands(parsing: ageBands)
+            if dimensions == "auto" {
+                scheme = labeled.automaticScheme(ageBands: bands)
+            } else {
+                let chosen = try CohortDimension.parseList(dimensions)
+                scheme = CohortScheme(dimensions: chosen, intersections: CohortScheme.allSubsets(of: chosen), ageBands: bands)
+            }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        guard !scheme.dimensions.isEmpty else {
+            throw fail(
+                "\(scores ?? ""): no probe_/reference_ label columns (age, gender, ethnicity, skin_tone) to form cohorts",
+                ExitStatus.dataError)
+        }
+        let options = CohortAnalysisOptions(
+            targets: targets, polarity: polarity, interval: interval, alpha: 1 - confidence, minimumSubjects: minSubjects,
+            replicates: bootstrap, seed: seed, referenceCohort: referenceCohort, inequityAlpha: inequityAlpha)
+        return scheme.dimensionSets.flatMap { set in
+            CohortAnalysis.analyze(
+                labeled.comparisons(for: set, scheme: scheme, polarity: polarity), dimensions: set.map(\.rawValue).joined(separator: ";"),
+                options: options)
+        }
     }
 }
 

@@ -7,7 +7,8 @@ import Foundation
 /// Input-side throughput: decoding a London photo, parsing its manifest, hashing an image.
 /// Inputs are read from ../shared in place (the folder beside the clone, or $FACEAUDIT_SHARED).
 let benchmarks: @Sendable () -> Void = {
-    let shared = ProcessInfo.processInfo.environment["FACEAUDIT_SHARED"]
+    let shared =
+        ProcessInfo.processInfo.environment["FACEAUDIT_SHARED"]
         ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("shared").path
@@ -35,4 +36,8 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("SHA256_LondonJPEG", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(SHA256Digest(of: bytes)) }
     }
+    metricsBenchmarks(
+        Benchmark.Configuration(
+            metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 5,
+            thresholds: [.wallClock: .init(relative: [.p90: 50])]))
 }

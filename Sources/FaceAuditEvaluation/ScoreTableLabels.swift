@@ -1,0 +1,129 @@
+import FaceAuditCohorts
+import FaceAuditDatasets
+import FaceAuditMetrics
+import FaceAuditScores
+
+/// Turns a score table with per-side label columns into labeled comparisons for each cohort dimension set.
+///
+/// Recognised attributes (CSV columns `probe_<name>` and `reference_<name>`): `age` (years), `gender`
+/// (or `sex`), `ethnicity` (or `race`), `skin_tone` (`monk:7`, `fitzpatrick:IV`). Missing values become
+/// the `unknown` cohort.
+public struct ScoreTableLabels: Sendable {
+    /// The table.
+    public let table: ScoreTable
+    /// Distinct label tuples, indexed by ``probeLabel`` and ``referenceLabel``.
+    public let labels: [Labels]
+    /// The label tuple of each comparison's probe side.
+    public let probeLabel: [Int32]
+    /// The label tuple of each comparison's reference side.
+    public let referenceLabel: [Int32]
+
+    /// Reads the label columns of `table`.
+    public init(_ table: ScoreTable) throws(ScoreFileError) {
+        self.table = table
+        let attributeNames: [(CohortDimension, [String])] = [
+            (.ageBand, ["age"]), (.gender, ["gender", "sex"]), (.ethnicity, ["ethnicity", "race"]), (.skinTone, ["skin_tone"]),
+        ]
+        var columns: [(CohortDimension, ScoreTable.SideAttribute)] = []
+        for (dimension, names) in attributeNames {
+            if let name = names.first(where: { table.attributes[$0] != nil }) { columns.append((dimension, table.attributes[name]!)) }
+        }
+        var tuples: [[Int32]: Int32] = [:]
+        var labels: [Labels] = []
+        var probe = [Int32](repeating: 0, count: table.count)
+        var reference = [Int32](repeating: 0, count: table.count)
+        func labelsOf(_ values: [Int32]) throws(ScoreFileError) -> Labels {
+            var l = Labels()
+            for (i, (dimension, column)) in columns.enumerated() {
+                let text = column.values[Int(values[i])]
+                let lowered = text.lowercased()
+                let missing = ["", "na", "n/a", "nan", "null", "none", "unknown", "?", "-"].contains(lowered)
+                if missing { continue }
+                switch dimension {
+                case .ageBand:
+                    guard let age = Double(text), age.isFinite, age >= 0 else {
+                        throw ScoreFileError(file: "score table", line: nil, "age \"\(text)\" is not a number of years")
+                    }
+                    l.age = age
+                case .gender: l.gender = lowered
+                case .ethnicity: l.ethnicity = lowered
+                case .skinTone:
+                    guard let tone = SkinTone(parsing: text) else {
+                        throw ScoreFileError(file: "score table", line: nil, "skin tone \"\(text)\" is not monk:1…10 or fitzpatrick:I…VI")
+                    }
+                    l.skinTone = tone
+                }
+            }
+            return l
+        }
+        for k in 0..<table.count {
+            for side in 0..<2 {
+                let values = columns.map { side == 0 ? $0.1.probe[k] : $0.1.reference[k] }
+                let id: Int32
+                if let existing = tuples[values] {
+                    id = existing
+                } else {
+                    id = Int32(labels.count)
+                    labels.append(try labelsOf(values))
+                    tuples[values] = id
+                }
+                if side == 0 { probe[k] = id } else { reference[k] = id }
+            }
+        }
+        self.labels = labels
+        self.probeLabel = probe
+        self.referenceLabel = reference
+    }
+
+    /// The comparisons labeled with the cohorts of one dimension set.
+    public func comparisons(for dimensions: [CohortDimension], scheme: CohortScheme, polarity: ScorePolarity) -> LabeledComparisons {
+        var d = LabeledComparisons()
+        var names: [String: Int32] = [:]
+        func cohort(_ key: CohortKey?) -> Int32 {
+            guard let key else { return -1 }
+            let text = key.description
+            if let id = names[text] { return id }
+            let id = Int32(d.cohortNames.count)
+            d.cohortNames.append(text)
+            names[text] = id
+            return id
+        }
+        let imageCohort = labels.map { cohort(scheme.key(dimensions, of: $0)) }
+        var pairCache: [Int64: Int32] = [:]
+        d.scores = table.scores.map(polarity.similarity)
+        d.mated = table.mated
+        d.probeSubject = table.probeSubject
+        d.referenceSubject = table.referenceSubject
+        d.probeSample = table.probeItem
+        d.referenceSample = table.referenceItem
+        d.subjectCount = table.subjects.count
+        d.probeCohort = probeLabel.map { imageCohort[Int($0)] }
+        d.referenceCohort = referenceLabel.map { imageCohort[Int($0)] }
+        d.matedCohort = (0..<table.count).map { k in
+            guard table.mated[k] else { return -1 }
+            let a = probeLabel[k]
+            let b = referenceLabel[k]
+            let key = Int64(a) << 32 | Int64(b)
+            if let cached = pairCache[key] { return cached }
+            let c = cohort(scheme.pairKey(dimensions, labels[Int(a)], labels[Int(b)]))
+            pairCache[key] = c
+            return c
+        }
+        // Name order, so that output does not depend on file order.
+        let order = d.cohortNames.indices.sorted { d.cohortNames[$0] < d.cohortNames[$1] }
+        var remap = [Int32](repeating: -1, count: order.count)
+        for (newIndex, old) in order.enumerated() { remap[old] = Int32(newIndex) }
+        func re(_ c: Int32) -> Int32 { c < 0 ? -1 : remap[Int(c)] }
+        d.cohortNames = order.map { d.cohortNames[$0] }
+        d.probeCohort = d.probeCohort.map(re)
+        d.referenceCohort = d.referenceCohort.map(re)
+        d.matedCohort = d.matedCohort.map(re)
+        return d
+    }
+
+    /// The automatic cohort scheme: every dimension with a known label on either side, and all their intersections.
+    public func automaticScheme(ageBands: AgeBands = .standard) -> CohortScheme {
+        let records = labels.map { ImageRecord(path: "", subject: SubjectID(""), labels: $0) }
+        return CohortScheme.automatic(for: records, ageBands: ageBands)
+    }
+}

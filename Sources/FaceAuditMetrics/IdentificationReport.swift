@@ -20,9 +20,31 @@ public struct IdentificationReport: Sendable, Codable {
     public var fnir: Double?
     /// FPIR(N, T); the same number as `false_alarm_rate`, under NIST's name.
     public var fpir: Double?
+    /// The rank R of the detection-and-identification rate and FNIR(N, R, T).
+    public var rank: Int
+    /// Per probe cohort (with `--cohorts`): the same numbers for each cohort of each dimension set.
+    public var cohorts: [CohortIdentification]?
+
+    /// Identification numbers of the searches whose probe is in one cohort.
+    public struct CohortIdentification: Sendable, Codable {
+        /// The dimension set, e.g. `gender;ethnicity`.
+        public var dimensions: String
+        /// The cohort of the probes.
+        public var cohort: String
+        /// The cohort's numbers.
+        public var report: IdentificationReport
+
+        /// Creates a cohort entry.
+        public init(dimensions: String, cohort: String, report: IdentificationReport) {
+            self.dimensions = dimensions
+            self.cohort = cohort
+            self.report = report
+        }
+    }
 
     /// Builds the report; `threshold` is in similarity units, `reportedThreshold` in the scores' units.
-    public init(searches: [SearchScores], maxRank: Int, threshold: Double?, reportedThreshold: Double?) {
+    public init(searches: [SearchScores], maxRank: Int, threshold: Double?, reportedThreshold: Double?, rank: Int = 1) {
+        self.rank = rank
         probes = searches.count
         matedSearches = searches.filter { !$0.mated.isEmpty }.count
         nonMatedSearches = probes - matedSearches
@@ -32,10 +54,10 @@ public struct IdentificationReport: Sendable, Codable {
         rank1 = full.first
         self.threshold = reportedThreshold
         if let threshold {
-            let dir = Identification.detectionIdentificationRate(searches, threshold: threshold, rank: 1)
+            let dir = Identification.detectionIdentificationRate(searches, threshold: threshold, rank: rank)
             let far = Identification.falseAlarmRate(searches, threshold: threshold)
             detectionIdentificationRate = dir.trials > 0 ? dir.rate : nil
-            fnir = dir.trials > 0 ? Identification.fnir(searches, threshold: threshold, rank: 1).rate : nil
+            fnir = dir.trials > 0 ? Identification.fnir(searches, threshold: threshold, rank: rank).rate : nil
             falseAlarmRate = far.trials > 0 ? far.rate : nil
             fpir = falseAlarmRate
         }
@@ -50,6 +72,6 @@ public struct IdentificationReport: Sendable, Codable {
         case threshold
         case detectionIdentificationRate = "detection_identification_rate"
         case falseAlarmRate = "false_alarm_rate"
-        case fnir, fpir
+        case fnir, fpir, rank, cohorts
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import FaceAuditCohorts
+import FaceAuditEvaluation
 import FaceAuditMetrics
 import FaceAuditScores
 
@@ -32,8 +34,20 @@ struct IdentifyCommand: ParsableCommand {
     @Flag(help: "Print JSON (the only output format; kept for scripts that pass it).")
     var json = false
 
+    @Option(help: "Rank R of the detection-and-identification rate and FNIR(N, R, T).")
+    var rank: Int = 1
+
+    @Option(help: "With a CSV score file: the same numbers per probe cohort for these dimensions and their intersections, or 'auto'.")
+    var cohorts: String?
+
+    @Option(help: "Age bands as lower bounds (0,4,8,13,18,30,50,65) or labels (0-3,4-7,…,65+).")
+    var ageBands: String = "0,4,8,13,18,30,50,65"
+
     func validate() throws {
-        guard maxRank >= 1 else { throw ValidationError("--max-rank must be at least 1") }
+        guard maxRank >= 1, rank >= 1 else { throw ValidationError("--max-rank and --rank must be at least 1") }
+        if cohorts != nil && format != .csv {
+            throw ValidationError("--cohorts needs a CSV score file with probe_/reference_ label columns")
+        }
     }
 
     func run() throws {
@@ -41,8 +55,33 @@ struct IdentifyCommand: ParsableCommand {
         do { table = try ScoreFileReader.read(path: scores, format: format) } catch { throw fail(error, ExitStatus.dataError) }
         let polarity: ScorePolarity = dissimilarity ? .dissimilarity : .similarity
         let searches = SearchGrouping.byProbeItem(table, polarity: polarity)
-        let report = IdentificationReport(
-            searches: searches, maxRank: maxRank, threshold: threshold.map(polarity.similarity), reportedThreshold: threshold)
+        var report = IdentificationReport(
+            searches: searches, maxRank: maxRank, threshold: threshold.map(polarity.similarity), reportedThreshold: threshold, rank: rank)
+        if let cohorts {
+            let labeled: ScoreTableLabels
+            do { labeled = try ScoreTableLabels(table) } catch { throw fail("\(scores): \(error.message)", ExitStatus.dataError) }
+            let scheme: CohortScheme
+            do {
+                let bands = try AgeBands(parsing: ageBands)
+                if cohorts == "auto" {
+                    scheme = labeled.automaticScheme(ageBands: bands)
+                } else {
+                    let chosen = try CohortDimension.parseList(cohorts)
+                    scheme = CohortScheme(dimensions: chosen, intersections: CohortScheme.allSubsets(of: chosen), ageBands: bands)
+                }
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            report.cohorts = scheme.dimensionSets.flatMap { set in
+                labeled.searchesByCohort(for: set, scheme: scheme, polarity: polarity).map { group in
+                    IdentificationReport.CohortIdentification(
+                        dimensions: set.map(\.rawValue).joined(separator: ";"), cohort: group.cohort,
+                        report: IdentificationReport(
+                            searches: group.searches, maxRank: maxRank, threshold: threshold.map(polarity.similarity),
+                            reportedThreshold: threshold, rank: rank))
+                }
+            }
+        }
         emit(try JSONOutput.encode(report))
     }
 }

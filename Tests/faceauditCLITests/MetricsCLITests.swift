@@ -98,3 +98,73 @@ struct MetricsCLITests {
         #expect(j["detection_identification_rate"] != nil && j["false_alarm_rate"] == nil)  // closed set: no non-mated searches
     }
 }
+
+/// `--cohorts` on generated CSV score files.
+@Suite("faceaudit metrics and identify per cohort", .serialized)
+struct CohortCLITests {
+    /// 40 subjects × 2 images, all pairs; women's non-mated scores run higher (a built-in differential).
+    static func writeScores(to url: URL) throws {
+        var lines = ["probe_subject,reference_subject,probe_id,reference_id,score,probe_gender,reference_gender,probe_age,reference_age"]
+        let images = (0..<40).flatMap { s in [(s, 0), (s, 1)] }
+        for i in images.indices {
+            for j in (i + 1)..<images.count {
+                let (a, ia) = images[i]
+                let (b, ib) = images[j]
+                let ga = a % 2 == 0 ? "female" : "male"
+                let gb = b % 2 == 0 ? "female" : "male"
+                let base = a == b ? 0.8 : (ga == "female" && gb == "female" ? 0.45 : 0.2)
+                let jitter = Double((i * 7919 + j * 104729) % 1000) / 5000
+                lines.append("s\(a),s\(b),s\(a)_\(ia),s\(b)_\(ib),\(base + jitter),\(ga),\(gb),\(20 + a),\(20 + b)")
+            }
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    @Test("metrics --cohorts gender: women's FMR above men's at the global threshold, with bootstrap intervals")
+    func metricsCohorts() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("scores.csv")
+        try Self.writeScores(to: file)
+        let result = try CommandRunner.faceaudit([
+            "metrics", "--scores", file.path, "--format", "csv", "--cohorts", "gender", "--target-fmr", "0.05", "--bootstrap", "100",
+            "--reference-cohort", "gender=male",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let analysis = try #require((json["cohorts"] as? [[String: Any]])?.first)
+        #expect(analysis["dimensions"] as? String == "gender")
+        let cohorts = try #require(analysis["cohorts"] as? [[String: Any]])
+        #expect(cohorts.map { $0["cohort"] as? String } == ["gender=female", "gender=male"])
+        let female = try #require(cohorts[0]["fmr"] as? [String: Any])
+        let male = try #require(cohorts[1]["fmr"] as? [String: Any])
+        #expect((female["rate"] as? Double ?? 0) > (male["rate"] as? Double ?? 1))
+        #expect(cohorts[0]["fmr_bootstrap"] != nil && analysis["inequity_bootstrap"] != nil)
+        #expect((analysis["cross_fmr"] as? [[Any]])?.count == 2)
+    }
+
+    @Test("identify --cohorts: per-probe-cohort CMC")
+    func identifyCohorts() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("scores.csv")
+        try Self.writeScores(to: file)
+        let result = try CommandRunner.faceaudit([
+            "identify", "--scores", file.path, "--format", "csv", "--cohorts", "gender", "--max-rank", "3",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let cohorts = try #require(json["cohorts"] as? [[String: Any]])
+        #expect(cohorts.map { $0["cohort"] as? String } == ["gender=female", "gender=male"])
+        #expect(cohorts.allSatisfy { (($0["report"] as? [String: Any])?["cmc"] as? [Double])?.count == 3 })
+    }
+
+    @Test("--cohorts needs a CSV score file")
+    func needsCSV() throws {
+        let result = try CommandRunner.faceaudit([
+            "metrics", "--scores", MetricsCLITests.scores.appendingPathComponent("bob/dev-4col.txt").path, "--format", "bob4", "--cohorts",
+            "auto",
+        ])
+        #expect(result.status == 64 && result.stderr.contains("--cohorts needs a CSV score file"))
+    }
+}

@@ -1,0 +1,71 @@
+import FaceAuditCohorts
+import FaceAuditEvaluation
+import FaceAuditScores
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+@testable import FaceAuditMetrics
+
+@Suite("Open-set identification")
+struct IdentificationTests {
+    static let searches = [
+        SearchScores(mated: [0.9], nonMated: [0.2, 0.3]),  // rank 1, above 0.5
+        SearchScores(mated: [0.4], nonMated: [0.6, 0.1]),  // rank 2, below 0.5
+        SearchScores(mated: [0.7], nonMated: [0.7, 0.8]),  // ties count against the mate: rank 3
+        SearchScores(mated: [], nonMated: [0.55, 0.1]),  // non-mated, alarms at 0.5
+        SearchScores(mated: [], nonMated: [0.3, 0.2]),  // non-mated, silent at 0.5
+    ]
+
+    @Test("CMC, ranks with ties, DIR/FNIR at rank R and FPIR")
+    func openSet() {
+        #expect(Identification.cmc(Self.searches) == [1.0 / 3, 2.0 / 3, 1])
+        #expect(Identification.detectionIdentificationRate(Self.searches, threshold: 0.5, rank: 1) == ErrorCount(errors: 1, trials: 3))
+        #expect(Identification.detectionIdentificationRate(Self.searches, threshold: 0.5, rank: 3) == ErrorCount(errors: 2, trials: 3))
+        #expect(Identification.fnir(Self.searches, threshold: 0.5, rank: 3) == ErrorCount(errors: 1, trials: 3))
+        #expect(Identification.falseAlarmRate(Self.searches, threshold: 0.5) == ErrorCount(errors: 1, trials: 2))
+        let report = IdentificationReport(searches: Self.searches, maxRank: 5, threshold: 0.5, reportedThreshold: 0.5)
+        #expect(report.cmc.count == 5 && report.cmc.last == 1 && report.rank1 == 1.0 / 3)
+        #expect(report.fpir == 0.5 && report.matedSearches == 3 && report.nonMatedSearches == 2)
+    }
+}
+
+@Suite("Score tables with labels")
+struct ScoreTableLabelsTests {
+    static func table(_ csv: String) throws -> ScoreTable {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("s.csv")
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        return try ScoreFileReader.read(path: file.path, format: .csv)
+    }
+
+    @Test("a mated pair aged 16 and 21 is in band 18-29; non-mated pairs need both sides in the cohort")
+    func meanAge() throws {
+        let t = try Self.table(
+            """
+            probe_subject,reference_subject,probe_id,reference_id,score,probe_age,reference_age,probe_gender,reference_gender
+            a,a,a1,a2,0.9,16,21,F,F
+            a,b,a1,b1,0.1,16,25,F,M
+            b,c,b1,c1,0.2,25,27,M,NA
+            """)
+        let labeled = try ScoreTableLabels(t)
+        let scheme = CohortScheme(dimensions: [.ageBand, .gender], intersections: [])
+        let d = labeled.comparisons(for: [.ageBand], scheme: scheme, polarity: .similarity)
+        #expect(d.cohortNames == ["age_band=13-17", "age_band=18-29"])
+        #expect(d.matedCohort[0] == 1)
+        #expect(d.probeCohort[1] == 0 && d.referenceCohort[1] == 1)  // cross-cohort: not within
+        #expect(d.probeCohort[2] == 1 && d.referenceCohort[2] == 1)  // within 18-29
+        let g = labeled.comparisons(for: [.gender], scheme: scheme, polarity: .similarity)
+        #expect(g.cohortNames == ["gender=f", "gender=m", "gender=unknown"])
+        let rates = CohortAnalysis.analyze(d, dimensions: "age_band", options: CohortAnalysisOptions(targets: [0.5], replicates: 0))
+        let adult = try #require(rates.first?.cohorts.first { $0.cohort == "age_band=18-29" })
+        #expect(adult.fnmr.trials == 1 && adult.fmr.trials == 1)
+    }
+
+    @Test("a bad age in a label column is an error")
+    func badAge() throws {
+        let t = try Self.table("probe_subject,reference_subject,score,probe_age,reference_age\na,b,0.1,old,3\n")
+        #expect(throws: ScoreFileError.self) { try ScoreTableLabels(t) }
+    }
+}

@@ -37,15 +37,11 @@ struct IdentifyCommand: ParsableCommand {
     @Option(help: "Rank R of the detection-and-identification rate and FNIR(N, R, T).")
     var rank: Int = 1
 
-    @Option(help: "With a CSV score file: the same numbers per probe cohort for these dimensions and their intersections, or 'auto'.")
-    var cohorts: String?
-
-    @Option(help: "Age bands as lower bounds (0,4,8,13,18,30,50,65) or labels (0-3,4-7,…,65+).")
-    var ageBands: String = "0,4,8,13,18,30,50,65"
+    @OptionGroup var selection: CohortSelection
 
     func validate() throws {
         guard maxRank >= 1, rank >= 1 else { throw ValidationError("--max-rank and --rank must be at least 1") }
-        if cohorts != nil && format != .csv {
+        if selection.cohorts != nil && format != .csv {
             throw ValidationError("--cohorts needs a CSV score file with probe_/reference_ label columns")
         }
     }
@@ -57,21 +53,9 @@ struct IdentifyCommand: ParsableCommand {
         let searches = SearchGrouping.byProbeItem(table, polarity: polarity)
         var report = IdentificationReport(
             searches: searches, maxRank: maxRank, threshold: threshold.map(polarity.similarity), reportedThreshold: threshold, rank: rank)
-        if let cohorts {
-            let labeled: ScoreTableLabels
-            do { labeled = try ScoreTableLabels(table) } catch { throw fail("\(scores): \(error.message)", ExitStatus.dataError) }
-            let scheme: CohortScheme
-            do {
-                let bands = try AgeBands(parsing: ageBands)
-                if cohorts == "auto" {
-                    scheme = labeled.automaticScheme(ageBands: bands)
-                } else {
-                    let chosen = try CohortDimension.parseList(cohorts)
-                    scheme = CohortScheme(dimensions: chosen, intersections: CohortScheme.allSubsets(of: chosen), ageBands: bands)
-                }
-            } catch {
-                throw ValidationError("\(error)")
-            }
+        if selection.cohorts != nil {
+            let labeled = try labels(of: table, file: scores)
+            let scheme = try selection.scheme(for: labeled)
             report.cohorts = scheme.dimensionSets.flatMap { set in
                 labeled.searchesByCohort(for: set, scheme: scheme, polarity: polarity).map { group in
                     IdentificationReport.CohortIdentification(

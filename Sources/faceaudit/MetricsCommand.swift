@@ -47,14 +47,7 @@ struct MetricsCommand: ParsableCommand {
     @Flag(help: "Print JSON (the only output format; kept for scripts that pass it).")
     var json = false
 
-    @Option(
-        help:
-            "With a CSV score file: per-cohort rates for these dimensions (age_band,gender,ethnicity,skin_tone) and all their intersections, or 'auto' for every labeled one."
-    )
-    var cohorts: String?
-
-    @Option(help: "Age bands as lower bounds (0,4,8,13,18,30,50,65) or labels (0-3,4-7,…,65+).")
-    var ageBands: String = "0,4,8,13,18,30,50,65"
+    @OptionGroup var selection: CohortSelection
 
     @Option(help: "Subject-bootstrap replicates for cohort rates and inequity measures (0: none).")
     var bootstrap: Int = 1000
@@ -81,7 +74,7 @@ struct MetricsCommand: ParsableCommand {
         }
         if pair && (genuine == nil || impostor == nil) { throw ValidationError("--genuine and --impostor go together") }
         if scores != nil && format == nil { throw ValidationError("--scores needs --format bob4, bob5 or csv") }
-        if cohorts != nil && format != .csv {
+        if selection.cohorts != nil && format != .csv {
             throw ValidationError("--cohorts needs a CSV score file with probe_/reference_ label columns")
         }
         guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
@@ -116,32 +109,16 @@ struct MetricsCommand: ParsableCommand {
         clock.lap("summary")
         var report = VerificationReport(summary, interval: interval, alpha: 1 - confidence, curvePoints: curve)
         clock.lap("report")
-        if let cohorts, let table {
-            report.cohorts = try cohortAnalyses(table, dimensions: cohorts, targets: targets, polarity: sorted.polarity)
+        if selection.cohorts != nil, let table {
+            report.cohorts = try cohortAnalyses(table, targets: targets, polarity: sorted.polarity)
         }
         emit(try JSONOutput.encode(report))
         clock.lap("cohorts and output")
     }
 
-    private func cohortAnalyses(
-        _ table: ScoreTable, dimensions: String, targets: [Double], polarity: ScorePolarity
-    ) throws
-        -> [DisaggregatedRates]
-    {
-        let labeled: ScoreTableLabels
-        do { labeled = try ScoreTableLabels(table) } catch { throw fail("\(scores ?? ""): \(error.message)", ExitStatus.dataError) }
-        let scheme: CohortScheme
-        do {
-            let bands = try AgeBands(parsing: ageBands)
-            if dimensions == "auto" {
-                scheme = labeled.automaticScheme(ageBands: bands)
-            } else {
-                let chosen = try CohortDimension.parseList(dimensions)
-                scheme = CohortScheme(dimensions: chosen, intersections: CohortScheme.allSubsets(of: chosen), ageBands: bands)
-            }
-        } catch {
-            throw ValidationError("\(error)")
-        }
+    private func cohortAnalyses(_ table: ScoreTable, targets: [Double], polarity: ScorePolarity) throws -> [DisaggregatedRates] {
+        let labeled = try labels(of: table, file: scores ?? "")
+        let scheme = try selection.scheme(for: labeled)
         guard !scheme.dimensions.isEmpty else {
             throw fail(
                 "\(scores ?? ""): no probe_/reference_ label columns (age, gender, ethnicity, skin_tone) to form cohorts",

@@ -149,10 +149,24 @@ public enum CohortAnalysis {
                 }
                 overallRates.fnmrBootstrap = SubjectBootstrap.percentileInterval(samples.map(\.overall.0), alpha: options.alpha)
                 overallRates.fmrBootstrap = SubjectBootstrap.percentileInterval(samples.map(\.overall.1), alpha: options.alpha)
+                let referenceIndex = options.referenceCohort.flatMap { name in cohorts.firstIndex { $0.name == name } }
                 for i in cohortRates.indices {
                     cohortRates[i].fnmrBootstrap = SubjectBootstrap.percentileInterval(
                         samples.map { $0.cohorts[i].0 }, alpha: options.alpha)
                     cohortRates[i].fmrBootstrap = SubjectBootstrap.percentileInterval(samples.map { $0.cohorts[i].1 }, alpha: options.alpha)
+                    var ratios: [String: BinomialInterval?] = [
+                        "fmr_ratio_to_overall": SubjectBootstrap.percentileInterval(
+                            samples.map { $0.cohorts[i].1 / $0.overall.1 }, alpha: options.alpha),
+                        "fnmr_ratio_to_overall": SubjectBootstrap.percentileInterval(
+                            samples.map { $0.cohorts[i].0 / $0.overall.0 }, alpha: options.alpha),
+                    ]
+                    if let r = referenceIndex {
+                        ratios["fmr_ratio_to_reference"] = SubjectBootstrap.percentileInterval(
+                            samples.map { $0.cohorts[i].1 / $0.cohorts[r].1 }, alpha: options.alpha)
+                        ratios["fnmr_ratio_to_reference"] = SubjectBootstrap.percentileInterval(
+                            samples.map { $0.cohorts[i].0 / $0.cohorts[r].0 }, alpha: options.alpha)
+                    }
+                    cohortRates[i].ratioBootstrap = ratios.compactMapValues { $0 }
                 }
                 let measures = samples.map { s in
                     InequityMeasures(

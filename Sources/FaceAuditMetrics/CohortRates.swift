@@ -34,6 +34,8 @@ public struct CohortRates: Sendable, Codable {
     public var fmrRatioToReference: Double?
     /// FNMR / the reference cohort's FNMR.
     public var fnmrRatioToReference: Double?
+    /// Subject-bootstrap intervals of the four ratios, by name (`fmr_ratio_to_overall`, …).
+    public var ratioBootstrap: [String: BinomialInterval]?
     /// Warnings: too few non-mated pairs for the target, too few subjects, no mated pairs.
     public var flags: [String]
 
@@ -51,6 +53,7 @@ public struct CohortRates: Sendable, Codable {
         case fnmrRatioToOverall = "fnmr_ratio_to_overall"
         case fmrRatioToReference = "fmr_ratio_to_reference"
         case fnmrRatioToReference = "fnmr_ratio_to_reference"
+        case ratioBootstrap = "ratio_bootstrap"
         case flags
     }
 }

@@ -140,6 +140,9 @@ struct CohortCLITests {
         let male = try #require(cohorts[1]["fmr"] as? [String: Any])
         #expect((female["rate"] as? Double ?? 0) > (male["rate"] as? Double ?? 1))
         #expect(cohorts[0]["fmr_bootstrap"] != nil && analysis["inequity_bootstrap"] != nil)
+        let ratios = try #require(cohorts[0]["ratio_bootstrap"] as? [String: [Double]])
+        #expect(ratios["fmr_ratio_to_overall"]?.count == 2)
+        #expect(ratios["fnmr_ratio_to_reference"] == nil)  // men have no false non-match here: a ratio over zero is undefined
         #expect((analysis["cross_fmr"] as? [[Any]])?.count == 2)
     }
 

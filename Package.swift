@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "FaceAuditModels", targets: ["FaceAuditModels"]),
         .library(name: "FaceAuditMetrics", targets: ["FaceAuditMetrics"]),
         .library(name: "FaceAuditScores", targets: ["FaceAuditScores"]),
+        .library(name: "FaceAuditFace", targets: ["FaceAuditFace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -29,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "libblas-dev"])]),
         // The only C code of our own: setjmp/longjmp error recovery for libpng and libjpeg,
         // whose default error handlers abort or exit the process.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
@@ -57,6 +59,13 @@ let package = Package(
             dependencies: ["FaceAuditScores", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics"],
             swiftSettings: strict
         ),
+        // dlib's serialization format: model files → typed layer records.
+        .target(name: "FaceAuditDlibFormat", swiftSettings: strict),
+        // A small neural-network engine over CBLAS: convolution, pooling, residual add, fc.
+        .target(name: "FaceAuditNN", dependencies: ["CBLAS", "FaceAuditDlibFormat"], swiftSettings: strict),
+        // dlib's face models: MMOD detector, 5-point shape predictor, face chips, ResNet descriptor.
+        .target(
+            name: "FaceAuditFace", dependencies: ["FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"], swiftSettings: strict),
         // Where the dlib model files live and whether they are intact.
         .target(name: "FaceAuditModels", dependencies: ["FaceAuditHashing"], swiftSettings: strict),
 
@@ -101,6 +110,11 @@ let package = Package(
         .testTarget(
             name: "FaceAuditMetricsTests",
             dependencies: ["FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation", "FaceAuditCohorts", "FaceAuditTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditFaceTests",
+            dependencies: ["FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModels", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

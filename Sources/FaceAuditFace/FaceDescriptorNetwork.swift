@@ -1,0 +1,138 @@
+import FaceAuditDlibFormat
+import FaceAuditImaging
+import FaceAuditNN
+
+/// dlib's ResNet face descriptor (`dlib_face_recognition_resnet_model_v1.dat`): a 150×150 aligned chip
+/// in, a 128-D descriptor out. Same person when the Euclidean distance is below 0.6. Descriptors are
+/// not normalised.
+///
+/// Several chips run as one batch (one GEMM per convolution). The object keeps its working buffers
+/// between calls, so it is not thread-safe: use one per thread.
+public final class FaceDescriptorNetwork {
+    /// A residual block: two 3×3 convolutions, the first with ReLU; `down` blocks stride 2 and average-pool
+    /// the shortcut.
+    struct Block {
+        let first: Convolution
+        let second: Convolution
+        let down: Bool
+    }
+
+    /// The chip size the network expects.
+    public let inputSize: Int
+    let means: (Float, Float, Float)
+    let stem: Convolution
+    let stemPool: Pooling
+    let blocks: [Block]
+    let fcWeights: [Float]  // [256][128]
+    let fcInputs: Int
+    let fcOutputs: Int
+
+    private var buffers = [Activations](repeating: Activations(channels: 0, batch: 0, height: 0, width: 0), count: 5)
+    private var columns: [Float] = []
+
+    /// Loads the model file.
+    public convenience init(contentsOf path: String) throws(ModelFormatError) {
+        try self.init(try DlibNetwork(contentsOf: path), file: path)
+    }
+
+    /// Builds the network from a parsed file, checking it has the ResNet's shape.
+    public init(_ net: DlibNetwork, file: String) throws(ModelFormatError) {
+        func fail(_ message: String) -> ModelFormatError { ModelFormatError(file: file, offset: 0, "not dlib's face ResNet: \(message)") }
+        guard net.input.kind == "input_rgb_image_sized", let size = net.input.size, size.rows == size.cols else {
+            throw fail("input is \(net.input.kind)")
+        }
+        inputSize = size.rows
+        means = net.input.means
+        var layers = net.layers[...]
+        func conv(relu: Bool) throws(ModelFormatError) -> Convolution {
+            guard case .convolution(let c) = layers.popFirst(), case .affine(let g, let b) = layers.popFirst() else {
+                throw fail("expected convolution + affine")
+            }
+            if relu {
+                guard case .relu = layers.popFirst() else { throw fail("expected relu") }
+            }
+            return Convolution(c, affine: (g, b), relu: relu)
+        }
+        stem = try conv(relu: true)
+        guard case .maxPool(let p) = layers.popFirst() else { throw fail("expected the stem max pool") }
+        stemPool = Pooling(kind: .max, height: p.height, width: p.width, strideY: p.strideY, strideX: p.strideX, padY: p.padY, padX: p.padX)
+        var blocks: [Block] = []
+        while case .convolution = layers.first {
+            let first = try conv(relu: true)
+            let second = try conv(relu: false)
+            var down = false
+            if case .avgPool(let pool) = layers.first {
+                guard pool.height == 2, pool.width == 2, pool.strideY == 2, pool.strideX == 2 else {
+                    throw fail("unexpected shortcut pool")
+                }
+                layers.removeFirst()
+                down = true
+            }
+            guard case .addPrevious = layers.popFirst(), case .relu = layers.popFirst() else { throw fail("expected add_prev + relu") }
+            blocks.append(Block(first: first, second: second, down: down))
+        }
+        self.blocks = blocks
+        guard case .avgPool(let global) = layers.popFirst(), global.height == 0, global.width == 0,
+            case .fullyConnected(let inputs, let outputs, let weights, nil) = layers.popFirst(), layers.isEmpty
+        else { throw fail("expected global average pool and fc without bias at the end") }
+        fcInputs = inputs
+        fcOutputs = outputs
+        fcWeights = weights
+    }
+
+    /// The descriptors of `chips` (each `inputSize`×`inputSize`), computed as one batch.
+    public func descriptors(_ chips: [RGBImage]) -> [[Float]] {
+        guard !chips.isEmpty else { return [] }
+        let batch = chips.count
+        let s = inputSize
+        var x = buffers[0]
+        x.reshape(channels: 3, batch: batch, height: s, width: s)
+        let m = [means.0, means.1, means.2]
+        x.data.withUnsafeMutableBufferPointer { d in
+            for (b, chip) in chips.enumerated() {
+                precondition(chip.width == s && chip.height == s, "chips must be \(s)×\(s)")
+                chip.pixels.withUnsafeBufferPointer { p in
+                    for c in 0..<3 {
+                        let plane = d.baseAddress! + (c * batch + b) * s * s
+                        for i in 0..<(s * s) { plane[i] = (Float(p[3 * i + c]) - m[c]) / 256 }
+                    }
+                }
+            }
+        }
+        var t1 = buffers[1]
+        var t2 = buffers[2]
+        var skip = buffers[3]
+        var out = buffers[4]
+        stem.forward(x, into: &t1, columns: &columns)
+        stemPool.forward(t1, into: &x)
+        let shortcut = Pooling(kind: .average, height: 2, width: 2, strideY: 2, strideX: 2, padY: 0, padX: 0)
+        for block in blocks {
+            block.first.forward(x, into: &t1, columns: &columns)
+            block.second.forward(t1, into: &t2, columns: &columns)
+            if block.down {
+                shortcut.forward(x, into: &skip)
+                Elementwise.add(t2, skip, into: &out)
+            } else {
+                Elementwise.add(t2, x, into: &out)
+            }
+            Elementwise.relu(&out)
+            swap(&x, &out)
+        }
+        let global = Pooling(kind: .average, height: 0, width: 0, strideY: 1, strideX: 1, padY: 0, padX: 0)
+        global.forward(x, into: &t1)  // fcInputs × batch
+        precondition(t1.channels * t1.height * t1.width == fcInputs)
+        var result = [Float](repeating: 0, count: batch * fcOutputs)
+        t1.data.withUnsafeBufferPointer { input in
+            fcWeights.withUnsafeBufferPointer { w in
+                result.withUnsafeMutableBufferPointer { r in
+                    // out(B × O) = inᵀ(B × C) · W(C × O); `input` is C × B.
+                    BLASMatrix.multiplyTransposedA(
+                        m: batch, n: fcOutputs, k: fcInputs, a: input.baseAddress!, lda: batch, b: w.baseAddress!, ldb: fcOutputs,
+                        c: r.baseAddress!, ldc: fcOutputs)
+                }
+            }
+        }
+        buffers = [x, t1, t2, skip, out]
+        return (0..<batch).map { Array(result[($0 * fcOutputs)..<(($0 + 1) * fcOutputs)]) }
+    }
+}

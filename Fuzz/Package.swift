@@ -7,11 +7,12 @@ let package = Package(
     name: "FaceAuditFuzz",
     dependencies: [.package(name: "FaceAudit", path: "../")],
     targets: [
+        .target(name: "FuzzDriver"),
         .executableTarget(
-            name: "FuzzPNG", dependencies: [.product(name: "FaceAuditImaging", package: "FaceAudit")]),
+            name: "FuzzPNG", dependencies: ["FuzzDriver", .product(name: "FaceAuditImaging", package: "FaceAudit")]),
         .executableTarget(
-            name: "FuzzJPEG", dependencies: [.product(name: "FaceAuditImaging", package: "FaceAudit")]),
+            name: "FuzzJPEG", dependencies: ["FuzzDriver", .product(name: "FaceAuditImaging", package: "FaceAudit")]),
         .executableTarget(
-            name: "FuzzManifest", dependencies: [.product(name: "FaceAuditDatasets", package: "FaceAudit")]),
+            name: "FuzzManifest", dependencies: ["FuzzDriver", .product(name: "FaceAuditDatasets", package: "FaceAudit")]),
     ]
 )

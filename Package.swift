@@ -7,6 +7,9 @@ import PackageDescription
 /// image → face → template → comparison → rates → report.
 /// Codecs know nothing of datasets; datasets know nothing of metrics; the CLI only wires.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+/// The numeric kernels (convolution, pooling, pyramids, chip sampling) are optimised even in debug
+/// builds, so that `swift test` runs the real detector on real photos in seconds rather than minutes.
+let numeric: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "FaceAudit",
@@ -62,10 +65,10 @@ let package = Package(
         // dlib's serialization format: model files → typed layer records.
         .target(name: "FaceAuditDlibFormat", swiftSettings: strict),
         // A small neural-network engine over CBLAS: convolution, pooling, residual add, fc.
-        .target(name: "FaceAuditNN", dependencies: ["CBLAS", "FaceAuditDlibFormat"], swiftSettings: strict),
+        .target(name: "FaceAuditNN", dependencies: ["CBLAS", "FaceAuditDlibFormat"], swiftSettings: numeric),
         // dlib's face models: MMOD detector, 5-point shape predictor, face chips, ResNet descriptor.
         .target(
-            name: "FaceAuditFace", dependencies: ["FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"], swiftSettings: strict),
+            name: "FaceAuditFace", dependencies: ["FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"], swiftSettings: numeric),
         // Where the dlib model files live and whether they are intact.
         .target(name: "FaceAuditModels", dependencies: ["FaceAuditHashing"], swiftSettings: strict),
 

@@ -1,0 +1,266 @@
+import FaceAuditDlibFormat
+import FaceAuditImaging
+import FaceAuditNN
+import Foundation
+
+/// A detected face: dlib rectangle (inclusive right and bottom, not clipped to the image) and the
+/// detector's confidence.
+public struct FaceDetection: Sendable, Hashable {
+    /// Left edge.
+    public let left: Int
+    /// Top edge.
+    public let top: Int
+    /// Right edge (inclusive).
+    public let right: Int
+    /// Bottom edge (inclusive).
+    public let bottom: Int
+    /// The detector score (> 0).
+    public let confidence: Double
+
+    /// Creates a detection.
+    public init(left: Int, top: Int, right: Int, bottom: Int, confidence: Double) {
+        self.left = left
+        self.top = top
+        self.right = right
+        self.bottom = bottom
+        self.confidence = confidence
+    }
+
+    /// (right − left + 1)(bottom − top + 1).
+    public var area: Int { max(0, right - left + 1) * max(0, bottom - top + 1) }
+}
+
+/// dlib's MMOD CNN face detector (`mmod_human_face_detector.dat`).
+///
+/// The image goes into a tiled 5/6 pyramid, through seven convolutions to one score map; every positive
+/// cell becomes an 80×80 box mapped back through its pyramid level, and boxes are pruned by dlib's
+/// non-maximum suppression. Not thread-safe: keep one per thread.
+public final class FaceDetector {
+    let means: (Float, Float, Float)
+    let padding: (inner: Int, outer: Int)
+    let convolutions: [Convolution]
+    let window: (width: Int, height: Int)
+    let nmsIoU: Double
+    let nmsCovered: Double
+    private var a = Activations(channels: 0, batch: 0, height: 0, width: 0)
+    private var b = Activations(channels: 0, batch: 0, height: 0, width: 0)
+    private var columns: [Float] = []
+
+    /// Loads the model file.
+    public convenience init(contentsOf path: String) throws(ModelFormatError) {
+        try self.init(try DlibNetwork(contentsOf: path), file: path)
+    }
+
+    /// Builds the detector from a parsed file, checking it is a single-window MMOD network.
+    public init(_ net: DlibNetwork, file: String) throws(ModelFormatError) {
+        func fail(_ message: String) -> ModelFormatError { ModelFormatError(file: file, offset: 0, "not dlib's MMOD detector: \(message)") }
+        guard let options = net.mmod, options.windows.count == 1, !options.boundingBoxRegression, let pad = net.input.pyramidPadding else {
+            throw fail("needs one detector window, no box regression and a pyramid input")
+        }
+        means = net.input.means
+        padding = pad
+        window = options.windows[0]
+        nmsIoU = options.nmsIoU
+        nmsCovered = options.nmsCovered
+        var convs: [Convolution] = []
+        var layers = net.layers[...]
+        while let layer = layers.popFirst() {
+            guard case .convolution(let c) = layer else { throw fail("unexpected \(layer.name)") }
+            if case .affine(let g, let beta) = layers.first {
+                layers.removeFirst()
+                guard case .relu = layers.popFirst() else { throw fail("expected relu after affine") }
+                convs.append(Convolution(c, affine: (g, beta), relu: true))
+            } else {
+                guard layers.isEmpty, c.filters == 1 else { throw fail("expected the final one-filter convolution") }
+                convs.append(Convolution(c))
+            }
+        }
+        convolutions = convs
+    }
+
+    /// Detects faces; `upsample` doubles the image that many times first (finds smaller faces, costs ~4× each).
+    public func detect(_ image: RGBImage, upsample: Int = 0) -> [FaceDetection] {
+        var input = image
+        for _ in 0..<upsample { input = PyramidUp.double(input) }
+        var detections = detectOnce(input)
+        for _ in 0..<upsample {
+            detections = detections.map { d in
+                let r = DRect(left: Double(d.left), top: Double(d.top), right: Double(d.right), bottom: Double(d.bottom)).down
+                return FaceDetection(
+                    left: Self.lround(r.left), top: Self.lround(r.top), right: Self.lround(r.right), bottom: Self.lround(r.bottom),
+                    confidence: d.confidence)
+            }
+        }
+        return detections
+    }
+
+    private func detectOnce(_ image: RGBImage) -> [FaceDetection] {
+        guard image.width > 0, image.height > 0 else { return [] }
+        let layout = TiledPyramid(width: image.width, height: image.height, padding: padding.inner, outerPadding: padding.outer)
+        fillTensor(image, layout)
+        for conv in convolutions {
+            conv.forward(a, into: &b, columns: &columns)
+            swap(&a, &b)
+        }
+        // a: 1 × 1 × H × W score map.
+        var candidates: [(score: Float, box: DRect)] = []
+        let (scale, offset) = outputToInput()
+        let halfW = Double(window.width - 1) / 2
+        let halfH = Double(window.height - 1) / 2
+        for r in 0..<a.height {
+            for c in 0..<a.width {
+                let s = a.data[r * a.width + c]
+                guard s > 0 else { continue }
+                let px = Double(c * scale + offset)
+                let py = Double(r * scale + offset)
+                var box = DRect(left: px - halfW, top: py - halfH, right: px + halfW, bottom: py + halfH)
+                let level = Self.nearestRect(layout.rects, x: Int(px), y: Int(py))
+                let origin = layout.rects[level]
+                box = box.translated(by: Point(Double(origin.left), Double(origin.top)))
+                for _ in 0..<level {
+                    box = DRect(
+                        left: box.left * 6 / 5 + 0.3, top: box.top * 6 / 5 + 0.3, right: box.right * 6 / 5 + 0.3,
+                        bottom: box.bottom * 6 / 5 + 0.3)
+                }
+                candidates.append((s, box))
+            }
+        }
+        candidates.sort { $0.score > $1.score }
+        var kept: [FaceDetection] = []
+        for candidate in candidates {
+            let d = FaceDetection(
+                left: Self.lround(candidate.box.left), top: Self.lround(candidate.box.top), right: Self.lround(candidate.box.right),
+                bottom: Self.lround(candidate.box.bottom), confidence: Double(candidate.score))
+            if !kept.contains(where: { overlaps($0, d) }) { kept.append(d) }
+        }
+        return kept
+    }
+
+    /// The input position of output cell x: each convolution maps x ↦ x·stride − pad + kernel/2.
+    private func outputToInput() -> (scale: Int, offset: Int) {
+        var scale = 1
+        var offset = 0
+        for conv in convolutions.reversed() {
+            // x_in = x·s − p + k/2 applied after the later layers: compose affine maps.
+            offset = offset * conv.strideX - conv.padX + conv.kernelWidth / 2
+            scale *= conv.strideX
+        }
+        return (scale, offset)
+    }
+
+    private func overlaps(_ a: FaceDetection, _ b: FaceDetection) -> Bool {
+        let il = max(a.left, b.left), it = max(a.top, b.top), ir = min(a.right, b.right), ib = min(a.bottom, b.bottom)
+        guard ir >= il, ib >= it else { return false }
+        let inner = Double((ir - il + 1) * (ib - it + 1))
+        let outer = FaceDetection(
+            left: min(a.left, b.left), top: min(a.top, b.top), right: max(a.right, b.right), bottom: max(a.bottom, b.bottom), confidence: 0)
+        return inner / Double(outer.area) > nmsIoU || inner / Double(a.area) > nmsCovered || inner / Double(b.area) > nmsCovered
+    }
+
+    /// dlib's `nearest_rect`: the first rectangle containing the point, else the closest by Euclidean
+    /// distance to the point clamped into it.
+    static func nearestRect(_ rects: [(left: Int, top: Int, right: Int, bottom: Int)], x: Int, y: Int) -> Int {
+        var best = 0
+        var bestDistance = Double.infinity
+        for (i, r) in rects.enumerated() {
+            if x >= r.left && x <= r.right && y >= r.top && y <= r.bottom { return i }
+            let cx = min(max(x, r.left), r.right)
+            let cy = min(max(y, r.top), r.bottom)
+            let distance = Double((cx - x) * (cx - x) + (cy - y) * (cy - y)).squareRoot()
+            if distance < bestDistance {
+                bestDistance = distance
+                best = i
+            }
+        }
+        return best
+    }
+
+    static func lround(_ x: Double) -> Int { Int(x.rounded(.toNearestOrAwayFromZero)) }
+
+    /// Builds the 1×3×rows×cols input: level 0 is (pixel − mean)/256, each further level the bilinear
+    /// (align-corners) resize of the previous level's floats.
+    private func fillTensor(_ image: RGBImage, _ layout: TiledPyramid) {
+        let rows = layout.rows
+        let cols = layout.cols
+        a.reshape(channels: 3, batch: 1, height: rows, width: cols)
+        let m = [means.0, means.1, means.2]
+        let plane = rows * cols
+        a.data.withUnsafeMutableBufferPointer { t in
+            for i in 0..<(3 * plane) { t[i] = 0 }
+            let r0 = layout.rects[0]
+            image.pixels.withUnsafeBufferPointer { p in
+                for c in 0..<3 {
+                    for y in 0..<image.height {
+                        let row = t.baseAddress! + c * plane + (r0.top + y) * cols + r0.left
+                        for x in 0..<image.width { row[x] = (Float(p[(y * image.width + x) * 3 + c]) - m[c]) / 256 }
+                    }
+                }
+            }
+            for level in 1..<layout.rects.count {
+                let from = layout.rects[level - 1]
+                let to = layout.rects[level]
+                let inW = from.right - from.left + 1
+                let inH = from.bottom - from.top + 1
+                let outW = to.right - to.left + 1
+                let outH = to.bottom - to.top + 1
+                let xs = Double(inW - 1) / Double(max(1, outW - 1))
+                let ys = Double(inH - 1) / Double(max(1, outH - 1))
+                for c in 0..<3 {
+                    let base = t.baseAddress! + c * plane
+                    for r in 0..<outH {
+                        let y = Double(r) * ys
+                        let top = Int(y.rounded(.down))
+                        let bottom = min(top + 1, inH - 1)
+                        let fy = Float(y - Double(top))
+                        let topRow = base + (from.top + top) * cols + from.left
+                        let bottomRow = base + (from.top + bottom) * cols + from.left
+                        let out = base + (to.top + r) * cols + to.left
+                        for col in 0..<outW {
+                            let x = Double(col) * xs
+                            let left = Int(x.rounded(.down))
+                            let right = min(left + 1, inW - 1)
+                            let fx = Float(x - Double(left))
+                            let tl = topRow[left], tr = topRow[right], bl = bottomRow[left], br = bottomRow[right]
+                            out[col] = (1 - fy) * ((1 - fx) * tl + fx * tr) + fy * ((1 - fx) * bl + fx * br)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// dlib's `pyramid_up` with `pyramid_down<2>` on RGB8: a (2H + 1) × (2W + 2) bilinear (align-corners)
+/// resize with float weights and truncation.
+public enum PyramidUp {
+    /// One doubling step.
+    public static func double(_ image: RGBImage) -> RGBImage {
+        let outH = 2 * image.height + 1
+        let outW = 2 * image.width + 2
+        let inW = image.width
+        let inH = image.height
+        var out = [UInt8](repeating: 0, count: outW * outH * 3)
+        let xs = Double(inW - 1) / Double(max(1, outW - 1))
+        let ys = Double(inH - 1) / Double(max(1, outH - 1))
+        image.pixels.withUnsafeBufferPointer { p in
+            for r in 0..<outH {
+                let y = Double(r) * ys
+                let top = Int(y.rounded(.down))
+                let bottom = min(top + 1, inH - 1)
+                let fy = Float(y - Double(top))
+                for c in 0..<outW {
+                    let x = Double(c) * xs
+                    let left = Int(x.rounded(.down))
+                    let right = min(left + 1, inW - 1)
+                    let fx = Float(x - Double(left))
+                    for ch in 0..<3 {
+                        let tl = Float(p[(top * inW + left) * 3 + ch]), tr = Float(p[(top * inW + right) * 3 + ch])
+                        let bl = Float(p[(bottom * inW + left) * 3 + ch]), br = Float(p[(bottom * inW + right) * 3 + ch])
+                        out[(r * outW + c) * 3 + ch] = UInt8((1 - fy) * ((1 - fx) * tl + fx * tr) + fy * ((1 - fx) * bl + fx * br))
+                    }
+                }
+            }
+        }
+        return RGBImage(width: outW, height: outH, pixels: out)
+    }
+}

@@ -1,0 +1,35 @@
+import FaceAuditImaging
+import Foundation
+import Testing
+
+@testable import FaceAuditFace
+
+@Suite("MMOD detections match dlib", .serialized)
+struct DetectorTests {
+    @Test("tiled pyramid layout of a 320×240 image: 20 levels, tensor 342×921")
+    func layout() {
+        #expect(TiledPyramid.levelSizes(width: 320, height: 240).count == 20)
+        let layout = TiledPyramid(width: 320, height: 240, padding: 10, outerPadding: 11)
+        #expect(layout.cols == 342 && layout.rows == 921)
+        #expect(layout.rects[1] == (11, 261, 276, 460) && layout.rects[5] == (204, 815, 330, 909))
+    }
+
+    @Test("rectangles exact and confidence within 1e-4 at upsample 0, on all 11 photos")
+    func upsample0() throws {
+        let detector = try FaceDetector(contentsOf: ModelFiles.mmod)
+        for image in Reference.images {
+            let file = image["file"] as! String
+            let expected = (image["mmod_upsample0"] as! [[String: Any]])
+            let found = detector.detect(try Reference.decode("images/\(file)"))
+            #expect(found.count == expected.count, "\(file): \(found.count) faces, dlib \(expected.count)")
+            for (f, e) in zip(found, expected) {
+                #expect(
+                    f.left == e["left"] as! Int && f.top == e["top"] as! Int && f.right == e["right"] as! Int
+                        && f.bottom == e["bottom"] as! Int,
+                    "\(file): \(f) vs \(e)")
+                #expect(
+                    abs(f.confidence - (e["confidence"] as! Double)) <= 1e-4, "\(file): confidence \(f.confidence) vs \(e["confidence"]!)")
+            }
+        }
+    }
+}

@@ -23,3 +23,36 @@ struct DescriptorTests {
         #expect(zip(single, batch[0]).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 }
+
+@Suite("Jitter and the distance table", .serialized)
+struct JitterAndDistanceTests {
+    static var reference: [String: Any] {
+        let data = try! Data(contentsOf: Reference.folder.appendingPathComponent("reference.json"))
+        return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
+    }
+
+    @Test("num_jitters 2, 5 and 10 reproduce dlib's random draws", arguments: [2, 5, 10])
+    func jitter(count: Int) throws {
+        let jitter = try #require(Self.reference["jitter_reference"] as? [String: Any])
+        let expected = try #require(jitter["num_jitters_\(count)"] as? [Double]).map(Float.init)
+        let chip = try Reference.decode(jitter["chip_png"] as! String)
+        let pipeline = try FacePipeline(detector: ModelFiles.mmod, landmarks: ModelFiles.shapePredictor, descriptor: ModelFiles.resnet)
+        let descriptor = pipeline.describe(chip: chip, jitters: count)
+        let worst = zip(descriptor, expected).map { abs($0 - $1) }.max()!
+        #expect(worst <= 1e-4, "num_jitters \(count): max |diff| \(worst)")
+    }
+
+    @Test("the 14×14 distance table from our descriptors of dlib's chips")
+    func distances() throws {
+        let expected = try #require(Self.reference["distances"] as? [[Double]])
+        let network = try FaceDescriptorNetwork(contentsOf: ModelFiles.resnet)
+        let d = network.descriptors(try Reference.faces.map { try Reference.decode($0.chip) })
+        for i in d.indices {
+            for j in d.indices {
+                let distance = Double(zip(d[i], d[j]).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot())
+                #expect(abs(distance - expected[i][j]) < 1e-3, "[\(i)][\(j)] \(distance) vs \(expected[i][j])")
+                #expect((distance < 0.6) == (expected[i][j] < 0.6))
+            }
+        }
+    }
+}

@@ -33,3 +33,27 @@ struct DetectorTests {
         }
     }
 }
+
+@Suite("MMOD with upsampling", .serialized)
+struct UpsampledDetectorTests {
+    @Test("upsample 1 on the photos up to 0.8 megapixels: rectangles exact, confidence within 1e-4")
+    func upsample1() throws {
+        let detector = try FaceDetector(contentsOf: ModelFiles.mmod)
+        var checked = 0
+        for image in Reference.images where (image["width"] as! Int) * (image["height"] as! Int) <= 800_000 {
+            let file = image["file"] as! String
+            let expected = image["mmod_upsample1"] as! [[String: Any]]
+            let found = detector.detect(try Reference.decode("images/\(file)"), upsample: 1)
+            #expect(found.count == expected.count, "\(file): \(found.count) faces, dlib \(expected.count)")
+            for (f, e) in zip(found, expected) {
+                #expect(
+                    f.left == e["left"] as! Int && f.top == e["top"] as! Int && f.right == e["right"] as! Int
+                        && f.bottom == e["bottom"] as! Int,
+                    "\(file): \(f) vs \(e)")
+                #expect(abs(f.confidence - (e["confidence"] as! Double)) <= 1e-4, "\(file)")
+            }
+            checked += 1
+        }
+        #expect(checked == 5)  // obama_small, alex-lacamoire, two_people, john1, obama2
+    }
+}

@@ -77,7 +77,7 @@ let package = Package(
             name: "faceaudit",
             dependencies: [
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
-                "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation",
+                "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation", "FaceAuditFace", "FaceAuditNN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

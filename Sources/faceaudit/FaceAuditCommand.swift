@@ -7,7 +7,9 @@ struct FaceAuditCommand: ParsableCommand {
         commandName: "faceaudit",
         abstract: "Measure face recognition accuracy and its differences across age, gender and skin-tone cohorts.",
         version: FaceAuditVersion.current,
-        subcommands: [ValidateCommand.self, MetricsCommand.self, IdentifyCommand.self, ModelsCommand.self]
+        subcommands: [
+            ValidateCommand.self, MetricsCommand.self, IdentifyCommand.self, DetectCommand.self, EmbedCommand.self, ModelsCommand.self,
+        ]
     )
 }
 

@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "FaceAuditMetrics", targets: ["FaceAuditMetrics"]),
         .library(name: "FaceAuditScores", targets: ["FaceAuditScores"]),
         .library(name: "FaceAuditFace", targets: ["FaceAuditFace"]),
+        .library(name: "FaceAuditNN", targets: ["FaceAuditNN"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")

@@ -18,6 +18,8 @@ let package = Package(
                 .product(name: "FaceAuditDatasets", package: "FaceAudit"),
                 .product(name: "FaceAuditValidation", package: "FaceAudit"),
                 .product(name: "FaceAuditMetrics", package: "FaceAudit"),
+                .product(name: "FaceAuditFace", package: "FaceAudit"),
+                .product(name: "FaceAuditModels", package: "FaceAudit"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/CoreBenchmarks",

@@ -50,72 +50,89 @@ public struct Convolution: Sendable {
         (1 + (height + 2 * padY - kernelHeight) / strideY, 1 + (width + 2 * padX - kernelWidth) / strideX)
     }
 
-    /// Runs the convolution; `columns` is a reusable im2col buffer, `chunk` the most output positions per GEMM.
-    public func forward(_ input: Activations, into output: inout Activations, columns: inout [Float], chunk: Int = 1 << 15) {
+    /// Runs the convolution; `columns` is a reusable im2col buffer. By default a chunk holds about a
+    /// million im2col values (4 MB), so the buffer stays in cache between im2col and the GEMM.
+    public func forward(_ input: Activations, into output: inout Activations, columns: inout [Float], chunk: Int? = nil) {
         precondition(input.channels == channels, "convolution expects \(channels) channels, got \(input.channels)")
         let (oh, ow) = outputSize(height: input.height, width: input.width)
         output.reshape(channels: filters, batch: input.batch, height: oh, width: ow)
         let k = channels * kernelHeight * kernelWidth
         let n = input.batch * oh * ow
-        let step = max(1, min(n, chunk))
-        if columns.count < k * step { columns = [Float](repeating: 0, count: k * step) }
+        // Work in whole output rows g = b·oh + oy, as many as fit in `chunk` columns.
+        let chunkColumns = chunk ?? max(ow, (1 << 20) / k)
+        let rowsPerChunk = max(1, min(input.batch * oh, chunkColumns / max(1, ow)))
+        if columns.count < k * rowsPerChunk * ow { columns = [Float](repeating: 0, count: k * rowsPerChunk * ow) }
         let ih = input.height
         let iw = input.width
         let batch = input.batch
+        let totalRows = batch * oh
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
                 columns.withUnsafeMutableBufferPointer { cols in
                     weights.withUnsafeBufferPointer { w in
-                        var start = 0
-                        while start < n {
-                            let width = min(step, n - start)
-                            // im2col for output positions start ..< start + width.
-                            for c in 0..<channels {
-                                for ky in 0..<kernelHeight {
-                                    for kx in 0..<kernelWidth {
-                                        let row = (c * kernelHeight + ky) * kernelWidth + kx
-                                        let target = cols.baseAddress! + row * width
-                                        var position = start
-                                        var j = 0
-                                        while j < width {
-                                            let b = position / (oh * ow)
-                                            let rest = position - b * oh * ow
-                                            let oy = rest / ow
-                                            var ox = rest - oy * ow
-                                            let y = oy * strideY - padY + ky
-                                            let plane = src.baseAddress! + ((c * batch + b) * ih) * iw
-                                            // Run along this output row as far as the chunk allows.
-                                            let run = min(ow - ox, width - j)
-                                            if y < 0 || y >= ih {
-                                                for t in 0..<run { target[j + t] = 0 }
-                                            } else {
-                                                let line = plane + y * iw
-                                                for t in 0..<run {
-                                                    let x = ox * strideX - padX + kx
-                                                    target[j + t] = (x >= 0 && x < iw) ? line[x] : 0
-                                                    ox += 1
-                                                }
-                                            }
-                                            j += run
-                                            position += run
-                                        }
-                                    }
-                                }
-                            }
-                            // Output columns for this chunk, per filter row: bias, then += W · cols.
+                        var g0 = 0
+                        while g0 < totalRows {
+                            let g1 = min(totalRows, g0 + rowsPerChunk)
+                            let width = (g1 - g0) * ow
+                            im2col(
+                                src.baseAddress!, rows: g0..<g1, oh: oh, ow: ow, ih: ih, iw: iw, batch: batch, into: cols.baseAddress!,
+                                width: width)
+                            let start = g0 * ow
                             for f in 0..<filters {
                                 let row = dst.baseAddress! + f * n + start
-                                let value = bias[f]
-                                for t in 0..<width { row[t] = value }
+                                row.update(repeating: bias[f], count: width)
                             }
                             BLAS.gemm(
                                 m: filters, n: width, k: k, a: w.baseAddress!, lda: k, b: cols.baseAddress!, ldb: width, beta: 1,
                                 c: dst.baseAddress! + start, ldc: n)
-                            start += width
+                            g0 = g1
                         }
                         if relu {
-                            for i in 0..<(filters * n) where dst[i] < 0 { dst[i] = 0 }
+                            for i in 0..<(filters * n) { dst[i] = max(dst[i], 0) }  // branch-free, vectorises
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes the im2col matrix of output rows `rows` (g = b·oh + oy): one matrix row per (c, ky, kx),
+    /// one column per output position, zeros where the kernel reads outside the input.
+    private func im2col(
+        _ src: UnsafePointer<Float>, rows: Range<Int>, oh: Int, ow: Int, ih: Int, iw: Int, batch: Int,
+        into cols: UnsafeMutablePointer<Float>,
+        width: Int
+    ) {
+        for c in 0..<channels {
+            for ky in 0..<kernelHeight {
+                for kx in 0..<kernelWidth {
+                    var target = cols + ((c * kernelHeight + ky) * kernelWidth + kx) * width
+                    // Output columns whose input column x = ox·sx − px + kx lies in [0, iw).
+                    let first = max(0, (padX - kx + strideX - 1) / strideX)
+                    let reach = iw - 1 + padX - kx
+                    let last = reach < 0 ? 0 : min(ow, reach / strideX + 1)  // exclusive
+                    for g in rows {
+                        let b = g / oh
+                        let oy = g - b * oh
+                        let y = oy * strideY - padY + ky
+                        if y < 0 || y >= ih || first >= last {
+                            target.update(repeating: 0, count: ow)
+                        } else {
+                            let line = src + ((c * batch + b) * ih + y) * iw
+                            if first > 0 { target.update(repeating: 0, count: first) }
+                            let x0 = first * strideX - padX + kx
+                            if strideX == 1 {
+                                (target + first).update(from: line + x0, count: last - first)
+                            } else {
+                                var x = x0
+                                for ox in first..<last {
+                                    target[ox] = line[x]
+                                    x += strideX
+                                }
+                            }
+                            if last < ow { (target + last).update(repeating: 0, count: ow - last) }
+                        }
+                        target += ow
                     }
                 }
             }

@@ -4,7 +4,7 @@ public enum Elementwise {
     public static func relu(_ a: inout Activations) {
         let n = a.count
         a.data.withUnsafeMutableBufferPointer { p in
-            for i in 0..<n where p[i] < 0 { p[i] = 0 }
+            for i in 0..<n { p[i] = max(p[i], 0) }  // branch-free, vectorises
         }
     }
 
@@ -16,6 +16,17 @@ public enum Elementwise {
         let h = max(a.height, b.height)
         let w = max(a.width, b.width)
         out.reshape(channels: c, batch: a.batch, height: h, width: w)
+        if a.channels == b.channels && a.height == b.height && a.width == b.width {
+            let total = a.count
+            out.data.withUnsafeMutableBufferPointer { o in
+                a.data.withUnsafeBufferPointer { x in
+                    b.data.withUnsafeBufferPointer { y in
+                        for i in 0..<total { o[i] = x[i] + y[i] }
+                    }
+                }
+            }
+            return
+        }
         let batch = a.batch
         let total = out.count
         out.data.withUnsafeMutableBufferPointer { o in

@@ -36,6 +36,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("SHA256_LondonJPEG", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations { blackHole(SHA256Digest(of: bytes)) }
     }
+    faceBenchmarks(shared: shared)
     metricsBenchmarks(
         Benchmark.Configuration(
             metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 5,

@@ -98,18 +98,14 @@ public final class FaceDetector {
         guard image.width > 0, image.height > 0 else { return [] }
         let layout = TiledPyramid(width: image.width, height: image.height, padding: padding.inner, outerPadding: padding.outer)
         fillTensor(image, layout)
-        for conv in convolutions {
-            conv.forward(a, into: &b, columns: &columns)
-            swap(&a, &b)
-        }
-        // a: 1 × 1 × H × W score map.
+        let scores = scoreMap(layout)
         var candidates: [(score: Float, box: DRect)] = []
         let (scale, offset) = outputToInput()
         let halfW = Double(window.width - 1) / 2
         let halfH = Double(window.height - 1) / 2
-        for r in 0..<a.height {
-            for c in 0..<a.width {
-                let s = a.data[r * a.width + c]
+        for r in 0..<scores.height {
+            for c in 0..<scores.width {
+                let s = scores.data[r * scores.width + c]
                 guard s > 0 else { continue }
                 let px = Double(c * scale + offset)
                 let py = Double(r * scale + offset)
@@ -134,6 +130,64 @@ public final class FaceDetector {
             if !kept.contains(where: { overlaps($0, d) }) { kept.append(d) }
         }
         return kept
+    }
+
+    /// Runs the convolutions over the input tensor in bands of score-map rows, so that intermediate
+    /// feature maps never exist whole: each band asks every layer, from the last back, for the rows it
+    /// needs, then computes exactly those. Memory beyond the input tensor stays near `bandBudget` floats.
+    private func scoreMap(_ layout: TiledPyramid, bandBudget: Int = 1 << 26) -> Activations {
+        var heights = [a.height]
+        var width = a.width
+        for conv in convolutions {
+            let size = conv.outputSize(height: heights.last!, width: width)
+            heights.append(size.height)
+            width = size.width
+        }
+        let outputWidth = width
+        let outputHeight = heights.last!
+        var scores = Activations(channels: 1, batch: 1, height: outputHeight, width: outputWidth)
+        guard outputHeight > 0, outputWidth > 0 else { return scores }
+        // Rows per band: the widest intermediate (channels × width) sets how many fit in the budget.
+        var widest = 1
+        var w = a.width
+        for conv in convolutions {
+            w = conv.outputSize(height: 1 << 20, width: w).width
+            widest = max(widest, conv.filters * w * conv.strideY)
+        }
+        let step = max(1, bandBudget / widest / 8)
+        var slice = Activations(channels: 0, batch: 0, height: 0, width: 0)
+        var o0 = 0
+        while o0 < outputHeight {
+            let o1 = min(outputHeight, o0 + step)
+            var needed = [o0..<o1]  // output rows per layer, last layer first
+            for (l, conv) in convolutions.enumerated().reversed() {
+                needed.append(conv.inputRows(for: needed.last!, fullHeight: heights[l]))
+            }
+            needed.reverse()  // needed[l]: rows of the input of layer l; needed[L]: score rows
+            let rows = needed[0]
+            slice.reshape(channels: a.channels, batch: 1, height: rows.count, width: a.width)
+            for c in 0..<a.channels {
+                let from = (c * a.height + rows.lowerBound) * a.width
+                let to = c * rows.count * a.width
+                slice.data.withUnsafeMutableBufferPointer { d in
+                    a.data.withUnsafeBufferPointer { s in
+                        (d.baseAddress! + to).update(from: s.baseAddress! + from, count: rows.count * a.width)
+                    }
+                }
+            }
+            for (l, conv) in convolutions.enumerated() {
+                let window = Convolution.RowWindow(inputRows: needed[l], fullHeight: heights[l], outputRows: needed[l + 1])
+                conv.forward(slice, into: &b, columns: &columns, window: window)
+                swap(&slice, &b)
+            }
+            scores.data.withUnsafeMutableBufferPointer { d in
+                slice.data.withUnsafeBufferPointer { s in
+                    (d.baseAddress! + o0 * outputWidth).update(from: s.baseAddress!, count: (o1 - o0) * outputWidth)
+                }
+            }
+            o0 = o1
+        }
+        return scores
     }
 
     /// The input position of output cell x: each convolution maps x ↦ x·stride − pad + kernel/2.

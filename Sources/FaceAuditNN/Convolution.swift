@@ -53,8 +53,45 @@ public struct Convolution: Sendable {
     /// Runs the convolution; `columns` is a reusable im2col buffer. By default a chunk holds about a
     /// million im2col values (4 MB), so the buffer stays in cache between im2col and the GEMM.
     public func forward(_ input: Activations, into output: inout Activations, columns: inout [Float], chunk: Int? = nil) {
+        forward(input, into: &output, columns: &columns, chunk: chunk, window: nil)
+    }
+
+    /// A horizontal band of a larger input: the input holds global rows `inputRows` of a map
+    /// `fullHeight` rows tall, and only global output rows `outputRows` are computed. Zero padding
+    /// applies at the full map's edges only, so a band gives exactly the rows the whole map would.
+    public struct RowWindow: Sendable {
+        /// Global rows the input holds.
+        public var inputRows: Range<Int>
+        /// Height of the whole input map.
+        public var fullHeight: Int
+        /// Global output rows to compute.
+        public var outputRows: Range<Int>
+
+        /// Creates a window.
+        public init(inputRows: Range<Int>, fullHeight: Int, outputRows: Range<Int>) {
+            self.inputRows = inputRows
+            self.fullHeight = fullHeight
+            self.outputRows = outputRows
+        }
+    }
+
+    /// The input rows that output rows `rows` read (clipped to the map).
+    public func inputRows(for rows: Range<Int>, fullHeight: Int) -> Range<Int> {
+        let first = max(0, rows.lowerBound * strideY - padY)
+        let last = min(fullHeight, (rows.upperBound - 1) * strideY - padY + kernelHeight)
+        return first..<max(first, last)
+    }
+
+    /// Runs the convolution over a band (batch 1); see ``RowWindow``.
+    public func forward(_ input: Activations, into output: inout Activations, columns: inout [Float], chunk: Int? = nil, window: RowWindow?)
+    {
         precondition(input.channels == channels, "convolution expects \(channels) channels, got \(input.channels)")
-        let (oh, ow) = outputSize(height: input.height, width: input.width)
+        precondition(window == nil || input.batch == 1, "row windows need a batch of one")
+        let ow = outputSize(height: input.height, width: input.width).width
+        let oh = window.map { $0.outputRows.count } ?? outputSize(height: input.height, width: input.width).height
+        let rowShift = window.map { $0.outputRows.lowerBound } ?? 0
+        let inputShift = window.map { $0.inputRows.lowerBound } ?? 0
+        let fullHeight = window.map { $0.fullHeight } ?? input.height
         output.reshape(channels: filters, batch: input.batch, height: oh, width: ow)
         let k = channels * kernelHeight * kernelWidth
         let n = input.batch * oh * ow
@@ -76,7 +113,7 @@ public struct Convolution: Sendable {
                             let width = (g1 - g0) * ow
                             im2col(
                                 src.baseAddress!, rows: g0..<g1, oh: oh, ow: ow, ih: ih, iw: iw, batch: batch, into: cols.baseAddress!,
-                                width: width)
+                                width: width, rowShift: rowShift, inputShift: inputShift, fullHeight: fullHeight)
                             let start = g0 * ow
                             for f in 0..<filters {
                                 let row = dst.baseAddress! + f * n + start
@@ -101,7 +138,7 @@ public struct Convolution: Sendable {
     private func im2col(
         _ src: UnsafePointer<Float>, rows: Range<Int>, oh: Int, ow: Int, ih: Int, iw: Int, batch: Int,
         into cols: UnsafeMutablePointer<Float>,
-        width: Int
+        width: Int, rowShift: Int, inputShift: Int, fullHeight: Int
     ) {
         for c in 0..<channels {
             for ky in 0..<kernelHeight {
@@ -114,10 +151,12 @@ public struct Convolution: Sendable {
                     for g in rows {
                         let b = g / oh
                         let oy = g - b * oh
-                        let y = oy * strideY - padY + ky
-                        if y < 0 || y >= ih || first >= last {
+                        let globalY = (oy + rowShift) * strideY - padY + ky
+                        if globalY < 0 || globalY >= fullHeight || first >= last {
                             target.update(repeating: 0, count: ow)
                         } else {
+                            let y = globalY - inputShift
+                            precondition(y >= 0 && y < ih, "row window misses input row \(globalY)")
                             let line = src + ((c * batch + b) * ih + y) * iw
                             if first > 0 { target.update(repeating: 0, count: first) }
                             let x0 = first * strideX - padX + kx

@@ -16,8 +16,8 @@ struct FaceOptions: ParsableArguments {
     @Option(help: "Folder holding the dlib models (default: $FACEAUDIT_MODELS or ~/.local/share/faceaudit/models).")
     var models: String?
 
-    @Option(help: "BLAS threads (OpenBLAS only).")
-    var threads: Int?
+    @Option(help: "BLAS threads (OpenBLAS only). The default of 1 is fastest for these matrix sizes on 2 cores.")
+    var threads: Int = 1
 
     @Option(help: "Reject images whose header declares more pixels than this.")
     var maxPixels: Int = ImageDecoder.defaultMaxPixels
@@ -27,7 +27,7 @@ struct FaceOptions: ParsableArguments {
 
     func validate() throws {
         guard upsample >= 0 && upsample <= 4 else { throw ValidationError("--upsample must be between 0 and 4") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
     /// Verifies and loads the three models; a missing or corrupt file exits 78 naming the fix.
@@ -47,7 +47,7 @@ struct FaceOptions: ParsableArguments {
 
     /// Runs `body` on every image, collecting per-image errors; prints the results; exits 65 if any failed.
     func run(_ body: (String, RGBImage) -> ImageFaces) throws {
-        if let threads { BLAS.setThreads(threads) }
+        BLAS.setThreads(threads)
         let decoder = ImageDecoder(maxPixels: maxPixels)
         var results: [ImageFaces] = []
         for path in images {

@@ -118,7 +118,9 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditFaceTests",
-            dependencies: ["FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModels", "FaceAuditTestSupport"],
+            dependencies: [
+                "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModels", "FaceAuditTestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(

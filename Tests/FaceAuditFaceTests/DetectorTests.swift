@@ -57,3 +57,32 @@ struct UpsampledDetectorTests {
         #expect(checked == 5)  // obama_small, alex-lacamoire, two_people, john1, obama2
     }
 }
+
+@Suite("Awkward inputs")
+struct AwkwardInputTests {
+    @Test("a grayscale photo (gray copied into R, G and B, as dlib expands it) still finds the face")
+    func grayscale() throws {
+        let color = try Reference.decode("images/obama_small.jpg")
+        var pixels = color.pixels
+        for i in stride(from: 0, to: pixels.count, by: 3) {
+            let g = UInt8((Int(pixels[i]) + Int(pixels[i + 1]) + Int(pixels[i + 2])) / 3)
+            pixels[i] = g
+            pixels[i + 1] = g
+            pixels[i + 2] = g
+        }
+        let gray = RGBImage(width: color.width, height: color.height, pixels: pixels)
+        let faces = try FaceDetector(contentsOf: ModelFiles.mmod).detect(gray)
+        #expect(faces.count == 1)
+        #expect(abs(faces[0].left - 98) <= 8 && abs(faces[0].top - 58) <= 8)
+    }
+
+    @Test("images smaller than the detector window, and empty ones, give no faces and no crash")
+    func tiny() throws {
+        let detector = try FaceDetector(contentsOf: ModelFiles.mmod)
+        for (w, h) in [(1, 1), (7, 3), (40, 40), (200, 4)] {
+            let image = RGBImage(width: w, height: h, pixels: [UInt8](repeating: 128, count: w * h * 3))
+            #expect(detector.detect(image).isEmpty, "\(w)×\(h)")
+        }
+        #expect(detector.detect(RGBImage(width: 0, height: 0, pixels: [])).isEmpty)
+    }
+}

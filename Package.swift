@@ -60,7 +60,10 @@ let package = Package(
         // Joins what the lower layers produce: labeled score tables → cohort comparisons → disaggregated rates.
         .target(
             name: "FaceAuditEvaluation",
-            dependencies: ["FaceAuditScores", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics"],
+            dependencies: [
+                "FaceAuditScores", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics", "FaceAuditFace", "FaceAuditImaging",
+                "FaceAuditHashing",
+            ],
             swiftSettings: strict
         ),
         // dlib's serialization format: model files → typed layer records.
@@ -121,6 +124,11 @@ let package = Package(
             dependencies: [
                 "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModels", "FaceAuditTestSupport",
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditEvaluationTests",
+            dependencies: ["FaceAuditEvaluation", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -193,6 +193,32 @@ public enum CohortAnalysis {
         }
     }
 
+    /// The overall and per-cohort score sets (mated pairs, within-cohort non-mated pairs), for curves.
+    public static func scores(of data: LabeledComparisons, polarity: ScorePolarity) -> [(cohort: String, scores: SortedScores)] {
+        var genuine = [[Double]](repeating: [], count: data.cohortNames.count)
+        var impostor = [[Double]](repeating: [], count: data.cohortNames.count)
+        var allGenuine: [Double] = []
+        var allImpostor: [Double] = []
+        for k in 0..<data.count {
+            // Back to the scores' own units, so SortedScores reports thresholds in them.
+            let s = polarity.similarity(data.scores[k])
+            if data.mated[k] {
+                allGenuine.append(s)
+                if data.matedCohort[k] >= 0 { genuine[Int(data.matedCohort[k])].append(s) }
+            } else {
+                allImpostor.append(s)
+                if data.probeCohort[k] >= 0 && data.probeCohort[k] == data.referenceCohort[k] {
+                    impostor[Int(data.probeCohort[k])].append(s)
+                }
+            }
+        }
+        var result = [("overall", SortedScores(genuine: allGenuine, impostor: allImpostor, polarity: polarity))]
+        for c in data.cohortNames.indices {
+            result.append((data.cohortNames[c], SortedScores(genuine: genuine[c], impostor: impostor[c], polarity: polarity)))
+        }
+        return result
+    }
+
     private static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
 
     private static func ratio(_ a: Double, _ b: Double) -> Double? {

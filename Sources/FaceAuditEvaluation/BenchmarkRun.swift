@@ -1,0 +1,132 @@
+import FaceAuditCohorts
+import FaceAuditDatasets
+import FaceAuditMetrics
+import Foundation
+
+/// `faceaudit run`: a labeled dataset through a recognition pipeline to every disaggregated number.
+public struct BenchmarkRun {
+    /// Settings.
+    public struct Options: Sendable {
+        /// Target FMRs.
+        public var targets: [Double] = [1e-2, 1e-3, 1e-4]
+        /// Cohort scheme.
+        public var scheme: CohortScheme
+        /// Subject-bootstrap replicates.
+        public var replicates = 1000
+        /// Bootstrap seed.
+        public var seed: UInt64 = 1
+        /// Naive interval method.
+        public var interval: BinomialInterval.Method = .clopperPearson
+        /// Small-cohort flag.
+        public var minimumSubjects = 10
+        /// Reference cohort for ratios.
+        public var referenceCohort: String?
+        /// ROC/DET points per cohort in curves.csv.
+        public var curvePoints = 50
+
+        /// Creates options.
+        public init(scheme: CohortScheme) {
+            self.scheme = scheme
+        }
+    }
+
+    /// What a run produced, before it is written.
+    public struct Result {
+        /// summary.json.
+        public var summary: RunSummary
+        /// cohorts.csv.
+        public var cohortsCSV: String
+        /// cross_cohort_fmr.csv.
+        public var crossCohortCSV: String
+        /// curves.csv.
+        public var curvesCSV: String
+        /// scores.csv (only written with --export-scores: it names images).
+        public var scoresCSV: String
+    }
+
+    /// Computes every output from templates already extracted.
+    public static func evaluate(
+        manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, pipeline: RunSummary.PipelineInfo,
+        options: Options, commandLine: [String], version: String, simulated: Bool = false
+    ) throws(EvaluationError) -> Result {
+        let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
+        let pairs = AllPairs(manifest: manifest, templates: templates, comparison: comparison)
+        var genuine: [Double] = []
+        var impostor: [Double] = []
+        for (s, m) in zip(pairs.scores, pairs.mated) {
+            if m { genuine.append(s) } else { impostor.append(s) }
+        }
+        let sorted = SortedScores(genuine: genuine, impostor: impostor, polarity: polarity)
+        guard !sorted.genuine.isEmpty, !sorted.impostor.isEmpty else {
+            throw EvaluationError(
+                "no completed \(sorted.genuine.isEmpty ? "mated" : "non-mated") comparison: too few images have a template "
+                    + "(\(templates.filter { $0.template == nil }.count) of \(templates.count) failed to acquire)")
+        }
+        let verification = VerificationReport(VerificationSummary(scores: sorted, targets: options.targets), interval: options.interval)
+        let analysisOptions = CohortAnalysisOptions(
+            targets: options.targets, polarity: polarity, interval: options.interval, minimumSubjects: options.minimumSubjects,
+            replicates: options.replicates, seed: options.seed, referenceCohort: options.referenceCohort)
+        var analyses: [DisaggregatedRates] = []
+        var curves: [(String, String, [CurvePoint])] = []
+        for set in options.scheme.dimensionSets {
+            let name = set.map(\.rawValue).joined(separator: ";")
+            let labeled = pairs.labeled(manifest, dimensions: set, scheme: options.scheme, polarity: polarity)
+            analyses += CohortAnalysis.analyze(labeled, dimensions: name, options: analysisOptions)
+            for (cohort, scores) in CohortAnalysis.scores(of: labeled, polarity: polarity) {
+                curves.append((name, cohort, CurvePoints.sample(scores, count: options.curvePoints)))
+            }
+        }
+        var reasons: [String: Int] = [:]
+        for t in templates { if case .failure(let reason) = t { reasons[reason, default: 0] += 1 } }
+        let bySubject = Dictionary(grouping: manifest.records, by: \.subject).mapValues(\.count)
+        let mated = bySubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        let n = manifest.records.count
+        var conventions = VerificationReport.conventions(polarity: polarity, interval: options.interval, alpha: 0.05)
+        conventions["cohort_fmr"] = "within-cohort non-mated pairs (both images in the cohort), at the global threshold"
+        conventions["cohort_fnmr"] = "the cohort's mated pairs, at the global threshold; an age band is the band of the pair's mean age"
+        conventions["failure_to_acquire"] =
+            "an image without a template (no face, unreadable): its comparisons count as failures, never dropped"
+        conventions["bootstrap"] = "subject-level: \(options.replicates) replicates, seed \(options.seed), 2.5/97.5 percentiles"
+        let summary = RunSummary(
+            tool: ["name": "faceaudit", "version": version], generatedAt: ISO8601DateFormatter().string(from: Date()),
+            commandLine: commandLine,
+            simulated: simulated,
+            dataset: .init(
+                card: manifest.card, layout: manifest.layout.rawValue, images: n, subjects: bySubject.count, matedPairs: mated,
+                nonMatedPairs: n * (n - 1) / 2 - mated),
+            pipeline: pipeline, failuresToAcquire: .init(images: templates.filter { $0.template == nil }.count, byReason: reasons),
+            verification: verification, cohorts: analyses, conventions: conventions)
+        var scoreRows = [["image_a", "image_b", "mated", "score"]]
+        for k in pairs.scores.indices {
+            scoreRows.append([
+                manifest.records[Int(pairs.first[k])].path, manifest.records[Int(pairs.second[k])].path, pairs.mated[k] ? "1" : "0",
+                pairs.scores[k].isNaN ? "nan" : "\(pairs.scores[k])",
+            ])
+        }
+        return Result(
+            summary: summary, cohortsCSV: ResultTables.cohorts(analyses, intervalMethod: options.interval.rawValue),
+            crossCohortCSV: ResultTables.crossCohort(analyses), curvesCSV: ResultTables.curves(curves),
+            scoresCSV: ResultTables.csv(scoreRows))
+    }
+
+    /// Writes the outputs into `folder`, each atomically.
+    public static func write(_ result: Result, to folder: String, exportScores: Bool) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(result.summary), to: folder + "/summary.json")
+        try AtomicFile.write(result.cohortsCSV, to: folder + "/cohorts.csv")
+        try AtomicFile.write(result.crossCohortCSV, to: folder + "/cross_cohort_fmr.csv")
+        try AtomicFile.write(result.curvesCSV, to: folder + "/curves.csv")
+        if exportScores { try AtomicFile.write(result.scoresCSV, to: folder + "/scores.csv", permissions: 0o600) }
+    }
+}
+
+/// A run that cannot produce results.
+public struct EvaluationError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public let message: String
+    /// Creates an error.
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,72 @@
+import FaceAuditHashing
+import Foundation
+
+/// Templates on disk, keyed by the image's content and the pipeline's identity, so an interrupted run
+/// resumes where it stopped and a rerun only reads files. Entries are written atomically (temporary
+/// file, then rename) with mode 0600: templates are biometric data.
+public struct EmbeddingCache: Sendable {
+    /// The folder (created 0700 on first use).
+    public let folder: String
+
+    /// Uses `folder`.
+    public init(folder: String) {
+        self.folder = folder
+    }
+
+    /// The default folder: `$XDG_CACHE_HOME/faceaudit/templates` (`~/.cache/faceaudit/templates`).
+    public static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.cache")
+        return base + "/faceaudit/templates"
+    }
+
+    /// The key of an image's bytes under a pipeline identity.
+    public static func key(content: SHA256Digest, identity: String) -> String {
+        SHA256Digest(of: Data((content.hex + "|" + identity).utf8)).hex
+    }
+
+    private func path(_ key: String) -> String { folder + "/" + key.prefix(2) + "/" + key + ".json" }
+
+    /// The cached result, if any (an unreadable entry counts as absent).
+    public func load(_ key: String) -> EmbeddingResult? {
+        guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
+        return try? JSONDecoder().decode(EmbeddingResult.self, from: data)
+    }
+
+    /// Stores a result atomically with permissions 0600.
+    public func store(_ result: EmbeddingResult, key: String) throws {
+        let target = path(key)
+        let directory = (target as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try AtomicFile.write(try JSONEncoder().encode(result), to: target, permissions: 0o600)
+    }
+}
+
+/// Writes files so that a crash never leaves a half-written one: a temporary file in the same folder,
+/// flushed, then renamed over the target.
+public enum AtomicFile {
+    /// Writes `data` to `path` atomically with the given permissions.
+    public static func write(_ data: Data, to path: String, permissions: Int = 0o644) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = directory + "/." + (path as NSString).lastPathComponent + ".\(UUID().uuidString).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: permissions]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try handle.close()
+            if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
+    /// Writes text atomically.
+    public static func write(_ text: String, to path: String, permissions: Int = 0o644) throws {
+        try write(Data(text.utf8), to: path, permissions: permissions)
+    }
+}

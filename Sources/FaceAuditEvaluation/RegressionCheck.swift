@@ -1,0 +1,146 @@
+import FaceAuditMetrics
+import Foundation
+
+/// Compares a candidate run with a baseline: did any cohort rate or inequity measure get worse beyond
+/// the baseline's uncertainty?
+///
+/// A rate regresses when the candidate's estimate exceeds the baseline's upper bound (the wider of its
+/// bootstrap and exact binomial intervals) plus `tolerance`. An inequity measure regresses when it moves
+/// beyond the baseline's bootstrap interval in its worse direction (FDR: lower is worse; every other
+/// measure: higher is worse) by more than `relativeTolerance` of the baseline value.
+public struct RegressionCheck: Sendable {
+    /// One compared quantity.
+    public struct Finding: Sendable {
+        /// What was compared, e.g. `gender=female FNMR @ FMR 0.001`.
+        public let name: String
+        /// Baseline value.
+        public let baseline: Double?
+        /// Candidate value.
+        public let candidate: Double?
+        /// The limit the candidate had to stay within.
+        public let limit: Double?
+        /// Whether it got worse beyond the limit (or disappeared).
+        public let regressed: Bool
+    }
+
+    /// Every compared quantity.
+    public let findings: [Finding]
+
+    /// True when nothing regressed.
+    public var passed: Bool { !findings.contains { $0.regressed } }
+
+    /// Compares `candidate` with `baseline`.
+    public init(baseline: RunSummary, candidate: RunSummary, tolerance: Double = 0, relativeTolerance: Double = 0) {
+        var findings: [Finding] = []
+        func rate(_ name: String, _ base: ErrorCount, _ naive: BinomialInterval?, _ boot: BinomialInterval?, _ cand: ErrorCount?) {
+            guard base.trials > 0 else { return }
+            let upper = [naive?.upper, boot?.upper].compactMap { $0 }.filter(\.isFinite).max() ?? base.rate
+            guard let cand, cand.trials > 0 else {
+                findings.append(Finding(name: name, baseline: base.rate, candidate: nil, limit: upper + tolerance, regressed: true))
+                return
+            }
+            findings.append(
+                Finding(
+                    name: name, baseline: base.rate, candidate: cand.rate, limit: upper + tolerance,
+                    regressed: cand.rate > upper + tolerance))
+        }
+        // Overall operating points.
+        for p in baseline.verification.operatingPoints {
+            let c = candidate.verification.operatingPoints.first { $0.targetFmr == p.targetFmr }
+            let base = ErrorCount(errors: p.falseNonMatches, trials: p.genuineTrials)
+            let naive =
+                p.fnmrInterval.count == 2 ? BinomialInterval(lower: p.fnmrInterval[0] ?? .nan, upper: p.fnmrInterval[1] ?? .nan) : nil
+            rate(
+                "overall FNMR @ FMR \(p.targetFmr)", base, naive, nil,
+                c.map { ErrorCount(errors: $0.falseNonMatches, trials: $0.genuineTrials) })
+        }
+        // Cohorts.
+        let candidates = Dictionary(candidate.cohorts.map { ("\($0.dimensions)|\($0.targetFMR)", $0) }, uniquingKeysWith: { a, _ in a })
+        for analysis in baseline.cohorts {
+            let other = candidates["\(analysis.dimensions)|\(analysis.targetFMR)"]
+            let otherCohorts = Dictionary((other?.cohorts ?? []).map { ($0.cohort, $0) }, uniquingKeysWith: { a, _ in a })
+            for cohort in analysis.cohorts {
+                let c = otherCohorts[cohort.cohort]
+                rate("\(cohort.cohort) FNMR @ FMR \(analysis.targetFMR)", cohort.fnmr, cohort.fnmrInterval, cohort.fnmrBootstrap, c?.fnmr)
+                rate("\(cohort.cohort) FMR @ FMR \(analysis.targetFMR)", cohort.fmr, cohort.fmrInterval, cohort.fmrBootstrap, c?.fmr)
+            }
+            guard let other else { continue }
+            let measures: [(String, KeyPath<InequityMeasures, Double?>, Bool)] = [
+                ("fmr_max_min", \.fmrMaxMin, true), ("fnmr_max_min", \.fnmrMaxMin, true), ("fmr_max_geomean", \.fmrMaxGeomean, true),
+                ("fnmr_max_geomean", \.fnmrMaxGeomean, true), ("fmr_gini", \.fmrGini, true), ("fnmr_gini", \.fnmrGini, true),
+                ("garbe", \.garbe, true), ("fdr", \.fdr, false), ("ir", \.ir, true),
+            ]
+            for (name, path, higherIsWorse) in measures {
+                guard let base = analysis.inequity[keyPath: path] else { continue }
+                let boot = analysis.inequityBootstrap?[name]
+                let cand = other.inequity[keyPath: path]
+                let label = "\(analysis.dimensions) \(name) @ FMR \(analysis.targetFMR)"
+                if higherIsWorse {
+                    let limit = max(base, boot?.upper ?? base) * (1 + relativeTolerance)
+                    findings.append(
+                        Finding(name: label, baseline: base, candidate: cand, limit: limit, regressed: (cand ?? .infinity) > limit))
+                } else {
+                    let limit = min(base, boot?.lower ?? base) * (1 - relativeTolerance)
+                    findings.append(
+                        Finding(name: label, baseline: base, candidate: cand, limit: limit, regressed: (cand ?? -.infinity) < limit))
+                }
+            }
+        }
+        self.findings = findings
+    }
+
+    /// A Markdown report for a pull-request comment: a verdict, then every quantity that changed.
+    public func markdown(maxRows: Int = 200) -> String {
+        let changed = findings.filter { $0.regressed || $0.baseline != $0.candidate }
+        let regressions = findings.filter(\.regressed)
+        var lines = [
+            passed
+                ? "**FaceAudit: no regression** (\(findings.count) quantities compared, \(changed.count) changed within their limits)."
+                : "**FaceAudit: \(regressions.count) regression\(regressions.count == 1 ? "" : "s")** among \(findings.count) quantities compared.",
+            "",
+        ]
+        guard !changed.isEmpty else { return lines.joined(separator: "\n") + "\n" }
+        lines.append("| quantity | baseline | candidate | limit | status |")
+        lines.append("|---|---|---|---|---|")
+        let ordered = regressions + changed.filter { !$0.regressed }
+        for f in ordered.prefix(maxRows) {
+            lines.append(
+                "| \(f.name) | \(Self.format(f.baseline)) | \(Self.format(f.candidate)) | \(Self.format(f.limit)) | \(f.regressed ? "worse" : "ok") |"
+            )
+        }
+        if ordered.count > maxRows { lines.append("| … \(ordered.count - maxRows) more | | | | |") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// JUnit XML: one test case per quantity, a failure for each regression.
+    public func junit() -> String {
+        func escape(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+                of: ">", with: "&gt;"
+            )
+            .replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        var xml = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<testsuite name=\"faceaudit-compare\" tests=\"\(findings.count)\" failures=\"\(findings.filter(\.regressed).count)\">",
+        ]
+        for f in findings {
+            if f.regressed {
+                xml.append("  <testcase classname=\"faceaudit\" name=\"\(escape(f.name))\">")
+                xml.append(
+                    "    <failure message=\"\(escape("candidate \(Self.format(f.candidate)) beyond limit \(Self.format(f.limit)) (baseline \(Self.format(f.baseline)))"))\"/>"
+                )
+                xml.append("  </testcase>")
+            } else {
+                xml.append("  <testcase classname=\"faceaudit\" name=\"\(escape(f.name))\"/>")
+            }
+        }
+        xml.append("</testsuite>")
+        return xml.joined(separator: "\n") + "\n"
+    }
+
+    static func format(_ x: Double?) -> String {
+        guard let x else { return "missing" }
+        return x.isFinite ? String(format: "%.6g", x) : "\(x)"
+    }
+}

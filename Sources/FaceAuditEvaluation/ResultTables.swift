@@ -1,0 +1,85 @@
+import FaceAuditMetrics
+
+/// The tidy CSV files of a run: one observation per row, ready for pandas or R.
+public enum ResultTables {
+    /// `cohorts.csv`: one row per dimension set × cohort × target FMR × metric.
+    public static func cohorts(_ analyses: [DisaggregatedRates], intervalMethod: String) -> String {
+        var rows = [
+            [
+                "dimensions", "cohort", "target_fmr", "threshold", "metric", "errors", "trials", "estimate", "ci_lower", "ci_upper",
+                "ci_method",
+                "bootstrap_lower", "bootstrap_upper", "subjects", "flags",
+            ]
+        ]
+        for analysis in analyses {
+            for rates in [analysis.overall] + analysis.cohorts {
+                let metrics: [(String, ErrorCount, BinomialInterval?, BinomialInterval?)] = [
+                    ("fnmr", rates.fnmr, rates.fnmrInterval, rates.fnmrBootstrap),
+                    ("fmr", rates.fmr, rates.fmrInterval, rates.fmrBootstrap),
+                    ("fta", rates.fta, BinomialInterval(rates.fta), nil),
+                ]
+                for (name, count, ci, boot) in metrics {
+                    rows.append([
+                        analysis.dimensions, rates.cohort, number(analysis.targetFMR), number(analysis.threshold), name, "\(count.errors)",
+                        "\(count.trials)", number(count.rate), number(ci?.lower), number(ci?.upper), intervalMethod, number(boot?.lower),
+                        number(boot?.upper), "\(rates.subjects)", rates.flags.joined(separator: "; "),
+                    ])
+                }
+            }
+        }
+        return csv(rows)
+    }
+
+    /// `cross_cohort_fmr.csv`: one row per dimension set × target × probe cohort × reference cohort.
+    public static func crossCohort(_ analyses: [DisaggregatedRates]) -> String {
+        var rows = [["dimensions", "target_fmr", "threshold", "probe_cohort", "reference_cohort", "errors", "trials", "fmr"]]
+        for analysis in analyses {
+            let names = analysis.cohorts.map(\.cohort)
+            for (p, row) in analysis.crossFMR.enumerated() {
+                for (r, cell) in row.enumerated() where p < names.count && r < names.count {
+                    rows.append([
+                        analysis.dimensions, number(analysis.targetFMR), number(analysis.threshold), names[p], names[r], "\(cell.errors)",
+                        "\(cell.trials)", number(cell.rate),
+                    ])
+                }
+            }
+        }
+        return csv(rows)
+    }
+
+    /// `curves.csv`: ROC/DET points per dimension set and cohort.
+    public static func curves(_ curves: [(dimensions: String, cohort: String, points: [CurvePoint])]) -> String {
+        var rows = [["dimensions", "cohort", "threshold", "fmr", "fnmr", "fmr_probit", "fnmr_probit"]]
+        for curve in curves {
+            for p in curve.points {
+                rows.append([
+                    curve.dimensions, curve.cohort, number(p.threshold), number(p.fmr), number(p.fnmr), number(p.fmrProbit),
+                    number(p.fnmrProbit),
+                ])
+            }
+        }
+        return csv(rows)
+    }
+
+    /// A number as the shortest text that reads back to the same double; empty for missing or NaN.
+    static func number(_ x: Double?) -> String {
+        guard let x, x.isFinite else { return "" }
+        return "\(x)"
+    }
+
+    /// RFC 4180 CSV with LF line ends.
+    static func csv(_ rows: [[String]]) -> String {
+        rows.map { row in
+            row.map { field in
+                field.contains(",") || field.contains("\"") || field.contains("\n")
+                    ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+            }.joined(separator: ",")
+        }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,97 @@
+import FaceAuditDatasets
+import FaceAuditMetrics
+
+/// `summary.json`: everything a run measured, with what is needed to reproduce and cite it.
+///
+/// Privacy: no image, file name or subject identifier appears here, only counts and rates.
+public struct RunSummary: Sendable, Codable {
+    /// Schema identifier; bumped on incompatible changes.
+    public var schema = "faceaudit.summary/1"
+    /// Tool name and version.
+    public var tool: [String: String]
+    /// When the run finished (ISO 8601): the only field that differs between identical runs.
+    public var generatedAt: String
+    /// The command line that reproduces the run.
+    public var commandLine: [String]
+    /// True for the simulated demo population; every number is then marked SIMULATED.
+    public var simulated: Bool
+    /// The dataset.
+    public var dataset: DatasetInfo
+    /// The recognition pipeline.
+    public var pipeline: PipelineInfo
+    /// Images without a template (no face, unreadable), overall and by reason.
+    public var failuresToAcquire: FailureInfo
+    /// Overall verification metrics (global thresholds, EER, AUC, …).
+    public var verification: VerificationReport
+    /// Per cohort and intersection, one entry per dimension set × target FMR.
+    public var cohorts: [DisaggregatedRates]
+    /// Conventions in force, in words.
+    public var conventions: [String: String]
+
+    /// The dataset part.
+    public struct DatasetInfo: Sendable, Codable {
+        /// The dataset card.
+        public var card: DatasetCard
+        /// How it was read.
+        public var layout: String
+        /// Images.
+        public var images: Int
+        /// Subjects.
+        public var subjects: Int
+        /// Mated pairs.
+        public var matedPairs: Int
+        /// Non-mated pairs.
+        public var nonMatedPairs: Int
+
+        enum CodingKeys: String, CodingKey {
+            case card, layout, images, subjects
+            case matedPairs = "mated_pairs"
+            case nonMatedPairs = "non_mated_pairs"
+        }
+    }
+
+    /// The pipeline part.
+    public struct PipelineInfo: Sendable, Codable {
+        /// `dlib`, `external` or `precomputed`.
+        public var name: String
+        /// The cache identity (models, options).
+        public var identity: String
+        /// Model files and their SHA-256.
+        public var models: [String: String]
+        /// How templates are compared.
+        public var comparison: String
+        /// The BLAS library and kernel.
+        public var blas: String
+
+        /// Creates the pipeline description.
+        public init(name: String, identity: String, models: [String: String], comparison: String, blas: String) {
+            self.name = name
+            self.identity = identity
+            self.models = models
+            self.comparison = comparison
+            self.blas = blas
+        }
+    }
+
+    /// The failure-to-acquire part.
+    public struct FailureInfo: Sendable, Codable {
+        /// Images without a template.
+        public var images: Int
+        /// Counts by reason.
+        public var byReason: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case images
+            case byReason = "by_reason"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schema, tool
+        case generatedAt = "generated_at"
+        case commandLine = "command_line"
+        case simulated, dataset, pipeline
+        case failuresToAcquire = "failures_to_acquire"
+        case verification, cohorts, conventions
+    }
+}

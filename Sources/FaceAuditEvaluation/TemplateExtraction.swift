@@ -1,0 +1,81 @@
+import Dispatch
+import FaceAuditDatasets
+import FaceAuditHashing
+import Foundation
+
+/// Turns every image of a manifest into a template, in parallel, through the cache.
+public struct TemplateExtraction {
+    /// The pipeline.
+    public let embedder: any Embedder
+    /// Where templates are kept between runs (nil: no cache).
+    public let cache: EmbeddingCache?
+    /// Worker threads, each with its own pipeline.
+    public let threads: Int
+
+    /// Creates an extraction.
+    public init(embedder: any Embedder, cache: EmbeddingCache?, threads: Int) {
+        self.embedder = embedder
+        self.cache = cache
+        self.threads = threads
+    }
+
+    /// Progress reports: images done, images in all, cache hits so far.
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ cached: Int) -> Void
+
+    /// One result per record, in manifest order.
+    public func run(_ manifest: Manifest, progress: Progress? = nil) throws -> [EmbeddingResult] {
+        let paths = manifest.records.map(manifest.absolutePath(of:))
+        let workers = try (0..<max(1, threads)).map { _ in try embedder.makeWorker() }
+        let state = SharedState(count: paths.count)
+        let identity = embedder.identity
+        let cache = self.cache
+        nonisolated(unsafe) let pool = workers
+        DispatchQueue.concurrentPerform(iterations: pool.count) { w in
+            while let i = state.next() {
+                let path = paths[i]
+                var key: String?
+                if let data = FileManager.default.contents(atPath: path) {
+                    key = EmbeddingCache.key(content: SHA256Digest(of: data), identity: identity)
+                }
+                if let key, let cached = cache?.load(key) {
+                    state.finish(i, cached, cached: true, progress: progress)
+                    continue
+                }
+                let result = pool[w].embed(path: path)
+                if let key { try? cache?.store(result, key: key) }
+                state.finish(i, result, cached: false, progress: progress)
+            }
+        }
+        return state.results()
+    }
+
+    private final class SharedState: @unchecked Sendable {
+        private let lock = NSLock()
+        private var cursor = 0
+        private var done = 0
+        private var cached = 0
+        private var slots: [EmbeddingResult?]
+
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        func next() -> Int? {
+            lock.withLock {
+                guard cursor < slots.count else { return nil }
+                defer { cursor += 1 }
+                return cursor
+            }
+        }
+
+        func finish(_ i: Int, _ result: EmbeddingResult, cached hit: Bool, progress: Progress?) {
+            let counts: (Int, Int) = lock.withLock {
+                slots[i] = result
+                done += 1
+                if hit { cached += 1 }
+                return (done, cached)
+            }
+            progress?(counts.0, slots.count, counts.1)
+        }
+
+        func results() -> [EmbeddingResult] { lock.withLock { slots.map { $0! } } }
+    }
+}

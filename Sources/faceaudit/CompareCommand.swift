@@ -1,0 +1,54 @@
+import ArgumentParser
+import FaceAuditEvaluation
+import Foundation
+
+/// `faceaudit compare`: the CI gate.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare a run with a baseline; exit 1 when a cohort rate or inequity measure got worse beyond its interval.",
+        discussion: """
+            A rate regresses when the candidate exceeds the baseline's upper bound (the wider of its bootstrap and \
+            exact binomial intervals) plus --tolerance; an inequity measure when it leaves the baseline's bootstrap \
+            interval in its worse direction by more than --relative-tolerance. Prints a Markdown table of what changed.
+            Exit status: 0 no regression, 1 regression, 2 bad input.
+            """
+    )
+
+    @Argument(help: "The baseline summary.json.")
+    var baseline: String
+
+    @Argument(help: "The candidate summary.json.")
+    var candidate: String
+
+    @Option(help: "Absolute slack added to every rate's limit.")
+    var tolerance: Double = 0
+
+    @Option(help: "Relative slack on inequity measures (0.1 = 10%).")
+    var relativeTolerance: Double = 0
+
+    @Option(help: "Also write JUnit XML here.")
+    var junit: String?
+
+    func run() throws {
+        func load(_ path: String) throws -> RunSummary {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw fail("\(path): cannot read the file", ExitCode(2))
+            }
+            do { return try JSONDecoder().decode(RunSummary.self, from: data) } catch {
+                throw fail("\(path): not a FaceAudit summary.json (\(error))", ExitCode(2))
+            }
+        }
+        let base = try load(baseline)
+        let cand = try load(candidate)
+        guard base.schema == cand.schema else {
+            throw fail("schemas differ: \(base.schema) vs \(cand.schema); rerun the baseline with this version", ExitCode(2))
+        }
+        let check = RegressionCheck(baseline: base, candidate: cand, tolerance: tolerance, relativeTolerance: relativeTolerance)
+        emit(check.markdown())
+        if let junit {
+            do { try AtomicFile.write(check.junit(), to: junit) } catch { throw fail("\(junit): \(error)", ExitCode(2)) }
+        }
+        if !check.passed { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,190 @@
+import ArgumentParser
+import FaceAuditCohorts
+import FaceAuditDatasets
+import FaceAuditEvaluation
+import FaceAuditImaging
+import FaceAuditMetrics
+import FaceAuditModels
+import FaceAuditNN
+import Foundation
+
+/// `faceaudit run`: a labeled dataset through the recognition pipeline to every disaggregated number.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a dataset through the face pipeline and write per-cohort results (summary.json, cohorts.csv, …).",
+        discussion: """
+            Every image gets a template (its largest face, by default) from dlib's native pipeline; every pair of \
+            images is compared (Euclidean distance, accept when ≤ τ); one global threshold per target FMR is set from \
+            all non-mated pairs and every cohort is measured at it. An image without a face is a failure to acquire \
+            for its cohort, never dropped. Templates are cached (0600 files), so an interrupted run resumes.
+            Outputs in --out, each written atomically: summary.json, cohorts.csv, cross_cohort_fmr.csv, curves.csv \
+            and, with --export-scores, scores.csv (it names images; mode 0600).
+            """
+    )
+
+    @Option(help: "The dataset (as for validate).")
+    var dataset: String
+
+    @Option(help: "Output folder.")
+    var out: String
+
+    @Option(help: "Force the dataset layout: csv, london, utkface, lfw.")
+    var layout: DatasetLayout?
+
+    @Option(help: "Dataset card JSON.")
+    var card: String?
+
+    @Option(help: "Cohort dimensions (default: every labeled one) and all their intersections.")
+    var dimensions: String?
+
+    @Option(help: "Age bands as lower bounds or labels.")
+    var ageBands: String = "0,4,8,13,18,30,50,65"
+
+    @Option(help: "Target FMRs.")
+    var targetFmr: String = "0.01,0.001,0.0001"
+
+    @Option(help: "Subject-bootstrap replicates.")
+    var bootstrap: Int = 1000
+
+    @Option(help: "Bootstrap seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Flag cohorts with fewer subjects.")
+    var minSubjects: Int = 10
+
+    @Option(help: "Reference cohort for ratio columns, e.g. gender=male.")
+    var referenceCohort: String?
+
+    @Option(help: "Folder of the dlib models.")
+    var models: String?
+
+    @Option(help: "Upsample images this many times before detection.")
+    var upsample: Int = 0
+
+    @Option(help: "Which face represents an image: largest or confident.")
+    var facePolicy: DlibEmbedder.FacePolicy = .largest
+
+    @Option(help: "Worker threads for template extraction (each runs one pipeline, BLAS single-threaded).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Template cache folder (default: ~/.cache/faceaudit/templates).")
+    var cache: String?
+
+    @Flag(help: "Do not read or write the template cache.")
+    var noCache = false
+
+    @Flag(help: "Also write scores.csv (names images; written with mode 0600).")
+    var exportScores = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        guard threads >= 1, bootstrap >= 0, upsample >= 0 && upsample <= 4 else {
+            throw ValidationError("--threads must be ≥ 1, --bootstrap ≥ 0, --upsample 0…4")
+        }
+    }
+
+    func run() throws {
+        let manifest: Manifest
+        do { manifest = try DatasetReader().read(path: dataset, layout: layout, cardPath: card) } catch {
+            throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
+        }
+        var options: BenchmarkRun.Options
+        do {
+            let bands = try AgeBands(parsing: ageBands)
+            let scheme: CohortScheme
+            if let dimensions {
+                let chosen = try CohortDimension.parseList(dimensions)
+                scheme = CohortScheme(dimensions: chosen, intersections: CohortScheme.allSubsets(of: chosen), ageBands: bands)
+            } else {
+                scheme = CohortScheme.automatic(for: manifest.records, ageBands: bands)
+            }
+            options = BenchmarkRun.Options(scheme: scheme)
+            options.targets = try TargetList.parse(targetFmr)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        options.replicates = bootstrap
+        options.seed = seed
+        options.minimumSubjects = minSubjects
+        options.referenceCohort = referenceCohort
+
+        let directory = ModelDirectory.resolve(explicit: models)
+        do { try directory.verifyAll() } catch { throw fail(error, ExitStatus.configuration) }
+        BLAS.setThreads(1)
+        let embedder = DlibEmbedder(
+            detector: directory.url(of: .detector).path, landmarks: directory.url(of: .landmarks5).path,
+            descriptor: directory.url(of: .descriptor).path, modelHashes: ModelFile.required.map(\.sha256), upsample: upsample,
+            policy: facePolicy, maxPixels: ImageDecoder.defaultMaxPixels)
+        let extraction = TemplateExtraction(
+            embedder: embedder, cache: noCache ? nil : EmbeddingCache(folder: cache ?? EmbeddingCache.defaultFolder()), threads: threads)
+        let progress = ProgressLine(enabled: !quiet)
+        let templates = try extraction.run(manifest) { done, total, cached in progress.update(done: done, total: total, cached: cached) }
+        progress.finish()
+
+        let pipeline = RunSummary.PipelineInfo(
+            name: "dlib", identity: embedder.identity,
+            models: Dictionary(uniqueKeysWithValues: ModelFile.required.map { ($0.name, $0.sha256) }),
+            comparison: embedder.comparison.rawValue, blas: BLAS.description)
+        let result: BenchmarkRun.Result
+        do {
+            result = try BenchmarkRun.evaluate(
+                manifest: manifest, templates: templates, comparison: embedder.comparison, pipeline: pipeline, options: options,
+                commandLine: ["faceaudit"] + Array(CommandLine.arguments.dropFirst()), version: FaceAuditVersion.current)
+        } catch {
+            throw fail("\(error)", ExitStatus.dataError)
+        }
+        try BenchmarkRun.write(result, to: out, exportScores: exportScores)
+        if !quiet {
+            let v = result.summary.verification
+            let lines = v.operatingPoints.map { p in
+                "  FMR target \(p.targetFmr): threshold \(String(format: "%.4f", p.threshold)), FMR \(p.falseMatches)/\(p.impostorTrials), FNMR \(p.falseNonMatches)/\(p.genuineTrials)\(p.estimable ? "" : " (not estimable)")"
+            }
+            FileHandle.standardError.write(
+                Data(
+                    ("run: \(result.summary.dataset.images) images, \(result.summary.failuresToAcquire.images) without a face; wrote \(out)\n"
+                        + lines.joined(separator: "\n") + "\n").utf8))
+        }
+    }
+}
+
+extension DlibEmbedder.FacePolicy: ExpressibleByArgument {}
+
+/// A progress line on standard error: redrawn in place on a terminal, plain lines every 10% otherwise.
+final class ProgressLine: @unchecked Sendable {
+    private let enabled: Bool
+    private let terminal = isatty(2) != 0
+    private let start = Date()
+    private var lastDecile = -1
+    private let lock = NSLock()
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    func update(done: Int, total: Int, cached: Int) {
+        guard enabled, total > 0 else { return }
+        lock.withLock {
+            let elapsed = Date().timeIntervalSince(start)
+            let rate = Double(done) / max(elapsed, 1e-9)
+            let eta = rate > 0 ? Double(total - done) / rate : 0
+            let text =
+                "templates \(done)/\(total) (\(cached) cached), \(String(format: "%.0f", elapsed)) s, ETA \(String(format: "%.0f", eta)) s"
+            if terminal {
+                FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
+            } else {
+                let decile = done * 10 / total
+                if decile != lastDecile {
+                    lastDecile = decile
+                    FileHandle.standardError.write(Data("run: \(text)\n".utf8))
+                }
+            }
+        }
+    }
+
+    func finish() {
+        if enabled && terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

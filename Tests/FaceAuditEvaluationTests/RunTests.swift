@@ -1,0 +1,110 @@
+import FaceAuditCohorts
+import FaceAuditDatasets
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+@testable import FaceAuditEvaluation
+
+/// A deterministic stand-in pipeline: a template from the file's bytes, or a failure for files named `noface`.
+struct FakeEmbedder: Embedder {
+    let calls: Counter
+    var identity: String { "fake/1" }
+    var comparison: TemplateComparison { .euclideanDistance }
+    func makeWorker() throws -> any EmbedderWorker { Worker(calls: calls) }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func add() { lock.withLock { value += 1 } }
+        var count: Int { lock.withLock { value } }
+    }
+
+    struct Worker: EmbedderWorker {
+        let calls: Counter
+        func embed(path: String) -> EmbeddingResult {
+            calls.add()
+            if path.contains("noface") { return .failure("no face found") }
+            let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
+            // Same subject → same first byte → nearby templates.
+            return .template([Float(bytes.first ?? 0), Float(bytes.count % 7) / 10, 0])
+        }
+    }
+}
+
+@Suite("The benchmark run")
+struct RunTests {
+    /// 4 subjects × 2 images, two genders, one image without a face.
+    static func dataset() throws -> (URL, Manifest) {
+        let folder = try TestPaths.temporaryDirectory("run-dataset")
+        var lines = ["path,subject_id,gender,age"]
+        for s in 0..<4 {
+            for i in 0..<2 {
+                let name = s == 3 && i == 1 ? "s\(s)_noface.img" : "s\(s)_\(i).img"
+                try Data([UInt8(s * 10)] + [UInt8](repeating: 1, count: i + 1)).write(to: folder.appendingPathComponent(name))
+                lines.append("\(name),person\(s),\(s % 2 == 0 ? "female" : "male"),\(20 + s)")
+            }
+        }
+        let manifest = folder.appendingPathComponent("manifest.csv")
+        try lines.joined(separator: "\n").write(to: manifest, atomically: true, encoding: .utf8)
+        return (folder, try DatasetReader().read(path: manifest.path))
+    }
+
+    @Test("templates are cached in 0600 files and a rerun only reads them")
+    func cache() throws {
+        let (folder, manifest) = try Self.dataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = EmbeddingCache(folder: folder.appendingPathComponent("cache").path)
+        let calls = FakeEmbedder.Counter()
+        let extraction = TemplateExtraction(embedder: FakeEmbedder(calls: calls), cache: cache, threads: 2)
+        let first = try extraction.run(manifest)
+        #expect(calls.count == 8)
+        let second = try extraction.run(manifest)
+        #expect(calls.count == 8 && first == second)
+        let files = FileManager.default.enumerator(atPath: cache.folder)!.compactMap { $0 as? String }.filter { $0.hasSuffix(".json") }
+        #expect(files.count == 8)
+        for file in files {
+            let attributes = try FileManager.default.attributesOfItem(atPath: cache.folder + "/" + file)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        }
+    }
+
+    @Test("an image without a face is a failure to acquire in its cohort, outputs are deterministic and name no one")
+    func evaluate() throws {
+        let (folder, manifest) = try Self.dataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let templates = try TemplateExtraction(embedder: FakeEmbedder(calls: .init()), cache: nil, threads: 1).run(manifest)
+        var options = BenchmarkRun.Options(scheme: CohortScheme.automatic(for: manifest.records))
+        options.targets = [0.2]
+        options.replicates = 50
+        func run() throws -> BenchmarkRun.Result {
+            try BenchmarkRun.evaluate(
+                manifest: manifest, templates: templates, comparison: .euclideanDistance,
+                pipeline: .init(name: "fake", identity: "fake/1", models: [:], comparison: "euclidean_distance", blas: "none"),
+                options: options, commandLine: ["faceaudit", "run"], version: "test")
+        }
+        let a = try run()
+        let b = try run()
+        #expect(a.cohortsCSV == b.cohortsCSV && a.crossCohortCSV == b.crossCohortCSV && a.curvesCSV == b.curvesCSV)
+        #expect(a.summary.failuresToAcquire.images == 1 && a.summary.failuresToAcquire.byReason == ["no face found": 1])
+        let male = try #require(a.summary.cohorts.first { $0.dimensions == "gender" }?.cohorts.first { $0.cohort == "gender=male" })
+        #expect(male.fta.errors == 1 + 2)  // the mated pair and the within-cohort non-mated pairs that involve the image
+        #expect(male.fnmr.trials == 1)  // person1's pair; person3's pair failed to acquire
+        let encoder = JSONEncoder()
+        let json = String(decoding: try encoder.encode(a.summary), as: UTF8.self) + a.cohortsCSV + a.crossCohortCSV + a.curvesCSV
+        #expect(!json.contains("person") && !json.contains(".img"))
+        #expect(a.scoresCSV.contains("s0_0.img"))  // only the opt-in scores.csv names images
+    }
+
+    @Test("atomic writes leave the old file or the new one, and set permissions")
+    func atomic() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("out.json").path
+        try AtomicFile.write("one", to: path, permissions: 0o600)
+        try AtomicFile.write("two", to: path, permissions: 0o600)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "two")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.json"])
+    }
+}

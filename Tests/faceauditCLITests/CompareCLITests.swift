@@ -1,0 +1,60 @@
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+/// `faceaudit compare`, the CI gate, on the committed London baseline.
+@Suite("faceaudit compare", .serialized)
+struct CompareCLITests {
+    static let baseline = TestPaths.repositoryRoot.appendingPathComponent("results/london-dlib/summary.json")
+
+    @Test("the baseline compared with itself passes (exit 0) and writes JUnit")
+    func itself() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let junit = folder.appendingPathComponent("compare.xml").path
+        let result = try CommandRunner.faceaudit(["compare", Self.baseline.path, Self.baseline.path, "--junit", junit])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.hasPrefix("**FaceAudit: no regression**"))
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("failures=\"0\"") && xml.contains("<testcase"))
+    }
+
+    @Test("a candidate whose women's FNMR doubled regresses (exit 1) and the table names it")
+    func degraded() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.baseline)) as? [String: Any])
+        var analyses = try #require(json["cohorts"] as? [[String: Any]])
+        var changed = 0
+        for i in analyses.indices where analyses[i]["dimensions"] as? String == "gender" {
+            var cohorts = try #require(analyses[i]["cohorts"] as? [[String: Any]])
+            for j in cohorts.indices where cohorts[j]["cohort"] as? String == "gender=female" {
+                var fnmr = try #require(cohorts[j]["fnmr"] as? [String: Any])
+                let trials = try #require(fnmr["trials"] as? Int)
+                fnmr["errors"] = trials / 2  // half of women's mated pairs now fail
+                cohorts[j]["fnmr"] = fnmr
+                changed += 1
+            }
+            analyses[i]["cohorts"] = cohorts
+        }
+        #expect(changed == 3)  // one per target FMR
+        json["cohorts"] = analyses
+        let candidate = folder.appendingPathComponent("summary.json")
+        try JSONSerialization.data(withJSONObject: json).write(to: candidate)
+        let junit = folder.appendingPathComponent("compare.xml").path
+        let result = try CommandRunner.faceaudit(["compare", Self.baseline.path, candidate.path, "--junit", junit])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("regression") && result.stdout.contains("| gender=female FNMR @ FMR 0.001 |"))
+        #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("<failure"))
+    }
+
+    @Test("bad input exits 2")
+    func badInput() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let junk = folder.appendingPathComponent("junk.json")
+        try "{\"schema\": 3}".write(to: junk, atomically: true, encoding: .utf8)
+        #expect(try CommandRunner.faceaudit(["compare", Self.baseline.path, junk.path]).status == 2)
+        #expect(try CommandRunner.faceaudit(["compare", Self.baseline.path, "/no/such.json"]).status == 2)
+    }
+}

@@ -1,0 +1,67 @@
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+/// `faceaudit run` end to end on a small real dataset made of dlib's reference photos.
+@Suite("faceaudit run", .serialized)
+struct RunCLITests {
+    /// Six photos of three people (two each), with labels, as a CSV manifest pointing into ../shared.
+    static func dataset(in folder: URL) throws -> URL {
+        let images = TestPaths.dlibReference.appendingPathComponent("images").path
+        let rows = [
+            ("obama.jpg", "a", "male", 47), ("obama2.jpg", "a", "male", 48), ("biden.jpg", "b", "male", 66),
+            ("biden2.jpg", "b", "male", 67), ("john1.jpeg", "c", "male", 40), ("img1.jpg", "c", "male", 41),
+        ]
+        let text = "path,subject_id,gender,age\n" + rows.map { "\(images)/\($0.0),\($0.1),\($0.2),\($0.3)" }.joined(separator: "\n") + "\n"
+        let manifest = folder.appendingPathComponent("manifest.csv")
+        try text.write(to: manifest, atomically: true, encoding: .utf8)
+        return manifest
+    }
+
+    static func outputs(_ folder: URL) throws -> [String: String] {
+        var files: [String: String] = [:]
+        for name in ["summary.json", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv"] {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            // The timestamp and the recorded command line (it names the output and cache folders) may differ.
+            files[name] = text.split(separator: "\n").filter { !$0.contains("generated_at") && !$0.contains("/tmp/") }.joined(
+                separator: "\n")
+        }
+        return files
+    }
+
+    @Test("a run killed midway resumes from its cache and produces the same outputs as an uninterrupted run")
+    func killAndResume() throws {
+        let folder = try TestPaths.temporaryDirectory("run-cli")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = try Self.dataset(in: folder)
+        let clean = folder.appendingPathComponent("clean")
+        let resumed = folder.appendingPathComponent("resumed")
+        let common = ["--bootstrap", "100", "--threads", "1", "--quiet"]
+        let first = try CommandRunner.faceaudit(
+            ["run", "--dataset", manifest.path, "--out", clean.path, "--cache", folder.appendingPathComponent("cache-clean").path] + common)
+        #expect(first.status == 0, "\(first.stderr)")
+
+        // Start a run with an empty cache and kill it as soon as the first template is on disk.
+        let cache = folder.appendingPathComponent("cache-killed")
+        let process = Process()
+        process.executableURL = CommandRunner.productsDirectory.appendingPathComponent("faceaudit")
+        process.arguments = ["run", "--dataset", manifest.path, "--out", resumed.path, "--cache", cache.path] + common
+        try process.run()
+        var cached = 0
+        for _ in 0..<600 where process.isRunning {
+            cached = (FileManager.default.enumerator(atPath: cache.path)?.allObjects.count ?? 0)
+            if cached >= 2 { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: resumed.appendingPathComponent("summary.json").path))
+
+        let second = try CommandRunner.faceaudit(
+            ["run", "--dataset", manifest.path, "--out", resumed.path, "--cache", cache.path] + common)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try Self.outputs(clean) == Self.outputs(resumed))
+        let summary = try String(contentsOf: resumed.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains("\"faceaudit.summary/1\"") && !summary.contains("obama"))
+    }
+}

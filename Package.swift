@@ -73,6 +73,8 @@ let package = Package(
         // dlib's face models: MMOD detector, 5-point shape predictor, face chips, ResNet descriptor.
         .target(
             name: "FaceAuditFace", dependencies: ["FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"], swiftSettings: numeric),
+        // report.html: reads a run's results and writes one self-contained page.
+        .target(name: "FaceAuditReport", dependencies: ["FaceAuditEvaluation", "FaceAuditMetrics"], swiftSettings: strict),
         // Where the dlib model files live and whether they are intact.
         .target(name: "FaceAuditModels", dependencies: ["FaceAuditHashing"], swiftSettings: strict),
 
@@ -82,6 +84,7 @@ let package = Package(
             dependencies: [
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
                 "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation", "FaceAuditFace", "FaceAuditNN",
+                "FaceAuditReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -129,6 +132,11 @@ let package = Package(
         .testTarget(
             name: "FaceAuditEvaluationTests",
             dependencies: ["FaceAuditEvaluation", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditReportTests",
+            dependencies: ["FaceAuditReport", "FaceAuditEvaluation", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

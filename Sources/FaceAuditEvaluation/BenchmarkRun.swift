@@ -42,6 +42,18 @@ public struct BenchmarkRun {
         public var curvesCSV: String
         /// scores.csv (only written with --export-scores: it names images).
         public var scoresCSV: String
+        /// The curve points behind curves.csv, for the report.
+        public var curves: [CurveSet]
+    }
+
+    /// One cohort's ROC/DET points.
+    public struct CurveSet: Sendable {
+        /// The dimension set.
+        public let dimensions: String
+        /// The cohort, or `overall`.
+        public let cohort: String
+        /// The points.
+        public let points: [CurvePoint]
     }
 
     /// Computes every output from templates already extracted.
@@ -106,11 +118,11 @@ public struct BenchmarkRun {
         return Result(
             summary: summary, cohortsCSV: ResultTables.cohorts(analyses, intervalMethod: options.interval.rawValue),
             crossCohortCSV: ResultTables.crossCohort(analyses), curvesCSV: ResultTables.curves(curves),
-            scoresCSV: ResultTables.csv(scoreRows))
+            scoresCSV: ResultTables.csv(scoreRows), curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) })
     }
 
-    /// Writes the outputs into `folder`, each atomically.
-    public static func write(_ result: Result, to folder: String, exportScores: Bool) throws {
+    /// Writes the outputs into `folder`, each atomically; `report` is the rendered report.html, if any.
+    public static func write(_ result: Result, to folder: String, exportScores: Bool, report: String? = nil) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -119,6 +131,7 @@ public struct BenchmarkRun {
         try AtomicFile.write(result.crossCohortCSV, to: folder + "/cross_cohort_fmr.csv")
         try AtomicFile.write(result.curvesCSV, to: folder + "/curves.csv")
         if exportScores { try AtomicFile.write(result.scoresCSV, to: folder + "/scores.csv", permissions: 0o600) }
+        if let report { try AtomicFile.write(report, to: folder + "/report.html") }
     }
 }
 

@@ -6,6 +6,7 @@ import FaceAuditImaging
 import FaceAuditMetrics
 import FaceAuditModels
 import FaceAuditNN
+import FaceAuditReport
 import Foundation
 
 /// `faceaudit run`: a labeled dataset through the recognition pipeline to every disaggregated number.
@@ -18,8 +19,8 @@ struct RunCommand: ParsableCommand {
             images is compared (Euclidean distance, accept when ≤ τ); one global threshold per target FMR is set from \
             all non-mated pairs and every cohort is measured at it. An image without a face is a failure to acquire \
             for its cohort, never dropped. Templates are cached (0600 files), so an interrupted run resumes.
-            Outputs in --out, each written atomically: summary.json, cohorts.csv, cross_cohort_fmr.csv, curves.csv \
-            and, with --export-scores, scores.csv (it names images; mode 0600).
+            Outputs in --out, each written atomically: summary.json, cohorts.csv, cross_cohort_fmr.csv, curves.csv, \
+            report.html and, with --export-scores, scores.csv (it names images; mode 0600).
             """
     )
 
@@ -80,7 +81,22 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Option(help: "Report scenario: students in the school (the dataset's cohort mix).")
+    var schoolSize: Int = 1000
+
+    @Option(help: "Report scenario: camera checks per student per day.")
+    var passesPerDay: Int = 4
+
+    @Option(help: "Report scenario: school days per year.")
+    var schoolDays: Int = 180
+
+    @Option(help: "Report scenario: people on the watchlist.")
+    var watchlistSize: Int = 50
+
     func validate() throws {
+        guard schoolSize > 0, passesPerDay > 0, schoolDays > 0, watchlistSize > 0 else {
+            throw ValidationError("--school-size, --passes-per-day, --school-days and --watchlist-size must be positive")
+        }
         guard threads >= 1, bootstrap >= 0, upsample >= 0 && upsample <= 4 else {
             throw ValidationError("--threads must be ≥ 1, --bootstrap ≥ 0, --upsample 0…4")
         }
@@ -136,7 +152,13 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw fail("\(error)", ExitStatus.dataError)
         }
-        try BenchmarkRun.write(result, to: out, exportScores: exportScores)
+        var reportOptions = ReportOptions()
+        reportOptions.schoolSize = schoolSize
+        reportOptions.passesPerDay = passesPerDay
+        reportOptions.schoolDays = schoolDays
+        reportOptions.watchlistSize = watchlistSize
+        let report = HTMLReport.render(result.summary, curves: result.curves, options: reportOptions)
+        try BenchmarkRun.write(result, to: out, exportScores: exportScores, report: report)
         if !quiet {
             let v = result.summary.verification
             let lines = v.operatingPoints.map { p in

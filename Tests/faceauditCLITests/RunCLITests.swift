@@ -61,6 +61,8 @@ struct RunCLITests {
             ["run", "--dataset", manifest.path, "--out", resumed.path, "--cache", cache.path] + common)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(try Self.outputs(clean) == Self.outputs(resumed))
+        let report = try String(contentsOf: resumed.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.hasPrefix("<!DOCTYPE html>") && !report.contains("obama"))
         let summary = try String(contentsOf: resumed.appendingPathComponent("summary.json"), encoding: .utf8)
         #expect(summary.contains("\"faceaudit.summary/1\"") && !summary.contains("obama"))
     }

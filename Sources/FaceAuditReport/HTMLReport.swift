@@ -1,0 +1,293 @@
+import FaceAuditEvaluation
+import FaceAuditMetrics
+import Foundation
+
+/// `report.html`: one self-contained page (inline CSS and SVG, no script, no network request) that a
+/// journalist or school board can read, built only from a run's results.
+public enum HTMLReport {
+    /// Renders the page.
+    public static func render(_ s: RunSummary, curves: [BenchmarkRun.CurveSet], options: ReportOptions = ReportOptions()) -> String {
+        let targets = Set(s.cohorts.map(\.targetFMR)).sorted()
+        let target = targets.min { abs(log10($0) - log10(options.headlineTarget)) < abs(log10($1) - log10(options.headlineTarget)) } ?? 1e-3
+        let marginals = s.cohorts.filter { $0.targetFMR == target && !$0.dimensions.contains(";") }
+        let intersections = s.cohorts.filter { $0.targetFMR == target && $0.dimensions.contains(";") }
+        let point = s.verification.operatingPoints.first { $0.targetFmr == target }
+        var body: [String] = []
+        let title = "How accurately does face recognition work, and for whom? \(s.dataset.card.title)"
+        if s.simulated {
+            body.append(
+                "<p class=\"simulated\">SIMULATED: every number on this page comes from a simulated population, not from real people.</p>")
+        }
+        body.append("<h1>\(HTML.escape(title))</h1>")
+        body.append(
+            "<p class=\"meta\">FaceAudit \(HTML.escape(s.tool["version"] ?? "")) · \(HTML.escape(s.pipeline.name)) pipeline · generated \(HTML.escape(s.generatedAt))</p>"
+        )
+
+        // 1. Plain-language summary.
+        body.append("<h2>Summary</h2>")
+        var summary: [String] = []
+        if let point {
+            summary.append(
+                "The system was set, as NIST does, to one threshold for everyone: the one at which about \(HTML.oneIn(target)) comparisons of two different people is wrongly declared a match. "
+                    + "Over all \(HTML.grouped(point.impostorTrials)) such comparisons in this dataset, \(point.falseMatches) were false matches (\(HTML.percent(point.fmr))), "
+                    + "and \(point.falseNonMatches) of \(HTML.grouped(point.genuineTrials)) comparisons of the same person were missed (\(HTML.percent(point.fnmr)))."
+            )
+        }
+        for analysis in marginals {
+            summary.append(contentsOf: sentences(analysis))
+        }
+        if s.failuresToAcquire.images > 0 {
+            summary.append(
+                "\(s.failuresToAcquire.images) of \(s.dataset.images) photos gave the system no usable face; they count as failures, not as omissions."
+            )
+        }
+        body.append("<ul class=\"summary\">" + summary.map { "<li>\($0)</li>" }.joined() + "</ul>")
+
+        // 2. Rates by group.
+        body.append("<h2>Error rates by group</h2>")
+        body.append(
+            "<p>Each group is measured at the same threshold. A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; lines show 95% intervals from resampling people (subject bootstrap; for a group with no error, the exact binomial interval). A dashed line marks a group with no error: its rate is below the line's end (the 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
+        )
+        for analysis in marginals {
+            body.append("<h3>\(HTML.escape(label(dimension: analysis.dimensions)))</h3>")
+            body.append(rateTable(analysis))
+            let rows = [analysis.overall] + analysis.cohorts
+            body.append(
+                Charts.logBars(
+                    title: "False match rate by \(analysis.dimensions)",
+                    bars: rows.map { bar($0, metric: "fmr") }))
+            body.append(
+                Charts.logBars(
+                    title: "False non-match rate by \(analysis.dimensions)",
+                    bars: rows.map { bar($0, metric: "fnmr") }))
+        }
+        if !intersections.isEmpty {
+            body.append("<h3>Intersections</h3>")
+            body.append(
+                "<p>Groups defined by two or more attributes at once. Most are small in this dataset; flagged rows cannot support claims.</p>"
+            )
+            for analysis in intersections { body.append(rateTable(analysis)) }
+        }
+
+        // 3. DET curves.
+        body.append("<h2>Trade-off curves</h2>")
+        body.append(
+            "<p>Each curve shows how a group's two error rates trade off as the threshold moves (DET curve, normal-deviate axes). The dot is the group at the threshold actually used.</p>"
+        )
+        for analysis in marginals {
+            let series = ([analysis.overall] + analysis.cohorts).map { rates -> Charts.DETSeries in
+                let points = curves.first { $0.dimensions == analysis.dimensions && $0.cohort == rates.cohort }?.points ?? []
+                return Charts.DETSeries(label: value(of: rates.cohort), points: points, operating: (rates.fmr.rate, rates.fnmr.rate))
+            }
+            body.append(Charts.det(title: "DET curves by \(analysis.dimensions)", series: series))
+        }
+
+        // 4. Heatmaps.
+        body.append("<h2>Who is mistaken for whom</h2>")
+        body.append(
+            "<p>False matches between groups at the threshold used: row = the person photographed, column = the person they were compared with. Darker cells mean more false matches; each cell shows false matches / comparisons.</p>"
+        )
+        for analysis in marginals {
+            body.append(
+                Charts.heatmap(
+                    title: "Cross-group false matches by \(analysis.dimensions)", labels: analysis.cohorts.map { value(of: $0.cohort) },
+                    cells: analysis.crossFMR))
+        }
+
+        // 5. Deployment risk.
+        body.append(schoolSection(marginals, options: options))
+
+        // 6. Methodology, dataset, limitations, reproduction.
+        body.append("<h2>How this was measured</h2>")
+        body.append(
+            "<p>Pipeline: \(HTML.escape(s.pipeline.name)), compared by \(HTML.escape(s.pipeline.comparison)). BLAS: \(HTML.escape(s.pipeline.blas)).</p>"
+        )
+        body.append(
+            "<table><tr><th>model file</th><th>SHA-256</th></tr>"
+                + s.pipeline.models.sorted { $0.key < $1.key }.map {
+                    "<tr><td>\(HTML.escape($0.key))</td><td><code>\(HTML.escape($0.value))</code></td></tr>"
+                }
+                .joined() + "</table>")
+        body.append(
+            "<table><tr><th>target FMR</th><th>threshold</th><th>false matches</th><th>false non-matches</th><th>estimable</th></tr>"
+                + s.verification.operatingPoints.map { p in
+                    "<tr><td>\(HTML.number(p.targetFmr, 2))</td><td>\(HTML.number(p.threshold, 5))</td><td>\(p.falseMatches) / \(HTML.grouped(p.impostorTrials))</td><td>\(p.falseNonMatches) / \(HTML.grouped(p.genuineTrials))</td><td>\(p.estimable ? "yes" : "no")</td></tr>"
+                }.joined() + "</table>")
+        body.append(
+            "<dl class=\"conventions\">"
+                + s.conventions.sorted { $0.key < $1.key }.map { "<dt>\(HTML.escape($0.key))</dt><dd>\(HTML.escape($0.value))</dd>" }
+                .joined() + "</dl>")
+
+        let card = s.dataset.card
+        body.append("<h2>The dataset</h2>")
+        body.append("<p><strong>\(HTML.escape(card.title))</strong>. \(HTML.escape(card.description))</p>")
+        body.append("<p>Licence: \(HTML.escape(card.license)). Cite: \(HTML.escape(card.citation))</p>")
+        body.append(
+            "<p>\(HTML.grouped(s.dataset.subjects)) people, \(HTML.grouped(s.dataset.images)) photos, \(HTML.grouped(s.dataset.matedPairs)) same-person pairs, \(HTML.grouped(s.dataset.nonMatedPairs)) different-person pairs.</p>"
+        )
+        body.append(
+            "<p>How labels were obtained: "
+                + card.labelProvenance.sorted { $0.key < $1.key }.map { "\(HTML.escape($0.key)) — \(HTML.escape($0.value.rawValue))" }
+                .joined(separator: "; ") + ".</p>")
+
+        body.append("<h2>Limitations</h2>")
+        var limits = card.limitations
+        let flagged = marginals.flatMap(\.cohorts).filter { !$0.flags.isEmpty }.map(\.cohort)
+        if !flagged.isEmpty {
+            limits.append(
+                "Groups too small for firm conclusions at this threshold (see the flags in the tables): \(flagged.joined(separator: ", "))."
+            )
+        }
+        limits.append("Rates come from this dataset and this system; other photos, cameras or systems will differ.")
+        limits.append(
+            "The summary states a multiplier only when its 95% interval excludes 1; a group not mentioned may still differ by less than the data can show."
+        )
+        body.append("<ul>" + limits.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>")
+
+        body.append("<h2>Reproduce</h2>")
+        body.append("<pre>\(HTML.escape(s.commandLine.joined(separator: " ")))</pre>")
+        body.append("<p class=\"meta\">This report contains no photographs and no names or identifiers of the people photographed.</p>")
+
+        return """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(HTML.escape(title))</title>
+            <style>
+            \(css)
+            </style>
+            </head>
+            <body>
+            \(body.joined(separator: "\n"))
+            </body>
+            </html>
+
+            """
+    }
+
+    static let css = """
+        body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45; }
+        h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2.2rem; }
+        table { border-collapse: collapse; margin: .8rem 0; font-size: .9rem; } td, th { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; }
+        th { background: #f3f3f3; } .flag { color: #a33; font-size: .85rem; } .meta { color: #666; font-size: .85rem; }
+        .simulated { background: #fde68a; border: 2px solid #b45309; padding: .6rem; font-weight: bold; text-align: center; }
+        .summary li { margin: .35rem 0; } svg.chart { max-width: 100%; height: auto; display: block; margin: .6rem 0; font-family: inherit; }
+        dl.conventions dt { font-weight: bold; } dl.conventions dd { margin: 0 0 .5rem 1rem; }
+        @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } svg.chart, table { break-inside: avoid; } }
+        """
+
+    static func label(dimension: String) -> String {
+        switch dimension {
+        case "age_band": "Age group"
+        case "gender": "Gender"
+        case "ethnicity": "Ethnicity (as labeled)"
+        case "skin_tone": "Skin tone"
+        default: dimension.replacingOccurrences(of: ";", with: " × ")
+        }
+    }
+
+    static func value(of cohort: String) -> String {
+        cohort.split(separator: ";").map { part in part.split(separator: "=", maxSplits: 1).last.map(String.init) ?? String(part) }
+            .joined(separator: ", ")
+    }
+
+    /// Plain sentences about the groups whose rate differs from the average beyond its uncertainty.
+    static func sentences(_ analysis: DisaggregatedRates) -> [String] {
+        var out: [String] = []
+        for (metric, name, verb) in [("fmr", "false-match", "falsely matched"), ("fnmr", "false-non-match", "missed")] {
+            // Too few people makes a group's rates unstable and identifying: no headline claim. Too few pairs
+            // to *certify* a rate as low as the target does not stop showing that a rate is far higher than
+            // average; the bootstrap interval of the ratio decides that.
+            let candidates = analysis.cohorts.filter { c in
+                !c.flags.contains { $0.hasPrefix("fewer than") } && !c.cohort.contains("=unknown")
+            }
+            let scored = candidates.compactMap { c -> (CohortRates, Double, BinomialInterval)? in
+                let ratio = metric == "fmr" ? c.fmrRatioToOverall : c.fnmrRatioToOverall
+                guard let ratio, let ci = c.ratioBootstrap?["\(metric)_ratio_to_overall"] else { return nil }
+                return (c, ratio, ci)
+            }
+            let higher = scored.filter { $0.2.lower > 1 }.sorted { $0.1 > $1.1 }
+            if let top = higher.first {
+                out.append(
+                    "People in the group <strong>\(HTML.escape(value(of: top.0.cohort)))</strong> were \(verb) <strong>\(String(format: "%.1f", top.1)) times</strong> as often as the average person in this dataset (95% interval \(String(format: "%.1f", top.2.lower))–\(String(format: "%.1f", top.2.upper)))."
+                )
+            } else if let top = scored.filter({ $0.1 >= 2 }).max(by: { $0.1 < $1.1 }) {
+                // The largest observed difference, stated with why it cannot be generalised.
+                let count = metric == "fmr" ? top.0.fmr : top.0.fnmr
+                out.append(
+                    "The highest \(name) rate was in the group <strong>\(HTML.escape(value(of: top.0.cohort)))</strong>: \(count.errors) of \(HTML.grouped(count.trials)) comparisons (\(HTML.percent(count.rate)), \(String(format: "%.0f", top.1)) times the average). The errors involve few people, so this dataset cannot show that the difference holds beyond them (95% interval of the ratio \(String(format: "%.1f", top.2.lower))–\(String(format: "%.0f", top.2.upper)))."
+                )
+            } else if !candidates.isEmpty {
+                out.append(
+                    "By \(HTML.escape(label(dimension: analysis.dimensions).lowercased())), no group's \(name) rate differs from the average by more than this dataset's uncertainty can show."
+                )
+            }
+        }
+        return out
+    }
+
+    /// The interval to show: the subject bootstrap, except with no errors, where it collapses to [0, 0]
+    /// and the exact (Clopper–Pearson) interval says what the data can.
+    static func shownInterval(_ rates: CohortRates, metric: String) -> BinomialInterval {
+        let count = metric == "fmr" ? rates.fmr : rates.fnmr
+        let naive = metric == "fmr" ? rates.fmrInterval : rates.fnmrInterval
+        if count.errors == 0 { return naive }
+        return (metric == "fmr" ? rates.fmrBootstrap : rates.fnmrBootstrap) ?? naive
+    }
+
+    static func bar(_ rates: CohortRates, metric: String) -> Charts.RateBar {
+        let count = metric == "fmr" ? rates.fmr : rates.fnmr
+        let interval = shownInterval(rates, metric: metric)
+        let zero = count.errors == 0 && count.trials > 0 ? -expm1(log(0.05) / Double(count.trials)) : nil
+        return Charts.RateBar(
+            label: value(of: rates.cohort), rate: count.trials > 0 ? count.rate : 0, lower: interval.lower, upper: interval.upper,
+            zeroBound: zero,
+            note: "\(count.errors) of \(HTML.grouped(count.trials))")
+    }
+
+    static func rateTable(_ analysis: DisaggregatedRates) -> String {
+        var rows = [
+            "<table><tr><th>\(HTML.escape(label(dimension: analysis.dimensions)))</th><th>people</th><th>false matches</th><th>FMR (95% interval)</th><th>false non-matches</th><th>FNMR (95% interval)</th><th>notes</th></tr>"
+        ]
+        for r in [analysis.overall] + analysis.cohorts {
+            let fmrCI = shownInterval(r, metric: "fmr")
+            let fnmrCI = shownInterval(r, metric: "fnmr")
+            rows.append(
+                "<tr><td>\(HTML.escape(value(of: r.cohort)))</td><td>\(r.subjects)</td><td>\(r.fmr.errors) / \(HTML.grouped(r.fmr.trials))</td><td>\(HTML.percent(r.fmr.rate)) (\(HTML.percent(fmrCI.lower))–\(HTML.percent(fmrCI.upper)))</td><td>\(r.fnmr.errors) / \(HTML.grouped(r.fnmr.trials))</td><td>\(HTML.percent(r.fnmr.rate)) (\(HTML.percent(fnmrCI.lower))–\(HTML.percent(fnmrCI.upper)))</td><td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
+            )
+        }
+        rows.append("</table>")
+        return rows.joined(separator: "\n")
+    }
+
+    static func schoolSection(_ marginals: [DisaggregatedRates], options o: ReportOptions) -> String {
+        var out = ["<h2>What this means for a school</h2>"]
+        out.append(
+            "<p>Suppose a school of \(HTML.grouped(o.schoolSize)) students, with the same mix of groups as this dataset, has cameras that check every student \(o.passesPerDay) times a day for \(o.schoolDays) school days, against a watchlist of \(o.watchlistSize) people. No student is on the list, so every alert is false. A check raises an alert with probability 1 − (1 − FMR)<sup>\(o.watchlistSize)</sup>, using each group's false-match rate against people of the same group at the threshold above; intervals come from the group's 95% interval.</p>"
+        )
+        for analysis in marginals {
+            let cohorts = analysis.cohorts.filter { !$0.cohort.contains("=unknown") && $0.fmr.trials > 0 }
+            let total = cohorts.reduce(0) { $0 + $1.subjects }
+            guard total > 0 else { continue }
+            out.append("<h3>\(HTML.escape(label(dimension: analysis.dimensions)))</h3>")
+            out.append(
+                "<table><tr><th>group</th><th>students</th><th>false alerts per school day</th><th>chance an innocent student is flagged at least once a year</th><th>notes</th></tr>"
+            )
+            for c in cohorts {
+                let students = Double(o.schoolSize) * Double(c.subjects) / Double(total)
+                let interval = shownInterval(c, metric: "fmr")
+                let upper = c.fmr.errors == 0 ? -expm1(log(0.05) / Double(c.fmr.trials)) : interval.upper
+                func perPass(_ fmr: Double) -> Double { -expm1(Double(o.watchlistSize) * log1p(-min(max(fmr, 0), 1 - 1e-12))) }
+                func alerts(_ fmr: Double) -> Double { students * Double(o.passesPerDay) * perPass(fmr) }
+                func yearly(_ fmr: Double) -> Double { -expm1(Double(o.passesPerDay * o.schoolDays) * log1p(-perPass(fmr))) }
+                out.append(
+                    "<tr><td>\(HTML.escape(value(of: c.cohort)))</td><td>\(Int(students.rounded()))</td><td>\(HTML.number(alerts(c.fmr.rate), 3)) (\(HTML.number(alerts(max(interval.lower, 0)), 2))–\(HTML.number(alerts(upper), 2)))</td><td>\(HTML.percent(yearly(c.fmr.rate))) (\(HTML.percent(yearly(max(interval.lower, 0))))–\(HTML.percent(yearly(upper))))</td><td class=\"flag\">\(HTML.escape(c.flags.joined(separator: "; ")))</td></tr>"
+                )
+            }
+            out.append("</table>")
+        }
+        return out.joined(separator: "\n")
+    }
+}

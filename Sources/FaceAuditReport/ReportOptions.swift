@@ -1,0 +1,16 @@
+/// The deployment scenario the report's risk section works through, and which target it headlines.
+public struct ReportOptions: Sendable {
+    /// Students in the imagined school; the cohort mix is the dataset's.
+    public var schoolSize = 1000
+    /// Times a day a camera checks each student.
+    public var passesPerDay = 4
+    /// School days a year.
+    public var schoolDays = 180
+    /// People on the watchlist each face is searched against.
+    public var watchlistSize = 50
+    /// The target FMR of the headline numbers (the closest available is used).
+    public var headlineTarget = 1e-3
+
+    /// The default scenario.
+    public init() {}
+}

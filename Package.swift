@@ -74,7 +74,8 @@ let package = Package(
         .target(
             name: "FaceAuditFace", dependencies: ["FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"], swiftSettings: numeric),
         // report.html: reads a run's results and writes one self-contained page.
-        .target(name: "FaceAuditReport", dependencies: ["FaceAuditEvaluation", "FaceAuditMetrics"], swiftSettings: strict),
+        .target(
+            name: "FaceAuditReport", dependencies: ["FaceAuditEvaluation", "FaceAuditMetrics", "FaceAuditCohorts"], swiftSettings: strict),
         // Where the dlib model files live and whether they are intact.
         .target(name: "FaceAuditModels", dependencies: ["FaceAuditHashing"], swiftSettings: strict),
 

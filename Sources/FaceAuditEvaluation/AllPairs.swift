@@ -19,6 +19,15 @@ public struct AllPairs: Sendable {
 
     /// Scores all pairs of `templates` (one per record of `manifest`).
     public init(manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison) {
+        let vectors = templates.map(\.template)
+        self.init(manifest: manifest) { i, j in
+            guard let a = vectors[i], let b = vectors[j] else { return .nan }
+            return comparison.score(a, b)
+        }
+    }
+
+    /// Scores all pairs with `score(i, j)` for images i < j (NaN: failure to acquire).
+    public init(manifest: Manifest, score: (Int, Int) -> Double) {
         let records = manifest.records
         var subjectIndex: [SubjectID: Int32] = [:]
         let subjects = records.map { r -> Int32 in
@@ -37,13 +46,12 @@ public struct AllPairs: Sendable {
         second.reserveCapacity(pairs)
         scores.reserveCapacity(pairs)
         mated.reserveCapacity(pairs)
-        let vectors = templates.map(\.template)
         for i in 0..<n {
             for j in (i + 1)..<n {
                 first.append(Int32(i))
                 second.append(Int32(j))
                 mated.append(subjects[i] == subjects[j])
-                if let a = vectors[i], let b = vectors[j] { scores.append(comparison.score(a, b)) } else { scores.append(.nan) }
+                scores.append(score(i, j))
             }
         }
         self.first = first

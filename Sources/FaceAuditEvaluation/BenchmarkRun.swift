@@ -61,8 +61,19 @@ public struct BenchmarkRun {
         manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, pipeline: RunSummary.PipelineInfo,
         options: Options, commandLine: [String], version: String, simulated: Bool = false
     ) throws(EvaluationError) -> Result {
-        let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
-        let pairs = AllPairs(manifest: manifest, templates: templates, comparison: comparison)
+        var reasons: [String: Int] = [:]
+        for t in templates { if case .failure(let reason) = t { reasons[reason, default: 0] += 1 } }
+        return try evaluate(
+            manifest: manifest, pairs: AllPairs(manifest: manifest, templates: templates, comparison: comparison),
+            polarity: comparison.isDistance ? .dissimilarity : .similarity, failures: reasons, pipeline: pipeline, options: options,
+            commandLine: commandLine, version: version, simulated: simulated)
+    }
+
+    /// Computes every output from scored pairs; `failures` counts images without a template by reason.
+    public static func evaluate(
+        manifest: Manifest, pairs: AllPairs, polarity: ScorePolarity, failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo,
+        options: Options, commandLine: [String], version: String, simulated: Bool = false
+    ) throws(EvaluationError) -> Result {
         var genuine: [Double] = []
         var impostor: [Double] = []
         for (s, m) in zip(pairs.scores, pairs.mated) {
@@ -72,7 +83,7 @@ public struct BenchmarkRun {
         guard !sorted.genuine.isEmpty, !sorted.impostor.isEmpty else {
             throw EvaluationError(
                 "no completed \(sorted.genuine.isEmpty ? "mated" : "non-mated") comparison: too few images have a template "
-                    + "(\(templates.filter { $0.template == nil }.count) of \(templates.count) failed to acquire)")
+                    + "(\(reasons.values.reduce(0, +)) of \(manifest.records.count) failed to acquire)")
         }
         let verification = VerificationReport(VerificationSummary(scores: sorted, targets: options.targets), interval: options.interval)
         let analysisOptions = CohortAnalysisOptions(
@@ -88,8 +99,6 @@ public struct BenchmarkRun {
                 curves.append((name, cohort, CurvePoints.sample(scores, count: options.curvePoints)))
             }
         }
-        var reasons: [String: Int] = [:]
-        for t in templates { if case .failure(let reason) = t { reasons[reason, default: 0] += 1 } }
         let bySubject = Dictionary(grouping: manifest.records, by: \.subject).mapValues(\.count)
         let mated = bySubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
         let n = manifest.records.count
@@ -106,7 +115,7 @@ public struct BenchmarkRun {
             dataset: .init(
                 card: manifest.card, layout: manifest.layout.rawValue, images: n, subjects: bySubject.count, matedPairs: mated,
                 nonMatedPairs: n * (n - 1) / 2 - mated),
-            pipeline: pipeline, failuresToAcquire: .init(images: templates.filter { $0.template == nil }.count, byReason: reasons),
+            pipeline: pipeline, failuresToAcquire: .init(images: reasons.values.reduce(0, +), byReason: reasons),
             verification: verification, cohorts: analyses, conventions: conventions)
         var scoreRows = [["image_a", "image_b", "mated", "score"]]
         for k in pairs.scores.indices {
@@ -116,8 +125,9 @@ public struct BenchmarkRun {
             ])
         }
         return Result(
-            summary: summary, cohortsCSV: ResultTables.cohorts(analyses, intervalMethod: options.interval.rawValue),
-            crossCohortCSV: ResultTables.crossCohort(analyses), curvesCSV: ResultTables.curves(curves),
+            summary: summary, cohortsCSV: ResultTables.cohorts(analyses, intervalMethod: options.interval.rawValue, simulated: simulated),
+            crossCohortCSV: ResultTables.crossCohort(analyses, simulated: simulated),
+            curvesCSV: ResultTables.curves(curves, simulated: simulated),
             scoresCSV: ResultTables.csv(scoreRows), curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) })
     }
 

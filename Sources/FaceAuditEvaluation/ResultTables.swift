@@ -3,10 +3,10 @@ import FaceAuditMetrics
 /// The tidy CSV files of a run: one observation per row, ready for pandas or R.
 public enum ResultTables {
     /// `cohorts.csv`: one row per dimension set × cohort × target FMR × metric.
-    public static func cohorts(_ analyses: [DisaggregatedRates], intervalMethod: String) -> String {
+    public static func cohorts(_ analyses: [DisaggregatedRates], intervalMethod: String, simulated: Bool = false) -> String {
         var rows = [
             [
-                "dimensions", "cohort", "target_fmr", "threshold", "metric", "errors", "trials", "estimate", "ci_lower", "ci_upper",
+                "data", "dimensions", "cohort", "target_fmr", "threshold", "metric", "errors", "trials", "estimate", "ci_lower", "ci_upper",
                 "ci_method",
                 "bootstrap_lower", "bootstrap_upper", "subjects", "flags",
             ]
@@ -20,7 +20,9 @@ public enum ResultTables {
                 ]
                 for (name, count, ci, boot) in metrics {
                     rows.append([
-                        analysis.dimensions, rates.cohort, number(analysis.targetFMR), number(analysis.threshold), name, "\(count.errors)",
+                        provenance(simulated), analysis.dimensions, rates.cohort, number(analysis.targetFMR), number(analysis.threshold),
+                        name,
+                        "\(count.errors)",
                         "\(count.trials)", number(count.rate), number(ci?.lower), number(ci?.upper), intervalMethod, number(boot?.lower),
                         number(boot?.upper), "\(rates.subjects)", rates.flags.joined(separator: "; "),
                     ])
@@ -31,14 +33,16 @@ public enum ResultTables {
     }
 
     /// `cross_cohort_fmr.csv`: one row per dimension set × target × probe cohort × reference cohort.
-    public static func crossCohort(_ analyses: [DisaggregatedRates]) -> String {
-        var rows = [["dimensions", "target_fmr", "threshold", "probe_cohort", "reference_cohort", "errors", "trials", "fmr"]]
+    public static func crossCohort(_ analyses: [DisaggregatedRates], simulated: Bool = false) -> String {
+        var rows = [["data", "dimensions", "target_fmr", "threshold", "probe_cohort", "reference_cohort", "errors", "trials", "fmr"]]
         for analysis in analyses {
             let names = analysis.cohorts.map(\.cohort)
             for (p, row) in analysis.crossFMR.enumerated() {
                 for (r, cell) in row.enumerated() where p < names.count && r < names.count {
                     rows.append([
-                        analysis.dimensions, number(analysis.targetFMR), number(analysis.threshold), names[p], names[r], "\(cell.errors)",
+                        provenance(simulated), analysis.dimensions, number(analysis.targetFMR), number(analysis.threshold), names[p],
+                        names[r],
+                        "\(cell.errors)",
                         "\(cell.trials)", number(cell.rate),
                     ])
                 }
@@ -48,18 +52,22 @@ public enum ResultTables {
     }
 
     /// `curves.csv`: ROC/DET points per dimension set and cohort.
-    public static func curves(_ curves: [(dimensions: String, cohort: String, points: [CurvePoint])]) -> String {
-        var rows = [["dimensions", "cohort", "threshold", "fmr", "fnmr", "fmr_probit", "fnmr_probit"]]
+    public static func curves(_ curves: [(dimensions: String, cohort: String, points: [CurvePoint])], simulated: Bool = false) -> String {
+        var rows = [["data", "dimensions", "cohort", "threshold", "fmr", "fnmr", "fmr_probit", "fnmr_probit"]]
         for curve in curves {
             for p in curve.points {
                 rows.append([
-                    curve.dimensions, curve.cohort, number(p.threshold), number(p.fmr), number(p.fnmr), number(p.fmrProbit),
+                    provenance(simulated), curve.dimensions, curve.cohort, number(p.threshold), number(p.fmr), number(p.fnmr),
+                    number(p.fmrProbit),
                     number(p.fnmrProbit),
                 ])
             }
         }
         return csv(rows)
     }
+
+    /// The first column of every row: `SIMULATED` for the demo population, `measured` otherwise.
+    static func provenance(_ simulated: Bool) -> String { simulated ? "SIMULATED" : "measured" }
 
     /// A number as the shortest text that reads back to the same double; empty for missing or NaN.
     static func number(_ x: Double?) -> String {

@@ -1,3 +1,4 @@
+import FaceAuditCohorts
 import FaceAuditEvaluation
 import FaceAuditMetrics
 import Foundation
@@ -189,8 +190,11 @@ public enum HTMLReport {
     }
 
     static func value(of cohort: String) -> String {
-        cohort.split(separator: ";").map { part in part.split(separator: "=", maxSplits: 1).last.map(String.init) ?? String(part) }
-            .joined(separator: ", ")
+        cohort.split(separator: ";").map { part -> String in
+            let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pieces.count == 2 else { return String(part) }
+            return pieces[0] == "skin_tone" ? SkinToneGroup.plainName(of: pieces[1]) : pieces[1]
+        }.joined(separator: ", ")
     }
 
     /// Plain sentences about the groups whose rate differs from the average beyond its uncertainty.

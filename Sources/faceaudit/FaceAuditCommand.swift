@@ -8,7 +8,8 @@ struct FaceAuditCommand: ParsableCommand {
         abstract: "Measure face recognition accuracy and its differences across age, gender and skin-tone cohorts.",
         version: FaceAuditVersion.current,
         subcommands: [
-            ValidateCommand.self, RunCommand.self, MetricsCommand.self, IdentifyCommand.self, DetectCommand.self, EmbedCommand.self,
+            ValidateCommand.self, RunCommand.self, DemoCommand.self, MetricsCommand.self, IdentifyCommand.self, DetectCommand.self,
+            EmbedCommand.self,
             CompareCommand.self, ModelsCommand.self,
         ]
     )

@@ -67,3 +67,38 @@ struct RunCLITests {
         #expect(summary.contains("\"faceaudit.summary/1\"") && !summary.contains("obama"))
     }
 }
+
+@Suite("faceaudit demo", .serialized)
+struct DemoCLITests {
+    @Test("the demo writes every output, marks each SIMULATED, finds the built-in differentials, and is reproducible")
+    func demo() throws {
+        let folder = try TestPaths.temporaryDirectory("demo")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let a = folder.appendingPathComponent("a")
+        let b = folder.appendingPathComponent("b")
+        for out in [a, b] {
+            let result = try CommandRunner.faceaudit(["demo", "--out", out.path, "--subjects", "200", "--bootstrap", "200"])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let report = try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.contains("SIMULATED") && report.contains("NIST.IR.8280"))
+        for csv in ["cohorts.csv", "cross_cohort_fmr.csv", "curves.csv"] {
+            let lines = try String(contentsOf: a.appendingPathComponent(csv), encoding: .utf8).split(separator: "\n").dropFirst()
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("SIMULATED,") }, "\(csv)")
+            #expect(
+                try String(contentsOf: a.appendingPathComponent(csv), encoding: .utf8)
+                    == String(contentsOf: b.appendingPathComponent(csv), encoding: .utf8))
+        }
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: a.appendingPathComponent("summary.json"))) as? [String: Any])
+        #expect(summary["simulated"] as? Bool == true)
+        // The population is built with women at 2.5× men's false matches: the measured ratio must show it.
+        let analyses = try #require(summary["cohorts"] as? [[String: Any]])
+        let gender = try #require(analyses.first { $0["dimensions"] as? String == "gender" && $0["target_fmr"] as? Double == 0.01 })
+        let cohorts = try #require(gender["cohorts"] as? [[String: Any]])
+        func fmr(_ name: String) -> Double {
+            ((cohorts.first { $0["cohort"] as? String == name })?["fmr"] as? [String: Any])?["rate"] as? Double ?? .nan
+        }
+        #expect(fmr("gender=female") > 1.5 * fmr("gender=male"))
+    }
+}

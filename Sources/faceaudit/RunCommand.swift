@@ -81,6 +81,22 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Option(
+        help: """
+            Use an external embedder instead of dlib: the command as a JSON array, e.g. '["python3", "embedder.py"]' \
+            (no shell; JSON lines over stdin/stdout, see the README).
+            """)
+    var embedderCommand: String?
+
+    @Option(help: "Version of the external embedder's model (changes invalidate cached templates).")
+    var embedderVersion: String = "1"
+
+    @Option(help: "Use precomputed templates: a CSV (path,v0,v1,…) or a float32 .npy with one row per image in manifest order.")
+    var embeddings: String?
+
+    @Option(help: "How external or precomputed templates compare: cosine or euclidean.")
+    var comparison: String = "cosine"
+
     @Option(help: "Report scenario: students in the school (the dataset's cohort mix).")
     var schoolSize: Int = 1000
 
@@ -127,23 +143,51 @@ struct RunCommand: ParsableCommand {
         options.minimumSubjects = minSubjects
         options.referenceCohort = referenceCohort
 
-        let directory = ModelDirectory.resolve(explicit: models)
-        do { try directory.verifyAll() } catch { throw fail(error, ExitStatus.configuration) }
-        BLAS.setThreads(1)
-        let embedder = DlibEmbedder(
-            detector: directory.url(of: .detector).path, landmarks: directory.url(of: .landmarks5).path,
-            descriptor: directory.url(of: .descriptor).path, modelHashes: ModelFile.required.map(\.sha256), upsample: upsample,
-            policy: facePolicy, maxPixels: ImageDecoder.defaultMaxPixels)
+        let embedder: any Embedder
+        let pipelineName: String
+        var modelHashes: [String: String] = [:]
+        let chosenComparison: TemplateComparison = comparison == "euclidean" ? .euclideanDistance : .cosineSimilarity
+        guard ["cosine", "euclidean"].contains(comparison) else { throw ValidationError("--comparison must be cosine or euclidean") }
+        if let embedderCommand {
+            guard let data = embedderCommand.data(using: .utf8), let command = try? JSONSerialization.jsonObject(with: data) as? [String],
+                !command.isEmpty
+            else {
+                throw ValidationError("--embedder-command must be a JSON array of strings, e.g. '[\"python3\", \"embedder.py\"]'")
+            }
+            embedder = ExternalEmbedder(command: command, version: embedderVersion, comparison: chosenComparison)
+            pipelineName = "external"
+        } else if let embeddings {
+            do { embedder = try PrecomputedEmbeddings(file: embeddings, manifest: manifest, comparison: chosenComparison) } catch {
+                throw fail("\(error)", ExitStatus.dataError)
+            }
+            pipelineName = "precomputed"
+        } else {
+            let directory = ModelDirectory.resolve(explicit: models)
+            do { try directory.verifyAll() } catch { throw fail(error, ExitStatus.configuration) }
+            BLAS.setThreads(1)
+            embedder = DlibEmbedder(
+                detector: directory.url(of: .detector).path, landmarks: directory.url(of: .landmarks5).path,
+                descriptor: directory.url(of: .descriptor).path, modelHashes: ModelFile.required.map(\.sha256), upsample: upsample,
+                policy: facePolicy, maxPixels: ImageDecoder.defaultMaxPixels)
+            pipelineName = "dlib"
+            modelHashes = Dictionary(uniqueKeysWithValues: ModelFile.required.map { ($0.name, $0.sha256) })
+        }
         let extraction = TemplateExtraction(
-            embedder: embedder, cache: noCache ? nil : EmbeddingCache(folder: cache ?? EmbeddingCache.defaultFolder()), threads: threads)
+            embedder: embedder,
+            // Precomputed templates are already on disk; caching them could only go stale.
+            cache: noCache || embeddings != nil ? nil : EmbeddingCache(folder: cache ?? EmbeddingCache.defaultFolder()), threads: threads)
         let progress = ProgressLine(enabled: !quiet)
-        let templates = try extraction.run(manifest) { done, total, cached in progress.update(done: done, total: total, cached: cached) }
+        let templates: [EmbeddingResult]
+        do {
+            templates = try extraction.run(manifest) { done, total, cached in progress.update(done: done, total: total, cached: cached) }
+        } catch {
+            throw fail("\(error)", ExitStatus.dataError)
+        }
         progress.finish()
 
         let pipeline = RunSummary.PipelineInfo(
-            name: "dlib", identity: embedder.identity,
-            models: Dictionary(uniqueKeysWithValues: ModelFile.required.map { ($0.name, $0.sha256) }),
-            comparison: embedder.comparison.rawValue, blas: BLAS.description)
+            name: pipelineName, identity: embedder.identity, models: modelHashes, comparison: embedder.comparison.rawValue,
+            blas: pipelineName == "dlib" ? BLAS.description : "not used")
         let result: BenchmarkRun.Result
         do {
             result = try BenchmarkRun.evaluate(

@@ -108,3 +108,66 @@ struct RunTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.json"])
     }
 }
+
+@Suite("External and precomputed embedders")
+struct OtherEmbedderTests {
+    static let example = TestPaths.repositoryRoot.appendingPathComponent("examples/byte_histogram_embedder.py").path
+
+    @Test("the example external embedder answers the JSON-lines protocol, including errors")
+    func external() throws {
+        let (folder, manifest) = try RunTests.dataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let embedder = ExternalEmbedder(command: ["python3", Self.example], version: "1", comparison: .cosineSimilarity)
+        let templates = try TemplateExtraction(embedder: embedder, cache: nil, threads: 2).run(manifest)
+        #expect(templates.filter { $0.template?.count == 16 }.count == 7)
+        #expect(templates.filter { $0 == .failure("no face found") }.count == 1)
+    }
+
+    @Test("a command that does not exist or exits early gives failures, not a hang or crash")
+    func brokenCommands() throws {
+        let (folder, manifest) = try RunTests.dataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: (any Error).self) {
+            _ = try TemplateExtraction(
+                embedder: ExternalEmbedder(command: ["/no/such/embedder"], version: "1", comparison: .cosineSimilarity), cache: nil,
+                threads: 1
+            ).run(manifest)
+        }
+        let exits = ExternalEmbedder(
+            command: ["python3", "-c", "import sys; sys.stderr.write('model missing'); sys.exit(3)"], version: "1",
+            comparison: .cosineSimilarity)
+        let results = try TemplateExtraction(embedder: exits, cache: nil, threads: 1).run(manifest)
+        #expect(results.allSatisfy { if case .failure(let m) = $0 { m.contains("embedder exited") } else { false } })
+    }
+
+    @Test("precomputed templates from CSV and from a float32 .npy, in manifest order")
+    func precomputed() throws {
+        let (folder, manifest) = try RunTests.dataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("templates.csv")
+        let rows = manifest.records.dropLast().enumerated().map { i, r in "\(r.path),\(i),\(i % 3),1.5" }
+        try (["path,v0,v1,v2"] + rows).joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let fromCSV = try PrecomputedEmbeddings(file: csv.path, manifest: manifest, comparison: .euclideanDistance)
+        let a = try TemplateExtraction(embedder: fromCSV, cache: nil, threads: 1).run(manifest)
+        #expect(a.compactMap(\.template).count == 7 && a.last == .failure("no precomputed embedding"))
+        #expect(a[2].template == [2, 2, 1.5])
+
+        let n = manifest.records.count
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(n), 2), }"
+        while (10 + header.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var bytes: [UInt8] =
+            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + Array(header.utf8)
+        for i in 0..<n {
+            for v in [Float(i), Float(-i)] { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+        }
+        let npy = folder.appendingPathComponent("templates.npy")
+        try Data(bytes).write(to: npy)
+        let fromNPY = try PrecomputedEmbeddings(file: npy.path, manifest: manifest, comparison: .euclideanDistance)
+        let b = try TemplateExtraction(embedder: fromNPY, cache: nil, threads: 1).run(manifest)
+        #expect(b[3].template == [3, -3] && b.compactMap(\.template).count == n)
+        #expect(throws: PrecomputedEmbeddings.FormatError.self) {
+            _ = try PrecomputedEmbeddings(file: csv.path + ".missing", manifest: manifest, comparison: .euclideanDistance)
+        }
+    }
+}

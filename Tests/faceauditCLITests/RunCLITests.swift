@@ -102,3 +102,26 @@ struct DemoCLITests {
         #expect(fmr("gender=female") > 1.5 * fmr("gender=male"))
     }
 }
+
+@Suite("faceaudit run with an external embedder", .serialized)
+struct ExternalRunCLITests {
+    @Test("run --embedder-command drives the example embedder end to end")
+    func external() throws {
+        let folder = try TestPaths.temporaryDirectory("external-run")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = try RunCLITests.dataset(in: folder)
+        let example = TestPaths.repositoryRoot.appendingPathComponent("examples/byte_histogram_embedder.py").path
+        let out = folder.appendingPathComponent("out")
+        let result = try CommandRunner.faceaudit([
+            "run", "--dataset", manifest.path, "--out", out.path, "--no-cache", "--bootstrap", "50", "--quiet",
+            "--embedder-command", "[\"python3\", \"\(example)\"]",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+        #expect((summary["pipeline"] as? [String: Any])?["name"] as? String == "external")
+        #expect((summary["pipeline"] as? [String: Any])?["comparison"] as? String == "cosine_similarity")
+        let bad = try CommandRunner.faceaudit(["run", "--dataset", manifest.path, "--out", out.path, "--embedder-command", "python3 x.py"])
+        #expect(bad.status == 64 && bad.stderr.contains("JSON array"))
+    }
+}

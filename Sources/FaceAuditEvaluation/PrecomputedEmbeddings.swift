@@ -1,0 +1,98 @@
+import FaceAuditDatasets
+import Foundation
+
+/// Templates computed elsewhere, as an ``Embedder``: a CSV `path,v0,v1,…` (paths as in the manifest)
+/// or a float32 `.npy` matrix with one row per manifest record, in manifest order.
+public struct PrecomputedEmbeddings: Embedder {
+    /// Templates by absolute image path.
+    public let templates: [String: [Float]]
+    /// The source file and its SHA-256 prefix (part of the identity).
+    public let source: String
+    /// How the templates compare.
+    public let comparison: TemplateComparison
+
+    public var identity: String { "precomputed;\(source);\(comparison.rawValue)" }
+
+    public func makeWorker() throws -> any EmbedderWorker { Worker(templates: templates) }
+
+    struct Worker: EmbedderWorker {
+        let templates: [String: [Float]]
+        func embed(path: String) -> EmbeddingResult {
+            templates[path].map { .template($0) } ?? .failure("no precomputed embedding")
+        }
+    }
+
+    /// A file that cannot be used, with where and why.
+    public struct FormatError: Error, CustomStringConvertible {
+        /// The message, starting with the file (and line).
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Reads `file` for the records of `manifest`.
+    public init(file: String, manifest: Manifest, comparison: TemplateComparison) throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw FormatError(message: "\(file): cannot read the file") }
+        self.comparison = comparison
+        self.source = "\(file)#\(data.count)"
+        var templates: [String: [Float]] = [:]
+        if file.lowercased().hasSuffix(".npy") {
+            let (rows, cols, values) = try Self.npy([UInt8](data), file: file)
+            guard rows == manifest.records.count else {
+                throw FormatError(
+                    message: "\(file): \(rows) rows, but the manifest lists \(manifest.records.count) images (one row per image, in order)")
+            }
+            for (i, record) in manifest.records.enumerated() {
+                let row = Array(values[(i * cols)..<((i + 1) * cols)])
+                if row.allSatisfy(\.isFinite) { templates[manifest.absolutePath(of: record)] = row }
+            }
+        } else {
+            let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            var width: Int?
+            let byPath = Dictionary(manifest.records.map { ($0.path, manifest.absolutePath(of: $0)) }, uniquingKeysWith: { a, _ in a })
+            for (n, line) in lines.enumerated() where n > 0 || !line.hasPrefix("path") {
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard fields.count >= 2 else { throw FormatError(message: "\(file):\(n + 1): expected path,v0,v1,…") }
+                let values = fields.dropFirst().map { Float($0) }
+                guard values.allSatisfy({ $0 != nil }) else { throw FormatError(message: "\(file):\(n + 1): a value is not a number") }
+                if width == nil { width = values.count }
+                guard values.count == width else {
+                    throw FormatError(message: "\(file):\(n + 1): \(values.count) values, expected \(width!)")
+                }
+                templates[byPath[fields[0]] ?? fields[0]] = values.map { $0! }
+            }
+        }
+        self.templates = templates
+    }
+
+    /// A version-1 `.npy` file of little-endian float32 values in C order, shape (rows, cols).
+    static func npy(_ bytes: [UInt8], file: String) throws -> (Int, Int, [Float]) {
+        guard bytes.count > 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
+            throw FormatError(message: "\(file): not a .npy file")
+        }
+        let major = bytes[6]
+        let headerLength =
+            major == 1
+            ? Int(bytes[8]) | Int(bytes[9]) << 8 : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+        let start = major == 1 ? 10 : 12
+        guard start + headerLength <= bytes.count else { throw FormatError(message: "\(file): truncated .npy header") }
+        let header = String(decoding: bytes[start..<(start + headerLength)], as: UTF8.self)
+        guard header.contains("'<f4'"), header.contains("'fortran_order': False") else {
+            throw FormatError(message: "\(file): only little-endian float32 (<f4) in C order is supported; header \(header)")
+        }
+        guard let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
+            throw FormatError(message: "\(file): no shape in the .npy header")
+        }
+        let dims = header[open.upperBound..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard dims.count == 2 else { throw FormatError(message: "\(file): expected a 2-D array (images × dimensions), shape \(dims)") }
+        let count = dims[0] * dims[1]
+        let dataStart = start + headerLength
+        guard dataStart + 4 * count <= bytes.count else { throw FormatError(message: "\(file): the .npy data is truncated") }
+        var values = [Float](repeating: 0, count: count)
+        values.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[dataStart..<(dataStart + 4 * count)]))
+            }
+        }
+        return (dims[0], dims[1], values)
+    }
+}

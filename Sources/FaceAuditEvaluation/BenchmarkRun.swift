@@ -142,6 +142,9 @@ public struct BenchmarkRun {
         try AtomicFile.write(result.curvesCSV, to: folder + "/curves.csv")
         if exportScores { try AtomicFile.write(result.scoresCSV, to: folder + "/scores.csv", permissions: 0o600) }
         if let report { try AtomicFile.write(report, to: folder + "/report.html") }
+        if let watchlist = result.summary.watchlist {
+            try AtomicFile.write(watchlist.csv(simulated: result.summary.simulated), to: folder + "/watchlist.csv")
+        }
     }
 }
 

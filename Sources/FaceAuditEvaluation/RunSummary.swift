@@ -27,6 +27,8 @@ public struct RunSummary: Sendable, Codable {
     public var cohorts: [DisaggregatedRates]
     /// Conventions in force, in words.
     public var conventions: [String: String]
+    /// The watchlist (1:N) protocol's results, when run with it.
+    public var watchlist: WatchlistResult?
 
     /// The dataset part.
     public struct DatasetInfo: Sendable, Codable {
@@ -92,6 +94,6 @@ public struct RunSummary: Sendable, Codable {
         case commandLine = "command_line"
         case simulated, dataset, pipeline
         case failuresToAcquire = "failures_to_acquire"
-        case verification, cohorts, conventions
+        case verification, cohorts, conventions, watchlist
     }
 }

@@ -97,6 +97,7 @@ public enum HTMLReport {
 
         // 5. Deployment risk.
         body.append(schoolSection(marginals, options: options))
+        if let watchlist = s.watchlist { body.append(watchlistSection(watchlist)) }
 
         // 6. Methodology, dataset, limitations, reproduction.
         body.append("<h2>How this was measured</h2>")
@@ -264,6 +265,29 @@ public enum HTMLReport {
         }
         rows.append("</table>")
         return rows.joined(separator: "\n")
+    }
+
+    static func watchlistSection(_ w: WatchlistResult) -> String {
+        var out = ["<h2>Searching a watchlist</h2>"]
+        out.append(
+            "<p>A gallery of \(HTML.grouped(w.gallerySize)) enrolled people was searched with \(HTML.grouped(w.matedSearches)) photos of enrolled people and \(HTML.grouped(w.nonMatedSearches)) photos of people who were never enrolled. A <em>false alarm</em> is a search by someone not on the list that returns a candidate; a <em>miss</em> is a search by someone on the list that does not return them first.</p>"
+        )
+        for p in w.points {
+            out.append("<h3>Threshold for \(HTML.percent(p.targetFPIR)) false alarms</h3>")
+            out.append(
+                "<p>Overall: \(p.fpir.errors) false alarms in \(HTML.grouped(p.fpir.trials)) searches (\(HTML.percent(p.fpir.rate))), \(p.fnir.errors) misses in \(HTML.grouped(p.fnir.trials)) (\(HTML.percent(p.fnir.rate))).</p>"
+            )
+            out.append(
+                "<table><tr><th>group</th><th>false alarms</th><th>false-alarm rate (95% interval)</th><th>misses</th><th>miss rate (95% interval)</th></tr>"
+            )
+            for c in p.cohorts where !c.dimensions.contains(";") {
+                out.append(
+                    "<tr><td>\(HTML.escape(value(of: c.cohort)))</td><td>\(c.fpir.errors) / \(HTML.grouped(c.fpir.trials))</td><td>\(HTML.percent(c.fpir.rate)) (\(HTML.percent(c.fpirInterval.lower))–\(HTML.percent(c.fpirInterval.upper)))</td><td>\(c.fnir.errors) / \(HTML.grouped(c.fnir.trials))</td><td>\(HTML.percent(c.fnir.rate)) (\(HTML.percent(c.fnirInterval.lower))–\(HTML.percent(c.fnirInterval.upper)))</td></tr>"
+                )
+            }
+            out.append("</table>")
+        }
+        return out.joined(separator: "\n")
     }
 
     static func schoolSection(_ marginals: [DisaggregatedRates], options o: ReportOptions) -> String {

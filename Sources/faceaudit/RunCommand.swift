@@ -97,6 +97,15 @@ struct RunCommand: ParsableCommand {
     @Option(help: "How external or precomputed templates compare: cosine or euclidean.")
     var comparison: String = "cosine"
 
+    @Flag(help: "Also run the watchlist (1:N) protocol: FNIR and FPIR per probe cohort (summary.json, watchlist.csv, report).")
+    var watchlist = false
+
+    @Option(help: "Watchlist: share of people enrolled in the gallery.")
+    var enrolledShare: Double = 0.5
+
+    @Option(help: "Watchlist: target FPIRs.")
+    var targetFpir: String = "0.01,0.1"
+
     @Option(help: "Report scenario: students in the school (the dataset's cohort mix).")
     var schoolSize: Int = 1000
 
@@ -188,13 +197,20 @@ struct RunCommand: ParsableCommand {
         let pipeline = RunSummary.PipelineInfo(
             name: pipelineName, identity: embedder.identity, models: modelHashes, comparison: embedder.comparison.rawValue,
             blas: pipelineName == "dlib" ? BLAS.description : "not used")
-        let result: BenchmarkRun.Result
+        var result: BenchmarkRun.Result
         do {
             result = try BenchmarkRun.evaluate(
                 manifest: manifest, templates: templates, comparison: embedder.comparison, pipeline: pipeline, options: options,
                 commandLine: ["faceaudit"] + Array(CommandLine.arguments.dropFirst()), version: FaceAuditVersion.current)
         } catch {
             throw fail("\(error)", ExitStatus.dataError)
+        }
+        if watchlist {
+            let targets: [Double]
+            do { targets = try TargetList.parse(targetFpir) } catch { throw ValidationError("\(error)") }
+            result.summary.watchlist = WatchlistResult(
+                manifest: manifest, templates: templates, comparison: embedder.comparison, scheme: options.scheme, targets: targets,
+                enrolledShare: enrolledShare, seed: seed)
         }
         var reportOptions = ReportOptions()
         reportOptions.schoolSize = schoolSize

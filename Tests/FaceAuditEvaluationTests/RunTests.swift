@@ -171,3 +171,36 @@ struct OtherEmbedderTests {
         }
     }
 }
+
+@Suite("Watchlist protocol")
+struct WatchlistTests {
+    @Test("enrolled people search as mated, others as non-mated; FNIR and FPIR at the global threshold")
+    func protocolCounts() throws {
+        // Subjects a, b, c with two images each; templates on a line so distances are predictable.
+        var records: [ImageRecord] = []
+        var templates: [EmbeddingResult] = []
+        for (s, x) in [("a", 0.0), ("b", 10.0), ("c", 20.0)] {
+            for i in 0..<2 {
+                records.append(ImageRecord(path: "\(s)\(i)", subject: SubjectID(s), labels: Labels(gender: s == "a" ? "female" : "male")))
+                templates.append(.template([Float(x + Double(i) * 0.5)]))
+            }
+        }
+        let manifest = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: records)
+        let scheme = CohortScheme(dimensions: [.gender], intersections: [])
+        let result = WatchlistResult(
+            manifest: manifest, templates: templates, comparison: .euclideanDistance, scheme: scheme, targets: [0.5, 1.0],
+            enrolledShare: 1.0)
+        // Everyone enrolled with their first image; each second image is a mated search; no non-mated search.
+        #expect(result.gallerySize == 3 && result.matedSearches == 3 && result.nonMatedSearches == 0)
+        let half = WatchlistResult(
+            manifest: manifest, templates: templates, comparison: .euclideanDistance, scheme: scheme, targets: [1.0], enrolledShare: 0.5,
+            seed: 3)
+        #expect(half.gallerySize + (half.nonMatedSearches / 2) == 3)
+        #expect(half.matedSearches == half.gallerySize)
+        let point = try #require(half.points.first)
+        // Target FPIR 1: every non-mated search alarms at the threshold; mated searches (distance 0.5) all hit.
+        #expect(point.fpir.errors == point.fpir.trials && point.fnir.errors == 0)
+        #expect(point.cohorts.contains { $0.cohort == "gender=male" })
+        #expect(half.csv().hasPrefix("data,target_fpir,threshold,dimensions,cohort,metric"))
+    }
+}

@@ -82,25 +82,27 @@ public struct DlibReader: Sendable {
 
     /// A dlib float or double: mantissa then exponent, value = mantissa · 2^exponent.
     public mutating func double() throws(ModelFormatError) -> Double {
-        let start = offset
-        guard offset < bytes.count else { throw error("unexpected end of file") }
-        guard bytes[offset] & 0x70 == 0 else {
-            throw ModelFormatError(file: file, offset: start, "old ASCII float format is not supported")
-        }
-        let mantissa = try int()
-        let exponent = try int()
-        switch exponent {
-        case 32000: return .infinity
-        case 32001: return -.infinity
-        case 32002: return .nan
-        default:
-            guard abs(exponent) < 4000 else { throw ModelFormatError(file: file, offset: start, "float exponent out of range") }
-            return scalbn(Double(mantissa), Int(exponent))
+        switch try mantissaExponent() {
+        case .finite(let mantissa, let exponent): scalbn(Double(mantissa), exponent)
+        case .special(let value): value
         }
     }
 
     /// A dlib float (the mantissa is converted to float before scaling, as dlib does).
     public mutating func float() throws(ModelFormatError) -> Float {
+        switch try mantissaExponent() {
+        case .finite(let mantissa, let exponent): scalbnf(Float(mantissa), Int32(exponent))
+        case .special(let value): Float(value)
+        }
+    }
+
+    private enum FloatParts {
+        case finite(mantissa: Int64, exponent: Int)
+        case special(Double)
+    }
+
+    /// The two integers of dlib's float format, with the special exponents for ±∞ and NaN.
+    private mutating func mantissaExponent() throws(ModelFormatError) -> FloatParts {
         let start = offset
         guard offset < bytes.count else { throw error("unexpected end of file") }
         guard bytes[offset] & 0x70 == 0 else {
@@ -109,12 +111,12 @@ public struct DlibReader: Sendable {
         let mantissa = try int()
         let exponent = try int()
         switch exponent {
-        case 32000: return .infinity
-        case 32001: return -.infinity
-        case 32002: return .nan
+        case 32000: return .special(.infinity)
+        case 32001: return .special(-.infinity)
+        case 32002: return .special(.nan)
         default:
             guard abs(exponent) < 4000 else { throw ModelFormatError(file: file, offset: start, "float exponent out of range") }
-            return scalbnf(Float(mantissa), Int32(exponent))
+            return .finite(mantissa: mantissa, exponent: Int(exponent))
         }
     }
 

@@ -1,3 +1,4 @@
+import FaceAuditMetrics
 import Foundation
 
 /// Small helpers for writing HTML and SVG by hand.
@@ -39,15 +40,7 @@ enum HTML {
     }
 
     /// 20604 → "20,604".
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func grouped(_ n: Int) -> String { n.grouped }
 
     /// A number with `digits` significant digits.
     static func number(_ x: Double?, _ digits: Int = 3) -> String {

@@ -1,3 +1,5 @@
+import FaceAuditMetrics
+
 extension ValidationReport {
     /// The report as plain text for a terminal: totals, the cohort table, then every problem.
     public func text() -> String {
@@ -70,16 +72,7 @@ extension ValidationReport {
         return "\(title): \(items.count)\n" + items.map { "  - \($0)" }.joined(separator: "\n")
     }
 
-    /// 20604 → "20,604".
-    static func group(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func group(_ n: Int) -> String { n.grouped }
 
     private static func number(_ x: Double) -> String {
         x == x.rounded() ? String(Int(x)) : String(x)

@@ -36,11 +36,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Dataset card JSON.")
     var card: String?
 
-    @Option(help: "Cohort dimensions (default: every labeled one) and all their intersections.")
-    var dimensions: String?
-
-    @Option(help: "Age bands as lower bounds or labels.")
-    var ageBands: String = "0,4,8,13,18,30,50,65"
+    @OptionGroup var cohorts: CohortDefinition
 
     @Option(help: "Target FMRs.")
     var targetFmr: String = "0.01,0.001,0.0001"
@@ -50,9 +46,6 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Bootstrap seed.")
     var seed: UInt64 = 1
-
-    @Option(help: "Flag cohorts with fewer subjects.")
-    var minSubjects: Int = 10
 
     @Option(help: "Reference cohort for ratio columns, e.g. gender=male.")
     var referenceCohort: String?
@@ -132,24 +125,11 @@ struct RunCommand: ParsableCommand {
         do { manifest = try DatasetReader().read(path: dataset, layout: layout, cardPath: card) } catch {
             throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
         }
-        var options: BenchmarkRun.Options
-        do {
-            let bands = try AgeBands(parsing: ageBands)
-            let scheme: CohortScheme
-            if let dimensions {
-                let chosen = try CohortDimension.parseList(dimensions)
-                scheme = CohortScheme(dimensions: chosen, intersections: CohortScheme.allSubsets(of: chosen), ageBands: bands)
-            } else {
-                scheme = CohortScheme.automatic(for: manifest.records, ageBands: bands)
-            }
-            options = BenchmarkRun.Options(scheme: scheme)
-            options.targets = try TargetList.parse(targetFmr)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        var options = BenchmarkRun.Options(scheme: try cohorts.scheme(for: manifest.records))
+        do { options.targets = try TargetList.parse(targetFmr) } catch { throw ValidationError("\(error)") }
         options.replicates = bootstrap
         options.seed = seed
-        options.minimumSubjects = minSubjects
+        options.minimumSubjects = cohorts.minSubjects
         options.referenceCohort = referenceCohort
 
         let embedder: any Embedder

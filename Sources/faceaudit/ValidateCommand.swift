@@ -24,6 +24,8 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @OptionGroup var cohorts: CohortDefinition
+
     @Option(help: "Force the layout instead of detecting it: csv, london, utkface, lfw.")
     var layout: DatasetLayout?
 
@@ -33,17 +35,8 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "A dataset card JSON file (default: card.json beside the manifest, or the built-in card).")
     var card: String?
 
-    @Option(help: "Age bands as lower bounds (0,4,8,13,18,30,50,65) or labels (0-3,4-7,…,65+).")
-    var ageBands: String = "0,4,8,13,18,30,50,65"
-
-    @Option(help: "Cohort dimensions to report (default: every labeled one): age_band, gender, ethnicity, skin_tone.")
-    var dimensions: String?
-
     @Option(help: "Target FMRs whose support is checked per cohort.")
     var targetFmr: String = "0.001,0.0001"
-
-    @Option(help: "Flag cohorts with fewer subjects than this.")
-    var minSubjects: Int = 10
 
     @Option(help: "Reject images whose header declares more pixels than this.")
     var maxPixels: Int = ImageDecoder.defaultMaxPixels
@@ -61,22 +54,11 @@ struct ValidateCommand: ParsableCommand {
         } catch {
             throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
         }
-        let scheme: CohortScheme
+        let scheme = try cohorts.scheme(for: manifest.records)
         let targets: [Double]
-        do {
-            let bands = try AgeBands(parsing: ageBands)
-            if let dimensions {
-                let chosen = try CohortDimension.parseList(dimensions)
-                scheme = CohortScheme(dimensions: chosen, intersections: CohortScheme.allSubsets(of: chosen), ageBands: bands)
-            } else {
-                scheme = CohortScheme.automatic(for: manifest.records, ageBands: bands)
-            }
-            targets = try TargetList.parse(targetFmr)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        do { targets = try TargetList.parse(targetFmr) } catch { throw ValidationError("\(error)") }
         let options = ValidationOptions(
-            targetFMRs: targets, minimumSubjects: minSubjects, decoder: ImageDecoder(maxPixels: maxPixels),
+            targetFMRs: targets, minimumSubjects: cohorts.minSubjects, decoder: ImageDecoder(maxPixels: maxPixels),
             threads: max(1, threads), decodeImages: !skipDecode)
         let report = DatasetValidator(options: options, scheme: scheme).validate(manifest)
         if json {

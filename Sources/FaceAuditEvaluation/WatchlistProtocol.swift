@@ -26,8 +26,8 @@ public struct WatchlistResult: Sendable, Codable {
     public struct Point: Sendable, Codable {
         /// The requested FPIR.
         public var targetFPIR: Double
-        /// The threshold, in the scores' units.
-        public var threshold: Double
+        /// The threshold, in the scores' units; nil when there was no non-mated search to set it from.
+        public var threshold: Double?
         /// Overall FNIR(N, 1, τ).
         public var fnir: ErrorCount
         /// Overall FPIR(N, τ).
@@ -157,7 +157,8 @@ public struct WatchlistResult: Sendable, Codable {
                 }
             }
             return Point(
-                targetFPIR: target, threshold: polarity.threshold(tau), fnir: fnir, fpir: fpir, fnirInterval: BinomialInterval(fnir),
+                targetFPIR: target, threshold: tau.isFinite ? polarity.threshold(tau) : nil, fnir: fnir, fpir: fpir,
+                fnirInterval: BinomialInterval(fnir),
                 fpirInterval: BinomialInterval(fpir), cohorts: cohorts)
         }
     }

@@ -25,10 +25,17 @@ struct RunCommand: ParsableCommand {
     )
 
     @Option(help: "The dataset (as for validate).")
-    var dataset: String
+    var dataset: String?
 
     @Option(help: "Output folder.")
-    var out: String
+    var out: String?
+
+    @Option(
+        help: """
+            A benchmark file (faceaudit.toml) holding the run's settings; paths in it are relative to it. Its \
+            values replace the corresponding command-line options.
+            """)
+    var benchmark: String?
 
     @Option(help: "Force the dataset layout: csv, london, utkface, lfw.")
     var layout: DatasetLayout?
@@ -120,7 +127,71 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    /// Applies the benchmark file's settings over the command line's.
+    private mutating func applyBenchmarkFile() throws {
+        guard let benchmark else { return }
+        let file: BenchmarkFile
+        do { file = try BenchmarkFile(path: benchmark) } catch {
+            throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
+        }
+        func invalid(_ key: String) -> ExitCode { fail("\(benchmark): \(key) has the wrong type", ExitStatus.dataError) }
+        if let v = file.path("dataset") { dataset = v }
+        if let v = file.path("out") { out = v }
+        if let v = file.string("layout") {
+            guard let l = DatasetLayout(rawValue: v) else { throw invalid("layout") }
+            layout = l
+        }
+        if let v = file.path("card") { card = v }
+        if let v = file.list("dimensions") { cohorts.dimensions = v }
+        if let v = file.list("age_bands") { cohorts.ageBands = v }
+        if let v = file.number("min_subjects") { cohorts.minSubjects = Int(v) }
+        if let v = file.list("target_fmr") { targetFmr = v }
+        if let v = file.number("bootstrap") { bootstrap = Int(v) }
+        if let v = file.number("seed") { seed = UInt64(v) }
+        if let v = file.string("reference_cohort") { referenceCohort = v }
+        if let v = file.strings("embedder_command") {
+            let data = try JSONSerialization.data(withJSONObject: v)
+            embedderCommand = String(decoding: data, as: UTF8.self)
+        }
+        if let v = file.string("embedder_version") { embedderVersion = v }
+        if let v = file.path("embeddings") { embeddings = v }
+        if let v = file.string("comparison") { comparison = v }
+        if let v = file.number("upsample") { upsample = Int(v) }
+        if let v = file.string("face_policy") {
+            guard let p = DlibEmbedder.FacePolicy(rawValue: v) else { throw invalid("face_policy") }
+            facePolicy = p
+        }
+        if let v = file.bool("watchlist") { watchlist = v }
+        if let v = file.number("enrolled_share") { enrolledShare = v }
+        if let v = file.list("target_fpir") { targetFpir = v }
+        if let v = file.number("school_size") { schoolSize = Int(v) }
+        if let v = file.number("passes_per_day") { passesPerDay = Int(v) }
+        if let v = file.number("school_days") { schoolDays = Int(v) }
+        if let v = file.number("watchlist_size") { watchlistSize = Int(v) }
+        if let pipeline = file.string("pipeline") {
+            switch pipeline {
+            case "dlib":
+                embedderCommand = nil
+                embeddings = nil
+            case "external":
+                guard embedderCommand != nil else {
+                    throw fail("\(benchmark): pipeline \"external\" needs embedder_command", ExitStatus.dataError)
+                }
+                embeddings = nil
+            case "precomputed":
+                guard embeddings != nil else { throw fail("\(benchmark): pipeline \"precomputed\" needs embeddings", ExitStatus.dataError) }
+                embedderCommand = nil
+            default:
+                throw fail("\(benchmark): pipeline must be dlib, external or precomputed", ExitStatus.dataError)
+            }
+        }
+    }
+
+    mutating func run() throws {
+        try applyBenchmarkFile()
+        guard let dataset, let out else {
+            throw ValidationError("give --dataset and --out, or a --benchmark file that sets dataset and out")
+        }
         let manifest: Manifest
         do { manifest = try DatasetReader().read(path: dataset, layout: layout, cardPath: card) } catch {
             throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)

@@ -204,3 +204,70 @@ struct WatchlistTests {
         #expect(half.csv().hasPrefix("data,target_fpir,threshold,dimensions,cohort,metric"))
     }
 }
+
+@Suite("Benchmark files")
+struct BenchmarkFileTests {
+    static func write(_ text: String) throws -> (URL, String) {
+        let folder = try TestPaths.temporaryDirectory("benchmark-file")
+        let file = folder.appendingPathComponent("faceaudit.toml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return (folder, file.path)
+    }
+
+    @Test("strings, numbers, booleans, arrays and comments; paths relative to the file")
+    func values() throws {
+        let (folder, path) = try Self.write(
+            """
+            # a benchmark
+            dataset = "data/manifest.csv"   # relative
+            out = "/tmp/abs"
+            target_fmr = [0.01, 1e-3]
+            dimensions = ["gender", "age_band"]
+            bootstrap = 1_000
+            watchlist = true
+            embedder_command = ["python3", "embed \\"x\\".py"]
+            """)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try BenchmarkFile(path: path)
+        #expect(file.path("dataset") == folder.appendingPathComponent("data/manifest.csv").path)
+        #expect(file.path("out") == "/tmp/abs")
+        #expect(file.list("target_fmr") == "0.01,0.001" && file.list("dimensions") == "gender,age_band")
+        #expect(file.number("bootstrap") == 1000 && file.bool("watchlist") == true)
+        #expect(file.strings("embedder_command") == ["python3", "embed \"x\".py"])
+    }
+
+    @Test(
+        "mistakes name the line and column",
+        arguments: [
+            ("datset = \"x\"", 1, 1, "unknown key"), ("out = \"x", 1, 9, "unterminated string"),
+            ("bootstrap = lots", 1, 17, "not a string"),
+            ("out = \"a\"\nout = \"b\"", 2, 1, "set twice"), ("seed 3", 1, 6, "expected ="),
+        ] as [(String, Int, Int, String)])
+    func errors(text: String, line: Int, column: Int, message: String) throws {
+        let (folder, path) = try Self.write(text)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            _ = try BenchmarkFile(path: path)
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.location?.line == line && error.location?.column == column, "\(error)")
+            #expect(error.message.contains(message), "\(error)")
+        }
+    }
+}
+
+@Suite("Watchlist edge cases")
+struct WatchlistEdgeTests {
+    @Test("with everyone enrolled there is no non-mated search: the threshold is null, not infinity, and the summary encodes")
+    func noNonMated() throws {
+        let records = (0..<4).map { ImageRecord(path: "\($0)", subject: SubjectID("\($0 / 2)"), labels: Labels()) }
+        let templates: [EmbeddingResult] = (0..<4).map { .template([Float($0)]) }
+        let manifest = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: records)
+        let result = WatchlistResult(
+            manifest: manifest, templates: templates, comparison: .euclideanDistance,
+            scheme: CohortScheme(dimensions: [], intersections: []),
+            targets: [0.5], enrolledShare: 1.0)
+        #expect(result.nonMatedSearches == 0 && result.points[0].threshold == nil)
+        #expect(throws: Never.self) { _ = try JSONEncoder().encode(result) }
+    }
+}

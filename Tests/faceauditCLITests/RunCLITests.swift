@@ -125,3 +125,36 @@ struct ExternalRunCLITests {
         #expect(bad.status == 64 && bad.stderr.contains("JSON array"))
     }
 }
+
+@Suite("faceaudit run --benchmark", .serialized)
+struct BenchmarkFileCLITests {
+    @Test("a committed faceaudit.toml reproduces a run with one command")
+    func benchmarkFile() throws {
+        let folder = try TestPaths.temporaryDirectory("benchmark-run")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try RunCLITests.dataset(in: folder)
+        let example = TestPaths.repositoryRoot.appendingPathComponent("examples/byte_histogram_embedder.py").path
+        try """
+        dataset = "manifest.csv"
+        out = "results"
+        pipeline = "external"
+        embedder_command = ["python3", "\(example)"]
+        target_fmr = [0.1]
+        bootstrap = 20
+        watchlist = true
+        target_fpir = [0.5]
+        """.write(to: folder.appendingPathComponent("faceaudit.toml"), atomically: true, encoding: .utf8)
+        let result = try CommandRunner.faceaudit([
+            "run", "--benchmark", folder.appendingPathComponent("faceaudit.toml").path, "--no-cache", "--quiet",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("results/summary.json")))
+                as? [String: Any])
+        #expect((summary["pipeline"] as? [String: Any])?["name"] as? String == "external")
+        #expect(summary["watchlist"] != nil)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("results/watchlist.csv").path))
+        let missing = try CommandRunner.faceaudit(["run", "--quiet"])
+        #expect(missing.status == 64 && missing.stderr.contains("--benchmark"))
+    }
+}

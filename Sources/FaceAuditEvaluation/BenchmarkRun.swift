@@ -44,6 +44,22 @@ public struct BenchmarkRun {
         public var scoresCSV: String
         /// The curve points behind curves.csv, for the report.
         public var curves: [CurveSet]
+        /// Score histograms per cohort of every single-dimension set, for the report.
+        public var histograms: [ScoreHistogram] = []
+    }
+
+    /// A cohort's mated and within-cohort non-mated score counts over common bins.
+    public struct ScoreHistogram: Sendable {
+        /// The dimension.
+        public let dimensions: String
+        /// The cohort, or `overall`.
+        public let cohort: String
+        /// Bin edges (bins + 1 values), in the scores' units.
+        public let edges: [Double]
+        /// Mated counts per bin.
+        public let mated: [Int]
+        /// Non-mated counts per bin.
+        public let nonMated: [Int]
     }
 
     /// One cohort's ROC/DET points.
@@ -91,12 +107,16 @@ public struct BenchmarkRun {
             replicates: options.replicates, seed: options.seed, referenceCohort: options.referenceCohort)
         var analyses: [DisaggregatedRates] = []
         var curves: [(String, String, [CurvePoint])] = []
+        var histograms: [ScoreHistogram] = []
+        let finite = pairs.scores.filter(\.isFinite)
+        let range = (finite.min() ?? 0, finite.max() ?? 1)
         for set in options.scheme.dimensionSets {
             let name = set.map(\.rawValue).joined(separator: ";")
             let labeled = pairs.labeled(manifest, dimensions: set, scheme: options.scheme, polarity: polarity)
             analyses += CohortAnalysis.analyze(labeled, dimensions: name, options: analysisOptions)
             for (cohort, scores) in CohortAnalysis.scores(of: labeled, polarity: polarity) {
                 curves.append((name, cohort, CurvePoints.sample(scores, count: options.curvePoints)))
+                if set.count == 1 { histograms.append(histogram(name, cohort, scores, range: range, polarity: polarity)) }
             }
         }
         let bySubject = Dictionary(grouping: manifest.records, by: \.subject).mapValues(\.count)
@@ -128,7 +148,30 @@ public struct BenchmarkRun {
             summary: summary, cohortsCSV: ResultTables.cohorts(analyses, intervalMethod: options.interval.rawValue, simulated: simulated),
             crossCohortCSV: ResultTables.crossCohort(analyses, simulated: simulated),
             curvesCSV: ResultTables.curves(curves, simulated: simulated),
-            scoresCSV: ResultTables.csv(scoreRows), curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) })
+            scoresCSV: ResultTables.csv(scoreRows), curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) },
+            histograms: histograms)
+    }
+
+    /// 40 equal bins over the run's score range; scores back in their own units.
+    static func histogram(
+        _ dimensions: String, _ cohort: String, _ scores: SortedScores, range: (Double, Double), polarity: ScorePolarity
+    )
+        -> ScoreHistogram
+    {
+        let bins = 40
+        let (lo, hi) = range
+        let width = hi > lo ? (hi - lo) / Double(bins) : 1
+        func counts(_ similarities: [Double]) -> [Int] {
+            var c = [Int](repeating: 0, count: bins)
+            for s in similarities {
+                let v = polarity.threshold(s)  // back to the scores' units
+                c[min(bins - 1, max(0, Int((v - lo) / width)))] += 1
+            }
+            return c
+        }
+        return ScoreHistogram(
+            dimensions: dimensions, cohort: cohort, edges: (0...bins).map { lo + Double($0) * width }, mated: counts(scores.genuine),
+            nonMated: counts(scores.impostor))
     }
 
     /// Writes the outputs into `folder`, each atomically; `report` is the rendered report.html, if any.

@@ -148,4 +148,48 @@ enum Charts {
         svg.append("</svg>")
         return svg.joined(separator: "\n")
     }
+
+    /// Small multiples of score histograms: mated (filled) and non-mated (outlined), each scaled to its
+    /// own peak, with the threshold as a vertical line.
+    static func histograms(
+        title: String, rows: [(label: String, edges: [Double], mated: [Int], nonMated: [Int])], threshold: Double
+    ) -> String {
+        let rowHeight = 54
+        let left = 190
+        let plotWidth = 460
+        let height = 20 + rows.count * rowHeight + 24
+        guard let first = rows.first, let lo = first.edges.first, let hi = first.edges.last, hi > lo else { return "" }
+        func x(_ v: Double) -> Double { Double(left) + (v - lo) / (hi - lo) * Double(plotWidth) }
+        var svg = [
+            "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(left + plotWidth + 20) \(height)\" width=\"\(left + plotWidth + 20)\" height=\"\(height)\" xmlns=\"http://www.w3.org/2000/svg\">",
+            "<title>\(HTML.escape(title))</title>",
+        ]
+        for (i, row) in rows.enumerated() {
+            let base = Double(20 + (i + 1) * rowHeight - 8)
+            svg.append("<text x=\"\(left - 8)\" y=\"\(base - 12)\" font-size=\"12\" text-anchor=\"end\">\(HTML.escape(row.label))</text>")
+            for (counts, filled) in [(row.nonMated, false), (row.mated, true)] {
+                let peak = Double(counts.max() ?? 0)
+                guard peak > 0 else { continue }
+                var points = ["\(x(lo)),\(base)"]
+                for (b, c) in counts.enumerated() {
+                    let y = base - Double(c) / peak * Double(rowHeight - 14)
+                    points.append("\(x(row.edges[b])),\(y)")
+                    points.append("\(x(row.edges[b + 1])),\(y)")
+                }
+                points.append("\(x(hi)),\(base)")
+                let style = filled ? "fill=\"#0072B2\" fill-opacity=\"0.35\" stroke=\"#0072B2\"" : "fill=\"none\" stroke=\"#D55E00\""
+                svg.append("<polyline points=\"\(points.joined(separator: " "))\" \(style)/>")
+            }
+            svg.append("<line x1=\"\(left)\" y1=\"\(base)\" x2=\"\(left + plotWidth)\" y2=\"\(base)\" stroke=\"#999\"/>")
+        }
+        if threshold.isFinite && threshold >= lo && threshold <= hi {
+            svg.append(
+                "<line x1=\"\(x(threshold))\" y1=\"14\" x2=\"\(x(threshold))\" y2=\"\(height - 20)\" stroke=\"#000\" stroke-dasharray=\"4,3\"/>"
+            )
+        }
+        svg.append("<text x=\"\(left)\" y=\"\(height - 6)\" font-size=\"11\">\(HTML.number(lo, 3))</text>")
+        svg.append("<text x=\"\(left + plotWidth)\" y=\"\(height - 6)\" font-size=\"11\" text-anchor=\"end\">\(HTML.number(hi, 3))</text>")
+        svg.append("</svg>")
+        return svg.joined(separator: "\n")
+    }
 }

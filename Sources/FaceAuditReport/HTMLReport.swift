@@ -7,7 +7,10 @@ import Foundation
 /// journalist or school board can read, built only from a run's results.
 public enum HTMLReport {
     /// Renders the page.
-    public static func render(_ s: RunSummary, curves: [BenchmarkRun.CurveSet], options: ReportOptions = ReportOptions()) -> String {
+    public static func render(
+        _ s: RunSummary, curves: [BenchmarkRun.CurveSet], histograms: [BenchmarkRun.ScoreHistogram] = [],
+        options: ReportOptions = ReportOptions()
+    ) -> String {
         let targets = Set(s.cohorts.map(\.targetFMR)).sorted()
         let target = targets.min { abs(log10($0) - log10(options.headlineTarget)) < abs(log10($1) - log10(options.headlineTarget)) } ?? 1e-3
         let marginals = s.cohorts.filter { $0.targetFMR == target && !$0.dimensions.contains(";") }
@@ -81,6 +84,21 @@ public enum HTMLReport {
                 return Charts.DETSeries(label: value(of: rates.cohort), points: points, operating: (rates.fmr.rate, rates.fnmr.rate))
             }
             body.append(Charts.det(title: "DET curves by \(analysis.dimensions)", series: series))
+        }
+
+        // 3b. Score distributions.
+        if !histograms.isEmpty {
+            body.append("<h2>Score distributions</h2>")
+            body.append(
+                "<p>How the system scores pairs of the same person (blue, filled) and of different people of the same group (orange, outlined), each scaled to its own peak; the dashed line is the threshold. Where the two overlap, errors happen. Scores are \(HTML.escape(s.pipeline.comparison)).</p>"
+            )
+            for analysis in marginals {
+                let rows = histograms.filter { $0.dimensions == analysis.dimensions }.map { h in
+                    (label: value(of: h.cohort), edges: h.edges, mated: h.mated, nonMated: h.nonMated)
+                }
+                body.append(
+                    Charts.histograms(title: "Score distributions by \(analysis.dimensions)", rows: rows, threshold: analysis.threshold))
+            }
         }
 
         // 4. Heatmaps.

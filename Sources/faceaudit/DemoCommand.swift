@@ -55,7 +55,7 @@ struct DemoCommand: ParsableCommand {
         } catch {
             throw fail("\(error)", ExitStatus.dataError)
         }
-        let report = HTMLReport.render(result.summary, curves: result.curves)
+        let report = HTMLReport.render(result.summary, curves: result.curves, histograms: result.histograms)
         try BenchmarkRun.write(result, to: out, exportScores: false, report: report)
         let v = result.summary.verification
         var lines = ["demo: SIMULATED population of \(subjects) people; wrote \(out)"]

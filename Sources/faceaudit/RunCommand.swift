@@ -268,7 +268,7 @@ struct RunCommand: ParsableCommand {
         reportOptions.passesPerDay = passesPerDay
         reportOptions.schoolDays = schoolDays
         reportOptions.watchlistSize = watchlistSize
-        let report = HTMLReport.render(result.summary, curves: result.curves, options: reportOptions)
+        let report = HTMLReport.render(result.summary, curves: result.curves, histograms: result.histograms, options: reportOptions)
         try BenchmarkRun.write(result, to: out, exportScores: exportScores, report: report)
         if !quiet {
             let v = result.summary.verification

@@ -50,6 +50,8 @@ public struct ExternalEmbedder: Embedder {
             process.standardInput = input
             process.standardOutput = output
             process.standardError = errors
+            // A child that exits early must make writes fail with EPIPE, not kill FaceAudit with SIGPIPE.
+            signal(SIGPIPE, SIG_IGN)
             do { try process.run() } catch {
                 throw ProcessError(message: "cannot start the embedder \(command.joined(separator: " ")): \(error.localizedDescription)")
             }
@@ -74,7 +76,7 @@ public struct ExternalEmbedder: Embedder {
                 let request = try JSONSerialization.data(withJSONObject: ["path": path]) + Data("\n".utf8)
                 try input.fileHandleForWriting.write(contentsOf: request)
             } catch {
-                return .failure("cannot write to the embedder: \(error.localizedDescription)")
+                return .failure("embedder exited: \(stderrTail())")  // the pipe closed under us
             }
             guard let line = readLine() else { return .failure("embedder exited: \(stderrTail())") }
             guard let reply = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {

@@ -69,7 +69,7 @@ public struct AllPairs: Sendable {
         -> LabeledComparisons
     {
         let keys = manifest.records.map { scheme.key(dimensions, of: $0.labels).description }
-        let names = Array(Set(keys)).sorted()
+        let names = Array(Set(keys)).sorted(by: NaturalOrder.less)
         var index: [String: Int32] = [:]
         var allNames = names
         for (i, name) in names.enumerated() { index[name] = Int32(i) }

@@ -110,7 +110,7 @@ public struct ScoreTableLabels: Sendable {
             return c
         }
         // Name order, so that output does not depend on file order.
-        let order = d.cohortNames.indices.sorted { d.cohortNames[$0] < d.cohortNames[$1] }
+        let order = d.cohortNames.indices.sorted { NaturalOrder.less(d.cohortNames[$0], d.cohortNames[$1]) }
         var remap = [Int32](repeating: -1, count: order.count)
         for (newIndex, old) in order.enumerated() { remap[old] = Int32(newIndex) }
         func re(_ c: Int32) -> Int32 { c < 0 ? -1 : remap[Int(c)] }

@@ -104,3 +104,19 @@ struct CohortTests {
         #expect(keys.sorted().map(\.description) == ["age_band=0-3", "gender=female", "gender=male", "age_band=4-7;gender=male"])
     }
 }
+
+@Suite("Natural order of cohort names")
+struct NaturalOrderTests {
+    @Test("age bands and skin-tone groups sort as read")
+    func order() {
+        let names = ["age_band=65+", "age_band=13-17", "age_band=8-12", "age_band=unknown", "age_band=18-29", "age_band=0-3"]
+        #expect(
+            names.sorted(by: NaturalOrder.less) == [
+                "age_band=0-3", "age_band=8-12", "age_band=13-17", "age_band=18-29", "age_band=65+", "age_band=unknown",
+            ])
+        #expect(
+            ["skin_tone=monk:7-10", "skin_tone=monk:1-3", "skin_tone=monk:4-6"].sorted(by: NaturalOrder.less) == [
+                "skin_tone=monk:1-3", "skin_tone=monk:4-6", "skin_tone=monk:7-10",
+            ])
+    }
+}

@@ -1,6 +1,7 @@
 import FaceAuditCohorts
 import FaceAuditDatasets
 import FaceAuditMetrics
+import FaceAuditScores
 import Foundation
 
 /// `faceaudit run`: a labeled dataset through a recognition pipeline to every disaggregated number.
@@ -90,16 +91,62 @@ public struct BenchmarkRun {
         manifest: Manifest, pairs: AllPairs, polarity: ScorePolarity, failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo,
         options: Options, commandLine: [String], version: String, simulated: Bool = false
     ) throws(EvaluationError) -> Result {
+        let bySubject = Dictionary(grouping: manifest.records, by: \.subject).mapValues(\.count)
+        let matedPairs = bySubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        let n = manifest.records.count
+        var scoreRows = [["image_a", "image_b", "mated", "score"]]
+        for k in pairs.scores.indices {
+            scoreRows.append([
+                manifest.records[Int(pairs.first[k])].path, manifest.records[Int(pairs.second[k])].path, pairs.mated[k] ? "1" : "0",
+                pairs.scores[k].isNaN ? "nan" : "\(pairs.scores[k])",
+            ])
+        }
+        return try assemble(
+            scores: pairs.scores, mated: pairs.mated, polarity: polarity,
+            labeled: { set in pairs.labeled(manifest, dimensions: set, scheme: options.scheme, polarity: polarity) },
+            dataset: .init(
+                card: manifest.card, layout: manifest.layout.rawValue, images: n, subjects: bySubject.count, matedPairs: matedPairs,
+                nonMatedPairs: n * (n - 1) / 2 - matedPairs),
+            failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
+            commandLine: commandLine, version: version, simulated: simulated, scoresCSV: ResultTables.csv(scoreRows),
+            emptyMessage: "too few images have a template (\(reasons.values.reduce(0, +)) of \(n) failed to acquire)")
+    }
+
+    /// Computes every output from a score file (bob 4/5-column or CSV; with `labels`, per cohort).
+    /// Scores are used as given: every comparison in the file, no other.
+    public static func evaluate(
+        table: ScoreTable, labels: ScoreTableLabels?, polarity: ScorePolarity, card: DatasetCard, layout: String,
+        pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String
+    ) throws(EvaluationError) -> Result {
+        let matedCount = table.mated.filter { $0 }.count
+        let failures = table.scores.filter(\.isNaN).count
+        return try assemble(
+            scores: table.scores, mated: table.mated, polarity: polarity,
+            labeled: { set in
+                labels?.comparisons(for: set, scheme: options.scheme, polarity: polarity) ?? LabeledComparisons()
+            },
+            dataset: .init(
+                card: card, layout: layout, images: max(table.items.count, table.subjects.count), subjects: table.subjects.count,
+                matedPairs: matedCount, nonMatedPairs: table.count - matedCount),
+            failures: .init(images: 0, byReason: failures > 0 ? ["nan score (comparisons)": failures] : [:]), pipeline: pipeline,
+            options: options, commandLine: commandLine, version: version, simulated: false, scoresCSV: "",
+            emptyMessage: "the score file has no completed mated or non-mated comparison")
+    }
+
+    /// The part every input shares: overall metrics, per-cohort analyses, curves, histograms, outputs.
+    static func assemble(
+        scores: [Double], mated: [Bool], polarity: ScorePolarity, labeled: ([CohortDimension]) -> LabeledComparisons,
+        dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo, pipeline: RunSummary.PipelineInfo, options: Options,
+        commandLine: [String], version: String, simulated: Bool, scoresCSV: String, emptyMessage: String
+    ) throws(EvaluationError) -> Result {
         var genuine: [Double] = []
         var impostor: [Double] = []
-        for (s, m) in zip(pairs.scores, pairs.mated) {
+        for (s, m) in zip(scores, mated) {
             if m { genuine.append(s) } else { impostor.append(s) }
         }
         let sorted = SortedScores(genuine: genuine, impostor: impostor, polarity: polarity)
         guard !sorted.genuine.isEmpty, !sorted.impostor.isEmpty else {
-            throw EvaluationError(
-                "no completed \(sorted.genuine.isEmpty ? "mated" : "non-mated") comparison: too few images have a template "
-                    + "(\(reasons.values.reduce(0, +)) of \(manifest.records.count) failed to acquire)")
+            throw EvaluationError("no completed \(sorted.genuine.isEmpty ? "mated" : "non-mated") comparison: \(emptyMessage)")
         }
         let verification = VerificationReport(VerificationSummary(scores: sorted, targets: options.targets), interval: options.interval)
         let analysisOptions = CohortAnalysisOptions(
@@ -108,20 +155,18 @@ public struct BenchmarkRun {
         var analyses: [DisaggregatedRates] = []
         var curves: [(String, String, [CurvePoint])] = []
         var histograms: [ScoreHistogram] = []
-        let finite = pairs.scores.filter(\.isFinite)
+        let finite = scores.filter(\.isFinite)
         let range = (finite.min() ?? 0, finite.max() ?? 1)
         for set in options.scheme.dimensionSets {
             let name = set.map(\.rawValue).joined(separator: ";")
-            let labeled = pairs.labeled(manifest, dimensions: set, scheme: options.scheme, polarity: polarity)
-            analyses += CohortAnalysis.analyze(labeled, dimensions: name, options: analysisOptions)
-            for (cohort, scores) in CohortAnalysis.scores(of: labeled, polarity: polarity) {
-                curves.append((name, cohort, CurvePoints.sample(scores, count: options.curvePoints)))
-                if set.count == 1 { histograms.append(histogram(name, cohort, scores, range: range, polarity: polarity)) }
+            let comparisons = labeled(set)
+            guard comparisons.count > 0 else { continue }
+            analyses += CohortAnalysis.analyze(comparisons, dimensions: name, options: analysisOptions)
+            for (cohort, cohortScores) in CohortAnalysis.scores(of: comparisons, polarity: polarity) {
+                curves.append((name, cohort, CurvePoints.sample(cohortScores, count: options.curvePoints)))
+                if set.count == 1 { histograms.append(histogram(name, cohort, cohortScores, range: range, polarity: polarity)) }
             }
         }
-        let bySubject = Dictionary(grouping: manifest.records, by: \.subject).mapValues(\.count)
-        let mated = bySubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
-        let n = manifest.records.count
         var conventions = VerificationReport.conventions(polarity: polarity, interval: options.interval, alpha: 0.05)
         conventions["cohort_fmr"] = "within-cohort non-mated pairs (both images in the cohort), at the global threshold"
         conventions["cohort_fnmr"] = "the cohort's mated pairs, at the global threshold; an age band is the band of the pair's mean age"
@@ -130,26 +175,13 @@ public struct BenchmarkRun {
         conventions["bootstrap"] = "subject-level: \(options.replicates) replicates, seed \(options.seed), 2.5/97.5 percentiles"
         let summary = RunSummary(
             tool: ["name": "faceaudit", "version": version], generatedAt: ISO8601DateFormatter().string(from: Date()),
-            commandLine: commandLine,
-            simulated: simulated,
-            dataset: .init(
-                card: manifest.card, layout: manifest.layout.rawValue, images: n, subjects: bySubject.count, matedPairs: mated,
-                nonMatedPairs: n * (n - 1) / 2 - mated),
-            pipeline: pipeline, failuresToAcquire: .init(images: reasons.values.reduce(0, +), byReason: reasons),
+            commandLine: commandLine, simulated: simulated, dataset: dataset, pipeline: pipeline, failuresToAcquire: failures,
             verification: verification, cohorts: analyses, conventions: conventions)
-        var scoreRows = [["image_a", "image_b", "mated", "score"]]
-        for k in pairs.scores.indices {
-            scoreRows.append([
-                manifest.records[Int(pairs.first[k])].path, manifest.records[Int(pairs.second[k])].path, pairs.mated[k] ? "1" : "0",
-                pairs.scores[k].isNaN ? "nan" : "\(pairs.scores[k])",
-            ])
-        }
         return Result(
             summary: summary, cohortsCSV: ResultTables.cohorts(analyses, intervalMethod: options.interval.rawValue, simulated: simulated),
             crossCohortCSV: ResultTables.crossCohort(analyses, simulated: simulated),
-            curvesCSV: ResultTables.curves(curves, simulated: simulated),
-            scoresCSV: ResultTables.csv(scoreRows), curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) },
-            histograms: histograms)
+            curvesCSV: ResultTables.curves(curves, simulated: simulated), scoresCSV: scoresCSV,
+            curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) }, histograms: histograms)
     }
 
     /// 40 equal bins over the run's score range; scores back in their own units.

@@ -45,6 +45,16 @@ public struct RunSummary: Sendable, Codable {
         /// Non-mated pairs.
         public var nonMatedPairs: Int
 
+        /// Creates the dataset part.
+        public init(card: DatasetCard, layout: String, images: Int, subjects: Int, matedPairs: Int, nonMatedPairs: Int) {
+            self.card = card
+            self.layout = layout
+            self.images = images
+            self.subjects = subjects
+            self.matedPairs = matedPairs
+            self.nonMatedPairs = nonMatedPairs
+        }
+
         enum CodingKeys: String, CodingKey {
             case card, layout, images, subjects
             case matedPairs = "mated_pairs"
@@ -81,6 +91,12 @@ public struct RunSummary: Sendable, Codable {
         public var images: Int
         /// Counts by reason.
         public var byReason: [String: Int]
+
+        /// Creates the failure part.
+        public init(images: Int, byReason: [String: Int]) {
+            self.images = images
+            self.byReason = byReason
+        }
 
         enum CodingKeys: String, CodingKey {
             case images

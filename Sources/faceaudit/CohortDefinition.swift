@@ -13,6 +13,11 @@ struct CohortDefinition: ParsableArguments {
     @Option(help: "Flag cohorts with fewer subjects than this.")
     var minSubjects: Int = 10
 
+    /// The scheme for images carrying `labels` (e.g. the two sides of a labeled score file).
+    func scheme(forLabels labels: [Labels]) throws -> CohortScheme {
+        try scheme(for: labels.map { ImageRecord(path: "", subject: SubjectID(""), labels: $0) })
+    }
+
     /// The scheme for `records`; a usage error when the options do not parse.
     func scheme(for records: [ImageRecord]) throws -> CohortScheme {
         do {

@@ -7,6 +7,7 @@ import FaceAuditMetrics
 import FaceAuditModels
 import FaceAuditNN
 import FaceAuditReport
+import FaceAuditScores
 import Foundation
 
 /// `faceaudit run`: a labeled dataset through the recognition pipeline to every disaggregated number.
@@ -42,6 +43,15 @@ struct RunCommand: ParsableCommand {
 
     @Option(help: "Dataset card JSON.")
     var card: String?
+
+    @Option(help: "Use a precomputed score file instead of images (then --dataset is not needed); see --format.")
+    var scores: String?
+
+    @Option(help: "Format of --scores: csv (with probe_/reference_ label columns for cohorts), bob4 or bob5.")
+    var format: ScoreFormat = .csv
+
+    @Flag(help: "With --scores: the scores are distances (accept when ≤ threshold).")
+    var dissimilarity = false
 
     @OptionGroup var cohorts: CohortDefinition
 
@@ -127,6 +137,48 @@ struct RunCommand: ParsableCommand {
         }
     }
 
+    /// `run --scores`: the whole analysis and report from a precomputed score file.
+    private func runScoreFile(_ path: String, out: String) throws {
+        let table: ScoreTable
+        do { table = try ScoreFileReader.read(path: path, format: format) } catch { throw fail(error, ExitStatus.dataError) }
+        let labeled: ScoreTableLabels? = format == .csv ? try labels(of: table, file: path) : nil
+        var options = BenchmarkRun.Options(scheme: try cohorts.scheme(forLabels: labeled?.labels ?? []))
+        do { options.targets = try TargetList.parse(targetFmr) } catch { throw ValidationError("\(error)") }
+        options.replicates = bootstrap
+        options.seed = seed
+        options.minimumSubjects = cohorts.minSubjects
+        options.referenceCohort = referenceCohort
+        var datasetCard = DatasetCard.unknown(name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+        if let card {
+            do { datasetCard = try DatasetCard.load(from: card) } catch { throw fail(error, ExitStatus.dataError) }
+        }
+        let pipeline = RunSummary.PipelineInfo(
+            name: "scores", identity: "scores;\(format.rawValue)", models: [:],
+            comparison: dissimilarity ? "precomputed distance" : "precomputed similarity", blas: "not used")
+        let result: BenchmarkRun.Result
+        do {
+            result = try BenchmarkRun.evaluate(
+                table: table, labels: labeled, polarity: dissimilarity ? .dissimilarity : .similarity, card: datasetCard,
+                layout: "scores:\(format.rawValue)", pipeline: pipeline, options: options,
+                commandLine: ["faceaudit"] + Array(CommandLine.arguments.dropFirst()), version: FaceAuditVersion.current)
+        } catch {
+            throw fail("\(error)", ExitStatus.dataError)
+        }
+        let report = HTMLReport.render(result.summary, curves: result.curves, histograms: result.histograms, options: reportOptions)
+        try BenchmarkRun.write(result, to: out, exportScores: false, report: report)
+        if !quiet { FileHandle.standardError.write(Data("run: \(table.count) comparisons from \(path); wrote \(out)\n".utf8)) }
+    }
+
+    /// The report scenario from the options.
+    private var reportOptions: ReportOptions {
+        var o = ReportOptions()
+        o.schoolSize = schoolSize
+        o.passesPerDay = passesPerDay
+        o.schoolDays = schoolDays
+        o.watchlistSize = watchlistSize
+        return o
+    }
+
     /// Applies the benchmark file's settings over the command line's.
     private mutating func applyBenchmarkFile() throws {
         guard let benchmark else { return }
@@ -189,6 +241,11 @@ struct RunCommand: ParsableCommand {
 
     mutating func run() throws {
         try applyBenchmarkFile()
+        if let scores {
+            guard let out else { throw ValidationError("give --out") }
+            try runScoreFile(scores, out: out)
+            return
+        }
         guard let dataset, let out else {
             throw ValidationError("give --dataset and --out, or a --benchmark file that sets dataset and out")
         }

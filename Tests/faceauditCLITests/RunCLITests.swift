@@ -158,3 +158,34 @@ struct BenchmarkFileCLITests {
         #expect(missing.status == 64 && missing.stderr.contains("--benchmark"))
     }
 }
+
+@Suite("faceaudit run --scores", .serialized)
+struct ScoreFileRunCLITests {
+    @Test("a labeled CSV score file gives per-cohort results and a report; a bob file gives bob's numbers")
+    func scoreFiles() throws {
+        let folder = try TestPaths.temporaryDirectory("scores-run")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("scores.csv")
+        try CohortCLITests.writeScores(to: csv)
+        let out = folder.appendingPathComponent("out")
+        let labeled = try CommandRunner.faceaudit(["run", "--scores", csv.path, "--out", out.path, "--bootstrap", "50", "--quiet"])
+        #expect(labeled.status == 0, "\(labeled.stderr)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+        let dimensions = Set((summary["cohorts"] as? [[String: Any]] ?? []).compactMap { $0["dimensions"] as? String })
+        #expect(dimensions.contains("gender") && dimensions.contains("age_band;gender"))
+        #expect((summary["pipeline"] as? [String: Any])?["name"] as? String == "scores")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("report.html").path))
+
+        let bob = TestPaths.shared.appendingPathComponent("testdata/scores/bob/dev-4col.txt").path
+        let bobOut = folder.appendingPathComponent("bob")
+        let result = try CommandRunner.faceaudit([
+            "run", "--scores", bob, "--format", "bob4", "--out", bobOut.path, "--target-fmr", "0.01", "--quiet",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let bobSummary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: bobOut.appendingPathComponent("summary.json"))) as? [String: Any])
+        let point = try #require(((bobSummary["verification"] as? [String: Any])?["operating_points"] as? [[String: Any]])?.first)
+        #expect(point["false_matches"] as? Int == 5 && point["false_non_matches"] as? Int == 85 && point["threshold"] as? Double == 0.04615)
+    }
+}

@@ -76,6 +76,8 @@ let package = Package(
         // report.html: reads a run's results and writes one self-contained page.
         .target(
             name: "FaceAuditReport", dependencies: ["FaceAuditEvaluation", "FaceAuditMetrics", "FaceAuditCohorts"], swiftSettings: strict),
+        // Skin tone measured from aligned chips (ITA, Monk), always marked as estimated.
+        .target(name: "FaceAuditSkinTone", dependencies: ["FaceAuditImaging"], swiftSettings: strict),
         // Where the dlib model files live and whether they are intact.
         .target(name: "FaceAuditModels", dependencies: ["FaceAuditHashing"], swiftSettings: strict),
 
@@ -85,7 +87,7 @@ let package = Package(
             dependencies: [
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
                 "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation", "FaceAuditFace", "FaceAuditNN",
-                "FaceAuditReport",
+                "FaceAuditReport", "FaceAuditSkinTone",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -138,6 +140,11 @@ let package = Package(
         .testTarget(
             name: "FaceAuditReportTests",
             dependencies: ["FaceAuditReport", "FaceAuditEvaluation", "FaceAuditTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditSkinToneTests",
+            dependencies: ["FaceAuditSkinTone", "FaceAuditImaging"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -9,7 +9,7 @@ struct FaceAuditCommand: ParsableCommand {
         version: FaceAuditVersion.current,
         subcommands: [
             ValidateCommand.self, RunCommand.self, DemoCommand.self, MetricsCommand.self, IdentifyCommand.self, DetectCommand.self,
-            EmbedCommand.self,
+            EmbedCommand.self, SkinToneCommand.self,
             CompareCommand.self, ModelsCommand.self,
         ]
     )

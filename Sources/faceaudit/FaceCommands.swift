@@ -58,32 +58,42 @@ struct FaceOptions: ParsableArguments {
                 results.append(ImageFaces(image: path, error: "\(error.code): \(error.reason)"))
             }
         }
+        try finish(results, image: \.image, error: \.error) { r in
+            let faces = r.faces ?? []
+            var lines = ["\(r.image): \(r.width ?? 0)×\(r.height ?? 0), \(faces.count) face\(faces.count == 1 ? "" : "s")"]
+            for (i, f) in faces.enumerated() {
+                var line = "  face \(i + 1)"
+                if let rect = f.rect { line += ": rect (\(rect.left), \(rect.top), \(rect.right), \(rect.bottom))" }
+                if let c = f.confidence { line += " confidence \(String(format: "%.4f", c))" }
+                if let l = f.landmarks { line += " landmarks \(l.map { "(\($0[0]), \($0[1]))" }.joined(separator: " "))" }
+                if let d = f.descriptor {
+                    line += " descriptor [\(d.prefix(3).map { String(format: "%.4f", $0) }.joined(separator: ", ")), …]"
+                }
+                lines.append(line)
+            }
+            return lines
+        }
+    }
+
+    /// Prints per-image results (`--json`: one array; otherwise `lines` per image, or its error), repeats
+    /// each failure on standard error, and exits 65 if any image failed.
+    func finish<R: Encodable>(_ results: [R], image: (R) -> String, error: (R) -> String?, lines: (R) -> [String]) throws {
         if json {
             emit(try JSONOutput.encode(results))
         } else {
             for r in results {
-                if let error = r.error {
-                    emit("\(r.image): error: \(error)")
-                    continue
-                }
-                let faces = r.faces ?? []
-                emit("\(r.image): \(r.width ?? 0)×\(r.height ?? 0), \(faces.count) face\(faces.count == 1 ? "" : "s")")
-                for (i, f) in faces.enumerated() {
-                    var line = "  face \(i + 1)"
-                    if let rect = f.rect { line += ": rect (\(rect.left), \(rect.top), \(rect.right), \(rect.bottom))" }
-                    if let c = f.confidence { line += " confidence \(String(format: "%.4f", c))" }
-                    if let l = f.landmarks { line += " landmarks \(l.map { "(\($0[0]), \($0[1]))" }.joined(separator: " "))" }
-                    if let d = f.descriptor {
-                        line += " descriptor [\(d.prefix(3).map { String(format: "%.4f", $0) }.joined(separator: ", ")), …]"
-                    }
-                    emit(line)
+                if let message = error(r) {
+                    emit("\(image(r)): error: \(message)")
+                } else {
+                    lines(r).forEach(emit)
                 }
             }
         }
-        for r in results where r.error != nil {
-            FileHandle.standardError.write(Data("faceaudit: error: \(r.image): \(r.error!)\n".utf8))
+        let failures = results.compactMap { r in error(r).map { (image(r), $0) } }
+        for (path, message) in failures {
+            FileHandle.standardError.write(Data("faceaudit: error: \(path): \(message)\n".utf8))
         }
-        if results.contains(where: { $0.error != nil }) { throw ExitStatus.dataError }
+        if !failures.isEmpty { throw ExitStatus.dataError }
     }
 }
 

@@ -2,7 +2,7 @@ import FaceAuditTestSupport
 import Foundation
 import Testing
 
-/// `faceaudit detect` and `embed` on dlib's reference photos and on awkward inputs.
+/// `faceaudit detect`, `embed` and `skintone` on dlib's reference photos and on awkward inputs.
 @Suite("faceaudit detect and embed", .serialized)
 struct FaceCLITests {
     static let images = TestPaths.dlibReference.appendingPathComponent("images")
@@ -51,6 +51,29 @@ struct FaceCLITests {
         #expect((out[0]["faces"] as? [Any])?.count == 1)
         #expect((out[1]["faces"] as? [Any])?.isEmpty == true && out[1]["width"] as? Int == 32)
         #expect((out[2]["faces"] as? [Any])?.isEmpty == true && out[2]["width"] as? Int == 6)
+    }
+
+    @Test("skintone: every face measured with its provenance; chips, wrong sizes and missing files")
+    func skintone() throws {
+        let out = try Self.json(["skintone", Self.images.appendingPathComponent("two_people.jpg").path, "--json"])
+        let faces = try #require(out[0]["faces"] as? [[String: Any]])
+        #expect(faces.count == 2)
+        for face in faces {
+            let tone = try #require(face["skin_tone"] as? [String: Any])
+            #expect(tone["provenance"] as? String == "estimated (ITA from pixels)")
+            let ita = try #require(tone["ita"] as? Double)
+            #expect(ita > -90 && ita < 90)
+            let monk = try #require(tone["monk"] as? Int)
+            #expect((1...10).contains(monk) && (tone["pixels"] as? Int ?? 0) >= 150)
+            #expect(["very light", "light", "intermediate", "tan", "brown", "dark"].contains(tone["category"] as? String ?? ""))
+            #expect(face["rect"] != nil)
+        }
+        let chip = TestPaths.dlibReference.appendingPathComponent("chips/obama_0.png").path
+        let chips = try Self.json(
+            ["skintone", "--chip", chip, Self.images.appendingPathComponent("obama_small.jpg").path, "/no/such.jpg", "--json"], status: 65)
+        #expect((chips[0]["faces"] as? [[String: Any]])?.first?["skin_tone"] != nil)
+        #expect(((chips[1]["faces"] as? [[String: Any]])?.first?["unknown"] as? String)?.contains("not a 150×150") == true)
+        #expect(chips[2]["error"] as? String == "unreadable: no such file")
     }
 
     @Test("missing models exit 78 and name the fix")

@@ -25,7 +25,10 @@ public struct SkinToneEstimate: Sendable, Hashable, Codable {
     public let pixels: Int
 
     /// The Monk grouping used for cohorts: light 1-3, medium 4-6, dark 7-10.
-    public var monkGroup: String { monk <= 3 ? "monk:1-3" : monk <= 6 ? "monk:4-6" : "monk:7-10" }
+    public var monkGroup: String { Self.monkGroup(monk) }
+
+    /// The group of a Monk index: `monk:1-3`, `monk:4-6` or `monk:7-10`.
+    public static func monkGroup(_ monk: Int) -> String { monk <= 3 ? "monk:1-3" : monk <= 6 ? "monk:4-6" : "monk:7-10" }
 
     /// The ten Monk Skin Tone reference colours (Monk 2023).
     public static let monkReferences = [
@@ -93,13 +96,19 @@ public struct SkinToneEstimate: Sendable, Hashable, Codable {
             let kept = sorted[cut..<(sorted.count - cut)]
             return kept.reduce(0, +) / Double(kept.count)
         }
-        let mean = CIELab(l: trimmedMean(samples.map(\.l)), a: trimmedMean(samples.map(\.a)), b: trimmedMean(samples.map(\.b)))
+        self.init(
+            mean: CIELab(l: trimmedMean(samples.map(\.l)), a: trimmedMean(samples.map(\.a)), b: trimmedMean(samples.map(\.b))),
+            pixels: samples.count)
+    }
+
+    /// The estimate for a mean skin colour measured over `pixels` pixels.
+    public init(mean: CIELab, pixels: Int) {
         l = mean.l
         a = mean.a
         b = mean.b
         ita = mean.ita
         category = Self.category(ita: ita)
         monk = Self.monk(of: mean)
-        pixels = samples.count
+        self.pixels = pixels
     }
 }

@@ -144,3 +144,37 @@ struct SkinToneEstimateTests {
         #expect(throws: SkinToneEstimate.Unknown.notAChip(width: 10, height: 10)) { try SkinToneEstimate(chip: image) }
     }
 }
+
+@Suite("Per-subject skin-tone labels")
+struct SubjectSkinToneTests {
+    /// An estimate whose colour is Monk reference `index`, nudged in L* so ITA differs per call.
+    static func estimate(monk index: Int, lighter: Double = 0) -> SkinToneEstimate {
+        var lab = SkinToneEstimate.monkReferences[index - 1]
+        lab.l += lighter
+        return SkinToneEstimate(mean: lab, pixels: 500)
+    }
+
+    @Test("The label is the median; the spread is reported")
+    func median() throws {
+        let subject = try #require(SubjectSkinTone([Self.estimate(monk: 6), Self.estimate(monk: 7), Self.estimate(monk: 6, lighter: 0.5)]))
+        #expect(subject.monk == 6 && subject.monkGroup == "monk:4-6" && subject.images == 3)
+        #expect(subject.monkRange == 6...7 && !subject.isInconsistent)
+        let itas = [6, 7].map { SkinToneEstimate.monkReferences[$0 - 1].ita }
+        #expect(subject.itaRange.lowerBound == itas.min()! && subject.category == SkinToneEstimate.category(ita: subject.ita))
+    }
+
+    @Test("Two images: ITA is their mean, Monk the lower of the two measured tones")
+    func evenCount() throws {
+        let a = Self.estimate(monk: 5), b = Self.estimate(monk: 6)
+        let subject = try #require(SubjectSkinTone([b, a]))
+        #expect(abs(subject.ita - (a.ita + b.ita) / 2) < 1e-12)
+        #expect(subject.monk == 5)
+    }
+
+    @Test("Images more than one Monk step apart flag the subject; none measured gives no label")
+    func inconsistent() throws {
+        let subject = try #require(SubjectSkinTone([Self.estimate(monk: 4), Self.estimate(monk: 7)]))
+        #expect(subject.isInconsistent && subject.monkRange == 4...7)
+        #expect(SubjectSkinTone([]) == nil)
+    }
+}

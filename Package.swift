@@ -62,7 +62,7 @@ let package = Package(
             name: "FaceAuditEvaluation",
             dependencies: [
                 "FaceAuditScores", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics", "FaceAuditFace", "FaceAuditImaging",
-                "FaceAuditHashing",
+                "FaceAuditHashing", "FaceAuditSkinTone",
             ],
             swiftSettings: strict
         ),
@@ -134,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditEvaluationTests",
-            dependencies: ["FaceAuditEvaluation", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditTestSupport"],
+            dependencies: ["FaceAuditEvaluation", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditTestSupport", "FaceAuditSkinTone"],
             swiftSettings: strict
         ),
         .testTarget(

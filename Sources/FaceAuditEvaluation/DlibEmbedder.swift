@@ -52,19 +52,33 @@ public struct DlibEmbedder: Embedder {
         }
 
         func embed(path: String) -> EmbeddingResult {
-            let image: RGBImage
-            do { image = try ImageDecoder(maxPixels: embedder.maxPixels).decode(contentsOf: path).image } catch {
-                return .failure("\(error.code): \(error.reason)")
+            switch embedder.chip(of: path, pipeline: pipeline) {
+            case .success(let chip): .template(pipeline.describe(chip: chip))
+            case .failure(let reason): .failure(reason.message)
             }
-            let faces = pipeline.analyze(image, upsample: embedder.upsample, describe: false)
-            guard !faces.isEmpty else { return .failure("no face found") }
-            let chosen: DetectedFace
-            switch embedder.policy {
-            case .largest: chosen = faces.max { $0.detection.area < $1.detection.area }!
-            case .confident: chosen = faces[0]
-            }
-            let chip = ChipExtractor.extract(image, ChipDetails.face(landmarks: chosen.landmarks.map { Point(Double($0.x), Double($0.y)) }))
-            return .template(pipeline.describe(chip: chip))
         }
+    }
+
+    /// Why an image has no face chip: it could not be decoded, or no face was found.
+    public struct ChipFailure: Error, Sendable {
+        /// The reason, as recorded for a failure to acquire.
+        public let message: String
+    }
+
+    /// The aligned 150×150 chip of the face `policy` picks in the image at `path`.
+    public func chip(of path: String, pipeline: FacePipeline) -> Result<RGBImage, ChipFailure> {
+        let image: RGBImage
+        do { image = try ImageDecoder(maxPixels: maxPixels).decode(contentsOf: path).image } catch {
+            return .failure(ChipFailure(message: "\(error.code): \(error.reason)"))
+        }
+        let faces = pipeline.analyze(image, upsample: upsample, describe: false)
+        guard !faces.isEmpty else { return .failure(ChipFailure(message: "no face found")) }
+        let chosen: DetectedFace
+        switch policy {
+        case .largest: chosen = faces.max { $0.detection.area < $1.detection.area }!
+        case .confident: chosen = faces[0]
+        }
+        return .success(
+            ChipExtractor.extract(image, ChipDetails.face(landmarks: chosen.landmarks.map { Point(Double($0.x), Double($0.y)) })))
     }
 }

@@ -107,6 +107,14 @@ struct RunCommand: ParsableCommand {
     @Option(help: "How external or precomputed templates compare: cosine or euclidean.")
     var comparison: String = "cosine"
 
+    @Flag(
+        help: ArgumentHelp(
+            "Measure each person's skin tone from their photos (ITA, nearest Monk tone; median per person) and add skin_tone cohorts.",
+            discussion:
+                "dlib pipeline only. Labels are marked \"estimated (ITA from pixels)\" and are refused if the dataset has skin_tone labels."
+        ))
+    var estimateSkinTone = false
+
     @Flag(help: "Also run the watchlist (1:N) protocol: FNIR and FPIR per probe cohort (summary.json, watchlist.csv, report).")
     var watchlist = false
 
@@ -249,7 +257,7 @@ struct RunCommand: ParsableCommand {
         guard let dataset, let out else {
             throw ValidationError("give --dataset and --out, or a --benchmark file that sets dataset and out")
         }
-        let manifest: Manifest
+        var manifest: Manifest
         do { manifest = try DatasetReader().read(path: dataset, layout: layout, cardPath: card) } catch {
             throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
         }
@@ -289,10 +297,38 @@ struct RunCommand: ParsableCommand {
             pipelineName = "dlib"
             modelHashes = Dictionary(uniqueKeysWithValues: ModelFile.required.map { ($0.name, $0.sha256) })
         }
+        let cacheFolder = cache ?? EmbeddingCache.defaultFolder()
+        if estimateSkinTone {
+            guard let dlib = embedder as? DlibEmbedder else {
+                throw ValidationError("--estimate-skin-tone needs the built-in dlib pipeline (it measures the aligned face chips)")
+            }
+            let meter = TemplateExtraction(
+                embedder: SkinToneMeter(faces: dlib), cache: noCache ? nil : EmbeddingCache(folder: cacheFolder), threads: threads)
+            let progress = ProgressLine(enabled: !quiet, label: "skin tone")
+            let measurements: [EmbeddingResult]
+            do {
+                measurements = try meter.run(manifest) { done, total, cached in progress.update(done: done, total: total, cached: cached) }
+            } catch {
+                throw fail("\(error)", ExitStatus.dataError)
+            }
+            progress.finish()
+            let estimated: EstimatedSkinTones
+            do { estimated = try EstimatedSkinTones(manifest: manifest, estimates: measurements.map(SkinToneMeter.estimate)) } catch {
+                throw fail(error, ExitStatus.dataError)
+            }
+            manifest = estimated.manifest
+            options.scheme = try cohorts.scheme(for: manifest.records)
+            if !quiet {
+                FileHandle.standardError.write(
+                    Data(
+                        ("skin tone: \(estimated.measuredImages) photos measured, \(estimated.unknownImages) unknown; \(estimated.labeledSubjects) people labeled, "
+                            + "\(estimated.inconsistentSubjects) with photos more than one Monk step apart\n").utf8))
+            }
+        }
         let extraction = TemplateExtraction(
             embedder: embedder,
             // Precomputed templates are already on disk; caching them could only go stale.
-            cache: noCache || embeddings != nil ? nil : EmbeddingCache(folder: cache ?? EmbeddingCache.defaultFolder()), threads: threads)
+            cache: noCache || embeddings != nil ? nil : EmbeddingCache(folder: cacheFolder), threads: threads)
         let progress = ProgressLine(enabled: !quiet)
         let templates: [EmbeddingResult]
         do {
@@ -349,9 +385,11 @@ final class ProgressLine: @unchecked Sendable {
     private let start = Date()
     private var lastDecile = -1
     private let lock = NSLock()
+    private let label: String
 
-    init(enabled: Bool) {
+    init(enabled: Bool, label: String = "templates") {
         self.enabled = enabled
+        self.label = label
     }
 
     func update(done: Int, total: Int, cached: Int) {
@@ -361,7 +399,7 @@ final class ProgressLine: @unchecked Sendable {
             let rate = Double(done) / max(elapsed, 1e-9)
             let eta = rate > 0 ? Double(total - done) / rate : 0
             let text =
-                "templates \(done)/\(total) (\(cached) cached), \(String(format: "%.0f", elapsed)) s, ETA \(String(format: "%.0f", eta)) s"
+                "\(label) \(done)/\(total) (\(cached) cached), \(String(format: "%.0f", elapsed)) s, ETA \(String(format: "%.0f", eta)) s"
             if terminal {
                 FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
             } else {

@@ -66,6 +66,37 @@ struct RunCLITests {
         let summary = try String(contentsOf: resumed.appendingPathComponent("summary.json"), encoding: .utf8)
         #expect(summary.contains("\"faceaudit.summary/1\"") && !summary.contains("obama"))
     }
+
+    @Test("run --estimate-skin-tone adds measured skin_tone cohorts, marked estimated, and refuses other pipelines")
+    func estimateSkinTone() throws {
+        let folder = try TestPaths.temporaryDirectory("run-skintone")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = try Self.dataset(in: folder)
+        let out = folder.appendingPathComponent("out")
+        let cache = folder.appendingPathComponent("cache")
+        let result = try CommandRunner.faceaudit([
+            "run", "--dataset", manifest.path, "--out", out.path, "--cache", cache.path, "--estimate-skin-tone", "--bootstrap", "50",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("skin tone: 6 photos measured, 0 unknown; 3 people labeled"))
+        let cohorts = try String(contentsOf: out.appendingPathComponent("cohorts.csv"), encoding: .utf8)
+        #expect(cohorts.contains(",skin_tone,skin_tone=monk:"))
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains("\"skin_tone\" : \"estimated (ITA from pixels)\""))
+        let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(report.contains("skin_tone — estimated (ITA from pixels)") && report.contains("Individual Typology Angle"))
+        // Measurements and templates are both cached: 12 entries for 6 photos, each 0600.
+        let entries = (FileManager.default.enumerator(atPath: cache.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".json") }
+        #expect(entries.count == 12)
+        for entry in entries {
+            let mode = try FileManager.default.attributesOfItem(atPath: cache.appendingPathComponent(entry).path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+        let refused = try CommandRunner.faceaudit([
+            "run", "--dataset", manifest.path, "--out", out.path, "--estimate-skin-tone", "--embedder-command", "[\"python3\", \"x.py\"]",
+        ])
+        #expect(refused.status == 64 && refused.stderr.contains("needs the built-in dlib pipeline"))
+    }
 }
 
 @Suite("faceaudit demo", .serialized)

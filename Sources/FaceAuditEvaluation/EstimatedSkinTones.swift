@@ -36,6 +36,8 @@ public struct EstimatedSkinTones: Sendable {
         }
         var records = manifest.records
         var labeled = 0, unmeasured = 0, inconsistent = 0
+        var itaSpreads: [Double] = []
+        var monkSteps = [0, 0, 0]  // people whose photos differ by 0, 1, more Monk steps
         for (_, images) in manifest.imagesBySubject {
             guard let subject = SubjectSkinTone(images.compactMap { estimates[$0] }) else {
                 unmeasured += 1
@@ -43,6 +45,10 @@ public struct EstimatedSkinTones: Sendable {
             }
             labeled += 1
             if subject.isInconsistent { inconsistent += 1 }
+            if subject.images > 1 {
+                itaSpreads.append(subject.itaRange.upperBound - subject.itaRange.lowerBound)
+                monkSteps[min(2, subject.monkRange.upperBound - subject.monkRange.lowerBound)] += 1
+            }
             for i in images {
                 var labels = records[i].labels
                 labels.skinTone = SkinTone(scale: .monk, value: subject.monk)
@@ -56,6 +62,13 @@ public struct EstimatedSkinTones: Sendable {
         card.limitations.append(
             "Skin tone was not labeled in this dataset; FaceAudit measured it from the photos. For each photo it averaged the colour of the cheeks and forehead of the aligned face in CIELAB, computed the Individual Typology Angle, and took the nearest Monk Skin Tone; each person gets the median over their photos (\(measured) of \(estimates.count) photos measured, \(labeled) people labeled, \(unmeasured) unmeasured)."
         )
+        if !itaSpreads.isEmpty {
+            let sorted = itaSpreads.sorted()
+            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            card.limitations.append(
+                "Spread within a person, over the \(sorted.count) people with two or more measured photos: their photos differed by a median of \(String(format: "%.1f", median))° ITA (largest \(String(format: "%.1f", sorted.last!))°); Monk tones agreed for \(monkSteps[0]), differed by one step for \(monkSteps[1]) and by more for \(monkSteps[2])."
+            )
+        }
         card.limitations.append(
             "Measured skin tone is not the same as a person's skin tone: lighting, white balance, camera processing and makeup move it, and grayscale or badly exposed photos cannot be measured. \(inconsistent) of \(labeled) people's photos disagreed by more than one Monk step."
         )

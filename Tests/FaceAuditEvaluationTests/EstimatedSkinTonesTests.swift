@@ -27,6 +27,12 @@ struct EstimatedSkinTonesTests {
         let card = estimated.manifest.card
         #expect(card.labelProvenance["skin_tone"] == .estimated && card.skinToneInstrument == "monk")
         #expect(card.limitations.contains { $0.contains("lighting, white balance") && $0.contains("1 of 2 people") })
+        // a: Monk 8 and 7 (one step); b: Monk 2 and 5 (three steps).
+        let spreadA = abs(Self.tone(8).ita - Self.tone(7).ita), spreadB = abs(Self.tone(2).ita - Self.tone(5).ita)
+        let expected = String(format: "median of %.1f° ITA (largest %.1f°)", (spreadA + spreadB) / 2, max(spreadA, spreadB))
+        #expect(
+            card.limitations.contains { $0.contains(expected) && $0.contains("agreed for 0, differed by one step for 1 and by more for 1") }
+        )
     }
 
     @Test("Datasets that already have skin-tone labels are refused, never mixed")

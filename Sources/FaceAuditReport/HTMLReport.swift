@@ -54,6 +54,10 @@ public enum HTMLReport {
         )
         for analysis in marginals {
             body.append("<h3>\(HTML.escape(label(dimension: analysis.dimensions)))</h3>")
+            let labelKey = analysis.dimensions == "age_band" ? "age" : analysis.dimensions
+            if let provenance = s.dataset.card.labelProvenance[labelKey], provenance != .unknown {
+                body.append("<p class=\"meta\">Labels: \(HTML.escape(provenance.rawValue)).</p>")
+            }
             body.append(rateTable(analysis))
             let rows = [analysis.overall] + analysis.cohorts
             body.append(

@@ -85,6 +85,7 @@ struct RunCLITests {
         #expect(summary.contains("\"skin_tone\" : \"estimated (ITA from pixels)\""))
         let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(report.contains("skin_tone — estimated (ITA from pixels)") && report.contains("Individual Typology Angle"))
+        #expect(report.contains("<h3>Skin tone</h3>\n<p class=\"meta\">Labels: estimated (ITA from pixels).</p>"))
         // Measurements and templates are both cached: 12 entries for 6 photos, each 0600.
         let entries = (FileManager.default.enumerator(atPath: cache.path)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".json") }
         #expect(entries.count == 12)

@@ -39,21 +39,25 @@ public struct DlibEmbedder: Embedder {
     public var comparison: TemplateComparison { .euclideanDistance }
 
     public func makeWorker() throws -> any EmbedderWorker {
-        Worker(pipeline: try FacePipeline(detector: detector, landmarks: landmarks, descriptor: descriptor), embedder: self)
+        try ChipWorker(faces: self) { pipeline, chip in .template(pipeline.describe(chip: chip)) }
     }
 
-    final class Worker: EmbedderWorker {
+    /// A worker that finds, aligns and crops each image's chosen face, then hands the chip to `measure`
+    /// (the descriptor network for templates, the skin-tone estimator for ``SkinToneMeter``).
+    final class ChipWorker: EmbedderWorker {
         let pipeline: FacePipeline
-        let embedder: DlibEmbedder
+        let faces: DlibEmbedder
+        let measure: (FacePipeline, RGBImage) -> EmbeddingResult
 
-        init(pipeline: FacePipeline, embedder: DlibEmbedder) {
-            self.pipeline = pipeline
-            self.embedder = embedder
+        init(faces: DlibEmbedder, measure: @escaping (FacePipeline, RGBImage) -> EmbeddingResult) throws {
+            self.pipeline = try FacePipeline(detector: faces.detector, landmarks: faces.landmarks, descriptor: faces.descriptor)
+            self.faces = faces
+            self.measure = measure
         }
 
         func embed(path: String) -> EmbeddingResult {
-            switch embedder.chip(of: path, pipeline: pipeline) {
-            case .success(let chip): .template(pipeline.describe(chip: chip))
+            switch faces.chip(of: path, pipeline: pipeline) {
+            case .success(let chip): measure(pipeline, chip)
             case .failure(let reason): .failure(reason.message)
             }
         }
@@ -78,7 +82,6 @@ public struct DlibEmbedder: Embedder {
         case .largest: chosen = faces.max { $0.detection.area < $1.detection.area }!
         case .confident: chosen = faces[0]
         }
-        return .success(
-            ChipExtractor.extract(image, ChipDetails.face(landmarks: chosen.landmarks.map { Point(Double($0.x), Double($0.y)) })))
+        return .success(pipeline.chip(of: chosen, in: image))
     }
 }

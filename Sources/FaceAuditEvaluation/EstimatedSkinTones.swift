@@ -1,4 +1,5 @@
 import FaceAuditDatasets
+import FaceAuditMetrics
 import FaceAuditSkinTone
 
 /// Gives every subject of a manifest the skin-tone label measured from its images (`run
@@ -64,7 +65,7 @@ public struct EstimatedSkinTones: Sendable {
         )
         if !itaSpreads.isEmpty {
             let sorted = itaSpreads.sorted()
-            let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+            let median = ScoreStatistics.median(sorted: sorted)
             card.limitations.append(
                 "Spread within a person, over the \(sorted.count) people with two or more measured photos: their photos differed by a median of \(String(format: "%.1f", median))° ITA (largest \(String(format: "%.1f", sorted.last!))°); Monk tones agreed for \(monkSteps[0]), differed by one step for \(monkSteps[1]) and by more for \(monkSteps[2])."
             )

@@ -1,4 +1,3 @@
-import FaceAuditFace
 import FaceAuditSkinTone
 
 /// Measures the skin tone of the face the dlib pipeline picks in each image, through the same
@@ -20,36 +19,19 @@ public struct SkinToneMeter: Embedder {
     public var comparison: TemplateComparison { .euclideanDistance }
 
     public func makeWorker() throws -> any EmbedderWorker {
-        Worker(pipeline: try FacePipeline(detector: faces.detector, landmarks: faces.landmarks, descriptor: faces.descriptor), meter: self)
+        try DlibEmbedder.ChipWorker(faces: faces) { _, chip in
+            do {
+                let e = try SkinToneEstimate(chip: chip)
+                return .template([Float(e.l), Float(e.a), Float(e.b), Float(e.pixels)])
+            } catch {
+                return .failure("\(error)")
+            }
+        }
     }
 
     /// The estimate stored in a measurement result, or `nil` for a failure.
     public static func estimate(_ result: EmbeddingResult) -> SkinToneEstimate? {
         guard let v = result.template, v.count == 4 else { return nil }
         return SkinToneEstimate(mean: CIELab(l: Double(v[0]), a: Double(v[1]), b: Double(v[2])), pixels: Int(v[3]))
-    }
-
-    final class Worker: EmbedderWorker {
-        let pipeline: FacePipeline
-        let meter: SkinToneMeter
-
-        init(pipeline: FacePipeline, meter: SkinToneMeter) {
-            self.pipeline = pipeline
-            self.meter = meter
-        }
-
-        func embed(path: String) -> EmbeddingResult {
-            switch meter.faces.chip(of: path, pipeline: pipeline) {
-            case .failure(let reason):
-                return .failure(reason.message)
-            case .success(let chip):
-                do {
-                    let e = try SkinToneEstimate(chip: chip)
-                    return .template([Float(e.l), Float(e.a), Float(e.b), Float(e.pixels)])
-                } catch {
-                    return .failure("\(error)")
-                }
-            }
-        }
     }
 }

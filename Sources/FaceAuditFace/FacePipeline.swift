@@ -40,13 +40,16 @@ public final class FacePipeline {
             DetectedFace(detection: d, landmarks: predictor.landmarks(gray, box: (d.left, d.top, d.right, d.bottom)), descriptor: nil)
         }
         if describe {
-            let chips = faces.map { face in
-                ChipExtractor.extract(image, ChipDetails.face(landmarks: face.landmarks.map { Point(Double($0.x), Double($0.y)) }))
-            }
+            let chips = faces.map { chip(of: $0, in: image) }
             let vectors = jitters > 1 ? chips.map { describeJittered($0, count: jitters) } : descriptors.descriptors(chips)
             for i in faces.indices { faces[i].descriptor = vectors[i] }
         }
         return faces
+    }
+
+    /// The aligned 150×150 chip of a detected face (dlib's `get_face_chip_details` + `extract_image_chip`).
+    public func chip(of face: DetectedFace, in image: RGBImage) -> RGBImage {
+        ChipExtractor.extract(image, ChipDetails.face(landmarks: face.landmarks.map { Point(Double($0.x), Double($0.y)) }))
     }
 
     /// The descriptor of an already aligned 150×150 chip (`jitters` > 1: mean over jittered copies).

@@ -82,7 +82,7 @@ public struct SkinToneEstimate: Sendable, Hashable, Codable {
             for y in y0..<y1 {
                 for x in x0..<x1 {
                     let p = chip[x, y]
-                    if [p.r, p.g, p.b].contains(where: { $0 <= 2 || $0 >= 253 }) { continue }  // clipped
+                    if min(p.r, p.g, p.b) <= 2 || max(p.r, p.g, p.b) >= 253 { continue }  // clipped
                     let lab = CIELab(red: p.r, green: p.g, blue: p.b)
                     guard lab.l >= 10 && lab.l <= 97, lab.chroma >= 1.5, lab.a > -2, lab.b > 0 else { continue }  // not skin
                     samples.append(lab)

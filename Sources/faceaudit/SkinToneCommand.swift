@@ -100,8 +100,7 @@ struct SkinToneCommand: ParsableCommand {
             if let pipeline {
                 for face in pipeline.analyze(image, upsample: options.upsample, describe: false) {
                     let d = face.detection
-                    let details = ChipDetails.face(landmarks: face.landmarks.map { Point(Double($0.x), Double($0.y)) })
-                    faces.append((Box(left: d.left, top: d.top, right: d.right, bottom: d.bottom), ChipExtractor.extract(image, details)))
+                    faces.append((Box(left: d.left, top: d.top, right: d.right, bottom: d.bottom), pipeline.chip(of: face, in: image)))
                 }
             } else {
                 faces.append((nil, image))

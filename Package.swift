@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "FaceAuditScores", targets: ["FaceAuditScores"]),
         .library(name: "FaceAuditFace", targets: ["FaceAuditFace"]),
         .library(name: "FaceAuditNN", targets: ["FaceAuditNN"]),
+        .library(name: "FaceAuditComparison", targets: ["FaceAuditComparison"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -62,10 +63,13 @@ let package = Package(
             name: "FaceAuditEvaluation",
             dependencies: [
                 "FaceAuditScores", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics", "FaceAuditFace", "FaceAuditImaging",
-                "FaceAuditHashing", "FaceAuditSkinTone",
+                "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditComparison",
             ],
             swiftSettings: strict
         ),
+        // All-pairs comparison: templates in one matrix, cblas_sgemm tiles streamed into mergeable
+        // per-(cell × cell) histograms plus exact mated and most-similar pairs. Knows nothing of datasets.
+        .target(name: "FaceAuditComparison", dependencies: ["CBLAS"], swiftSettings: numeric),
         // dlib's serialization format: model files → typed layer records.
         .target(name: "FaceAuditDlibFormat", swiftSettings: strict),
         // A small neural-network engine over CBLAS: convolution, pooling, residual add, fc.
@@ -140,6 +144,11 @@ let package = Package(
         .testTarget(
             name: "FaceAuditReportTests",
             dependencies: ["FaceAuditReport", "FaceAuditEvaluation", "FaceAuditTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditComparisonTests",
+            dependencies: ["FaceAuditComparison"],
             swiftSettings: strict
         ),
         .testTarget(

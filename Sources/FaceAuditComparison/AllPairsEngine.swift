@@ -1,0 +1,160 @@
+import CBLAS
+import Foundation
+
+/// Compares every pair of templates, tile by tile with `cblas_sgemm`, streaming each tile straight
+/// into ``PairStatistics``. Memory is O(rows·dimension + bins·cell pairs + tail), never O(rows²).
+public struct AllPairsEngine: Sendable {
+    /// The templates.
+    public let matrix: TemplateMatrix
+    /// The cell of every image (indexed by image, not row).
+    public let cellOfImage: [Int32]
+    /// The subject of every image; pairs of one subject are mated.
+    public let subjectOfImage: [Int32]
+    /// Bins, cells, tail size and fingerprint of the statistics.
+    public let layout: StatisticsLayout
+    /// The tile grid.
+    public let grid: TileGrid
+
+    /// Creates an engine. `cellOfImage` values must lie in `0..<layout.cells`.
+    public init(matrix: TemplateMatrix, cellOfImage: [Int32], subjectOfImage: [Int32], layout: StatisticsLayout) {
+        self.matrix = matrix
+        self.cellOfImage = cellOfImage
+        self.subjectOfImage = subjectOfImage
+        self.layout = layout
+        self.grid = TileGrid(rows: matrix.rows, tileSize: layout.tileSize)
+    }
+
+    /// Time spent, for benchmarks: in `cblas_sgemm` and in streaming tiles into the statistics.
+    public struct Timing: Sendable {
+        /// Seconds inside `cblas_sgemm`, summed over threads.
+        public var gemm: Double = 0
+        /// Seconds binning and collecting, summed over threads.
+        public var streaming: Double = 0
+        /// Multiply-adds × 2 done by `cblas_sgemm`.
+        public var flops: Double = 0
+    }
+
+    /// Runs the tiles of shard `index` of `count` on `threads` threads (BLAS should be single-threaded).
+    public func run(shard index: Int = 0, of count: Int = 1, threads: Int = 1) -> (PairStatistics, Timing) {
+        let all = grid.tiles
+        let mine = Array(grid.tiles(shard: index, of: count).indices)
+        let queue = TileQueue(mine)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, mine.count))) { _ in
+            var statistics = PairStatistics(layout: layout)
+            var timing = Timing()
+            var buffer = [Float](repeating: 0, count: layout.tileSize * layout.tileSize)
+            while let t = queue.next() {
+                compute(all[t], into: &statistics, buffer: &buffer, timing: &timing)
+                statistics.tiles.append(t)
+                statistics.prune()
+            }
+            queue.finish(statistics, timing)
+        }
+        var total = PairStatistics(layout: layout)
+        var timing = Timing()
+        for (part, t) in queue.parts {
+            // Layouts are equal and tiles disjoint by construction.
+            try! total.merge(part)
+            timing.gemm += t.gemm
+            timing.streaming += t.streaming
+            timing.flops += t.flops
+        }
+        total.normalize()
+        return (total, timing)
+    }
+
+    /// One tile: the product, then every pair of it into the statistics.
+    private func compute(_ tile: TileGrid.Tile, into statistics: inout PairStatistics, buffer: inout [Float], timing: inout Timing) {
+        let d = matrix.dimension
+        let m = tile.rows.count, n = tile.columns.count
+        let euclidean = matrix.metric == .euclideanDistance
+        let start = DispatchTime.now().uptimeNanoseconds
+        matrix.values.withUnsafeBufferPointer { values in
+            buffer.withUnsafeMutableBufferPointer { c in
+                // C = alpha · A_rows · A_columnsᵀ; alpha 2 so that a Euclidean key is C − ‖a‖² − ‖b‖².
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(d), euclidean ? 2 : 1,
+                    values.baseAddress! + tile.rows.lowerBound * d, Int32(d), values.baseAddress! + tile.columns.lowerBound * d,
+                    Int32(d), 0, c.baseAddress!, Int32(n))
+            }
+        }
+        let middle = DispatchTime.now().uptimeNanoseconds
+        timing.gemm += Double(middle - start) / 1e9
+        timing.flops += 2 * Double(m) * Double(n) * Double(d)
+        stream(tile, buffer: buffer, into: &statistics)
+        timing.streaming += Double(DispatchTime.now().uptimeNanoseconds - middle) / 1e9
+    }
+
+    /// Bins every pair of a computed tile; keeps mated pairs and tail pairs exactly.
+    private func stream(_ tile: TileGrid.Tile, buffer: [Float], into statistics: inout PairStatistics) {
+        let layout = layout
+        let n = tile.columns.count
+        let bins = layout.bins
+        let scale = Float(bins) / (layout.keyUpper - layout.keyLower)
+        let lower = layout.keyLower
+        let top = Float(bins - 1)
+        let tailBin = statistics.tailBin
+        let euclidean = matrix.metric == .euclideanDistance
+        // Per column of the tile: image, subject, norm and the offset of its cell's row in the pair table.
+        let columnImage = Array(matrix.image[tile.columns])
+        let columnSubject = columnImage.map { subjectOfImage[Int($0)] }
+        let columnCell = columnImage.map { Int(cellOfImage[Int($0)]) }
+        let columnNorm = euclidean ? Array(matrix.squaredNorms[tile.columns]) : [Float](repeating: 0, count: n)
+        var pairOffset = [Int](repeating: 0, count: layout.cells * layout.cells)
+        for a in 0..<layout.cells {
+            for b in 0..<layout.cells { pairOffset[a * layout.cells + b] = layout.cellPair(a, b) * bins }
+        }
+        var mated = statistics.mated
+        var tail = statistics.tail
+        statistics.mated = []
+        statistics.tail = []
+        statistics.nonMated.withUnsafeMutableBufferPointer { histogram in
+            for r in 0..<tile.rows.count {
+                let row = tile.rows.lowerBound + r
+                let image = matrix.image[row]
+                let subject = subjectOfImage[Int(image)]
+                let rowNorm = euclidean ? matrix.squaredNorms[row] : 0
+                let offsets = Int(cellOfImage[Int(image)]) * layout.cells
+                let first = tile.isDiagonal ? r + 1 : 0
+                guard first < n else { continue }
+                for c in first..<n {
+                    let key = buffer[r * n + c] - (rowNorm + columnNorm[c])
+                    if columnSubject[c] == subject {
+                        mated.append(ScoredPair(first: image, second: columnImage[c], key: key))
+                        continue
+                    }
+                    let t = (key - lower) * scale
+                    let bin = t < 1 ? 0 : (t >= top ? bins - 1 : Int(t))
+                    histogram[pairOffset[offsets + columnCell[c]] + bin] += 1
+                    if bin >= tailBin { tail.append(ScoredPair(first: image, second: columnImage[c], key: key)) }
+                }
+            }
+        }
+        statistics.mated = mated
+        statistics.tail = tail
+    }
+}
+
+/// Hands out tiles to the engine's threads and collects what each thread accumulated.
+private final class TileQueue: @unchecked Sendable {
+    private let tiles: [Int]
+    private var position = 0
+    private(set) var parts: [(PairStatistics, AllPairsEngine.Timing)] = []
+    private let lock = NSLock()
+
+    init(_ tiles: [Int]) { self.tiles = tiles }
+
+    /// The next tile to compute, or nil when all are taken.
+    func next() -> Int? {
+        lock.withLock {
+            guard position < tiles.count else { return nil }
+            defer { position += 1 }
+            return tiles[position]
+        }
+    }
+
+    /// Hands in one thread's statistics.
+    func finish(_ statistics: PairStatistics, _ timing: AllPairsEngine.Timing) {
+        lock.withLock { parts.append((statistics, timing)) }
+    }
+}

@@ -1,0 +1,63 @@
+/// Everything two partial statistics must share before they can be added: the metric, the histogram
+/// bins, the cells, the tail size and the fingerprint of the run they belong to.
+public struct StatisticsLayout: Sendable, Hashable, Codable {
+    /// The metric of the keys.
+    public var metric: PairMetric
+    /// Histogram bins per cell pair.
+    public var bins: Int
+    /// Lower edge of the first bin, as a key.
+    public var keyLower: Float
+    /// Upper edge of the last bin, as a key. Keys outside are counted in the first or last bin.
+    public var keyUpper: Float
+    /// Number of cells: every image belongs to one (the finest combination of its cohort labels).
+    public var cells: Int
+    /// How many of the most similar non-mated pairs are kept exactly (at least).
+    public var tailCapacity: Int
+    /// Tile edge of the grid the pairs were computed in.
+    public var tileSize: Int
+    /// Templates in the matrix.
+    public var rows: Int
+    /// Images in the manifest.
+    public var images: Int
+    /// Identifies the run: dataset, pipeline, templates; set by the caller.
+    public var fingerprint: String
+
+    /// Creates a layout.
+    public init(
+        metric: PairMetric, bins: Int, keyDomain: ClosedRange<Float>, cells: Int, tailCapacity: Int, tileSize: Int, rows: Int,
+        images: Int, fingerprint: String
+    ) {
+        self.metric = metric
+        self.bins = bins
+        self.keyLower = keyDomain.lowerBound
+        self.keyUpper = keyDomain.upperBound
+        self.cells = cells
+        self.tailCapacity = tailCapacity
+        self.tileSize = tileSize
+        self.rows = rows
+        self.images = images
+        self.fingerprint = fingerprint
+    }
+
+    /// Number of unordered cell pairs (a ≤ b).
+    public var cellPairs: Int { cells * (cells + 1) / 2 }
+
+    /// Index of the unordered cell pair {a, b}.
+    @inlinable
+    public func cellPair(_ a: Int, _ b: Int) -> Int {
+        let (x, y) = a <= b ? (a, b) : (b, a)
+        return x * cells - x * (x - 1) / 2 + (y - x)
+    }
+
+    /// The bin of a key.
+    @inlinable
+    public func bin(of key: Float) -> Int {
+        let t = (key - keyLower) * (Float(bins) / (keyUpper - keyLower))
+        return t < 1 ? 0 : (t >= Float(bins - 1) ? bins - 1 : Int(t))
+    }
+
+    /// The key at the lower edge of `bin`.
+    public func lowerEdge(of bin: Int) -> Float {
+        keyLower + Float(bin) * ((keyUpper - keyLower) / Float(bins))
+    }
+}

@@ -1,0 +1,172 @@
+import FaceAuditComparison
+import Foundation
+import Testing
+
+/// Seeded random templates with a few subjects of several photos each.
+private struct Population {
+    var templates: [[Float]?]
+    var subject: [Int32]
+    var cell: [Int32]
+
+    init(images: Int, dimension: Int = 16, cells: Int = 5, seed: UInt64, missingEvery: Int = 0) {
+        var state = seed
+        func next() -> Float {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 1_000_000
+        }
+        var templates: [[Float]?] = []
+        var subject: [Int32] = []
+        var cell: [Int32] = []
+        var centre: [Float] = []
+        for i in 0..<images {
+            if i % 3 == 0 { centre = (0..<dimension).map { _ in next() } }
+            let s = Int32(i / 3)
+            subject.append(s)
+            cell.append(Int32(Int(s) % cells))
+            let missing = missingEvery > 0 && i % missingEvery == missingEvery - 1
+            templates.append(missing ? nil : centre.map { $0 + 0.3 * next() })
+        }
+        self.templates = templates
+        self.subject = subject
+        self.cell = cell
+    }
+
+    func engine(_ metric: PairMetric, tileSize: Int, tail: Int = .max, bins: Int = 512) throws -> AllPairsEngine {
+        let matrix = try TemplateMatrix(templates: templates, metric: metric)
+        let layout = StatisticsLayout(
+            metric: metric, bins: bins, keyDomain: matrix.keyDomain, cells: Int(cell.max()! + 1), tailCapacity: tail, tileSize: tileSize,
+            rows: matrix.rows, images: templates.count, fingerprint: "test")
+        return AllPairsEngine(matrix: matrix, cellOfImage: cell, subjectOfImage: subject, layout: layout)
+    }
+
+    /// The score of a pair computed directly, in double precision.
+    func direct(_ i: Int, _ j: Int, _ metric: PairMetric) -> Double {
+        let a = templates[i]!.map(Double.init), b = templates[j]!.map(Double.init)
+        switch metric {
+        case .euclideanDistance: return zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+        case .cosineSimilarity:
+            let dot = zip(a, b).map { $0 * $1 }.reduce(0, +)
+            return dot / (a.map { $0 * $0 }.reduce(0, +).squareRoot() * b.map { $0 * $0 }.reduce(0, +).squareRoot())
+        }
+    }
+}
+
+@Suite struct AllPairsEngineTests {
+    @Test(arguments: [PairMetric.cosineSimilarity, .euclideanDistance])
+    func everyPairIsScoredOnceAndMatchesTheDirectScore(metric: PairMetric) throws {
+        let population = Population(images: 301, seed: 7, missingEvery: 29)
+        let (statistics, timing) = try population.engine(metric, tileSize: 64).run(threads: 2)
+        #expect(statistics.isComplete)
+        #expect(timing.flops > 0)
+        let valid = population.templates.indices.filter { population.templates[$0] != nil }
+        var expectedMated = 0, expectedNonMated = 0
+        for (x, i) in valid.enumerated() {
+            for j in valid[(x + 1)...] {
+                if population.subject[i] == population.subject[j] { expectedMated += 1 } else { expectedNonMated += 1 }
+            }
+        }
+        #expect(statistics.mated.count == expectedMated)
+        #expect(statistics.tail.count == expectedNonMated)
+        #expect(statistics.nonMatedCount == expectedNonMated)
+        var seen = Set<[Int32]>()
+        for p in statistics.mated + statistics.tail {
+            #expect(p.first < p.second)
+            #expect(seen.insert([p.first, p.second]).inserted)
+            let direct = population.direct(Int(p.first), Int(p.second), metric)
+            #expect(abs(metric.score(key: p.key) - direct) < 2e-5, "pair \(p.first)-\(p.second)")
+        }
+        for p in statistics.mated { #expect(population.subject[Int(p.first)] == population.subject[Int(p.second)]) }
+        #expect(statistics.mated == statistics.mated.sorted { ($0.first, $0.second) < ($1.first, $1.second) })
+    }
+
+    @Test(arguments: [1, 3, 7])
+    func shardsMergeToTheSingleProcessStatistics(shards: Int) throws {
+        let population = Population(images: 420, seed: 11, missingEvery: 41)
+        for metric in [PairMetric.cosineSimilarity, .euclideanDistance] {
+            let engine = try population.engine(metric, tileSize: 50, tail: 700)
+            let (single, _) = engine.run(threads: 1)
+            var merged: PairStatistics?
+            for shard in (0..<shards).reversed() {
+                let (part, _) = engine.run(shard: shard, of: shards, threads: 2)
+                let reread = try PairStatistics(serialized: part.serialized())
+                if merged == nil { merged = reread } else { try merged!.merge(reread) }
+            }
+            let total = try #require(merged)
+            #expect(total.nonMated == single.nonMated)
+            #expect(total.mated == single.mated)
+            #expect(total.tail == single.tail)
+            #expect(total.tailBin == single.tailBin)
+            #expect(total.tiles == Array(0..<TileGrid(rows: engine.matrix.rows, tileSize: 50).tiles.count))
+            #expect(total.serialized() == single.serialized())
+        }
+    }
+
+    @Test func theTailHoldsExactlyThePairsInItsBinsAndAtLeastItsCapacity() throws {
+        let population = Population(images: 500, seed: 3)
+        let complete = try population.engine(.cosineSimilarity, tileSize: 77, bins: 256).run(threads: 2).0
+        let engine = try population.engine(.cosineSimilarity, tileSize: 77, tail: 1000, bins: 256)
+        let (statistics, _) = engine.run(threads: 2)
+        #expect(!statistics.isComplete)
+        #expect(statistics.tail.count >= 1000)
+        let expected = complete.tail.filter { engine.layout.bin(of: $0.key) >= statistics.tailBin }
+        #expect(statistics.tail == expected)
+        // Dropping the tail's lowest bin would leave fewer than the capacity.
+        let above = complete.tail.filter { engine.layout.bin(of: $0.key) > statistics.tailBin }
+        #expect(above.count < 1000)
+        #expect(statistics.nonMated == complete.nonMated)
+    }
+
+    @Test func mergingTheSameShardTwiceOrAnotherRunFails() throws {
+        let population = Population(images: 120, seed: 5)
+        let engine = try population.engine(.cosineSimilarity, tileSize: 40)
+        let (part, _) = engine.run(shard: 0, of: 3)
+        var total = part
+        #expect(throws: ComparisonError.self) { try total.merge(part) }
+        let other = try Population(images: 120, seed: 5).engine(.cosineSimilarity, tileSize: 30).run(shard: 1, of: 3).0
+        #expect(throws: ComparisonError.self) { try total.merge(other) }
+    }
+
+    @Test func truncatedOrForeignDataIsRejectedWithAReason() throws {
+        let population = Population(images: 60, seed: 9)
+        let data = try population.engine(.euclideanDistance, tileSize: 16).run().0.serialized()
+        for cut in [0, 5, 12, 40, data.count / 2, data.count - 1] {
+            #expect(throws: ComparisonError.self) { try PairStatistics(serialized: data.prefix(cut)) }
+        }
+        #expect(throws: ComparisonError.self) { try PairStatistics(serialized: data + Data([0])) }
+        #expect(throws: ComparisonError.self) { try PairStatistics(serialized: Data("not statistics at all".utf8)) }
+    }
+
+    @Test func nonFiniteOrRaggedTemplatesAreRefused() {
+        #expect(throws: ComparisonError.self) { try TemplateMatrix(templates: [[1, 2], [1, .nan]], metric: .cosineSimilarity) }
+        #expect(throws: ComparisonError.self) { try TemplateMatrix(templates: [[1, 2], [1, 2, 3]], metric: .euclideanDistance) }
+    }
+}
+
+@Suite struct TileGridTests {
+    @Test func shardsPartitionTheTilesInOrderAndBalanceThePairs() {
+        for rows in [0, 1, 5, 64, 65, 1000] {
+            let grid = TileGrid(rows: rows, tileSize: 64)
+            let all = grid.tiles
+            #expect(all.reduce(0) { $0 + $1.pairCount } == rows * (rows - 1) / 2)
+            for count in 1...9 {
+                let shards = (0..<count).map { grid.tiles(shard: $0, of: count) }
+                #expect(shards.flatMap { Array($0) } == all, "rows \(rows), \(count) shards")
+            }
+        }
+        let grid = TileGrid(rows: 10_000, tileSize: 256)
+        let total = Double(grid.tiles.reduce(0) { $0 + $1.pairCount })
+        for shard in 0..<7 {
+            let share = Double(grid.tiles(shard: shard, of: 7).reduce(0) { $0 + $1.pairCount }) / total
+            #expect(abs(share - 1.0 / 7) < 0.02)
+        }
+    }
+
+    @Test func imageRangesCoverEveryImageOnce() {
+        for total in [0, 1, 7, 204] {
+            for count in 1...8 {
+                let ranges = (0..<count).map { TileGrid.images(shard: $0, of: count, total: total) }
+                #expect(ranges.flatMap { Array($0) } == Array(0..<total))
+            }
+        }
+    }
+}

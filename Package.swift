@@ -91,7 +91,7 @@ let package = Package(
             dependencies: [
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
                 "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation", "FaceAuditFace", "FaceAuditNN",
-                "FaceAuditReport", "FaceAuditSkinTone",
+                "FaceAuditReport", "FaceAuditSkinTone", "FaceAuditComparison",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -17,15 +17,6 @@ public struct AllPairs: Sendable {
     /// Number of subjects.
     public let subjectCount: Int
 
-    /// Scores all pairs of `templates` (one per record of `manifest`).
-    public init(manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison) {
-        let vectors = templates.map(\.template)
-        self.init(manifest: manifest) { i, j in
-            guard let a = vectors[i], let b = vectors[j] else { return .nan }
-            return comparison.score(a, b)
-        }
-    }
-
     /// Scores all pairs with `score(i, j)` for images i < j (NaN: failure to acquire).
     public init(manifest: Manifest, score: (Int, Int) -> Double) {
         let records = manifest.records

@@ -1,4 +1,5 @@
 import FaceAuditCohorts
+import FaceAuditComparison
 import FaceAuditDatasets
 import FaceAuditMetrics
 import FaceAuditScores
@@ -73,15 +74,27 @@ public struct BenchmarkRun {
         public let points: [CurvePoint]
     }
 
-    /// Computes every output from templates already extracted.
+    /// Computes every output from templates already extracted, comparing all pairs on the tiled engine.
     public static func evaluate(
         manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, pipeline: RunSummary.PipelineInfo,
-        options: Options, commandLine: [String], version: String, simulated: Bool = false
+        options: Options, commandLine: [String], version: String, simulated: Bool = false, threads: Int = 1
+    ) throws(EvaluationError) -> Result {
+        let engine = try PairComparison(manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
+        return try evaluate(
+            manifest: manifest, templates: templates, statistics: engine.engine.run(threads: threads).0, comparison: comparison,
+            pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated)
+    }
+
+    /// Computes every output from templates and the complete statistics of all their pairs (one
+    /// process's, or the merged shards').
+    public static func evaluate(
+        manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: TemplateComparison,
+        pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool = false
     ) throws(EvaluationError) -> Result {
         var reasons: [String: Int] = [:]
         for t in templates { if case .failure(let reason) = t { reasons[reason, default: 0] += 1 } }
         return try evaluate(
-            manifest: manifest, pairs: AllPairs(manifest: manifest, templates: templates, comparison: comparison),
+            manifest: manifest, pairs: PairComparison.pairs(statistics, manifest: manifest, templates: templates, comparison: comparison),
             polarity: comparison.isDistance ? .dissimilarity : .similarity, failures: reasons, pipeline: pipeline, options: options,
             commandLine: commandLine, version: version, simulated: simulated)
     }

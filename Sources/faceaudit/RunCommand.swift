@@ -1,5 +1,6 @@
 import ArgumentParser
 import FaceAuditCohorts
+import FaceAuditComparison
 import FaceAuditDatasets
 import FaceAuditEvaluation
 import FaceAuditImaging
@@ -124,6 +125,24 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Watchlist: target FPIRs.")
     var targetFpir: String = "0.01,0.1"
 
+    @Option(
+        help: ArgumentHelp(
+            "Run shard i of K (0-based, e.g. 2/7): write a partial result to <out>/shard-i-of-K for `faceaudit merge`.",
+            discussion:
+                "Templates are extracted for the shard's image range; the comparison covers the shard's tiles of the all-pairs matrix."
+        ))
+    var shard: ShardSpec?
+
+    @Option(
+        help: """
+            With --shard: extract (templates of the shard's images only, into the cache) or compare (all templates, from the \
+            cache where present, then the shard's tiles). On a cluster every shard extracts before any compares.
+            """)
+    var phase: ShardPhase = .compare
+
+    @Option(help: "Tile edge of the all-pairs comparison (templates per tile side; every shard of a run must use the same).")
+    var tileSize: Int = 1024
+
     @Option(help: "Report scenario: students in the school (the dataset's cohort mix).")
     var schoolSize: Int = 1000
 
@@ -140,9 +159,10 @@ struct RunCommand: ParsableCommand {
         guard schoolSize > 0, passesPerDay > 0, schoolDays > 0, watchlistSize > 0 else {
             throw ValidationError("--school-size, --passes-per-day, --school-days and --watchlist-size must be positive")
         }
-        guard threads >= 1, bootstrap >= 0, upsample >= 0 && upsample <= 4 else {
-            throw ValidationError("--threads must be ≥ 1, --bootstrap ≥ 0, --upsample 0…4")
+        guard threads >= 1, bootstrap >= 0, upsample >= 0 && upsample <= 4, tileSize >= 16 else {
+            throw ValidationError("--threads must be ≥ 1, --bootstrap ≥ 0, --upsample 0…4, --tile-size ≥ 16")
         }
+        if shard != nil && scores != nil { throw ValidationError("--shard needs a dataset; score files are not sharded") }
     }
 
     /// `run --scores`: the whole analysis and report from a precomputed score file.
@@ -247,8 +267,33 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    mutating func run() throws {
+    mutating func run() throws { try execute(merged: nil, out: nil) }
+
+    /// The run's command line as one process would have been given it: without --shard and --phase.
+    private static func unshardedArguments() -> [String] {
+        var arguments = ["faceaudit"]
+        var skip = false
+        for argument in CommandLine.arguments.dropFirst() {
+            if skip {
+                skip = false
+                continue
+            }
+            if argument == "--shard" || argument == "--phase" {
+                skip = true
+                continue
+            }
+            if argument.hasPrefix("--shard=") || argument.hasPrefix("--phase=") { continue }
+            arguments.append(argument)
+        }
+        return arguments
+    }
+
+    /// Runs the benchmark; with `merged`, templates and pair statistics come from merged shards, and
+    /// `outOverride` (if any) replaces the output folder even when a benchmark file sets one.
+    mutating func execute(merged: ShardPartial.Merged?, out outOverride: String?) throws {
+        let commandLine = merged?.arguments ?? Self.unshardedArguments()
         try applyBenchmarkFile()
+        if let outOverride { out = outOverride }
         if let scores {
             guard let out else { throw ValidationError("give --out") }
             try runScoreFile(scores, out: out)
@@ -331,12 +376,52 @@ struct RunCommand: ParsableCommand {
             cache: noCache || embeddings != nil ? nil : EmbeddingCache(folder: cacheFolder), threads: threads)
         let progress = ProgressLine(enabled: !quiet)
         let templates: [EmbeddingResult]
+        let shardImages = shard.map { TileGrid.images(shard: $0.index, of: $0.count, total: manifest.records.count) }
+        if let merged {
+            guard merged.templates.count == manifest.records.count else {
+                throw fail(
+                    "the partials hold \(merged.templates.count) templates; the dataset now has \(manifest.records.count) images",
+                    ExitStatus.dataError)
+            }
+            templates = merged.templates
+        } else {
+            var extracting = manifest
+            if let shardImages, phase == .extract {
+                extracting = Manifest(
+                    layout: manifest.layout, root: manifest.root, source: manifest.source, card: manifest.card,
+                    records: Array(manifest.records[shardImages]))
+            }
+            do {
+                templates = try extraction.run(extracting) { done, total, cached in
+                    progress.update(done: done, total: total, cached: cached)
+                }
+            } catch {
+                throw fail("\(error)", ExitStatus.dataError)
+            }
+        }
+        progress.finish()
+        if let shard, let shardImages, phase == .extract {
+            if !quiet { FileHandle.standardError.write(Data("run: shard \(shard): templates of images \(shardImages) extracted\n".utf8)) }
+            return
+        }
+        let pairs: PairComparison
         do {
-            templates = try extraction.run(manifest) { done, total, cached in progress.update(done: done, total: total, cached: cached) }
+            pairs = try PairComparison(
+                manifest: manifest, templates: templates, comparison: embedder.comparison, scheme: options.scheme, tileSize: tileSize)
         } catch {
             throw fail("\(error)", ExitStatus.dataError)
         }
-        progress.finish()
+        if let shard, let shardImages {
+            try runShard(shard, images: shardImages, templates: templates, pairs: pairs, out: out, commandLine: commandLine)
+            return
+        }
+        BLAS.setThreads(1)
+        let statistics = merged?.statistics ?? pairs.engine.run(threads: threads).0
+        guard statistics.layout == pairs.engine.layout else {
+            throw fail(
+                "the partials were made from other templates, images or settings than this run has (fingerprints differ); rerun the shards",
+                ExitStatus.dataError)
+        }
 
         let pipeline = RunSummary.PipelineInfo(
             name: pipelineName, identity: embedder.identity, models: modelHashes, comparison: embedder.comparison.rawValue,
@@ -344,8 +429,8 @@ struct RunCommand: ParsableCommand {
         var result: BenchmarkRun.Result
         do {
             result = try BenchmarkRun.evaluate(
-                manifest: manifest, templates: templates, comparison: embedder.comparison, pipeline: pipeline, options: options,
-                commandLine: ["faceaudit"] + Array(CommandLine.arguments.dropFirst()), version: FaceAuditVersion.current)
+                manifest: manifest, templates: templates, statistics: statistics, comparison: embedder.comparison, pipeline: pipeline,
+                options: options, commandLine: commandLine, version: FaceAuditVersion.current)
         } catch {
             throw fail("\(error)", ExitStatus.dataError)
         }
@@ -374,6 +459,49 @@ struct RunCommand: ParsableCommand {
                         + lines.joined(separator: "\n") + "\n").utf8))
         }
     }
+}
+
+extension RunCommand {
+    /// `run --shard i/K --phase compare`: writes the partial (the shard's templates and its tiles' statistics).
+    private func runShard(
+        _ shard: ShardSpec, images: Range<Int>, templates: [EmbeddingResult], pairs: PairComparison, out: String, commandLine: [String]
+    ) throws {
+        let folder = out + "/" + ShardPartial.folderName(shard: shard.index, of: shard.count)
+        BLAS.setThreads(1)
+        let (statistics, _) = pairs.engine.run(shard: shard.index, of: shard.count, threads: threads)
+        let partial = ShardPartial(
+            shard: shard.index, shards: shard.count, arguments: commandLine, images: images, templates: Array(templates[images]),
+            statistics: statistics)
+        try partial.write(to: folder)
+        if !quiet {
+            FileHandle.standardError.write(
+                Data(
+                    ("run: shard \(shard): \(statistics.tiles.count) tiles, \(statistics.mated.count) mated and "
+                        + "\(statistics.nonMatedCount) non-mated pairs; wrote \(folder)\n").utf8))
+        }
+    }
+}
+
+/// `--shard i/K`.
+struct ShardSpec: ExpressibleByArgument, CustomStringConvertible {
+    /// 0-based shard index.
+    let index: Int
+    /// Number of shards.
+    let count: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let k = Int(parts[1]), k >= 1, k <= 10_000, i >= 0, i < k else { return nil }
+        index = i
+        count = k
+    }
+
+    var description: String { "\(index)/\(count)" }
+}
+
+/// `--phase`.
+enum ShardPhase: String, ExpressibleByArgument, CaseIterable {
+    case extract, compare
 }
 
 extension DlibEmbedder.FacePolicy: ExpressibleByArgument {}

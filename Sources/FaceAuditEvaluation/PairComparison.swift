@@ -1,0 +1,103 @@
+import FaceAuditCohorts
+import FaceAuditComparison
+import FaceAuditDatasets
+import FaceAuditHashing
+import Foundation
+
+/// The all-pairs comparison of a run on the tiled engine: which cell every image belongs to, the
+/// engine's settings, and the way back from its statistics to the pairs the analysis reads.
+public struct PairComparison: Sendable {
+    /// Above this many non-mated pairs a run cannot keep every pair exactly (about 300 MB of pairs).
+    public static let exactPairLimit = 25_000_000
+
+    /// The engine, ready to run any shard.
+    public let engine: AllPairsEngine
+
+    /// Prepares the comparison of `templates` (one per record of `manifest`).
+    /// - Parameters:
+    ///   - scheme: the run's cohorts; an image's cell is the combination of all its cohort labels.
+    ///   - tileSize: tile edge of the grid (fixed for a run: shards must agree on it).
+    ///   - bins: histogram bins per cell pair.
+    /// - Throws: ``EvaluationError`` when templates cannot be compared or there are too many pairs to
+    ///   keep exactly.
+    public init(
+        manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, scheme: CohortScheme, tileSize: Int = 1024,
+        bins: Int = 16_384
+    ) throws(EvaluationError) {
+        let metric: PairMetric = comparison == .euclideanDistance ? .euclideanDistance : .cosineSimilarity
+        let matrix: TemplateMatrix
+        do { matrix = try TemplateMatrix(templates: templates.map(\.template), metric: metric) } catch {
+            throw EvaluationError("\(error)")
+        }
+        let cellKeys = manifest.records.map { scheme.key(scheme.dimensions, of: $0.labels).description }
+        let cellNames = Array(Set(cellKeys)).sorted()
+        let cellIndex = Dictionary(uniqueKeysWithValues: cellNames.enumerated().map { ($1, Int32($0)) })
+        var subjectIndex: [SubjectID: Int32] = [:]
+        let subjects = manifest.records.map { r -> Int32 in
+            if let s = subjectIndex[r.subject] { return s }
+            subjectIndex[r.subject] = Int32(subjectIndex.count)
+            return Int32(subjectIndex.count - 1)
+        }
+        var perSubject = [Int](repeating: 0, count: subjectIndex.count)
+        for i in matrix.image { perSubject[Int(subjects[Int(i)])] += 1 }
+        let nonMated = matrix.rows * (matrix.rows - 1) / 2 - perSubject.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        guard nonMated <= Self.exactPairLimit else {
+            throw EvaluationError(
+                "\(nonMated) non-mated pairs: above the \(Self.exactPairLimit) that a run analyses exactly. The tiled engine computes them "
+                    + "(see Benchmarks/), but the report's analysis from histograms and exact tails is not built yet; use fewer images")
+        }
+        let layout = StatisticsLayout(
+            metric: metric, bins: bins, keyDomain: matrix.keyDomain, cells: cellNames.count, tailCapacity: .max, tileSize: tileSize,
+            rows: matrix.rows, images: templates.count,
+            fingerprint: Self.fingerprint(manifest: manifest, templates: templates, comparison: comparison, cells: cellKeys))
+        engine = AllPairsEngine(
+            matrix: matrix, cellOfImage: cellKeys.map { cellIndex[$0]! }, subjectOfImage: subjects, layout: layout)
+    }
+
+    /// Identifies what a run compares: every image's path, subject, cell and template, and the metric.
+    /// Shards of one run have equal fingerprints; partial results with different ones cannot be merged.
+    static func fingerprint(manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, cells: [String]) -> String {
+        var data = Data("faceaudit-pairs-1\n\(comparison.rawValue)\n".utf8)
+        for (i, record) in manifest.records.enumerated() {
+            data.append(Data("\(record.path)\n\(record.subject)\n\(cells[i])\n".utf8))
+            switch templates[i] {
+            case .template(let t): t.withUnsafeBytes { data.append(contentsOf: $0) }
+            case .failure(let reason): data.append(Data("failure: \(reason)".utf8))
+            }
+            data.append(0x0A)
+        }
+        return SHA256Digest(of: data).hex
+    }
+
+    /// The pairs of complete statistics in the order ``AllPairs`` uses, with NaN for every pair that
+    /// involves an image without a template.
+    ///
+    /// The engine's single-precision keys chose the pairs; their scores are recomputed here from the
+    /// templates, as ``TemplateComparison/score(_:_:)`` computes them, so that a score never carries the
+    /// rounding of ‖a‖² + ‖b‖² − 2a·b (about 1e-5 for close Euclidean pairs).
+    /// - Throws: ``EvaluationError`` when the statistics are not complete or do not belong to `manifest`.
+    public static func pairs(
+        _ statistics: PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison
+    ) throws(EvaluationError) -> AllPairs {
+        let n = manifest.records.count
+        guard statistics.layout.images == n, templates.count == n else {
+            throw EvaluationError("the comparison statistics cover \(statistics.layout.images) images; the dataset has \(n)")
+        }
+        let grid = TileGrid(rows: statistics.layout.rows, tileSize: statistics.layout.tileSize)
+        guard statistics.isComplete, statistics.tiles == Array(grid.tiles.indices) else {
+            throw EvaluationError(
+                "the comparison statistics are incomplete: \(statistics.tiles.count) of \(grid.tiles.count) tiles, "
+                    + "\(statistics.tail.count) of \(statistics.nonMatedCount) non-mated pairs kept")
+        }
+        let vectors = templates.map(\.template)
+        var scores = [Double](repeating: .nan, count: n * (n - 1) / 2)
+        for p in statistics.mated + statistics.tail {
+            let i = Int(p.first), j = Int(p.second)
+            guard let a = vectors[i], let b = vectors[j] else {
+                throw EvaluationError("the comparison statistics score image \(i) or \(j), which has no template")
+            }
+            scores[i * n - i * (i + 1) / 2 + (j - i - 1)] = comparison.score(a, b)
+        }
+        return AllPairs(manifest: manifest) { i, j in scores[i * n - i * (i + 1) / 2 + (j - i - 1)] }
+    }
+}

@@ -1,0 +1,129 @@
+import FaceAuditComparison
+import Foundation
+
+/// What one shard of a run leaves for `faceaudit merge`: the templates of its image range and the
+/// statistics of its tiles, plus the run's arguments so the merge can finish the run as one process would.
+///
+/// A partial is a folder holding `partial.json`, `pairs.bin` and, written last, the marker `COMPLETE`
+/// (which holds the fingerprint). A folder without the marker is an unfinished shard.
+public struct ShardPartial: Sendable {
+    /// Shard index, 0-based.
+    public var shard: Int
+    /// Number of shards of the run.
+    public var shards: Int
+    /// The run's command line without `--shard` and `--phase` (what one process would have been given).
+    public var arguments: [String]
+    /// The images whose templates this shard extracted.
+    public var images: Range<Int>
+    /// Their templates, in manifest order.
+    public var templates: [EmbeddingResult]
+    /// The statistics of this shard's tiles.
+    public var statistics: PairStatistics
+
+    /// The marker file, written after everything else.
+    public static let marker = "COMPLETE"
+
+    /// Creates a partial.
+    public init(shard: Int, shards: Int, arguments: [String], images: Range<Int>, templates: [EmbeddingResult], statistics: PairStatistics)
+    {
+        self.shard = shard
+        self.shards = shards
+        self.arguments = arguments
+        self.images = images
+        self.templates = templates
+        self.statistics = statistics
+    }
+
+    /// The folder name of shard `index` of `count` inside a run's output folder.
+    public static func folderName(shard index: Int, of count: Int) -> String { "shard-\(index)-of-\(count)" }
+
+    private struct Metadata: Codable {
+        var format: String
+        var shard: Int
+        var shards: Int
+        var arguments: [String]
+        var firstImage: Int
+        var endImage: Int
+        var templates: [EmbeddingResult]
+        var fingerprint: String
+    }
+
+    /// Writes the partial into `folder`, each file atomically, the marker last.
+    public func write(to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: folder + "/" + Self.marker)
+        let metadata = Metadata(
+            format: "faceaudit-shard-1", shard: shard, shards: shards, arguments: arguments, firstImage: images.lowerBound,
+            endImage: images.upperBound, templates: templates, fingerprint: statistics.layout.fingerprint)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(try encoder.encode(metadata), to: folder + "/partial.json", permissions: 0o600)
+        try AtomicFile.write(statistics.serialized(), to: folder + "/pairs.bin", permissions: 0o600)
+        try AtomicFile.write(statistics.layout.fingerprint + "\n", to: folder + "/" + Self.marker)
+    }
+
+    /// Reads a complete partial.
+    /// - Throws: ``EvaluationError`` naming the folder when it is unfinished, unreadable or inconsistent.
+    public init(folder: String) throws(EvaluationError) {
+        let files = FileManager.default
+        guard let marker = files.contents(atPath: folder + "/" + Self.marker) else {
+            throw EvaluationError("\(folder): no \(Self.marker) marker; the shard did not finish (rerun it)")
+        }
+        guard let json = files.contents(atPath: folder + "/partial.json"), let pairs = files.contents(atPath: folder + "/pairs.bin")
+        else { throw EvaluationError("\(folder): partial.json or pairs.bin is missing") }
+        let metadata: Metadata
+        do { metadata = try JSONDecoder().decode(Metadata.self, from: json) } catch {
+            throw EvaluationError("\(folder)/partial.json: \(error)")
+        }
+        let statistics: PairStatistics
+        do { statistics = try PairStatistics(serialized: pairs) } catch { throw EvaluationError("\(folder)/pairs.bin: \(error)") }
+        guard metadata.format == "faceaudit-shard-1", String(decoding: marker, as: UTF8.self) == metadata.fingerprint + "\n",
+            metadata.fingerprint == statistics.layout.fingerprint, metadata.firstImage <= metadata.endImage,
+            metadata.templates.count == metadata.endImage - metadata.firstImage
+        else { throw EvaluationError("\(folder): the partial's files do not belong together (rerun the shard)") }
+        self.init(
+            shard: metadata.shard, shards: metadata.shards, arguments: metadata.arguments, images: metadata.firstImage..<metadata.endImage,
+            templates: metadata.templates, statistics: statistics)
+    }
+
+    /// The run that shards add up to.
+    public struct Merged: Sendable {
+        /// The run's command line without `--shard` and `--phase`.
+        public var arguments: [String]
+        /// Every image's template, in manifest order.
+        public var templates: [EmbeddingResult]
+        /// The statistics of every tile.
+        public var statistics: PairStatistics
+    }
+
+    /// Adds up the partials of every shard of one run.
+    /// - Throws: ``EvaluationError`` when a shard is missing or repeated, or the partials belong to different runs.
+    public static func merge(_ partials: [ShardPartial]) throws(EvaluationError) -> Merged {
+        guard let first = partials.first else { throw EvaluationError("no partial results to merge") }
+        let count = first.shards
+        let indices = partials.map(\.shard).sorted()
+        guard indices == Array(0..<count) else {
+            let missing = Set(0..<count).subtracting(indices).sorted()
+            let repeated = Dictionary(grouping: indices, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+            throw EvaluationError(
+                "the run has \(count) shards; "
+                    + (missing.isEmpty ? "" : "missing: \(missing.map(String.init).joined(separator: ", ")) ")
+                    + (repeated.isEmpty ? "" : "given twice: \(repeated.map(String.init).joined(separator: ", "))")
+                    + (partials.contains { $0.shards != count } ? " (partials of runs with different shard counts)" : ""))
+        }
+        guard partials.allSatisfy({ $0.arguments == first.arguments && $0.shards == count }) else {
+            throw EvaluationError("the partials were made with different arguments; merge the shards of one run only")
+        }
+        let ordered = partials.sorted { $0.shard < $1.shard }
+        var templates: [EmbeddingResult] = []
+        var statistics = PairStatistics(layout: first.statistics.layout)
+        for partial in ordered {
+            guard partial.images.lowerBound == templates.count else {
+                throw EvaluationError("shard \(partial.shard) starts at image \(partial.images.lowerBound), expected \(templates.count)")
+            }
+            templates += partial.templates
+            do { try statistics.merge(partial.statistics) } catch { throw EvaluationError("shard \(partial.shard): \(error)") }
+        }
+        return Merged(arguments: first.arguments, templates: templates, statistics: statistics)
+    }
+}

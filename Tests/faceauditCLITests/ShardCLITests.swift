@@ -1,0 +1,111 @@
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+/// `faceaudit run --shard i/K` and `faceaudit merge`: sharded runs give the single-process run's bytes.
+@Suite("faceaudit run --shard and merge", .serialized)
+struct ShardCLITests {
+    /// 90 images of 45 people in 6 cells, with CSV templates (seeded), and one image without a template.
+    static func dataset(in folder: URL) throws -> (manifest: URL, embeddings: URL) {
+        var state: UInt64 = 42
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53) - 0.5
+        }
+        var manifest = "path,subject_id,gender,ethnicity\n"
+        var embeddings = ""
+        for person in 0..<45 {
+            let centre = (0..<24).map { _ in next() }
+            for photo in 0..<2 {
+                let path = "p\(person)-\(photo).jpg"
+                manifest += "\(path),s\(person),\(person % 2 == 0 ? "female" : "male"),\(["a", "b", "c"][person % 3])\n"
+                let values = centre.map { $0 + 0.25 * next() }
+                // One image has no template: a failure to acquire, in every output.
+                if person == 7 && photo == 1 { continue }
+                embeddings += ([path] + values.map { String(Float($0)) }).joined(separator: ",") + "\n"
+            }
+        }
+        let m = folder.appendingPathComponent("manifest.csv"), e = folder.appendingPathComponent("templates.csv")
+        try manifest.write(to: m, atomically: true, encoding: .utf8)
+        try embeddings.write(to: e, atomically: true, encoding: .utf8)
+        return (m, e)
+    }
+
+    /// Every output file with ISO-8601 timestamps blanked, the only part allowed to differ.
+    static func outputs(_ folder: URL) throws -> [String: String] {
+        var files: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where !name.hasPrefix("shard-") {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            files[name] = text.replacing(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/, with: "TIMESTAMP")
+        }
+        return files
+    }
+
+    @Test("K = 1, 3 and 7 shards merge to the same bytes as one process", arguments: [1, 3, 7])
+    func shardedEqualsSingle(shards: Int) throws {
+        let folder = try TestPaths.temporaryDirectory("shard-cli")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (manifest, embeddings) = try Self.dataset(in: folder)
+        let out = folder.appendingPathComponent("out")
+        let common = [
+            "run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", out.path, "--bootstrap", "50", "--quiet",
+            "--tile-size", "16", "--watchlist",
+        ]
+        let single = try CommandRunner.faceaudit(common)
+        #expect(single.status == 0, "\(single.stderr)")
+        let expected = try Self.outputs(out)
+        #expect(
+            expected.keys.sorted() == ["cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "report.html", "summary.json", "watchlist.csv"])
+        try FileManager.default.removeItem(at: out)
+
+        for phase in ["extract", "compare"] {
+            for i in 0..<shards {
+                let r = try CommandRunner.faceaudit(common + ["--shard", "\(i)/\(shards)", "--phase", phase])
+                #expect(r.status == 0, "\(r.stderr)")
+            }
+        }
+        let partials = (0..<shards).map { out.appendingPathComponent("shard-\($0)-of-\(shards)").path }
+        let merged = try CommandRunner.faceaudit(["merge"] + partials.reversed())
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let actual = try Self.outputs(out)
+        #expect(actual.keys.sorted() == expected.keys.sorted())
+        for (name, text) in expected { #expect(actual[name] == text, "\(name) differs") }
+    }
+
+    @Test("merge names a missing or repeated shard, an unfinished shard, and partials of another run")
+    func mergeRefusesIncompleteOrForeignPartials() throws {
+        let folder = try TestPaths.temporaryDirectory("shard-cli-errors")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (manifest, embeddings) = try Self.dataset(in: folder)
+        let out = folder.appendingPathComponent("out")
+        let common = [
+            "run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", out.path, "--quiet", "--tile-size", "16",
+        ]
+        for i in 0..<3 { #expect(try CommandRunner.faceaudit(common + ["--shard", "\(i)/3"]).status == 0) }
+        let p = (0..<3).map { out.appendingPathComponent("shard-\($0)-of-3").path }
+
+        let missing = try CommandRunner.faceaudit(["merge", p[0], p[2]])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("missing: 1"), "\(missing.stderr)")
+        let twice = try CommandRunner.faceaudit(["merge", p[0], p[1], p[1], p[2]])
+        #expect(twice.status == 65)
+        #expect(twice.stderr.contains("given twice: 1"), "\(twice.stderr)")
+
+        // Another run's shard (a different seed changes nothing in the pairs, a different tile size does).
+        let other = folder.appendingPathComponent("other")
+        let foreign = try CommandRunner.faceaudit(
+            ["run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", other.path, "--quiet", "--shard", "1/3"])
+        #expect(foreign.status == 0)
+        let mixed = try CommandRunner.faceaudit(["merge", p[0], other.appendingPathComponent("shard-1-of-3").path, p[2]])
+        #expect(mixed.status == 65)
+        #expect(mixed.stderr.contains("different arguments"), "\(mixed.stderr)")
+
+        try FileManager.default.removeItem(atPath: p[1] + "/COMPLETE")
+        let unfinished = try CommandRunner.faceaudit(["merge"] + p)
+        #expect(unfinished.status == 65)
+        #expect(unfinished.stderr.contains("did not finish"), "\(unfinished.stderr)")
+
+        let bad = try CommandRunner.faceaudit(common + ["--shard", "3/3"])
+        #expect(bad.status != 0)
+    }
+}

@@ -70,6 +70,8 @@ let package = Package(
         // All-pairs comparison: templates in one matrix, cblas_sgemm tiles streamed into mergeable
         // per-(cell × cell) histograms plus exact mated and most-similar pairs. Knows nothing of datasets.
         .target(name: "FaceAuditComparison", dependencies: ["CBLAS"], swiftSettings: numeric),
+        // Sharded runs on a Slurm cluster: batch scripts, submission, and judging each task by state and marker.
+        .target(name: "FaceAuditSlurm", swiftSettings: strict),
         // dlib's serialization format: model files → typed layer records.
         .target(name: "FaceAuditDlibFormat", swiftSettings: strict),
         // A small neural-network engine over CBLAS: convolution, pooling, residual add, fc.
@@ -91,7 +93,7 @@ let package = Package(
             dependencies: [
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
                 "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation", "FaceAuditFace", "FaceAuditNN",
-                "FaceAuditReport", "FaceAuditSkinTone", "FaceAuditComparison",
+                "FaceAuditReport", "FaceAuditSkinTone", "FaceAuditComparison", "FaceAuditSlurm",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -149,6 +151,11 @@ let package = Package(
         .testTarget(
             name: "FaceAuditComparisonTests",
             dependencies: ["FaceAuditComparison"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditSlurmTests",
+            dependencies: ["FaceAuditSlurm"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -10,7 +10,7 @@ struct FaceAuditCommand: ParsableCommand {
         subcommands: [
             ValidateCommand.self, RunCommand.self, DemoCommand.self, MetricsCommand.self, IdentifyCommand.self, DetectCommand.self,
             EmbedCommand.self, SkinToneCommand.self,
-            CompareCommand.self, ModelsCommand.self, MergeCommand.self,
+            CompareCommand.self, ModelsCommand.self, MergeCommand.self, SlurmCommand.self,
         ]
     )
 }

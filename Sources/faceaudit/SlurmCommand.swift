@@ -1,0 +1,173 @@
+import ArgumentParser
+import FaceAuditEvaluation
+import FaceAuditSlurm
+import Foundation
+
+/// `faceaudit slurm`: sharded benchmark runs on a Slurm cluster.
+struct SlurmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "slurm",
+        abstract: "Run a benchmark as K shards on a Slurm cluster: submit, then status or wait.",
+        subcommands: [Submit.self, Status.self, Wait.self]
+    )
+
+    /// `faceaudit slurm submit`.
+    struct Submit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the batch scripts and submit the extract array, the compare array and the merge job.",
+            discussion: """
+                Three jobs, each with --dependency=afterok on the one before and --kill-on-invalid-dep=yes: an array of K \
+                tasks caching templates by image range, an array of K tasks computing tile blocks into partial results \
+                (<out>/shard-i-of-K), and a merge job writing the run's outputs to the benchmark's out folder. Scripts, logs, \
+                markers and submission.json go to --folder (default <out>/slurm). The benchmark file must set dataset and out; \
+                the dataset, models, template cache and out folder must be on storage every node sees.
+                """
+        )
+
+        @Argument(help: "The benchmark file (faceaudit.toml).")
+        var benchmark: String
+
+        @Option(help: "Number of shards (array tasks per stage).")
+        var shards: Int
+
+        @Option(help: "Slurm partition.")
+        var partition: String?
+
+        @Option(help: "Time limit per task, in Slurm's format (e.g. 01:00:00).")
+        var time: String?
+
+        @Option(help: "CPUs per task; also the run's --threads.")
+        var cpus: Int = 1
+
+        @Option(help: "Folder for scripts, logs, markers and submission.json (default: <out>/slurm).")
+        var folder: String?
+
+        func validate() throws {
+            guard shards >= 1, shards <= 1000 else {
+                throw ValidationError("--shards must be 1…1000 (Slurm's default MaxArraySize is 1001)")
+            }
+            guard cpus >= 1 else { throw ValidationError("--cpus must be ≥ 1") }
+        }
+
+        func run() throws {
+            let benchmarkPath = URL(fileURLWithPath: benchmark).standardizedFileURL.path
+            let file: BenchmarkFile
+            do { file = try BenchmarkFile(path: benchmarkPath) } catch {
+                throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
+            }
+            guard let out = file.path("out"), file.path("dataset") != nil else {
+                throw fail("\(benchmark): set dataset and out in the benchmark file; the jobs read them from there", ExitStatus.dataError)
+            }
+            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let submission = SlurmSubmission(
+                executable: executable, benchmark: benchmarkPath, out: out, shards: shards,
+                resources: .init(partition: partition, time: time, cpus: cpus),
+                folder: URL(fileURLWithPath: folder ?? out + "/slurm").standardizedFileURL.path)
+            let submitted: SlurmSubmission
+            do { submitted = try SlurmClient().submit(submission) } catch { throw fail(error, ExitStatus.configuration) }
+            let ids = SlurmSubmission.Stage.allCases.map { "\($0.rawValue) \(submitted.jobs[$0.rawValue] ?? "?")" }
+            Swift.print("submitted \(shards) shards: \(ids.joined(separator: ", "))")
+            Swift.print("follow with: faceaudit slurm wait \(submitted.folder)")
+        }
+    }
+
+    /// `faceaudit slurm status`.
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show each task's state and marker; exit 0 when all succeeded, 1 when one failed, 2 while some wait.")
+
+        @Argument(help: "The submission folder (printed by submit).")
+        var folder: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() throws {
+            let client = SlurmClient()
+            let status: SlurmStatus
+            do { status = try client.status(try client.load(folder: folder)) } catch { throw fail(error, ExitStatus.configuration) }
+            SlurmCommand.show(status, json: json)
+            throw ExitCode(status.succeeded ? 0 : status.isWaiting ? 2 : 1)
+        }
+    }
+
+    /// `faceaudit slurm wait`.
+    struct Wait: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Wait until no job of the submission is queued, then judge it as status does (exit 0, 1, or 2 on timeout).")
+
+        @Argument(help: "The submission folder (printed by submit).")
+        var folder: String
+
+        @Option(help: "Give up after this many seconds.")
+        var timeout: Double = 86_400
+
+        @Option(help: "Seconds between polls of squeue.")
+        var interval: Double = 2
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() throws {
+            let client = SlurmClient()
+            let deadline = Date().addingTimeInterval(timeout)
+            do {
+                let submission = try client.load(folder: folder)
+                while try client.isQueued(submission) {
+                    guard Date() < deadline else {
+                        SlurmCommand.show(try client.status(submission), json: json)
+                        throw fail("still queued after \(Int(timeout)) s", ExitCode(2))
+                    }
+                    Thread.sleep(forTimeInterval: interval)
+                }
+                let status = try client.status(submission)
+                SlurmCommand.show(status, json: json)
+                throw ExitCode(status.succeeded ? 0 : status.isWaiting ? 2 : 1)
+            } catch let error as SlurmError {
+                throw fail(error, ExitStatus.configuration)
+            }
+        }
+    }
+
+    /// One task as printed.
+    private struct Row: Encodable {
+        var stage: String
+        var task: Int?
+        var state: String?
+        var exitCode: String?
+        var reason: String?
+        var marker: Bool
+        var outcome: String
+
+        enum CodingKeys: String, CodingKey {
+            case stage, task, state, reason, marker, outcome
+            case exitCode = "exit_code"
+        }
+    }
+
+    /// The whole status as printed with --json.
+    private struct Report: Encodable {
+        var succeeded: Bool
+        var waiting: Bool
+        var tasks: [Row]
+    }
+
+    /// One line per task, or JSON.
+    static func show(_ status: SlurmStatus, json: Bool) {
+        let rows = status.tasks.map {
+            Row(
+                stage: $0.stage.rawValue, task: $0.index, state: $0.state, exitCode: $0.exitCode, reason: $0.reason, marker: $0.marker,
+                outcome: $0.outcome.rawValue)
+        }
+        if json, let text = try? JSONOutput.encode(Report(succeeded: status.succeeded, waiting: status.isWaiting, tasks: rows)) {
+            Swift.print(text)
+            return
+        }
+        for r in rows {
+            Swift.print(
+                "\(r.stage) \(r.task.map(String.init) ?? "-"): \(r.outcome) (state \(r.state ?? "unknown to the scheduler"), "
+                    + "exit \(r.exitCode ?? "-"), reason \(r.reason ?? "-"), marker \(r.marker ? "yes" : "no"))")
+        }
+        Swift.print(status.succeeded ? "all tasks succeeded" : status.isWaiting ? "some tasks are still waiting" : "the run FAILED")
+    }
+}

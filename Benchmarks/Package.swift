@@ -11,6 +11,12 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The Swift side of scripts/bench-vs-numpy (a plain executable: it reports phases and peak memory).
+        .executableTarget(
+            name: "AllPairsBench",
+            dependencies: [.product(name: "FaceAuditComparison", package: "FaceAudit")],
+            path: "Tools/AllPairsBench"
+        ),
         .executableTarget(
             name: "CoreBenchmarks",
             dependencies: [
@@ -20,10 +26,11 @@ let package = Package(
                 .product(name: "FaceAuditMetrics", package: "FaceAudit"),
                 .product(name: "FaceAuditFace", package: "FaceAudit"),
                 .product(name: "FaceAuditModels", package: "FaceAudit"),
+                .product(name: "FaceAuditComparison", package: "FaceAudit"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/CoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
     ]
 )

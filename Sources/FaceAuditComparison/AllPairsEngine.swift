@@ -86,55 +86,101 @@ public struct AllPairsEngine: Sendable {
     }
 
     /// Bins every pair of a computed tile; keeps mated pairs and tail pairs exactly.
+    ///
+    /// The inner loop reads the tile row by row through raw pointers; each row first resolves the
+    /// histogram offset of every column's cell pair, so a pair costs one subtraction, one multiply,
+    /// one conversion and one increment.
     private func stream(_ tile: TileGrid.Tile, buffer: [Float], into statistics: inout PairStatistics) {
         let layout = layout
         let n = tile.columns.count
         let bins = layout.bins
+        let cells = layout.cells
         let scale = Float(bins) / (layout.keyUpper - layout.keyLower)
         let lower = layout.keyLower
         let top = Float(bins - 1)
         let tailBin = statistics.tailBin
         let euclidean = matrix.metric == .euclideanDistance
-        // Per column of the tile: image, subject, norm and the offset of its cell's row in the pair table.
+        // Per column of the tile: image, subject, norm and cell.
         let columnImage = Array(matrix.image[tile.columns])
         let columnSubject = columnImage.map { subjectOfImage[Int($0)] }
         let columnCell = columnImage.map { Int(cellOfImage[Int($0)]) }
         let columnNorm = euclidean ? Array(matrix.squaredNorms[tile.columns]) : [Float](repeating: 0, count: n)
-        var pairOffset = [Int](repeating: 0, count: layout.cells * layout.cells)
-        for a in 0..<layout.cells {
-            for b in 0..<layout.cells { pairOffset[a * layout.cells + b] = layout.cellPair(a, b) * bins }
+        // The histogram offset of cell pair (a, b), for every a and b.
+        var pairOffset = [Int](repeating: 0, count: cells * cells)
+        for a in 0..<cells {
+            for b in 0..<cells { pairOffset[a * cells + b] = layout.cellPair(a, b) * bins }
         }
+        var rowOffset = [Int](repeating: 0, count: n)
+        var rowBins = [Int32](repeating: 0, count: n)
         var mated = statistics.mated
         var tail = statistics.tail
         statistics.mated = []
         statistics.tail = []
         statistics.nonMated.withUnsafeMutableBufferPointer { histogram in
-            for r in 0..<tile.rows.count {
-                let row = tile.rows.lowerBound + r
-                let image = matrix.image[row]
-                let subject = subjectOfImage[Int(image)]
-                let rowNorm = euclidean ? matrix.squaredNorms[row] : 0
-                let offsets = Int(cellOfImage[Int(image)]) * layout.cells
-                let first = tile.isDiagonal ? r + 1 : 0
-                guard first < n else { continue }
-                for c in first..<n {
-                    let key = buffer[r * n + c] - (rowNorm + columnNorm[c])
-                    if columnSubject[c] == subject {
-                        mated.append(ScoredPair(first: image, second: columnImage[c], key: key))
-                        continue
+            buffer.withUnsafeBufferPointer { keys in
+                columnSubject.withUnsafeBufferPointer { columnSubject in
+                    columnNorm.withUnsafeBufferPointer { columnNorm in
+                        columnImage.withUnsafeBufferPointer { columnImage in
+                            rowOffset.withUnsafeMutableBufferPointer { rowOffset in
+                                rowBins.withUnsafeMutableBufferPointer { rowBins in
+                                    for r in 0..<tile.rows.count {
+                                        let row = tile.rows.lowerBound + r
+                                        let image = matrix.image[row]
+                                        let first = tile.isDiagonal ? r + 1 : 0
+                                        guard first < n else { continue }
+                                        let cellRow = Int(cellOfImage[Int(image)]) * cells
+                                        for c in first..<n { rowOffset[c] = pairOffset[cellRow + columnCell[c]] }
+                                        Self.streamRow(
+                                            keys: keys.baseAddress! + r * n, columns: first..<n, image: image,
+                                            subject: subjectOfImage[Int(image)],
+                                            rowNorm: euclidean ? matrix.squaredNorms[row] : 0, columnNorm: columnNorm.baseAddress!,
+                                            columnSubject: columnSubject.baseAddress!, columnImage: columnImage.baseAddress!,
+                                            offsets: UnsafePointer(rowOffset.baseAddress!), histogram: histogram.baseAddress!,
+                                            binning: (lower, scale, top, bins), tailBin: tailBin, rowBins: rowBins.baseAddress!,
+                                            mated: &mated, tail: &tail)
+                                    }
+                                }
+                            }
+                        }
                     }
-                    let t = (key - lower) * scale
-                    let bin = t < 1 ? 0 : (t >= top ? bins - 1 : Int(t))
-                    histogram[pairOffset[offsets + columnCell[c]] + bin] += 1
-                    if bin >= tailBin { tail.append(ScoredPair(first: image, second: columnImage[c], key: key)) }
                 }
             }
         }
         statistics.mated = mated
         statistics.tail = tail
     }
-}
 
+    /// The pairs of one tile row: a free function over raw pointers and `inout` lists, so the hot loop
+    /// touches no captured (boxed, access-checked) variable. First every column's bin (a loop the
+    /// compiler vectorises), then the increments, with mated and tail pairs kept on a rarely taken branch.
+    @inline(__always)
+    private static func streamRow(
+        keys: UnsafePointer<Float>, columns: Range<Int>, image: Int32, subject: Int32, rowNorm: Float, columnNorm: UnsafePointer<Float>,
+        columnSubject: UnsafePointer<Int32>, columnImage: UnsafePointer<Int32>, offsets: UnsafePointer<Int>,
+        histogram: UnsafeMutablePointer<Int>, binning: (lower: Float, scale: Float, top: Float, bins: Int), tailBin: Int,
+        rowBins: UnsafeMutablePointer<Int32>, mated: inout [ScoredPair], tail: inout [ScoredPair]
+    ) {
+        let (lower, scale, top) = (binning.lower, binning.scale, binning.top)
+        for c in columns {
+            rowBins[c] = Int32(
+                truncatingIfNeeded: StatisticsLayout.bin(keys[c] - (rowNorm + columnNorm[c]), lower: lower, scale: scale, top: top))
+        }
+        let tailBin = Int32(truncatingIfNeeded: tailBin)
+        for c in columns {
+            let bin = rowBins[c]
+            if bin >= tailBin || columnSubject[c] == subject {
+                let other = columnImage[c]
+                let pair = ScoredPair(first: min(image, other), second: max(image, other), key: keys[c] - (rowNorm + columnNorm[c]))
+                if columnSubject[c] == subject {
+                    mated.append(pair)
+                    continue
+                }
+                tail.append(pair)
+            }
+            histogram[offsets[c] &+ Int(bin)] &+= 1
+        }
+    }
+}
 /// Hands out tiles to the engine's threads and collects what each thread accumulated.
 private final class TileQueue: @unchecked Sendable {
     private let tiles: [Int]

@@ -48,22 +48,34 @@ public struct PairStatistics: Sendable {
 
     /// Raises ``tailBin`` to what the counts so far allow and drops tail pairs below it. After a merge
     /// the pairs of the other part may lie below the current bin, so `always` filters regardless.
+    /// Between merges the pairs are filtered only once the tail has grown to twice its capacity, so
+    /// that streaming stays linear; raising the bin alone already stops new pairs below it.
     mutating func prune(always: Bool = false) {
+        // The bin can only rise once the tail holds at least its capacity.
+        guard always || tail.count >= layout.tailCapacity else { return }
         let bin = max(tailBin, Self.tailBin(nonMated, layout: layout, capacity: layout.tailCapacity))
-        guard bin > tailBin || always else { return }
         tailBin = bin
+        guard always || tail.count / 2 >= layout.tailCapacity else { return }
         let layout = layout
         tail.removeAll { layout.bin(of: $0.key) < bin }
     }
 
-    /// Puts the pair lists and tile indices in their canonical order.
+    /// Puts the pair lists and tile indices in their canonical order (by image pair, sorted on one
+    /// packed 64-bit key).
     public mutating func normalize() {
-        mated.sort(by: ScoredPair.byImages)
-        tail.sort(by: ScoredPair.byImages)
+        func sorted(_ pairs: [ScoredPair]) -> [ScoredPair] {
+            var keyed = pairs.map { (UInt64(UInt32(bitPattern: $0.first)) << 32 | UInt64(UInt32(bitPattern: $0.second)), $0.key) }
+            keyed.sort { $0.0 < $1.0 }
+            return keyed.map {
+                ScoredPair(first: Int32(truncatingIfNeeded: $0.0 >> 32), second: Int32(truncatingIfNeeded: $0.0), key: $0.1)
+            }
+        }
+        mated = sorted(mated)
+        tail = sorted(tail)
         tiles.sort()
     }
 
-    /// Adds statistics of other tiles of the same run.
+    /// Adds statistics of other tiles of the same run. Call ``normalize()`` after the last merge.
     /// - Throws: ``ComparisonError`` when the layouts differ or a tile is covered twice.
     public mutating func merge(_ other: PairStatistics) throws(ComparisonError) {
         guard other.layout == layout else {
@@ -78,6 +90,5 @@ public struct PairStatistics: Sendable {
         tail += other.tail
         tiles += other.tiles
         prune(always: true)
-        normalize()
     }
 }

@@ -52,8 +52,16 @@ public struct StatisticsLayout: Sendable, Hashable, Codable {
     /// The bin of a key.
     @inlinable
     public func bin(of key: Float) -> Int {
-        let t = (key - keyLower) * (Float(bins) / (keyUpper - keyLower))
-        return t < 1 ? 0 : (t >= Float(bins - 1) ? bins - 1 : Int(t))
+        Self.bin(key, lower: keyLower, scale: Float(bins) / (keyUpper - keyLower), top: Float(bins - 1))
+    }
+
+    /// The bin of a key: `(key − lower) · scale`, clamped to `0…top` and rounded to the nearest
+    /// integer by the 2²³ trick, which vectorises (a checked `Int(Float)` conversion does not). The
+    /// engine and ``bin(of:)`` both call this, so a pair's bin never depends on who computes it.
+    @inlinable @inline(__always)
+    public static func bin(_ key: Float, lower: Float, scale: Float, top: Float) -> Int {
+        let t = Swift.min(Swift.max((key - lower) * scale, 0), top)
+        return Int((t + 8_388_608).bitPattern & 0x7F_FFFF)
     }
 
     /// The key at the lower edge of `bin`.

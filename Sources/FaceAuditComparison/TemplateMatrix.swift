@@ -20,16 +20,22 @@ public struct TemplateMatrix: Sendable {
     public let imageCount: Int
 
     /// Builds the matrix from one optional template per image.
+    ///
+    /// With `groups`, rows are ordered by group (stably, so images keep their order within one):
+    /// then a tile row meets the columns of one cell pair after another, and the histogram counters it
+    /// increments stay in the first-level cache. The order is part of the input, so every shard agrees.
     /// - Throws: ``ComparisonError`` when templates differ in length or hold a non-finite value.
-    public init(templates: [[Float]?], metric: PairMetric) throws(ComparisonError) {
+    public init(templates: [[Float]?], metric: PairMetric, groups: [Int32]? = nil) throws(ComparisonError) {
         self.metric = metric
         imageCount = templates.count
         var dimension = -1
         var values: [Float] = []
         var norms: [Float] = []
         var image: [Int32] = []
-        for (index, template) in templates.enumerated() {
-            guard let template else { continue }
+        var order = Array(templates.indices)
+        if let groups { order.sort { (groups[$0], $0) < (groups[$1], $1) } }
+        for index in order {
+            guard let template = templates[index] else { continue }
             if dimension < 0 { dimension = template.count }
             guard template.count == dimension, dimension > 0 else {
                 throw ComparisonError("template of image \(index) has \(template.count) values; the first had \(dimension)")

@@ -25,13 +25,14 @@ public struct PairComparison: Sendable {
         bins: Int = 16_384
     ) throws(EvaluationError) {
         let metric: PairMetric = comparison == .euclideanDistance ? .euclideanDistance : .cosineSimilarity
-        let matrix: TemplateMatrix
-        do { matrix = try TemplateMatrix(templates: templates.map(\.template), metric: metric) } catch {
-            throw EvaluationError("\(error)")
-        }
         let cellKeys = manifest.records.map { scheme.key(scheme.dimensions, of: $0.labels).description }
         let cellNames = Array(Set(cellKeys)).sorted()
         let cellIndex = Dictionary(uniqueKeysWithValues: cellNames.enumerated().map { ($1, Int32($0)) })
+        let cells = cellKeys.map { cellIndex[$0]! }
+        let matrix: TemplateMatrix
+        do { matrix = try TemplateMatrix(templates: templates.map(\.template), metric: metric, groups: cells) } catch {
+            throw EvaluationError("\(error)")
+        }
         var subjectIndex: [SubjectID: Int32] = [:]
         let subjects = manifest.records.map { r -> Int32 in
             if let s = subjectIndex[r.subject] { return s }
@@ -51,7 +52,7 @@ public struct PairComparison: Sendable {
             rows: matrix.rows, images: templates.count,
             fingerprint: Self.fingerprint(manifest: manifest, templates: templates, comparison: comparison, cells: cellKeys))
         engine = AllPairsEngine(
-            matrix: matrix, cellOfImage: cellKeys.map { cellIndex[$0]! }, subjectOfImage: subjects, layout: layout)
+            matrix: matrix, cellOfImage: cells, subjectOfImage: subjects, layout: layout)
     }
 
     /// Identifies what a run compares: every image's path, subject, cell and template, and the metric.

@@ -124,6 +124,7 @@ public struct ShardPartial: Sendable {
             templates += partial.templates
             do { try statistics.merge(partial.statistics) } catch { throw EvaluationError("shard \(partial.shard): \(error)") }
         }
+        statistics.normalize()
         return Merged(arguments: first.arguments, templates: templates, statistics: statistics)
     }
 }

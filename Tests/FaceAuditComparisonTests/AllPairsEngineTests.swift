@@ -91,7 +91,8 @@ private struct Population {
                 let reread = try PairStatistics(serialized: part.serialized())
                 if merged == nil { merged = reread } else { try merged!.merge(reread) }
             }
-            let total = try #require(merged)
+            var total = try #require(merged)
+            total.normalize()
             #expect(total.nonMated == single.nonMated)
             #expect(total.mated == single.mated)
             #expect(total.tail == single.tail)

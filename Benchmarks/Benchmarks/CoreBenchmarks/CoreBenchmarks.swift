@@ -41,4 +41,8 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark.Configuration(
             metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 5,
             thresholds: [.wallClock: .init(relative: [.p90: 50])]))
+    comparisonBenchmarks(
+        Benchmark.Configuration(
+            metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 5,
+            thresholds: [.wallClock: .init(relative: [.p90: 50])]))
 }

@@ -140,7 +140,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditEvaluationTests",
-            dependencies: ["FaceAuditEvaluation", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditTestSupport", "FaceAuditSkinTone"],
+            dependencies: [
+                "FaceAuditEvaluation", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditMetrics", "FaceAuditTestSupport",
+                "FaceAuditSkinTone",
+            ],
             swiftSettings: strict
         ),
         .testTarget(

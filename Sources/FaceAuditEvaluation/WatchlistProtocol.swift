@@ -1,4 +1,5 @@
 import FaceAuditCohorts
+import FaceAuditComparison
 import FaceAuditDatasets
 import FaceAuditMetrics
 
@@ -79,10 +80,15 @@ public struct WatchlistResult: Sendable, Codable {
     }
 
     /// Runs the protocol on `templates` (one per manifest record).
+    ///
+    /// Searches run on the all-pairs engine's tiles (``GallerySearch``), keeping each probe's 8 most
+    /// similar gallery entries; those are rescored from the templates, so the mate and the best non-mate
+    /// carry no single-precision rounding. A mate outside a probe's 8 best is a miss whatever its score.
+    /// - Throws: ``EvaluationError`` when the templates cannot be compared (ragged or not finite).
     public init(
         manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, scheme: CohortScheme, targets: [Double],
         enrolledShare: Double = 0.5, seed: UInt64 = 1
-    ) {
+    ) throws(EvaluationError) {
         let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
         let bySubject = manifest.imagesBySubject  // sorted by subject
         var rng = SplitMix64(seed: seed)
@@ -102,6 +108,17 @@ public struct WatchlistResult: Sendable, Codable {
             let mate: Double?  // nil: no template (a mated failure)
             let topNonMate: Double  // −∞ when nothing to compare
         }
+        let metric: PairMetric = comparison.isDistance ? .euclideanDistance : .cosineSimilarity
+        let probeImages = manifest.records.indices.filter { !galleryImage.contains($0) && templates[$0].template != nil }
+        let probeRow = Dictionary(uniqueKeysWithValues: probeImages.enumerated().map { ($1, $0) })
+        let candidates: [[GallerySearch.Candidate]]
+        do {
+            candidates = GallerySearch.topK(
+                probes: try TemplateMatrix(templates: probeImages.map { templates[$0].template }, metric: metric),
+                gallery: try TemplateMatrix(templates: gallery.map(\.template), metric: metric), k: 8)
+        } catch {
+            throw EvaluationError("watchlist: \(error)")
+        }
         var searches: [Search] = []
         var nonMatedFailures = 0
         for (i, record) in manifest.records.enumerated() where !galleryImage.contains(i) {
@@ -114,9 +131,10 @@ public struct WatchlistResult: Sendable, Codable {
                 }
                 continue
             }
-            var mate: Double?
+            var mate: Double? = mated ? -.infinity : nil
             var top = -Double.infinity
-            for entry in gallery {
+            for candidate in candidates[probeRow[i]!] {
+                let entry = gallery[Int(candidate.galleryRow)]
                 let s = polarity.similarity(comparison.score(probe, entry.template))
                 if entry.subject == record.subject { mate = max(mate ?? -.infinity, s) } else { top = max(top, s) }
             }

@@ -437,9 +437,13 @@ struct RunCommand: ParsableCommand {
         if watchlist {
             let targets: [Double]
             do { targets = try TargetList.parse(targetFpir) } catch { throw ValidationError("\(error)") }
-            result.summary.watchlist = WatchlistResult(
-                manifest: manifest, templates: templates, comparison: embedder.comparison, scheme: options.scheme, targets: targets,
-                enrolledShare: enrolledShare, seed: seed)
+            do {
+                result.summary.watchlist = try WatchlistResult(
+                    manifest: manifest, templates: templates, comparison: embedder.comparison, scheme: options.scheme, targets: targets,
+                    enrolledShare: enrolledShare, seed: seed)
+            } catch {
+                throw fail(error, ExitStatus.dataError)
+            }
         }
         var reportOptions = ReportOptions()
         reportOptions.schoolSize = schoolSize

@@ -171,3 +171,34 @@ private struct Population {
         }
     }
 }
+
+@Suite struct GallerySearchTests {
+    @Test(arguments: [PairMetric.cosineSimilarity, .euclideanDistance])
+    func topKIsTheBruteForceTopK(metric: PairMetric) throws {
+        let population = Population(images: 240, seed: 21)
+        let probes = try TemplateMatrix(templates: Array(population.templates[0..<150]), metric: metric)
+        let gallery = try TemplateMatrix(templates: Array(population.templates[150...]), metric: metric)
+        for threads in [1, 2] {
+            let found = GallerySearch.topK(probes: probes, gallery: gallery, k: 5, tileSize: 32, threads: threads)
+            #expect(found.count == 150)
+            for p in 0..<150 {
+                // Brute force in double precision: the 5 best gallery entries by score.
+                let ranked = (0..<90).map { g in (g, population.direct(p, 150 + g, metric)) }
+                    .sorted { metric.isDistance ? $0.1 < $1.1 : $0.1 > $1.1 }
+                #expect(found[p].count == 5)
+                #expect(Set(found[p].map { Int($0.galleryRow) }) == Set(ranked.prefix(5).map(\.0)), "probe \(p)")
+                for (candidate, expected) in zip(found[p], ranked) {
+                    #expect(abs(metric.score(key: candidate.key) - expected.1) < 2e-5)
+                }
+            }
+        }
+    }
+
+    @Test func fewerGalleryEntriesThanKGivesThemAll() throws {
+        let probes = try TemplateMatrix(templates: [[1, 0], [0, 1]], metric: .cosineSimilarity)
+        let gallery = try TemplateMatrix(templates: [[1, 1], [1, 0]], metric: .cosineSimilarity)
+        let found = GallerySearch.topK(probes: probes, gallery: gallery, k: 3)
+        #expect(found[0].map(\.galleryRow) == [1, 0])
+        #expect(found[1].map(\.galleryRow) == [0, 1])
+    }
+}

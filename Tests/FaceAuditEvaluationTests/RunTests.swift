@@ -1,5 +1,6 @@
 import FaceAuditCohorts
 import FaceAuditDatasets
+import FaceAuditMetrics
 import FaceAuditTestSupport
 import Foundation
 import Testing
@@ -187,12 +188,12 @@ struct WatchlistTests {
         }
         let manifest = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: records)
         let scheme = CohortScheme(dimensions: [.gender], intersections: [])
-        let result = WatchlistResult(
+        let result = try WatchlistResult(
             manifest: manifest, templates: templates, comparison: .euclideanDistance, scheme: scheme, targets: [0.5, 1.0],
             enrolledShare: 1.0)
         // Everyone enrolled with their first image; each second image is a mated search; no non-mated search.
         #expect(result.gallerySize == 3 && result.matedSearches == 3 && result.nonMatedSearches == 0)
-        let half = WatchlistResult(
+        let half = try WatchlistResult(
             manifest: manifest, templates: templates, comparison: .euclideanDistance, scheme: scheme, targets: [1.0], enrolledShare: 0.5,
             seed: 3)
         #expect(half.gallerySize + (half.nonMatedSearches / 2) == 3)
@@ -263,11 +264,63 @@ struct WatchlistEdgeTests {
         let records = (0..<4).map { ImageRecord(path: "\($0)", subject: SubjectID("\($0 / 2)"), labels: Labels()) }
         let templates: [EmbeddingResult] = (0..<4).map { .template([Float($0)]) }
         let manifest = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: records)
-        let result = WatchlistResult(
+        let result = try WatchlistResult(
             manifest: manifest, templates: templates, comparison: .euclideanDistance,
             scheme: CohortScheme(dimensions: [], intersections: []),
             targets: [0.5], enrolledShare: 1.0)
         #expect(result.nonMatedSearches == 0 && result.points[0].threshold == nil)
         #expect(throws: Never.self) { _ = try JSONEncoder().encode(result) }
+    }
+}
+
+@Suite("Watchlist on tiles")
+struct WatchlistTileTests {
+    @Test("the tiled top-8 search gives the brute-force FNIR and FPIR, with a gallery far larger than 8")
+    func matchesBruteForce() throws {
+        var rng = SplitMix64(seed: 99)
+        var records: [ImageRecord] = []
+        var templates: [EmbeddingResult] = []
+        for person in 0..<120 {
+            let centre = (0..<6).map { _ in Float(rng.unit()) }
+            for photo in 0..<2 {
+                records.append(
+                    ImageRecord(
+                        path: "\(person)-\(photo)", subject: SubjectID("s\(person)"),
+                        labels: Labels(gender: person % 2 == 0 ? "female" : "male")))
+                templates.append(.template(centre.map { $0 + 0.35 * Float(rng.unit() - 0.5) }))
+            }
+        }
+        let manifest = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: records)
+        let scheme = CohortScheme(dimensions: [.gender], intersections: [])
+        for comparison in [TemplateComparison.euclideanDistance, .cosineSimilarity] {
+            let result = try WatchlistResult(
+                manifest: manifest, templates: templates, comparison: comparison, scheme: scheme, targets: [0.05, 0.2], seed: 4)
+            // Brute force: the same gallery (first photo of each enrolled person), every probe against all of it.
+            let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
+            var draw = SplitMix64(seed: 4)
+            var gallery: [(String, [Float], Int)] = []
+            for (subject, images) in manifest.imagesBySubject where draw.unit() < 0.5 {
+                gallery.append((subject.description, templates[images[0]].template!, images[0]))
+            }
+            #expect(result.gallerySize == gallery.count)
+            let galleryImages = Set(gallery.map(\.2))
+            var searches: [(mated: Bool, mate: Double, top: Double)] = []
+            for (i, r) in records.enumerated() where !galleryImages.contains(i) {
+                var mate = -Double.infinity, top = -Double.infinity
+                for g in gallery {
+                    let s = polarity.similarity(comparison.score(templates[i].template!, g.1))
+                    if g.0 == r.subject.description { mate = s } else { top = max(top, s) }
+                }
+                searches.append((gallery.contains { $0.0 == r.subject.description }, mate, top))
+            }
+            let tops = searches.filter { !$0.mated }.map(\.top).sorted()
+            for point in result.points {
+                let tau = ThresholdSearch.forFMR(point.targetFPIR, impostor: tops)
+                let misses = searches.filter { $0.mated && !($0.mate >= tau && $0.mate > $0.top) }.count
+                let alarms = searches.filter { !$0.mated && $0.top >= tau }.count
+                #expect(point.fnir.errors == misses && point.fnir.trials == searches.filter(\.mated).count, "\(comparison)")
+                #expect(point.fpir.errors == alarms && point.fpir.trials == tops.count, "\(comparison)")
+            }
+        }
     }
 }

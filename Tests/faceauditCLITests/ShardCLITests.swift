@@ -108,4 +108,45 @@ struct ShardCLITests {
         let bad = try CommandRunner.faceaudit(common + ["--shard", "3/3"])
         #expect(bad.status != 0)
     }
+
+    @Test("merge refuses partials made from a dataset whose labels have changed since")
+    func mergeRefusesAChangedDataset() throws {
+        let folder = try TestPaths.temporaryDirectory("shard-cli-changed")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (manifest, embeddings) = try Self.dataset(in: folder)
+        let out = folder.appendingPathComponent("out")
+        let common = [
+            "run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", out.path, "--quiet", "--tile-size", "16",
+        ]
+        for i in 0..<2 { #expect(try CommandRunner.faceaudit(common + ["--shard", "\(i)/2"]).status == 0) }
+        // The partials carry their templates; the dataset is read again, so a relabelled image must be caught.
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        try text.replacingOccurrences(of: "p0-0.jpg,s0,female", with: "p0-0.jpg,s0,male").write(
+            to: manifest, atomically: true, encoding: .utf8)
+        let merged = try CommandRunner.faceaudit(["merge"] + (0..<2).map { out.appendingPathComponent("shard-\($0)-of-2").path })
+        #expect(merged.status == 65)
+        #expect(merged.stderr.contains("fingerprints differ"), "\(merged.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("summary.json").path))
+    }
+
+    @Test("slurm submit without Slurm says what is missing; status needs a submission folder")
+    func slurmWithoutSlurm() throws {
+        let folder = try TestPaths.temporaryDirectory("slurm-cli")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (manifest, _) = try Self.dataset(in: folder)
+        let benchmark = folder.appendingPathComponent("bench.toml")
+        try "dataset = \"\(manifest.path)\"\nout = \"out\"\n".write(to: benchmark, atomically: true, encoding: .utf8)
+        let submit = try CommandRunner.faceaudit(
+            ["slurm", "submit", benchmark.path, "--shards", "2"], environment: ["PATH": "/nonexistent"])
+        #expect(submit.status == 78)
+        #expect(submit.stderr.contains("sbatch was not found"), "\(submit.stderr)")
+        let script = try String(contentsOf: folder.appendingPathComponent("out/slurm/compare.sh"), encoding: .utf8)
+        #expect(script.contains("--shard \"$task/2\" --phase compare"))
+        let noOut = folder.appendingPathComponent("no-out.toml")
+        try "dataset = \"\(manifest.path)\"\n".write(to: noOut, atomically: true, encoding: .utf8)
+        let refused = try CommandRunner.faceaudit(["slurm", "submit", noOut.path, "--shards", "2"])
+        #expect(refused.status == 65 && refused.stderr.contains("set dataset and out"), "\(refused.stderr)")
+        let status = try CommandRunner.faceaudit(["slurm", "status", folder.path])
+        #expect(status.status == 78 && status.stderr.contains("submission.json not found"), "\(status.stderr)")
+    }
 }

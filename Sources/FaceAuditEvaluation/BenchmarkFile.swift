@@ -1,12 +1,13 @@
 import FaceAuditDatasets
 import Foundation
 
-/// A benchmark description users commit next to their data (`faceaudit.toml`), so that a run is one
-/// reproducible command: `faceaudit run --benchmark faceaudit.toml`.
+/// A benchmark description users commit next to their data (`faceaudit.toml` or `faceaudit.yaml`), so
+/// that a run is one reproducible command: `faceaudit run --benchmark faceaudit.toml`.
 ///
 /// The format is the flat subset of TOML: `key = value` lines with strings, numbers, booleans and
-/// one-line arrays, and `#` comments. Paths are relative to the file. Unknown keys are errors (a typo
-/// must not silently change a benchmark).
+/// one-line arrays, and `#` comments; or, for a `.yaml`/`.yml` file, the same settings as a flat YAML
+/// mapping (see `BenchmarkFile+YAML.swift`). Paths are relative to the file. Unknown keys are errors (a
+/// typo must not silently change a benchmark).
 ///
 /// ```toml
 /// dataset = "manifest.csv"
@@ -47,22 +48,36 @@ public struct BenchmarkFile: Sendable {
         }
         file = path
         folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lowered = path.lowercased()
+        var entries: [Entry] = []
+        if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
+            entries = try Self.yamlEntries(lines, file: path)
+        } else {
+            for (index, raw) in lines.enumerated() {
+                var parser = LineParser(chars: Array(raw.unicodeScalars), file: path, line: index + 1)
+                guard let (key, keyColumn, value) = try parser.parse() else { continue }
+                entries.append(Entry(key: key, location: TextLocation(file: path, line: index + 1, column: keyColumn), value: value))
+            }
+        }
         var values: [String: Value] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var parser = LineParser(chars: Array(String(raw).unicodeScalars), file: path, line: index + 1)
-            guard let (key, keyColumn, value) = try parser.parse() else { continue }
-            guard Self.keys.contains(key) else {
+        for entry in entries {
+            guard Self.keys.contains(entry.key) else {
                 throw ManifestError(
-                    .invalidValue, at: TextLocation(file: path, line: index + 1, column: keyColumn),
-                    "unknown key \"\(key)\" (known: \(Self.keys.sorted().joined(separator: ", ")))")
+                    .invalidValue, at: entry.location, "unknown key \"\(entry.key)\" (known: \(Self.keys.sorted().joined(separator: ", ")))"
+                )
             }
-            guard values[key] == nil else {
-                throw ManifestError(
-                    .invalidValue, at: TextLocation(file: path, line: index + 1, column: keyColumn), "\"\(key)\" is set twice")
-            }
-            values[key] = value
+            guard values[entry.key] == nil else { throw ManifestError(.invalidValue, at: entry.location, "\"\(entry.key)\" is set twice") }
+            values[entry.key] = entry.value
         }
         self.values = values
+    }
+
+    /// One `key = value` (TOML) or `key: value` (YAML) setting and where its key is.
+    struct Entry {
+        var key: String
+        var location: TextLocation
+        var value: Value
     }
 
     /// A string value.

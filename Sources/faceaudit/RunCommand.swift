@@ -34,8 +34,8 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         help: """
-            A benchmark file (faceaudit.toml) holding the run's settings; paths in it are relative to it. Its \
-            values replace the corresponding command-line options.
+            A benchmark file (faceaudit.toml, or faceaudit.yaml) holding the run's settings; paths in it are relative \
+            to it. Its values replace the corresponding command-line options.
             """)
     var benchmark: String?
 

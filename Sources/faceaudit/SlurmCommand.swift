@@ -24,7 +24,7 @@ struct SlurmCommand: ParsableCommand {
                 """
         )
 
-        @Argument(help: "The benchmark file (faceaudit.toml).")
+        @Argument(help: "The benchmark file (faceaudit.toml or .yaml).")
         var benchmark: String
 
         @Option(help: "Number of shards (array tasks per stage).")

@@ -247,13 +247,72 @@ struct BenchmarkFileTests {
     func errors(text: String, line: Int, column: Int, message: String) throws {
         let (folder, path) = try Self.write(text)
         defer { try? FileManager.default.removeItem(at: folder) }
-        do {
-            _ = try BenchmarkFile(path: path)
-            Issue.record("accepted \(text)")
-        } catch {
-            #expect(error.location?.line == line && error.location?.column == column, "\(error)")
-            #expect(error.message.contains(message), "\(error)")
-        }
+        expectRejected(path, line: line, column: column, message: message)
+    }
+}
+
+/// Reading the benchmark file at `path` must fail at `line`:`column` with a message containing `message`.
+private func expectRejected(_ path: String, line: Int, column: Int, message: String) {
+    do {
+        _ = try BenchmarkFile(path: path)
+        Issue.record("accepted \((try? String(contentsOfFile: path, encoding: .utf8)) ?? path)")
+    } catch {
+        #expect(error.location?.line == line && error.location?.column == column, "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+    }
+}
+
+@Suite("Benchmark files in YAML")
+struct YAMLBenchmarkFileTests {
+    static func write(_ text: String, name: String = "faceaudit.yaml") throws -> (URL, String) {
+        let folder = try TestPaths.temporaryDirectory("benchmark-yaml")
+        let file = folder.appendingPathComponent(name)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return (folder, file.path)
+    }
+
+    @Test("the YAML form gives the same settings as the TOML form", arguments: ["faceaudit.yaml", "faceaudit.yml"])
+    func sameAsTOML(name: String) throws {
+        let (folder, path) = try Self.write(
+            """
+            ---
+            # a benchmark
+            dataset: data/manifest.csv   # relative
+            out: '/tmp/it''s'
+            target_fmr: [0.01, 1e-3]
+            dimensions:
+              - gender
+              - "age_band"
+            bootstrap: 1000
+            watchlist: true
+            pipeline: external
+            embedder_command: ["python3", "embed \\"x\\".py"]
+            reference_cohort: gender=female#1
+            """, name: name)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try BenchmarkFile(path: path)
+        #expect(file.path("dataset") == folder.appendingPathComponent("data/manifest.csv").path)
+        #expect(file.path("out") == "/tmp/it's")
+        #expect(file.list("target_fmr") == "0.01,0.001" && file.list("dimensions") == "gender,age_band")
+        #expect(file.number("bootstrap") == 1000 && file.bool("watchlist") == true)
+        #expect(file.string("pipeline") == "external")
+        #expect(file.strings("embedder_command") == ["python3", "embed \"x\".py"])
+        #expect(file.string("reference_cohort") == "gender=female#1")
+    }
+
+    @Test(
+        "YAML it does not support is refused at its line and column",
+        arguments: [
+            ("datset: x", 1, 1, "unknown key"), ("out: \"x", 1, 8, "unterminated string"),
+            ("out: a\nout: b", 2, 1, "set twice"), ("seed 3", 1, 7, "expected key: value"),
+            ("card:\n  name: x", 2, 3, "nested mappings"), ("out: &a x", 1, 6, "anchors"), ("out: |", 1, 6, "block scalars"),
+            ("  - x", 1, 3, "list item needs"), ("dimensions:\nout: x", 1, 1, "has no value"), ("out: ~", 1, 7, "missing value"),
+            ("out:x", 1, 5, "expected a space"),
+        ] as [(String, Int, Int, String)])
+    func errors(text: String, line: Int, column: Int, message: String) throws {
+        let (folder, path) = try Self.write(text)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        expectRejected(path, line: line, column: column, message: message)
     }
 }
 

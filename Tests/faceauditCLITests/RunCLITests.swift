@@ -186,6 +186,27 @@ struct BenchmarkFileCLITests {
         #expect((summary["pipeline"] as? [String: Any])?["name"] as? String == "external")
         #expect(summary["watchlist"] != nil)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("results/watchlist.csv").path))
+        // The same benchmark as YAML gives the same results.
+        try """
+        dataset: manifest.csv
+        out: results-yaml
+        pipeline: external
+        embedder_command: ["python3", "\(example)"]
+        target_fmr: [0.1]
+        bootstrap: 20
+        watchlist: true
+        target_fpir:
+          - 0.5
+        """.write(to: folder.appendingPathComponent("faceaudit.yaml"), atomically: true, encoding: .utf8)
+        let yaml = try CommandRunner.faceaudit([
+            "run", "--benchmark", folder.appendingPathComponent("faceaudit.yaml").path, "--no-cache", "--quiet",
+        ])
+        #expect(yaml.status == 0, "\(yaml.stderr)")
+        for name in ["cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "watchlist.csv"] {
+            let a = try String(contentsOf: folder.appendingPathComponent("results/\(name)"), encoding: .utf8)
+            let b = try String(contentsOf: folder.appendingPathComponent("results-yaml/\(name)"), encoding: .utf8)
+            #expect(a == b, "\(name)")
+        }
         let missing = try CommandRunner.faceaudit(["run", "--quiet"])
         #expect(missing.status == 64 && missing.stderr.contains("--benchmark"))
     }

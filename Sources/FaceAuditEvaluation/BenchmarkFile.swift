@@ -31,7 +31,7 @@ public struct BenchmarkFile: Sendable {
         "dataset", "out", "layout", "card", "dimensions", "age_bands", "target_fmr", "bootstrap", "seed", "min_subjects",
         "reference_cohort",
         "pipeline", "embedder_command", "embedder_version", "embeddings", "comparison", "upsample", "face_policy", "watchlist",
-        "enrolled_share", "target_fpir", "school_size", "passes_per_day", "school_days", "watchlist_size",
+        "enrolled_share", "target_fpir", "school_size", "passes_per_day", "school_days", "watchlist_size", "tile_size",
     ]
 
     /// The values by key.

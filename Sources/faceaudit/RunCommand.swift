@@ -248,6 +248,7 @@ struct RunCommand: ParsableCommand {
         if let v = file.number("passes_per_day") { passesPerDay = Int(v) }
         if let v = file.number("school_days") { schoolDays = Int(v) }
         if let v = file.number("watchlist_size") { watchlistSize = Int(v) }
+        if let v = file.number("tile_size") { tileSize = Int(v) }
         if let pipeline = file.string("pipeline") {
             switch pipeline {
             case "dlib":
@@ -473,6 +474,12 @@ extension RunCommand {
         let folder = out + "/" + ShardPartial.folderName(shard: shard.index, of: shard.count)
         BLAS.setThreads(1)
         let (statistics, _) = pairs.engine.run(shard: shard.index, of: shard.count, threads: threads)
+        if statistics.tiles.isEmpty && !quiet {
+            FileHandle.standardError.write(
+                Data(
+                    ("run: note: shard \(shard) has no tiles to compare (the grid has \(pairs.engine.grid.tiles.count) tile(s) of "
+                        + "\(tileSize) templates a side); a smaller --tile-size spreads the comparison over more shards\n").utf8))
+        }
         let partial = ShardPartial(
             shard: shard.index, shards: shard.count, arguments: commandLine, images: images, templates: Array(templates[images]),
             statistics: statistics)

@@ -72,6 +72,22 @@ struct ShardCLITests {
         for (name, text) in expected { #expect(actual[name] == text, "\(name) differs") }
     }
 
+    @Test("the tile size changes how the pairs are computed, never the results")
+    func tileSizeDoesNotChangeResults() throws {
+        let folder = try TestPaths.temporaryDirectory("shard-cli-tiles")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (manifest, embeddings) = try Self.dataset(in: folder)
+        var outputs: [[String: String]] = []
+        for tile in ["16", "17", "1024"] {
+            let out = folder.appendingPathComponent("out-\(tile)")
+            let r = try CommandRunner.faceaudit(
+                ["run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", out.path, "--quiet", "--tile-size", tile])
+            #expect(r.status == 0, "\(r.stderr)")
+            outputs.append(try Self.outputs(out).filter { ["cohorts.csv", "cross_cohort_fmr.csv", "curves.csv"].contains($0.key) })
+        }
+        #expect(outputs[0].count == 3 && outputs[0] == outputs[1] && outputs[1] == outputs[2])
+    }
+
     @Test("merge names a missing or repeated shard, an unfinished shard, and partials of another run")
     func mergeRefusesIncompleteOrForeignPartials() throws {
         let folder = try TestPaths.temporaryDirectory("shard-cli-errors")

@@ -138,7 +138,7 @@ struct RunCommand: ParsableCommand {
             With --shard: extract (templates of the shard's images only, into the cache) or compare (all templates, from the \
             cache where present, then the shard's tiles). On a cluster every shard extracts before any compares.
             """)
-    var phase: ShardPhase = .compare
+    var phase: ShardPhase?
 
     @Option(help: "Tile edge of the all-pairs comparison (templates per tile side; every shard of a run must use the same).")
     var tileSize: Int = 1024
@@ -163,6 +163,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--threads must be ≥ 1, --bootstrap ≥ 0, --upsample 0…4, --tile-size ≥ 16")
         }
         if shard != nil && scores != nil { throw ValidationError("--shard needs a dataset; score files are not sharded") }
+        if phase != nil && shard == nil { throw ValidationError("--phase needs --shard i/K") }
     }
 
     /// `run --scores`: the whole analysis and report from a precomputed score file.

@@ -122,7 +122,9 @@ struct ShardCLITests {
         #expect(unfinished.stderr.contains("did not finish"), "\(unfinished.stderr)")
 
         let bad = try CommandRunner.faceaudit(common + ["--shard", "3/3"])
-        #expect(bad.status != 0)
+        #expect(bad.status == 64)
+        let phaseAlone = try CommandRunner.faceaudit(common + ["--phase", "extract"])
+        #expect(phaseAlone.status == 64 && phaseAlone.stderr.contains("--phase needs --shard"), "\(phaseAlone.stderr)")
     }
 
     @Test("merge refuses partials made from a dataset whose labels have changed since")

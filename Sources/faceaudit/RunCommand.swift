@@ -524,6 +524,7 @@ final class ProgressLine: @unchecked Sendable {
     private let terminal = isatty(2) != 0
     private let start = Date()
     private var lastDecile = -1
+    private var lastDone = 0
     private let lock = NSLock()
     private let label: String
 
@@ -535,6 +536,10 @@ final class ProgressLine: @unchecked Sendable {
     func update(done: Int, total: Int, cached: Int) {
         guard enabled, total > 0 else { return }
         lock.withLock {
+            // Workers report in the order they take this lock, not the order they finished; a count
+            // lower than one already shown is stale.
+            guard done > lastDone else { return }
+            lastDone = done
             let elapsed = Date().timeIntervalSince(start)
             let rate = Double(done) / max(elapsed, 1e-9)
             let eta = rate > 0 ? Double(total - done) / rate : 0
@@ -544,7 +549,7 @@ final class ProgressLine: @unchecked Sendable {
                 FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
             } else {
                 let decile = done * 10 / total
-                if decile != lastDecile {
+                if decile > lastDecile {
                     lastDecile = decile
                     FileHandle.standardError.write(Data("run: \(text)\n".utf8))
                 }

@@ -88,6 +88,25 @@ struct ShardCLITests {
         #expect(outputs[0].count == 3 && outputs[0] == outputs[1] && outputs[1] == outputs[2])
     }
 
+    @Test("progress lines never count backwards, whatever order the worker threads report in")
+    func progressIsMonotone() throws {
+        let folder = try TestPaths.temporaryDirectory("progress")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (manifest, embeddings) = try Self.dataset(in: folder)
+        for _ in 0..<5 {
+            let r = try CommandRunner.faceaudit([
+                "run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", folder.appendingPathComponent("out").path,
+                "--threads", "2", "--bootstrap", "0",
+            ])
+            #expect(r.status == 0, "\(r.stderr)")
+            let counts = r.stderr.split(separator: "\n").compactMap { line -> Int? in
+                guard let m = line.firstMatch(of: /run: templates (\d+)\//) else { return nil }
+                return Int(m.1)
+            }
+            #expect(!counts.isEmpty && counts == counts.sorted() && Set(counts).count == counts.count, "\(counts)")
+        }
+    }
+
     @Test("merge names a missing or repeated shard, an unfinished shard, and partials of another run")
     func mergeRefusesIncompleteOrForeignPartials() throws {
         let folder = try TestPaths.temporaryDirectory("shard-cli-errors")

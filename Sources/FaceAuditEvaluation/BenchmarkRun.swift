@@ -25,6 +25,9 @@ public struct BenchmarkRun {
         public var referenceCohort: String?
         /// ROC/DET points per cohort in curves.csv.
         public var curvePoints = 50
+        /// Whether to build scores.csv (one row per pair: as large as everything else together, so only
+        /// when it will be written).
+        public var scoresTable = false
 
         /// Creates options.
         public init(scheme: CohortScheme) {
@@ -42,7 +45,7 @@ public struct BenchmarkRun {
         public var crossCohortCSV: String
         /// curves.csv.
         public var curvesCSV: String
-        /// scores.csv (only written with --export-scores: it names images).
+        /// scores.csv (only built with ``Options/scoresTable`` and written with --export-scores: it names images).
         public var scoresCSV: String
         /// The curve points behind curves.csv, for the report.
         public var curves: [CurveSet]
@@ -108,7 +111,7 @@ public struct BenchmarkRun {
         let matedPairs = bySubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
         let n = manifest.records.count
         var scoreRows = [["image_a", "image_b", "mated", "score"]]
-        for k in pairs.scores.indices {
+        for k in pairs.scores.indices where options.scoresTable {
             scoreRows.append([
                 manifest.records[Int(pairs.first[k])].path, manifest.records[Int(pairs.second[k])].path, pairs.mated[k] ? "1" : "0",
                 pairs.scores[k].isNaN ? "nan" : "\(pairs.scores[k])",
@@ -121,7 +124,8 @@ public struct BenchmarkRun {
                 card: manifest.card, layout: manifest.layout.rawValue, images: n, subjects: bySubject.count, matedPairs: matedPairs,
                 nonMatedPairs: n * (n - 1) / 2 - matedPairs),
             failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
-            commandLine: commandLine, version: version, simulated: simulated, scoresCSV: ResultTables.csv(scoreRows),
+            commandLine: commandLine, version: version, simulated: simulated,
+            scoresCSV: options.scoresTable ? ResultTables.csv(scoreRows) : "",
             emptyMessage: "too few images have a template (\(reasons.values.reduce(0, +)) of \(n) failed to acquire)")
     }
 

@@ -314,6 +314,7 @@ struct RunCommand: ParsableCommand {
         options.seed = seed
         options.minimumSubjects = cohorts.minSubjects
         options.referenceCohort = referenceCohort
+        options.scoresTable = exportScores
 
         let embedder: any Embedder
         let pipelineName: String

@@ -78,6 +78,7 @@ struct RunTests {
         var options = BenchmarkRun.Options(scheme: CohortScheme.automatic(for: manifest.records))
         options.targets = [0.2]
         options.replicates = 50
+        options.scoresTable = true
         func run() throws -> BenchmarkRun.Result {
             try BenchmarkRun.evaluate(
                 manifest: manifest, templates: templates, comparison: .euclideanDistance,
@@ -95,6 +96,10 @@ struct RunTests {
         let json = String(decoding: try encoder.encode(a.summary), as: UTF8.self) + a.cohortsCSV + a.crossCohortCSV + a.curvesCSV
         #expect(!json.contains("person") && !json.contains(".img"))
         #expect(a.scoresCSV.contains("s0_0.img"))  // only the opt-in scores.csv names images
+        // Without --export-scores the table is not even built (at 25 million pairs it alone took gigabytes).
+        options.scoresTable = false
+        let lean = try run()
+        #expect(lean.scoresCSV.isEmpty && lean.cohortsCSV == a.cohortsCSV)
     }
 
     @Test("atomic writes leave the old file or the new one, and set permissions")

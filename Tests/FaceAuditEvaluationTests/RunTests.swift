@@ -388,3 +388,25 @@ struct WatchlistTileTests {
         }
     }
 }
+
+@Suite("Pair comparison limits")
+struct PairComparisonLimitTests {
+    @Test("a dataset with more non-mated pairs than a run analyses pair by pair is refused before any pair is computed")
+    func refusedAboveTheLimit() throws {
+        // 14,200 images of 7,100 people: 100.8 million non-mated pairs.
+        let n = 14_200
+        let records = (0..<n).map { ImageRecord(path: "\($0)", subject: SubjectID("\($0 / 2)"), labels: Labels()) }
+        let manifest = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: records)
+        let templates: [EmbeddingResult] = (0..<n).map { .template([Float($0 % 7), 1]) }
+        let scheme = CohortScheme(dimensions: [], intersections: [])
+        #expect(n * (n - 1) / 2 - n / 2 > PairComparison.exactPairLimit)
+        #expect(throws: EvaluationError.self) {
+            try PairComparison(manifest: manifest, templates: templates, comparison: .cosineSimilarity, scheme: scheme)
+        }
+        // Just under the limit it is accepted (and only prepared here, not run).
+        let m = 14_000
+        let fewer = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: Array(records[..<m]))
+        #expect(m * (m - 1) / 2 - m / 2 <= PairComparison.exactPairLimit)
+        _ = try PairComparison(manifest: fewer, templates: Array(templates[..<m]), comparison: .cosineSimilarity, scheme: scheme)
+    }
+}

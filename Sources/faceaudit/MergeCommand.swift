@@ -10,7 +10,7 @@ struct MergeCommand: ParsableCommand {
         discussion: """
             Give every shard's partial folder (<out>/shard-i-of-K) once. Histograms and counts add up, templates are \
             concatenated, and the run is finished exactly as one process would have finished it: the outputs are the same \
-            bytes as `faceaudit run` without --shard gives (only generated_at differs). The dataset and the run's other \
+            bytes as `faceaudit run` without --shard gives (only the timestamps differ). The dataset and the run's other \
             inputs must still be where the shards found them.
             """
     )

@@ -85,6 +85,10 @@ public enum CohortAnalysis {
             "overall", mated: allIndices.filter { data.mated[$0] }, nonMated: allIndices.filter { !data.mated[$0] })
         let cohorts = (0..<cohortCount).map { group(data.cohortNames[$0], mated: matedIndices[$0], nonMated: withinIndices[$0]) }
         let inequityMembers = cohorts.indices.filter { !cohorts[$0].name.contains("=unknown") }
+        // Who is compared with whom does not depend on the threshold: built once, tallied per target.
+        let bootstrapping = options.replicates > 0 && data.subjectCount > 0
+        let overallDesign = bootstrapping ? SubjectBootstrap.design(data, indices: overall.indices) : nil
+        let cohortDesigns = bootstrapping ? cohorts.map { SubjectBootstrap.design(data, indices: $0.indices) } : []
 
         return options.targets.map { target in
             let tau = ThresholdSearch.forFMR(target, impostor: allImpostor)
@@ -138,9 +142,11 @@ public enum CohortAnalysis {
             }
 
             var inequityBootstrap: [String: BinomialInterval]?
-            if options.replicates > 0 && data.subjectCount > 0 {
-                let overallTally = SubjectBootstrap.tally(data, indices: overall.indices, threshold: tau)
-                let tallies = cohorts.map { SubjectBootstrap.tally(data, indices: $0.indices, threshold: tau) }
+            if let overallDesign {
+                let overallTally = SubjectBootstrap.tally(data, indices: overall.indices, threshold: tau, design: overallDesign)
+                let tallies = cohorts.indices.map {
+                    SubjectBootstrap.tally(data, indices: cohorts[$0].indices, threshold: tau, design: cohortDesigns[$0])
+                }
                 let samples = SubjectBootstrap.run(subjects: data.subjectCount, replicates: options.replicates, seed: options.seed) { m in
                     (
                         overall: (overallTally.matedRate(m), overallTally.nonMatedRate(m)),

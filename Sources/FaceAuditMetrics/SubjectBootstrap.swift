@@ -87,31 +87,36 @@ public struct SubjectBootstrap: Sendable {
         }
     }
 
-    /// Builds the tally of the comparisons `indices` of `data` at similarity threshold τ.
-    public static func tally(_ data: LabeledComparisons, indices: [Int], threshold tau: Double) -> Tally {
-        var tally = Tally()
-        var mated: [Int: (Int, Int)] = [:]
-        var errors: [UInt64: Int] = [:]
+    /// Who is compared with whom in one group of comparisons: mated trials per subject and the
+    /// non-mated denominator. It does not depend on the threshold, so a group's design is built once and
+    /// tallied at every threshold (building it hashes every comparison; tallying touches only errors).
+    public struct Design: Sendable {
+        /// Mated trials by subject, in subject order.
+        var matedTrials: [(subject: Int, trials: Int)] = []
+        /// How the non-mated trials are counted.
+        var denominator: Tally.Denominator = .sparse([])
+    }
+
+    /// The design of the comparisons `indices` of `data` (comparisons with a NaN score are left out).
+    public static func design(_ data: LabeledComparisons, indices: [Int]) -> Design {
+        var design = Design()
+        var mated: [Int: Int] = [:]
         var trials: [UInt64: Int] = [:]
         var probeSamples: [Int: Set<Int32>] = [:]
         var referenceSamples: [Int: Set<Int32>] = [:]
         var anySamples: [Int: Set<Int32>] = [:]
         var samplesKnown = true
         var nonMatedCount = 0
-        func key(_ a: Int, _ b: Int) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
         for k in indices {
-            let score = data.scores[k]
-            guard !score.isNaN else { continue }
+            guard !data.scores[k].isNaN else { continue }
             let a = Int(data.probeSubject[k])
             if data.mated[k] {
-                let old = mated[a] ?? (0, 0)
-                mated[a] = (old.0 + (score < tau ? 1 : 0), old.1 + 1)
+                mated[a, default: 0] += 1
                 continue
             }
             let b = Int(data.referenceSubject[k])
             nonMatedCount += 1
-            if score >= tau { errors[key(a, b), default: 0] += 1 }
-            trials[key(a, b), default: 0] += 1
+            trials[pairKey(a, b), default: 0] += 1
             let ps = data.probeSample[k]
             let rs = data.referenceSample[k]
             if ps < 0 || rs < 0 { samplesKnown = false }
@@ -120,13 +125,11 @@ public struct SubjectBootstrap: Sendable {
             anySamples[a, default: []].insert(ps)
             anySamples[b, default: []].insert(rs)
         }
-        tally.mated = mated.map { (subject: $0.key, errors: $0.value.0, trials: $0.value.1) }.sorted { $0.subject < $1.subject }
-        tally.errorPairs = errors.map { (a: Int($0.key >> 32), b: Int($0.key & 0xFFFF_FFFF), errors: $0.value) }
-            .sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+        design.matedTrials = mated.map { (subject: $0.key, trials: $0.value) }.sorted { $0.subject < $1.subject }
         let sparse = trials.map { (a: Int($0.key >> 32), b: Int($0.key & 0xFFFF_FFFF), trials: $0.value) }.sorted {
             ($0.a, $0.b) < ($1.a, $1.b)
         }
-        tally.denominator = .sparse(sparse)
+        design.denominator = .sparse(sparse)
         if samplesKnown && nonMatedCount > 0 {
             // Complete designs are recognised by their exact counts; each pair is then checked against them.
             let all = anySamples.map { (subject: $0.key, samples: $0.value.count) }.sorted { $0.subject < $1.subject }
@@ -134,8 +137,8 @@ public struct SubjectBootstrap: Sendable {
             let allPairs = (total * total - all.reduce(0) { $0 + $1.samples * $1.samples }) / 2
             let sizes = Dictionary(uniqueKeysWithValues: all.map { ($0.subject, $0.samples) })
             if allPairs == nonMatedCount, sparse.allSatisfy({ $0.trials == sizes[$0.a]! * sizes[$0.b]! }) {
-                tally.denominator = .allPairs(all)
-                return tally
+                design.denominator = .allPairs(all)
+                return design
             }
             let subjects = Set(probeSamples.keys).union(referenceSamples.keys).sorted()
             let bi = subjects.map { (subject: $0, probes: probeSamples[$0]?.count ?? 0, references: referenceSamples[$0]?.count ?? 0) }
@@ -145,11 +148,40 @@ public struct SubjectBootstrap: Sendable {
             if p * r - bi.reduce(0, { $0 + $1.probes * $1.references }) == nonMatedCount,
                 sparse.allSatisfy({ $0.trials == byS[$0.a]!.0 * byS[$0.b]!.1 + byS[$0.b]!.0 * byS[$0.a]!.1 })
             {
-                tally.denominator = .bipartite(bi)
+                design.denominator = .bipartite(bi)
             }
         }
+        return design
+    }
+
+    /// Builds the tally of the comparisons `indices` of `data` at similarity threshold τ.
+    public static func tally(_ data: LabeledComparisons, indices: [Int], threshold tau: Double) -> Tally {
+        tally(data, indices: indices, threshold: tau, design: design(data, indices: indices))
+    }
+
+    /// The tally at τ of comparisons whose ``design(_:indices:)`` is already known.
+    public static func tally(_ data: LabeledComparisons, indices: [Int], threshold tau: Double, design: Design) -> Tally {
+        var tally = Tally()
+        var matedErrors: [Int: Int] = [:]
+        var errors: [UInt64: Int] = [:]
+        for k in indices {
+            let score = data.scores[k]
+            guard !score.isNaN else { continue }
+            if data.mated[k] {
+                if score < tau { matedErrors[Int(data.probeSubject[k]), default: 0] += 1 }
+            } else if score >= tau {
+                errors[pairKey(Int(data.probeSubject[k]), Int(data.referenceSubject[k])), default: 0] += 1
+            }
+        }
+        tally.mated = design.matedTrials.map { (subject: $0.subject, errors: matedErrors[$0.subject] ?? 0, trials: $0.trials) }
+        tally.errorPairs = errors.map { (a: Int($0.key >> 32), b: Int($0.key & 0xFFFF_FFFF), errors: $0.value) }
+            .sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+        tally.denominator = design.denominator
         return tally
     }
+
+    /// The key of an unordered subject pair.
+    private static func pairKey(_ a: Int, _ b: Int) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
 
     /// Draws `replicates` subject resamples and returns, for each, `statistic` of the multiplicities.
     public static func run<T>(subjects: Int, replicates: Int, seed: UInt64, _ statistic: ([Int]) -> T) -> [T] {

@@ -106,6 +106,39 @@ struct CohortAnalysisTests {
         if case .sparse = tally.denominator {} else { Issue.record("an incomplete design used a closed form") }
     }
 
+    @Test("one design, tallied at several thresholds, gives the brute-force weighted rates at each")
+    func designReusedAcrossThresholds() {
+        var d = Self.simulated(subjects: 25, images: 3, seed: 5, fnmr: 0.1, fmr: 0.05)
+        var rng = SplitMix64(seed: 8)
+        d.scores = d.scores.map { _ in rng.unit() }
+        let all = Array(0..<d.count)
+        for indices in [all, all.filter { $0 % 7 != 3 }] {  // a complete design, then a sparse one
+            let design = SubjectBootstrap.design(d, indices: indices)
+            for tau in [0.1, 0.5, 0.93] {
+                let tally = SubjectBootstrap.tally(d, indices: indices, threshold: tau, design: design)
+                for _ in 0..<10 {
+                    var m = [Int](repeating: 0, count: d.subjectCount)
+                    for _ in 0..<d.subjectCount { m[rng.below(d.subjectCount)] += 1 }
+                    var (me, mn, ne, nn) = (0, 0, 0, 0)
+                    for k in indices {
+                        if d.mated[k] {
+                            let w = m[Int(d.probeSubject[k])]
+                            mn += w
+                            if d.scores[k] < tau { me += w }
+                        } else {
+                            let w = m[Int(d.probeSubject[k])] * m[Int(d.referenceSubject[k])]
+                            nn += w
+                            if d.scores[k] >= tau { ne += w }
+                        }
+                    }
+                    let mated = tally.matedRate(m), nonMated = tally.nonMatedRate(m)
+                    #expect(mn == 0 ? mated.isNaN : mated == Double(me) / Double(mn), "τ \(tau)")
+                    #expect(nn == 0 ? nonMated.isNaN : nonMated == Double(ne) / Double(nn), "τ \(tau)")
+                }
+            }
+        }
+    }
+
     @Test("the bootstrap is reproducible for a seed")
     func reproducible() {
         let d = Self.simulated(subjects: 40, images: 2, seed: 11, fnmr: 0.2, fmr: 0.05)

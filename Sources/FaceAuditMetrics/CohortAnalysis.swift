@@ -60,7 +60,7 @@ public enum CohortAnalysis {
                 if c >= 0 && c == data.referenceCohort[k] { withinIndices[Int(c)].append(k) }
             }
         }
-        allImpostor.sort()
+        RadixSort.sort(&allImpostor)
         guard !allImpostor.isEmpty else { return [] }
 
         struct Group {

@@ -24,12 +24,18 @@ public struct SlurmSubmission: Sendable, Codable, Hashable {
         public var time: String?
         /// `--cpus-per-task`; also the run's `--threads`.
         public var cpus: Int
+        /// `--mem` per task, if any (Slurm's format, e.g. `16G`).
+        public var memory: String?
+        /// `--account` to charge, if any.
+        public var account: String?
 
         /// Creates resources.
-        public init(partition: String? = nil, time: String? = nil, cpus: Int = 1) {
+        public init(partition: String? = nil, time: String? = nil, cpus: Int = 1, memory: String? = nil, account: String? = nil) {
             self.partition = partition
             self.time = time
             self.cpus = cpus
+            self.memory = memory
+            self.account = account
         }
     }
 
@@ -68,6 +74,8 @@ public struct SlurmSubmission: Sendable, Codable, Hashable {
         var lines = ["#!/bin/bash", "#SBATCH --job-name=faceaudit-\(stage.rawValue)", "#SBATCH --cpus-per-task=\(resources.cpus)"]
         if let p = resources.partition { lines.append("#SBATCH --partition=\(p)") }
         if let t = resources.time { lines.append("#SBATCH --time=\(t)") }
+        if let m = resources.memory { lines.append("#SBATCH --mem=\(m)") }
+        if let a = resources.account { lines.append("#SBATCH --account=\(a)") }
         lines += [
             "# Written by `faceaudit slurm submit`. The marker is written only when the command succeeded.",
             "set -euo pipefail",

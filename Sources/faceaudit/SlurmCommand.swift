@@ -39,6 +39,12 @@ struct SlurmCommand: ParsableCommand {
         @Option(help: "CPUs per task; also the run's --threads.")
         var cpus: Int = 1
 
+        @Option(help: "Memory per task, in Slurm's format (e.g. 16G); a run needs about 130 bytes per pair it analyses.")
+        var mem: String?
+
+        @Option(help: "Account to charge.")
+        var account: String?
+
         @Option(help: "Folder for scripts, logs, markers and submission.json (default: <out>/slurm).")
         var folder: String?
 
@@ -61,7 +67,7 @@ struct SlurmCommand: ParsableCommand {
             let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let submission = SlurmSubmission(
                 executable: executable, benchmark: benchmarkPath, out: out, shards: shards,
-                resources: .init(partition: partition, time: time, cpus: cpus),
+                resources: .init(partition: partition, time: time, cpus: cpus, memory: mem, account: account),
                 folder: URL(fileURLWithPath: folder ?? out + "/slurm").standardizedFileURL.path)
             let submitted: SlurmSubmission
             do { submitted = try SlurmClient().submit(submission) } catch { throw fail(error, ExitStatus.configuration) }

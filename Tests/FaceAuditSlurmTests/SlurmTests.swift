@@ -5,7 +5,7 @@ import Testing
     let submission: SlurmSubmission = {
         var s = SlurmSubmission(
             executable: "/opt/fa/faceaudit", benchmark: "/data/it's.toml", out: "/data/out", shards: 3,
-            resources: .init(partition: "short", time: "00:30:00", cpus: 2), folder: "/data/out/slurm")
+            resources: .init(partition: "short", time: "00:30:00", cpus: 2, memory: "16G", account: "lab"), folder: "/data/out/slurm")
         s.jobs = ["extract": "11", "compare": "12", "merge": "13"]
         return s
     }()
@@ -14,6 +14,7 @@ import Testing
         let extract = submission.script(.extract)
         #expect(extract.contains("#SBATCH --partition=short\n#SBATCH --time=00:30:00"))
         #expect(extract.contains("#SBATCH --cpus-per-task=2"))
+        #expect(extract.contains("#SBATCH --mem=16G\n#SBATCH --account=lab"))
         #expect(extract.contains("set -euo pipefail"))
         #expect(
             extract.contains(

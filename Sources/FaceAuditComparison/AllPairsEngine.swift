@@ -14,6 +14,8 @@ public struct AllPairsEngine: Sendable {
     public let layout: StatisticsLayout
     /// The tile grid.
     public let grid: TileGrid
+    /// The histogram offset of cell pair (a, b) at `a · cells + b`.
+    private let pairOffset: [Int]
 
     /// Creates an engine. `cellOfImage` values must lie in `0..<layout.cells`.
     public init(matrix: TemplateMatrix, cellOfImage: [Int32], subjectOfImage: [Int32], layout: StatisticsLayout) {
@@ -22,6 +24,8 @@ public struct AllPairsEngine: Sendable {
         self.subjectOfImage = subjectOfImage
         self.layout = layout
         self.grid = TileGrid(rows: matrix.rows, tileSize: layout.tileSize)
+        let cells = layout.cells
+        pairOffset = (0..<cells * cells).map { layout.cellPair($0 / cells, $0 % cells) * layout.bins }
     }
 
     /// Time spent, for benchmarks: in `cblas_sgemm` and in streaming tiles into the statistics.
@@ -105,11 +109,6 @@ public struct AllPairsEngine: Sendable {
         let columnSubject = columnImage.map { subjectOfImage[Int($0)] }
         let columnCell = columnImage.map { Int(cellOfImage[Int($0)]) }
         let columnNorm = euclidean ? Array(matrix.squaredNorms[tile.columns]) : [Float](repeating: 0, count: n)
-        // The histogram offset of cell pair (a, b), for every a and b.
-        var pairOffset = [Int](repeating: 0, count: cells * cells)
-        for a in 0..<cells {
-            for b in 0..<cells { pairOffset[a * cells + b] = layout.cellPair(a, b) * bins }
-        }
         var rowOffset = [Int](repeating: 0, count: n)
         var rowBins = [Int32](repeating: 0, count: n)
         var mated = statistics.mated
@@ -136,7 +135,7 @@ public struct AllPairsEngine: Sendable {
                                             rowNorm: euclidean ? matrix.squaredNorms[row] : 0, columnNorm: columnNorm.baseAddress!,
                                             columnSubject: columnSubject.baseAddress!, columnImage: columnImage.baseAddress!,
                                             offsets: UnsafePointer(rowOffset.baseAddress!), histogram: histogram.baseAddress!,
-                                            binning: (lower, scale, top, bins), tailBin: tailBin, rowBins: rowBins.baseAddress!,
+                                            binning: (lower, scale, top), tailBin: tailBin, rowBins: rowBins.baseAddress!,
                                             mated: &mated, tail: &tail)
                                     }
                                 }
@@ -157,7 +156,7 @@ public struct AllPairsEngine: Sendable {
     private static func streamRow(
         keys: UnsafePointer<Float>, columns: Range<Int>, image: Int32, subject: Int32, rowNorm: Float, columnNorm: UnsafePointer<Float>,
         columnSubject: UnsafePointer<Int32>, columnImage: UnsafePointer<Int32>, offsets: UnsafePointer<Int>,
-        histogram: UnsafeMutablePointer<Int>, binning: (lower: Float, scale: Float, top: Float, bins: Int), tailBin: Int,
+        histogram: UnsafeMutablePointer<Int>, binning: (lower: Float, scale: Float, top: Float), tailBin: Int,
         rowBins: UnsafeMutablePointer<Int32>, mated: inout [ScoredPair], tail: inout [ScoredPair]
     ) {
         let (lower, scale, top) = (binning.lower, binning.scale, binning.top)

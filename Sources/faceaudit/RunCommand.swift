@@ -171,12 +171,7 @@ struct RunCommand: ParsableCommand {
         let table: ScoreTable
         do { table = try ScoreFileReader.read(path: path, format: format) } catch { throw fail(error, ExitStatus.dataError) }
         let labeled: ScoreTableLabels? = format == .csv ? try labels(of: table, file: path) : nil
-        var options = BenchmarkRun.Options(scheme: try cohorts.scheme(forLabels: labeled?.labels ?? []))
-        do { options.targets = try TargetList.parse(targetFmr) } catch { throw ValidationError("\(error)") }
-        options.replicates = bootstrap
-        options.seed = seed
-        options.minimumSubjects = cohorts.minSubjects
-        options.referenceCohort = referenceCohort
+        let options = try analysisOptions(scheme: try cohorts.scheme(forLabels: labeled?.labels ?? []))
         var datasetCard = DatasetCard.unknown(name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
         if let card {
             do { datasetCard = try DatasetCard.load(from: card) } catch { throw fail(error, ExitStatus.dataError) }
@@ -196,6 +191,17 @@ struct RunCommand: ParsableCommand {
         let report = HTMLReport.render(result.summary, curves: result.curves, histograms: result.histograms, options: reportOptions)
         try BenchmarkRun.write(result, to: out, exportScores: false, report: report)
         if !quiet { FileHandle.standardError.write(Data("run: \(table.count) comparisons from \(path); wrote \(out)\n".utf8)) }
+    }
+
+    /// The analysis settings from the options, for `scheme`.
+    private func analysisOptions(scheme: CohortScheme) throws -> BenchmarkRun.Options {
+        var options = BenchmarkRun.Options(scheme: scheme)
+        do { options.targets = try TargetList.parse(targetFmr) } catch { throw ValidationError("\(error)") }
+        options.replicates = bootstrap
+        options.seed = seed
+        options.minimumSubjects = cohorts.minSubjects
+        options.referenceCohort = referenceCohort
+        return options
     }
 
     /// The report scenario from the options.
@@ -308,12 +314,7 @@ struct RunCommand: ParsableCommand {
         do { manifest = try DatasetReader().read(path: dataset, layout: layout, cardPath: card) } catch {
             throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
         }
-        var options = BenchmarkRun.Options(scheme: try cohorts.scheme(for: manifest.records))
-        do { options.targets = try TargetList.parse(targetFmr) } catch { throw ValidationError("\(error)") }
-        options.replicates = bootstrap
-        options.seed = seed
-        options.minimumSubjects = cohorts.minSubjects
-        options.referenceCohort = referenceCohort
+        var options = try analysisOptions(scheme: try cohorts.scheme(for: manifest.records))
         options.scoresTable = exportScores
 
         let embedder: any Embedder
@@ -414,11 +415,12 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw fail("\(error)", ExitStatus.dataError)
         }
+        // The engine's worker threads each run single-threaded BLAS.
+        BLAS.setThreads(1)
         if let shard, let shardImages {
             try runShard(shard, images: shardImages, templates: templates, pairs: pairs, out: out, commandLine: commandLine)
             return
         }
-        BLAS.setThreads(1)
         let statistics = merged?.statistics ?? pairs.engine.run(threads: threads).0
         guard statistics.layout == pairs.engine.layout else {
             throw fail(
@@ -448,11 +450,6 @@ struct RunCommand: ParsableCommand {
                 throw fail(error, ExitStatus.dataError)
             }
         }
-        var reportOptions = ReportOptions()
-        reportOptions.schoolSize = schoolSize
-        reportOptions.passesPerDay = passesPerDay
-        reportOptions.schoolDays = schoolDays
-        reportOptions.watchlistSize = watchlistSize
         let report = HTMLReport.render(result.summary, curves: result.curves, histograms: result.histograms, options: reportOptions)
         try BenchmarkRun.write(result, to: out, exportScores: exportScores, report: report)
         if !quiet {
@@ -474,7 +471,6 @@ extension RunCommand {
         _ shard: ShardSpec, images: Range<Int>, templates: [EmbeddingResult], pairs: PairComparison, out: String, commandLine: [String]
     ) throws {
         let folder = out + "/" + ShardPartial.folderName(shard: shard.index, of: shard.count)
-        BLAS.setThreads(1)
         let (statistics, _) = pairs.engine.run(shard: shard.index, of: shard.count, threads: threads)
         if statistics.tiles.isEmpty && !quiet {
             FileHandle.standardError.write(

@@ -93,7 +93,7 @@ struct SlurmCommand: ParsableCommand {
             let status: SlurmStatus
             do { status = try client.status(try client.load(folder: folder)) } catch { throw fail(error, ExitStatus.configuration) }
             SlurmCommand.show(status, json: json)
-            throw ExitCode(status.succeeded ? 0 : status.isWaiting ? 2 : 1)
+            throw SlurmCommand.exitCode(status)
         }
     }
 
@@ -128,12 +128,15 @@ struct SlurmCommand: ParsableCommand {
                 }
                 let status = try client.status(submission)
                 SlurmCommand.show(status, json: json)
-                throw ExitCode(status.succeeded ? 0 : status.isWaiting ? 2 : 1)
+                throw SlurmCommand.exitCode(status)
             } catch let error as SlurmError {
                 throw fail(error, ExitStatus.configuration)
             }
         }
     }
+
+    /// 0 when every task succeeded, 2 while some wait, 1 otherwise.
+    static func exitCode(_ status: SlurmStatus) -> ExitCode { ExitCode(status.succeeded ? 0 : status.isWaiting ? 2 : 1) }
 
     /// One task as printed.
     private struct Row: Encodable {

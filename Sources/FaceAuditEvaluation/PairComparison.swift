@@ -8,8 +8,8 @@ import Foundation
 /// engine's settings, and the way back from its statistics to the pairs the analysis reads.
 public struct PairComparison: Sendable {
     /// Above this many non-mated pairs a run does not keep every pair. The per-pair analysis needs about
-    /// 130 bytes a pair (measured: 3.2 GB at 24.5 million pairs, 6.4 GB at 50 million), so the limit
-    /// needs about 13 GB.
+    /// 130 bytes a pair (`scripts/bench-run-size`: 3.0 GiB at 24.5 million pairs, 6.1 GiB at 50 million),
+    /// so the limit needs about 12 GiB.
     public static let exactPairLimit = 100_000_000
 
     /// The engine, ready to run any shard.

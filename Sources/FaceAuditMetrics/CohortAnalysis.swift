@@ -84,7 +84,6 @@ public enum CohortAnalysis {
         let overall = group(
             "overall", mated: allIndices.filter { data.mated[$0] }, nonMated: allIndices.filter { !data.mated[$0] })
         let cohorts = (0..<cohortCount).map { group(data.cohortNames[$0], mated: matedIndices[$0], nonMated: withinIndices[$0]) }
-        let inequityMembers = cohorts.indices.filter { !cohorts[$0].name.contains("=unknown") }
         // Who is compared with whom does not depend on the threshold: built once, tallied per target.
         let bootstrapping = options.replicates > 0 && data.subjectCount > 0
         let overallDesign = bootstrapping ? SubjectBootstrap.design(data, indices: overall.indices) : nil
@@ -94,43 +93,13 @@ public enum CohortAnalysis {
             let tau = ThresholdSearch.forFMR(target, impostor: allImpostor)
             func rates(_ g: Group) -> CohortRates {
                 let s = g.scores
-                let fm = s.falseMatches(at: tau)
-                let fnm = s.falseNonMatches(at: tau)
-                let failures = s.genuineFailures + s.impostorFailures
-                var flags: [String] = []
-                let needed = RuleOfThree.requiredTrials(forFMR: target)
-                if s.impostor.count < needed {
-                    flags.append("cannot support FMR \(target): \(s.impostor.count) non-mated pairs, \(needed) needed")
-                }
-                if g.subjects < options.minimumSubjects { flags.append("fewer than \(options.minimumSubjects) subjects") }
-                if s.genuine.isEmpty { flags.append("no mated pairs") }
-                let ownTau = s.impostor.isEmpty ? nil : ThresholdSearch.forFMR(target, impostor: s.impostor)
-                return CohortRates(
-                    cohort: g.name, subjects: g.subjects, fnmr: fnm, fmr: fm,
-                    fta: ErrorCount(errors: failures, trials: s.genuine.count + s.impostor.count + failures),
-                    fnmrInterval: BinomialInterval(fnm, method: options.interval, alpha: options.alpha),
-                    fmrInterval: BinomialInterval(fm, method: options.interval, alpha: options.alpha),
-                    fmrZeroErrorUpperBound: fm.errors == 0 && fm.trials > 0
-                        ? BinomialInterval.zeroErrorUpperBound(trials: fm.trials, alpha: options.alpha) : nil,
-                    medianMatedScore: finite(options.polarity.threshold(ScoreStatistics.median(sorted: s.genuine))),
-                    medianNonMatedScore: finite(options.polarity.threshold(ScoreStatistics.median(sorted: s.impostor))),
-                    thresholdForTarget: ownTau.map(options.polarity.threshold), flags: flags)
+                return cohortRates(
+                    g.name, subjects: g.subjects, falseMatches: s.falseMatches(at: tau), falseNonMatches: s.falseNonMatches(at: tau),
+                    failures: s.genuineFailures + s.impostorFailures,
+                    medianMated: ScoreStatistics.median(sorted: s.genuine), medianNonMated: ScoreStatistics.median(sorted: s.impostor),
+                    ownThreshold: s.impostor.isEmpty ? nil : ThresholdSearch.forFMR(target, impostor: s.impostor), target: target,
+                    options: options)
             }
-            var overallRates = rates(overall)
-            var cohortRates = cohorts.map(rates)
-            let reference = options.referenceCohort.flatMap { name in cohortRates.first { $0.cohort == name } }
-            for i in cohortRates.indices {
-                cohortRates[i].fmrRatioToOverall = ratio(cohortRates[i].fmr.rate, overallRates.fmr.rate)
-                cohortRates[i].fnmrRatioToOverall = ratio(cohortRates[i].fnmr.rate, overallRates.fnmr.rate)
-                if let reference {
-                    cohortRates[i].fmrRatioToReference = ratio(cohortRates[i].fmr.rate, reference.fmr.rate)
-                    cohortRates[i].fnmrRatioToReference = ratio(cohortRates[i].fnmr.rate, reference.fnmr.rate)
-                }
-            }
-            let inequity = InequityMeasures(
-                fmr: inequityMembers.map { cohortRates[$0].fmr.rate }, fnmr: inequityMembers.map { cohortRates[$0].fnmr.rate },
-                alpha: options.inequityAlpha)
-
             var cross = [[ErrorCount]](
                 repeating: [ErrorCount](repeating: ErrorCount(errors: 0, trials: 0), count: cohortCount), count: cohortCount)
             for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN {
@@ -140,63 +109,120 @@ public enum CohortAnalysis {
                 cross[p][r].trials += 1
                 if data.scores[k] >= tau { cross[p][r].errors += 1 }
             }
-
-            var inequityBootstrap: [String: BinomialInterval]?
-            if let overallDesign {
-                let overallTally = SubjectBootstrap.tally(data, indices: overall.indices, threshold: tau, design: overallDesign)
-                let tallies = cohorts.indices.map {
-                    SubjectBootstrap.tally(data, indices: cohorts[$0].indices, threshold: tau, design: cohortDesigns[$0])
-                }
-                let samples = SubjectBootstrap.run(subjects: data.subjectCount, replicates: options.replicates, seed: options.seed) { m in
-                    (
-                        overall: (overallTally.matedRate(m), overallTally.nonMatedRate(m)),
-                        cohorts: tallies.map { ($0.matedRate(m), $0.nonMatedRate(m)) }
-                    )
-                }
-                overallRates.fnmrBootstrap = SubjectBootstrap.percentileInterval(samples.map(\.overall.0), alpha: options.alpha)
-                overallRates.fmrBootstrap = SubjectBootstrap.percentileInterval(samples.map(\.overall.1), alpha: options.alpha)
-                let referenceIndex = options.referenceCohort.flatMap { name in cohorts.firstIndex { $0.name == name } }
-                for i in cohortRates.indices {
-                    cohortRates[i].fnmrBootstrap = SubjectBootstrap.percentileInterval(
-                        samples.map { $0.cohorts[i].0 }, alpha: options.alpha)
-                    cohortRates[i].fmrBootstrap = SubjectBootstrap.percentileInterval(samples.map { $0.cohorts[i].1 }, alpha: options.alpha)
-                    var ratios: [String: BinomialInterval?] = [
-                        "fmr_ratio_to_overall": SubjectBootstrap.percentileInterval(
-                            samples.map { $0.cohorts[i].1 / $0.overall.1 }, alpha: options.alpha),
-                        "fnmr_ratio_to_overall": SubjectBootstrap.percentileInterval(
-                            samples.map { $0.cohorts[i].0 / $0.overall.0 }, alpha: options.alpha),
-                    ]
-                    if let r = referenceIndex {
-                        ratios["fmr_ratio_to_reference"] = SubjectBootstrap.percentileInterval(
-                            samples.map { $0.cohorts[i].1 / $0.cohorts[r].1 }, alpha: options.alpha)
-                        ratios["fnmr_ratio_to_reference"] = SubjectBootstrap.percentileInterval(
-                            samples.map { $0.cohorts[i].0 / $0.cohorts[r].0 }, alpha: options.alpha)
+            let tallies = overallDesign.map { design in
+                (
+                    overall: SubjectBootstrap.tally(data, indices: overall.indices, threshold: tau, design: design),
+                    cohorts: cohorts.indices.map {
+                        SubjectBootstrap.tally(data, indices: cohorts[$0].indices, threshold: tau, design: cohortDesigns[$0])
                     }
-                    cohortRates[i].ratioBootstrap = ratios.compactMapValues { $0 }
-                }
-                let measures = samples.map { s in
-                    InequityMeasures(
-                        fmr: inequityMembers.map { s.cohorts[$0].1 }, fnmr: inequityMembers.map { s.cohorts[$0].0 },
-                        alpha: options.inequityAlpha)
-                }
-                var intervals: [String: BinomialInterval] = [:]
-                let paths: [(String, KeyPath<InequityMeasures, Double?>)] = [
-                    ("fmr_max_min", \.fmrMaxMin), ("fnmr_max_min", \.fnmrMaxMin), ("fmr_max_geomean", \.fmrMaxGeomean),
-                    ("fnmr_max_geomean", \.fnmrMaxGeomean), ("fmr_gini", \.fmrGini), ("fnmr_gini", \.fnmrGini), ("garbe", \.garbe),
-                    ("fdr", \.fdr), ("ir", \.ir),
-                ]
-                for (name, path) in paths {
-                    let values = measures.map { $0[keyPath: path] ?? .nan }
-                    intervals[name] = SubjectBootstrap.percentileInterval(values, alpha: options.alpha)
-                }
-                inequityBootstrap = intervals
+                )
             }
-
-            return DisaggregatedRates(
-                dimensions: dimensions, targetFMR: target, threshold: options.polarity.threshold(tau),
-                estimable: target * Double(allImpostor.count) >= 1, overall: overallRates, cohorts: cohortRates, crossFMR: cross,
-                inequity: inequity, inequityBootstrap: inequityBootstrap, referenceCohort: options.referenceCohort)
+            return finish(
+                dimensions: dimensions, target: target, threshold: tau, estimable: target * Double(allImpostor.count) >= 1,
+                overall: rates(overall), cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount,
+                options: options)
         }
+    }
+
+    /// One cohort's rates at the global threshold, with its flags; ratios and bootstrap intervals come
+    /// later (``finish(dimensions:target:threshold:estimable:overall:cohorts:cross:tallies:subjectCount:options:)``).
+    /// Scores are similarities; `failures` counts the cohort's comparisons without a score.
+    static func cohortRates(
+        _ name: String, subjects: Int, falseMatches fm: ErrorCount, falseNonMatches fnm: ErrorCount, failures: Int,
+        medianMated: Double, medianNonMated: Double, ownThreshold: Double?, target: Double, options: CohortAnalysisOptions,
+        extraFlags: [String] = []
+    ) -> CohortRates {
+        var flags: [String] = []
+        let needed = RuleOfThree.requiredTrials(forFMR: target)
+        if fm.trials < needed {
+            flags.append("cannot support FMR \(target): \(fm.trials) non-mated pairs, \(needed) needed")
+        }
+        if subjects < options.minimumSubjects { flags.append("fewer than \(options.minimumSubjects) subjects") }
+        if fnm.trials == 0 { flags.append("no mated pairs") }
+        return CohortRates(
+            cohort: name, subjects: subjects, fnmr: fnm, fmr: fm,
+            fta: ErrorCount(errors: failures, trials: fnm.trials + fm.trials + failures),
+            fnmrInterval: BinomialInterval(fnm, method: options.interval, alpha: options.alpha),
+            fmrInterval: BinomialInterval(fm, method: options.interval, alpha: options.alpha),
+            fmrZeroErrorUpperBound: fm.errors == 0 && fm.trials > 0
+                ? BinomialInterval.zeroErrorUpperBound(trials: fm.trials, alpha: options.alpha) : nil,
+            medianMatedScore: finite(options.polarity.threshold(medianMated)),
+            medianNonMatedScore: finite(options.polarity.threshold(medianNonMated)),
+            thresholdForTarget: ownThreshold.map(options.polarity.threshold), flags: flags + extraFlags)
+    }
+
+    /// Everything that follows from the cohorts' rates at one threshold, whichever way they were counted:
+    /// ratios, inequity measures and (with `tallies`) the subject-bootstrap intervals of all of them.
+    static func finish(
+        dimensions: String, target: Double, threshold tau: Double, estimable: Bool, overall: CohortRates, cohorts: [CohortRates],
+        cross: [[ErrorCount]], tallies: (overall: SubjectBootstrap.Tally, cohorts: [SubjectBootstrap.Tally])?, subjectCount: Int,
+        options: CohortAnalysisOptions
+    ) -> DisaggregatedRates {
+        var overallRates = overall
+        var cohortRates = cohorts
+        let inequityMembers = cohortRates.indices.filter { !cohortRates[$0].cohort.contains("=unknown") }
+        let reference = options.referenceCohort.flatMap { name in cohortRates.first { $0.cohort == name } }
+        for i in cohortRates.indices {
+            cohortRates[i].fmrRatioToOverall = ratio(cohortRates[i].fmr.rate, overallRates.fmr.rate)
+            cohortRates[i].fnmrRatioToOverall = ratio(cohortRates[i].fnmr.rate, overallRates.fnmr.rate)
+            if let reference {
+                cohortRates[i].fmrRatioToReference = ratio(cohortRates[i].fmr.rate, reference.fmr.rate)
+                cohortRates[i].fnmrRatioToReference = ratio(cohortRates[i].fnmr.rate, reference.fnmr.rate)
+            }
+        }
+        let inequity = InequityMeasures(
+            fmr: inequityMembers.map { cohortRates[$0].fmr.rate }, fnmr: inequityMembers.map { cohortRates[$0].fnmr.rate },
+            alpha: options.inequityAlpha)
+
+        var inequityBootstrap: [String: BinomialInterval]?
+        if let tallies {
+            let samples = SubjectBootstrap.run(subjects: subjectCount, replicates: options.replicates, seed: options.seed) { m in
+                (
+                    overall: (tallies.overall.matedRate(m), tallies.overall.nonMatedRate(m)),
+                    cohorts: tallies.cohorts.map { ($0.matedRate(m), $0.nonMatedRate(m)) }
+                )
+            }
+            overallRates.fnmrBootstrap = SubjectBootstrap.percentileInterval(samples.map(\.overall.0), alpha: options.alpha)
+            overallRates.fmrBootstrap = SubjectBootstrap.percentileInterval(samples.map(\.overall.1), alpha: options.alpha)
+            let referenceIndex = options.referenceCohort.flatMap { name in cohortRates.firstIndex { $0.cohort == name } }
+            for i in cohortRates.indices {
+                cohortRates[i].fnmrBootstrap = SubjectBootstrap.percentileInterval(samples.map { $0.cohorts[i].0 }, alpha: options.alpha)
+                cohortRates[i].fmrBootstrap = SubjectBootstrap.percentileInterval(samples.map { $0.cohorts[i].1 }, alpha: options.alpha)
+                var ratios: [String: BinomialInterval?] = [
+                    "fmr_ratio_to_overall": SubjectBootstrap.percentileInterval(
+                        samples.map { $0.cohorts[i].1 / $0.overall.1 }, alpha: options.alpha),
+                    "fnmr_ratio_to_overall": SubjectBootstrap.percentileInterval(
+                        samples.map { $0.cohorts[i].0 / $0.overall.0 }, alpha: options.alpha),
+                ]
+                if let r = referenceIndex {
+                    ratios["fmr_ratio_to_reference"] = SubjectBootstrap.percentileInterval(
+                        samples.map { $0.cohorts[i].1 / $0.cohorts[r].1 }, alpha: options.alpha)
+                    ratios["fnmr_ratio_to_reference"] = SubjectBootstrap.percentileInterval(
+                        samples.map { $0.cohorts[i].0 / $0.cohorts[r].0 }, alpha: options.alpha)
+                }
+                cohortRates[i].ratioBootstrap = ratios.compactMapValues { $0 }
+            }
+            let measures = samples.map { s in
+                InequityMeasures(
+                    fmr: inequityMembers.map { s.cohorts[$0].1 }, fnmr: inequityMembers.map { s.cohorts[$0].0 },
+                    alpha: options.inequityAlpha)
+            }
+            var intervals: [String: BinomialInterval] = [:]
+            let paths: [(String, KeyPath<InequityMeasures, Double?>)] = [
+                ("fmr_max_min", \.fmrMaxMin), ("fnmr_max_min", \.fnmrMaxMin), ("fmr_max_geomean", \.fmrMaxGeomean),
+                ("fnmr_max_geomean", \.fnmrMaxGeomean), ("fmr_gini", \.fmrGini), ("fnmr_gini", \.fnmrGini), ("garbe", \.garbe),
+                ("fdr", \.fdr), ("ir", \.ir),
+            ]
+            for (name, path) in paths {
+                let values = measures.map { $0[keyPath: path] ?? .nan }
+                intervals[name] = SubjectBootstrap.percentileInterval(values, alpha: options.alpha)
+            }
+            inequityBootstrap = intervals
+        }
+        return DisaggregatedRates(
+            dimensions: dimensions, targetFMR: target, threshold: options.polarity.threshold(tau), estimable: estimable,
+            overall: overallRates, cohorts: cohortRates, crossFMR: cross, inequity: inequity, inequityBootstrap: inequityBootstrap,
+            referenceCohort: options.referenceCohort)
     }
 
     /// The overall and per-cohort score sets (mated pairs, within-cohort non-mated pairs), for curves.
@@ -225,9 +251,9 @@ public enum CohortAnalysis {
         return result
     }
 
-    private static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+    static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
 
-    private static func ratio(_ a: Double, _ b: Double) -> Double? {
+    static func ratio(_ a: Double, _ b: Double) -> Double? {
         guard a.isFinite, b.isFinite, b > 0 else { return nil }
         return a / b
     }

@@ -26,17 +26,37 @@ public enum CurvePoints {
     /// `count` points (sorted by threshold) of the curve of `scores`.
     public static func sample(_ scores: SortedScores, count: Int = 100, minPower: Int = -8) -> [CurvePoint] {
         guard !scores.genuine.isEmpty, !scores.impostor.isEmpty, count >= 2 else { return [] }
+        return points(
+            count: count, minPower: minPower, polarity: scores.polarity,
+            fnmrThreshold: { ThresholdSearch.forFNMR($0, genuine: scores.genuine) },
+            fmrThreshold: { ThresholdSearch.forFMR($0, impostor: scores.impostor) },
+            rates: { (scores.falseMatches(at: $0).rate, scores.falseNonMatches(at: $0).rate) })
+    }
+
+    /// The same points on binned scores (FMR at bin resolution below ``BinnedScores/exactFrom``).
+    public static func sample(_ scores: BinnedScores, count: Int = 100, minPower: Int = -8) -> [CurvePoint] {
+        guard !scores.genuine.isEmpty, scores.impostorCount > 0, count >= 2 else { return [] }
+        return points(
+            count: count, minPower: minPower, polarity: scores.polarity,
+            fnmrThreshold: { ThresholdSearch.forFNMR($0, genuine: scores.genuine) },
+            fmrThreshold: { scores.threshold(forFMR: $0) },
+            rates: { (scores.falseMatches(at: $0).rate, scores.falseNonMatches(at: $0).rate) })
+    }
+
+    /// Half the thresholds for log-spaced FNMR targets, half for FMR targets, sorted, with their rates.
+    private static func points(
+        count: Int, minPower: Int, polarity: ScorePolarity, fnmrThreshold: (Double) -> Double, fmrThreshold: (Double) -> Double,
+        rates: (Double) -> (fmr: Double, fnmr: Double)
+    ) -> [CurvePoint] {
         let half = count / 2
         var thresholds: [Double] = []
-        thresholds += logValues(half, minPower).map { ThresholdSearch.forFNMR($0, genuine: scores.genuine) }
-        thresholds += logValues(count - half, minPower).map { ThresholdSearch.forFMR($0, impostor: scores.impostor) }
+        thresholds += logValues(half, minPower).map(fnmrThreshold)
+        thresholds += logValues(count - half, minPower).map(fmrThreshold)
         thresholds.sort()
         return thresholds.map { tau in
-            let fmr = scores.falseMatches(at: tau).rate
-            let fnmr = scores.falseNonMatches(at: tau).rate
+            let (fmr, fnmr) = rates(tau)
             return CurvePoint(
-                threshold: scores.polarity.threshold(tau), fmr: fmr, fnmr: fnmr, fmrProbit: Probit.ppndf(fmr),
-                fnmrProbit: Probit.ppndf(fnmr))
+                threshold: polarity.threshold(tau), fmr: fmr, fnmr: fnmr, fmrProbit: Probit.ppndf(fmr), fnmrProbit: Probit.ppndf(fnmr))
         }
     }
 

@@ -42,6 +42,31 @@ public struct ErrorTradeoff: Sendable {
         self.genuineCount = g.count
     }
 
+    /// The curve of binned scores: thresholds are the mated scores and the non-mated run values, so below
+    /// ``BinnedScores/exactFrom`` the FMR is read at bin edges (see ``BinnedScores``).
+    public init(_ scores: BinnedScores) {
+        let g = scores.genuine
+        let v = scores.values
+        var thresholds: [Double] = []
+        var fm: [Int] = []
+        var fnm: [Int] = []
+        var a = 0
+        var b = 0
+        while a < g.count || b < v.count {
+            let t = b == v.count || (a < g.count && g[a] < v[b]) ? g[a] : v[b]
+            thresholds.append(t)
+            fnm.append(a)
+            fm.append(scores.atOrAbove[b])
+            while a < g.count && g[a] == t { a += 1 }
+            if b < v.count && v[b] == t { b += 1 }
+        }
+        self.thresholds = thresholds
+        self.falseMatches = fm
+        self.falseNonMatches = fnm
+        self.impostorCount = scores.impostorCount
+        self.genuineCount = g.count
+    }
+
     /// FMR at index k.
     @inlinable public func fmr(_ k: Int) -> Double { Double(falseMatches[k]) / Double(impostorCount) }
     /// FNMR at index k.

@@ -34,6 +34,18 @@ public struct OperatingPoint: Sendable, Hashable {
         self.estimable = !scores.impostor.isEmpty && target * Double(scores.impostor.count) >= 1
     }
 
+    /// The rates of binned scores at a similarity threshold (τ = the global threshold for `target`
+    /// when nil).
+    public init(targetFMR target: Double, similarityThreshold tau: Double? = nil, binned scores: BinnedScores) {
+        let tau = tau ?? scores.threshold(forFMR: target)
+        self.targetFMR = target
+        self.similarityThreshold = tau
+        self.threshold = scores.polarity.threshold(tau)
+        self.falseMatches = scores.falseMatches(at: tau)
+        self.falseNonMatches = scores.falseNonMatches(at: tau)
+        self.estimable = scores.impostorCount > 0 && target * Double(scores.impostorCount) >= 1
+    }
+
     /// FMR.
     public var fmr: Double { falseMatches.rate }
     /// FNMR.
@@ -52,7 +64,17 @@ public struct AcquisitionAdjustedRates: Sendable, Hashable {
     /// Folds `fta` into the rates of `point`.
     public init(point: OperatingPoint, scores: SortedScores) {
         let failures = scores.genuineFailures + scores.impostorFailures
-        let attempts = scores.genuine.count + scores.impostor.count + failures
+        self.init(point: point, failures: failures, attempts: scores.genuine.count + scores.impostor.count + failures)
+    }
+
+    /// Folds the FTA of binned scores into the rates of `point`.
+    public init(point: OperatingPoint, binned scores: BinnedScores) {
+        let failures = scores.genuineFailures + scores.impostorFailures
+        self.init(point: point, failures: failures, attempts: scores.genuine.count + scores.impostorCount + failures)
+    }
+
+    /// Folds `failures` of `attempts` into the rates of `point`.
+    init(point: OperatingPoint, failures: Int, attempts: Int) {
         let fta = attempts == 0 ? .nan : Double(failures) / Double(attempts)
         self.fta = fta
         self.far = point.fmr * (1 - fta)

@@ -32,12 +32,57 @@ public enum ScoreStatistics {
     /// "meaningful" thresholds (see ``CurvePoints``). An approximation of ``auc(_:)``, kept because
     /// bob users quote it.
     public static func bobROCAUC(_ scores: SortedScores, points: Int = 2000, minPower: Int = -8) -> Double {
-        let curve = CurvePoints.sample(scores, count: points, minPower: minPower)
+        trapezoidArea(CurvePoints.sample(scores, count: points, minPower: minPower))
+    }
+
+    /// ``bobROCAUC(_:points:minPower:)`` of binned scores.
+    public static func bobROCAUC(_ scores: BinnedScores, points: Int = 2000, minPower: Int = -8) -> Double {
+        trapezoidArea(CurvePoints.sample(scores, count: points, minPower: minPower))
+    }
+
+    /// The area under the ROC (1 − FNMR against FMR) through `curve`, by trapezoids.
+    static func trapezoidArea(_ curve: [CurvePoint]) -> Double {
         var area = 0.0
         for k in 1..<curve.count {
             area += (curve[k].fmr - curve[k - 1].fmr) * ((1 - curve[k].fnmr) + (1 - curve[k - 1].fnmr)) / 2
         }
         return -area
+    }
+
+    /// ``auc(_:)`` of binned scores: a mated score inside a bin's range counts the whole bin as tied (½).
+    public static func auc(_ scores: BinnedScores) -> Double {
+        let g = scores.genuine
+        let v = scores.values
+        let n = scores.impostorCount
+        guard !g.isEmpty, n > 0 else { return .nan }
+        var twiceWins: UInt64 = 0
+        var b = 0
+        var a = 0
+        while a < g.count {
+            let s = g[a]
+            while b < v.count && v[b] < s { b += 1 }
+            // Runs below s, except a bin whose range holds s, which counts as tied.
+            var below = n - scores.atOrAbove[b]
+            var equal = b < v.count && v[b] == s ? scores.counts[b] : 0
+            if equal == 0, b > 0, s < scores.upperEdges[b - 1] {
+                below -= scores.counts[b - 1]
+                equal = scores.counts[b - 1]
+            }
+            var run = 0
+            while a < g.count && g[a] == s {
+                run += 1
+                a += 1
+            }
+            twiceWins += UInt64(run) * UInt64(2 * below + equal)
+        }
+        return Double(twiceWins) / 2 / (Double(g.count) * Double(n))
+    }
+
+    /// ``decidability(_:)`` of binned scores (non-mated moments with each run at its value).
+    public static func decidability(_ scores: BinnedScores) -> Double {
+        let g = meanAndDeviation(scores.genuine)
+        let i = scores.impostorMeanAndDeviation
+        return abs(g.mean - i.mean) / (0.5 * (g.deviation * g.deviation + i.deviation * i.deviation)).squareRoot()
     }
 
     /// Mean and population standard deviation (divisor n), as pyeer reports them.

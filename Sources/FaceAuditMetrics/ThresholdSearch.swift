@@ -83,6 +83,21 @@ public enum ThresholdSearch {
     )
         -> Double
     {
+        minimizing(criterion, impostor: neg, counts: nil, genuine: pos, cost: cost)
+    }
+
+    /// ``minimizing(_:impostor:genuine:cost:)`` over the non-mated runs of binned scores: each run
+    /// lowers the FMR by one step of 1/n per score it holds, so unit runs give bob's answer exactly.
+    public static func minimizing(_ criterion: Criterion, binned: BinnedScores, cost: Double = 0.5) -> Double {
+        minimizing(criterion, impostor: binned.values, counts: binned.counts, genuine: binned.genuine, cost: cost)
+    }
+
+    /// The search over ascending distinct-or-tied `neg` values holding `counts` scores each (nil: one each).
+    static func minimizing(
+        _ criterion: Criterion, impostor neg: [Double], counts: [Int]?, genuine pos: [Double], cost: Double
+    )
+        -> Double
+    {
         precondition(!neg.isEmpty && !pos.isEmpty, "need mated and non-mated scores")
         func value(_ far: Double, _ frr: Double) -> Double {
             switch criterion {
@@ -94,7 +109,10 @@ public enum ThresholdSearch {
         var minThreshold = 1e8
         var far = 1.0
         var frr = 0.0
-        let farDecrease = 1.0 / Double(neg.count)
+        let farDecrease = 1.0 / Double(counts?.reduce(0, +) ?? neg.count)
+        func accept(_ k: Int) {
+            for _ in 0..<(counts?[k] ?? 1) { far -= farDecrease }
+        }
         let frrIncrease = 1.0 / Double(pos.count)
         var p = 0
         var n = 0
@@ -107,16 +125,16 @@ public enum ThresholdSearch {
             }
             if pos[p] >= neg[n] {
                 threshold = neg[n]
+                accept(n)
                 n += 1
-                far -= farDecrease
             } else {
                 threshold = pos[p]
                 p += 1
                 frr += frrIncrease
             }
             while n < neg.count && threshold == neg[n] {
+                accept(n)
                 n += 1
-                far -= farDecrease
             }
             while p < pos.count && threshold == pos[p] {
                 p += 1

@@ -145,7 +145,7 @@ public struct VerificationReport: Sendable, Codable {
             return ThresholdRates(threshold: pol.threshold(tau), fmr: fmr, fnmr: fnmr, hter: (fmr + fnmr) / 2)
         }
         func distribution(_ v: [Double]) -> Distribution {
-            let m = ScoreStatistics.meanAndDeviation(v.map(pol.similarity))
+            let m = ScoreStatistics.meanAndDeviation(v)  // v holds similarities already
             let median = ScoreStatistics.median(sorted: v)
             return Distribution(mean: finite(pol.threshold(m.mean)), std: finite(m.deviation), median: finite(pol.threshold(median)))
         }
@@ -166,18 +166,8 @@ public struct VerificationReport: Sendable, Codable {
         zeroFnmr = ZeroPoint(value: s.zeroFNMR.fmr, threshold: pol.threshold(s.zeroFNMR.similarityThreshold))
         genuineScores = distribution(scores.genuine)
         impostorScores = distribution(scores.impostor)
-        operatingPoints = s.operatingPoints.map { p in
-            let adjusted = AcquisitionAdjustedRates(point: p, scores: scores)
-            let fmrCI = BinomialInterval(p.falseMatches, method: interval, alpha: alpha)
-            let fnmrCI = BinomialInterval(p.falseNonMatches, method: interval, alpha: alpha)
-            return Point(
-                targetFmr: p.targetFMR, threshold: p.threshold, fmr: finite(p.fmr), fnmr: finite(p.fnmr),
-                falseMatches: p.falseMatches.errors, falseNonMatches: p.falseNonMatches.errors,
-                impostorTrials: p.falseMatches.trials, genuineTrials: p.falseNonMatches.trials, estimable: p.estimable,
-                fmrInterval: [finite(fmrCI.lower), finite(fmrCI.upper)], fnmrInterval: [finite(fnmrCI.lower), finite(fnmrCI.upper)],
-                fmrZeroErrorUpperBound: p.falseMatches.errors == 0
-                    ? finite(BinomialInterval.zeroErrorUpperBound(trials: p.falseMatches.trials, alpha: alpha)) : nil,
-                far: finite(adjusted.far), frr: finite(adjusted.frr))
+        operatingPoints = s.operatingPoints.map {
+            Point($0, adjusted: AcquisitionAdjustedRates(point: $0, scores: scores), interval: interval, alpha: alpha)
         }
         nearestFmrPoints = s.nearestPoints.map {
             NearestPoint(targetFmr: $0.target, fmr: $0.fmr, fnmr: $0.fnmr, threshold: pol.threshold($0.similarityThreshold))
@@ -224,6 +214,21 @@ public struct VerificationReport: Sendable, Codable {
 }
 
 extension VerificationReport.Point {
+    /// The report's view of an operating point.
+    init(_ p: OperatingPoint, adjusted: AcquisitionAdjustedRates, interval: BinomialInterval.Method, alpha: Double) {
+        func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+        let fmrCI = BinomialInterval(p.falseMatches, method: interval, alpha: alpha)
+        let fnmrCI = BinomialInterval(p.falseNonMatches, method: interval, alpha: alpha)
+        self.init(
+            targetFmr: p.targetFMR, threshold: p.threshold, fmr: finite(p.fmr), fnmr: finite(p.fnmr),
+            falseMatches: p.falseMatches.errors, falseNonMatches: p.falseNonMatches.errors,
+            impostorTrials: p.falseMatches.trials, genuineTrials: p.falseNonMatches.trials, estimable: p.estimable,
+            fmrInterval: [finite(fmrCI.lower), finite(fmrCI.upper)], fnmrInterval: [finite(fnmrCI.lower), finite(fnmrCI.upper)],
+            fmrZeroErrorUpperBound: p.falseMatches.errors == 0
+                ? finite(BinomialInterval.zeroErrorUpperBound(trials: p.falseMatches.trials, alpha: alpha)) : nil,
+            far: finite(adjusted.far), frr: finite(adjusted.frr))
+    }
+
     enum CodingKeys: String, CodingKey {
         case targetFmr = "target_fmr"
         case threshold, fmr, fnmr

@@ -44,6 +44,15 @@ struct TieVectorTests {
         #expect(point.fmr == 0.2 && point.fnmr == 0.2)  // the impostor at exactly 0.5 is accepted
         #expect(ErrorTradeoff(d).equalErrorRate().value == 0.2)
     }
+
+    @Test("dissimilarity scores: means and medians are reported as distances (a negated mean was a bug)")
+    func dissimilarityDistributions() {
+        let d = SortedScores(genuine: [0.7, 0.5, 0.4, 0.3, 0.2], impostor: [0.9, 0.8, 0.7, 0.6, 0.5], polarity: .dissimilarity)
+        let report = VerificationReport(VerificationSummary(scores: d, targets: [0.2]))
+        #expect(abs(report.genuineScores.mean! - 0.42) < 1e-12 && report.genuineScores.median == 0.4)
+        #expect(abs(report.impostorScores.mean! - 0.7) < 1e-12 && report.impostorScores.median == 0.7)
+        #expect(abs(report.genuineScores.std! - 0.17204650534085253) < 1e-12)
+    }
 }
 
 @Suite("Verification metrics against bob.bio.base's dev/test files")

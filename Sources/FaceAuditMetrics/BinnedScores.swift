@@ -1,0 +1,146 @@
+/// Mated similarities known exactly; non-mated similarities known exactly at the top and as histogram
+/// counts below. This is what a streaming all-pairs comparison keeps when every score would not fit
+/// in memory.
+///
+/// The non-mated scores are ascending *runs* (value, count):
+/// - every completed non-mated score ≥ ``exactFrom`` is a run at its own exact value;
+/// - the scores below ``exactFrom`` are counted per histogram bin, each bin a run at its lower edge.
+///
+/// A count at a threshold τ ≥ ``exactFrom`` is therefore exact. Below ``exactFrom`` it is exact at
+/// bin edges and otherwise off by at most the count of the bin that holds τ ("bin resolution"). With
+/// no binned run at all, every statistic equals the one ``SortedScores`` gives.
+public struct BinnedScores: Sendable {
+    /// Completed mated similarities, ascending.
+    public let genuine: [Double]
+    /// Distinct non-mated values, ascending: bin lower edges, then exact scores.
+    public let values: [Double]
+    /// Non-mated scores at each value.
+    public let counts: [Int]
+    /// Every completed non-mated similarity at or above this is in ``values`` exactly.
+    public let exactFrom: Double
+    /// Mated comparisons without a score.
+    public let genuineFailures: Int
+    /// Non-mated comparisons without a score.
+    public let impostorFailures: Int
+    /// How the original scores are oriented; thresholds are reported in these units.
+    public let polarity: ScorePolarity
+    /// `atOrAbove[k]`: non-mated scores ≥ `values[k]`; one extra 0 at the end.
+    let atOrAbove: [Int]
+    /// The upper edge of each run: the next bin edge for a bin, the value itself for an exact score.
+    let upperEdges: [Double]
+
+    /// Builds the runs.
+    /// - Parameters:
+    ///   - genuine: mated similarities in any order; NaN counts as a failure to acquire.
+    ///   - binEdges: the edges of the histogram bins, ascending: one more than there are bins, the last
+    ///     at most `exactFrom`.
+    ///   - binCounts: non-mated scores below `exactFrom` per bin (bin k spans `binEdges[k]..<binEdges[k + 1]`).
+    ///   - exact: every completed non-mated similarity ≥ `exactFrom`, in any order.
+    ///   - exactFrom: the start of the exact region.
+    ///   - impostorFailures: non-mated comparisons without a score.
+    public init(
+        genuine: [Double], binEdges: [Double], binCounts: [Int], exact: [Double], exactFrom: Double, impostorFailures: Int,
+        polarity: ScorePolarity = .similarity
+    ) {
+        precondition(binEdges.count == binCounts.count + 1 || (binEdges.isEmpty && binCounts.isEmpty), "bins need their edges")
+        var g = genuine.filter { !$0.isNaN }
+        RadixSort.sort(&g)
+        var e = exact
+        RadixSort.sort(&e)
+        precondition(e.first.map { $0 >= exactFrom } ?? true, "an exact score lies below the exact region")
+        precondition(binEdges.last.map { $0 <= exactFrom } ?? true, "a bin lies in the exact region")
+        var values: [Double] = []
+        var counts: [Int] = []
+        var upper: [Double] = []
+        for (k, count) in binCounts.enumerated() where count > 0 {
+            values.append(binEdges[k])
+            counts.append(count)
+            upper.append(binEdges[k + 1])
+        }
+        for s in e {
+            if values.last == s && upper.last == s {
+                counts[counts.count - 1] += 1
+            } else {
+                values.append(s)
+                counts.append(1)
+                upper.append(s)
+            }
+        }
+        var above = [Int](repeating: 0, count: values.count + 1)
+        for k in stride(from: values.count - 1, through: 0, by: -1) { above[k] = above[k + 1] + counts[k] }
+        self.genuine = g
+        self.values = values
+        self.counts = counts
+        self.atOrAbove = above
+        self.upperEdges = upper
+        self.exactFrom = exactFrom
+        self.genuineFailures = genuine.count - g.count
+        self.impostorFailures = impostorFailures
+        self.polarity = polarity
+    }
+
+    /// Completed non-mated comparisons.
+    public var impostorCount: Int { atOrAbove[0] }
+
+    /// Whether counts at similarity threshold τ are exact.
+    public func isExact(at tau: Double) -> Bool { tau >= exactFrom || atOrAbove[0] == 0 }
+
+    /// False matches at similarity threshold τ: non-mated scores ≥ τ (bin resolution below ``exactFrom``).
+    public func falseMatches(at tau: Double) -> ErrorCount {
+        ErrorCount(errors: atOrAbove[SortedScores.lowerBound(values, tau)], trials: impostorCount)
+    }
+
+    /// False non-matches at similarity threshold τ: mated scores < τ (always exact).
+    public func falseNonMatches(at tau: Double) -> ErrorCount {
+        ErrorCount(errors: SortedScores.lowerBound(genuine, tau), trials: genuine.count)
+    }
+
+    /// The threshold giving the largest achievable FMR ≤ `target`, with the conventions of
+    /// ``ThresholdSearch/forFMR(_:impostor:)``: whole runs of tied scores are accepted or rejected.
+    /// Exact when the result is ≥ ``exactFrom``.
+    public func threshold(forFMR target: Double) -> Double {
+        precondition(impostorCount > 0, "no non-mated scores")
+        let n = impostorCount
+        if target >= 1 - Double.ulpOfOne { return values[0].nextDown }
+        let allowed = ThresholdSearch.largestCount(n) { Double($0) / Double(n) <= target }
+        // The lowest run whose scores and all above it may be accepted.
+        var low = 0
+        var high = values.count
+        while low < high {
+            let mid = (low + high) >> 1
+            if atOrAbove[mid] <= allowed { high = mid } else { low = mid + 1 }
+        }
+        return low < values.count ? values[low] : values[values.count - 1].nextUp
+    }
+
+    /// The non-mated score at ascending rank `k` (0-based).
+    func impostorValue(rank k: Int) -> Double {
+        // The first run whose scores reach past rank k: impostorCount − atOrAbove[r + 1] > k.
+        var low = 0
+        var high = values.count - 1
+        while low < high {
+            let mid = (low + high) >> 1
+            if impostorCount - atOrAbove[mid + 1] > k { high = mid } else { low = mid + 1 }
+        }
+        return values[low]
+    }
+
+    /// The median non-mated score (mean of the middle two for an even count); NaN when empty.
+    public var impostorMedian: Double {
+        let n = impostorCount
+        guard n > 0 else { return .nan }
+        return n % 2 == 1 ? impostorValue(rank: n / 2) : (impostorValue(rank: n / 2 - 1) + impostorValue(rank: n / 2)) / 2
+    }
+
+    /// Mean and population standard deviation of the non-mated scores, each run at its value.
+    public var impostorMeanAndDeviation: (mean: Double, deviation: Double) {
+        let n = Double(impostorCount)
+        guard n > 0 else { return (.nan, .nan) }
+        var sum = 0.0
+        for (v, c) in zip(values, counts) { sum += v * Double(c) }
+        let mean = sum / n
+        var squares = 0.0
+        for (v, c) in zip(values, counts) { squares += (v - mean) * (v - mean) * Double(c) }
+        return (mean, (squares / n).squareRoot())
+    }
+}

@@ -1,0 +1,165 @@
+extension CohortAnalysis {
+    /// One group of a streamed analysis (everything, or a cohort): its scores and who is in it.
+    struct StreamedGroup {
+        /// The group's name.
+        let name: String
+        /// Mated scores, and non-mated scores exactly at the top and binned below.
+        let scores: BinnedScores
+        /// Distinct subjects in the group's comparisons.
+        let subjects: Int
+        /// Indices into the mated comparisons of the group's mated comparisons.
+        let mated: [Int]
+        /// Indices into the exact non-mated comparisons of the group's.
+        let exact: [Int]
+        /// Completed samples per subject (the bootstrap's non-mated design).
+        let samplesPerSubject: [(subject: Int, samples: Int)]
+    }
+
+    /// Analyses one dimension set of a streamed all-pairs design, with the definitions of
+    /// ``analyze(_:dimensions:options:)-(LabeledComparisons,_,_)``.
+    ///
+    /// Counts at the global thresholds, the cross-cohort matrix and the subject bootstrap are exact
+    /// whenever the thresholds lie in the exact region; the data are then the same numbers the per-pair
+    /// analysis gives. The medians of non-mated scores, and a cohort's own threshold when it lies below
+    /// the exact region, are at bin resolution; such a threshold is left out and flagged.
+    public static func analyze(_ data: StreamedComparisons, dimensions: String, options: CohortAnalysisOptions) -> [DisaggregatedRates] {
+        let groups = streamedGroups(data, polarity: options.polarity)
+        let overall = groups[0]
+        let cohorts = Array(groups.dropFirst())
+        guard overall.scores.impostorCount > 0 else { return [] }
+        let cohortCount = data.cohortNames.count
+        let crossTrials = orderedNonMatedTrials(data)
+        let bootstrapping = options.replicates > 0 && data.subjectCount > 0
+
+        return options.targets.map { target in
+            let tau = overall.scores.threshold(forFMR: target)
+            let exact = overall.scores.isExact(at: tau)
+            func rates(_ g: StreamedGroup) -> CohortRates {
+                let s = g.scores
+                var flags: [String] = []
+                if !exact { flags.append("threshold below the exactly kept non-mated scores: counts at histogram resolution") }
+                var own: Double?
+                if s.impostorCount > 0 {
+                    let t = s.threshold(forFMR: target)
+                    if s.isExact(at: t) { own = t } else { flags.append("threshold_for_target lies below the exactly kept scores") }
+                }
+                return cohortRates(
+                    g.name, subjects: g.subjects, falseMatches: s.falseMatches(at: tau), falseNonMatches: s.falseNonMatches(at: tau),
+                    failures: s.genuineFailures + s.impostorFailures, medianMated: ScoreStatistics.median(sorted: s.genuine),
+                    medianNonMated: s.impostorMedian, ownThreshold: own, target: target, options: options, extraFlags: flags)
+            }
+            var cross = crossTrials.map { row in row.map { ErrorCount(errors: 0, trials: $0) } }
+            for k in data.exactScores.indices where data.exactScores[k] >= tau {
+                let p = Int(data.sampleCohort[Int(data.exactProbe[k])])
+                let r = Int(data.sampleCohort[Int(data.exactReference[k])])
+                if p >= 0 && r >= 0 && p < cohortCount && r < cohortCount { cross[p][r].errors += 1 }
+            }
+            let tallies = bootstrapping ? (overall: tally(overall, data, tau), cohorts: cohorts.map { tally($0, data, tau) }) : nil
+            return finish(
+                dimensions: dimensions, target: target, threshold: tau, estimable: target * Double(overall.scores.impostorCount) >= 1,
+                overall: rates(overall), cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount,
+                options: options)
+        }
+    }
+
+    /// The overall and per-cohort binned score sets (mated pairs, within-cohort non-mated pairs), for curves.
+    public static func scores(of data: StreamedComparisons, polarity: ScorePolarity) -> [(cohort: String, scores: BinnedScores)] {
+        streamedGroups(data, polarity: polarity).map { ($0.name, $0.scores) }
+    }
+
+    /// Everything, then each cohort.
+    static func streamedGroups(_ data: StreamedComparisons, polarity: ScorePolarity) -> [StreamedGroup] {
+        let cohortCount = data.cohortNames.count
+        // Samples per (cohort, subject), all and completed; cohort index cohortCount stands for "everything".
+        var all = [[Int32: Int]](repeating: [:], count: cohortCount + 1)
+        var completed = [[Int32: Int]](repeating: [:], count: cohortCount + 1)
+        for i in 0..<data.sampleCount {
+            let s = data.sampleSubject[i]
+            let c = Int(data.sampleCohort[i])
+            for g in c >= 0 && c < cohortCount ? [c, cohortCount] : [cohortCount] {
+                all[g][s, default: 0] += 1
+                if data.sampleCompleted[i] { completed[g][s, default: 0] += 1 }
+            }
+        }
+        func nonMatedPairs(_ sizes: [Int32: Int]) -> Int {
+            var sum = 0
+            var squares = 0
+            for n in sizes.values {
+                sum += n
+                squares += n * n
+            }
+            return (sum * sum - squares) / 2
+        }
+        var matedOf = [[Int]](repeating: [], count: cohortCount + 1)
+        for k in data.matedScores.indices {
+            matedOf[cohortCount].append(k)
+            let c = Int(data.matedCohort[k])
+            if c >= 0 && c < cohortCount { matedOf[c].append(k) }
+        }
+        var exactOf = [[Int]](repeating: [], count: cohortCount + 1)
+        for k in data.exactScores.indices {
+            exactOf[cohortCount].append(k)
+            let c = data.sampleCohort[Int(data.exactProbe[k])]
+            if c >= 0 && Int(c) < cohortCount && c == data.sampleCohort[Int(data.exactReference[k])] { exactOf[Int(c)].append(k) }
+        }
+        func group(_ g: Int) -> StreamedGroup {
+            let bins = g == cohortCount ? data.overallBins : data.cohortBins[g]
+            let exact = exactOf[g]
+            let completedPairs = nonMatedPairs(completed[g])
+            let scores = BinnedScores(
+                genuine: matedOf[g].map { data.matedScores[$0] }, binEdges: bins.isEmpty ? [] : data.binEdges, binCounts: bins,
+                exact: exact.map { data.exactScores[$0] }, exactFrom: data.exactFrom,
+                impostorFailures: nonMatedPairs(all[g]) - completedPairs, polarity: polarity)
+            assert(scores.impostorCount == completedPairs, "histogram and sample counts disagree")
+            var subjects = all[g].count >= 2 ? Set(all[g].keys) : []
+            for k in matedOf[g] { subjects.insert(data.sampleSubject[Int(data.matedProbe[k])]) }
+            return StreamedGroup(
+                name: g == cohortCount ? "overall" : data.cohortNames[g], scores: scores, subjects: subjects.count, mated: matedOf[g],
+                exact: exact,
+                samplesPerSubject: completed[g].map { (subject: Int($0.key), samples: $0.value) }.sorted { $0.subject < $1.subject })
+        }
+        return [group(cohortCount)] + (0..<cohortCount).map(group)
+    }
+
+    /// Completed non-mated comparisons per (probe cohort, reference cohort): every pair of completed
+    /// samples i < j of different subjects, counted without looking at a score.
+    static func orderedNonMatedTrials(_ data: StreamedComparisons) -> [[Int]] {
+        let cohortCount = data.cohortNames.count
+        var trials = [[Int]](repeating: [Int](repeating: 0, count: cohortCount), count: cohortCount)
+        var seen = [Int](repeating: 0, count: cohortCount)
+        for j in 0..<data.sampleCount where data.sampleCompleted[j] {
+            let r = Int(data.sampleCohort[j])
+            guard r >= 0 && r < cohortCount else { continue }
+            for p in 0..<cohortCount { trials[p][r] += seen[p] }
+            seen[r] += 1
+        }
+        for k in data.matedScores.indices where !data.matedScores[k].isNaN {
+            let p = Int(data.sampleCohort[Int(data.matedProbe[k])])
+            let r = Int(data.sampleCohort[Int(data.matedReference[k])])
+            if p >= 0 && r >= 0 && p < cohortCount && r < cohortCount { trials[p][r] -= 1 }
+        }
+        return trials
+    }
+
+    /// The bootstrap tally of a group at similarity threshold τ (an all-pairs design).
+    static func tally(_ g: StreamedGroup, _ data: StreamedComparisons, _ tau: Double) -> SubjectBootstrap.Tally {
+        var mated: [Int: (errors: Int, trials: Int)] = [:]
+        for k in g.mated where !data.matedScores[k].isNaN {
+            let s = Int(data.sampleSubject[Int(data.matedProbe[k])])
+            mated[s, default: (0, 0)].trials += 1
+            if data.matedScores[k] < tau { mated[s, default: (0, 0)].errors += 1 }
+        }
+        var errors: [UInt64: Int] = [:]
+        for k in g.exact where data.exactScores[k] >= tau {
+            let a = UInt64(data.sampleSubject[Int(data.exactProbe[k])])
+            let b = UInt64(data.sampleSubject[Int(data.exactReference[k])])
+            errors[min(a, b) << 32 | max(a, b), default: 0] += 1
+        }
+        return SubjectBootstrap.Tally(
+            mated: mated.map { (subject: $0.key, errors: $0.value.errors, trials: $0.value.trials) }.sorted { $0.subject < $1.subject },
+            errorPairs: errors.map { (a: Int($0.key >> 32), b: Int($0.key & 0xFFFF_FFFF), errors: $0.value) }.sorted {
+                ($0.a, $0.b) < ($1.a, $1.b)
+            },
+            samplesPerSubject: g.samplesPerSubject)
+    }
+}

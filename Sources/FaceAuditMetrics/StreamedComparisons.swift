@@ -1,0 +1,53 @@
+/// The comparisons of an all-pairs design too large to keep every score, labeled with the cohorts of
+/// one set of dimensions: who every sample is, every mated comparison, the most similar non-mated
+/// comparisons exactly, and the other non-mated comparisons as histogram counts.
+///
+/// Every sample is compared once with every other sample; a comparison is mated when both samples
+/// show the same subject. Samples are indexed 0..<``sampleCount`` and a comparison is written with its
+/// lower sample index first (the "probe") and its higher second (the "reference").
+/// ``CohortAnalysis/analyze(_:dimensions:options:)-(StreamedComparisons,_,_)`` reads it.
+public struct StreamedComparisons: Sendable {
+    /// Cohort names, e.g. `gender=female`: first the image-level cohorts, then any cohort only a mated
+    /// pair has (the band of a mean age).
+    public var cohortNames: [String] = []
+    /// Number of distinct subjects (indices run 0..<subjectCount).
+    public var subjectCount = 0
+    /// Subject of every sample.
+    public var sampleSubject: [Int32] = []
+    /// Image-level cohort of every sample (−1: none).
+    public var sampleCohort: [Int32] = []
+    /// Whether a sample has a template; comparisons with a sample without one are failures to acquire.
+    public var sampleCompleted: [Bool] = []
+
+    /// Lower sample of every mated comparison.
+    public var matedProbe: [Int32] = []
+    /// Higher sample of every mated comparison.
+    public var matedReference: [Int32] = []
+    /// Similarity of every mated comparison (NaN: a sample has no template).
+    public var matedScores: [Double] = []
+    /// Pair-level cohort of every mated comparison (−1: none).
+    public var matedCohort: [Int32] = []
+
+    /// Lower sample of every non-mated comparison kept exactly.
+    public var exactProbe: [Int32] = []
+    /// Higher sample of every non-mated comparison kept exactly.
+    public var exactReference: [Int32] = []
+    /// Similarity of every non-mated comparison kept exactly: all completed ones ≥ ``exactFrom``.
+    public var exactScores: [Double] = []
+    /// Every completed non-mated similarity at or above this is kept exactly.
+    public var exactFrom = -Double.infinity
+
+    /// Edges of the histogram bins of the other non-mated similarities, ascending (one more than bins;
+    /// the last at most ``exactFrom``).
+    public var binEdges: [Double] = []
+    /// Completed non-mated comparisons below ``exactFrom`` per bin, all cohorts together.
+    public var overallBins: [Int] = []
+    /// Completed within-cohort non-mated comparisons below ``exactFrom`` per bin, per cohort.
+    public var cohortBins: [[Int]] = []
+
+    /// Creates an empty set.
+    public init() {}
+
+    /// Number of samples.
+    public var sampleCount: Int { sampleSubject.count }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+@testable import FaceAuditMetrics
+
+/// Binned scores are exact at the top and at bin resolution below: with no bin they must equal the
+/// per-score metrics, and with bins they must equal the per-score metrics of the same scores rounded
+/// down to their bin's lower edge.
+@Suite("Binned scores")
+struct BinnedScoresTests {
+    /// Scores on a coarse grid, so that ties (within and across the two sets) are common.
+    static func scores(_ rng: inout SplitMix64, count: Int, levels: Int, shift: Int) -> [Double] {
+        (0..<count).map { _ in Double(min(levels - 1, rng.below(levels / 2) + rng.below(levels / 2) + shift)) / Double(levels) }
+    }
+
+    static func json(_ report: VerificationReport) throws -> [String: Any] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try JSONSerialization.jsonObject(with: encoder.encode(report)) as! [String: Any]
+    }
+
+    /// The report's keys whose values must agree exactly, and those that are sums of many terms.
+    static let exactKeys = [
+        "polarity", "genuine_trials", "impostor_trials", "genuine_failures", "impostor_failures", "fta", "eer", "eer_bob", "min_hter",
+        "auc", "zero_fmr", "zero_fnmr", "operating_points", "nearest_fmr_points", "curve", "conventions",
+    ]
+
+    static func expectSame(_ a: VerificationReport, _ b: VerificationReport, checkAUC: Bool, _ context: String) throws {
+        let x = try json(a)
+        let y = try json(b)
+        for key in exactKeys where key != "auc" || checkAUC {
+            #expect((x[key] as? NSObject) == (y[key] as? NSObject), "\(key) differs: \(context)")
+        }
+        #expect(abs(a.decidability - b.decidability) <= 1e-9 * max(1, abs(a.decidability)), "d′: \(context)")
+        #expect(abs(a.aucBob - b.aucBob) <= 1e-12, "auc_bob: \(context)")
+        for (p, q) in [(a.genuineScores, b.genuineScores), (a.impostorScores, b.impostorScores)] {
+            #expect(p.median == q.median, "median: \(context)")
+            #expect(abs(p.mean! - q.mean!) <= 1e-12 && abs(p.std! - q.std!) <= 1e-12, "mean/std: \(context)")
+        }
+    }
+
+    @Test("with no bin, every statistic equals the per-score one (random score sets with heavy ties, both polarities)")
+    func unitRuns() throws {
+        var rng = SplitMix64(seed: 11)
+        for trial in 0..<300 {
+            let polarity: ScorePolarity = trial % 2 == 0 ? .similarity : .dissimilarity
+            var g = Self.scores(&rng, count: 1 + rng.below(40), levels: 24, shift: 8)
+            let i = Self.scores(&rng, count: 1 + rng.below(120), levels: 24, shift: 0)
+            if trial % 5 == 0 { g.append(.nan) }
+            let sorted = SortedScores(genuine: g, impostor: i, polarity: polarity)
+            let binned = BinnedScores(
+                genuine: g.map { $0.isNaN ? $0 : polarity.similarity($0) }, binEdges: [], binCounts: [],
+                exact: i.map(polarity.similarity), exactFrom: -.infinity, impostorFailures: 0, polarity: polarity)
+            let targets = [0.5, 0.1, 0.01]
+            let expected = VerificationReport(VerificationSummary(scores: sorted, targets: targets), curvePoints: 20)
+            let actual = VerificationReport(binned: binned, targets: targets, curvePoints: 20)
+            try Self.expectSame(expected, actual, checkAUC: true, "trial \(trial)")
+            for target in targets {
+                #expect(binned.threshold(forFMR: target) == ThresholdSearch.forFMR(target, impostor: sorted.impostor))
+            }
+        }
+    }
+
+    @Test("with bins, every statistic equals the per-score one of the scores rounded down to their bin's edge")
+    func binsAreRoundedScores() throws {
+        var rng = SplitMix64(seed: 12)
+        let levels = 96
+        for trial in 0..<300 {
+            // Bins of 4 levels below the exact region, which starts at a bin edge.
+            let cut = 4 * (4 + rng.below(16))
+            let g = Self.scores(&rng, count: 1 + rng.below(40), levels: levels, shift: 30)
+            let i = Self.scores(&rng, count: 1 + rng.below(200), levels: levels, shift: 0)
+            let edges = stride(from: 0, through: cut, by: 4).map { Double($0) / Double(levels) }
+            let exactFrom = edges.last!
+            var counts = [Int](repeating: 0, count: edges.count - 1)
+            var rounded: [Double] = []
+            for s in i {
+                if s >= exactFrom {
+                    rounded.append(s)
+                } else {
+                    let b = Int((s * Double(levels)).rounded()) / 4
+                    counts[b] += 1
+                    rounded.append(edges[b])
+                }
+            }
+            let binned = BinnedScores(
+                genuine: g, binEdges: edges, binCounts: counts, exact: i.filter { $0 >= exactFrom }, exactFrom: exactFrom,
+                impostorFailures: 0)
+            let targets = [0.2, 0.05, 0.01]
+            let expected = VerificationReport(
+                VerificationSummary(scores: SortedScores(genuine: g, impostor: rounded), targets: targets), curvePoints: 20)
+            let actual = VerificationReport(binned: binned, targets: targets, curvePoints: 20)
+            try Self.expectSame(expected, actual, checkAUC: false, "trial \(trial)")
+
+            // AUC: a mated score inside a bin's range ties with the whole bin.
+            var twice = 0
+            for x in g {
+                for s in i {
+                    if s >= exactFrom {
+                        twice += s < x ? 2 : s == x ? 1 : 0
+                    } else {
+                        let b = Int((s * Double(levels)).rounded()) / 4
+                        twice += edges[b + 1] <= x ? 2 : edges[b] <= x ? 1 : 0
+                    }
+                }
+            }
+            #expect(actual.auc == Double(twice) / 2 / Double(g.count * i.count), "AUC, trial \(trial)")
+            // Counts are exact in the exact region, whatever the bins hold.
+            for tau in [exactFrom, exactFrom + 0.1, exactFrom + 0.3] {
+                #expect(binned.falseMatches(at: tau).errors == i.filter { $0 >= tau }.count)
+            }
+        }
+    }
+}

@@ -32,6 +32,7 @@ public struct BenchmarkFile: Sendable {
         "reference_cohort",
         "pipeline", "embedder_command", "embedder_version", "embeddings", "comparison", "upsample", "face_policy", "watchlist",
         "enrolled_share", "target_fpir", "school_size", "passes_per_day", "school_days", "watchlist_size", "tile_size",
+        "exact_pair_limit",
     ]
 
     /// The values by key.

@@ -96,6 +96,11 @@ public struct BenchmarkRun {
     ) throws(EvaluationError) -> Result {
         var reasons: [String: Int] = [:]
         for t in templates { if case .failure(let reason) = t { reasons[reason, default: 0] += 1 } }
+        guard statistics.isComplete else {
+            return try evaluateStreamed(
+                manifest: manifest, templates: templates, statistics: statistics, comparison: comparison, failures: reasons,
+                pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated)
+        }
         return try evaluate(
             manifest: manifest, pairs: PairComparison.pairs(statistics, manifest: manifest, templates: templates, comparison: comparison),
             polarity: comparison.isDistance ? .dissimilarity : .similarity, failures: reasons, pipeline: pipeline, options: options,
@@ -184,7 +189,21 @@ public struct BenchmarkRun {
                 if set.count == 1 { histograms.append(histogram(name, cohort, cohortScores, range: range, polarity: polarity)) }
             }
         }
+        return outputs(
+            verification: verification, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity, dataset: dataset,
+            failures: failures, pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated,
+            scoresCSV: scoresCSV)
+    }
+
+    /// The outputs of a run from its computed parts; `conventions` adds to the standard ones.
+    static func outputs(
+        verification: VerificationReport, analyses: [DisaggregatedRates], curves: [(String, String, [CurvePoint])],
+        histograms: [ScoreHistogram], polarity: ScorePolarity, dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo,
+        pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool, scoresCSV: String,
+        conventions extra: [String: String] = [:]
+    ) -> Result {
         var conventions = VerificationReport.conventions(polarity: polarity, interval: options.interval, alpha: 0.05)
+        conventions.merge(extra) { $1 }
         conventions["cohort_fmr"] = "within-cohort non-mated pairs (both images in the cohort), at the global threshold"
         conventions["cohort_fnmr"] = "the cohort's mated pairs, at the global threshold; an age band is the band of the pair's mean age"
         conventions["failure_to_acquire"] =
@@ -207,20 +226,29 @@ public struct BenchmarkRun {
     )
         -> ScoreHistogram
     {
+        histogram(dimensions, cohort, genuine: scores.genuine, nonMated: scores.impostor, counts: nil, range: range, polarity: polarity)
+    }
+
+    /// 40 equal bins over the run's score range of mated similarities and non-mated similarities
+    /// holding `counts` scores each (nil: one each).
+    static func histogram(
+        _ dimensions: String, _ cohort: String, genuine: [Double], nonMated: [Double], counts weights: [Int]?, range: (Double, Double),
+        polarity: ScorePolarity
+    ) -> ScoreHistogram {
         let bins = 40
         let (lo, hi) = range
         let width = hi > lo ? (hi - lo) / Double(bins) : 1
-        func counts(_ similarities: [Double]) -> [Int] {
+        func counts(_ similarities: [Double], _ weights: [Int]?) -> [Int] {
             var c = [Int](repeating: 0, count: bins)
-            for s in similarities {
+            for (k, s) in similarities.enumerated() {
                 let v = polarity.threshold(s)  // back to the scores' units
-                c[min(bins - 1, max(0, Int((v - lo) / width)))] += 1
+                c[min(bins - 1, max(0, Int((v - lo) / width)))] += weights?[k] ?? 1
             }
             return c
         }
         return ScoreHistogram(
-            dimensions: dimensions, cohort: cohort, edges: (0...bins).map { lo + Double($0) * width }, mated: counts(scores.genuine),
-            nonMated: counts(scores.impostor))
+            dimensions: dimensions, cohort: cohort, edges: (0...bins).map { lo + Double($0) * width }, mated: counts(genuine, nil),
+            nonMated: counts(nonMated, weights))
     }
 
     /// Writes the outputs into `folder`, each atomically; `report` is the rendered report.html, if any.

@@ -7,10 +7,15 @@ import Foundation
 /// The all-pairs comparison of a run on the tiled engine: which cell every image belongs to, the
 /// engine's settings, and the way back from its statistics to the pairs the analysis reads.
 public struct PairComparison: Sendable {
-    /// Above this many non-mated pairs a run does not keep every pair. The per-pair analysis needs about
-    /// 130 bytes a pair (`scripts/bench-run-size`: 3.0 GiB at 24.5 million pairs, 6.1 GiB at 50 million),
-    /// so the limit needs about 12 GiB.
+    /// Above this many non-mated pairs a run does not keep every pair: it keeps the most similar ones
+    /// exactly and counts the rest in histograms (``streamed(_:manifest:templates:comparison:dimensions:scheme:)``).
+    /// The per-pair analysis needs about 130 bytes a pair (`scripts/bench-run-size`: 3.0 GiB at 24.5
+    /// million pairs, 6.1 GiB at 50 million), so the default needs about 12 GiB.
     public static let exactPairLimit = 100_000_000
+
+    /// The share of extra non-mated pairs kept beyond the largest target FMR's, so that every global
+    /// threshold lies inside the exact region even when the bin at its edge is full.
+    public static let tailMargin = 0.1
 
     /// The engine, ready to run any shard.
     public let engine: AllPairsEngine
@@ -20,17 +25,16 @@ public struct PairComparison: Sendable {
     ///   - scheme: the run's cohorts; an image's cell is the combination of all its cohort labels.
     ///   - tileSize: tile edge of the grid (fixed for a run: shards must agree on it).
     ///   - bins: histogram bins per cell pair.
-    /// - Throws: ``EvaluationError`` when templates cannot be compared or there are too many pairs to
-    ///   keep exactly.
+    ///   - targets: the run's target FMRs; above `exactPairLimit` non-mated pairs, enough of the most
+    ///     similar pairs are kept exactly for the largest of them.
+    ///   - exactPairLimit: up to this many non-mated pairs, every pair is kept.
+    /// - Throws: ``EvaluationError`` when templates cannot be compared.
     public init(
         manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, scheme: CohortScheme, tileSize: Int = 1024,
-        bins: Int = 16_384
+        bins: Int = 16_384, targets: [Double] = [1e-2, 1e-3, 1e-4], exactPairLimit: Int = Self.exactPairLimit
     ) throws(EvaluationError) {
         let metric: PairMetric = comparison == .euclideanDistance ? .euclideanDistance : .cosineSimilarity
-        let cellKeys = manifest.records.map { scheme.key(scheme.dimensions, of: $0.labels).description }
-        let cellNames = Array(Set(cellKeys)).sorted()
-        let cellIndex = Dictionary(uniqueKeysWithValues: cellNames.enumerated().map { ($1, Int32($0)) })
-        let cells = cellKeys.map { cellIndex[$0]! }
+        let (cellKeys, cellNames, cells) = Self.cells(manifest: manifest, scheme: scheme)
         let matrix: TemplateMatrix
         do { matrix = try TemplateMatrix(templates: templates.map(\.template), metric: metric, groups: cells) } catch {
             throw EvaluationError("\(error)")
@@ -44,18 +48,26 @@ public struct PairComparison: Sendable {
         var perSubject = [Int](repeating: 0, count: subjectIndex.count)
         for i in matrix.image { perSubject[Int(subjects[Int(i)])] += 1 }
         let nonMated = matrix.rows * (matrix.rows - 1) / 2 - perSubject.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
-        guard nonMated <= Self.exactPairLimit else {
-            throw EvaluationError(
-                "\(nonMated) non-mated pairs: above the \(Self.exactPairLimit) that a run analyses pair by pair (about 130 bytes each). "
-                    + "The tiled engine computes them (see scripts/bench-vs-numpy), but finishing a run from its histograms and exact "
-                    + "tails is not built yet; use fewer images")
+        var capacity = Int.max
+        if nonMated > exactPairLimit {
+            let largest = min(1, max(0, targets.max() ?? 0))
+            capacity = min(nonMated, Int((largest * Double(nonMated) * (1 + Self.tailMargin)).rounded(.up)) + 1_000)
         }
         let layout = StatisticsLayout(
-            metric: metric, bins: bins, keyDomain: matrix.keyDomain, cells: cellNames.count, tailCapacity: .max, tileSize: tileSize,
+            metric: metric, bins: bins, keyDomain: matrix.keyDomain, cells: cellNames.count, tailCapacity: capacity, tileSize: tileSize,
             rows: matrix.rows, images: templates.count,
             fingerprint: Self.fingerprint(manifest: manifest, templates: templates, comparison: comparison, cells: cellKeys))
         engine = AllPairsEngine(
             matrix: matrix, cellOfImage: cells, subjectOfImage: subjects, layout: layout)
+    }
+
+    /// Every image's cell (the combination of all its cohort labels): the keys, the sorted cell names
+    /// and each image's index among them.
+    static func cells(manifest: Manifest, scheme: CohortScheme) -> (keys: [String], names: [String], cells: [Int32]) {
+        let keys = manifest.records.map { scheme.key(scheme.dimensions, of: $0.labels).description }
+        let names = Array(Set(keys)).sorted()
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+        return (keys, names, keys.map { index[$0]! })
     }
 
     /// Identifies what a run compares: every image's path, subject, cell and template, and the metric.

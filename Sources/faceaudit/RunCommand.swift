@@ -143,6 +143,14 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Tile edge of the all-pairs comparison (templates per tile side; every shard of a run must use the same).")
     var tileSize: Int = 1024
 
+    @Option(
+        help: """
+            Up to this many non-mated pairs a run keeps every score. Above it, it keeps the most similar pairs exactly (enough \
+            for the largest --target-fmr) and counts the rest in histograms: counts at the thresholds stay exact; EER, AUC and \
+            curves below the kept scores are at histogram resolution (summary.json conventions say which).
+            """)
+    var exactPairLimit: Int = PairComparison.exactPairLimit
+
     @Option(help: "Report scenario: students in the school (the dataset's cohort mix).")
     var schoolSize: Int = 1000
 
@@ -159,8 +167,8 @@ struct RunCommand: ParsableCommand {
         guard schoolSize > 0, passesPerDay > 0, schoolDays > 0, watchlistSize > 0 else {
             throw ValidationError("--school-size, --passes-per-day, --school-days and --watchlist-size must be positive")
         }
-        guard threads >= 1, bootstrap >= 0, upsample >= 0 && upsample <= 4, tileSize >= 16 else {
-            throw ValidationError("--threads must be ≥ 1, --bootstrap ≥ 0, --upsample 0…4, --tile-size ≥ 16")
+        guard threads >= 1, bootstrap >= 0, upsample >= 0 && upsample <= 4, tileSize >= 16, exactPairLimit >= 0 else {
+            throw ValidationError("--threads must be ≥ 1, --bootstrap ≥ 0, --upsample 0…4, --tile-size ≥ 16, --exact-pair-limit ≥ 0")
         }
         if shard != nil && scores != nil { throw ValidationError("--shard needs a dataset; score files are not sharded") }
         if phase != nil && shard == nil { throw ValidationError("--phase needs --shard i/K") }
@@ -256,6 +264,7 @@ struct RunCommand: ParsableCommand {
         if let v = file.number("school_days") { schoolDays = Int(v) }
         if let v = file.number("watchlist_size") { watchlistSize = Int(v) }
         if let v = file.number("tile_size") { tileSize = Int(v) }
+        if let v = file.number("exact_pair_limit") { exactPairLimit = Int(v) }
         if let pipeline = file.string("pipeline") {
             switch pipeline {
             case "dlib":
@@ -411,7 +420,8 @@ struct RunCommand: ParsableCommand {
         let pairs: PairComparison
         do {
             pairs = try PairComparison(
-                manifest: manifest, templates: templates, comparison: embedder.comparison, scheme: options.scheme, tileSize: tileSize)
+                manifest: manifest, templates: templates, comparison: embedder.comparison, scheme: options.scheme, tileSize: tileSize,
+                targets: options.targets, exactPairLimit: exactPairLimit)
         } catch {
             throw fail("\(error)", ExitStatus.dataError)
         }

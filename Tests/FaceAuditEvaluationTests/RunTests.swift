@@ -391,22 +391,21 @@ struct WatchlistTileTests {
 
 @Suite("Pair comparison limits")
 struct PairComparisonLimitTests {
-    @Test("a dataset with more non-mated pairs than a run analyses pair by pair is refused before any pair is computed")
-    func refusedAboveTheLimit() throws {
-        // 14,200 images of 7,100 people: 100.8 million non-mated pairs.
+    @Test("above the limit a run keeps the most similar pairs for the largest target plus a margin; at or below it, every pair")
+    func tailAboveTheLimit() throws {
+        // 14,200 images of 7,100 people: 100.8 million non-mated pairs (only prepared here, not run).
         let n = 14_200
         let records = (0..<n).map { ImageRecord(path: "\($0)", subject: SubjectID("\($0 / 2)"), labels: Labels()) }
         let manifest = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: records)
         let templates: [EmbeddingResult] = (0..<n).map { .template([Float($0 % 7), 1]) }
         let scheme = CohortScheme(dimensions: [], intersections: [])
-        #expect(n * (n - 1) / 2 - n / 2 > PairComparison.exactPairLimit)
-        #expect(throws: EvaluationError.self) {
-            try PairComparison(manifest: manifest, templates: templates, comparison: .cosineSimilarity, scheme: scheme)
-        }
-        // Just under the limit it is accepted (and only prepared here, not run).
-        let m = 14_000
-        let fewer = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: Array(records[..<m]))
-        #expect(m * (m - 1) / 2 - m / 2 <= PairComparison.exactPairLimit)
-        _ = try PairComparison(manifest: fewer, templates: Array(templates[..<m]), comparison: .cosineSimilarity, scheme: scheme)
+        let nonMated = n * (n - 1) / 2 - n / 2
+        #expect(nonMated > PairComparison.exactPairLimit)
+        let above = try PairComparison(
+            manifest: manifest, templates: templates, comparison: .cosineSimilarity, scheme: scheme, targets: [1e-3, 1e-2])
+        #expect(above.engine.layout.tailCapacity == Int((0.01 * Double(nonMated) * 1.1).rounded(.up)) + 1_000)
+        let limit = try PairComparison(
+            manifest: manifest, templates: templates, comparison: .cosineSimilarity, scheme: scheme, exactPairLimit: nonMated)
+        #expect(limit.engine.layout.tailCapacity == .max)
     }
 }

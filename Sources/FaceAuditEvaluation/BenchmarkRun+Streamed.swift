@@ -1,0 +1,91 @@
+import FaceAuditCohorts
+import FaceAuditComparison
+import FaceAuditDatasets
+import FaceAuditMetrics
+import Foundation
+
+extension BenchmarkRun {
+    /// Computes every output from statistics that keep only the most similar non-mated pairs exactly
+    /// (runs above ``PairComparison/exactPairLimit`` non-mated pairs).
+    ///
+    /// Counts at the global thresholds, cohort FMR and FNMR, the cross-cohort matrix and the subject
+    /// bootstrap are exact, as in a run that keeps every pair. Statistics that need the whole non-mated
+    /// distribution (EER, AUC, d′, ZeroFNMR, non-mated medians, curve points and histograms below the
+    /// exact region) are computed from histogram bins and say so in `conventions`.
+    static func evaluateStreamed(
+        manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: TemplateComparison,
+        failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String,
+        simulated: Bool
+    ) throws(EvaluationError) -> Result {
+        guard !options.scoresTable else {
+            throw EvaluationError(
+                "--export-scores needs every score, but this run keeps only the \(statistics.tail.count) most similar of "
+                    + "\(statistics.nonMatedCount) non-mated pairs; leave it out, or raise --exact-pair-limit above that count")
+        }
+        let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
+        let analysisOptions = CohortAnalysisOptions(
+            targets: options.targets, polarity: polarity, interval: options.interval, minimumSubjects: options.minimumSubjects,
+            replicates: options.replicates, seed: options.seed, referenceCohort: options.referenceCohort)
+        var verification: VerificationReport?
+        var exactFrom = -Double.infinity
+        var exactCount = 0
+        var analyses: [DisaggregatedRates] = []
+        var curves: [(String, String, [CurvePoint])] = []
+        var histograms: [ScoreHistogram] = []
+        var range: (Double, Double)?
+        let sets = options.scheme.dimensionSets.isEmpty ? [[]] : options.scheme.dimensionSets
+        for set in sets {
+            let name = set.map(\.rawValue).joined(separator: ";")
+            let data = try PairComparison.streamed(
+                statistics, manifest: manifest, templates: templates, comparison: comparison, dimensions: set, scheme: options.scheme)
+            let groups = CohortAnalysis.scores(of: data, polarity: polarity)
+            let overall = groups[0].scores
+            if verification == nil {
+                guard !overall.genuine.isEmpty, overall.impostorCount > 0 else {
+                    throw EvaluationError(
+                        "no completed \(overall.genuine.isEmpty ? "mated" : "non-mated") comparison: too few images have a template "
+                            + "(\(reasons.values.reduce(0, +)) of \(manifest.records.count) failed to acquire)")
+                }
+                verification = VerificationReport(binned: overall, targets: options.targets, interval: options.interval)
+                exactFrom = data.exactFrom
+                exactCount = data.exactScores.count
+                let ends = [overall.values.first!, overall.values.last!, overall.genuine.first!, overall.genuine.last!].map(
+                    polarity.threshold)
+                range = (ends.min()!, ends.max()!)
+            }
+            guard !set.isEmpty else { continue }
+            analyses += CohortAnalysis.analyze(data, dimensions: name, options: analysisOptions)
+            for (cohort, scores) in groups {
+                curves.append((name, cohort, CurvePoints.sample(scores, count: options.curvePoints)))
+                if set.count == 1, let range {
+                    histograms.append(
+                        histogram(
+                            name, cohort, genuine: scores.genuine, nonMated: scores.values, counts: scores.counts, range: range,
+                            polarity: polarity))
+                }
+            }
+        }
+        let bySubject = Dictionary(grouping: manifest.records, by: \.subject).mapValues(\.count)
+        let matedPairs = bySubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        let n = manifest.records.count
+        let width = Double(statistics.layout.keyUpper - statistics.layout.keyLower) / Double(statistics.layout.bins)
+        let unit = comparison.isDistance ? "negated squared distance" : "cosine similarity"
+        let kept = "\(exactCount) of \(statistics.nonMatedCount) completed non-mated comparisons"
+        return outputs(
+            verification: verification!, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity,
+            dataset: .init(
+                card: manifest.card, layout: manifest.layout.rawValue, images: n, subjects: bySubject.count, matedPairs: matedPairs,
+                nonMatedPairs: n * (n - 1) / 2 - matedPairs),
+            failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
+            commandLine: commandLine, version: version, simulated: simulated, scoresCSV: "",
+            conventions: [
+                "non_mated_scores":
+                    "streamed: the \(kept) most similar (score \(comparison.isDistance ? "<=" : ">=") "
+                    + "\(polarity.threshold(exactFrom))) are kept and scored exactly; the rest are counted in \(statistics.layout.bins) "
+                    + "histogram bins of \(unit) (width \(width)) per cohort pair. Exact: thresholds at the target FMRs, every FMR "
+                    + "and FNMR count there, the cross-cohort matrix, the subject bootstrap, ZeroFMR, mated statistics. At bin "
+                    + "resolution (each non-mated score below the kept ones taken at its bin's lower edge): EER, eer_bob, "
+                    + "min_hter, AUC, auc_bob, d', ZeroFNMR, non-mated mean/std/median, curve points and histograms below the kept scores"
+            ])
+    }
+}

@@ -51,11 +51,15 @@ let package = Package(
         // `faceaudit validate`: is a dataset usable for a demographic evaluation?
         .target(
             name: "FaceAuditValidation",
-            dependencies: ["FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditImaging", "FaceAuditHashing", "FaceAuditMetrics"],
+            dependencies: [
+                "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditImaging", "FaceAuditHashing", "FaceAuditMetrics", "FaceAuditParallel",
+            ],
             swiftSettings: strict
         ),
+        // Work spread over threads with results in index order (no knowledge of what the work is).
+        .target(name: "FaceAuditParallel", swiftSettings: strict),
         // Pure statistics: scores and labels in, rates, intervals and inequity measures out.
-        .target(name: "FaceAuditMetrics", swiftSettings: strict),
+        .target(name: "FaceAuditMetrics", dependencies: ["FaceAuditParallel"], swiftSettings: strict),
         // Score files (genuine/impostor lists, bob 4/5-column, CSV) → score tables.
         .target(name: "FaceAuditScores", dependencies: ["FaceAuditMetrics"], swiftSettings: strict),
         // Joins what the lower layers produce: labeled score tables → cohort comparisons → disaggregated rates.

@@ -23,9 +23,7 @@ extension BenchmarkRun {
                     + "\(statistics.nonMatedCount) non-mated pairs; leave it out, or raise --exact-pair-limit above that count")
         }
         let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
-        let analysisOptions = CohortAnalysisOptions(
-            targets: options.targets, polarity: polarity, interval: options.interval, minimumSubjects: options.minimumSubjects,
-            replicates: options.replicates, seed: options.seed, referenceCohort: options.referenceCohort)
+        let analysisOptions = options.analysis(polarity: polarity)
         var verification: VerificationReport?
         var exactFrom = -Double.infinity
         var exactCount = 0

@@ -25,6 +25,8 @@ public struct BenchmarkRun {
         public var referenceCohort: String?
         /// ROC/DET points per cohort in curves.csv.
         public var curvePoints = 50
+        /// Threads for the subject bootstrap (results do not depend on it).
+        public var threads = 1
         /// Whether to build scores.csv (one row per pair: as large as everything else together, so only
         /// when it will be written).
         public var scoresTable = false
@@ -32,6 +34,15 @@ public struct BenchmarkRun {
         /// Creates options.
         public init(scheme: CohortScheme) {
             self.scheme = scheme
+        }
+
+        /// The settings of the per-cohort analyses, for scores oriented by `polarity`.
+        func analysis(polarity: ScorePolarity) -> CohortAnalysisOptions {
+            var o = CohortAnalysisOptions(
+                targets: targets, polarity: polarity, interval: interval, minimumSubjects: minimumSubjects, replicates: replicates,
+                seed: seed, referenceCohort: referenceCohort)
+            o.threads = threads
+            return o
         }
     }
 
@@ -171,9 +182,7 @@ public struct BenchmarkRun {
             throw EvaluationError("no completed \(sorted.genuine.isEmpty ? "mated" : "non-mated") comparison: \(emptyMessage)")
         }
         let verification = VerificationReport(VerificationSummary(scores: sorted, targets: options.targets), interval: options.interval)
-        let analysisOptions = CohortAnalysisOptions(
-            targets: options.targets, polarity: polarity, interval: options.interval, minimumSubjects: options.minimumSubjects,
-            replicates: options.replicates, seed: options.seed, referenceCohort: options.referenceCohort)
+        let analysisOptions = options.analysis(polarity: polarity)
         var analyses: [DisaggregatedRates] = []
         var curves: [(String, String, [CurvePoint])] = []
         var histograms: [ScoreHistogram] = []

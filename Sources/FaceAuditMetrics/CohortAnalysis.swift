@@ -18,6 +18,8 @@ public struct CohortAnalysisOptions: Sendable {
     public var referenceCohort: String?
     /// Weight of FMR in GARBE, FDR and IR.
     public var inequityAlpha: Double
+    /// Threads for the bootstrap replicates (results do not depend on it).
+    public var threads = 1
 
     /// Creates options.
     public init(
@@ -176,7 +178,9 @@ public enum CohortAnalysis {
 
         var inequityBootstrap: [String: BinomialInterval]?
         if let tallies {
-            let samples = SubjectBootstrap.run(subjects: subjectCount, replicates: options.replicates, seed: options.seed) { m in
+            let samples = SubjectBootstrap.run(
+                subjects: subjectCount, replicates: options.replicates, seed: options.seed, threads: options.threads
+            ) { m in
                 (
                     overall: (tallies.overall.matedRate(m), tallies.overall.nonMatedRate(m)),
                     cohorts: tallies.cohorts.map { ($0.matedRate(m), $0.nonMatedRate(m)) }

@@ -1,3 +1,5 @@
+import FaceAuditParallel
+
 /// The subject-level ("subsets") bootstrap of Bolle, Ratha & Pankanti, for rates at a fixed threshold.
 ///
 /// A replicate draws as many subjects as there are, with replacement, and keeps every comparison whose
@@ -182,6 +184,31 @@ public struct SubjectBootstrap: Sendable {
 
     /// The key of an unordered subject pair.
     private static func pairKey(_ a: Int, _ b: Int) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
+
+    /// ``run(subjects:replicates:seed:_:)`` with the statistic evaluated on up to `threads` threads.
+    ///
+    /// The resamples are drawn in the same order from the same generator, a batch at a time, and the
+    /// results keep replicate order, so the answer never depends on the number of threads.
+    public static func run<T: Sendable>(
+        subjects: Int, replicates: Int, seed: UInt64, threads: Int, _ statistic: @Sendable ([Int]) -> T
+    ) -> [T] {
+        guard threads > 1 else { return run(subjects: subjects, replicates: replicates, seed: seed, statistic) }
+        var rng = SplitMix64(seed: seed)
+        var results: [T] = []
+        results.reserveCapacity(replicates)
+        let batch = 16 * threads
+        while results.count < replicates {
+            var draws: [[Int]] = []
+            for _ in 0..<min(batch, replicates - results.count) {
+                var m = [Int](repeating: 0, count: subjects)
+                for _ in 0..<subjects { m[rng.below(subjects)] += 1 }
+                draws.append(m)
+            }
+            let ready = draws
+            results += parallelMap(count: ready.count, threads: threads) { statistic(ready[$0]) }
+        }
+        return results
+    }
 
     /// Draws `replicates` subject resamples and returns, for each, `statistic` of the multiplicities.
     public static func run<T>(subjects: Int, replicates: Int, seed: UInt64, _ statistic: ([Int]) -> T) -> [T] {

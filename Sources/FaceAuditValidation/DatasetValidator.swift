@@ -1,6 +1,7 @@
 import FaceAuditCohorts
 import FaceAuditDatasets
 import FaceAuditImaging
+import FaceAuditParallel
 import Foundation
 
 /// Checks whether a dataset can support a demographic evaluation, and reports its shape.

@@ -77,7 +77,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Which face represents an image: largest or confident.")
     var facePolicy: DlibEmbedder.FacePolicy = .largest
 
-    @Option(help: "Worker threads for template extraction (each runs one pipeline, BLAS single-threaded).")
+    @Option(
+        help: "Worker threads for template extraction (each runs one pipeline, BLAS single-threaded), comparison tiles and the bootstrap.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Template cache folder (default: ~/.cache/faceaudit/templates).")
@@ -209,6 +210,7 @@ struct RunCommand: ParsableCommand {
         options.seed = seed
         options.minimumSubjects = cohorts.minSubjects
         options.referenceCohort = referenceCohort
+        options.threads = threads
         return options
     }
 

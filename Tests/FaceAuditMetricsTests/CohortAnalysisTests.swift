@@ -150,6 +150,22 @@ struct CohortAnalysisTests {
         #expect(a.overall.fmrBootstrap != nil && a.inequityBootstrap?["fdr"] != nil)
     }
 
+    @Test("the bootstrap gives the same replicates on 1, 2 and 3 threads, in the same order")
+    func threadsDoNotChangeReplicates() {
+        let statistic: @Sendable ([Int]) -> [Int] = { m in m.enumerated().map { $0.offset * $0.element } }
+        let one = SubjectBootstrap.run(subjects: 37, replicates: 101, seed: 5, statistic)
+        for threads in [2, 3] {
+            #expect(SubjectBootstrap.run(subjects: 37, replicates: 101, seed: 5, threads: threads, statistic) == one)
+        }
+        let d = Self.simulated(subjects: 40, images: 2, seed: 11, fnmr: 0.2, fmr: 0.05)
+        var options = CohortAnalysisOptions(targets: [0.05], replicates: 200, seed: 99)
+        let a = CohortAnalysis.analyze(d, dimensions: "half", options: options)[0]
+        options.threads = 2
+        let b = CohortAnalysis.analyze(d, dimensions: "half", options: options)[0]
+        #expect(a.overall.fmrBootstrap == b.overall.fmrBootstrap && a.cohorts[1].fnmrRatioToOverall == b.cohorts[1].fnmrRatioToOverall)
+        #expect(a.cohorts.map(\.ratioBootstrap) == b.cohorts.map(\.ratioBootstrap) && a.inequityBootstrap == b.inequityBootstrap)
+    }
+
     @Test("nominal 95% subject-bootstrap intervals cover the true rates in 90-99% of 200 datasets")
     func coverage() {
         let trueFNMR = 0.1

@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 
-/// Applies `transform` to `0..<count` on up to `threads` threads; results keep index order.
-func parallelMap<T: Sendable>(count: Int, threads: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+/// Applies `transform` to `0..<count` on up to `threads` threads; results keep index order, so they
+/// never depend on the number of threads.
+public func parallelMap<T: Sendable>(count: Int, threads: Int, _ transform: @Sendable (Int) -> T) -> [T] {
     let results = ResultSlots<T>(count: count)
     let workers = max(1, min(threads, count))
     let next = Counter()

@@ -149,17 +149,14 @@ extension CohortAnalysis {
             mated[s, default: (0, 0)].trials += 1
             if data.matedScores[k] < tau { mated[s, default: (0, 0)].errors += 1 }
         }
-        var errors: [UInt64: Int] = [:]
+        var errors: [UInt64] = []
         for k in g.exact where data.exactScores[k] >= tau {
-            let a = UInt64(data.sampleSubject[Int(data.exactProbe[k])])
-            let b = UInt64(data.sampleSubject[Int(data.exactReference[k])])
-            errors[min(a, b) << 32 | max(a, b), default: 0] += 1
+            errors.append(
+                SubjectBootstrap.pairKey(
+                    Int(data.sampleSubject[Int(data.exactProbe[k])]), Int(data.sampleSubject[Int(data.exactReference[k])])))
         }
         return SubjectBootstrap.Tally(
             mated: mated.map { (subject: $0.key, errors: $0.value.errors, trials: $0.value.trials) }.sorted { $0.subject < $1.subject },
-            errorPairs: errors.map { (a: Int($0.key >> 32), b: Int($0.key & 0xFFFF_FFFF), errors: $0.value) }.sorted {
-                ($0.a, $0.b) < ($1.a, $1.b)
-            },
-            samplesPerSubject: g.samplesPerSubject)
+            errorPairs: SubjectBootstrap.errorPairs(&errors), samplesPerSubject: g.samplesPerSubject)
     }
 }

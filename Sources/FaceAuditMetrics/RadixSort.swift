@@ -17,6 +17,21 @@ public enum RadixSort {
             }
             count = n
         }
+        sort(&keys)
+        for i in 0..<n {
+            let key = keys[i]
+            values[i] = Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
+        }
+    }
+
+    /// Sorts unsigned 64-bit keys ascending: LSD radix sort, 11 bits a pass, skipping passes where
+    /// every key shares the digit. Below 100,000 keys the standard library's sort is used.
+    public static func sort(_ keys: inout [UInt64]) {
+        guard keys.count >= 100_000 else {
+            keys.sort()
+            return
+        }
+        let n = keys.count
         let radix = 11
         let buckets = 1 << radix
         let passes = (64 + radix - 1) / radix
@@ -47,10 +62,6 @@ public enum RadixSort {
                 }
             }
             swap(&keys, &scratch)
-        }
-        for i in 0..<n {
-            let key = keys[i]
-            values[i] = Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
         }
     }
 }

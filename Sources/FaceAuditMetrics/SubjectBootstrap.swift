@@ -12,8 +12,9 @@ public struct SubjectBootstrap: Sendable {
     public struct Tally: Sendable {
         /// Mated errors and trials by subject: (subject, errors, trials).
         var mated: [(subject: Int, errors: Int, trials: Int)] = []
-        /// Non-mated errors by subject pair (only pairs with errors).
-        var errorPairs: [(a: Int, b: Int, errors: Int)] = []
+        /// Non-mated errors by subject pair (only pairs with errors), 12 bytes each: a replicate reads
+        /// them all, so their size sets the bootstrap's memory traffic.
+        var errorPairs: [ErrorPair] = []
         /// How the non-mated trials are counted.
         var denominator: Denominator = .sparse([])
 
@@ -38,6 +39,15 @@ public struct SubjectBootstrap: Sendable {
             mated: [(subject: Int, errors: Int, trials: Int)], errorPairs: [(a: Int, b: Int, errors: Int)],
             samplesPerSubject: [(subject: Int, samples: Int)]
         ) {
+            self.init(
+                mated: mated, errorPairs: errorPairs.map { ErrorPair(a: Int32($0.a), b: Int32($0.b), errors: Int32($0.errors)) },
+                samplesPerSubject: samplesPerSubject)
+        }
+
+        /// A tally of an all-pairs design whose false matches are already aggregated by subject pair.
+        init(
+            mated: [(subject: Int, errors: Int, trials: Int)], errorPairs: [ErrorPair], samplesPerSubject: [(subject: Int, samples: Int)]
+        ) {
             self.mated = mated
             self.errorPairs = errorPairs
             self.denominator = .allPairs(samplesPerSubject)
@@ -59,7 +69,7 @@ public struct SubjectBootstrap: Sendable {
         /// Weighted rate of the non-mated comparisons.
         public func nonMatedRate(_ m: [Int]) -> Double {
             var e = 0
-            for p in errorPairs { e += m[p.a] * m[p.b] * p.errors }
+            for p in errorPairs { e += m[Int(p.a)] * m[Int(p.b)] * Int(p.errors) }
             var n = 0
             switch denominator {
             case .allPairs(let list):
@@ -165,25 +175,48 @@ public struct SubjectBootstrap: Sendable {
     public static func tally(_ data: LabeledComparisons, indices: [Int], threshold tau: Double, design: Design) -> Tally {
         var tally = Tally()
         var matedErrors: [Int: Int] = [:]
-        var errors: [UInt64: Int] = [:]
+        var errors: [UInt64] = []
         for k in indices {
             let score = data.scores[k]
             guard !score.isNaN else { continue }
             if data.mated[k] {
                 if score < tau { matedErrors[Int(data.probeSubject[k]), default: 0] += 1 }
             } else if score >= tau {
-                errors[pairKey(Int(data.probeSubject[k]), Int(data.referenceSubject[k])), default: 0] += 1
+                errors.append(pairKey(Int(data.probeSubject[k]), Int(data.referenceSubject[k])))
             }
         }
         tally.mated = design.matedTrials.map { (subject: $0.subject, errors: matedErrors[$0.subject] ?? 0, trials: $0.trials) }
-        tally.errorPairs = errors.map { (a: Int($0.key >> 32), b: Int($0.key & 0xFFFF_FFFF), errors: $0.value) }
-            .sorted { ($0.a, $0.b) < ($1.a, $1.b) }
+        tally.errorPairs = errorPairs(&errors)
         tally.denominator = design.denominator
         return tally
     }
 
     /// The key of an unordered subject pair.
-    private static func pairKey(_ a: Int, _ b: Int) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
+    static func pairKey(_ a: Int, _ b: Int) -> UInt64 { UInt64(min(a, b)) << 32 | UInt64(max(a, b)) }
+
+    /// A subject pair (a < b) and its number of false matches.
+    struct ErrorPair: Sendable, Equatable {
+        /// The lower subject index.
+        var a: Int32
+        /// The higher subject index.
+        var b: Int32
+        /// False matches between them.
+        var errors: Int32
+    }
+
+    /// The error pairs, in subject-pair order, of one ``pairKey(_:_:)`` per false match (sorted in place).
+    static func errorPairs(_ keys: inout [UInt64]) -> [ErrorPair] {
+        RadixSort.sort(&keys)
+        var pairs: [ErrorPair] = []
+        for key in keys {
+            if let last = pairs.last, UInt64(UInt32(last.a)) << 32 | UInt64(UInt32(last.b)) == key {
+                pairs[pairs.count - 1].errors += 1
+            } else {
+                pairs.append(ErrorPair(a: Int32(key >> 32), b: Int32(truncatingIfNeeded: key), errors: 1))
+            }
+        }
+        return pairs
+    }
 
     /// ``run(subjects:replicates:seed:_:)`` with the statistic evaluated on up to `threads` threads.
     ///

@@ -106,12 +106,13 @@ extension PairComparison {
             guard let a = vectors[i], let b = vectors[j] else {
                 throw EvaluationError("the comparison statistics score image \(i) or \(j), which has no template")
             }
-            let score = comparison.score(a, b)
-            let key = comparison.isDistance ? -score * score : score
-            if key >= exactKey {
+            // Compared as similarities, the way the analysis reads them (for distances, comparing keys
+            // −d² could disagree with −d by a rounding).
+            let similarity = polarity.similarity(comparison.score(a, b))
+            if similarity >= data.exactFrom {
                 data.exactProbe.append(Int32(i))
                 data.exactReference.append(Int32(j))
-                data.exactScores.append(polarity.similarity(score))
+                data.exactScores.append(similarity)
             } else {
                 data.overallBins[tailBin] += 1
                 let c = data.sampleCohort[i]

@@ -20,13 +20,7 @@ public struct AllPairs: Sendable {
     /// Scores all pairs with `score(i, j)` for images i < j (NaN: failure to acquire).
     public init(manifest: Manifest, score: (Int, Int) -> Double) {
         let records = manifest.records
-        var subjectIndex: [SubjectID: Int32] = [:]
-        let subjects = records.map { r -> Int32 in
-            if let s = subjectIndex[r.subject] { return s }
-            let s = Int32(subjectIndex.count)
-            subjectIndex[r.subject] = s
-            return s
-        }
+        let (subjects, subjectCount) = manifest.subjectNumbers
         let n = records.count
         var first: [Int32] = []
         var second: [Int32] = []
@@ -50,7 +44,7 @@ public struct AllPairs: Sendable {
         self.scores = scores
         self.mated = mated
         self.subjectOfImage = subjects
-        self.subjectCount = subjectIndex.count
+        self.subjectCount = subjectCount
     }
 
     /// The comparisons labeled with the cohorts of one dimension set.
@@ -59,12 +53,8 @@ public struct AllPairs: Sendable {
     )
         -> LabeledComparisons
     {
-        let keys = manifest.records.map { scheme.key(dimensions, of: $0.labels).description }
-        let names = Array(Set(keys)).sorted(by: NaturalOrder.less)
-        var index: [String: Int32] = [:]
-        var allNames = names
-        for (i, name) in names.enumerated() { index[name] = Int32(i) }
-        let imageCohort = keys.map { index[$0]! }
+        var cohorts = CohortIndex(manifest, dimensions: dimensions, scheme: scheme)
+        let imageCohort = cohorts.imageCohort
         var d = LabeledComparisons()
         d.scores = scores.map(polarity.similarity)
         d.mated = mated
@@ -76,18 +66,9 @@ public struct AllPairs: Sendable {
         d.referenceCohort = second.map { imageCohort[Int($0)] }
         d.subjectCount = subjectCount
         d.matedCohort = (0..<scores.count).map { k in
-            guard mated[k] else { return -1 }
-            let a = manifest.records[Int(first[k])].labels
-            let b = manifest.records[Int(second[k])].labels
-            guard let key = scheme.pairKey(dimensions, a, b)?.description else { return -1 }
-            if let c = index[key] { return c }
-            // A pair cohort no single image has (e.g. the band of a mean age): add it.
-            let c = Int32(allNames.count)
-            allNames.append(key)
-            index[key] = c
-            return c
+            mated[k] ? cohorts.pairCohort(Int(first[k]), Int(second[k])) : -1
         }
-        d.cohortNames = allNames
+        d.cohortNames = cohorts.names
         return d
     }
 }

@@ -24,38 +24,30 @@ extension BenchmarkRun {
         }
         let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
         let analysisOptions = options.analysis(polarity: polarity)
-        var verification: VerificationReport?
-        var exactFrom = -Double.infinity
-        var exactCount = 0
+        let pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
+        var overall: BinnedScores?
+        var range = (0.0, 1.0)
+        func check(_ scores: BinnedScores) throws(EvaluationError) {
+            guard !scores.genuine.isEmpty, scores.impostorCount > 0 else {
+                throw EvaluationError(
+                    "no completed \(scores.genuine.isEmpty ? "mated" : "non-mated") comparison: too few images have a template "
+                        + "(\(reasons.values.reduce(0, +)) of \(manifest.records.count) failed to acquire)")
+            }
+            let ends = [scores.values.first!, scores.values.last!, scores.genuine.first!, scores.genuine.last!].map(polarity.threshold)
+            range = (ends.min()!, ends.max()!)
+            overall = scores
+        }
         var analyses: [DisaggregatedRates] = []
         var curves: [(String, String, [CurvePoint])] = []
         var histograms: [ScoreHistogram] = []
-        var range: (Double, Double)?
-        let sets = options.scheme.dimensionSets.isEmpty ? [[]] : options.scheme.dimensionSets
-        for set in sets {
+        for set in options.scheme.dimensionSets {
             let name = set.map(\.rawValue).joined(separator: ";")
-            let data = try PairComparison.streamed(
-                statistics, manifest: manifest, templates: templates, comparison: comparison, dimensions: set, scheme: options.scheme)
-            let groups = CohortAnalysis.scores(of: data, polarity: polarity)
-            let overall = groups[0].scores
-            if verification == nil {
-                guard !overall.genuine.isEmpty, overall.impostorCount > 0 else {
-                    throw EvaluationError(
-                        "no completed \(overall.genuine.isEmpty ? "mated" : "non-mated") comparison: too few images have a template "
-                            + "(\(reasons.values.reduce(0, +)) of \(manifest.records.count) failed to acquire)")
-                }
-                verification = VerificationReport(binned: overall, targets: options.targets, interval: options.interval)
-                exactFrom = data.exactFrom
-                exactCount = data.exactScores.count
-                let ends = [overall.values.first!, overall.values.last!, overall.genuine.first!, overall.genuine.last!].map(
-                    polarity.threshold)
-                range = (ends.min()!, ends.max()!)
-            }
-            guard !set.isEmpty else { continue }
-            analyses += CohortAnalysis.analyze(data, dimensions: name, options: analysisOptions)
+            let (rates, groups) = CohortAnalysis.analyze(pairs.labeled(set), dimensions: name, options: analysisOptions)
+            if overall == nil { try check(groups[0].scores) }
+            analyses += rates
             for (cohort, scores) in groups {
                 curves.append((name, cohort, CurvePoints.sample(scores, count: options.curvePoints)))
-                if set.count == 1, let range {
+                if set.count == 1 {
                     histograms.append(
                         histogram(
                             name, cohort, genuine: scores.genuine, nonMated: scores.values, counts: scores.counts, range: range,
@@ -63,23 +55,20 @@ extension BenchmarkRun {
                 }
             }
         }
-        let bySubject = Dictionary(grouping: manifest.records, by: \.subject).mapValues(\.count)
-        let matedPairs = bySubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
-        let n = manifest.records.count
+        if overall == nil { try check(CohortAnalysis.scores(of: pairs.labeled([]), polarity: polarity)[0].scores) }
+        let verification = VerificationReport(binned: overall!, targets: options.targets, interval: options.interval)
         let width = Double(statistics.layout.keyUpper - statistics.layout.keyLower) / Double(statistics.layout.bins)
         let unit = comparison.isDistance ? "negated squared distance" : "cosine similarity"
-        let kept = "\(exactCount) of \(statistics.nonMatedCount) completed non-mated comparisons"
+        let kept = "\(pairs.base.exactScores.count) of \(statistics.nonMatedCount) completed non-mated comparisons"
         return outputs(
-            verification: verification!, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity,
-            dataset: .init(
-                card: manifest.card, layout: manifest.layout.rawValue, images: n, subjects: bySubject.count, matedPairs: matedPairs,
-                nonMatedPairs: n * (n - 1) / 2 - matedPairs),
+            verification: verification, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity,
+            dataset: datasetInfo(manifest),
             failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
             commandLine: commandLine, version: version, simulated: simulated, scoresCSV: "",
             conventions: [
                 "non_mated_scores":
                     "streamed: the \(kept) most similar (score \(comparison.isDistance ? "<=" : ">=") "
-                    + "\(polarity.threshold(exactFrom))) are kept and scored exactly; the rest are counted in \(statistics.layout.bins) "
+                    + "\(polarity.threshold(pairs.base.exactFrom))) are kept and scored exactly; the rest are counted in \(statistics.layout.bins) "
                     + "histogram bins of \(unit) (width \(width)) per cohort pair. Exact: thresholds at the target FMRs, every FMR "
                     + "and FNMR count there, the cross-cohort matrix, the subject bootstrap, ZeroFMR, mated statistics. At bin "
                     + "resolution (each non-mated score below the kept ones taken at its bin's lower edge): EER, eer_bob, "

@@ -123,8 +123,6 @@ public struct BenchmarkRun {
         manifest: Manifest, pairs: AllPairs, polarity: ScorePolarity, failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo,
         options: Options, commandLine: [String], version: String, simulated: Bool = false
     ) throws(EvaluationError) -> Result {
-        let bySubject = Dictionary(grouping: manifest.records, by: \.subject).mapValues(\.count)
-        let matedPairs = bySubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
         let n = manifest.records.count
         var scoreRows = [["image_a", "image_b", "mated", "score"]]
         for k in pairs.scores.indices where options.scoresTable {
@@ -136,13 +134,21 @@ public struct BenchmarkRun {
         return try assemble(
             scores: pairs.scores, mated: pairs.mated, polarity: polarity,
             labeled: { set in pairs.labeled(manifest, dimensions: set, scheme: options.scheme, polarity: polarity) },
-            dataset: .init(
-                card: manifest.card, layout: manifest.layout.rawValue, images: n, subjects: bySubject.count, matedPairs: matedPairs,
-                nonMatedPairs: n * (n - 1) / 2 - matedPairs),
+            dataset: datasetInfo(manifest),
             failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
             commandLine: commandLine, version: version, simulated: simulated,
             scoresCSV: options.scoresTable ? ResultTables.csv(scoreRows) : "",
             emptyMessage: "too few images have a template (\(reasons.values.reduce(0, +)) of \(n) failed to acquire)")
+    }
+
+    /// What summary.json says of a dataset compared all pairs against all.
+    static func datasetInfo(_ manifest: Manifest) -> RunSummary.DatasetInfo {
+        let bySubject = Dictionary(grouping: manifest.records, by: \.subject).mapValues(\.count)
+        let matedPairs = bySubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        let n = manifest.records.count
+        return .init(
+            card: manifest.card, layout: manifest.layout.rawValue, images: n, subjects: bySubject.count, matedPairs: matedPairs,
+            nonMatedPairs: n * (n - 1) / 2 - matedPairs)
     }
 
     /// Computes every output from a score file (bob 4/5-column or CSV; with `labels`, per cohort).

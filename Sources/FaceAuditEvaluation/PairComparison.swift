@@ -8,7 +8,7 @@ import Foundation
 /// engine's settings, and the way back from its statistics to the pairs the analysis reads.
 public struct PairComparison: Sendable {
     /// Above this many non-mated pairs a run does not keep every pair: it keeps the most similar ones
-    /// exactly and counts the rest in histograms (``streamed(_:manifest:templates:comparison:dimensions:scheme:)``).
+    /// exactly and counts the rest in histograms (``StreamedPairs``).
     /// The per-pair analysis needs about 130 bytes a pair (`scripts/bench-run-size`: 3.0 GiB at 24.5
     /// million pairs, 6.1 GiB at 50 million), so the default needs about 12 GiB.
     public static let exactPairLimit = 100_000_000
@@ -39,13 +39,8 @@ public struct PairComparison: Sendable {
         do { matrix = try TemplateMatrix(templates: templates.map(\.template), metric: metric, groups: cells) } catch {
             throw EvaluationError("\(error)")
         }
-        var subjectIndex: [SubjectID: Int32] = [:]
-        let subjects = manifest.records.map { r -> Int32 in
-            if let s = subjectIndex[r.subject] { return s }
-            subjectIndex[r.subject] = Int32(subjectIndex.count)
-            return Int32(subjectIndex.count - 1)
-        }
-        var perSubject = [Int](repeating: 0, count: subjectIndex.count)
+        let (subjects, subjectCount) = manifest.subjectNumbers
+        var perSubject = [Int](repeating: 0, count: subjectCount)
         for i in matrix.image { perSubject[Int(subjects[Int(i)])] += 1 }
         let nonMated = matrix.rows * (matrix.rows - 1) / 2 - perSubject.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
         var capacity = Int.max

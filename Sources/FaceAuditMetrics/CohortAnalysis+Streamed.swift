@@ -22,16 +22,22 @@ extension CohortAnalysis {
     /// whenever the thresholds lie in the exact region; the data are then the same numbers the per-pair
     /// analysis gives. The medians of non-mated scores, and a cohort's own threshold when it lies below
     /// the exact region, are at bin resolution; such a threshold is left out and flagged.
-    public static func analyze(_ data: StreamedComparisons, dimensions: String, options: CohortAnalysisOptions) -> [DisaggregatedRates] {
+    ///
+    /// Also returns the overall and per-cohort score sets (mated pairs, within-cohort non-mated
+    /// pairs) the rates were counted on, for curves and histograms.
+    public static func analyze(
+        _ data: StreamedComparisons, dimensions: String, options: CohortAnalysisOptions
+    ) -> (rates: [DisaggregatedRates], scores: [(cohort: String, scores: BinnedScores)]) {
         let groups = streamedGroups(data, polarity: options.polarity)
+        let scores = groups.map { (cohort: $0.name, scores: $0.scores) }
         let overall = groups[0]
         let cohorts = Array(groups.dropFirst())
-        guard overall.scores.impostorCount > 0 else { return [] }
+        guard overall.scores.impostorCount > 0 else { return ([], scores) }
         let cohortCount = data.cohortNames.count
         let crossTrials = orderedNonMatedTrials(data)
         let bootstrapping = options.replicates > 0 && data.subjectCount > 0
 
-        return options.targets.map { target in
+        let rates = options.targets.map { target in
             let tau = overall.scores.threshold(forFMR: target)
             let exact = overall.scores.isExact(at: tau)
             func rates(_ g: StreamedGroup) -> CohortRates {
@@ -60,9 +66,12 @@ extension CohortAnalysis {
                 overall: rates(overall), cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount,
                 options: options)
         }
+        return (rates, scores)
     }
 
-    /// The overall and per-cohort binned score sets (mated pairs, within-cohort non-mated pairs), for curves.
+    /// The overall and per-cohort binned score sets (mated pairs, within-cohort non-mated pairs), for
+    /// curves when no rates are wanted; ``analyze(_:dimensions:options:)-(StreamedComparisons,_,_)``
+    /// returns the same sets with its rates.
     public static func scores(of data: StreamedComparisons, polarity: ScorePolarity) -> [(cohort: String, scores: BinnedScores)] {
         streamedGroups(data, polarity: polarity).map { ($0.name, $0.scores) }
     }

@@ -1,0 +1,53 @@
+import FaceAuditCohorts
+import FaceAuditDatasets
+
+/// The cohorts of one dimension set, numbered as every analysis numbers them: the image-level cohorts
+/// in natural order, then each cohort that only a mated pair has (the band of a mean age), in the
+/// order such pairs are asked for.
+struct CohortIndex {
+    /// Cohort names, image-level first.
+    private(set) var names: [String]
+    /// The image-level cohort of every image.
+    let imageCohort: [Int32]
+    private var index: [String: Int32]
+    private let manifest: Manifest
+    private let dimensions: [CohortDimension]
+    private let scheme: CohortScheme
+
+    /// Numbers the cohorts of `dimensions` over the images of `manifest`.
+    init(_ manifest: Manifest, dimensions: [CohortDimension], scheme: CohortScheme) {
+        let keys = manifest.records.map { scheme.key(dimensions, of: $0.labels).description }
+        names = Array(Set(keys)).sorted(by: NaturalOrder.less)
+        index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+        imageCohort = keys.map { [index] in index[$0]! }
+        self.manifest = manifest
+        self.dimensions = dimensions
+        self.scheme = scheme
+    }
+
+    /// The cohort of the mated pair of images i and j (−1 when their labels give none), adding a
+    /// pair-only cohort the first time it is met.
+    mutating func pairCohort(_ i: Int, _ j: Int) -> Int32 {
+        guard let key = scheme.pairKey(dimensions, manifest.records[i].labels, manifest.records[j].labels)?.description else {
+            return -1
+        }
+        if let c = index[key] { return c }
+        let c = Int32(names.count)
+        names.append(key)
+        index[key] = c
+        return c
+    }
+}
+
+extension Manifest {
+    /// Every image's subject, numbered 0, 1, … in order of first appearance, and the number of subjects.
+    var subjectNumbers: (ofImage: [Int32], count: Int) {
+        var number: [SubjectID: Int32] = [:]
+        let ofImage = records.map { r -> Int32 in
+            if let s = number[r.subject] { return s }
+            number[r.subject] = Int32(number.count)
+            return Int32(number.count - 1)
+        }
+        return (ofImage, number.count)
+    }
+}

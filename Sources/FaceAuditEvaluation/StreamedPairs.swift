@@ -1,0 +1,130 @@
+import FaceAuditCohorts
+import FaceAuditComparison
+import FaceAuditDatasets
+import FaceAuditMetrics
+
+/// The pairs of statistics that do not keep every non-mated pair, scored once and then labeled with
+/// the cohorts of each dimension set (as ``AllPairs`` is for runs that keep every pair).
+///
+/// Mated and kept pairs are rescored exactly from their templates. A kept pair is *exact* when its
+/// rescored similarity lies at least one bin above every pair that was not kept (keys carry
+/// single-precision rounding, about 1e-5, far less than a bin); kept pairs below that line are counted
+/// with the bins.
+public struct StreamedPairs: Sendable {
+    /// The set-independent part of every labeling: samples, mated pairs, exact pairs, bin edges.
+    let base: StreamedComparisons
+    /// Kept pairs below the exact region, counted in the top bin.
+    let belowProbe: [Int32]
+    /// See ``belowProbe``.
+    let belowReference: [Int32]
+    /// The statistics' histograms and layout.
+    let statistics: PairStatistics
+    /// The cell of every image.
+    let imageCells: [Int32]
+    /// The dataset.
+    let manifest: Manifest
+    /// The run's cohorts.
+    let scheme: CohortScheme
+
+    /// Scores the mated and kept pairs of `statistics`.
+    /// - Throws: ``EvaluationError`` when the statistics do not belong to `manifest`.
+    public init(
+        _ statistics: PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison,
+        scheme: CohortScheme
+    ) throws(EvaluationError) {
+        let layout = statistics.layout
+        let n = manifest.records.count
+        guard layout.images == n, templates.count == n else {
+            throw EvaluationError("the comparison statistics cover \(layout.images) images; the dataset has \(n)")
+        }
+        let grid = TileGrid(rows: layout.rows, tileSize: layout.tileSize)
+        guard statistics.tiles == Array(grid.tiles.indices) else {
+            throw EvaluationError("the comparison statistics are incomplete: \(statistics.tiles.count) of \(grid.tiles.count) tiles")
+        }
+        imageCells = PairComparison.cells(manifest: manifest, scheme: scheme).cells
+        guard imageCells.allSatisfy({ $0 < layout.cells }) else { throw EvaluationError("the comparison statistics have other cells") }
+        let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
+        let vectors = templates.map(\.template)
+        func similarity(_ i: Int, _ j: Int) throws(EvaluationError) -> Double {
+            guard let a = vectors[i], let b = vectors[j] else {
+                throw EvaluationError("the comparison statistics score image \(i) or \(j), which has no template")
+            }
+            return polarity.similarity(comparison.score(a, b))
+        }
+        var data = StreamedComparisons()
+        (data.sampleSubject, data.subjectCount) = manifest.subjectNumbers
+        data.sampleCompleted = vectors.map { $0 != nil }
+
+        // Every mated pair, in image-pair order (the order pair-only cohorts are named in).
+        var scored: [UInt64: Double] = [:]
+        for p in statistics.mated { scored[UInt64(p.first) << 32 | UInt64(p.second)] = try similarity(Int(p.first), Int(p.second)) }
+        var matedPairs: [(Int, Int)] = []
+        for images in Dictionary(grouping: 0..<n, by: { data.sampleSubject[$0] }).values where images.count > 1 {
+            for x in images.indices { for y in (x + 1)..<images.count { matedPairs.append((images[x], images[y])) } }
+        }
+        matedPairs.sort { $0 < $1 }
+        data.matedProbe = matedPairs.map { Int32($0.0) }
+        data.matedReference = matedPairs.map { Int32($0.1) }
+        data.matedScores = matedPairs.map { scored[UInt64($0.0) << 32 | UInt64($0.1)] ?? .nan }
+
+        // The exact region starts one bin above the highest key a pair outside the tail can have.
+        let width = (Double(layout.keyUpper) - Double(layout.keyLower)) / Double(layout.bins)
+        func similarity(key: Double) -> Double { comparison.isDistance ? -max(0, -key).squareRoot() : key }
+        data.exactFrom = similarity(key: Double(layout.keyLower) + (Double(statistics.tailBin) + 0.5) * width)
+        data.binEdges =
+            (0...statistics.tailBin).map { similarity(key: Double(layout.keyLower) + (Double($0) - 0.5) * width) } + [data.exactFrom]
+        var belowProbe: [Int32] = []
+        var belowReference: [Int32] = []
+        for p in statistics.tail {
+            let s = try similarity(Int(p.first), Int(p.second))
+            if s >= data.exactFrom {
+                data.exactProbe.append(p.first)
+                data.exactReference.append(p.second)
+                data.exactScores.append(s)
+            } else {
+                belowProbe.append(p.first)
+                belowReference.append(p.second)
+            }
+        }
+        base = data
+        self.belowProbe = belowProbe
+        self.belowReference = belowReference
+        self.statistics = statistics
+        self.manifest = manifest
+        self.scheme = scheme
+    }
+
+    /// The comparisons labeled with the cohorts of one dimension set, in the order and with the cohort
+    /// names ``AllPairs/labeled(_:dimensions:scheme:polarity:)`` uses.
+    public func labeled(_ dimensions: [CohortDimension]) -> StreamedComparisons {
+        let layout = statistics.layout
+        let tailBin = statistics.tailBin
+        var data = base
+        var cohorts = CohortIndex(manifest, dimensions: dimensions, scheme: scheme)
+        data.sampleCohort = cohorts.imageCohort
+        data.matedCohort = zip(base.matedProbe, base.matedReference).map { cohorts.pairCohort(Int($0), Int($1)) }
+        data.cohortNames = cohorts.names
+
+        // The cohort of every cell (all images of a cell share every label).
+        var cohortOfCell = [Int](repeating: -1, count: layout.cells)
+        for i in imageCells.indices { cohortOfCell[Int(imageCells[i])] = Int(data.sampleCohort[i]) }
+        data.overallBins = [Int](repeating: 0, count: tailBin + 1)
+        data.cohortBins = [[Int]](repeating: [Int](repeating: 0, count: tailBin + 1), count: data.cohortNames.count)
+        for x in 0..<layout.cells {
+            for y in x..<layout.cells {
+                let base = layout.cellPair(x, y) * layout.bins
+                let same = cohortOfCell[x] >= 0 && cohortOfCell[x] == cohortOfCell[y]
+                for b in 0..<tailBin {
+                    let count = statistics.nonMated[base + b]
+                    data.overallBins[b] += count
+                    if same { data.cohortBins[cohortOfCell[x]][b] += count }
+                }
+            }
+        }
+        data.overallBins[tailBin] += belowProbe.count
+        for (i, j) in zip(belowProbe, belowReference) where data.sampleCohort[Int(i)] == data.sampleCohort[Int(j)] {
+            data.cohortBins[Int(data.sampleCohort[Int(i)])][tailBin] += 1
+        }
+        return data
+    }
+}

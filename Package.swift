@@ -26,9 +26,15 @@ let package = Package(
         .library(name: "FaceAuditFace", targets: ["FaceAuditFace"]),
         .library(name: "FaceAuditNN", targets: ["FaceAuditNN"]),
         .library(name: "FaceAuditComparison", targets: ["FaceAuditComparison"]),
+        .library(name: "FaceAuditConfiguration", targets: ["FaceAuditConfiguration"]),
+        .library(name: "FaceAuditBenchmark", targets: ["FaceAuditBenchmark"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Benchmark files: YAML through Yams (libyaml), TOML through TOMLKit (toml++); each adds about 12 s to a
+        // cold debug build here and replaces a hand-written reader.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         // System C libraries, each behind a module map and a shim header.
@@ -67,7 +73,26 @@ let package = Package(
             name: "FaceAuditEvaluation",
             dependencies: [
                 "FaceAuditScores", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics", "FaceAuditFace", "FaceAuditImaging",
-                "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditComparison",
+                "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditComparison", "FaceAuditConfiguration",
+            ],
+            swiftSettings: strict
+        ),
+        // Every setting of a run (RunConfiguration) and the benchmark files (TOML, YAML, JSON) that decode into it.
+        .target(
+            name: "FaceAuditConfiguration",
+            dependencies: [
+                "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditScores", "FaceAuditFace",
+                .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict
+        ),
+        // One benchmark run, the whole path: dataset → templates → all-pairs statistics → analysis → watchlist → outputs;
+        // shard partials and their merge.
+        .target(
+            name: "FaceAuditBenchmark",
+            dependencies: [
+                "FaceAuditConfiguration", "FaceAuditEvaluation", "FaceAuditReport", "FaceAuditModels", "FaceAuditNN", "FaceAuditFace",
+                "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditScores", "FaceAuditComparison", "FaceAuditImaging",
             ],
             swiftSettings: strict
         ),
@@ -97,8 +122,8 @@ let package = Package(
             dependencies: [
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
                 "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation", "FaceAuditFace", "FaceAuditNN",
-                "FaceAuditReport", "FaceAuditSkinTone", "FaceAuditComparison", "FaceAuditSlurm",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FaceAuditReport", "FaceAuditSkinTone", "FaceAuditComparison", "FaceAuditSlurm", "FaceAuditConfiguration",
+                "FaceAuditBenchmark", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -148,6 +173,16 @@ let package = Package(
                 "FaceAuditEvaluation", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditMetrics", "FaceAuditTestSupport",
                 "FaceAuditSkinTone",
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditConfigurationTests",
+            dependencies: ["FaceAuditConfiguration", "FaceAuditCohorts", "FaceAuditTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditBenchmarkTests",
+            dependencies: ["FaceAuditBenchmark", "FaceAuditConfiguration", "FaceAuditEvaluation", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

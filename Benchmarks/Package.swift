@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// FaceAudit's package-benchmark suite. A nested package so that `swift build` and `swift test` of the
-/// main package never compile package-benchmark. Run with `scripts/bench`.
+/// main package never compile package-benchmark. Run with `scripts/bench/suite`.
 let package = Package(
     name: "FaceAuditBenchmarks",
     platforms: [.macOS(.v13)],
@@ -11,7 +11,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // The Swift side of scripts/bench-vs-numpy (a plain executable: it reports phases and peak memory).
+        // The Swift side of scripts/bench/vs-numpy (a plain executable: it reports phases and peak memory).
         .executableTarget(
             name: "AllPairsBench",
             dependencies: [.product(name: "FaceAuditComparison", package: "FaceAudit")],

@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// libFuzzer targets for FaceAudit's parsers of untrusted input. A nested package, so that `swift build`
-/// and `swift test` of the main package never compile them. Build and run with `scripts/fuzz`.
+/// and `swift test` of the main package never compile them. Build and run with `scripts/ci/fuzz`.
 let package = Package(
     name: "FaceAuditFuzz",
     dependencies: [.package(name: "FaceAudit", path: "../")],

@@ -4,12 +4,7 @@ import FaceAuditImaging
 /// The native dlib pipeline as an ``Embedder``: one face per image by `policy`.
 public struct DlibEmbedder: Embedder {
     /// Which face represents an image with several.
-    public enum FacePolicy: String, Sendable, Codable, CaseIterable {
-        /// The largest rectangle.
-        case largest
-        /// The highest detector confidence.
-        case confident
-    }
+    public typealias FacePolicy = FaceAuditFace.FacePolicy
 
     /// Model file paths.
     public let detector: String, landmarks: String, descriptor: String

@@ -9,7 +9,7 @@ import Foundation
 public struct PairComparison: Sendable {
     /// Above this many non-mated pairs a run does not keep every pair: it keeps the most similar ones
     /// exactly and counts the rest in histograms (``StreamedPairs``).
-    /// The per-pair analysis needs about 130 bytes a pair (`scripts/bench-run-size`: 3.0 GiB at 24.5
+    /// The per-pair analysis needs about 130 bytes a pair (`scripts/bench/run-size`: 3.0 GiB at 24.5
     /// million pairs, 6.1 GiB at 50 million), so the default needs about 12 GiB.
     public static let exactPairLimit = 100_000_000
 

@@ -1,3 +1,4 @@
+import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditMetrics
 
@@ -29,6 +30,8 @@ public struct RunSummary: Sendable, Codable {
     public var conventions: [String: String]
     /// The watchlist (1:N) protocol's results, when run with it.
     public var watchlist: WatchlistResult?
+    /// Every setting of the run (absent in summaries written before settings were recorded).
+    public var configuration: RunConfiguration?
 
     /// The dataset part.
     public struct DatasetInfo: Sendable, Codable {
@@ -110,6 +113,6 @@ public struct RunSummary: Sendable, Codable {
         case commandLine = "command_line"
         case simulated, dataset, pipeline
         case failuresToAcquire = "failures_to_acquire"
-        case verification, cohorts, conventions, watchlist
+        case verification, cohorts, conventions, watchlist, configuration
     }
 }

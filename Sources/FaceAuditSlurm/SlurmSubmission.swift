@@ -41,7 +41,7 @@ public struct SlurmSubmission: Sendable, Codable, Hashable {
 
     /// The faceaudit executable the jobs run (absolute).
     public var executable: String
-    /// The benchmark file (absolute).
+    /// The run's settings every task runs (absolute): the `configuration.json` that `slurm submit` writes.
     public var benchmark: String
     /// The run's output folder (absolute); shard partials go to its `shard-i-of-K` folders.
     public var out: String
@@ -80,8 +80,8 @@ public struct SlurmSubmission: Sendable, Codable, Hashable {
             "# Written by `faceaudit slurm submit`. The marker is written only when the command succeeded.",
             "set -euo pipefail",
         ]
-        // The benchmark file names the output folder; merge writes there by default.
-        let run = [quote(executable), "run", "--benchmark", quote(benchmark), "--threads", "\(resources.cpus)", "--quiet"]
+        // The settings name the output folder and the threads; merge writes there by default.
+        let run = [quote(executable), "run", "--benchmark", quote(benchmark), "--quiet"]
         switch stage {
         case .extract, .compare:
             lines.append("task=${SLURM_ARRAY_TASK_ID:?this script runs as a task of an array job}")

@@ -6,12 +6,13 @@ import Foundation
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Compare a run with a baseline; exit 1 when a cohort rate or inequity measure got worse beyond its interval.",
+        abstract: "Compare a run with a baseline; exit 3 when a cohort rate or inequity measure got worse beyond its interval.",
         discussion: """
             A rate regresses when the candidate exceeds the baseline's upper bound (the wider of its bootstrap and \
             exact binomial intervals) plus --tolerance; an inequity measure when it leaves the baseline's bootstrap \
             interval in its worse direction by more than --relative-tolerance. Prints a Markdown table of what changed.
-            Exit status: 0 no regression, 1 regression, 2 bad input.
+            Exit status: 0 no regression, 3 regression; 65 a file is not a FaceAudit summary of this schema, 66 a file cannot be read, \
+            74 the JUnit file cannot be written.
             """
     )
 
@@ -33,22 +34,22 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         func load(_ path: String) throws -> RunSummary {
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw fail("\(path): cannot read the file", ExitCode(2))
+                throw fail("\(path): cannot read the file", ExitStatus.noInput)
             }
             do { return try JSONDecoder().decode(RunSummary.self, from: data) } catch {
-                throw fail("\(path): not a FaceAudit summary.json (\(error))", ExitCode(2))
+                throw fail("\(path): not a FaceAudit summary.json (\(error))", ExitStatus.dataError)
             }
         }
         let base = try load(baseline)
         let cand = try load(candidate)
         guard base.schema == cand.schema else {
-            throw fail("schemas differ: \(base.schema) vs \(cand.schema); rerun the baseline with this version", ExitCode(2))
+            throw fail("schemas differ: \(base.schema) vs \(cand.schema); rerun the baseline with this version", ExitStatus.dataError)
         }
         let check = RegressionCheck(baseline: base, candidate: cand, tolerance: tolerance, relativeTolerance: relativeTolerance)
         emit(check.markdown())
         if let junit {
-            do { try AtomicFile.write(check.junit(), to: junit) } catch { throw fail("\(junit): \(error)", ExitCode(2)) }
+            do { try AtomicFile.write(check.junit(), to: junit) } catch { throw fail("\(junit): \(error)", ExitStatus.ioError) }
         }
-        if !check.passed { throw ExitCode(1) }
+        if !check.passed { throw ExitStatus.regression }
     }
 }

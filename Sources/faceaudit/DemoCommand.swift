@@ -1,8 +1,6 @@
 import ArgumentParser
-import FaceAuditCohorts
-import FaceAuditEvaluation
-import FaceAuditMetrics
-import FaceAuditReport
+import FaceAuditBenchmark
+import FaceAuditConfiguration
 import Foundation
 
 /// `faceaudit demo`: the whole path on the built-in simulated population, in seconds, with no download.
@@ -23,41 +21,18 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Simulated people (two images each).")
     var subjects: Int = 600
 
-    @Option(help: "Seed of the simulation and of the bootstrap.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Subject-bootstrap replicates.")
-    var bootstrap: Int = 1000
-
-    @Option(help: "Target FMRs.")
-    var targetFmr: String = "0.01,0.001,0.0001"
-
-    func validate() throws {
-        guard subjects >= 10 && subjects <= 5000 else { throw ValidationError("--subjects must be between 10 and 5000") }
-        guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
-    }
+    @OptionGroup var analysis: AnalysisOptions
 
     func run() throws {
-        let population = SimulatedPopulation(subjects: subjects, seed: seed)
-        var options = BenchmarkRun.Options(scheme: CohortScheme.automatic(for: population.manifest.records))
-        do { options.targets = try TargetList.parse(targetFmr) } catch { throw ValidationError("\(error)") }
-        options.replicates = bootstrap
-        options.seed = seed
-        let pipeline = RunSummary.PipelineInfo(
-            name: "simulated", identity: "simulated;seed=\(seed);subjects=\(subjects)", models: [:],
-            comparison: "simulated similarity", blas: "not used")
-        let result: BenchmarkRun.Result
-        do {
-            result = try BenchmarkRun.evaluate(
-                manifest: population.manifest, pairs: population.pairs, polarity: .similarity, failures: [:], pipeline: pipeline,
-                options: options, commandLine: ["faceaudit"] + Array(CommandLine.arguments.dropFirst()), version: FaceAuditVersion.current,
-                simulated: true)
-        } catch {
-            throw fail("\(error)", ExitStatus.dataError)
-        }
-        let report = HTMLReport.render(result.summary, curves: result.curves, histograms: result.histograms)
-        try BenchmarkRun.write(result, to: out, exportScores: false, report: report)
-        let v = result.summary.verification
+        var configuration = RunConfiguration()
+        configuration.out = out
+        configuration.simulatedSubjects = subjects
+        try analysis.apply(to: &configuration)
+        let pipeline = BenchmarkPipeline(
+            commandLine: ["faceaudit"] + Array(CommandLine.arguments.dropFirst()), version: FaceAuditVersion.current)
+        let result: RunResult
+        do { result = try pipeline.run(configuration) } catch { throw fail(error) }
+        guard let v = result.summary?.verification else { return }
         var lines = ["demo: SIMULATED population of \(subjects) people; wrote \(out)"]
         for p in v.operatingPoints {
             lines.append(

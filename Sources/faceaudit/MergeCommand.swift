@@ -1,5 +1,5 @@
 import ArgumentParser
-import FaceAuditEvaluation
+import FaceAuditBenchmark
 import Foundation
 
 /// `faceaudit merge`: adds up the partial results of `run --shard` into the outputs of one run.
@@ -9,9 +9,9 @@ struct MergeCommand: ParsableCommand {
         abstract: "Merge the partial results of `faceaudit run --shard i/K` into the run's outputs.",
         discussion: """
             Give every shard's partial folder (<out>/shard-i-of-K) once. Histograms and counts add up, templates are \
-            concatenated, and the run is finished exactly as one process would have finished it: the outputs are the same \
-            bytes as `faceaudit run` without --shard gives (only the timestamps differ). The dataset and the run's other \
-            inputs must still be where the shards found them.
+            concatenated, and the run is finished exactly as one process would have finished it, from the settings the \
+            partials record: the outputs are the same bytes as `faceaudit run` without --shard gives (only the timestamps \
+            differ). The dataset and the run's other inputs must still be where the shards found them.
             """
     )
 
@@ -21,29 +21,14 @@ struct MergeCommand: ParsableCommand {
     @Option(help: "Output folder (default: the run's own --out).")
     var out: String?
 
+    @Flag(help: "No progress output.")
+    var quiet = false
+
     func run() throws {
-        var read: [ShardPartial] = []
-        for folder in partials {
-            do { read.append(try ShardPartial(folder: folder)) } catch { throw fail(error, ExitStatus.dataError) }
-        }
-        var merged: ShardPartial.Merged
-        do { merged = try ShardPartial.merge(read) } catch { throw fail(error, ExitStatus.dataError) }
-        if let out {
-            if let i = merged.arguments.firstIndex(of: "--out"), i + 1 < merged.arguments.count {
-                merged.arguments[i + 1] = out
-            } else if let i = merged.arguments.firstIndex(where: { $0.hasPrefix("--out=") }) {
-                merged.arguments[i] = "--out=" + out
-            } else {
-                merged.arguments += ["--out", out]
-            }
-        }
-        guard merged.arguments.count >= 2, merged.arguments[1] == "run" else {
-            throw fail("the partials do not record a `faceaudit run` command line", ExitStatus.dataError)
-        }
-        var command: RunCommand
-        do { command = try RunCommand.parse(Array(merged.arguments.dropFirst(2))) } catch {
-            throw fail("the partials' command line no longer parses: \(RunCommand.message(for: error))", ExitStatus.dataError)
-        }
-        try command.execute(merged: merged, out: out)
+        let progress = TerminalProgress(enabled: !quiet)
+        let pipeline = BenchmarkPipeline(commandLine: [], version: FaceAuditVersion.current)
+        let result: RunResult
+        do { result = try pipeline.merge(partials: partials, out: out, progress: progress) } catch { throw fail(error) }
+        if !quiet { progress.show(result) }
     }
 }

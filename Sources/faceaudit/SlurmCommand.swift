@@ -1,4 +1,5 @@
 import ArgumentParser
+import FaceAuditConfiguration
 import FaceAuditEvaluation
 import FaceAuditSlurm
 import Foundation
@@ -19,8 +20,9 @@ struct SlurmCommand: ParsableCommand {
                 Three jobs, each with --dependency=afterok on the one before and --kill-on-invalid-dep=yes: an array of K \
                 tasks caching templates by image range, an array of K tasks computing tile blocks into partial results \
                 (<out>/shard-i-of-K), and a merge job writing the run's outputs to the benchmark's out folder. Scripts, logs, \
-                markers and submission.json go to --folder (default <out>/slurm). The benchmark file must set dataset and out; \
-                the dataset, models, template cache and out folder must be on storage every node sees.
+                markers, submission.json and configuration.json (the run's settings, frozen: every task runs them) go to \
+                --folder (default <out>/slurm). The benchmark file must set dataset and out; the dataset, models, template \
+                cache and out folder must be on storage every node sees.
                 """
         )
 
@@ -56,23 +58,33 @@ struct SlurmCommand: ParsableCommand {
         }
 
         func run() throws {
-            let benchmarkPath = URL(fileURLWithPath: benchmark).standardizedFileURL.path
-            let file: BenchmarkFile
-            do { file = try BenchmarkFile(path: benchmarkPath) } catch {
-                throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
+            var configuration: RunConfiguration
+            do { configuration = try RunConfiguration.load(path: URL(fileURLWithPath: benchmark).standardizedFileURL.path) } catch {
+                throw fail(error)
             }
-            guard let out = file.path("out"), file.path("dataset") != nil else {
+            guard let out = configuration.out, configuration.dataset != nil else {
                 throw fail("\(benchmark): set dataset and out in the benchmark file; the jobs read them from there", ExitStatus.dataError)
+            }
+            // Every task runs these exact settings, frozen here: editing the benchmark file mid-run changes nothing.
+            configuration.threads = cpus
+            do { try configuration.validate() } catch { throw fail(error) }
+            let folder = URL(fileURLWithPath: folder ?? out + "/slurm").standardizedFileURL.path
+            let frozen = folder + "/configuration.json"
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try AtomicFile.write(try configuration.json(), to: frozen)
+            } catch {
+                throw fail("\(frozen): \(error)", ExitStatus.ioError)
             }
             let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let submission = SlurmSubmission(
-                executable: executable, benchmark: benchmarkPath, out: out, shards: shards,
-                resources: .init(partition: partition, time: time, cpus: cpus, memory: mem, account: account),
-                folder: URL(fileURLWithPath: folder ?? out + "/slurm").standardizedFileURL.path)
+                executable: executable, benchmark: frozen, out: out, shards: shards,
+                resources: .init(partition: partition, time: time, cpus: cpus, memory: mem, account: account), folder: folder)
             let submitted: SlurmSubmission
             do { submitted = try SlurmClient().submit(submission) } catch { throw fail(error, ExitStatus.configuration) }
             let ids = SlurmSubmission.Stage.allCases.map { "\($0.rawValue) \(submitted.jobs[$0.rawValue] ?? "?")" }
             Swift.print("submitted \(shards) shards: \(ids.joined(separator: ", "))")
+            Swift.print("settings: \(frozen)")
             Swift.print("follow with: faceaudit slurm wait \(submitted.folder)")
         }
     }
@@ -80,7 +92,7 @@ struct SlurmCommand: ParsableCommand {
     /// `faceaudit slurm status`.
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show each task's state and marker; exit 0 when all succeeded, 1 when one failed, 2 while some wait.")
+            abstract: "Show each task's state and marker; exit 0 when all succeeded, 4 when one failed, 5 while some wait.")
 
         @Argument(help: "The submission folder (printed by submit).")
         var folder: String
@@ -100,7 +112,7 @@ struct SlurmCommand: ParsableCommand {
     /// `faceaudit slurm wait`.
     struct Wait: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Wait until no job of the submission is queued, then judge it as status does (exit 0, 1, or 2 on timeout).")
+            abstract: "Wait until no job of the submission is queued, then judge it as status does (exit 0 or 4; 5 on timeout).")
 
         @Argument(help: "The submission folder (printed by submit).")
         var folder: String
@@ -122,7 +134,7 @@ struct SlurmCommand: ParsableCommand {
                 while try client.isQueued(submission) {
                     guard Date() < deadline else {
                         SlurmCommand.show(try client.status(submission), json: json)
-                        throw fail("still queued after \(Int(timeout)) s", ExitCode(2))
+                        throw fail("still queued after \(Int(timeout)) s", ExitStatus.stillWaiting)
                     }
                     Thread.sleep(forTimeInterval: interval)
                 }
@@ -135,8 +147,10 @@ struct SlurmCommand: ParsableCommand {
         }
     }
 
-    /// 0 when every task succeeded, 2 while some wait, 1 otherwise.
-    static func exitCode(_ status: SlurmStatus) -> ExitCode { ExitCode(status.succeeded ? 0 : status.isWaiting ? 2 : 1) }
+    /// 0 when every task succeeded, 5 while some wait, 4 otherwise (a task failed).
+    static func exitCode(_ status: SlurmStatus) -> ExitCode {
+        status.succeeded ? .success : status.isWaiting ? ExitStatus.stillWaiting : ExitStatus.taskFailed
+    }
 
     /// One task as printed.
     private struct Row: Encodable {

@@ -1,7 +1,9 @@
+import ArgumentParser
 import FaceAuditCohorts
 
 /// Parses comma-separated target rates such as `0.01,1e-3`.
 enum TargetList {
+    /// The rates, each in (0, 1).
     static func parse(_ text: String) throws(CohortError) -> [Double] {
         var targets: [Double] = []
         for part in text.split(separator: ",") {
@@ -13,6 +15,11 @@ enum TargetList {
         }
         guard !targets.isEmpty else { throw CohortError("give at least one target rate") }
         return targets
+    }
+
+    /// The rates of `flag`; a usage error naming the flag when they do not parse.
+    static func parse(_ text: String, flag: String) throws -> [Double] {
+        do { return try parse(text) } catch { throw ValidationError("\(flag): \(error)") }
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FaceAuditCohorts
+import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditImaging
 import FaceAuditValidation
@@ -24,7 +25,7 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
-    @OptionGroup var cohorts: CohortDefinition
+    @OptionGroup var cohorts: CohortOptions
 
     @Option(help: "Force the layout instead of detecting it: csv, london, utkface, lfw.")
     var layout: DatasetLayout?
@@ -58,7 +59,8 @@ struct ValidateCommand: ParsableCommand {
         let targets: [Double]
         do { targets = try TargetList.parse(targetFmr) } catch { throw ValidationError("\(error)") }
         let options = ValidationOptions(
-            targetFMRs: targets, minimumSubjects: cohorts.minSubjects, decoder: ImageDecoder(maxPixels: maxPixels),
+            targetFMRs: targets, minimumSubjects: cohorts.minSubjects ?? RunConfiguration().minSubjects,
+            decoder: ImageDecoder(maxPixels: maxPixels),
             threads: max(1, threads), decodeImages: !skipDecode)
         let report = DatasetValidator(options: options, scheme: scheme).validate(manifest)
         if json {

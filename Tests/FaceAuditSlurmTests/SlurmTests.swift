@@ -18,7 +18,7 @@ import Testing
         #expect(extract.contains("set -euo pipefail"))
         #expect(
             extract.contains(
-                "'/opt/fa/faceaudit' run --benchmark '/data/it'\\''s.toml' --threads 2 --quiet --shard \"$task/3\" --phase extract"))
+                "'/opt/fa/faceaudit' run --benchmark '/data/it'\\''s.toml' --quiet --shard \"$task/3\" --phase extract"))
         let lines = extract.split(separator: "\n")
         #expect(lines.last!.contains("markers/extract-'\"$task.done\""))
         let merge = submission.script(.merge)

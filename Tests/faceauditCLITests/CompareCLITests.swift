@@ -19,7 +19,7 @@ struct CompareCLITests {
         #expect(xml.contains("failures=\"0\"") && xml.contains("<testcase"))
     }
 
-    @Test("a candidate whose women's FNMR doubled regresses (exit 1) and the table names it")
+    @Test("a candidate whose women's FNMR doubled regresses (exit 3) and the table names it")
     func degraded() throws {
         let folder = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -43,18 +43,18 @@ struct CompareCLITests {
         try JSONSerialization.data(withJSONObject: json).write(to: candidate)
         let junit = folder.appendingPathComponent("compare.xml").path
         let result = try CommandRunner.faceaudit(["compare", Self.baseline.path, candidate.path, "--junit", junit])
-        #expect(result.status == 1)
+        #expect(result.status == 3)
         #expect(result.stdout.contains("regression") && result.stdout.contains("| gender=female FNMR @ FMR 0.001 |"))
         #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("<failure"))
     }
 
-    @Test("bad input exits 2")
+    @Test("bad input exits 65 (not a summary) or 66 (no such file), never the regression code")
     func badInput() throws {
         let folder = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let junk = folder.appendingPathComponent("junk.json")
         try "{\"schema\": 3}".write(to: junk, atomically: true, encoding: .utf8)
-        #expect(try CommandRunner.faceaudit(["compare", Self.baseline.path, junk.path]).status == 2)
-        #expect(try CommandRunner.faceaudit(["compare", Self.baseline.path, "/no/such.json"]).status == 2)
+        #expect(try CommandRunner.faceaudit(["compare", Self.baseline.path, junk.path]).status == 65)
+        #expect(try CommandRunner.faceaudit(["compare", Self.baseline.path, "/no/such.json"]).status == 66)
     }
 }

@@ -4,7 +4,7 @@ import FaceAuditMetrics
 import Foundation
 
 /// The all-pairs engine at N = 5,000 synthetic 128-D templates in 8 cohorts (12.5 million pairs): the
-/// histogram pass on one thread, and with an exact 0.1% tail. scripts/bench-vs-numpy runs the larger
+/// histogram pass on one thread, and with an exact 0.1% tail. scripts/bench/vs-numpy runs the larger
 /// sizes side by side with NumPy.
 func comparisonBenchmarks(_ configuration: Benchmark.Configuration) {
     var rng = SplitMix64(seed: 3)

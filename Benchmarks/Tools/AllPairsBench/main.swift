@@ -1,4 +1,4 @@
-// The Swift side of scripts/bench-vs-numpy: times the all-pairs engine on templates from .npy files.
+// The Swift side of scripts/bench/vs-numpy: times the all-pairs engine on templates from .npy files.
 //
 //   AllPairsBench engine TEMPLATES.npy COHORTS.npy SUBJECTS.npy --threads T [--bins B] [--tile S] [--tail-fmr F]
 //   (--tail-fmr 0, the default, is the histogram pass: the work of the NumPy reference.)

@@ -1,4 +1,4 @@
-// Times Debian's dlib (libdlib-dev) on the work FaceAudit's native pipeline does, for scripts/bench-vs-dlib:
+// Times Debian's dlib (libdlib-dev) on the work FaceAudit's native pipeline does, for scripts/bench/vs-dlib:
 // descriptor per face at batch 1 and 32, and MMOD detection per megapixel, on the same decoded images.
 // Usage: dlib_bench MODELS_DIR CHIP_PNG IMAGE_PNG
 #include <dlib/dnn.h>

@@ -1,8 +1,10 @@
 import FaceAuditComparison
+import FaceAuditConfiguration
+import FaceAuditEvaluation
 import Foundation
 
 /// What one shard of a run leaves for `faceaudit merge`: the templates of its image range and the
-/// statistics of its tiles, plus the run's arguments so the merge can finish the run as one process would.
+/// statistics of its tiles, plus the run's configuration so the merge can finish the run as one process would.
 ///
 /// A partial is a folder holding `partial.json`, `pairs.bin` and, written last, the marker `COMPLETE`
 /// (which holds the fingerprint). A folder without the marker is an unfinished shard.
@@ -11,8 +13,11 @@ public struct ShardPartial: Sendable {
     public var shard: Int
     /// Number of shards of the run.
     public var shards: Int
-    /// The run's command line without `--shard` and `--phase` (what one process would have been given).
-    public var arguments: [String]
+    /// The run's settings without the shard (``RunConfiguration/recorded``).
+    public var configuration: RunConfiguration
+    /// The run's command line without `--shard` and `--phase`, recorded in `summary.json` as provenance
+    /// (never parsed again).
+    public var commandLine: [String]
     /// The images whose templates this shard extracted.
     public var images: Range<Int>
     /// Their templates, in manifest order.
@@ -24,11 +29,14 @@ public struct ShardPartial: Sendable {
     public static let marker = "COMPLETE"
 
     /// Creates a partial.
-    public init(shard: Int, shards: Int, arguments: [String], images: Range<Int>, templates: [EmbeddingResult], statistics: PairStatistics)
-    {
+    public init(
+        shard: Int, shards: Int, configuration: RunConfiguration, commandLine: [String], images: Range<Int>, templates: [EmbeddingResult],
+        statistics: PairStatistics
+    ) {
         self.shard = shard
         self.shards = shards
-        self.arguments = arguments
+        self.configuration = configuration.recorded
+        self.commandLine = commandLine
         self.images = images
         self.templates = templates
         self.statistics = statistics
@@ -37,11 +45,15 @@ public struct ShardPartial: Sendable {
     /// The folder name of shard `index` of `count` inside a run's output folder.
     public static func folderName(shard index: Int, of count: Int) -> String { "shard-\(index)-of-\(count)" }
 
+    /// The format this version writes: `faceaudit-shard-2` (configuration as JSON). Version 1 stored argv.
+    public static let format = "faceaudit-shard-2"
+
     private struct Metadata: Codable {
         var format: String
         var shard: Int
         var shards: Int
-        var arguments: [String]
+        var configuration: RunConfiguration
+        var commandLine: [String]
         var firstImage: Int
         var endImage: Int
         var templates: [EmbeddingResult]
@@ -53,7 +65,8 @@ public struct ShardPartial: Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(atPath: folder + "/" + Self.marker)
         let metadata = Metadata(
-            format: "faceaudit-shard-1", shard: shard, shards: shards, arguments: arguments, firstImage: images.lowerBound,
+            format: Self.format, shard: shard, shards: shards, configuration: configuration, commandLine: commandLine,
+            firstImage: images.lowerBound,
             endImage: images.upperBound, templates: templates, fingerprint: statistics.layout.fingerprint)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -63,33 +76,44 @@ public struct ShardPartial: Sendable {
     }
 
     /// Reads a complete partial.
-    /// - Throws: ``EvaluationError`` naming the folder when it is unfinished, unreadable or inconsistent.
-    public init(folder: String) throws(EvaluationError) {
+    /// - Throws: ``RunError`` (data error) naming the folder when it is unfinished, unreadable, inconsistent
+    ///   or written by an earlier version.
+    public init(folder: String) throws(RunError) {
         let files = FileManager.default
         guard let marker = files.contents(atPath: folder + "/" + Self.marker) else {
-            throw EvaluationError("\(folder): no \(Self.marker) marker; the shard did not finish (rerun it)")
+            throw RunError(.dataError, "\(folder): no \(Self.marker) marker; the shard did not finish (rerun it)")
         }
         guard let json = files.contents(atPath: folder + "/partial.json"), let pairs = files.contents(atPath: folder + "/pairs.bin")
-        else { throw EvaluationError("\(folder): partial.json or pairs.bin is missing") }
+        else { throw RunError(.dataError, "\(folder): partial.json or pairs.bin is missing") }
+        struct Format: Decodable { var format: String }
+        if let old = try? JSONDecoder().decode(Format.self, from: json), old.format != Self.format {
+            throw RunError(
+                .dataError,
+                "\(folder): a partial of format \(old.format), written by an earlier FaceAudit; this version reads \(Self.format) "
+                    + "(the run's settings as JSON); rerun the shards with this version")
+        }
         let metadata: Metadata
         do { metadata = try JSONDecoder().decode(Metadata.self, from: json) } catch {
-            throw EvaluationError("\(folder)/partial.json: \(error)")
+            throw RunError(.dataError, "\(folder)/partial.json: \(error)")
         }
         let statistics: PairStatistics
-        do { statistics = try PairStatistics(serialized: pairs) } catch { throw EvaluationError("\(folder)/pairs.bin: \(error)") }
-        guard metadata.format == "faceaudit-shard-1", String(decoding: marker, as: UTF8.self) == metadata.fingerprint + "\n",
+        do { statistics = try PairStatistics(serialized: pairs) } catch { throw RunError(.dataError, "\(folder)/pairs.bin: \(error)") }
+        guard metadata.format == Self.format, String(decoding: marker, as: UTF8.self) == metadata.fingerprint + "\n",
             metadata.fingerprint == statistics.layout.fingerprint, metadata.firstImage <= metadata.endImage,
             metadata.templates.count == metadata.endImage - metadata.firstImage
-        else { throw EvaluationError("\(folder): the partial's files do not belong together (rerun the shard)") }
+        else { throw RunError(.dataError, "\(folder): the partial's files do not belong together (rerun the shard)") }
         self.init(
-            shard: metadata.shard, shards: metadata.shards, arguments: metadata.arguments, images: metadata.firstImage..<metadata.endImage,
+            shard: metadata.shard, shards: metadata.shards, configuration: metadata.configuration, commandLine: metadata.commandLine,
+            images: metadata.firstImage..<metadata.endImage,
             templates: metadata.templates, statistics: statistics)
     }
 
     /// The run that shards add up to.
     public struct Merged: Sendable {
+        /// The run's settings (without the shard).
+        public var configuration: RunConfiguration
         /// The run's command line without `--shard` and `--phase`.
-        public var arguments: [String]
+        public var commandLine: [String]
         /// Every image's template, in manifest order.
         public var templates: [EmbeddingResult]
         /// The statistics of every tile.
@@ -97,34 +121,38 @@ public struct ShardPartial: Sendable {
     }
 
     /// Adds up the partials of every shard of one run.
-    /// - Throws: ``EvaluationError`` when a shard is missing or repeated, or the partials belong to different runs.
-    public static func merge(_ partials: [ShardPartial]) throws(EvaluationError) -> Merged {
-        guard let first = partials.first else { throw EvaluationError("no partial results to merge") }
+    /// - Throws: ``RunError`` (data error) when a shard is missing or repeated, or the partials belong to
+    ///   different runs.
+    public static func merge(_ partials: [ShardPartial]) throws(RunError) -> Merged {
+        guard let first = partials.first else { throw RunError(.dataError, "no partial results to merge") }
         let count = first.shards
         let indices = partials.map(\.shard).sorted()
         guard indices == Array(0..<count) else {
             let missing = Set(0..<count).subtracting(indices).sorted()
             let repeated = Dictionary(grouping: indices, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
-            throw EvaluationError(
+            throw RunError(
+                .dataError,
                 "the run has \(count) shards; "
                     + (missing.isEmpty ? "" : "missing: \(missing.map(String.init).joined(separator: ", ")) ")
                     + (repeated.isEmpty ? "" : "given twice: \(repeated.map(String.init).joined(separator: ", "))")
                     + (partials.contains { $0.shards != count } ? " (partials of runs with different shard counts)" : ""))
         }
-        guard partials.allSatisfy({ $0.arguments == first.arguments && $0.shards == count }) else {
-            throw EvaluationError("the partials were made with different arguments; merge the shards of one run only")
+        guard partials.allSatisfy({ $0.configuration == first.configuration && $0.commandLine == first.commandLine && $0.shards == count })
+        else {
+            throw RunError(.dataError, "the partials were made with different arguments; merge the shards of one run only")
         }
         let ordered = partials.sorted { $0.shard < $1.shard }
         var templates: [EmbeddingResult] = []
         var statistics = PairStatistics(layout: first.statistics.layout)
         for partial in ordered {
             guard partial.images.lowerBound == templates.count else {
-                throw EvaluationError("shard \(partial.shard) starts at image \(partial.images.lowerBound), expected \(templates.count)")
+                throw RunError(
+                    .dataError, "shard \(partial.shard) starts at image \(partial.images.lowerBound), expected \(templates.count)")
             }
             templates += partial.templates
-            do { try statistics.merge(partial.statistics) } catch { throw EvaluationError("shard \(partial.shard): \(error)") }
+            do { try statistics.merge(partial.statistics) } catch { throw RunError(.dataError, "shard \(partial.shard): \(error)") }
         }
         statistics.normalize()
-        return Merged(arguments: first.arguments, templates: templates, statistics: statistics)
+        return Merged(configuration: first.configuration, commandLine: first.commandLine, templates: templates, statistics: statistics)
     }
 }

@@ -1,0 +1,289 @@
+import FaceAuditCohorts
+import FaceAuditComparison
+import FaceAuditConfiguration
+import FaceAuditDatasets
+import FaceAuditEvaluation
+import FaceAuditImaging
+import FaceAuditModels
+import FaceAuditNN
+import FaceAuditReport
+import FaceAuditScores
+import Foundation
+
+/// One benchmark run, the whole path: dataset → templates → all-pairs statistics → analysis →
+/// watchlist → outputs (`summary.json`, the CSV tables, `report.html`).
+///
+/// Every command that runs a benchmark goes through here: `run` (a dataset, a score file, or one shard of
+/// either phase), `demo` (the simulated population), `merge` (shard partials) and the jobs that `slurm
+/// submit` writes. The settings come whole in a ``RunConfiguration``; the only other inputs are the
+/// provenance written into `summary.json`.
+public struct BenchmarkPipeline: Sendable {
+    /// The command line recorded in `summary.json` (what reproduces the run).
+    public var commandLine: [String]
+    /// The tool's version, recorded in every output.
+    public var version: String
+
+    /// Creates a pipeline that records `commandLine` and `version` in its outputs.
+    public init(commandLine: [String], version: String) {
+        self.commandLine = commandLine
+        self.version = version
+    }
+
+    /// Runs `configuration` to its outputs (or, with a shard, to its cached templates or partial).
+    /// - Throws: ``RunError`` whose code decides the exit status.
+    public func run(_ configuration: RunConfiguration, progress: any RunProgress = SilentProgress()) throws(RunError) -> RunResult {
+        try configuration.validate()
+        if configuration.scores != nil { return try runScoreFile(configuration) }
+        if let subjects = configuration.simulatedSubjects { return try runSimulation(configuration, subjects: subjects) }
+        return try runDataset(configuration, merged: nil, progress: progress)
+    }
+
+    /// Finishes a sharded run from its partials, exactly as one process would have finished it; `out`
+    /// (if given) replaces the run's output folder.
+    /// - Throws: ``RunError`` when a partial is missing, unfinished, of another run or of another dataset.
+    public func merge(
+        partials folders: [String], out: String?, progress: any RunProgress = SilentProgress()
+    ) throws(RunError)
+        -> RunResult
+    {
+        var read: [ShardPartial] = []
+        for folder in folders { read.append(try ShardPartial(folder: folder)) }
+        let merged = try ShardPartial.merge(read)
+        var configuration = merged.configuration
+        if let out { configuration.out = out }
+        let pipeline = BenchmarkPipeline(commandLine: merged.commandLine, version: version)
+        try configuration.validate()
+        return try pipeline.runDataset(configuration, merged: merged, progress: progress)
+    }
+
+    // MARK: The three inputs
+
+    /// A dataset of images through a template pipeline.
+    func runDataset(
+        _ configuration: RunConfiguration, merged: ShardPartial.Merged?, progress: any RunProgress
+    ) throws(RunError)
+        -> RunResult
+    {
+        guard let dataset = configuration.dataset, let out = configuration.out else {
+            throw RunError(.usage, "give --dataset and --out, or a --benchmark file that sets dataset and out")
+        }
+        let threads = configuration.resolvedThreads
+        var manifest: Manifest
+        do { manifest = try DatasetReader().read(path: dataset, layout: configuration.layout, cardPath: configuration.card) } catch {
+            throw RunError(error.code == .unreadable ? .noInput : .dataError, "\(error)")
+        }
+        var options = try analysisOptions(configuration, scheme: try configuration.scheme(for: manifest.records))
+        options.scoresTable = configuration.exportScores
+
+        let templates = try TemplatePipeline(configuration: configuration, manifest: manifest)
+        let cache = configuration.noCache ? nil : EmbeddingCache(folder: configuration.cache ?? EmbeddingCache.defaultFolder())
+        if configuration.estimateSkinTone {
+            manifest = try estimateSkinTones(manifest, faces: templates.embedder, cache: cache, threads: threads, progress: progress)
+            options.scheme = try configuration.scheme(for: manifest.records)
+        }
+        let extraction = TemplateExtraction(
+            // Precomputed templates are already on disk; caching them could only go stale.
+            embedder: templates.embedder, cache: templates.isPrecomputed ? nil : cache, threads: threads)
+        let shardImages = configuration.shard.map { TileGrid.images(shard: $0.index, of: $0.count, total: manifest.records.count) }
+        let extracted: [EmbeddingResult]
+        if let merged {
+            guard merged.templates.count == manifest.records.count else {
+                throw RunError(
+                    .dataError,
+                    "the partials hold \(merged.templates.count) templates; the dataset now has \(manifest.records.count) images")
+            }
+            extracted = merged.templates
+        } else {
+            var extracting = manifest
+            if let shardImages, configuration.phase == .extract {
+                extracting = Manifest(
+                    layout: manifest.layout, root: manifest.root, source: manifest.source, card: manifest.card,
+                    records: Array(manifest.records[shardImages]))
+            }
+            do {
+                extracted = try extraction.run(extracting) { done, total, cached in
+                    progress.report(.extraction(stage: "templates", done: done, total: total, cached: cached))
+                }
+            } catch {
+                throw RunError(.dataError, "\(error)")
+            }
+        }
+        progress.report(.extractionFinished(stage: "templates"))
+        if let shard = configuration.shard, let shardImages, configuration.phase == .extract {
+            return .extracted(shard: shard, images: shardImages)
+        }
+        let pairs: PairComparison
+        do {
+            pairs = try PairComparison(
+                manifest: manifest, templates: extracted, comparison: templates.embedder.comparison, scheme: options.scheme,
+                tileSize: configuration.tileSize, targets: options.targets, exactPairLimit: configuration.exactPairLimit)
+        } catch {
+            throw RunError(.dataError, "\(error)")
+        }
+        // The engine's worker threads each run single-threaded BLAS.
+        BLAS.setThreads(1)
+        if let shard = configuration.shard, let shardImages {
+            return try compareShard(
+                shard, images: shardImages, templates: extracted, pairs: pairs, configuration: configuration, out: out, progress: progress)
+        }
+        let statistics = merged?.statistics ?? pairs.engine.run(threads: threads).0
+        guard statistics.layout == pairs.engine.layout else {
+            throw RunError(
+                .dataError,
+                "the partials were made from other templates, images or settings than this run has (fingerprints differ); rerun the shards")
+        }
+        var result: BenchmarkRun.Result
+        do {
+            result = try BenchmarkRun.evaluate(
+                manifest: manifest, templates: extracted, statistics: statistics, comparison: templates.embedder.comparison,
+                pipeline: templates.info, options: options, commandLine: commandLine, version: version)
+        } catch {
+            throw RunError(.dataError, "\(error)")
+        }
+        if configuration.watchlist {
+            do {
+                result.summary.watchlist = try WatchlistResult(
+                    manifest: manifest, templates: extracted, comparison: templates.embedder.comparison, scheme: options.scheme,
+                    targets: configuration.targetFPIR, enrolledShare: configuration.enrolledShare, seed: configuration.seed)
+            } catch {
+                throw RunError(.dataError, "\(error)")
+            }
+        }
+        try write(&result, configuration, to: out)
+        return .completed(summary: result.summary, out: out)
+    }
+
+    /// A precomputed score file (bob 4/5-column or labeled CSV): every comparison in it, no other.
+    func runScoreFile(_ configuration: RunConfiguration) throws(RunError) -> RunResult {
+        guard let path = configuration.scores, let out = configuration.out else { throw RunError(.usage, "give --out") }
+        let format = configuration.scoreFormat
+        let table: ScoreTable
+        do { table = try ScoreFileReader.read(path: path, format: format) } catch { throw RunError(.dataError, "\(error)") }
+        var labeled: ScoreTableLabels?
+        if format == .csv {
+            do { labeled = try ScoreTableLabels(table) } catch { throw RunError(.dataError, "\(path): \(error.message)") }
+        }
+        let options = try analysisOptions(configuration, scheme: try configuration.scheme(forLabels: labeled?.labels ?? []))
+        var card = DatasetCard.unknown(name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)
+        if let cardPath = configuration.card {
+            do { card = try DatasetCard.load(from: cardPath) } catch { throw RunError(.dataError, "\(error)") }
+        }
+        let pipeline = RunSummary.PipelineInfo(
+            name: "scores", identity: "scores;\(format.rawValue)", models: [:],
+            comparison: configuration.dissimilarity ? "precomputed distance" : "precomputed similarity", blas: "not used")
+        var result: BenchmarkRun.Result
+        do {
+            result = try BenchmarkRun.evaluate(
+                table: table, labels: labeled, polarity: configuration.dissimilarity ? .dissimilarity : .similarity, card: card,
+                layout: "scores:\(format.rawValue)", pipeline: pipeline, options: options, commandLine: commandLine, version: version)
+        } catch {
+            throw RunError(.dataError, "\(error)")
+        }
+        try write(&result, configuration, to: out, exportScores: false)
+        return .scoreFile(summary: result.summary, comparisons: table.count, out: out)
+    }
+
+    /// The built-in SIMULATED population (`faceaudit demo`).
+    func runSimulation(_ configuration: RunConfiguration, subjects: Int) throws(RunError) -> RunResult {
+        guard let out = configuration.out else { throw RunError(.usage, "give --out") }
+        let population = SimulatedPopulation(subjects: subjects, seed: configuration.seed)
+        var options = try analysisOptions(configuration, scheme: try configuration.scheme(for: population.manifest.records))
+        // The demo's bootstrap has always run on one thread; its results do not depend on it.
+        options.threads = configuration.threads ?? 1
+        let pipeline = RunSummary.PipelineInfo(
+            name: "simulated", identity: "simulated;seed=\(configuration.seed);subjects=\(subjects)", models: [:],
+            comparison: "simulated similarity", blas: "not used")
+        var result: BenchmarkRun.Result
+        do {
+            result = try BenchmarkRun.evaluate(
+                manifest: population.manifest, pairs: population.pairs, polarity: .similarity, failures: [:], pipeline: pipeline,
+                options: options, commandLine: commandLine, version: version, simulated: true)
+        } catch {
+            throw RunError(.dataError, "\(error)")
+        }
+        try write(&result, configuration, to: out, exportScores: false)
+        return .completed(summary: result.summary, out: out)
+    }
+
+    // MARK: Parts
+
+    /// `run --shard i/K --phase compare`: the shard's tiles into its partial.
+    private func compareShard(
+        _ shard: RunConfiguration.Shard, images: Range<Int>, templates: [EmbeddingResult], pairs: PairComparison,
+        configuration: RunConfiguration, out: String, progress: any RunProgress
+    ) throws(RunError) -> RunResult {
+        let folder = out + "/" + ShardPartial.folderName(shard: shard.index, of: shard.count)
+        let (statistics, _) = pairs.engine.run(shard: shard.index, of: shard.count, threads: configuration.resolvedThreads)
+        if statistics.tiles.isEmpty {
+            progress.report(
+                .note(
+                    "note: shard \(shard) has no tiles to compare (the grid has \(pairs.engine.grid.tiles.count) tile(s) of "
+                        + "\(configuration.tileSize) templates a side); a smaller --tile-size spreads the comparison over more shards"))
+        }
+        let partial = ShardPartial(
+            shard: shard.index, shards: shard.count, configuration: configuration, commandLine: commandLine, images: images,
+            templates: Array(templates[images]), statistics: statistics)
+        do { try partial.write(to: folder) } catch { throw RunError(.ioError, "\(folder): \(error)") }
+        return .shardCompared(
+            shard: shard, folder: folder, tiles: statistics.tiles.count, matedPairs: statistics.mated.count,
+            nonMatedPairs: statistics.nonMatedCount)
+    }
+
+    /// Measures skin tone from the photos and labels every person with it (`estimate_skin_tone`).
+    private func estimateSkinTones(
+        _ manifest: Manifest, faces: any Embedder, cache: EmbeddingCache?, threads: Int, progress: any RunProgress
+    ) throws(RunError) -> Manifest {
+        guard let dlib = faces as? DlibEmbedder else {
+            throw RunError(.usage, "--estimate-skin-tone needs the built-in dlib pipeline (it measures the aligned face chips)")
+        }
+        let meter = TemplateExtraction(embedder: SkinToneMeter(faces: dlib), cache: cache, threads: threads)
+        let measurements: [EmbeddingResult]
+        do {
+            measurements = try meter.run(manifest) { done, total, cached in
+                progress.report(.extraction(stage: "skin tone", done: done, total: total, cached: cached))
+            }
+        } catch {
+            throw RunError(.dataError, "\(error)")
+        }
+        progress.report(.extractionFinished(stage: "skin tone"))
+        let estimated: EstimatedSkinTones
+        do { estimated = try EstimatedSkinTones(manifest: manifest, estimates: measurements.map(SkinToneMeter.estimate)) } catch {
+            throw RunError(.dataError, "\(error)")
+        }
+        progress.report(
+            .note(
+                "skin tone: \(estimated.measuredImages) photos measured, \(estimated.unknownImages) unknown; \(estimated.labeledSubjects) "
+                    + "people labeled, \(estimated.inconsistentSubjects) with photos more than one Monk step apart"))
+        return estimated.manifest
+    }
+
+    /// The analysis settings of `configuration` for `scheme`.
+    private func analysisOptions(_ configuration: RunConfiguration, scheme: CohortScheme) throws(RunError) -> BenchmarkRun.Options {
+        var options = BenchmarkRun.Options(scheme: scheme)
+        options.targets = configuration.targetFMR
+        options.replicates = configuration.bootstrap
+        options.seed = configuration.seed
+        options.minimumSubjects = configuration.minSubjects
+        options.referenceCohort = configuration.referenceCohort
+        options.threads = configuration.resolvedThreads
+        return options
+    }
+
+    /// Records the configuration, renders the report and writes every output into `out`.
+    private func write(
+        _ result: inout BenchmarkRun.Result, _ configuration: RunConfiguration, to out: String, exportScores: Bool? = nil
+    )
+        throws(RunError)
+    {
+        result.summary.configuration = configuration.recorded
+        var scenario = ReportOptions()
+        scenario.schoolSize = configuration.schoolSize
+        scenario.passesPerDay = configuration.passesPerDay
+        scenario.schoolDays = configuration.schoolDays
+        scenario.watchlistSize = configuration.watchlistSize
+        let report = HTMLReport.render(result.summary, curves: result.curves, histograms: result.histograms, options: scenario)
+        do { try BenchmarkRun.write(result, to: out, exportScores: exportScores ?? configuration.exportScores, report: report) } catch {
+            throw RunError(.ioError, "\(out): \(error)")
+        }
+    }
+}

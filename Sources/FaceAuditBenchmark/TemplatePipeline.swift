@@ -1,0 +1,50 @@
+import FaceAuditConfiguration
+import FaceAuditDatasets
+import FaceAuditEvaluation
+import FaceAuditImaging
+import FaceAuditModels
+import FaceAuditNN
+
+/// The embedder a configuration asks for (dlib, external or precomputed), with what `summary.json`
+/// says of it.
+struct TemplatePipeline {
+    /// Makes the templates.
+    let embedder: any Embedder
+    /// The pipeline part of `summary.json`.
+    let info: RunSummary.PipelineInfo
+    /// Whether the templates are read from a file (then they are never cached).
+    let isPrecomputed: Bool
+
+    /// Builds the embedder of `configuration` for `manifest` (precomputed templates are matched to its records).
+    /// - Throws: ``RunError``: usage for a bad command, data for a bad embeddings file, configuration for missing models.
+    init(configuration: RunConfiguration, manifest: Manifest) throws(RunError) {
+        let comparison: TemplateComparison = configuration.comparison == .euclidean ? .euclideanDistance : .cosineSimilarity
+        var models: [String: String] = [:]
+        switch configuration.resolvedPipeline {
+        case .external:
+            guard let command = configuration.embedderCommand, !command.isEmpty else {
+                throw RunError(.usage, "--embedder-command must be a JSON array of strings, e.g. '[\"python3\", \"embedder.py\"]'")
+            }
+            embedder = ExternalEmbedder(command: command, version: configuration.embedderVersion, comparison: comparison)
+        case .precomputed:
+            guard let file = configuration.embeddings else { throw RunError(.usage, "pipeline \"precomputed\" needs embeddings") }
+            do { embedder = try PrecomputedEmbeddings(file: file, manifest: manifest, comparison: comparison) } catch {
+                throw RunError(.dataError, "\(error)")
+            }
+        case .dlib:
+            let directory = ModelDirectory.resolve(explicit: configuration.models)
+            do { try directory.verifyAll() } catch { throw RunError(.configuration, "\(error)") }
+            BLAS.setThreads(1)
+            embedder = DlibEmbedder(
+                detector: directory.url(of: .detector).path, landmarks: directory.url(of: .landmarks5).path,
+                descriptor: directory.url(of: .descriptor).path, modelHashes: ModelFile.required.map(\.sha256),
+                upsample: configuration.upsample, policy: configuration.facePolicy, maxPixels: ImageDecoder.defaultMaxPixels)
+            models = Dictionary(uniqueKeysWithValues: ModelFile.required.map { ($0.name, $0.sha256) })
+        }
+        let name = configuration.resolvedPipeline.rawValue
+        info = RunSummary.PipelineInfo(
+            name: name, identity: embedder.identity, models: models, comparison: embedder.comparison.rawValue,
+            blas: name == "dlib" ? BLAS.description : "not used")
+        isPrecomputed = configuration.resolvedPipeline == .precomputed
+    }
+}

@@ -1,0 +1,289 @@
+import FaceAuditDatasets
+import Foundation
+import TOMLKit
+import Yams
+
+/// Benchmark files: the settings of a run committed next to the data, so that a run is one command
+/// (`faceaudit run --benchmark faceaudit.toml`).
+///
+/// Three formats decode into the same ``RunConfiguration``, chosen by extension: TOML (`.toml`, read by
+/// TOMLKit), YAML (`.yaml`/`.yml`, read by Yams) and JSON (`.json`, what `slurm submit` writes). The keys
+/// are ``RunConfiguration/CodingKeys`` at the top level of the document:
+///
+/// ```toml
+/// dataset = "manifest.csv"                     # paths are relative to this file
+/// out = "results/vendor-x"
+/// pipeline = "external"                        # dlib | external | precomputed
+/// embedder_command = ["python3", "embed.py"]
+/// target_fmr = [0.01, 0.001]
+/// watchlist = true
+/// ```
+///
+/// An unknown key is an error naming its line and column and the nearest valid key (a typo must not
+/// silently change a benchmark); so is a key set twice, a value of the wrong type, and any syntax error.
+extension RunConfiguration {
+    /// The formats a benchmark file may have.
+    public enum FileFormat: String, Sendable, CaseIterable {
+        case toml, yaml, json
+
+        /// The format of `path` by its extension (TOML unless `.yaml`, `.yml` or `.json`).
+        public init(path: String) {
+            let lowered = path.lowercased()
+            if lowered.hasSuffix(".yaml") || lowered.hasSuffix(".yml") {
+                self = .yaml
+            } else if lowered.hasSuffix(".json") {
+                self = .json
+            } else {
+                self = .toml
+            }
+        }
+    }
+
+    /// Reads the benchmark file at `path`; relative paths in it are resolved against its folder.
+    /// - Throws: ``RunError``: `noInput` when the file cannot be read, `configuration` (naming file, line
+    ///   and column where known) when it does not decode.
+    public static func load(path: String) throws(RunError) -> RunConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RunError(.noInput, "\(path): cannot read the benchmark file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw RunError(.configuration, "\(path): the benchmark file is not UTF-8 text")
+        }
+        var configuration = try decode(text, format: FileFormat(path: path), file: path)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        for key in pathKeys {
+            if let value = configuration[keyPath: key], !value.hasPrefix("/") {
+                configuration[keyPath: key] = URL(fileURLWithPath: folder).appendingPathComponent(value).path
+            }
+        }
+        return configuration
+    }
+
+    /// Decodes a benchmark document; `file` names it in errors. Paths are left as written.
+    public static func decode(_ text: String, format: FileFormat, file: String) throws(RunError) -> RunConfiguration {
+        let keys: [KeyPlace]
+        let decodeDocument: () throws -> RunConfiguration
+        switch format {
+        case .toml:
+            try refuseDeepKeys(text, file: file)
+            let table: TOMLTable
+            do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
+                let at = TextLocation(file: file, line: error.source.begin.line, column: error.source.begin.column)
+                throw RunError(.configuration, "\(at): \(error.description)")
+            } catch {
+                throw RunError(.configuration, "\(file): \(error)")
+            }
+            keys = table.keys.map { KeyPlace(key: $0, location: tomlLocation(of: $0, in: text, file: file)) }
+            decodeDocument = { try TOMLDecoder().decode(RunConfiguration.self, from: table) }
+        case .yaml:
+            let node: Node?
+            do { node = try Yams.compose(yaml: text) } catch {
+                throw RunError(.configuration, "\(yamlLocation(of: error, file: file, text: text)): \(yamlProblem(error))")
+            }
+            guard let node else { return RunConfiguration() }
+            guard let mapping = node.mapping else {
+                throw RunError(.configuration, "\(file): a benchmark file is a mapping of settings (key: value lines)")
+            }
+            keys = mapping.keys.map { key in
+                KeyPlace(
+                    key: key.string ?? "\(key)",
+                    location: TextLocation(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 1))
+            }
+            decodeDocument = { try YAMLDecoder().decode(RunConfiguration.self, from: node) }
+        case .json:
+            let object: Any
+            do { object = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
+                throw RunError(.configuration, "\(file): not valid JSON (\(error.localizedDescription))")
+            }
+            guard let dictionary = object as? [String: Any] else {
+                throw RunError(.configuration, "\(file): a benchmark file is an object of settings")
+            }
+            keys = dictionary.keys.sorted().map { KeyPlace(key: $0, location: TextLocation(file: file, line: 1, column: 1)) }
+            decodeDocument = { try JSONDecoder().decode(RunConfiguration.self, from: Data(text.utf8)) }
+        }
+        try checkKeys(keys, format: format, text: text, file: file)
+        do { return try decodeDocument() } catch let error as DecodingError {
+            throw RunError(.configuration, describe(error, keys: keys, file: file))
+        } catch {
+            throw RunError(.configuration, "\(file): \(error)")
+        }
+    }
+
+    /// The document as pretty JSON with sorted keys (what `slurm submit` writes and partials store).
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// Every key a benchmark file may set.
+    public static var validKeys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    /// A top-level key and where it is written.
+    struct KeyPlace {
+        var key: String
+        var location: TextLocation
+    }
+
+    /// Unknown keys (with the nearest valid one) and, in TOML, keys set twice.
+    private static func checkKeys(_ keys: [KeyPlace], format: FileFormat, text: String, file: String) throws(RunError) {
+        let valid = Set(validKeys)
+        for place in keys.sorted(by: { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
+        where !valid.contains(place.key) {
+            var hint = ""
+            if let nearest = nearestKey(to: place.key) { hint = " (did you mean \"\(nearest)\"?)" }
+            throw RunError(.configuration, "\(place.location): unknown key \"\(place.key)\"\(hint)")
+        }
+        if format == .yaml {
+            var seen: Set<String> = []
+            for place in keys.sorted(by: { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }) {
+                guard seen.insert(place.key).inserted else {
+                    throw RunError(.configuration, "\(place.location): \"\(place.key)\" is set twice")
+                }
+            }
+        }
+    }
+
+    /// The valid key closest to `key` by edit distance, when it is close enough to be a typo.
+    public static func nearestKey(to key: String) -> String? {
+        let scored = validKeys.map { ($0, editDistance(key.lowercased(), $0)) }.min { $0.1 < $1.1 }
+        guard let (best, distance) = scored, distance <= max(2, best.count / 3) else { return nil }
+        return best
+    }
+
+    /// Levenshtein distance.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars)
+        let b = Array(b.unicodeScalars)
+        var previous = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+
+    /// Settings are top-level keys; toml++ parses a dotted key or table header recursively, one level a
+    /// segment, and a hostile file with 100,000 segments overflows the stack. Such a key can never be a
+    /// setting, so a key or header of more than 16 segments is refused before parsing.
+    private static func refuseDeepKeys(_ text: String, file: String) throws(RunError) {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let keyPart = line.prefix { $0 != "=" && $0 != "\"" && $0 != "'" && $0 != "#" }
+            if keyPart.filter({ $0 == "." }).count > 16 {
+                throw RunError(
+                    .configuration,
+                    "\(TextLocation(file: file, line: index + 1, column: 1)): a key nested more than 16 deep; settings are top-level keys")
+            }
+        }
+    }
+
+    /// Where a top-level TOML key is written (TOMLKit keeps no positions): the first line that assigns it
+    /// before any table header; line 1, column 1 if none does (e.g. a quoted key).
+    private static func tomlLocation(of key: String, in text: String, file: String) -> TextLocation {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix("[") { break }
+            let column = line.count - trimmed.count + 1
+            for candidate in [key, "\"\(key)\"", "'\(key)'"] where trimmed.hasPrefix(candidate) {
+                let rest = trimmed.dropFirst(candidate.count).drop { $0 == " " || $0 == "\t" }
+                if rest.hasPrefix("=") || rest.hasPrefix(".") {
+                    return TextLocation(file: file, line: index + 1, column: column)
+                }
+            }
+        }
+        return TextLocation(file: file, line: 1, column: 1)
+    }
+
+    /// The place of a Yams error.
+    private static func yamlLocation(of error: any Error, file: String, text: String) -> String {
+        if let error = error as? YamlError {
+            switch error {
+            case .duplicatedKeysInMapping(let duplicates, _):
+                // Yams marks the first occurrence; the second is the mistake.
+                var seen = 0
+                for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    if let key = duplicates.first, line.hasPrefix(key + ":") {
+                        seen += 1
+                        if seen == 2 { return TextLocation(file: file, line: index + 1, column: 1).description }
+                    }
+                }
+                return file
+            case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+                return TextLocation(file: file, line: mark.line, column: mark.column).description
+            default: break
+            }
+        }
+        return file
+    }
+
+    /// The problem of a Yams error, in one line.
+    private static func yamlProblem(_ error: any Error) -> String {
+        if let error = error as? YamlError {
+            switch error {
+            case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+                .composer(let context, let problem, _, _):
+                return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            case .duplicatedKeysInMapping(let duplicates, _):
+                return duplicates.map { "\"\($0)\" is set twice" }.joined(separator: "; ")
+            default: break
+            }
+        }
+        return "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+    }
+
+    /// A decoding error as `file:line:column: key: problem`.
+    private static func describe(_ error: DecodingError, keys: [KeyPlace], file: String) -> String {
+        let path: [any CodingKey]
+        let problem: String
+        switch error {
+        case .typeMismatch(let type, let context):
+            path = context.codingPath
+            problem = "expected \(typeName(type)) (\(context.debugDescription))"
+        case .valueNotFound(let type, let context):
+            path = context.codingPath
+            problem = "missing \(typeName(type))"
+        case .keyNotFound(let key, let context):
+            // TOMLKit reports a value of the wrong type as a missing key of that type.
+            path = context.codingPath.isEmpty ? [key] : context.codingPath
+            problem = keys.contains { $0.key == key.stringValue } ? "has the wrong type (\(context.debugDescription))" : "missing"
+        case .dataCorrupted(let context):
+            path = context.codingPath
+            problem = context.debugDescription
+        @unknown default:
+            return "\(file): \(error)"
+        }
+        guard let first = path.first else { return "\(file): \(problem)" }
+        let place = keys.first { $0.key == first.stringValue }?.location.description ?? file
+        var allowed = ""
+        if let key = CodingKeys(stringValue: first.stringValue), let values = allowedValues(key) {
+            allowed = "; one of: \(values.joined(separator: ", "))"
+        }
+        return "\(place): \(first.stringValue): \(problem)\(allowed)"
+    }
+
+    /// The values an enumerated setting takes.
+    private static func allowedValues(_ key: CodingKeys) -> [String]? {
+        switch key {
+        case .layout: DatasetLayout.allCases.map(\.rawValue)
+        case .pipeline: Pipeline.allCases.map(\.rawValue)
+        case .facePolicy: FacePolicy.allCases.map(\.rawValue)
+        case .comparison: Comparison.allCases.map(\.rawValue)
+        case .phase: ShardPhase.allCases.map(\.rawValue)
+        case .dimensions: ["age_band", "gender", "ethnicity", "skin_tone"]
+        default: nil
+        }
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is UInt64.Type: "a whole number"
+        case is Double.Type: "a number"
+        case is Bool.Type: "true or false"
+        case is String.Type: "a string"
+        default: "a \(type)"
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import FaceAuditBenchmark
+import FaceAuditConfiguration
+import FaceAuditEvaluation
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+/// Records every event, in order.
+final class RecordedProgress: RunProgress, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [RunEvent] = []
+    var events: [RunEvent] { lock.withLock { recorded } }
+    func report(_ event: RunEvent) { lock.withLock { recorded.append(event) } }
+}
+
+@Suite("BenchmarkPipeline", .serialized)
+struct BenchmarkPipelineTests {
+    /// 40 images of 20 people with seeded CSV templates, and the settings of a run on them.
+    static func run(in folder: URL) throws -> RunConfiguration {
+        var state: UInt64 = 7
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53) - 0.5
+        }
+        var manifest = "path,subject_id,gender\n"
+        var templates = ""
+        for person in 0..<20 {
+            let centre = (0..<16).map { _ in next() }
+            for photo in 0..<2 {
+                manifest += "p\(person)-\(photo).jpg,s\(person),\(person % 2 == 0 ? "female" : "male")\n"
+                templates += (["p\(person)-\(photo).jpg"] + centre.map { String(Float($0 + 0.2 * next())) }).joined(separator: ",") + "\n"
+            }
+        }
+        try manifest.write(to: folder.appendingPathComponent("manifest.csv"), atomically: true, encoding: .utf8)
+        try templates.write(to: folder.appendingPathComponent("templates.csv"), atomically: true, encoding: .utf8)
+        var c = RunConfiguration()
+        c.dataset = folder.appendingPathComponent("manifest.csv").path
+        c.embeddings = folder.appendingPathComponent("templates.csv").path
+        c.out = folder.appendingPathComponent("out").path
+        c.targetFMR = [0.1]
+        c.bootstrap = 20
+        c.threads = 1
+        c.tileSize = 16
+        return c
+    }
+
+    @Test("a run reports its extraction, finishes, writes every output and records its settings in summary.json")
+    func events() throws {
+        let folder = try TestPaths.temporaryDirectory("pipeline-events")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = try Self.run(in: folder)
+        let progress = RecordedProgress()
+        let result = try BenchmarkPipeline(commandLine: ["test"], version: "0").run(configuration, progress: progress)
+        guard case .completed(let summary, let out) = result else {
+            Issue.record("not completed: \(result)")
+            return
+        }
+        #expect(out == configuration.out)
+        #expect(summary.configuration == configuration && summary.commandLine == ["test"])
+        let events = progress.events
+        #expect(events.last == .extractionFinished(stage: "templates"))
+        #expect(events.contains(.extraction(stage: "templates", done: 40, total: 40, cached: 0)))
+        for name in ["summary.json", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
+        }
+        let written = try JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json")))
+        #expect(written.configuration == configuration)
+    }
+
+    @Test("shards merged from their stored settings give the single run's summary; argv is never parsed again")
+    func shardsFromStoredSettings() throws {
+        let folder = try TestPaths.temporaryDirectory("pipeline-shards")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let single = try Self.run(in: folder)
+        let pipeline = BenchmarkPipeline(commandLine: ["faceaudit", "run"], version: "0")
+        guard case .completed(let whole, _) = try pipeline.run(single) else { throw RunError(.internal, "no summary") }
+        var partials: [String] = []
+        for phase in [RunConfiguration.ShardPhase.extract, .compare] {
+            for i in 0..<3 {
+                var shard = single
+                shard.shard = RunConfiguration.Shard(index: i, count: 3)
+                shard.phase = phase
+                let result = try pipeline.run(shard)
+                if case .shardCompared(_, let folder, _, _, _) = result { partials.append(folder) }
+            }
+        }
+        #expect(partials.count == 3)
+        let merged = try BenchmarkPipeline(commandLine: [], version: "0").merge(partials: partials, out: folder.path + "/merged")
+        var expected = whole
+        var got = try #require(merged.summary)
+        expected.generatedAt = ""
+        got.generatedAt = ""
+        #expect(got.commandLine == ["faceaudit", "run"])
+        #expect(got.configuration?.out == folder.path + "/merged")
+        got.configuration?.out = single.out
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(try encoder.encode(got) == encoder.encode(expected))
+    }
+
+    @Test("a partial written before settings were stored as JSON is refused with what to do")
+    func oldPartialRefused() throws {
+        let folder = try TestPaths.temporaryDirectory("pipeline-old-partial")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let json =
+            #"{"arguments":["faceaudit","run","--dataset","x"],"endImage":1,"fingerprint":"f","firstImage":0,"format":"faceaudit-shard-1","shard":0,"shards":1,"templates":[]}"#
+        try json.write(to: folder.appendingPathComponent("partial.json"), atomically: true, encoding: .utf8)
+        try Data([0]).write(to: folder.appendingPathComponent("pairs.bin"))
+        try "f\n".write(to: folder.appendingPathComponent("COMPLETE"), atomically: true, encoding: .utf8)
+        do {
+            _ = try ShardPartial(folder: folder.path)
+            Issue.record("an old partial was read")
+        } catch {
+            #expect(error.code == .dataError)
+            #expect(error.message.contains("faceaudit-shard-1") && error.message.contains("rerun the shards"), "\(error.message)")
+        }
+    }
+
+    @Test("settings that contradict each other are usage errors before any work")
+    func usage() {
+        var c = RunConfiguration()
+        c.out = "/nonexistent/out"
+        #expect(throws: RunError(.usage, "give --dataset and --out, or a --benchmark file that sets dataset and out")) {
+            try BenchmarkPipeline(commandLine: [], version: "0").run(c)
+        }
+        c.scores = "/nonexistent/scores.csv"
+        c.shard = RunConfiguration.Shard(index: 0, count: 2)
+        #expect(throws: RunError(.usage, "--shard needs a dataset; score files are not sharded")) {
+            try BenchmarkPipeline(commandLine: [], version: "0").run(c)
+        }
+    }
+}

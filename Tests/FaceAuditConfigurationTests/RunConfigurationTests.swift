@@ -1,0 +1,249 @@
+import FaceAuditCohorts
+import FaceAuditConfiguration
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+/// A configuration with every setting away from its default: the value every format must decode to.
+enum Sample {
+    static var configuration: RunConfiguration {
+        var c = RunConfiguration()
+        c.dataset = "/data/set"
+        c.layout = .utkface
+        c.card = "/data/card.json"
+        c.scores = "/data/scores.csv"
+        c.scoreFormat = .bob5
+        c.dissimilarity = true
+        c.simulatedSubjects = 300
+        c.pipeline = .external
+        c.models = "/models"
+        c.upsample = 2
+        c.facePolicy = .confident
+        c.embedderCommand = ["python3", "embed \"x\".py"]
+        c.embedderVersion = "7"
+        c.embeddings = "/data/t.npy"
+        c.comparison = .euclidean
+        c.estimateSkinTone = true
+        c.dimensions = [.ageBand, .gender]
+        c.ageBands = ["0", "18", "65"]
+        c.minSubjects = 5
+        c.targetFMR = [0.01, 0.001]
+        c.referenceCohort = "gender=male"
+        c.bootstrap = 200
+        c.seed = 9
+        c.watchlist = true
+        c.enrolledShare = 1
+        c.targetFPIR = [0.05]
+        c.schoolSize = 800
+        c.passesPerDay = 2
+        c.schoolDays = 170
+        c.watchlistSize = 20
+        c.shard = RunConfiguration.Shard(index: 2, count: 7)
+        c.phase = .compare
+        c.tileSize = 64
+        c.exactPairLimit = 5000
+        c.threads = 3
+        c.cache = "/cache"
+        c.noCache = true
+        c.out = "/out"
+        c.exportScores = true
+        return c
+    }
+
+    static let toml = """
+        # every setting
+        dataset = "/data/set"
+        layout = "utkface"
+        card = "/data/card.json"
+        scores = "/data/scores.csv"
+        score_format = "bob5"
+        dissimilarity = true
+        simulated_subjects = 300
+        pipeline = "external"
+        models = "/models"
+        upsample = 2
+        face_policy = "confident"
+        embedder_command = ["python3", "embed \\"x\\".py"]
+        embedder_version = "7"
+        embeddings = "/data/t.npy"
+        comparison = "euclidean"
+        estimate_skin_tone = true
+        dimensions = ["gender", "age_band"]
+        age_bands = "0,18,65"
+        min_subjects = 5
+        target_fmr = [0.01, 1e-3]
+        reference_cohort = "gender=male"
+        bootstrap = 2_00
+        seed = 9
+        watchlist = true
+        enrolled_share = 1
+        target_fpir = [0.05]
+        school_size = 800
+        passes_per_day = 2
+        school_days = 170
+        watchlist_size = 20
+        shard = "2/7"
+        phase = "compare"
+        tile_size = 64
+        exact_pair_limit = 5000
+        threads = 3
+        cache = "/cache"
+        no_cache = true
+        out = "/out"
+        export_scores = true
+        """
+
+    static let yaml = """
+        ---
+        # every setting
+        dataset: /data/set
+        layout: utkface
+        card: /data/card.json
+        scores: /data/scores.csv
+        score_format: bob5
+        dissimilarity: true
+        simulated_subjects: 300
+        pipeline: external
+        models: /models
+        upsample: 2
+        face_policy: confident
+        embedder_command: ["python3", 'embed "x".py']
+        embedder_version: "7"
+        embeddings: /data/t.npy
+        comparison: euclidean
+        estimate_skin_tone: true
+        dimensions:
+          - gender
+          - age_band
+        age_bands: [0, 18, 65]
+        min_subjects: 5
+        target_fmr: [0.01, 1.0e-3]
+        reference_cohort: gender=male
+        bootstrap: 200
+        seed: 9
+        watchlist: true
+        enrolled_share: 1
+        target_fpir: [0.05]
+        school_size: 800
+        passes_per_day: 2
+        school_days: 170
+        watchlist_size: 20
+        shard: 2/7
+        phase: compare
+        tile_size: 64
+        exact_pair_limit: 5000
+        threads: 3
+        cache: /cache
+        no_cache: true
+        out: /out
+        export_scores: true
+        """
+}
+
+@Suite("RunConfiguration")
+struct RunConfigurationTests {
+    @Test("every key is in the samples, so a new setting cannot skip the round trips")
+    func samplesCoverEveryKey() {
+        for key in RunConfiguration.validKeys {
+            #expect(Sample.toml.contains("\n\(key) = "), "\(key) missing from the TOML sample")
+            #expect(Sample.yaml.contains("\n\(key):"), "\(key) missing from the YAML sample")
+        }
+        // And every setting differs from its default there, so a key that decodes into nothing fails below.
+        let sample = try? JSONSerialization.jsonObject(with: Sample.configuration.json()) as? [String: Any]
+        let defaults = try? JSONSerialization.jsonObject(with: RunConfiguration().json()) as? [String: Any]
+        for key in RunConfiguration.validKeys {
+            #expect(sample?[key] != nil, "\(key) unset in the sample")
+            #expect("\(sample?[key] ?? "")" != "\(defaults?[key] ?? "")", "\(key) keeps its default in the sample")
+        }
+    }
+
+    @Test("TOML, YAML and JSON decode to the same value; JSON round-trips it")
+    func roundTrips() throws {
+        let expected = Sample.configuration
+        #expect(try RunConfiguration.decode(Sample.toml, format: .toml, file: "f.toml") == expected)
+        #expect(try RunConfiguration.decode(Sample.yaml, format: .yaml, file: "f.yaml") == expected)
+        let json = String(decoding: try expected.json(), as: UTF8.self)
+        #expect(try RunConfiguration.decode(json, format: .json, file: "f.json") == expected)
+        #expect(try JSONDecoder().decode(RunConfiguration.self, from: try expected.json()) == expected)
+    }
+
+    @Test("an empty file is the defaults; recorded settings drop the shard")
+    func defaults() throws {
+        #expect(try RunConfiguration.decode("", format: .toml, file: "f.toml") == RunConfiguration())
+        #expect(try RunConfiguration.decode("{}", format: .json, file: "f.json") == RunConfiguration())
+        let recorded = Sample.configuration.recorded
+        #expect(recorded.shard == nil && recorded.phase == nil && recorded.tileSize == 64)
+    }
+
+    @Test("paths are relative to the file; absolute ones stay")
+    func relativePaths() throws {
+        let folder = try TestPaths.temporaryDirectory("configuration-paths")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("faceaudit.toml")
+        try "dataset = \"data/manifest.csv\"\nout = \"/tmp/abs\"\nembeddings = \"t.csv\"\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        let c = try RunConfiguration.load(path: file.path)
+        #expect(c.dataset == folder.appendingPathComponent("data/manifest.csv").path)
+        #expect(c.out == "/tmp/abs" && c.embeddings == folder.appendingPathComponent("t.csv").path)
+        #expect(c.resolvedPipeline == .precomputed)
+    }
+
+    @Test(
+        "mistakes name the file, line and column, and a typo the nearest key",
+        arguments: [
+            ("f.toml", "out = \"x\"\n  tagret_fmr = [0.1]", "f.toml:2:3: unknown key \"tagret_fmr\" (did you mean \"target_fmr\"?)"),
+            ("f.yaml", "out: x\ntagret_fmr: [0.1]", "f.yaml:2:1: unknown key \"tagret_fmr\" (did you mean \"target_fmr\"?)"),
+            ("f.toml", "frobnicate = 1", "f.toml:1:1: unknown key \"frobnicate\""),
+            ("f.toml", "out = \"x", "f.toml:1:"),
+            ("f.toml", "out = \"a\"\nout = \"b\"", "f.toml:2:"),
+            ("f.yaml", "out: a\nout: b", "f.yaml:2:1: \"out\" is set twice"),
+            ("f.toml", "bootstrap = \"many\"", "f.toml:1:1: bootstrap: expected a whole number"),
+            ("f.yaml", "bootstrap: many", "f.yaml:1:1: bootstrap: expected a whole number"),
+            ("f.toml", "face_policy = \"biggest\"", "f.toml:1:1: face_policy: "),
+            ("f.yaml", "dimensions: [gender, hair]", "f.yaml:1:1: dimensions: unknown cohort dimension \"hair\""),
+            ("f.yaml", "out: \"x", "f.yaml:"),
+            ("f.yaml", "- just\n- a list", "f.yaml: a benchmark file is a mapping"),
+            ("f.json", "[1]", "f.json: a benchmark file is an object"),
+            ("f.json", "{\"shard\": \"7/7\"}", "f.json:1:1: shard: \"7/7\" is not i/K"),
+        ] as [(String, String, String)])
+    func errors(file: String, text: String, message: String) {
+        do {
+            let c = try RunConfiguration.decode(text, format: .init(path: file), file: file)
+            Issue.record("accepted \(text) as \(c)")
+        } catch {
+            #expect(error.code == .configuration)
+            #expect(error.message.hasPrefix(message) || error.message.contains(message), "\(error.message)")
+        }
+    }
+
+    @Test("hostile nesting is refused cleanly, never a crash", arguments: ["toml", "yaml"])
+    func deepNesting(format: String) {
+        let text =
+            format == "toml"
+            ? String(repeating: "a.", count: 100_000) + "a = 1" : "out: " + String(repeating: "[", count: 100_000)
+        #expect(throws: RunError.self) { try RunConfiguration.decode(text, format: .init(path: "f.\(format)"), file: "f") }
+        let arrays = "target_fmr = " + String(repeating: "[", count: 100_000)
+        #expect(throws: RunError.self) { try RunConfiguration.decode(arrays, format: .toml, file: "f") }
+    }
+
+    @Test("validation names the flag at fault")
+    func validation() {
+        var c = RunConfiguration()
+        c.phase = .extract
+        #expect(throws: RunError(.usage, "--phase needs --shard i/K")) { try c.validate() }
+        c = RunConfiguration()
+        c.targetFMR = [2]
+        #expect((try? c.validate()) == nil)
+        c = RunConfiguration()
+        c.pipeline = .precomputed
+        #expect(throws: RunError(.usage, "pipeline \"precomputed\" needs embeddings (--embeddings)")) { try c.validate() }
+        #expect(throws: Never.self) { try RunConfiguration().validate() }
+    }
+
+    @Test("the nearest key is offered only for a plausible typo")
+    func nearest() {
+        #expect(RunConfiguration.nearestKey(to: "boostrap") == "bootstrap")
+        #expect(RunConfiguration.nearestKey(to: "TARGET_FMR") == "target_fmr")
+        #expect(RunConfiguration.nearestKey(to: "zzzzzzzz") == nil)
+    }
+}

@@ -1,0 +1,88 @@
+import FaceAuditConfiguration
+import Foundation
+import Testing
+
+@testable import faceaudit
+
+/// Flags and benchmark files are two ways to write one `RunConfiguration`.
+@Suite("run flags")
+struct RunOptionsTests {
+    /// Every setting away from its default, as flags…
+    static let flags = [
+        "--dataset", "/data/set", "--layout", "utkface", "--card", "/data/card.json", "--scores", "/data/scores.csv",
+        "--format", "bob5", "--dissimilarity", "--simulated-subjects", "300", "--pipeline", "external", "--models", "/models",
+        "--upsample", "2", "--face-policy", "confident", "--embedder-command", #"["python3", "embed \"x\".py"]"#,
+        "--embedder-version", "7", "--embeddings", "/data/t.npy", "--comparison", "euclidean", "--estimate-skin-tone",
+        "--dimensions", "gender,age_band", "--age-bands", "0,18,65", "--min-subjects", "5", "--target-fmr", "0.01,1e-3",
+        "--reference-cohort", "gender=male", "--bootstrap", "200", "--seed", "9", "--watchlist", "--enrolled-share", "1",
+        "--target-fpir", "0.05", "--school-size", "800", "--passes-per-day", "2", "--school-days", "170", "--watchlist-size", "20",
+        "--shard", "2/7", "--phase", "compare", "--tile-size", "64", "--exact-pair-limit", "5000", "--threads", "3",
+        "--cache", "/cache", "--no-cache", "--out", "/out", "--export-scores",
+    ]
+
+    /// …and as a benchmark file.
+    static let toml = """
+        dataset = "/data/set"
+        layout = "utkface"
+        card = "/data/card.json"
+        scores = "/data/scores.csv"
+        score_format = "bob5"
+        dissimilarity = true
+        simulated_subjects = 300
+        pipeline = "external"
+        models = "/models"
+        upsample = 2
+        face_policy = "confident"
+        embedder_command = ["python3", "embed \\"x\\".py"]
+        embedder_version = "7"
+        embeddings = "/data/t.npy"
+        comparison = "euclidean"
+        estimate_skin_tone = true
+        dimensions = ["gender", "age_band"]
+        age_bands = ["0", "18", "65"]
+        min_subjects = 5
+        target_fmr = [0.01, 0.001]
+        reference_cohort = "gender=male"
+        bootstrap = 200
+        seed = 9
+        watchlist = true
+        enrolled_share = 1.0
+        target_fpir = [0.05]
+        school_size = 800
+        passes_per_day = 2
+        school_days = 170
+        watchlist_size = 20
+        shard = "2/7"
+        phase = "compare"
+        tile_size = 64
+        exact_pair_limit = 5000
+        threads = 3
+        cache = "/cache"
+        no_cache = true
+        out = "/out"
+        export_scores = true
+        """
+
+    @Test("every setting has a flag, and the flags give the same value as the benchmark file")
+    func flagsEqualFile() throws {
+        for key in RunConfiguration.validKeys {
+            let flag = "--" + (key == "score_format" ? "format" : key.replacingOccurrences(of: "_", with: "-"))
+            #expect(Self.flags.contains(flag), "no flag for \(key)")
+        }
+        let fromFlags = try RunOptions.parse(Self.flags).configuration()
+        let fromFile = try RunConfiguration.decode(Self.toml, format: .toml, file: "f.toml")
+        #expect(fromFlags == fromFile)
+        #expect(fromFile != RunConfiguration())
+    }
+
+    @Test("flags replace the benchmark file's values; the rest comes from the file")
+    func flagsWin() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("run-options-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("faceaudit.toml")
+        try "dataset = \"data\"\nbootstrap = 50\nseed = 4\n".write(to: file, atomically: true, encoding: .utf8)
+        let c = try RunOptions.parse(["--benchmark", file.path, "--bootstrap", "7"]).configuration()
+        #expect(c.bootstrap == 7 && c.seed == 4 && c.dataset == folder.appendingPathComponent("data").path)
+    }
+}

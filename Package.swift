@@ -20,12 +20,12 @@ let package = Package(
         .library(name: "FaceAuditDatasets", targets: ["FaceAuditDatasets"]),
         .library(name: "FaceAuditCohorts", targets: ["FaceAuditCohorts"]),
         .library(name: "FaceAuditValidation", targets: ["FaceAuditValidation"]),
-        .library(name: "FaceAuditModels", targets: ["FaceAuditModels"]),
+        .library(name: "FaceAuditModelFiles", targets: ["FaceAuditModelFiles"]),
         .library(name: "FaceAuditMetrics", targets: ["FaceAuditMetrics"]),
-        .library(name: "FaceAuditScores", targets: ["FaceAuditScores"]),
+        .library(name: "FaceAuditScoreFiles", targets: ["FaceAuditScoreFiles"]),
         .library(name: "FaceAuditFace", targets: ["FaceAuditFace"]),
         .library(name: "FaceAuditNN", targets: ["FaceAuditNN"]),
-        .library(name: "FaceAuditComparison", targets: ["FaceAuditComparison"]),
+        .library(name: "FaceAuditAllPairs", targets: ["FaceAuditAllPairs"]),
         .library(name: "FaceAuditConfiguration", targets: ["FaceAuditConfiguration"]),
         .library(name: "FaceAuditBenchmark", targets: ["FaceAuditBenchmark"]),
     ],
@@ -67,13 +67,13 @@ let package = Package(
         // Pure statistics: scores and labels in, rates, intervals and inequity measures out.
         .target(name: "FaceAuditMetrics", dependencies: ["FaceAuditParallel"], swiftSettings: strict),
         // Score files (genuine/impostor lists, bob 4/5-column, CSV) → score tables.
-        .target(name: "FaceAuditScores", dependencies: ["FaceAuditMetrics"], swiftSettings: strict),
+        .target(name: "FaceAuditScoreFiles", dependencies: ["FaceAuditMetrics"], swiftSettings: strict),
         // Joins what the lower layers produce: labeled score tables → cohort comparisons → disaggregated rates.
         .target(
             name: "FaceAuditEvaluation",
             dependencies: [
-                "FaceAuditScores", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics", "FaceAuditFace", "FaceAuditImaging",
-                "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditComparison", "FaceAuditConfiguration",
+                "FaceAuditScoreFiles", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics", "FaceAuditFace", "FaceAuditImaging",
+                "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditAllPairs", "FaceAuditConfiguration",
             ],
             swiftSettings: strict
         ),
@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "FaceAuditConfiguration",
             dependencies: [
-                "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditScores", "FaceAuditFace",
+                "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditScoreFiles", "FaceAuditFace",
                 .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict
@@ -91,14 +91,14 @@ let package = Package(
         .target(
             name: "FaceAuditBenchmark",
             dependencies: [
-                "FaceAuditConfiguration", "FaceAuditEvaluation", "FaceAuditReport", "FaceAuditModels", "FaceAuditNN", "FaceAuditFace",
-                "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditScores", "FaceAuditComparison", "FaceAuditImaging",
+                "FaceAuditConfiguration", "FaceAuditEvaluation", "FaceAuditReport", "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditFace",
+                "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditScoreFiles", "FaceAuditAllPairs", "FaceAuditImaging",
             ],
             swiftSettings: strict
         ),
         // All-pairs comparison: templates in one matrix, cblas_sgemm tiles streamed into mergeable
         // per-(cell × cell) histograms plus exact mated and most-similar pairs. Knows nothing of datasets.
-        .target(name: "FaceAuditComparison", dependencies: ["CBLAS"], swiftSettings: numeric),
+        .target(name: "FaceAuditAllPairs", dependencies: ["CBLAS"], swiftSettings: numeric),
         // Sharded runs on a Slurm cluster: batch scripts, submission, and judging each task by state and marker.
         .target(name: "FaceAuditSlurm", swiftSettings: strict),
         // dlib's serialization format: model files → typed layer records.
@@ -114,15 +114,15 @@ let package = Package(
         // Skin tone measured from aligned chips (ITA, Monk), always marked as estimated.
         .target(name: "FaceAuditSkinTone", dependencies: ["FaceAuditImaging"], swiftSettings: strict),
         // Where the dlib model files live and whether they are intact.
-        .target(name: "FaceAuditModels", dependencies: ["FaceAuditHashing"], swiftSettings: strict),
+        .target(name: "FaceAuditModelFiles", dependencies: ["FaceAuditHashing"], swiftSettings: strict),
 
         // The command line: argument parsing and wiring only.
         .executableTarget(
             name: "faceaudit",
             dependencies: [
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
-                "FaceAuditModels", "FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation", "FaceAuditFace", "FaceAuditNN",
-                "FaceAuditReport", "FaceAuditSkinTone", "FaceAuditComparison", "FaceAuditSlurm", "FaceAuditConfiguration",
+                "FaceAuditModelFiles", "FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditEvaluation", "FaceAuditFace", "FaceAuditNN",
+                "FaceAuditReport", "FaceAuditSkinTone", "FaceAuditAllPairs", "FaceAuditSlurm", "FaceAuditConfiguration",
                 "FaceAuditBenchmark", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -151,19 +151,19 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "FaceAuditModelsTests",
-            dependencies: ["FaceAuditModels", "FaceAuditHashing", "FaceAuditTestSupport"],
+            name: "FaceAuditModelFilesTests",
+            dependencies: ["FaceAuditModelFiles", "FaceAuditHashing", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "FaceAuditMetricsTests",
-            dependencies: ["FaceAuditMetrics", "FaceAuditScores", "FaceAuditEvaluation", "FaceAuditCohorts", "FaceAuditTestSupport"],
+            dependencies: ["FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditEvaluation", "FaceAuditCohorts", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "FaceAuditFaceTests",
             dependencies: [
-                "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModels", "FaceAuditTestSupport",
+                "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModelFiles", "FaceAuditTestSupport",
             ],
             swiftSettings: strict
         ),
@@ -191,8 +191,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "FaceAuditComparisonTests",
-            dependencies: ["FaceAuditComparison"],
+            name: "FaceAuditAllPairsTests",
+            dependencies: ["FaceAuditAllPairs"],
             swiftSettings: strict
         ),
         .testTarget(

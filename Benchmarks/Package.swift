@@ -14,7 +14,7 @@ let package = Package(
         // The Swift side of scripts/bench/vs-numpy (a plain executable: it reports phases and peak memory).
         .executableTarget(
             name: "AllPairsBench",
-            dependencies: [.product(name: "FaceAuditComparison", package: "FaceAudit")],
+            dependencies: [.product(name: "FaceAuditAllPairs", package: "FaceAudit")],
             path: "Tools/AllPairsBench"
         ),
         .executableTarget(
@@ -25,8 +25,8 @@ let package = Package(
                 .product(name: "FaceAuditValidation", package: "FaceAudit"),
                 .product(name: "FaceAuditMetrics", package: "FaceAudit"),
                 .product(name: "FaceAuditFace", package: "FaceAudit"),
-                .product(name: "FaceAuditModels", package: "FaceAudit"),
-                .product(name: "FaceAuditComparison", package: "FaceAudit"),
+                .product(name: "FaceAuditModelFiles", package: "FaceAudit"),
+                .product(name: "FaceAuditAllPairs", package: "FaceAudit"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/CoreBenchmarks",

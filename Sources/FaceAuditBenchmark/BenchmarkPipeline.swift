@@ -1,13 +1,13 @@
+import FaceAuditAllPairs
 import FaceAuditCohorts
-import FaceAuditComparison
 import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditEvaluation
 import FaceAuditImaging
-import FaceAuditModels
+import FaceAuditModelFiles
 import FaceAuditNN
 import FaceAuditReport
-import FaceAuditScores
+import FaceAuditScoreFiles
 import Foundation
 
 /// One benchmark run, the whole path: dataset → templates → all-pairs statistics → analysis →

@@ -1,4 +1,4 @@
-import FaceAuditComparison
+import FaceAuditAllPairs
 import FaceAuditConfiguration
 import FaceAuditEvaluation
 import Foundation

@@ -2,7 +2,7 @@ import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditEvaluation
 import FaceAuditImaging
-import FaceAuditModels
+import FaceAuditModelFiles
 import FaceAuditNN
 
 /// The embedder a configuration asks for (dlib, external or precomputed), with what `summary.json`

@@ -1,7 +1,7 @@
 import FaceAuditCohorts
 import FaceAuditDatasets
 import FaceAuditFace
-import FaceAuditScores
+import FaceAuditScoreFiles
 
 /// Every setting of one benchmark run, in one value.
 ///

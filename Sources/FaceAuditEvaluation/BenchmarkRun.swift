@@ -1,8 +1,8 @@
+import FaceAuditAllPairs
 import FaceAuditCohorts
-import FaceAuditComparison
 import FaceAuditDatasets
 import FaceAuditMetrics
-import FaceAuditScores
+import FaceAuditScoreFiles
 import Foundation
 
 /// `faceaudit run`: a labeled dataset through a recognition pipeline to every disaggregated number.

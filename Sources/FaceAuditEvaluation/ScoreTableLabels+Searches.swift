@@ -1,6 +1,6 @@
 import FaceAuditCohorts
 import FaceAuditMetrics
-import FaceAuditScores
+import FaceAuditScoreFiles
 
 extension ScoreTableLabels {
     /// 1:N searches grouped by the cohort of their probe, for one dimension set: each search is a probe

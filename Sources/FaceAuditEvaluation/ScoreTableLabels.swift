@@ -1,7 +1,7 @@
 import FaceAuditCohorts
 import FaceAuditDatasets
 import FaceAuditMetrics
-import FaceAuditScores
+import FaceAuditScoreFiles
 
 /// Turns a score table with per-side label columns into labeled comparisons for each cohort dimension set.
 ///

@@ -1,5 +1,5 @@
+import FaceAuditAllPairs
 import FaceAuditCohorts
-import FaceAuditComparison
 import FaceAuditDatasets
 import FaceAuditMetrics
 

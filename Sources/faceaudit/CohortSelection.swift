@@ -1,7 +1,7 @@
 import ArgumentParser
 import FaceAuditCohorts
 import FaceAuditEvaluation
-import FaceAuditScores
+import FaceAuditScoreFiles
 
 /// The options that choose cohorts of a labeled score file, shared by `metrics` and `identify`.
 struct CohortSelection: ParsableArguments {
@@ -29,6 +29,6 @@ struct CohortSelection: ParsableArguments {
 }
 
 /// Reads the label columns of a score table; a bad label is a data error naming the file.
-func labels(of table: FaceAuditScores.ScoreTable, file: String) throws -> ScoreTableLabels {
+func labels(of table: FaceAuditScoreFiles.ScoreTable, file: String) throws -> ScoreTableLabels {
     do { return try ScoreTableLabels(table) } catch { throw fail("\(file): \(error.message)", ExitStatus.dataError) }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import FaceAuditFace
 import FaceAuditImaging
-import FaceAuditModels
+import FaceAuditModelFiles
 import FaceAuditNN
 import Foundation
 

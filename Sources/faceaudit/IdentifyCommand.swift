@@ -2,7 +2,7 @@ import ArgumentParser
 import FaceAuditCohorts
 import FaceAuditEvaluation
 import FaceAuditMetrics
-import FaceAuditScores
+import FaceAuditScoreFiles
 
 /// `faceaudit identify`: 1:N identification metrics from search scores.
 struct IdentifyCommand: ParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import FaceAuditCohorts
 import FaceAuditEvaluation
 import FaceAuditMetrics
-import FaceAuditScores
+import FaceAuditScoreFiles
 
 /// `faceaudit metrics`: every verification number of one score set.
 struct MetricsCommand: ParsableCommand {

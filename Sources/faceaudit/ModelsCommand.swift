@@ -1,5 +1,5 @@
 import ArgumentParser
-import FaceAuditModels
+import FaceAuditModelFiles
 
 /// `faceaudit models`: where the dlib models are and whether they are intact.
 struct ModelsCommand: ParsableCommand {

@@ -3,7 +3,7 @@ import FaceAuditBenchmark
 import FaceAuditCohorts
 import FaceAuditConfiguration
 import FaceAuditDatasets
-import FaceAuditScores
+import FaceAuditScoreFiles
 import Foundation
 
 /// Every flag of a run: each sets one ``RunConfiguration`` property (its key in a benchmark file is

@@ -1,4 +1,4 @@
-import FaceAuditModels
+import FaceAuditModelFiles
 import Foundation
 
 /// Paths of the installed dlib models (scripts/bootstrap installs and verifies them).

@@ -1,6 +1,6 @@
 import FaceAuditCohorts
 import FaceAuditEvaluation
-import FaceAuditScores
+import FaceAuditScoreFiles
 import FaceAuditTestSupport
 import Foundation
 import Testing

@@ -1,4 +1,4 @@
-import FaceAuditScores
+import FaceAuditScoreFiles
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
 import Benchmark
-import FaceAuditComparison
+import FaceAuditAllPairs
 import FaceAuditMetrics
 import Foundation
 

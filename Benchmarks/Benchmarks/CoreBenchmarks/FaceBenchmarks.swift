@@ -1,7 +1,7 @@
 import Benchmark
 import FaceAuditFace
 import FaceAuditImaging
-import FaceAuditModels
+import FaceAuditModelFiles
 import FaceAuditNN
 import Foundation
 

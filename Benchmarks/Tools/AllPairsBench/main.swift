@@ -6,7 +6,7 @@
 //
 // Prints one JSON object: wall time, time inside cblas_sgemm, its rate, and peak resident memory.
 import CBLAS
-import FaceAuditComparison
+import FaceAuditAllPairs
 import Foundation
 
 /// A version-1 .npy array of little-endian float32 or int32 values, C order.

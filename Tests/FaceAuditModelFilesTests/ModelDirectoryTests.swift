@@ -3,7 +3,7 @@ import FaceAuditTestSupport
 import Foundation
 import Testing
 
-@testable import FaceAuditModels
+@testable import FaceAuditModelFiles
 
 @Suite("Model files")
 struct ModelDirectoryTests {

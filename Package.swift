@@ -68,12 +68,27 @@ let package = Package(
         .target(name: "FaceAuditMetrics", dependencies: ["FaceAuditParallel"], swiftSettings: strict),
         // Score files (genuine/impostor lists, bob 4/5-column, CSV) → score tables.
         .target(name: "FaceAuditScoreFiles", dependencies: ["FaceAuditMetrics"], swiftSettings: strict),
-        // Joins what the lower layers produce: labeled score tables → cohort comparisons → disaggregated rates.
+        // Writing files so that a crash never leaves a half-written one.
+        .target(name: "FaceAuditFiles", swiftSettings: strict),
+        // Images → templates: the Embedder protocol; the dlib, external and precomputed embedders; the 0600 template
+        // cache; parallel, cached extraction; skin tone measured through the same path.
         .target(
-            name: "FaceAuditEvaluation",
+            name: "FaceAuditTemplates",
+            dependencies: [
+                "FaceAuditDatasets", "FaceAuditFace", "FaceAuditImaging", "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditFiles",
+                "FaceAuditMetrics",
+            ],
+            swiftSettings: strict
+        ),
+        // The evaluation protocols (in NIST's sense): which pairs and searches are compared and how they become rates —
+        // all-pairs verification (exact or streamed), the watchlist (1:N), labeled score files, the simulated population, and
+        // the regression check of `faceaudit compare`.
+        .target(
+            name: "FaceAuditProtocols",
             dependencies: [
                 "FaceAuditScoreFiles", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics", "FaceAuditFace", "FaceAuditImaging",
-                "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditAllPairs", "FaceAuditConfiguration",
+                "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditAllPairs", "FaceAuditConfiguration", "FaceAuditTemplates",
+                "FaceAuditFiles", "FaceAuditReport",
             ],
             swiftSettings: strict
         ),
@@ -91,8 +106,10 @@ let package = Package(
         .target(
             name: "FaceAuditBenchmark",
             dependencies: [
-                "FaceAuditConfiguration", "FaceAuditEvaluation", "FaceAuditReport", "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditFace",
+                "FaceAuditConfiguration", "FaceAuditProtocols", "FaceAuditReport", "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditFace",
                 "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditScoreFiles", "FaceAuditAllPairs", "FaceAuditImaging",
+                "FaceAuditTemplates",
+                "FaceAuditFiles",
             ],
             swiftSettings: strict
         ),
@@ -108,9 +125,12 @@ let package = Package(
         // dlib's face models: MMOD detector, 5-point shape predictor, face chips, ResNet descriptor.
         .target(
             name: "FaceAuditFace", dependencies: ["FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"], swiftSettings: numeric),
-        // report.html: reads a run's results and writes one self-contained page.
+        // A run's outputs: summary.json (RunSummary), the tidy CSV tables, watchlist.csv and report.html (one self-contained
+        // page), written from typed results.
         .target(
-            name: "FaceAuditReport", dependencies: ["FaceAuditEvaluation", "FaceAuditMetrics", "FaceAuditCohorts"], swiftSettings: strict),
+            name: "FaceAuditReport",
+            dependencies: ["FaceAuditMetrics", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditConfiguration", "FaceAuditFiles"],
+            swiftSettings: strict),
         // Skin tone measured from aligned chips (ITA, Monk), always marked as estimated.
         .target(name: "FaceAuditSkinTone", dependencies: ["FaceAuditImaging"], swiftSettings: strict),
         // Where the dlib model files live and whether they are intact.
@@ -121,9 +141,9 @@ let package = Package(
             name: "faceaudit",
             dependencies: [
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
-                "FaceAuditModelFiles", "FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditEvaluation", "FaceAuditFace", "FaceAuditNN",
+                "FaceAuditModelFiles", "FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditProtocols", "FaceAuditFace", "FaceAuditNN",
                 "FaceAuditReport", "FaceAuditSkinTone", "FaceAuditAllPairs", "FaceAuditSlurm", "FaceAuditConfiguration",
-                "FaceAuditBenchmark", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FaceAuditBenchmark", "FaceAuditFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -157,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditMetricsTests",
-            dependencies: ["FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditEvaluation", "FaceAuditCohorts", "FaceAuditTestSupport"],
+            dependencies: ["FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditProtocols", "FaceAuditCohorts", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -168,10 +188,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "FaceAuditEvaluationTests",
+            name: "FaceAuditProtocolsTests",
             dependencies: [
-                "FaceAuditEvaluation", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditMetrics", "FaceAuditTestSupport",
-                "FaceAuditSkinTone",
+                "FaceAuditProtocols", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditMetrics", "FaceAuditTestSupport",
+                "FaceAuditSkinTone", "FaceAuditTemplates", "FaceAuditFiles", "FaceAuditReport",
             ],
             swiftSettings: strict
         ),
@@ -182,12 +202,14 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditBenchmarkTests",
-            dependencies: ["FaceAuditBenchmark", "FaceAuditConfiguration", "FaceAuditEvaluation", "FaceAuditTestSupport"],
+            dependencies: [
+                "FaceAuditBenchmark", "FaceAuditConfiguration", "FaceAuditProtocols", "FaceAuditReport", "FaceAuditTestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "FaceAuditReportTests",
-            dependencies: ["FaceAuditReport", "FaceAuditEvaluation", "FaceAuditTestSupport"],
+            dependencies: ["FaceAuditReport", "FaceAuditProtocols", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

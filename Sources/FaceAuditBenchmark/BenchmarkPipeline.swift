@@ -2,12 +2,13 @@ import FaceAuditAllPairs
 import FaceAuditCohorts
 import FaceAuditConfiguration
 import FaceAuditDatasets
-import FaceAuditEvaluation
 import FaceAuditImaging
 import FaceAuditModelFiles
 import FaceAuditNN
+import FaceAuditProtocols
 import FaceAuditReport
 import FaceAuditScoreFiles
+import FaceAuditTemplates
 import Foundation
 
 /// One benchmark run, the whole path: dataset → templates → all-pairs statistics → analysis →
@@ -281,8 +282,7 @@ public struct BenchmarkPipeline: Sendable {
         scenario.passesPerDay = configuration.passesPerDay
         scenario.schoolDays = configuration.schoolDays
         scenario.watchlistSize = configuration.watchlistSize
-        let report = HTMLReport.render(result.summary, curves: result.curves, histograms: result.histograms, options: scenario)
-        do { try BenchmarkRun.write(result, to: out, exportScores: exportScores ?? configuration.exportScores, report: report) } catch {
+        do { try result.write(to: out, exportScores: exportScores ?? configuration.exportScores, scenario: scenario) } catch {
             throw RunError(.ioError, "\(out): \(error)")
         }
     }

@@ -1,5 +1,6 @@
 import FaceAuditConfiguration
-import FaceAuditEvaluation
+import FaceAuditProtocols
+import FaceAuditReport
 
 /// What ``BenchmarkPipeline/run(_:progress:)`` did.
 public enum RunResult: Sendable {

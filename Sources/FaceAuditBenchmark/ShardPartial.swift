@@ -1,6 +1,8 @@
 import FaceAuditAllPairs
 import FaceAuditConfiguration
-import FaceAuditEvaluation
+import FaceAuditFiles
+import FaceAuditProtocols
+import FaceAuditTemplates
 import Foundation
 
 /// What one shard of a run leaves for `faceaudit merge`: the templates of its image range and the

@@ -1,9 +1,11 @@
 import FaceAuditConfiguration
 import FaceAuditDatasets
-import FaceAuditEvaluation
 import FaceAuditImaging
 import FaceAuditModelFiles
 import FaceAuditNN
+import FaceAuditProtocols
+import FaceAuditReport
+import FaceAuditTemplates
 
 /// The embedder a configuration asks for (dlib, external or precomputed), with what `summary.json`
 /// says of it.

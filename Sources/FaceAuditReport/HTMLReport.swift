@@ -1,5 +1,4 @@
 import FaceAuditCohorts
-import FaceAuditEvaluation
 import FaceAuditMetrics
 import Foundation
 
@@ -8,7 +7,7 @@ import Foundation
 public enum HTMLReport {
     /// Renders the page.
     public static func render(
-        _ s: RunSummary, curves: [BenchmarkRun.CurveSet], histograms: [BenchmarkRun.ScoreHistogram] = [],
+        _ s: RunSummary, curves: [CurveSet], histograms: [ScoreHistogram] = [],
         options: ReportOptions = ReportOptions()
     ) -> String {
         let targets = Set(s.cohorts.map(\.targetFMR)).sorted()

@@ -1,6 +1,6 @@
 import ArgumentParser
 import FaceAuditCohorts
-import FaceAuditEvaluation
+import FaceAuditProtocols
 import FaceAuditScoreFiles
 
 /// The options that choose cohorts of a labeled score file, shared by `metrics` and `identify`.

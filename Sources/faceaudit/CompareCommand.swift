@@ -1,5 +1,7 @@
 import ArgumentParser
-import FaceAuditEvaluation
+import FaceAuditFiles
+import FaceAuditProtocols
+import FaceAuditReport
 import Foundation
 
 /// `faceaudit compare`: the CI gate.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import FaceAuditCohorts
-import FaceAuditEvaluation
 import FaceAuditMetrics
+import FaceAuditProtocols
 import FaceAuditScoreFiles
 
 /// `faceaudit identify`: 1:N identification metrics from search scores.

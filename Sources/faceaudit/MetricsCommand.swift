@@ -1,7 +1,7 @@
 import ArgumentParser
 import FaceAuditCohorts
-import FaceAuditEvaluation
 import FaceAuditMetrics
+import FaceAuditProtocols
 import FaceAuditScoreFiles
 
 /// `faceaudit metrics`: every verification number of one score set.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaceAuditConfiguration
-import FaceAuditEvaluation
+import FaceAuditFiles
+import FaceAuditProtocols
 import FaceAuditSlurm
 import Foundation
 

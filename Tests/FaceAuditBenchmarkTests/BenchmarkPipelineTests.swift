@@ -1,6 +1,7 @@
 import FaceAuditBenchmark
 import FaceAuditConfiguration
-import FaceAuditEvaluation
+import FaceAuditProtocols
+import FaceAuditReport
 import FaceAuditTestSupport
 import Foundation
 import Testing

@@ -1,5 +1,5 @@
 import FaceAuditCohorts
-import FaceAuditEvaluation
+import FaceAuditProtocols
 import FaceAuditScoreFiles
 import FaceAuditTestSupport
 import Foundation

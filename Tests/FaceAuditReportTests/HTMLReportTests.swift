@@ -1,4 +1,4 @@
-import FaceAuditEvaluation
+import FaceAuditProtocols
 import FaceAuditTestSupport
 import Foundation
 import Testing

@@ -1,11 +1,14 @@
 import FaceAuditCohorts
 import FaceAuditDatasets
+import FaceAuditFiles
 import FaceAuditMetrics
+import FaceAuditReport
+import FaceAuditTemplates
 import FaceAuditTestSupport
 import Foundation
 import Testing
 
-@testable import FaceAuditEvaluation
+@testable import FaceAuditProtocols
 
 /// A deterministic stand-in pipeline: a template from the file's bytes, or a failure for files named `noface`.
 struct FakeEmbedder: Embedder {

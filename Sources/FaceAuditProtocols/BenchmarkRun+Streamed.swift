@@ -1,7 +1,10 @@
 import FaceAuditAllPairs
 import FaceAuditCohorts
+import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditMetrics
+import FaceAuditReport
+import FaceAuditTemplates
 import Foundation
 
 extension BenchmarkRun {
@@ -16,9 +19,10 @@ extension BenchmarkRun {
         manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: TemplateComparison,
         failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String,
         simulated: Bool
-    ) throws(EvaluationError) -> Result {
+    ) throws(RunError) -> Result {
         guard !options.scoresTable else {
-            throw EvaluationError(
+            throw RunError(
+                .dataError,
                 "--export-scores needs every score, but this run keeps only the \(statistics.tail.count) most similar of "
                     + "\(statistics.nonMatedCount) non-mated pairs; leave it out, or raise --exact-pair-limit above that count")
         }
@@ -27,9 +31,10 @@ extension BenchmarkRun {
         let pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
         var overall: BinnedScores?
         var range = (0.0, 1.0)
-        func check(_ scores: BinnedScores) throws(EvaluationError) {
+        func check(_ scores: BinnedScores) throws(RunError) {
             guard !scores.genuine.isEmpty, scores.impostorCount > 0 else {
-                throw EvaluationError(
+                throw RunError(
+                    .dataError,
                     "no completed \(scores.genuine.isEmpty ? "mated" : "non-mated") comparison: too few images have a template "
                         + "(\(reasons.values.reduce(0, +)) of \(manifest.records.count) failed to acquire)")
             }
@@ -64,7 +69,7 @@ extension BenchmarkRun {
             verification: verification, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity,
             dataset: datasetInfo(manifest),
             failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
-            commandLine: commandLine, version: version, simulated: simulated, scoresCSV: "",
+            commandLine: commandLine, version: version, simulated: simulated, pairScores: [],
             conventions: [
                 "non_mated_scores":
                     "streamed: the \(kept) most similar (score \(comparison.isDistance ? "<=" : ">=") "

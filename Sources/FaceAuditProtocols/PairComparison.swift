@@ -1,7 +1,9 @@
 import FaceAuditAllPairs
 import FaceAuditCohorts
+import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditHashing
+import FaceAuditTemplates
 import Foundation
 
 /// The all-pairs comparison of a run on the tiled engine: which cell every image belongs to, the
@@ -28,16 +30,16 @@ public struct PairComparison: Sendable {
     ///   - targets: the run's target FMRs; above `exactPairLimit` non-mated pairs, enough of the most
     ///     similar pairs are kept exactly for the largest of them.
     ///   - exactPairLimit: up to this many non-mated pairs, every pair is kept.
-    /// - Throws: ``EvaluationError`` when templates cannot be compared.
+    /// - Throws: ``RunError`` (data error) when templates cannot be compared.
     public init(
         manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, scheme: CohortScheme, tileSize: Int = 1024,
         bins: Int = 16_384, targets: [Double] = [1e-2, 1e-3, 1e-4], exactPairLimit: Int = Self.exactPairLimit
-    ) throws(EvaluationError) {
+    ) throws(RunError) {
         let metric: PairMetric = comparison == .euclideanDistance ? .euclideanDistance : .cosineSimilarity
         let (cellKeys, cellNames, cells) = Self.cells(manifest: manifest, scheme: scheme)
         let matrix: TemplateMatrix
         do { matrix = try TemplateMatrix(templates: templates.map(\.template), metric: metric, groups: cells) } catch {
-            throw EvaluationError("\(error)")
+            throw RunError(.dataError, "\(error)")
         }
         let (subjects, subjectCount) = manifest.subjectNumbers
         var perSubject = [Int](repeating: 0, count: subjectCount)
@@ -86,17 +88,18 @@ public struct PairComparison: Sendable {
     /// The engine's single-precision keys chose the pairs; their scores are recomputed here from the
     /// templates, as ``TemplateComparison/score(_:_:)`` computes them, so that a score never carries the
     /// rounding of ‖a‖² + ‖b‖² − 2a·b (about 1e-5 for close Euclidean pairs).
-    /// - Throws: ``EvaluationError`` when the statistics are not complete or do not belong to `manifest`.
+    /// - Throws: ``RunError`` (data error) when the statistics are not complete or do not belong to `manifest`.
     public static func pairs(
         _ statistics: PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison
-    ) throws(EvaluationError) -> AllPairs {
+    ) throws(RunError) -> AllPairs {
         let n = manifest.records.count
         guard statistics.layout.images == n, templates.count == n else {
-            throw EvaluationError("the comparison statistics cover \(statistics.layout.images) images; the dataset has \(n)")
+            throw RunError(.dataError, "the comparison statistics cover \(statistics.layout.images) images; the dataset has \(n)")
         }
         let grid = TileGrid(rows: statistics.layout.rows, tileSize: statistics.layout.tileSize)
         guard statistics.isComplete, statistics.tiles == Array(grid.tiles.indices) else {
-            throw EvaluationError(
+            throw RunError(
+                .dataError,
                 "the comparison statistics are incomplete: \(statistics.tiles.count) of \(grid.tiles.count) tiles, "
                     + "\(statistics.tail.count) of \(statistics.nonMatedCount) non-mated pairs kept")
         }
@@ -105,7 +108,7 @@ public struct PairComparison: Sendable {
         for p in statistics.mated + statistics.tail {
             let i = Int(p.first), j = Int(p.second)
             guard let a = vectors[i], let b = vectors[j] else {
-                throw EvaluationError("the comparison statistics score image \(i) or \(j), which has no template")
+                throw RunError(.dataError, "the comparison statistics score image \(i) or \(j), which has no template")
             }
             scores[i * n - i * (i + 1) / 2 + (j - i - 1)] = comparison.score(a, b)
         }

@@ -1,4 +1,5 @@
 import FaceAuditMetrics
+import FaceAuditReport
 import Foundation
 
 /// Compares a candidate run with a baseline: did any cohort rate or inequity measure get worse beyond

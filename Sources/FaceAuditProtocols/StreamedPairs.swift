@@ -1,7 +1,9 @@
 import FaceAuditAllPairs
 import FaceAuditCohorts
+import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditMetrics
+import FaceAuditTemplates
 
 /// The pairs of statistics that do not keep every non-mated pair, scored once and then labeled with
 /// the cohorts of each dimension set (as ``AllPairs`` is for runs that keep every pair).
@@ -27,27 +29,27 @@ public struct StreamedPairs: Sendable {
     let scheme: CohortScheme
 
     /// Scores the mated and kept pairs of `statistics`.
-    /// - Throws: ``EvaluationError`` when the statistics do not belong to `manifest`.
+    /// - Throws: ``RunError`` (data error) when the statistics do not belong to `manifest`.
     public init(
         _ statistics: PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison,
         scheme: CohortScheme
-    ) throws(EvaluationError) {
+    ) throws(RunError) {
         let layout = statistics.layout
         let n = manifest.records.count
         guard layout.images == n, templates.count == n else {
-            throw EvaluationError("the comparison statistics cover \(layout.images) images; the dataset has \(n)")
+            throw RunError(.dataError, "the comparison statistics cover \(layout.images) images; the dataset has \(n)")
         }
         let grid = TileGrid(rows: layout.rows, tileSize: layout.tileSize)
         guard statistics.tiles == Array(grid.tiles.indices) else {
-            throw EvaluationError("the comparison statistics are incomplete: \(statistics.tiles.count) of \(grid.tiles.count) tiles")
+            throw RunError(.dataError, "the comparison statistics are incomplete: \(statistics.tiles.count) of \(grid.tiles.count) tiles")
         }
         imageCells = PairComparison.cells(manifest: manifest, scheme: scheme).cells
-        guard imageCells.allSatisfy({ $0 < layout.cells }) else { throw EvaluationError("the comparison statistics have other cells") }
+        guard imageCells.allSatisfy({ $0 < layout.cells }) else { throw RunError(.dataError, "the comparison statistics have other cells") }
         let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
         let vectors = templates.map(\.template)
-        func similarity(_ i: Int, _ j: Int) throws(EvaluationError) -> Double {
+        func similarity(_ i: Int, _ j: Int) throws(RunError) -> Double {
             guard let a = vectors[i], let b = vectors[j] else {
-                throw EvaluationError("the comparison statistics score image \(i) or \(j), which has no template")
+                throw RunError(.dataError, "the comparison statistics score image \(i) or \(j), which has no template")
             }
             return polarity.similarity(comparison.score(a, b))
         }

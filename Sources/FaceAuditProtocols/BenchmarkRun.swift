@@ -1,8 +1,11 @@
 import FaceAuditAllPairs
 import FaceAuditCohorts
+import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditMetrics
+import FaceAuditReport
 import FaceAuditScoreFiles
+import FaceAuditTemplates
 import Foundation
 
 /// `faceaudit run`: a labeled dataset through a recognition pipeline to every disaggregated number.
@@ -46,53 +49,14 @@ public struct BenchmarkRun {
         }
     }
 
-    /// What a run produced, before it is written.
-    public struct Result {
-        /// summary.json.
-        public var summary: RunSummary
-        /// cohorts.csv.
-        public var cohortsCSV: String
-        /// cross_cohort_fmr.csv.
-        public var crossCohortCSV: String
-        /// curves.csv.
-        public var curvesCSV: String
-        /// scores.csv (only built with ``Options/scoresTable`` and written with --export-scores: it names images).
-        public var scoresCSV: String
-        /// The curve points behind curves.csv, for the report.
-        public var curves: [CurveSet]
-        /// Score histograms per cohort of every single-dimension set, for the report.
-        public var histograms: [ScoreHistogram] = []
-    }
-
-    /// A cohort's mated and within-cohort non-mated score counts over common bins.
-    public struct ScoreHistogram: Sendable {
-        /// The dimension.
-        public let dimensions: String
-        /// The cohort, or `overall`.
-        public let cohort: String
-        /// Bin edges (bins + 1 values), in the scores' units.
-        public let edges: [Double]
-        /// Mated counts per bin.
-        public let mated: [Int]
-        /// Non-mated counts per bin.
-        public let nonMated: [Int]
-    }
-
-    /// One cohort's ROC/DET points.
-    public struct CurveSet: Sendable {
-        /// The dimension set.
-        public let dimensions: String
-        /// The cohort, or `overall`.
-        public let cohort: String
-        /// The points.
-        public let points: [CurvePoint]
-    }
+    /// What a run produced, before it is written (typed; the report module writes it).
+    public typealias Result = RunResults
 
     /// Computes every output from templates already extracted, comparing all pairs on the tiled engine.
     public static func evaluate(
         manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, pipeline: RunSummary.PipelineInfo,
         options: Options, commandLine: [String], version: String, simulated: Bool = false, threads: Int = 1
-    ) throws(EvaluationError) -> Result {
+    ) throws(RunError) -> Result {
         let engine = try PairComparison(manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
         return try evaluate(
             manifest: manifest, templates: templates, statistics: engine.engine.run(threads: threads).0, comparison: comparison,
@@ -104,7 +68,7 @@ public struct BenchmarkRun {
     public static func evaluate(
         manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: TemplateComparison,
         pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool = false
-    ) throws(EvaluationError) -> Result {
+    ) throws(RunError) -> Result {
         var reasons: [String: Int] = [:]
         for t in templates { if case .failure(let reason) = t { reasons[reason, default: 0] += 1 } }
         guard statistics.isComplete else {
@@ -122,14 +86,14 @@ public struct BenchmarkRun {
     public static func evaluate(
         manifest: Manifest, pairs: AllPairs, polarity: ScorePolarity, failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo,
         options: Options, commandLine: [String], version: String, simulated: Bool = false
-    ) throws(EvaluationError) -> Result {
+    ) throws(RunError) -> Result {
         let n = manifest.records.count
-        var scoreRows = [["image_a", "image_b", "mated", "score"]]
+        var scoreRows: [PairScore] = []
         for k in pairs.scores.indices where options.scoresTable {
-            scoreRows.append([
-                manifest.records[Int(pairs.first[k])].path, manifest.records[Int(pairs.second[k])].path, pairs.mated[k] ? "1" : "0",
-                pairs.scores[k].isNaN ? "nan" : "\(pairs.scores[k])",
-            ])
+            scoreRows.append(
+                PairScore(
+                    imageA: manifest.records[Int(pairs.first[k])].path, imageB: manifest.records[Int(pairs.second[k])].path,
+                    mated: pairs.mated[k], score: pairs.scores[k]))
         }
         return try assemble(
             scores: pairs.scores, mated: pairs.mated, polarity: polarity,
@@ -137,7 +101,7 @@ public struct BenchmarkRun {
             dataset: datasetInfo(manifest),
             failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
             commandLine: commandLine, version: version, simulated: simulated,
-            scoresCSV: options.scoresTable ? ResultTables.csv(scoreRows) : "",
+            pairScores: scoreRows,
             emptyMessage: "too few images have a template (\(reasons.values.reduce(0, +)) of \(n) failed to acquire)")
     }
 
@@ -156,7 +120,7 @@ public struct BenchmarkRun {
     public static func evaluate(
         table: ScoreTable, labels: ScoreTableLabels?, polarity: ScorePolarity, card: DatasetCard, layout: String,
         pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String
-    ) throws(EvaluationError) -> Result {
+    ) throws(RunError) -> Result {
         let matedCount = table.mated.filter { $0 }.count
         let failures = table.scores.filter(\.isNaN).count
         return try assemble(
@@ -168,7 +132,7 @@ public struct BenchmarkRun {
                 card: card, layout: layout, images: max(table.items.count, table.subjects.count), subjects: table.subjects.count,
                 matedPairs: matedCount, nonMatedPairs: table.count - matedCount),
             failures: .init(images: 0, byReason: failures > 0 ? ["nan score (comparisons)": failures] : [:]), pipeline: pipeline,
-            options: options, commandLine: commandLine, version: version, simulated: false, scoresCSV: "",
+            options: options, commandLine: commandLine, version: version, simulated: false, pairScores: [],
             emptyMessage: "the score file has no completed mated or non-mated comparison")
     }
 
@@ -176,8 +140,8 @@ public struct BenchmarkRun {
     static func assemble(
         scores: [Double], mated: [Bool], polarity: ScorePolarity, labeled: ([CohortDimension]) -> LabeledComparisons,
         dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo, pipeline: RunSummary.PipelineInfo, options: Options,
-        commandLine: [String], version: String, simulated: Bool, scoresCSV: String, emptyMessage: String
-    ) throws(EvaluationError) -> Result {
+        commandLine: [String], version: String, simulated: Bool, pairScores: [PairScore], emptyMessage: String
+    ) throws(RunError) -> Result {
         var genuine: [Double] = []
         var impostor: [Double] = []
         for (s, m) in zip(scores, mated) {
@@ -185,7 +149,7 @@ public struct BenchmarkRun {
         }
         let sorted = SortedScores(genuine: genuine, impostor: impostor, polarity: polarity)
         guard !sorted.genuine.isEmpty, !sorted.impostor.isEmpty else {
-            throw EvaluationError("no completed \(sorted.genuine.isEmpty ? "mated" : "non-mated") comparison: \(emptyMessage)")
+            throw RunError(.dataError, "no completed \(sorted.genuine.isEmpty ? "mated" : "non-mated") comparison: \(emptyMessage)")
         }
         let verification = VerificationReport(VerificationSummary(scores: sorted, targets: options.targets), interval: options.interval)
         let analysisOptions = options.analysis(polarity: polarity)
@@ -207,14 +171,15 @@ public struct BenchmarkRun {
         return outputs(
             verification: verification, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity, dataset: dataset,
             failures: failures, pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated,
-            scoresCSV: scoresCSV)
+            pairScores: pairScores)
     }
 
     /// The outputs of a run from its computed parts; `conventions` adds to the standard ones.
     static func outputs(
         verification: VerificationReport, analyses: [DisaggregatedRates], curves: [(String, String, [CurvePoint])],
         histograms: [ScoreHistogram], polarity: ScorePolarity, dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo,
-        pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool, scoresCSV: String,
+        pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool,
+        pairScores: [PairScore],
         conventions extra: [String: String] = [:]
     ) -> Result {
         var conventions = VerificationReport.conventions(polarity: polarity, interval: options.interval, alpha: 0.05)
@@ -228,11 +193,9 @@ public struct BenchmarkRun {
             tool: ["name": "faceaudit", "version": version], generatedAt: ISO8601DateFormatter().string(from: Date()),
             commandLine: commandLine, simulated: simulated, dataset: dataset, pipeline: pipeline, failuresToAcquire: failures,
             verification: verification, cohorts: analyses, conventions: conventions)
-        return Result(
-            summary: summary, cohortsCSV: ResultTables.cohorts(analyses, intervalMethod: options.interval.rawValue, simulated: simulated),
-            crossCohortCSV: ResultTables.crossCohort(analyses, simulated: simulated),
-            curvesCSV: ResultTables.curves(curves, simulated: simulated), scoresCSV: scoresCSV,
-            curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) }, histograms: histograms)
+        return RunResults(
+            summary: summary, curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) }, histograms: histograms,
+            scores: pairScores, intervalMethod: options.interval.rawValue)
     }
 
     /// 40 equal bins over the run's score range; scores back in their own units.
@@ -265,29 +228,4 @@ public struct BenchmarkRun {
             dimensions: dimensions, cohort: cohort, edges: (0...bins).map { lo + Double($0) * width }, mated: counts(genuine, nil),
             nonMated: counts(nonMated, weights))
     }
-
-    /// Writes the outputs into `folder`, each atomically; `report` is the rendered report.html, if any.
-    public static func write(_ result: Result, to folder: String, exportScores: Bool, report: String? = nil) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(try encoder.encode(result.summary), to: folder + "/summary.json")
-        try AtomicFile.write(result.cohortsCSV, to: folder + "/cohorts.csv")
-        try AtomicFile.write(result.crossCohortCSV, to: folder + "/cross_cohort_fmr.csv")
-        try AtomicFile.write(result.curvesCSV, to: folder + "/curves.csv")
-        if exportScores { try AtomicFile.write(result.scoresCSV, to: folder + "/scores.csv", permissions: 0o600) }
-        if let report { try AtomicFile.write(report, to: folder + "/report.html") }
-        if let watchlist = result.summary.watchlist {
-            try AtomicFile.write(watchlist.csv(simulated: result.summary.simulated), to: folder + "/watchlist.csv")
-        }
-    }
-}
-
-/// A run that cannot produce results.
-public struct EvaluationError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong.
-    public let message: String
-    /// Creates an error.
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }

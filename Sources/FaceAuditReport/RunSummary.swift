@@ -33,6 +33,26 @@ public struct RunSummary: Sendable, Codable {
     /// Every setting of the run (absent in summaries written before settings were recorded).
     public var configuration: RunConfiguration?
 
+    /// Creates a summary.
+    public init(
+        tool: [String: String], generatedAt: String, commandLine: [String], simulated: Bool, dataset: DatasetInfo, pipeline: PipelineInfo,
+        failuresToAcquire: FailureInfo, verification: VerificationReport, cohorts: [DisaggregatedRates], conventions: [String: String],
+        watchlist: WatchlistResult? = nil, configuration: RunConfiguration? = nil
+    ) {
+        self.tool = tool
+        self.generatedAt = generatedAt
+        self.commandLine = commandLine
+        self.simulated = simulated
+        self.dataset = dataset
+        self.pipeline = pipeline
+        self.failuresToAcquire = failuresToAcquire
+        self.verification = verification
+        self.cohorts = cohorts
+        self.conventions = conventions
+        self.watchlist = watchlist
+        self.configuration = configuration
+    }
+
     /// The dataset part.
     public struct DatasetInfo: Sendable, Codable {
         /// The dataset card.

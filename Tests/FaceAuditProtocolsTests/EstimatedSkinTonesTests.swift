@@ -1,8 +1,9 @@
 import FaceAuditDatasets
 import FaceAuditSkinTone
+import FaceAuditTemplates
 import Testing
 
-@testable import FaceAuditEvaluation
+@testable import FaceAuditProtocols
 
 @Suite("Estimated skin-tone labels (run --estimate-skin-tone)")
 struct EstimatedSkinTonesTests {

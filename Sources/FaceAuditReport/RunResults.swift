@@ -1,0 +1,126 @@
+import FaceAuditFiles
+import FaceAuditMetrics
+import Foundation
+
+/// Everything a run measured, typed, before it is written: `summary.json` and what the report and the
+/// CSV tables draw from it. ``write(to:exportScores:scenario:)`` writes every output.
+public struct RunResults: Sendable {
+    /// summary.json.
+    public var summary: RunSummary
+    /// The ROC/DET points behind curves.csv and the report's charts.
+    public var curves: [CurveSet]
+    /// Score histograms per cohort of every single-dimension set, for the report.
+    public var histograms: [ScoreHistogram]
+    /// Every pair's score (scores.csv; it names images, so only built when it will be written).
+    public var scores: [PairScore]
+    /// The interval method named in cohorts.csv.
+    public var intervalMethod: String
+
+    /// Creates the results.
+    public init(
+        summary: RunSummary, curves: [CurveSet], histograms: [ScoreHistogram] = [], scores: [PairScore] = [], intervalMethod: String
+    ) {
+        self.summary = summary
+        self.curves = curves
+        self.histograms = histograms
+        self.scores = scores
+        self.intervalMethod = intervalMethod
+    }
+
+    /// cohorts.csv.
+    public var cohortsCSV: String { ResultTables.cohorts(summary.cohorts, intervalMethod: intervalMethod, simulated: summary.simulated) }
+    /// cross_cohort_fmr.csv.
+    public var crossCohortCSV: String { ResultTables.crossCohort(summary.cohorts, simulated: summary.simulated) }
+    /// curves.csv.
+    public var curvesCSV: String { ResultTables.curves(curves.map { ($0.dimensions, $0.cohort, $0.points) }, simulated: summary.simulated) }
+    /// scores.csv (empty when the scores were not kept).
+    public var scoresCSV: String {
+        guard !scores.isEmpty else { return "" }
+        return ResultTables.csv(
+            [["image_a", "image_b", "mated", "score"]]
+                + scores.map { [$0.imageA, $0.imageB, $0.mated ? "1" : "0", $0.score.isNaN ? "nan" : "\($0.score)"] })
+    }
+
+    /// report.html for `scenario`.
+    public func report(scenario: ReportOptions = ReportOptions()) -> String {
+        HTMLReport.render(summary, curves: curves, histograms: histograms, options: scenario)
+    }
+
+    /// Writes every output into `folder`, each file atomically: summary.json, cohorts.csv,
+    /// cross_cohort_fmr.csv, curves.csv, report.html, watchlist.csv (with a watchlist) and, with
+    /// `exportScores`, scores.csv (mode 0600: it names images).
+    public func write(to folder: String, exportScores: Bool, scenario: ReportOptions = ReportOptions()) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(summary), to: folder + "/summary.json")
+        try AtomicFile.write(cohortsCSV, to: folder + "/cohorts.csv")
+        try AtomicFile.write(crossCohortCSV, to: folder + "/cross_cohort_fmr.csv")
+        try AtomicFile.write(curvesCSV, to: folder + "/curves.csv")
+        if exportScores { try AtomicFile.write(scoresCSV, to: folder + "/scores.csv", permissions: 0o600) }
+        try AtomicFile.write(report(scenario: scenario), to: folder + "/report.html")
+        if let watchlist = summary.watchlist {
+            try AtomicFile.write(watchlist.csv(simulated: summary.simulated), to: folder + "/watchlist.csv")
+        }
+    }
+}
+
+/// A cohort's mated and within-cohort non-mated score counts over common bins.
+public struct ScoreHistogram: Sendable {
+    /// The dimension.
+    public let dimensions: String
+    /// The cohort, or `overall`.
+    public let cohort: String
+    /// Bin edges (bins + 1 values), in the scores' units.
+    public let edges: [Double]
+    /// Mated counts per bin.
+    public let mated: [Int]
+    /// Non-mated counts per bin.
+    public let nonMated: [Int]
+
+    /// Creates a histogram.
+    public init(dimensions: String, cohort: String, edges: [Double], mated: [Int], nonMated: [Int]) {
+        self.dimensions = dimensions
+        self.cohort = cohort
+        self.edges = edges
+        self.mated = mated
+        self.nonMated = nonMated
+    }
+}
+
+/// One cohort's ROC/DET points.
+public struct CurveSet: Sendable {
+    /// The dimension set.
+    public let dimensions: String
+    /// The cohort, or `overall`.
+    public let cohort: String
+    /// The points.
+    public let points: [CurvePoint]
+
+    /// Creates a curve.
+    public init(dimensions: String, cohort: String, points: [CurvePoint]) {
+        self.dimensions = dimensions
+        self.cohort = cohort
+        self.points = points
+    }
+}
+
+/// One compared pair, as scores.csv lists it.
+public struct PairScore: Sendable, Hashable {
+    /// The first image's path.
+    public let imageA: String
+    /// The second image's path.
+    public let imageB: String
+    /// Whether the two images show the same person.
+    public let mated: Bool
+    /// The score in its own units (NaN: a failure to acquire).
+    public let score: Double
+
+    /// Creates a row.
+    public init(imageA: String, imageB: String, mated: Bool, score: Double) {
+        self.imageA = imageA
+        self.imageB = imageB
+        self.mated = mated
+        self.score = score
+    }
+}

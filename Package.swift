@@ -62,10 +62,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // How two templates become a score and which way it points (PairMetric, ScorePolarity): one vocabulary for every layer.
+        .target(name: "FaceAuditScoring", swiftSettings: strict),
         // Work spread over threads with results in index order (no knowledge of what the work is).
         .target(name: "FaceAuditParallel", swiftSettings: strict),
         // Pure statistics: scores and labels in, rates, intervals and inequity measures out.
-        .target(name: "FaceAuditMetrics", dependencies: ["FaceAuditParallel"], swiftSettings: strict),
+        .target(name: "FaceAuditMetrics", dependencies: ["FaceAuditParallel", "FaceAuditScoring"], swiftSettings: strict),
         // Score files (genuine/impostor lists, bob 4/5-column, CSV) → score tables.
         .target(name: "FaceAuditScoreFiles", dependencies: ["FaceAuditMetrics"], swiftSettings: strict),
         // Writing files so that a crash never leaves a half-written one.
@@ -76,7 +78,7 @@ let package = Package(
             name: "FaceAuditTemplates",
             dependencies: [
                 "FaceAuditDatasets", "FaceAuditFace", "FaceAuditImaging", "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditFiles",
-                "FaceAuditMetrics",
+                "FaceAuditMetrics", "FaceAuditScoring",
             ],
             swiftSettings: strict
         ),
@@ -88,7 +90,7 @@ let package = Package(
             dependencies: [
                 "FaceAuditScoreFiles", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics", "FaceAuditFace", "FaceAuditImaging",
                 "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditAllPairs", "FaceAuditConfiguration", "FaceAuditTemplates",
-                "FaceAuditFiles", "FaceAuditReport",
+                "FaceAuditFiles", "FaceAuditReport", "FaceAuditScoring",
             ],
             swiftSettings: strict
         ),
@@ -115,7 +117,7 @@ let package = Package(
         ),
         // All-pairs comparison: templates in one matrix, cblas_sgemm tiles streamed into mergeable
         // per-(cell × cell) histograms plus exact mated and most-similar pairs. Knows nothing of datasets.
-        .target(name: "FaceAuditAllPairs", dependencies: ["CBLAS"], swiftSettings: numeric),
+        .target(name: "FaceAuditAllPairs", dependencies: ["CBLAS", "FaceAuditScoring"], swiftSettings: numeric),
         // Sharded runs on a Slurm cluster: batch scripts, submission, and judging each task by state and marker.
         .target(name: "FaceAuditSlurm", swiftSettings: strict),
         // dlib's serialization format: model files → typed layer records.
@@ -143,7 +145,8 @@ let package = Package(
                 "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
                 "FaceAuditModelFiles", "FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditProtocols", "FaceAuditFace", "FaceAuditNN",
                 "FaceAuditReport", "FaceAuditSkinTone", "FaceAuditAllPairs", "FaceAuditSlurm", "FaceAuditConfiguration",
-                "FaceAuditBenchmark", "FaceAuditFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FaceAuditBenchmark", "FaceAuditFiles", "FaceAuditScoring",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -177,7 +180,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditMetricsTests",
-            dependencies: ["FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditProtocols", "FaceAuditCohorts", "FaceAuditTestSupport"],
+            dependencies: [
+                "FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditProtocols", "FaceAuditCohorts", "FaceAuditTestSupport",
+                "FaceAuditScoring",
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -191,7 +197,7 @@ let package = Package(
             name: "FaceAuditProtocolsTests",
             dependencies: [
                 "FaceAuditProtocols", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditMetrics", "FaceAuditTestSupport",
-                "FaceAuditSkinTone", "FaceAuditTemplates", "FaceAuditFiles", "FaceAuditReport",
+                "FaceAuditSkinTone", "FaceAuditTemplates", "FaceAuditFiles", "FaceAuditReport", "FaceAuditScoring",
             ],
             swiftSettings: strict
         ),
@@ -214,7 +220,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditAllPairsTests",
-            dependencies: ["FaceAuditAllPairs"],
+            dependencies: ["FaceAuditAllPairs", "FaceAuditScoring"],
             swiftSettings: strict
         ),
         .testTarget(

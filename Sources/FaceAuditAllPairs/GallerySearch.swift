@@ -1,4 +1,5 @@
 import CBLAS
+import FaceAuditScoring
 import Foundation
 
 /// 1:N search on the same `cblas_sgemm` tiles as the all-pairs engine: every probe against every

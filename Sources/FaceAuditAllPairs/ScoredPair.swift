@@ -1,3 +1,5 @@
+import FaceAuditScoring
+
 /// One comparison kept exactly: two images (first < second) and the engine's key for the pair.
 public struct ScoredPair: Sendable, Hashable {
     /// The first image's index in the manifest.

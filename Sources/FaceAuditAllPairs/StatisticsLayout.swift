@@ -1,3 +1,5 @@
+import FaceAuditScoring
+
 /// Everything two partial statistics must share before they can be added: the metric, the histogram
 /// bins, the cells, the tail size and the fingerprint of the run they belong to.
 public struct StatisticsLayout: Sendable, Hashable, Codable {

@@ -1,3 +1,5 @@
+import FaceAuditScoring
+
 /// Templates in one contiguous row-major matrix, ready for `cblas_sgemm`.
 ///
 /// Only images that have a template are rows; ``image`` maps a row back to its image. For cosine

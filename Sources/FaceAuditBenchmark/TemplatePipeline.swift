@@ -5,6 +5,7 @@ import FaceAuditModelFiles
 import FaceAuditNN
 import FaceAuditProtocols
 import FaceAuditReport
+import FaceAuditScoring
 import FaceAuditTemplates
 
 /// The embedder a configuration asks for (dlib, external or precomputed), with what `summary.json`
@@ -20,7 +21,7 @@ struct TemplatePipeline {
     /// Builds the embedder of `configuration` for `manifest` (precomputed templates are matched to its records).
     /// - Throws: ``RunError``: usage for a bad command, data for a bad embeddings file, configuration for missing models.
     init(configuration: RunConfiguration, manifest: Manifest) throws(RunError) {
-        let comparison: TemplateComparison = configuration.comparison == .euclidean ? .euclideanDistance : .cosineSimilarity
+        let comparison: PairMetric = configuration.comparison == .euclidean ? .euclideanDistance : .cosineSimilarity
         var models: [String: String] = [:]
         switch configuration.resolvedPipeline {
         case .external:

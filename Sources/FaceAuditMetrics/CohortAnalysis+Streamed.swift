@@ -1,3 +1,5 @@
+import FaceAuditScoring
+
 extension CohortAnalysis {
     /// One group of a streamed analysis (everything, or a cohort): its scores and who is in it.
     struct StreamedGroup {
@@ -26,7 +28,7 @@ extension CohortAnalysis {
     /// Also returns the overall and per-cohort score sets (mated pairs, within-cohort non-mated
     /// pairs) the rates were counted on, for curves and histograms.
     public static func analyze(
-        _ data: StreamedComparisons, dimensions: String, options: CohortAnalysisOptions
+        _ data: StreamedComparisons, dimensions: DimensionSet, options: CohortAnalysisOptions
     ) -> (rates: [DisaggregatedRates], scores: [(cohort: String, scores: BinnedScores)]) {
         let groups = streamedGroups(data, polarity: options.polarity)
         let scores = groups.map { (cohort: $0.name, scores: $0.scores) }

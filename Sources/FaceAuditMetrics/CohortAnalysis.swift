@@ -1,3 +1,5 @@
+import FaceAuditScoring
+
 /// Settings of a disaggregated analysis.
 public struct CohortAnalysisOptions: Sendable {
     /// Target FMRs; one global threshold each.
@@ -45,7 +47,8 @@ public struct CohortAnalysisOptions: Sendable {
 /// (within-cohort non-mated pairs) and FNMR (its mated pairs) are then counted at that same τ.
 public enum CohortAnalysis {
     /// Analyses one dimension set (`dimensions` names it in the output).
-    public static func analyze(_ data: LabeledComparisons, dimensions: String, options: CohortAnalysisOptions) -> [DisaggregatedRates] {
+    public static func analyze(_ data: LabeledComparisons, dimensions: DimensionSet, options: CohortAnalysisOptions) -> [DisaggregatedRates]
+    {
         let cohortCount = data.cohortNames.count
         var matedIndices = [[Int]](repeating: [], count: cohortCount)
         var withinIndices = [[Int]](repeating: [], count: cohortCount)
@@ -156,7 +159,7 @@ public enum CohortAnalysis {
     /// Everything that follows from the cohorts' rates at one threshold, whichever way they were counted:
     /// ratios, inequity measures and (with `tallies`) the subject-bootstrap intervals of all of them.
     static func finish(
-        dimensions: String, target: Double, threshold tau: Double, estimable: Bool, overall: CohortRates, cohorts: [CohortRates],
+        dimensions: DimensionSet, target: Double, threshold tau: Double, estimable: Bool, overall: CohortRates, cohorts: [CohortRates],
         cross: [[ErrorCount]], tallies: (overall: SubjectBootstrap.Tally, cohorts: [SubjectBootstrap.Tally])?, subjectCount: Int,
         options: CohortAnalysisOptions
     ) -> DisaggregatedRates {

@@ -62,7 +62,7 @@ public struct CohortRates: Sendable, Codable {
 /// fairlearn's MetricFrame (overall, by cohort, cross-cohort matrix, inequity summaries).
 public struct DisaggregatedRates: Sendable, Codable {
     /// The dimension set, e.g. `gender;ethnicity`.
-    public var dimensions: String
+    public var dimensions: DimensionSet
     /// The target FMR the global threshold was set for.
     public var targetFMR: Double
     /// The global threshold (scores' units).

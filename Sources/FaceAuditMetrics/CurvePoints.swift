@@ -1,3 +1,4 @@
+import FaceAuditScoring
 import Foundation
 
 /// A point of a ROC or DET curve.

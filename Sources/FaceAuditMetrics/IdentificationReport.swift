@@ -28,14 +28,14 @@ public struct IdentificationReport: Sendable, Codable {
     /// Identification numbers of the searches whose probe is in one cohort.
     public struct CohortIdentification: Sendable, Codable {
         /// The dimension set, e.g. `gender;ethnicity`.
-        public var dimensions: String
+        public var dimensions: DimensionSet
         /// The cohort of the probes.
         public var cohort: String
         /// The cohort's numbers.
         public var report: IdentificationReport
 
         /// Creates a cohort entry.
-        public init(dimensions: String, cohort: String, report: IdentificationReport) {
+        public init(dimensions: DimensionSet, cohort: String, report: IdentificationReport) {
             self.dimensions = dimensions
             self.cohort = cohort
             self.report = report

@@ -1,3 +1,5 @@
+import FaceAuditScoring
+
 /// Mated and non-mated similarity scores, sorted ascending, with failures to acquire (NaN) counted apart.
 ///
 /// Build it once; every verification metric reads it. Counting at a threshold is a binary search, so a

@@ -1,3 +1,5 @@
+import FaceAuditScoring
+
 /// The JSON object `faceaudit metrics --json` prints. Keys are a contract for scripts and CI.
 ///
 /// NaN never appears: a rate without trials is `null`.

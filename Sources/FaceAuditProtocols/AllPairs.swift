@@ -1,6 +1,7 @@
 import FaceAuditCohorts
 import FaceAuditDatasets
 import FaceAuditMetrics
+import FaceAuditScoring
 
 /// Every unordered pair of images of a dataset, scored once, and labeled with cohorts per dimension set.
 public struct AllPairs: Sendable {

@@ -4,6 +4,7 @@ import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditMetrics
 import FaceAuditReport
+import FaceAuditScoring
 import FaceAuditTemplates
 import Foundation
 
@@ -16,7 +17,7 @@ extension BenchmarkRun {
     /// distribution (EER, AUC, d′, ZeroFNMR, non-mated medians, curve points and histograms below the
     /// exact region) are computed from histogram bins and say so in `conventions`.
     static func evaluateStreamed(
-        manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: TemplateComparison,
+        manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: PairMetric,
         failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String,
         simulated: Bool
     ) throws(RunError) -> Result {
@@ -26,7 +27,7 @@ extension BenchmarkRun {
                 "--export-scores needs every score, but this run keeps only the \(statistics.tail.count) most similar of "
                     + "\(statistics.nonMatedCount) non-mated pairs; leave it out, or raise --exact-pair-limit above that count")
         }
-        let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
+        let polarity = comparison.polarity
         let analysisOptions = options.analysis(polarity: polarity)
         let pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
         var overall: BinnedScores?
@@ -43,10 +44,10 @@ extension BenchmarkRun {
             overall = scores
         }
         var analyses: [DisaggregatedRates] = []
-        var curves: [(String, String, [CurvePoint])] = []
+        var curves: [(DimensionSet, String, [CurvePoint])] = []
         var histograms: [ScoreHistogram] = []
         for set in options.scheme.dimensionSets {
-            let name = set.map(\.rawValue).joined(separator: ";")
+            let name = DimensionSet(set)
             let (rates, groups) = CohortAnalysis.analyze(pairs.labeled(set), dimensions: name, options: analysisOptions)
             if overall == nil { try check(groups[0].scores) }
             analyses += rates

@@ -5,6 +5,7 @@ import FaceAuditDatasets
 import FaceAuditMetrics
 import FaceAuditReport
 import FaceAuditScoreFiles
+import FaceAuditScoring
 import FaceAuditTemplates
 import Foundation
 
@@ -54,7 +55,7 @@ public struct BenchmarkRun {
 
     /// Computes every output from templates already extracted, comparing all pairs on the tiled engine.
     public static func evaluate(
-        manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, pipeline: RunSummary.PipelineInfo,
+        manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric, pipeline: RunSummary.PipelineInfo,
         options: Options, commandLine: [String], version: String, simulated: Bool = false, threads: Int = 1
     ) throws(RunError) -> Result {
         let engine = try PairComparison(manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
@@ -66,7 +67,7 @@ public struct BenchmarkRun {
     /// Computes every output from templates and the complete statistics of all their pairs (one
     /// process's, or the merged shards').
     public static func evaluate(
-        manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: TemplateComparison,
+        manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: PairMetric,
         pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool = false
     ) throws(RunError) -> Result {
         var reasons: [String: Int] = [:]
@@ -78,7 +79,7 @@ public struct BenchmarkRun {
         }
         return try evaluate(
             manifest: manifest, pairs: PairComparison.pairs(statistics, manifest: manifest, templates: templates, comparison: comparison),
-            polarity: comparison.isDistance ? .dissimilarity : .similarity, failures: reasons, pipeline: pipeline, options: options,
+            polarity: comparison.polarity, failures: reasons, pipeline: pipeline, options: options,
             commandLine: commandLine, version: version, simulated: simulated)
     }
 
@@ -154,12 +155,12 @@ public struct BenchmarkRun {
         let verification = VerificationReport(VerificationSummary(scores: sorted, targets: options.targets), interval: options.interval)
         let analysisOptions = options.analysis(polarity: polarity)
         var analyses: [DisaggregatedRates] = []
-        var curves: [(String, String, [CurvePoint])] = []
+        var curves: [(DimensionSet, String, [CurvePoint])] = []
         var histograms: [ScoreHistogram] = []
         let finite = scores.filter(\.isFinite)
         let range = (finite.min() ?? 0, finite.max() ?? 1)
         for set in options.scheme.dimensionSets {
-            let name = set.map(\.rawValue).joined(separator: ";")
+            let name = DimensionSet(set)
             let comparisons = labeled(set)
             guard comparisons.count > 0 else { continue }
             analyses += CohortAnalysis.analyze(comparisons, dimensions: name, options: analysisOptions)
@@ -176,7 +177,7 @@ public struct BenchmarkRun {
 
     /// The outputs of a run from its computed parts; `conventions` adds to the standard ones.
     static func outputs(
-        verification: VerificationReport, analyses: [DisaggregatedRates], curves: [(String, String, [CurvePoint])],
+        verification: VerificationReport, analyses: [DisaggregatedRates], curves: [(DimensionSet, String, [CurvePoint])],
         histograms: [ScoreHistogram], polarity: ScorePolarity, dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo,
         pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool,
         pairScores: [PairScore],
@@ -200,7 +201,7 @@ public struct BenchmarkRun {
 
     /// 40 equal bins over the run's score range; scores back in their own units.
     static func histogram(
-        _ dimensions: String, _ cohort: String, _ scores: SortedScores, range: (Double, Double), polarity: ScorePolarity
+        _ dimensions: DimensionSet, _ cohort: String, _ scores: SortedScores, range: (Double, Double), polarity: ScorePolarity
     )
         -> ScoreHistogram
     {
@@ -210,7 +211,8 @@ public struct BenchmarkRun {
     /// 40 equal bins over the run's score range of mated similarities and non-mated similarities
     /// holding `counts` scores each (nil: one each).
     static func histogram(
-        _ dimensions: String, _ cohort: String, genuine: [Double], nonMated: [Double], counts weights: [Int]?, range: (Double, Double),
+        _ dimensions: DimensionSet, _ cohort: String, genuine: [Double], nonMated: [Double], counts weights: [Int]?,
+        range: (Double, Double),
         polarity: ScorePolarity
     ) -> ScoreHistogram {
         let bins = 40

@@ -1,5 +1,6 @@
 import FaceAuditCohorts
 import FaceAuditDatasets
+import FaceAuditMetrics
 
 /// The cohorts of one dimension set, numbered as every analysis numbers them: the image-level cohorts
 /// in natural order, then each cohort that only a mated pair has (the band of a mean age), in the
@@ -49,5 +50,12 @@ extension Manifest {
             return Int32(number.count - 1)
         }
         return (ofImage, number.count)
+    }
+}
+
+extension DimensionSet {
+    /// The set of `dimensions`, in the scheme's order.
+    public init(_ dimensions: [CohortDimension]) {
+        self.init(dimensions.map(\.rawValue))
     }
 }

@@ -3,6 +3,7 @@ import FaceAuditCohorts
 import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditHashing
+import FaceAuditScoring
 import FaceAuditTemplates
 import Foundation
 
@@ -32,10 +33,10 @@ public struct PairComparison: Sendable {
     ///   - exactPairLimit: up to this many non-mated pairs, every pair is kept.
     /// - Throws: ``RunError`` (data error) when templates cannot be compared.
     public init(
-        manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, scheme: CohortScheme, tileSize: Int = 1024,
+        manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric, scheme: CohortScheme, tileSize: Int = 1024,
         bins: Int = 16_384, targets: [Double] = [1e-2, 1e-3, 1e-4], exactPairLimit: Int = Self.exactPairLimit
     ) throws(RunError) {
-        let metric: PairMetric = comparison == .euclideanDistance ? .euclideanDistance : .cosineSimilarity
+        let metric = comparison
         let (cellKeys, cellNames, cells) = Self.cells(manifest: manifest, scheme: scheme)
         let matrix: TemplateMatrix
         do { matrix = try TemplateMatrix(templates: templates.map(\.template), metric: metric, groups: cells) } catch {
@@ -69,7 +70,7 @@ public struct PairComparison: Sendable {
 
     /// Identifies what a run compares: every image's path, subject, cell and template, and the metric.
     /// Shards of one run have equal fingerprints; partial results with different ones cannot be merged.
-    static func fingerprint(manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, cells: [String]) -> String {
+    static func fingerprint(manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric, cells: [String]) -> String {
         var data = Data("faceaudit-pairs-1\n\(comparison.rawValue)\n".utf8)
         for (i, record) in manifest.records.enumerated() {
             data.append(Data("\(record.path)\n\(record.subject)\n\(cells[i])\n".utf8))
@@ -86,11 +87,11 @@ public struct PairComparison: Sendable {
     /// involves an image without a template.
     ///
     /// The engine's single-precision keys chose the pairs; their scores are recomputed here from the
-    /// templates, as ``TemplateComparison/score(_:_:)`` computes them, so that a score never carries the
+    /// templates, as ``PairMetric/score(_:_:)`` computes them, so that a score never carries the
     /// rounding of ‖a‖² + ‖b‖² − 2a·b (about 1e-5 for close Euclidean pairs).
     /// - Throws: ``RunError`` (data error) when the statistics are not complete or do not belong to `manifest`.
     public static func pairs(
-        _ statistics: PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison
+        _ statistics: PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric
     ) throws(RunError) -> AllPairs {
         let n = manifest.records.count
         guard statistics.layout.images == n, templates.count == n else {

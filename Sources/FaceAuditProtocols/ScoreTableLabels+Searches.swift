@@ -1,6 +1,7 @@
 import FaceAuditCohorts
 import FaceAuditMetrics
 import FaceAuditScoreFiles
+import FaceAuditScoring
 
 extension ScoreTableLabels {
     /// 1:N searches grouped by the cohort of their probe, for one dimension set: each search is a probe

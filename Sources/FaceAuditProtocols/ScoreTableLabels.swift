@@ -2,6 +2,7 @@ import FaceAuditCohorts
 import FaceAuditDatasets
 import FaceAuditMetrics
 import FaceAuditScoreFiles
+import FaceAuditScoring
 
 /// Turns a score table with per-side label columns into labeled comparisons for each cohort dimension set.
 ///

@@ -3,6 +3,7 @@ import FaceAuditCohorts
 import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditMetrics
+import FaceAuditScoring
 import FaceAuditTemplates
 
 /// The pairs of statistics that do not keep every non-mated pair, scored once and then labeled with
@@ -31,7 +32,7 @@ public struct StreamedPairs: Sendable {
     /// Scores the mated and kept pairs of `statistics`.
     /// - Throws: ``RunError`` (data error) when the statistics do not belong to `manifest`.
     public init(
-        _ statistics: PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison,
+        _ statistics: PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric,
         scheme: CohortScheme
     ) throws(RunError) {
         let layout = statistics.layout
@@ -45,7 +46,7 @@ public struct StreamedPairs: Sendable {
         }
         imageCells = PairComparison.cells(manifest: manifest, scheme: scheme).cells
         guard imageCells.allSatisfy({ $0 < layout.cells }) else { throw RunError(.dataError, "the comparison statistics have other cells") }
-        let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
+        let polarity = comparison.polarity
         let vectors = templates.map(\.template)
         func similarity(_ i: Int, _ j: Int) throws(RunError) -> Double {
             guard let a = vectors[i], let b = vectors[j] else {

@@ -4,6 +4,7 @@ import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditMetrics
 import FaceAuditReport
+import FaceAuditScoring
 import FaceAuditTemplates
 
 extension WatchlistResult {
@@ -14,10 +15,10 @@ extension WatchlistResult {
     /// carry no single-precision rounding. A mate outside a probe's 8 best is a miss whatever its score.
     /// - Throws: ``RunError`` (data error) when the templates cannot be compared (ragged or not finite).
     public init(
-        manifest: Manifest, templates: [EmbeddingResult], comparison: TemplateComparison, scheme: CohortScheme, targets: [Double],
+        manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric, scheme: CohortScheme, targets: [Double],
         enrolledShare: Double = 0.5, seed: UInt64 = 1
     ) throws(RunError) {
-        let polarity: ScorePolarity = comparison.isDistance ? .dissimilarity : .similarity
+        let polarity = comparison.polarity
         let bySubject = manifest.imagesBySubject  // sorted by subject
         var rng = SplitMix64(seed: seed)
         var gallery: [(subject: SubjectID, template: [Float])] = []
@@ -36,7 +37,7 @@ extension WatchlistResult {
             let mate: Double?  // nil: no template (a mated failure)
             let topNonMate: Double  // −∞ when nothing to compare
         }
-        let metric: PairMetric = comparison.isDistance ? .euclideanDistance : .cosineSimilarity
+        let metric = comparison
         let probeImages = manifest.records.indices.filter { !galleryImage.contains($0) && templates[$0].template != nil }
         let probeRow = Dictionary(uniqueKeysWithValues: probeImages.enumerated().map { ($1, $0) })
         let candidates: [[GallerySearch.Candidate]]
@@ -91,7 +92,7 @@ extension WatchlistResult {
             let (fnir, fpir) = rates(searches, tau: tau)
             var cohorts: [CohortPoint] = []
             for set in scheme.dimensionSets {
-                let name = set.map(\.rawValue).joined(separator: ";")
+                let name = DimensionSet(set)
                 let grouped = Dictionary(grouping: searches) { scheme.key(set, of: manifest.records[$0.image].labels).description }
                 for key in grouped.keys.sorted() {
                     let (cn, cp) = rates(grouped[key]!, tau: tau)

@@ -12,8 +12,8 @@ public enum HTMLReport {
     ) -> String {
         let targets = Set(s.cohorts.map(\.targetFMR)).sorted()
         let target = targets.min { abs(log10($0) - log10(options.headlineTarget)) < abs(log10($1) - log10(options.headlineTarget)) } ?? 1e-3
-        let marginals = s.cohorts.filter { $0.targetFMR == target && !$0.dimensions.contains(";") }
-        let intersections = s.cohorts.filter { $0.targetFMR == target && $0.dimensions.contains(";") }
+        let marginals = s.cohorts.filter { $0.targetFMR == target && !$0.dimensions.isIntersection }
+        let intersections = s.cohorts.filter { $0.targetFMR == target && $0.dimensions.isIntersection }
         let point = s.verification.operatingPoints.first { $0.targetFmr == target }
         var body: [String] = []
         let title = "How accurately does face recognition work, and for whom? \(s.dataset.card.title)"
@@ -52,8 +52,8 @@ public enum HTMLReport {
             "<p>Each group is measured at the same threshold. A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; lines show 95% intervals from resampling people (subject bootstrap; for a group with no error, the exact binomial interval). A dashed line marks a group with no error: its rate is below the line's end (the 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
         )
         for analysis in marginals {
-            body.append("<h3>\(HTML.escape(label(dimension: analysis.dimensions)))</h3>")
-            let labelKey = analysis.dimensions == "age_band" ? "age" : analysis.dimensions
+            body.append("<h3>\(HTML.escape(label(dimension: analysis.dimensions.description)))</h3>")
+            let labelKey = analysis.dimensions == "age_band" ? "age" : analysis.dimensions.description
             if let provenance = s.dataset.card.labelProvenance[labelKey], provenance != .unknown {
                 body.append("<p class=\"meta\">Labels: \(HTML.escape(provenance.rawValue)).</p>")
             }
@@ -247,7 +247,7 @@ public enum HTMLReport {
                 )
             } else if !candidates.isEmpty {
                 out.append(
-                    "By \(HTML.escape(label(dimension: analysis.dimensions).lowercased())), no group's \(name) rate differs from the average by more than this dataset's uncertainty can show."
+                    "By \(HTML.escape(label(dimension: analysis.dimensions.description).lowercased())), no group's \(name) rate differs from the average by more than this dataset's uncertainty can show."
                 )
             }
         }
@@ -275,7 +275,7 @@ public enum HTMLReport {
 
     static func rateTable(_ analysis: DisaggregatedRates) -> String {
         var rows = [
-            "<table><tr><th>\(HTML.escape(label(dimension: analysis.dimensions)))</th><th>people</th><th>false matches</th><th>FMR (95% interval)</th><th>false non-matches</th><th>FNMR (95% interval)</th><th>notes</th></tr>"
+            "<table><tr><th>\(HTML.escape(label(dimension: analysis.dimensions.description)))</th><th>people</th><th>false matches</th><th>FMR (95% interval)</th><th>false non-matches</th><th>FNMR (95% interval)</th><th>notes</th></tr>"
         ]
         for r in [analysis.overall] + analysis.cohorts {
             let fmrCI = shownInterval(r, metric: "fmr")
@@ -301,7 +301,7 @@ public enum HTMLReport {
             out.append(
                 "<table><tr><th>group</th><th>false alarms</th><th>false-alarm rate (95% interval)</th><th>misses</th><th>miss rate (95% interval)</th></tr>"
             )
-            for c in p.cohorts where !c.dimensions.contains(";") {
+            for c in p.cohorts where !c.dimensions.isIntersection {
                 out.append(
                     "<tr><td>\(HTML.escape(value(of: c.cohort)))</td><td>\(c.fpir.errors) / \(HTML.grouped(c.fpir.trials))</td><td>\(HTML.percent(c.fpir.rate)) (\(HTML.percent(c.fpirInterval.lower))–\(HTML.percent(c.fpirInterval.upper)))</td><td>\(c.fnir.errors) / \(HTML.grouped(c.fnir.trials))</td><td>\(HTML.percent(c.fnir.rate)) (\(HTML.percent(c.fnirInterval.lower))–\(HTML.percent(c.fnirInterval.upper)))</td></tr>"
                 )
@@ -320,7 +320,7 @@ public enum HTMLReport {
             let cohorts = analysis.cohorts.filter { !$0.cohort.contains("=unknown") && $0.fmr.trials > 0 }
             let total = cohorts.reduce(0) { $0 + $1.subjects }
             guard total > 0 else { continue }
-            out.append("<h3>\(HTML.escape(label(dimension: analysis.dimensions)))</h3>")
+            out.append("<h3>\(HTML.escape(label(dimension: analysis.dimensions.description)))</h3>")
             out.append(
                 "<table><tr><th>group</th><th>students</th><th>false alerts per school day</th><th>chance an innocent student is flagged at least once a year</th><th>notes</th></tr>"
             )

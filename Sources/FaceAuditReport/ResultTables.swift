@@ -20,7 +20,8 @@ public enum ResultTables {
                 ]
                 for (name, count, ci, boot) in metrics {
                     rows.append([
-                        provenance(simulated), analysis.dimensions, rates.cohort, number(analysis.targetFMR), number(analysis.threshold),
+                        provenance(simulated), analysis.dimensions.description, rates.cohort, number(analysis.targetFMR),
+                        number(analysis.threshold),
                         name,
                         "\(count.errors)",
                         "\(count.trials)", number(count.rate), number(ci?.lower), number(ci?.upper), intervalMethod, number(boot?.lower),
@@ -40,7 +41,8 @@ public enum ResultTables {
             for (p, row) in analysis.crossFMR.enumerated() {
                 for (r, cell) in row.enumerated() where p < names.count && r < names.count {
                     rows.append([
-                        provenance(simulated), analysis.dimensions, number(analysis.targetFMR), number(analysis.threshold), names[p],
+                        provenance(simulated), analysis.dimensions.description, number(analysis.targetFMR), number(analysis.threshold),
+                        names[p],
                         names[r],
                         "\(cell.errors)",
                         "\(cell.trials)", number(cell.rate),
@@ -52,12 +54,14 @@ public enum ResultTables {
     }
 
     /// `curves.csv`: ROC/DET points per dimension set and cohort.
-    public static func curves(_ curves: [(dimensions: String, cohort: String, points: [CurvePoint])], simulated: Bool = false) -> String {
+    public static func curves(
+        _ curves: [(dimensions: DimensionSet, cohort: String, points: [CurvePoint])], simulated: Bool = false
+    ) -> String {
         var rows = [["data", "dimensions", "cohort", "threshold", "fmr", "fnmr", "fmr_probit", "fnmr_probit"]]
         for curve in curves {
             for p in curve.points {
                 rows.append([
-                    provenance(simulated), curve.dimensions, curve.cohort, number(p.threshold), number(p.fmr), number(p.fnmr),
+                    provenance(simulated), curve.dimensions.description, curve.cohort, number(p.threshold), number(p.fmr), number(p.fnmr),
                     number(p.fmrProbit),
                     number(p.fnmrProbit),
                 ])

@@ -68,7 +68,7 @@ public struct RunResults: Sendable {
 /// A cohort's mated and within-cohort non-mated score counts over common bins.
 public struct ScoreHistogram: Sendable {
     /// The dimension.
-    public let dimensions: String
+    public let dimensions: DimensionSet
     /// The cohort, or `overall`.
     public let cohort: String
     /// Bin edges (bins + 1 values), in the scores' units.
@@ -79,7 +79,7 @@ public struct ScoreHistogram: Sendable {
     public let nonMated: [Int]
 
     /// Creates a histogram.
-    public init(dimensions: String, cohort: String, edges: [Double], mated: [Int], nonMated: [Int]) {
+    public init(dimensions: DimensionSet, cohort: String, edges: [Double], mated: [Int], nonMated: [Int]) {
         self.dimensions = dimensions
         self.cohort = cohort
         self.edges = edges
@@ -91,14 +91,14 @@ public struct ScoreHistogram: Sendable {
 /// One cohort's ROC/DET points.
 public struct CurveSet: Sendable {
     /// The dimension set.
-    public let dimensions: String
+    public let dimensions: DimensionSet
     /// The cohort, or `overall`.
     public let cohort: String
     /// The points.
     public let points: [CurvePoint]
 
     /// Creates a curve.
-    public init(dimensions: String, cohort: String, points: [CurvePoint]) {
+    public init(dimensions: DimensionSet, cohort: String, points: [CurvePoint]) {
         self.dimensions = dimensions
         self.cohort = cohort
         self.points = points

@@ -66,7 +66,7 @@ public struct WatchlistResult: Sendable, Codable {
     /// One probe cohort's rates.
     public struct CohortPoint: Sendable, Codable {
         /// The dimension set.
-        public var dimensions: String
+        public var dimensions: DimensionSet
         /// The cohort.
         public var cohort: String
         /// FNIR over the cohort's mated searches.
@@ -80,7 +80,7 @@ public struct WatchlistResult: Sendable, Codable {
 
         /// Creates a cohort's point.
         public init(
-            dimensions: String, cohort: String, fnir: ErrorCount, fpir: ErrorCount, fnirInterval: BinomialInterval,
+            dimensions: DimensionSet, cohort: String, fnir: ErrorCount, fpir: ErrorCount, fnirInterval: BinomialInterval,
             fpirInterval: BinomialInterval
         ) {
             self.dimensions = dimensions
@@ -127,7 +127,7 @@ public struct WatchlistResult: Sendable, Codable {
                 for (metric, count, ci) in [("fnir", c.fnir, c.fnirInterval), ("fpir", c.fpir, c.fpirInterval)] {
                     rows.append([
                         ResultTables.provenance(simulated), ResultTables.number(p.targetFPIR), ResultTables.number(p.threshold),
-                        c.dimensions, c.cohort,
+                        c.dimensions.description, c.cohort,
                         metric, "\(count.errors)", "\(count.trials)", ResultTables.number(count.rate), ResultTables.number(ci.lower),
                         ResultTables.number(ci.upper),
                     ])

@@ -1,4 +1,5 @@
 import FaceAuditMetrics
+import FaceAuditScoring
 
 /// Turns a score table into 1:N searches, one per probe sample, as bob.bio.base's `cmc` does.
 public enum SearchGrouping {

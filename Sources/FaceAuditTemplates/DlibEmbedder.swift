@@ -1,5 +1,6 @@
 import FaceAuditFace
 import FaceAuditImaging
+import FaceAuditScoring
 
 /// The native dlib pipeline as an ``Embedder``: one face per image by `policy`.
 public struct DlibEmbedder: Embedder {
@@ -31,7 +32,7 @@ public struct DlibEmbedder: Embedder {
     }
 
     public var identity: String { "dlib;models=\(modelHashes.joined(separator: ","));upsample=\(upsample);face=\(policy.rawValue)" }
-    public var comparison: TemplateComparison { .euclideanDistance }
+    public var comparison: PairMetric { .euclideanDistance }
 
     public func makeWorker() throws -> any EmbedderWorker {
         try ChipWorker(faces: self) { pipeline, chip in .template(pipeline.describe(chip: chip)) }

@@ -1,3 +1,4 @@
+import FaceAuditScoring
 import Foundation
 
 /// Any recognition model as an ``Embedder``: FaceAudit starts `command` once per worker (arguments as
@@ -16,10 +17,10 @@ public struct ExternalEmbedder: Embedder {
     /// A version string that changes when the model does (part of the cache key).
     public let version: String
     /// How its templates compare.
-    public let comparison: TemplateComparison
+    public let comparison: PairMetric
 
     /// Creates the embedder.
-    public init(command: [String], version: String, comparison: TemplateComparison) {
+    public init(command: [String], version: String, comparison: PairMetric) {
         self.command = command
         self.version = version
         self.comparison = comparison

@@ -1,4 +1,5 @@
 import FaceAuditDatasets
+import FaceAuditScoring
 import Foundation
 
 /// Templates computed elsewhere, as an ``Embedder``: a CSV `path,v0,v1,…` (paths as in the manifest)
@@ -9,7 +10,7 @@ public struct PrecomputedEmbeddings: Embedder {
     /// The source file and its SHA-256 prefix (part of the identity).
     public let source: String
     /// How the templates compare.
-    public let comparison: TemplateComparison
+    public let comparison: PairMetric
 
     public var identity: String { "precomputed;\(source);\(comparison.rawValue)" }
 
@@ -30,7 +31,7 @@ public struct PrecomputedEmbeddings: Embedder {
     }
 
     /// Reads `file` for the records of `manifest`.
-    public init(file: String, manifest: Manifest, comparison: TemplateComparison) throws {
+    public init(file: String, manifest: Manifest, comparison: PairMetric) throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw FormatError(message: "\(file): cannot read the file") }
         self.comparison = comparison
         self.source = "\(file)#\(data.count)"

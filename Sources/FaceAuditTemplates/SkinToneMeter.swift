@@ -1,3 +1,4 @@
+import FaceAuditScoring
 import FaceAuditSkinTone
 
 /// Measures the skin tone of the face the dlib pipeline picks in each image, through the same
@@ -16,7 +17,7 @@ public struct SkinToneMeter: Embedder {
     }
 
     public var identity: String { "skintone-ita-v1;" + faces.identity }
-    public var comparison: TemplateComparison { .euclideanDistance }
+    public var comparison: PairMetric { .euclideanDistance }
 
     public func makeWorker() throws -> any EmbedderWorker {
         try DlibEmbedder.ChipWorker(faces: faces) { _, chip in

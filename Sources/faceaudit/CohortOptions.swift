@@ -3,15 +3,18 @@ import FaceAuditBenchmark
 import FaceAuditCohorts
 import FaceAuditConfiguration
 import FaceAuditDatasets
+import FaceAuditProtocols
+import FaceAuditScoreFiles
 
-/// How a dataset's labels become cohorts; shared by `validate` and `run`. Each flag sets one
+/// How labels become cohorts; shared by `validate`, `run`, `metrics` and `identify`. Each flag sets one
 /// ``RunConfiguration`` property.
 struct CohortOptions: ParsableArguments {
     @Option(
         name: [.customLong("dimensions"), .customLong("cohorts")],
         help: """
-            Cohort dimensions (default: every labeled one): age_band, gender, ethnicity, skin_tone; all intersections are \
-            added. (--cohorts is accepted as an alias.)
+            Cohort dimensions: age_band, gender, ethnicity, skin_tone, or auto for every labeled one (the default of run and \
+            validate); all intersections are added. `metrics` and `identify` analyse cohorts only when it is given. \
+            (--cohorts is a deprecated alias.)
             """)
     var dimensions: String?
 
@@ -23,7 +26,7 @@ struct CohortOptions: ParsableArguments {
 
     /// Sets the properties whose flags were given.
     func apply(to c: inout RunConfiguration) throws {
-        if let dimensions {
+        if let dimensions, dimensions.lowercased() != "auto" {
             do { c.dimensions = try CohortDimension.parseList(dimensions) } catch { throw ValidationError("\(error)") }
         }
         if let ageBands { c.ageBands = ageBands.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } }
@@ -37,13 +40,23 @@ struct CohortOptions: ParsableArguments {
         return c
     }
 
+    /// Whether cohorts were asked for (`metrics` and `identify` analyse them only then).
+    var requested: Bool { dimensions != nil }
+
     /// The scheme for `records`; a usage error when the options do not parse.
     func scheme(for records: [ImageRecord]) throws -> CohortScheme {
         do { return try configuration().scheme(for: records) } catch let error as RunError { throw ValidationError(error.message) }
     }
+
+    /// The scheme for the images of a labeled score file (both sides of each comparison).
+    func scheme(for labeled: ScoreTableLabels) throws -> CohortScheme {
+        do { return try configuration().scheme(forLabels: labeled.labels) } catch let error as RunError {
+            throw ValidationError(error.message)
+        }
+    }
 }
 
-/// The analysis settings that `run` and `demo` share. Each flag sets one ``RunConfiguration`` property.
+/// The analysis settings that `run`, `demo` and `metrics` share. Each flag sets one ``RunConfiguration`` property.
 struct AnalysisOptions: ParsableArguments {
     @Option(help: "Target FMRs (default: 0.01,0.001,0.0001).")
     var targetFmr: String?
@@ -64,4 +77,9 @@ struct AnalysisOptions: ParsableArguments {
         if let seed { c.seed = seed }
         if let referenceCohort { c.referenceCohort = referenceCohort }
     }
+}
+
+/// Reads the label columns of a score table; a bad label is a data error naming the file.
+func labels(of table: FaceAuditScoreFiles.ScoreTable, file: String) throws -> ScoreTableLabels {
+    do { return try ScoreTableLabels(table) } catch { throw fail("\(file): \(error.message)", ExitStatus.dataError) }
 }

@@ -3,6 +3,7 @@ import FaceAuditCohorts
 import FaceAuditMetrics
 import FaceAuditProtocols
 import FaceAuditScoreFiles
+import FaceAuditScoring
 
 /// `faceaudit identify`: 1:N identification metrics from search scores.
 struct IdentifyCommand: ParsableCommand {
@@ -37,11 +38,11 @@ struct IdentifyCommand: ParsableCommand {
     @Option(help: "Rank R of the detection-and-identification rate and FNIR(N, R, T).")
     var rank: Int = 1
 
-    @OptionGroup var selection: CohortSelection
+    @OptionGroup var cohorts: CohortOptions
 
     func validate() throws {
         guard maxRank >= 1, rank >= 1 else { throw ValidationError("--max-rank and --rank must be at least 1") }
-        if selection.cohorts != nil && format != .csv {
+        if cohorts.requested && format != .csv {
             throw ValidationError("--cohorts needs a CSV score file with probe_/reference_ label columns")
         }
     }
@@ -53,13 +54,13 @@ struct IdentifyCommand: ParsableCommand {
         let searches = SearchGrouping.byProbeItem(table, polarity: polarity)
         var report = IdentificationReport(
             searches: searches, maxRank: maxRank, threshold: threshold.map(polarity.similarity), reportedThreshold: threshold, rank: rank)
-        if selection.cohorts != nil {
+        if cohorts.requested {
             let labeled = try labels(of: table, file: scores)
-            let scheme = try selection.scheme(for: labeled)
+            let scheme = try cohorts.scheme(for: labeled)
             report.cohorts = scheme.dimensionSets.flatMap { set in
                 labeled.searchesByCohort(for: set, scheme: scheme, polarity: polarity).map { group in
                     IdentificationReport.CohortIdentification(
-                        dimensions: set.map(\.rawValue).joined(separator: ";"), cohort: group.cohort,
+                        dimensions: DimensionSet(set), cohort: group.cohort,
                         report: IdentificationReport(
                             searches: group.searches, maxRank: maxRank, threshold: threshold.map(polarity.similarity),
                             reportedThreshold: threshold, rank: rank))

@@ -1,8 +1,10 @@
 import ArgumentParser
 import FaceAuditCohorts
+import FaceAuditConfiguration
 import FaceAuditMetrics
 import FaceAuditProtocols
 import FaceAuditScoreFiles
+import FaceAuditScoring
 
 /// `faceaudit metrics`: every verification number of one score set.
 struct MetricsCommand: ParsableCommand {
@@ -32,9 +34,6 @@ struct MetricsCommand: ParsableCommand {
     @Flag(help: "Scores are distances: lower means more likely the same person.")
     var dissimilarity = false
 
-    @Option(help: "Target FMRs, comma-separated.")
-    var targetFmr: String = "0.01,0.001,0.0001"
-
     @Option(help: "Binomial interval: clopper-pearson, wilson or jeffreys.")
     var interval: BinomialInterval.Method = .clopperPearson
 
@@ -47,19 +46,9 @@ struct MetricsCommand: ParsableCommand {
     @Flag(help: "Print JSON (the only output format; kept for scripts that pass it).")
     var json = false
 
-    @OptionGroup var selection: CohortSelection
+    @OptionGroup var cohorts: CohortOptions
 
-    @Option(help: "Subject-bootstrap replicates for cohort rates and inequity measures (0: none).")
-    var bootstrap: Int = 1000
-
-    @Option(help: "Seed of the subject bootstrap.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Cohort that ratio_to_reference columns divide by, e.g. gender=male.")
-    var referenceCohort: String?
-
-    @Option(help: "Flag cohorts with fewer subjects than this.")
-    var minSubjects: Int = 10
+    @OptionGroup var analysis: AnalysisOptions
 
     @Option(help: "Weight of FMR (against FNMR) in GARBE, FDR and IR.")
     var inequityAlpha: Double = 0.5
@@ -74,16 +63,17 @@ struct MetricsCommand: ParsableCommand {
         }
         if pair && (genuine == nil || impostor == nil) { throw ValidationError("--genuine and --impostor go together") }
         if scores != nil && format == nil { throw ValidationError("--scores needs --format bob4, bob5 or csv") }
-        if selection.cohorts != nil && format != .csv {
+        if cohorts.requested && format != .csv {
             throw ValidationError("--cohorts needs a CSV score file with probe_/reference_ label columns")
         }
-        guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
+        guard (analysis.bootstrap ?? 0) >= 0 else { throw ValidationError("--bootstrap must be 0 or more") }
         guard confidence > 0 && confidence < 1 else { throw ValidationError("--confidence must be between 0 and 1, e.g. 0.95") }
     }
 
     func run() throws {
-        let targets: [Double]
-        do { targets = try TargetList.parse(targetFmr) } catch { throw ValidationError("\(error)") }
+        var settings = try cohorts.configuration()
+        try analysis.apply(to: &settings)
+        let targets = settings.targetFMR
         let clock = PhaseClock(enabled: timings)
         let raw: (genuine: [Double], impostor: [Double])
         var table: ScoreTable?
@@ -109,27 +99,28 @@ struct MetricsCommand: ParsableCommand {
         clock.lap("summary")
         var report = VerificationReport(summary, interval: interval, alpha: 1 - confidence, curvePoints: curve)
         clock.lap("report")
-        if selection.cohorts != nil, let table {
-            report.cohorts = try cohortAnalyses(table, targets: targets, polarity: sorted.polarity)
+        if cohorts.requested, let table {
+            report.cohorts = try cohortAnalyses(table, settings: settings, polarity: sorted.polarity)
         }
         emit(try JSONOutput.encode(report))
         clock.lap("cohorts and output")
     }
 
-    private func cohortAnalyses(_ table: ScoreTable, targets: [Double], polarity: ScorePolarity) throws -> [DisaggregatedRates] {
+    private func cohortAnalyses(_ table: ScoreTable, settings: RunConfiguration, polarity: ScorePolarity) throws -> [DisaggregatedRates] {
         let labeled = try labels(of: table, file: scores ?? "")
-        let scheme = try selection.scheme(for: labeled)
+        let scheme = try cohorts.scheme(for: labeled)
         guard !scheme.dimensions.isEmpty else {
             throw fail(
                 "\(scores ?? ""): no probe_/reference_ label columns (age, gender, ethnicity, skin_tone) to form cohorts",
                 ExitStatus.dataError)
         }
         let options = CohortAnalysisOptions(
-            targets: targets, polarity: polarity, interval: interval, alpha: 1 - confidence, minimumSubjects: minSubjects,
-            replicates: bootstrap, seed: seed, referenceCohort: referenceCohort, inequityAlpha: inequityAlpha)
+            targets: settings.targetFMR, polarity: polarity, interval: interval, alpha: 1 - confidence,
+            minimumSubjects: settings.minSubjects, replicates: settings.bootstrap, seed: settings.seed,
+            referenceCohort: settings.referenceCohort, inequityAlpha: inequityAlpha)
         return scheme.dimensionSets.flatMap { set in
             CohortAnalysis.analyze(
-                labeled.comparisons(for: set, scheme: scheme, polarity: polarity), dimensions: set.map(\.rawValue).joined(separator: ";"),
+                labeled.comparisons(for: set, scheme: scheme, polarity: polarity), dimensions: DimensionSet(set),
                 options: options)
         }
     }

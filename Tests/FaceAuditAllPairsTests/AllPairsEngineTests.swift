@@ -1,4 +1,5 @@
 import FaceAuditAllPairs
+import FaceAuditScoring
 import Foundation
 import Testing
 

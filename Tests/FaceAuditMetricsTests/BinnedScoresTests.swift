@@ -1,3 +1,4 @@
+import FaceAuditScoring
 import Foundation
 import Testing
 

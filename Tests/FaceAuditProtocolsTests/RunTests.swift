@@ -3,6 +3,7 @@ import FaceAuditDatasets
 import FaceAuditFiles
 import FaceAuditMetrics
 import FaceAuditReport
+import FaceAuditScoring
 import FaceAuditTemplates
 import FaceAuditTestSupport
 import Foundation
@@ -14,7 +15,7 @@ import Testing
 struct FakeEmbedder: Embedder {
     let calls: Counter
     var identity: String { "fake/1" }
-    var comparison: TemplateComparison { .euclideanDistance }
+    var comparison: PairMetric { .euclideanDistance }
     func makeWorker() throws -> any EmbedderWorker { Worker(calls: calls) }
 
     final class Counter: @unchecked Sendable {
@@ -249,7 +250,7 @@ struct WatchlistTileTests {
         }
         let manifest = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: records)
         let scheme = CohortScheme(dimensions: [.gender], intersections: [])
-        for comparison in [TemplateComparison.euclideanDistance, .cosineSimilarity] {
+        for comparison in [PairMetric.euclideanDistance, .cosineSimilarity] {
             let result = try WatchlistResult(
                 manifest: manifest, templates: templates, comparison: comparison, scheme: scheme, targets: [0.05, 0.2], seed: 4)
             // Brute force: the same gallery (first photo of each enrolled person), every probe against all of it.

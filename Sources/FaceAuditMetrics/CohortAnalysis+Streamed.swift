@@ -43,18 +43,9 @@ extension CohortAnalysis {
             let tau = overall.scores.threshold(forFMR: target)
             let exact = overall.scores.isExact(at: tau)
             func rates(_ g: StreamedGroup) -> CohortRates {
-                let s = g.scores
-                var flags: [String] = []
-                if !exact { flags.append("threshold below the exactly kept non-mated scores: counts at histogram resolution") }
-                var own: Double?
-                if s.impostorCount > 0 {
-                    let t = s.threshold(forFMR: target)
-                    if s.isExact(at: t) { own = t } else { flags.append("threshold_for_target lies below the exactly kept scores") }
-                }
-                return cohortRates(
-                    g.name, subjects: g.subjects, falseMatches: s.falseMatches(at: tau), falseNonMatches: s.falseNonMatches(at: tau),
-                    failures: s.genuineFailures + s.impostorFailures, medianMated: ScoreStatistics.median(sorted: s.genuine),
-                    medianNonMated: s.impostorMedian, ownThreshold: own, target: target, options: options, extraFlags: flags)
+                groupRates(
+                    g.name, subjects: g.subjects, scores: g.scores, threshold: tau, target: target, options: options,
+                    globalThresholdExact: exact)
             }
             var cross = crossTrials.map { row in row.map { ErrorCount(errors: 0, trials: $0) } }
             for k in data.exactScores.indices where data.exactScores[k] >= tau {

@@ -54,19 +54,15 @@ public enum CohortAnalysis {
         var withinIndices = [[Int]](repeating: [], count: cohortCount)
         var allIndices: [Int] = []
         allIndices.reserveCapacity(data.count)
-        var allImpostor: [Double] = []
         for k in 0..<data.count {
             allIndices.append(k)
             if data.mated[k] {
                 if data.matedCohort[k] >= 0 { matedIndices[Int(data.matedCohort[k])].append(k) }
             } else {
-                if !data.scores[k].isNaN { allImpostor.append(data.scores[k]) }
                 let c = data.probeCohort[k]
                 if c >= 0 && c == data.referenceCohort[k] { withinIndices[Int(c)].append(k) }
             }
         }
-        RadixSort.sort(&allImpostor)
-        guard !allImpostor.isEmpty else { return [] }
 
         struct Group {
             let name: String
@@ -88,6 +84,7 @@ public enum CohortAnalysis {
         }
         let overall = group(
             "overall", mated: allIndices.filter { data.mated[$0] }, nonMated: allIndices.filter { !data.mated[$0] })
+        guard overall.scores.impostorCount > 0 else { return [] }
         let cohorts = (0..<cohortCount).map { group(data.cohortNames[$0], mated: matedIndices[$0], nonMated: withinIndices[$0]) }
         // Who is compared with whom does not depend on the threshold: built once, tallied per target.
         let bootstrapping = options.replicates > 0 && data.subjectCount > 0
@@ -95,15 +92,9 @@ public enum CohortAnalysis {
         let cohortDesigns = bootstrapping ? cohorts.map { SubjectBootstrap.design(data, indices: $0.indices) } : []
 
         return options.targets.map { target in
-            let tau = ThresholdSearch.forFMR(target, impostor: allImpostor)
+            let tau = overall.scores.threshold(forFMR: target)
             func rates(_ g: Group) -> CohortRates {
-                let s = g.scores
-                return cohortRates(
-                    g.name, subjects: g.subjects, falseMatches: s.falseMatches(at: tau), falseNonMatches: s.falseNonMatches(at: tau),
-                    failures: s.genuineFailures + s.impostorFailures,
-                    medianMated: ScoreStatistics.median(sorted: s.genuine), medianNonMated: ScoreStatistics.median(sorted: s.impostor),
-                    ownThreshold: s.impostor.isEmpty ? nil : ThresholdSearch.forFMR(target, impostor: s.impostor), target: target,
-                    options: options)
+                groupRates(g.name, subjects: g.subjects, scores: g.scores, threshold: tau, target: target, options: options)
             }
             var cross = [[ErrorCount]](
                 repeating: [ErrorCount](repeating: ErrorCount(errors: 0, trials: 0), count: cohortCount), count: cohortCount)
@@ -123,10 +114,30 @@ public enum CohortAnalysis {
                 )
             }
             return finish(
-                dimensions: dimensions, target: target, threshold: tau, estimable: target * Double(allImpostor.count) >= 1,
+                dimensions: dimensions, target: target, threshold: tau, estimable: target * Double(overall.scores.impostorCount) >= 1,
                 overall: rates(overall), cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount,
                 options: options)
         }
+    }
+
+    /// One group's rates at the global similarity threshold τ, exact or streamed alike: its counts at τ, its
+    /// medians, and its own threshold for `target` when that is exact (else a flag). A τ below the exactly
+    /// kept scores is flagged too.
+    static func groupRates<S: ScoreDistribution>(
+        _ name: String, subjects: Int, scores s: S, threshold tau: Double, target: Double, options: CohortAnalysisOptions,
+        globalThresholdExact: Bool = true
+    ) -> CohortRates {
+        var flags: [String] = []
+        if !globalThresholdExact { flags.append("threshold below the exactly kept non-mated scores: counts at histogram resolution") }
+        var own: Double?
+        if s.impostorCount > 0 {
+            let t = s.threshold(forFMR: target)
+            if s.isExact(at: t) { own = t } else { flags.append("threshold_for_target lies below the exactly kept scores") }
+        }
+        return cohortRates(
+            name, subjects: subjects, falseMatches: s.falseMatches(at: tau), falseNonMatches: s.falseNonMatches(at: tau),
+            failures: s.genuineFailures + s.impostorFailures, medianMated: ScoreStatistics.median(sorted: s.genuine),
+            medianNonMated: s.impostorMedian, ownThreshold: own, target: target, options: options, extraFlags: flags)
     }
 
     /// One cohort's rates at the global threshold, with its flags; ratios and bootstrap intervals come

@@ -24,18 +24,9 @@ public struct CurvePoint: Sendable, Hashable, Codable {
 /// ROC/DET curves sampled where they change, as bob.measure's `roc` does: half the points at thresholds
 /// for log-spaced FNMR targets, half at thresholds for log-spaced FMR targets, from 10^minPower to 1.
 public enum CurvePoints {
-    /// `count` points (sorted by threshold) of the curve of `scores`.
-    public static func sample(_ scores: SortedScores, count: Int = 100, minPower: Int = -8) -> [CurvePoint] {
-        guard !scores.genuine.isEmpty, !scores.impostor.isEmpty, count >= 2 else { return [] }
-        return points(
-            count: count, minPower: minPower, polarity: scores.polarity,
-            fnmrThreshold: { ThresholdSearch.forFNMR($0, genuine: scores.genuine) },
-            fmrThreshold: { ThresholdSearch.forFMR($0, impostor: scores.impostor) },
-            rates: { (scores.falseMatches(at: $0).rate, scores.falseNonMatches(at: $0).rate) })
-    }
-
-    /// The same points on binned scores (FMR at bin resolution below ``BinnedScores/exactFrom``).
-    public static func sample(_ scores: BinnedScores, count: Int = 100, minPower: Int = -8) -> [CurvePoint] {
+    /// `count` points (sorted by threshold) of the curve of `scores` (for binned scores, FMR at bin
+    /// resolution below ``BinnedScores/exactFrom``).
+    public static func sample<S: ScoreDistribution>(_ scores: S, count: Int = 100, minPower: Int = -8) -> [CurvePoint] {
         guard !scores.genuine.isEmpty, scores.impostorCount > 0, count >= 2 else { return [] }
         return points(
             count: count, minPower: minPower, polarity: scores.polarity,

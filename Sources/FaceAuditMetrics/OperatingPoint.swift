@@ -18,25 +18,9 @@ public struct OperatingPoint: Sendable, Hashable {
     /// Whether the target is at least 1/n_non-mated.
     public let estimable: Bool
 
-    /// Finds the operating point for `target` on `scores`.
-    public init(targetFMR target: Double, scores: SortedScores) {
-        let tau = ThresholdSearch.forFMR(target, impostor: scores.impostor)
-        self.init(targetFMR: target, similarityThreshold: tau, scores: scores)
-    }
-
-    /// The rates at a given similarity threshold (e.g. a cohort at the global τ).
-    public init(targetFMR target: Double, similarityThreshold tau: Double, scores: SortedScores) {
-        self.targetFMR = target
-        self.similarityThreshold = tau
-        self.threshold = scores.polarity.threshold(tau)
-        self.falseMatches = scores.falseMatches(at: tau)
-        self.falseNonMatches = scores.falseNonMatches(at: tau)
-        self.estimable = !scores.impostor.isEmpty && target * Double(scores.impostor.count) >= 1
-    }
-
-    /// The rates of binned scores at a similarity threshold (τ = the global threshold for `target`
-    /// when nil).
-    public init(targetFMR target: Double, similarityThreshold tau: Double? = nil, binned scores: BinnedScores) {
+    /// The rates at similarity threshold τ (the global threshold for `target` when nil; a cohort is
+    /// measured at the global τ).
+    public init<S: ScoreDistribution>(targetFMR target: Double, similarityThreshold tau: Double? = nil, scores: S) {
         let tau = tau ?? scores.threshold(forFMR: target)
         self.targetFMR = target
         self.similarityThreshold = tau
@@ -61,14 +45,8 @@ public struct AcquisitionAdjustedRates: Sendable, Hashable {
     /// FRR = FTA + FNMR · (1 − FTA).
     public let frr: Double
 
-    /// Folds `fta` into the rates of `point`.
-    public init(point: OperatingPoint, scores: SortedScores) {
-        let failures = scores.genuineFailures + scores.impostorFailures
-        self.init(point: point, failures: failures, attempts: scores.genuine.count + scores.impostor.count + failures)
-    }
-
-    /// Folds the FTA of binned scores into the rates of `point`.
-    public init(point: OperatingPoint, binned scores: BinnedScores) {
+    /// Folds the FTA of `scores` into the rates of `point`.
+    public init<S: ScoreDistribution>(point: OperatingPoint, scores: S) {
         let failures = scores.genuineFailures + scores.impostorFailures
         self.init(point: point, failures: failures, attempts: scores.genuine.count + scores.impostorCount + failures)
     }

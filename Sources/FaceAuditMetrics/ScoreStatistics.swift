@@ -31,12 +31,7 @@ public enum ScoreStatistics {
     /// bob.measure's `roc_auc_score`: the trapezoid area under a ROC sampled at `points` of bob's
     /// "meaningful" thresholds (see ``CurvePoints``). An approximation of ``auc(_:)``, kept because
     /// bob users quote it.
-    public static func bobROCAUC(_ scores: SortedScores, points: Int = 2000, minPower: Int = -8) -> Double {
-        trapezoidArea(CurvePoints.sample(scores, count: points, minPower: minPower))
-    }
-
-    /// ``bobROCAUC(_:points:minPower:)`` of binned scores.
-    public static func bobROCAUC(_ scores: BinnedScores, points: Int = 2000, minPower: Int = -8) -> Double {
+    public static func bobROCAUC<S: ScoreDistribution>(_ scores: S, points: Int = 2000, minPower: Int = -8) -> Double {
         trapezoidArea(CurvePoints.sample(scores, count: points, minPower: minPower))
     }
 
@@ -78,13 +73,6 @@ public enum ScoreStatistics {
         return Double(twiceWins) / 2 / (Double(g.count) * Double(n))
     }
 
-    /// ``decidability(_:)`` of binned scores (non-mated moments with each run at its value).
-    public static func decidability(_ scores: BinnedScores) -> Double {
-        let g = meanAndDeviation(scores.genuine)
-        let i = scores.impostorMeanAndDeviation
-        return abs(g.mean - i.mean) / (0.5 * (g.deviation * g.deviation + i.deviation * i.deviation)).squareRoot()
-    }
-
     /// Mean and population standard deviation (divisor n), as pyeer reports them.
     public static func meanAndDeviation(_ values: [Double]) -> (mean: Double, deviation: Double) {
         guard !values.isEmpty else { return (.nan, .nan) }
@@ -96,10 +84,10 @@ public enum ScoreStatistics {
         return (mean, (squares / Double(values.count)).squareRoot())
     }
 
-    /// Decidability d′ = |μ_g − μ_i| / √((σ_g² + σ_i²) / 2).
-    public static func decidability(_ scores: SortedScores) -> Double {
+    /// Decidability d′ = |μ_g − μ_i| / √((σ_g² + σ_i²) / 2) (binned non-mated scores: each run at its value).
+    public static func decidability<S: ScoreDistribution>(_ scores: S) -> Double {
         let g = meanAndDeviation(scores.genuine)
-        let i = meanAndDeviation(scores.impostor)
+        let i = scores.impostorMeanAndDeviation
         return abs(g.mean - i.mean) / (0.5 * (g.deviation * g.deviation + i.deviation * i.deviation)).squareRoot()
     }
 

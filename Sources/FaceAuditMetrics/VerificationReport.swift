@@ -133,12 +133,18 @@ public struct VerificationReport: Sendable, Codable {
         public var threshold: Double
     }
 
-    /// Builds the report.
-    public init(
-        _ s: VerificationSummary, interval: BinomialInterval.Method = .clopperPearson, alpha: Double = 0.05,
+    /// Builds the report of `scores` at one global threshold per target FMR.
+    ///
+    /// On ``SortedScores`` every number is exact. On ``BinnedScores`` these are exact: trial and failure
+    /// counts, every operating point whose threshold lies in the exact region (the caller keeps enough of
+    /// the top), ZeroFMR, and the mated statistics; these are at bin resolution: the EER, bob's EER and
+    /// min-HTER thresholds, both AUCs, d′, ZeroFNMR, the non-mated distribution and curve points below
+    /// ``BinnedScores/exactFrom``.
+    public init<S: ScoreDistribution>(
+        scores: S, targets: [Double], interval: BinomialInterval.Method = .clopperPearson, alpha: Double = 0.05,
         curvePoints: Int? = nil
     ) {
-        let scores = s.scores
+        precondition(!scores.genuine.isEmpty && scores.impostorCount > 0, "need completed mated and non-mated scores")
         let pol = scores.polarity
         func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
         func rates(_ tau: Double) -> ThresholdRates {
@@ -146,36 +152,50 @@ public struct VerificationReport: Sendable, Codable {
             let fnmr = scores.falseNonMatches(at: tau).rate
             return ThresholdRates(threshold: pol.threshold(tau), fmr: fmr, fnmr: fnmr, hter: (fmr + fnmr) / 2)
         }
-        func distribution(_ v: [Double]) -> Distribution {
-            let m = ScoreStatistics.meanAndDeviation(v)  // v holds similarities already
-            let median = ScoreStatistics.median(sorted: v)
-            return Distribution(mean: finite(pol.threshold(m.mean)), std: finite(m.deviation), median: finite(pol.threshold(median)))
-        }
+        let tradeoff = scores.errorTradeoff
+        let points = targets.map { OperatingPoint(targetFMR: $0, scores: scores) }
+        let point0 = points.first ?? OperatingPoint(targetFMR: 0.01, scores: scores)
+        let genuine = ScoreStatistics.meanAndDeviation(scores.genuine)
+        let impostor = scores.impostorMeanAndDeviation
+        let equal = tradeoff.equalErrorRate()
+        let zero = tradeoff.fnmrAtNearestFMR(0)
+        let zeroN = tradeoff.fmrAtNearestFNMR(0)
         polarity = pol.rawValue
         genuineTrials = scores.genuine.count
-        impostorTrials = scores.impostor.count
+        impostorTrials = scores.impostorCount
         genuineFailures = scores.genuineFailures
         impostorFailures = scores.impostorFailures
-        let point0 = s.operatingPoints.first ?? OperatingPoint(targetFMR: 0.01, scores: scores)
         fta = finite(AcquisitionAdjustedRates(point: point0, scores: scores).fta)
-        eer = EER(value: s.eer.value, low: s.eer.low, high: s.eer.high, threshold: pol.threshold(s.eer.similarityThreshold))
-        eerBob = rates(s.bobEERSimilarityThreshold)
-        minHter = rates(s.minHTERSimilarityThreshold)
-        auc = s.auc
+        eer = EER(value: equal.value, low: equal.low, high: equal.high, threshold: pol.threshold(equal.similarityThreshold))
+        eerBob = rates(scores.threshold(minimizing: .absoluteDifference))
+        minHter = rates(scores.threshold(minimizing: .weightedError))
+        auc = scores.auc
         aucBob = ScoreStatistics.bobROCAUC(scores)
-        decidability = s.decidability
-        zeroFmr = ZeroPoint(value: s.zeroFMR.fnmr, threshold: pol.threshold(s.zeroFMR.similarityThreshold))
-        zeroFnmr = ZeroPoint(value: s.zeroFNMR.fmr, threshold: pol.threshold(s.zeroFNMR.similarityThreshold))
-        genuineScores = distribution(scores.genuine)
-        impostorScores = distribution(scores.impostor)
-        operatingPoints = s.operatingPoints.map {
+        decidability = ScoreStatistics.decidability(scores)
+        zeroFmr = ZeroPoint(value: zero.fnmr, threshold: pol.threshold(zero.similarityThreshold))
+        zeroFnmr = ZeroPoint(value: zeroN.fmr, threshold: pol.threshold(zeroN.similarityThreshold))
+        genuineScores = Distribution(
+            mean: finite(pol.threshold(genuine.mean)), std: finite(genuine.deviation),
+            median: finite(pol.threshold(ScoreStatistics.median(sorted: scores.genuine))))
+        impostorScores = Distribution(
+            mean: finite(pol.threshold(impostor.mean)), std: finite(impostor.deviation),
+            median: finite(pol.threshold(scores.impostorMedian)))
+        operatingPoints = points.map {
             Point($0, adjusted: AcquisitionAdjustedRates(point: $0, scores: scores), interval: interval, alpha: alpha)
         }
-        nearestFmrPoints = s.nearestPoints.map {
-            NearestPoint(targetFmr: $0.target, fmr: $0.fmr, fnmr: $0.fnmr, threshold: pol.threshold($0.similarityThreshold))
+        nearestFmrPoints = targets.map { target in
+            let p = tradeoff.fnmrAtNearestFMR(target)
+            return NearestPoint(targetFmr: target, fmr: p.fmr, fnmr: p.fnmr, threshold: pol.threshold(p.similarityThreshold))
         }
         curve = curvePoints.map { CurvePoints.sample(scores, count: $0) }
         conventions = Self.conventions(polarity: pol, interval: interval, alpha: alpha)
+    }
+
+    /// The report of a summary's scores at its targets.
+    public init(
+        _ s: VerificationSummary, interval: BinomialInterval.Method = .clopperPearson, alpha: Double = 0.05, curvePoints: Int? = nil
+    ) {
+        self.init(scores: s.scores, targets: s.operatingPoints.map(\.targetFMR), interval: interval, alpha: alpha, curvePoints: curvePoints)
     }
 
     /// The conventions, stated in every output so that numbers can be compared across tools.

@@ -51,18 +51,12 @@ extension BenchmarkRun {
             let (rates, groups) = CohortAnalysis.analyze(pairs.labeled(set), dimensions: name, options: analysisOptions)
             if overall == nil { try check(groups[0].scores) }
             analyses += rates
-            for (cohort, scores) in groups {
-                curves.append((name, cohort, CurvePoints.sample(scores, count: options.curvePoints)))
-                if set.count == 1 {
-                    histograms.append(
-                        histogram(
-                            name, cohort, genuine: scores.genuine, nonMated: scores.values, counts: scores.counts, range: range,
-                            polarity: polarity))
-                }
-            }
+            let drawn = drawings(name, groups, range: range, polarity: polarity, options: options)
+            curves += drawn.curves
+            histograms += drawn.histograms
         }
         if overall == nil { try check(CohortAnalysis.scores(of: pairs.labeled([]), polarity: polarity)[0].scores) }
-        let verification = VerificationReport(binned: overall!, targets: options.targets, interval: options.interval)
+        let verification = VerificationReport(scores: overall!, targets: options.targets, interval: options.interval)
         let width = Double(statistics.layout.keyUpper - statistics.layout.keyLower) / Double(statistics.layout.bins)
         let unit = comparison.isDistance ? "negated squared distance" : "cosine similarity"
         let kept = "\(pairs.base.exactScores.count) of \(statistics.nonMatedCount) completed non-mated comparisons"

@@ -152,7 +152,7 @@ public struct BenchmarkRun {
         guard !sorted.genuine.isEmpty, !sorted.impostor.isEmpty else {
             throw RunError(.dataError, "no completed \(sorted.genuine.isEmpty ? "mated" : "non-mated") comparison: \(emptyMessage)")
         }
-        let verification = VerificationReport(VerificationSummary(scores: sorted, targets: options.targets), interval: options.interval)
+        let verification = VerificationReport(scores: sorted, targets: options.targets, interval: options.interval)
         let analysisOptions = options.analysis(polarity: polarity)
         var analyses: [DisaggregatedRates] = []
         var curves: [(DimensionSet, String, [CurvePoint])] = []
@@ -164,10 +164,10 @@ public struct BenchmarkRun {
             let comparisons = labeled(set)
             guard comparisons.count > 0 else { continue }
             analyses += CohortAnalysis.analyze(comparisons, dimensions: name, options: analysisOptions)
-            for (cohort, cohortScores) in CohortAnalysis.scores(of: comparisons, polarity: polarity) {
-                curves.append((name, cohort, CurvePoints.sample(cohortScores, count: options.curvePoints)))
-                if set.count == 1 { histograms.append(histogram(name, cohort, cohortScores, range: range, polarity: polarity)) }
-            }
+            let drawn = drawings(
+                name, CohortAnalysis.scores(of: comparisons, polarity: polarity), range: range, polarity: polarity, options: options)
+            curves += drawn.curves
+            histograms += drawn.histograms
         }
         return outputs(
             verification: verification, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity, dataset: dataset,
@@ -199,13 +199,24 @@ public struct BenchmarkRun {
             scores: pairScores, intervalMethod: options.interval.rawValue)
     }
 
-    /// 40 equal bins over the run's score range; scores back in their own units.
-    static func histogram(
-        _ dimensions: DimensionSet, _ cohort: String, _ scores: SortedScores, range: (Double, Double), polarity: ScorePolarity
-    )
-        -> ScoreHistogram
-    {
-        histogram(dimensions, cohort, genuine: scores.genuine, nonMated: scores.impostor, counts: nil, range: range, polarity: polarity)
+    /// The curve of every group of one dimension set and, for a single dimension, its histogram over the
+    /// run's score `range`: exact and streamed runs alike.
+    static func drawings<S: ScoreDistribution>(
+        _ name: DimensionSet, _ groups: [(cohort: String, scores: S)], range: (Double, Double), polarity: ScorePolarity, options: Options
+    ) -> (curves: [(DimensionSet, String, [CurvePoint])], histograms: [ScoreHistogram]) {
+        var curves: [(DimensionSet, String, [CurvePoint])] = []
+        var histograms: [ScoreHistogram] = []
+        for (cohort, scores) in groups {
+            curves.append((name, cohort, CurvePoints.sample(scores, count: options.curvePoints)))
+            if !name.isIntersection {
+                let runs = scores.impostorRuns
+                histograms.append(
+                    histogram(
+                        name, cohort, genuine: scores.genuine, nonMated: runs.values, counts: runs.counts, range: range, polarity: polarity)
+                )
+            }
+        }
+        return (curves, histograms)
     }
 
     /// 40 equal bins over the run's score range of mated similarities and non-mated similarities

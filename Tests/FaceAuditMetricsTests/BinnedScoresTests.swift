@@ -54,7 +54,7 @@ struct BinnedScoresTests {
                 exact: i.map(polarity.similarity), exactFrom: -.infinity, impostorFailures: 0, polarity: polarity)
             let targets = [0.5, 0.1, 0.01]
             let expected = VerificationReport(VerificationSummary(scores: sorted, targets: targets), curvePoints: 20)
-            let actual = VerificationReport(binned: binned, targets: targets, curvePoints: 20)
+            let actual = VerificationReport(scores: binned, targets: targets, curvePoints: 20)
             try Self.expectSame(expected, actual, checkAUC: true, "trial \(trial)")
             for target in targets {
                 #expect(binned.threshold(forFMR: target) == ThresholdSearch.forFMR(target, impostor: sorted.impostor))
@@ -90,7 +90,7 @@ struct BinnedScoresTests {
             let targets = [0.2, 0.05, 0.01]
             let expected = VerificationReport(
                 VerificationSummary(scores: SortedScores(genuine: g, impostor: rounded), targets: targets), curvePoints: 20)
-            let actual = VerificationReport(binned: binned, targets: targets, curvePoints: 20)
+            let actual = VerificationReport(scores: binned, targets: targets, curvePoints: 20)
             try Self.expectSame(expected, actual, checkAUC: false, "trial \(trial)")
 
             // AUC: a mated score inside a bin's range ties with the whole bin.

@@ -50,21 +50,23 @@ public struct BenchmarkPipeline: Sendable {
         var read: [ShardPartial] = []
         for folder in folders { read.append(try ShardPartial(folder: folder)) }
         let merged = try ShardPartial.merge(read)
-        var configuration = merged.configuration
-        if let out { configuration.out = out }
+        // Recorded as the shards recorded it; used with its relative paths taken from the shards' folder.
+        var recorded = merged.configuration
+        if let out { recorded.out = out }
+        var used = merged.configuration.resolvingPaths(against: merged.workingDirectory)
+        if let out { used.out = out }
         let pipeline = BenchmarkPipeline(commandLine: merged.commandLine, version: version)
-        try configuration.validate()
-        return try pipeline.runDataset(configuration, merged: merged, progress: progress)
+        try used.validate()
+        return try pipeline.runDataset(used, merged: merged, recorded: recorded, progress: progress)
     }
 
     // MARK: The three inputs
 
     /// A dataset of images through a template pipeline.
+    /// `recorded` (default: `configuration`) is what `summary.json` records.
     func runDataset(
-        _ configuration: RunConfiguration, merged: ShardPartial.Merged?, progress: any RunProgress
-    ) throws(RunError)
-        -> RunResult
-    {
+        _ configuration: RunConfiguration, merged: ShardPartial.Merged?, recorded: RunConfiguration? = nil, progress: any RunProgress
+    ) throws(RunError) -> RunResult {
         guard let dataset = configuration.dataset, let out = configuration.out else {
             throw RunError(.usage, "give --dataset and --out, or a --benchmark file that sets dataset and out")
         }
@@ -150,7 +152,7 @@ public struct BenchmarkPipeline: Sendable {
                 throw RunError(.dataError, "\(error)")
             }
         }
-        try write(&result, configuration, to: out)
+        try write(&result, configuration, recorded: recorded, to: out)
         return .completed(summary: result.summary, out: out)
     }
 
@@ -272,11 +274,10 @@ public struct BenchmarkPipeline: Sendable {
 
     /// Records the configuration, renders the report and writes every output into `out`.
     private func write(
-        _ result: inout BenchmarkRun.Result, _ configuration: RunConfiguration, to out: String, exportScores: Bool? = nil
-    )
-        throws(RunError)
-    {
-        result.summary.configuration = configuration.recorded
+        _ result: inout BenchmarkRun.Result, _ configuration: RunConfiguration, recorded: RunConfiguration? = nil, to out: String,
+        exportScores: Bool? = nil
+    ) throws(RunError) {
+        result.summary.configuration = (recorded ?? configuration).recorded
         var scenario = ReportOptions()
         scenario.schoolSize = configuration.schoolSize
         scenario.passesPerDay = configuration.passesPerDay

@@ -20,6 +20,8 @@ public struct ShardPartial: Sendable {
     /// The run's command line without `--shard` and `--phase`, recorded in `summary.json` as provenance
     /// (never parsed again).
     public var commandLine: [String]
+    /// The folder the shard ran in: the run's relative paths are relative to it.
+    public var workingDirectory: String
     /// The images whose templates this shard extracted.
     public var images: Range<Int>
     /// Their templates, in manifest order.
@@ -32,9 +34,11 @@ public struct ShardPartial: Sendable {
 
     /// Creates a partial.
     public init(
-        shard: Int, shards: Int, configuration: RunConfiguration, commandLine: [String], images: Range<Int>, templates: [EmbeddingResult],
+        shard: Int, shards: Int, configuration: RunConfiguration, commandLine: [String],
+        workingDirectory: String = FileManager.default.currentDirectoryPath, images: Range<Int>, templates: [EmbeddingResult],
         statistics: PairStatistics
     ) {
+        self.workingDirectory = workingDirectory
         self.shard = shard
         self.shards = shards
         self.configuration = configuration.recorded
@@ -56,6 +60,7 @@ public struct ShardPartial: Sendable {
         var shards: Int
         var configuration: RunConfiguration
         var commandLine: [String]
+        var workingDirectory: String
         var firstImage: Int
         var endImage: Int
         var templates: [EmbeddingResult]
@@ -68,7 +73,7 @@ public struct ShardPartial: Sendable {
         try? FileManager.default.removeItem(atPath: folder + "/" + Self.marker)
         let metadata = Metadata(
             format: Self.format, shard: shard, shards: shards, configuration: configuration, commandLine: commandLine,
-            firstImage: images.lowerBound,
+            workingDirectory: workingDirectory, firstImage: images.lowerBound,
             endImage: images.upperBound, templates: templates, fingerprint: statistics.layout.fingerprint)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -82,6 +87,10 @@ public struct ShardPartial: Sendable {
     ///   or written by an earlier version.
     public init(folder: String) throws(RunError) {
         let files = FileManager.default
+        var isFolder: ObjCBool = false
+        guard files.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw RunError(.noInput, "\(folder): no such partial folder (give the <out>/shard-i-of-K folders of `run --shard`)")
+        }
         guard let marker = files.contents(atPath: folder + "/" + Self.marker) else {
             throw RunError(.dataError, "\(folder): no \(Self.marker) marker; the shard did not finish (rerun it)")
         }
@@ -98,6 +107,20 @@ public struct ShardPartial: Sendable {
         do { metadata = try JSONDecoder().decode(Metadata.self, from: json) } catch {
             throw RunError(.dataError, "\(folder)/partial.json: \(error)")
         }
+        // The settings are checked as a benchmark file's are: unknown keys, then ranges.
+        if let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any], let settings = object["configuration"],
+            let text = try? JSONSerialization.data(withJSONObject: settings)
+        {
+            do {
+                _ = try RunConfiguration.decode(String(decoding: text, as: UTF8.self), format: .json, file: folder + "/partial.json")
+            } catch {
+                throw RunError(.dataError, error.message)
+            }
+        }
+        do { try metadata.configuration.validate() } catch { throw RunError(.dataError, "\(folder)/partial.json: \(error.message)") }
+        guard (1...10_000).contains(metadata.shards), (0..<metadata.shards).contains(metadata.shard), metadata.firstImage >= 0,
+            metadata.endImage <= 1 << 40
+        else { throw RunError(.dataError, "\(folder)/partial.json: shard \(metadata.shard) of \(metadata.shards) is not a shard of a run") }
         let statistics: PairStatistics
         do { statistics = try PairStatistics(serialized: pairs) } catch { throw RunError(.dataError, "\(folder)/pairs.bin: \(error)") }
         guard metadata.format == Self.format, String(decoding: marker, as: UTF8.self) == metadata.fingerprint + "\n",
@@ -106,6 +129,7 @@ public struct ShardPartial: Sendable {
         else { throw RunError(.dataError, "\(folder): the partial's files do not belong together (rerun the shard)") }
         self.init(
             shard: metadata.shard, shards: metadata.shards, configuration: metadata.configuration, commandLine: metadata.commandLine,
+            workingDirectory: metadata.workingDirectory,
             images: metadata.firstImage..<metadata.endImage,
             templates: metadata.templates, statistics: statistics)
     }
@@ -116,6 +140,8 @@ public struct ShardPartial: Sendable {
         public var configuration: RunConfiguration
         /// The run's command line without `--shard` and `--phase`.
         public var commandLine: [String]
+        /// The folder the shards ran in (their relative paths are relative to it).
+        public var workingDirectory: String
         /// Every image's template, in manifest order.
         public var templates: [EmbeddingResult]
         /// The statistics of every tile.
@@ -139,7 +165,12 @@ public struct ShardPartial: Sendable {
                     + (repeated.isEmpty ? "" : "given twice: \(repeated.map(String.init).joined(separator: ", "))")
                     + (partials.contains { $0.shards != count } ? " (partials of runs with different shard counts)" : ""))
         }
-        guard partials.allSatisfy({ $0.configuration == first.configuration && $0.commandLine == first.commandLine && $0.shards == count })
+        guard
+            partials.allSatisfy({
+                $0.configuration == first.configuration && $0.commandLine == first.commandLine
+                    && $0.workingDirectory == first.workingDirectory
+                    && $0.shards == count
+            })
         else {
             throw RunError(.dataError, "the partials were made with different arguments; merge the shards of one run only")
         }
@@ -155,6 +186,8 @@ public struct ShardPartial: Sendable {
             do { try statistics.merge(partial.statistics) } catch { throw RunError(.dataError, "shard \(partial.shard): \(error)") }
         }
         statistics.normalize()
-        return Merged(configuration: first.configuration, commandLine: first.commandLine, templates: templates, statistics: statistics)
+        return Merged(
+            configuration: first.configuration, commandLine: first.commandLine, workingDirectory: first.workingDirectory,
+            templates: templates, statistics: statistics)
     }
 }

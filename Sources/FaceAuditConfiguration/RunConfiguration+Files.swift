@@ -49,10 +49,16 @@ extension RunConfiguration {
         guard let text = String(data: data, encoding: .utf8) else {
             throw RunError(.configuration, "\(path): the benchmark file is not UTF-8 text")
         }
-        var configuration = try decode(text, format: FileFormat(path: path), file: path)
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        for key in pathKeys {
-            if let value = configuration[keyPath: key], !value.hasPrefix("/") {
+        let configuration = try decode(text, format: FileFormat(path: path), file: path)
+        return configuration.resolvingPaths(against: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
+    /// The settings with every relative path (dataset, out, card, scores, models, embeddings, cache) made
+    /// absolute against `folder`.
+    public func resolvingPaths(against folder: String) -> RunConfiguration {
+        var configuration = self
+        for key in Self.pathKeys {
+            if let value = configuration[keyPath: key], !value.isEmpty, !value.hasPrefix("/") {
                 configuration[keyPath: key] = URL(fileURLWithPath: folder).appendingPathComponent(value).path
             }
         }
@@ -61,6 +67,12 @@ extension RunConfiguration {
 
     /// Decodes a benchmark document; `file` names it in errors. Paths are left as written.
     public static func decode(_ text: String, format: FileFormat, file: String) throws(RunError) -> RunConfiguration {
+        for (index, line) in lines(text).enumerated() {
+            if let nul = line.firstIndex(of: "\u{0}") {
+                let column = line.distance(from: line.startIndex, to: nul) + 1
+                throw RunError(.configuration, "\(TextLocation(file: file, line: index + 1, column: column)): a NUL byte in a text file")
+            }
+        }
         let keys: [KeyPlace]
         let decodeDocument: () throws -> RunConfiguration
         switch format {
@@ -84,21 +96,27 @@ extension RunConfiguration {
             guard let mapping = node.mapping else {
                 throw RunError(.configuration, "\(file): a benchmark file is a mapping of settings (key: value lines)")
             }
-            keys = mapping.keys.map { key in
-                KeyPlace(
-                    key: key.string ?? "\(key)",
-                    location: TextLocation(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 1))
+            var places: [KeyPlace] = []
+            for key in mapping.keys {
+                let location = TextLocation(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 1)
+                // An alias or a collection as a key is never a setting; it is not expanded (it may be huge).
+                guard case .scalar(let scalar) = key else {
+                    throw RunError(.configuration, "\(location): a setting's name must be a plain word, e.g. bootstrap")
+                }
+                places.append(KeyPlace(key: scalar.string, location: location))
             }
+            keys = places
             decodeDocument = { try YAMLDecoder().decode(RunConfiguration.self, from: node) }
         case .json:
             let object: Any
             do { object = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
-                throw RunError(.configuration, "\(file): not valid JSON (\(error.localizedDescription))")
+                let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+                throw RunError(.configuration, "\(file): not valid JSON (\(detail))")
             }
             guard let dictionary = object as? [String: Any] else {
                 throw RunError(.configuration, "\(file): a benchmark file is an object of settings")
             }
-            keys = dictionary.keys.sorted().map { KeyPlace(key: $0, location: TextLocation(file: file, line: 1, column: 1)) }
+            keys = dictionary.keys.sorted().map { KeyPlace(key: $0, location: jsonLocation(of: $0, in: text, file: file)) }
             decodeDocument = { try JSONDecoder().decode(RunConfiguration.self, from: Data(text.utf8)) }
         }
         try checkKeys(keys, format: format, text: text, file: file)
@@ -131,8 +149,9 @@ extension RunConfiguration {
         for place in keys.sorted(by: { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
         where !valid.contains(place.key) {
             var hint = ""
-            if let nearest = nearestKey(to: place.key) { hint = " (did you mean \"\(nearest)\"?)" }
-            throw RunError(.configuration, "\(place.location): unknown key \"\(place.key)\"\(hint)")
+            if place.key.count <= 64, let nearest = nearestKey(to: place.key) { hint = " (did you mean \"\(nearest)\"?)" }
+            let shown = place.key.count <= 64 ? place.key : String(place.key.prefix(64)) + "…"
+            throw RunError(.configuration, "\(place.location): unknown key \"\(shown)\"\(hint)")
         }
         if format == .yaml {
             var seen: Set<String> = []
@@ -170,7 +189,7 @@ extension RunConfiguration {
     /// segment, and a hostile file with 100,000 segments overflows the stack. Such a key can never be a
     /// setting, so a key or header of more than 16 segments is refused before parsing.
     private static func refuseDeepKeys(_ text: String, file: String) throws(RunError) {
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in lines(text).enumerated() {
             let keyPart = line.prefix { $0 != "=" && $0 != "\"" && $0 != "'" && $0 != "#" }
             if keyPart.filter({ $0 == "." }).count > 16 {
                 throw RunError(
@@ -183,7 +202,7 @@ extension RunConfiguration {
     /// Where a top-level TOML key is written (TOMLKit keeps no positions): the first line that assigns it
     /// before any table header; line 1, column 1 if none does (e.g. a quoted key).
     private static func tomlLocation(of key: String, in text: String, file: String) -> TextLocation {
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in lines(text).enumerated() {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.hasPrefix("[") { break }
             let column = line.count - trimmed.count + 1
@@ -197,6 +216,23 @@ extension RunConfiguration {
         return TextLocation(file: file, line: 1, column: 1)
     }
 
+    /// The lines of `text`, split at LF or CRLF (a CRLF is one `Character` in Swift).
+    static func lines(_ text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+    }
+
+    /// Where a top-level JSON key is first written; line 1, column 1 if it cannot be found.
+    private static func jsonLocation(of key: String, in text: String, file: String) -> TextLocation {
+        let quoted = "\"\(key)\""
+        for (index, line) in lines(text).enumerated() {
+            guard let range = line.range(of: quoted) else { continue }
+            if line[range.upperBound...].drop(while: { $0 == " " || $0 == "\t" }).hasPrefix(":") {
+                return TextLocation(file: file, line: index + 1, column: line.distance(from: line.startIndex, to: range.lowerBound) + 1)
+            }
+        }
+        return TextLocation(file: file, line: 1, column: 1)
+    }
+
     /// The place of a Yams error.
     private static func yamlLocation(of error: any Error, file: String, text: String) -> String {
         if let error = error as? YamlError {
@@ -204,7 +240,7 @@ extension RunConfiguration {
             case .duplicatedKeysInMapping(let duplicates, _):
                 // Yams marks the first occurrence; the second is the mistake.
                 var seen = 0
-                for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                for (index, line) in lines(text).enumerated() {
                     if let key = duplicates.first, line.hasPrefix(key + ":") {
                         seen += 1
                         if seen == 2 { return TextLocation(file: file, line: index + 1, column: 1).description }
@@ -241,10 +277,12 @@ extension RunConfiguration {
         switch error {
         case .typeMismatch(let type, let context):
             path = context.codingPath
-            problem = "expected \(typeName(type)) (\(context.debugDescription))"
-        case .valueNotFound(let type, let context):
+            problem =
+                typeName(type).map { "expected \($0) (\(context.debugDescription))" }
+                ?? "has the wrong kind of value (\(context.debugDescription))"
+        case .valueNotFound(_, let context):
             path = context.codingPath
-            problem = "missing \(typeName(type))"
+            problem = "has no value (null); leave the key out for the default"
         case .keyNotFound(let key, let context):
             // TOMLKit reports a value of the wrong type as a missing key of that type.
             path = context.codingPath.isEmpty ? [key] : context.codingPath
@@ -277,13 +315,17 @@ extension RunConfiguration {
         }
     }
 
-    private static func typeName(_ type: Any.Type) -> String {
+    private static func typeName(_ type: Any.Type) -> String? {
         switch type {
-        case is Int.Type, is UInt64.Type: "a whole number"
-        case is Double.Type: "a number"
-        case is Bool.Type: "true or false"
-        case is String.Type: "a string"
-        default: "a \(type)"
+        case is Int.Type, is UInt64.Type: return "a whole number"
+        case is Double.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        case is String.Type: return "a string"
+        default:
+            let name = "\(type)"
+            if name.contains("Array") { return "a list" }
+            if name.contains("Dictionary") || name.contains("Table") { return "a table" }
+            return nil
         }
     }
 }

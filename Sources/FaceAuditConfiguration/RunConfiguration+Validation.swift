@@ -5,15 +5,20 @@ extension RunConfiguration {
         func check(_ condition: Bool, _ message: String) throws(RunError) {
             if !condition { throw RunError(.usage, message) }
         }
+        // Upper bounds keep every product the report and the engine form far from overflow and every
+        // allocation within a machine.
         try check(
-            schoolSize > 0 && passesPerDay > 0 && schoolDays > 0 && watchlistSize > 0,
-            "--school-size, --passes-per-day, --school-days and --watchlist-size must be positive")
+            (1...100_000_000).contains(schoolSize) && (1...1_000).contains(passesPerDay) && (1...366).contains(schoolDays)
+                && (1...100_000_000).contains(watchlistSize),
+            "--school-size (1…10⁸), --passes-per-day (1…1000), --school-days (1…366) and --watchlist-size (1…10⁸) are out of range")
         try check(
-            (threads ?? 1) >= 1 && bootstrap >= 0 && (0...4).contains(upsample) && tileSize >= 16 && exactPairLimit >= 0,
-            "--threads must be ≥ 1, --bootstrap ≥ 0, --upsample 0…4, --tile-size ≥ 16, --exact-pair-limit ≥ 0")
+            (1...1_024).contains(threads ?? 1) && (0...1_000_000).contains(bootstrap) && (0...4).contains(upsample)
+                && (16...1_048_576).contains(tileSize) && exactPairLimit >= 0,
+            "--threads must be 1…1024, --bootstrap 0…1,000,000, --upsample 0…4, --tile-size 16…1,048,576, --exact-pair-limit ≥ 0")
         try check(minSubjects >= 0, "--min-subjects must be 0 or more")
         for (name, rates) in [("--target-fmr", targetFMR), ("--target-fpir", targetFPIR)] {
             try check(!rates.isEmpty, "\(name): give at least one target rate")
+            try check(rates.count <= 100, "\(name): at most 100 target rates")
             for rate in rates {
                 try check(rate > 0 && rate < 1, "\(name): target rate \(rate) must be a number between 0 and 1, e.g. 0.001 or 1e-4")
             }
@@ -23,6 +28,14 @@ extension RunConfiguration {
         try check(shard == nil || simulatedSubjects == nil, "--shard needs a dataset; the simulated population is not sharded")
         try check(phase == nil || shard != nil, "--phase needs --shard i/K")
         try check(scores == nil || simulatedSubjects == nil, "give a score file or a simulated population, not both")
+        try check(scores == nil || dataset == nil, "give a dataset or a score file (--scores), not both")
+        try check(dataset == nil || simulatedSubjects == nil, "give a dataset or a simulated population, not both")
+        for (name, path) in [
+            ("--dataset", dataset), ("--out", out), ("--card", card), ("--scores", scores), ("--models", models),
+            ("--embeddings", embeddings), ("--cache", cache),
+        ] {
+            try check(path.map { !$0.isEmpty } ?? true, "\(name) is empty; give a path")
+        }
         if let subjects = simulatedSubjects { try check((10...5000).contains(subjects), "--subjects must be between 10 and 5000") }
         switch pipeline {
         case .external?: try check(embedderCommand != nil, "pipeline \"external\" needs embedder_command (--embedder-command)")

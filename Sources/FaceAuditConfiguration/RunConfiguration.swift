@@ -189,7 +189,7 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         if let v = try c.list(.targetFMR) { targetFMR = try v.map { try c.parse($0, .targetFMR, Double.init) } }
         try c.set(&referenceCohort, .referenceCohort)
         try c.set(&bootstrap, .bootstrap)
-        try c.set(&seed, .seed)
+        try c.setSeed(&seed)
         try c.set(&watchlist, .watchlist)
         try c.set(&enrolledShare, .enrolledShare)
         if let v = try c.list(.targetFPIR) { targetFPIR = try v.map { try c.parse($0, .targetFPIR, Double.init) } }
@@ -299,23 +299,50 @@ extension RunConfiguration {
 extension KeyedDecodingContainer where Key == RunConfiguration.CodingKeys {
     /// Replaces `value` with the key's value when the key is present.
     fileprivate func set<T: Decodable>(_ value: inout T, _ key: Key) throws {
+        try refuseNull(key)
         if let decoded = try decodeIfPresent(T.self, forKey: key) { value = decoded }
     }
 
     /// Replaces `value` with the key's value when the key is present.
     fileprivate func set<T: Decodable>(_ value: inout T?, _ key: Key) throws {
+        try refuseNull(key)
         if let decoded = try decodeIfPresent(T.self, forKey: key) { value = decoded }
+    }
+
+    /// A key written with no value (`bootstrap: null`) is a mistake, not the default.
+    fileprivate func refuseNull(_ key: Key) throws {
+        if contains(key), (try? decodeNil(forKey: key)) == true {
+            throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath + [key], debugDescription: "null is not a value"))
+        }
+    }
+
+    /// The seed: a whole number 0 ≤ seed < 2⁶⁴, read as a signed number first (TOMLKit traps converting a
+    /// negative TOML integer to an unsigned one).
+    fileprivate func setSeed(_ value: inout UInt64) throws {
+        let key = Key.seed
+        guard contains(key) else { return }
+        try refuseNull(key)
+        if let signed = try? decode(Int.self, forKey: key) {
+            guard signed >= 0 else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: "must be 0 or more"))
+            }
+            value = UInt64(signed)
+        } else {
+            value = try decode(UInt64.self, forKey: key)
+        }
     }
 
     /// Replaces a number with the key's value; a whole number is a number too (`enrolled_share = 1`).
     fileprivate func set(_ value: inout Double, _ key: Key) throws {
         guard contains(key) else { return }
+        try refuseNull(key)
         if let whole = try? decode(Int.self, forKey: key) { value = Double(whole) } else { value = try decode(Double.self, forKey: key) }
     }
 
     /// A list given as an array of strings or numbers, or as one comma-separated string.
     fileprivate func list(_ key: Key) throws -> [String]? {
         guard contains(key) else { return nil }
+        try refuseNull(key)
         if let strings = try? decode([String].self, forKey: key) { return strings }
         if let numbers = try? decode([Double].self, forKey: key) { return numbers.map { "\($0)" } }
         if let numbers = try? decode([Int].self, forKey: key) { return numbers.map { "\($0)" } }

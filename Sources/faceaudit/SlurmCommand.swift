@@ -55,7 +55,14 @@ struct SlurmCommand: ParsableCommand {
             guard shards >= 1, shards <= 1000 else {
                 throw ValidationError("--shards must be 1…1000 (Slurm's default MaxArraySize is 1001)")
             }
-            guard cpus >= 1 else { throw ValidationError("--cpus must be ≥ 1") }
+            guard (1...1_024).contains(cpus) else { throw ValidationError("--cpus must be 1…1024") }
+            // Each value becomes an #SBATCH line: a newline or a shell character would become a command.
+            for (flag, value) in [("--partition", partition), ("--time", time), ("--mem", mem), ("--account", account)] {
+                guard let value else { continue }
+                guard !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.,:=+-".contains($0)) }) else {
+                    throw ValidationError("\(flag) \"\(value)\": use letters, digits and _ . , : = + - only")
+                }
+            }
         }
 
         func run() throws {

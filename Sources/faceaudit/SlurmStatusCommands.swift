@@ -15,6 +15,7 @@ extension SlurmCommand {
         var json = false
 
         func run() throws {
+            try SlurmCommand.requireFolder(folder)
             let client = SlurmClient()
             let status: SlurmStatus
             do { status = try client.status(try client.load(folder: folder)) } catch { throw fail(error, ExitStatus.configuration) }
@@ -41,6 +42,7 @@ extension SlurmCommand {
         var json = false
 
         func run() throws {
+            try SlurmCommand.requireFolder(folder)
             let client = SlurmClient()
             let deadline = Date().addingTimeInterval(timeout)
             do {
@@ -58,6 +60,14 @@ extension SlurmCommand {
             } catch let error as SlurmError {
                 throw fail(error, ExitStatus.configuration)
             }
+        }
+    }
+
+    /// Exit 66 when the submission folder does not exist.
+    static func requireFolder(_ folder: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw fail("\(folder): no such submission folder (the folder `slurm submit` printed)", ExitStatus.noInput)
         }
     }
 

@@ -99,6 +99,34 @@ struct BenchmarkPipelineTests {
         #expect(try encoder.encode(got) == encoder.encode(expected))
     }
 
+    @Test("merge finds a run's relative paths in the folder its shards ran in, wherever merge is run from")
+    func relativePathsFromTheShardsFolder() throws {
+        let folder = try TestPaths.temporaryDirectory("pipeline-relative")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var shard = try Self.run(in: folder)
+        shard.shard = RunConfiguration.Shard(index: 0, count: 1)
+        shard.phase = .compare
+        guard case .shardCompared(_, let partial, _, _, _) = try BenchmarkPipeline(commandLine: [], version: "0").run(shard) else {
+            throw RunError(.internal, "no partial")
+        }
+        // As if the shard had run in `folder` with relative paths (this process runs elsewhere).
+        #expect(FileManager.default.currentDirectoryPath != folder.path)
+        let file = URL(fileURLWithPath: partial + "/partial.json")
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        var settings = try #require(object["configuration"] as? [String: Any])
+        for key in ["dataset", "embeddings", "out"] {
+            settings[key] = (settings[key] as? String)?.replacingOccurrences(of: folder.path + "/", with: "")
+        }
+        #expect(settings["dataset"] as? String == "manifest.csv")
+        object["configuration"] = settings
+        object["workingDirectory"] = folder.path
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: file)
+        let merged = try BenchmarkPipeline(commandLine: [], version: "0").merge(partials: [partial], out: nil)
+        guard case .completed(let summary, let out) = merged else { throw RunError(.internal, "not completed") }
+        #expect(out == folder.appendingPathComponent("out").path)
+        #expect(summary.configuration?.dataset == "manifest.csv")
+    }
+
     @Test("a partial written before settings were stored as JSON is refused with what to do")
     func oldPartialRefused() throws {
         let folder = try TestPaths.temporaryDirectory("pipeline-old-partial")
@@ -115,6 +143,28 @@ struct BenchmarkPipelineTests {
             #expect(error.code == .dataError)
             #expect(error.message.contains("faceaudit-shard-1") && error.message.contains("rerun the shards"), "\(error.message)")
         }
+    }
+
+    @Test(
+        "a hand-edited partial is refused, never a crash: impossible shard counts, settings with unknown keys or out of range",
+        arguments: [
+            (#""shards":3"#, #""shards":-1"#), (#""shards":3"#, #""shards":4611686018427387904"#),
+            (#""bootstrap":20"#, #""bootstrap":9223372036854775807"#), (#""bootstrap":20"#, #""bootstrap":20,"tagret_fmr":[0.1]"#),
+        ] as [(String, String)])
+    func editedPartial(original: String, edited: String) throws {
+        let folder = try TestPaths.temporaryDirectory("pipeline-edited-partial")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var shard = try Self.run(in: folder)
+        shard.shard = RunConfiguration.Shard(index: 0, count: 3)
+        shard.phase = .compare
+        guard case .shardCompared(_, let partial, _, _, _) = try BenchmarkPipeline(commandLine: [], version: "0").run(shard) else {
+            throw RunError(.internal, "no partial")
+        }
+        let file = URL(fileURLWithPath: partial + "/partial.json")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains(original))
+        try text.replacingOccurrences(of: original, with: edited).write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: RunError.self) { _ = try ShardPartial(folder: partial) }
     }
 
     @Test("settings that contradict each other are usage errors before any work")

@@ -204,7 +204,17 @@ struct RunConfigurationTests {
             ("f.yaml", "out: \"x", "f.yaml:"),
             ("f.yaml", "- just\n- a list", "f.yaml: a benchmark file is a mapping"),
             ("f.json", "[1]", "f.json: a benchmark file is an object"),
-            ("f.json", "{\"shard\": \"7/7\"}", "f.json:1:1: shard: \"7/7\" is not i/K"),
+            ("f.json", "{\"shard\": \"7/7\"}", "f.json:1:2: shard: \"7/7\" is not i/K"),
+            // Found by attacking the loader (each crashed, hung, or was silently misread before):
+            ("f.toml", "out = \"x\"\r\nbootstrap = 5\r\ntagret_fmr = [0.1]\r\n", "f.toml:3:1: unknown key \"tagret_fmr\""),
+            ("f.toml", "out = \"x\"\n\u{0}\nbootstrap = \"abc\"", "f.toml:2:1: a NUL byte"),
+            ("f.toml", "seed = -1", "f.toml:1:1: seed: must be 0 or more"),
+            ("f.yaml", "bootstrap: null", "f.yaml:1:1: bootstrap: has no value (null)"),
+            ("f.json", "{\n  \"out\": \"x\",\n  \"tagret_fmr\": [0.1]\n}", "f.json:3:3: unknown key \"tagret_fmr\""),
+            ("f.json", "{\"bootstrap\": null}", "f.json:1:2: bootstrap: has no value (null)"),
+            ("f.yaml", "a: &a [x, x]\n? *a\n: 1", "f.yaml:1:4: a setting's name must be a plain word"),
+            ("f.toml", String(repeating: "k", count: 100_000) + " = 1", "f.toml:1:1: unknown key \"kkkk"),
+            ("f.yaml", "bootstrap: [1]", "f.yaml:1:1: bootstrap: has the wrong kind of value"),
         ] as [(String, String, String)])
     func errors(file: String, text: String, message: String) {
         do {
@@ -238,6 +248,28 @@ struct RunConfigurationTests {
         c.pipeline = .precomputed
         #expect(throws: RunError(.usage, "pipeline \"precomputed\" needs embeddings (--embeddings)")) { try c.validate() }
         #expect(throws: Never.self) { try RunConfiguration().validate() }
+    }
+
+    @Test(
+        "values that would overflow, exhaust memory or hang are refused before any work",
+        arguments: [
+            "bootstrap = 9223372036854775807", "threads = 1000000000", "tile_size = 9223372036854775807",
+            "passes_per_day = 9223372036854775807", "school_days = 400", "out = \"\"", "dataset = \"d\"\nscores = \"s\"",
+        ])
+    func outOfRange(text: String) throws {
+        let c = try RunConfiguration.decode(text, format: .toml, file: "f.toml")
+        #expect(throws: RunError.self) { try c.validate() }
+    }
+
+    @Test("a huge unknown key is reported in a moment, cut short")
+    func hugeKey() {
+        let text = String(repeating: "k", count: 1_000_000) + " = 1"
+        do {
+            _ = try RunConfiguration.decode(text, format: .toml, file: "f.toml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.message.count < 200)
+        }
     }
 
     @Test("the nearest key is offered only for a plausible typo")

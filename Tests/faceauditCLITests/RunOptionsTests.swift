@@ -1,4 +1,5 @@
 import FaceAuditConfiguration
+import FaceAuditTestSupport
 import Foundation
 import Testing
 
@@ -84,5 +85,22 @@ struct RunOptionsTests {
         try "dataset = \"data\"\nbootstrap = 50\nseed = 4\n".write(to: file, atomically: true, encoding: .utf8)
         let c = try RunOptions.parse(["--benchmark", file.path, "--bootstrap", "7"]).configuration()
         #expect(c.bootstrap == 7 && c.seed == 4 && c.dataset == folder.appendingPathComponent("data").path)
+    }
+}
+
+@Suite("hostile command lines")
+struct HostileCommandLineTests {
+    @Test("a newline in a Slurm resource is a usage error, never a line of the batch script")
+    func slurmResourceInjection() throws {
+        let result = try CommandRunner.faceaudit([
+            "slurm", "submit", "/nonexistent.toml", "--shards", "2", "--partition", "gpu\ntouch /tmp/x",
+        ])
+        #expect(result.status == 64 && result.stderr.contains("--partition"), "\(result.stderr)")
+    }
+
+    @Test("a missing partial or submission folder is missing input (66)")
+    func missingFolders() throws {
+        #expect(try CommandRunner.faceaudit(["merge", "/nonexistent/shard-0-of-1"]).status == 66)
+        #expect(try CommandRunner.faceaudit(["slurm", "status", "/nonexistent/slurm"]).status == 66)
     }
 }

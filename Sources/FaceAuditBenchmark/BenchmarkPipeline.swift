@@ -239,8 +239,8 @@ public struct BenchmarkPipeline: Sendable {
         guard let dlib = faces as? DlibEmbedder else {
             throw RunError(.usage, "--estimate-skin-tone needs the built-in dlib pipeline (it measures the aligned face chips)")
         }
-        let meter = TemplateExtraction(embedder: SkinToneMeter(faces: dlib), cache: cache, threads: threads)
-        let measurements: [EmbeddingResult]
+        let meter = TemplateExtraction(measure: SkinToneMeter(faces: dlib), cache: cache, threads: threads)
+        let measurements: [SkinToneMeasurement]
         do {
             measurements = try meter.run(manifest) { done, total, cached in
                 progress.report(.extraction(stage: "skin tone", done: done, total: total, cached: cached))
@@ -250,7 +250,7 @@ public struct BenchmarkPipeline: Sendable {
         }
         progress.report(.extractionFinished(stage: "skin tone"))
         let estimated: EstimatedSkinTones
-        do { estimated = try EstimatedSkinTones(manifest: manifest, estimates: measurements.map(SkinToneMeter.estimate)) } catch {
+        do { estimated = try EstimatedSkinTones(manifest: manifest, estimates: measurements.map(\.estimate)) } catch {
             throw RunError(.dataError, "\(error)")
         }
         progress.report(

@@ -34,27 +34,31 @@ public struct DlibEmbedder: Embedder {
     public var identity: String { "dlib;models=\(modelHashes.joined(separator: ","));upsample=\(upsample);face=\(policy.rawValue)" }
     public var comparison: PairMetric { .euclideanDistance }
 
-    public func makeWorker() throws -> any EmbedderWorker {
-        try ChipWorker(faces: self) { pipeline, chip in .template(pipeline.describe(chip: chip)) }
+    public func makeWorker() throws -> any ImageMeasurer<EmbeddingResult> {
+        try ChipWorker(faces: self, failure: EmbeddingResult.failure) { pipeline, chip in .template(pipeline.describe(chip: chip)) }
     }
 
     /// A worker that finds, aligns and crops each image's chosen face, then hands the chip to `measure`
     /// (the descriptor network for templates, the skin-tone estimator for ``SkinToneMeter``).
-    final class ChipWorker: EmbedderWorker {
+    final class ChipWorker<Measurement>: ImageMeasurer {
         let pipeline: FacePipeline
         let faces: DlibEmbedder
-        let measure: (FacePipeline, RGBImage) -> EmbeddingResult
+        let failure: (String) -> Measurement
+        let measure: (FacePipeline, RGBImage) -> Measurement
 
-        init(faces: DlibEmbedder, measure: @escaping (FacePipeline, RGBImage) -> EmbeddingResult) throws {
+        init(
+            faces: DlibEmbedder, failure: @escaping (String) -> Measurement, measure: @escaping (FacePipeline, RGBImage) -> Measurement
+        ) throws {
             self.pipeline = try FacePipeline(detector: faces.detector, landmarks: faces.landmarks, descriptor: faces.descriptor)
             self.faces = faces
+            self.failure = failure
             self.measure = measure
         }
 
-        func embed(path: String) -> EmbeddingResult {
+        func measure(path: String) -> Measurement {
             switch faces.chip(of: path, pipeline: pipeline) {
             case .success(let chip): measure(pipeline, chip)
-            case .failure(let reason): .failure(reason.message)
+            case .failure(let reason): failure(reason.message)
             }
         }
     }

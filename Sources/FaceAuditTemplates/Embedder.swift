@@ -14,19 +14,28 @@ public enum EmbeddingResult: Sendable, Hashable, Codable {
     }
 }
 
-/// A recognition pipeline that turns images into templates. Implementations are used from one
-/// thread each; `makeWorker` gives every thread its own.
-public protocol Embedder: Sendable {
+/// Something a pipeline measures in each image (a template, a skin tone), under an identity that
+/// names the pipeline, its models and options (part of every cache key). Implementations are used from
+/// one thread each; `makeWorker` gives every thread its own.
+public protocol ImageMeasure<Measurement>: Sendable {
+    /// What one image gives: a value, or why it has none.
+    associatedtype Measurement: Sendable & Codable
     /// A stable identifier of the pipeline and its models, part of every cache key.
     var identity: String { get }
-    /// How templates compare: `dissimilarity` for distances (accept when ≤ τ).
-    var comparison: PairMetric { get }
     /// Creates the per-thread worker.
-    func makeWorker() throws -> any EmbedderWorker
+    func makeWorker() throws -> any ImageMeasurer<Measurement>
 }
 
-/// The per-thread half of an ``Embedder``.
-public protocol EmbedderWorker {
-    /// The template of the image at `path`.
-    func embed(path: String) -> EmbeddingResult
+/// The per-thread half of an ``ImageMeasure``.
+public protocol ImageMeasurer<Measurement> {
+    /// What one image gives.
+    associatedtype Measurement
+    /// The measurement of the image at `path`.
+    func measure(path: String) -> Measurement
+}
+
+/// A recognition pipeline: it turns images into templates, which compare by ``comparison``.
+public protocol Embedder: ImageMeasure where Measurement == EmbeddingResult {
+    /// How templates compare (a distance: accept when ≤ τ).
+    var comparison: PairMetric { get }
 }

@@ -29,13 +29,13 @@ public struct EmbeddingCache: Sendable {
     private func path(_ key: String) -> String { folder + "/" + key.prefix(2) + "/" + key + ".json" }
 
     /// The cached result, if any (an unreadable entry counts as absent).
-    public func load(_ key: String) -> EmbeddingResult? {
+    public func load<Measurement: Decodable>(_ key: String) -> Measurement? {
         guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
-        return try? JSONDecoder().decode(EmbeddingResult.self, from: data)
+        return try? JSONDecoder().decode(Measurement.self, from: data)
     }
 
     /// Stores a result atomically with permissions 0600.
-    public func store(_ result: EmbeddingResult, key: String) throws {
+    public func store<Measurement: Encodable>(_ result: Measurement, key: String) throws {
         let target = path(key)
         let directory = (target as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(

@@ -28,7 +28,7 @@ public struct ExternalEmbedder: Embedder {
 
     public var identity: String { "external;command=\(command.joined(separator: "\u{1F}"));version=\(version);\(comparison.rawValue)" }
 
-    public func makeWorker() throws -> any EmbedderWorker { try Worker(command: command) }
+    public func makeWorker() throws -> any ImageMeasurer<EmbeddingResult> { try Worker(command: command) }
 
     /// A failure of the embedder process itself (not of one image).
     public struct ProcessError: Error, CustomStringConvertible {
@@ -37,7 +37,7 @@ public struct ExternalEmbedder: Embedder {
         public var description: String { message }
     }
 
-    final class Worker: EmbedderWorker {
+    final class Worker: ImageMeasurer {
         let process = Process()
         let input = Pipe()
         let output = Pipe()
@@ -71,7 +71,7 @@ public struct ExternalEmbedder: Embedder {
             return nil
         }
 
-        func embed(path: String) -> EmbeddingResult {
+        func measure(path: String) -> EmbeddingResult {
             guard process.isRunning else { return .failure("embedder exited: \(stderrTail())") }
             do {
                 let request = try JSONSerialization.data(withJSONObject: ["path": path]) + Data("\n".utf8)

@@ -14,11 +14,11 @@ public struct PrecomputedEmbeddings: Embedder {
 
     public var identity: String { "precomputed;\(source);\(comparison.rawValue)" }
 
-    public func makeWorker() throws -> any EmbedderWorker { Worker(templates: templates) }
+    public func makeWorker() throws -> any ImageMeasurer<EmbeddingResult> { Worker(templates: templates) }
 
-    struct Worker: EmbedderWorker {
+    struct Worker: ImageMeasurer {
         let templates: [String: [Float]]
-        func embed(path: String) -> EmbeddingResult {
+        func measure(path: String) -> EmbeddingResult {
             templates[path].map { .template($0) } ?? .failure("no precomputed embedding")
         }
     }

@@ -3,18 +3,18 @@ import FaceAuditDatasets
 import FaceAuditHashing
 import Foundation
 
-/// Turns every image of a manifest into a template, in parallel, through the cache.
-public struct TemplateExtraction {
-    /// The pipeline.
-    public let embedder: any Embedder
+/// Measures every image of a manifest (its template, or its skin tone), in parallel, through the cache.
+public struct TemplateExtraction<Measurement: Sendable & Codable> {
+    /// What is measured.
+    public let measure: any ImageMeasure<Measurement>
     /// Where templates are kept between runs (nil: no cache).
     public let cache: EmbeddingCache?
     /// Worker threads, each with its own pipeline.
     public let threads: Int
 
-    /// Creates an extraction.
-    public init(embedder: any Embedder, cache: EmbeddingCache?, threads: Int) {
-        self.embedder = embedder
+    /// Creates an extraction of `measure`.
+    public init(measure: any ImageMeasure<Measurement>, cache: EmbeddingCache?, threads: Int) {
+        self.measure = measure
         self.cache = cache
         self.threads = threads
     }
@@ -23,11 +23,11 @@ public struct TemplateExtraction {
     public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ cached: Int) -> Void
 
     /// One result per record, in manifest order.
-    public func run(_ manifest: Manifest, progress: Progress? = nil) throws -> [EmbeddingResult] {
+    public func run(_ manifest: Manifest, progress: Progress? = nil) throws -> [Measurement] {
         let paths = manifest.records.map(manifest.absolutePath(of:))
-        let workers = try (0..<max(1, threads)).map { _ in try embedder.makeWorker() }
-        let state = SharedState(count: paths.count)
-        let identity = embedder.identity
+        let workers = try (0..<max(1, threads)).map { _ in try measure.makeWorker() }
+        let state = SharedState<Measurement>(count: paths.count)
+        let identity = measure.identity
         let cache = self.cache
         nonisolated(unsafe) let pool = workers
         DispatchQueue.concurrentPerform(iterations: pool.count) { w in
@@ -37,11 +37,11 @@ public struct TemplateExtraction {
                 if let data = FileManager.default.contents(atPath: path) {
                     key = EmbeddingCache.key(content: SHA256Digest(of: data), identity: identity)
                 }
-                if let key, let cached = cache?.load(key) {
+                if let key, let cached: Measurement = cache?.load(key) {
                     state.finish(i, cached, cached: true, progress: progress)
                     continue
                 }
-                let result = pool[w].embed(path: path)
+                let result = pool[w].measure(path: path)
                 if let key { try? cache?.store(result, key: key) }
                 state.finish(i, result, cached: false, progress: progress)
             }
@@ -49,12 +49,12 @@ public struct TemplateExtraction {
         return state.results()
     }
 
-    private final class SharedState: @unchecked Sendable {
+    private final class SharedState<Item>: @unchecked Sendable {
         private let lock = NSLock()
         private var cursor = 0
         private var done = 0
         private var cached = 0
-        private var slots: [EmbeddingResult?]
+        private var slots: [Item?]
 
         init(count: Int) { slots = Array(repeating: nil, count: count) }
 
@@ -66,7 +66,7 @@ public struct TemplateExtraction {
             }
         }
 
-        func finish(_ i: Int, _ result: EmbeddingResult, cached hit: Bool, progress: Progress?) {
+        func finish(_ i: Int, _ result: Item, cached hit: Bool, progress: Progress?) {
             let counts: (Int, Int) = lock.withLock {
                 slots[i] = result
                 done += 1
@@ -76,6 +76,14 @@ public struct TemplateExtraction {
             progress?(counts.0, slots.count, counts.1)
         }
 
-        func results() -> [EmbeddingResult] { lock.withLock { slots.map { $0! } } }
+        func results() -> [Item] { lock.withLock { slots.map { $0! } } }
+    }
+}
+
+extension TemplateExtraction where Measurement == EmbeddingResult {
+    /// Creates the extraction of `embedder`'s templates.
+    public init(embedder: any Embedder, cache: EmbeddingCache?, threads: Int) {
+        func measure<E: Embedder>(_ embedder: E) -> any ImageMeasure<EmbeddingResult> { embedder }
+        self.init(measure: measure(embedder), cache: cache, threads: threads)
     }
 }

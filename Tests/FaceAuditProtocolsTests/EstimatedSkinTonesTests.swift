@@ -1,6 +1,7 @@
 import FaceAuditDatasets
 import FaceAuditSkinTone
 import FaceAuditTemplates
+import Foundation
 import Testing
 
 @testable import FaceAuditProtocols
@@ -44,12 +45,12 @@ struct EstimatedSkinTonesTests {
         }
     }
 
-    @Test("A measurement survives the template round trip through the cache format")
+    @Test("A measurement survives the round trip through the cache format")
     func meterRoundTrip() throws {
         let e = Self.tone(6)
-        let stored = EmbeddingResult.template([Float(e.l), Float(e.a), Float(e.b), Float(e.pixels)])
-        let back = try #require(SkinToneMeter.estimate(stored))
+        let stored = try JSONDecoder().decode(SkinToneMeasurement.self, from: JSONEncoder().encode(SkinToneMeasurement(e)))
+        let back = try #require(stored.estimate)
         #expect(back.monk == 6 && back.pixels == 400 && abs(back.ita - e.ita) < 1e-3)
-        #expect(SkinToneMeter.estimate(.failure("no face found")) == nil)
+        #expect(SkinToneMeasurement.failure("no face found").estimate == nil)
     }
 }

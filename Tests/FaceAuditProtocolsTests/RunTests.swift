@@ -16,7 +16,7 @@ struct FakeEmbedder: Embedder {
     let calls: Counter
     var identity: String { "fake/1" }
     var comparison: PairMetric { .euclideanDistance }
-    func makeWorker() throws -> any EmbedderWorker { Worker(calls: calls) }
+    func makeWorker() throws -> any ImageMeasurer<EmbeddingResult> { Worker(calls: calls) }
 
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
@@ -25,9 +25,9 @@ struct FakeEmbedder: Embedder {
         var count: Int { lock.withLock { value } }
     }
 
-    struct Worker: EmbedderWorker {
+    struct Worker: ImageMeasurer {
         let calls: Counter
-        func embed(path: String) -> EmbeddingResult {
+        func measure(path: String) -> EmbeddingResult {
             calls.add()
             if path.contains("noface") { return .failure("no face found") }
             let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())

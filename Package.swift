@@ -28,6 +28,11 @@ let package = Package(
         .library(name: "FaceAuditAllPairs", targets: ["FaceAuditAllPairs"]),
         .library(name: "FaceAuditConfiguration", targets: ["FaceAuditConfiguration"]),
         .library(name: "FaceAuditBenchmark", targets: ["FaceAuditBenchmark"]),
+        .library(name: "FaceAuditScoring", targets: ["FaceAuditScoring"]),
+        .library(name: "FaceAuditTemplates", targets: ["FaceAuditTemplates"]),
+        .library(name: "FaceAuditProtocols", targets: ["FaceAuditProtocols"]),
+        .library(name: "FaceAuditReport", targets: ["FaceAuditReport"]),
+        .library(name: "FaceAuditFiles", targets: ["FaceAuditFiles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -88,9 +93,8 @@ let package = Package(
         .target(
             name: "FaceAuditProtocols",
             dependencies: [
-                "FaceAuditScoreFiles", "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditMetrics", "FaceAuditFace", "FaceAuditImaging",
-                "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditAllPairs", "FaceAuditConfiguration", "FaceAuditTemplates",
-                "FaceAuditFiles", "FaceAuditReport", "FaceAuditScoring",
+                "FaceAuditAllPairs", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditHashing",
+                "FaceAuditMetrics", "FaceAuditReport", "FaceAuditScoreFiles", "FaceAuditScoring", "FaceAuditTemplates",
             ],
             swiftSettings: strict
         ),
@@ -108,10 +112,10 @@ let package = Package(
         .target(
             name: "FaceAuditBenchmark",
             dependencies: [
-                "FaceAuditConfiguration", "FaceAuditProtocols", "FaceAuditReport", "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditFace",
-                "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditScoreFiles", "FaceAuditAllPairs", "FaceAuditImaging",
+                "FaceAuditAllPairs", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditFiles",
+                "FaceAuditImaging",
+                "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols", "FaceAuditReport", "FaceAuditScoreFiles", "FaceAuditScoring",
                 "FaceAuditTemplates",
-                "FaceAuditFiles",
             ],
             swiftSettings: strict
         ),
@@ -142,10 +146,9 @@ let package = Package(
         .executableTarget(
             name: "faceaudit",
             dependencies: [
-                "FaceAuditImaging", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditValidation",
-                "FaceAuditModelFiles", "FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditProtocols", "FaceAuditFace", "FaceAuditNN",
-                "FaceAuditReport", "FaceAuditSkinTone", "FaceAuditAllPairs", "FaceAuditSlurm", "FaceAuditConfiguration",
-                "FaceAuditBenchmark", "FaceAuditFiles", "FaceAuditScoring",
+                "FaceAuditBenchmark", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditFace", "FaceAuditFiles",
+                "FaceAuditImaging", "FaceAuditMetrics", "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols", "FaceAuditReport",
+                "FaceAuditScoreFiles", "FaceAuditScoring", "FaceAuditSkinTone", "FaceAuditSlurm", "FaceAuditValidation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -26,14 +26,14 @@ public struct SlurmClient: Sendable {
                 try files.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
             }
         } catch {
-            throw SlurmError("cannot write the batch scripts in \(submission.folder): \(error.localizedDescription)")
+            throw SlurmError(.cannotWrite, "cannot write the batch scripts in \(submission.folder): \(error.localizedDescription)")
         }
         var previous: String?
         for stage in SlurmSubmission.Stage.allCases {
             let output = try run("sbatch", submission.sbatchArguments(stage, after: previous))
             // --parsable prints "jobid" or "jobid;cluster".
             guard let id = output.split(separator: "\n").last?.split(separator: ";").first.map(String.init), Int(id) != nil else {
-                throw SlurmError("sbatch printed no job id for the \(stage.rawValue) job: \(output)")
+                throw SlurmError(.noJobID, "sbatch printed no job id for the \(stage.rawValue) job: \(output)")
             }
             submission.jobs[stage.rawValue] = id
             previous = id
@@ -50,17 +50,17 @@ public struct SlurmClient: Sendable {
             try encoder.encode(submission).write(
                 to: URL(fileURLWithPath: submission.folder + "/submission.json"), options: .atomic)
         } catch {
-            throw SlurmError("cannot write \(submission.folder)/submission.json: \(error.localizedDescription)")
+            throw SlurmError(.cannotWrite, "cannot write \(submission.folder)/submission.json: \(error.localizedDescription)")
         }
     }
 
     /// Reads `<folder>/submission.json`.
     public func load(folder: String) throws(SlurmError) -> SlurmSubmission {
         guard let data = FileManager.default.contents(atPath: folder + "/submission.json") else {
-            throw SlurmError("\(folder)/submission.json not found: give the folder `faceaudit slurm submit` printed")
+            throw SlurmError(.noSubmission, "\(folder)/submission.json not found: give the folder `faceaudit slurm submit` printed")
         }
         do { return try JSONDecoder().decode(SlurmSubmission.self, from: data) } catch {
-            throw SlurmError("\(folder)/submission.json is not a submission: \(error)")
+            throw SlurmError(.badSubmission, "\(folder)/submission.json is not a submission: \(error)")
         }
     }
 
@@ -91,16 +91,17 @@ public struct SlurmClient: Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        do { try process.run() } catch { throw SlurmError("cannot start \(command): \(error.localizedDescription)") }
+        do { try process.run() } catch { throw SlurmError(.commandFailed, "cannot start \(command): \(error.localizedDescription)") }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let text = String(decoding: stdout, as: UTF8.self)
         if process.terminationStatus == 127 {
-            throw SlurmError("\(command) was not found on PATH: run on a Slurm login node (package slurm-client)")
+            throw SlurmError(.clientMissing, "\(command) was not found on PATH: run on a Slurm login node (package slurm-client)")
         }
         if process.terminationStatus != 0 && !allowFailure {
             throw SlurmError(
+                .commandFailed,
                 "\(command) \(arguments.joined(separator: " ")) failed (exit \(process.terminationStatus)): "
                     + String(decoding: stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }

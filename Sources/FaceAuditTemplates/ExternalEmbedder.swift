@@ -30,8 +30,18 @@ public struct ExternalEmbedder: Embedder {
 
     public func makeWorker() throws -> any ImageMeasurer<EmbeddingResult> { try Worker(command: command) }
 
-    /// A failure of the embedder process itself (not of one image).
+    /// A failure of the embedder process itself (not of one image), with a stable code.
     public struct ProcessError: Error, CustomStringConvertible {
+        /// A stable category.
+        public enum Code: String, Sendable, Hashable, CaseIterable {
+            /// The command is empty.
+            case emptyCommand = "empty_command"
+            /// The process could not be started.
+            case cannotStart = "cannot_start"
+        }
+
+        /// The category.
+        public let code: Code
         /// What happened.
         public let message: String
         public var description: String { message }
@@ -45,7 +55,7 @@ public struct ExternalEmbedder: Embedder {
         var buffer = Data()
 
         init(command: [String]) throws {
-            guard let program = command.first else { throw ProcessError(message: "the embedder command is empty") }
+            guard let program = command.first else { throw ProcessError(code: .emptyCommand, message: "the embedder command is empty") }
             process.executableURL = URL(fileURLWithPath: program.contains("/") ? program : Self.which(program) ?? program)
             process.arguments = Array(command.dropFirst())
             process.standardInput = input
@@ -54,7 +64,9 @@ public struct ExternalEmbedder: Embedder {
             // A child that exits early must make writes fail with EPIPE, not kill FaceAudit with SIGPIPE.
             signal(SIGPIPE, SIG_IGN)
             do { try process.run() } catch {
-                throw ProcessError(message: "cannot start the embedder \(command.joined(separator: " ")): \(error.localizedDescription)")
+                throw ProcessError(
+                    code: .cannotStart,
+                    message: "cannot start the embedder \(command.joined(separator: " ")): \(error.localizedDescription)")
             }
         }
 

@@ -89,7 +89,7 @@ struct SlurmCommand: ParsableCommand {
                 executable: executable, benchmark: frozen, out: out, shards: shards,
                 resources: .init(partition: partition, time: time, cpus: cpus, memory: mem, account: account), folder: folder)
             let submitted: SlurmSubmission
-            do { submitted = try SlurmClient().submit(submission) } catch { throw fail(error, ExitStatus.configuration) }
+            do { submitted = try SlurmClient().submit(submission) } catch { throw fail(error, SlurmCommand.exitStatus(error)) }
             let ids = SlurmSubmission.Stage.allCases.map { "\($0.rawValue) \(submitted.jobs[$0.rawValue] ?? "?")" }
             Swift.print("submitted \(shards) shards: \(ids.joined(separator: ", "))")
             Swift.print("settings: \(frozen)")

@@ -18,7 +18,7 @@ extension SlurmCommand {
             try SlurmCommand.requireFolder(folder)
             let client = SlurmClient()
             let status: SlurmStatus
-            do { status = try client.status(try client.load(folder: folder)) } catch { throw fail(error, ExitStatus.configuration) }
+            do { status = try client.status(try client.load(folder: folder)) } catch { throw fail(error, SlurmCommand.exitStatus(error)) }
             SlurmCommand.show(status, json: json)
             throw SlurmCommand.exitCode(status)
         }
@@ -58,8 +58,19 @@ extension SlurmCommand {
                 SlurmCommand.show(status, json: json)
                 throw SlurmCommand.exitCode(status)
             } catch let error as SlurmError {
-                throw fail(error, ExitStatus.configuration)
+                throw fail(error, SlurmCommand.exitStatus(error))
             }
+        }
+    }
+
+    /// The exit status of a Slurm error: 78 when Slurm is missing or failed, 74 when a file could not be
+    /// written, 66 without a submission, 65 for an unreadable one.
+    static func exitStatus(_ error: SlurmError) -> ExitCode {
+        switch error.code {
+        case .clientMissing, .commandFailed, .noJobID: ExitStatus.configuration
+        case .cannotWrite: ExitStatus.ioError
+        case .noSubmission: ExitStatus.noInput
+        case .badSubmission: ExitStatus.dataError
         }
     }
 

@@ -5,6 +5,7 @@ import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditProtocols
 import FaceAuditScoreFiles
+import Foundation
 
 /// How labels become cohorts; shared by `validate`, `run`, `metrics` and `identify`. Each flag sets one
 /// ``RunConfiguration`` property.
@@ -23,6 +24,13 @@ struct CohortOptions: ParsableArguments {
 
     @Option(help: "Flag cohorts with fewer subjects than this (default: 10).")
     var minSubjects: Int?
+
+    /// Says once that `--cohorts` is the deprecated spelling.
+    func validate() throws {
+        if CommandLine.arguments.contains(where: { $0 == "--cohorts" || $0.hasPrefix("--cohorts=") }) {
+            FileHandle.standardError.write(Data("faceaudit: note: --cohorts is deprecated; it is now called --dimensions\n".utf8))
+        }
+    }
 
     /// Sets the properties whose flags were given.
     func apply(to c: inout RunConfiguration) throws {

@@ -104,3 +104,18 @@ struct HostileCommandLineTests {
         #expect(try CommandRunner.faceaudit(["slurm", "status", "/nonexistent/slurm"]).status == 66)
     }
 }
+
+@Suite("cohort flags")
+struct CohortFlagTests {
+    @Test("--cohorts is an alias of --dimensions, and auto means every labeled dimension")
+    func alias() throws {
+        let a = try CohortOptions.parse(["--cohorts", "gender,age"]).configuration()
+        let b = try CohortOptions.parse(["--dimensions", "age_band,gender"]).configuration()
+        #expect(a == b && a.dimensions == [.ageBand, .gender])
+        let auto = try CohortOptions.parse(["--dimensions", "auto"])
+        let automatic = try auto.configuration()
+        #expect(auto.requested && automatic.dimensions == nil)
+        let none = try CohortOptions.parse([])
+        #expect(!none.requested)
+    }
+}

@@ -103,15 +103,8 @@ public struct BenchmarkPipeline: Sendable {
                     layout: manifest.layout, root: manifest.root, source: manifest.source, card: manifest.card,
                     records: Array(manifest.records[shardImages]))
             }
-            do {
-                extracted = try extraction.run(extracting) { done, total, cached in
-                    progress.report(.extraction(stage: "templates", done: done, total: total, cached: cached))
-                }
-            } catch {
-                throw RunError(.dataError, "\(error)")
-            }
+            extracted = try measure(extraction, extracting, stage: "templates", progress: progress)
         }
-        progress.report(.extractionFinished(stage: "templates"))
         if let shard = configuration.shard, let shardImages, configuration.phase == .extract {
             return .extracted(shard: shard, images: shardImages)
         }
@@ -232,6 +225,22 @@ public struct BenchmarkPipeline: Sendable {
             nonMatedPairs: statistics.nonMatedCount)
     }
 
+    /// Runs `extraction` over `manifest`, reporting its progress as `stage`.
+    private func measure<Measurement>(
+        _ extraction: TemplateExtraction<Measurement>, _ manifest: Manifest, stage: String, progress: any RunProgress
+    ) throws(RunError) -> [Measurement] {
+        let measured: [Measurement]
+        do {
+            measured = try extraction.run(manifest) { done, total, cached in
+                progress.report(.extraction(stage: stage, done: done, total: total, cached: cached))
+            }
+        } catch {
+            throw RunError(.dataError, "\(error)")
+        }
+        progress.report(.extractionFinished(stage: stage))
+        return measured
+    }
+
     /// Measures skin tone from the photos and labels every person with it (`estimate_skin_tone`).
     private func estimateSkinTones(
         _ manifest: Manifest, faces: any Embedder, cache: EmbeddingCache?, threads: Int, progress: any RunProgress
@@ -240,15 +249,7 @@ public struct BenchmarkPipeline: Sendable {
             throw RunError(.usage, "--estimate-skin-tone needs the built-in dlib pipeline (it measures the aligned face chips)")
         }
         let meter = TemplateExtraction(measure: SkinToneMeter(faces: dlib), cache: cache, threads: threads)
-        let measurements: [SkinToneMeasurement]
-        do {
-            measurements = try meter.run(manifest) { done, total, cached in
-                progress.report(.extraction(stage: "skin tone", done: done, total: total, cached: cached))
-            }
-        } catch {
-            throw RunError(.dataError, "\(error)")
-        }
-        progress.report(.extractionFinished(stage: "skin tone"))
+        let measurements = try measure(meter, manifest, stage: "skin tone", progress: progress)
         let estimated: EstimatedSkinTones
         do { estimated = try EstimatedSkinTones(manifest: manifest, estimates: measurements.map(\.estimate)) } catch {
             throw RunError(.dataError, "\(error)")

@@ -16,27 +16,12 @@ final class RecordedProgress: RunProgress, @unchecked Sendable {
 
 @Suite("BenchmarkPipeline", .serialized)
 struct BenchmarkPipelineTests {
-    /// 40 images of 20 people with seeded CSV templates, and the settings of a run on them.
+    /// The settings of a run on ``SyntheticDataset`` (90 images of 45 people, one without a template).
     static func run(in folder: URL) throws -> RunConfiguration {
-        var state: UInt64 = 7
-        func next() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(state >> 11) / Double(1 << 53) - 0.5
-        }
-        var manifest = "path,subject_id,gender\n"
-        var templates = ""
-        for person in 0..<20 {
-            let centre = (0..<16).map { _ in next() }
-            for photo in 0..<2 {
-                manifest += "p\(person)-\(photo).jpg,s\(person),\(person % 2 == 0 ? "female" : "male")\n"
-                templates += (["p\(person)-\(photo).jpg"] + centre.map { String(Float($0 + 0.2 * next())) }).joined(separator: ",") + "\n"
-            }
-        }
-        try manifest.write(to: folder.appendingPathComponent("manifest.csv"), atomically: true, encoding: .utf8)
-        try templates.write(to: folder.appendingPathComponent("templates.csv"), atomically: true, encoding: .utf8)
+        let (manifest, templates) = try SyntheticDataset.write(in: folder)
         var c = RunConfiguration()
-        c.dataset = folder.appendingPathComponent("manifest.csv").path
-        c.embeddings = folder.appendingPathComponent("templates.csv").path
+        c.dataset = manifest.path
+        c.embeddings = templates.path
         c.out = folder.appendingPathComponent("out").path
         c.targetFMR = [0.1]
         c.bootstrap = 20
@@ -60,7 +45,7 @@ struct BenchmarkPipelineTests {
         #expect(summary.configuration == configuration && summary.commandLine == ["test"])
         let events = progress.events
         #expect(events.last == .extractionFinished(stage: "templates"))
-        #expect(events.contains(.extraction(stage: "templates", done: 40, total: 40, cached: 0)))
+        #expect(events.contains(.extraction(stage: "templates", done: 90, total: 90, cached: 0)))
         for name in ["summary.json", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "report.html"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
         }

@@ -22,47 +22,7 @@ struct RunOptionsTests {
     ]
 
     /// …and as a benchmark file.
-    static let toml = """
-        dataset = "/data/set"
-        layout = "utkface"
-        card = "/data/card.json"
-        scores = "/data/scores.csv"
-        score_format = "bob5"
-        dissimilarity = true
-        simulated_subjects = 300
-        pipeline = "external"
-        models = "/models"
-        upsample = 2
-        face_policy = "confident"
-        embedder_command = ["python3", "embed \\"x\\".py"]
-        embedder_version = "7"
-        embeddings = "/data/t.npy"
-        comparison = "euclidean"
-        estimate_skin_tone = true
-        dimensions = ["gender", "age_band"]
-        age_bands = ["0", "18", "65"]
-        min_subjects = 5
-        target_fmr = [0.01, 0.001]
-        reference_cohort = "gender=male"
-        bootstrap = 200
-        seed = 9
-        watchlist = true
-        enrolled_share = 1.0
-        target_fpir = [0.05]
-        school_size = 800
-        passes_per_day = 2
-        school_days = 170
-        watchlist_size = 20
-        shard = "2/7"
-        phase = "compare"
-        tile_size = 64
-        exact_pair_limit = 5000
-        threads = 3
-        cache = "/cache"
-        no_cache = true
-        out = "/out"
-        export_scores = true
-        """
+    static let toml = ConfigurationSample.toml
 
     @Test("every setting has a flag, and the flags give the same value as the benchmark file")
     func flagsEqualFile() throws {

@@ -6,30 +6,7 @@ import Testing
 @Suite("faceaudit run --shard and merge", .serialized)
 struct ShardCLITests {
     /// 90 images of 45 people in 6 cells, with CSV templates (seeded), and one image without a template.
-    static func dataset(in folder: URL) throws -> (manifest: URL, embeddings: URL) {
-        var state: UInt64 = 42
-        func next() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(state >> 11) / Double(1 << 53) - 0.5
-        }
-        var manifest = "path,subject_id,gender,ethnicity\n"
-        var embeddings = ""
-        for person in 0..<45 {
-            let centre = (0..<24).map { _ in next() }
-            for photo in 0..<2 {
-                let path = "p\(person)-\(photo).jpg"
-                manifest += "\(path),s\(person),\(person % 2 == 0 ? "female" : "male"),\(["a", "b", "c"][person % 3])\n"
-                let values = centre.map { $0 + 0.25 * next() }
-                // One image has no template: a failure to acquire, in every output.
-                if person == 7 && photo == 1 { continue }
-                embeddings += ([path] + values.map { String(Float($0)) }).joined(separator: ",") + "\n"
-            }
-        }
-        let m = folder.appendingPathComponent("manifest.csv"), e = folder.appendingPathComponent("templates.csv")
-        try manifest.write(to: m, atomically: true, encoding: .utf8)
-        try embeddings.write(to: e, atomically: true, encoding: .utf8)
-        return (m, e)
-    }
+    static func dataset(in folder: URL) throws -> (manifest: URL, embeddings: URL) { try SyntheticDataset.write(in: folder) }
 
     /// Every output file with ISO-8601 timestamps blanked, the only part allowed to differ.
     static func outputs(_ folder: URL) throws -> [String: String] {
@@ -184,6 +161,6 @@ struct ShardCLITests {
         let refused = try CommandRunner.faceaudit(["slurm", "submit", noOut.path, "--shards", "2"])
         #expect(refused.status == 65 && refused.stderr.contains("set dataset and out"), "\(refused.stderr)")
         let status = try CommandRunner.faceaudit(["slurm", "status", folder.path])
-        #expect(status.status == 78 && status.stderr.contains("submission.json not found"), "\(status.stderr)")
+        #expect(status.status == 66 && status.stderr.contains("submission.json not found"), "\(status.stderr)")
     }
 }

@@ -1,0 +1,30 @@
+import Foundation
+
+/// A small labeled dataset with precomputed templates, for runs that need no images.
+public enum SyntheticDataset {
+    /// 90 images of 45 people in 6 cells, with CSV templates (seeded), and one image without a template.
+    public static func write(in folder: URL) throws -> (manifest: URL, embeddings: URL) {
+        var state: UInt64 = 42
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53) - 0.5
+        }
+        var manifest = "path,subject_id,gender,ethnicity\n"
+        var embeddings = ""
+        for person in 0..<45 {
+            let centre = (0..<24).map { _ in next() }
+            for photo in 0..<2 {
+                let path = "p\(person)-\(photo).jpg"
+                manifest += "\(path),s\(person),\(person % 2 == 0 ? "female" : "male"),\(["a", "b", "c"][person % 3])\n"
+                let values = centre.map { $0 + 0.25 * next() }
+                // One image has no template: a failure to acquire, in every output.
+                if person == 7 && photo == 1 { continue }
+                embeddings += ([path] + values.map { String(Float($0)) }).joined(separator: ",") + "\n"
+            }
+        }
+        let m = folder.appendingPathComponent("manifest.csv"), e = folder.appendingPathComponent("templates.csv")
+        try manifest.write(to: m, atomically: true, encoding: .utf8)
+        try embeddings.write(to: e, atomically: true, encoding: .utf8)
+        return (m, e)
+    }
+}

@@ -55,7 +55,18 @@ public struct BenchmarkPipeline: Sendable {
         if let out { recorded.out = out }
         var used = merged.configuration.resolvingPaths(against: merged.workingDirectory)
         if let out { used.out = out }
-        let pipeline = BenchmarkPipeline(commandLine: merged.commandLine, version: version)
+        var commandLine = merged.commandLine
+        if let out {
+            // The command that reproduces the run writes where this merge wrote.
+            if let i = commandLine.firstIndex(of: "--out"), i + 1 < commandLine.count {
+                commandLine[i + 1] = out
+            } else if let i = commandLine.firstIndex(where: { $0.hasPrefix("--out=") }) {
+                commandLine[i] = "--out=" + out
+            } else {
+                commandLine += ["--out", out]
+            }
+        }
+        let pipeline = BenchmarkPipeline(commandLine: commandLine, version: version)
         try used.validate()
         return try pipeline.runDataset(used, merged: merged, recorded: recorded, progress: progress)
     }
@@ -109,13 +120,9 @@ public struct BenchmarkPipeline: Sendable {
             return .extracted(shard: shard, images: shardImages)
         }
         let pairs: PairComparison
-        do {
-            pairs = try PairComparison(
-                manifest: manifest, templates: extracted, comparison: templates.embedder.comparison, scheme: options.scheme,
-                tileSize: configuration.tileSize, targets: options.targets, exactPairLimit: configuration.exactPairLimit)
-        } catch {
-            throw RunError(.dataError, "\(error)")
-        }
+        pairs = try PairComparison(
+            manifest: manifest, templates: extracted, comparison: templates.embedder.comparison, scheme: options.scheme,
+            tileSize: configuration.tileSize, targets: options.targets, exactPairLimit: configuration.exactPairLimit)
         // The engine's worker threads each run single-threaded BLAS.
         BLAS.setThreads(1)
         if let shard = configuration.shard, let shardImages {
@@ -129,21 +136,13 @@ public struct BenchmarkPipeline: Sendable {
                 "the partials were made from other templates, images or settings than this run has (fingerprints differ); rerun the shards")
         }
         var result: BenchmarkRun.Result
-        do {
-            result = try BenchmarkRun.evaluate(
-                manifest: manifest, templates: extracted, statistics: statistics, comparison: templates.embedder.comparison,
-                pipeline: templates.info, options: options, commandLine: commandLine, version: version)
-        } catch {
-            throw RunError(.dataError, "\(error)")
-        }
+        result = try BenchmarkRun.evaluate(
+            manifest: manifest, templates: extracted, statistics: statistics, comparison: templates.embedder.comparison,
+            pipeline: templates.info, options: options, commandLine: commandLine, version: version)
         if configuration.watchlist {
-            do {
-                result.summary.watchlist = try WatchlistResult(
-                    manifest: manifest, templates: extracted, comparison: templates.embedder.comparison, scheme: options.scheme,
-                    targets: configuration.targetFPIR, enrolledShare: configuration.enrolledShare, seed: configuration.seed)
-            } catch {
-                throw RunError(.dataError, "\(error)")
-            }
+            result.summary.watchlist = try WatchlistResult(
+                manifest: manifest, templates: extracted, comparison: templates.embedder.comparison, scheme: options.scheme,
+                targets: configuration.targetFPIR, enrolledShare: configuration.enrolledShare, seed: configuration.seed)
         }
         try write(&result, configuration, recorded: recorded, to: out)
         return .completed(summary: result.summary, out: out)
@@ -168,13 +167,9 @@ public struct BenchmarkPipeline: Sendable {
             name: "scores", identity: "scores;\(format.rawValue)", models: [:],
             comparison: configuration.dissimilarity ? "precomputed distance" : "precomputed similarity", blas: "not used")
         var result: BenchmarkRun.Result
-        do {
-            result = try BenchmarkRun.evaluate(
-                table: table, labels: labeled, polarity: configuration.dissimilarity ? .dissimilarity : .similarity, card: card,
-                layout: "scores:\(format.rawValue)", pipeline: pipeline, options: options, commandLine: commandLine, version: version)
-        } catch {
-            throw RunError(.dataError, "\(error)")
-        }
+        result = try BenchmarkRun.evaluate(
+            table: table, labels: labeled, polarity: configuration.dissimilarity ? .dissimilarity : .similarity, card: card,
+            layout: "scores:\(format.rawValue)", pipeline: pipeline, options: options, commandLine: commandLine, version: version)
         try write(&result, configuration, to: out, exportScores: false)
         return .scoreFile(summary: result.summary, comparisons: table.count, out: out)
     }
@@ -190,13 +185,9 @@ public struct BenchmarkPipeline: Sendable {
             name: "simulated", identity: "simulated;seed=\(configuration.seed);subjects=\(subjects)", models: [:],
             comparison: "simulated similarity", blas: "not used")
         var result: BenchmarkRun.Result
-        do {
-            result = try BenchmarkRun.evaluate(
-                manifest: population.manifest, pairs: population.pairs, polarity: .similarity, failures: [:], pipeline: pipeline,
-                options: options, commandLine: commandLine, version: version, simulated: true)
-        } catch {
-            throw RunError(.dataError, "\(error)")
-        }
+        result = try BenchmarkRun.evaluate(
+            manifest: population.manifest, pairs: population.pairs, polarity: .similarity, failures: [:], pipeline: pipeline,
+            options: options, commandLine: commandLine, version: version, simulated: true)
         try write(&result, configuration, to: out, exportScores: false)
         return .completed(summary: result.summary, out: out)
     }

@@ -53,6 +53,11 @@ extension RunConfiguration {
         return configuration.resolvingPaths(against: URL(fileURLWithPath: path).deletingLastPathComponent().path)
     }
 
+    /// Whether any path setting is relative (it then depends on the folder the run started in).
+    public var hasRelativePaths: Bool {
+        Self.pathKeys.contains { self[keyPath: $0].map { !$0.isEmpty && !$0.hasPrefix("/") } ?? false }
+    }
+
     /// The settings with every relative path (dataset, out, card, scores, models, embeddings, cache) made
     /// absolute against `folder`.
     public func resolvingPaths(against folder: String) -> RunConfiguration {
@@ -190,7 +195,16 @@ extension RunConfiguration {
     /// setting, so a key or header of more than 16 segments is refused before parsing.
     private static func refuseDeepKeys(_ text: String, file: String) throws(RunError) {
         for (index, line) in lines(text).enumerated() {
-            let keyPart = line.prefix { $0 != "=" && $0 != "\"" && $0 != "'" && $0 != "#" }
+            // The key of a `key = value` line, or the name in a `[table]` header; not values (a long list
+            // of decimals on a continuation line holds many dots).
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            var keyPart = trimmed.prefix { $0 != "=" && $0 != "#" }
+            if trimmed.hasPrefix("[") {
+                keyPart = trimmed.prefix { $0 != "]" && $0 != "#" }
+                if keyPart.contains(",") { continue }  // a row of a multi-line array
+            } else if keyPart.contains(",") {
+                continue  // a continuation line of a multi-line array
+            }
             if keyPart.filter({ $0 == "." }).count > 16 {
                 throw RunError(
                     .configuration,

@@ -16,14 +16,15 @@ extension RunConfiguration {
                 && (16...1_048_576).contains(tileSize) && exactPairLimit >= 0,
             "--threads must be 1…1024, --bootstrap 0…1,000,000, --upsample 0…4, --tile-size 16…1,048,576, --exact-pair-limit ≥ 0")
         try check(minSubjects >= 0, "--min-subjects must be 0 or more")
-        for (name, rates) in [("--target-fmr", targetFMR), ("--target-fpir", targetFPIR)] {
+        // The watchlist's settings matter only with the watchlist.
+        for (name, rates) in [("--target-fmr", targetFMR)] + (watchlist ? [("--target-fpir", targetFPIR)] : []) {
             try check(!rates.isEmpty, "\(name): give at least one target rate")
             try check(rates.count <= 100, "\(name): at most 100 target rates")
             for rate in rates {
                 try check(rate > 0 && rate < 1, "\(name): target rate \(rate) must be a number between 0 and 1, e.g. 0.001 or 1e-4")
             }
         }
-        try check(enrolledShare > 0 && enrolledShare <= 1, "--enrolled-share must be more than 0 and at most 1")
+        try check(!watchlist || (enrolledShare > 0 && enrolledShare <= 1), "--enrolled-share must be more than 0 and at most 1")
         try check(shard == nil || scores == nil, "--shard needs a dataset; score files are not sharded")
         try check(shard == nil || simulatedSubjects == nil, "--shard needs a dataset; the simulated population is not sharded")
         try check(phase == nil || shard != nil, "--phase needs --shard i/K")

@@ -172,13 +172,22 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         try c.set(&models, .models)
         try c.set(&upsample, .upsample)
         try c.set(&facePolicy, .facePolicy)
-        try c.set(&embedderCommand, .embedderCommand)
+        if c.contains(.embedderCommand) {
+            try c.refuseNull(.embedderCommand)
+            // One string is a one-word command, as the old reader took it.
+            if let word = try? c.decode(String.self, forKey: .embedderCommand) {
+                embedderCommand = [word]
+            } else {
+                embedderCommand = try c.decode([String].self, forKey: .embedderCommand)
+            }
+        }
         try c.set(&embedderVersion, .embedderVersion)
         try c.set(&embeddings, .embeddings)
         try c.set(&comparison, .comparison)
         try c.set(&estimateSkinTone, .estimateSkinTone)
-        if let v = try c.list(.dimensions) {
-            // As on the command line: synonyms (age, sex, race) accepted, duplicates dropped, in a fixed order.
+        if let v = try c.list(.dimensions), v.map({ $0.lowercased() }) != ["auto"] {
+            // As on the command line: synonyms (age, sex, race) accepted, duplicates dropped, in a fixed order;
+            // "auto" is every labeled dimension (the default).
             do { dimensions = try CohortDimension.parseList(v.joined(separator: ",")) } catch {
                 throw DecodingError.dataCorrupted(
                     .init(codingPath: c.codingPath + [CodingKeys.dimensions], debugDescription: error.message))
@@ -310,7 +319,7 @@ extension KeyedDecodingContainer where Key == RunConfiguration.CodingKeys {
     }
 
     /// A key written with no value (`bootstrap: null`) is a mistake, not the default.
-    fileprivate func refuseNull(_ key: Key) throws {
+    func refuseNull(_ key: Key) throws {
         if contains(key), (try? decodeNil(forKey: key)) == true {
             throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath + [key], debugDescription: "null is not a value"))
         }
@@ -339,16 +348,20 @@ extension KeyedDecodingContainer where Key == RunConfiguration.CodingKeys {
         if let whole = try? decode(Int.self, forKey: key) { value = Double(whole) } else { value = try decode(Double.self, forKey: key) }
     }
 
-    /// A list given as an array of strings or numbers, or as one comma-separated string.
+    /// A list given as an array of strings or numbers, one comma-separated string, or one number.
     fileprivate func list(_ key: Key) throws -> [String]? {
         guard contains(key) else { return nil }
         try refuseNull(key)
+        /// A number as the command line would write it: whole numbers without a decimal point.
+        func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : "\(x)" }
         if let strings = try? decode([String].self, forKey: key) { return strings }
-        if let numbers = try? decode([Double].self, forKey: key) { return numbers.map { "\($0)" } }
         if let numbers = try? decode([Int].self, forKey: key) { return numbers.map { "\($0)" } }
+        if let numbers = try? decode([Double].self, forKey: key) { return numbers.map(text) }
         if let text = try? decode(String.self, forKey: key) {
             return text.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
         }
+        if let number = try? decode(Int.self, forKey: key) { return ["\(number)"] }
+        if let number = try? decode(Double.self, forKey: key) { return [text(number)] }
         throw DecodingError.typeMismatch(
             [String].self, .init(codingPath: codingPath + [key], debugDescription: "expected a list, e.g. [\"a\", \"b\"] or \"a,b\""))
     }

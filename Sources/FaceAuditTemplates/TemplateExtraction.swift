@@ -56,7 +56,12 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
         private var cached = 0
         private var slots: [Item?]
 
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        private let total: Int
+
+        init(count: Int) {
+            slots = Array(repeating: nil, count: count)
+            total = count
+        }
 
         func next() -> Int? {
             lock.withLock {
@@ -73,7 +78,7 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
                 if hit { cached += 1 }
                 return (done, cached)
             }
-            progress?(counts.0, slots.count, counts.1)
+            progress?(counts.0, total, counts.1)
         }
 
         func results() -> [Item] { lock.withLock { slots.map { $0! } } }

@@ -34,8 +34,12 @@ struct CohortOptions: ParsableArguments {
 
     /// Sets the properties whose flags were given.
     func apply(to c: inout RunConfiguration) throws {
-        if let dimensions, dimensions.lowercased() != "auto" {
-            do { c.dimensions = try CohortDimension.parseList(dimensions) } catch { throw ValidationError("\(error)") }
+        if let dimensions {
+            if dimensions.lowercased() == "auto" {
+                c.dimensions = nil  // every labeled dimension, whatever a benchmark file said
+            } else {
+                do { c.dimensions = try CohortDimension.parseList(dimensions) } catch { throw ValidationError("\(error)") }
+            }
         }
         if let ageBands { c.ageBands = ageBands.split(separator: ",").map { String($0).trimmingCharacters(in: " ") } }
         if let minSubjects { c.minSubjects = minSubjects }

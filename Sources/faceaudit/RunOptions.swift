@@ -178,6 +178,10 @@ struct RunOptions: ParsableArguments {
         set(&c.cache, cache)
         if noCache { c.noCache = true }
         if exportScores { c.exportScores = true }
+        if let embeddings {
+            c.embeddings = embeddings
+            c.pipeline = .precomputed
+        }
         if let embedderCommand {
             guard let data = embedderCommand.data(using: .utf8), let words = try? JSONSerialization.jsonObject(with: data) as? [String],
                 !words.isEmpty
@@ -188,10 +192,6 @@ struct RunOptions: ParsableArguments {
             c.pipeline = .external
         }
         if let embedderVersion { c.embedderVersion = embedderVersion }
-        if let embeddings {
-            c.embeddings = embeddings
-            c.pipeline = .precomputed
-        }
         set(&c.pipeline, pipeline)
         if let comparison { c.comparison = comparison }
         if estimateSkinTone { c.estimateSkinTone = true }

@@ -153,14 +153,14 @@ struct RunConfigurationTests {
             ("f.toml", "out = \"x\"\n  tagret_fmr = [0.1]", "f.toml:2:3: unknown key \"tagret_fmr\" (did you mean \"target_fmr\"?)"),
             ("f.yaml", "out: x\ntagret_fmr: [0.1]", "f.yaml:2:1: unknown key \"tagret_fmr\" (did you mean \"target_fmr\"?)"),
             ("f.toml", "frobnicate = 1", "f.toml:1:1: unknown key \"frobnicate\""),
-            ("f.toml", "out = \"x", "f.toml:1:"),
+            ("f.toml", "out = \"x", "f.toml:1:9: Error while parsing string"),
             ("f.toml", "out = \"a\"\nout = \"b\"", "f.toml:2:"),
             ("f.yaml", "out: a\nout: b", "f.yaml:2:1: \"out\" is set twice"),
             ("f.toml", "bootstrap = \"many\"", "f.toml:1:1: bootstrap: expected a whole number"),
             ("f.yaml", "bootstrap: many", "f.yaml:1:1: bootstrap: expected a whole number"),
             ("f.toml", "face_policy = \"biggest\"", "f.toml:1:1: face_policy: "),
             ("f.yaml", "dimensions: [gender, hair]", "f.yaml:1:1: dimensions: unknown cohort dimension \"hair\""),
-            ("f.yaml", "out: \"x", "f.yaml:"),
+            ("f.yaml", "out: \"x", "f.yaml:1:8: while scanning a quoted scalar: found unexpected end of stream"),
             ("f.yaml", "- just\n- a list", "f.yaml: a benchmark file is a mapping"),
             ("f.json", "[1]", "f.json: a benchmark file is an object"),
             ("f.json", "{\"shard\": \"7/7\"}", "f.json:1:2: shard: \"7/7\" is not i/K"),
@@ -229,6 +229,31 @@ struct RunConfigurationTests {
         } catch {
             #expect(error.message.count < 200)
         }
+    }
+
+    @Test("what the hand-written reader accepted still decodes: a one-word command, a bare number as a list, auto")
+    func formerlyAccepted() throws {
+        let c = try RunConfiguration.decode(
+            "embedder_command = \"my-embedder\"\ntarget_fmr = 0.001\nage_bands = [0, 18]\ndimensions = \"auto\"", format: .toml, file: "f")
+        #expect(c.embedderCommand == ["my-embedder"] && c.targetFMR == [0.001] && c.ageBands == ["0", "18"] && c.dimensions == nil)
+        let json = try RunConfiguration.decode(#"{"age_bands": [0, 18.0], "target_fmr": 0.01}"#, format: .json, file: "f")
+        #expect(json.ageBands == ["0", "18"] && json.targetFMR == [0.01])
+    }
+
+    @Test("a long list of decimals over several lines is not a deeply nested key")
+    func longDecimalList() throws {
+        let rates = (1...30).map { "0.00\($0)" }.joined(separator: ", ")
+        let c = try RunConfiguration.decode("target_fmr = [\n  \(rates)\n]", format: .toml, file: "f")
+        #expect(c.targetFMR.count == 30)
+    }
+
+    @Test("the watchlist's settings are checked only with the watchlist")
+    func watchlistSettings() throws {
+        var c = RunConfiguration()
+        c.enrolledShare = 2
+        #expect(throws: Never.self) { try c.validate() }
+        c.watchlist = true
+        #expect(throws: RunError.self) { try c.validate() }
     }
 
     @Test("the nearest key is offered only for a plausible typo")

@@ -45,6 +45,13 @@ struct RunOptionsTests {
         try "dataset = \"data\"\nbootstrap = 50\nseed = 4\n".write(to: file, atomically: true, encoding: .utf8)
         let c = try RunOptions.parse(["--benchmark", file.path, "--bootstrap", "7"]).configuration()
         #expect(c.bootstrap == 7 && c.seed == 4 && c.dataset == folder.appendingPathComponent("data").path)
+        // --dimensions auto undoes a file's dimensions.
+        try "dimensions = [\"gender\"]\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try RunOptions.parse(["--benchmark", file.path]).configuration().dimensions == [.gender])
+        #expect(try RunOptions.parse(["--benchmark", file.path, "--dimensions", "auto"]).configuration().dimensions == nil)
+        // Given both, the external command wins, as it always has.
+        let both = try RunOptions.parse(["--embedder-command", #"["x"]"#, "--embeddings", "t.csv"]).configuration()
+        #expect(both.resolvedPipeline == .external)
     }
 }
 

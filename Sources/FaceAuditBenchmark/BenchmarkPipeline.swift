@@ -171,7 +171,7 @@ public struct BenchmarkPipeline: Sendable {
             table: table, labels: labeled, polarity: configuration.dissimilarity ? .dissimilarity : .similarity, card: card,
             layout: "scores:\(format.rawValue)", pipeline: pipeline, options: options, commandLine: commandLine, version: version)
         try write(&result, configuration, to: out, exportScores: false)
-        return .scoreFile(summary: result.summary, comparisons: table.count, out: out)
+        return .scoreFile(summary: result.summary, comparisons: table.count, file: path, out: out)
     }
 
     /// The built-in SIMULATED population (`faceaudit demo`).

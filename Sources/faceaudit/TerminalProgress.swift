@@ -67,8 +67,8 @@ final class TerminalProgress: RunProgress, @unchecked Sendable {
             write(
                 "run: \(summary.dataset.images) images, \(summary.failuresToAcquire.images) without a face; wrote \(out)\n"
                     + lines.joined(separator: "\n") + "\n")
-        case .scoreFile(_, let comparisons, let out):
-            write("run: \(comparisons) comparisons; wrote \(out)\n")
+        case .scoreFile(_, let comparisons, let file, let out):
+            write("run: \(comparisons) comparisons from \(file); wrote \(out)\n")
         case .extracted(let shard, let images):
             write("run: shard \(shard): templates of images \(images) extracted\n")
         case .shardCompared(let shard, let folder, let tiles, let mated, let nonMated):

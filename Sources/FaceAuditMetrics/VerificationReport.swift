@@ -26,8 +26,8 @@ public struct VerificationReport: Sendable, Codable {
     public var auc: Double
     /// bob.measure's `roc_auc_score` (2000-point sampled ROC, trapezoid).
     public var aucBob: Double
-    /// Decidability d′.
-    public var decidability: Double
+    /// Decidability d′; null when undefined (no spread in either score set).
+    @NullWhenUndefined public var decidability: Double?
     /// ZeroFMR: lowest FNMR with no false match, and its threshold.
     public var zeroFmr: ZeroPoint
     /// ZeroFNMR: lowest FMR with no false non-match, and its threshold.
@@ -171,7 +171,7 @@ public struct VerificationReport: Sendable, Codable {
         minHter = rates(scores.threshold(minimizing: .weightedError))
         auc = scores.auc
         aucBob = ScoreStatistics.bobROCAUC(scores)
-        decidability = ScoreStatistics.decidability(scores)
+        decidability = finite(ScoreStatistics.decidability(scores))
         zeroFmr = ZeroPoint(value: zero.fnmr, threshold: pol.threshold(zero.similarityThreshold))
         zeroFnmr = ZeroPoint(value: zeroN.fmr, threshold: pol.threshold(zeroN.similarityThreshold))
         genuineScores = Distribution(

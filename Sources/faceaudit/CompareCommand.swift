@@ -33,6 +33,12 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Also write JUnit XML here.")
     var junit: String?
 
+    func validate() throws {
+        guard tolerance.isFinite, tolerance >= 0, relativeTolerance.isFinite, relativeTolerance >= 0 else {
+            throw ValidationError("--tolerance and --relative-tolerance must be finite numbers ≥ 0")
+        }
+    }
+
     func run() throws {
         func load(_ path: String) throws -> RunSummary {
             guard let data = FileManager.default.contents(atPath: path) else {

@@ -42,6 +42,8 @@ struct IdentifyCommand: ParsableCommand {
 
     func validate() throws {
         guard maxRank >= 1, rank >= 1 else { throw ValidationError("--max-rank and --rank must be at least 1") }
+        guard maxRank <= 100_000, rank <= 100_000 else { throw ValidationError("--max-rank and --rank must be at most 100000") }
+        if let threshold, !threshold.isFinite { throw ValidationError("--threshold must be a finite number") }
         if cohorts.requested && format != .csv {
             throw ValidationError("--cohorts needs a CSV score file with probe_/reference_ label columns")
         }

@@ -57,6 +57,8 @@ struct MetricsCommand: ParsableCommand {
     var timings = false
 
     func validate() throws {
+        guard inequityAlpha.isFinite, (0...1).contains(inequityAlpha) else { throw ValidationError("--inequity-alpha must be 0…1") }
+        if let curve, !(2...100_000).contains(curve) { throw ValidationError("--curve must be 2…100000 points") }
         let pair = genuine != nil || impostor != nil
         if pair == (scores != nil) {
             throw ValidationError("give either --genuine and --impostor, or --scores with --format")

@@ -32,7 +32,8 @@ struct BinnedScoresTests {
         for key in exactKeys where key != "auc" || checkAUC {
             #expect((x[key] as? NSObject) == (y[key] as? NSObject), "\(key) differs: \(context)")
         }
-        #expect(abs(a.decidability - b.decidability) <= 1e-9 * max(1, abs(a.decidability)), "d′: \(context)")
+        let da = try #require(a.decidability), db = try #require(b.decidability)
+        #expect(abs(da - db) <= 1e-9 * max(1, abs(da)), "d′: \(context)")
         #expect(abs(a.aucBob - b.aucBob) <= 1e-12, "auc_bob: \(context)")
         for (p, q) in [(a.genuineScores, b.genuineScores), (a.impostorScores, b.impostorScores)] {
             #expect(p.median == q.median, "median: \(context)")

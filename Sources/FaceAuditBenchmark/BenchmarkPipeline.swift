@@ -91,6 +91,11 @@ public struct BenchmarkPipeline: Sendable {
 
         let templates = try TemplatePipeline(configuration: configuration, manifest: manifest)
         let cache = configuration.noCache ? nil : EmbeddingCache(folder: configuration.cache ?? EmbeddingCache.defaultFolder())
+        if let precomputed = templates.embedder as? PrecomputedEmbeddings, precomputed.unusedRows > 0 {
+            progress.report(
+                .note(
+                    "note: \(precomputed.unusedRows) rows of the embeddings file name images the dataset does not list; they were ignored"))
+        }
         if configuration.estimateSkinTone {
             manifest = try estimateSkinTones(manifest, faces: templates.embedder, cache: cache, threads: threads, progress: progress)
             options.scheme = try configuration.scheme(for: manifest.records)

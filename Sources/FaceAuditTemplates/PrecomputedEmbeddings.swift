@@ -49,6 +49,7 @@ public struct PrecomputedEmbeddings: Embedder {
         } else {
             let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
             var width: Int?
+            var lineOf: [String: Int] = [:]
             let byPath = Dictionary(manifest.records.map { ($0.path, manifest.absolutePath(of: $0)) }, uniquingKeysWith: { a, _ in a })
             for (n, line) in lines.enumerated() where n > 0 || !line.hasPrefix("path") {
                 let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -59,11 +60,21 @@ public struct PrecomputedEmbeddings: Embedder {
                 guard values.count == width else {
                     throw FormatError(message: "\(file):\(n + 1): \(values.count) values, expected \(width!)")
                 }
-                templates[byPath[fields[0]] ?? fields[0]] = values.map { $0! }
+                let path = byPath[fields[0]] ?? fields[0]
+                if let first = lineOf[path] {
+                    throw FormatError(message: "\(file):\(n + 1): \(fields[0]) is listed twice (lines \(first) and \(n + 1))")
+                }
+                lineOf[path] = n + 1
+                templates[path] = values.map { $0! }
             }
+            let listed = Set(byPath.values)
+            unusedRows = templates.keys.filter { !listed.contains($0) }.count
         }
         self.templates = templates
     }
+
+    /// Rows of a CSV whose path the manifest does not list (they are ignored; the run says how many).
+    public private(set) var unusedRows = 0
 
     /// A version-1 `.npy` file of little-endian float32 values in C order, shape (rows, cols).
     static func npy(_ bytes: [UInt8], file: String) throws -> (Int, Int, [Float]) {
@@ -77,23 +88,35 @@ public struct PrecomputedEmbeddings: Embedder {
         let start = major == 1 ? 10 : 12
         guard start + headerLength <= bytes.count else { throw FormatError(message: "\(file): truncated .npy header") }
         let header = String(decoding: bytes[start..<(start + headerLength)], as: UTF8.self)
-        guard header.contains("'<f4'"), header.contains("'fortran_order': False") else {
+        // The header is a Python dict literal: read its three keys exactly, never by substring.
+        func value(_ key: String, _ pattern: String) -> String? {
+            guard let regex = try? Regex("'\(key)'\\s*:\\s*\(pattern)"), let match = header.firstMatch(of: regex),
+                match.output.count > 1, let group = match.output[1].substring
+            else { return nil }
+            return String(group)
+        }
+        guard value("descr", "'([^']*)'") == "<f4", value("fortran_order", "(True|False)") == "False" else {
             throw FormatError(message: "\(file): only little-endian float32 (<f4) in C order is supported; header \(header)")
         }
-        guard let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
-            throw FormatError(message: "\(file): no shape in the .npy header")
+        guard let shape = value("shape", "\\(([^)]*)\\)") else { throw FormatError(message: "\(file): no shape in the .npy header") }
+        let parts = shape.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let dims = (parts.last == "" ? parts.dropLast() : parts[...]).map { Int($0) }
+        guard dims.count == 2, let rows = dims[0], let cols = dims[1], rows >= 0, cols >= 1 else {
+            throw FormatError(message: "\(file): expected a 2-D shape (images, dimensions) of whole numbers, got (\(shape))")
         }
-        let dims = header[open.upperBound..<close].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard dims.count == 2 else { throw FormatError(message: "\(file): expected a 2-D array (images × dimensions), shape \(dims)") }
-        let count = dims[0] * dims[1]
+        let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
         let dataStart = start + headerLength
-        guard dataStart + 4 * count <= bytes.count else { throw FormatError(message: "\(file): the .npy data is truncated") }
+        guard !overflow, count <= (bytes.count - dataStart) / 4, dataStart + 4 * count == bytes.count else {
+            throw FormatError(
+                message: "\(file): the shape (\(rows), \(cols)) needs \(overflow ? "more" : "\(4 * count)") bytes of data; the file holds "
+                    + "\(bytes.count - dataStart)")
+        }
         var values = [Float](repeating: 0, count: count)
         values.withUnsafeMutableBytes { target in
             bytes.withUnsafeBytes { source in
                 target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[dataStart..<(dataStart + 4 * count)]))
             }
         }
-        return (dims[0], dims[1], values)
+        return (rows, cols, values)
     }
 }

@@ -2,6 +2,7 @@ import FaceAuditAllPairs
 import FaceAuditCohorts
 import FaceAuditConfiguration
 import FaceAuditDatasets
+import FaceAuditFiles
 import FaceAuditImaging
 import FaceAuditModelFiles
 import FaceAuditNN
@@ -34,6 +35,12 @@ public struct BenchmarkPipeline: Sendable {
     /// - Throws: ``RunError`` whose code decides the exit status.
     public func run(_ configuration: RunConfiguration, progress: any RunProgress = SilentProgress()) throws(RunError) -> RunResult {
         try configuration.validate()
+        // An output folder that cannot be written fails now, not after the work.
+        if let out = configuration.out, configuration.phase != .extract {
+            do { try AtomicFile.checkWritable(folder: out) } catch {
+                throw RunError(.ioError, "\(out): cannot write the outputs there (\(error.localizedDescription))")
+            }
+        }
         if configuration.scores != nil { return try runScoreFile(configuration) }
         if let subjects = configuration.simulatedSubjects { return try runSimulation(configuration, subjects: subjects) }
         return try runDataset(configuration, merged: nil, progress: progress)

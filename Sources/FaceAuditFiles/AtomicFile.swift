@@ -1,13 +1,14 @@
 import Foundation
 
-/// Writes files so that a crash never leaves a half-written one: a temporary file in the same folder,
-/// flushed, then renamed over the target.
+/// Writes files so that a crash never leaves a half-written one: a temporary file in the same folder
+/// (`.NAME.UUID.tmp`, mode 0600 from its first byte), flushed, given its final mode, then renamed over the
+/// target.
 public enum AtomicFile {
     /// Writes `data` to `path` atomically with the given permissions.
     public static func write(_ data: Data, to path: String, permissions: Int = 0o644) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".\(UUID().uuidString).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: permissions]) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
         }
         do {
@@ -15,11 +16,31 @@ public enum AtomicFile {
             try handle.write(contentsOf: data)
             try handle.synchronize()
             try handle.close()
+            try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary)
             if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
         }
+    }
+
+    /// Removes the temporary files a killed writer left in `folder` (`.NAME.UUID.tmp` for any `NAME`).
+    public static func removeStaleTemporaries(in folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") && name.split(separator: ".").count >= 3 {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
+    }
+
+    /// Fails unless files can be created in `folder` (created if missing): checked before a long run
+    /// rather than after it.
+    public static func checkWritable(folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let probe = folder + "/.faceaudit-write-check.\(UUID().uuidString).tmp"
+        guard FileManager.default.createFile(atPath: probe, contents: Data(), attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: folder])
+        }
+        try FileManager.default.removeItem(atPath: probe)
     }
 
     /// Writes text atomically.

@@ -51,6 +51,7 @@ public struct RunResults: Sendable {
     /// `exportScores`, scores.csv (mode 0600: it names images).
     public func write(to folder: String, exportScores: Bool, scenario: ReportOptions = ReportOptions()) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        AtomicFile.removeStaleTemporaries(in: folder)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(summary), to: folder + "/summary.json")

@@ -42,3 +42,32 @@ struct DegenerateInputTests {
         #expect(result.status == 64, "\(result.stderr)")
     }
 }
+
+@Suite("outputs")
+struct OutputFolderTests {
+    @Test("an --out that cannot be written fails at once (74), before any template is extracted")
+    func unwritableOut() throws {
+        let folder = try TestPaths.temporaryDirectory("unwritable-out")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("a-file")
+        try "x".write(to: file, atomically: true, encoding: .utf8)
+        for out in [file.path, file.path + "/sub"] {
+            let result = try CommandRunner.faceaudit(["run", "--dataset", TestPaths.london.path, "--out", out, "--no-cache"])
+            #expect(result.status == 74 && result.stderr.contains("cannot write the outputs there"), "\(result.stderr)")
+            #expect(!result.stderr.contains("templates"), "it started extracting: \(result.stderr)")
+        }
+    }
+
+    @Test("temporary files a killed run left in --out are removed by the next run")
+    func staleTemporaries() throws {
+        let folder = try TestPaths.temporaryDirectory("stale-temporaries")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let stale = out.appendingPathComponent(".scores.csv.0F1E2D3C-0000-0000-0000-000000000000.tmp")
+        try "image_a,image_b\n/secret.jpg,/other.jpg\n".write(to: stale, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.faceaudit(["demo", "--out", out.path, "--subjects", "20", "--bootstrap", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+    }
+}

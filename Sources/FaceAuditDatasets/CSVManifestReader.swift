@@ -94,8 +94,8 @@ public struct CSVManifestReader: Sendable {
             }
             var labels = Labels()
             if let f = field("age") { labels.age = try LabelParsing.age(f) }
-            labels.gender = field("gender").flatMap { LabelParsing.category($0.value) }
-            labels.ethnicity = field("ethnicity").flatMap { LabelParsing.category($0.value) }
+            if let f = field("gender") { labels.gender = try LabelParsing.cohortLabel(f, column: "gender") }
+            if let f = field("ethnicity") { labels.ethnicity = try LabelParsing.cohortLabel(f, column: "ethnicity") }
             if let f = field("skin_tone") { labels.skinTone = try LabelParsing.skinTone(f, scale: field("skin_tone_scale")) }
             labels.captureDate = field("capture_date").flatMap { LabelParsing.category($0.value) }
             labels.session = field("session").flatMap { LabelParsing.category($0.value) }

@@ -9,6 +9,17 @@ enum LabelParsing {
         return missingMarkers.contains(value) ? nil : value
     }
 
+    /// A cohort label (gender, ethnicity), or `nil` when missing. `;` and `=` are refused: a cohort key is
+    /// written `dimension=value;dimension=value`, so a label holding them could pose as an intersection.
+    static func cohortLabel(_ field: CSVTable.Field, column: String) throws(ManifestError) -> String? {
+        guard let value = category(field.value) else { return nil }
+        guard !value.contains(";") && !value.contains("=") else {
+            throw ManifestError(
+                .invalidValue, at: field.location, "\(column) \"\(field.value)\" contains ; or =, which cohort keys use as separators")
+        }
+        return value
+    }
+
     /// Age in years, or `nil` when missing; a value that is not a plausible age is an error.
     static func age(_ field: CSVTable.Field) throws(ManifestError) -> Double? {
         guard let text = category(field.value) else { return nil }

@@ -53,6 +53,12 @@ struct ManifestReaderTests {
     @Test("an age that is not a number names its line and column")
     func badAge() { Self.expectError("path,subject_id,age\na.jpg,s1,12\nb.jpg,s2,twelve\n", .invalidValue, line: 3, column: 10) }
 
+    @Test("a label that could pose as an intersection key (it holds ; or =) is refused at its place")
+    func separatorInLabel() {
+        Self.expectError("path,subject_id,gender\na.jpg,s1,female;ethnicity=black\n", .invalidValue, line: 2, column: 10)
+        Self.expectError("path,subject_id,ethnicity\na.jpg,s1,x\nb.jpg,s2,a=b\n", .invalidValue, line: 3, column: 10)
+    }
+
     @Test("an impossible age is rejected")
     func negativeAge() { Self.expectError("path,subject_id,age\na.jpg,s1,-3\n", .invalidValue, line: 2, column: 10) }
 

@@ -145,3 +145,28 @@ public struct RegressionCheck: Sendable {
         return x.isFinite ? String(format: "%.6g", x) : "\(x)"
     }
 }
+
+extension RegressionCheck {
+    /// What makes two runs measure different things, so that comparing their rates would mislead: the
+    /// dataset (name, layout, images, subjects, pairs), simulated or measured, the pipeline's identity
+    /// (models and options), the target FMRs and the cohort dimension sets. Empty when comparable.
+    public static func differences(baseline a: RunSummary, candidate b: RunSummary) -> [String] {
+        var found: [String] = []
+        func check<T: Equatable>(_ what: String, _ x: T, _ y: T) {
+            if x != y { found.append("\(what): \(x) vs \(y)") }
+        }
+        check("dataset", a.dataset.card.name, b.dataset.card.name)
+        check("layout", a.dataset.layout, b.dataset.layout)
+        check("images", a.dataset.images, b.dataset.images)
+        check("subjects", a.dataset.subjects, b.dataset.subjects)
+        check("mated pairs", a.dataset.matedPairs, b.dataset.matedPairs)
+        check("non-mated pairs", a.dataset.nonMatedPairs, b.dataset.nonMatedPairs)
+        check("simulated", a.simulated, b.simulated)
+        check("pipeline", a.pipeline.identity, b.pipeline.identity)
+        check("target FMRs", a.verification.operatingPoints.map(\.targetFmr), b.verification.operatingPoints.map(\.targetFmr))
+        check(
+            "cohort dimension sets", Array(Set(a.cohorts.map(\.dimensions.description))).sorted(),
+            Array(Set(b.cohorts.map(\.dimensions.description))).sorted())
+        return found
+    }
+}

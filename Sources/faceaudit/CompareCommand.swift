@@ -13,8 +13,10 @@ struct CompareCommand: ParsableCommand {
             A rate regresses when the candidate exceeds the baseline's upper bound (the wider of its bootstrap and \
             exact binomial intervals) plus --tolerance; an inequity measure when it leaves the baseline's bootstrap \
             interval in its worse direction by more than --relative-tolerance. Prints a Markdown table of what changed.
-            Exit status: 0 no regression, 3 regression; 65 a file is not a FaceAudit summary of this schema, 66 a file cannot be read, \
-            74 the JUnit file cannot be written.
+            The two runs must measure the same thing (dataset, simulated or not, pipeline identity, target FMRs, cohort \
+            dimension sets); otherwise compare refuses, unless --allow-different-data is given, and then says what differs.
+            Exit status: 0 no regression, 3 regression; 65 a file is not a FaceAudit summary of this schema, or the runs \
+            differ; 66 a file cannot be read; 74 the JUnit file cannot be written.
             """
     )
 
@@ -32,6 +34,9 @@ struct CompareCommand: ParsableCommand {
 
     @Option(help: "Also write JUnit XML here.")
     var junit: String?
+
+    @Flag(help: "Compare runs of different data, pipelines, targets or cohorts anyway (the output lists what differs).")
+    var allowDifferentData = false
 
     func validate() throws {
         guard tolerance.isFinite, tolerance >= 0, relativeTolerance.isFinite, relativeTolerance >= 0 else {
@@ -53,7 +58,16 @@ struct CompareCommand: ParsableCommand {
         guard base.schema == cand.schema else {
             throw fail("schemas differ: \(base.schema) vs \(cand.schema); rerun the baseline with this version", ExitStatus.dataError)
         }
+        let differences = RegressionCheck.differences(baseline: base, candidate: cand)
+        if !differences.isEmpty && !allowDifferentData {
+            throw fail(
+                "the runs are not comparable (\(differences.joined(separator: "; "))); pass --allow-different-data to compare them anyway",
+                ExitStatus.dataError)
+        }
         let check = RegressionCheck(baseline: base, candidate: cand, tolerance: tolerance, relativeTolerance: relativeTolerance)
+        if !differences.isEmpty {
+            emit("**Different runs compared** (--allow-different-data): " + differences.joined(separator: "; ") + "\n")
+        }
         emit(check.markdown())
         if let junit {
             do { try AtomicFile.write(check.junit(), to: junit) } catch { throw fail("\(junit): \(error)", ExitStatus.ioError) }

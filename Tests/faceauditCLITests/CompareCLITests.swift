@@ -57,4 +57,17 @@ struct CompareCLITests {
         #expect(try CommandRunner.faceaudit(["compare", Self.baseline.path, junk.path]).status == 65)
         #expect(try CommandRunner.faceaudit(["compare", Self.baseline.path, "/no/such.json"]).status == 66)
     }
+
+    @Test("runs of different data are refused (65) unless --allow-different-data, which then says what differs")
+    func differentData() throws {
+        let folder = try TestPaths.temporaryDirectory("compare-different")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let demo = folder.appendingPathComponent("demo")
+        #expect(try CommandRunner.faceaudit(["demo", "--out", demo.path, "--subjects", "20", "--bootstrap", "0"]).status == 0)
+        let candidate = demo.appendingPathComponent("summary.json").path
+        let refused = try CommandRunner.faceaudit(["compare", Self.baseline.path, candidate])
+        #expect(refused.status == 65 && refused.stderr.contains("not comparable (dataset: london vs simulated"), "\(refused.stderr)")
+        let allowed = try CommandRunner.faceaudit(["compare", Self.baseline.path, candidate, "--allow-different-data"])
+        #expect(allowed.status != 65 && allowed.stdout.hasPrefix("**Different runs compared**"), "\(allowed.stdout)")
+    }
 }

@@ -59,11 +59,11 @@ public struct BenchmarkPipeline: Sendable {
         let merged = try ShardPartial.merge(read)
         // Recorded as the shards recorded it; used with its relative paths taken from the shards' folder.
         var recorded = merged.configuration
-        if let out { recorded.out = out }
         var used = merged.configuration.resolvingPaths(against: merged.workingDirectory)
-        if let out { used.out = out }
         var commandLine = merged.commandLine
         if let out {
+            recorded.out = out
+            used.out = out
             // The command that reproduces the run writes where this merge wrote.
             if let i = commandLine.firstIndex(of: "--out"), i + 1 < commandLine.count {
                 commandLine[i + 1] = out
@@ -131,8 +131,7 @@ public struct BenchmarkPipeline: Sendable {
         if let shard = configuration.shard, let shardImages, configuration.phase == .extract {
             return .extracted(shard: shard, images: shardImages)
         }
-        let pairs: PairComparison
-        pairs = try PairComparison(
+        let pairs = try PairComparison(
             manifest: manifest, templates: extracted, comparison: templates.embedder.comparison, scheme: options.scheme,
             tileSize: configuration.tileSize, targets: options.targets, exactPairLimit: configuration.exactPairLimit)
         // The engine's worker threads each run single-threaded BLAS.
@@ -147,8 +146,7 @@ public struct BenchmarkPipeline: Sendable {
                 .dataError,
                 "the partials were made from other templates, images or settings than this run has (fingerprints differ); rerun the shards")
         }
-        var result: BenchmarkRun.Result
-        result = try BenchmarkRun.evaluate(
+        var result = try BenchmarkRun.evaluate(
             manifest: manifest, templates: extracted, statistics: statistics, comparison: templates.embedder.comparison,
             pipeline: templates.info, options: options, commandLine: commandLine, version: version)
         if configuration.watchlist {
@@ -178,8 +176,7 @@ public struct BenchmarkPipeline: Sendable {
         let pipeline = RunSummary.PipelineInfo(
             name: "scores", identity: "scores;\(format.rawValue)", models: [:],
             comparison: configuration.dissimilarity ? "precomputed distance" : "precomputed similarity", blas: "not used")
-        var result: BenchmarkRun.Result
-        result = try BenchmarkRun.evaluate(
+        var result = try BenchmarkRun.evaluate(
             table: table, labels: labeled, polarity: configuration.dissimilarity ? .dissimilarity : .similarity, card: card,
             layout: "scores:\(format.rawValue)", pipeline: pipeline, options: options, commandLine: commandLine, version: version)
         try write(&result, configuration, to: out, exportScores: false)
@@ -196,8 +193,7 @@ public struct BenchmarkPipeline: Sendable {
         let pipeline = RunSummary.PipelineInfo(
             name: "simulated", identity: "simulated;seed=\(configuration.seed);subjects=\(subjects)", models: [:],
             comparison: "simulated similarity", blas: "not used")
-        var result: BenchmarkRun.Result
-        result = try BenchmarkRun.evaluate(
+        var result = try BenchmarkRun.evaluate(
             manifest: population.manifest, pairs: population.pairs, polarity: .similarity, failures: [:], pipeline: pipeline,
             options: options, commandLine: commandLine, version: version, simulated: true)
         try write(&result, configuration, to: out, exportScores: false)
@@ -282,12 +278,9 @@ public struct BenchmarkPipeline: Sendable {
         exportScores: Bool? = nil
     ) throws(RunError) {
         result.summary.configuration = (recorded ?? configuration).recorded
-        var scenario = ReportOptions()
-        scenario.schoolSize = configuration.schoolSize
-        scenario.passesPerDay = configuration.passesPerDay
-        scenario.schoolDays = configuration.schoolDays
-        scenario.watchlistSize = configuration.watchlistSize
-        do { try result.write(to: out, exportScores: exportScores ?? configuration.exportScores, scenario: scenario) } catch {
+        do {
+            try result.write(to: out, exportScores: exportScores ?? configuration.exportScores, scenario: ReportOptions(configuration))
+        } catch {
             throw RunError(.ioError, "\(out): \(error)")
         }
     }

@@ -96,26 +96,25 @@ public struct ShardPartial: Sendable {
         }
         guard let json = files.contents(atPath: folder + "/partial.json"), let pairs = files.contents(atPath: folder + "/pairs.bin")
         else { throw RunError(.dataError, "\(folder): partial.json or pairs.bin is missing") }
-        struct Format: Decodable { var format: String }
-        if let old = try? JSONDecoder().decode(Format.self, from: json), old.format != Self.format {
+        // One look at the raw document: its format (an earlier version's is refused with what to do), and its
+        // settings' keys, checked as a benchmark file's are. Then one typed decode.
+        let object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any]
+        if let format = object?["format"] as? String, format != Self.format {
             throw RunError(
                 .dataError,
-                "\(folder): a partial of format \(old.format), written by an earlier FaceAudit; this version reads \(Self.format) "
+                "\(folder): a partial of format \(format), written by an earlier FaceAudit; this version reads \(Self.format) "
                     + "(the run's settings as JSON); rerun the shards with this version")
         }
-        let metadata: Metadata
-        do { metadata = try JSONDecoder().decode(Metadata.self, from: json) } catch {
-            throw RunError(.dataError, "\(folder)/partial.json: \(error)")
-        }
-        // The settings are checked as a benchmark file's are: unknown keys, then ranges.
-        if let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any], let settings = object["configuration"],
-            let text = try? JSONSerialization.data(withJSONObject: settings)
-        {
+        if let settings = object?["configuration"], let text = try? JSONSerialization.data(withJSONObject: settings) {
             do {
                 _ = try RunConfiguration.decode(String(decoding: text, as: UTF8.self), format: .json, file: folder + "/partial.json")
             } catch {
                 throw RunError(.dataError, error.message)
             }
+        }
+        let metadata: Metadata
+        do { metadata = try JSONDecoder().decode(Metadata.self, from: json) } catch {
+            throw RunError(.dataError, "\(folder)/partial.json: \(error)")
         }
         do { try metadata.configuration.validate() } catch { throw RunError(.dataError, "\(folder)/partial.json: \(error.message)") }
         guard (1...10_000).contains(metadata.shards), (0..<metadata.shards).contains(metadata.shard), metadata.firstImage >= 0,

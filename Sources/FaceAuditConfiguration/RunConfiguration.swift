@@ -2,6 +2,7 @@ import FaceAuditCohorts
 import FaceAuditDatasets
 import FaceAuditFace
 import FaceAuditScoreFiles
+import Foundation
 
 /// Every setting of one benchmark run, in one value.
 ///
@@ -358,7 +359,7 @@ extension KeyedDecodingContainer where Key == RunConfiguration.CodingKeys {
         if let numbers = try? decode([Int].self, forKey: key) { return numbers.map { "\($0)" } }
         if let numbers = try? decode([Double].self, forKey: key) { return numbers.map(text) }
         if let text = try? decode(String.self, forKey: key) {
-            return text.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+            return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         if let number = try? decode(Int.self, forKey: key) { return ["\(number)"] }
         if let number = try? decode(Double.self, forKey: key) { return [text(number)] }
@@ -372,11 +373,5 @@ extension KeyedDecodingContainer where Key == RunConfiguration.CodingKeys {
             throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: "\"\(text)\" is not a valid element"))
         }
         return value
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in character: Character) -> String {
-        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
     }
 }

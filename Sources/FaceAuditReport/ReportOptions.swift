@@ -1,3 +1,5 @@
+import FaceAuditConfiguration
+
 /// The deployment scenario the report's risk section works through, and which target it headlines.
 public struct ReportOptions: Sendable {
     /// Students in the imagined school; the cohort mix is the dataset's.
@@ -13,4 +15,12 @@ public struct ReportOptions: Sendable {
 
     /// The default scenario.
     public init() {}
+
+    /// The scenario a run's settings describe.
+    public init(_ configuration: RunConfiguration) {
+        schoolSize = configuration.schoolSize
+        passesPerDay = configuration.passesPerDay
+        schoolDays = configuration.schoolDays
+        watchlistSize = configuration.watchlistSize
+    }
 }

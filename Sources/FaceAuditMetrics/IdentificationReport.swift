@@ -6,6 +6,9 @@ public struct IdentificationReport: Sendable, Codable {
     public var matedSearches: Int
     /// Searches whose subject is not enrolled (open set).
     public var nonMatedSearches: Int
+    /// Searches whose probe had no usable template (every score NaN); included in `probes` and counted as
+    /// misses when mated (``SearchScores/failure``).
+    public var failuresToAcquire: Int
     /// CMC over mated searches, rank 1 first, up to `max_rank`.
     public var cmc: [Double]
     /// The rank-1 identification rate (CMC[0]).
@@ -46,7 +49,8 @@ public struct IdentificationReport: Sendable, Codable {
     public init(searches: [SearchScores], maxRank: Int, threshold: Double?, reportedThreshold: Double?, rank: Int = 1) {
         self.rank = rank
         probes = searches.count
-        matedSearches = searches.filter { !$0.mated.isEmpty }.count
+        matedSearches = searches.filter(\.isMated).count
+        failuresToAcquire = searches.filter { $0.failure != nil && $0.mated.isEmpty && $0.nonMated.isEmpty }.count
         nonMatedSearches = probes - matedSearches
         let full = Identification.cmc(searches)
         cmc = Array(full.prefix(maxRank))
@@ -67,6 +71,7 @@ public struct IdentificationReport: Sendable, Codable {
         case probes
         case matedSearches = "mated_searches"
         case nonMatedSearches = "non_mated_searches"
+        case failuresToAcquire = "failures_to_acquire"
         case cmc
         case rank1 = "rank1"
         case threshold

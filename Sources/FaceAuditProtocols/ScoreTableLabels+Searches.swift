@@ -18,7 +18,7 @@ extension ScoreTableLabels {
             if probeLabelOfSearch[item] == nil { probeLabelOfSearch[item] = probeLabel[k] }
         }
         var groups: [String: [SearchScores]] = [:]
-        for (item, search) in searches where !search.mated.isEmpty || !search.nonMated.isEmpty {
+        for (item, search) in searches where !search.mated.isEmpty || !search.nonMated.isEmpty || search.failure != nil {
             guard let label = probeLabelOfSearch[item] else { continue }
             let key = scheme.key(dimensions, of: labels[Int(label)]).description
             groups[key, default: []].append(search)

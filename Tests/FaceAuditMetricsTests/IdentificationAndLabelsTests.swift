@@ -28,6 +28,31 @@ struct IdentificationTests {
         #expect(report.cmc.count == 5 && report.cmc.last == 1 && report.rank1 == 1.0 / 3)
         #expect(report.fpir == 0.5 && report.matedSearches == 3 && report.nonMatedSearches == 2)
     }
+
+    @Test("item 8: a probe whose scores are all NaN is a failure to acquire, not dropped: a miss when mated")
+    func nanProbes() throws {
+        // bob 4-column: claimed_id real_id test_label score. Probe a1 (mated, all NaN), probe z1 (not enrolled, all NaN),
+        // probe b1 (mated, scored), probe c1 (mated, one NaN mated score but a finite non-mated one).
+        let lines = [
+            "a a a1 nan", "b a a1 nan",
+            "a z z1 nan", "b z z1 nan",
+            "b b b1 0.9", "a b b1 0.1",
+            "c c c1 nan", "a c c1 0.2",
+        ]
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("scores.txt")
+        try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let table = try ScoreFileReader.read(path: file.path, format: .bob4)
+        let searches = SearchGrouping.byProbeItem(table)
+        let report = IdentificationReport(searches: searches, maxRank: 2, threshold: 0.5, reportedThreshold: 0.5)
+        // Before: "probes": 2 (a1 and z1 silently dropped).
+        #expect(report.probes == 4 && report.failuresToAcquire == 2)
+        // a1, b1 and c1 (whose mated comparison is NaN: a miss, not an open-set search) are mated; z1 is not.
+        #expect(report.matedSearches == 3 && report.nonMatedSearches == 1)
+        #expect(report.rank1 == 1.0 / 3)  // b1 hits; a1 and c1 miss
+        #expect(report.fnir == 2.0 / 3 && report.fpir == 0)
+    }
 }
 
 @Suite("Score tables with labels")

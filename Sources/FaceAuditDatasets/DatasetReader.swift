@@ -10,8 +10,13 @@ import Foundation
 /// The card is the one passed in, else `card.json` beside the manifest or in the folder, else the
 /// built-in card of a known dataset, else a card that says every provenance is unknown.
 public struct DatasetReader: Sendable {
-    /// Creates a reader.
-    public init() {}
+    /// Whether a CSV manifest may name images outside its dataset's folder (``Manifest/firstOutsideRecord``).
+    public var allowOutsidePaths: Bool
+
+    /// Creates a reader; by default a manifest naming images outside the dataset's folder is refused.
+    public init(allowOutsidePaths: Bool = false) {
+        self.allowOutsidePaths = allowOutsidePaths
+    }
 
     /// Reads the dataset at `path`.
     ///
@@ -40,7 +45,15 @@ public struct DatasetReader: Sendable {
         switch chosen {
         case .csv:
             let file = isDirectory.boolValue ? path + "/manifest.csv" : path
-            return try CSVManifestReader().read(file: file, root: root, card: card)
+            let manifest = try CSVManifestReader().read(file: file, root: root, card: card)
+            if !allowOutsidePaths, let outside = manifest.firstOutsideRecord {
+                let message =
+                    "image path \"\(outside.path)\" is outside the dataset folder \(manifest.root); "
+                    + "move the images under it or pass --allow-outside-paths"
+                if let origin = outside.origin { throw ManifestError(.outsidePath, at: origin, message) }
+                throw ManifestError(.outsidePath, path: file, message)
+            }
+            return manifest
         case .london:
             return try LondonSet.read(folder: folder, card: card)
         case .utkface:

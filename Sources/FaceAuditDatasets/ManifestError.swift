@@ -32,6 +32,8 @@ public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let empty = Code("empty")
         /// The layout is none that FaceAudit recognises.
         public static let unknownLayout = Code("unknown_layout")
+        /// A manifest names an image outside the dataset's folder.
+        public static let outsidePath = Code("outside_path")
 
         public var description: String { rawValue }
     }

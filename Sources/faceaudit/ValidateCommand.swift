@@ -45,13 +45,17 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Threads for reading and decoding images.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Accept manifest paths outside the dataset's folder (absolute paths, or .. climbing out of it).")
+    var allowOutsidePaths = false
+
     @Flag(help: "Only check that files exist; do not read or decode them.")
     var skipDecode = false
 
     func run() throws {
         let manifest: Manifest
         do {
-            manifest = try DatasetReader().read(path: dataset, layout: layout, root: root, cardPath: card)
+            manifest = try DatasetReader(allowOutsidePaths: allowOutsidePaths).read(
+                path: dataset, layout: layout, root: root, cardPath: card)
         } catch {
             throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
         }

@@ -7,7 +7,10 @@ import Testing
 struct RunCLITests {
     /// Six photos of three people (two each), with labels, as a CSV manifest pointing into ../shared.
     static func dataset(in folder: URL) throws -> URL {
-        let images = TestPaths.dlibReference.appendingPathComponent("images").path
+        // The images stay in ../shared; a symbolic link puts them inside the dataset folder, as manifests must.
+        try FileManager.default.createSymbolicLink(
+            at: folder.appendingPathComponent("images"), withDestinationURL: TestPaths.dlibReference.appendingPathComponent("images"))
+        let images = "images"
         let rows = [
             ("obama.jpg", "a", "male", 47), ("obama2.jpg", "a", "male", 48), ("biden.jpg", "b", "male", 66),
             ("biden2.jpg", "b", "male", 67), ("john1.jpeg", "c", "male", 40), ("img1.jpg", "c", "male", 41),

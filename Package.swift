@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "FaceAuditProtocols", targets: ["FaceAuditProtocols"]),
         .library(name: "FaceAuditReport", targets: ["FaceAuditReport"]),
         .library(name: "FaceAuditFiles", targets: ["FaceAuditFiles"]),
+        .library(name: "FaceAuditSupervision", targets: ["FaceAuditSupervision"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,6 +41,9 @@ let package = Package(
         // cold debug build here and replaces a hand-written reader.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        // The external embedder's child process: concurrent pipe draining, process groups, termination. About 16 s of a
+        // cold debug build (with swift-system), instead of more hand-written Foundation.Process code that deadlocked.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // System C libraries, each behind a module map and a shim header.
@@ -77,13 +81,18 @@ let package = Package(
         .target(name: "FaceAuditScoreFiles", dependencies: ["FaceAuditMetrics"], swiftSettings: strict),
         // Writing files so that a crash never leaves a half-written one.
         .target(name: "FaceAuditFiles", swiftSettings: strict),
+        // A child process answering one line per line sent: its own process group, timeouts, bounded replies, standard
+        // error kept in a ring, killed on interrupt. Knows nothing of faces.
+        .target(
+            name: "FaceAuditSupervision", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            swiftSettings: strict),
         // Images → templates: the Embedder protocol; the dlib, external and precomputed embedders; the 0600 template
         // cache; parallel, cached extraction; skin tone measured through the same path.
         .target(
             name: "FaceAuditTemplates",
             dependencies: [
                 "FaceAuditDatasets", "FaceAuditFace", "FaceAuditImaging", "FaceAuditHashing", "FaceAuditSkinTone", "FaceAuditFiles",
-                "FaceAuditMetrics", "FaceAuditScoring",
+                "FaceAuditMetrics", "FaceAuditScoring", "FaceAuditSupervision",
             ],
             swiftSettings: strict
         ),
@@ -148,8 +157,8 @@ let package = Package(
             dependencies: [
                 "FaceAuditBenchmark", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditFace", "FaceAuditFiles",
                 "FaceAuditImaging", "FaceAuditMetrics", "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols", "FaceAuditReport",
-                "FaceAuditScoreFiles", "FaceAuditScoring", "FaceAuditSkinTone", "FaceAuditSlurm", "FaceAuditValidation",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FaceAuditScoreFiles", "FaceAuditScoring", "FaceAuditSkinTone", "FaceAuditSlurm", "FaceAuditSupervision",
+                "FaceAuditValidation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -224,6 +233,11 @@ let package = Package(
         .testTarget(
             name: "FaceAuditAllPairsTests",
             dependencies: ["FaceAuditAllPairs", "FaceAuditScoring"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditSupervisionTests",
+            dependencies: ["FaceAuditSupervision"],
             swiftSettings: strict
         ),
         .testTarget(

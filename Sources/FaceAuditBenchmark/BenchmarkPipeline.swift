@@ -90,13 +90,16 @@ public struct BenchmarkPipeline: Sendable {
         }
         let threads = configuration.resolvedThreads
         var manifest: Manifest
-        do { manifest = try DatasetReader().read(path: dataset, layout: configuration.layout, cardPath: configuration.card) } catch {
+        do {
+            manifest = try DatasetReader(allowOutsidePaths: configuration.allowOutsidePaths).read(
+                path: dataset, layout: configuration.layout, cardPath: configuration.card)
+        } catch {
             throw RunError(error.code == .unreadable ? .noInput : .dataError, "\(error)")
         }
         var options = try analysisOptions(configuration, scheme: try configuration.scheme(for: manifest.records))
         options.scoresTable = configuration.exportScores
 
-        let templates = try TemplatePipeline(configuration: configuration, manifest: manifest)
+        let templates = try TemplatePipeline(configuration: configuration, manifest: manifest) { progress.report(.note($0)) }
         let cache = configuration.noCache ? nil : EmbeddingCache(folder: configuration.cache ?? EmbeddingCache.defaultFolder())
         if let precomputed = templates.embedder as? PrecomputedEmbeddings, precomputed.unusedRows > 0 {
             progress.report(
@@ -127,6 +130,7 @@ public struct BenchmarkPipeline: Sendable {
                     records: Array(manifest.records[shardImages]))
             }
             extracted = try measure(extraction, extracting, stage: "templates", progress: progress)
+            Self.reportFailures(extracted, of: extracting, to: progress)
         }
         if let shard = configuration.shard, let shardImages, configuration.phase == .extract {
             return .extracted(shard: shard, images: shardImages)
@@ -224,6 +228,20 @@ public struct BenchmarkPipeline: Sendable {
             nonMatedPairs: statistics.nonMatedCount)
     }
 
+    /// Tells the user (standard error, never a shared output) what failed to acquire: counts by category and the
+    /// first details, which may name files.
+    static func reportFailures(_ results: [EmbeddingResult], of manifest: Manifest, to progress: any RunProgress) {
+        let failed = zip(manifest.records, results).compactMap { record, result in result.failure.map { (record.path, $0) } }
+        guard !failed.isEmpty else { return }
+        let counts = Dictionary(grouping: failed, by: \.1.category).mapValues(\.count).sorted { $0.key < $1.key }
+        progress.report(
+            .note(
+                "\(failed.count) of \(results.count) images failed to acquire (\(counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))); "
+                    + "summary.json keeps only these categories"))
+        for (path, failure) in failed.prefix(10) { progress.report(.note("  \(path): \(failure)")) }
+        if failed.count > 10 { progress.report(.note("  … and \(failed.count - 10) more")) }
+    }
+
     /// Runs `extraction` over `manifest`, reporting its progress as `stage`.
     private func measure<Measurement>(
         _ extraction: TemplateExtraction<Measurement>, _ manifest: Manifest, stage: String, progress: any RunProgress
@@ -233,6 +251,8 @@ public struct BenchmarkPipeline: Sendable {
             measured = try extraction.run(manifest) { done, total, cached in
                 progress.report(.extraction(stage: stage, done: done, total: total, cached: cached))
             }
+        } catch let error as MeasurementStopped {
+            throw RunError(error.code == .unavailable ? .unavailable : .dataError, error.message)
         } catch {
             throw RunError(.dataError, "\(error)")
         }

@@ -20,7 +20,7 @@ struct TemplatePipeline {
 
     /// Builds the embedder of `configuration` for `manifest` (precomputed templates are matched to its records).
     /// - Throws: ``RunError``: usage for a bad command, data for a bad embeddings file, configuration for missing models.
-    init(configuration: RunConfiguration, manifest: Manifest) throws(RunError) {
+    init(configuration: RunConfiguration, manifest: Manifest, log: @escaping @Sendable (String) -> Void = { _ in }) throws(RunError) {
         let comparison: PairMetric = configuration.comparison == .euclidean ? .euclideanDistance : .cosineSimilarity
         var models: [String: String] = [:]
         switch configuration.resolvedPipeline {
@@ -28,7 +28,12 @@ struct TemplatePipeline {
             guard let command = configuration.embedderCommand, !command.isEmpty else {
                 throw RunError(.usage, "--embedder-command must be a JSON array of strings, e.g. '[\"python3\", \"embedder.py\"]'")
             }
-            embedder = ExternalEmbedder(command: command, version: configuration.embedderVersion, comparison: comparison)
+            let settings = ExternalEmbedder.Settings(
+                requestTimeout: .milliseconds(Int64(configuration.embedderTimeout * 1000)),
+                startupTimeout: .milliseconds(Int64(configuration.embedderStartupTimeout * 1000)),
+                protocolVersion: EmbedderProtocol(rawValue: configuration.embedderProtocol) ?? .v2)
+            embedder = ExternalEmbedder(
+                command: command, version: configuration.embedderVersion, comparison: comparison, settings: settings, log: log)
         case .precomputed:
             guard let file = configuration.embeddings else { throw RunError(.usage, "pipeline \"precomputed\" needs embeddings") }
             do { embedder = try PrecomputedEmbeddings(file: file, manifest: manifest, comparison: comparison) } catch {

@@ -52,6 +52,12 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     public var embedderCommand: [String]?
     /// The external embedder's model version (a change invalidates its cached templates).
     public var embedderVersion = "1"
+    /// Seconds the external embedder may take to answer one image before its process group is killed.
+    public var embedderTimeout = 120.0
+    /// Seconds a newly started external embedder may take for its first answer (loading its model included).
+    public var embedderStartupTimeout = 600.0
+    /// The external embedder's protocol version: 2 (replies echo the request's `id`) or 1 (replies carry no id).
+    public var embedderProtocol = 2
     /// Precomputed templates: a CSV (path,v0,v1,…) or a float32 .npy with one row per image in manifest order.
     public var embeddings: String?
     /// How external or precomputed templates compare: `cosine` or `euclidean` (dlib's are always euclidean).
@@ -126,6 +132,8 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     public var out: String?
     /// Also write scores.csv (it names images; written with mode 0600).
     public var exportScores = false
+    /// Accept manifest paths outside the dataset's folder (absolute, or climbing out with `..`).
+    public var allowOutsidePaths = false
 
     /// The defaults.
     public init() {}
@@ -139,6 +147,10 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         case facePolicy = "face_policy"
         case embedderCommand = "embedder_command"
         case embedderVersion = "embedder_version"
+        case embedderTimeout = "embedder_timeout"
+        case embedderStartupTimeout = "embedder_startup_timeout"
+        case embedderProtocol = "embedder_protocol"
+        case allowOutsidePaths = "allow_outside_paths"
         case embeddings
         case estimateSkinTone = "estimate_skin_tone"
         case ageBands = "age_bands"
@@ -183,6 +195,10 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
             }
         }
         try c.set(&embedderVersion, .embedderVersion)
+        try c.set(&embedderTimeout, .embedderTimeout)
+        try c.set(&embedderStartupTimeout, .embedderStartupTimeout)
+        try c.set(&embedderProtocol, .embedderProtocol)
+        try c.set(&allowOutsidePaths, .allowOutsidePaths)
         try c.set(&embeddings, .embeddings)
         try c.set(&comparison, .comparison)
         try c.set(&estimateSkinTone, .estimateSkinTone)

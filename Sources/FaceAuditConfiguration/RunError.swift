@@ -12,6 +12,9 @@ public struct RunError: Error, Sendable, Hashable, CustomStringConvertible {
         case dataError = "data_error"
         /// An input file or folder does not exist or cannot be read (exit 66, EX_NOINPUT).
         case noInput = "no_input"
+        /// A program the run depends on (the external embedder) cannot be started or keeps failing (exit 69,
+        /// EX_UNAVAILABLE).
+        case unavailable
         /// Something that should not happen did (exit 70, EX_SOFTWARE).
         case `internal`
         /// An output could not be written (exit 74, EX_IOERR).
@@ -25,6 +28,7 @@ public struct RunError: Error, Sendable, Hashable, CustomStringConvertible {
             case .usage: 64
             case .dataError: 65
             case .noInput: 66
+            case .unavailable: 69
             case .internal: 70
             case .ioError: 74
             case .configuration: 78

@@ -71,7 +71,7 @@ public struct BenchmarkRun {
         pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool = false
     ) throws(RunError) -> Result {
         var reasons: [String: Int] = [:]
-        for t in templates { if case .failure(let reason) = t { reasons[reason, default: 0] += 1 } }
+        for t in templates { if case .failure(let reason) = t { reasons[reason.category.rawValue, default: 0] += 1 } }
         guard statistics.isComplete else {
             return try evaluateStreamed(
                 manifest: manifest, templates: templates, statistics: statistics, comparison: comparison, failures: reasons,

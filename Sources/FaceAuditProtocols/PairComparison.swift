@@ -76,7 +76,7 @@ public struct PairComparison: Sendable {
             data.append(Data("\(record.path)\n\(record.subject)\n\(cells[i])\n".utf8))
             switch templates[i] {
             case .template(let t): t.withUnsafeBytes { data.append(contentsOf: $0) }
-            case .failure(let reason): data.append(Data("failure: \(reason)".utf8))
+            case .failure(let reason): data.append(Data("failure: \(reason.category)".utf8))
             }
             data.append(0x0A)
         }

@@ -35,7 +35,7 @@ public struct DlibEmbedder: Embedder {
     public var comparison: PairMetric { .euclideanDistance }
 
     public func makeWorker() throws -> any ImageMeasurer<EmbeddingResult> {
-        try ChipWorker(faces: self, failure: EmbeddingResult.failure) { pipeline, chip in .template(pipeline.describe(chip: chip)) }
+        try ChipWorker(faces: self, failure: { .failure($0) }) { pipeline, chip in .template(pipeline.describe(chip: chip)) }
     }
 
     /// A worker that finds, aligns and crops each image's chosen face, then hands the chip to `measure`
@@ -43,11 +43,12 @@ public struct DlibEmbedder: Embedder {
     final class ChipWorker<Measurement>: ImageMeasurer {
         let pipeline: FacePipeline
         let faces: DlibEmbedder
-        let failure: (String) -> Measurement
+        let failure: (AcquisitionFailure) -> Measurement
         let measure: (FacePipeline, RGBImage) -> Measurement
 
         init(
-            faces: DlibEmbedder, failure: @escaping (String) -> Measurement, measure: @escaping (FacePipeline, RGBImage) -> Measurement
+            faces: DlibEmbedder, failure: @escaping (AcquisitionFailure) -> Measurement,
+            measure: @escaping (FacePipeline, RGBImage) -> Measurement
         ) throws {
             self.pipeline = try FacePipeline(detector: faces.detector, landmarks: faces.landmarks, descriptor: faces.descriptor)
             self.faces = faces
@@ -58,7 +59,7 @@ public struct DlibEmbedder: Embedder {
         func measure(path: String) -> Measurement {
             switch faces.chip(of: path, pipeline: pipeline) {
             case .success(let chip): measure(pipeline, chip)
-            case .failure(let reason): failure(reason.message)
+            case .failure(let reason): failure(reason.failure)
             }
         }
     }
@@ -66,17 +67,17 @@ public struct DlibEmbedder: Embedder {
     /// Why an image has no face chip: it could not be decoded, or no face was found.
     public struct ChipFailure: Error, Sendable {
         /// The reason, as recorded for a failure to acquire.
-        public let message: String
+        public let failure: AcquisitionFailure
     }
 
     /// The aligned 150×150 chip of the face `policy` picks in the image at `path`.
     public func chip(of path: String, pipeline: FacePipeline) -> Result<RGBImage, ChipFailure> {
         let image: RGBImage
         do { image = try ImageDecoder(maxPixels: maxPixels).decode(contentsOf: path).image } catch {
-            return .failure(ChipFailure(message: "\(error.code): \(error.reason)"))
+            return .failure(ChipFailure(failure: AcquisitionFailure(.image(error.code.rawValue), "\(error.code): \(error.reason)")))
         }
         let faces = pipeline.analyze(image, upsample: upsample, describe: false)
-        guard !faces.isEmpty else { return .failure(ChipFailure(message: "no face found")) }
+        guard !faces.isEmpty else { return .failure(ChipFailure(failure: AcquisitionFailure(.noFace, "no face found"))) }
         let chosen: DetectedFace
         switch policy {
         case .largest: chosen = faces.max { $0.detection.area < $1.detection.area }!

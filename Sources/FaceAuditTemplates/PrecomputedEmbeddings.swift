@@ -19,7 +19,7 @@ public struct PrecomputedEmbeddings: Embedder {
     struct Worker: ImageMeasurer {
         let templates: [String: [Float]]
         func measure(path: String) -> EmbeddingResult {
-            templates[path].map { .template($0) } ?? .failure("no precomputed embedding")
+            templates[path].map { .template($0) } ?? .failure(.noPrecomputedTemplate, "no precomputed embedding")
         }
     }
 

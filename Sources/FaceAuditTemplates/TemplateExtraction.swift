@@ -22,7 +22,9 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
     /// Progress reports: images done, images in all, cache hits so far.
     public typealias Progress = @Sendable (_ done: Int, _ total: Int, _ cached: Int) -> Void
 
-    /// One result per record, in manifest order.
+    /// One result per record, in manifest order. A result is cached only when its worker says it describes
+    /// the image (``MeasuredImage/cacheable``).
+    /// - Throws: ``MeasurementStopped`` when a worker cannot go on (the other workers finish their current image).
     public func run(_ manifest: Manifest, progress: Progress? = nil) throws -> [Measurement] {
         let paths = manifest.records.map(manifest.absolutePath(of:))
         let workers = try (0..<max(1, threads)).map { _ in try measure.makeWorker() }
@@ -41,11 +43,16 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
                     state.finish(i, cached, cached: true, progress: progress)
                     continue
                 }
-                let result = pool[w].measure(path: path)
-                if let key { try? cache?.store(result, key: key) }
-                state.finish(i, result, cached: false, progress: progress)
+                let result: MeasuredImage<Measurement>
+                do { result = try pool[w].attempt(path: path) } catch {
+                    state.stop(error as? MeasurementStopped ?? MeasurementStopped(.unavailable, "\(error)"))
+                    return
+                }
+                if let key, result.cacheable { try? cache?.store(result.measurement, key: key) }
+                state.finish(i, result.measurement, cached: false, progress: progress)
             }
         }
+        if let stopped = state.stopped { throw stopped }
         return state.results()
     }
 
@@ -61,6 +68,21 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
         init(count: Int) {
             slots = Array(repeating: nil, count: count)
             total = count
+        }
+
+        /// Why the extraction stopped early, if it did.
+        private(set) var stopped: MeasurementStopped? {
+            get { lock.withLock { _stopped } }
+            set { lock.withLock { _stopped = newValue } }
+        }
+        private var _stopped: MeasurementStopped?
+
+        /// Stops every worker after its current image; the first reason is kept.
+        func stop(_ reason: MeasurementStopped) {
+            lock.withLock {
+                if _stopped == nil { _stopped = reason }
+                cursor = slots.count
+            }
         }
 
         func next() -> Int? {

@@ -14,9 +14,13 @@ import Foundation
 /// | 64 | usage: a flag or setting is wrong (EX_USAGE) |
 /// | 65 | data: an input is unusable (EX_DATAERR) |
 /// | 66 | an input file or folder cannot be read (EX_NOINPUT) |
+/// | 69 | the external embedder cannot be started, keeps crashing or timing out (EX_UNAVAILABLE) |
 /// | 70 | internal error (EX_SOFTWARE) |
 /// | 74 | an output cannot be written (EX_IOERR) |
 /// | 78 | configuration: a benchmark file, model or installed file is wrong or missing (EX_CONFIG) |
+///
+/// | 128 + n | interrupted by signal n (SIGINT 130, SIGTERM 143) during a run with an external embedder, whose process
+/// group was killed first |
 ///
 /// Swift's runtime traps exit by signal, never with one of these.
 enum ExitStatus {
@@ -32,6 +36,8 @@ enum ExitStatus {
     static let dataError = ExitCode(65)
     /// An input file or folder does not exist or cannot be read (EX_NOINPUT).
     static let noInput = ExitCode(66)
+    /// The external embedder cannot be started or keeps failing (EX_UNAVAILABLE).
+    static let unavailable = ExitCode(69)
     /// Something that should not happen did (EX_SOFTWARE).
     static let `internal` = ExitCode(70)
     /// An output cannot be written (EX_IOERR).

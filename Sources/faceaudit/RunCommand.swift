@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaceAuditBenchmark
 import FaceAuditConfiguration
+import FaceAuditSupervision
 import Foundation
 
 /// `faceaudit run`: a labeled dataset through the recognition pipeline to every disaggregated number.
@@ -25,6 +26,10 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try settings.configuration()
+        if configuration.resolvedPipeline == .external {
+            // Ctrl-C or a kill must not leave the embedder (and what it started) running.
+            ProcessGroups.live.killOnInterrupt { "faceaudit: error: interrupted by signal \($0); the embedder's process group was killed" }
+        }
         let progress = TerminalProgress(enabled: !quiet)
         let pipeline = BenchmarkPipeline(commandLine: Self.unshardedArguments(), version: FaceAuditVersion.current)
         let result: RunResult

@@ -87,6 +87,27 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Version of the external embedder's model (changes invalidate cached templates; default: 1).")
     var embedderVersion: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds the external embedder may take for one image before it is killed and restarted (default: 120).",
+            valueName: "seconds"))
+    var embedderTimeout: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a newly started external embedder may take for its first answer, model loading included (default: 600).",
+            valueName: "seconds"))
+    var embedderStartupTimeout: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "The external embedder's protocol: 2 (replies echo the request's id; default) or 1 (older embedders, replies without id).",
+            valueName: "version"))
+    var embedderProtocol: Int?
+
+    @Flag(help: "Accept manifest paths outside the dataset's folder (absolute paths, or .. climbing out of it).")
+    var allowOutsidePaths = false
+
     @Option(help: "Use precomputed templates: a CSV (path,v0,v1,…) or a float32 .npy with one row per image in manifest order.")
     var embeddings: String?
 
@@ -192,6 +213,10 @@ struct RunOptions: ParsableArguments {
             c.pipeline = .external
         }
         if let embedderVersion { c.embedderVersion = embedderVersion }
+        if let embedderTimeout { c.embedderTimeout = embedderTimeout }
+        if let embedderStartupTimeout { c.embedderStartupTimeout = embedderStartupTimeout }
+        if let embedderProtocol { c.embedderProtocol = embedderProtocol }
+        if allowOutsidePaths { c.allowOutsidePaths = true }
         set(&c.pipeline, pipeline)
         if let comparison { c.comparison = comparison }
         if estimateSkinTone { c.estimateSkinTone = true }

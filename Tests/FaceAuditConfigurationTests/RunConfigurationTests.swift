@@ -21,6 +21,9 @@ enum Sample {
         c.facePolicy = .confident
         c.embedderCommand = ["python3", "embed \"x\".py"]
         c.embedderVersion = "7"
+        c.embedderTimeout = 30.5
+        c.embedderStartupTimeout = 90
+        c.embedderProtocol = 1
         c.embeddings = "/data/t.npy"
         c.comparison = .euclidean
         c.estimateSkinTone = true
@@ -47,6 +50,7 @@ enum Sample {
         c.noCache = true
         c.out = "/out"
         c.exportScores = true
+        c.allowOutsidePaths = true
         return c
     }
 
@@ -68,6 +72,9 @@ enum Sample {
         face_policy: confident
         embedder_command: ["python3", 'embed "x".py']
         embedder_version: "7"
+        embedder_timeout: 30.5
+        embedder_startup_timeout: 90
+        embedder_protocol: 1
         embeddings: /data/t.npy
         comparison: euclidean
         estimate_skin_tone: true
@@ -96,6 +103,7 @@ enum Sample {
         no_cache: true
         out: /out
         export_scores: true
+        allow_outside_paths: true
         """
 }
 

@@ -16,6 +16,9 @@ public enum ConfigurationSample {
         face_policy = "confident"
         embedder_command = ["python3", "embed \\"x\\".py"]
         embedder_version = "7"
+        embedder_timeout = 30.5
+        embedder_startup_timeout = 90
+        embedder_protocol = 1
         embeddings = "/data/t.npy"
         comparison = "euclidean"
         estimate_skin_tone = true
@@ -42,5 +45,6 @@ public enum ConfigurationSample {
         no_cache = true
         out = "/out"
         export_scores = true
+        allow_outside_paths = true
         """
 }

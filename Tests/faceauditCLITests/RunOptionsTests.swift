@@ -13,12 +13,13 @@ struct RunOptionsTests {
         "--dataset", "/data/set", "--layout", "utkface", "--card", "/data/card.json", "--scores", "/data/scores.csv",
         "--format", "bob5", "--dissimilarity", "--simulated-subjects", "300", "--pipeline", "external", "--models", "/models",
         "--upsample", "2", "--face-policy", "confident", "--embedder-command", #"["python3", "embed \"x\".py"]"#,
-        "--embedder-version", "7", "--embeddings", "/data/t.npy", "--comparison", "euclidean", "--estimate-skin-tone",
+        "--embedder-version", "7", "--embedder-timeout", "30.5", "--embedder-startup-timeout", "90", "--embedder-protocol", "1",
+        "--embeddings", "/data/t.npy", "--comparison", "euclidean", "--estimate-skin-tone",
         "--dimensions", "gender,age_band", "--age-bands", "0,18,65", "--min-subjects", "5", "--target-fmr", "0.01,1e-3",
         "--reference-cohort", "gender=male", "--bootstrap", "200", "--seed", "9", "--watchlist", "--enrolled-share", "1",
         "--target-fpir", "0.05", "--school-size", "800", "--passes-per-day", "2", "--school-days", "170", "--watchlist-size", "20",
         "--shard", "2/7", "--phase", "compare", "--tile-size", "64", "--exact-pair-limit", "5000", "--threads", "3",
-        "--cache", "/cache", "--no-cache", "--out", "/out", "--export-scores",
+        "--cache", "/cache", "--no-cache", "--out", "/out", "--export-scores", "--allow-outside-paths",
     ]
 
     /// …and as a benchmark file.

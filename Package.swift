@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "FaceAuditMetrics", dependencies: ["FaceAuditParallel", "FaceAuditScoring"], swiftSettings: strict),
         // Score files (genuine/impostor lists, bob 4/5-column, CSV) → score tables.
         .target(name: "FaceAuditScoreFiles", dependencies: ["FaceAuditMetrics"], swiftSettings: strict),
-        // Writing files so that a crash never leaves a half-written one.
+        // Writing files so that a crash never leaves a half-written one, nor a mixed set of outputs.
         .target(name: "FaceAuditFiles", swiftSettings: strict),
         // A child process answering one line per line sent: its own process group, timeouts, bounded replies, standard
         // error kept in a ring, killed on interrupt. Knows nothing of faces.
@@ -223,6 +223,11 @@ let package = Package(
             dependencies: [
                 "FaceAuditBenchmark", "FaceAuditConfiguration", "FaceAuditProtocols", "FaceAuditReport", "FaceAuditTestSupport",
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditFilesTests",
+            dependencies: ["FaceAuditFiles", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -8,20 +8,26 @@ public enum AtomicFile {
     public static func write(_ data: Data, to path: String, permissions: Int = 0o644) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".\(UUID().uuidString).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
-        }
         do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary)
+            try create(data, at: temporary, permissions: permissions)
             if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
         }
+    }
+
+    /// Creates the file `path` (mode 0600 from its first byte), writes `data`, flushes it to disk and gives it
+    /// `permissions`. A file left by a failure is the caller's to remove.
+    static func create(_ data: Data, at path: String, permissions: Int) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.write(contentsOf: data)
+        try handle.synchronize()
+        try handle.close()
+        try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: path)
     }
 
     /// Removes the temporary files a killed writer left in `folder` (`.NAME.UUID.tmp` for any `NAME`).

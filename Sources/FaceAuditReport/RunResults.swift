@@ -46,23 +46,39 @@ public struct RunResults: Sendable {
         HTMLReport.render(summary, curves: curves, histograms: histograms, options: scenario)
     }
 
-    /// Writes every output into `folder`, each file atomically: summary.json, cohorts.csv,
-    /// cross_cohort_fmr.csv, curves.csv, report.html, watchlist.csv (with a watchlist) and, with
-    /// `exportScores`, scores.csv (mode 0600: it names images).
-    public func write(to folder: String, exportScores: Bool, scenario: ReportOptions = ReportOptions()) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        AtomicFile.removeStaleTemporaries(in: folder)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(try encoder.encode(summary), to: folder + "/summary.json")
-        try AtomicFile.write(cohortsCSV, to: folder + "/cohorts.csv")
-        try AtomicFile.write(crossCohortCSV, to: folder + "/cross_cohort_fmr.csv")
-        try AtomicFile.write(curvesCSV, to: folder + "/curves.csv")
-        if exportScores { try AtomicFile.write(scoresCSV, to: folder + "/scores.csv", permissions: 0o600) }
-        try AtomicFile.write(report(scenario: scenario), to: folder + "/report.html")
+    /// The names of every file a run's output set may hold.
+    public static let outputNames: Set<String> = [
+        "summary.json", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "scores.csv", "report.html", "watchlist.csv",
+    ]
+
+    /// Every output as one set, `summary.json` its marker: cohorts.csv, cross_cohort_fmr.csv, curves.csv,
+    /// report.html, watchlist.csv (with a watchlist), with `exportScores` scores.csv (mode 0600: it names
+    /// images), and summary.json.
+    public func outputs(exportScores: Bool, scenario: ReportOptions = ReportOptions()) -> OutputSet {
+        let results = self
+        var files = [
+            OutputFile(name: "cohorts.csv") { results.cohortsCSV },
+            OutputFile(name: "cross_cohort_fmr.csv") { results.crossCohortCSV },
+            OutputFile(name: "curves.csv") { results.curvesCSV },
+        ]
+        if exportScores { files.append(OutputFile(name: "scores.csv", permissions: 0o600) { results.scoresCSV }) }
+        files.append(OutputFile(name: "report.html") { results.report(scenario: scenario) })
         if let watchlist = summary.watchlist {
-            try AtomicFile.write(watchlist.csv(simulated: summary.simulated), to: folder + "/watchlist.csv")
+            files.append(OutputFile(name: "watchlist.csv") { watchlist.csv(simulated: results.summary.simulated) })
         }
+        files.append(
+            OutputFile(name: "summary.json") {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                return try encoder.encode(results.summary)
+            })
+        return OutputSet(files: files, marker: "summary.json", members: Self.outputNames)
+    }
+
+    /// Writes every output into `folder` as one ``OutputSet`` (see ``outputs(exportScores:scenario:)``).
+    public func write(to folder: String, exportScores: Bool, scenario: ReportOptions = ReportOptions()) throws {
+        AtomicFile.removeStaleTemporaries(in: folder)
+        try outputs(exportScores: exportScores, scenario: scenario).write(to: folder)
     }
 }
 

@@ -14,8 +14,9 @@ struct RunCommand: ParsableCommand {
             images is compared (Euclidean distance, accept when ≤ τ); one global threshold per target FMR is set from \
             all non-mated pairs and every cohort is measured at it. An image without a face is a failure to acquire \
             for its cohort, never dropped. Templates are cached (0600 files), so an interrupted run resumes.
-            Outputs in --out, each written atomically: summary.json, cohorts.csv, cross_cohort_fmr.csv, curves.csv, \
-            report.html and, with --export-scores, scores.csv (it names images; mode 0600).
+            Outputs in --out, written as one set (a crash leaves the old set or the new one; summary.json comes last): \
+            summary.json, cohorts.csv, cross_cohort_fmr.csv, curves.csv, report.html and, with --export-scores, \
+            scores.csv (it names images; mode 0600).
             """
     )
 

@@ -70,4 +70,20 @@ struct OutputFolderTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: stale.path))
     }
+
+    @Test("a rerun replaces the whole output set: a killed run's staging folder and the earlier set's extra files go, shards stay")
+    func wholeSet() throws {
+        let folder = try TestPaths.temporaryDirectory("whole-set")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        let shard = out.appendingPathComponent("shard-0-of-2")
+        let staging = out.appendingPathComponent(".staging-0F1E2D3C-0000-0000-0000-000000000000")
+        for made in [shard, staging] { try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true) }
+        try "image_a,image_b\n".write(to: out.appendingPathComponent("scores.csv"), atomically: false, encoding: .utf8)
+        try "partial".write(to: staging.appendingPathComponent("cohorts.csv"), atomically: false, encoding: .utf8)
+        let result = try CommandRunner.faceaudit(["demo", "--out", out.path, "--subjects", "20", "--bootstrap", "0"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(names == ["cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "report.html", "shard-0-of-2", "summary.json"])
+    }
 }

@@ -1,0 +1,115 @@
+import Foundation
+
+/// One file of an ``OutputSet``: its name inside the output folder, its mode, and how to make its bytes.
+public struct OutputFile: Sendable {
+    /// The file's name inside the output folder (one path component, no `/`).
+    public var name: String
+    /// Its POSIX mode once written (0644 for shared outputs, 0600 for one that names images).
+    public var permissions: Int
+    /// Makes the file's bytes; called once, while the set is written. A throw abandons the whole set.
+    public var contents: @Sendable () throws -> Data
+
+    /// Creates a file whose bytes `contents` makes.
+    public init(name: String, permissions: Int = 0o644, contents: @escaping @Sendable () throws -> Data) {
+        self.name = name
+        self.permissions = permissions
+        self.contents = contents
+    }
+
+    /// Creates a text file.
+    public init(name: String, permissions: Int = 0o644, text: @escaping @Sendable () throws -> String) {
+        self.init(name: name, permissions: permissions) { Data(try text().utf8) }
+    }
+}
+
+/// The files a run writes into its output folder, which readers see whole or not at all.
+///
+/// ``write(to:)`` makes every file in a staging folder inside the output folder, `.staging-UUID` (mode 0700,
+/// each file 0600 until complete, then its own mode, flushed to disk), then moves them into place:
+/// 1. the earlier set's marker (`summary.json`) is removed, so from now on the folder holds no complete set;
+/// 2. every other new file is renamed over its old one, and the earlier set's files that this set does not
+///    have are removed;
+/// 3. the marker is renamed in last, and the folder is flushed.
+///
+/// So the folder holds the earlier complete set until step 1 and the new complete set after step 3; only
+/// during the renames (microseconds) or after a crash in them is there a folder without a marker, which every
+/// reader refuses as incomplete. A crash while the files are being made leaves the earlier set untouched and
+/// a staging folder that the next write removes. A writer holds a lock (`flock`) on its staging folder, so a
+/// concurrent writer removes only folders whose writer died. Nothing else in the folder (shard partials,
+/// Slurm folders, other files) is touched.
+public struct OutputSet: Sendable {
+    /// The files, in the order they are made.
+    public var files: [OutputFile]
+    /// The name of the file that marks a complete set (`summary.json`).
+    public var marker: String
+    /// Every name a set of this kind may hold: a file of these names that `files` does not list (an earlier
+    /// run's `scores.csv` when this run has none) is removed, so the folder never holds one set's files beside
+    /// another's.
+    public var members: Set<String>
+
+    /// The prefix of staging folders' names.
+    public static let stagingPrefix = ".staging-"
+
+    /// Creates a set; `marker` must be one of `files`.
+    public init(files: [OutputFile], marker: String, members: Set<String>) {
+        self.files = files
+        self.marker = marker
+        self.members = members.union(files.map(\.name))
+    }
+
+    /// Writes every file into `folder` (created if missing) as described above.
+    /// - Throws: what making a file throws, or a `CocoaError` naming the path that could not be written; the
+    ///   earlier set is then left as it was (unless the failure was in the renames themselves).
+    public func write(to folder: String) throws {
+        precondition(files.contains { $0.name == marker } && files.allSatisfy { !$0.name.contains("/") && !$0.name.hasPrefix(".") })
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        Self.removeStaleStaging(in: folder)
+        let staging = folder + "/" + Self.stagingPrefix + UUID().uuidString
+        try manager.createDirectory(atPath: staging, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let lock = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer {
+            try? manager.removeItem(atPath: staging)
+            if lock >= 0 { close(lock) }
+        }
+        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else { throw Self.error(staging) }
+        for file in files { try AtomicFile.create(try file.contents(), at: staging + "/" + file.name, permissions: file.permissions) }
+        guard fsync(lock) == 0 else { throw Self.error(staging) }
+
+        // The commit: marker out, the others in, the earlier set's leftovers out, the marker in.
+        let markerPath = folder + "/" + marker
+        guard unlink(markerPath) == 0 || errno == ENOENT else { throw Self.error(markerPath) }
+        let names = Set(files.map(\.name))
+        for file in files where file.name != marker {
+            guard rename(staging + "/" + file.name, folder + "/" + file.name) == 0 else { throw Self.error(folder + "/" + file.name) }
+        }
+        for name in members.subtracting(names).sorted() {
+            guard unlink(folder + "/" + name) == 0 || errno == ENOENT else { throw Self.error(folder + "/" + name) }
+        }
+        guard rename(staging + "/" + marker, markerPath) == 0 else { throw Self.error(markerPath) }
+        let parent = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if parent >= 0 {
+            fsync(parent)
+            close(parent)
+        }
+    }
+
+    /// Removes the staging folders that writers which died (kill -9, power loss) left in `folder`: those whose
+    /// lock can be taken. A live writer's folder is locked and stays.
+    public static func removeStaleStaging(in folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(stagingPrefix) {
+            let path = folder + "/" + name
+            let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { try? FileManager.default.removeItem(atPath: path) }
+            close(descriptor)
+        }
+    }
+
+    /// The error for a system call on `path` that failed with `errno`.
+    private static func error(_ path: String) -> CocoaError {
+        let underlying = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: underlying])
+    }
+}

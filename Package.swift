@@ -60,7 +60,7 @@ let package = Package(
         // SHA-256 of files and buffers (content hashes, model checksums).
         .target(name: "FaceAuditHashing", dependencies: ["CCrypto"], swiftSettings: strict),
         // Manifests, labels, dataset cards and the loaders for each dataset layout.
-        .target(name: "FaceAuditDatasets", swiftSettings: strict),
+        .target(name: "FaceAuditDatasets", dependencies: ["FaceAuditFiles"], swiftSettings: strict),
         // Age bands, skin-tone groups, cohort keys and their intersections.
         .target(name: "FaceAuditCohorts", dependencies: ["FaceAuditDatasets"], swiftSettings: strict),
         // `faceaudit validate`: is a dataset usable for a demographic evaluation?
@@ -78,7 +78,7 @@ let package = Package(
         // Pure statistics: scores and labels in, rates, intervals and inequity measures out.
         .target(name: "FaceAuditMetrics", dependencies: ["FaceAuditParallel", "FaceAuditScoring"], swiftSettings: strict),
         // Score files (genuine/impostor lists, bob 4/5-column, CSV) → score tables.
-        .target(name: "FaceAuditScoreFiles", dependencies: ["FaceAuditMetrics"], swiftSettings: strict),
+        .target(name: "FaceAuditScoreFiles", dependencies: ["FaceAuditFiles", "FaceAuditMetrics"], swiftSettings: strict),
         // Writing files so that a crash never leaves a half-written one, nor a mixed set of outputs.
         .target(name: "FaceAuditFiles", swiftSettings: strict),
         // A child process answering one line per line sent: its own process group, timeouts, bounded replies, standard
@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "FaceAuditConfiguration",
             dependencies: [
-                "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditScoreFiles", "FaceAuditFace",
+                "FaceAuditCohorts", "FaceAuditDatasets", "FaceAuditFace", "FaceAuditFiles", "FaceAuditScoreFiles",
                 .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict

@@ -38,7 +38,7 @@ public struct BenchmarkPipeline: Sendable {
         // An output folder that cannot be written fails now, not after the work.
         if let out = configuration.out, configuration.phase != .extract {
             do { try AtomicFile.checkWritable(folder: out) } catch {
-                throw RunError(.ioError, "\(out): cannot write the outputs there (\(error.localizedDescription))")
+                throw RunError(.ioError, "\(out): cannot write the outputs there (\(ErrorText.line(error)))")
             }
         }
         if configuration.scores != nil { return try runScoreFile(configuration) }
@@ -167,7 +167,9 @@ public struct BenchmarkPipeline: Sendable {
         guard let path = configuration.scores, let out = configuration.out else { throw RunError(.usage, "give --out") }
         let format = configuration.scoreFormat
         let table: ScoreTable
-        do { table = try ScoreFileReader.read(path: path, format: format) } catch { throw RunError(.dataError, "\(error)") }
+        do { table = try ScoreFileReader.read(path: path, format: format) } catch {
+            throw RunError(error.code == .unreadable ? .noInput : .dataError, "\(error)")
+        }
         var labeled: ScoreTableLabels?
         if format == .csv {
             do { labeled = try ScoreTableLabels(table) } catch { throw RunError(.dataError, "\(path): \(error.message)") }
@@ -222,7 +224,7 @@ public struct BenchmarkPipeline: Sendable {
         let partial = ShardPartial(
             shard: shard.index, shards: shard.count, configuration: configuration, commandLine: commandLine, images: images,
             templates: Array(templates[images]), statistics: statistics)
-        do { try partial.write(to: folder) } catch { throw RunError(.ioError, "\(folder): \(error)") }
+        do { try partial.write(to: folder) } catch { throw RunError(.ioError, "\(folder): \(ErrorText.line(error))") }
         return .shardCompared(
             shard: shard, folder: folder, tiles: statistics.tiles.count, matedPairs: statistics.mated.count,
             nonMatedPairs: statistics.nonMatedCount)
@@ -301,7 +303,7 @@ public struct BenchmarkPipeline: Sendable {
         do {
             try result.write(to: out, exportScores: exportScores ?? configuration.exportScores, scenario: ReportOptions(configuration))
         } catch {
-            throw RunError(.ioError, "\(out): \(error)")
+            throw RunError(.ioError, "\(out): \(ErrorText.line(error))")
         }
     }
 }

@@ -1,5 +1,6 @@
 import FaceAuditConfiguration
 import FaceAuditDatasets
+import FaceAuditFiles
 import FaceAuditImaging
 import FaceAuditModelFiles
 import FaceAuditNN
@@ -36,7 +37,11 @@ struct TemplatePipeline {
                 command: command, version: configuration.embedderVersion, comparison: comparison, settings: settings, log: log)
         case .precomputed:
             guard let file = configuration.embeddings else { throw RunError(.usage, "pipeline \"precomputed\" needs embeddings") }
-            do { embedder = try PrecomputedEmbeddings(file: file, manifest: manifest, comparison: comparison) } catch {
+            do { embedder = try PrecomputedEmbeddings(file: file, manifest: manifest, comparison: comparison) } catch let error
+                as InputFileError
+            {
+                throw RunError(.noInput, error.description)
+            } catch {
                 throw RunError(.dataError, "\(error)")
             }
         case .dlib:

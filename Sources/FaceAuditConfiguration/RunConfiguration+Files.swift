@@ -1,4 +1,5 @@
 import FaceAuditDatasets
+import FaceAuditFiles
 import Foundation
 import TOMLKit
 import Yams
@@ -43,8 +44,9 @@ extension RunConfiguration {
     /// - Throws: ``RunError``: `noInput` when the file cannot be read, `configuration` (naming file, line
     ///   and column where known) when it does not decode.
     public static func load(path: String) throws(RunError) -> RunConfiguration {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RunError(.noInput, "\(path): cannot read the benchmark file")
+        let data: Data
+        do { data = try InputFile.read(path) } catch {
+            throw RunError(.noInput, "\(path): cannot read the benchmark file: \(error.reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw RunError(.configuration, "\(path): the benchmark file is not UTF-8 text")

@@ -1,3 +1,4 @@
+import FaceAuditFiles
 import Foundation
 
 /// Reads a CSV manifest: one row per image.
@@ -31,8 +32,8 @@ public struct CSVManifestReader: Sendable {
         throws(ManifestError) -> Manifest
     {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-            throw ManifestError(.unreadable, path: file, "cannot read the manifest: \(error.localizedDescription)")
+        do { data = try InputFile.read(file) } catch {
+            throw ManifestError(.unreadable, path: file, "cannot read the manifest: \(error.reason)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ManifestError(.encoding, path: file, "the manifest is not UTF-8 text")

@@ -1,3 +1,4 @@
+import FaceAuditFiles
 import Foundation
 
 /// What a dataset is, who may use it, how to cite it, and how its labels were obtained.
@@ -57,11 +58,11 @@ public struct DatasetCard: Sendable, Hashable, Codable {
     /// Reads a card from JSON, naming the file in errors.
     public static func load(from path: String) throws(ManifestError) -> DatasetCard {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ManifestError(.unreadable, path: path, "cannot read the dataset card: \(error.localizedDescription)")
+        do { data = try InputFile.read(path) } catch {
+            throw ManifestError(.unreadable, path: path, "cannot read the dataset card: \(error.reason)")
         }
         do { return try JSONDecoder().decode(DatasetCard.self, from: data) } catch {
-            throw ManifestError(.invalidValue, path: path, "not a valid dataset card: \(error)")
+            throw ManifestError(.invalidValue, path: path, "not a valid dataset card: \(ErrorText.line(error))")
         }
     }
 }

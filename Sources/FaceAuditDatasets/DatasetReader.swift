@@ -1,3 +1,4 @@
+import FaceAuditFiles
 import Foundation
 
 /// Opens a dataset from a path, finding its layout and card.
@@ -31,7 +32,13 @@ public struct DatasetReader: Sendable {
     {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ManifestError(.unreadable, path: path, "no such file or folder")
+            var reason = "no such file or folder"
+            do { try InputFile.check(path) } catch { if error.code != .missing { reason = error.reason } }
+            throw ManifestError(.unreadable, path: path, reason)
+        }
+        if !isDirectory.boolValue {
+            // A FIFO or a device is neither a manifest nor a folder.
+            do { try InputFile.check(path) } catch { throw ManifestError(.unreadable, path: path, error.reason) }
         }
         let folder = isDirectory.boolValue ? path : URL(fileURLWithPath: path).deletingLastPathComponent().path
         let chosen: DatasetLayout

@@ -41,6 +41,10 @@ public enum AtomicFile {
     /// Fails unless files can be created in `folder` (created if missing): checked before a long run
     /// rather than after it.
     public static func checkWritable(folder: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder, NSUnderlyingErrorKey: POSIXError(.ENOTDIR)])
+        }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let probe = folder + "/.faceaudit-write-check.\(UUID().uuidString).tmp"
         guard FileManager.default.createFile(atPath: probe, contents: Data(), attributes: [.posixPermissions: 0o600]) else {

@@ -1,3 +1,4 @@
+import FaceAuditFiles
 import Foundation
 
 /// Reads score files quickly (10 million lines in about a second) and exactly (`strtod`, correctly
@@ -6,9 +7,7 @@ public enum ScoreFileReader {
     /// One score per line: the last whitespace-separated field. Blank lines are skipped; `nan` is a
     /// failure to acquire.
     public static func readColumn(path: String) throws(ScoreFileError) -> [Double] {
-        guard var data = FileManager.default.contents(atPath: path) else {
-            throw ScoreFileError(file: path, line: nil, "cannot read the file (missing or unreadable)")
-        }
+        var data = try contents(path)
         data.append(0)
         // Parse in place: terminate each line's last field with a NUL and hand it to strtod, so that a
         // 10-million-line file costs no allocation per line.
@@ -170,13 +169,18 @@ public enum ScoreFileReader {
         return value.0
     }
 
+    /// The bytes of the score file at `path`.
+    /// - Throws: ``ScoreFileError`` with code `unreadable` when it is missing, not a regular file (a FIFO,
+    ///   `/dev/zero`), a link loop or not readable.
+    static func contents(_ path: String) throws(ScoreFileError) -> Data {
+        do { return try InputFile.read(path) } catch { throw ScoreFileError(file: path, line: nil, error.reason, code: .unreadable) }
+    }
+
     /// Calls `body` with each line's fields (split on spaces/tabs, or on `separator`) and its number.
     static func forEachLine(
         path: String, separator: UInt8? = nil, _ body: ([ArraySlice<UInt8>], Int) throws(ScoreFileError) -> Void
     ) throws(ScoreFileError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScoreFileError(file: path, line: nil, "cannot read the file (missing or unreadable)")
-        }
+        let data = try contents(path)
         let bytes = [UInt8](data)
         var start = 0
         var line = 0

@@ -1,4 +1,5 @@
 import FaceAuditDatasets
+import FaceAuditFiles
 import FaceAuditScoring
 import Foundation
 
@@ -31,8 +32,10 @@ public struct PrecomputedEmbeddings: Embedder {
     }
 
     /// Reads `file` for the records of `manifest`.
+    /// - Throws: `InputFileError` when the file cannot be read (missing, not a regular file, a link loop),
+    ///   ``FormatError`` when its contents cannot be used.
     public init(file: String, manifest: Manifest, comparison: PairMetric) throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw FormatError(message: "\(file): cannot read the file") }
+        let data = try InputFile.read(file)
         self.comparison = comparison
         self.source = "\(file)#\(data.count)"
         var templates: [String: [Float]] = [:]

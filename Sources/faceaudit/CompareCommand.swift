@@ -46,11 +46,10 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         func load(_ path: String) throws -> RunSummary {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw fail("\(path): cannot read the file", ExitStatus.noInput)
-            }
+            let data: Data
+            do { data = try InputFile.read(path) } catch { throw fail(error, ExitStatus.noInput) }
             do { return try JSONDecoder().decode(RunSummary.self, from: data) } catch {
-                throw fail("\(path): not a FaceAudit summary.json (\(error))", ExitStatus.dataError)
+                throw fail("\(path): not a FaceAudit summary.json (\(ErrorText.line(error)))", ExitStatus.dataError)
             }
         }
         let base = try load(baseline)
@@ -70,7 +69,9 @@ struct CompareCommand: ParsableCommand {
         }
         emit(check.markdown())
         if let junit {
-            do { try AtomicFile.write(check.junit(), to: junit) } catch { throw fail("\(junit): \(error)", ExitStatus.ioError) }
+            do { try AtomicFile.write(check.junit(), to: junit) } catch {
+                throw fail("\(junit): \(ErrorText.line(error))", ExitStatus.ioError)
+            }
         }
         if !check.passed { throw ExitStatus.regression }
     }

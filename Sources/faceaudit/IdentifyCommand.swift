@@ -51,7 +51,9 @@ struct IdentifyCommand: ParsableCommand {
 
     func run() throws {
         let table: ScoreTable
-        do { table = try ScoreFileReader.read(path: scores, format: format) } catch { throw fail(error, ExitStatus.dataError) }
+        do { table = try ScoreFileReader.read(path: scores, format: format) } catch {
+            throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
+        }
         let polarity: ScorePolarity = dissimilarity ? .dissimilarity : .similarity
         let searches = SearchGrouping.byProbeItem(table, polarity: polarity)
         var report = IdentificationReport(

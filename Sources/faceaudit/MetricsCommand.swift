@@ -87,7 +87,7 @@ struct MetricsCommand: ParsableCommand {
                 raw = (try ScoreFileReader.readColumn(path: genuine!), try ScoreFileReader.readColumn(path: impostor!))
             }
         } catch {
-            throw fail(error, ExitStatus.dataError)
+            throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
         }
         clock.lap("read scores")
         let sorted = SortedScores(genuine: raw.genuine, impostor: raw.impostor, polarity: dissimilarity ? .dissimilarity : .similarity)

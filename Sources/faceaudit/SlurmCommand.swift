@@ -82,7 +82,7 @@ struct SlurmCommand: ParsableCommand {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 try AtomicFile.write(try configuration.json(), to: frozen)
             } catch {
-                throw fail("\(frozen): \(error)", ExitStatus.ioError)
+                throw fail("\(frozen): \(ErrorText.line(error))", ExitStatus.ioError)
             }
             let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
             let submission = SlurmSubmission(

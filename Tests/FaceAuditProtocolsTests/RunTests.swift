@@ -159,9 +159,11 @@ struct OtherEmbedderTests {
         let fromNPY = try PrecomputedEmbeddings(file: npy.path, manifest: manifest, comparison: .euclideanDistance)
         let b = try TemplateExtraction(embedder: fromNPY, cache: nil, threads: 1).run(manifest)
         #expect(b[3].template == [3, -3] && b.compactMap(\.template).count == n)
-        #expect(throws: PrecomputedEmbeddings.FormatError.self) {
+        // A file that cannot be read is an input error (exit 66), not a format error.
+        let missing = #expect(throws: InputFileError.self) {
             _ = try PrecomputedEmbeddings(file: csv.path + ".missing", manifest: manifest, comparison: .euclideanDistance)
         }
+        #expect(missing?.code == .missing)
     }
 }
 

@@ -1,0 +1,64 @@
+import Foundation
+
+/// One readable line for an error that FaceAudit did not make itself (a JSON decoding error, a file system
+/// error), never a dump of its Swift structure.
+///
+/// - `DecodingError`: `at cohorts[0].fmr: expected to decode Double but found a string instead`, `missing key
+///   "schema"`, `not valid JSON (…)`.
+/// - A Foundation file error with a POSIX cause: that cause (`Permission denied`); without one, its localized text.
+/// - Anything else that describes itself: the first line of its description; otherwise its localized text.
+public enum ErrorText {
+    /// The line for `error`.
+    public static func line(_ error: any Error) -> String {
+        let text: String
+        switch error {
+        case let error as DecodingError: text = describe(error)
+        case let error as POSIXError: text = String(cString: strerror(error.code.rawValue))
+        case let error as CocoaError:
+            if let cause = error.userInfo[NSUnderlyingErrorKey] as? POSIXError {
+                text = String(cString: strerror(cause.code.rawValue))
+            } else if let cause = error.userInfo[NSUnderlyingErrorKey] as? NSError, cause.domain == NSPOSIXErrorDomain {
+                text = String(cString: strerror(Int32(cause.code)))
+            } else {
+                text = error.localizedDescription
+            }
+        case let error as any CustomStringConvertible: text = error.description
+        default: text = error.localizedDescription
+        }
+        return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+    }
+
+    /// A decoding error as where and what.
+    private static func describe(_ error: DecodingError) -> String {
+        func place(_ path: [any CodingKey]) -> String {
+            var text = ""
+            for key in path {
+                if let index = key.intValue {
+                    text += "[\(index)]"
+                } else {
+                    text += (text.isEmpty ? "" : ".") + key.stringValue
+                }
+            }
+            return text
+        }
+        func lowered(_ text: String) -> String {
+            let trimmed = text.hasSuffix(".") ? String(text.dropLast()) : text
+            guard let first = trimmed.first else { return trimmed }
+            return first.lowercased() + trimmed.dropFirst()
+        }
+        func at(_ context: DecodingError.Context) -> String { context.codingPath.isEmpty ? "" : "at \(place(context.codingPath)): " }
+        switch error {
+        case .typeMismatch(_, let context): return at(context) + lowered(context.debugDescription)
+        case .valueNotFound(_, let context): return at(context) + "no value (null)"
+        case .keyNotFound(let key, let context):
+            return "missing key \"\(key.stringValue)\"" + (context.codingPath.isEmpty ? "" : " in \(place(context.codingPath))")
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty, let cause = context.underlyingError {
+                let detail = (cause as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? cause.localizedDescription
+                return "not valid JSON (\(detail))"
+            }
+            return at(context) + lowered(context.debugDescription)
+        @unknown default: return "does not decode"
+        }
+    }
+}

@@ -52,8 +52,9 @@ func fail(_ message: any CustomStringConvertible, _ code: ExitCode) -> ExitCode 
     return code
 }
 
-/// The error to throw for a run's error: a usage error is shown with the command's usage (exit 64);
-/// every other code prints one line and exits with its status.
+/// The error to throw for a run's error: a usage error becomes a `ValidationError`, which
+/// `FaceAuditCommand.main` prints as one line with where to read more (exit 64); every other code prints
+/// one line and exits with its status.
 func fail(_ error: RunError) -> any Error {
     if error.code == .usage { return ValidationError(error.message) }
     return fail(error.message, ExitCode(error.code.exitStatus))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `faceaudit` command: measures how accurate a face recognition system is, and for whom it fails.
 @main
@@ -13,6 +14,22 @@ struct FaceAuditCommand: ParsableCommand {
             CompareCommand.self, ModelsCommand.self, MergeCommand.self, SlurmCommand.self,
         ]
     )
+
+    /// Parses the command line and runs the command. Every failure prints one line, `faceaudit: error: …`,
+    /// and exits with its status (``CommandFailure``); `--help` and `--version` print as usual and exit 0. A
+    /// negative number after an option is that option's value (`--jitters -1`).
+    static func main() {
+        let arguments = CommandFailure.joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            if CommandFailure.isRequestForText(error) { exit(withError: error) }
+            let failure = CommandFailure(error, arguments: arguments)
+            if let line = failure.line { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            Foundation.exit(failure.status)
+        }
+    }
 }
 
 /// The tool's version, printed by `--version` and written into every output.

@@ -131,6 +131,10 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: "Average the descriptors of this many jittered copies (dlib's num_jitters).")
     var jitters: Int = 0
 
+    func validate() throws {
+        guard jitters >= 0 else { throw ValidationError("--jitters must be ≥ 0 (0 or 1: no jitter), not \(jitters)") }
+    }
+
     func run() throws {
         let pipeline = try options.pipeline()
         let size = pipeline.descriptors.inputSize

@@ -65,7 +65,9 @@ struct CLITests {
         ] {
             let result = try CommandRunner.faceaudit(arguments)
             #expect(result.status == 64, "\(arguments)")
-            #expect(result.stderr.contains("Error:"), "\(arguments): \(result.stderr)")
+            #expect(
+                result.stderr.hasPrefix("faceaudit: error: ") && result.stderr.hasSuffix(" --help)\n")
+                    && result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
             #expect(!result.stderr.contains("Stack") && !result.stderr.contains("Fatal error"))
         }
     }

@@ -8,6 +8,46 @@ struct MessageTests {
     /// The lines `result` printed on standard error.
     static func lines(_ result: CommandResult) -> [Substring] { result.stderr.split(separator: "\n") }
 
+    @Test(
+        "usage errors are one line with where to read more, and exit 64",
+        arguments: [
+            (["run", "--bogus"], "faceaudit run --help"),
+            (["frobnicate"], "faceaudit --help"),
+            (["demo", "--out"], "faceaudit demo --help"),
+            (["slurm", "submit"], "faceaudit slurm submit --help"),
+            (["metrics", "--genuine", "a.txt"], "faceaudit metrics --help"),
+            (["run"], "faceaudit run --help"),
+        ])
+    func usage(arguments: [String], help: String) throws {
+        let result = try CommandRunner.faceaudit(arguments)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        let lines = Self.lines(result)
+        #expect(lines.count == 1 && lines[0].hasPrefix("faceaudit: error: ") && lines[0].hasSuffix("(see \(help))"), "\(result.stderr)")
+        #expect(!result.stderr.contains("Usage:") && !result.stderr.contains("Error:"), "\(result.stderr)")
+    }
+
+    @Test("--help and --version still print as they did and exit 0")
+    func helpAndVersion() throws {
+        let version = try CommandRunner.faceaudit(["--version"])
+        #expect(version.status == 0 && version.stdout == "0.1.0\n" && version.stderr.isEmpty)
+        for arguments in [["--help"], ["run", "--help"], ["help", "demo"], ["slurm", "submit", "--help"]] {
+            let help = try CommandRunner.faceaudit(arguments)
+            #expect(help.status == 0 && help.stdout.contains("USAGE:") && help.stderr.isEmpty, "\(arguments): \(help.stderr)")
+        }
+    }
+
+    @Test("a negative number after an option is its value: it is checked, not taken for an unknown option")
+    func negativeValues() throws {
+        let jitters = try CommandRunner.faceaudit(["embed", "--jitters", "-1", "x.jpg"])
+        #expect(jitters.status == 64 && jitters.stderr.contains("--jitters must be ≥ 0"), "\(jitters.stderr)")
+        let subjects = try CommandRunner.faceaudit(["demo", "--out", "/nonexistent/x", "--subjects", "-5"])
+        #expect(subjects.status == 64 && subjects.stderr.contains("--subjects must be"), "\(subjects.stderr)")
+        let scores = TestPaths.shared.appendingPathComponent("testdata/scores/bob/scores-cmc-4col.txt").path
+        let spaced = try CommandRunner.faceaudit(["identify", "--scores", scores, "--format", "bob4", "--threshold", "-1500"])
+        let joined = try CommandRunner.faceaudit(["identify", "--scores", scores, "--format", "bob4", "--threshold=-1500"])
+        #expect(spaced.status == 0 && spaced.stdout == joined.stdout, "\(spaced.stderr)")
+    }
+
     @Test("a FIFO, a device, a link loop or a missing file as input says so, and exits 66")
     func specialInputs() throws {
         let folder = try TestPaths.temporaryDirectory("special-inputs")

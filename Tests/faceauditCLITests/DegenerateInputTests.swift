@@ -86,4 +86,55 @@ struct OutputFolderTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         #expect(names == ["cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "report.html", "shard-0-of-2", "summary.json"])
     }
+
+    /// The files of an output folder, timestamps blanked (hidden entries are not outputs).
+    static func outputSet(_ folder: URL) throws -> [String: String] {
+        var set: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where !name.hasPrefix(".") {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            set[name] = text.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#, with: "T", options: .regularExpression)
+        }
+        return set
+    }
+
+    @Test("kill -9 while the outputs are written: --out holds the old set or the new one, never a mix; the rerun cleans up")
+    func killedWhileWriting() throws {
+        let folder = try TestPaths.temporaryDirectory("killed-writing")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out")
+        let binary = CommandRunner.productsDirectory.appendingPathComponent("faceaudit")
+        func demo(seed: Int) -> [String] { ["demo", "--out", out.path, "--seed", "\(seed)", "--subjects", "200", "--bootstrap", "20"] }
+        #expect(try CommandRunner.faceaudit(demo(seed: 2)).status == 0)
+        let new = try Self.outputSet(out)
+        #expect(try CommandRunner.faceaudit(demo(seed: 1)).status == 0)
+        let old = try Self.outputSet(out)
+        #expect(old != new && old.count == 5)
+
+        // Kill the run the moment it starts writing: a staging folder appears, or summary.json is replaced.
+        let summary = out.appendingPathComponent("summary.json").path
+        let before = try FileManager.default.attributesOfItem(atPath: summary)[.systemFileNumber] as? Int
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = demo(seed: 2)
+        try process.run()
+        var killedWhileStaging = false
+        while process.isRunning {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+            let replaced = (try? FileManager.default.attributesOfItem(atPath: summary)[.systemFileNumber] as? Int) != before
+            if names.contains(where: { $0.hasPrefix(".staging-") }) || replaced {
+                kill(process.processIdentifier, SIGKILL)
+                killedWhileStaging = !replaced
+                break
+            }
+            usleep(200)
+        }
+        process.waitUntilExit()
+        let after = try Self.outputSet(out)
+        #expect(after == old || after == new, "a mixed set: \(after.keys.sorted())")
+        #expect(killedWhileStaging, "the kill did not land while the files were being written")
+
+        #expect(try CommandRunner.faceaudit(demo(seed: 2)).status == 0)
+        #expect(try Self.outputSet(out) == new)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).allSatisfy { !$0.hasPrefix(".") })
+    }
 }

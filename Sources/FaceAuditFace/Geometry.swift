@@ -47,6 +47,14 @@ public struct DRect: Sendable, Hashable {
         DRect(left: left / 2 - 1.25, top: top / 2 - 0.75, right: right / 2 - 1.25, bottom: bottom / 2 - 0.75)
     }
 
+    /// `pyramid_down<6>::rect_up`: each corner p ↦ p·(6/5.0) + 0.3, that is a multiplication by the
+    /// double nearest 1.2 and then an addition, each rounded (not p·6/5, and not one fused multiply-add:
+    /// either rounds differently and, on a tie after `lround`, moves a detection by a pixel).
+    public var pyramid6Up: DRect {
+        let ratio = 6 / (6 - 1.0)
+        return DRect(left: left * ratio + 0.3, top: top * ratio + 0.3, right: right * ratio + 0.3, bottom: bottom * ratio + 0.3)
+    }
+
     /// `pyramid_down<2>::rect_up`: each corner p ↦ (p + (1.25, 0.75))·2.
     public var up: DRect {
         DRect(left: (left + 1.25) * 2, top: (top + 0.75) * 2, right: (right + 1.25) * 2, bottom: (bottom + 0.75) * 2)

@@ -202,6 +202,7 @@ let package = Package(
             name: "FaceAuditFaceTests",
             dependencies: [
                 "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModelFiles", "FaceAuditTestSupport",
+                "FaceAuditHashing",
             ],
             swiftSettings: strict
         ),

@@ -49,11 +49,40 @@ public enum ChipExtractor {
         let tl = rotate(Point(local.left, local.top), about: c, by: details.angle)
         let tr = rotate(Point(local.right, local.top), about: c, by: details.angle)
         let bottomLeft = rotate(Point(local.left, local.bottom), about: c, by: details.angle)
-        let a = (tr.x - tl.x) / Double(cols - 1)
-        let cc = (tr.y - tl.y) / Double(cols - 1)
-        let b = (bottomLeft.x - tl.x) / Double(rows - 1)
-        let d = (bottomLeft.y - tl.y) / Double(rows - 1)
-        return sample(source, rows: rows, cols: cols, map: AffineTransform(a: a, b: b, c: cc, d: d, tx: tl.x, ty: tl.y))
+        return sample(
+            source, rows: rows, cols: cols, map: cornerTransform(topLeft: tl, topRight: tr, bottomLeft: bottomLeft, rows: rows, cols: cols))
+    }
+
+    /// dlib's `pinv` of the corner matrix P = [[0, 149, 0], [0, 0, 149], [1, 1, 1]] of a 150×150 chip
+    /// (columns: the chip's top-left, top-right and bottom-left corners, homogeneous), row by row, as
+    /// dlib 3d40bf5 built without fused multiply-add computes it. It is not the exact inverse
+    /// (−0.0067114093959731525 rather than −1/149, 4.3e−19 rather than 0).
+    static let cornerPinv150: [[Double]] = [
+        [-0.0067114093959731525, -0.0067114093959731525, 0.99999999999999967],
+        [0.0067114093959731533, 0, 2.0328790734103208e-20],
+        [4.3368086899420177e-19, 0.0067114093959731533, 2.7105054312137611e-20],
+    ]
+
+    /// The map from chip pixels (c, r) to source positions that sends the chip corners (0, 0),
+    /// (cols − 1, 0), (0, rows − 1) to `topLeft`, `topRight`, `bottomLeft`.
+    ///
+    /// dlib fits it with `find_affine_transform`, Q·pinv(P), whose SVD-based `pinv` is a few ulps from
+    /// the exact inverse. For 150×150 chips (every face chip and jittered copy) this uses dlib's
+    /// pinv(P) and its order, m(r, c) = (Q(r,0)·pinv(0,c) + Q(r,1)·pinv(1,c)) + Q(r,2)·pinv(2,c),
+    /// which reproduces dlib's transform bit for bit. Other sizes use the exact closed form
+    /// ((topRight − topLeft)/(cols − 1), …, translation topLeft), which can differ from dlib in the
+    /// last bits of the sample positions.
+    static func cornerTransform(topLeft tl: Point, topRight tr: Point, bottomLeft bl: Point, rows: Int, cols: Int) -> AffineTransform {
+        guard rows == 150, cols == 150 else {
+            return AffineTransform(
+                a: (tr.x - tl.x) / Double(cols - 1), b: (bl.x - tl.x) / Double(rows - 1), c: (tr.y - tl.y) / Double(cols - 1),
+                d: (bl.y - tl.y) / Double(rows - 1), tx: tl.x, ty: tl.y)
+        }
+        let p = cornerPinv150
+        func entry(_ q0: Double, _ q1: Double, _ q2: Double, _ c: Int) -> Double { q0 * p[0][c] + q1 * p[1][c] + q2 * p[2][c] }
+        return AffineTransform(
+            a: entry(tl.x, tr.x, bl.x, 0), b: entry(tl.x, tr.x, bl.x, 1), c: entry(tl.y, tr.y, bl.y, 0), d: entry(tl.y, tr.y, bl.y, 1),
+            tx: entry(tl.x, tr.x, bl.x, 2), ty: entry(tl.y, tr.y, bl.y, 2))
     }
 
     static func rotate(_ p: Point, about c: Point, by angle: Double) -> Point {

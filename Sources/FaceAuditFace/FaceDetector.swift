@@ -79,19 +79,22 @@ public final class FaceDetector {
     }
 
     /// Detects faces; `upsample` doubles the image that many times first (finds smaller faces, costs ~4× each).
+    ///
+    /// As dlib's Python `cnn_face_detection_model_v1(img, upsample)`: the integer rectangles found in
+    /// the upsampled image are mapped back with `pyramid_down<2>::rect_down(rect, upsample)`, all
+    /// `upsample` steps in double, and rounded once at the end (`lround` per side).
     public func detect(_ image: RGBImage, upsample: Int = 0) -> [FaceDetection] {
         var input = image
         for _ in 0..<upsample { input = PyramidUp.double(input) }
-        var detections = detectOnce(input)
-        for _ in 0..<upsample {
-            detections = detections.map { d in
-                let r = DRect(left: Double(d.left), top: Double(d.top), right: Double(d.right), bottom: Double(d.bottom)).down
-                return FaceDetection(
-                    left: Self.lround(r.left), top: Self.lround(r.top), right: Self.lround(r.right), bottom: Self.lround(r.bottom),
-                    confidence: d.confidence)
-            }
+        let detections = detectOnce(input)
+        guard upsample > 0 else { return detections }
+        return detections.map { d in
+            var r = DRect(left: Double(d.left), top: Double(d.top), right: Double(d.right), bottom: Double(d.bottom))
+            for _ in 0..<upsample { r = r.down }
+            return FaceDetection(
+                left: Self.lround(r.left), top: Self.lround(r.top), right: Self.lround(r.right), bottom: Self.lround(r.bottom),
+                confidence: d.confidence)
         }
-        return detections
     }
 
     private func detectOnce(_ image: RGBImage) -> [FaceDetection] {
@@ -113,11 +116,7 @@ public final class FaceDetector {
                 let level = Self.nearestRect(layout.rects, x: Int(px), y: Int(py))
                 let origin = layout.rects[level]
                 box = box.translated(by: Point(Double(origin.left), Double(origin.top)))
-                for _ in 0..<level {
-                    box = DRect(
-                        left: box.left * 6 / 5 + 0.3, top: box.top * 6 / 5 + 0.3, right: box.right * 6 / 5 + 0.3,
-                        bottom: box.bottom * 6 / 5 + 0.3)
-                }
+                for _ in 0..<level { box = box.pyramid6Up }
                 candidates.append((s, box))
             }
         }
@@ -232,7 +231,8 @@ public final class FaceDetector {
     static func lround(_ x: Double) -> Int { Int(x.rounded(.toNearestOrAwayFromZero)) }
 
     /// Builds the 1×3×rows×cols input: level 0 is (pixel − mean)/256, each further level the bilinear
-    /// (align-corners) resize of the previous level's floats.
+    /// (align-corners) resize of the previous level's floats, channel by channel, rounded as dlib's
+    /// `tt::resize_bilinear` rounds (``DlibBilinearResize``).
     private func fillTensor(_ image: RGBImage, _ layout: TiledPyramid) {
         let rows = layout.rows
         let cols = layout.cols
@@ -253,31 +253,12 @@ public final class FaceDetector {
             for level in 1..<layout.rects.count {
                 let from = layout.rects[level - 1]
                 let to = layout.rects[level]
-                let inW = from.right - from.left + 1
-                let inH = from.bottom - from.top + 1
-                let outW = to.right - to.left + 1
-                let outH = to.bottom - to.top + 1
-                let xs = Double(inW - 1) / Double(max(1, outW - 1))
-                let ys = Double(inH - 1) / Double(max(1, outH - 1))
                 for c in 0..<3 {
                     let base = t.baseAddress! + c * plane
-                    for r in 0..<outH {
-                        let y = Double(r) * ys
-                        let top = Int(y.rounded(.down))
-                        let bottom = min(top + 1, inH - 1)
-                        let fy = Float(y - Double(top))
-                        let topRow = base + (from.top + top) * cols + from.left
-                        let bottomRow = base + (from.top + bottom) * cols + from.left
-                        let out = base + (to.top + r) * cols + to.left
-                        for col in 0..<outW {
-                            let x = Double(col) * xs
-                            let left = Int(x.rounded(.down))
-                            let right = min(left + 1, inW - 1)
-                            let fx = Float(x - Double(left))
-                            let tl = topRow[left], tr = topRow[right], bl = bottomRow[left], br = bottomRow[right]
-                            out[col] = (1 - fy) * ((1 - fx) * tl + fx * tr) + fy * ((1 - fx) * bl + fx * br)
-                        }
-                    }
+                    DlibBilinearResize.resize(
+                        base + from.top * cols + from.left, width: from.right - from.left + 1, height: from.bottom - from.top + 1,
+                        stride: cols, into: base + to.top * cols + to.left, width: to.right - to.left + 1,
+                        height: to.bottom - to.top + 1, stride: cols)
                 }
             }
         }
@@ -285,36 +266,12 @@ public final class FaceDetector {
 }
 
 /// dlib's `pyramid_up` with `pyramid_down<2>` on RGB8: a (2H + 1) × (2W + 2) bilinear (align-corners)
-/// resize with float weights and truncation.
+/// resize, computed exactly as dlib's `resize_image` does for RGB8 (float weights, truncation; see
+/// `DlibBilinearResize`).
 public enum PyramidUp {
-    /// One doubling step.
+    /// One doubling step; an empty image stays empty.
     public static func double(_ image: RGBImage) -> RGBImage {
-        let outH = 2 * image.height + 1
-        let outW = 2 * image.width + 2
-        let inW = image.width
-        let inH = image.height
-        var out = [UInt8](repeating: 0, count: outW * outH * 3)
-        let xs = Double(inW - 1) / Double(max(1, outW - 1))
-        let ys = Double(inH - 1) / Double(max(1, outH - 1))
-        image.pixels.withUnsafeBufferPointer { p in
-            for r in 0..<outH {
-                let y = Double(r) * ys
-                let top = Int(y.rounded(.down))
-                let bottom = min(top + 1, inH - 1)
-                let fy = Float(y - Double(top))
-                for c in 0..<outW {
-                    let x = Double(c) * xs
-                    let left = Int(x.rounded(.down))
-                    let right = min(left + 1, inW - 1)
-                    let fx = Float(x - Double(left))
-                    for ch in 0..<3 {
-                        let tl = Float(p[(top * inW + left) * 3 + ch]), tr = Float(p[(top * inW + right) * 3 + ch])
-                        let bl = Float(p[(bottom * inW + left) * 3 + ch]), br = Float(p[(bottom * inW + right) * 3 + ch])
-                        out[(r * outW + c) * 3 + ch] = UInt8((1 - fy) * ((1 - fx) * tl + fx * tr) + fy * ((1 - fx) * bl + fx * br))
-                    }
-                }
-            }
-        }
-        return RGBImage(width: outW, height: outH, pixels: out)
+        guard image.width > 0, image.height > 0 else { return RGBImage(width: 0, height: 0, pixels: []) }
+        return DlibBilinearResize.resize(image, width: 2 * image.width + 2, height: 2 * image.height + 1)
     }
 }

@@ -97,10 +97,7 @@ public struct ShapePredictor: Sendable {
     /// The landmarks of the face in `box` (dlib rectangle, inclusive right and bottom) of a gray image.
     public func landmarks(_ gray: GrayImage, box: (left: Int, top: Int, right: Int, bottom: Int)) -> [(x: Int, y: Int)] {
         var shape = initialShape
-        let l = Double(box.left)
-        let t = Double(box.top)
-        let sx = Double(box.right - box.left)
-        let sy = Double(box.bottom - box.top)
+        let toImage = BoxTransform(box)
         let reference = (0..<points).map { Point(Double(initialShape[2 * $0]), Double(initialShape[2 * $0 + 1])) }
         var features: [Float] = []
         for level in levels {
@@ -113,8 +110,7 @@ public struct ShapePredictor: Sendable {
                 let dy = level.deltas[2 * i + 1]
                 let qx = (a * dx + b * dy) + shape[2 * anchor]
                 let qy = (c * dx + d * dy) + shape[2 * anchor + 1]
-                let x = Int((l + Double(qx) * sx + 0.5).rounded(.down))
-                let y = Int((t + Double(qy) * sy + 0.5).rounded(.down))
+                let (x, y) = toImage.pixel(Double(qx), Double(qy))
                 features.append(x >= 0 && y >= 0 && x < gray.width && y < gray.height ? Float(gray.pixels[y * gray.width + x]) : 0)
             }
             let stride = 2 * points
@@ -131,9 +127,49 @@ public struct ShapePredictor: Sendable {
                 for j in 0..<stride { shape[j] += level.leaves[leaf + j] }
             }
         }
-        return (0..<points).map { i in
-            (Int((l + Double(shape[2 * i]) * sx + 0.5).rounded(.down)), Int((t + Double(shape[2 * i + 1]) * sy + 0.5).rounded(.down)))
-        }
+        return (0..<points).map { i in toImage.pixel(Double(shape[2 * i]), Double(shape[2 * i + 1])) }
+    }
+}
+
+/// dlib's `unnormalizing_tform(rect)`: the map from box-normalised coordinates to image pixels, as dlib
+/// computes it. dlib fits it with `find_affine_transform` from (0,0), (1,0), (1,1) to the box's
+/// top-left, top-right and bottom-right corners, that is Q·pinv(P), and its SVD-based `pinv` of that
+/// constant P is not exact (entries such as 1.0000000000000002 and −2.2e−16). The map is therefore
+/// not exactly X = l + x(r − l): for the box (98, 58, 212, 171), x = 0.75 gives 183.50000000000006,
+/// not 183.5. Feature coordinates land on such .5 ties, where the last bit decides the pixel, so the
+/// port uses dlib's pinv(P) (computed by dlib at 3d40bf5 built without fused multiply-add) and
+/// dlib's evaluation order: m(r, c) = (Q(r,0)·pinv(0,c) + Q(r,1)·pinv(1,c)) + Q(r,2)·pinv(2,c), and
+/// a point maps to ((m₀₀x + m₀₁y) + b₀, (m₁₀x + m₁₁y) + b₁).
+struct BoxTransform: Sendable, Hashable {
+    /// dlib's `pinv` of [[0, 1, 1], [0, 0, 1], [1, 1, 1]] (rows: x, y, 1 of the three corners), row by row.
+    static let pinv: [[Double]] = [
+        [-1.0000000000000002, -2.220446049250313e-16, 1.0000000000000002],
+        [0.9999999999999997, -0.9999999999999994, 1.6653345369377348e-16],
+        [0.0, 1.0000000000000002, 8.326672684688674e-17],
+    ]
+    /// The 2×2 part, row-major, and the translation.
+    let m00: Double, m01: Double, m10: Double, m11: Double, b0: Double, b1: Double
+
+    /// The transform of the box (left, top, right, bottom), inclusive corners.
+    init(_ box: (left: Int, top: Int, right: Int, bottom: Int)) {
+        let qx = [Double(box.left), Double(box.right), Double(box.right)]
+        let qy = [Double(box.top), Double(box.top), Double(box.bottom)]
+        func entry(_ q: [Double], _ c: Int) -> Double { q[0] * Self.pinv[0][c] + q[1] * Self.pinv[1][c] + q[2] * Self.pinv[2][c] }
+        m00 = entry(qx, 0)
+        m01 = entry(qx, 1)
+        b0 = entry(qx, 2)
+        m10 = entry(qy, 0)
+        m11 = entry(qy, 1)
+        b1 = entry(qy, 2)
+    }
+
+    /// The image position of box-normalised (x, y), in double.
+    func apply(_ x: Double, _ y: Double) -> (x: Double, y: Double) { (m00 * x + m01 * y + b0, m10 * x + m11 * y + b1) }
+
+    /// The pixel of (x, y): dlib's conversion of a double point to an integer one, ⌊v + 0.5⌋ per axis.
+    func pixel(_ x: Double, _ y: Double) -> (x: Int, y: Int) {
+        let p = apply(x, y)
+        return (Int((p.x + 0.5).rounded(.down)), Int((p.y + 0.5).rounded(.down)))
     }
 }
 

@@ -43,7 +43,16 @@ public struct Activations: Sendable {
         self.height = height
         self.width = width
         let n = channels * batch * height * width
-        if data.count < n { data.append(contentsOf: repeatElement(0, count: n - data.count)) }
+        if data.count < n {
+            // One allocation and one copy: appending a generic sequence costs a call per element in debug builds.
+            var grown = [Float](repeating: 0, count: n)
+            grown.withUnsafeMutableBufferPointer { g in
+                data.withUnsafeBufferPointer { d in
+                    if let from = d.baseAddress { g.baseAddress!.update(from: from, count: d.count) }
+                }
+            }
+            data = grown
+        }
     }
 
     /// Number of meaningful values.

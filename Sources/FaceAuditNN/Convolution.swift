@@ -163,10 +163,13 @@ public struct Convolution: Sendable {
                             if strideX == 1 {
                                 (target + first).update(from: line + x0, count: last - first)
                             } else {
+                                // A while loop: iterating a Range costs several calls per step in debug builds.
                                 var x = x0
-                                for ox in first..<last {
+                                var ox = first
+                                while ox < last {
                                     target[ox] = line[x]
                                     x += strideX
+                                    ox += 1
                                 }
                             }
                             if last < ow { (target + last).update(repeating: 0, count: ow - last) }

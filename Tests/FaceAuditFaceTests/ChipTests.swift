@@ -22,4 +22,15 @@ struct ChipTests {
         }
         #expect(identical == 14)
     }
+
+    @Test("a 150×150 chip's corner map is dlib's find_affine_transform, bit for bit")
+    func cornerTransform() {
+        // Values printed by dlib's find_affine_transform (3d40bf5, g++ -O2 -ffp-contract=off) for these corners.
+        let t = ChipExtractor.cornerTransform(
+            topLeft: Point(10.123456789, 7.5), topRight: Point(85.25, 5.875), bottomLeft: Point(11.75, 82.0625), rows: 150, cols: 150)
+        #expect(t.a == 0.5042049879932885 && t.b == 0.010916397389261742 && t.tx == 10.123456788999997)
+        #expect(t.c == -0.010906040268456331 && t.d == 0.50041946308724827 && t.ty == 7.4999999999999973)
+        let p = t.apply(Point(37, 101))
+        #expect(p.x == 29.881597481067104 && p.y == 57.638842281879185)
+    }
 }

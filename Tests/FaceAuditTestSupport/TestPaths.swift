@@ -20,6 +20,9 @@ public enum TestPaths {
     /// dlib's reference outputs in shared/.
     public static var dlibReference: URL { shared.appendingPathComponent("reference/dlib") }
 
+    /// dlib's outputs on 204 small (100×100) London crops at upsample 1, in shared/.
+    public static var dlibSmallCrops: URL { shared.appendingPathComponent("reference/dlib-small-crops") }
+
     /// A fresh temporary directory, removed by the caller when done.
     public static func temporaryDirectory(_ label: String = "faceaudit-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory

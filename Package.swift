@@ -130,7 +130,8 @@ let package = Package(
         ),
         // All-pairs comparison: templates in one matrix, cblas_sgemm tiles streamed into mergeable
         // per-(cell × cell) histograms plus exact mated and most-similar pairs. Knows nothing of datasets.
-        .target(name: "FaceAuditAllPairs", dependencies: ["CBLAS", "FaceAuditScoring"], swiftSettings: strict),
+        // The partials' binary form carries a SHA-256 of its payload (FaceAuditHashing).
+        .target(name: "FaceAuditAllPairs", dependencies: ["CBLAS", "FaceAuditHashing", "FaceAuditScoring"], swiftSettings: strict),
         // Sharded runs on a Slurm cluster: batch scripts, submission, and judging each task by state and marker.
         .target(name: "FaceAuditSlurm", swiftSettings: strict),
         // dlib's serialization format: model files → typed layer records.
@@ -238,7 +239,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditAllPairsTests",
-            dependencies: ["FaceAuditAllPairs", "FaceAuditScoring"],
+            dependencies: ["FaceAuditAllPairs", "FaceAuditHashing", "FaceAuditScoring"],
             swiftSettings: strict
         ),
         .testTarget(

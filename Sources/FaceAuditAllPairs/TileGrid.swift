@@ -41,6 +41,30 @@ public struct TileGrid: Sendable, Hashable, Codable {
         return tiles
     }
 
+    /// Number of tiles, `b·(b+1)/2` for `b = ⌈rows / tileSize⌉` row blocks: `tiles.count` without
+    /// building the list.
+    public var tileCount: Int {
+        let blocks = rows <= 0 ? 0 : (rows - 1) / tileSize + 1
+        return blocks * (blocks + 1) / 2
+    }
+
+    /// The tile at `index` of ``tiles`` (which must lie in `0..<tileCount`), found in O(log blocks)
+    /// without building the list.
+    public func tile(at index: Int) -> Tile {
+        precondition((0..<tileCount).contains(index), "tile \(index) of \(tileCount)")
+        let blocks = (rows - 1) / tileSize + 1
+        // Row block a starts at index a·blocks − a·(a−1)/2; find the last start ≤ index.
+        func start(_ a: Int) -> Int { a * blocks - a * (a - 1) / 2 }
+        var low = 0, high = blocks - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if start(middle) <= index { low = middle } else { high = middle - 1 }
+        }
+        let column = low + (index - start(low))
+        func block(_ b: Int) -> Range<Int> { (b * tileSize)..<min((b + 1) * tileSize, rows) }
+        return Tile(rows: block(low), columns: block(column))
+    }
+
     /// The tiles of shard `index` of `count`: a contiguous run of ``tiles`` holding about 1/count of
     /// the pairs. Every tile belongs to exactly one shard.
     public func tiles(shard index: Int, of count: Int) -> ArraySlice<Tile> {

@@ -132,10 +132,10 @@ private struct Population {
         let population = Population(images: 60, seed: 9)
         let data = try population.engine(.euclideanDistance, tileSize: 16).run().0.serialized()
         for cut in [0, 5, 12, 40, data.count / 2, data.count - 1] {
-            #expect(throws: ComparisonError.self) { try PairStatistics(serialized: data.prefix(cut)) }
+            #expect(throws: PairStatistics.FormatError.self) { try PairStatistics(serialized: data.prefix(cut)) }
         }
-        #expect(throws: ComparisonError.self) { try PairStatistics(serialized: data + Data([0])) }
-        #expect(throws: ComparisonError.self) { try PairStatistics(serialized: Data("not statistics at all".utf8)) }
+        #expect(throws: PairStatistics.FormatError.self) { try PairStatistics(serialized: data + Data([0])) }
+        #expect(throws: PairStatistics.FormatError.self) { try PairStatistics(serialized: Data("not statistics at all".utf8)) }
     }
 
     @Test func nonFiniteOrRaggedTemplatesAreRefused() {

@@ -57,6 +57,17 @@ struct BenchmarkPipelineTests {
         #expect(written.configuration == configuration)
     }
 
+    /// Runs shard 0 of `count` of ``run(in:)`` through both phases and returns its partial folder.
+    static func comparedShard(in folder: URL, of count: Int) throws -> String {
+        var shard = try Self.run(in: folder)
+        shard.shard = RunConfiguration.Shard(index: 0, count: count)
+        shard.phase = .compare
+        guard case .shardCompared(_, let partial, _, _, _) = try BenchmarkPipeline(commandLine: [], version: "0").run(shard) else {
+            throw RunError(.internal, "no partial")
+        }
+        return partial
+    }
+
     @Test("shards merged from their stored settings give the single run's summary; argv is never parsed again")
     func shardsFromStoredSettings() throws {
         let folder = try TestPaths.temporaryDirectory("pipeline-shards")
@@ -94,12 +105,7 @@ struct BenchmarkPipelineTests {
     func relativePathsFromTheShardsFolder() throws {
         let folder = try TestPaths.temporaryDirectory("pipeline-relative")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var shard = try Self.run(in: folder)
-        shard.shard = RunConfiguration.Shard(index: 0, count: 1)
-        shard.phase = .compare
-        guard case .shardCompared(_, let partial, _, _, _) = try BenchmarkPipeline(commandLine: [], version: "0").run(shard) else {
-            throw RunError(.internal, "no partial")
-        }
+        let partial = try Self.comparedShard(in: folder, of: 1)
         // As if the shard had run in `folder` with relative paths (this process runs elsewhere).
         #expect(FileManager.default.currentDirectoryPath != folder.path)
         let file = URL(fileURLWithPath: partial + "/partial.json")
@@ -145,17 +151,37 @@ struct BenchmarkPipelineTests {
     func editedPartial(original: String, edited: String) throws {
         let folder = try TestPaths.temporaryDirectory("pipeline-edited-partial")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var shard = try Self.run(in: folder)
-        shard.shard = RunConfiguration.Shard(index: 0, count: 3)
-        shard.phase = .compare
-        guard case .shardCompared(_, let partial, _, _, _) = try BenchmarkPipeline(commandLine: [], version: "0").run(shard) else {
-            throw RunError(.internal, "no partial")
-        }
+        let partial = try Self.comparedShard(in: folder, of: 3)
         let file = URL(fileURLWithPath: partial + "/partial.json")
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(text.contains(original))
         try text.replacingOccurrences(of: original, with: edited).write(to: file, atomically: true, encoding: .utf8)
         #expect(throws: RunError.self) { _ = try ShardPartial(folder: partial) }
+    }
+
+    @Test("a damaged or earlier-version pairs.bin is a data error naming the file and what to do, never a crash")
+    func damagedPairs() throws {
+        let folder = try TestPaths.temporaryDirectory("pipeline-damaged-pairs")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let partial = try Self.comparedShard(in: folder, of: 3)
+        let file = URL(fileURLWithPath: partial + "/pairs.bin")
+        let original = try Data(contentsOf: file)
+        _ = try ShardPartial(folder: partial)
+        // One bit of the payload (a count, an index or a key), and the version-1 magic number.
+        var flipped = original
+        flipped[flipped.count / 2] ^= 0x10
+        var version1 = original
+        version1.replaceSubrange(0..<8, with: Data("FAPAIRS1".utf8))
+        for (bytes, expected) in [(flipped, "checksum_mismatch"), (version1, "rerun the shard with this version")] {
+            try bytes.write(to: file)
+            do {
+                _ = try ShardPartial(folder: partial)
+                Issue.record("a damaged pairs.bin was read")
+            } catch {
+                #expect(error.code == .dataError)
+                #expect(error.message.contains(partial + "/pairs.bin") && error.message.contains(expected), "\(error.message)")
+            }
+        }
     }
 
     @Test("settings that contradict each other are usage errors before any work")

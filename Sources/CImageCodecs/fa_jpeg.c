@@ -64,8 +64,9 @@ static void fa_cmyk_row_to_rgb(const uint8_t *cmyk, uint8_t *rgb, uint32_t width
     }
 }
 
-fa_status fa_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
-                         char *message, size_t message_size) {
+/* Decodes, or with header_only stops after the pixel limit check (FA_OK with no pixels). */
+static fa_status fa_jpeg_run(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
+                             char *message, size_t message_size, int header_only) {
     memset(out, 0, sizeof *out);
     fa_set_message(message, message_size, "");
     if (data == NULL || size < 3 || data[0] != 0xFF || data[1] != 0xD8 || data[2] != 0xFF) {
@@ -110,6 +111,10 @@ fa_status fa_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, 
         jpeg_destroy_decompress(&cinfo);
         return FA_ERR_TOO_LARGE;
     }
+    if (header_only) {
+        jpeg_destroy_decompress(&cinfo);
+        return FA_OK;
+    }
 
     int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
@@ -140,4 +145,14 @@ fa_status fa_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, 
     jpeg_destroy_decompress(&cinfo);
     free(row);
     return FA_OK;
+}
+
+fa_status fa_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
+                         char *message, size_t message_size) {
+    return fa_jpeg_run(data, size, max_pixels, out, message, message_size, 0);
+}
+
+fa_status fa_jpeg_check_header(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
+                               char *message, size_t message_size) {
+    return fa_jpeg_run(data, size, max_pixels, out, message, message_size, 1);
 }

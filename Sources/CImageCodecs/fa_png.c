@@ -48,8 +48,9 @@ static uint32_t fa_png_color_model(int color_type) {
     }
 }
 
-fa_status fa_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
-                        char *message, size_t message_size) {
+/* Decodes, or with header_only stops after the pixel limit check (FA_OK with no pixels). */
+static fa_status fa_png_run(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
+                            char *message, size_t message_size, int header_only) {
     memset(out, 0, sizeof *out);
     fa_set_message(message, message_size, "");
     if (data == NULL || size < 8 || png_sig_cmp(data, 0, 8) != 0) {
@@ -98,6 +99,10 @@ fa_status fa_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels, f
         png_destroy_read_struct(&png, &info, NULL);
         return FA_ERR_TOO_LARGE;
     }
+    if (header_only) {
+        png_destroy_read_struct(&png, &info, NULL);
+        return FA_OK;
+    }
 
     png_set_expand(png);
     if (bit_depth == 16) png_set_scale_16(png);
@@ -129,3 +134,13 @@ fa_status fa_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels, f
 }
 
 void fa_free(void *pointer) { free(pointer); }
+
+fa_status fa_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
+                        char *message, size_t message_size) {
+    return fa_png_run(data, size, max_pixels, out, message, message_size, 0);
+}
+
+fa_status fa_png_check_header(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
+                              char *message, size_t message_size) {
+    return fa_png_run(data, size, max_pixels, out, message, message_size, 1);
+}

@@ -26,23 +26,54 @@ public struct ImageDecoder: Sendable {
     }
 
     /// Reads and decodes the file at `path`.
+    ///
+    /// Only a regular file is read: a FIFO, a device or a directory is refused as
+    /// ``ImageDecodingError/Code-swift.struct/notRegularFile`` without blocking on it. A file longer than
+    /// 64 KiB is judged by its first 64 KiB before the rest is read: when they are not PNG or JPEG
+    /// (``ImageDecodingError/Code-swift.struct/unrecognizedFormat``) or the header they hold declares more
+    /// than ``maxPixels`` (``ImageDecodingError/Code-swift.struct/tooLarge``), the file is refused with the
+    /// error decoding all of it would give. Otherwise the file is read once into one array and decoded by
+    /// ``decode(_:file:)``, so the pixels are those of decoding the same bytes from memory.
     public func decode(contentsOf path: String) throws(ImageDecodingError) -> DecodedImage {
-        let bytes: [UInt8]
-        do {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ImageDecodingError(code: .unreadable, file: path, reason: "no such file")
-            }
-            guard !isDirectory.boolValue else {
-                throw ImageDecodingError(code: .unreadable, file: path, reason: "is a directory")
-            }
-            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch let error as ImageDecodingError {
-            throw error
-        } catch {
-            throw ImageDecodingError(code: .unreadable, file: path, reason: error.localizedDescription)
-        }
+        let bytes = try ImageFile.read(path) { (head: [UInt8]) throws(ImageDecodingError) in try judgeHeader(head, file: path) }
         return try decode(bytes, file: path)
+    }
+
+    /// Refuses the first bytes of a longer file when they are not PNG or JPEG, or when the header they
+    /// hold declares more than ``maxPixels``; returns when they pass or do not hold the whole header.
+    private func judgeHeader(_ head: [UInt8], file: String) throws(ImageDecodingError) {
+        let (status, _, reason) = codec(head, format: try Self.format(of: head, file: file), headerOnly: true)
+        guard status != FA_ERR_TOO_LARGE else { throw ImageDecodingError(code: .tooLarge, file: file, reason: reason) }
+    }
+
+    /// Runs the C decoder of `format` over `bytes` (with `headerOnly`, only up to its pixel limit check):
+    /// its status, its image (pixels from malloc, or nil) and its message.
+    private func codec(_ bytes: [UInt8], format: ImageFormat, headerOnly: Bool) -> (fa_status, fa_image, String) {
+        var raw = fa_image()
+        var message = [CChar](repeating: 0, count: 512)
+        let limit = UInt64(max(0, maxPixels))
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            message.withUnsafeMutableBufferPointer { text in
+                let (data, size, text, length) = (buffer.baseAddress, buffer.count, text.baseAddress, text.count)
+                return switch (format, headerOnly) {
+                case (.png, false): fa_png_decode(data, size, limit, &raw, text, length)
+                case (.png, true): fa_png_check_header(data, size, limit, &raw, text, length)
+                case (.jpeg, false): fa_jpeg_decode(data, size, limit, &raw, text, length)
+                case (.jpeg, true): fa_jpeg_check_header(data, size, limit, &raw, text, length)
+                }
+            }
+        }
+        return (status, raw, String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    /// The format sniffed from the leading bytes, or the error naming them.
+    private static func format(of bytes: [UInt8], file: String?) throws(ImageDecodingError) -> ImageFormat {
+        guard let format = ImageFormat.sniff(bytes) else {
+            throw ImageDecodingError(
+                code: .unrecognizedFormat, file: file,
+                reason: "not a PNG or JPEG file (starts with \(Self.hexPrefix(bytes)))")
+        }
+        return format
     }
 
     /// Decodes an image held in memory. `file` only labels errors.
@@ -50,23 +81,8 @@ public struct ImageDecoder: Sendable {
         guard !bytes.isEmpty else {
             throw ImageDecodingError(code: .empty, file: file, reason: "the file is empty (0 bytes)")
         }
-        guard let format = ImageFormat.sniff(bytes) else {
-            throw ImageDecodingError(
-                code: .unrecognizedFormat, file: file,
-                reason: "not a PNG or JPEG file (starts with \(Self.hexPrefix(bytes)))")
-        }
-        var raw = fa_image()
-        var message = [CChar](repeating: 0, count: 512)
-        let limit = UInt64(max(0, maxPixels))
-        let status = bytes.withUnsafeBufferPointer { buffer in
-            message.withUnsafeMutableBufferPointer { text in
-                switch format {
-                case .png: fa_png_decode(buffer.baseAddress, buffer.count, limit, &raw, text.baseAddress, text.count)
-                case .jpeg: fa_jpeg_decode(buffer.baseAddress, buffer.count, limit, &raw, text.baseAddress, text.count)
-                }
-            }
-        }
-        let reason = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let format = try Self.format(of: bytes, file: file)
+        let (status, raw, reason) = codec(bytes, format: format, headerOnly: false)
         guard status == FA_OK, let pointer = raw.pixels else {
             fa_free(raw.pixels)
             throw ImageDecodingError(code: Self.code(for: status), file: file, reason: reason)

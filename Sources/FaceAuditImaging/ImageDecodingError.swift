@@ -9,8 +9,10 @@ public struct ImageDecodingError: Error, Sendable, Hashable, CustomStringConvert
         public let rawValue: String
         private init(_ rawValue: String) { self.rawValue = rawValue }
 
-        /// The file could not be read (missing, unreadable, a directory).
+        /// The file could not be read (missing, no permission, a symbolic link loop).
         public static let unreadable = Code("unreadable")
+        /// The path names a directory, a FIFO, a device or a socket: refused without reading or blocking.
+        public static let notRegularFile = Code("not_regular_file")
         /// The file has zero bytes.
         public static let empty = Code("empty")
         /// The leading bytes are neither PNG nor JPEG.
@@ -25,7 +27,9 @@ public struct ImageDecodingError: Error, Sendable, Hashable, CustomStringConvert
         public static let outOfMemory = Code("out_of_memory")
 
         /// Every code, for documentation and exhaustive tests.
-        public static let all: [Code] = [.unreadable, .empty, .unrecognizedFormat, .corrupt, .truncated, .tooLarge, .outOfMemory]
+        public static let all: [Code] = [
+            .unreadable, .notRegularFile, .empty, .unrecognizedFormat, .corrupt, .truncated, .tooLarge, .outOfMemory,
+        ]
 
         public var description: String { rawValue }
     }

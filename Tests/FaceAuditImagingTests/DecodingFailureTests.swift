@@ -39,11 +39,13 @@ struct DecodingFailureTests {
         }
     }
 
-    @Test("a missing file and a directory are .unreadable")
+    @Test("a missing file is .unreadable, a directory .notRegularFile")
     func unreadable() throws {
-        for path in ["/nonexistent/face.jpg", FileManager.default.temporaryDirectory.path] {
+        for (path, code) in [
+            ("/nonexistent/face.jpg", ImageDecodingError.Code.unreadable), (FileManager.default.temporaryDirectory.path, .notRegularFile),
+        ] {
             #expect(throws: ImageDecodingError.self) { try ImageDecoder().decode(contentsOf: path) }
-            do { _ = try ImageDecoder().decode(contentsOf: path) } catch { #expect(error.code == .unreadable) }
+            do { _ = try ImageDecoder().decode(contentsOf: path) } catch { #expect(error.code == code) }
         }
     }
 

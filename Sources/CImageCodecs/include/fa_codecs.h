@@ -75,6 +75,19 @@ fa_status fa_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, 
 fa_status fa_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
                         char *message, size_t message_size);
 
+/**
+ * Reads only the header of a PNG or JPEG, as the decoders above do, up to their pixel limit check:
+ * FA_ERR_TOO_LARGE when width × height exceeds `max_pixels`, FA_OK (with `out` filled but no pixels)
+ * when it does not, and the decoder's own error when the header cannot be read from `data` (for
+ * example FA_ERR_TRUNCATED when `data` is only the first bytes of a file and ends inside the header).
+ * Nothing is allocated for pixels. A FA_ERR_TOO_LARGE here is exactly what decoding the whole file
+ * would return, since the decoders read the header in the same way and stop at the same check.
+ */
+fa_status fa_png_check_header(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
+                              char *message, size_t message_size);
+fa_status fa_jpeg_check_header(const uint8_t *data, size_t size, uint64_t max_pixels, fa_image *out,
+                               char *message, size_t message_size);
+
 /** Releases memory returned by the decoders. */
 void fa_free(void *pointer);
 

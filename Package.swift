@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "FaceAuditReport", targets: ["FaceAuditReport"]),
         .library(name: "FaceAuditFiles", targets: ["FaceAuditFiles"]),
         .library(name: "FaceAuditSupervision", targets: ["FaceAuditSupervision"]),
+        .library(name: "FaceAuditHashing", targets: ["FaceAuditHashing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -14,5 +14,17 @@ let package = Package(
             name: "FuzzJPEG", dependencies: ["FuzzDriver", .product(name: "FaceAuditImaging", package: "FaceAudit")]),
         .executableTarget(
             name: "FuzzManifest", dependencies: ["FuzzDriver", .product(name: "FaceAuditDatasets", package: "FaceAudit")]),
+        .executableTarget(
+            name: "FuzzNpy", dependencies: ["FuzzDriver", .product(name: "FaceAuditTemplates", package: "FaceAudit")]),
+        .executableTarget(
+            name: "FuzzBenchmarkFile", dependencies: ["FuzzDriver", .product(name: "FaceAuditConfiguration", package: "FaceAudit")]),
+        .executableTarget(
+            name: "FuzzShardPartial",
+            dependencies: [
+                "FuzzDriver", .product(name: "FaceAuditAllPairs", package: "FaceAudit"),
+                .product(name: "FaceAuditBenchmark", package: "FaceAudit"),
+                .product(name: "FaceAuditConfiguration", package: "FaceAudit"), .product(name: "FaceAuditHashing", package: "FaceAudit"),
+                .product(name: "FaceAuditScoring", package: "FaceAudit"), .product(name: "FaceAuditTemplates", package: "FaceAudit"),
+            ]),
     ]
 )

@@ -96,6 +96,14 @@ public struct ShardPartial: Sendable {
         }
         guard let json = files.contents(atPath: folder + "/partial.json"), let pairs = files.contents(atPath: folder + "/pairs.bin")
         else { throw RunError(.dataError, "\(folder): partial.json or pairs.bin is missing") }
+        try self.init(folder: folder, partialJSON: json, pairs: pairs, marker: marker)
+    }
+
+    /// Reads a partial from the contents of its three files, as ``init(folder:)`` does once it has read
+    /// them; `folder` only names the files in errors. Reads no file: a pure function of its arguments.
+    /// - Throws: ``RunError`` (data error) when the contents are not one complete, consistent partial of
+    ///   this version.
+    public init(folder: String, partialJSON json: Data, pairs: Data, marker: Data) throws(RunError) {
         // One look at the raw document: its format (an earlier version's is refused with what to do), and its
         // settings' keys, checked as a benchmark file's are. Then one typed decode.
         let object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any]

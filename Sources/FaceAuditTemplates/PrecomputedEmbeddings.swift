@@ -79,8 +79,13 @@ public struct PrecomputedEmbeddings: Embedder {
     /// Rows of a CSV whose path the manifest does not list (they are ignored; the run says how many).
     public private(set) var unusedRows = 0
 
-    /// A version-1 `.npy` file of little-endian float32 values in C order, shape (rows, cols).
-    static func npy(_ bytes: [UInt8], file: String) throws -> (Int, Int, [Float]) {
+    /// Parses the bytes of a `.npy` file (format version 1 or 2) holding little-endian float32 values in
+    /// C order with a 2-D shape (rows, cols): the rows, the columns (at least 1) and the `rows × cols`
+    /// values, row by row. Reads no file; `file` only names it in errors.
+    /// - Throws: ``FormatError`` naming `file` for anything else: another magic number, a header cut
+    ///   short, a dtype other than `<f4`, Fortran order, a shape that is not two whole numbers, or data
+    ///   that is not exactly `4 × rows × cols` bytes.
+    public static func npy(_ bytes: [UInt8], file: String) throws -> (Int, Int, [Float]) {
         guard bytes.count > 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
             throw FormatError(message: "\(file): not a .npy file")
         }

@@ -1,0 +1,3 @@
+import FuzzDriver
+
+runLibFuzzer(seeds: benchmarkFileSeeds) { fuzzBenchmarkFile($0, $1) }

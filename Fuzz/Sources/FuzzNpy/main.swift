@@ -1,0 +1,3 @@
+import FuzzDriver
+
+runLibFuzzer(seeds: npySeeds) { fuzzNpy($0, $1) }

@@ -1,0 +1,3 @@
+import FuzzDriver
+
+runLibFuzzer(seeds: shardPartialSeeds) { fuzzShardPartial($0, $1) }

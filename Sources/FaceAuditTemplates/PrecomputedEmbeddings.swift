@@ -79,21 +79,22 @@ public struct PrecomputedEmbeddings: Embedder {
     /// Rows of a CSV whose path the manifest does not list (they are ignored; the run says how many).
     public private(set) var unusedRows = 0
 
-    /// Parses the bytes of a `.npy` file (format version 1 or 2) holding little-endian float32 values in
+    /// Parses the bytes of a `.npy` file (format version 1, 2 or 3) holding little-endian float32 values in
     /// C order with a 2-D shape (rows, cols): the rows, the columns (at least 1) and the `rows × cols`
     /// values, row by row. Reads no file; `file` only names it in errors.
-    /// - Throws: ``FormatError`` naming `file` for anything else: another magic number, a header cut
+    /// - Throws: ``FormatError`` naming `file` for anything else: another magic number or version, a header cut
     ///   short, a dtype other than `<f4`, Fortran order, a shape that is not two whole numbers, or data
     ///   that is not exactly `4 × rows × cols` bytes.
     public static func npy(_ bytes: [UInt8], file: String) throws -> (Int, Int, [Float]) {
         guard bytes.count > 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
             throw FormatError(message: "\(file): not a .npy file")
         }
+        // Version 1 has a 2-byte header length, versions 2 and 3 (a UTF-8 header) a 4-byte one.
         let major = bytes[6]
-        let headerLength =
-            major == 1
-            ? Int(bytes[8]) | Int(bytes[9]) << 8 : Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+        guard (1...3).contains(major) else { throw FormatError(message: "\(file): .npy format version \(major) is not supported (1 to 3)") }
         let start = major == 1 ? 10 : 12
+        guard start <= bytes.count else { throw FormatError(message: "\(file): truncated .npy header") }
+        let headerLength = bytes[8..<start].reversed().reduce(0) { $0 << 8 | Int($1) }
         guard start + headerLength <= bytes.count else { throw FormatError(message: "\(file): truncated .npy header") }
         let header = String(decoding: bytes[start..<(start + headerLength)], as: UTF8.self)
         // The header is a Python dict literal: read its three keys exactly, never by substring.

@@ -52,6 +52,22 @@ struct PrecomputedEmbeddingsFormatTests {
         }
     }
 
+    @Test(
+        "a .npy preamble cut short or of an unknown version is refused, never read past its end (fuzz finding)",
+        arguments: [
+            [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 0x11, 0x6F, 0x20, 0x72, 0x3F],  // FuzzNpy: version 0x11, 11 bytes
+            [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 0x02, 0x00, 0x10, 0x00, 0x00],  // version 2, its 4-byte length cut short
+            [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],  // version 0
+        ] as [[UInt8]])
+    func npyPreamble(bytes: [UInt8]) {
+        do {
+            _ = try PrecomputedEmbeddings.npy(bytes, file: "t.npy")
+            Issue.record("accepted \(bytes)")
+        } catch {
+            #expect("\(error)".hasPrefix("t.npy: "), "\(error)")
+        }
+    }
+
     @Test("a path listed twice in a CSV is refused with both lines; rows for other images are counted")
     func csvDuplicates() throws {
         let folder = try TestPaths.temporaryDirectory("csv-duplicates")

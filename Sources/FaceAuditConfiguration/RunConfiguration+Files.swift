@@ -85,6 +85,7 @@ extension RunConfiguration {
         switch format {
         case .toml:
             try refuseDeepKeys(text, file: file)
+            try refuseNamelessHeaders(text, file: file)
             let table: TOMLTable
             do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
                 let at = TextLocation(file: file, line: error.source.begin.line, column: error.source.begin.column)
@@ -212,6 +213,29 @@ extension RunConfiguration {
                     .configuration,
                     "\(TextLocation(file: file, line: index + 1, column: 1)): a key nested more than 16 deep; settings are top-level keys")
             }
+        }
+    }
+
+    /// toml++ asserts (aborting the process) instead of failing when a table header's name starts with
+    /// anything but a bare-key character (`A-Z a-z 0-9 _ -`), a quote or the `]` it reports itself, e.g.
+    /// `[.`, `[#` or a lone `[`. Such a line is refused first, at its line and column. A row of a
+    /// multi-line array that opens a nested array the same way (`[ +1 ]`, `[{…}]`) is refused too: no setting
+    /// takes a nested array.
+    private static func refuseNamelessHeaders(_ text: String, file: String) throws(RunError) {
+        for (index, line) in lines(text).enumerated() {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            guard trimmed.hasPrefix("[") else { continue }
+            let afterBrackets = trimmed.dropFirst(trimmed.hasPrefix("[[") ? 2 : 1)
+            let name = afterBrackets.drop { $0 == " " || $0 == "\t" }
+            let allowed: [ClosedRange<Unicode.Scalar>] = [
+                "A"..."Z", "a"..."z", "0"..."9", "_"..."_", "-"..."-", "'"..."'", "\""..."\"", "]"..."]",
+            ]
+            if let first = name.unicodeScalars.first, allowed.contains(where: { $0.contains(first) }) { continue }
+            let column = line.count - name.count + 1
+            throw RunError(
+                .configuration,
+                "\(TextLocation(file: file, line: index + 1, column: column)): a table header must start with a name (letters, digits, _ "
+                    + "or -, or a quoted name)")
         }
     }
 

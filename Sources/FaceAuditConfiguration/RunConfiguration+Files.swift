@@ -86,6 +86,7 @@ extension RunConfiguration {
         case .toml:
             try refuseDeepKeys(text, file: file)
             try refuseNamelessHeaders(text, file: file)
+            try refuseBraceAsArrayValue(text, file: file)
             let table: TOMLTable
             do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {
                 let at = TextLocation(file: file, line: error.source.begin.line, column: error.source.begin.column)
@@ -219,8 +220,8 @@ extension RunConfiguration {
     /// toml++ asserts (aborting the process) instead of failing when a table header's name starts with
     /// anything but a bare-key character (`A-Z a-z 0-9 _ -`), a quote or the `]` it reports itself, e.g.
     /// `[.`, `[#` or a lone `[`. Such a line is refused first, at its line and column. A row of a
-    /// multi-line array that opens a nested array the same way (`[ +1 ]`, `[{…}]`) is refused too: no setting
-    /// takes a nested array.
+    /// multi-line array that opens a nested array the same way (`[ +1 ]`, `[{…}]`), or a line of a multi-line
+    /// string that starts so, is refused too: no setting takes a nested array or a multi-line string.
     private static func refuseNamelessHeaders(_ text: String, file: String) throws(RunError) {
         for (index, line) in lines(text).enumerated() {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
@@ -236,6 +237,51 @@ extension RunConfiguration {
                 .configuration,
                 "\(TextLocation(file: file, line: index + 1, column: column)): a table header must start with a name (letters, digits, _ "
                     + "or -, or a quoted name)")
+        }
+    }
+
+    /// toml++ asserts (aborting the process) instead of failing when an array holds a `}` where a value
+    /// should start: after its `[` or after a comma, whitespace, newlines and comments apart (`x = [1,}`).
+    /// That is never valid TOML (nor is `,}` in an inline table), so it is refused first, at its line and
+    /// column. Strings (basic, literal, multi-line) and comments are skipped, so a `}` inside them is not seen.
+    private static func refuseBraceAsArrayValue(_ text: String, file: String) throws(RunError) {
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        var line = 1
+        var column = 1
+        var previous: Unicode.Scalar?  // the last scalar outside strings, comments and white space
+        func advance(_ count: Int = 1) {
+            for _ in 0..<count where i < scalars.count {
+                if scalars[i] == "\n" { (line, column) = (line + 1, 1) } else { column += 1 }
+                i += 1
+            }
+        }
+        func starts(_ quote: Unicode.Scalar, times: Int) -> Bool {
+            i + times <= scalars.count && scalars[i..<(i + times)].allSatisfy { $0 == quote }
+        }
+        while i < scalars.count {
+            let c = scalars[i]
+            switch c {
+            case "#":
+                while i < scalars.count, scalars[i] != "\n" { advance() }
+            case "\"", "'":
+                let length = starts(c, times: 3) ? 3 : 1
+                advance(length)
+                while i < scalars.count, !starts(c, times: length), length == 3 || scalars[i] != "\n" {
+                    advance(c == "\"" && scalars[i] == "\\" ? 2 : 1)
+                }
+                advance(length)
+                previous = c
+            case " ", "\t", "\r", "\n":
+                advance()
+            default:
+                if c == "}", previous == "[" || previous == "," {
+                    throw RunError(
+                        .configuration, "\(TextLocation(file: file, line: line, column: column)): expected a value or ']', saw '}'")
+                }
+                previous = c
+                advance()
+            }
         }
     }
 

@@ -1,9 +1,10 @@
 import FaceAuditConfiguration
 import Testing
 
-/// TOML table headers that toml++ (inside TOMLKit) cannot start: it asserts instead of failing, which aborts
-/// the process. Found by `FuzzBenchmarkFile`; each must be a located configuration error.
-@Suite("benchmark files: table headers without a name")
+/// TOML that toml++ (inside TOMLKit) asserts on instead of failing, which aborts the process: table headers
+/// without a name, a `}` where an array's value should start. Found by `FuzzBenchmarkFile`; each must be a
+/// located configuration error.
+@Suite("benchmark files: TOML that toml++ cannot report")
 struct BenchmarkFileHeaderTests {
     @Test(
         "a header whose name starts with anything but a bare-key character or a quote is refused at its line",
@@ -16,6 +17,22 @@ struct BenchmarkFileHeaderTests {
             #expect(error.code == .configuration)
             let line = text.hasPrefix("bootstrap") ? 3 : 1
             #expect(error.message.hasPrefix("t.toml:\(line):"), "\(error.message)")
+        }
+    }
+
+    @Test(
+        "a '}' where an array's value should start is refused at its line and column",
+        arguments: [
+            ("x = [}", 1, 6), ("x = [1,}", 1, 8), ("x = [1, # c\n}]", 2, 1), ("x = [\n}", 2, 1), ("x = { a = [} }", 1, 12),
+            ("x = [[}]]", 1, 7), ("s = \"[}\"\nx = [ \"a\", '}', \"\"\"\n,}[}\"\"\"\n,}]", 4, 2),
+        ] as [(String, Int, Int)])
+    func braceAsArrayValue(text: String, line: Int, column: Int) {
+        do {
+            _ = try RunConfiguration.decode(text, format: .toml, file: "t.toml")
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.code == .configuration)
+            #expect(error.message.hasPrefix("t.toml:\(line):\(column): expected a value"), "\(error.message)")
         }
     }
 

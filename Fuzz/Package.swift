@@ -19,6 +19,12 @@ let package = Package(
         .executableTarget(
             name: "FuzzBenchmarkFile", dependencies: ["FuzzDriver", .product(name: "FaceAuditConfiguration", package: "FaceAudit")]),
         .executableTarget(
+            name: "FuzzEmbedderReply",
+            dependencies: [
+                "FuzzDriver", .product(name: "FaceAuditTemplates", package: "FaceAudit"),
+                .product(name: "FaceAuditSupervision", package: "FaceAudit"),
+            ]),
+        .executableTarget(
             name: "FuzzShardPartial",
             dependencies: [
                 "FuzzDriver", .product(name: "FaceAuditAllPairs", package: "FaceAudit"),

@@ -1,0 +1,3 @@
+import FuzzDriver
+
+runLibFuzzer(seeds: embedderReplySeeds) { fuzzEmbedderReply($0, $1) }

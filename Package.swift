@@ -134,7 +134,7 @@ let package = Package(
         // The partials' binary form carries a SHA-256 of its payload (FaceAuditHashing).
         .target(name: "FaceAuditAllPairs", dependencies: ["CBLAS", "FaceAuditHashing", "FaceAuditScoring"], swiftSettings: strict),
         // Sharded runs on a Slurm cluster: batch scripts, submission, and judging each task by state and marker.
-        .target(name: "FaceAuditSlurm", swiftSettings: strict),
+        .target(name: "FaceAuditSlurm", dependencies: ["FaceAuditFiles"], swiftSettings: strict),
         // dlib's serialization format: model files → typed layer records.
         .target(name: "FaceAuditDlibFormat", swiftSettings: strict),
         // A small neural-network engine over CBLAS: convolution, pooling, residual add, fc.

@@ -1,3 +1,4 @@
+import FaceAuditFiles
 import Foundation
 
 /// Runs Slurm's client commands (`sbatch`, `squeue`, `scontrol`) for a submission. They talk to the
@@ -60,7 +61,7 @@ public struct SlurmClient: Sendable {
             throw SlurmError(.noSubmission, "\(folder)/submission.json not found: give the folder `faceaudit slurm submit` printed")
         }
         do { return try JSONDecoder().decode(SlurmSubmission.self, from: data) } catch {
-            throw SlurmError(.badSubmission, "\(folder)/submission.json is not a submission: \(error)")
+            throw SlurmError(.badSubmission, "\(folder)/submission.json is not a submission: \(ErrorText.line(error))")
         }
     }
 

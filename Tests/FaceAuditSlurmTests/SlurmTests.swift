@@ -1,4 +1,5 @@
 import FaceAuditSlurm
+import Foundation
 import Testing
 
 @Suite struct SlurmTests {
@@ -77,5 +78,21 @@ import Testing
             all.contains($0) && !$0.hasSuffix("extract-1.done")
         }
         #expect(status.tasks[1].outcome == .failed)
+    }
+}
+
+/// Issue 13, item 19: a damaged submission.json is one readable line, not a dump of Swift's DecodingError.
+@Suite struct SubmissionFileTests {
+    @Test func damagedSubmissionIsOneLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("submission-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(#"{"folder": 3}"#.utf8).write(to: folder.appendingPathComponent("submission.json"))
+        #expect {
+            _ = try SlurmClient().load(folder: folder.path)
+        } throws: { error in
+            let text = "\(error)"
+            return !text.contains("CodingKeys") && !text.contains("Context(") && !text.contains("\n") && text.contains("submission.json")
+        }
     }
 }

@@ -87,7 +87,7 @@ public struct PairComparison: Sendable {
     /// involves an image without a template.
     ///
     /// The engine's single-precision keys chose the pairs; their scores are recomputed here from the
-    /// templates, as ``PairMetric/score(_:_:)`` computes them, so that a score never carries the
+    /// templates in double precision, as ``PairMetric/score(_:_:)`` computes them, so that a score never carries the
     /// rounding of ‖a‖² + ‖b‖² − 2a·b (about 1e-5 for close Euclidean pairs).
     /// - Throws: ``RunError`` (data error) when the statistics are not complete or do not belong to `manifest`.
     public static func pairs(

@@ -16,24 +16,39 @@ public enum PairMetric: String, Sendable, Codable, Hashable {
     /// The direction of its scores.
     public var polarity: ScorePolarity { isDistance ? .dissimilarity : .similarity }
 
-    /// The score of two templates, in the metric's own units.
+    /// The score of two templates, in the metric's own units, computed in double precision.
+    ///
+    /// Every value is widened to `Double` and every sum accumulates in `Double`, one component after
+    /// another, so the score is what a float64 NumPy computation gives to within a few ulps (NumPy's
+    /// `dot` sums in blocks, in another order): the Euclidean distance is the square root of the sum of
+    /// squared differences, `np.linalg.norm(a.astype(np.float64) - b.astype(np.float64))`, and the cosine
+    /// similarity is the dot product over the product of the two norms, `a64 @ b64 / (‖a64‖·‖b64‖)`. A
+    /// product of two `Float`s is exact in `Double`, and so is a difference of two within a factor 2²⁹ of
+    /// each other, so only the sums round (relative error at most about `a.count` · 1.1e-16). A template
+    /// of norm 0 has no cosine similarity: NaN, which the analysis counts as a failure to acquire. `a`
+    /// and `b` must have the same length.
     public func score(_ a: [Float], _ b: [Float]) -> Double {
+        precondition(a.count == b.count, "templates of different lengths")
         switch self {
         case .euclideanDistance:
-            var sum: Float = 0
+            var sum = 0.0
             for i in a.indices {
-                let d = a[i] - b[i]
+                let d = Double(a[i]) - Double(b[i])
                 sum += d * d
             }
-            return Double(sum.squareRoot())
+            return sum.squareRoot()
         case .cosineSimilarity:
-            var dot: Float = 0, na: Float = 0, nb: Float = 0
+            var dot = 0.0
+            var na = 0.0
+            var nb = 0.0
             for i in a.indices {
-                dot += a[i] * b[i]
-                na += a[i] * a[i]
-                nb += b[i] * b[i]
+                let x = Double(a[i])
+                let y = Double(b[i])
+                dot += x * y
+                na += x * x
+                nb += y * y
             }
-            return Double(dot / (na.squareRoot() * nb.squareRoot()))
+            return dot / (na.squareRoot() * nb.squareRoot())
         }
     }
 

@@ -113,7 +113,11 @@ public struct ShardPartial: Sendable {
                 "\(folder): a partial of format \(format), written by an earlier FaceAudit; this version reads \(Self.format) "
                     + "(the run's settings as JSON); rerun the shards with this version")
         }
-        if let settings = object?["configuration"], let text = try? JSONSerialization.data(withJSONObject: settings) {
+        // Only an object is re-serialized: JSONSerialization.data(withJSONObject:) traps on a bare number or string
+        // (a fuzz finding), where a typed decode below gives the located error.
+        if let settings = object?["configuration"] as? [String: Any], JSONSerialization.isValidJSONObject(settings),
+            let text = try? JSONSerialization.data(withJSONObject: settings)
+        {
             do {
                 _ = try RunConfiguration.decode(String(decoding: text, as: UTF8.self), format: .json, file: folder + "/partial.json")
             } catch {

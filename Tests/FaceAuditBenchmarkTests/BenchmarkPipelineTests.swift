@@ -159,6 +159,18 @@ struct BenchmarkPipelineTests {
         #expect(throws: RunError.self) { _ = try ShardPartial(folder: partial) }
     }
 
+    @Test(
+        "a partial.json whose settings are not an object is refused, never a trap (fuzz finding: JSONSerialization traps on them)",
+        arguments: ["1", "\"x\"", "[1]", "null"])
+    func settingsNotAnObject(_ value: String) throws {
+        let json =
+            #"{"commandLine":["faceaudit","run"],"configuration":"# + value
+            + #","endImage":1,"fingerprint":"f","firstImage":0,"format":"faceaudit-shard-2","shard":0,"shards":1,"templates":[],"workingDirectory":"/"}"#
+        #expect(throws: RunError.self) {
+            _ = try ShardPartial(folder: "p", partialJSON: Data(json.utf8), pairs: Data(), marker: Data("f\n".utf8))
+        }
+    }
+
     @Test("a damaged or earlier-version pairs.bin is a data error naming the file and what to do, never a crash")
     func damagedPairs() throws {
         let folder = try TestPaths.temporaryDirectory("pipeline-damaged-pairs")

@@ -8,7 +8,10 @@ import Testing
 struct BenchmarkFileHeaderTests {
     @Test(
         "a header whose name starts with anything but a bare-key character or a quote is refused at its line",
-        arguments: ["[.", "[ .", "[[.", "[,]", "[=]", "[#", "[", "[[", "[\t", "[+]", "[é]", "bootstrap = 5\n\n  [ .x]"])
+        arguments: [
+            "[.", "[ .", "[[.", "[,]", "[=]", "[#", "[", "[[", "[\t", "[+]", "[é]", "bootstrap = 5\n\n  [ .x]",
+            " [\u{0362}\u{FFFD}A", "[\u{0301}x]",  // "[" and a combining mark are one Character, still a header to toml++
+        ])
     func namelessHeader(text: String) {
         do {
             _ = try RunConfiguration.decode(text, format: .toml, file: "t.toml")

@@ -227,7 +227,8 @@ extension RunConfiguration {
         // toml++ (which reads bytes) still sees a header there (a fuzz finding).
         for (index, line) in lines(text).enumerated() {
             let scalars = line.unicodeScalars
-            let trimmed = scalars.drop { $0 == " " || $0 == "\t" }
+            // toml++ skips a byte-order mark at the start of the file, so a header may follow one.
+            let trimmed = scalars.drop { $0 == " " || $0 == "\t" || $0 == "\u{FEFF}" }
             guard trimmed.first == "[" else { continue }
             let afterBrackets = trimmed.dropFirst(trimmed.starts(with: ["[", "["]) ? 2 : 1)
             let name = afterBrackets.drop { $0 == " " || $0 == "\t" }

@@ -11,6 +11,7 @@ struct BenchmarkFileHeaderTests {
         arguments: [
             "[.", "[ .", "[[.", "[,]", "[=]", "[#", "[", "[[", "[\t", "[+]", "[é]", "bootstrap = 5\n\n  [ .x]",
             " [\u{0362}\u{FFFD}A", "[\u{0301}x]",  // "[" and a combining mark are one Character, still a header to toml++
+            "\u{FEFF}[\u{FFFD}d",  // after a byte-order mark, which toml++ skips
         ])
     func namelessHeader(text: String) {
         do {

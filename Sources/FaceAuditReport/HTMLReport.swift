@@ -90,10 +90,11 @@ public enum HTMLReport {
 
         // 3. DET curves.
         body.append("<h2>Trade-off curves</h2>")
-        body.append(
-            "<p>Each curve shows how a group's two error rates trade off as the threshold moves (DET curve, normal-deviate axes). The dot is the group at the threshold actually used.</p>"
-        )
-        if marginals.contains(where: { $0.overall.fnmr.trials == 0 }) {
+        if s.verification.genuineTrials > 0 {
+            body.append(
+                "<p>Each curve shows how a group's two error rates trade off as the threshold moves (DET curve, normal-deviate axes). The dot is the group at the threshold actually used.</p>"
+            )
+        } else {
             body.append(
                 "<p>This dataset has no two photos of the same person, so there are no trade-off curves: a curve needs both error rates, and the false non-match rate was not measured.</p>"
             )
@@ -120,7 +121,7 @@ public enum HTMLReport {
             )
             if s.verification.genuineTrials == 0 {
                 body.append(
-                    "<p>This dataset has no pairs of the same person, so only the scores of different people are shown: everything right of the threshold is a false match.</p>"
+                    "<p>This dataset has no pairs of the same person, so only the scores of different people are shown: every pair \(s.verification.polarity == "dissimilarity" ? "left" : "right") of the threshold is a false match.</p>"
                 )
             }
             for analysis in marginals {
@@ -317,11 +318,11 @@ public enum HTMLReport {
         let count = metric == "fmr" ? rates.fmr : rates.fnmr
         let interval = shownInterval(rates, metric: metric)
         let zero = count.errors == 0 && count.trials > 0 ? -expm1(log(0.05) / Double(count.trials)) : nil
-        // No trials: nothing is drawn, and the note says so (a missing rate is never drawn as 0).
+        // No trials: nothing is drawn; an FNMR without mated pairs says "not measured", never 0.
         return Charts.RateBar(
             label: value(of: rates.cohort), rate: count.trials > 0 ? count.rate : 0, lower: interval.lower, upper: interval.upper,
             zeroBound: zero,
-            note: count.trials > 0 ? "\(count.errors) of \(HTML.grouped(count.trials))" : notMeasured)
+            note: metric == "fnmr" && count.trials == 0 ? notMeasured : "\(count.errors) of \(HTML.grouped(count.trials))")
     }
 
     static func rateTable(_ analysis: DisaggregatedRates) -> String {

@@ -3,6 +3,11 @@ import FaceAuditScoring
 /// The JSON object `faceaudit metrics --json` prints. Keys are a contract for scripts and CI.
 ///
 /// NaN never appears: a rate without trials is `null`.
+///
+/// Scores without a single completed mated comparison (an impostor-only set: one photo per person) still
+/// give thresholds, FMRs and their intervals, which need only non-mated scores. Every number that needs
+/// mated scores is then `null`: FNMR and its interval, FRR, the EERs, min-HTER, both AUCs, d′, ZeroFMR,
+/// ZeroFNMR and the mated distribution. `curve` is empty (a ROC/DET point needs both rates).
 public struct VerificationReport: Sendable, Codable {
     /// `similarity` or `dissimilarity`.
     public var polarity: String
@@ -16,22 +21,22 @@ public struct VerificationReport: Sendable, Codable {
     public var impostorFailures: Int
     /// Pooled failure-to-acquire rate (bob's `get_fta`).
     public var fta: Double?
-    /// FVC2000/pyeer EER.
-    public var eer: EER
-    /// bob's EER: the midpoint threshold minimising |FMR − FNMR| and the rates there.
-    public var eerBob: ThresholdRates
-    /// bob's minimum half-total error rate threshold and the rates there.
-    public var minHter: ThresholdRates
-    /// Mann–Whitney AUC, ties ½.
-    public var auc: Double
-    /// bob.measure's `roc_auc_score` (2000-point sampled ROC, trapezoid).
-    public var aucBob: Double
+    /// FVC2000/pyeer EER; null without mated scores.
+    @NullWhenUndefined public var eer: EER?
+    /// bob's EER: the midpoint threshold minimising |FMR − FNMR| and the rates there; null without mated scores.
+    @NullWhenUndefined public var eerBob: ThresholdRates?
+    /// bob's minimum half-total error rate threshold and the rates there; null without mated scores.
+    @NullWhenUndefined public var minHter: ThresholdRates?
+    /// Mann–Whitney AUC, ties ½; null without mated scores.
+    @NullWhenUndefined public var auc: Double?
+    /// bob.measure's `roc_auc_score` (2000-point sampled ROC, trapezoid); null without mated scores.
+    @NullWhenUndefined public var aucBob: Double?
     /// Decidability d′; null when undefined (no spread in either score set).
     @NullWhenUndefined public var decidability: Double?
-    /// ZeroFMR: lowest FNMR with no false match, and its threshold.
-    public var zeroFmr: ZeroPoint
-    /// ZeroFNMR: lowest FMR with no false non-match, and its threshold.
-    public var zeroFnmr: ZeroPoint
+    /// ZeroFMR: lowest FNMR with no false match, and its threshold; null without mated scores.
+    @NullWhenUndefined public var zeroFmr: ZeroPoint?
+    /// ZeroFNMR: lowest FMR with no false non-match, and its threshold; null without mated scores.
+    @NullWhenUndefined public var zeroFnmr: ZeroPoint?
     /// Mated score distribution.
     public var genuineScores: Distribution
     /// Non-mated score distribution.
@@ -48,7 +53,7 @@ public struct VerificationReport: Sendable, Codable {
     public var cohorts: [DisaggregatedRates]?
 
     /// The FVC2000 EER.
-    public struct EER: Sendable, Codable {
+    public struct EER: Sendable, Codable, Hashable {
         /// (low + high) / 2.
         public var value: Double
         /// min(FMR, FNMR) at the chosen threshold.
@@ -60,7 +65,7 @@ public struct VerificationReport: Sendable, Codable {
     }
 
     /// Rates at a threshold.
-    public struct ThresholdRates: Sendable, Codable {
+    public struct ThresholdRates: Sendable, Codable, Hashable {
         /// The threshold.
         public var threshold: Double
         /// FMR there.
@@ -72,21 +77,21 @@ public struct VerificationReport: Sendable, Codable {
     }
 
     /// A zero-error operating point.
-    public struct ZeroPoint: Sendable, Codable {
+    public struct ZeroPoint: Sendable, Codable, Hashable {
         /// The other error rate at the threshold where this one is zero.
         public var value: Double
         /// The threshold.
         public var threshold: Double
     }
 
-    /// Mean, standard deviation (divisor n) and median.
+    /// Mean, standard deviation (divisor n) and median; each null when undefined (no scores).
     public struct Distribution: Sendable, Codable {
         /// Mean.
-        public var mean: Double?
+        @NullWhenUndefined public var mean: Double?
         /// Population standard deviation.
-        public var std: Double?
+        @NullWhenUndefined public var std: Double?
         /// Median.
-        public var median: Double?
+        @NullWhenUndefined public var median: Double?
     }
 
     /// One global operating point.
@@ -97,8 +102,8 @@ public struct VerificationReport: Sendable, Codable {
         public var threshold: Double
         /// Realised FMR.
         public var fmr: Double?
-        /// FNMR at τ.
-        public var fnmr: Double?
+        /// FNMR at τ; null without completed mated comparisons ("not measured").
+        @NullWhenUndefined public var fnmr: Double?
         /// k of the FMR.
         public var falseMatches: Int
         /// k of the FNMR.
@@ -117,8 +122,8 @@ public struct VerificationReport: Sendable, Codable {
         public var fmrZeroErrorUpperBound: Double?
         /// FAR = FMR · (1 − FTA).
         public var far: Double?
-        /// FRR = FTA + FNMR · (1 − FTA).
-        public var frr: Double?
+        /// FRR = FTA + FNMR · (1 − FTA); null without completed mated comparisons.
+        @NullWhenUndefined public var frr: Double?
     }
 
     /// A pyeer-style point.
@@ -127,8 +132,8 @@ public struct VerificationReport: Sendable, Codable {
         public var targetFmr: Double
         /// The FMR nearest to it on the curve.
         public var fmr: Double
-        /// FNMR there.
-        public var fnmr: Double
+        /// FNMR there; null without mated scores.
+        @NullWhenUndefined public var fnmr: Double?
         /// The threshold.
         public var threshold: Double
     }
@@ -140,12 +145,16 @@ public struct VerificationReport: Sendable, Codable {
     /// the top), ZeroFMR, and the mated statistics; these are at bin resolution: the EER, bob's EER and
     /// min-HTER thresholds, both AUCs, d′, ZeroFNMR, the non-mated distribution and curve points below
     /// ``BinnedScores/exactFrom``.
+    ///
+    /// Needs at least one completed non-mated score (a threshold comes from them). Without completed mated
+    /// scores, every number that needs them is nil (see the type's documentation).
     public init<S: ScoreDistribution>(
         scores: S, targets: [Double], interval: BinomialInterval.Method = .clopperPearson, alpha: Double = 0.05,
         curvePoints: Int? = nil
     ) {
-        precondition(!scores.genuine.isEmpty && scores.impostorCount > 0, "need completed mated and non-mated scores")
+        precondition(scores.impostorCount > 0, "need completed non-mated scores")
         let pol = scores.polarity
+        let mated = !scores.genuine.isEmpty
         func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
         func rates(_ tau: Double) -> ThresholdRates {
             let fmr = scores.falseMatches(at: tau).rate
@@ -157,23 +166,34 @@ public struct VerificationReport: Sendable, Codable {
         let point0 = points.first ?? OperatingPoint(targetFMR: 0.01, scores: scores)
         let genuine = ScoreStatistics.meanAndDeviation(scores.genuine)
         let impostor = scores.impostorMeanAndDeviation
-        let equal = tradeoff.equalErrorRate()
-        let zero = tradeoff.fnmrAtNearestFMR(0)
-        let zeroN = tradeoff.fmrAtNearestFNMR(0)
         polarity = pol.rawValue
         genuineTrials = scores.genuine.count
         impostorTrials = scores.impostorCount
         genuineFailures = scores.genuineFailures
         impostorFailures = scores.impostorFailures
         fta = finite(AcquisitionAdjustedRates(point: point0, scores: scores).fta)
-        eer = EER(value: equal.value, low: equal.low, high: equal.high, threshold: pol.threshold(equal.similarityThreshold))
-        eerBob = rates(scores.threshold(minimizing: .absoluteDifference))
-        minHter = rates(scores.threshold(minimizing: .weightedError))
-        auc = scores.auc
-        aucBob = ScoreStatistics.bobROCAUC(scores)
-        decidability = finite(ScoreStatistics.decidability(scores))
-        zeroFmr = ZeroPoint(value: zero.fnmr, threshold: pol.threshold(zero.similarityThreshold))
-        zeroFnmr = ZeroPoint(value: zeroN.fmr, threshold: pol.threshold(zeroN.similarityThreshold))
+        if mated {
+            let equal = tradeoff.equalErrorRate()
+            let zero = tradeoff.fnmrAtNearestFMR(0)
+            let zeroN = tradeoff.fmrAtNearestFNMR(0)
+            eer = EER(value: equal.value, low: equal.low, high: equal.high, threshold: pol.threshold(equal.similarityThreshold))
+            eerBob = rates(scores.threshold(minimizing: .absoluteDifference))
+            minHter = rates(scores.threshold(minimizing: .weightedError))
+            auc = scores.auc
+            aucBob = ScoreStatistics.bobROCAUC(scores)
+            decidability = finite(ScoreStatistics.decidability(scores))
+            zeroFmr = ZeroPoint(value: zero.fnmr, threshold: pol.threshold(zero.similarityThreshold))
+            zeroFnmr = ZeroPoint(value: zeroN.fmr, threshold: pol.threshold(zeroN.similarityThreshold))
+        } else {
+            eer = nil
+            eerBob = nil
+            minHter = nil
+            auc = nil
+            aucBob = nil
+            decidability = nil
+            zeroFmr = nil
+            zeroFnmr = nil
+        }
         genuineScores = Distribution(
             mean: finite(pol.threshold(genuine.mean)), std: finite(genuine.deviation),
             median: finite(pol.threshold(ScoreStatistics.median(sorted: scores.genuine))))
@@ -185,7 +205,7 @@ public struct VerificationReport: Sendable, Codable {
         }
         nearestFmrPoints = targets.map { target in
             let p = tradeoff.fnmrAtNearestFMR(target)
-            return NearestPoint(targetFmr: target, fmr: p.fmr, fnmr: p.fnmr, threshold: pol.threshold(p.similarityThreshold))
+            return NearestPoint(targetFmr: target, fmr: p.fmr, fnmr: finite(p.fnmr), threshold: pol.threshold(p.similarityThreshold))
         }
         curve = curvePoints.map { CurvePoints.sample(scores, count: $0) }
         conventions = Self.conventions(polarity: pol, interval: interval, alpha: alpha)

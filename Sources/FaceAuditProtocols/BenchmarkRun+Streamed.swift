@@ -33,13 +33,14 @@ extension BenchmarkRun {
         var overall: BinnedScores?
         var range = (0.0, 1.0)
         func check(_ scores: BinnedScores) throws(RunError) {
-            guard !scores.genuine.isEmpty, scores.impostorCount > 0 else {
+            guard scores.impostorCount > 0, let low = scores.values.first, let high = scores.values.last else {
                 throw RunError(
                     .dataError,
-                    "no completed \(scores.genuine.isEmpty ? "mated" : "non-mated") comparison: too few images have a template "
-                        + "(\(reasons.values.reduce(0, +)) of \(manifest.records.count) failed to acquire)")
+                    "no completed non-mated comparison, so no threshold can be set: "
+                        + acquisitionMessage(reasons, images: manifest.records.count))
             }
-            let ends = [scores.values.first!, scores.values.last!, scores.genuine.first!, scores.genuine.last!].map(polarity.threshold)
+            // Without mated comparisons (one photo per person) the range is the non-mated scores'.
+            let ends = ([low, high] + [scores.genuine.first, scores.genuine.last].compactMap { $0 }).map(polarity.threshold)
             range = (ends.min()!, ends.max()!)
             overall = scores
         }

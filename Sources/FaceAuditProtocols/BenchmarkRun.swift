@@ -103,7 +103,18 @@ public struct BenchmarkRun {
             failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
             commandLine: commandLine, version: version, simulated: simulated,
             pairScores: scoreRows,
-            emptyMessage: "too few images have a template (\(reasons.values.reduce(0, +)) of \(n) failed to acquire)")
+            emptyMessage: acquisitionMessage(reasons, images: n))
+    }
+
+    /// Why a dataset's images gave no non-mated comparison: how many images failed to acquire a template and
+    /// why, by category (`no_face: 398, image_corrupt: 2`, most frequent first), or, when none failed, that
+    /// fewer than two people have a template.
+    static func acquisitionMessage(_ reasons: [String: Int], images: Int) -> String {
+        let failed = reasons.values.reduce(0, +)
+        guard failed > 0 else { return "fewer than two people in the dataset" }
+        let categories = reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        return "\(failed) of \(images) images failed to acquire a template (\(categories)), leaving fewer than two people with one"
     }
 
     /// What summary.json says of a dataset compared all pairs against all.
@@ -134,10 +145,14 @@ public struct BenchmarkRun {
                 matedPairs: matedCount, nonMatedPairs: table.count - matedCount),
             failures: .init(images: 0, byReason: failures > 0 ? ["nan score (comparisons)": failures] : [:]), pipeline: pipeline,
             options: options, commandLine: commandLine, version: version, simulated: false, pairScores: [],
-            emptyMessage: "the score file has no completed mated or non-mated comparison")
+            emptyMessage: "the score file has none (\(table.count - matedCount) non-mated rows, \(failures) scores are NaN)")
     }
 
     /// The part every input shares: overall metrics, per-cohort analyses, curves, histograms, outputs.
+    ///
+    /// Needs completed non-mated comparisons (the thresholds come from them; without any it throws, with
+    /// `emptyMessage` saying why). Mated comparisons are optional: without them (one photo per person), or
+    /// in cohorts that have none, FNMR is not measured and is null in every output, never 0.
     static func assemble(
         scores: [Double], mated: [Bool], polarity: ScorePolarity, labeled: ([CohortDimension]) -> LabeledComparisons,
         dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo, pipeline: RunSummary.PipelineInfo, options: Options,
@@ -149,8 +164,8 @@ public struct BenchmarkRun {
             if m { genuine.append(s) } else { impostor.append(s) }
         }
         let sorted = SortedScores(genuine: genuine, impostor: impostor, polarity: polarity)
-        guard !sorted.genuine.isEmpty, !sorted.impostor.isEmpty else {
-            throw RunError(.dataError, "no completed \(sorted.genuine.isEmpty ? "mated" : "non-mated") comparison: \(emptyMessage)")
+        guard !sorted.impostor.isEmpty else {
+            throw RunError(.dataError, "no completed non-mated comparison, so no threshold can be set: \(emptyMessage)")
         }
         let verification = VerificationReport(scores: sorted, targets: options.targets, interval: options.interval)
         let analysisOptions = options.analysis(polarity: polarity)

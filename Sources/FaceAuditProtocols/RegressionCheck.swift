@@ -9,6 +9,12 @@ import Foundation
 /// bootstrap and exact binomial intervals) plus `tolerance`. An inequity measure regresses when it moves
 /// beyond the baseline's bootstrap interval in its worse direction (FDR: lower is worse; every other
 /// measure: higher is worse) by more than `relativeTolerance` of the baseline value.
+///
+/// An FNMR that either run did not measure (no completed mated comparisons: one photo per person, or a
+/// cohort without mated pairs) is never a regression: with both sides unmeasured it is not compared; with
+/// one side measured it is listed as "not measured". The same holds for an FNMR-based inequity measure
+/// (`fnmr_*`, `garbe`, `fdr`, `ir`) that is undefined in a candidate whose analysis has no mated pairs. A
+/// cohort missing from the candidate, or an FMR the candidate lost, is still a regression.
 public struct RegressionCheck: Sendable {
     /// One compared quantity.
     public struct Finding: Sendable {
@@ -22,6 +28,8 @@ public struct RegressionCheck: Sendable {
         public let limit: Double?
         /// Whether it got worse beyond the limit (or disappeared).
         public let regressed: Bool
+        /// Whether one run did not measure it (an FNMR without mated pairs); never a regression.
+        public var unmeasured = false
     }
 
     /// Every compared quantity.
@@ -33,7 +41,20 @@ public struct RegressionCheck: Sendable {
     /// Compares `candidate` with `baseline`.
     public init(baseline: RunSummary, candidate: RunSummary, tolerance: Double = 0, relativeTolerance: Double = 0) {
         var findings: [Finding] = []
-        func rate(_ name: String, _ base: ErrorCount, _ naive: BinomialInterval?, _ boot: BinomialInterval?, _ cand: ErrorCount?) {
+        func rate(
+            _ name: String, _ base: ErrorCount, _ naive: BinomialInterval?, _ boot: BinomialInterval?, _ cand: ErrorCount?,
+            fnmr: Bool = false
+        ) {
+            if fnmr, base.trials == 0 || cand?.trials == 0 {
+                // Not measured on one side (or both): stated, never a regression.
+                if base.trials > 0 || (cand?.trials ?? 0) > 0 {
+                    findings.append(
+                        Finding(
+                            name: name, baseline: base.trials > 0 ? base.rate : nil, candidate: (cand?.trials ?? 0) > 0 ? cand?.rate : nil,
+                            limit: nil, regressed: false, unmeasured: true))
+                }
+                return
+            }
             guard base.trials > 0 else { return }
             let upper = [naive?.upper, boot?.upper].compactMap { $0 }.filter(\.isFinite).max() ?? base.rate
             guard let cand, cand.trials > 0 else {
@@ -53,7 +74,7 @@ public struct RegressionCheck: Sendable {
                 p.fnmrInterval.count == 2 ? BinomialInterval(lower: p.fnmrInterval[0] ?? .nan, upper: p.fnmrInterval[1] ?? .nan) : nil
             rate(
                 "overall FNMR @ FMR \(p.targetFmr)", base, naive, nil,
-                c.map { ErrorCount(errors: $0.falseNonMatches, trials: $0.genuineTrials) })
+                c.map { ErrorCount(errors: $0.falseNonMatches, trials: $0.genuineTrials) }, fnmr: true)
         }
         // Cohorts.
         let candidates = Dictionary(candidate.cohorts.map { ("\($0.dimensions)|\($0.targetFMR)", $0) }, uniquingKeysWith: { a, _ in a })
@@ -62,7 +83,9 @@ public struct RegressionCheck: Sendable {
             let otherCohorts = Dictionary((other?.cohorts ?? []).map { ($0.cohort, $0) }, uniquingKeysWith: { a, _ in a })
             for cohort in analysis.cohorts {
                 let c = otherCohorts[cohort.cohort]
-                rate("\(cohort.cohort) FNMR @ FMR \(analysis.targetFMR)", cohort.fnmr, cohort.fnmrInterval, cohort.fnmrBootstrap, c?.fnmr)
+                rate(
+                    "\(cohort.cohort) FNMR @ FMR \(analysis.targetFMR)", cohort.fnmr, cohort.fnmrInterval, cohort.fnmrBootstrap, c?.fnmr,
+                    fnmr: c != nil)
                 rate("\(cohort.cohort) FMR @ FMR \(analysis.targetFMR)", cohort.fmr, cohort.fmrInterval, cohort.fmrBootstrap, c?.fmr)
             }
             guard let other else { continue }
@@ -71,11 +94,16 @@ public struct RegressionCheck: Sendable {
                 ("fnmr_max_geomean", \.fnmrMaxGeomean, true), ("fmr_gini", \.fmrGini, true), ("fnmr_gini", \.fnmrGini, true),
                 ("garbe", \.garbe, true), ("fdr", \.fdr, false), ("ir", \.ir, true),
             ]
+            let candidateHasNoMated = other.overall.fnmr.trials == 0
             for (name, path, higherIsWorse) in measures {
                 guard let base = analysis.inequity[keyPath: path] else { continue }
                 let boot = analysis.inequityBootstrap?[name]
                 let cand = other.inequity[keyPath: path]
                 let label = "\(analysis.dimensions) \(name) @ FMR \(analysis.targetFMR)"
+                if cand == nil, candidateHasNoMated, !name.hasPrefix("fmr_") {
+                    findings.append(Finding(name: label, baseline: base, candidate: nil, limit: nil, regressed: false, unmeasured: true))
+                    continue
+                }
                 if higherIsWorse {
                     let limit = max(base, boot?.upper ?? base) * (1 + relativeTolerance)
                     findings.append(
@@ -105,8 +133,9 @@ public struct RegressionCheck: Sendable {
         lines.append("|---|---|---|---|---|")
         let ordered = regressions + changed.filter { !$0.regressed }
         for f in ordered.prefix(maxRows) {
+            let missing = f.unmeasured ? "not measured" : "missing"
             lines.append(
-                "| \(f.name) | \(Self.format(f.baseline)) | \(Self.format(f.candidate)) | \(Self.format(f.limit)) | \(f.regressed ? "worse" : "ok") |"
+                "| \(f.name) | \(Self.format(f.baseline, missing)) | \(Self.format(f.candidate, missing)) | \(Self.format(f.limit, f.unmeasured ? "–" : "missing")) | \(f.regressed ? "worse" : f.unmeasured ? "not measured (no mated pairs)" : "ok") |"
             )
         }
         if ordered.count > maxRows { lines.append("| … \(ordered.count - maxRows) more | | | | |") }
@@ -140,8 +169,8 @@ public struct RegressionCheck: Sendable {
         return xml.joined(separator: "\n") + "\n"
     }
 
-    static func format(_ x: Double?) -> String {
-        guard let x else { return "missing" }
+    static func format(_ x: Double?, _ missing: String = "missing") -> String {
+        guard let x else { return missing }
         return x.isFinite ? String(format: "%.6g", x) : "\(x)"
     }
 }

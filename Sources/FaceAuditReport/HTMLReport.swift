@@ -30,12 +30,20 @@ public enum HTMLReport {
         body.append("<h2>Summary</h2>")
         var summary: [String] = []
         if let point {
-            summary.append(
+            let setting =
                 "The system was set, as NIST does, to one threshold for everyone: the one at which about \(HTML.oneIn(target)) comparisons of two different people is wrongly declared a match. "
-                    + "Over all \(HTML.grouped(point.impostorTrials)) such comparisons in this dataset, \(point.falseMatches) were false matches (\(HTML.percent(point.fmr))), "
-                    + "and \(point.falseNonMatches) of \(HTML.grouped(point.genuineTrials)) comparisons of the same person were missed (\(HTML.percent(point.fnmr)))."
-            )
+                + "Over all \(HTML.grouped(point.impostorTrials)) such comparisons in this dataset, \(point.falseMatches) were false matches (\(HTML.percent(point.fmr)))"
+            if point.genuineTrials > 0 {
+                summary.append(
+                    setting
+                        + ", and \(point.falseNonMatches) of \(HTML.grouped(point.genuineTrials)) comparisons of the same person were missed (\(HTML.percent(point.fnmr)))."
+                )
+            } else {
+                summary.append(setting + ".")
+                summary.append(Self.fnmrNotMeasured)
+            }
         }
+        if let unmeasured = unmeasuredGroups(marginals) { summary.append(unmeasured) }
         for analysis in marginals {
             summary.append(contentsOf: sentences(analysis))
         }
@@ -63,10 +71,14 @@ public enum HTMLReport {
                 Charts.logBars(
                     title: "False match rate by \(analysis.dimensions)",
                     bars: rows.map { bar($0, metric: "fmr") }))
-            body.append(
-                Charts.logBars(
-                    title: "False non-match rate by \(analysis.dimensions)",
-                    bars: rows.map { bar($0, metric: "fnmr") }))
+            if analysis.overall.fnmr.trials > 0 {
+                body.append(
+                    Charts.logBars(
+                        title: "False non-match rate by \(analysis.dimensions)",
+                        bars: rows.map { bar($0, metric: "fnmr") }))
+            } else {
+                body.append("<p>\(Self.noFNMRChart)</p>")
+            }
         }
         if !intersections.isEmpty {
             body.append("<h3>Intersections</h3>")
@@ -78,11 +90,23 @@ public enum HTMLReport {
 
         // 3. DET curves.
         body.append("<h2>Trade-off curves</h2>")
-        body.append(
-            "<p>Each curve shows how a group's two error rates trade off as the threshold moves (DET curve, normal-deviate axes). The dot is the group at the threshold actually used.</p>"
-        )
-        for analysis in marginals {
-            let series = ([analysis.overall] + analysis.cohorts).map { rates -> Charts.DETSeries in
+        if s.verification.genuineTrials > 0 {
+            body.append(
+                "<p>Each curve shows how a group's two error rates trade off as the threshold moves (DET curve, normal-deviate axes). The dot is the group at the threshold actually used.</p>"
+            )
+        } else {
+            body.append(
+                "<p>This dataset has no two photos of the same person, so there are no trade-off curves: a curve needs both error rates, and the false non-match rate was not measured.</p>"
+            )
+        }
+        for analysis in marginals where analysis.overall.fnmr.trials > 0 {
+            let unmeasured = analysis.cohorts.filter { $0.fnmr.trials == 0 }.map { value(of: $0.cohort) }
+            if !unmeasured.isEmpty {
+                body.append(
+                    "<p>No curve for \(HTML.escape(unmeasured.joined(separator: ", "))): no two photos of the same person in \(unmeasured.count == 1 ? "that group" : "those groups").</p>"
+                )
+            }
+            let series = ([analysis.overall] + analysis.cohorts).filter { $0.fnmr.trials > 0 }.map { rates -> Charts.DETSeries in
                 let points = curves.first { $0.dimensions == analysis.dimensions && $0.cohort == rates.cohort }?.points ?? []
                 return Charts.DETSeries(label: value(of: rates.cohort), points: points, operating: (rates.fmr.rate, rates.fnmr.rate))
             }
@@ -95,6 +119,11 @@ public enum HTMLReport {
             body.append(
                 "<p>How the system scores pairs of the same person (blue, filled) and of different people of the same group (orange, outlined), each scaled to its own peak; the dashed line is the threshold. Where the two overlap, errors happen. Scores are \(HTML.escape(s.pipeline.comparison)).</p>"
             )
+            if s.verification.genuineTrials == 0 {
+                body.append(
+                    "<p>This dataset has no pairs of the same person, so only the scores of different people are shown: every pair \(s.verification.polarity == "dissimilarity" ? "left" : "right") of the threshold is a false match.</p>"
+                )
+            }
             for analysis in marginals {
                 let rows = histograms.filter { $0.dimensions == analysis.dimensions }.map { h in
                     (label: value(of: h.cohort), edges: h.edges, mated: h.mated, nonMated: h.nonMated)
@@ -134,7 +163,7 @@ public enum HTMLReport {
         body.append(
             "<table><tr><th>target FMR</th><th>threshold</th><th>false matches</th><th>false non-matches</th><th>estimable</th></tr>"
                 + s.verification.operatingPoints.map { p in
-                    "<tr><td>\(HTML.number(p.targetFmr, 2))</td><td>\(HTML.number(p.threshold, 5))</td><td>\(p.falseMatches) / \(HTML.grouped(p.impostorTrials))</td><td>\(p.falseNonMatches) / \(HTML.grouped(p.genuineTrials))</td><td>\(p.estimable ? "yes" : "no")</td></tr>"
+                    "<tr><td>\(HTML.number(p.targetFmr, 2))</td><td>\(HTML.number(p.threshold, 5))</td><td>\(p.falseMatches) / \(HTML.grouped(p.impostorTrials))</td><td>\(p.genuineTrials > 0 ? "\(p.falseNonMatches) / \(HTML.grouped(p.genuineTrials))" : Self.notMeasured)</td><td>\(p.estimable ? "yes" : "no")</td></tr>"
                 }.joined() + "</table>")
         body.append(
             "<dl class=\"conventions\">"
@@ -201,6 +230,26 @@ public enum HTMLReport {
         @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } svg.chart, table { break-inside: avoid; } }
         """
 
+    /// What a table cell, bar note or count says of an FNMR without mated pairs: never 0.
+    static let notMeasured = "not measured (no mated pairs)"
+
+    /// The summary's sentence when the whole dataset has no mated pairs.
+    static let fnmrNotMeasured =
+        "This dataset has no two photos of the same person, so how often the system fails to recognise someone (the false non-match rate) was not measured. Only false matches between different people can be reported."
+
+    /// Where the FNMR chart would be when the dataset has no mated pairs.
+    static let noFNMRChart = "False non-match rate: not measured (no mated pairs in this dataset)."
+
+    /// The summary's sentence naming the groups whose FNMR was not measured (they have no mated pairs) when
+    /// others' was; nil when every group, or none, has mated pairs.
+    static func unmeasuredGroups(_ marginals: [DisaggregatedRates]) -> String? {
+        let partial = marginals.filter { $0.overall.fnmr.trials > 0 }
+        let names = partial.flatMap { a in a.cohorts.filter { $0.fnmr.trials == 0 }.map { value(of: $0.cohort) } }
+        guard !names.isEmpty else { return nil }
+        return
+            "The false non-match rate was not measured for \(HTML.escape(names.joined(separator: ", "))): \(names.count == 1 ? "that group has" : "those groups have") no two photos of the same person."
+    }
+
     static func label(dimension: String) -> String {
         switch dimension {
         case "age_band": "Age group"
@@ -226,8 +275,10 @@ public enum HTMLReport {
             // Too few people makes a group's rates unstable and identifying: no headline claim. Too few pairs
             // to *certify* a rate as low as the target does not stop showing that a rate is far higher than
             // average; the bootstrap interval of the ratio decides that.
+            // A group without mated pairs has no FNMR to compare: it is named as not measured elsewhere.
             let candidates = analysis.cohorts.filter { c in
                 !c.flags.contains { $0.hasPrefix("fewer than") } && !c.cohort.contains("=unknown")
+                    && (metric == "fmr" ? c.fmr.trials : c.fnmr.trials) > 0
             }
             let scored = candidates.compactMap { c -> (CohortRates, Double, BinomialInterval)? in
                 let ratio = metric == "fmr" ? c.fmrRatioToOverall : c.fnmrRatioToOverall
@@ -267,10 +318,11 @@ public enum HTMLReport {
         let count = metric == "fmr" ? rates.fmr : rates.fnmr
         let interval = shownInterval(rates, metric: metric)
         let zero = count.errors == 0 && count.trials > 0 ? -expm1(log(0.05) / Double(count.trials)) : nil
+        // No trials: nothing is drawn; an FNMR without mated pairs says "not measured", never 0.
         return Charts.RateBar(
             label: value(of: rates.cohort), rate: count.trials > 0 ? count.rate : 0, lower: interval.lower, upper: interval.upper,
             zeroBound: zero,
-            note: "\(count.errors) of \(HTML.grouped(count.trials))")
+            note: metric == "fnmr" && count.trials == 0 ? notMeasured : "\(count.errors) of \(HTML.grouped(count.trials))")
     }
 
     static func rateTable(_ analysis: DisaggregatedRates) -> String {
@@ -280,8 +332,12 @@ public enum HTMLReport {
         for r in [analysis.overall] + analysis.cohorts {
             let fmrCI = shownInterval(r, metric: "fmr")
             let fnmrCI = shownInterval(r, metric: "fnmr")
+            let fnmr =
+                r.fnmr.trials > 0
+                ? "<td>\(r.fnmr.errors) / \(HTML.grouped(r.fnmr.trials))</td><td>\(HTML.percent(r.fnmr.rate)) (\(HTML.percent(fnmrCI.lower))–\(HTML.percent(fnmrCI.upper)))</td>"
+                : "<td colspan=\"2\">\(notMeasured)</td>"
             rows.append(
-                "<tr><td>\(HTML.escape(value(of: r.cohort)))</td><td>\(r.subjects)</td><td>\(r.fmr.errors) / \(HTML.grouped(r.fmr.trials))</td><td>\(HTML.percent(r.fmr.rate)) (\(HTML.percent(fmrCI.lower))–\(HTML.percent(fmrCI.upper)))</td><td>\(r.fnmr.errors) / \(HTML.grouped(r.fnmr.trials))</td><td>\(HTML.percent(r.fnmr.rate)) (\(HTML.percent(fnmrCI.lower))–\(HTML.percent(fnmrCI.upper)))</td><td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
+                "<tr><td>\(HTML.escape(value(of: r.cohort)))</td><td>\(r.subjects)</td><td>\(r.fmr.errors) / \(HTML.grouped(r.fmr.trials))</td><td>\(HTML.percent(r.fmr.rate)) (\(HTML.percent(fmrCI.lower))–\(HTML.percent(fmrCI.upper)))</td>\(fnmr)<td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
             )
         }
         rows.append("</table>")

@@ -11,8 +11,10 @@ import Foundation
 /// with conflicting labels and cohorts too small for each target FMR.
 ///
 /// A dataset is *unusable* when images are missing or undecodable, when duplicates or label conflicts
-/// would corrupt the pair labels, or when there are no mated or no non-mated pairs. Small cohorts are
-/// flagged, not fatal: a report can still state what they cannot support.
+/// would corrupt the pair labels, or when there are no non-mated pairs (no threshold can be set). Small
+/// cohorts are flagged, not fatal: a report can still state what they cannot support. A dataset without
+/// mated pairs (one photo per person) is usable for an FMR-only evaluation: that is stated in `scope`,
+/// not listed as a problem.
 public struct DatasetValidator: Sendable {
     /// Settings.
     public var options: ValidationOptions
@@ -69,8 +71,18 @@ public struct DatasetValidator: Sendable {
             )
         }
         if !conflicts.isEmpty { problems.append("\(conflicts.count) subject/attribute label conflict(s)") }
-        if matedPairs == 0 { problems.append("no mated pairs: no subject has two images, so FNMR cannot be measured") }
         if nonMatedPairs == 0 { problems.append("no non-mated pairs: fewer than two subjects, so FMR cannot be measured") }
+        var scope: [String] = []
+        let unmatedCohorts = cohorts.filter { $0.matedPairs == 0 }.count
+        if matedPairs == 0 {
+            scope.append(
+                "no mated pairs: no subject has two images, so FNMR cannot be measured; usable for FMR-only evaluation "
+                    + "(thresholds and every cohort's FMR come from non-mated pairs)")
+        } else if unmatedCohorts > 0 {
+            scope.append(
+                "\(unmatedCohorts) cohort(s) have no mated pairs: their FNMR cannot be measured (flagged \"no mated pairs\"); their FMR can"
+            )
+        }
 
         var required: [String: Int] = [:]
         var supports: [String: Bool] = [:]
@@ -96,7 +108,8 @@ public struct DatasetValidator: Sendable {
             rotatedImages: rotated,
             warnings: manifest.warnings.map(\.description),
             problems: problems,
-            usable: problems.isEmpty
+            usable: problems.isEmpty,
+            scope: scope
         )
     }
 

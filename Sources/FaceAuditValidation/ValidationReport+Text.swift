@@ -59,7 +59,8 @@ extension ValidationReport {
         out.append(Self.list("Warnings", warnings))
         out.append("")
         if usable {
-            out.append("Usable: yes")
+            out.append(scope.isEmpty ? "Usable: yes" : "Usable: yes, with limits")
+            out.append(contentsOf: scope.map { "  - \($0)" })
         } else {
             out.append("Usable: no")
             out.append(contentsOf: problems.map { "  - \($0)" })

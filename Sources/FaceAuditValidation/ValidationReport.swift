@@ -38,6 +38,9 @@ public struct ValidationReport: Sendable, Codable {
     public var problems: [String]
     /// True when there are no problems.
     public var usable: Bool
+    /// What a usable dataset cannot measure, e.g. FNMR without mated pairs ("usable for FMR-only
+    /// evaluation"); empty when it supports every rate.
+    public var scope: [String] = []
 
     /// Identity, layout and card of the dataset.
     public struct DatasetSummary: Sendable, Codable {
@@ -125,7 +128,7 @@ public struct ValidationReport: Sendable, Codable {
         case duplicates
         case labelConflicts = "label_conflicts"
         case rotatedImages = "rotated_images"
-        case warnings, problems, usable
+        case warnings, problems, usable, scope
     }
 }
 

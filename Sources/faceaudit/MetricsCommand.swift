@@ -16,10 +16,13 @@ struct MetricsCommand: ParsableCommand {
             or --scores with --format bob4|bob5|csv. NaN scores count as failures to acquire.
             Accept when score >= threshold (with --dissimilarity: distance <= threshold); ties are accepted.
             The threshold for each target gives the largest achievable FMR <= target over all non-mated scores.
+            Mated scores are optional (--impostor alone, or a score file of one photo per person): thresholds \
+            and FMRs need only non-mated scores, and every number that needs mated ones (FNMR, EER, AUC, d′) \
+            is then null, "not measured".
             """
     )
 
-    @Option(help: "Mated (genuine) scores, one per line.")
+    @Option(help: "Mated (genuine) scores, one per line (optional: without them FNMR is not measured).")
     var genuine: String?
 
     @Option(help: "Non-mated (impostor) scores, one per line.")
@@ -63,7 +66,7 @@ struct MetricsCommand: ParsableCommand {
         if pair == (scores != nil) {
             throw ValidationError("give either --genuine and --impostor, or --scores with --format")
         }
-        if pair && (genuine == nil || impostor == nil) { throw ValidationError("--genuine and --impostor go together") }
+        if pair && impostor == nil { throw ValidationError("--genuine needs --impostor (thresholds come from non-mated scores)") }
         if scores != nil && format == nil { throw ValidationError("--scores needs --format bob4, bob5 or csv") }
         if cohorts.requested && format != .csv {
             throw ValidationError("--cohorts needs a CSV score file with probe_/reference_ label columns")
@@ -84,7 +87,7 @@ struct MetricsCommand: ParsableCommand {
                 table = try ScoreFileReader.read(path: scores, format: format)
                 raw = table!.split()
             } else {
-                raw = (try ScoreFileReader.readColumn(path: genuine!), try ScoreFileReader.readColumn(path: impostor!))
+                raw = (try genuine.map(ScoreFileReader.readColumn(path:)) ?? [], try ScoreFileReader.readColumn(path: impostor!))
             }
         } catch {
             throw fail(error, error.code == .unreadable ? ExitStatus.noInput : ExitStatus.dataError)
@@ -92,14 +95,13 @@ struct MetricsCommand: ParsableCommand {
         clock.lap("read scores")
         let sorted = SortedScores(genuine: raw.genuine, impostor: raw.impostor, polarity: dissimilarity ? .dissimilarity : .similarity)
         clock.lap("sort")
-        guard !sorted.genuine.isEmpty, !sorted.impostor.isEmpty else {
+        guard !sorted.impostor.isEmpty else {
             throw fail(
-                "need at least one completed mated and one completed non-mated score (found \(sorted.genuine.count) and \(sorted.impostor.count))",
+                "need at least one completed non-mated score to set a threshold (found \(sorted.impostor.count); "
+                    + "\(sorted.genuine.count) completed mated)",
                 ExitStatus.dataError)
         }
-        let summary = VerificationSummary(scores: sorted, targets: targets)
-        clock.lap("summary")
-        var report = VerificationReport(summary, interval: interval, alpha: 1 - confidence, curvePoints: curve)
+        var report = VerificationReport(scores: sorted, targets: targets, interval: interval, alpha: 1 - confidence, curvePoints: curve)
         clock.lap("report")
         if cohorts.requested, let table {
             report.cohorts = try cohortAnalyses(table, settings: settings, polarity: sorted.polarity)

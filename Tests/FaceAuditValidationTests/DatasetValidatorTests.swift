@@ -88,13 +88,23 @@ struct DatasetValidatorTests {
         #expect(report.matedPairs == 1 && report.nonMatedPairs == 2)
     }
 
-    @Test("no mated pairs (UTKFace-like) is unusable for FNMR and says so")
+    @Test("no mated pairs (UTKFace-like) is usable for FMR-only evaluation, and says FNMR cannot be measured")
     func noMated() {
         let records = (0..<3).map { ImageRecord(path: "\($0)", subject: SubjectID("\($0)"), labels: Labels()) }
         let manifest = Manifest(layout: .utkface, root: "/", source: "x", card: .unknown(name: "t"), records: records)
         let report = Self.validate(manifest, decode: false)
         #expect(report.matedPairs == 0 && report.nonMatedPairs == 3)
-        #expect(report.problems.contains { $0.contains("no mated pairs") })
+        // The paths do not exist (only missing files are a problem here): no mated pairs is not one.
+        #expect(!report.problems.contains { $0.contains("mated") }, "\(report.problems)")
+        #expect(report.scope.contains { $0.contains("no mated pairs") && $0.contains("usable for FMR-only evaluation") })
+    }
+
+    @Test("one subject (no non-mated pairs) is still unusable: no threshold can be set")
+    func noNonMated() {
+        let records = (0..<2).map { ImageRecord(path: "\($0)", subject: SubjectID("a"), labels: Labels()) }
+        let manifest = Manifest(layout: .utkface, root: "/", source: "x", card: .unknown(name: "t"), records: records)
+        let report = Self.validate(manifest, decode: false)
+        #expect(!report.usable && report.problems.contains { $0.contains("no non-mated pairs") })
     }
 
     @Test("rule of three", arguments: [(1e-2, 300), (1e-3, 3000), (1e-4, 30000), (1e-5, 300_000), (3e-4, 10000), (7e-4, 4286)])

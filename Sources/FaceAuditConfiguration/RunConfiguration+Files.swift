@@ -247,7 +247,9 @@ extension RunConfiguration {
     /// toml++ asserts (aborting the process) instead of failing when an array holds a `}` where a value
     /// should start: after its `[` or after a comma, whitespace, newlines and comments apart (`x = [1,}`).
     /// That is never valid TOML (nor is `,}` in an inline table), so it is refused first, at its line and
-    /// column. Strings (basic, literal, multi-line) and comments are skipped, so a `}` inside them is not seen.
+    /// column. So is any character outside ASCII, or an ASCII control other than tab, CR and LF, outside strings
+    /// and comments (TOML allows none there; toml++ asserts on some). Strings (basic, literal, multi-line) and
+    /// comments are skipped, so what is inside them is not seen.
     private static func refuseBraceAsArrayValue(_ text: String, file: String) throws(RunError) {
         let scalars = Array(text.unicodeScalars)
         var i = 0
@@ -278,6 +280,16 @@ extension RunConfiguration {
                 previous = c
             case " ", "\t", "\r", "\n":
                 advance()
+            case "\u{FEFF}" where i == 0:  // a byte-order mark, which toml++ skips
+                advance()
+            case _ where c.value >= 0x80 || c.value < 0x20 || c.value == 0x7F:
+                // Outside strings and comments TOML allows only ASCII; toml++ asserts on some Unicode spaces there
+                // (U+0085 after '[' aborted it: a fuzz finding), so none reaches it.
+                let code = "U+" + String(c.value, radix: 16, uppercase: true).leftPadded(to: 4)
+                throw RunError(
+                    .configuration,
+                    "\(TextLocation(file: file, line: line, column: column)): character \(code) outside a string or comment; "
+                        + "TOML allows only ASCII there")
             default:
                 if c == "}", previous == "[" || previous == "," {
                     throw RunError(
@@ -418,4 +430,8 @@ extension RunConfiguration {
             return nil
         }
     }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

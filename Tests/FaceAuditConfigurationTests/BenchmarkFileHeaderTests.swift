@@ -54,4 +54,22 @@ struct BenchmarkFileHeaderTests {
             }
         }
     }
+
+    @Test(
+        "a character TOML allows only in strings and comments is refused where it stands (fuzz finding: U+0085 aborted toml++)",
+        arguments: ["p= [\u{85}", "x = \u{2028}1", "bootstrap = 5\n\u{A0}watchlist = true", "x = [1,\u{7F}]"])
+    func nonASCIIOutsideStrings(text: String) {
+        do {
+            _ = try RunConfiguration.decode(text, format: .toml, file: "t.toml")
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.code == .configuration && error.message.contains("outside a string or comment"), "\(error.message)")
+        }
+    }
+
+    @Test("non-ASCII text inside strings and comments is still fine")
+    func nonASCIIInStrings() throws {
+        let text = "\u{FEFF}# Überprüfung — café\nreference_cohort = \"ethnicity=café\"\nout = 'résultats' # ✓\n"
+        #expect(try RunConfiguration.decode(text, format: .toml, file: "t.toml").out == "résultats")
+    }
 }

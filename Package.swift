@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
 
         // Image bytes → RGB8 pixels. Knows nothing of faces or datasets.
-        .target(name: "FaceAuditImaging", dependencies: ["CImageCodecs"], swiftSettings: strict),
+        .target(name: "FaceAuditImaging", dependencies: ["CImageCodecs", "FaceAuditFiles"], swiftSettings: strict),
         // SHA-256 of files and buffers (content hashes, model checksums).
         .target(name: "FaceAuditHashing", dependencies: ["CCrypto"], swiftSettings: strict),
         // Manifests, labels, dataset cards and the loaders for each dataset layout.

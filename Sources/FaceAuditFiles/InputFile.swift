@@ -46,18 +46,51 @@ public enum InputFile {
     /// - Throws: ``InputFileError``: `missing`, `notRegularFile` (with its kind), `symlinkLoop`,
     ///   `permissionDenied` or `unreadable`.
     public static func read(_ path: String) throws(InputFileError) -> Data {
-        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        let (descriptor, size) = try openRegular(path)
+        defer { close(descriptor) }
+        return Data(try read(descriptor, count: size, path: path))
+    }
+
+    /// Opens the regular file at `path` for reading (links followed) and returns its descriptor, which the
+    /// caller closes, and its size. It is opened with `O_NONBLOCK`, so a FIFO is refused without waiting for
+    /// a writer, and checked with `fstat` before a byte is read.
+    /// - Throws: ``InputFileError`` as ``read(_:)``.
+    public static func openRegular(_ path: String) throws(InputFileError) -> (descriptor: CInt, size: Int) {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { throw error(errno, path) }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw error(errno, path) }
+        guard fstat(descriptor, &status) == 0 else {
+            let number = errno
+            close(descriptor)
+            throw error(number, path)
+        }
         guard status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
             throw InputFileError(.notRegularFile, path: path, reason: "not a regular file (\(kind(status.st_mode)))")
         }
-        do { return try handle.readToEnd() ?? Data() } catch {
-            throw InputFileError(.unreadable, path: path, reason: "cannot read the file (\(ErrorText.line(error)))")
+        return (descriptor, Int(status.st_size))
+    }
+
+    /// Up to `count` bytes from the start of the open file `descriptor` (fewer when it has shrunk since it
+    /// was opened), read with `pread` into one array; `path` names it in errors.
+    /// - Throws: ``InputFileError`` (`unreadable`) when a read fails.
+    public static func read(_ descriptor: CInt, count: Int, path: String) throws(InputFileError) -> [UInt8] {
+        var failure: CInt = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            while initialized < count {
+                let n = pread(descriptor, buffer.baseAddress! + initialized, count - initialized, off_t(initialized))
+                if n > 0 {
+                    initialized += n
+                } else if n == 0 {
+                    break
+                } else if errno != EINTR {
+                    failure = errno
+                    break
+                }
+            }
         }
+        guard failure == 0 else { throw error(failure, path) }
+        return bytes
     }
 
     /// Fails as ``read(_:)`` would, without reading: the path must name a regular file (links followed).

@@ -1,3 +1,5 @@
+import FaceAuditFiles
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -13,67 +15,25 @@ enum ImageFile {
 
     /// The bytes of the regular file at `path`.
     ///
-    /// The path is checked with `stat` and opened with `O_NONBLOCK`, and the opened file is checked
-    /// again with `fstat`, so a FIFO, a device or a directory is refused without blocking and without
-    /// reading (``ImageDecodingError/Code-swift.struct/notRegularFile``). When the file is longer than
+    /// The file is opened and checked as every input is (``InputFile/openRegular(_:)``), so a FIFO, a device
+    /// or a directory is refused without blocking and without reading
+    /// (``ImageDecodingError/Code-swift.struct/notRegularFile``). When the file is longer than
     /// ``headerLength``, its first ``headerLength`` bytes are given to `judge` first, which throws to
     /// refuse the file before the rest is read. Then the file is read whole, once, into one array.
     static func read(_ path: String, judge: ([UInt8]) throws(ImageDecodingError) -> Void) throws(ImageDecodingError) -> [UInt8] {
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw failure(path, errno) }
-        try requireRegularFile(status, path)
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure(path, errno) }
-        defer { close(descriptor) }
-        guard fstat(descriptor, &status) == 0 else { throw failure(path, errno) }
-        try requireRegularFile(status, path)
-        let size = Int(status.st_size)
-        if size > headerLength { try judge(try read(descriptor, count: headerLength, path)) }
-        return try read(descriptor, count: size, path)
-    }
-
-    /// Up to `count` bytes from the start of the file (fewer when it has shrunk since `fstat`).
-    private static func read(_ descriptor: CInt, count: Int, _ path: String) throws(ImageDecodingError) -> [UInt8] {
-        var error: CInt = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            while initialized < count {
-                let n = pread(descriptor, buffer.baseAddress! + initialized, count - initialized, off_t(initialized))
-                if n > 0 {
-                    initialized += n
-                } else if n == 0 {
-                    break
-                } else if errno != EINTR {
-                    error = errno
-                    break
-                }
-            }
+        let opened: (descriptor: CInt, size: Int)
+        do { opened = try InputFile.openRegular(path) } catch { throw failure(error) }
+        defer { close(opened.descriptor) }
+        if opened.size > headerLength {
+            let header: [UInt8]
+            do { header = try InputFile.read(opened.descriptor, count: headerLength, path: path) } catch { throw failure(error) }
+            try judge(header)
         }
-        guard error == 0 else { throw failure(path, error) }
-        return bytes
+        do { return try InputFile.read(opened.descriptor, count: opened.size, path: path) } catch { throw failure(error) }
     }
 
-    private static func requireRegularFile(_ status: stat, _ path: String) throws(ImageDecodingError) {
-        let kind: String
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: return
-        case S_IFDIR: kind = "a directory"
-        case S_IFIFO: kind = "a FIFO"
-        case S_IFCHR: kind = "a character device"
-        case S_IFBLK: kind = "a block device"
-        case S_IFSOCK: kind = "a socket"
-        default: kind = "of an unknown kind"
-        }
-        throw ImageDecodingError(code: .notRegularFile, file: path, reason: "not a regular file (\(kind))")
-    }
-
-    private static func failure(_ path: String, _ number: CInt) -> ImageDecodingError {
-        let reason =
-            switch number {
-            case ENOENT, ENOTDIR: "no such file"
-            case EACCES, EPERM: "permission denied"
-            case ELOOP: "a symbolic link loop (too many levels of symbolic links)"
-            default: String(cString: strerror(number))
-            }
-        return ImageDecodingError(code: .unreadable, file: path, reason: reason)
+    /// The decoder's error for an input that cannot be read.
+    private static func failure(_ error: InputFileError) -> ImageDecodingError {
+        ImageDecodingError(code: error.code == .notRegularFile ? .notRegularFile : .unreadable, file: error.path, reason: error.reason)
     }
 }

@@ -123,7 +123,7 @@ let package = Package(
             name: "FaceAuditBenchmark",
             dependencies: [
                 "FaceAuditAllPairs", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditFiles",
-                "FaceAuditImaging",
+                "FaceAuditImaging", "FaceAuditMetrics",
                 "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols", "FaceAuditReport", "FaceAuditScoreFiles", "FaceAuditScoring",
                 "FaceAuditTemplates",
             ],

@@ -4,6 +4,7 @@ import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditFiles
 import FaceAuditImaging
+import FaceAuditMetrics
 import FaceAuditModelFiles
 import FaceAuditNN
 import FaceAuditProtocols
@@ -286,6 +287,7 @@ public struct BenchmarkPipeline: Sendable {
     private func analysisOptions(_ configuration: RunConfiguration, scheme: CohortScheme) throws(RunError) -> BenchmarkRun.Options {
         var options = BenchmarkRun.Options(scheme: scheme)
         options.targets = configuration.targetFMR
+        options.thresholds = configuration.operatingThresholds.map { FixedThreshold($0.value, label: $0.label) }
         options.replicates = configuration.bootstrap
         options.seed = configuration.seed
         options.minimumSubjects = configuration.minSubjects

@@ -24,6 +24,12 @@ extension RunConfiguration {
                 try check(rate > 0 && rate < 1, "\(name): target rate \(rate) must be a number between 0 and 1, e.g. 0.001 or 1e-4")
             }
         }
+        if let threshold {
+            try check(threshold.count <= 100, "--threshold: at most 100 fixed thresholds")
+            for t in threshold {
+                try check(t.isFinite && abs(t) < 1e15, "--threshold: \(t) is not a finite score; give e.g. --threshold 0.6, or none")
+            }
+        }
         try check(!watchlist || (enrolledShare > 0 && enrolledShare <= 1), "--enrolled-share must be more than 0 and at most 1")
         try check(shard == nil || scores == nil, "--shard needs a dataset; score files are not sharded")
         try check(shard == nil || simulatedSubjects == nil, "--shard needs a dataset; the simulated population is not sharded")

@@ -80,6 +80,9 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
 
     /// Target false-match rates; one global threshold is set for each.
     public var targetFMR: [Double] = [0.01, 0.001, 0.0001]
+    /// Fixed operating thresholds in the scores' own units (a distance for distances), evaluated beside the
+    /// targets; unset: the pipeline's shipped default (see ``operatingThresholds``); empty: none.
+    public var threshold: [Double]?
     /// The cohort that ratio columns divide by, e.g. `gender=male`.
     public var referenceCohort: String?
     /// Subject-bootstrap replicates (0: none).
@@ -156,6 +159,7 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         case ageBands = "age_bands"
         case minSubjects = "min_subjects"
         case targetFMR = "target_fmr"
+        case threshold
         case referenceCohort = "reference_cohort"
         case enrolledShare = "enrolled_share"
         case targetFPIR = "target_fpir"
@@ -213,6 +217,10 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         if let v = try c.list(.ageBands) { ageBands = v }
         try c.set(&minSubjects, .minSubjects)
         if let v = try c.list(.targetFMR) { targetFMR = try v.map { try c.parse($0, .targetFMR, Double.init) } }
+        if let v = try c.list(.threshold) {
+            // "none" turns the pipeline's default off, as on the command line.
+            threshold = v.map { $0.lowercased() } == ["none"] ? [] : try v.map { try c.parse($0, .threshold, Double.init) }
+        }
         try c.set(&referenceCohort, .referenceCohort)
         try c.set(&bootstrap, .bootstrap)
         try c.setSeed(&seed)
@@ -311,6 +319,24 @@ extension RunConfiguration {
     /// The pipeline in force: ``pipeline`` if set, else inferred from ``embedderCommand`` and ``embeddings``.
     public var resolvedPipeline: Pipeline {
         pipeline ?? (embedderCommand != nil ? .external : embeddings != nil ? .precomputed : .dlib)
+    }
+
+    /// face_recognition's default tolerance: two dlib descriptors match when their Euclidean distance is at
+    /// most 0.6 (`compare_faces(..., tolerance=0.6)`).
+    public static let faceRecognitionTolerance = 0.6
+
+    /// What ``faceRecognitionTolerance`` is, in every output that shows it.
+    public static let faceRecognitionToleranceLabel = "face_recognition's default tolerance"
+
+    /// The fixed thresholds in force, each with what it is: ``threshold`` if set, else the pipeline's
+    /// shipped default. The built-in dlib pipeline ships face_recognition's tolerance (distance 0.6), so a
+    /// dataset run on it is also measured there; score files, external and precomputed templates and the
+    /// simulated population have no default.
+    public var operatingThresholds: [(value: Double, label: String?)] {
+        let dlib = scores == nil && simulatedSubjects == nil && resolvedPipeline == .dlib
+        let label = Self.faceRecognitionToleranceLabel
+        guard let threshold else { return dlib ? [(Self.faceRecognitionTolerance, label)] : [] }
+        return threshold.map { ($0, dlib && $0 == Self.faceRecognitionTolerance ? label : nil) }
     }
 
     /// The settings as recorded in `summary.json`: what decides the results, without the shard being run.

@@ -39,12 +39,13 @@ extension CohortAnalysis {
         let crossTrials = orderedNonMatedTrials(data)
         let bootstrapping = options.replicates > 0 && data.subjectCount > 0
 
-        let rates = options.targets.map { target in
-            let tau = overall.scores.threshold(forFMR: target)
+        let rates = options.settings.map { setting in
+            let tau = options.similarityThreshold(setting, overall: overall.scores)
             let exact = overall.scores.isExact(at: tau)
+            let support = Support(setting, overall: overall.scores, threshold: tau)
             func rates(_ g: StreamedGroup) -> CohortRates {
                 groupRates(
-                    g.name, subjects: g.subjects, scores: g.scores, threshold: tau, target: target, options: options,
+                    g.name, subjects: g.subjects, scores: g.scores, threshold: tau, support: support, options: options,
                     globalThresholdExact: exact)
             }
             var cross = crossTrials.map { row in row.map { ErrorCount(errors: 0, trials: $0) } }
@@ -55,9 +56,8 @@ extension CohortAnalysis {
             }
             let tallies = bootstrapping ? (overall: tally(overall, data, tau), cohorts: cohorts.map { tally($0, data, tau) }) : nil
             return finish(
-                dimensions: dimensions, target: target, threshold: tau, estimable: target * Double(overall.scores.impostorCount) >= 1,
-                overall: rates(overall), cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount,
-                options: options)
+                dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
+                cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options)
         }
         return (rates, scores)
     }

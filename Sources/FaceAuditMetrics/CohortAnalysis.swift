@@ -1,9 +1,12 @@
 import FaceAuditScoring
+import Foundation
 
 /// Settings of a disaggregated analysis.
 public struct CohortAnalysisOptions: Sendable {
     /// Target FMRs; one global threshold each.
     public var targets: [Double]
+    /// Fixed thresholds (scores' units), evaluated beside the targets.
+    public var thresholds: [FixedThreshold] = []
     /// Score orientation (thresholds are reported in its units).
     public var polarity: ScorePolarity
     /// Naive interval method.
@@ -41,10 +44,26 @@ public struct CohortAnalysisOptions: Sendable {
     }
 }
 
+extension CohortAnalysisOptions {
+    /// Every operating point: the targets, then the fixed thresholds.
+    public var settings: [OperatingPointSetting] {
+        targets.map(OperatingPointSetting.targetFMR) + thresholds.map { .threshold($0.value, label: $0.label) }
+    }
+
+    /// The similarity threshold of `setting` over `overall`.
+    func similarityThreshold<S: ScoreDistribution>(_ setting: OperatingPointSetting, overall: S) -> Double {
+        switch setting {
+        case .targetFMR(let target): overall.threshold(forFMR: target)
+        case .threshold(let value, _): polarity.similarity(value)
+        }
+    }
+}
+
 /// Per-cohort rates at global thresholds, NIST-style.
 ///
-/// One threshold per target FMR is set from **all** non-mated comparisons; every cohort's FMR
-/// (within-cohort non-mated pairs) and FNMR (its mated pairs) are then counted at that same τ.
+/// One threshold per target FMR is set from **all** non-mated comparisons, and each fixed threshold
+/// is used as given; every cohort's FMR (within-cohort non-mated pairs) and FNMR (its mated pairs) are
+/// then counted at that same τ.
 public enum CohortAnalysis {
     /// Analyses one dimension set (`dimensions` names it in the output).
     public static func analyze(_ data: LabeledComparisons, dimensions: DimensionSet, options: CohortAnalysisOptions) -> [DisaggregatedRates]
@@ -91,10 +110,11 @@ public enum CohortAnalysis {
         let overallDesign = bootstrapping ? SubjectBootstrap.design(data, indices: overall.indices) : nil
         let cohortDesigns = bootstrapping ? cohorts.map { SubjectBootstrap.design(data, indices: $0.indices) } : []
 
-        return options.targets.map { target in
-            let tau = overall.scores.threshold(forFMR: target)
+        return options.settings.map { setting in
+            let tau = options.similarityThreshold(setting, overall: overall.scores)
+            let support = Support(setting, overall: overall.scores, threshold: tau)
             func rates(_ g: Group) -> CohortRates {
-                groupRates(g.name, subjects: g.subjects, scores: g.scores, threshold: tau, target: target, options: options)
+                groupRates(g.name, subjects: g.subjects, scores: g.scores, threshold: tau, support: support, options: options)
             }
             var cross = [[ErrorCount]](
                 repeating: [ErrorCount](repeating: ErrorCount(errors: 0, trials: 0), count: cohortCount), count: cohortCount)
@@ -114,9 +134,52 @@ public enum CohortAnalysis {
                 )
             }
             return finish(
-                dimensions: dimensions, target: target, threshold: tau, estimable: target * Double(overall.scores.impostorCount) >= 1,
-                overall: rates(overall), cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount,
-                options: options)
+                dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
+                cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options)
+        }
+    }
+
+    /// What a cohort's count of non-mated pairs must support at one operating point: a target FMR, or
+    /// at a fixed threshold the FMR measured over everyone (a cohort with fewer than ⌈3/FMR⌉ pairs could
+    /// not show a rate that low).
+    struct Support {
+        /// The target FMR, nil at a fixed threshold.
+        let target: Double?
+        /// The rate the rule of three is applied to; nil when there is none (a fixed threshold with no
+        /// false match overall).
+        let rate: Double?
+        /// Whether the operating point is estimable (a target at least 1/n; a fixed threshold always).
+        let estimable: Bool
+
+        init<S: ScoreDistribution>(_ setting: OperatingPointSetting, overall: S, threshold tau: Double) {
+            switch setting {
+            case .targetFMR(let t):
+                target = t
+                rate = t
+                estimable = t * Double(overall.impostorCount) >= 1
+            case .threshold:
+                target = nil
+                let fmr = overall.falseMatches(at: tau).rate
+                rate = fmr > 0 && fmr.isFinite ? fmr : nil
+                estimable = true
+            }
+        }
+
+        /// The flag of a cohort with `trials` non-mated pairs, or nil.
+        func flag(trials: Int) -> String? {
+            guard let rate else { return nil }
+            let needed = RuleOfThree.requiredTrials(forFMR: rate)
+            guard trials < needed else { return nil }
+            if let target { return "cannot support FMR \(target): \(trials) non-mated pairs, \(needed) needed" }
+            return "too few non-mated pairs to show an FMR as low as the overall \(Self.twoDigits(rate)): \(trials), \(needed) needed"
+        }
+
+        /// A rate to two significant digits, as the flag prints it (0.0084).
+        static func twoDigits(_ x: Double) -> String {
+            let digits = max(0, 1 - Int((log10(x)).rounded(.down)))
+            let scale = pow(10, Double(digits))
+            let rounded = (x * scale).rounded() / scale
+            return digits == 0 ? "\(Int(rounded))" : String(rounded)
         }
     }
 
@@ -124,35 +187,32 @@ public enum CohortAnalysis {
     /// medians, and its own threshold for `target` when that is exact (else a flag). A τ below the exactly
     /// kept scores is flagged too.
     static func groupRates<S: ScoreDistribution>(
-        _ name: String, subjects: Int, scores s: S, threshold tau: Double, target: Double, options: CohortAnalysisOptions,
+        _ name: String, subjects: Int, scores s: S, threshold tau: Double, support: Support, options: CohortAnalysisOptions,
         globalThresholdExact: Bool = true
     ) -> CohortRates {
         var flags: [String] = []
         if !globalThresholdExact { flags.append("threshold below the exactly kept non-mated scores: counts at histogram resolution") }
         var own: Double?
-        if s.impostorCount > 0 {
+        if let target = support.target, s.impostorCount > 0 {
             let t = s.threshold(forFMR: target)
             if s.isExact(at: t) { own = t } else { flags.append("threshold_for_target lies below the exactly kept scores") }
         }
         return cohortRates(
             name, subjects: subjects, falseMatches: s.falseMatches(at: tau), falseNonMatches: s.falseNonMatches(at: tau),
             failures: s.genuineFailures + s.impostorFailures, medianMated: ScoreStatistics.median(sorted: s.genuine),
-            medianNonMated: s.impostorMedian, ownThreshold: own, target: target, options: options, extraFlags: flags)
+            medianNonMated: s.impostorMedian, ownThreshold: own, support: support, options: options, extraFlags: flags)
     }
 
     /// One cohort's rates at the global threshold, with its flags; ratios and bootstrap intervals come
-    /// later (``finish(dimensions:target:threshold:estimable:overall:cohorts:cross:tallies:subjectCount:options:)``).
+    /// later (``finish(dimensions:setting:threshold:estimable:overall:cohorts:cross:tallies:subjectCount:options:)``).
     /// Scores are similarities; `failures` counts the cohort's comparisons without a score.
     static func cohortRates(
         _ name: String, subjects: Int, falseMatches fm: ErrorCount, falseNonMatches fnm: ErrorCount, failures: Int,
-        medianMated: Double, medianNonMated: Double, ownThreshold: Double?, target: Double, options: CohortAnalysisOptions,
+        medianMated: Double, medianNonMated: Double, ownThreshold: Double?, support: Support, options: CohortAnalysisOptions,
         extraFlags: [String] = []
     ) -> CohortRates {
         var flags: [String] = []
-        let needed = RuleOfThree.requiredTrials(forFMR: target)
-        if fm.trials < needed {
-            flags.append("cannot support FMR \(target): \(fm.trials) non-mated pairs, \(needed) needed")
-        }
+        if let flag = support.flag(trials: fm.trials) { flags.append(flag) }
         if subjects < options.minimumSubjects { flags.append("fewer than \(options.minimumSubjects) subjects") }
         if fnm.trials == 0 { flags.append("no mated pairs") }
         return CohortRates(
@@ -170,7 +230,8 @@ public enum CohortAnalysis {
     /// Everything that follows from the cohorts' rates at one threshold, whichever way they were counted:
     /// ratios, inequity measures and (with `tallies`) the subject-bootstrap intervals of all of them.
     static func finish(
-        dimensions: DimensionSet, target: Double, threshold tau: Double, estimable: Bool, overall: CohortRates, cohorts: [CohortRates],
+        dimensions: DimensionSet, setting: OperatingPointSetting, threshold tau: Double, estimable: Bool, overall: CohortRates,
+        cohorts: [CohortRates],
         cross: [[ErrorCount]], tallies: (overall: SubjectBootstrap.Tally, cohorts: [SubjectBootstrap.Tally])?, subjectCount: Int,
         options: CohortAnalysisOptions
     ) -> DisaggregatedRates {
@@ -238,7 +299,8 @@ public enum CohortAnalysis {
             inequityBootstrap = intervals
         }
         return DisaggregatedRates(
-            dimensions: dimensions, targetFMR: target, threshold: options.polarity.threshold(tau), estimable: estimable,
+            dimensions: dimensions, operatingPoint: setting.kind, targetFMR: setting.targetFMR,
+            threshold: setting.fixedThreshold ?? options.polarity.threshold(tau), thresholdLabel: setting.label, estimable: estimable,
             overall: overallRates, cohorts: cohortRates, crossFMR: cross, inequity: inequity, inequityBootstrap: inequityBootstrap,
             referenceCohort: options.referenceCohort)
     }

@@ -58,16 +58,22 @@ public struct CohortRates: Sendable, Codable {
     }
 }
 
-/// Every disaggregated number for one dimension set at one target FMR: the FaceAudit counterpart of
-/// fairlearn's MetricFrame (overall, by cohort, cross-cohort matrix, inequity summaries).
+/// Every disaggregated number for one dimension set at one operating point (a target FMR or a fixed
+/// threshold): the FaceAudit counterpart of fairlearn's MetricFrame (overall, by cohort, cross-cohort
+/// matrix, inequity summaries).
 public struct DisaggregatedRates: Sendable, Codable {
     /// The dimension set, e.g. `gender;ethnicity`.
     public var dimensions: DimensionSet
-    /// The target FMR the global threshold was set for.
-    public var targetFMR: Double
-    /// The global threshold (scores' units).
+    /// How the global threshold was chosen: `target_fmr` or `threshold` (fixed).
+    public var operatingPoint: OperatingPointKind
+    /// The target FMR the global threshold was set for; null at a fixed threshold.
+    @NullWhenUndefined public var targetFMR: Double?
+    /// The global threshold (scores' units): set for the target, or the fixed one.
     public var threshold: Double
-    /// Whether the target is at least 1/n over all non-mated comparisons.
+    /// What a fixed threshold is (e.g. "face_recognition's default tolerance"); null otherwise.
+    public var thresholdLabel: String?
+    /// Whether the target is at least 1/n over all non-mated comparisons (always true at a fixed
+    /// threshold: its FMR is measured).
     public var estimable: Bool
     /// Everything pooled.
     public var overall: CohortRates
@@ -82,10 +88,18 @@ public struct DisaggregatedRates: Sendable, Codable {
     /// The reference cohort of the `*_ratio_to_reference` columns.
     public var referenceCohort: String?
 
+    /// The operating point as one value.
+    public var setting: OperatingPointSetting {
+        targetFMR.map(OperatingPointSetting.targetFMR) ?? .threshold(threshold, label: thresholdLabel)
+    }
+
     enum CodingKeys: String, CodingKey {
         case dimensions
+        case operatingPoint = "operating_point"
         case targetFMR = "target_fmr"
-        case threshold, estimable, overall, cohorts
+        case threshold
+        case thresholdLabel = "threshold_label"
+        case estimable, overall, cohorts
         case crossFMR = "cross_fmr"
         case inequity
         case inequityBootstrap = "inequity_bootstrap"

@@ -1,12 +1,15 @@
-/// Error rates at the global threshold chosen for one target FMR.
+/// Error rates at one global threshold: chosen for a target FMR, or fixed in advance.
 ///
-/// τ gives the largest achievable FMR ≤ target over all non-mated comparisons (bob's
+/// For a target, τ gives the largest achievable FMR ≤ target over all non-mated comparisons (bob's
 /// `far_threshold`). When the target is below 1/n (fewer non-mated trials than the target can
 /// resolve), the point is *not estimable*: τ is set just above the highest non-mated score
-/// (FMR = 0) and the one-sided zero-error bound is what a report may state.
+/// (FMR = 0) and the one-sided zero-error bound is what a report may state. A fixed threshold is
+/// always estimable: its FMR is measured, with its interval.
 public struct OperatingPoint: Sendable, Hashable {
-    /// The requested FMR.
-    public let targetFMR: Double
+    /// How τ was chosen.
+    public let setting: OperatingPointSetting
+    /// The requested FMR; nil at a fixed threshold.
+    public var targetFMR: Double? { setting.targetFMR }
     /// The global threshold, in the scores' own units.
     public let threshold: Double
     /// The same threshold as a similarity (for counting).
@@ -22,12 +25,23 @@ public struct OperatingPoint: Sendable, Hashable {
     /// measured at the global τ).
     public init<S: ScoreDistribution>(targetFMR target: Double, similarityThreshold tau: Double? = nil, scores: S) {
         let tau = tau ?? scores.threshold(forFMR: target)
-        self.targetFMR = target
+        self.setting = .targetFMR(target)
         self.similarityThreshold = tau
         self.threshold = scores.polarity.threshold(tau)
         self.falseMatches = scores.falseMatches(at: tau)
         self.falseNonMatches = scores.falseNonMatches(at: tau)
         self.estimable = scores.impostorCount > 0 && target * Double(scores.impostorCount) >= 1
+    }
+
+    /// The rates at a fixed threshold `fixed` (in the scores' own units; a distance for distances).
+    public init<S: ScoreDistribution>(fixed: FixedThreshold, scores: S) {
+        let tau = scores.polarity.similarity(fixed.value)
+        self.setting = .threshold(fixed.value, label: fixed.label)
+        self.similarityThreshold = tau
+        self.threshold = fixed.value
+        self.falseMatches = scores.falseMatches(at: tau)
+        self.falseNonMatches = scores.falseNonMatches(at: tau)
+        self.estimable = scores.impostorCount > 0
     }
 
     /// FMR.

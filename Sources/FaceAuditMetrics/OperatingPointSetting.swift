@@ -11,10 +11,10 @@ public enum OperatingPointSetting: Sendable, Hashable {
     case threshold(Double, label: String?)
 
     /// `target_fmr` or `threshold`: the `operating_point` column.
-    public var kind: String {
+    public var kind: OperatingPointKind {
         switch self {
-        case .targetFMR: "target_fmr"
-        case .threshold: "threshold"
+        case .targetFMR: .targetFMR
+        case .threshold: .threshold
         }
     }
 
@@ -48,5 +48,20 @@ public struct FixedThreshold: Sendable, Hashable, Codable {
     public init(_ value: Double, label: String? = nil) {
         self.value = value
         self.label = label
+    }
+}
+
+/// How an operating point's threshold was chosen, as outputs name it.
+public enum OperatingPointKind: String, Sendable, Hashable, Codable {
+    /// Set for a target FMR over all non-mated comparisons.
+    case targetFMR = "target_fmr"
+    /// Fixed in advance.
+    case threshold
+}
+
+extension KeyedDecodingContainer {
+    /// A missing key is a target FMR: outputs written before fixed thresholds existed had only those.
+    public func decode(_ type: OperatingPointKind.Type, forKey key: Key) throws -> OperatingPointKind {
+        try decodeIfPresent(type, forKey: key) ?? .targetFMR
     }
 }

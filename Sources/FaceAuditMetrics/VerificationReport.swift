@@ -43,6 +43,9 @@ public struct VerificationReport: Sendable, Codable {
     public var impostorScores: Distribution
     /// One global operating point per target FMR (largest achievable FMR ≤ target).
     public var operatingPoints: [Point]
+    /// One point per fixed threshold (`--threshold`), its FMR measured; absent in reports written before
+    /// fixed thresholds existed.
+    public var thresholdPoints: [Point]?
     /// pyeer's convention for comparison: FNMR where FMR is nearest each target (may exceed it).
     public var nearestFmrPoints: [NearestPoint]
     /// ROC/DET points (with `--curve`).
@@ -94,12 +97,16 @@ public struct VerificationReport: Sendable, Codable {
         @NullWhenUndefined public var median: Double?
     }
 
-    /// One global operating point.
+    /// One global operating point: for a target FMR, or at a fixed threshold.
     public struct Point: Sendable, Codable {
-        /// The requested FMR.
-        public var targetFmr: Double
+        /// `target_fmr` or `threshold`: how τ was chosen.
+        public var operatingPoint: OperatingPointKind
+        /// The requested FMR; absent at a fixed threshold.
+        public var targetFmr: Double?
         /// τ in the scores' units.
         public var threshold: Double
+        /// What a fixed threshold is (e.g. "face_recognition's default tolerance"); absent otherwise.
+        public var label: String?
         /// Realised FMR.
         public var fmr: Double?
         /// FNMR at τ; null without completed mated comparisons ("not measured").
@@ -112,7 +119,7 @@ public struct VerificationReport: Sendable, Codable {
         public var impostorTrials: Int
         /// n of the FNMR.
         public var genuineTrials: Int
-        /// Whether target ≥ 1/n_non-mated.
+        /// Whether target ≥ 1/n_non-mated (always true at a fixed threshold: its FMR is measured).
         public var estimable: Bool
         /// Naive binomial interval of the FMR (method in `conventions`).
         public var fmrInterval: [Double?]
@@ -149,8 +156,8 @@ public struct VerificationReport: Sendable, Codable {
     /// Needs at least one completed non-mated score (a threshold comes from them). Without completed mated
     /// scores, every number that needs them is nil (see the type's documentation).
     public init<S: ScoreDistribution>(
-        scores: S, targets: [Double], interval: BinomialInterval.Method = .clopperPearson, alpha: Double = 0.05,
-        curvePoints: Int? = nil
+        scores: S, targets: [Double], thresholds: [FixedThreshold] = [], interval: BinomialInterval.Method = .clopperPearson,
+        alpha: Double = 0.05, curvePoints: Int? = nil
     ) {
         precondition(scores.impostorCount > 0, "need completed non-mated scores")
         let pol = scores.polarity
@@ -203,6 +210,9 @@ public struct VerificationReport: Sendable, Codable {
         operatingPoints = points.map {
             Point($0, adjusted: AcquisitionAdjustedRates(point: $0, scores: scores), interval: interval, alpha: alpha)
         }
+        thresholdPoints = thresholds.map { OperatingPoint(fixed: $0, scores: scores) }.map {
+            Point($0, adjusted: AcquisitionAdjustedRates(point: $0, scores: scores), interval: interval, alpha: alpha)
+        }
         nearestFmrPoints = targets.map { target in
             let p = tradeoff.fnmrAtNearestFMR(target)
             return NearestPoint(targetFmr: target, fmr: p.fmr, fnmr: finite(p.fnmr), threshold: pol.threshold(p.similarityThreshold))
@@ -215,7 +225,9 @@ public struct VerificationReport: Sendable, Codable {
     public init(
         _ s: VerificationSummary, interval: BinomialInterval.Method = .clopperPearson, alpha: Double = 0.05, curvePoints: Int? = nil
     ) {
-        self.init(scores: s.scores, targets: s.operatingPoints.map(\.targetFMR), interval: interval, alpha: alpha, curvePoints: curvePoints)
+        self.init(
+            scores: s.scores, targets: s.operatingPoints.compactMap(\.targetFMR), interval: interval, alpha: alpha, curvePoints: curvePoints
+        )
     }
 
     /// The conventions, stated in every output so that numbers can be compared across tools.
@@ -250,19 +262,32 @@ public struct VerificationReport: Sendable, Codable {
         case genuineScores = "genuine_scores"
         case impostorScores = "impostor_scores"
         case operatingPoints = "operating_points"
+        case thresholdPoints = "threshold_points"
         case nearestFmrPoints = "nearest_fmr_points"
         case curve, conventions, cohorts
     }
 }
 
+extension VerificationReport {
+    /// Every global operating point: the targets', then the fixed thresholds'.
+    public var allPoints: [Point] { operatingPoints + (thresholdPoints ?? []) }
+}
+
 extension VerificationReport.Point {
+    /// The point for a terminal line: `FMR target 0.001` or `threshold 0.6 (face_recognition's default tolerance)`.
+    public var name: String {
+        if let targetFmr { return "FMR target \(targetFmr)" }
+        return "threshold \(threshold)" + (label.map { " (\($0))" } ?? "")
+    }
+
     /// The report's view of an operating point.
     init(_ p: OperatingPoint, adjusted: AcquisitionAdjustedRates, interval: BinomialInterval.Method, alpha: Double) {
         func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
         let fmrCI = BinomialInterval(p.falseMatches, method: interval, alpha: alpha)
         let fnmrCI = BinomialInterval(p.falseNonMatches, method: interval, alpha: alpha)
         self.init(
-            targetFmr: p.targetFMR, threshold: p.threshold, fmr: finite(p.fmr), fnmr: finite(p.fnmr),
+            operatingPoint: p.setting.kind, targetFmr: p.targetFMR, threshold: p.threshold, label: p.setting.label, fmr: finite(p.fmr),
+            fnmr: finite(p.fnmr),
             falseMatches: p.falseMatches.errors, falseNonMatches: p.falseNonMatches.errors,
             impostorTrials: p.falseMatches.trials, genuineTrials: p.falseNonMatches.trials, estimable: p.estimable,
             fmrInterval: [finite(fmrCI.lower), finite(fmrCI.upper)], fnmrInterval: [finite(fnmrCI.lower), finite(fnmrCI.upper)],
@@ -272,8 +297,9 @@ extension VerificationReport.Point {
     }
 
     enum CodingKeys: String, CodingKey {
+        case operatingPoint = "operating_point"
         case targetFmr = "target_fmr"
-        case threshold, fmr, fnmr
+        case threshold, label, fmr, fnmr
         case falseMatches = "false_matches"
         case falseNonMatches = "false_non_matches"
         case impostorTrials = "impostor_trials"

@@ -57,7 +57,8 @@ extension BenchmarkRun {
             histograms += drawn.histograms
         }
         if overall == nil { try check(CohortAnalysis.scores(of: pairs.labeled([]), polarity: polarity)[0].scores) }
-        let verification = VerificationReport(scores: overall!, targets: options.targets, interval: options.interval)
+        let verification = VerificationReport(
+            scores: overall!, targets: options.targets, thresholds: options.thresholds, interval: options.interval)
         let width = Double(statistics.layout.keyUpper - statistics.layout.keyLower) / Double(statistics.layout.bins)
         let unit = comparison.isDistance ? "negated squared distance" : "cosine similarity"
         let kept = "\(pairs.base.exactScores.count) of \(statistics.nonMatedCount) completed non-mated comparisons"

@@ -15,6 +15,8 @@ public struct BenchmarkRun {
     public struct Options: Sendable {
         /// Target FMRs.
         public var targets: [Double] = [1e-2, 1e-3, 1e-4]
+        /// Fixed thresholds (scores' units), measured beside the targets.
+        public var thresholds: [FixedThreshold] = []
         /// Cohort scheme.
         public var scheme: CohortScheme
         /// Subject-bootstrap replicates.
@@ -46,6 +48,7 @@ public struct BenchmarkRun {
                 targets: targets, polarity: polarity, interval: interval, minimumSubjects: minimumSubjects, replicates: replicates,
                 seed: seed, referenceCohort: referenceCohort)
             o.threads = threads
+            o.thresholds = thresholds
             return o
         }
     }
@@ -167,7 +170,8 @@ public struct BenchmarkRun {
         guard !sorted.impostor.isEmpty else {
             throw RunError(.dataError, "no completed non-mated comparison, so no threshold can be set: \(emptyMessage)")
         }
-        let verification = VerificationReport(scores: sorted, targets: options.targets, interval: options.interval)
+        let verification = VerificationReport(
+            scores: sorted, targets: options.targets, thresholds: options.thresholds, interval: options.interval)
         let analysisOptions = options.analysis(polarity: polarity)
         var analyses: [DisaggregatedRates] = []
         var curves: [(DimensionSet, String, [CurvePoint])] = []

@@ -66,27 +66,38 @@ public struct RegressionCheck: Sendable {
                     name: name, baseline: base.rate, candidate: cand.rate, limit: upper + tolerance,
                     regressed: cand.rate > upper + tolerance))
         }
-        // Overall operating points.
+        func interval(_ bounds: [Double?]) -> BinomialInterval? {
+            bounds.count == 2 ? BinomialInterval(lower: bounds[0] ?? .nan, upper: bounds[1] ?? .nan) : nil
+        }
+        // Overall operating points: at a target only the FNMR can move (the FMR is the target's); at a fixed
+        // threshold both are measured, and a higher FMR there is a regression too.
         for p in baseline.verification.operatingPoints {
             let c = candidate.verification.operatingPoints.first { $0.targetFmr == p.targetFmr }
-            let base = ErrorCount(errors: p.falseNonMatches, trials: p.genuineTrials)
-            let naive =
-                p.fnmrInterval.count == 2 ? BinomialInterval(lower: p.fnmrInterval[0] ?? .nan, upper: p.fnmrInterval[1] ?? .nan) : nil
             rate(
-                "overall FNMR @ FMR \(p.targetFmr)", base, naive, nil,
-                c.map { ErrorCount(errors: $0.falseNonMatches, trials: $0.genuineTrials) }, fnmr: true)
+                "overall FNMR @ \(Self.point(p.targetFmr, p.threshold))", ErrorCount(errors: p.falseNonMatches, trials: p.genuineTrials),
+                interval(p.fnmrInterval), nil, c.map { ErrorCount(errors: $0.falseNonMatches, trials: $0.genuineTrials) }, fnmr: true)
         }
-        // Cohorts.
-        let candidates = Dictionary(candidate.cohorts.map { ("\($0.dimensions)|\($0.targetFMR)", $0) }, uniquingKeysWith: { a, _ in a })
+        for p in baseline.verification.thresholdPoints ?? [] {
+            let c = candidate.verification.thresholdPoints?.first { $0.threshold == p.threshold }
+            let name = Self.point(nil, p.threshold)
+            rate(
+                "overall FNMR @ \(name)", ErrorCount(errors: p.falseNonMatches, trials: p.genuineTrials), interval(p.fnmrInterval), nil,
+                c.map { ErrorCount(errors: $0.falseNonMatches, trials: $0.genuineTrials) }, fnmr: true)
+            rate(
+                "overall FMR @ \(name)", ErrorCount(errors: p.falseMatches, trials: p.impostorTrials), interval(p.fmrInterval), nil,
+                c.map { ErrorCount(errors: $0.falseMatches, trials: $0.impostorTrials) })
+        }
+        // Cohorts, matched by dimension set and operating point.
+        func key(_ a: DisaggregatedRates) -> String { "\(a.dimensions)|\(a.operatingPoint.rawValue)|\(a.targetFMR ?? a.threshold)" }
+        let candidates = Dictionary(candidate.cohorts.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
         for analysis in baseline.cohorts {
-            let other = candidates["\(analysis.dimensions)|\(analysis.targetFMR)"]
+            let other = candidates[key(analysis)]
+            let at = Self.point(analysis.targetFMR, analysis.threshold)
             let otherCohorts = Dictionary((other?.cohorts ?? []).map { ($0.cohort, $0) }, uniquingKeysWith: { a, _ in a })
             for cohort in analysis.cohorts {
                 let c = otherCohorts[cohort.cohort]
-                rate(
-                    "\(cohort.cohort) FNMR @ FMR \(analysis.targetFMR)", cohort.fnmr, cohort.fnmrInterval, cohort.fnmrBootstrap, c?.fnmr,
-                    fnmr: c != nil)
-                rate("\(cohort.cohort) FMR @ FMR \(analysis.targetFMR)", cohort.fmr, cohort.fmrInterval, cohort.fmrBootstrap, c?.fmr)
+                rate("\(cohort.cohort) FNMR @ \(at)", cohort.fnmr, cohort.fnmrInterval, cohort.fnmrBootstrap, c?.fnmr, fnmr: c != nil)
+                rate("\(cohort.cohort) FMR @ \(at)", cohort.fmr, cohort.fmrInterval, cohort.fmrBootstrap, c?.fmr)
             }
             guard let other else { continue }
             let measures: [(String, KeyPath<InequityMeasures, Double?>, Bool)] = [
@@ -99,7 +110,7 @@ public struct RegressionCheck: Sendable {
                 guard let base = analysis.inequity[keyPath: path] else { continue }
                 let boot = analysis.inequityBootstrap?[name]
                 let cand = other.inequity[keyPath: path]
-                let label = "\(analysis.dimensions) \(name) @ FMR \(analysis.targetFMR)"
+                let label = "\(analysis.dimensions) \(name) @ \(at)"
                 if cand == nil, candidateHasNoMated, !name.hasPrefix("fmr_") {
                     findings.append(Finding(name: label, baseline: base, candidate: nil, limit: nil, regressed: false, unmeasured: true))
                     continue
@@ -116,6 +127,11 @@ public struct RegressionCheck: Sendable {
             }
         }
         self.findings = findings
+    }
+
+    /// An operating point as findings name it: `FMR 0.001` or `threshold 0.6`.
+    static func point(_ target: Double?, _ threshold: Double) -> String {
+        target.map { "FMR \($0)" } ?? "threshold \(threshold)"
     }
 
     /// A Markdown report for a pull-request comment: a verdict, then every quantity that changed.
@@ -178,7 +194,8 @@ public struct RegressionCheck: Sendable {
 extension RegressionCheck {
     /// What makes two runs measure different things, so that comparing their rates would mislead: the
     /// dataset (name, layout, images, subjects, pairs), simulated or measured, the pipeline's identity
-    /// (models and options), the target FMRs and the cohort dimension sets. Empty when comparable.
+    /// (models and options), the target FMRs, a fixed threshold of the baseline's that the candidate lacks, and
+    /// the cohort dimension sets. Empty when comparable.
     public static func differences(baseline a: RunSummary, candidate b: RunSummary) -> [String] {
         var found: [String] = []
         func check<T: Equatable>(_ what: String, _ x: T, _ y: T) {
@@ -192,7 +209,14 @@ extension RegressionCheck {
         check("non-mated pairs", a.dataset.nonMatedPairs, b.dataset.nonMatedPairs)
         check("simulated", a.simulated, b.simulated)
         check("pipeline", a.pipeline.identity, b.pipeline.identity)
-        check("target FMRs", a.verification.operatingPoints.map(\.targetFmr), b.verification.operatingPoints.map(\.targetFmr))
+        check(
+            "target FMRs", a.verification.operatingPoints.compactMap(\.targetFmr), b.verification.operatingPoints.compactMap(\.targetFmr))
+        // A candidate may add fixed thresholds (their quantities are new, not compared); it may not drop one.
+        let fixed = Set((b.verification.thresholdPoints ?? []).map(\.threshold))
+        let dropped = (a.verification.thresholdPoints ?? []).map(\.threshold).filter { !fixed.contains($0) }
+        if !dropped.isEmpty {
+            found.append("fixed thresholds missing from the candidate: \(dropped.map { "\($0)" }.joined(separator: ", "))")
+        }
         check(
             "cohort dimension sets", Array(Set(a.cohorts.map(\.dimensions.description))).sorted(),
             Array(Set(b.cohorts.map(\.dimensions.description))).sorted())

@@ -67,6 +67,8 @@ enum Charts {
         let label: String
         let points: [CurvePoint]
         let operating: (fmr: Double, fnmr: Double)?
+        /// The group at a fixed threshold, drawn as a ring.
+        var fixed: (fmr: Double, fnmr: Double)? = nil
     }
 
     /// DET curves on normal-deviate axes (DETware's ppndf), FMR across, FNMR up.
@@ -100,6 +102,11 @@ enum Charts {
             if !path.isEmpty { svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"/>") }
             if let op = s.operating, op.fmr.isFinite, op.fnmr.isFinite {
                 svg.append("<circle cx=\"\(px(op.fmr))\" cy=\"\(py(op.fnmr))\" r=\"4\" fill=\"\(color)\" stroke=\"#fff\"/>")
+            }
+            if let ring = s.fixed, ring.fmr.isFinite, ring.fnmr.isFinite {
+                svg.append(
+                    "<circle cx=\"\(px(ring.fmr))\" cy=\"\(py(ring.fnmr))\" r=\"5.5\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+                )
             }
             svg.append("<rect x=\"\(size + 5)\" y=\"\(margin + i * 18)\" width=\"12\" height=\"12\" fill=\"\(color)\"/>")
             svg.append("<text x=\"\(size + 22)\" y=\"\(margin + i * 18 + 10)\" font-size=\"11\">\(HTML.escape(s.label))</text>")

@@ -10,11 +10,13 @@ public enum HTMLReport {
         _ s: RunSummary, curves: [CurveSet], histograms: [ScoreHistogram] = [],
         options: ReportOptions = ReportOptions()
     ) -> String {
-        let targets = Set(s.cohorts.map(\.targetFMR)).sorted()
-        let target = targets.min { abs(log10($0) - log10(options.headlineTarget)) < abs(log10($1) - log10(options.headlineTarget)) } ?? 1e-3
+        let targets = Set(s.cohorts.compactMap(\.targetFMR)).sorted()
+        let headline = log10(options.headlineTarget)
+        let target = targets.min { abs(log10($0) - headline) < abs(log10($1) - headline) } ?? 1e-3
         let marginals = s.cohorts.filter { $0.targetFMR == target && !$0.dimensions.isIntersection }
         let intersections = s.cohorts.filter { $0.targetFMR == target && $0.dimensions.isIntersection }
         let point = s.verification.operatingPoints.first { $0.targetFmr == target }
+        let fixed = fixedThresholds(s)
         var body: [String] = []
         let title = "How accurately does face recognition work, and for whom? \(s.dataset.card.title)"
         if s.simulated {
@@ -47,6 +49,7 @@ public enum HTMLReport {
         for analysis in marginals {
             summary.append(contentsOf: sentences(analysis))
         }
+        for point in fixed { summary.append(contentsOf: fixedSummary(point, polarity: s.verification.polarity)) }
         if s.failuresToAcquire.images > 0 {
             summary.append(
                 "\(s.failuresToAcquire.images) of \(s.dataset.images) photos gave the system no usable face; they count as failures, not as omissions."
@@ -59,27 +62,7 @@ public enum HTMLReport {
         body.append(
             "<p>Each group is measured at the same threshold. A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; lines show 95% intervals from resampling people (subject bootstrap; for a group with no error, the exact binomial interval). A dashed line marks a group with no error: its rate is below the line's end (the 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
         )
-        for analysis in marginals {
-            body.append("<h3>\(HTML.escape(label(dimension: analysis.dimensions.description)))</h3>")
-            let labelKey = analysis.dimensions == "age_band" ? "age" : analysis.dimensions.description
-            if let provenance = s.dataset.card.labelProvenance[labelKey], provenance != .unknown {
-                body.append("<p class=\"meta\">Labels: \(HTML.escape(provenance.rawValue)).</p>")
-            }
-            body.append(rateTable(analysis))
-            let rows = [analysis.overall] + analysis.cohorts
-            body.append(
-                Charts.logBars(
-                    title: "False match rate by \(analysis.dimensions)",
-                    bars: rows.map { bar($0, metric: "fmr") }))
-            if analysis.overall.fnmr.trials > 0 {
-                body.append(
-                    Charts.logBars(
-                        title: "False non-match rate by \(analysis.dimensions)",
-                        bars: rows.map { bar($0, metric: "fnmr") }))
-            } else {
-                body.append("<p>\(Self.noFNMRChart)</p>")
-            }
-        }
+        for analysis in marginals { body.append(groupRates(analysis, card: s.dataset.card)) }
         if !intersections.isEmpty {
             body.append("<h3>Intersections</h3>")
             body.append(
@@ -87,12 +70,13 @@ public enum HTMLReport {
             )
             for analysis in intersections { body.append(rateTable(analysis)) }
         }
+        for view in fixed { body.append(fixedSection(view, s)) }
 
         // 3. DET curves.
         body.append("<h2>Trade-off curves</h2>")
         if s.verification.genuineTrials > 0 {
             body.append(
-                "<p>Each curve shows how a group's two error rates trade off as the threshold moves (DET curve, normal-deviate axes). The dot is the group at the threshold actually used.</p>"
+                "<p>Each curve shows how a group's two error rates trade off as the threshold moves (DET curve, normal-deviate axes). The dot is the group at the threshold for \(HTML.oneIn(target)) false matches\(fixed.isEmpty ? "" : "; the ring, at \(HTML.escape(fixed[0].title))").</p>"
             )
         } else {
             body.append(
@@ -108,7 +92,12 @@ public enum HTMLReport {
             }
             let series = ([analysis.overall] + analysis.cohorts).filter { $0.fnmr.trials > 0 }.map { rates -> Charts.DETSeries in
                 let points = curves.first { $0.dimensions == analysis.dimensions && $0.cohort == rates.cohort }?.points ?? []
-                return Charts.DETSeries(label: value(of: rates.cohort), points: points, operating: (rates.fmr.rate, rates.fnmr.rate))
+                let ring = fixed.first?.marginals.first { $0.dimensions == analysis.dimensions }.flatMap { a in
+                    ([a.overall] + a.cohorts).first { $0.cohort == rates.cohort }
+                }
+                return Charts.DETSeries(
+                    label: value(of: rates.cohort), points: points, operating: (rates.fmr.rate, rates.fnmr.rate),
+                    fixed: ring.map { ($0.fmr.rate, $0.fnmr.rate) })
             }
             body.append(Charts.det(title: "DET curves by \(analysis.dimensions)", series: series))
         }
@@ -146,7 +135,10 @@ public enum HTMLReport {
         }
 
         // 5. Deployment risk.
-        body.append(schoolSection(marginals, options: options))
+        body.append(
+            schoolSection(
+                [(setting: "the threshold for \(HTML.oneIn(target)) false matches", marginals: marginals)]
+                    + fixed.map { (setting: $0.title, marginals: $0.marginals) }, options: options))
         if let watchlist = s.watchlist { body.append(watchlistSection(watchlist)) }
 
         // 6. Methodology, dataset, limitations, reproduction.
@@ -161,9 +153,9 @@ public enum HTMLReport {
                 }
                 .joined() + "</table>")
         body.append(
-            "<table><tr><th>target FMR</th><th>threshold</th><th>false matches</th><th>false non-matches</th><th>estimable</th></tr>"
-                + s.verification.operatingPoints.map { p in
-                    "<tr><td>\(HTML.number(p.targetFmr, 2))</td><td>\(HTML.number(p.threshold, 5))</td><td>\(p.falseMatches) / \(HTML.grouped(p.impostorTrials))</td><td>\(p.genuineTrials > 0 ? "\(p.falseNonMatches) / \(HTML.grouped(p.genuineTrials))" : Self.notMeasured)</td><td>\(p.estimable ? "yes" : "no")</td></tr>"
+            "<table><tr><th>operating point</th><th>threshold</th><th>false matches</th><th>false non-matches</th><th>estimable</th></tr>"
+                + (s.verification.operatingPoints + (s.verification.thresholdPoints ?? [])).map { p in
+                    "<tr><td>\(p.targetFmr.map { "target FMR \(HTML.number($0, 2))" } ?? "fixed: \(HTML.escape(p.label ?? "given"))")</td><td>\(HTML.number(p.threshold, 5))</td><td>\(p.falseMatches) / \(HTML.grouped(p.impostorTrials))</td><td>\(p.genuineTrials > 0 ? "\(p.falseNonMatches) / \(HTML.grouped(p.genuineTrials))" : Self.notMeasured)</td><td>\(p.estimable ? "yes" : "no")</td></tr>"
                 }.joined() + "</table>")
         body.append(
             "<dl class=\"conventions\">"
@@ -367,16 +359,28 @@ public enum HTMLReport {
         return out.joined(separator: "\n")
     }
 
-    static func schoolSection(_ marginals: [DisaggregatedRates], options o: ReportOptions) -> String {
+    /// The school scenario at each operating point (the headline target, then each fixed threshold), each
+    /// named by `setting`; headed by the setting only when there are several.
+    static func schoolSection(_ points: [(setting: String, marginals: [DisaggregatedRates])], options o: ReportOptions) -> String {
         var out = ["<h2>What this means for a school</h2>"]
         out.append(
-            "<p>Suppose a school of \(HTML.grouped(o.schoolSize)) students, with the same mix of groups as this dataset, has cameras that check every student \(o.passesPerDay) times a day for \(o.schoolDays) school days, against a watchlist of \(o.watchlistSize) people. No student is on the list, so every alert is false. A check raises an alert with probability 1 − (1 − FMR)<sup>\(o.watchlistSize)</sup>, using each group's false-match rate against people of the same group at the threshold above; intervals come from the group's 95% interval.</p>"
+            "<p>Suppose a school of \(HTML.grouped(o.schoolSize)) students, with the same mix of groups as this dataset, has cameras that check every student \(o.passesPerDay) times a day for \(o.schoolDays) school days, against a watchlist of \(o.watchlistSize) people. No student is on the list, so every alert is false. A check raises an alert with probability 1 − (1 − FMR)<sup>\(o.watchlistSize)</sup>, using each group's false-match rate against people of the same group at the threshold named; intervals come from the group's 95% interval.</p>"
         )
+        for (setting, marginals) in points {
+            if points.count > 1 { out.append("<h3>At \(HTML.escape(setting))</h3>") }
+            out.append(schoolTables(marginals, options: o, heading: points.count > 1 ? "h4" : "h3"))
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// The school scenario's tables at one operating point, one per dimension.
+    static func schoolTables(_ marginals: [DisaggregatedRates], options o: ReportOptions, heading: String) -> String {
+        var out: [String] = []
         for analysis in marginals {
             let cohorts = analysis.cohorts.filter { !$0.cohort.contains("=unknown") && $0.fmr.trials > 0 }
             let total = cohorts.reduce(0) { $0 + $1.subjects }
             guard total > 0 else { continue }
-            out.append("<h3>\(HTML.escape(label(dimension: analysis.dimensions.description)))</h3>")
+            out.append("<\(heading)>\(HTML.escape(label(dimension: analysis.dimensions.description)))</\(heading)>")
             out.append(
                 "<table><tr><th>group</th><th>students</th><th>false alerts per school day</th><th>chance an innocent student is flagged at least once a year</th><th>notes</th></tr>"
             )

@@ -2,11 +2,14 @@ import FaceAuditMetrics
 
 /// The tidy CSV files of a run: one observation per row, ready for pandas or R.
 public enum ResultTables {
-    /// `cohorts.csv`: one row per dimension set × cohort × target FMR × metric.
+    /// `cohorts.csv`: one row per dimension set × cohort × operating point × metric. `operating_point` says
+    /// how the row's threshold was chosen: `target_fmr` (its `target_fmr` column set) or `threshold` (fixed;
+    /// `target_fmr` empty, `threshold_label` saying what it is when known).
     public static func cohorts(_ analyses: [DisaggregatedRates], intervalMethod: String, simulated: Bool = false) -> String {
         var rows = [
             [
-                "data", "dimensions", "cohort", "target_fmr", "threshold", "metric", "errors", "trials", "estimate", "ci_lower", "ci_upper",
+                "data", "dimensions", "cohort", "operating_point", "target_fmr", "threshold", "threshold_label", "metric", "errors",
+                "trials", "estimate", "ci_lower", "ci_upper",
                 "ci_method",
                 "bootstrap_lower", "bootstrap_upper", "subjects", "flags",
             ]
@@ -20,9 +23,8 @@ public enum ResultTables {
                 ]
                 for (name, count, ci, boot) in metrics {
                     rows.append([
-                        provenance(simulated), analysis.dimensions.description, rates.cohort, number(analysis.targetFMR),
-                        number(analysis.threshold),
-                        name,
+                        provenance(simulated), analysis.dimensions.description, rates.cohort, analysis.operatingPoint.rawValue,
+                        number(analysis.targetFMR), number(analysis.threshold), analysis.thresholdLabel ?? "", name,
                         "\(count.errors)",
                         "\(count.trials)", number(count.rate), number(ci?.lower), number(ci?.upper), intervalMethod, number(boot?.lower),
                         number(boot?.upper), "\(rates.subjects)", rates.flags.joined(separator: "; "),
@@ -33,16 +35,22 @@ public enum ResultTables {
         return csv(rows)
     }
 
-    /// `cross_cohort_fmr.csv`: one row per dimension set × target × probe cohort × reference cohort.
+    /// `cross_cohort_fmr.csv`: one row per dimension set × operating point × probe cohort × reference cohort.
     public static func crossCohort(_ analyses: [DisaggregatedRates], simulated: Bool = false) -> String {
-        var rows = [["data", "dimensions", "target_fmr", "threshold", "probe_cohort", "reference_cohort", "errors", "trials", "fmr"]]
+        var rows = [
+            [
+                "data", "dimensions", "operating_point", "target_fmr", "threshold", "threshold_label", "probe_cohort", "reference_cohort",
+                "errors", "trials", "fmr",
+            ]
+        ]
         for analysis in analyses {
             let names = analysis.cohorts.map(\.cohort)
             for (p, row) in analysis.crossFMR.enumerated() {
                 for (r, cell) in row.enumerated() where p < names.count && r < names.count {
                     rows.append([
-                        provenance(simulated), analysis.dimensions.description, number(analysis.targetFMR), number(analysis.threshold),
-                        names[p],
+                        provenance(simulated), analysis.dimensions.description, analysis.operatingPoint.rawValue,
+                        number(analysis.targetFMR),
+                        number(analysis.threshold), analysis.thresholdLabel ?? "", names[p],
                         names[r],
                         "\(cell.errors)",
                         "\(cell.trials)", number(cell.rate),

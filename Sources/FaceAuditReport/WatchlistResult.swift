@@ -115,10 +115,14 @@ public struct WatchlistResult: Sendable, Codable {
         case points
     }
 
-    /// `watchlist.csv`: one row per target × dimension set × cohort × metric (overall rows first).
+    /// `watchlist.csv`: one row per target × dimension set × cohort × metric (overall rows first); its
+    /// `operating_point` column is always `target_fpir`.
     public func csv(simulated: Bool = false) -> String {
         var rows = [
-            ["data", "target_fpir", "threshold", "dimensions", "cohort", "metric", "errors", "trials", "estimate", "ci_lower", "ci_upper"]
+            [
+                "data", "operating_point", "target_fpir", "threshold", "dimensions", "cohort", "metric", "errors", "trials", "estimate",
+                "ci_lower", "ci_upper",
+            ]
         ]
         for p in points {
             let overall = CohortPoint(
@@ -126,7 +130,8 @@ public struct WatchlistResult: Sendable, Codable {
             for c in [overall] + p.cohorts {
                 for (metric, count, ci) in [("fnir", c.fnir, c.fnirInterval), ("fpir", c.fpir, c.fpirInterval)] {
                     rows.append([
-                        ResultTables.provenance(simulated), ResultTables.number(p.targetFPIR), ResultTables.number(p.threshold),
+                        ResultTables.provenance(simulated), "target_fpir", ResultTables.number(p.targetFPIR),
+                        ResultTables.number(p.threshold),
                         c.dimensions.description, c.cohort,
                         metric, "\(count.errors)", "\(count.trials)", ResultTables.number(count.rate), ResultTables.number(ci.lower),
                         ResultTables.number(ci.upper),

@@ -73,6 +73,14 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Target FMRs (default: 0.01,0.001,0.0001).")
     var targetFmr: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A fixed operating threshold in the scores' units (a distance for distances), measured beside the target FMRs; repeat for several, or 'none'.",
+            discussion:
+                "The built-in dlib pipeline is also measured at face_recognition's default tolerance, 0.6, unless --threshold is given."
+        ))
+    var threshold: [String] = []
+
     @Option(help: "Subject-bootstrap replicates (default: 1000).")
     var bootstrap: Int?
 
@@ -85,6 +93,7 @@ struct AnalysisOptions: ParsableArguments {
     /// Sets the properties whose flags were given.
     func apply(to c: inout RunConfiguration) throws {
         if let targetFmr { c.targetFMR = try TargetList.parse(targetFmr, flag: "--target-fmr") }
+        if !threshold.isEmpty { c.threshold = try TargetList.parseThresholds(threshold) }
         if let bootstrap { c.bootstrap = bootstrap }
         if let seed { c.seed = seed }
         if let referenceCohort { c.referenceCohort = referenceCohort }

@@ -34,9 +34,9 @@ struct DemoCommand: ParsableCommand {
         do { result = try pipeline.run(configuration) } catch { throw fail(error) }
         guard let v = result.summary?.verification else { return }
         var lines = ["demo: SIMULATED population of \(subjects) people; wrote \(out)"]
-        for p in v.operatingPoints {
+        for p in v.allPoints {
             lines.append(
-                "  FMR target \(p.targetFmr): FMR \(p.falseMatches)/\(p.impostorTrials), FNMR \(p.falseNonMatches)/\(p.genuineTrials)")
+                "  \(p.name): FMR \(p.falseMatches)/\(p.impostorTrials), FNMR \(p.falseNonMatches)/\(p.genuineTrials)")
         }
         emit(lines.joined(separator: "\n"))
     }

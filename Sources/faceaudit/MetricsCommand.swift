@@ -79,6 +79,8 @@ struct MetricsCommand: ParsableCommand {
         var settings = try cohorts.configuration()
         try analysis.apply(to: &settings)
         let targets = settings.targetFMR
+        // A score file has no shipped default: only the thresholds asked for.
+        let thresholds = (settings.threshold ?? []).map { FixedThreshold($0) }
         let clock = PhaseClock(enabled: timings)
         let raw: (genuine: [Double], impostor: [Double])
         var table: ScoreTable?
@@ -101,16 +103,19 @@ struct MetricsCommand: ParsableCommand {
                     + "\(sorted.genuine.count) completed mated)",
                 ExitStatus.dataError)
         }
-        var report = VerificationReport(scores: sorted, targets: targets, interval: interval, alpha: 1 - confidence, curvePoints: curve)
+        var report = VerificationReport(
+            scores: sorted, targets: targets, thresholds: thresholds, interval: interval, alpha: 1 - confidence, curvePoints: curve)
         clock.lap("report")
         if cohorts.requested, let table {
-            report.cohorts = try cohortAnalyses(table, settings: settings, polarity: sorted.polarity)
+            report.cohorts = try cohortAnalyses(table, settings: settings, thresholds: thresholds, polarity: sorted.polarity)
         }
         emit(try JSONOutput.encode(report))
         clock.lap("cohorts and output")
     }
 
-    private func cohortAnalyses(_ table: ScoreTable, settings: RunConfiguration, polarity: ScorePolarity) throws -> [DisaggregatedRates] {
+    private func cohortAnalyses(
+        _ table: ScoreTable, settings: RunConfiguration, thresholds: [FixedThreshold], polarity: ScorePolarity
+    ) throws -> [DisaggregatedRates] {
         let labeled = try labels(of: table, file: scores ?? "")
         let scheme = try cohorts.scheme(for: labeled)
         guard !scheme.dimensions.isEmpty else {
@@ -118,10 +123,11 @@ struct MetricsCommand: ParsableCommand {
                 "\(scores ?? ""): no probe_/reference_ label columns (age, gender, ethnicity, skin_tone) to form cohorts",
                 ExitStatus.dataError)
         }
-        let options = CohortAnalysisOptions(
+        var options = CohortAnalysisOptions(
             targets: settings.targetFMR, polarity: polarity, interval: interval, alpha: 1 - confidence,
             minimumSubjects: settings.minSubjects, replicates: settings.bootstrap, seed: settings.seed,
             referenceCohort: settings.referenceCohort, inequityAlpha: inequityAlpha)
+        options.thresholds = thresholds
         return scheme.dimensionSets.flatMap { set in
             CohortAnalysis.analyze(
                 labeled.comparisons(for: set, scheme: scheme, polarity: polarity), dimensions: DimensionSet(set),

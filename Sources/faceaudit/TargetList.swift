@@ -23,6 +23,21 @@ enum TargetList {
     }
 }
 
+extension TargetList {
+    /// The fixed thresholds of repeated `--threshold` flags (each may also be comma-separated); `none`
+    /// alone gives no threshold (the pipeline's default turned off).
+    static func parseThresholds(_ values: [String]) throws -> [Double] {
+        let items = values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: " ") } }
+        if items.map({ $0.lowercased() }) == ["none"] { return [] }
+        return try items.map { item in
+            guard let value = Double(item), value.isFinite else {
+                throw ValidationError("--threshold: \"\(item)\" is not a number; give a score such as 0.6, or none")
+            }
+            return value
+        }
+    }
+}
+
 extension StringProtocol {
     func trimmingCharacters(in set: Character) -> String {
         String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())

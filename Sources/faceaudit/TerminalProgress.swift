@@ -60,8 +60,8 @@ final class TerminalProgress: RunProgress, @unchecked Sendable {
         guard enabled else { return }
         switch result {
         case .completed(let summary, let out):
-            let lines = summary.verification.operatingPoints.map { p in
-                "  FMR target \(p.targetFmr): threshold \(String(format: "%.4f", p.threshold)), FMR \(p.falseMatches)/\(p.impostorTrials), "
+            let lines = summary.verification.allPoints.map { p in
+                "  \(p.name): \(p.targetFmr == nil ? "" : "threshold \(String(format: "%.4f", p.threshold)), ")FMR \(p.falseMatches)/\(p.impostorTrials), "
                     + "FNMR \(p.falseNonMatches)/\(p.genuineTrials)\(p.estimable ? "" : " (not estimable)")"
             }
             write(

@@ -31,6 +31,7 @@ enum Sample {
         c.ageBands = ["0", "18", "65"]
         c.minSubjects = 5
         c.targetFMR = [0.01, 0.001]
+        c.threshold = [0.6, 0.45]
         c.referenceCohort = "gender=male"
         c.bootstrap = 200
         c.seed = 9
@@ -84,6 +85,7 @@ enum Sample {
         age_bands: [0, 18, 65]
         min_subjects: 5
         target_fmr: [0.01, 1.0e-3]
+        threshold: [0.6, 0.45]
         reference_cohort: gender=male
         bootstrap: 200
         seed: 9
@@ -246,6 +248,37 @@ struct RunConfigurationTests {
         #expect(c.embedderCommand == ["my-embedder"] && c.targetFMR == [0.001] && c.ageBands == ["0", "18"] && c.dimensions == nil)
         let json = try RunConfiguration.decode(#"{"age_bands": [0, 18.0], "target_fmr": 0.01}"#, format: .json, file: "f")
         #expect(json.ageBands == ["0", "18"] && json.targetFMR == [0.01])
+    }
+
+    @Test("fixed thresholds: dlib ships face_recognition's tolerance 0.6 by default; none turns it off; others have none")
+    func fixedThresholds() throws {
+        var dlib = RunConfiguration()
+        dlib.dataset = "d"
+        #expect(dlib.operatingThresholds.map(\.value) == [0.6])
+        #expect(dlib.operatingThresholds.first?.label == "face_recognition's default tolerance")
+        dlib.threshold = [0.5, 0.6]
+        #expect(dlib.operatingThresholds.map(\.value) == [0.5, 0.6])
+        #expect(dlib.operatingThresholds.map(\.label) == [nil, "face_recognition's default tolerance"])
+        dlib.threshold = []
+        #expect(dlib.operatingThresholds.isEmpty)
+        var precomputed = RunConfiguration()
+        precomputed.embeddings = "e.npy"
+        #expect(precomputed.operatingThresholds.isEmpty)
+        precomputed.threshold = [0.6]
+        #expect(precomputed.operatingThresholds.map(\.value) == [0.6] && precomputed.operatingThresholds[0].label == nil)
+        var scores = RunConfiguration()
+        scores.scores = "s.csv"
+        #expect(scores.operatingThresholds.isEmpty)
+
+        let toml = try RunConfiguration.decode("threshold = [0.55, 0.6]", format: .toml, file: "f")
+        #expect(toml.threshold == [0.55, 0.6])
+        #expect(try RunConfiguration.decode("threshold = \"none\"", format: .toml, file: "f").threshold == [])
+        #expect(try RunConfiguration.decode("threshold = 0.6", format: .toml, file: "f").threshold == [0.6])
+        #expect(try RunConfiguration.decode("target_fmr = 0.01", format: .toml, file: "f").threshold == nil)
+        #expect(throws: RunError.self) { try RunConfiguration.decode("threshold = [\"x\"]", format: .toml, file: "f") }
+        var infinite = RunConfiguration()
+        infinite.threshold = [.infinity]
+        #expect(throws: RunError.self) { try infinite.validate() }
     }
 
     @Test("a long list of decimals over several lines is not a deeply nested key")

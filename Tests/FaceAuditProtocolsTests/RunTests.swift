@@ -196,7 +196,7 @@ struct WatchlistTests {
         // Target FPIR 1: every non-mated search alarms at the threshold; mated searches (distance 0.5) all hit.
         #expect(point.fpir.errors == point.fpir.trials && point.fnir.errors == 0)
         #expect(point.cohorts.contains { $0.cohort == "gender=male" })
-        #expect(half.csv().hasPrefix("data,target_fpir,threshold,dimensions,cohort,metric"))
+        #expect(half.csv().hasPrefix("data,operating_point,target_fpir,threshold,dimensions,cohort,metric"))
     }
 }
 

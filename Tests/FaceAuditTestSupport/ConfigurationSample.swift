@@ -26,6 +26,7 @@ public enum ConfigurationSample {
         age_bands = "0,18,65"
         min_subjects = 5
         target_fmr = [0.01, 1e-3]
+        threshold = [0.6, 0.45]
         reference_cohort = "gender=male"
         bootstrap = 2_00
         seed = 9

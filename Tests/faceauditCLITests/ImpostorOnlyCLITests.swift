@@ -71,16 +71,25 @@ struct ImpostorOnlyCLITests {
         #expect(inequity["fnmr_max_min"] == nil || inequity["fnmr_max_min"] is NSNull)
 
         // cohorts.csv: an FNMR row has no trials and no estimate (empty cells), and says why.
-        let rows = try Self.text(out, "cohorts.csv").split(separator: "\n").map {
-            $0.split(separator: ",", omittingEmptySubsequences: false)
+        let table = try Self.text(out, "cohorts.csv").split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         }
-        let fnmrRows = rows.filter { $0.count > 8 && $0[5] == "fnmr" }
+        let header = try #require(table.first)
+        let column = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+        // Fields before `flags` hold no comma; the flags (last) may, quoted.
+        let rows = table.dropFirst().map { row in
+            var fields = Dictionary(uniqueKeysWithValues: header.indices.map { (header[$0], row[$0]) })
+            fields["flags"] = row[(column["flags"] ?? 0)...].joined(separator: ",")
+            return fields
+        }
+        #expect(column["operating_point"] != nil)
+        let fnmrRows = rows.filter { $0["metric"] == "fnmr" }
         #expect(!fnmrRows.isEmpty)
         for row in fnmrRows {
-            #expect(row[7] == "0" && row[8] == "" && row[9] == "" && row[10] == "", "\(row)")
-            #expect(row.joined(separator: ",").contains("no mated pairs"))
+            #expect(row["trials"] == "0" && row["estimate"] == "" && row["ci_lower"] == "" && row["ci_upper"] == "", "\(row)")
+            #expect(row["flags"]?.contains("no mated pairs") == true)
         }
-        #expect(rows.contains { $0.count > 8 && $0[5] == "fmr" && $0[8] != "" })
+        #expect(rows.contains { $0["metric"] == "fmr" && $0["estimate"] != "" })
 
         // report.html: states it, never shows an FNMR of 0.
         let html = try Self.text(out, "report.html")

@@ -146,6 +146,37 @@ struct FixedThresholdCLITests {
         #expect(dropped.status == 65 && dropped.stderr.contains("fixed thresholds missing from the candidate: 1.9"), "\(dropped.stderr)")
     }
 
+    @Test("streamed: a fixed threshold inside the kept tail is exact; one beyond it is counted in bins and flagged")
+    func streamedTail() throws {
+        let folder = try TestPaths.temporaryDirectory("fixed-threshold-streamed")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 800 images: the tail keeps about 1.1% of the 319,000 non-mated pairs (largest target 0.01).
+        let (manifest, embeddings) = try SyntheticDataset.write(in: folder, people: 400)
+        func run(_ name: String, _ extra: [String]) throws -> URL {
+            let out = folder.appendingPathComponent(name)
+            let result = try CommandRunner.faceaudit(
+                [
+                    "run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--comparison", "euclidean", "--out", out.path,
+                    "--bootstrap", "0", "--quiet", "--dimensions", "gender", "--threshold", "1.2", "--threshold", "1.9",
+                ] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return out
+        }
+        let exact = try Self.fixedRows(run("exact", []))
+        let streamedOut = try run("streamed", ["--exact-pair-limit", "10"])
+        let streamed = try Self.fixedRows(streamedOut)
+        for (key, value) in exact where key.contains("|1.2|") { #expect(streamed[key] == value, "\(key)") }
+        let summary = try Self.json(streamedOut.appendingPathComponent("summary.json"))
+        let analyses = try #require(summary["cohorts"] as? [[String: Any]])
+        let wide = try #require(analyses.first { $0["threshold"] as? Double == 1.9 && $0["operating_point"] as? String == "threshold" })
+        let overall = try #require(wide["overall"] as? [String: Any])
+        let fmr = try #require(overall["fmr"] as? [String: Any])
+        #expect((fmr["rate"] as? Double ?? 0) > 0.02, "1.9 must accept more pairs than the tail keeps: \(fmr)")
+        #expect((overall["flags"] as? [String])?.contains { $0.hasPrefix("threshold below the exactly kept non-mated scores") } == true)
+        let narrow = try #require(analyses.first { $0["threshold"] as? Double == 1.2 && $0["operating_point"] as? String == "threshold" })
+        #expect(((narrow["overall"] as? [String: Any])?["flags"] as? [String])?.isEmpty == true)
+    }
+
     @Test("--threshold none, and a threshold that is not a number, on one line")
     func badAndNone() throws {
         let folder = try TestPaths.temporaryDirectory("fixed-threshold-none")

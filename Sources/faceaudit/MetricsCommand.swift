@@ -123,9 +123,11 @@ struct MetricsCommand: ParsableCommand {
             minimumSubjects: settings.minSubjects, replicates: settings.bootstrap, seed: settings.seed,
             referenceCohort: settings.referenceCohort, inequityAlpha: inequityAlpha)
         return scheme.dimensionSets.flatMap { set in
-            CohortAnalysis.analyze(
+            var setOptions = options
+            setOptions.referenceCohort = scheme.referenceCohort(for: set, requested: settings.referenceCohort)
+            return CohortAnalysis.analyze(
                 labeled.comparisons(for: set, scheme: scheme, polarity: polarity), dimensions: DimensionSet(set),
-                options: options)
+                options: setOptions)
         }
     }
 }

@@ -12,7 +12,7 @@ public enum HTMLReport {
     ) -> String {
         let targets = Set(s.cohorts.map(\.targetFMR)).sorted()
         let target = targets.min { abs(log10($0) - log10(options.headlineTarget)) < abs(log10($1) - log10(options.headlineTarget)) } ?? 1e-3
-        let marginals = s.cohorts.filter { $0.targetFMR == target && !$0.dimensions.isIntersection }
+        let marginals = s.cohorts.filter { $0.targetFMR == target && !$0.dimensions.isIntersection && isShownPerGroup($0) }
         let intersections = s.cohorts.filter { $0.targetFMR == target && $0.dimensions.isIntersection }
         let point = s.verification.operatingPoints.first { $0.targetFmr == target }
         var body: [String] = []
@@ -28,7 +28,8 @@ public enum HTMLReport {
 
         // 1. Plain-language summary.
         body.append("<h2>Summary</h2>")
-        var summary: [String] = []
+        let children = childrenSummary(s, target: target)
+        var summary: [String] = children.lead
         if let point {
             let setting =
                 "The system was set, as NIST does, to one threshold for everyone: the one at which about \(HTML.oneIn(target)) comparisons of two different people is wrongly declared a match. "
@@ -43,8 +44,9 @@ public enum HTMLReport {
                 summary.append(Self.fnmrNotMeasured)
             }
         }
+        summary.append(contentsOf: children.comparison)
         if let unmeasured = unmeasuredGroups(marginals) { summary.append(unmeasured) }
-        for analysis in marginals {
+        for analysis in marginals where analysis.dimensions.description != ageGroupDimension {
             summary.append(contentsOf: sentences(analysis))
         }
         if s.failuresToAcquire.images > 0 {
@@ -146,7 +148,8 @@ public enum HTMLReport {
         }
 
         // 5. Deployment risk.
-        body.append(schoolSection(marginals, options: options))
+        let school = schoolCohorts(s, target: target, marginals: marginals)
+        body.append(schoolSection(school.analyses, options: options, note: school.note))
         if let watchlist = s.watchlist { body.append(watchlistSection(watchlist)) }
 
         // 6. Methodology, dataset, limitations, reproduction.
@@ -252,7 +255,8 @@ public enum HTMLReport {
 
     static func label(dimension: String) -> String {
         switch dimension {
-        case "age_band": "Age group"
+        case "age_group": "Children and adults"
+        case "age_band": "Age band"
         case "gender": "Gender"
         case "ethnicity": "Ethnicity (as labeled)"
         case "skin_tone": "Skin tone"
@@ -264,7 +268,11 @@ public enum HTMLReport {
         cohort.split(separator: ";").map { part -> String in
             let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard pieces.count == 2 else { return String(part) }
-            return pieces[0] == "skin_tone" ? SkinToneGroup.plainName(of: pieces[1]) : pieces[1]
+            switch pieces[0] {
+            case "skin_tone": return SkinToneGroup.plainName(of: pieces[1])
+            case "age_group": return AgeGroup.plainName(of: pieces[1])
+            default: return pieces[1]
+            }
         }.joined(separator: ", ")
     }
 
@@ -367,11 +375,12 @@ public enum HTMLReport {
         return out.joined(separator: "\n")
     }
 
-    static func schoolSection(_ marginals: [DisaggregatedRates], options o: ReportOptions) -> String {
+    static func schoolSection(_ marginals: [DisaggregatedRates], options o: ReportOptions, note: String? = nil) -> String {
         var out = ["<h2>What this means for a school</h2>"]
         out.append(
             "<p>Suppose a school of \(HTML.grouped(o.schoolSize)) students, with the same mix of groups as this dataset, has cameras that check every student \(o.passesPerDay) times a day for \(o.schoolDays) school days, against a watchlist of \(o.watchlistSize) people. No student is on the list, so every alert is false. A check raises an alert with probability 1 − (1 − FMR)<sup>\(o.watchlistSize)</sup>, using each group's false-match rate against people of the same group at the threshold above; intervals come from the group's 95% interval.</p>"
         )
+        if let note { out.append(note) }
         for analysis in marginals {
             let cohorts = analysis.cohorts.filter { !$0.cohort.contains("=unknown") && $0.fmr.trials > 0 }
             let total = cohorts.reduce(0) { $0 + $1.subjects }

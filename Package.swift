@@ -235,7 +235,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditReportTests",
-            dependencies: ["FaceAuditReport", "FaceAuditProtocols", "FaceAuditTestSupport"],
+            dependencies: ["FaceAuditReport", "FaceAuditProtocols", "FaceAuditMetrics", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

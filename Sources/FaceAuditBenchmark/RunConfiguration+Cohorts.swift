@@ -4,14 +4,15 @@ import FaceAuditDatasets
 import Foundation
 
 extension RunConfiguration {
-    /// The cohorts of a run over `records`: the chosen ``dimensions`` (or every labeled one) and all
-    /// their intersections, with ``ageBands``.
+    /// The cohorts of a run over `records`: the chosen ``dimensions`` (or every labeled one), with age
+    /// group (children and adults) beside age band, and all their intersections but age group's (see
+    /// `CohortScheme.standard(_:ageBands:)`), with ``ageBands``.
     /// - Throws: ``RunError`` (usage) when the age bands do not parse.
     public func scheme(for records: [ImageRecord]) throws(RunError) -> CohortScheme {
         let bands: AgeBands
         do { bands = try AgeBands(parsing: ageBands.joined(separator: ",")) } catch { throw RunError(.usage, "\(error)") }
         guard let dimensions else { return CohortScheme.automatic(for: records, ageBands: bands) }
-        return CohortScheme(dimensions: dimensions, intersections: CohortScheme.allSubsets(of: dimensions), ageBands: bands)
+        return CohortScheme.standard(dimensions, ageBands: bands)
     }
 
     /// The cohorts for images carrying `labels` (the two sides of a labeled score file).

@@ -3,8 +3,8 @@ import FaceAuditDatasets
 /// Which cohorts a run reports, and how labels map to them.
 ///
 /// An image belongs to one cohort per dimension (its `unknown` cohort when the label is missing) and to
-/// one cohort per intersection. A *pair* of images belongs to a cohort by ``pairValue(_:_:_:)``: for age,
-/// the band of the two ages' mean; for every other dimension, the shared value, and no cohort of that
+/// one cohort per intersection. A *pair* of images belongs to a cohort by ``pairValue(_:_:_:)``: for age
+/// band and age group, by the two ages' mean; for every other dimension, the shared value, and no cohort of that
 /// dimension when the two images disagree.
 public struct CohortScheme: Sendable, Hashable {
     /// Dimensions reported on their own (marginal cohorts).
@@ -21,14 +21,38 @@ public struct CohortScheme: Sendable, Hashable {
         self.ageBands = ageBands
     }
 
-    /// Every dimension that has at least one known label in `records`, and every intersection of two
-    /// or more of them.
+    /// Every dimension that has at least one known label in `records` (``CohortDimension/ageGroup``
+    /// whenever an age is known), and every intersection of two or more of them other than age group
+    /// (see ``standard(_:ageBands:)``).
     public static func automatic(for records: [ImageRecord], ageBands: AgeBands = .standard) -> CohortScheme {
         let probe = CohortScheme(dimensions: CohortDimension.allCases, intersections: [], ageBands: ageBands)
         let present = CohortDimension.allCases.filter { dimension in
             records.contains { probe.value(dimension, of: $0.labels) != CohortDimension.unknown }
         }
-        return CohortScheme(dimensions: present, intersections: allSubsets(of: present), ageBands: ageBands)
+        return standard(present, ageBands: ageBands)
+    }
+
+    /// The scheme FaceAudit reports for chosen dimensions: those, plus ``CohortDimension/ageGroup``
+    /// (children and adults) whenever ``CohortDimension/ageBand`` is among them, so that every run grouped
+    /// by age compares children with adults; intersections are all subsets of two or more of the
+    /// dimensions other than age group, which is reported on its own only (its intersections with age band
+    /// would repeat the band, and with the others would double the number of intersections).
+    public static func standard(_ dimensions: [CohortDimension], ageBands: AgeBands = .standard) -> CohortScheme {
+        var chosen = dimensions
+        if chosen.contains(.ageBand) && !chosen.contains(.ageGroup) { chosen.append(.ageGroup) }
+        return CohortScheme(
+            dimensions: chosen, intersections: allSubsets(of: chosen.filter { $0 != .ageGroup }.sorted()), ageBands: ageBands)
+    }
+
+    /// The cohort that the `*_ratio_to_reference` columns of one dimension set divide by: `requested`
+    /// (from `--reference-cohort`), except for age group alone, where it is `requested` only when that
+    /// names an age group and adults (`age_group=18+`) otherwise, so that children's rates are always
+    /// stated relative to adults' with their subject-bootstrap interval.
+    public func referenceCohort(for dimensions: [CohortDimension], requested: String?) -> String? {
+        guard dimensions == [.ageGroup] else { return requested }
+        let prefix = CohortDimension.ageGroup.rawValue + "="
+        if let requested, requested.hasPrefix(prefix) { return requested }
+        return prefix + AgeGroup.adults
     }
 
     /// All subsets of two or more elements, smaller subsets first.
@@ -45,6 +69,7 @@ public struct CohortScheme: Sendable, Hashable {
     /// One image's value for `dimension`; `unknown` when unlabeled.
     public func value(_ dimension: CohortDimension, of labels: Labels) -> String {
         switch dimension {
+        case .ageGroup: AgeGroup.value(AgeGroup.isUnder18(labels))
         case .ageBand: labels.age.flatMap(ageBands.label(for:)) ?? CohortDimension.unknown
         case .gender: labels.gender ?? CohortDimension.unknown
         case .ethnicity: labels.ethnicity ?? CohortDimension.unknown
@@ -52,9 +77,11 @@ public struct CohortScheme: Sendable, Hashable {
         }
     }
 
-    /// A pair's value for `dimension`: the band of the mean age for age; the shared label otherwise;
-    /// `nil` when the two images carry different labels (the pair is in no cohort of that dimension).
+    /// A pair's value for `dimension`: the band of the mean age for age band; for age group, children or
+    /// adults by ``AgeGroup/pairIsUnder18(_:_:)`` (the mean age); the shared label otherwise; `nil` when the
+    /// two images carry different labels (the pair is in no cohort of that dimension).
     public func pairValue(_ dimension: CohortDimension, _ a: Labels, _ b: Labels) -> String? {
+        if dimension == .ageGroup { return AgeGroup.value(AgeGroup.pairIsUnder18(a, b)) }
         if dimension == .ageBand {
             guard let x = a.age, let y = b.age else { return CohortDimension.unknown }
             return ageBands.label(for: (x + y) / 2) ?? CohortDimension.unknown

@@ -28,7 +28,6 @@ extension BenchmarkRun {
                     + "\(statistics.nonMatedCount) non-mated pairs; leave it out, or raise --exact-pair-limit above that count")
         }
         let polarity = comparison.polarity
-        let analysisOptions = options.analysis(polarity: polarity)
         let pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
         var overall: BinnedScores?
         var range = (0.0, 1.0)
@@ -49,7 +48,8 @@ extension BenchmarkRun {
         var histograms: [ScoreHistogram] = []
         for set in options.scheme.dimensionSets {
             let name = DimensionSet(set)
-            let (rates, groups) = CohortAnalysis.analyze(pairs.labeled(set), dimensions: name, options: analysisOptions)
+            let (rates, groups) = CohortAnalysis.analyze(
+                pairs.labeled(set), dimensions: name, options: options.analysis(polarity: polarity, set))
             if overall == nil { try check(groups[0].scores) }
             analyses += rates
             let drawn = drawings(name, groups, range: range, polarity: polarity, options: options)

@@ -42,11 +42,12 @@ public struct BenchmarkRun {
             self.scheme = scheme
         }
 
-        /// The settings of the per-cohort analyses, for scores oriented by `polarity`.
-        func analysis(polarity: ScorePolarity) -> CohortAnalysisOptions {
+        /// The settings of the analysis of dimension set `set`, for scores oriented by `polarity`; its
+        /// reference cohort is `CohortScheme.referenceCohort(for:requested:)` (adults for age group).
+        func analysis(polarity: ScorePolarity, _ set: [CohortDimension]) -> CohortAnalysisOptions {
             var o = CohortAnalysisOptions(
                 targets: targets, polarity: polarity, interval: interval, minimumSubjects: minimumSubjects, replicates: replicates,
-                seed: seed, referenceCohort: referenceCohort)
+                seed: seed, referenceCohort: scheme.referenceCohort(for: set, requested: referenceCohort))
             o.threads = threads
             o.thresholds = thresholds
             return o
@@ -172,7 +173,6 @@ public struct BenchmarkRun {
         }
         let verification = VerificationReport(
             scores: sorted, targets: options.targets, thresholds: options.thresholds, interval: options.interval)
-        let analysisOptions = options.analysis(polarity: polarity)
         var analyses: [DisaggregatedRates] = []
         var curves: [(DimensionSet, String, [CurvePoint])] = []
         var histograms: [ScoreHistogram] = []
@@ -182,7 +182,7 @@ public struct BenchmarkRun {
             let name = DimensionSet(set)
             let comparisons = labeled(set)
             guard comparisons.count > 0 else { continue }
-            analyses += CohortAnalysis.analyze(comparisons, dimensions: name, options: analysisOptions)
+            analyses += CohortAnalysis.analyze(comparisons, dimensions: name, options: options.analysis(polarity: polarity, set))
             let drawn = drawings(
                 name, CohortAnalysis.scores(of: comparisons, polarity: polarity), range: range, polarity: polarity, options: options)
             curves += drawn.curves
@@ -205,7 +205,8 @@ public struct BenchmarkRun {
         var conventions = VerificationReport.conventions(polarity: polarity, interval: options.interval, alpha: 0.05)
         conventions.merge(extra) { $1 }
         conventions["cohort_fmr"] = "within-cohort non-mated pairs (both images in the cohort), at the global threshold"
-        conventions["cohort_fnmr"] = "the cohort's mated pairs, at the global threshold; an age band is the band of the pair's mean age"
+        conventions["cohort_fnmr"] =
+            "the cohort's mated pairs, at the global threshold; a pair's age band and age group (under-18 or 18+) are those of its mean age"
         conventions["failure_to_acquire"] =
             "an image without a template (no face, unreadable): its comparisons count as failures, never dropped"
         conventions["bootstrap"] = "subject-level: \(options.replicates) replicates, seed \(options.seed), 2.5/97.5 percentiles"

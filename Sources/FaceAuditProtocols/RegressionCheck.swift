@@ -35,6 +35,10 @@ public struct RegressionCheck: Sendable {
     /// Every compared quantity.
     public let findings: [Finding]
 
+    /// The candidate's dimension sets, and its cohorts in dimension sets the baseline has, that the
+    /// baseline lacks (e.g. `age_group`, `gender=nonbinary`): new, so not compared.
+    public let added: [String]
+
     /// True when nothing regressed.
     public var passed: Bool { !findings.contains { $0.regressed } }
 
@@ -127,6 +131,17 @@ public struct RegressionCheck: Sendable {
             }
         }
         self.findings = findings
+        var baselineCohorts: [String: Set<String>] = [:]
+        for analysis in baseline.cohorts {
+            baselineCohorts[analysis.dimensions.description, default: []].formUnion(analysis.cohorts.map(\.cohort))
+        }
+        var added: [String] = []
+        for analysis in candidate.cohorts {
+            let set = analysis.dimensions.description
+            let new = baselineCohorts[set].map { known in analysis.cohorts.map(\.cohort).filter { !known.contains($0) } } ?? [set]
+            for name in new where !added.contains(name) { added.append(name) }
+        }
+        self.added = added
     }
 
     /// An operating point as findings name it: `FMR 0.001` or `threshold 0.6`.
@@ -144,6 +159,10 @@ public struct RegressionCheck: Sendable {
                 : "**FaceAudit: \(regressions.count) regression\(regressions.count == 1 ? "" : "s")** among \(findings.count) quantities compared.",
             "",
         ]
+        if !added.isEmpty {
+            lines.append("New in the candidate, not in the baseline (not compared): \(added.joined(separator: ", ")).")
+            lines.append("")
+        }
         guard !changed.isEmpty else { return lines.joined(separator: "\n") + "\n" }
         lines.append("| quantity | baseline | candidate | limit | status |")
         lines.append("|---|---|---|---|---|")
@@ -217,9 +236,12 @@ extension RegressionCheck {
         if !dropped.isEmpty {
             found.append("fixed thresholds missing from the candidate: \(dropped.map { "\($0)" }.joined(separator: ", "))")
         }
-        check(
-            "cohort dimension sets", Array(Set(a.cohorts.map(\.dimensions.description))).sorted(),
-            Array(Set(b.cohorts.map(\.dimensions.description))).sorted())
+        // A candidate may report more (a dimension added since the baseline, such as age group): its new
+        // sets are listed as new by the check. A set the baseline has and the candidate lacks is not comparable.
+        let missing = Set(a.cohorts.map(\.dimensions.description)).subtracting(b.cohorts.map(\.dimensions.description))
+        if !missing.isEmpty {
+            found.append("cohort dimension sets missing from the candidate: \(missing.sorted().joined(separator: ", "))")
+        }
         return found
     }
 }

@@ -41,6 +41,7 @@ public struct ScoreTableLabels: Sendable {
                 let missing = ["", "na", "n/a", "nan", "null", "none", "unknown", "?", "-"].contains(lowered)
                 if missing { continue }
                 switch dimension {
+                case .ageGroup: break  // derived from age; never a column of its own
                 case .ageBand:
                     guard let age = Double(text), age.isFinite, age >= 0 else {
                         throw ScoreFileError(file: "score table", line: nil, "age \"\(text)\" is not a number of years")

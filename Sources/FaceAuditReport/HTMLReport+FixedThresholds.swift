@@ -34,7 +34,7 @@ extension HTMLReport {
         (s.verification.thresholdPoints ?? []).map { p in
             let at = s.cohorts.filter { $0.operatingPoint == .threshold && $0.threshold == p.threshold }
             return FixedThresholdView(
-                point: p, marginals: at.filter { !$0.dimensions.isIntersection }, intersections: at.filter { $0.dimensions.isIntersection })
+                point: p, marginals: at.filter { !$0.dimensions.isIntersection && isShownPerGroup($0) }, intersections: at.filter { $0.dimensions.isIntersection })
         }
     }
 
@@ -58,7 +58,7 @@ extension HTMLReport {
         var out = [first]
         // Only the differences found: that a dimension shows none is in the headline's sentences and the tables.
         let prefix = "At \(HTML.escape(view.point.label ?? name)), "
-        for analysis in view.marginals {
+        for analysis in view.marginals where analysis.dimensions.description != ageGroupDimension {
             out += sentences(analysis).filter { !$0.hasPrefix("By ") }.map { prefix + $0.prefix(1).lowercased() + $0.dropFirst() }
         }
         return out

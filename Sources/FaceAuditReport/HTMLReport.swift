@@ -13,7 +13,7 @@ public enum HTMLReport {
         let targets = Set(s.cohorts.compactMap(\.targetFMR)).sorted()
         let headline = log10(options.headlineTarget)
         let target = targets.min { abs(log10($0) - headline) < abs(log10($1) - headline) } ?? 1e-3
-        let marginals = s.cohorts.filter { $0.targetFMR == target && !$0.dimensions.isIntersection }
+        let marginals = s.cohorts.filter { $0.targetFMR == target && !$0.dimensions.isIntersection && isShownPerGroup($0) }
         let intersections = s.cohorts.filter { $0.targetFMR == target && $0.dimensions.isIntersection }
         let point = s.verification.operatingPoints.first { $0.targetFmr == target }
         let fixed = fixedThresholds(s)
@@ -30,7 +30,8 @@ public enum HTMLReport {
 
         // 1. Plain-language summary.
         body.append("<h2>Summary</h2>")
-        var summary: [String] = []
+        let children = childrenSummary(s, target: target)
+        var summary: [String] = children.lead
         if let point {
             let setting =
                 "The system was set, as NIST does, to one threshold for everyone: the one at which about \(HTML.oneIn(target)) comparisons of two different people is wrongly declared a match. "
@@ -45,8 +46,9 @@ public enum HTMLReport {
                 summary.append(Self.fnmrNotMeasured)
             }
         }
+        summary.append(contentsOf: children.comparison)
         if let unmeasured = unmeasuredGroups(marginals) { summary.append(unmeasured) }
-        for analysis in marginals {
+        for analysis in marginals where analysis.dimensions.description != ageGroupDimension {
             summary.append(contentsOf: sentences(analysis))
         }
         for point in fixed { summary.append(contentsOf: fixedSummary(point, polarity: s.verification.polarity)) }
@@ -135,10 +137,12 @@ public enum HTMLReport {
         }
 
         // 5. Deployment risk.
+        let school = schoolCohorts(s, target: target, marginals: marginals)
+        let schoolAtFixed = fixed.map { (setting: $0.title, marginals: schoolCohorts(s, target: target, marginals: $0.marginals).analyses) }
         body.append(
             schoolSection(
-                [(setting: "the threshold for \(HTML.oneIn(target)) false matches", marginals: marginals)]
-                    + fixed.map { (setting: $0.title, marginals: $0.marginals) }, options: options))
+                [(setting: "the threshold for \(HTML.oneIn(target)) false matches", marginals: school.analyses)] + schoolAtFixed,
+                options: options, note: school.note))
         if let watchlist = s.watchlist { body.append(watchlistSection(watchlist)) }
 
         // 6. Methodology, dataset, limitations, reproduction.
@@ -244,7 +248,8 @@ public enum HTMLReport {
 
     static func label(dimension: String) -> String {
         switch dimension {
-        case "age_band": "Age group"
+        case "age_group": "Children and adults"
+        case "age_band": "Age band"
         case "gender": "Gender"
         case "ethnicity": "Ethnicity (as labeled)"
         case "skin_tone": "Skin tone"
@@ -256,7 +261,11 @@ public enum HTMLReport {
         cohort.split(separator: ";").map { part -> String in
             let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard pieces.count == 2 else { return String(part) }
-            return pieces[0] == "skin_tone" ? SkinToneGroup.plainName(of: pieces[1]) : pieces[1]
+            switch pieces[0] {
+            case "skin_tone": return SkinToneGroup.plainName(of: pieces[1])
+            case "age_group": return AgeGroup.plainName(of: pieces[1])
+            default: return pieces[1]
+            }
         }.joined(separator: ", ")
     }
 
@@ -360,12 +369,15 @@ public enum HTMLReport {
     }
 
     /// The school scenario at each operating point (the headline target, then each fixed threshold), each
-    /// named by `setting`; headed by the setting only when there are several.
-    static func schoolSection(_ points: [(setting: String, marginals: [DisaggregatedRates])], options o: ReportOptions) -> String {
+    /// named by `setting` (headed by it only when there are several), after `note` on whose rates they are.
+    static func schoolSection(
+        _ points: [(setting: String, marginals: [DisaggregatedRates])], options o: ReportOptions, note: String? = nil
+    ) -> String {
         var out = ["<h2>What this means for a school</h2>"]
         out.append(
             "<p>Suppose a school of \(HTML.grouped(o.schoolSize)) students, with the same mix of groups as this dataset, has cameras that check every student \(o.passesPerDay) times a day for \(o.schoolDays) school days, against a watchlist of \(o.watchlistSize) people. No student is on the list, so every alert is false. A check raises an alert with probability 1 − (1 − FMR)<sup>\(o.watchlistSize)</sup>, using each group's false-match rate against people of the same group at the threshold named; intervals come from the group's 95% interval.</p>"
         )
+        if let note { out.append(note) }
         for (setting, marginals) in points {
             if points.count > 1 { out.append("<h3>At \(HTML.escape(setting))</h3>") }
             out.append(schoolTables(marginals, options: o, heading: points.count > 1 ? "h4" : "h3"))

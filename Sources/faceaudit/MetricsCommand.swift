@@ -129,9 +129,11 @@ struct MetricsCommand: ParsableCommand {
             referenceCohort: settings.referenceCohort, inequityAlpha: inequityAlpha)
         options.thresholds = thresholds
         return scheme.dimensionSets.flatMap { set in
-            CohortAnalysis.analyze(
+            var setOptions = options
+            setOptions.referenceCohort = scheme.referenceCohort(for: set, requested: settings.referenceCohort)
+            return CohortAnalysis.analyze(
                 labeled.comparisons(for: set, scheme: scheme, polarity: polarity), dimensions: DimensionSet(set),
-                options: options)
+                options: setOptions)
         }
     }
 }

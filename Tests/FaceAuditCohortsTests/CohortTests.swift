@@ -44,7 +44,10 @@ struct CohortTests {
     func unknown() {
         let scheme = CohortScheme(dimensions: CohortDimension.allCases, intersections: [])
         let keys = scheme.keys(of: Labels())
-        #expect(keys.map(\.description) == ["age_band=unknown", "gender=unknown", "ethnicity=unknown", "skin_tone=unknown"])
+        #expect(
+            keys.map(\.description) == [
+                "age_group=unknown", "age_band=unknown", "gender=unknown", "ethnicity=unknown", "skin_tone=unknown",
+            ])
         #expect(keys.allSatisfy { $0.hasUnknown })
     }
 
@@ -59,7 +62,7 @@ struct CohortTests {
                 "age_band=8-12;gender=female", "age_band=8-12;ethnicity=black", "gender=female;ethnicity=black",
                 "age_band=8-12;gender=female;ethnicity=black",
             ])
-        #expect(CohortScheme.allSubsets(of: CohortDimension.allCases).count == 11)
+        #expect(CohortScheme.allSubsets(of: [.ageBand, .gender, .ethnicity, .skinTone]).count == 11)
     }
 
     @Test("a pair's age band is the band of its mean age; split labels put it in no cohort")
@@ -83,13 +86,49 @@ struct CohortTests {
             ImageRecord(path: "b", subject: SubjectID("2"), labels: Labels(gender: "male")),
         ]
         let scheme = CohortScheme.automatic(for: records)
-        #expect(scheme.dimensions == [.ageBand, .gender])
-        #expect(scheme.intersections == [[.ageBand, .gender]])
+        #expect(scheme.dimensions == [.ageGroup, .ageBand, .gender])
+        #expect(scheme.intersections == [[.ageBand, .gender]])  // age group is never intersected
+        let noAge = CohortScheme.automatic(
+            for: records.map { ImageRecord(path: $0.path, subject: $0.subject, labels: Labels(gender: "x")) })
+        #expect(noAge.dimensions == [.gender])
+    }
+
+    @Test("under 18 is a child: one decision for photos, pairs by their mean age, unknown without an age")
+    func ageGroup() {
+        #expect(AgeGroup.isUnder18(Labels(age: 17.99)) == true)
+        #expect(AgeGroup.isUnder18(Labels(age: 0)) == true)
+        #expect(AgeGroup.isUnder18(Labels(age: 18)) == false)
+        #expect(AgeGroup.isUnder18(Labels(gender: "female")) == nil)
+        let scheme = CohortScheme(dimensions: [.ageGroup], intersections: [])
+        #expect(scheme.value(.ageGroup, of: Labels(age: 12)) == "under-18")
+        #expect(scheme.value(.ageGroup, of: Labels(age: 40)) == "18+")
+        #expect(scheme.value(.ageGroup, of: Labels()) == "unknown")
+        // NIST's mean-age convention, as for age bands: 16 and 21 (mean 18.5) is an adult pair, 16 and 19 a child's.
+        #expect(scheme.pairValue(.ageGroup, Labels(age: 16), Labels(age: 21)) == "18+")
+        #expect(scheme.pairValue(.ageGroup, Labels(age: 16), Labels(age: 19)) == "under-18")
+        #expect(scheme.pairValue(.ageGroup, Labels(age: 16), Labels()) == "unknown")
+        #expect(AgeGroup.pairIsUnder18(Labels(age: 10), Labels(age: 11)) == true)
+        #expect(AgeGroup.plainName(of: "under-18") == "children (under 18)" && AgeGroup.plainName(of: "unknown") == "unknown")
+    }
+
+    @Test("age group comes with age band, alone, and is compared with adults")
+    func standardScheme() {
+        let withAge = CohortScheme.standard([.ageBand, .gender])
+        #expect(withAge.dimensions == [.ageGroup, .ageBand, .gender])
+        #expect(withAge.intersections == [[.ageBand, .gender]])
+        #expect(CohortScheme.standard([.gender, .ethnicity]).dimensions == [.gender, .ethnicity])
+        #expect(CohortScheme.standard([.ageGroup, .gender]).intersections.isEmpty)
+        #expect(withAge.referenceCohort(for: [.ageGroup], requested: nil) == "age_group=18+")
+        #expect(withAge.referenceCohort(for: [.ageGroup], requested: "gender=male") == "age_group=18+")
+        #expect(withAge.referenceCohort(for: [.ageGroup], requested: "age_group=under-18") == "age_group=under-18")
+        #expect(withAge.referenceCohort(for: [.gender], requested: "gender=male") == "gender=male")
+        #expect(withAge.referenceCohort(for: [.ageBand], requested: nil) == nil)
     }
 
     @Test("dimension lists parse with aliases and reject unknown names")
     func dimensionList() throws {
         #expect(try CohortDimension.parseList("race, sex,age") == [.ageBand, .gender, .ethnicity])
+        #expect(try CohortDimension.parseList("gender,children,age_group") == [.ageGroup, .gender])
         #expect(throws: CohortError.self) { try CohortDimension.parseList("height") }
     }
 

@@ -34,4 +34,40 @@ public enum SyntheticDataset {
         try embeddings.write(to: e, atomically: true, encoding: .utf8)
         return (m, e)
     }
+
+    /// A dataset of `children` people under 18 followed by `adults` people 18 or older, `photos` photos each,
+    /// with CSV templates (seeded) in which children look alike: each child's centre is 0.6 × one shared
+    /// vector plus their own, so two different children score higher than two different adults and are
+    /// falsely matched more often at any global threshold.
+    ///
+    /// Person `p` is labeled gender female for even `p`; with `ages`, child `p` is `4 + p % 14` years old
+    /// (bands 4-7, 8-12, 13-17) and adult `q` is `20 + q % 40`; without, the manifest has no age column.
+    public static func writeChildrenAndAdults(
+        in folder: URL, children: Int, adults: Int, photos: Int = 2, ages: Bool = true
+    ) throws -> (manifest: URL, embeddings: URL) {
+        var state: UInt64 = 1234
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53) - 0.5
+        }
+        let shared = (0..<24).map { _ in next() }
+        var manifest = "path,subject_id,gender" + (ages ? ",age" : "") + "\n"
+        var embeddings = ""
+        for person in 0..<(children + adults) {
+            let child = person < children
+            let own = (0..<24).map { _ in next() }
+            let centre = child ? zip(shared, own).map { 0.6 * $0 + $1 } : own
+            let age = child ? 4 + person % 14 : 20 + (person - children) % 40
+            for photo in 0..<photos {
+                let path = "p\(person)-\(photo).jpg"
+                manifest += "\(path),s\(person),\(person % 2 == 0 ? "female" : "male")" + (ages ? ",\(age)" : "") + "\n"
+                let values = centre.map { $0 + 0.25 * next() }
+                embeddings += ([path] + values.map { String(Float($0)) }).joined(separator: ",") + "\n"
+            }
+        }
+        let m = folder.appendingPathComponent("manifest.csv"), e = folder.appendingPathComponent("templates.csv")
+        try manifest.write(to: m, atomically: true, encoding: .utf8)
+        try embeddings.write(to: e, atomically: true, encoding: .utf8)
+        return (m, e)
+    }
 }

@@ -34,7 +34,8 @@ extension HTMLReport {
         (s.verification.thresholdPoints ?? []).map { p in
             let at = s.cohorts.filter { $0.operatingPoint == .threshold && $0.threshold == p.threshold }
             return FixedThresholdView(
-                point: p, marginals: at.filter { !$0.dimensions.isIntersection && isShownPerGroup($0) }, intersections: at.filter { $0.dimensions.isIntersection })
+                point: p, marginals: at.filter { !$0.dimensions.isIntersection && isShownPerGroup($0) },
+                intersections: at.filter { $0.dimensions.isIntersection })
         }
     }
 

@@ -45,10 +45,16 @@ struct ChildrenCLITests {
     static func rows(_ out: URL, _ dimensions: String) throws -> [String: (errors: Int, trials: Int, estimate: Double?, subjects: Int)] {
         let csv = try String(contentsOf: out.appendingPathComponent("cohorts.csv"), encoding: .utf8)
         var result: [String: (Int, Int, Double?, Int)] = [:]
-        for line in csv.split(separator: "\n").dropFirst() {
+        let lines = csv.split(separator: "\n")
+        let header = lines[0].split(separator: ",").map(String.init)
+        func col(_ name: String) -> Int { header.firstIndex(of: name) ?? 0 }
+        for line in lines.dropFirst() {
+            // Fields before `flags` hold no comma.
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard f.count >= 15, f[1] == dimensions else { continue }
-            result["\(f[2])|\(f[5])"] = (Int(f[6]) ?? -1, Int(f[7]) ?? -1, Double(f[8]), Int(f[14]) ?? -1)
+            guard f.count >= header.count, f[col("dimensions")] == dimensions, f[col("operating_point")] == "target_fmr" else { continue }
+            result["\(f[col("cohort")])|\(f[col("metric")])"] = (
+                Int(f[col("errors")]) ?? -1, Int(f[col("trials")]) ?? -1, Double(f[col("estimate")]), Int(f[col("subjects")]) ?? -1
+            )
         }
         return result
     }

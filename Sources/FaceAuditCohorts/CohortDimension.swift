@@ -1,6 +1,6 @@
 /// An attribute that splits a dataset into cohorts.
 public enum CohortDimension: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-    /// Age band, from the image's age at capture (see ``AgeBands``).
+    /// Age band, from the image's age at capture (see ``AgeBands``), else its `age_band` label (see ``AgeBandLabel``).
     case ageBand = "age_band"
     /// Gender or sex as labeled.
     case gender

@@ -65,6 +65,7 @@ public enum HTMLReport {
             if let provenance = s.dataset.card.labelProvenance[labelKey], provenance != .unknown {
                 body.append("<p class=\"meta\">Labels: \(HTML.escape(provenance.rawValue)).</p>")
             }
+            body.append(contentsOf: ageConvention(analysis, ageGap: s.ageGap))
             body.append(rateTable(analysis))
             let rows = [analysis.overall] + analysis.cohorts
             body.append(
@@ -87,6 +88,7 @@ public enum HTMLReport {
             )
             for analysis in intersections { body.append(rateTable(analysis)) }
         }
+        body.append(contentsOf: ageGapSection(s.ageGap, target: target))
 
         // 3. DET curves.
         body.append("<h2>Trade-off curves</h2>")

@@ -274,6 +274,37 @@ struct AgeGapCLITests {
         #expect(!html.contains("age at the earlier photo"))
     }
 
+    @Test("a labeled score file with probe_age and reference_age gets the age-gap table too")
+    func scoreFile() throws {
+        let folder = try TestPaths.temporaryDirectory("age-gap-scores")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var random = SeededUniform(seed: 9)
+        var csv = "probe_subject,reference_subject,score,probe_age,reference_age\n"
+        var mated: [(gap: Int, score: Double)] = []
+        for p in 0..<40 {
+            let gap = [0, 3, 6, 12][p % 4]
+            let score = 0.85 - 0.04 * Double(gap) + 0.2 * random.next()
+            mated.append((gap, score))
+            csv += "s\(p),s\(p),\(score),9,\(9 + gap)\n"
+            for q in (p + 1)..<40 { csv += "s\(p),s\(q),\(0.3 + 0.6 * random.next()),9,9\n" }
+        }
+        let file = folder.appendingPathComponent("scores.csv")
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("out")
+        let r = try CommandRunner.faceaudit(["run", "--scores", file.path, "--format", "csv", "--out", out.path, "--bootstrap", "20"])
+        try #require(r.status == 0, "\(r.stderr)")
+        let rows = try Self.rows(out, "age_gap.csv")
+        let thresholds = try Self.thresholds(out)
+        for (target, tau) in thresholds {
+            for (band, gaps) in [("0-1", [0]), ("2-4", [3]), ("5-9", [6]), ("10+", [12])] {
+                let pairs = mated.filter { gaps.contains($0.gap) }
+                let row = try #require(rows.first { Double($0["target_fmr"]!) == target && $0["years_elapsed"] == band })
+                #expect(row["enrolment_age_band"] == "8-12" && row["trials"] == "\(pairs.count)" && row["subjects"] == "10")
+                #expect(row["errors"] == "\(pairs.filter { $0.score < tau }.count)", "\(target) \(band)")
+            }
+        }
+    }
+
     @Test("a malformed capture date stops the run with one line naming file, line and column, exit 65")
     func malformedDate() throws {
         let folder = try TestPaths.temporaryDirectory("age-gap-bad-date")

@@ -17,7 +17,7 @@ struct AgeGapPairing {
     private let scheme: CohortScheme
     private let ages: [Double?]
     private let dates: [CaptureDate?]
-    private let bands: [String?]
+    private let bands: [AgeBandLabel?]
 
     /// Reads the labels of every image (or label tuple) once.
     init(labels: [Labels], scheme: CohortScheme) {
@@ -26,7 +26,7 @@ struct AgeGapPairing {
         dates = labels.map(\.parsedCaptureDate)
         bands = labels.map { l in
             let band = scheme.value(.ageBand, of: l)
-            return band == CohortDimension.unknown ? nil : band
+            return band == CohortDimension.unknown ? nil : AgeBandLabel(band)
         }
     }
 
@@ -42,8 +42,8 @@ struct AgeGapPairing {
             )
         }
         guard let a = bands[i], let b = bands[j] else { return nil }
-        let (younger, older) = AgeBandLabel(b) < AgeBandLabel(a) ? (b, a) : (a, b)
-        return (.bandPair(younger: younger, older: older), nil)
+        let (younger, older) = b < a ? (b, a) : (a, b)
+        return (.bandPair(younger: younger.label, older: older.label), nil)
     }
 
     /// The output order: age × years groups by enrolment band, then years elapsed; then band pairs, younger

@@ -239,7 +239,7 @@ public struct BenchmarkRun {
             conventions["age_gap"] =
                 "mated pairs with an age or age band on both photos, by the age band at the younger photo x years elapsed (capture "
                 + "dates when both photos have one, else the two ages; bands [0,2) [2,5) [5,10) [10,inf) years), or with band labels only by "
-                + "younger band -> older band; false non-match when similarity < threshold, at every operating point"
+                + "younger band -> older band; false non-match when similarity < threshold (distance > threshold), at every operating point"
         }
         conventions["failure_to_acquire"] =
             "an image without a template (no face, unreadable): its comparisons count as failures, never dropped"

@@ -10,6 +10,10 @@ public struct AgeBands: Sendable, Hashable, Codable {
     /// `0-3, 4-7, 8-12, 13-17, 18-29, 30-49, 50-64, 65+`.
     public static let standard = try! AgeBands(lowerBounds: [0, 4, 8, 13, 18, 30, 50, 65])
 
+    /// Bands of years elapsed between two photos of one person (the age-gap protocol): `0-1, 2-4, 5-9, 10+`,
+    /// each `[lower, next lower)`: 1.9 years is `0-1`, exactly 2 years is `2-4`.
+    public static let yearsElapsed = try! AgeBands(lowerBounds: [0, 2, 5, 10])
+
     /// Creates bands from their lower bounds.
     public init(lowerBounds: [Double]) throws(CohortError) {
         guard let first = lowerBounds.first, first >= 0, lowerBounds.allSatisfy(\.isFinite) else {

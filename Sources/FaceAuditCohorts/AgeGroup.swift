@@ -13,10 +13,12 @@ public enum AgeGroup {
     public static let adults = "18+"
 
     /// Whether the person was under 18 when the photo was taken: `age < 18` from the photo's age in
-    /// years; `nil` when the photo has no age (unknown, never guessed).
+    /// years; without an age, what its `age_band` label says (``AgeBandLabel/isUnder18``: `0-12`, `child
+    /// photo` are under 18, `18-29`, `adult` are not, a band straddling 18 is unknown); `nil` when the photo
+    /// has neither (unknown, never guessed).
     public static func isUnder18(_ labels: Labels) -> Bool? {
-        guard let age = labels.age else { return nil }
-        return age < 18
+        if let age = labels.age { return age < 18 }
+        return labels.ageBand.flatMap { AgeBandLabel($0).isUnder18 }
     }
 
     /// Whether a pair of photos (of one person) counts as a child's: NIST's convention, as for age bands,

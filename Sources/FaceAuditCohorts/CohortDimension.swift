@@ -1,9 +1,10 @@
 /// An attribute that splits a dataset into cohorts.
 public enum CohortDimension: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
-    /// Children (`under-18`) and adults (`18+`), derived from age by ``AgeGroup/isUnder18(_:)``; a mated
-    /// pair by its mean age (``AgeGroup/pairIsUnder18(_:_:)``). Reported on its own, never intersected.
+    /// Children (`under-18`) and adults (`18+`), derived from age (or an `age_band` label) by
+    /// ``AgeGroup/isUnder18(_:)``; a mated pair by its mean age (``AgeGroup/pairIsUnder18(_:_:)``). Reported on
+    /// its own, never intersected.
     case ageGroup = "age_group"
-    /// Age band, from the image's age at capture (see ``AgeBands``).
+    /// Age band, from the image's age at capture (see ``AgeBands``), else its `age_band` label (see ``AgeBandLabel``).
     case ageBand = "age_band"
     /// Gender or sex as labeled.
     case gender

@@ -4,8 +4,9 @@ import FaceAuditDatasets
 ///
 /// An image belongs to one cohort per dimension (its `unknown` cohort when the label is missing) and to
 /// one cohort per intersection. A *pair* of images belongs to a cohort by ``pairValue(_:_:_:)``: for age
-/// band and age group, by the two ages' mean; for every other dimension, the shared value, and no cohort of that
-/// dimension when the two images disagree.
+/// band and age group, by the two ages' mean (NIST's convention) when both photos have an age, else the
+/// band or group both photos are labelled with, and no age cohort when they differ; for every other
+/// dimension, the shared value, and no cohort of that dimension when the two images disagree.
 public struct CohortScheme: Sendable, Hashable {
     /// Dimensions reported on their own (marginal cohorts).
     public var dimensions: [CohortDimension]
@@ -70,24 +71,34 @@ public struct CohortScheme: Sendable, Hashable {
     public func value(_ dimension: CohortDimension, of labels: Labels) -> String {
         switch dimension {
         case .ageGroup: AgeGroup.value(AgeGroup.isUnder18(labels))
-        case .ageBand: labels.age.flatMap(ageBands.label(for:)) ?? CohortDimension.unknown
+        case .ageBand: labels.age.flatMap(ageBands.label(for:)) ?? labels.ageBand.map { AgeBandLabel($0).label } ?? CohortDimension.unknown
         case .gender: labels.gender ?? CohortDimension.unknown
         case .ethnicity: labels.ethnicity ?? CohortDimension.unknown
         case .skinTone: labels.skinTone.map(SkinToneGroup.label(for:)) ?? CohortDimension.unknown
         }
     }
 
-    /// A pair's value for `dimension`: the band of the mean age for age band; for age group, children or
-    /// adults by ``AgeGroup/pairIsUnder18(_:_:)`` (the mean age); the shared label otherwise; `nil` when the
-    /// two images carry different labels (the pair is in no cohort of that dimension).
+    /// A pair's value for `dimension`; `nil` when the pair is in no cohort of that dimension.
+    ///
+    /// For age band: with an age on both photos, the band of the mean age (NIST's convention: photos at 8
+    /// and 25 land in `13-17`); otherwise, when both photos have a band (from an age, or an `age_band`
+    /// label), that band if they share it and `nil` if they differ — two bands have no mean, and such a
+    /// pair is measured by the age-gap protocol instead; `unknown` when either photo has neither. For age
+    /// group the same, with ``AgeGroup/pairIsUnder18(_:_:)`` deciding a pair with two ages. For every other
+    /// dimension: the shared label, `nil` when the two images carry different labels.
     public func pairValue(_ dimension: CohortDimension, _ a: Labels, _ b: Labels) -> String? {
-        if dimension == .ageGroup { return AgeGroup.value(AgeGroup.pairIsUnder18(a, b)) }
-        if dimension == .ageBand {
-            guard let x = a.age, let y = b.age else { return CohortDimension.unknown }
+        if dimension == .ageGroup {
+            if a.age != nil && b.age != nil { return AgeGroup.value(AgeGroup.pairIsUnder18(a, b)) }
+            guard let p = AgeGroup.isUnder18(a), let q = AgeGroup.isUnder18(b) else { return CohortDimension.unknown }
+            return p == q ? AgeGroup.value(p) : nil
+        }
+        if dimension == .ageBand, let x = a.age, let y = b.age {
             return ageBands.label(for: (x + y) / 2) ?? CohortDimension.unknown
         }
         let va = value(dimension, of: a)
-        return va == value(dimension, of: b) ? va : nil
+        let vb = value(dimension, of: b)
+        if dimension == .ageBand && (va == CohortDimension.unknown || vb == CohortDimension.unknown) { return CohortDimension.unknown }
+        return va == vb ? va : nil
     }
 
     /// The cohort of one image for a set of dimensions.

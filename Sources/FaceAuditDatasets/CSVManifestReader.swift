@@ -4,8 +4,10 @@ import Foundation
 /// Reads a CSV manifest: one row per image.
 ///
 /// Required columns: `path` (alias `file`, `image`) and `subject_id` (alias `subject`, `identity`).
-/// Optional: `age` (years), `gender` (alias `sex`), `ethnicity` (alias `race`), `skin_tone`
-/// (`monk:7`, `fitzpatrick:IV`, or a bare value with `skin_tone_scale`), `capture_date`, `session`.
+/// Optional: `age` (years), `age_band` (a label such as `0-12`, `65+` or `child photo`, used when `age` is
+/// missing), `gender` (alias `sex`), `ethnicity` (alias `race`), `skin_tone` (`monk:7`, `fitzpatrick:IV`,
+/// or a bare value with `skin_tone_scale`), `capture_date` (ISO 8601 `YYYY`, `YYYY-MM` or `YYYY-MM-DD`),
+/// `session`.
 /// Every other column is kept as an extra attribute. Missing values (`""`, `NA`, `unknown`, …) become
 /// unknown labels. Image paths are relative to `root`, by default the manifest's folder.
 public struct CSVManifestReader: Sendable {
@@ -14,6 +16,7 @@ public struct CSVManifestReader: Sendable {
         "path": ["path", "file", "image", "filename"],
         "subject_id": ["subject_id", "subject", "identity", "id"],
         "age": ["age"],
+        "age_band": ["age_band"],
         "gender": ["gender", "sex"],
         "ethnicity": ["ethnicity", "race"],
         "skin_tone": ["skin_tone"],
@@ -95,10 +98,11 @@ public struct CSVManifestReader: Sendable {
             }
             var labels = Labels()
             if let f = field("age") { labels.age = try LabelParsing.age(f) }
+            if let f = field("age_band") { labels.ageBand = try LabelParsing.cohortLabel(f, column: "age_band") }
             if let f = field("gender") { labels.gender = try LabelParsing.cohortLabel(f, column: "gender") }
             if let f = field("ethnicity") { labels.ethnicity = try LabelParsing.cohortLabel(f, column: "ethnicity") }
             if let f = field("skin_tone") { labels.skinTone = try LabelParsing.skinTone(f, scale: field("skin_tone_scale")) }
-            labels.captureDate = field("capture_date").flatMap { LabelParsing.category($0.value) }
+            if let f = field("capture_date") { labels.captureDate = try LabelParsing.captureDate(f)?.description }
             labels.session = field("session").flatMap { LabelParsing.category($0.value) }
             for (index, name) in extraColumns { labels.extra[name] = row[index].value }
             records.append(ImageRecord(path: path, subject: SubjectID(subject), labels: labels, origin: pathField.location))

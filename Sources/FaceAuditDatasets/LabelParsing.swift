@@ -32,6 +32,18 @@ enum LabelParsing {
         return age
     }
 
+    /// A capture date, or `nil` when missing; anything but ISO 8601 `YYYY`, `YYYY-MM` or `YYYY-MM-DD` is an error.
+    static func captureDate(_ field: CSVTable.Field) throws(ManifestError) -> CaptureDate? {
+        guard category(field.value) != nil else { return nil }
+        guard let date = CaptureDate(parsing: field.value) else {
+            throw ManifestError(
+                .invalidValue, at: field.location,
+                "capture_date \"\(field.value)\" is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD, a day that exists, optionally with a time such as T14:05:00)"
+            )
+        }
+        return date
+    }
+
     /// A skin-tone label, or `nil` when missing.
     static func skinTone(_ field: CSVTable.Field, scale: CSVTable.Field?) throws(ManifestError) -> SkinTone? {
         guard category(field.value) != nil else { return nil }

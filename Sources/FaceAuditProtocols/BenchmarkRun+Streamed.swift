@@ -67,6 +67,16 @@ extension BenchmarkRun {
             dataset: datasetInfo(manifest),
             failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
             commandLine: commandLine, version: version, simulated: simulated, pairScores: [],
+            ageGap: ageGap(
+                AgeGapPairing.pairs(
+                    labels: manifest.records.map(\.labels), scheme: options.scheme, subjectCount: pairs.base.subjectCount,
+                    pairs.base.matedScores.indices.lazy.map { k in
+                        let i = Int(pairs.base.matedProbe[k])
+                        return (
+                            i: i, j: Int(pairs.base.matedReference[k]), similarity: pairs.base.matedScores[k],
+                            subject: Int(pairs.base.sampleSubject[i])
+                        )
+                    }), analyses: analyses, options: options.analysis(polarity: polarity, [])),
             conventions: [
                 "non_mated_scores":
                     "streamed: the \(kept) most similar (score \(comparison.isDistance ? "<=" : ">=") "

@@ -100,9 +100,17 @@ public struct BenchmarkRun {
                     imageA: manifest.records[Int(pairs.first[k])].path, imageB: manifest.records[Int(pairs.second[k])].path,
                     mated: pairs.mated[k], score: pairs.scores[k]))
         }
+        let mated = pairs.scores.indices.lazy.filter { pairs.mated[$0] }.map { k in
+            (
+                i: Int(pairs.first[k]), j: Int(pairs.second[k]), similarity: polarity.similarity(pairs.scores[k]),
+                subject: Int(pairs.subjectOfImage[Int(pairs.first[k])])
+            )
+        }
         return try assemble(
             scores: pairs.scores, mated: pairs.mated, polarity: polarity,
             labeled: { set in pairs.labeled(manifest, dimensions: set, scheme: options.scheme, polarity: polarity) },
+            ageGapPairs: AgeGapPairing.pairs(
+                labels: manifest.records.map(\.labels), scheme: options.scheme, subjectCount: pairs.subjectCount, mated),
             dataset: datasetInfo(manifest),
             failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
             commandLine: commandLine, version: version, simulated: simulated,
@@ -139,11 +147,22 @@ public struct BenchmarkRun {
     ) throws(RunError) -> Result {
         let matedCount = table.mated.filter { $0 }.count
         let failures = table.scores.filter(\.isNaN).count
+        let ageGapPairs = labels.flatMap { labels in
+            AgeGapPairing.pairs(
+                labels: labels.labels, scheme: options.scheme, subjectCount: table.subjects.count,
+                table.scores.indices.lazy.filter { table.mated[$0] }.map { k in
+                    (
+                        i: Int(labels.probeLabel[k]), j: Int(labels.referenceLabel[k]), similarity: polarity.similarity(table.scores[k]),
+                        subject: Int(table.probeSubject[k])
+                    )
+                })
+        }
         return try assemble(
             scores: table.scores, mated: table.mated, polarity: polarity,
             labeled: { set in
                 labels?.comparisons(for: set, scheme: options.scheme, polarity: polarity) ?? LabeledComparisons()
             },
+            ageGapPairs: ageGapPairs,
             dataset: .init(
                 card: card, layout: layout, images: max(table.items.count, table.subjects.count), subjects: table.subjects.count,
                 matedPairs: matedCount, nonMatedPairs: table.count - matedCount),
@@ -159,7 +178,8 @@ public struct BenchmarkRun {
     /// in cohorts that have none, FNMR is not measured and is null in every output, never 0.
     static func assemble(
         scores: [Double], mated: [Bool], polarity: ScorePolarity, labeled: ([CohortDimension]) -> LabeledComparisons,
-        dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo, pipeline: RunSummary.PipelineInfo, options: Options,
+        ageGapPairs: AgeGapAnalysis.Pairs? = nil, dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo,
+        pipeline: RunSummary.PipelineInfo, options: Options,
         commandLine: [String], version: String, simulated: Bool, pairScores: [PairScore], emptyMessage: String
     ) throws(RunError) -> Result {
         var genuine: [Double] = []
@@ -191,7 +211,17 @@ public struct BenchmarkRun {
         return outputs(
             verification: verification, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity, dataset: dataset,
             failures: failures, pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated,
-            pairScores: pairScores)
+            pairScores: pairScores, ageGap: ageGap(ageGapPairs, analyses: analyses, options: options.analysis(polarity: polarity, [])))
+    }
+
+    /// The age-gap protocol (``AgeGapAnalysis``) over `pairs` at every operating point of the run: the
+    /// distinct settings of `analyses`, each at its global threshold. Nil without pairs or operating points.
+    static func ageGap(_ pairs: AgeGapAnalysis.Pairs?, analyses: [DisaggregatedRates], options: CohortAnalysisOptions) -> AgeGapAnalysis? {
+        guard let pairs else { return nil }
+        var seen = Set<OperatingPointSetting>()
+        let points = analyses.map { (setting: $0.setting, threshold: $0.threshold) }
+            .filter { seen.insert($0.setting).inserted }
+        return points.isEmpty ? nil : AgeGapAnalysis(pairs: pairs, operatingPoints: points, options: options)
     }
 
     /// The outputs of a run from its computed parts; `conventions` adds to the standard ones.
@@ -199,21 +229,29 @@ public struct BenchmarkRun {
         verification: VerificationReport, analyses: [DisaggregatedRates], curves: [(DimensionSet, String, [CurvePoint])],
         histograms: [ScoreHistogram], polarity: ScorePolarity, dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo,
         pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool,
-        pairScores: [PairScore],
+        pairScores: [PairScore], ageGap: AgeGapAnalysis? = nil,
         conventions extra: [String: String] = [:]
     ) -> Result {
         var conventions = VerificationReport.conventions(polarity: polarity, interval: options.interval, alpha: 0.05)
         conventions.merge(extra) { $1 }
         conventions["cohort_fmr"] = "within-cohort non-mated pairs (both images in the cohort), at the global threshold"
         conventions["cohort_fnmr"] =
-            "the cohort's mated pairs, at the global threshold; a pair's age band and age group (under-18 or 18+) are those of its mean age"
+            "the cohort's mated pairs, at the global threshold; a pair's age band and age group (under-18 or 18+) are those of its "
+            + "mean age (NIST's convention), or, without an age on both photos, the band or group both photos are labelled with (a "
+            + "pair whose two bands differ is in no age cohort; the age-gap table counts it)"
+        if ageGap != nil {
+            conventions["age_gap"] =
+                "mated pairs with an age or age band on both photos, by the age band at the younger photo x years elapsed (capture "
+                + "dates when both photos have one, else the two ages; bands [0,2) [2,5) [5,10) [10,inf) years), or with band labels only by "
+                + "younger band -> older band; false non-match when similarity < threshold (distance > threshold), at every operating point"
+        }
         conventions["failure_to_acquire"] =
             "an image without a template (no face, unreadable): its comparisons count as failures, never dropped"
         conventions["bootstrap"] = "subject-level: \(options.replicates) replicates, seed \(options.seed), 2.5/97.5 percentiles"
         let summary = RunSummary(
             tool: ["name": "faceaudit", "version": version], generatedAt: ISO8601DateFormatter().string(from: Date()),
             commandLine: commandLine, simulated: simulated, dataset: dataset, pipeline: pipeline, failuresToAcquire: failures,
-            verification: verification, cohorts: analyses, conventions: conventions)
+            verification: verification, cohorts: analyses, conventions: conventions, ageGap: ageGap)
         return RunResults(
             summary: summary, curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) }, histograms: histograms,
             scores: pairScores, intervalMethod: options.interval.rawValue)

@@ -79,7 +79,7 @@ extension HTMLReport {
                 "<p>Every group measured at a threshold fixed in advance: two photos are declared the same person when their \(distance ? "distance is at most" : "score is at least") \(value). The overall false match rate here is what the system produces on these photos, measured with its interval. \(flagNote)</p>"
             )
         }
-        for analysis in view.marginals { out.append(groupRates(analysis, card: s.dataset.card)) }
+        for analysis in view.marginals { out.append(groupRates(analysis, s)) }
         if !view.intersections.isEmpty {
             out.append("<p>The intersections (groups defined by two or more attributes) at this threshold are in cohorts.csv.</p>")
         }
@@ -92,12 +92,13 @@ extension HTMLReport {
 
     /// One dimension's rates at one threshold: where its labels come from, the table, and the FMR and FNMR
     /// bars (or why there is no FNMR chart).
-    static func groupRates(_ analysis: DisaggregatedRates, card: DatasetCard) -> String {
+    static func groupRates(_ analysis: DisaggregatedRates, _ s: RunSummary) -> String {
         var out = ["<h3>\(HTML.escape(label(dimension: analysis.dimensions.description)))</h3>"]
         let labelKey = analysis.dimensions == "age_band" ? "age" : analysis.dimensions.description
-        if let provenance = card.labelProvenance[labelKey], provenance != .unknown {
+        if let provenance = s.dataset.card.labelProvenance[labelKey], provenance != .unknown {
             out.append("<p class=\"meta\">Labels: \(HTML.escape(provenance.rawValue)).</p>")
         }
+        out.append(contentsOf: ageConvention(analysis, ageGap: s.ageGap))
         out.append(rateTable(analysis))
         let rows = [analysis.overall] + analysis.cohorts
         out.append(Charts.logBars(title: "False match rate by \(analysis.dimensions)", bars: rows.map { bar($0, metric: "fmr") }))

@@ -64,7 +64,7 @@ public enum HTMLReport {
         body.append(
             "<p>Each group is measured at the same threshold. A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; lines show 95% intervals from resampling people (subject bootstrap; for a group with no error, the exact binomial interval). A dashed line marks a group with no error: its rate is below the line's end (the 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
         )
-        for analysis in marginals { body.append(groupRates(analysis, card: s.dataset.card)) }
+        for analysis in marginals { body.append(groupRates(analysis, s)) }
         if !intersections.isEmpty {
             body.append("<h3>Intersections</h3>")
             body.append(
@@ -73,6 +73,7 @@ public enum HTMLReport {
             for analysis in intersections { body.append(rateTable(analysis)) }
         }
         for view in fixed { body.append(fixedSection(view, s)) }
+        body.append(contentsOf: ageGapSection(s.ageGap, target: target))
 
         // 3. DET curves.
         body.append("<h2>Trade-off curves</h2>")

@@ -61,6 +61,32 @@ public enum ResultTables {
         return csv(rows)
     }
 
+    /// `age_gap.csv`: one row per operating point × age-gap group. `enrolment_age_band` is the younger
+    /// photo's band; `years_elapsed` is set for `age_and_years` rows, `later_age_band` (the older photo's
+    /// band) for `band_pair` rows. `fnmr` and the interval are empty when the group has no completed pair.
+    public static func ageGap(_ a: AgeGapAnalysis, simulated: Bool = false) -> String {
+        var rows = [
+            [
+                "data", "operating_point", "target_fmr", "threshold", "threshold_label", "enrolment_age_band", "years_elapsed",
+                "later_age_band", "grouping",
+                "errors", "trials", "fnmr", "ci_lower", "ci_upper", "ci_method", "bootstrap_lower", "bootstrap_upper", "subjects", "flags",
+            ]
+        ]
+        for point in a.points {
+            for r in point.rates {
+                rows.append([
+                    provenance(simulated), point.setting.kind.rawValue, number(point.setting.targetFMR), number(point.threshold),
+                    point.setting.label ?? "",
+                    r.group.enrolmentAgeBand, r.group.yearsElapsed ?? "", r.group.laterAgeBand ?? "", r.group.grouping.rawValue,
+                    "\(r.fnmr.errors)", "\(r.fnmr.trials)", number(r.fnmr.rate), number(r.fnmrInterval.lower), number(r.fnmrInterval.upper),
+                    a.intervalMethod.rawValue, number(r.fnmrBootstrap?.lower), number(r.fnmrBootstrap?.upper), "\(r.subjects)",
+                    r.flags.joined(separator: "; "),
+                ])
+            }
+        }
+        return csv(rows)
+    }
+
     /// `curves.csv`: ROC/DET points per dimension set and cohort.
     public static func curves(
         _ curves: [(dimensions: DimensionSet, cohort: String, points: [CurvePoint])], simulated: Bool = false

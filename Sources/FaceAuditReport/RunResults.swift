@@ -33,6 +33,11 @@ public struct RunResults: Sendable {
     public var crossCohortCSV: String { ResultTables.crossCohort(summary.cohorts, simulated: summary.simulated) }
     /// curves.csv.
     public var curvesCSV: String { ResultTables.curves(curves.map { ($0.dimensions, $0.cohort, $0.points) }, simulated: summary.simulated) }
+    /// age_gap.csv (empty without an age-gap analysis).
+    public var ageGapCSV: String {
+        guard let ageGap = summary.ageGap else { return "" }
+        return ResultTables.ageGap(ageGap, simulated: summary.simulated)
+    }
     /// scores.csv (empty when the scores were not kept).
     public var scoresCSV: String {
         guard !scores.isEmpty else { return "" }
@@ -49,11 +54,12 @@ public struct RunResults: Sendable {
     /// The names of every file a run's output set may hold.
     public static let outputNames: Set<String> = [
         "summary.json", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "scores.csv", "report.html", "watchlist.csv",
+        "age_gap.csv",
     ]
 
     /// Every output as one set, `summary.json` its marker: cohorts.csv, cross_cohort_fmr.csv, curves.csv,
-    /// report.html, watchlist.csv (with a watchlist), with `exportScores` scores.csv (mode 0600: it names
-    /// images), and summary.json.
+    /// age_gap.csv (with an age-gap analysis), report.html, watchlist.csv (with a watchlist), with
+    /// `exportScores` scores.csv (mode 0600: it names images), and summary.json.
     public func outputs(exportScores: Bool, scenario: ReportOptions = ReportOptions()) -> OutputSet {
         let results = self
         var files = [
@@ -61,6 +67,7 @@ public struct RunResults: Sendable {
             OutputFile(name: "cross_cohort_fmr.csv") { results.crossCohortCSV },
             OutputFile(name: "curves.csv") { results.curvesCSV },
         ]
+        if summary.ageGap != nil { files.append(OutputFile(name: "age_gap.csv") { results.ageGapCSV }) }
         if exportScores { files.append(OutputFile(name: "scores.csv", permissions: 0o600) { results.scoresCSV }) }
         files.append(OutputFile(name: "report.html") { results.report(scenario: scenario) })
         if let watchlist = summary.watchlist {

@@ -30,6 +30,9 @@ public struct RunSummary: Sendable, Codable {
     public var conventions: [String: String]
     /// The watchlist (1:N) protocol's results, when run with it.
     public var watchlist: WatchlistResult?
+    /// FNMR by age at the younger photo × years elapsed (or band pair); absent when no mated pair has an
+    /// age or age band on both photos.
+    public var ageGap: AgeGapAnalysis?
     /// Every setting of the run (absent in summaries written before settings were recorded).
     public var configuration: RunConfiguration?
 
@@ -37,7 +40,7 @@ public struct RunSummary: Sendable, Codable {
     public init(
         tool: [String: String], generatedAt: String, commandLine: [String], simulated: Bool, dataset: DatasetInfo, pipeline: PipelineInfo,
         failuresToAcquire: FailureInfo, verification: VerificationReport, cohorts: [DisaggregatedRates], conventions: [String: String],
-        watchlist: WatchlistResult? = nil, configuration: RunConfiguration? = nil
+        watchlist: WatchlistResult? = nil, configuration: RunConfiguration? = nil, ageGap: AgeGapAnalysis? = nil
     ) {
         self.tool = tool
         self.generatedAt = generatedAt
@@ -51,6 +54,7 @@ public struct RunSummary: Sendable, Codable {
         self.conventions = conventions
         self.watchlist = watchlist
         self.configuration = configuration
+        self.ageGap = ageGap
     }
 
     /// The dataset part.
@@ -134,5 +138,6 @@ public struct RunSummary: Sendable, Codable {
         case simulated, dataset, pipeline
         case failuresToAcquire = "failures_to_acquire"
         case verification, cohorts, conventions, watchlist, configuration
+        case ageGap = "age_gap"
     }
 }

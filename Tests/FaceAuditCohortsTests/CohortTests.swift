@@ -15,6 +15,26 @@ struct CohortTests {
         #expect(AgeBands.standard.label(for: age) == label)
     }
 
+    @Test("age_band labels decide the age group when there is no age; a child-to-adult band pair is in no age cohort")
+    func ageGroupFromBandLabels() {
+        let scheme = CohortScheme(dimensions: [.ageGroup, .ageBand], intersections: [])
+        var child = Labels()
+        child.ageBand = "0-12"
+        var adult = Labels()
+        adult.ageBand = "adult photo"
+        var straddling = Labels()
+        straddling.ageBand = "13-19"
+        #expect(scheme.value(.ageGroup, of: child) == AgeGroup.children)
+        #expect(scheme.value(.ageGroup, of: adult) == AgeGroup.adults)
+        #expect(scheme.value(.ageGroup, of: straddling) == CohortDimension.unknown)
+        #expect(scheme.pairValue(.ageGroup, child, child) == AgeGroup.children)
+        #expect(scheme.pairValue(.ageGroup, child, adult) == nil)
+        #expect(scheme.pairValue(.ageBand, child, adult) == nil)
+        #expect(scheme.pairValue(.ageGroup, child, straddling) == CohortDimension.unknown)
+        // An age wins over a band label, and two ages go by their mean (16 and 21: an adult pair).
+        #expect(scheme.pairValue(.ageGroup, Labels(age: 16), Labels(age: 21)) == AgeGroup.adults)
+    }
+
     @Test("band labels, child bands, and both spellings of a custom scheme")
     func customBands() throws {
         #expect(AgeBands.standard.labels == ["0-3", "4-7", "8-12", "13-17", "18-29", "30-49", "50-64", "65+"])
@@ -141,6 +161,69 @@ struct CohortTests {
             CohortKey([.init(.gender, "female")]),
         ]
         #expect(keys.sorted().map(\.description) == ["age_band=0-3", "gender=female", "gender=male", "age_band=4-7;gender=male"])
+    }
+}
+
+@Suite("Age-band labels per photo")
+struct AgeBandLabelTests {
+    @Test(
+        "what a band label says about being under 18",
+        arguments: [
+            ("0-12", true), ("13-17", true), ("0 – 17", true), ("<18", true), ("under 18", true), ("0-<4.5", true), ("5", true),
+            ("child photo", true), ("Minor", true), ("kids", true), ("juvenile offender", true), ("18-29", false), ("65+", false),
+            ("18", false), ("adult photo", false), ("ADULTS", false), ("10-19", nil), ("10+", nil), ("teen", nil), ("group photo", nil),
+            ("child or adult", nil), ("non-adult", nil), ("12-5", nil), ("", nil),
+        ] as [(String, Bool?)])
+    func under18(label: String, expected: Bool?) {
+        #expect(AgeBandLabel(label).isUnder18 == expected, "\(label)")
+    }
+
+    @Test("numeric labels are written as AgeBands writes them; words lower-cased; younger bands sort first")
+    func canonicalAndOrder() {
+        #expect(AgeBandLabel(" 0 – 12 ").label == "0-12" && AgeBandLabel("65 +").label == "65+" && AgeBandLabel("Under 18").label == "<18")
+        #expect(AgeBandLabel("Child   Photo").label == "child photo")
+        #expect(AgeBands.standard.labels.allSatisfy { AgeBandLabel($0).label == $0 })
+        let sorted = ["adult photo", "65+", "zebra", "18-29", "child photo", "0-12", "13-17", "0-3", "group photo"].map(AgeBandLabel.init)
+            .sorted().map(\.label)
+        #expect(sorted == ["0-3", "0-12", "child photo", "13-17", "18-29", "adult photo", "65+", "group photo", "zebra"])
+        #expect(AgeBandLabel("0-12") < AgeBandLabel("18-29") && !(AgeBandLabel("18-29") < AgeBandLabel("0-12")))
+        #expect(!(AgeBandLabel("0-12") < AgeBandLabel("0-12")))
+    }
+
+    @Test("an age wins over a band label; a band label alone is the photo's age cohort")
+    func photoCohort() {
+        let scheme = CohortScheme(dimensions: [.ageBand], intersections: [])
+        #expect(scheme.value(.ageBand, of: Labels(age: 10, ageBand: "18-29")) == "8-12")
+        #expect(scheme.value(.ageBand, of: Labels(ageBand: "0 - 12")) == "0-12")
+        #expect(scheme.value(.ageBand, of: Labels(ageBand: "child photo")) == "child photo")
+        let records = [ImageRecord(path: "a", subject: SubjectID("s"), labels: Labels(ageBand: "adult photo"))]
+        #expect(CohortScheme.automatic(for: records).dimensions == [.ageGroup, .ageBand])
+    }
+
+    @Test("mean-age rule with band labels: a pair of one band is in it; two different bands have no mean and no age cohort")
+    func bandOnlyPairs() {
+        let scheme = CohortScheme(dimensions: [.ageBand, .gender], intersections: [[.ageBand, .gender]])
+        let child = Labels(ageBand: "0-12", gender: "f")
+        let adult = Labels(ageBand: "18-29", gender: "f")
+        #expect(scheme.pairValue(.ageBand, child, child) == "0-12")
+        #expect(scheme.pairValue(.ageBand, child, adult) == nil)
+        #expect(scheme.pairKey([.ageBand, .gender], child, adult) == nil)
+        #expect(scheme.pairKey([.gender], child, adult)?.description == "gender=f")
+        // An age on one photo gives its band; the other photo's label must match it.
+        #expect(scheme.pairValue(.ageBand, Labels(age: 25), adult) == "18-29")
+        #expect(scheme.pairValue(.ageBand, Labels(age: 10), adult) == nil)
+        // Ages on both photos: the mean, whatever the band labels say.
+        #expect(scheme.pairValue(.ageBand, Labels(age: 8, ageBand: "0-12"), Labels(age: 25, ageBand: "18-29")) == "13-17")
+        #expect(scheme.pairValue(.ageBand, child, Labels()) == "unknown")
+    }
+
+    @Test("years-elapsed bands: [0,2) [2,5) [5,10) [10,inf)")
+    func yearsElapsed() {
+        #expect(AgeBands.yearsElapsed.labels == ["0-1", "2-4", "5-9", "10+"])
+        #expect(
+            [0, 1.99, 2, 4.99, 5, 9.99, 10, 40].map { AgeBands.yearsElapsed.label(for: $0)! } == [
+                "0-1", "0-1", "2-4", "2-4", "5-9", "5-9", "10+", "10+",
+            ])
     }
 }
 

@@ -122,6 +122,67 @@ struct ManifestReaderTests {
         #expect(manifest.card.licenseIsUnknown)
     }
 
+    @Test("age_band labels are read per photo (lower-cased), beside or instead of age")
+    func ageBandColumn() throws {
+        let records = try Self.parse("path,subject_id,age,age_band\na.jpg,s1,,Child Photo\nb.jpg,s1,30,18-29\nc.jpg,s2,NA,NA\n")
+        #expect(records.map(\.labels.ageBand) == ["child photo", "18-29", nil])
+        #expect(records.map(\.labels.age) == [nil, 30, nil])
+        Self.expectError("path,subject_id,age_band\na.jpg,s1,0-12;x=y\n", .invalidValue, line: 2, column: 10)
+    }
+
+    @Test(
+        "a capture date that is not ISO 8601 YYYY, YYYY-MM or YYYY-MM-DD names its file, line and column",
+        arguments: [
+            "2019-13", "2019-02-29", "2019-04-31", "19-01-01", "2019/01/01", "2019-1-5", "May 2019", "2019-05-01T25:00", "20190501",
+            "2019-05-01T10", "2019-05-01 10:00:00+1", "2019-05-01T10:00:00.", "2019:05:01",
+        ])
+    func badCaptureDate(text: String) {
+        Self.expectError("path,subject_id,capture_date\na.jpg,s1,2019\nb.jpg,s1,\(text)\n", .invalidValue, line: 3, column: 10)
+        do {
+            _ = try Self.parse("path,subject_id,capture_date\na.jpg,s1,\(text)\n")
+        } catch {
+            #expect(
+                error.description
+                    == "data/manifest.csv:2:10: capture_date \"\(text)\" is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD, a day that exists, optionally with a time such as T14:05:00)"
+            )
+        }
+    }
+
+    @Test(
+        "a capture date with a time of day, as ISO 8601 or EXIF writes it, is its date",
+        arguments: [
+            "2019-05-01T10:00", "2019-05-01 10:00:59", "2019-05-01T10:00:59.962Z", "2019-05-01T23:59:00+01:00", "2019-05-01T00:00-0500",
+            "2019:05:01 14:24:08",
+        ])
+    func captureDateTimes(text: String) throws {
+        let records = try Self.parse("path,subject_id,capture_date\na.jpg,s1,\(text)\n")
+        #expect(records[0].labels.parsedCaptureDate == CaptureDate(parsing: "2019-05-01"))
+    }
+
+    @Test("capture dates at three precisions; a missing one is nil")
+    func captureDates() throws {
+        let records = try Self.parse("path,subject_id,date\na.jpg,s1,2019\nb.jpg,s1, 2019-05 \nc.jpg,s1,2020-02-29\nd.jpg,s1,NA\n")
+        #expect(records.map(\.labels.captureDate) == ["2019", "2019-05", "2020-02-29", nil])
+        #expect(records[2].labels.parsedCaptureDate == CaptureDate(parsing: "2020-02-29"))
+        let date = try #require(records[2].labels.parsedCaptureDate)
+        #expect(date.year == 2020 && date.month == 2 && date.day == 29)
+        #expect(records[3].labels.parsedCaptureDate == nil)
+    }
+
+    @Test(
+        "years between two capture dates: whole months as birthdays count them, at the coarser precision",
+        arguments: [
+            ("2010-06-15", "2012-06-14", 23.0 / 12), ("2010-06-15", "2012-06-15", 2.0), ("2012-06-15", "2010-06-15", 2.0),
+            ("2010-06", "2012-05", 23.0 / 12), ("2010-06-30", "2012-05", 23.0 / 12), ("2010", "2012-12-31", 2.0),
+            ("2010-12-31", "2011", 1.0), ("2019-01-10", "2019-01-10", 0.0), ("2011-12-10", "2013-01-10", 13.0 / 12),
+        ] as [(String, String, Double)])
+    func yearsBetween(a: String, b: String, years: Double) throws {
+        let x = try #require(CaptureDate(parsing: a))
+        let y = try #require(CaptureDate(parsing: b))
+        #expect(CaptureDate.yearsBetween(x, y) == years)
+        #expect(x.description == a)
+    }
+
     @Test("a manifest that is not UTF-8 is an encoding error")
     func notUTF8() throws {
         let folder = try TestPaths.temporaryDirectory()

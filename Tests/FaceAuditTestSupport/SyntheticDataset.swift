@@ -11,11 +11,8 @@ public enum SyntheticDataset {
     public static func write(
         in folder: URL, people: Int = 45, photos: (Int) -> Int = { _ in 2 }
     ) throws -> (manifest: URL, embeddings: URL) {
-        var state: UInt64 = 42
-        func next() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(state >> 11) / Double(1 << 53) - 0.5
-        }
+        var random = SeededUniform(seed: 42)
+        func next() -> Double { random.next() }
         var manifest = "path,subject_id,gender,ethnicity\n"
         var embeddings = ""
         for person in 0..<people {

@@ -33,7 +33,7 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     /// With ``scores``: the scores are distances (accept when ≤ threshold).
     public var dissimilarity = false
     /// Instead of a dataset, the built-in SIMULATED population of this many people (two images each),
-    /// calibrated to NISTIR 8280 (`faceaudit demo`).
+    /// with group differences set inside NISTIR 8280's ranges (`faceaudit demo`).
     public var simulatedSubjects: Int?
 
     // MARK: Pipeline

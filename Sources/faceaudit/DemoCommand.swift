@@ -7,7 +7,8 @@ import Foundation
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the whole analysis on a built-in SIMULATED population whose group differences are set inside NISTIR 8280's ranges (no download needed).",
+        abstract:
+            "Run the whole analysis on a built-in SIMULATED population, group differences set inside NISTIR 8280's ranges (no download).",
         discussion: """
             Writes the same outputs as `run` (summary.json, cohorts.csv, cross_cohort_fmr.csv, curves.csv, report.html), \
             every one marked SIMULATED. The population has sex, age (children included) and Monk skin-tone labels; its \

@@ -162,6 +162,7 @@ public enum HTMLReport {
                 + (s.verification.operatingPoints + (s.verification.thresholdPoints ?? [])).map { p in
                     "<tr><td>\(p.targetFmr.map { "target FMR \(HTML.number($0, 2))" } ?? "fixed: \(HTML.escape(p.label ?? "given"))")</td><td>\(HTML.number(p.threshold, 5))</td><td>\(p.falseMatches) / \(HTML.grouped(p.impostorTrials))</td><td>\(p.genuineTrials > 0 ? "\(p.falseNonMatches) / \(HTML.grouped(p.genuineTrials))" : Self.notMeasured)</td><td>\(p.estimable ? "yes" : "no")</td></tr>"
                 }.joined() + "</table>")
+        body.append(researchMeasures(s, analyses: marginals + fixed.flatMap(\.marginals)))
         body.append(
             "<dl class=\"conventions\">"
                 + s.conventions.sorted { $0.key < $1.key }.map { "<dt>\(HTML.escape($0.key))</dt><dd>\(HTML.escape($0.value))</dd>" }

@@ -33,6 +33,22 @@ struct HTMLReportTests {
         #expect(!html.contains("SIMULATED"))
     }
 
+    @Test("researchers' numbers on the page: EER, AUC, d′ and every inequity measure with its interval, as in summary.json")
+    func researchMeasures() throws {
+        let summary = try Self.baseline()
+        let html = HTMLReport.render(summary, curves: [])
+        #expect(html.contains("<h3>Summary statistics</h3>"))
+        #expect(html.contains("AUC \(HTML.number(summary.verification.auc, 6))"))
+        let ethnicity = try #require(
+            summary.cohorts.first { $0.dimensions.description == "ethnicity" && $0.operatingPoint == .threshold })
+        let value = try #require(ethnicity.inequity.fmrMaxGeomean)
+        let interval = try #require(ethnicity.inequityBootstrap?["fmr_max_geomean"])
+        #expect(
+            html.contains(
+                "<td>\(HTML.number(value, 3)) (\(HTML.number(interval.lower, 3))–\(HTML.number(interval.upper, 3)))</td>"))
+        #expect(html.contains("<td>Ethnicity (as labeled)</td><td>face_recognition&#39;s default tolerance</td>"))
+    }
+
     @Test("a simulated run is marked, and card text is escaped")
     func simulatedAndEscaped() throws {
         var summary = try Self.baseline()

@@ -181,19 +181,23 @@ public struct Finding: Sendable, Hashable, Codable {
             return
                 "\(at), \(by), \(counts). The group \(best) had none, so no ratio can be stated, and this data cannot show how much higher the rate of the group \(worst) is.\(involved)"
         }
-        let range = c.interval.map { interval in
-            interval.upper.isFinite
-                ? "95% interval \(times(interval.lower))–\(times(interval.upper)), from resampling people"
-                : "95% interval from \(times(interval.lower)) upwards, from resampling people; no upper limit, as in at least 2.5% of resamples the group \(best) had none"
+        // "95% interval 25–366" or, with an open upper bound, "95% interval from 14 upwards"; `note` goes
+        // right after it ("which includes 1").
+        func range(_ interval: BinomialInterval, note: String = "") -> String {
+            guard interval.upper.isFinite else {
+                return
+                    "95% interval from \(times(interval.lower)) upwards\(note), from resampling people; no upper limit, as in at least 2.5% of resamples the group \(best) had none"
+            }
+            return "95% interval \(times(interval.lower))–\(times(interval.upper))\(note), from resampling people"
         }
-        if holds, let range {
-            return "\(at), \(by), \(counts): \(times(ratio)) times as often (\(range)).\(involved)"
+        if holds, let interval = c.interval {
+            return "\(at), \(by), \(counts): \(times(ratio)) times as often (\(range(interval))).\(involved)"
         }
         let why: String
         if let interval = c.interval {
             let includes = interval.lower <= 1 && interval.upper >= 1
             why =
-                "this dataset cannot show a difference beyond the people involved (\(range ?? ""), which \(includes ? "includes 1" : "does not lie above 1"))"
+                "this dataset cannot show a difference beyond the people involved (\(range(interval, note: includes ? ", which includes 1" : ", which does not lie above 1")))"
         } else if let share = c.undefinedShare {
             why =
                 "the 95% interval of this ratio is not estimable from resampling people (in \(percent(share)) of resamples neither group had any \(errors)), so this dataset cannot show a difference beyond the people involved"

@@ -225,10 +225,12 @@ public struct Finding: Sendable, Hashable, Codable {
         return String(format: "%.2g%%", p)
     }
 
-    /// A ratio as read aloud, as reports write it: two significant digits below 10, whole numbers from 10.
+    /// A ratio as read aloud, as reports write it: two significant digits below 10, whole numbers from 10,
+    /// and three digits just above 1 (1.03, never a "1.0" that reads as no difference).
     public static func times(_ x: Double) -> String {
         guard x.isFinite else { return "–" }
         if x >= 10 { return String(format: "%.0f", x) }
+        if x > 1 && x < 1.1 { return String(format: "%.2f", x) }
         if x >= 1 { return String(format: "%.1f", x) }
         return String(format: "%.2g", x)
     }

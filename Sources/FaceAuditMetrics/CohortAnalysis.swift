@@ -252,6 +252,13 @@ public enum CohortAnalysis {
             alpha: options.inequityAlpha)
 
         var inequityBootstrap: [String: BinomialInterval]?
+        var inequityUndefined: [String: Double]?
+        let picks = ["fmr", "fnmr"].compactMap { metric in
+            GroupComparison.pick(cohortRates, metric: metric, minimumSubjects: options.minimumSubjects).map { (metric, $0) }
+        }
+        var worstBest = picks.map { metric, pick in
+            GroupComparison.point(cohortRates, metric: metric, worst: pick.worst, best: pick.best, groups: pick.groups)
+        }
         if let tallies {
             let samples = SubjectBootstrap.run(
                 subjects: subjectCount, replicates: options.replicates, seed: options.seed, threads: options.threads
@@ -261,25 +268,37 @@ public enum CohortAnalysis {
                     cohorts: tallies.cohorts.map { ($0.matedRate(m), $0.nonMatedRate(m)) }
                 )
             }
-            overallRates.fnmrBootstrap = SubjectBootstrap.percentileInterval(samples.map(\.overall.0), alpha: options.alpha)
-            overallRates.fmrBootstrap = SubjectBootstrap.percentileInterval(samples.map(\.overall.1), alpha: options.alpha)
+            func interval(_ values: [Double]) -> SubjectBootstrap.Interval { SubjectBootstrap.interval(values, alpha: options.alpha) }
+            overallRates.fnmrBootstrap = interval(samples.map(\.overall.0)).bounds
+            overallRates.fmrBootstrap = interval(samples.map(\.overall.1)).bounds
             let referenceIndex = options.referenceCohort.flatMap { name in cohortRates.firstIndex { $0.cohort == name } }
             for i in cohortRates.indices {
-                cohortRates[i].fnmrBootstrap = SubjectBootstrap.percentileInterval(samples.map { $0.cohorts[i].0 }, alpha: options.alpha)
-                cohortRates[i].fmrBootstrap = SubjectBootstrap.percentileInterval(samples.map { $0.cohorts[i].1 }, alpha: options.alpha)
-                var ratios: [String: BinomialInterval?] = [
-                    "fmr_ratio_to_overall": SubjectBootstrap.percentileInterval(
-                        samples.map { $0.cohorts[i].1 / $0.overall.1 }, alpha: options.alpha),
-                    "fnmr_ratio_to_overall": SubjectBootstrap.percentileInterval(
-                        samples.map { $0.cohorts[i].0 / $0.overall.0 }, alpha: options.alpha),
+                var intervals: [String: SubjectBootstrap.Interval] = [
+                    "fnmr": interval(samples.map { $0.cohorts[i].0 }),
+                    "fmr": interval(samples.map { $0.cohorts[i].1 }),
+                    "fmr_ratio_to_overall": interval(samples.map { $0.cohorts[i].1 / $0.overall.1 }),
+                    "fnmr_ratio_to_overall": interval(samples.map { $0.cohorts[i].0 / $0.overall.0 }),
                 ]
                 if let r = referenceIndex {
-                    ratios["fmr_ratio_to_reference"] = SubjectBootstrap.percentileInterval(
-                        samples.map { $0.cohorts[i].1 / $0.cohorts[r].1 }, alpha: options.alpha)
-                    ratios["fnmr_ratio_to_reference"] = SubjectBootstrap.percentileInterval(
-                        samples.map { $0.cohorts[i].0 / $0.cohorts[r].0 }, alpha: options.alpha)
+                    intervals["fmr_ratio_to_reference"] = interval(samples.map { $0.cohorts[i].1 / $0.cohorts[r].1 })
+                    intervals["fnmr_ratio_to_reference"] = interval(samples.map { $0.cohorts[i].0 / $0.cohorts[r].0 })
                 }
-                cohortRates[i].ratioBootstrap = ratios.compactMapValues { $0 }
+                cohortRates[i].fnmrBootstrap = intervals["fnmr"]?.bounds
+                cohortRates[i].fmrBootstrap = intervals["fmr"]?.bounds
+                cohortRates[i].ratioBootstrap = intervals.filter { $0.key.contains("_ratio_") }.compactMapValues(\.bounds)
+                cohortRates[i].bootstrapUndefinedShare = intervals.mapValues(\.undefinedShare)
+            }
+            for (k, (metric, pick)) in picks.enumerated() {
+                let ratio = interval(
+                    samples.map {
+                        metric == "fmr"
+                            ? $0.cohorts[pick.worst].1 / $0.cohorts[pick.best].1 : $0.cohorts[pick.worst].0 / $0.cohorts[pick.best].0
+                    })
+                worstBest[k].interval = ratio.bounds
+                worstBest[k].undefinedShare = ratio.undefinedShare
+                let involved = GroupComparison.involved(tallies.cohorts[pick.worst], metric: metric)
+                worstBest[k].peopleInvolved = involved.people
+                worstBest[k].pairsInvolved = involved.pairs
             }
             let measures = samples.map { s in
                 InequityMeasures(
@@ -287,21 +306,25 @@ public enum CohortAnalysis {
                     alpha: options.inequityAlpha)
             }
             var intervals: [String: BinomialInterval] = [:]
+            var undefined: [String: Double] = [:]
             let paths: [(String, KeyPath<InequityMeasures, Double?>)] = [
                 ("fmr_max_min", \.fmrMaxMin), ("fnmr_max_min", \.fnmrMaxMin), ("fmr_max_geomean", \.fmrMaxGeomean),
                 ("fnmr_max_geomean", \.fnmrMaxGeomean), ("fmr_gini", \.fmrGini), ("fnmr_gini", \.fnmrGini), ("garbe", \.garbe),
                 ("fdr", \.fdr), ("ir", \.ir),
             ]
             for (name, path) in paths {
-                let values = measures.map { $0[keyPath: path] ?? .nan }
-                intervals[name] = SubjectBootstrap.percentileInterval(values, alpha: options.alpha)
+                let result = interval(measures.map { $0[keyPath: path] ?? .nan })
+                intervals[name] = result.bounds
+                undefined[name] = result.undefinedShare
             }
             inequityBootstrap = intervals
+            inequityUndefined = undefined
         }
         return DisaggregatedRates(
             dimensions: dimensions, operatingPoint: setting.kind, targetFMR: setting.targetFMR,
             threshold: setting.fixedThreshold ?? options.polarity.threshold(tau), thresholdLabel: setting.label, estimable: estimable,
             overall: overallRates, cohorts: cohortRates, crossFMR: cross, inequity: inequity, inequityBootstrap: inequityBootstrap,
+            inequityBootstrapUndefinedShare: inequityUndefined, worstBest: worstBest.isEmpty ? nil : worstBest,
             referenceCohort: options.referenceCohort)
     }
 

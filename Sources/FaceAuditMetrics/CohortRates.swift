@@ -36,6 +36,11 @@ public struct CohortRates: Sendable, Codable {
     public var fnmrRatioToReference: Double?
     /// Subject-bootstrap intervals of the four ratios, by name (`fmr_ratio_to_overall`, …).
     public var ratioBootstrap: [String: BinomialInterval]?
+    /// The share of bootstrap resamples in which each bootstrapped statistic was undefined (a rate with
+    /// no trials in the resample, a ratio 0/0), by name: `fmr`, `fnmr` and the ratio names. A statistic
+    /// with a share here but no interval (in `fmr_bootstrap`, `ratio_bootstrap`, …) is not estimable: its
+    /// interval would depend on the undefined resamples (``SubjectBootstrap/interval(_:alpha:)``).
+    public var bootstrapUndefinedShare: [String: Double]?
     /// Warnings: too few non-mated pairs for the target, too few subjects, no mated pairs.
     public var flags: [String]
 
@@ -54,6 +59,7 @@ public struct CohortRates: Sendable, Codable {
         case fmrRatioToReference = "fmr_ratio_to_reference"
         case fnmrRatioToReference = "fnmr_ratio_to_reference"
         case ratioBootstrap = "ratio_bootstrap"
+        case bootstrapUndefinedShare = "bootstrap_undefined_share"
         case flags
     }
 }
@@ -85,6 +91,11 @@ public struct DisaggregatedRates: Sendable, Codable {
     public var inequity: InequityMeasures
     /// Bootstrap percentile intervals of the inequity measures, by measure name.
     public var inequityBootstrap: [String: BinomialInterval]?
+    /// The share of bootstrap resamples in which each inequity measure was undefined, by measure name; a
+    /// measure with a share but no interval in `inequity_bootstrap` is not estimable.
+    public var inequityBootstrapUndefinedShare: [String: Double]?
+    /// The worst against the best group, for FMR and (where measured) FNMR: see ``GroupComparison``.
+    public var worstBest: [GroupComparison]?
     /// The reference cohort of the `*_ratio_to_reference` columns.
     public var referenceCohort: String?
 
@@ -103,6 +114,8 @@ public struct DisaggregatedRates: Sendable, Codable {
         case crossFMR = "cross_fmr"
         case inequity
         case inequityBootstrap = "inequity_bootstrap"
+        case inequityBootstrapUndefinedShare = "inequity_bootstrap_undefined_share"
+        case worstBest = "worst_best"
         case referenceCohort = "reference_cohort"
     }
 }

@@ -257,17 +257,61 @@ public struct SubjectBootstrap: Sendable {
         return results
     }
 
-    /// The percentile interval [α/2, 1 − α/2] of the finite values, with linear interpolation between
-    /// order statistics (numpy's default); nil when no value is finite.
-    public static func percentileInterval(_ values: [Double], alpha: Double = 0.05) -> BinomialInterval? {
-        let v = values.filter { $0.isFinite }.sorted()
-        guard !v.isEmpty else { return nil }
-        func quantile(_ q: Double) -> Double {
-            let h = q * Double(v.count - 1)
-            let lo = Int(h.rounded(.down))
-            let hi = min(lo + 1, v.count - 1)
-            return v[lo] + (h - Double(lo)) * (v[hi] - v[lo])
+    /// A percentile interval of bootstrap replicates that counts the replicates where the statistic is
+    /// undefined (NaN: a ratio 0/0, a rate without trials in the resample) instead of dropping them.
+    public struct Interval: Sendable, Hashable {
+        /// The bounds; nil when the interval is not estimable.
+        public var bounds: BinomialInterval?
+        /// The share of replicates in which the statistic was undefined (0...1).
+        public var undefinedShare: Double
+
+        /// Whether the interval could be estimated whatever values the undefined replicates stand for.
+        public var estimable: Bool { bounds != nil }
+    }
+
+    /// The percentile interval [α/2, 1 − α/2] of all replicates, with linear interpolation between order
+    /// statistics (numpy's default), counting undefined (NaN) replicates rather than dropping them.
+    ///
+    /// An undefined replicate is a value the resample could not give; it may stand for any value. So the
+    /// lower bound is taken with every undefined replicate placed below all others, and the upper bound
+    /// with every one placed above: the bounds hold whatever the undefined replicates stand for. When a
+    /// bound falls on (or interpolates with) an undefined replicate, the interval needs them and is not
+    /// estimable (`bounds` nil). Infinite values (a ratio x/0 with x > 0) are defined and ordered as such:
+    /// the upper bound may be +∞ (no upper limit; JSON `null`), but a lower bound of +∞ is not estimable.
+    /// Without undefined replicates this is the plain percentile interval.
+    public static func interval(_ values: [Double], alpha: Double = 0.05) -> Interval {
+        let defined = values.filter { !$0.isNaN }.sorted()
+        let undefined = values.count - defined.count
+        let share = values.isEmpty ? 1 : Double(undefined) / Double(values.count)
+        guard !defined.isEmpty else { return Interval(bounds: nil, undefinedShare: share) }
+        let n = values.count
+        // The value at rank r (0-based) of all n replicates, undefined ones first or last; nil for
+        // a rank held by an undefined replicate.
+        func ranked(_ r: Int, undefinedFirst: Bool) -> Double? {
+            let i = undefinedFirst ? r - undefined : r
+            return defined.indices.contains(i) ? defined[i] : nil
         }
-        return BinomialInterval(lower: quantile(alpha / 2), upper: quantile(1 - alpha / 2))
+        func quantile(_ q: Double, undefinedFirst: Bool) -> Double? {
+            let h = q * Double(n - 1)
+            let lo = Int(h.rounded(.down))
+            let hi = min(lo + 1, n - 1)
+            let w = h - Double(lo)
+            guard let a = ranked(lo, undefinedFirst: undefinedFirst) else { return nil }
+            if w == 0 { return a }
+            guard let b = ranked(hi, undefinedFirst: undefinedFirst) else { return nil }
+            return b == .infinity ? .infinity : a + w * (b - a)
+        }
+        guard let lower = quantile(alpha / 2, undefinedFirst: true), lower.isFinite,
+            let upper = quantile(1 - alpha / 2, undefinedFirst: false)
+        else {
+            return Interval(bounds: nil, undefinedShare: share)
+        }
+        return Interval(bounds: BinomialInterval(lower: lower, upper: upper), undefinedShare: share)
+    }
+
+    /// The bounds of ``interval(_:alpha:)``: nil when not estimable (no defined value, or a bound that
+    /// needs the undefined replicates).
+    public static func percentileInterval(_ values: [Double], alpha: Double = 0.05) -> BinomialInterval? {
+        interval(values, alpha: alpha).bounds
     }
 }

@@ -247,14 +247,34 @@ public struct BenchmarkRun {
         }
         conventions["failure_to_acquire"] =
             "an image without a template (no face, unreadable): its comparisons count as failures, never dropped"
-        conventions["bootstrap"] = "subject-level: \(options.replicates) replicates, seed \(options.seed), 2.5/97.5 percentiles"
+        conventions["bootstrap"] =
+            "subject-level: \(options.replicates) replicates, seed \(options.seed), 2.5/97.5 percentiles of all replicates; a "
+            + "replicate where a statistic is undefined (a ratio 0/0, a rate without trials) is counted, never dropped: it is "
+            + "placed below all others for the lower bound and above all others for the upper, and an interval that needs it is "
+            + "not estimable (left out, with its share in bootstrap_undefined_share)"
         let summary = RunSummary(
             tool: ["name": "faceaudit", "version": version], generatedAt: ISO8601DateFormatter().string(from: Date()),
             commandLine: commandLine, simulated: simulated, dataset: dataset, pipeline: pipeline, failuresToAcquire: failures,
-            verification: verification, cohorts: analyses, conventions: conventions, ageGap: ageGap)
+            verification: verification, cohorts: analyses, conventions: conventions, ageGap: ageGap,
+            findings: Finding.list(analyses, minimumSubjects: options.minimumSubjects, polarity: polarity, groupName: findingName))
         return RunResults(
             summary: summary, curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) }, histograms: histograms,
             scores: pairScores, intervalMethod: options.interval.rawValue)
+    }
+
+    /// How a finding's sentence names a cohort: skin tones and age groups in plain words, age bands as
+    /// "ages 13-17", other labels as they are; the parts of an intersection joined by ", ".
+    static func findingName(_ cohort: String) -> String {
+        cohort.split(separator: ";").map { part -> String in
+            let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pieces.count == 2 else { return String(part) }
+            switch pieces[0] {
+            case CohortDimension.skinTone.rawValue: return SkinToneGroup.plainName(of: pieces[1])
+            case CohortDimension.ageGroup.rawValue: return AgeGroup.plainName(of: pieces[1])
+            case CohortDimension.ageBand.rawValue: return "ages \(pieces[1])"
+            default: return pieces[1]
+            }
+        }.joined(separator: ", ")
     }
 
     /// The curve of every group of one dimension set and, for a single dimension, its histogram over the

@@ -8,7 +8,8 @@ import Foundation
 /// A rate regresses when the candidate's estimate exceeds the baseline's upper bound (the wider of its
 /// bootstrap and exact binomial intervals) plus `tolerance`. An inequity measure regresses when it moves
 /// beyond the baseline's bootstrap interval in its worse direction (FDR: lower is worse; every other
-/// measure: higher is worse) by more than `relativeTolerance` of the baseline value.
+/// measure: higher is worse) by more than `relativeTolerance` of the baseline value; a measure whose
+/// baseline interval is not estimable (it needs undefined bootstrap resamples) is listed, never a regression.
 ///
 /// An FNMR that either run did not measure (no completed mated comparisons: one photo per person, or a
 /// cohort without mated pairs) is never a regression: with both sides unmeasured it is not compared; with
@@ -117,6 +118,15 @@ public struct RegressionCheck: Sendable {
                 let label = "\(analysis.dimensions) \(name) @ \(at)"
                 if cand == nil, candidateHasNoMated, !name.hasPrefix("fmr_") {
                     findings.append(Finding(name: label, baseline: base, candidate: nil, limit: nil, regressed: false, unmeasured: true))
+                    continue
+                }
+                if boot == nil, analysis.inequityBootstrapUndefinedShare?[name] != nil {
+                    // The baseline's interval is not estimable (it would need undefined resamples): its
+                    // uncertainty has no bound, so no move can be shown to be a regression.
+                    findings.append(
+                        Finding(
+                            name: label + " (baseline interval not estimable)", baseline: base, candidate: cand, limit: nil,
+                            regressed: false))
                     continue
                 }
                 if higherIsWorse {

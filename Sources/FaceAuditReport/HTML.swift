@@ -21,22 +21,12 @@ enum HTML {
     }
 
     /// A rate as a percentage with sensible precision, e.g. `0.097%`.
-    static func percent(_ x: Double?) -> String {
-        guard let x, x.isFinite else { return "–" }
-        if x == 0 { return "0%" }
-        let p = x * 100
-        if p >= 10 { return String(format: "%.0f%%", p) }
-        if p >= 1 { return String(format: "%.1f%%", p) }
-        if p >= 0.1 { return String(format: "%.2f%%", p) }
-        return String(format: "%.2g%%", p)
-    }
+    static func percent(_ x: Double?) -> String { x.map(Finding.percent) ?? "–" }
 
     /// "1 in N" wording for small rates.
     static func oneIn(_ x: Double?) -> String {
         guard let x, x.isFinite, x > 0 else { return "none" }
-        let n = 1 / x
-        if n < 10 { return String(format: "1 in %.1f", n) }
-        return "1 in " + grouped(Int(n.rounded()))
+        return Finding.oneIn(x)
     }
 
     /// 20604 → "20,604".

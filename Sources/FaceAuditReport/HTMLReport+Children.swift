@@ -140,11 +140,20 @@ extension HTMLReport {
             return counts
         }
         let interval = reference ? children.ratioBootstrap?["\(metric)_ratio_to_reference"] : nil
-        guard let interval, interval.lower.isFinite, interval.upper.isFinite else {
+        guard let interval, interval.lower.isFinite else {
+            let key = "\(metric)_ratio_to_reference"
+            if reference, let share = children.bootstrapUndefinedShare?[key] {
+                return counts
+                    + " Children's \(name) was \(times(ratio)) times adults', but the 95% interval of this ratio is not estimable from resampling people (in \(HTML.percent(share)) of resamples neither group had any), so this dataset cannot show a difference beyond the people involved."
+            }
             return counts
                 + " Children's \(name) was \(times(ratio)) times adults', but without a subject-bootstrap interval this report does not call that a difference."
         }
-        let range = "95% interval of the ratio \(times(interval.lower))–\(times(interval.upper)), from resampling people"
+        // An upper bound of +∞: in at least 2.5% of resamples adults had none while children had some.
+        let range =
+            interval.upper.isFinite
+            ? "95% interval of the ratio \(times(interval.lower))–\(times(interval.upper)), from resampling people"
+            : "95% interval of the ratio from \(times(interval.lower)) upwards with no upper limit, from resampling people"
         let tooFew = [(children, "children"), (adults, "adults")].filter { g in g.0.flags.contains { $0.hasPrefix("fewer than") } }
         if tooFew.isEmpty && interval.lower > 1 {
             return counts + " Children \(verb) <strong>\(times(ratio)) times</strong> as often as adults (\(range))."
@@ -192,12 +201,7 @@ extension HTMLReport {
     }
 
     /// A ratio as read aloud: two significant digits below 10 (`0.35`, `3.2`), whole numbers above.
-    static func times(_ x: Double) -> String {
-        guard x.isFinite else { return "–" }
-        if x >= 10 { return String(format: "%.0f", x) }
-        if x >= 1 { return String(format: "%.1f", x) }
-        return String(format: "%.2g", x)
-    }
+    static func times(_ x: Double) -> String { Finding.times(x) }
 
     /// Whether the report shows an analysis in its per-group sections: age group only when it has two or
     /// more known groups (children and adults), since one group would repeat the overall row.

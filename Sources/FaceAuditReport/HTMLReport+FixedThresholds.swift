@@ -39,8 +39,8 @@ extension HTMLReport {
         }
     }
 
-    /// The summary's sentences at a fixed threshold: the overall rates, then each dimension's largest
-    /// difference where there is one, each sentence naming the threshold so that it can be quoted alone.
+    /// The summary's sentence at a fixed threshold: the overall rates, naming the threshold so that it can
+    /// be quoted alone (the differences between groups are the run's findings).
     static func fixedSummary(_ view: FixedThresholdView, polarity: String) -> [String] {
         let name = view.name(polarity: polarity)
         let p = view.point
@@ -56,13 +56,7 @@ extension HTMLReport {
         } else {
             first += "; the false non-match rate was not measured (no mated pairs)."
         }
-        var out = [first]
-        // Only the differences found: that a dimension shows none is in the headline's sentences and the tables.
-        let prefix = "At \(HTML.escape(view.point.label ?? name)), "
-        for analysis in view.marginals where analysis.dimensions.description != ageGroupDimension {
-            out += sentences(analysis).filter { !$0.hasPrefix("By ") }.map { prefix + $0.prefix(1).lowercased() + $0.dropFirst() }
-        }
-        return out
+        return [first]
     }
 
     /// The section for one fixed threshold: why it matters, then every group's rates there.

@@ -28,10 +28,12 @@ public enum HTMLReport {
             "<p class=\"meta\">FaceAudit \(HTML.escape(s.tool["version"] ?? "")) · \(HTML.escape(s.pipeline.name)) pipeline · generated \(HTML.escape(s.generatedAt))</p>"
         )
 
-        // 1. Plain-language summary.
+        // 1. Plain-language summary: the findings that hold first, each naming its operating point.
         body.append("<h2>Summary</h2>")
         let children = childrenSummary(s, target: target)
+        let findings = s.findings ?? []
         var summary: [String] = children.lead
+        summary.append(contentsOf: heldFindings(findings))
         if let point {
             let setting =
                 "The system was set, as NIST does, to one threshold for everyone: the one at which about \(HTML.oneIn(target)) comparisons of two different people is wrongly declared a match. "
@@ -48,10 +50,18 @@ public enum HTMLReport {
         }
         summary.append(contentsOf: children.comparison)
         if let unmeasured = unmeasuredGroups(marginals) { summary.append(unmeasured) }
-        for analysis in marginals where analysis.dimensions.description != ageGroupDimension {
-            summary.append(contentsOf: sentences(analysis))
+        if let point {
+            summary.append(
+                contentsOf: unheldFindings(
+                    findings, marginals: marginals, point: point, at: "At the threshold set for \(HTML.oneIn(target)) false matches overall"
+                ))
         }
-        for point in fixed { summary.append(contentsOf: fixedSummary(point, polarity: s.verification.polarity)) }
+        for view in fixed {
+            summary.append(contentsOf: fixedSummary(view, polarity: s.verification.polarity))
+            summary.append(
+                contentsOf: unheldFindings(
+                    findings, marginals: view.marginals, point: view.point, at: "At " + view.name(polarity: s.verification.polarity)))
+        }
         if s.failuresToAcquire.images > 0 {
             summary.append(
                 "\(s.failuresToAcquire.images) of \(s.dataset.images) photos gave the system no usable face; they count as failures, not as omissions."
@@ -190,7 +200,7 @@ public enum HTMLReport {
         }
         limits.append("Rates come from this dataset and this system; other photos, cameras or systems will differ.")
         limits.append(
-            "The summary states a multiplier only when its 95% interval excludes 1; a group not mentioned may still differ by less than the data can show."
+            "The summary states that one group's rate is higher than another's only when the 95% subject-bootstrap interval of their ratio lies above 1 and both groups have at least \(s.configuration?.minSubjects ?? 10) people; a group not mentioned may still differ by less than the data can show."
         )
         body.append("<ul>" + limits.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>")
 
@@ -271,39 +281,50 @@ public enum HTMLReport {
         }.joined(separator: ", ")
     }
 
-    /// Plain sentences about the groups whose rate differs from the average beyond its uncertainty.
-    static func sentences(_ analysis: DisaggregatedRates) -> [String] {
+    /// How many findings that hold the summary lists (the rest are in summary.json).
+    static let heldFindingsShown = 8
+
+    /// The summary's first sentences: the findings whose evidence holds (``Finding``), strongest first and
+    /// children first, up to ``heldFindingsShown``; with none, one sentence saying so.
+    static func heldFindings(_ findings: [Finding]) -> [String] {
+        guard !findings.isEmpty else { return [] }
+        let held = findings.filter(\.holds)
+        guard !held.isEmpty else {
+            return [
+                "At no threshold measured does this dataset show that the system fails one group more often than another beyond the people involved: every comparison of the worst with the best group has a 95% interval that includes 1, cannot be estimated, or rests on too few people."
+            ]
+        }
+        var out = held.prefix(heldFindingsShown).map { "<strong>\(HTML.escape($0.statement))</strong>" }
+        if held.count > heldFindingsShown {
+            out.append(
+                "\(held.count - heldFindingsShown) more comparisons of this kind hold (mostly the same groups at other thresholds or within intersections); all are in summary.json under findings."
+            )
+        }
+        return out
+    }
+
+    /// The findings about single attributes (not age group, which the children's sentences cover) at the
+    /// operating point of `point` that do not hold, one per attribute and metric: what the data cannot
+    /// show there. When no group compared had a missed match at that point, the false non-match findings
+    /// are one sentence with the overall count.
+    static func unheldFindings(
+        _ findings: [Finding], marginals: [DisaggregatedRates], point: VerificationReport.Point, at: String
+    ) -> [String] {
+        let dimensions = Set(marginals.map(\.dimensions)).subtracting([DimensionSet(stringLiteral: ageGroupDimension)])
+        let here = findings.filter { f in
+            dimensions.contains(f.dimensions) && f.targetFMR == point.targetFmr && (f.targetFMR != nil || f.threshold == point.threshold)
+        }
         var out: [String] = []
-        for (metric, name, verb) in [("fmr", "false-match", "falsely matched"), ("fnmr", "false-non-match", "missed")] {
-            // Too few people makes a group's rates unstable and identifying: no headline claim. Too few pairs
-            // to *certify* a rate as low as the target does not stop showing that a rate is far higher than
-            // average; the bootstrap interval of the ratio decides that.
-            // A group without mated pairs has no FNMR to compare: it is named as not measured elsewhere.
-            let candidates = analysis.cohorts.filter { c in
-                !c.flags.contains { $0.hasPrefix("fewer than") } && !c.cohort.contains("=unknown")
-                    && (metric == "fmr" ? c.fmr.trials : c.fnmr.trials) > 0
-            }
-            let scored = candidates.compactMap { c -> (CohortRates, Double, BinomialInterval)? in
-                let ratio = metric == "fmr" ? c.fmrRatioToOverall : c.fnmrRatioToOverall
-                guard let ratio, let ci = c.ratioBootstrap?["\(metric)_ratio_to_overall"] else { return nil }
-                return (c, ratio, ci)
-            }
-            let higher = scored.filter { $0.2.lower > 1 }.sorted { $0.1 > $1.1 }
-            if let top = higher.first {
+        for metric in ["fmr", "fnmr"] {
+            let ofMetric = here.filter { $0.comparison.metric == metric }
+            let unheld = ofMetric.filter { f in !f.holds && !ofMetric.contains { $0.holds && $0.dimensions == f.dimensions } }
+            if metric == "fnmr", !unheld.isEmpty, point.falseNonMatches == 0, point.genuineTrials > 0 {
                 out.append(
-                    "People in the group <strong>\(HTML.escape(value(of: top.0.cohort)))</strong> were \(verb) <strong>\(String(format: "%.1f", top.1)) times</strong> as often as the average person in this dataset (95% interval \(String(format: "%.1f", top.2.lower))–\(String(format: "%.1f", top.2.upper)))."
+                    "\(HTML.escape(at)), none of the \(HTML.grouped(point.genuineTrials)) comparisons of two photos of the same person was missed, so this data cannot show differences between groups in the false non-match rate (how often the right person is rejected)."
                 )
-            } else if let top = scored.filter({ $0.1 >= 2 }).max(by: { $0.1 < $1.1 }) {
-                // The largest observed difference, stated with why it cannot be generalised.
-                let count = metric == "fmr" ? top.0.fmr : top.0.fnmr
-                out.append(
-                    "The highest \(name) rate was in the group <strong>\(HTML.escape(value(of: top.0.cohort)))</strong>: \(count.errors) of \(HTML.grouped(count.trials)) comparisons (\(HTML.percent(count.rate)), \(String(format: "%.0f", top.1)) times the average). The errors involve few people, so this dataset cannot show that the difference holds beyond them (95% interval of the ratio \(String(format: "%.1f", top.2.lower))–\(String(format: "%.0f", top.2.upper)))."
-                )
-            } else if !candidates.isEmpty {
-                out.append(
-                    "By \(HTML.escape(label(dimension: analysis.dimensions.description).lowercased())), no group's \(name) rate differs from the average by more than this dataset's uncertainty can show."
-                )
+                continue
             }
+            out += unheld.map { HTML.escape($0.statement) }
         }
         return out
     }

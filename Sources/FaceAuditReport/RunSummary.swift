@@ -35,12 +35,16 @@ public struct RunSummary: Sendable, Codable {
     public var ageGap: AgeGapAnalysis?
     /// Every setting of the run (absent in summaries written before settings were recorded).
     public var configuration: RunConfiguration?
+    /// The headline findings: worst against best group per dimension set, operating point and metric, in
+    /// order of strength of evidence (``Finding``); absent in summaries written before findings existed.
+    public var findings: [Finding]?
 
     /// Creates a summary.
     public init(
         tool: [String: String], generatedAt: String, commandLine: [String], simulated: Bool, dataset: DatasetInfo, pipeline: PipelineInfo,
         failuresToAcquire: FailureInfo, verification: VerificationReport, cohorts: [DisaggregatedRates], conventions: [String: String],
-        watchlist: WatchlistResult? = nil, configuration: RunConfiguration? = nil, ageGap: AgeGapAnalysis? = nil
+        watchlist: WatchlistResult? = nil, configuration: RunConfiguration? = nil, ageGap: AgeGapAnalysis? = nil,
+        findings: [Finding]? = nil
     ) {
         self.tool = tool
         self.generatedAt = generatedAt
@@ -55,6 +59,7 @@ public struct RunSummary: Sendable, Codable {
         self.watchlist = watchlist
         self.configuration = configuration
         self.ageGap = ageGap
+        self.findings = findings
     }
 
     /// The dataset part.
@@ -139,5 +144,6 @@ public struct RunSummary: Sendable, Codable {
         case failuresToAcquire = "failures_to_acquire"
         case verification, cohorts, conventions, watchlist, configuration
         case ageGap = "age_gap"
+        case findings
     }
 }

@@ -46,6 +46,12 @@ struct AgeGapAnalysisTests {
         #expect(atHalf.map(\.flags) == [[], ["fewer than 10 subjects"], ["fewer than 10 subjects"]])
         for r in atHalf + atSeventy {
             #expect(r.fnmrInterval == BinomialInterval(r.fnmr, method: .wilson))
+            // One person's pairs are missing from about a third of resamples: an interval that needs those
+            // undefined resamples is not estimable.
+            guard r.subjects > 1 else {
+                #expect(r.fnmrBootstrap == nil, "\(r.group)")
+                continue
+            }
             let boot = try #require(r.fnmrBootstrap)
             #expect(boot.lower <= r.fnmr.rate && r.fnmr.rate <= boot.upper)
         }

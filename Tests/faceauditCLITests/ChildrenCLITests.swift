@@ -59,9 +59,11 @@ struct ChildrenCLITests {
         return result
     }
 
-    /// The report's way of writing a ratio (two significant digits below 10, whole numbers above).
+    /// The report's way of writing a ratio (two significant digits below 10, whole numbers above, three
+    /// digits just above 1).
     static func times(_ x: Double) -> String {
-        x >= 10 ? String(format: "%.0f", x) : x >= 1 ? String(format: "%.1f", x) : String(format: "%.2g", x)
+        if x > 1 && x < 1.1 { return String(format: "%.2f", x) }
+        return x >= 10 ? String(format: "%.0f", x) : x >= 1 ? String(format: "%.1f", x) : String(format: "%.2g", x)
     }
 
     @Test("children and adults: the summary compares their FMR with the numbers of cohorts.csv's age_group rows")

@@ -1,0 +1,237 @@
+import FaceAuditScoring
+import Foundation
+
+/// One headline finding: in one dimension set (a marginal such as `ethnicity`, or an intersection) at one
+/// operating point (a target FMR or a fixed threshold), the worst against the best group for FMR or FNMR,
+/// with a sentence that can be quoted alone.
+///
+/// Semantics:
+/// - The comparison is the analysis's ``DisaggregatedRates/worstBest`` entry (see ``GroupComparison``:
+///   groups with a known label, at least `--min-subjects` people and a trial; the ratio's subject-bootstrap
+///   interval counts undefined resamples).
+/// - `holds` is true only when the ratio's 95% interval is estimable and lies above 1 and both groups have
+///   at least `minimumSubjects` people. Only then does `statement` state a difference; otherwise it says
+///   what the data cannot show, and why (no error in either group, the best group had none, an interval that
+///   is not estimable or includes 1).
+/// - `reference`: the worst group against the run's reference cohort (`--reference-cohort`), when one is
+///   given, is in the analysis and is not the worst group itself.
+/// - `children`: the worst or the best group is children (`age_group=under-18`, or an age band whose
+///   upper end is below 18), alone or within an intersection.
+/// - Every statement names its operating point, its dimension, both groups with their errors of trials,
+///   and (when known) how many people and pairs of people the worst group's errors involve.
+/// - ``list(_:minimumSubjects:polarity:groupName:)`` orders findings that hold before those that do not;
+///   within each, children first, then by the lower bound of the ratio's interval (strongest evidence
+///   first; none last), then by ratio.
+public struct Finding: Sendable, Hashable, Codable {
+    /// The worst group against a named reference group.
+    public struct Reference: Sendable, Hashable, Codable {
+        /// The reference cohort, e.g. `ethnicity=white`.
+        public var cohort: String
+        /// Worst rate / reference rate; null when the reference rate is 0.
+        @NullWhenUndefined public var ratio: Double?
+        /// Its subject-bootstrap interval; null when not estimable.
+        @NullWhenUndefined public var interval: BinomialInterval?
+        /// Share of resamples in which the ratio was undefined.
+        @NullWhenUndefined public var undefinedShare: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case cohort, ratio, interval
+            case undefinedShare = "undefined_share"
+        }
+    }
+
+    /// The dimension set, e.g. `ethnicity` or `gender;ethnicity`.
+    public var dimensions: DimensionSet
+    /// `target_fmr` or `threshold`.
+    public var operatingPoint: OperatingPointKind
+    /// The target FMR; null at a fixed threshold.
+    @NullWhenUndefined public var targetFMR: Double?
+    /// The global threshold (scores' units).
+    public var threshold: Double
+    /// What a fixed threshold is, when known.
+    public var thresholdLabel: String?
+    /// The worst against the best group.
+    public var comparison: GroupComparison
+    /// The worst group against the reference cohort, when one is given.
+    public var reference: Reference?
+    /// Whether it is about children.
+    public var children: Bool
+    /// Whether the evidence holds (see the type's semantics).
+    public var holds: Bool
+    /// A plain sentence (no markup) that can be quoted alone.
+    public var statement: String
+
+    enum CodingKeys: String, CodingKey {
+        case dimensions
+        case operatingPoint = "operating_point"
+        case targetFMR = "target_fmr"
+        case threshold
+        case thresholdLabel = "threshold_label"
+        case comparison = "worst_best"
+        case reference, children, holds, statement
+    }
+
+    /// Every finding of `analyses`, in order of strength of evidence (see the type's semantics).
+    ///
+    /// - Parameters:
+    ///   - minimumSubjects: the run's `--min-subjects`.
+    ///   - polarity: the scores' orientation, to name a fixed threshold ("a distance of 0.6").
+    ///   - groupName: how a cohort is named in a sentence; by default its label values joined by ", "
+    ///     (`gender=female;ethnicity=black` → `female, black`).
+    public static func list(
+        _ analyses: [DisaggregatedRates], minimumSubjects: Int, polarity: ScorePolarity,
+        groupName: (String) -> String = Finding.labelValues
+    ) -> [Finding] {
+        var out: [Finding] = []
+        for analysis in analyses {
+            for comparison in analysis.worstBest ?? [] {
+                let holds = comparison.holds(minimumSubjects: minimumSubjects)
+                var reference: Reference?
+                if let name = analysis.referenceCohort, name != comparison.worst,
+                    let worst = analysis.cohorts.first(where: { $0.cohort == comparison.worst }),
+                    analysis.cohorts.contains(where: { $0.cohort == name })
+                {
+                    let fmr = comparison.metric == "fmr"
+                    let key = "\(comparison.metric)_ratio_to_reference"
+                    reference = Reference(
+                        cohort: name, ratio: fmr ? worst.fmrRatioToReference : worst.fnmrRatioToReference,
+                        interval: worst.ratioBootstrap?[key], undefinedShare: worst.bootstrapUndefinedShare?[key])
+                }
+                let finding = Finding(
+                    dimensions: analysis.dimensions, operatingPoint: analysis.operatingPoint, targetFMR: analysis.targetFMR,
+                    threshold: analysis.threshold, thresholdLabel: analysis.thresholdLabel, comparison: comparison, reference: reference,
+                    children: isChild(comparison.worst) || isChild(comparison.best), holds: holds,
+                    statement: statement(
+                        comparison, holds: holds, analysis: analysis, polarity: polarity, groupName: groupName))
+                out.append(finding)
+            }
+        }
+        return out.sorted { a, b in
+            if a.holds != b.holds { return a.holds }
+            if a.children != b.children { return a.children }
+            let la = a.comparison.interval?.lower ?? -.infinity
+            let lb = b.comparison.interval?.lower ?? -.infinity
+            if la != lb { return la > lb }
+            return (a.comparison.ratio ?? -.infinity) > (b.comparison.ratio ?? -.infinity)
+        }
+    }
+
+    /// The label values of a cohort name joined by ", ": `gender=female;ethnicity=black` → `female, black`.
+    public static func labelValues(_ cohort: String) -> String {
+        cohort.split(separator: ";").map { $0.split(separator: "=", maxSplits: 1).last.map(String.init) ?? String($0) }
+            .joined(separator: ", ")
+    }
+
+    /// Whether a cohort name is (or includes) children: `age_group=under-18`, or an age band `a-b` with b < 18.
+    public static func isChild(_ cohort: String) -> Bool {
+        cohort.split(separator: ";").contains { part in
+            let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pieces.count == 2 else { return false }
+            if pieces[0] == "age_group" { return pieces[1] == "under-18" }
+            guard pieces[0] == "age_band" else { return false }
+            let ends = pieces[1].split(separator: "-")
+            guard ends.count == 2, let upper = Int(ends[1]) else { return false }
+            return upper < 18
+        }
+    }
+
+    /// How a sentence names the operating point: "At the threshold set for 1 in 1,000 false matches
+    /// overall", "At face_recognition's default tolerance (a distance of 0.6)".
+    public static func operatingPointPhrase(_ analysis: DisaggregatedRates, polarity: ScorePolarity) -> String {
+        if let target = analysis.targetFMR { return "At the threshold set for \(oneIn(target)) false matches overall" }
+        let kind = polarity == .dissimilarity ? "distance" : "score"
+        let value = String(format: "%.6g", analysis.threshold)
+        if let label = analysis.thresholdLabel { return "At \(label) (a \(kind) of \(value))" }
+        return "At a fixed \(kind) threshold of \(value)"
+    }
+
+    /// The sentence of one comparison.
+    static func statement(
+        _ c: GroupComparison, holds: Bool, analysis: DisaggregatedRates, polarity: ScorePolarity, groupName: (String) -> String
+    ) -> String {
+        let fmr = c.metric == "fmr"
+        let at = operatingPointPhrase(analysis, polarity: polarity)
+        let by = "by " + analysis.dimensions.names.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: " × ")
+        let worst = "\u{201C}\(groupName(c.worst))\u{201D}"
+        let best = "\u{201C}\(groupName(c.best))\u{201D}"
+        func count(_ x: ErrorCount, _ noun: String = "") -> String { "\(x.errors) of \(x.trials.grouped)\(noun) (\(percent(x.rate)))" }
+        let errors = fmr ? "false matches" : "missed matches"
+        let name = fmr ? "false match rate" : "false non-match rate"
+        if c.worstCount.errors == 0 {
+            let none = c.groups == 2 ? "neither of the 2 groups compared" : "none of the \(c.groups) groups compared"
+            let pairs = fmr ? "comparisons of two different people" : "comparisons of two photos of the same person"
+            return
+                "\(at), \(by), \(none) had any \(errors) (the group \(worst): 0 of \(c.worstCount.trials.grouped) \(pairs); the group \(best): 0 of \(c.bestCount.trials.grouped)), so this data cannot show differences in the \(name) between groups."
+        }
+        let counts =
+            fmr
+            ? "two different people in the group \(worst) were falsely matched in \(count(c.worstCount, " comparisons")), two different people in the group \(best) in \(count(c.bestCount))"
+            : "two photos of the same person in the group \(worst) were missed in \(count(c.worstCount, " comparisons")), in the group \(best) in \(count(c.bestCount))"
+        var involved = ""
+        if let people = c.peopleInvolved {
+            if let pairs = c.pairsInvolved {
+                involved =
+                    " The \(c.worstCount.errors) false \(c.worstCount.errors == 1 ? "match" : "matches") in the group \(worst) fall on \(pairs) \(pairs == 1 ? "pair" : "pairs") of people, involving \(people) of its \(c.worstSubjects) people."
+            } else {
+                involved =
+                    " The \(c.worstCount.errors) missed \(c.worstCount.errors == 1 ? "match" : "matches") in the group \(worst) \(c.worstCount.errors == 1 ? "involves" : "involve") \(people) of its \(c.worstSubjects) people."
+            }
+        }
+        guard let ratio = c.ratio else {
+            return
+                "\(at), \(by), \(counts). The group \(best) had none, so no ratio can be stated, and this data cannot show how much higher the rate of the group \(worst) is.\(involved)"
+        }
+        // "95% interval 25–366" or, with an open upper bound, "95% interval from 14 upwards"; `note` goes
+        // right after it ("which includes 1").
+        func range(_ interval: BinomialInterval, note: String = "") -> String {
+            guard interval.upper.isFinite else {
+                return
+                    "95% interval from \(times(interval.lower)) upwards\(note), from resampling people; no upper limit, as in at least 2.5% of resamples the group \(best) had none"
+            }
+            return "95% interval \(times(interval.lower))–\(times(interval.upper))\(note), from resampling people"
+        }
+        if holds, let interval = c.interval {
+            return "\(at), \(by), \(counts): \(times(ratio)) times as often (\(range(interval))).\(involved)"
+        }
+        let why: String
+        if let interval = c.interval {
+            let includes = interval.lower <= 1 && interval.upper >= 1
+            why =
+                "this dataset cannot show a difference beyond the people involved (\(range(interval, note: includes ? ", which includes 1" : ", which does not lie above 1")))"
+        } else if let share = c.undefinedShare {
+            why =
+                "the 95% interval of this ratio is not estimable from resampling people (in \(percent(share)) of resamples neither group had any \(errors)), so this dataset cannot show a difference beyond the people involved"
+        } else {
+            why = "without a subject-bootstrap interval this dataset cannot show a difference beyond the people involved"
+        }
+        return "\(at), \(by), \(counts): \(times(ratio)) times the rate of the group \(best), but \(why).\(involved)"
+    }
+
+    /// "1 in 1,000" (reports write every "1 in N" this way).
+    public static func oneIn(_ x: Double) -> String {
+        let n = 1 / x
+        if n < 10 { return String(format: "1 in %.1f", n) }
+        return "1 in " + Int(n.rounded()).grouped
+    }
+
+    /// A rate as a percentage, as reports write it: 32.7% → "33%", 0.48% → "0.48%"; "–" when not finite.
+    public static func percent(_ x: Double) -> String {
+        guard x.isFinite else { return "–" }
+        if x == 0 { return "0%" }
+        let p = x * 100
+        if p >= 10 { return String(format: "%.0f%%", p) }
+        if p >= 1 { return String(format: "%.1f%%", p) }
+        if p >= 0.1 { return String(format: "%.2f%%", p) }
+        return String(format: "%.2g%%", p)
+    }
+
+    /// A ratio as read aloud, as reports write it: two significant digits below 10, whole numbers from 10,
+    /// and three digits just above 1 (1.03, never a "1.0" that reads as no difference).
+    public static func times(_ x: Double) -> String {
+        guard x.isFinite else { return "–" }
+        if x >= 10 { return String(format: "%.0f", x) }
+        if x > 1 && x < 1.1 { return String(format: "%.2f", x) }
+        if x >= 1 { return String(format: "%.1f", x) }
+        return String(format: "%.2g", x)
+    }
+}

@@ -1,0 +1,126 @@
+/// The group a system fails most often against the one it fails least often, in one dimension set at
+/// one operating point: NIST IR 8429's and Gender Shades' comparison of groups with each other (not with
+/// the pooled rate, which counts mostly pairs of people from different groups).
+///
+/// Semantics:
+/// - **Eligible groups**: cohorts with a known label (no `=unknown` in the name), at least the run's
+///   `--min-subjects` people, and at least one trial of the metric (non-mated pairs for FMR, mated pairs
+///   for FNMR). With fewer than two eligible groups there is no comparison.
+/// - **Worst** is the eligible group with the highest rate, **best** the other eligible group with the
+///   lowest (the first in cohort order on ties), both at the same global threshold.
+/// - **Ratio** is worst rate / best rate; nil when the best rate is 0 (no ratio can be stated).
+/// - **Interval**: the subject-bootstrap percentile interval of the ratio of the same two groups'
+///   rates in each resample (``SubjectBootstrap/interval(_:alpha:)``), counting resamples where the ratio
+///   is 0/0 (`undefinedShare`); nil when not estimable or when the run had no bootstrap. The two groups
+///   are chosen on the full data and kept fixed across resamples.
+/// - **People involved**: the distinct people in the worst group's errors (both people of every falsely
+///   matched pair for FMR; the people with a missed pair for FNMR), and for FMR the distinct pairs of
+///   people with a false match. Nil without a bootstrap tally (replicates 0).
+public struct GroupComparison: Sendable, Hashable, Codable {
+    /// `fmr` or `fnmr`.
+    public var metric: String
+    /// The worst group's cohort name, e.g. `ethnicity=black`.
+    public var worst: String
+    /// The best group's cohort name.
+    public var best: String
+    /// The worst group's errors of trials.
+    public var worstCount: ErrorCount
+    /// The best group's errors of trials.
+    public var bestCount: ErrorCount
+    /// People in the worst group.
+    public var worstSubjects: Int
+    /// People in the best group.
+    public var bestSubjects: Int
+    /// Groups compared (eligible groups).
+    public var groups: Int
+    /// worst rate / best rate; nil when the best rate is 0.
+    @NullWhenUndefined public var ratio: Double?
+    /// Subject-bootstrap percentile interval of the ratio; nil when not estimable or not bootstrapped.
+    @NullWhenUndefined public var interval: BinomialInterval?
+    /// Share of bootstrap resamples in which the ratio was undefined (0/0); nil when not bootstrapped.
+    @NullWhenUndefined public var undefinedShare: Double?
+    /// Distinct people in the worst group's errors; nil without a tally.
+    @NullWhenUndefined public var peopleInvolved: Int?
+    /// Distinct pairs of people with a false match in the worst group (FMR only); nil otherwise.
+    @NullWhenUndefined public var pairsInvolved: Int?
+
+    /// Creates a comparison.
+    public init(
+        metric: String, worst: String, best: String, worstCount: ErrorCount, bestCount: ErrorCount, worstSubjects: Int, bestSubjects: Int,
+        groups: Int, ratio: Double?, interval: BinomialInterval? = nil, undefinedShare: Double? = nil, peopleInvolved: Int? = nil,
+        pairsInvolved: Int? = nil
+    ) {
+        self.metric = metric
+        self.worst = worst
+        self.best = best
+        self.worstCount = worstCount
+        self.bestCount = bestCount
+        self.worstSubjects = worstSubjects
+        self.bestSubjects = bestSubjects
+        self.groups = groups
+        self.ratio = ratio
+        self.interval = interval
+        self.undefinedShare = undefinedShare
+        self.peopleInvolved = peopleInvolved
+        self.pairsInvolved = pairsInvolved
+    }
+
+    /// Whether the interval excludes 1 (above it) and both groups have at least `minimumSubjects` people:
+    /// the only case in which a report states the difference.
+    public func holds(minimumSubjects: Int) -> Bool {
+        guard let interval, ratio != nil, worstSubjects >= minimumSubjects, bestSubjects >= minimumSubjects else { return false }
+        return interval.lower > 1
+    }
+
+    /// The indices (worst, best) into `cohorts` of the eligible groups for `metric`, or nil with fewer
+    /// than two eligible groups.
+    public static func pick(_ cohorts: [CohortRates], metric: String, minimumSubjects: Int) -> (worst: Int, best: Int, groups: Int)? {
+        let eligible = cohorts.indices.filter { i in
+            let c = cohorts[i]
+            let count = metric == "fmr" ? c.fmr : c.fnmr
+            return !c.cohort.contains("=unknown") && c.subjects >= minimumSubjects && count.trials > 0
+        }
+        guard eligible.count >= 2 else { return nil }
+        func rate(_ i: Int) -> Double { metric == "fmr" ? cohorts[i].fmr.rate : cohorts[i].fnmr.rate }
+        var worst = eligible[0]
+        for i in eligible where rate(i) > rate(worst) { worst = i }
+        let others = eligible.filter { $0 != worst }
+        var best = others[0]
+        for i in others where rate(i) < rate(best) { best = i }
+        return (worst, best, eligible.count)
+    }
+
+    /// The comparison of `cohorts[worst]` with `cohorts[best]` for `metric`, without bootstrap fields.
+    static func point(_ cohorts: [CohortRates], metric: String, worst: Int, best: Int, groups: Int) -> GroupComparison {
+        let fmr = metric == "fmr"
+        let w = fmr ? cohorts[worst].fmr : cohorts[worst].fnmr
+        let b = fmr ? cohorts[best].fmr : cohorts[best].fnmr
+        return GroupComparison(
+            metric: metric, worst: cohorts[worst].cohort, best: cohorts[best].cohort, worstCount: w, bestCount: b,
+            worstSubjects: cohorts[worst].subjects, bestSubjects: cohorts[best].subjects, groups: groups,
+            ratio: b.rate > 0 && w.rate.isFinite ? w.rate / b.rate : nil)
+    }
+
+    /// The people and pairs of people in the errors of `tally` for `metric`.
+    static func involved(_ tally: SubjectBootstrap.Tally, metric: String) -> (people: Int, pairs: Int?) {
+        if metric == "fnmr" { return (tally.mated.filter { $0.errors > 0 }.count, nil) }
+        var people = Set<Int32>()
+        for p in tally.errorPairs {
+            people.insert(p.a)
+            people.insert(p.b)
+        }
+        return (people.count, tally.errorPairs.count)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case metric, worst, best
+        case worstCount = "worst_count"
+        case bestCount = "best_count"
+        case worstSubjects = "worst_subjects"
+        case bestSubjects = "best_subjects"
+        case groups, ratio, interval
+        case undefinedShare = "undefined_share"
+        case peopleInvolved = "people_involved"
+        case pairsInvolved = "pairs_involved"
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+
+@testable import FaceAuditMetrics
+
+/// Undefined bootstrap resamples are counted, never dropped (issue 15, item 3).
+@Suite("undefined bootstrap resamples")
+struct UndefinedResampleTests {
+    @Test("an undefined replicate takes the worst place for each bound, and is counted")
+    func placedAtTheWorstEnd() throws {
+        let result = SubjectBootstrap.interval([1, 2, 3, 4, 5, .nan], alpha: 0.5)
+        #expect(abs(result.undefinedShare - 1.0 / 6) < 1e-12)
+        // Six ranks: the NaN first for the lower bound (rank 1.25 → 1.25), last for the upper (rank 3.75 → 4.75).
+        let bounds = try #require(result.bounds)
+        #expect(abs(bounds.lower - 1.25) < 1e-12 && abs(bounds.upper - 4.75) < 1e-12)
+    }
+
+    @Test("an interval that needs the undefined replicates is not estimable")
+    func notEstimable() {
+        let values: [Double] = [.nan, .nan, .nan, 1, 2, 3, 4, 5, 6, 7]
+        let result = SubjectBootstrap.interval(values, alpha: 0.5)
+        #expect(!result.estimable && result.bounds == nil)
+        #expect(abs(result.undefinedShare - 0.3) < 1e-12)
+        #expect(SubjectBootstrap.percentileInterval(values, alpha: 0.5) == nil)
+        #expect(SubjectBootstrap.interval([.nan, .nan]).undefinedShare == 1)
+    }
+
+    @Test("x/0 with x > 0 is defined: it leaves the interval open above")
+    func infiniteRatios() throws {
+        let bounds = try #require(SubjectBootstrap.interval([1, 2, 3, .infinity], alpha: 0.5).bounds)
+        #expect(abs(bounds.lower - 1.75) < 1e-12 && bounds.upper == .infinity)
+        #expect(SubjectBootstrap.interval([1, .infinity, .infinity, .infinity], alpha: 0.5).bounds == nil)
+    }
+
+    @Test("a ratio to overall whose resamples are often 0/0 is reported not estimable, with its share")
+    func ratioOfOneErrorPair() throws {
+        // One false match, between two people of group a: a resample drawing neither of them has none
+        // anywhere, so the group's ratio to the overall rate is 0/0 in about 1 − (1 − 1/e)² ≈ 60% of resamples.
+        let d = FindingTests.design(groups: [("group=a", 12), ("group=b", 12)], falseMatches: [(0, 1)])
+        let result = try #require(CohortAnalysis.analyze(d, dimensions: "group", options: FindingTests.options()).first)
+        let a = try #require(result.cohorts.first { $0.cohort == "group=a" })
+        let share = try #require(a.bootstrapUndefinedShare?["fmr_ratio_to_overall"])
+        #expect(share > 0.5 && share < 0.7, "\(share)")
+        #expect(a.ratioBootstrap?["fmr_ratio_to_overall"] == nil, "the interval needs the undefined resamples")
+        #expect(a.fmrRatioToOverall != nil, "the point estimate is still reported")
+        #expect(result.inequityBootstrapUndefinedShare?["fmr_max_min"] != nil)
+    }
+}
+
+/// The headline findings (issue 15, item 1): worst against best group, evidence, people involved, order.
+@Suite("findings: worst against best group")
+struct FindingTests {
+    /// People with two photos each, in groups of the given sizes (numbered in order), compared all-pairs;
+    /// similarity 1 for the listed false matches (one per pair of people, between their first photos; a
+    /// pair is given by the two people's numbers) and for same-person pairs not in `missed`, else 0.
+    static func design(groups: [(name: String, people: Int)], falseMatches: [(Int, Int)], missed: Set<Int> = []) -> LabeledComparisons {
+        var d = LabeledComparisons()
+        d.cohortNames = groups.map(\.name)
+        let cohortOf = groups.enumerated().flatMap { g in [Int32](repeating: Int32(g.offset), count: g.element.people) }
+        d.subjectCount = cohortOf.count
+        let errors = Set(falseMatches.map { [min($0.0, $0.1), max($0.0, $0.1)] })
+        let samples = cohortOf.indices.flatMap { [($0, 0), ($0, 1)] }
+        for i in samples.indices {
+            for j in (i + 1)..<samples.count {
+                let (a, x) = samples[i]
+                let (b, y) = samples[j]
+                let mated = a == b
+                let accept = mated ? !missed.contains(a) : x == 0 && y == 0 && errors.contains([a, b])
+                d.scores.append(accept ? 1 : 0)
+                d.mated.append(mated)
+                d.probeSubject.append(Int32(a))
+                d.referenceSubject.append(Int32(b))
+                d.probeSample.append(Int32(i))
+                d.referenceSample.append(Int32(j))
+                d.probeCohort.append(cohortOf[a])
+                d.referenceCohort.append(cohortOf[b])
+                d.matedCohort.append(mated ? cohortOf[a] : -1)
+            }
+        }
+        return d
+    }
+
+    /// One fixed similarity threshold of 0.5, 1,000 replicates, `--min-subjects` 10.
+    static func options() -> CohortAnalysisOptions {
+        var o = CohortAnalysisOptions(targets: [], minimumSubjects: 10, replicates: 1000, seed: 3)
+        o.thresholds = [FixedThreshold(0.5, label: "the test setting")]
+        return o
+    }
+
+    /// Gender: 24 false matches spread over the 12 women, 1 among the 12 men, and an `unknown` group and a
+    /// 3-person group with higher rates that must not be compared.
+    static func gender() -> (data: LabeledComparisons, womenPairs: [(Int, Int)]) {
+        let women = (0..<8).flatMap { i in [(i, i + 1), (i, i + 2), (i, i + 4)] }
+        let men = [(12, 13)]
+        let unknown = [(24, 25), (24, 26), (25, 26)]
+        let few = [(28, 29), (29, 30)]
+        let data = design(
+            groups: [("gender=female", 12), ("gender=male", 12), ("gender=unknown", 4), ("gender=nonbinary", 3)],
+            falseMatches: women + men + unknown + few)
+        return (data, women)
+    }
+
+    @Test("worst and best group, their ratio and interval, and the people the errors involve")
+    func worstAgainstBest() throws {
+        let (data, womenPairs) = Self.gender()
+        let result = try #require(CohortAnalysis.analyze(data, dimensions: "gender", options: Self.options()).first)
+        let fmr = try #require(result.worstBest?.first { $0.metric == "fmr" })
+        #expect(fmr.worst == "gender=female" && fmr.best == "gender=male", "unknown and too-small groups are never compared")
+        #expect(fmr.groups == 2)
+        let women = try #require(result.cohorts.first { $0.cohort == "gender=female" })
+        let men = try #require(result.cohorts.first { $0.cohort == "gender=male" })
+        #expect(women.fmr == ErrorCount(errors: 24, trials: 66 * 4) && men.fmr == ErrorCount(errors: 1, trials: 66 * 4))
+        #expect(fmr.ratio == women.fmr.rate / men.fmr.rate)
+        #expect(fmr.pairsInvolved == 24)
+        #expect(fmr.peopleInvolved == Set(womenPairs.flatMap { [$0.0, $0.1] }).count)
+        let interval = try #require(fmr.interval)
+        #expect(interval.lower > 1 && interval.lower < fmr.ratio!)
+        // Men's one error pair is missing from about 60% of resamples: the ratio is then x/0.
+        #expect(interval.upper == .infinity)
+        #expect((fmr.undefinedShare ?? 1) < 0.05)
+        #expect(fmr.holds(minimumSubjects: 10) && !fmr.holds(minimumSubjects: 13))
+        // Nobody's same-person pair was missed: the FNMR comparison exists but shows nothing.
+        let fnmr = try #require(result.worstBest?.first { $0.metric == "fnmr" })
+        #expect(fnmr.worstCount.errors == 0 && fnmr.ratio == nil && fnmr.peopleInvolved == 0)
+    }
+
+    @Test("statements only where the evidence holds, children first, then by strength of evidence")
+    func orderAndStatements() throws {
+        let options = Self.options()
+        let gender = try #require(CohortAnalysis.analyze(Self.gender().data, dimensions: "gender", options: options).first)
+        // Children 8-12: 12 false matches over 10 people; adults 30-49: 3 over 20 people.
+        let children = (0..<6).flatMap { i in [(i, i + 1), (i, i + 4)] }
+        let ages = Self.design(
+            groups: [("age_band=8-12", 10), ("age_band=30-49", 20)], falseMatches: children + [(10, 11), (12, 13), (14, 15)],
+            missed: [0, 15])
+        let age = try #require(CohortAnalysis.analyze(ages, dimensions: "age_band", options: options).first)
+        // Ethnicity: 2 false matches against 1, on few people: no difference can be shown.
+        let ethnicityData = Self.design(groups: [("ethnicity=a", 10), ("ethnicity=b", 10)], falseMatches: [(0, 1), (2, 3), (10, 11)])
+        let ethnicity = try #require(CohortAnalysis.analyze(ethnicityData, dimensions: "ethnicity", options: options).first)
+
+        let findings = Finding.list([ethnicity, gender, age], minimumSubjects: 10, polarity: .similarity)
+        #expect(findings.count == 6)
+        #expect(findings[0].children && findings[0].holds && findings[0].dimensions == "age_band")
+        #expect(findings[0].comparison.worst == "age_band=8-12" && findings[0].comparison.metric == "fmr")
+        #expect(findings[1].dimensions == "gender" && findings[1].holds && !findings[1].children)
+        #expect(findings.dropFirst(2).allSatisfy { !$0.holds })
+        // The children's lower bound is below gender's: children come first anyway.
+        #expect((findings[0].comparison.interval?.lower ?? 0) < (findings[1].comparison.interval?.lower ?? 0))
+        let held = findings[1].statement
+        #expect(held.hasPrefix("At the test setting (a score of 0.5), by gender, two different people in the group \u{201C}female\u{201D}"))
+        #expect(held.contains("24 of 264") && held.contains("1 of 264") && held.contains("times as often"))
+        #expect(held.contains("fall on 24 pairs of people, involving 12 of its 12 people"))
+        let weak = try #require(findings.first { $0.dimensions == "ethnicity" && $0.comparison.metric == "fmr" })
+        #expect(weak.statement.contains("cannot show a difference") && !weak.statement.contains("times as often"))
+        let noMisses = try #require(findings.first { $0.dimensions == "gender" && $0.comparison.metric == "fnmr" })
+        #expect(noMisses.statement.contains("cannot show differences in the false non-match rate"))
+        // The children's missed matches: 1 of 10 against 1 of 20 people, an interval including 1.
+        let ageMisses = try #require(findings.first { $0.dimensions == "age_band" && $0.comparison.metric == "fnmr" })
+        #expect(ageMisses.children && !ageMisses.holds && ageMisses.comparison.peopleInvolved == 1)
+        #expect(ageMisses.statement.contains("missed match in the group \u{201C}8-12\u{201D} involves 1 of its 10 people"))
+        // Children first among the findings that do not hold too.
+        #expect(findings[2].children)
+        for f in findings { #expect(f.statement.hasPrefix("At the test setting (a score of 0.5), by "), "\(f.statement)") }
+    }
+
+    @Test("a group's children status comes from its age group or the upper end of its age band")
+    func childCohorts() {
+        #expect(Finding.isChild("age_group=under-18") && !Finding.isChild("age_group=18+"))
+        #expect(Finding.isChild("age_band=13-17;gender=female") && !Finding.isChild("age_band=18-29"))
+        #expect(!Finding.isChild("age_band=65+") && !Finding.isChild("gender=female"))
+    }
+}

@@ -87,6 +87,9 @@ public struct DisaggregatedRates: Sendable, Codable {
     public var inequityBootstrap: [String: BinomialInterval]?
     /// The reference cohort of the `*_ratio_to_reference` columns.
     public var referenceCohort: String?
+    /// Who falsely matches whom, person by person (counts only), for the school scenario; present for
+    /// single-attribute dimension sets of runs since this key was added.
+    public var personCounts: PersonCounts?
 
     /// The operating point as one value.
     public var setting: OperatingPointSetting {
@@ -104,5 +107,6 @@ public struct DisaggregatedRates: Sendable, Codable {
         case inequity
         case inequityBootstrap = "inequity_bootstrap"
         case referenceCohort = "reference_cohort"
+        case personCounts = "person_counts"
     }
 }

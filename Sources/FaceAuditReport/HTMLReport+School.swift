@@ -56,6 +56,7 @@ extension HTMLReport {
     static func schoolSection(_ s: RunSummary, target: Double, options o: ReportOptions) -> String {
         let settings = scenarioSettings(s, o)
         let points = schoolPoints(s)
+        let minimum = s.configuration?.minSubjects ?? 10
         var out = ["<h2>What this means for a school</h2>"]
         let mix =
             o.watchlistMix.isEmpty
@@ -73,7 +74,7 @@ extension HTMLReport {
             "<p><em>Going back</em>: a school system that can track a person's movements over the previous \(o.trackingDays) days searches one student's face against every face captured in that time, \(o.passesPerDay) captures a day of each of the other \(HTML.grouped(o.schoolSize - 1)) students. A <em>wrong sighting</em> is a capture of another student returned as a match; the chance of at least one assumes a look-alike captured that often is returned at least once.</p>"
         )
         out.append(
-            "<p>Intervals are 95% intervals from resampling the people of each group in the data. Change the settings with <code>--school-size</code> (now \(HTML.grouped(o.schoolSize))), <code>--passes-per-day</code> (\(o.passesPerDay)), <code>--school-days</code> (\(o.schoolDays)), <code>--watchlist-size</code> (\(HTML.grouped(o.watchlistSize))), <code>--watchlist-mix</code> (\(o.watchlistMix.isEmpty ? "not set: the students' own mix" : "set")), <code>--tracking-days</code> (\(o.trackingDays)); the operating points with <code>--target-fmr</code> and <code>--threshold</code>.</p>"
+            "<p>Intervals are 95% intervals from resampling the people of each group in the data; a group of fewer than \(minimum) people gets none. Change the settings with <code>--school-size</code> (now \(HTML.grouped(o.schoolSize))), <code>--passes-per-day</code> (\(o.passesPerDay)), <code>--school-days</code> (\(o.schoolDays)), <code>--watchlist-size</code> (\(HTML.grouped(o.watchlistSize))), <code>--watchlist-mix</code> (\(o.watchlistMix.isEmpty ? "not set: the students' own mix" : "set")), <code>--tracking-days</code> (\(o.trackingDays)); the operating points with <code>--target-fmr</code> and <code>--threshold</code>.</p>"
         )
         let school = schoolCohorts(s, target: target, marginals: points.first?.marginals ?? [])
         if let note = school.note { out.append(note) }
@@ -120,10 +121,11 @@ extension HTMLReport {
         out.append("</table></div>")
 
         // Each attribute: its groups at every operating point; the parts add up to the school's total.
+        let whole = Dictionary(rows.map { ($0.0, $0.1.total) }, uniquingKeysWith: { first, _ in first })
         let dimensions = (points.first?.marginals ?? []).map(\.dimensions)
         for dimension in dimensions {
             var table = [
-                "<div class=\"table-scroll\"><table><tr><th>group</th><th>students</th><th>people in the data with a false-match partner</th><th>false alerts per school day</th><th>students flagged at least once a year</th><th>wrong sightings per search of one student</th><th>chance a search returns a wrong sighting</th></tr>"
+                "<div class=\"table-scroll\"><table><tr><th>group</th><th>students</th><th>people in the data with a false-match partner</th><th>false alerts per school day</th><th>students flagged at least once a year</th><th>wrong sightings per search of one student</th><th>chance a search returns a wrong sighting</th><th>notes</th></tr>"
             ]
             var shares: String?
             for point in points {
@@ -140,11 +142,34 @@ extension HTMLReport {
                     }
                     .joined(separator: ", ")
                 }
-                table.append("<tr><th colspan=\"7\">At \(HTML.escape(point.name))</th></tr>")
+                table.append("<tr><th colspan=\"8\">At \(HTML.escape(point.name))</th></tr>")
                 for g in scenario.groups + [scenario.total] {
-                    let name = g.cohort == scenario.total.cohort ? "<strong>all students</strong>" : HTML.escape(value(of: g.cohort))
+                    let isTotal = g.cohort == scenario.total.cohort
+                    let name = isTotal ? "<strong>all students</strong>" : HTML.escape(value(of: g.cohort))
+                    // No interval where resampling cannot show one: a handful of people, a group in which no one
+                    // falsely matched anyone (resampling them gives 0 every time), and the total with the
+                    // default mix, which is the whole school's above.
+                    let note: String
+                    if isTotal {
+                        let school = whole[point.name]
+                        let same = school.map { t in
+                            [(t.alertsPerDay, g.alertsPerDay), (t.flaggedPerYear, g.flaggedPerYear)].allSatisfy {
+                                abs($0.0.value - $0.1.value) <= 1e-9 * max(1, abs($0.0.value))
+                            }
+                        }
+                        note = same == true ? "the same total as the whole school above, where its interval is" : ""
+                    } else if g.people < minimum {
+                        note = "fewer than \(minimum) people: no interval, no conclusion"
+                    } else if g.peopleWithPartners == 0 {
+                        note = "none of its \(g.people) people falsely matched anyone at this setting: 0 is what was seen, not a bound"
+                    } else {
+                        note = ""
+                    }
+                    func show(_ e: SchoolScenario.Estimate, _ format: (Double) -> String) -> String {
+                        note.isEmpty ? estimate(e, format) : format(e.value)
+                    }
                     table.append(
-                        "<tr><td>\(name)</td><td>\(plainCount(g.students))</td><td>\(g.peopleWithPartners) of \(g.people)</td><td>\(estimate(g.alertsPerDay, plainCount))</td><td>\(estimate(g.flaggedPerYear, plainCount))</td><td>\(estimate(g.wrongSightings, plainCount))</td><td>\(estimate(g.anyWrongSighting, plainChance))</td></tr>"
+                        "<tr><td>\(name)</td><td>\(plainCount(g.students))</td><td>\(g.peopleWithPartners) of \(g.people)</td><td>\(show(g.alertsPerDay, plainCount))</td><td>\(show(g.flaggedPerYear, plainCount))</td><td>\(show(g.wrongSightings, plainCount))</td><td>\(show(g.anyWrongSighting, plainChance))</td><td class=\"flag\">\(note)</td></tr>"
                     )
                 }
             }
@@ -164,8 +189,11 @@ extension HTMLReport {
 
     /// A value with its interval, e.g. "190 (120–260)".
     static func estimate(_ e: SchoolScenario.Estimate, _ format: (Double) -> String) -> String {
-        guard let i = e.interval else { return format(e.value) }
-        return "\(format(e.value)) (\(format(i.lower))–\(format(i.upper)))"
+        let value = format(e.value)
+        guard let i = e.interval else { return value }
+        let (lower, upper) = (format(i.lower), format(i.upper))
+        // "over 99.9% (over 99.9%–over 99.9%)" says no more than its first words.
+        return lower == value && upper == value ? value : "\(value) (\(lower)–\(upper))"
     }
 
     /// An expected count written plainly: "0", "under 0.01", "0.35", "4.2", "190", "1,234".
@@ -178,12 +206,13 @@ extension HTMLReport {
         return HTML.grouped(Int(x.rounded()))
     }
 
-    /// A chance written plainly: "0%", "under 0.1%", "3.5%", "42%", "over 99.9%".
+    /// A chance written plainly: "0%", "under 0.1%", "3.5%", "42%", "over 99.9%" (also for 1).
     static func plainChance(_ p: Double) -> String {
         guard p.isFinite else { return "–" }
         if p <= 0 { return "0%" }
         if p < 0.001 { return "under 0.1%" }
-        if p > 0.999 { return p >= 1 ? "100%" : "over 99.9%" }
+        // 1 − (1 − x)ⁿ below 1 can round to 1 in floating point: never claimed as certain.
+        if p > 0.999 { return "over 99.9%" }
         if p < 0.1 { return String(format: "%.1f%%", p * 100) }
         return String(format: "%.0f%%", p * 100)
     }

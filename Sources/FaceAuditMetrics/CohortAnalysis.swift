@@ -109,7 +109,7 @@ public enum CohortAnalysis {
         let bootstrapping = options.replicates > 0 && data.subjectCount > 0
         let overallDesign = bootstrapping ? SubjectBootstrap.design(data, indices: overall.indices) : nil
         let cohortDesigns = bootstrapping ? cohorts.map { SubjectBootstrap.design(data, indices: $0.indices) } : []
-        let people = dimensions.isIntersection ? nil : PersonCounts.Layout(data)
+        let people = dimensions.isIntersection ? nil : PartnerCounts.Layout(data)
 
         return options.settings.map { setting in
             let tau = options.similarityThreshold(setting, overall: overall.scores)
@@ -137,7 +137,7 @@ public enum CohortAnalysis {
             return finish(
                 dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
                 cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options,
-                people: people.map { PersonCounts.counts(data, layout: $0, threshold: tau) })
+                people: people.map { PartnerCounts.counts(data, layout: $0, threshold: tau) })
         }
     }
 
@@ -235,7 +235,7 @@ public enum CohortAnalysis {
         dimensions: DimensionSet, setting: OperatingPointSetting, threshold tau: Double, estimable: Bool, overall: CohortRates,
         cohorts: [CohortRates],
         cross: [[ErrorCount]], tallies: (overall: SubjectBootstrap.Tally, cohorts: [SubjectBootstrap.Tally])?, subjectCount: Int,
-        options: CohortAnalysisOptions, people: PersonCounts? = nil
+        options: CohortAnalysisOptions, people: PartnerCounts? = nil
     ) -> DisaggregatedRates {
         var overallRates = overall
         var cohortRates = cohorts
@@ -304,7 +304,7 @@ public enum CohortAnalysis {
             dimensions: dimensions, operatingPoint: setting.kind, targetFMR: setting.targetFMR,
             threshold: setting.fixedThreshold ?? options.polarity.threshold(tau), thresholdLabel: setting.label, estimable: estimable,
             overall: overallRates, cohorts: cohortRates, crossFMR: cross, inequity: inequity, inequityBootstrap: inequityBootstrap,
-            referenceCohort: options.referenceCohort, personCounts: people)
+            referenceCohort: options.referenceCohort, partnerCounts: people)
     }
 
     /// The overall and per-cohort score sets (mated pairs, within-cohort non-mated pairs), for curves.

@@ -89,7 +89,7 @@ public struct DisaggregatedRates: Sendable, Codable {
     public var referenceCohort: String?
     /// Who falsely matches whom, person by person (counts only), for the school scenario; present for
     /// single-attribute dimension sets of runs since this key was added.
-    public var personCounts: PersonCounts?
+    public var partnerCounts: PartnerCounts?
 
     /// The operating point as one value.
     public var setting: OperatingPointSetting {
@@ -107,6 +107,6 @@ public struct DisaggregatedRates: Sendable, Codable {
         case inequity
         case inequityBootstrap = "inequity_bootstrap"
         case referenceCohort = "reference_cohort"
-        case personCounts = "person_counts"
+        case partnerCounts = "partner_counts"
     }
 }

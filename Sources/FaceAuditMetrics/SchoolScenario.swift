@@ -1,7 +1,7 @@
 import Foundation
 
 /// What one operating point of a face recognition system would do in a school, computed from the
-/// per-person false-match structure of the data (``PersonCounts``).
+/// per-person false-match structure of the data (``PartnerCounts``).
 ///
 /// **The school.** `schoolSize` students drawn from the people of the included cohorts (`groups`), with
 /// their mix (each group's share of those people). Each student passes a camera `passesPerDay` times on
@@ -100,7 +100,7 @@ public struct SchoolScenario: Sendable {
     public var customWatchlist: Bool
 
     /// The scenario over the included cohorts `groups` (indices into `counts.cohorts`, named by `names`).
-    public init(counts: PersonCounts, names: [String], groups included: [Int], settings o: Settings) {
+    public init(counts: PartnerCounts, names: [String], groups included: [Int], settings o: Settings) {
         let people = included.map { counts.people(inCohort: $0) }
         let all = people.reduce(0, +)
         let named = included.map { o.watchlistMix[names[$0]] }
@@ -115,7 +115,7 @@ public struct SchoolScenario: Sendable {
         let w = Double(o.watchlistSize)
 
         /// Per person of group position `gi`: (alerts per pass, chance flagged a year, wrong sightings, chance of one).
-        func values(_ r: PersonCounts.Record, _ gi: Int) -> (Double, Double, Double, Double) {
+        func values(_ r: PartnerCounts.Record, _ gi: Int) -> (Double, Double, Double, Double) {
             let g = included[gi]
             var e = 0
             var c = 0
@@ -213,9 +213,9 @@ public struct SchoolScenario: Sendable {
             wrongSightings: estimate(t[2]) { $0.total[2] }, anyWrongSighting: estimate(t[3]) { $0.total[3] })
     }
 
-    /// The scenario over everyone in the data (``PersonCounts/overall``), as one group.
-    public init(everyone counts: PersonCounts, settings: Settings) {
-        let merged = PersonCounts(cohorts: [counts.overall], overall: counts.overall)
+    /// The scenario over everyone in the data (``PartnerCounts/overall``), as one group.
+    public init(everyone counts: PartnerCounts, settings: Settings) {
+        let merged = PartnerCounts(cohorts: [counts.overall], overall: counts.overall)
         var settings = settings
         settings.watchlistMix = [:]
         self.init(counts: merged, names: ["everyone"], groups: [0], settings: settings)

@@ -3,7 +3,7 @@ import FaceAuditMetrics
 import Foundation
 
 /// "What this means for a school": the ``SchoolScenario`` at every operating point of the run, read from
-/// the per-person counts (`person_counts`) each single-attribute analysis stores in `summary.json`.
+/// the per-person counts (`partner_counts`) each single-attribute analysis stores in `summary.json`.
 extension HTMLReport {
     /// One operating point of the scenario: its name and its single-attribute analyses.
     struct SchoolPoint {
@@ -46,7 +46,7 @@ extension HTMLReport {
     /// The included cohorts of `analysis` (indices into its cohorts): with children in the data, an age
     /// analysis keeps only children's groups (as ``schoolCohorts(_:target:marginals:)`` decides); every
     /// other analysis keeps every group with people, unknown labels included, so that parts add up.
-    static func schoolGroups(_ analysis: DisaggregatedRates, kept: DisaggregatedRates?, counts: PersonCounts) -> [Int] {
+    static func schoolGroups(_ analysis: DisaggregatedRates, kept: DisaggregatedRates?, counts: PartnerCounts) -> [Int] {
         let names = Set((kept ?? analysis).cohorts.map(\.cohort))
         return analysis.cohorts.indices.filter { names.contains(analysis.cohorts[$0].cohort) && counts.people(inCohort: $0) > 0 }
     }
@@ -86,14 +86,14 @@ extension HTMLReport {
             if case .both(let children, _, _)? = coverage {
                 let ages = point.marginals.first { $0.dimensions.description == ageGroupDimension }
                 scenario = ages.flatMap { a in
-                    a.personCounts.flatMap { counts in
+                    a.partnerCounts.flatMap { counts in
                         a.cohorts.firstIndex { $0.cohort == children.cohort }.map {
                             SchoolScenario(counts: counts, names: a.cohorts.map(\.cohort), groups: [$0], settings: settings)
                         }
                     }
                 }
             } else {
-                scenario = point.marginals.lazy.compactMap(\.personCounts).first.map { SchoolScenario(everyone: $0, settings: settings) }
+                scenario = point.marginals.lazy.compactMap(\.partnerCounts).first.map { SchoolScenario(everyone: $0, settings: settings) }
             }
             return scenario.map { (point.name, $0) }
         }
@@ -129,7 +129,8 @@ extension HTMLReport {
             ]
             var shares: String?
             for point in points {
-                guard let analysis = point.marginals.first(where: { $0.dimensions == dimension }), let counts = analysis.personCounts else {
+                guard let analysis = point.marginals.first(where: { $0.dimensions == dimension }), let counts = analysis.partnerCounts
+                else {
                     continue
                 }
                 let kept = schoolCohorts(s, target: target, marginals: [analysis]).analyses.first

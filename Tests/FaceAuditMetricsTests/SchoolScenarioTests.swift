@@ -57,9 +57,9 @@ struct SchoolScenarioTests {
     }
 
     /// The scenario over both groups of ``analysis()``, and its per-person counts.
-    static func scenario(_ s: SchoolScenario.Settings) throws -> (SchoolScenario, PersonCounts) {
+    static func scenario(_ s: SchoolScenario.Settings) throws -> (SchoolScenario, PartnerCounts) {
         let analysis = try analysis()
-        let counts = try #require(analysis.personCounts)
+        let counts = try #require(analysis.partnerCounts)
         return (SchoolScenario(counts: counts, names: analysis.cohorts.map(\.cohort), groups: [0, 1], settings: s), counts)
     }
 
@@ -85,15 +85,15 @@ struct SchoolScenarioTests {
     }
 
     @Test("per-person counts in summary.json are the comparisons' own, merged and without identifiers")
-    func personCounts() throws {
-        let counts = try #require(try Self.analysis().personCounts)
+    func partnerCounts() throws {
+        let counts = try #require(try Self.analysis().partnerCounts)
         #expect(counts.cohorts.count == 2 && counts.people(inCohort: 0) == 4 && counts.people(inCohort: 1) == 4)
         for g in 0..<2 {
-            var expected: [PersonCounts.Record: Int] = [:]
+            var expected: [PartnerCounts.Record: Int] = [:]
             for p in Self.direct() where p.group == g {
-                expected[PersonCounts.Record(people: 0, partners: p.k, falseMatches: p.e, comparisons: p.c), default: 0] += 1
+                expected[PartnerCounts.Record(people: 0, partners: p.k, falseMatches: p.e, comparisons: p.c), default: 0] += 1
             }
-            var got: [PersonCounts.Record: Int] = [:]
+            var got: [PartnerCounts.Record: Int] = [:]
             for r in counts.cohorts[g] {
                 var key = r
                 key.people = 0

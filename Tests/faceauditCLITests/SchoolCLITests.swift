@@ -66,13 +66,13 @@ struct SchoolCLITests {
         let summary = try Self.json(out.appendingPathComponent("summary.json"))
         let analyses = try #require(summary["cohorts"] as? [[String: Any]])
         let gender = try #require(analyses.first { $0["dimensions"] as? String == "gender" && $0["threshold"] as? Double == 1.9 })
-        let counts = try #require(gender["person_counts"] as? [String: Any])
+        let counts = try #require(gender["partner_counts"] as? [String: Any])
         let cohorts = try #require(counts["cohorts"] as? [[[String: Any]]])
         #expect(cohorts.count == (gender["cohorts"] as? [Any])?.count)
         let people = cohorts.map { $0.reduce(0) { $0 + ($1["people"] as? Int ?? 0) } }
         #expect(people == (gender["cohorts"] as? [[String: Any]])?.map { $0["subjects"] as? Int ?? -1 })
         #expect(cohorts.flatMap { $0 }.allSatisfy { Set($0.keys) == ["people", "partners", "false_matches", "comparisons"] })
-        #expect(analyses.filter { ($0["dimensions"] as? String)?.contains(";") == true }.allSatisfy { $0["person_counts"] == nil })
+        #expect(analyses.filter { ($0["dimensions"] as? String)?.contains(";") == true }.allSatisfy { $0["partner_counts"] == nil })
     }
 
     @Test("a streamed run stores the same per-person counts at a threshold in its exact region")
@@ -86,7 +86,7 @@ struct SchoolCLITests {
             let analyses = try #require(try Self.json(out.appendingPathComponent("summary.json"))["cohorts"] as? [[String: Any]])
             var result: [String: NSObject] = [:]
             for a in analyses where a["threshold"] as? Double == 1.2 {
-                result[a["dimensions"] as? String ?? ""] = a["person_counts"] as? NSObject
+                result[a["dimensions"] as? String ?? ""] = a["partner_counts"] as? NSObject
             }
             return result
         }

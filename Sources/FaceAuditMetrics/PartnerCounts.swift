@@ -1,5 +1,5 @@
 /// Who falsely matches whom, person by person, for one dimension set at one operating point: the
-/// per-person structure ``SchoolScenario`` needs, stored in `summary.json` as `person_counts`.
+/// per-person structure ``SchoolScenario`` needs, stored in `summary.json` as `partner_counts`.
 ///
 /// A *person* here is one subject's photos in one cohort (a subject whose photos fall in two cohorts,
 /// such as two age bands, is a person in each). For every person it counts, towards each cohort h of
@@ -10,7 +10,7 @@
 ///
 /// Privacy: only counts are kept, never a subject's identifier or label beyond its cohort, and people
 /// with identical counts are merged into one record with their number (`people`).
-public struct PersonCounts: Sendable, Codable, Equatable {
+public struct PartnerCounts: Sendable, Codable, Equatable {
     /// People of one cohort (or of everyone) who share the same counts.
     public struct Record: Sendable, Codable, Hashable {
         /// How many people have exactly these counts.
@@ -52,7 +52,7 @@ public struct PersonCounts: Sendable, Codable, Equatable {
     public func people(inCohort g: Int) -> Int { cohorts[g].reduce(0) { $0 + $1.people } }
 }
 
-extension PersonCounts {
+extension PartnerCounts {
     /// The threshold-free part: who each person is and how many comparisons they have, built once per
     /// dimension set and then counted at each threshold.
     struct Layout: Sendable {
@@ -90,13 +90,26 @@ extension PersonCounts {
         /// The layout of the comparisons of `data` (mated comparisons and failures to acquire left out).
         init(_ data: LabeledComparisons) {
             self.init(cohortCount: data.cohortNames.count, subjectCount: data.subjectCount)
+            // A photo has one subject and one cohort: its person is looked up once, not per comparison.
+            let samples = max(data.probeSample.max() ?? -1, data.referenceSample.max() ?? -1) + 1
+            var bySample = [Int](repeating: -1, count: Int(samples))
+            var subjectOf: [Int32] = []
+            func person(_ subject: Int32, _ cohort: Int32, sample: Int32) -> Int {
+                if sample >= 0, case let p = bySample[Int(sample)], p >= 0, subjectOf[p] == subject, self.cohort[p] == Int(cohort) {
+                    return p
+                }
+                let p = self.person(subject, cohort)
+                if p == subjectOf.count { subjectOf.append(subject) }
+                if sample >= 0 { bySample[Int(sample)] = p }
+                return p
+            }
             for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN {
                 subjectComparisons[Int(data.probeSubject[k])] += 1
                 subjectComparisons[Int(data.referenceSubject[k])] += 1
                 let (pc, rc) = (data.probeCohort[k], data.referenceCohort[k])
                 guard pc >= 0 && rc >= 0 && Int(pc) < cohortCount && Int(rc) < cohortCount else { continue }
-                comparisons[person(data.probeSubject[k], pc)][Int(rc)] += 1
-                comparisons[person(data.referenceSubject[k], rc)][Int(pc)] += 1
+                comparisons[person(data.probeSubject[k], pc, sample: data.probeSample[k])][Int(rc)] += 1
+                comparisons[person(data.referenceSubject[k], rc, sample: data.referenceSample[k])][Int(pc)] += 1
             }
         }
 
@@ -185,22 +198,22 @@ extension PersonCounts {
     }
 
     /// The counts of exactly scored comparisons `data` at similarity threshold τ.
-    static func counts(_ data: LabeledComparisons, layout: Layout, threshold tau: Double) -> PersonCounts {
+    static func counts(_ data: LabeledComparisons, layout: Layout, threshold tau: Double) -> PartnerCounts {
         var errors: [(a: Int32, ca: Int32, b: Int32, cb: Int32)] = []
         for k in 0..<data.count where !data.mated[k] && data.scores[k] >= tau {
             errors.append((data.probeSubject[k], data.probeCohort[k], data.referenceSubject[k], data.referenceCohort[k]))
         }
-        return PersonCounts(layout: layout, errors: errors)
+        return PartnerCounts(layout: layout, errors: errors)
     }
 
     /// The counts of a streamed design at similarity threshold τ (exact when τ lies in the exactly kept
     /// scores, as the cross-cohort matrix is).
-    static func counts(_ data: StreamedComparisons, layout: Layout, threshold tau: Double) -> PersonCounts {
+    static func counts(_ data: StreamedComparisons, layout: Layout, threshold tau: Double) -> PartnerCounts {
         var errors: [(a: Int32, ca: Int32, b: Int32, cb: Int32)] = []
         for k in data.exactScores.indices where data.exactScores[k] >= tau {
             let (p, r) = (Int(data.exactProbe[k]), Int(data.exactReference[k]))
             errors.append((data.sampleSubject[p], data.sampleCohort[p], data.sampleSubject[r], data.sampleCohort[r]))
         }
-        return PersonCounts(layout: layout, errors: errors)
+        return PartnerCounts(layout: layout, errors: errors)
     }
 }

@@ -68,6 +68,12 @@ public struct SchoolScenario: Sendable {
         public var value: Double
         /// Its interval.
         public var interval: BinomialInterval?
+
+        /// Creates an estimate.
+        public init(value: Double, interval: BinomialInterval?) {
+            self.value = value
+            self.interval = interval
+        }
     }
 
     /// One group of students.

@@ -33,11 +33,11 @@ extension HTMLReport {
         var points: [SchoolPoint] = []
         for t in Set(marginals.compactMap(\.targetFMR)).sorted(by: >) {
             let at = marginals.filter { $0.targetFMR == t }
-            let threshold = at.first.map { ", threshold \(HTML.number($0.threshold, 4))" } ?? ""
+            let threshold = at.first.map { ", threshold \(plainNumber($0.threshold))" } ?? ""
             points.append(SchoolPoint(name: "set for \(HTML.oneIn(t)) false matches\(threshold)", marginals: at))
         }
         for view in fixedThresholds(s) {
-            let name = view.point.label.map { "\($0) (\(HTML.number(view.point.threshold, 6)))" } ?? view.title
+            let name = view.point.label.map { "\($0) (\(plainNumber(view.point.threshold)))" } ?? view.title
             points.append(SchoolPoint(name: name, marginals: view.marginals))
         }
         return points
@@ -62,7 +62,7 @@ extension HTMLReport {
             o.watchlistMix.isEmpty
             ? "drawn from the same people as the students"
             : "of the mix given by --watchlist-mix where a table's groups are named ("
-                + o.watchlistMix.sorted { $0.key < $1.key }.map { "\(HTML.escape(value(of: $0.key))) \(HTML.number($0.value, 3))" }
+                + o.watchlistMix.sorted { $0.key < $1.key }.map { "\(HTML.escape(value(of: $0.key))) \(plainNumber($0.value))" }
                 .joined(separator: ", ") + "; shares are scaled to add to 1 over the groups named), else of the students' own mix"
         out.append(
             "<p>Suppose a school of \(HTML.grouped(o.schoolSize)) students, with the mix of groups of the people in this dataset, where a camera checks each student \(o.passesPerDay) times a school day for \(o.schoolDays) days a year against a watchlist of \(HTML.grouped(o.watchlistSize)) people \(mix). No student is on the list, so every alert is false. A <em>false alert</em> is one watchlist entry wrongly matched to a student; its rate comes from every comparison of two different people in the data, within and across groups.</p>"
@@ -195,6 +195,18 @@ extension HTMLReport {
         let (lower, upper) = (format(i.lower), format(i.upper))
         // "over 99.9% (over 99.9%–over 99.9%)" says no more than its first words.
         return lower == value && upper == value ? value : "\(value) (\(lower)–\(upper))"
+    }
+
+    /// A threshold or share written without an exponent: four decimals (four significant digits below
+    /// 0.001), trailing zeros dropped (0.5007, 0.6, 1.9, 12, 0.00001234).
+    static func plainNumber(_ x: Double) -> String {
+        guard x.isFinite else { return "–" }
+        // Four decimals, or enough for four significant digits of a smaller number (never rounded to 0).
+        let digits = x == 0 ? 4 : min(12, max(4, 3 - Int(log10(abs(x)).rounded(.down))))
+        var text = String(format: "%.\(digits)f", x)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
     }
 
     /// An expected count written plainly: "0", "under 0.01", "0.35", "4.2", "190", "1,234".

@@ -11,6 +11,11 @@ extension RunConfiguration {
             (1...100_000_000).contains(schoolSize) && (1...1_000).contains(passesPerDay) && (1...366).contains(schoolDays)
                 && (1...100_000_000).contains(watchlistSize),
             "--school-size (1…10⁸), --passes-per-day (1…1000), --school-days (1…366) and --watchlist-size (1…10⁸) are out of range")
+        try check((1...3_660).contains(trackingDays), "--tracking-days must be 1…3660")
+        try check(
+            watchlistShares != nil,
+            "--watchlist-mix: give cohort:share entries with shares of 0 or more, at least one above 0, e.g. ethnicity=black:0.3,ethnicity=white:0.7"
+        )
         try check(
             (1...1_024).contains(threads ?? 1) && (0...1_000_000).contains(bootstrap) && (0...4).contains(upsample)
                 && (16...1_048_576).contains(tileSize) && exactPairLimit >= 0,
@@ -56,5 +61,23 @@ extension RunConfiguration {
         if let command = embedderCommand {
             try check(!command.isEmpty, "--embedder-command must be a JSON array of strings, e.g. '[\"python3\", \"embedder.py\"]'")
         }
+    }
+}
+
+extension RunConfiguration {
+    /// ``watchlistMix`` as shares by cohort name (`[:]` when empty); nil when an entry is not
+    /// `cohort:share` with a finite share ≥ 0, or no share is above 0.
+    public var watchlistShares: [String: Double]? {
+        var shares: [String: Double] = [:]
+        for entry in watchlistMix {
+            guard let colon = entry.lastIndex(of: ":"), let share = Double(entry[entry.index(after: colon)...]), share.isFinite,
+                share >= 0
+            else { return nil }
+            let cohort = String(entry[..<colon]).trimmingCharacters(in: .whitespaces)
+            guard !cohort.isEmpty, shares[cohort] == nil else { return nil }
+            shares[cohort] = share
+        }
+        guard watchlistMix.isEmpty || shares.values.contains(where: { $0 > 0 }) else { return nil }
+        return shares
     }
 }

@@ -109,6 +109,11 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     public var schoolDays = 180
     /// People on the watchlist each face is searched against.
     public var watchlistSize = 50
+    /// The watchlist's mix, `cohort:share` (e.g. `ethnicity=black:0.4`); empty: the students' own mix.
+    /// Shares are normalised over the groups a table names; unnamed groups of that table get none.
+    public var watchlistMix: [String] = []
+    /// Days a retrospective search ("track a person's movements") looks back.
+    public var trackingDays = 60
 
     // MARK: Scale
 
@@ -167,6 +172,8 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         case passesPerDay = "passes_per_day"
         case schoolDays = "school_days"
         case watchlistSize = "watchlist_size"
+        case watchlistMix = "watchlist_mix"
+        case trackingDays = "tracking_days"
         case tileSize = "tile_size"
         case exactPairLimit = "exact_pair_limit"
         case noCache = "no_cache"
@@ -231,6 +238,8 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         try c.set(&passesPerDay, .passesPerDay)
         try c.set(&schoolDays, .schoolDays)
         try c.set(&watchlistSize, .watchlistSize)
+        if let v = try c.list(.watchlistMix) { watchlistMix = v }
+        try c.set(&trackingDays, .trackingDays)
         try c.set(&shard, .shard)
         try c.set(&phase, .phase)
         try c.set(&tileSize, .tileSize)

@@ -38,6 +38,7 @@ extension CohortAnalysis {
         let cohortCount = data.cohortNames.count
         let crossTrials = orderedNonMatedTrials(data)
         let bootstrapping = options.replicates > 0 && data.subjectCount > 0
+        let people = dimensions.isIntersection ? nil : PartnerCounts.Layout(data)
 
         let rates = options.settings.map { setting in
             let tau = options.similarityThreshold(setting, overall: overall.scores)
@@ -57,7 +58,8 @@ extension CohortAnalysis {
             let tallies = bootstrapping ? (overall: tally(overall, data, tau), cohorts: cohorts.map { tally($0, data, tau) }) : nil
             return finish(
                 dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
-                cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options)
+                cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options,
+                people: people.map { PartnerCounts.counts(data, layout: $0, threshold: tau) })
         }
         return (rates, scores)
     }

@@ -109,6 +109,7 @@ public enum CohortAnalysis {
         let bootstrapping = options.replicates > 0 && data.subjectCount > 0
         let overallDesign = bootstrapping ? SubjectBootstrap.design(data, indices: overall.indices) : nil
         let cohortDesigns = bootstrapping ? cohorts.map { SubjectBootstrap.design(data, indices: $0.indices) } : []
+        let people = dimensions.isIntersection ? nil : PartnerCounts.Layout(data)
 
         return options.settings.map { setting in
             let tau = options.similarityThreshold(setting, overall: overall.scores)
@@ -135,7 +136,8 @@ public enum CohortAnalysis {
             }
             return finish(
                 dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
-                cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options)
+                cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options,
+                people: people.map { PartnerCounts.counts(data, layout: $0, threshold: tau) })
         }
     }
 
@@ -204,7 +206,7 @@ public enum CohortAnalysis {
     }
 
     /// One cohort's rates at the global threshold, with its flags; ratios and bootstrap intervals come
-    /// later (``finish(dimensions:setting:threshold:estimable:overall:cohorts:cross:tallies:subjectCount:options:)``).
+    /// later (``finish(dimensions:setting:threshold:estimable:overall:cohorts:cross:tallies:subjectCount:options:people:)``).
     /// Scores are similarities; `failures` counts the cohort's comparisons without a score.
     static func cohortRates(
         _ name: String, subjects: Int, falseMatches fm: ErrorCount, falseNonMatches fnm: ErrorCount, failures: Int,
@@ -233,7 +235,7 @@ public enum CohortAnalysis {
         dimensions: DimensionSet, setting: OperatingPointSetting, threshold tau: Double, estimable: Bool, overall: CohortRates,
         cohorts: [CohortRates],
         cross: [[ErrorCount]], tallies: (overall: SubjectBootstrap.Tally, cohorts: [SubjectBootstrap.Tally])?, subjectCount: Int,
-        options: CohortAnalysisOptions
+        options: CohortAnalysisOptions, people: PartnerCounts? = nil
     ) -> DisaggregatedRates {
         var overallRates = overall
         var cohortRates = cohorts
@@ -325,7 +327,7 @@ public enum CohortAnalysis {
             threshold: setting.fixedThreshold ?? options.polarity.threshold(tau), thresholdLabel: setting.label, estimable: estimable,
             overall: overallRates, cohorts: cohortRates, crossFMR: cross, inequity: inequity, inequityBootstrap: inequityBootstrap,
             inequityBootstrapUndefinedShare: inequityUndefined, worstBest: worstBest.isEmpty ? nil : worstBest,
-            referenceCohort: options.referenceCohort)
+            referenceCohort: options.referenceCohort, partnerCounts: people)
     }
 
     /// The overall and per-cohort score sets (mated pairs, within-cohort non-mated pairs), for curves.

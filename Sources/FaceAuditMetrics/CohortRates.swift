@@ -98,6 +98,9 @@ public struct DisaggregatedRates: Sendable, Codable {
     public var worstBest: [GroupComparison]?
     /// The reference cohort of the `*_ratio_to_reference` columns.
     public var referenceCohort: String?
+    /// Who falsely matches whom, person by person (counts only), for the school scenario; present for
+    /// single-attribute dimension sets of runs since this key was added.
+    public var partnerCounts: PartnerCounts?
 
     /// The operating point as one value.
     public var setting: OperatingPointSetting {
@@ -117,5 +120,6 @@ public struct DisaggregatedRates: Sendable, Codable {
         case inequityBootstrapUndefinedShare = "inequity_bootstrap_undefined_share"
         case worstBest = "worst_best"
         case referenceCohort = "reference_cohort"
+        case partnerCounts = "partner_counts"
     }
 }

@@ -148,12 +148,7 @@ public enum HTMLReport {
         }
 
         // 5. Deployment risk.
-        let school = schoolCohorts(s, target: target, marginals: marginals)
-        let schoolAtFixed = fixed.map { (setting: $0.title, marginals: schoolCohorts(s, target: target, marginals: $0.marginals).analyses) }
-        body.append(
-            schoolSection(
-                [(setting: "the threshold for \(HTML.oneIn(target)) false matches", marginals: school.analyses)] + schoolAtFixed,
-                options: options, note: school.note))
+        body.append(schoolSection(s, target: target, options: options))
         if let watchlist = s.watchlist { body.append(watchlistSection(watchlist)) }
 
         // 6. Methodology, dataset, limitations, reproduction.
@@ -384,50 +379,6 @@ public enum HTMLReport {
             for c in p.cohorts where !c.dimensions.isIntersection {
                 out.append(
                     "<tr><td>\(HTML.escape(value(of: c.cohort)))</td><td>\(c.fpir.errors) / \(HTML.grouped(c.fpir.trials))</td><td>\(HTML.percent(c.fpir.rate)) (\(HTML.percent(c.fpirInterval.lower))–\(HTML.percent(c.fpirInterval.upper)))</td><td>\(c.fnir.errors) / \(HTML.grouped(c.fnir.trials))</td><td>\(HTML.percent(c.fnir.rate)) (\(HTML.percent(c.fnirInterval.lower))–\(HTML.percent(c.fnirInterval.upper)))</td></tr>"
-                )
-            }
-            out.append("</table>")
-        }
-        return out.joined(separator: "\n")
-    }
-
-    /// The school scenario at each operating point (the headline target, then each fixed threshold), each
-    /// named by `setting` (headed by it only when there are several), after `note` on whose rates they are.
-    static func schoolSection(
-        _ points: [(setting: String, marginals: [DisaggregatedRates])], options o: ReportOptions, note: String? = nil
-    ) -> String {
-        var out = ["<h2>What this means for a school</h2>"]
-        out.append(
-            "<p>Suppose a school of \(HTML.grouped(o.schoolSize)) students, with the same mix of groups as this dataset, has cameras that check every student \(o.passesPerDay) times a day for \(o.schoolDays) school days, against a watchlist of \(o.watchlistSize) people. No student is on the list, so every alert is false. A check raises an alert with probability 1 − (1 − FMR)<sup>\(o.watchlistSize)</sup>, using each group's false-match rate against people of the same group at the threshold named; intervals come from the group's 95% interval.</p>"
-        )
-        if let note { out.append(note) }
-        for (setting, marginals) in points {
-            if points.count > 1 { out.append("<h3>At \(HTML.escape(setting))</h3>") }
-            out.append(schoolTables(marginals, options: o, heading: points.count > 1 ? "h4" : "h3"))
-        }
-        return out.joined(separator: "\n")
-    }
-
-    /// The school scenario's tables at one operating point, one per dimension.
-    static func schoolTables(_ marginals: [DisaggregatedRates], options o: ReportOptions, heading: String) -> String {
-        var out: [String] = []
-        for analysis in marginals {
-            let cohorts = analysis.cohorts.filter { !$0.cohort.contains("=unknown") && $0.fmr.trials > 0 }
-            let total = cohorts.reduce(0) { $0 + $1.subjects }
-            guard total > 0 else { continue }
-            out.append("<\(heading)>\(HTML.escape(label(dimension: analysis.dimensions.description)))</\(heading)>")
-            out.append(
-                "<table><tr><th>group</th><th>students</th><th>false alerts per school day</th><th>chance an innocent student is flagged at least once a year</th><th>notes</th></tr>"
-            )
-            for c in cohorts {
-                let students = Double(o.schoolSize) * Double(c.subjects) / Double(total)
-                let interval = shownInterval(c, metric: "fmr")
-                let upper = c.fmr.errors == 0 ? -expm1(log(0.05) / Double(c.fmr.trials)) : interval.upper
-                func perPass(_ fmr: Double) -> Double { -expm1(Double(o.watchlistSize) * log1p(-min(max(fmr, 0), 1 - 1e-12))) }
-                func alerts(_ fmr: Double) -> Double { students * Double(o.passesPerDay) * perPass(fmr) }
-                func yearly(_ fmr: Double) -> Double { -expm1(Double(o.passesPerDay * o.schoolDays) * log1p(-perPass(fmr))) }
-                out.append(
-                    "<tr><td>\(HTML.escape(value(of: c.cohort)))</td><td>\(Int(students.rounded()))</td><td>\(HTML.number(alerts(c.fmr.rate), 3)) (\(HTML.number(alerts(max(interval.lower, 0)), 2))–\(HTML.number(alerts(upper), 2)))</td><td>\(HTML.percent(yearly(c.fmr.rate))) (\(HTML.percent(yearly(max(interval.lower, 0))))–\(HTML.percent(yearly(upper))))</td><td class=\"flag\">\(HTML.escape(c.flags.joined(separator: "; ")))</td></tr>"
                 )
             }
             out.append("</table>")

@@ -10,6 +10,10 @@ public struct ReportOptions: Sendable {
     public var schoolDays = 180
     /// People on the watchlist each face is searched against.
     public var watchlistSize = 50
+    /// The watchlist's share by cohort name; empty: the students' own mix.
+    public var watchlistMix: [String: Double] = [:]
+    /// Days a retrospective search looks back.
+    public var trackingDays = 60
     /// The target FMR of the headline numbers (the closest available is used).
     public var headlineTarget = 1e-3
 
@@ -22,5 +26,7 @@ public struct ReportOptions: Sendable {
         passesPerDay = configuration.passesPerDay
         schoolDays = configuration.schoolDays
         watchlistSize = configuration.watchlistSize
+        watchlistMix = configuration.watchlistShares ?? [:]
+        trackingDays = configuration.trackingDays
     }
 }

@@ -169,6 +169,16 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Report scenario: people on the watchlist (default: 50).")
     var watchlistSize: Int?
 
+    @Option(
+        help: """
+            Report scenario: the watchlist's mix as cohort:share, comma-separated, e.g. ethnicity=black:0.3,ethnicity=white:0.7 \
+            (default: the students' own mix).
+            """)
+    var watchlistMix: String?
+
+    @Option(help: "Report scenario: days a retrospective search of one student looks back (default: 60).")
+    var trackingDays: Int?
+
     /// The run's settings: the benchmark file's (if any), then every flag given.
     /// - Throws: the file's ``RunError`` (mapped to its exit status), or a usage error.
     func configuration() throws -> RunConfiguration {
@@ -231,6 +241,10 @@ struct RunOptions: ParsableArguments {
         if let passesPerDay { c.passesPerDay = passesPerDay }
         if let schoolDays { c.schoolDays = schoolDays }
         if let watchlistSize { c.watchlistSize = watchlistSize }
+        if let watchlistMix {
+            c.watchlistMix = watchlistMix.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        if let trackingDays { c.trackingDays = trackingDays }
     }
 }
 

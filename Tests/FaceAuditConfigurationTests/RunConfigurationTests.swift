@@ -42,6 +42,8 @@ enum Sample {
         c.passesPerDay = 2
         c.schoolDays = 170
         c.watchlistSize = 20
+        c.watchlistMix = ["gender=female:0.7", "gender=male:0.3"]
+        c.trackingDays = 30
         c.shard = RunConfiguration.Shard(index: 2, count: 7)
         c.phase = .compare
         c.tileSize = 64
@@ -96,6 +98,8 @@ enum Sample {
         passes_per_day: 2
         school_days: 170
         watchlist_size: 20
+        watchlist_mix: ["gender=female:0.7", "gender=male:0.3"]
+        tracking_days: 30
         shard: 2/7
         phase: compare
         tile_size: 64

@@ -37,6 +37,8 @@ public enum ConfigurationSample {
         passes_per_day = 2
         school_days = 170
         watchlist_size = 20
+        watchlist_mix = ["gender=female:0.7", "gender=male:0.3"]
+        tracking_days = 30
         shard = "2/7"
         phase = "compare"
         tile_size = 64

@@ -112,7 +112,7 @@ struct FixedThresholdCLITests {
         let html = try String(contentsOf: exact.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("<h2>At a fixed threshold of 1.9</h2>") && html.contains("<h2>At a fixed threshold of 1.2</h2>"))
         #expect(html.contains("At a fixed distance threshold of 1.9, set in advance rather than for a target false match rate, "))
-        #expect(html.contains("<h3>At a fixed threshold of 1.9</h3>"))
+        #expect(html.contains("<tr><th colspan=\"8\">At a fixed threshold of 1.9</th></tr>"))
 
         // A streamed run (only the most similar pairs kept exactly) gives the same counts at fixed thresholds
         // that lie in its exact region.

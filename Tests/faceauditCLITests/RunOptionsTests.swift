@@ -19,6 +19,7 @@ struct RunOptionsTests {
         "0.6", "--threshold", "0.45",
         "--reference-cohort", "gender=male", "--bootstrap", "200", "--seed", "9", "--watchlist", "--enrolled-share", "1",
         "--target-fpir", "0.05", "--school-size", "800", "--passes-per-day", "2", "--school-days", "170", "--watchlist-size", "20",
+        "--watchlist-mix", "gender=female:0.7,gender=male:0.3", "--tracking-days", "30",
         "--shard", "2/7", "--phase", "compare", "--tile-size", "64", "--exact-pair-limit", "5000", "--threads", "3",
         "--cache", "/cache", "--no-cache", "--out", "/out", "--export-scores", "--allow-outside-paths",
     ]

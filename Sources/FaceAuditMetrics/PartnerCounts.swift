@@ -1,0 +1,219 @@
+/// Who falsely matches whom, person by person, for one dimension set at one operating point: the
+/// per-person structure ``SchoolScenario`` needs, stored in `summary.json` as `partner_counts`.
+///
+/// A *person* here is one subject's photos in one cohort (a subject whose photos fall in two cohorts,
+/// such as two age bands, is a person in each). For every person it counts, towards each cohort h of
+/// the dimension set: the non-mated comparisons with other subjects' photos in h (`comparisons`), the
+/// false matches among them at the operating point's threshold (`false_matches`), and the distinct
+/// other subjects in h involved in at least one of those false matches (`partners`). `overall` counts
+/// the same for each subject over all of its photos and all other subjects (one entry per array).
+///
+/// Privacy: only counts are kept, never a subject's identifier or label beyond its cohort, and people
+/// with identical counts are merged into one record with their number (`people`).
+public struct PartnerCounts: Sendable, Codable, Equatable {
+    /// People of one cohort (or of everyone) who share the same counts.
+    public struct Record: Sendable, Codable, Hashable {
+        /// How many people have exactly these counts.
+        public var people: Int
+        /// Per cohort h: distinct other subjects in h with at least one false match with the person.
+        public var partners: [Int]
+        /// Per cohort h: false matches with other subjects' photos in h.
+        public var falseMatches: [Int]
+        /// Per cohort h: non-mated comparisons with other subjects' photos in h.
+        public var comparisons: [Int]
+
+        /// Creates a record.
+        public init(people: Int, partners: [Int], falseMatches: [Int], comparisons: [Int]) {
+            self.people = people
+            self.partners = partners
+            self.falseMatches = falseMatches
+            self.comparisons = comparisons
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case people, partners
+            case falseMatches = "false_matches"
+            case comparisons
+        }
+    }
+
+    /// Per cohort, in the order of ``DisaggregatedRates/cohorts``: its people's records.
+    public var cohorts: [[Record]]
+    /// Every subject with at least one non-mated comparison, over all photos (arrays of one entry).
+    public var overall: [Record]
+
+    /// Creates the counts.
+    public init(cohorts: [[Record]], overall: [Record]) {
+        self.cohorts = cohorts
+        self.overall = overall
+    }
+
+    /// Number of people in cohort `g`.
+    public func people(inCohort g: Int) -> Int { cohorts[g].reduce(0) { $0 + $1.people } }
+}
+
+extension PartnerCounts {
+    /// The threshold-free part: who each person is and how many comparisons they have, built once per
+    /// dimension set and then counted at each threshold.
+    struct Layout: Sendable {
+        /// Number of cohorts (the arrays' length).
+        var cohortCount: Int
+        /// Person index by `subject << 32 | cohort`.
+        var index: [UInt64: Int] = [:]
+        /// Each person's cohort.
+        var cohort: [Int] = []
+        /// Each person's comparisons per cohort.
+        var comparisons: [[Int]] = []
+        /// Each subject's non-mated comparisons overall (0 for a subject without any).
+        var subjectComparisons: [Int]
+
+        init(cohortCount: Int, subjectCount: Int) {
+            self.cohortCount = cohortCount
+            subjectComparisons = [Int](repeating: 0, count: subjectCount)
+        }
+
+        /// The person of `subject` in `cohort`, created when new.
+        mutating func person(_ subject: Int32, _ cohort: Int32) -> Int {
+            let key = UInt64(UInt32(bitPattern: subject)) << 32 | UInt64(UInt32(bitPattern: cohort))
+            if let i = index[key] { return i }
+            index[key] = self.cohort.count
+            self.cohort.append(Int(cohort))
+            comparisons.append([Int](repeating: 0, count: cohortCount))
+            return self.cohort.count - 1
+        }
+
+        /// The existing person of `subject` in `cohort`.
+        func existing(_ subject: Int32, _ cohort: Int32) -> Int? {
+            index[UInt64(UInt32(bitPattern: subject)) << 32 | UInt64(UInt32(bitPattern: cohort))]
+        }
+
+        /// The layout of the comparisons of `data` (mated comparisons and failures to acquire left out).
+        init(_ data: LabeledComparisons) {
+            self.init(cohortCount: data.cohortNames.count, subjectCount: data.subjectCount)
+            // A photo has one subject and one cohort: its person is looked up once, not per comparison.
+            let samples = max(data.probeSample.max() ?? -1, data.referenceSample.max() ?? -1) + 1
+            var bySample = [Int](repeating: -1, count: Int(samples))
+            var subjectOf: [Int32] = []
+            func person(_ subject: Int32, _ cohort: Int32, sample: Int32) -> Int {
+                if sample >= 0, case let p = bySample[Int(sample)], p >= 0, subjectOf[p] == subject, self.cohort[p] == Int(cohort) {
+                    return p
+                }
+                let p = self.person(subject, cohort)
+                if p == subjectOf.count { subjectOf.append(subject) }
+                if sample >= 0 { bySample[Int(sample)] = p }
+                return p
+            }
+            for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN {
+                subjectComparisons[Int(data.probeSubject[k])] += 1
+                subjectComparisons[Int(data.referenceSubject[k])] += 1
+                let (pc, rc) = (data.probeCohort[k], data.referenceCohort[k])
+                guard pc >= 0 && rc >= 0 && Int(pc) < cohortCount && Int(rc) < cohortCount else { continue }
+                comparisons[person(data.probeSubject[k], pc, sample: data.probeSample[k])][Int(rc)] += 1
+                comparisons[person(data.referenceSubject[k], rc, sample: data.referenceSample[k])][Int(pc)] += 1
+            }
+        }
+
+        /// The layout of a streamed all-pairs design: every completed photo against every completed photo
+        /// of every other subject.
+        init(_ data: StreamedComparisons) {
+            let cohortCount = data.cohortNames.count
+            self.init(cohortCount: cohortCount, subjectCount: data.subjectCount)
+            var photos: [UInt64: Int] = [:]
+            var inCohort = [Int](repeating: 0, count: cohortCount)
+            var perSubject = [Int](repeating: 0, count: data.subjectCount)
+            var total = 0
+            for i in 0..<data.sampleCount where data.sampleCompleted[i] {
+                let s = Int(data.sampleSubject[i])
+                perSubject[s] += 1
+                total += 1
+                let c = data.sampleCohort[i]
+                guard c >= 0 && Int(c) < cohortCount else { continue }
+                inCohort[Int(c)] += 1
+                photos[UInt64(UInt32(bitPattern: data.sampleSubject[i])) << 32 | UInt64(UInt32(bitPattern: c)), default: 0] += 1
+                _ = person(data.sampleSubject[i], c)
+            }
+            for s in perSubject.indices where perSubject[s] > 0 { subjectComparisons[s] = perSubject[s] * (total - perSubject[s]) }
+            for (key, p) in index {
+                let own = photos[key] ?? 0
+                let subject = key >> 32
+                for h in 0..<cohortCount {
+                    comparisons[p][h] = own * (inCohort[h] - (photos[subject << 32 | UInt64(h)] ?? 0))
+                }
+            }
+        }
+    }
+
+    /// The counts at one threshold, from the false matches `errors` (one entry per false-matching
+    /// comparison: each side's subject and cohort, −1 for none).
+    init(layout: Layout, errors: [(a: Int32, ca: Int32, b: Int32, cb: Int32)]) {
+        let n = layout.cohortCount
+        var falseMatches = [[Int]](repeating: [Int](repeating: 0, count: n), count: layout.cohort.count)
+        var partners = Set<[Int]>()
+        var subjectErrors = [Int](repeating: 0, count: layout.subjectComparisons.count)
+        var subjectPartners = Set<[Int32]>()
+        for e in errors {
+            subjectErrors[Int(e.a)] += 1
+            subjectErrors[Int(e.b)] += 1
+            subjectPartners.insert([e.a, e.b])
+            subjectPartners.insert([e.b, e.a])
+            guard e.ca >= 0 && e.cb >= 0 && Int(e.ca) < n && Int(e.cb) < n, let pa = layout.existing(e.a, e.ca),
+                let pb = layout.existing(e.b, e.cb)
+            else { continue }
+            falseMatches[pa][Int(e.cb)] += 1
+            falseMatches[pb][Int(e.ca)] += 1
+            partners.insert([pa, Int(e.cb), Int(e.b)])
+            partners.insert([pb, Int(e.ca), Int(e.a)])
+        }
+        var partnerCounts = [[Int]](repeating: [Int](repeating: 0, count: n), count: layout.cohort.count)
+        for p in partners { partnerCounts[p[0]][p[1]] += 1 }
+        var subjectPartnerCounts = [Int](repeating: 0, count: layout.subjectComparisons.count)
+        for p in subjectPartners { subjectPartnerCounts[Int(p[0])] += 1 }
+
+        var byCohort = [[Record: Int]](repeating: [:], count: n)
+        for p in layout.cohort.indices {
+            let key = Record(people: 0, partners: partnerCounts[p], falseMatches: falseMatches[p], comparisons: layout.comparisons[p])
+            byCohort[layout.cohort[p]][key, default: 0] += 1
+        }
+        var overall: [Record: Int] = [:]
+        for s in layout.subjectComparisons.indices where layout.subjectComparisons[s] > 0 {
+            let key = Record(
+                people: 0, partners: [subjectPartnerCounts[s]], falseMatches: [subjectErrors[s]],
+                comparisons: [layout.subjectComparisons[s]])
+            overall[key, default: 0] += 1
+        }
+        self.init(cohorts: byCohort.map(Self.records), overall: Self.records(overall))
+    }
+
+    /// Merged records in a fixed order (by comparisons, then false matches, then partners).
+    static func records(_ merged: [Record: Int]) -> [Record] {
+        merged.map { key, people in
+            var r = key
+            r.people = people
+            return r
+        }.sorted { a, b in
+            if a.comparisons != b.comparisons { return a.comparisons.lexicographicallyPrecedes(b.comparisons) }
+            if a.falseMatches != b.falseMatches { return a.falseMatches.lexicographicallyPrecedes(b.falseMatches) }
+            return a.partners.lexicographicallyPrecedes(b.partners)
+        }
+    }
+
+    /// The counts of exactly scored comparisons `data` at similarity threshold τ.
+    static func counts(_ data: LabeledComparisons, layout: Layout, threshold tau: Double) -> PartnerCounts {
+        var errors: [(a: Int32, ca: Int32, b: Int32, cb: Int32)] = []
+        for k in 0..<data.count where !data.mated[k] && data.scores[k] >= tau {
+            errors.append((data.probeSubject[k], data.probeCohort[k], data.referenceSubject[k], data.referenceCohort[k]))
+        }
+        return PartnerCounts(layout: layout, errors: errors)
+    }
+
+    /// The counts of a streamed design at similarity threshold τ (exact when τ lies in the exactly kept
+    /// scores, as the cross-cohort matrix is).
+    static func counts(_ data: StreamedComparisons, layout: Layout, threshold tau: Double) -> PartnerCounts {
+        var errors: [(a: Int32, ca: Int32, b: Int32, cb: Int32)] = []
+        for k in data.exactScores.indices where data.exactScores[k] >= tau {
+            let (p, r) = (Int(data.exactProbe[k]), Int(data.exactReference[k]))
+            errors.append((data.sampleSubject[p], data.sampleCohort[p], data.sampleSubject[r], data.sampleCohort[r]))
+        }
+        return PartnerCounts(layout: layout, errors: errors)
+    }
+}

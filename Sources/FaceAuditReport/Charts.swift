@@ -39,7 +39,7 @@ enum Charts {
     /// Horizontal bars on the page's fixed log₁₀ axis with interval whiskers; a zero rate is drawn as its
     /// upper bound (dashed), and an interval reaching 0, which a log axis cannot show, ends in an arrow.
     static func logBars(title: String, axisTitle: String, bars: [RateBar]) -> String {
-        let rowHeight = 26
+        let rowHeight = 23
         let left = 150
         let width = 620
         let plotWidth = width - left - 120
@@ -278,7 +278,7 @@ enum Charts {
         let left = 70
         let top = 34
         let plotWidth = 400
-        let plotHeight = 260
+        let plotHeight = 190
         let width = left + plotWidth + 170
         let height = top + plotHeight + 70
         let floor = pow(10, HTML.logRange.lo)

@@ -40,9 +40,9 @@ enum Charts {
     /// upper bound (dashed), and an interval reaching 0, which a log axis cannot show, ends in an arrow.
     static func logBars(title: String, axisTitle: String, bars: [RateBar]) -> String {
         let rowHeight = 23
-        let left = 150
-        let width = 620
-        let plotWidth = width - left - 120
+        let left = 126
+        let width = 540
+        let plotWidth = width - left - 108
         let top = 30
         let axisY = top + rowHeight * bars.count + 4
         let anyReachesZero = bars.contains { Charts.reachesZero($0) }
@@ -61,7 +61,7 @@ enum Charts {
         for (i, bar) in bars.enumerated() {
             let y = top + i * rowHeight
             let color = bar.color
-            svg.append("<text x=\"\(left - 8)\" y=\"\(y + 15)\" font-size=\"13\" text-anchor=\"end\">\(HTML.escape(bar.label))</text>")
+            svg.append("<text x=\"\(left - 8)\" y=\"\(y + 16)\" font-size=\"14\" text-anchor=\"end\">\(HTML.escape(bar.label))</text>")
             if bar.rate > 0 {
                 svg.append(
                     "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(max(1, x(bar.rate) - Double(left)))\" height=\"14\" fill=\"\(color)\" opacity=\"0.8\"/>"
@@ -84,12 +84,12 @@ enum Charts {
             if reachesZero(bar) {
                 svg.append(zeroArrow(x: Double(left), y: Double(y + 11)))
             }
-            svg.append("<text x=\"\(left + plotWidth + 8)\" y=\"\(y + 15)\" font-size=\"12\">\(HTML.escape(bar.note))</text>")
+            svg.append("<text x=\"\(left + plotWidth + 8)\" y=\"\(y + 16)\" font-size=\"13\">\(HTML.escape(bar.note))</text>")
         }
         if anyReachesZero {
             svg.append(zeroArrow(x: 10, y: Double(height - 10)))
             svg.append(
-                "<text x=\"16\" y=\"\(height - 6)\" font-size=\"12\">the interval (or rate) reaches 0, below the log scale's first mark</text>"
+                "<text x=\"16\" y=\"\(height - 6)\" font-size=\"12\">the interval (or rate) reaches 0, below the scale's first mark</text>"
             )
         }
         svg.append("</svg>")
@@ -202,7 +202,7 @@ enum Charts {
     static func heatmap(title: String, labels: [String], cells: [[ErrorCount]]) -> String {
         let n = labels.count
         let cellWidth = 96
-        let cellHeight = 44
+        let cellHeight = 40
         let left = 150
         let top = 80
         let legendWidth = 380
@@ -231,11 +231,11 @@ enum Charts {
                 )
                 let counts = count.trials == 0 ? "no pairs" : "\(count.errors) / \(HTML.grouped(count.trials))"
                 svg.append(
-                    "<text x=\"\(x + cellWidth / 2 - 1)\" y=\"\(y + 18)\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(ink)\">\(counts)</text>"
+                    "<text x=\"\(x + cellWidth / 2 - 1)\" y=\"\(y + 16)\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(ink)\">\(counts)</text>"
                 )
                 if count.trials > 0 {
                     svg.append(
-                        "<text x=\"\(x + cellWidth / 2 - 1)\" y=\"\(y + 34)\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(ink)\">\(HTML.percent(count.rate))</text>"
+                        "<text x=\"\(x + cellWidth / 2 - 1)\" y=\"\(y + 32)\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(ink)\">\(HTML.percent(count.rate))</text>"
                     )
                 }
             }
@@ -278,7 +278,7 @@ enum Charts {
         let left = 70
         let top = 34
         let plotWidth = 400
-        let plotHeight = 190
+        let plotHeight = 180
         let width = left + plotWidth + 170
         let height = top + plotHeight + 70
         let floor = pow(10, HTML.logRange.lo)

@@ -146,10 +146,10 @@ public enum HTMLReport {
         )
         for analysis in marginals {
             body.append(
-                Charts.heatmap(
-                    title: "Cross-group false matches by \(label(dimension: analysis.dimensions.description).lowercased())",
-                    labels: analysis.cohorts.map { value(of: $0.cohort) },
-                    cells: analysis.crossFMR))
+                "<div class=\"chart-scroll\">"
+                    + Charts.heatmap(
+                        title: "Cross-group false matches by \(label(dimension: analysis.dimensions.description).lowercased())",
+                        labels: analysis.cohorts.map { value(of: $0.cohort) }, cells: analysis.crossFMR) + "</div>")
         }
 
         // 5. Deployment risk.
@@ -242,6 +242,7 @@ public enum HTMLReport {
         .simulated { background: #fde68a; border: 2px solid #b45309; padding: .4rem; font-weight: bold; text-align: center; margin: .4rem 0; }
         caption.simulated-mark { caption-side: top; text-align: left; font-weight: bold; color: #92400e; font-size: .8rem; }
         .print-mark { display: none; }
+        .chart-scroll { overflow-x: auto; max-width: 100%; } .chart-scroll svg.chart { min-width: 540px; }
         .summary li { margin: .25rem 0; } svg.chart { max-width: 100%; height: auto; display: block; margin: .6rem 0; font-family: inherit; }
         details.fold { margin: .6rem 0; } details.fold > summary { cursor: pointer; font-weight: 600; color: #1d4e89; }
         dl.conventions dt { font-weight: bold; } dl.conventions dd { margin: 0 0 .5rem 1rem; }
@@ -306,7 +307,7 @@ public enum HTMLReport {
                 thresholdTitle: distance
                     ? "Threshold (a match when the distance is at most this)" : "Threshold (a match when the score is at least this)",
                 series: series, marks: marks)
-            if !chart.isEmpty { charts.append(chart) }
+            if !chart.isEmpty { charts.append("<div class=\"chart-scroll\">\(chart)</div>") }
         }
         guard !charts.isEmpty else { return [] }
         return [

@@ -339,8 +339,9 @@ enum Charts {
         return svg.joined(separator: "\n")
     }
 
-    /// Small multiples of score histograms: mated (filled) and non-mated (outlined), each scaled to its
-    /// own peak, with the threshold as a vertical line.
+    /// Small multiples of score histograms: mated (filled) and non-mated (outlined), each on a log scale
+    /// of pairs per bin up to its own peak, so that the few pairs in the tails show; the threshold is a
+    /// vertical line.
     static func histograms(
         title: String, rows: [(label: String, edges: [Double], mated: [Int], nonMated: [Int])], threshold: Double, scoreTitle: String
     ) -> String {
@@ -360,7 +361,8 @@ enum Charts {
                 guard peak > 0 else { continue }
                 var points = ["\(x(lo)),\(base)"]
                 for (b, c) in counts.enumerated() {
-                    let y = base - Double(c) / peak * Double(rowHeight - 14)
+                    // log(1 + count): a bin of 1 pair in the tail, where errors happen, stays visible.
+                    let y = base - log10(1 + Double(c)) / log10(1 + peak) * Double(rowHeight - 14)
                     points.append("\(x(row.edges[b])),\(y)")
                     points.append("\(x(row.edges[b + 1])),\(y)")
                 }

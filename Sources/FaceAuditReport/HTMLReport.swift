@@ -119,7 +119,7 @@ public enum HTMLReport {
             body.append("<h2>Score distributions</h2>")
             body.append("<details class=\"fold\"><summary>Show the score distributions</summary>")
             body.append(
-                "<p>How the system scores pairs of the same person (blue, filled) and of different people of the same group (orange, outlined), each scaled to its own peak; the dashed line is the threshold. Where the two overlap, errors happen. Scores are \(HTML.escape(s.pipeline.comparison)).</p>"
+                "<p>How the system scores pairs of the same person (blue, filled) and of different people of the same group (orange, outlined), each with its pairs per bin on a logarithmic scale up to its own peak, so that a single pair in a tail shows; the dashed line is the threshold. Where the two overlap, errors happen. Scores are \(HTML.escape(s.pipeline.comparison)).</p>"
             )
             if s.verification.genuineTrials == 0 {
                 body.append(

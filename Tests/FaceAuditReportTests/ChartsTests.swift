@@ -120,6 +120,20 @@ struct ChartsTests {
         #expect(svg.contains(">1 in 1,000</text>") && svg.contains(">default 0.6</text>") && svg.contains("stroke=\"#009E73\""))
     }
 
+    @Test("score histograms show a tail bin of one pair beside a peak of 10,000 (log scale of counts)")
+    func histogramTails() throws {
+        let svg = Charts.histograms(
+            title: "Score distributions by gender", rows: [(label: "female", edges: [0, 0.5, 1], mated: [], nonMated: [10_000, 1])],
+            threshold: 0.5, scoreTitle: "Score (euclidean_distance)")
+        let outline = try #require(svg.components(separatedBy: "<polyline points=\"").dropFirst().first?.prefix { $0 != "\"" })
+        let ys = outline.split(separator: " ").compactMap { Double($0.split(separator: ",").last ?? "") }
+        let base = try #require(ys.max())
+        let peak = try #require(ys.min())
+        let tail = ys[ys.count - 2]  // the second bin's top
+        #expect((base - tail) / (base - peak) > 0.05, "\(ys)")
+        #expect(svg.contains(">Score (euclidean_distance)</text>"))
+    }
+
     @Test("group colours are fixed by cohort name and distinct within an attribute")
     func groupColors() {
         let colors = GroupColors(cohorts: ["gender=female", "gender=male", "ethnicity=black", "gender=female"])

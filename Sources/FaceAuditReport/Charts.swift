@@ -207,16 +207,23 @@ enum Charts {
         let top = 80
         let legendWidth = 380
         let width = max(left + cellWidth * n + 10, legendWidth + 30, 560)
-        let height = top + cellHeight * n + 70
+        // Column labels wider than a cell are slanted, with room below for them.
+        let longest = labels.map(\.count).max() ?? 0
+        let slanted = Double(longest) * 7.5 > Double(cellWidth - 6)
+        let labelDepth = slanted ? Int(Double(longest) * 7.5 * 0.5) + 10 : 14
+        let height = top + cellHeight * n + 56 + labelDepth
         var svg = open(width: width, height: height, title: title)
         svg.append(contentsOf: heatLegend(x: 10, y: 42, width: legendWidth))
         for (i, label) in labels.enumerated() {
             svg.append(
                 "<text x=\"\(left - 8)\" y=\"\(top + i * cellHeight + cellHeight / 2 + 5)\" font-size=\"13\" text-anchor=\"end\">\(HTML.escape(label))</text>"
             )
+            let cx = left + i * cellWidth + cellWidth / 2
+            let cy = top + n * cellHeight + 18
             svg.append(
-                "<text x=\"\(left + i * cellWidth + cellWidth / 2)\" y=\"\(top + n * cellHeight + 18)\" font-size=\"13\" text-anchor=\"middle\">\(HTML.escape(label))</text>"
-            )
+                slanted
+                    ? "<text x=\"\(cx + 10)\" y=\"\(cy)\" font-size=\"13\" text-anchor=\"end\" transform=\"rotate(-30 \(cx + 10) \(cy))\">\(HTML.escape(label))</text>"
+                    : "<text x=\"\(cx)\" y=\"\(cy)\" font-size=\"13\" text-anchor=\"middle\">\(HTML.escape(label))</text>")
         }
         for p in 0..<n {
             for r in 0...p {

@@ -1,8 +1,29 @@
 import FaceAuditMetrics
 import Foundation
 
-/// Inline SVG charts. Every chart has a title and text alternatives; no script, no external resource.
+/// Inline SVG charts. Every chart has a visible title, axis titles, a text alternative, and its groups in
+/// the page's fixed colours (``GroupColors``); rates use one fixed log scale (``HTML/logRange``) on the
+/// whole page. No script, no external resource.
 enum Charts {
+    /// The opening of a chart: the element, its accessible title and its visible title.
+    static func open(width: Int, height: Int, title: String) -> [String] {
+        [
+            "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" xmlns=\"http://www.w3.org/2000/svg\">",
+            "<title>\(HTML.escape(title))</title>",
+            "<text class=\"chart-title\" x=\"0\" y=\"16\" font-size=\"15\" font-weight=\"bold\">\(HTML.escape(title))</text>",
+        ]
+    }
+
+    /// A rate's place on the fixed log scale, 0 (10⁻⁵ or below, and 0) to 1 (100%).
+    static func logPosition(_ rate: Double) -> Double {
+        let (lo, hi) = HTML.logRange
+        guard rate > 0 else { return 0 }
+        return (min(max(log10(rate), lo), hi) - lo) / (hi - lo)
+    }
+
+    /// The decades of the fixed log scale, 10⁻⁵ … 1.
+    static var decades: [Double] { (Int(HTML.logRange.lo)...Int(HTML.logRange.hi)).map { pow(10, Double($0)) } }
+
     /// One bar of a log-scale rate chart.
     struct RateBar {
         let label: String
@@ -11,55 +32,80 @@ enum Charts {
         let upper: Double?
         let zeroBound: Double?  // upper bound to show when no error was seen
         let note: String
+        /// The group's colour on this page.
+        var color: String = HTML.overallColor
     }
 
-    /// Horizontal bars on a log₁₀ axis with interval whiskers; a zero rate is drawn as its upper bound.
-    static func logBars(title: String, bars: [RateBar]) -> String {
-        let rowHeight = 26
-        let left = 220
-        let width = 720
-        let plotWidth = width - left - 150
-        let height = 40 + rowHeight * bars.count + 30
-        let values = bars.flatMap { [$0.rate, $0.lower ?? 0, $0.upper ?? 0, $0.zeroBound ?? 0] }.filter { $0 > 0 }
-        let lo = floor(log10(values.min() ?? 1e-4))
-        let hi = max(lo + 1, ceil(log10(values.max() ?? 1e-1)))
-        func x(_ v: Double) -> Double { Double(left) + (log10(max(v, pow(10, lo))) - lo) / (hi - lo) * Double(plotWidth) }
-        var svg = [
-            "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" xmlns=\"http://www.w3.org/2000/svg\">",
-            "<title>\(HTML.escape(title))</title>",
-        ]
-        for decade in Int(lo)...Int(hi) {
-            let px = x(pow(10, Double(decade)))
-            svg.append("<line x1=\"\(px)\" y1=\"30\" x2=\"\(px)\" y2=\"\(height - 25)\" stroke=\"#ddd\"/>")
-            svg.append(
-                "<text x=\"\(px)\" y=\"\(height - 8)\" font-size=\"11\" text-anchor=\"middle\">\(HTML.percent(pow(10, Double(decade))))</text>"
-            )
+    /// Horizontal bars on the page's fixed log₁₀ axis with interval whiskers; a zero rate is drawn as its
+    /// upper bound (dashed), and an interval reaching 0, which a log axis cannot show, ends in an arrow.
+    static func logBars(title: String, axisTitle: String, bars: [RateBar]) -> String {
+        let rowHeight = 23
+        let left = 126
+        let width = 540
+        let plotWidth = width - left - 108
+        let top = 30
+        let axisY = top + rowHeight * bars.count + 4
+        let anyReachesZero = bars.contains { Charts.reachesZero($0) }
+        let height = axisY + 44 + (anyReachesZero ? 18 : 0)
+        func x(_ v: Double) -> Double { Double(left) + logPosition(v) * Double(plotWidth) }
+        var svg = open(width: width, height: height, title: title)
+        for decade in decades {
+            let px = x(decade)
+            svg.append("<line x1=\"\(px)\" y1=\"\(top)\" x2=\"\(px)\" y2=\"\(axisY)\" stroke=\"#ddd\"/>")
+            svg.append("<text x=\"\(px)\" y=\"\(axisY + 14)\" font-size=\"12\" text-anchor=\"middle\">\(HTML.percent(decade))</text>")
         }
+        svg.append("<line x1=\"\(left)\" y1=\"\(axisY)\" x2=\"\(left + plotWidth)\" y2=\"\(axisY)\" stroke=\"#666\"/>")
+        svg.append(
+            "<text class=\"axis-title\" x=\"\(left + plotWidth / 2)\" y=\"\(axisY + 32)\" font-size=\"13\" text-anchor=\"middle\">\(HTML.escape(axisTitle))</text>"
+        )
         for (i, bar) in bars.enumerated() {
-            let y = 40 + i * rowHeight
-            let color = HTML.palette[i % HTML.palette.count]
-            svg.append("<text x=\"\(left - 8)\" y=\"\(y + 14)\" font-size=\"12\" text-anchor=\"end\">\(HTML.escape(bar.label))</text>")
+            let y = top + i * rowHeight
+            let color = bar.color
+            svg.append("<text x=\"\(left - 8)\" y=\"\(y + 16)\" font-size=\"14\" text-anchor=\"end\">\(HTML.escape(bar.label))</text>")
             if bar.rate > 0 {
                 svg.append(
-                    "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(max(1, x(bar.rate) - Double(left)))\" height=\"14\" fill=\"\(color)\" opacity=\"0.75\"/>"
+                    "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(max(1, x(bar.rate) - Double(left)))\" height=\"14\" fill=\"\(color)\" opacity=\"0.8\"/>"
                 )
             } else if let bound = bar.zeroBound {
                 svg.append(
-                    "<line x1=\"\(left)\" y1=\"\(y + 11)\" x2=\"\(x(bound))\" y2=\"\(y + 11)\" stroke=\"\(color)\" stroke-dasharray=\"3,3\"/>"
+                    "<line x1=\"\(left)\" y1=\"\(y + 11)\" x2=\"\(x(bound))\" y2=\"\(y + 11)\" stroke=\"\(color)\" stroke-width=\"2\" stroke-dasharray=\"4,3\"/>"
                 )
-                svg.append("<text x=\"\(x(bound) + 2)\" y=\"\(y + 15)\" font-size=\"11\" fill=\"\(color)\">&lt;</text>")
+                svg.append("<text x=\"\(x(bound) + 3)\" y=\"\(y + 15)\" font-size=\"12\" fill=\"\(color)\">&lt;</text>")
             }
             if let l = bar.lower, let u = bar.upper, u > 0 {
-                let xl = x(max(l, pow(10, lo)))
+                let xl = x(l)
                 let xu = x(u)
-                svg.append("<line x1=\"\(xl)\" y1=\"\(y + 11)\" x2=\"\(xu)\" y2=\"\(y + 11)\" stroke=\"#333\"/>")
-                svg.append("<line x1=\"\(xu)\" y1=\"\(y + 6)\" x2=\"\(xu)\" y2=\"\(y + 16)\" stroke=\"#333\"/>")
-                if l > 0 { svg.append("<line x1=\"\(xl)\" y1=\"\(y + 6)\" x2=\"\(xl)\" y2=\"\(y + 16)\" stroke=\"#333\"/>") }
+                svg.append("<line x1=\"\(xl)\" y1=\"\(y + 11)\" x2=\"\(xu)\" y2=\"\(y + 11)\" stroke=\"#222\"/>")
+                svg.append("<line x1=\"\(xu)\" y1=\"\(y + 6)\" x2=\"\(xu)\" y2=\"\(y + 16)\" stroke=\"#222\"/>")
+                if l > pow(10, HTML.logRange.lo) {
+                    svg.append("<line x1=\"\(xl)\" y1=\"\(y + 6)\" x2=\"\(xl)\" y2=\"\(y + 16)\" stroke=\"#222\"/>")
+                }
             }
-            svg.append("<text x=\"\(width - 145)\" y=\"\(y + 14)\" font-size=\"11\">\(HTML.escape(bar.note))</text>")
+            if reachesZero(bar) {
+                svg.append(zeroArrow(x: Double(left), y: Double(y + 11)))
+            }
+            svg.append("<text x=\"\(left + plotWidth + 8)\" y=\"\(y + 16)\" font-size=\"13\">\(HTML.escape(bar.note))</text>")
+        }
+        if anyReachesZero {
+            svg.append(zeroArrow(x: 10, y: Double(height - 10)))
+            svg.append(
+                "<text x=\"16\" y=\"\(height - 6)\" font-size=\"12\">the interval (or rate) reaches 0, below the scale's first mark</text>"
+            )
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n")
+    }
+
+    /// Whether a bar's rate or interval reaches 0 (or below the scale), which the axis cannot show.
+    static func reachesZero(_ bar: RateBar) -> Bool {
+        if bar.rate == 0 { return bar.zeroBound != nil }
+        guard let lower = bar.lower, lower.isFinite else { return false }
+        return lower <= pow(10, HTML.logRange.lo)
+    }
+
+    /// A left-pointing arrowhead: a lower bound of 0, which a log axis cannot reach.
+    static func zeroArrow(x: Double, y: Double) -> String {
+        "<polygon class=\"zero-mark\" points=\"\(x - 6),\(y) \(x),\(y - 5) \(x),\(y + 5)\" fill=\"#222\"/>"
     }
 
     /// One cohort's DET curve and its operating point at the global threshold.
@@ -69,37 +115,42 @@ enum Charts {
         let operating: (fmr: Double, fnmr: Double)?
         /// The group at a fixed threshold, drawn as a ring.
         var fixed: (fmr: Double, fnmr: Double)? = nil
+        /// The group's colour on this page.
+        var color: String = HTML.overallColor
     }
 
     /// DET curves on normal-deviate axes (DETware's ppndf), FMR across, FNMR up.
     static func det(title: String, series: [DETSeries]) -> String {
         let size = 420
-        let margin = 50
+        let margin = 56
         let ticks: [Double] = [1e-4, 1e-3, 1e-2, 0.05, 0.2, 0.5]
         let lo = Probit.ppndf(5e-5)
         let hi = Probit.ppndf(0.6)
         func coord(_ p: Double) -> Double { (min(max(Probit.ppndf(p), lo), hi) - lo) / (hi - lo) * Double(size - 2 * margin) }
         func px(_ fmr: Double) -> Double { Double(margin) + coord(fmr) }
         func py(_ fnmr: Double) -> Double { Double(size - margin) - coord(fnmr) }
-        var svg = [
-            "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(size + 180) \(size)\" width=\"\(size + 180)\" height=\"\(size)\" xmlns=\"http://www.w3.org/2000/svg\">",
-            "<title>\(HTML.escape(title))</title>",
-            "<rect x=\"\(margin)\" y=\"\(margin)\" width=\"\(size - 2 * margin)\" height=\"\(size - 2 * margin)\" fill=\"none\" stroke=\"#999\"/>",
-        ]
+        let flat = series.contains { s in s.points.contains { $0.fnmr == 0 } }
+        let height = size + (flat ? 20 : 0)
+        var svg = open(width: size + 180, height: height, title: title)
+        svg.append(
+            "<rect x=\"\(margin)\" y=\"\(margin)\" width=\"\(size - 2 * margin)\" height=\"\(size - 2 * margin)\" fill=\"none\" stroke=\"#999\"/>"
+        )
         for t in ticks {
             svg.append("<line x1=\"\(px(t))\" y1=\"\(margin)\" x2=\"\(px(t))\" y2=\"\(size - margin)\" stroke=\"#eee\"/>")
             svg.append("<line x1=\"\(margin)\" y1=\"\(py(t))\" x2=\"\(size - margin)\" y2=\"\(py(t))\" stroke=\"#eee\"/>")
-            svg.append("<text x=\"\(px(t))\" y=\"\(size - margin + 15)\" font-size=\"10\" text-anchor=\"middle\">\(HTML.percent(t))</text>")
-            svg.append("<text x=\"\(margin - 4)\" y=\"\(py(t) + 3)\" font-size=\"10\" text-anchor=\"end\">\(HTML.percent(t))</text>")
+            svg.append("<text x=\"\(px(t))\" y=\"\(size - margin + 15)\" font-size=\"11\" text-anchor=\"middle\">\(HTML.percent(t))</text>")
+            svg.append("<text x=\"\(margin - 4)\" y=\"\(py(t) + 4)\" font-size=\"11\" text-anchor=\"end\">\(HTML.percent(t))</text>")
         }
-        svg.append("<text x=\"\(size / 2)\" y=\"\(size - 12)\" font-size=\"12\" text-anchor=\"middle\">false match rate</text>")
         svg.append(
-            "<text x=\"14\" y=\"\(size / 2)\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(size / 2))\">false non-match rate</text>"
+            "<text class=\"axis-title\" x=\"\(size / 2)\" y=\"\(size - 16)\" font-size=\"13\" text-anchor=\"middle\">False match rate (normal-deviate scale)</text>"
+        )
+        svg.append(
+            "<text class=\"axis-title\" x=\"14\" y=\"\(size / 2)\" font-size=\"13\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(size / 2))\">False non-match rate (normal-deviate scale)</text>"
         )
         for (i, s) in series.enumerated() {
-            let color = HTML.palette[i % HTML.palette.count]
+            let color = s.color
             let path = s.points.filter { $0.fmr.isFinite && $0.fnmr.isFinite }.map { "\(px($0.fmr)),\(py($0.fnmr))" }.joined(separator: " ")
-            if !path.isEmpty { svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\"/>") }
+            if !path.isEmpty { svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"/>") }
             if let op = s.operating, op.fmr.isFinite, op.fnmr.isFinite {
                 svg.append("<circle cx=\"\(px(op.fmr))\" cy=\"\(py(op.fnmr))\" r=\"4\" fill=\"\(color)\" stroke=\"#fff\"/>")
             }
@@ -108,78 +159,217 @@ enum Charts {
                     "<circle cx=\"\(px(ring.fmr))\" cy=\"\(py(ring.fnmr))\" r=\"5.5\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
                 )
             }
-            svg.append("<rect x=\"\(size + 5)\" y=\"\(margin + i * 18)\" width=\"12\" height=\"12\" fill=\"\(color)\"/>")
-            svg.append("<text x=\"\(size + 22)\" y=\"\(margin + i * 18 + 10)\" font-size=\"11\">\(HTML.escape(s.label))</text>")
+            svg.append("<rect x=\"\(size + 5)\" y=\"\(margin + i * 20)\" width=\"12\" height=\"12\" fill=\"\(color)\"/>")
+            svg.append("<text x=\"\(size + 22)\" y=\"\(margin + i * 20 + 11)\" font-size=\"12\">\(HTML.escape(s.label))</text>")
+        }
+        if flat {
+            svg.append(
+                "<text x=\"\(margin)\" y=\"\(height - 6)\" font-size=\"12\">A curve on the bottom edge: no false non-match at those thresholds (0 is off the scale).</text>"
+            )
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n")
     }
 
-    /// The cross-cohort FMR matrix as a log₁₀ heatmap with counts in each cell.
+    /// The colour legend of the fixed log scale: one swatch per decade step and one for no error.
+    static func heatLegend(x: Int, y: Int, width: Int) -> [String] {
+        var out = ["<g class=\"legend\">"]
+        out.append("<text x=\"\(x)\" y=\"\(y - 6)\" font-size=\"12\">False match rate (log scale; same colours in every chart)</text>")
+        let zeroWidth = 56
+        out.append("<rect x=\"\(x)\" y=\"\(y)\" width=\"28\" height=\"14\" fill=\"#FFFFFF\" stroke=\"#999\"/>")
+        out.append("<text x=\"\(x + 14)\" y=\"\(y + 28)\" font-size=\"11\" text-anchor=\"middle\">none</text>")
+        let steps = 20
+        let span = width - zeroWidth
+        for k in 0..<steps {
+            let t = (Double(k) + 0.5) / Double(steps)
+            out.append(
+                "<rect x=\"\(x + zeroWidth + k * span / steps)\" y=\"\(y)\" width=\"\(span / steps + 1)\" height=\"14\" fill=\"\(HTML.hex(HTML.heat(t)))\"/>"
+            )
+        }
+        for (k, decade) in decades.enumerated() {
+            let px = x + zeroWidth + k * span / (decades.count - 1)
+            out.append("<line x1=\"\(px)\" y1=\"\(y + 14)\" x2=\"\(px)\" y2=\"\(y + 18)\" stroke=\"#444\"/>")
+            out.append("<text x=\"\(px)\" y=\"\(y + 28)\" font-size=\"11\" text-anchor=\"middle\">\(HTML.percent(decade))</text>")
+        }
+        out.append("</g>")
+        return out
+    }
+
+    /// Cross-group false matches as a symmetric matrix: the cell of two groups counts every pair of one
+    /// person from each (both orders of `cells`, which is ordered by probe and reference), shown once (lower
+    /// triangle, the diagonal being pairs within a group). Colours follow the page's fixed log scale with a
+    /// legend; cell text is black or white, whichever contrasts more.
     static func heatmap(title: String, labels: [String], cells: [[ErrorCount]]) -> String {
-        let cell = 64
-        let left = 170
-        let top = 130
-        let width = left + cell * labels.count + 140  // room for the rotated column labels
-        let height = top + cell * labels.count + 20
-        var svg = [
-            "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" xmlns=\"http://www.w3.org/2000/svg\">",
-            "<title>\(HTML.escape(title))</title>",
-        ]
-        let rates = cells.flatMap { $0 }.filter { $0.trials > 0 && $0.errors > 0 }.map(\.rate)
-        let lo = log10(rates.min() ?? 1e-4)
-        let hi = log10(rates.max() ?? 1e-2)
+        let n = labels.count
+        let cellWidth = 96
+        let cellHeight = 40
+        let left = 150
+        let top = 80
+        let legendWidth = 380
+        let width = max(left + cellWidth * n + 10, legendWidth + 30, 560)
+        // Column labels wider than a cell are slanted, with room below for them.
+        let longest = labels.map(\.count).max() ?? 0
+        let slanted = Double(longest) * 7.5 > Double(cellWidth - 6)
+        let labelDepth = slanted ? Int(Double(longest) * 7.5 * 0.5) + 10 : 14
+        let height = top + cellHeight * n + 56 + labelDepth
+        var svg = open(width: width, height: height, title: title)
+        svg.append(contentsOf: heatLegend(x: 10, y: 42, width: legendWidth))
         for (i, label) in labels.enumerated() {
             svg.append(
-                "<text x=\"\(left - 6)\" y=\"\(top + i * cell + cell / 2 + 4)\" font-size=\"11\" text-anchor=\"end\">\(HTML.escape(label))</text>"
+                "<text x=\"\(left - 8)\" y=\"\(top + i * cellHeight + cellHeight / 2 + 5)\" font-size=\"13\" text-anchor=\"end\">\(HTML.escape(label))</text>"
             )
-            let x = left + i * cell + cell / 2
+            let cx = left + i * cellWidth + cellWidth / 2
+            let cy = top + n * cellHeight + 18
             svg.append(
-                "<text x=\"\(x)\" y=\"\(top - 6)\" font-size=\"11\" transform=\"rotate(-40 \(x) \(top - 6))\">\(HTML.escape(label))</text>")
+                slanted
+                    ? "<text x=\"\(cx + 10)\" y=\"\(cy)\" font-size=\"13\" text-anchor=\"end\" transform=\"rotate(-30 \(cx + 10) \(cy))\">\(HTML.escape(label))</text>"
+                    : "<text x=\"\(cx)\" y=\"\(cy)\" font-size=\"13\" text-anchor=\"middle\">\(HTML.escape(label))</text>")
         }
-        for (p, row) in cells.enumerated() {
-            for (r, c) in row.enumerated() where p < labels.count && r < labels.count {
-                let x = left + r * cell
-                let y = top + p * cell
-                var fill = "#f4f4f4"
-                if c.trials > 0 && c.errors > 0 {
-                    let t = hi > lo ? (log10(c.rate) - lo) / (hi - lo) : 1
-                    let light = Int(92 - 55 * t)
-                    fill = "hsl(12, 80%, \(light)%)"
+        for p in 0..<n {
+            for r in 0...p {
+                let count = symmetricCell(cells, p, r)
+                let x = left + r * cellWidth
+                let y = top + p * cellHeight
+                var fill = (r: 255.0, g: 255.0, b: 255.0)
+                if count.trials > 0 && count.errors > 0 { fill = HTML.heat(logPosition(count.rate)) }
+                let ink = HTML.textColor(on: fill)
+                svg.append(
+                    "<rect class=\"cell\" x=\"\(x)\" y=\"\(y)\" width=\"\(cellWidth - 2)\" height=\"\(cellHeight - 2)\" fill=\"\(HTML.hex(fill))\" stroke=\"#bbb\"/>"
+                )
+                let counts = count.trials == 0 ? "no pairs" : "\(count.errors) / \(HTML.grouped(count.trials))"
+                svg.append(
+                    "<text x=\"\(x + cellWidth / 2 - 1)\" y=\"\(y + 16)\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(ink)\">\(counts)</text>"
+                )
+                if count.trials > 0 {
+                    svg.append(
+                        "<text x=\"\(x + cellWidth / 2 - 1)\" y=\"\(y + 32)\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(ink)\">\(HTML.percent(count.rate))</text>"
+                    )
                 }
-                svg.append("<rect x=\"\(x)\" y=\"\(y)\" width=\"\(cell - 2)\" height=\"\(cell - 2)\" fill=\"\(fill)\"/>")
-                let text = c.trials == 0 ? "–" : "\(c.errors)/\(HTML.grouped(c.trials))"
-                svg.append("<text x=\"\(x + cell / 2)\" y=\"\(y + cell / 2 + 4)\" font-size=\"10\" text-anchor=\"middle\">\(text)</text>")
             }
         }
+        svg.append(
+            "<text x=\"10\" y=\"\(height - 12)\" font-size=\"12\">Cell: false matches / pairs of one person from each group; diagonal: within a group.</text>"
+        )
         svg.append("</svg>")
         return svg.joined(separator: "\n")
     }
 
-    /// Small multiples of score histograms: mated (filled) and non-mated (outlined), each scaled to its
-    /// own peak, with the threshold as a vertical line.
+    /// The unordered pair of groups `p` and `r`: (p, r) and (r, p) together; a group with itself once.
+    static func symmetricCell(_ cells: [[ErrorCount]], _ p: Int, _ r: Int) -> ErrorCount {
+        func at(_ i: Int, _ j: Int) -> ErrorCount {
+            i < cells.count && j < cells[i].count ? cells[i][j] : ErrorCount(errors: 0, trials: 0)
+        }
+        guard p != r else { return at(p, p) }
+        let a = at(p, r)
+        let b = at(r, p)
+        return ErrorCount(errors: a.errors + b.errors, trials: a.trials + b.trials)
+    }
+
+    /// One group's false match rate at every threshold.
+    struct ThresholdSeries {
+        let label: String
+        let points: [CurvePoint]
+        var color: String = HTML.overallColor
+    }
+
+    /// A threshold the report uses, marked on the threshold chart.
+    struct ThresholdMark {
+        let label: String
+        let threshold: Double
+    }
+
+    /// False match rate against the threshold, one line per group, on the page's fixed log scale, with the
+    /// report's operating thresholds as vertical lines: how often strangers are matched as the system is
+    /// made stricter or looser. A rate of 0 sits on the bottom edge, marked.
+    static func fmrByThreshold(title: String, thresholdTitle: String, series: [ThresholdSeries], marks: [ThresholdMark]) -> String {
+        let left = 70
+        let top = 34
+        let plotWidth = 400
+        let plotHeight = 180
+        let width = left + plotWidth + 170
+        let height = top + plotHeight + 70
+        let floor = pow(10, HTML.logRange.lo)
+        // The thresholds where some group's FMR is between 10⁻⁵ and 100%, and every mark.
+        let shown = series.flatMap(\.points).filter { $0.threshold.isFinite && $0.fmr >= floor * 0.5 && $0.fmr < 0.999 }.map(\.threshold)
+        let xs = shown + marks.map(\.threshold)
+        guard var lo = xs.min(), var hi = xs.max(), hi > lo else { return "" }
+        let pad = (hi - lo) * 0.05
+        lo -= pad
+        hi += pad
+        func px(_ t: Double) -> Double { Double(left) + (min(max(t, lo), hi) - lo) / (hi - lo) * Double(plotWidth) }
+        func py(_ fmr: Double) -> Double { Double(top + plotHeight) - logPosition(fmr) * Double(plotHeight) }
+        var svg = open(width: width, height: height, title: title)
+        svg.append("<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#999\"/>")
+        for decade in decades {
+            svg.append("<line x1=\"\(left)\" y1=\"\(py(decade))\" x2=\"\(left + plotWidth)\" y2=\"\(py(decade))\" stroke=\"#eee\"/>")
+            svg.append(
+                "<text x=\"\(left - 4)\" y=\"\(py(decade) + 4)\" font-size=\"11\" text-anchor=\"end\">\(HTML.percent(decade))</text>")
+        }
+        for k in 0...4 {
+            let t = lo + (hi - lo) * Double(k) / 4
+            svg.append(
+                "<text x=\"\(px(t))\" y=\"\(top + plotHeight + 15)\" font-size=\"11\" text-anchor=\"middle\">\(HTML.number(t, 3))</text>")
+        }
+        svg.append(
+            "<text class=\"axis-title\" x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight + 34)\" font-size=\"13\" text-anchor=\"middle\">\(HTML.escape(thresholdTitle))</text>"
+        )
+        svg.append(
+            "<text class=\"axis-title\" x=\"14\" y=\"\(top + plotHeight / 2)\" font-size=\"13\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(top + plotHeight / 2))\">False match rate (log scale)</text>"
+        )
+        for s in series {
+            let path = s.points.filter { $0.threshold.isFinite && $0.fmr.isFinite && $0.threshold >= lo && $0.threshold <= hi }
+                .sorted { $0.threshold < $1.threshold }.map { "\(px($0.threshold)),\(py($0.fmr))" }.joined(separator: " ")
+            if !path.isEmpty {
+                svg.append(
+                    "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"\(s.label == "overall" ? 2.6 : 1.8)\"/>"
+                )
+            }
+        }
+        for (i, mark) in marks.enumerated() {
+            let x = px(mark.threshold)
+            svg.append(
+                "<line class=\"threshold-mark\" x1=\"\(x)\" y1=\"\(top)\" x2=\"\(x)\" y2=\"\(top + plotHeight)\" stroke=\"#000\" stroke-dasharray=\"5,3\"/>"
+            )
+            svg.append(
+                "<text x=\"\(x + 3)\" y=\"\(top + 12 + i * 14)\" font-size=\"11\">\(HTML.escape(mark.label))</text>")
+        }
+        for (i, s) in series.enumerated() {
+            let y = top + i * 20
+            svg.append("<rect x=\"\(left + plotWidth + 12)\" y=\"\(y)\" width=\"14\" height=\"4\" fill=\"\(s.color)\"/>")
+            svg.append("<text x=\"\(left + plotWidth + 30)\" y=\"\(y + 6)\" font-size=\"12\">\(HTML.escape(s.label))</text>")
+        }
+        svg.append(zeroArrow(x: Double(left + 6), y: Double(height - 12)))
+        svg.append(
+            "<text x=\"\(left + 10)\" y=\"\(height - 8)\" font-size=\"12\">A line on the bottom edge: no false match at that threshold (0, or below 0.001%).</text>"
+        )
+        svg.append("</svg>")
+        return svg.joined(separator: "\n")
+    }
+
+    /// Small multiples of score histograms: mated (filled) and non-mated (outlined), each on a log scale
+    /// of pairs per bin up to its own peak, so that the few pairs in the tails show; the threshold is a
+    /// vertical line.
     static func histograms(
-        title: String, rows: [(label: String, edges: [Double], mated: [Int], nonMated: [Int])], threshold: Double
+        title: String, rows: [(label: String, edges: [Double], mated: [Int], nonMated: [Int])], threshold: Double, scoreTitle: String
     ) -> String {
         let rowHeight = 54
         let left = 190
-        let plotWidth = 460
-        let height = 20 + rows.count * rowHeight + 24
+        let plotWidth = 420
+        let top = 26
+        let height = top + rows.count * rowHeight + 40
         guard let first = rows.first, let lo = first.edges.first, let hi = first.edges.last, hi > lo else { return "" }
         func x(_ v: Double) -> Double { Double(left) + (v - lo) / (hi - lo) * Double(plotWidth) }
-        var svg = [
-            "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(left + plotWidth + 20) \(height)\" width=\"\(left + plotWidth + 20)\" height=\"\(height)\" xmlns=\"http://www.w3.org/2000/svg\">",
-            "<title>\(HTML.escape(title))</title>",
-        ]
+        var svg = open(width: left + plotWidth + 20, height: height, title: title)
         for (i, row) in rows.enumerated() {
-            let base = Double(20 + (i + 1) * rowHeight - 8)
-            svg.append("<text x=\"\(left - 8)\" y=\"\(base - 12)\" font-size=\"12\" text-anchor=\"end\">\(HTML.escape(row.label))</text>")
+            let base = Double(top + (i + 1) * rowHeight - 8)
+            svg.append("<text x=\"\(left - 8)\" y=\"\(base - 12)\" font-size=\"13\" text-anchor=\"end\">\(HTML.escape(row.label))</text>")
             for (counts, filled) in [(row.nonMated, false), (row.mated, true)] {
                 let peak = Double(counts.max() ?? 0)
                 guard peak > 0 else { continue }
                 var points = ["\(x(lo)),\(base)"]
                 for (b, c) in counts.enumerated() {
-                    let y = base - Double(c) / peak * Double(rowHeight - 14)
+                    // log(1 + count): a bin of 1 pair in the tail, where errors happen, stays visible.
+                    let y = base - log10(1 + Double(c)) / log10(1 + peak) * Double(rowHeight - 14)
                     points.append("\(x(row.edges[b])),\(y)")
                     points.append("\(x(row.edges[b + 1])),\(y)")
                 }
@@ -191,11 +381,15 @@ enum Charts {
         }
         if threshold.isFinite && threshold >= lo && threshold <= hi {
             svg.append(
-                "<line x1=\"\(x(threshold))\" y1=\"14\" x2=\"\(x(threshold))\" y2=\"\(height - 20)\" stroke=\"#000\" stroke-dasharray=\"4,3\"/>"
+                "<line x1=\"\(x(threshold))\" y1=\"\(top)\" x2=\"\(x(threshold))\" y2=\"\(height - 36)\" stroke=\"#000\" stroke-dasharray=\"4,3\"/>"
             )
         }
-        svg.append("<text x=\"\(left)\" y=\"\(height - 6)\" font-size=\"11\">\(HTML.number(lo, 3))</text>")
-        svg.append("<text x=\"\(left + plotWidth)\" y=\"\(height - 6)\" font-size=\"11\" text-anchor=\"end\">\(HTML.number(hi, 3))</text>")
+        let axisY = height - 24
+        svg.append("<text x=\"\(left)\" y=\"\(axisY)\" font-size=\"12\">\(HTML.number(lo, 3))</text>")
+        svg.append("<text x=\"\(left + plotWidth)\" y=\"\(axisY)\" font-size=\"12\" text-anchor=\"end\">\(HTML.number(hi, 3))</text>")
+        svg.append(
+            "<text class=\"axis-title\" x=\"\(left + plotWidth / 2)\" y=\"\(height - 6)\" font-size=\"13\" text-anchor=\"middle\">\(HTML.escape(scoreTitle))</text>"
+        )
         svg.append("</svg>")
         return svg.joined(separator: "\n")
     }

@@ -38,6 +38,74 @@ enum HTML {
         return String(format: "%.\(digits)g", x)
     }
 
-    /// The colour-blind-safe palette (Okabe–Ito) used for cohorts.
-    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+    /// Colours for groups: Okabe–Ito's colour-blind-safe set without its yellow (unreadable on white), then
+    /// Paul Tol's muted set, so that a page with up to 14 groups gives each its own colour.
+    static let palette = [
+        "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#332288", "#882255", "#117733", "#999933",
+        "#AA4499", "#44AA99", "#88CCEE", "#661100",
+    ]
+
+    /// The colour of the whole population ("overall") in every chart.
+    static let overallColor = "#444444"
+
+    /// The fixed range of every log-scale rate on the page, as powers of ten: 0.001% to 100%.
+    static let logRange = (lo: -5.0, hi: 0.0)
+
+    /// A sequential colour scale for rates on the fixed log range (light = rare, dark = frequent), from
+    /// ColorBrewer's "Oranges"; `t` runs from 0 (10⁻⁵ or less) to 1 (100%).
+    static func heat(_ t: Double) -> (r: Double, g: Double, b: Double) {
+        let stops: [(Double, Double, Double)] = [
+            (254, 237, 222), (253, 208, 162), (253, 174, 107), (253, 141, 60), (241, 105, 19), (217, 72, 1), (166, 54, 3),
+            (127, 39, 4),
+        ]
+        let x = min(max(t, 0), 1) * Double(stops.count - 1)
+        let i = min(Int(x), stops.count - 2)
+        let f = x - Double(i)
+        let (a, b) = (stops[i], stops[i + 1])
+        return (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f, a.2 + (b.2 - a.2) * f)
+    }
+
+    /// `#rrggbb` for 0–255 components.
+    static func hex(_ c: (r: Double, g: Double, b: Double)) -> String {
+        String(format: "#%02X%02X%02X", Int(c.r.rounded()), Int(c.g.rounded()), Int(c.b.rounded()))
+    }
+
+    /// WCAG 2 relative luminance of a 0–255 colour.
+    static func luminance(_ c: (r: Double, g: Double, b: Double)) -> Double {
+        func channel(_ v: Double) -> Double {
+            let s = v / 255
+            return s <= 0.03928 ? s / 12.92 : pow((s + 0.055) / 1.055, 2.4)
+        }
+        return 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b)
+    }
+
+    /// WCAG 2 contrast ratio of two luminances.
+    static func contrast(_ a: Double, _ b: Double) -> Double { (max(a, b) + 0.05) / (min(a, b) + 0.05) }
+
+    /// Black or white text, whichever contrasts more with `background` (never below 4.58:1).
+    static func textColor(on background: (r: Double, g: Double, b: Double)) -> String {
+        let l = luminance(background)
+        return contrast(l, 0) >= contrast(l, 1) ? "#000000" : "#FFFFFF"
+    }
+}
+
+/// One colour per group for the whole page: the same cohort (e.g. `gender=female`) has the same colour in
+/// every chart, at every threshold. Colours are given in the order the cohorts are first named, so two
+/// groups of one chart never share one while the palette lasts.
+struct GroupColors: Sendable {
+    private let colors: [String: String]
+
+    /// Colours for `cohorts`, in order; repeated names keep their first colour.
+    init(cohorts: [String]) {
+        var colors: [String: String] = [:]
+        for cohort in cohorts where cohort != "overall" && colors[cohort] == nil {
+            colors[cohort] = HTML.palette[colors.count % HTML.palette.count]
+        }
+        self.colors = colors
+    }
+
+    /// The colour of `cohort`; `overall` is always dark grey.
+    func color(_ cohort: String) -> String {
+        cohort == "overall" ? HTML.overallColor : colors[cohort] ?? HTML.overallColor
+    }
 }

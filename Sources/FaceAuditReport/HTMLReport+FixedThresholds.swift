@@ -93,14 +93,31 @@ extension HTMLReport {
             out.append("<p class=\"meta\">Labels: \(HTML.escape(provenance.rawValue)).</p>")
         }
         out.append(contentsOf: ageConvention(analysis, ageGap: s.ageGap))
-        out.append(rateTable(analysis))
         let rows = [analysis.overall] + analysis.cohorts
-        out.append(Charts.logBars(title: "False match rate by \(analysis.dimensions)", bars: rows.map { bar($0, metric: "fmr") }))
+        let colors = groupColors(s)
+        let name = label(dimension: analysis.dimensions.description).lowercased()
+        out.append(
+            Charts.logBars(
+                title: "False match rate by \(name)", axisTitle: "False match rate (log scale)",
+                bars: rows.map { bar($0, metric: "fmr", color: colors.color($0.cohort)) }))
         if analysis.overall.fnmr.trials > 0 {
-            out.append(Charts.logBars(title: "False non-match rate by \(analysis.dimensions)", bars: rows.map { bar($0, metric: "fnmr") }))
+            let chart = Charts.logBars(
+                title: "False non-match rate by \(name)", axisTitle: "False non-match rate (log scale)",
+                bars: rows.map { bar($0, metric: "fnmr", color: colors.color($0.cohort)) })
+            // With no false non-match in any group the chart shows only upper bounds: folded, and said so.
+            if analysis.overall.fnmr.errors == 0 {
+                out.append(
+                    "<details class=\"fold\"><summary>False non-match rate: no group had a false non-match (0 of \(HTML.grouped(analysis.overall.fnmr.trials))); show the upper bounds</summary>\n\(chart)\n</details>"
+                )
+            } else {
+                out.append(chart)
+            }
         } else {
             out.append("<p>\(Self.noFNMRChart)</p>")
         }
+        out.append("<details class=\"fold\"><summary>Table: the numbers for each group</summary>")
+        out.append(rateTable(analysis))
+        out.append("</details>")
         return out.joined(separator: "\n")
     }
 }

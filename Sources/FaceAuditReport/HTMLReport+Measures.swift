@@ -26,7 +26,7 @@ extension HTMLReport {
             "<p>Inequity measures over each attribute's groups with a known label (NIST IR 8429's max/min and max/geometric mean, Gini, GARBE, FDR and IR, FMR weight α = \(HTML.number(analyses[0].inequity.alpha, 2))), with 95% subject-bootstrap intervals; – marks a measure that is undefined (a zero rate in a ratio, fewer than two groups).</p>"
         )
         var rows = [
-            "<div style=\"overflow-x: auto\"><table><tr><th>attribute</th><th>operating point</th>"
+            "<table><tr><th>attribute</th><th>operating point</th>"
                 + measures.map { "<th>\($0.0)</th>" }.joined() + "</tr>"
         ]
         for a in analyses {
@@ -40,7 +40,7 @@ extension HTMLReport {
                 "<tr><td>\(HTML.escape(label(dimension: a.dimensions.description)))</td><td>\(HTML.escape(point))</td>\(cells.joined())</tr>"
             )
         }
-        rows.append("</table></div>")
+        rows.append("</table>")
         out.append(rows.joined(separator: "\n"))
         return out.joined(separator: "\n")
     }

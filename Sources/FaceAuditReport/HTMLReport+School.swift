@@ -108,7 +108,7 @@ extension HTMLReport {
         }
         out.append("<h3>The whole school</h3>")
         out.append(
-            "<div class=\"table-scroll\"><table><tr><th>operating point</th><th>false alerts per school day</th><th>students flagged at least once a year</th><th>false alerts a year per flagged student</th><th>wrong sightings per \(o.trackingDays)-day search of one student</th><th>chance a search returns a wrong sighting</th></tr>"
+            "<table><tr><th>operating point</th><th>false alerts per school day</th><th>students flagged at least once a year</th><th>false alerts a year per flagged student</th><th>wrong sightings per \(o.trackingDays)-day search of one student</th><th>chance a search returns a wrong sighting</th></tr>"
         )
         for (name, scenario) in rows {
             let t = scenario.total
@@ -118,14 +118,14 @@ extension HTMLReport {
                 "<tr><td>\(HTML.escape(name))</td><td>\(estimate(t.alertsPerDay, plainCount))</td><td>\(estimate(t.flaggedPerYear, plainCount)) of \(HTML.grouped(o.schoolSize))</td><td>\(perFlagged)</td><td>\(estimate(t.wrongSightings, plainCount))</td><td>\(estimate(t.anyWrongSighting, plainChance))</td></tr>"
             )
         }
-        out.append("</table></div>")
+        out.append("</table>")
 
         // Each attribute: its groups at every operating point; the parts add up to the school's total.
         let whole = Dictionary(rows.map { ($0.0, $0.1.total) }, uniquingKeysWith: { first, _ in first })
         let dimensions = (points.first?.marginals ?? []).map(\.dimensions)
         for dimension in dimensions {
             var table = [
-                "<div class=\"table-scroll\"><table><tr><th>group</th><th>students</th><th>people in the data with a false-match partner</th><th>false alerts per school day</th><th>students flagged at least once a year</th><th>wrong sightings per search of one student</th><th>chance a search returns a wrong sighting</th><th>notes</th></tr>"
+                "<table><tr><th>group</th><th>students</th><th>people in the data with a false-match partner</th><th>false alerts per school day</th><th>students flagged at least once a year</th><th>wrong sightings per search of one student</th><th>chance a search returns a wrong sighting</th><th>notes</th></tr>"
             ]
             var shares: String?
             for point in points {
@@ -175,7 +175,7 @@ extension HTMLReport {
                 }
             }
             guard table.count > 1 else { continue }
-            table.append("</table></div>")
+            table.append("</table>")
             let watchlist = shares.map { "The watchlist here: \($0) (--watchlist-mix)." } ?? "The watchlist here has the students' own mix."
             out.append(
                 "<details class=\"school\"><summary>By \(HTML.escape(label(dimension: dimension.description).lowercased()))</summary>")

@@ -17,11 +17,13 @@ public enum HTMLReport {
         let intersections = s.cohorts.filter { $0.targetFMR == target && $0.dimensions.isIntersection }
         let point = s.verification.operatingPoints.first { $0.targetFmr == target }
         let fixed = fixedThresholds(s)
+        let colors = groupColors(s)
         var body: [String] = []
         let title = "How accurately does face recognition work, and for whom? \(s.dataset.card.title)"
         if s.simulated {
             body.append(
                 "<p class=\"simulated\">SIMULATED: every number on this page comes from a simulated population, not from real people.</p>")
+            body.append("<div class=\"print-mark\" aria-hidden=\"true\">SIMULATED data: not findings about real people</div>")
         }
         body.append("<h1>\(HTML.escape(title))</h1>")
         body.append(
@@ -76,17 +78,22 @@ public enum HTMLReport {
         )
         for analysis in marginals { body.append(groupRates(analysis, s)) }
         if !intersections.isEmpty {
-            body.append("<h3>Intersections</h3>")
+            body.append(
+                "<details class=\"fold\"><summary>Intersections: \(intersections.count) tables of groups defined by two or more attributes</summary>"
+            )
             body.append(
                 "<p>Groups defined by two or more attributes at once. Most are small in this dataset; flagged rows cannot support claims.</p>"
             )
             for analysis in intersections { body.append(rateTable(analysis)) }
+            body.append("</details>")
         }
         for view in fixed { body.append(fixedSection(view, s)) }
         body.append(contentsOf: ageGapSection(s.ageGap, target: target))
 
-        // 3. DET curves.
+        // 3. False matches at every threshold, then the DET curves.
+        body.append(contentsOf: thresholdSection(s, curves: curves, marginals: marginals, target: target, fixed: fixed))
         body.append("<h2>Trade-off curves</h2>")
+        body.append("<details class=\"fold\"><summary>Show the trade-off (DET) curves</summary>")
         if s.verification.genuineTrials > 0 {
             body.append(
                 "<p>Each curve shows how a group's two error rates trade off as the threshold moves (DET curve, normal-deviate axes). The dot is the group at the threshold for \(HTML.oneIn(target)) false matches\(fixed.isEmpty ? "" : "; the ring, at \(HTML.escape(fixed[0].title))").</p>"
@@ -110,16 +117,19 @@ public enum HTMLReport {
                 }
                 return Charts.DETSeries(
                     label: value(of: rates.cohort), points: points, operating: (rates.fmr.rate, rates.fnmr.rate),
-                    fixed: ring.map { ($0.fmr.rate, $0.fnmr.rate) })
+                    fixed: ring.map { ($0.fmr.rate, $0.fnmr.rate) }, color: colors.color(rates.cohort))
             }
-            body.append(Charts.det(title: "DET curves by \(analysis.dimensions)", series: series))
+            body.append(
+                Charts.det(title: "DET curves by \(label(dimension: analysis.dimensions.description).lowercased())", series: series))
         }
+        body.append("</details>")
 
         // 3b. Score distributions.
         if !histograms.isEmpty {
             body.append("<h2>Score distributions</h2>")
+            body.append("<details class=\"fold\"><summary>Show the score distributions</summary>")
             body.append(
-                "<p>How the system scores pairs of the same person (blue, filled) and of different people of the same group (orange, outlined), each scaled to its own peak; the dashed line is the threshold. Where the two overlap, errors happen. Scores are \(HTML.escape(s.pipeline.comparison)).</p>"
+                "<p>How the system scores pairs of the same person (blue, filled) and of different people of the same group (orange, outlined), each with its pairs per bin on a logarithmic scale up to its own peak, so that a single pair in a tail shows; the dashed line is the threshold. Where the two overlap, errors happen. Scores are \(HTML.escape(s.pipeline.comparison)).</p>"
             )
             if s.verification.genuineTrials == 0 {
                 body.append(
@@ -131,20 +141,25 @@ public enum HTMLReport {
                     (label: value(of: h.cohort), edges: h.edges, mated: h.mated, nonMated: h.nonMated)
                 }
                 body.append(
-                    Charts.histograms(title: "Score distributions by \(analysis.dimensions)", rows: rows, threshold: analysis.threshold))
+                    Charts.histograms(
+                        title: "Score distributions by \(label(dimension: analysis.dimensions.description).lowercased())", rows: rows,
+                        threshold: analysis.threshold,
+                        scoreTitle: "Score (\(s.pipeline.comparison))"))
             }
+            body.append("</details>")
         }
 
         // 4. Heatmaps.
         body.append("<h2>Who is mistaken for whom</h2>")
         body.append(
-            "<p>False matches between groups at the threshold used: row = the person photographed, column = the person they were compared with. Darker cells mean more false matches; each cell shows false matches / comparisons.</p>"
+            "<p>False matches between groups at the threshold for \(HTML.oneIn(target)) false matches. A cell counts every comparison of one person from its row's group with one from its column's (in either order); the diagonal, pairs within a group. Darker cells mean more false matches, on one logarithmic scale for every chart on this page; white, none.</p>"
         )
         for analysis in marginals {
             body.append(
-                Charts.heatmap(
-                    title: "Cross-group false matches by \(analysis.dimensions)", labels: analysis.cohorts.map { value(of: $0.cohort) },
-                    cells: analysis.crossFMR))
+                "<div class=\"chart-scroll\">"
+                    + Charts.heatmap(
+                        title: "Cross-group false matches by \(label(dimension: analysis.dimensions.description).lowercased())",
+                        labels: analysis.cohorts.map { value(of: $0.cohort) }, cells: analysis.crossFMR) + "</div>")
         }
 
         // 5. Deployment risk.
@@ -156,6 +171,7 @@ public enum HTMLReport {
         body.append(
             "<p>Pipeline: \(HTML.escape(s.pipeline.name)), compared by \(HTML.escape(s.pipeline.comparison)). BLAS: \(HTML.escape(s.pipeline.blas)).</p>"
         )
+        body.append("<details class=\"fold\"><summary>Models, operating points and conventions</summary>")
         body.append(
             "<table><tr><th>model file</th><th>SHA-256</th></tr>"
                 + s.pipeline.models.sorted { $0.key < $1.key }.map {
@@ -172,6 +188,7 @@ public enum HTMLReport {
             "<dl class=\"conventions\">"
                 + s.conventions.sorted { $0.key < $1.key }.map { "<dt>\(HTML.escape($0.key))</dt><dd>\(HTML.escape($0.value))</dd>" }
                 .joined() + "</dl>")
+        body.append("</details>")
 
         let card = s.dataset.card
         body.append("<h2>The dataset</h2>")
@@ -215,7 +232,7 @@ public enum HTMLReport {
             </style>
             </head>
             <body>
-            \(body.joined(separator: "\n"))
+            \(finish(body.joined(separator: "\n"), simulated: s.simulated))
             </body>
             </html>
 
@@ -223,15 +240,87 @@ public enum HTMLReport {
     }
 
     static let css = """
-        body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45; }
-        h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2.2rem; }
-        table { border-collapse: collapse; margin: .8rem 0; font-size: .9rem; } td, th { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; }
-        th { background: #f3f3f3; } .flag { color: #a33; font-size: .85rem; } .meta { color: #666; font-size: .85rem; }
-        .simulated { background: #fde68a; border: 2px solid #b45309; padding: .6rem; font-weight: bold; text-align: center; }
-        .summary li { margin: .35rem 0; } svg.chart { max-width: 100%; height: auto; display: block; margin: .6rem 0; font-family: inherit; }
+        body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; color: #222; line-height: 1.4; overflow-wrap: break-word; }
+        h1 { font-size: 1.35rem; margin: .4rem 0 .2rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 1.8rem; }
+        table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; } td, th { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; }
+        .table-scroll { overflow-x: auto; max-width: 100%; } pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+        th { background: #f3f3f3; } .flag { color: #a33; font-size: .85rem; } .meta { color: #555; font-size: .85rem; margin: .2rem 0; }
+        .simulated { background: #fde68a; border: 2px solid #b45309; padding: .4rem; font-weight: bold; text-align: center; margin: .4rem 0; }
+        caption.simulated-mark { caption-side: top; text-align: left; font-weight: bold; color: #92400e; font-size: .8rem; }
+        .print-mark { display: none; }
+        .chart-scroll { overflow-x: auto; max-width: 100%; } .chart-scroll svg.chart { min-width: 540px; }
+        .summary li { margin: .25rem 0; } svg.chart { max-width: 100%; height: auto; display: block; margin: .6rem 0; font-family: inherit; }
+        details.fold { margin: .6rem 0; } details.fold > summary { cursor: pointer; font-weight: 600; color: #1d4e89; }
         dl.conventions dt { font-weight: bold; } dl.conventions dd { margin: 0 0 .5rem 1rem; }
-        @media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } svg.chart, table { break-inside: avoid; } }
+        @media print {
+          body { margin: 0; max-width: none; } h2 { break-after: avoid; } svg.chart, table { break-inside: avoid; }
+          details::details-content { content-visibility: visible; display: block; }
+          details:not([open]) > :not(summary) { display: block; }
+          .table-scroll { overflow: visible; }
+          .print-mark { display: block; position: fixed; top: 0; right: 0; background: #fde68a; border: 1px solid #b45309; padding: 2px 6px; font-weight: bold; font-size: 10pt; }
+        }
         """
+
+    /// The page's body, finished: every table wrapped so that it scrolls sideways on a narrow screen instead
+    /// of the page, and, for a simulated run, every table captioned and every chart marked SIMULATED.
+    static func finish(_ body: String, simulated: Bool) -> String {
+        var out = body.replacingOccurrences(of: "<table>", with: "<div class=\"table-scroll\"><table>")
+            .replacingOccurrences(of: "</table>", with: "</table></div>")
+        if simulated {
+            out = out.replacingOccurrences(
+                of: "<table>", with: "<table><caption class=\"simulated-mark\">SIMULATED: not data about real people</caption>")
+            // Each chart's accessible title is its first child: the mark follows it, top right.
+            out = out.replacingOccurrences(
+                of: "</title>\n<text class=\"chart-title\"",
+                with:
+                    "</title>\n<text class=\"simulated-mark\" x=\"100%\" y=\"14\" font-size=\"13\" font-weight=\"bold\" fill=\"#92400e\" text-anchor=\"end\">SIMULATED</text>\n<text class=\"chart-title\""
+            )
+        }
+        return out
+    }
+
+    /// One colour per group for the whole page, in the order the run's single-attribute groups come.
+    static func groupColors(_ s: RunSummary) -> GroupColors {
+        GroupColors(cohorts: s.cohorts.filter { !$0.dimensions.isIntersection }.flatMap { $0.cohorts.map(\.cohort) })
+    }
+
+    /// "False matches at every threshold": per attribute, each group's false match rate against the
+    /// threshold (from the run's curves), with the report's thresholds marked.
+    static func thresholdSection(
+        _ s: RunSummary, curves: [CurveSet], marginals: [DisaggregatedRates], target: Double, fixed: [FixedThresholdView]
+    ) -> [String] {
+        let colors = groupColors(s)
+        let distance = s.verification.polarity == "dissimilarity"
+        var marks = s.verification.operatingPoints.compactMap { p in
+            p.targetFmr.map { Charts.ThresholdMark(label: "\(HTML.oneIn($0))", threshold: p.threshold) }
+        }
+        marks += fixed.map { view in
+            let value = HTML.number(view.point.threshold, 4)
+            return Charts.ThresholdMark(
+                label: view.point.label == nil ? "fixed \(value)" : "default \(value)", threshold: view.point.threshold)
+        }
+        var charts: [String] = []
+        for analysis in marginals {
+            let series = ([analysis.overall] + analysis.cohorts).compactMap { rates -> Charts.ThresholdSeries? in
+                guard let curve = curves.first(where: { $0.dimensions == analysis.dimensions && $0.cohort == rates.cohort }) else {
+                    return nil
+                }
+                return Charts.ThresholdSeries(label: value(of: rates.cohort), points: curve.points, color: colors.color(rates.cohort))
+            }
+            guard !series.isEmpty else { continue }
+            let chart = Charts.fmrByThreshold(
+                title: "False match rate by threshold, by \(label(dimension: analysis.dimensions.description).lowercased())",
+                thresholdTitle: distance
+                    ? "Threshold (a match when the distance is at most this)" : "Threshold (a match when the score is at least this)",
+                series: series, marks: marks)
+            if !chart.isEmpty { charts.append("<div class=\"chart-scroll\">\(chart)</div>") }
+        }
+        guard !charts.isEmpty else { return [] }
+        return [
+            "<h2>False matches at every threshold</h2>",
+            "<p>How often two different people of the same group are matched, as the system is made \(distance ? "looser (right)" : "stricter (right)"). The dashed lines are the thresholds this report uses. A line above the others is a group the system confuses more often at every setting, not only at the one chosen.</p>",
+        ] + charts
+    }
 
     /// What a table cell, bar note or count says of an FNMR without mated pairs: never 0.
     static let notMeasured = "not measured (no mated pairs)"
@@ -333,7 +422,7 @@ public enum HTMLReport {
         return (metric == "fmr" ? rates.fmrBootstrap : rates.fnmrBootstrap) ?? naive
     }
 
-    static func bar(_ rates: CohortRates, metric: String) -> Charts.RateBar {
+    static func bar(_ rates: CohortRates, metric: String, color: String = HTML.overallColor) -> Charts.RateBar {
         let count = metric == "fmr" ? rates.fmr : rates.fnmr
         let interval = shownInterval(rates, metric: metric)
         let zero = count.errors == 0 && count.trials > 0 ? -expm1(log(0.05) / Double(count.trials)) : nil
@@ -341,7 +430,7 @@ public enum HTMLReport {
         return Charts.RateBar(
             label: value(of: rates.cohort), rate: count.trials > 0 ? count.rate : 0, lower: interval.lower, upper: interval.upper,
             zeroBound: zero,
-            note: metric == "fnmr" && count.trials == 0 ? notMeasured : "\(count.errors) of \(HTML.grouped(count.trials))")
+            note: metric == "fnmr" && count.trials == 0 ? notMeasured : "\(count.errors) of \(HTML.grouped(count.trials))", color: color)
     }
 
     static func rateTable(_ analysis: DisaggregatedRates) -> String {

@@ -59,6 +59,85 @@ struct HTMLReportTests {
         #expect(!html.contains("<script>") && html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"))
     }
 
+    @Test("each group has one colour in every chart, and groups of one attribute differ")
+    func fixedColours() throws {
+        let summary = try Self.baseline()
+        let html = HTMLReport.render(summary, curves: [])
+        let colors = HTMLReport.groupColors(summary)
+        let charts = html.components(separatedBy: "<svg class=\"chart\"").dropFirst().filter { $0.contains(">False match rate by ") }
+        #expect(charts.count >= 6)  // each attribute at the target and at the fixed threshold
+        var checked = 0
+        for analysis in summary.cohorts where !analysis.dimensions.isIntersection {
+            #expect(Set(analysis.cohorts.map { colors.color($0.cohort) }).count == analysis.cohorts.count)
+            for cohort in analysis.cohorts {
+                let label = ">\(HTML.escape(HTMLReport.value(of: cohort.cohort)))</text>\n"
+                for chart in charts
+                where chart.contains(label)
+                    && chart.contains(">False match rate by \(HTMLReport.label(dimension: analysis.dimensions.description).lowercased())<")
+                {
+                    // The mark after the group's label is drawn in the group's colour.
+                    let after = chart.components(separatedBy: label)[1].prefix { $0 != "\n" }
+                    if after.hasPrefix("<rect") || after.hasPrefix("<line") {
+                        #expect(after.contains("\"\(colors.color(cohort.cohort))\""), "\(cohort.cohort): \(after)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked >= 12)
+    }
+
+    @Test("intersections, trade-off curves, conventions and group tables fold into <details>, opened in print")
+    func folded() throws {
+        let html = HTMLReport.render(try Self.baseline(), curves: [])
+        func folded(_ marker: String) -> Bool {
+            guard let at = html.range(of: marker) else { return false }
+            let before = html[..<at.lowerBound]
+            let opened = before.components(separatedBy: "<details").count - 1
+            let closed = before.components(separatedBy: "</details>").count - 1
+            return opened == closed + 1
+        }
+        #expect(folded("Intersections:") && folded("<dl class=\"conventions\">") && folded("Show the trade-off (DET) curves"))
+        #expect(folded("<tr><th>Ethnicity (as labeled)</th><th>people</th>"))
+        #expect(!folded("<h2>Summary</h2>") && !folded(">False match rate by ethnicity (as labeled)<"))
+        #expect(html.contains("details::details-content { content-visibility: visible; display: block; }"))
+        // Every table scrolls inside its own box on a narrow screen.
+        #expect(html.components(separatedBy: "<div class=\"table-scroll\"><table>").count == html.components(separatedBy: "<table>").count)
+    }
+
+    @Test("a simulated report marks every chart and every table, and every printed page")
+    func simulatedEverywhere() throws {
+        var summary = try Self.baseline()
+        summary.simulated = true
+        let html = HTMLReport.render(summary, curves: [])
+        let charts = html.components(separatedBy: "<svg class=\"chart\"").count - 1
+        let tables = html.components(separatedBy: "<table>").count - 1
+        #expect(charts > 10 && tables > 10)
+        #expect(html.components(separatedBy: "<text class=\"simulated-mark\"").count - 1 == charts)
+        #expect(html.components(separatedBy: "<table><caption class=\"simulated-mark\">SIMULATED").count - 1 == tables)
+        #expect(html.contains("<div class=\"print-mark\"") && html.contains("position: fixed"))
+        let real = HTMLReport.render(try Self.baseline(), curves: [])
+        #expect(!real.contains("simulated-mark\"") && !real.contains("<div class=\"print-mark\""))
+    }
+
+    /// Runs headless Chromium (installed by scripts/bootstrap) with `arguments`; its output and log go
+    /// through files in `folder`, so that neither can fill a pipe.
+    static func chromium(_ arguments: [String], in folder: URL) throws -> (status: Int32, output: String, log: String) {
+        let out = folder.appendingPathComponent("chromium.out")
+        let err = folder.appendingPathComponent("chromium.err")
+        for file in [out, err] { try Data().write(to: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+        process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu"] + arguments
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8)
+        )
+    }
+
     @Test("headless Chromium renders the report to PNG with no console error")
     func chromium() throws {
         let folder = try TestPaths.temporaryDirectory()
@@ -66,21 +145,30 @@ struct HTMLReportTests {
         let page = folder.appendingPathComponent("report.html")
         try HTMLReport.render(try Self.baseline(), curves: []).write(to: page, atomically: true, encoding: .utf8)
         let png = folder.appendingPathComponent("report.png")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")  // installed by scripts/bootstrap
-        process.arguments = [
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,4000", "--enable-logging=stderr", "--v=0",
-            "--screenshot=\(png.path)", page.absoluteString,
-        ]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(log)")
+        let (status, _, log) = try Self.chromium(
+            ["--window-size=1100,4000", "--enable-logging=stderr", "--v=0", "--screenshot=\(png.path)", page.absoluteString], in: folder)
+        #expect(status == 0, "\(log)")
         let size = (try FileManager.default.attributesOfItem(atPath: png.path)[.size] as? NSNumber)?.intValue ?? 0
         #expect(size > 50_000)
         #expect(!log.contains("CONSOLE") && !log.contains("Uncaught"), "\(log)")
+    }
+
+    @Test("at a phone's width (390 px) the page does not scroll sideways")
+    func phoneWidth() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Headless Chromium's window is at least 500 px wide, so the report is laid out in a 390 px frame of a
+        // test page (the report itself has no script); the test page's script reads the frame's widths.
+        let report = HTMLReport.render(try Self.baseline(), curves: [])
+        let page = folder.appendingPathComponent("phone.html")
+        try """
+        <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="390" height="844" style="border:0" srcdoc="\(HTML.escape(report))"></iframe>
+        <script>window.addEventListener("load", () => { const d = document.getElementById("f").contentDocument.documentElement; document.body.setAttribute("data-width", d.scrollWidth + "/" + d.clientWidth); });</script>
+        </body></html>
+        """.write(to: page, atomically: true, encoding: .utf8)
+        let (_, dom, _) = try Self.chromium(["--hide-scrollbars", "--dump-dom", page.absoluteString], in: folder)
+        let widths = try #require(dom.components(separatedBy: "data-width=\"").dropFirst().first?.prefix { $0 != "\"" })
+        let parts = widths.split(separator: "/").compactMap { Int($0) }
+        #expect(parts.count == 2 && parts[1] == 390 && parts[0] <= parts[1], "page \(widths) px wide at 390")
     }
 }

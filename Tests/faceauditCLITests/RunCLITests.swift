@@ -117,6 +117,13 @@ struct DemoCLITests {
         }
         let report = try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(report.contains("SIMULATED") && report.contains("NIST.IR.8280"))
+        // Every chart and every table of the page carries the mark, and so does every printed page.
+        let charts = report.components(separatedBy: "<svg class=\"chart\"").count - 1
+        let tables = report.components(separatedBy: "<table>").count - 1
+        #expect(charts > 5 && tables > 5)
+        #expect(report.components(separatedBy: "<text class=\"simulated-mark\"").count - 1 == charts)
+        #expect(report.components(separatedBy: "<table><caption class=\"simulated-mark\">SIMULATED").count - 1 == tables)
+        #expect(report.contains("<div class=\"print-mark\""))
         for csv in ["cohorts.csv", "cross_cohort_fmr.csv", "curves.csv"] {
             let lines = try String(contentsOf: a.appendingPathComponent(csv), encoding: .utf8).split(separator: "\n").dropFirst()
             #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("SIMULATED,") }, "\(csv)")

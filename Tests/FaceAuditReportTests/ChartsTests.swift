@@ -1,0 +1,144 @@
+import FaceAuditMetrics
+import Foundation
+import Testing
+
+@testable import FaceAuditReport
+
+@Suite("report charts")
+struct ChartsTests {
+    /// The values of `attribute` in `svg`, in order.
+    static func values(of attribute: String, in svg: String) -> [String] {
+        svg.components(separatedBy: " \(attribute)=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+    }
+
+    /// The rectangles of a heat map's cells, with the text that follows each.
+    static func cells(_ svg: String) -> [(fill: String, texts: [String], ink: [String])] {
+        svg.components(separatedBy: "<rect class=\"cell\"").dropFirst().map { chunk in
+            let end = chunk.range(of: "<rect class=\"cell\"")?.lowerBound ?? chunk.endIndex
+            let body = String(chunk[..<end])
+            let fill = values(of: "fill", in: body).first ?? ""
+            let texts = body.components(separatedBy: "\">").dropFirst().compactMap { part -> String? in
+                let text = String(part.prefix { $0 != "<" })
+                return text.isEmpty ? nil : text
+            }
+            let ink = values(of: "fill", in: body).dropFirst().map { $0 }
+            return (fill, texts, ink)
+        }
+    }
+
+    static func rgb(_ hex: String) -> (r: Double, g: Double, b: Double) {
+        let v = Int(hex.dropFirst(), radix: 16) ?? 0
+        return (Double(v >> 16 & 255), Double(v >> 8 & 255), Double(v & 255))
+    }
+
+    @Test("the heat map is symmetric: one cell per pair of groups, counting both orders")
+    func symmetricHeatmap() {
+        let cells = [
+            [ErrorCount(errors: 9, trials: 4_704), ErrorCount(errors: 1, trials: 4_160), ErrorCount(errors: 0, trials: 300)],
+            [ErrorCount(errors: 5, trials: 4_120), ErrorCount(errors: 11, trials: 5_512), ErrorCount(errors: 2, trials: 250)],
+            [ErrorCount(errors: 0, trials: 310), ErrorCount(errors: 3, trials: 260), ErrorCount(errors: 0, trials: 0)],
+        ]
+        let svg = Charts.heatmap(title: "Cross-group false matches by gender", labels: ["a", "b", "c"], cells: cells)
+        let shown = Self.cells(svg)
+        #expect(shown.count == 6)  // the lower triangle with the diagonal: 3 + 2 + 1
+        let texts = shown.map { $0.texts.first ?? "" }
+        #expect(texts == ["9 / 4,704", "6 / 8,280", "11 / 5,512", "0 / 610", "5 / 510", "no pairs"])
+        #expect(!svg.contains("1 / 4,160") && !svg.contains("5 / 4,120"))
+        #expect(svg.contains("<text class=\"chart-title\"") && svg.contains(">Cross-group false matches by gender</text>"))
+        #expect(svg.contains("<g class=\"legend\">") && svg.contains("False match rate (log scale"))
+    }
+
+    @Test("the heat map's colours follow one fixed log scale, with readable text in every cell")
+    func fixedScaleAndContrast() {
+        // The same rate in two charts of very different ranges has the same colour.
+        let low = [
+            [ErrorCount(errors: 1, trials: 1_000), ErrorCount(errors: 0, trials: 10)],
+            [ErrorCount(errors: 1, trials: 100_000), ErrorCount(errors: 0, trials: 10)],
+        ]
+        let high = [
+            [ErrorCount(errors: 1, trials: 1_000), ErrorCount(errors: 0, trials: 10)],
+            [ErrorCount(errors: 50, trials: 100), ErrorCount(errors: 0, trials: 10)],
+        ]
+        let a = Self.cells(Charts.heatmap(title: "a", labels: ["x", "y"], cells: low))
+        let b = Self.cells(Charts.heatmap(title: "b", labels: ["x", "y"], cells: high))
+        #expect(a[0].fill == b[0].fill)  // 0.1% in both
+        #expect(a[1].fill != b[1].fill)  // 1 in 100,000 vs 50%
+        #expect(a[2].fill == "#FFFFFF")  // no false match: white
+        // Text contrast: at least 4.5:1 (WCAG AA) in every cell of a sweep across the scale.
+        var rows: [[ErrorCount]] = []
+        for k in 0..<12 { rows.append((0..<12).map { j in ErrorCount(errors: (k * 12 + j) * 7, trials: 1_000) }) }
+        let sweep = Self.cells(Charts.heatmap(title: "sweep", labels: (0..<12).map { "g\($0)" }, cells: rows))
+        for cell in sweep {
+            let background = HTML.luminance(Self.rgb(cell.fill))
+            for ink in cell.ink {
+                #expect(HTML.contrast(background, HTML.luminance(Self.rgb(ink))) >= 4.5, "\(cell.fill) / \(ink)")
+            }
+        }
+        #expect(Set(sweep.map(\.fill)).count > 10)
+        for size in Self.values(of: "font-size", in: Charts.heatmap(title: "s", labels: ["x", "y"], cells: high)) {
+            #expect((Double(size) ?? 0) >= 11)
+        }
+    }
+
+    @Test("rate bars have a title, an axis title, the fixed log axis, and mark a lower bound of 0")
+    func logBars() {
+        let bars = [
+            Charts.RateBar(label: "overall", rate: 0.001, lower: 0, upper: 0.003, zeroBound: nil, note: "20 of 20,604"),
+            Charts.RateBar(label: "black", rate: 0.061, lower: 0.02, upper: 0.18, zeroBound: nil, note: "19 of 312", color: "#009E73"),
+        ]
+        let svg = Charts.logBars(title: "False match rate by ethnicity", axisTitle: "False match rate (log scale)", bars: bars)
+        #expect(svg.contains(">False match rate by ethnicity</text>") && svg.contains(">False match rate (log scale)</text>"))
+        for tick in ["0.001%", "0.01%", "0.10%", "1.0%", "10%", "100%"] { #expect(svg.contains(">\(tick)</text>")) }
+        // The interval of "overall" reaches 0: one arrow on its row, one in the key.
+        #expect(svg.components(separatedBy: "class=\"zero-mark\"").count - 1 == 2)
+        #expect(svg.contains("fill=\"#009E73\""))
+        let noZero = Charts.logBars(title: "t", axisTitle: "a", bars: [bars[1]])
+        #expect(!noZero.contains("zero-mark"))
+        for size in Self.values(of: "font-size", in: svg) { #expect((Double(size) ?? 0) >= 11) }
+    }
+
+    @Test("FMR by threshold: a line per group, the report's thresholds marked, axis titles")
+    func fmrByThreshold() throws {
+        func points(_ pairs: [(Double, Double)]) throws -> [CurvePoint] {
+            let json =
+                "["
+                + pairs.map { "{\"threshold\":\($0.0),\"fmr\":\($0.1),\"fnmr\":0,\"fmr_probit\":0,\"fnmr_probit\":0}" }.joined(
+                    separator: ",") + "]"
+            return try JSONDecoder().decode([CurvePoint].self, from: Data(json.utf8))
+        }
+        let series = [
+            Charts.ThresholdSeries(label: "overall", points: try points([(0.4, 0), (0.5, 1e-3), (0.6, 1e-2), (0.8, 0.5)])),
+            Charts.ThresholdSeries(
+                label: "black", points: try points([(0.4, 1e-3), (0.5, 6e-2), (0.6, 0.3), (0.8, 0.9)]), color: "#009E73"),
+        ]
+        let svg = Charts.fmrByThreshold(
+            title: "False match rate by threshold, by ethnicity", thresholdTitle: "Threshold (distance)", series: series,
+            marks: [Charts.ThresholdMark(label: "1 in 1,000", threshold: 0.5), Charts.ThresholdMark(label: "default 0.6", threshold: 0.6)])
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
+        #expect(svg.components(separatedBy: "class=\"threshold-mark\"").count - 1 == 2)
+        #expect(svg.contains(">False match rate (log scale)</text>") && svg.contains(">Threshold (distance)</text>"))
+        #expect(svg.contains(">1 in 1,000</text>") && svg.contains(">default 0.6</text>") && svg.contains("stroke=\"#009E73\""))
+    }
+
+    @Test("score histograms show a tail bin of one pair beside a peak of 10,000 (log scale of counts)")
+    func histogramTails() throws {
+        let svg = Charts.histograms(
+            title: "Score distributions by gender", rows: [(label: "female", edges: [0, 0.5, 1], mated: [], nonMated: [10_000, 1])],
+            threshold: 0.5, scoreTitle: "Score (euclidean_distance)")
+        let outline = try #require(svg.components(separatedBy: "<polyline points=\"").dropFirst().first?.prefix { $0 != "\"" })
+        let ys = outline.split(separator: " ").compactMap { Double($0.split(separator: ",").last ?? "") }
+        let base = try #require(ys.max())
+        let peak = try #require(ys.min())
+        let tail = ys[ys.count - 2]  // the second bin's top
+        #expect((base - tail) / (base - peak) > 0.05, "\(ys)")
+        #expect(svg.contains(">Score (euclidean_distance)</text>"))
+    }
+
+    @Test("group colours are fixed by cohort name and distinct within an attribute")
+    func groupColors() {
+        let colors = GroupColors(cohorts: ["gender=female", "gender=male", "ethnicity=black", "gender=female"])
+        #expect(colors.color("gender=female") == GroupColors(cohorts: ["gender=female", "gender=male"]).color("gender=female"))
+        #expect(Set(["gender=female", "gender=male", "ethnicity=black"].map(colors.color)).count == 3)
+        #expect(colors.color("overall") == HTML.overallColor)
+    }
+}

@@ -23,7 +23,7 @@ extension HTMLReport {
         ]
         guard !analyses.isEmpty else { return out.joined(separator: "\n") }
         out.append(
-            "<p>Inequity measures over each attribute's groups with a known label (NIST IR 8429's max/min and max/geometric mean, Gini, GARBE, FDR and IR, FMR weight α = \(HTML.number(analyses[0].inequity.alpha, 2))), with 95% subject-bootstrap intervals; – marks a measure that is undefined (a zero rate in a ratio, fewer than two groups).</p>"
+            "<p>Inequity measures over each attribute's groups with a known label (NIST IR 8429's max/min and max/geometric mean, Gini, GARBE, FDR and IR, FMR weight α = \(HTML.number(analyses[0].inequity.alpha, 2))), with 95% subject-bootstrap intervals; – marks a measure that is undefined (a zero rate in a ratio, fewer than two groups), and \"interval not estimable\" one that is undefined in too many resamples of the people.</p>"
         )
         var rows = [
             "<table><tr><th>attribute</th><th>operating point</th>"
@@ -33,7 +33,10 @@ extension HTMLReport {
             let point = a.targetFMR.map { "FMR \(HTML.oneIn($0))" } ?? (a.thresholdLabel ?? "threshold \(HTML.number(a.threshold, 6))")
             let cells = measures.map { name, path, key -> String in
                 guard let value = a.inequity[keyPath: path] else { return "<td>–</td>" }
-                let interval = a.inequityBootstrap?[key].map { " (\(HTML.number($0.lower, 3))–\(HTML.number($0.upper, 3)))" } ?? ""
+                // An interval that needs the resamples where the measure is undefined is not estimable.
+                let interval =
+                    a.inequityBootstrap?[key].map { " (\(HTML.number($0.lower, 3))–\(HTML.number($0.upper, 3)))" }
+                    ?? (a.inequityBootstrapUndefinedShare?[key] != nil ? " (interval not estimable)" : "")
                 return "<td>\(HTML.number(value, 3))\(interval)</td>"
             }
             rows.append(

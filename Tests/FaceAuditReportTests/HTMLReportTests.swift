@@ -1,3 +1,4 @@
+import FaceAuditMetrics
 import FaceAuditProtocols
 import FaceAuditTestSupport
 import Foundation
@@ -41,11 +42,22 @@ struct HTMLReportTests {
         #expect(html.contains("AUC \(HTML.number(summary.verification.auc, 6))"))
         let ethnicity = try #require(
             summary.cohorts.first { $0.dimensions.description == "ethnicity" && $0.operatingPoint == .threshold })
-        let value = try #require(ethnicity.inequity.fmrMaxGeomean)
-        let interval = try #require(ethnicity.inequityBootstrap?["fmr_max_geomean"])
-        #expect(
-            html.contains(
-                "<td>\(HTML.number(value, 3)) (\(HTML.number(interval.lower, 3))–\(HTML.number(interval.upper, 3)))</td>"))
+        // Every measure's cell: its value with its interval, or the words "interval not estimable".
+        let measures: [(KeyPath<InequityMeasures, Double?>, String)] = [
+            (\.fmrMaxMin, "fmr_max_min"), (\.fmrMaxGeomean, "fmr_max_geomean"), (\.fmrGini, "fmr_gini"),
+        ]
+        var shown = 0
+        for (path, key) in measures {
+            guard let value = ethnicity.inequity[keyPath: path] else { continue }
+            let cell =
+                ethnicity.inequityBootstrap?[key].map {
+                    "<td>\(HTML.number(value, 3)) (\(HTML.number($0.lower, 3))–\(HTML.number($0.upper, 3)))</td>"
+                }
+                ?? "<td>\(HTML.number(value, 3)) (interval not estimable)</td>"
+            #expect(html.contains(cell), "\(key): \(cell)")
+            shown += 1
+        }
+        #expect(shown > 0)
         #expect(html.contains("<td>Ethnicity (as labeled)</td><td>face_recognition&#39;s default tolerance</td>"))
     }
 

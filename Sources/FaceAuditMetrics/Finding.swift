@@ -154,7 +154,9 @@ public struct Finding: Sendable, Hashable, Codable {
         let by = "by " + analysis.dimensions.names.map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: " × ")
         let worst = "\u{201C}\(groupName(c.worst))\u{201D}"
         let best = "\u{201C}\(groupName(c.best))\u{201D}"
-        func count(_ x: ErrorCount, _ noun: String = "") -> String { "\(x.errors) of \(x.trials.grouped)\(noun) (\(percent(x.rate)))" }
+        func count(_ x: ErrorCount, _ noun: String = "") -> String {
+            "\(x.errors.grouped) of \(x.trials.grouped)\(noun) (\(percent(x.rate)))"
+        }
         let errors = fmr ? "false matches" : "missed matches"
         let name = fmr ? "false match rate" : "false non-match rate"
         if c.worstCount.errors == 0 {
@@ -171,10 +173,10 @@ public struct Finding: Sendable, Hashable, Codable {
         if let people = c.peopleInvolved {
             if let pairs = c.pairsInvolved {
                 involved =
-                    " The \(c.worstCount.errors) false \(c.worstCount.errors == 1 ? "match" : "matches") in the group \(worst) fall on \(pairs) \(pairs == 1 ? "pair" : "pairs") of people, involving \(people) of its \(c.worstSubjects) people."
+                    " The \(c.worstCount.errors.grouped) false \(c.worstCount.errors == 1 ? "match" : "matches") in the group \(worst) fall on \(pairs.grouped) \(pairs == 1 ? "pair" : "pairs") of people, involving \(people.grouped) of its \(c.worstSubjects.grouped) people."
             } else {
                 involved =
-                    " The \(c.worstCount.errors) missed \(c.worstCount.errors == 1 ? "match" : "matches") in the group \(worst) \(c.worstCount.errors == 1 ? "involves" : "involve") \(people) of its \(c.worstSubjects) people."
+                    " The \(c.worstCount.errors.grouped) missed \(c.worstCount.errors == 1 ? "match" : "matches") in the group \(worst) \(c.worstCount.errors == 1 ? "involves" : "involve") \(people) of its \(c.worstSubjects) people."
             }
         }
         guard let ratio = c.ratio else {
@@ -225,11 +227,12 @@ public struct Finding: Sendable, Hashable, Codable {
         return String(format: "%.2g%%", p)
     }
 
-    /// A ratio as read aloud, as reports write it: two significant digits below 10, whole numbers from 10,
+    /// A ratio as read aloud, as reports write it: two significant digits below 10, whole numbers from 10
+    /// (with thousands separators),
     /// and three digits just above 1 (1.03, never a "1.0" that reads as no difference).
     public static func times(_ x: Double) -> String {
         guard x.isFinite else { return "–" }
-        if x >= 10 { return String(format: "%.0f", x) }
+        if x >= 10 { return x < 1e15 ? Int(x.rounded()).grouped : String(format: "%.0f", x) }
         if x > 1 && x < 1.1 { return String(format: "%.2f", x) }
         if x >= 1 { return String(format: "%.1f", x) }
         return String(format: "%.2g", x)

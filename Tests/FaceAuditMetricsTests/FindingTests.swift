@@ -169,4 +169,17 @@ struct FindingTests {
         #expect(Finding.isChild("age_band=13-17;gender=female") && !Finding.isChild("age_band=18-29"))
         #expect(!Finding.isChild("age_band=65+") && !Finding.isChild("gender=female"))
     }
+
+    @Test("counts of a thousand and more are written with separators, as everywhere else on the page")
+    func groupedCounts() throws {
+        // Every pair of the 50 people in group a falsely matches: 1,225 false matches.
+        let everyone = (0..<50).flatMap { p in ((p + 1)..<50).map { (p, $0) } }
+        let data = Self.design(groups: [("g=a", 50), ("g=b", 50)], falseMatches: everyone + [(50, 51)])
+        let analysis = try #require(CohortAnalysis.analyze(data, dimensions: "g", options: Self.options()).first)
+        let finding = try #require(Finding.list([analysis], minimumSubjects: 10, polarity: .similarity).first)
+        let errors = finding.comparison.worstCount.errors
+        #expect(errors >= 1000)
+        #expect(finding.statement.contains("in \(errors.formatted(.number.grouping(.automatic))) of "), "\(finding.statement)")
+        #expect(!finding.statement.contains(" \(errors) "), "\(finding.statement)")
+    }
 }

@@ -35,7 +35,10 @@ public enum HTMLReport {
         let children = childrenSummary(s, target: target)
         let findings = s.findings ?? []
         var summary: [String] = children.lead
-        summary.append(contentsOf: heldFindings(findings))
+        let held = heldFindings(findings)
+        summary.append(contentsOf: held.prefix(Self.firstScreenFindings))
+        // Everything else the summary says, folded so that the first screen holds the strongest findings.
+        var more = Array(held.dropFirst(Self.firstScreenFindings))
         if let point {
             let setting =
                 "The system was set, as NIST does, to one threshold for everyone: the one at which about \(HTML.oneIn(target)) comparisons of two different people is wrongly declared a match. "
@@ -53,14 +56,14 @@ public enum HTMLReport {
         summary.append(contentsOf: children.comparison)
         if let unmeasured = unmeasuredGroups(marginals) { summary.append(unmeasured) }
         if let point {
-            summary.append(
+            more.append(
                 contentsOf: unheldFindings(
                     findings, marginals: marginals, point: point, at: "At the threshold set for \(HTML.oneIn(target)) false matches overall"
                 ))
         }
         for view in fixed {
-            summary.append(contentsOf: fixedSummary(view, polarity: s.verification.polarity))
-            summary.append(
+            more.append(contentsOf: fixedSummary(view, polarity: s.verification.polarity))
+            more.append(
                 contentsOf: unheldFindings(
                     findings, marginals: view.marginals, point: view.point, at: "At " + view.name(polarity: s.verification.polarity)))
         }
@@ -70,6 +73,11 @@ public enum HTMLReport {
             )
         }
         body.append("<ul class=\"summary\">" + summary.map { "<li>\($0)</li>" }.joined() + "</ul>")
+        if !more.isEmpty {
+            body.append(
+                "<details class=\"more-findings\"><summary>\(more.count) more statements: other findings, each operating point's overall rates, and what this data cannot show</summary><ul class=\"summary\">"
+                    + more.map { "<li>\($0)</li>" }.joined() + "</ul></details>")
+        }
 
         // 2. Rates by group.
         body.append("<h2>Error rates by group</h2>")
@@ -321,6 +329,9 @@ public enum HTMLReport {
             "<p>How often two different people of the same group are matched, as the system is made \(distance ? "looser (right)" : "stricter (right)"). The dashed lines are the thresholds this report uses. A line above the others is a group the system confuses more often at every setting, not only at the one chosen.</p>",
         ] + charts
     }
+
+    /// How many findings that hold the first screen shows; the rest of the summary folds below them.
+    static let firstScreenFindings = 3
 
     /// What a table cell, bar note or count says of an FNMR without mated pairs: never 0.
     static let notMeasured = "not measured (no mated pairs)"

@@ -61,6 +61,27 @@ struct HTMLReportTests {
         #expect(html.contains("<td>Ethnicity (as labeled)</td><td>face_recognition&#39;s default tolerance</td>"))
     }
 
+    @Test("the first screen holds the three strongest findings; the rest of the summary is folded below them")
+    func foldedSummary() throws {
+        let summary = try Self.baseline()
+        let html = HTMLReport.render(summary, curves: [])
+        let start = try #require(html.range(of: "<ul class=\"summary\">"))
+        let end = try #require(html.range(of: "</ul>", range: start.upperBound..<html.endIndex))
+        let first = html[start.upperBound..<end.lowerBound]
+        let held = (summary.findings ?? []).filter(\.holds)
+        #expect(held.count > HTMLReport.firstScreenFindings)
+        for (i, finding) in held.enumerated() {
+            // Statements are escaped on the page; their first words are plain text.
+            let words = String(finding.statement.prefix(60))
+            let onFirstScreen = first.contains(HTML.escape(words)) || first.contains(words)
+            if i < HTMLReport.firstScreenFindings { #expect(onFirstScreen, "\(words)") }
+        }
+        let more = try #require(html.range(of: "<details class=\"more-findings\">"))
+        #expect(more.lowerBound > end.lowerBound)
+        #expect(html[more.upperBound...].contains("the setting that software uses unless told otherwise"))
+        #expect(!first.contains("the setting that software uses unless told otherwise"))
+    }
+
     @Test("a simulated run is marked, and card text is escaped")
     func simulatedAndEscaped() throws {
         var summary = try Self.baseline()

@@ -50,16 +50,22 @@ extension CohortAnalysis {
                     globalThresholdExact: exact)
             }
             var cross = crossTrials.map { row in row.map { ErrorCount(errors: 0, trials: $0) } }
+            // One pass for the cross-cohort matrix and, for the school scenario, who falsely matches whom.
+            var partnerErrors: [PartnerCounts.FalseMatch] = []
             for k in data.exactScores.indices where data.exactScores[k] >= tau {
-                let p = Int(data.sampleCohort[Int(data.exactProbe[k])])
-                let r = Int(data.sampleCohort[Int(data.exactReference[k])])
+                let (i, j) = (Int(data.exactProbe[k]), Int(data.exactReference[k]))
+                let p = Int(data.sampleCohort[i])
+                let r = Int(data.sampleCohort[j])
                 if p >= 0 && r >= 0 && p < cohortCount && r < cohortCount { cross[p][r].errors += 1 }
+                if people != nil {
+                    partnerErrors.append((data.sampleSubject[i], data.sampleCohort[i], data.sampleSubject[j], data.sampleCohort[j]))
+                }
             }
             let tallies = bootstrapping ? (overall: tally(overall, data, tau), cohorts: cohorts.map { tally($0, data, tau) }) : nil
             return finish(
                 dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
                 cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options,
-                people: people.map { PartnerCounts.counts(data, layout: $0, threshold: tau) })
+                people: people.map { PartnerCounts(layout: $0, errors: partnerErrors) })
         }
         return (rates, scores)
     }

@@ -119,12 +119,18 @@ public enum CohortAnalysis {
             }
             var cross = [[ErrorCount]](
                 repeating: [ErrorCount](repeating: ErrorCount(errors: 0, trials: 0), count: cohortCount), count: cohortCount)
+            // One pass for the cross-cohort matrix and, for the school scenario, who falsely matches whom.
+            var partnerErrors: [PartnerCounts.FalseMatch] = []
             for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN {
                 let p = Int(data.probeCohort[k])
                 let r = Int(data.referenceCohort[k])
+                let error = data.scores[k] >= tau
+                if error && people != nil {
+                    partnerErrors.append((data.probeSubject[k], data.probeCohort[k], data.referenceSubject[k], data.referenceCohort[k]))
+                }
                 guard p >= 0 && r >= 0 else { continue }
                 cross[p][r].trials += 1
-                if data.scores[k] >= tau { cross[p][r].errors += 1 }
+                if error { cross[p][r].errors += 1 }
             }
             let tallies = overallDesign.map { design in
                 (
@@ -137,7 +143,7 @@ public enum CohortAnalysis {
             return finish(
                 dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
                 cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options,
-                people: people.map { PartnerCounts.counts(data, layout: $0, threshold: tau) })
+                people: people.map { PartnerCounts(layout: $0, errors: partnerErrors) })
         }
     }
 

@@ -143,9 +143,13 @@ extension PartnerCounts {
         }
     }
 
+    /// One false-matching comparison: each side's subject and cohort (−1 for none).
+    typealias FalseMatch = (a: Int32, ca: Int32, b: Int32, cb: Int32)
+
     /// The counts at one threshold, from the false matches `errors` (one entry per false-matching
     /// comparison: each side's subject and cohort, −1 for none).
-    init(layout: Layout, errors: [(a: Int32, ca: Int32, b: Int32, cb: Int32)]) {
+    /// The analyses collect them in the same pass that counts the cross-cohort matrix.
+    init(layout: Layout, errors: [FalseMatch]) {
         let n = layout.cohortCount
         var falseMatches = [[Int]](repeating: [Int](repeating: 0, count: n), count: layout.cohort.count)
         var partners = Set<[Int]>()
@@ -195,25 +199,5 @@ extension PartnerCounts {
             if a.falseMatches != b.falseMatches { return a.falseMatches.lexicographicallyPrecedes(b.falseMatches) }
             return a.partners.lexicographicallyPrecedes(b.partners)
         }
-    }
-
-    /// The counts of exactly scored comparisons `data` at similarity threshold τ.
-    static func counts(_ data: LabeledComparisons, layout: Layout, threshold tau: Double) -> PartnerCounts {
-        var errors: [(a: Int32, ca: Int32, b: Int32, cb: Int32)] = []
-        for k in 0..<data.count where !data.mated[k] && data.scores[k] >= tau {
-            errors.append((data.probeSubject[k], data.probeCohort[k], data.referenceSubject[k], data.referenceCohort[k]))
-        }
-        return PartnerCounts(layout: layout, errors: errors)
-    }
-
-    /// The counts of a streamed design at similarity threshold τ (exact when τ lies in the exactly kept
-    /// scores, as the cross-cohort matrix is).
-    static func counts(_ data: StreamedComparisons, layout: Layout, threshold tau: Double) -> PartnerCounts {
-        var errors: [(a: Int32, ca: Int32, b: Int32, cb: Int32)] = []
-        for k in data.exactScores.indices where data.exactScores[k] >= tau {
-            let (p, r) = (Int(data.exactProbe[k]), Int(data.exactReference[k]))
-            errors.append((data.sampleSubject[p], data.sampleCohort[p], data.sampleSubject[r], data.sampleCohort[r]))
-        }
-        return PartnerCounts(layout: layout, errors: errors)
     }
 }

@@ -97,12 +97,17 @@ public struct Finding: Sendable, Hashable, Codable {
                         cohort: name, ratio: fmr ? worst.fmrRatioToReference : worst.fnmrRatioToReference,
                         interval: worst.ratioBootstrap?[key], undefinedShare: worst.bootstrapUndefinedShare?[key])
                 }
+                var sentence = statement(comparison, holds: holds, analysis: analysis, polarity: polarity, groupName: groupName)
+                if let reference, reference.cohort != comparison.best, comparison.worstCount.errors > 0,
+                    let rates = analysis.cohorts.first(where: { $0.cohort == reference.cohort })
+                {
+                    sentence +=
+                        " " + referenceSentence(reference, count: comparison.metric == "fmr" ? rates.fmr : rates.fnmr, groupName: groupName)
+                }
                 let finding = Finding(
                     dimensions: analysis.dimensions, operatingPoint: analysis.operatingPoint, targetFMR: analysis.targetFMR,
                     threshold: analysis.threshold, thresholdLabel: analysis.thresholdLabel, comparison: comparison, reference: reference,
-                    children: isChild(comparison.worst) || isChild(comparison.best), holds: holds,
-                    statement: statement(
-                        comparison, holds: holds, analysis: analysis, polarity: polarity, groupName: groupName))
+                    children: isChild(comparison.worst) || isChild(comparison.best), holds: holds, statement: sentence)
                 out.append(finding)
             }
         }
@@ -207,6 +212,30 @@ public struct Finding: Sendable, Hashable, Codable {
             why = "without a subject-bootstrap interval this dataset cannot show a difference beyond the people involved"
         }
         return "\(at), \(by), \(counts): \(times(ratio)) times the rate of the group \(best), but \(why).\(involved)"
+    }
+
+    /// The sentence that follows a statement when the run names a reference group other than the best one:
+    /// the worst group's rate against the reference group's, with the ratio's subject-bootstrap interval,
+    /// e.g. "Against the reference group “adults (18 and over)” (3,456 of 377,580, 0.92%): 2.6 times as
+    /// often (95% interval 2.0–3.4, from resampling people)." It says so when the reference group had no
+    /// error (no ratio), when the interval is not estimable, and when the interval does not lie above 1.
+    static func referenceSentence(_ r: Reference, count: ErrorCount, groupName: (String) -> String) -> String {
+        let name = "\u{201C}\(groupName(r.cohort))\u{201D}"
+        let counts = "\(count.errors.grouped) of \(count.trials.grouped), \(percent(count.rate))"
+        guard let ratio = r.ratio else {
+            return "The reference group \(name) had none (\(counts)), so no ratio to it can be stated."
+        }
+        guard let interval = r.interval else {
+            return
+                "Against the reference group \(name) (\(counts)): \(times(ratio)) times its rate, but the 95% interval of this ratio is not estimable from resampling people."
+        }
+        let upper = interval.upper.isFinite ? "–\(times(interval.upper))" : " upwards"
+        let span = "95% interval \(interval.upper.isFinite ? "" : "from ")\(times(interval.lower))\(upper), from resampling people"
+        if interval.lower > 1 {
+            return "Against the reference group \(name) (\(counts)): \(times(ratio)) times as often (\(span))."
+        }
+        return
+            "Against the reference group \(name) (\(counts)): \(times(ratio)) times its rate, but this dataset cannot show a difference from it (\(span), which does not lie above 1)."
     }
 
     /// "1 in 1,000" (reports write every "1 in N" this way).

@@ -163,6 +163,33 @@ struct FindingTests {
         for f in findings { #expect(f.statement.hasPrefix("At the test setting (a score of 0.5), by "), "\(f.statement)") }
     }
 
+    @Test("a reference group other than the best gets its own sentence, with its ratio and interval")
+    func referenceSentence() throws {
+        // Women 24 false matches, men 1, and the reference group "other" 6, each group 12 people.
+        let women = (0..<8).flatMap { i in [(i, i + 1), (i, i + 2), (i, i + 4)] }
+        let others = [(24, 25), (26, 27), (28, 29), (30, 31), (32, 33), (34, 35)]
+        let data = Self.design(
+            groups: [("gender=female", 12), ("gender=male", 12), ("gender=other", 12)], falseMatches: women + [(12, 13)] + others)
+        var options = Self.options()
+        options.referenceCohort = "gender=other"
+        let result = try #require(CohortAnalysis.analyze(data, dimensions: "gender", options: options).first)
+        let finding = try #require(
+            Finding.list([result], minimumSubjects: 10, polarity: .similarity).first {
+                $0.comparison.metric == "fmr" && $0.operatingPoint == .threshold
+            })
+        #expect(finding.comparison.worst == "gender=female" && finding.comparison.best == "gender=male")
+        let reference = try #require(finding.reference)
+        #expect(reference.cohort == "gender=other" && reference.ratio == 4)
+        #expect(
+            finding.statement.contains("Against the reference group \u{201C}other\u{201D} (6 of 264, 2.3%): 4.0 times"),
+            "\(finding.statement)")
+        // The reference group being the best one adds nothing: the sentence would repeat the comparison.
+        options.referenceCohort = "gender=male"
+        let same = try #require(CohortAnalysis.analyze(data, dimensions: "gender", options: options).first)
+        let plain = try #require(Finding.list([same], minimumSubjects: 10, polarity: .similarity).first { $0.comparison.metric == "fmr" })
+        #expect(!plain.statement.contains("reference group"))
+    }
+
     @Test("a group's children status comes from its age group or the upper end of its age band")
     func childCohorts() {
         #expect(Finding.isChild("age_group=under-18") && !Finding.isChild("age_group=18+"))

@@ -73,7 +73,7 @@ extension HTMLReport {
                 "<p>Every group measured at a threshold fixed in advance: two photos are declared the same person when their \(distance ? "distance is at most" : "score is at least") \(value). The overall false match rate here is what the system produces on these photos, measured with its interval. \(flagNote)</p>"
             )
         }
-        for analysis in view.marginals { out.append(groupRates(analysis, s)) }
+        for analysis in view.marginals { out.append(groupRates(analysis, s, labelNotes: false)) }
         if !view.intersections.isEmpty {
             out.append("<p>The intersections (groups defined by two or more attributes) at this threshold are in cohorts.csv.</p>")
         }
@@ -84,15 +84,16 @@ extension HTMLReport {
     static let flagNote =
         "\"Too few non-mated pairs\" means a group has too few pairs of different people to show a rate as low as the overall one; a rate far above it can still be shown."
 
-    /// One dimension's rates at one threshold: where its labels come from, the table, and the FMR and FNMR
-    /// bars (or why there is no FNMR chart).
-    static func groupRates(_ analysis: DisaggregatedRates, _ s: RunSummary) -> String {
+    /// One dimension's rates at one threshold: where its labels come from (unless `labelNotes` is false,
+    /// for a second operating point whose notes the page has already given), the table, and the FMR and
+    /// FNMR bars (or why there is no FNMR chart).
+    static func groupRates(_ analysis: DisaggregatedRates, _ s: RunSummary, labelNotes: Bool = true) -> String {
         var out = ["<h3>\(HTML.escape(label(dimension: analysis.dimensions.description)))</h3>"]
         let labelKey = analysis.dimensions == "age_band" ? "age" : analysis.dimensions.description
-        if let provenance = s.dataset.card.labelProvenance[labelKey], provenance != .unknown {
+        if labelNotes, let provenance = s.dataset.card.labelProvenance[labelKey], provenance != .unknown {
             out.append("<p class=\"meta\">Labels: \(HTML.escape(provenance.rawValue)).</p>")
         }
-        out.append(contentsOf: ageConvention(analysis, ageGap: s.ageGap))
+        if labelNotes { out.append(contentsOf: ageConvention(analysis, ageGap: s.ageGap)) }
         let rows = [analysis.overall] + analysis.cohorts
         let colors = groupColors(s)
         let name = label(dimension: analysis.dimensions.description).lowercased()

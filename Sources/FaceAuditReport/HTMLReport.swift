@@ -160,14 +160,15 @@ public enum HTMLReport {
         // 4. Heatmaps.
         body.append("<h2>Who is mistaken for whom</h2>")
         body.append(
-            "<p>False matches between groups at the threshold for \(HTML.oneIn(target)) false matches. A cell counts every comparison of one person from its row's group with one from its column's (in either order); the diagonal, pairs within a group. Darker cells mean more false matches, on one logarithmic scale for every chart on this page; white, none.</p>"
+            "<p>False matches between groups at the threshold for \(HTML.oneIn(target)) false matches. Each line counts the pairs of two different people within a group and across groups; open it for the chart. A cell counts every comparison of one person from its row's group with one from its column's (in either order); the diagonal, pairs within a group. Darker cells mean more false matches, on one logarithmic scale for every chart on this page; white, none.</p>"
         )
         for analysis in marginals {
+            let dimension = label(dimension: analysis.dimensions.description).lowercased()
             body.append(
-                "<div class=\"chart-scroll\">"
+                "<details class=\"fold\"><summary>\(HTML.escape(crossGroupLine(dimension: dimension, cells: analysis.crossFMR)))</summary><div class=\"chart-scroll\">"
                     + Charts.heatmap(
-                        title: "Cross-group false matches by \(label(dimension: analysis.dimensions.description).lowercased())",
-                        labels: analysis.cohorts.map { value(of: $0.cohort) }, cells: analysis.crossFMR) + "</div>")
+                        title: "Cross-group false matches by \(dimension)", labels: analysis.cohorts.map { value(of: $0.cohort) },
+                        cells: analysis.crossFMR) + "</div></details>")
         }
 
         // 5. Deployment risk.
@@ -187,9 +188,9 @@ public enum HTMLReport {
                 }
                 .joined() + "</table>")
         body.append(
-            "<table><tr><th>operating point</th><th>threshold</th><th>false matches</th><th>false non-matches</th><th>estimable</th></tr>"
+            "<table><tr><th>operating point</th><th>threshold</th><th>false matches</th><th>false non-matches</th><th>threshold resolvable (summary.json <code>estimable</code>)</th><th>pairs for a rate this low (3 / rate, as the tables' flags)</th></tr>"
                 + (s.verification.operatingPoints + (s.verification.thresholdPoints ?? [])).map { p in
-                    "<tr><td>\(p.targetFmr.map { "target FMR \(HTML.number($0, 2))" } ?? "fixed: \(HTML.escape(p.label ?? "given"))")</td><td>\(HTML.number(p.threshold, 5))</td><td>\(p.falseMatches) / \(HTML.grouped(p.impostorTrials))</td><td>\(p.genuineTrials > 0 ? "\(p.falseNonMatches) / \(HTML.grouped(p.genuineTrials))" : Self.notMeasured)</td><td>\(p.estimable ? "yes" : "no")</td></tr>"
+                    "<tr><td>\(p.targetFmr.map { "target FMR \(HTML.number($0, 2))" } ?? "fixed: \(HTML.escape(p.label ?? "given"))")</td><td>\(HTML.number(p.threshold, 5))</td><td>\(p.falseMatches) / \(HTML.grouped(p.impostorTrials))</td><td>\(p.genuineTrials > 0 ? "\(p.falseNonMatches) / \(HTML.grouped(p.genuineTrials))" : Self.notMeasured)</td><td>\(p.estimable ? "yes" : "no")</td><td>\(pairsSupport(p))</td></tr>"
                 }.joined() + "</table>")
         body.append(researchMeasures(s, analyses: marginals + fixed.flatMap(\.marginals)))
         body.append(
@@ -307,6 +308,12 @@ public enum HTMLReport {
             return Charts.ThresholdMark(
                 label: view.point.label == nil ? "fixed \(value)" : "default \(value)", threshold: view.point.threshold)
         }
+        // The chart of the attribute of the strongest finding that holds (else the first) is open; the
+        // others fold under their titles.
+        let marginalDimensions = Set(marginals.map(\.dimensions))
+        let lead =
+            (s.findings ?? []).first { $0.holds && marginalDimensions.contains($0.dimensions) }?.dimensions
+            ?? marginals.first?.dimensions
         var charts: [String] = []
         for analysis in marginals {
             let series = ([analysis.overall] + analysis.cohorts).compactMap { rates -> Charts.ThresholdSeries? in
@@ -316,18 +323,66 @@ public enum HTMLReport {
                 return Charts.ThresholdSeries(label: value(of: rates.cohort), points: curve.points, color: colors.color(rates.cohort))
             }
             guard !series.isEmpty else { continue }
+            let title = "False match rate by threshold, by \(label(dimension: analysis.dimensions.description).lowercased())"
             let chart = Charts.fmrByThreshold(
-                title: "False match rate by threshold, by \(label(dimension: analysis.dimensions.description).lowercased())",
+                title: title,
                 thresholdTitle: distance
                     ? "Threshold (a match when the distance is at most this)" : "Threshold (a match when the score is at least this)",
                 series: series, marks: marks)
-            if !chart.isEmpty { charts.append("<div class=\"chart-scroll\">\(chart)</div>") }
+            guard !chart.isEmpty else { continue }
+            let scroll = "<div class=\"chart-scroll\">\(chart)</div>"
+            if analysis.dimensions == lead {
+                charts.insert(scroll, at: 0)
+            } else {
+                charts.append("<details class=\"fold\"><summary>\(HTML.escape(title))</summary>\(scroll)</details>")
+            }
         }
         guard !charts.isEmpty else { return [] }
         return [
             "<h2>False matches at every threshold</h2>",
-            "<p>How often two different people of the same group are matched, as the system is made \(distance ? "looser (right)" : "stricter (right)"). The dashed lines are the thresholds this report uses. A line above the others is a group the system confuses more often at every setting, not only at the one chosen.</p>",
+            "<p>How often two different people of the same group are matched, as the system is made \(distance ? "looser (right)" : "stricter (right)"). The dashed lines are the thresholds this report uses. A line above the others is a group the system confuses more often at every setting, not only at the one chosen. The chart open here is for the attribute of the summary's strongest finding; the others fold under their titles.</p>",
         ] + charts
+    }
+
+    /// The folded heat map's one line: the false matches among pairs of two different people of one group
+    /// (the diagonal) and among pairs of people of two different groups (every cell below it, both orders),
+    /// e.g. "By ethnicity: within a group, 20 of 10,020 (0.20%) pairs falsely matched; across groups, 0 of
+    /// 10,584 (0%)". The two add up to every different-person pair of the analysis.
+    static func crossGroupLine(dimension: String, cells: [[ErrorCount]]) -> String {
+        let (within, across) = crossGroupTotals(cells)
+        func part(_ c: ErrorCount) -> String {
+            "\(HTML.grouped(c.errors)) of \(HTML.grouped(c.trials))" + (c.trials > 0 ? " (\(HTML.percent(c.rate)))" : "")
+        }
+        return "By \(dimension): within a group, \(part(within)) pairs falsely matched; across groups, \(part(across))"
+    }
+
+    /// The false matches of a cross-group matrix among pairs within one group (the diagonal) and among pairs
+    /// across two groups (each unordered pair of groups once, both orders of its pairs).
+    static func crossGroupTotals(_ cells: [[ErrorCount]]) -> (within: ErrorCount, across: ErrorCount) {
+        var within = ErrorCount(errors: 0, trials: 0)
+        var across = ErrorCount(errors: 0, trials: 0)
+        for p in cells.indices {
+            for r in 0...p {
+                let cell = Charts.symmetricCell(cells, p, r)
+                if p == r {
+                    within = ErrorCount(errors: within.errors + cell.errors, trials: within.trials + cell.trials)
+                } else {
+                    across = ErrorCount(errors: across.errors + cell.errors, trials: across.trials + cell.trials)
+                }
+            }
+        }
+        return (within, across)
+    }
+
+    /// Whether an operating point's overall rate has the pairs the tables' flags ask of a group (the rule of
+    /// three: ⌈3 / rate⌉ different-person pairs, the target FMR or, at a fixed threshold, the measured FMR):
+    /// "enough (20,604; 300 needed)" or "too few (20,604; 30,000 needed)". `estimable` in summary.json says
+    /// only that the threshold could be set from the scores; this column says whether the rate can be told
+    /// apart from zero, as cohorts.csv's flags do.
+    static func pairsSupport(_ p: VerificationReport.Point) -> String {
+        guard let rate = p.targetFmr ?? p.fmr.flatMap({ $0 > 0 && $0.isFinite ? $0 : nil }) else { return "–" }
+        let needed = RuleOfThree.requiredTrials(forFMR: rate)
+        return "\(p.impostorTrials >= needed ? "enough" : "too few") (\(HTML.grouped(p.impostorTrials)); \(HTML.grouped(needed)) needed)"
     }
 
     /// How many findings that hold the first screen shows; the rest of the summary folds below them.
@@ -444,22 +499,49 @@ public enum HTMLReport {
             note: metric == "fnmr" && count.trials == 0 ? notMeasured : "\(count.errors) of \(HTML.grouped(count.trials))", color: color)
     }
 
+    /// The mark on a table cell whose interval is the exact binomial one rather than the table's subject
+    /// bootstrap; the note under the table says why.
+    static let exactMark = "‡"
+
+    /// The note under a table that has cells marked ``exactMark``.
+    static let exactNote =
+        "‡ Exact binomial (Clopper–Pearson) interval instead of resampling people: a group with no error (resampling its people can only give 0), or one without a bootstrap interval. It treats every pair of photos as independent; false matches recur between the same look-alikes, so the true upper bound may be higher."
+
+    /// One rate cell of a table: "0.15% (0%–0.48%)" from the subject bootstrap (the table's method); with
+    /// no error, "0% (at most 0.21%‡)", the exact upper bound, marked; without a bootstrap interval, the
+    /// exact interval, marked; "no pairs" without trials. `exact` tells whether the cell is marked.
+    static func rateCell(_ rates: CohortRates, metric: String) -> (text: String, exact: Bool) {
+        let count = metric == "fmr" ? rates.fmr : rates.fnmr
+        let naive = metric == "fmr" ? rates.fmrInterval : rates.fnmrInterval
+        guard count.trials > 0 else { return ("no pairs", false) }
+        if count.errors == 0 { return ("0% (at most \(HTML.percent(naive.upper))\(exactMark))", true) }
+        if let boot = metric == "fmr" ? rates.fmrBootstrap : rates.fnmrBootstrap {
+            return ("\(HTML.percent(count.rate)) (\(HTML.percent(boot.lower))–\(HTML.percent(boot.upper)))", false)
+        }
+        return ("\(HTML.percent(count.rate)) (\(HTML.percent(naive.lower))–\(HTML.percent(naive.upper))\(exactMark))", true)
+    }
+
+    /// A dimension's table: one interval method, the subject bootstrap, stated in the header; cells that
+    /// cannot have it are marked and explained under the table (see ``rateCell(_:metric:)``).
     static func rateTable(_ analysis: DisaggregatedRates) -> String {
         var rows = [
-            "<table><tr><th>\(HTML.escape(label(dimension: analysis.dimensions.description)))</th><th>people</th><th>false matches</th><th>FMR (95% interval)</th><th>false non-matches</th><th>FNMR (95% interval)</th><th>notes</th></tr>"
+            "<table><tr><th>\(HTML.escape(label(dimension: analysis.dimensions.description)))</th><th>people</th><th>false matches</th><th>FMR (95% interval, resampling people)</th><th>false non-matches</th><th>FNMR (95% interval, resampling people)</th><th>notes</th></tr>"
         ]
+        var marked = false
         for r in [analysis.overall] + analysis.cohorts {
-            let fmrCI = shownInterval(r, metric: "fmr")
-            let fnmrCI = shownInterval(r, metric: "fnmr")
+            let fmrCell = rateCell(r, metric: "fmr")
+            let fnmrCell = rateCell(r, metric: "fnmr")
+            marked = marked || fmrCell.exact || (r.fnmr.trials > 0 && fnmrCell.exact)
             let fnmr =
                 r.fnmr.trials > 0
-                ? "<td>\(r.fnmr.errors) / \(HTML.grouped(r.fnmr.trials))</td><td>\(HTML.percent(r.fnmr.rate)) (\(HTML.percent(fnmrCI.lower))–\(HTML.percent(fnmrCI.upper)))</td>"
+                ? "<td>\(r.fnmr.errors) / \(HTML.grouped(r.fnmr.trials))</td><td>\(fnmrCell.text)</td>"
                 : "<td colspan=\"2\">\(notMeasured)</td>"
             rows.append(
-                "<tr><td>\(HTML.escape(value(of: r.cohort)))</td><td>\(r.subjects)</td><td>\(r.fmr.errors) / \(HTML.grouped(r.fmr.trials))</td><td>\(HTML.percent(r.fmr.rate)) (\(HTML.percent(fmrCI.lower))–\(HTML.percent(fmrCI.upper)))</td>\(fnmr)<td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
+                "<tr><td>\(HTML.escape(value(of: r.cohort)))</td><td>\(r.subjects)</td><td>\(r.fmr.errors) / \(HTML.grouped(r.fmr.trials))</td><td>\(fmrCell.text)</td>\(fnmr)<td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
             )
         }
         rows.append("</table>")
+        if marked { rows.append("<p class=\"meta\">\(HTML.escape(exactNote))</p>") }
         return rows.joined(separator: "\n")
     }
 

@@ -1,9 +1,9 @@
-import FaceAuditMetrics
 import FaceAuditProtocols
 import FaceAuditTestSupport
 import Foundation
 import Testing
 
+@testable import FaceAuditMetrics
 @testable import FaceAuditReport
 
 @Suite("report.html")
@@ -203,5 +203,96 @@ struct HTMLReportTests {
         let widths = try #require(dom.components(separatedBy: "data-width=\"").dropFirst().first?.prefix { $0 != "\"" })
         let parts = widths.split(separator: "/").compactMap { Int($0) }
         #expect(parts.count == 2 && parts[1] == 390 && parts[0] <= parts[1], "page \(widths) px wide at 390")
+    }
+
+    /// The baseline's curves, read from results/london-dlib/curves.csv (tracked for this test): the report's
+    /// FMR-by-threshold charts are drawn from them, so the page measured is the page `run` wrote.
+    static func baselineCurves() throws -> [CurveSet] {
+        let url = TestPaths.repositoryRoot.appendingPathComponent("results/london-dlib/curves.csv")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
+        var points: [String: (DimensionSet, String, [CurvePoint])] = [:]
+        var order: [String] = []
+        for line in lines {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 8, let values = Optional(f[3...].compactMap(Double.init)), values.count == 5 else { continue }
+            let key = f[1] + "|" + f[2]
+            if points[key] == nil {
+                order.append(key)
+                points[key] = (DimensionSet(stringLiteral: f[1]), f[2], [])
+            }
+            points[key]!.2.append(
+                CurvePoint(threshold: values[0], fmr: values[1], fnmr: values[2], fmrProbit: values[3], fnmrProbit: values[4]))
+        }
+        return order.compactMap { points[$0] }.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) }
+    }
+
+    @Test("at 1280 px the London summary ends within 1,200 px and the page, folds closed, is at most 6,700 px")
+    func desktopHeight() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let curves = try Self.baselineCurves()
+        #expect(curves.count > 10)
+        let report = HTMLReport.render(try Self.baseline(), curves: curves)
+        #expect(report.contains(">False match rate by threshold, by ethnicity (as labeled)<"))
+        // Laid out in a 1280 px frame; the test page's script reads where the section after the summary
+        // starts and how tall the whole page is. 6,700 px is half the 13,400 px the page measured before
+        // issue 15 folded it.
+        let page = folder.appendingPathComponent("desktop.html")
+        try """
+        <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="1280" height="900" style="border:0" srcdoc="\(HTML.escape(report))"></iframe>
+        <script>window.addEventListener("load", () => { const d = document.getElementById("f").contentDocument; const h = d.querySelectorAll("h2"); document.body.setAttribute("data-size", Math.round(h[1].getBoundingClientRect().top) + "/" + d.documentElement.scrollHeight); });</script>
+        </body></html>
+        """.write(to: page, atomically: true, encoding: .utf8)
+        let (_, dom, _) = try Self.chromium(
+            ["--hide-scrollbars", "--window-size=1400,1000", "--dump-dom", page.absoluteString], in: folder)
+        let size = try #require(dom.components(separatedBy: "data-size=\"").dropFirst().first?.prefix { $0 != "\"" })
+        let parts = size.split(separator: "/").compactMap { Int($0) }
+        try #require(parts.count == 2, "\(size)")
+        #expect(parts[0] <= 1_200, "the summary ends at \(parts[0]) px")
+        #expect(parts[1] <= 6_700, "the page is \(parts[1]) px tall")
+    }
+
+    @Test("one interval method per table: the subject bootstrap, stated; exact bounds marked and explained")
+    func oneIntervalMethod() throws {
+        let html = HTMLReport.render(try Self.baseline(), curves: [])
+        let tables = html.components(separatedBy: "<table>").dropFirst().filter { $0.contains("<th>people</th>") }
+        #expect(tables.count > 6)
+        for table in tables {
+            #expect(table.contains("<th>FMR (95% interval, resampling people)</th>"))
+            let body = table.components(separatedBy: "</table>")[0]
+            // A cell with no error never shows the bootstrap's degenerate 0%–0%; it shows the marked exact bound.
+            #expect(!body.contains("(0%–0%)"), "\(body.prefix(300))")
+            if body.contains(HTMLReport.exactMark) {
+                let after = table.components(separatedBy: "</table>").dropFirst().first ?? ""
+                #expect(after.hasPrefix("</div>\n<p class=\"meta\">‡ Exact binomial"), "\(after.prefix(120))")
+            }
+        }
+        // London's white group at 1 in 1,000: no false match in 9,384 pairs, shown as an exact upper bound.
+        #expect(html.contains("<td>0 / 9,384</td><td>0% (at most 0.039%‡)</td>"))
+    }
+
+    @Test("each folded heat map's line adds the pairs within and across groups up to every pair")
+    func crossGroupLines() throws {
+        let summary = try Self.baseline()
+        let html = HTMLReport.render(summary, curves: [])
+        var checked = 0
+        // The page draws a heat map for each attribute but the age group (children and adults, in the summary).
+        for analysis in summary.cohorts
+        where !analysis.dimensions.isIntersection && analysis.targetFMR == 0.001
+            && analysis.dimensions.description != HTMLReport.ageGroupDimension
+        {
+            let (within, across) = HTMLReport.crossGroupTotals(analysis.crossFMR)
+            #expect(within.trials + across.trials == analysis.overall.fmr.trials, "\(analysis.dimensions)")
+            #expect(within.errors + across.errors == analysis.overall.fmr.errors, "\(analysis.dimensions)")
+            let dimension = HTMLReport.label(dimension: analysis.dimensions.description).lowercased()
+            #expect(
+                html.contains(
+                    "<summary>\(HTML.escape(HTMLReport.crossGroupLine(dimension: dimension, cells: analysis.crossFMR)))</summary>"))
+            checked += 1
+        }
+        #expect(checked == 3)
+        #expect(
+            html.contains(
+                "By ethnicity (as labeled): within a group, 20 of 10,020 (0.20%) pairs falsely matched; across groups, 0 of 10,584 (0%)"))
     }
 }

@@ -40,9 +40,11 @@ enum Charts {
     /// upper bound (dashed), and an interval reaching 0, which a log axis cannot show, ends in an arrow.
     static func logBars(title: String, axisTitle: String, bars: [RateBar]) -> String {
         let rowHeight = 23
-        let left = 126
-        let width = 540
-        let plotWidth = width - left - 108
+        // Room on the left for the longest group label (14 px text, about 8 px a character): never clipped.
+        let longest = bars.map(\.label.count).max() ?? 0
+        let left = max(126, longest * 8 + 14)
+        let plotWidth = 306
+        let width = left + plotWidth + 108
         let top = 30
         let axisY = top + rowHeight * bars.count + 4
         let anyReachesZero = bars.contains { Charts.reachesZero($0) }

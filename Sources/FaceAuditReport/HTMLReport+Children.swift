@@ -139,15 +139,17 @@ extension HTMLReport {
             if c.errors == 0 && a.errors == 0 { return counts + " Neither group had any." }
             return counts
         }
+        // With no error among children the ratio is 0: "0 times adults'" reads as nonsense, so say it plainly.
+        let was = c.errors == 0 ? "Children had none (a ratio of 0 to adults')" : "Children's \(name) was \(times(ratio)) times adults'"
         let interval = reference ? children.ratioBootstrap?["\(metric)_ratio_to_reference"] : nil
         guard let interval, interval.lower.isFinite else {
             let key = "\(metric)_ratio_to_reference"
             if reference, let share = children.bootstrapUndefinedShare?[key] {
                 return counts
-                    + " Children's \(name) was \(times(ratio)) times adults', but the 95% interval of this ratio is not estimable from resampling people (in \(HTML.percent(share)) of resamples neither group had any), so this dataset cannot show a difference beyond the people involved."
+                    + " \(was), but the 95% interval of this ratio is not estimable from resampling people (in \(HTML.percent(share)) of resamples neither group had any), so this dataset cannot show a difference beyond the people involved."
             }
             return counts
-                + " Children's \(name) was \(times(ratio)) times adults', but without a subject-bootstrap interval this report does not call that a difference."
+                + " \(was), but without a subject-bootstrap interval this report does not call that a difference."
         }
         // An upper bound of +∞: in at least 2.5% of resamples adults had none while children had some.
         let range =
@@ -159,16 +161,17 @@ extension HTMLReport {
             return counts + " Children \(verb) <strong>\(times(ratio)) times</strong> as often as adults (\(range))."
         }
         if tooFew.isEmpty && interval.upper < 1 {
+            if c.errors == 0 { return counts + " Children had none: less often than adults (\(range))." }
             return counts + " Children \(verb) less often than adults: \(times(ratio)) times the adults' rate (\(range))."
         }
         if !tooFew.isEmpty {
             let few = tooFew.map { "\($0.0.subjects) \($0.1)" }.joined(separator: " and ")
             let rule = minimum.map { ", fewer than the \($0) people a claim needs" } ?? ", too few for a claim"
             return counts
-                + " Children's \(name) was \(times(ratio)) times adults', but with only \(few)\(rule), this dataset cannot show a difference beyond the few people involved (\(range))."
+                + " \(was), but with only \(few)\(rule), this dataset cannot show a difference beyond the few people involved (\(range))."
         }
         return counts
-            + " Children's \(name) was \(times(ratio)) times adults', but this dataset cannot show a difference beyond the people involved (\(range), which includes 1)."
+            + " \(was), but this dataset cannot show a difference beyond the people involved (\(range), which includes 1)."
     }
 
     /// The sentence naming the child age band with the highest FMR, when at least two child bands have
@@ -193,7 +196,7 @@ extension HTMLReport {
         let others = childBands.filter { $0.cohort != top.cohort }
         let apart = others.allSatisfy { interval.lower > shownInterval($0, metric: "fmr").upper }
         let sentence =
-            "Among children's age bands, false matches were most frequent at ages <strong>\(HTML.escape(value(of: top.cohort)))</strong>: \(top.fmr.errors) of \(HTML.grouped(top.fmr.trials)) comparisons of two different people (\(HTML.percent(top.fmr.rate)), 95% interval \(HTML.percent(interval.lower))–\(HTML.percent(interval.upper)), \(top.subjects) people)"
+            "At the threshold set for \(HTML.oneIn(target)) false matches overall, among children's age bands, false matches were most frequent at ages <strong>\(HTML.escape(value(of: top.cohort)))</strong>: \(top.fmr.errors) of \(HTML.grouped(top.fmr.trials)) comparisons of two different people (\(HTML.percent(top.fmr.rate)), 95% interval \(HTML.percent(interval.lower))–\(HTML.percent(interval.upper)), \(top.subjects) people)"
         return sentence
             + (apart
                 ? "; its interval lies above those of the other child bands."

@@ -97,6 +97,17 @@ struct ChartsTests {
         for size in Self.values(of: "font-size", in: svg) { #expect((Double(size) ?? 0) >= 11) }
     }
 
+    @Test("a long group label fits left of the bars: its right-aligned text starts inside the chart")
+    func longLabels() throws {
+        let label = "adults (18 and over)"
+        let bar = Charts.RateBar(label: label, rate: 0.001, lower: 0.0005, upper: 0.002, zeroBound: nil, note: "312 of 377,580")
+        let svg = Charts.logBars(title: "t", axisTitle: "a", bars: [bar])
+        // The label is drawn right-aligned (text-anchor end) at x; 14 px text needs about 8 px a character.
+        let line = try #require(svg.split(separator: "\n").first { $0.hasSuffix(">\(label)</text>") })
+        let x = try #require(Self.values(of: "x", in: String(line)).first.flatMap(Double.init))
+        #expect(x - Double(label.count * 8) >= 0, "label ends at x = \(x): it starts left of the chart")
+    }
+
     @Test("FMR by threshold: a line per group, the report's thresholds marked, axis titles")
     func fmrByThreshold() throws {
         func points(_ pairs: [(Double, Double)]) throws -> [CurvePoint] {

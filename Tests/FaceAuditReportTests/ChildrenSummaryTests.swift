@@ -90,6 +90,16 @@ struct ChildrenSummaryTests {
         #expect(fmr.hasSuffix("in 0 of 780 comparisons (0%). Adults had none, so no ratio can be stated."), "\(fmr)")
     }
 
+    @Test("children without a false match: 'Children had none', never '0 times adults''")
+    func noChildErrors() throws {
+        let a = try #require(Self.analysis(children: 20, adults: 40) { p, q in Self.hash(p, q) * 0.5 + (p >= 20 && q >= 20 ? 0.5 : 0) })
+        let children = try #require(a.cohorts.first { $0.cohort == "age_group=under-18" })
+        let adults = try #require(a.cohorts.first { $0.cohort == "age_group=18+" })
+        #expect(children.fmr.errors == 0 && adults.fmr.errors > 0)
+        let fmr = HTMLReport.comparisonSentence(children, adults, analysis: a, metric: "fmr", minimum: 10)
+        #expect(fmr.contains(" Children had none") && !fmr.contains("0 times"), "\(fmr)")
+    }
+
     @Test("a summary written before age groups claims nothing about children")
     func olderSummary() throws {
         let url = TestPaths.repositoryRoot.appendingPathComponent("results/london-dlib/summary.json")

@@ -118,7 +118,7 @@ struct ChildrenCLITests {
         let childBands = ["4-7", "8-12", "13-17"].compactMap { band in bands["age_band=\(band)|fmr"].map { (band, $0) } }
         #expect(childBands.count == 3)
         let top = try #require(childBands.max { ($0.1.estimate ?? 0) < ($1.1.estimate ?? 0) })
-        let band = try #require(lines.first { $0.hasPrefix("Among children's age bands") }, "\(lines)")
+        let band = try #require(lines.first { $0.contains("among children's age bands") }, "\(lines)")
         #expect(band.contains("at ages \(top.0): \(top.1.errors) of \(top.1.trials.grouped) comparisons"), "\(band)")
 
         // The school scenario uses the children's rates, and says so; no adult band appears in it.

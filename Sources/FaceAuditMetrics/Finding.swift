@@ -181,7 +181,7 @@ public struct Finding: Sendable, Hashable, Codable {
                     " The \(c.worstCount.errors.grouped) false \(c.worstCount.errors == 1 ? "match" : "matches") in the group \(worst) fall on \(pairs.grouped) \(pairs == 1 ? "pair" : "pairs") of people, involving \(people.grouped) of its \(c.worstSubjects.grouped) people."
             } else {
                 involved =
-                    " The \(c.worstCount.errors.grouped) missed \(c.worstCount.errors == 1 ? "match" : "matches") in the group \(worst) \(c.worstCount.errors == 1 ? "involves" : "involve") \(people) of its \(c.worstSubjects) people."
+                    " The \(c.worstCount.errors.grouped) missed \(c.worstCount.errors == 1 ? "match" : "matches") in the group \(worst) \(c.worstCount.errors == 1 ? "involves" : "involve") \(people.grouped) of its \(c.worstSubjects.grouped) people."
             }
         }
         guard let ratio = c.ratio else {

@@ -209,4 +209,16 @@ struct FindingTests {
         #expect(finding.statement.contains("in \(errors.formatted(.number.grouping(.automatic))) of "), "\(finding.statement)")
         #expect(!finding.statement.contains(" \(errors) "), "\(finding.statement)")
     }
+
+    @Test("the people missed matches involve are written with separators too")
+    func groupedPeople() throws {
+        let analysis = try #require(CohortAnalysis.analyze(Self.gender().data, dimensions: "gender", options: Self.options()).first)
+        var c = try #require(analysis.worstBest?.first { $0.metric == "fnmr" })
+        c.worstCount = ErrorCount(errors: 1_500, trials: 3_000)
+        c.worstSubjects = 3_000
+        c.peopleInvolved = 1_500
+        c.pairsInvolved = nil
+        let sentence = Finding.statement(c, holds: false, analysis: analysis, polarity: .similarity, groupName: Finding.labelValues)
+        #expect(sentence.contains("involve 1,500 of its 3,000 people"), "\(sentence)")
+    }
 }

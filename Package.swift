@@ -60,8 +60,8 @@ let package = Package(
         .target(name: "FaceAuditImaging", dependencies: ["CImageCodecs", "FaceAuditFiles"], swiftSettings: strict),
         // SHA-256 of files and buffers (content hashes, model checksums).
         .target(name: "FaceAuditHashing", dependencies: ["CCrypto"], swiftSettings: strict),
-        // Manifests, labels, dataset cards and the loaders for each dataset layout.
-        .target(name: "FaceAuditDatasets", dependencies: ["FaceAuditFiles"], swiftSettings: strict),
+        // Manifests, labels, dataset cards, the loaders for each dataset layout and the dataset fingerprint.
+        .target(name: "FaceAuditDatasets", dependencies: ["FaceAuditFiles", "FaceAuditHashing"], swiftSettings: strict),
         // Age bands, skin-tone groups, cohort keys and their intersections.
         .target(name: "FaceAuditCohorts", dependencies: ["FaceAuditDatasets"], swiftSettings: strict),
         // `faceaudit validate`: is a dataset usable for a demographic evaluation?
@@ -123,7 +123,7 @@ let package = Package(
             name: "FaceAuditBenchmark",
             dependencies: [
                 "FaceAuditAllPairs", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditFiles",
-                "FaceAuditImaging", "FaceAuditMetrics",
+                "FaceAuditHashing", "FaceAuditImaging", "FaceAuditMetrics",
                 "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols", "FaceAuditReport", "FaceAuditScoreFiles", "FaceAuditScoring",
                 "FaceAuditTemplates",
             ],
@@ -174,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditDatasetsTests",
-            dependencies: ["FaceAuditDatasets", "FaceAuditTestSupport"],
+            dependencies: ["FaceAuditDatasets", "FaceAuditHashing", "FaceAuditTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import FaceAuditCohorts
 import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditFiles
+import FaceAuditHashing
 import FaceAuditImaging
 import FaceAuditMetrics
 import FaceAuditModelFiles
@@ -25,6 +26,8 @@ public struct BenchmarkPipeline: Sendable {
     public var commandLine: [String]
     /// The tool's version, recorded in every output.
     public var version: String
+    /// The source commit recorded in `summary.json` → `tool.commit` (default: the running executable's).
+    public var revision = SourceRevision.current
 
     /// Creates a pipeline that records `commandLine` and `version` in its outputs.
     public init(commandLine: [String], version: String) {
@@ -116,6 +119,8 @@ public struct BenchmarkPipeline: Sendable {
             embedder: templates.embedder, cache: templates.isPrecomputed ? nil : cache, threads: threads)
         let shardImages = configuration.shard.map { TileGrid.images(shard: $0.index, of: $0.count, total: manifest.records.count) }
         let extracted: [EmbeddingResult]
+        // Each image's SHA-256, when extraction read every image of the manifest (the fingerprint's input).
+        var digests: [SHA256Digest?]?
         if let merged {
             guard merged.templates.count == manifest.records.count else {
                 throw RunError(
@@ -130,7 +135,9 @@ public struct BenchmarkPipeline: Sendable {
                     layout: manifest.layout, root: manifest.root, source: manifest.source, card: manifest.card,
                     records: Array(manifest.records[shardImages]))
             }
-            extracted = try measure(extraction, extracting, stage: "templates", progress: progress)
+            let measured = try measure(extraction, extracting, stage: "templates", progress: progress)
+            extracted = measured.results
+            if extracting.records.count == manifest.records.count { digests = measured.digests }
             Self.reportFailures(extracted, of: extracting, to: progress)
         }
         if let shard = configuration.shard, let shardImages, configuration.phase == .extract {
@@ -154,12 +161,15 @@ public struct BenchmarkPipeline: Sendable {
         var result = try BenchmarkRun.evaluate(
             manifest: manifest, templates: extracted, statistics: statistics, comparison: templates.embedder.comparison,
             pipeline: templates.info, options: options, commandLine: commandLine, version: version)
+        // A merge read no image: the fingerprint reads them now.
+        result.summary.dataset.fingerprint = DatasetFingerprint(manifest: manifest, imageDigests: digests)
         if configuration.watchlist {
             result.summary.watchlist = try WatchlistResult(
                 manifest: manifest, templates: extracted, comparison: templates.embedder.comparison, scheme: options.scheme,
                 targets: configuration.targetFPIR, enrolledShare: configuration.enrolledShare, seed: configuration.seed)
         }
-        try write(&result, configuration, recorded: recorded, to: out)
+        let compared: RunConfiguration.Comparison = templates.embedder.comparison == .euclideanDistance ? .euclidean : .cosine
+        try write(&result, configuration, recorded: recorded, to: out, layout: manifest.layout, comparison: compared)
         return .completed(summary: result.summary, out: out)
     }
 
@@ -186,6 +196,7 @@ public struct BenchmarkPipeline: Sendable {
         var result = try BenchmarkRun.evaluate(
             table: table, labels: labeled, polarity: configuration.dissimilarity ? .dissimilarity : .similarity, card: card,
             layout: "scores:\(format.rawValue)", pipeline: pipeline, options: options, commandLine: commandLine, version: version)
+        result.summary.dataset.fingerprint = DatasetFingerprint(file: path, name: URL(fileURLWithPath: path).lastPathComponent)
         try write(&result, configuration, to: out, exportScores: false)
         return .scoreFile(summary: result.summary, comparisons: table.count, file: path, out: out)
     }
@@ -203,6 +214,7 @@ public struct BenchmarkPipeline: Sendable {
         var result = try BenchmarkRun.evaluate(
             manifest: population.manifest, pairs: population.pairs, polarity: .similarity, failures: [:], pipeline: pipeline,
             options: options, commandLine: commandLine, version: version, simulated: true)
+        result.summary.dataset.fingerprint = DatasetFingerprint(simulatedSubjects: subjects, seed: configuration.seed)
         try write(&result, configuration, to: out, exportScores: false)
         return .completed(summary: result.summary, out: out)
     }
@@ -248,10 +260,10 @@ public struct BenchmarkPipeline: Sendable {
     /// Runs `extraction` over `manifest`, reporting its progress as `stage`.
     private func measure<Measurement>(
         _ extraction: TemplateExtraction<Measurement>, _ manifest: Manifest, stage: String, progress: any RunProgress
-    ) throws(RunError) -> [Measurement] {
-        let measured: [Measurement]
+    ) throws(RunError) -> (results: [Measurement], digests: [SHA256Digest?]) {
+        let measured: (results: [Measurement], digests: [SHA256Digest?])
         do {
-            measured = try extraction.run(manifest) { done, total, cached in
+            measured = try extraction.runWithDigests(manifest) { done, total, cached in
                 progress.report(.extraction(stage: stage, done: done, total: total, cached: cached))
             }
         } catch let error as MeasurementStopped {
@@ -271,7 +283,7 @@ public struct BenchmarkPipeline: Sendable {
             throw RunError(.usage, "--estimate-skin-tone needs the built-in dlib pipeline (it measures the aligned face chips)")
         }
         let meter = TemplateExtraction(measure: SkinToneMeter(faces: dlib), cache: cache, threads: threads)
-        let measurements = try measure(meter, manifest, stage: "skin tone", progress: progress)
+        let measurements = try measure(meter, manifest, stage: "skin tone", progress: progress).results
         let estimated: EstimatedSkinTones
         do { estimated = try EstimatedSkinTones(manifest: manifest, estimates: measurements.map(\.estimate)) } catch {
             throw RunError(.dataError, "\(error)")
@@ -297,11 +309,18 @@ public struct BenchmarkPipeline: Sendable {
     }
 
     /// Records the configuration, renders the report and writes every output into `out`.
+    /// `layout` and `comparison` are what the run used (dataset runs), for the explicit command line.
     private func write(
         _ result: inout BenchmarkRun.Result, _ configuration: RunConfiguration, recorded: RunConfiguration? = nil, to out: String,
-        exportScores: Bool? = nil
+        exportScores: Bool? = nil, layout: DatasetLayout? = nil, comparison: RunConfiguration.Comparison? = nil
     ) throws(RunError) {
         result.summary.configuration = (recorded ?? configuration).recorded
+        result.summary.explicitCommandLine =
+            (recorded ?? configuration).recorded.effective(layout: layout, comparison: comparison)
+            .explicitArguments
+        result.summary.tool["commit"] = revision.commit
+        result.summary.tool["commit_method"] = SourceRevision.method
+        result.summary.tool["working_tree"] = SourceRevision.workingTree
         do {
             try result.write(to: out, exportScores: exportScores ?? configuration.exportScores, scenario: ReportOptions(configuration))
         } catch {

@@ -197,6 +197,7 @@ public enum HTMLReport {
             "<dl class=\"conventions\">"
                 + s.conventions.sorted { $0.key < $1.key }.map { "<dt>\(HTML.escape($0.key))</dt><dd>\(HTML.escape($0.value))</dd>" }
                 .joined() + "</dl>")
+        body.append(standardTerms(watchlist: s.watchlist != nil))
         body.append("</details>")
 
         let card = s.dataset.card
@@ -225,9 +226,7 @@ public enum HTMLReport {
         )
         body.append("<ul>" + limits.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>")
 
-        body.append("<h2>Reproduce</h2>")
-        body.append("<pre>\(HTML.escape(s.commandLine.joined(separator: " ")))</pre>")
-        body.append("<p class=\"meta\">This report contains no photographs and no names or identifiers of the people photographed.</p>")
+        body.append(contentsOf: reproduceSection(s))
 
         return """
             <!DOCTYPE html>

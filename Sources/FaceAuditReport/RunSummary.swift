@@ -12,8 +12,12 @@ public struct RunSummary: Sendable, Codable {
     public var tool: [String: String]
     /// When the run finished (ISO 8601): the only field that differs between identical runs.
     public var generatedAt: String
-    /// The command line that reproduces the run.
+    /// The command line as typed (`faceaudit run --dataset … --out …`).
     public var commandLine: [String]
+    /// A `faceaudit run` command with every setting the run used spelled out
+    /// (``RunConfiguration/explicitArguments`` of the effective settings); absent in summaries written
+    /// before it existed.
+    public var explicitCommandLine: [String]?
     /// True for the simulated demo population; every number is then marked SIMULATED.
     public var simulated: Bool
     /// The dataset.
@@ -76,6 +80,9 @@ public struct RunSummary: Sendable, Codable {
         public var matedPairs: Int
         /// Non-mated pairs.
         public var nonMatedPairs: Int
+        /// What identifies exactly the data measured (``DatasetFingerprint``); absent in summaries written
+        /// before fingerprints existed.
+        public var fingerprint: DatasetFingerprint?
 
         /// Creates the dataset part.
         public init(card: DatasetCard, layout: String, images: Int, subjects: Int, matedPairs: Int, nonMatedPairs: Int) {
@@ -88,7 +95,7 @@ public struct RunSummary: Sendable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case card, layout, images, subjects
+            case card, layout, images, subjects, fingerprint
             case matedPairs = "mated_pairs"
             case nonMatedPairs = "non_mated_pairs"
         }
@@ -140,6 +147,7 @@ public struct RunSummary: Sendable, Codable {
         case schema, tool
         case generatedAt = "generated_at"
         case commandLine = "command_line"
+        case explicitCommandLine = "explicit_command_line"
         case simulated, dataset, pipeline
         case failuresToAcquire = "failures_to_acquire"
         case verification, cohorts, conventions, watchlist, configuration

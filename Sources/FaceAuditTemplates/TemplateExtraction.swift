@@ -26,6 +26,14 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
     /// the image (``MeasuredImage/cacheable``).
     /// - Throws: ``MeasurementStopped`` when a worker cannot go on (the other workers finish their current image).
     public func run(_ manifest: Manifest, progress: Progress? = nil) throws -> [Measurement] {
+        try runWithDigests(manifest, progress: progress).results
+    }
+
+    /// ``run(_:progress:)``, also giving each image's SHA-256 (of the bytes read for its cache key; nil when
+    /// the file could not be read), in manifest order, so that the dataset's fingerprint needs no second
+    /// read (``DatasetFingerprint/init(manifest:imageDigests:)``).
+    public func runWithDigests(_ manifest: Manifest, progress: Progress? = nil) throws -> (results: [Measurement], digests: [SHA256Digest?])
+    {
         let paths = manifest.records.map(manifest.absolutePath(of:))
         let workers = try (0..<max(1, threads)).map { _ in try measure.makeWorker() }
         let state = SharedState<Measurement>(count: paths.count)
@@ -37,7 +45,9 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
                 let path = paths[i]
                 var key: String?
                 if let data = FileManager.default.contents(atPath: path) {
-                    key = EmbeddingCache.key(content: SHA256Digest(of: data), identity: identity)
+                    let digest = SHA256Digest(of: data)
+                    state.record(i, digest)
+                    key = EmbeddingCache.key(content: digest, identity: identity)
                 }
                 if let key, let cached: Measurement = cache?.load(key) {
                     state.finish(i, cached, cached: true, progress: progress)
@@ -53,7 +63,7 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
             }
         }
         if let stopped = state.stopped { throw stopped }
-        return state.results()
+        return (state.results(), state.digests())
     }
 
     private final class SharedState<Item>: @unchecked Sendable {
@@ -62,11 +72,13 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
         private var done = 0
         private var cached = 0
         private var slots: [Item?]
+        private var digestSlots: [SHA256Digest?]
 
         private let total: Int
 
         init(count: Int) {
             slots = Array(repeating: nil, count: count)
+            digestSlots = Array(repeating: nil, count: count)
             total = count
         }
 
@@ -104,6 +116,10 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
         }
 
         func results() -> [Item] { lock.withLock { slots.map { $0! } } }
+
+        func record(_ i: Int, _ digest: SHA256Digest) { lock.withLock { digestSlots[i] = digest } }
+
+        func digests() -> [SHA256Digest?] { lock.withLock { digestSlots } }
     }
 }
 

@@ -96,6 +96,11 @@ struct BenchmarkPipelineTests {
         #expect(got.configuration?.out == folder.path + "/merged")
         got.commandLine = whole.commandLine
         got.configuration?.out = single.out
+        // So does the explicit one; and the merge, which read every image for the fingerprint, finds the same
+        // fingerprint as the single run, which took the hashes from its extraction.
+        #expect(got.explicitCommandLine?.contains(folder.path + "/merged") == true)
+        got.explicitCommandLine = whole.explicitCommandLine
+        #expect(got.dataset.fingerprint != nil && got.dataset.fingerprint == whole.dataset.fingerprint)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         #expect(try encoder.encode(got) == encoder.encode(expected))

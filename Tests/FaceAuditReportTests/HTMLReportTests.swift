@@ -1,3 +1,4 @@
+import FaceAuditDatasets
 import FaceAuditProtocols
 import FaceAuditTestSupport
 import Foundation
@@ -294,5 +295,58 @@ struct HTMLReportTests {
         #expect(
             html.contains(
                 "By ethnicity (as labeled): within a group, 20 of 10,020 (0.20%) pairs falsely matched; across groups, 0 of 10,584 (0%)"))
+    }
+}
+
+@Suite("report.html: reproduce and standard terms")
+struct ReproduceSectionTests {
+    @Test("the reproduce block shows the explicit command, the command as typed, the commit and the dataset fingerprint")
+    func reproduce() throws {
+        var summary = try HTMLReportTests.baseline()
+        summary.explicitCommandLine = [
+            "faceaudit", "run", "--dataset", "../shared/datasets/london", "--out", "results/london-dlib", "--layout", "london",
+            "--comparison", "euclidean", "--watchlist-mix", "a b:1",
+        ]
+        summary.tool["commit"] = String(repeating: "0123456789", count: 4)
+        summary.tool["working_tree"] = "not checked"
+        summary.dataset.fingerprint = DatasetFingerprint(simulatedSubjects: 10, seed: 1)
+        let html = HTMLReport.render(summary, curves: [])
+        let section = String(try #require(html.components(separatedBy: "<h2>Reproduce</h2>").last))
+        // The block, as a reader copies it from the page, is the same words for a shell.
+        let block = try #require(section.components(separatedBy: "<pre class=\"reproduce\">").last?.components(separatedBy: "</pre>").first)
+        let copied = block.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(
+                of: "&amp;", with: "&")
+        #expect(ShellWords.split(copied) == summary.explicitCommandLine)
+        #expect(block.contains("--layout london \\\n    --comparison euclidean \\\n    --watchlist-mix &#39;a b:1&#39;"))
+        #expect(section.contains("<p>As typed:</p>") && section.contains("--quiet"))
+        #expect(section.contains(String(repeating: "0123456789", count: 4)) && section.contains("Uncommitted changes: not checked"))
+        #expect(section.contains(summary.dataset.fingerprint!.value))
+        #expect(section.contains("<code>--watchlist</code>"))  // a switch that is off is named as off
+    }
+
+    @Test("a summary written before provenance existed says not recorded, never a guess")
+    func oldSummary() throws {
+        let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: [])
+        let section = String(try #require(html.components(separatedBy: "<h2>Reproduce</h2>").last))
+        #expect(section.contains("<tr><th>Commit</th><td>not recorded</td></tr>"))
+        #expect(section.contains("<tr><th>Dataset fingerprint</th><td>not recorded</td></tr>"))
+        #expect(!section.contains("As typed"))
+    }
+
+    @Test("the standard terms sit in the conventions fold, and name the deprecated synonyms")
+    func terms() throws {
+        let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: [])
+        let fold = String(
+            try #require(
+                html.components(separatedBy: "Models, operating points and conventions</summary>").last?
+                    .components(separatedBy: "</details>").first))
+        for term in [
+            "mated comparison", "non-mated comparison", "comparison score", "decision threshold", "false match rate, FMR",
+            "false non-match rate, FNMR", "failure to acquire (FTA) rate", "biometric data subject", "Genuine", "impostor",
+        ] {
+            #expect(fold.contains(term), "missing \(term)")
+        }
+        #expect(!fold.contains("FPIR"))  // no watchlist in this run, so no identification terms
     }
 }

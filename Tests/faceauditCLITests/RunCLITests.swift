@@ -1,6 +1,11 @@
+import FaceAuditConfiguration
+import FaceAuditDatasets
+import FaceAuditReport
 import FaceAuditTestSupport
 import Foundation
 import Testing
+
+@testable import faceaudit
 
 /// `faceaudit run` end to end on a small real dataset made of dlib's reference photos.
 @Suite("faceaudit run", .serialized)
@@ -68,6 +73,26 @@ struct RunCLITests {
         #expect(report.hasPrefix("<!DOCTYPE html>") && !report.contains("obama"))
         let summary = try String(contentsOf: resumed.appendingPathComponent("summary.json"), encoding: .utf8)
         #expect(summary.contains("\"faceaudit.summary/1\"") && !summary.contains("obama"))
+        try Self.checkProvenance(resumed, manifest: manifest)
+    }
+
+    /// summary.json's provenance: the commit git reports for this repository, the fingerprint of the dataset
+    /// as read independently of the run (the run took its image hashes from the extraction's cache keys), and
+    /// an explicit command that parses back to the settings recorded.
+    static func checkProvenance(_ out: URL, manifest: URL) throws {
+        let summary = try JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: out.appendingPathComponent("summary.json")))
+        if let head = Git.run(["rev-parse", "HEAD"], in: TestPaths.repositoryRoot) {
+            #expect(summary.tool["commit"] == head)
+        }
+        #expect(summary.tool["working_tree"] == "not checked")
+        let expected = DatasetFingerprint(manifest: try DatasetReader().read(path: manifest.path))
+        #expect(summary.dataset.fingerprint == expected && expected.files == 7 && expected.unreadable == 0)
+        let explicit = try #require(summary.explicitCommandLine)
+        let recorded = try #require(summary.configuration)
+        #expect(
+            try RunOptions.parse(Array(explicit.dropFirst(2))).configuration()
+                == recorded.effective(layout: .csv, comparison: .euclidean))
+        #expect(explicit.contains("--comparison") && explicit[explicit.firstIndex(of: "--comparison")! + 1] == "euclidean")
     }
 
     @Test("run --estimate-skin-tone adds measured skin_tone cohorts, marked estimated, and refuses other pipelines")
@@ -117,6 +142,9 @@ struct DemoCLITests {
         }
         let report = try String(contentsOf: a.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(report.contains("SIMULATED") && report.contains("NIST.IR.8280"))
+        // The reproduce block: the demo as a `run` of the simulated population, and a fingerprint that says it is no data.
+        #expect(report.contains("faceaudit run \\\n    --simulated-subjects 200 \\\n    --out \(a.path)"))
+        #expect(report.contains("SIMULATED: no data was read"))
         // Every chart and every table of the page carries the mark, and so does every printed page.
         let charts = report.components(separatedBy: "<svg class=\"chart\"").count - 1
         let tables = report.components(separatedBy: "<table>").count - 1

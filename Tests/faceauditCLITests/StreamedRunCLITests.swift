@@ -17,7 +17,7 @@ struct StreamedRunCLITests {
     static func comparable(_ s: [String: Any]) -> [String: Any] {
         var s = s
         // The recorded settings differ by design (the output folder, the exact-pair limit).
-        for key in ["command_line", "generated_at", "conventions", "configuration"] { s[key] = nil }
+        for key in ["command_line", "explicit_command_line", "generated_at", "conventions", "configuration"] { s[key] = nil }
         var v = s["verification"] as! [String: Any]
         for key in [
             "eer", "eer_bob", "min_hter", "auc", "auc_bob", "decidability", "zero_fnmr", "impostor_scores", "curve", "conventions",

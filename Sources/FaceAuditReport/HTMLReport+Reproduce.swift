@@ -10,12 +10,16 @@ extension HTMLReport {
     /// them); the fingerprint is a hash, never the listing of files behind it.
     static func reproduceSection(_ s: RunSummary) -> [String] {
         var body = ["<h2>Reproduce</h2>"]
+        // The explicit command is long (a setting a line): it folds below the facts, opened in print.
+        var explicitBlock: [String] = []
         if let explicit = s.explicitCommandLine {
             let off = s.configuration?.switchesOff ?? []
-            body.append(
+            explicitBlock.append("<details class=\"fold\"><summary>The command with every setting it used written out</summary>")
+            explicitBlock.append(
                 "<p>This command repeats the run with every setting it used written out\(off.isEmpty ? "" : "; switches not written are off (\(off.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: ", ")))"):</p>"
             )
-            body.append("<pre class=\"reproduce\">\(HTML.escape(RunConfiguration.shellLine(explicit, flagPerLine: true)))</pre>")
+            explicitBlock.append("<pre class=\"reproduce\">\(HTML.escape(RunConfiguration.shellLine(explicit, flagPerLine: true)))</pre>")
+            explicitBlock.append("</details>")
             body.append("<p>As typed:</p>")
         }
         body.append("<pre>\(HTML.escape(RunConfiguration.shellLine(s.commandLine)))</pre>")
@@ -44,6 +48,7 @@ extension HTMLReport {
         }
         rows.append(("Comparison that ran", HTML.escape(s.pipeline.comparison)))
         body.append("<table>" + rows.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined() + "</table>")
+        body.append(contentsOf: explicitBlock)
         body.append("<p class=\"meta\">This report contains no photographs and no names or identifiers of the people photographed.</p>")
         return body
     }

@@ -327,7 +327,14 @@ struct ReproduceSectionTests {
 
     @Test("a summary written before provenance existed says not recorded, never a guess")
     func oldSummary() throws {
-        let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: [])
+        // The baseline as a summary written before these fields existed.
+        var summary = try HTMLReportTests.baseline()
+        summary.tool["commit"] = nil
+        summary.tool["commit_method"] = nil
+        summary.tool["working_tree"] = nil
+        summary.dataset.fingerprint = nil
+        summary.explicitCommandLine = nil
+        let html = HTMLReport.render(summary, curves: [])
         let section = String(try #require(html.components(separatedBy: "<h2>Reproduce</h2>").last))
         #expect(section.contains("<tr><th>Commit</th><td>not recorded</td></tr>"))
         #expect(section.contains("<tr><th>Dataset fingerprint</th><td>not recorded</td></tr>"))

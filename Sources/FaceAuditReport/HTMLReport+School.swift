@@ -161,7 +161,7 @@ extension HTMLReport {
                                 abs($0.0.value - $0.1.value) <= 1e-9 * max(1, abs($0.0.value))
                             }
                         }
-                        note = same == true ? "the same total as the whole school above, where its interval is" : ""
+                        note = same == true ? "the same total as the whole school above, which gives its interval" : ""
                     } else if g.people < minimum {
                         note = "fewer than \(minimum) people: no interval, no conclusion"
                     } else if g.peopleWithPartners == 0 {

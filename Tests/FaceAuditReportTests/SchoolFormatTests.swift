@@ -1,4 +1,6 @@
 import FaceAuditMetrics
+import FaceAuditTestSupport
+import Foundation
 import Testing
 
 @testable import FaceAuditReport
@@ -21,5 +23,20 @@ struct SchoolFormatTests {
         #expect(HTMLReport.estimate(e, HTMLReport.plainChance) == "over 99.9%")
         let f = SchoolScenario.Estimate(value: 190, interval: BinomialInterval(lower: 120.2, upper: 260.7))
         #expect(HTMLReport.estimate(f, HTMLReport.plainCount) == "190 (120–261)")
+    }
+
+    @Test("every note of the London school tables is a whole sentence")
+    func wholeNotes() throws {
+        let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: [])
+        let school = try #require(html.components(separatedBy: "<h2>What this means for a school</h2>").last)
+        let rows = school.components(separatedBy: "all students</strong></td>").dropFirst()
+        #expect(rows.count >= 4)
+        for row in rows {
+            let cells = row.components(separatedBy: "</tr>")[0].components(separatedBy: "<td")
+            // The last cell: `<td class="flag">NOTE</td>`.
+            let last = cells.last ?? ""
+            let note = last.drop { $0 != ">" }.dropFirst().components(separatedBy: "</td>")[0]
+            #expect(!note.hasSuffix(" is") && !note.hasSuffix(" where its interval is"), "\(note)")
+        }
     }
 }

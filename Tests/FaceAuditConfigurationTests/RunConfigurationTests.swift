@@ -159,6 +159,9 @@ struct RunConfigurationTests {
         #expect(URL(fileURLWithPath: facenet.dataset ?? "").standardized.path == london.standardized.path)
         #expect(facenet.resolvedPipeline == .external && facenet.embedderCommand == ["examples/facenet-embedder"])
         #expect(facenet.embedderVersion.hasPrefix("facenet-20180408-102900;graph_final.pb=704afe26"))
+        let subset = try RunConfiguration.load(path: examples.appendingPathComponent("london-facenet-subset.toml").path)
+        #expect(subset.embedderVersion == facenet.embedderVersion && subset.allowOutsidePaths)
+        #expect(subset.dataset?.hasSuffix("datasets/london-subset/manifest.csv") == true)
     }
 
     @Test("paths are relative to the file; absolute ones stay")

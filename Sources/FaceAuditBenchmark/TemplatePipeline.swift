@@ -13,9 +13,9 @@ import FaceAuditTemplates
 /// says of it.
 struct TemplatePipeline {
     /// Makes the templates.
-    let embedder: any Embedder
+    private(set) var embedder: any Embedder
     /// The pipeline part of `summary.json`.
-    let info: RunSummary.PipelineInfo
+    private(set) var info: RunSummary.PipelineInfo
     /// Whether the templates are read from a file (then they are never cached).
     let isPrecomputed: Bool
 
@@ -32,7 +32,7 @@ struct TemplatePipeline {
             let settings = ExternalEmbedder.Settings(
                 requestTimeout: .milliseconds(Int64(configuration.embedderTimeout * 1000)),
                 startupTimeout: .milliseconds(Int64(configuration.embedderStartupTimeout * 1000)),
-                protocolVersion: EmbedderProtocol(rawValue: configuration.embedderProtocol) ?? .v2)
+                protocolVersion: EmbedderProtocol(rawValue: configuration.embedderProtocol) ?? .v3)
             embedder = ExternalEmbedder(
                 command: command, version: configuration.embedderVersion, comparison: comparison, settings: settings, log: log)
         case .precomputed:
@@ -59,5 +59,19 @@ struct TemplatePipeline {
             name: name, identity: embedder.identity, models: models, comparison: embedder.comparison.rawValue,
             blas: name == "dlib" ? BLAS.description : "not used")
         isPrecomputed = configuration.resolvedPipeline == .precomputed
+    }
+
+    /// Sends an external embedder of protocol 3 its hello, so that its model enters the identity (the cache key)
+    /// and `summary.json` (`pipeline` → `model_identity`); nothing for other pipelines.
+    /// - Throws: ``RunError``: unavailable when the embedder cannot start or answer, data for a wrong answer.
+    mutating func greet() throws(RunError) {
+        guard let external = embedder as? ExternalEmbedder else { return }
+        let greeted: ExternalEmbedder
+        do { greeted = try external.greeted() } catch {
+            throw RunError(error.code == .unavailable ? .unavailable : .dataError, error.message)
+        }
+        embedder = greeted
+        info.identity = greeted.identity
+        info.modelIdentity = greeted.model
     }
 }

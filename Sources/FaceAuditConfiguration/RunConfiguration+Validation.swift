@@ -57,7 +57,7 @@ extension RunConfiguration {
         for (name, seconds) in [("--embedder-timeout", embedderTimeout), ("--embedder-startup-timeout", embedderStartupTimeout)] {
             try check(seconds.isFinite && seconds >= 0.01 && seconds <= 604_800, "\(name) must be between 0.01 and 604800 seconds")
         }
-        try check([1, 2].contains(embedderProtocol), "--embedder-protocol must be 1 or 2")
+        try check([1, 2, 3].contains(embedderProtocol), "--embedder-protocol must be 1, 2 or 3")
         if let command = embedderCommand {
             try check(!command.isEmpty, "--embedder-command must be a JSON array of strings, e.g. '[\"python3\", \"embedder.py\"]'")
         }

@@ -56,8 +56,9 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     public var embedderTimeout = 120.0
     /// Seconds a newly started external embedder may take for its first answer (loading its model included).
     public var embedderStartupTimeout = 600.0
-    /// The external embedder's protocol version: 2 (replies echo the request's `id`) or 1 (replies carry no id).
-    public var embedderProtocol = 2
+    /// The external embedder's protocol version: 3 (a hello names the model first), 2 (no hello; replies echo the
+    /// request's `id`) or 1 (no hello; replies carry no id).
+    public var embedderProtocol = 3
     /// Precomputed templates: a CSV (path,v0,v1,…) or a float32 .npy with one row per image in manifest order.
     public var embeddings: String?
     /// How external or precomputed templates compare: `cosine` or `euclidean` (dlib's are always euclidean).

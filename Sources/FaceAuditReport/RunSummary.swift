@@ -113,14 +113,25 @@ public struct RunSummary: Sendable, Codable {
         public var comparison: String
         /// The BLAS library and kernel.
         public var blas: String
+        /// The model's identity as an external embedder of protocol 3 announced it in its hello (also part of
+        /// ``identity``); absent otherwise.
+        public var modelIdentity: String?
 
         /// Creates the pipeline description.
-        public init(name: String, identity: String, models: [String: String], comparison: String, blas: String) {
+        public init(
+            name: String, identity: String, models: [String: String], comparison: String, blas: String, modelIdentity: String? = nil
+        ) {
             self.name = name
             self.identity = identity
             self.models = models
             self.comparison = comparison
             self.blas = blas
+            self.modelIdentity = modelIdentity
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, identity, models, comparison, blas
+            case modelIdentity = "model_identity"
         }
     }
 

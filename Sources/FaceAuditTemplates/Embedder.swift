@@ -86,6 +86,14 @@ public protocol ImageMeasure<Measurement>: Sendable {
     var identity: String { get }
     /// Creates the per-thread worker.
     func makeWorker() throws -> any ImageMeasurer<Measurement>
+    /// The measure ready to run, its ``identity`` complete: an external embedder of protocol 3 starts its first
+    /// process and learns its model from the hello. The default is the measure itself.
+    /// - Throws: ``MeasurementStopped`` when it cannot be made ready.
+    func prepared() throws(MeasurementStopped) -> any ImageMeasure<Measurement>
+}
+
+extension ImageMeasure {
+    public func prepared() throws(MeasurementStopped) -> any ImageMeasure<Measurement> { self }
 }
 
 /// One image's measurement, and whether it describes the image (and so may be cached) or only what
@@ -113,6 +121,8 @@ public struct MeasurementStopped: Error, Sendable, CustomStringConvertible {
         case unavailable
         /// The process broke the protocol (a reply out of step, not JSON, too long).
         case protocolViolation = "protocol_violation"
+        /// The processes of one run announced different models in their hellos (protocol 3).
+        case modelMismatch = "model_mismatch"
     }
 
     /// The category.

@@ -1,6 +1,7 @@
 import FaceAuditScoring
 import FaceAuditSupervision
 import Foundation
+import Synchronization
 
 /// Any recognition model as an ``Embedder``: FaceAudit starts `command` once per worker thread (arguments as
 /// an array, no shell) and talks JSON lines over its standard input and output (``EmbedderProtocol``).
@@ -9,6 +10,11 @@ import Foundation
 /// drained continuously and its last lines shown on failure, a reply longer than ``Settings/replyBytes`` or
 /// later than ``Settings/requestTimeout`` (``Settings/startupTimeout`` for a process's first reply) ends it,
 /// and the group is killed when FaceAudit finishes or is interrupted.
+///
+/// In protocol 3 every new process is first sent the hello and must answer it, naming its model, within
+/// ``Settings/startupTimeout``; ``greeted()`` does so for the first process, whose `model` then enters
+/// ``identity`` (the cache key), and every later process (other threads, restarts) must name the same model.
+/// A process that exits or times out before answering the hello stops the extraction at once (no restart).
 ///
 /// What becomes of each image:
 /// - `{"embedding": …}` → its template; `{"error": …}` → a failure to acquire, cached like a template;
@@ -26,7 +32,7 @@ public struct ExternalEmbedder: Embedder {
         /// The longest wait for a newly started process's first reply, which includes loading its model
         /// (default 600 s).
         public var startupTimeout: Duration
-        /// Whether replies must echo the request id (default version 2: yes).
+        /// The protocol: 3 (default) starts with the hello; 2 has none; 1 also lets replies leave out the id.
         public var protocolVersion: EmbedderProtocol
         /// The longest reply line in bytes (default 16 MiB).
         public var replyBytes: Int
@@ -37,7 +43,7 @@ public struct ExternalEmbedder: Embedder {
 
         /// Creates settings; every argument has its documented default.
         public init(
-            requestTimeout: Duration = .seconds(120), startupTimeout: Duration = .seconds(600), protocolVersion: EmbedderProtocol = .v2,
+            requestTimeout: Duration = .seconds(120), startupTimeout: Duration = .seconds(600), protocolVersion: EmbedderProtocol = .v3,
             replyBytes: Int = 16 << 20, maximumConsecutiveFailures: Int = 3, maximumRestarts: Int = 10
         ) {
             self.requestTimeout = requestTimeout
@@ -51,14 +57,19 @@ public struct ExternalEmbedder: Embedder {
 
     /// The program and its arguments.
     public let command: [String]
-    /// A version string that changes when the model does (part of the cache key).
+    /// A version string that changes when the model does (part of the cache key), given by the user.
     public let version: String
+    /// The model's identity from the first process's hello (protocol 3, after ``greeted()``); nil before and in
+    /// protocols 1 and 2.
+    public let model: String?
     /// How its templates compare.
     public let comparison: PairMetric
     /// How the process is supervised.
     public let settings: Settings
     /// Receives one line for each restart of the process (what happened, with its standard error).
     public let log: @Sendable (String) -> Void
+    /// The greeted first process, until a worker takes it.
+    private let greetedProcess: Handoff?
 
     /// Creates the embedder.
     public init(
@@ -70,11 +81,70 @@ public struct ExternalEmbedder: Embedder {
         self.comparison = comparison
         self.settings = settings
         self.log = log
+        self.model = nil
+        self.greetedProcess = nil
     }
 
-    public var identity: String { "external;command=\(command.joined(separator: "\u{1F}"));version=\(version);\(comparison.rawValue)" }
+    private init(_ embedder: ExternalEmbedder, model: String, process: SupervisedProcess) {
+        command = embedder.command
+        version = embedder.version
+        comparison = embedder.comparison
+        settings = embedder.settings
+        log = embedder.log
+        self.model = model
+        greetedProcess = Handoff(process)
+    }
 
-    public func makeWorker() throws -> any ImageMeasurer<EmbeddingResult> { Worker(embedder: self) }
+    /// The cache identity: the command, `--embedder-version`, and in protocol 3 the model from the hello.
+    public var identity: String {
+        let model = self.model.map { "model=\($0);" } ?? ""
+        return "external;command=\(command.joined(separator: "\u{1F}"));version=\(version);\(model)\(comparison.rawValue)"
+    }
+
+    public func makeWorker() throws -> any ImageMeasurer<EmbeddingResult> { Worker(embedder: self, process: greetedProcess?.take()) }
+
+    public func prepared() throws(MeasurementStopped) -> any ImageMeasure<EmbeddingResult> { try greeted() }
+
+    /// In protocol 3, the embedder with its ``model``: starts the first process and sends it the hello (the
+    /// process is kept for the first worker). Itself in protocols 1 and 2, or when already greeted.
+    /// - Throws: ``MeasurementStopped``: ``MeasurementStopped/Code/unavailable`` when the process cannot start or
+    ///   exits or times out before answering; ``MeasurementStopped/Code/protocolViolation`` for a wrong answer.
+    public func greeted() throws(MeasurementStopped) -> ExternalEmbedder {
+        guard settings.protocolVersion == .v3, model == nil else { return self }
+        let process = try Self.start(command, settings: settings)
+        let hello = try Self.greet(process, settings: settings)
+        return ExternalEmbedder(self, model: hello.model, process: process)
+    }
+
+    private static func start(_ command: [String], settings: Settings) throws(MeasurementStopped) -> SupervisedProcess {
+        do { return try SupervisedProcess(command: command, limits: .init(replyBytes: settings.replyBytes)) } catch {
+            throw MeasurementStopped(.unavailable, "cannot start the embedder: \(error)")
+        }
+    }
+
+    /// Sends the hello to a new process and reads its answer; on any failure the process is ended.
+    private static func greet(_ process: SupervisedProcess, settings: Settings) throws(MeasurementStopped) -> EmbedderHello {
+        let line: [UInt8]
+        do { line = try process.exchange(EmbedderProtocol.hello(), timeout: settings.startupTimeout) } catch {
+            process.terminate(grace: .zero)
+            let code: MeasurementStopped.Code = error.code == .replyTooLong ? .protocolViolation : .unavailable
+            throw MeasurementStopped(
+                code,
+                "the embedder did not answer the protocol 3 hello: \(error) (an embedder written for protocol 2 cannot: pass "
+                    + "--embedder-protocol 2, or make it answer the hello, docs/embedders.md)")
+        }
+        do { return try EmbedderHello.parse(line) } catch {
+            process.terminate(grace: .zero)
+            throw MeasurementStopped(.protocolViolation, "the embedder broke its protocol: \(error.message)")
+        }
+    }
+
+    /// A process passed from ``greeted()`` to the first worker.
+    private final class Handoff: Sendable {
+        private let process: Mutex<SupervisedProcess?>
+        init(_ process: SupervisedProcess) { self.process = Mutex(process) }
+        func take() -> SupervisedProcess? { process.withLock { $0.take() } }
+    }
 
     final class Worker: ImageMeasurer {
         let embedder: ExternalEmbedder
@@ -85,7 +155,12 @@ public struct ExternalEmbedder: Embedder {
         private var restarts = 0
         private var dimension: Int?
 
-        init(embedder: ExternalEmbedder) { self.embedder = embedder }
+        init(embedder: ExternalEmbedder, process: SupervisedProcess?) {
+            self.embedder = embedder
+            self.process = process
+            // A greeted process has answered the hello: its model is loaded.
+            answered = process != nil
+        }
 
         func measure(path: String) -> EmbeddingResult {
             do { return try attempt(path: path).measurement } catch { return .failure(.embedderUnavailable, error.message) }
@@ -131,14 +206,23 @@ public struct ExternalEmbedder: Embedder {
         /// The live process, started if there is none.
         private func running() throws(MeasurementStopped) -> SupervisedProcess {
             if let process { return process }
-            do {
-                let started = try SupervisedProcess(command: embedder.command, limits: .init(replyBytes: embedder.settings.replyBytes))
-                process = started
-                answered = false
-                return started
-            } catch {
-                throw MeasurementStopped(.unavailable, "cannot start the embedder: \(error)")
+            let settings = embedder.settings
+            let started = try ExternalEmbedder.start(embedder.command, settings: settings)
+            answered = false
+            if settings.protocolVersion == .v3 {
+                let hello = try ExternalEmbedder.greet(started, settings: settings)
+                if let expected = embedder.model, hello.model != expected {
+                    started.terminate(grace: .zero)
+                    throw MeasurementStopped(
+                        .modelMismatch,
+                        "the embedder's processes name different models: the first said \"\(expected.prefix(200))\" in its hello, "
+                            + "a later one \"\(hello.model.prefix(200))\"; templates of two models cannot be compared (did the model "
+                            + "change during the run?)")
+                }
+                answered = true
             }
+            process = started
+            return started
         }
 
         /// Ends the failed process and decides whether another may be started.

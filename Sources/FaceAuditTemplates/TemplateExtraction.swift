@@ -35,6 +35,7 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
     public func runWithDigests(_ manifest: Manifest, progress: Progress? = nil) throws -> (results: [Measurement], digests: [SHA256Digest?])
     {
         let paths = manifest.records.map(manifest.absolutePath(of:))
+        let measure = try self.measure.prepared()
         let workers = try (0..<max(1, threads)).map { _ in try measure.makeWorker() }
         let state = SharedState<Measurement>(count: paths.count)
         let identity = measure.identity

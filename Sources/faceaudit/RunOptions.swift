@@ -101,7 +101,7 @@ struct RunOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "The external embedder's protocol: 2 (replies echo the request's id; default) or 1 (older embedders, replies without id).",
+            "The external embedder's protocol: 3 (a hello names the model; default), 2 (no hello) or 1 (no hello, replies without id).",
             valueName: "version"))
     var embedderProtocol: Int?
 

@@ -8,16 +8,21 @@ import Testing
 /// of these hung, shifted templates, or cached a crash as an image's failure before the supervisor.
 @Suite("External embedder under supervision", .serialized)
 struct ExternalEmbedderTests {
-    /// A protocol-2 embedder in Python whose per-request behaviour is `body` (with `r` the request and
-    /// `p` its path); it answers a 2-value template by default.
+    /// A protocol-3 embedder in Python whose per-request behaviour is `body` (with `r` the request and
+    /// `p` its path); it answers a 2-value template by default. `hello` is the Python expression it answers the
+    /// hello with (nil: it knows no hello, as a protocol-2 embedder, and fails on its missing "path").
     static func embedder(
-        _ body: String = "", prelude: String = "", settings: ExternalEmbedder.Settings = .init(requestTimeout: .seconds(20))
+        _ body: String = "", prelude: String = "", hello: String? = #"{"id": 0, "hello": {"protocol": 3, "model": "test-model"}}"#,
+        settings: ExternalEmbedder.Settings = .init(requestTimeout: .seconds(20))
     ) -> ExternalEmbedder {
+        let greeting = hello.map { "    if 'hello' in r: sys.stdout.write(json.dumps(\($0)) + '\\n'); sys.stdout.flush(); continue" } ?? ""
         let code = """
             import json, os, sys, time
             \(prelude)
             for line in sys.stdin:
-                r = json.loads(line); p = r["path"]
+                r = json.loads(line)
+            \(greeting)
+                p = r["path"]
             \(body.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
                 sys.stdout.write(json.dumps({"id": r["id"], "embedding": [len(p), 1.0]}) + "\\n"); sys.stdout.flush()
             """
@@ -29,11 +34,11 @@ struct ExternalEmbedderTests {
         return (folder, try TemplateExtraction(embedder: embedder, cache: cache, threads: threads).run(manifest))
     }
 
-    static func stopped(_ embedder: ExternalEmbedder, cache: EmbeddingCache? = nil) throws -> MeasurementStopped {
+    static func stopped(_ embedder: ExternalEmbedder, cache: EmbeddingCache? = nil, threads: Int = 1) throws -> MeasurementStopped {
         let (folder, manifest) = try RunTests.dataset()
         defer { try? FileManager.default.removeItem(at: folder) }
         do {
-            _ = try TemplateExtraction(embedder: embedder, cache: cache, threads: 1).run(manifest)
+            _ = try TemplateExtraction(embedder: embedder, cache: cache, threads: threads).run(manifest)
         } catch let error as MeasurementStopped {
             return error
         }
@@ -180,5 +185,125 @@ struct ExternalEmbedderTests {
         #expect(try parse(#"{"id": 1, "error": "x", "category": "no_face"}"#) == .imageFailure(AcquisitionFailure(.noFace, "x")))
         let request = try JSONSerialization.jsonObject(with: Data(EmbedderProtocol.request(id: 3, path: "/a/b\"c\n"))) as? [String: Any]
         #expect(request?["path"] as? String == "/a/b\"c\n" && request?["id"] as? Int == 3)
+    }
+
+    // MARK: the hello (protocol 3)
+
+    @Test("hello: the model the embedder names enters the identity, so a changed model never reuses cached templates")
+    func helloRoundTrip() throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("requests-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        func counting(model: String) -> ExternalEmbedder {
+            Self.embedder(
+                "open('\(log)', 'a').write(p + '\\n')", hello: #"{"id": 0, "hello": {"protocol": 3, "model": "\#(model)", "dimension": 2}}"#
+            )
+        }
+        func requests() -> Int { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count }
+        let greeted = try counting(model: "net-A;sha256=aa").greeted()
+        #expect(greeted.model == "net-A;sha256=aa")
+        #expect(greeted.identity.contains("version=1;model=net-A;sha256=aa;"))
+        #expect(try greeted.greeted().model == greeted.model)  // greeting twice starts nothing new
+        let unversioned = ExternalEmbedder(command: ["x"], version: "1", comparison: .cosineSimilarity)
+        #expect(!unversioned.identity.contains("model="))
+
+        let cacheFolder = try TestPaths.temporaryDirectory("cache")
+        defer { try? FileManager.default.removeItem(at: cacheFolder) }
+        let cache = EmbeddingCache(folder: cacheFolder.path)
+        let (first, a) = try Self.extract(greeted, cache: cache, threads: 2)
+        defer { try? FileManager.default.removeItem(at: first) }
+        #expect(a.allSatisfy { $0.template != nil } && requests() == 8)
+        // The same model again: every template comes from the cache (the dataset is made anew, same bytes).
+        let (second, _) = try Self.extract(counting(model: "net-A;sha256=aa"), cache: cache, threads: 2)
+        defer { try? FileManager.default.removeItem(at: second) }
+        #expect(requests() == 8)
+        // Another model under the same command and --embedder-version: nothing is reused.
+        let (third, _) = try Self.extract(counting(model: "net-B;sha256=bb"), cache: cache, threads: 2)
+        defer { try? FileManager.default.removeItem(at: third) }
+        #expect(requests() == 16)
+    }
+
+    @Test("hello: --embedder-version and the hello's model are both recorded")
+    func helloWithVersion() throws {
+        let embedder = Self.embedder()
+        let versioned = try ExternalEmbedder(
+            command: embedder.command, version: "2024-05", comparison: .cosineSimilarity, settings: embedder.settings
+        ).greeted()
+        #expect(versioned.version == "2024-05" && versioned.model == "test-model")
+        #expect(versioned.identity.hasSuffix(";version=2024-05;model=test-model;cosine_similarity"))
+    }
+
+    @Test("hello: a protocol-2 embedder says so in one line, whether it answers an error or crashes")
+    func helloToProtocol2Embedder() throws {
+        // Answers the hello like an image (as examples/byte_histogram_embedder.py did before protocol 3).
+        let error = try Self.stopped(Self.embedder(hello: #"{"id": r.get("id"), "error": "KeyError"}"#))
+        #expect(error.code == .protocolViolation && error.message.contains("--embedder-protocol 2"))
+        #expect(error.message.contains("image reply") && !error.message.contains("\n"))
+        // Crashes on the missing "path" (KeyError): stopped at once, not restarted, with the hint and its stderr.
+        let start = ContinuousClock.now
+        let crashed = try Self.stopped(Self.embedder(hello: nil))
+        #expect(crashed.code == .unavailable && crashed.message.contains("--embedder-protocol 2"))
+        #expect(crashed.message.contains("KeyError") && crashed.message.contains("hello"))
+        #expect(ContinuousClock.now - start < .seconds(15))
+        // The same embedder under --embedder-protocol 2 works as before.
+        let v2 = Self.embedder(hello: nil, settings: .init(requestTimeout: .seconds(20), protocolVersion: .v2))
+        #expect(v2.identity == ExternalEmbedder(command: v2.command, version: "1", comparison: .cosineSimilarity).identity)
+        let (folder, results) = try Self.extract(v2)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(results.allSatisfy { $0.template != nil })
+    }
+
+    @Test("hello: an embedder that never answers it is killed at the startup timeout")
+    func helloNeverAnswered() throws {
+        let settings = ExternalEmbedder.Settings(requestTimeout: .seconds(60), startupTimeout: .seconds(1))
+        let start = ContinuousClock.now
+        let error = try Self.stopped(
+            Self.embedder(
+                prelude: "sys.stderr.write('loading\\n'); sys.stderr.flush(); sys.stdin.readline(); time.sleep(600)", hello: nil,
+                settings: settings))
+        #expect(error.code == .unavailable && error.message.contains("no reply within 1 s"))
+        #expect(error.message.contains("hello") && error.message.contains("loading"))
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
+    @Test("hello: processes that name different models stop the run")
+    func helloMismatch() throws {
+        // Each process names its own pid: the second worker's process disagrees with the first.
+        let error = try Self.stopped(
+            Self.embedder(hello: #"{"id": 0, "hello": {"protocol": 3, "model": "pid-%d" % os.getpid()}}"#), threads: 2)
+        #expect(error.code == .modelMismatch && error.message.contains("different models"))
+        #expect(error.message.contains("pid-") && !error.message.contains("\n"))
+        // A restart after a crash must name the same model too.
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("restarted-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let changed = try Self.stopped(
+            Self.embedder(
+                "open('\(marker)', 'w').close(); sys.exit(1)",
+                hello: #"{"id": 0, "hello": {"protocol": 3, "model": "new" if os.path.exists('\#(marker)') else "old"}}"#))
+        #expect(changed.code == .modelMismatch && changed.message.contains("\"old\"") && changed.message.contains("\"new\""))
+    }
+
+    @Test("hello: a wrong answer (id, shape, protocol, model) is a protocol violation naming the hello")
+    func helloWrongAnswer() throws {
+        let wrong = [
+            #"{"id": 1, "hello": {"protocol": 3, "model": "m"}}"#, #"{"hello": {"protocol": 3, "model": "m"}}"#,
+            #"{"id": 0, "hello": "m"}"#, #"{"id": 0, "hello": {"protocol": 2, "model": "m"}}"#, #"{"id": 0, "hello": {"protocol": 3}}"#,
+            #"{"id": 0, "hello": {"protocol": 3, "model": ""}}"#, #"{"id": 0, "hello": {"protocol": 3, "model": "a\nb"}}"#,
+            #"{"id": true, "hello": {"protocol": 3, "model": "m"}}"#, "ready", #"{"id": 0, "embedding": [1, 2]}"#,
+        ]
+        for line in wrong {
+            #expect(throws: EmbedderReply.Violation.self, "\(line)") { try EmbedderHello.parse(Array(line.utf8)) }
+        }
+        let long = String(repeating: "x", count: EmbedderHello.maximumModelBytes + 1)
+        #expect(throws: EmbedderReply.Violation.self) {
+            try EmbedderHello.parse(Array(#"{"id": 0, "hello": {"protocol": 3, "model": "\#(long)"}}"#.utf8))
+        }
+        #expect(try EmbedderHello.parse(Array(#"{"id": 0, "hello": {"protocol": 3, "model": "m;x=1", "extra": 5}}"#.utf8)).model == "m;x=1")
+        let request = try JSONSerialization.jsonObject(with: Data(EmbedderProtocol.hello())) as? [String: Any]
+        #expect(request?["id"] as? Int == 0 && (request?["hello"] as? [String: Any])?["protocol"] as? Int == 3)
+
+        let error = try Self.stopped(Self.embedder(hello: #"{"id": 5, "hello": {"protocol": 3, "model": "m"}}"#))
+        #expect(error.code == .protocolViolation && error.message.contains("hello") && error.message.contains("id 5 instead of 0"))
+        let shape = try Self.stopped(Self.embedder(hello: #"{"id": 0, "model": "m"}"#))
+        #expect(shape.code == .protocolViolation && shape.message.contains("no \"hello\""))
     }
 }

@@ -194,6 +194,45 @@ struct ExternalRunCLITests {
         let bad = try CommandRunner.faceaudit(["run", "--dataset", manifest.path, "--out", out.path, "--embedder-command", "python3 x.py"])
         #expect(bad.status == 64 && bad.stderr.contains("JSON array"))
     }
+
+    @Test("the hello's model reaches summary.json and the cache key; a protocol-2 embedder fails in one line telling what to do")
+    func hello() throws {
+        let folder = try TestPaths.temporaryDirectory("external-hello")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = try RunCLITests.dataset(in: folder)
+        let example = TestPaths.repositoryRoot.appendingPathComponent("examples/byte_histogram_embedder.py").path
+        let out = folder.appendingPathComponent("out")
+        let common = ["run", "--dataset", manifest.path, "--no-cache", "--bootstrap", "20", "--quiet"]
+        let result = try CommandRunner.faceaudit(
+            common + ["--out", out.path, "--embedder-command", "[\"python3\", \"\(example)\"]", "--embedder-version", "7"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+        let pipeline = summary["pipeline"] as? [String: Any]
+        let configuration = summary["configuration"] as? [String: Any]
+        #expect(pipeline?["model_identity"] as? String == "byte-histogram-16;v1")
+        #expect((pipeline?["identity"] as? String)?.hasSuffix(";version=7;model=byte-histogram-16;v1;cosine_similarity") == true)
+        #expect(configuration?["embedder_version"] as? String == "7" && configuration?["embedder_protocol"] as? Int == 3)
+
+        // The same toy as it was before protocol 3: it answers the hello {"id": 0, "error": "KeyError"}.
+        let old = folder.appendingPathComponent("old.py")
+        try String(contentsOfFile: example, encoding: .utf8).replacingOccurrences(of: "if \"hello\" in request:", with: "if False:")
+            .write(to: old, atomically: true, encoding: .utf8)
+        let refused = try CommandRunner.faceaudit(
+            common + ["--out", folder.appendingPathComponent("old-out").path, "--embedder-command", "[\"python3\", \"\(old.path)\"]"])
+        #expect(refused.status == 65 && refused.stderr.contains("--embedder-protocol 2"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        let accepted = try CommandRunner.faceaudit(
+            common + [
+                "--out", folder.appendingPathComponent("old-ok").path, "--embedder-command", "[\"python3\", \"\(old.path)\"]",
+                "--embedder-protocol", "2",
+            ])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        let oldSummary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("old-ok/summary.json"))) as? [String: Any]
+        )
+        #expect((oldSummary["pipeline"] as? [String: Any])?["model_identity"] == nil)
+    }
 }
 
 @Suite("faceaudit run --benchmark", .serialized)

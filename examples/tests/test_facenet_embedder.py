@@ -97,6 +97,13 @@ class FaceNetEmbedderTests(unittest.TestCase):
                      "preprocessing=mtcnn-box+margin=0.29,bilinear-160,rgb,fixed", "face=largest"):
             self.assertIn(part, line)
 
+    def test_the_hello_names_the_same_identity_as_version(self):
+        reply = self.embedder.ask({"hello": {"protocol": 3}, "id": 0})
+        self.assertEqual(reply["id"], 0)
+        self.assertEqual(reply["hello"]["protocol"], 3)
+        self.assertEqual(reply["hello"]["model"], self.identity("--version").strip())
+        self.assertEqual(self.embedder.ask({"id": 30})["id"], 30)  # still in step after the hello
+
     def test_describe_is_json_and_options_change_the_identity(self):
         description = json.loads(self.identity("--describe"))
         self.assertEqual(description["sha256"]["graph_final.pb"], GRAPH_SHA256)

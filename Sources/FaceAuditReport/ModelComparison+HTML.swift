@@ -45,10 +45,14 @@ extension ModelComparison {
         for i in indices where analyses[i][0].dimensions.names.count == 1 {
             for metric in PairedBootstrap.Metric.allCases {
                 sentences += ratioSentence(analysis: i, metric: metric)
-                // The cohort the first run fails most, compared across runs.
-                if let worst = analyses[i][0].worstBest?.first(where: { $0.metric == metric.rawValue })?.worst {
-                    sentences += differenceSentence(analysis: i, cohort: worst, metric: metric)
+                // The cohorts the runs fail most, compared across runs.
+                var worst: [String] = []
+                for analysis in analyses[i] {
+                    if let c = analysis.worstBest?.first(where: { $0.metric == metric.rawValue }), !worst.contains(c.worst) {
+                        worst.append(c.worst)
+                    }
                 }
+                for cohort in worst { sentences += differenceSentence(analysis: i, cohort: cohort, metric: metric) }
             }
         }
         if !sentences.isEmpty { out.append("<ul>" + sentences.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>") }
@@ -61,29 +65,50 @@ extension ModelComparison {
         return out
     }
 
-    /// "By ethnicity, A falsely matched people labelled “black” 3.1× as often as people labelled “white” (95% interval …); B 2.0× (…)."
+    /// "By ethnicity, A falsely matched two different people labelled “black” 3.1× as often as two labelled
+    /// “white” (95% interval …); B 2.0× (…)." Each run's own worst and best groups and interval (from its
+    /// findings); nil when no run has a ratio.
     func ratioSentence(analysis i: Int, metric: PairedBootstrap.Metric) -> [String] {
-        let ratios = rows.filter { $0.analysis == i && $0.metric == metric && $0.kind == "worst_best_ratio" }
-        guard let first = ratios.first else { return [] }
-        let verb = metric == .fmr ? "falsely matched two different people labelled" : "failed to match the two photos of people labelled"
+        let comparisons = analyses[i].map { $0.worstBest?.first { $0.metric == metric.rawValue } }
+        func quoted(_ cohort: String) -> String { "\u{201C}\(Finding.labelValues(cohort))\u{201D}" }
         let by = "By " + analyses[i][0].dimensions.names.joined(separator: " × ").replacingOccurrences(of: "_", with: " ")
-        let parts = ratios.map { row -> String in
-            let groups =
-                row.cohort == first.cohort && row.note == first.note && row.run != first.run
-                ? ""
-                : " \u{201C}\(Finding.labelValues(row.cohort))\u{201D} vs \u{201C}\(Finding.labelValues(String(row.note.dropFirst(6))))\u{201D}"
-            return "\(runs[row.run].name)\(groups) \(Finding.times(row.value))× (\(Self.intervalText(row.interval, ratio: true)))"
+        guard let lead = comparisons.firstIndex(where: { $0?.ratio != nil }), let first = comparisons[lead] else {
+            // No run has a ratio; say why where some run made errors at all.
+            let why = zip(runs, comparisons).compactMap { run, c -> String? in
+                guard let c, c.worstCount.errors > 0 else { return nil }
+                return
+                    "\(run.name) made \(c.worstCount.errors) among people labelled \(quoted(c.worst)) and none among people labelled \(quoted(c.best))"
+            }
+            guard !why.isEmpty else { return [] }
+            let errors = metric == .fmr ? "false matches" : "missed matches"
+            return ["\(by), no ratio of \(errors) can be stated: " + why.joined(separator: "; ") + "."]
         }
-        return [
-            "\(by): \(verb) \u{201C}\(Finding.labelValues(first.cohort))\u{201D} \(Finding.times(first.value))× as often as people labelled \u{201C}\(Finding.labelValues(String(first.note.dropFirst(6))))\u{201D} in \(runs[first.run].name) (\(Self.intervalText(first.interval, ratio: true))); "
-                + parts.dropFirst().joined(separator: "; ") + "."
-        ]
+        let parts = comparisons.indices.map { r -> String in
+            let name = runs[r].name
+            guard let c = comparisons[r] else { return "\(name): no two groups to compare" }
+            guard let ratio = c.ratio else {
+                return
+                    "\(name): no ratio (\(c.bestCount.errors == 0 ? "no errors among people labelled \(quoted(c.best))" : "not defined"))"
+            }
+            let interval = Self.intervalText(c.interval, ratio: true)
+            if r == lead {
+                let verb =
+                    metric == .fmr
+                    ? "falsely matched two different people labelled \(quoted(c.worst)) \(Finding.times(ratio))× as often as two labelled"
+                    : "failed to match the two photos of people labelled \(quoted(c.worst)) \(Finding.times(ratio))× as often as of people labelled"
+                return "\(name) \(verb) \(quoted(c.best)) (\(interval))"
+            }
+            if c.worst == first.worst && c.best == first.best { return "\(name) \(Finding.times(ratio))× (\(interval))" }
+            return "\(name) \(quoted(c.worst)) \(Finding.times(ratio))× as often as \(quoted(c.best)) (\(interval))"
+        }
+        return ["\(by), " + ([parts[lead]] + parts.indices.filter { $0 != lead }.map { parts[$0] }).joined(separator: "; ") + "."]
     }
 
     /// "A falsely matched two different people labelled “black” in 15 of 312 comparisons (4.8%), B in 19 of 312 (6.1%): a difference of …".
     func differenceSentence(analysis i: Int, cohort: String, metric: PairedBootstrap.Metric) -> [String] {
         let rates = rows.filter { $0.analysis == i && $0.cohort == cohort && $0.metric == metric && $0.kind == "rate" }
-        guard rates.count == runs.count else { return [] }
+        // Nothing to say where no run made an error in this group (the table still shows it).
+        guard rates.count == runs.count, cohort == "overall" || rates.contains(where: { $0.count!.errors > 0 }) else { return [] }
         let who = cohort == "overall" ? "" : " labelled \u{201C}\(Finding.labelValues(cohort))\u{201D}"
         let verb =
             metric == .fmr

@@ -328,12 +328,18 @@ public enum CohortAnalysis {
             inequityBootstrap = intervals
             inequityUndefined = undefined
         }
-        return DisaggregatedRates(
+        var result = DisaggregatedRates(
             dimensions: dimensions, operatingPoint: setting.kind, targetFMR: setting.targetFMR,
             threshold: setting.fixedThreshold ?? options.polarity.threshold(tau), thresholdLabel: setting.label, estimable: estimable,
             overall: overallRates, cohorts: cohortRates, crossFMR: cross, inequity: inequity, inequityBootstrap: inequityBootstrap,
             inequityBootstrapUndefinedShare: inequityUndefined, worstBest: worstBest.isEmpty ? nil : worstBest,
             referenceCohort: options.referenceCohort, partnerCounts: people)
+        result.bootstrapTallies = tallies.map {
+            BootstrapTallies(
+                overall: $0.overall, cohorts: $0.cohorts, subjects: subjectCount, replicates: options.replicates, seed: options.seed,
+                alpha: options.alpha)
+        }
+        return result
     }
 
     /// The overall and per-cohort score sets (mated pairs, within-cohort non-mated pairs), for curves.

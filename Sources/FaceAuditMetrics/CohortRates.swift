@@ -101,6 +101,9 @@ public struct DisaggregatedRates: Sendable, Codable {
     /// Who falsely matches whom, person by person (counts only), for the school scenario; present for
     /// single-attribute dimension sets of runs since this key was added.
     public var partnerCounts: PartnerCounts?
+    /// The subject-bootstrap tallies the intervals were computed from (not part of summary.json; a run
+    /// writes them to subjects.json for `faceaudit report`); nil without a bootstrap or when decoded.
+    public var bootstrapTallies: BootstrapTallies?
 
     /// The operating point as one value.
     public var setting: OperatingPointSetting {
@@ -122,4 +125,21 @@ public struct DisaggregatedRates: Sendable, Codable {
         case referenceCohort = "reference_cohort"
         case partnerCounts = "partner_counts"
     }
+}
+
+/// The subject-bootstrap inputs of one ``DisaggregatedRates``: per subject (by index) the errors and
+/// trials of everyone and of each cohort, and how the replicates were drawn.
+public struct BootstrapTallies: Sendable {
+    /// Everyone's comparisons.
+    public var overall: SubjectBootstrap.Tally
+    /// Each cohort's (mated and within-cohort non-mated comparisons), in the cohorts' order.
+    public var cohorts: [SubjectBootstrap.Tally]
+    /// Subjects drawn per replicate (indices 0..<subjects).
+    public var subjects: Int
+    /// Replicates.
+    public var replicates: Int
+    /// The generator's seed.
+    public var seed: UInt64
+    /// 1 − confidence.
+    public var alpha: Double
 }

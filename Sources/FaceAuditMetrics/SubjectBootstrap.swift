@@ -70,6 +70,12 @@ public struct SubjectBootstrap: Sendable {
         public func nonMatedRate(_ m: [Int]) -> Double {
             var e = 0
             for p in errorPairs { e += m[Int(p.a)] * m[Int(p.b)] * Int(p.errors) }
+            let n = nonMatedTrials(m)
+            return n == 0 ? .nan : Double(e) / Double(n)
+        }
+
+        /// Weighted number of non-mated comparisons.
+        func nonMatedTrials(_ m: [Int]) -> Int {
             var n = 0
             switch denominator {
             case .allPairs(let list):
@@ -95,7 +101,7 @@ public struct SubjectBootstrap: Sendable {
             case .sparse(let list):
                 for t in list { n += m[t.a] * m[t.b] * t.trials }
             }
-            return n == 0 ? .nan : Double(e) / Double(n)
+            return n
         }
     }
 

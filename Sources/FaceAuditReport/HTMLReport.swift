@@ -228,23 +228,29 @@ public enum HTMLReport {
 
         body.append(contentsOf: reproduceSection(s))
 
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.escape(title))</title>
-            <style>
-            \(css)
-            </style>
-            </head>
-            <body>
-            \(finish(body.joined(separator: "\n"), simulated: s.simulated))
-            </body>
-            </html>
+        return page(title: title, body: body.joined(separator: "\n"), simulated: s.simulated)
+    }
 
-            """
+    /// A whole self-contained page: `body` (with tables made scrollable, and marked when simulated) in
+    /// the report's style.
+    static func page(title: String, body: String, simulated: Bool) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(HTML.escape(title))</title>
+        <style>
+        \(css)
+        </style>
+        </head>
+        <body>
+        \(finish(body, simulated: simulated))
+        </body>
+        </html>
+
+        """
     }
 
     static let css = """

@@ -54,12 +54,13 @@ public struct RunResults: Sendable {
     /// The names of every file a run's output set may hold.
     public static let outputNames: Set<String> = [
         "summary.json", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "scores.csv", "report.html", "watchlist.csv",
-        "age_gap.csv",
+        "age_gap.csv", "subjects.json",
     ]
 
     /// Every output as one set, `summary.json` its marker: cohorts.csv, cross_cohort_fmr.csv, curves.csv,
     /// age_gap.csv (with an age-gap analysis), report.html, watchlist.csv (with a watchlist), with
-    /// `exportScores` scores.csv (mode 0600: it names images), and summary.json.
+    /// `exportScores` scores.csv (mode 0600: it names images), subjects.json (with a subject bootstrap:
+    /// see ``SubjectTallies``), and summary.json.
     public func outputs(exportScores: Bool, scenario: ReportOptions = ReportOptions()) -> OutputSet {
         let results = self
         var files = [
@@ -73,6 +74,7 @@ public struct RunResults: Sendable {
         if let watchlist = summary.watchlist {
             files.append(OutputFile(name: "watchlist.csv") { watchlist.csv(simulated: results.summary.simulated) })
         }
+        if let tallies = SubjectTallies(summary) { files.append(OutputFile(name: "subjects.json") { try tallies.encoded() }) }
         files.append(
             OutputFile(name: "summary.json") {
                 let encoder = JSONEncoder()

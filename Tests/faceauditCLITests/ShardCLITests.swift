@@ -32,7 +32,9 @@ struct ShardCLITests {
         #expect(single.status == 0, "\(single.stderr)")
         let expected = try Self.outputs(out)
         #expect(
-            expected.keys.sorted() == ["cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "report.html", "summary.json", "watchlist.csv"])
+            expected.keys.sorted() == [
+                "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "report.html", "subjects.json", "summary.json", "watchlist.csv",
+            ])
         try FileManager.default.removeItem(at: out)
 
         for phase in ["extract", "compare"] {

@@ -1,0 +1,187 @@
+import FaceAuditMetrics
+import Foundation
+
+/// Two to five runs on the same dataset, side by side (`faceaudit report`): per operating point each run's
+/// rates overall and per cohort, each run's worst-to-best ratios, and, when the runs measured the same
+/// people, the difference between every two runs with a paired subject-bootstrap interval (one multiset
+/// of people per replicate for all runs: ``PairedBootstrap``).
+public struct ModelComparison: Sendable {
+    /// One run.
+    public struct Run: Sendable {
+        /// How the comparison names it (its folder's name).
+        public var name: String
+        /// Its summary.json.
+        public var summary: RunSummary
+        /// Its subjects.json, nil when it has none.
+        public var tallies: SubjectTallies?
+
+        /// Creates a run.
+        public init(name: String, summary: RunSummary, tallies: SubjectTallies?) {
+            self.name = name
+            self.summary = summary
+            self.tallies = tallies
+        }
+    }
+
+    /// One number of comparison.csv.
+    public struct Row: Sendable {
+        /// The analysis (dimension set and operating point) it belongs to.
+        public var analysis: Int
+        /// `overall` or the cohort.
+        public var cohort: String
+        /// `fmr` or `fnmr`.
+        public var metric: PairedBootstrap.Metric
+        /// `rate`, `difference` (run minus versus) or `worst_best_ratio`.
+        public var kind: String
+        /// The run (index into ``ModelComparison/runs``).
+        public var run: Int
+        /// For a difference, the run subtracted.
+        public var versus: Int?
+        /// The value.
+        public var value: Double
+        /// Errors and trials of a rate.
+        public var count: ErrorCount?
+        /// The interval.
+        public var interval: BinomialInterval?
+        /// The share of replicates where the statistic was undefined, when bootstrapped here.
+        public var undefinedShare: Double?
+        /// What else the row needs said (a ratio's groups).
+        public var note: String
+    }
+
+    /// The runs, in the order given.
+    public var runs: [Run]
+    /// Per analysis compared, each run's ``DisaggregatedRates`` (same dimension set and operating point).
+    public var analyses: [[DisaggregatedRates]]
+    /// Whether the differences were bootstrapped on the same people (the runs measured the same data).
+    public var paired: Bool
+    /// Every number.
+    public var rows: [Row]
+
+    /// Why the runs cannot be paired: the datasets differ, or a run has no subjects.json. Empty when they can.
+    public static func differences(_ runs: [Run]) -> [String] {
+        var out: [String] = []
+        let prints = runs.map { $0.summary.dataset.fingerprint?.value }
+        if prints.contains(where: { $0 == nil }) {
+            out.append(
+                "no dataset fingerprint in "
+                    + runs.filter { $0.summary.dataset.fingerprint == nil }.map(\.name).joined(separator: ", "))
+        } else if Set(prints).count > 1 {
+            out.append("different datasets (" + zip(runs, prints).map { "\($0.name): \($1!.prefix(12))" }.joined(separator: ", ") + ")")
+        }
+        if Set(runs.map(\.summary.simulated)).count > 1 { out.append("simulated and measured runs mixed") }
+        if let missing = Optional(runs.filter { $0.tallies == nil }.map(\.name)), !missing.isEmpty {
+            out.append("no subjects.json in " + missing.joined(separator: ", ") + " (rerun with this version and --bootstrap above 0)")
+        } else if Set(runs.map { $0.tallies!.subjects }).count > 1 {
+            out.append("different numbers of subjects")
+        } else if zip(runs, prints).contains(where: { $0.tallies!.datasetFingerprint != $1 }) {
+            out.append("a subjects.json does not belong to its summary.json")
+        }
+        return out
+    }
+
+    /// Compares `runs`; pairs them when ``differences(_:)`` is empty (else rates and ratios only).
+    public init(_ runs: [Run], threads: Int = 1) {
+        self.runs = runs
+        paired = Self.differences(runs).isEmpty
+        analyses = []
+        rows = []
+        guard let first = runs.first else { return }
+        for a0 in first.summary.cohorts {
+            let matched = runs.compactMap { run in run.summary.cohorts.first { Self.sameAnalysis($0, a0) } }
+            guard matched.count == runs.count else { continue }
+            analyses.append(matched)
+        }
+        let tallies = runs.map(\.tallies)
+        for (index, set) in analyses.enumerated() {
+            let a0 = set[0]
+            // Everyone once per operating point: at the first dimension set that has it.
+            let firstAtPoint = analyses.firstIndex { Self.sameSetting($0[0], a0) } == index
+            let cohorts =
+                (firstAtPoint ? ["overall"] : []) + a0.cohorts.map(\.cohort).filter { name in set.allSatisfy { $0.rates(name) != nil } }
+            for cohort in cohorts {
+                for metric in PairedBootstrap.Metric.allCases {
+                    for (r, analysis) in set.enumerated() {
+                        let rates = analysis.rates(cohort)!
+                        let count = metric == .fmr ? rates.fmr : rates.fnmr
+                        rows.append(
+                            Row(
+                                analysis: index, cohort: cohort, metric: metric, kind: "rate", run: r, versus: nil, value: count.rate,
+                                count: count, interval: metric == .fmr ? rates.fmrBootstrap : rates.fnmrBootstrap, undefinedShare: nil,
+                                note: ""))
+                    }
+                    guard paired else { continue }
+                    let groupTallies = tallies.enumerated().compactMap { r, t in
+                        t?.operatingPoints.first { $0.matches(set[r]) }?.tally(dimensions: a0.dimensions, cohort: cohort)
+                    }
+                    guard groupTallies.count == runs.count, let t0 = tallies[0] else { continue }
+                    let result = PairedBootstrap.rates(
+                        groupTallies, metric: metric, subjects: t0.subjects, replicates: t0.replicates, seed: t0.seed, alpha: t0.alpha,
+                        threads: threads)
+                    for d in result.differences {
+                        rows.append(
+                            Row(
+                                analysis: index, cohort: cohort, metric: metric, kind: "difference", run: d.to, versus: d.from,
+                                value: d.value, count: nil, interval: d.interval.bounds, undefinedShare: d.interval.undefinedShare,
+                                note: ""))
+                    }
+                }
+            }
+            for (r, analysis) in set.enumerated() {
+                for c in analysis.worstBest ?? [] {
+                    guard let metric = PairedBootstrap.Metric(rawValue: c.metric), let ratio = c.ratio else { continue }
+                    rows.append(
+                        Row(
+                            analysis: index, cohort: c.worst, metric: metric, kind: "worst_best_ratio", run: r, versus: nil, value: ratio,
+                            count: nil, interval: c.interval, undefinedShare: c.undefinedShare, note: "best: \(c.best)"))
+                }
+            }
+        }
+    }
+
+    /// Whether two analyses are of the same dimension set at the same operating point.
+    static func sameAnalysis(_ a: DisaggregatedRates, _ b: DisaggregatedRates) -> Bool {
+        a.dimensions == b.dimensions && sameSetting(a, b)
+    }
+
+    /// Whether two analyses are at the same operating point: the same target FMR (each run has its own
+    /// threshold for it), or the same fixed threshold.
+    static func sameSetting(_ a: DisaggregatedRates, _ b: DisaggregatedRates) -> Bool {
+        if let t = a.targetFMR { return b.targetFMR == t }
+        return b.targetFMR == nil && a.threshold == b.threshold && a.thresholdLabel == b.thresholdLabel
+    }
+
+    /// comparison.csv: one row per operating point × dimension set × cohort × metric × run (rates and
+    /// worst/best ratios), and per pair of runs (differences, `run` minus `versus`).
+    public var csv: String {
+        var out = [
+            [
+                "data", "operating_point", "target_fmr", "threshold_label", "dimensions", "cohort", "metric", "kind", "run", "versus",
+                "threshold", "errors", "trials", "estimate", "ci_lower", "ci_upper", "ci_method", "bootstrap_undefined_share", "note",
+            ]
+        ]
+        let simulated = runs.contains { $0.summary.simulated }
+        for row in rows {
+            let analysis = analyses[row.analysis][row.run]
+            out.append([
+                ResultTables.provenance(simulated), analysis.operatingPoint.rawValue, ResultTables.number(analysis.targetFMR),
+                analysis.thresholdLabel ?? "",
+                row.cohort == "overall" && row.kind != "worst_best_ratio" ? "" : analysis.dimensions.description,
+                row.cohort, row.metric.rawValue, row.kind, runs[row.run].name, row.versus.map { runs[$0].name } ?? "",
+                row.kind == "difference" ? "" : ResultTables.number(analysis.threshold), row.count.map { "\($0.errors)" } ?? "",
+                row.count.map { "\($0.trials)" } ?? "", ResultTables.number(row.value), ResultTables.number(row.interval?.lower),
+                ResultTables.number(row.interval?.upper),
+                row.kind == "difference" ? "paired_subject_bootstrap" : "subject_bootstrap", ResultTables.number(row.undefinedShare),
+                row.note,
+            ])
+        }
+        return ResultTables.csv(out)
+    }
+}
+
+extension DisaggregatedRates {
+    /// The rates of `cohort` (`overall` for everyone), or nil.
+    func rates(_ cohort: String) -> CohortRates? {
+        cohort == "overall" ? overall : cohorts.first { $0.cohort == cohort }
+    }
+}

@@ -1,0 +1,64 @@
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+/// `faceaudit report`: runs side by side, paired on the same people.
+@Suite("faceaudit report", .serialized)
+struct ReportCLITests {
+    /// Runs `faceaudit run` on `manifest` with `embeddings` into `out`.
+    static func run(_ manifest: URL, _ embeddings: URL, _ out: URL) throws {
+        let r = try CommandRunner.faceaudit([
+            "run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", out.path, "--bootstrap", "50", "--quiet",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    @Test("two models on the same people: subjects.json, then a page and a CSV with paired differences")
+    func twoModels() throws {
+        let folder = try TestPaths.temporaryDirectory("report-cli")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (manifest, embeddings) = try SyntheticDataset.write(in: folder)
+        // A second "model": the same templates with every value squared, which changes every cosine.
+        let other = folder.appendingPathComponent("templates-b.csv")
+        let lines = try String(contentsOf: embeddings, encoding: .utf8).split(separator: "\n").map { line in
+            let fields = line.split(separator: ",")
+            return ([String(fields[0])] + fields.dropFirst().map { String(Float(Double($0)! * Double($0)!)) }).joined(separator: ",")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: other, atomically: true, encoding: .utf8)
+        let (a, b) = (folder.appendingPathComponent("model-a"), folder.appendingPathComponent("model-b"))
+        try Self.run(manifest, embeddings, a)
+        try Self.run(manifest, other, b)
+        let subjects = try String(contentsOf: a.appendingPathComponent("subjects.json"), encoding: .utf8)
+        #expect(subjects.contains("\"format\":\"faceaudit.subjects/1\"") && !subjects.contains("p1-0") && !subjects.contains("\"s1\""))
+
+        let out = folder.appendingPathComponent("comparison")
+        let r = try CommandRunner.faceaudit(["report", a.path, b.path, "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let csv = try String(contentsOf: out.appendingPathComponent("comparison.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(rows.first)
+        let kind = try #require(header.firstIndex(of: "kind"))
+        let differences = rows.filter { $0[kind] == "difference" }
+        #expect(!differences.isEmpty)
+        #expect(
+            differences.allSatisfy { $0[header.firstIndex(of: "run")!] == "model-b" && $0[header.firstIndex(of: "versus")!] == "model-a" })
+        #expect(rows.contains { $0[kind] == "worst_best_ratio" })
+        let html = try String(contentsOf: out.appendingPathComponent("comparison.html"), encoding: .utf8)
+        #expect(html.contains("from resampling the same people for every run") && html.contains("model-b minus model-a"))
+
+        // Another dataset is refused with one line naming the flag, and compared with it, without differences.
+        let elsewhere = folder.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let (m2, e2) = try SyntheticDataset.write(in: elsewhere, people: 30)
+        let c = folder.appendingPathComponent("model-c")
+        try Self.run(m2, e2, c)
+        let refused = try CommandRunner.faceaudit(["report", a.path, c.path, "--out", out.path])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("different datasets") && refused.stderr.contains("--allow-different-data"))
+        let allowed = try CommandRunner.faceaudit(["report", a.path, c.path, "--out", out.path, "--allow-different-data"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        let unpaired = try String(contentsOf: out.appendingPathComponent("comparison.csv"), encoding: .utf8)
+        #expect(!unpaired.contains(",difference,"))
+        #expect(try CommandRunner.faceaudit(["report", a.path, "--out", out.path]).status == 64)
+    }
+}

@@ -257,7 +257,7 @@ public enum HTMLReport {
         body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; color: #222; line-height: 1.4; overflow-wrap: break-word; }
         h1 { font-size: 1.35rem; margin: .4rem 0 .2rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 1.5rem; }
         table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; } td, th { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; }
-        .table-scroll { overflow-x: auto; max-width: 100%; } pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+        .table-scroll { overflow-x: auto; max-width: 100%; } pre { white-space: pre-wrap; overflow-wrap: anywhere; } td code { overflow-wrap: anywhere; }
         th { background: #f3f3f3; } .flag { color: #a33; font-size: .85rem; } .meta { color: #555; font-size: .85rem; margin: .2rem 0; }
         .simulated { background: #fde68a; border: 2px solid #b45309; padding: .4rem; font-weight: bold; text-align: center; margin: .4rem 0; }
         caption.simulated-mark { caption-side: top; text-align: left; font-weight: bold; color: #92400e; font-size: .8rem; }

@@ -67,7 +67,8 @@ extension ModelComparison {
 
     /// "By ethnicity, A falsely matched two different people labelled “black” 3.1× as often as two labelled
     /// “white” (95% interval …); B 2.0× (…)." Each run's own worst and best groups and interval (from its
-    /// findings); nil when no run has a ratio.
+    /// findings); an interval that does not lie above 1 is followed by "which includes 1: no difference
+    /// shown"; nil when no run has a ratio.
     func ratioSentence(analysis i: Int, metric: PairedBootstrap.Metric) -> [String] {
         let comparisons = analyses[i].map { $0.worstBest?.first { $0.metric == metric.rawValue } }
         func quoted(_ cohort: String) -> String { "\u{201C}\(Finding.labelValues(cohort))\u{201D}" }
@@ -90,7 +91,9 @@ extension ModelComparison {
                 return
                     "\(name): no ratio (\(c.bestCount.errors == 0 ? "no errors among people labelled \(quoted(c.best))" : "not defined"))"
             }
-            let interval = Self.intervalText(c.interval, ratio: true)
+            // A ratio whose interval does not lie above 1 is not a difference the data shows: said in place.
+            let weak = c.interval.map { $0.lower <= 1 } ?? false
+            let interval = Self.intervalText(c.interval, ratio: true) + (weak ? ", which includes 1: no difference shown" : "")
             if r == lead {
                 let verb =
                     metric == .fmr

@@ -13,6 +13,27 @@ struct ReportCLITests {
         #expect(r.status == 0, "\(r.stderr)")
     }
 
+    @Test("the committed London runs of FaceNet and dlib side by side: a ratio whose interval includes 1 is not a difference")
+    func londonModels() throws {
+        let folder = try TestPaths.temporaryDirectory("report-london")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let results = TestPaths.repositoryRoot.appendingPathComponent("results")
+        let out = folder.appendingPathComponent("comparison")
+        let r = try CommandRunner.faceaudit([
+            "report", results.appendingPathComponent("london-facenet").path, results.appendingPathComponent("london-dlib").path,
+            "--out", out.path,
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOf: out.appendingPathComponent("comparison.html"), encoding: .utf8)
+        let sentences = html.components(separatedBy: "<li>").dropFirst().map { $0.components(separatedBy: "</li>")[0] }
+        // At 1 in 100, Black vs white: 22× (6.1–70) for FaceNet, 68× (20–217) for dlib; both hold.
+        let ethnicity = try #require(sentences.first { $0.hasPrefix("By ethnicity") && $0.contains("22× as often") })
+        #expect(ethnicity.contains("68×") && !ethnicity.contains("no difference shown"), "\(ethnicity)")
+        // By gender the intervals include 1 (0.44–3.2 and 0.29–4.3): said so, for each run.
+        let gender = try #require(sentences.first { $0.hasPrefix("By gender") })
+        #expect(gender.components(separatedBy: "which includes 1: no difference shown").count - 1 == 2, "\(gender)")
+    }
+
     @Test("two models on the same people: subjects.json, then a page and a CSV with paired differences")
     func twoModels() throws {
         let folder = try TestPaths.temporaryDirectory("report-cli")

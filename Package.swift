@@ -165,7 +165,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .target(name: "FaceAuditTestSupport", path: "Tests/FaceAuditTestSupport", swiftSettings: strict),
+        .target(
+            name: "FaceAuditTestSupport", dependencies: ["FaceAuditMetrics"], path: "Tests/FaceAuditTestSupport",
+            swiftSettings: strict),
         .testTarget(
             name: "FaceAuditImagingTests",
             dependencies: ["FaceAuditImaging", "FaceAuditTestSupport"],

@@ -1,3 +1,4 @@
+import FaceAuditTestSupport
 import Foundation
 import Testing
 
@@ -63,15 +64,9 @@ struct CohortAnalysisTests {
                 let p = mated ? min(1, fnmr * effect[a]) : min(1, fmr * effect[a] * effect[b])
                 let error = rng.unit() < p
                 // Similarity 1 accepts at τ = 1; a mated error is a 0, a non-mated error a 1.
-                d.scores.append(mated ? (error ? 0 : 1) : (error ? 1 : 0))
-                d.mated.append(mated)
-                d.probeSubject.append(Int32(a))
-                d.referenceSubject.append(Int32(b))
-                d.probeSample.append(Int32(i))
-                d.referenceSample.append(Int32(j))
-                d.probeCohort.append(Int32(a % 2))
-                d.referenceCohort.append(Int32(b % 2))
-                d.matedCohort.append(mated ? Int32(a % 2) : -1)
+                d.append(
+                    score: mated ? (error ? 0 : 1) : (error ? 1 : 0), probe: TestPhoto(subject: a, sample: i, cohort: Int32(a % 2)),
+                    reference: TestPhoto(subject: b, sample: j, cohort: Int32(b % 2)))
             }
         }
         return d

@@ -1,3 +1,4 @@
+import FaceAuditTestSupport
 import Foundation
 import Testing
 
@@ -66,15 +67,9 @@ struct FindingTests {
                 let (b, y) = samples[j]
                 let mated = a == b
                 let accept = mated ? !missed.contains(a) : x == 0 && y == 0 && errors.contains([a, b])
-                d.scores.append(accept ? 1 : 0)
-                d.mated.append(mated)
-                d.probeSubject.append(Int32(a))
-                d.referenceSubject.append(Int32(b))
-                d.probeSample.append(Int32(i))
-                d.referenceSample.append(Int32(j))
-                d.probeCohort.append(cohortOf[a])
-                d.referenceCohort.append(cohortOf[b])
-                d.matedCohort.append(mated ? cohortOf[a] : -1)
+                d.append(
+                    score: accept ? 1 : 0, probe: TestPhoto(subject: a, sample: i, cohort: cohortOf[a]),
+                    reference: TestPhoto(subject: b, sample: j, cohort: cohortOf[b]))
             }
         }
         return d

@@ -1,4 +1,5 @@
 import FaceAuditMetrics
+import FaceAuditTestSupport
 import Foundation
 import Testing
 
@@ -28,15 +29,10 @@ struct FixedThresholdTests {
                 if i == 0 && j == 2 { distance = 0.6 }  // non-mated tie: a false match
                 if i == 4 && j == 5 { distance = 0.6 }  // mated tie: accepted
                 distances.append(distance)
-                d.scores.append(-distance)  // LabeledComparisons holds similarities
-                d.mated.append(mated)
-                d.matedCohort.append(mated ? Int32(p % 2) : -1)
-                d.probeCohort.append(Int32(p % 2))
-                d.referenceCohort.append(Int32(q % 2))
-                d.probeSubject.append(Int32(p))
-                d.referenceSubject.append(Int32(q))
-                d.probeSample.append(Int32(i))
-                d.referenceSample.append(Int32(j))
+                // LabeledComparisons holds similarities.
+                d.append(
+                    score: -distance, probe: TestPhoto(subject: p, sample: i, cohort: Int32(p % 2)),
+                    reference: TestPhoto(subject: q, sample: j, cohort: Int32(q % 2)))
             }
         }
         d.subjectCount = images / 2

@@ -1,3 +1,4 @@
+import FaceAuditTestSupport
 import Foundation
 import Testing
 
@@ -22,15 +23,10 @@ struct PairedBootstrapTests {
             for j in (i + 1)..<count {
                 let (a, b) = (i / photos, j / photos)
                 let mated = a == b
-                d.mated.append(mated)
-                d.scores.append(mated ? (falseNonMatches.contains(a) ? 0 : 1) : (falseMatches.contains([i, j]) ? 1 : 0))
-                d.probeSubject.append(Int32(a))
-                d.referenceSubject.append(Int32(b))
-                d.probeSample.append(Int32(i))
-                d.referenceSample.append(Int32(j))
-                d.probeCohort.append(Int32(a % 2))
-                d.referenceCohort.append(Int32(b % 2))
-                d.matedCohort.append(mated ? Int32(a % 2) : -1)
+                d.append(
+                    score: mated ? (falseNonMatches.contains(a) ? 0 : 1) : (falseMatches.contains([i, j]) ? 1 : 0),
+                    probe: TestPhoto(subject: a, sample: i, cohort: Int32(a % 2)),
+                    reference: TestPhoto(subject: b, sample: j, cohort: Int32(b % 2)))
             }
         }
         return d

@@ -1,4 +1,5 @@
 import FaceAuditMetrics
+import FaceAuditTestSupport
 import Foundation
 import Testing
 
@@ -24,15 +25,9 @@ struct SchoolScenarioTests {
                     score = 0.8
                     seen[[p, q], default: 0] += 1
                 }
-                d.scores.append(score)
-                d.mated.append(mated)
-                d.matedCohort.append(mated ? Int32(p / 4) : -1)
-                d.probeCohort.append(Int32(p / 4))
-                d.referenceCohort.append(Int32(q / 4))
-                d.probeSubject.append(Int32(p))
-                d.referenceSubject.append(Int32(q))
-                d.probeSample.append(Int32(i))
-                d.referenceSample.append(Int32(j))
+                d.append(
+                    score: score, probe: TestPhoto(subject: p, sample: i, cohort: Int32(p / 4)),
+                    reference: TestPhoto(subject: q, sample: j, cohort: Int32(q / 4)))
             }
         }
         d.subjectCount = 8

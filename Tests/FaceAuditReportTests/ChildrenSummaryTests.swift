@@ -17,15 +17,9 @@ struct ChildrenSummaryTests {
         d.subjectCount = people
         for p in 0..<people {
             for q in (p + 1)..<people {
-                d.scores.append(score(p, q))
-                d.mated.append(false)
-                d.probeSubject.append(Int32(p))
-                d.referenceSubject.append(Int32(q))
-                d.probeSample.append(Int32(p))
-                d.referenceSample.append(Int32(q))
-                d.probeCohort.append(p < children ? 1 : 0)
-                d.referenceCohort.append(q < children ? 1 : 0)
-                d.matedCohort.append(-1)
+                d.append(
+                    score: score(p, q), probe: TestPhoto(subject: p, sample: p, cohort: p < children ? 1 : 0),
+                    reference: TestPhoto(subject: q, sample: q, cohort: q < children ? 1 : 0))
             }
         }
         var options = CohortAnalysisOptions(targets: [0.05], replicates: 200, referenceCohort: "age_group=18+")

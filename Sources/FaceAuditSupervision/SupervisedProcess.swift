@@ -85,6 +85,7 @@ private final class Channel: @unchecked Sendable {
     private var termination: String?
     private var standardError: ByteRing
     private var finished = false
+    private var errorClosed = false
 
     private let requests: AsyncStream<[UInt8]>.Continuation
     private let stream: AsyncStream<[UInt8]>
@@ -137,6 +138,10 @@ private final class Channel: @unchecked Sendable {
                                     chunk.withUnsafeBytes { bytes in self.condition.withLock { self.standardError.append(bytes) } }
                                 }
                             } catch {}
+                            self.condition.withLock {
+                                self.errorClosed = true
+                                self.condition.broadcast()
+                            }
                         }
                     }
                 }
@@ -166,11 +171,15 @@ private final class Channel: @unchecked Sendable {
                 throw failure
             }
             if !condition.wait(until: deadline) && replies.isEmpty {
+                killGroup()
+                // What it wrote before hanging may still be in the pipe: read to its end (at most 2 s) so the
+                // message shows it.
+                let drained = Date().addingTimeInterval(2)
+                while !errorClosed && condition.wait(until: drained) {}
                 let failure = ProcessFailure(
                     .timedOut, "no reply within \(timeout.formattedSeconds); its process group was killed",
                     standardError: standardError.text())
                 self.failure = failure
-                killGroup()
                 throw failure
             }
         }

@@ -55,7 +55,9 @@ struct ExternalEmbedderTests {
 
     @Test("item 2: an embedder that never answers is killed after the timeout and the run stops with its stderr")
     func hang() throws {
-        let settings = ExternalEmbedder.Settings(requestTimeout: .seconds(1), startupTimeout: .seconds(1), maximumConsecutiveFailures: 1)
+        // The hello is answered (a startup that is slow on a loaded machine must not be what times out);
+        // the first image is the one it hangs on.
+        let settings = ExternalEmbedder.Settings(requestTimeout: .seconds(1), startupTimeout: .seconds(30), maximumConsecutiveFailures: 1)
         let error = try Self.stopped(
             Self.embedder("sys.stderr.write('thinking\\n'); sys.stderr.flush(); time.sleep(600)", settings: settings))
         #expect(error.code == .unavailable)

@@ -159,6 +159,12 @@ struct RunConfigurationTests {
         #expect(URL(fileURLWithPath: facenet.dataset ?? "").standardized.path == london.standardized.path)
         #expect(facenet.resolvedPipeline == .external && facenet.embedderCommand == ["examples/facenet-embedder"])
         #expect(facenet.embedderProtocol == 3, "the model names itself in the hello")
+        // FaceNet's dlib-equivalent fixed threshold: its target FMR is the dlib baseline's FMR at 0.6.
+        let baseline = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("results/london-dlib/summary.json")))
+        let points = ((baseline as? [String: Any])?["verification"] as? [String: Any])?["threshold_points"] as? [[String: Any]]
+        let dlibFMR = try #require(points?.first { $0["threshold"] as? Double == 0.6 }?["fmr"] as? Double)
+        #expect(facenet.targetFMR?.contains { abs($0 - dlibFMR) <= 5e-9 } == true, "dlib's FMR at 0.6 is \(dlibFMR)")
         let subset = try RunConfiguration.load(path: examples.appendingPathComponent("london-facenet-subset.toml").path)
         #expect(subset.embedderCommand == facenet.embedderCommand && subset.allowOutsidePaths)
         #expect(subset.dataset?.hasSuffix("datasets/london-subset/manifest.csv") == true)

@@ -37,6 +37,11 @@ public enum PairedBootstrap {
         public var intervals: [SubjectBootstrap.Interval]
         /// statistic[j] − statistic[i] for every i < j.
         public var differences: [Difference]
+        /// statistic[j] / statistic[i] for every i < j (``Difference/value`` holds the quotient), by IEEE
+        /// division per replicate: 0/0 and ∞/∞ are undefined (NaN), x/0 with x > 0 is +∞ and x/∞ is 0. The
+        /// percentile interval of a quotient of ratios is that of the difference of their logarithms, mapped
+        /// back (percentiles commute with monotone maps), so this is how much larger one run's ratio is.
+        public var quotients: [Difference]
     }
 
     /// Bootstraps `statistics` (one per run, each a function of the subject multiplicities) together.
@@ -57,15 +62,20 @@ public enum PairedBootstrap {
         }
         let intervals = statistics.indices.map { i in SubjectBootstrap.interval(samples.map { $0[i] }, alpha: alpha) }
         var differences: [Difference] = []
+        var quotients: [Difference] = []
         for i in statistics.indices {
             for j in statistics.indices where j > i {
                 differences.append(
                     Difference(
                         from: i, to: j, value: values[j] - values[i],
                         interval: SubjectBootstrap.interval(samples.map { $0[j] - $0[i] }, alpha: alpha)))
+                quotients.append(
+                    Difference(
+                        from: i, to: j, value: values[j] / values[i],
+                        interval: SubjectBootstrap.interval(samples.map { $0[j] / $0[i] }, alpha: alpha)))
             }
         }
-        return Result(values: values, intervals: intervals, differences: differences)
+        return Result(values: values, intervals: intervals, differences: differences, quotients: quotients)
     }
 
     /// Bootstraps one rate of one group (a cohort, or everyone) in each run together.

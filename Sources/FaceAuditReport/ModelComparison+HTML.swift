@@ -56,11 +56,15 @@ extension ModelComparison {
             }
         }
         if !sentences.isEmpty { out.append("<ul>" + sentences.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>") }
+        // The sentences above carry what a reader quotes; each table behind them folds (the page stays short).
         for i in indices {
+            let by = analyses[i][0].dimensions.names.joined(separator: " × ").replacingOccurrences(of: "_", with: " ")
+            let groups = analyses[i][0].cohorts.count
             out.append(
-                "<h3>By \(HTML.escape(analyses[i][0].dimensions.names.joined(separator: " × ").replacingOccurrences(of: "_", with: " ")))</h3>"
-            )
+                "<details class=\"fold\"><summary>By \(HTML.escape(by)): each run's rates for \(groups) group\(groups == 1 ? "" : "s")"
+                    + (paired ? " and the differences between runs" : "") + "</summary>")
             out.append(table(analysis: i))
+            out.append("</details>")
         }
         return out
     }
@@ -105,6 +109,27 @@ extension ModelComparison {
             return "\(name) \(quoted(c.worst)) \(Finding.times(ratio))× as often as \(quoted(c.best)) (\(interval))"
         }
         return ["\(by), " + ([parts[lead]] + parts.indices.filter { $0 != lead }.map { parts[$0] }).joined(separator: "; ") + "."]
+            + quotientSentences(analysis: i, metric: metric)
+    }
+
+    /// "Resampling the same people for both runs, london-dlib's ratio is 3.1× london-facenet's (95% interval
+    /// 0.9× to 12×, which includes 1: no difference shown)." One per pair of runs that name the same worst and
+    /// best groups; the larger ratio is named first.
+    func quotientSentences(analysis i: Int, metric: PairedBootstrap.Metric) -> [String] {
+        rows.filter { $0.analysis == i && $0.metric == metric && $0.kind == "ratio_quotient" }.compactMap { q in
+            guard let versus = q.versus, q.value.isFinite, q.value > 0 else { return nil }
+            let flip = q.value < 1
+            let (larger, smaller) = flip ? (runs[versus].name, runs[q.run].name) : (runs[q.run].name, runs[versus].name)
+            let value = flip ? 1 / q.value : q.value
+            let interval = q.interval.map { b in
+                flip ? BinomialInterval(lower: b.upper.isFinite ? 1 / b.upper : 0, upper: b.lower > 0 ? 1 / b.lower : .infinity) : b
+            }
+            let weak = interval.map { $0.lower <= 1 } ?? true
+            return
+                "Resampling the same people for both runs, \(larger)'s ratio (\u{201C}\(Finding.labelValues(q.cohort))\u{201D} to "
+                + "\u{201C}\(Finding.labelValues(String(q.note.dropFirst("best: ".count))))\u{201D}) is \(Finding.times(value))× \(smaller)'s ("
+                + Self.intervalText(interval, ratio: true) + (weak ? ", which includes 1: no difference shown" : "") + ")."
+        }
     }
 
     /// "A falsely matched two different people labelled “black” in 15 of 312 comparisons (4.8%), B in 19 of 312 (6.1%): a difference of …".
@@ -129,7 +154,11 @@ extension ModelComparison {
             text +=
                 ": "
                 + differences.map { d in
-                    "\(runs[d.run].name) minus \(runs[d.versus!].name) \(Self.points(d.value)) (95% interval \(Self.intervalText(d.interval, ratio: false)))"
+                    // An interval that holds 0 is not a difference the data shows: said in place, as for ratios.
+                    let none = d.interval.map { $0.lower <= 0 && $0.upper >= 0 } ?? false
+                    return
+                        "\(runs[d.run].name) minus \(runs[d.versus!].name) \(Self.points(d.value)) (95% interval \(Self.intervalText(d.interval, ratio: false))"
+                        + (none ? ", which includes 0: no difference shown)" : ")")
                 }.joined(separator: "; ") + ", from resampling the same people for every run"
         }
         return [text + "."]

@@ -31,7 +31,8 @@ public struct ModelComparison: Sendable {
         public var cohort: String
         /// `fmr` or `fnmr`.
         public var metric: PairedBootstrap.Metric
-        /// `rate`, `difference` (run minus versus) or `worst_best_ratio`.
+        /// `rate`, `difference` (run minus versus), `worst_best_ratio`, or `ratio_quotient` (run's worst-to-best
+        /// ratio over versus's, where both name the same groups).
         public var kind: String
         /// The run (index into ``ModelComparison/runs``).
         public var run: Int
@@ -136,7 +137,49 @@ public struct ModelComparison: Sendable {
                             count: nil, interval: c.interval, undefinedShare: c.undefinedShare, note: "best: \(c.best)"))
                 }
             }
+            if paired { rows += ratioQuotients(analysis: index, set: set, threads: threads) }
         }
+    }
+
+    /// Where runs name the same worst and best groups, how many times one run's worst-to-best ratio is
+    /// another's (`ratio_quotient` rows, `run`'s ratio over `versus`'s), with a paired subject-bootstrap
+    /// interval: both ratios from the same resampled people in every replicate.
+    private func ratioQuotients(analysis index: Int, set: [DisaggregatedRates], threads: Int) -> [Row] {
+        guard let t0 = runs[0].tallies else { return [] }
+        var out: [Row] = []
+        for metric in PairedBootstrap.Metric.allCases {
+            var groups: [String: [Int]] = [:]
+            var order: [String] = []
+            for (r, analysis) in set.enumerated() {
+                guard let c = analysis.worstBest?.first(where: { $0.metric == metric.rawValue }), c.ratio != nil else { continue }
+                let key = c.worst + "\u{0}" + c.best
+                if groups[key] == nil { order.append(key) }
+                groups[key, default: []].append(r)
+            }
+            for key in order {
+                guard let members = groups[key], members.count > 1 else { continue }
+                let names = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+                let pairs = members.compactMap { r -> (worst: SubjectBootstrap.Tally, best: SubjectBootstrap.Tally)? in
+                    guard let point = runs[r].tallies?.operatingPoints.first(where: { $0.matches(set[r]) }),
+                        let worst = point.tally(dimensions: set[r].dimensions, cohort: names[0]),
+                        let best = point.tally(dimensions: set[r].dimensions, cohort: names[1])
+                    else { return nil }
+                    return (worst, best)
+                }
+                guard pairs.count == members.count else { continue }
+                let result = PairedBootstrap.ratios(
+                    pairs, metric: metric, subjects: t0.subjects, replicates: t0.replicates, seed: t0.seed, alpha: t0.alpha,
+                    threads: threads)
+                for q in result.quotients {
+                    out.append(
+                        Row(
+                            analysis: index, cohort: names[0], metric: metric, kind: "ratio_quotient", run: members[q.to],
+                            versus: members[q.from], value: q.value, count: nil, interval: q.interval.bounds,
+                            undefinedShare: q.interval.undefinedShare, note: "best: \(names[1])"))
+                }
+            }
+        }
+        return out
     }
 
     /// Whether two analyses are of the same dimension set at the same operating point.
@@ -168,10 +211,11 @@ public struct ModelComparison: Sendable {
                 analysis.thresholdLabel ?? "",
                 row.cohort == "overall" && row.kind != "worst_best_ratio" ? "" : analysis.dimensions.description,
                 row.cohort, row.metric.rawValue, row.kind, runs[row.run].name, row.versus.map { runs[$0].name } ?? "",
-                row.kind == "difference" ? "" : ResultTables.number(analysis.threshold), row.count.map { "\($0.errors)" } ?? "",
+                ["difference", "ratio_quotient"].contains(row.kind) ? "" : ResultTables.number(analysis.threshold),
+                row.count.map { "\($0.errors)" } ?? "",
                 row.count.map { "\($0.trials)" } ?? "", ResultTables.number(row.value), ResultTables.number(row.interval?.lower),
                 ResultTables.number(row.interval?.upper),
-                row.kind == "difference" ? "paired_subject_bootstrap" : "subject_bootstrap", ResultTables.number(row.undefinedShare),
+                ["difference", "ratio_quotient"].contains(row.kind) ? "paired_subject_bootstrap" : "subject_bootstrap", ResultTables.number(row.undefinedShare),
                 row.note,
             ])
         }

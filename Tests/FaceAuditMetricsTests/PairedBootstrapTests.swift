@@ -157,6 +157,29 @@ struct PairedBootstrapTests {
         #expect(checkedWithoutUndefined >= 2)
     }
 
+    @Test("the quotient of two runs' group-1-to-group-0 FMR ratios equals a direct computation on the same draws")
+    func ratioQuotientAgainstDirect() throws {
+        let (a, b) = (try Self.analyze(Self.modelA), try Self.analyze(Self.modelB))
+        let (ta, tb) = (try #require(a.bootstrapTallies), try #require(b.bootstrapTallies))
+        var rng = SplitMix64(seed: Self.seed)
+        let draws = (0..<Self.replicates).map { _ in (0..<Self.subjects).map { _ in rng.below(Self.subjects) } }
+        func ratio(_ d: LabeledComparisons, _ drawn: [Int]) -> Double {
+            Self.direct(d, group: 1, metric: .fmr, drawn: drawn) / Self.direct(d, group: 0, metric: .fmr, drawn: drawn)
+        }
+        let quotients = draws.map { ratio(Self.modelB, $0) / ratio(Self.modelA, $0) }
+        let result = PairedBootstrap.ratios(
+            [(ta.cohorts[1], ta.cohorts[0]), (tb.cohorts[1], tb.cohorts[0])], metric: .fmr, subjects: Self.subjects,
+            replicates: Self.replicates, seed: Self.seed, alpha: 0.05)
+        let quotient = try #require(result.quotients.first)
+        let full = Array(0..<Self.subjects)
+        #expect(quotient.from == 0 && quotient.to == 1)
+        #expect(quotient.value == ratio(Self.modelB, full) / ratio(Self.modelA, full))
+        // Undefined replicates (0/0 somewhere) are counted, and the interval is the one of these values.
+        #expect(quotient.interval.undefinedShare == Double(quotients.filter(\.isNaN).count) / Double(Self.replicates))
+        #expect(quotient.interval == SubjectBootstrap.interval(quotients))
+        #expect(quotients.contains { $0.isFinite && $0 > 0 }, "a quotient with values to order")
+    }
+
     @Test("a tally survives subjects.json's encoding")
     func tallyRoundTrip() throws {
         let a = try Self.analyze(Self.modelA)

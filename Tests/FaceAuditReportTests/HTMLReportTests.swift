@@ -253,6 +253,32 @@ struct HTMLReportTests {
         #expect(parts[1] <= 6_700, "the page is \(parts[1]) px tall")
     }
 
+    @Test("at 1280 px the comparison of the committed London runs, tables folded, is at most 4,000 px")
+    func comparisonHeight() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let runs = try ["london-facenet", "london-dlib"].map { name in
+            let run = TestPaths.repositoryRoot.appendingPathComponent("results/\(name)")
+            return ModelComparison.Run(
+                name: name,
+                summary: try JSONDecoder().decode(RunSummary.self, from: Data(contentsOf: run.appendingPathComponent("summary.json"))),
+                tallies: try JSONDecoder().decode(SubjectTallies.self, from: Data(contentsOf: run.appendingPathComponent("subjects.json"))))
+        }
+        let comparison = ModelComparison(runs, threads: 2)
+        #expect(comparison.paired)
+        // 17,197 px with every table open, before the tables folded.
+        let page = folder.appendingPathComponent("comparison.html")
+        try """
+        <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="1280" height="900" style="border:0" srcdoc="\(HTML.escape(comparison.html))"></iframe>
+        <script>window.addEventListener("load", () => { document.body.setAttribute("data-size", String(document.getElementById("f").contentDocument.documentElement.scrollHeight)); });</script>
+        </body></html>
+        """.write(to: page, atomically: true, encoding: .utf8)
+        let (_, dom, _) = try Self.chromium(
+            ["--hide-scrollbars", "--window-size=1400,1000", "--dump-dom", page.absoluteString], in: folder)
+        let height = try #require(Int(dom.components(separatedBy: "data-size=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""))
+        #expect(height <= 4_000, "the comparison page is \(height) px tall")
+    }
+
     @Test("one interval method per table: the subject bootstrap, stated; exact bounds marked and explained")
     func oneIntervalMethod() throws {
         let html = HTMLReport.render(try Self.baseline(), curves: [])

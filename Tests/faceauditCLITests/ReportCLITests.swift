@@ -32,6 +32,23 @@ struct ReportCLITests {
         // By gender the intervals include 1 (0.44–3.2 and 0.29–4.3): said so, for each run.
         let gender = try #require(sentences.first { $0.hasPrefix("By gender") })
         #expect(gender.components(separatedBy: "which includes 1: no difference shown").count - 1 == 2, "\(gender)")
+        // Black at 1 in 1,000: 15 vs 19 of 312, a paired difference whose interval holds 0, said in place.
+        let black = try #require(sentences.first { $0.contains("labelled “black” in 15 of 312") })
+        #expect(black.contains("which includes 0: no difference shown"), "\(black)")
+        // Overall at 1 in 100 both runs are set to 1.00%: 0 points, and no difference shown either.
+        #expect(sentences.contains { $0.contains("in 206 of 20,604") && $0.contains("which includes 0: no difference shown") })
+        // Is dlib's Black-to-white ratio larger than FaceNet's? 3.1× as large, but the paired interval
+        // (0.81× to 14×) holds 1: the data do not show the two models' disparities differ.
+        let quotient = try #require(
+            sentences.first {
+                $0.contains("ratio (“black” to “white”) is 3.1×") && $0.hasPrefix("Resampling the same people for both runs, london-dlib")
+            })
+        #expect(quotient.contains("which includes 1: no difference shown"), "\(quotient)")
+        let csv = try String(contentsOf: out.appendingPathComponent("comparison.csv"), encoding: .utf8)
+        #expect(csv.contains(",ethnicity,ethnicity=black,fmr,ratio_quotient,london-dlib,london-facenet,"))
+        // The tables fold under the sentences, and the page (Chromium at 1280 px) stays short.
+        #expect(html.contains("<details class=\"fold\"><summary>By ethnicity: each run's rates for 5 groups"))
+        #expect(!html.contains("<h3>By"))
     }
 
     @Test("two models on the same people: subjects.json, then a page and a CSV with paired differences")

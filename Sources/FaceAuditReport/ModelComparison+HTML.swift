@@ -34,8 +34,17 @@ extension ModelComparison {
     /// One operating point: its sentences, then per dimension set a table of each run's rates.
     func section(at first: Int) -> [String] {
         let a0 = analyses[first][0]
-        let phrase = Finding.operatingPointPhrase(
-            a0, polarity: runs[0].summary.verification.polarity == "dissimilarity" ? .dissimilarity : .similarity)
+        let phrases = zip(runs, analyses[first]).map { run, analysis in
+            Finding.operatingPointPhrase(
+                analysis, polarity: run.summary.verification.polarity == "dissimilarity" ? .dissimilarity : .similarity)
+        }
+        // Runs at different fixed thresholds (one model at two settings, say): each run's, named.
+        let phrase =
+            Set(phrases).count == 1
+            ? phrases[0]
+            : "At each run's fixed threshold: "
+                + zip(runs, phrases).map { "\($0.name) \($1.prefix(1).lowercased() + $1.dropFirst())" }
+                .joined(separator: "; ")
         var out = ["<h2>\(HTML.escape(phrase))</h2>"]
         let indices = analyses.indices.filter { Self.sameSetting(analyses[$0][0], a0) }
         var sentences: [String] = []

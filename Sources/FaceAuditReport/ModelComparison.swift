@@ -89,7 +89,9 @@ public struct ModelComparison: Sendable {
         rows = []
         guard let first = runs.first else { return }
         for a0 in first.summary.cohorts {
-            let matched = runs.compactMap { run in run.summary.cohorts.first { Self.sameAnalysis($0, a0) } }
+            let matched = runs.compactMap { run in
+                run.summary.cohorts.first { $0.dimensions == a0.dimensions && Self.samePoint($0, of: run.summary, a0, of: first.summary) }
+            }
             guard matched.count == runs.count else { continue }
             analyses.append(matched)
         }
@@ -182,13 +184,24 @@ public struct ModelComparison: Sendable {
         return out
     }
 
-    /// Whether two analyses are of the same dimension set at the same operating point.
-    static func sameAnalysis(_ a: DisaggregatedRates, _ b: DisaggregatedRates) -> Bool {
-        a.dimensions == b.dimensions && sameSetting(a, b)
+    /// Whether analysis `a` of run `ra` and `b` of run `rb` are at the same operating point: the same target
+    /// FMR (each run sets its own threshold for it), or the same place in their runs' lists of fixed
+    /// thresholds (`threshold_points`, in the order given): the first with the first, whatever their values,
+    /// so runs of one model at different fixed thresholds compare side by side.
+    static func samePoint(_ a: DisaggregatedRates, of ra: RunSummary, _ b: DisaggregatedRates, of rb: RunSummary) -> Bool {
+        if let t = a.targetFMR { return b.targetFMR == t }
+        guard b.targetFMR == nil, let i = fixedIndex(a, in: ra) else { return false }
+        return fixedIndex(b, in: rb) == i
     }
 
-    /// Whether two analyses are at the same operating point: the same target FMR (each run has its own
-    /// threshold for it), or the same fixed threshold.
+    /// The place of a fixed-threshold analysis in its run's fixed thresholds; nil for a target FMR.
+    static func fixedIndex(_ a: DisaggregatedRates, in summary: RunSummary) -> Int? {
+        guard a.targetFMR == nil else { return nil }
+        return summary.verification.thresholdPoints?.firstIndex { $0.threshold == a.threshold && $0.label == a.thresholdLabel }
+    }
+
+    /// Whether two analyses of one run are at the same operating point: the same target FMR, or the same
+    /// fixed threshold.
     static func sameSetting(_ a: DisaggregatedRates, _ b: DisaggregatedRates) -> Bool {
         if let t = a.targetFMR { return b.targetFMR == t }
         return b.targetFMR == nil && a.threshold == b.threshold && a.thresholdLabel == b.thresholdLabel
@@ -215,7 +228,8 @@ public struct ModelComparison: Sendable {
                 row.count.map { "\($0.errors)" } ?? "",
                 row.count.map { "\($0.trials)" } ?? "", ResultTables.number(row.value), ResultTables.number(row.interval?.lower),
                 ResultTables.number(row.interval?.upper),
-                ["difference", "ratio_quotient"].contains(row.kind) ? "paired_subject_bootstrap" : "subject_bootstrap", ResultTables.number(row.undefinedShare),
+                ["difference", "ratio_quotient"].contains(row.kind) ? "paired_subject_bootstrap" : "subject_bootstrap",
+                ResultTables.number(row.undefinedShare),
                 row.note,
             ])
         }

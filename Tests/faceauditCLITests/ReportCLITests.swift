@@ -6,10 +6,11 @@ import Testing
 @Suite("faceaudit report", .serialized)
 struct ReportCLITests {
     /// Runs `faceaudit run` on `manifest` with `embeddings` into `out`.
-    static func run(_ manifest: URL, _ embeddings: URL, _ out: URL) throws {
-        let r = try CommandRunner.faceaudit([
-            "run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", out.path, "--bootstrap", "50", "--quiet",
-        ])
+    static func run(_ manifest: URL, _ embeddings: URL, _ out: URL, _ more: [String] = []) throws {
+        let r = try CommandRunner.faceaudit(
+            [
+                "run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", out.path, "--bootstrap", "50", "--quiet",
+            ] + more)
         #expect(r.status == 0, "\(r.stderr)")
     }
 
@@ -98,5 +99,46 @@ struct ReportCLITests {
         let unpaired = try String(contentsOf: out.appendingPathComponent("comparison.csv"), encoding: .utf8)
         #expect(!unpaired.contains(",difference,"))
         #expect(try CommandRunner.faceaudit(["report", a.path, "--out", out.path]).status == 64)
+    }
+
+    @Test("three runs, one model at two fixed thresholds: fixed thresholds pair by their place in each run's list")
+    func oneModelTwoThresholds() throws {
+        let folder = try TestPaths.temporaryDirectory("report-thresholds")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (manifest, embeddings) = try SyntheticDataset.write(in: folder)
+        let runs = [("loose", "0.2"), ("strict", "0.6"), ("loose-again", "0.2")].map { folder.appendingPathComponent($0.0) }
+        for (run, threshold) in zip(runs, ["0.2", "0.6", "0.2"]) {
+            try Self.run(manifest, embeddings, run, ["--threshold", threshold, "--target-fmr", "0.01"])
+        }
+        let out = folder.appendingPathComponent("comparison")
+        let r = try CommandRunner.faceaudit(["report"] + runs.map(\.path) + ["--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let html = try String(contentsOf: out.appendingPathComponent("comparison.html"), encoding: .utf8)
+        #expect(
+            html.contains(
+                "<h2>At each run&#39;s fixed threshold: loose at a fixed score threshold of 0.2; strict at a fixed score threshold of 0.6;")
+        )
+        let csv = try String(contentsOf: out.appendingPathComponent("comparison.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = try #require(rows.first)
+        let (point, cohort, metric, kind, run, versus, estimate, threshold) = (
+            header.firstIndex(of: "operating_point")!, header.firstIndex(of: "cohort")!, header.firstIndex(of: "metric")!,
+            header.firstIndex(of: "kind")!, header.firstIndex(of: "run")!, header.firstIndex(of: "versus")!,
+            header.firstIndex(of: "estimate")!,
+            header.firstIndex(of: "threshold")!
+        )
+        let fixed = rows.filter { $0[point] == "threshold" && $0[cohort] == "overall" && $0[metric] == "fmr" }
+        // Each run at its own threshold, and a stricter threshold never falsely matches more.
+        let rate = { (name: String) in fixed.first { $0[kind] == "rate" && $0[run] == name }.flatMap { Double($0[estimate]) } }
+        #expect(fixed.filter { $0[kind] == "rate" }.map { $0[threshold] } == ["0.2", "0.6", "0.2"])
+        let (loose, strict) = (try #require(rate("loose")), try #require(rate("strict")))
+        #expect(strict <= loose && rate("loose-again") == loose)
+        // The same model at the same threshold differs by exactly 0; the paired differences exist for all 3 pairs.
+        let differences = fixed.filter { $0[kind] == "difference" }
+        #expect(differences.count == 3)
+        let same = try #require(differences.first { $0[run] == "loose-again" && $0[versus] == "loose" })
+        #expect(Double(same[estimate]) == 0)
+        let step = try #require(differences.first { $0[run] == "strict" && $0[versus] == "loose" })
+        #expect(abs(Double(step[estimate])! - (strict - loose)) < 1e-12)
     }
 }

@@ -115,7 +115,11 @@ public struct BenchmarkPipeline: Sendable {
             options.scheme = try configuration.scheme(for: manifest.records)
         }
         // Settings are checked first; a merge measures nothing and starts no embedder (no model_identity).
-        if merged == nil { try templates.greet() }
+        if let merged {
+            if let names = merged.model { templates.adopt(names) }
+        } else {
+            try templates.greet()
+        }
         let extraction = TemplateExtraction(
             // Precomputed templates are already on disk; caching them could only go stale.
             embedder: templates.embedder, cache: templates.isPrecomputed ? nil : cache, threads: threads)
@@ -152,7 +156,9 @@ public struct BenchmarkPipeline: Sendable {
         BLAS.setThreads(1)
         if let shard = configuration.shard, let shardImages {
             return try compareShard(
-                shard, images: shardImages, templates: extracted, pairs: pairs, configuration: configuration, out: out, progress: progress)
+                shard, images: shardImages, templates: extracted, pairs: pairs, configuration: configuration, model: templates.modelNames,
+                out: out,
+                progress: progress)
         }
         let statistics = merged?.statistics ?? pairs.engine.run(threads: threads).0
         guard statistics.layout == pairs.engine.layout else {
@@ -226,7 +232,7 @@ public struct BenchmarkPipeline: Sendable {
     /// `run --shard i/K --phase compare`: the shard's tiles into its partial.
     private func compareShard(
         _ shard: RunConfiguration.Shard, images: Range<Int>, templates: [EmbeddingResult], pairs: PairComparison,
-        configuration: RunConfiguration, out: String, progress: any RunProgress
+        configuration: RunConfiguration, model: ShardPartial.ModelNames?, out: String, progress: any RunProgress
     ) throws(RunError) -> RunResult {
         let folder = out + "/" + ShardPartial.folderName(shard: shard.index, of: shard.count)
         let (statistics, _) = pairs.engine.run(shard: shard.index, of: shard.count, threads: configuration.resolvedThreads)
@@ -238,7 +244,7 @@ public struct BenchmarkPipeline: Sendable {
         }
         let partial = ShardPartial(
             shard: shard.index, shards: shard.count, configuration: configuration, commandLine: commandLine, images: images,
-            templates: Array(templates[images]), statistics: statistics)
+            templates: Array(templates[images]), statistics: statistics, model: model)
         do { try partial.write(to: folder) } catch { throw RunError(.ioError, "\(folder): \(ErrorText.line(error))") }
         return .shardCompared(
             shard: shard, folder: folder, tiles: statistics.tiles.count, matedPairs: statistics.mated.count,

@@ -28,6 +28,24 @@ public struct ShardPartial: Sendable {
     public var templates: [EmbeddingResult]
     /// The statistics of this shard's tiles.
     public var statistics: PairStatistics
+    /// The pipeline's identity and the model an external embedder named in its hello (protocol 3), as the
+    /// shard saw them; nil when the shard greeted no embedder. The merge checks every shard names the same
+    /// and puts them in `summary.json`, which then names the model as a single run's does.
+    public var model: ModelNames?
+
+    /// What a greeted embedder called itself: `summary.json`'s `pipeline.identity` and `model_identity`.
+    public struct ModelNames: Sendable, Codable, Equatable {
+        /// The pipeline's identity, the model included (the cache key).
+        public var identity: String
+        /// The model's own identity from the hello.
+        public var model: String?
+
+        /// Creates the names.
+        public init(identity: String, model: String?) {
+            self.identity = identity
+            self.model = model
+        }
+    }
 
     /// The marker file, written after everything else.
     public static let marker = "COMPLETE"
@@ -36,8 +54,9 @@ public struct ShardPartial: Sendable {
     public init(
         shard: Int, shards: Int, configuration: RunConfiguration, commandLine: [String],
         workingDirectory: String = FileManager.default.currentDirectoryPath, images: Range<Int>, templates: [EmbeddingResult],
-        statistics: PairStatistics
+        statistics: PairStatistics, model: ModelNames? = nil
     ) {
+        self.model = model
         self.workingDirectory = workingDirectory
         self.shard = shard
         self.shards = shards
@@ -65,6 +84,7 @@ public struct ShardPartial: Sendable {
         var endImage: Int
         var templates: [EmbeddingResult]
         var fingerprint: String
+        var model: ModelNames?
     }
 
     /// Writes the partial into `folder`, each file atomically, the marker last.
@@ -74,7 +94,7 @@ public struct ShardPartial: Sendable {
         let metadata = Metadata(
             format: Self.format, shard: shard, shards: shards, configuration: configuration, commandLine: commandLine,
             workingDirectory: workingDirectory, firstImage: images.lowerBound,
-            endImage: images.upperBound, templates: templates, fingerprint: statistics.layout.fingerprint)
+            endImage: images.upperBound, templates: templates, fingerprint: statistics.layout.fingerprint, model: model)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(try encoder.encode(metadata), to: folder + "/partial.json", permissions: 0o600)
@@ -142,7 +162,7 @@ public struct ShardPartial: Sendable {
             shard: metadata.shard, shards: metadata.shards, configuration: metadata.configuration, commandLine: metadata.commandLine,
             workingDirectory: metadata.workingDirectory,
             images: metadata.firstImage..<metadata.endImage,
-            templates: metadata.templates, statistics: statistics)
+            templates: metadata.templates, statistics: statistics, model: metadata.model)
     }
 
     /// The run that shards add up to.
@@ -157,6 +177,8 @@ public struct ShardPartial: Sendable {
         public var templates: [EmbeddingResult]
         /// The statistics of every tile.
         public var statistics: PairStatistics
+        /// What the embedder named itself, when the shards greeted one (all the same).
+        public var model: ModelNames?
     }
 
     /// Adds up the partials of every shard of one run.
@@ -185,6 +207,13 @@ public struct ShardPartial: Sendable {
         else {
             throw RunError(.dataError, "the partials were made with different arguments; merge the shards of one run only")
         }
+        if let other = partials.first(where: { $0.model != first.model }) {
+            let name = { (p: ShardPartial) in p.model?.model ?? "no model named" }
+            throw RunError(
+                .dataError,
+                "shards \(first.shard) and \(other.shard) ran different models (\(name(first)); \(name(other))); "
+                    + "rerun every shard with one model")
+        }
         let ordered = partials.sorted { $0.shard < $1.shard }
         var templates: [EmbeddingResult] = []
         var statistics = PairStatistics(layout: first.statistics.layout)
@@ -199,6 +228,6 @@ public struct ShardPartial: Sendable {
         statistics.normalize()
         return Merged(
             configuration: first.configuration, commandLine: first.commandLine, workingDirectory: first.workingDirectory,
-            templates: templates, statistics: statistics)
+            templates: templates, statistics: statistics, model: first.model)
     }
 }

@@ -74,4 +74,16 @@ struct TemplatePipeline {
         info.identity = greeted.identity
         info.modelIdentity = greeted.model
     }
+
+    /// What the shards' embedder named itself (a merge greets none): `summary.json` names the same model
+    /// as a single run's would.
+    mutating func adopt(_ names: ShardPartial.ModelNames) {
+        info.identity = names.identity
+        info.modelIdentity = names.model
+    }
+
+    /// What a greeted embedder named itself, for a shard's partial; nil when none was greeted.
+    var modelNames: ShardPartial.ModelNames? {
+        info.modelIdentity.map { ShardPartial.ModelNames(identity: info.identity, model: $0) }
+    }
 }

@@ -51,6 +51,45 @@ struct ShardCLITests {
         for (name, text) in expected { #expect(actual[name] == text, "\(name) differs") }
     }
 
+    @Test("an external embedder's shards merge to the single run's bytes, its model named; shards of two models are refused")
+    func externalModelIdentity() throws {
+        let folder = try TestPaths.temporaryDirectory("shard-external")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = try RunCLITests.dataset(in: folder)
+        let example = TestPaths.repositoryRoot.appendingPathComponent("examples/byte_histogram_embedder.py").path
+        let out = folder.appendingPathComponent("out")
+        let common = [
+            "run", "--dataset", manifest.path, "--out", out.path, "--bootstrap", "20", "--quiet", "--tile-size", "16",
+            "--cache", folder.appendingPathComponent("cache").path, "--embedder-command", "[\"python3\", \"\(example)\"]",
+        ]
+        let single = try CommandRunner.faceaudit(common)
+        #expect(single.status == 0, "\(single.stderr)")
+        let expected = try Self.outputs(out)
+        #expect(expected["summary.json"]?.contains("\"model_identity\" : \"byte-histogram-16;v1\"") == true)
+        try FileManager.default.removeItem(at: out)
+        for phase in ["extract", "compare"] {
+            for i in 0..<2 {
+                let r = try CommandRunner.faceaudit(common + ["--shard", "\(i)/2", "--phase", phase])
+                #expect(r.status == 0, "\(r.stderr)")
+            }
+        }
+        let partials = (0..<2).map { out.appendingPathComponent("shard-\($0)-of-2").path }
+        let merged = try CommandRunner.faceaudit(["merge"] + partials)
+        #expect(merged.status == 0, "\(merged.stderr)")
+        let actual = try Self.outputs(out)
+        for (name, text) in expected { #expect(actual[name] == text, "\(name) differs") }
+
+        // One shard claims another model: the merge refuses in one line naming both.
+        let json = URL(fileURLWithPath: partials[1]).appendingPathComponent("partial.json")
+        let text = try String(contentsOf: json, encoding: .utf8)
+        #expect(text.contains("\"model\":\"byte-histogram-16;v1\""))
+        try text.replacingOccurrences(of: "\"model\":\"byte-histogram-16;v1\"", with: "\"model\":\"other-model\"")
+            .write(to: json, atomically: true, encoding: .utf8)
+        let refused = try CommandRunner.faceaudit(["merge"] + partials)
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.contains("ran different models (byte-histogram-16;v1; other-model)"), "\(refused.stderr)")
+    }
+
     @Test("the tile size changes how the pairs are computed, never the results")
     func tileSizeDoesNotChangeResults() throws {
         let folder = try TestPaths.temporaryDirectory("shard-cli-tiles")

@@ -225,6 +225,7 @@ public enum HTMLReport {
             "The summary states that one group's rate is higher than another's only when the 95% subject-bootstrap interval of their ratio lies above 1 and both groups have at least \(s.configuration?.minSubjects ?? 10) people; a group not mentioned may still differ by less than the data can show."
         )
         body.append("<ul>" + limits.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>")
+        body.append(checklistSection(s, marginals: marginals, histograms: !histograms.isEmpty))
 
         body.append(contentsOf: reproduceSection(s))
 

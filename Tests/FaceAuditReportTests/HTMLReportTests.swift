@@ -279,6 +279,35 @@ struct HTMLReportTests {
         #expect(height <= 4_000, "the comparison page is \(height) px tall")
     }
 
+    @Test("the ISO/IEC 19795-10 checklist points only to sections the page has, and says what was not measured")
+    func standardChecklist() throws {
+        let summary = try Self.baseline()
+        let html = HTMLReport.render(summary, curves: try Self.baselineCurves())
+        let marginals = summary.cohorts.filter { $0.targetFMR == summary.verification.operatingPoints.first?.targetFmr }
+            .filter { !$0.dimensions.isIntersection }
+        // Rendered without score histograms (they come from the run, not summary.json): no such section.
+        let items = HTMLReport.standardChecklist(summary, marginals: marginals, histograms: false)
+        #expect(items.count == 11)
+        #expect(!items.contains { $0.here.contains("Score distributions") })
+        for section in HTMLReport.checklistSections where items.contains(where: { $0.here.contains(section) }) {
+            #expect(html.contains(">\(section)</h2>") || html.contains(">\(section)</h3>"), "no section \(section)")
+        }
+        for item in items {
+            let points =
+                HTMLReport.checklistSections.contains { item.here.contains($0) } || item.here.contains("summary.json")
+                || item.here.contains("cohorts.csv")
+            #expect(points || !item.measured, "\(item.asked): \(item.here)")
+            #expect(html.contains(HTML.escape(item.asked)))
+        }
+        #expect(items.filter { !$0.measured }.map(\.asked) == ["Processing time (throughput) per group"])
+        // London: every photo gave a face; labels are self-reported; no phenotype measure in this run.
+        let fta = try #require(items.first { $0.asked.hasPrefix("Failure to enrol") })
+        #expect(fta.here.hasPrefix("No photo failed to acquire (0 of 204)"))
+        let labels = try #require(items.first { $0.asked.hasPrefix("How group labels") })
+        #expect(labels.here.contains("ethnicity: self-reported") && labels.here.contains("--estimate-skin-tone"), "\(labels.here)")
+        #expect(html.contains("where it is here: 10 of 11 items</summary>"))
+    }
+
     @Test("one interval method per table: the subject bootstrap, stated; exact bounds marked and explained")
     func oneIntervalMethod() throws {
         let html = HTMLReport.render(try Self.baseline(), curves: [])

@@ -73,6 +73,28 @@ extension ErrorRegression {
         attributes: [LabeledComparisons], threshold: Double, samples: SampleCovariates, references: [String: String] = [:],
         alpha: Double = 0.05
     ) -> Analysis {
+        let t = tallies(attributes: attributes, threshold: threshold, samples: samples, references: references)
+        func outcome(_ t: ErrorRegressionTallies, excluded: Int) -> Outcome {
+            do throws(ErrorRegressionError) {
+                return Outcome(fit: try fit(t, alpha: alpha), error: nil, excludedPairs: excluded)
+            } catch {
+                return Outcome(fit: nil, error: error.description, excludedPairs: excluded)
+            }
+        }
+        return Analysis(
+            threshold: threshold, attributes: t.attributes, falseMatch: outcome(t.falseMatch, excluded: t.falseMatchExcluded),
+            falseNonMatch: outcome(t.falseNonMatch, excluded: t.falseNonMatchExcluded))
+    }
+
+    /// The tallies ``analyze(attributes:threshold:samples:references:alpha:)`` fits.
+    static func tallies(
+        attributes: [LabeledComparisons], threshold: Double, samples: SampleCovariates, references: [String: String]
+    )
+        -> (
+            attributes: [Attribute], falseMatch: ErrorRegressionTallies, falseMatchExcluded: Int, falseNonMatch: ErrorRegressionTallies,
+            falseNonMatchExcluded: Int
+        )
+    {
         let data = attributes[0]
         precondition(attributes.allSatisfy { $0.count == data.count }, "the same comparisons for every attribute")
         let people = data.subjectCount
@@ -173,16 +195,7 @@ extension ErrorRegression {
                 first: m.person, second: nil, row: fnm.row(enrolmentAge: m.enrolment, yearsElapsed: m.elapsed, quality: m.quality ?? 0),
                 trials: 1, events: m.error ? 1 : 0)
         }
-        func outcome(_ t: ErrorRegressionTallies, excluded: Int) -> Outcome {
-            do throws(ErrorRegressionError) {
-                return Outcome(fit: try fit(t, alpha: alpha), error: nil, excludedPairs: excluded)
-            } catch {
-                return Outcome(fit: nil, error: error.description, excludedPairs: excluded)
-            }
-        }
-        return Analysis(
-            threshold: threshold, attributes: design, falseMatch: outcome(tallies, excluded: fmExcluded),
-            falseNonMatch: outcome(matedTallies, excluded: fnmExcluded))
+        return (design, tallies, fmExcluded, matedTallies, fnmExcluded)
     }
 
     struct PairKey: Hashable {

@@ -11,6 +11,8 @@ public enum ErrorRegressionError: Error, Sendable, Equatable, CustomStringConver
     /// The covariate separates errors from non-errors (e.g. a cohort with no error at all): its maximum-
     /// likelihood coefficient is infinite.
     case separation(covariate: String)
+    /// A clustering has fewer than two clusters (its small-sample factor G/(G − 1) is undefined).
+    case tooFewClusters(clustering: String, count: Int)
     /// Newton's method did not converge in `iterations` steps.
     case notConverged(iterations: Int)
 
@@ -20,6 +22,7 @@ public enum ErrorRegressionError: Error, Sendable, Equatable, CustomStringConver
         case .constantOutcome(let events, let trials): "\(events) errors in \(trials) pairs: nothing to explain"
         case .singularDesign(let covariate): "the design is singular at '\(covariate)' (no variation, or collinear with earlier columns)"
         case .separation(let covariate): "'\(covariate)' separates the outcomes (its odds ratio is 0 or infinite)"
+        case .tooFewClusters(let clustering, let count): "\(count) \(clustering): clustered standard errors need at least 2"
         case .notConverged(let iterations): "the fit did not converge in \(iterations) iterations"
         }
     }
@@ -45,16 +48,17 @@ public enum ErrorRegression {
         public var name: String
         /// β.
         public var estimate: Double
-        /// Person-clustered standard error.
-        public var standardError: Double
+        /// Person-clustered standard error; null when the two-way variance comes out negative (V_first +
+        /// V_second − V_pair is not guaranteed positive).
+        @NullWhenUndefined public var standardError: Double?
         /// Model-based (independent pairs) standard error, √(H⁻¹)ⱼⱼ, for comparison.
         public var naiveStandardError: Double
         /// exp(β).
         public var oddsRatio: Double
         /// exp(β − z·SE), z the normal quantile at 1 − α/2, SE clustered.
-        public var oddsRatioLower: Double
+        @NullWhenUndefined public var oddsRatioLower: Double?
         /// exp(β + z·SE).
-        public var oddsRatioUpper: Double
+        @NullWhenUndefined public var oddsRatioUpper: Double?
 
         enum CodingKeys: String, CodingKey {
             case name, estimate
@@ -77,10 +81,11 @@ public enum ErrorRegression {
         public var likelihoodRatio: Double?
         /// P(χ²_df ≥ likelihoodRatio).
         public var likelihoodRatioP: Double?
-        /// Cluster-robust Wald statistic β_Tᵀ V_TT⁻¹ β_T.
-        public var wald: Double
+        /// Cluster-robust Wald statistic β_Tᵀ V_TT⁻¹ β_T; null when V_TT is singular or the statistic is
+        /// negative (a two-way V_TT that is not positive definite).
+        @NullWhenUndefined public var wald: Double?
         /// P(χ²_df ≥ wald).
-        public var waldP: Double
+        @NullWhenUndefined public var waldP: Double?
         /// Why the model without the term failed, if it did.
         public var refitError: String?
 
@@ -135,22 +140,28 @@ public enum ErrorRegression {
         let k = tallies.columns.count
         let full = try maximize(cells, columns: Array(0..<k), names: tallies.columns)
         let bread = full.hessianInverse
+        let people = [Set(tallies.first.keys.map(\.person)).count, Set(tallies.second.keys.map(\.person)).count]
+        let clusters: [String: Int] =
+            tallies.clustering == .person
+            ? ["people": people[0]] : ["first_people": people[0], "second_people": people[1], "person_pairs": tallies.personPairs]
+        for (name, count) in clusters where count < 2 { throw .tooFewClusters(clustering: name, count: count) }
         let covariance = clusteredCovariance(tallies, beta: full.beta, bread: bread)
         let z = Probit.quantile(1 - alpha / 2)
         let coefficients = (0..<k).map { j in
-            let se = covariance[j][j] >= 0 ? covariance[j][j].squareRoot() : .nan
+            let se = covariance[j][j] >= 0 ? covariance[j][j].squareRoot() : nil
             let b = full.beta[j]
             return Coefficient(
                 name: tallies.columns[j], estimate: b, standardError: se, naiveStandardError: bread[j][j].squareRoot(), oddsRatio: exp(b),
-                oddsRatioLower: exp(b - z * se), oddsRatioUpper: exp(b + z * se))
+                oddsRatioLower: se.map { exp(b - z * $0) }, oddsRatioUpper: se.map { exp(b + z * $0) })
         }
         let terms = tallies.terms.map { term in
             let kept = (0..<k).filter { !term.columns.contains($0) }
             let sub = term.columns.map { i in term.columns.map { j in covariance[i][j] } }
-            let wald = quadraticForm(sub, term.columns.map { full.beta[$0] })
+            let statistic = quadraticForm(sub, term.columns.map { full.beta[$0] })
+            let wald = statistic.isFinite && statistic >= 0 ? statistic : nil
             var test = TermTest(
                 name: term.name, degreesOfFreedom: term.columns.count, likelihoodRatio: nil, likelihoodRatioP: nil, wald: wald,
-                waldP: IncompleteGamma.chiSquaredSurvival(wald, degreesOfFreedom: term.columns.count), refitError: nil)
+                waldP: wald.map { IncompleteGamma.chiSquaredSurvival($0, degreesOfFreedom: term.columns.count) }, refitError: nil)
             do throws(ErrorRegressionError) {
                 let reduced = try maximize(cells, columns: kept, names: tallies.columns)
                 let lr = max(0, reduced.minusTwoLogLikelihood - full.minusTwoLogLikelihood)
@@ -160,13 +171,6 @@ public enum ErrorRegression {
                 test.refitError = error.description
             }
             return test
-        }
-        var clusters = ["people": Set(tallies.first.keys.map(\.person)).count]
-        if tallies.clustering == .twoPeople {
-            clusters = [
-                "first_people": clusters["people"]!, "second_people": Set(tallies.second.keys.map(\.person)).count,
-                "person_pairs": tallies.personPairs,
-            ]
         }
         return Fit(
             coefficients: coefficients, terms: terms, minusTwoLogLikelihood: full.minusTwoLogLikelihood, deviance: full.deviance,
@@ -243,7 +247,7 @@ public enum ErrorRegression {
             case .failure(let column):
                 // Singular at the start: the design; later: weights collapsing towards 0 (a diverging fit).
                 if iterations == 0 { throw .singularDesign(covariate: names[columns[column]]) }
-                throw .separation(covariate: names[columns[largest(beta)]])
+                throw .separation(covariate: names[largest(beta, columns: columns)])
             }
             let step = solve(factor, current.score)
             var scale = 1.0
@@ -259,11 +263,11 @@ public enum ErrorRegression {
             let converged = zip(step, beta).allSatisfy { abs(scale * $0) <= 1e-10 * (1 + abs($1)) }
             beta = next
             current = trial
-            if beta.contains(where: { abs($0) > 30 }) { throw .separation(covariate: names[columns[largest(beta)]]) }
+            if beta.contains(where: { abs($0) > 30 }) { throw .separation(covariate: names[largest(beta, columns: columns)]) }
             if converged { break }
             if iterations >= 100 { throw .notConverged(iterations: iterations) }
         }
-        guard case .success(let l) = cholesky(current.hessian) else { throw .separation(covariate: names[columns[largest(beta)]]) }
+        guard case .success(let l) = cholesky(current.hessian) else { throw .separation(covariate: names[largest(beta, columns: columns)]) }
         let inverse = invert(l)
         var deviance = 0.0
         for (c, x) in rows.enumerated() {
@@ -326,9 +330,9 @@ public enum ErrorRegression {
     /// log(1 + eˣ) without overflow.
     static func softplus(_ x: Double) -> Double { x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)) }
 
-    static func largest(_ beta: [Double]) -> Int {
-        // The intercept (column 0) is named only when it is the only column.
-        let candidates = beta.count > 1 ? Array(1..<beta.count) : [0]
-        return candidates.max { abs(beta[$0]) < abs(beta[$1]) }!
+    /// The design column with the largest |β| (the intercept, column 0, only when it is the only one).
+    static func largest(_ beta: [Double], columns: [Int]) -> Int {
+        let candidates = columns.count > 1 ? beta.indices.filter { columns[$0] != 0 } : [0]
+        return columns[candidates.max { abs(beta[$0]) < abs(beta[$1]) }!]
     }
 }

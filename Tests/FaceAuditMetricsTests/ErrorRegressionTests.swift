@@ -74,7 +74,7 @@ struct RegressionReference: Decodable {
         #expect(fit.events == expected.events)
         for (c, j) in zip(fit.coefficients, expected.coefficients.indices) {
             #expect(abs(c.estimate - expected.coefficients[j]) < 1e-6, "\(c.name)")
-            #expect(abs(c.standardError - expected.clusteredStandardErrors[j]) < 1e-4, "\(c.name)")
+            #expect(abs(c.standardError! - expected.clusteredStandardErrors[j]) < 1e-4, "\(c.name)")
             #expect(abs(c.naiveStandardError - expected.naiveStandardErrors[j]) < 1e-6, "\(c.name)")
         }
         #expect(abs(fit.minusTwoLogLikelihood - expected.minusTwoLogLikelihood) < 1e-6)
@@ -83,8 +83,8 @@ struct RegressionReference: Decodable {
             #expect(t.degreesOfFreedom == e.df)
             #expect(abs(t.likelihoodRatio! - e.lrStatistic) < 1e-6, "\(t.name)")
             #expect(abs(t.likelihoodRatioP! - e.lrP) <= 1e-6 * e.lrP + 1e-300, "\(t.name)")
-            #expect(abs(t.wald - e.waldStatistic) < 1e-4 * max(1, e.waldStatistic), "\(t.name)")
-            #expect(abs(t.waldP - e.waldP) < 1e-4 * max(e.waldP, 1e-12), "\(t.name)")
+            #expect(abs(t.wald! - e.waldStatistic) < 1e-4 * max(1, e.waldStatistic), "\(t.name)")
+            #expect(abs(t.waldP! - e.waldP) < 1e-4 * max(e.waldP, 1e-12), "\(t.name)")
         }
     }
 
@@ -201,12 +201,12 @@ struct RegressionReference: Decodable {
         }
         let fit = try ErrorRegression.fit(tallies)
         let ratio = fit.coefficients[1]
-        #expect(ratio.oddsRatioLower < 2.5 && 2.5 < ratio.oddsRatioUpper)
+        #expect(ratio.oddsRatioLower! < 2.5 && 2.5 < ratio.oddsRatioUpper!)
         // The interval is informative (it excludes 1) and its bounds are exp(β ∓ 1.959964·SE).
-        #expect(ratio.oddsRatioLower > 1)
-        #expect(abs(ratio.oddsRatioUpper - exp(ratio.estimate + 1.959_963_984_540_054 * ratio.standardError)) < 1e-9)
+        #expect(ratio.oddsRatioLower! > 1)
+        #expect(abs(ratio.oddsRatioUpper! - exp(ratio.estimate + 1.959_963_984_540_054 * ratio.standardError!)) < 1e-9)
         // Clustering by person widens the interval over the independent-pairs one (the latent is real).
-        #expect(ratio.standardError > ratio.naiveStandardError)
+        #expect(ratio.standardError! > ratio.naiveStandardError)
     }
 
     /// The grouped fit (one cell per person and row) equals the ungrouped one (one `add` per pair).
@@ -228,7 +228,7 @@ struct RegressionReference: Decodable {
         let b = try ErrorRegression.fit(ungrouped)
         for (x, y) in zip(a.coefficients, b.coefficients) {
             #expect(abs(x.estimate - y.estimate) < 1e-12)
-            #expect(abs(x.standardError - y.standardError) < 1e-12)
+            #expect(abs(x.standardError! - y.standardError!) < 1e-12)
         }
         #expect(abs(a.minusTwoLogLikelihood - b.minusTwoLogLikelihood) < 1e-9)
         #expect(a.cells == 4 && b.cells == 4)
@@ -264,9 +264,63 @@ struct RegressionReference: Decodable {
         for j in 0..<2 {
             var v = 0.0
             for a in 0..<2 { for b in 0..<2 { v += hi[j][a] * meat[a][b] * hi[b][j] } }
-            #expect(abs(fit.coefficients[j].standardError - (v * correction).squareRoot()) < 1e-12)
+            #expect(abs(fit.coefficients[j].standardError! - (v * correction).squareRoot()) < 1e-12)
             #expect(abs(fit.coefficients[j].naiveStandardError - hi[j][j].squareRoot()) < 1e-12)
         }
+    }
+
+    /// Per attribute a person's level is their images' most frequent cohort; the reference is the level
+    /// with the most people; a person's age is the mean over their images; the person pair is ordered
+    /// (lower subject, higher) whichever side is the probe.
+    @Test func personLevelsReferencesAndAges() throws {
+        var set = LabeledComparisons()
+        set.cohortNames = ["skin=light", "skin=dark"]
+        set.subjectCount = 4
+        // Person 0: samples 0, 1 (dark, dark) and 2 (light) → dark. Persons 1, 2: dark; person 3: light.
+        // Dark has 3 people → the reference; `skin=light` is the column.
+        let photos = [
+            TestPhoto(subject: 0, sample: 0, cohort: 1), TestPhoto(subject: 0, sample: 1, cohort: 1),
+            TestPhoto(subject: 0, sample: 2, cohort: 0),
+            TestPhoto(subject: 1, sample: 3, cohort: 1), TestPhoto(subject: 2, sample: 4, cohort: 1),
+            TestPhoto(subject: 3, sample: 5, cohort: 0),
+        ]
+        for (i, a) in photos.enumerated() {
+            for b in photos[(i + 1)...] where a.subject != b.subject {
+                // Probe is the higher subject, so the builder must reorder.
+                set.append(score: Double(a.sample + b.sample) / 10, probe: b, reference: a)
+            }
+        }
+        let ages: [Double?] = [20, 30, 40.4, 50, 61, 70]  // person 0: mean 30.13
+        let t = ErrorRegression.tallies(
+            attributes: [set], threshold: 0.75, samples: .init(ages: ages, captureYears: ages.map { _ in nil }), references: [:])
+        #expect(t.attributes == [ErrorRegression.Attribute(name: "skin", levels: ["dark", "light"])])
+        #expect(t.falseMatch.columns == ["intercept", "skin=light", "same skin", "age difference"])
+        // Direct: per person pair, the row and the tallies.
+        let level = [0, 0, 0, 1]
+        let age = [(20 + 30 + 40.4) / 3, 50, 61, 70]
+        var expected: [[Double]: (Double, Double)] = [:]
+        for (i, a) in photos.enumerated() {
+            for b in photos[(i + 1)...] where a.subject != b.subject {
+                let (x, y) = (a.subject, b.subject)
+                let row: [Double] = [1, Double(level[x] + level[y]), level[x] == level[y] ? 1 : 0, abs(age[x] - age[y]).rounded()]
+                let error = Double(a.sample + b.sample) / 10 >= 0.75 ? 1.0 : 0
+                expected[row, default: (0, 0)].0 += 1
+                expected[row, default: (0, 0)].1 += error
+            }
+        }
+        #expect(t.falseMatch.cells.count == expected.count)
+        for cell in t.falseMatch.cells {
+            #expect(expected[cell.row]?.0 == cell.trials && expected[cell.row]?.1 == cell.events, "\(cell.row)")
+        }
+        #expect(t.falseMatch.personPairs == 6)
+        #expect(Set(t.falseMatch.first.keys.map(\.person)) == [0, 1, 2])
+        #expect(Set(t.falseMatch.second.keys.map(\.person)) == [1, 2, 3])
+    }
+
+    @Test func tooFewClustersIsATypedError() {
+        var t = ErrorRegressionTallies(columns: ["intercept"], terms: [], clustering: .person)
+        t.add(first: 0, second: nil, row: [1], trials: 10, events: 3)
+        #expect(throws: ErrorRegressionError.tooFewClusters(clustering: "people", count: 1)) { try ErrorRegression.fit(t) }
     }
 
     @Test func separationIsATypedErrorNamingTheCovariate() {

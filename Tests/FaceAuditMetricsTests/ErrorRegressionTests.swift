@@ -317,6 +317,21 @@ struct RegressionReference: Decodable {
         #expect(Set(t.falseMatch.second.keys.map(\.person)) == [1, 2, 3])
     }
 
+    /// Two-way V = V_first + V_second − V_pair can be negative: four people, intercept only. statsmodels
+    /// 0.14.4 gives the same negative variance (`sm.Logit(y, X).fit(cov_type="cluster", cov_kwds={"groups":
+    /// g}).cov_params()` on these photo pairs: −0.07232142857142843, its bse NaN); FaceAudit writes null.
+    @Test func negativeTwoWayVarianceIsNull() throws {
+        let pairs: [(Int, Int, Int, Int)] = [(0, 1, 2, 0), (0, 2, 3, 2), (0, 3, 3, 3), (1, 2, 3, 3), (1, 3, 3, 0), (2, 3, 1, 0)]
+        var t = ErrorRegressionTallies(columns: ["intercept"], terms: [], clustering: .twoPeople)
+        for (a, b, m, e) in pairs { t.add(first: a, second: b, row: [1], trials: m, events: e) }
+        let fit = try ErrorRegression.fit(t)
+        #expect(abs(fit.coefficients[0].estimate - log(8.0 / 7)) < 1e-12)
+        #expect(abs(fit.covariance[0][0] - -0.072_321_428_571_428_43) < 1e-12)
+        #expect(fit.coefficients[0].standardError == nil && fit.coefficients[0].oddsRatioLower == nil)
+        let json = String(decoding: try JSONEncoder().encode(fit), as: UTF8.self)
+        #expect(json.contains("\"standard_error\":null"))
+    }
+
     @Test func tooFewClustersIsATypedError() {
         var t = ErrorRegressionTallies(columns: ["intercept"], terms: [], clustering: .person)
         t.add(first: 0, second: nil, row: [1], trials: 10, events: 3)

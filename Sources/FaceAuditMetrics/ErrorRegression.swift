@@ -34,7 +34,7 @@ public enum ErrorRegressionError: Error, Sendable, Equatable, CustomStringConver
 ///
 /// Model: logit P(error) = x·β. Fit: from β = 0 (intercept at the logit of the overall rate when column 0
 /// is all ones), Newton steps β ← β + H⁻¹U with U = Σ_c x_c(E_c − M_c p_c), H = Σ_c M_c p_c(1 − p_c) x_c x_cᵀ,
-/// halved while −2 log L increases, until the largest step is below 1e-10·(1 + |β|) (at most 100 steps).
+/// halved while −2 log L increases, until the largest step is below 1e-10·(1 + |β|) (at most `maximumIterations`, default 100).
 ///
 /// Covariance (as statsmodels' `cov_type="cluster"` with its default correction): for a clustering g with G
 /// clusters, V_g = H⁻¹ (Σ_g u_g u_gᵀ) H⁻¹ · G/(G − 1) · (N − 1)/(N − K), u_g the score summed over the
@@ -135,10 +135,14 @@ public enum ErrorRegression {
     }
 
     /// Fits `tallies` and tests every term; `alpha` sets the odds ratios' intervals (1 − α).
-    public static func fit(_ tallies: ErrorRegressionTallies, alpha: Double = 0.05) throws(ErrorRegressionError) -> Fit {
+    public static func fit(
+        _ tallies: ErrorRegressionTallies, alpha: Double = 0.05, maximumIterations: Int = 100
+    ) throws(ErrorRegressionError)
+        -> Fit
+    {
         let cells = tallies.cells
         let k = tallies.columns.count
-        let full = try maximize(cells, columns: Array(0..<k), names: tallies.columns)
+        let full = try maximize(cells, columns: Array(0..<k), names: tallies.columns, maximumIterations: maximumIterations)
         let bread = full.hessianInverse
         let people = [Set(tallies.first.keys.map(\.person)).count, Set(tallies.second.keys.map(\.person)).count]
         let clusters: [String: Int] =
@@ -163,7 +167,7 @@ public enum ErrorRegression {
                 name: term.name, degreesOfFreedom: term.columns.count, likelihoodRatio: nil, likelihoodRatioP: nil, wald: wald,
                 waldP: wald.map { IncompleteGamma.chiSquaredSurvival($0, degreesOfFreedom: term.columns.count) }, refitError: nil)
             do throws(ErrorRegressionError) {
-                let reduced = try maximize(cells, columns: kept, names: tallies.columns)
+                let reduced = try maximize(cells, columns: kept, names: tallies.columns, maximumIterations: maximumIterations)
                 let lr = max(0, reduced.minusTwoLogLikelihood - full.minusTwoLogLikelihood)
                 test.likelihoodRatio = lr
                 test.likelihoodRatioP = IncompleteGamma.chiSquaredSurvival(lr, degreesOfFreedom: term.columns.count)
@@ -189,7 +193,7 @@ public enum ErrorRegression {
     /// The maximum-likelihood β over the design's `columns` (a subset of the rows' values), padded with
     /// zeros at the other columns; typed errors for the cases ``ErrorRegressionError`` lists.
     static func maximize(
-        _ cells: [ErrorRegressionTallies.Cell], columns: [Int], names: [String]
+        _ cells: [ErrorRegressionTallies.Cell], columns: [Int], names: [String], maximumIterations: Int
     ) throws(ErrorRegressionError)
         -> Maximum
     {
@@ -265,7 +269,7 @@ public enum ErrorRegression {
             current = trial
             if beta.contains(where: { abs($0) > 30 }) { throw .separation(covariate: names[largest(beta, columns: columns)]) }
             if converged { break }
-            if iterations >= 100 { throw .notConverged(iterations: iterations) }
+            if iterations >= maximumIterations { throw .notConverged(iterations: iterations) }
         }
         guard case .success(let l) = cholesky(current.hessian) else { throw .separation(covariate: names[largest(beta, columns: columns)]) }
         let inverse = invert(l)

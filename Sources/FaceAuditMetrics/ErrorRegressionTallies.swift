@@ -96,18 +96,26 @@ public struct ErrorRegressionTallies: Sendable {
     /// Adds `trials` pairs with `events` errors of design row `row` (count = ``columns``) for person `first`
     /// and, with two-way clustering, person `second` (see the type's note on what one call must hold).
     public mutating func add(first a: Int, second b: Int?, row: [Double], trials: Int, events: Int) {
+        guard trials > 0 else { return }
+        add(first: a, second: b, cell: cell(for: row), trials: trials, events: events)
+    }
+
+    /// The index of the cell of design row `row` (count = ``columns``), created empty if new: an engine that
+    /// adds many person pairs of a few rows looks each row up once and calls
+    /// ``add(first:second:cell:trials:events:)``.
+    public mutating func cell(for row: [Double]) -> Int {
         precondition(row.count == columns.count, "a design row has \(columns.count) values")
+        if let known = cellIndex[row] { return known }
+        cells.append(Cell(row: row))
+        cellIndex[row] = cells.count - 1
+        return cells.count - 1
+    }
+
+    /// ``add(first:second:row:trials:events:)`` with the row given by its cell index (from ``cell(for:)``).
+    public mutating func add(first a: Int, second b: Int?, cell c: Int, trials: Int, events: Int) {
         precondition(events >= 0 && events <= trials, "events must be in 0...trials")
         precondition((b == nil) == (clustering == .person), "a second person exactly with two-way clustering")
         guard trials > 0 else { return }
-        let c: Int
-        if let known = cellIndex[row] {
-            c = known
-        } else {
-            c = cells.count
-            cells.append(Cell(row: row))
-            cellIndex[row] = c
-        }
         let m = Double(trials)
         let e = Double(events)
         cells[c].trials += m
@@ -121,6 +129,29 @@ public struct ErrorRegressionTallies: Sendable {
             cells[c].eventsSquared += e * e
             personPairs += 1
         }
+    }
+
+    /// Adds everything `other` (the same design, other pairs: another thread's or shard's share) holds;
+    /// cells are matched by row. A person pair must not be split between the two.
+    public mutating func merge(_ other: ErrorRegressionTallies) {
+        precondition(other.columns == columns && other.terms == terms && other.clustering == clustering, "the same design")
+        let remap = other.cells.map { cell(for: $0.row) }
+        for (k, cell) in other.cells.enumerated() {
+            let c = remap[k]
+            cells[c].trials += cell.trials
+            cells[c].events += cell.events
+            cells[c].trialsSquared += cell.trialsSquared
+            cells[c].trialsTimesEvents += cell.trialsTimesEvents
+            cells[c].eventsSquared += cell.eventsSquared
+        }
+        for (key, count) in other.first {
+            first[PersonCell(person: key.person, cell: remap[key.cell]), default: Count()].add(count.trials, count.events)
+        }
+        for (key, count) in other.second {
+            second[PersonCell(person: key.person, cell: remap[key.cell]), default: Count()].add(count.trials, count.events)
+        }
+        observations += other.observations
+        personPairs += other.personPairs
     }
 
     /// Tallies from an explicit list of pairs (one Bernoulli outcome each): grouped by ordered person pair

@@ -234,6 +234,29 @@ struct RegressionReference: Decodable {
         #expect(a.cells == 4 && b.cells == 4)
     }
 
+    /// Tallies merged from two shares of the person pairs (as threads or shards would) give the same fit
+    /// as one pass over all of them.
+    @Test func mergedTalliesEqualOnePass() throws {
+        let reference = try RegressionReference.load()
+        let design = reference.design
+        let pairs = reference.falseMatchPairs
+        func tallies(_ part: ArraySlice<(first: Int, second: Int?, row: [Double], error: Bool)>) -> ErrorRegressionTallies {
+            .fromPairs(columns: design.columns, terms: design.terms, clustering: .twoPeople, part)
+        }
+        // Split between person pairs (the first 3,000 photo pairs, rounded up to a whole person pair).
+        var cut = 3000
+        while pairs[cut].first == pairs[cut - 1].first && pairs[cut].second == pairs[cut - 1].second { cut += 1 }
+        var merged = tallies(pairs[cut...])
+        merged.merge(tallies(pairs[..<cut]))
+        let one = try ErrorRegression.fit(tallies(pairs[...]))
+        let two = try ErrorRegression.fit(merged)
+        #expect(merged.personPairs == 1225 && merged.observations == 6677)
+        for (x, y) in zip(one.coefficients, two.coefficients) {
+            #expect(abs(x.estimate - y.estimate) < 1e-10)
+            #expect(abs(x.standardError! - y.standardError!) < 1e-10)
+        }
+    }
+
     /// The one-way sandwich against a direct computation on three people with a 2-column design.
     @Test func oneWaySandwichByHand() throws {
         var t = ErrorRegressionTallies(columns: ["intercept", "x"], terms: [.init(name: "x", columns: [1])], clustering: .person)
@@ -330,6 +353,16 @@ struct RegressionReference: Decodable {
         #expect(fit.coefficients[0].standardError == nil && fit.coefficients[0].oddsRatioLower == nil)
         let json = String(decoding: try JSONEncoder().encode(fit), as: UTF8.self)
         #expect(json.contains("\"standard_error\":null"))
+    }
+
+    /// The reference false-match fit converges in 6 Newton steps; with 2 allowed it is a typed error.
+    @Test func notConvergedIsATypedError() throws {
+        let reference = try RegressionReference.load()
+        let design = reference.design
+        let t = ErrorRegressionTallies.fromPairs(
+            columns: design.columns, terms: design.terms, clustering: .twoPeople, reference.falseMatchPairs)
+        #expect(try ErrorRegression.fit(t).iterations == 6)
+        #expect(throws: ErrorRegressionError.notConverged(iterations: 2)) { try ErrorRegression.fit(t, maximumIterations: 2) }
     }
 
     @Test func tooFewClustersIsATypedError() {

@@ -78,9 +78,9 @@ public enum ErrorRegression {
         public var degreesOfFreedom: Int
         /// Likelihood ratio: −2 log L without the term minus −2 log L with it; nil when the model without
         /// the term cannot be fitted (``refitError`` says why).
-        public var likelihoodRatio: Double?
+        @NullWhenUndefined public var likelihoodRatio: Double?
         /// P(χ²_df ≥ likelihoodRatio).
-        public var likelihoodRatioP: Double?
+        @NullWhenUndefined public var likelihoodRatioP: Double?
         /// Cluster-robust Wald statistic β_Tᵀ V_TT⁻¹ β_T; null when V_TT is singular or the statistic is
         /// negative (a two-way V_TT that is not positive definite).
         @NullWhenUndefined public var wald: Double?

@@ -100,6 +100,14 @@ struct RegressionReference: Decodable {
         // One cell per distinct row: 1,225 person pairs collapse into fewer cells.
         let rows = Set(reference.falseMatchPairs.map(\.row)).count
         #expect(fit.cells == rows && rows < 1225)
+        // Deviance = −2 log L (statsmodels') − the saturated model's −2 log L over the cells, computed here.
+        var saturated = 0.0
+        for cell in tallies.cells {
+            let (m, e) = (cell.trials, cell.events)
+            if e > 0 { saturated -= 2 * e * log(e / m) }
+            if e < m { saturated -= 2 * (m - e) * log((m - e) / m) }
+        }
+        #expect(abs(fit.deviance - (reference.falseMatch.expected.minusTwoLogLikelihood - saturated)) < 1e-6)
     }
 
     @Test func falseNonMatchMatchesStatsmodelsOneWay() throws {

@@ -1,0 +1,205 @@
+import Foundation
+
+extension ErrorRegression {
+    /// What the regressions need about each sample (image) beyond ``LabeledComparisons``, indexed like its
+    /// `probeSample`/`referenceSample`.
+    public struct SampleCovariates: Sendable {
+        /// Age at capture, years (nil: unknown).
+        public var ages: [Double?]
+        /// Capture time in years (e.g. a decimal year from the capture date; nil: undated).
+        public var captureYears: [Double?]
+        /// An image-quality value per sample (the slot for quality covariates; nil: not measured).
+        public var quality: [Double?]?
+
+        /// Covariates of `ages.count` samples.
+        public init(ages: [Double?], captureYears: [Double?], quality: [Double?]? = nil) {
+            precondition(ages.count == captureYears.count && (quality?.count ?? ages.count) == ages.count, "one value per sample")
+            self.ages = ages
+            self.captureYears = captureYears
+            self.quality = quality
+        }
+    }
+
+    /// One regression's result, or why there is none.
+    public struct Outcome: Sendable, Codable, Equatable {
+        /// The fit, nil when it failed.
+        public var fit: Fit?
+        /// The typed error's text when it failed.
+        public var error: String?
+        /// Pairs left out: no score (failure to acquire), or a missing cohort or age on either side.
+        public var excludedPairs: Int
+
+        enum CodingKeys: String, CodingKey {
+            case fit, error
+            case excludedPairs = "excluded_pairs"
+        }
+    }
+
+    /// Both regressions of a run at one similarity threshold, for `summary.json`.
+    public struct Analysis: Sendable, Codable, Equatable {
+        /// The similarity threshold τ (an error: non-mated score ≥ τ, mated score < τ).
+        public var threshold: Double
+        /// The attributes and reference levels of the false-match design.
+        public var attributes: [Attribute]
+        /// False match on non-mated pairs, two-way clustered by person.
+        public var falseMatch: Outcome
+        /// False non-match on mated pairs, clustered by person.
+        public var falseNonMatch: Outcome
+
+        enum CodingKeys: String, CodingKey {
+            case threshold, attributes
+            case falseMatch = "false_match"
+            case falseNonMatch = "false_non_match"
+        }
+    }
+
+    /// The two regressions of a run at similarity threshold `threshold`.
+    ///
+    /// `attributes` holds one ``LabeledComparisons`` per marginal attribute (one dimension each, cohort
+    /// names `attribute=level`), all of the same comparisons in the same order. Per attribute, a person's
+    /// level is the cohort most of their compared images have (ties: the lower cohort index); the reference
+    /// level is `references[attribute]` when given, else the level with the most people (ties: the lower
+    /// index). A person's age is the mean age of their compared images.
+    ///
+    /// False match: every scored non-mated comparison whose two people both have a level for every attribute
+    /// and (when any person has an age) an age; the person pair is (lower subject index, higher), its row
+    /// ``FalseMatchDesign/row(levels:age:levels:age:)`` with the age difference rounded to whole years.
+    /// False non-match: every scored mated comparison with an age on both photos; age at enrolment = the
+    /// younger photo's age and years elapsed = the capture-year difference when both are dated, else the
+    /// age difference, each rounded to whole years (`years elapsed` is a column whenever a mated pair is
+    /// kept); `quality` is a column when ``SampleCovariates/quality`` is given (the lower of the two photos'
+    /// values; pairs without one are left out).
+    public static func analyze(
+        attributes: [LabeledComparisons], threshold: Double, samples: SampleCovariates, references: [String: String] = [:],
+        alpha: Double = 0.05
+    ) -> Analysis {
+        let t = tallies(attributes: attributes, threshold: threshold, samples: samples, references: references)
+        func outcome(_ t: ErrorRegressionTallies, excluded: Int) -> Outcome {
+            do throws(ErrorRegressionError) {
+                return Outcome(fit: try fit(t, alpha: alpha), error: nil, excludedPairs: excluded)
+            } catch {
+                return Outcome(fit: nil, error: error.description, excludedPairs: excluded)
+            }
+        }
+        return Analysis(
+            threshold: threshold, attributes: t.attributes, falseMatch: outcome(t.falseMatch, excluded: t.falseMatchExcluded),
+            falseNonMatch: outcome(t.falseNonMatch, excluded: t.falseNonMatchExcluded))
+    }
+
+    /// The tallies ``analyze(attributes:threshold:samples:references:alpha:)`` fits.
+    static func tallies(
+        attributes: [LabeledComparisons], threshold: Double, samples: SampleCovariates, references: [String: String]
+    )
+        -> (
+            attributes: [Attribute], falseMatch: ErrorRegressionTallies, falseMatchExcluded: Int, falseNonMatch: ErrorRegressionTallies,
+            falseNonMatchExcluded: Int
+        )
+    {
+        let data = attributes[0]
+        precondition(attributes.allSatisfy { $0.count == data.count }, "the same comparisons for every attribute")
+        let people = data.subjectCount
+        // Per attribute: the modal level per person.
+        var design: [Attribute] = []
+        var levelOf: [[Int]] = []  // [attribute][person] → level index in design order, −1 unknown
+        for set in attributes {
+            let name = String(set.cohortNames.first?.split(separator: "=").first ?? "")
+            var votes = [[Int]](repeating: [Int](repeating: 0, count: set.cohortNames.count), count: people)
+            for k in 0..<set.count {
+                for (s, c) in [(set.probeSubject[k], set.probeCohort[k]), (set.referenceSubject[k], set.referenceCohort[k])] where c >= 0 {
+                    votes[Int(s)][Int(c)] += 1
+                }
+            }
+            let cohort = votes.map { v in v.allSatisfy { $0 == 0 } ? -1 : v.indices.max { v[$0] < v[$1] || (v[$0] == v[$1] && $0 > $1) }! }
+            let levels = set.cohortNames.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") }
+            var peopleIn = [Int](repeating: 0, count: levels.count)
+            for c in cohort where c >= 0 { peopleIn[c] += 1 }
+            let reference =
+                references[name].flatMap { levels.firstIndex(of: $0) }
+                ?? peopleIn.indices.max { peopleIn[$0] < peopleIn[$1] || (peopleIn[$0] == peopleIn[$1] && $0 > $1) } ?? 0
+            let order = [reference] + levels.indices.filter { $0 != reference }
+            var position = [Int](repeating: -1, count: levels.count)
+            for (i, c) in order.enumerated() { position[c] = i }
+            design.append(Attribute(name: name, levels: order.map { levels[$0] }))
+            levelOf.append(cohort.map { $0 >= 0 ? position[$0] : -1 })
+        }
+        // Mean age per person over their compared images.
+        var ageSum = [Double](repeating: 0, count: people)
+        var ageCount = [Int](repeating: 0, count: people)
+        var seen = Set<Int32>()
+        for k in 0..<data.count {
+            for (s, sample) in [(data.probeSubject[k], data.probeSample[k]), (data.referenceSubject[k], data.referenceSample[k])]
+            where sample >= 0 && !seen.contains(sample) {
+                seen.insert(sample)
+                if let age = samples.ages[Int(sample)] {
+                    ageSum[Int(s)] += age
+                    ageCount[Int(s)] += 1
+                }
+            }
+        }
+        let withAges = ageCount.contains { $0 > 0 }
+        func level(_ person: Int) -> [Int]? {
+            let l = levelOf.map { $0[person] }
+            return l.contains(-1) || (withAges && ageCount[person] == 0) ? nil : l
+        }
+        let fm = FalseMatchDesign(attributes: design, ageDifference: withAges)
+        var pairs: [PairKey: (trials: Int, events: Int)] = [:]
+        var fmExcluded = 0
+        var elapsedKnown = false
+        for k in 0..<data.count {
+            let score = data.scores[k]
+            let a = Int(data.probeSubject[k])
+            let b = Int(data.referenceSubject[k])
+            if !data.mated[k] {
+                guard !score.isNaN, level(a) != nil, level(b) != nil else {
+                    fmExcluded += 1
+                    continue
+                }
+                let key = PairKey(first: min(a, b), second: max(a, b))
+                pairs[key, default: (0, 0)].trials += 1
+                if score >= threshold { pairs[key, default: (0, 0)].events += 1 }
+            }
+        }
+        var tallies = fm.tallies()
+        for key in pairs.keys.sorted(by: { ($0.first, $0.second) < ($1.first, $1.second) }) {
+            let ageA = withAges ? (ageSum[key.first] / Double(ageCount[key.first])) : 0
+            let ageB = withAges ? (ageSum[key.second] / Double(ageCount[key.second])) : 0
+            var row = fm.row(levels: level(key.first)!, age: ageA, levels: level(key.second)!, age: ageB)
+            if withAges { row[row.count - 1] = row[row.count - 1].rounded() }
+            let count = pairs[key]!
+            tallies.add(first: key.first, second: key.second, row: row, trials: count.trials, events: count.events)
+        }
+        // Mated pairs.
+        var fnmExcluded = 0
+        var mated: [(person: Int, enrolment: Double, elapsed: Double, quality: Double?, error: Bool)] = []
+        for k in 0..<data.count where data.mated[k] {
+            let i = Int(data.probeSample[k])
+            let j = Int(data.referenceSample[k])
+            guard !data.scores[k].isNaN, i >= 0, j >= 0, let x = samples.ages[i], let y = samples.ages[j] else {
+                fnmExcluded += 1
+                continue
+            }
+            let elapsed: Double
+            if let s = samples.captureYears[i], let t = samples.captureYears[j] { elapsed = abs(s - t) } else { elapsed = abs(x - y) }
+            elapsedKnown = true
+            let q = samples.quality.map { quality in [quality[i], quality[j]].compactMap { $0 }.min() } ?? nil
+            if samples.quality != nil && q == nil {
+                fnmExcluded += 1
+                continue
+            }
+            mated.append((Int(data.probeSubject[k]), min(x, y).rounded(), elapsed.rounded(), q, data.scores[k] < threshold))
+        }
+        let fnm = FalseNonMatchDesign(yearsElapsed: elapsedKnown, quality: samples.quality != nil)
+        var matedTallies = fnm.tallies()
+        for m in mated {
+            matedTallies.add(
+                first: m.person, second: nil, row: fnm.row(enrolmentAge: m.enrolment, yearsElapsed: m.elapsed, quality: m.quality ?? 0),
+                trials: 1, events: m.error ? 1 : 0)
+        }
+        return (design, tallies, fmExcluded, matedTallies, fnmExcluded)
+    }
+
+    struct PairKey: Hashable {
+        var first: Int
+        var second: Int
+    }
+}

@@ -1,0 +1,342 @@
+import Foundation
+
+/// Why a regression could not be fitted.
+public enum ErrorRegressionError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No cell has a trial.
+    case noData
+    /// Every trial is an error, or none is: there is nothing to explain.
+    case constantOutcome(events: Int, trials: Int)
+    /// A column is zero wherever there are trials, or a linear combination of earlier columns.
+    case singularDesign(covariate: String)
+    /// The covariate separates errors from non-errors (e.g. a cohort with no error at all): its maximum-
+    /// likelihood coefficient is infinite.
+    case separation(covariate: String)
+    /// A clustering has fewer than two clusters (its small-sample factor G/(G − 1) is undefined).
+    case tooFewClusters(clustering: String, count: Int)
+    /// Newton's method did not converge in `iterations` steps.
+    case notConverged(iterations: Int)
+
+    public var description: String {
+        switch self {
+        case .noData: "no pairs to fit"
+        case .constantOutcome(let events, let trials): "\(events) errors in \(trials) pairs: nothing to explain"
+        case .singularDesign(let covariate): "the design is singular at '\(covariate)' (no variation, or collinear with earlier columns)"
+        case .separation(let covariate): "'\(covariate)' separates the outcomes (its odds ratio is 0 or infinite)"
+        case .tooFewClusters(let clustering, let count): "\(count) \(clustering): clustered standard errors need at least 2"
+        case .notConverged(let iterations): "the fit did not converge in \(iterations) iterations"
+        }
+    }
+}
+
+/// Logistic regression of errors (false match per non-mated pair, false non-match per mated pair) on
+/// covariates, fitted by Newton's method (IRLS) on the grouped binomial likelihood of
+/// ``ErrorRegressionTallies`` cells, with person-clustered sandwich standard errors.
+///
+/// Model: logit P(error) = x·β. Fit: from β = 0 (intercept at the logit of the overall rate when column 0
+/// is all ones), Newton steps β ← β + H⁻¹U with U = Σ_c x_c(E_c − M_c p_c), H = Σ_c M_c p_c(1 − p_c) x_c x_cᵀ,
+/// halved while −2 log L increases, until the largest step is below 1e-10·(1 + |β|) (at most `maximumIterations`, default 100).
+///
+/// Covariance (as statsmodels' `cov_type="cluster"` with its default correction): for a clustering g with G
+/// clusters, V_g = H⁻¹ (Σ_g u_g u_gᵀ) H⁻¹ · G/(G − 1) · (N − 1)/(N − K), u_g the score summed over the
+/// cluster, N the number of pairs, K the number of columns. One-way: V = V_person. Two-way (Cameron,
+/// Gelbach & Miller 2011; statsmodels `cov_cluster_2groups`): V = V_first + V_second − V_pair, each with
+/// its own G. The two-way V is not guaranteed positive definite; a negative variance gives a NaN error.
+public enum ErrorRegression {
+    /// One coefficient.
+    public struct Coefficient: Sendable, Codable, Equatable {
+        /// The design column's name.
+        public var name: String
+        /// β.
+        public var estimate: Double
+        /// Person-clustered standard error; null when the two-way variance comes out negative (V_first +
+        /// V_second − V_pair is not guaranteed positive).
+        @NullWhenUndefined public var standardError: Double?
+        /// Model-based (independent pairs) standard error, √(H⁻¹)ⱼⱼ, for comparison.
+        public var naiveStandardError: Double
+        /// exp(β).
+        public var oddsRatio: Double
+        /// exp(β − z·SE), z the normal quantile at 1 − α/2, SE clustered.
+        @NullWhenUndefined public var oddsRatioLower: Double?
+        /// exp(β + z·SE).
+        @NullWhenUndefined public var oddsRatioUpper: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case name, estimate
+            case standardError = "standard_error"
+            case naiveStandardError = "naive_standard_error"
+            case oddsRatio = "odds_ratio"
+            case oddsRatioLower = "odds_ratio_lower"
+            case oddsRatioUpper = "odds_ratio_upper"
+        }
+    }
+
+    /// Tests that a term's coefficients are all zero.
+    public struct TermTest: Sendable, Codable, Equatable {
+        /// The term.
+        public var name: String
+        /// Its number of columns (the χ² degrees of freedom).
+        public var degreesOfFreedom: Int
+        /// Likelihood ratio: −2 log L without the term minus −2 log L with it; nil when the model without
+        /// the term cannot be fitted (``refitError`` says why).
+        @NullWhenUndefined public var likelihoodRatio: Double?
+        /// P(χ²_df ≥ likelihoodRatio).
+        @NullWhenUndefined public var likelihoodRatioP: Double?
+        /// Cluster-robust Wald statistic β_Tᵀ V_TT⁻¹ β_T; null when V_TT is singular or the statistic is
+        /// negative (a two-way V_TT that is not positive definite).
+        @NullWhenUndefined public var wald: Double?
+        /// P(χ²_df ≥ wald).
+        @NullWhenUndefined public var waldP: Double?
+        /// Why the model without the term failed, if it did.
+        public var refitError: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name
+            case degreesOfFreedom = "df"
+            case likelihoodRatio = "lr_statistic"
+            case likelihoodRatioP = "lr_p"
+            case wald = "wald_statistic"
+            case waldP = "wald_p"
+            case refitError = "refit_error"
+        }
+    }
+
+    /// A fitted regression.
+    public struct Fit: Sendable, Codable, Equatable {
+        /// One per design column.
+        public var coefficients: [Coefficient]
+        /// One per term.
+        public var terms: [TermTest]
+        /// −2 log L of the pairs (equal to the ungrouped Bernoulli likelihood's).
+        public var minusTwoLogLikelihood: Double
+        /// Residual deviance against the saturated model of the cells.
+        public var deviance: Double
+        /// Newton steps taken.
+        public var iterations: Int
+        /// Pairs (trials).
+        public var observations: Int
+        /// Errors among them.
+        public var events: Int
+        /// Distinct design rows.
+        public var cells: Int
+        /// The clustering of the standard errors.
+        public var clustering: ErrorRegressionTallies.Clustering
+        /// Clusters: persons (first people with two-way), second people (two-way), person pairs (two-way).
+        public var clusters: [String: Int]
+        /// The intervals' confidence, 1 − α.
+        public var confidence: Double
+        /// The clustered covariance matrix of β (row-major, K × K).
+        public var covariance: [[Double]]
+
+        enum CodingKeys: String, CodingKey {
+            case coefficients, terms
+            case minusTwoLogLikelihood = "minus_two_log_likelihood"
+            case deviance, iterations, observations, events, cells, clustering, clusters, confidence, covariance
+        }
+    }
+
+    /// Fits `tallies` and tests every term; `alpha` sets the odds ratios' intervals (1 − α).
+    public static func fit(
+        _ tallies: ErrorRegressionTallies, alpha: Double = 0.05, maximumIterations: Int = 100
+    ) throws(ErrorRegressionError)
+        -> Fit
+    {
+        let cells = tallies.cells
+        let k = tallies.columns.count
+        let full = try maximize(cells, columns: Array(0..<k), names: tallies.columns, maximumIterations: maximumIterations)
+        let bread = full.hessianInverse
+        let people = [Set(tallies.first.keys.map(\.person)).count, Set(tallies.second.keys.map(\.person)).count]
+        let clusters: [String: Int] =
+            tallies.clustering == .person
+            ? ["people": people[0]] : ["first_people": people[0], "second_people": people[1], "person_pairs": tallies.personPairs]
+        for (name, count) in clusters where count < 2 { throw .tooFewClusters(clustering: name, count: count) }
+        let covariance = clusteredCovariance(tallies, beta: full.beta, bread: bread)
+        let z = Probit.quantile(1 - alpha / 2)
+        let coefficients = (0..<k).map { j in
+            let se = covariance[j][j] >= 0 ? covariance[j][j].squareRoot() : nil
+            let b = full.beta[j]
+            return Coefficient(
+                name: tallies.columns[j], estimate: b, standardError: se, naiveStandardError: bread[j][j].squareRoot(), oddsRatio: exp(b),
+                oddsRatioLower: se.map { exp(b - z * $0) }, oddsRatioUpper: se.map { exp(b + z * $0) })
+        }
+        let terms = tallies.terms.map { term in
+            let kept = (0..<k).filter { !term.columns.contains($0) }
+            let sub = term.columns.map { i in term.columns.map { j in covariance[i][j] } }
+            let statistic = quadraticForm(sub, term.columns.map { full.beta[$0] })
+            let wald = statistic.isFinite && statistic >= 0 ? statistic : nil
+            var test = TermTest(
+                name: term.name, degreesOfFreedom: term.columns.count, likelihoodRatio: nil, likelihoodRatioP: nil, wald: wald,
+                waldP: wald.map { IncompleteGamma.chiSquaredSurvival($0, degreesOfFreedom: term.columns.count) }, refitError: nil)
+            do throws(ErrorRegressionError) {
+                let reduced = try maximize(cells, columns: kept, names: tallies.columns, maximumIterations: maximumIterations)
+                let lr = max(0, reduced.minusTwoLogLikelihood - full.minusTwoLogLikelihood)
+                test.likelihoodRatio = lr
+                test.likelihoodRatioP = IncompleteGamma.chiSquaredSurvival(lr, degreesOfFreedom: term.columns.count)
+            } catch {
+                test.refitError = error.description
+            }
+            return test
+        }
+        return Fit(
+            coefficients: coefficients, terms: terms, minusTwoLogLikelihood: full.minusTwoLogLikelihood, deviance: full.deviance,
+            iterations: full.iterations, observations: Int(tallies.observations), events: Int(cells.reduce(0) { $0 + $1.events }),
+            cells: cells.count, clustering: tallies.clustering, clusters: clusters, confidence: 1 - alpha, covariance: covariance)
+    }
+
+    struct Maximum {
+        var beta: [Double]
+        var hessianInverse: [[Double]]
+        var minusTwoLogLikelihood: Double
+        var deviance: Double
+        var iterations: Int
+    }
+
+    /// The maximum-likelihood β over the design's `columns` (a subset of the rows' values), padded with
+    /// zeros at the other columns; typed errors for the cases ``ErrorRegressionError`` lists.
+    static func maximize(
+        _ cells: [ErrorRegressionTallies.Cell], columns: [Int], names: [String], maximumIterations: Int
+    ) throws(ErrorRegressionError)
+        -> Maximum
+    {
+        let used = cells.filter { $0.trials > 0 }
+        guard !used.isEmpty else { throw .noData }
+        let rows = used.map { cell in columns.map { cell.row[$0] } }
+        let trials = used.map(\.trials)
+        let events = used.map(\.events)
+        let totalEvents = events.reduce(0, +)
+        let totalTrials = trials.reduce(0, +)
+        guard totalEvents > 0 && totalEvents < totalTrials else {
+            throw .constantOutcome(events: Int(totalEvents), trials: Int(totalTrials))
+        }
+        let k = columns.count
+        // Separation by a one-signed column that is zero somewhere: no error (or no non-error) where it is not.
+        for (j, column) in columns.enumerated() {
+            let values = rows.map { $0[j] }
+            guard values.contains(0), values.allSatisfy({ $0 >= 0 }) || values.allSatisfy({ $0 <= 0 }) else { continue }
+            let nonzero = values.indices.filter { values[$0] != 0 }
+            let e = nonzero.reduce(0.0) { $0 + events[$1] }
+            let m = nonzero.reduce(0.0) { $0 + trials[$1] }
+            if m > 0 && (e == 0 || e == m) { throw .separation(covariate: names[column]) }
+        }
+        var beta = [Double](repeating: 0, count: k)
+        if rows.allSatisfy({ $0[0] == 1 }) { beta[0] = log(totalEvents / (totalTrials - totalEvents)) }
+
+        func evaluate(_ beta: [Double]) -> (m2ll: Double, score: [Double], hessian: [[Double]]) {
+            var m2ll = 0.0
+            var score = [Double](repeating: 0, count: k)
+            var hessian = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+            for (c, x) in rows.enumerated() {
+                let eta = zip(x, beta).reduce(0) { $0 + $1.0 * $1.1 }
+                let p = 1 / (1 + exp(-eta))
+                // log p = −log(1 + e^−η), log(1 − p) = −log(1 + e^η), stable for large |η|.
+                let logP = -softplus(-eta)
+                let logQ = -softplus(eta)
+                m2ll -= 2 * (events[c] * logP + (trials[c] - events[c]) * logQ)
+                let residual = events[c] - trials[c] * p
+                let w = trials[c] * p * (1 - p)
+                for i in 0..<k {
+                    score[i] += x[i] * residual
+                    for j in 0...i { hessian[i][j] += w * x[i] * x[j] }
+                }
+            }
+            for i in 0..<k { for j in 0..<i { hessian[j][i] = hessian[i][j] } }
+            return (m2ll, score, hessian)
+        }
+
+        var current = evaluate(beta)
+        var iterations = 0
+        while true {
+            let factor: [[Double]]
+            switch cholesky(current.hessian) {
+            case .success(let l): factor = l
+            case .failure(let column):
+                // Singular at the start: the design; later: weights collapsing towards 0 (a diverging fit).
+                if iterations == 0 { throw .singularDesign(covariate: names[columns[column]]) }
+                throw .separation(covariate: names[largest(beta, columns: columns)])
+            }
+            let step = solve(factor, current.score)
+            var scale = 1.0
+            var next = beta
+            var trial = current
+            for _ in 0..<30 {
+                next = zip(beta, step).map { $0 + scale * $1 }
+                trial = evaluate(next)
+                if trial.m2ll <= current.m2ll + 1e-12 * max(1, abs(current.m2ll)) { break }
+                scale /= 2
+            }
+            iterations += 1
+            let converged = zip(step, beta).allSatisfy { abs(scale * $0) <= 1e-10 * (1 + abs($1)) }
+            beta = next
+            current = trial
+            if beta.contains(where: { abs($0) > 30 }) { throw .separation(covariate: names[largest(beta, columns: columns)]) }
+            if converged { break }
+            if iterations >= maximumIterations { throw .notConverged(iterations: iterations) }
+        }
+        guard case .success(let l) = cholesky(current.hessian) else { throw .separation(covariate: names[largest(beta, columns: columns)]) }
+        let inverse = invert(l)
+        var deviance = 0.0
+        for (c, x) in rows.enumerated() {
+            let p = 1 / (1 + exp(-zip(x, beta).reduce(0) { $0 + $1.0 * $1.1 }))
+            let e = events[c]
+            let f = trials[c] - e
+            if e > 0 { deviance += 2 * e * log(e / (trials[c] * p)) }
+            if f > 0 { deviance += 2 * f * log(f / (trials[c] * (1 - p))) }
+        }
+        var padded = [Double](repeating: 0, count: names.count)
+        var paddedInverse = [[Double]](repeating: [Double](repeating: 0, count: names.count), count: names.count)
+        for (i, a) in columns.enumerated() {
+            padded[a] = beta[i]
+            for (j, b) in columns.enumerated() { paddedInverse[a][b] = inverse[i][j] }
+        }
+        return Maximum(
+            beta: padded, hessianInverse: paddedInverse, minusTwoLogLikelihood: current.m2ll, deviance: deviance, iterations: iterations)
+    }
+
+    /// The person-clustered covariance at `beta` (see the type's note), `bread` = H⁻¹.
+    static func clusteredCovariance(_ t: ErrorRegressionTallies, beta: [Double], bread: [[Double]]) -> [[Double]] {
+        let k = t.columns.count
+        let n = t.observations
+        let p = t.cells.map { cell in 1 / (1 + exp(-zip(cell.row, beta).reduce(0) { $0 + $1.0 * $1.1 })) }
+        func sandwich(_ meat: [[Double]], groups: Int) -> [[Double]] {
+            let g = Double(groups)
+            let correction = g / (g - 1) * (n - 1) / (n - Double(k))
+            let left = multiply(bread, meat)
+            return multiply(left, bread).map { $0.map { $0 * correction } }
+        }
+        func personMeat(_ counts: [ErrorRegressionTallies.PersonCell: ErrorRegressionTallies.Count]) -> (meat: [[Double]], groups: Int) {
+            var sums: [Int: [Double]] = [:]
+            for (key, count) in counts {
+                let residual = count.events - count.trials * p[key.cell]
+                let row = t.cells[key.cell].row
+                sums[key.person, default: [Double](repeating: 0, count: k)].withUnsafeMutableBufferPointer { u in
+                    for i in 0..<k { u[i] += row[i] * residual }
+                }
+            }
+            var meat = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+            for u in sums.values { addOuter(&meat, u, u, weight: 1) }
+            return (meat, sums.count)
+        }
+        let first = personMeat(t.first)
+        var covariance = sandwich(first.meat, groups: first.groups)
+        guard t.clustering == .twoPeople else { return covariance }
+        let second = personMeat(t.second)
+        var pairMeat = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+        for (c, cell) in t.cells.enumerated() {
+            // Σ over person pairs of (e − m·p)² = Σe² − 2p·Σme + p²·Σm².
+            let squares = cell.eventsSquared - 2 * p[c] * cell.trialsTimesEvents + p[c] * p[c] * cell.trialsSquared
+            addOuter(&pairMeat, cell.row, cell.row, weight: squares)
+        }
+        let v2 = sandwich(second.meat, groups: second.groups)
+        let v12 = sandwich(pairMeat, groups: t.personPairs)
+        for i in 0..<k { for j in 0..<k { covariance[i][j] += v2[i][j] - v12[i][j] } }
+        return covariance
+    }
+
+    /// log(1 + eˣ) without overflow.
+    static func softplus(_ x: Double) -> Double { x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)) }
+
+    /// The design column with the largest |β| (the intercept, column 0, only when it is the only one).
+    static func largest(_ beta: [Double], columns: [Int]) -> Int {
+        let candidates = columns.count > 1 ? beta.indices.filter { columns[$0] != 0 } : [0]
+        return columns[candidates.max { abs(beta[$0]) < abs(beta[$1]) }!]
+    }
+}

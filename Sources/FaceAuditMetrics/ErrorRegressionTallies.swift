@@ -1,0 +1,186 @@
+/// The sufficient statistics of a logistic regression of errors on person-level covariates: per cell
+/// (one design row), its trials and events, and what the person-clustered sandwich needs, without storing
+/// any pair.
+///
+/// A *cell* is one distinct design row x (intercept, indicators, numbers); rows are compared exactly, so
+/// continuous covariates should be rounded by the caller (the comparison builders use whole years).
+///
+/// - ``Clustering/person`` (false non-match: one person per mated pair): ``add(first:second:row:trials:events:)``
+///   with `second: nil`, any number of calls per person and cell. Kept per (person, cell): trials, events.
+/// - ``Clustering/twoPeople`` (false match: two people per non-mated pair): each call is the *complete*
+///   tally of one ordered person pair (first, second) — all its photo pairs, which share one row because
+///   every covariate is a property of the two people. Kept per (first person, cell) and per (second
+///   person, cell): trials and events, and per cell Σm², Σm·e, Σe² over its person pairs (m trials, e events
+///   of a person pair), which give the pair-clustered meat exactly. Adding the same ordered pair twice
+///   counts it as two clusters (as statsmodels would with two distinct group labels).
+///
+/// Calls with zero trials are ignored.
+public struct ErrorRegressionTallies: Sendable {
+    /// How observations are clustered.
+    public enum Clustering: String, Sendable, Codable {
+        /// One-way by person.
+        case person
+        /// Two-way by person (first and second person of a pair), Cameron–Gelbach–Miller.
+        case twoPeople = "two_way_person"
+    }
+
+    /// A group of design columns tested together (a covariate with several indicator columns).
+    public struct Term: Sendable, Hashable, Codable {
+        /// The term's name, e.g. `gender`.
+        public var name: String
+        /// Its columns (indices into ``ErrorRegressionTallies/columns``).
+        public var columns: [Int]
+
+        /// A term of `columns`.
+        public init(name: String, columns: [Int]) {
+            self.name = name
+            self.columns = columns
+        }
+    }
+
+    /// One design row's totals.
+    public struct Cell: Sendable, Hashable {
+        /// The design row.
+        public var row: [Double]
+        /// Trials (pairs) in the cell.
+        public var trials: Double = 0
+        /// Events (errors) in the cell.
+        public var events: Double = 0
+        /// Σ m² over the cell's person pairs (two-way clustering only).
+        public var trialsSquared: Double = 0
+        /// Σ m·e over the cell's person pairs (two-way clustering only).
+        public var trialsTimesEvents: Double = 0
+        /// Σ e² over the cell's person pairs (two-way clustering only).
+        public var eventsSquared: Double = 0
+    }
+
+    struct PersonCell: Hashable {
+        var person: Int
+        var cell: Int
+    }
+
+    struct PairKey: Hashable {
+        var first: Int
+        var second: Int?
+        var row: [Double]
+    }
+
+    struct Count {
+        var trials: Double = 0
+        var events: Double = 0
+    }
+
+    /// Design column names; column 0 is usually `intercept`.
+    public let columns: [String]
+    /// The terms the per-term tests are run for.
+    public let terms: [Term]
+    /// How the standard errors are clustered.
+    public let clustering: Clustering
+    /// The cells, in the order their rows were first added.
+    public private(set) var cells: [Cell] = []
+    /// Total trials (pairs), the N of the small-sample correction.
+    public private(set) var observations: Double = 0
+    /// Distinct ordered person pairs added (two-way clustering), the G of the pair clustering.
+    public private(set) var personPairs = 0
+    private var cellIndex: [[Double]: Int] = [:]
+    private(set) var first: [PersonCell: Count] = [:]
+    private(set) var second: [PersonCell: Count] = [:]
+
+    /// Empty tallies for a design with `columns` and `terms`.
+    public init(columns: [String], terms: [Term], clustering: Clustering) {
+        self.columns = columns
+        self.terms = terms
+        self.clustering = clustering
+    }
+
+    /// Adds `trials` pairs with `events` errors of design row `row` (count = ``columns``) for person `first`
+    /// and, with two-way clustering, person `second` (see the type's note on what one call must hold).
+    public mutating func add(first a: Int, second b: Int?, row: [Double], trials: Int, events: Int) {
+        guard trials > 0 else { return }
+        add(first: a, second: b, cell: cell(for: row), trials: trials, events: events)
+    }
+
+    /// The index of the cell of design row `row` (count = ``columns``), created empty if new: an engine that
+    /// adds many person pairs of a few rows looks each row up once and calls
+    /// ``add(first:second:cell:trials:events:)``.
+    public mutating func cell(for row: [Double]) -> Int {
+        precondition(row.count == columns.count, "a design row has \(columns.count) values")
+        if let known = cellIndex[row] { return known }
+        cells.append(Cell(row: row))
+        cellIndex[row] = cells.count - 1
+        return cells.count - 1
+    }
+
+    /// ``add(first:second:row:trials:events:)`` with the row given by its cell index (from ``cell(for:)``).
+    public mutating func add(first a: Int, second b: Int?, cell c: Int, trials: Int, events: Int) {
+        precondition(events >= 0 && events <= trials, "events must be in 0...trials")
+        precondition((b == nil) == (clustering == .person), "a second person exactly with two-way clustering")
+        guard trials > 0 else { return }
+        let m = Double(trials)
+        let e = Double(events)
+        cells[c].trials += m
+        cells[c].events += e
+        observations += m
+        first[PersonCell(person: a, cell: c), default: Count()].add(m, e)
+        if let b {
+            second[PersonCell(person: b, cell: c), default: Count()].add(m, e)
+            cells[c].trialsSquared += m * m
+            cells[c].trialsTimesEvents += m * e
+            cells[c].eventsSquared += e * e
+            personPairs += 1
+        }
+    }
+
+    /// Adds everything `other` (the same design, other pairs: another thread's or shard's share) holds;
+    /// cells are matched by row. A person pair must not be split between the two.
+    public mutating func merge(_ other: ErrorRegressionTallies) {
+        precondition(other.columns == columns && other.terms == terms && other.clustering == clustering, "the same design")
+        let remap = other.cells.map { cell(for: $0.row) }
+        for (k, cell) in other.cells.enumerated() {
+            let c = remap[k]
+            cells[c].trials += cell.trials
+            cells[c].events += cell.events
+            cells[c].trialsSquared += cell.trialsSquared
+            cells[c].trialsTimesEvents += cell.trialsTimesEvents
+            cells[c].eventsSquared += cell.eventsSquared
+        }
+        for (key, count) in other.first {
+            first[PersonCell(person: key.person, cell: remap[key.cell]), default: Count()].add(count.trials, count.events)
+        }
+        for (key, count) in other.second {
+            second[PersonCell(person: key.person, cell: remap[key.cell]), default: Count()].add(count.trials, count.events)
+        }
+        observations += other.observations
+        personPairs += other.personPairs
+    }
+
+    /// Tallies from an explicit list of pairs (one Bernoulli outcome each): grouped by ordered person pair
+    /// (two-way) or by person and row (one-way), then added. For tests and small data.
+    public static func fromPairs(
+        columns: [String], terms: [Term], clustering: Clustering,
+        _ pairs: some Sequence<(first: Int, second: Int?, row: [Double], error: Bool)>
+    ) -> ErrorRegressionTallies {
+        typealias Key = PairKey
+        var order: [Key] = []
+        var counts: [Key: (trials: Int, events: Int)] = [:]
+        for p in pairs {
+            let key = Key(first: p.first, second: p.second, row: p.row)
+            if counts[key] == nil { order.append(key) }
+            counts[key, default: (0, 0)].trials += 1
+            if p.error { counts[key, default: (0, 0)].events += 1 }
+        }
+        var tallies = ErrorRegressionTallies(columns: columns, terms: terms, clustering: clustering)
+        for key in order {
+            let count = counts[key]!
+            tallies.add(first: key.first, second: key.second, row: key.row, trials: count.trials, events: count.events)
+        }
+        return tallies
+    }
+}
+
+extension ErrorRegressionTallies.Count {
+    mutating func add(_ m: Double, _ e: Double) {
+        trials += m
+        events += e
+    }
+}

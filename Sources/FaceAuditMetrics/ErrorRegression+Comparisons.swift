@@ -45,11 +45,21 @@ extension ErrorRegression {
         public var falseMatch: Outcome
         /// False non-match on mated pairs, clustered by person.
         public var falseNonMatch: Outcome
+        /// The run's operating point this threshold belongs to: its target FMR (nil for a fixed threshold),
+        /// set by the caller.
+        public var targetFMR: Double?
+        /// The threshold in the scores' own units (a distance for dlib), set by the caller.
+        public var scoreThreshold: Double?
+        /// A fixed threshold's label, set by the caller.
+        public var thresholdLabel: String?
 
         enum CodingKeys: String, CodingKey {
             case threshold, attributes
             case falseMatch = "false_match"
             case falseNonMatch = "false_non_match"
+            case targetFMR = "target_fmr"
+            case scoreThreshold = "score_threshold"
+            case thresholdLabel = "threshold_label"
         }
     }
 
@@ -59,7 +69,9 @@ extension ErrorRegression {
     /// names `attribute=level`), all of the same comparisons in the same order. Per attribute, a person's
     /// level is the cohort most of their compared images have (ties: the lower cohort index); the reference
     /// level is `references[attribute]` when given, else the level with the most people (ties: the lower
-    /// index). A person's age is the mean age of their compared images.
+    /// index). A level with fewer than `minimumPeople` people is left out (``Attribute/omitted``) and its
+    /// people's pairs are excluded: a level of one or two people would separate the outcomes or give a
+    /// cluster-robust error from too few clusters. A person's age is the mean age of their compared images.
     ///
     /// False match: every scored non-mated comparison whose two people both have a level for every attribute
     /// and (when any person has an age) an age; the person pair is (lower subject index, higher), its row
@@ -71,9 +83,10 @@ extension ErrorRegression {
     /// values; pairs without one are left out).
     public static func analyze(
         attributes: [LabeledComparisons], threshold: Double, samples: SampleCovariates, references: [String: String] = [:],
-        alpha: Double = 0.05
+        minimumPeople: Int = 1, alpha: Double = 0.05
     ) -> Analysis {
-        let t = tallies(attributes: attributes, threshold: threshold, samples: samples, references: references)
+        let t = tallies(
+            attributes: attributes, threshold: threshold, samples: samples, references: references, minimumPeople: minimumPeople)
         func outcome(_ t: ErrorRegressionTallies, excluded: Int) -> Outcome {
             do throws(ErrorRegressionError) {
                 return Outcome(fit: try fit(t, alpha: alpha), error: nil, excludedPairs: excluded)
@@ -88,7 +101,8 @@ extension ErrorRegression {
 
     /// The tallies ``analyze(attributes:threshold:samples:references:alpha:)`` fits.
     static func tallies(
-        attributes: [LabeledComparisons], threshold: Double, samples: SampleCovariates, references: [String: String]
+        attributes: [LabeledComparisons], threshold: Double, samples: SampleCovariates, references: [String: String],
+        minimumPeople: Int = 1
     )
         -> (
             attributes: [Attribute], falseMatch: ErrorRegressionTallies, falseMatchExcluded: Int, falseNonMatch: ErrorRegressionTallies,
@@ -109,17 +123,22 @@ extension ErrorRegression {
                     votes[Int(s)][Int(c)] += 1
                 }
             }
-            let cohort = votes.map { v in v.allSatisfy { $0 == 0 } ? -1 : v.indices.max { v[$0] < v[$1] || (v[$0] == v[$1] && $0 > $1) }! }
+            var cohort = votes.map { v in v.allSatisfy { $0 == 0 } ? -1 : v.indices.max { v[$0] < v[$1] || (v[$0] == v[$1] && $0 > $1) }! }
             let levels = set.cohortNames.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") }
             var peopleIn = [Int](repeating: 0, count: levels.count)
             for c in cohort where c >= 0 { peopleIn[c] += 1 }
+            // Levels with too few people (none, for a level only named) leave the design; so do their people.
+            let kept = levels.indices.filter { peopleIn[$0] >= max(1, minimumPeople) }
+            let omitted = levels.indices.filter { !kept.contains($0) && peopleIn[$0] > 0 }.map { levels[$0] }
+            cohort = cohort.map { $0 >= 0 && kept.contains($0) ? $0 : -1 }
+            for c in levels.indices where !kept.contains(c) { peopleIn[c] = 0 }
             let reference =
-                references[name].flatMap { levels.firstIndex(of: $0) }
-                ?? peopleIn.indices.max { peopleIn[$0] < peopleIn[$1] || (peopleIn[$0] == peopleIn[$1] && $0 > $1) } ?? 0
-            let order = [reference] + levels.indices.filter { $0 != reference }
+                references[name].flatMap { levels.firstIndex(of: $0) }.flatMap { kept.contains($0) ? $0 : nil }
+                ?? kept.max { peopleIn[$0] < peopleIn[$1] || (peopleIn[$0] == peopleIn[$1] && $0 > $1) } ?? 0
+            let order = [reference] + kept.filter { $0 != reference }
             var position = [Int](repeating: -1, count: levels.count)
             for (i, c) in order.enumerated() { position[c] = i }
-            design.append(Attribute(name: name, levels: order.map { levels[$0] }))
+            design.append(Attribute(name: name, levels: order.map { levels[$0] }, omitted: omitted.isEmpty ? nil : omitted))
             levelOf.append(cohort.map { $0 >= 0 ? position[$0] : -1 })
         }
         // Mean age per person over their compared images.

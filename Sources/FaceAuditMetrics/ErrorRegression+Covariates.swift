@@ -7,11 +7,15 @@ extension ErrorRegression {
         public var name: String
         /// Its levels; `levels[0]` is the reference the odds ratios are read against.
         public var levels: [String]
+        /// Levels left out for having fewer people than the analysis asks (their people's pairs are
+        /// excluded); nil when none was.
+        public var omitted: [String]?
 
         /// An attribute with its reference level first.
-        public init(name: String, levels: [String]) {
+        public init(name: String, levels: [String], omitted: [String]? = nil) {
             self.name = name
             self.levels = levels
+            self.omitted = omitted
         }
     }
 

@@ -109,6 +109,7 @@ public struct BenchmarkRun {
         return try assemble(
             scores: pairs.scores, mated: pairs.mated, polarity: polarity,
             labeled: { set in pairs.labeled(manifest, dimensions: set, scheme: options.scheme, polarity: polarity) },
+            regressionSamples: regressionSamples(manifest),
             ageGapPairs: AgeGapPairing.pairs(
                 labels: manifest.records.map(\.labels), scheme: options.scheme, subjectCount: pairs.subjectCount, mated),
             dataset: datasetInfo(manifest),
@@ -116,6 +117,18 @@ public struct BenchmarkRun {
             commandLine: commandLine, version: version, simulated: simulated,
             pairScores: scoreRows,
             emptyMessage: acquisitionMessage(reasons, images: n))
+    }
+
+    /// Each image's age and capture time (a decimal year: year + (month − 1)/12 + (day − 1)/365.25), for the
+    /// error regression.
+    static func regressionSamples(_ manifest: Manifest) -> ErrorRegression.SampleCovariates {
+        ErrorRegression.SampleCovariates(
+            ages: manifest.records.map(\.labels.age),
+            captureYears: manifest.records.map { record in
+                record.labels.parsedCaptureDate.map { d in
+                    Double(d.year) + Double((d.month ?? 1) - 1) / 12 + Double((d.day ?? 1) - 1) / 365.25
+                }
+            })
     }
 
     /// Why a dataset's images gave no non-mated comparison: how many images failed to acquire a template and
@@ -178,7 +191,8 @@ public struct BenchmarkRun {
     /// in cohorts that have none, FNMR is not measured and is null in every output, never 0.
     static func assemble(
         scores: [Double], mated: [Bool], polarity: ScorePolarity, labeled: ([CohortDimension]) -> LabeledComparisons,
-        ageGapPairs: AgeGapAnalysis.Pairs? = nil, dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo,
+        regressionSamples: ErrorRegression.SampleCovariates? = nil, ageGapPairs: AgeGapAnalysis.Pairs? = nil,
+        dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo,
         pipeline: RunSummary.PipelineInfo, options: Options,
         commandLine: [String], version: String, simulated: Bool, pairScores: [PairScore], emptyMessage: String
     ) throws(RunError) -> Result {
@@ -198,20 +212,59 @@ public struct BenchmarkRun {
         var histograms: [ScoreHistogram] = []
         let finite = scores.filter(\.isFinite)
         let range = (finite.min() ?? 0, finite.max() ?? 1)
+        var attributes: [(CohortDimension, LabeledComparisons)] = []
         for set in options.scheme.dimensionSets {
             let name = DimensionSet(set)
             let comparisons = labeled(set)
             guard comparisons.count > 0 else { continue }
+            if set.count == 1 { attributes.append((set[0], comparisons)) }
             analyses += CohortAnalysis.analyze(comparisons, dimensions: name, options: options.analysis(polarity: polarity, set))
             let drawn = drawings(
                 name, CohortAnalysis.scores(of: comparisons, polarity: polarity), range: range, polarity: polarity, options: options)
             curves += drawn.curves
             histograms += drawn.histograms
         }
-        return outputs(
+        var result = outputs(
             verification: verification, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity, dataset: dataset,
             failures: failures, pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated,
             pairScores: pairScores, ageGap: ageGap(ageGapPairs, analyses: analyses, options: options.analysis(polarity: polarity, [])))
+        if let regressionSamples {
+            result.summary.errorRegression = errorRegressions(
+                attributes: attributes, analyses: analyses, samples: regressionSamples, polarity: polarity,
+                reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
+        }
+        return result
+    }
+
+    /// The error regressions at every operating point of the run (the distinct settings of `analyses`, each at
+    /// its global threshold), on the single-attribute comparisons `attributes`. Age group is left out when age
+    /// band is there (it is a coarsening of it, and both would make the design singular). Nil without an
+    /// attribute or an operating point. Levels with fewer than `minimumPeople` people (`--min-subjects`, the
+    /// findings' rule) are left out.
+    static func errorRegressions(
+        attributes all: [(CohortDimension, LabeledComparisons)], analyses: [DisaggregatedRates], samples: ErrorRegression.SampleCovariates,
+        polarity: ScorePolarity, reference: String?, minimumPeople: Int
+    ) -> [ErrorRegression.Analysis]? {
+        let hasBand = all.contains { $0.0 == .ageBand }
+        let attributes = all.filter { !(hasBand && $0.0 == .ageGroup) }.map(\.1)
+        guard !attributes.isEmpty else { return nil }
+        var seen = Set<OperatingPointSetting>()
+        let points = analyses.filter { seen.insert($0.setting).inserted }
+        guard !points.isEmpty else { return nil }
+        // A requested reference cohort (`--reference-cohort gender=male`) is the regression's reference level too.
+        var references: [String: String] = [:]
+        if let reference, let eq = reference.firstIndex(of: "=") {
+            references[String(reference[..<eq])] = String(reference[reference.index(after: eq)...])
+        }
+        return points.map { point in
+            var analysis = ErrorRegression.analyze(
+                attributes: attributes, threshold: polarity.similarity(point.threshold), samples: samples, references: references,
+                minimumPeople: minimumPeople)
+            analysis.targetFMR = point.targetFMR
+            analysis.scoreThreshold = point.threshold
+            analysis.thresholdLabel = point.thresholdLabel
+            return analysis
+        }
     }
 
     /// The age-gap protocol (``AgeGapAnalysis``) over `pairs` at every operating point of the run: the

@@ -171,6 +171,9 @@ public enum HTMLReport {
                         cells: analysis.crossFMR) + "</div></details>")
         }
 
+        // 4b. What goes with more false matches (the error regression).
+        body.append(contentsOf: regressionSection(s, target: target))
+
         // 5. Deployment risk.
         body.append(schoolSection(s, target: target, options: options))
         if let watchlist = s.watchlist { body.append(watchlistSection(watchlist)) }

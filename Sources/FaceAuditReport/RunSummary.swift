@@ -42,14 +42,19 @@ public struct RunSummary: Sendable, Codable {
     /// The headline findings: worst against best group per dimension set, operating point and metric, in
     /// order of strength of evidence (``Finding``); absent in summaries written before findings existed.
     public var findings: [Finding]?
+    /// What goes with more errors: the logistic regressions of false matches and false non-matches on the
+    /// people's groups and ages (``ErrorRegression/Analysis``), one per operating point of the first dimension
+    /// set; absent when not computed (streamed runs, score files).
+    public var errorRegression: [ErrorRegression.Analysis]?
 
     /// Creates a summary.
     public init(
         tool: [String: String], generatedAt: String, commandLine: [String], simulated: Bool, dataset: DatasetInfo, pipeline: PipelineInfo,
         failuresToAcquire: FailureInfo, verification: VerificationReport, cohorts: [DisaggregatedRates], conventions: [String: String],
         watchlist: WatchlistResult? = nil, configuration: RunConfiguration? = nil, ageGap: AgeGapAnalysis? = nil,
-        findings: [Finding]? = nil
+        findings: [Finding]? = nil, errorRegression: [ErrorRegression.Analysis]? = nil
     ) {
+        self.errorRegression = errorRegression
         self.tool = tool
         self.generatedAt = generatedAt
         self.commandLine = commandLine
@@ -164,5 +169,6 @@ public struct RunSummary: Sendable, Codable {
         case verification, cohorts, conventions, watchlist, configuration
         case ageGap = "age_gap"
         case findings
+        case errorRegression = "error_regression"
     }
 }

@@ -1,0 +1,116 @@
+import FaceAuditMetrics
+import Foundation
+
+extension HTMLReport {
+    /// The error regression the report shows: the one at the report's target FMR when its false-match
+    /// model could be fitted, else the first of the run's operating points whose could; nil when none could.
+    static func shownRegression(_ s: RunSummary, target: Double) -> ErrorRegression.Analysis? {
+        let all = s.errorRegression ?? []
+        return all.first { $0.targetFMR == target && $0.falseMatch.fit != nil } ?? all.first { $0.falseMatch.fit != nil }
+    }
+
+    /// One coefficient in words, e.g. "a person labelled “black” in the pair instead of one labelled
+    /// “white”"; nil for the intercept.
+    static func regressionTerm(_ name: String, attributes: [ErrorRegression.Attribute]) -> String? {
+        if name == "intercept" { return nil }
+        if name == "age difference" { return "each year of age between the two people" }
+        if name == "years elapsed" { return "each year between the two photos" }
+        if name == "age at enrolment" { return "each year of age at the earlier photo" }
+        if name.hasPrefix("same ") {
+            let attribute = String(name.dropFirst(5))
+            return "two people with the same \(attribute.replacingOccurrences(of: "_", with: " ")) label instead of different labels"
+        }
+        let pieces = name.split(separator: "=", maxSplits: 1).map(String.init)
+        guard pieces.count == 2, let attribute = attributes.first(where: { $0.name == pieces[0] }), let reference = attribute.levels.first
+        else { return name }
+        let group = { (level: String) in value(of: "\(pieces[0])=\(level)") }
+        return
+            "a person labelled \u{201C}\(group(pieces[1]))\u{201D} in the pair instead of one labelled \u{201C}\(group(reference))\u{201D}"
+    }
+
+    /// "What goes with more false matches": the regression's clear associations in sentences, the others
+    /// named, and every coefficient in a folded table. Empty when the run has no regression.
+    static func regressionSection(_ s: RunSummary, target: Double) -> [String] {
+        guard let all = s.errorRegression, !all.isEmpty else { return [] }
+        var out = ["<h2>What goes with more false matches</h2>"]
+        guard let shown = shownRegression(s, target: target), let fit = shown.falseMatch.fit else {
+            let why = all.compactMap(\.falseMatch.error).first ?? "no pairs"
+            out.append("<p>No model of false matches could be fitted at any threshold of this run: \(HTML.escape(why)).</p>")
+            return out
+        }
+        let at =
+            shown.targetFMR.map { "the threshold for \(HTML.oneIn($0)) false matches" }
+            ?? (shown.thresholdLabel ?? "a fixed threshold of \(HTML.number(shown.scoreThreshold, 6))")
+        var intro =
+            "<p>Which labels go with more false matches, each with the others held fixed: a logistic regression of \(HTML.grouped(fit.observations)) pairs of two different people (\(HTML.grouped(fit.events)) false matches) at \(HTML.escape(at)). "
+            + "A number is how many times the odds of a false match are multiplied; the 95% intervals count each person once, however many pairs they are in (standard errors clustered by person).</p>"
+        if shown.targetFMR != target, let failed = all.first(where: { $0.targetFMR == target })?.falseMatch.error {
+            intro +=
+                "<p class=\"meta\">At the threshold for \(HTML.oneIn(target)) false matches the model could not be fitted: \(HTML.escape(failed)).</p>"
+        }
+        out.append(intro)
+        var clear: [String] = []
+        var unclear: [String] = []
+        for c in fit.coefficients {
+            guard let term = regressionTerm(c.name, attributes: shown.attributes) else { continue }
+            guard let lower = c.oddsRatioLower, let upper = c.oddsRatioUpper else {
+                unclear.append("\(term) (interval not estimable)")
+                continue
+            }
+            let interval = "95% interval \(Finding.times(lower))× to \(Finding.times(upper))×"
+            if lower > 1 || upper < 1 {
+                clear.append("\(term): \(Finding.times(c.oddsRatio))× the odds (\(interval)).")
+            } else {
+                unclear.append(term)
+            }
+        }
+        if !clear.isEmpty { out.append("<ul>" + clear.map { "<li>\(HTML.escape(Self.capitalized($0)))</li>" }.joined() + "</ul>") }
+        var notes: [String] = []
+        if !unclear.isEmpty { notes.append("No clear association (the interval includes 1): \(unclear.joined(separator: "; ")).") }
+        let omitted = shown.attributes.flatMap { a in (a.omitted ?? []).map { value(of: "\(a.name)=\($0)") } }
+        if !omitted.isEmpty {
+            notes.append(
+                "Left out, with fewer than \(s.configuration?.minSubjects ?? 10) people: \(omitted.joined(separator: ", ")) (\(HTML.grouped(shown.falseMatch.excludedPairs)) pairs)."
+            )
+        }
+        notes.append(
+            "These are associations in this dataset: they do not show what causes the errors (photo conditions and how people were recruited travel with the labels)."
+        )
+        if let fnm = shown.falseNonMatch.fit {
+            notes.append(
+                "Missed matches were modelled on \(HTML.grouped(fnm.observations)) same-person pairs (\(HTML.grouped(fnm.events)) missed); the table has the numbers."
+            )
+        } else if let why = shown.falseNonMatch.error {
+            notes.append("Missed matches were not modelled: \(why).")
+        }
+        out.append("<p>" + notes.map(HTML.escape).joined(separator: " ") + "</p>")
+        out.append("<details class=\"fold\"><summary>Table: every coefficient, and a test of each label</summary>")
+        for (title, model) in [("False match", fit), ("Missed match", shown.falseNonMatch.fit)] {
+            guard let model else { continue }
+            out.append(
+                "<table><tr><th>\(title): covariate</th><th>odds ratio (95% interval, clustered by person)</th><th>intervals if pairs were independent</th></tr>"
+                    + model.coefficients.filter { $0.name != "intercept" }.map { c in
+                        let naive = (
+                            Finding.times(c.oddsRatio / exp(1.959_963_984_540_054 * c.naiveStandardError)),
+                            Finding.times(c.oddsRatio * exp(1.959_963_984_540_054 * c.naiveStandardError))
+                        )
+                        let clustered =
+                            c.oddsRatioLower.map {
+                                "\(Finding.times(c.oddsRatio)) (\(Finding.times($0))–\(Finding.times(c.oddsRatioUpper ?? .infinity)))"
+                            }
+                            ?? "\(Finding.times(c.oddsRatio)) (not estimable)"
+                        return "<tr><td>\(HTML.escape(c.name))</td><td>\(clustered)</td><td>\(naive.0)–\(naive.1)</td></tr>"
+                    }.joined() + "</table>")
+            out.append(
+                "<table><tr><th>\(title): term</th><th>degrees of freedom</th><th>Wald test, clustered (p)</th><th>likelihood ratio (p; assumes independent pairs)</th></tr>"
+                    + model.terms.map { t in
+                        "<tr><td>\(HTML.escape(t.name))</td><td>\(t.degreesOfFreedom)</td><td>\(HTML.number(t.wald, 4)) (\(HTML.number(t.waldP, 2)))</td><td>\(HTML.number(t.likelihoodRatio, 4)) (\(HTML.number(t.likelihoodRatioP, 2)))</td></tr>"
+                    }.joined() + "</table>")
+        }
+        out.append("</details>")
+        return out
+    }
+
+    /// `text` with its first letter upper-cased.
+    static func capitalized(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
+}

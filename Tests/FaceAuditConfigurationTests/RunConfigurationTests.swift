@@ -164,7 +164,7 @@ struct RunConfigurationTests {
             with: Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("results/london-dlib/summary.json")))
         let points = ((baseline as? [String: Any])?["verification"] as? [String: Any])?["threshold_points"] as? [[String: Any]]
         let dlibFMR = try #require(points?.first { $0["threshold"] as? Double == 0.6 }?["fmr"] as? Double)
-        #expect(facenet.targetFMR?.contains { abs($0 - dlibFMR) <= 5e-9 } == true, "dlib's FMR at 0.6 is \(dlibFMR)")
+        #expect(facenet.targetFMR.contains { abs($0 - dlibFMR) <= 5e-9 } == true, "dlib's FMR at 0.6 is \(dlibFMR)")
         let subset = try RunConfiguration.load(path: examples.appendingPathComponent("london-facenet-subset.toml").path)
         #expect(subset.embedderCommand == facenet.embedderCommand && subset.allowOutsidePaths)
         #expect(subset.dataset?.hasSuffix("datasets/london-subset/manifest.csv") == true)

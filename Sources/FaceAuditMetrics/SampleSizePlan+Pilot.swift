@@ -116,3 +116,36 @@ extension SampleSizePlan {
         return people > 0 ? weighted / Double(people) : nil
     }
 }
+
+extension SampleSizePlan {
+    /// The pooled heterogeneity (``pooledHeterogeneity(_:)``) of the cohorts whose tallies are `tallies`, with
+    /// the number of cohorts and people it rests on; nil when no cohort has a complete design of 4 people or
+    /// more with a false match.
+    public static func heterogeneity(of tallies: [SubjectBootstrap.Tally]) -> (heterogeneity: Double, cohorts: Int, people: Int)? {
+        let estimates = tallies.compactMap(estimate).filter { $0.heterogeneity != nil }
+        guard let c = pooledHeterogeneity(estimates) else { return nil }
+        return (c, estimates.count, estimates.reduce(0) { $0 + $1.people })
+    }
+
+    /// A tally's design as the plan sees it: its people (subjects with a sample) and mean photos per person;
+    /// nil for a sparse design.
+    public static func design(of tally: SubjectBootstrap.Tally) -> Design? {
+        var people = 0
+        var photos = 0
+        switch tally.denominator {
+        case .allPairs(let list):
+            for s in list where s.samples > 0 {
+                people += 1
+                photos += s.samples
+            }
+        case .bipartite(let list):
+            for s in list where s.probes + s.references > 0 {
+                people += 1
+                photos += max(s.probes, s.references)
+            }
+        case .sparse:
+            return nil
+        }
+        return people > 0 ? Design(people: people, photos: Double(photos) / Double(people)) : nil
+    }
+}

@@ -75,3 +75,65 @@ struct PlanCLITests {
         #expect(lines.count == 1 && lines[0].hasPrefix("faceaudit: error: ") && result.stderr.contains(message), "\(result.stderr)")
     }
 }
+
+@Suite("every run states the ratio its data could detect")
+struct DetectableRatioRunTests {
+    @Test("summary.json: detectable_ratio per cohort at each target FMR has power 0.8 under its stated heterogeneity; the report says it")
+    func run() throws {
+        let folder = try TestPaths.temporaryDirectory("plan-run")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (manifest, embeddings) = try SyntheticDataset.write(in: folder, people: 120)
+        let out = folder.appendingPathComponent("out")
+        let result = try CommandRunner.faceaudit(
+            ["run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", out.path, "--bootstrap", "50", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let data = try Data(contentsOf: out.appendingPathComponent("summary.json"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let analyses = try #require(summary["cohorts"] as? [[String: Any]])
+        let tallies = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("subjects.json")))
+        var designs: [String: [Int]] = [:]
+        for point in try #require((tallies as? [String: Any])?["operating_points"] as? [[String: Any]]) {
+            guard let p0 = point["target_fmr"] as? Double else { continue }
+            for dimension in try #require(point["dimensions"] as? [[String: Any]]) {
+                for cohort in try #require(dimension["cohorts"] as? [[String: Any]]) {
+                    let rows = (cohort["tally"] as? [String: Any])?["all_pairs"] as? [[Int]] ?? []
+                    designs["\(p0) \(cohort["cohort"] as? String ?? "")"] = rows.map { $0[1] }.filter { $0 > 0 }
+                }
+            }
+        }
+        var checked = 0
+        for analysis in analyses {
+            guard let p0 = analysis["target_fmr"] as? Double else {
+                #expect(analysis["detectable_ratio_basis"] == nil, "a fixed threshold has no target to compare with")
+                continue
+            }
+            let basis = try #require(analysis["detectable_ratio_basis"] as? [String: Any])
+            let c = try #require(basis["heterogeneity"] as? Double)
+            #expect(basis["power"] as? Double == 0.8 && basis["alpha"] as? Double == 0.05)
+            for cohort in try #require(analysis["cohorts"] as? [[String: Any]]) {
+                guard let r = cohort["detectable_ratio"] as? Double else { continue }
+                // The design from subjects.json (people with a sample, mean samples per person); Var(p̂) =
+                // 2/(n(n−1))·(2(n−2)ζ₁ + ζ₂), written out independently here.
+                let name = try #require(cohort["cohort"] as? String)
+                let samples = try #require(designs["\(p0) \(name)"])
+                let n = Double(samples.count)
+                let k = Double(samples.reduce(0, +)) / n
+                func relativeVariance(_ p: Double) -> Double {
+                    let z1 = c * p * p
+                    let pair = (2 * c + c * c) * p * p
+                    let z2 = pair + (p - p * p - pair) / (k * k)
+                    return 2 / (n * (n - 1)) * (2 * (n - 2) * z1 + z2) / (p * p)
+                }
+                let se = (relativeVariance(p0) + relativeVariance(r * p0)).squareRoot()
+                let z = 1.959963984540054
+                let power = 0.5 * erfc(-(log(r) / se - z) / 2.0.squareRoot()) + 0.5 * erfc((log(r) / se + z) / 2.0.squareRoot())
+                #expect(abs(power - 0.8) < 1e-4, "\(cohort["cohort"] ?? "") at \(p0): R \(r), power \(power)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 10)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("How big a difference in false matches this data could detect"))
+        #expect(html.contains("Gender: a group&#39;s false match rate would have to be"))
+    }
+}

@@ -8,7 +8,7 @@ extension HTMLReport {
         guard let target = measured.first?.targetFMR else { return [] }
         var out = [
             "<details class=\"fold\"><summary>How big a difference in false matches this data could detect</summary>",
-            "<p>For each group, the smallest ratio of false match rates at the threshold for \(HTML.oneIn(target)) that a two-sided test at 5% would detect 8 times in 10 between two groups with this group's people and photos per person, counting pairs that share a person as correlated (docs/methodology.md, \"Sample-size planning\"). A difference smaller than this can go unseen: no finding is not evidence of no difference. <code>faceaudit plan</code> says how many people would be needed.</p>",
+            "<p>For each group, the smallest ratio of false match rates at the threshold for \(HTML.oneIn(target)) that a two-sided test at 5% would detect 8 times in 10 between two groups with this group's people and photos per person, counting pairs that share a person as correlated (README.md, \"Sample-size planning\"). A difference smaller than this can go unseen: no finding is not evidence of no difference. <code>faceaudit plan</code> says how many people would be needed.</p>",
         ]
         var sentences: [String] = []
         for analysis in measured {

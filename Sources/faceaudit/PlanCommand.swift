@@ -15,7 +15,7 @@ struct PlanCommand: ParsableCommand {
         discussion: """
             The cohort's FMR is RATIO × the reference cohort's TARGET-FMR; both cohorts have the same people and \
             photos per person; the test is a two-sided Wald test of the log ratio, with the variance of \
-            subject-clustered pairs (docs/methodology.md, "Sample-size planning"). The design comes from \
+            subject-clustered pairs (README.md, "Sample-size planning"). The design comes from \
             --dataset (every marginal cohort: people present, photos per person) or from --people/--photos. \
             Person heterogeneity comes from --pilot (a run folder's subjects.json), --heterogeneity, or a stated default.
             Exit status: 0 on success, 64 for a wrong option, 65 for an unusable dataset or pilot, 66 when a \
@@ -83,7 +83,7 @@ struct PlanCommand: ParsableCommand {
                 output.cohorts.append(try row(nil, .init(people: people ?? 0, photos: photos ?? 1), target))
             }
         } catch let error as SampleSizePlan.InvalidInput { throw ValidationError(error.description) }
-        if source.hasPrefix("default") {
+        if source.hasPrefix("assumed default") {
             FileHandle.standardError.write(Data("faceaudit: warning: \(Self.defaultWarning)\n".utf8))
         }
         emit(json ? try JSONOutput.encode(output) : output.text())
@@ -106,7 +106,7 @@ struct PlanCommand: ParsableCommand {
     /// The heterogeneity and where it came from.
     func heterogeneitySource() throws -> (Double, String) {
         if let heterogeneity { return (heterogeneity, "given") }
-        guard let pilot else { return (SampleSizePlan.defaultHeterogeneity, "default (assumed)") }
+        guard let pilot else { return (SampleSizePlan.defaultHeterogeneity, "assumed default: no pilot given") }
         let path = pilot + "/subjects.json"
         let tallies = try ReportCommand.subjectTallies(path)
         guard let estimate = tallies.pilot(nearFMR: targetFmr) else {

@@ -93,6 +93,16 @@ struct SampleSizePlanTests {
         #expect(below < target.power && target.power <= above, "n \(n): power \(below) at 0.9·n, \(above) at 1.1·n")
     }
 
+    @Test("the binomial plan (c = 0) is too small for the same clustered data: 36 people, power below 0.8 at 1.1·36")
+    func binomialPlanFallsShort() throws {
+        let naive = SampleSizePlan.Target(fmr: 1e-2, heterogeneity: 0)
+        let n = try #require(try SampleSizePlan.peopleNeeded(ratio: 2, photos: 2, target: naive))
+        #expect(n == 36)
+        var rng = SplitMix64(seed: 17)
+        let power = Simulation.power(people: Int((1.1 * Double(n)).rounded(.up)), k: 2, p0: 1e-2, r: 2, sigma: 0.5, rng: &rng)
+        #expect(power < 0.8, "power \(power)")
+    }
+
     @Test("the pilot estimator recovers a known heterogeneity from synthetic tallies")
     func pilotRecovery() throws {
         var rng = SplitMix64(seed: 5)

@@ -54,6 +54,11 @@ struct PlanCLITests {
         let result = try CommandRunner.faceaudit(["plan", "--target-fmr", "0.01", "--pilot", run, "--people", "50", "--photos", "2"])
         #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
         #expect(result.stdout.contains("pilot \(run) at target FMR 0.01:") && result.stdout.contains("smallest detectable ratio is"))
+        // The values README.md quotes for the committed London run at each of its target FMRs.
+        for (fmr, c) in [("0.01", "1.245"), ("0.001", "5.991"), ("0.0001", "0.000")] {
+            let at = try CommandRunner.faceaudit(["plan", "--target-fmr", fmr, "--pilot", run, "--people", "50"])
+            #expect(at.stdout.contains("c = \(c) (pilot \(run) at target FMR \(fmr):"), "\(at.stdout)")
+        }
     }
 
     @Test(

@@ -127,8 +127,9 @@ extension SampleSizePlan {
         return (c, estimates.count, estimates.reduce(0) { $0 + $1.people })
     }
 
-    /// A tally's design as the plan sees it: its people (subjects with a sample) and mean photos per person;
-    /// nil for a sparse design.
+    /// A tally's design as the plan sees it: its people (subjects with a sample) and photos per person k, so
+    /// that k² is the mean photo pairs per person pair: the mean samples in an all-pairs design, √(mean of
+    /// 2·probes·references) in a bipartite one; nil for a sparse design.
     public static func design(of tally: SubjectBootstrap.Tally) -> Design? {
         var people = 0
         var photos = 0
@@ -139,10 +140,13 @@ extension SampleSizePlan {
                 photos += s.samples
             }
         case .bipartite(let list):
+            var products = 0
             for s in list where s.probes + s.references > 0 {
                 people += 1
-                photos += max(s.probes, s.references)
+                products += 2 * s.probes * s.references
             }
+            guard people > 0 else { return nil }
+            return Design(people: people, photos: max(1, (Double(products) / Double(people)).squareRoot()))
         case .sparse:
             return nil
         }

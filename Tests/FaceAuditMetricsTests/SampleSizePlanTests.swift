@@ -132,6 +132,21 @@ struct SampleSizePlanTests {
         }
     }
 
+    @Test("a bipartite pilot tally: each person pair's share is errors over p_a·r_b + p_b·r_a; a sparse one gives none")
+    func bipartitePilot() throws {
+        var tally = SubjectBootstrap.Tally()
+        // Subjects 3, 5, 8, 9 with (probes, references); false matches 5–8: 2, 3–9: 1.
+        tally.denominator = .bipartite([(3, 1, 2), (5, 2, 1), (8, 1, 1), (9, 0, 3)])
+        tally.errorPairs = [.init(a: 5, b: 8, errors: 2), .init(a: 3, b: 9, errors: 1)]
+        let e = try #require(SampleSizePlan.estimate(tally))
+        let direct = try #require(SampleSizePlan.estimate(people: 4, pairs: [(1, 2, 2.0 / 3), (0, 3, 1.0 / 3)]))
+        #expect(e == direct)
+        let design = try #require(SampleSizePlan.design(of: tally))
+        #expect(design.people == 4 && abs(design.photos - ((4.0 + 4 + 2 + 0) / 4).squareRoot()) < 1e-12)
+        tally.denominator = .sparse([(3, 5, 4)])
+        #expect(SampleSizePlan.estimate(tally) == nil && SampleSizePlan.design(of: tally) == nil)
+    }
+
     @Test("the pilot estimator's moments: a hand-made 4-person cohort")
     func pilotByHand() throws {
         // X = shares of the 6 pairs; (0,1) = 0.5, (2,3) = 0.25, others 0.

@@ -339,6 +339,7 @@ public enum CohortAnalysis {
                 overall: $0.overall, cohorts: $0.cohorts, subjects: subjectCount, replicates: options.replicates, seed: options.seed,
                 alpha: options.alpha)
         }
+        result.setDetectableRatios()
         return result
     }
 

@@ -43,6 +43,10 @@ public struct CohortRates: Sendable, Codable {
     public var bootstrapUndefinedShare: [String: Double]?
     /// Warnings: too few non-mated pairs for the target, too few subjects, no mated pairs.
     public var flags: [String]
+    /// The smallest FMR ratio this cohort's people and photos could detect at the target FMR
+    /// (``DisaggregatedRates/setDetectableRatios()``); nil at a fixed threshold, without a bootstrap, or
+    /// when none below 1 / target is detectable.
+    public var detectableRatio: Double?
 
     enum CodingKeys: String, CodingKey {
         case cohort, subjects, fnmr, fmr, fta
@@ -61,6 +65,7 @@ public struct CohortRates: Sendable, Codable {
         case ratioBootstrap = "ratio_bootstrap"
         case bootstrapUndefinedShare = "bootstrap_undefined_share"
         case flags
+        case detectableRatio = "detectable_ratio"
     }
 }
 
@@ -104,6 +109,8 @@ public struct DisaggregatedRates: Sendable, Codable {
     /// The subject-bootstrap tallies the intervals were computed from (not part of summary.json; a run
     /// writes them to subjects.json for `faceaudit report`); nil without a bootstrap or when decoded.
     public var bootstrapTallies: BootstrapTallies?
+    /// What the cohorts' `detectable_ratio` assume; nil when they have none.
+    public var detectableRatioBasis: DetectableRatioBasis?
 
     /// The operating point as one value.
     public var setting: OperatingPointSetting {
@@ -124,6 +131,7 @@ public struct DisaggregatedRates: Sendable, Codable {
         case worstBest = "worst_best"
         case referenceCohort = "reference_cohort"
         case partnerCounts = "partner_counts"
+        case detectableRatioBasis = "detectable_ratio_basis"
     }
 }
 

@@ -85,6 +85,7 @@ public enum HTMLReport {
             "<p>Each group is measured at the same threshold. A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; lines show 95% intervals from resampling people (subject bootstrap; for a group with no error, the exact binomial interval). A dashed line marks a group with no error: its rate is below the line's end (the 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
         )
         for analysis in marginals { body.append(groupRates(analysis, s)) }
+        body.append(contentsOf: detectableSection(marginals))
         if !intersections.isEmpty {
             body.append(
                 "<details class=\"fold\"><summary>Intersections: \(intersections.count) tables of groups defined by two or more attributes</summary>"

@@ -11,7 +11,7 @@ struct FaceAuditCommand: ParsableCommand {
         subcommands: [
             ValidateCommand.self, RunCommand.self, DemoCommand.self, MetricsCommand.self, IdentifyCommand.self, DetectCommand.self,
             EmbedCommand.self, SkinToneCommand.self,
-            CompareCommand.self, ReportCommand.self, ModelsCommand.self, MergeCommand.self, SlurmCommand.self,
+            CompareCommand.self, ReportCommand.self, PlanCommand.self, ModelsCommand.self, MergeCommand.self, SlurmCommand.self,
         ]
     )
 

@@ -73,16 +73,21 @@ struct ReportCommand: ParsableCommand {
         }
         let subjectsPath = folder + "/subjects.json"
         guard FileManager.default.fileExists(atPath: subjectsPath) else { return (summary, nil) }
-        let subjectData: Data
-        do { subjectData = try InputFile.read(subjectsPath) } catch { throw fail(error, ExitStatus.noInput) }
+        return (summary, try Self.subjectTallies(subjectsPath))
+    }
+
+    /// A subjects.json file: unreadable exits 66, not one of this format's exits 65 (`plan --pilot` reads it too).
+    static func subjectTallies(_ path: String) throws -> SubjectTallies {
+        let data: Data
+        do { data = try InputFile.read(path) } catch { throw fail(error, ExitStatus.noInput) }
         do {
-            let tallies = try JSONDecoder().decode(SubjectTallies.self, from: subjectData)
+            let tallies = try JSONDecoder().decode(SubjectTallies.self, from: data)
             guard tallies.format == SubjectTallies.formatName else {
-                throw fail("\(subjectsPath): format \(tallies.format), expected \(SubjectTallies.formatName)", ExitStatus.dataError)
+                throw fail("\(path): format \(tallies.format), expected \(SubjectTallies.formatName)", ExitStatus.dataError)
             }
-            return (summary, tallies)
+            return tallies
         } catch let error as ExitCode { throw error } catch {
-            throw fail("\(subjectsPath): not a FaceAudit subjects.json (\(ErrorText.line(error)))", ExitStatus.dataError)
+            throw fail("\(path): not a FaceAudit subjects.json (\(ErrorText.line(error)))", ExitStatus.dataError)
         }
     }
 

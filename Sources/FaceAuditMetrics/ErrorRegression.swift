@@ -303,8 +303,11 @@ public enum ErrorRegression {
             return multiply(left, bread).map { $0.map { $0 * correction } }
         }
         func personMeat(_ counts: [ErrorRegressionTallies.PersonCell: ErrorRegressionTallies.Count]) -> (meat: [[Double]], groups: Int) {
+            // Summed in (person, cell) order, never the dictionaries' (per-process, randomly seeded) order, so
+            // the same data gives the same bits in every process (a sharded run's merge equals the single run).
             var sums: [Int: [Double]] = [:]
-            for (key, count) in counts {
+            for key in counts.keys.sorted(by: { ($0.person, $0.cell) < ($1.person, $1.cell) }) {
+                let count = counts[key]!
                 let residual = count.events - count.trials * p[key.cell]
                 let row = t.cells[key.cell].row
                 sums[key.person, default: [Double](repeating: 0, count: k)].withUnsafeMutableBufferPointer { u in
@@ -312,7 +315,7 @@ public enum ErrorRegression {
                 }
             }
             var meat = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
-            for u in sums.values { addOuter(&meat, u, u, weight: 1) }
+            for person in sums.keys.sorted() { addOuter(&meat, sums[person]!, sums[person]!, weight: 1) }
             return (meat, sums.count)
         }
         let first = personMeat(t.first)

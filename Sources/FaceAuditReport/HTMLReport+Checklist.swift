@@ -13,7 +13,7 @@ extension HTMLReport {
 
     /// The sections the checklist points to, by their headings on the page; a test checks each exists.
     static let checklistSections = [
-        "How this was measured", "The dataset", "Error rates by group", "Who is mistaken for whom", "Score distributions",
+        "How this was measured", "The dataset", "Error rates by group", "Who is mistaken for whom", "Trade-off curves",
         "Summary statistics",
         "Limitations",
     ]
@@ -61,7 +61,7 @@ extension HTMLReport {
             ChecklistItem(asked: "Failure to enrol and to acquire, per group", here: ftaWhere, measured: true),
             ChecklistItem(
                 asked: "Shifts in comparison scores between groups",
-                here: (histograms ? "Score distributions, per group; " : "")
+                here: (histograms ? "Trade-off curves (the score distributions, per group); " : "")
                     + "each group's median same-person and different-person score in summary.json (median_mated_score, median_non_mated_score).",
                 measured: true),
             ChecklistItem(
@@ -93,8 +93,7 @@ extension HTMLReport {
         let items = standardChecklist(s, marginals: marginals, histograms: histograms)
         let missing = items.filter { !$0.measured }.count
         return
-            "<details class=\"fold\"><summary>What a demographic evaluation is asked to report (ISO/IEC 19795-10), and where it is here: "
-            + "\(items.count - missing) of \(items.count) items</summary>"
+            "<details class=\"fold\"><summary>ISO/IEC 19795-10 checklist: where this report has each item (\(items.count - missing) of \(items.count))</summary>"
             + "<p class=\"meta\">Items reconstructed from the published scope of ISO/IEC 19795-10:2024 and ISO/IEC 19795-1 practice; this is a reading aid, not a claim of conformance.</p>"
             + "<table><tr><th>asked</th><th>where in this report</th></tr>"
             + items.map { "<tr><td>\(HTML.escape($0.asked))</td><td>\(HTML.escape($0.here))</td></tr>" }.joined()

@@ -66,7 +66,7 @@ extension HTMLReport {
         let value = HTML.number(view.point.threshold, 6)
         if view.point.label != nil {
             out.append(
-                "<p>Deployed systems do not choose their threshold for each set of photos: they ship with one. face_recognition, a widely used Python library built on the same dlib models, declares two faces the same person when their distance is at most \(value) unless its user changes it. Here every group is measured at that setting. Unlike the threshold above, which was set for a target false match rate, the overall false match rate here is whatever the system produces on these photos, measured with its interval. \(flagNote)</p>"
+                "<p>Deployed systems ship with a threshold. face_recognition, a widely used Python library built on the same dlib models, declares two faces the same person when their distance is at most \(value) unless its user changes it; here every group is measured at that setting, and the overall false match rate is whatever the system produces on these photos. \(flagNote)</p>"
             )
         } else {
             out.append(

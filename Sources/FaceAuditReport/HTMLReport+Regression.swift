@@ -41,14 +41,6 @@ extension HTMLReport {
         let at =
             shown.targetFMR.map { "the threshold for \(HTML.oneIn($0)) false matches" }
             ?? (shown.thresholdLabel ?? "a fixed threshold of \(HTML.number(shown.scoreThreshold, 6))")
-        var intro =
-            "<p>Which labels go with more false matches, each with the others held fixed: a logistic regression of \(HTML.grouped(fit.observations)) pairs of two different people (\(HTML.grouped(fit.events)) false matches) at \(HTML.escape(at)). "
-            + "A number is how many times the odds of a false match are multiplied; the 95% intervals count each person once, however many pairs they are in (standard errors clustered by person).</p>"
-        if shown.targetFMR != target, let failed = all.first(where: { $0.targetFMR == target })?.falseMatch.error {
-            intro +=
-                "<p class=\"meta\">At the threshold for \(HTML.oneIn(target)) false matches the model could not be fitted: \(HTML.escape(failed)).</p>"
-        }
-        out.append(intro)
         var clear: [String] = []
         var unclear: [String] = []
         for c in fit.coefficients {
@@ -57,24 +49,34 @@ extension HTMLReport {
                 unclear.append("\(term) (interval not estimable)")
                 continue
             }
-            let interval = "95% interval \(Finding.times(lower))× to \(Finding.times(upper))×"
             if lower > 1 || upper < 1 {
-                clear.append("\(term): \(Finding.times(c.oddsRatio))× the odds (\(interval)).")
+                clear.append("\(term), \(Finding.times(c.oddsRatio))× the odds (\(Finding.times(lower))× to \(Finding.times(upper))×)")
             } else {
                 unclear.append(term)
             }
         }
-        if !clear.isEmpty { out.append("<ul>" + clear.map { "<li>\(HTML.escape(Self.capitalized($0)))</li>" }.joined() + "</ul>") }
+        // One paragraph a reader can quote; everything else folds.
+        let lead =
+            "With the other labels and the age difference held fixed (a logistic regression of \(HTML.grouped(fit.observations)) pairs of two different people, \(HTML.grouped(fit.events)) falsely matched, at \(at); 95% intervals clustered by person): "
+        out.append(
+            "<p>"
+                + HTML.escape(
+                    clear.isEmpty
+                        ? lead + "no label went clearly with more or fewer false matches."
+                        : lead + clear.joined(separator: "; ") + ". These are associations in this dataset, not causes.") + "</p>")
         var notes: [String] = []
+        if shown.targetFMR != target, let failed = all.first(where: { $0.targetFMR == target })?.falseMatch.error {
+            notes.append("At the threshold for \(HTML.oneIn(target)) false matches the model could not be fitted: \(failed).")
+        }
         if !unclear.isEmpty { notes.append("No clear association (the interval includes 1): \(unclear.joined(separator: "; ")).") }
         let omitted = shown.attributes.flatMap { a in (a.omitted ?? []).map { value(of: "\(a.name)=\($0)") } }
         if !omitted.isEmpty {
             notes.append(
-                "Left out, with fewer than \(s.configuration?.minSubjects ?? 10) people: \(omitted.joined(separator: ", ")) (\(HTML.grouped(shown.falseMatch.excludedPairs)) pairs)."
+                "Left out, with fewer than \(s.configuration?.minSubjects ?? 10) people: \(omitted.joined(separator: ", ")) (\(fit.observations > 0 ? HTML.grouped(shown.falseMatch.excludedPairs) : "0") pairs)."
             )
         }
         notes.append(
-            "These are associations in this dataset: they do not show what causes the errors (photo conditions and how people were recruited travel with the labels)."
+            "A number is how many times the odds of a false match are multiplied; the 95% intervals count each person once, however many pairs they are in. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
         )
         if let fnm = shown.falseNonMatch.fit {
             notes.append(
@@ -83,8 +85,8 @@ extension HTMLReport {
         } else if let why = shown.falseNonMatch.error {
             notes.append("Missed matches were not modelled: \(why).")
         }
+        out.append("<details class=\"fold\"><summary>What showed no clear association, what was left out, and every coefficient</summary>")
         out.append("<p>" + notes.map(HTML.escape).joined(separator: " ") + "</p>")
-        out.append("<details class=\"fold\"><summary>Table: every coefficient, and a test of each label</summary>")
         for (title, model) in [("False match", fit), ("Missed match", shown.falseNonMatch.fit)] {
             guard let model else { continue }
             out.append(

@@ -14,7 +14,9 @@ extension HTMLReport {
         var explicitBlock: [String] = []
         if let explicit = s.explicitCommandLine {
             let off = s.configuration?.switchesOff ?? []
-            explicitBlock.append("<details class=\"fold\"><summary>The command with every setting it used written out</summary>")
+            explicitBlock.append(
+                "<details class=\"fold\"><summary>The command with every setting it used written out, and what the commit and fingerprint cover</summary>"
+            )
             explicitBlock.append(
                 "<p>This command repeats the run with every setting it used written out\(off.isEmpty ? "" : "; switches not written are off (\(off.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: ", ")))"):</p>"
             )
@@ -29,7 +31,7 @@ extension HTMLReport {
             rows.append(
                 (
                     "Commit",
-                    "<code>\(HTML.escape(commit))</code>. \(HTML.escape(sentence(s.tool["commit_method"] ?? ""))) Uncommitted changes: \(HTML.escape(s.tool["working_tree"] ?? "not checked"))."
+                    "<code>\(HTML.escape(commit))</code>. Uncommitted changes: \(HTML.escape(s.tool["working_tree"] ?? "not checked"))."
                 ))
         } else {
             rows.append(("Commit", "not recorded"))
@@ -38,7 +40,7 @@ extension HTMLReport {
             rows.append(
                 (
                     "Dataset fingerprint",
-                    "\(HTML.escape(f.algorithm)) <code>\(HTML.escape(f.value))</code> (\(HTML.escape(f.scheme)); \(HTML.grouped(f.files)) files\(f.unreadable > 0 ? ", \(f.unreadable) unreadable" : "")). \(HTML.escape(sentence(f.covers)))"
+                    "\(HTML.escape(f.algorithm)) <code>\(HTML.escape(f.value))</code> (\(HTML.escape(f.scheme)); \(HTML.grouped(f.files)) files\(f.unreadable > 0 ? ", \(f.unreadable) unreadable" : ""))."
                 ))
         } else {
             rows.append(("Dataset fingerprint", "not recorded"))
@@ -48,6 +50,21 @@ extension HTMLReport {
         }
         rows.append(("Comparison that ran", HTML.escape(s.pipeline.comparison)))
         body.append("<table>" + rows.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined() + "</table>")
+        // What the commit and the fingerprint cover: in the fold, beside the command.
+        let covers = [
+            s.tool["commit_method"].map { "Commit: " + sentence($0) }, s.dataset.fingerprint.map { "Fingerprint: " + sentence($0.covers) },
+        ]
+        .compactMap { $0 }
+        if !covers.isEmpty {
+            let note = "<p class=\"meta\">\(HTML.escape(covers.joined(separator: " ")))</p>"
+            if explicitBlock.isEmpty {
+                explicitBlock = [
+                    "<details class=\"fold\"><summary>What the commit and the fingerprint cover</summary>", note, "</details>",
+                ]
+            } else {
+                explicitBlock.insert(note, at: explicitBlock.count - 1)
+            }
+        }
         body.append(contentsOf: explicitBlock)
         body.append("<p class=\"meta\">This report contains no photographs and no names or identifiers of the people photographed.</p>")
         return body

@@ -68,17 +68,17 @@ extension HTMLReport {
             "<p>Suppose a school of \(HTML.grouped(o.schoolSize)) students, with the mix of groups of the people in this dataset, where a camera checks each student \(o.passesPerDay) times a school day for \(o.schoolDays) days a year against a watchlist of \(HTML.grouped(o.watchlistSize)) people \(mix). No student is on the list, so every alert is false. A <em>false alert</em> is one watchlist entry wrongly matched to a student; its rate comes from every comparison of two different people in the data, within and across groups.</p>"
         )
         out.append(
-            "<details class=\"fold\"><summary>How students flagged and wrong sightings are counted</summary>")
+            "<details class=\"fold\"><summary>How students flagged and wrong sightings are counted; intervals; the settings</summary>")
         out.append(
             "<p>False matches come from lasting look-alikes: the same pairs of people match again and again. So <em>students flagged</em> counts a student once when at least one of their look-alikes is on the watchlist, the chance of which comes from how many of the other people in the data each person falsely matched (their <em>false-match partners</em>), assuming that a pair that matched in the data matches again at least once a year and a pair that never did, never does. It does not treat the \(HTML.grouped(o.passesPerDay * o.schoolDays)) checks a year as independent.</p>"
         )
         out.append(
             "<p><em>Going back</em>: a school system that can track a person's movements over the previous \(o.trackingDays) days searches one student's face against every face captured in that time, \(o.passesPerDay) captures a day of each of the other \(HTML.grouped(o.schoolSize - 1)) students. A <em>wrong sighting</em> is a capture of another student returned as a match; the chance of at least one assumes a look-alike captured that often is returned at least once.</p>"
         )
-        out.append("</details>")
         out.append(
             "<p>Intervals are 95% intervals from resampling the people of each group in the data; a group of fewer than \(minimum) people gets none. Change the settings with <code>--school-size</code> (now \(HTML.grouped(o.schoolSize))), <code>--passes-per-day</code> (\(o.passesPerDay)), <code>--school-days</code> (\(o.schoolDays)), <code>--watchlist-size</code> (\(HTML.grouped(o.watchlistSize))), <code>--watchlist-mix</code> (\(o.watchlistMix.isEmpty ? "not set: the students' own mix" : "set")), <code>--tracking-days</code> (\(o.trackingDays)); the operating points with <code>--target-fmr</code> and <code>--threshold</code>.</p>"
         )
+        out.append("</details>")
         let school = schoolCohorts(s, target: target, marginals: points.first?.marginals ?? [])
         if let note = school.note { out.append(note) }
 

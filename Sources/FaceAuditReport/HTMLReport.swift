@@ -82,7 +82,7 @@ public enum HTMLReport {
         // 2. Rates by group.
         body.append("<h2>Error rates by group</h2>")
         body.append(
-            "<p>Each group is measured at the same threshold. A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; lines show 95% intervals from resampling people (subject bootstrap; for a group with no error, the exact binomial interval). A dashed line marks a group with no error: its rate is below the line's end (the 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
+            "<p>Each group is measured at the same threshold. A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; lines show 95% intervals from resampling people. A dashed line marks a group with no error: its rate is below the line's end (the exact 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
         )
         for analysis in marginals { body.append(groupRates(analysis, s)) }
         body.append(contentsOf: detectableSection(marginals))
@@ -134,8 +134,8 @@ public enum HTMLReport {
         body.append("</details>")
 
         // 3b. Score distributions.
+        // Under the same heading as the curves: two folds, one heading.
         if !histograms.isEmpty {
-            body.append("<h2>Score distributions</h2>")
             body.append("<details class=\"fold\"><summary>Show the score distributions</summary>")
             body.append(
                 "<p>How the system scores pairs of the same person (blue, filled) and of different people of the same group (orange, outlined), each with its pairs per bin on a logarithmic scale up to its own peak, so that a single pair in a tail shows; the dashed line is the threshold. Where the two overlap, errors happen. Scores are \(HTML.escape(s.pipeline.comparison)).</p>"
@@ -161,7 +161,7 @@ public enum HTMLReport {
         // 4. Heatmaps.
         body.append("<h2>Who is mistaken for whom</h2>")
         body.append(
-            "<p>False matches between groups at the threshold for \(HTML.oneIn(target)) false matches. Each line counts the pairs of two different people within a group and across groups; open it for the chart. A cell counts every comparison of one person from its row's group with one from its column's (in either order); the diagonal, pairs within a group. Darker cells mean more false matches, on one logarithmic scale for every chart on this page; white, none.</p>"
+            "<p>False matches between groups at the threshold for \(HTML.oneIn(target)) false matches: each line counts the pairs of two different people within a group and across groups; its chart shows every pair of groups (darker: more false matches, on one logarithmic scale for every chart; white, none; the diagonal, pairs within a group).</p>"
         )
         for analysis in marginals {
             let dimension = label(dimension: analysis.dimensions.description).lowercased()

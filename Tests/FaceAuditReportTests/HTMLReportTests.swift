@@ -288,7 +288,7 @@ struct HTMLReportTests {
         // Rendered without score histograms (they come from the run, not summary.json): no such section.
         let items = HTMLReport.standardChecklist(summary, marginals: marginals, histograms: false)
         #expect(items.count == 11)
-        #expect(!items.contains { $0.here.contains("Score distributions") })
+        #expect(!items.contains { $0.here.contains("score distributions") })
         for section in HTMLReport.checklistSections where items.contains(where: { $0.here.contains(section) }) {
             #expect(html.contains(">\(section)</h2>") || html.contains(">\(section)</h3>"), "no section \(section)")
         }
@@ -305,7 +305,27 @@ struct HTMLReportTests {
         #expect(fta.here.hasPrefix("No photo failed to acquire (0 of 204)"))
         let labels = try #require(items.first { $0.asked.hasPrefix("How group labels") })
         #expect(labels.here.contains("ethnicity: self-reported") && labels.here.contains("--estimate-skin-tone"), "\(labels.here)")
-        #expect(html.contains("where it is here: 10 of 11 items</summary>"))
+        #expect(html.contains("where this report has each item (10 of 11)</summary>"))
+    }
+
+    @Test("London: the regression at 1 in 100 (the headline 1 in 1,000 separates), its Black-vs-white odds ratio in words")
+    func londonRegression() throws {
+        let summary = try Self.baseline()
+        let html = HTMLReport.render(summary, curves: [])
+        let shown = try #require(HTMLReport.shownRegression(summary, target: 0.001))
+        #expect(shown.targetFMR == 0.01)
+        let failed = try #require(summary.errorRegression?.first { $0.targetFMR == 0.001 }?.falseMatch.error)
+        #expect(html.contains(HTML.escape("At the threshold for 1 in 1,000 false matches the model could not be fitted: \(failed)")))
+        let black = try #require(shown.falseMatch.fit?.coefficients.first { $0.name == "ethnicity=black" })
+        let lower = try #require(black.oddsRatioLower)
+        let upper = try #require(black.oddsRatioUpper)
+        #expect(lower > 1)
+        let sentence =
+            "a person labelled “black” in the pair instead of one labelled “white”, \(Finding.times(black.oddsRatio))× the odds (\(Finding.times(lower))× to \(Finding.times(upper))×)"
+        #expect(html.contains(HTML.escape(sentence)), "\(sentence)")
+        // East Asian (9 people) is left out under the findings' 10-person rule, and said so.
+        #expect(shown.attributes.first { $0.name == "ethnicity" }?.omitted?.contains("east_asian") == true)
+        #expect(html.contains("Left out, with fewer than 10 people:"))
     }
 
     @Test("one interval method per table: the subject bootstrap, stated; exact bounds marked and explained")

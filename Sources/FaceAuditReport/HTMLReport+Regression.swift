@@ -50,7 +50,8 @@ extension HTMLReport {
                 continue
             }
             if lower > 1 || upper < 1 {
-                clear.append("\(term), \(Finding.times(c.oddsRatio))× the odds (\(Finding.times(lower))× to \(Finding.times(upper))×)")
+                clear.append(
+                    "\(term), \(Finding.times(c.oddsRatio))× the odds (\(Self.bound(lower))× to \(Self.bound(upper))×)")
             } else {
                 unclear.append(term)
             }
@@ -111,6 +112,19 @@ extension HTMLReport {
         }
         out.append("</details>")
         return out
+    }
+
+    /// An interval bound as ``Finding/times(_:)`` writes a ratio, with more digits where that would print a
+    /// bound that is not 1 as "1" (0.9996 → "0.9996", never "1"): a clear association's interval must not
+    /// read as touching 1.
+    static func bound(_ x: Double) -> String {
+        let text = Finding.times(x)
+        guard text == "1" || text == "1.0" || text == "1.00", x != 1, x.isFinite else { return text }
+        for digits in 3...8 {
+            let more = String(format: "%.\(digits)g", x)
+            if more != "1" { return more }
+        }
+        return text
     }
 
     /// `text` with its first letter upper-cased.

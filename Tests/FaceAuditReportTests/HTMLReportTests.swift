@@ -321,8 +321,11 @@ struct HTMLReportTests {
         let upper = try #require(black.oddsRatioUpper)
         #expect(lower > 1)
         let sentence =
-            "a person labelled “black” in the pair instead of one labelled “white”, \(Finding.times(black.oddsRatio))× the odds (\(Finding.times(lower))× to \(Finding.times(upper))×)"
+            "a person labelled “black” in the pair instead of one labelled “white”, \(Finding.times(black.oddsRatio))× the odds (\(HTMLReport.bound(lower))× to \(HTMLReport.bound(upper))×)"
         #expect(html.contains(HTML.escape(sentence)), "\(sentence)")
+        // A bound just off 1 never reads as 1 (FaceNet's age difference: 0.92×, upper bound 0.9996 or so).
+        #expect(HTMLReport.bound(0.99961) == "0.9996" && HTMLReport.bound(1.00042) == "1.0004")
+        #expect(HTMLReport.bound(7.04) == Finding.times(7.04) && HTMLReport.bound(1) == "1.0")
         // East Asian (9 people) is left out under the findings' 10-person rule, and said so.
         #expect(shown.attributes.first { $0.name == "ethnicity" }?.omitted?.contains("east_asian") == true)
         #expect(html.contains("Left out, with fewer than 10 people:"))

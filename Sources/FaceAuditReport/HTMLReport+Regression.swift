@@ -9,8 +9,8 @@ extension HTMLReport {
         return all.first { $0.targetFMR == target && $0.falseMatch.fit != nil } ?? all.first { $0.falseMatch.fit != nil }
     }
 
-    /// One coefficient in words, e.g. "a person labelled “black” in the pair instead of one labelled
-    /// “white”"; nil for the intercept.
+    /// One coefficient in words, e.g. "each person labelled “black” in the pair instead of “white”"; nil for
+    /// the intercept.
     static func regressionTerm(_ name: String, attributes: [ErrorRegression.Attribute]) -> String? {
         if name == "intercept" { return nil }
         if name == "age difference" { return "each year of age between the two people" }
@@ -18,14 +18,14 @@ extension HTMLReport {
         if name == "age at enrolment" { return "each year of age at the earlier photo" }
         if name.hasPrefix("same ") {
             let attribute = String(name.dropFirst(5))
-            return "two people with the same \(attribute.replacingOccurrences(of: "_", with: " ")) label instead of different labels"
+            return "two people whose \(attribute.replacingOccurrences(of: "_", with: " ")) labels match rather than differ"
         }
         let pieces = name.split(separator: "=", maxSplits: 1).map(String.init)
         guard pieces.count == 2, let attribute = attributes.first(where: { $0.name == pieces[0] }), let reference = attribute.levels.first
         else { return name }
         let group = { (level: String) in value(of: "\(pieces[0])=\(level)") }
         return
-            "a person labelled \u{201C}\(group(pieces[1]))\u{201D} in the pair instead of one labelled \u{201C}\(group(reference))\u{201D}"
+            "each person labelled \u{201C}\(group(pieces[1]))\u{201D} in the pair instead of \u{201C}\(group(reference))\u{201D}"
     }
 
     /// "What goes with more false matches": the regression's clear associations in sentences, the others
@@ -58,7 +58,7 @@ extension HTMLReport {
         }
         // One paragraph a reader can quote; everything else folds.
         let lead =
-            "With the other labels and the age difference held fixed (a logistic regression of \(HTML.grouped(fit.observations)) pairs of two different people, \(HTML.grouped(fit.events)) falsely matched, at \(at); 95% intervals clustered by person): "
+            "Holding fixed whether the two people share each label, their other labels and their age difference (a logistic regression of \(HTML.grouped(fit.observations)) pairs of two different people, \(HTML.grouped(fit.events)) falsely matched, at \(at); 95% intervals clustered by person): "
         out.append(
             "<p>"
                 + HTML.escape(

@@ -321,7 +321,7 @@ struct HTMLReportTests {
         let upper = try #require(black.oddsRatioUpper)
         #expect(lower > 1)
         let sentence =
-            "a person labelled “black” in the pair instead of one labelled “white”, \(Finding.times(black.oddsRatio))× the odds (\(HTMLReport.bound(lower))× to \(HTMLReport.bound(upper))×)"
+            "each person labelled “black” in the pair instead of “white”, \(Finding.times(black.oddsRatio))× the odds (\(HTMLReport.bound(lower))× to \(HTMLReport.bound(upper))×)"
         #expect(html.contains(HTML.escape(sentence)), "\(sentence)")
         // A bound just off 1 never reads as 1 (FaceNet's age difference: 0.92×, upper bound 0.9996 or so).
         #expect(HTMLReport.bound(0.99961) == "0.9996" && HTMLReport.bound(1.00042) == "1.0004")

@@ -207,7 +207,10 @@ extension ErrorRegression {
             }
             mated.append((Int(data.probeSubject[k]), min(x, y).rounded(), elapsed.rounded(), q, data.scores[k] < threshold))
         }
-        let fnm = FalseNonMatchDesign(yearsElapsed: elapsedKnown, quality: samples.quality != nil)
+        // Years elapsed is a column only where it varies: photos all of one session (0 years, or one gap for
+        // everyone) would make the design singular, and say nothing about time.
+        let varies = Set(mated.map(\.elapsed)).count > 1
+        let fnm = FalseNonMatchDesign(yearsElapsed: elapsedKnown && varies, quality: samples.quality != nil)
         var matedTallies = fnm.tallies()
         for m in mated {
             matedTallies.add(

@@ -23,6 +23,8 @@ extension HTMLReport {
         let pieces = name.split(separator: "=", maxSplits: 1).map(String.init)
         guard pieces.count == 2, let attribute = attributes.first(where: { $0.name == pieces[0] }), let reference = attribute.levels.first
         else { return name }
+        // Age bands read as ages ("aged 8-12"); other labels as the report names them.
+        if pieces[0] == "age_band" { return "each person aged \(pieces[1]) in the pair instead of \(reference)" }
         let group = { (level: String) in value(of: "\(pieces[0])=\(level)") }
         return
             "each person labelled \u{201C}\(group(pieces[1]))\u{201D} in the pair instead of \u{201C}\(group(reference))\u{201D}"

@@ -191,6 +191,30 @@ struct RegressionReference: Decodable {
         #expect(design.row(enrolmentAge: 10, yearsElapsed: 5, quality: 0.5) == [1, 10, 5, 0.5])
     }
 
+    /// Same-session photos (years elapsed 0 for every pair, as in the demo): no `years elapsed` column, so the
+    /// design is not singular and age at enrolment is still modelled.
+    @Test func sameSessionPhotosDropYearsElapsed() throws {
+        var set = LabeledComparisons()
+        set.cohortNames = ["gender=female"]
+        set.subjectCount = 40
+        var ages: [Double?] = []
+        for person in 0..<40 {
+            let age = Double(10 + person)
+            // Younger people miss more often: every 3rd of the first 20, every 7th of the rest.
+            let missed = person < 20 ? person % 3 == 0 : person % 7 == 0
+            set.append(
+                score: missed ? 0.1 : 0.9, probe: TestPhoto(subject: person, sample: ages.count + 1, cohort: 0),
+                reference: TestPhoto(subject: person, sample: ages.count, cohort: 0))
+            ages += [age, age]
+        }
+        let analysis = ErrorRegression.analyze(
+            attributes: [set], threshold: 0.5, samples: .init(ages: ages, captureYears: ages.map { _ in nil }))
+        let fit = try #require(analysis.falseNonMatch.fit, "\(analysis.falseNonMatch.error ?? "")")
+        #expect(fit.coefficients.map(\.name) == ["intercept", "age at enrolment"])
+        #expect(fit.events == 10 && fit.observations == 40)
+        #expect(fit.coefficients[1].estimate < 0)
+    }
+
     /// A known odds ratio is recovered within its interval: 300 people, half in cohort B whose odds are
     /// 2.5× cohort A's, 20 mated pairs each, a person-level latent (logit-normal, sd 0.5) so pairs cluster.
     @Test func recoversAKnownOddsRatio() throws {

@@ -83,10 +83,8 @@ public enum Mitigation {
     public static func heldOut(_ data: LabeledComparisons, seed: UInt64) -> [Bool] {
         var stratum = [Int32?](repeating: nil, count: data.subjectCount)
         for k in 0..<data.count {
-            for (s, c) in [(data.probeSubject[k], data.probeCohort[k]), (data.referenceSubject[k], data.referenceCohort[k])]
-            where stratum[Int(s)] == nil {
-                stratum[Int(s)] = c
-            }
+            if stratum[Int(data.probeSubject[k])] == nil { stratum[Int(data.probeSubject[k])] = data.probeCohort[k] }
+            if stratum[Int(data.referenceSubject[k])] == nil { stratum[Int(data.referenceSubject[k])] = data.referenceCohort[k] }
         }
         var members: [Int32: [(key: UInt64, subject: Int)]] = [:]
         for s in 0..<data.subjectCount {
@@ -107,10 +105,8 @@ public enum Mitigation {
         for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN {
             let p = Template(subject: data.probeSubject[k], sample: data.probeSample[k], cohort: data.probeCohort[k])
             let r = Template(subject: data.referenceSubject[k], sample: data.referenceSample[k], cohort: data.referenceCohort[k])
-            for (side, other) in [(p, r), (r, p)]
-            where side.cohort >= 0 && !held[Int(side.subject)] && held[Int(other.subject)] && other.cohort == side.cohort {
-                stats[side, default: Statistics()].add(data.scores[k])
-            }
+            guard p.cohort == r.cohort && p.cohort >= 0 && held[Int(p.subject)] != held[Int(r.subject)] else { continue }
+            stats[held[Int(p.subject)] ? r : p, default: Statistics()].add(data.scores[k])
         }
         return stats
     }
@@ -118,8 +114,10 @@ public enum Mitigation {
     /// The evaluation comparisons (both people not held out) with raw and normalised scores, subjects
     /// renumbered 0..<people in the evaluation set; `dropped` counts evaluation comparisons that could not
     /// be normalised (left out of both).
-    public static func normalized(_ data: LabeledComparisons, heldOut held: [Bool], norm: Norm) -> Normalized {
-        let stats = statistics(data, heldOut: held)
+    public static func normalized(
+        _ data: LabeledComparisons, heldOut held: [Bool], norm: Norm, statistics stats: [Template: Statistics]? = nil
+    ) -> Normalized {
+        let stats = stats ?? statistics(data, heldOut: held)
         var renumber = [Int32](repeating: -1, count: data.subjectCount)
         var next: Int32 = 0
         for s in 0..<data.subjectCount where !held[s] {
@@ -177,20 +175,53 @@ public enum Mitigation {
         return indices
     }
 
+    /// One set of comparisons split by cohort, ready to be counted at any thresholds: who is compared with
+    /// whom (the bootstrap designs) does not depend on the threshold or on a normalisation, so it is built
+    /// once and shared by the before and after rates of every target.
+    struct Groups {
+        /// Per cohort, the comparisons counted for it.
+        let indices: [[Int]]
+        /// Per cohort, the subject-bootstrap design (empty without replicates).
+        let designs: [SubjectBootstrap.Design]
+
+        init(_ data: LabeledComparisons, bootstrap: Bool) {
+            indices = cohortIndices(data)
+            designs = bootstrap && data.subjectCount > 0 ? indices.map { SubjectBootstrap.design(data, indices: $0) } : []
+        }
+
+        /// Each cohort's scores of `data` (these comparisons, raw or normalised), sorted.
+        func sorted(_ data: LabeledComparisons) -> [SortedScores] {
+            indices.map { list in
+                SortedScores(
+                    genuine: list.filter { data.mated[$0] }.map { data.scores[$0] },
+                    impostor: list.filter { !data.mated[$0] }.map { data.scores[$0] })
+            }
+        }
+    }
+
     /// Every cohort's FMR and FNMR at its similarity threshold `thresholds[c]`, with subject-bootstrap
     /// intervals when `options.replicates` > 0.
     public static func rates(_ data: LabeledComparisons, thresholds: [Double], options: CohortAnalysisOptions) -> [MitigationRates] {
-        let indices = cohortIndices(data)
+        let groups = Groups(data, bootstrap: options.replicates > 0)
+        return rates(data, groups: groups, sorted: groups.sorted(data), thresholds: thresholds, options: options)
+    }
+
+    /// ``rates(_:thresholds:options:)`` over groups already built from `data` (or from comparisons with
+    /// the same people and the same failures).
+    static func rates(
+        _ data: LabeledComparisons, groups: Groups, sorted: [SortedScores], thresholds: [Double], options: CohortAnalysisOptions
+    ) -> [MitigationRates] {
+        let indices = groups.indices
         var rates = indices.indices.map { c in
-            let scores = SortedScores(
-                genuine: indices[c].filter { data.mated[$0] }.map { data.scores[$0] },
-                impostor: indices[c].filter { !data.mated[$0] }.map { data.scores[$0] })
+            let scores = sorted[c]
             return MitigationRates(
                 cohort: data.cohortNames[c], threshold: thresholds[c], fmr: scores.falseMatches(at: thresholds[c]),
                 fnmr: scores.falseNonMatches(at: thresholds[c]))
         }
-        guard options.replicates > 0 && data.subjectCount > 0 else { return rates }
-        let tallies = indices.indices.map { SubjectBootstrap.tally(data, indices: indices[$0], threshold: thresholds[$0]) }
+        guard options.replicates > 0 && groups.designs.count == indices.count else { return rates }
+        let tallies = indices.indices.map {
+            SubjectBootstrap.tally(data, indices: indices[$0], threshold: thresholds[$0], design: groups.designs[$0])
+        }
         let samples = SubjectBootstrap.run(
             subjects: data.subjectCount, replicates: options.replicates, seed: options.seed, threads: options.threads
         ) { m in tallies.map { ($0.matedRate(m), $0.nonMatedRate(m)) } }
@@ -211,39 +242,60 @@ public enum Mitigation {
     public static func analyze(
         _ data: LabeledComparisons, dimensions: DimensionSet, target: Double, options: CohortAnalysisOptions
     ) -> MitigationAnalysis? {
-        guard let tau = globalThreshold(data, target: target) else { return nil }
+        analyze(data, dimensions: dimensions, targets: [target], options: options).first
+    }
+
+    /// The three what-ifs for one dimension set at each of `targets` (a target without non-mated comparisons
+    /// is left out). The split and the normalised scores do not depend on the target, so they are computed once.
+    public static func analyze(
+        _ data: LabeledComparisons, dimensions: DimensionSet, targets: [Double], options: CohortAnalysisOptions
+    ) -> [MitigationAnalysis] {
+        let bootstrap = options.replicates > 0
         let cohorts = data.cohortNames.count
-        let global = [Double](repeating: tau, count: cohorts)
-        let own = cohortIndices(data).map { list in
-            let impostor = list.filter { !data.mated[$0] }.map { data.scores[$0] }
-            let scores = SortedScores(genuine: [], impostor: impostor)
-            return scores.impostorCount > 0 ? scores.threshold(forFMR: target) : tau
-        }
-        let before = rates(data, thresholds: global, options: options)
-        let after = rates(data, thresholds: own, options: options)
-        var whatIfs = [
-            MitigationWhatIf(
-                whatIf: "per_cohort_thresholds", globalThresholdBefore: tau, globalThresholdAfter: nil, people: data.subjectCount,
-                heldOutPeople: 0, unnormalizable: 0, before: before, after: after,
-                inequityBefore: inequity(before, alpha: options.inequityAlpha), inequityAfter: inequity(after, alpha: options.inequityAlpha)
-            )
-        ]
+        let all = Groups(data, bootstrap: bootstrap)
         let held = heldOut(data, seed: options.seed)
-        for norm in Norm.allCases {
-            let split = normalized(data, heldOut: held, norm: norm)
-            guard let rawTau = globalThreshold(split.raw, target: target),
-                let normTau = globalThreshold(split.normalized, target: target)
-            else { continue }
-            let b = rates(split.raw, thresholds: [Double](repeating: rawTau, count: cohorts), options: options)
-            let a = rates(split.normalized, thresholds: [Double](repeating: normTau, count: cohorts), options: options)
-            whatIfs.append(
-                MitigationWhatIf(
-                    whatIf: norm.rawValue, globalThresholdBefore: rawTau, globalThresholdAfter: normTau,
-                    people: split.raw.subjectCount, heldOutPeople: held.filter { $0 }.count, unnormalizable: split.dropped,
-                    before: b, after: a, inequityBefore: inequity(b, alpha: options.inequityAlpha),
-                    inequityAfter: inequity(a, alpha: options.inequityAlpha)))
+        let stats = statistics(data, heldOut: held)
+        let splits = Norm.allCases.map { norm in
+            let split = normalized(data, heldOut: held, norm: norm, statistics: stats)
+            let groups = Groups(split.raw, bootstrap: bootstrap)
+            return (norm: norm, split: split, groups: groups, raw: groups.sorted(split.raw), normalized: groups.sorted(split.normalized))
         }
-        return MitigationAnalysis(dimensions: dimensions, targetFMR: target, whatIfs: whatIfs)
+        let allSorted = all.sorted(data)
+        func whatIf(
+            _ name: String, people: Int, heldOut: Int, dropped: Int, before: (Double, [MitigationRates]),
+            after: (Double?, [MitigationRates])
+        ) -> MitigationWhatIf {
+            MitigationWhatIf(
+                whatIf: name, globalThresholdBefore: before.0, globalThresholdAfter: after.0, people: people, heldOutPeople: heldOut,
+                unnormalizable: dropped, before: before.1, after: after.1, inequityBefore: inequity(before.1, alpha: options.inequityAlpha),
+                inequityAfter: inequity(after.1, alpha: options.inequityAlpha))
+        }
+        return targets.compactMap { target -> MitigationAnalysis? in
+            guard let tau = globalThreshold(data, target: target) else { return nil }
+            let own = allSorted.map { $0.impostorCount > 0 ? $0.threshold(forFMR: target) : tau }
+            let global = [Double](repeating: tau, count: cohorts)
+            var whatIfs = [
+                whatIf(
+                    "per_cohort_thresholds", people: data.subjectCount, heldOut: 0, dropped: 0,
+                    before: (tau, rates(data, groups: all, sorted: allSorted, thresholds: global, options: options)),
+                    after: (nil, rates(data, groups: all, sorted: allSorted, thresholds: own, options: options)))
+            ]
+            for (norm, split, groups, rawSorted, normalizedSorted) in splits {
+                guard let rawTau = globalThreshold(split.raw, target: target),
+                    let normTau = globalThreshold(split.normalized, target: target)
+                else { continue }
+                let before = rates(
+                    split.raw, groups: groups, sorted: rawSorted, thresholds: [Double](repeating: rawTau, count: cohorts), options: options)
+                let after = rates(
+                    split.normalized, groups: groups, sorted: normalizedSorted, thresholds: [Double](repeating: normTau, count: cohorts),
+                    options: options)
+                whatIfs.append(
+                    whatIf(
+                        norm.rawValue, people: split.raw.subjectCount, heldOut: held.filter { $0 }.count, dropped: split.dropped,
+                        before: (rawTau, before), after: (normTau, after)))
+            }
+            return MitigationAnalysis(dimensions: dimensions, targetFMR: target, whatIfs: whatIfs)
+        }
     }
 }
 

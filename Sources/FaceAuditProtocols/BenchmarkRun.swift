@@ -245,12 +245,7 @@ public struct BenchmarkRun {
         var all: [MitigationAnalysis] = []
         for (dimension, comparisons) in attributes {
             let settings = options.analysis(polarity: polarity, [dimension])
-            for target in options.targets {
-                if let analysis = Mitigation.analyze(comparisons, dimensions: DimensionSet([dimension]), target: target, options: settings)
-                {
-                    all.append(analysis)
-                }
-            }
+            all += Mitigation.analyze(comparisons, dimensions: DimensionSet([dimension]), targets: options.targets, options: settings)
         }
         return all.isEmpty ? nil : all
     }

@@ -17,8 +17,10 @@
 /// every non-mated, completed score between that template and a held-out person whose side carries the
 /// same cohort label, on either side of the comparison (scores are symmetric similarities), with the
 /// population standard deviation (divisor n, numpy's default). A comparison whose side has fewer than two
-/// such scores, a zero standard deviation or no cohort is not normalisable and is left out of both the
-/// before and after rates of that what-if (and counted).
+/// such scores, scores against fewer than `options.minimumSubjects` held-out people (`--min-subjects`: a
+/// handful of people gives unstable statistics, and a tiny σ blows every score of that side up), a zero
+/// standard deviation or no cohort is not normalisable and is left out of both the before and after rates
+/// of that what-if (and counted).
 ///
 /// **The split** (``heldOut(_:seed:)``): people are stratified by the cohort of the first comparison side
 /// they appear on; within a stratum they are ordered by `SplitMix64(seed: seed &+ subject).next()` (ties by
@@ -48,12 +50,15 @@ public enum Mitigation {
         public var mean = 0.0
         /// Σ(x − mean)² (Welford).
         var squares = 0.0
+        /// The held-out people the scores are against.
+        public var people: Set<Int32> = []
 
         /// √(Σ(x − mean)²/n); NaN without scores.
         public var standardDeviation: Double { count == 0 ? .nan : (squares / Double(count)).squareRoot() }
 
         /// Adds one score.
-        mutating func add(_ x: Double) {
+        mutating func add(_ x: Double, against person: Int32) {
+            people.insert(person)
             count += 1
             let delta = x - mean
             mean += delta / Double(count)
@@ -106,16 +111,19 @@ public enum Mitigation {
             let p = Template(subject: data.probeSubject[k], sample: data.probeSample[k], cohort: data.probeCohort[k])
             let r = Template(subject: data.referenceSubject[k], sample: data.referenceSample[k], cohort: data.referenceCohort[k])
             guard p.cohort == r.cohort && p.cohort >= 0 && held[Int(p.subject)] != held[Int(r.subject)] else { continue }
-            stats[held[Int(p.subject)] ? r : p, default: Statistics()].add(data.scores[k])
+            let (side, other) = held[Int(p.subject)] ? (r, p) : (p, r)
+            stats[side, default: Statistics()].add(data.scores[k], against: other.subject)
         }
         return stats
     }
 
     /// The evaluation comparisons (both people not held out) with raw and normalised scores, subjects
     /// renumbered 0..<people in the evaluation set; `dropped` counts evaluation comparisons that could not
-    /// be normalised (left out of both).
+    /// be normalised (left out of both): their side's statistics come from fewer than two scores, from fewer
+    /// than `minimumPeople` held-out people, or have a zero standard deviation.
     public static func normalized(
-        _ data: LabeledComparisons, heldOut held: [Bool], norm: Norm, statistics stats: [Template: Statistics]? = nil
+        _ data: LabeledComparisons, heldOut held: [Bool], norm: Norm, statistics stats: [Template: Statistics]? = nil,
+        minimumPeople: Int = 1
     ) -> Normalized {
         let stats = stats ?? statistics(data, heldOut: held)
         var renumber = [Int32](repeating: -1, count: data.subjectCount)
@@ -134,7 +142,7 @@ public enum Mitigation {
                 norm == .z
                 ? Template(subject: data.referenceSubject[k], sample: data.referenceSample[k], cohort: data.referenceCohort[k])
                 : Template(subject: data.probeSubject[k], sample: data.probeSample[k], cohort: data.probeCohort[k])
-            guard let s = stats[side], s.count >= 2, s.standardDeviation > 0 else {
+            guard let s = stats[side], s.count >= 2, s.people.count >= minimumPeople, s.standardDeviation > 0 else {
                 dropped += 1
                 continue
             }
@@ -256,7 +264,7 @@ public enum Mitigation {
         let held = heldOut(data, seed: options.seed)
         let stats = statistics(data, heldOut: held)
         let splits = Norm.allCases.map { norm in
-            let split = normalized(data, heldOut: held, norm: norm, statistics: stats)
+            let split = normalized(data, heldOut: held, norm: norm, statistics: stats, minimumPeople: options.minimumSubjects)
             let groups = Groups(split.raw, bootstrap: bootstrap)
             return (norm: norm, split: split, groups: groups, raw: groups.sorted(split.raw), normalized: groups.sorted(split.normalized))
         }

@@ -39,7 +39,7 @@ extension HTMLReport {
             for w in analysis.whatIfs {
                 for (before, after) in zip(w.before, w.after) {
                     out.append(
-                        "<tr><td>\(HTML.escape(names[w.whatIf] ?? w.whatIf))</td><td>\(HTML.escape(value(of: before.cohort)))</td><td>\(rate(before, fmr: true)) → \(rate(after, fmr: true))</td><td>\(rate(before, fmr: false)) → \(rate(after, fmr: false))</td></tr>"
+                        "<tr><td>\(HTML.escape(names[w.whatIf] ?? w.whatIf))</td><td>\(HTML.escape(label(dimension: analysis.dimensions.description))): \(HTML.escape(value(of: before.cohort)))</td><td>\(rate(before, fmr: true)) → \(rate(after, fmr: true))</td><td>\(rate(before, fmr: false)) → \(rate(after, fmr: false))</td></tr>"
                     )
                 }
             }

@@ -174,6 +174,10 @@ struct MitigationTests {
         // T-norm reads the probe side (samples 0 and 1), so the mated comparisons are normalised: (0.8 − 0.3)/0.1,
         // (0.7 − 0.2)/0.1.
         #expect(t.dropped == 0 && t.raw.scores == [0.5, 0.8, 0.7])
+        // Statistics from fewer held-out people than asked for are not used: every comparison is left out.
+        #expect(t0.people == [2, 3])
+        let strict = Mitigation.normalized(d, heldOut: held, norm: .t, minimumPeople: 3)
+        #expect(strict.dropped == 3 && strict.raw.count == 0)
         #expect(abs(t.normalized.scores[1] - 5) < 1e-9 && abs(t.normalized.scores[2] - 5) < 1e-9)
     }
 

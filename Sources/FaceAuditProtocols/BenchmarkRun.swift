@@ -233,7 +233,21 @@ public struct BenchmarkRun {
                 attributes: attributes, analyses: analyses, samples: regressionSamples, polarity: polarity,
                 reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
         }
+        result.summary.mitigation = mitigations(attributes: attributes, polarity: polarity, options: options)
         return result
+    }
+
+    /// The mitigation what-ifs (``Mitigation``) of every single-attribute dimension set at every target FMR
+    /// of the run; nil when there is none.
+    static func mitigations(
+        attributes: [(CohortDimension, LabeledComparisons)], polarity: ScorePolarity, options: Options
+    ) -> [MitigationAnalysis]? {
+        var all: [MitigationAnalysis] = []
+        for (dimension, comparisons) in attributes {
+            let settings = options.analysis(polarity: polarity, [dimension])
+            all += Mitigation.analyze(comparisons, dimensions: DimensionSet([dimension]), targets: options.targets, options: settings)
+        }
+        return all.isEmpty ? nil : all
     }
 
     /// The error regressions at every operating point of the run (the distinct settings of `analyses`, each at

@@ -174,6 +174,8 @@ public enum HTMLReport {
 
         // 4b. What goes with more false matches (the error regression).
         body.append(contentsOf: regressionSection(s, target: target))
+        // 4c. Could a setting make it fairer (the mitigation what-ifs).
+        body.append(contentsOf: mitigationSection(s, target: target))
 
         // 5. Deployment risk.
         body.append(schoolSection(s, target: target, options: options))

@@ -54,11 +54,12 @@ public struct RunResults: Sendable {
     /// The names of every file a run's output set may hold.
     public static let outputNames: Set<String> = [
         "summary.json", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "scores.csv", "report.html", "watchlist.csv",
-        "age_gap.csv", "subjects.json",
+        "age_gap.csv", "subjects.json", "mitigation.csv",
     ]
 
     /// Every output as one set, `summary.json` its marker: cohorts.csv, cross_cohort_fmr.csv, curves.csv,
-    /// age_gap.csv (with an age-gap analysis), report.html, watchlist.csv (with a watchlist), with
+    /// age_gap.csv (with an age-gap analysis), mitigation.csv (with
+    /// mitigation what-ifs), report.html, watchlist.csv (with a watchlist), with
     /// `exportScores` scores.csv (mode 0600: it names images), subjects.json (with a subject bootstrap:
     /// see ``SubjectTallies``), and summary.json.
     public func outputs(exportScores: Bool, scenario: ReportOptions = ReportOptions()) -> OutputSet {
@@ -69,6 +70,9 @@ public struct RunResults: Sendable {
             OutputFile(name: "curves.csv") { results.curvesCSV },
         ]
         if summary.ageGap != nil { files.append(OutputFile(name: "age_gap.csv") { results.ageGapCSV }) }
+        if let mitigation = summary.mitigation {
+            files.append(OutputFile(name: "mitigation.csv") { ResultTables.mitigation(mitigation, simulated: results.summary.simulated) })
+        }
         if exportScores { files.append(OutputFile(name: "scores.csv", permissions: 0o600) { results.scoresCSV }) }
         files.append(OutputFile(name: "report.html") { results.report(scenario: scenario) })
         if let watchlist = summary.watchlist {

@@ -46,6 +46,10 @@ public struct RunSummary: Sendable, Codable {
     /// people's groups and ages (``ErrorRegression/Analysis``), one per operating point of the first dimension
     /// set; absent when not computed (streamed runs, score files).
     public var errorRegression: [ErrorRegression.Analysis]?
+    /// What-ifs against the single global threshold (``MitigationAnalysis``): per-cohort thresholds, cohort
+    /// Z-norm and T-norm, one per single-attribute dimension set × target FMR; absent when not computed
+    /// (streamed runs, score files without labels).
+    public var mitigation: [MitigationAnalysis]?
 
     /// Creates a summary.
     public init(
@@ -170,5 +174,6 @@ public struct RunSummary: Sendable, Codable {
         case ageGap = "age_gap"
         case findings
         case errorRegression = "error_regression"
+        case mitigation
     }
 }

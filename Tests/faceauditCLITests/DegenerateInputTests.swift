@@ -86,7 +86,10 @@ struct OutputFolderTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         // age_gap.csv: the simulated people have an age on both photos (the same one).
         #expect(
-            names == ["age_gap.csv", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "report.html", "shard-0-of-2", "summary.json"])
+            names == [
+                "age_gap.csv", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "mitigation.csv", "report.html", "shard-0-of-2",
+                "summary.json",
+            ])
     }
 
     /// The files of an output folder, timestamps blanked (hidden entries are not outputs).
@@ -110,7 +113,7 @@ struct OutputFolderTests {
         let new = try Self.outputSet(out)
         #expect(try CommandRunner.faceaudit(demo(seed: 1)).status == 0)
         let old = try Self.outputSet(out)
-        #expect(old != new && old.count == 7)  // with subjects.json: the demo resamples its people
+        #expect(old != new && old.count == 8)  // with subjects.json (the demo resamples its people) and mitigation.csv
 
         // Kill the run the moment it starts writing: a staging folder appears, or summary.json is replaced.
         let summary = out.appendingPathComponent("summary.json").path

@@ -21,17 +21,24 @@ public struct InequityCurve: Sendable, Hashable, Codable {
         public var globalFMR: Double
         /// The threshold, in the scores' own units.
         public var threshold: Double
-        /// Whether the global FMR is at least 1/(non-mated comparisons), so the threshold can reach it.
+        /// Whether the global FMR is at least 1/(non-mated comparisons), so the threshold can reach it (as
+        /// ``CohortAnalysis`` decides it for a target: t·N ≥ 1; the grid's lowest point, 1/N, is estimable).
         public var estimable: Bool
-        /// Every inequity measure of the cohorts' rates at the threshold.
-        public var measures: InequityMeasures
+        /// FDR of the cohorts' rates at the threshold (``InequityMeasures/fdr``).
+        public var fdr: Double?
+        /// max/geomean of the cohorts' FMRs (``InequityMeasures/fmrMaxGeomean``).
+        public var fmrMaxGeomean: Double?
+        /// max/geomean of the cohorts' FNMRs (``InequityMeasures/fnmrMaxGeomean``).
+        public var fnmrMaxGeomean: Double?
         /// Subject-bootstrap percentile intervals of `fdr`, `fmr_max_geomean`, `fnmr_max_geomean` (nil:
         /// no bootstrap, or not estimable).
         public var bootstrap: [String: BinomialInterval]?
 
         enum CodingKeys: String, CodingKey {
             case globalFMR = "global_fmr"
-            case threshold, estimable, measures, bootstrap
+            case threshold, estimable, fdr, bootstrap
+            case fmrMaxGeomean = "fmr_max_geomean"
+            case fnmrMaxGeomean = "fnmr_max_geomean"
         }
     }
 
@@ -94,7 +101,11 @@ public struct InequityCurve: Sendable, Hashable, Codable {
         let lo = log10(1 / Double(nonMated))
         let hi = log10(upper)
         var values = extra
-        if hi > lo { values += (0..<count).map { pow(10, lo + (hi - lo) * Double($0) / Double(count - 1)) } }
+        // The ends exactly: 1/N (not 10^log10(1/N), which may land an ulp below it) and `upper`.
+        if hi > lo {
+            values += [1 / Double(nonMated), upper]
+            for k in 1..<count - 1 { values.append(pow(10, lo + (hi - lo) * Double(k) / Double(count - 1))) }
+        }
         return Array(Set(values)).sorted()
     }
 
@@ -151,17 +162,19 @@ public struct InequityCurve: Sendable, Hashable, Codable {
         let globalFMRs = grid(nonMated: overall.impostorCount, upper: upper, count: count, extra: options.targets + [area.from, area.to])
         let thresholds = globalFMRs.map { overall.threshold(forFMR: $0) }
         var points = zip(globalFMRs, thresholds).map { t, tau in
-            Point(
-                globalFMR: t, threshold: options.polarity.threshold(tau), estimable: t * Double(overall.impostorCount) >= 1,
-                measures: InequityMeasures(
-                    fmr: cohorts.map { $0.falseMatches(at: tau).rate }, fnmr: cohorts.map { $0.falseNonMatches(at: tau).rate },
-                    alpha: options.inequityAlpha))
+            let measures = InequityMeasures(
+                fmr: cohorts.map { $0.falseMatches(at: tau).rate }, fnmr: cohorts.map { $0.falseNonMatches(at: tau).rate },
+                alpha: options.inequityAlpha)
+            return Point(
+                globalFMR: t, threshold: options.polarity.threshold(tau),
+                estimable: t * Double(overall.impostorCount) >= 1 || t == 1 / Double(overall.impostorCount),
+                fdr: measures.fdr, fmrMaxGeomean: measures.fmrMaxGeomean, fnmrMaxGeomean: measures.fnmrMaxGeomean)
         }
         let reachable = area.from * Double(overall.impostorCount) >= 1
         @Sendable func areas(_ fdr: [Double]) -> [Double?] {
             Axis.allCases.map { reachable ? trapezoid(x: globalFMRs, y: fdr, from: area.from, to: area.to, axis: $0) : nil }
         }
-        let estimates = areas(points.map { $0.measures.fdr ?? .nan })
+        let estimates = areas(points.map { $0.fdr ?? .nan })
         var result = Axis.allCases.enumerated().map { i, axis in
             let length = axis == .log10FMR ? log10(area.to) - log10(area.from) : area.to - area.from
             return Area(fromFMR: area.from, toFMR: area.to, axis: axis, length: length, value: estimates[i])

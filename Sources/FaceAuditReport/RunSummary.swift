@@ -46,6 +46,9 @@ public struct RunSummary: Sendable, Codable {
     /// people's groups and ages (``ErrorRegression/Analysis``), one per operating point of the first dimension
     /// set; absent when not computed (streamed runs, score files).
     public var errorRegression: [ErrorRegression.Analysis]?
+    /// Inequity across operating points (``InequityCurve``): FDR(τ) and max/geomean(τ) over a grid of global
+    /// FMRs and the area under FDR(τ), one per single attribute; absent when not computed (streamed runs).
+    public var inequityCurves: [InequityCurve]?
 
     /// Creates a summary.
     public init(
@@ -170,5 +173,6 @@ public struct RunSummary: Sendable, Codable {
         case ageGap = "age_gap"
         case findings
         case errorRegression = "error_regression"
+        case inequityCurves = "inequity_curves"
     }
 }

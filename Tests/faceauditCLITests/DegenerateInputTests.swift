@@ -86,7 +86,10 @@ struct OutputFolderTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
         // age_gap.csv: the simulated people have an age on both photos (the same one).
         #expect(
-            names == ["age_gap.csv", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "report.html", "shard-0-of-2", "summary.json"])
+            names == [
+                "age_gap.csv", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "inequity_curves.csv", "report.html", "shard-0-of-2",
+                "summary.json",
+            ])
     }
 
     /// The files of an output folder, timestamps blanked (hidden entries are not outputs).

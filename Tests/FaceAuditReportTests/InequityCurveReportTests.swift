@@ -36,3 +36,42 @@ struct InequityCurveReportTests {
         #expect(lines[11] == "measured,gender,fdr_area,fmr,0.001,0.1,,0,,,,100")
     }
 }
+
+extension InequityCurveReportTests {
+    @Test("the chart: the FDR line through every estimable point, the interval band, the targets dashed")
+    func chart() throws {
+        var points = Self.curve().points
+        for i in points.indices { points[i].bootstrap = ["fdr": BinomialInterval(lower: points[i].fdr! - 0.1, upper: 1)] }
+        points.append(InequityCurve.Point(globalFMR: 1e-6, threshold: 0.9, estimable: false, fdr: 1))
+        let svg = Charts.fdrCurve(
+            title: "FDR by threshold, by gender", points: points.sorted { $0.globalFMR < $1.globalFMR }, targets: [1e-2, 1e-5])
+        let line = try #require(svg.components(separatedBy: "class=\"fdr-line\" points=\"").dropFirst().first?.prefix { $0 != "\"" })
+        // The not-estimable point is left out: three vertices, left to right across 10⁻³ … 10⁻¹.
+        let xs = line.split(separator: " ").compactMap { Double($0.split(separator: ",")[0]) }
+        #expect(xs.count == 3 && xs == xs.sorted())
+        #expect(svg.contains("class=\"fdr-band\""))
+        #expect(svg.components(separatedBy: "stroke-dasharray").count - 1 == 1)  // 10⁻⁵ is outside the curve
+        // The FDR axis starts at the lowest bound rounded down to 0.1: 0.5 − 0.1 = 0.4.
+        #expect(svg.contains(">0.40</text>") && svg.contains(">1.00</text>"))
+    }
+
+    @Test("the report folds one chart per attribute under the trade-off curves and states the area")
+    func section() throws {
+        var summary = try HTMLReportTests.baseline()
+        summary.inequityCurves = nil
+        let before = HTMLReport.render(summary, curves: [])
+        var second = Self.curve()
+        second.dimensions = "ethnicity"
+        summary.inequityCurves = [Self.curve(), second]
+        let after = HTMLReport.render(summary, curves: [])
+        func folds(_ html: String) -> Int { html.components(separatedBy: "<details class=\"fold\">").count - 1 }
+        #expect(folds(after) == folds(before) + 1)
+        #expect(after.components(separatedBy: "class=\"fdr-line\"").count - 1 == 2)
+        #expect(after.contains("FDR by threshold, by gender") && after.contains("FDR by threshold, by ethnicity"))
+        #expect(after.contains("Area under the curve from 0.10% to 10% false matches (log scale): 1.4 of 2 (95% interval 1.2 to 1.6)"))
+        #expect(after.contains("the mean FDR there is 0.7."))
+        let fold = try #require(after.range(of: "Show how unequal the groups are at every threshold"))
+        let curves = try #require(after.range(of: "<h2>Trade-off curves</h2>"))
+        #expect(curves.upperBound <= fold.lowerBound)
+    }
+}

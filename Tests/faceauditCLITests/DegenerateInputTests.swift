@@ -113,7 +113,7 @@ struct OutputFolderTests {
         let new = try Self.outputSet(out)
         #expect(try CommandRunner.faceaudit(demo(seed: 1)).status == 0)
         let old = try Self.outputSet(out)
-        #expect(old != new && old.count == 7)  // with subjects.json: the demo resamples its people
+        #expect(old != new && old.count == 8)  // with subjects.json (the demo resamples its people) and inequity_curves.csv
 
         // Kill the run the moment it starts writing: a staging folder appears, or summary.json is replaced.
         let summary = out.appendingPathComponent("summary.json").path

@@ -4,7 +4,8 @@ import Foundation
 extension HTMLReport {
     /// One fold under the trade-off curves: per single attribute, FDR(τ) against the global FMR with its
     /// subject-bootstrap band, the run's target FMRs marked, and the area under it in words. Empty without
-    /// inequity curves (streamed runs, summaries written before them).
+    /// inequity curves (streamed runs, summaries written before them); an attribute without a defined FDR
+    /// (fewer than two groups with both rates) gets a sentence instead of a chart.
     static func inequityCurveSection(_ s: RunSummary, targets: [Double]) -> [String] {
         guard let curves = s.inequityCurves, !curves.isEmpty else { return [] }
         var body = ["<details class=\"fold\"><summary>Show how unequal the groups are at every threshold (FDR)</summary>"]
@@ -13,6 +14,10 @@ extension HTMLReport {
         )
         for curve in curves {
             let name = label(dimension: curve.dimensions.description).lowercased()
+            guard curve.points.contains(where: { $0.estimable && $0.fdr != nil }) else {
+                body.append("<p>No FDR by \(HTML.escape(name)): it needs two groups with both rates measured.</p>")
+                continue
+            }
             body.append(Charts.fdrCurve(title: "FDR by threshold, by \(name)", points: curve.points, targets: targets))
             if let area = curve.areas.first(where: { $0.axis == .log10FMR }), let value = area.value {
                 let interval = area.bootstrap.map { " (95% interval \(HTML.number($0.lower)) to \(HTML.number($0.upper)))" } ?? ""

@@ -62,7 +62,10 @@ extension InequityCurveReportTests {
         let before = HTMLReport.render(summary, curves: [])
         var second = Self.curve()
         second.dimensions = "ethnicity"
-        summary.inequityCurves = [Self.curve(), second]
+        var undefined = Self.curve()
+        undefined.dimensions = "age_group"
+        for i in undefined.points.indices { undefined.points[i].fdr = nil }
+        summary.inequityCurves = [Self.curve(), second, undefined]
         let after = HTMLReport.render(summary, curves: [])
         func folds(_ html: String) -> Int { html.components(separatedBy: "<details class=\"fold\">").count - 1 }
         #expect(folds(after) == folds(before) + 1)
@@ -70,6 +73,7 @@ extension InequityCurveReportTests {
         #expect(after.contains("FDR by threshold, by gender") && after.contains("FDR by threshold, by ethnicity"))
         #expect(after.contains("Area under the curve from 0.10% to 10% false matches (log scale): 1.4 of 2 (95% interval 1.2 to 1.6)"))
         #expect(after.contains("the mean FDR there is 0.7."))
+        #expect(after.contains("No FDR by children and adults: it needs two groups with both rates measured."))
         let fold = try #require(after.range(of: "Show how unequal the groups are at every threshold"))
         let curves = try #require(after.range(of: "<h2>Trade-off curves</h2>"))
         #expect(curves.upperBound <= fold.lowerBound)

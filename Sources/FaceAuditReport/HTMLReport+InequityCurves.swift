@@ -34,10 +34,11 @@ extension HTMLReport {
 extension Charts {
     /// FDR(τ) against the global FMR on a log axis (the grid's lowest FMR to 10%), with the bootstrap band
     /// where every point has an interval, and the `targets` as dashed verticals. The FDR axis runs from
-    /// the lowest value or bound shown (rounded down to 0.1) to 1.
+    /// the lowest value or bound shown (rounded down to 0.1, at most 0.9) to 1, ticked every 0.02, 0.05 or
+    /// 0.1 as that range is at most 0.1, 0.3 or more.
     static func fdrCurve(title: String, points all: [InequityCurve.Point], targets: [Double]) -> String {
         let points = all.filter { $0.estimable && $0.fdr != nil }
-        let (width, height, left, top, plotWidth, plotHeight) = (560, 260, 56, 30, 460, 170)
+        let (width, height, left, top, plotWidth, plotHeight) = (560, 244, 56, 30, 460, 170)
         guard let first = points.first, let last = points.last, last.globalFMR > first.globalFMR else {
             return (open(width: width, height: 40, title: title) + ["</svg>"]).joined(separator: "\n")
         }
@@ -56,7 +57,9 @@ extension Charts {
                 "<text x=\"\(px)\" y=\"\(axisY + 14)\" font-size=\"12\" text-anchor=\"middle\">\(HTML.percent(pow(10, Double(decade))))</text>"
             )
         }
-        for tick in stride(from: floor, through: 1.0001, by: (1 - floor) / 4) {
+        // Ticks at round steps: 0.02 over a range up to 0.1, 0.05 up to 0.3, else 0.1.
+        let step = 1 - floor <= 0.1 + 1e-9 ? 0.02 : 1 - floor <= 0.3 + 1e-9 ? 0.05 : 0.1
+        for tick in stride(from: floor, through: 1 + 1e-9, by: step) {
             svg.append("<line x1=\"\(left)\" y1=\"\(y(tick))\" x2=\"\(left + plotWidth)\" y2=\"\(y(tick))\" stroke=\"#eee\"/>")
             svg.append(
                 "<text x=\"\(left - 6)\" y=\"\(y(tick) + 4)\" font-size=\"12\" text-anchor=\"end\">\(String(format: "%.2f", tick))</text>")

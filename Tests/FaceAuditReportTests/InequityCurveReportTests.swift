@@ -52,7 +52,14 @@ extension InequityCurveReportTests {
         #expect(svg.contains("class=\"fdr-band\""))
         #expect(svg.components(separatedBy: "stroke-dasharray").count - 1 == 1)  // 10⁻⁵ is outside the curve
         // The FDR axis starts at the lowest bound rounded down to 0.1: 0.5 − 0.1 = 0.4.
-        #expect(svg.contains(">0.40</text>") && svg.contains(">1.00</text>"))
+        #expect(svg.contains(">0.40</text>") && svg.contains(">1.00</text>") && svg.contains(">0.70</text>"))
+        #expect(!svg.contains(">0.45</text>"))  // a range of 0.6 is ticked every 0.1
+        // FDR from 0.95 up: the axis starts at 0.9 and is ticked every 0.02.
+        let near =
+            [InequityCurve.Point(globalFMR: 1e-3, threshold: 1, estimable: true, fdr: 0.95)]
+            + [InequityCurve.Point(globalFMR: 1e-2, threshold: 0.5, estimable: true, fdr: 1)]
+        let fine = Charts.fdrCurve(title: "t", points: near, targets: [])
+        #expect(fine.contains(">0.90</text>") && fine.contains(">0.92</text>") && fine.contains(">0.98</text>"))
     }
 
     @Test("the report folds one chart per attribute under the trade-off curves and states the area")

@@ -213,12 +213,18 @@ public struct BenchmarkRun {
         let finite = scores.filter(\.isFinite)
         let range = (finite.min() ?? 0, finite.max() ?? 1)
         var attributes: [(CohortDimension, LabeledComparisons)] = []
+        var inequityCurves: [InequityCurve] = []
         for set in options.scheme.dimensionSets {
             let name = DimensionSet(set)
             let comparisons = labeled(set)
             guard comparisons.count > 0 else { continue }
             if set.count == 1 { attributes.append((set[0], comparisons)) }
             analyses += CohortAnalysis.analyze(comparisons, dimensions: name, options: options.analysis(polarity: polarity, set))
+            if set.count == 1,
+                let curve = InequityCurve.analyze(comparisons, dimensions: name, options: options.analysis(polarity: polarity, set))
+            {
+                inequityCurves.append(curve)
+            }
             let drawn = drawings(
                 name, CohortAnalysis.scores(of: comparisons, polarity: polarity), range: range, polarity: polarity, options: options)
             curves += drawn.curves
@@ -228,6 +234,7 @@ public struct BenchmarkRun {
             verification: verification, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity, dataset: dataset,
             failures: failures, pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated,
             pairScores: pairScores, ageGap: ageGap(ageGapPairs, analyses: analyses, options: options.analysis(polarity: polarity, [])))
+        result.summary.inequityCurves = inequityCurves.isEmpty ? nil : inequityCurves
         if let regressionSamples {
             result.summary.errorRegression = errorRegressions(
                 attributes: attributes, analyses: analyses, samples: regressionSamples, polarity: polarity,

@@ -133,6 +133,9 @@ public enum HTMLReport {
         }
         body.append("</details>")
 
+        // 3a. Inequity at every threshold: one more fold under the same heading.
+        body.append(contentsOf: inequityCurveSection(s, targets: targets))
+
         // 3b. Score distributions.
         // Under the same heading as the curves: two folds, one heading.
         if !histograms.isEmpty {

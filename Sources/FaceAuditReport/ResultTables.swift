@@ -104,6 +104,42 @@ public enum ResultTables {
         return csv(rows)
     }
 
+    /// `inequity_curves.csv`: one row per attribute × curve × grid point. `curve` is `fdr`, `fmr_max_geomean`
+    /// or `fnmr_max_geomean` (``InequityCurve/Point``), or `fdr_area` (``InequityCurve/Area``: `axis` says
+    /// whether over `log10_fmr` or `fmr`, `global_fmr` is the area's lower end and `global_fmr_to` its upper
+    /// end, `threshold` empty). `estimate` is empty where the measure is undefined (a zero rate under max/geomean).
+    public static func inequityCurves(_ curves: [InequityCurve], simulated: Bool = false) -> String {
+        var rows = [
+            [
+                "data", "dimensions", "curve", "axis", "global_fmr", "global_fmr_to", "threshold", "estimable", "estimate",
+                "bootstrap_lower", "bootstrap_upper", "replicates",
+            ]
+        ]
+        for curve in curves {
+            let metrics: [(String, KeyPath<InequityCurve.Point, Double?>)] = [
+                ("fdr", \.fdr), ("fmr_max_geomean", \.fmrMaxGeomean), ("fnmr_max_geomean", \.fnmrMaxGeomean),
+            ]
+            for (name, path) in metrics {
+                for p in curve.points {
+                    let ci = p.bootstrap?[name]
+                    rows.append([
+                        provenance(simulated), curve.dimensions.description, name, "", number(p.globalFMR), "", number(p.threshold),
+                        p.estimable ? "1" : "0", number(p[keyPath: path]), number(ci?.lower), number(ci?.upper), "\(curve.replicates)",
+                    ])
+                }
+            }
+            for a in curve.areas {
+                rows.append([
+                    provenance(simulated), curve.dimensions.description, "fdr_area", a.axis.rawValue, number(a.fromFMR), number(a.toFMR),
+                    "",
+                    a.value == nil ? "0" : "1", number(a.value), number(a.bootstrap?.lower), number(a.bootstrap?.upper),
+                    "\(curve.replicates)",
+                ])
+            }
+        }
+        return csv(rows)
+    }
+
     /// The first column of every row: `SIMULATED` for the demo population, `measured` otherwise.
     static func provenance(_ simulated: Bool) -> String { simulated ? "SIMULATED" : "measured" }
 

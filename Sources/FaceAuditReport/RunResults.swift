@@ -38,6 +38,11 @@ public struct RunResults: Sendable {
         guard let ageGap = summary.ageGap else { return "" }
         return ResultTables.ageGap(ageGap, simulated: summary.simulated)
     }
+    /// inequity_curves.csv (empty without inequity curves).
+    public var inequityCurvesCSV: String {
+        guard let curves = summary.inequityCurves, !curves.isEmpty else { return "" }
+        return ResultTables.inequityCurves(curves, simulated: summary.simulated)
+    }
     /// scores.csv (empty when the scores were not kept).
     public var scoresCSV: String {
         guard !scores.isEmpty else { return "" }
@@ -54,12 +59,12 @@ public struct RunResults: Sendable {
     /// The names of every file a run's output set may hold.
     public static let outputNames: Set<String> = [
         "summary.json", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "scores.csv", "report.html", "watchlist.csv",
-        "age_gap.csv", "subjects.json", "mitigation.csv",
+        "age_gap.csv", "subjects.json", "mitigation.csv", "inequity_curves.csv",
     ]
 
     /// Every output as one set, `summary.json` its marker: cohorts.csv, cross_cohort_fmr.csv, curves.csv,
-    /// age_gap.csv (with an age-gap analysis), mitigation.csv (with
-    /// mitigation what-ifs), report.html, watchlist.csv (with a watchlist), with
+    /// age_gap.csv (with an age-gap analysis), mitigation.csv (with mitigation what-ifs), inequity_curves.csv
+    /// (with inequity curves), report.html, watchlist.csv (with a watchlist), with
     /// `exportScores` scores.csv (mode 0600: it names images), subjects.json (with a subject bootstrap:
     /// see ``SubjectTallies``), and summary.json.
     public func outputs(exportScores: Bool, scenario: ReportOptions = ReportOptions()) -> OutputSet {
@@ -72,6 +77,9 @@ public struct RunResults: Sendable {
         if summary.ageGap != nil { files.append(OutputFile(name: "age_gap.csv") { results.ageGapCSV }) }
         if let mitigation = summary.mitigation {
             files.append(OutputFile(name: "mitigation.csv") { ResultTables.mitigation(mitigation, simulated: results.summary.simulated) })
+        }
+        if summary.inequityCurves?.isEmpty == false {
+            files.append(OutputFile(name: "inequity_curves.csv") { results.inequityCurvesCSV })
         }
         if exportScores { files.append(OutputFile(name: "scores.csv", permissions: 0o600) { results.scoresCSV }) }
         files.append(OutputFile(name: "report.html") { results.report(scenario: scenario) })

@@ -50,6 +50,9 @@ public struct RunSummary: Sendable, Codable {
     /// Z-norm and T-norm, one per single-attribute dimension set × target FMR; absent when not computed
     /// (streamed runs, score files without labels).
     public var mitigation: [MitigationAnalysis]?
+    /// Inequity across operating points (``InequityCurve``): FDR(τ) and max/geomean(τ) over a grid of global
+    /// FMRs and the area under FDR(τ), one per single attribute; absent when not computed (streamed runs).
+    public var inequityCurves: [InequityCurve]?
 
     /// Creates a summary.
     public init(
@@ -175,5 +178,6 @@ public struct RunSummary: Sendable, Codable {
         case findings
         case errorRegression = "error_regression"
         case mitigation
+        case inequityCurves = "inequity_curves"
     }
 }

@@ -87,7 +87,8 @@ struct OutputFolderTests {
         // age_gap.csv: the simulated people have an age on both photos (the same one).
         #expect(
             names == [
-                "age_gap.csv", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "mitigation.csv", "report.html", "shard-0-of-2",
+                "age_gap.csv", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "inequity_curves.csv", "mitigation.csv", "report.html",
+                "shard-0-of-2",
                 "summary.json",
             ])
     }
@@ -113,7 +114,7 @@ struct OutputFolderTests {
         let new = try Self.outputSet(out)
         #expect(try CommandRunner.faceaudit(demo(seed: 1)).status == 0)
         let old = try Self.outputSet(out)
-        #expect(old != new && old.count == 8)  // with subjects.json (the demo resamples its people) and mitigation.csv
+        #expect(old != new && old.count == 9)  // with subjects.json (the demo resamples its people), mitigation.csv and inequity_curves.csv
 
         // Kill the run the moment it starts writing: a staging folder appears, or summary.json is replaced.
         let summary = out.appendingPathComponent("summary.json").path

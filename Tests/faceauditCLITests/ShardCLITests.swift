@@ -33,7 +33,8 @@ struct ShardCLITests {
         let expected = try Self.outputs(out)
         #expect(
             expected.keys.sorted() == [
-                "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "mitigation.csv", "report.html", "subjects.json", "summary.json",
+                "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "inequity_curves.csv", "mitigation.csv", "report.html",
+                "subjects.json", "summary.json",
                 "watchlist.csv",
             ])
         try FileManager.default.removeItem(at: out)

@@ -20,6 +20,8 @@ struct StreamedRunCLITests {
         for key in ["command_line", "explicit_command_line", "generated_at", "conventions", "configuration"] { s[key] = nil }
         // The error regression is fitted on exact runs only (README: streamed runs do not have it yet).
         s["error_regression"] = nil
+        // So are the inequity curves (docs/commands.md: not computed on streamed runs yet).
+        s["inequity_curves"] = nil
         var v = s["verification"] as! [String: Any]
         for key in [
             "eer", "eer_bob", "min_hter", "auc", "auc_bob", "decidability", "zero_fnmr", "impostor_scores", "curve", "conventions",

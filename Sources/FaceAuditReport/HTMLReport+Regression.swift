@@ -60,7 +60,7 @@ extension HTMLReport {
         }
         // One paragraph a reader can quote; everything else folds.
         let lead =
-            "Holding fixed whether the two people share each label, their other labels and their age difference (a logistic regression of \(HTML.grouped(fit.observations)) pairs of two different people, \(HTML.grouped(fit.events)) falsely matched, at \(at); 95% intervals clustered by person): "
+            "Holding fixed whether the two people share each label, their other labels and their age difference (a logistic regression of \(HTML.grouped(fit.observations)) different-person pairs, \(HTML.grouped(fit.events)) falsely matched, at \(at)): "
         out.append(
             "<p>"
                 + HTML.escape(
@@ -79,7 +79,7 @@ extension HTMLReport {
             )
         }
         notes.append(
-            "A number is how many times the odds of a false match are multiplied; the 95% intervals count each person once, however many pairs they are in. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
+            "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
         )
         if let fnm = shown.falseNonMatch.fit {
             notes.append(

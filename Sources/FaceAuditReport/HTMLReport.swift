@@ -164,7 +164,7 @@ public enum HTMLReport {
         // 4. Heatmaps.
         body.append("<h2>Who is mistaken for whom</h2>")
         body.append(
-            "<p>False matches between groups at the threshold for \(HTML.oneIn(target)) false matches: each line counts the pairs of two different people within a group and across groups; its chart shows every pair of groups (darker: more false matches, on one logarithmic scale for every chart; white, none; the diagonal, pairs within a group).</p>"
+            "<p>False matches between groups at the threshold for \(HTML.oneIn(target)) false matches; each line opens a chart of every pair of groups (darker: more, on one logarithmic scale; white: none).</p>"
         )
         for analysis in marginals {
             let dimension = label(dimension: analysis.dimensions.description).lowercased()
@@ -223,10 +223,15 @@ public enum HTMLReport {
 
         body.append("<h2>Limitations</h2>")
         var limits = card.limitations
-        let flagged = marginals.flatMap(\.cohorts).filter { !$0.flags.isEmpty }.map(\.cohort)
+        // Named per attribute, as the tables name them: "age band: 30-49, 50-64; ethnicity (as labeled): black".
+        let flagged = marginals.compactMap { analysis -> String? in
+            let groups = analysis.cohorts.filter { !$0.flags.isEmpty }.map { value(of: $0.cohort) }
+            guard !groups.isEmpty else { return nil }
+            return "\(label(dimension: analysis.dimensions.description).lowercased()): \(groups.joined(separator: ", "))"
+        }
         if !flagged.isEmpty {
             limits.append(
-                "Groups too small for firm conclusions at this threshold (see the flags in the tables): \(flagged.joined(separator: ", "))."
+                "Groups too small for firm conclusions at this threshold (see the flags in the tables): \(flagged.joined(separator: "; "))."
             )
         }
         limits.append("Rates come from this dataset and this system; other photos, cameras or systems will differ.")

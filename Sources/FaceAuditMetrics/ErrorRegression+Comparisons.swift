@@ -85,8 +85,19 @@ extension ErrorRegression {
         attributes: [LabeledComparisons], threshold: Double, samples: SampleCovariates, references: [String: String] = [:],
         minimumPeople: Int = 1, alpha: Double = 0.05
     ) -> Analysis {
+        analyze(
+            attributes: attributes, thresholds: [threshold], samples: samples, references: references, minimumPeople: minimumPeople,
+            alpha: alpha)[0]
+    }
+
+    /// ``analyze(attributes:threshold:samples:references:minimumPeople:alpha:)`` at each of `thresholds`, from
+    /// one pass over the comparisons (levels, ages and person pairs do not depend on the threshold).
+    public static func analyze(
+        attributes: [LabeledComparisons], thresholds: [Double], samples: SampleCovariates, references: [String: String] = [:],
+        minimumPeople: Int = 1, alpha: Double = 0.05
+    ) -> [Analysis] {
         let t = tallies(
-            attributes: attributes, threshold: threshold, samples: samples, references: references, minimumPeople: minimumPeople)
+            attributes: attributes, thresholds: thresholds, samples: samples, references: references, minimumPeople: minimumPeople)
         func outcome(_ t: ErrorRegressionTallies, excluded: Int) -> Outcome {
             do throws(ErrorRegressionError) {
                 return Outcome(fit: try fit(t, alpha: alpha), error: nil, excludedPairs: excluded)
@@ -94,9 +105,11 @@ extension ErrorRegression {
                 return Outcome(fit: nil, error: error.description, excludedPairs: excluded)
             }
         }
-        return Analysis(
-            threshold: threshold, attributes: t.attributes, falseMatch: outcome(t.falseMatch, excluded: t.falseMatchExcluded),
-            falseNonMatch: outcome(t.falseNonMatch, excluded: t.falseNonMatchExcluded))
+        return thresholds.indices.map { i in
+            Analysis(
+                threshold: thresholds[i], attributes: t.attributes, falseMatch: outcome(t.falseMatch[i], excluded: t.falseMatchExcluded),
+                falseNonMatch: outcome(t.falseNonMatch[i], excluded: t.falseNonMatchExcluded))
+        }
     }
 
     /// The tallies ``analyze(attributes:threshold:samples:references:alpha:)`` fits.
@@ -107,6 +120,21 @@ extension ErrorRegression {
         -> (
             attributes: [Attribute], falseMatch: ErrorRegressionTallies, falseMatchExcluded: Int, falseNonMatch: ErrorRegressionTallies,
             falseNonMatchExcluded: Int
+        )
+    {
+        let t = tallies(
+            attributes: attributes, thresholds: [threshold], samples: samples, references: references, minimumPeople: minimumPeople)
+        return (t.attributes, t.falseMatch[0], t.falseMatchExcluded, t.falseNonMatch[0], t.falseNonMatchExcluded)
+    }
+
+    /// The tallies at each of `thresholds`, in one pass over the comparisons.
+    static func tallies(
+        attributes: [LabeledComparisons], thresholds: [Double], samples: SampleCovariates, references: [String: String],
+        minimumPeople: Int
+    )
+        -> (
+            attributes: [Attribute], falseMatch: [ErrorRegressionTallies], falseMatchExcluded: Int,
+            falseNonMatch: [ErrorRegressionTallies], falseNonMatchExcluded: Int
         )
     {
         let data = attributes[0]
@@ -156,12 +184,14 @@ extension ErrorRegression {
             }
         }
         let withAges = ageCount.contains { $0 > 0 }
-        func level(_ person: Int) -> [Int]? {
+        // Each person's levels once (nil: left out), not once per pair.
+        let personLevels = (0..<people).map { person -> [Int]? in
             let l = levelOf.map { $0[person] }
             return l.contains(-1) || (withAges && ageCount[person] == 0) ? nil : l
         }
+        func level(_ person: Int) -> [Int]? { personLevels[person] }
         let fm = FalseMatchDesign(attributes: design, ageDifference: withAges)
-        var pairs: [PairKey: (trials: Int, events: Int)] = [:]
+        var pairs: [PairKey: (trials: Int, events: [Int])] = [:]
         var fmExcluded = 0
         var elapsedKnown = false
         for k in 0..<data.count {
@@ -174,22 +204,24 @@ extension ErrorRegression {
                     continue
                 }
                 let key = PairKey(first: min(a, b), second: max(a, b))
-                pairs[key, default: (0, 0)].trials += 1
-                if score >= threshold { pairs[key, default: (0, 0)].events += 1 }
+                pairs[key, default: (0, [Int](repeating: 0, count: thresholds.count))].trials += 1
+                for (i, threshold) in thresholds.enumerated() where score >= threshold { pairs[key]!.events[i] += 1 }
             }
         }
-        var tallies = fm.tallies()
+        var tallies = [ErrorRegressionTallies](repeating: fm.tallies(), count: thresholds.count)
         for key in pairs.keys.sorted(by: { ($0.first, $0.second) < ($1.first, $1.second) }) {
             let ageA = withAges ? (ageSum[key.first] / Double(ageCount[key.first])) : 0
             let ageB = withAges ? (ageSum[key.second] / Double(ageCount[key.second])) : 0
             var row = fm.row(levels: level(key.first)!, age: ageA, levels: level(key.second)!, age: ageB)
             if withAges { row[row.count - 1] = row[row.count - 1].rounded() }
             let count = pairs[key]!
-            tallies.add(first: key.first, second: key.second, row: row, trials: count.trials, events: count.events)
+            for i in thresholds.indices {
+                tallies[i].add(first: key.first, second: key.second, row: row, trials: count.trials, events: count.events[i])
+            }
         }
         // Mated pairs.
         var fnmExcluded = 0
-        var mated: [(person: Int, enrolment: Double, elapsed: Double, quality: Double?, error: Bool)] = []
+        var mated: [(person: Int, enrolment: Double, elapsed: Double, quality: Double?, score: Double)] = []
         for k in 0..<data.count where data.mated[k] {
             let i = Int(data.probeSample[k])
             let j = Int(data.referenceSample[k])
@@ -205,17 +237,18 @@ extension ErrorRegression {
                 fnmExcluded += 1
                 continue
             }
-            mated.append((Int(data.probeSubject[k]), min(x, y).rounded(), elapsed.rounded(), q, data.scores[k] < threshold))
+            mated.append((Int(data.probeSubject[k]), min(x, y).rounded(), elapsed.rounded(), q, data.scores[k]))
         }
         // Years elapsed is a column only where it varies: photos all of one session (0 years, or one gap for
         // everyone) would make the design singular, and say nothing about time.
         let varies = Set(mated.map(\.elapsed)).count > 1
         let fnm = FalseNonMatchDesign(yearsElapsed: elapsedKnown && varies, quality: samples.quality != nil)
-        var matedTallies = fnm.tallies()
+        var matedTallies = [ErrorRegressionTallies](repeating: fnm.tallies(), count: thresholds.count)
         for m in mated {
-            matedTallies.add(
-                first: m.person, second: nil, row: fnm.row(enrolmentAge: m.enrolment, yearsElapsed: m.elapsed, quality: m.quality ?? 0),
-                trials: 1, events: m.error ? 1 : 0)
+            let row = fnm.row(enrolmentAge: m.enrolment, yearsElapsed: m.elapsed, quality: m.quality ?? 0)
+            for (i, threshold) in thresholds.enumerated() {
+                matedTallies[i].add(first: m.person, second: nil, row: row, trials: 1, events: m.score < threshold ? 1 : 0)
+            }
         }
         return (design, tallies, fmExcluded, matedTallies, fnmExcluded)
     }

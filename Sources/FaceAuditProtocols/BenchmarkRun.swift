@@ -277,10 +277,12 @@ public struct BenchmarkRun {
         if let reference, let eq = reference.firstIndex(of: "=") {
             references[String(reference[..<eq])] = String(reference[reference.index(after: eq)...])
         }
-        return points.map { point in
-            var analysis = ErrorRegression.analyze(
-                attributes: attributes, threshold: polarity.similarity(point.threshold), samples: samples, references: references,
-                minimumPeople: minimumPeople)
+        // One pass over the comparisons for every operating point.
+        let analyses = ErrorRegression.analyze(
+            attributes: attributes, thresholds: points.map { polarity.similarity($0.threshold) }, samples: samples,
+            references: references, minimumPeople: minimumPeople)
+        return zip(points, analyses).map { point, analysis in
+            var analysis = analysis
             analysis.targetFMR = point.targetFMR
             analysis.scoreThreshold = point.threshold
             analysis.thresholdLabel = point.thresholdLabel

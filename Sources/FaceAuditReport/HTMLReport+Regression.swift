@@ -92,12 +92,14 @@ extension HTMLReport {
         out.append("<p>" + notes.map(HTML.escape).joined(separator: " ") + "</p>")
         for (title, model) in [("False match", fit), ("Missed match", shown.falseNonMatch.fit)] {
             guard let model else { continue }
+            // The independent-pairs intervals at the fit's own confidence, as its clustered ones.
+            let z = Probit.quantile(1 - (1 - model.confidence) / 2)
             out.append(
                 "<table><tr><th>\(title): covariate</th><th>odds ratio (95% interval, clustered by person)</th><th>intervals if pairs were independent</th></tr>"
                     + model.coefficients.filter { $0.name != "intercept" }.map { c in
                         let naive = (
-                            Finding.times(c.oddsRatio / exp(1.959_963_984_540_054 * c.naiveStandardError)),
-                            Finding.times(c.oddsRatio * exp(1.959_963_984_540_054 * c.naiveStandardError))
+                            Finding.times(c.oddsRatio / exp(z * c.naiveStandardError)),
+                            Finding.times(c.oddsRatio * exp(z * c.naiveStandardError))
                         )
                         let clustered =
                             c.oddsRatioLower.map {

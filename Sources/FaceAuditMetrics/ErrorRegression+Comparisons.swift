@@ -98,17 +98,11 @@ extension ErrorRegression {
     ) -> [Analysis] {
         let t = tallies(
             attributes: attributes, thresholds: thresholds, samples: samples, references: references, minimumPeople: minimumPeople)
-        func outcome(_ t: ErrorRegressionTallies, excluded: Int) -> Outcome {
-            do throws(ErrorRegressionError) {
-                return Outcome(fit: try fit(t, alpha: alpha), error: nil, excludedPairs: excluded)
-            } catch {
-                return Outcome(fit: nil, error: error.description, excludedPairs: excluded)
-            }
-        }
         return thresholds.indices.map { i in
             Analysis(
-                threshold: thresholds[i], attributes: t.attributes, falseMatch: outcome(t.falseMatch[i], excluded: t.falseMatchExcluded),
-                falseNonMatch: outcome(t.falseNonMatch[i], excluded: t.falseNonMatchExcluded))
+                threshold: thresholds[i], attributes: t.attributes,
+                falseMatch: outcome(t.falseMatch[i], excluded: t.falseMatchExcluded, alpha: alpha),
+                falseNonMatch: outcome(t.falseNonMatch[i], excluded: t.falseNonMatchExcluded, alpha: alpha))
         }
     }
 
@@ -140,36 +134,17 @@ extension ErrorRegression {
         let data = attributes[0]
         precondition(attributes.allSatisfy { $0.count == data.count }, "the same comparisons for every attribute")
         let people = data.subjectCount
-        // Per attribute: the modal level per person.
-        var design: [Attribute] = []
-        var levelOf: [[Int]] = []  // [attribute][person] → level index in design order, −1 unknown
-        for set in attributes {
-            let name = String(set.cohortNames.first?.split(separator: "=").first ?? "")
+        // Per attribute: every comparison is a vote of both its people for their images' cohorts.
+        let votes = attributes.map { set in
             var votes = [[Int]](repeating: [Int](repeating: 0, count: set.cohortNames.count), count: people)
             for k in 0..<set.count {
                 for (s, c) in [(set.probeSubject[k], set.probeCohort[k]), (set.referenceSubject[k], set.referenceCohort[k])] where c >= 0 {
                     votes[Int(s)][Int(c)] += 1
                 }
             }
-            var cohort = votes.map { v in v.allSatisfy { $0 == 0 } ? -1 : v.indices.max { v[$0] < v[$1] || (v[$0] == v[$1] && $0 > $1) }! }
-            let levels = set.cohortNames.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") }
-            var peopleIn = [Int](repeating: 0, count: levels.count)
-            for c in cohort where c >= 0 { peopleIn[c] += 1 }
-            // Levels with too few people (none, for a level only named) leave the design; so do their people.
-            let kept = levels.indices.filter { peopleIn[$0] >= max(1, minimumPeople) }
-            let omitted = levels.indices.filter { !kept.contains($0) && peopleIn[$0] > 0 }.map { levels[$0] }
-            cohort = cohort.map { $0 >= 0 && kept.contains($0) ? $0 : -1 }
-            for c in levels.indices where !kept.contains(c) { peopleIn[c] = 0 }
-            let reference =
-                references[name].flatMap { levels.firstIndex(of: $0) }.flatMap { kept.contains($0) ? $0 : nil }
-                ?? kept.max { peopleIn[$0] < peopleIn[$1] || (peopleIn[$0] == peopleIn[$1] && $0 > $1) } ?? 0
-            let order = [reference] + kept.filter { $0 != reference }
-            var position = [Int](repeating: -1, count: levels.count)
-            for (i, c) in order.enumerated() { position[c] = i }
-            design.append(Attribute(name: name, levels: order.map { levels[$0] }, omitted: omitted.isEmpty ? nil : omitted))
-            levelOf.append(cohort.map { $0 >= 0 ? position[$0] : -1 })
+            return votes
         }
-        // Mean age per person over their compared images.
+        // Ages of the compared images, each image once.
         var ageSum = [Double](repeating: 0, count: people)
         var ageCount = [Int](repeating: 0, count: people)
         var seen = Set<Int32>()
@@ -183,23 +158,18 @@ extension ErrorRegression {
                 }
             }
         }
-        let withAges = ageCount.contains { $0 > 0 }
-        // Each person's levels once (nil: left out), not once per pair.
-        let personLevels = (0..<people).map { person -> [Int]? in
-            let l = levelOf.map { $0[person] }
-            return l.contains(-1) || (withAges && ageCount[person] == 0) ? nil : l
-        }
-        func level(_ person: Int) -> [Int]? { personLevels[person] }
-        let fm = FalseMatchDesign(attributes: design, ageDifference: withAges)
+        let persons = PersonCovariates(
+            votes: votes, cohortNames: attributes.map(\.cohortNames), ageSum: ageSum, ageCount: ageCount, references: references,
+            minimumPeople: minimumPeople)
+        let fm = FalseMatchDesign(attributes: persons.design, ageDifference: persons.withAges)
         var pairs: [PairKey: (trials: Int, events: [Int])] = [:]
         var fmExcluded = 0
-        var elapsedKnown = false
         for k in 0..<data.count {
             let score = data.scores[k]
             let a = Int(data.probeSubject[k])
             let b = Int(data.referenceSubject[k])
             if !data.mated[k] {
-                guard !score.isNaN, level(a) != nil, level(b) != nil else {
+                guard !score.isNaN, persons.levels[a] != nil, persons.levels[b] != nil else {
                     fmExcluded += 1
                     continue
                 }
@@ -210,23 +180,32 @@ extension ErrorRegression {
         }
         var tallies = [ErrorRegressionTallies](repeating: fm.tallies(), count: thresholds.count)
         for key in pairs.keys.sorted(by: { ($0.first, $0.second) < ($1.first, $1.second) }) {
-            let ageA = withAges ? (ageSum[key.first] / Double(ageCount[key.first])) : 0
-            let ageB = withAges ? (ageSum[key.second] / Double(ageCount[key.second])) : 0
-            var row = fm.row(levels: level(key.first)!, age: ageA, levels: level(key.second)!, age: ageB)
-            if withAges { row[row.count - 1] = row[row.count - 1].rounded() }
+            let row = persons.row(fm, key.first, key.second)
             let count = pairs[key]!
             for i in thresholds.indices {
                 tallies[i].add(first: key.first, second: key.second, row: row, trials: count.trials, events: count.events[i])
             }
         }
-        // Mated pairs.
-        var fnmExcluded = 0
+        let mated = falseNonMatchTallies(
+            (0..<data.count).lazy.filter { data.mated[$0] }.map { k in
+                (person: Int(data.probeSubject[k]), i: Int(data.probeSample[k]), j: Int(data.referenceSample[k]), score: data.scores[k])
+            }, thresholds: thresholds, samples: samples)
+        return (persons.design, tallies, fmExcluded, mated.tallies, mated.excluded)
+    }
+
+    /// The false-non-match tallies of mated comparisons (person, sample i, sample j, similarity) at each of
+    /// `thresholds`, and how many were left out (no score, an unknown age; see
+    /// ``analyze(attributes:threshold:samples:references:minimumPeople:alpha:)``).
+    static func falseNonMatchTallies(
+        _ comparisons: some Sequence<(person: Int, i: Int, j: Int, score: Double)>, thresholds: [Double], samples: SampleCovariates
+    ) -> (tallies: [ErrorRegressionTallies], excluded: Int) {
+        var excluded = 0
+        var elapsedKnown = false
         var mated: [(person: Int, enrolment: Double, elapsed: Double, quality: Double?, score: Double)] = []
-        for k in 0..<data.count where data.mated[k] {
-            let i = Int(data.probeSample[k])
-            let j = Int(data.referenceSample[k])
-            guard !data.scores[k].isNaN, i >= 0, j >= 0, let x = samples.ages[i], let y = samples.ages[j] else {
-                fnmExcluded += 1
+        for c in comparisons {
+            let (i, j) = (c.i, c.j)
+            guard !c.score.isNaN, i >= 0, j >= 0, let x = samples.ages[i], let y = samples.ages[j] else {
+                excluded += 1
                 continue
             }
             let elapsed: Double
@@ -234,23 +213,79 @@ extension ErrorRegression {
             elapsedKnown = true
             let q = samples.quality.map { quality in [quality[i], quality[j]].compactMap { $0 }.min() } ?? nil
             if samples.quality != nil && q == nil {
-                fnmExcluded += 1
+                excluded += 1
                 continue
             }
-            mated.append((Int(data.probeSubject[k]), min(x, y).rounded(), elapsed.rounded(), q, data.scores[k]))
+            mated.append((c.person, min(x, y).rounded(), elapsed.rounded(), q, c.score))
         }
         // Years elapsed is a column only where it varies: photos all of one session (0 years, or one gap for
         // everyone) would make the design singular, and say nothing about time.
         let varies = Set(mated.map(\.elapsed)).count > 1
         let fnm = FalseNonMatchDesign(yearsElapsed: elapsedKnown && varies, quality: samples.quality != nil)
-        var matedTallies = [ErrorRegressionTallies](repeating: fnm.tallies(), count: thresholds.count)
+        var tallies = [ErrorRegressionTallies](repeating: fnm.tallies(), count: thresholds.count)
         for m in mated {
             let row = fnm.row(enrolmentAge: m.enrolment, yearsElapsed: m.elapsed, quality: m.quality ?? 0)
             for (i, threshold) in thresholds.enumerated() {
-                matedTallies[i].add(first: m.person, second: nil, row: row, trials: 1, events: m.score < threshold ? 1 : 0)
+                tallies[i].add(first: m.person, second: nil, row: row, trials: 1, events: m.score < threshold ? 1 : 0)
             }
         }
-        return (design, tallies, fmExcluded, matedTallies, fnmExcluded)
+        return (tallies, excluded)
+    }
+
+    /// Who the people of a regression are: per attribute, each person's level (the cohort most of their
+    /// votes name; ties: the lower cohort index) in design order, and their mean age.
+    struct PersonCovariates {
+        /// The attributes, reference level first, levels with too few people left out.
+        var design: [Attribute] = []
+        /// Each person's level index per attribute in design order; nil when a level is missing or left out,
+        /// or, with ages, the age is unknown.
+        var levels: [[Int]?]
+        /// Each person's mean age (0 without ages).
+        var age: [Double]
+        /// Whether any person has an age.
+        var withAges: Bool
+
+        /// `votes[attribute][person][cohort]` counts, `cohortNames[attribute]` the names `attribute=level`;
+        /// ages summed and counted per person.
+        init(votes: [[[Int]]], cohortNames: [[String]], ageSum: [Double], ageCount: [Int], references: [String: String], minimumPeople: Int)
+        {
+            var levelOf: [[Int]] = []  // [attribute][person] → level index in design order, −1 unknown
+            for (v, names) in zip(votes, cohortNames) {
+                let name = String(names.first?.split(separator: "=").first ?? "")
+                var cohort = v.map { v in v.allSatisfy { $0 == 0 } ? -1 : v.indices.max { v[$0] < v[$1] || (v[$0] == v[$1] && $0 > $1) }! }
+                let levels = names.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") }
+                var peopleIn = [Int](repeating: 0, count: levels.count)
+                for c in cohort where c >= 0 { peopleIn[c] += 1 }
+                // Levels with too few people (none, for a level only named) leave the design; so do their people.
+                let kept = levels.indices.filter { peopleIn[$0] >= max(1, minimumPeople) }
+                let omitted = levels.indices.filter { !kept.contains($0) && peopleIn[$0] > 0 }.map { levels[$0] }
+                cohort = cohort.map { $0 >= 0 && kept.contains($0) ? $0 : -1 }
+                for c in levels.indices where !kept.contains(c) { peopleIn[c] = 0 }
+                let reference =
+                    references[name].flatMap { levels.firstIndex(of: $0) }.flatMap { kept.contains($0) ? $0 : nil }
+                    ?? kept.max { peopleIn[$0] < peopleIn[$1] || (peopleIn[$0] == peopleIn[$1] && $0 > $1) } ?? 0
+                let order = [reference] + kept.filter { $0 != reference }
+                var position = [Int](repeating: -1, count: levels.count)
+                for (i, c) in order.enumerated() { position[c] = i }
+                design.append(Attribute(name: name, levels: order.map { levels[$0] }, omitted: omitted.isEmpty ? nil : omitted))
+                levelOf.append(cohort.map { $0 >= 0 ? position[$0] : -1 })
+            }
+            let withAges = ageCount.contains { $0 > 0 }
+            self.withAges = withAges
+            age = zip(ageSum, ageCount).map { withAges && $1 > 0 ? $0 / Double($1) : 0 }
+            levels = ageCount.indices.map { person in
+                let l = levelOf.map { $0[person] }
+                return l.contains(-1) || (withAges && ageCount[person] == 0) ? nil : l
+            }
+        }
+
+        /// The false-match row of people `a` and `b` (both with levels), the age difference rounded to
+        /// whole years.
+        func row(_ design: FalseMatchDesign, _ a: Int, _ b: Int) -> [Double] {
+            var row = design.row(levels: levels[a]!, age: age[a], levels: levels[b]!, age: age[b])
+            if withAges { row[row.count - 1] = row[row.count - 1].rounded() }
+            return row
+        }
     }
 
     struct PairKey: Hashable {

@@ -179,7 +179,8 @@ public enum ErrorRegression {
         return Fit(
             coefficients: coefficients, terms: terms, minusTwoLogLikelihood: full.minusTwoLogLikelihood, deviance: full.deviance,
             iterations: full.iterations, observations: Int(tallies.observations), events: Int(cells.reduce(0) { $0 + $1.events }),
-            cells: cells.count, clustering: tallies.clustering, clusters: clusters, confidence: 1 - alpha, covariance: covariance)
+            cells: cells.filter { $0.trials > 0 }.count, clustering: tallies.clustering, clusters: clusters, confidence: 1 - alpha,
+            covariance: covariance)
     }
 
     struct Maximum {

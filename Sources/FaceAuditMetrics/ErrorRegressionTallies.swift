@@ -131,6 +131,41 @@ public struct ErrorRegressionTallies: Sendable {
         }
     }
 
+    /// Adds to cell `c` the totals of many person pairs at once (two-way clustering): their trials and Σm².
+    /// With ``addPersonTrials(person:cell:first:trials:)``, ``addPersonPairs(_:)`` and
+    /// ``addPersonPairEvents(first:second:cell:trials:events:)`` this builds what one
+    /// ``add(first:second:cell:trials:events:)`` call per person pair would, without visiting the pairs.
+    mutating func addCellTotals(cell c: Int, trials: Double, trialsSquared: Double) {
+        precondition(clustering == .twoPeople, "aggregated totals are for two-way clustering")
+        cells[c].trials += trials
+        cells[c].trialsSquared += trialsSquared
+        observations += trials
+    }
+
+    /// Adds `trials` of `person` in cell `c`, as the pairs' first person or their second.
+    mutating func addPersonTrials(person: Int, cell c: Int, first isFirst: Bool, trials: Double) {
+        guard trials > 0 else { return }
+        if isFirst {
+            first[PersonCell(person: person, cell: c), default: Count()].trials += trials
+        } else {
+            second[PersonCell(person: person, cell: c), default: Count()].trials += trials
+        }
+    }
+
+    /// Counts `count` more person pairs (clusters of the pair clustering).
+    mutating func addPersonPairs(_ count: Int) { personPairs += count }
+
+    /// Adds the `events` of one person pair whose `trials` were already added through the aggregated
+    /// totals.
+    mutating func addPersonPairEvents(first a: Int, second b: Int, cell c: Int, trials m: Double, events e: Double) {
+        guard e > 0 else { return }
+        cells[c].events += e
+        cells[c].trialsTimesEvents += m * e
+        cells[c].eventsSquared += e * e
+        first[PersonCell(person: a, cell: c), default: Count()].events += e
+        second[PersonCell(person: b, cell: c), default: Count()].events += e
+    }
+
     /// Adds everything `other` (the same design, other pairs: another thread's or shard's share) holds;
     /// cells are matched by row. A person pair must not be split between the two.
     public mutating func merge(_ other: ErrorRegressionTallies) {

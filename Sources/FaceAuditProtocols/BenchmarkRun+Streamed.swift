@@ -62,7 +62,7 @@ extension BenchmarkRun {
         let width = Double(statistics.layout.keyUpper - statistics.layout.keyLower) / Double(statistics.layout.bins)
         let unit = comparison.isDistance ? "negated squared distance" : "cosine similarity"
         let kept = "\(pairs.base.exactScores.count) of \(statistics.nonMatedCount) completed non-mated comparisons"
-        return outputs(
+        var result = outputs(
             verification: verification, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity,
             dataset: datasetInfo(manifest),
             failures: .init(images: reasons.values.reduce(0, +), byReason: reasons), pipeline: pipeline, options: options,
@@ -86,5 +86,10 @@ extension BenchmarkRun {
                     + "resolution (each non-mated score below the kept ones taken at its bin's lower edge): EER, eer_bob, "
                     + "min_hter, AUC, auc_bob, d', ZeroFNMR, non-mated mean/std/median, curve points and histograms below the kept scores"
             ])
+        // The regressions read the exactly kept pairs: at every target FMR's threshold they hold every false match.
+        result.summary.errorRegression = errorRegressions(
+            design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: regressionSamples(manifest), polarity: polarity,
+            reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
+        return result
     }
 }

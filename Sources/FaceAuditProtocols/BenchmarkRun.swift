@@ -109,7 +109,10 @@ public struct BenchmarkRun {
         return try assemble(
             scores: pairs.scores, mated: pairs.mated, polarity: polarity,
             labeled: { set in pairs.labeled(manifest, dimensions: set, scheme: options.scheme, polarity: polarity) },
-            regressionSamples: regressionSamples(manifest),
+            regression: (
+                { lowest in pairs.regressionDesign(manifest, scheme: options.scheme, polarity: polarity, from: lowest) },
+                regressionSamples(manifest)
+            ),
             ageGapPairs: AgeGapPairing.pairs(
                 labels: manifest.records.map(\.labels), scheme: options.scheme, subjectCount: pairs.subjectCount, mated),
             dataset: datasetInfo(manifest),
@@ -191,8 +194,8 @@ public struct BenchmarkRun {
     /// in cohorts that have none, FNMR is not measured and is null in every output, never 0.
     static func assemble(
         scores: [Double], mated: [Bool], polarity: ScorePolarity, labeled: ([CohortDimension]) -> LabeledComparisons,
-        regressionSamples: ErrorRegression.SampleCovariates? = nil, ageGapPairs: AgeGapAnalysis.Pairs? = nil,
-        dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo,
+        regression: (design: (_ lowest: Double) -> ErrorRegression.AllPairsComparisons, samples: ErrorRegression.SampleCovariates)? = nil,
+        ageGapPairs: AgeGapAnalysis.Pairs? = nil, dataset: RunSummary.DatasetInfo, failures: RunSummary.FailureInfo,
         pipeline: RunSummary.PipelineInfo, options: Options,
         commandLine: [String], version: String, simulated: Bool, pairScores: [PairScore], emptyMessage: String
     ) throws(RunError) -> Result {
@@ -235,9 +238,9 @@ public struct BenchmarkRun {
             failures: failures, pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated,
             pairScores: pairScores, ageGap: ageGap(ageGapPairs, analyses: analyses, options: options.analysis(polarity: polarity, [])))
         result.summary.inequityCurves = inequityCurves.isEmpty ? nil : inequityCurves
-        if let regressionSamples {
+        if let regression {
             result.summary.errorRegression = errorRegressions(
-                attributes: attributes, analyses: analyses, samples: regressionSamples, polarity: polarity,
+                design: regression.design, analyses: analyses, samples: regression.samples, polarity: polarity,
                 reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
         }
         result.summary.mitigation = mitigations(attributes: attributes, polarity: polarity, options: options)
@@ -258,20 +261,20 @@ public struct BenchmarkRun {
     }
 
     /// The error regressions at every operating point of the run (the distinct settings of `analyses`, each at
-    /// its global threshold), on the single-attribute comparisons `attributes`. Age group is left out when age
-    /// band is there (it is a coarsening of it, and both would make the design singular). Nil without an
-    /// attribute or an operating point. Levels with fewer than `minimumPeople` people (`--min-subjects`, the
-    /// findings' rule) are left out.
+    /// its global threshold), on the all-pairs design `design` gives listing every non-mated similarity at or
+    /// above the lowest of those thresholds (``RegressionDesign/attributes(_:)`` names the attributes). Nil
+    /// without an attribute or an operating point. Levels with fewer than `minimumPeople` people
+    /// (`--min-subjects`, the findings' rule) are left out.
     static func errorRegressions(
-        attributes all: [(CohortDimension, LabeledComparisons)], analyses: [DisaggregatedRates], samples: ErrorRegression.SampleCovariates,
-        polarity: ScorePolarity, reference: String?, minimumPeople: Int
+        design: (_ lowest: Double) -> ErrorRegression.AllPairsComparisons, analyses: [DisaggregatedRates],
+        samples: ErrorRegression.SampleCovariates, polarity: ScorePolarity, reference: String?, minimumPeople: Int
     ) -> [ErrorRegression.Analysis]? {
-        let hasBand = all.contains { $0.0 == .ageBand }
-        let attributes = all.filter { !(hasBand && $0.0 == .ageGroup) }.map(\.1)
-        guard !attributes.isEmpty else { return nil }
         var seen = Set<OperatingPointSetting>()
         let points = analyses.filter { seen.insert($0.setting).inserted }
-        guard !points.isEmpty else { return nil }
+        let thresholds = points.map { polarity.similarity($0.threshold) }
+        guard let lowest = thresholds.min() else { return nil }
+        let data = design(lowest)
+        guard !data.attributes.isEmpty else { return nil }
         // A requested reference cohort (`--reference-cohort gender=male`) is the regression's reference level too.
         var references: [String: String] = [:]
         if let reference, let eq = reference.firstIndex(of: "=") {
@@ -279,8 +282,7 @@ public struct BenchmarkRun {
         }
         // One pass over the comparisons for every operating point.
         let analyses = ErrorRegression.analyze(
-            attributes: attributes, thresholds: points.map { polarity.similarity($0.threshold) }, samples: samples,
-            references: references, minimumPeople: minimumPeople)
+            allPairs: data, thresholds: thresholds, samples: samples, references: references, minimumPeople: minimumPeople)
         return zip(points, analyses).map { point, analysis in
             var analysis = analysis
             analysis.targetFMR = point.targetFMR

@@ -18,8 +18,7 @@ struct StreamedRunCLITests {
         var s = s
         // The recorded settings differ by design (the output folder, the exact-pair limit).
         for key in ["command_line", "explicit_command_line", "generated_at", "conventions", "configuration"] { s[key] = nil }
-        // The error regression is fitted on exact runs only (README: streamed runs do not have it yet).
-        s["error_regression"] = nil
+        // The error regression is not stripped: it reads the exactly kept pairs and must equal the all-pairs run's.
         // So are the inequity curves (docs/commands.md: not computed on streamed runs yet).
         s["inequity_curves"] = nil
         // And the mitigation what-ifs (README: exact runs only).
@@ -70,6 +69,9 @@ struct StreamedRunCLITests {
         #expect(kept > 1_000 && kept <= 1_043, "\(note)")
         #expect((a["conventions"] as! [String: String])["non_mated_scores"] == nil)
         #expect(NSDictionary(dictionary: Self.comparable(a)) == NSDictionary(dictionary: Self.comparable(b)))
+        // The regressions compared above exist, with a false-match fit at the target FMRs the exact region covers.
+        let regressions = try #require(b["error_regression"] as? [[String: Any]])
+        #expect(regressions.contains { ($0["false_match"] as? [String: Any])?["fit"] is [String: Any] }, "\(regressions)")
 
         // The rest moves by at most a bin (in score units: the key bins map to at most this much).
         let va = a["verification"] as! [String: Any]

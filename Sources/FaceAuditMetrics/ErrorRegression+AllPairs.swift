@@ -1,0 +1,272 @@
+import Foundation
+
+extension ErrorRegression {
+    /// An all-pairs design as the regressions read it, without a list of every comparison: every sample is
+    /// compared once with every other, so the trials of every person pair follow from how many templates
+    /// each person has, and only the comparisons that can be errors (the non-mated ones at or above the
+    /// lowest threshold) are listed. A run that keeps every pair and a streamed run of 10⁹ pairs give the
+    /// same regressions through it (the streamed run's exactly kept pairs are exactly these).
+    public struct AllPairsComparisons: Sendable {
+        /// One attribute's labels (e.g. gender): cohort names `attribute=level` and each sample's cohort.
+        public struct AttributeLabels: Sendable {
+            /// Cohort names, `attribute=level`.
+            public var cohortNames: [String]
+            /// Each sample's cohort index (−1: none).
+            public var sampleCohort: [Int32]
+
+            /// Labels of one attribute.
+            public init(cohortNames: [String], sampleCohort: [Int32]) {
+                self.cohortNames = cohortNames
+                self.sampleCohort = sampleCohort
+            }
+        }
+
+        /// Number of people (indices 0..<subjectCount).
+        public var subjectCount: Int
+        /// Each sample's person.
+        public var sampleSubject: [Int32]
+        /// Whether each sample has a template (comparisons with one that has none are failures to acquire).
+        public var sampleCompleted: [Bool]
+        /// One per single-attribute cohort dimension, all over the same samples.
+        public var attributes: [AttributeLabels]
+        /// Every mated comparison: its two samples and its similarity (NaN: a sample has no template).
+        public var mated: [(i: Int32, j: Int32, score: Double)]
+        /// Every non-mated comparison of two completed samples with similarity ≥ ``listedFrom``, and
+        /// possibly others (those below are ignored).
+        public var nonMated: [(i: Int32, j: Int32, score: Double)]
+        /// Every non-mated similarity at or above this is in ``nonMated``.
+        public var listedFrom: Double
+
+        /// A design; see the properties.
+        public init(
+            subjectCount: Int, sampleSubject: [Int32], sampleCompleted: [Bool], attributes: [AttributeLabels],
+            mated: [(i: Int32, j: Int32, score: Double)], nonMated: [(i: Int32, j: Int32, score: Double)], listedFrom: Double
+        ) {
+            precondition(sampleCompleted.count == sampleSubject.count, "one completion flag per sample")
+            precondition(attributes.allSatisfy { $0.sampleCohort.count == sampleSubject.count }, "one cohort per sample")
+            self.subjectCount = subjectCount
+            self.sampleSubject = sampleSubject
+            self.sampleCompleted = sampleCompleted
+            self.attributes = attributes
+            self.mated = mated
+            self.nonMated = nonMated
+            self.listedFrom = listedFrom
+        }
+    }
+
+    /// The two regressions at each of `thresholds` on an all-pairs design, the same model as
+    /// ``analyze(attributes:thresholds:samples:references:minimumPeople:alpha:)`` gives when its comparisons
+    /// are all pairs of the same samples (a person's level: the cohort most of their samples have; their
+    /// age: the mean over their samples).
+    ///
+    /// Cost: O(samples + people × person classes + listed pairs · log), where a person class is a
+    /// distinct (levels, mean age); never O(pairs). Trials, their squares per person pair and the per-person
+    /// trials of the two-way clustering are summed over classes; events come from the listed pairs. A
+    /// threshold below ``AllPairsComparisons/listedFrom`` gets a false-match outcome with an error (its
+    /// events are not all listed); the false-non-match regression is always fitted.
+    public static func analyze(
+        allPairs data: AllPairsComparisons, thresholds: [Double], samples: SampleCovariates, references: [String: String] = [:],
+        minimumPeople: Int = 1, alpha: Double = 0.05
+    ) -> [Analysis] {
+        let t = tallies(allPairs: data, thresholds: thresholds, samples: samples, references: references, minimumPeople: minimumPeople)
+        return thresholds.indices.map { i in
+            let falseMatch: Outcome
+            if thresholds[i] < data.listedFrom {
+                falseMatch = Outcome(
+                    fit: nil,
+                    error:
+                        "the threshold lies below the comparisons this run kept exactly (similarity \(data.listedFrom)), so its false "
+                        + "matches per person pair are not known; raise --exact-pair-limit to keep every pair",
+                    excludedPairs: t.falseMatchExcluded)
+            } else {
+                falseMatch = outcome(t.falseMatch[i], excluded: t.falseMatchExcluded, alpha: alpha)
+            }
+            return Analysis(
+                threshold: thresholds[i], attributes: t.attributes, falseMatch: falseMatch,
+                falseNonMatch: outcome(t.falseNonMatch[i], excluded: t.falseNonMatchExcluded, alpha: alpha))
+        }
+    }
+
+    /// A fit of `t`, or the error that stopped it.
+    static func outcome(_ t: ErrorRegressionTallies, excluded: Int, alpha: Double) -> Outcome {
+        do throws(ErrorRegressionError) {
+            return Outcome(fit: try fit(t, alpha: alpha), error: nil, excludedPairs: excluded)
+        } catch {
+            return Outcome(fit: nil, error: error.description, excludedPairs: excluded)
+        }
+    }
+
+    /// The tallies ``analyze(allPairs:thresholds:samples:references:minimumPeople:alpha:)`` fits.
+    static func tallies(
+        allPairs data: AllPairsComparisons, thresholds: [Double], samples: SampleCovariates, references: [String: String],
+        minimumPeople: Int
+    )
+        -> (
+            attributes: [Attribute], falseMatch: [ErrorRegressionTallies], falseMatchExcluded: Int,
+            falseNonMatch: [ErrorRegressionTallies], falseNonMatchExcluded: Int
+        )
+    {
+        let people = data.subjectCount
+        let n = data.sampleSubject.count
+        // Every sample votes once for its cohort (in all pairs every sample is in the same number of
+        // comparisons, so this is the comparison-weighted vote of the general builder).
+        let votes = data.attributes.map { labels in
+            var votes = [[Int]](repeating: [Int](repeating: 0, count: labels.cohortNames.count), count: people)
+            for s in 0..<n where labels.sampleCohort[s] >= 0 { votes[Int(data.sampleSubject[s])][Int(labels.sampleCohort[s])] += 1 }
+            return votes
+        }
+        var ageSum = [Double](repeating: 0, count: people)
+        var ageCount = [Int](repeating: 0, count: people)
+        var templates = [Int](repeating: 0, count: people)
+        var photos = [Int](repeating: 0, count: people)
+        for s in 0..<n {
+            let p = Int(data.sampleSubject[s])
+            photos[p] += 1
+            if data.sampleCompleted[s] { templates[p] += 1 }
+            if n > 1, let age = samples.ages[s] {
+                ageSum[p] += age
+                ageCount[p] += 1
+            }
+        }
+        let persons = PersonCovariates(
+            votes: votes, cohortNames: data.attributes.map(\.cohortNames), ageSum: ageSum, ageCount: ageCount, references: references,
+            minimumPeople: minimumPeople)
+        let fm = FalseMatchDesign(attributes: persons.design, ageDifference: persons.withAges)
+        var tallies = fm.tallies()
+
+        // Person classes: people whose rows with everyone are the same (levels and mean age), with a template.
+        struct ClassKey: Hashable {
+            var levels: [Int]
+            var age: Double
+        }
+        var classIndex: [ClassKey: Int] = [:]
+        var classOf = [Int](repeating: -1, count: people)
+        var representative: [Int] = []
+        for p in 0..<people where templates[p] > 0 {
+            guard let levels = persons.levels[p] else { continue }
+            let key = ClassKey(levels: levels, age: persons.withAges ? persons.age[p] : 0)
+            if let c = classIndex[key] {
+                classOf[p] = c
+            } else {
+                classIndex[key] = representative.count
+                classOf[p] = representative.count
+                representative.append(p)
+            }
+        }
+        let classes = representative.count
+        // The cell of every class pair, and per class Σn, Σn², Σn⁴ over its people (n: templates).
+        var cellOf = [Int](repeating: 0, count: classes * classes)
+        for k in 0..<classes {
+            for l in k..<classes {
+                let c = tallies.cell(for: persons.row(fm, representative[k], representative[l]))
+                cellOf[k * classes + l] = c
+                cellOf[l * classes + k] = c
+            }
+        }
+        var s1 = [Double](repeating: 0, count: classes)
+        var s2 = [Double](repeating: 0, count: classes)
+        var s4 = [Double](repeating: 0, count: classes)
+        var kept = 0
+        for p in 0..<people where classOf[p] >= 0 {
+            let m = Double(templates[p])
+            s1[classOf[p]] += m
+            s2[classOf[p]] += m * m
+            s4[classOf[p]] += m * m * m * m
+            kept += 1
+        }
+        for k in 0..<classes {
+            for l in k..<classes {
+                let trials = k == l ? (s1[k] * s1[k] - s2[k]) / 2 : s1[k] * s1[l]
+                let squares = k == l ? (s2[k] * s2[k] - s4[k]) / 2 : s2[k] * s2[l]
+                tallies.addCellTotals(cell: cellOf[k * classes + l], trials: trials, trialsSquared: squares)
+            }
+        }
+        tallies.addPersonPairs(kept * (kept - 1) / 2)
+        // Per person, the trials with every higher-numbered person (as the pair's first) and every
+        // lower-numbered one (as its second), by cell: running sums of Σn per class.
+        var running = [Double](repeating: 0, count: classes)
+        var scratch = [Double](repeating: 0, count: tallies.cells.count)
+        var touched: [Int] = []
+        func personTrials(_ p: Int, first: Bool) {
+            let k = classOf[p]
+            let m = Double(templates[p])
+            for l in 0..<classes where running[l] > 0 {
+                let c = cellOf[k * classes + l]
+                if scratch[c] == 0 { touched.append(c) }
+                scratch[c] += m * running[l]
+            }
+            for c in touched.sorted() {
+                tallies.addPersonTrials(person: p, cell: c, first: first, trials: scratch[c])
+                scratch[c] = 0
+            }
+            touched.removeAll(keepingCapacity: true)
+        }
+        for p in stride(from: people - 1, through: 0, by: -1) where classOf[p] >= 0 {
+            personTrials(p, first: true)
+            running[classOf[p]] += Double(templates[p])
+        }
+        running = [Double](repeating: 0, count: classes)
+        for p in 0..<people where classOf[p] >= 0 {
+            personTrials(p, first: false)
+            running[classOf[p]] += Double(templates[p])
+        }
+        var falseMatch = [ErrorRegressionTallies](repeating: tallies, count: thresholds.count)
+        addEvents(data, thresholds: thresholds, classOf: classOf, classes: classes, cellOf: cellOf, templates: templates, to: &falseMatch)
+
+        // Every non-mated comparison that is not a kept trial was left out.
+        var matedComparisons = 0
+        for count in photos { matedComparisons += count * (count - 1) / 2 }
+        let nonMated = n * (n - 1) / 2 - matedComparisons
+        let mated = falseNonMatchTallies(
+            data.mated.lazy.map { (person: Int(data.sampleSubject[Int($0.i)]), i: Int($0.i), j: Int($0.j), score: $0.score) },
+            thresholds: thresholds, samples: samples)
+        return (persons.design, falseMatch, nonMated - Int(tallies.observations), mated.tallies, mated.excluded)
+    }
+
+    /// Adds the listed non-mated comparisons' errors: per ordered person pair (lower person first) and
+    /// threshold, its events e with its trials m (both people's templates multiplied).
+    private static func addEvents(
+        _ data: AllPairsComparisons, thresholds: [Double], classOf: [Int], classes: Int, cellOf: [Int], templates: [Int],
+        to tallies: inout [ErrorRegressionTallies]
+    ) {
+        guard let lowest = thresholds.min(), data.nonMated.contains(where: { $0.score >= lowest }) else { return }
+        // Thresholds ascending; a comparison at or above the t-th is an error at the first t + 1 of them.
+        let order = thresholds.indices.sorted { thresholds[$0] < thresholds[$1] }
+        let ascending = order.map { thresholds[$0] }
+        // One key per error: lower person (24 bits), higher person (24 bits), the highest threshold reached.
+        precondition(data.subjectCount < 1 << 24 && thresholds.count < 1 << 16, "at most 2^24 people and 2^16 thresholds")
+        var keys: [UInt64] = []
+        for pair in data.nonMated where pair.score >= lowest {
+            let a = classOf[Int(data.sampleSubject[Int(pair.i)])] >= 0 ? Int(data.sampleSubject[Int(pair.i)]) : -1
+            let b = classOf[Int(data.sampleSubject[Int(pair.j)])] >= 0 ? Int(data.sampleSubject[Int(pair.j)]) : -1
+            guard a >= 0, b >= 0, a != b, !pair.score.isNaN else { continue }
+            var reached = 0
+            while reached + 1 < ascending.count && pair.score >= ascending[reached + 1] { reached += 1 }
+            keys.append(UInt64(min(a, b)) << 40 | UInt64(max(a, b)) << 16 | UInt64(reached))
+        }
+        RadixSort.sort(&keys)
+        var start = 0
+        var perThreshold = [Int](repeating: 0, count: thresholds.count)
+        while start < keys.count {
+            let pair = keys[start] >> 16
+            var end = start
+            for t in perThreshold.indices { perThreshold[t] = 0 }
+            while end < keys.count && keys[end] >> 16 == pair {
+                perThreshold[Int(keys[end] & 0xFFFF)] += 1
+                end += 1
+            }
+            let a = Int(pair >> 24)
+            let b = Int(pair & 0xFF_FFFF)
+            let m = Double(templates[a] * templates[b])
+            let cell = cellOf[classOf[a] * classes + classOf[b]]
+            // Errors at ascending threshold t: those that reached t or beyond.
+            var events = 0
+            for t in stride(from: ascending.count - 1, through: 0, by: -1) {
+                events += perThreshold[t]
+                guard events > 0 else { continue }
+                tallies[order[t]].addPersonPairEvents(first: a, second: b, cell: cell, trials: m, events: Double(events))
+            }
+            start = end
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import FaceAuditTestSupport
+import Foundation
+import Testing
+
+@testable import FaceAuditMetrics
+
+/// The all-pairs builder (trials from template counts, events from the listed high-scoring pairs) against
+/// the general one fed every comparison.
+@Suite struct ErrorRegressionAllPairsTests {
+    /// A random all-pairs dataset: people with 1–4 photos, two attributes (one level with only two people, so
+    /// `minimumPeople` leaves it out), one person whose photos disagree on a level, failed samples, a person
+    /// without ages; scores rise with the "group" level so the fit has something to find.
+    struct Dataset {
+        var subject: [Int32] = []
+        var completed: [Bool] = []
+        var gender: [Int32] = []
+        var group: [Int32] = []
+        var ages: [Double?] = []
+        var people = 0
+        var scores: [[Double]] = []
+
+        init(people: Int, seed: UInt64) {
+            var rng = SplitMix64(seed: seed)
+            self.people = people
+            for p in 0..<people {
+                let photos = 1 + rng.below(4)
+                let g = Int32(rng.below(2))
+                // Level 3 only for people 0 and 1: too few for minimumPeople 3.
+                let level = p < 2 ? Int32(3) : Int32(rng.below(3))
+                let age = Double(18 + rng.below(50))
+                for k in 0..<photos {
+                    subject.append(Int32(p))
+                    completed.append(rng.unit() > 0.08)
+                    gender.append(g)
+                    // Person 5's last photo says another group (their level is the majority's, or the lower on a tie).
+                    group.append(p == 5 && k == photos - 1 ? (level + 1) % 3 : level)
+                    ages.append(p == 7 ? nil : age + Double(k) * 0.5)
+                }
+            }
+            let n = subject.count
+            scores = [[Double]](repeating: [Double](repeating: .nan, count: n), count: n)
+            for i in 0..<n {
+                for j in (i + 1)..<n where completed[i] && completed[j] {
+                    let lift = 0.02 * Double(group[i] + group[j]) + (gender[i] == gender[j] ? 0.03 : 0)
+                    scores[i][j] = subject[i] == subject[j] ? 0.7 + 0.3 * rng.unit() : min(1, 0.8 * rng.unit() + lift + 0.1 * rng.unit())
+                }
+            }
+        }
+
+        var names: [[String]] { [["gender=f", "gender=m"], ["group=a", "group=b", "group=c", "group=d"]] }
+
+        /// Every comparison, per attribute.
+        var labeled: [LabeledComparisons] {
+            [gender, group].enumerated().map { a, cohort in
+                var set = LabeledComparisons()
+                set.cohortNames = names[a]
+                set.subjectCount = people
+                for i in subject.indices {
+                    for j in (i + 1)..<subject.count {
+                        set.append(
+                            score: scores[i][j], probe: TestPhoto(subject: Int(subject[i]), sample: i, cohort: cohort[i]),
+                            reference: TestPhoto(subject: Int(subject[j]), sample: j, cohort: cohort[j]))
+                    }
+                }
+                return set
+            }
+        }
+
+        /// The all-pairs design listing the non-mated pairs at or above `from` (and a few below, which must be ignored).
+        func allPairs(from: Double) -> ErrorRegression.AllPairsComparisons {
+            var mated: [(i: Int32, j: Int32, score: Double)] = []
+            var nonMated: [(i: Int32, j: Int32, score: Double)] = []
+            for i in subject.indices {
+                for j in (i + 1)..<subject.count {
+                    if subject[i] == subject[j] {
+                        mated.append((Int32(i), Int32(j), scores[i][j]))
+                    } else if scores[i][j] >= from - 0.01 {
+                        nonMated.append((Int32(i), Int32(j), scores[i][j]))
+                    }
+                }
+            }
+            return .init(
+                subjectCount: people, sampleSubject: subject, sampleCompleted: completed,
+                attributes: [gender, group].enumerated().map { .init(cohortNames: names[$0], sampleCohort: $1) }, mated: mated,
+                nonMated: nonMated.reversed(), listedFrom: from)
+        }
+
+        var covariates: ErrorRegression.SampleCovariates { .init(ages: ages, captureYears: ages.map { _ in nil }) }
+    }
+
+    /// The same tallies, cell by cell (matched by row) and person by person, as one call per person pair.
+    static func expectSame(_ a: ErrorRegressionTallies, _ b: ErrorRegressionTallies) {
+        #expect(a.columns == b.columns)
+        #expect(a.observations == b.observations)
+        #expect(a.personPairs == b.personPairs)
+        let cellsA = Dictionary(uniqueKeysWithValues: a.cells.filter { $0.trials > 0 }.map { ($0.row, $0) })
+        let cellsB = Dictionary(uniqueKeysWithValues: b.cells.filter { $0.trials > 0 }.map { ($0.row, $0) })
+        #expect(cellsA == cellsB)
+        func byRow(
+            _ t: ErrorRegressionTallies, _ d: [ErrorRegressionTallies.PersonCell: ErrorRegressionTallies.Count]
+        ) -> [String: [Double]] {
+            Dictionary(
+                uniqueKeysWithValues: d.map { ("\($0.key.person) \(t.cells[$0.key.cell].row)", [$0.value.trials, $0.value.events]) })
+        }
+        #expect(byRow(a, a.first) == byRow(b, b.first))
+        #expect(byRow(a, a.second) == byRow(b, b.second))
+    }
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func sameTalliesAsEveryComparison(seed: UInt64) {
+        let data = Dataset(people: 70, seed: seed)
+        let thresholds = [0.86, 0.8, 0.9]
+        let general = ErrorRegression.tallies(
+            attributes: data.labeled, thresholds: thresholds, samples: data.covariates, references: ["gender": "m"], minimumPeople: 3)
+        let allPairs = ErrorRegression.tallies(
+            allPairs: data.allPairs(from: 0.8), thresholds: thresholds, samples: data.covariates, references: ["gender": "m"],
+            minimumPeople: 3)
+        #expect(general.attributes == allPairs.attributes)
+        #expect(allPairs.attributes[1].omitted == ["d"])
+        #expect(general.falseMatchExcluded == allPairs.falseMatchExcluded)
+        #expect(general.falseNonMatchExcluded == allPairs.falseNonMatchExcluded)
+        for t in thresholds.indices {
+            Self.expectSame(general.falseMatch[t], allPairs.falseMatch[t])
+            #expect(general.falseNonMatch[t].cells == allPairs.falseNonMatch[t].cells)
+        }
+    }
+
+    @Test func sameFitsAsEveryComparison() throws {
+        let data = Dataset(people: 80, seed: 4)
+        let thresholds = [0.85, 0.9]
+        let general = ErrorRegression.analyze(
+            attributes: data.labeled, thresholds: thresholds, samples: data.covariates, minimumPeople: 3)
+        let allPairs = ErrorRegression.analyze(
+            allPairs: data.allPairs(from: 0.85), thresholds: thresholds, samples: data.covariates, minimumPeople: 3)
+        for (g, a) in zip(general, allPairs) {
+            let fg = try #require(g.falseMatch.fit)
+            let fa = try #require(a.falseMatch.fit)
+            #expect(fg.cells == fa.cells && fg.observations == fa.observations && fg.events == fa.events && fg.clusters == fa.clusters)
+            for (x, y) in zip(fg.coefficients, fa.coefficients) {
+                #expect(x.name == y.name)
+                #expect(abs(x.estimate - y.estimate) <= 1e-9 * max(1, abs(x.estimate)))
+                #expect(abs((x.standardError ?? .nan) - (y.standardError ?? .nan)) <= 1e-9 * (x.standardError ?? 1))
+            }
+            for (x, y) in zip(fg.terms, fa.terms) {
+                #expect(abs((x.likelihoodRatio ?? .nan) - (y.likelihoodRatio ?? .nan)) <= 1e-7)
+            }
+            #expect(g.falseNonMatch == a.falseNonMatch)
+        }
+    }
+
+    /// Below the listed pairs the false matches per person pair are unknown: a typed outcome, not a guess.
+    @Test func thresholdBelowTheListedPairsIsAnError() {
+        let data = Dataset(people: 40, seed: 5)
+        let analysis = ErrorRegression.analyze(allPairs: data.allPairs(from: 0.9), thresholds: [0.85], samples: data.covariates)
+        #expect(analysis[0].falseMatch.fit == nil)
+        #expect(analysis[0].falseMatch.error?.contains("--exact-pair-limit") == true)
+        #expect(analysis[0].falseNonMatch.fit != nil || analysis[0].falseNonMatch.error != nil)
+    }
+}

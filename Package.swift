@@ -122,7 +122,7 @@ let package = Package(
         .target(
             name: "FaceAuditBenchmark",
             dependencies: [
-                "FaceAuditAllPairs", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditFiles",
+                "FaceAuditAllPairs", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditFace", "FaceAuditFiles",
                 "FaceAuditHashing", "FaceAuditImaging", "FaceAuditMetrics",
                 "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols", "FaceAuditReport", "FaceAuditScoreFiles", "FaceAuditScoring",
                 "FaceAuditTemplates",

@@ -2,6 +2,7 @@ import FaceAuditAllPairs
 import FaceAuditCohorts
 import FaceAuditConfiguration
 import FaceAuditDatasets
+import FaceAuditFace
 import FaceAuditFiles
 import FaceAuditHashing
 import FaceAuditImaging
@@ -120,11 +121,10 @@ public struct BenchmarkPipeline: Sendable {
         } else {
             try templates.greet()
         }
-        let extraction = TemplateExtraction(
-            // Precomputed templates are already on disk; caching them could only go stale.
-            embedder: templates.embedder, cache: templates.isPrecomputed ? nil : cache, threads: threads)
         let shardImages = configuration.shard.map { TileGrid.images(shard: $0.index, of: $0.count, total: manifest.records.count) }
         let extracted: [EmbeddingResult]
+        // Each image's quality covariates (the dlib pipeline only; nil: not measured).
+        var qualities: [FaceQuality?]?
         // Each image's SHA-256, when extraction read every image of the manifest (the fingerprint's input).
         var digests: [SHA256Digest?]?
         if let merged {
@@ -134,6 +134,7 @@ public struct BenchmarkPipeline: Sendable {
                     "the partials hold \(merged.templates.count) templates; the dataset now has \(manifest.records.count) images")
             }
             extracted = merged.templates
+            qualities = merged.qualities
         } else {
             var extracting = manifest
             if let shardImages, configuration.phase == .extract {
@@ -141,8 +142,9 @@ public struct BenchmarkPipeline: Sendable {
                     layout: manifest.layout, root: manifest.root, source: manifest.source, card: manifest.card,
                     records: Array(manifest.records[shardImages]))
             }
-            let measured = try measure(extraction, extracting, stage: "templates", progress: progress)
-            extracted = measured.results
+            let measured = try extract(templates, extracting, cache: cache, threads: threads, progress: progress)
+            extracted = measured.templates
+            qualities = measured.qualities
             if extracting.records.count == manifest.records.count { digests = measured.digests }
             Self.reportFailures(extracted, of: extracting, to: progress)
         }
@@ -156,9 +158,8 @@ public struct BenchmarkPipeline: Sendable {
         BLAS.setThreads(1)
         if let shard = configuration.shard, let shardImages {
             return try compareShard(
-                shard, images: shardImages, templates: extracted, pairs: pairs, configuration: configuration, model: templates.modelNames,
-                out: out,
-                progress: progress)
+                shard, images: shardImages, templates: extracted, qualities: qualities.map { Array($0[shardImages]) }, pairs: pairs,
+                configuration: configuration, model: templates.modelNames, out: out, progress: progress)
         }
         let statistics = merged?.statistics ?? pairs.engine.run(threads: threads).0
         guard statistics.layout == pairs.engine.layout else {
@@ -166,9 +167,12 @@ public struct BenchmarkPipeline: Sendable {
                 .dataError,
                 "the partials were made from other templates, images or settings than this run has (fingerprints differ); rerun the shards")
         }
+        let quality = qualities.map(Self.qualityColumns)
         var result = try BenchmarkRun.evaluate(
             manifest: manifest, templates: extracted, statistics: statistics, comparison: templates.embedder.comparison,
-            pipeline: templates.info, options: options, commandLine: commandLine, version: version)
+            pipeline: templates.info, options: options, commandLine: commandLine, version: version, quality: quality)
+        result.summary.quality = BenchmarkRun.qualitySummary(
+            manifest: manifest, scheme: options.scheme, quality: quality, pipeline: templates.info.name)
         // A merge read no image: the fingerprint reads them now.
         result.summary.dataset.fingerprint = DatasetFingerprint(manifest: manifest, imageDigests: digests)
         if configuration.watchlist {
@@ -231,7 +235,8 @@ public struct BenchmarkPipeline: Sendable {
 
     /// `run --shard i/K --phase compare`: the shard's tiles into its partial.
     private func compareShard(
-        _ shard: RunConfiguration.Shard, images: Range<Int>, templates: [EmbeddingResult], pairs: PairComparison,
+        _ shard: RunConfiguration.Shard, images: Range<Int>, templates: [EmbeddingResult], qualities: [FaceQuality?]?,
+        pairs: PairComparison,
         configuration: RunConfiguration, model: ShardPartial.ModelNames?, out: String, progress: any RunProgress
     ) throws(RunError) -> RunResult {
         let folder = out + "/" + ShardPartial.folderName(shard: shard.index, of: shard.count)
@@ -244,7 +249,7 @@ public struct BenchmarkPipeline: Sendable {
         }
         let partial = ShardPartial(
             shard: shard.index, shards: shard.count, configuration: configuration, commandLine: commandLine, images: images,
-            templates: Array(templates[images]), statistics: statistics, model: model)
+            templates: Array(templates[images]), qualities: qualities, statistics: statistics, model: model)
         do { try partial.write(to: folder) } catch { throw RunError(.ioError, "\(folder): \(ErrorText.line(error))") }
         return .shardCompared(
             shard: shard, folder: folder, tiles: statistics.tiles.count, matedPairs: statistics.mated.count,
@@ -263,6 +268,32 @@ public struct BenchmarkPipeline: Sendable {
                     + "summary.json keeps only these categories"))
         for (path, failure) in failed.prefix(10) { progress.report(.note("  \(path): \(failure)")) }
         if failed.count > 10 { progress.report(.note("  … and \(failed.count - 10) more")) }
+    }
+
+    /// The templates of `manifest`'s images and, for the built-in dlib pipeline, their quality covariates, from
+    /// one face-finding pass (``DlibFaceMeasure``) cached under its own identity; other pipelines measure no quality.
+    private func extract(
+        _ templates: TemplatePipeline, _ manifest: Manifest, cache: EmbeddingCache?, threads: Int, progress: any RunProgress
+    ) throws(RunError) -> (templates: [EmbeddingResult], qualities: [FaceQuality?]?, digests: [SHA256Digest?]) {
+        if let dlib = templates.embedder as? DlibEmbedder {
+            let faces = TemplateExtraction(measure: DlibFaceMeasure(faces: dlib), cache: cache, threads: threads)
+            let measured = try measure(faces, manifest, stage: "templates", progress: progress)
+            return (measured.results.map(\.template), measured.results.map(\.quality), measured.digests)
+        }
+        let extraction = TemplateExtraction(
+            // Precomputed templates are already on disk; caching them could only go stale.
+            embedder: templates.embedder, cache: templates.isPrecomputed ? nil : cache, threads: threads)
+        let measured = try measure(extraction, manifest, stage: "templates", progress: progress)
+        return (measured.results, nil, measured.digests)
+    }
+
+    /// Per measure, each image's value (nil: no face, or not measurable).
+    static func qualityColumns(_ qualities: [FaceQuality?]) -> [QualityMeasure: [Double?]] {
+        [
+            .interEyeDistance: qualities.map { $0?.interEyeDistance }, .poseAsymmetry: qualities.map { $0?.poseAsymmetry },
+            .exposure: qualities.map { $0?.exposure }, .contrast: qualities.map { $0?.contrast },
+            .sharpness: qualities.map { $0?.sharpness },
+        ]
     }
 
     /// Runs `extraction` over `manifest`, reporting its progress as `stage`.

@@ -1,5 +1,6 @@
 import FaceAuditAllPairs
 import FaceAuditConfiguration
+import FaceAuditFace
 import FaceAuditFiles
 import FaceAuditProtocols
 import FaceAuditTemplates
@@ -26,6 +27,8 @@ public struct ShardPartial: Sendable {
     public var images: Range<Int>
     /// Their templates, in manifest order.
     public var templates: [EmbeddingResult]
+    /// Their quality covariates, in manifest order (the dlib pipeline; nil when not measured).
+    public var qualities: [FaceQuality?]?
     /// The statistics of this shard's tiles.
     public var statistics: PairStatistics
     /// The pipeline's identity and the model an external embedder named in its hello (protocol 3), as the
@@ -54,8 +57,9 @@ public struct ShardPartial: Sendable {
     public init(
         shard: Int, shards: Int, configuration: RunConfiguration, commandLine: [String],
         workingDirectory: String = FileManager.default.currentDirectoryPath, images: Range<Int>, templates: [EmbeddingResult],
-        statistics: PairStatistics, model: ModelNames? = nil
+        qualities: [FaceQuality?]? = nil, statistics: PairStatistics, model: ModelNames? = nil
     ) {
+        self.qualities = qualities
         self.model = model
         self.workingDirectory = workingDirectory
         self.shard = shard
@@ -83,6 +87,7 @@ public struct ShardPartial: Sendable {
         var firstImage: Int
         var endImage: Int
         var templates: [EmbeddingResult]
+        var qualities: [FaceQuality?]?
         var fingerprint: String
         var model: ModelNames?
     }
@@ -94,7 +99,8 @@ public struct ShardPartial: Sendable {
         let metadata = Metadata(
             format: Self.format, shard: shard, shards: shards, configuration: configuration, commandLine: commandLine,
             workingDirectory: workingDirectory, firstImage: images.lowerBound,
-            endImage: images.upperBound, templates: templates, fingerprint: statistics.layout.fingerprint, model: model)
+            endImage: images.upperBound, templates: templates, qualities: qualities, fingerprint: statistics.layout.fingerprint,
+            model: model)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(try encoder.encode(metadata), to: folder + "/partial.json", permissions: 0o600)
@@ -156,13 +162,14 @@ public struct ShardPartial: Sendable {
         do { statistics = try PairStatistics(serialized: pairs) } catch { throw RunError(.dataError, "\(folder)/pairs.bin: \(error)") }
         guard metadata.format == Self.format, String(decoding: marker, as: UTF8.self) == metadata.fingerprint + "\n",
             metadata.fingerprint == statistics.layout.fingerprint, metadata.firstImage <= metadata.endImage,
-            metadata.templates.count == metadata.endImage - metadata.firstImage
+            metadata.templates.count == metadata.endImage - metadata.firstImage,
+            metadata.qualities.map({ $0.count == metadata.templates.count }) ?? true
         else { throw RunError(.dataError, "\(folder): the partial's files do not belong together (rerun the shard)") }
         self.init(
             shard: metadata.shard, shards: metadata.shards, configuration: metadata.configuration, commandLine: metadata.commandLine,
             workingDirectory: metadata.workingDirectory,
             images: metadata.firstImage..<metadata.endImage,
-            templates: metadata.templates, statistics: statistics, model: metadata.model)
+            templates: metadata.templates, qualities: metadata.qualities, statistics: statistics, model: metadata.model)
     }
 
     /// The run that shards add up to.
@@ -175,6 +182,8 @@ public struct ShardPartial: Sendable {
         public var workingDirectory: String
         /// Every image's template, in manifest order.
         public var templates: [EmbeddingResult]
+        /// Every image's quality covariates, in manifest order; nil unless every shard measured them.
+        public var qualities: [FaceQuality?]?
         /// The statistics of every tile.
         public var statistics: PairStatistics
         /// What the embedder named itself, when the shards greeted one (all the same).
@@ -216,6 +225,7 @@ public struct ShardPartial: Sendable {
         }
         let ordered = partials.sorted { $0.shard < $1.shard }
         var templates: [EmbeddingResult] = []
+        var qualities: [FaceQuality?]? = []
         var statistics = PairStatistics(layout: first.statistics.layout)
         for partial in ordered {
             guard partial.images.lowerBound == templates.count else {
@@ -223,11 +233,12 @@ public struct ShardPartial: Sendable {
                     .dataError, "shard \(partial.shard) starts at image \(partial.images.lowerBound), expected \(templates.count)")
             }
             templates += partial.templates
+            qualities = qualities.flatMap { q in partial.qualities.map { q + $0 } }
             do { try statistics.merge(partial.statistics) } catch { throw RunError(.dataError, "shard \(partial.shard): \(error)") }
         }
         statistics.normalize()
         return Merged(
             configuration: first.configuration, commandLine: first.commandLine, workingDirectory: first.workingDirectory,
-            templates: templates, statistics: statistics, model: first.model)
+            templates: templates, qualities: qualities, statistics: statistics, model: first.model)
     }
 }

@@ -8,15 +8,40 @@ extension ErrorRegression {
         public var ages: [Double?]
         /// Capture time in years (e.g. a decimal year from the capture date; nil: undated).
         public var captureYears: [Double?]
-        /// An image-quality value per sample (the slot for quality covariates; nil: not measured).
-        public var quality: [Double?]?
+        /// Image-quality covariates, each a column of the false-non-match design (empty: none measured).
+        public var qualities: [QualityCovariate]
 
-        /// Covariates of `ages.count` samples.
+        /// One image-quality value per sample (nil: not measured), named `quality`; nil for none.
+        public var quality: [Double?]? { qualities.first?.values }
+
+        /// Covariates of `ages.count` samples, with at most one quality value per sample, named `quality`.
         public init(ages: [Double?], captureYears: [Double?], quality: [Double?]? = nil) {
-            precondition(ages.count == captureYears.count && (quality?.count ?? ages.count) == ages.count, "one value per sample")
+            self.init(
+                ages: ages, captureYears: captureYears, qualities: quality.map { [QualityCovariate(name: "quality", values: $0)] } ?? [])
+        }
+
+        /// Covariates of `ages.count` samples with named quality covariates.
+        public init(ages: [Double?], captureYears: [Double?], qualities: [QualityCovariate]) {
+            precondition(
+                ages.count == captureYears.count && qualities.allSatisfy { $0.values.count == ages.count }, "one value per sample")
             self.ages = ages
             self.captureYears = captureYears
-            self.quality = quality
+            self.qualities = qualities
+        }
+    }
+
+    /// A named image-quality covariate: one value per sample (nil: not measured). A mated pair's value is the
+    /// lower of its two photos'; the name is the design column's (say the unit in it, e.g. "per SD").
+    public struct QualityCovariate: Sendable {
+        /// The column name.
+        public var name: String
+        /// One value per sample.
+        public var values: [Double?]
+
+        /// Creates a covariate.
+        public init(name: String, values: [Double?]) {
+            self.name = name
+            self.values = values
         }
     }
 
@@ -79,8 +104,8 @@ extension ErrorRegression {
     /// False non-match: every scored mated comparison with an age on both photos; age at enrolment = the
     /// younger photo's age and years elapsed = the capture-year difference when both are dated, else the
     /// age difference, each rounded to whole years (`years elapsed` is a column whenever a mated pair is
-    /// kept); `quality` is a column when ``SampleCovariates/quality`` is given (the lower of the two photos'
-    /// values; pairs without one are left out).
+    /// kept); each of ``SampleCovariates/qualities`` is a column (the lower of the two photos' values; pairs
+    /// without a value on either photo are left out, one photo's value is the pair's when the other has none).
     public static func analyze(
         attributes: [LabeledComparisons], threshold: Double, samples: SampleCovariates, references: [String: String] = [:],
         minimumPeople: Int = 1, alpha: Double = 0.05
@@ -201,7 +226,7 @@ extension ErrorRegression {
     ) -> (tallies: [ErrorRegressionTallies], excluded: Int) {
         var excluded = 0
         var elapsedKnown = false
-        var mated: [(person: Int, enrolment: Double, elapsed: Double, quality: Double?, score: Double)] = []
+        var mated: [(person: Int, enrolment: Double, elapsed: Double, quality: [Double], score: Double)] = []
         for c in comparisons {
             let (i, j) = (c.i, c.j)
             guard !c.score.isNaN, i >= 0, j >= 0, let x = samples.ages[i], let y = samples.ages[j] else {
@@ -211,8 +236,8 @@ extension ErrorRegression {
             let elapsed: Double
             if let s = samples.captureYears[i], let t = samples.captureYears[j] { elapsed = abs(s - t) } else { elapsed = abs(x - y) }
             elapsedKnown = true
-            let q = samples.quality.map { quality in [quality[i], quality[j]].compactMap { $0 }.min() } ?? nil
-            if samples.quality != nil && q == nil {
+            let q = samples.qualities.compactMap { quality in [quality.values[i], quality.values[j]].compactMap { $0 }.min() }
+            if q.count < samples.qualities.count {
                 excluded += 1
                 continue
             }
@@ -221,10 +246,10 @@ extension ErrorRegression {
         // Years elapsed is a column only where it varies: photos all of one session (0 years, or one gap for
         // everyone) would make the design singular, and say nothing about time.
         let varies = Set(mated.map(\.elapsed)).count > 1
-        let fnm = FalseNonMatchDesign(yearsElapsed: elapsedKnown && varies, quality: samples.quality != nil)
+        let fnm = FalseNonMatchDesign(yearsElapsed: elapsedKnown && varies, qualities: samples.qualities.map(\.name))
         var tallies = [ErrorRegressionTallies](repeating: fnm.tallies(), count: thresholds.count)
         for m in mated {
-            let row = fnm.row(enrolmentAge: m.enrolment, yearsElapsed: m.elapsed, quality: m.quality ?? 0)
+            let row = fnm.row(enrolmentAge: m.enrolment, yearsElapsed: m.elapsed, qualities: m.quality)
             for (i, threshold) in thresholds.enumerated() {
                 tallies[i].add(first: m.person, second: nil, row: row, trials: 1, events: m.score < threshold ? 1 : 0)
             }

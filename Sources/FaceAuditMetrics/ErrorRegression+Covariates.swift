@@ -87,24 +87,32 @@ extension ErrorRegression {
     }
 
     /// The false-non-match design (one row per mated pair of one person): `intercept`; `age at enrolment`
-    /// (the younger photo's age, years); with ``yearsElapsed``: `years elapsed` between the photos; with
-    /// ``quality``: `quality` (a per-pair image-quality value, the lower of the two photos'). Each non-
-    /// intercept column is its own term.
+    /// (the younger photo's age, years); with ``yearsElapsed``: `years elapsed` between the photos; then one
+    /// column per name of ``qualities`` (per-pair image-quality values, each the lower of the two photos').
+    /// Each non-intercept column is its own term.
     public struct FalseNonMatchDesign: Sendable, Hashable, Codable {
         /// Whether years elapsed is a column.
         public var yearsElapsed: Bool
-        /// Whether the quality slot is a column.
-        public var quality: Bool
+        /// The quality columns' names, in order.
+        public var qualities: [String]
 
-        /// A design with or without years elapsed and quality.
+        /// Whether there is a quality column.
+        public var quality: Bool { !qualities.isEmpty }
+
+        /// A design with or without years elapsed and one quality column, named `quality`.
         public init(yearsElapsed: Bool, quality: Bool = false) {
+            self.init(yearsElapsed: yearsElapsed, qualities: quality ? ["quality"] : [])
+        }
+
+        /// A design with or without years elapsed and the named quality columns.
+        public init(yearsElapsed: Bool, qualities: [String]) {
             self.yearsElapsed = yearsElapsed
-            self.quality = quality
+            self.qualities = qualities
         }
 
         /// Column names.
         public var columns: [String] {
-            ["intercept", "age at enrolment"] + (yearsElapsed ? ["years elapsed"] : []) + (quality ? ["quality"] : [])
+            ["intercept", "age at enrolment"] + (yearsElapsed ? ["years elapsed"] : []) + qualities
         }
 
         /// The tested terms: every column but the intercept.
@@ -112,9 +120,15 @@ extension ErrorRegression {
             columns.indices.dropFirst().map { ErrorRegressionTallies.Term(name: columns[$0], columns: [$0]) }
         }
 
-        /// The row of a mated pair.
+        /// The row of a mated pair with at most one quality value (ignored without a quality column).
         public func row(enrolmentAge: Double, yearsElapsed elapsed: Double, quality q: Double = 0) -> [Double] {
-            [1, enrolmentAge] + (yearsElapsed ? [elapsed] : []) + (quality ? [q] : [])
+            row(enrolmentAge: enrolmentAge, yearsElapsed: elapsed, qualities: quality ? [q] : [])
+        }
+
+        /// The row of a mated pair; `values` holds one value per quality column.
+        public func row(enrolmentAge: Double, yearsElapsed elapsed: Double, qualities values: [Double]) -> [Double] {
+            precondition(values.count == qualities.count, "one value per quality column")
+            return [1, enrolmentAge] + (yearsElapsed ? [elapsed] : []) + values
         }
 
         /// Empty tallies of this design, clustered by person.

@@ -19,7 +19,7 @@ extension BenchmarkRun {
     static func evaluateStreamed(
         manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: PairMetric,
         failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String,
-        simulated: Bool
+        simulated: Bool, quality: [QualityMeasure: [Double?]]? = nil
     ) throws(RunError) -> Result {
         guard !options.scoresTable else {
             throw RunError(
@@ -88,7 +88,7 @@ extension BenchmarkRun {
             ])
         // The regressions read the exactly kept pairs: at every target FMR's threshold they hold every false match.
         result.summary.errorRegression = errorRegressions(
-            design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: regressionSamples(manifest), polarity: polarity,
+            design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: regressionSamples(manifest, quality: quality), polarity: polarity,
             reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
         return result
     }

@@ -72,25 +72,28 @@ public struct BenchmarkRun {
     /// process's, or the merged shards').
     public static func evaluate(
         manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: PairMetric,
-        pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool = false
+        pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool = false,
+        quality: [QualityMeasure: [Double?]]? = nil
     ) throws(RunError) -> Result {
         var reasons: [String: Int] = [:]
         for t in templates { if case .failure(let reason) = t { reasons[reason.category.rawValue, default: 0] += 1 } }
         guard statistics.isComplete else {
             return try evaluateStreamed(
                 manifest: manifest, templates: templates, statistics: statistics, comparison: comparison, failures: reasons,
-                pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated)
+                pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated, quality: quality)
         }
         return try evaluate(
             manifest: manifest, pairs: PairComparison.pairs(statistics, manifest: manifest, templates: templates, comparison: comparison),
             polarity: comparison.polarity, failures: reasons, pipeline: pipeline, options: options,
-            commandLine: commandLine, version: version, simulated: simulated)
+            commandLine: commandLine, version: version, simulated: simulated, quality: quality)
     }
 
-    /// Computes every output from scored pairs; `failures` counts images without a template by reason.
+    /// Computes every output from scored pairs; `failures` counts images without a template by reason; `quality`
+    /// (per measure, one value per image) adds the quality covariates to the false-non-match regression
+    /// (``qualityCovariates(_:)``).
     public static func evaluate(
         manifest: Manifest, pairs: AllPairs, polarity: ScorePolarity, failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo,
-        options: Options, commandLine: [String], version: String, simulated: Bool = false
+        options: Options, commandLine: [String], version: String, simulated: Bool = false, quality: [QualityMeasure: [Double?]]? = nil
     ) throws(RunError) -> Result {
         let n = manifest.records.count
         var scoreRows: [PairScore] = []
@@ -111,7 +114,7 @@ public struct BenchmarkRun {
             labeled: { set in pairs.labeled(manifest, dimensions: set, scheme: options.scheme, polarity: polarity) },
             regression: (
                 { lowest in pairs.regressionDesign(manifest, scheme: options.scheme, polarity: polarity, from: lowest) },
-                regressionSamples(manifest)
+                regressionSamples(manifest, quality: quality)
             ),
             ageGapPairs: AgeGapPairing.pairs(
                 labels: manifest.records.map(\.labels), scheme: options.scheme, subjectCount: pairs.subjectCount, mated),
@@ -122,16 +125,65 @@ public struct BenchmarkRun {
             emptyMessage: acquisitionMessage(reasons, images: n))
     }
 
-    /// Each image's age and capture time (a decimal year: year + (month − 1)/12 + (day − 1)/365.25), for the
-    /// error regression.
-    static func regressionSamples(_ manifest: Manifest) -> ErrorRegression.SampleCovariates {
+    /// Each image's age and capture time (a decimal year: year + (month − 1)/12 + (day − 1)/365.25), and with
+    /// `quality` its quality covariates (``qualityCovariates(_:)``), for the error regression.
+    static func regressionSamples(_ manifest: Manifest, quality: [QualityMeasure: [Double?]]? = nil) -> ErrorRegression.SampleCovariates {
         ErrorRegression.SampleCovariates(
             ages: manifest.records.map(\.labels.age),
             captureYears: manifest.records.map { record in
                 record.labels.parsedCaptureDate.map { d in
                     Double(d.year) + Double((d.month ?? 1) - 1) / 12 + Double((d.day ?? 1) - 1) / 365.25
                 }
-            })
+            },
+            qualities: quality.map(qualityCovariates) ?? [])
+    }
+
+    /// The quality covariates of the false-non-match regression: the inter-eye distance as ln(pixels) and the
+    /// sharpness as ln(1 + Laplacian variance), each standardised over the images that have a value (z = (v −
+    /// mean)/SD, population SD), so that a pair's odds ratio is per standard deviation of the lower of its two
+    /// photos' values; the label states the unit and the SD. A measure with SD 0 (fewer than two distinct values)
+    /// is left out. Exposure and contrast are not covariates: measured on the face chip they follow skin
+    /// reflectance, so beside the people's labels they would stand in for skin tone; pose asymmetry is signed,
+    /// so "the lower of two" has no meaning for it.
+    public static func qualityCovariates(_ quality: [QualityMeasure: [Double?]]) -> [ErrorRegression.QualityCovariate] {
+        let chosen: [(QualityMeasure, String, (Double) -> Double)] = [
+            (.interEyeDistance, "ln px", { log($0) }), (.sharpness, "ln(1 + Laplacian variance)", { log1p($0) }),
+        ]
+        return chosen.compactMap { measure, unit, transform in
+            guard let column = quality[measure] else { return nil }
+            let values = column.map { $0.flatMap { v in v > 0 || (measure == .sharpness && v >= 0) ? transform(v) : nil } }
+            let known = values.compactMap { $0 }
+            guard known.count > 1 else { return nil }
+            let mean = known.reduce(0, +) / Double(known.count)
+            let sd = (known.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(known.count)).squareRoot()
+            guard sd > 0 else { return nil }
+            return ErrorRegression.QualityCovariate(
+                name: "lower \(measure.name), per SD of \(unit) (\(String(format: "%.3g", sd)))",
+                values: values.map { $0.map { ($0 - mean) / sd } })
+        }
+    }
+
+    /// `summary.json` → `quality` of a run whose per-image measurements are `quality` (nil when the pipeline
+    /// measures none, then "not measured" with the reason `pipeline`), distributed over all images and every
+    /// marginal cohort of `scheme`.
+    public static func qualitySummary(
+        manifest: Manifest, scheme: CohortScheme, quality: [QualityMeasure: [Double?]]?, pipeline: String
+    ) -> QualitySummary {
+        guard let quality else {
+            if pipeline == "dlib" {
+                return .notMeasured("not measured: the merged shard partials hold no quality measurements (written by an earlier version)")
+            }
+            return .notMeasured(
+                "photo quality is measured only on the built-in dlib pipeline's faces (its landmarks and aligned chip); this run's "
+                    + "pipeline (\(pipeline)) does not expose them")
+        }
+        let cohorts = scheme.dimensions.map { d in (dimension: d.rawValue, labels: manifest.records.map { scheme.value(d, of: $0.labels) })
+        }
+        return QualitySummary(
+            note:
+                "measured on the face the dlib pipeline picks in each image, from its 5 landmarks (original image) and its aligned "
+                + "150x150 chip, in the same pass as its template",
+            values: quality, cohorts: cohorts)
     }
 
     /// Why a dataset's images gave no non-mated comparison: how many images failed to acquire a template and

@@ -59,12 +59,12 @@ public struct RunResults: Sendable {
     /// The names of every file a run's output set may hold.
     public static let outputNames: Set<String> = [
         "summary.json", "cohorts.csv", "cross_cohort_fmr.csv", "curves.csv", "scores.csv", "report.html", "watchlist.csv",
-        "age_gap.csv", "subjects.json", "mitigation.csv", "inequity_curves.csv",
+        "age_gap.csv", "subjects.json", "mitigation.csv", "inequity_curves.csv", "quality.csv",
     ]
 
     /// Every output as one set, `summary.json` its marker: cohorts.csv, cross_cohort_fmr.csv, curves.csv,
     /// age_gap.csv (with an age-gap analysis), mitigation.csv (with mitigation what-ifs), inequity_curves.csv
-    /// (with inequity curves), report.html, watchlist.csv (with a watchlist), with
+    /// (with inequity curves), quality.csv (with measured photo quality), report.html, watchlist.csv (with a watchlist), with
     /// `exportScores` scores.csv (mode 0600: it names images), subjects.json (with a subject bootstrap:
     /// see ``SubjectTallies``), and summary.json.
     public func outputs(exportScores: Bool, scenario: ReportOptions = ReportOptions()) -> OutputSet {
@@ -80,6 +80,9 @@ public struct RunResults: Sendable {
         }
         if summary.inequityCurves?.isEmpty == false {
             files.append(OutputFile(name: "inequity_curves.csv") { results.inequityCurvesCSV })
+        }
+        if let quality = summary.quality, quality.measured {
+            files.append(OutputFile(name: "quality.csv") { quality.csv(simulated: results.summary.simulated) })
         }
         if exportScores { files.append(OutputFile(name: "scores.csv", permissions: 0o600) { results.scoresCSV }) }
         files.append(OutputFile(name: "report.html") { results.report(scenario: scenario) })

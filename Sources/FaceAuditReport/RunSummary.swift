@@ -53,6 +53,9 @@ public struct RunSummary: Sendable, Codable {
     /// Inequity across operating points (``InequityCurve``): FDR(τ) and max/geomean(τ) over a grid of global
     /// FMRs and the area under FDR(τ), one per single attribute; absent when not computed (streamed runs).
     public var inequityCurves: [InequityCurve]?
+    /// Photo quality per group (``QualitySummary``): measured on the built-in dlib pipeline's faces, "not
+    /// measured" with the reason for other pipelines; absent for score files and simulated runs.
+    public var quality: QualitySummary?
 
     /// Creates a summary.
     public init(
@@ -179,5 +182,6 @@ public struct RunSummary: Sendable, Codable {
         case errorRegression = "error_regression"
         case mitigation
         case inequityCurves = "inequity_curves"
+        case quality
     }
 }

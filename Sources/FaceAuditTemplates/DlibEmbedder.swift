@@ -35,20 +35,21 @@ public struct DlibEmbedder: Embedder {
     public var comparison: PairMetric { .euclideanDistance }
 
     public func makeWorker() throws -> any ImageMeasurer<EmbeddingResult> {
-        try ChipWorker(faces: self, failure: { .failure($0) }) { pipeline, chip in .template(pipeline.describe(chip: chip)) }
+        try ChipWorker(faces: self, failure: { .failure($0) }) { pipeline, _, chip in .template(pipeline.describe(chip: chip)) }
     }
 
-    /// A worker that finds, aligns and crops each image's chosen face, then hands the chip to `measure`
-    /// (the descriptor network for templates, the skin-tone estimator for ``SkinToneMeter``).
+    /// A worker that finds, aligns and crops each image's chosen face, then hands the face (its detection and
+    /// landmarks, original image coordinates) and its chip to `measure` (the descriptor network for templates,
+    /// the skin-tone estimator for ``SkinToneMeter``, both with the quality covariates for ``DlibFaceMeasure``).
     final class ChipWorker<Measurement>: ImageMeasurer {
         let pipeline: FacePipeline
         let faces: DlibEmbedder
         let failure: (AcquisitionFailure) -> Measurement
-        let measure: (FacePipeline, RGBImage) -> Measurement
+        let measure: (FacePipeline, DetectedFace, RGBImage) -> Measurement
 
         init(
             faces: DlibEmbedder, failure: @escaping (AcquisitionFailure) -> Measurement,
-            measure: @escaping (FacePipeline, RGBImage) -> Measurement
+            measure: @escaping (FacePipeline, DetectedFace, RGBImage) -> Measurement
         ) throws {
             self.pipeline = try FacePipeline(detector: faces.detector, landmarks: faces.landmarks, descriptor: faces.descriptor)
             self.faces = faces
@@ -57,8 +58,8 @@ public struct DlibEmbedder: Embedder {
         }
 
         func measure(path: String) -> Measurement {
-            switch faces.chip(of: path, pipeline: pipeline) {
-            case .success(let chip): measure(pipeline, chip)
+            switch faces.face(in: path, pipeline: pipeline) {
+            case .success(let found): measure(pipeline, found.face, found.chip)
             case .failure(let reason): failure(reason.failure)
             }
         }
@@ -72,6 +73,11 @@ public struct DlibEmbedder: Embedder {
 
     /// The aligned 150×150 chip of the face `policy` picks in the image at `path`.
     public func chip(of path: String, pipeline: FacePipeline) -> Result<RGBImage, ChipFailure> {
+        face(in: path, pipeline: pipeline).map(\.chip)
+    }
+
+    /// The face `policy` picks in the image at `path` (detection and landmarks) and its aligned 150×150 chip.
+    public func face(in path: String, pipeline: FacePipeline) -> Result<(face: DetectedFace, chip: RGBImage), ChipFailure> {
         let image: RGBImage
         do { image = try ImageDecoder(maxPixels: maxPixels).decode(contentsOf: path).image } catch {
             return .failure(ChipFailure(failure: AcquisitionFailure(.image(error.code.rawValue), "\(error.code): \(error.reason)")))
@@ -83,6 +89,6 @@ public struct DlibEmbedder: Embedder {
         case .largest: chosen = faces.max { $0.detection.area < $1.detection.area }!
         case .confident: chosen = faces[0]
         }
-        return .success(pipeline.chip(of: chosen, in: image))
+        return .success((chosen, pipeline.chip(of: chosen, in: image)))
     }
 }

@@ -17,7 +17,7 @@ public struct SkinToneMeter: ImageMeasure {
     public var identity: String { "skintone-ita-v1;" + faces.identity }
 
     public func makeWorker() throws -> any ImageMeasurer<SkinToneMeasurement> {
-        try DlibEmbedder.ChipWorker(faces: faces, failure: { .failure($0.description) }) { _, chip in
+        try DlibEmbedder.ChipWorker(faces: faces, failure: { .failure($0.description) }) { _, _, chip in
             do { return SkinToneMeasurement(try SkinToneEstimate(chip: chip)) } catch { return .failure("\(error)") }
         }
     }

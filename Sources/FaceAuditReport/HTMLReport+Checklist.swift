@@ -83,7 +83,9 @@ extension HTMLReport {
             ChecklistItem(
                 asked: "Uncontrolled factors and the limits of causal claims",
                 here:
-                    "Limitations. The differences are what this system did on these photos; they do not show what causes them (lighting, camera, pose and the labels themselves were not controlled).",
+                    "Limitations. The differences are what this system did on these photos; they do not show what causes them (lighting, camera, pose and the labels themselves were not controlled)."
+                    + (s.quality?.measured == true
+                        ? " \(qualityTitle) has face size, pose, exposure and sharpness per group, measured rather than controlled." : ""),
                 measured: true),
         ]
     }

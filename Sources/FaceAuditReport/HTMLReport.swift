@@ -179,6 +179,8 @@ public enum HTMLReport {
         body.append(contentsOf: regressionSection(s, target: target))
         // 4c. Could a setting make it fairer (the mitigation what-ifs).
         body.append(contentsOf: mitigationSection(s, target: target))
+        // 4d. Photo quality by group (measured covariates, not controlled).
+        body.append(contentsOf: qualitySection(s, target: target))
 
         // 5. Deployment risk.
         body.append(schoolSection(s, target: target, options: options))

@@ -1,4 +1,7 @@
+import FaceAuditProtocols
+import FaceAuditReport
 import FaceAuditTestSupport
+import Foundation
 import Testing
 
 @testable import FaceAuditMetrics
@@ -48,5 +51,29 @@ struct QualityCovariateTests {
         #expect(t.falseNonMatch.cells.map(\.row) == [[1, 30, -0.5, 0.25], [1, 30, 2, -1]])
         #expect(t.falseNonMatchExcluded == 1)
         #expect(samples.quality == ied.values)
+    }
+}
+
+@Suite("Benchmark run: quality covariates for the regression")
+struct QualityCovariatesOfRunTests {
+    @Test("ln IED and ln(1 + sharpness), standardised over the measured images (population SD), the SD in the label")
+    func standardised() throws {
+        let ied: [Double?] = [20, 40, nil, 80]
+        let sharpness: [Double?] = [0, 9, 99, nil]
+        let covariates = BenchmarkRun.qualityCovariates([.interEyeDistance: ied, .sharpness: sharpness, .exposure: [1, 2, 3, 4]])
+        #expect(covariates.count == 2)
+        for (covariate, raw) in zip(covariates, [ied.map { $0.map(log) }, sharpness.map { $0.map(log1p) }]) {
+            let known = raw.compactMap { $0 }
+            let mean = known.reduce(0, +) / Double(known.count)
+            let sd = (known.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(known.count)).squareRoot()
+            #expect(covariate.name.hasSuffix("(\(String(format: "%.3g", sd)))"))
+            for (z, r) in zip(covariate.values, raw) {
+                #expect((z == nil) == (r == nil))
+                if let z, let r { #expect(abs(z - (r - mean) / sd) < 1e-12) }
+            }
+        }
+        #expect(covariates[0].name.hasPrefix("lower inter-eye distance, per SD of ln px"))
+        // One distinct value: no spread, no covariate.
+        #expect(BenchmarkRun.qualityCovariates([.interEyeDistance: [5, 5, nil]]).isEmpty)
     }
 }

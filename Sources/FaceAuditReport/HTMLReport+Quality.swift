@@ -47,7 +47,7 @@ extension HTMLReport {
         out.append(
             "<p class=\"meta\">"
                 + HTML.escape(
-                    q.measures.map { "\(capitalized($0.name)) (\($0.unit)): \($0.proxy ? "" : "ISO/IEC 29794-5 ")\($0.iso29794_5)." }
+                    q.measures.map { "\(capitalized($0.name)) [\($0.unit)]: \($0.proxy ? "" : "ISO/IEC 29794-5 ")\($0.iso29794_5)." }
                         .joined(separator: " ")
                         + " Each cell: median (first–third quartile); quality.csv has the 10th and 90th percentiles.")
                 + "</p>")

@@ -43,8 +43,8 @@ public enum QualityMeasure: String, Sendable, Hashable, Codable, CaseIterable {
     public var unit: String {
         switch self {
         case .interEyeDistance: "pixels of the original image"
-        case .poseAsymmetry: "signed fraction of the IED (0: frontal; + towards the image-right eye)"
-        case .exposure, .contrast: "luma, 0-255 (BT.601 weights on the stored 8-bit values)"
+        case .poseAsymmetry: "signed fraction of the IED; 0 frontal, + towards the image-right eye"
+        case .exposure, .contrast: "luma 0-255, BT.601 weights on the stored 8-bit values"
         case .sharpness: "luma squared"
         }
     }

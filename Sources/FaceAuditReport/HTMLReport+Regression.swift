@@ -82,9 +82,11 @@ extension HTMLReport {
             "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
         )
         if let fnm = shown.falseNonMatch.fit {
+            let quality = fnm.coefficients.contains { $0.name.hasPrefix("lower ") }
             notes.append(
-                "Missed matches were modelled on \(HTML.grouped(fnm.observations)) same-person pairs (\(HTML.grouped(fnm.events)) missed); the table has the numbers."
-            )
+                "Missed matches were modelled on \(HTML.grouped(fnm.observations)) same-person pairs (\(HTML.grouped(fnm.events)) missed)"
+                    + (quality ? ", with each pair's lower inter-eye distance and sharpness as covariates (\(qualityTitle))" : "")
+                    + "; the table has the numbers.")
         } else if let why = shown.falseNonMatch.error {
             notes.append("Missed matches were not modelled: \(why).")
         }

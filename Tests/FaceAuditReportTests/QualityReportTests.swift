@@ -1,3 +1,4 @@
+import FaceAuditTestSupport
 import Foundation
 import Testing
 
@@ -57,5 +58,49 @@ struct QualityReportTests {
         s.quality = .notMeasured("the pipeline (external) does not expose them")
         #expect(
             HTMLReport.qualitySection(s, target: 0.001).joined().contains("Not measured: the pipeline (external) does not expose them."))
+    }
+
+    @Test("a missed-match model with quality covariates: named in the regression notes and its odds ratios in the fold")
+    func regression() throws {
+        // 60 people, one mated pair each, aged 20–49; two quality covariates; a miss more likely at low sharpness.
+        var set = LabeledComparisons()
+        set.cohortNames = ["gender=female"]
+        set.subjectCount = 60
+        var rng = SplitMix64(seed: 5)
+        var ages: [Double?] = []
+        var ied: [Double?] = []
+        var sharp: [Double?] = []
+        for p in 0..<60 {
+            let q = [rng.unit(), rng.unit(), rng.unit(), rng.unit()].map { $0 * 2 - 1 }
+            let missed = rng.unit() < (min(q[2], q[3]) < 0 ? 0.5 : 0.15)
+            set.append(
+                score: missed ? 0 : 1, probe: TestPhoto(subject: p, sample: 2 * p + 1, cohort: 0),
+                reference: TestPhoto(subject: p, sample: 2 * p, cohort: 0))
+            ages += [Double(20 + p % 30), Double(20 + p % 30)]
+            ied += [q[0], q[1]]
+            sharp += [q[2], q[3]]
+        }
+        let analysis = ErrorRegression.analyze(
+            attributes: [set], threshold: 0.5,
+            samples: .init(
+                ages: ages, captureYears: ages.map { _ in nil },
+                qualities: [
+                    .init(name: "lower inter-eye distance, per SD", values: ied), .init(name: "lower sharpness, per SD", values: sharp),
+                ]))
+        let fnm = try #require(analysis.falseNonMatch.fit)
+        var s = try HTMLReportTests.baseline()
+        let shown = try #require(HTMLReport.shownRegression(s, target: 0.001))
+        s.errorRegression = s.errorRegression?.map { r in
+            var r = r
+            if r.targetFMR == shown.targetFMR { r.falseNonMatch = analysis.falseNonMatch }
+            return r
+        }
+        let notes = HTMLReport.regressionSection(s, target: 0.001).joined()
+        #expect(notes.contains("with each pair&#39;s lower inter-eye distance and sharpness as covariates (Photo quality by group)"))
+        #expect(notes.contains("<td>lower sharpness, per SD</td>"))
+        s.quality = Self.summary()
+        let fold = HTMLReport.qualitySection(s, target: 0.001).joined()
+        let c = try #require(fnm.coefficients.first { $0.name == "lower sharpness, per SD" })
+        #expect(fold.contains("lower sharpness, per SD: \(Finding.times(c.oddsRatio))×"))
     }
 }

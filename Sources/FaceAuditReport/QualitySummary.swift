@@ -101,7 +101,8 @@ public struct QualitySummary: Sendable, Codable, Equatable {
 
     /// The distributions of `values` (per measure, one value per image, nil: not measured) over all images
     /// and over each cohort of each marginal dimension in `cohorts` (a dimension's name and each image's
-    /// cohort in it, in order of first appearance after sorting by name).
+    /// cohort in it): `overall` first, then the dimensions in the order given, each one's cohorts in name order.
+    /// A cohort none of whose images has a value has no entry.
     public init(note: String, values: [QualityMeasure: [Double?]], cohorts: [(dimension: String, labels: [String])]) {
         let measures = QualityMeasure.allCases.filter { values[$0] != nil }
         self.init(

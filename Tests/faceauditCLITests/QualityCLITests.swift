@@ -40,6 +40,15 @@ struct QualityCLITests {
         let report = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(report.contains("<details class=\"fold\"><summary>Photo quality by group"))
 
+        // A streamed run (every non-mated pair in histograms) has the same distributions: they need no pairs.
+        let streamed = folder.appendingPathComponent("streamed")
+        let r = try CommandRunner.faceaudit(
+            ["run", "--dataset", manifest.path, "--out", streamed.path, "--cache", cache.path, "--bootstrap", "20", "--quiet"]
+                + ["--exact-pair-limit", "0"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Self.summary(streamed).quality == quality)
+        #expect(try String(contentsOf: streamed.appendingPathComponent("quality.csv"), encoding: .utf8) == csv)
+
         // The same run in two shards, from the same cache: the merge has the same quality.
         try FileManager.default.removeItem(at: out)
         for phase in ["extract", "compare"] {

@@ -20,9 +20,11 @@ extension HTMLReport {
         ]
         if let exposure = q.measures.first(where: { $0.measure == .exposure }) {
             for dimension in ["skin_tone", "ethnicity"] {
-                let groups = exposure.cohorts.filter { $0.dimensions == dimension && $0.cohort != "unknown" }
+                let groups = exposure.cohorts.compactMap { g in
+                    g.dimensions == dimension && g.cohort != "unknown" ? g.distribution.map { (g.cohort, $0.median) } : nil
+                }
                 guard groups.count > 1 else { continue }
-                let medians = groups.map { "\(value(of: "\(dimension)=\($0.cohort)")) \(HTML.number($0.distribution.median))" }
+                let medians = groups.map { "\(value(of: "\(dimension)=\($0.0)")) \(HTML.number($0.1))" }
                 lead.append(
                     "Median exposure (mean brightness of the face chip, 0–255) by \(label(dimension: dimension).lowercased()): \(medians.joined(separator: ", "))."
                 )
@@ -49,14 +51,15 @@ extension HTMLReport {
                 + HTML.escape(
                     q.measures.map { "\(capitalized($0.name)) [\($0.unit)]: \($0.proxy ? "" : "ISO/IEC 29794-5 ")\($0.iso29794_5)." }
                         .joined(separator: " ")
-                        + " Each cell: median (first–third quartile); quality.csv has the 10th and 90th percentiles.")
+                        + " Each cell: median (first–third quartile); quality.csv has the 10th and 90th percentiles. A group of fewer than \(QualitySummary.minimumImages) photos shows none: its quantiles would give away single photos' values."
+                )
                 + "</p>")
         var table = "<table><tr><th>group</th><th>photos</th>" + q.measures.map { "<th>\(HTML.escape($0.name))</th>" }.joined() + "</tr>"
         for (k, group) in first.cohorts.enumerated() {
             let name =
                 group.dimensions == "overall"
                 ? "all photos" : "\(label(dimension: group.dimensions)): \(value(of: "\(group.dimensions)=\(group.cohort)"))"
-            table += "<tr><td>\(HTML.escape(name))</td><td>\(HTML.grouped(group.distribution.n))</td>"
+            table += "<tr><td>\(HTML.escape(name))</td><td>\(HTML.grouped(group.n))</td>"
             for m in q.measures {
                 let d = m.cohorts.indices.contains(k) ? m.cohorts[k].distribution : nil
                 table += "<td>" + (d.map { "\(HTML.number($0.median)) (\(HTML.number($0.q1))–\(HTML.number($0.q3)))" } ?? "–") + "</td>"

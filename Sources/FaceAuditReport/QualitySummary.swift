@@ -90,9 +90,15 @@ public struct QualitySummary: Sendable, Codable, Equatable {
         public var dimensions: String
         /// The cohort (`overall` for all images).
         public var cohort: String
-        /// The distribution over its measured images.
-        public var distribution: QualityDistribution
+        /// Its measured images.
+        public var n: Int
+        /// The distribution over its measured images; nil below ``QualitySummary/minimumImages``, where the
+        /// quantiles would give away single photos' values (five type-7 quantiles of five values are all five).
+        public var distribution: QualityDistribution?
     }
+
+    /// The fewest measured images a cohort needs for its quantiles to be reported.
+    public static let minimumImages = 10
 
     /// Nothing measured, because of `note`.
     public static func notMeasured(_ note: String) -> QualitySummary {
@@ -102,25 +108,29 @@ public struct QualitySummary: Sendable, Codable, Equatable {
     /// The distributions of `values` (per measure, one value per image, nil: not measured) over all images
     /// and over each cohort of each marginal dimension in `cohorts` (a dimension's name and each image's
     /// cohort in it): `overall` first, then the dimensions in the order given, each one's cohorts in name order.
-    /// A cohort none of whose images has a value has no entry.
-    public init(note: String, values: [QualityMeasure: [Double?]], cohorts: [(dimension: String, labels: [String])]) {
+    /// A cohort none of whose images has a value has no entry; one with fewer than `minimumImages` has only its
+    /// count.
+    public init(
+        note: String, values: [QualityMeasure: [Double?]], cohorts: [(dimension: String, labels: [String])],
+        minimumImages: Int = QualitySummary.minimumImages
+    ) {
+        func group(_ dimension: String, _ cohort: String, _ values: [Double]) -> Group? {
+            guard let d = QualityDistribution(values) else { return nil }
+            return Group(dimensions: dimension, cohort: cohort, n: d.n, distribution: d.n >= minimumImages ? d : nil)
+        }
         let measures = QualityMeasure.allCases.filter { values[$0] != nil }
         self.init(
             measured: true, note: note, images: measures.first.map { m in values[m]!.count(where: { $0 != nil }) },
             measures: measures.map { m in
                 let column = values[m]!
                 var groups: [Group] = []
-                if let all = QualityDistribution(column.compactMap { $0 }) {
-                    groups.append(Group(dimensions: "overall", cohort: "overall", distribution: all))
-                }
+                if let all = group("overall", "overall", column.compactMap { $0 }) { groups.append(all) }
                 for (dimension, labels) in cohorts {
                     precondition(labels.count == column.count, "one cohort per image")
                     var byCohort: [String: [Double]] = [:]
                     for (label, value) in zip(labels, column) { if let value { byCohort[label, default: []].append(value) } }
                     for cohort in byCohort.keys.sorted() {
-                        if let d = QualityDistribution(byCohort[cohort]!) {
-                            groups.append(Group(dimensions: dimension, cohort: cohort, distribution: d))
-                        }
+                        if let g = group(dimension, cohort, byCohort[cohort]!) { groups.append(g) }
                     }
                 }
                 return Measure(measure: m, name: m.name, iso29794_5: m.iso29794_5, proxy: m.isProxy, unit: m.unit, cohorts: groups)
@@ -135,15 +145,15 @@ public struct QualitySummary: Sendable, Codable, Equatable {
     }
 
     /// `quality.csv`: one row per measure × cohort (cohort, measure, n, p10, q1, median, q3, p90), after the
-    /// `data` provenance column the other tables carry.
+    /// `data` provenance column the other tables carry; the quantiles are empty below ``minimumImages``.
     public func csv(simulated: Bool = false) -> String {
         var rows = [["data", "dimensions", "cohort", "measure", "n", "p10", "q1", "median", "q3", "p90"]]
         for m in measures {
             for g in m.cohorts {
                 let d = g.distribution
                 rows.append(
-                    [ResultTables.provenance(simulated), g.dimensions, g.cohort, m.measure.rawValue, "\(d.n)"]
-                        + [d.p10, d.q1, d.median, d.q3, d.p90].map { ResultTables.number($0) })
+                    [ResultTables.provenance(simulated), g.dimensions, g.cohort, m.measure.rawValue, "\(g.n)"]
+                        + [d?.p10, d?.q1, d?.median, d?.q3, d?.p90].map { ResultTables.number($0) })
             }
         }
         return ResultTables.csv(rows)

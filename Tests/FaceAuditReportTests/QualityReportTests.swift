@@ -13,7 +13,8 @@ struct QualityReportTests {
         for m in QualityMeasure.allCases { values[m] = [1, 2, 3, 4, 5, nil] }
         values[.exposure] = [10, 30, 100, 120, 140, nil]
         return QualitySummary(
-            note: "test", values: values, cohorts: [(dimension: "ethnicity", labels: ["a", "a", "b", "b", "b", "unknown"])])
+            note: "test", values: values, cohorts: [(dimension: "ethnicity", labels: ["a", "a", "b", "b", "b", "unknown"])],
+            minimumImages: 1)
     }
 
     @Test("per measure: overall, then each cohort in name order, over the measured photos only, with its 29794-5 mapping")
@@ -26,13 +27,28 @@ struct QualityReportTests {
         #expect(q.measures.first { $0.measure == .interEyeDistance }?.proxy == false)
         // "unknown" holds only the unmeasured photo: no row.
         #expect(exposure.cohorts.map(\.cohort) == ["overall", "a", "b"])
-        #expect(exposure.cohorts.map(\.distribution.n) == [5, 2, 3])
-        #expect(exposure.cohorts[0].distribution.median == 100)
-        #expect(exposure.cohorts[1].distribution.median == 20 && exposure.cohorts[1].distribution.q1 == 15)
-        #expect(exposure.cohorts[2].distribution.median == 120 && exposure.cohorts[2].distribution.p90 == 136)
+        #expect(exposure.cohorts.map(\.n) == [5, 2, 3] && exposure.cohorts.map { $0.distribution?.n } == [5, 2, 3])
+        #expect(exposure.cohorts[0].distribution?.median == 100)
+        #expect(exposure.cohorts[1].distribution?.median == 20 && exposure.cohorts[1].distribution?.q1 == 15)
+        #expect(exposure.cohorts[2].distribution?.median == 120 && exposure.cohorts[2].distribution?.p90 == 136)
         // summary.json carries no per-image value: only n and the five quantiles per cohort.
         let json = String(decoding: try JSONEncoder().encode(q), as: UTF8.self)
         #expect(json.contains("\"iso_iec_29794_5\"") && !json.contains("\"values\""))
+    }
+
+    @Test("below the minimum a cohort keeps its count but no quantile, in summary.json, quality.csv and the report")
+    func minimum() throws {
+        var values: [QualityMeasure: [Double?]] = [:]
+        for m in QualityMeasure.allCases { values[m] = (0..<12).map { Double($0) } }
+        let q = QualitySummary(
+            note: "test", values: values, cohorts: [(dimension: "gender", labels: Array(repeating: "f", count: 10) + ["m", "m"])])
+        let exposure = try #require(q.measures.first { $0.measure == .exposure })
+        #expect(exposure.cohorts.map(\.n) == [12, 10, 2])
+        #expect(exposure.cohorts.map { $0.distribution == nil } == [false, false, true])
+        #expect(q.csv().contains("measured,gender,m,exposure,2,,,,,\n"))
+        var s = try HTMLReportTests.baseline()
+        s.quality = q
+        #expect(HTMLReport.qualitySection(s, target: 0.001).joined().contains("<td>Gender: m</td><td>2</td><td>–</td>"))
     }
 
     @Test("quality.csv: one row per measure × cohort with n and five quantiles")

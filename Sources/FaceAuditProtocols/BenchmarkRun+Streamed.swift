@@ -88,7 +88,8 @@ extension BenchmarkRun {
             ])
         // The regressions read the exactly kept pairs: at every target FMR's threshold they hold every false match.
         result.summary.errorRegression = errorRegressions(
-            design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: regressionSamples(manifest, quality: quality), polarity: polarity,
+            design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: regressionSamples(manifest, quality: quality),
+            polarity: polarity,
             reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
         return result
     }

@@ -47,6 +47,10 @@ struct QualityCLITests {
                 + ["--exact-pair-limit", "0"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try Self.summary(streamed).quality == quality)
+        // Its error regression has the same quality covariates and fits as the exact run's.
+        let exact = try #require(try Self.summary(out).errorRegression)
+        #expect(try Self.summary(streamed).errorRegression == exact)
+        #expect(exact.allSatisfy { $0.falseNonMatch.fit.map { $0.coefficients.contains { $0.name.hasPrefix("lower sharpness") } } ?? true })
         #expect(try String(contentsOf: streamed.appendingPathComponent("quality.csv"), encoding: .utf8) == csv)
 
         // The same run in two shards, from the same cache: the merge has the same quality.

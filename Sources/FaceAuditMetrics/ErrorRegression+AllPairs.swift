@@ -182,34 +182,9 @@ extension ErrorRegression {
             }
         }
         tallies.addPersonPairs(kept * (kept - 1) / 2)
-        // Per person, the trials with every higher-numbered person (as the pair's first) and every
-        // lower-numbered one (as its second), by cell: running sums of Σn per class.
-        var running = [Double](repeating: 0, count: classes)
-        var scratch = [Double](repeating: 0, count: tallies.cells.count)
-        var touched: [Int] = []
-        func personTrials(_ p: Int, first: Bool) {
-            let k = classOf[p]
-            let m = Double(templates[p])
-            for l in 0..<classes where running[l] > 0 {
-                let c = cellOf[k * classes + l]
-                if scratch[c] == 0 { touched.append(c) }
-                scratch[c] += m * running[l]
-            }
-            for c in touched.sorted() {
-                tallies.addPersonTrials(person: p, cell: c, first: first, trials: scratch[c])
-                scratch[c] = 0
-            }
-            touched.removeAll(keepingCapacity: true)
-        }
-        for p in stride(from: people - 1, through: 0, by: -1) where classOf[p] >= 0 {
-            personTrials(p, first: true)
-            running[classOf[p]] += Double(templates[p])
-        }
-        running = [Double](repeating: 0, count: classes)
-        for p in 0..<people where classOf[p] >= 0 {
-            personTrials(p, first: false)
-            running[classOf[p]] += Double(templates[p])
-        }
+        // Per person, the trials with every higher-numbered person (as the pair's first) and every lower-numbered
+        // one (as its second), by cell, follow from the classes: kept as structure, summed when the sandwich needs them.
+        tallies.classTrials = .init(classOf: classOf, templates: templates, classes: classes, cellOf: cellOf)
         var falseMatch = [ErrorRegressionTallies](repeating: tallies, count: thresholds.count)
         addEvents(data, thresholds: thresholds, classOf: classOf, classes: classes, cellOf: cellOf, templates: templates, to: &falseMatch)
 

@@ -144,7 +144,8 @@ public enum ErrorRegression {
         let k = tallies.columns.count
         let full = try maximize(cells, columns: Array(0..<k), names: tallies.columns, maximumIterations: maximumIterations)
         let bread = full.hessianInverse
-        let people = [Set(tallies.first.keys.map(\.person)).count, Set(tallies.second.keys.map(\.person)).count]
+        let clusterPeople = tallies.clusterPeople
+        let people = [clusterPeople.first, clusterPeople.second]
         let clusters: [String: Int] =
             tallies.clustering == .person
             ? ["people": people[0]] : ["first_people": people[0], "second_people": people[1], "person_pairs": tallies.personPairs]
@@ -303,26 +304,50 @@ public enum ErrorRegression {
             let left = multiply(bread, meat)
             return multiply(left, bread).map { $0.map { $0 * correction } }
         }
-        func personMeat(_ counts: [ErrorRegressionTallies.PersonCell: ErrorRegressionTallies.Count]) -> (meat: [[Double]], groups: Int) {
-            // Summed in (person, cell) order, never the dictionaries' (per-process, randomly seeded) order, so
-            // the same data gives the same bits in every process (a sharded run's merge equals the single run).
-            var sums: [Int: [Double]] = [:]
-            for key in counts.keys.sorted(by: { ($0.person, $0.cell) < ($1.person, $1.cell) }) {
-                let count = counts[key]!
-                let residual = count.events - count.trials * p[key.cell]
-                let row = t.cells[key.cell].row
-                sums[key.person, default: [Double](repeating: 0, count: k)].withUnsafeMutableBufferPointer { u in
-                    for i in 0..<k { u[i] += row[i] * residual }
-                }
-            }
+        func personMeat(first isFirst: Bool) -> (meat: [[Double]], groups: Int) {
+            let counts = isFirst ? t.first : t.second
             var meat = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
-            for person in sums.keys.sorted() { addOuter(&meat, sums[person]!, sums[person]!, weight: 1) }
-            return (meat, sums.count)
+            guard let structure = t.classTrials else {
+                // Summed in (person, cell) order, never the dictionaries' (per-process, randomly seeded) order, so
+                // the same data gives the same bits in every process (a sharded run's merge equals the single run).
+                var sums: [Int: [Double]] = [:]
+                for key in counts.keys.sorted(by: { ($0.person, $0.cell) < ($1.person, $1.cell) }) {
+                    let count = counts[key]!
+                    let residual = count.events - count.trials * p[key.cell]
+                    let row = t.cells[key.cell].row
+                    sums[key.person, default: [Double](repeating: 0, count: k)].withUnsafeMutableBufferPointer { u in
+                        for i in 0..<k { u[i] += row[i] * residual }
+                    }
+                }
+                for person in sums.keys.sorted() { addOuter(&meat, sums[person]!, sums[person]!, weight: 1) }
+                return (meat, sums.count)
+            }
+            // Trials recomputed person by person from the all-pairs structure; events from the dictionary.
+            var events: [Int: [(cell: Int, events: Double)]] = [:]
+            for (key, count) in counts where count.events > 0 { events[key.person, default: []].append((key.cell, count.events)) }
+            var groups = 0
+            var u = [Double](repeating: 0, count: k)
+            structure.forEachPerson(cells: t.cells.count, first: isFirst) { person, trials, touched in
+                var residual = [Double](repeating: 0, count: touched.count)
+                for (i, c) in touched.enumerated() { residual[i] = -trials[c] * p[c] }
+                for e in events[person] ?? [] {
+                    guard let i = touched.firstIndex(of: e.cell) else { preconditionFailure("events without trials") }
+                    residual[i] += e.events
+                }
+                for i in 0..<k { u[i] = 0 }
+                for (i, c) in touched.enumerated() {
+                    let row = t.cells[c].row
+                    for j in 0..<k { u[j] += row[j] * residual[i] }
+                }
+                addOuter(&meat, u, u, weight: 1)
+                groups += 1
+            }
+            return (meat, groups)
         }
-        let first = personMeat(t.first)
+        let first = personMeat(first: true)
         var covariance = sandwich(first.meat, groups: first.groups)
         guard t.clustering == .twoPeople else { return covariance }
-        let second = personMeat(t.second)
+        let second = personMeat(first: false)
         var pairMeat = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
         for (c, cell) in t.cells.enumerated() {
             // Σ over person pairs of (e − m·p)² = Σe² − 2p·Σme + p²·Σm².

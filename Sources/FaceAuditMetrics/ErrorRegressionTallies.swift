@@ -83,6 +83,12 @@ public struct ErrorRegressionTallies: Sendable {
     /// Distinct ordered person pairs added (two-way clustering), the G of the pair clustering.
     public private(set) var personPairs = 0
     private var cellIndex: [[Double]: Int] = [:]
+    /// The per-person trials of an all-pairs design, kept as its structure rather than per (person, cell):
+    /// then ``first`` and ``second`` hold only events, and a person's trials with every other person are
+    /// recomputed when the sandwich needs them (an all-pairs design of 25,000 people of 576 classes would
+    /// otherwise keep 29 million (person, cell) entries per side and threshold).
+    var classTrials: ClassTrials?
+
     private(set) var first: [PersonCell: Count] = [:]
     private(set) var second: [PersonCell: Count] = [:]
 
@@ -132,7 +138,7 @@ public struct ErrorRegressionTallies: Sendable {
     }
 
     /// Adds to cell `c` the totals of many person pairs at once (two-way clustering): their trials and Σm².
-    /// With ``addPersonTrials(person:cell:first:trials:)``, ``addPersonPairs(_:)`` and
+    /// With ``classTrials``, ``addPersonPairs(_:)`` and
     /// ``addPersonPairEvents(first:second:cell:trials:events:)`` this builds what one
     /// ``add(first:second:cell:trials:events:)`` call per person pair would, without visiting the pairs.
     mutating func addCellTotals(cell c: Int, trials: Double, trialsSquared: Double) {
@@ -140,16 +146,6 @@ public struct ErrorRegressionTallies: Sendable {
         cells[c].trials += trials
         cells[c].trialsSquared += trialsSquared
         observations += trials
-    }
-
-    /// Adds `trials` of `person` in cell `c`, as the pairs' first person or their second.
-    mutating func addPersonTrials(person: Int, cell c: Int, first isFirst: Bool, trials: Double) {
-        guard trials > 0 else { return }
-        if isFirst {
-            first[PersonCell(person: person, cell: c), default: Count()].trials += trials
-        } else {
-            second[PersonCell(person: person, cell: c), default: Count()].trials += trials
-        }
     }
 
     /// Counts `count` more person pairs (clusters of the pair clustering).
@@ -170,6 +166,7 @@ public struct ErrorRegressionTallies: Sendable {
     /// cells are matched by row. A person pair must not be split between the two.
     public mutating func merge(_ other: ErrorRegressionTallies) {
         precondition(other.columns == columns && other.terms == terms && other.clustering == clustering, "the same design")
+        precondition(classTrials == nil && other.classTrials == nil, "all-pairs structured tallies are built whole, not merged")
         let remap = other.cells.map { cell(for: $0.row) }
         for (k, cell) in other.cells.enumerated() {
             let c = remap[k]
@@ -210,6 +207,64 @@ public struct ErrorRegressionTallies: Sendable {
             tallies.add(first: key.first, second: key.second, row: key.row, trials: count.trials, events: count.events)
         }
         return tallies
+    }
+}
+
+extension ErrorRegressionTallies {
+    /// All pairs of people with templates: person p of class `classOf[p]` (−1: left out) with `templates[p]`
+    /// templates has n_p·n_q trials with every other kept person q, in cell `cellOf[class(p)·classes +
+    /// class(q)]`; the pair's first person is the lower-numbered one.
+    struct ClassTrials: Sendable {
+        var classOf: [Int]
+        var templates: [Int]
+        var classes: Int
+        var cellOf: [Int]
+
+        /// Calls `body(person, trials by cell)` for every kept person with trials as the pairs' first person
+        /// (`first`: partners numbered higher) or second (partners numbered lower), in descending (first) or
+        /// ascending (second) person order; the trials array is only valid during the call and is zero
+        /// outside the cells listed.
+        func forEachPerson(cells: Int, first: Bool, _ body: (_ person: Int, _ trials: [Double], _ touched: [Int]) -> Void) {
+            var running = [Double](repeating: 0, count: classes)
+            var scratch = [Double](repeating: 0, count: cells)
+            var touched: [Int] = []
+            let people = first ? Array(stride(from: classOf.count - 1, through: 0, by: -1)) : Array(0..<classOf.count)
+            for p in people where classOf[p] >= 0 {
+                let k = classOf[p]
+                let m = Double(templates[p])
+                for l in 0..<classes where running[l] > 0 {
+                    let c = cellOf[k * classes + l]
+                    if scratch[c] == 0 { touched.append(c) }
+                    scratch[c] += m * running[l]
+                }
+                if !touched.isEmpty {
+                    touched.sort()
+                    body(p, scratch, touched)
+                    for c in touched { scratch[c] = 0 }
+                    touched.removeAll(keepingCapacity: true)
+                }
+                running[k] += m
+            }
+        }
+    }
+
+    /// Every (person, cell)'s trials and events as the pairs' first person or their second (with
+    /// ``classTrials``, materialised: for tests and small data).
+    func personCounts(first isFirst: Bool) -> [PersonCell: Count] {
+        var counts = isFirst ? first : second
+        classTrials?.forEachPerson(cells: cells.count, first: isFirst) { person, trials, touched in
+            for c in touched { counts[PersonCell(person: person, cell: c), default: Count()].trials += trials[c] }
+        }
+        return counts
+    }
+
+    /// How many distinct people are first (and second) of a pair with trials.
+    var clusterPeople: (first: Int, second: Int) {
+        guard let classTrials else { return (Set(first.keys.map(\.person)).count, Set(second.keys.map(\.person)).count) }
+        // Every kept person with templates has trials with every other one: all but the last as first, all but
+        // the first as second.
+        let kept = classTrials.classOf.indices.filter { classTrials.classOf[$0] >= 0 && classTrials.templates[$0] > 0 }.count
+        return (max(0, kept - 1), max(0, kept - 1))
     }
 }
 

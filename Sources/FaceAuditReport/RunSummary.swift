@@ -44,7 +44,7 @@ public struct RunSummary: Sendable, Codable {
     public var findings: [Finding]?
     /// What goes with more errors: the logistic regressions of false matches and false non-matches on the
     /// people's groups and ages (``ErrorRegression/Analysis``), one per operating point of the first dimension
-    /// set; absent when not computed (streamed runs, score files).
+    /// set; absent when not computed (score files).
     public var errorRegression: [ErrorRegression.Analysis]?
     /// What-ifs against the single global threshold (``MitigationAnalysis``): per-cohort thresholds, cohort
     /// Z-norm and T-norm, one per single-attribute dimension set × target FMR; absent when not computed

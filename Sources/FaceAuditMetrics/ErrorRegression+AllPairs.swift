@@ -184,9 +184,10 @@ extension ErrorRegression {
         tallies.addPersonPairs(kept * (kept - 1) / 2)
         // Per person, the trials with every higher-numbered person (as the pair's first) and every lower-numbered
         // one (as its second), by cell, follow from the classes: kept as structure, summed when the sandwich needs them.
-        tallies.classTrials = .init(classOf: classOf, templates: templates, classes: classes, cellOf: cellOf)
+        let structure = ErrorRegressionTallies.ClassTrials(classOf: classOf, templates: templates, classes: classes, cellOf: cellOf)
+        tallies.classTrials = structure
         var falseMatch = [ErrorRegressionTallies](repeating: tallies, count: thresholds.count)
-        addEvents(data, thresholds: thresholds, classOf: classOf, classes: classes, cellOf: cellOf, templates: templates, to: &falseMatch)
+        addEvents(data, thresholds: thresholds, structure: structure, to: &falseMatch)
 
         // Every non-mated comparison that is not a kept trial was left out.
         var matedComparisons = 0
@@ -201,9 +202,10 @@ extension ErrorRegression {
     /// Adds the listed non-mated comparisons' errors: per ordered person pair (lower person first) and
     /// threshold, its events e with its trials m (both people's templates multiplied).
     private static func addEvents(
-        _ data: AllPairsComparisons, thresholds: [Double], classOf: [Int], classes: Int, cellOf: [Int], templates: [Int],
+        _ data: AllPairsComparisons, thresholds: [Double], structure: ErrorRegressionTallies.ClassTrials,
         to tallies: inout [ErrorRegressionTallies]
     ) {
+        let (classOf, classes, cellOf, templates) = (structure.classOf, structure.classes, structure.cellOf, structure.templates)
         guard let lowest = thresholds.min(), data.nonMated.contains(where: { $0.score >= lowest }) else { return }
         // Thresholds ascending; a comparison at or above the t-th is an error at the first t + 1 of them.
         let order = thresholds.indices.sorted { thresholds[$0] < thresholds[$1] }

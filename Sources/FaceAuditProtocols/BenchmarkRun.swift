@@ -154,8 +154,7 @@ public struct BenchmarkRun {
             let values = column.map { $0.flatMap { v in v > 0 || (measure == .sharpness && v >= 0) ? transform(v) : nil } }
             let known = values.compactMap { $0 }
             guard known.count > 1 else { return nil }
-            let mean = known.reduce(0, +) / Double(known.count)
-            let sd = (known.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(known.count)).squareRoot()
+            let (mean, sd) = ScoreStatistics.meanAndDeviation(known)
             guard sd > 0 else { return nil }
             return ErrorRegression.QualityCovariate(
                 name: "lower \(measure.name), per SD of \(unit) (\(String(format: "%.3g", sd)))",

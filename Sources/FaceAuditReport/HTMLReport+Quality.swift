@@ -55,13 +55,14 @@ extension HTMLReport {
                 )
                 + "</p>")
         var table = "<table><tr><th>group</th><th>photos</th>" + q.measures.map { "<th>\(HTML.escape($0.name))</th>" }.joined() + "</tr>"
-        for (k, group) in first.cohorts.enumerated() {
+        for group in first.cohorts {
             let name =
                 group.dimensions == "overall"
                 ? "all photos" : "\(label(dimension: group.dimensions)): \(value(of: "\(group.dimensions)=\(group.cohort)"))"
             table += "<tr><td>\(HTML.escape(name))</td><td>\(HTML.grouped(group.n))</td>"
             for m in q.measures {
-                let d = m.cohorts.indices.contains(k) ? m.cohorts[k].distribution : nil
+                // Matched by group, not position: a measure may lack a group where every value was non-finite.
+                let d = m.cohorts.first { $0.dimensions == group.dimensions && $0.cohort == group.cohort }?.distribution
                 table += "<td>" + (d.map { "\(HTML.number($0.median)) (\(HTML.number($0.q1))–\(HTML.number($0.q3)))" } ?? "–") + "</td>"
             }
             table += "</tr>"

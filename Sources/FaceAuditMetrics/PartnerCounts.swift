@@ -152,26 +152,35 @@ extension PartnerCounts {
     init(layout: Layout, errors: [FalseMatch]) {
         let n = layout.cohortCount
         var falseMatches = [[Int]](repeating: [Int](repeating: 0, count: n), count: layout.cohort.count)
-        var partners = Set<[Int]>()
         var subjectErrors = [Int](repeating: 0, count: layout.subjectComparisons.count)
-        var subjectPartners = Set<[Int32]>()
+        // Distinct partners are counted by sorting packed keys and counting runs, not by hashing. A
+        // person stands for one (subject, cohort), so a distinct (person, other person) pair is a distinct
+        // (person, cohort h, other subject in h): keys person · P + other person (P people), and subject ·
+        // S + other subject (S subjects), as dense as they come so the radix sort runs few passes.
+        let people = UInt64(layout.cohort.count)
+        let subjects = UInt64(layout.subjectComparisons.count)
+        var personKeys: [UInt64] = []
+        var subjectKeys: [UInt64] = []
+        personKeys.reserveCapacity(2 * errors.count)
+        subjectKeys.reserveCapacity(2 * errors.count)
         for e in errors {
             subjectErrors[Int(e.a)] += 1
             subjectErrors[Int(e.b)] += 1
-            subjectPartners.insert([e.a, e.b])
-            subjectPartners.insert([e.b, e.a])
+            let (a, b) = (UInt64(UInt32(bitPattern: e.a)), UInt64(UInt32(bitPattern: e.b)))
+            subjectKeys.append(a * subjects + b)
+            subjectKeys.append(b * subjects + a)
             guard e.ca >= 0 && e.cb >= 0 && Int(e.ca) < n && Int(e.cb) < n, let pa = layout.existing(e.a, e.ca),
                 let pb = layout.existing(e.b, e.cb)
             else { continue }
             falseMatches[pa][Int(e.cb)] += 1
             falseMatches[pb][Int(e.ca)] += 1
-            partners.insert([pa, Int(e.cb), Int(e.b)])
-            partners.insert([pb, Int(e.ca), Int(e.a)])
+            personKeys.append(UInt64(pa) * people + UInt64(pb))
+            personKeys.append(UInt64(pb) * people + UInt64(pa))
         }
         var partnerCounts = [[Int]](repeating: [Int](repeating: 0, count: n), count: layout.cohort.count)
-        for p in partners { partnerCounts[p[0]][p[1]] += 1 }
+        Self.distinctPairs(&personKeys, stride: people) { partnerCounts[$0][layout.cohort[$1]] += 1 }
         var subjectPartnerCounts = [Int](repeating: 0, count: layout.subjectComparisons.count)
-        for p in subjectPartners { subjectPartnerCounts[Int(p[0])] += 1 }
+        Self.distinctPairs(&subjectKeys, stride: subjects) { first, _ in subjectPartnerCounts[first] += 1 }
 
         var byCohort = [[Record: Int]](repeating: [:], count: n)
         for p in layout.cohort.indices {
@@ -186,6 +195,23 @@ extension PartnerCounts {
             overall[key, default: 0] += 1
         }
         self.init(cohorts: byCohort.map(Self.records), overall: Self.records(overall))
+    }
+
+    /// Sorts keys `first · stride + second` and calls `body(first, second)` once for each distinct key,
+    /// in ascending order (no division per key: `first` only grows along the sorted keys).
+    static func distinctPairs(_ keys: inout [UInt64], stride: UInt64, _ body: (Int, Int) -> Void) {
+        RadixSort.sort(&keys)
+        var first = 0
+        var base: UInt64 = 0
+        var previous: UInt64? = nil
+        for key in keys where key != previous {
+            previous = key
+            while key >= base + stride {
+                base += stride
+                first += 1
+            }
+            body(first, Int(key - base))
+        }
     }
 
     /// Merged records in a fixed order (by comparisons, then false matches, then partners).

@@ -11,10 +11,9 @@ import Foundation
 /// engine's settings, and the way back from its statistics to the pairs the analysis reads.
 public struct PairComparison: Sendable {
     /// Above this many non-mated pairs a run does not keep every pair: it keeps the most similar ones
-    /// exactly and counts the rest in histograms (``StreamedPairs``).
-    /// The per-pair analysis needs about 130 bytes a pair (`scripts/bench/run-size`: 3.0 GiB at 24.5
-    /// million pairs, 6.1 GiB at 50 million), so the default needs about 12 GiB.
-    public static let exactPairLimit = 100_000_000
+    /// exactly and counts the rest in histograms (``StreamedPairs``). The run's default,
+    /// ``RunConfiguration/defaultExactPairLimit``, where its memory is measured.
+    public static let exactPairLimit = RunConfiguration.defaultExactPairLimit
 
     /// The share of extra non-mated pairs kept beyond the largest target FMR's, so that every global
     /// threshold lies inside the exact region even when the bin at its edge is full.
@@ -104,15 +103,24 @@ public struct PairComparison: Sendable {
                 "the comparison statistics are incomplete: \(statistics.tiles.count) of \(grid.tiles.count) tiles, "
                     + "\(statistics.tail.count) of \(statistics.nonMatedCount) non-mated pairs kept")
         }
-        let vectors = templates.map(\.template)
+        let pairs = statistics.mated + statistics.tail
+        let exact = try PairScorer(metric: comparison, templates: templates.map(\.template)).scores(pairs)
         var scores = [Double](repeating: .nan, count: n * (n - 1) / 2)
-        for p in statistics.mated + statistics.tail {
+        for (p, score) in zip(pairs, exact) {
             let i = Int(p.first), j = Int(p.second)
-            guard let a = vectors[i], let b = vectors[j] else {
-                throw RunError(.dataError, "the comparison statistics score image \(i) or \(j), which has no template")
-            }
-            scores[i * n - i * (i + 1) / 2 + (j - i - 1)] = comparison.score(a, b)
+            scores[i * n - i * (i + 1) / 2 + (j - i - 1)] = score
         }
         return AllPairs(manifest: manifest) { i, j in scores[i * n - i * (i + 1) / 2 + (j - i - 1)] }
+    }
+}
+
+extension PairScorer {
+    /// The scores of `pairs`, in order, as ``PairMetric/score(_:_:)`` gives them.
+    /// - Throws: ``RunError`` (data error) when an image of a pair has no template.
+    func scores(_ pairs: [ScoredPair]) throws(RunError) -> [Double] {
+        for p in pairs where !hasTemplate(Int(p.first)) || !hasTemplate(Int(p.second)) {
+            throw RunError(.dataError, "the comparison statistics score image \(p.first) or \(p.second), which has no template")
+        }
+        return scores(first: pairs.map(\.first), second: pairs.map(\.second))
     }
 }

@@ -48,19 +48,16 @@ public struct StreamedPairs: Sendable {
         guard imageCells.allSatisfy({ $0 < layout.cells }) else { throw RunError(.dataError, "the comparison statistics have other cells") }
         let polarity = comparison.polarity
         let vectors = templates.map(\.template)
-        func similarity(_ i: Int, _ j: Int) throws(RunError) -> Double {
-            guard let a = vectors[i], let b = vectors[j] else {
-                throw RunError(.dataError, "the comparison statistics score image \(i) or \(j), which has no template")
-            }
-            return polarity.similarity(comparison.score(a, b))
-        }
+        let scorer = PairScorer(metric: comparison, templates: vectors)
         var data = StreamedComparisons()
         (data.sampleSubject, data.subjectCount) = manifest.subjectNumbers
         data.sampleCompleted = vectors.map { $0 != nil }
 
         // Every mated pair, in image-pair order (the order pair-only cohorts are named in).
         var scored: [UInt64: Double] = [:]
-        for p in statistics.mated { scored[UInt64(p.first) << 32 | UInt64(p.second)] = try similarity(Int(p.first), Int(p.second)) }
+        for (p, score) in zip(statistics.mated, try scorer.scores(statistics.mated)) {
+            scored[UInt64(p.first) << 32 | UInt64(p.second)] = polarity.similarity(score)
+        }
         var matedPairs: [(Int, Int)] = []
         for images in Dictionary(grouping: 0..<n, by: { data.sampleSubject[$0] }).values where images.count > 1 {
             for x in images.indices { for y in (x + 1)..<images.count { matedPairs.append((images[x], images[y])) } }
@@ -78,8 +75,8 @@ public struct StreamedPairs: Sendable {
             (0...statistics.tailBin).map { similarity(key: Double(layout.keyLower) + (Double($0) - 0.5) * width) } + [data.exactFrom]
         var belowProbe: [Int32] = []
         var belowReference: [Int32] = []
-        for p in statistics.tail {
-            let s = try similarity(Int(p.first), Int(p.second))
+        for (p, score) in zip(statistics.tail, try scorer.scores(statistics.tail)) {
+            let s = polarity.similarity(score)
             if s >= data.exactFrom {
                 data.exactProbe.append(p.first)
                 data.exactReference.append(p.second)

@@ -1,0 +1,44 @@
+import FaceAuditScoring
+import Testing
+
+@Suite("PairScorer: eight pairs at a time, each bit for bit PairMetric.score")
+struct PairScorerTests {
+    /// A deterministic generator (SplitMix64), so a failure can be replayed.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test(
+        "every score equals score(a, b) exactly, for both metrics, any pair count and order",
+        arguments: [PairMetric.cosineSimilarity, .euclideanDistance], [0, 1, 7, 8, 9, 61])
+    func sameBits(metric: PairMetric, pairs: Int) {
+        var rng = Generator(state: UInt64(pairs) &+ (metric == .cosineSimilarity ? 0 : 1_000))
+        // Components spread over many magnitudes, so that rounding order matters.
+        let templates: [[Float]?] = (0..<20).map { i in
+            i == 3 ? nil : (0..<131).map { _ in Float.random(in: -1...1, using: &rng) * Float(1 << Int.random(in: 0...12, using: &rng)) }
+        }
+        let present = templates.indices.filter { templates[$0] != nil }.map(Int32.init)
+        let first = (0..<pairs).map { _ in present.randomElement(using: &rng)! }
+        let second = (0..<pairs).map { _ in present.randomElement(using: &rng)! }
+        let scores = PairScorer(metric: metric, templates: templates).scores(first: first, second: second)
+        #expect(scores.count == pairs)
+        for k in 0..<pairs {
+            let expected = metric.score(templates[Int(first[k])]!, templates[Int(second[k])]!)
+            #expect(scores[k].bitPattern == expected.bitPattern, "pair \(k): \(scores[k]) vs \(expected)")
+        }
+    }
+
+    @Test("a missing template is known as missing")
+    func missing() {
+        let scorer = PairScorer(metric: .cosineSimilarity, templates: [[1, 0], nil, [0, 1]])
+        #expect(scorer.hasTemplate(0) && !scorer.hasTemplate(1) && scorer.hasTemplate(2))
+        #expect(scorer.scores(first: [0], second: [2]) == [0])
+    }
+}

@@ -164,9 +164,17 @@ public enum Mitigation {
 
     /// The global similarity threshold for `target` over all completed non-mated scores; nil without any.
     public static func globalThreshold(_ data: LabeledComparisons, target: Double) -> Double? {
-        let impostor = (0..<data.count).filter { !data.mated[$0] }.map { data.scores[$0] }
-        let scores = SortedScores(genuine: [], impostor: impostor)
-        return scores.impostorCount > 0 ? scores.threshold(forFMR: target) : nil
+        globalThreshold(nonMated(data), target: target)
+    }
+
+    /// All completed non-mated scores of `data`, sorted once for the global threshold of every target.
+    static func nonMated(_ data: LabeledComparisons) -> SortedScores {
+        SortedScores(genuine: [], impostor: (0..<data.count).filter { !data.mated[$0] }.map { data.scores[$0] })
+    }
+
+    /// The global similarity threshold for `target` over `scores`; nil without any.
+    static func globalThreshold(_ scores: SortedScores, target: Double) -> Double? {
+        scores.impostorCount > 0 ? scores.threshold(forFMR: target) : nil
     }
 
     /// Per cohort: the comparisons counted for its FNMR (mated, pair-level cohort) and FMR (within-cohort
@@ -266,8 +274,12 @@ public enum Mitigation {
         let splits = Norm.allCases.map { norm in
             let split = normalized(data, heldOut: held, norm: norm, statistics: stats, minimumPeople: options.minimumSubjects)
             let groups = Groups(split.raw, bootstrap: bootstrap)
-            return (norm: norm, split: split, groups: groups, raw: groups.sorted(split.raw), normalized: groups.sorted(split.normalized))
+            return (
+                norm: norm, split: split, groups: groups, raw: groups.sorted(split.raw), normalized: groups.sorted(split.normalized),
+                global: (raw: nonMated(split.raw), normalized: nonMated(split.normalized))
+            )
         }
+        let allNonMated = nonMated(data)
         let allSorted = all.sorted(data)
         func whatIf(
             _ name: String, people: Int, heldOut: Int, dropped: Int, before: (Double, [MitigationRates]),
@@ -279,7 +291,7 @@ public enum Mitigation {
                 inequityAfter: inequity(after.1, alpha: options.inequityAlpha))
         }
         return targets.compactMap { target -> MitigationAnalysis? in
-            guard let tau = globalThreshold(data, target: target) else { return nil }
+            guard let tau = globalThreshold(allNonMated, target: target) else { return nil }
             let own = allSorted.map { $0.impostorCount > 0 ? $0.threshold(forFMR: target) : tau }
             let global = [Double](repeating: tau, count: cohorts)
             var whatIfs = [
@@ -288,9 +300,9 @@ public enum Mitigation {
                     before: (tau, rates(data, groups: all, sorted: allSorted, thresholds: global, options: options)),
                     after: (nil, rates(data, groups: all, sorted: allSorted, thresholds: own, options: options)))
             ]
-            for (norm, split, groups, rawSorted, normalizedSorted) in splits {
-                guard let rawTau = globalThreshold(split.raw, target: target),
-                    let normTau = globalThreshold(split.normalized, target: target)
+            for (norm, split, groups, rawSorted, normalizedSorted, global) in splits {
+                guard let rawTau = globalThreshold(global.raw, target: target),
+                    let normTau = globalThreshold(global.normalized, target: target)
                 else { continue }
                 let before = rates(
                     split.raw, groups: groups, sorted: rawSorted, thresholds: [Double](repeating: rawTau, count: cohorts), options: options)

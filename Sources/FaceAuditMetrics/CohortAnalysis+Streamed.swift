@@ -116,10 +116,13 @@ extension CohortAnalysis {
             let bins = g == cohortCount ? data.overallBins : data.cohortBins[g]
             let exact = exactOf[g]
             let completedPairs = nonMatedPairs(completed[g])
-            let scores = BinnedScores(
-                genuine: matedOf[g].map { data.matedScores[$0] }, binEdges: bins.isEmpty ? [] : data.binEdges, binCounts: bins,
-                exact: exact.map { data.exactScores[$0] }, exactFrom: data.exactFrom,
-                impostorFailures: nonMatedPairs(all[g]) - completedPairs, polarity: polarity)
+            let scores =
+                g == cohortCount && data.overallScores?.polarity == polarity
+                ? data.overallScores!
+                : BinnedScores(
+                    genuine: matedOf[g].map { data.matedScores[$0] }, binEdges: bins.isEmpty ? [] : data.binEdges, binCounts: bins,
+                    exact: exact.map { data.exactScores[$0] }, exactFrom: data.exactFrom,
+                    impostorFailures: nonMatedPairs(all[g]) - completedPairs, polarity: polarity)
             assert(scores.impostorCount == completedPairs, "histogram and sample counts disagree")
             var subjects = all[g].count >= 2 ? Set(all[g].keys) : []
             for k in matedOf[g] { subjects.insert(data.sampleSubject[Int(data.matedProbe[k])]) }

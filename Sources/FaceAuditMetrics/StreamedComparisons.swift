@@ -44,6 +44,10 @@ public struct StreamedComparisons: Sendable {
     public var overallBins: [Int] = []
     /// Completed within-cohort non-mated comparisons below ``exactFrom`` per bin, per cohort.
     public var cohortBins: [[Int]] = []
+    /// The overall group's scores when already computed: they are the same for every labeling of one
+    /// run, so a run sorts them once and every dimension set shares one copy. Nil: computed from the
+    /// fields above.
+    public var overallScores: BinnedScores?
 
     /// Creates an empty set.
     public init() {}

@@ -28,6 +28,8 @@ public struct StreamedPairs: Sendable {
     let manifest: Manifest
     /// The run's cohorts.
     let scheme: CohortScheme
+    /// The overall scores, the same for every labeling (see ``StreamedComparisons/overallScores``).
+    private var overall: BinnedScores?
 
     /// Scores the mated and kept pairs of `statistics`.
     /// - Throws: ``RunError`` (data error) when the statistics do not belong to `manifest`.
@@ -92,6 +94,7 @@ public struct StreamedPairs: Sendable {
         self.statistics = statistics
         self.manifest = manifest
         self.scheme = scheme
+        overall = CohortAnalysis.scores(of: labeled([]), polarity: polarity)[0].scores
     }
 
     /// The comparisons labeled with the cohorts of one dimension set, in the order and with the cohort
@@ -125,6 +128,7 @@ public struct StreamedPairs: Sendable {
         for (i, j) in zip(belowProbe, belowReference) where data.sampleCohort[Int(i)] == data.sampleCohort[Int(j)] {
             data.cohortBins[Int(data.sampleCohort[Int(i)])][tailBin] += 1
         }
+        data.overallScores = overall
         return data
     }
 }

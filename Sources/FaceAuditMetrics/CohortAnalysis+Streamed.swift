@@ -51,21 +51,19 @@ extension CohortAnalysis {
             }
             var cross = crossTrials.map { row in row.map { ErrorCount(errors: 0, trials: $0) } }
             // One pass for the cross-cohort matrix and, for the school scenario, who falsely matches whom.
-            var partnerErrors: [PartnerCounts.FalseMatch] = []
+            var partners = people.map(PartnerCounts.Tally.init)
             for k in data.exactScores.indices where data.exactScores[k] >= tau {
                 let (i, j) = (Int(data.exactProbe[k]), Int(data.exactReference[k]))
                 let p = Int(data.sampleCohort[i])
                 let r = Int(data.sampleCohort[j])
                 if p >= 0 && r >= 0 && p < cohortCount && r < cohortCount { cross[p][r].errors += 1 }
-                if people != nil {
-                    partnerErrors.append((data.sampleSubject[i], data.sampleCohort[i], data.sampleSubject[j], data.sampleCohort[j]))
-                }
+                partners?.add(data.sampleSubject[i], data.sampleCohort[i], data.sampleSubject[j], data.sampleCohort[j])
             }
             let tallies = bootstrapping ? (overall: tally(overall, data, tau), cohorts: cohorts.map { tally($0, data, tau) }) : nil
             return finish(
                 dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
                 cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options,
-                people: people.map { PartnerCounts(layout: $0, errors: partnerErrors) })
+                people: partners?.counts())
         }
         return (rates, scores)
     }

@@ -120,14 +120,12 @@ public enum CohortAnalysis {
             var cross = [[ErrorCount]](
                 repeating: [ErrorCount](repeating: ErrorCount(errors: 0, trials: 0), count: cohortCount), count: cohortCount)
             // One pass for the cross-cohort matrix and, for the school scenario, who falsely matches whom.
-            var partnerErrors: [PartnerCounts.FalseMatch] = []
+            var partners = people.map(PartnerCounts.Tally.init)
             for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN {
                 let p = Int(data.probeCohort[k])
                 let r = Int(data.referenceCohort[k])
                 let error = data.scores[k] >= tau
-                if error && people != nil {
-                    partnerErrors.append((data.probeSubject[k], data.probeCohort[k], data.referenceSubject[k], data.referenceCohort[k]))
-                }
+                if error { partners?.add(data.probeSubject[k], data.probeCohort[k], data.referenceSubject[k], data.referenceCohort[k]) }
                 guard p >= 0 && r >= 0 else { continue }
                 cross[p][r].trials += 1
                 if error { cross[p][r].errors += 1 }
@@ -143,7 +141,7 @@ public enum CohortAnalysis {
             return finish(
                 dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
                 cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options,
-                people: people.map { PartnerCounts(layout: $0, errors: partnerErrors) })
+                people: partners?.counts())
         }
     }
 

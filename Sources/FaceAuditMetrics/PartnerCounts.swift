@@ -143,58 +143,76 @@ extension PartnerCounts {
         }
     }
 
-    /// One false-matching comparison: each side's subject and cohort (−1 for none).
-    typealias FalseMatch = (a: Int32, ca: Int32, b: Int32, cb: Int32)
+    /// The counts at one threshold, gathered one false match at a time in the pass that counts the
+    /// cross-cohort matrix, without keeping the false matches themselves.
+    ///
+    /// Distinct partners are counted by sorting packed keys and counting runs, not by hashing. A person
+    /// stands for one (subject, cohort), so a distinct (person, other person) pair is a distinct (person,
+    /// cohort h, other subject in h). Each false match is stored once, as its unordered pair: the lower
+    /// index · P + the higher (P people; likewise subjects), as dense as they come so the radix sort
+    /// runs few passes, and a distinct unordered pair is a partner of each of its two sides (the two
+    /// sides of a non-mated comparison are different subjects, so never the same person).
+    struct Tally {
+        let layout: Layout
+        private var falseMatches: [[Int]]
+        private var subjectErrors: [Int]
+        private var personKeys: [UInt64] = []
+        private var subjectKeys: [UInt64] = []
 
-    /// The counts at one threshold, from the false matches `errors` (one entry per false-matching
-    /// comparison: each side's subject and cohort, −1 for none).
-    /// The analyses collect them in the same pass that counts the cross-cohort matrix.
-    init(layout: Layout, errors: [FalseMatch]) {
-        let n = layout.cohortCount
-        var falseMatches = [[Int]](repeating: [Int](repeating: 0, count: n), count: layout.cohort.count)
-        var subjectErrors = [Int](repeating: 0, count: layout.subjectComparisons.count)
-        // Distinct partners are counted by sorting packed keys and counting runs, not by hashing. A
-        // person stands for one (subject, cohort), so a distinct (person, other person) pair is a distinct
-        // (person, cohort h, other subject in h): keys person · P + other person (P people), and subject ·
-        // S + other subject (S subjects), as dense as they come so the radix sort runs few passes.
-        let people = UInt64(layout.cohort.count)
-        let subjects = UInt64(layout.subjectComparisons.count)
-        var personKeys: [UInt64] = []
-        var subjectKeys: [UInt64] = []
-        personKeys.reserveCapacity(2 * errors.count)
-        subjectKeys.reserveCapacity(2 * errors.count)
-        for e in errors {
-            subjectErrors[Int(e.a)] += 1
-            subjectErrors[Int(e.b)] += 1
-            let (a, b) = (UInt64(UInt32(bitPattern: e.a)), UInt64(UInt32(bitPattern: e.b)))
-            subjectKeys.append(a * subjects + b)
-            subjectKeys.append(b * subjects + a)
-            guard e.ca >= 0 && e.cb >= 0 && Int(e.ca) < n && Int(e.cb) < n, let pa = layout.existing(e.a, e.ca),
-                let pb = layout.existing(e.b, e.cb)
-            else { continue }
-            falseMatches[pa][Int(e.cb)] += 1
-            falseMatches[pb][Int(e.ca)] += 1
-            personKeys.append(UInt64(pa) * people + UInt64(pb))
-            personKeys.append(UInt64(pb) * people + UInt64(pa))
+        /// An empty tally.
+        init(layout: Layout) {
+            self.layout = layout
+            falseMatches = [[Int]](repeating: [Int](repeating: 0, count: layout.cohortCount), count: layout.cohort.count)
+            subjectErrors = [Int](repeating: 0, count: layout.subjectComparisons.count)
         }
-        var partnerCounts = [[Int]](repeating: [Int](repeating: 0, count: n), count: layout.cohort.count)
-        Self.distinctPairs(&personKeys, stride: people) { partnerCounts[$0][layout.cohort[$1]] += 1 }
-        var subjectPartnerCounts = [Int](repeating: 0, count: layout.subjectComparisons.count)
-        Self.distinctPairs(&subjectKeys, stride: subjects) { first, _ in subjectPartnerCounts[first] += 1 }
 
-        var byCohort = [[Record: Int]](repeating: [:], count: n)
-        for p in layout.cohort.indices {
-            let key = Record(people: 0, partners: partnerCounts[p], falseMatches: falseMatches[p], comparisons: layout.comparisons[p])
-            byCohort[layout.cohort[p]][key, default: 0] += 1
+        /// Counts one false-matching comparison: subject `a` in cohort `ca` against subject `b` in cohort
+        /// `cb` (a cohort −1 or out of range: counted overall only).
+        mutating func add(_ a: Int32, _ ca: Int32, _ b: Int32, _ cb: Int32) {
+            let n = layout.cohortCount
+            subjectErrors[Int(a)] += 1
+            subjectErrors[Int(b)] += 1
+            let subjects = UInt64(layout.subjectComparisons.count)
+            let (sa, sb) = (UInt64(UInt32(bitPattern: a)), UInt64(UInt32(bitPattern: b)))
+            subjectKeys.append(min(sa, sb) * subjects + max(sa, sb))
+            guard ca >= 0 && cb >= 0 && Int(ca) < n && Int(cb) < n, let pa = layout.existing(a, ca), let pb = layout.existing(b, cb)
+            else { return }
+            falseMatches[pa][Int(cb)] += 1
+            falseMatches[pb][Int(ca)] += 1
+            personKeys.append(UInt64(min(pa, pb)) * UInt64(layout.cohort.count) + UInt64(max(pa, pb)))
         }
-        var overall: [Record: Int] = [:]
-        for s in layout.subjectComparisons.indices where layout.subjectComparisons[s] > 0 {
-            let key = Record(
-                people: 0, partners: [subjectPartnerCounts[s]], falseMatches: [subjectErrors[s]],
-                comparisons: [layout.subjectComparisons[s]])
-            overall[key, default: 0] += 1
+
+        /// The counts.
+        consuming func counts() -> PartnerCounts {
+            let n = layout.cohortCount
+            let cohort = layout.cohort
+            var partnerCounts = [[Int]](repeating: [Int](repeating: 0, count: n), count: cohort.count)
+            PartnerCounts.distinctPairs(&personKeys, stride: UInt64(cohort.count)) { p, q in
+                partnerCounts[p][cohort[q]] += 1
+                partnerCounts[q][cohort[p]] += 1
+            }
+            personKeys = []
+            var subjectPartnerCounts = [Int](repeating: 0, count: layout.subjectComparisons.count)
+            PartnerCounts.distinctPairs(&subjectKeys, stride: UInt64(layout.subjectComparisons.count)) { a, b in
+                subjectPartnerCounts[a] += 1
+                subjectPartnerCounts[b] += 1
+            }
+            subjectKeys = []
+
+            var byCohort = [[Record: Int]](repeating: [:], count: n)
+            for p in cohort.indices {
+                let key = Record(people: 0, partners: partnerCounts[p], falseMatches: falseMatches[p], comparisons: layout.comparisons[p])
+                byCohort[cohort[p]][key, default: 0] += 1
+            }
+            var overall: [Record: Int] = [:]
+            for s in layout.subjectComparisons.indices where layout.subjectComparisons[s] > 0 {
+                let key = Record(
+                    people: 0, partners: [subjectPartnerCounts[s]], falseMatches: [subjectErrors[s]],
+                    comparisons: [layout.subjectComparisons[s]])
+                overall[key, default: 0] += 1
+            }
+            return PartnerCounts(cohorts: byCohort.map(PartnerCounts.records), overall: PartnerCounts.records(overall))
         }
-        self.init(cohorts: byCohort.map(Self.records), overall: Self.records(overall))
     }
 
     /// Sorts keys `first · stride + second` and calls `body(first, second)` once for each distinct key,

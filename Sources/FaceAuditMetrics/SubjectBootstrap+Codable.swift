@@ -48,6 +48,30 @@ extension SubjectBootstrap.Tally: Codable {
         }
     }
 
+    /// The row lists `encode(to:)` writes, in the order of their keys, without building them: each as
+    /// its key, its number of rows, its row width, and the integer at (row, column).
+    public var rowLists: [(key: String, count: Int, width: Int, value: (Int, Int) -> Int)] {
+        let mated = mated
+        let errorPairs = errorPairs
+        var lists: [(key: String, count: Int, width: Int, value: (Int, Int) -> Int)] = []
+        switch denominator {
+        case .allPairs(let list): lists.append(("all_pairs", list.count, 2, { r, c in c == 0 ? list[r].subject : list[r].samples }))
+        case .bipartite(let list):
+            lists.append(("bipartite", list.count, 3, { r, c in [list[r].subject, list[r].probes, list[r].references][c] }))
+        case .sparse: break
+        }
+        lists.append(
+            (
+                "false_matches", errorPairs.count, 3,
+                { r, c in Int(c == 0 ? errorPairs[r].a : c == 1 ? errorPairs[r].b : errorPairs[r].errors) }
+            ))
+        lists.append(("mated", mated.count, 3, { r, c in c == 0 ? mated[r].subject : c == 1 ? mated[r].errors : mated[r].trials }))
+        if case .sparse(let list) = denominator {
+            lists.append(("sparse", list.count, 3, { r, c in c == 0 ? list[r].a : c == 1 ? list[r].b : list[r].trials }))
+        }
+        return lists
+    }
+
     /// The largest subject index the tally names, or -1.
     public var largestSubject: Int {
         var top = mated.map(\.subject).max() ?? -1

@@ -100,11 +100,156 @@ public struct SubjectTallies: Sendable, Codable {
         }
     }
 
-    /// The encoded file: compact (its arrays are long), keys sorted.
+    /// The encoded file: compact (its arrays are long), keys sorted; byte for byte what `JSONEncoder`
+    /// with `.sortedKeys` and `.withoutEscapingSlashes` writes (``referenceEncoded()``).
+    ///
+    /// The tallies' integer arrays are written directly: at 50,000 templates they hold tens of millions
+    /// of integers, and `JSONEncoder` builds a tree of every value before it writes a byte (several GiB
+    /// for a file of a few hundred MB). The small values go through `JSONEncoder` one at a time, so
+    /// numbers and strings are spelled as it spells them.
     public func encoded() throws -> Data {
+        var out = JSONTextWriter()
+        try out.object {
+            try $0.field("alpha", alpha)
+            if let datasetFingerprint { try $0.field("dataset_fingerprint", datasetFingerprint) }
+            try $0.field("format", format)
+            try $0.key("operating_points")
+            try $0.array(operatingPoints) { out, point in try Self.write(point, to: &out) }
+            try $0.field("replicates", replicates)
+            try $0.field("seed", seed)
+            try $0.field("subjects", subjects)
+        }
+        out.bytes.append(UInt8(ascii: "\n"))
+        return Data(out.bytes)
+    }
+
+    /// The file as `JSONEncoder` writes it (the reference ``encoded()`` is tested against).
+    public func referenceEncoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self) + Data("\n".utf8)
+    }
+
+    private static func write(_ point: Point, to out: inout JSONTextWriter) throws {
+        try out.object {
+            try $0.key("dimensions")
+            try $0.array(point.dimensions) { out, dimension in
+                try out.object {
+                    try $0.key("cohorts")
+                    try $0.array(dimension.cohorts) { out, cohort in
+                        try out.object {
+                            try $0.field("cohort", cohort.cohort)
+                            try $0.key("tally")
+                            try write(cohort.tally, to: &$0)
+                        }
+                    }
+                    try $0.field("dimensions", dimension.dimensions)
+                }
+            }
+            try $0.field("operating_point", point.operatingPoint)
+            try $0.key("overall")
+            try write(point.overall, to: &$0)
+            if let target = point.targetFMR { try $0.field("target_fmr", target) }
+            try $0.field("threshold", point.threshold)
+            if let label = point.thresholdLabel { try $0.field("threshold_label", label) }
+        }
+    }
+
+    /// A tally: its row lists in the order of their keys (``SubjectBootstrap/Tally/rowLists``).
+    private static func write(_ tally: SubjectBootstrap.Tally, to out: inout JSONTextWriter) throws {
+        try out.object {
+            for list in tally.rowLists { $0.rows(list.key, count: list.count, width: list.width, value: list.value) }
+        }
+    }
+}
+
+/// Compact JSON text, written as it goes: objects and arrays with commas placed for the caller, rows of
+/// integers written digit by digit, anything else through `JSONEncoder`.
+struct JSONTextWriter {
+    var bytes: [UInt8] = []
+    private var first = [true]
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private mutating func separate() {
+        if first[first.count - 1] { first[first.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// `{ … }`, the body writing its fields.
+    mutating func object(_ body: (inout JSONTextWriter) throws -> Void) throws {
+        separateUnlessKeyed()
+        bytes.append(UInt8(ascii: "{"))
+        first.append(true)
+        try body(&self)
+        first.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// `[ … ]` of `elements`, each written by `body`.
+    mutating func array<T>(_ elements: [T], _ body: (inout JSONTextWriter, T) throws -> Void) throws {
+        separateUnlessKeyed()
+        bytes.append(UInt8(ascii: "["))
+        first.append(true)
+        for element in elements { try body(&self, element) }
+        first.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// Whether the next value follows a key (no comma before it).
+    private var keyed = false
+
+    private mutating func separateUnlessKeyed() {
+        if keyed { keyed = false } else if first.count > 1 { separate() }
+    }
+
+    /// `"name":`, the value to follow.
+    mutating func key(_ name: String) throws {
+        separate()
+        bytes += try encoder.encode(name)
+        bytes.append(UInt8(ascii: ":"))
+        keyed = true
+    }
+
+    /// A decimal integer.
+    private mutating func append(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits = (UInt64(0), UInt64(0), UInt64(0))  // room for the 20 digits of the largest magnitude
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(d[k]) }
+        }
+    }
+
+    /// `"name":value`, the value spelled by `JSONEncoder`.
+    mutating func field(_ name: String, _ value: some Encodable) throws {
+        try key(name)
+        keyed = false
+        bytes += try encoder.encode(value)
+    }
+
+    /// `"name":[[1,2,3],…]`: `count` rows of `width` integers, `value(row, column)`.
+    mutating func rows(_ name: String, count: Int, width: Int, value: (Int, Int) -> Int) {
+        separate()
+        bytes += Array("\"\(name)\":[".utf8)
+        for r in 0..<count {
+            if r > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "["))
+            for c in 0..<width {
+                if c > 0 { bytes.append(UInt8(ascii: ",")) }
+                append(value(r, c))
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 }
 

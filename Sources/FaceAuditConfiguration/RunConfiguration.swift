@@ -126,7 +126,12 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     public var tileSize = 1024
     /// Up to this many non-mated pairs a run keeps every score; above it, the most similar pairs exactly
     /// and the rest in histograms (counts at the thresholds stay exact).
-    public var exactPairLimit = 100_000_000
+    public var exactPairLimit = Self.defaultExactPairLimit
+    /// The default ``exactPairLimit``: 10 million non-mated pairs, about 4,470 images. The per-pair
+    /// analysis needs about 165 bytes a pair (`scripts/bench/run-size`, whole runs with the default
+    /// bootstrap: 1.4 GiB at 8.0 million pairs, 3.0 GiB at 18.0 million, 5.2 GiB at 32.0 million), so a
+    /// default run stays under about 2 GiB; a streamed run of the same images needs under 0.25 GiB.
+    public static let defaultExactPairLimit = 8_000_000
     /// Worker threads for extraction, comparison tiles and the bootstrap (unset: every core). Results do
     /// not depend on it.
     public var threads: Int?

@@ -151,7 +151,7 @@ struct RunOptions: ParsableArguments {
 
     @Option(
         help: """
-            Up to this many non-mated pairs a run keeps every score (default: 100000000). Above it, it keeps the most similar pairs \
+            Up to this many non-mated pairs a run keeps every score (default: 8000000, about 4,000 images, about 2 GiB at most). Above it, it keeps the most similar pairs \
             exactly (enough for the largest --target-fmr) and counts the rest in histograms: counts at the thresholds stay exact; \
             EER, AUC and curves below the kept scores are at histogram resolution (summary.json conventions say which).
             """)

@@ -61,7 +61,7 @@ struct ExplicitCommandTests {
             "--threshold 0.6", "--target-fmr 0.01,0.001,0.0001", "--bootstrap 1000", "--seed 1", "--min-subjects 10",
             "--age-bands 0,4,8,13,18,30,50,65", "--dimensions auto", "--upsample 0", "--face-policy largest", "--tile-size 1024",
             "--school-size 1000", "--passes-per-day 4", "--school-days 180", "--watchlist-size 50", "--tracking-days 60",
-            "--exact-pair-limit 100000000", "--enrolled-share 0.5", "--target-fpir 0.01,0.1",
+            "--exact-pair-limit 8000000", "--enrolled-share 0.5", "--target-fpir 0.01,0.1",
         ] {
             #expect(line.contains(expected), "missing \(expected) in \(line)")
         }

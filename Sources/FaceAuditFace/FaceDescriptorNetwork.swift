@@ -15,6 +15,21 @@ public final class FaceDescriptorNetwork {
         let first: Convolution
         let second: Convolution
         let down: Bool
+        /// `first` in Winograd form, when it has stride 1 (not in `down` blocks).
+        let firstWinograd: WinogradConvolution?
+        /// `second` in Winograd form. Outside `down` blocks the shortcut has the convolution's shape, so the
+        /// residual add and the ReLU after it happen in its output pass (`relu` is set for that).
+        let secondWinograd: WinogradConvolution?
+
+        init(first: Convolution, second: Convolution, down: Bool) {
+            self.first = first
+            self.second = second
+            self.down = down
+            firstWinograd = WinogradConvolution(first)
+            var fused = WinogradConvolution(second)
+            fused?.relu = !down
+            secondWinograd = fused
+        }
     }
 
     /// The chip size the network expects.
@@ -80,6 +95,11 @@ public final class FaceDescriptorNetwork {
         fcWeights = weights
     }
 
+    /// Whether a 3×3 stride-1 convolution of `input` runs faster as Winograd than as im2col + GEMM.
+    static func prefersWinograd(_ input: Activations) -> Bool {
+        input.batch * ((input.height + 1) / 2) * ((input.width + 1) / 2) >= 16
+    }
+
     /// The descriptors of `chips` (each `inputSize`×`inputSize`), computed as one batch.
     public func descriptors(_ chips: [RGBImage]) -> [[Float]] {
         guard !chips.isEmpty else { return [] }
@@ -107,15 +127,27 @@ public final class FaceDescriptorNetwork {
         stemPool.forward(t1, into: &x)
         let shortcut = Pooling(kind: .average, height: 2, width: 2, strideY: 2, strideX: 2, padY: 0, padX: 0)
         for block in blocks {
-            block.first.forward(x, into: &t1, columns: &columns)
-            block.second.forward(t1, into: &t2, columns: &columns)
+            if let winograd = block.firstWinograd, Self.prefersWinograd(x) {
+                winograd.forward(x, into: &t1, scratch: &columns)
+            } else {
+                block.first.forward(x, into: &t1, columns: &columns)
+            }
             if block.down {
+                if let winograd = block.secondWinograd, Self.prefersWinograd(t1) {
+                    winograd.forward(t1, into: &t2, scratch: &columns)
+                } else {
+                    block.second.forward(t1, into: &t2, columns: &columns)
+                }
                 shortcut.forward(x, into: &skip)
                 Elementwise.add(t2, skip, into: &out)
+                Elementwise.relu(&out)
+            } else if let winograd = block.secondWinograd, Self.prefersWinograd(t1) {
+                winograd.forward(t1, adding: x, into: &out, scratch: &columns)
             } else {
+                block.second.forward(t1, into: &t2, columns: &columns)
                 Elementwise.add(t2, x, into: &out)
+                Elementwise.relu(&out)
             }
-            Elementwise.relu(&out)
             swap(&x, &out)
         }
         let global = Pooling(kind: .average, height: 0, width: 0, strideY: 1, strideX: 1, padY: 0, padX: 0)

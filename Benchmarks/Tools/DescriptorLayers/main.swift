@@ -1,0 +1,104 @@
+// Where the descriptor ResNet's time goes, layer by layer, and what Winograd does to each 3×3 layer.
+//
+//   DescriptorLayers MODEL.dat [--batch 1,32] [--repeats 20]
+//
+// Runs dlib's face ResNet on random chips with the model's real weights. For every convolution it prints
+// the best-of-repeats wall time and the thread CPU time of im2col + GEMM and, where the layer is 3×3
+// stride 1, of F(2×2, 3×3) Winograd, per face, with each layer's share of the im2col total. Set
+// OPENBLAS_NUM_THREADS=1 for one core. Pools, adds and ReLUs are run but not timed (they are small).
+import FaceAuditDlibFormat
+import FaceAuditNN
+import Foundation
+
+func seconds(_ clock: clockid_t) -> Double {
+    var t = timespec()
+    clock_gettime(clock, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+/// Best wall and best CPU seconds of `repeats` runs of `body` (after one warm-up run).
+func time(repeats: Int, _ body: () -> Void) -> (wall: Double, cpu: Double) {
+    body()
+    var wall = Double.infinity
+    var cpu = Double.infinity
+    for _ in 0..<repeats {
+        let w0 = seconds(CLOCK_MONOTONIC)
+        let c0 = seconds(CLOCK_PROCESS_CPUTIME_ID)
+        body()
+        cpu = min(cpu, seconds(CLOCK_PROCESS_CPUTIME_ID) - c0)
+        wall = min(wall, seconds(CLOCK_MONOTONIC) - w0)
+    }
+    return (wall, cpu)
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else { fatalError("usage: DescriptorLayers MODEL.dat [--batch 1,32] [--repeats 20]") }
+func option(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
+let batches = (option("--batch") ?? "1,32").split(separator: ",").compactMap { Int($0) }
+let repeats = Int(option("--repeats") ?? "20")!
+let net = try DlibNetwork(contentsOf: arguments[1])
+
+/// The network's convolutions in order, with their affine folded in; `relu` as the file says.
+var convolutions: [Convolution] = []
+var layers = net.layers[...]
+while let layer = layers.popFirst() {
+    guard case .convolution(let c) = layer, case .affine(let g, let b) = layers.popFirst() else { continue }
+    var relu = false
+    if case .relu = layers.first { relu = true }
+    convolutions.append(Convolution(c, affine: (g, b), relu: relu))
+}
+guard let p = net.layers.lazy.compactMap({ layer -> DlibLayer.Pool? in if case .maxPool(let p) = layer { p } else { nil } }).first
+else { fatalError("no stem max pool") }
+let stemPool = Pooling(kind: .max, height: p.height, width: p.width, strideY: p.strideY, strideX: p.strideX, padY: p.padY, padX: p.padX)
+print("BLAS: \(BLAS.description); OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "<unset>")")
+
+var generator = SystemRandomNumberGenerator()
+for batch in batches {
+    print("\nbatch \(batch): per face, ms (best of \(repeats)); wall and CPU; share = of the im2col total")
+    print("layer  shape                        im2col wall  cpu    | winograd wall  cpu    | speed-up  share")
+    var x = Activations(channels: 3, batch: batch, height: 150, width: 150)
+    for i in 0..<x.count { x.data[i] = Float.random(in: -0.5..<0.5, using: &generator) }
+    var rows: [(String, Double, Double, Double?, Double?)] = []
+    var columns: [Float] = []
+    var scratch: [Float] = []
+    var out = Activations(channels: 0, batch: 0, height: 0, width: 0)
+    // Walk the ResNet: stem, max pool, then residual blocks of two convolutions, so that every
+    // convolution sees its real input size.
+    var blockInput = x
+    var totalIm2col = 0.0
+    var totalBest = 0.0
+    for (index, conv) in convolutions.enumerated() {
+        let im2col = time(repeats: repeats) { conv.forward(x, into: &out, columns: &columns) }
+        var wino: (wall: Double, cpu: Double)?
+        if let w = WinogradConvolution(conv) {
+            var o2 = Activations(channels: 0, batch: 0, height: 0, width: 0)
+            wino = time(repeats: repeats) { w.forward(x, into: &o2, scratch: &scratch) }
+        }
+        let shape = "\(conv.channels)→\(conv.filters) \(conv.kernelHeight)×\(conv.kernelWidth)/\(conv.strideY) on \(x.height)×\(x.width)"
+        rows.append((shape, im2col.wall, im2col.cpu, wino?.wall, wino?.cpu))
+        totalIm2col += im2col.wall
+        totalBest += min(im2col.wall, wino?.wall ?? .infinity)
+        if index == 0 {
+            stemPool.forward(out, into: &x)
+        } else if index % 2 == 1 {
+            blockInput = x  // the first convolution of a block feeds the second
+            x = out
+        } else {
+            // dlib's zero-padded add of the shortcut (average-pooled in blocks whose first convolution strides).
+            var skip = blockInput
+            if convolutions[index - 1].strideY == 2 {
+                let pool = Pooling(kind: .average, height: 2, width: 2, strideY: 2, strideX: 2, padY: 0, padX: 0)
+                pool.forward(blockInput, into: &skip)
+            }
+            Elementwise.add(out, skip, into: &x)
+        }
+    }
+    let f = 1000 / Double(batch)
+    for (i, r) in rows.enumerated() {
+        let w = r.3.map { String(format: "%8.3f %6.3f | %8.2fx", $0 * f, r.4! * f, r.1 / $0) } ?? "       -      - |         -"
+        print(
+            String(format: "%3d    %-28@ %8.3f %6.3f   | ", i, r.0 as NSString, r.1 * f, r.2 * f) + w
+                + String(format: "  %5.1f%%", 100 * r.1 / totalIm2col))
+    }
+    print(String(format: "convolutions: im2col %.3f ms/face; best of the two per layer %.3f ms/face", totalIm2col * f, totalBest * f))
+}

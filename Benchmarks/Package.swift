@@ -23,6 +23,8 @@ let package = Package(
             dependencies: [
                 .product(name: "FaceAuditNN", package: "FaceAudit"),
                 .product(name: "FaceAuditDlibFormat", package: "FaceAudit"),
+                .product(name: "FaceAuditFace", package: "FaceAudit"),
+                .product(name: "FaceAuditImaging", package: "FaceAudit"),
             ],
             path: "Tools/DescriptorLayers"
         ),

@@ -21,10 +21,11 @@ public struct WinogradConvolution: Sendable {
     /// Whether a ReLU follows; with a residual it applies to the sum.
     public var relu: Bool
 
-    /// Tiles per chunk unless the caller says otherwise: V and M of a chunk take about 2 MB together,
-    /// so they stay in cache between the transforms and the 16 GEMMs.
-    public static func defaultTilesPerChunk(channels: Int, filters: Int) -> Int {
-        max(16, (1 << 19) / (16 * (channels + filters)))
+    /// Tile rows per chunk unless the caller says otherwise: at least 256 tiles, so that each of the 16
+    /// GEMMs is wide enough to run near full speed, and more while V and M stay within about 2 MB.
+    public static func defaultTileRows(channels: Int, filters: Int, tilesX: Int) -> Int {
+        let tiles = max(256, (1 << 19) / (16 * (channels + filters)))
+        return max(1, tiles / max(1, tilesX))
     }
 
     /// The Winograd form of `convolution` (same weights, bias and ReLU), or nil unless it is 3×3 with
@@ -69,12 +70,12 @@ public struct WinogradConvolution: Sendable {
 
     /// Convolves `input` into `output` (same height and width, `filters` channels). With `residual`
     /// (the output's shape exactly) each output is conv + bias + residual, then the ReLU when `relu`:
-    /// a residual block's add and ReLU in the same pass. `scratch` is a reusable buffer of
-    /// 16·(channels + filters)·tilesPerChunk values; tiles are taken in (sample, tile row, tile column)
-    /// order across the whole batch.
+    /// a residual block's add and ReLU in the same pass. `scratch` is a reusable buffer (about
+    /// 16·(channels + filters) values per tile of a chunk). Tiles are taken a row of tiles at a time,
+    /// `tileRowsPerChunk` rows per chunk, in (sample, tile row) order across the whole batch.
     public func forward(
         _ input: Activations, adding residual: Activations? = nil, into output: inout Activations, scratch: inout [Float],
-        tilesPerChunk: Int? = nil
+        tileRowsPerChunk: Int? = nil
     ) {
         precondition(input.channels == channels, "convolution expects \(channels) channels, got \(input.channels)")
         let batch = input.batch
@@ -86,43 +87,39 @@ public struct WinogradConvolution: Sendable {
                 "the residual must have the output's shape")
         }
         output.reshape(channels: filters, batch: batch, height: h, width: w)
-        let tilesY = (h + 1) / 2
-        let tilesX = (w + 1) / 2
-        let total = batch * tilesY * tilesX
-        guard total > 0 else { return }
-        let chunk = max(1, min(total, tilesPerChunk ?? Self.defaultTilesPerChunk(channels: channels, filters: filters)))
-        let needed = 16 * (channels + filters) * chunk
+        let g = Geometry(batch: batch, height: h, width: w, tilesY: (h + 1) / 2, tilesX: (w + 1) / 2)
+        let totalRows = batch * g.tilesY
+        guard totalRows > 0, w > 0 else { return }
+        let rows = max(1, min(totalRows, tileRowsPerChunk ?? Self.defaultTileRows(channels: channels, filters: filters, tilesX: g.tilesX)))
+        let chunk = rows * g.tilesX
+        // V, M, then the row workspace: 4 padded rows of Bᵀ·d, one zero input row, 2 output rows.
+        let needed = 16 * (channels + filters) * chunk + 4 * g.padded + w + 2 * g.padded
         if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
-        let geometry = Geometry(batch: batch, height: h, width: w, tilesY: tilesY, tilesX: tilesX)
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
                 scratch.withUnsafeMutableBufferPointer { buffer in
                     transformed.withUnsafeBufferPointer { u in
-                        bias.withUnsafeBufferPointer { b in
-                            let v = buffer.baseAddress!
-                            let m = v + 16 * channels * chunk
-                            var t0 = 0
-                            while t0 < total {
-                                let t1 = min(total, t0 + chunk)
-                                let n = t1 - t0
-                                transformInput(src.baseAddress!, tiles: t0..<t1, geometry, into: v)
-                                for xi in 0..<16 {
-                                    BLAS.gemm(
-                                        m: filters, n: n, k: channels, a: u.baseAddress! + xi * filters * channels, lda: channels,
-                                        b: v + xi * channels * n, ldb: n, beta: 0, c: m + xi * filters * n, ldc: n)
-                                }
-                                if let residual {
-                                    residual.data.withUnsafeBufferPointer { r in
-                                        transformOutput(
-                                            m, tiles: t0..<t1, geometry, bias: b.baseAddress!, residual: r.baseAddress!,
-                                            into: dst.baseAddress!)
-                                    }
-                                } else {
-                                    transformOutput(
-                                        m, tiles: t0..<t1, geometry, bias: b.baseAddress!, residual: nil, into: dst.baseAddress!)
-                                }
-                                t0 = t1
+                        let v = buffer.baseAddress!
+                        let m = v + 16 * channels * chunk
+                        let work = m + 16 * filters * chunk
+                        var g0 = 0
+                        while g0 < totalRows {
+                            let g1 = min(totalRows, g0 + rows)
+                            let n = (g1 - g0) * g.tilesX
+                            transformInput(src.baseAddress!, tileRows: g0..<g1, g, into: v, work: work)
+                            for xi in 0..<16 {
+                                BLAS.gemm(
+                                    m: filters, n: n, k: channels, a: u.baseAddress! + xi * filters * channels, lda: channels,
+                                    b: v + xi * channels * n, ldb: n, beta: 0, c: m + xi * filters * n, ldc: n)
                             }
+                            if let residual {
+                                residual.data.withUnsafeBufferPointer { r in
+                                    transformOutput(m, tileRows: g0..<g1, g, residual: r.baseAddress!, into: dst.baseAddress!, work: work)
+                                }
+                            } else {
+                                transformOutput(m, tileRows: g0..<g1, g, residual: nil, into: dst.baseAddress!, work: work)
+                            }
+                            g0 = g1
                         }
                     }
                 }
@@ -133,152 +130,123 @@ public struct WinogradConvolution: Sendable {
     /// Map and tile counts of one call.
     private struct Geometry {
         let batch: Int, height: Int, width: Int, tilesY: Int, tilesX: Int
+        /// Length of a zero-padded row: column −1, the map, and zeros up to the last tile's reach.
+        var padded: Int { 2 * tilesX + 2 }
     }
 
-    /// Sample, tile row and tile column of a tile index t = (b·tilesY + ty)·tilesX + tx, stepped one tile at a time.
-    private struct TileCursor {
-        var b: Int, ty: Int, tx: Int
-        let tilesY: Int, tilesX: Int
-
-        init(_ t: Int, _ g: Geometry) {
-            let perImage = g.tilesY * g.tilesX
-            b = t / perImage
-            ty = (t - b * perImage) / g.tilesX
-            tx = t - b * perImage - ty * g.tilesX
-            tilesY = g.tilesY
-            tilesX = g.tilesX
-        }
-
-        mutating func advance() {
-            tx += 1
-            if tx == tilesX {
-                tx = 0
-                ty += 1
-                if ty == tilesY {
-                    ty = 0
-                    b += 1
-                }
-            }
-        }
-    }
-
-    /// V_ξ[c][t] = (Bᵀ·d·B)_ξ for the tiles `tiles`, where d is the 4×4 patch of channel c whose top-left
-    /// corner is (2·ty − 1, 2·tx − 1), read as 0 outside the map. Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1].
-    private func transformInput(_ src: UnsafePointer<Float>, tiles: Range<Int>, _ g: Geometry, into v: UnsafeMutablePointer<Float>) {
-        let n = tiles.count
-        let h = g.height
-        let w = g.width
-        let stride = channels * n  // between consecutive ξ
-        for c in 0..<channels {
-            var t = tiles.lowerBound
-            var tile = TileCursor(t, g)
-            var out = v + c * n
-            while t < tiles.upperBound {
-                let plane = src + (c * g.batch + tile.b) * h * w
-                let y0 = 2 * tile.ty - 1
-                let x0 = 2 * tile.tx - 1
-                var d = SIMD16<Float>()
-                if y0 >= 0 && y0 + 4 <= h && x0 >= 0 && x0 + 4 <= w {
-                    var p = plane + y0 * w + x0
-                    for r in 0..<4 {
-                        d[4 * r] = p[0]
-                        d[4 * r + 1] = p[1]
-                        d[4 * r + 2] = p[2]
-                        d[4 * r + 3] = p[3]
-                        p += w
-                    }
-                } else {
-                    for r in 0..<4 {
-                        let y = y0 + r
-                        guard y >= 0 && y < h else { continue }
-                        for s in 0..<4 {
-                            let x = x0 + s
-                            if x >= 0 && x < w { d[4 * r + s] = plane[y * w + x] }
-                        }
-                    }
-                }
-                // Bᵀ·d on rows, then ·B on columns.
-                let r0 = d.lowHalf.lowHalf
-                let r1 = d.lowHalf.highHalf
-                let r2 = d.highHalf.lowHalf
-                let r3 = d.highHalf.highHalf
-                Self.store(r0 - r2, out, stride, first: 0)
-                Self.store(r1 + r2, out, stride, first: 4)
-                Self.store(r2 - r1, out, stride, first: 8)
-                Self.store(r1 - r3, out, stride, first: 12)
-                out += 1
-                t += 1
-                tile.advance()
-            }
-        }
-    }
-
-    /// Writes row·B (the column half of Bᵀ·d·B) for one row of Bᵀ·d to positions first..<first+4.
-    @inline(__always)
-    private static func store(_ row: SIMD4<Float>, _ out: UnsafeMutablePointer<Float>, _ stride: Int, first: Int) {
-        out[first * stride] = row[0] - row[2]
-        out[(first + 1) * stride] = row[1] + row[2]
-        out[(first + 2) * stride] = row[2] - row[1]
-        out[(first + 3) * stride] = row[1] - row[3]
-    }
-
-    /// Y = Aᵀ·M·A + bias (+ residual), ReLU when asked, for each filter and tile, written where the
-    /// 2×2 block lies inside the map. Aᵀ = [1 1 1 0; 0 1 −1 −1].
-    private func transformOutput(
-        _ m: UnsafePointer<Float>, tiles: Range<Int>, _ g: Geometry, bias: UnsafePointer<Float>, residual: UnsafePointer<Float>?,
-        into dst: UnsafeMutablePointer<Float>
+    /// V_ξ[c][t] = (Bᵀ·d·B)_ξ for every tile t of the tile rows `tileRows` (row g = b·tilesY + ty), where d
+    /// is the 4×4 patch of channel c whose top-left corner is (2·ty − 1, 2·tx − 1), read as 0 outside
+    /// the map; Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]. Per tile row, Bᵀ·d is formed for the whole
+    /// padded width at once (four contiguous rows), then ·B per tile: loops the compiler vectorises.
+    private func transformInput(
+        _ src: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, into v: UnsafeMutablePointer<Float>,
+        work: UnsafeMutablePointer<Float>
     ) {
-        let n = tiles.count
-        let h = g.height
-        let w = g.width
+        let n = tileRows.count * g.tilesX
+        let (h, w, tilesX, padded) = (g.height, g.width, g.tilesX, g.padded)
+        let stride = channels * n  // between consecutive ξ
+        let q = work  // 4 rows of Bᵀ·d, each `padded` long; q[k][x + 1] is column x
+        let zero = work + 4 * padded
+        zero.update(repeating: 0, count: w)
+        for k in 0..<4 {
+            (q + k * padded).update(repeating: 0, count: padded)  // column −1 and the tail stay 0
+        }
+        for c in 0..<channels {
+            for row in tileRows {
+                let b = row / g.tilesY
+                let ty = row - b * g.tilesY
+                let plane = src + (c * g.batch + b) * h * w
+                let y0 = 2 * ty - 1
+                func line(_ r: Int) -> UnsafePointer<Float> { y0 + r >= 0 && y0 + r < h ? plane + (y0 + r) * w : UnsafePointer(zero) }
+                let (d0, d1, d2, d3) = (line(0), line(1), line(2), line(3))
+                let (q0, q1, q2, q3) = (q + 1, q + padded + 1, q + 2 * padded + 1, q + 3 * padded + 1)
+                for x in 0..<w {
+                    q0[x] = d0[x] - d2[x]
+                    q1[x] = d1[x] + d2[x]
+                    q2[x] = d2[x] - d1[x]
+                    q3[x] = d1[x] - d3[x]
+                }
+                let t0 = (row - tileRows.lowerBound) * tilesX
+                for k in 0..<4 {
+                    let r = q + k * padded
+                    let out = v + (4 * k * channels + c) * n + t0
+                    let (o0, o1, o2, o3) = (out, out + stride, out + 2 * stride, out + 3 * stride)
+                    for tx in 0..<tilesX {
+                        let a = r[2 * tx]
+                        let b = r[2 * tx + 1]
+                        let cc = r[2 * tx + 2]
+                        let d = r[2 * tx + 3]
+                        o0[tx] = a - cc
+                        o1[tx] = b + cc
+                        o2[tx] = cc - b
+                        o3[tx] = b - d
+                    }
+                }
+            }
+        }
+    }
+
+    /// Y = Aᵀ·M·A + bias (+ residual), ReLU when asked, for each filter and every tile of `tileRows`,
+    /// written where the 2×2 block lies inside the map; Aᵀ = [1 1 1 0; 0 1 −1 −1]. Per tile row the two
+    /// output rows are assembled in `work`, then biased, added and clipped in one contiguous pass.
+    private func transformOutput(
+        _ m: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, residual: UnsafePointer<Float>?,
+        into dst: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>
+    ) {
+        let n = tileRows.count * g.tilesX
+        let (h, w, tilesX) = (g.height, g.width, g.tilesX)
         let stride = filters * n
         let floor: Float = relu ? 0 : -.infinity
+        let top = work
+        let bottom = work + g.padded
         for f in 0..<filters {
-            var t = tiles.lowerBound
-            var tile = TileCursor(t, g)
-            var p = m + f * n
             let beta = bias[f]
-            while t < tiles.upperBound {
-                // Aᵀ·M on rows (s0, s1), then ·A on columns.
-                var s0 = SIMD4<Float>()
-                var s1 = SIMD4<Float>()
-                for x in 0..<4 {
-                    let m0 = p[x * stride]
-                    let m1 = p[(4 + x) * stride]
-                    let m2 = p[(8 + x) * stride]
-                    let m3 = p[(12 + x) * stride]
-                    s0[x] = m0 + m1 + m2
-                    s1[x] = m1 - m2 - m3
+            for row in tileRows {
+                let b = row / g.tilesY
+                let ty = row - b * g.tilesY
+                let p = m + f * n + (row - tileRows.lowerBound) * tilesX
+                for tx in 0..<tilesX {
+                    let m00 = p[tx]
+                    let m01 = p[stride + tx]
+                    let m02 = p[2 * stride + tx]
+                    let m03 = p[3 * stride + tx]
+                    let m10 = p[4 * stride + tx]
+                    let m11 = p[5 * stride + tx]
+                    let m12 = p[6 * stride + tx]
+                    let m13 = p[7 * stride + tx]
+                    let m20 = p[8 * stride + tx]
+                    let m21 = p[9 * stride + tx]
+                    let m22 = p[10 * stride + tx]
+                    let m23 = p[11 * stride + tx]
+                    let m30 = p[12 * stride + tx]
+                    let m31 = p[13 * stride + tx]
+                    let m32 = p[14 * stride + tx]
+                    let m33 = p[15 * stride + tx]
+                    // Aᵀ·M: rows s0 = M0 + M1 + M2 and s1 = M1 − M2 − M3; then ·A on their columns.
+                    let s00 = m00 + m10 + m20
+                    let s01 = m01 + m11 + m21
+                    let s02 = m02 + m12 + m22
+                    let s03 = m03 + m13 + m23
+                    let s10 = m10 - m20 - m30
+                    let s11 = m11 - m21 - m31
+                    let s12 = m12 - m22 - m32
+                    let s13 = m13 - m23 - m33
+                    top[2 * tx] = s00 + s01 + s02
+                    top[2 * tx + 1] = s01 - s02 - s03
+                    bottom[2 * tx] = s10 + s11 + s12
+                    bottom[2 * tx + 1] = s11 - s12 - s13
                 }
-                var y = SIMD4<Float>(
-                    s0[0] + s0[1] + s0[2], s0[1] - s0[2] - s0[3],
-                    s1[0] + s1[1] + s1[2], s1[1] - s1[2] - s1[3])
-                y += SIMD4(repeating: beta)
-                let base = (f * g.batch + tile.b) * h * w
-                let oy = 2 * tile.ty
-                let ox = 2 * tile.tx
-                let right = ox + 1 < w
-                let below = oy + 1 < h
-                if let residual {
-                    let q = residual + base + oy * w + ox
-                    y[0] += q[0]
-                    if right { y[1] += q[1] }
-                    if below {
-                        y[2] += q[w]
-                        if right { y[3] += q[w + 1] }
+                for half in 0..<min(2, h - 2 * ty) {
+                    let line = half == 0 ? top : bottom
+                    let base = ((f * g.batch + b) * h + 2 * ty + half) * w
+                    let o = dst + base
+                    if let residual {
+                        let s = residual + base
+                        for x in 0..<w { o[x] = max(line[x] + beta + s[x], floor) }
+                    } else {
+                        for x in 0..<w { o[x] = max(line[x] + beta, floor) }
                     }
                 }
-                y = pointwiseMax(y, SIMD4(repeating: floor))
-                let o = dst + base + oy * w + ox
-                o[0] = y[0]
-                if right { o[1] = y[1] }
-                if below {
-                    o[w] = y[2]
-                    if right { o[w + 1] = y[3] }
-                }
-                p += 1
-                t += 1
-                tile.advance()
             }
         }
     }

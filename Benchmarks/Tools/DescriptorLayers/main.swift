@@ -7,6 +7,8 @@
 // stride 1, of F(2×2, 3×3) Winograd, per face, with each layer's share of the im2col total. Set
 // OPENBLAS_NUM_THREADS=1 for one core. Pools, adds and ReLUs are run but not timed (they are small).
 import FaceAuditDlibFormat
+import FaceAuditFace
+import FaceAuditImaging
 import FaceAuditNN
 import Foundation
 
@@ -37,6 +39,7 @@ func option(_ name: String) -> String? { arguments.firstIndex(of: name).map { ar
 let batches = (option("--batch") ?? "1,32").split(separator: ",").compactMap { Int($0) }
 let repeats = Int(option("--repeats") ?? "20")!
 let net = try DlibNetwork(contentsOf: arguments[1])
+let network = try FaceDescriptorNetwork(net, file: arguments[1])
 
 /// The network's convolutions in order, with their affine folded in; `relu` as the file says.
 var convolutions: [Convolution] = []
@@ -53,6 +56,12 @@ let stemPool = Pooling(kind: .max, height: p.height, width: p.width, strideY: p.
 print("BLAS: \(BLAS.description); OPENBLAS_NUM_THREADS=\(ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "<unset>")")
 
 var generator = SystemRandomNumberGenerator()
+// `--profile N`: only the whole network at the first batch size, N times (for perf).
+if let runs = option("--profile").flatMap(Int.init) {
+    let chips = (0..<batches[0]).map { _ in RGBImage(width: 150, height: 150, pixels: [UInt8](repeating: 128, count: 150 * 150 * 3)) }
+    for _ in 0..<runs { _ = network.descriptors(chips) }
+    exit(0)
+}
 for batch in batches {
     print("\nbatch \(batch): per face, ms (best of \(repeats)); wall and CPU; share = of the im2col total")
     print("layer  shape                        im2col wall  cpu    | winograd wall  cpu    | speed-up  share")
@@ -100,5 +109,10 @@ for batch in batches {
             String(format: "%3d    %-28@ %8.3f %6.3f   | ", i, r.0 as NSString, r.1 * f, r.2 * f) + w
                 + String(format: "  %5.1f%%", 100 * r.1 / totalIm2col))
     }
+    let chips = (0..<batch).map { _ in
+        RGBImage(width: 150, height: 150, pixels: (0..<(150 * 150 * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+    let whole = time(repeats: repeats) { _ = network.descriptors(chips) }
+    print(String(format: "whole network (FaceDescriptorNetwork.descriptors): %.3f ms/face wall, %.3f CPU", whole.wall * f, whole.cpu * f))
     print(String(format: "convolutions: im2col %.3f ms/face; best of the two per layer %.3f ms/face", totalIm2col * f, totalBest * f))
 }

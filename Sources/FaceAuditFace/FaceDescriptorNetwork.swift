@@ -95,12 +95,15 @@ public final class FaceDescriptorNetwork {
         fcWeights = weights
     }
 
-    /// Whether a 3×3 stride-1 convolution of `input` runs faster as Winograd than as im2col + GEMM. Measured
-    /// per layer with `Benchmarks/Tools/DescriptorLayers` (one thread, batch 1 and 32): Winograd wins on
-    /// every map of this network from 3×3 up, and loses on the 1×1 maps of the last block, where only the
-    /// kernel's centre meets the input.
-    static func prefersWinograd(_ input: Activations) -> Bool {
-        input.height * input.width > 1
+    /// Tiles (2×2 output blocks, counted over the whole batch) from which a 3×3 stride-1 convolution runs
+    /// as Winograd rather than im2col + GEMM; `Int.max` turns Winograd off. Winograd's transformed weights
+    /// are 16/9 of the kernel's, so with few tiles (deep layers at batch 1) reading them costs more than
+    /// the multiplications saved. 1×1 maps always use im2col.
+    public var winogradMinimumTiles = 16
+
+    /// Whether a 3×3 stride-1 convolution of `input` runs as Winograd; see ``winogradMinimumTiles``.
+    func prefersWinograd(_ input: Activations) -> Bool {
+        input.height * input.width > 1 && input.batch * ((input.height + 1) / 2) * ((input.width + 1) / 2) >= winogradMinimumTiles
     }
 
     /// The descriptors of `chips` (each `inputSize`×`inputSize`), computed as one batch.
@@ -130,13 +133,13 @@ public final class FaceDescriptorNetwork {
         stemPool.forward(t1, into: &x)
         let shortcut = Pooling(kind: .average, height: 2, width: 2, strideY: 2, strideX: 2, padY: 0, padX: 0)
         for block in blocks {
-            if let winograd = block.firstWinograd, Self.prefersWinograd(x) {
+            if let winograd = block.firstWinograd, prefersWinograd(x) {
                 winograd.forward(x, into: &t1, scratch: &columns)
             } else {
                 block.first.forward(x, into: &t1, columns: &columns)
             }
             if block.down {
-                if let winograd = block.secondWinograd, Self.prefersWinograd(t1) {
+                if let winograd = block.secondWinograd, prefersWinograd(t1) {
                     winograd.forward(t1, into: &t2, scratch: &columns)
                 } else {
                     block.second.forward(t1, into: &t2, columns: &columns)
@@ -144,7 +147,7 @@ public final class FaceDescriptorNetwork {
                 shortcut.forward(x, into: &skip)
                 Elementwise.add(t2, skip, into: &out)
                 Elementwise.relu(&out)
-            } else if let winograd = block.secondWinograd, Self.prefersWinograd(t1) {
+            } else if let winograd = block.secondWinograd, prefersWinograd(t1) {
                 winograd.forward(t1, adding: x, into: &out, scratch: &columns)
             } else {
                 block.second.forward(t1, into: &t2, columns: &columns)

@@ -1,6 +1,6 @@
 // Where the descriptor ResNet's time goes, layer by layer, and what Winograd does to each 3×3 layer.
 //
-//   DescriptorLayers MODEL.dat [--batch 1,32] [--repeats 20]
+//   DescriptorLayers MODEL.dat [--batch 1,32] [--repeats 20] [--whole-only]
 //
 // Runs dlib's face ResNet on random chips with the model's real weights. For every convolution it prints
 // the best-of-repeats wall time and the thread CPU time of im2col + GEMM and, where the layer is 3×3
@@ -76,7 +76,7 @@ for batch in batches {
     var blockInput = x
     var totalIm2col = 0.0
     var totalBest = 0.0
-    for (index, conv) in convolutions.enumerated() {
+    for (index, conv) in convolutions.enumerated() where !arguments.contains("--whole-only") {
         let im2col = time(repeats: repeats) { conv.forward(x, into: &out, columns: &columns) }
         var wino: (wall: Double, cpu: Double)?
         if let w = WinogradConvolution(conv) {
@@ -112,7 +112,13 @@ for batch in batches {
     let chips = (0..<batch).map { _ in
         RGBImage(width: 150, height: 150, pixels: (0..<(150 * 150 * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
-    let whole = time(repeats: repeats) { _ = network.descriptors(chips) }
-    print(String(format: "whole network (FaceDescriptorNetwork.descriptors): %.3f ms/face wall, %.3f CPU", whole.wall * f, whole.cpu * f))
+    for minimum in [Int.max, 1, 4, 8, 16, 32, 64] {
+        network.winogradMinimumTiles = minimum
+        let whole = time(repeats: repeats) { _ = network.descriptors(chips) }
+        print(
+            String(
+                format: "whole network, Winograd from %@ tiles: %.3f ms/face wall, %.3f CPU",
+                (minimum == Int.max ? "∞ (never)" : "\(minimum)") as NSString, whole.wall * f, whole.cpu * f))
+    }
     print(String(format: "convolutions: im2col %.3f ms/face; best of the two per layer %.3f ms/face", totalIm2col * f, totalBest * f))
 }

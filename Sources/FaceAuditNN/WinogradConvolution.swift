@@ -1,67 +1,82 @@
 /// A 3×3, stride-1, pad-1 convolution (cross-correlation) computed with Winograd's minimal filtering
-/// algorithm F(2×2, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016).
+/// algorithm F(m×m, 3×3), m = 2 or 4 (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016).
 ///
-/// Each 2×2 block of outputs ("tile") is Aᵀ·[(G·g·Gᵀ) ⊙ (Bᵀ·d·B)]·A, where d is the 4×4 input patch
-/// under the tile (zero outside the map) and g a 3×3 kernel. Summed over input channels, the element-wise
-/// product becomes 16 matrix products M_ξ(F × T) = U_ξ(F × C) · V_ξ(C × T), one per position ξ of the
-/// 4×4 transform, over the T tiles of every sample in the batch; they cost 16·F·C·T multiply-adds where
-/// im2col costs 36·F·C·T. The weight transform U = G·g·Gᵀ is done once, in `Double`, at init.
+/// Each m×m block of outputs ("tile") is Aᵀ·[(G·g·Gᵀ) ⊙ (Bᵀ·d·B)]·A, where d is the α×α input patch
+/// (α = m + 2) under the tile, zero outside the map, and g a 3×3 kernel. Summed over input channels, the
+/// element-wise product becomes α² matrix products M_ξ(F × T) = U_ξ(F × C) · V_ξ(C × T), one per position ξ
+/// of the α×α transform, over the T tiles of every sample in the batch. Per output and (filter, channel)
+/// pair they cost α²/m² multiply-adds (4 for m = 2, 2.25 for m = 4) where im2col costs 9. The weight
+/// transform U = G·g·Gᵀ is done once, in `Double`, at init.
 ///
-/// The result equals ``Convolution``'s up to float rounding: the transforms add and subtract input
-/// values and halve weights, so each output is the same sum computed in a different order.
+/// The result equals ``Convolution``'s up to float rounding: F(2×2) only adds, subtracts and halves;
+/// F(4×4) also scales by up to 8 and 1/24, and its rounding error is about ten times larger (the tests
+/// state both bounds).
 public struct WinogradConvolution: Sendable {
     /// Output channels.
     public let filters: Int
     /// Input channels.
     public let channels: Int
-    /// U_ξ = (G·g·Gᵀ)_ξ for the 16 positions ξ, each an F × C row-major matrix: [16][F][C].
+    /// Outputs per tile side, m (2 or 4).
+    public let tile: Int
+    /// U_ξ = (G·g·Gᵀ)_ξ for the α² positions ξ, each an F × C row-major matrix: [α²][F][C].
     let transformed: [Float]
     /// Bias per filter (the affine already folded in, as in ``Convolution``).
     public let bias: [Float]
     /// Whether a ReLU follows; with a residual it applies to the sum.
     public var relu: Bool
 
-    /// Tile rows per chunk unless the caller says otherwise: at least 256 tiles, so that each of the 16
+    /// Tile rows per chunk unless the caller says otherwise: at least 256 tiles, so that each of the α²
     /// GEMMs is wide enough to run near full speed, and more while V and M stay within about 2 MB.
-    public static func defaultTileRows(channels: Int, filters: Int, tilesX: Int) -> Int {
-        let tiles = max(256, (1 << 19) / (16 * (channels + filters)))
+    public static func defaultTileRows(channels: Int, filters: Int, tilesX: Int, tile: Int) -> Int {
+        let positions = (tile + 2) * (tile + 2)
+        let tiles = max(256, (1 << 19) / (positions * (channels + filters)))
         return max(1, tiles / max(1, tilesX))
     }
 
-    /// The Winograd form of `convolution` (same weights, bias and ReLU), or nil unless it is 3×3 with
-    /// stride 1 and padding 1, the only shape F(2×2, 3×3) computes here.
-    public init?(_ convolution: Convolution) {
+    /// G (α×3, row-major) of F(2×2, 3×3) and F(4×4, 3×3): Lavin & Gray's, interpolation points 0, ±1
+    /// and 0, ±1, ±2 (and ∞).
+    static func kernelMatrix(tile: Int) -> [Double] {
+        if tile == 2 { return [1, 0, 0, 0.5, 0.5, 0.5, 0.5, -0.5, 0.5, 0, 0, 1] }
+        let (quarter, sixth, twelfth, twentyFourth): (Double, Double, Double, Double) = (1 / 4, 1 / 6, 1 / 12, 1 / 24)
+        let rows: [[Double]] = [
+            [quarter, 0, 0], [-sixth, -sixth, -sixth], [-sixth, sixth, -sixth],
+            [twentyFourth, twelfth, sixth], [twentyFourth, -twelfth, sixth], [0, 0, 1],
+        ]
+        return rows.flatMap { $0 }
+    }
+
+    /// The Winograd form of `convolution` (same weights, bias and ReLU) with m×m output tiles, m = 2 or 4,
+    /// or nil unless the convolution is 3×3 with stride 1 and padding 1.
+    public init?(_ convolution: Convolution, tile: Int = 2) {
+        precondition(tile == 2 || tile == 4, "F(m×m, 3×3) is implemented for m = 2 and 4")
         guard convolution.kernelHeight == 3, convolution.kernelWidth == 3, convolution.strideY == 1, convolution.strideX == 1,
             convolution.padY == 1, convolution.padX == 1
         else { return nil }
         filters = convolution.filters
         channels = convolution.channels
+        self.tile = tile
         bias = convolution.bias
         relu = convolution.relu
+        let g = Self.kernelMatrix(tile: tile)
+        let alpha = tile + 2
         let fc = filters * channels
-        var u = [Float](repeating: 0, count: 16 * fc)
+        var u = [Float](repeating: 0, count: alpha * alpha * fc)
         let w = convolution.weights
+        var gk = [Double](repeating: 0, count: alpha * 3)  // G·k, α×3
         for f in 0..<filters {
             for c in 0..<channels {
-                let g = (f * channels + c) * 9
-                // G·g (4×3): rows g0, (g0+g1+g2)/2, (g0−g1+g2)/2, g2 of the kernel's rows.
-                var gg = [Double](repeating: 0, count: 12)
-                for x in 0..<3 {
-                    let g0 = Double(w[g + x])
-                    let g1 = Double(w[g + 3 + x])
-                    let g2 = Double(w[g + 6 + x])
-                    gg[x] = g0
-                    gg[3 + x] = (g0 + g1 + g2) / 2
-                    gg[6 + x] = (g0 - g1 + g2) / 2
-                    gg[9 + x] = g2
+                let k = (f * channels + c) * 9
+                for i in 0..<alpha {
+                    for x in 0..<3 {
+                        gk[3 * i + x] =
+                            g[3 * i] * Double(w[k + x]) + g[3 * i + 1] * Double(w[k + 3 + x]) + g[3 * i + 2] * Double(w[k + 6 + x])
+                    }
                 }
-                // (G·g)·Gᵀ (4×4): the same combination of each row's three values.
-                for y in 0..<4 {
-                    let r0 = gg[3 * y]
-                    let r1 = gg[3 * y + 1]
-                    let r2 = gg[3 * y + 2]
-                    let row = [r0, (r0 + r1 + r2) / 2, (r0 - r1 + r2) / 2, r2]
-                    for x in 0..<4 { u[(4 * y + x) * fc + f * channels + c] = Float(row[x]) }
+                for i in 0..<alpha {
+                    for j in 0..<alpha {
+                        let value = gk[3 * i] * g[3 * j] + gk[3 * i + 1] * g[3 * j + 1] + gk[3 * i + 2] * g[3 * j + 2]
+                        u[(alpha * i + j) * fc + f * channels + c] = Float(value)
+                    }
                 }
             }
         }
@@ -71,7 +86,7 @@ public struct WinogradConvolution: Sendable {
     /// Convolves `input` into `output` (same height and width, `filters` channels). With `residual`
     /// (the output's shape exactly) each output is conv + bias + residual, then the ReLU when `relu`:
     /// a residual block's add and ReLU in the same pass. `scratch` is a reusable buffer (about
-    /// 16·(channels + filters) values per tile of a chunk). Tiles are taken a row of tiles at a time,
+    /// α²·(channels + filters) values per tile of a chunk). Tiles are taken a row of tiles at a time,
     /// `tileRowsPerChunk` rows per chunk, in (sample, tile row) order across the whole batch.
     public func forward(
         _ input: Activations, adding residual: Activations? = nil, into output: inout Activations, scratch: inout [Float],
@@ -87,37 +102,49 @@ public struct WinogradConvolution: Sendable {
                 "the residual must have the output's shape")
         }
         output.reshape(channels: filters, batch: batch, height: h, width: w)
-        let g = Geometry(batch: batch, height: h, width: w, tilesY: (h + 1) / 2, tilesX: (w + 1) / 2)
+        let g = Geometry(batch: batch, height: h, width: w, tile: tile)
         let totalRows = batch * g.tilesY
         guard totalRows > 0, w > 0 else { return }
-        let rows = max(1, min(totalRows, tileRowsPerChunk ?? Self.defaultTileRows(channels: channels, filters: filters, tilesX: g.tilesX)))
+        let rows = max(
+            1, min(totalRows, tileRowsPerChunk ?? Self.defaultTileRows(channels: channels, filters: filters, tilesX: g.tilesX, tile: tile)))
         let chunk = rows * g.tilesX
-        // V, M, then the row workspace: 4 padded rows of Bᵀ·d, one zero input row, 2 output rows.
-        let needed = 16 * (channels + filters) * chunk + 4 * g.padded + w + 2 * g.padded
+        let positions = g.alpha * g.alpha
+        // V, M, then the row workspace: α padded rows of Bᵀ·d and one zero input row; or m·α rows of Aᵀ·M
+        // and m output rows.
+        let needed = positions * (channels + filters) * chunk + max(g.alpha * g.padded + w, (tile * g.alpha + tile) * g.padded)
         if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
                 scratch.withUnsafeMutableBufferPointer { buffer in
                     transformed.withUnsafeBufferPointer { u in
                         let v = buffer.baseAddress!
-                        let m = v + 16 * channels * chunk
-                        let work = m + 16 * filters * chunk
+                        let m = v + positions * channels * chunk
+                        let work = m + positions * filters * chunk
                         var g0 = 0
                         while g0 < totalRows {
                             let g1 = min(totalRows, g0 + rows)
                             let n = (g1 - g0) * g.tilesX
-                            transformInput(src.baseAddress!, tileRows: g0..<g1, g, into: v, work: work)
-                            for xi in 0..<16 {
+                            if tile == 2 {
+                                transformInput(src.baseAddress!, tileRows: g0..<g1, g, into: v, work: work)
+                            } else {
+                                transformInput4(src.baseAddress!, tileRows: g0..<g1, g, into: v, work: work)
+                            }
+                            for xi in 0..<positions {
                                 BLAS.gemm(
                                     m: filters, n: n, k: channels, a: u.baseAddress! + xi * filters * channels, lda: channels,
                                     b: v + xi * channels * n, ldb: n, beta: 0, c: m + xi * filters * n, ldc: n)
                             }
-                            if let residual {
-                                residual.data.withUnsafeBufferPointer { r in
-                                    transformOutput(m, tileRows: g0..<g1, g, residual: r.baseAddress!, into: dst.baseAddress!, work: work)
+                            func finish(_ r: UnsafePointer<Float>?) {
+                                if tile == 2 {
+                                    transformOutput(m, tileRows: g0..<g1, g, residual: r, into: dst.baseAddress!, work: work)
+                                } else {
+                                    transformOutput4(m, tileRows: g0..<g1, g, residual: r, into: dst.baseAddress!, work: work)
                                 }
+                            }
+                            if let residual {
+                                residual.data.withUnsafeBufferPointer { finish($0.baseAddress!) }
                             } else {
-                                transformOutput(m, tileRows: g0..<g1, g, residual: nil, into: dst.baseAddress!, work: work)
+                                finish(nil)
                             }
                             g0 = g1
                         }
@@ -129,9 +156,68 @@ public struct WinogradConvolution: Sendable {
 
     /// Map and tile counts of one call.
     private struct Geometry {
-        let batch: Int, height: Int, width: Int, tilesY: Int, tilesX: Int
+        let batch: Int, height: Int, width: Int, tile: Int, tilesY: Int, tilesX: Int
+
+        init(batch: Int, height: Int, width: Int, tile: Int) {
+            self.batch = batch
+            self.height = height
+            self.width = width
+            self.tile = tile
+            tilesY = (height + tile - 1) / tile
+            tilesX = (width + tile - 1) / tile
+        }
+
+        /// α = m + 2, the side of an input patch.
+        var alpha: Int { tile + 2 }
         /// Length of a zero-padded row: column −1, the map, and zeros up to the last tile's reach.
-        var padded: Int { 2 * tilesX + 2 }
+        var padded: Int { tile * tilesX + 2 }
+    }
+
+    /// The input rows under one tile row of channel c: row r of the patches (r < α), or a row of zeros
+    /// where it falls outside the map.
+    private struct PatchRows {
+        let plane: UnsafePointer<Float>, top: Int, height: Int, width: Int, zero: UnsafePointer<Float>
+
+        init(_ src: UnsafePointer<Float>, channel c: Int, tileRow row: Int, _ g: Geometry, zero: UnsafePointer<Float>) {
+            let b = row / g.tilesY
+            plane = src + (c * g.batch + b) * g.height * g.width
+            top = g.tile * (row - b * g.tilesY) - 1
+            height = g.height
+            width = g.width
+            self.zero = zero
+        }
+
+        func callAsFunction(_ r: Int) -> UnsafePointer<Float> {
+            top + r >= 0 && top + r < height ? plane + (top + r) * width : zero
+        }
+    }
+
+    /// Calls `body(f, b, ty, p)` for every filter f and tile row of `tileRows` (sample b, tile row ty), p
+    /// pointing at that filter's and row's first entry of M_0 (M_ξ follow `filters · tiles` apart).
+    @inline(__always)
+    private func eachFilterAndTileRow(
+        _ m: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, _ body: (Int, Int, Int, UnsafePointer<Float>) -> Void
+    ) {
+        let n = tileRows.count * g.tilesX
+        for f in 0..<filters {
+            for row in tileRows {
+                let b = row / g.tilesY
+                body(f, b, row - b * g.tilesY, m + f * n + (row - tileRows.lowerBound) * g.tilesX)
+            }
+        }
+    }
+
+    /// One output row: max(line + bias (+ residual), floor).
+    @inline(__always)
+    private func finishRow(
+        _ line: UnsafePointer<Float>, bias: Float, residual: UnsafePointer<Float>?, floor: Float, into o: UnsafeMutablePointer<Float>,
+        width: Int
+    ) {
+        if let residual {
+            for x in 0..<width { o[x] = max(line[x] + bias + residual[x], floor) }
+        } else {
+            for x in 0..<width { o[x] = max(line[x] + bias, floor) }
+        }
     }
 
     /// V_ξ[c][t] = (Bᵀ·d·B)_ξ for every tile t of the tile rows `tileRows` (row g = b·tilesY + ty), where d
@@ -143,7 +229,7 @@ public struct WinogradConvolution: Sendable {
         work: UnsafeMutablePointer<Float>
     ) {
         let n = tileRows.count * g.tilesX
-        let (h, w, tilesX, padded) = (g.height, g.width, g.tilesX, g.padded)
+        let (w, tilesX, padded) = (g.width, g.tilesX, g.padded)
         let stride = channels * n  // between consecutive ξ
         let q = work  // 4 rows of Bᵀ·d, each `padded` long; q[k][x + 1] is column x
         let zero = work + 4 * padded
@@ -153,11 +239,7 @@ public struct WinogradConvolution: Sendable {
         }
         for c in 0..<channels {
             for row in tileRows {
-                let b = row / g.tilesY
-                let ty = row - b * g.tilesY
-                let plane = src + (c * g.batch + b) * h * w
-                let y0 = 2 * ty - 1
-                func line(_ r: Int) -> UnsafePointer<Float> { y0 + r >= 0 && y0 + r < h ? plane + (y0 + r) * w : UnsafePointer(zero) }
+                let line = PatchRows(src, channel: c, tileRow: row, g, zero: zero)
                 let (d0, d1, d2, d3) = (line(0), line(1), line(2), line(3))
                 let (q0, q1, q2, q3) = (q + 1, q + padded + 1, q + 2 * padded + 1, q + 3 * padded + 1)
                 for x in 0..<w {
@@ -199,54 +281,151 @@ public struct WinogradConvolution: Sendable {
         let floor: Float = relu ? 0 : -.infinity
         let top = work
         let bottom = work + g.padded
-        for f in 0..<filters {
+        eachFilterAndTileRow(m, tileRows: tileRows, g) { f, b, ty, p in
             let beta = bias[f]
+            for tx in 0..<tilesX {
+                let m00 = p[tx]
+                let m01 = p[stride + tx]
+                let m02 = p[2 * stride + tx]
+                let m03 = p[3 * stride + tx]
+                let m10 = p[4 * stride + tx]
+                let m11 = p[5 * stride + tx]
+                let m12 = p[6 * stride + tx]
+                let m13 = p[7 * stride + tx]
+                let m20 = p[8 * stride + tx]
+                let m21 = p[9 * stride + tx]
+                let m22 = p[10 * stride + tx]
+                let m23 = p[11 * stride + tx]
+                let m30 = p[12 * stride + tx]
+                let m31 = p[13 * stride + tx]
+                let m32 = p[14 * stride + tx]
+                let m33 = p[15 * stride + tx]
+                // Aᵀ·M: rows s0 = M0 + M1 + M2 and s1 = M1 − M2 − M3; then ·A on their columns.
+                let s00 = m00 + m10 + m20
+                let s01 = m01 + m11 + m21
+                let s02 = m02 + m12 + m22
+                let s03 = m03 + m13 + m23
+                let s10 = m10 - m20 - m30
+                let s11 = m11 - m21 - m31
+                let s12 = m12 - m22 - m32
+                let s13 = m13 - m23 - m33
+                top[2 * tx] = s00 + s01 + s02
+                top[2 * tx + 1] = s01 - s02 - s03
+                bottom[2 * tx] = s10 + s11 + s12
+                bottom[2 * tx + 1] = s11 - s12 - s13
+            }
+            for half in 0..<min(2, h - 2 * ty) {
+                let base = ((f * g.batch + b) * h + 2 * ty + half) * w
+                finishRow(
+                    half == 0 ? top : bottom, bias: beta, residual: residual.map { $0 + base }, floor: floor, into: dst + base, width: w
+                )
+            }
+        }
+    }
+
+    /// ``transformInput(_:tileRows:_:into:work:)`` for F(4×4, 3×3): 6×6 patches with top-left corner
+    /// (4·ty − 1, 4·tx − 1) and Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0;
+    /// 0 2 −1 −2 1 0; 0 4 0 −5 0 1].
+    private func transformInput4(
+        _ src: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, into v: UnsafeMutablePointer<Float>,
+        work: UnsafeMutablePointer<Float>
+    ) {
+        let n = tileRows.count * g.tilesX
+        let (w, tilesX, padded) = (g.width, g.tilesX, g.padded)
+        let stride = channels * n
+        let q = work  // 6 rows of Bᵀ·d, each `padded` long; q[k][x + 1] is column x
+        let zero = work + 6 * padded
+        zero.update(repeating: 0, count: w)
+        q.update(repeating: 0, count: 6 * padded)
+        for c in 0..<channels {
             for row in tileRows {
-                let b = row / g.tilesY
-                let ty = row - b * g.tilesY
-                let p = m + f * n + (row - tileRows.lowerBound) * tilesX
-                for tx in 0..<tilesX {
-                    let m00 = p[tx]
-                    let m01 = p[stride + tx]
-                    let m02 = p[2 * stride + tx]
-                    let m03 = p[3 * stride + tx]
-                    let m10 = p[4 * stride + tx]
-                    let m11 = p[5 * stride + tx]
-                    let m12 = p[6 * stride + tx]
-                    let m13 = p[7 * stride + tx]
-                    let m20 = p[8 * stride + tx]
-                    let m21 = p[9 * stride + tx]
-                    let m22 = p[10 * stride + tx]
-                    let m23 = p[11 * stride + tx]
-                    let m30 = p[12 * stride + tx]
-                    let m31 = p[13 * stride + tx]
-                    let m32 = p[14 * stride + tx]
-                    let m33 = p[15 * stride + tx]
-                    // Aᵀ·M: rows s0 = M0 + M1 + M2 and s1 = M1 − M2 − M3; then ·A on their columns.
-                    let s00 = m00 + m10 + m20
-                    let s01 = m01 + m11 + m21
-                    let s02 = m02 + m12 + m22
-                    let s03 = m03 + m13 + m23
-                    let s10 = m10 - m20 - m30
-                    let s11 = m11 - m21 - m31
-                    let s12 = m12 - m22 - m32
-                    let s13 = m13 - m23 - m33
-                    top[2 * tx] = s00 + s01 + s02
-                    top[2 * tx + 1] = s01 - s02 - s03
-                    bottom[2 * tx] = s10 + s11 + s12
-                    bottom[2 * tx + 1] = s11 - s12 - s13
+                let line = PatchRows(src, channel: c, tileRow: row, g, zero: zero)
+                let (d0, d1, d2, d3, d4, d5) = (line(0), line(1), line(2), line(3), line(4), line(5))
+                let (q0, q1, q2) = (q + 1, q + padded + 1, q + 2 * padded + 1)
+                let (q3, q4, q5) = (q + 3 * padded + 1, q + 4 * padded + 1, q + 5 * padded + 1)
+                for x in 0..<w {
+                    q0[x] = 4 * d0[x] - 5 * d2[x] + d4[x]
+                    q1[x] = d3[x] + d4[x] - 4 * (d1[x] + d2[x])
+                    q2[x] = d4[x] - d3[x] + 4 * (d1[x] - d2[x])
+                    q3[x] = d4[x] - d2[x] + 2 * (d3[x] - d1[x])
+                    q4[x] = d4[x] - d2[x] - 2 * (d3[x] - d1[x])
+                    q5[x] = 4 * d1[x] - 5 * d3[x] + d5[x]
                 }
-                for half in 0..<min(2, h - 2 * ty) {
-                    let line = half == 0 ? top : bottom
-                    let base = ((f * g.batch + b) * h + 2 * ty + half) * w
-                    let o = dst + base
-                    if let residual {
-                        let s = residual + base
-                        for x in 0..<w { o[x] = max(line[x] + beta + s[x], floor) }
-                    } else {
-                        for x in 0..<w { o[x] = max(line[x] + beta, floor) }
+                let t0 = (row - tileRows.lowerBound) * tilesX
+                for k in 0..<6 {
+                    let r = q + k * padded
+                    let out = v + (6 * k * channels + c) * n + t0
+                    let (o0, o1, o2) = (out, out + stride, out + 2 * stride)
+                    let (o3, o4, o5) = (out + 3 * stride, out + 4 * stride, out + 5 * stride)
+                    for tx in 0..<tilesX {
+                        let e0 = r[4 * tx]
+                        let e1 = r[4 * tx + 1]
+                        let e2 = r[4 * tx + 2]
+                        let e3 = r[4 * tx + 3]
+                        let e4 = r[4 * tx + 4]
+                        let e5 = r[4 * tx + 5]
+                        o0[tx] = 4 * e0 - 5 * e2 + e4
+                        o1[tx] = e3 + e4 - 4 * (e1 + e2)
+                        o2[tx] = e4 - e3 + 4 * (e1 - e2)
+                        o3[tx] = e4 - e2 + 2 * (e3 - e1)
+                        o4[tx] = e4 - e2 - 2 * (e3 - e1)
+                        o5[tx] = 4 * e1 - 5 * e3 + e5
                     }
                 }
+            }
+        }
+    }
+
+    /// ``transformOutput(_:tileRows:_:residual:into:work:)`` for F(4×4, 3×3):
+    /// Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]. Aᵀ·M is formed for each of the six
+    /// columns across the tile row, then ·A per tile into four output rows.
+    private func transformOutput4(
+        _ m: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, residual: UnsafePointer<Float>?,
+        into dst: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>
+    ) {
+        let n = tileRows.count * g.tilesX
+        let (h, w, tilesX, padded) = (g.height, g.width, g.tilesX, g.padded)
+        let stride = filters * n
+        let floor: Float = relu ? 0 : -.infinity
+        let s = work  // Aᵀ·M: s[i][x] rows of tilesX, i < 4, x < 6
+        let lines = work + 24 * padded  // 4 output rows
+        eachFilterAndTileRow(m, tileRows: tileRows, g) { f, b, ty, p in
+            let beta = bias[f]
+            for x in 0..<6 {
+                let (m0, m1, m2) = (p + x * stride, p + (6 + x) * stride, p + (12 + x) * stride)
+                let (m3, m4, m5) = (p + (18 + x) * stride, p + (24 + x) * stride, p + (30 + x) * stride)
+                let (s0, s1) = (s + x * padded, s + (6 + x) * padded)
+                let (s2, s3) = (s + (12 + x) * padded, s + (18 + x) * padded)
+                for tx in 0..<tilesX {
+                    let plus12 = m1[tx] + m2[tx]
+                    let minus12 = m1[tx] - m2[tx]
+                    let plus34 = m3[tx] + m4[tx]
+                    let minus34 = m3[tx] - m4[tx]
+                    s0[tx] = m0[tx] + plus12 + plus34
+                    s1[tx] = minus12 + 2 * minus34
+                    s2[tx] = plus12 + 4 * plus34
+                    s3[tx] = minus12 + 8 * minus34 + m5[tx]
+                }
+            }
+            for i in 0..<4 {
+                let (a0, a1, a2) = (s + 6 * i * padded, s + (6 * i + 1) * padded, s + (6 * i + 2) * padded)
+                let (a3, a4, a5) = (s + (6 * i + 3) * padded, s + (6 * i + 4) * padded, s + (6 * i + 5) * padded)
+                let out = lines + i * padded
+                for tx in 0..<tilesX {
+                    let plus12 = a1[tx] + a2[tx]
+                    let minus12 = a1[tx] - a2[tx]
+                    let plus34 = a3[tx] + a4[tx]
+                    let minus34 = a3[tx] - a4[tx]
+                    out[4 * tx] = a0[tx] + plus12 + plus34
+                    out[4 * tx + 1] = minus12 + 2 * minus34
+                    out[4 * tx + 2] = plus12 + 4 * plus34
+                    out[4 * tx + 3] = minus12 + 8 * minus34 + a5[tx]
+                }
+            }
+            for i in 0..<min(4, h - 4 * ty) {
+                let base = ((f * g.batch + b) * h + 4 * ty + i) * w
+                finishRow(
+                    lines + i * padded, bias: beta, residual: residual.map { $0 + base }, floor: floor, into: dst + base, width: w)
             }
         }
     }

@@ -65,14 +65,15 @@ struct WinogradConvolutionTests {
         return (Convolution(layer(filters: filters, channels: channels, weights: weights, bias: bias)), weights, bias, input)
     }
 
-    /// Every output within 2e-6 of im2col + GEMM and within 2e-6 of the float64 definition. Inputs and
-    /// weights lie in [−0.5, 0.5), so with 7 channels an output sums 63 products of magnitude below 0.25
-    /// (absolute sum below 16); 2e-6 is about 16 float ulps at that scale.
-    @Test("random data, batch 1 and 3, 7 channels → 5 filters, maps 1×1 to 9×9", arguments: [1, 3])
-    func againstIm2col(batch: Int) throws {
+    /// Every output within 2e-6 (F(2×2)) or 2e-5 (F(4×4)) of im2col + GEMM and of the float64 definition.
+    /// Inputs and weights lie in [−0.5, 0.5), so with 7 channels an output sums 63 products of magnitude
+    /// below 0.25 (absolute sum below 16); 2e-6 is about 16 float ulps at that scale. Measured maxima: 7e-7
+    /// for F(2×2), 7e-6 for F(4×4).
+    @Test("random data, batch 1 and 3, 7 channels → 5 filters, maps 1×1 to 9×9", arguments: [1, 3], [2, 4])
+    func againstIm2col(batch: Int, tile: Int) throws {
         for (index, shape) in Self.shapes.enumerated() {
             let r = Self.random(filters: 5, channels: 7, batch: batch, height: shape.height, width: shape.width, seed: UInt64(100 + index))
-            let winograd = try #require(WinogradConvolution(r.convolution))
+            let winograd = try #require(WinogradConvolution(r.convolution, tile: tile))
             var expected = Activations(channels: 0, batch: 0, height: 0, width: 0)
             var columns: [Float] = []
             r.convolution.forward(r.input, into: &expected, columns: &columns)
@@ -84,16 +85,17 @@ struct WinogradConvolutionTests {
             let count = expected.count
             let vsIm2col = (0..<count).map { abs(got.data[$0] - expected.data[$0]) }.max()!
             let vsDefinition = (0..<count).map { abs(Double(got.data[$0]) - reference[$0]) }.max()!
-            #expect(vsIm2col <= 2e-6, "\(shape) batch \(batch): max |Winograd − im2col| \(vsIm2col)")
-            #expect(vsDefinition <= 2e-6, "\(shape) batch \(batch): max |Winograd − definition| \(vsDefinition)")
+            let tolerance = tile == 2 ? 2e-6 : 2e-5
+            #expect(vsIm2col <= Float(tolerance), "\(shape) batch \(batch) F(\(tile)): max |Winograd − im2col| \(vsIm2col)")
+            #expect(vsDefinition <= tolerance, "\(shape) batch \(batch) F(\(tile)): max |Winograd − definition| \(vsDefinition)")
         }
     }
 
-    /// Chunks of 1, 2 and 4 tile rows (of 3 per image) split images; the result must not depend on the split.
-    @Test("chunk boundaries inside images give the same outputs", arguments: [1, 2, 4])
-    func chunks(tileRowsPerChunk: Int) throws {
-        let r = Self.random(filters: 4, channels: 3, batch: 2, height: 5, width: 7, seed: 7)
-        let winograd = try #require(WinogradConvolution(r.convolution))
+    /// Chunks of 1, 2 and 4 tile rows (of 5 or 3 per image) split images; the result must not depend on the split.
+    @Test("chunk boundaries inside images give the same outputs", arguments: [1, 2, 4], [2, 4])
+    func chunks(tileRowsPerChunk: Int, tile: Int) throws {
+        let r = Self.random(filters: 4, channels: 3, batch: 2, height: 9, width: 7, seed: 7)
+        let winograd = try #require(WinogradConvolution(r.convolution, tile: tile))
         var whole = Activations(channels: 0, batch: 0, height: 0, width: 0)
         var split = Activations(channels: 0, batch: 0, height: 0, width: 0)
         var scratch: [Float] = []
@@ -104,11 +106,11 @@ struct WinogradConvolutionTests {
     }
 
     /// The fused residual pass equals im2col, `Elementwise.add` and `Elementwise.relu` in turn.
-    @Test("residual add and ReLU in the output pass")
-    func residual() throws {
+    @Test("residual add and ReLU in the output pass", arguments: [2, 4])
+    func residual(tile: Int) throws {
         let r = Self.random(filters: 6, channels: 6, batch: 2, height: 9, width: 8, seed: 11)
         let skip = Self.random(filters: 1, channels: 6, batch: 2, height: 9, width: 8, seed: 12).input
-        var fused = try #require(WinogradConvolution(r.convolution))
+        var fused = try #require(WinogradConvolution(r.convolution, tile: tile))
         fused.relu = true
         var got = Activations(channels: 0, batch: 0, height: 0, width: 0)
         var scratch: [Float] = []
@@ -120,7 +122,7 @@ struct WinogradConvolutionTests {
         Elementwise.add(conv, skip, into: &expected)
         Elementwise.relu(&expected)
         let worst = (0..<expected.count).map { abs(got.data[$0] - expected.data[$0]) }.max()!
-        #expect(worst <= 2e-6, "max |fused − separate| \(worst)")
+        #expect(worst <= (tile == 2 ? 2e-6 : 2e-5), "F(\(tile)): max |fused − separate| \(worst)")
         #expect(got.data.prefix(got.count).contains(0) && got.data.prefix(got.count).allSatisfy { $0 >= 0 })
     }
 

@@ -44,7 +44,7 @@ private func direct(_ input: Activations, weights: [Float], bias: [Float], filte
     return out
 }
 
-@Suite("Winograd F(2×2, 3×3) convolution against im2col and the definition")
+@Suite("Winograd F(2×2, 3×3) and F(4×4, 3×3) convolutions against im2col and the definition")
 struct WinogradConvolutionTests {
     /// Map sizes from 1×1 to 9×9, odd and even, square and not (odd sizes leave half-used edge tiles).
     static let shapes: [(height: Int, width: Int)] = [

@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "FaceAuditScoreFiles", targets: ["FaceAuditScoreFiles"]),
         .library(name: "FaceAuditFace", targets: ["FaceAuditFace"]),
         .library(name: "FaceAuditNN", targets: ["FaceAuditNN"]),
+        .library(name: "FaceAuditDlibFormat", targets: ["FaceAuditDlibFormat"]),
         .library(name: "FaceAuditAllPairs", targets: ["FaceAuditAllPairs"]),
         .library(name: "FaceAuditConfiguration", targets: ["FaceAuditConfiguration"]),
         .library(name: "FaceAuditBenchmark", targets: ["FaceAuditBenchmark"]),

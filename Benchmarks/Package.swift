@@ -17,6 +17,17 @@ let package = Package(
             dependencies: [.product(name: "FaceAuditAllPairs", package: "FaceAudit")],
             path: "Tools/AllPairsBench"
         ),
+        // Per-layer descriptor timings, im2col against Winograd (a plain executable: best-of-N per layer).
+        .executableTarget(
+            name: "DescriptorLayers",
+            dependencies: [
+                .product(name: "FaceAuditNN", package: "FaceAudit"),
+                .product(name: "FaceAuditDlibFormat", package: "FaceAudit"),
+                .product(name: "FaceAuditFace", package: "FaceAudit"),
+                .product(name: "FaceAuditImaging", package: "FaceAudit"),
+            ],
+            path: "Tools/DescriptorLayers"
+        ),
         .executableTarget(
             name: "CoreBenchmarks",
             dependencies: [

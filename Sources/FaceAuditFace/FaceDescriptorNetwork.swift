@@ -15,6 +15,21 @@ public final class FaceDescriptorNetwork {
         let first: Convolution
         let second: Convolution
         let down: Bool
+        /// `first` in Winograd form, when it has stride 1 (not in `down` blocks).
+        let firstWinograd: WinogradConvolution?
+        /// `second` in Winograd form. Outside `down` blocks the shortcut has the convolution's shape, so the
+        /// residual add and the ReLU after it happen in its output pass (`relu` is set for that).
+        let secondWinograd: WinogradConvolution?
+
+        init(first: Convolution, second: Convolution, down: Bool, largeTileChannels: Int) {
+            self.first = first
+            self.second = second
+            self.down = down
+            firstWinograd = WinogradConvolution(first, tile: first.channels <= largeTileChannels ? 4 : 2)
+            var fused = WinogradConvolution(second, tile: second.channels <= largeTileChannels ? 4 : 2)
+            fused?.relu = !down
+            secondWinograd = fused
+        }
     }
 
     /// The chip size the network expects.
@@ -35,8 +50,11 @@ public final class FaceDescriptorNetwork {
         try self.init(try DlibNetwork(contentsOf: path), file: path)
     }
 
-    /// Builds the network from a parsed file, checking it has the ResNet's shape.
-    public init(_ net: DlibNetwork, file: String) throws(ModelFormatError) {
+    /// Builds the network from a parsed file, checking it has the ResNet's shape. 3×3 stride-1 layers with
+    /// at most `largeTileChannels` input channels run as Winograd F(4×4, 3×3), the others as F(2×2, 3×3):
+    /// F(4×4) needs 2.25 multiply-adds per output and channel pair against 4, but its transformed
+    /// weights are 4× the kernel's (16/9× for F(2×2)), which the deep layers read from memory for few tiles.
+    public init(_ net: DlibNetwork, file: String, largeTileChannels: Int = 32) throws(ModelFormatError) {
         func fail(_ message: String) -> ModelFormatError { ModelFormatError(file: file, offset: 0, "not dlib's face ResNet: \(message)") }
         guard net.input.kind == "input_rgb_image_sized", let size = net.input.size, size.rows == size.cols else {
             throw fail("input is \(net.input.kind)")
@@ -69,7 +87,7 @@ public final class FaceDescriptorNetwork {
                 down = true
             }
             guard case .addPrevious = layers.popFirst(), case .relu = layers.popFirst() else { throw fail("expected add_prev + relu") }
-            blocks.append(Block(first: first, second: second, down: down))
+            blocks.append(Block(first: first, second: second, down: down, largeTileChannels: largeTileChannels))
         }
         self.blocks = blocks
         guard case .avgPool(let global) = layers.popFirst(), global.height == 0, global.width == 0,
@@ -80,12 +98,30 @@ public final class FaceDescriptorNetwork {
         fcWeights = weights
     }
 
+    /// Tiles (2×2 output blocks, counted over the whole batch) from which a 3×3 stride-1 convolution runs
+    /// as Winograd rather than im2col + GEMM; `Int.max` turns Winograd off. Winograd's transformed weights
+    /// are 16/9 of the kernel's, so with few tiles (deep layers at batch 1) reading them costs more than
+    /// the multiplications saved. 1×1 maps always use im2col.
+    public var winogradMinimumTiles = 16
+
+    /// Whether a 3×3 stride-1 convolution of `input` runs as Winograd; see ``winogradMinimumTiles``.
+    func prefersWinograd(_ input: Activations) -> Bool {
+        input.height * input.width > 1 && input.batch * ((input.height + 1) / 2) * ((input.width + 1) / 2) >= winogradMinimumTiles
+    }
+
     /// The descriptors of `chips` (each `inputSize`×`inputSize`), computed as one batch.
     public func descriptors(_ chips: [RGBImage]) -> [[Float]] {
         guard !chips.isEmpty else { return [] }
         let batch = chips.count
         let s = inputSize
         var x = buffers[0]
+        var t1 = buffers[1]
+        var t2 = buffers[2]
+        var skip = buffers[3]
+        var out = buffers[4]
+        // The locals must own their storage alone: while `buffers` still holds it, the first write to each
+        // copied it (the stem's output is 21 MB at batch 32).
+        buffers = []
         x.reshape(channels: 3, batch: batch, height: s, width: s)
         let m = [means.0, means.1, means.2]
         x.data.withUnsafeMutableBufferPointer { d in
@@ -99,23 +135,31 @@ public final class FaceDescriptorNetwork {
                 }
             }
         }
-        var t1 = buffers[1]
-        var t2 = buffers[2]
-        var skip = buffers[3]
-        var out = buffers[4]
         stem.forward(x, into: &t1, columns: &columns)
         stemPool.forward(t1, into: &x)
         let shortcut = Pooling(kind: .average, height: 2, width: 2, strideY: 2, strideX: 2, padY: 0, padX: 0)
         for block in blocks {
-            block.first.forward(x, into: &t1, columns: &columns)
-            block.second.forward(t1, into: &t2, columns: &columns)
+            if let winograd = block.firstWinograd, prefersWinograd(x) {
+                winograd.forward(x, into: &t1, scratch: &columns)
+            } else {
+                block.first.forward(x, into: &t1, columns: &columns)
+            }
             if block.down {
+                if let winograd = block.secondWinograd, prefersWinograd(t1) {
+                    winograd.forward(t1, into: &t2, scratch: &columns)
+                } else {
+                    block.second.forward(t1, into: &t2, columns: &columns)
+                }
                 shortcut.forward(x, into: &skip)
                 Elementwise.add(t2, skip, into: &out)
+                Elementwise.relu(&out)
+            } else if let winograd = block.secondWinograd, prefersWinograd(t1) {
+                winograd.forward(t1, adding: x, into: &out, scratch: &columns)
             } else {
+                block.second.forward(t1, into: &t2, columns: &columns)
                 Elementwise.add(t2, x, into: &out)
+                Elementwise.relu(&out)
             }
-            Elementwise.relu(&out)
             swap(&x, &out)
         }
         let global = Pooling(kind: .average, height: 0, width: 0, strideY: 1, strideX: 1, padY: 0, padX: 0)

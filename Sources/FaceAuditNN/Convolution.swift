@@ -162,6 +162,15 @@ public struct Convolution: Sendable {
                             let x0 = first * strideX - padX + kx
                             if strideX == 1 {
                                 (target + first).update(from: line + x0, count: last - first)
+                            } else if strideX == 2 {
+                                // The stem and the downsampling layers: a constant stride the optimiser vectorises.
+                                let from = line + x0
+                                let to = target + first
+                                var i = 0
+                                while i < last - first {
+                                    to[i] = from[2 * i]
+                                    i += 1
+                                }
                             } else {
                                 // A while loop: iterating a Range costs several calls per step in debug builds.
                                 var x = x0

@@ -28,8 +28,13 @@ public struct BinnedScores: Sendable {
     public let polarity: ScorePolarity
     /// `atOrAbove[k]`: non-mated scores ≥ `values[k]`; one extra 0 at the end.
     let atOrAbove: [Int]
-    /// The upper edge of each run: the next bin edge for a bin, the value itself for an exact score.
-    let upperEdges: [Double]
+    /// The upper edge of each bin run (the next bin edge); the bin runs come first in ``values``. An
+    /// exact run's upper edge is its value, so none is stored for it (``upperEdge(_:)``).
+    let binUpperEdges: [Double]
+
+    /// The upper edge of run `k`: the next bin edge for a bin, the value itself for an exact score.
+    @inline(__always)
+    func upperEdge(_ k: Int) -> Double { k < binUpperEdges.count ? binUpperEdges[k] : values[k] }
 
     /// Builds the runs.
     /// - Parameters:
@@ -59,13 +64,13 @@ public struct BinnedScores: Sendable {
             counts.append(count)
             upper.append(binEdges[k + 1])
         }
+        let binRuns = values.count
         for s in e {
-            if values.last == s && upper.last == s {
+            if values.count > binRuns && values.last == s {
                 counts[counts.count - 1] += 1
             } else {
                 values.append(s)
                 counts.append(1)
-                upper.append(s)
             }
         }
         var above = [Int](repeating: 0, count: values.count + 1)
@@ -74,7 +79,7 @@ public struct BinnedScores: Sendable {
         self.values = values
         self.counts = counts
         self.atOrAbove = above
-        self.upperEdges = upper
+        self.binUpperEdges = upper
         self.exactFrom = exactFrom
         self.genuineFailures = genuine.count - g.count
         self.impostorFailures = impostorFailures

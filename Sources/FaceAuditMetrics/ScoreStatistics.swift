@@ -59,7 +59,7 @@ public enum ScoreStatistics {
             // Runs below s, except a bin whose range holds s, which counts as tied.
             var below = n - scores.atOrAbove[b]
             var equal = b < v.count && v[b] == s ? scores.counts[b] : 0
-            if equal == 0, b > 0, s < scores.upperEdges[b - 1] {
+            if equal == 0, b > 0, s < scores.upperEdge(b - 1) {
                 below -= scores.counts[b - 1]
                 equal = scores.counts[b - 1]
             }

@@ -11,8 +11,9 @@ extension CohortAnalysis {
         let subjects: Int
         /// Indices into the mated comparisons of the group's mated comparisons.
         let mated: [Int]
-        /// Indices into the exact non-mated comparisons of the group's.
-        let exact: [Int]
+        /// Indices into the exact non-mated comparisons of the group's; nil for every one (everyone's
+        /// group, which would otherwise hold an index per kept pair).
+        let exact: [Int]?
         /// Completed samples per subject (the bootstrap's non-mated design).
         let samplesPerSubject: [(subject: Int, samples: Int)]
     }
@@ -106,20 +107,19 @@ extension CohortAnalysis {
         }
         var exactOf = [[Int]](repeating: [], count: cohortCount + 1)
         for k in data.exactScores.indices {
-            exactOf[cohortCount].append(k)
             let c = data.sampleCohort[Int(data.exactProbe[k])]
             if c >= 0 && Int(c) < cohortCount && c == data.sampleCohort[Int(data.exactReference[k])] { exactOf[Int(c)].append(k) }
         }
         func group(_ g: Int) -> StreamedGroup {
             let bins = g == cohortCount ? data.overallBins : data.cohortBins[g]
-            let exact = exactOf[g]
+            let exact = g == cohortCount ? nil : exactOf[g]
             let completedPairs = nonMatedPairs(completed[g])
             let scores =
                 g == cohortCount && data.overallScores?.polarity == polarity
                 ? data.overallScores!
                 : BinnedScores(
                     genuine: matedOf[g].map { data.matedScores[$0] }, binEdges: bins.isEmpty ? [] : data.binEdges, binCounts: bins,
-                    exact: exact.map { data.exactScores[$0] }, exactFrom: data.exactFrom,
+                    exact: exact.map { $0.map { data.exactScores[$0] } } ?? data.exactScores, exactFrom: data.exactFrom,
                     impostorFailures: nonMatedPairs(all[g]) - completedPairs, polarity: polarity)
             assert(scores.impostorCount == completedPairs, "histogram and sample counts disagree")
             var subjects = all[g].count >= 2 ? Set(all[g].keys) : []
@@ -161,11 +161,13 @@ extension CohortAnalysis {
             if data.matedScores[k] < tau { mated[s, default: (0, 0)].errors += 1 }
         }
         var errors: [UInt64] = []
-        for k in g.exact where data.exactScores[k] >= tau {
+        func add(_ k: Int) {
+            guard data.exactScores[k] >= tau else { return }
             errors.append(
                 SubjectBootstrap.pairKey(
                     Int(data.sampleSubject[Int(data.exactProbe[k])]), Int(data.sampleSubject[Int(data.exactReference[k])])))
         }
+        if let list = g.exact { list.forEach(add) } else { data.exactScores.indices.forEach(add) }
         return SubjectBootstrap.Tally(
             mated: mated.map { (subject: $0.key, errors: $0.value.errors, trials: $0.value.trials) }.sorted { $0.subject < $1.subject },
             errorPairs: SubjectBootstrap.errorPairs(&errors), samplesPerSubject: g.samplesPerSubject)

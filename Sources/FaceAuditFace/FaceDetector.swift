@@ -39,12 +39,15 @@ public final class FaceDetector {
     let means: (Float, Float, Float)
     let padding: (inner: Int, outer: Int)
     let convolutions: [Convolution]
+    /// The same convolutions as computed: without a full im2col matrix (``ShiftedConvolution``).
+    let layers: [ShiftedConvolution]
     let window: (width: Int, height: Int)
     let nmsIoU: Double
     let nmsCovered: Double
     private var a = Activations(channels: 0, batch: 0, height: 0, width: 0)
     private var b = Activations(channels: 0, batch: 0, height: 0, width: 0)
-    private var columns: [Float] = []
+    private var slice = Activations(channels: 0, batch: 0, height: 0, width: 0)
+    private var workspace: [Float] = []
 
     /// Loads the model file.
     public convenience init(contentsOf path: String) throws(ModelFormatError) {
@@ -76,6 +79,7 @@ public final class FaceDetector {
             }
         }
         convolutions = convs
+        self.layers = convs.map { ShiftedConvolution($0) }
     }
 
     /// Detects faces; `upsample` doubles the image that many times first (finds smaller faces, costs ~4× each).
@@ -154,7 +158,6 @@ public final class FaceDetector {
             widest = max(widest, conv.filters * w * conv.strideY)
         }
         let step = max(1, bandBudget / widest / 8)
-        var slice = Activations(channels: 0, batch: 0, height: 0, width: 0)
         var o0 = 0
         while o0 < outputHeight {
             let o1 = min(outputHeight, o0 + step)
@@ -174,9 +177,9 @@ public final class FaceDetector {
                     }
                 }
             }
-            for (l, conv) in convolutions.enumerated() {
+            for (l, layer) in layers.enumerated() {
                 let window = Convolution.RowWindow(inputRows: needed[l], fullHeight: heights[l], outputRows: needed[l + 1])
-                conv.forward(slice, into: &b, columns: &columns, window: window)
+                layer.forward(slice, into: &b, workspace: &workspace, window: window)
                 swap(&slice, &b)
             }
             scores.data.withUnsafeMutableBufferPointer { d in

@@ -12,6 +12,8 @@
 /// - ``Method/kernelProducts`` (stride 1 only): every kernel tap's product with the zero-padded input,
 ///   Z(kh·kw·F × positions) = W(kh·kw·F × C) · input, then shifted sums of Z's rows. For one filter this
 ///   replaces a matrix-vector product over kh·kw·C-long columns by a GEMM with M = kh·kw.
+/// - ``Method/winogradRows`` (stride 1, kernel width 5 only): Winograd's F(2, 5) along each row, so
+///   every two outputs of a kernel row take 6 products instead of 10 (see `ShiftedConvolution+Winograd`).
 ///
 /// Results equal ``Convolution/forward(_:into:columns:chunk:window:)`` up to float summation order.
 public struct ShiftedConvolution: Sendable {
@@ -23,6 +25,8 @@ public struct ShiftedConvolution: Sendable {
         case fullColumns
         /// Per-tap products with the padded input, then shifted sums (stride 1 only).
         case kernelProducts
+        /// Winograd F(2, 5) along rows, one GEMM per (transform point, kernel row) (stride 1, width 5).
+        case winogradRows
     }
 
     /// The convolution computed.
@@ -30,23 +34,30 @@ public struct ShiftedConvolution: Sendable {
     /// The method in use.
     public let method: Method
     /// Weights reordered for `method`: rowGroups [ky][f][kx·C + c]; fullColumns [f][(ky·kw + kx)·C + c];
-    /// kernelProducts [(f·kh + ky)·kw + kx][c].
+    /// kernelProducts [(f·kh + ky)·kw + kx][c]; winogradRows [ξ][ky][f][c], the kernel rows transformed.
     let packed: [Float]
 
-    /// Wraps `convolution`; the default method is kernelProducts for one filter at stride 1, rowGroups
-    /// otherwise (on the MMOD detector's layers fullColumns was slower even for three input channels).
+    /// Wraps `convolution`; the default method is kernelProducts for one filter at stride 1, winogradRows
+    /// for several filters at stride 1 and kernel width 5, rowGroups otherwise (on the MMOD detector's
+    /// layers fullColumns was slower even for three input channels).
     ///
-    /// - Precondition: equal strides, and stride 1 for kernelProducts.
+    /// - Precondition: equal strides; stride 1 for kernelProducts; stride 1 and width 5 for winogradRows.
     public init(_ convolution: Convolution, method: Method? = nil) {
         precondition(convolution.strideX == convolution.strideY, "shifted convolutions need equal strides")
         let c = convolution.channels
         let kh = convolution.kernelHeight
         let kw = convolution.kernelWidth
         let f = convolution.filters
-        let chosen = method ?? (f == 1 && convolution.strideX == 1 ? .kernelProducts : .rowGroups)
+        let unit = convolution.strideX == 1
+        let chosen = method ?? (unit && f == 1 ? .kernelProducts : unit && kw == 5 ? .winogradRows : .rowGroups)
         precondition(chosen != .kernelProducts || convolution.strideX == 1, "kernelProducts needs stride 1")
+        precondition(chosen != .winogradRows || (convolution.strideX == 1 && kw == 5), "winogradRows needs stride 1 and width 5")
         self.convolution = convolution
         self.method = chosen
+        if chosen == .winogradRows {
+            packed = Self.winogradWeights(convolution)
+            return
+        }
         var w = [Float](repeating: 0, count: convolution.weights.count)
         for filter in 0..<f {
             for channel in 0..<c {
@@ -56,7 +67,7 @@ public struct ShiftedConvolution: Sendable {
                         switch chosen {
                         case .rowGroups: w[(ky * f + filter) * kw * c + kx * c + channel] = value
                         case .fullColumns: w[filter * kh * kw * c + (ky * kw + kx) * c + channel] = value
-                        case .kernelProducts: w[((filter * kh + ky) * kw + kx) * c + channel] = value
+                        case .kernelProducts, .winogradRows: w[((filter * kh + ky) * kw + kx) * c + channel] = value
                         }
                     }
                 }
@@ -111,6 +122,8 @@ public struct ShiftedConvolution: Sendable {
             case .rowGroups, .fullColumns:
                 g.gatherColumns(src, firstRow: firstRow, rows: rows, into: work)
                 products(g, rows: rows, w: w.baseAddress!, work: work, out: out)
+            case .winogradRows:
+                winogradRows(g, src, firstRow: firstRow, rows: rows, w: w.baseAddress!, work: work, out: out)
             case .kernelProducts:
                 g.padRows(src, firstRow: firstRow, rows: rows, into: work)
                 tapProducts(g, rows: rows, w: w.baseAddress!, work: work, out: out)
@@ -146,7 +159,7 @@ public struct ShiftedConvolution: Sendable {
                     m: f, n: n, k: kw * c, a: w + ky * f * kw * c, lda: kw * c, b: b, ldb: plane, beta: ky == 0 ? 0 : 1, c: out,
                     ldc: g.totalRows * g.ow)
             }
-        case .fullColumns, .kernelProducts:
+        case .fullColumns, .kernelProducts, .winogradRows:
             let columns = work + kw * c * plane
             var target = columns
             for ky in 0..<kh {
@@ -223,6 +236,9 @@ public struct ShiftedConvolution: Sendable {
             return rows - 1 + (conv.kernelHeight + s - 1) / s
         }
 
+        /// Two-output tiles per row for winogradRows.
+        var tiles: Int { (ow + 1) / 2 }
+
         /// Padded input width for kernelProducts.
         var paddedWidth: Int { ow + conv.kernelWidth - 1 }
 
@@ -234,6 +250,7 @@ public struct ShiftedConvolution: Sendable {
             case .rowGroups: return conv.kernelWidth * c * s * ow
             case .fullColumns: return conv.kernelWidth * c * s * ow + conv.kernelHeight * conv.kernelWidth * c * ow
             case .kernelProducts: return (c + conv.kernelHeight * conv.kernelWidth * conv.filters) * paddedWidth
+            case .winogradRows: return 6 * (c + conv.filters) * tiles
             }
         }
 
@@ -246,6 +263,7 @@ public struct ShiftedConvolution: Sendable {
             case .fullColumns: return conv.kernelWidth * c * s * phaseRows(rows) * ow + conv.kernelHeight * conv.kernelWidth * c * rows * ow
             case .kernelProducts:
                 return (c + conv.kernelHeight * conv.kernelWidth * conv.filters) * (rows + conv.kernelHeight - 1) * paddedWidth
+            case .winogradRows: return 2 * tiles + 4 + 6 * tiles * (c * (rows + conv.kernelHeight - 1) + conv.filters * rows)
             }
         }
 

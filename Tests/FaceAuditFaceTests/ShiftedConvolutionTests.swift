@@ -45,7 +45,7 @@ struct ShiftedConvolutionTests {
     /// with padding, one filter, few channels; input sizes that leave ragged edges.
     static let shapes: [(filters: Int, channels: Int, kernel: Int, stride: Int, pad: Int, relu: Bool)] = [
         (4, 3, 5, 2, 0, true), (5, 6, 5, 2, 0, false), (6, 5, 5, 1, 2, true), (1, 7, 9, 1, 4, false), (3, 2, 3, 1, 1, true),
-        (2, 3, 3, 3, 1, false),
+        (2, 3, 3, 3, 1, false), (4, 3, 5, 1, 0, false), (3, 4, 5, 1, 1, true),
     ]
 
     /// Shape `i` with seeded weights and input, and the im2col convolution's output on the whole map.
@@ -59,9 +59,15 @@ struct ShiftedConvolutionTests {
         return (conv, x, whole)
     }
 
-    /// The methods that apply at a stride.
-    static func methods(stride: Int) -> [ShiftedConvolution.Method] {
-        ShiftedConvolution.Method.allCases.filter { $0 != .kernelProducts || stride == 1 }
+    /// The methods that apply to a layer.
+    static func methods(_ conv: Convolution) -> [ShiftedConvolution.Method] {
+        ShiftedConvolution.Method.allCases.filter {
+            switch $0 {
+            case .rowGroups, .fullColumns: true
+            case .kernelProducts: conv.strideX == 1
+            case .winogradRows: conv.strideX == 1 && conv.kernelWidth == 5
+            }
+        }
     }
 
     /// A shifted convolution's output, from fresh buffers.
@@ -88,7 +94,7 @@ struct ShiftedConvolutionTests {
                     }
                 }
             }
-            for method in Self.methods(stride: conv.strideY) {
+            for method in Self.methods(conv) {
                 for chunk in [nil, 1, 700] as [Int?] {
                     let found = Self.shifted(conv, method, x, chunk: chunk)
                     #expect(found.channels == conv.filters && found.height == size.height && found.width == size.width)
@@ -116,7 +122,7 @@ struct ShiftedConvolutionTests {
                     }
                 }
                 let window = Convolution.RowWindow(inputRows: needed, fullHeight: x.height, outputRows: rows)
-                for method in Self.methods(stride: conv.strideY) {
+                for method in Self.methods(conv) {
                     let found = Self.shifted(conv, method, band, window: window, chunk: 1)
                     #expect(found.height == rows.count && found.width == size.width)
                     var worst: Float = 0
@@ -134,7 +140,7 @@ struct ShiftedConvolutionTests {
         }
     }
 
-    @Test("default methods: kernel products for one filter at stride 1, else row groups")
+    @Test("default methods: kernel products for one filter at stride 1, Winograd rows for 5-wide kernels at stride 1, else row groups")
     func defaults() {
         let one = Self.layer(filters: 1, channels: 45, kernel: 9, stride: 1, pad: 4, relu: false, seed: 1)
         let few = Self.layer(filters: 16, channels: 3, kernel: 5, stride: 2, pad: 0, relu: true, seed: 2)
@@ -142,7 +148,7 @@ struct ShiftedConvolutionTests {
         let strided = Self.layer(filters: 1, channels: 45, kernel: 5, stride: 2, pad: 0, relu: false, seed: 4)
         #expect(ShiftedConvolution(one).method == .kernelProducts)
         #expect(ShiftedConvolution(few).method == .rowGroups)
-        #expect(ShiftedConvolution(many).method == .rowGroups)
+        #expect(ShiftedConvolution(many).method == .winogradRows)
         #expect(ShiftedConvolution(strided).method == .rowGroups)
     }
 }

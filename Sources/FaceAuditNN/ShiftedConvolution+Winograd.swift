@@ -9,24 +9,45 @@
 /// transformed rows; output row y sums, over ky and channels, point-wise products of the transformed
 /// kernel rows with transformed input row y + ky: one GEMM per (point ξ, ky) with K = channels, six
 /// products per two outputs instead of ten.
+///
+/// F(4, 5) (``Method/winograd4Rows``) adds the points ±1/2: eight products per four outputs, with
+///
+///     Bᵀ = [4 0 −21 0 21 0 −4 0; 0 −4 −4 17 17 −4 −4 0; 0 4 −4 −17 17 4 −4 0; 0 2 1 −10 −5 8 4 0;
+///           0 −2 1 10 −5 −8 4 0; 0 64 128 −80 −160 16 32 0; 0 −64 128 80 −160 −16 32 0; 0 −4 0 21 0 −21 0 4]
+///     G  = [1/4 0 0 0 0; 1/18 ×(1 1 1 1 1); 1/18 ×(1 −1 1 −1 1); 1/360 ×(1 2 4 8 16); 1/360 ×(1 −2 4 −8 16);
+///           1/720 ×(16 8 4 2 1); 1/720 ×(16 −8 4 −2 1); 0 0 0 0 1/4]
+///     Aᵀ = [1 1 1 1 1 1 1 0; 0 1 −1 2 −2 1/2 −1/2 0; 0 1 1 4 4 1/4 1/4 0; 0 1 −1 8 −8 1/8 −1/8 1]
 extension ShiftedConvolution {
+    /// Outputs per tile: 2 for winogradRows, 4 for winograd4Rows.
+    var tileOutputs: Int { method == .winograd4Rows ? 4 : 2 }
+
+    /// F(2, 5)'s G, one row per point: a scale times integer taps.
+    static let g2: [(scale: Double, taps: [Double])] = [
+        (1.0 / 4, [1, 0, 0, 0, 0]), (1.0 / 6, [1, 1, 1, 1, 1]), (1.0 / 6, [1, -1, 1, -1, 1]), (1.0 / 24, [1, 2, 4, 8, 16]),
+        (1.0 / 24, [1, -2, 4, -8, 16]), (1, [0, 0, 0, 0, 1]),
+    ]
+
+    /// F(4, 5)'s G.
+    static let g4: [(scale: Double, taps: [Double])] = [
+        (1.0 / 4, [1, 0, 0, 0, 0]), (1.0 / 18, [1, 1, 1, 1, 1]), (1.0 / 18, [1, -1, 1, -1, 1]), (1.0 / 360, [1, 2, 4, 8, 16]),
+        (1.0 / 360, [1, -2, 4, -8, 16]), (1.0 / 720, [16, 8, 4, 2, 1]), (1.0 / 720, [16, -8, 4, -2, 1]), (1.0 / 4, [0, 0, 0, 0, 1]),
+    ]
+
     /// G applied to every kernel row, in double, rounded once: [ξ][ky][f][c].
-    static func winogradWeights(_ conv: Convolution) -> [Float] {
-        let g: [[Double]] = [
-            [1.0 / 4, 0, 0, 0, 0], [1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6], [1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 6],
-            [1.0 / 24, 2.0 / 24, 4.0 / 24, 8.0 / 24, 16.0 / 24], [1.0 / 24, -2.0 / 24, 4.0 / 24, -8.0 / 24, 16.0 / 24], [0, 0, 0, 0, 1],
-        ]
+    static func winogradWeights(_ conv: Convolution, tileOutputs: Int) -> [Float] {
+        let g = tileOutputs == 2 ? Self.g2 : Self.g4
+        let points = g.count
         let f = conv.filters
         let c = conv.channels
         let kh = conv.kernelHeight
-        var w = [Float](repeating: 0, count: 6 * kh * f * c)
-        for xi in 0..<6 {
+        var w = [Float](repeating: 0, count: points * kh * f * c)
+        for xi in 0..<points {
             for ky in 0..<kh {
                 for filter in 0..<f {
                     for channel in 0..<c {
                         var sum = 0.0
-                        for kx in 0..<5 { sum += g[xi][kx] * Double(conv.weights[((filter * c + channel) * kh + ky) * 5 + kx]) }
-                        w[((xi * kh + ky) * f + filter) * c + channel] = Float(sum)
+                        for kx in 0..<5 { sum += g[xi].taps[kx] * Double(conv.weights[((filter * c + channel) * kh + ky) * 5 + kx]) }
+                        w[((xi * kh + ky) * f + filter) * c + channel] = Float(g[xi].scale * sum)
                     }
                 }
             }
@@ -44,29 +65,35 @@ extension ShiftedConvolution {
         let f = conv.filters
         let c = conv.channels
         let kh = conv.kernelHeight
-        let tiles = g.tiles
+        let per = tileOutputs
+        let points = per + 4
+        let tiles = g.tiles(per)
         let inputRows = rows + kh - 1
         let padded = work
-        let paddedCount = 2 * tiles + 4
+        let paddedCount = per * tiles + 4
         let v = work + paddedCount
         let vPlane = inputRows * tiles
-        let m = v + 6 * c * vPlane
+        let m = v + points * c * vPlane
         let mPlane = rows * tiles
         let copied = min(g.iw, paddedCount - conv.padX)
         for channel in 0..<c {
             for j in 0..<inputRows {
                 let target = v + channel * vPlane + j * tiles
                 guard let line = g.line(src, channel: channel, firstRow: firstRow, j: j) else {
-                    for xi in 0..<6 { (target + xi * c * vPlane).update(repeating: 0, count: tiles) }
+                    for xi in 0..<points { (target + xi * c * vPlane).update(repeating: 0, count: tiles) }
                     continue
                 }
                 padded.update(repeating: 0, count: conv.padX)
                 (padded + conv.padX).update(from: line, count: copied)
                 (padded + conv.padX + copied).update(repeating: 0, count: paddedCount - conv.padX - copied)
-                Self.transformInput(padded, tiles: tiles, into: target, pointStride: c * vPlane)
+                if per == 2 {
+                    Self.transformInput(padded, tiles: tiles, into: target, pointStride: c * vPlane)
+                } else {
+                    Self.transformInput4(padded, tiles: tiles, into: target, pointStride: c * vPlane)
+                }
             }
         }
-        for xi in 0..<6 {
+        for xi in 0..<points {
             for ky in 0..<kh {
                 BLAS.gemm(
                     m: f, n: mPlane, k: c, a: w + (xi * kh + ky) * f * c, lda: c, b: v + xi * c * vPlane + ky * tiles, ldb: vPlane,
@@ -75,10 +102,13 @@ extension ShiftedConvolution {
         }
         for filter in 0..<f {
             for y in 0..<rows {
-                Self.transformOutput(
-                    m + filter * mPlane + y * tiles, pointStride: f * mPlane, tiles: tiles,
-                    into: out + filter * g.totalRows * g.ow + y * g.ow,
-                    count: g.ow)
+                let from = m + filter * mPlane + y * tiles
+                let to = out + filter * g.totalRows * g.ow + y * g.ow
+                if per == 2 {
+                    Self.transformOutput(from, pointStride: f * mPlane, tiles: tiles, into: to, count: g.ow)
+                } else {
+                    Self.transformOutput4(from, pointStride: f * mPlane, tiles: tiles, into: to, count: g.ow)
+                }
             }
         }
     }
@@ -94,18 +124,17 @@ extension ShiftedConvolution {
         var t = 0
         while t < tiles {
             let d = padded + 2 * t
-            let d0 = d[0]
-            let d1 = d[1]
-            let d2 = d[2]
-            let d3 = d[3]
-            let d4 = d[4]
-            let d5 = d[5]
-            v0[t] = 4 * d0 - 5 * d2 + d4
-            v1[t] = 4 * (d1 + d2) - d3 - d4
-            v2[t] = 4 * (d2 - d1) + d3 - d4
-            v3[t] = 2 * (d3 - d1) + d4 - d2
-            v4[t] = 2 * (d1 - d3) + d4 - d2
-            v5[t] = 4 * d1 - 5 * d3 + d5
+            // Rows 1–4 in pairs: a part from d2, d4 ± a part from d1, d3.
+            let a1 = 4 * d[2] - d[4]
+            let b1 = 4 * d[1] - d[3]
+            let a3 = d[4] - d[2]
+            let b3 = 2 * (d[3] - d[1])
+            v0[t] = 4 * d[0] - 5 * d[2] + d[4]
+            v1[t] = a1 + b1
+            v2[t] = a1 - b1
+            v3[t] = a3 + b3
+            v4[t] = a3 - b3
+            v5[t] = 4 * d[1] - 5 * d[3] + d[5]
             t += 1
         }
     }
@@ -123,6 +152,61 @@ extension ShiftedConvolution {
             let m5 = m[5 * pointStride + t]
             out[2 * t] = m0 + m1 + m2 + m3 + m4
             if 2 * t + 1 < count { out[2 * t + 1] = m1 - m2 + 2 * (m3 - m4) + m5 }
+            t += 1
+        }
+    }
+
+    /// F(4, 5)'s Bᵀ on every tile t (inputs 4t..<4t + 8 of `padded`).
+    static func transformInput4(_ padded: UnsafePointer<Float>, tiles: Int, into target: UnsafeMutablePointer<Float>, pointStride: Int) {
+        var t = 0
+        while t < tiles {
+            let d = padded + 4 * t
+            let d0 = d[0]
+            let d1 = d[1]
+            let d2 = d[2]
+            let d3 = d[3]
+            let d4 = d[4]
+            let d5 = d[5]
+            let d6 = d[6]
+            let d7 = d[7]
+            // Rows 1–6 in pairs: an even-index part ± an odd-index part.
+            let a1 = 17 * d4 - 4 * (d2 + d6)
+            let b1 = 17 * d3 - 4 * (d1 + d5)
+            let a3 = d2 - 5 * d4 + 4 * d6
+            let b3 = 2 * d1 - 10 * d3 + 8 * d5
+            let a5 = 128 * d2 - 160 * d4 + 32 * d6
+            let b5 = 64 * d1 - 80 * d3 + 16 * d5
+            target[t] = 4 * (d0 - d6) + 21 * (d4 - d2)
+            target[pointStride + t] = a1 + b1
+            target[2 * pointStride + t] = a1 - b1
+            target[3 * pointStride + t] = a3 + b3
+            target[4 * pointStride + t] = a3 - b3
+            target[5 * pointStride + t] = a5 + b5
+            target[6 * pointStride + t] = a5 - b5
+            target[7 * pointStride + t] = 4 * (d7 - d1) + 21 * (d3 - d5)
+            t += 1
+        }
+    }
+
+    /// F(4, 5)'s Aᵀ on every tile: outputs 4t..<4t + 4, `count` outputs in all.
+    static func transformOutput4(_ m: UnsafePointer<Float>, pointStride: Int, tiles: Int, into out: UnsafeMutablePointer<Float>, count: Int)
+    {
+        var t = 0
+        while t < tiles {
+            let m0 = m[t]
+            let p1 = m[pointStride + t] + m[2 * pointStride + t]
+            let q1 = m[pointStride + t] - m[2 * pointStride + t]
+            let p2 = m[3 * pointStride + t] + m[4 * pointStride + t]
+            let q2 = m[3 * pointStride + t] - m[4 * pointStride + t]
+            let p3 = m[5 * pointStride + t] + m[6 * pointStride + t]
+            let q3 = m[5 * pointStride + t] - m[6 * pointStride + t]
+            let m7 = m[7 * pointStride + t]
+            let o = out + 4 * t
+            let left = count - 4 * t
+            o[0] = m0 + p1 + p2 + p3
+            if left > 1 { o[1] = q1 + 2 * q2 + q3 / 2 }
+            if left > 2 { o[2] = p1 + 4 * p2 + p3 / 4 }
+            if left > 3 { o[3] = q1 + 8 * q2 + q3 / 8 + m7 }
             t += 1
         }
     }

@@ -12,8 +12,9 @@
 /// - ``Method/kernelProducts`` (stride 1 only): every kernel tap's product with the zero-padded input,
 ///   Z(kh·kw·F × positions) = W(kh·kw·F × C) · input, then shifted sums of Z's rows. For one filter this
 ///   replaces a matrix-vector product over kh·kw·C-long columns by a GEMM with M = kh·kw.
-/// - ``Method/winogradRows`` (stride 1, kernel width 5 only): Winograd's F(2, 5) along each row, so
-///   every two outputs of a kernel row take 6 products instead of 10 (see `ShiftedConvolution+Winograd`).
+/// - ``Method/winogradRows`` and ``Method/winograd4Rows`` (stride 1, kernel width 5 only): Winograd's
+///   F(2, 5) or F(4, 5) along each row, so every two outputs of a kernel row take 6 products instead of
+///   10, or every four take 8 instead of 20 (see `ShiftedConvolution+Winograd`).
 ///
 /// Results equal ``Convolution/forward(_:into:columns:chunk:window:)`` up to float summation order.
 public struct ShiftedConvolution: Sendable {
@@ -27,6 +28,8 @@ public struct ShiftedConvolution: Sendable {
         case kernelProducts
         /// Winograd F(2, 5) along rows, one GEMM per (transform point, kernel row) (stride 1, width 5).
         case winogradRows
+        /// Winograd F(4, 5) along rows: eight products per four outputs (stride 1, width 5).
+        case winograd4Rows
     }
 
     /// The convolution computed.
@@ -34,14 +37,16 @@ public struct ShiftedConvolution: Sendable {
     /// The method in use.
     public let method: Method
     /// Weights reordered for `method`: rowGroups [ky][f][kx·C + c]; fullColumns [f][(ky·kw + kx)·C + c];
-    /// kernelProducts [(f·kh + ky)·kw + kx][c]; winogradRows [ξ][ky][f][c], the kernel rows transformed.
+    /// kernelProducts [(f·kh + ky)·kw + kx][c]; Winograd rows [ξ][ky][f][c], the kernel rows transformed.
     let packed: [Float]
 
-    /// Wraps `convolution`; the default method is kernelProducts for one filter at stride 1, winogradRows
+    /// Wraps `convolution`; the default method is kernelProducts for one filter at stride 1, winograd4Rows
     /// for several filters at stride 1 and kernel width 5, rowGroups otherwise (on the MMOD detector's
-    /// layers fullColumns was slower even for three input channels).
+    /// layers fullColumns was slower even for three input channels, and winogradRows slower than
+    /// winograd4Rows).
     ///
-    /// - Precondition: equal strides; stride 1 for kernelProducts; stride 1 and width 5 for winogradRows.
+    /// - Precondition: equal strides; stride 1 for kernelProducts; stride 1 and width 5 for the Winograd
+    ///   methods.
     public init(_ convolution: Convolution, method: Method? = nil) {
         precondition(convolution.strideX == convolution.strideY, "shifted convolutions need equal strides")
         let c = convolution.channels
@@ -49,13 +54,14 @@ public struct ShiftedConvolution: Sendable {
         let kw = convolution.kernelWidth
         let f = convolution.filters
         let unit = convolution.strideX == 1
-        let chosen = method ?? (unit && f == 1 ? .kernelProducts : unit && kw == 5 ? .winogradRows : .rowGroups)
+        let chosen = method ?? (unit && f == 1 ? .kernelProducts : unit && kw == 5 ? .winograd4Rows : .rowGroups)
         precondition(chosen != .kernelProducts || convolution.strideX == 1, "kernelProducts needs stride 1")
-        precondition(chosen != .winogradRows || (convolution.strideX == 1 && kw == 5), "winogradRows needs stride 1 and width 5")
+        let winograd = chosen == .winogradRows || chosen == .winograd4Rows
+        precondition(!winograd || (convolution.strideX == 1 && kw == 5), "Winograd rows need stride 1 and width 5")
         self.convolution = convolution
         self.method = chosen
-        if chosen == .winogradRows {
-            packed = Self.winogradWeights(convolution)
+        if winograd {
+            packed = Self.winogradWeights(convolution, tileOutputs: chosen == .winograd4Rows ? 4 : 2)
             return
         }
         var w = [Float](repeating: 0, count: convolution.weights.count)
@@ -67,7 +73,7 @@ public struct ShiftedConvolution: Sendable {
                         switch chosen {
                         case .rowGroups: w[(ky * f + filter) * kw * c + kx * c + channel] = value
                         case .fullColumns: w[filter * kh * kw * c + (ky * kw + kx) * c + channel] = value
-                        case .kernelProducts, .winogradRows: w[((filter * kh + ky) * kw + kx) * c + channel] = value
+                        case .kernelProducts, .winogradRows, .winograd4Rows: w[((filter * kh + ky) * kw + kx) * c + channel] = value
                         }
                     }
                 }
@@ -122,7 +128,7 @@ public struct ShiftedConvolution: Sendable {
             case .rowGroups, .fullColumns:
                 g.gatherColumns(src, firstRow: firstRow, rows: rows, into: work)
                 products(g, rows: rows, w: w.baseAddress!, work: work, out: out)
-            case .winogradRows:
+            case .winogradRows, .winograd4Rows:
                 winogradRows(g, src, firstRow: firstRow, rows: rows, w: w.baseAddress!, work: work, out: out)
             case .kernelProducts:
                 g.padRows(src, firstRow: firstRow, rows: rows, into: work)
@@ -159,7 +165,7 @@ public struct ShiftedConvolution: Sendable {
                     m: f, n: n, k: kw * c, a: w + ky * f * kw * c, lda: kw * c, b: b, ldb: plane, beta: ky == 0 ? 0 : 1, c: out,
                     ldc: g.totalRows * g.ow)
             }
-        case .fullColumns, .kernelProducts, .winogradRows:
+        case .fullColumns, .kernelProducts, .winogradRows, .winograd4Rows:
             let columns = work + kw * c * plane
             var target = columns
             for ky in 0..<kh {
@@ -236,8 +242,8 @@ public struct ShiftedConvolution: Sendable {
             return rows - 1 + (conv.kernelHeight + s - 1) / s
         }
 
-        /// Two-output tiles per row for winogradRows.
-        var tiles: Int { (ow + 1) / 2 }
+        /// Tiles of `outputs` outputs per row, for the Winograd methods.
+        func tiles(_ outputs: Int) -> Int { (ow + outputs - 1) / outputs }
 
         /// Padded input width for kernelProducts.
         var paddedWidth: Int { ow + conv.kernelWidth - 1 }
@@ -250,7 +256,8 @@ public struct ShiftedConvolution: Sendable {
             case .rowGroups: return conv.kernelWidth * c * s * ow
             case .fullColumns: return conv.kernelWidth * c * s * ow + conv.kernelHeight * conv.kernelWidth * c * ow
             case .kernelProducts: return (c + conv.kernelHeight * conv.kernelWidth * conv.filters) * paddedWidth
-            case .winogradRows: return 6 * (c + conv.filters) * tiles
+            case .winogradRows: return 6 * (c + conv.filters) * tiles(2)
+            case .winograd4Rows: return 8 * (c + conv.filters) * tiles(4)
             }
         }
 
@@ -263,7 +270,9 @@ public struct ShiftedConvolution: Sendable {
             case .fullColumns: return conv.kernelWidth * c * s * phaseRows(rows) * ow + conv.kernelHeight * conv.kernelWidth * c * rows * ow
             case .kernelProducts:
                 return (c + conv.kernelHeight * conv.kernelWidth * conv.filters) * (rows + conv.kernelHeight - 1) * paddedWidth
-            case .winogradRows: return 2 * tiles + 4 + 6 * tiles * (c * (rows + conv.kernelHeight - 1) + conv.filters * rows)
+            case .winogradRows, .winograd4Rows:
+                let per = method == .winogradRows ? 2 : 4
+                return per * tiles(per) + 4 + (per + 4) * tiles(per) * (c * (rows + conv.kernelHeight - 1) + conv.filters * rows)
             }
         }
 

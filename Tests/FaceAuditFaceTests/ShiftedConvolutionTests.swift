@@ -65,7 +65,7 @@ struct ShiftedConvolutionTests {
             switch $0 {
             case .rowGroups, .fullColumns: true
             case .kernelProducts: conv.strideX == 1
-            case .winogradRows: conv.strideX == 1 && conv.kernelWidth == 5
+            case .winogradRows, .winograd4Rows: conv.strideX == 1 && conv.kernelWidth == 5
             }
         }
     }
@@ -140,7 +140,8 @@ struct ShiftedConvolutionTests {
         }
     }
 
-    @Test("default methods: kernel products for one filter at stride 1, Winograd rows for 5-wide kernels at stride 1, else row groups")
+    @Test(
+        "default methods: kernel products for one filter at stride 1, Winograd F(4,5) rows for 5-wide kernels at stride 1, else row groups")
     func defaults() {
         let one = Self.layer(filters: 1, channels: 45, kernel: 9, stride: 1, pad: 4, relu: false, seed: 1)
         let few = Self.layer(filters: 16, channels: 3, kernel: 5, stride: 2, pad: 0, relu: true, seed: 2)
@@ -148,7 +149,7 @@ struct ShiftedConvolutionTests {
         let strided = Self.layer(filters: 1, channels: 45, kernel: 5, stride: 2, pad: 0, relu: false, seed: 4)
         #expect(ShiftedConvolution(one).method == .kernelProducts)
         #expect(ShiftedConvolution(few).method == .rowGroups)
-        #expect(ShiftedConvolution(many).method == .winogradRows)
+        #expect(ShiftedConvolution(many).method == .winograd4Rows)
         #expect(ShiftedConvolution(strided).method == .rowGroups)
     }
 }

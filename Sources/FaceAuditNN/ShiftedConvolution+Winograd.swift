@@ -159,6 +159,43 @@ extension ShiftedConvolution {
     /// F(4, 5)'s Bᵀ on every tile t (inputs 4t..<4t + 8 of `padded`).
     static func transformInput4(_ padded: UnsafePointer<Float>, tiles: Int, into target: UnsafeMutablePointer<Float>, pointStride: Int) {
         var t = 0
+        // Four tiles at a time: load five rows of four inputs, transpose so that lanes are tiles.
+        while t + 4 <= tiles {
+            let base = UnsafeRawPointer(padded + 4 * t)
+            let r0 = base.loadUnaligned(as: SIMD4<Float>.self)
+            let r1 = base.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+            let r2 = base.loadUnaligned(fromByteOffset: 32, as: SIMD4<Float>.self)
+            let r3 = base.loadUnaligned(fromByteOffset: 48, as: SIMD4<Float>.self)
+            let r4 = base.loadUnaligned(fromByteOffset: 64, as: SIMD4<Float>.self)
+            let d0 = SIMD4(r0[0], r1[0], r2[0], r3[0])
+            let d1 = SIMD4(r0[1], r1[1], r2[1], r3[1])
+            let d2 = SIMD4(r0[2], r1[2], r2[2], r3[2])
+            let d3 = SIMD4(r0[3], r1[3], r2[3], r3[3])
+            let d4 = SIMD4(r1[0], r2[0], r3[0], r4[0])
+            let d5 = SIMD4(r1[1], r2[1], r3[1], r4[1])
+            let d6 = SIMD4(r1[2], r2[2], r3[2], r4[2])
+            let d7 = SIMD4(r1[3], r2[3], r3[3], r4[3])
+            let a1: SIMD4<Float> = 17 * d4 - 4 * (d2 + d6)
+            let b1: SIMD4<Float> = 17 * d3 - 4 * (d1 + d5)
+            let a3: SIMD4<Float> = d2 - 5 * d4 + 4 * d6
+            let b3: SIMD4<Float> = 2 * d1 - 10 * d3 + 8 * d5
+            let a5: SIMD4<Float> = 128 * d2 - 160 * d4 + 32 * d6
+            let b5: SIMD4<Float> = 64 * d1 - 80 * d3 + 16 * d5
+            let first: SIMD4<Float> = 4 * (d0 - d6) + 21 * (d4 - d2)
+            let last: SIMD4<Float> = 4 * (d7 - d1) + 21 * (d3 - d5)
+            func store(_ point: SIMD4<Float>, _ xi: Int) {
+                UnsafeMutableRawPointer(target + xi * pointStride + t).storeBytes(of: point, as: SIMD4<Float>.self)
+            }
+            store(first, 0)
+            store(a1 + b1, 1)
+            store(a1 - b1, 2)
+            store(a3 + b3, 3)
+            store(a3 - b3, 4)
+            store(a5 + b5, 5)
+            store(a5 - b5, 6)
+            store(last, 7)
+            t += 4
+        }
         while t < tiles {
             let d = padded + 4 * t
             let d0 = d[0]
@@ -192,6 +229,32 @@ extension ShiftedConvolution {
     static func transformOutput4(_ m: UnsafePointer<Float>, pointStride: Int, tiles: Int, into out: UnsafeMutablePointer<Float>, count: Int)
     {
         var t = 0
+        // Four whole tiles at a time, lanes = tiles, transposed back to output order for the stores.
+        while t + 4 <= tiles && 4 * (t + 4) <= count {
+            func load(_ xi: Int) -> SIMD4<Float> { UnsafeRawPointer(m + xi * pointStride + t).loadUnaligned(as: SIMD4<Float>.self) }
+            let m1 = load(1)
+            let m2 = load(2)
+            let m3 = load(3)
+            let m4 = load(4)
+            let m5 = load(5)
+            let m6 = load(6)
+            let p1: SIMD4<Float> = m1 + m2
+            let q1: SIMD4<Float> = m1 - m2
+            let p2: SIMD4<Float> = m3 + m4
+            let q2: SIMD4<Float> = m3 - m4
+            let p3: SIMD4<Float> = m5 + m6
+            let q3: SIMD4<Float> = m5 - m6
+            let y0: SIMD4<Float> = load(0) + p1 + p2 + p3
+            let y1: SIMD4<Float> = q1 + 2 * q2 + q3 / 2
+            let y2: SIMD4<Float> = p1 + 4 * p2 + p3 / 4
+            let y3: SIMD4<Float> = q1 + 8 * q2 + q3 / 8 + load(7)
+            let o = UnsafeMutableRawPointer(out + 4 * t)
+            o.storeBytes(of: SIMD4(y0[0], y1[0], y2[0], y3[0]), as: SIMD4<Float>.self)
+            o.storeBytes(of: SIMD4(y0[1], y1[1], y2[1], y3[1]), toByteOffset: 16, as: SIMD4<Float>.self)
+            o.storeBytes(of: SIMD4(y0[2], y1[2], y2[2], y3[2]), toByteOffset: 32, as: SIMD4<Float>.self)
+            o.storeBytes(of: SIMD4(y0[3], y1[3], y2[3], y3[3]), toByteOffset: 48, as: SIMD4<Float>.self)
+            t += 4
+        }
         while t < tiles {
             let m0 = m[t]
             let p1 = m[pointStride + t] + m[2 * pointStride + t]

@@ -305,7 +305,12 @@ public struct ShiftedConvolution: Sendable {
                             target.update(repeating: 0, count: ow)
                             continue
                         }
-                        if s > 1 && kx >= s && ow > 1 {
+                        if s == 2 && kx == 0 && kw > 1 {
+                            // Copies 0 and 1 together: the even and odd columns from one pass over the line.
+                            Convolution.samplePair(l, width: iw, offset: -padX, into: target, target + conv.channels * plane, count: ow)
+                        } else if s == 2 && kx == 1 {
+                            continue
+                        } else if s > 1 && kx >= s && ow > 1 {
                             // Column x of this copy is column x + 1 of copy kx − s: one contiguous copy,
                             // and only the last column is read from the input.
                             target.update(from: target - s * conv.channels * plane + 1, count: ow - 1)
@@ -365,5 +370,37 @@ extension Convolution {
             }
         }
         if last < count { (target + last).update(repeating: 0, count: count - last) }
+    }
+
+    /// `sampleRow` at stride 2 for two neighbouring kernel columns at once: `even[i] = line[2i + offset]`
+    /// and `odd[i] = line[2i + offset + 1]`, 0 where the index lies outside [0, width).
+    static func samplePair(
+        _ line: UnsafePointer<Float>, width: Int, offset: Int, into even: UnsafeMutablePointer<Float>, _ odd: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
+        // Outputs whose two inputs both lie inside the line.
+        let first = offset >= 0 ? 0 : min(count, (1 - offset) / 2)
+        let reach = width - 2 - offset
+        let last = reach < 0 ? first : max(first, min(count, reach / 2 + 1))
+        func scalar(_ i: Int) {
+            let x = 2 * i + offset
+            even[i] = x >= 0 && x < width ? line[x] : 0
+            odd[i] = x + 1 >= 0 && x + 1 < width ? line[x + 1] : 0
+        }
+        for i in 0..<first { scalar(i) }
+        var i = first
+        // Four outputs at a time from eight inputs: SIMD4 loads split into even and odd lanes.
+        while i + 4 <= last {
+            let from = UnsafeRawPointer(line + 2 * i + offset)
+            let a = from.loadUnaligned(as: SIMD4<Float>.self)
+            let b = from.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(even + i).storeBytes(of: SIMD4(a[0], a[2], b[0], b[2]), as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(odd + i).storeBytes(of: SIMD4(a[1], a[3], b[1], b[3]), as: SIMD4<Float>.self)
+            i += 4
+        }
+        while i < count {
+            scalar(i)
+            i += 1
+        }
     }
 }

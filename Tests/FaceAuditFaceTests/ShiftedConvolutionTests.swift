@@ -42,10 +42,11 @@ struct ShiftedConvolutionTests {
     }
 
     /// The MMOD detector's layer shapes, small: 5×5 at stride 2 without padding, 5×5 and 9×9 at stride 1
-    /// with padding, one filter, few channels; input sizes that leave ragged edges.
+    /// with padding, one filter, few channels; input sizes that leave ragged edges. Also padded stride-2
+    /// and 3×3 kernels, which the detector does not have.
     static let shapes: [(filters: Int, channels: Int, kernel: Int, stride: Int, pad: Int, relu: Bool)] = [
         (4, 3, 5, 2, 0, true), (5, 6, 5, 2, 0, false), (6, 5, 5, 1, 2, true), (1, 7, 9, 1, 4, false), (3, 2, 3, 1, 1, true),
-        (2, 3, 3, 3, 1, false), (4, 3, 5, 1, 0, false), (3, 4, 5, 1, 1, true),
+        (2, 3, 3, 3, 1, false), (4, 3, 5, 1, 0, false), (3, 4, 5, 1, 1, true), (3, 2, 5, 2, 2, true), (2, 3, 5, 2, 1, false),
     ]
 
     /// Shape `i` with seeded weights and input, and the im2col convolution's output on the whole map.

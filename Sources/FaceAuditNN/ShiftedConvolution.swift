@@ -359,6 +359,15 @@ extension Convolution {
         if first > 0 { target.update(repeating: 0, count: first) }
         if stride == 1 {
             (target + first).update(from: line + first + offset, count: last - first)
+        } else if stride == 2 {
+            // A constant stride, which the optimiser vectorises (stride-2 stems and downsampling layers).
+            let from = line + 2 * first + offset
+            let to = target + first
+            var i = 0
+            while i < last - first {
+                to[i] = from[2 * i]
+                i += 1
+            }
         } else {
             // A while loop: iterating a Range costs several calls per step in debug builds.
             var x = first * stride + offset

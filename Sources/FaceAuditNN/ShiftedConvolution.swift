@@ -1,10 +1,10 @@
 /// A ``Convolution`` (batch of one, equal strides) computed without the full im2col matrix, for the MMOD
 /// detector's small-filter layers.
 ///
-/// The input band is first copied once per kernel column `kx`, each copy already shifted by `kx` and
-/// subsampled by the stride, its rows split by phase (`row mod stride`). In that buffer the inputs of
-/// kernel row `ky` for every output position lie at one fixed offset from the position's index, one
-/// plane per (kx, channel), so the products need no further copy:
+/// For rowGroups and fullColumns the input band is first copied once per kernel column `kx`, each copy
+/// already shifted by `kx` and subsampled by the stride, its rows split by phase (`row mod stride`). In
+/// that buffer the inputs of kernel row `ky` for every output position lie at one fixed offset from the
+/// position's index, one plane per (kx, channel), so the products need no further copy. The methods:
 /// - ``Method/rowGroups``: one GEMM per kernel row, out(F × N) += W_ky(F × kw·C) · shifted planes.
 ///   The copies are kw/stride times the input instead of kh·kw times for im2col.
 /// - ``Method/fullColumns``: the im2col matrix assembled from the same buffer by contiguous copies, then
@@ -16,7 +16,8 @@
 ///   F(2, 5) or F(4, 5) along each row, so every two outputs of a kernel row take 6 products instead of
 ///   10, or every four take 8 instead of 20 (see `ShiftedConvolution+Winograd`).
 ///
-/// Results equal ``Convolution/forward(_:into:columns:chunk:window:)`` up to float summation order.
+/// In exact arithmetic the results equal ``Convolution/forward(_:into:columns:chunk:window:)``'s; in
+/// float they differ by rounding (at most 1e-5 on the tests' random data, 1e-5 on the detector's layers).
 public struct ShiftedConvolution: Sendable {
     /// How the products are formed; see the type's documentation.
     public enum Method: Sendable, CaseIterable {
@@ -82,8 +83,8 @@ public struct ShiftedConvolution: Sendable {
         packed = w
     }
 
-    /// Runs the convolution over a band, exactly as ``Convolution/forward(_:into:columns:chunk:window:)``
-    /// would up to summation order. `workspace` is reused; output rows are computed in chunks whose
+    /// Runs the convolution over a band as ``Convolution/forward(_:into:columns:chunk:window:)`` does,
+    /// up to rounding (see the type). `workspace` is reused; output rows are computed in chunks whose
     /// workspace holds about `chunkFloats` values (default ``defaultChunk``).
     public func forward(
         _ input: Activations, into output: inout Activations, workspace: inout [Float], window: Convolution.RowWindow? = nil,
@@ -138,9 +139,9 @@ public struct ShiftedConvolution: Sendable {
         finish(out, count: rows * g.ow, stride: g.totalRows * g.ow)
     }
 
-    /// Workspace values per chunk unless told: 2¹⁸ (1 MB) for the gathered copies, 2²¹ for
-    /// kernelProducts: the fastest of the sizes tried on the MMOD detector's layers at 1920×1080, one
-    /// thread (docs/detector-speed.md).
+    /// Workspace values per chunk unless told: 2²¹ for kernelProducts, 2¹⁸ (1 MB) for the other methods.
+    /// These were the fastest of the sizes tried on the MMOD detector's layers at 1920×1080, one thread
+    /// (docs/detector-speed.md).
     public var defaultChunk: Int { method == .kernelProducts ? 1 << 21 : 1 << 18 }
 
     /// rowGroups and fullColumns: GEMMs over the gathered column copies at `work`.

@@ -166,18 +166,11 @@ public final class FaceDetector {
                 needed.append(conv.inputRows(for: needed.last!, fullHeight: heights[l]))
             }
             needed.reverse()  // needed[l]: rows of the input of layer l; needed[L]: score rows
-            let rows = needed[0]
-            slice.reshape(channels: a.channels, batch: 1, height: rows.count, width: a.width)
-            for c in 0..<a.channels {
-                let from = (c * a.height + rows.lowerBound) * a.width
-                let to = c * rows.count * a.width
-                slice.data.withUnsafeMutableBufferPointer { d in
-                    a.data.withUnsafeBufferPointer { s in
-                        (d.baseAddress! + to).update(from: s.baseAddress! + from, count: rows.count * a.width)
-                    }
-                }
-            }
-            for (l, layer) in layers.enumerated() {
+            // The first layer reads the tensor in place (a window holding every row), so the band's input
+            // rows are never copied.
+            let first = Convolution.RowWindow(inputRows: 0..<a.height, fullHeight: heights[0], outputRows: needed[1])
+            layers[0].forward(a, into: &slice, workspace: &workspace, window: first)
+            for (l, layer) in layers.enumerated().dropFirst() {
                 let window = Convolution.RowWindow(inputRows: needed[l], fullHeight: heights[l], outputRows: needed[l + 1])
                 layer.forward(slice, into: &b, workspace: &workspace, window: window)
                 swap(&slice, &b)

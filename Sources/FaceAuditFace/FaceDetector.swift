@@ -39,12 +39,15 @@ public final class FaceDetector {
     let means: (Float, Float, Float)
     let padding: (inner: Int, outer: Int)
     let convolutions: [Convolution]
+    /// The same convolutions as computed: without a full im2col matrix (``ShiftedConvolution``).
+    let layers: [ShiftedConvolution]
     let window: (width: Int, height: Int)
     let nmsIoU: Double
     let nmsCovered: Double
     private var a = Activations(channels: 0, batch: 0, height: 0, width: 0)
     private var b = Activations(channels: 0, batch: 0, height: 0, width: 0)
-    private var columns: [Float] = []
+    private var slice = Activations(channels: 0, batch: 0, height: 0, width: 0)
+    private var workspace: [Float] = []
 
     /// Loads the model file.
     public convenience init(contentsOf path: String) throws(ModelFormatError) {
@@ -76,6 +79,7 @@ public final class FaceDetector {
             }
         }
         convolutions = convs
+        self.layers = convs.map { ShiftedConvolution($0) }
     }
 
     /// Detects faces; `upsample` doubles the image that many times first (finds smaller faces, costs ~4× each).
@@ -154,7 +158,6 @@ public final class FaceDetector {
             widest = max(widest, conv.filters * w * conv.strideY)
         }
         let step = max(1, bandBudget / widest / 8)
-        var slice = Activations(channels: 0, batch: 0, height: 0, width: 0)
         var o0 = 0
         while o0 < outputHeight {
             let o1 = min(outputHeight, o0 + step)
@@ -163,20 +166,13 @@ public final class FaceDetector {
                 needed.append(conv.inputRows(for: needed.last!, fullHeight: heights[l]))
             }
             needed.reverse()  // needed[l]: rows of the input of layer l; needed[L]: score rows
-            let rows = needed[0]
-            slice.reshape(channels: a.channels, batch: 1, height: rows.count, width: a.width)
-            for c in 0..<a.channels {
-                let from = (c * a.height + rows.lowerBound) * a.width
-                let to = c * rows.count * a.width
-                slice.data.withUnsafeMutableBufferPointer { d in
-                    a.data.withUnsafeBufferPointer { s in
-                        (d.baseAddress! + to).update(from: s.baseAddress! + from, count: rows.count * a.width)
-                    }
-                }
-            }
-            for (l, conv) in convolutions.enumerated() {
+            // The first layer reads the tensor in place (a window holding every row), so the band's input
+            // rows are never copied.
+            let first = Convolution.RowWindow(inputRows: 0..<a.height, fullHeight: heights[0], outputRows: needed[1])
+            layers[0].forward(a, into: &slice, workspace: &workspace, window: first)
+            for (l, layer) in layers.enumerated().dropFirst() {
                 let window = Convolution.RowWindow(inputRows: needed[l], fullHeight: heights[l], outputRows: needed[l + 1])
-                conv.forward(slice, into: &b, columns: &columns, window: window)
+                layer.forward(slice, into: &b, workspace: &workspace, window: window)
                 swap(&slice, &b)
             }
             scores.data.withUnsafeMutableBufferPointer { d in

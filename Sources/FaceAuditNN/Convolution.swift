@@ -144,44 +144,17 @@ public struct Convolution: Sendable {
             for ky in 0..<kernelHeight {
                 for kx in 0..<kernelWidth {
                     var target = cols + ((c * kernelHeight + ky) * kernelWidth + kx) * width
-                    // Output columns whose input column x = ox·sx − px + kx lies in [0, iw).
-                    let first = max(0, (padX - kx + strideX - 1) / strideX)
-                    let reach = iw - 1 + padX - kx
-                    let last = reach < 0 ? 0 : min(ow, reach / strideX + 1)  // exclusive
                     for g in rows {
                         let b = g / oh
                         let oy = g - b * oh
                         let globalY = (oy + rowShift) * strideY - padY + ky
-                        if globalY < 0 || globalY >= fullHeight || first >= last {
+                        if globalY < 0 || globalY >= fullHeight {
                             target.update(repeating: 0, count: ow)
                         } else {
                             let y = globalY - inputShift
                             precondition(y >= 0 && y < ih, "row window misses input row \(globalY)")
                             let line = src + ((c * batch + b) * ih + y) * iw
-                            if first > 0 { target.update(repeating: 0, count: first) }
-                            let x0 = first * strideX - padX + kx
-                            if strideX == 1 {
-                                (target + first).update(from: line + x0, count: last - first)
-                            } else if strideX == 2 {
-                                // The stem and the downsampling layers: a constant stride the optimiser vectorises.
-                                let from = line + x0
-                                let to = target + first
-                                var i = 0
-                                while i < last - first {
-                                    to[i] = from[2 * i]
-                                    i += 1
-                                }
-                            } else {
-                                // A while loop: iterating a Range costs several calls per step in debug builds.
-                                var x = x0
-                                var ox = first
-                                while ox < last {
-                                    target[ox] = line[x]
-                                    x += strideX
-                                    ox += 1
-                                }
-                            }
-                            if last < ow { (target + last).update(repeating: 0, count: ow - last) }
+                            Convolution.sampleRow(line, width: iw, stride: strideX, offset: kx - padX, into: target, count: ow)
                         }
                         target += ow
                     }

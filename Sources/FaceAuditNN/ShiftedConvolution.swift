@@ -1,0 +1,416 @@
+/// A ``Convolution`` (batch of one, equal strides) computed without the full im2col matrix, for the MMOD
+/// detector's small-filter layers.
+///
+/// For rowGroups and fullColumns the input band is first copied once per kernel column `kx`, each copy
+/// already shifted by `kx` and subsampled by the stride, its rows split by phase (`row mod stride`). In
+/// that buffer the inputs of kernel row `ky` for every output position lie at one fixed offset from the
+/// position's index, one plane per (kx, channel), so the products need no further copy. The methods:
+/// - ``Method/rowGroups``: one GEMM per kernel row, out(F × N) += W_ky(F × kw·C) · shifted planes.
+///   The copies are kw/stride times the input instead of kh·kw times for im2col.
+/// - ``Method/fullColumns``: the im2col matrix assembled from the same buffer by contiguous copies, then
+///   one GEMM with K = C·kh·kw (for few input channels, where a kernel row alone gives a short K).
+/// - ``Method/kernelProducts`` (stride 1 only): every kernel tap's product with the zero-padded input,
+///   Z(kh·kw·F × positions) = W(kh·kw·F × C) · input, then shifted sums of Z's rows. For one filter this
+///   replaces a matrix-vector product over kh·kw·C-long columns by a GEMM with M = kh·kw.
+/// - ``Method/winogradRows`` and ``Method/winograd4Rows`` (stride 1, kernel width 5 only): Winograd's
+///   F(2, 5) or F(4, 5) along each row, so every two outputs of a kernel row take 6 products instead of
+///   10, or every four take 8 instead of 20 (see `ShiftedConvolution+Winograd`).
+///
+/// In exact arithmetic the results equal ``Convolution/forward(_:into:columns:chunk:window:)``'s; in
+/// float they differ by rounding (at most 1e-5 on the tests' random data, 1e-5 on the detector's layers).
+public struct ShiftedConvolution: Sendable {
+    /// How the products are formed; see the type's documentation.
+    public enum Method: Sendable, CaseIterable {
+        /// One GEMM per kernel row over shifted column copies.
+        case rowGroups
+        /// im2col assembled from the shifted column copies, one GEMM.
+        case fullColumns
+        /// Per-tap products with the padded input, then shifted sums (stride 1 only).
+        case kernelProducts
+        /// Winograd F(2, 5) along rows, one GEMM per (transform point, kernel row) (stride 1, width 5).
+        case winogradRows
+        /// Winograd F(4, 5) along rows: eight products per four outputs (stride 1, width 5).
+        case winograd4Rows
+    }
+
+    /// The convolution computed.
+    public let convolution: Convolution
+    /// The method in use.
+    public let method: Method
+    /// Weights reordered for `method`: rowGroups [ky][f][kx·C + c]; fullColumns [f][(ky·kw + kx)·C + c];
+    /// kernelProducts [(f·kh + ky)·kw + kx][c]; Winograd rows [ξ][ky][f][c], the kernel rows transformed.
+    let packed: [Float]
+
+    /// Wraps `convolution`; the default method is kernelProducts for one filter at stride 1, winograd4Rows
+    /// for several filters at stride 1 and kernel width 5, rowGroups otherwise (on the MMOD detector's
+    /// layers fullColumns was slower even for three input channels, and winogradRows slower than
+    /// winograd4Rows).
+    ///
+    /// - Precondition: equal strides; stride 1 for kernelProducts; stride 1 and width 5 for the Winograd
+    ///   methods.
+    public init(_ convolution: Convolution, method: Method? = nil) {
+        precondition(convolution.strideX == convolution.strideY, "shifted convolutions need equal strides")
+        let c = convolution.channels
+        let kh = convolution.kernelHeight
+        let kw = convolution.kernelWidth
+        let f = convolution.filters
+        let unit = convolution.strideX == 1
+        let chosen = method ?? (unit && f == 1 ? .kernelProducts : unit && kw == 5 ? .winograd4Rows : .rowGroups)
+        precondition(chosen != .kernelProducts || convolution.strideX == 1, "kernelProducts needs stride 1")
+        let winograd = chosen == .winogradRows || chosen == .winograd4Rows
+        precondition(!winograd || (convolution.strideX == 1 && kw == 5), "Winograd rows need stride 1 and width 5")
+        self.convolution = convolution
+        self.method = chosen
+        if winograd {
+            packed = Self.winogradWeights(convolution, tileOutputs: chosen == .winograd4Rows ? 4 : 2)
+            return
+        }
+        var w = [Float](repeating: 0, count: convolution.weights.count)
+        for filter in 0..<f {
+            for channel in 0..<c {
+                for ky in 0..<kh {
+                    for kx in 0..<kw {
+                        let value = convolution.weights[((filter * c + channel) * kh + ky) * kw + kx]
+                        switch chosen {
+                        case .rowGroups: w[(ky * f + filter) * kw * c + kx * c + channel] = value
+                        case .fullColumns: w[filter * kh * kw * c + (ky * kw + kx) * c + channel] = value
+                        case .kernelProducts, .winogradRows, .winograd4Rows: w[((filter * kh + ky) * kw + kx) * c + channel] = value
+                        }
+                    }
+                }
+            }
+        }
+        packed = w
+    }
+
+    /// Runs the convolution over a band as ``Convolution/forward(_:into:columns:chunk:window:)`` does,
+    /// up to rounding (see the type). `workspace` is reused; output rows are computed in chunks whose
+    /// workspace holds about `chunkFloats` values (default ``defaultChunk``).
+    public func forward(
+        _ input: Activations, into output: inout Activations, workspace: inout [Float], window: Convolution.RowWindow? = nil,
+        chunkFloats: Int? = nil
+    ) {
+        let conv = convolution
+        precondition(input.channels == conv.channels, "convolution expects \(conv.channels) channels, got \(input.channels)")
+        precondition(input.batch == 1, "shifted convolutions take a batch of one")
+        let size = conv.outputSize(height: input.height, width: input.width)
+        let ow = size.width
+        let oh = window.map { $0.outputRows.count } ?? size.height
+        output.reshape(channels: conv.filters, batch: 1, height: oh, width: ow)
+        guard oh > 0, ow > 0 else { return }
+        let geometry = Geometry(
+            conv: conv, ih: input.height, iw: input.width, ow: ow, totalRows: oh,
+            rowShift: window.map { $0.outputRows.lowerBound } ?? 0, inputShift: window.map { $0.inputRows.lowerBound } ?? 0,
+            fullHeight: window.map { $0.fullHeight } ?? input.height)
+        let perRow = geometry.workspacePerRow(method)
+        let rowsPerChunk = max(1, min(oh, (chunkFloats ?? defaultChunk) / perRow))
+        let needed = geometry.workspace(method, rows: rowsPerChunk)
+        if workspace.count < needed { workspace = [Float](repeating: 0, count: needed) }
+        input.data.withUnsafeBufferPointer { src in
+            workspace.withUnsafeMutableBufferPointer { work in
+                output.data.withUnsafeMutableBufferPointer { dst in
+                    for y0 in Swift.stride(from: 0, to: oh, by: rowsPerChunk) {
+                        let rows = min(rowsPerChunk, oh - y0)
+                        let out = dst.baseAddress! + y0 * ow
+                        chunk(geometry, src.baseAddress!, firstRow: y0, rows: rows, work: work.baseAddress!, out: out)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Output rows firstRow..<firstRow + rows, written at `out` (rows of the band's full length apart).
+    private func chunk(
+        _ g: Geometry, _ src: UnsafePointer<Float>, firstRow: Int, rows: Int, work: UnsafeMutablePointer<Float>,
+        out: UnsafeMutablePointer<Float>
+    ) {
+        packed.withUnsafeBufferPointer { w in
+            switch method {
+            case .rowGroups, .fullColumns:
+                g.gatherColumns(src, firstRow: firstRow, rows: rows, into: work)
+                products(g, rows: rows, w: w.baseAddress!, work: work, out: out)
+            case .winogradRows, .winograd4Rows:
+                winogradRows(g, src, firstRow: firstRow, rows: rows, w: w.baseAddress!, work: work, out: out)
+            case .kernelProducts:
+                g.padRows(src, firstRow: firstRow, rows: rows, into: work)
+                tapProducts(g, rows: rows, w: w.baseAddress!, work: work, out: out)
+            }
+        }
+        finish(out, count: rows * g.ow, stride: g.totalRows * g.ow)
+    }
+
+    /// Workspace values per chunk unless told: 2²¹ for kernelProducts, 2¹⁸ (1 MB) for the other methods.
+    /// These were the fastest of the sizes tried on the MMOD detector's layers at 1920×1080, one thread
+    /// (docs/detector-speed.md).
+    public var defaultChunk: Int { method == .kernelProducts ? 1 << 21 : 1 << 18 }
+
+    /// rowGroups and fullColumns: GEMMs over the gathered column copies at `work`.
+    private func products(
+        _ g: Geometry, rows: Int, w: UnsafePointer<Float>, work: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
+    ) {
+        let conv = convolution
+        let f = conv.filters
+        let c = conv.channels
+        let kh = conv.kernelHeight
+        let kw = conv.kernelWidth
+        let s = conv.strideY
+        let n = rows * g.ow
+        let hh = g.phaseRows(rows)
+        let phase = hh * g.ow
+        let plane = s * phase
+        switch method {
+        case .rowGroups:
+            for ky in 0..<kh {
+                let b = work + (ky % s) * phase + (ky / s) * g.ow
+                BLAS.gemm(
+                    m: f, n: n, k: kw * c, a: w + ky * f * kw * c, lda: kw * c, b: b, ldb: plane, beta: ky == 0 ? 0 : 1, c: out,
+                    ldc: g.totalRows * g.ow)
+            }
+        case .fullColumns, .kernelProducts, .winogradRows, .winograd4Rows:
+            let columns = work + kw * c * plane
+            var target = columns
+            for ky in 0..<kh {
+                for kx in 0..<kw {
+                    for channel in 0..<c {
+                        target.update(from: work + (kx * c + channel) * plane + (ky % s) * phase + (ky / s) * g.ow, count: n)
+                        target += n
+                    }
+                }
+            }
+            BLAS.gemm(
+                m: f, n: n, k: kh * kw * c, a: w, lda: kh * kw * c, b: columns, ldb: n, beta: 0, c: out, ldc: g.totalRows * g.ow)
+        }
+    }
+
+    /// kernelProducts: Z = W · padded input at `work`, then each output sums its kh·kw shifted Z values.
+    private func tapProducts(
+        _ g: Geometry, rows: Int, w: UnsafePointer<Float>, work: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
+    ) {
+        let conv = convolution
+        let kh = conv.kernelHeight
+        let kw = conv.kernelWidth
+        let taps = kh * kw
+        let wp = g.paddedWidth
+        let np = (rows + kh - 1) * wp
+        let z = work + conv.channels * np
+        BLAS.gemm(m: taps * conv.filters, n: np, k: conv.channels, a: w, lda: conv.channels, b: work, ldb: np, beta: 0, c: z, ldc: np)
+        let ow = g.ow
+        for filter in 0..<conv.filters {
+            let o = out + filter * g.totalRows * ow
+            for y in 0..<rows { (o + y * ow).update(repeating: 0, count: ow) }
+            for ky in 0..<kh {
+                for kx in 0..<kw {
+                    let plane = z + (filter * taps + ky * kw + kx) * np + ky * wp + kx
+                    for y in 0..<rows {
+                        let from = plane + y * wp
+                        let to = o + y * ow
+                        for x in 0..<ow { to[x] += from[x] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the bias and applies the ReLU to `count` values of every filter's rows at `out`.
+    private func finish(_ out: UnsafeMutablePointer<Float>, count: Int, stride: Int) {
+        let conv = convolution
+        for filter in 0..<conv.filters {
+            let p = out + filter * stride
+            let b = conv.bias[filter]
+            if conv.relu {
+                for i in 0..<count { p[i] = max(p[i] + b, 0) }
+            } else {
+                for i in 0..<count { p[i] += b }
+            }
+        }
+    }
+
+    /// Sizes of one band, and the copies that feed the products.
+    struct Geometry {
+        let conv: Convolution
+        /// Input rows and columns held.
+        let ih: Int, iw: Int
+        /// Output width, and output rows of the whole band.
+        let ow: Int, totalRows: Int
+        /// Global index of the band's first output row, and of the input's first row.
+        let rowShift: Int, inputShift: Int
+        /// Height of the whole input map (zero padding applies at its edges only).
+        let fullHeight: Int
+
+        /// Rows per phase of the gathered copies for `rows` output rows.
+        func phaseRows(_ rows: Int) -> Int {
+            let s = conv.strideY
+            return rows - 1 + (conv.kernelHeight + s - 1) / s
+        }
+
+        /// Tiles of `outputs` outputs per row, for the Winograd methods.
+        func tiles(_ outputs: Int) -> Int { (ow + outputs - 1) / outputs }
+
+        /// Padded input width for kernelProducts.
+        var paddedWidth: Int { ow + conv.kernelWidth - 1 }
+
+        /// Workspace values per output row (rounded up for the halo by `workspace`).
+        func workspacePerRow(_ method: Method) -> Int {
+            let c = conv.channels
+            let s = conv.strideY
+            switch method {
+            case .rowGroups: return conv.kernelWidth * c * s * ow
+            case .fullColumns: return conv.kernelWidth * c * s * ow + conv.kernelHeight * conv.kernelWidth * c * ow
+            case .kernelProducts: return (c + conv.kernelHeight * conv.kernelWidth * conv.filters) * paddedWidth
+            case .winogradRows: return 6 * (c + conv.filters) * tiles(2)
+            case .winograd4Rows: return 8 * (c + conv.filters) * tiles(4)
+            }
+        }
+
+        /// Workspace values for `rows` output rows.
+        func workspace(_ method: Method, rows: Int) -> Int {
+            let c = conv.channels
+            let s = conv.strideY
+            switch method {
+            case .rowGroups: return conv.kernelWidth * c * s * phaseRows(rows) * ow
+            case .fullColumns: return conv.kernelWidth * c * s * phaseRows(rows) * ow + conv.kernelHeight * conv.kernelWidth * c * rows * ow
+            case .kernelProducts:
+                return (c + conv.kernelHeight * conv.kernelWidth * conv.filters) * (rows + conv.kernelHeight - 1) * paddedWidth
+            case .winogradRows, .winograd4Rows:
+                let per = method == .winogradRows ? 2 : 4
+                return per * tiles(per) + 4 + (per + 4) * tiles(per) * (c * (rows + conv.kernelHeight - 1) + conv.filters * rows)
+            }
+        }
+
+        /// The input line of channel `c` for local input row `j` of the chunk starting at output row
+        /// `firstRow`, or nil where that row lies in the zero padding.
+        func line(_ src: UnsafePointer<Float>, channel c: Int, firstRow: Int, j: Int) -> UnsafePointer<Float>? {
+            let globalY = (firstRow + rowShift) * conv.strideY - conv.padY + j
+            guard globalY >= 0 && globalY < fullHeight else { return nil }
+            let y = globalY - inputShift
+            precondition(y >= 0 && y < ih, "row window misses input row \(globalY)")
+            return src + (c * ih + y) * iw
+        }
+
+        /// Gathered copies: plane (kx, c), phase p, row r, column x holds input (c, row
+        /// (firstRow + r)·s + p − pad, column x·s + kx − pad), zero outside the map.
+        func gatherColumns(_ src: UnsafePointer<Float>, firstRow: Int, rows: Int, into work: UnsafeMutablePointer<Float>) {
+            let s = conv.strideY
+            let kw = conv.kernelWidth
+            let padX = conv.padX
+            let hh = phaseRows(rows)
+            let phase = hh * ow
+            let plane = s * phase
+            let inputRows = (rows - 1) * s + conv.kernelHeight
+            for c in 0..<conv.channels {
+                for j in 0..<inputRows {
+                    let l = line(src, channel: c, firstRow: firstRow, j: j)
+                    for kx in 0..<kw {
+                        let target = work + (kx * conv.channels + c) * plane + (j % s) * phase + (j / s) * ow
+                        guard let l else {
+                            target.update(repeating: 0, count: ow)
+                            continue
+                        }
+                        if s == 2 && kx == 0 && kw > 1 {
+                            // Copies 0 and 1 together: the even and odd columns from one pass over the line.
+                            Convolution.samplePair(l, width: iw, offset: -padX, into: target, target + conv.channels * plane, count: ow)
+                        } else if s == 2 && kx == 1 {
+                            continue
+                        } else if s > 1 && kx >= s && ow > 1 {
+                            // Column x of this copy is column x + 1 of copy kx − s: one contiguous copy,
+                            // and only the last column is read from the input.
+                            target.update(from: target - s * conv.channels * plane + 1, count: ow - 1)
+                            let x = (ow - 1) * s - padX + kx
+                            target[ow - 1] = x >= 0 && x < iw ? l[x] : 0
+                        } else {
+                            Convolution.sampleRow(l, width: iw, stride: s, offset: kx - padX, into: target, count: ow)
+                        }
+                    }
+                }
+            }
+        }
+
+        /// kernelProducts' input: channel c, local row j, column x holds input (c, row firstRow + j −
+        /// pad, column x − pad), zero outside the map; rows + kh − 1 rows of `paddedWidth`.
+        func padRows(_ src: UnsafePointer<Float>, firstRow: Int, rows: Int, into work: UnsafeMutablePointer<Float>) {
+            let wp = paddedWidth
+            let inputRows = rows + conv.kernelHeight - 1
+            let padX = conv.padX
+            let copied = min(iw, wp - padX)
+            for c in 0..<conv.channels {
+                for j in 0..<inputRows {
+                    let target = work + (c * inputRows + j) * wp
+                    guard let l = line(src, channel: c, firstRow: firstRow, j: j) else {
+                        target.update(repeating: 0, count: wp)
+                        continue
+                    }
+                    target.update(repeating: 0, count: padX)
+                    (target + padX).update(from: l, count: copied)
+                    (target + padX + copied).update(repeating: 0, count: wp - padX - copied)
+                }
+            }
+        }
+    }
+}
+
+extension Convolution {
+    /// Writes `target[i] = line[i·stride + offset]` for i in 0..<count, and 0 where that index lies
+    /// outside [0, width): one kernel column's inputs along one row, zero padding included.
+    static func sampleRow(
+        _ line: UnsafePointer<Float>, width: Int, stride: Int, offset: Int, into target: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        let first = offset >= 0 ? 0 : min(count, (stride - 1 - offset) / stride)
+        let reach = width - 1 - offset
+        let last = reach < 0 ? first : max(first, min(count, reach / stride + 1))  // exclusive
+        if first > 0 { target.update(repeating: 0, count: first) }
+        if stride == 1 {
+            (target + first).update(from: line + first + offset, count: last - first)
+        } else if stride == 2 {
+            // A constant stride, which the optimiser vectorises (stride-2 stems and downsampling layers).
+            let from = line + 2 * first + offset
+            let to = target + first
+            var i = 0
+            while i < last - first {
+                to[i] = from[2 * i]
+                i += 1
+            }
+        } else {
+            // A while loop: iterating a Range costs several calls per step in debug builds.
+            var x = first * stride + offset
+            var i = first
+            while i < last {
+                target[i] = line[x]
+                x += stride
+                i += 1
+            }
+        }
+        if last < count { (target + last).update(repeating: 0, count: count - last) }
+    }
+
+    /// `sampleRow` at stride 2 for two neighbouring kernel columns at once: `even[i] = line[2i + offset]`
+    /// and `odd[i] = line[2i + offset + 1]`, 0 where the index lies outside [0, width).
+    static func samplePair(
+        _ line: UnsafePointer<Float>, width: Int, offset: Int, into even: UnsafeMutablePointer<Float>, _ odd: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
+        // Outputs whose two inputs both lie inside the line.
+        let first = offset >= 0 ? 0 : min(count, (1 - offset) / 2)
+        let reach = width - 2 - offset
+        let last = reach < 0 ? first : max(first, min(count, reach / 2 + 1))
+        func scalar(_ i: Int) {
+            let x = 2 * i + offset
+            even[i] = x >= 0 && x < width ? line[x] : 0
+            odd[i] = x + 1 >= 0 && x + 1 < width ? line[x + 1] : 0
+        }
+        for i in 0..<first { scalar(i) }
+        var i = first
+        // Four outputs at a time from eight inputs: SIMD4 loads split into even and odd lanes.
+        while i + 4 <= last {
+            let from = UnsafeRawPointer(line + 2 * i + offset)
+            let a = from.loadUnaligned(as: SIMD4<Float>.self)
+            let b = from.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(even + i).storeBytes(of: SIMD4(a[0], a[2], b[0], b[2]), as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(odd + i).storeBytes(of: SIMD4(a[1], a[3], b[1], b[3]), as: SIMD4<Float>.self)
+            i += 4
+        }
+        while i < count {
+            scalar(i)
+            i += 1
+        }
+    }
+}

@@ -57,7 +57,7 @@ extension SubjectBootstrap.Tally: Codable {
         switch denominator {
         case .allPairs(let list): lists.append(("all_pairs", list.count, 2, { r, c in c == 0 ? list[r].subject : list[r].samples }))
         case .bipartite(let list):
-            lists.append(("bipartite", list.count, 3, { r, c in [list[r].subject, list[r].probes, list[r].references][c] }))
+            lists.append(("bipartite", list.count, 3, { r, c in c == 0 ? list[r].subject : c == 1 ? list[r].probes : list[r].references }))
         case .sparse: break
         }
         lists.append(

@@ -67,8 +67,76 @@ public struct AllPairsEngine: Sendable {
         return (total, timing)
     }
 
+    /// Every non-mated pair whose key falls in one of `bins` (indices into the layout's bins), in
+    /// image-pair order: the second pass over all tiles that makes the numbers deciding a streamed
+    /// run's EER and AUC exact. The keys are those ``run(shard:of:threads:)`` binned, so a pair is
+    /// returned exactly when the first pass counted it in one of `bins`.
+    public func collect(bins: Set<Int>, threads: Int = 1) -> [ScoredPair] {
+        guard !bins.isEmpty else { return [] }
+        var wanted = [Bool](repeating: false, count: layout.bins)
+        for b in bins where wanted.indices.contains(b) { wanted[b] = true }
+        let all = grid.tiles
+        let queue = TileQueue(Array(all.indices))
+        let found = PairList()
+        let flags = wanted
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, all.count))) { _ in
+            var pairs: [ScoredPair] = []
+            var timing = Timing()
+            var buffer = [Float](repeating: 0, count: layout.tileSize * layout.tileSize)
+            while let t = queue.next() {
+                product(all[t], buffer: &buffer, timing: &timing)
+                select(all[t], buffer: buffer, wanted: flags, into: &pairs)
+            }
+            found.append(pairs)
+        }
+        var statistics = PairStatistics(layout: layout)
+        statistics.tail = found.pairs
+        statistics.normalize()
+        return statistics.tail
+    }
+
+    /// The non-mated pairs of a computed tile whose bin is wanted. Keys are formed as in ``stream(_:buffer:into:)``,
+    /// so each pair lands in the bin the first pass counted it in.
+    private func select(_ tile: TileGrid.Tile, buffer: [Float], wanted: [Bool], into pairs: inout [ScoredPair]) {
+        let n = tile.columns.count
+        let scale = Float(layout.bins) / (layout.keyUpper - layout.keyLower)
+        let (lower, top) = (layout.keyLower, Float(layout.bins - 1))
+        let euclidean = matrix.metric == .euclideanDistance
+        let columnImage = Array(matrix.image[tile.columns])
+        let columnSubject = columnImage.map { subjectOfImage[Int($0)] }
+        let columnNorm = euclidean ? Array(matrix.squaredNorms[tile.columns]) : [Float](repeating: 0, count: n)
+        buffer.withUnsafeBufferPointer { keys in
+            wanted.withUnsafeBufferPointer { wanted in
+                for r in 0..<tile.rows.count {
+                    let row = tile.rows.lowerBound + r
+                    let image = matrix.image[row]
+                    let subject = subjectOfImage[Int(image)]
+                    let rowNorm = euclidean ? matrix.squaredNorms[row] : 0
+                    let first = tile.isDiagonal ? r + 1 : 0
+                    guard first < n else { continue }
+                    let rowKeys = keys.baseAddress! + r * n
+                    for c in first..<n {
+                        let key = rowKeys[c] - (rowNorm + columnNorm[c])
+                        guard wanted[StatisticsLayout.bin(key, lower: lower, scale: scale, top: top)], columnSubject[c] != subject
+                        else { continue }
+                        let other = columnImage[c]
+                        pairs.append(ScoredPair(first: min(image, other), second: max(image, other), key: key))
+                    }
+                }
+            }
+        }
+    }
+
     /// One tile: the product, then every pair of it into the statistics.
     private func compute(_ tile: TileGrid.Tile, into statistics: inout PairStatistics, buffer: inout [Float], timing: inout Timing) {
+        product(tile, buffer: &buffer, timing: &timing)
+        let middle = DispatchTime.now().uptimeNanoseconds
+        stream(tile, buffer: buffer, into: &statistics)
+        timing.streaming += Double(DispatchTime.now().uptimeNanoseconds - middle) / 1e9
+    }
+
+    /// The keys of one tile into `buffer` (row-major, `tile.rows.count × tile.columns.count`).
+    private func product(_ tile: TileGrid.Tile, buffer: inout [Float], timing: inout Timing) {
         let d = matrix.dimension
         let m = tile.rows.count, n = tile.columns.count
         let euclidean = matrix.metric == .euclideanDistance
@@ -82,11 +150,8 @@ public struct AllPairsEngine: Sendable {
                     Int32(d), 0, c.baseAddress!, Int32(n))
             }
         }
-        let middle = DispatchTime.now().uptimeNanoseconds
-        timing.gemm += Double(middle - start) / 1e9
+        timing.gemm += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         timing.flops += 2 * Double(m) * Double(n) * Double(d)
-        stream(tile, buffer: buffer, into: &statistics)
-        timing.streaming += Double(DispatchTime.now().uptimeNanoseconds - middle) / 1e9
     }
 
     /// Bins every pair of a computed tile; keeps mated pairs and tail pairs exactly.
@@ -180,6 +245,14 @@ public struct AllPairsEngine: Sendable {
         }
     }
 }
+/// The pairs each thread of ``AllPairsEngine/collect(bins:threads:)`` found.
+private final class PairList: @unchecked Sendable {
+    private(set) var pairs: [ScoredPair] = []
+    private let lock = NSLock()
+
+    func append(_ more: [ScoredPair]) { lock.withLock { pairs += more } }
+}
+
 /// Hands out tiles to the engine's threads and collects what each thread accumulated.
 private final class TileQueue: @unchecked Sendable {
     private let tiles: [Int]

@@ -28,8 +28,9 @@ public struct BinnedScores: Sendable {
     public let polarity: ScorePolarity
     /// `atOrAbove[k]`: non-mated scores ≥ `values[k]`; one extra 0 at the end.
     let atOrAbove: [Int]
-    /// The upper edge of each bin run (the next bin edge); the bin runs come first in ``values``. An
-    /// exact run's upper edge is its value, so none is stored for it (``upperEdge(_:)``).
+    /// The upper edge of each run up to the last bin run (the next bin edge for a bin, the value itself
+    /// for an exact score); none is stored for the exact runs above the last bin (``upperEdge(_:)``).
+    /// Bin runs come first unless ``refining(bins:with:)`` made some bins exact.
     let binUpperEdges: [Double]
 
     /// The upper edge of run `k`: the next bin edge for a bin, the value itself for an exact score.
@@ -73,15 +74,26 @@ public struct BinnedScores: Sendable {
                 counts.append(1)
             }
         }
+        self.init(
+            sortedGenuine: g, values: values, counts: counts, binUpperEdges: upper, exactFrom: exactFrom,
+            genuineFailures: genuine.count - g.count, impostorFailures: impostorFailures, polarity: polarity)
+    }
+
+    /// Runs already built: ascending distinct `values`, with `binUpperEdges` covering every run up to
+    /// the last bin (an exact run's entry is its own value).
+    init(
+        sortedGenuine: [Double], values: [Double], counts: [Int], binUpperEdges: [Double], exactFrom: Double, genuineFailures: Int,
+        impostorFailures: Int, polarity: ScorePolarity
+    ) {
         var above = [Int](repeating: 0, count: values.count + 1)
         for k in stride(from: values.count - 1, through: 0, by: -1) { above[k] = above[k + 1] + counts[k] }
-        self.genuine = g
+        self.genuine = sortedGenuine
         self.values = values
         self.counts = counts
         self.atOrAbove = above
-        self.binUpperEdges = upper
+        self.binUpperEdges = binUpperEdges
         self.exactFrom = exactFrom
-        self.genuineFailures = genuine.count - g.count
+        self.genuineFailures = genuineFailures
         self.impostorFailures = impostorFailures
         self.polarity = polarity
     }

@@ -149,9 +149,10 @@ public struct VerificationReport: Sendable, Codable {
     ///
     /// On ``SortedScores`` every number is exact. On ``BinnedScores`` these are exact: trial and failure
     /// counts, every operating point whose threshold lies in the exact region (the caller keeps enough of
-    /// the top), ZeroFMR, and the mated statistics; these are at bin resolution: the EER, bob's EER and
-    /// min-HTER thresholds, both AUCs, d′, ZeroFNMR, the non-mated distribution and curve points below
-    /// ``BinnedScores/exactFrom``.
+    /// the top), ZeroFMR, and the mated statistics; these are at bin resolution: the EER and AUC unless
+    /// ``BinnedScores/equalErrorRateIsExact`` and ``BinnedScores/aucIsExact`` say otherwise, bob's EER
+    /// and min-HTER thresholds, bob's AUC, d′, ZeroFNMR, the non-mated distribution and curve points
+    /// below ``BinnedScores/exactFrom``.
     ///
     /// Needs at least one completed non-mated score (a threshold comes from them). Without completed mated
     /// scores, every number that needs them is nil (see the type's documentation).

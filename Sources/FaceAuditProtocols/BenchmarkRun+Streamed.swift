@@ -13,9 +13,12 @@ extension BenchmarkRun {
     /// (runs above ``PairComparison/exactPairLimit`` non-mated pairs).
     ///
     /// Counts at the global thresholds, cohort FMR and FNMR, the cross-cohort matrix and the subject
-    /// bootstrap are exact, as in a run that keeps every pair. Statistics that need the whole non-mated
-    /// distribution (EER, AUC, d′, ZeroFNMR, non-mated medians, curve points and histograms below the
-    /// exact region) are computed from histogram bins and say so in `conventions`.
+    /// bootstrap are exact, as in a run that keeps every pair. So are everyone's EER and AUC, after a
+    /// second pass over the tiles for the pairs of the bins that decide them
+    /// (``StreamedPairs/refineOverall(_:templates:comparison:threads:budget:)``). Other statistics that
+    /// need the whole non-mated distribution (bob's EER and min-HTER thresholds, d′, ZeroFNMR, non-mated
+    /// medians, curve points and histograms below the exact region) are computed from histogram bins.
+    /// `conventions` says which are which.
     static func evaluateStreamed(
         manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: PairMetric,
         failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String,
@@ -28,7 +31,12 @@ extension BenchmarkRun {
                     + "\(statistics.nonMatedCount) non-mated pairs; leave it out, or raise --exact-pair-limit above that count")
         }
         let polarity = comparison.polarity
-        let pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
+        var pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
+        // The second pass: the bins that decide everyone's EER and AUC, scored exactly.
+        let again = try PairComparison(
+            manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme,
+            tileSize: statistics.layout.tileSize, bins: statistics.layout.bins, exactPairLimit: 0)
+        let refinement = try pairs.refineOverall(again.engine, templates: templates, comparison: comparison, threads: options.threads)
         var overall: BinnedScores?
         var range = (0.0, 1.0)
         func check(_ scores: BinnedScores) throws(RunError) {
@@ -78,13 +86,9 @@ extension BenchmarkRun {
                         )
                     }), analyses: analyses, options: options.analysis(polarity: polarity, [])),
             conventions: [
-                "non_mated_scores":
-                    "streamed: the \(kept) most similar (score \(comparison.isDistance ? "<=" : ">=") "
-                    + "\(polarity.threshold(pairs.base.exactFrom))) are kept and scored exactly; the rest are counted in \(statistics.layout.bins) "
-                    + "histogram bins of \(unit) (width \(width)) per cohort pair. Exact: thresholds at the target FMRs, every FMR "
-                    + "and FNMR count there, the cross-cohort matrix, the subject bootstrap, ZeroFMR, mated statistics. At bin "
-                    + "resolution (each non-mated score below the kept ones taken at its bin's lower edge): EER, eer_bob, "
-                    + "min_hter, AUC, auc_bob, d', ZeroFNMR, non-mated mean/std/median, curve points and histograms below the kept scores"
+                "non_mated_scores": streamedConvention(
+                    kept: kept, exactFrom: polarity.threshold(pairs.base.exactFrom), comparison: comparison, layout: statistics.layout,
+                    width: width, unit: unit, refinement: refinement)
             ])
         // The regressions read the exactly kept pairs: at every target FMR's threshold they hold every false match.
         result.summary.errorRegression = errorRegressions(
@@ -92,5 +96,28 @@ extension BenchmarkRun {
             polarity: polarity,
             reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
         return result
+    }
+
+    /// How a streamed run's non-mated scores were kept, and which numbers are exact (`conventions` →
+    /// `non_mated_scores`).
+    static func streamedConvention(
+        kept: String, exactFrom: Double, comparison: PairMetric, layout: StatisticsLayout, width: Double, unit: String,
+        refinement: StreamedPairs.Refinement
+    ) -> String {
+        var exact = ["thresholds at the target FMRs", "every FMR and FNMR count there", "the cross-cohort matrix", "the subject bootstrap"]
+        exact += ["ZeroFMR", "mated statistics"]
+        var binned = ["eer_bob", "min_hter"]
+        if refinement.equalErrorRateIsExact { exact.insert("the EER", at: 0) } else { binned.insert("EER", at: 0) }
+        if refinement.aucIsExact { exact.insert("AUC", at: 1) } else { binned.insert("AUC", at: 1) }
+        binned += ["auc_bob", "d'", "ZeroFNMR", "non-mated mean/std/median", "curve points and histograms below the kept scores"]
+        let second =
+            refinement.bins == 0
+            ? ""
+            : "; a second pass over the pairs scored exactly the \(refinement.scores) non-mated comparisons of the "
+                + "\(refinement.bins) bins that decide everyone's \(refinement.aucIsExact ? "EER and AUC" : "EER")"
+        return "streamed: the \(kept) most similar (score \(comparison.isDistance ? "<=" : ">=") \(exactFrom)) are kept and scored "
+            + "exactly; the rest are counted in \(layout.bins) histogram bins of \(unit) (width \(width)) per cohort pair\(second). "
+            + "Exact: \(exact.joined(separator: ", ")). At bin resolution (each non-mated score of a bin taken at its lower edge): "
+            + binned.joined(separator: ", ")
     }
 }

@@ -20,6 +20,8 @@ public struct StreamedPairs: Sendable {
     let belowProbe: [Int32]
     /// See ``belowProbe``.
     let belowReference: [Int32]
+    /// The similarities of ``belowProbe``'s pairs.
+    let belowScores: [Double]
     /// The statistics' histograms and layout.
     let statistics: PairStatistics
     /// The cell of every image.
@@ -77,6 +79,7 @@ public struct StreamedPairs: Sendable {
             (0...statistics.tailBin).map { similarity(key: Double(layout.keyLower) + (Double($0) - 0.5) * width) } + [data.exactFrom]
         var belowProbe: [Int32] = []
         var belowReference: [Int32] = []
+        var belowScores: [Double] = []
         for (p, score) in zip(statistics.tail, try scorer.scores(statistics.tail)) {
             let s = polarity.similarity(score)
             if s >= data.exactFrom {
@@ -86,15 +89,73 @@ public struct StreamedPairs: Sendable {
             } else {
                 belowProbe.append(p.first)
                 belowReference.append(p.second)
+                belowScores.append(s)
             }
         }
         base = data
         self.belowProbe = belowProbe
         self.belowReference = belowReference
+        self.belowScores = belowScores
         self.statistics = statistics
         self.manifest = manifest
         self.scheme = scheme
         overall = CohortAnalysis.scores(of: labeled([]), polarity: polarity)[0].scores
+    }
+
+    /// What ``refineOverall(_:templates:comparison:threads:budget:)`` did.
+    public struct Refinement: Sendable, Equatable {
+        /// Bins whose scores were fetched again and scored exactly.
+        public var bins = 0
+        /// Non-mated scores those bins held.
+        public var scores = 0
+        /// Whether everyone's EER (pyeer/FVC2000) is now the exact one.
+        public var equalErrorRateIsExact = false
+        /// Whether everyone's AUC is now the exact one.
+        public var aucIsExact = false
+    }
+
+    /// The most non-mated scores ``refineOverall(_:templates:comparison:threads:budget:)`` fetches by default.
+    public static let refinementBudget = 2_000_000
+
+    /// Makes everyone's EER and, when it fits, AUC exact: a second pass over every tile of `engine`
+    /// (the one that computed the statistics) fetches the non-mated pairs of the bins that decide them
+    /// (``BinnedScores/binsDecidingEERAndAUC(budget:)``, at most `budget` pairs), scores them exactly
+    /// and puts them in place of those bins. The cohorts' scores keep their bins.
+    /// - Throws: ``RunError`` (data error) when `engine` is not the one these statistics came from (its
+    ///   layout, tile size or fingerprint differ).
+    public mutating func refineOverall(
+        _ engine: AllPairsEngine, templates: [EmbeddingResult], comparison: PairMetric, threads: Int, budget: Int = Self.refinementBudget
+    ) throws(RunError) -> Refinement {
+        let layout = statistics.layout
+        guard engine.layout.fingerprint == layout.fingerprint, engine.layout.bins == layout.bins,
+            engine.layout.keyLower == layout.keyLower, engine.layout.keyUpper == layout.keyUpper,
+            engine.layout.tileSize == layout.tileSize
+        else { throw RunError(.dataError, "the second pass over the pairs belongs to another comparison") }
+        guard var scores = overall else { return Refinement() }
+        let tailBin = statistics.tailBin
+        let edges = Set(scores.binsDecidingEERAndAUC(budget: budget))
+        var wanted: Set<Int> = []
+        var includesTop = false
+        for b in 0...tailBin where edges.contains(base.binEdges[b]) {
+            if b == tailBin { includesTop = true } else { wanted.insert(b) }
+        }
+        let pairs = engine.collect(bins: wanted, threads: threads)
+        // The pass must find what the histograms counted in those bins, pair for pair; should a product
+        // ever differ between the passes, the numbers stay at bin resolution (and say so).
+        var expected = 0
+        for x in 0..<layout.cells {
+            for y in x..<layout.cells {
+                for b in wanted { expected += statistics.nonMated[layout.cellPair(x, y) * layout.bins + b] }
+            }
+        }
+        guard pairs.count == expected else { return Refinement() }
+        let polarity = comparison.polarity
+        var exact = try PairScorer(metric: comparison, templates: templates.map(\.template)).scores(pairs).map(polarity.similarity)
+        if includesTop { exact += belowScores }
+        scores = scores.refining(bins: edges, with: exact)
+        overall = scores
+        return Refinement(
+            bins: edges.count, scores: exact.count, equalErrorRateIsExact: scores.equalErrorRateIsExact, aucIsExact: scores.aucIsExact)
     }
 
     /// The comparisons labeled with the cohorts of one dimension set, in the order and with the cohort

@@ -114,4 +114,73 @@ struct BinnedScoresTests {
             }
         }
     }
+
+    /// Random binned scores with the true score of every binned pair: levels of 1/96, bins of 4 levels
+    /// below an exact region that starts at a bin edge.
+    static func binnedWithTruth(_ rng: inout SplitMix64, trial: Int) -> (BinnedScores, SortedScores, [Double: [Double]]) {
+        let levels = 96
+        let cut = 4 * (4 + rng.below(16))
+        let g = scores(&rng, count: 1 + rng.below(40), levels: levels, shift: 8 + rng.below(30))
+        let i = scores(&rng, count: 1 + rng.below(200), levels: levels, shift: 0)
+        let edges = stride(from: 0, through: cut, by: 4).map { Double($0) / Double(levels) }
+        let exactFrom = edges.last!
+        var counts = [Int](repeating: 0, count: edges.count - 1)
+        var truth: [Double: [Double]] = [:]
+        for s in i where s < exactFrom {
+            let b = Int((s * Double(levels)).rounded()) / 4
+            counts[b] += 1
+            truth[edges[b], default: []].append(s)
+        }
+        let binned = BinnedScores(
+            genuine: g, binEdges: edges, binCounts: counts, exact: i.filter { $0 >= exactFrom }, exactFrom: exactFrom, impostorFailures: 0)
+        return (binned, SortedScores(genuine: g, impostor: i), truth)
+    }
+
+    @Test("when the scores say their EER or AUC is exact, it equals the per-score one (random binned sets, unrefined)")
+    func exactnessClaimsHold() throws {
+        var rng = SplitMix64(seed: 13)
+        var claims = (eer: 0, auc: 0)
+        for trial in 0..<2_000 {
+            let (binned, sorted, _) = Self.binnedWithTruth(&rng, trial: trial)
+            if binned.equalErrorRateIsExact {
+                claims.eer += 1
+                let want = ErrorTradeoff(sorted).equalErrorRate()
+                let got = binned.errorTradeoff.equalErrorRate()
+                #expect(got == want, "EER, trial \(trial)")
+            }
+            if binned.aucIsExact {
+                claims.auc += 1
+                #expect(binned.auc == ScoreStatistics.auc(sorted), "AUC, trial \(trial)")
+            }
+        }
+        // Both claims are made often enough for the checks to mean something, and not always.
+        #expect((200..<1_900).contains(claims.eer), "\(claims.eer) EER claims")
+        #expect((50..<1_950).contains(claims.auc), "\(claims.auc) AUC claims")
+    }
+
+    @Test("refining the bins that decide the EER and AUC with their true scores gives the per-score EER and AUC")
+    func refinedBinsAreExact() throws {
+        var rng = SplitMix64(seed: 14)
+        var differedBefore = 0
+        for trial in 0..<2_000 {
+            let (binned, sorted, truth) = Self.binnedWithTruth(&rng, trial: trial)
+            let bins = binned.binsDecidingEERAndAUC(budget: .max)
+            let refined = binned.refining(bins: Set(bins), with: bins.flatMap { truth[$0]! })
+            #expect(refined.impostorCount == binned.impostorCount)
+            #expect(refined.equalErrorRateIsExact, "EER, trial \(trial)")
+            #expect(refined.aucIsExact, "AUC, trial \(trial)")
+            let want = ErrorTradeoff(sorted).equalErrorRate()
+            #expect(refined.errorTradeoff.equalErrorRate() == want, "EER, trial \(trial)")
+            #expect(refined.auc == ScoreStatistics.auc(sorted), "AUC, trial \(trial)")
+            if binned.errorTradeoff.equalErrorRate() != want || binned.auc != ScoreStatistics.auc(sorted) { differedBefore += 1 }
+            // The exact region and every count in it are unchanged.
+            #expect(refined.exactFrom == binned.exactFrom)
+            for tau in [binned.exactFrom, binned.exactFrom + 0.1] {
+                #expect(refined.falseMatches(at: tau) == binned.falseMatches(at: tau))
+            }
+            // A budget too small for any bin refines nothing.
+            #expect(binned.binsDecidingEERAndAUC(budget: 0).isEmpty)
+        }
+        #expect(differedBefore > 200, "refinement changed the numbers in \(differedBefore) trials")
+    }
 }

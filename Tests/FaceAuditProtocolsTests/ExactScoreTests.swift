@@ -1,5 +1,6 @@
 import FaceAuditAllPairs
 import FaceAuditCohorts
+import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditMetrics
 import FaceAuditProtocols
@@ -163,5 +164,48 @@ struct ExactScoreTests {
             #expect(a.cohorts.map(\.fnmr) == b.cohorts.map(\.fnmr))
             #expect(a.crossFMR == b.crossFMR)
         }
+    }
+
+    @Test(
+        "in a streamed run, the second pass makes everyone's EER and AUC those of the run that keeps every pair",
+        arguments: [PairMetric.euclideanDistance, .cosineSimilarity])
+    func refinedEqualErrorRate(metric: PairMetric) throws {
+        // 2,000 templates (1,998,000 non-mated pairs): kept whole under the default limit, streamed with limit 0.
+        let (manifest, templates) = try ExactScoreReference.load().dataset(subjects: 1_000)
+        let scheme = CohortScheme(dimensions: [.gender], intersections: [])
+        let whole = try PairComparison(manifest: manifest, templates: templates, comparison: metric, scheme: scheme)
+        let complete = whole.engine.run(threads: 2).0
+        #expect(complete.isComplete)
+        let all = try PairComparison.pairs(complete, manifest: manifest, templates: templates, comparison: metric)
+        let similarities = all.scores.map(metric.polarity.similarity)
+        let sorted = SortedScores(
+            genuine: all.scores.indices.filter { all.mated[$0] }.map { similarities[$0] },
+            impostor: all.scores.indices.filter { !all.mated[$0] }.map { similarities[$0] })
+
+        // Kept: the 1,220 most similar (the top 1e-4, 10% more and 1,000), well above the EER.
+        let comparison = try PairComparison(
+            manifest: manifest, templates: templates, comparison: metric, scheme: scheme, targets: [1e-4], exactPairLimit: 0)
+        let statistics = comparison.engine.run(threads: 2).0
+        #expect(!statistics.isComplete)
+        var pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: metric, scheme: scheme)
+        let before = try #require(pairs.labeled([]).overallScores)
+        let refinement = try pairs.refineOverall(comparison.engine, templates: templates, comparison: metric, threads: 2)
+        let after = try #require(pairs.labeled([]).overallScores)
+        let want = ErrorTradeoff(sorted).equalErrorRate()
+        #expect(refinement.bins > 0 && refinement.equalErrorRateIsExact, "\(refinement)")
+        #expect(!before.equalErrorRateIsExact, "without the second pass the EER is at bin resolution")
+        #expect(Double(statistics.tail.count) < want.low * Double(sorted.impostor.count), "the EER lies below the kept pairs")
+        #expect(after.errorTradeoff.equalErrorRate() == want, "\(metric)")
+        #expect(after.impostorCount == sorted.impostor.count && after.genuine == sorted.genuine)
+        if refinement.aucIsExact { #expect(after.auc == ScoreStatistics.auc(sorted)) }
+        // Every count at the target thresholds is unchanged.
+        for target in [1e-4, 1e-5] {
+            #expect(after.threshold(forFMR: target) == before.threshold(forFMR: target))
+            #expect(after.threshold(forFMR: target) == sorted.threshold(forFMR: target))
+        }
+        // Only the second pass of the same comparison is accepted.
+        let other = try PairComparison(
+            manifest: manifest, templates: templates, comparison: metric, scheme: scheme, tileSize: 512, targets: [1e-4], exactPairLimit: 0)
+        #expect(throws: RunError.self) { try pairs.refineOverall(other.engine, templates: templates, comparison: metric, threads: 1) }
     }
 }

@@ -7,9 +7,10 @@ public enum SyntheticDataset {
     /// `people` sets the number of people (45 by default), `photos(person)` how many photos each person has
     /// (2 by default): `{ _ in 1 }` gives an
     /// impostor-only set (one photo per person, no mated pair); person `p` has ethnicity `a`, `b`, `c` for
-    /// `p % 3` = 0, 1, 2 and gender female for even `p`.
+    /// `p % 3` = 0, 1, 2 and gender female for even `p`. Each template is its person's centre plus `noise`
+    /// times uniform draws (the centres are uniform draws too), so a larger `noise` gives more errors.
     public static func write(
-        in folder: URL, people: Int = 45, photos: (Int) -> Int = { _ in 2 }
+        in folder: URL, people: Int = 45, photos: (Int) -> Int = { _ in 2 }, noise: Double = 0.25
     ) throws -> (manifest: URL, embeddings: URL) {
         var random = SeededUniform(seed: 42)
         func next() -> Double { random.next() }
@@ -20,7 +21,7 @@ public enum SyntheticDataset {
             for photo in 0..<photos(person) {
                 let path = "p\(person)-\(photo).jpg"
                 manifest += "\(path),s\(person),\(person % 2 == 0 ? "female" : "male"),\(["a", "b", "c"][person % 3])\n"
-                let values = centre.map { $0 + 0.25 * next() }
+                let values = centre.map { $0 + noise * next() }
                 // One image has no template: a failure to acquire, in every output.
                 if person == 7 && photo == 1 { continue }
                 embeddings += ([path] + values.map { String(Float($0)) }).joined(separator: ",") + "\n"

@@ -1,0 +1,120 @@
+/// Making the binned numbers that decide the equal error rate and the AUC exact: the scores of a few
+/// bins are fetched again (a second pass over the pairs) and replace those bins' runs.
+///
+/// A bin run's scores were binned on single-precision keys, so the exact score of a pair it counts
+/// lies within rounding of the bin's range. Every check here widens a bin's range by the bin's own
+/// width on each side (its *reach*), far more than that rounding (about 1e-5 against widths near 1e-4).
+extension BinnedScores {
+    /// Whether run `k` is a histogram bin (its scores known only to lie in its range).
+    @inline(__always)
+    func isBin(_ k: Int) -> Bool { k < binUpperEdges.count && binUpperEdges[k] > values[k] }
+
+    /// The lower edges of the bin runs still in these scores.
+    public var binLowerEdges: [Double] { values.indices.filter(isBin).map { values[$0] } }
+
+    /// Whether a bin run's reach meets the closed interval `[low, high]`.
+    func binReaches(_ low: Double, _ high: Double) -> Bool {
+        values.indices.contains { k in
+            guard isBin(k) else { return false }
+            let width = binUpperEdges[k] - values[k]
+            return values[k] - width <= high && binUpperEdges[k] + width >= low
+        }
+    }
+
+    /// The lower edges of the bin runs whose scores decide the pyeer/FVC2000 EER and the AUC, most
+    /// needed first, within `budget` scores. The EER's bins come first: those reaching the curve
+    /// between the two points before and the one after its first threshold with FMR ≤ FNMR (the
+    /// exact threshold pair lies there). Then the AUC's: every bin reaching a mated score, taken only
+    /// if all of them fit. Empty without mated scores or without bins.
+    public func binsDecidingEERAndAUC(budget: Int) -> [Double] {
+        guard !genuine.isEmpty, !binUpperEdges.isEmpty else { return [] }
+        let curve = errorTradeoff
+        let last = curve.thresholds.count - 1
+        let k2 = curve.thresholds.indices.first { curve.fmr($0) - curve.fnmr($0) <= 0 } ?? last
+        let low = curve.thresholds[max(0, k2 - 2)]
+        let high = curve.thresholds[min(last, k2 + 1)]
+        var chosen: [Double] = []
+        var taken = Set<Double>()
+        var used = 0
+        for k in values.indices where isBin(k) {
+            let width = binUpperEdges[k] - values[k]
+            if values[k] - width <= high && binUpperEdges[k] + width >= low {
+                chosen.append(values[k])
+                taken.insert(values[k])
+                used += counts[k]
+            }
+        }
+        guard used <= budget else { return [] }
+        // The AUC's bins: those whose reach holds a mated score.
+        var forAUC: [Double] = []
+        var extra = 0
+        var a = 0
+        let g = genuine
+        for k in values.indices where isBin(k) {
+            let width = binUpperEdges[k] - values[k]
+            let (from, to) = (values[k] - width, binUpperEdges[k] + width)
+            while a < g.count && g[a] < from { a += 1 }
+            if a < g.count && g[a] < to && !taken.contains(values[k]) {
+                forAUC.append(values[k])
+                extra += counts[k]
+            }
+        }
+        return used + extra <= budget ? chosen + forAUC : chosen
+    }
+
+    /// A copy in which the bin runs whose lower edges are `bins` are replaced by `scores`: the exact
+    /// similarities of every non-mated pair those bins counted (in any order). An exact score equal to
+    /// a remaining bin's lower edge joins that bin.
+    public func refining(bins: Set<Double>, with scores: [Double]) -> BinnedScores {
+        var exact = scores
+        RadixSort.sort(&exact)
+        var runs: [(value: Double, count: Int, upper: Double?)] = []
+        runs.reserveCapacity(values.count + exact.count)
+        func add(_ value: Double, _ count: Int, _ upper: Double?) {
+            if let last = runs.last, last.value == value {
+                runs[runs.count - 1].count += count
+                if upper != nil { runs[runs.count - 1].upper = upper }
+            } else {
+                runs.append((value, count, upper))
+            }
+        }
+        var e = 0
+        for k in values.indices where !(isBin(k) && bins.contains(values[k])) {
+            while e < exact.count && exact[e] < values[k] {
+                add(exact[e], 1, nil)
+                e += 1
+            }
+            add(values[k], counts[k], isBin(k) ? binUpperEdges[k] : nil)
+        }
+        while e < exact.count {
+            add(exact[e], 1, nil)
+            e += 1
+        }
+        let lastBin = runs.lastIndex { $0.upper != nil }.map { $0 + 1 } ?? 0
+        return BinnedScores(
+            sortedGenuine: genuine, values: runs.map(\.value), counts: runs.map(\.count),
+            binUpperEdges: runs[..<lastBin].map { $0.upper ?? $0.value }, exactFrom: exactFrom, genuineFailures: genuineFailures,
+            impostorFailures: impostorFailures, polarity: polarity)
+    }
+
+    /// Whether the pyeer/FVC2000 EER of these scores is the one of the exact scores: no bin reaches
+    /// the curve between the point before its first threshold with FMR ≤ FNMR and that threshold.
+    /// (FMR − FNMR falls as the threshold rises, so the points below are on the same side either way.)
+    public var equalErrorRateIsExact: Bool {
+        guard !genuine.isEmpty else { return true }
+        let curve = errorTradeoff
+        let k2 = curve.thresholds.indices.first { curve.fmr($0) - curve.fnmr($0) <= 0 } ?? curve.thresholds.count - 1
+        return !binReaches(curve.thresholds[max(0, k2 - 1)], curve.thresholds[k2])
+    }
+
+    /// Whether the AUC of these scores is the one of the exact scores: no bin reaches a mated score.
+    public var aucIsExact: Bool {
+        var a = 0
+        for k in values.indices where isBin(k) {
+            let width = binUpperEdges[k] - values[k]
+            while a < genuine.count && genuine[a] < values[k] - width { a += 1 }
+            if a < genuine.count && genuine[a] < binUpperEdges[k] + width { return false }
+        }
+        return true
+    }
+}

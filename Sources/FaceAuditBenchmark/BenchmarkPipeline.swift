@@ -170,7 +170,8 @@ public struct BenchmarkPipeline: Sendable {
         let quality = qualities.map(Self.qualityColumns)
         var result = try BenchmarkRun.evaluate(
             manifest: manifest, templates: extracted, statistics: statistics, comparison: templates.embedder.comparison,
-            pipeline: templates.info, options: options, commandLine: commandLine, version: version, quality: quality)
+            pipeline: templates.info, options: options, commandLine: commandLine, version: version, quality: quality,
+            engine: pairs.engine)
         result.summary.quality = BenchmarkRun.qualitySummary(
             manifest: manifest, scheme: options.scheme, quality: quality, pipeline: templates.info.name)
         // A merge read no image: the fingerprint reads them now.

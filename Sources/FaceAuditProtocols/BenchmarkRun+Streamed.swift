@@ -22,7 +22,7 @@ extension BenchmarkRun {
     static func evaluateStreamed(
         manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: PairMetric,
         failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String,
-        simulated: Bool, quality: [QualityMeasure: [Double?]]? = nil
+        simulated: Bool, quality: [QualityMeasure: [Double?]]? = nil, engine: AllPairsEngine? = nil
     ) throws(RunError) -> Result {
         guard !options.scoresTable else {
             throw RunError(
@@ -33,10 +33,14 @@ extension BenchmarkRun {
         let polarity = comparison.polarity
         var pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
         // The second pass: the bins that decide everyone's EER and AUC, scored exactly.
-        let again = try PairComparison(
-            manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme,
-            tileSize: statistics.layout.tileSize, bins: statistics.layout.bins, exactPairLimit: 0)
-        let refinement = try pairs.refineOverall(again.engine, templates: templates, comparison: comparison, threads: options.threads)
+        let refinement = try pairs.refineOverall(
+            { () throws(RunError) in
+                if let engine { return engine }
+                return try PairComparison(
+                    manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme,
+                    tileSize: statistics.layout.tileSize, bins: statistics.layout.bins, exactPairLimit: 0
+                ).engine
+            }, templates: templates, comparison: comparison, threads: options.threads)
         var overall: BinnedScores?
         var range = (0.0, 1.0)
         func check(_ scores: BinnedScores) throws(RunError) {

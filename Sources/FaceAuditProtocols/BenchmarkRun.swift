@@ -65,22 +65,25 @@ public struct BenchmarkRun {
         let engine = try PairComparison(manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
         return try evaluate(
             manifest: manifest, templates: templates, statistics: engine.engine.run(threads: threads).0, comparison: comparison,
-            pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated)
+            pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated,
+            engine: engine.engine)
     }
 
     /// Computes every output from templates and the complete statistics of all their pairs (one
-    /// process's, or the merged shards').
+    /// process's, or the merged shards'). `engine`, the comparison that made them, runs a streamed run's
+    /// second pass (built again from the templates when nil).
     public static func evaluate(
         manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: PairMetric,
         pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool = false,
-        quality: [QualityMeasure: [Double?]]? = nil
+        quality: [QualityMeasure: [Double?]]? = nil, engine: AllPairsEngine? = nil
     ) throws(RunError) -> Result {
         var reasons: [String: Int] = [:]
         for t in templates { if case .failure(let reason) = t { reasons[reason.category.rawValue, default: 0] += 1 } }
         guard statistics.isComplete else {
             return try evaluateStreamed(
                 manifest: manifest, templates: templates, statistics: statistics, comparison: comparison, failures: reasons,
-                pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated, quality: quality)
+                pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated, quality: quality,
+                engine: engine)
         }
         return try evaluate(
             manifest: manifest, pairs: PairComparison.pairs(statistics, manifest: manifest, templates: templates, comparison: comparison),

@@ -126,14 +126,27 @@ public struct StreamedPairs: Sendable {
     public mutating func refineOverall(
         _ engine: AllPairsEngine, templates: [EmbeddingResult], comparison: PairMetric, threads: Int, budget: Int = Self.refinementBudget
     ) throws(RunError) -> Refinement {
+        try refineOverall({ engine }, templates: templates, comparison: comparison, threads: threads, budget: budget)
+    }
+
+    /// ``refineOverall(_:templates:comparison:threads:budget:)`` with the engine built only when a bin
+    /// needs the second pass (it holds a copy of the templates).
+    public mutating func refineOverall(
+        _ makeEngine: () throws(RunError) -> AllPairsEngine, templates: [EmbeddingResult], comparison: PairMetric, threads: Int,
+        budget: Int = Self.refinementBudget
+    ) throws(RunError) -> Refinement {
+        guard var scores = overall else { return Refinement() }
+        let edges = Set(scores.binsDecidingEERAndAUC(budget: budget))
+        guard !edges.isEmpty else {
+            return Refinement(equalErrorRateIsExact: scores.equalErrorRateIsExact, aucIsExact: scores.aucIsExact)
+        }
+        let engine = try makeEngine()
         let layout = statistics.layout
         guard engine.layout.fingerprint == layout.fingerprint, engine.layout.bins == layout.bins,
             engine.layout.keyLower == layout.keyLower, engine.layout.keyUpper == layout.keyUpper,
             engine.layout.tileSize == layout.tileSize
         else { throw RunError(.dataError, "the second pass over the pairs belongs to another comparison") }
-        guard var scores = overall else { return Refinement() }
         let tailBin = statistics.tailBin
-        let edges = Set(scores.binsDecidingEERAndAUC(budget: budget))
         var wanted: Set<Int> = []
         var includesTop = false
         for b in 0...tailBin where edges.contains(base.binEdges[b]) {
@@ -148,7 +161,9 @@ public struct StreamedPairs: Sendable {
                 for b in wanted { expected += statistics.nonMated[layout.cellPair(x, y) * layout.bins + b] }
             }
         }
-        guard pairs.count == expected else { return Refinement() }
+        guard pairs.count == expected else {
+            return Refinement(equalErrorRateIsExact: scores.equalErrorRateIsExact, aucIsExact: scores.aucIsExact)
+        }
         let polarity = comparison.polarity
         var exact = try PairScorer(metric: comparison, templates: templates.map(\.template)).scores(pairs).map(polarity.similarity)
         if includesTop { exact += belowScores }

@@ -188,6 +188,11 @@ struct ExactScoreTests {
         let statistics = comparison.engine.run(threads: 2).0
         #expect(!statistics.isComplete)
         var pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: metric, scheme: scheme)
+        // Only the second pass of the same comparison is accepted.
+        var untouched = pairs
+        let other = try PairComparison(
+            manifest: manifest, templates: templates, comparison: metric, scheme: scheme, tileSize: 512, targets: [1e-4], exactPairLimit: 0)
+        #expect(throws: RunError.self) { try untouched.refineOverall(other.engine, templates: templates, comparison: metric, threads: 1) }
         let before = try #require(pairs.labeled([]).overallScores)
         let refinement = try pairs.refineOverall(comparison.engine, templates: templates, comparison: metric, threads: 2)
         let after = try #require(pairs.labeled([]).overallScores)
@@ -203,9 +208,5 @@ struct ExactScoreTests {
             #expect(after.threshold(forFMR: target) == before.threshold(forFMR: target))
             #expect(after.threshold(forFMR: target) == sorted.threshold(forFMR: target))
         }
-        // Only the second pass of the same comparison is accepted.
-        let other = try PairComparison(
-            manifest: manifest, templates: templates, comparison: metric, scheme: scheme, tileSize: 512, targets: [1e-4], exactPairLimit: 0)
-        #expect(throws: RunError.self) { try pairs.refineOverall(other.engine, templates: templates, comparison: metric, threads: 1) }
     }
 }

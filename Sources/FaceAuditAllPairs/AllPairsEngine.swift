@@ -89,10 +89,7 @@ public struct AllPairsEngine: Sendable {
             }
             found.append(pairs)
         }
-        var statistics = PairStatistics(layout: layout)
-        statistics.tail = found.pairs
-        statistics.normalize()
-        return statistics.tail
+        return PairStatistics.inImagePairOrder(found.pairs)
     }
 
     /// The non-mated pairs of a computed tile whose bin is wanted. Keys are formed as in ``stream(_:buffer:into:)``,

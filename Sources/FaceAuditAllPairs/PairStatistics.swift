@@ -63,16 +63,18 @@ public struct PairStatistics: Sendable {
     /// Puts the pair lists and tile indices in their canonical order (by image pair, sorted on one
     /// packed 64-bit key).
     public mutating func normalize() {
-        func sorted(_ pairs: [ScoredPair]) -> [ScoredPair] {
-            var keyed = pairs.map { (UInt64(UInt32(bitPattern: $0.first)) << 32 | UInt64(UInt32(bitPattern: $0.second)), $0.key) }
-            keyed.sort { $0.0 < $1.0 }
-            return keyed.map {
-                ScoredPair(first: Int32(truncatingIfNeeded: $0.0 >> 32), second: Int32(truncatingIfNeeded: $0.0), key: $0.1)
-            }
-        }
-        mated = sorted(mated)
-        tail = sorted(tail)
+        mated = Self.inImagePairOrder(mated)
+        tail = Self.inImagePairOrder(tail)
         tiles.sort()
+    }
+
+    /// `pairs` sorted by image pair (one packed 64-bit key each).
+    static func inImagePairOrder(_ pairs: [ScoredPair]) -> [ScoredPair] {
+        var keyed = pairs.map { (UInt64(UInt32(bitPattern: $0.first)) << 32 | UInt64(UInt32(bitPattern: $0.second)), $0.key) }
+        keyed.sort { $0.0 < $1.0 }
+        return keyed.map {
+            ScoredPair(first: Int32(truncatingIfNeeded: $0.0 >> 32), second: Int32(truncatingIfNeeded: $0.0), key: $0.1)
+        }
     }
 
     /// Adds statistics of other tiles of the same run. Call ``normalize()`` after the last merge.

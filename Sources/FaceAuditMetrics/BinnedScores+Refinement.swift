@@ -100,15 +100,18 @@ extension BinnedScores {
     /// Whether the pyeer/FVC2000 EER of these scores is the one of the exact scores: no bin reaches
     /// the curve between the point before its first threshold with FMR ≤ FNMR and that threshold.
     /// (FMR − FNMR falls as the threshold rises, so the points below are on the same side either way.)
+    /// False without mated scores (there is no EER).
     public var equalErrorRateIsExact: Bool {
-        guard !genuine.isEmpty else { return true }
+        guard !genuine.isEmpty else { return false }
         let curve = errorTradeoff
         let k2 = curve.thresholds.indices.first { curve.fmr($0) - curve.fnmr($0) <= 0 } ?? curve.thresholds.count - 1
         return !binReaches(curve.thresholds[max(0, k2 - 1)], curve.thresholds[k2])
     }
 
     /// Whether the AUC of these scores is the one of the exact scores: no bin reaches a mated score.
+    /// False without mated scores (there is no AUC).
     public var aucIsExact: Bool {
+        guard !genuine.isEmpty else { return false }
         var a = 0
         for k in values.indices where isBin(k) {
             let width = binUpperEdges[k] - values[k]

@@ -117,8 +117,8 @@ extension BenchmarkRun {
         let second =
             refinement.bins == 0
             ? ""
-            : "; a second pass over the pairs scored exactly the \(refinement.scores) non-mated comparisons of the "
-                + "\(refinement.bins) bins that decide everyone's \(refinement.aucIsExact ? "EER and AUC" : "EER")"
+            : "; the \(refinement.bins) bins that decide everyone's \(refinement.aucIsExact ? "EER and AUC" : "EER") hold "
+                + "non-mated comparisons scored exactly (a second pass over the pairs fetched \(refinement.scores) of them)"
         return "streamed: the \(kept) most similar (score \(comparison.isDistance ? "<=" : ">=") \(exactFrom)) are kept and scored "
             + "exactly; the rest are counted in \(layout.bins) histogram bins of \(unit) (width \(width)) per cohort pair\(second). "
             + "Exact: \(exact.joined(separator: ", ")). At bin resolution (each non-mated score of a bin taken at its lower edge): "

@@ -106,7 +106,7 @@ public struct StreamedPairs: Sendable {
     public struct Refinement: Sendable, Equatable {
         /// Bins whose scores were fetched again and scored exactly.
         public var bins = 0
-        /// Non-mated scores those bins held.
+        /// Non-mated pairs the second pass fetched and scored (the top bin's, already scored, not counted).
         public var scores = 0
         /// Whether everyone's EER (pyeer/FVC2000) is now the exact one.
         public var equalErrorRateIsExact = false
@@ -153,24 +153,32 @@ public struct StreamedPairs: Sendable {
             if b == tailBin { includesTop = true } else { wanted.insert(b) }
         }
         let pairs = engine.collect(bins: wanted, threads: threads)
-        // The pass must find what the histograms counted in those bins, pair for pair; should a product
-        // ever differ between the passes, the numbers stay at bin resolution (and say so).
-        var expected = 0
+        // The pass must find what the histograms counted, bin by bin and cell pair by cell pair; should a
+        // product ever differ between the passes (or a pair score NaN), the numbers stay at bin
+        // resolution and say so.
+        let unchanged = Refinement(equalErrorRateIsExact: scores.equalErrorRateIsExact, aucIsExact: scores.aucIsExact)
+        var found: [Int: Int] = [:]
+        for p in pairs {
+            let cells = layout.cellPair(Int(imageCells[Int(p.first)]), Int(imageCells[Int(p.second)]))
+            found[cells * layout.bins + layout.bin(of: p.key), default: 0] += 1
+        }
         for x in 0..<layout.cells {
             for y in x..<layout.cells {
-                for b in wanted { expected += statistics.nonMated[layout.cellPair(x, y) * layout.bins + b] }
+                for b in wanted {
+                    let k = layout.cellPair(x, y) * layout.bins + b
+                    guard statistics.nonMated[k] == found[k] ?? 0 else { return unchanged }
+                }
             }
-        }
-        guard pairs.count == expected else {
-            return Refinement(equalErrorRateIsExact: scores.equalErrorRateIsExact, aucIsExact: scores.aucIsExact)
         }
         let polarity = comparison.polarity
         var exact = try PairScorer(metric: comparison, templates: templates.map(\.template)).scores(pairs).map(polarity.similarity)
+        guard !exact.contains(where: \.isNaN) else { return unchanged }
+        let fetched = exact.count
         if includesTop { exact += belowScores }
         scores = scores.refining(bins: edges, with: exact)
         overall = scores
         return Refinement(
-            bins: edges.count, scores: exact.count, equalErrorRateIsExact: scores.equalErrorRateIsExact, aucIsExact: scores.aucIsExact)
+            bins: edges.count, scores: fetched, equalErrorRateIsExact: scores.equalErrorRateIsExact, aucIsExact: scores.aucIsExact)
     }
 
     /// The comparisons labeled with the cohorts of one dimension set, in the order and with the cohort

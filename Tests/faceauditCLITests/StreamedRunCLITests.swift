@@ -105,7 +105,7 @@ struct StreamedRunCLITests {
             summaries.append(try Self.summary(out))
         }
         let note = try #require((summaries[1]["conventions"] as! [String: String])["non_mated_scores"])
-        #expect(note.contains("a second pass over the pairs scored exactly"), "\(note)")
+        #expect(note.contains("a second pass over the pairs fetched"), "\(note)")
         #expect(note.contains("Exact: the EER, AUC, thresholds"), "\(note)")
         let (a, b) = (summaries[0]["verification"] as! [String: Any], summaries[1]["verification"] as! [String: Any])
         let eer = try #require(a["eer"] as? [String: Double])

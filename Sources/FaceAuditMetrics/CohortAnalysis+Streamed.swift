@@ -60,13 +60,31 @@ extension CohortAnalysis {
                 if p >= 0 && r >= 0 && p < cohortCount && r < cohortCount { cross[p][r].errors += 1 }
                 partners?.add(data.sampleSubject[i], data.sampleCohort[i], data.sampleSubject[j], data.sampleCohort[j])
             }
-            let tallies = bootstrapping ? (overall: tally(overall, data, tau), cohorts: cohorts.map { tally($0, data, tau) }) : nil
+            let tallies =
+                bootstrapping
+                ? (overall: data.overallTallies[tau] ?? tally(overall, data, tau), cohorts: cohorts.map { tally($0, data, tau) }) : nil
             return finish(
                 dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
                 cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options,
                 people: partners?.counts())
         }
         return (rates, scores)
+    }
+
+    /// Everyone's bootstrap tally at the threshold of each of `options`' settings (none without a
+    /// bootstrap): what ``analyze(_:dimensions:options:)-(StreamedComparisons,_,_)`` computes for the
+    /// overall group, made once so that every dimension set can share it through
+    /// ``StreamedComparisons/overallTallies``.
+    public static func overallTallies(_ data: StreamedComparisons, options: CohortAnalysisOptions) -> [Double: SubjectBootstrap.Tally] {
+        guard options.replicates > 0 && data.subjectCount > 0 else { return [:] }
+        let overall = streamedGroups(data, polarity: options.polarity)[0]
+        guard overall.scores.impostorCount > 0 else { return [:] }
+        var tallies: [Double: SubjectBootstrap.Tally] = [:]
+        for setting in options.settings {
+            let tau = options.similarityThreshold(setting, overall: overall.scores)
+            if tallies[tau] == nil { tallies[tau] = tally(overall, data, tau) }
+        }
+        return tallies
     }
 
     /// The overall and per-cohort binned score sets (mated pairs, within-cohort non-mated pairs), for

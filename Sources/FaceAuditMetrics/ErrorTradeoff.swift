@@ -50,6 +50,9 @@ public struct ErrorTradeoff: Sendable {
         var thresholds: [Double] = []
         var fm: [Int] = []
         var fnm: [Int] = []
+        thresholds.reserveCapacity(g.count + v.count)
+        fm.reserveCapacity(g.count + v.count)
+        fnm.reserveCapacity(g.count + v.count)
         var a = 0
         var b = 0
         while a < g.count || b < v.count {

@@ -43,6 +43,12 @@ extension SampleSizePlan {
     /// false match; `pairs` lists (a, b, share) with a ≠ b at most once per unordered pair. Nil for fewer than
     /// 4 people.
     public static func estimate(people n: Int, pairs: [(a: Int, b: Int, share: Double)]) -> PilotEstimate? {
+        estimate(people: n, shares: pairs)
+    }
+
+    /// ``estimate(people:pairs:)`` over pairs read one at a time.
+    static func estimate<Pairs: Sequence>(people n: Int, shares pairs: Pairs) -> PilotEstimate?
+    where Pairs.Element == (a: Int, b: Int, share: Double) {
         guard n >= 4 else { return nil }
         var rows = [Double](repeating: 0, count: n)
         var sum = 0.0
@@ -91,16 +97,16 @@ extension SampleSizePlan {
             return nil
         }
         let index = Dictionary(subjects.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        var pairs: [(a: Int, b: Int, share: Double)] = []
-        for p in tally.errorPairs {
+        // Read as they are needed: a cohort can have millions of error pairs.
+        let pairs = tally.errorPairs.lazy.compactMap { p -> (a: Int, b: Int, share: Double)? in
             let a = Int(p.a)
             let b = Int(p.b)
-            guard let i = index[a], let j = index[b] else { continue }
+            guard let i = index[a], let j = index[b] else { return nil }
             let t = trials(a, b)
-            guard t > 0 else { continue }
-            pairs.append((a: i, b: j, share: Double(p.errors) / Double(t)))
+            guard t > 0 else { return nil }
+            return (a: i, b: j, share: Double(p.errors) / Double(t))
         }
-        return estimate(people: subjects.count, pairs: pairs)
+        return estimate(people: subjects.count, shares: pairs)
     }
 
     /// The heterogeneity of several cohorts' estimates: the people-weighted mean of their c over the cohorts

@@ -48,6 +48,9 @@ public struct StreamedComparisons: Sendable {
     /// run, so a run sorts them once and every dimension set shares one copy. Nil: computed from the
     /// fields above.
     public var overallScores: BinnedScores?
+    /// Everyone's bootstrap tally at each threshold, when already made: the same for every labeling, so
+    /// that every dimension set's results share one copy (``CohortAnalysis/overallTallies(_:options:)``).
+    public var overallTallies: [Double: SubjectBootstrap.Tally] = [:]
 
     /// Creates an empty set.
     public init() {}

@@ -213,7 +213,12 @@ public struct SubjectBootstrap: Sendable {
     /// The error pairs, in subject-pair order, of one ``pairKey(_:_:)`` per false match (sorted in place).
     static func errorPairs(_ keys: inout [UInt64]) -> [ErrorPair] {
         RadixSort.sort(&keys)
+        // Exactly as many as there are distinct keys: these lists are kept for subjects.json, so growth
+        // by doubling would keep up to twice their size alive.
+        var distinct = 0
+        for i in keys.indices where i == 0 || keys[i] != keys[i - 1] { distinct += 1 }
         var pairs: [ErrorPair] = []
+        pairs.reserveCapacity(distinct)
         for key in keys {
             if let last = pairs.last, UInt64(UInt32(last.a)) << 32 | UInt64(UInt32(last.b)) == key {
                 pairs[pairs.count - 1].errors += 1

@@ -41,6 +41,8 @@ extension BenchmarkRun {
                     tileSize: statistics.layout.tileSize, bins: statistics.layout.bins, exactPairLimit: 0
                 ).engine
             }, templates: templates, comparison: comparison, threads: options.threads)
+        // Everyone's bootstrap tallies once, shared by every dimension set's results.
+        pairs.overallTallies = CohortAnalysis.overallTallies(pairs.labeled([]), options: options.analysis(polarity: polarity, []))
         var overall: BinnedScores?
         var range = (0.0, 1.0)
         func check(_ scores: BinnedScores) throws(RunError) {

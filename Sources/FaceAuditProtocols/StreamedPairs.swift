@@ -32,6 +32,8 @@ public struct StreamedPairs: Sendable {
     let scheme: CohortScheme
     /// The overall scores, the same for every labeling (see ``StreamedComparisons/overallScores``).
     private var overall: BinnedScores?
+    /// Everyone's bootstrap tallies, the same for every labeling (see ``StreamedComparisons/overallTallies``).
+    public var overallTallies: [Double: SubjectBootstrap.Tally] = [:]
 
     /// Scores the mated and kept pairs of `statistics`.
     /// - Throws: ``RunError`` (data error) when the statistics do not belong to `manifest`.
@@ -213,6 +215,7 @@ public struct StreamedPairs: Sendable {
             data.cohortBins[Int(data.sampleCohort[Int(i)])][tailBin] += 1
         }
         data.overallScores = overall
+        data.overallTallies = overallTallies
         return data
     }
 }

@@ -9,16 +9,22 @@ extension BinnedScores {
     @inline(__always)
     func isBin(_ k: Int) -> Bool { k < binUpperEdges.count && binUpperEdges[k] > values[k] }
 
-    /// The lower edges of the bin runs still in these scores.
-    public var binLowerEdges: [Double] { values.indices.filter(isBin).map { values[$0] } }
+    /// The reach of bin run `k`: its range widened by its width on each side.
+    @inline(__always)
+    func reach(_ k: Int) -> (from: Double, to: Double) {
+        let width = binUpperEdges[k] - values[k]
+        return (values[k] - width, binUpperEdges[k] + width)
+    }
 
-    /// Whether a bin run's reach meets the closed interval `[low, high]`.
+    /// Whether bin run `k`'s reach meets the closed interval `[low, high]`.
+    func reaches(_ k: Int, _ low: Double, _ high: Double) -> Bool {
+        let (from, to) = reach(k)
+        return from <= high && to >= low
+    }
+
+    /// Whether any bin run's reach meets the closed interval `[low, high]`.
     func binReaches(_ low: Double, _ high: Double) -> Bool {
-        values.indices.contains { k in
-            guard isBin(k) else { return false }
-            let width = binUpperEdges[k] - values[k]
-            return values[k] - width <= high && binUpperEdges[k] + width >= low
-        }
+        values.indices.contains { isBin($0) && reaches($0, low, high) }
     }
 
     /// The lower edges of the bin runs whose scores decide the pyeer/FVC2000 EER and the AUC, most
@@ -29,16 +35,14 @@ extension BinnedScores {
     public func binsDecidingEERAndAUC(budget: Int) -> [Double] {
         guard !genuine.isEmpty, !binUpperEdges.isEmpty else { return [] }
         let curve = errorTradeoff
-        let last = curve.thresholds.count - 1
-        let k2 = curve.thresholds.indices.first { curve.fmr($0) - curve.fnmr($0) <= 0 } ?? last
+        let k2 = curve.equalErrorRateIndex
         let low = curve.thresholds[max(0, k2 - 2)]
-        let high = curve.thresholds[min(last, k2 + 1)]
+        let high = curve.thresholds[min(curve.thresholds.count - 1, k2 + 1)]
         var chosen: [Double] = []
         var taken = Set<Double>()
         var used = 0
         for k in values.indices where isBin(k) {
-            let width = binUpperEdges[k] - values[k]
-            if values[k] - width <= high && binUpperEdges[k] + width >= low {
+            if reaches(k, low, high) {
                 chosen.append(values[k])
                 taken.insert(values[k])
                 used += counts[k]
@@ -51,8 +55,7 @@ extension BinnedScores {
         var a = 0
         let g = genuine
         for k in values.indices where isBin(k) {
-            let width = binUpperEdges[k] - values[k]
-            let (from, to) = (values[k] - width, binUpperEdges[k] + width)
+            let (from, to) = reach(k)
             while a < g.count && g[a] < from { a += 1 }
             if a < g.count && g[a] < to && !taken.contains(values[k]) {
                 forAUC.append(values[k])
@@ -104,7 +107,7 @@ extension BinnedScores {
     public var equalErrorRateIsExact: Bool {
         guard !genuine.isEmpty else { return false }
         let curve = errorTradeoff
-        let k2 = curve.thresholds.indices.first { curve.fmr($0) - curve.fnmr($0) <= 0 } ?? curve.thresholds.count - 1
+        let k2 = curve.equalErrorRateIndex
         return !binReaches(curve.thresholds[max(0, k2 - 1)], curve.thresholds[k2])
     }
 
@@ -114,9 +117,9 @@ extension BinnedScores {
         guard !genuine.isEmpty else { return false }
         var a = 0
         for k in values.indices where isBin(k) {
-            let width = binUpperEdges[k] - values[k]
-            while a < genuine.count && genuine[a] < values[k] - width { a += 1 }
-            if a < genuine.count && genuine[a] < binUpperEdges[k] + width { return false }
+            let (from, to) = reach(k)
+            while a < genuine.count && genuine[a] < from { a += 1 }
+            if a < genuine.count && genuine[a] < to { return false }
         }
         return true
     }

@@ -79,16 +79,17 @@ public struct ErrorTradeoff: Sendable {
     /// t₁ the one before (unless the rates are equal at t₂); of the two, the one with the smaller
     /// FMR + FNMR gives [EER_low, EER_high] and EER = (low + high) / 2.
     public func equalErrorRate() -> EqualErrorRate {
-        var t2 = thresholds.count - 1
-        for k in thresholds.indices where fmr(k) - fnmr(k) <= 0 {
-            t2 = k
-            break
-        }
+        let t2 = equalErrorRateIndex
         let t1 = (fmr(t2) - fnmr(t2) != 0 && t2 != 0) ? t2 - 1 : t2
         let k = fmr(t1) + fnmr(t1) <= fmr(t2) + fnmr(t2) ? t1 : t2
         let low = min(fmr(k), fnmr(k))
         let high = max(fmr(k), fnmr(k))
         return EqualErrorRate(value: (fnmr(k) + fmr(k)) / 2, low: low, high: high, similarityThreshold: thresholds[k])
+    }
+
+    /// t₂ of ``equalErrorRate()``: the first threshold with FMR ≤ FNMR (the last when there is none).
+    public var equalErrorRateIndex: Int {
+        thresholds.indices.first { fmr($0) - fnmr($0) <= 0 } ?? thresholds.count - 1
     }
 
     /// FNMR at the first threshold whose FMR is nearest to `target` (pyeer's `fmr100`, `fmr1000`; the

@@ -51,18 +51,23 @@ public struct AllPairsEngine: Sendable {
                 compute(all[t], into: &statistics, buffer: &buffer, timing: &timing)
                 statistics.tiles.append(t)
                 statistics.prune()
+                // The highest tail bin any thread has reached bounds the whole run's from below.
+                statistics.adopt(tailBin: queue.raise(tailBin: statistics.tailBin))
             }
             queue.finish(statistics, timing)
         }
-        var total = PairStatistics(layout: layout)
+        var taken = queue.takeParts()
         var timing = Timing()
-        for (part, t) in queue.parts {
-            // Layouts are equal and tiles disjoint by construction.
-            try! total.merge(part)
+        for (_, t) in taken {
             timing.gemm += t.gemm
             timing.streaming += t.streaming
             timing.flops += t.flops
         }
+        var parts = taken.map(\.0)
+        taken = []
+        var total = PairStatistics(layout: layout)
+        // Layouts are equal and tiles disjoint by construction.
+        try! total.absorb(&parts)
         total.normalize()
         return (total, timing)
     }
@@ -89,7 +94,9 @@ public struct AllPairsEngine: Sendable {
             }
             found.append(pairs)
         }
-        return PairStatistics.inImagePairOrder(found.pairs)
+        var pairs = found.pairs
+        PairStatistics.sortInImagePairOrder(&pairs)
+        return pairs
     }
 
     /// The non-mated pairs of a computed tile whose bin is wanted. Keys are formed as in ``stream(_:buffer:into:)``,
@@ -254,7 +261,8 @@ private final class PairList: @unchecked Sendable {
 private final class TileQueue: @unchecked Sendable {
     private let tiles: [Int]
     private var position = 0
-    private(set) var parts: [(PairStatistics, AllPairsEngine.Timing)] = []
+    private var parts: [(PairStatistics, AllPairsEngine.Timing)] = []
+    private var tailBin = 0
     private let lock = NSLock()
 
     init(_ tiles: [Int]) { self.tiles = tiles }
@@ -265,6 +273,22 @@ private final class TileQueue: @unchecked Sendable {
             guard position < tiles.count else { return nil }
             defer { position += 1 }
             return tiles[position]
+        }
+    }
+
+    /// Records that a thread's tail bin reached `bin`; returns the highest any thread has reached.
+    func raise(tailBin bin: Int) -> Int {
+        lock.withLock {
+            tailBin = max(tailBin, bin)
+            return tailBin
+        }
+    }
+
+    /// Every thread's statistics, handed over (the queue keeps no reference to them).
+    func takeParts() -> [(PairStatistics, AllPairsEngine.Timing)] {
+        lock.withLock {
+            defer { parts = [] }
+            return parts
         }
     }
 

@@ -36,6 +36,10 @@ public struct PairStatistics: Sendable {
     /// Whether the tail holds every non-mated pair (then every statistic can be computed exactly).
     public var isComplete: Bool { tail.count == nonMatedCount }
 
+    /// Drops the tail's pairs once they have been read (``tailBin`` stays), so that their memory is
+    /// freed while the histograms are still in use. ``isComplete`` is meaningless afterwards.
+    public mutating func dropTail() { tail = [] }
+
     /// The bin holding the `capacity`-th most similar pair of `counts` (0 when there are fewer).
     static func tailBin(_ counts: [Int], layout: StatisticsLayout, capacity: Int) -> Int {
         var above = 0
@@ -60,37 +64,69 @@ public struct PairStatistics: Sendable {
         tail.removeAll { layout.bin(of: $0.key) < bin }
     }
 
-    /// Puts the pair lists and tile indices in their canonical order (by image pair, sorted on one
-    /// packed 64-bit key).
+    /// Raises ``tailBin`` to `bin`, the tail bin another part of the same run reached: that part's
+    /// counts are part of the whole's, so the whole's tail bin is at least as high and pairs below it
+    /// are never needed. Threads share it so that each keeps fewer pairs (``prune(always:)`` drops them).
+    mutating func adopt(tailBin bin: Int) { tailBin = max(tailBin, bin) }
+
+    /// Puts the pair lists and tile indices in their canonical order (by image pair), sorting in place:
+    /// a copy of the tail would cost more memory than anything else in a streamed run.
     public mutating func normalize() {
-        mated = Self.inImagePairOrder(mated)
-        tail = Self.inImagePairOrder(tail)
+        Self.sortInImagePairOrder(&mated)
+        Self.sortInImagePairOrder(&tail)
         tiles.sort()
     }
 
-    /// `pairs` sorted by image pair (one packed 64-bit key each).
-    static func inImagePairOrder(_ pairs: [ScoredPair]) -> [ScoredPair] {
-        var keyed = pairs.map { (UInt64(UInt32(bitPattern: $0.first)) << 32 | UInt64(UInt32(bitPattern: $0.second)), $0.key) }
-        keyed.sort { $0.0 < $1.0 }
-        return keyed.map {
-            ScoredPair(first: Int32(truncatingIfNeeded: $0.0 >> 32), second: Int32(truncatingIfNeeded: $0.0), key: $0.1)
+    /// Sorts `pairs` by image pair (first image, then second).
+    static func sortInImagePairOrder(_ pairs: inout [ScoredPair]) {
+        pairs.sort { a, b in
+            a.first != b.first
+                ? UInt32(bitPattern: a.first) < UInt32(bitPattern: b.first) : UInt32(bitPattern: a.second) < UInt32(bitPattern: b.second)
         }
     }
 
     /// Adds statistics of other tiles of the same run. Call ``normalize()`` after the last merge.
     /// - Throws: ``ComparisonError`` when the layouts differ or a tile is covered twice.
     public mutating func merge(_ other: PairStatistics) throws(ComparisonError) {
-        guard other.layout == layout else {
-            throw ComparisonError("the partial results belong to different runs or settings (\(other.layout) vs \(layout))")
+        var parts = [other]
+        try absorb(&parts)
+    }
+
+    /// Adds the statistics of other tiles of the same run and empties `parts`, freeing each part's
+    /// pairs as soon as they are read. The tail bin comes from the summed histograms first, so only
+    /// the pairs at or above it are copied (the whole tail of every part never sits in memory twice).
+    /// Call ``normalize()`` after the last merge.
+    /// - Throws: ``ComparisonError`` when the layouts differ or a tile is covered twice; nothing is
+    ///   changed then.
+    public mutating func absorb(_ parts: inout [PairStatistics]) throws(ComparisonError) {
+        var covered = Set(tiles)
+        for other in parts {
+            guard other.layout == layout else {
+                throw ComparisonError("the partial results belong to different runs or settings (\(other.layout) vs \(layout))")
+            }
+            let overlap = covered.intersection(other.tiles)
+            guard overlap.isEmpty else {
+                throw ComparisonError("\(overlap.count) tile(s) were computed twice, e.g. tile \(overlap.min()!): a shard was merged twice")
+            }
+            covered.formUnion(other.tiles)
         }
-        let overlap = Set(tiles).intersection(other.tiles)
-        guard overlap.isEmpty else {
-            throw ComparisonError("\(overlap.count) tile(s) were computed twice, e.g. tile \(overlap.min()!): a shard was merged twice")
+        for other in parts {
+            for i in nonMated.indices { nonMated[i] += other.nonMated[i] }
+            mated += other.mated
+            tiles += other.tiles
+            tailBin = max(tailBin, other.tailBin)
         }
-        for i in nonMated.indices { nonMated[i] += other.nonMated[i] }
-        mated += other.mated
-        tail += other.tail
-        tiles += other.tiles
-        prune(always: true)
+        let bin = max(tailBin, Self.tailBin(nonMated, layout: layout, capacity: layout.tailCapacity))
+        tailBin = bin
+        let layout = layout
+        tail.removeAll { layout.bin(of: $0.key) < bin }
+        var kept = tail.count
+        for other in parts { kept += other.tail.count { layout.bin(of: $0.key) >= bin } }
+        tail.reserveCapacity(kept)
+        for i in parts.indices {
+            for pair in parts[i].tail where layout.bin(of: pair.key) >= bin { tail.append(pair) }
+            parts[i].tail = []
+        }
+        parts = []
     }
 }

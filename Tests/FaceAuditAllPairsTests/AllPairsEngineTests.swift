@@ -103,6 +103,41 @@ private struct Population {
         }
     }
 
+    @Test("threads that share the highest tail bin any of them reached give the one-thread statistics")
+    func sharedTailBinKeepsTheStatistics() throws {
+        let population = Population(images: 600, seed: 5, missingEvery: 53)
+        for metric in [PairMetric.cosineSimilarity, .euclideanDistance] {
+            // Small tiles and a small tail: the bin rises many times on every thread.
+            let engine = try population.engine(metric, tileSize: 24, tail: 400, bins: 256)
+            let (single, _) = engine.run(threads: 1)
+            for threads in [2, 5] {
+                let (shared, _) = engine.run(threads: threads)
+                #expect(shared.serialized() == single.serialized())
+                #expect(shared.tail == single.tail)
+                #expect(shared.tailBin == single.tailBin)
+            }
+        }
+    }
+
+    @Test("absorbing several parts at once equals merging them one by one, and frees the parts")
+    func absorbingPartsEqualsMergingThem() throws {
+        let population = Population(images: 300, seed: 8)
+        let engine = try population.engine(.cosineSimilarity, tileSize: 40, tail: 250)
+        var parts = (0..<4).map { engine.run(shard: $0, of: 4, threads: 1).0 }
+        var oneByOne = PairStatistics(layout: engine.layout)
+        for part in parts { try oneByOne.merge(part) }
+        oneByOne.normalize()
+        var together = PairStatistics(layout: engine.layout)
+        try together.absorb(&parts)
+        together.normalize()
+        #expect(parts.isEmpty)
+        #expect(together.serialized() == oneByOne.serialized())
+        #expect(together.serialized() == engine.run(threads: 1).0.serialized())
+        var twice = [engine.run(shard: 0, of: 4, threads: 1).0, engine.run(shard: 0, of: 4, threads: 1).0]
+        var refused = PairStatistics(layout: engine.layout)
+        #expect(throws: ComparisonError.self) { try refused.absorb(&twice) }
+    }
+
     @Test func theTailHoldsExactlyThePairsInItsBinsAndAtLeastItsCapacity() throws {
         let population = Population(images: 500, seed: 3)
         let complete = try population.engine(.cosineSimilarity, tileSize: 77, bins: 256).run(threads: 2).0

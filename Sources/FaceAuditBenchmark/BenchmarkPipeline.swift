@@ -169,7 +169,7 @@ public struct BenchmarkPipeline: Sendable {
         }
         let quality = qualities.map(Self.qualityColumns)
         var result = try BenchmarkRun.evaluate(
-            manifest: manifest, templates: extracted, statistics: statistics, comparison: templates.embedder.comparison,
+            manifest: manifest, templates: extracted, statistics: consume statistics, comparison: templates.embedder.comparison,
             pipeline: templates.info, options: options, commandLine: commandLine, version: version, quality: quality,
             engine: pairs.engine)
         result.summary.quality = BenchmarkRun.qualitySummary(

@@ -16,8 +16,8 @@ public struct BinnedScores: Sendable {
     public let genuine: [Double]
     /// Distinct non-mated values, ascending: bin lower edges, then exact scores.
     public let values: [Double]
-    /// Non-mated scores at each value.
-    public let counts: [Int]
+    /// Non-mated scores at each value, read off ``atOrAbove`` (no second array per run is kept).
+    public var counts: RunCounts { RunCounts(atOrAbove: atOrAbove) }
     /// Every completed non-mated similarity at or above this is in ``values`` exactly.
     public let exactFrom: Double
     /// Mated comparisons without a score.
@@ -57,15 +57,19 @@ public struct BinnedScores: Sendable {
         RadixSort.sort(&e)
         precondition(e.first.map { $0 >= exactFrom } ?? true, "an exact score lies below the exact region")
         precondition(binEdges.last.map { $0 <= exactFrom } ?? true, "a bin lies in the exact region")
+        // Sized exactly: an array grown by doubling keeps up to twice the memory for its lifetime.
+        let binRuns = binCounts.count { $0 > 0 }
         var values: [Double] = []
         var counts: [Int] = []
         var upper: [Double] = []
+        values.reserveCapacity(binRuns + e.count)
+        counts.reserveCapacity(binRuns + e.count + 1)
+        upper.reserveCapacity(binRuns)
         for (k, count) in binCounts.enumerated() where count > 0 {
             values.append(binEdges[k])
             counts.append(count)
             upper.append(binEdges[k + 1])
         }
-        let binRuns = values.count
         for s in e {
             if values.count > binRuns && values.last == s {
                 counts[counts.count - 1] += 1
@@ -79,23 +83,36 @@ public struct BinnedScores: Sendable {
             genuineFailures: genuine.count - g.count, impostorFailures: impostorFailures, polarity: polarity)
     }
 
-    /// Runs already built: ascending distinct `values`, with `binUpperEdges` covering every run up to
-    /// the last bin (an exact run's entry is its own value).
+    /// Runs already built: ascending distinct `values` holding `counts` scores each, with
+    /// `binUpperEdges` covering every run up to the last bin (an exact run's entry is its own value).
+    /// `counts` becomes ``atOrAbove`` in place.
     init(
-        sortedGenuine: [Double], values: [Double], counts: [Int], binUpperEdges: [Double], exactFrom: Double, genuineFailures: Int,
-        impostorFailures: Int, polarity: ScorePolarity
+        sortedGenuine: [Double], values: [Double], counts: consuming [Int], binUpperEdges: [Double], exactFrom: Double,
+        genuineFailures: Int, impostorFailures: Int, polarity: ScorePolarity
     ) {
-        var above = [Int](repeating: 0, count: values.count + 1)
-        for k in stride(from: values.count - 1, through: 0, by: -1) { above[k] = above[k + 1] + counts[k] }
+        precondition(counts.count == values.count, "one count per value")
+        counts.append(0)
+        for k in stride(from: values.count - 1, through: 0, by: -1) { counts[k] += counts[k + 1] }
         self.genuine = sortedGenuine
         self.values = values
-        self.counts = counts
-        self.atOrAbove = above
+        self.atOrAbove = counts
         self.binUpperEdges = binUpperEdges
         self.exactFrom = exactFrom
         self.genuineFailures = genuineFailures
         self.impostorFailures = impostorFailures
         self.polarity = polarity
+    }
+
+    /// The scores of each run, as a collection: `counts[k]` is `atOrAbove[k] − atOrAbove[k + 1]`.
+    public struct RunCounts: RandomAccessCollection, Sendable {
+        /// The owner's ``BinnedScores/atOrAbove``.
+        let atOrAbove: [Int]
+        /// 0.
+        public var startIndex: Int { 0 }
+        /// The number of runs.
+        public var endIndex: Int { atOrAbove.count - 1 }
+        /// The scores of run `k`.
+        public subscript(k: Int) -> Int { atOrAbove[k] - atOrAbove[k + 1] }
     }
 
     /// Completed non-mated comparisons.

@@ -11,9 +11,9 @@ extension CohortAnalysis {
         let subjects: Int
         /// Indices into the mated comparisons of the group's mated comparisons.
         let mated: [Int]
-        /// Indices into the exact non-mated comparisons of the group's; nil for every one (everyone's
-        /// group, which would otherwise hold an index per kept pair).
-        let exact: [Int]?
+        /// Indices into the exact non-mated comparisons of the group's (32-bit, as the image indices
+        /// are); nil for every one (everyone's group, which would otherwise hold an index per kept pair).
+        let exact: [UInt32]?
         /// Completed samples per subject (the bootstrap's non-mated design).
         let samplesPerSubject: [(subject: Int, samples: Int)]
     }
@@ -51,14 +51,19 @@ extension CohortAnalysis {
                     globalThresholdExact: exact)
             }
             var cross = crossTrials.map { row in row.map { ErrorCount(errors: 0, trials: $0) } }
-            // One pass for the cross-cohort matrix and, for the school scenario, who falsely matches whom.
-            var partners = people.map(PartnerCounts.Tally.init)
             for k in data.exactScores.indices where data.exactScores[k] >= tau {
-                let (i, j) = (Int(data.exactProbe[k]), Int(data.exactReference[k]))
-                let p = Int(data.sampleCohort[i])
-                let r = Int(data.sampleCohort[j])
+                let p = Int(data.sampleCohort[Int(data.exactProbe[k])])
+                let r = Int(data.sampleCohort[Int(data.exactReference[k])])
                 if p >= 0 && r >= 0 && p < cohortCount && r < cohortCount { cross[p][r].errors += 1 }
-                partners?.add(data.sampleSubject[i], data.sampleCohort[i], data.sampleSubject[j], data.sampleCohort[j])
+            }
+            // For the school scenario, who falsely matches whom (before the tallies: each is large).
+            let partners = people.map { layout in
+                PartnerCounts.counts(layout) { visit in
+                    for k in data.exactScores.indices where data.exactScores[k] >= tau {
+                        let (i, j) = (Int(data.exactProbe[k]), Int(data.exactReference[k]))
+                        visit(data.sampleSubject[i], data.sampleCohort[i], data.sampleSubject[j], data.sampleCohort[j])
+                    }
+                }
             }
             let tallies =
                 bootstrapping
@@ -66,7 +71,7 @@ extension CohortAnalysis {
             return finish(
                 dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
                 cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options,
-                people: partners?.counts())
+                people: partners)
         }
         return (rates, scores)
     }
@@ -123,11 +128,16 @@ extension CohortAnalysis {
             let c = Int(data.matedCohort[k])
             if c >= 0 && c < cohortCount { matedOf[c].append(k) }
         }
-        var exactOf = [[Int]](repeating: [], count: cohortCount + 1)
-        for k in data.exactScores.indices {
+        // Sized exactly (a count first): an array grown by doubling keeps up to twice its memory.
+        func cohortOfExact(_ k: Int) -> Int? {
             let c = data.sampleCohort[Int(data.exactProbe[k])]
-            if c >= 0 && Int(c) < cohortCount && c == data.sampleCohort[Int(data.exactReference[k])] { exactOf[Int(c)].append(k) }
+            return c >= 0 && Int(c) < cohortCount && c == data.sampleCohort[Int(data.exactReference[k])] ? Int(c) : nil
         }
+        var exactSizes = [Int](repeating: 0, count: cohortCount)
+        for k in data.exactScores.indices { if let c = cohortOfExact(k) { exactSizes[c] += 1 } }
+        var exactOf = [[UInt32]](repeating: [], count: cohortCount + 1)
+        for c in 0..<cohortCount { exactOf[c].reserveCapacity(exactSizes[c]) }
+        for k in data.exactScores.indices { if let c = cohortOfExact(k) { exactOf[c].append(UInt32(k)) } }
         func group(_ g: Int) -> StreamedGroup {
             let bins = g == cohortCount ? data.overallBins : data.cohortBins[g]
             let exact = g == cohortCount ? nil : exactOf[g]
@@ -137,7 +147,7 @@ extension CohortAnalysis {
                 ? data.overallScores!
                 : BinnedScores(
                     genuine: matedOf[g].map { data.matedScores[$0] }, binEdges: bins.isEmpty ? [] : data.binEdges, binCounts: bins,
-                    exact: exact.map { $0.map { data.exactScores[$0] } } ?? data.exactScores, exactFrom: data.exactFrom,
+                    exact: exact.map { $0.map { data.exactScores[Int($0)] } } ?? data.exactScores, exactFrom: data.exactFrom,
                     impostorFailures: nonMatedPairs(all[g]) - completedPairs, polarity: polarity)
             assert(scores.impostorCount == completedPairs, "histogram and sample counts disagree")
             var subjects = all[g].count >= 2 ? Set(all[g].keys) : []
@@ -179,13 +189,20 @@ extension CohortAnalysis {
             if data.matedScores[k] < tau { mated[s, default: (0, 0)].errors += 1 }
         }
         var errors: [UInt64] = []
+        var size = 0
+        if let list = g.exact {
+            for k in list where data.exactScores[Int(k)] >= tau { size += 1 }
+        } else {
+            size = data.exactScores.count { $0 >= tau }
+        }
+        errors.reserveCapacity(size)
         func add(_ k: Int) {
             guard data.exactScores[k] >= tau else { return }
             errors.append(
                 SubjectBootstrap.pairKey(
                     Int(data.sampleSubject[Int(data.exactProbe[k])]), Int(data.sampleSubject[Int(data.exactReference[k])])))
         }
-        if let list = g.exact { list.forEach(add) } else { data.exactScores.indices.forEach(add) }
+        if let list = g.exact { for k in list { add(Int(k)) } } else { data.exactScores.indices.forEach(add) }
         return SubjectBootstrap.Tally(
             mated: mated.map { (subject: $0.key, errors: $0.value.errors, trials: $0.value.trials) }.sorted { $0.subject < $1.subject },
             errorPairs: SubjectBootstrap.errorPairs(&errors), samplesPerSubject: g.samplesPerSubject)

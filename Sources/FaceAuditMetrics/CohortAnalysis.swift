@@ -119,16 +119,20 @@ public enum CohortAnalysis {
             }
             var cross = [[ErrorCount]](
                 repeating: [ErrorCount](repeating: ErrorCount(errors: 0, trials: 0), count: cohortCount), count: cohortCount)
-            // One pass for the cross-cohort matrix and, for the school scenario, who falsely matches whom.
-            var partners = people.map(PartnerCounts.Tally.init)
             for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN {
                 let p = Int(data.probeCohort[k])
                 let r = Int(data.referenceCohort[k])
-                let error = data.scores[k] >= tau
-                if error { partners?.add(data.probeSubject[k], data.probeCohort[k], data.referenceSubject[k], data.referenceCohort[k]) }
                 guard p >= 0 && r >= 0 else { continue }
                 cross[p][r].trials += 1
-                if error { cross[p][r].errors += 1 }
+                if data.scores[k] >= tau { cross[p][r].errors += 1 }
+            }
+            // For the school scenario, who falsely matches whom.
+            let partners = people.map { layout in
+                PartnerCounts.counts(layout) { visit in
+                    for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN && data.scores[k] >= tau {
+                        visit(data.probeSubject[k], data.probeCohort[k], data.referenceSubject[k], data.referenceCohort[k])
+                    }
+                }
             }
             let tallies = overallDesign.map { design in
                 (
@@ -141,7 +145,7 @@ public enum CohortAnalysis {
             return finish(
                 dimensions: dimensions, setting: setting, threshold: tau, estimable: support.estimable, overall: rates(overall),
                 cohorts: cohorts.map(rates), cross: cross, tallies: tallies, subjectCount: data.subjectCount, options: options,
-                people: partners?.counts())
+                people: partners)
         }
     }
 

@@ -33,14 +33,14 @@ extension ErrorRegression {
         public var mated: [(i: Int32, j: Int32, score: Double)]
         /// Every non-mated comparison of two completed samples with similarity ≥ ``listedFrom``, and
         /// possibly others (those below are ignored).
-        public var nonMated: [(i: Int32, j: Int32, score: Double)]
+        public var nonMated: PairList
         /// Every non-mated similarity at or above this is in ``nonMated``.
         public var listedFrom: Double
 
         /// A design; see the properties.
         public init(
             subjectCount: Int, sampleSubject: [Int32], sampleCompleted: [Bool], attributes: [AttributeLabels],
-            mated: [(i: Int32, j: Int32, score: Double)], nonMated: [(i: Int32, j: Int32, score: Double)], listedFrom: Double
+            mated: [(i: Int32, j: Int32, score: Double)], nonMated: PairList, listedFrom: Double
         ) {
             precondition(sampleCompleted.count == sampleSubject.count, "one completion flag per sample")
             precondition(attributes.allSatisfy { $0.sampleCohort.count == sampleSubject.count }, "one cohort per sample")
@@ -52,6 +52,48 @@ extension ErrorRegression {
             self.nonMated = nonMated
             self.listedFrom = listedFrom
         }
+    }
+
+    /// Comparisons as three parallel arrays (first sample, second sample, similarity), read as
+    /// `(i, j, score)` triples: a design can then share a streamed run's arrays of kept pairs instead
+    /// of copying them (16 bytes a pair).
+    public struct PairList: RandomAccessCollection, Sendable {
+        /// The first sample of each comparison.
+        public var first: [Int32] = []
+        /// The second sample of each comparison.
+        public var second: [Int32] = []
+        /// The similarity of each comparison.
+        public var scores: [Double] = []
+
+        /// Comparisons from their three arrays, which must have one entry per comparison each.
+        public init(first: [Int32], second: [Int32], scores: [Double]) {
+            precondition(first.count == scores.count && second.count == scores.count, "one sample pair per score")
+            self.first = first
+            self.second = second
+            self.scores = scores
+        }
+
+        /// No comparisons.
+        public init() {}
+
+        /// The comparisons of `pairs`, in their order.
+        public init(_ pairs: some Sequence<(i: Int32, j: Int32, score: Double)>) {
+            for pair in pairs { append(pair) }
+        }
+
+        /// Appends one comparison.
+        public mutating func append(_ pair: (i: Int32, j: Int32, score: Double)) {
+            first.append(pair.i)
+            second.append(pair.j)
+            scores.append(pair.score)
+        }
+
+        /// 0.
+        public var startIndex: Int { 0 }
+        /// The number of comparisons.
+        public var endIndex: Int { scores.count }
+        /// Comparison `k`.
+        public subscript(k: Int) -> (i: Int32, j: Int32, score: Double) { (first[k], second[k], scores[k]) }
     }
 
     /// The two regressions at each of `thresholds` on an all-pairs design, the same model as
@@ -212,7 +254,9 @@ extension ErrorRegression {
         let ascending = order.map { thresholds[$0] }
         // One key per error: lower person (24 bits), higher person (24 bits), the highest threshold reached.
         precondition(data.subjectCount < 1 << 24 && thresholds.count < 1 << 16, "at most 2^24 people and 2^16 thresholds")
+        // Sized exactly (a count first): the keys and the sort's buffer are this stage's largest arrays.
         var keys: [UInt64] = []
+        keys.reserveCapacity(data.nonMated.scores.count { $0 >= lowest })
         for pair in data.nonMated where pair.score >= lowest {
             let a = classOf[Int(data.sampleSubject[Int(pair.i)])] >= 0 ? Int(data.sampleSubject[Int(pair.i)]) : -1
             let b = classOf[Int(data.sampleSubject[Int(pair.j)])] >= 0 ? Int(data.sampleSubject[Int(pair.j)]) : -1

@@ -143,8 +143,8 @@ extension PartnerCounts {
         }
     }
 
-    /// The counts at one threshold, gathered one false match at a time in the pass that counts the
-    /// cross-cohort matrix, without keeping the false matches themselves.
+    /// The counts at one threshold from the false matches `forEach` visits, without keeping the false
+    /// matches themselves.
     ///
     /// Distinct partners are counted by sorting packed keys and counting runs, not by hashing. A person
     /// stands for one (subject, cohort), so a distinct (person, other person) pair is a distinct (person,
@@ -152,67 +152,74 @@ extension PartnerCounts {
     /// index · P + the higher (P people; likewise subjects), as dense as they come so the radix sort
     /// runs few passes, and a distinct unordered pair is a partner of each of its two sides (the two
     /// sides of a non-mated comparison are different subjects, so never the same person).
-    struct Tally {
-        let layout: Layout
-        private var falseMatches: [[Int]]
-        private var subjectErrors: [Int]
-        private var personKeys: [UInt64] = []
-        private var subjectKeys: [UInt64] = []
-
-        /// An empty tally.
-        init(layout: Layout) {
-            self.layout = layout
-            falseMatches = [[Int]](repeating: [Int](repeating: 0, count: layout.cohortCount), count: layout.cohort.count)
-            subjectErrors = [Int](repeating: 0, count: layout.subjectComparisons.count)
-        }
-
-        /// Counts one false-matching comparison: subject `a` in cohort `ca` against subject `b` in cohort
-        /// `cb` (a cohort −1 or out of range: counted overall only).
-        mutating func add(_ a: Int32, _ ca: Int32, _ b: Int32, _ cb: Int32) {
-            let n = layout.cohortCount
-            subjectErrors[Int(a)] += 1
-            subjectErrors[Int(b)] += 1
+    ///
+    /// `forEach` is called twice, and must visit the same false matches each time: once for the
+    /// subjects' keys, once for the people's, so that only one list of keys (and its sort's buffer)
+    /// is in memory at a time. It calls its argument with subject `a` in cohort `ca` against subject
+    /// `b` in cohort `cb` (a cohort −1 or out of range: counted overall only).
+    static func counts(
+        _ layout: Layout, falseMatches forEach: ((_ a: Int32, _ ca: Int32, _ b: Int32, _ cb: Int32) -> Void) -> Void
+    ) -> PartnerCounts {
+        let n = layout.cohortCount
+        let cohort = layout.cohort
+        // Everyone: false matches and distinct partners per subject.
+        var subjectErrors = [Int](repeating: 0, count: layout.subjectComparisons.count)
+        var subjectPartnerCounts = [Int](repeating: 0, count: layout.subjectComparisons.count)
+        do {
             let subjects = UInt64(layout.subjectComparisons.count)
-            let (sa, sb) = (UInt64(UInt32(bitPattern: a)), UInt64(UInt32(bitPattern: b)))
-            subjectKeys.append(min(sa, sb) * subjects + max(sa, sb))
-            guard ca >= 0 && cb >= 0 && Int(ca) < n && Int(cb) < n, let pa = layout.existing(a, ca), let pb = layout.existing(b, cb)
-            else { return }
-            falseMatches[pa][Int(cb)] += 1
-            falseMatches[pb][Int(ca)] += 1
-            personKeys.append(UInt64(min(pa, pb)) * UInt64(layout.cohort.count) + UInt64(max(pa, pb)))
-        }
-
-        /// The counts.
-        consuming func counts() -> PartnerCounts {
-            let n = layout.cohortCount
-            let cohort = layout.cohort
-            var partnerCounts = [[Int]](repeating: [Int](repeating: 0, count: n), count: cohort.count)
-            PartnerCounts.distinctPairs(&personKeys, stride: UInt64(cohort.count)) { p, q in
-                partnerCounts[p][cohort[q]] += 1
-                partnerCounts[q][cohort[p]] += 1
+            var size = 0
+            forEach { _, _, _, _ in size += 1 }
+            var keys: [UInt64] = []
+            keys.reserveCapacity(size)
+            forEach { a, _, b, _ in
+                subjectErrors[Int(a)] += 1
+                subjectErrors[Int(b)] += 1
+                let (sa, sb) = (UInt64(UInt32(bitPattern: a)), UInt64(UInt32(bitPattern: b)))
+                keys.append(min(sa, sb) * subjects + max(sa, sb))
             }
-            personKeys = []
-            var subjectPartnerCounts = [Int](repeating: 0, count: layout.subjectComparisons.count)
-            PartnerCounts.distinctPairs(&subjectKeys, stride: UInt64(layout.subjectComparisons.count)) { a, b in
+            PartnerCounts.distinctPairs(&keys, stride: subjects) { a, b in
                 subjectPartnerCounts[a] += 1
                 subjectPartnerCounts[b] += 1
             }
-            subjectKeys = []
-
-            var byCohort = [[Record: Int]](repeating: [:], count: n)
-            for p in cohort.indices {
-                let key = Record(people: 0, partners: partnerCounts[p], falseMatches: falseMatches[p], comparisons: layout.comparisons[p])
-                byCohort[cohort[p]][key, default: 0] += 1
-            }
-            var overall: [Record: Int] = [:]
-            for s in layout.subjectComparisons.indices where layout.subjectComparisons[s] > 0 {
-                let key = Record(
-                    people: 0, partners: [subjectPartnerCounts[s]], falseMatches: [subjectErrors[s]],
-                    comparisons: [layout.subjectComparisons[s]])
-                overall[key, default: 0] += 1
-            }
-            return PartnerCounts(cohorts: byCohort.map(PartnerCounts.records), overall: PartnerCounts.records(overall))
         }
+        // People (subject, cohort): false matches and distinct partners per cohort of the other side.
+        var falseMatches = [[Int]](repeating: [Int](repeating: 0, count: n), count: cohort.count)
+        var partnerCounts = [[Int]](repeating: [Int](repeating: 0, count: n), count: cohort.count)
+        do {
+            var size = 0
+            forEach { a, ca, b, cb in
+                if ca >= 0 && cb >= 0 && Int(ca) < n && Int(cb) < n && layout.existing(a, ca) != nil && layout.existing(b, cb) != nil {
+                    size += 1
+                }
+            }
+            var keys: [UInt64] = []
+            keys.reserveCapacity(size)
+            forEach { a, ca, b, cb in
+                guard ca >= 0 && cb >= 0 && Int(ca) < n && Int(cb) < n, let pa = layout.existing(a, ca), let pb = layout.existing(b, cb)
+                else { return }
+                falseMatches[pa][Int(cb)] += 1
+                falseMatches[pb][Int(ca)] += 1
+                keys.append(UInt64(min(pa, pb)) * UInt64(cohort.count) + UInt64(max(pa, pb)))
+            }
+            PartnerCounts.distinctPairs(&keys, stride: UInt64(cohort.count)) { p, q in
+                partnerCounts[p][cohort[q]] += 1
+                partnerCounts[q][cohort[p]] += 1
+            }
+        }
+
+        var byCohort = [[Record: Int]](repeating: [:], count: n)
+        for p in cohort.indices {
+            let key = Record(people: 0, partners: partnerCounts[p], falseMatches: falseMatches[p], comparisons: layout.comparisons[p])
+            byCohort[cohort[p]][key, default: 0] += 1
+        }
+        var overall: [Record: Int] = [:]
+        for s in layout.subjectComparisons.indices where layout.subjectComparisons[s] > 0 {
+            let key = Record(
+                people: 0, partners: [subjectPartnerCounts[s]], falseMatches: [subjectErrors[s]],
+                comparisons: [layout.subjectComparisons[s]])
+            overall[key, default: 0] += 1
+        }
+        return PartnerCounts(cohorts: byCohort.map(PartnerCounts.records), overall: PartnerCounts.records(overall))
     }
 
     /// Sorts keys `first · stride + second` and calls `body(first, second)` once for each distinct key,

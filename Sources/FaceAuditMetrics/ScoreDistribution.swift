@@ -43,7 +43,7 @@ public protocol ScoreDistribution: Sendable {
     var auc: Double { get }
     /// The non-mated similarities as ascending runs: each value with the scores it holds (`counts` nil:
     /// one each).
-    var impostorRuns: (values: [Double], counts: [Int]?) { get }
+    var impostorRuns: (values: [Double], counts: BinnedScores.RunCounts?) { get }
 }
 
 extension SortedScores: ScoreDistribution {
@@ -57,7 +57,7 @@ extension SortedScores: ScoreDistribution {
         ThresholdSearch.minimizing(criterion, impostor: impostor, genuine: genuine)
     }
     public var auc: Double { ScoreStatistics.auc(self) }
-    public var impostorRuns: (values: [Double], counts: [Int]?) { (impostor, nil) }
+    public var impostorRuns: (values: [Double], counts: BinnedScores.RunCounts?) { (impostor, nil) }
 }
 
 extension BinnedScores: ScoreDistribution {
@@ -66,5 +66,5 @@ extension BinnedScores: ScoreDistribution {
         ThresholdSearch.minimizing(criterion, binned: self)
     }
     public var auc: Double { ScoreStatistics.auc(self) }
-    public var impostorRuns: (values: [Double], counts: [Int]?) { (values, counts) }
+    public var impostorRuns: (values: [Double], counts: BinnedScores.RunCounts?) { (values, counts) }
 }

@@ -94,7 +94,7 @@ public enum ThresholdSearch {
 
     /// The search over ascending distinct-or-tied `neg` values holding `counts` scores each (nil: one each).
     static func minimizing(
-        _ criterion: Criterion, impostor neg: [Double], counts: [Int]?, genuine pos: [Double], cost: Double
+        _ criterion: Criterion, impostor neg: [Double], counts: BinnedScores.RunCounts?, genuine pos: [Double], cost: Double
     )
         -> Double
     {

@@ -20,7 +20,7 @@ extension BenchmarkRun {
     /// medians, curve points and histograms below the exact region) are computed from histogram bins.
     /// `conventions` says which are which.
     static func evaluateStreamed(
-        manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: PairMetric,
+        manifest: Manifest, templates: [EmbeddingResult], statistics: consuming PairStatistics, comparison: PairMetric,
         failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String,
         simulated: Bool, quality: [QualityMeasure: [Double?]]? = nil, engine: AllPairsEngine? = nil
     ) throws(RunError) -> Result {
@@ -31,14 +31,17 @@ extension BenchmarkRun {
                     + "\(statistics.nonMatedCount) non-mated pairs; leave it out, or raise --exact-pair-limit above that count")
         }
         let polarity = comparison.polarity
-        var pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
+        let layout = statistics.layout
+        let nonMatedCount = statistics.nonMatedCount
+        var pairs = try StreamedPairs(
+            consume statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
         // The second pass: the bins that decide everyone's EER and AUC, scored exactly.
         let refinement = try pairs.refineOverall(
             { () throws(RunError) in
                 if let engine { return engine }
                 return try PairComparison(
                     manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme,
-                    tileSize: statistics.layout.tileSize, bins: statistics.layout.bins, exactPairLimit: 0
+                    tileSize: layout.tileSize, bins: layout.bins, exactPairLimit: 0
                 ).engine
             }, templates: templates, comparison: comparison, threads: options.threads)
         // Everyone's bootstrap tallies once, shared by every dimension set's results.
@@ -73,9 +76,9 @@ extension BenchmarkRun {
         if overall == nil { try check(CohortAnalysis.scores(of: pairs.labeled([]), polarity: polarity)[0].scores) }
         let verification = VerificationReport(
             scores: overall!, targets: options.targets, thresholds: options.thresholds, interval: options.interval)
-        let width = Double(statistics.layout.keyUpper - statistics.layout.keyLower) / Double(statistics.layout.bins)
+        let width = Double(layout.keyUpper - layout.keyLower) / Double(layout.bins)
         let unit = comparison.isDistance ? "negated squared distance" : "cosine similarity"
-        let kept = "\(pairs.base.exactScores.count) of \(statistics.nonMatedCount) completed non-mated comparisons"
+        let kept = "\(pairs.base.exactScores.count) of \(nonMatedCount) completed non-mated comparisons"
         var result = outputs(
             verification: verification, analyses: analyses, curves: curves, histograms: histograms, polarity: polarity,
             dataset: datasetInfo(manifest),
@@ -93,7 +96,7 @@ extension BenchmarkRun {
                     }), analyses: analyses, options: options.analysis(polarity: polarity, [])),
             conventions: [
                 "non_mated_scores": streamedConvention(
-                    kept: kept, exactFrom: polarity.threshold(pairs.base.exactFrom), comparison: comparison, layout: statistics.layout,
+                    kept: kept, exactFrom: polarity.threshold(pairs.base.exactFrom), comparison: comparison, layout: layout,
                     width: width, unit: unit, refinement: refinement)
             ])
         // The regressions read the exactly kept pairs: at every target FMR's threshold they hold every false match.

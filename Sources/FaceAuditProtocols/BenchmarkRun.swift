@@ -71,9 +71,10 @@ public struct BenchmarkRun {
 
     /// Computes every output from templates and the complete statistics of all their pairs (one
     /// process's, or the merged shards'). `engine`, the comparison that made them, runs a streamed run's
-    /// second pass (built again from the templates when nil).
+    /// second pass (built again from the templates when nil). Pass `statistics` with `consume`: a
+    /// streamed run frees their kept pairs once it has scored them.
     public static func evaluate(
-        manifest: Manifest, templates: [EmbeddingResult], statistics: PairStatistics, comparison: PairMetric,
+        manifest: Manifest, templates: [EmbeddingResult], statistics: consuming PairStatistics, comparison: PairMetric,
         pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool = false,
         quality: [QualityMeasure: [Double?]]? = nil, engine: AllPairsEngine? = nil
     ) throws(RunError) -> Result {
@@ -81,7 +82,7 @@ public struct BenchmarkRun {
         for t in templates { if case .failure(let reason) = t { reasons[reason.category.rawValue, default: 0] += 1 } }
         guard statistics.isComplete else {
             return try evaluateStreamed(
-                manifest: manifest, templates: templates, statistics: statistics, comparison: comparison, failures: reasons,
+                manifest: manifest, templates: templates, statistics: consume statistics, comparison: comparison, failures: reasons,
                 pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated, quality: quality,
                 engine: engine)
         }
@@ -432,14 +433,14 @@ public struct BenchmarkRun {
     /// 40 equal bins over the run's score range of mated similarities and non-mated similarities
     /// holding `counts` scores each (nil: one each).
     static func histogram(
-        _ dimensions: DimensionSet, _ cohort: String, genuine: [Double], nonMated: [Double], counts weights: [Int]?,
+        _ dimensions: DimensionSet, _ cohort: String, genuine: [Double], nonMated: [Double], counts weights: BinnedScores.RunCounts?,
         range: (Double, Double),
         polarity: ScorePolarity
     ) -> ScoreHistogram {
         let bins = 40
         let (lo, hi) = range
         let width = hi > lo ? (hi - lo) / Double(bins) : 1
-        func counts(_ similarities: [Double], _ weights: [Int]?) -> [Int] {
+        func counts(_ similarities: [Double], _ weights: BinnedScores.RunCounts?) -> [Int] {
             var c = [Int](repeating: 0, count: bins)
             for (k, s) in similarities.enumerated() {
                 let v = polarity.threshold(s)  // back to the scores' units

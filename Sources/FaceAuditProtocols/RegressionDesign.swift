@@ -33,7 +33,7 @@ extension AllPairs {
     ) -> ErrorRegression.AllPairsComparisons {
         var completed = [Bool](repeating: false, count: subjectOfImage.count)
         var matedPairs: [(i: Int32, j: Int32, score: Double)] = []
-        var nonMated: [(i: Int32, j: Int32, score: Double)] = []
+        var nonMated = ErrorRegression.PairList()
         for k in scores.indices {
             let s = polarity.similarity(scores[k])
             if !s.isNaN {
@@ -61,7 +61,7 @@ extension StreamedPairs {
             subjectCount: base.subjectCount, sampleSubject: base.sampleSubject, sampleCompleted: base.sampleCompleted,
             attributes: RegressionDesign.labels(manifest, attributes: RegressionDesign.attributes(scheme), scheme: scheme),
             mated: base.matedScores.indices.map { (base.matedProbe[$0], base.matedReference[$0], base.matedScores[$0]) },
-            nonMated: base.exactScores.indices.map { (base.exactProbe[$0], base.exactReference[$0], base.exactScores[$0]) },
+            nonMated: .init(first: base.exactProbe, second: base.exactReference, scores: base.exactScores),
             listedFrom: base.exactFrom)
     }
 }

@@ -37,8 +37,11 @@ public struct StreamedPairs: Sendable {
 
     /// Scores the mated and kept pairs of `statistics`.
     /// - Throws: ``RunError`` (data error) when the statistics do not belong to `manifest`.
+    ///
+    /// Takes `statistics` so that its kept pairs, once scored, are freed (pass it with `consume`): only
+    /// the histograms and the layout stay.
     public init(
-        _ statistics: PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric,
+        _ statistics: consuming PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric,
         scheme: CohortScheme
     ) throws(RunError) {
         let layout = statistics.layout
@@ -79,10 +82,15 @@ public struct StreamedPairs: Sendable {
         data.exactFrom = similarity(key: Double(layout.keyLower) + (Double(statistics.tailBin) + 0.5) * width)
         data.binEdges =
             (0...statistics.tailBin).map { similarity(key: Double(layout.keyLower) + (Double($0) - 0.5) * width) } + [data.exactFrom]
+        let tailScores = try scorer.scores(statistics.tail)
+        let exactCount = tailScores.count { polarity.similarity($0) >= data.exactFrom }
+        data.exactProbe.reserveCapacity(exactCount)
+        data.exactReference.reserveCapacity(exactCount)
+        data.exactScores.reserveCapacity(exactCount)
         var belowProbe: [Int32] = []
         var belowReference: [Int32] = []
         var belowScores: [Double] = []
-        for (p, score) in zip(statistics.tail, try scorer.scores(statistics.tail)) {
+        for (p, score) in zip(statistics.tail, tailScores) {
             let s = polarity.similarity(score)
             if s >= data.exactFrom {
                 data.exactProbe.append(p.first)
@@ -94,6 +102,7 @@ public struct StreamedPairs: Sendable {
                 belowScores.append(s)
             }
         }
+        statistics.dropTail()
         base = data
         self.belowProbe = belowProbe
         self.belowReference = belowReference

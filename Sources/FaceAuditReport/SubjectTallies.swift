@@ -120,7 +120,7 @@ public struct SubjectTallies: Sendable, Codable {
             try $0.field("subjects", subjects)
         }
         out.bytes.append(UInt8(ascii: "\n"))
-        return Data(out.bytes)
+        return out.finished()
     }
 
     /// The file as `JSONEncoder` writes it (the reference ``encoded()`` is tested against).
@@ -166,6 +166,10 @@ public struct SubjectTallies: Sendable, Codable {
 /// Compact JSON text, written as it goes: objects and arrays with commas placed for the caller, rows of
 /// integers written digit by digit, anything else through `JSONEncoder`.
 struct JSONTextWriter {
+    /// The text so far, but for ``bytes``.
+    private var written = Data()
+    /// The latest bytes, moved into ``written`` every 64 KiB: the text is then held once, not once as
+    /// an array and again as the `Data` it is returned as (444 MB each for 50,000 synthetic templates).
     var bytes: [UInt8] = []
     private var first = [true]
     private let encoder: JSONEncoder = {
@@ -173,6 +177,22 @@ struct JSONTextWriter {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
+
+    /// The whole text; the writer is left empty (the text is moved out, not copied).
+    mutating func finished() -> Data {
+        written.append(contentsOf: bytes)
+        bytes = []
+        let text = written
+        written = Data()
+        return text
+    }
+
+    /// Moves ``bytes`` into ``written`` once they fill 64 KiB.
+    private mutating func spill() {
+        guard bytes.count >= 1 << 16 else { return }
+        written.append(contentsOf: bytes)
+        bytes.removeAll(keepingCapacity: true)
+    }
 
     private mutating func separate() {
         if first[first.count - 1] { first[first.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
@@ -193,7 +213,10 @@ struct JSONTextWriter {
         separateUnlessKeyed()
         bytes.append(UInt8(ascii: "["))
         first.append(true)
-        for element in elements { try body(&self, element) }
+        for element in elements {
+            try body(&self, element)
+            spill()
+        }
         first.removeLast()
         bytes.append(UInt8(ascii: "]"))
     }
@@ -248,6 +271,7 @@ struct JSONTextWriter {
                 append(value(r, c))
             }
             bytes.append(UInt8(ascii: "]"))
+            spill()
         }
         bytes.append(UInt8(ascii: "]"))
     }

@@ -82,7 +82,7 @@ import Testing
             return .init(
                 subjectCount: people, sampleSubject: subject, sampleCompleted: completed,
                 attributes: [gender, group].enumerated().map { .init(cohortNames: names[$0], sampleCohort: $1) }, mated: mated,
-                nonMated: nonMated.reversed(), listedFrom: from)
+                nonMated: .init(nonMated.reversed()), listedFrom: from)
         }
 
         var covariates: ErrorRegression.SampleCovariates { .init(ages: ages, captureYears: ages.map { _ in nil }) }

@@ -94,7 +94,7 @@ public struct AllPairsEngine: Sendable {
             }
             found.append(pairs)
         }
-        var pairs = found.pairs
+        var pairs = found.take()
         PairStatistics.sortInImagePairOrder(&pairs)
         return pairs
     }
@@ -255,6 +255,14 @@ private final class PairList: @unchecked Sendable {
     private let lock = NSLock()
 
     func append(_ more: [ScoredPair]) { lock.withLock { pairs += more } }
+
+    /// The pairs, handed over (the list keeps no reference to them, so they can be sorted in place).
+    func take() -> [ScoredPair] {
+        lock.withLock {
+            defer { pairs = [] }
+            return pairs
+        }
+    }
 }
 
 /// Hands out tiles to the engine's threads and collects what each thread accumulated.

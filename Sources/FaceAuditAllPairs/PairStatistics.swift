@@ -50,27 +50,28 @@ public struct PairStatistics: Sendable {
         return 0
     }
 
-    /// Raises ``tailBin`` to what the counts so far allow and drops tail pairs below it. After a merge
-    /// the pairs of the other part may lie below the current bin, so `always` filters regardless.
-    /// Between merges the pairs are filtered only once the tail has grown to twice its capacity, so
-    /// that streaming stays linear; raising the bin alone already stops new pairs below it.
-    mutating func prune(always: Bool = false) {
+    /// While streaming: raises ``tailBin`` to what the counts so far allow and drops tail pairs below
+    /// it. The pairs are filtered only once the tail has grown to twice its capacity, so that streaming
+    /// stays linear; raising the bin alone already stops new pairs below it. (``absorb(_:)`` filters
+    /// merged parts itself.)
+    mutating func prune() {
         // The bin can only rise once the tail holds at least its capacity.
-        guard always || tail.count >= layout.tailCapacity else { return }
+        guard tail.count >= layout.tailCapacity else { return }
         let bin = max(tailBin, Self.tailBin(nonMated, layout: layout, capacity: layout.tailCapacity))
         tailBin = bin
-        guard always || tail.count / 2 >= layout.tailCapacity else { return }
+        guard tail.count / 2 >= layout.tailCapacity else { return }
         let layout = layout
         tail.removeAll { layout.bin(of: $0.key) < bin }
     }
 
     /// Raises ``tailBin`` to `bin`, the tail bin another part of the same run reached: that part's
     /// counts are part of the whole's, so the whole's tail bin is at least as high and pairs below it
-    /// are never needed. Threads share it so that each keeps fewer pairs (``prune(always:)`` drops them).
+    /// are never needed. Threads share it so that each keeps fewer pairs (``prune()`` drops them).
     mutating func adopt(tailBin bin: Int) { tailBin = max(tailBin, bin) }
 
-    /// Puts the pair lists and tile indices in their canonical order (by image pair), sorting in place:
-    /// a copy of the tail would cost more memory than anything else in a streamed run.
+    /// Puts the pair lists and tile indices in their canonical order (by image pair), sorting each
+    /// list in place (the standard library's sort borrows a buffer of about half a list): a keyed copy
+    /// of the tail would cost more memory than anything else in a streamed run.
     public mutating func normalize() {
         Self.sortInImagePairOrder(&mated)
         Self.sortInImagePairOrder(&tail)

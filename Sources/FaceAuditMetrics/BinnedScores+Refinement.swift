@@ -105,8 +105,12 @@ extension BinnedScores {
             add(exact[e], 1, nil)
             e += 1
         }
+        // Out of `add`'s capture, so that the initializer turns the counts into totals in place.
+        var runCounts: [Int] = []
+        swap(&runCounts, &counts)
         return BinnedScores(
-            sortedGenuine: genuine, values: values, counts: counts, binUpperEdges: Array(upper[..<lastBin]), exactFrom: exactFrom,
+            sortedGenuine: genuine, values: values, counts: consume runCounts, binUpperEdges: Array(upper[..<lastBin]),
+            exactFrom: exactFrom,
             genuineFailures: genuineFailures, impostorFailures: impostorFailures, polarity: polarity)
     }
 

@@ -79,7 +79,7 @@ public struct BinnedScores: Sendable {
             }
         }
         self.init(
-            sortedGenuine: g, values: values, counts: counts, binUpperEdges: upper, exactFrom: exactFrom,
+            sortedGenuine: g, values: values, counts: consume counts, binUpperEdges: upper, exactFrom: exactFrom,
             genuineFailures: genuine.count - g.count, impostorFailures: impostorFailures, polarity: polarity)
     }
 

@@ -11,8 +11,9 @@ extension CohortAnalysis {
         let subjects: Int
         /// Indices into the mated comparisons of the group's mated comparisons.
         let mated: [Int]
-        /// Indices into the exact non-mated comparisons of the group's (32-bit, as the image indices
-        /// are); nil for every one (everyone's group, which would otherwise hold an index per kept pair).
+        /// Indices into the exact non-mated comparisons of the group's, 32-bit (a run keeps far fewer
+        /// than 2³² pairs in memory); nil for every one (everyone's group, which would otherwise hold an
+        /// index per kept pair).
         let exact: [UInt32]?
         /// Completed samples per subject (the bootstrap's non-mated design).
         let samplesPerSubject: [(subject: Int, samples: Int)]

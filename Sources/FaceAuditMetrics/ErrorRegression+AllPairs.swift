@@ -59,11 +59,11 @@ extension ErrorRegression {
     /// of copying them (16 bytes a pair).
     public struct PairList: RandomAccessCollection, Sendable {
         /// The first sample of each comparison.
-        public var first: [Int32] = []
+        public private(set) var first: [Int32] = []
         /// The second sample of each comparison.
-        public var second: [Int32] = []
+        public private(set) var second: [Int32] = []
         /// The similarity of each comparison.
-        public var scores: [Double] = []
+        public private(set) var scores: [Double] = []
 
         /// Comparisons from their three arrays, which must have one entry per comparison each.
         public init(first: [Int32], second: [Int32], scores: [Double]) {

@@ -38,8 +38,8 @@ public struct StreamedPairs: Sendable {
     /// Scores the mated and kept pairs of `statistics`.
     /// - Throws: ``RunError`` (data error) when the statistics do not belong to `manifest`.
     ///
-    /// Takes `statistics` so that its kept pairs, once scored, are freed (pass it with `consume`): only
-    /// the histograms and the layout stay.
+    /// Takes `statistics` so that its kept non-mated pairs (the tail), once scored, are freed (pass it
+    /// with `consume`); its histograms, layout, mated pairs and tiles stay.
     public init(
         _ statistics: consuming PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric,
         scheme: CohortScheme

@@ -109,33 +109,44 @@ enum DlibBilinearResize {
         }
     }
 
-    /// Resizes one float plane: `source` is inH rows of inW floats `sourceStride` apart; the result goes
-    /// to outH rows of outW floats `destinationStride` apart. Empty sizes write nothing.
-    static func resize(
-        _ source: UnsafePointer<Float>, width inW: Int, height inH: Int, stride sourceStride: Int,
-        into destination: UnsafeMutablePointer<Float>, width outW: Int, height outH: Int, stride destinationStride: Int
-    ) {
-        guard inW > 0, inH > 0, outW > 0, outH > 0 else { return }
-        let columns = Columns(input: inW, output: outW)
-        let rows = Rows(input: inH, output: outH)
-        for r in 0..<outH {
-            let topRow = source + rows.top[r] * sourceStride
-            let bottomRow = source + rows.bottom[r] * sourceStride
-            let out = destination + r * destinationStride
+    /// One float-plane resize, row by row: output row r depends only on input rows `rows.top[r]` and
+    /// `rows.bottom[r]`, so any subset of rows computed in any order equals the whole resize bit for bit.
+    struct Plan: Sendable {
+        let columns: Columns
+        let rows: Rows
+        /// Output width.
+        let width: Int
+
+        /// The plan for an inW × inH → outW × outH resize (all sizes ≥ 1).
+        init(input inW: Int, _ inH: Int, output outW: Int, _ outH: Int) {
+            columns = Columns(input: inW, output: outW)
+            rows = Rows(input: inH, output: outH)
+            width = outW
+        }
+
+        /// Output row `r` of one plane from its two input rows (`rows.top[r]` and `rows.bottom[r]`).
+        func row(_ r: Int, top topRow: UnsafePointer<Float>, bottom bottomRow: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>)
+        {
             let tb = rows.fraction32[r]
             let invTb = rows.inverse32[r]
-            for c in 0..<columns.blockEnd {
-                let l = columns.left[c]
-                let lr = columns.fraction[c]
-                let invLr = columns.inverse[c]
-                let tlf = invTb * invLr
-                let trf = invTb * lr
-                let blf = tb * invLr
-                let brf = tb * lr
-                out[c] = tlf * topRow[l] + trf * topRow[l + 1] + blf * bottomRow[l] + brf * bottomRow[l + 1]
+            columns.left.withUnsafeBufferPointer { left in
+                columns.fraction.withUnsafeBufferPointer { fraction in
+                    columns.inverse.withUnsafeBufferPointer { inverse in
+                        for c in 0..<columns.blockEnd {
+                            let l = left[c]
+                            let lr = fraction[c]
+                            let invLr = inverse[c]
+                            let tlf = invTb * invLr
+                            let trf = invTb * lr
+                            let blf = tb * invLr
+                            let brf = tb * lr
+                            out[c] = tlf * topRow[l] + trf * topRow[l + 1] + blf * bottomRow[l] + brf * bottomRow[l + 1]
+                        }
+                    }
+                }
             }
             let tb64 = rows.fraction[r]
-            for (i, c) in (columns.blockEnd..<outW).enumerated() {
+            for (i, c) in (columns.blockEnd..<width).enumerated() {
                 let l = columns.tailLeft[i]
                 let rr = columns.tailRight[i]
                 let lr = Float(columns.tailFraction[i])
@@ -143,6 +154,21 @@ enum DlibBilinearResize {
                 let lower = (1 - lr) * bottomRow[l] + lr * bottomRow[rr]
                 out[c] = Float((1 - tb64) * Double(upper) + tb64 * Double(lower))
             }
+        }
+    }
+
+    /// Resizes one float plane: `source` is inH rows of inW floats `sourceStride` apart; the result goes
+    /// to outH rows of outW floats `destinationStride` apart. Empty sizes write nothing.
+    static func resize(
+        _ source: UnsafePointer<Float>, width inW: Int, height inH: Int, stride sourceStride: Int,
+        into destination: UnsafeMutablePointer<Float>, width outW: Int, height outH: Int, stride destinationStride: Int
+    ) {
+        guard inW > 0, inH > 0, outW > 0, outH > 0 else { return }
+        let plan = Plan(input: inW, inH, output: outW, outH)
+        for r in 0..<outH {
+            plan.row(
+                r, top: source + plan.rows.top[r] * sourceStride, bottom: source + plan.rows.bottom[r] * sourceStride,
+                into: destination + r * destinationStride)
         }
     }
 

@@ -44,7 +44,9 @@ public final class FaceDetector {
     let window: (width: Int, height: Int)
     let nmsIoU: Double
     let nmsCovered: Double
+    /// The tensor rows of the current band, and of the band before it (``PyramidBands``).
     private var a = Activations(channels: 0, batch: 0, height: 0, width: 0)
+    private var spare = Activations(channels: 0, batch: 0, height: 0, width: 0)
     private var b = Activations(channels: 0, batch: 0, height: 0, width: 0)
     private var slice = Activations(channels: 0, batch: 0, height: 0, width: 0)
     private var workspace: [Float] = []
@@ -104,8 +106,7 @@ public final class FaceDetector {
     private func detectOnce(_ image: RGBImage) -> [FaceDetection] {
         guard image.width > 0, image.height > 0 else { return [] }
         let layout = TiledPyramid(width: image.width, height: image.height, padding: padding.inner, outerPadding: padding.outer)
-        fillTensor(image, layout)
-        let scores = scoreMap(layout)
+        let scores = scoreMap(PyramidBands(image, layout: layout, means: means), layout)
         var candidates: [(score: Float, box: DRect)] = []
         let (scale, offset) = outputToInput()
         let halfW = Double(window.width - 1) / 2
@@ -135,12 +136,13 @@ public final class FaceDetector {
         return kept
     }
 
-    /// Runs the convolutions over the input tensor in bands of score-map rows, so that intermediate
-    /// feature maps never exist whole: each band asks every layer, from the last back, for the rows it
-    /// needs, then computes exactly those. Memory beyond the input tensor stays near `bandBudget` floats.
-    private func scoreMap(_ layout: TiledPyramid, bandBudget: Int = 1 << 26) -> Activations {
-        var heights = [a.height]
-        var width = a.width
+    /// Runs the convolutions over the input tensor in bands of score-map rows, so that neither the
+    /// tensor nor any intermediate feature map exists whole: each band asks every layer, from the last
+    /// back, for the rows it needs, takes the tensor's rows from `pyramid`, then computes exactly those.
+    /// Memory beyond the pyramid's held levels stays near `bandBudget` floats.
+    func scoreMap(_ pyramid: PyramidBands, _ layout: TiledPyramid, bandBudget: Int = 1 << 26) -> Activations {
+        var heights = [layout.rows]
+        var width = layout.cols
         for conv in convolutions {
             let size = conv.outputSize(height: heights.last!, width: width)
             heights.append(size.height)
@@ -152,7 +154,7 @@ public final class FaceDetector {
         guard outputHeight > 0, outputWidth > 0 else { return scores }
         // Rows per band: the widest intermediate (channels × width) sets how many fit in the budget.
         var widest = 1
-        var w = a.width
+        var w = layout.cols
         for conv in convolutions {
             w = conv.outputSize(height: 1 << 20, width: w).width
             widest = max(widest, conv.filters * w * conv.strideY)
@@ -166,9 +168,8 @@ public final class FaceDetector {
                 needed.append(conv.inputRows(for: needed.last!, fullHeight: heights[l]))
             }
             needed.reverse()  // needed[l]: rows of the input of layer l; needed[L]: score rows
-            // The first layer reads the tensor in place (a window holding every row), so the band's input
-            // rows are never copied.
-            let first = Convolution.RowWindow(inputRows: 0..<a.height, fullHeight: heights[0], outputRows: needed[1])
+            pyramid.fill(needed[0], into: &a, spare: &spare)
+            let first = Convolution.RowWindow(inputRows: needed[0], fullHeight: heights[0], outputRows: needed[1])
             layers[0].forward(a, into: &slice, workspace: &workspace, window: first)
             for (l, layer) in layers.enumerated().dropFirst() {
                 let window = Convolution.RowWindow(inputRows: needed[l], fullHeight: heights[l], outputRows: needed[l + 1])
@@ -225,40 +226,6 @@ public final class FaceDetector {
     }
 
     static func lround(_ x: Double) -> Int { Int(x.rounded(.toNearestOrAwayFromZero)) }
-
-    /// Builds the 1×3×rows×cols input: level 0 is (pixel − mean)/256, each further level the bilinear
-    /// (align-corners) resize of the previous level's floats, channel by channel, rounded as dlib's
-    /// `tt::resize_bilinear` rounds (``DlibBilinearResize``).
-    private func fillTensor(_ image: RGBImage, _ layout: TiledPyramid) {
-        let rows = layout.rows
-        let cols = layout.cols
-        a.reshape(channels: 3, batch: 1, height: rows, width: cols)
-        let m = [means.0, means.1, means.2]
-        let plane = rows * cols
-        a.data.withUnsafeMutableBufferPointer { t in
-            for i in 0..<(3 * plane) { t[i] = 0 }
-            let r0 = layout.rects[0]
-            image.pixels.withUnsafeBufferPointer { p in
-                for c in 0..<3 {
-                    for y in 0..<image.height {
-                        let row = t.baseAddress! + c * plane + (r0.top + y) * cols + r0.left
-                        for x in 0..<image.width { row[x] = (Float(p[(y * image.width + x) * 3 + c]) - m[c]) / 256 }
-                    }
-                }
-            }
-            for level in 1..<layout.rects.count {
-                let from = layout.rects[level - 1]
-                let to = layout.rects[level]
-                for c in 0..<3 {
-                    let base = t.baseAddress! + c * plane
-                    DlibBilinearResize.resize(
-                        base + from.top * cols + from.left, width: from.right - from.left + 1, height: from.bottom - from.top + 1,
-                        stride: cols, into: base + to.top * cols + to.left, width: to.right - to.left + 1,
-                        height: to.bottom - to.top + 1, stride: cols)
-                }
-            }
-        }
-    }
 }
 
 /// dlib's `pyramid_up` with `pyramid_down<2>` on RGB8: a (2H + 1) × (2W + 2) bilinear (align-corners)

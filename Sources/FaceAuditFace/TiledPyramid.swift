@@ -8,6 +8,8 @@ public struct TiledPyramid: Sendable {
     public let cols: Int
     /// Each kept level's rectangle in the tensor (inclusive).
     public let rects: [(left: Int, top: Int, right: Int, bottom: Int)]
+    /// How many levels (0, 1, …) stack down the first column; the rest go up the right edge.
+    public let firstColumn: Int
 
     /// Level sizes of a `pyramid_down<6>` pyramid: ⌊5/6⌋ steps while the level has at least 5 rows.
     public static func levelSizes(width: Int, height: Int) -> [(width: Int, height: Int)] {
@@ -45,6 +47,7 @@ public struct TiledPyramid: Sendable {
             y += sizes[i].height + p
             i += 1
         }
+        firstColumn = i
         y -= p
         while i < sizes.count {
             let r = (o + w0 - sizes[i].width, y - sizes[i].height, o + w0 - 1, y - 1)

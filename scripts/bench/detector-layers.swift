@@ -37,10 +37,17 @@ if arguments[3] == "detect" {
     print(String(format: "detection: %.3f s/MP CPU, %.3f s/MP wall (best of %d, %.2f MP)", t.cpu, t.wall, reps, megapixels))
 } else {
     let layout = TiledPyramid(width: width, height: height, padding: detector.padding.inner, outerPadding: detector.padding.outer)
-    let fill = best { detector.fillTensor(image, layout) }
-    print(String(format: "fillTensor: %.3f s/MP CPU; tensor %d×%d = %.2f× the image", fill.cpu, layout.rows, layout.cols,
+    #if PYRAMID_BANDS
+        // The whole tensor as one band (the detector itself never builds it whole).
+        var x = Activations(channels: 0, batch: 0, height: 0, width: 0)
+        var spare = x
+        let fill = best { PyramidBands(image, layout: layout, means: detector.means).fill(0..<layout.rows, into: &x, spare: &spare) }
+    #else
+        let fill = best { detector.fillTensor(image, layout) }
+        var x = detector.a
+    #endif
+    print(String(format: "pyramid tensor, whole: %.3f s/MP CPU; tensor %d×%d = %.2f× the image", fill.cpu, layout.rows, layout.cols,
         Double(layout.rows * layout.cols) / Double(width * height)))
-    var x = detector.a
     var y = Activations(channels: 0, batch: 0, height: 0, width: 0)
     var columns: [Float] = []
     var totals = (im2col: 0.0, shifted: 0.0, flops: 0.0)

@@ -48,7 +48,8 @@ public struct BenchmarkPipeline: Sendable {
         }
         if configuration.scores != nil { return try runScoreFile(configuration) }
         if let subjects = configuration.simulatedSubjects { return try runSimulation(configuration, subjects: subjects) }
-        return try runDataset(configuration, merged: nil, progress: progress)
+        var unmerged: ShardPartial.Merged?
+        return try runDataset(configuration, merged: &unmerged, progress: progress)
     }
 
     /// Finishes a sharded run from its partials, exactly as one process would have finished it; `out`
@@ -59,13 +60,21 @@ public struct BenchmarkPipeline: Sendable {
     ) throws(RunError)
         -> RunResult
     {
-        var read: [ShardPartial] = []
-        for folder in folders { read.append(try ShardPartial(folder: folder)) }
-        let merged = try ShardPartial.merge(read)
+        // Each partial is absorbed as soon as it is read: one shard's pairs at a time beside the merged ones.
+        var merger: ShardPartial.Merger?
+        for folder in folders {
+            let partial = try ShardPartial(folder: folder)
+            if merger == nil { merger = ShardPartial.Merger(first: partial) }
+            merger!.add(partial)
+        }
+        guard let last = merger else { throw RunError(.dataError, "no partial results to merge") }
+        // Nothing may keep the merger alive beside `merged`: its pairs would outlive the analysis.
+        merger = nil
+        var merged: ShardPartial.Merged? = try (consume last).finish()
         // Recorded as the shards recorded it; used with its relative paths taken from the shards' folder.
-        var recorded = merged.configuration
-        var used = merged.configuration.resolvingPaths(against: merged.workingDirectory)
-        var commandLine = merged.commandLine
+        var recorded = merged!.configuration
+        var used = merged!.configuration.resolvingPaths(against: merged!.workingDirectory)
+        var commandLine = merged!.commandLine
         if let out {
             recorded.out = out
             used.out = out
@@ -80,15 +89,17 @@ public struct BenchmarkPipeline: Sendable {
         }
         let pipeline = BenchmarkPipeline(commandLine: commandLine, version: version)
         try used.validate()
-        return try pipeline.runDataset(used, merged: merged, recorded: recorded, progress: progress)
+        return try pipeline.runDataset(used, merged: &merged, recorded: recorded, progress: progress)
     }
 
     // MARK: The three inputs
 
-    /// A dataset of images through a template pipeline.
+    /// A dataset of images through a template pipeline, or the merged shards of one (`merged`, whose
+    /// statistics are moved out so that the analysis can free their tail).
     /// `recorded` (default: `configuration`) is what `summary.json` records.
     func runDataset(
-        _ configuration: RunConfiguration, merged: ShardPartial.Merged?, recorded: RunConfiguration? = nil, progress: any RunProgress
+        _ configuration: RunConfiguration, merged: inout ShardPartial.Merged?, recorded: RunConfiguration? = nil,
+        progress: any RunProgress
     ) throws(RunError) -> RunResult {
         guard let dataset = configuration.dataset, let out = configuration.out else {
             throw RunError(.usage, "give --dataset and --out, or a --benchmark file that sets dataset and out")
@@ -161,7 +172,14 @@ public struct BenchmarkPipeline: Sendable {
                 shard, images: shardImages, templates: extracted, qualities: qualities.map { Array($0[shardImages]) }, pairs: pairs,
                 configuration: configuration, model: templates.modelNames, out: out, progress: progress)
         }
-        let statistics = merged?.statistics ?? pairs.engine.run(threads: threads).0
+        let statistics: PairStatistics
+        if let layout = merged?.statistics.layout {
+            // Moved out, so that the analysis can free the tail once it is scored (as a run's does).
+            statistics = merged!.statistics
+            merged!.statistics = PairStatistics(layout: layout)
+        } else {
+            statistics = pairs.engine.run(threads: threads).0
+        }
         guard statistics.layout == pairs.engine.layout else {
             throw RunError(
                 .dataError,

@@ -190,55 +190,93 @@ public struct ShardPartial: Sendable {
         public var model: ModelNames?
     }
 
-    /// Adds up the partials of every shard of one run.
-    /// - Throws: ``RunError`` (data error) when a shard is missing or repeated, or the partials belong to
-    ///   different runs.
-    public static func merge(_ partials: [ShardPartial]) throws(RunError) -> Merged {
-        guard let first = partials.first else { throw RunError(.dataError, "no partial results to merge") }
-        let count = first.shards
-        let indices = partials.map(\.shard).sorted()
-        guard indices == Array(0..<count) else {
-            let missing = Set(0..<count).subtracting(indices).sorted()
-            let repeated = Dictionary(grouping: indices, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
-            throw RunError(
-                .dataError,
-                "the run has \(count) shards; "
-                    + (missing.isEmpty ? "" : "missing: \(missing.map(String.init).joined(separator: ", ")) ")
-                    + (repeated.isEmpty ? "" : "given twice: \(repeated.map(String.init).joined(separator: ", "))")
-                    + (partials.contains { $0.shards != count } ? " (partials of runs with different shard counts)" : ""))
+    /// Adds up the partials of every shard of one run as they are read, so that only one shard's pairs
+    /// are in memory beside the merged ones: each partial's statistics are absorbed when it is added (the
+    /// tail bin of the sum so far is a lower bound of the whole run's, so no pair the run needs is
+    /// dropped), and its templates wait for the shards before it. Partials may come in any order.
+    /// ``finish()`` refuses a missing or repeated shard, partials of different runs or models, and
+    /// statistics that do not add up, in that order.
+    public struct Merger {
+        private let first: ShardPartial
+        private var statistics: PairStatistics
+        /// The shard indices given, repeats included.
+        private var indices: [Int] = []
+        private var shardCounts = Set<Int>()
+        private var sameArguments = true
+        /// The first partial whose model differs from the first's: its shard and model.
+        private var otherModel: (shard: Int, model: ModelNames?)?
+        /// What each added shard brings, by index: its images, templates and qualities, and the error
+        /// its statistics gave (thrown by `finish` where `merge` would have).
+        private var shards: [Int: (images: Range<Int>, templates: [EmbeddingResult], qualities: [FaceQuality?]?, error: String?)] = [:]
+
+        /// A merger whose run is the one `first` belongs to (`first` must still be added).
+        public init(first: ShardPartial) {
+            self.first = ShardPartial(
+                shard: first.shard, shards: first.shards, configuration: first.configuration, commandLine: first.commandLine,
+                workingDirectory: first.workingDirectory, images: first.images, templates: [], qualities: nil,
+                statistics: PairStatistics(layout: first.statistics.layout), model: first.model)
+            statistics = PairStatistics(layout: first.statistics.layout)
         }
-        guard
-            partials.allSatisfy({
-                $0.configuration == first.configuration && $0.commandLine == first.commandLine
-                    && $0.workingDirectory == first.workingDirectory
-                    && $0.shards == count
-            })
-        else {
-            throw RunError(.dataError, "the partials were made with different arguments; merge the shards of one run only")
+
+        /// Adds one partial; its pairs are absorbed now and freed.
+        public mutating func add(_ partial: consuming ShardPartial) {
+            indices.append(partial.shard)
+            shardCounts.insert(partial.shards)
+            let same =
+                partial.configuration == first.configuration && partial.commandLine == first.commandLine
+                && partial.workingDirectory == first.workingDirectory && partial.shards == first.shards
+            if !same { sameArguments = false }
+            if partial.model != first.model && otherModel == nil { otherModel = (partial.shard, partial.model) }
+            // A repeated or foreign shard is only counted: `finish` refuses the merge.
+            guard same, shards[partial.shard] == nil, partial.model == first.model else { return }
+            var parts = [partial.statistics]
+            partial.statistics = PairStatistics(layout: first.statistics.layout)
+            var failure: String?
+            do { try statistics.absorb(&parts) } catch { failure = "\(error)" }
+            shards[partial.shard] = (partial.images, partial.templates, partial.qualities, failure)
         }
-        if let other = partials.first(where: { $0.model != first.model }) {
-            let name = { (p: ShardPartial) in p.model?.model ?? "no model named" }
-            throw RunError(
-                .dataError,
-                "shards \(first.shard) and \(other.shard) ran different models (\(name(first)); \(name(other))); "
-                    + "rerun every shard with one model")
-        }
-        let ordered = partials.sorted { $0.shard < $1.shard }
-        var templates: [EmbeddingResult] = []
-        var qualities: [FaceQuality?]? = []
-        var statistics = PairStatistics(layout: first.statistics.layout)
-        for partial in ordered {
-            guard partial.images.lowerBound == templates.count else {
+
+        /// The run the partials add up to.
+        /// - Throws: ``RunError`` (data error) when a shard is missing or repeated, the partials belong to
+        ///   different runs or models, or their statistics do not add up.
+        public consuming func finish() throws(RunError) -> Merged {
+            let count = first.shards
+            let sorted = indices.sorted()
+            guard sorted == Array(0..<count) else {
+                let missing = Set(0..<count).subtracting(sorted).sorted()
+                let repeated = Dictionary(grouping: sorted, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
                 throw RunError(
-                    .dataError, "shard \(partial.shard) starts at image \(partial.images.lowerBound), expected \(templates.count)")
+                    .dataError,
+                    "the run has \(count) shards; "
+                        + (missing.isEmpty ? "" : "missing: \(missing.map(String.init).joined(separator: ", ")) ")
+                        + (repeated.isEmpty ? "" : "given twice: \(repeated.map(String.init).joined(separator: ", "))")
+                        + (shardCounts.count > 1 ? " (partials of runs with different shard counts)" : ""))
             }
-            templates += partial.templates
-            qualities = qualities.flatMap { q in partial.qualities.map { q + $0 } }
-            do { try statistics.merge(partial.statistics) } catch { throw RunError(.dataError, "shard \(partial.shard): \(error)") }
+            guard sameArguments else {
+                throw RunError(.dataError, "the partials were made with different arguments; merge the shards of one run only")
+            }
+            if let other = otherModel {
+                let name = { (model: ModelNames?) in model?.model ?? "no model named" }
+                throw RunError(
+                    .dataError,
+                    "shards \(first.shard) and \(other.shard) ran different models (\(name(first.model)); \(name(other.model))); "
+                        + "rerun every shard with one model")
+            }
+            var templates: [EmbeddingResult] = []
+            var qualities: [FaceQuality?]? = []
+            for index in 0..<count {
+                let shard = shards[index]!
+                guard shard.images.lowerBound == templates.count else {
+                    throw RunError(.dataError, "shard \(index) starts at image \(shard.images.lowerBound), expected \(templates.count)")
+                }
+                templates += shard.templates
+                qualities = qualities.flatMap { q in shard.qualities.map { q + $0 } }
+                if let error = shard.error { throw RunError(.dataError, "shard \(index): \(error)") }
+            }
+            statistics.normalize()
+            return Merged(
+                configuration: first.configuration, commandLine: first.commandLine, workingDirectory: first.workingDirectory,
+                templates: templates, qualities: qualities, statistics: statistics, model: first.model)
         }
-        statistics.normalize()
-        return Merged(
-            configuration: first.configuration, commandLine: first.commandLine, workingDirectory: first.workingDirectory,
-            templates: templates, qualities: qualities, statistics: statistics, model: first.model)
     }
 }

@@ -93,6 +93,11 @@ public struct PairStatistics: Sendable {
         try absorb(&parts)
     }
 
+    /// The error for tiles that two parts both cover (`overlap` not empty).
+    public static func computedTwice(_ overlap: Set<Int>) -> ComparisonError {
+        ComparisonError("\(overlap.count) tile(s) were computed twice, e.g. tile \(overlap.min()!): a shard was merged twice")
+    }
+
     /// Adds the statistics of other tiles of the same run and empties `parts`, freeing each part's
     /// pairs as soon as they are read. The tail bin comes from the summed histograms first, so only
     /// the pairs at or above it are copied (the whole tail of every part never sits in memory twice).
@@ -106,9 +111,7 @@ public struct PairStatistics: Sendable {
                 throw ComparisonError("the partial results belong to different runs or settings (\(other.layout) vs \(layout))")
             }
             let overlap = covered.intersection(other.tiles)
-            guard overlap.isEmpty else {
-                throw ComparisonError("\(overlap.count) tile(s) were computed twice, e.g. tile \(overlap.min()!): a shard was merged twice")
-            }
+            guard overlap.isEmpty else { throw Self.computedTwice(overlap) }
             covered.formUnion(other.tiles)
         }
         for other in parts {

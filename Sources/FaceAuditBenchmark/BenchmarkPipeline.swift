@@ -65,7 +65,7 @@ public struct BenchmarkPipeline: Sendable {
         for folder in folders {
             let partial = try ShardPartial(folder: folder)
             if merger == nil { merger = ShardPartial.Merger(first: partial) }
-            merger!.add(partial)
+            merger!.add(consume partial)
         }
         guard let last = merger else { throw RunError(.dataError, "no partial results to merge") }
         // Nothing may keep the merger alive beside `merged`: its pairs would outlive the analysis.
@@ -173,10 +173,11 @@ public struct BenchmarkPipeline: Sendable {
                 configuration: configuration, model: templates.modelNames, out: out, progress: progress)
         }
         let statistics: PairStatistics
-        if let layout = merged?.statistics.layout {
-            // Moved out, so that the analysis can free the tail once it is scored (as a run's does).
+        if merged != nil {
+            // Nothing reads the merged value from here on: dropped, so that the analysis can free the
+            // tail once it is scored (as a run's does).
             statistics = merged!.statistics
-            merged!.statistics = PairStatistics(layout: layout)
+            merged = nil
         } else {
             statistics = pairs.engine.run(threads: threads).0
         }

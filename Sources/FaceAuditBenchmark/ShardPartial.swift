@@ -197,24 +197,40 @@ public struct ShardPartial: Sendable {
     /// ``finish()`` refuses a missing or repeated shard, partials of different runs or models, and
     /// statistics that do not add up, in that order.
     public struct Merger {
-        private let first: ShardPartial
+        /// The first partial's shard and what every partial must share with it.
+        private let firstShard: Int
+        private let shardCount: Int
+        private let configuration: RunConfiguration
+        private let commandLine: [String]
+        private let workingDirectory: String
+        private let model: ModelNames?
+        private let layout: StatisticsLayout
+        /// The sum of the partials absorbed so far.
         private var statistics: PairStatistics
+        /// The tiles absorbed so far.
+        private var covered = Set<Int>()
         /// The shard indices given, repeats included.
         private var indices: [Int] = []
         private var shardCounts = Set<Int>()
         private var sameArguments = true
         /// The first partial whose model differs from the first's: its shard and model.
         private var otherModel: (shard: Int, model: ModelNames?)?
-        /// What each added shard brings, by index: its images, templates and qualities, and the error
-        /// its statistics gave (thrown by `finish` where `merge` would have).
-        private var shards: [Int: (images: Range<Int>, templates: [EmbeddingResult], qualities: [FaceQuality?]?, error: String?)] = [:]
+        /// What each added shard brings, by index: its images, templates, qualities and tiles, and the
+        /// error its statistics' layout gave. `finish` replays the tile checks in shard order, so that a
+        /// tile computed twice is blamed on the later shard whatever order the partials came in.
+        private var shards:
+            [Int: (images: Range<Int>, templates: [EmbeddingResult], qualities: [FaceQuality?]?, tiles: [Int], layoutError: String?)] =
+                [:]
 
         /// A merger whose run is the one `first` belongs to (`first` must still be added).
         public init(first: ShardPartial) {
-            self.first = ShardPartial(
-                shard: first.shard, shards: first.shards, configuration: first.configuration, commandLine: first.commandLine,
-                workingDirectory: first.workingDirectory, images: first.images, templates: [], qualities: nil,
-                statistics: PairStatistics(layout: first.statistics.layout), model: first.model)
+            firstShard = first.shard
+            shardCount = first.shards
+            configuration = first.configuration
+            commandLine = first.commandLine
+            workingDirectory = first.workingDirectory
+            model = first.model
+            layout = first.statistics.layout
             statistics = PairStatistics(layout: first.statistics.layout)
         }
 
@@ -223,24 +239,38 @@ public struct ShardPartial: Sendable {
             indices.append(partial.shard)
             shardCounts.insert(partial.shards)
             let same =
-                partial.configuration == first.configuration && partial.commandLine == first.commandLine
-                && partial.workingDirectory == first.workingDirectory && partial.shards == first.shards
+                partial.configuration == configuration && partial.commandLine == commandLine
+                && partial.workingDirectory == workingDirectory && partial.shards == shardCount
             if !same { sameArguments = false }
-            if partial.model != first.model && otherModel == nil { otherModel = (partial.shard, partial.model) }
+            if partial.model != model && otherModel == nil { otherModel = (partial.shard, partial.model) }
             // A repeated or foreign shard is only counted: `finish` refuses the merge.
-            guard same, shards[partial.shard] == nil, partial.model == first.model else { return }
-            var parts = [partial.statistics]
-            partial.statistics = PairStatistics(layout: first.statistics.layout)
-            var failure: String?
-            do { try statistics.absorb(&parts) } catch { failure = "\(error)" }
-            shards[partial.shard] = (partial.images, partial.templates, partial.qualities, failure)
+            guard same, shards[partial.shard] == nil, partial.model == model else { return }
+            let shard = partial.shard
+            let images = partial.images
+            let templates = partial.templates
+            let qualities = partial.qualities
+            let part = partial.statistics
+            _ = consume partial
+            let tiles = part.tiles
+            var layoutError: String?
+            // Tiles computed twice are left to `finish`, which names the later shard in shard order; `absorb`
+            // refuses another run's layout and changes nothing then.
+            if part.layout != layout || covered.isDisjoint(with: tiles) {
+                // The only reference to the part's pairs, so that `absorb` frees them as it copies.
+                var parts = [consume part]
+                do {
+                    try statistics.absorb(&parts)
+                    covered.formUnion(tiles)
+                } catch { layoutError = "\(error)" }
+            }
+            shards[shard] = (images, templates, qualities, tiles, layoutError)
         }
 
         /// The run the partials add up to.
         /// - Throws: ``RunError`` (data error) when a shard is missing or repeated, the partials belong to
         ///   different runs or models, or their statistics do not add up.
         public consuming func finish() throws(RunError) -> Merged {
-            let count = first.shards
+            let count = shardCount
             let sorted = indices.sorted()
             guard sorted == Array(0..<count) else {
                 let missing = Set(0..<count).subtracting(sorted).sorted()
@@ -259,11 +289,12 @@ public struct ShardPartial: Sendable {
                 let name = { (model: ModelNames?) in model?.model ?? "no model named" }
                 throw RunError(
                     .dataError,
-                    "shards \(first.shard) and \(other.shard) ran different models (\(name(first.model)); \(name(other.model))); "
+                    "shards \(firstShard) and \(other.shard) ran different models (\(name(model)); \(name(other.model))); "
                         + "rerun every shard with one model")
             }
             var templates: [EmbeddingResult] = []
             var qualities: [FaceQuality?]? = []
+            var tilesSoFar = Set<Int>()
             for index in 0..<count {
                 let shard = shards[index]!
                 guard shard.images.lowerBound == templates.count else {
@@ -271,12 +302,15 @@ public struct ShardPartial: Sendable {
                 }
                 templates += shard.templates
                 qualities = qualities.flatMap { q in shard.qualities.map { q + $0 } }
-                if let error = shard.error { throw RunError(.dataError, "shard \(index): \(error)") }
+                if let error = shard.layoutError { throw RunError(.dataError, "shard \(index): \(error)") }
+                let overlap = tilesSoFar.intersection(shard.tiles)
+                guard overlap.isEmpty else { throw RunError(.dataError, "shard \(index): \(PairStatistics.computedTwice(overlap))") }
+                tilesSoFar.formUnion(shard.tiles)
             }
             statistics.normalize()
             return Merged(
-                configuration: first.configuration, commandLine: first.commandLine, workingDirectory: first.workingDirectory,
-                templates: templates, qualities: qualities, statistics: statistics, model: first.model)
+                configuration: configuration, commandLine: commandLine, workingDirectory: workingDirectory,
+                templates: templates, qualities: qualities, statistics: statistics, model: model)
         }
     }
 }

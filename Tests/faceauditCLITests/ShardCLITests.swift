@@ -155,6 +155,18 @@ struct ShardCLITests {
         #expect(mixed.status == 65)
         #expect(mixed.stderr.contains("different arguments"), "\(mixed.stderr)")
 
+        // Shard 1's folder holding shard 0's pairs: the tiles computed twice are blamed on shard 1, the later
+        // shard, whatever order the partials are given in.
+        let copy = folder.appendingPathComponent("copy-of-1")
+        try FileManager.default.copyItem(atPath: p[1], toPath: copy.path)
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("pairs.bin"))
+        try FileManager.default.copyItem(atPath: p[0] + "/pairs.bin", toPath: copy.appendingPathComponent("pairs.bin").path)
+        for order in [[copy.path, p[0], p[2]], [p[0], copy.path, p[2]], [p[2], copy.path, p[0]]] {
+            let doubled = try CommandRunner.faceaudit(["merge"] + order)
+            #expect(doubled.status == 65)
+            #expect(doubled.stderr.contains("shard 1: ") && doubled.stderr.contains("computed twice"), "\(doubled.stderr)")
+        }
+
         try FileManager.default.removeItem(atPath: p[1] + "/COMPLETE")
         let unfinished = try CommandRunner.faceaudit(["merge"] + p)
         #expect(unfinished.status == 65)

@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "FaceAuditScoreFiles", targets: ["FaceAuditScoreFiles"]),
         .library(name: "FaceAuditFace", targets: ["FaceAuditFace"]),
         .library(name: "FaceAuditNN", targets: ["FaceAuditNN"]),
+        .library(name: "FaceAuditGEMM", targets: ["FaceAuditGEMM"]),
         .library(name: "FaceAuditDlibFormat", targets: ["FaceAuditDlibFormat"]),
         .library(name: "FaceAuditAllPairs", targets: ["FaceAuditAllPairs"]),
         .library(name: "FaceAuditConfiguration", targets: ["FaceAuditConfiguration"]),
@@ -56,6 +57,8 @@ let package = Package(
         // The only C code of our own: setjmp/longjmp error recovery for libpng and libjpeg,
         // whose default error handlers abort or exit the process.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
+        // Our own single-precision GEMM register kernels (AVX-512F, AVX2+FMA), chosen from CPUID at run time.
+        .target(name: "CGEMM"),
 
         // Image bytes → RGB8 pixels. Knows nothing of faces or datasets.
         .target(name: "FaceAuditImaging", dependencies: ["CImageCodecs", "FaceAuditFiles"], swiftSettings: strict),
@@ -125,7 +128,8 @@ let package = Package(
             dependencies: [
                 "FaceAuditAllPairs", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditFace", "FaceAuditFiles",
                 "FaceAuditHashing", "FaceAuditImaging", "FaceAuditMetrics",
-                "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols", "FaceAuditReport", "FaceAuditScoreFiles", "FaceAuditScoring",
+                "FaceAuditGEMM", "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols", "FaceAuditReport", "FaceAuditScoreFiles",
+                "FaceAuditScoring",
                 "FaceAuditTemplates",
             ],
             swiftSettings: strict
@@ -133,13 +137,15 @@ let package = Package(
         // All-pairs comparison: templates in one matrix, cblas_sgemm tiles streamed into mergeable
         // per-(cell × cell) histograms plus exact mated and most-similar pairs. Knows nothing of datasets.
         // The partials' binary form carries a SHA-256 of its payload (FaceAuditHashing).
-        .target(name: "FaceAuditAllPairs", dependencies: ["CBLAS", "FaceAuditHashing", "FaceAuditScoring"], swiftSettings: strict),
+        .target(name: "FaceAuditAllPairs", dependencies: ["FaceAuditGEMM", "FaceAuditHashing", "FaceAuditScoring"], swiftSettings: strict),
         // Sharded runs on a Slurm cluster: batch scripts, submission, and judging each task by state and marker.
         .target(name: "FaceAuditSlurm", dependencies: ["FaceAuditFiles"], swiftSettings: strict),
         // dlib's serialization format: model files → typed layer records.
         .target(name: "FaceAuditDlibFormat", swiftSettings: strict),
-        // A small neural-network engine over CBLAS: convolution, pooling, residual add, fc.
-        .target(name: "FaceAuditNN", dependencies: ["CBLAS", "FaceAuditDlibFormat"], swiftSettings: strict),
+        // Matrix products: our own kernels where the CPU has them, CBLAS otherwise; the BLAS's name and threads.
+        .target(name: "FaceAuditGEMM", dependencies: ["CBLAS", "CGEMM"], swiftSettings: strict),
+        // A small neural-network engine over FaceAuditGEMM: convolution, pooling, residual add, fc.
+        .target(name: "FaceAuditNN", dependencies: ["FaceAuditGEMM", "FaceAuditDlibFormat"], swiftSettings: strict),
         // dlib's face models: MMOD detector, 5-point shape predictor, face chips, ResNet descriptor.
         .target(
             name: "FaceAuditFace", dependencies: ["FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"], swiftSettings: strict),
@@ -159,7 +165,8 @@ let package = Package(
             name: "faceaudit",
             dependencies: [
                 "FaceAuditBenchmark", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditFace", "FaceAuditFiles",
-                "FaceAuditImaging", "FaceAuditMetrics", "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols", "FaceAuditReport",
+                "FaceAuditGEMM", "FaceAuditImaging", "FaceAuditMetrics", "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols",
+                "FaceAuditReport",
                 "FaceAuditScoreFiles", "FaceAuditScoring", "FaceAuditSkinTone", "FaceAuditSlurm", "FaceAuditSupervision",
                 "FaceAuditValidation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -206,7 +213,8 @@ let package = Package(
         .testTarget(
             name: "FaceAuditFaceTests",
             dependencies: [
-                "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModelFiles", "FaceAuditTestSupport",
+                "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditGEMM", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModelFiles",
+                "FaceAuditTestSupport",
                 "FaceAuditHashing",
             ],
             swiftSettings: strict
@@ -244,6 +252,11 @@ let package = Package(
         .testTarget(
             name: "FaceAuditAllPairsTests",
             dependencies: ["FaceAuditAllPairs", "FaceAuditHashing", "FaceAuditScoring"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FaceAuditGEMMTests",
+            dependencies: ["FaceAuditGEMM", "CGEMM", "CBLAS"],
             swiftSettings: strict
         ),
         .testTarget(

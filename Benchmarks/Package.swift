@@ -14,7 +14,9 @@ let package = Package(
         // The Swift side of scripts/bench/vs-numpy (a plain executable: it reports phases and peak memory).
         .executableTarget(
             name: "AllPairsBench",
-            dependencies: [.product(name: "FaceAuditAllPairs", package: "FaceAudit")],
+            dependencies: [
+                .product(name: "FaceAuditAllPairs", package: "FaceAudit"), .product(name: "FaceAuditGEMM", package: "FaceAudit"),
+            ],
             path: "Tools/AllPairsBench"
         ),
         // Per-layer descriptor timings, im2col against Winograd (a plain executable: best-of-N per layer).
@@ -22,6 +24,7 @@ let package = Package(
             name: "DescriptorLayers",
             dependencies: [
                 .product(name: "FaceAuditNN", package: "FaceAudit"),
+                .product(name: "FaceAuditGEMM", package: "FaceAudit"),
                 .product(name: "FaceAuditDlibFormat", package: "FaceAudit"),
                 .product(name: "FaceAuditFace", package: "FaceAudit"),
                 .product(name: "FaceAuditImaging", package: "FaceAudit"),
@@ -38,6 +41,7 @@ let package = Package(
                 .product(name: "FaceAuditFace", package: "FaceAudit"),
                 .product(name: "FaceAuditModelFiles", package: "FaceAudit"),
                 .product(name: "FaceAuditAllPairs", package: "FaceAudit"),
+                .product(name: "FaceAuditGEMM", package: "FaceAudit"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/CoreBenchmarks",

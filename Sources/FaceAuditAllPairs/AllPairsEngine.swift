@@ -1,7 +1,7 @@
-import CBLAS
+import FaceAuditGEMM
 import Foundation
 
-/// Compares every pair of templates, tile by tile with `cblas_sgemm`, streaming each tile straight
+/// Compares every pair of templates, tile by tile with `BLAS.gemm`, streaming each tile straight
 /// into ``PairStatistics``. Memory is O(rows·dimension + bins·cell pairs + tail), never O(rows²).
 public struct AllPairsEngine: Sendable {
     /// The templates.
@@ -28,13 +28,13 @@ public struct AllPairsEngine: Sendable {
         pairOffset = (0..<cells * cells).map { layout.cellPair($0 / cells, $0 % cells) * layout.bins }
     }
 
-    /// Time spent, for benchmarks: in `cblas_sgemm` and in streaming tiles into the statistics.
+    /// Time spent, for benchmarks: in `BLAS.gemm` and in streaming tiles into the statistics.
     public struct Timing: Sendable {
-        /// Seconds inside `cblas_sgemm`, summed over threads.
+        /// Seconds inside `BLAS.gemm`, summed over threads.
         public var gemm: Double = 0
         /// Seconds binning and collecting, summed over threads.
         public var streaming: Double = 0
-        /// Multiply-adds × 2 done by `cblas_sgemm`.
+        /// Multiply-adds × 2 done by `BLAS.gemm`.
         public var flops: Double = 0
     }
 
@@ -148,10 +148,9 @@ public struct AllPairsEngine: Sendable {
         matrix.values.withUnsafeBufferPointer { values in
             buffer.withUnsafeMutableBufferPointer { c in
                 // C = alpha · A_rows · A_columnsᵀ; alpha 2 so that a Euclidean key is C − ‖a‖² − ‖b‖².
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(d), euclidean ? 2 : 1,
-                    values.baseAddress! + tile.rows.lowerBound * d, Int32(d), values.baseAddress! + tile.columns.lowerBound * d,
-                    Int32(d), 0, c.baseAddress!, Int32(n))
+                BLAS.gemm(
+                    m: m, n: n, k: d, alpha: euclidean ? 2 : 1, a: values.baseAddress! + tile.rows.lowerBound * d, lda: d,
+                    b: values.baseAddress! + tile.columns.lowerBound * d, ldb: d, beta: 0, c: c.baseAddress!, ldc: n, transposeB: true)
             }
         }
         timing.gemm += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -1,8 +1,8 @@
-import CBLAS
+import FaceAuditGEMM
 import FaceAuditScoring
 import Foundation
 
-/// 1:N search on the same `cblas_sgemm` tiles as the all-pairs engine: every probe against every
+/// 1:N search on the same `BLAS.gemm` tiles as the all-pairs engine: every probe against every
 /// gallery entry, keeping each probe's k most similar entries. Memory is O((probes + gallery)·d +
 /// probes·k), never O(probes·gallery).
 public enum GallerySearch {
@@ -34,10 +34,10 @@ public enum GallerySearch {
                     probes.values.withUnsafeBufferPointer { p in
                         gallery.values.withUnsafeBufferPointer { g in
                             buffer.withUnsafeMutableBufferPointer { c in
-                                cblas_sgemm(
-                                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(block.count), Int32(columns.count), Int32(d),
-                                    euclidean ? 2 : 1, p.baseAddress! + block.lowerBound * d, Int32(d),
-                                    g.baseAddress! + columns.lowerBound * d, Int32(d), 0, c.baseAddress!, Int32(columns.count))
+                                BLAS.gemm(
+                                    m: block.count, n: columns.count, k: d, alpha: euclidean ? 2 : 1,
+                                    a: p.baseAddress! + block.lowerBound * d, lda: d, b: g.baseAddress! + columns.lowerBound * d, ldb: d,
+                                    beta: 0, c: c.baseAddress!, ldc: columns.count, transposeB: true)
                             }
                         }
                     }

@@ -1,6 +1,6 @@
 import FaceAuditScoring
 
-/// Templates in one contiguous row-major matrix, ready for `cblas_sgemm`.
+/// Templates in one contiguous row-major matrix, ready for `BLAS.gemm`.
 ///
 /// Only images that have a template are rows; ``image`` maps a row back to its image. For cosine
 /// similarity the rows are scaled to unit length, so that a dot product is the score; for Euclidean

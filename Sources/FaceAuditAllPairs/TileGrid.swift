@@ -1,8 +1,9 @@
 /// The fixed grid of tiles over the upper triangle of the all-pairs matrix, and its split into shards.
 ///
 /// The grid depends only on the number of rows and the tile size, never on the number of shards or
-/// threads: every pair is computed by the same `cblas_sgemm` call of the same shape whichever process
-/// computes it, so sharded and single-process runs produce the same bits.
+/// threads: every pair is computed by the same `BLAS.gemm` call of the same shape whichever process
+/// computes it, so sharded and single-process runs produce the same bits. (On FaceAudit's own kernels a
+/// pair's score does not even depend on the shape; a BLAS may cut different shapes differently.)
 public struct TileGrid: Sendable, Hashable, Codable {
     /// One tile: rows `rows` against columns `columns` (only pairs above the diagonal count).
     public struct Tile: Sendable, Hashable, Codable {

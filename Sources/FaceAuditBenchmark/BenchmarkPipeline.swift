@@ -4,6 +4,7 @@ import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditFace
 import FaceAuditFiles
+import FaceAuditGEMM
 import FaceAuditHashing
 import FaceAuditImaging
 import FaceAuditMetrics

@@ -1,6 +1,7 @@
 import FaceAuditConfiguration
 import FaceAuditDatasets
 import FaceAuditFiles
+import FaceAuditGEMM
 import FaceAuditImaging
 import FaceAuditModelFiles
 import FaceAuditNN

@@ -1,3 +1,5 @@
+import FaceAuditGEMM
+
 /// Matrix products used outside convolutions.
 public enum BLASMatrix {
     /// C(m×n) = Aᵀ · B where A is stored k×m (row-major, leading dimension lda).

@@ -1,7 +1,8 @@
 import FaceAuditDlibFormat
+import FaceAuditGEMM
 
 /// A 2-D convolution (cross-correlation) with its per-channel affine folded in, computed as im2col and
-/// one `cblas_sgemm` per column chunk: out(F × N) = W(F × K) · cols(K × N), N = batch · output positions.
+/// one `BLAS.gemm` per column chunk: out(F × N) = W(F × K) · cols(K × N), N = batch · output positions.
 public struct Convolution: Sendable {
     /// Output channels.
     public let filters: Int

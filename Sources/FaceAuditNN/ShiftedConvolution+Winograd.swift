@@ -1,3 +1,5 @@
+import FaceAuditGEMM
+
 /// Winograd's minimal filtering F(2, 5) along rows (Lavin & Gray 2016, points 0, ±1, ±2, ∞): two
 /// outputs of a 5-tap row correlation y = Aᵀ[(G g) ⊙ (Bᵀ d)] from 6 inputs d and taps g, with
 ///

@@ -1,3 +1,5 @@
+import FaceAuditGEMM
+
 /// A ``Convolution`` (batch of one, equal strides) computed without the full im2col matrix, for the MMOD
 /// detector's small-filter layers.
 ///

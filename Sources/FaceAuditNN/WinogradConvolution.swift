@@ -1,3 +1,5 @@
+import FaceAuditGEMM
+
 /// A 3×3, stride-1, pad-1 convolution (cross-correlation) computed with Winograd's minimal filtering
 /// algorithm F(m×m, 3×3), m = 2 or 4 (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016).
 ///

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FaceAuditFace
+import FaceAuditGEMM
 import FaceAuditImaging
 import FaceAuditNN
 import FaceAuditSkinTone

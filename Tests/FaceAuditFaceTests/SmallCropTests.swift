@@ -1,4 +1,5 @@
 import Dispatch
+import FaceAuditGEMM
 import FaceAuditHashing
 import FaceAuditImaging
 import FaceAuditNN

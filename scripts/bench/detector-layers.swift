@@ -68,6 +68,15 @@ if arguments[3] == "detect" {
             for i in 0..<y.count { worst = max(worst, abs(z.data[i] - y.data[i])) }
             line += String(format: "; %@ %.3f s/MP (%5.1f GFLOP/s equivalent), max |difference| %.1e", "\(layer.method)", s.cpu,
                 flops / s.cpu / 1e9, worst)
+            // The other methods that apply to this layer, for choosing the default.
+            for method in ShiftedConvolution.Method.allCases where method != layer.method {
+                let unit = conv.strideX == 1
+                if method == .kernelProducts && !unit { continue }
+                if (method == .winogradRows || method == .winograd4Rows) && !(unit && conv.kernelWidth == 5) { continue }
+                let other = ShiftedConvolution(conv, method: method)
+                let o = best { other.forward(x, into: &z, workspace: &workspace) }
+                line += String(format: "\n    %@ %.3f s/MP", "\(method)", o.cpu)
+            }
         #endif
         print(line)
         swap(&x, &y)

@@ -1,5 +1,6 @@
 import Benchmark
 import FaceAuditFace
+import FaceAuditGEMM
 import FaceAuditImaging
 import FaceAuditModelFiles
 import FaceAuditNN

@@ -4,9 +4,9 @@
 //   (--tail-fmr 0, the default, is the histogram pass: the work of the NumPy reference.)
 //   AllPairsBench sgemm --threads T [--size N]
 //
-// Prints one JSON object: wall time, time inside cblas_sgemm, its rate, and peak resident memory.
-import CBLAS
+// Prints one JSON object: wall time, time inside the matrix products (BLAS.gemm), their rate, and peak resident memory.
 import FaceAuditAllPairs
+import FaceAuditGEMM
 import Foundation
 
 /// A version-1 .npy array of little-endian float32 or int32 values, C order.
@@ -58,7 +58,7 @@ let threads = Int(option("--threads", "1"))!
 let mode = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : ""
 switch mode {
 case "sgemm":
-    // The machine's cblas_sgemm rate on a large square product, with BLAS's own threads.
+    // The rate of BLAS.gemm (the products' kernel, see "kernel") on a large square product, with BLAS's own threads.
     let n = Int(option("--size", "2048"))!
     setBLASThreads(threads)
     let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
@@ -66,12 +66,12 @@ case "sgemm":
     var best = Double.infinity
     for _ in 0..<5 {
         let start = DispatchTime.now().uptimeNanoseconds
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n), b, Int32(n), 0, &c, Int32(n))
+        BLAS.gemm(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, beta: 0, c: &c, ldc: n, transposeB: true)
         best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
     emit([
         "mode": "sgemm", "size": n, "threads": threads, "seconds": best, "gflops": 2 * pow(Double(n), 3) / best / 1e9,
-        "blas_core": blasCore(),
+        "blas_core": blasCore(), "kernel": BLAS.description,
     ])
 case "engine":
     let args = CommandLine.arguments
@@ -101,7 +101,7 @@ case "engine":
         "mode": "engine", "n": n, "dimension": d, "threads": threads, "seconds": seconds, "gemm_seconds": timing.gemm,
         "streaming_seconds": timing.streaming, "gemm_gflops_per_thread": timing.flops / timing.gemm / 1e9,
         "pairs": n * (n - 1) / 2, "non_mated": statistics.nonMatedCount, "mated": statistics.mated.count, "tail": statistics.tail.count,
-        "peak_rss_bytes": peakRSS(), "blas_core": blasCore(), "bins": bins, "tile": tile,
+        "peak_rss_bytes": peakRSS(), "blas_core": blasCore(), "kernel": BLAS.description, "bins": bins, "tile": tile,
     ])
 default:
     FileHandle.standardError.write(Data("usage: AllPairsBench engine|sgemm …\n".utf8))

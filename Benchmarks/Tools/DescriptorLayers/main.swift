@@ -8,6 +8,7 @@
 // OPENBLAS_NUM_THREADS=1 for one core. Pools, adds and ReLUs are run but not timed (they are small).
 import FaceAuditDlibFormat
 import FaceAuditFace
+import FaceAuditGEMM
 import FaceAuditImaging
 import FaceAuditNN
 import Foundation

@@ -1,0 +1,333 @@
+// FaceAudit's single-precision GEMM: BLIS-style packing and blocking around one register kernel per ISA.
+//
+// Loops (outermost first): columns of C in blocks of nc, k in blocks of KC (B's block packed into
+// NR-wide strips, A's rows packed into MR-tall strips), MR-row strips of A (one strip, MR × KC floats,
+// stays in L1), NR-column strips of B (streamed from L2). The register kernel keeps an MR × NR block of C
+// in registers and runs one fused multiply-add chain per element over the block's k in order.
+//
+// The kernels are compiled for their ISA with target attributes (no global compiler flags), and only
+// called after fa_gemm_best_kernel has checked CPUID and XGETBV.
+
+#include "fa_gemm.h"
+
+#include <cpuid.h>
+#include <immintrin.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/// k block; column blocks hold about 2¹⁸ packed floats (1 MiB, within L2) and 768–3072 columns.
+enum { KC = 256, NC_FLOATS = 1 << 18, NC_MIN = 768, NC_MAX = 3072 };
+
+// MARK: - CPU support
+
+static uint64_t xgetbv0(void) {
+    uint32_t eax, edx;
+    __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
+    return ((uint64_t)edx << 32) | eax;
+}
+
+fa_gemm_kernel fa_gemm_best_kernel(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return FA_GEMM_NONE;
+    bool fma = (ecx >> 12) & 1, osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1;
+    if (!osxsave || !avx) return FA_GEMM_NONE;
+    uint64_t xcr0 = xgetbv0();
+    if ((xcr0 & 0x6) != 0x6) return FA_GEMM_NONE;  // SSE and AVX state
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return FA_GEMM_NONE;
+    bool avx2 = (ebx >> 5) & 1, avx512f = (ebx >> 16) & 1;
+    if (avx512f && (xcr0 & 0xE6) == 0xE6) return FA_GEMM_AVX512;  // opmask, ZMM0-15 high, ZMM16-31
+    if (avx2 && fma) return FA_GEMM_AVX2;
+    return FA_GEMM_NONE;
+}
+
+// MARK: - Per-thread packing buffers
+
+typedef struct {
+    float *a, *b;
+    size_t a_count, b_count;
+} buffers;
+
+static pthread_key_t buffers_key;
+static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
+
+static void free_buffers(void *p) {
+    buffers *s = p;
+    free(s->a);
+    free(s->b);
+    free(s);
+}
+
+static void make_key(void) { pthread_key_create(&buffers_key, free_buffers); }
+
+static float *grow(float **p, size_t *count, size_t needed) {
+    if (*count >= needed) return *p;
+    free(*p);
+    *p = aligned_alloc(64, ((needed * sizeof(float) + 63) / 64) * 64);
+    *count = *p ? needed : 0;
+    return *p;
+}
+
+static buffers *thread_buffers(void) {
+    pthread_once(&buffers_once, make_key);
+    buffers *s = pthread_getspecific(buffers_key);
+    if (!s) {
+        s = calloc(1, sizeof(buffers));
+        if (!s || pthread_setspecific(buffers_key, s) != 0) {
+            free(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
+// MARK: - Packing
+
+/// op(A)[i0 ..< i0+rows][p0 ..< p0+kc] into MR-tall strips, each k-major (MR floats per k), zero-padded.
+static void pack_a(
+    int mr, bool trans, const float *a, ptrdiff_t lda, ptrdiff_t i0, ptrdiff_t rows, ptrdiff_t p0, ptrdiff_t kc,
+    float *to) {
+    for (ptrdiff_t s = 0; s < rows; s += mr) {
+        ptrdiff_t h = rows - s < mr ? rows - s : mr;
+        for (ptrdiff_t p = 0; p < kc; p++) {
+            float *t = to + p * mr;
+            if (trans) {
+                const float *from = a + (p0 + p) * lda + i0 + s;
+                for (ptrdiff_t r = 0; r < h; r++) t[r] = from[r];
+            } else {
+                const float *from = a + (i0 + s) * lda + p0 + p;
+                for (ptrdiff_t r = 0; r < h; r++) t[r] = from[r * lda];
+            }
+            for (ptrdiff_t r = h; r < mr; r++) t[r] = 0;
+        }
+        to += mr * kc;
+    }
+}
+
+/// Where op(B) lives: B, or Bᵀ with `trans` (leading dimension ldb).
+typedef struct {
+    const float *b;
+    ptrdiff_t ldb;
+    bool trans;
+} b_source;
+
+/// op(B)[p0 ..< p0+kc][j0 ..< j0+cols] into NR-wide strips, each k-major (NR floats per k), zero-padded.
+static void pack_b(int nr, b_source src, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j0, ptrdiff_t cols, float *to) {
+    for (ptrdiff_t s = 0; s < cols; s += nr) {
+        ptrdiff_t w = cols - s < nr ? cols - s : nr;
+        if (src.trans) {
+            // B stored n×k: column j of op(B) is row j of B. Read each row once, scatter by k.
+            for (ptrdiff_t q = 0; q < w; q++) {
+                const float *from = src.b + (j0 + s + q) * src.ldb + p0;
+                for (ptrdiff_t p = 0; p < kc; p++) to[p * nr + q] = from[p];
+            }
+            for (ptrdiff_t q = w; q < nr; q++)
+                for (ptrdiff_t p = 0; p < kc; p++) to[p * nr + q] = 0;
+        } else {
+            for (ptrdiff_t p = 0; p < kc; p++) {
+                float *t = to + p * nr;
+                memcpy(t, src.b + (p0 + p) * src.ldb + j0 + s, (size_t)w * sizeof(float));
+                for (ptrdiff_t q = w; q < nr; q++) t[q] = 0;
+            }
+        }
+        to += nr * kc;
+    }
+}
+
+// MARK: - Register kernels
+//
+// The multiply-add loops are inline assembly, so that they run at full speed in debug builds too (SwiftPM
+// compiles C targets at -O0 there, where intrinsics code runs about 30 times slower). Each loop leaves its
+// MR × NR block in `acc` (64-byte aligned); `store` then writes the block's valid part into C.
+
+/// How a kernel's block of C is written: the first k block stores alpha·P (+ beta·C), later ones add.
+typedef struct {
+    float alpha, beta;
+    bool first;
+} store_mode;
+
+#define AVX512 __attribute__((target("avx512f,avx2,fma")))
+#define AVX2 __attribute__((target("avx2,fma")))
+
+enum { MR512 = 8, NR512 = 48, MR256 = 6, NR256 = 16 };
+
+#define ZERO512(i) "vpxord %%zmm" #i ", %%zmm" #i ", %%zmm" #i "\n\t"
+#define ROW512(offset, t, c0, c1, c2)                      \
+    "vbroadcastss " #offset "(%[a]), %%zmm" #t "\n\t"      \
+    "vfmadd231ps %%zmm0, %%zmm" #t ", %%zmm" #c0 "\n\t"    \
+    "vfmadd231ps %%zmm1, %%zmm" #t ", %%zmm" #c1 "\n\t"    \
+    "vfmadd231ps %%zmm2, %%zmm" #t ", %%zmm" #c2 "\n\t"
+#define SAVE512(i, offset) "vmovaps %%zmm" #i ", " #offset "(%[acc])\n\t"
+
+/// acc (8 × 48, row-major) = Σ_p ap[p·8 + r] · bp[p·48 + j], one fused multiply-add chain per element.
+AVX512 static void product512(ptrdiff_t kc, const float *ap, const float *bp, float *acc) {
+    __asm__ volatile(
+        ZERO512(8) ZERO512(9) ZERO512(10) ZERO512(11) ZERO512(12) ZERO512(13) ZERO512(14) ZERO512(15)
+        ZERO512(16) ZERO512(17) ZERO512(18) ZERO512(19) ZERO512(20) ZERO512(21) ZERO512(22) ZERO512(23)
+        ZERO512(24) ZERO512(25) ZERO512(26) ZERO512(27) ZERO512(28) ZERO512(29) ZERO512(30) ZERO512(31)
+        "testq %[kc], %[kc]\n\t"
+        "jz 2f\n\t"
+        "1:\n\t"
+        "vmovaps (%[b]), %%zmm0\n\t"
+        "vmovaps 64(%[b]), %%zmm1\n\t"
+        "vmovaps 128(%[b]), %%zmm2\n\t"
+        ROW512(0, 3, 8, 9, 10) ROW512(4, 4, 11, 12, 13) ROW512(8, 5, 14, 15, 16) ROW512(12, 6, 17, 18, 19)
+        ROW512(16, 7, 20, 21, 22) ROW512(20, 3, 23, 24, 25) ROW512(24, 4, 26, 27, 28) ROW512(28, 5, 29, 30, 31)
+        "addq $32, %[a]\n\t"
+        "addq $192, %[b]\n\t"
+        "decq %[kc]\n\t"
+        "jnz 1b\n\t"
+        "2:\n\t"
+        SAVE512(8, 0) SAVE512(9, 64) SAVE512(10, 128) SAVE512(11, 192) SAVE512(12, 256) SAVE512(13, 320)
+        SAVE512(14, 384) SAVE512(15, 448) SAVE512(16, 512) SAVE512(17, 576) SAVE512(18, 640) SAVE512(19, 704)
+        SAVE512(20, 768) SAVE512(21, 832) SAVE512(22, 896) SAVE512(23, 960) SAVE512(24, 1024) SAVE512(25, 1088)
+        SAVE512(26, 1152) SAVE512(27, 1216) SAVE512(28, 1280) SAVE512(29, 1344) SAVE512(30, 1408) SAVE512(31, 1472)
+        : [a] "+r"(ap), [b] "+r"(bp), [kc] "+r"(kc)
+        : [acc] "r"(acc)
+        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+          "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24",
+          "xmm25", "xmm26", "xmm27", "xmm28", "xmm29", "xmm30", "xmm31", "cc", "memory");
+}
+
+/// Writes rows × cols of the 8 × 48 block `acc` into C.
+AVX512 static void store512(const float *acc, int rows, int cols, float *c, ptrdiff_t ldc, store_mode mode) {
+    __m512 alpha = _mm512_set1_ps(mode.alpha), beta = _mm512_set1_ps(mode.beta);
+    for (int v = 0; v < 3 && cols > 16 * v; v++) {
+        int left = cols - 16 * v;
+        __mmask16 mask = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+        for (int r = 0; r < rows; r++) {
+            float *to = c + r * ldc + 16 * v;
+            __m512 x = _mm512_load_ps(acc + r * NR512 + 16 * v);
+            if (mode.alpha != 1) x = _mm512_mul_ps(alpha, x);
+            if (!mode.first || mode.beta == 1) {
+                x = _mm512_add_ps(_mm512_maskz_loadu_ps(mask, to), x);
+            } else if (mode.beta != 0) {
+                x = _mm512_add_ps(_mm512_mul_ps(beta, _mm512_maskz_loadu_ps(mask, to)), x);
+            }
+            _mm512_mask_storeu_ps(to, mask, x);
+        }
+    }
+}
+
+AVX512 static void kernel512(
+    ptrdiff_t kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc, int rows, int cols, store_mode mode) {
+    _Alignas(64) float acc[MR512 * NR512];
+    product512(kc, ap, bp, acc);
+    store512(acc, rows, cols, c, ldc, mode);
+}
+
+#define ZERO256(i) "vxorps %%ymm" #i ", %%ymm" #i ", %%ymm" #i "\n\t"
+#define ROW256(offset, t, c0, c1)                      \
+    "vbroadcastss " #offset "(%[a]), %%ymm" #t "\n\t"  \
+    "vfmadd231ps %%ymm0, %%ymm" #t ", %%ymm" #c0 "\n\t" \
+    "vfmadd231ps %%ymm1, %%ymm" #t ", %%ymm" #c1 "\n\t"
+#define SAVE256(i, offset) "vmovaps %%ymm" #i ", " #offset "(%[acc])\n\t"
+
+/// acc (6 × 16, row-major) = Σ_p ap[p·6 + r] · bp[p·16 + j], one fused multiply-add chain per element.
+AVX2 static void product256(ptrdiff_t kc, const float *ap, const float *bp, float *acc) {
+    __asm__ volatile(
+        ZERO256(4) ZERO256(5) ZERO256(6) ZERO256(7) ZERO256(8) ZERO256(9) ZERO256(10) ZERO256(11) ZERO256(12)
+        ZERO256(13) ZERO256(14) ZERO256(15)
+        "testq %[kc], %[kc]\n\t"
+        "jz 2f\n\t"
+        "1:\n\t"
+        "vmovaps (%[b]), %%ymm0\n\t"
+        "vmovaps 32(%[b]), %%ymm1\n\t"
+        ROW256(0, 2, 4, 5) ROW256(4, 3, 6, 7) ROW256(8, 2, 8, 9) ROW256(12, 3, 10, 11) ROW256(16, 2, 12, 13)
+        ROW256(20, 3, 14, 15)
+        "addq $24, %[a]\n\t"
+        "addq $64, %[b]\n\t"
+        "decq %[kc]\n\t"
+        "jnz 1b\n\t"
+        "2:\n\t"
+        SAVE256(4, 0) SAVE256(5, 32) SAVE256(6, 64) SAVE256(7, 96) SAVE256(8, 128) SAVE256(9, 160)
+        SAVE256(10, 192) SAVE256(11, 224) SAVE256(12, 256) SAVE256(13, 288) SAVE256(14, 320) SAVE256(15, 352)
+        : [a] "+r"(ap), [b] "+r"(bp), [kc] "+r"(kc)
+        : [acc] "r"(acc)
+        : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
+          "xmm13", "xmm14", "xmm15", "cc", "memory");
+}
+
+/// Writes rows × cols of the 6 × 16 block `acc` into C.
+AVX2 static void store256(const float *acc, int rows, int cols, float *c, ptrdiff_t ldc, store_mode mode) {
+    const int32_t ramp[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    __m256 alpha = _mm256_set1_ps(mode.alpha), beta = _mm256_set1_ps(mode.beta);
+    for (int v = 0; v < 2 && cols > 8 * v; v++) {
+        __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(cols - 8 * v), _mm256_loadu_si256((const __m256i *)ramp));
+        for (int r = 0; r < rows; r++) {
+            float *to = c + r * ldc + 8 * v;
+            __m256 x = _mm256_load_ps(acc + r * NR256 + 8 * v);
+            if (mode.alpha != 1) x = _mm256_mul_ps(alpha, x);
+            if (!mode.first || mode.beta == 1) {
+                x = _mm256_add_ps(_mm256_maskload_ps(to, mask), x);
+            } else if (mode.beta != 0) {
+                x = _mm256_add_ps(_mm256_mul_ps(beta, _mm256_maskload_ps(to, mask)), x);
+            }
+            _mm256_maskstore_ps(to, mask, x);
+        }
+    }
+}
+
+AVX2 static void kernel256(
+    ptrdiff_t kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc, int rows, int cols, store_mode mode) {
+    _Alignas(64) float acc[MR256 * NR256];
+    product256(kc, ap, bp, acc);
+    store256(acc, rows, cols, c, ldc, mode);
+}
+
+typedef void (*kernel_fn)(ptrdiff_t, const float *, const float *, float *, ptrdiff_t, int, int, store_mode);
+
+// MARK: - The product
+
+static void scale(ptrdiff_t m, ptrdiff_t n, float beta, float *c, ptrdiff_t ldc) {
+    for (ptrdiff_t i = 0; i < m; i++)
+        for (ptrdiff_t j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
+}
+
+static bool product(
+    fa_gemm_kernel kernel, bool trans_a, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a,
+    ptrdiff_t lda, b_source b, float beta, float *c, ptrdiff_t ldc) {
+    if (m <= 0 || n <= 0) return true;
+    if (k <= 0 || alpha == 0) {
+        if (beta != 1) scale(m, n, beta, c, ldc);
+        return true;
+    }
+    const int mr = kernel == FA_GEMM_AVX512 ? MR512 : MR256;
+    const int nr = kernel == FA_GEMM_AVX512 ? NR512 : NR256;
+    const kernel_fn run = kernel == FA_GEMM_AVX512 ? kernel512 : kernel256;
+    const ptrdiff_t kb = k < KC ? k : KC;
+    ptrdiff_t nc = NC_FLOATS / kb;
+    nc = (nc < NC_MIN ? NC_MIN : nc > NC_MAX ? NC_MAX : nc) / nr * nr;
+    const ptrdiff_t nb = n < nc ? n : nc;
+    buffers *s = thread_buffers();
+    if (!s) return false;
+    float *ap = grow(&s->a, &s->a_count, (size_t)((m + mr - 1) / mr) * mr * kb);
+    float *bp = grow(&s->b, &s->b_count, (size_t)((nb + nr - 1) / nr) * nr * kb);
+    if (!ap || !bp) return false;
+    for (ptrdiff_t j0 = 0; j0 < n; j0 += nc) {
+        ptrdiff_t cols = n - j0 < nc ? n - j0 : nc;
+        for (ptrdiff_t p0 = 0; p0 < k; p0 += KC) {
+            ptrdiff_t kc = k - p0 < KC ? k - p0 : KC;
+            store_mode mode = {alpha, beta, p0 == 0};
+            pack_b(nr, b, p0, kc, j0, cols, bp);
+            pack_a(mr, trans_a, a, lda, 0, m, p0, kc, ap);
+            for (ptrdiff_t i = 0; i < m; i += mr) {
+                int rows = m - i < mr ? (int)(m - i) : mr;
+                const float *a_strip = ap + (i / mr) * mr * kc;
+                for (ptrdiff_t j = 0; j < cols; j += nr) {
+                    int w = cols - j < nr ? (int)(cols - j) : nr;
+                    run(kc, a_strip, bp + (j / nr) * nr * kc, c + i * ldc + j0 + j, ldc, rows, w, mode);
+                }
+            }
+        }
+    }
+    return true;
+}
+
+bool fa_sgemm(
+    fa_gemm_kernel kernel, bool trans_a, bool trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+    const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) {
+    b_source source = {b, ldb, trans_b};
+    return product(kernel, trans_a, m, n, k, alpha, a, lda, source, beta, c, ldc);
+}

@@ -1,0 +1,38 @@
+#ifndef FA_GEMM_H
+#define FA_GEMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/// Single-precision matrix products with FaceAudit's own register kernels, chosen at run time from what
+/// the CPU and operating system support (AVX-512F, or AVX2 with FMA). Row-major throughout.
+
+/// The kernels fa_sgemm can use.
+typedef enum {
+    /// None: fa_sgemm declines and the caller uses its BLAS.
+    FA_GEMM_NONE = 0,
+    /// 6 rows × 16 columns of C per step, AVX2 and FMA.
+    FA_GEMM_AVX2 = 1,
+    /// 8 rows × 48 columns of C per step, AVX-512F.
+    FA_GEMM_AVX512 = 2,
+} fa_gemm_kernel;
+
+/// The best kernel this CPU and operating system support (CPUID, and XGETBV for the register state).
+fa_gemm_kernel fa_gemm_best_kernel(void);
+
+/// C(m×n) = alpha · op(A)(m×k) · op(B)(k×n) + beta · C, row-major, with `kernel` (which must be one the
+/// CPU supports and not FA_GEMM_NONE).
+///
+/// op(A) is A (stored m×k, leading dimension lda) or, with trans_a, Aᵀ (A stored k×m); op(B) likewise.
+/// When beta is 0, C is not read (it may hold NaN). k is cut into blocks of 256; each element gets
+///   P₁ = one fused multiply-add chain over the first block's k in increasing order, C ← alpha·P₁ + beta·C,
+///   then C ← C + alpha·P_b for each further block b,
+/// so it depends on its own row of op(A), column of op(B), k, alpha and beta only: never on m, n, where
+/// the element lies in C, or how a caller splits C into parts. Single-threaded; thread-safe (each thread
+/// packs into its own buffers, kept for the thread's lifetime). Returns false only when a packing buffer
+/// cannot be allocated (C is then unchanged).
+bool fa_sgemm(
+    fa_gemm_kernel kernel, bool trans_a, bool trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+    const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc);
+
+#endif

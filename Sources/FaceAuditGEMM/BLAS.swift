@@ -1,0 +1,125 @@
+import CBLAS
+import CGEMM
+import Dispatch
+import Foundation
+
+/// Single-precision matrix products, and the CBLAS library beside them.
+///
+/// Products run on FaceAudit's own register kernels (`Sources/CGEMM`: AVX-512F 8×48, or AVX2+FMA 6×16,
+/// chosen from CPUID at run time) and fall back to CBLAS on other CPUs. OpenBLAS 0.3.21, as Debian ships
+/// it, does not know recent Xeons and runs its generic SSE3 ("Prescott") kernels there, at a quarter of
+/// the machine's rate; the own kernels do not depend on what the BLAS recognises.
+///
+/// `FACEAUDIT_GEMM=blas`, `avx2` or `avx512` in the environment picks a path (a kernel the CPU lacks falls
+/// back to the best it has), for benchmarks and tests.
+///
+/// FaceAudit links the generic `-lblas`; Debian's alternatives choose reference BLAS or OpenBLAS at
+/// run time. OpenBLAS's extras are found with `dlsym`, so the same binary works with either.
+public enum BLAS {
+    private typealias SetThreads = @convention(c) (CInt) -> Void
+    private typealias GetThreads = @convention(c) () -> CInt
+    private typealias GetString = @convention(c) () -> UnsafePointer<CChar>?
+
+    private static func symbol<T>(_ name: String, as type: T.Type) -> T? {
+        guard let handle = dlopen(nil, RTLD_NOW), let pointer = dlsym(handle, name) else { return nil }
+        return unsafeBitCast(pointer, to: type)
+    }
+
+    /// The path every product takes in this process: the CPU's best kernel, or the one
+    /// `FACEAUDIT_GEMM` names if the CPU has it.
+    public static let kernel: fa_gemm_kernel = {
+        let best = fa_gemm_best_kernel()
+        switch ProcessInfo.processInfo.environment["FACEAUDIT_GEMM"] {
+        case "blas": return FA_GEMM_NONE
+        case "avx2" where best.rawValue >= FA_GEMM_AVX2.rawValue: return FA_GEMM_AVX2
+        default: return best
+        }
+    }()
+
+    /// The name of a kernel as reports print it.
+    public static func name(of kernel: fa_gemm_kernel) -> String {
+        switch kernel {
+        case FA_GEMM_AVX512: "FaceAudit AVX-512F 8×48"
+        case FA_GEMM_AVX2: "FaceAudit AVX2+FMA 6×16"
+        default: "the BLAS's sgemm"
+        }
+    }
+
+    /// One line naming the product kernel and the BLAS with its kernel, for every report's provenance.
+    public static var description: String {
+        "products: \(name(of: kernel)); \(library)"
+    }
+
+    /// The CBLAS library and the kernel it runs.
+    public static var library: String {
+        guard let config = symbol("openblas_get_config", as: GetString.self)?(),
+            let core = symbol("openblas_get_corename", as: GetString.self)?()
+        else { return "reference BLAS (not OpenBLAS)" }
+        let name = String(cString: config)
+        return "\(name.hasPrefix("OpenBLAS") ? name : "OpenBLAS \(name)"), core: \(String(cString: core))"
+    }
+
+    /// Sets the thread count of large products (OpenBLAS's own count, which the own kernels follow);
+    /// returns false when the library has no such control.
+    @discardableResult
+    public static func setThreads(_ count: Int) -> Bool {
+        guard let set = symbol("openblas_set_num_threads", as: SetThreads.self) else { return false }
+        set(CInt(max(1, count)))
+        return true
+    }
+
+    /// OpenBLAS's thread count, 1 without OpenBLAS.
+    static var threads: Int {
+        guard let get = symbol("openblas_get_num_threads", as: GetThreads.self) else { return 1 }
+        return max(1, Int(get()))
+    }
+
+    /// C(m×n) = alpha · op(A) · op(B) + beta·C, row-major, with leading dimensions; op(A) = Aᵀ with
+    /// `transposeA` (A stored k×m), op(B) = Bᵀ with `transposeB` (B stored n×k). When beta is 0, C is not
+    /// read.
+    ///
+    /// On the own kernels every element of C depends only on its row of op(A), its column of op(B), k,
+    /// alpha and beta (see `fa_sgemm`): not on m, n or the element's place, so splitting C into column
+    /// blocks over threads (done when OpenBLAS's thread count is above 1 and the product has at least
+    /// 2²² multiply-adds) gives the same bits as one call.
+    public static func gemm(
+        m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, transposeA: Bool = false, transposeB: Bool = false
+    ) {
+        let kernel = kernel
+        guard kernel != FA_GEMM_NONE else {
+            return blas(m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, transposeA, transposeB)
+        }
+        // fa_sgemm declines only when it cannot allocate its packing buffers, before it touches C; the
+        // BLAS then computes that part.
+        columnParts(m: m, n: n, k: k) { j0, columns in
+            let bPart = transposeB ? b + j0 * ldb : b + j0
+            if !fa_sgemm(kernel, transposeA, transposeB, m, columns, k, alpha, a, lda, bPart, ldb, beta, c + j0, ldc) {
+                blas(
+                    m: m, n: columns, k: k, alpha: alpha, a: a, lda: lda, b: bPart, ldb: ldb, beta: beta, c: c + j0, ldc: ldc,
+                    transposeA, transposeB)
+            }
+        }
+    }
+
+    /// Runs `part(firstColumn, columns)` over column blocks of C: one block, or with OpenBLAS's thread
+    /// count above 1 and at least 2²² multiply-adds, one block per thread (multiples of 48 columns) at once.
+    private static func columnParts(m: Int, n: Int, k: Int, _ part: (Int, Int) -> Void) {
+        let threads = m * n * k >= 1 << 22 ? min(threads, max(1, n / 96)) : 1
+        if threads == 1 { return part(0, n) }
+        let step = ((n + threads - 1) / threads + 47) / 48 * 48
+        nonisolated(unsafe) let run = part
+        DispatchQueue.concurrentPerform(iterations: (n + step - 1) / step) { index in
+            run(index * step, min(step, n - index * step))
+        }
+    }
+
+    private static func blas(
+        m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int, _ transposeA: Bool, _ transposeB: Bool
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans, Int32(m), Int32(n),
+            Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+}

@@ -54,7 +54,7 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "libblas-dev"])]),
-        // The only C code of our own: setjmp/longjmp error recovery for libpng and libjpeg,
+        // C code of our own: setjmp/longjmp error recovery for libpng and libjpeg,
         // whose default error handlers abort or exit the process.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
         // Our own single-precision GEMM register kernels (AVX-512F, AVX2+FMA), chosen from CPUID at run time.

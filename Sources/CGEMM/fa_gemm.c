@@ -10,6 +10,8 @@
 
 #include "fa_gemm.h"
 
+#if defined(__x86_64__)
+
 #include <cpuid.h>
 #include <immintrin.h>
 #include <pthread.h>
@@ -50,6 +52,7 @@ typedef struct {
 } buffers;
 
 static pthread_key_t buffers_key;
+static bool buffers_key_made;
 static pthread_once_t buffers_once = PTHREAD_ONCE_INIT;
 
 static void free_buffers(void *p) {
@@ -59,7 +62,7 @@ static void free_buffers(void *p) {
     free(s);
 }
 
-static void make_key(void) { pthread_key_create(&buffers_key, free_buffers); }
+static void make_key(void) { buffers_key_made = pthread_key_create(&buffers_key, free_buffers) == 0; }
 
 static float *grow(float **p, size_t *count, size_t needed) {
     if (*count >= needed) return *p;
@@ -71,6 +74,7 @@ static float *grow(float **p, size_t *count, size_t needed) {
 
 static buffers *thread_buffers(void) {
     pthread_once(&buffers_once, make_key);
+    if (!buffers_key_made) return NULL;
     buffers *s = pthread_getspecific(buffers_key);
     if (!s) {
         s = calloc(1, sizeof(buffers));
@@ -331,3 +335,18 @@ bool fa_sgemm(
     b_source source = {b, ldb, trans_b};
     return product(kernel, trans_a, m, n, k, alpha, a, lda, source, beta, c, ldc);
 }
+
+#else
+
+// Not x86-64: no own kernel; callers use their BLAS.
+fa_gemm_kernel fa_gemm_best_kernel(void) { return FA_GEMM_NONE; }
+
+bool fa_sgemm(
+    fa_gemm_kernel kernel, bool trans_a, bool trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+    const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) {
+    (void)kernel, (void)trans_a, (void)trans_b, (void)m, (void)n, (void)k, (void)alpha, (void)a, (void)lda;
+    (void)b, (void)ldb, (void)beta, (void)c, (void)ldc;
+    return false;
+}
+
+#endif

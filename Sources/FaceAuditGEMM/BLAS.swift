@@ -68,11 +68,11 @@ public enum BLAS {
         return true
     }
 
+    /// OpenBLAS's `openblas_get_num_threads`, looked up once.
+    private static let getThreads = symbol("openblas_get_num_threads", as: GetThreads.self)
+
     /// OpenBLAS's thread count, 1 without OpenBLAS.
-    static var threads: Int {
-        guard let get = symbol("openblas_get_num_threads", as: GetThreads.self) else { return 1 }
-        return max(1, Int(get()))
-    }
+    static var threads: Int { getThreads.map { max(1, Int($0())) } ?? 1 }
 
     /// C(m×n) = alpha · op(A) · op(B) + beta·C, row-major, with leading dimensions; op(A) = Aᵀ with
     /// `transposeA` (A stored k×m), op(B) = Bᵀ with `transposeB` (B stored n×k). When beta is 0, C is not
@@ -81,10 +81,22 @@ public enum BLAS {
     /// On the own kernels every element of C depends only on its row of op(A), its column of op(B), k,
     /// alpha and beta (see `fa_sgemm`): not on m, n or the element's place, so splitting C into column
     /// blocks over threads (done when OpenBLAS's thread count is above 1 and the product has at least
-    /// 2²² multiply-adds) gives the same bits as one call.
+    /// 2²² multiply-adds) gives the same bits as one call. (The exception: a block whose packing buffers
+    /// cannot be allocated is computed by the BLAS, to its own rounding.)
     public static func gemm(
         m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, transposeA: Bool = false, transposeB: Bool = false
+    ) {
+        gemm(
+            m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, transposeA: transposeA,
+            transposeB: transposeB, threads: nil)
+    }
+
+    /// ``gemm(m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:transposeA:transposeB:)`` with products of at least 2²²
+    /// multiply-adds split over `threads` column blocks (nil: OpenBLAS's thread count).
+    static func gemm(
+        m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float,
+        c: UnsafeMutablePointer<Float>, ldc: Int, transposeA: Bool, transposeB: Bool, threads: Int?
     ) {
         let kernel = kernel
         guard kernel != FA_GEMM_NONE else {
@@ -92,7 +104,7 @@ public enum BLAS {
         }
         // fa_sgemm declines only when it cannot allocate its packing buffers, before it touches C; the
         // BLAS then computes that part.
-        columnParts(m: m, n: n, k: k) { j0, columns in
+        columnParts(m: m, n: n, k: k, threads: threads) { j0, columns in
             let bPart = transposeB ? b + j0 * ldb : b + j0
             if !fa_sgemm(kernel, transposeA, transposeB, m, columns, k, alpha, a, lda, bPart, ldb, beta, c + j0, ldc) {
                 blas(
@@ -102,10 +114,11 @@ public enum BLAS {
         }
     }
 
-    /// Runs `part(firstColumn, columns)` over column blocks of C: one block, or with OpenBLAS's thread
-    /// count above 1 and at least 2²² multiply-adds, one block per thread (multiples of 48 columns) at once.
-    private static func columnParts(m: Int, n: Int, k: Int, _ part: (Int, Int) -> Void) {
-        let threads = m * n * k >= 1 << 22 ? min(threads, max(1, n / 96)) : 1
+    /// Runs `part(firstColumn, columns)` over column blocks of C: one block, or with `threads` (nil:
+    /// OpenBLAS's count) above 1 and at least 2²² multiply-adds, one block per thread (multiples of 48
+    /// columns) at once.
+    private static func columnParts(m: Int, n: Int, k: Int, threads: Int?, _ part: (Int, Int) -> Void) {
+        let threads = m * n * k >= 1 << 22 ? min(threads ?? Self.threads, max(1, n / 96)) : 1
         if threads == 1 { return part(0, n) }
         let step = ((n + threads - 1) / threads + 47) / 48 * 48
         nonisolated(unsafe) let run = part

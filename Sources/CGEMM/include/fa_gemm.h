@@ -17,7 +17,8 @@ typedef enum {
     FA_GEMM_AVX512 = 2,
 } fa_gemm_kernel;
 
-/// The best kernel this CPU and operating system support (CPUID, and XGETBV for the register state).
+/// The best kernel this CPU and operating system support (CPUID, and XGETBV for the register state);
+/// FA_GEMM_NONE off x86-64.
 fa_gemm_kernel fa_gemm_best_kernel(void);
 
 /// C(m×n) = alpha · op(A)(m×k) · op(B)(k×n) + beta · C, row-major, with `kernel` (which must be one the
@@ -30,7 +31,7 @@ fa_gemm_kernel fa_gemm_best_kernel(void);
 /// so it depends on its own row of op(A), column of op(B), k, alpha and beta only: never on m, n, where
 /// the element lies in C, or how a caller splits C into parts. Single-threaded; thread-safe (each thread
 /// packs into its own buffers, kept for the thread's lifetime). Returns false only when a packing buffer
-/// cannot be allocated (C is then unchanged).
+/// cannot be allocated, or off x86-64 (C is then unchanged).
 bool fa_sgemm(
     fa_gemm_kernel kernel, bool trans_a, bool trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
     const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc);

@@ -29,20 +29,6 @@ func peakRSS() -> Int {
     return usage.ru_maxrss * 1024
 }
 
-typealias SetThreads = @convention(c) (CInt) -> Void
-func setBLASThreads(_ n: Int) {
-    if let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "openblas_set_num_threads") {
-        unsafeBitCast(symbol, to: SetThreads.self)(CInt(n))
-    }
-}
-func blasCore() -> String {
-    typealias Get = @convention(c) () -> UnsafePointer<CChar>?
-    guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "openblas_get_corename"),
-        let name = unsafeBitCast(symbol, to: Get.self)()
-    else { return "not OpenBLAS" }
-    return String(cString: name)
-}
-
 func option(_ name: String, _ fallback: String) -> String {
     let args = CommandLine.arguments
     if let i = args.firstIndex(of: name), i + 1 < args.count { return args[i + 1] }
@@ -60,7 +46,7 @@ switch mode {
 case "sgemm":
     // The rate of BLAS.gemm (the products' kernel, see "kernel") on a large square product, with BLAS's own threads.
     let n = Int(option("--size", "2048"))!
-    setBLASThreads(threads)
+    BLAS.setThreads(threads)
     let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
     var c = [Float](repeating: 0, count: n * n)
     var best = Double.infinity
@@ -71,7 +57,7 @@ case "sgemm":
     }
     emit([
         "mode": "sgemm", "size": n, "threads": threads, "seconds": best, "gflops": 2 * pow(Double(n), 3) / best / 1e9,
-        "blas_core": blasCore(), "kernel": BLAS.description,
+        "blas_core": BLAS.library, "kernel": BLAS.description,
     ])
 case "engine":
     let args = CommandLine.arguments
@@ -86,7 +72,7 @@ case "engine":
     let bins = Int(option("--bins", "16384"))!
     let tile = Int(option("--tile", "1024"))!
     let tailFMR = Double(option("--tail-fmr", "0"))!
-    setBLASThreads(1)
+    BLAS.setThreads(1)
     let start = DispatchTime.now().uptimeNanoseconds
     let matrix = try! TemplateMatrix(templates: templates, metric: .cosineSimilarity, groups: cohorts)
     let cells = Int(cohorts.max()!) + 1
@@ -101,7 +87,7 @@ case "engine":
         "mode": "engine", "n": n, "dimension": d, "threads": threads, "seconds": seconds, "gemm_seconds": timing.gemm,
         "streaming_seconds": timing.streaming, "gemm_gflops_per_thread": timing.flops / timing.gemm / 1e9,
         "pairs": n * (n - 1) / 2, "non_mated": statistics.nonMatedCount, "mated": statistics.mated.count, "tail": statistics.tail.count,
-        "peak_rss_bytes": peakRSS(), "blas_core": blasCore(), "kernel": BLAS.description, "bins": bins, "tile": tile,
+        "peak_rss_bytes": peakRSS(), "blas_core": BLAS.library, "kernel": BLAS.description, "bins": bins, "tile": tile,
     ])
 default:
     FileHandle.standardError.write(Data("usage: AllPairsBench engine|sgemm …\n".utf8))

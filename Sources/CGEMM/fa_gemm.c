@@ -142,7 +142,7 @@ static void pack_b(int nr, b_source src, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j
 // MARK: - Register kernels
 //
 // The multiply-add loops are inline assembly, so that they run at full speed in debug builds too (SwiftPM
-// compiles C targets at -O0 there, where intrinsics code runs about 30 times slower). Each loop leaves its
+// compiles C targets at -O0 there, which leaves intrinsics code unoptimised). Each loop leaves its
 // MR × NR block in `acc` (64-byte aligned); `store` then writes the block's valid part into C.
 
 /// How a kernel's block of C is written: the first k block stores alpha·P (+ beta·C), later ones add.

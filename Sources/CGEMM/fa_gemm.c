@@ -164,34 +164,50 @@ enum { MR512 = 8, NR512 = 48, MR256 = 6, NR256 = 16 };
     "vfmadd231ps %%zmm2, %%zmm" #t ", %%zmm" #c2 "\n\t"
 #define SAVE512(i, offset) "vmovaps %%zmm" #i ", " #offset "(%[acc])\n\t"
 
-/// acc (8 × 48, row-major) = Σ_p ap[p·8 + r] · bp[p·48 + j], one fused multiply-add chain per element.
-AVX512 static void product512(ptrdiff_t kc, const float *ap, const float *bp, float *acc) {
+/// acc (8 × 48, row-major) = Σ_g Σ_p ap[(g·kg + p)·8 + r] · bs[g][p·stride + j] (stride in bytes), one
+/// fused multiply-add chain per element over g, then p, from 0. B is read in place (unaligned loads).
+/// Needs groups ≥ 1.
+AVX512 static void grouped512(
+    ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *const *bs, ptrdiff_t stride, float *acc) {
+    const float *b;
+    ptrdiff_t kc;
     __asm__ volatile(
         ZERO512(8) ZERO512(9) ZERO512(10) ZERO512(11) ZERO512(12) ZERO512(13) ZERO512(14) ZERO512(15)
         ZERO512(16) ZERO512(17) ZERO512(18) ZERO512(19) ZERO512(20) ZERO512(21) ZERO512(22) ZERO512(23)
         ZERO512(24) ZERO512(25) ZERO512(26) ZERO512(27) ZERO512(28) ZERO512(29) ZERO512(30) ZERO512(31)
-        "testq %[kc], %[kc]\n\t"
-        "jz 2f\n\t"
         "1:\n\t"
-        "vmovaps (%[b]), %%zmm0\n\t"
-        "vmovaps 64(%[b]), %%zmm1\n\t"
-        "vmovaps 128(%[b]), %%zmm2\n\t"
+        "movq (%[bs]), %[b]\n\t"
+        "addq $8, %[bs]\n\t"
+        "movq %[kg], %[kc]\n\t"
+        "testq %[kc], %[kc]\n\t"
+        "jz 3f\n\t"
+        "2:\n\t"
+        "vmovups (%[b]), %%zmm0\n\t"
+        "vmovups 64(%[b]), %%zmm1\n\t"
+        "vmovups 128(%[b]), %%zmm2\n\t"
         ROW512(0, 3, 8, 9, 10) ROW512(4, 4, 11, 12, 13) ROW512(8, 5, 14, 15, 16) ROW512(12, 6, 17, 18, 19)
         ROW512(16, 7, 20, 21, 22) ROW512(20, 3, 23, 24, 25) ROW512(24, 4, 26, 27, 28) ROW512(28, 5, 29, 30, 31)
         "addq $32, %[a]\n\t"
-        "addq $192, %[b]\n\t"
+        "addq %[stride], %[b]\n\t"
         "decq %[kc]\n\t"
+        "jnz 2b\n\t"
+        "3:\n\t"
+        "decq %[groups]\n\t"
         "jnz 1b\n\t"
-        "2:\n\t"
         SAVE512(8, 0) SAVE512(9, 64) SAVE512(10, 128) SAVE512(11, 192) SAVE512(12, 256) SAVE512(13, 320)
         SAVE512(14, 384) SAVE512(15, 448) SAVE512(16, 512) SAVE512(17, 576) SAVE512(18, 640) SAVE512(19, 704)
         SAVE512(20, 768) SAVE512(21, 832) SAVE512(22, 896) SAVE512(23, 960) SAVE512(24, 1024) SAVE512(25, 1088)
         SAVE512(26, 1152) SAVE512(27, 1216) SAVE512(28, 1280) SAVE512(29, 1344) SAVE512(30, 1408) SAVE512(31, 1472)
-        : [a] "+r"(ap), [b] "+r"(bp), [kc] "+r"(kc)
-        : [acc] "r"(acc)
+        : [a] "+r"(ap), [bs] "+r"(bs), [groups] "+r"(groups), [b] "=&r"(b), [kc] "=&r"(kc)
+        : [kg] "r"(kg), [stride] "r"(stride), [acc] "r"(acc)
         : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
           "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24",
           "xmm25", "xmm26", "xmm27", "xmm28", "xmm29", "xmm30", "xmm31", "cc", "memory");
+}
+
+/// acc (8 × 48, row-major) = Σ_p ap[p·8 + r] · bp[p·48 + j]: one group of packed strips.
+AVX512 static void product512(ptrdiff_t kc, const float *ap, const float *bp, float *acc) {
+    grouped512(kc, 1, ap, &bp, NR512 * (ptrdiff_t)sizeof(float), acc);
 }
 
 /// Writes rows × cols of the 8 × 48 block `acc` into C.
@@ -221,6 +237,14 @@ AVX512 static void kernel512(
     store512(acc, rows, cols, c, ldc, mode);
 }
 
+AVX512 static void grouped_kernel512(
+    ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *const *bs, ptrdiff_t stride, float *c, ptrdiff_t ldc,
+    int rows, int cols) {
+    _Alignas(64) float acc[MR512 * NR512];
+    grouped512(kg, groups, ap, bs, stride, acc);
+    store512(acc, rows, cols, c, ldc, (store_mode){1, 0, true});
+}
+
 #define ZERO256(i) "vxorps %%ymm" #i ", %%ymm" #i ", %%ymm" #i "\n\t"
 #define ROW256(offset, t, c0, c1)                      \
     "vbroadcastss " #offset "(%[a]), %%ymm" #t "\n\t"  \
@@ -228,29 +252,44 @@ AVX512 static void kernel512(
     "vfmadd231ps %%ymm1, %%ymm" #t ", %%ymm" #c1 "\n\t"
 #define SAVE256(i, offset) "vmovaps %%ymm" #i ", " #offset "(%[acc])\n\t"
 
-/// acc (6 × 16, row-major) = Σ_p ap[p·6 + r] · bp[p·16 + j], one fused multiply-add chain per element.
-AVX2 static void product256(ptrdiff_t kc, const float *ap, const float *bp, float *acc) {
+/// acc (6 × 16, row-major) = Σ_g Σ_p ap[(g·kg + p)·6 + r] · bs[g][p·stride + j] (stride in bytes), one
+/// fused multiply-add chain per element over g, then p, from 0. B is read in place. Needs groups ≥ 1.
+AVX2 static void grouped256(
+    ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *const *bs, ptrdiff_t stride, float *acc) {
+    const float *b;
+    ptrdiff_t kc;
     __asm__ volatile(
         ZERO256(4) ZERO256(5) ZERO256(6) ZERO256(7) ZERO256(8) ZERO256(9) ZERO256(10) ZERO256(11) ZERO256(12)
         ZERO256(13) ZERO256(14) ZERO256(15)
-        "testq %[kc], %[kc]\n\t"
-        "jz 2f\n\t"
         "1:\n\t"
-        "vmovaps (%[b]), %%ymm0\n\t"
-        "vmovaps 32(%[b]), %%ymm1\n\t"
+        "movq (%[bs]), %[b]\n\t"
+        "addq $8, %[bs]\n\t"
+        "movq %[kg], %[kc]\n\t"
+        "testq %[kc], %[kc]\n\t"
+        "jz 3f\n\t"
+        "2:\n\t"
+        "vmovups (%[b]), %%ymm0\n\t"
+        "vmovups 32(%[b]), %%ymm1\n\t"
         ROW256(0, 2, 4, 5) ROW256(4, 3, 6, 7) ROW256(8, 2, 8, 9) ROW256(12, 3, 10, 11) ROW256(16, 2, 12, 13)
         ROW256(20, 3, 14, 15)
         "addq $24, %[a]\n\t"
-        "addq $64, %[b]\n\t"
+        "addq %[stride], %[b]\n\t"
         "decq %[kc]\n\t"
+        "jnz 2b\n\t"
+        "3:\n\t"
+        "decq %[groups]\n\t"
         "jnz 1b\n\t"
-        "2:\n\t"
         SAVE256(4, 0) SAVE256(5, 32) SAVE256(6, 64) SAVE256(7, 96) SAVE256(8, 128) SAVE256(9, 160)
         SAVE256(10, 192) SAVE256(11, 224) SAVE256(12, 256) SAVE256(13, 288) SAVE256(14, 320) SAVE256(15, 352)
-        : [a] "+r"(ap), [b] "+r"(bp), [kc] "+r"(kc)
-        : [acc] "r"(acc)
+        : [a] "+r"(ap), [bs] "+r"(bs), [groups] "+r"(groups), [b] "=&r"(b), [kc] "=&r"(kc)
+        : [kg] "r"(kg), [stride] "r"(stride), [acc] "r"(acc)
         : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
           "xmm13", "xmm14", "xmm15", "cc", "memory");
+}
+
+/// acc (6 × 16, row-major) = Σ_p ap[p·6 + r] · bp[p·16 + j]: one group of packed strips.
+AVX2 static void product256(ptrdiff_t kc, const float *ap, const float *bp, float *acc) {
+    grouped256(kc, 1, ap, &bp, NR256 * (ptrdiff_t)sizeof(float), acc);
 }
 
 /// Writes rows × cols of the 6 × 16 block `acc` into C.
@@ -279,6 +318,17 @@ AVX2 static void kernel256(
     product256(kc, ap, bp, acc);
     store256(acc, rows, cols, c, ldc, mode);
 }
+
+AVX2 static void grouped_kernel256(
+    ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *const *bs, ptrdiff_t stride, float *c, ptrdiff_t ldc,
+    int rows, int cols) {
+    _Alignas(64) float acc[MR256 * NR256];
+    grouped256(kg, groups, ap, bs, stride, acc);
+    store256(acc, rows, cols, c, ldc, (store_mode){1, 0, true});
+}
+
+typedef void (*grouped_fn)(
+    ptrdiff_t, ptrdiff_t, const float *, const float *const *, ptrdiff_t, float *, ptrdiff_t, int, int);
 
 typedef void (*kernel_fn)(ptrdiff_t, const float *, const float *, float *, ptrdiff_t, int, int, store_mode);
 
@@ -336,6 +386,68 @@ bool fa_sgemm(
     return product(kernel, trans_a, m, n, k, alpha, a, lda, source, beta, c, ldc);
 }
 
+// MARK: - Grouped products, B read in place
+
+bool fa_sgemm_grouped(
+    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *a, ptrdiff_t lda,
+    ptrdiff_t a_group_stride, const float *b, const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    if (m <= 0 || n <= 0) return true;
+    if (kg <= 0 || groups <= 0) {
+        scale(m, n, 0, c, ldc);
+        return true;
+    }
+    if (groups > FA_GEMM_MAX_GROUPS) return false;
+    const int mr = kernel == FA_GEMM_AVX512 ? MR512 : MR256;
+    const int nr = kernel == FA_GEMM_AVX512 ? NR512 : NR256;
+    const grouped_fn run = kernel == FA_GEMM_AVX512 ? grouped_kernel512 : grouped_kernel256;
+    const ptrdiff_t k = kg * groups;
+    const ptrdiff_t strips = (m + mr - 1) / mr;
+    buffers *s = thread_buffers();
+    if (!s) return false;
+    float *ap = grow(&s->a, &s->a_count, (size_t)(strips * mr * k));
+    float *bp = grow(&s->b, &s->b_count, (size_t)(nr * k));
+    if (!ap || !bp) return false;
+    // A in MR-tall strips, k-major over (g, p), zero-padded rows.
+    for (ptrdiff_t strip = 0; strip < strips; strip++) {
+        ptrdiff_t i0 = strip * mr, h = m - i0 < mr ? m - i0 : mr;
+        float *to = ap + strip * mr * k;
+        for (ptrdiff_t g = 0; g < groups; g++)
+            for (ptrdiff_t p = 0; p < kg; p++) {
+                float *t = to + (g * kg + p) * mr;
+                const float *from = a + g * a_group_stride + i0 * lda + p;
+                for (ptrdiff_t r = 0; r < h; r++) t[r] = from[r * lda];
+                for (ptrdiff_t r = h; r < mr; r++) t[r] = 0;
+            }
+    }
+    const float *rows_at[FA_GEMM_MAX_GROUPS];
+    for (ptrdiff_t j = 0; j < n; j += nr) {
+        int w = n - j < nr ? (int)(n - j) : nr;
+        ptrdiff_t stride;
+        if (w == nr) {
+            // Whole strips: B's rows are read where they lie (never beyond column n).
+            for (ptrdiff_t g = 0; g < groups; g++) rows_at[g] = b + b_offsets[g] + j;
+            stride = ldb * (ptrdiff_t)sizeof(float);
+        } else {
+            // The last, narrower strip: copied into a zero-padded panel, so no read passes column n.
+            for (ptrdiff_t g = 0; g < groups; g++) {
+                for (ptrdiff_t p = 0; p < kg; p++) {
+                    float *t = bp + (g * kg + p) * nr;
+                    memcpy(t, b + b_offsets[g] + p * ldb + j, (size_t)w * sizeof(float));
+                    for (int q = w; q < nr; q++) t[q] = 0;
+                }
+                rows_at[g] = bp + g * kg * nr;
+            }
+            stride = nr * (ptrdiff_t)sizeof(float);
+        }
+        for (ptrdiff_t strip = 0; strip < strips; strip++) {
+            ptrdiff_t i0 = strip * mr;
+            int h = m - i0 < mr ? (int)(m - i0) : mr;
+            run(kg, groups, ap + strip * mr * k, rows_at, stride, c + i0 * ldc + j, ldc, h, w);
+        }
+    }
+    return true;
+}
+
 #else
 
 // Not x86-64: no own kernel; callers use their BLAS.
@@ -346,6 +458,14 @@ bool fa_sgemm(
     const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) {
     (void)kernel, (void)trans_a, (void)trans_b, (void)m, (void)n, (void)k, (void)alpha, (void)a, (void)lda;
     (void)b, (void)ldb, (void)beta, (void)c, (void)ldc;
+    return false;
+}
+
+bool fa_sgemm_grouped(
+    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *a, ptrdiff_t lda,
+    ptrdiff_t a_group_stride, const float *b, const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    (void)kernel, (void)m, (void)n, (void)kg, (void)groups, (void)a, (void)lda, (void)a_group_stride, (void)b;
+    (void)b_offsets, (void)ldb, (void)c, (void)ldc;
     return false;
 }
 

@@ -114,6 +114,52 @@ public enum BLAS {
         }
     }
 
+    /// C(m×n) = Σ_{g < groups} A_g(m×k) · B_g(k×n), row-major, C written (not read): a product whose B is
+    /// a few shifted views of one buffer, as a strided convolution's kernel rows are. A_g's element (i, p)
+    /// is `a[g·aGroupStride + i·lda + p]`; B_g's element (p, j) is `b[bOffsets[g] + p·ldb + j]`, and no
+    /// row of B is read beyond column n.
+    ///
+    /// On the own kernels (`fa_sgemm_grouped`) B is read in place, not packed, and C is written once:
+    /// each element is one fused multiply-add chain from 0 over g, then p, so its bits do not depend on
+    /// its place, on the column split over threads (as in ``gemm(m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:transposeA:transposeB:)``)
+    /// or on the kernel. Without them (or past 64 groups) it is one product per group, the later ones
+    /// added into C, to that path's rounding.
+    public static func groupedProduct(
+        m: Int, n: Int, k: Int, groups: Int, a: UnsafePointer<Float>, lda: Int, aGroupStride: Int, b: UnsafePointer<Float>,
+        bOffsets: [Int], ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        groupedProduct(
+            m: m, n: n, k: k, groups: groups, a: a, lda: lda, aGroupStride: aGroupStride, b: b, bOffsets: bOffsets, ldb: ldb, c: c,
+            ldc: ldc, threads: nil)
+    }
+
+    /// ``groupedProduct(m:n:k:groups:a:lda:aGroupStride:b:bOffsets:ldb:c:ldc:)`` with at least 2²²
+    /// multiply-adds split over `threads` column blocks (nil: OpenBLAS's thread count).
+    static func groupedProduct(
+        m: Int, n: Int, k: Int, groups: Int, a: UnsafePointer<Float>, lda: Int, aGroupStride: Int, b: UnsafePointer<Float>,
+        bOffsets: [Int], ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int?
+    ) {
+        precondition(bOffsets.count == groups, "one offset of B per group")
+        let kernel = kernel
+        let offsets = bOffsets
+        columnParts(m: m, n: n, k: k * groups, threads: threads) { j0, columns in
+            let done =
+                kernel != FA_GEMM_NONE
+                && offsets.withUnsafeBufferPointer { o in
+                    fa_sgemm_grouped(kernel, m, columns, k, groups, a, lda, aGroupStride, b + j0, o.baseAddress, ldb, c + j0, ldc)
+                }
+            if done { return }
+            for g in 0..<groups {
+                gemm(
+                    m: m, n: columns, k: k, alpha: 1, a: a + g * aGroupStride, lda: lda, b: b + offsets[g] + j0, ldb: ldb,
+                    beta: g == 0 ? 0 : 1, c: c + j0, ldc: ldc, transposeA: false, transposeB: false, threads: 1)
+            }
+            if groups == 0 {
+                for i in 0..<m { (c + j0 + i * ldc).update(repeating: 0, count: columns) }
+            }
+        }
+    }
+
     /// Runs `part(firstColumn, columns)` over column blocks of C: one block, or with `threads` (nil:
     /// OpenBLAS's count) above 1 and at least 2²² multiply-adds, one block per thread (multiples of 48
     /// columns) at once.

@@ -9,7 +9,8 @@ import FaceAuditGEMM
 ///
 /// (Bᵀ scaled to integers, the scale moved into G.) For a 5×5 kernel each kernel row ky becomes six
 /// transformed rows; output row y sums, over ky and channels, point-wise products of the transformed
-/// kernel rows with transformed input row y + ky: one GEMM per (point ξ, ky) with K = channels, six
+/// kernel rows with transformed input row y + ky: one grouped product per point ξ (a GEMM with K = channels
+/// per ky, the transformed rows read in place), six
 /// products per two outputs instead of ten.
 ///
 /// F(4, 5) (``Method/winograd4Rows``) adds the points ±1/2: eight products per four outputs, with
@@ -95,12 +96,12 @@ extension ShiftedConvolution {
                 }
             }
         }
+        // Per point, one product over every kernel row: row ky's inputs start ky rows of tiles into V.
+        let offsets = (0..<kh).map { $0 * tiles }
         for xi in 0..<points {
-            for ky in 0..<kh {
-                BLAS.gemm(
-                    m: f, n: mPlane, k: c, a: w + (xi * kh + ky) * f * c, lda: c, b: v + xi * c * vPlane + ky * tiles, ldb: vPlane,
-                    beta: ky == 0 ? 0 : 1, c: m + xi * f * mPlane, ldc: mPlane)
-            }
+            BLAS.groupedProduct(
+                m: f, n: mPlane, k: c, groups: kh, a: w + xi * kh * f * c, lda: c, aGroupStride: f * c, b: v + xi * c * vPlane,
+                bOffsets: offsets, ldb: vPlane, c: m + xi * f * mPlane, ldc: mPlane)
         }
         for filter in 0..<f {
             for y in 0..<rows {

@@ -7,7 +7,9 @@ import FaceAuditGEMM
 /// already shifted by `kx` and subsampled by the stride, its rows split by phase (`row mod stride`). In
 /// that buffer the inputs of kernel row `ky` for every output position lie at one fixed offset from the
 /// position's index, one plane per (kx, channel), so the products need no further copy. The methods:
-/// - ``Method/rowGroups``: one GEMM per kernel row, out(F × N) += W_ky(F × kw·C) · shifted planes.
+/// - ``Method/rowGroups``: out(F × N) = Σ_ky W_ky(F × kw·C) · shifted planes, as one grouped product
+///   (``BLAS/groupedProduct(m:n:k:groups:a:lda:aGroupStride:b:bOffsets:ldb:c:ldc:)``: the planes are read
+///   in place, not packed, and the output written once).
 ///   The copies are kw/stride times the input instead of kh·kw times for im2col.
 /// - ``Method/fullColumns``: the im2col matrix assembled from the same buffer by contiguous copies, then
 ///   one GEMM with K = C·kh·kw (for few input channels, where a kernel row alone gives a short K).
@@ -162,12 +164,10 @@ public struct ShiftedConvolution: Sendable {
         let plane = s * phase
         switch method {
         case .rowGroups:
-            for ky in 0..<kh {
-                let b = work + (ky % s) * phase + (ky / s) * g.ow
-                BLAS.gemm(
-                    m: f, n: n, k: kw * c, a: w + ky * f * kw * c, lda: kw * c, b: b, ldb: plane, beta: ky == 0 ? 0 : 1, c: out,
-                    ldc: g.totalRows * g.ow)
-            }
+            // One product over every kernel row: B's rows for row ky start at a fixed offset in `work`.
+            BLAS.groupedProduct(
+                m: f, n: n, k: kw * c, groups: kh, a: w, lda: kw * c, aGroupStride: f * kw * c, b: work,
+                bOffsets: (0..<kh).map { ky in (ky % s) * phase + (ky / s) * g.ow }, ldb: plane, c: out, ldc: g.totalRows * g.ow)
         case .fullColumns, .kernelProducts, .winogradRows, .winograd4Rows:
             let columns = work + kw * c * plane
             var target = columns

@@ -36,4 +36,20 @@ bool fa_sgemm(
     fa_gemm_kernel kernel, bool trans_a, bool trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
     const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc);
 
+/// The most groups fa_sgemm_grouped takes.
+enum { FA_GEMM_MAX_GROUPS = 64 };
+
+/// C(m×n) = Σ_{g < groups} A_g(m×kg) · B_g(kg×n), row-major, for convolutions whose im2col matrix is a few
+/// shifted views of one buffer: A_g's element (i, p) is a[g·a_group_stride + i·lda + p], B_g's element
+/// (p, j) is b[b_offsets[g] + p·ldb + j]. B is read where it lies, never copied (except the last strip of
+/// fewer than NR columns) and never read beyond column n of a row.
+///
+/// C is written, not read. Each element is one fused multiply-add chain from 0 over g, then p, in
+/// order: it depends on its row of the A_g and column of the B_g only, not on m, n or where the element
+/// lies, so any split of C's columns gives the same bits, with either kernel. Returns false (C
+/// unchanged) when a buffer cannot be allocated, when groups exceeds FA_GEMM_MAX_GROUPS, or off x86-64.
+bool fa_sgemm_grouped(
+    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *a, ptrdiff_t lda,
+    ptrdiff_t a_group_stride, const float *b, const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
+
 #endif

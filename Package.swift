@@ -59,6 +59,8 @@ let package = Package(
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
         // Our own single-precision GEMM register kernels (AVX-512F, AVX2+FMA), chosen from CPUID at run time.
         .target(name: "CGEMM"),
+        // Our own AVX-512F kernel for the image pyramid's bilinear resize rows (bit-identical to the scalar formula).
+        .target(name: "CResample"),
 
         // Image bytes → RGB8 pixels. Knows nothing of faces or datasets.
         .target(name: "FaceAuditImaging", dependencies: ["CImageCodecs", "FaceAuditFiles"], swiftSettings: strict),
@@ -148,7 +150,8 @@ let package = Package(
         .target(name: "FaceAuditNN", dependencies: ["FaceAuditGEMM", "FaceAuditDlibFormat"], swiftSettings: strict),
         // dlib's face models: MMOD detector, 5-point shape predictor, face chips, ResNet descriptor.
         .target(
-            name: "FaceAuditFace", dependencies: ["FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"], swiftSettings: strict),
+            name: "FaceAuditFace", dependencies: ["CResample", "FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"],
+            swiftSettings: strict),
         // A run's outputs: summary.json (RunSummary), the tidy CSV tables, watchlist.csv and report.html (one self-contained
         // page), written from typed results.
         .target(

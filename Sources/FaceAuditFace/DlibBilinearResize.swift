@@ -1,4 +1,6 @@
+import CResample
 import FaceAuditImaging
+import Foundation
 
 /// dlib's `resize_image(in, out, interpolate_bilinear())` for float planes and RGB8 images, reproduced
 /// operation by operation (`dlib/image_transforms/interpolation.h`, the SSE `simd4f` overloads), so that
@@ -20,12 +22,22 @@ import FaceAuditImaging
 ///
 /// Float planes store the float value; RGB8 truncates toward zero (never rounds), as dlib does.
 enum DlibBilinearResize {
+    /// Whether rows use the AVX-512F kernel: where the CPU has it, unless `FACEAUDIT_GEMM` asks for
+    /// `blas` or `avx2` (the switch the products follow, for tests and benchmarks of other CPUs' paths).
+    static let vectorRows: Bool = {
+        let forced = ProcessInfo.processInfo.environment["FACEAUDIT_GEMM"]
+        return fa_resample_has_avx512() && forced != "blas" && forced != "avx2"
+    }()
+
     /// Where every output column samples: the block part (float lanes) and the scalar tail.
     struct Columns {
         /// Columns computed in blocks of four: `0..<blockEnd`.
         let blockEnd: Int
-        /// Left input column of each block column.
+        /// Left input column of each block column, and the same as Int32 for the vector kernel.
         let left: [Int]
+        let left32: [Int32]
+        /// Input width.
+        let inputWidth: Int
         /// Float fraction lr and 1 − lr of each block column.
         let fraction: [Float]
         let inverse: [Float]
@@ -60,6 +72,8 @@ enum DlibBilinearResize {
             }
             blockEnd = c
             self.left = left
+            left32 = left.map { Int32($0) }
+            inputWidth = inW
             self.fraction = fraction
             self.inverse = inverse
             var tailLeft: [Int] = []
@@ -124,15 +138,27 @@ enum DlibBilinearResize {
             width = outW
         }
 
-        /// Output row `r` of one plane from its two input rows (`rows.top[r]` and `rows.bottom[r]`).
-        func row(_ r: Int, top topRow: UnsafePointer<Float>, bottom bottomRow: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>)
-        {
+        /// Output row `r` of one plane from its two input rows (`rows.top[r]` and `rows.bottom[r]`). With
+        /// `vector` (default: where the CPU has AVX-512F) the block columns run 16 at a time in
+        /// `fa_resample_row_avx512`, the same float operations in the same order: the same bits.
+        func row(
+            _ r: Int, top topRow: UnsafePointer<Float>, bottom bottomRow: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+            vector: Bool = DlibBilinearResize.vectorRows
+        ) {
             let tb = rows.fraction32[r]
             let invTb = rows.inverse32[r]
             columns.left.withUnsafeBufferPointer { left in
                 columns.fraction.withUnsafeBufferPointer { fraction in
                     columns.inverse.withUnsafeBufferPointer { inverse in
-                        for c in 0..<columns.blockEnd {
+                        var first = 0
+                        if vector {
+                            first = columns.left32.withUnsafeBufferPointer { left32 in
+                                fa_resample_row_avx512(
+                                    left32.baseAddress, fraction.baseAddress, inverse.baseAddress, columns.blockEnd, tb, invTb, topRow,
+                                    bottomRow, columns.inputWidth, out)
+                            }
+                        }
+                        for c in first..<columns.blockEnd {
                             let l = left[c]
                             let lr = fraction[c]
                             let invLr = inverse[c]

@@ -1,0 +1,25 @@
+#ifndef FA_RESAMPLE_H
+#define FA_RESAMPLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/// Whether this CPU and operating system run AVX-512F code (CPUID, and XGETBV for the register state);
+/// false off x86-64.
+bool fa_resample_has_avx512(void);
+
+/// One output row of dlib's float bilinear resize over its column blocks, 16 columns at a time with
+/// AVX-512F (call only where fa_resample_has_avx512() is true).
+///
+/// Column c (from 0) gets ((tlf·T[l] + trf·T[l+1]) + blf·B[l]) + brf·B[l+1] with l = left[c],
+/// tlf = inv_tb·inverse[c], trf = inv_tb·fraction[c], blf = tb·inverse[c], brf = tb·fraction[c]: every
+/// product and sum one float operation in that order, without fused multiply-add, so the value is the
+/// scalar formula's bit for bit. T and B are the top and bottom input rows, in_width floats each; no read
+/// goes beyond them. Stops before the first block of 16 whose inputs span more than 32 floats, or that
+/// would pass `count`; returns the columns written (the caller computes the rest).
+ptrdiff_t fa_resample_row_avx512(
+    const int32_t *left, const float *fraction, const float *inverse, ptrdiff_t count, float tb, float inv_tb,
+    const float *top, const float *bottom, ptrdiff_t in_width, float *out);
+
+#endif

@@ -391,12 +391,12 @@ bool fa_sgemm(
 bool fa_sgemm_grouped(
     fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *a, ptrdiff_t lda,
     ptrdiff_t a_group_stride, const float *b, const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    if (groups > FA_GEMM_MAX_GROUPS) return false;
     if (m <= 0 || n <= 0) return true;
     if (kg <= 0 || groups <= 0) {
         scale(m, n, 0, c, ldc);
         return true;
     }
-    if (groups > FA_GEMM_MAX_GROUPS) return false;
     const int mr = kernel == FA_GEMM_AVX512 ? MR512 : MR256;
     const int nr = kernel == FA_GEMM_AVX512 ? NR512 : NR256;
     const grouped_fn run = kernel == FA_GEMM_AVX512 ? grouped_kernel512 : grouped_kernel256;

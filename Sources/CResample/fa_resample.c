@@ -25,6 +25,10 @@ bool fa_resample_has_avx512(void) {
     return (ebx >> 16) & 1;
 }
 
+/// A product rounded on its own: an explicit-rounding multiply is never fused into an add, even where a
+/// build's flags (-ffp-contract=fast, -ffast-math) would override the pragma above.
+#define MUL(x, y) _mm512_mul_round_ps((x), (y), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)
+
 /// The floats row[first ..< first + 16] that lie below `width`; zero beyond.
 __attribute__((target("avx512f"))) static __m512 load_clipped(const float *row, ptrdiff_t first, ptrdiff_t width) {
     ptrdiff_t valid = width - first;
@@ -49,11 +53,11 @@ __attribute__((target("avx512f"))) ptrdiff_t fa_resample_row_avx512(
         __m512 tl = _mm512_permutex2var_ps(t_lo, index, t_hi), tr = _mm512_permutex2var_ps(t_lo, next, t_hi);
         __m512 bl = _mm512_permutex2var_ps(b_lo, index, b_hi), br = _mm512_permutex2var_ps(b_lo, next, b_hi);
         __m512 lr = _mm512_loadu_ps(fraction + c), inv_lr = _mm512_loadu_ps(inverse + c);
-        __m512 tlf = _mm512_mul_ps(vinv, inv_lr), trf = _mm512_mul_ps(vinv, lr);
-        __m512 blf = _mm512_mul_ps(vtb, inv_lr), brf = _mm512_mul_ps(vtb, lr);
-        __m512 v = _mm512_add_ps(_mm512_mul_ps(tlf, tl), _mm512_mul_ps(trf, tr));
-        v = _mm512_add_ps(v, _mm512_mul_ps(blf, bl));
-        v = _mm512_add_ps(v, _mm512_mul_ps(brf, br));
+        __m512 tlf = MUL(vinv, inv_lr), trf = MUL(vinv, lr);
+        __m512 blf = MUL(vtb, inv_lr), brf = MUL(vtb, lr);
+        __m512 v = _mm512_add_ps(MUL(tlf, tl), MUL(trf, tr));
+        v = _mm512_add_ps(v, MUL(blf, bl));
+        v = _mm512_add_ps(v, MUL(brf, br));
         _mm512_storeu_ps(out + c, v);
     }
     return c;

@@ -142,21 +142,24 @@ public enum BLAS {
         precondition(bOffsets.count == groups, "one offset of B per group")
         let kernel = kernel
         let offsets = bOffsets
-        columnParts(m: m, n: n, k: k * groups, threads: threads) { j0, columns in
-            let done =
-                kernel != FA_GEMM_NONE
-                && offsets.withUnsafeBufferPointer { o in
-                    fa_sgemm_grouped(kernel, m, columns, k, groups, a, lda, aGroupStride, b + j0, o.baseAddress, ldb, c + j0, ldc)
-                }
-            if done { return }
+        /// One product per group, the later ones added into C: the path without the own kernels.
+        func perGroup(_ j0: Int, _ columns: Int, threads: Int?) {
             for g in 0..<groups {
                 gemm(
                     m: m, n: columns, k: k, alpha: 1, a: a + g * aGroupStride, lda: lda, b: b + offsets[g] + j0, ldb: ldb,
-                    beta: g == 0 ? 0 : 1, c: c + j0, ldc: ldc, transposeA: false, transposeB: false, threads: 1)
+                    beta: g == 0 ? 0 : 1, c: c + j0, ldc: ldc, transposeA: false, transposeB: false, threads: threads)
             }
             if groups == 0 {
                 for i in 0..<m { (c + j0 + i * ldc).update(repeating: 0, count: columns) }
             }
+        }
+        // On the BLAS path the BLAS threads each product itself, as in `gemm`.
+        guard kernel != FA_GEMM_NONE else { return perGroup(0, n, threads: threads) }
+        columnParts(m: m, n: n, k: k * groups, threads: threads) { j0, columns in
+            let done = offsets.withUnsafeBufferPointer { o in
+                fa_sgemm_grouped(kernel, m, columns, k, groups, a, lda, aGroupStride, b + j0, o.baseAddress, ldb, c + j0, ldc)
+            }
+            if !done { perGroup(j0, columns, threads: 1) }
         }
     }
 

@@ -139,10 +139,12 @@ struct GroupedProductTests {
     }
 
     /// No row of B is read beyond column n: B's last row ends at a page that is followed by an
-    /// inaccessible one (a read past it would crash the test process).
-    @Test func readsNoFurtherThanColumnN() throws {
+    /// inaccessible one (a read past it would crash the test process). n covers whole strips read in
+    /// place (multiples of 48 and 16) and a narrow last strip.
+    @Test(arguments: [16, 32, 48, 96, 50])
+    func readsNoFurtherThanColumnN(_ n: Int) throws {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let m = 8, n = 50, k = 3, groups = 2, ldb = 64
+        let m = 8, k = 3, groups = 2, ldb = 100
         let floats = page / 4
         let raw = try #require(
             mmap(nil, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0).flatMap { $0 == MAP_FAILED ? nil : $0 })
@@ -166,24 +168,46 @@ struct GroupedProductTests {
         }
     }
 
+    /// Past 64 groups `fa_sgemm_grouped` declines and `BLAS.groupedProduct` runs one product per group
+    /// (the path of CPUs without the own kernels): the same sum, to that path's rounding.
+    @Test func manyGroupsTakeThePerGroupPath() {
+        let shape = Case(m: 10, n: 70, k: 2, groups: 65)
+        let operands = Operands(shape, seed: 29)
+        var declined = operands.c
+        #expect(
+            !fa_sgemm_grouped(
+                ownKernels().last!, shape.m, shape.n, shape.k, shape.groups, operands.a, operands.lda, operands.groupStride, operands.b,
+                operands.offsets, operands.ldb, &declined, operands.ldc))
+        let c = operands.viaBLAS(threads: nil)
+        let (sum, size) = operands.reference()
+        for i in 0..<shape.m {
+            for j in 0..<shape.n {
+                let bound = Double(shape.k * shape.groups + 1) * 0x1p-24 * size[i * shape.n + j] + 1e-30
+                #expect(abs(Double(c[i * operands.ldc + j]) - sum[i * shape.n + j]) <= bound)
+            }
+        }
+    }
+
     /// Split over 3 column blocks at once (`BLAS.groupedProduct`), the product gives the one-block bits.
     @Test func threadedEqualsOneThread() {
-        let shape = Case(m: 32, n: 5000, k: 80, groups: 5)
-        let operands = Operands(shape, seed: 23)
-        func product(threads: Int) -> [Float] {
-            var c = [Float](repeating: 0, count: shape.m * operands.ldc)
-            operands.a.withUnsafeBufferPointer { a in
-                operands.b.withUnsafeBufferPointer { b in
-                    c.withUnsafeMutableBufferPointer { c in
-                        BLAS.groupedProduct(
-                            m: shape.m, n: shape.n, k: shape.k, groups: shape.groups, a: a.baseAddress!, lda: operands.lda,
-                            aGroupStride: operands.groupStride, b: b.baseAddress!, bOffsets: operands.offsets, ldb: operands.ldb,
-                            c: c.baseAddress!, ldc: operands.ldc, threads: threads)
-                    }
+        let operands = Operands(Case(m: 32, n: 5000, k: 80, groups: 5), seed: 23)
+        #expect(operands.viaBLAS(threads: 1).map(\.bitPattern) == operands.viaBLAS(threads: 3).map(\.bitPattern))
+    }
+}
+
+extension GroupedProductTests.Operands {
+    /// The product through `BLAS.groupedProduct`, C starting as NaN.
+    func viaBLAS(threads: Int?) -> [Float] {
+        var out = [Float](repeating: .nan, count: shape.m * ldc)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    BLAS.groupedProduct(
+                        m: shape.m, n: shape.n, k: shape.k, groups: shape.groups, a: a.baseAddress!, lda: lda, aGroupStride: groupStride,
+                        b: b.baseAddress!, bOffsets: offsets, ldb: ldb, c: o.baseAddress!, ldc: ldc, threads: threads)
                 }
             }
-            return c
         }
-        #expect(product(threads: 1).map(\.bitPattern) == product(threads: 3).map(\.bitPattern))
+        return out
     }
 }

@@ -39,7 +39,8 @@ bool fa_sgemm(
 /// The most groups fa_sgemm_grouped takes.
 enum { FA_GEMM_MAX_GROUPS = 64 };
 
-/// C(m×n) = Σ_{g < groups} A_g(m×kg) · B_g(kg×n), row-major, for convolutions whose im2col matrix is a few
+/// C(m×n) = Σ_{g < groups} A_g(m×kg) · B_g(kg×n), with `kernel` (which must be one the CPU supports and
+/// not FA_GEMM_NONE), row-major, for convolutions whose im2col matrix is a few
 /// shifted views of one buffer: A_g's element (i, p) is a[g·a_group_stride + i·lda + p], B_g's element
 /// (p, j) is b[b_offsets[g] + p·ldb + j]. B is read where it lies, never copied (except the last strip of
 /// fewer than NR columns) and never read beyond column n of a row.

@@ -150,7 +150,7 @@ let package = Package(
         .target(name: "FaceAuditNN", dependencies: ["FaceAuditGEMM", "FaceAuditDlibFormat"], swiftSettings: strict),
         // dlib's face models: MMOD detector, 5-point shape predictor, face chips, ResNet descriptor.
         .target(
-            name: "FaceAuditFace", dependencies: ["CResample", "FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"],
+            name: "FaceAuditFace", dependencies: ["CResample", "FaceAuditGEMM", "FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"],
             swiftSettings: strict),
         // A run's outputs: summary.json (RunSummary), the tidy CSV tables, watchlist.csv and report.html (one self-contained
         // page), written from typed results.
@@ -216,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "FaceAuditFaceTests",
             dependencies: [
-                "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditGEMM", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModelFiles",
+                "CGEMM", "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditGEMM", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModelFiles",
                 "FaceAuditTestSupport",
                 "FaceAuditHashing",
             ],

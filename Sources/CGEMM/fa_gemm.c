@@ -205,11 +205,6 @@ AVX512 static void grouped512(
           "xmm25", "xmm26", "xmm27", "xmm28", "xmm29", "xmm30", "xmm31", "cc", "memory");
 }
 
-/// acc (8 × 48, row-major) = Σ_p ap[p·8 + r] · bp[p·48 + j]: one group of packed strips.
-AVX512 static void product512(ptrdiff_t kc, const float *ap, const float *bp, float *acc) {
-    grouped512(kc, 1, ap, &bp, NR512 * (ptrdiff_t)sizeof(float), acc);
-}
-
 /// Writes rows × cols of the 8 × 48 block `acc` into C.
 AVX512 static void store512(const float *acc, int rows, int cols, float *c, ptrdiff_t ldc, store_mode mode) {
     __m512 alpha = _mm512_set1_ps(mode.alpha), beta = _mm512_set1_ps(mode.beta);
@@ -230,19 +225,13 @@ AVX512 static void store512(const float *acc, int rows, int cols, float *c, ptrd
     }
 }
 
+/// One register block: the grouped multiply-adds, then the store into C.
 AVX512 static void kernel512(
-    ptrdiff_t kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc, int rows, int cols, store_mode mode) {
-    _Alignas(64) float acc[MR512 * NR512];
-    product512(kc, ap, bp, acc);
-    store512(acc, rows, cols, c, ldc, mode);
-}
-
-AVX512 static void grouped_kernel512(
     ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *const *bs, ptrdiff_t stride, float *c, ptrdiff_t ldc,
-    int rows, int cols) {
+    int rows, int cols, store_mode mode) {
     _Alignas(64) float acc[MR512 * NR512];
     grouped512(kg, groups, ap, bs, stride, acc);
-    store512(acc, rows, cols, c, ldc, (store_mode){1, 0, true});
+    store512(acc, rows, cols, c, ldc, mode);
 }
 
 #define ZERO256(i) "vxorps %%ymm" #i ", %%ymm" #i ", %%ymm" #i "\n\t"
@@ -287,11 +276,6 @@ AVX2 static void grouped256(
           "xmm13", "xmm14", "xmm15", "cc", "memory");
 }
 
-/// acc (6 × 16, row-major) = Σ_p ap[p·6 + r] · bp[p·16 + j]: one group of packed strips.
-AVX2 static void product256(ptrdiff_t kc, const float *ap, const float *bp, float *acc) {
-    grouped256(kc, 1, ap, &bp, NR256 * (ptrdiff_t)sizeof(float), acc);
-}
-
 /// Writes rows × cols of the 6 × 16 block `acc` into C.
 AVX2 static void store256(const float *acc, int rows, int cols, float *c, ptrdiff_t ldc, store_mode mode) {
     const int32_t ramp[8] = {0, 1, 2, 3, 4, 5, 6, 7};
@@ -313,24 +297,17 @@ AVX2 static void store256(const float *acc, int rows, int cols, float *c, ptrdif
 }
 
 AVX2 static void kernel256(
-    ptrdiff_t kc, const float *ap, const float *bp, float *c, ptrdiff_t ldc, int rows, int cols, store_mode mode) {
+    ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *const *bs, ptrdiff_t stride, float *c, ptrdiff_t ldc,
+    int rows, int cols, store_mode mode) {
     _Alignas(64) float acc[MR256 * NR256];
-    product256(kc, ap, bp, acc);
+    grouped256(kg, groups, ap, bs, stride, acc);
     store256(acc, rows, cols, c, ldc, mode);
 }
 
-AVX2 static void grouped_kernel256(
-    ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *const *bs, ptrdiff_t stride, float *c, ptrdiff_t ldc,
-    int rows, int cols) {
-    _Alignas(64) float acc[MR256 * NR256];
-    grouped256(kg, groups, ap, bs, stride, acc);
-    store256(acc, rows, cols, c, ldc, (store_mode){1, 0, true});
-}
-
-typedef void (*grouped_fn)(
-    ptrdiff_t, ptrdiff_t, const float *, const float *const *, ptrdiff_t, float *, ptrdiff_t, int, int);
-
-typedef void (*kernel_fn)(ptrdiff_t, const float *, const float *, float *, ptrdiff_t, int, int, store_mode);
+/// A register kernel: kg·groups multiply-adds per element of an MR × NR block (B strips at bs[g], rows
+/// `stride` bytes apart), then the block's rows × cols written into C as `mode` says.
+typedef void (*kernel_fn)(
+    ptrdiff_t, ptrdiff_t, const float *, const float *const *, ptrdiff_t, float *, ptrdiff_t, int, int, store_mode);
 
 // MARK: - The product
 
@@ -371,7 +348,8 @@ static bool product(
                 const float *a_strip = ap + (i / mr) * mr * kc;
                 for (ptrdiff_t j = 0; j < cols; j += nr) {
                     int w = cols - j < nr ? (int)(cols - j) : nr;
-                    run(kc, a_strip, bp + (j / nr) * nr * kc, c + i * ldc + j0 + j, ldc, rows, w, mode);
+                    const float *strip = bp + (j / nr) * nr * kc;  // one group of packed rows, NR floats apart
+                    run(kc, 1, a_strip, &strip, nr * (ptrdiff_t)sizeof(float), c + i * ldc + j0 + j, ldc, rows, w, mode);
                 }
             }
         }
@@ -399,7 +377,8 @@ bool fa_sgemm_grouped(
     }
     const int mr = kernel == FA_GEMM_AVX512 ? MR512 : MR256;
     const int nr = kernel == FA_GEMM_AVX512 ? NR512 : NR256;
-    const grouped_fn run = kernel == FA_GEMM_AVX512 ? grouped_kernel512 : grouped_kernel256;
+    const kernel_fn run = kernel == FA_GEMM_AVX512 ? kernel512 : kernel256;
+    const store_mode write = {1, 0, true};
     const ptrdiff_t k = kg * groups;
     const ptrdiff_t strips = (m + mr - 1) / mr;
     buffers *s = thread_buffers();
@@ -407,17 +386,11 @@ bool fa_sgemm_grouped(
     float *ap = grow(&s->a, &s->a_count, (size_t)(strips * mr * k));
     float *bp = grow(&s->b, &s->b_count, (size_t)(nr * k));
     if (!ap || !bp) return false;
-    // A in MR-tall strips, k-major over (g, p), zero-padded rows.
+    // A in MR-tall strips, k-major over (g, p): each strip holds its groups one after another.
     for (ptrdiff_t strip = 0; strip < strips; strip++) {
         ptrdiff_t i0 = strip * mr, h = m - i0 < mr ? m - i0 : mr;
-        float *to = ap + strip * mr * k;
         for (ptrdiff_t g = 0; g < groups; g++)
-            for (ptrdiff_t p = 0; p < kg; p++) {
-                float *t = to + (g * kg + p) * mr;
-                const float *from = a + g * a_group_stride + i0 * lda + p;
-                for (ptrdiff_t r = 0; r < h; r++) t[r] = from[r * lda];
-                for (ptrdiff_t r = h; r < mr; r++) t[r] = 0;
-            }
+            pack_a(mr, false, a + g * a_group_stride, lda, i0, h, 0, kg, ap + (strip * k + g * kg) * mr);
     }
     const float *rows_at[FA_GEMM_MAX_GROUPS];
     for (ptrdiff_t j = 0; j < n; j += nr) {
@@ -428,13 +401,10 @@ bool fa_sgemm_grouped(
             for (ptrdiff_t g = 0; g < groups; g++) rows_at[g] = b + b_offsets[g] + j;
             stride = ldb * (ptrdiff_t)sizeof(float);
         } else {
-            // The last, narrower strip: copied into a zero-padded panel, so no read passes column n.
+            // The last, narrower strip: packed into a zero-padded panel, so no read passes column n.
             for (ptrdiff_t g = 0; g < groups; g++) {
-                for (ptrdiff_t p = 0; p < kg; p++) {
-                    float *t = bp + (g * kg + p) * nr;
-                    memcpy(t, b + b_offsets[g] + p * ldb + j, (size_t)w * sizeof(float));
-                    for (int q = w; q < nr; q++) t[q] = 0;
-                }
+                b_source source = {b + b_offsets[g], ldb, false};
+                pack_b(nr, source, 0, kg, j, w, bp + g * kg * nr);
                 rows_at[g] = bp + g * kg * nr;
             }
             stride = nr * (ptrdiff_t)sizeof(float);
@@ -442,7 +412,7 @@ bool fa_sgemm_grouped(
         for (ptrdiff_t strip = 0; strip < strips; strip++) {
             ptrdiff_t i0 = strip * mr;
             int h = m - i0 < mr ? (int)(m - i0) : mr;
-            run(kg, groups, ap + strip * mr * k, rows_at, stride, c + i0 * ldc + j, ldc, h, w);
+            run(kg, groups, ap + strip * mr * k, rows_at, stride, c + i0 * ldc + j, ldc, h, w, write);
         }
     }
     return true;

@@ -11,19 +11,7 @@
 
 #if defined(__x86_64__)
 
-#include <cpuid.h>
 #include <immintrin.h>
-
-bool fa_resample_has_avx512(void) {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
-    if (!((ecx >> 27) & 1)) return false;  // OSXSAVE
-    uint32_t lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    if ((lo & 0xE6) != 0xE6) return false;  // SSE, AVX, opmask, ZMM state
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
-    return (ebx >> 16) & 1;
-}
 
 /// A product rounded on its own: an explicit-rounding multiply is never fused into an add, even where a
 /// build's flags (-ffp-contract=fast, -ffast-math) would override the pragma above.
@@ -64,8 +52,6 @@ __attribute__((target("avx512f"))) ptrdiff_t fa_resample_row_avx512(
 }
 
 #else
-
-bool fa_resample_has_avx512(void) { return false; }
 
 ptrdiff_t fa_resample_row_avx512(
     const int32_t *left, const float *fraction, const float *inverse, ptrdiff_t count, float tb, float inv_tb,

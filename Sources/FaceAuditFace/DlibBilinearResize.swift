@@ -1,6 +1,6 @@
 import CResample
+import FaceAuditGEMM
 import FaceAuditImaging
-import Foundation
 
 /// dlib's `resize_image(in, out, interpolate_bilinear())` for float planes and RGB8 images, reproduced
 /// operation by operation (`dlib/image_transforms/interpolation.h`, the SSE `simd4f` overloads), so that
@@ -22,12 +22,9 @@ import Foundation
 ///
 /// Float planes store the float value; RGB8 truncates toward zero (never rounds), as dlib does.
 enum DlibBilinearResize {
-    /// Whether rows use the AVX-512F kernel: where the CPU has it, unless `FACEAUDIT_GEMM` asks for
-    /// `blas` or `avx2` (the switch the products follow, for tests and benchmarks of other CPUs' paths).
-    static let vectorRows: Bool = {
-        let forced = ProcessInfo.processInfo.environment["FACEAUDIT_GEMM"]
-        return fa_resample_has_avx512() && forced != "blas" && forced != "avx2"
-    }()
+    /// Whether rows use the AVX-512F kernel: where the products do (`BLAS.hasAVX512`: the CPU has it and
+    /// `FACEAUDIT_GEMM` does not ask for `blas` or `avx2`).
+    static let vectorRows = BLAS.hasAVX512
 
     /// Where every output column samples: the block part (float lanes) and the scalar tail.
     struct Columns {

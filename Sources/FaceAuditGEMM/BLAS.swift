@@ -36,6 +36,10 @@ public enum BLAS {
         }
     }()
 
+    /// Whether the products run the AVX-512F kernel: the CPU has it and `FACEAUDIT_GEMM` does not pick
+    /// another path. FaceAudit's other AVX-512F code (the pyramid's resize rows) follows the same switch.
+    public static var hasAVX512: Bool { kernel == FA_GEMM_AVX512 }
+
     /// The name of a kernel as reports print it.
     public static func name(of kernel: fa_gemm_kernel) -> String {
         switch kernel {

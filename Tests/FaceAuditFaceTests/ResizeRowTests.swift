@@ -1,3 +1,4 @@
+import CGEMM
 import CResample
 import Foundation
 import Testing
@@ -7,7 +8,7 @@ import Testing
 /// The AVX-512F resize row (`fa_resample_row_avx512`) against the scalar formula, bit for bit, on the
 /// pyramid's 5/6 scale and on scales whose blocks need the scalar fallback. Skipped, not passed, on a CPU
 /// without AVX-512F.
-@Suite(.enabled(if: fa_resample_has_avx512(), "the CPU has no AVX-512F"))
+@Suite(.enabled(if: fa_gemm_best_kernel() == FA_GEMM_AVX512, "the CPU has no AVX-512F"))
 struct ResizeRowTests {
     /// Widths in → out, and how many columns the kernel must write: the pyramid's 5/6 steps of London
     /// and 1080p rows, a short row, an upscale, a scale whose first 16 columns span more than 32 inputs

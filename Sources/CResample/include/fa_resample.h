@@ -1,16 +1,12 @@
 #ifndef FA_RESAMPLE_H
 #define FA_RESAMPLE_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/// Whether this CPU and operating system run AVX-512F code (CPUID, and XGETBV for the register state);
-/// false off x86-64.
-bool fa_resample_has_avx512(void);
-
 /// One output row of dlib's float bilinear resize over its column blocks, 16 columns at a time with
-/// AVX-512F (call only where fa_resample_has_avx512() is true).
+/// AVX-512F (call only where the CPU has it: FaceAudit asks `BLAS.hasAVX512`, the CPUID check of its
+/// product kernels).
 ///
 /// Column c (from 0) gets ((tlf·T[l] + trf·T[l+1]) + blf·B[l]) + brf·B[l+1] with l = left[c],
 /// tlf = inv_tb·inverse[c], trf = inv_tb·fraction[c], blf = tb·inverse[c], brf = tb·fraction[c]: every

@@ -366,9 +366,29 @@ bool fa_sgemm(
 
 // MARK: - Grouped products, B read in place
 
-bool fa_sgemm_grouped(
-    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *a, ptrdiff_t lda,
-    ptrdiff_t a_group_stride, const float *b, const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+ptrdiff_t fa_sgemm_packed_a_count(fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t kg, ptrdiff_t groups) {
+    if (kernel == FA_GEMM_NONE || m <= 0 || kg <= 0 || groups <= 0) return 0;
+    const int mr = kernel == FA_GEMM_AVX512 ? MR512 : MR256;
+    return (m + mr - 1) / mr * mr * kg * groups;
+}
+
+void fa_sgemm_pack_grouped_a(
+    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t kg, ptrdiff_t groups, const float *a, ptrdiff_t lda, ptrdiff_t a_group_stride,
+    float *ap) {
+    if (kernel == FA_GEMM_NONE || m <= 0 || kg <= 0 || groups <= 0) return;
+    const int mr = kernel == FA_GEMM_AVX512 ? MR512 : MR256;
+    const ptrdiff_t k = kg * groups;
+    // MR-tall strips, k-major over (g, p): each strip holds its groups one after another.
+    for (ptrdiff_t strip = 0; strip < (m + mr - 1) / mr; strip++) {
+        ptrdiff_t i0 = strip * mr, h = m - i0 < mr ? m - i0 : mr;
+        for (ptrdiff_t g = 0; g < groups; g++)
+            pack_a(mr, false, a + g * a_group_stride, lda, i0, h, 0, kg, ap + (strip * k + g * kg) * mr);
+    }
+}
+
+bool fa_sgemm_grouped_packed(
+    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *b,
+    const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
     if (groups > FA_GEMM_MAX_GROUPS) return false;
     if (m <= 0 || n <= 0) return true;
     if (kg <= 0 || groups <= 0) {
@@ -383,15 +403,8 @@ bool fa_sgemm_grouped(
     const ptrdiff_t strips = (m + mr - 1) / mr;
     buffers *s = thread_buffers();
     if (!s) return false;
-    float *ap = grow(&s->a, &s->a_count, (size_t)(strips * mr * k));
     float *bp = grow(&s->b, &s->b_count, (size_t)(nr * k));
-    if (!ap || !bp) return false;
-    // A in MR-tall strips, k-major over (g, p): each strip holds its groups one after another.
-    for (ptrdiff_t strip = 0; strip < strips; strip++) {
-        ptrdiff_t i0 = strip * mr, h = m - i0 < mr ? m - i0 : mr;
-        for (ptrdiff_t g = 0; g < groups; g++)
-            pack_a(mr, false, a + g * a_group_stride, lda, i0, h, 0, kg, ap + (strip * k + g * kg) * mr);
-    }
+    if (!bp) return false;
     const float *rows_at[FA_GEMM_MAX_GROUPS];
     for (ptrdiff_t j = 0; j < n; j += nr) {
         int w = n - j < nr ? (int)(n - j) : nr;
@@ -418,6 +431,23 @@ bool fa_sgemm_grouped(
     return true;
 }
 
+bool fa_sgemm_grouped(
+    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *a, ptrdiff_t lda,
+    ptrdiff_t a_group_stride, const float *b, const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    if (groups > FA_GEMM_MAX_GROUPS) return false;
+    if (m <= 0 || n <= 0) return true;
+    if (kg <= 0 || groups <= 0) {
+        scale(m, n, 0, c, ldc);
+        return true;
+    }
+    buffers *s = thread_buffers();
+    if (!s) return false;
+    float *ap = grow(&s->a, &s->a_count, (size_t)fa_sgemm_packed_a_count(kernel, m, kg, groups));
+    if (!ap) return false;
+    fa_sgemm_pack_grouped_a(kernel, m, kg, groups, a, lda, a_group_stride, ap);
+    return fa_sgemm_grouped_packed(kernel, m, n, kg, groups, ap, b, b_offsets, ldb, c, ldc);
+}
+
 #else
 
 // Not x86-64: no own kernel; callers use their BLAS.
@@ -436,6 +466,24 @@ bool fa_sgemm_grouped(
     ptrdiff_t a_group_stride, const float *b, const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
     (void)kernel, (void)m, (void)n, (void)kg, (void)groups, (void)a, (void)lda, (void)a_group_stride, (void)b;
     (void)b_offsets, (void)ldb, (void)c, (void)ldc;
+    return false;
+}
+
+ptrdiff_t fa_sgemm_packed_a_count(fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t kg, ptrdiff_t groups) {
+    (void)kernel, (void)m, (void)kg, (void)groups;
+    return 0;
+}
+
+void fa_sgemm_pack_grouped_a(
+    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t kg, ptrdiff_t groups, const float *a, ptrdiff_t lda, ptrdiff_t a_group_stride,
+    float *ap) {
+    (void)kernel, (void)m, (void)kg, (void)groups, (void)a, (void)lda, (void)a_group_stride, (void)ap;
+}
+
+bool fa_sgemm_grouped_packed(
+    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *b,
+    const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    (void)kernel, (void)m, (void)n, (void)kg, (void)groups, (void)ap, (void)b, (void)b_offsets, (void)ldb, (void)c, (void)ldc;
     return false;
 }
 

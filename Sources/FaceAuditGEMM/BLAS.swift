@@ -170,7 +170,7 @@ public enum BLAS {
     /// Runs `part(firstColumn, columns)` over column blocks of C: one block, or with `threads` (nil:
     /// OpenBLAS's count) above 1 and at least 2²² multiply-adds, one block per thread (multiples of 48
     /// columns) at once.
-    private static func columnParts(m: Int, n: Int, k: Int, threads: Int?, _ part: (Int, Int) -> Void) {
+    static func columnParts(m: Int, n: Int, k: Int, threads: Int?, _ part: (Int, Int) -> Void) {
         let threads = m * n * k >= 1 << 22 ? min(threads ?? Self.threads, max(1, n / 96)) : 1
         if threads == 1 { return part(0, n) }
         let step = ((n + threads - 1) / threads + 47) / 48 * 48

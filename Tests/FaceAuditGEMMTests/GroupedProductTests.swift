@@ -188,6 +188,28 @@ struct GroupedProductTests {
         }
     }
 
+    /// A packed once (`PackedWeights`, `fa_sgemm_pack_grouped_a`) gives `BLAS.groupedProduct`'s bits, on
+    /// every shape, and again on a second product with the same weights.
+    @Test(arguments: shapes)
+    func packedWeightsGiveTheSameBits(_ shape: Case) {
+        let operands = Operands(shape, seed: 31)
+        let packed = operands.a.withUnsafeBufferPointer {
+            PackedWeights(
+                m: shape.m, k: shape.k, groups: shape.groups, a: $0.baseAddress!, lda: operands.lda, aGroupStride: operands.groupStride)
+        }
+        let expected = operands.viaBLAS(threads: nil).map(\.bitPattern)
+        for _ in 0..<2 {
+            var out = [Float](repeating: .nan, count: shape.m * operands.ldc)
+            operands.b.withUnsafeBufferPointer { b in
+                out.withUnsafeMutableBufferPointer { o in
+                    packed.product(
+                        n: shape.n, b: b.baseAddress!, bOffsets: operands.offsets, ldb: operands.ldb, c: o.baseAddress!, ldc: operands.ldc)
+                }
+            }
+            #expect(out.map(\.bitPattern) == expected, "\(shape)")
+        }
+    }
+
     /// Split over 3 column blocks at once (`BLAS.groupedProduct`), the product gives the one-block bits.
     @Test func threadedEqualsOneThread() {
         let operands = Operands(Case(m: 32, n: 5000, k: 80, groups: 5), seed: 23)

@@ -53,4 +53,20 @@ bool fa_sgemm_grouped(
     fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *a, ptrdiff_t lda,
     ptrdiff_t a_group_stride, const float *b, const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
 
+/// How many floats `fa_sgemm_pack_grouped_a` writes for m rows and kg·groups columns of A with
+/// `kernel` (0 for FA_GEMM_NONE or off x86-64).
+ptrdiff_t fa_sgemm_packed_a_count(fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t kg, ptrdiff_t groups);
+
+/// The A_g of `fa_sgemm_grouped` packed as it packs them, into `ap` (fa_sgemm_packed_a_count floats),
+/// for products that use the same A many times (a layer's weights).
+void fa_sgemm_pack_grouped_a(
+    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t kg, ptrdiff_t groups, const float *a, ptrdiff_t lda, ptrdiff_t a_group_stride,
+    float *ap);
+
+/// `fa_sgemm_grouped` with A already packed by `fa_sgemm_pack_grouped_a` for the same kernel, m, kg and
+/// groups: the same bits, without packing A again.
+bool fa_sgemm_grouped_packed(
+    fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *b,
+    const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
+
 #endif

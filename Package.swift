@@ -61,6 +61,9 @@ let package = Package(
         .target(name: "CGEMM"),
         // Our own AVX-512F kernel for the image pyramid's bilinear resize rows (bit-identical to the scalar formula).
         .target(name: "CResample"),
+        // FaceAuditNN's inner loops in plain C (Winograd tile transforms, pooling windows, strided row copies), each
+        // built for baseline x86-64 and with AVX-512F, which give the same bits.
+        .target(name: "CNNKernels"),
 
         // Image bytes → RGB8 pixels. Knows nothing of faces or datasets.
         .target(name: "FaceAuditImaging", dependencies: ["CImageCodecs", "FaceAuditFiles"], swiftSettings: strict),
@@ -147,7 +150,7 @@ let package = Package(
         // Matrix products: our own kernels where the CPU has them, CBLAS otherwise; the BLAS's name and threads.
         .target(name: "FaceAuditGEMM", dependencies: ["CBLAS", "CGEMM"], swiftSettings: strict),
         // A small neural-network engine over FaceAuditGEMM: convolution, pooling, residual add, fc.
-        .target(name: "FaceAuditNN", dependencies: ["FaceAuditGEMM", "FaceAuditDlibFormat"], swiftSettings: strict),
+        .target(name: "FaceAuditNN", dependencies: ["CNNKernels", "FaceAuditGEMM", "FaceAuditDlibFormat"], swiftSettings: strict),
         // dlib's face models: MMOD detector, 5-point shape predictor, face chips, ResNet descriptor.
         .target(
             name: "FaceAuditFace", dependencies: ["CResample", "FaceAuditGEMM", "FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"],
@@ -216,7 +219,8 @@ let package = Package(
         .testTarget(
             name: "FaceAuditFaceTests",
             dependencies: [
-                "CGEMM", "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditGEMM", "FaceAuditNN", "FaceAuditImaging", "FaceAuditModelFiles",
+                "CGEMM", "CNNKernels", "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditGEMM", "FaceAuditNN", "FaceAuditImaging",
+                "FaceAuditModelFiles",
                 "FaceAuditTestSupport",
                 "FaceAuditHashing",
             ],

@@ -1,3 +1,5 @@
+import CNNKernels
+
 /// Max and average pooling with dlib's window placement: the window of output (r, c) is centred at
 /// (c·s + w/2 − p, r·s + h/2 − p) and clipped to the input, so padding never counts towards a mean.
 public struct Pooling: Sendable {
@@ -24,7 +26,9 @@ public struct Pooling: Sendable {
         self.padX = padX
     }
 
-    /// Pools `input` into `output`.
+    /// Pools `input` into `output`. Max keeps `max(m, v)` from −∞ over the window row by row, left to
+    /// right; average adds in the same order from 0 and divides by the cells inside the input
+    /// (`fa_pool_row`).
     public func forward(_ input: Activations, into output: inout Activations) {
         let wh = height == 0 ? input.height : height
         let ww = width == 0 ? input.width : width
@@ -37,6 +41,7 @@ public struct Pooling: Sendable {
         output.reshape(channels: input.channels, batch: input.batch, height: oh, width: ow)
         let ih = input.height
         let iw = input.width
+        let average: Int32 = kind == .average ? 1 : 0
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
                 for plane in 0..<(input.channels * input.batch) {
@@ -45,20 +50,7 @@ public struct Pooling: Sendable {
                     for r in 0..<oh {
                         let top = max(0, r * sy + wh / 2 - py - wh / 2)
                         let bottom = min(ih - 1, r * sy + wh / 2 - py - wh / 2 + wh - 1)
-                        for c in 0..<ow {
-                            let left = max(0, c * sx + ww / 2 - px - ww / 2)
-                            let right = min(iw - 1, c * sx + ww / 2 - px - ww / 2 + ww - 1)
-                            switch kind {
-                            case .max:
-                                var m = -Float.infinity
-                                for y in top...bottom { for x in left...right { m = max(m, s[y * iw + x]) } }
-                                d[r * ow + c] = m
-                            case .average:
-                                var sum: Float = 0
-                                for y in top...bottom { for x in left...right { sum += s[y * iw + x] } }
-                                d[r * ow + c] = sum / Float((bottom - top + 1) * (right - left + 1))
-                            }
-                        }
+                        fa_pool_row(VectorKernels.avx512, average, s, iw, top, bottom, ww, sx, px, d + r * ow, ow)
                     }
                 }
             }

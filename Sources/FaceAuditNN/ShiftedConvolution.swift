@@ -1,3 +1,4 @@
+import CNNKernels
 import FaceAuditGEMM
 
 /// A ``Convolution`` (batch of one, equal strides) computed without the full im2col matrix, for the MMOD
@@ -356,32 +357,7 @@ extension Convolution {
     static func sampleRow(
         _ line: UnsafePointer<Float>, width: Int, stride: Int, offset: Int, into target: UnsafeMutablePointer<Float>, count: Int
     ) {
-        let first = offset >= 0 ? 0 : min(count, (stride - 1 - offset) / stride)
-        let reach = width - 1 - offset
-        let last = reach < 0 ? first : max(first, min(count, reach / stride + 1))  // exclusive
-        if first > 0 { target.update(repeating: 0, count: first) }
-        if stride == 1 {
-            (target + first).update(from: line + first + offset, count: last - first)
-        } else if stride == 2 {
-            // A constant stride, which the optimiser vectorises (stride-2 stems and downsampling layers).
-            let from = line + 2 * first + offset
-            let to = target + first
-            var i = 0
-            while i < last - first {
-                to[i] = from[2 * i]
-                i += 1
-            }
-        } else {
-            // A while loop: iterating a Range costs several calls per step in debug builds.
-            var x = first * stride + offset
-            var i = first
-            while i < last {
-                target[i] = line[x]
-                x += stride
-                i += 1
-            }
-        }
-        if last < count { (target + last).update(repeating: 0, count: count - last) }
+        fa_sample_row(VectorKernels.avx512, line, width, stride, offset, target, count)
     }
 
     /// `sampleRow` at stride 2 for two neighbouring kernel columns at once: `even[i] = line[2i + offset]`
@@ -390,29 +366,6 @@ extension Convolution {
         _ line: UnsafePointer<Float>, width: Int, offset: Int, into even: UnsafeMutablePointer<Float>, _ odd: UnsafeMutablePointer<Float>,
         count: Int
     ) {
-        // Outputs whose two inputs both lie inside the line.
-        let first = offset >= 0 ? 0 : min(count, (1 - offset) / 2)
-        let reach = width - 2 - offset
-        let last = reach < 0 ? first : max(first, min(count, reach / 2 + 1))
-        func scalar(_ i: Int) {
-            let x = 2 * i + offset
-            even[i] = x >= 0 && x < width ? line[x] : 0
-            odd[i] = x + 1 >= 0 && x + 1 < width ? line[x + 1] : 0
-        }
-        for i in 0..<first { scalar(i) }
-        var i = first
-        // Four outputs at a time from eight inputs: SIMD4 loads split into even and odd lanes.
-        while i + 4 <= last {
-            let from = UnsafeRawPointer(line + 2 * i + offset)
-            let a = from.loadUnaligned(as: SIMD4<Float>.self)
-            let b = from.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
-            UnsafeMutableRawPointer(even + i).storeBytes(of: SIMD4(a[0], a[2], b[0], b[2]), as: SIMD4<Float>.self)
-            UnsafeMutableRawPointer(odd + i).storeBytes(of: SIMD4(a[1], a[3], b[1], b[3]), as: SIMD4<Float>.self)
-            i += 4
-        }
-        while i < count {
-            scalar(i)
-            i += 1
-        }
+        fa_sample_pair(VectorKernels.avx512, line, width, offset, even, odd, count)
     }
 }

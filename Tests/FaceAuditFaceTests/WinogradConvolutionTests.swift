@@ -46,9 +46,10 @@ private func direct(_ input: Activations, weights: [Float], bias: [Float], filte
 
 @Suite("Winograd F(2×2, 3×3) and F(4×4, 3×3) convolutions against im2col and the definition")
 struct WinogradConvolutionTests {
-    /// Map sizes from 1×1 to 9×9, odd and even, square and not (odd sizes leave half-used edge tiles).
+    /// Map sizes from 1×1 to 9×9, odd and even, square and not (odd sizes leave half-used edge tiles), and
+    /// rows of 33 to 70 columns, whose tile rows hold whole 16-tile vector blocks and a tail.
     static let shapes: [(height: Int, width: Int)] = [
-        (1, 1), (1, 2), (2, 1), (2, 2), (3, 3), (4, 5), (5, 4), (6, 6), (7, 3), (8, 9), (9, 9),
+        (1, 1), (1, 2), (2, 1), (2, 2), (3, 3), (4, 5), (5, 4), (6, 6), (7, 3), (8, 9), (9, 9), (2, 37), (5, 70), (3, 33),
     ]
 
     /// Random weights, bias and input in [−0.5, 0.5) for a convolution of `channels` → `filters`.

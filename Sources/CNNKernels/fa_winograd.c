@@ -1,0 +1,199 @@
+// Winograd tile transforms, written once as plain loops and built twice (twice.h): with AVX-512F the
+// stride-2 and stride-4 reads of a row of tiles become loads and permutes, 16 tiles at a time.
+
+#include "fa_winograd.h"
+#include "twice.h"
+
+// No fused multiply-add: every product is rounded before it is added, as the formulas are written.
+#pragma clang fp contract(off)
+
+/// Swift's `max(y, floor)`: `floor >= y ? floor : y` (NaN stays NaN; −0 against a 0 floor gives 0).
+BODY float finish(float y, float floor) { return floor >= y ? floor : y; }
+
+/// One output row: y = line + bias [+ residual], then the floor.
+BODY void finish_row(
+    const float *restrict line, float bias, const float *restrict residual, float floor, float *restrict out, ptrdiff_t w) {
+    if (residual) {
+        ROW_LOOP
+        for (ptrdiff_t x = 0; x < w; x++) out[x] = finish(line[x] + bias + residual[x], floor);
+    } else {
+        ROW_LOOP
+        for (ptrdiff_t x = 0; x < w; x++) out[x] = finish(line[x] + bias, floor);
+    }
+}
+
+BODY void input2(
+    const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3, ptrdiff_t w,
+    ptrdiff_t tiles_x, float *restrict q, float *restrict out, ptrdiff_t stride) {
+    const ptrdiff_t padded = 2 * tiles_x + 2;
+    float *restrict q0 = q, *restrict q1 = q + padded, *restrict q2 = q + 2 * padded, *restrict q3 = q + 3 * padded;
+    q0[0] = q1[0] = q2[0] = q3[0] = 0;
+    ROW_LOOP
+    for (ptrdiff_t x = 0; x < w; x++) {
+        q0[x + 1] = d0[x] - d2[x];
+        q1[x + 1] = d1[x] + d2[x];
+        q2[x + 1] = d2[x] - d1[x];
+        q3[x + 1] = d1[x] - d3[x];
+    }
+    for (ptrdiff_t x = w + 1; x < padded; x++) q0[x] = q1[x] = q2[x] = q3[x] = 0;
+    for (int k = 0; k < 4; k++) {
+        const float *restrict r = q + k * padded;
+        float *restrict o0 = out + 4 * k * stride, *restrict o1 = o0 + stride, *restrict o2 = o1 + stride;
+        float *restrict o3 = o2 + stride;
+        STRIDED_LOOP
+        for (ptrdiff_t t = 0; t < tiles_x; t++) {
+            float a = r[2 * t], b = r[2 * t + 1], c = r[2 * t + 2], d = r[2 * t + 3];
+            o0[t] = a - c;
+            o1[t] = b + c;
+            o2[t] = c - b;
+            o3[t] = b - d;
+        }
+    }
+}
+
+BODY void output2(
+    const float *restrict m, ptrdiff_t stride, ptrdiff_t tiles_x, float *restrict work, float bias, float floor,
+    const float *restrict residual, float *restrict out, ptrdiff_t w, ptrdiff_t rows) {
+    float *restrict top = work, *restrict bottom = work + 2 * tiles_x;
+    STRIDED_LOOP
+    for (ptrdiff_t t = 0; t < tiles_x; t++) {
+        float m00 = m[t], m01 = m[stride + t], m02 = m[2 * stride + t], m03 = m[3 * stride + t];
+        float m10 = m[4 * stride + t], m11 = m[5 * stride + t], m12 = m[6 * stride + t], m13 = m[7 * stride + t];
+        float m20 = m[8 * stride + t], m21 = m[9 * stride + t], m22 = m[10 * stride + t], m23 = m[11 * stride + t];
+        float m30 = m[12 * stride + t], m31 = m[13 * stride + t], m32 = m[14 * stride + t], m33 = m[15 * stride + t];
+        // Aᵀ·M: rows s0 = M0 + M1 + M2 and s1 = M1 − M2 − M3; then ·A on their columns.
+        float s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23;
+        float s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33;
+        top[2 * t] = s00 + s01 + s02;
+        top[2 * t + 1] = s01 - s02 - s03;
+        bottom[2 * t] = s10 + s11 + s12;
+        bottom[2 * t + 1] = s11 - s12 - s13;
+    }
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        finish_row(r == 0 ? top : bottom, bias, residual ? residual + r * w : 0, floor, out + r * w, w);
+    }
+}
+
+BODY void input4(
+    const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3,
+    const float *restrict d4, const float *restrict d5, ptrdiff_t w, ptrdiff_t tiles_x, float *restrict q, float *restrict out, ptrdiff_t stride) {
+    const ptrdiff_t padded = 4 * tiles_x + 2;
+    float *restrict q0 = q, *restrict q1 = q + padded, *restrict q2 = q + 2 * padded;
+    float *restrict q3 = q + 3 * padded, *restrict q4 = q + 4 * padded, *restrict q5 = q + 5 * padded;
+    q0[0] = q1[0] = q2[0] = q3[0] = q4[0] = q5[0] = 0;
+    ROW_LOOP
+    for (ptrdiff_t x = 0; x < w; x++) {
+        q0[x + 1] = 4.0f * d0[x] - 5.0f * d2[x] + d4[x];
+        q1[x + 1] = d3[x] + d4[x] - 4.0f * (d1[x] + d2[x]);
+        q2[x + 1] = d4[x] - d3[x] + 4.0f * (d1[x] - d2[x]);
+        q3[x + 1] = d4[x] - d2[x] + 2.0f * (d3[x] - d1[x]);
+        q4[x + 1] = d4[x] - d2[x] - 2.0f * (d3[x] - d1[x]);
+        q5[x + 1] = 4.0f * d1[x] - 5.0f * d3[x] + d5[x];
+    }
+    for (ptrdiff_t x = w + 1; x < padded; x++) q0[x] = q1[x] = q2[x] = q3[x] = q4[x] = q5[x] = 0;
+    for (int k = 0; k < 6; k++) {
+        const float *restrict r = q + k * padded;
+        float *restrict o0 = out + 6 * k * stride, *restrict o1 = o0 + stride, *restrict o2 = o1 + stride;
+        float *restrict o3 = o2 + stride, *restrict o4 = o3 + stride, *restrict o5 = o4 + stride;
+        STRIDED_LOOP
+        for (ptrdiff_t t = 0; t < tiles_x; t++) {
+            float e0 = r[4 * t], e1 = r[4 * t + 1], e2 = r[4 * t + 2], e3 = r[4 * t + 3], e4 = r[4 * t + 4], e5 = r[4 * t + 5];
+            o0[t] = 4.0f * e0 - 5.0f * e2 + e4;
+            o1[t] = e3 + e4 - 4.0f * (e1 + e2);
+            o2[t] = e4 - e3 + 4.0f * (e1 - e2);
+            o3[t] = e4 - e2 + 2.0f * (e3 - e1);
+            o4[t] = e4 - e2 - 2.0f * (e3 - e1);
+            o5[t] = 4.0f * e1 - 5.0f * e3 + e5;
+        }
+    }
+}
+
+BODY void output4(
+    const float *restrict m, ptrdiff_t stride, ptrdiff_t tiles_x, float *restrict work, float bias, float floor,
+    const float *restrict residual, float *restrict out, ptrdiff_t w, ptrdiff_t rows) {
+    const ptrdiff_t padded = 4 * tiles_x + 2;
+    float *restrict s = work;                  // Aᵀ·M: row 6·i + x is entry (i, x) across the tile row
+    float *restrict lines = work + 24 * padded;  // 4 output rows
+    for (int x = 0; x < 6; x++) {
+        const float *restrict m0 = m + x * stride, *restrict m1 = m + (6 + x) * stride, *restrict m2 = m + (12 + x) * stride;
+        const float *restrict m3 = m + (18 + x) * stride, *restrict m4 = m + (24 + x) * stride;
+        const float *restrict m5 = m + (30 + x) * stride;
+        float *restrict s0 = s + x * padded, *restrict s1 = s + (6 + x) * padded;
+        float *restrict s2 = s + (12 + x) * padded, *restrict s3 = s + (18 + x) * padded;
+        ROW_LOOP
+        for (ptrdiff_t t = 0; t < tiles_x; t++) {
+            float plus12 = m1[t] + m2[t], minus12 = m1[t] - m2[t], plus34 = m3[t] + m4[t], minus34 = m3[t] - m4[t];
+            s0[t] = m0[t] + plus12 + plus34;
+            s1[t] = minus12 + 2.0f * minus34;
+            s2[t] = plus12 + 4.0f * plus34;
+            s3[t] = minus12 + 8.0f * minus34 + m5[t];
+        }
+    }
+    for (int i = 0; i < 4; i++) {
+        const float *restrict a0 = s + 6 * i * padded, *restrict a1 = a0 + padded, *restrict a2 = a1 + padded;
+        const float *restrict a3 = a2 + padded, *restrict a4 = a3 + padded, *restrict a5 = a4 + padded;
+        float *restrict line = lines + i * padded;
+        // `line` and the rows of `s` are disjoint parts of `work`.
+#pragma clang loop vectorize(assume_safety) interleave_count(1)
+        for (ptrdiff_t t = 0; t < tiles_x; t++) {
+            float plus12 = a1[t] + a2[t], minus12 = a1[t] - a2[t], plus34 = a3[t] + a4[t], minus34 = a3[t] - a4[t];
+            line[4 * t] = a0[t] + plus12 + plus34;
+            line[4 * t + 1] = minus12 + 2.0f * minus34;
+            line[4 * t + 2] = plus12 + 4.0f * plus34;
+            line[4 * t + 3] = minus12 + 8.0f * minus34 + a5[t];
+        }
+    }
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        finish_row(lines + r * padded, bias, residual ? residual + r * w : 0, floor, out + r * w, w);
+    }
+}
+
+AVX512 void input2_avx512(
+    const float *d0, const float *d1, const float *d2, const float *d3, ptrdiff_t w, ptrdiff_t tiles_x, float *q, float *out,
+    ptrdiff_t stride) {
+    input2(d0, d1, d2, d3, w, tiles_x, q, out, stride);
+}
+
+AVX512 void output2_avx512(
+    const float *m, ptrdiff_t stride, ptrdiff_t tiles_x, float *work, float bias, float floor, const float *residual, float *out,
+    ptrdiff_t w, ptrdiff_t rows) {
+    output2(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
+}
+
+AVX512 void input4_avx512(
+    const float *d0, const float *d1, const float *d2, const float *d3, const float *d4, const float *d5, ptrdiff_t w, ptrdiff_t tiles_x, float *q, float *out, ptrdiff_t stride) {
+    input4(d0, d1, d2, d3, d4, d5, w, tiles_x, q, out, stride);
+}
+
+AVX512 void output4_avx512(
+    const float *m, ptrdiff_t stride, ptrdiff_t tiles_x, float *work, float bias, float floor, const float *residual, float *out,
+    ptrdiff_t w, ptrdiff_t rows) {
+    output4(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
+}
+
+void fa_winograd2_input(
+    int avx512, const float *d0, const float *d1, const float *d2, const float *d3, ptrdiff_t w, ptrdiff_t tiles_x, float *q,
+    float *out, ptrdiff_t stride) {
+    if (avx512) input2_avx512(d0, d1, d2, d3, w, tiles_x, q, out, stride);
+    else input2(d0, d1, d2, d3, w, tiles_x, q, out, stride);
+}
+
+void fa_winograd2_output(
+    int avx512, const float *m, ptrdiff_t stride, ptrdiff_t tiles_x, float *work, float bias, float floor, const float *residual,
+    float *out, ptrdiff_t w, ptrdiff_t rows) {
+    if (avx512) output2_avx512(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
+    else output2(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
+}
+
+void fa_winograd4_input(int avx512, const float *d0, const float *d1, const float *d2, const float *d3, const float *d4,
+    const float *d5, ptrdiff_t w, ptrdiff_t tiles_x, float *q, float *out, ptrdiff_t stride) {
+    if (avx512) input4_avx512(d0, d1, d2, d3, d4, d5, w, tiles_x, q, out, stride);
+    else input4(d0, d1, d2, d3, d4, d5, w, tiles_x, q, out, stride);
+}
+
+void fa_winograd4_output(
+    int avx512, const float *m, ptrdiff_t stride, ptrdiff_t tiles_x, float *work, float bias, float floor, const float *residual,
+    float *out, ptrdiff_t w, ptrdiff_t rows) {
+    if (avx512) output4_avx512(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
+    else output4(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
+}

@@ -1,0 +1,191 @@
+import CGEMM
+import CNNKernels
+import FaceAuditTestSupport
+import Testing
+
+/// The builds of every `CNNKernels` loop this CPU can run: baseline x86-64 (0), and AVX-512F (1) where
+/// the CPU has it. Each must give the same bits. In a debug build both are unvectorised; CI also
+/// compares them at -O2 (`scripts/ci/nn-kernel-builds`).
+private let builds: [Int32] = fa_gemm_best_kernel() == FA_GEMM_AVX512 ? [0, 1] : [0]
+
+/// Inputs in [−2, 2) with signed zeros, exact ties and, where `special`, a NaN and infinities: the values
+/// on which a vectorised max, min or blend could pick differently from the scalar one.
+private func values(_ count: Int, seed: UInt64, special: Bool = false) -> [Float] {
+    var u = SeededUniform(seed: seed)
+    return (0..<count).map { i in
+        switch i % 11 {
+        case 3: -0.0
+        case 7: 0.0
+        case 9: 1.0
+        case 5 where special && i % 3 == 0: .nan
+        case 5 where special && i % 3 == 1: -.infinity
+        case 5 where special: .infinity
+        default: Float(u.next() * 4)
+        }
+    }
+}
+
+/// Same bits, NaN payloads included.
+private func bits(_ a: [Float]) -> [UInt32] { a.map(\.bitPattern) }
+
+/// Row widths around the vector width: short rows that are all tail, 16- and 32-wide blocks, and blocks
+/// plus tails, up to the descriptor stem's 150 columns.
+private let widths = [1, 2, 3, 4, 5, 8, 9, 15, 16, 17, 18, 31, 32, 33, 36, 37, 64, 70, 150]
+
+@Suite("FaceAuditNN's C loops: both builds give the definition's bits")
+struct NNKernelBuildsTests {
+    /// F(2×2) and F(4×4) input transforms: q and every (ξ, tile) the same bits in each build.
+    @Test("Winograd input transforms", arguments: [2, 4])
+    func winogradInput(tile: Int) {
+        let alpha = tile + 2
+        for w in widths {
+            let tiles = (w + tile - 1) / tile
+            let padded = tile * tiles + 2
+            let stride = tiles + 5  // gaps between positions, which must stay untouched
+            let d = values(alpha * w, seed: UInt64(w))
+            var results: [[UInt32]] = []
+            for build in builds {
+                var q = [Float](repeating: 7, count: alpha * padded)
+                var out = [Float](repeating: 7, count: alpha * alpha * stride)
+                d.withUnsafeBufferPointer { d in
+                    let r = (0..<alpha).map { d.baseAddress! + $0 * w }
+                    if tile == 2 {
+                        fa_winograd2_input(build, r[0], r[1], r[2], r[3], w, tiles, &q, &out, stride)
+                    } else {
+                        fa_winograd4_input(build, r[0], r[1], r[2], r[3], r[4], r[5], w, tiles, &q, &out, stride)
+                    }
+                }
+                // Tile 0, position (1, 1) of F(2×2): (d1[0] + d2[0]) + … is the sum of the 2×2 block
+                // under the kernel's centre; checked against the formula on the first tile.
+                if tile == 2 {
+                    let e = { (r: Int, c: Int) -> Float in c < 0 || c >= w ? 0 : d[r * w + c] }
+                    let row1 = (0..<4).map { e(1, $0 - 1) + e(2, $0 - 1) }  // (Bᵀ·d) row 1, columns −1…2
+                    #expect(out[5 * stride].bitPattern == (row1[1] + row1[2]).bitPattern, "w \(w)")
+                }
+                #expect((0..<alpha * alpha).allSatisfy { xi in out[(xi * stride + tiles)..<((xi + 1) * stride)].allSatisfy { $0 == 7 } })
+                results.append(bits(q) + bits(out))
+            }
+            #expect(Set(results).count == 1, "w \(w), F(\(tile)): the builds differ")
+        }
+    }
+
+    /// Output transforms with and without a residual, with a ReLU floor and without, 1…m rows: the same
+    /// bits in each build, NaN and −0 included, and the floor applied as Swift's `max(y, floor)`.
+    @Test("Winograd output transforms", arguments: [2, 4])
+    func winogradOutput(tile: Int) {
+        let alpha = tile + 2
+        for w in widths {
+            let tiles = (w + tile - 1) / tile
+            let stride = tiles + 3
+            let m = values(alpha * alpha * stride, seed: UInt64(100 + w), special: true)
+            let residual = values(tile * w, seed: UInt64(200 + w), special: true)
+            for floor: Float in [0, -.infinity] {
+                for withResidual in [false, true] {
+                    for rows in 1...tile {
+                        var results: [[UInt32]] = []
+                        for build in builds {
+                            var work = [Float](repeating: 0, count: 28 * (tile * tiles + 2))
+                            var out = [Float](repeating: 7, count: tile * w + 1)
+                            residual.withUnsafeBufferPointer { r in
+                                let r = withResidual ? r.baseAddress : nil
+                                if tile == 2 {
+                                    fa_winograd2_output(build, m, stride, tiles, &work, 0.25, floor, r, &out, w, rows)
+                                } else {
+                                    fa_winograd4_output(build, m, stride, tiles, &work, 0.25, floor, r, &out, w, rows)
+                                }
+                            }
+                            #expect(out[(rows * w)...].allSatisfy { $0 == 7 }, "rows past `rows` untouched")
+                            if floor == 0 { #expect(out[..<(rows * w)].allSatisfy { $0.isNaN || $0 >= 0 }) }
+                            results.append(bits(out))
+                        }
+                        #expect(Set(results).count == 1, "w \(w), F(\(tile)), floor \(floor), residual \(withResidual), rows \(rows)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The floor is `floor >= y ? floor : y`: −0 against a 0 floor gives +0, a NaN stays NaN (what
+    /// Swift's `max(y, 0)` did before these loops moved to C).
+    @Test("the ReLU floor keeps NaN and lifts −0")
+    func floorSemantics() {
+        // F(2×2) with M_ξ = 0 except position 0: output (0, 0) = M_0 + bias.
+        for (m0, expected) in [(Float(-0.0), Float(0.0)), (.nan, .nan), (-1, 0), (2, 2)] {
+            for build in builds {
+                var m = [Float](repeating: 0, count: 16)
+                m[0] = m0
+                var work = [Float](repeating: 0, count: 40)
+                var out = [Float](repeating: 7, count: 2)
+                fa_winograd2_output(build, m, 1, 1, &work, -0.0, 0, nil, &out, 1, 1)
+                #expect(out[0].bitPattern == expected.bitPattern || (expected.isNaN && out[0].isNaN), "M_0 \(m0), build \(build)")
+            }
+        }
+    }
+
+    /// Pooling rows against the definition (window clipped to the input, cells row by row, left to right),
+    /// bit for bit, for the network's windows and strides, padded and not.
+    @Test("pooling rows", arguments: [false, true])
+    func pooling(average: Bool) {
+        let windows: [(ww: Int, sx: Int, px: Int)] = [(3, 2, 0), (2, 2, 0), (3, 1, 1), (3, 2, 1), (5, 3, 2), (1, 1, 0)]
+        for iw in widths {
+            for (ww, sx, px) in windows + [(iw, 1, 0)] where ww <= iw + 2 * px {
+                let ow = 1 + (iw + 2 * px - ww) / sx
+                let plane = values(4 * iw, seed: UInt64(300 + iw), special: !average)
+                for (top, bottom) in [(0, 2), (1, 3), (3, 3), (0, 0)] {
+                    var expected = [Float](repeating: 0, count: ow)
+                    for c in 0..<ow {
+                        let left = max(0, c * sx + ww / 2 - px - ww / 2)
+                        let right = min(iw - 1, c * sx + ww / 2 - px - ww / 2 + ww - 1)
+                        var m = -Float.infinity
+                        var sum: Float = 0
+                        for y in top...bottom {
+                            for x in left...right {
+                                m = max(m, plane[y * iw + x])
+                                sum += plane[y * iw + x]
+                            }
+                        }
+                        expected[c] = average ? sum / Float((bottom - top + 1) * (right - left + 1)) : m
+                    }
+                    for build in builds {
+                        var out = [Float](repeating: 7, count: ow + 1)
+                        fa_pool_row(build, average ? 1 : 0, plane, iw, top, bottom, ww, sx, px, &out, ow)
+                        #expect(
+                            bits(Array(out[..<ow])) == bits(expected) && out[ow] == 7,
+                            "iw \(iw) window \(ww)/\(sx) pad \(px) rows \(top)…\(bottom)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Strided row copies against the definition, zero padding included, for strides 1–3 and offsets
+    /// reaching past both ends.
+    @Test("row samples and even/odd pairs")
+    func samples() {
+        for width in widths {
+            let line = values(width, seed: UInt64(400 + width), special: true)
+            for stride in 1...3 {
+                for offset in -4...4 {
+                    for count in [1, (width + 1) / stride, width / stride + 3] where count > 0 {
+                        let at = { (x: Int) -> Float in x >= 0 && x < width ? line[x] : 0 }
+                        let expected = (0..<count).map { at($0 * stride + offset) }
+                        for build in builds {
+                            var out = [Float](repeating: 7, count: count + 1)
+                            fa_sample_row(build, line, width, stride, offset, &out, count)
+                            #expect(
+                                bits(Array(out[..<count])) == bits(expected) && out[count] == 7, "\(width) \(stride) \(offset) \(count)")
+                            if stride == 2 {
+                                var even = [Float](repeating: 7, count: count + 1)
+                                var odd = [Float](repeating: 7, count: count + 1)
+                                fa_sample_pair(build, line, width, offset, &even, &odd, count)
+                                let oddExpected = (0..<count).map { at(2 * $0 + offset + 1) }
+                                #expect(bits(Array(even[..<count])) == bits(expected) && even[count] == 7)
+                                #expect(bits(Array(odd[..<count])) == bits(oddExpected) && odd[count] == 7)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

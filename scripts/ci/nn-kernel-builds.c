@@ -1,0 +1,95 @@
+// Both builds of every CNNKernels loop, compiled as the release build compiles them (-O2, vectorised),
+// on random rows of many widths: the outputs must be the same bits. Run by scripts/ci/nn-kernel-builds.
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fa_pooling.h"
+#include "fa_sample.h"
+#include "fa_winograd.h"
+
+static unsigned long long state = 1;
+static float next(int special) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    unsigned r = (unsigned)(state >> 33);
+    switch (r % 13) {
+    case 3: return -0.0f;
+    case 7: return 0.0f;
+    case 9: return special ? __builtin_nanf("") : 1.0f;
+    default: return (float)(r % 100000) / 25000.0f - 2.0f;
+    }
+}
+
+static void fill(float *x, long n, int special) {
+    for (long i = 0; i < n; i++) x[i] = next(special);
+}
+
+static int failures = 0, cases = 0;
+static void same(const void *a, const void *b, size_t bytes, const char *what, long w) {
+    cases++;
+    if (memcmp(a, b, bytes) != 0) {
+        failures++;
+        fprintf(stderr, "nn-kernel-builds: %s differs between the builds at width %ld\n", what, w);
+    }
+}
+
+enum { MAXW = 200, BIG = 36 * 256 };
+static float d[6 * MAXW], q[2][6 * MAXW], out[2][BIG], m[BIG], res[4 * MAXW], work[2][28 * MAXW];
+
+int main(void) {
+    for (long w = 1; w <= 150; w++) {
+        for (int tile = 2; tile <= 4; tile += 2) {
+            long tiles = (w + tile - 1) / tile, stride = tiles + 3, alpha = tile + 2;
+            fill(d, alpha * w, 1);
+            for (int b = 0; b < 2; b++) {
+                memset(q[b], 0x55, sizeof q[b]);
+                memset(out[b], 0x55, sizeof out[b]);
+                if (tile == 2) fa_winograd2_input(b, d, d + w, d + 2 * w, d + 3 * w, w, tiles, q[b], out[b], stride);
+                else fa_winograd4_input(b, d, d + w, d + 2 * w, d + 3 * w, d + 4 * w, d + 5 * w, w, tiles, q[b], out[b], stride);
+            }
+            same(q[0], q[1], sizeof q[0], "Winograd input (Bᵀ·d rows)", w);
+            same(out[0], out[1], sizeof out[0], "Winograd input", w);
+            fill(m, alpha * alpha * stride, 1);
+            fill(res, tile * w, 1);
+            for (int relu = 0; relu < 2; relu++) {
+                for (int withResidual = 0; withResidual < 2; withResidual++) {
+                    for (int b = 0; b < 2; b++) {
+                        memset(out[b], 0x55, sizeof out[b]);
+                        float floor = relu ? 0.0f : -__builtin_inff();
+                        const float *r = withResidual ? res : 0;
+                        if (tile == 2) fa_winograd2_output(b, m, stride, tiles, work[b], 0.25f, floor, r, out[b], w, tile);
+                        else fa_winograd4_output(b, m, stride, tiles, work[b], 0.25f, floor, r, out[b], w, tile);
+                    }
+                    same(out[0], out[1], sizeof out[0], "Winograd output", w);
+                }
+            }
+        }
+        fill(d, 4 * w, 1);
+        static const long windows[][3] = {{3, 2, 0}, {2, 2, 0}, {3, 1, 1}, {3, 2, 1}, {5, 3, 2}};
+        for (int k = 0; k < 5; k++) {
+            long ww = windows[k][0], sx = windows[k][1], px = windows[k][2];
+            if (ww > w + 2 * px) continue;
+            long ow = 1 + (w + 2 * px - ww) / sx;
+            for (int average = 0; average < 2; average++) {
+                for (int b = 0; b < 2; b++) {
+                    memset(out[b], 0x55, sizeof out[b]);
+                    fa_pool_row(b, average, d, w, 1, 3, ww, sx, px, out[b], ow);
+                }
+                same(out[0], out[1], sizeof out[0], average ? "average pooling" : "max pooling", w);
+            }
+        }
+        for (long stride = 1; stride <= 3; stride++) {
+            for (long offset = -4; offset <= 4; offset++) {
+                long count = w / stride + 3;
+                for (int b = 0; b < 2; b++) {
+                    memset(out[b], 0x55, sizeof out[b]);
+                    fa_sample_row(b, d, w, stride, offset, out[b], count);
+                    if (stride == 2) fa_sample_pair(b, d, w, offset, out[b] + 400, out[b] + 800, count);
+                }
+                same(out[0], out[1], sizeof out[0], "row samples", w);
+            }
+        }
+    }
+    printf("nn-kernel-builds: %d comparisons, %d differ\n", cases, failures);
+    return failures ? 1 : 0;
+}

@@ -36,6 +36,9 @@ public final class FaceDescriptorNetwork {
     public let inputSize: Int
     let means: (Float, Float, Float)
     let stem: Convolution
+    /// The stem as shifted-copy grouped products (``ShiftedConvolution``, row groups), one sample at a
+    /// time: no im2col matrix, and the products read the shifted copies in place.
+    let shiftedStem: ShiftedConvolution
     let stemPool: Pooling
     let blocks: [Block]
     let fcWeights: [Float]  // [256][128]
@@ -44,6 +47,11 @@ public final class FaceDescriptorNetwork {
 
     private var buffers = [Activations](repeating: Activations(channels: 0, batch: 0, height: 0, width: 0), count: 5)
     private var columns: [Float] = []
+    /// One sample's stem input and output, for ``shiftedStem``.
+    private var sample = (Activations(channels: 0, batch: 0, height: 0, width: 0), Activations(channels: 0, batch: 0, height: 0, width: 0))
+
+    /// Whether the stem runs as ``shiftedStem`` (the default) or as im2col + one GEMM over the batch.
+    public var stemShifted = true
 
     /// Loads the model file.
     public convenience init(contentsOf path: String) throws(ModelFormatError) {
@@ -72,6 +80,7 @@ public final class FaceDescriptorNetwork {
             return Convolution(c, affine: (g, b), relu: relu)
         }
         stem = try conv(relu: true)
+        shiftedStem = ShiftedConvolution(stem, method: .rowGroups)
         guard case .maxPool(let p) = layers.popFirst() else { throw fail("expected the stem max pool") }
         stemPool = Pooling(kind: .max, height: p.height, width: p.width, strideY: p.strideY, strideX: p.strideX, padY: p.padY, padX: p.padX)
         var blocks: [Block] = []
@@ -109,6 +118,32 @@ public final class FaceDescriptorNetwork {
         input.height * input.width > 1 && input.batch * ((input.height + 1) / 2) * ((input.width + 1) / 2) >= winogradMinimumTiles
     }
 
+    /// The stem of every sample of `input` through ``shiftedStem``: each sample's planes copied out, convolved,
+    /// and its output planes copied into place.
+    private func stemForward(_ input: Activations, into output: inout Activations) {
+        let (batch, channels, area) = (input.batch, input.channels, input.height * input.width)
+        let size = stem.outputSize(height: input.height, width: input.width)
+        output.reshape(channels: stem.filters, batch: batch, height: size.height, width: size.width)
+        let outArea = size.height * size.width
+        sample.0.reshape(channels: channels, batch: 1, height: input.height, width: input.width)
+        for b in 0..<batch {
+            for c in 0..<channels {
+                let from = (c * batch + b) * area
+                sample.0.data.withUnsafeMutableBufferPointer { s in
+                    input.data.withUnsafeBufferPointer { (s.baseAddress! + c * area).update(from: $0.baseAddress! + from, count: area) }
+                }
+            }
+            shiftedStem.forward(sample.0, into: &sample.1, workspace: &columns)
+            output.data.withUnsafeMutableBufferPointer { o in
+                sample.1.data.withUnsafeBufferPointer { s in
+                    for f in 0..<stem.filters {
+                        (o.baseAddress! + (f * batch + b) * outArea).update(from: s.baseAddress! + f * outArea, count: outArea)
+                    }
+                }
+            }
+        }
+    }
+
     /// The descriptors of `chips` (each `inputSize`×`inputSize`), computed as one batch.
     public func descriptors(_ chips: [RGBImage]) -> [[Float]] {
         guard !chips.isEmpty else { return [] }
@@ -135,7 +170,11 @@ public final class FaceDescriptorNetwork {
                 }
             }
         }
-        stem.forward(x, into: &t1, columns: &columns)
+        if stemShifted {
+            stemForward(x, into: &t1)
+        } else {
+            stem.forward(x, into: &t1, columns: &columns)
+        }
         stemPool.forward(t1, into: &x)
         let shortcut = Pooling(kind: .average, height: 2, width: 2, strideY: 2, strideX: 2, padY: 0, padX: 0)
         for block in blocks {

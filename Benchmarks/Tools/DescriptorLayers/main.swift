@@ -123,21 +123,23 @@ for batch in batches {
         RGBImage(width: 150, height: 150, pixels: (0..<(150 * 150 * 3)).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
     // Configurations interleaved over rounds, best of each kept: the machine is shared and drifts.
-    let configurations = [(Int.max, 0), (16, 0), (16, 32), (16, 128), (8, 32)]
+    let configurations = [(Int.max, 0, false), (16, 0, true), (16, 32, false), (16, 32, true), (16, 128, true), (8, 32, true)]
     var best = [(wall: Double, cpu: Double)](repeating: (.infinity, .infinity), count: configurations.count)
     for _ in 0..<8 {
-        for (k, (minimum, large)) in configurations.enumerated() {
+        for (k, (minimum, large, shifted)) in configurations.enumerated() {
             let network = networks[large]!
             network.winogradMinimumTiles = minimum
+            network.stemShifted = shifted
             let t = time(repeats: max(1, repeats / 8)) { _ = network.descriptors(chips) }
             best[k] = (min(best[k].wall, t.wall), min(best[k].cpu, t.cpu))
         }
     }
-    for (k, (minimum, large)) in configurations.enumerated() {
+    for (k, (minimum, large, shifted)) in configurations.enumerated() {
         print(
             String(
-                format: "whole network, Winograd from %@ tiles, F(4×4) up to %d channels: %.3f ms/face wall, %.3f CPU",
-                (minimum == Int.max ? "∞ (never)" : "\(minimum)") as NSString, large, best[k].wall * f, best[k].cpu * f))
+                format: "whole network, Winograd from %@ tiles, F(4×4) up to %d channels, stem %@: %.3f ms/face wall, %.3f CPU",
+                (minimum == Int.max ? "∞ (never)" : "\(minimum)") as NSString, large, (shifted ? "shifted" : "im2col") as NSString,
+                best[k].wall * f, best[k].cpu * f))
     }
     print(String(format: "convolutions: im2col %.3f ms/face; best of the three per layer %.3f ms/face", totalIm2col * f, totalBest * f))
 }

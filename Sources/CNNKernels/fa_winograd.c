@@ -22,9 +22,10 @@ BODY void finish_row(
     }
 }
 
-BODY void input2(
+/// F(2×2): the four rows of Bᵀ·d across the padded width.
+BODY void input2_rows(
     const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3, ptrdiff_t w,
-    ptrdiff_t tiles_x, float *restrict q, float *restrict out, ptrdiff_t stride) {
+    ptrdiff_t tiles_x, float *restrict q) {
     const ptrdiff_t padded = 2 * tiles_x + 2;
     float *restrict q0 = q, *restrict q1 = q + padded, *restrict q2 = q + 2 * padded, *restrict q3 = q + 3 * padded;
     q0[0] = q1[0] = q2[0] = q3[0] = 0;
@@ -36,6 +37,11 @@ BODY void input2(
         q3[x + 1] = d1[x] - d3[x];
     }
     for (ptrdiff_t x = w + 1; x < padded; x++) q0[x] = q1[x] = q2[x] = q3[x] = 0;
+}
+
+/// F(2×2): ·B per tile, from the rows of Bᵀ·d.
+BODY void input2_tiles(const float *restrict q, ptrdiff_t tiles_x, float *restrict out, ptrdiff_t stride) {
+    const ptrdiff_t padded = 2 * tiles_x + 2;
     for (int k = 0; k < 4; k++) {
         const float *restrict r = q + k * padded;
         float *restrict o0 = out + 4 * k * stride, *restrict o1 = o0 + stride, *restrict o2 = o1 + stride;
@@ -51,10 +57,9 @@ BODY void input2(
     }
 }
 
-BODY void output2(
-    const float *restrict m, ptrdiff_t stride, ptrdiff_t tiles_x, float *restrict work, float bias, float floor,
-    const float *restrict residual, float *restrict out, ptrdiff_t w, ptrdiff_t rows) {
-    float *restrict top = work, *restrict bottom = work + 2 * tiles_x;
+/// F(2×2): the two output rows Aᵀ·M·A of a tile row, into `lines` (2 rows of `padded`).
+BODY void output2_lines(const float *restrict m, ptrdiff_t stride, ptrdiff_t tiles_x, float *restrict lines) {
+    float *restrict top = lines, *restrict bottom = lines + 2 * tiles_x + 2;
     STRIDED_LOOP
     for (ptrdiff_t t = 0; t < tiles_x; t++) {
         float m00 = m[t], m01 = m[stride + t], m02 = m[2 * stride + t], m03 = m[3 * stride + t];
@@ -69,14 +74,12 @@ BODY void output2(
         bottom[2 * t] = s10 + s11 + s12;
         bottom[2 * t + 1] = s11 - s12 - s13;
     }
-    for (ptrdiff_t r = 0; r < rows; r++) {
-        finish_row(r == 0 ? top : bottom, bias, residual ? residual + r * w : 0, floor, out + r * w, w);
-    }
 }
 
-BODY void input4(
+/// F(4×4): the six rows of Bᵀ·d across the padded width.
+BODY void input4_rows(
     const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3,
-    const float *restrict d4, const float *restrict d5, ptrdiff_t w, ptrdiff_t tiles_x, float *restrict q, float *restrict out, ptrdiff_t stride) {
+    const float *restrict d4, const float *restrict d5, ptrdiff_t w, ptrdiff_t tiles_x, float *restrict q) {
     const ptrdiff_t padded = 4 * tiles_x + 2;
     float *restrict q0 = q, *restrict q1 = q + padded, *restrict q2 = q + 2 * padded;
     float *restrict q3 = q + 3 * padded, *restrict q4 = q + 4 * padded, *restrict q5 = q + 5 * padded;
@@ -91,6 +94,11 @@ BODY void input4(
         q5[x + 1] = 4.0f * d1[x] - 5.0f * d3[x] + d5[x];
     }
     for (ptrdiff_t x = w + 1; x < padded; x++) q0[x] = q1[x] = q2[x] = q3[x] = q4[x] = q5[x] = 0;
+}
+
+/// F(4×4): ·B per tile, from the rows of Bᵀ·d.
+BODY void input4_tiles(const float *restrict q, ptrdiff_t tiles_x, float *restrict out, ptrdiff_t stride) {
+    const ptrdiff_t padded = 4 * tiles_x + 2;
     for (int k = 0; k < 6; k++) {
         const float *restrict r = q + k * padded;
         float *restrict o0 = out + 6 * k * stride, *restrict o1 = o0 + stride, *restrict o2 = o1 + stride;
@@ -108,12 +116,10 @@ BODY void input4(
     }
 }
 
-BODY void output4(
-    const float *restrict m, ptrdiff_t stride, ptrdiff_t tiles_x, float *restrict work, float bias, float floor,
-    const float *restrict residual, float *restrict out, ptrdiff_t w, ptrdiff_t rows) {
+/// F(4×4): the four output rows Aᵀ·M·A of a tile row, into `lines` (4 rows of `padded`), with Aᵀ·M in
+/// `s` (24 rows of `padded`).
+BODY void output4_lines(const float *restrict m, ptrdiff_t stride, ptrdiff_t tiles_x, float *restrict s, float *restrict lines) {
     const ptrdiff_t padded = 4 * tiles_x + 2;
-    float *restrict s = work;                  // Aᵀ·M: row 6·i + x is entry (i, x) across the tile row
-    float *restrict lines = work + 24 * padded;  // 4 output rows
     for (int x = 0; x < 6; x++) {
         const float *restrict m0 = m + x * stride, *restrict m1 = m + (6 + x) * stride, *restrict m2 = m + (12 + x) * stride;
         const float *restrict m3 = m + (18 + x) * stride, *restrict m4 = m + (24 + x) * stride;
@@ -143,57 +149,65 @@ BODY void output4(
             line[4 * t + 3] = minus12 + 8.0f * minus34 + a5[t];
         }
     }
-    for (ptrdiff_t r = 0; r < rows; r++) {
-        finish_row(lines + r * padded, bias, residual ? residual + r * w : 0, floor, out + r * w, w);
+}
+
+BODY void input(
+    int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x, const float *zero,
+    float *q, float *out, ptrdiff_t stride) {
+    const ptrdiff_t alpha = tile + 2, padded = tile * tiles_x + 2;
+    for (ptrdiff_t i = 0; i < tile_rows; i++) {
+        const float *d[6];
+        for (ptrdiff_t r = 0; r < alpha; r++) d[r] = row_offsets[alpha * i + r] < 0 ? zero : plane + row_offsets[alpha * i + r];
+        float *qi = q + i * alpha * padded;
+        if (tile == 2) input2_rows(d[0], d[1], d[2], d[3], w, tiles_x, qi);
+        else input4_rows(d[0], d[1], d[2], d[3], d[4], d[5], w, tiles_x, qi);
+    }
+    for (ptrdiff_t i = 0; i < tile_rows; i++) {
+        if (tile == 2) input2_tiles(q + i * alpha * padded, tiles_x, out + i * tiles_x, stride);
+        else input4_tiles(q + i * alpha * padded, tiles_x, out + i * tiles_x, stride);
     }
 }
 
-AVX512 void input2_avx512(
-    const float *d0, const float *d1, const float *d2, const float *d3, ptrdiff_t w, ptrdiff_t tiles_x, float *q, float *out,
-    ptrdiff_t stride) {
-    input2(d0, d1, d2, d3, w, tiles_x, q, out, stride);
+BODY void output(
+    int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor,
+    const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
+    const ptrdiff_t padded = tile * tiles_x + 2;
+    float *s = work + tile_rows * tile * padded;
+    for (ptrdiff_t i = 0; i < tile_rows; i++) {
+        float *lines = work + i * tile * padded;
+        if (tile == 2) output2_lines(m + i * tiles_x, stride, tiles_x, lines);
+        else output4_lines(m + i * tiles_x, stride, tiles_x, s, lines);
+    }
+    for (ptrdiff_t i = 0; i < tile_rows; i++) {
+        for (ptrdiff_t r = 0; r < out_rows[i]; r++) {
+            ptrdiff_t at = out_offsets[i] + r * w;
+            finish_row(work + (i * tile + r) * padded, bias, residual ? residual + at : 0, floor, out + at, w);
+        }
+    }
 }
 
-AVX512 void output2_avx512(
-    const float *m, ptrdiff_t stride, ptrdiff_t tiles_x, float *work, float bias, float floor, const float *residual, float *out,
-    ptrdiff_t w, ptrdiff_t rows) {
-    output2(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
+AVX512 void input_avx512(
+    int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x, const float *zero,
+    float *q, float *out, ptrdiff_t stride) {
+    input(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
 }
 
-AVX512 void input4_avx512(
-    const float *d0, const float *d1, const float *d2, const float *d3, const float *d4, const float *d5, ptrdiff_t w, ptrdiff_t tiles_x, float *q, float *out, ptrdiff_t stride) {
-    input4(d0, d1, d2, d3, d4, d5, w, tiles_x, q, out, stride);
+AVX512 void output_avx512(
+    int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor,
+    const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
+    output(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
 }
 
-AVX512 void output4_avx512(
-    const float *m, ptrdiff_t stride, ptrdiff_t tiles_x, float *work, float bias, float floor, const float *residual, float *out,
-    ptrdiff_t w, ptrdiff_t rows) {
-    output4(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
+void fa_winograd_input(
+    int avx512, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x,
+    const float *zero, float *q, float *out, ptrdiff_t stride) {
+    if (avx512) input_avx512(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
+    else input(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
 }
 
-void fa_winograd2_input(
-    int avx512, const float *d0, const float *d1, const float *d2, const float *d3, ptrdiff_t w, ptrdiff_t tiles_x, float *q,
-    float *out, ptrdiff_t stride) {
-    if (avx512) input2_avx512(d0, d1, d2, d3, w, tiles_x, q, out, stride);
-    else input2(d0, d1, d2, d3, w, tiles_x, q, out, stride);
-}
-
-void fa_winograd2_output(
-    int avx512, const float *m, ptrdiff_t stride, ptrdiff_t tiles_x, float *work, float bias, float floor, const float *residual,
-    float *out, ptrdiff_t w, ptrdiff_t rows) {
-    if (avx512) output2_avx512(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
-    else output2(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
-}
-
-void fa_winograd4_input(int avx512, const float *d0, const float *d1, const float *d2, const float *d3, const float *d4,
-    const float *d5, ptrdiff_t w, ptrdiff_t tiles_x, float *q, float *out, ptrdiff_t stride) {
-    if (avx512) input4_avx512(d0, d1, d2, d3, d4, d5, w, tiles_x, q, out, stride);
-    else input4(d0, d1, d2, d3, d4, d5, w, tiles_x, q, out, stride);
-}
-
-void fa_winograd4_output(
-    int avx512, const float *m, ptrdiff_t stride, ptrdiff_t tiles_x, float *work, float bias, float floor, const float *residual,
-    float *out, ptrdiff_t w, ptrdiff_t rows) {
-    if (avx512) output4_avx512(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
-    else output4(m, stride, tiles_x, work, bias, floor, residual, out, w, rows);
+void fa_winograd_output(
+    int avx512, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
+    float floor, const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
+    if (avx512) output_avx512(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
+    else output(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
 }

@@ -149,8 +149,10 @@ public final class FaceDescriptorNetwork {
         guard !chips.isEmpty else { return [] }
         let batch = chips.count
         let s = inputSize
-        var x = buffers[0]
-        var t1 = buffers[1]
+        // `buffers` is kept largest first (the blocks swap their buffers' roles): the largest holds the
+        // stem's output, the next the input, so a warm call allocates nothing.
+        var t1 = buffers[0]
+        var x = buffers[1]
         var t2 = buffers[2]
         var skip = buffers[3]
         var out = buffers[4]
@@ -215,7 +217,7 @@ public final class FaceDescriptorNetwork {
                 }
             }
         }
-        buffers = [x, t1, t2, skip, out]
+        buffers = [x, t1, t2, skip, out].sorted { $0.data.count > $1.data.count }
         return (0..<batch).map { Array(result[($0 * fcOutputs)..<(($0 + 1) * fcOutputs)]) }
     }
 }

@@ -13,33 +13,31 @@ public struct PackedWeights: Sendable {
     public let k: Int
     /// Groups.
     public let groups: Int
-    /// A_g, row-major, m×k each, one after another.
+    /// A_g, row-major, m×k each, one after another from `offset`: the caller's array, shared, not copied.
     let plain: [Float]
+    let offset: Int
     /// A packed for `kernel`; empty on the BLAS path.
     let packed: [Float]
     let kernel: fa_gemm_kernel
 
-    /// Packs A_g(m×k), g < groups, whose element (i, p) is `a[g·aGroupStride + i·lda + p]`.
-    public init(m: Int, k: Int, groups: Int = 1, a: UnsafePointer<Float>, lda: Int, aGroupStride: Int = 0) {
-        precondition(m >= 0 && k >= 0 && groups >= 1 && lda >= k, "a packed A needs m, k ≥ 0, a group and lda ≥ k")
+    /// Packs A_g(m×k), g < groups, whose element (i, p) is `storage[offset + (g·m + i)·k + p]`. The array is
+    /// kept (shared, not copied) for the BLAS path.
+    public init(m: Int, k: Int, groups: Int = 1, storage: [Float], offset: Int = 0) {
+        precondition(m >= 0 && k >= 0 && groups >= 1, "a packed A needs m, k ≥ 0 and a group")
+        precondition(offset >= 0 && offset + groups * m * k <= storage.count, "A lies outside its storage")
         self.m = m
         self.k = k
         self.groups = groups
-        var plain = [Float](repeating: 0, count: groups * m * k)
-        for g in 0..<groups {
-            for i in 0..<m {
-                for p in 0..<k { plain[(g * m + i) * k + p] = a[g * aGroupStride + i * lda + p] }
-            }
-        }
-        self.plain = plain
+        plain = storage
+        self.offset = offset
         let kernel = groups <= FA_GEMM_MAX_GROUPS ? BLAS.kernel : FA_GEMM_NONE
         self.kernel = kernel
         let count = fa_sgemm_packed_a_count(kernel, m, k, groups)
         var packed = [Float](repeating: 0, count: count)
         if count > 0 {
-            plain.withUnsafeBufferPointer { a in
+            storage.withUnsafeBufferPointer { a in
                 packed.withUnsafeMutableBufferPointer {
-                    fa_sgemm_pack_grouped_a(kernel, m, k, groups, a.baseAddress, k, m * k, $0.baseAddress)
+                    fa_sgemm_pack_grouped_a(kernel, m, k, groups, a.baseAddress! + offset, k, m * k, $0.baseAddress)
                 }
             }
         }
@@ -54,7 +52,8 @@ public struct PackedWeights: Sendable {
         guard !packed.isEmpty else {
             return plain.withUnsafeBufferPointer { a in
                 BLAS.groupedProduct(
-                    m: m, n: n, k: k, groups: groups, a: a.baseAddress!, lda: k, aGroupStride: m * k, b: b, bOffsets: bOffsets, ldb: ldb,
+                    m: m, n: n, k: k, groups: groups, a: a.baseAddress! + offset, lda: k, aGroupStride: m * k, b: b, bOffsets: bOffsets,
+                    ldb: ldb,
                     c: c, ldc: ldc)
             }
         }
@@ -66,7 +65,7 @@ public struct PackedWeights: Sendable {
                         if !fa_sgemm_grouped_packed(kernel, m, columns, k, groups, ap.baseAddress, b + j0, o.baseAddress, ldb, c + j0, ldc)
                         {
                             BLAS.groupedProduct(
-                                m: m, n: columns, k: k, groups: groups, a: a.baseAddress!, lda: k, aGroupStride: m * k, b: b + j0,
+                                m: m, n: columns, k: k, groups: groups, a: a.baseAddress! + offset, lda: k, aGroupStride: m * k, b: b + j0,
                                 bOffsets: bOffsets, ldb: ldb, c: c + j0, ldc: ldc, threads: 1)
                         }
                     }

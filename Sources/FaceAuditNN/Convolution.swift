@@ -2,7 +2,8 @@ import FaceAuditDlibFormat
 import FaceAuditGEMM
 
 /// A 2-D convolution (cross-correlation) with its per-channel affine folded in, computed as im2col and
-/// one `BLAS.gemm` per column chunk: out(F × N) = W(F × K) · cols(K × N), N = batch · output positions.
+/// one product per column chunk: out(F × N) = W(F × K) · cols(K × N), N = batch · output positions, with
+/// W packed once (``PackedWeights``); then the bias is added and the ReLU applied.
 public struct Convolution: Sendable {
     /// Output channels.
     public let filters: Int
@@ -20,6 +21,8 @@ public struct Convolution: Sendable {
     public let bias: [Float]
     /// Whether a ReLU follows (applied in the same pass).
     public var relu: Bool
+    /// `weights` as the product kernel's packed left operand (F × C·kh·kw), packed once.
+    let packedWeights: PackedWeights
 
     /// Builds from a dlib record, folding `affine` (γ, β) into weights and bias when given.
     public init(_ layer: DlibLayer.Convolution, affine: (gamma: [Float], beta: [Float])? = nil, relu: Bool = false) {
@@ -44,6 +47,7 @@ public struct Convolution: Sendable {
         }
         weights = w
         bias = b
+        packedWeights = PackedWeights(m: layer.filters, k: layer.channels * layer.height * layer.width, storage: w)
     }
 
     /// Output size for an input size.
@@ -107,27 +111,23 @@ public struct Convolution: Sendable {
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
                 columns.withUnsafeMutableBufferPointer { cols in
-                    weights.withUnsafeBufferPointer { w in
-                        var g0 = 0
-                        while g0 < totalRows {
-                            let g1 = min(totalRows, g0 + rowsPerChunk)
-                            let width = (g1 - g0) * ow
-                            im2col(
-                                src.baseAddress!, rows: g0..<g1, oh: oh, ow: ow, ih: ih, iw: iw, batch: batch, into: cols.baseAddress!,
-                                width: width, rowShift: rowShift, inputShift: inputShift, fullHeight: fullHeight)
-                            let start = g0 * ow
-                            for f in 0..<filters {
-                                let row = dst.baseAddress! + f * n + start
-                                row.update(repeating: bias[f], count: width)
-                            }
-                            BLAS.gemm(
-                                m: filters, n: width, k: k, a: w.baseAddress!, lda: k, b: cols.baseAddress!, ldb: width, beta: 1,
-                                c: dst.baseAddress! + start, ldc: n)
-                            g0 = g1
+                    var g0 = 0
+                    while g0 < totalRows {
+                        let g1 = min(totalRows, g0 + rowsPerChunk)
+                        let width = (g1 - g0) * ow
+                        im2col(
+                            src.baseAddress!, rows: g0..<g1, oh: oh, ow: ow, ih: ih, iw: iw, batch: batch, into: cols.baseAddress!,
+                            width: width, rowShift: rowShift, inputShift: inputShift, fullHeight: fullHeight)
+                        let start = g0 * ow
+                        packedWeights.product(
+                            n: width, b: cols.baseAddress!, bOffsets: [0], ldb: width, c: dst.baseAddress! + start, ldc: n)
+                        let floor: Float = relu ? 0 : -.infinity
+                        for f in 0..<filters {
+                            let row = dst.baseAddress! + f * n + start
+                            let b = bias[f]
+                            for i in 0..<width { row[i] = max(row[i] + b, floor) }  // branch-free, vectorises
                         }
-                        if relu {
-                            for i in 0..<(filters * n) { dst[i] = max(dst[i], 0) }  // branch-free, vectorises
-                        }
+                        g0 = g1
                     }
                 }
             }

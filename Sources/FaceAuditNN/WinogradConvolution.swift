@@ -84,9 +84,7 @@ public struct WinogradConvolution: Sendable {
             }
         }
         let (m, k) = (filters, channels)
-        transformed = u.withUnsafeBufferPointer { u in
-            (0..<(alpha * alpha)).map { PackedWeights(m: m, k: k, a: u.baseAddress! + $0 * fc, lda: k) }
-        }
+        transformed = (0..<(alpha * alpha)).map { PackedWeights(m: m, k: k, storage: u, offset: $0 * fc) }
     }
 
     /// Convolves `input` into `output` (same height and width, `filters` channels). With `residual`
@@ -115,9 +113,10 @@ public struct WinogradConvolution: Sendable {
             1, min(totalRows, tileRowsPerChunk ?? Self.defaultTileRows(channels: channels, filters: filters, tilesX: g.tilesX, tile: tile)))
         let chunk = rows * g.tilesX
         let positions = g.alpha * g.alpha
-        // V, M, then the row workspace: α padded rows of Bᵀ·d and one zero input row; or m·α rows of Aᵀ·M
-        // and m output rows.
-        let needed = positions * (channels + filters) * chunk + max(g.alpha * g.padded + w, (tile * g.alpha + tile) * g.padded)
+        // V, M, then the row workspace: α padded rows of Bᵀ·d per tile row and one zero input row; or m
+        // output rows per tile row and F(4×4)'s 24 rows of Aᵀ·M.
+        let needed =
+            positions * (channels + filters) * chunk + max(rows * g.alpha * g.padded + w, (rows * tile + 24) * g.padded)
         if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
@@ -167,90 +166,54 @@ public struct WinogradConvolution: Sendable {
         var padded: Int { tile * tilesX + 2 }
     }
 
-    /// The input rows under one tile row of channel c: row r of the patches (r < α), or a row of zeros
-    /// where it falls outside the map.
-    private struct PatchRows {
-        let plane: UnsafePointer<Float>, top: Int, height: Int, width: Int, zero: UnsafePointer<Float>
-
-        init(_ src: UnsafePointer<Float>, channel c: Int, tileRow row: Int, _ g: Geometry, zero: UnsafePointer<Float>) {
-            let b = row / g.tilesY
-            plane = src + (c * g.batch + b) * g.height * g.width
-            top = g.tile * (row - b * g.tilesY) - 1
-            height = g.height
-            width = g.width
-            self.zero = zero
-        }
-
-        func callAsFunction(_ r: Int) -> UnsafePointer<Float> {
-            top + r >= 0 && top + r < height ? plane + (top + r) * width : zero
-        }
-    }
-
-    /// Calls `body(f, b, ty, p)` for every filter f and tile row of `tileRows` (sample b, tile row ty), p
-    /// pointing at that filter's and row's first entry of M_0 (M_ξ follow `filters · tiles` apart).
-    @inline(__always)
-    private func eachFilterAndTileRow(
-        _ m: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, _ body: (Int, Int, Int, UnsafePointer<Float>) -> Void
-    ) {
-        let n = tileRows.count * g.tilesX
-        for f in 0..<filters {
-            for row in tileRows {
-                let b = row / g.tilesY
-                body(f, b, row - b * g.tilesY, m + f * n + (row - tileRows.lowerBound) * g.tilesX)
-            }
-        }
-    }
-
     /// V_ξ[c][t] = (Bᵀ·d·B)_ξ for every tile t of the tile rows `tileRows` (row g = b·tilesY + ty), where d
-    /// is the 4×4 (F(2×2)) or 6×6 (F(4×4)) patch of channel c whose top-left corner is (m·ty − 1, m·tx − 1),
-    /// read as 0 outside the map. Per channel and tile row, `fa_winograd2_input`/`fa_winograd4_input`
-    /// form Bᵀ·d for the whole padded width at once, then ·B per tile.
+    /// is the α×α patch of channel c whose top-left corner is (m·ty − 1, m·tx − 1), read as 0 outside the
+    /// map: one `fa_winograd_input` call per channel.
     private func transformInput(
         _ src: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, into v: UnsafeMutablePointer<Float>,
         work: UnsafeMutablePointer<Float>
     ) {
         let n = tileRows.count * g.tilesX
-        let (w, tilesX) = (g.width, g.tilesX)
-        let stride = channels * n  // between consecutive ξ
-        let q = work  // α rows of Bᵀ·d, `padded` long each
-        let zero = work + g.alpha * g.padded
+        let (h, w, alpha) = (g.height, g.width, g.alpha)
+        // Input row r of each tile row, from its channel plane's start; −1 outside the map.
+        var offsets = [Int](repeating: -1, count: alpha * tileRows.count)
+        for (i, row) in tileRows.enumerated() {
+            let b = row / g.tilesY
+            let top = tile * (row - b * g.tilesY) - 1
+            for r in 0..<alpha where top + r >= 0 && top + r < h { offsets[alpha * i + r] = (b * h + top + r) * w }
+        }
+        let zero = work + tileRows.count * alpha * g.padded
         zero.update(repeating: 0, count: w)
-        let vector = VectorKernels.avx512
+        let plane = g.batch * h * w
         for c in 0..<channels {
-            for row in tileRows {
-                let line = PatchRows(src, channel: c, tileRow: row, g, zero: zero)
-                let out = v + c * n + (row - tileRows.lowerBound) * tilesX
-                if tile == 2 {
-                    fa_winograd2_input(vector, line(0), line(1), line(2), line(3), w, tilesX, q, out, stride)
-                } else {
-                    fa_winograd4_input(vector, line(0), line(1), line(2), line(3), line(4), line(5), w, tilesX, q, out, stride)
-                }
-            }
+            fa_winograd_input(
+                VectorKernels.avx512, Int32(tile), src + c * plane, offsets, tileRows.count, w, g.tilesX, zero, work, v + c * n,
+                channels * n)
         }
     }
 
     /// Y = Aᵀ·M·A + bias (+ residual), ReLU when asked, for each filter and every tile of `tileRows`,
-    /// written where the m×m block lies inside the map. Per filter and tile row,
-    /// `fa_winograd2_output`/`fa_winograd4_output` assemble the m output rows in `work`, then bias, add
-    /// and clip them in one contiguous pass.
+    /// written where the m×m block lies inside the map: one `fa_winograd_output` call per filter.
     private func transformOutput(
         _ m: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, residual: UnsafePointer<Float>?,
         into dst: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>
     ) {
         let n = tileRows.count * g.tilesX
-        let (h, w, tilesX) = (g.height, g.width, g.tilesX)
-        let stride = filters * n
+        let (h, w) = (g.height, g.width)
+        var offsets = [Int](repeating: 0, count: tileRows.count)
+        var rows = offsets
+        for (i, row) in tileRows.enumerated() {
+            let b = row / g.tilesY
+            let ty = row - b * g.tilesY
+            offsets[i] = (b * h + tile * ty) * w
+            rows[i] = min(tile, h - tile * ty)
+        }
         let floor: Float = relu ? 0 : -.infinity
-        let vector = VectorKernels.avx512
-        eachFilterAndTileRow(m, tileRows: tileRows, g) { f, b, ty, p in
-            let rows = min(tile, h - tile * ty)
-            let base = ((f * g.batch + b) * h + tile * ty) * w
-            let r = residual.map { $0 + base }
-            if tile == 2 {
-                fa_winograd2_output(vector, p, stride, tilesX, work, bias[f], floor, r, dst + base, w, rows)
-            } else {
-                fa_winograd4_output(vector, p, stride, tilesX, work, bias[f], floor, r, dst + base, w, rows)
-            }
+        let plane = g.batch * h * w
+        for f in 0..<filters {
+            fa_winograd_output(
+                VectorKernels.avx512, Int32(tile), m + f * n, filters * n, tileRows.count, g.tilesX, work, bias[f], floor,
+                residual.map { $0 + f * plane }, dst + f * plane, offsets, rows, w)
         }
     }
 }

@@ -34,72 +34,74 @@ private let widths = [1, 2, 3, 4, 5, 8, 9, 15, 16, 17, 18, 31, 32, 33, 36, 37, 6
 
 @Suite("FaceAuditNN's C loops: both builds give the definition's bits")
 struct NNKernelBuildsTests {
-    /// F(2×2) and F(4×4) input transforms: q and every (ξ, tile) the same bits in each build.
+    /// F(2×2) and F(4×4) input transforms over three tile rows (the first and last reaching outside the
+    /// map): Bᵀ·d and every (ξ, tile) the same bits in each build, and position (1, 1) of the first tile
+    /// as the formula gives it.
     @Test("Winograd input transforms", arguments: [2, 4])
     func winogradInput(tile: Int) {
-        let alpha = tile + 2
+        let (alpha, tileRows) = (tile + 2, 3)
+        let height = tile * tileRows
         for w in widths {
             let tiles = (w + tile - 1) / tile
             let padded = tile * tiles + 2
-            let stride = tiles + 5  // gaps between positions, which must stay untouched
-            let d = values(alpha * w, seed: UInt64(w))
+            let stride = tileRows * tiles + 5  // gaps between positions, which must stay untouched
+            let plane = values(height * w, seed: UInt64(w))
+            let zero = [Float](repeating: 0, count: w)
+            var offsets = [Int](repeating: -1, count: alpha * tileRows)
+            for i in 0..<tileRows {
+                for r in 0..<alpha where (0..<height).contains(tile * i - 1 + r) { offsets[alpha * i + r] = (tile * i - 1 + r) * w }
+            }
             var results: [[UInt32]] = []
             for build in builds {
-                var q = [Float](repeating: 7, count: alpha * padded)
+                var q = [Float](repeating: 7, count: tileRows * alpha * padded)
                 var out = [Float](repeating: 7, count: alpha * alpha * stride)
-                d.withUnsafeBufferPointer { d in
-                    let r = (0..<alpha).map { d.baseAddress! + $0 * w }
-                    if tile == 2 {
-                        fa_winograd2_input(build, r[0], r[1], r[2], r[3], w, tiles, &q, &out, stride)
-                    } else {
-                        fa_winograd4_input(build, r[0], r[1], r[2], r[3], r[4], r[5], w, tiles, &q, &out, stride)
-                    }
-                }
-                // Tile 0, position (1, 1) of F(2×2): (d1[0] + d2[0]) + … is the sum of the 2×2 block
-                // under the kernel's centre; checked against the formula on the first tile.
+                fa_winograd_input(build, Int32(tile), plane, offsets, tileRows, w, tiles, zero, &q, &out, stride)
                 if tile == 2 {
-                    let e = { (r: Int, c: Int) -> Float in c < 0 || c >= w ? 0 : d[r * w + c] }
-                    let row1 = (0..<4).map { e(1, $0 - 1) + e(2, $0 - 1) }  // (Bᵀ·d) row 1, columns −1…2
-                    #expect(out[5 * stride].bitPattern == (row1[1] + row1[2]).bitPattern, "w \(w)")
+                    // (Bᵀ·d)'s row 1 is input rows 0 and 1 added; ·B's column 1 adds its columns 0 and 1.
+                    let row1 = { (x: Int) -> Float in x < w ? plane[x] + plane[w + x] : 0 }
+                    #expect(out[5 * stride].bitPattern == (row1(0) + row1(1)).bitPattern, "w \(w)")
                 }
-                #expect((0..<alpha * alpha).allSatisfy { xi in out[(xi * stride + tiles)..<((xi + 1) * stride)].allSatisfy { $0 == 7 } })
+                let gaps = (0..<alpha * alpha).allSatisfy { xi in
+                    out[(xi * stride + tileRows * tiles)..<((xi + 1) * stride)].allSatisfy { $0 == 7 }
+                }
+                #expect(gaps)
                 results.append(bits(q) + bits(out))
             }
             #expect(Set(results).count == 1, "w \(w), F(\(tile)): the builds differ")
         }
     }
 
-    /// Output transforms with and without a residual, with a ReLU floor and without, 1…m rows: the same
-    /// bits in each build, NaN and −0 included, and the floor applied as Swift's `max(y, floor)`.
+    /// Output transforms over three tile rows, the last cut short by the map's edge, with and without a
+    /// residual and a ReLU floor: the same bits in each build, NaN and −0 included, nothing written past
+    /// the map.
     @Test("Winograd output transforms", arguments: [2, 4])
     func winogradOutput(tile: Int) {
-        let alpha = tile + 2
+        let (alpha, tileRows) = (tile + 2, 3)
+        let height = tile * tileRows - 1
+        let offsetsOf = { (w: Int) in (0..<tileRows).map { tile * $0 * w } }
+        let rows = (0..<tileRows).map { min(tile, height - tile * $0) }
         for w in widths {
             let tiles = (w + tile - 1) / tile
-            let stride = tiles + 3
+            let stride = tileRows * tiles + 3
             let m = values(alpha * alpha * stride, seed: UInt64(100 + w), special: true)
-            let residual = values(tile * w, seed: UInt64(200 + w), special: true)
+            let residual = values(height * w, seed: UInt64(200 + w), special: true)
             for floor: Float in [0, -.infinity] {
                 for withResidual in [false, true] {
-                    for rows in 1...tile {
-                        var results: [[UInt32]] = []
-                        for build in builds {
-                            var work = [Float](repeating: 0, count: 28 * (tile * tiles + 2))
-                            var out = [Float](repeating: 7, count: tile * w + 1)
-                            residual.withUnsafeBufferPointer { r in
-                                let r = withResidual ? r.baseAddress : nil
-                                if tile == 2 {
-                                    fa_winograd2_output(build, m, stride, tiles, &work, 0.25, floor, r, &out, w, rows)
-                                } else {
-                                    fa_winograd4_output(build, m, stride, tiles, &work, 0.25, floor, r, &out, w, rows)
-                                }
-                            }
-                            #expect(out[(rows * w)...].allSatisfy { $0 == 7 }, "rows past `rows` untouched")
-                            if floor == 0 { #expect(out[..<(rows * w)].allSatisfy { $0.isNaN || $0 >= 0 }) }
-                            results.append(bits(out))
+                    var results: [[UInt32]] = []
+                    for build in builds {
+                        var work = [Float](repeating: 0, count: (tileRows * tile + 24) * (tile * tiles + 2))
+                        var out = [Float](repeating: 7, count: height * w + 1)
+                        residual.withUnsafeBufferPointer { r in
+                            fa_winograd_output(
+                                build, Int32(tile), m, stride, tileRows, tiles, &work, 0.25, floor, withResidual ? r.baseAddress : nil,
+                                &out,
+                                offsetsOf(w), rows, w)
                         }
-                        #expect(Set(results).count == 1, "w \(w), F(\(tile)), floor \(floor), residual \(withResidual), rows \(rows)")
+                        #expect(out[height * w] == 7, "nothing past the map")
+                        if floor == 0 { #expect(out[..<(height * w)].allSatisfy { $0.isNaN || $0 >= 0 }) }
+                        results.append(bits(out))
                     }
+                    #expect(Set(results).count == 1, "w \(w), F(\(tile)), floor \(floor), residual \(withResidual)")
                 }
             }
         }
@@ -116,8 +118,9 @@ struct NNKernelBuildsTests {
                 m[0] = m0
                 var work = [Float](repeating: 0, count: 40)
                 var out = [Float](repeating: 7, count: 2)
-                fa_winograd2_output(build, m, 1, 1, &work, -0.0, 0, nil, &out, 1, 1)
+                fa_winograd_output(build, 2, m, 1, 1, 1, &work, -0.0, 0, nil, &out, [0], [1], 1)
                 #expect(out[0].bitPattern == expected.bitPattern || (expected.isNaN && out[0].isNaN), "M_0 \(m0), build \(build)")
+                #expect(out[1] == 7)
             }
         }
     }

@@ -193,10 +193,12 @@ struct GroupedProductTests {
     @Test(arguments: shapes)
     func packedWeightsGiveTheSameBits(_ shape: Case) {
         let operands = Operands(shape, seed: 31)
-        let packed = operands.a.withUnsafeBufferPointer {
-            PackedWeights(
-                m: shape.m, k: shape.k, groups: shape.groups, a: $0.baseAddress!, lda: operands.lda, aGroupStride: operands.groupStride)
+        // A_g contiguous (m×k each, one after another) after a few floats that are not part of it.
+        var storage = [Float](repeating: .nan, count: 3)
+        for g in 0..<shape.groups {
+            for i in 0..<shape.m { storage += operands.a[(g * operands.groupStride + i * operands.lda)...].prefix(shape.k) }
         }
+        let packed = PackedWeights(m: shape.m, k: shape.k, groups: shape.groups, storage: storage, offset: 3)
         let expected = operands.viaBLAS(threads: nil).map(\.bitPattern)
         for _ in 0..<2 {
             var out = [Float](repeating: .nan, count: shape.m * operands.ldc)

@@ -33,32 +33,40 @@ static void same(const void *a, const void *b, size_t bytes, const char *what, l
     }
 }
 
-enum { MAXW = 200, BIG = 36 * 256 };
-static float d[6 * MAXW], q[2][6 * MAXW], out[2][BIG], m[BIG], res[4 * MAXW], work[2][28 * MAXW];
+enum { MAXW = 160, BIG = 36 * 3 * 160 };
+static float d[12 * MAXW], zero[MAXW], q[2][18 * (MAXW + 2)], out[2][BIG], m[BIG], res[12 * MAXW], work[2][36 * (MAXW + 2)];
 
 int main(void) {
     for (long w = 1; w <= 150; w++) {
         for (int tile = 2; tile <= 4; tile += 2) {
-            long tiles = (w + tile - 1) / tile, stride = tiles + 3, alpha = tile + 2;
-            fill(d, alpha * w, 1);
+            // Three tile rows over a map of 3·m − 1 rows: the first and last reach outside it.
+            long tiles = (w + tile - 1) / tile, stride = 3 * tiles + 3, alpha = tile + 2, height = 3 * tile - 1;
+            ptrdiff_t offsets[18], out_offsets[3], out_rows[3];
+            for (long i = 0; i < 3; i++) {
+                for (long r = 0; r < alpha; r++) {
+                    long y = tile * i - 1 + r;
+                    offsets[alpha * i + r] = y >= 0 && y < height ? y * w : -1;
+                }
+                out_offsets[i] = tile * i * w;
+                out_rows[i] = height - tile * i < tile ? height - tile * i : tile;
+            }
+            fill(d, height * w, 1);
             for (int b = 0; b < 2; b++) {
                 memset(q[b], 0x55, sizeof q[b]);
                 memset(out[b], 0x55, sizeof out[b]);
-                if (tile == 2) fa_winograd2_input(b, d, d + w, d + 2 * w, d + 3 * w, w, tiles, q[b], out[b], stride);
-                else fa_winograd4_input(b, d, d + w, d + 2 * w, d + 3 * w, d + 4 * w, d + 5 * w, w, tiles, q[b], out[b], stride);
+                fa_winograd_input(b, tile, d, offsets, 3, w, tiles, zero, q[b], out[b], stride);
             }
             same(q[0], q[1], sizeof q[0], "Winograd input (Bᵀ·d rows)", w);
             same(out[0], out[1], sizeof out[0], "Winograd input", w);
             fill(m, alpha * alpha * stride, 1);
-            fill(res, tile * w, 1);
+            fill(res, height * w, 1);
             for (int relu = 0; relu < 2; relu++) {
                 for (int withResidual = 0; withResidual < 2; withResidual++) {
                     for (int b = 0; b < 2; b++) {
                         memset(out[b], 0x55, sizeof out[b]);
                         float floor = relu ? 0.0f : -__builtin_inff();
-                        const float *r = withResidual ? res : 0;
-                        if (tile == 2) fa_winograd2_output(b, m, stride, tiles, work[b], 0.25f, floor, r, out[b], w, tile);
-                        else fa_winograd4_output(b, m, stride, tiles, work[b], 0.25f, floor, r, out[b], w, tile);
+                        fa_winograd_output(
+                            b, tile, m, stride, 3, tiles, work[b], 0.25f, floor, withResidual ? res : 0, out[b], out_offsets, out_rows, w);
                     }
                     same(out[0], out[1], sizeof out[0], "Winograd output", w);
                 }

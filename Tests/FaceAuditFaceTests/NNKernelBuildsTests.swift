@@ -125,6 +125,57 @@ struct NNKernelBuildsTests {
         }
     }
 
+    /// F(2, 5) and F(4, 5) along rows, for the detector: both builds give the bits of the formulas the
+    /// Swift code used before they moved to C (restated here, scalar), for every tile count and a last
+    /// tile cut short.
+    @Test("row Winograd transforms", arguments: [2, 4])
+    func rowWinograd(tile: Int) {
+        let points = tile + 4
+        for tiles in [1, 2, 3, 4, 5, 15, 16, 17, 33, 100] {
+            let padded = values(tile * tiles + 4, seed: UInt64(500 + tiles), special: true)
+            let stride = tiles + 2
+            var expected = [Float](repeating: 7, count: points * stride)
+            for t in 0..<tiles {
+                let d = Array(padded[(tile * t)..<(tile * t + points)])
+                let v: [Float]
+                if tile == 2 {
+                    let (a1, b1, a3, b3) = (4 * d[2] - d[4], 4 * d[1] - d[3], d[4] - d[2], 2 * (d[3] - d[1]))
+                    v = [4 * d[0] - 5 * d[2] + d[4], a1 + b1, a1 - b1, a3 + b3, a3 - b3, 4 * d[1] - 5 * d[3] + d[5]]
+                } else {
+                    let (a1, b1) = (17 * d[4] - 4 * (d[2] + d[6]), 17 * d[3] - 4 * (d[1] + d[5]))
+                    let (a3, b3) = (d[2] - 5 * d[4] + 4 * d[6], 2 * d[1] - 10 * d[3] + 8 * d[5])
+                    let (a5, b5) = (128 * d[2] - 160 * d[4] + 32 * d[6], 64 * d[1] - 80 * d[3] + 16 * d[5])
+                    let first = 4 * (d[0] - d[6]) + 21 * (d[4] - d[2])
+                    v = [first, a1 + b1, a1 - b1, a3 + b3, a3 - b3, a5 + b5, a5 - b5, 4 * (d[7] - d[1]) + 21 * (d[3] - d[5])]
+                }
+                for xi in 0..<points { expected[xi * stride + t] = v[xi] }
+            }
+            let m = values(points * stride, seed: UInt64(600 + tiles), special: true)
+            for count in [tile * tiles, tile * tiles - 1, tile * (tiles - 1) + 1] where count > 0 {
+                var outExpected = [Float](repeating: 7, count: tile * tiles + 1)
+                for t in 0..<tiles {
+                    let p = (0..<points).map { m[$0 * stride + t] }
+                    let y: [Float]
+                    if tile == 2 {
+                        y = [p[0] + p[1] + p[2] + p[3] + p[4], p[1] - p[2] + 2 * (p[3] - p[4]) + p[5]]
+                    } else {
+                        let (p1, q1, p2, q2, p3, q3) = (p[1] + p[2], p[1] - p[2], p[3] + p[4], p[3] - p[4], p[5] + p[6], p[5] - p[6])
+                        y = [p[0] + p1 + p2 + p3, q1 + 2 * q2 + q3 / 2, p1 + 4 * p2 + p3 / 4, q1 + 8 * q2 + q3 / 8 + p[7]]
+                    }
+                    for j in 0..<tile where tile * t + j < count || j == 0 { outExpected[tile * t + j] = y[j] }
+                }
+                for build in builds {
+                    var target = [Float](repeating: 7, count: points * stride)
+                    fa_winograd_row_input(build, Int32(tile), padded, tiles, &target, stride)
+                    #expect(bits(target) == bits(expected), "F(\(tile), 5) input, \(tiles) tiles, build \(build)")
+                    var out = [Float](repeating: 7, count: tile * tiles + 1)
+                    fa_winograd_row_output(build, Int32(tile), m, stride, tiles, &out, count)
+                    #expect(bits(out) == bits(outExpected), "F(\(tile), 5) output, \(tiles) tiles, \(count) outputs, build \(build)")
+                }
+            }
+        }
+    }
+
     /// Pooling rows against the definition (window clipped to the input, cells row by row, left to right),
     /// bit for bit, for the network's windows and strides, padded and not.
     @Test("pooling rows", arguments: [false, true])

@@ -72,6 +72,17 @@ int main(void) {
                 }
             }
         }
+        for (int tile = 2; tile <= 4; tile += 2) {
+            long stride = w + 2, points = tile + 4;
+            fill(d, tile * w + 4, 1);
+            fill(m, points * stride, 1);
+            for (int b = 0; b < 2; b++) {
+                memset(out[b], 0x55, sizeof out[b]);
+                fa_winograd_row_input(b, tile, d, w, out[b], stride);
+                fa_winograd_row_output(b, tile, m, stride, w, out[b] + points * stride, tile * w - 1);
+            }
+            same(out[0], out[1], sizeof out[0], "row Winograd", w);
+        }
         fill(d, 4 * w, 1);
         static const long windows[][3] = {{3, 2, 0}, {2, 2, 0}, {3, 1, 1}, {3, 2, 1}, {5, 3, 2}};
         for (int k = 0; k < 5; k++) {

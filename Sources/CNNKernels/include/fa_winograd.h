@@ -38,4 +38,19 @@ void fa_winograd_output(
     int avx512, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
     float floor, const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w);
 
+/// Winograd F(2, 5) and F(4, 5) along one row (the MMOD detector's 5-wide kernels; `tile` = 2 or 4
+/// outputs per tile, α = tile + 4 points): Bᵀ on every tile t of the zero-padded input row, whose inputs
+/// are `padded[tile·t ..< tile·t + α]`; point ξ of tile t is written to `target[ξ·point_stride + t]`.
+///   F(2, 5): Bᵀ = [4 0 −5 0 1 0; 0 4 4 −1 −1 0; 0 −4 4 1 −1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
+///   F(4, 5): Bᵀ = [4 0 −21 0 21 0 −4 0; 0 −4 −4 17 17 −4 −4 0; 0 4 −4 −17 17 4 −4 0; 0 2 1 −10 −5 8 4 0;
+///                  0 −2 1 10 −5 −8 4 0; 0 64 128 −80 −160 16 32 0; 0 −64 128 80 −160 −16 32 0; 0 −4 0 21 0 −21 0 4]
+/// (the formulas in fa_winograd.c fix the order of the operations).
+void fa_winograd_row_input(int avx512, int tile, const float *padded, ptrdiff_t tiles, float *target, ptrdiff_t point_stride);
+
+/// Aᵀ on every tile of one row: outputs tile·t ..< tile·t + tile from the points `m[ξ·point_stride + t]`,
+/// `count` outputs in all (the last tile may be cut short).
+///   F(2, 5): Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 1]
+///   F(4, 5): Aᵀ = [1 1 1 1 1 1 1 0; 0 1 −1 2 −2 1/2 −1/2 0; 0 1 1 4 4 1/4 1/4 0; 0 1 −1 8 −8 1/8 −1/8 1]
+void fa_winograd_row_output(int avx512, int tile, const float *m, ptrdiff_t point_stride, ptrdiff_t tiles, float *out, ptrdiff_t count);
+
 #endif

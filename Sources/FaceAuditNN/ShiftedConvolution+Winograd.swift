@@ -97,9 +97,8 @@ extension ShiftedConvolution {
         // Per point, one product over every kernel row: row ky's inputs start ky rows of tiles into V.
         let offsets = (0..<kh).map { $0 * tiles }
         for xi in 0..<points {
-            BLAS.groupedProduct(
-                m: f, n: mPlane, k: c, groups: kh, a: w + xi * kh * f * c, lda: c, aGroupStride: f * c, b: v + xi * c * vPlane,
-                bOffsets: offsets, ldb: vPlane, c: m + xi * f * mPlane, ldc: mPlane)
+            packedWeights[xi].product(
+                n: mPlane, b: v + xi * c * vPlane, bOffsets: offsets, ldb: vPlane, c: m + xi * f * mPlane, ldc: mPlane)
         }
         for filter in 0..<f {
             for y in 0..<rows {

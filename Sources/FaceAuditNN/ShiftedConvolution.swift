@@ -45,6 +45,9 @@ public struct ShiftedConvolution: Sendable {
     /// Weights reordered for `method`: rowGroups [ky][f][kx·C + c]; fullColumns [f][(ky·kw + kx)·C + c];
     /// kernelProducts [(f·kh + ky)·kw + kx][c]; Winograd rows [ξ][ky][f][c], the kernel rows transformed.
     let packed: [Float]
+    /// `packed` as the product kernel's left operands, packed once: rowGroups one grouped operand (kh
+    /// groups of F × kw·C); the Winograd methods one per point (kh groups of F × C); none otherwise.
+    let packedWeights: [PackedWeights]
 
     /// Wraps `convolution`; the default method is kernelProducts for one filter at stride 1, winograd4Rows
     /// for several filters at stride 1 and kernel width 5, rowGroups otherwise (on the MMOD detector's
@@ -67,7 +70,11 @@ public struct ShiftedConvolution: Sendable {
         self.convolution = convolution
         self.method = chosen
         if winograd {
-            packed = Self.winogradWeights(convolution, tileOutputs: chosen == .winograd4Rows ? 4 : 2)
+            let weights = Self.winogradWeights(convolution, tileOutputs: chosen == .winograd4Rows ? 4 : 2)
+            packed = weights
+            packedWeights = (0..<(chosen == .winograd4Rows ? 8 : 6)).map {
+                PackedWeights(m: f, k: c, groups: kh, storage: weights, offset: $0 * kh * f * c)
+            }
             return
         }
         var w = [Float](repeating: 0, count: convolution.weights.count)
@@ -86,6 +93,7 @@ public struct ShiftedConvolution: Sendable {
             }
         }
         packed = w
+        packedWeights = chosen == .rowGroups ? [PackedWeights(m: f, k: kw * c, groups: kh, storage: w)] : []
     }
 
     /// Runs the convolution over a band as ``Convolution/forward(_:into:columns:chunk:window:)`` does,
@@ -166,9 +174,9 @@ public struct ShiftedConvolution: Sendable {
         switch method {
         case .rowGroups:
             // One product over every kernel row: B's rows for row ky start at a fixed offset in `work`.
-            BLAS.groupedProduct(
-                m: f, n: n, k: kw * c, groups: kh, a: w, lda: kw * c, aGroupStride: f * kw * c, b: work,
-                bOffsets: (0..<kh).map { ky in (ky % s) * phase + (ky / s) * g.ow }, ldb: plane, c: out, ldc: g.totalRows * g.ow)
+            packedWeights[0].product(
+                n: n, b: work, bOffsets: (0..<kh).map { ky in (ky % s) * phase + (ky / s) * g.ow }, ldb: plane, c: out,
+                ldc: g.totalRows * g.ow)
         case .fullColumns, .kernelProducts, .winogradRows, .winograd4Rows:
             let columns = work + kw * c * plane
             var target = columns

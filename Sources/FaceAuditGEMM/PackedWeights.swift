@@ -44,6 +44,15 @@ public struct PackedWeights: Sendable {
         self.packed = packed
     }
 
+    /// C(m×n) = A · B for one group, B's element (p, j) at `b[p·ldb + j]`: the product of
+    /// ``product(n:b:bOffsets:ldb:c:ldc:)`` with offset 0, without building an offsets array per call.
+    public func product(n: Int, b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        product(n: n, b: b, bOffsets: Self.oneGroup, ldb: ldb, c: c, ldc: ldc)
+    }
+
+    /// The offsets of one group at the start of B.
+    private static let oneGroup = [0]
+
     /// C(m×n) = Σ_g A_g · B_g with B_g's element (p, j) at `b[bOffsets[g] + p·ldb + j]`, C written (not
     /// read): ``BLAS/groupedProduct(m:n:k:groups:a:lda:aGroupStride:b:bOffsets:ldb:c:ldc:)``'s result, bit
     /// for bit, with the same split of C's columns over threads.

@@ -120,16 +120,25 @@ public struct Convolution: Sendable {
                             width: width, rowShift: rowShift, inputShift: inputShift, fullHeight: fullHeight)
                         let start = g0 * ow
                         packedWeights.product(
-                            n: width, b: cols.baseAddress!, bOffsets: [0], ldb: width, c: dst.baseAddress! + start, ldc: n)
-                        let floor: Float = relu ? 0 : -.infinity
-                        for f in 0..<filters {
-                            let row = dst.baseAddress! + f * n + start
-                            let b = bias[f]
-                            for i in 0..<width { row[i] = max(row[i] + b, floor) }  // branch-free, vectorises
-                        }
+                            n: width, b: cols.baseAddress!, ldb: width, c: dst.baseAddress! + start, ldc: n)
+                        addBias(dst.baseAddress! + start, count: width, stride: n)
                         g0 = g1
                     }
                 }
+            }
+        }
+    }
+
+    /// Adds each filter's bias to `count` values of its row at `out` (rows `stride` apart), then the ReLU
+    /// when `relu`: the last step of every way this convolution is computed.
+    func addBias(_ out: UnsafeMutablePointer<Float>, count: Int, stride: Int) {
+        for filter in 0..<filters {
+            let p = out + filter * stride
+            let b = bias[filter]
+            if relu {
+                for i in 0..<count { p[i] = max(p[i] + b, 0) }
+            } else {
+                for i in 0..<count { p[i] += b }
             }
         }
     }

@@ -149,7 +149,7 @@ public struct ShiftedConvolution: Sendable {
                 tapProducts(g, rows: rows, w: w.baseAddress!, work: work, out: out)
             }
         }
-        finish(out, count: rows * g.ow, stride: g.totalRows * g.ow)
+        convolution.addBias(out, count: rows * g.ow, stride: g.totalRows * g.ow)
     }
 
     /// Workspace values per chunk unless told: 2²¹ for kernelProducts, 2¹⁸ (1 MB) for the other methods.
@@ -218,20 +218,6 @@ public struct ShiftedConvolution: Sendable {
                         for x in 0..<ow { to[x] += from[x] }
                     }
                 }
-            }
-        }
-    }
-
-    /// Adds the bias and applies the ReLU to `count` values of every filter's rows at `out`.
-    private func finish(_ out: UnsafeMutablePointer<Float>, count: Int, stride: Int) {
-        let conv = convolution
-        for filter in 0..<conv.filters {
-            let p = out + filter * stride
-            let b = conv.bias[filter]
-            if conv.relu {
-                for i in 0..<count { p[i] = max(p[i] + b, 0) }
-            } else {
-                for i in 0..<count { p[i] += b }
             }
         }
     }

@@ -130,7 +130,7 @@ public struct WinogradConvolution: Sendable {
                         let n = (g1 - g0) * g.tilesX
                         transformInput(src.baseAddress!, tileRows: g0..<g1, g, into: v, work: work)
                         for xi in 0..<positions {
-                            transformed[xi].product(n: n, b: v + xi * channels * n, bOffsets: [0], ldb: n, c: m + xi * filters * n, ldc: n)
+                            transformed[xi].product(n: n, b: v + xi * channels * n, ldb: n, c: m + xi * filters * n, ldc: n)
                         }
                         func finish(_ r: UnsafePointer<Float>?) {
                             transformOutput(m, tileRows: g0..<g1, g, residual: r, into: dst.baseAddress!, work: work)

@@ -100,8 +100,13 @@ extension CohortAnalysis {
         streamedGroups(data, polarity: polarity).map { ($0.name, $0.scores) }
     }
 
-    /// Everything, then each cohort.
-    static func streamedGroups(_ data: StreamedComparisons, polarity: ScorePolarity) -> [StreamedGroup] {
+    /// Everyone's binned score set: the first of ``scores(of:polarity:)``, without the cohorts'.
+    public static func overallScores(of data: StreamedComparisons, polarity: ScorePolarity) -> BinnedScores {
+        streamedGroups(data, polarity: polarity, overallOnly: true)[0].scores
+    }
+
+    /// Everything, then each cohort (only everything when `overallOnly`).
+    static func streamedGroups(_ data: StreamedComparisons, polarity: ScorePolarity, overallOnly: Bool = false) -> [StreamedGroup] {
         let cohortCount = data.cohortNames.count
         // Samples per (cohort, subject), all and completed; cohort index cohortCount stands for "everything".
         var all = [[Int32: Int]](repeating: [:], count: cohortCount + 1)
@@ -158,7 +163,7 @@ extension CohortAnalysis {
                 exact: exact,
                 samplesPerSubject: completed[g].map { (subject: Int($0.key), samples: $0.value) }.sorted { $0.subject < $1.subject })
         }
-        return [group(cohortCount)] + (0..<cohortCount).map(group)
+        return [group(cohortCount)] + (overallOnly ? [] : (0..<cohortCount).map(group))
     }
 
     /// Completed non-mated comparisons per (probe cohort, reference cohort): every pair of completed

@@ -139,9 +139,11 @@ extension ErrorRegression {
     }
 
     /// The tallies ``analyze(allPairs:thresholds:samples:references:minimumPeople:alpha:)`` fits.
+    /// `personTableLimit`: the most (person, cell) entries per-person events are gathered in as tables
+    /// before they go to the tallies' dictionaries; above it they are added pair by pair (the same tallies).
     static func tallies(
         allPairs data: AllPairsComparisons, thresholds: [Double], samples: SampleCovariates, references: [String: String],
-        minimumPeople: Int
+        minimumPeople: Int, personTableLimit: Int = 1 << 20
     )
         -> (
             attributes: [Attribute], falseMatch: [ErrorRegressionTallies], falseMatchExcluded: Int,
@@ -229,7 +231,7 @@ extension ErrorRegression {
         let structure = ErrorRegressionTallies.ClassTrials(classOf: classOf, templates: templates, classes: classes, cellOf: cellOf)
         tallies.classTrials = structure
         var falseMatch = [ErrorRegressionTallies](repeating: tallies, count: thresholds.count)
-        addEvents(data, thresholds: thresholds, structure: structure, to: &falseMatch)
+        addEvents(data, thresholds: thresholds, structure: structure, to: &falseMatch, tableLimit: personTableLimit)
 
         // Every non-mated comparison that is not a kept trial was left out.
         var matedComparisons = 0
@@ -245,7 +247,7 @@ extension ErrorRegression {
     /// threshold, its events e with its trials m (both people's templates multiplied).
     private static func addEvents(
         _ data: AllPairsComparisons, thresholds: [Double], structure: ErrorRegressionTallies.ClassTrials,
-        to tallies: inout [ErrorRegressionTallies]
+        to tallies: inout [ErrorRegressionTallies], tableLimit: Int
     ) {
         let (classOf, classes, cellOf, templates) = (structure.classOf, structure.classes, structure.cellOf, structure.templates)
         guard let lowest = thresholds.min(), data.nonMated.contains(where: { $0.score >= lowest }) else { return }
@@ -266,6 +268,14 @@ extension ErrorRegression {
             keys.append(UInt64(min(a, b)) << 40 | UInt64(max(a, b)) << 16 | UInt64(reached))
         }
         RadixSort.sort(&keys)
+        // Per-person events in tables (person · cells + cell) when they are small, added to the tallies'
+        // dictionaries once at the end rather than hashed per person pair.
+        let cellCount = tallies.map(\.cells.count).max() ?? 0
+        let tableSize = data.subjectCount.multipliedReportingOverflow(by: cellCount)
+        let tabled = !tableSize.overflow && tableSize.partialValue <= tableLimit
+        let emptyTable = [Double](repeating: 0, count: tabled ? tableSize.partialValue : 0)
+        var firstEvents = [[Double]](repeating: emptyTable, count: thresholds.count)
+        var secondEvents = firstEvents
         var start = 0
         var perThreshold = [Int](repeating: 0, count: thresholds.count)
         while start < keys.count {
@@ -285,9 +295,18 @@ extension ErrorRegression {
             for t in stride(from: ascending.count - 1, through: 0, by: -1) {
                 events += perThreshold[t]
                 guard events > 0 else { continue }
-                tallies[order[t]].addPersonPairEvents(first: a, second: b, cell: cell, trials: m, events: Double(events))
+                if tabled {
+                    tallies[order[t]].addPairCellEvents(cell: cell, trials: m, events: Double(events))
+                    firstEvents[order[t]][a * cellCount + cell] += Double(events)
+                    secondEvents[order[t]][b * cellCount + cell] += Double(events)
+                } else {
+                    tallies[order[t]].addPersonPairEvents(first: a, second: b, cell: cell, trials: m, events: Double(events))
+                }
             }
             start = end
+        }
+        if tabled {
+            for t in tallies.indices { tallies[t].addPersonEvents(first: firstEvents[t], second: secondEvents[t], cellCount: cellCount) }
         }
     }
 }

@@ -162,6 +162,31 @@ public struct ErrorRegressionTallies: Sendable {
         second[PersonCell(person: b, cell: c), default: Count()].events += e
     }
 
+    /// ``addPersonPairEvents(first:second:cell:trials:events:)`` without the per-person part: that is
+    /// added later, summed, by ``addPersonEvents(first:second:cellCount:)``.
+    mutating func addPairCellEvents(cell c: Int, trials m: Double, events e: Double) {
+        guard e > 0 else { return }
+        cells[c].events += e
+        cells[c].trialsTimesEvents += m * e
+        cells[c].eventsSquared += e * e
+    }
+
+    /// Adds per-person events gathered in tables by `person · cellCount + cell`, for the first and the
+    /// second person of each pair: what ``addPersonPairEvents(first:second:cell:trials:events:)`` adds
+    /// to them pair by pair. Events are whole numbers, so their sums do not depend on the order.
+    mutating func addPersonEvents(first: [Double], second: [Double], cellCount: Int) {
+        for (table, isFirst) in [(first, true), (second, false)] {
+            for k in table.indices where table[k] > 0 {
+                let key = PersonCell(person: k / cellCount, cell: k % cellCount)
+                if isFirst {
+                    self.first[key, default: Count()].events += table[k]
+                } else {
+                    self.second[key, default: Count()].events += table[k]
+                }
+            }
+        }
+    }
+
     /// Adds everything `other` (the same design, other pairs: another thread's or shard's share) holds;
     /// cells are matched by row. A person pair must not be split between the two.
     public mutating func merge(_ other: ErrorRegressionTallies) {

@@ -66,6 +66,11 @@ extension PartnerCounts {
         var comparisons: [[Int]] = []
         /// Each subject's non-mated comparisons overall (0 for a subject without any).
         var subjectComparisons: [Int]
+        /// ``index`` as a table by `subject · cohortCount + cohort` (−1: no such person), when that table
+        /// has at most ``denseLimit`` entries: the counts look a person up for every false match.
+        private var dense: [Int32] = []
+        /// The largest table ``dense`` may be (64 MB).
+        static let denseLimit = 1 << 24
 
         init(cohortCount: Int, subjectCount: Int) {
             self.cohortCount = cohortCount
@@ -84,7 +89,29 @@ extension PartnerCounts {
 
         /// The existing person of `subject` in `cohort`.
         func existing(_ subject: Int32, _ cohort: Int32) -> Int? {
-            index[UInt64(UInt32(bitPattern: subject)) << 32 | UInt64(UInt32(bitPattern: cohort))]
+            if !dense.isEmpty {
+                guard subject >= 0, Int(subject) < subjectComparisons.count, cohort >= 0, Int(cohort) < cohortCount else { return nil }
+                let p = dense[Int(subject) * cohortCount + Int(cohort)]
+                return p >= 0 ? Int(p) : nil
+            }
+            return index[UInt64(UInt32(bitPattern: subject)) << 32 | UInt64(UInt32(bitPattern: cohort))]
+        }
+
+        /// Whether people are looked up in the table rather than the dictionary.
+        var usesTable: Bool { !dense.isEmpty }
+
+        /// Builds ``dense`` from ``index`` when it has at most `limit` entries (else drops it).
+        mutating func makeDense(limit: Int = Self.denseLimit) {
+            dense = []
+            let size = subjectComparisons.count.multipliedReportingOverflow(by: cohortCount)
+            guard !size.overflow, size.partialValue > 0, size.partialValue <= limit, cohort.count < Int(Int32.max) else { return }
+            var table = [Int32](repeating: -1, count: size.partialValue)
+            for (key, p) in index {
+                let (subject, c) = (Int(key >> 32), Int(key & 0xFFFF_FFFF))
+                guard subject < subjectComparisons.count, c < cohortCount else { return }  // keep the dictionary
+                table[subject * cohortCount + c] = Int32(p)
+            }
+            dense = table
         }
 
         /// The layout of the comparisons of `data` (mated comparisons and failures to acquire left out).
@@ -111,6 +138,7 @@ extension PartnerCounts {
                 comparisons[person(data.probeSubject[k], pc, sample: data.probeSample[k])][Int(rc)] += 1
                 comparisons[person(data.referenceSubject[k], rc, sample: data.referenceSample[k])][Int(pc)] += 1
             }
+            makeDense()
         }
 
         /// The layout of a streamed all-pairs design: every completed photo against every completed photo
@@ -140,6 +168,7 @@ extension PartnerCounts {
                     comparisons[p][h] = own * (inCohort[h] - (photos[subject << 32 | UInt64(h)] ?? 0))
                 }
             }
+            makeDense()
         }
     }
 
@@ -183,8 +212,10 @@ extension PartnerCounts {
             }
         }
         // People (subject, cohort): false matches and distinct partners per cohort of the other side.
-        var falseMatches = [[Int]](repeating: [Int](repeating: 0, count: n), count: cohort.count)
-        var partnerCounts = [[Int]](repeating: [Int](repeating: 0, count: n), count: cohort.count)
+        // Flat, person-major (person p's counts at p · n ..< (p + 1) · n): nested arrays would check
+        // uniqueness twice per false match.
+        var falseMatches = [Int](repeating: 0, count: cohort.count * n)
+        var partnerCounts = [Int](repeating: 0, count: cohort.count * n)
         do {
             var size = 0
             forEach { a, ca, b, cb in
@@ -197,19 +228,21 @@ extension PartnerCounts {
             forEach { a, ca, b, cb in
                 guard ca >= 0 && cb >= 0 && Int(ca) < n && Int(cb) < n, let pa = layout.existing(a, ca), let pb = layout.existing(b, cb)
                 else { return }
-                falseMatches[pa][Int(cb)] += 1
-                falseMatches[pb][Int(ca)] += 1
+                falseMatches[pa * n + Int(cb)] += 1
+                falseMatches[pb * n + Int(ca)] += 1
                 keys.append(UInt64(min(pa, pb)) * UInt64(cohort.count) + UInt64(max(pa, pb)))
             }
             PartnerCounts.distinctPairs(&keys, stride: UInt64(cohort.count)) { p, q in
-                partnerCounts[p][cohort[q]] += 1
-                partnerCounts[q][cohort[p]] += 1
+                partnerCounts[p * n + cohort[q]] += 1
+                partnerCounts[q * n + cohort[p]] += 1
             }
         }
 
         var byCohort = [[Record: Int]](repeating: [:], count: n)
         for p in cohort.indices {
-            let key = Record(people: 0, partners: partnerCounts[p], falseMatches: falseMatches[p], comparisons: layout.comparisons[p])
+            let key = Record(
+                people: 0, partners: Array(partnerCounts[(p * n)..<(p * n + n)]), falseMatches: Array(falseMatches[(p * n)..<(p * n + n)]),
+                comparisons: layout.comparisons[p])
             byCohort[cohort[p]][key, default: 0] += 1
         }
         var overall: [Record: Int] = [:]

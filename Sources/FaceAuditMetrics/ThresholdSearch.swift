@@ -66,6 +66,49 @@ public enum ThresholdSearch {
         return low
     }
 
+    /// `value` after `count` repetitions of `value -= step`, each rounded to nearest (bob's FMR
+    /// accumulation over a run of `count` tied scores), bit for bit, in a few operations per binade
+    /// rather than one per repetition.
+    ///
+    /// While `value` stays in one binade [L, 2L) (spacing u), the exact difference `value − step` is a
+    /// multiple of u minus `step`'s remainder modulo u, so every repetition removes the same rounded
+    /// amount δ unless that remainder is exactly u/2 (a tie, rounded to even: then one step at a
+    /// time). The repetitions that provably stay in the binade are taken at once as `value − s·δ`, which
+    /// is exact (a multiple of u in [L, 2L)); the rest, and anything not positive and finite, are
+    /// taken one at a time.
+    static func repeatedlySubtracting(_ step: Double, times count: Int, from value: Double) -> Double {
+        var value = value
+        var left = count
+        while left > 0 {
+            guard left > 4, value.isFinite, value > 0, step.isFinite, step > 0 else {
+                value -= step
+                left -= 1
+                continue
+            }
+            let next = value - step
+            // The exact error of the rounded difference (Knuth's two-sum): value − step = next + error.
+            let back = next - value
+            let error = (value - (next - back)) + (-step - back)
+            let low = value.binade
+            guard next >= low, abs(error) != value.ulp / 2 else {
+                value = next
+                left -= 1
+                continue
+            }
+            let delta = value - next  // exact (Sterbenz); a multiple of u
+            if delta == 0 { return value }  // every repetition rounds back to value
+            let safe = min(left, max(0, Int(((value - low) / delta).rounded(.down)) - 2))
+            if safe == 0 {
+                value = next
+                left -= 1
+                continue
+            }
+            value -= Double(safe) * delta
+            left -= safe
+        }
+        return value
+    }
+
     /// The criterion minimised by ``minimizing(_:impostor:genuine:cost:)``.
     public enum Criterion: Sendable {
         /// |FMR − FNMR|: bob's `eer_threshold`.
@@ -111,7 +154,7 @@ public enum ThresholdSearch {
         var frr = 0.0
         let farDecrease = 1.0 / Double(counts?.reduce(0, +) ?? neg.count)
         func accept(_ k: Int) {
-            for _ in 0..<(counts?[k] ?? 1) { far -= farDecrease }
+            far = repeatedlySubtracting(farDecrease, times: counts?[k] ?? 1, from: far)
         }
         let frrIncrease = 1.0 / Double(pos.count)
         var p = 0

@@ -103,6 +103,12 @@ public struct StreamedPairs: Sendable {
             }
         }
         statistics.dropTail()
+        // Ascending by similarity (stable), once: every cohort's share, taken in this order, is then
+        // already sorted, so no dimension set sorts its cohorts' exact scores again.
+        let order = RadixSort.order(data.exactScores)
+        data.exactProbe = order.map { data.exactProbe[Int($0)] }
+        data.exactReference = order.map { data.exactReference[Int($0)] }
+        data.exactScores = order.map { data.exactScores[Int($0)] }
         base = data
         self.belowProbe = belowProbe
         self.belowReference = belowReference
@@ -110,7 +116,7 @@ public struct StreamedPairs: Sendable {
         self.statistics = statistics
         self.manifest = manifest
         self.scheme = scheme
-        overall = CohortAnalysis.scores(of: labeled([]), polarity: polarity)[0].scores
+        overall = CohortAnalysis.overallScores(of: labeled([]), polarity: polarity)
     }
 
     /// What ``refineOverall(_:templates:comparison:threads:budget:)`` did.

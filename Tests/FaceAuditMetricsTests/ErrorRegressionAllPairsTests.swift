@@ -107,15 +107,15 @@ import Testing
         #expect(a.clusterPeople == b.clusterPeople)
     }
 
-    @Test(arguments: [UInt64(1), 2, 3])
-    func sameTalliesAsEveryComparison(seed: UInt64) {
+    @Test(arguments: [UInt64(1), 2, 3], [0, 1 << 20])
+    func sameTalliesAsEveryComparison(seed: UInt64, personTableLimit: Int) {
         let data = Dataset(people: 70, seed: seed)
         let thresholds = [0.86, 0.8, 0.9]
         let general = ErrorRegression.tallies(
             attributes: data.labeled, thresholds: thresholds, samples: data.covariates, references: ["gender": "m"], minimumPeople: 3)
         let allPairs = ErrorRegression.tallies(
             allPairs: data.allPairs(from: 0.8), thresholds: thresholds, samples: data.covariates, references: ["gender": "m"],
-            minimumPeople: 3)
+            minimumPeople: 3, personTableLimit: personTableLimit)
         #expect(general.attributes == allPairs.attributes)
         #expect(allPairs.attributes[1].omitted == ["d"])
         #expect(general.falseMatchExcluded == allPairs.falseMatchExcluded)

@@ -1,7 +1,8 @@
-import FaceAuditMetrics
 import FaceAuditTestSupport
 import Foundation
 import Testing
+
+@testable import FaceAuditMetrics
 
 /// The school scenario (issue 15): one total of false alerts whose parts by group add up to it, students
 /// flagged counted from each person's false-match partners, and retrospective tracking, each checked
@@ -102,6 +103,27 @@ struct SchoolScenarioTests {
         #expect(counts.overall.reduce(0) { $0 + $1.people * $1.falseMatches[0] } == 2 * 6)
         let json = String(decoding: try JSONEncoder().encode(counts), as: UTF8.self)
         #expect(json.contains("\"false_matches\"") && !json.contains("subject"))
+    }
+
+    @Test("people found in the table and in the dictionary give the same counts")
+    func personTable() {
+        let d = Self.data()
+        let table = PartnerCounts.Layout(d)
+        var dictionary = table
+        dictionary.makeDense(limit: 0)
+        #expect(table.usesTable && !dictionary.usesTable)
+        func counts(_ layout: PartnerCounts.Layout) -> PartnerCounts {
+            PartnerCounts.counts(layout) { visit in
+                for k in 0..<d.count where !d.mated[k] && d.scores[k] >= 0.5 {
+                    visit(d.probeSubject[k], d.probeCohort[k], d.referenceSubject[k], d.referenceCohort[k])
+                }
+                visit(0, -1, 5, 1)  // no cohort: counted overall only
+                visit(1, 0, 6, 7)  // a cohort out of range
+            }
+        }
+        let (a, b) = (counts(table), counts(dictionary))
+        #expect(a == b)
+        #expect(a.cohorts.count == 2 && a.people(inCohort: 0) == 4)
     }
 
     @Test("false alerts: one total, equal to school × passes × watchlist × the all-pairs FMR; the groups add up to it")

@@ -71,4 +71,86 @@ struct RadixSortTests {
         RadixSort.sort(&small)
         #expect(small == [-1, 2, 3])
     }
+
+    @Test("sorted input keeps its bits; +0 before −0 is still reordered as the sort orders them")
+    func sortedInput() {
+        var rng = SplitMix64(seed: 10)
+        var values = (0..<200_000).map { _ in rng.unit() - 0.5 }
+        RadixSort.sort(&values)
+        let once = values
+        RadixSort.sort(&values)
+        #expect(values.map(\.bitPattern) == once.map(\.bitPattern))
+        var zeros = [Double](repeating: 1, count: 150_000)
+        zeros[0] = 0
+        zeros[1] = -0.0
+        RadixSort.sort(&zeros)
+        #expect(zeros[0].sign == .minus && zeros[1].sign == .plus)
+    }
+
+    @Test("order is stable and gives the sort's sequence, large and small")
+    func order() {
+        var rng = SplitMix64(seed: 11)
+        for n in [0, 1, 7, 99_999, 250_000] {
+            // Heavy ties, both zeros, negatives: the order's values ascend as the sort's, ties by index.
+            let values = (0..<n).map { _ -> Double in
+                let v = Double(rng.below(5000)) - 2500
+                return v == 0 && rng.below(2) == 0 ? -0.0 : v / 7
+            }
+            let order = RadixSort.order(values).map(Int.init)
+            #expect(order.count == n)
+            let sorted = values.sorted { RadixSort.key($0) < RadixSort.key($1) }  // −0 before +0
+            let same = order.map { values[$0].bitPattern } == sorted.map(\.bitPattern)
+            #expect(same, "n \(n)")
+            let stable = zip(order, order.dropFirst()).allSatisfy { a, b in
+                values[a] != values[b] || values[a].sign != values[b].sign || a < b
+            }
+            #expect(stable)
+            #expect(Set(order).count == n)
+        }
+    }
+}
+
+@Suite("bob's FMR accumulation over a run of tied scores")
+struct RepeatedSubtractionTests {
+    /// The definition: one rounded subtraction at a time.
+    static func literal(_ step: Double, times count: Int, from value: Double) -> Double {
+        var value = value
+        for _ in 0..<count { value -= step }
+        return value
+    }
+
+    @Test("equals one subtraction at a time: steps 1/n from 1, across many binades, down to zero and below")
+    func stepsOfOneOverN() {
+        var rng = SplitMix64(seed: 18)
+        for trial in 0..<340 {
+            let n = 1 + rng.below(trial < 300 ? 2_000 : 3_000_000)
+            let step = 1 / Double(n)
+            var fast = 1.0
+            var slow = 1.0
+            var left = n + 3  // three steps past zero
+            while left > 0 {
+                let count = min(left, 1 + rng.below(trial % 2 == 0 ? 40 : 400_000))
+                fast = ThresholdSearch.repeatedlySubtracting(step, times: count, from: fast)
+                slow = Self.literal(step, times: count, from: slow)
+                #expect(fast.bitPattern == slow.bitPattern, "n \(n), \(count) steps: \(fast) against \(slow)")
+                left -= count
+            }
+        }
+    }
+
+    @Test("equals one subtraction at a time for steps whose remainder is a tie, tiny steps and odd starts")
+    func ties() {
+        let u = 0.5.ulp  // the spacing of [0.5, 1)
+        let cases: [(step: Double, from: Double, count: Int)] = [
+            // From an odd multiple of u a tie's first step differs from the later ones (ties go to even).
+            (1.5 * u, 0.75 + u, 100_000), (2.5 * u, 0.75 + u, 100_000), (1.5 * u, 0.75, 100_000), (2.5 * u, 0.999, 333_333), (0.5 * u, 0.75, 1_000), (0.25 * u, 0.6, 10_000),
+            (0.75 * u, 0.6, 10_000), (1e-300, 1e-290, 5_000), (3.0, 1e6, 1_000_000), (0.1, 3.0, 100), (0.1, -1.0, 50),
+            (.infinity, 1.0, 10), (0.001, .nan, 10), (1e-17, 1.0, 1_000), (0.3, 2.0, 0),
+        ]
+        for c in cases {
+            let fast = ThresholdSearch.repeatedlySubtracting(c.step, times: c.count, from: c.from)
+            let slow = Self.literal(c.step, times: c.count, from: c.from)
+            #expect(fast.bitPattern == slow.bitPattern || (fast.isNaN && slow.isNaN), "\(c): \(fast) against \(slow)")
+        }
+    }
 }

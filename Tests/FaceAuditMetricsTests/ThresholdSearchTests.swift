@@ -143,7 +143,8 @@ struct RepeatedSubtractionTests {
         let u = 0.5.ulp  // the spacing of [0.5, 1)
         let cases: [(step: Double, from: Double, count: Int)] = [
             // From an odd multiple of u a tie's first step differs from the later ones (ties go to even).
-            (1.5 * u, 0.75 + u, 100_000), (2.5 * u, 0.75 + u, 100_000), (1.5 * u, 0.75, 100_000), (2.5 * u, 0.999, 333_333), (0.5 * u, 0.75, 1_000), (0.25 * u, 0.6, 10_000),
+            (1.5 * u, 0.75 + u, 100_000), (2.5 * u, 0.75 + u, 100_000),
+            (1.5 * u, 0.75, 100_000), (2.5 * u, 0.999, 333_333), (0.5 * u, 0.75, 1_000), (0.25 * u, 0.6, 10_000),
             (0.75 * u, 0.6, 10_000), (1e-300, 1e-290, 5_000), (3.0, 1e6, 1_000_000), (0.1, 3.0, 100), (0.1, -1.0, 50),
             (.infinity, 1.0, 10), (0.001, .nan, 10), (1e-17, 1.0, 1_000), (0.3, 2.0, 0),
         ]

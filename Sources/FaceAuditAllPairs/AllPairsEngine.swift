@@ -159,9 +159,10 @@ public struct AllPairsEngine: Sendable {
 
     /// Bins every pair of a computed tile; keeps mated pairs and tail pairs exactly.
     ///
-    /// The inner loop reads the tile row by row through raw pointers; each row first resolves the
-    /// histogram offset of every column's cell pair, so a pair costs one subtraction, one multiply,
-    /// one conversion and one increment.
+    /// The inner loop reads the tile row by row through raw pointers. Rows and columns are ordered by
+    /// cell (``TemplateMatrix``), so a row's columns fall in a few runs of one cell each, and each run
+    /// adds to one cell pair's histogram: a pair costs one subtraction, one multiply, one conversion
+    /// and one increment.
     private func stream(_ tile: TileGrid.Tile, buffer: [Float], into statistics: inout PairStatistics) {
         let layout = layout
         let n = tile.columns.count
@@ -176,8 +177,16 @@ public struct AllPairsEngine: Sendable {
         let columnImage = Array(matrix.image[tile.columns])
         let columnSubject = columnImage.map { subjectOfImage[Int($0)] }
         let columnCell = columnImage.map { Int(cellOfImage[Int($0)]) }
+        // The runs of columns of one cell (columns in any order are correct, only slower).
+        var runs: [(columns: Range<Int>, cell: Int)] = []
+        for c in 0..<n {
+            if let last = runs.last, last.cell == columnCell[c] {
+                runs[runs.count - 1].columns = last.columns.lowerBound..<(c + 1)
+            } else {
+                runs.append((c..<(c + 1), columnCell[c]))
+            }
+        }
         let columnNorm = euclidean ? Array(matrix.squaredNorms[tile.columns]) : [Float](repeating: 0, count: n)
-        var rowOffset = [Int](repeating: 0, count: n)
         var rowBins = [Int32](repeating: 0, count: n)
         var mated = statistics.mated
         var tail = statistics.tail
@@ -188,21 +197,20 @@ public struct AllPairsEngine: Sendable {
                 columnSubject.withUnsafeBufferPointer { columnSubject in
                     columnNorm.withUnsafeBufferPointer { columnNorm in
                         columnImage.withUnsafeBufferPointer { columnImage in
-                            rowOffset.withUnsafeMutableBufferPointer { rowOffset in
-                                rowBins.withUnsafeMutableBufferPointer { rowBins in
-                                    for r in 0..<tile.rows.count {
-                                        let row = tile.rows.lowerBound + r
-                                        let image = matrix.image[row]
-                                        let first = tile.isDiagonal ? r + 1 : 0
-                                        guard first < n else { continue }
-                                        let cellRow = Int(cellOfImage[Int(image)]) * cells
-                                        for c in first..<n { rowOffset[c] = pairOffset[cellRow + columnCell[c]] }
+                            rowBins.withUnsafeMutableBufferPointer { rowBins in
+                                for r in 0..<tile.rows.count {
+                                    let row = tile.rows.lowerBound + r
+                                    let image = matrix.image[row]
+                                    let first = tile.isDiagonal ? r + 1 : 0
+                                    let cellRow = Int(cellOfImage[Int(image)]) * cells
+                                    for run in runs where run.columns.upperBound > first {
                                         Self.streamRow(
-                                            keys: keys.baseAddress! + r * n, columns: first..<n, image: image,
-                                            subject: subjectOfImage[Int(image)],
+                                            keys: keys.baseAddress! + r * n,
+                                            columns: max(first, run.columns.lowerBound)..<run.columns.upperBound,
+                                            image: image, subject: subjectOfImage[Int(image)],
                                             rowNorm: euclidean ? matrix.squaredNorms[row] : 0, columnNorm: columnNorm.baseAddress!,
                                             columnSubject: columnSubject.baseAddress!, columnImage: columnImage.baseAddress!,
-                                            offsets: UnsafePointer(rowOffset.baseAddress!), histogram: histogram.baseAddress!,
+                                            histogram: histogram.baseAddress! + pairOffset[cellRow + run.cell],
                                             binning: (lower, scale, top), tailBin: tailBin, rowBins: rowBins.baseAddress!,
                                             mated: &mated, tail: &tail)
                                     }
@@ -217,34 +225,37 @@ public struct AllPairsEngine: Sendable {
         statistics.tail = tail
     }
 
-    /// The pairs of one tile row: a free function over raw pointers and `inout` lists, so the hot loop
-    /// touches no captured (boxed, access-checked) variable. First every column's bin (a loop the
-    /// compiler vectorises), then the increments, with mated and tail pairs kept on a rarely taken branch.
+    /// The pairs of one run of a tile row (columns of one cell; `histogram` is that cell pair's): a
+    /// free function over raw pointers and `inout` lists, so the hot loop touches no captured (boxed,
+    /// access-checked) variable. First every column's bin, `Int32.max` for a mated pair (a loop the
+    /// compiler vectorises), then the increments, with mated and tail pairs kept on the one rarely
+    /// taken branch `bin ≥ tailBin`.
     @inline(__always)
     private static func streamRow(
         keys: UnsafePointer<Float>, columns: Range<Int>, image: Int32, subject: Int32, rowNorm: Float, columnNorm: UnsafePointer<Float>,
-        columnSubject: UnsafePointer<Int32>, columnImage: UnsafePointer<Int32>, offsets: UnsafePointer<Int>,
-        histogram: UnsafeMutablePointer<Int>, binning: (lower: Float, scale: Float, top: Float), tailBin: Int,
+        columnSubject: UnsafePointer<Int32>, columnImage: UnsafePointer<Int32>, histogram: UnsafeMutablePointer<Int>,
+        binning: (lower: Float, scale: Float, top: Float), tailBin: Int,
         rowBins: UnsafeMutablePointer<Int32>, mated: inout [ScoredPair], tail: inout [ScoredPair]
     ) {
         let (lower, scale, top) = (binning.lower, binning.scale, binning.top)
         for c in columns {
-            rowBins[c] = Int32(
+            let bin = Int32(
                 truncatingIfNeeded: StatisticsLayout.bin(keys[c] - (rowNorm + columnNorm[c]), lower: lower, scale: scale, top: top))
+            rowBins[c] = columnSubject[c] == subject ? Int32.max : bin
         }
         let tailBin = Int32(truncatingIfNeeded: tailBin)
         for c in columns {
             let bin = rowBins[c]
-            if bin >= tailBin || columnSubject[c] == subject {
+            if bin >= tailBin {
                 let other = columnImage[c]
                 let pair = ScoredPair(first: min(image, other), second: max(image, other), key: keys[c] - (rowNorm + columnNorm[c]))
-                if columnSubject[c] == subject {
+                if bin == Int32.max {
                     mated.append(pair)
                     continue
                 }
                 tail.append(pair)
             }
-            histogram[offsets[c] &+ Int(bin)] &+= 1
+            histogram[Int(bin)] &+= 1
         }
     }
 }

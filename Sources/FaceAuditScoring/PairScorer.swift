@@ -1,13 +1,16 @@
+import CPairScores
+
 /// Scores many pairs of one template set, each bit for bit what ``PairMetric/score(_:_:)`` gives, eight
 /// pairs at a time.
 ///
 /// `score(_:_:)` is one chain of dependent double-precision additions per sum, so a single pair waits on
 /// the adder's latency at every component. Here the templates sit in one contiguous `Float` matrix
 /// (half the memory traffic of doubles; widening a `Float` is exact), the cosine norms are summed once
-/// per template (the same sequence of additions `score(_:_:)` performs for each
-/// of them, so the same value), and the dot products or squared differences of eight pairs run side by
-/// side in the lanes of one vector: each lane still adds its pair's terms one component after another,
-/// in the same order, so every score keeps the single-pair rounding.
+/// per template (the same sequence of additions `score(_:_:)` performs for each of them, so the same
+/// value), and the sums of eight pairs run side by side in the lanes of one vector (`fa_pair_sums` in
+/// `Sources/CPairScores`, C built for AVX-512F where the CPU has it and for baseline x86-64 elsewhere,
+/// the same bits): each lane still adds its pair's terms one component after another, in the same
+/// order, so every score keeps the single-pair rounding.
 public struct PairScorer: Sendable {
     /// The metric.
     public let metric: PairMetric
@@ -48,56 +51,26 @@ public struct PairScorer: Sendable {
 
     /// The scores of the pairs (`first[k]`, `second[k]`), in order; every image must have a template.
     public func scores(first: [Int32], second: [Int32]) -> [Double] {
+        scores(first: first, second: second, avx512: Self.avx512)
+    }
+
+    /// Whether the pair sums run as AVX-512F code (the CPU and the operating system allow it).
+    static let avx512 = fa_pair_sums_avx512_usable() != 0
+
+    /// ``scores(first:second:)`` with the sums built for AVX-512F (`avx512`, only where the CPU has it)
+    /// or baseline x86-64: the same bits.
+    func scores(first: [Int32], second: [Int32], avx512: Bool) -> [Double] {
         precondition(first.count == second.count, "pair lists of different lengths")
         let count = first.count
         var result = [Double](repeating: 0, count: count)
-        let d = dimension
         values.withUnsafeBufferPointer { v in
             result.withUnsafeMutableBufferPointer { out in
-                var k = 0
-                while k + 8 <= count {
-                    var a = SIMD8<Int>()
-                    var b = SIMD8<Int>()
-                    for l in 0..<8 {
-                        a[l] = Int(first[k + l]) * d
-                        b[l] = Int(second[k + l]) * d
-                    }
-                    var sum = SIMD8<Double>()
-                    for c in 0..<d {
-                        var x = SIMD8<Double>()
-                        var y = SIMD8<Double>()
-                        for l in 0..<8 {
-                            x[l] = Double(v[a[l] + c])
-                            y[l] = Double(v[b[l] + c])
-                        }
-                        if metric == .cosineSimilarity {
-                            sum = sum + x * y
-                        } else {
-                            let diff = x - y
-                            sum = sum + diff * diff
-                        }
-                    }
-                    for l in 0..<8 { out[k + l] = finish(sum[l], Int(first[k + l]), Int(second[k + l])) }
-                    k += 8
-                }
-                while k < count {
-                    let (i, j) = (Int(first[k]), Int(second[k]))
-                    var sum = 0.0
-                    for c in 0..<d {
-                        let x = Double(v[i * d + c])
-                        let y = Double(v[j * d + c])
-                        if metric == .cosineSimilarity {
-                            sum += x * y
-                        } else {
-                            let diff = x - y
-                            sum += diff * diff
-                        }
-                    }
-                    out[k] = finish(sum, i, j)
-                    k += 1
-                }
+                guard let base = v.baseAddress, count > 0 else { return }
+                fa_pair_sums(
+                    avx512 ? 1 : 0, metric == .cosineSimilarity ? 0 : 1, base, dimension, first, second, count, out.baseAddress!)
             }
         }
+        for k in 0..<count { result[k] = finish(result[k], Int(first[k]), Int(second[k])) }
         return result
     }
 

@@ -1,5 +1,6 @@
-import FaceAuditScoring
 import Testing
+
+@testable import FaceAuditScoring
 
 @Suite("PairScorer: eight pairs at a time, each bit for bit PairMetric.score")
 struct PairScorerTests {
@@ -19,19 +20,30 @@ struct PairScorerTests {
         "every score equals score(a, b) exactly, for both metrics, any pair count and order",
         arguments: [PairMetric.cosineSimilarity, .euclideanDistance], [0, 1, 7, 8, 9, 61])
     func sameBits(metric: PairMetric, pairs: Int) {
-        var rng = Generator(state: UInt64(pairs) &+ (metric == .cosineSimilarity ? 0 : 1_000))
+        // Both builds of the C sums where the CPU has AVX-512F; template lengths with and without a
+        // remainder after the blocks of eight components, and shorter than one block.
+        for avx512 in PairScorer.avx512 ? [false, true] : [false] {
+            for dimension in [131, 128, 5] { check(metric: metric, pairs: pairs, dimension: dimension, avx512: avx512) }
+        }
+    }
+
+    func check(metric: PairMetric, pairs: Int, dimension: Int, avx512: Bool) {
+        var rng = Generator(state: UInt64(pairs) &+ (metric == .cosineSimilarity ? 0 : 1_000) &+ UInt64(dimension) << 20)
         // Components spread over many magnitudes, so that rounding order matters.
         let templates: [[Float]?] = (0..<20).map { i in
-            i == 3 ? nil : (0..<131).map { _ in Float.random(in: -1...1, using: &rng) * Float(1 << Int.random(in: 0...12, using: &rng)) }
+            i == 3
+                ? nil
+                : (0..<dimension).map { _ in Float.random(in: -1...1, using: &rng) * Float(1 << Int.random(in: 0...12, using: &rng)) }
         }
         let present = templates.indices.filter { templates[$0] != nil }.map(Int32.init)
         let first = (0..<pairs).map { _ in present.randomElement(using: &rng)! }
         let second = (0..<pairs).map { _ in present.randomElement(using: &rng)! }
-        let scores = PairScorer(metric: metric, templates: templates).scores(first: first, second: second)
+        let scores = PairScorer(metric: metric, templates: templates).scores(first: first, second: second, avx512: avx512)
         #expect(scores.count == pairs)
         for k in 0..<pairs {
             let expected = metric.score(templates[Int(first[k])]!, templates[Int(second[k])]!)
-            #expect(scores[k].bitPattern == expected.bitPattern, "pair \(k): \(scores[k]) vs \(expected)")
+            #expect(
+                scores[k].bitPattern == expected.bitPattern, "pair \(k), d \(dimension), AVX-512 \(avx512): \(scores[k]) vs \(expected)")
         }
     }
 

@@ -1,9 +1,10 @@
-// Both builds of every CNNKernels loop, compiled as the release build compiles them (-O2, vectorised),
+// Both builds of every CNNKernels loop and of CPairScores' pair sums, compiled as the release build compiles them (-O2, vectorised),
 // on random rows of many widths: the outputs must be the same bits. Run by scripts/ci/nn-kernel-builds.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fa_pair_sums.h"
 #include "fa_pooling.h"
 #include "fa_sample.h"
 #include "fa_winograd.h"
@@ -107,6 +108,21 @@ int main(void) {
                 }
                 same(out[0], out[1], sizeof out[0], "row samples", w);
             }
+        }
+    }
+    // Pair sums: 40 pairs of 20 templates of every length 1–150, both metrics (width = length).
+    static float templates[20 * 150];
+    static int32_t first[40], second[40];
+    static double sums[2][40];
+    for (long w = 1; w <= 150; w++) {
+        fill(templates, 20 * w, 0);
+        for (int k = 0; k < 40; k++) {
+            first[k] = (int32_t)((k * 7 + w) % 20);
+            second[k] = (int32_t)((k * 13 + 3 * w) % 20);
+        }
+        for (int squared = 0; squared <= 1; squared++) {
+            for (int b = 0; b < 2; b++) fa_pair_sums(b, squared, templates, w, first, second, 40, sums[b]);
+            same(sums[0], sums[1], sizeof sums[0], squared ? "pair sums (squared differences)" : "pair sums (dot products)", w);
         }
     }
     printf("nn-kernel-builds: %d comparisons, %d differ\n", cases, failures);

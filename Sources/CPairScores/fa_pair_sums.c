@@ -2,14 +2,10 @@
 
 #include <string.h>
 
-#pragma clang fp contract(off)
+// Written once and built twice as CNNKernels' loops are (BODY, AVX512: one definition, in its twice.h).
+#include "../CNNKernels/twice.h"
 
-#define BODY static inline __attribute__((always_inline))
-#if defined(__x86_64__)
-#define AVX512 static __attribute__((target("avx512f")))
-#else
-#define AVX512 static
-#endif
+#pragma clang fp contract(off)
 
 enum { LANES = 8 };
 

@@ -83,7 +83,7 @@ let package = Package(
         ),
         // How two templates become a score and which way it points (PairMetric, ScorePolarity): one vocabulary for every layer.
         .target(name: "CPairScores"),
-        .target(name: "FaceAuditScoring", dependencies: ["CPairScores"], swiftSettings: strict),
+        .target(name: "FaceAuditScoring", dependencies: ["CPairScores", "FaceAuditGEMM"], swiftSettings: strict),
         // Work spread over threads with results in index order (no knowledge of what the work is).
         .target(name: "FaceAuditParallel", swiftSettings: strict),
         // Pure statistics: scores and labels in, rates, intervals and inequity measures out.

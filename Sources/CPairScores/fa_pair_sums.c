@@ -16,6 +16,19 @@ typedef double v8d __attribute__((ext_vector_type(8)));
 /// would depend on the build's ABI).
 BODY void load8(v8f *v, const float *p) { memcpy(v, p, sizeof *v); }
 
+/// `sum` plus the terms of components `from`…`to − 1` of rows `a` and `b`, added in order.
+BODY double add_terms(int squared, const float *a, const float *b, ptrdiff_t from, ptrdiff_t to, double sum) {
+    for (ptrdiff_t c = from; c < to; c++) {
+        if (squared) {
+            double e = (double)a[c] - (double)b[c];
+            sum = sum + e * e;
+        } else {
+            sum = sum + (double)a[c] * (double)b[c];
+        }
+    }
+    return sum;
+}
+
 /// Eight rows' components c…c+7 (`r[l]`) turned into the components' vectors across the rows
 /// (`out[j]` holds component c+j of rows 0…7): three rounds of shuffles, no memory round trip.
 BODY void transpose8(const v8f r[8], v8f out[8]) {
@@ -65,40 +78,14 @@ BODY void sums8(int squared, const float *values, ptrdiff_t d, const int32_t *fi
             }
         }
     }
-    for (int l = 0; l < LANES; l++) {
-        double total = sum[l];
-        for (ptrdiff_t c = c0; c < d; c++) {
-            if (squared) {
-                double e = (double)a[l][c] - (double)b[l][c];
-                total = total + e * e;
-            } else {
-                total = total + (double)a[l][c] * (double)b[l][c];
-            }
-        }
-        out[l] = total;
-    }
-}
-
-/// One pair, the same additions in the same order.
-BODY double sum1(int squared, const float *values, ptrdiff_t d, int32_t i, int32_t j) {
-    const float *a = values + (ptrdiff_t)i * d, *b = values + (ptrdiff_t)j * d;
-    double sum = 0;
-    for (ptrdiff_t c = 0; c < d; c++) {
-        if (squared) {
-            double x = (double)a[c] - (double)b[c];
-            sum = sum + x * x;
-        } else {
-            sum = sum + (double)a[c] * (double)b[c];
-        }
-    }
-    return sum;
+    for (int l = 0; l < LANES; l++) out[l] = add_terms(squared, a[l], b[l], c0, d, sum[l]);
 }
 
 BODY void pair_sums(
     int squared, const float *values, ptrdiff_t d, const int32_t *first, const int32_t *second, ptrdiff_t count, double *sums) {
     ptrdiff_t k = 0;
     for (; k + LANES <= count; k += LANES) sums8(squared, values, d, first + k, second + k, sums + k);
-    for (; k < count; k++) sums[k] = sum1(squared, values, d, first[k], second[k]);
+    for (; k < count; k++) sums[k] = add_terms(squared, values + (ptrdiff_t)first[k] * d, values + (ptrdiff_t)second[k] * d, 0, d, 0);
 }
 
 AVX512 void pair_sums_avx512(
@@ -114,12 +101,4 @@ void fa_pair_sums(
     } else {
         pair_sums(squared_differences != 0, values, dimension, first, second, count, sums);
     }
-}
-
-int fa_pair_sums_avx512_usable(void) {
-#if defined(__x86_64__)
-    return __builtin_cpu_supports("avx512f");
-#else
-    return 0;
-#endif
 }

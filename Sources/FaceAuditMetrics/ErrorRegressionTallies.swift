@@ -155,9 +155,7 @@ public struct ErrorRegressionTallies: Sendable {
     /// totals.
     mutating func addPersonPairEvents(first a: Int, second b: Int, cell c: Int, trials m: Double, events e: Double) {
         guard e > 0 else { return }
-        cells[c].events += e
-        cells[c].trialsTimesEvents += m * e
-        cells[c].eventsSquared += e * e
+        addPairCellEvents(cell: c, trials: m, events: e)
         first[PersonCell(person: a, cell: c), default: Count()].events += e
         second[PersonCell(person: b, cell: c), default: Count()].events += e
     }

@@ -1,4 +1,5 @@
 import CPairScores
+import FaceAuditGEMM
 
 /// Scores many pairs of one template set, each bit for bit what ``PairMetric/score(_:_:)`` gives, eight
 /// pairs at a time.
@@ -54,8 +55,9 @@ public struct PairScorer: Sendable {
         scores(first: first, second: second, avx512: Self.avx512)
     }
 
-    /// Whether the pair sums run as AVX-512F code (the CPU and the operating system allow it).
-    static let avx512 = fa_pair_sums_avx512_usable() != 0
+    /// Whether the pair sums run as AVX-512F code: they follow the products' switch, as every other
+    /// AVX-512F loop of FaceAudit does.
+    static var avx512: Bool { BLAS.hasAVX512 }
 
     /// ``scores(first:second:)`` with the sums built for AVX-512F (`avx512`, only where the CPU has it)
     /// or baseline x86-64: the same bits.

@@ -15,7 +15,4 @@ void fa_pair_sums(
     int avx512, int squared_differences, const float *values, ptrdiff_t dimension, const int32_t *first, const int32_t *second,
     ptrdiff_t count, double *sums);
 
-/// Whether this CPU and its operating system run AVX-512F code (`fa_pair_sums`' `avx512` argument).
-int fa_pair_sums_avx512_usable(void);
-
 #endif

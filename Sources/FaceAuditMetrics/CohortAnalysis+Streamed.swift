@@ -51,16 +51,17 @@ extension CohortAnalysis {
                     g.name, subjects: g.subjects, scores: g.scores, threshold: tau, support: support, options: options,
                     globalThresholdExact: exact)
             }
+            let falseMatches = data.exactIndices(atLeast: tau)
             var cross = crossTrials.map { row in row.map { ErrorCount(errors: 0, trials: $0) } }
-            for k in data.exactScores.indices where data.exactScores[k] >= tau {
+            for k in falseMatches {
                 let p = Int(data.sampleCohort[Int(data.exactProbe[k])])
                 let r = Int(data.sampleCohort[Int(data.exactReference[k])])
                 if p >= 0 && r >= 0 && p < cohortCount && r < cohortCount { cross[p][r].errors += 1 }
             }
             // For the school scenario, who falsely matches whom (before the tallies: each is large).
             let partners = people.map { layout in
-                PartnerCounts.counts(layout) { visit in
-                    for k in data.exactScores.indices where data.exactScores[k] >= tau {
+                PartnerCounts.counts(layout, falseMatches: falseMatches.count) { visit in
+                    for k in falseMatches {
                         let (i, j) = (Int(data.exactProbe[k]), Int(data.exactReference[k]))
                         visit(data.sampleSubject[i], data.sampleCohort[i], data.sampleSubject[j], data.sampleCohort[j])
                     }
@@ -194,21 +195,24 @@ extension CohortAnalysis {
             mated[s, default: (0, 0)].trials += 1
             if data.matedScores[k] < tau { mated[s, default: (0, 0)].errors += 1 }
         }
-        var errors: [UInt64] = []
-        var size = 0
-        if let list = g.exact {
-            for k in list where data.exactScores[Int(k)] >= tau { size += 1 }
-        } else {
-            size = data.exactScores.count { $0 >= tau }
+        // The false matches: a suffix of the exact comparisons, and so of a group's ascending list of them.
+        let falseMatches = data.exactIndices(atLeast: tau)
+        let listed = g.exact.map { list in
+            var (low, high) = (0, list.count)
+            while low < high {
+                let mid = (low + high) >> 1
+                if Int(list[mid]) < falseMatches.lowerBound { low = mid + 1 } else { high = mid }
+            }
+            return list[low...]
         }
-        errors.reserveCapacity(size)
+        var errors: [UInt64] = []
+        errors.reserveCapacity(listed?.count ?? falseMatches.count)
         func add(_ k: Int) {
-            guard data.exactScores[k] >= tau else { return }
             errors.append(
                 SubjectBootstrap.pairKey(
                     Int(data.sampleSubject[Int(data.exactProbe[k])]), Int(data.sampleSubject[Int(data.exactReference[k])])))
         }
-        if let list = g.exact { for k in list { add(Int(k)) } } else { data.exactScores.indices.forEach(add) }
+        if let listed { for k in listed { add(Int(k)) } } else { falseMatches.forEach(add) }
         return SubjectBootstrap.Tally(
             mated: mated.map { (subject: $0.key, errors: $0.value.errors, trials: $0.value.trials) }.sorted { $0.subject < $1.subject },
             errorPairs: SubjectBootstrap.errorPairs(&errors), samplesPerSubject: g.samplesPerSubject)

@@ -128,7 +128,8 @@ public enum CohortAnalysis {
             }
             // For the school scenario, who falsely matches whom.
             let partners = people.map { layout in
-                PartnerCounts.counts(layout) { visit in
+                let size = (0..<data.count).count { !data.mated[$0] && data.scores[$0] >= tau }
+                return PartnerCounts.counts(layout, falseMatches: size) { visit in
                     for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN && data.scores[k] >= tau {
                         visit(data.probeSubject[k], data.probeCohort[k], data.referenceSubject[k], data.referenceCohort[k])
                     }

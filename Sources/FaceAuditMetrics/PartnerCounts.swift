@@ -42,6 +42,10 @@ public struct PartnerCounts: Sendable, Codable, Equatable {
     /// Every subject with at least one non-mated comparison, over all photos (arrays of one entry).
     public var overall: [Record]
 
+    enum CodingKeys: String, CodingKey {
+        case cohorts, overall
+    }
+
     /// Creates the counts.
     public init(cohorts: [[Record]], overall: [Record]) {
         self.cohorts = cohorts
@@ -182,12 +186,13 @@ extension PartnerCounts {
     /// runs few passes, and a distinct unordered pair is a partner of each of its two sides (the two
     /// sides of a non-mated comparison are different subjects, so never the same person).
     ///
-    /// `forEach` is called twice, and must visit the same false matches each time: once for the
-    /// subjects' keys, once for the people's, so that only one list of keys (and its sort's buffer)
+    /// `forEach` is called twice, and must visit the same `size` false matches each time: once for
+    /// the subjects' keys, once for the people's, so that only one list of keys (and its sort's buffer)
     /// is in memory at a time. It calls its argument with subject `a` in cohort `ca` against subject
-    /// `b` in cohort `cb` (a cohort −1 or out of range: counted overall only).
+    /// `b` in cohort `cb` (a cohort −1 or out of range: counted overall only). `size` sizes the lists
+    /// (an array grown by doubling keeps up to twice its memory).
     static func counts(
-        _ layout: Layout, falseMatches forEach: ((_ a: Int32, _ ca: Int32, _ b: Int32, _ cb: Int32) -> Void) -> Void
+        _ layout: Layout, falseMatches size: Int, _ forEach: ((_ a: Int32, _ ca: Int32, _ b: Int32, _ cb: Int32) -> Void) -> Void
     ) -> PartnerCounts {
         let n = layout.cohortCount
         let cohort = layout.cohort
@@ -196,8 +201,6 @@ extension PartnerCounts {
         var subjectPartnerCounts = [Int](repeating: 0, count: layout.subjectComparisons.count)
         do {
             let subjects = UInt64(layout.subjectComparisons.count)
-            var size = 0
-            forEach { _, _, _, _ in size += 1 }
             var keys: [UInt64] = []
             keys.reserveCapacity(size)
             forEach { a, _, b, _ in
@@ -217,12 +220,6 @@ extension PartnerCounts {
         var falseMatches = [Int](repeating: 0, count: cohort.count * n)
         var partnerCounts = [Int](repeating: 0, count: cohort.count * n)
         do {
-            var size = 0
-            forEach { a, ca, b, cb in
-                if ca >= 0 && cb >= 0 && Int(ca) < n && Int(cb) < n && layout.existing(a, ca) != nil && layout.existing(b, cb) != nil {
-                    size += 1
-                }
-            }
             var keys: [UInt64] = []
             keys.reserveCapacity(size)
             forEach { a, ca, b, cb in

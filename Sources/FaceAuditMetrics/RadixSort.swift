@@ -58,7 +58,8 @@ public enum RadixSort {
         radixSort(&keys, carrying: &none)
     }
 
-    /// LSD radix sort of `keys`, 11 bits a pass, skipping passes where every key shares the digit;
+    /// LSD radix sort of `keys`, 11 bits a pass, skipping passes where every key shares the digit and
+    /// the digits above the highest bit any key has set (packed indices use few of the 64 bits);
     /// `payload` (empty, or one value per key) moves with its key, so equal keys keep their order.
     private static func radixSort(_ keys: inout [UInt64], carrying payload: inout [UInt32]) {
         let n = keys.count
@@ -66,7 +67,8 @@ public enum RadixSort {
         precondition(!carry || payload.count == n, "one payload value per key")
         let radix = 11
         let buckets = 1 << radix
-        let passes = (64 + radix - 1) / radix
+        let bits = 64 - keys.reduce(0, |).leadingZeroBitCount
+        let passes = max(1, (bits + radix - 1) / radix)
         var histograms = [Int](repeating: 0, count: buckets * passes)
         for key in keys {
             for p in 0..<passes { histograms[p * buckets + Int((key >> UInt64(p * radix)) & UInt64(buckets - 1))] += 1 }

@@ -28,7 +28,9 @@ public struct StreamedComparisons: Sendable {
     /// Pair-level cohort of every mated comparison (−1: none).
     public var matedCohort: [Int32] = []
 
-    /// Lower sample of every non-mated comparison kept exactly.
+    /// Lower sample of every non-mated comparison kept exactly. The exact comparisons (this,
+    /// ``exactReference`` and ``exactScores``) are in ascending order of similarity, so that the false
+    /// matches at any threshold are a suffix of them (``exactIndices(atLeast:)``).
     public var exactProbe: [Int32] = []
     /// Higher sample of every non-mated comparison kept exactly.
     public var exactReference: [Int32] = []
@@ -57,4 +59,11 @@ public struct StreamedComparisons: Sendable {
 
     /// Number of samples.
     public var sampleCount: Int { sampleSubject.count }
+
+    /// The exact comparisons with similarity ≥ `tau`: a suffix of them, found by binary search (the
+    /// false matches at threshold `tau`).
+    public func exactIndices(atLeast tau: Double) -> Range<Int> {
+        assert(exactScores.indices.dropFirst().allSatisfy { exactScores[$0 - 1] <= exactScores[$0] }, "exact scores must ascend")
+        return SortedScores.lowerBound(exactScores, tau)..<exactScores.count
+    }
 }

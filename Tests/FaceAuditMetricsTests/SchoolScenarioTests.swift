@@ -113,7 +113,7 @@ struct SchoolScenarioTests {
         dictionary.makeDense(limit: 0)
         #expect(table.usesTable && !dictionary.usesTable)
         func counts(_ layout: PartnerCounts.Layout) -> PartnerCounts {
-            PartnerCounts.counts(layout) { visit in
+            PartnerCounts.counts(layout, falseMatches: 8) { visit in
                 for k in 0..<d.count where !d.mated[k] && d.scores[k] >= 0.5 {
                     visit(d.probeSubject[k], d.probeCohort[k], d.referenceSubject[k], d.referenceCohort[k])
                 }

@@ -87,6 +87,18 @@ struct RadixSortTests {
         #expect(zeros[0].sign == .minus && zeros[1].sign == .plus)
     }
 
+    @Test("integer keys of every width sort as the standard library sorts them", arguments: [0, 1, 11, 12, 30, 33, 63, 64])
+    func keyWidths(bits: Int) {
+        // The sort runs only the passes below the highest set bit: widths at and across pass boundaries.
+        var rng = SplitMix64(seed: UInt64(20 + bits))
+        let mask: UInt64 = bits == 64 ? .max : (1 << UInt64(bits)) - 1
+        var keys = (0..<120_000).map { _ in rng.next() & mask }
+        if bits > 0 { keys[7] = mask }  // the top bit set at least once
+        var radix = keys
+        RadixSort.sort(&radix)
+        #expect(radix == keys.sorted())
+    }
+
     @Test("order is stable and gives the sort's sequence, large and small")
     func order() {
         var rng = SplitMix64(seed: 11)

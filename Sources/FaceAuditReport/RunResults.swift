@@ -91,11 +91,7 @@ public struct RunResults: Sendable {
         }
         if let tallies = SubjectTallies(summary) { files.append(OutputFile(name: "subjects.json") { try tallies.encoded() }) }
         files.append(
-            OutputFile(name: "summary.json") {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                return try encoder.encode(results.summary)
-            })
+            OutputFile(name: "summary.json") { try results.summary.prettyJSON() })
         return OutputSet(files: files, marker: "summary.json", members: Self.outputNames)
     }
 

@@ -1,0 +1,163 @@
+import Foundation
+
+extension PartnerCounts {
+    /// Where ``PartnerCounts`` values are set aside while a larger value is encoded, so that a writer
+    /// can put their text in directly: a run's per-person counts are most of `summary.json`, and
+    /// `JSONEncoder` spends a boxed value on every number of them.
+    ///
+    /// Encoding with an instance under ``PartnerCounts/deferredKey`` in the encoder's `userInfo`
+    /// appends each ``PartnerCounts`` to ``values`` and encodes, in its place, the string
+    /// ``token(_:)`` of its index.
+    public final class Deferred: @unchecked Sendable {
+        /// The counts set aside, in the order they were encoded.
+        public private(set) var values: [PartnerCounts] = []
+        /// Marks this encoding's tokens (a string a dataset could hold cannot look like one by chance).
+        public let nonce: String
+        private let lock = NSLock()
+
+        /// An empty set, with a fresh nonce.
+        public init() { nonce = UUID().uuidString }
+
+        /// The string encoded in place of the `index`th value: U+0001, the nonce, the index.
+        public func token(_ index: Int) -> String { "\u{1}\(nonce):\(index)" }
+
+        func append(_ value: PartnerCounts) -> Int {
+            lock.withLock {
+                values.append(value)
+                return values.count - 1
+            }
+        }
+    }
+
+    /// The `userInfo` key under which an encoder carries a ``Deferred``.
+    public static let deferredKey = CodingUserInfoKey(rawValue: "faceaudit.partner_counts.deferred")!
+
+    /// Encodes `cohorts` and `overall` (a ``Deferred`` in the encoder's `userInfo`: its token instead).
+    public func encode(to encoder: any Encoder) throws {
+        if let deferred = encoder.userInfo[Self.deferredKey] as? Deferred {
+            var container = encoder.singleValueContainer()
+            try container.encode(deferred.token(deferred.append(self)))
+            return
+        }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(cohorts, forKey: .cohorts)
+        try container.encode(overall, forKey: .overall)
+    }
+
+    /// `value` as `JSONEncoder` writes it with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`,
+    /// byte for byte, but with every ``PartnerCounts`` in it written by ``prettyJSON(indent:)``: the
+    /// encoder writes a token in place of each (``Deferred``), and each token is replaced by the
+    /// counts' text, indented as the line it stands on.
+    public static func prettyJSON<T: Encodable>(of value: T) throws -> Data {
+        let deferred = Deferred()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.userInfo[deferredKey] = deferred
+        let encoded = [UInt8](try encoder.encode(value))
+        guard !deferred.values.isEmpty else { return Data(encoded) }
+        // A token is written as "\u0001NONCE:INDEX" (U+0001 escaped).
+        let prefix = Array("\"\\u0001\(deferred.nonce):".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(encoded.count)
+        var copied = 0
+        var i = 0
+        while i + prefix.count <= encoded.count {
+            guard encoded[i] == prefix[0], encoded[i..<(i + prefix.count)].elementsEqual(prefix) else {
+                i += 1
+                continue
+            }
+            var end = i + prefix.count
+            var index = 0
+            while end < encoded.count, encoded[end] >= UInt8(ascii: "0"), encoded[end] <= UInt8(ascii: "9") {
+                index = index * 10 + Int(encoded[end] - UInt8(ascii: "0"))
+                end += 1
+            }
+            guard end < encoded.count, encoded[end] == UInt8(ascii: "\""), index < deferred.values.count else {
+                i += 1
+                continue
+            }
+            var lineStart = i
+            while lineStart > 0 && encoded[lineStart - 1] != UInt8(ascii: "\n") { lineStart -= 1 }
+            var indent = 0
+            while encoded[lineStart + indent] == UInt8(ascii: " ") { indent += 1 }
+            output += encoded[copied..<i]
+            deferred.values[index].appendPrettyJSON(indent: indent, to: &output)
+            copied = end + 1
+            i = copied
+        }
+        output += encoded[copied...]
+        return Data(output)
+    }
+
+    /// The counts as `JSONEncoder` writes them with `[.prettyPrinted, .sortedKeys]`, as the value of a
+    /// key on a line indented by `indent` spaces: from the opening brace to the closing one.
+    public func prettyJSON(indent: Int) -> String {
+        var bytes: [UInt8] = []
+        appendPrettyJSON(indent: indent, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``prettyJSON(indent:)``'s UTF-8, appended to `out`: bytes and digits written directly, since
+    /// these counts are most of a large run's summary.
+    public func appendPrettyJSON(indent: Int, to out: inout [UInt8]) {
+        let deepest = indent + 10
+        let spaces = [UInt8](repeating: UInt8(ascii: " "), count: deepest)
+        func newline(_ depth: Int) {
+            out.append(UInt8(ascii: "\n"))
+            out += spaces[0..<depth]
+        }
+        func text(_ s: StaticString) { out += UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount) }
+        var digits = [UInt8](repeating: 0, count: 20)  // Int.min has 19
+        func number(_ value: Int) {
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            var magnitude = value.magnitude
+            var k = digits.count
+            repeat {
+                k -= 1
+                digits[k] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out += digits[k...]
+        }
+        /// `[` … `]` with each element written by `element` on its own line at `depth` + 2.
+        func array<T>(_ values: [T], _ depth: Int, _ element: (T, Int) -> Void) {
+            out.append(UInt8(ascii: "["))
+            if values.isEmpty { out.append(UInt8(ascii: "\n")) }
+            for k in values.indices {
+                newline(depth + 2)
+                element(values[k], depth + 2)
+                if k < values.count - 1 { out.append(UInt8(ascii: ",")) }
+            }
+            newline(depth)
+            out.append(UInt8(ascii: "]"))
+        }
+        func numbers(_ values: [Int], _ depth: Int) { array(values, depth) { value, _ in number(value) } }
+        func record(_ r: Record, _ depth: Int) {
+            out.append(UInt8(ascii: "{"))
+            let arrays: [(StaticString, [Int])] = [
+                ("\"comparisons\" : ", r.comparisons), ("\"false_matches\" : ", r.falseMatches), ("\"partners\" : ", r.partners),
+            ]
+            for (key, values) in arrays {
+                newline(depth + 2)
+                text(key)
+                numbers(values, depth + 2)
+                out.append(UInt8(ascii: ","))
+            }
+            newline(depth + 2)
+            text("\"people\" : ")
+            number(r.people)
+            newline(depth)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "{"))
+        newline(indent + 2)
+        text("\"cohorts\" : ")
+        array(cohorts, indent + 2) { records, depth in array(records, depth, record) }
+        out.append(UInt8(ascii: ","))
+        newline(indent + 2)
+        text("\"overall\" : ")
+        array(overall, indent + 2, record)
+        newline(indent)
+        out.append(UInt8(ascii: "}"))
+    }
+}

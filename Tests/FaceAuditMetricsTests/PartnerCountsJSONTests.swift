@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import FaceAuditMetrics
+
+@Suite("partner counts written directly into pretty JSON")
+struct PartnerCountsJSONTests {
+    /// Counts of random shape: empty cohorts, empty arrays, negative and large numbers.
+    static func counts(_ rng: inout SplitMix64) -> PartnerCounts {
+        func record() -> PartnerCounts.Record {
+            let n = Int(rng.below(4))
+            func numbers() -> [Int] { (0..<n).map { _ in Int(rng.below(200_000)) - (rng.below(9) == 0 ? 100_000 : 0) } }
+            return .init(people: Int(rng.below(50)), partners: numbers(), falseMatches: numbers(), comparisons: numbers())
+        }
+        let cohorts = (0..<Int(rng.below(4))).map { _ in (0..<Int(rng.below(5))).map { _ in record() } }
+        return PartnerCounts(cohorts: cohorts, overall: (0..<Int(rng.below(4))).map { _ in record() })
+    }
+
+    struct Inner: Codable {
+        var name: String
+        var partnerCounts: PartnerCounts?
+        var values: [Double]
+    }
+
+    struct Outer: Codable {
+        var counts: PartnerCounts
+        var inner: [Inner]
+        var nested: [String: [Inner]]
+        var trap: String
+    }
+
+    @Test("the same bytes as JSONEncoder, at every depth, and the same value decoded")
+    func sameBytes() throws {
+        var rng = SplitMix64(seed: 31)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        for trial in 0..<60 {
+            var value = Outer(
+                counts: Self.counts(&rng),
+                inner: (0..<Int(rng.below(4))).map { k in
+                    Inner(name: "a/b \(k)", partnerCounts: rng.below(3) == 0 ? nil : Self.counts(&rng), values: [0.1, -2e-7])
+                },
+                nested: ["x": [Inner(name: "\u{1}", partnerCounts: Self.counts(&rng), values: [])]],
+                trap: "\u{1}00000000-0000-0000-0000-000000000000:0")
+            if trial % 7 == 0 { value.counts.overall.append(.init(people: .max, partners: [.min], falseMatches: [0], comparisons: [-1])) }
+            let expected = try encoder.encode(value)
+            let written = try PartnerCounts.prettyJSON(of: value)
+            #expect(written == expected, "trial \(trial)")
+            let decoded = try JSONDecoder().decode(Outer.self, from: written)
+            #expect(decoded.counts == value.counts && decoded.inner.map(\.partnerCounts) == value.inner.map(\.partnerCounts))
+        }
+    }
+}

@@ -60,7 +60,7 @@ extension CohortAnalysis {
             }
             // For the school scenario, who falsely matches whom (before the tallies: each is large).
             let partners = people.map { layout in
-                PartnerCounts.counts(layout, falseMatches: falseMatches.count) { visit in
+                PartnerCounts.counts(layout, falseMatches: falseMatches.count, overall: data.overallPartners[tau]) { visit in
                     for k in falseMatches {
                         let (i, j) = (Int(data.exactProbe[k]), Int(data.exactReference[k]))
                         visit(data.sampleSubject[i], data.sampleCohort[i], data.sampleSubject[j], data.sampleCohort[j])
@@ -92,6 +92,28 @@ extension CohortAnalysis {
             if tallies[tau] == nil { tallies[tau] = tally(overall, data, tau) }
         }
         return tallies
+    }
+
+    /// Everyone's per-subject partner counts at the threshold of each of `options`' settings: what
+    /// ``analyze(_:dimensions:options:)-(StreamedComparisons,_,_)`` counts for every dimension set's
+    /// ``PartnerCounts/overall``, made once so that every dimension set can share it through
+    /// ``StreamedComparisons/overallPartners``.
+    public static func overallPartners(_ data: StreamedComparisons, options: CohortAnalysisOptions) -> [Double: [PartnerCounts.Record]] {
+        let overall = overallScores(of: data, polarity: options.polarity)
+        guard overall.impostorCount > 0 else { return [:] }
+        let subjectComparisons = PartnerCounts.Layout(data).subjectComparisons
+        var partners: [Double: [PartnerCounts.Record]] = [:]
+        for setting in options.settings {
+            let tau = options.similarityThreshold(setting, overall: overall)
+            guard partners[tau] == nil else { continue }
+            let falseMatches = data.exactIndices(atLeast: tau)
+            partners[tau] = PartnerCounts.overall(subjectComparisons: subjectComparisons, falseMatches: falseMatches.count) { visit in
+                for k in falseMatches {
+                    visit(data.sampleSubject[Int(data.exactProbe[k])], data.sampleSubject[Int(data.exactReference[k])])
+                }
+            }
+        }
+        return partners
     }
 
     /// The overall and per-cohort binned score sets (mated pairs, within-cohort non-mated pairs), for

@@ -186,34 +186,22 @@ extension PartnerCounts {
     /// runs few passes, and a distinct unordered pair is a partner of each of its two sides (the two
     /// sides of a non-mated comparison are different subjects, so never the same person).
     ///
-    /// `forEach` is called twice, and must visit the same `size` false matches each time: once for
-    /// the subjects' keys, once for the people's, so that only one list of keys (and its sort's buffer)
-    /// is in memory at a time. It calls its argument with subject `a` in cohort `ca` against subject
+    /// `forEach` is called twice (once when `overall`, the subjects' records, is given), and must visit
+    /// the same `size` false matches each time: once for the subjects' keys, once for the people's, so
+    /// that only one list of keys (and its sort's buffer) is in memory at a time. It calls its argument with subject `a` in cohort `ca` against subject
     /// `b` in cohort `cb` (a cohort −1 or out of range: counted overall only). `size` sizes the lists
     /// (an array grown by doubling keeps up to twice its memory).
     static func counts(
-        _ layout: Layout, falseMatches size: Int, _ forEach: ((_ a: Int32, _ ca: Int32, _ b: Int32, _ cb: Int32) -> Void) -> Void
+        _ layout: Layout, falseMatches size: Int, overall: [Record]? = nil,
+        _ forEach: ((_ a: Int32, _ ca: Int32, _ b: Int32, _ cb: Int32) -> Void) -> Void
     ) -> PartnerCounts {
         let n = layout.cohortCount
         let cohort = layout.cohort
-        // Everyone: false matches and distinct partners per subject.
-        var subjectErrors = [Int](repeating: 0, count: layout.subjectComparisons.count)
-        var subjectPartnerCounts = [Int](repeating: 0, count: layout.subjectComparisons.count)
-        do {
-            let subjects = UInt64(layout.subjectComparisons.count)
-            var keys: [UInt64] = []
-            keys.reserveCapacity(size)
-            forEach { a, _, b, _ in
-                subjectErrors[Int(a)] += 1
-                subjectErrors[Int(b)] += 1
-                let (sa, sb) = (UInt64(UInt32(bitPattern: a)), UInt64(UInt32(bitPattern: b)))
-                keys.append(min(sa, sb) * subjects + max(sa, sb))
+        let overall =
+            overall
+            ?? Self.overall(subjectComparisons: layout.subjectComparisons, falseMatches: size) { visit in
+                withoutActuallyEscaping(visit) { visit in forEach { a, _, b, _ in visit(a, b) } }
             }
-            PartnerCounts.distinctPairs(&keys, stride: subjects) { a, b in
-                subjectPartnerCounts[a] += 1
-                subjectPartnerCounts[b] += 1
-            }
-        }
         // People (subject, cohort): false matches and distinct partners per cohort of the other side.
         // Flat, person-major (person p's counts at p · n ..< (p + 1) · n): nested arrays would check
         // uniqueness twice per false match.
@@ -242,14 +230,40 @@ extension PartnerCounts {
                 comparisons: layout.comparisons[p])
             byCohort[cohort[p]][key, default: 0] += 1
         }
+        return PartnerCounts(cohorts: byCohort.map(PartnerCounts.records), overall: overall)
+    }
+
+    /// ``overall``'s records from the false matches `forEach` visits (subject `a` against subject `b`),
+    /// `subjectComparisons` being each subject's non-mated comparisons (``Layout/subjectComparisons``):
+    /// the same for every dimension set, so that a run can count them once
+    /// (``StreamedComparisons/overallPartners``). `size` sizes the list of keys, as in
+    /// ``counts(_:falseMatches:overall:_:)``.
+    static func overall(
+        subjectComparisons: [Int], falseMatches size: Int, _ forEach: ((_ a: Int32, _ b: Int32) -> Void) -> Void
+    ) -> [Record] {
+        // False matches and distinct partners per subject.
+        var subjectErrors = [Int](repeating: 0, count: subjectComparisons.count)
+        var subjectPartnerCounts = [Int](repeating: 0, count: subjectComparisons.count)
+        let subjects = UInt64(subjectComparisons.count)
+        var keys: [UInt64] = []
+        keys.reserveCapacity(size)
+        forEach { a, b in
+            subjectErrors[Int(a)] += 1
+            subjectErrors[Int(b)] += 1
+            let (sa, sb) = (UInt64(UInt32(bitPattern: a)), UInt64(UInt32(bitPattern: b)))
+            keys.append(min(sa, sb) * subjects + max(sa, sb))
+        }
+        PartnerCounts.distinctPairs(&keys, stride: subjects) { a, b in
+            subjectPartnerCounts[a] += 1
+            subjectPartnerCounts[b] += 1
+        }
         var overall: [Record: Int] = [:]
-        for s in layout.subjectComparisons.indices where layout.subjectComparisons[s] > 0 {
+        for s in subjectComparisons.indices where subjectComparisons[s] > 0 {
             let key = Record(
-                people: 0, partners: [subjectPartnerCounts[s]], falseMatches: [subjectErrors[s]],
-                comparisons: [layout.subjectComparisons[s]])
+                people: 0, partners: [subjectPartnerCounts[s]], falseMatches: [subjectErrors[s]], comparisons: [subjectComparisons[s]])
             overall[key, default: 0] += 1
         }
-        return PartnerCounts(cohorts: byCohort.map(PartnerCounts.records), overall: PartnerCounts.records(overall))
+        return records(overall)
     }
 
     /// Sorts keys `first · stride + second` and calls `body(first, second)` once for each distinct key,

@@ -53,6 +53,9 @@ public struct StreamedComparisons: Sendable {
     /// Everyone's bootstrap tally at each threshold, when already made: the same for every labeling, so
     /// that every dimension set's results share one copy (``CohortAnalysis/overallTallies(_:options:)``).
     public var overallTallies: [Double: SubjectBootstrap.Tally] = [:]
+    /// Everyone's per-subject partner counts (``PartnerCounts/overall``) at each threshold, when already
+    /// made: the same for every labeling (``CohortAnalysis/overallPartners(_:options:)``).
+    public var overallPartners: [Double: [PartnerCounts.Record]] = [:]
 
     /// Creates an empty set.
     public init() {}

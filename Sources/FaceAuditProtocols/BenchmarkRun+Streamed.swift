@@ -46,6 +46,10 @@ extension BenchmarkRun {
             }, templates: templates, comparison: comparison, threads: options.threads)
         // Everyone's bootstrap tallies once, shared by every dimension set's results.
         pairs.overallTallies = CohortAnalysis.overallTallies(pairs.labeled([]), options: options.analysis(polarity: polarity, []))
+        // And everyone's partner counts, when a dimension set counts partners (none of an intersection).
+        if options.scheme.dimensionSets.contains(where: { !DimensionSet($0).isIntersection }) {
+            pairs.overallPartners = CohortAnalysis.overallPartners(pairs.labeled([]), options: options.analysis(polarity: polarity, []))
+        }
         var overall: BinnedScores?
         var range = (0.0, 1.0)
         func check(_ scores: BinnedScores) throws(RunError) {

@@ -34,6 +34,8 @@ public struct StreamedPairs: Sendable {
     private var overall: BinnedScores?
     /// Everyone's bootstrap tallies, the same for every labeling (see ``StreamedComparisons/overallTallies``).
     public var overallTallies: [Double: SubjectBootstrap.Tally] = [:]
+    /// Everyone's partner counts, the same for every labeling (see ``StreamedComparisons/overallPartners``).
+    public var overallPartners: [Double: [PartnerCounts.Record]] = [:]
 
     /// Scores the mated and kept pairs of `statistics`.
     /// - Throws: ``RunError`` (data error) when the statistics do not belong to `manifest`.
@@ -231,6 +233,7 @@ public struct StreamedPairs: Sendable {
         }
         data.overallScores = overall
         data.overallTallies = overallTallies
+        data.overallPartners = overallPartners
         return data
     }
 }

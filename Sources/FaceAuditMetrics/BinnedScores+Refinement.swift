@@ -27,17 +27,63 @@ extension BinnedScores {
         values.indices.contains { isBin($0) && reaches($0, low, high) }
     }
 
+    /// Calls `body(threshold, falseMatches, falseNonMatches)` at every point of ``errorTradeoff``, in
+    /// order, without building it: the mated scores and the run values merged, with the non-mated
+    /// scores at or above and the mated scores below each.
+    func forEachTradeoffPoint(_ body: (Double, Int, Int) -> Void) {
+        let g = genuine
+        let v = values
+        var a = 0
+        var b = 0
+        while a < g.count || b < v.count {
+            let t = b == v.count || (a < g.count && g[a] < v[b]) ? g[a] : v[b]
+            body(t, atOrAbove[b], a)
+            while a < g.count && g[a] == t { a += 1 }
+            if b < v.count && v[b] == t { b += 1 }
+        }
+    }
+
+    /// The thresholds of ``errorTradeoff`` at indices k₂ − `before` and k₂ + `after` (clamped to the
+    /// curve), k₂ being its ``ErrorTradeoff/equalErrorRateIndex``, found in one pass without building
+    /// the curve (a run's overall curve has one point per kept score: three arrays of 110 MB at
+    /// 50,000 templates). Nil when the curve is empty.
+    func thresholdsAroundEqualErrorRate(before: Int, after: Int) -> (low: Double, high: Double)? {
+        let (impostors, mated) = (Double(impostorCount), Double(genuine.count))
+        var recent: [Double] = []  // the last `before` + 1 thresholds up to k₂
+        var found = false
+        var low: Double?
+        var high: Double?
+        var past = 0  // thresholds seen after k₂
+        forEachTradeoffPoint { t, fm, fnm in
+            if found {
+                guard past < after else { return }
+                past += 1
+                high = t
+                return
+            }
+            recent.append(t)
+            if recent.count > before + 1 { recent.removeFirst() }
+            if Double(fm) / impostors - Double(fnm) / mated <= 0 {
+                found = true
+                low = recent.first
+                high = t
+            }
+        }
+        // No threshold with FMR ≤ FNMR: k₂ is the last.
+        if !found { (low, high) = (recent.first, recent.last) }
+        guard let low, let high else { return nil }
+        return (low, high)
+    }
+
     /// The lower edges of the bin runs whose scores decide the pyeer/FVC2000 EER and the AUC, most
     /// needed first, within `budget` scores. The EER's bins come first: those reaching the curve
     /// between the two points before and the one after its first threshold with FMR ≤ FNMR (the
     /// exact threshold pair lies there). Then the AUC's: every bin reaching a mated score, taken only
     /// if all of them fit. Empty without mated scores or without bins.
     public func binsDecidingEERAndAUC(budget: Int) -> [Double] {
-        guard !genuine.isEmpty, !binUpperEdges.isEmpty else { return [] }
-        let curve = errorTradeoff
-        let k2 = curve.equalErrorRateIndex
-        let low = curve.thresholds[max(0, k2 - 2)]
-        let high = curve.thresholds[min(curve.thresholds.count - 1, k2 + 1)]
+        guard !genuine.isEmpty, !binUpperEdges.isEmpty, let (low, high) = thresholdsAroundEqualErrorRate(before: 2, after: 1) else {
+            return []
+        }
         var chosen: [Double] = []
         var taken = Set<Double>()
         var used = 0
@@ -119,10 +165,8 @@ extension BinnedScores {
     /// (FMR − FNMR falls as the threshold rises, so the points below are on the same side either way.)
     /// False without mated scores (there is no EER).
     public var equalErrorRateIsExact: Bool {
-        guard !genuine.isEmpty else { return false }
-        let curve = errorTradeoff
-        let k2 = curve.equalErrorRateIndex
-        return !binReaches(curve.thresholds[max(0, k2 - 1)], curve.thresholds[k2])
+        guard !genuine.isEmpty, let (low, high) = thresholdsAroundEqualErrorRate(before: 1, after: 0) else { return false }
+        return !binReaches(low, high)
     }
 
     /// Whether the AUC of these scores is the one of the exact scores: no bin reaches a mated score.

@@ -43,31 +43,26 @@ public struct ErrorTradeoff: Sendable {
     }
 
     /// The curve of binned scores: thresholds are the mated scores and the non-mated run values, so below
-    /// ``BinnedScores/exactFrom`` the FMR is read at bin edges (see ``BinnedScores``).
+    /// ``BinnedScores/exactFrom`` the FMR is read at bin edges (see ``BinnedScores``). Its points are
+    /// ``BinnedScores/forEachTradeoffPoint(_:)``'s.
     public init(_ scores: BinnedScores) {
-        let g = scores.genuine
-        let v = scores.values
         var thresholds: [Double] = []
         var fm: [Int] = []
         var fnm: [Int] = []
-        thresholds.reserveCapacity(g.count + v.count)
-        fm.reserveCapacity(g.count + v.count)
-        fnm.reserveCapacity(g.count + v.count)
-        var a = 0
-        var b = 0
-        while a < g.count || b < v.count {
-            let t = b == v.count || (a < g.count && g[a] < v[b]) ? g[a] : v[b]
+        let capacity = scores.genuine.count + scores.values.count
+        thresholds.reserveCapacity(capacity)
+        fm.reserveCapacity(capacity)
+        fnm.reserveCapacity(capacity)
+        scores.forEachTradeoffPoint { t, falseMatches, falseNonMatches in
             thresholds.append(t)
-            fnm.append(a)
-            fm.append(scores.atOrAbove[b])
-            while a < g.count && g[a] == t { a += 1 }
-            if b < v.count && v[b] == t { b += 1 }
+            fm.append(falseMatches)
+            fnm.append(falseNonMatches)
         }
         self.thresholds = thresholds
         self.falseMatches = fm
         self.falseNonMatches = fnm
         self.impostorCount = scores.impostorCount
-        self.genuineCount = g.count
+        self.genuineCount = scores.genuine.count
     }
 
     /// FMR at index k.

@@ -175,7 +175,7 @@ public struct StreamedPairs: Sendable {
         // The pass must find what the histograms counted, bin by bin and cell pair by cell pair; should a
         // product ever differ between the passes (or a pair score NaN), the numbers stay at bin
         // resolution and say so.
-        let unchanged = Refinement(equalErrorRateIsExact: scores.equalErrorRateIsExact, aucIsExact: scores.aucIsExact)
+        func unchanged() -> Refinement { Refinement(equalErrorRateIsExact: scores.equalErrorRateIsExact, aucIsExact: scores.aucIsExact) }
         var found: [Int: Int] = [:]
         for p in pairs {
             let cells = layout.cellPair(Int(imageCells[Int(p.first)]), Int(imageCells[Int(p.second)]))
@@ -185,13 +185,13 @@ public struct StreamedPairs: Sendable {
             for y in x..<layout.cells {
                 for b in wanted {
                     let k = layout.cellPair(x, y) * layout.bins + b
-                    guard statistics.nonMated[k] == found[k] ?? 0 else { return unchanged }
+                    guard statistics.nonMated[k] == found[k] ?? 0 else { return unchanged() }
                 }
             }
         }
         let polarity = comparison.polarity
         var exact = try PairScorer(metric: comparison, templates: templates.map(\.template)).scores(pairs).map(polarity.similarity)
-        guard !exact.contains(where: \.isNaN) else { return unchanged }
+        guard !exact.contains(where: \.isNaN) else { return unchanged() }
         let fetched = exact.count
         if includesTop { exact += belowScores }
         scores = scores.refining(bins: edges, with: exact)

@@ -158,6 +158,29 @@ struct BinnedScoresTests {
         #expect((50..<1_950).contains(claims.auc), "\(claims.auc) AUC claims")
     }
 
+    @Test("the thresholds around the EER, found in one pass, are the built curve's, with and without an FMR ≤ FNMR")
+    func thresholdsAroundEqualErrorRate() {
+        var rng = SplitMix64(seed: 15)
+        var beyond = 0
+        for trial in 0..<2_000 {
+            var (binned, _, _) = Self.binnedWithTruth(&rng, trial: trial)
+            if trial % 5 == 0 {
+                // Mated scores all below the non-mated ones: FMR > FNMR everywhere but at the top.
+                binned = BinnedScores(
+                    genuine: [-1, -0.5], binEdges: [], binCounts: [], exact: binned.values, exactFrom: -.infinity, impostorFailures: 0)
+            }
+            let curve = binned.errorTradeoff
+            let k2 = curve.equalErrorRateIndex
+            if !curve.thresholds.indices.contains(where: { curve.fmr($0) - curve.fnmr($0) <= 0 }) { beyond += 1 }
+            for (before, after) in [(0, 0), (1, 0), (2, 1), (3, 4)] {
+                let got = binned.thresholdsAroundEqualErrorRate(before: before, after: after)
+                let want = (curve.thresholds[max(0, k2 - before)], curve.thresholds[min(curve.thresholds.count - 1, k2 + after)])
+                #expect(got?.low == want.0 && got?.high == want.1, "trial \(trial), \(before), \(after)")
+            }
+        }
+        #expect(beyond > 0, "no curve without FMR ≤ FNMR")
+    }
+
     @Test("refining the bins that decide the EER and AUC with their true scores gives the per-score EER and AUC")
     func refinedBinsAreExact() throws {
         var rng = SplitMix64(seed: 14)

@@ -27,17 +27,17 @@ extension BinnedScores {
         values.indices.contains { isBin($0) && reaches($0, low, high) }
     }
 
-    /// Calls `body(threshold, falseMatches, falseNonMatches)` at every point of ``errorTradeoff``, in
-    /// order, without building it: the mated scores and the run values merged, with the non-mated
-    /// scores at or above and the mated scores below each.
-    func forEachTradeoffPoint(_ body: (Double, Int, Int) -> Void) {
+    /// Calls `body(threshold, falseMatches, falseNonMatches)` at the points of ``errorTradeoff``, in
+    /// order, without building it, until `body` returns false: the mated scores and the run values
+    /// merged, with the non-mated scores at or above and the mated scores below each.
+    func forEachTradeoffPoint(_ body: (Double, Int, Int) -> Bool) {
         let g = genuine
         let v = values
         var a = 0
         var b = 0
         while a < g.count || b < v.count {
             let t = b == v.count || (a < g.count && g[a] < v[b]) ? g[a] : v[b]
-            body(t, atOrAbove[b], a)
+            guard body(t, atOrAbove[b], a) else { return }
             while a < g.count && g[a] == t { a += 1 }
             if b < v.count && v[b] == t { b += 1 }
         }
@@ -56,10 +56,10 @@ extension BinnedScores {
         var past = 0  // thresholds seen after k₂
         forEachTradeoffPoint { t, fm, fnm in
             if found {
-                guard past < after else { return }
+                guard past < after else { return false }
                 past += 1
                 high = t
-                return
+                return past < after
             }
             recent.append(t)
             if recent.count > before + 1 { recent.removeFirst() }
@@ -67,7 +67,9 @@ extension BinnedScores {
                 found = true
                 low = recent.first
                 high = t
+                return after > 0
             }
+            return true
         }
         // No threshold with FMR ≤ FNMR: k₂ is the last.
         if !found { (low, high) = (recent.first, recent.last) }

@@ -57,6 +57,7 @@ public struct ErrorTradeoff: Sendable {
             thresholds.append(t)
             fm.append(falseMatches)
             fnm.append(falseNonMatches)
+            return true
         }
         self.thresholds = thresholds
         self.falseMatches = fm

@@ -188,9 +188,10 @@ extension PartnerCounts {
     ///
     /// `forEach` is called twice (once when `overall`, the subjects' records, is given), and must visit
     /// the same `size` false matches each time: once for the subjects' keys, once for the people's, so
-    /// that only one list of keys (and its sort's buffer) is in memory at a time. It calls its argument with subject `a` in cohort `ca` against subject
-    /// `b` in cohort `cb` (a cohort −1 or out of range: counted overall only). `size` sizes the lists
-    /// (an array grown by doubling keeps up to twice its memory).
+    /// that only one list of keys (and its sort's buffer) is in memory at a time. It calls its argument
+    /// with subject `a` in cohort `ca` against subject `b` in cohort `cb` (a cohort −1 or out of range:
+    /// counted overall only). `size` bounds the lists' lengths (an array grown by doubling keeps up to
+    /// twice its memory).
     static func counts(
         _ layout: Layout, falseMatches size: Int, overall: [Record]? = nil,
         _ forEach: ((_ a: Int32, _ ca: Int32, _ b: Int32, _ cb: Int32) -> Void) -> Void

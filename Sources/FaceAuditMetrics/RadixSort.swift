@@ -48,7 +48,8 @@ public enum RadixSort {
     }
 
     /// Sorts unsigned 64-bit keys ascending: LSD radix sort, 11 bits a pass, skipping passes where
-    /// every key shares the digit. Below 100,000 keys the standard library's sort is used.
+    /// every key shares the digit and the digits above the highest bit any key sets. Below 100,000
+    /// keys the standard library's sort is used.
     public static func sort(_ keys: inout [UInt64]) {
         guard keys.count >= 100_000 else {
             keys.sort()

@@ -29,13 +29,14 @@ public struct StreamedComparisons: Sendable {
     public var matedCohort: [Int32] = []
 
     /// Lower sample of every non-mated comparison kept exactly. The exact comparisons (this,
-    /// ``exactReference`` and ``exactScores``) are in ascending order of similarity, so that the false
-    /// matches at any threshold are a suffix of them (``exactIndices(atLeast:)``).
-    public var exactProbe: [Int32] = []
+    /// ``exactReference`` and ``exactScores``, set together by ``setExact(probe:reference:scores:)``)
+    /// are in ascending order of similarity, so that the false matches at any threshold are a suffix of
+    /// them (``exactIndices(atLeast:)``).
+    public private(set) var exactProbe: [Int32] = []
     /// Higher sample of every non-mated comparison kept exactly.
-    public var exactReference: [Int32] = []
+    public private(set) var exactReference: [Int32] = []
     /// Similarity of every non-mated comparison kept exactly: all completed ones ≥ ``exactFrom``.
-    public var exactScores: [Double] = []
+    public private(set) var exactScores: [Double] = []
     /// Every completed non-mated similarity at or above this is kept exactly.
     public var exactFrom = -Double.infinity
 
@@ -63,10 +64,23 @@ public struct StreamedComparisons: Sendable {
     /// Number of samples.
     public var sampleCount: Int { sampleSubject.count }
 
+    /// Sets the comparisons kept exactly (lower sample, higher sample, similarity; NaN-free), in
+    /// ascending order of similarity, equal similarities in the order given: the order
+    /// ``exactIndices(atLeast:)`` relies on. The lists are consumed, each freed once reordered.
+    public mutating func setExact(probe: consuming [Int32], reference: consuming [Int32], scores: consuming [Double]) {
+        precondition(probe.count == scores.count && reference.count == scores.count, "one probe and reference per score")
+        let order = RadixSort.order(scores)
+        exactScores = order.map { scores[Int($0)] }
+        scores = []
+        exactProbe = order.map { probe[Int($0)] }
+        probe = []
+        exactReference = order.map { reference[Int($0)] }
+    }
+
     /// The exact comparisons with similarity ≥ `tau`: a suffix of them, found by binary search (the
-    /// false matches at threshold `tau`).
+    /// false matches at threshold `tau`; none at a NaN threshold).
     public func exactIndices(atLeast tau: Double) -> Range<Int> {
-        assert(exactScores.indices.dropFirst().allSatisfy { exactScores[$0 - 1] <= exactScores[$0] }, "exact scores must ascend")
+        guard !tau.isNaN else { return exactScores.count..<exactScores.count }
         return SortedScores.lowerBound(exactScores, tau)..<exactScores.count
     }
 }

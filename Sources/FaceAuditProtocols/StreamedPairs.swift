@@ -86,18 +86,21 @@ public struct StreamedPairs: Sendable {
             (0...statistics.tailBin).map { similarity(key: Double(layout.keyLower) + (Double($0) - 0.5) * width) } + [data.exactFrom]
         let tailScores = try scorer.scores(statistics.tail)
         let exactCount = tailScores.count { polarity.similarity($0) >= data.exactFrom }
-        data.exactProbe.reserveCapacity(exactCount)
-        data.exactReference.reserveCapacity(exactCount)
-        data.exactScores.reserveCapacity(exactCount)
+        var exactProbe: [Int32] = []
+        var exactReference: [Int32] = []
+        var exactScores: [Double] = []
+        exactProbe.reserveCapacity(exactCount)
+        exactReference.reserveCapacity(exactCount)
+        exactScores.reserveCapacity(exactCount)
         var belowProbe: [Int32] = []
         var belowReference: [Int32] = []
         var belowScores: [Double] = []
         for (p, score) in zip(statistics.tail, tailScores) {
             let s = polarity.similarity(score)
             if s >= data.exactFrom {
-                data.exactProbe.append(p.first)
-                data.exactReference.append(p.second)
-                data.exactScores.append(s)
+                exactProbe.append(p.first)
+                exactReference.append(p.second)
+                exactScores.append(s)
             } else {
                 belowProbe.append(p.first)
                 belowReference.append(p.second)
@@ -107,10 +110,7 @@ public struct StreamedPairs: Sendable {
         statistics.dropTail()
         // Ascending by similarity (stable), once: every cohort's share, taken in this order, is then
         // already sorted, so no dimension set sorts its cohorts' exact scores again.
-        let order = RadixSort.order(data.exactScores)
-        data.exactProbe = order.map { data.exactProbe[Int($0)] }
-        data.exactReference = order.map { data.exactReference[Int($0)] }
-        data.exactScores = order.map { data.exactScores[Int($0)] }
+        data.setExact(probe: consume exactProbe, reference: consume exactReference, scores: consume exactScores)
         base = data
         self.belowProbe = belowProbe
         self.belowReference = belowReference

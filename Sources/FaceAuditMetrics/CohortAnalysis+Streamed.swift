@@ -157,16 +157,31 @@ extension CohortAnalysis {
             let c = Int(data.matedCohort[k])
             if c >= 0 && c < cohortCount { matedOf[c].append(k) }
         }
-        // Sized exactly (a count first): an array grown by doubling keeps up to twice its memory.
-        func cohortOfExact(_ k: Int) -> Int? {
-            let c = data.sampleCohort[Int(data.exactProbe[k])]
-            return c >= 0 && Int(c) < cohortCount && c == data.sampleCohort[Int(data.exactReference[k])] ? Int(c) : nil
-        }
+        // Each exact pair's cohort (−1: the two samples are in different cohorts, or in none), looked up
+        // once; then each cohort's list, sized exactly (an array grown by doubling keeps up to twice its
+        // memory).
+        let exactCount = data.exactScores.count
         var exactSizes = [Int](repeating: 0, count: cohortCount)
-        for k in data.exactScores.indices { if let c = cohortOfExact(k) { exactSizes[c] += 1 } }
+        let exactCohort = [Int32](unsafeUninitializedCapacity: exactCount) { cohorts, count in
+            data.sampleCohort.withUnsafeBufferPointer { cohortOf in
+                data.exactProbe.withUnsafeBufferPointer { probe in
+                    data.exactReference.withUnsafeBufferPointer { reference in
+                        exactSizes.withUnsafeMutableBufferPointer { sizes in
+                            for k in 0..<exactCount {
+                                let c = cohortOf[Int(probe[k])]
+                                let same = c >= 0 && Int(c) < cohortCount && c == cohortOf[Int(reference[k])]
+                                cohorts[k] = same ? c : -1
+                                if same { sizes[Int(c)] &+= 1 }
+                            }
+                        }
+                    }
+                }
+            }
+            count = exactCount
+        }
         var exactOf = [[UInt32]](repeating: [], count: cohortCount + 1)
         for c in 0..<cohortCount { exactOf[c].reserveCapacity(exactSizes[c]) }
-        for k in data.exactScores.indices { if let c = cohortOfExact(k) { exactOf[c].append(UInt32(k)) } }
+        for (k, c) in exactCohort.enumerated() where c >= 0 { exactOf[Int(c)].append(UInt32(k)) }
         func group(_ g: Int) -> StreamedGroup {
             let bins = g == cohortCount ? data.overallBins : data.cohortBins[g]
             let exact = g == cohortCount ? nil : exactOf[g]

@@ -178,29 +178,36 @@ public struct SchoolScenario: Sendable {
             }
             return (rows, total)
         }
-        func mean(_ xs: [(Double, Double, Double, Double)], _ picks: [Int]?) -> (Double, Double, Double, Double) {
-            let count = picks?.count ?? xs.count
+        /// The mean of `xs`, or, given `rng`, of `xs.count` draws from `xs` with replacement (the draws
+        /// summed in the order they are made).
+        func mean(_ xs: [(Double, Double, Double, Double)], drawingWith rng: inout SplitMix64?) -> (Double, Double, Double, Double) {
+            let count = xs.count
             guard count > 0 else { return (0, 0, 0, 0) }
             var s = (0.0, 0.0, 0.0, 0.0)
-            for i in picks ?? Array(xs.indices) {
-                s.0 += xs[i].0
-                s.1 += xs[i].1
-                s.2 += xs[i].2
-                s.3 += xs[i].3
+            xs.withUnsafeBufferPointer { xs in
+                func add(_ i: Int) {
+                    s.0 += xs[i].0
+                    s.1 += xs[i].1
+                    s.2 += xs[i].2
+                    s.3 += xs[i].3
+                }
+                if var draws = rng {
+                    for _ in 0..<count { add(draws.below(count)) }
+                    rng = draws
+                } else {
+                    for i in 0..<count { add(i) }
+                }
             }
             let d = Double(count)
             return (s.0 / d, s.1 / d, s.2 / d, s.3 / d)
         }
-        let point = outcome(perPerson.map { mean($0, nil) })
-        var rng = SplitMix64(seed: o.seed)
+        var noDraws: SplitMix64? = nil
+        let point = outcome(perPerson.map { mean($0, drawingWith: &noDraws) })
+        var rng: SplitMix64? = SplitMix64(seed: o.seed)
         var draws: [(groups: [[Double]], total: [Double])] = []
         draws.reserveCapacity(o.replicates)
         for _ in 0..<o.replicates {
-            let means = perPerson.map { xs -> (Double, Double, Double, Double) in
-                guard !xs.isEmpty else { return (0, 0, 0, 0) }
-                return mean(xs, (0..<xs.count).map { _ in rng.below(xs.count) })
-            }
-            draws.append(outcome(means))
+            draws.append(outcome(perPerson.map { mean($0, drawingWith: &rng) }))
         }
         func estimate(_ value: Double, _ pick: ((groups: [[Double]], total: [Double])) -> Double) -> Estimate {
             Estimate(value: value, interval: SubjectBootstrap.percentileInterval(draws.map(pick), alpha: o.alpha))

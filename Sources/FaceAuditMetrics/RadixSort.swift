@@ -2,8 +2,8 @@
 public enum RadixSort {
     /// Sorts doubles ascending (NaN-free input; −0 sorts before +0, which compare equal anyway).
     ///
-    /// LSD radix sort on order-preserving 64-bit keys, 11 bits a pass, skipping passes where every key
-    /// shares the digit. Below 100,000 elements the standard library's sort is used.
+    /// Radix sort on order-preserving 64-bit keys (see ``sort(_:)-([UInt64])``). Below 100,000 elements
+    /// the standard library's sort is used.
     public static func sort(_ values: inout [Double]) {
         guard values.count >= 100_000 else {
             values.sort()
@@ -19,8 +19,32 @@ public enum RadixSort {
         sort(&keys)
         for i in 0..<n {
             let key = keys[i]
-            values[i] = Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
+            values[i] = value(key)
         }
+    }
+
+    /// Sorts doubles ascending (NaN-free; −0 before +0), stably, each carrying the payload value at its
+    /// index: afterwards `payload[k]` is the value that was beside the k-th smallest. The same order as
+    /// ``order(_:)``, without a list of indices to gather by afterwards.
+    public static func sort(_ values: inout [Double], carrying payload: inout [UInt64]) {
+        precondition(payload.count == values.count, "one payload value per key")
+        let n = values.count
+        guard n >= 100_000 else {
+            let order = order(values)
+            values = order.map { values[Int($0)] }
+            payload = order.map { payload[Int($0)] }
+            return
+        }
+        var keys = values.map(key)
+        values = []
+        radixSort(&keys, carrying: &payload)
+        values = keys.map(value)
+    }
+
+    /// The double whose ``key(_:)`` is `key`.
+    @inline(__always)
+    static func value(_ key: UInt64) -> Double {
+        Double(bitPattern: key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key)
     }
 
     /// The order-preserving key of a double: unsigned comparison of keys is the numeric order, with
@@ -32,7 +56,7 @@ public enum RadixSort {
     }
 
     /// The stable ascending order of `values` (NaN-free): indices such that `values[order[k]]` ascend,
-    /// −0 before +0, equal values in index order. LSD radix sort on the keys of ``sort(_:)-([Double])``
+    /// −0 before +0, equal values in index order. Radix sort on the keys of ``sort(_:)-([Double])``
     /// carrying each index (below 100,000 values, the standard library's sort on (key, index)).
     public static func order(_ values: [Double]) -> [UInt32] {
         precondition(values.count < 1 << 32, "at most 2^32 values")
@@ -47,9 +71,8 @@ public enum RadixSort {
         return order
     }
 
-    /// Sorts unsigned 64-bit keys ascending: LSD radix sort, 11 bits a pass, skipping passes where
-    /// every key shares the digit and the digits above the highest bit any key sets. Below 100,000
-    /// keys the standard library's sort is used.
+    /// Sorts unsigned 64-bit keys ascending: radix sort over the bits where the keys differ (see
+    /// `radixSort(_:carrying:)`). Below 100,000 keys the standard library's sort is used.
     public static func sort(_ keys: inout [UInt64]) {
         guard keys.count >= 100_000 else {
             keys.sort()
@@ -68,7 +91,7 @@ public enum RadixSort {
     /// sorted least-significant digit first on the rest, in passes of at most 11 bits (digits no key of the
     /// bucket differs in are skipped), or by insertion below 48 keys. Every pass is stable, so the whole is.
     /// Only the first pass scatters over all of memory; 11-bit LSD passes over the whole array each did.
-    private static func radixSort(_ keys: inout [UInt64], carrying payload: inout [UInt32]) {
+    private static func radixSort<Payload: BitwiseCopyable>(_ keys: inout [UInt64], carrying payload: inout [Payload]) {
         let n = keys.count
         let carry = !payload.isEmpty
         precondition(!carry || payload.count == n, "one payload value per key")
@@ -89,7 +112,7 @@ public enum RadixSort {
         let digit = innerPasses == 0 ? 0 : (innerBits + innerPasses - 1) / innerPasses
         var bounds = [Int](repeating: 0, count: buckets + 1)
         var scratch = [UInt64](unsafeUninitializedCapacity: n) { _, count in count = n }
-        var scratchPayload = [UInt32](unsafeUninitializedCapacity: carry ? n : 0) { _, count in count = carry ? n : 0 }
+        var scratchPayload = [Payload](unsafeUninitializedCapacity: carry ? n : 0) { _, count in count = carry ? n : 0 }
         var histograms = [Int](repeating: 0, count: (1 << digit) * innerPasses)
         var offsets = [Int](repeating: 0, count: max(buckets, 1 << digit))
         keys.withUnsafeMutableBufferPointer { keys in
@@ -126,9 +149,9 @@ public enum RadixSort {
     /// Sorts one bucket (`count` keys at `keys`, payload at `values`) on the bits `low..<low + digit *
     /// passes`, least significant digit first, and leaves the result in `spare` (and `spareValues`); the
     /// bucket's own memory is scratch.
-    private static func sortBucket(
-        _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<UInt32>?, count: Int, low: Int, digit: Int, passes: Int,
-        spare: UnsafeMutablePointer<UInt64>, _ spareValues: UnsafeMutablePointer<UInt32>?, histograms: UnsafeMutablePointer<Int>,
+    private static func sortBucket<Payload: BitwiseCopyable>(
+        _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Payload>?, count: Int, low: Int, digit: Int, passes: Int,
+        spare: UnsafeMutablePointer<UInt64>, _ spareValues: UnsafeMutablePointer<Payload>?, histograms: UnsafeMutablePointer<Int>,
         offsets: UnsafeMutablePointer<Int>
     ) {
         let width = digit == 0 ? 0 : 1 << digit
@@ -186,9 +209,9 @@ public enum RadixSort {
     /// One stable counting-sort pass: each key (and its payload) goes to `offsets[digit]`, which then
     /// advances.
     @inline(__always)
-    private static func scatter(
-        _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<UInt32>?, count: Int, shift: UInt64, mask: UInt64,
-        offsets: UnsafeMutablePointer<Int>, into target: UnsafeMutablePointer<UInt64>, _ targetValues: UnsafeMutablePointer<UInt32>?
+    private static func scatter<Payload: BitwiseCopyable>(
+        _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Payload>?, count: Int, shift: UInt64, mask: UInt64,
+        offsets: UnsafeMutablePointer<Int>, into target: UnsafeMutablePointer<UInt64>, _ targetValues: UnsafeMutablePointer<Payload>?
     ) {
         if let values, let targetValues {
             for i in 0..<count {

@@ -69,12 +69,17 @@ public struct StreamedComparisons: Sendable {
     /// ``exactIndices(atLeast:)`` relies on. The lists are consumed, each freed once reordered.
     public mutating func setExact(probe: consuming [Int32], reference: consuming [Int32], scores: consuming [Double]) {
         precondition(probe.count == scores.count && reference.count == scores.count, "one probe and reference per score")
-        let order = RadixSort.order(scores)
-        exactScores = order.map { scores[Int($0)] }
-        scores = []
-        exactProbe = order.map { probe[Int($0)] }
+        // Each pair packed beside its score and moved with it by the sort: no gathers by an order after.
+        var pairs = [UInt64](unsafeUninitializedCapacity: scores.count) { buffer, count in
+            for k in 0..<scores.count { buffer[k] = UInt64(UInt32(bitPattern: probe[k])) << 32 | UInt64(UInt32(bitPattern: reference[k])) }
+            count = scores.count
+        }
         probe = []
-        exactReference = order.map { reference[Int($0)] }
+        reference = []
+        RadixSort.sort(&scores, carrying: &pairs)
+        exactScores = scores
+        exactProbe = pairs.map { Int32(truncatingIfNeeded: $0 >> 32) }
+        exactReference = pairs.map { Int32(truncatingIfNeeded: $0) }
     }
 
     /// The exact comparisons with similarity ≥ `tau`: a suffix of them, found by binary search (the

@@ -125,6 +125,23 @@ struct RadixSortTests {
         #expect(order == stable)
     }
 
+    @Test("sorting with a payload gives order's sequence and moves each payload with its value, large and small")
+    func carrying() {
+        var rng = SplitMix64(seed: 12)
+        for n in [0, 1, 5, 99_999, 230_000] {
+            let values = (0..<n).map { _ -> Double in
+                let v = Double(rng.below(3000)) - 1500
+                return v == 0 && rng.below(2) == 0 ? -0.0 : v / 3
+            }
+            var sorted = values
+            var payload = (0..<n).map { UInt64($0) << 20 | 0xABCDE }
+            RadixSort.sort(&sorted, carrying: &payload)
+            let order = RadixSort.order(values)
+            #expect(sorted.map(\.bitPattern) == order.map { values[Int($0)].bitPattern }, "n \(n)")
+            #expect(payload == order.map { UInt64($0) << 20 | 0xABCDE }, "n \(n)")
+        }
+    }
+
     @Test("order is stable and gives the sort's sequence, large and small")
     func order() {
         var rng = SplitMix64(seed: 11)

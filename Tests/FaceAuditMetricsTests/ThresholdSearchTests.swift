@@ -125,14 +125,20 @@ struct RadixSortTests {
         #expect(order == stable)
     }
 
+    /// `n` values with heavy ties: `distinct` integers centred on 0, divided by `over`, zero drawn as −0
+    /// half the time.
+    static func tied(_ n: Int, distinct: Int, over: Double, _ rng: inout SplitMix64) -> [Double] {
+        (0..<n).map { _ -> Double in
+            let v = Double(rng.below(distinct)) - Double(distinct / 2)
+            return v == 0 && rng.below(2) == 0 ? -0.0 : v / over
+        }
+    }
+
     @Test("sorting with a payload gives order's sequence and moves each payload with its value, large and small")
     func carrying() {
         var rng = SplitMix64(seed: 12)
         for n in [0, 1, 5, 99_999, 230_000] {
-            let values = (0..<n).map { _ -> Double in
-                let v = Double(rng.below(3000)) - 1500
-                return v == 0 && rng.below(2) == 0 ? -0.0 : v / 3
-            }
+            let values = Self.tied(n, distinct: 3000, over: 3, &rng)
             var sorted = values
             var payload = (0..<n).map { UInt64($0) << 20 | 0xABCDE }
             RadixSort.sort(&sorted, carrying: &payload)
@@ -147,10 +153,7 @@ struct RadixSortTests {
         var rng = SplitMix64(seed: 11)
         for n in [0, 1, 7, 99_999, 250_000] {
             // Heavy ties, both zeros, negatives: the order's values ascend as the sort's, ties by index.
-            let values = (0..<n).map { _ -> Double in
-                let v = Double(rng.below(5000)) - 2500
-                return v == 0 && rng.below(2) == 0 ? -0.0 : v / 7
-            }
+            let values = Self.tied(n, distinct: 5000, over: 7, &rng)
             let order = RadixSort.order(values).map(Int.init)
             #expect(order.count == n)
             let sorted = values.sorted { RadixSort.key($0) < RadixSort.key($1) }  // −0 before +0

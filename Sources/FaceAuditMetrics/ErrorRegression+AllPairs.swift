@@ -254,8 +254,12 @@ extension ErrorRegression {
         // Thresholds ascending; a comparison at or above the t-th is an error at the first t + 1 of them.
         let order = thresholds.indices.sorted { thresholds[$0] < thresholds[$1] }
         let ascending = order.map { thresholds[$0] }
-        // One key per error: lower person (24 bits), higher person (24 bits), the highest threshold reached.
+        // One key per error: lower person, higher person, the highest threshold reached, each in as few
+        // bits as its count needs (about 31 for 25,000 people and three thresholds), so that the radix
+        // sort has few bits to pass over.
         precondition(data.subjectCount < 1 << 24 && thresholds.count < 1 << 16, "at most 2^24 people and 2^16 thresholds")
+        let thresholdBits = UInt64(Int.bitWidth - max(thresholds.count - 1, 0).leadingZeroBitCount)
+        let personBits = UInt64(Int.bitWidth - max(data.subjectCount - 1, 0).leadingZeroBitCount)
         // Sized exactly (a count first): the keys and the sort's buffer are this stage's largest arrays.
         var keys: [UInt64] = []
         keys.reserveCapacity(data.nonMated.scores.count { $0 >= lowest })
@@ -265,7 +269,7 @@ extension ErrorRegression {
             guard a >= 0, b >= 0, a != b, !pair.score.isNaN else { continue }
             var reached = 0
             while reached + 1 < ascending.count && pair.score >= ascending[reached + 1] { reached += 1 }
-            keys.append(UInt64(min(a, b)) << 40 | UInt64(max(a, b)) << 16 | UInt64(reached))
+            keys.append((UInt64(min(a, b)) << personBits | UInt64(max(a, b))) << thresholdBits | UInt64(reached))
         }
         RadixSort.sort(&keys)
         // Per-person events in tables (person · cells + cell) when they are small, added to the tallies'
@@ -278,16 +282,17 @@ extension ErrorRegression {
         var secondEvents = firstEvents
         var start = 0
         var perThreshold = [Int](repeating: 0, count: thresholds.count)
+        let reachedMask: UInt64 = (1 << thresholdBits) - 1
         while start < keys.count {
-            let pair = keys[start] >> 16
+            let pair = keys[start] >> thresholdBits
             var end = start
             for t in perThreshold.indices { perThreshold[t] = 0 }
-            while end < keys.count && keys[end] >> 16 == pair {
-                perThreshold[Int(keys[end] & 0xFFFF)] += 1
+            while end < keys.count && keys[end] >> thresholdBits == pair {
+                perThreshold[Int(keys[end] & reachedMask)] += 1
                 end += 1
             }
-            let a = Int(pair >> 24)
-            let b = Int(pair & 0xFF_FFFF)
+            let a = Int(pair >> personBits)
+            let b = Int(pair & ((1 << personBits) - 1))
             let m = Double(templates[a] * templates[b])
             let cell = cellOf[classOf[a] * classes + classOf[b]]
             // Errors at ascending threshold t: those that reached t or beyond.

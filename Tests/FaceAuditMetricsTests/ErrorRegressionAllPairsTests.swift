@@ -126,6 +126,19 @@ import Testing
         }
     }
 
+    /// The error keys pack each person and threshold index in as few bits as their counts need: counts at
+    /// and just past a power of two, and one, two and four thresholds.
+    @Test(arguments: [64, 65], [[0.86], [0.86, 0.8], [0.86, 0.8, 0.9, 0.83]])
+    func packedKeysAtBitBoundaries(people: Int, thresholds: [Double]) {
+        let data = Dataset(people: people, seed: 5)
+        let general = ErrorRegression.tallies(
+            attributes: data.labeled, thresholds: thresholds, samples: data.covariates, references: ["gender": "m"], minimumPeople: 3)
+        let allPairs = ErrorRegression.tallies(
+            allPairs: data.allPairs(from: 0.8), thresholds: thresholds, samples: data.covariates, references: ["gender": "m"],
+            minimumPeople: 3, personTableLimit: 1 << 20)
+        for t in thresholds.indices { Self.expectSame(general.falseMatch[t], allPairs.falseMatch[t]) }
+    }
+
     @Test func sameFitsAsEveryComparison() throws {
         let data = Dataset(people: 80, seed: 4)
         let thresholds = [0.85, 0.9]

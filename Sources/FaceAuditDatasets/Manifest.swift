@@ -15,6 +15,10 @@ public struct Manifest: Sendable {
     public let records: [ImageRecord]
     /// Problems that did not stop reading (e.g. a UTKFace file name whose labels do not parse).
     public let warnings: [ManifestError]
+    /// ``root`` as a file URL, made once rather than per image (`URL(fileURLWithPath:)` asks the file
+    /// system whether the path is a folder; the answer does not change the paths ``absolutePath(of:)``
+    /// joins).
+    private let rootURL: URL
 
     /// Creates a manifest.
     public init(
@@ -27,11 +31,12 @@ public struct Manifest: Sendable {
         self.card = card
         self.records = records
         self.warnings = warnings
+        rootURL = URL(fileURLWithPath: root)
     }
 
     /// The file system path of a record's image.
     public func absolutePath(of record: ImageRecord) -> String {
-        record.path.hasPrefix("/") ? record.path : URL(fileURLWithPath: root).appendingPathComponent(record.path).path
+        record.path.hasPrefix("/") ? record.path : rootURL.appendingPathComponent(record.path).path
     }
 
     /// Record indices grouped by subject, subjects in sorted order.

@@ -196,3 +196,27 @@ struct ManifestReaderTests {
 extension DatasetCard {
     var licenseIsUnknown: Bool { license == "unknown" }
 }
+
+@Suite("Manifest paths")
+struct ManifestPathTests {
+    /// The root's URL is made once per manifest; every join must equal the per-call formula it replaced,
+    /// for roots that are folders, files, missing, relative or slashed, and paths with odd components.
+    @Test("absolutePath joins as URL(fileURLWithPath: root).appendingPathComponent(path).path does")
+    func sameAsPerCallURL() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("file.csv")
+        try Data().write(to: file)
+        let roots = [folder.path, folder.path + "/", file.path, folder.path + "/missing", "relative/root", ".", "/"]
+        let paths = ["a.jpg", "imgs/a.jpg", "./a.jpg", "a//b.jpg", "../up.jpg", "dir/", "/abs/a.jpg", "naïve é.png"]
+        for root in roots {
+            let records = paths.map { ImageRecord(path: $0, subject: SubjectID("s"), labels: Labels()) }
+            let manifest = Manifest(layout: .csv, root: root, source: "m.csv", card: .unknown(name: "t"), records: records)
+            for record in records {
+                let expected =
+                    record.path.hasPrefix("/") ? record.path : URL(fileURLWithPath: root).appendingPathComponent(record.path).path
+                #expect(manifest.absolutePath(of: record) == expected, "root \(root), path \(record.path)")
+            }
+        }
+    }
+}

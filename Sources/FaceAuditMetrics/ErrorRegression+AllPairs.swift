@@ -277,12 +277,62 @@ extension ErrorRegression {
         let cellCount = tallies.map(\.cells.count).max() ?? 0
         let tableSize = data.subjectCount.multipliedReportingOverflow(by: cellCount)
         let tabled = !tableSize.overflow && tableSize.partialValue <= tableLimit
-        let emptyTable = [Double](repeating: 0, count: tabled ? tableSize.partialValue : 0)
-        var firstEvents = [[Double]](repeating: emptyTable, count: thresholds.count)
+        guard tabled else {
+            forEachPersonPair(keys, personBits: personBits, thresholdBits: thresholdBits, thresholds: thresholds.count) { t, a, b, events in
+                let cell = cellOf[classOf[a] * classes + classOf[b]]
+                let m = Double(templates[a] * templates[b])
+                tallies[order[t]].addPersonPairEvents(first: a, second: b, cell: cell, trials: m, events: Double(events))
+            }
+            return
+        }
+        // Tabled: per threshold (in `order`'s positions), each cell's three sums and each person's events,
+        // in flat tables written through pointers, added to the tallies once at the end. Events and
+        // trials are whole numbers, so the sums are exact whatever their order.
+        let size = tableSize.partialValue
+        var cellSums = [Double](repeating: 0, count: thresholds.count * cellCount * 3)
+        var firstEvents = [Double](repeating: 0, count: thresholds.count * size)
         var secondEvents = firstEvents
-        var start = 0
-        var perThreshold = [Int](repeating: 0, count: thresholds.count)
+        cellSums.withUnsafeMutableBufferPointer { cellSums in
+            firstEvents.withUnsafeMutableBufferPointer { firstEvents in
+                secondEvents.withUnsafeMutableBufferPointer { secondEvents in
+                    forEachPersonPair(keys, personBits: personBits, thresholdBits: thresholdBits, thresholds: thresholds.count) {
+                        t, a, b, events in
+                        let cell = cellOf[classOf[a] * classes + classOf[b]]
+                        let m = Double(templates[a] * templates[b])
+                        let e = Double(events)
+                        let sums = (t * cellCount + cell) * 3
+                        cellSums[sums] += e
+                        cellSums[sums + 1] += m * e
+                        cellSums[sums + 2] += e * e
+                        firstEvents[t * size + a * cellCount + cell] += e
+                        secondEvents[t * size + b * cellCount + cell] += e
+                    }
+                }
+            }
+        }
+        for t in thresholds.indices {
+            let tally = order[t]
+            for cell in 0..<cellCount {
+                let sums = (t * cellCount + cell) * 3
+                guard cellSums[sums] > 0 else { continue }  // only cells with errors, as pair by pair
+                tallies[tally].addCellSums(
+                    cell: cell, events: cellSums[sums], trialsTimesEvents: cellSums[sums + 1], eventsSquared: cellSums[sums + 2])
+            }
+            tallies[tally].addPersonEvents(
+                first: Array(firstEvents[(t * size)..<((t + 1) * size)]), second: Array(secondEvents[(t * size)..<((t + 1) * size)]),
+                cellCount: cellCount)
+        }
+    }
+
+    /// Walks the sorted error keys person pair by person pair: for each pair (`a` < `b`) and each
+    /// ascending threshold position `t` where it has errors, calls `body(t, a, b, errors)` with the
+    /// errors that reached `t` or beyond, from the highest position down.
+    private static func forEachPersonPair(
+        _ keys: [UInt64], personBits: UInt64, thresholdBits: UInt64, thresholds: Int, _ body: (Int, Int, Int, Int) -> Void
+    ) {
         let reachedMask: UInt64 = (1 << thresholdBits) - 1
+        var perThreshold = [Int](repeating: 0, count: thresholds)
+        var start = 0
         while start < keys.count {
             let pair = keys[start] >> thresholdBits
             var end = start
@@ -293,25 +343,13 @@ extension ErrorRegression {
             }
             let a = Int(pair >> personBits)
             let b = Int(pair & ((1 << personBits) - 1))
-            let m = Double(templates[a] * templates[b])
-            let cell = cellOf[classOf[a] * classes + classOf[b]]
             // Errors at ascending threshold t: those that reached t or beyond.
             var events = 0
-            for t in stride(from: ascending.count - 1, through: 0, by: -1) {
+            for t in stride(from: thresholds - 1, through: 0, by: -1) {
                 events += perThreshold[t]
-                guard events > 0 else { continue }
-                if tabled {
-                    tallies[order[t]].addPairCellEvents(cell: cell, trials: m, events: Double(events))
-                    firstEvents[order[t]][a * cellCount + cell] += Double(events)
-                    secondEvents[order[t]][b * cellCount + cell] += Double(events)
-                } else {
-                    tallies[order[t]].addPersonPairEvents(first: a, second: b, cell: cell, trials: m, events: Double(events))
-                }
+                if events > 0 { body(t, a, b, events) }
             }
             start = end
-        }
-        if tabled {
-            for t in tallies.indices { tallies[t].addPersonEvents(first: firstEvents[t], second: secondEvents[t], cellCount: cellCount) }
         }
     }
 }

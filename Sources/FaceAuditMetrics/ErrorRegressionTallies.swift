@@ -169,6 +169,14 @@ public struct ErrorRegressionTallies: Sendable {
         cells[c].eventsSquared += e * e
     }
 
+    /// Adds sums over person pairs to cell `c`: what ``addPairCellEvents(cell:trials:events:)`` adds pair
+    /// by pair (`events` the sum of e, `trialsTimesEvents` of m · e, `eventsSquared` of e²).
+    mutating func addCellSums(cell c: Int, events: Double, trialsTimesEvents: Double, eventsSquared: Double) {
+        cells[c].events += events
+        cells[c].trialsTimesEvents += trialsTimesEvents
+        cells[c].eventsSquared += eventsSquared
+    }
+
     /// Adds per-person events gathered in tables by `person · cellCount + cell`, for the first and the
     /// second person of each pair: what ``addPersonPairEvents(first:second:cell:trials:events:)`` adds
     /// to them pair by pair. Events are whole numbers, so their sums do not depend on the order.

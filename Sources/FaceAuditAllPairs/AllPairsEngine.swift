@@ -188,6 +188,7 @@ public struct AllPairsEngine: Sendable {
         }
         let columnNorm = euclidean ? Array(matrix.squaredNorms[tile.columns]) : [Float](repeating: 0, count: n)
         var rowBins = [Int32](repeating: 0, count: n)
+        var rare = [Int32](repeating: 0, count: n)
         var mated = statistics.mated
         var tail = statistics.tail
         statistics.mated = []
@@ -198,21 +199,23 @@ public struct AllPairsEngine: Sendable {
                     columnNorm.withUnsafeBufferPointer { columnNorm in
                         columnImage.withUnsafeBufferPointer { columnImage in
                             rowBins.withUnsafeMutableBufferPointer { rowBins in
-                                for r in 0..<tile.rows.count {
-                                    let row = tile.rows.lowerBound + r
-                                    let image = matrix.image[row]
-                                    let first = tile.isDiagonal ? r + 1 : 0
-                                    let cellRow = Int(cellOfImage[Int(image)]) * cells
-                                    for run in runs where run.columns.upperBound > first {
-                                        Self.streamRow(
-                                            keys: keys.baseAddress! + r * n,
-                                            columns: max(first, run.columns.lowerBound)..<run.columns.upperBound,
-                                            image: image, subject: subjectOfImage[Int(image)],
-                                            rowNorm: euclidean ? matrix.squaredNorms[row] : 0, columnNorm: columnNorm.baseAddress!,
-                                            columnSubject: columnSubject.baseAddress!, columnImage: columnImage.baseAddress!,
-                                            histogram: histogram.baseAddress! + pairOffset[cellRow + run.cell],
-                                            binning: (lower, scale, top), tailBin: tailBin, rowBins: rowBins.baseAddress!,
-                                            mated: &mated, tail: &tail)
+                                rare.withUnsafeMutableBufferPointer { rare in
+                                    for r in 0..<tile.rows.count {
+                                        let row = tile.rows.lowerBound + r
+                                        let image = matrix.image[row]
+                                        let first = tile.isDiagonal ? r + 1 : 0
+                                        let cellRow = Int(cellOfImage[Int(image)]) * cells
+                                        for run in runs where run.columns.upperBound > first {
+                                            Self.streamRow(
+                                                keys: keys.baseAddress! + r * n,
+                                                columns: max(first, run.columns.lowerBound)..<run.columns.upperBound,
+                                                image: image, subject: subjectOfImage[Int(image)],
+                                                rowNorm: euclidean ? matrix.squaredNorms[row] : 0, columnNorm: columnNorm.baseAddress!,
+                                                columnSubject: columnSubject.baseAddress!, columnImage: columnImage.baseAddress!,
+                                                histogram: histogram.baseAddress! + pairOffset[cellRow + run.cell],
+                                                binning: (lower, scale, top), tailBin: tailBin, rowBins: rowBins.baseAddress!,
+                                                rare: rare.baseAddress!, mated: &mated, tail: &tail)
+                                        }
                                     }
                                 }
                             }
@@ -228,14 +231,15 @@ public struct AllPairsEngine: Sendable {
     /// The pairs of one run of a tile row (columns of one cell; `histogram` is that cell pair's): a
     /// free function over raw pointers and `inout` lists, so the hot loop touches no captured (boxed,
     /// access-checked) variable. First every column's bin, `Int32.max` for a mated pair (a loop the
-    /// compiler vectorises), then the increments, with mated and tail pairs kept on the one rarely
-    /// taken branch `bin ≥ tailBin`.
+    /// compiler vectorises); then the increments, where a column at or above the tail bin (mated and
+    /// tail pairs, rare) is only noted in `rare`, so that the loop calls nothing and keeps its pointers
+    /// in registers; last the rare columns, in column order, are kept (and tail pairs counted).
     @inline(__always)
     private static func streamRow(
         keys: UnsafePointer<Float>, columns: Range<Int>, image: Int32, subject: Int32, rowNorm: Float, columnNorm: UnsafePointer<Float>,
         columnSubject: UnsafePointer<Int32>, columnImage: UnsafePointer<Int32>, histogram: UnsafeMutablePointer<Int>,
         binning: (lower: Float, scale: Float, top: Float), tailBin: Int,
-        rowBins: UnsafeMutablePointer<Int32>, mated: inout [ScoredPair], tail: inout [ScoredPair]
+        rowBins: UnsafeMutablePointer<Int32>, rare: UnsafeMutablePointer<Int32>, mated: inout [ScoredPair], tail: inout [ScoredPair]
     ) {
         let (lower, scale, top) = (binning.lower, binning.scale, binning.top)
         for c in columns {
@@ -244,18 +248,27 @@ public struct AllPairsEngine: Sendable {
             rowBins[c] = columnSubject[c] == subject ? Int32.max : bin
         }
         let tailBin = Int32(truncatingIfNeeded: tailBin)
+        var rareCount = 0
         for c in columns {
             let bin = rowBins[c]
             if bin >= tailBin {
-                let other = columnImage[c]
-                let pair = ScoredPair(first: min(image, other), second: max(image, other), key: keys[c] - (rowNorm + columnNorm[c]))
-                if bin == Int32.max {
-                    mated.append(pair)
-                    continue
-                }
-                tail.append(pair)
+                rare[rareCount] = Int32(truncatingIfNeeded: c)
+                rareCount &+= 1
+            } else {
+                histogram[Int(bin)] &+= 1
             }
-            histogram[Int(bin)] &+= 1
+        }
+        for k in 0..<rareCount {
+            let c = Int(rare[k])
+            let bin = rowBins[c]
+            let other = columnImage[c]
+            let pair = ScoredPair(first: min(image, other), second: max(image, other), key: keys[c] - (rowNorm + columnNorm[c]))
+            if bin == Int32.max {
+                mated.append(pair)
+            } else {
+                tail.append(pair)
+                histogram[Int(bin)] &+= 1
+            }
         }
     }
 }

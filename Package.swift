@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "FaceAuditValidation", targets: ["FaceAuditValidation"]),
         .library(name: "FaceAuditModelFiles", targets: ["FaceAuditModelFiles"]),
         .library(name: "FaceAuditMetrics", targets: ["FaceAuditMetrics"]),
+        .library(name: "FaceAuditSorting", targets: ["FaceAuditSorting"]),
         .library(name: "FaceAuditScoreFiles", targets: ["FaceAuditScoreFiles"]),
         .library(name: "FaceAuditFace", targets: ["FaceAuditFace"]),
         .library(name: "FaceAuditNN", targets: ["FaceAuditNN"]),
@@ -86,8 +87,12 @@ let package = Package(
         .target(name: "FaceAuditScoring", dependencies: ["CPairScores", "FaceAuditGEMM"], swiftSettings: strict),
         // Work spread over threads with results in index order (no knowledge of what the work is).
         .target(name: "FaceAuditParallel", swiftSettings: strict),
+        // Sorting large arrays of scores and packed keys in linear time (radix sorts), for the metrics and the
+        // all-pairs pass alike.
+        .target(name: "FaceAuditSorting", swiftSettings: strict),
         // Pure statistics: scores and labels in, rates, intervals and inequity measures out.
-        .target(name: "FaceAuditMetrics", dependencies: ["FaceAuditParallel", "FaceAuditScoring"], swiftSettings: strict),
+        .target(
+            name: "FaceAuditMetrics", dependencies: ["FaceAuditParallel", "FaceAuditScoring", "FaceAuditSorting"], swiftSettings: strict),
         // Score files (genuine/impostor lists, bob 4/5-column, CSV) → score tables.
         .target(name: "FaceAuditScoreFiles", dependencies: ["FaceAuditFiles", "FaceAuditMetrics"], swiftSettings: strict),
         // Writing files so that a crash never leaves a half-written one, nor a mixed set of outputs.
@@ -143,7 +148,9 @@ let package = Package(
         // All-pairs comparison: templates in one matrix, cblas_sgemm tiles streamed into mergeable
         // per-(cell × cell) histograms plus exact mated and most-similar pairs. Knows nothing of datasets.
         // The partials' binary form carries a SHA-256 of its payload (FaceAuditHashing).
-        .target(name: "FaceAuditAllPairs", dependencies: ["FaceAuditGEMM", "FaceAuditHashing", "FaceAuditScoring"], swiftSettings: strict),
+        .target(
+            name: "FaceAuditAllPairs", dependencies: ["FaceAuditGEMM", "FaceAuditHashing", "FaceAuditScoring", "FaceAuditSorting"],
+            swiftSettings: strict),
         // Sharded runs on a Slurm cluster: batch scripts, submission, and judging each task by state and marker.
         .target(name: "FaceAuditSlurm", dependencies: ["FaceAuditFiles"], swiftSettings: strict),
         // dlib's serialization format: model files → typed layer records.
@@ -213,7 +220,7 @@ let package = Package(
             name: "FaceAuditMetricsTests",
             dependencies: [
                 "FaceAuditMetrics", "FaceAuditScoreFiles", "FaceAuditProtocols", "FaceAuditCohorts", "FaceAuditTestSupport",
-                "FaceAuditScoring",
+                "FaceAuditScoring", "FaceAuditSorting",
             ],
             swiftSettings: strict
         ),

@@ -1,3 +1,5 @@
+import FaceAuditSorting
+
 /// What an all-pairs comparison leaves behind, in memory that does not grow with the number of pairs:
 /// per-(cell × cell) histograms of non-mated keys, every mated pair exactly, and the most similar
 /// non-mated pairs exactly (the *tail*). Partial statistics of disjoint tiles add up to the whole.
@@ -78,11 +80,33 @@ public struct PairStatistics: Sendable {
         tiles.sort()
     }
 
-    /// Sorts `pairs` by image pair (first image, then second).
+    /// Sorts `pairs` by image pair (first image, then second), stably.
+    ///
+    /// From 100,000 pairs a radix sort on the image pair packed in as few bits as the images need,
+    /// carrying each pair's key: it takes about twice the memory of the pairs while it runs (the
+    /// standard library's merge sort borrows half of it), and at 13.75 million pairs it is the faster.
     static func sortInImagePairOrder(_ pairs: inout [ScoredPair]) {
-        pairs.sort { a, b in
-            a.first != b.first
-                ? UInt32(bitPattern: a.first) < UInt32(bitPattern: b.first) : UInt32(bitPattern: a.second) < UInt32(bitPattern: b.second)
+        let n = pairs.count
+        guard n >= 100_000 else {
+            pairs.sort { a, b in
+                a.first != b.first
+                    ? UInt32(bitPattern: a.first) < UInt32(bitPattern: b.first)
+                    : UInt32(bitPattern: a.second) < UInt32(bitPattern: b.second)
+            }
+            return
+        }
+        let widest = pairs.reduce(UInt32(0)) { $0 | UInt32(bitPattern: $1.second) }
+        let shift = UInt64(UInt32.bitWidth - widest.leadingZeroBitCount)
+        var keys = pairs.map { UInt64(UInt32(bitPattern: $0.first)) << shift | UInt64(UInt32(bitPattern: $0.second)) }
+        var scores = pairs.map(\.key.bitPattern)
+        RadixSort.sort(&keys, carrying: &scores)
+        let mask: UInt64 = (1 << shift) - 1
+        pairs.withUnsafeMutableBufferPointer { pairs in
+            for k in 0..<n {
+                pairs[k] = ScoredPair(
+                    first: Int32(bitPattern: UInt32(truncatingIfNeeded: keys[k] >> shift)),
+                    second: Int32(bitPattern: UInt32(truncatingIfNeeded: keys[k] & mask)), key: Float(bitPattern: scores[k]))
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+import FaceAuditSorting
+
 /// Making the binned numbers that decide the equal error rate and the AUC exact: the scores of a few
 /// bins are fetched again (a second pass over the pairs) and replace those bins' runs.
 ///

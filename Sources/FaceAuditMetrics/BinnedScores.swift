@@ -1,4 +1,5 @@
 import FaceAuditScoring
+import FaceAuditSorting
 
 /// Mated similarities known exactly; non-mated similarities known exactly at the top and as histogram
 /// counts below. This is what a streaming all-pairs comparison keeps when every score would not fit

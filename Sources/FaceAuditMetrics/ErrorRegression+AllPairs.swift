@@ -1,3 +1,4 @@
+import FaceAuditSorting
 import Foundation
 
 extension ErrorRegression {

@@ -1,3 +1,5 @@
+import FaceAuditSorting
+
 /// Who falsely matches whom, person by person, for one dimension set at one operating point: the
 /// per-person structure ``SchoolScenario`` needs, stored in `summary.json` as `partner_counts`.
 ///

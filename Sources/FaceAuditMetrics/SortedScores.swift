@@ -1,4 +1,5 @@
 import FaceAuditScoring
+import FaceAuditSorting
 
 /// Mated and non-mated similarity scores, sorted ascending, with failures to acquire (NaN) counted apart.
 ///

@@ -1,3 +1,5 @@
+import FaceAuditSorting
+
 /// The comparisons of an all-pairs design too large to keep every score, labeled with the cohorts of
 /// one set of dimensions: who every sample is, every mated comparison, the most similar non-mated
 /// comparisons exactly, and the other non-mated comparisons as histogram counts.

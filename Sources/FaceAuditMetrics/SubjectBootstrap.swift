@@ -1,4 +1,5 @@
 import FaceAuditParallel
+import FaceAuditSorting
 
 /// The subject-level ("subsets") bootstrap of Bolle, Ratha & Pankanti, for rates at a fixed threshold.
 ///

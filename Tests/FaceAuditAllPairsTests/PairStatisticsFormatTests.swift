@@ -1,8 +1,9 @@
-import FaceAuditAllPairs
 import FaceAuditHashing
 import FaceAuditScoring
 import Foundation
 import Testing
+
+@testable import FaceAuditAllPairs
 
 /// `pairs.bin` as a hostile or damaged file: every problem is a typed ``PairStatistics/FormatError``, never a trap,
 /// an absurd allocation or statistics that do not add up.
@@ -179,5 +180,37 @@ struct PairStatisticsFormatTests {
             #expect(grid.tileCount == grid.tiles.count)
             for (i, tile) in grid.tiles.enumerated() { #expect(grid.tile(at: i) == tile, "rows \(rows), size \(size), tile \(i)") }
         }
+    }
+}
+
+@Suite("Image-pair order")
+struct ImagePairOrderTests {
+    /// From 100,000 pairs the order comes from a radix sort on packed image pairs: it must be the
+    /// standard library's stable order, for narrow and full-width image indices, with repeated pairs.
+    @Test(
+        "large lists sort as the standard library's stable sort does, keys moving with their pairs",
+        arguments: [300, 70_000, Int(Int32.max)])
+    func radixMatchesStableSort(images: Int) {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &+ UInt64(images)
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        var pairs = (0..<150_000).map { k -> ScoredPair in
+            let a = Int32(next() % UInt64(images))
+            let b = Int32(next() % UInt64(images))
+            return ScoredPair(first: min(a, b), second: max(a, b), key: Float(k))  // the key records the input order
+        }
+        pairs += pairs.prefix(20_000).map { ScoredPair(first: $0.first, second: $0.second, key: -$0.key) }  // repeats
+        var radix = pairs
+        PairStatistics.sortInImagePairOrder(&radix)
+        let stable = pairs.enumerated().sorted { x, y in
+            (UInt32(bitPattern: x.element.first), UInt32(bitPattern: x.element.second), x.offset)
+                < (UInt32(bitPattern: y.element.first), UInt32(bitPattern: y.element.second), y.offset)
+        }.map(\.element)
+        // Compared as one Bool with the first difference: a failing array comparison of 170,000
+        // elements would make Swift Testing diff the two arrays for minutes.
+        let firstDifference = zip(radix, stable).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(radix.count == stable.count && firstDifference == nil, "first difference at \(firstDifference ?? -1)")
     }
 }

@@ -82,6 +82,20 @@ public enum RadixSort {
         radixSort(&keys, carrying: &none)
     }
 
+    /// Sorts unsigned 64-bit keys ascending, stably, each carrying the payload value at its index:
+    /// afterwards `payload[k]` is the value that was beside the k-th smallest key (equal keys keep
+    /// their order). Below 100,000 keys the standard library's sort on (key, index) is used.
+    public static func sort(_ keys: inout [UInt64], carrying payload: inout [UInt32]) {
+        precondition(payload.count == keys.count, "one payload value per key")
+        guard keys.count >= 100_000 else {
+            let order = keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
+            keys = order.map { keys[$0] }
+            payload = order.map { payload[$0] }
+            return
+        }
+        radixSort(&keys, carrying: &payload)
+    }
+
     /// Stable radix sort of `keys` over the bits where they differ (the bits every key shares, such as a
     /// score's sign and exponent or a packed index's unused top, take no pass); `payload` (empty, or one
     /// value per key) moves with its key, so equal keys keep their order.

@@ -145,7 +145,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // All-pairs comparison: templates in one matrix, cblas_sgemm tiles streamed into mergeable
+        // All-pairs comparison: templates in one matrix, matrix-product tiles (FaceAuditGEMM) streamed into mergeable
         // per-(cell × cell) histograms plus exact mated and most-similar pairs. Knows nothing of datasets.
         // The partials' binary form carries a SHA-256 of its payload (FaceAuditHashing).
         .target(

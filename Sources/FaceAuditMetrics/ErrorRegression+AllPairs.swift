@@ -256,7 +256,7 @@ extension ErrorRegression {
         let order = thresholds.indices.sorted { thresholds[$0] < thresholds[$1] }
         let ascending = order.map { thresholds[$0] }
         // One key per error: lower person, higher person, the highest threshold reached, each in as few
-        // bits as its count needs (about 31 for 25,000 people and three thresholds), so that the radix
+        // bits as its count needs (32 for 25,000 people and three thresholds), so that the radix
         // sort has few bits to pass over.
         precondition(data.subjectCount < 1 << 24 && thresholds.count < 1 << 16, "at most 2^24 people and 2^16 thresholds")
         let thresholdBits = UInt64(Int.bitWidth - max(thresholds.count - 1, 0).leadingZeroBitCount)

@@ -68,7 +68,8 @@ public struct StreamedComparisons: Sendable {
 
     /// Sets the comparisons kept exactly (lower sample, higher sample, similarity; NaN-free), in
     /// ascending order of similarity, equal similarities in the order given: the order
-    /// ``exactIndices(atLeast:)`` relies on. The lists are consumed, each freed once reordered.
+    /// ``exactIndices(atLeast:)`` relies on. The lists are consumed: the probes and references are freed
+    /// once packed beside their scores, and the scores are sorted in place.
     public mutating func setExact(probe: consuming [Int32], reference: consuming [Int32], scores: consuming [Double]) {
         precondition(probe.count == scores.count && reference.count == scores.count, "one probe and reference per score")
         // Each pair packed beside its score and moved with it by the sort: no gathers by an order after.

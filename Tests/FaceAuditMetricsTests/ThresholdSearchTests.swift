@@ -130,6 +130,21 @@ struct RadixSortTests {
         #expect(same)
     }
 
+    @Test("all-equal keys, at and above 100,000, keep their order and their payloads")
+    func allEqual() {
+        for n in [99_999, 100_000, 100_001, 250_000] {
+            var keys = [UInt64](repeating: 42, count: n)
+            var payload = (0..<n).map { UInt32($0) }
+            RadixSort.sort(&keys, carrying: &payload)
+            let order = RadixSort.order([Double](repeating: 0.5, count: n))
+            var values = [Double](repeating: 0.5, count: n)
+            var packed = (0..<n).map { UInt64($0) }
+            RadixSort.sort(&values, carrying: &packed)
+            let kept = payload == (0..<n).map { UInt32($0) } && order == payload && packed.map { UInt32($0) } == payload
+            #expect(kept && keys.allSatisfy { $0 == 42 } && values.allSatisfy { $0 == 0.5 }, "n \(n)")
+        }
+    }
+
     /// `n` values with heavy ties: `distinct` integers centred on 0, divided by `over`, zero drawn as −0
     /// half the time.
     static func tied(_ n: Int, distinct: Int, over: Double, _ rng: inout SplitMix64) -> [Double] {

@@ -106,6 +106,46 @@ struct WinogradConvolutionTests {
         #expect(worst <= 1e-6, "max |whole − chunked| \(worst)")
     }
 
+    /// The transforms taken 16 tiles at a time across rows of tiles (gathers and scatters, AVX-512F), here
+    /// on maps of any width, give the bits of the row-at-a-time transforms: every shape above and the descriptor's 35, 17, 8 and 4
+    /// maps, batch 1 and 3 (so 16-tile groups straddle tile rows and samples), chunks of 1, 2 and all
+    /// tile rows, with and without a residual, ReLU floor or none. Where the CPU lacks AVX-512F both run
+    /// the row-at-a-time code and the test checks nothing new.
+    @Test("16 tiles at a time give the row-at-a-time bits", arguments: [2, 4])
+    func gatheredBits(tile: Int) throws {
+        let shapes = Self.shapes + [(35, 35), (17, 17), (8, 8), (4, 4), (1, 40)]
+        var checked = 0
+        for (index, shape) in shapes.enumerated() {
+            for batch in [1, 3] {
+                let r = Self.random(
+                    filters: 5, channels: 7, batch: batch, height: shape.height, width: shape.width, seed: UInt64(300 + index))
+                let skip = Self.random(
+                    filters: 1, channels: 5, batch: batch, height: shape.height, width: shape.width, seed: UInt64(400 + index))
+                for chunk in [1, 2, nil] as [Int?] {
+                    for (relu, residual) in [(false, false), (true, false), (true, true), (false, true)] {
+                        var results: [[UInt32]] = []
+                        for gathers in [0, Int.max] {
+                            var winograd = try #require(WinogradConvolution(r.convolution, tile: tile))
+                            winograd.relu = relu
+                            winograd.gatherMaximumTilesPerRow = gathers
+                            var out = Activations(channels: 0, batch: 0, height: 0, width: 0)
+                            var scratch: [Float] = []
+                            winograd.forward(
+                                r.input, adding: residual ? skip.input : nil, into: &out, scratch: &scratch, tileRowsPerChunk: chunk)
+                            results.append(out.data.prefix(out.count).map(\.bitPattern))
+                        }
+                        let same = results[0] == results[1]  // a Bool: Swift Testing would diff the arrays
+                        #expect(
+                            same,
+                            "\(shape) batch \(batch) F(\(tile)) chunk \(chunk.map(String.init) ?? "all") relu \(relu) residual \(residual)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == 19 * 2 * 3 * 4)
+    }
+
     /// The fused residual pass equals im2col, `Elementwise.add` and `Elementwise.relu` in turn.
     @Test("residual add and ReLU in the output pass", arguments: [2, 4])
     func residual(tile: Int) throws {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 
 #include "fa_pair_sums.h"
 #include "fa_pooling.h"
@@ -36,6 +37,52 @@ static void same(const void *a, const void *b, size_t bytes, const char *what, l
 
 enum { MAXW = 160, BIG = 36 * 3 * 160 };
 static float d[12 * MAXW], zero[MAXW], q[2][18 * (MAXW + 2)], out[2][BIG], m[BIG], res[12 * MAXW], work[2][36 * (MAXW + 2)];
+
+/// The chunk transforms 16 tiles at a time (fa_winograd_input_gather, fa_winograd_output_scatter) against
+/// the baseline build's row-at-a-time ones, over 3 channels and filters of `batch` h×w maps, tile rows
+/// first_row … of the batch: the same bits, and nothing written outside the map.
+static void gathered(long batch, long h, long w, int tile, long first_row) {
+    const long tiles_x = (w + tile - 1) / tile, tiles_y = (h + tile - 1) / tile, alpha = tile + 2, padded = tile * tiles_x + 2;
+    const long rows = batch * tiles_y - first_row, n = rows * tiles_x, C = 3, plane = batch * h * w;
+    if (rows <= 0) return;
+    float *src = malloc(C * plane * 4), *v[2], *mm = malloc(alpha * alpha * C * n * 4), *res = malloc(C * plane * 4);
+    float *o[2], *q = malloc(rows * alpha * padded * 4), *zeros = calloc(w, 4), *wk = malloc((rows * tile + 24) * padded * 4);
+    ptrdiff_t *offsets = malloc(alpha * rows * sizeof(ptrdiff_t)), *out_offsets = malloc(rows * sizeof(ptrdiff_t));
+    ptrdiff_t *out_rows = malloc(rows * sizeof(ptrdiff_t));
+    for (int b = 0; b < 2; b++) {
+        v[b] = malloc(alpha * alpha * C * n * 4);
+        o[b] = malloc(C * plane * 4);
+        memset(v[b], 0x55, alpha * alpha * C * n * 4);
+    }
+    fill(src, C * plane, 1);
+    for (long i = 0; i < rows; i++) {
+        long g = first_row + i, b = g / tiles_y, ty = g - b * tiles_y, top = tile * ty - 1;
+        for (long r = 0; r < alpha; r++) offsets[alpha * i + r] = top + r >= 0 && top + r < h ? (b * h + top + r) * w : -1;
+        out_offsets[i] = (b * h + tile * ty) * w;
+        out_rows[i] = h - tile * ty < tile ? h - tile * ty : tile;
+    }
+    for (long c = 0; c < C; c++) fa_winograd_input(0, tile, src + c * plane, offsets, rows, w, tiles_x, zeros, q, v[0] + c * n, C * n);
+    fa_winograd_input_gather(tile, src, plane, C, h, w, tiles_y, tiles_x, first_row, rows, v[1]);
+    same(v[0], v[1], alpha * alpha * C * n * 4, "Winograd input, 16 tiles at a time", w);
+    fill(mm, alpha * alpha * C * n, 1);
+    fill(res, C * plane, 1);
+    const float bias[3] = {0.25f, -0.5f, 1.0f};
+    for (int relu = 0; relu < 2; relu++) {
+        for (int withResidual = 0; withResidual < 2; withResidual++) {
+            float floor = relu ? 0.0f : -__builtin_inff();
+            memset(o[0], 0x55, C * plane * 4);
+            memset(o[1], 0x55, C * plane * 4);
+            for (long f = 0; f < C; f++)
+                fa_winograd_output(
+                    0, tile, mm + f * n, C * n, rows, tiles_x, wk, bias[f], floor, withResidual ? res + f * plane : 0, o[0] + f * plane,
+                    out_offsets, out_rows, w);
+            fa_winograd_output_scatter(tile, mm, C, h, w, tiles_y, tiles_x, first_row, rows, bias, floor, withResidual ? res : 0, o[1], plane);
+            same(o[0], o[1], C * plane * 4, "Winograd output, 16 tiles at a time", w);
+        }
+    }
+    free(src), free(mm), free(res), free(q), free(zeros), free(wk), free(offsets), free(out_offsets), free(out_rows);
+    for (int b = 0; b < 2; b++) free(v[b]), free(o[b]);
+}
 
 int main(void) {
     for (long w = 1; w <= 150; w++) {
@@ -107,6 +154,16 @@ int main(void) {
                     if (stride == 2) fa_sample_pair(b, d, w, offset, out[b] + 400, out[b] + 800, count);
                 }
                 same(out[0], out[1], sizeof out[0], "row samples", w);
+            }
+        }
+    }
+    // Chunks of every map from 1×1 to 40×40 (and rows up to 150) over 1 and 3 samples, from the first tile
+    // row and from the second.
+    for (long w = 1; w <= 150; w = w < 40 ? w + 1 : w + 55) {
+        for (long h = 1; h <= 40; h += h < 9 ? 1 : 13) {
+            for (int tile = 2; tile <= 4; tile += 2) {
+                gathered(1, h, w, tile, 0);
+                gathered(3, h, w, tile, 1);
             }
         }
     }

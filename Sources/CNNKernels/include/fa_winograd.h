@@ -38,6 +38,23 @@ void fa_winograd_output(
     int avx512, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
     float floor, const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w);
 
+/// fa_winograd_input for every channel of a chunk at once, AVX-512F only (call it only where the CPU has
+/// it), 16 tiles at a time across rows of tiles: the same bits as fa_winograd_input. The chunk is the
+/// tile rows first_row ..< first_row + tile_rows of the batch (row g = b·tiles_y + ty; n = tile_rows·tiles_x
+/// tiles, t = (g − first_row)·tiles_x + tx). Channel c of sample b is the h×w map at
+/// `src + c·plane + b·h·w`; (Bᵀ·d·B)_ξ of channel c and tile t is written to `v[ξ·channels·n + c·n + t]`.
+/// Offsets within a channel's plane are 32-bit: call it only where plane + 8·w + 8 < 2³¹.
+void fa_winograd_input_gather(
+    int tile, const float *src, ptrdiff_t plane, ptrdiff_t channels, ptrdiff_t h, ptrdiff_t w, ptrdiff_t tiles_y, ptrdiff_t tiles_x,
+    ptrdiff_t first_row, ptrdiff_t tile_rows, float *v);
+/// fa_winograd_output for every filter of a chunk at once, AVX-512F only: M_ξ of filter f and tile t is
+/// `m[ξ·filters·n + f·n + t]` (the chunk as in fa_winograd_input_gather); output (i, j) of the tile's
+/// m×m block, where it is inside the map, becomes y = (Aᵀ·M·A)_ij + bias[f] [+ residual], then
+/// `floor >= y ? floor : y`, at `dst + f·plane + (b·h + m·ty + i)·w + m·tx + j` (`residual`, nullable,
+/// read at the same offset). The same bits as fa_winograd_output.
+void fa_winograd_output_scatter(
+    int tile, const float *m, ptrdiff_t filters, ptrdiff_t h, ptrdiff_t w, ptrdiff_t tiles_y, ptrdiff_t tiles_x, ptrdiff_t first_row,
+    ptrdiff_t tile_rows, const float *bias, float floor, const float *residual, float *dst, ptrdiff_t plane);
 /// Winograd F(2, 5) and F(4, 5) along one row (the MMOD detector's 5-wide kernels; `tile` = 2 or 4
 /// outputs per tile, α = tile + 4 points): Bᵀ on every tile t of the zero-padded input row, whose inputs
 /// are `padded[tile·t ..< tile·t + α]`; point ξ of tile t is written to `target[ξ·point_stride + t]`.

@@ -9,6 +9,24 @@ import FaceAuditNN
 /// Several chips run as one batch (one GEMM per convolution). The object keeps its working buffers
 /// between calls, so it is not thread-safe: use one per thread.
 public final class FaceDescriptorNetwork {
+    /// A 3×3 stride-1 convolution's Winograd forms: F(2×2, 3×3) always, F(4×4, 3×3) where built.
+    struct WinogradForms {
+        let small: WinogradConvolution
+        let large: WinogradConvolution?
+
+        /// Nil unless `convolution` has a Winograd form (3×3, stride 1, padding 1).
+        init?(_ convolution: Convolution, large: Bool, relu: Bool? = nil) {
+            guard var small = WinogradConvolution(convolution, tile: 2) else { return nil }
+            var big = large ? WinogradConvolution(convolution, tile: 4) : nil
+            if let relu {
+                small.relu = relu
+                big?.relu = relu
+            }
+            self.small = small
+            self.large = big
+        }
+    }
+
     /// A residual block: two 3×3 convolutions, the first with ReLU; `down` blocks stride 2 and average-pool
     /// the shortcut.
     struct Block {
@@ -16,19 +34,17 @@ public final class FaceDescriptorNetwork {
         let second: Convolution
         let down: Bool
         /// `first` in Winograd form, when it has stride 1 (not in `down` blocks).
-        let firstWinograd: WinogradConvolution?
+        let firstWinograd: WinogradForms?
         /// `second` in Winograd form. Outside `down` blocks the shortcut has the convolution's shape, so the
         /// residual add and the ReLU after it happen in its output pass (`relu` is set for that).
-        let secondWinograd: WinogradConvolution?
+        let secondWinograd: WinogradForms?
 
         init(first: Convolution, second: Convolution, down: Bool, largeTileChannels: Int) {
             self.first = first
             self.second = second
             self.down = down
-            firstWinograd = WinogradConvolution(first, tile: first.channels <= largeTileChannels ? 4 : 2)
-            var fused = WinogradConvolution(second, tile: second.channels <= largeTileChannels ? 4 : 2)
-            fused?.relu = !down
-            secondWinograd = fused
+            firstWinograd = WinogradForms(first, large: first.channels <= largeTileChannels)
+            secondWinograd = WinogradForms(second, large: second.channels <= largeTileChannels, relu: !down)
         }
     }
 
@@ -58,11 +74,10 @@ public final class FaceDescriptorNetwork {
         try self.init(try DlibNetwork(contentsOf: path), file: path)
     }
 
-    /// Builds the network from a parsed file, checking it has the ResNet's shape. 3×3 stride-1 layers with
-    /// at most `largeTileChannels` input channels run as Winograd F(4×4, 3×3), the others as F(2×2, 3×3):
-    /// F(4×4) needs 2.25 multiply-adds per output and channel pair against 4, but its transformed
-    /// weights are 4× the kernel's (16/9× for F(2×2)), which the deep layers read from memory for few tiles.
-    public init(_ net: DlibNetwork, file: String, largeTileChannels: Int = 32) throws(ModelFormatError) {
+    /// Builds the network from a parsed file, checking it has the ResNet's shape. 3×3 stride-1 layers get
+    /// a Winograd F(2×2, 3×3) form, and those with at most `largeTileChannels` input channels (by default
+    /// all) an F(4×4, 3×3) form too; ``largeTileMinimumTiles`` says which a batch uses.
+    public init(_ net: DlibNetwork, file: String, largeTileChannels: Int = .max) throws(ModelFormatError) {
         func fail(_ message: String) -> ModelFormatError { ModelFormatError(file: file, offset: 0, "not dlib's face ResNet: \(message)") }
         guard net.input.kind == "input_rgb_image_sized", let size = net.input.size, size.rows == size.cols else {
             throw fail("input is \(net.input.kind)")
@@ -113,9 +128,21 @@ public final class FaceDescriptorNetwork {
     /// the multiplications saved. 1×1 maps always use im2col.
     public var winogradMinimumTiles = 16
 
-    /// Whether a 3×3 stride-1 convolution of `input` runs as Winograd; see ``winogradMinimumTiles``.
-    func prefersWinograd(_ input: Activations) -> Bool {
-        input.height * input.width > 1 && input.batch * ((input.height + 1) / 2) * ((input.width + 1) / 2) >= winogradMinimumTiles
+    /// Tiles (4×4 output blocks over the whole batch) from which a layer with an F(4×4) form uses it
+    /// instead of F(2×2); `Int.max` never does. F(4×4) needs 2.25 multiply-adds per output and channel
+    /// pair against F(2×2)'s 4, but its transformed weights are 36/16 of F(2×2)'s, read once per batch.
+    /// At 32 tiles the 256-channel 4×4 maps take F(4×4) at batch 32 (0.054 against 0.083 ms a face,
+    /// `Benchmarks/Tools/DescriptorLayers`), and the 64-channel 17×17 maps keep F(2×2) at batch 1, where
+    /// F(4×4) made the whole network 6 % slower.
+    public var largeTileMinimumTiles = 32
+
+    /// The Winograd form a 3×3 stride-1 convolution of `input` runs as, or nil for im2col; see
+    /// ``winogradMinimumTiles`` and ``largeTileMinimumTiles``.
+    func winograd(_ forms: WinogradForms?, for input: Activations) -> WinogradConvolution? {
+        guard let forms, input.height * input.width > 1 else { return nil }
+        func tiles(_ m: Int) -> Int { input.batch * ((input.height + m - 1) / m) * ((input.width + m - 1) / m) }
+        if let large = forms.large, tiles(4) >= largeTileMinimumTiles { return large }
+        return tiles(2) >= winogradMinimumTiles ? forms.small : nil
     }
 
     /// The stem of every sample of `input` through ``shiftedStem``: each sample's planes copied out, convolved,
@@ -180,13 +207,13 @@ public final class FaceDescriptorNetwork {
         stemPool.forward(t1, into: &x)
         let shortcut = Pooling(kind: .average, height: 2, width: 2, strideY: 2, strideX: 2, padY: 0, padX: 0)
         for block in blocks {
-            if let winograd = block.firstWinograd, prefersWinograd(x) {
+            if let winograd = winograd(block.firstWinograd, for: x) {
                 winograd.forward(x, into: &t1, scratch: &columns)
             } else {
                 block.first.forward(x, into: &t1, columns: &columns)
             }
             if block.down {
-                if let winograd = block.secondWinograd, prefersWinograd(t1) {
+                if let winograd = winograd(block.secondWinograd, for: t1) {
                     winograd.forward(t1, into: &t2, scratch: &columns)
                 } else {
                     block.second.forward(t1, into: &t2, columns: &columns)
@@ -194,7 +221,7 @@ public final class FaceDescriptorNetwork {
                 shortcut.forward(x, into: &skip)
                 Elementwise.add(t2, skip, into: &out)
                 Elementwise.relu(&out)
-            } else if let winograd = block.secondWinograd, prefersWinograd(t1) {
+            } else if let winograd = winograd(block.secondWinograd, for: t1) {
                 winograd.forward(t1, adding: x, into: &out, scratch: &columns)
             } else {
                 block.second.forward(t1, into: &t2, columns: &columns)

@@ -22,6 +22,20 @@ struct DescriptorTests {
         let single = network.descriptors([chips[0]])[0]
         #expect(zip(single, batch[0]).allSatisfy { abs($0 - $1) < 1e-5 })
     }
+
+    /// The 14 chips in one batch use F(4×4) only on maps with 32 or more 4×4 tiles over the batch (the
+    /// 35×35 and 17×17 maps). Here every Winograd layer takes F(4×4) (from 1 tile) or none does (from
+    /// `Int.max`), and each is still within 1e-4 of dlib on every component.
+    @Test("F(4×4) everywhere and nowhere: every component within 1e-4", arguments: [1, Int.max])
+    func largeTiles(minimumTiles: Int) throws {
+        let chips = try Reference.faces.map { try Reference.decode($0.chip) }
+        let network = try FaceDescriptorNetwork(contentsOf: ModelFiles.resnet)
+        network.largeTileMinimumTiles = minimumTiles
+        for (face, descriptor) in zip(Reference.faces, network.descriptors(chips)) {
+            let worst = zip(descriptor, face.descriptor).map { abs($0 - $1) }.max()!
+            #expect(worst <= 1e-4, "\(face.image)#\(face.index), F(4×4) from \(minimumTiles) tiles: max |diff| \(worst)")
+        }
+    }
 }
 
 @Suite("Jitter and the distance table", .serialized)

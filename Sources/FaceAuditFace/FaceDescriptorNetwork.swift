@@ -9,22 +9,30 @@ import FaceAuditNN
 /// Several chips run as one batch (one GEMM per convolution). The object keeps its working buffers
 /// between calls, so it is not thread-safe: use one per thread.
 public final class FaceDescriptorNetwork {
-    /// A 3×3 stride-1 convolution's Winograd forms: F(2×2, 3×3) always, F(4×4, 3×3) where built.
+    /// A 3×3 stride-1 convolution's Winograd forms: F(2×2, 3×3), built with the network, and F(4×4, 3×3),
+    /// built the first time a batch uses it (``FaceDescriptorNetwork/largeTileMinimumTiles``): its
+    /// transformed weights are 4× the kernel's. Built with the network, every layer's F(4×4) form took
+    /// `faceaudit embed` of one photo from 378 to 521 MB peak, for single chips that use it only on the
+    /// 32-channel layers.
     struct WinogradForms {
+        let convolution: Convolution
         let small: WinogradConvolution
-        let large: WinogradConvolution?
+        /// Whether the layer may use F(4×4) (at most `largeTileChannels` input channels).
+        let allowsLarge: Bool
 
-        /// Nil unless `convolution` has a Winograd form (3×3, stride 1, padding 1).
-        init?(_ convolution: Convolution, large: Bool, relu: Bool? = nil) {
-            guard var small = WinogradConvolution(convolution, tile: 2) else { return nil }
-            var big = large ? WinogradConvolution(convolution, tile: 4) : nil
-            if let relu {
-                small.relu = relu
-                big?.relu = relu
-            }
+        /// Nil unless `convolution` has a Winograd form (3×3, stride 1, padding 1). `relu` overrides the
+        /// convolution's own (a block's second convolution takes the residual add and the ReLU after it).
+        init?(_ convolution: Convolution, allowsLarge: Bool, relu: Bool? = nil) {
+            var convolution = convolution
+            if let relu { convolution.relu = relu }
+            guard let small = WinogradConvolution(convolution, tile: 2) else { return nil }
+            self.convolution = convolution
             self.small = small
-            self.large = big
+            self.allowsLarge = allowsLarge
         }
+
+        /// The F(4×4) form.
+        func large() -> WinogradConvolution { WinogradConvolution(convolution, tile: 4)! }
     }
 
     /// A residual block: two 3×3 convolutions, the first with ReLU; `down` blocks stride 2 and average-pool
@@ -43,8 +51,8 @@ public final class FaceDescriptorNetwork {
             self.first = first
             self.second = second
             self.down = down
-            firstWinograd = WinogradForms(first, large: first.channels <= largeTileChannels)
-            secondWinograd = WinogradForms(second, large: second.channels <= largeTileChannels, relu: !down)
+            firstWinograd = WinogradForms(first, allowsLarge: first.channels <= largeTileChannels)
+            secondWinograd = WinogradForms(second, allowsLarge: second.channels <= largeTileChannels, relu: !down)
         }
     }
 
@@ -136,12 +144,20 @@ public final class FaceDescriptorNetwork {
     /// F(4×4) made the whole network 6 % slower.
     public var largeTileMinimumTiles = 32
 
-    /// The Winograd form a 3×3 stride-1 convolution of `input` runs as, or nil for im2col; see
-    /// ``winogradMinimumTiles`` and ``largeTileMinimumTiles``.
-    func winograd(_ forms: WinogradForms?, for input: Activations) -> WinogradConvolution? {
+    /// The F(4×4) forms built so far, by convolution (2·block, plus 1 for a block's second).
+    private var largeForms: [Int: WinogradConvolution] = [:]
+
+    /// The Winograd form the convolution `key` (2·block, plus 1 for a block's second) runs `input` as, or
+    /// nil for im2col; see ``winogradMinimumTiles`` and ``largeTileMinimumTiles``.
+    func winograd(_ forms: WinogradForms?, key: Int, for input: Activations) -> WinogradConvolution? {
         guard let forms, input.height * input.width > 1 else { return nil }
         func tiles(_ m: Int) -> Int { input.batch * ((input.height + m - 1) / m) * ((input.width + m - 1) / m) }
-        if let large = forms.large, tiles(4) >= largeTileMinimumTiles { return large }
+        if forms.allowsLarge, tiles(4) >= largeTileMinimumTiles {
+            if let built = largeForms[key] { return built }
+            let built = forms.large()
+            largeForms[key] = built
+            return built
+        }
         return tiles(2) >= winogradMinimumTiles ? forms.small : nil
     }
 
@@ -206,14 +222,14 @@ public final class FaceDescriptorNetwork {
         }
         stemPool.forward(t1, into: &x)
         let shortcut = Pooling(kind: .average, height: 2, width: 2, strideY: 2, strideX: 2, padY: 0, padX: 0)
-        for block in blocks {
-            if let winograd = winograd(block.firstWinograd, for: x) {
+        for (index, block) in blocks.enumerated() {
+            if let winograd = winograd(block.firstWinograd, key: 2 * index, for: x) {
                 winograd.forward(x, into: &t1, scratch: &columns)
             } else {
                 block.first.forward(x, into: &t1, columns: &columns)
             }
             if block.down {
-                if let winograd = winograd(block.secondWinograd, for: t1) {
+                if let winograd = winograd(block.secondWinograd, key: 2 * index + 1, for: t1) {
                     winograd.forward(t1, into: &t2, scratch: &columns)
                 } else {
                     block.second.forward(t1, into: &t2, columns: &columns)
@@ -221,7 +237,7 @@ public final class FaceDescriptorNetwork {
                 shortcut.forward(x, into: &skip)
                 Elementwise.add(t2, skip, into: &out)
                 Elementwise.relu(&out)
-            } else if let winograd = winograd(block.secondWinograd, for: t1) {
+            } else if let winograd = winograd(block.secondWinograd, key: 2 * index + 1, for: t1) {
                 winograd.forward(t1, adding: x, into: &out, scratch: &columns)
             } else {
                 block.second.forward(t1, into: &t2, columns: &columns)

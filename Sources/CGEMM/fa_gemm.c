@@ -156,6 +156,24 @@ typedef struct {
 
 enum { MR512 = 8, NR512 = 48, MR256 = 6, NR256 = 16 };
 
+/// The loops around every register kernel's multiply-adds: for each group g (`groups` of them, B's rows
+/// from bs[g]), for each of its kg rows of B (`stride` bytes apart); the body between them advances A.
+#define GROUPS_BEGIN                                                                                  \
+    "1:\n\t"                                                                                        \
+    "movq (%[bs]), %[b]\n\t"                                                                        \
+    "addq $8, %[bs]\n\t"                                                                            \
+    "movq %[kg], %[kc]\n\t"                                                                         \
+    "testq %[kc], %[kc]\n\t"                                                                        \
+    "jz 3f\n\t"                                                                                     \
+    "2:\n\t"
+#define GROUPS_END                                                                                    \
+    "addq %[stride], %[b]\n\t"                                                                      \
+    "decq %[kc]\n\t"                                                                                \
+    "jnz 2b\n\t"                                                                                    \
+    "3:\n\t"                                                                                        \
+    "decq %[groups]\n\t"                                                                            \
+    "jnz 1b\n\t"
+
 #define ZERO512(i) "vpxord %%zmm" #i ", %%zmm" #i ", %%zmm" #i "\n\t"
 #define ROW512(offset, t, c0, c1, c2)                      \
     "vbroadcastss " #offset "(%[a]), %%zmm" #t "\n\t"      \
@@ -175,25 +193,14 @@ AVX512 static void grouped512(
         ZERO512(8) ZERO512(9) ZERO512(10) ZERO512(11) ZERO512(12) ZERO512(13) ZERO512(14) ZERO512(15)
         ZERO512(16) ZERO512(17) ZERO512(18) ZERO512(19) ZERO512(20) ZERO512(21) ZERO512(22) ZERO512(23)
         ZERO512(24) ZERO512(25) ZERO512(26) ZERO512(27) ZERO512(28) ZERO512(29) ZERO512(30) ZERO512(31)
-        "1:\n\t"
-        "movq (%[bs]), %[b]\n\t"
-        "addq $8, %[bs]\n\t"
-        "movq %[kg], %[kc]\n\t"
-        "testq %[kc], %[kc]\n\t"
-        "jz 3f\n\t"
-        "2:\n\t"
+        GROUPS_BEGIN
         "vmovups (%[b]), %%zmm0\n\t"
         "vmovups 64(%[b]), %%zmm1\n\t"
         "vmovups 128(%[b]), %%zmm2\n\t"
         ROW512(0, 3, 8, 9, 10) ROW512(4, 4, 11, 12, 13) ROW512(8, 5, 14, 15, 16) ROW512(12, 6, 17, 18, 19)
         ROW512(16, 7, 20, 21, 22) ROW512(20, 3, 23, 24, 25) ROW512(24, 4, 26, 27, 28) ROW512(28, 5, 29, 30, 31)
         "addq $32, %[a]\n\t"
-        "addq %[stride], %[b]\n\t"
-        "decq %[kc]\n\t"
-        "jnz 2b\n\t"
-        "3:\n\t"
-        "decq %[groups]\n\t"
-        "jnz 1b\n\t"
+        GROUPS_END
         SAVE512(8, 0) SAVE512(9, 64) SAVE512(10, 128) SAVE512(11, 192) SAVE512(12, 256) SAVE512(13, 320)
         SAVE512(14, 384) SAVE512(15, 448) SAVE512(16, 512) SAVE512(17, 576) SAVE512(18, 640) SAVE512(19, 704)
         SAVE512(20, 768) SAVE512(21, 832) SAVE512(22, 896) SAVE512(23, 960) SAVE512(24, 1024) SAVE512(25, 1088)
@@ -234,6 +241,45 @@ AVX512 static void kernel512(
     store512(acc, rows, cols, c, ldc, mode);
 }
 
+/// Sixteen rows of A against one 16-wide strip of B, for products at most 16 columns wide (the descriptor's
+/// deep layers at batch 1), where the 8 × 48 block would compute three to 48 times the columns it keeps:
+/// acc (16 × 16, row-major) = rows r < 8 from strip `a0`, rows 8 + r from strip `a1`, each element the
+/// same fused multiply-add chain over g, then p, from 0 as in grouped512, so the same bits. Each A value
+/// is broadcast from memory into its multiply-add.
+#define NARROW512(offset, c) "vfmadd231ps " #offset "(%[a0])%{1to16%}, %%zmm0, %%zmm" #c "\n\t"
+#define NARROW512B(offset, c) "vfmadd231ps " #offset "(%[a1])%{1to16%}, %%zmm0, %%zmm" #c "\n\t"
+AVX512 static void narrow512(
+    ptrdiff_t kg, ptrdiff_t groups, const float *a0, const float *a1, const float *const *bs, ptrdiff_t stride, float *acc) {
+    const float *b;
+    ptrdiff_t kc;
+    __asm__ volatile(
+        ZERO512(16) ZERO512(17) ZERO512(18) ZERO512(19) ZERO512(20) ZERO512(21) ZERO512(22) ZERO512(23)
+        ZERO512(24) ZERO512(25) ZERO512(26) ZERO512(27) ZERO512(28) ZERO512(29) ZERO512(30) ZERO512(31)
+        GROUPS_BEGIN
+        "vmovups (%[b]), %%zmm0\n\t"
+        NARROW512(0, 16) NARROW512(4, 17) NARROW512(8, 18) NARROW512(12, 19)
+        NARROW512(16, 20) NARROW512(20, 21) NARROW512(24, 22) NARROW512(28, 23)
+        NARROW512B(0, 24) NARROW512B(4, 25) NARROW512B(8, 26) NARROW512B(12, 27)
+        NARROW512B(16, 28) NARROW512B(20, 29) NARROW512B(24, 30) NARROW512B(28, 31)
+        "addq $32, %[a0]\n\t"
+        "addq $32, %[a1]\n\t"
+        GROUPS_END
+        SAVE512(16, 0) SAVE512(17, 64) SAVE512(18, 128) SAVE512(19, 192) SAVE512(20, 256) SAVE512(21, 320)
+        SAVE512(22, 384) SAVE512(23, 448) SAVE512(24, 512) SAVE512(25, 576) SAVE512(26, 640) SAVE512(27, 704)
+        SAVE512(28, 768) SAVE512(29, 832) SAVE512(30, 896) SAVE512(31, 960)
+        : [a0] "+r"(a0), [a1] "+r"(a1), [bs] "+r"(bs), [groups] "+r"(groups), [b] "=&r"(b), [kc] "=&r"(kc)
+        : [kg] "r"(kg), [stride] "r"(stride), [acc] "r"(acc)
+        : "xmm0", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26",
+          "xmm27", "xmm28", "xmm29", "xmm30", "xmm31", "cc", "memory");
+}
+
+/// Writes rows × cols (cols ≤ 16) of the 16 × 16 block `acc` into C (C = the block, as a grouped product
+/// writes it).
+AVX512 static void store_narrow512(const float *acc, int rows, int cols, float *c, ptrdiff_t ldc) {
+    __mmask16 mask = cols >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << cols) - 1);
+    for (int r = 0; r < rows; r++) _mm512_mask_storeu_ps(c + r * ldc, mask, _mm512_load_ps(acc + 16 * r));
+}
+
 #define ZERO256(i) "vxorps %%ymm" #i ", %%ymm" #i ", %%ymm" #i "\n\t"
 #define ROW256(offset, t, c0, c1)                      \
     "vbroadcastss " #offset "(%[a]), %%ymm" #t "\n\t"  \
@@ -250,24 +296,13 @@ AVX2 static void grouped256(
     __asm__ volatile(
         ZERO256(4) ZERO256(5) ZERO256(6) ZERO256(7) ZERO256(8) ZERO256(9) ZERO256(10) ZERO256(11) ZERO256(12)
         ZERO256(13) ZERO256(14) ZERO256(15)
-        "1:\n\t"
-        "movq (%[bs]), %[b]\n\t"
-        "addq $8, %[bs]\n\t"
-        "movq %[kg], %[kc]\n\t"
-        "testq %[kc], %[kc]\n\t"
-        "jz 3f\n\t"
-        "2:\n\t"
+        GROUPS_BEGIN
         "vmovups (%[b]), %%ymm0\n\t"
         "vmovups 32(%[b]), %%ymm1\n\t"
         ROW256(0, 2, 4, 5) ROW256(4, 3, 6, 7) ROW256(8, 2, 8, 9) ROW256(12, 3, 10, 11) ROW256(16, 2, 12, 13)
         ROW256(20, 3, 14, 15)
         "addq $24, %[a]\n\t"
-        "addq %[stride], %[b]\n\t"
-        "decq %[kc]\n\t"
-        "jnz 2b\n\t"
-        "3:\n\t"
-        "decq %[groups]\n\t"
-        "jnz 1b\n\t"
+        GROUPS_END
         SAVE256(4, 0) SAVE256(5, 32) SAVE256(6, 64) SAVE256(7, 96) SAVE256(8, 128) SAVE256(9, 160)
         SAVE256(10, 192) SAVE256(11, 224) SAVE256(12, 256) SAVE256(13, 288) SAVE256(14, 320) SAVE256(15, 352)
         : [a] "+r"(ap), [bs] "+r"(bs), [groups] "+r"(groups), [b] "=&r"(b), [kc] "=&r"(kc)
@@ -408,6 +443,23 @@ bool fa_sgemm_grouped_packed(
     const float *rows_at[FA_GEMM_MAX_GROUPS];
     for (ptrdiff_t j = 0; j < n; j += nr) {
         int w = n - j < nr ? (int)(n - j) : nr;
+        if (kernel == FA_GEMM_AVX512 && w <= 16) {
+            // At most 16 columns left: a zero-padded 16-wide panel, two 8-row strips at a time.
+            for (ptrdiff_t g = 0; g < groups; g++) {
+                b_source source = {b + b_offsets[g], ldb, false};
+                pack_b(16, source, 0, kg, j, w, bp + g * kg * 16);
+                rows_at[g] = bp + g * kg * 16;
+            }
+            _Alignas(64) float acc[16 * 16];
+            for (ptrdiff_t strip = 0; strip < strips; strip += 2) {
+                const float *a0 = ap + strip * mr * k, *a1 = strip + 1 < strips ? a0 + mr * k : a0;
+                ptrdiff_t i0 = strip * mr;
+                int h = m - i0 < 2 * mr ? (int)(m - i0) : 2 * mr;
+                narrow512(kg, groups, a0, a1, rows_at, 16 * (ptrdiff_t)sizeof(float), acc);
+                store_narrow512(acc, h, w, c + i0 * ldc + j, ldc);
+            }
+            continue;
+        }
         ptrdiff_t stride;
         if (w == nr) {
             // Whole strips: B's rows are read where they lie (never beyond column n).

@@ -138,6 +138,41 @@ struct GroupedProductTests {
         }
     }
 
+    /// Every element is one fused multiply-add chain over the groups, then k, from 0: exactly that chain,
+    /// bit for bit, in every kernel. The shapes cover products at most 16 columns wide (and the last 1–16
+    /// columns of wider ones), which AVX-512F runs 16 rows by 16 columns, over odd and even counts of
+    /// 8-row strips.
+    @Test(arguments: [1, 2, 15, 16, 17, 49, 64])
+    func narrowColumnsAreTheChain(_ n: Int) {
+        for (m, k, groups) in [(1, 7, 1), (8, 300, 1), (9, 3, 3), (16, 40, 2), (17, 1, 5), (24, 33, 1), (40, 12, 3)] {
+            let operands = Operands(Case(m: m, n: n, k: k, groups: groups), seed: UInt64(7 * m + n))
+            var chain = [Float](repeating: 0, count: m * n)
+            for i in 0..<m {
+                for j in 0..<n {
+                    var sum: Float = 0
+                    for g in 0..<groups {
+                        for p in 0..<k {
+                            let x = operands.a[g * operands.groupStride + i * operands.lda + p]
+                            sum = sum.addingProduct(x, operands.b[operands.offsets[g] + p * operands.ldb + j])
+                        }
+                    }
+                    chain[i * n + j] = sum
+                }
+            }
+            for kernel in ownKernels() {
+                let out = operands.run(kernel)
+                let same = (0..<m).allSatisfy { i in
+                    (0..<n).allSatisfy { j in out[i * operands.ldc + j].bitPattern == chain[i * n + j].bitPattern }
+                }
+                #expect(same, "kernel \(kernel.rawValue), \(m)×\(n), \(groups) groups of k = \(k)")
+                let untouched = (0..<m).allSatisfy { i in
+                    (n..<operands.ldc).allSatisfy { j in out[i * operands.ldc + j] == operands.c[i * operands.ldc + j] }
+                }
+                #expect(untouched, "C's padding columns are never written")
+            }
+        }
+    }
+
     /// No row of B is read beyond column n: B's last row ends at a page that is followed by an
     /// inaccessible one (a read past it would crash the test process). n covers whole strips read in
     /// place (multiples of 48 and 16) and a narrow last strip.

@@ -13,7 +13,8 @@ typedef enum {
     FA_GEMM_NONE = 0,
     /// 6 rows × 16 columns of C per step, AVX2 and FMA.
     FA_GEMM_AVX2 = 1,
-    /// 8 rows × 48 columns of C per step, AVX-512F.
+    /// 8 rows × 48 columns of C per step, AVX-512F; in the grouped products, the last 16 or fewer columns
+    /// 16 rows × 16 columns per step (the same multiply-add chains, so the same bits).
     FA_GEMM_AVX512 = 2,
 } fa_gemm_kernel;
 

@@ -1,4 +1,5 @@
-// FaceAudit's single-precision GEMM: BLIS-style packing and blocking around one register kernel per ISA.
+// FaceAudit's single-precision GEMM: BLIS-style packing and blocking around one register kernel per ISA
+// (and, with AVX-512F, a 16 × 16 one for a grouped product's last 16 or fewer columns).
 //
 // Loops (outermost first): columns of C in blocks of nc, k in blocks of KC (B's block packed into
 // NR-wide strips, A's rows packed into MR-tall strips), MR-row strips of A (one strip, MR × KC floats,

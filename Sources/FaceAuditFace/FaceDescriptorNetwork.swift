@@ -13,7 +13,8 @@ public final class FaceDescriptorNetwork {
     /// built the first time a batch uses it (``FaceDescriptorNetwork/largeTileMinimumTiles``): its
     /// transformed weights are 4× the kernel's. Built with the network, every layer's F(4×4) form took
     /// `faceaudit embed` of one photo from 378 to 521 MB peak, for single chips that use it only on the
-    /// 32-channel layers.
+    /// 32-channel layers. A form once built is kept: jittered descriptors (a batch of `num_jitters`
+    /// copies) build the 128-channel layers' forms from 8 jitters, and every layer's from 32.
     struct WinogradForms {
         let convolution: Convolution
         let small: WinogradConvolution
@@ -148,17 +149,19 @@ public final class FaceDescriptorNetwork {
     private var largeForms: [Int: WinogradConvolution] = [:]
 
     /// The Winograd form the convolution `key` (2·block, plus 1 for a block's second) runs `input` as, or
-    /// nil for im2col; see ``winogradMinimumTiles`` and ``largeTileMinimumTiles``.
+    /// nil for im2col: none below ``winogradMinimumTiles`` 2×2 tiles, then F(4×4) from
+    /// ``largeTileMinimumTiles`` 4×4 tiles, else F(2×2).
     func winograd(_ forms: WinogradForms?, key: Int, for input: Activations) -> WinogradConvolution? {
         guard let forms, input.height * input.width > 1 else { return nil }
         func tiles(_ m: Int) -> Int { input.batch * ((input.height + m - 1) / m) * ((input.width + m - 1) / m) }
+        guard tiles(2) >= winogradMinimumTiles else { return nil }
         if forms.allowsLarge, tiles(4) >= largeTileMinimumTiles {
             if let built = largeForms[key] { return built }
             let built = forms.large()
             largeForms[key] = built
             return built
         }
-        return tiles(2) >= winogradMinimumTiles ? forms.small : nil
+        return forms.small
     }
 
     /// The stem of every sample of `input` through ``shiftedStem``: each sample's planes copied out, convolved,

@@ -24,8 +24,9 @@ struct DescriptorTests {
     }
 
     /// The 14 chips in one batch use F(4×4) only on maps with 32 or more 4×4 tiles over the batch (the
-    /// 35×35 and 17×17 maps). Here every Winograd layer takes F(4×4) (from 1 tile) or none does (from
-    /// `Int.max`), and each is still within 1e-4 of dlib on every component.
+    /// 35×35, 17×17 and 8×8 maps, not the 4×4 and 3×3). Here every layer that runs as Winograd takes
+    /// F(4×4) (from 1 tile) or none does (from `Int.max`), and each is still within 1e-4 of dlib on
+    /// every component.
     @Test("F(4×4) everywhere and nowhere: every component within 1e-4", arguments: [1, Int.max])
     func largeTiles(minimumTiles: Int) throws {
         let chips = try Reference.faces.map { try Reference.decode($0.chip) }
@@ -35,6 +36,20 @@ struct DescriptorTests {
             let worst = zip(descriptor, face.descriptor).map { abs($0 - $1) }.max()!
             #expect(worst <= 1e-4, "\(face.image)#\(face.index), F(4×4) from \(minimumTiles) tiles: max |diff| \(worst)")
         }
+    }
+
+    /// `winogradMinimumTiles = Int.max` turns Winograd off whatever ``largeTileMinimumTiles`` says: the
+    /// descriptors are im2col's, bit for bit (F(4×4) was once chosen before this check).
+    @Test("Winograd off means off, F(4×4) included")
+    func winogradOffIsIm2col() throws {
+        let chips = try Reference.faces.prefix(2).map { try Reference.decode($0.chip) }
+        let network = try FaceDescriptorNetwork(contentsOf: ModelFiles.resnet)
+        network.winogradMinimumTiles = .max
+        network.largeTileMinimumTiles = .max
+        let im2col = network.descriptors(chips).flatMap { $0.map(\.bitPattern) }
+        network.largeTileMinimumTiles = 1
+        let same = network.descriptors(chips).flatMap { $0.map(\.bitPattern) } == im2col
+        #expect(same)
     }
 }
 

@@ -49,10 +49,12 @@ static void gathered(long batch, long h, long w, int tile, long first_row) {
     float *o[2], *q = malloc(rows * alpha * padded * 4), *zeros = calloc(w, 4), *wk = malloc((rows * tile + 24) * padded * 4);
     ptrdiff_t *offsets = malloc(alpha * rows * sizeof(ptrdiff_t)), *out_offsets = malloc(rows * sizeof(ptrdiff_t));
     ptrdiff_t *out_rows = malloc(rows * sizeof(ptrdiff_t));
+    // 64 floats of slack after V and after the outputs, compared too: a write past either shows.
+    const long vsize = (alpha * alpha * C * n + 64) * 4, osize = (C * plane + 64) * 4;
     for (int b = 0; b < 2; b++) {
-        v[b] = malloc(alpha * alpha * C * n * 4);
-        o[b] = malloc(C * plane * 4);
-        memset(v[b], 0x55, alpha * alpha * C * n * 4);
+        v[b] = malloc(vsize);
+        o[b] = malloc(osize);
+        memset(v[b], 0x55, vsize);
     }
     fill(src, C * plane, 1);
     for (long i = 0; i < rows; i++) {
@@ -63,21 +65,21 @@ static void gathered(long batch, long h, long w, int tile, long first_row) {
     }
     for (long c = 0; c < C; c++) fa_winograd_input(0, tile, src + c * plane, offsets, rows, w, tiles_x, zeros, q, v[0] + c * n, C * n);
     fa_winograd_input_gather(tile, src, plane, C, h, w, tiles_y, tiles_x, first_row, rows, v[1]);
-    same(v[0], v[1], alpha * alpha * C * n * 4, "Winograd input, 16 tiles at a time", w);
+    same(v[0], v[1], vsize, "Winograd input, 16 tiles at a time", w);
     fill(mm, alpha * alpha * C * n, 1);
     fill(res, C * plane, 1);
     const float bias[3] = {0.25f, -0.5f, 1.0f};
     for (int relu = 0; relu < 2; relu++) {
         for (int withResidual = 0; withResidual < 2; withResidual++) {
             float floor = relu ? 0.0f : -__builtin_inff();
-            memset(o[0], 0x55, C * plane * 4);
-            memset(o[1], 0x55, C * plane * 4);
+            memset(o[0], 0x55, osize);
+            memset(o[1], 0x55, osize);
             for (long f = 0; f < C; f++)
                 fa_winograd_output(
                     0, tile, mm + f * n, C * n, rows, tiles_x, wk, bias[f], floor, withResidual ? res + f * plane : 0, o[0] + f * plane,
                     out_offsets, out_rows, w);
             fa_winograd_output_scatter(tile, mm, C, h, w, tiles_y, tiles_x, first_row, rows, bias, floor, withResidual ? res : 0, o[1], plane);
-            same(o[0], o[1], C * plane * 4, "Winograd output, 16 tiles at a time", w);
+            same(o[0], o[1], osize, "Winograd output, 16 tiles at a time", w);
         }
     }
     free(src), free(mm), free(res), free(q), free(zeros), free(wk), free(offsets), free(out_offsets), free(out_rows);

@@ -1,3 +1,4 @@
+import CPairScores
 import FaceAuditGEMM
 import Foundation
 
@@ -230,10 +231,10 @@ public struct AllPairsEngine: Sendable {
 
     /// The pairs of one run of a tile row (columns of one cell; `histogram` is that cell pair's): a
     /// free function over raw pointers and `inout` lists, so the hot loop touches no captured (boxed,
-    /// access-checked) variable. First every column's bin, `Int32.max` for a mated pair (a loop the
-    /// compiler vectorises); then the increments, where a column at or above the tail bin (mated and
-    /// tail pairs, rare) is only noted in `rare`, so that the loop calls nothing and keeps its pointers
-    /// in registers; last the rare columns, in column order, are kept (and tail pairs counted).
+    /// access-checked) variable. `fa_bin_row` (C, in `Sources/CPairScores`, built for AVX-512F where the
+    /// CPU has it) bins and counts every non-mated column, computing each bin as
+    /// ``StatisticsLayout/bin(_:lower:scale:top:)`` does, and lists the rare columns (mated, or at or
+    /// above the tail bin); those are then kept here, in column order.
     @inline(__always)
     private static func streamRow(
         keys: UnsafePointer<Float>, columns: Range<Int>, image: Int32, subject: Int32, rowNorm: Float, columnNorm: UnsafePointer<Float>,
@@ -241,36 +242,26 @@ public struct AllPairsEngine: Sendable {
         binning: (lower: Float, scale: Float, top: Float), tailBin: Int,
         rowBins: UnsafeMutablePointer<Int32>, rare: UnsafeMutablePointer<Int32>, mated: inout [ScoredPair], tail: inout [ScoredPair]
     ) {
-        let (lower, scale, top) = (binning.lower, binning.scale, binning.top)
-        for c in columns {
-            let bin = Int32(
-                truncatingIfNeeded: StatisticsLayout.bin(keys[c] - (rowNorm + columnNorm[c]), lower: lower, scale: scale, top: top))
-            rowBins[c] = columnSubject[c] == subject ? Int32.max : bin
-        }
-        let tailBin = Int32(truncatingIfNeeded: tailBin)
-        var rareCount = 0
-        for c in columns {
-            let bin = rowBins[c]
-            if bin >= tailBin {
-                rare[rareCount] = Int32(truncatingIfNeeded: c)
-                rareCount &+= 1
-            } else {
-                histogram[Int(bin)] &+= 1
-            }
+        let rareCount = histogram.withMemoryRebound(to: Int64.self, capacity: 1) { counts in
+            fa_bin_row(
+                Self.avx512 ? 1 : 0, keys, columns.lowerBound, columns.upperBound, rowNorm, columnNorm, columnSubject, subject,
+                binning.lower, binning.scale, binning.top, Int32(clamping: tailBin), counts, rowBins, rare)
         }
         for k in 0..<rareCount {
             let c = Int(rare[k])
-            let bin = rowBins[c]
             let other = columnImage[c]
             let pair = ScoredPair(first: min(image, other), second: max(image, other), key: keys[c] - (rowNorm + columnNorm[c]))
-            if bin == Int32.max {
+            if rowBins[c] == Int32.max {
                 mated.append(pair)
             } else {
                 tail.append(pair)
-                histogram[Int(bin)] &+= 1
             }
         }
     }
+
+    /// Whether the binning runs as AVX-512F code: it follows the products' switch, as every other
+    /// AVX-512F loop of FaceAudit does.
+    static var avx512: Bool { BLAS.hasAVX512 }
 }
 /// The pairs each thread of ``AllPairsEngine/collect(bins:threads:)`` found.
 private final class PairList: @unchecked Sendable {

@@ -1,10 +1,11 @@
-// Both builds of every CNNKernels loop and of CPairScores' pair sums, compiled as the release build compiles them (-O2, vectorised),
+// Both builds of every CNNKernels loop and of CPairScores' pair sums and pair bins, compiled as the release build compiles them (-O2, vectorised),
 // on random rows of many widths: the outputs must be the same bits. Run by scripts/ci/nn-kernel-builds.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
 
+#include "fa_pair_bins.h"
 #include "fa_pair_sums.h"
 #include "fa_pooling.h"
 #include "fa_sample.h"
@@ -182,6 +183,36 @@ int main(void) {
         for (int squared = 0; squared <= 1; squared++) {
             for (int b = 0; b < 2; b++) fa_pair_sums(b, squared, templates, w, first, second, 40, sums[b]);
             same(sums[0], sums[1], sizeof sums[0], squared ? "pair sums (squared differences)" : "pair sums (dot products)", w);
+        }
+    }
+    // Pair bins: tile rows of every width 1–150 and 2,500 (more than one of the kernel's chunks), keys
+    // inside and outside the binned domain, ±0, some columns mated, tail bins from 0 (every column rare)
+    // to past the last bin (none rare); counts, bins and rare lists of both builds.
+    enum { ROW = 2500, BINS = 64 };
+    static float keys[ROW], norms[ROW], none[ROW];
+    static int32_t subjects[ROW], bins[2][ROW], rare[2][ROW];
+    static int64_t histogram[2][BINS];
+    for (long w = 1; w <= ROW; w = w < 150 ? w + 1 : w == ROW ? ROW + 1 : ROW) {
+        fill(keys, w, 0);
+        fill(norms, w, 0);
+        for (long c = 0; c < w; c++) subjects[c] = (int32_t)(c % 7);
+        for (int32_t tail = 0; tail <= BINS; tail += 16) {
+            for (int euclidean = 0; euclidean <= 1; euclidean++) {
+                ptrdiff_t count[2];
+                for (int b = 0; b < 2; b++) {
+                    memset(histogram[b], 0, sizeof histogram[b]);
+                    memset(bins[b], 0, sizeof bins[b]);
+                    memset(rare[b], 0, sizeof rare[b]);
+                    // Columns from w / 5 on, as a tile row past the diagonal starts.
+                    count[b] = fa_bin_row(
+                        b, keys, w / 5, w, euclidean ? 0.75f : 0.0f, euclidean ? norms : none, subjects, 3, -1.5f, BINS / 3.0f,
+                        BINS - 1, tail, histogram[b], bins[b], rare[b]);
+                }
+                same(count, count + 1, sizeof count[0], "pair bins (rare count)", w);
+                same(histogram[0], histogram[1], sizeof histogram[0], "pair bins (counts)", w);
+                same(bins[0], bins[1], sizeof bins[0], "pair bins (bins)", w);
+                same(rare[0], rare[1], sizeof rare[0], "pair bins (rare columns)", w);
+            }
         }
     }
     printf("nn-kernel-builds: %d comparisons, %d differ\n", cases, failures);

@@ -7,7 +7,7 @@
 
 #pragma clang fp contract(off)
 
-enum { LANES = 8 };
+enum { LANES = 8, AHEAD = 2 };
 
 typedef float v8f __attribute__((ext_vector_type(8)));
 typedef double v8d __attribute__((ext_vector_type(8)));
@@ -58,15 +58,21 @@ BODY void sums8(int squared, const float *values, ptrdiff_t d, const int32_t *fi
         a[l] = values + (ptrdiff_t)first[l] * d;
         b[l] = values + (ptrdiff_t)second[l] * d;
     }
+    // Pairs in image-pair order mostly share their first row: then its components are broadcast, not
+    // transposed (the same values in every lane, so the same sums).
+    int shared = 1;
+    for (int l = 1; l < LANES; l++) shared &= first[l] == first[0];
     v8d sum = 0;
     ptrdiff_t c0 = 0;
     for (; c0 + 8 <= d; c0 += 8) {
         v8f ra[8], rb[8], ca[8], cb[8];
-        for (int l = 0; l < LANES; l++) {
-            load8(&ra[l], a[l] + c0);
-            load8(&rb[l], b[l] + c0);
+        for (int l = 0; l < LANES; l++) load8(&rb[l], b[l] + c0);
+        if (shared) {
+            for (int j = 0; j < 8; j++) ca[j] = (v8f)(a[0][c0 + j]);
+        } else {
+            for (int l = 0; l < LANES; l++) load8(&ra[l], a[l] + c0);
+            transpose8(ra, ca);
         }
-        transpose8(ra, ca);
         transpose8(rb, cb);
         for (int j = 0; j < 8; j++) {
             v8d x = __builtin_convertvector(ca[j], v8d), y = __builtin_convertvector(cb[j], v8d);
@@ -84,7 +90,18 @@ BODY void sums8(int squared, const float *values, ptrdiff_t d, const int32_t *fi
 BODY void pair_sums(
     int squared, const float *values, ptrdiff_t d, const int32_t *first, const int32_t *second, ptrdiff_t count, double *sums) {
     ptrdiff_t k = 0;
-    for (; k + LANES <= count; k += LANES) sums8(squared, values, d, first + k, second + k, sums + k);
+    for (; k + LANES <= count; k += LANES) {
+        // The second rows of the group AHEAD groups on are fetched now: they are scattered over the
+        // matrix, and waiting for them cost more than the arithmetic (about 90 ns a pair against 60 in
+        // a C benchmark of 13.7 million pairs of 50,000 templates in image-pair order).
+        if (k + (AHEAD + 1) * LANES <= count) {
+            for (int l = 0; l < LANES; l++) {
+                const char *row = (const char *)(values + (ptrdiff_t)second[k + AHEAD * LANES + l] * d);
+                for (ptrdiff_t byte = 0; byte < d * (ptrdiff_t)sizeof(float); byte += 64) __builtin_prefetch(row + byte);
+            }
+        }
+        sums8(squared, values, d, first + k, second + k, sums + k);
+    }
     for (; k < count; k++) sums[k] = add_terms(squared, values + (ptrdiff_t)first[k] * d, values + (ptrdiff_t)second[k] * d, 0, d, 0);
 }
 

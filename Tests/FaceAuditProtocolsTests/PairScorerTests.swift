@@ -27,7 +27,20 @@ struct PairScorerTests {
         }
     }
 
-    func check(metric: PairMetric, pairs: Int, dimension: Int, avx512: Bool) {
+    @Test(
+        "pairs in image-pair order, eight or more sharing their first template (its components broadcast), score as score(a, b)",
+        arguments: [PairMetric.cosineSimilarity, .euclideanDistance])
+    func sharedFirstTemplates(metric: PairMetric) {
+        for avx512 in PairScorer.avx512 ? [false, true] : [false] {
+            for dimension in [131, 128, 5] {
+                check(metric: metric, pairs: 203, dimension: dimension, avx512: avx512, firstRun: 11)
+            }
+        }
+    }
+
+    /// Checks `pairs` random pairs; with `firstRun`, the first templates come in runs of that length (the
+    /// kept pairs' image-pair order), so that most groups of eight share one.
+    func check(metric: PairMetric, pairs: Int, dimension: Int, avx512: Bool, firstRun: Int? = nil) {
         var rng = Generator(state: UInt64(pairs) &+ (metric == .cosineSimilarity ? 0 : 1_000) &+ UInt64(dimension) << 20)
         // Components spread over many magnitudes, so that rounding order matters.
         let templates: [[Float]?] = (0..<20).map { i in
@@ -36,7 +49,8 @@ struct PairScorerTests {
                 : (0..<dimension).map { _ in Float.random(in: -1...1, using: &rng) * Float(1 << Int.random(in: 0...12, using: &rng)) }
         }
         let present = templates.indices.filter { templates[$0] != nil }.map(Int32.init)
-        let first = (0..<pairs).map { _ in present.randomElement(using: &rng)! }
+        var first = (0..<pairs).map { _ in present.randomElement(using: &rng)! }
+        if let firstRun { first = (0..<pairs).map { present[$0 / firstRun % present.count] } }
         let second = (0..<pairs).map { _ in present.randomElement(using: &rng)! }
         let scores = PairScorer(metric: metric, templates: templates).scores(first: first, second: second, avx512: avx512)
         #expect(scores.count == pairs)

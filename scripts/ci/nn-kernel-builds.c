@@ -176,13 +176,16 @@ int main(void) {
     static double sums[2][40];
     for (long w = 1; w <= 150; w++) {
         fill(templates, 20 * w, 0);
-        for (int k = 0; k < 40; k++) {
-            first[k] = (int32_t)((k * 7 + w) % 20);
-            second[k] = (int32_t)((k * 13 + 3 * w) % 20);
-        }
-        for (int squared = 0; squared <= 1; squared++) {
-            for (int b = 0; b < 2; b++) fa_pair_sums(b, squared, templates, w, first, second, 40, sums[b]);
-            same(sums[0], sums[1], sizeof sums[0], squared ? "pair sums (squared differences)" : "pair sums (dot products)", w);
+        // Scattered first templates, then runs of 11 (most groups of eight share their first template).
+        for (int runs = 0; runs <= 1; runs++) {
+            for (int k = 0; k < 40; k++) {
+                first[k] = runs ? (int32_t)((k / 11 + w) % 20) : (int32_t)((k * 7 + w) % 20);
+                second[k] = (int32_t)((k * 13 + 3 * w) % 20);
+            }
+            for (int squared = 0; squared <= 1; squared++) {
+                for (int b = 0; b < 2; b++) fa_pair_sums(b, squared, templates, w, first, second, 40, sums[b]);
+                same(sums[0], sums[1], sizeof sums[0], squared ? "pair sums (squared differences)" : "pair sums (dot products)", w);
+            }
         }
     }
     // Pair bins: tile rows of every width 1–150 and 2,500 (more than one of the kernel's chunks), keys

@@ -21,6 +21,8 @@ public struct PairStatistics: Sendable {
     public internal(set) var tailBin: Int
     /// Indices (into ``TileGrid/tiles``) of the tiles these statistics cover.
     public internal(set) var tiles: [Int]
+    /// While streaming: the tail's size when ``prune()`` last computed ``tailBin``.
+    private var tailSizeAtBin = 0
 
     /// Empty statistics.
     public init(layout: StatisticsLayout) {
@@ -68,17 +70,24 @@ public struct PairStatistics: Sendable {
     }
 
     /// While streaming: raises ``tailBin`` to what the counts so far allow and drops tail pairs below
-    /// it. The pairs are filtered only once the tail has grown to twice its capacity, so that streaming
-    /// stays linear; raising the bin alone already stops new pairs below it. (``absorb(_:)`` filters
-    /// merged parts itself.)
+    /// it. The bin is computed again only once the tail has grown by a sixteenth of its capacity since
+    /// it was last computed (reading the counts after every tile was 14 % of the pass), and the pairs
+    /// are filtered only once the tail has grown to twice its capacity, so that streaming stays linear;
+    /// raising the bin alone already stops new pairs below it. A bin computed from fewer counts is
+    /// lower, never wrong: the tail kept in the end is decided by the whole run's counts.
+    /// (``absorb(_:)`` filters merged parts itself.)
     mutating func prune() {
+        let capacity = layout.tailCapacity
         // The bin can only rise once the tail holds at least its capacity.
-        guard tail.count >= layout.tailCapacity else { return }
-        let bin = Self.tailBin(nonMated, layout: layout, capacity: layout.tailCapacity, floor: tailBin)
-        tailBin = bin
-        guard tail.count / 2 >= layout.tailCapacity else { return }
-        let layout = layout
-        tail.removeAll { layout.bin(of: $0.key) < bin }
+        guard tail.count >= capacity else { return }
+        let filter = tail.count / 2 >= capacity
+        guard filter || tail.count - tailSizeAtBin >= capacity / 16 else { return }
+        tailBin = Self.tailBin(nonMated, layout: layout, capacity: capacity, floor: tailBin)
+        tailSizeAtBin = tail.count
+        guard filter else { return }
+        let lowest = layout.lowestKey(inBinAtLeast: tailBin)
+        tail.removeAll { $0.key < lowest }
+        tailSizeAtBin = tail.count
     }
 
     /// Raises ``tailBin`` to `bin`, the tail bin another part of the same run reached: that part's
@@ -161,13 +170,14 @@ public struct PairStatistics: Sendable {
         }
         let bin = Self.tailBin(nonMated, layout: layout, capacity: layout.tailCapacity, floor: tailBin)
         tailBin = bin
-        let layout = layout
-        tail.removeAll { layout.bin(of: $0.key) < bin }
+        // A key is in a bin ≥ `bin` exactly when it is at least `lowest` (bins rise with keys).
+        let lowest = layout.lowestKey(inBinAtLeast: bin)
+        tail.removeAll { $0.key < lowest }
         var kept = tail.count
-        for other in parts { kept += other.tail.count { layout.bin(of: $0.key) >= bin } }
+        for other in parts { kept += other.tail.count { $0.key >= lowest } }
         tail.reserveCapacity(kept)
         for i in parts.indices {
-            for pair in parts[i].tail where layout.bin(of: pair.key) >= bin { tail.append(pair) }
+            for pair in parts[i].tail where pair.key >= lowest { tail.append(pair) }
             parts[i].tail = []
         }
         parts = []

@@ -66,6 +66,29 @@ public struct StatisticsLayout: Sendable, Hashable, Codable {
         return Int((t + 8_388_608).bitPattern & 0x7F_FFFF)
     }
 
+    /// The lowest key whose ``bin(of:)`` is at least `bin`: −∞ for bin 0 or below (every key), +∞ past
+    /// the last bin (no key). ``bin(of:)`` never falls as the key rises (a subtraction, a multiplication
+    /// by a positive scale, clamping and rounding each keep the order), so for every finite key (every
+    /// key a run bins), `bin(of: key) >= bin` exactly when `key >= lowestKey(inBinAtLeast: bin)`: filtering pairs
+    /// by that comparison keeps the same pairs as binning each of them. A binary search over the floats
+    /// in their order (32 steps), not arithmetic on the bin width: keys are rounded to the nearest bin,
+    /// and a threshold computed from edges could be off by an ulp.
+    public func lowestKey(inBinAtLeast bin: Int) -> Float {
+        guard bin > 0 else { return -.infinity }
+        guard bin < bins else { return .infinity }
+        // Floats as integers in their order: −∞ … −0 ↦ −2139095040 … 0, +0 … +∞ ↦ 0 … 2139095040.
+        func float(_ order: Int64) -> Float {
+            order >= 0 ? Float(bitPattern: UInt32(order)) : Float(bitPattern: UInt32(-order) | 0x8000_0000)
+        }
+        var (below, atLeast) = (-Int64(Float.infinity.bitPattern), Int64(Float.infinity.bitPattern))
+        // bin(of: −∞) is 0 < bin and bin(of: +∞) the last bin ≥ bin.
+        while atLeast - below > 1 {
+            let middle = below + (atLeast - below) / 2
+            if self.bin(of: float(middle)) >= bin { atLeast = middle } else { below = middle }
+        }
+        return float(atLeast)
+    }
+
     /// The key at the lower edge of `bin`.
     public func lowerEdge(of bin: Int) -> Float {
         keyLower + Float(bin) * ((keyUpper - keyLower) / Float(bins))

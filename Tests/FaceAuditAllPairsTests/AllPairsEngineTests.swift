@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Seeded random templates with a few subjects of several photos each.
-private struct Population {
+struct Population {
     var templates: [[Float]?]
     var subject: [Int32]
     var cell: [Int32]

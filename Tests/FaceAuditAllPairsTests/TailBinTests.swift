@@ -40,3 +40,88 @@ import Testing
         }
     }
 }
+
+/// The tail bin certified before streaming (``AllPairsEngine/certifiedTailBin(tiles:timing:)``).
+@Suite struct CertifiedTailBinTests {
+    /// The definition: the tail bin of the non-mated counts of the shortest prefix of `tiles` holding
+    /// `capacity` of them, found from a run that kept every pair.
+    private func expected(_ engine: AllPairsEngine, tiles: [TileGrid.Tile], capacity: Int) throws -> Int {
+        var row = [Int](repeating: -1, count: engine.matrix.imageCount)
+        for (r, image) in engine.matrix.image.enumerated() { row[Int(image)] = r }
+        let complete = engine.run(threads: 1).0
+        #expect(complete.isComplete)
+        var counts = [Int](repeating: 0, count: engine.layout.cellPairs * engine.layout.bins)
+        for tile in tiles {
+            for pair in complete.tail {
+                let (a, b) = (row[Int(pair.first)], row[Int(pair.second)])
+                let (low, high) = (min(a, b), max(a, b))
+                guard tile.rows.contains(low), tile.columns.contains(high) else { continue }
+                let cellPair = engine.layout.cellPair(
+                    Int(engine.cellOfImage[Int(pair.first)]), Int(engine.cellOfImage[Int(pair.second)]))
+                counts[cellPair * engine.layout.bins + engine.layout.bin(of: pair.key)] += 1
+            }
+            if counts.reduce(0, +) >= capacity { return PairStatistics.tailBin(counts, layout: engine.layout, capacity: capacity) }
+        }
+        return 0
+    }
+
+    @Test func itIsTheTailBinOfTheFirstTilesThatHoldTheCapacity() throws {
+        let population = Population(images: 400, seed: 12)
+        for metric in [PairMetric.cosineSimilarity, .euclideanDistance] {
+            for capacity in [1, 900, 5000] {
+                let engine = try population.engine(metric, tileSize: 33, bins: 128)
+                let tiles = engine.grid.tiles
+                var layout = engine.layout
+                layout.tailCapacity = capacity
+                let limited = AllPairsEngine(
+                    matrix: engine.matrix, cellOfImage: engine.cellOfImage, subjectOfImage: engine.subjectOfImage, layout: layout)
+                var timing = AllPairsEngine.Timing()
+                let bin = limited.certifiedTailBin(tiles: tiles, timing: &timing)
+                #expect(bin == (try expected(engine, tiles: tiles, capacity: capacity)), "\(metric), capacity \(capacity)")
+                #expect(bin > 0, "\(metric), capacity \(capacity)")
+                #expect(bin <= limited.run(threads: 1).0.tailBin)
+            }
+        }
+    }
+
+    @Test func noBinIsCertifiedWhenTheTailIsMoreThanAnEighthOfThePairs() throws {
+        let population = Population(images: 100, seed: 12)
+        let engine = try population.engine(.cosineSimilarity, tileSize: 20, tail: 4950 / 8 + 1, bins: 128)
+        var timing = AllPairsEngine.Timing()
+        #expect(engine.certifiedTailBin(tiles: engine.grid.tiles, timing: &timing) == 0)
+    }
+}
+
+/// ``StatisticsLayout/lowestKey(inBinAtLeast:)``, by which tails are filtered, against binning each key.
+@Suite struct LowestKeyTests {
+    @Test func aKeyIsInABinAtLeastBExactlyWhenItIsAtLeastTheLowestKey() {
+        var state: UInt64 = 21
+        func next() -> Float {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int64(bitPattern: state >> 11) % 3_000_001 - 1_500_000) / 1_000_000
+        }
+        for (domain, bins) in [(Float(-1)...1, 16_384), (-4...0.5, 97), (0...2, 3), (-1e-3...1e-3, 1_000)] {
+            let layout = StatisticsLayout(
+                metric: .cosineSimilarity, bins: bins, keyDomain: domain, cells: 1, tailCapacity: 0, tileSize: 8, rows: 8, images: 8,
+                fingerprint: "test")
+            let keys = (0..<300).map { _ in next() * (domain.upperBound - domain.lowerBound) }
+            for bin in Set([-1, 0, 1, 2, bins / 2, bins - 1, bins, bins + 3] + (0..<40).map { _ in abs(Int(next() * 1e6)) % bins }) {
+                let lowest = layout.lowestKey(inBinAtLeast: bin)
+                // Around the threshold, one float at a time, and keys from all over the domain and outside it.
+                var probes = keys + [0, -0.0, domain.lowerBound, domain.upperBound, -.greatestFiniteMagnitude, .greatestFiniteMagnitude]
+                if lowest.isFinite {
+                    var below = lowest, above = lowest
+                    for _ in 0..<4 {
+                        below = below.nextDown
+                        above = above.nextUp
+                        probes += [below, above]
+                    }
+                    probes.append(lowest)
+                }
+                for key in probes {
+                    #expect((key >= lowest) == (layout.bin(of: key) >= bin), "bins \(bins), bin \(bin), key \(key), lowest \(lowest)")
+                }
+            }
+        }
+    }
+}

@@ -19,6 +19,9 @@ public struct Manifest: Sendable {
     /// system whether the path is a folder; the answer does not change the paths ``absolutePath(of:)``
     /// joins).
     private let rootURL: URL
+    /// `rootURL.path`, with a `/` after it unless it is `/` itself: the prefix ``absolutePath(of:)``
+    /// puts before a plain relative path.
+    private let rootPrefix: String
 
     /// Creates a manifest.
     public init(
@@ -32,11 +35,44 @@ public struct Manifest: Sendable {
         self.records = records
         self.warnings = warnings
         rootURL = URL(fileURLWithPath: root)
+        let rootPath = rootURL.path
+        rootPrefix = rootPath.hasSuffix("/") ? rootPath : rootPath + "/"
     }
 
-    /// The file system path of a record's image.
+    /// The file system path of a record's image: an absolute path as written; a relative one as
+    /// `URL.appendingPathComponent` joins it to ``root``. A plain relative path (``isPlain(_:)``) is
+    /// joined as text, which gives the same string without a URL per image (a URL each was 1.8 % of a
+    /// 20,000-image run).
     public func absolutePath(of record: ImageRecord) -> String {
-        record.path.hasPrefix("/") ? record.path : rootURL.appendingPathComponent(record.path).path
+        if record.path.hasPrefix("/") { return record.path }
+        if Self.isPlain(record.path) { return rootPrefix + record.path }
+        return rootURL.appendingPathComponent(record.path).path
+    }
+
+    /// Whether `path` is a plain relative path: not empty; only ASCII letters, digits, `_`, `-`, `.`,
+    /// `/` and spaces; no empty, `.` or `..` component; no `/` at the start or the end.
+    static func isPlain(_ path: String) -> Bool {
+        var componentLength = 0
+        var onlyDots = true
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: " "):
+                componentLength += 1
+                onlyDots = false
+            case UInt8(ascii: "."):
+                componentLength += 1
+            case UInt8(ascii: "/"):
+                // An empty component (`//`, a leading `/`) or one of dots only (`.`, `..`, `...`).
+                if componentLength == 0 || onlyDots { return false }
+                componentLength = 0
+                onlyDots = true
+            default:
+                return false
+            }
+        }
+        // The last component: not empty (a `/` at the end) and not dots only.
+        return componentLength > 0 && !onlyDots
     }
 
     /// Record indices grouped by subject, subjects in sorted order.

@@ -208,7 +208,11 @@ struct ManifestPathTests {
         let file = folder.appendingPathComponent("file.csv")
         try Data().write(to: file)
         let roots = [folder.path, folder.path + "/", file.path, folder.path + "/missing", "relative/root", ".", "/"]
-        let paths = ["a.jpg", "imgs/a.jpg", "./a.jpg", "a//b.jpg", "../up.jpg", "dir/", "/abs/a.jpg", "naïve é.png"]
+        // Plain paths (joined as text) and every kind that is not: dots-only, empty and trailing components, other bytes.
+        let paths = [
+            "a.jpg", "imgs/a.jpg", "./a.jpg", "a//b.jpg", "../up.jpg", "dir/", "/abs/a.jpg", "naïve é.png", "a b/c-d_e.f.jpg", ".hidden",
+            "a/.hidden/x", "...", "a/.../b", "a/..b/c", "x.", "a/./b", "a/b/..", "a%20b.jpg", "a\\b.jpg", "", " ", "0/1/2/3.png",
+        ]
         let records = paths.map { ImageRecord(path: $0, subject: SubjectID("s"), labels: Labels()) }
         let manifests = roots.map { Manifest(layout: .csv, root: $0, source: "m.csv", card: .unknown(name: "t"), records: records) }
         // The missing root appears after its manifest was made, as a folder: the URL made then said

@@ -149,7 +149,8 @@ let package = Package(
         // per-(cell × cell) histograms plus exact mated and most-similar pairs. Knows nothing of datasets.
         // The partials' binary form carries a SHA-256 of its payload (FaceAuditHashing).
         .target(
-            name: "FaceAuditAllPairs", dependencies: ["FaceAuditGEMM", "FaceAuditHashing", "FaceAuditScoring", "FaceAuditSorting"],
+            name: "FaceAuditAllPairs",
+            dependencies: ["CPairScores", "FaceAuditGEMM", "FaceAuditHashing", "FaceAuditScoring", "FaceAuditSorting"],
             swiftSettings: strict),
         // Sharded runs on a Slurm cluster: batch scripts, submission, and judging each task by state and marker.
         .target(name: "FaceAuditSlurm", dependencies: ["FaceAuditFiles"], swiftSettings: strict),
@@ -266,7 +267,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FaceAuditAllPairsTests",
-            dependencies: ["FaceAuditAllPairs", "FaceAuditHashing", "FaceAuditScoring"],
+            dependencies: ["CPairScores", "FaceAuditAllPairs", "FaceAuditGEMM", "FaceAuditHashing", "FaceAuditScoring"],
             swiftSettings: strict
         ),
         .testTarget(

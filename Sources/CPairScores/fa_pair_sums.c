@@ -97,7 +97,9 @@ BODY void pair_sums(
         if (k + (AHEAD + 1) * LANES <= count) {
             for (int l = 0; l < LANES; l++) {
                 const char *row = (const char *)(values + (ptrdiff_t)second[k + AHEAD * LANES + l] * d);
-                for (ptrdiff_t byte = 0; byte < d * (ptrdiff_t)sizeof(float); byte += 64) __builtin_prefetch(row + byte);
+                ptrdiff_t bytes = d * (ptrdiff_t)sizeof(float);
+                for (ptrdiff_t byte = 0; byte < bytes; byte += 64) __builtin_prefetch(row + byte);
+                if (bytes > 0) __builtin_prefetch(row + bytes - 1);  // a row not on a line boundary ends in one more
             }
         }
         sums8(squared, values, d, first + k, second + k, sums + k);

@@ -84,8 +84,10 @@ public struct AllPairsEngine: Sendable {
     /// of the tail bin the run reaches, and starting from it keeps exactly the pairs the run keeps.
     /// Without it, every pair of those tiles went into the tail, to be dropped later: at 50,000
     /// templates 14 million pairs, appended and filtered. Those tiles are computed again when
-    /// streamed: the cost is their share of the pass (about the tail's share of the pairs, 1.1 % at
-    /// default settings). 0 (no bound) when the capacity is more than an eighth of the shard's pairs.
+    /// streamed: the cost is their share of the shard's pairs, at least the tail's share (1.1 % at
+    /// default settings) and rounded up to whole tiles, never more than an eighth; they run on one
+    /// thread before the others start. 0 (no bound) when the capacity is more than an eighth of the
+    /// shard's pairs, or when the whole tiles within that eighth do not hold it.
     func certifiedTailBin(tiles: [TileGrid.Tile], timing: inout Timing) -> Int {
         let capacity = layout.tailCapacity
         let pairs = tiles.reduce(0) { $0 + $1.pairCount }
@@ -96,6 +98,9 @@ public struct AllPairsEngine: Sendable {
         var buffer = [Float](repeating: 0, count: layout.tileSize * layout.tileSize)
         var counted = 0
         for tile in tiles {
+            // Never more than an eighth of the shard's pairs computed twice (a tile is checked before it
+            // is computed: with large tiles one could be the whole shard).
+            guard counted + tile.pairCount <= pairs / 8 else { break }
             compute(tile, into: &statistics, buffer: &buffer, timing: &timing)
             statistics.mated = []
             counted += tile.pairCount
@@ -103,7 +108,6 @@ public struct AllPairsEngine: Sendable {
             if counted >= capacity, statistics.nonMatedCount >= capacity {
                 return PairStatistics.tailBin(statistics.nonMated, layout: layout, capacity: capacity)
             }
-            if counted > pairs / 8 { break }
         }
         return 0
     }
@@ -277,7 +281,7 @@ public struct AllPairsEngine: Sendable {
         binning: (lower: Float, scale: Float, top: Float), tailBin: Int,
         rowBins: UnsafeMutablePointer<Int32>, rare: UnsafeMutablePointer<Int32>, mated: inout [ScoredPair], tail: inout [ScoredPair]
     ) {
-        let rareCount = histogram.withMemoryRebound(to: Int64.self, capacity: 1) { counts in
+        let rareCount = histogram.withMemoryRebound(to: Int64.self, capacity: Int(binning.top) + 1) { counts in
             fa_bin_row(
                 Self.avx512 ? 1 : 0, keys, columns.lowerBound, columns.upperBound, rowNorm, columnNorm, columnSubject, subject,
                 binning.lower, binning.scale, binning.top, Int32(clamping: tailBin), counts, rowBins, rare)

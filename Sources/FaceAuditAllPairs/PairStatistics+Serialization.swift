@@ -293,7 +293,7 @@ extension PairStatistics {
             try take(MemoryLayout<T>.size, what).reversed().reduce(T.zero) { ($0 << 8) | T($1) }
         }
 
-        /// `count` pairs, each `0 ≤ first < second < images`; the caller has checked that the bytes are there.
+        /// `count` pairs, each `0 ≤ first < second < images` with a finite key; the caller has checked that the bytes are there.
         mutating func pairs(_ count: Int, images: Int) throws(FormatError) -> [ScoredPair] {
             var list: [ScoredPair] = []
             list.reserveCapacity(count)
@@ -303,6 +303,11 @@ extension PairStatistics {
                 let key = Float(bitPattern: try integer(UInt32.self, "a pair"))
                 guard first >= 0, first < second, Int(second) < images else {
                     throw FormatError(.outOfRange, "pair (\(first), \(second)) is not a pair of two of the \(images) images")
+                }
+                // A run's keys are finite (templates are); a file's must be too, so that every filter
+                // (a key against the tail bin's lowest key) keeps what binning it would.
+                guard key.isFinite else {
+                    throw FormatError(.outOfRange, "pair (\(first), \(second)) has the key \(key), which is not a finite number")
                 }
                 list.append(ScoredPair(first: first, second: second, key: key))
             }

@@ -47,8 +47,8 @@ public struct PairStatistics: Sendable {
     /// The bin holding the `capacity`-th most similar pair of `counts`, or `floor` when that bin lies
     /// below `floor` or there are fewer pairs: `max(floor, b)` for that bin b (0 when there are fewer).
     /// Only bins from `floor` up are read, each cell pair's as one contiguous run, summed into one
-    /// histogram first: the streaming pass calls this after every tile once the tail is full, and a
-    /// scan across all cell pairs bin by bin (a stride of `bins` per read) was 6 % of that pass.
+    /// histogram first: a scan across all cell pairs bin by bin (a stride of `bins` per read), after
+    /// every tile of the streaming pass, was 6 % of that pass.
     static func tailBin(_ counts: [Int], layout: StatisticsLayout, capacity: Int, floor: Int = 0) -> Int {
         let bins = layout.bins
         let floor = min(max(floor, 0), bins)

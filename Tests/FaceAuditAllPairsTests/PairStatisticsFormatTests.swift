@@ -146,6 +146,12 @@ struct PairStatisticsFormatTests {
         // A mated pair pointing past the images.
         payload[payload.endIndex - statistics.tail.count * 12 - 8] = 99
         Self.expect(Self.sealed(payload), .outOfRange)
+        // A tail pair whose key is not a number, or infinite.
+        for bits in [Float.nan.bitPattern, Float.infinity.bitPattern] {
+            var key = Self.payload(data)
+            withUnsafeBytes(of: bits.littleEndian) { key.replaceSubrange((key.endIndex - 4)..<key.endIndex, with: $0) }
+            Self.expect(Self.sealed(key), .outOfRange)
+        }
         // One tile fewer than the counts were made from.
         Self.expect(Self.editingHeader(data) { $0.replacingOccurrences(of: "\"tiles\":[0,", with: "\"tiles\":[") }, .inconsistent)
     }

@@ -84,6 +84,16 @@ import Testing
         }
     }
 
+    @Test("no tile is computed twice past an eighth of the pairs: one tile holding them all gives no bin and costs nothing")
+    func aTileLargerThanAnEighthIsNotComputed() throws {
+        let population = Population(images: 300, seed: 12)
+        let engine = try population.engine(.cosineSimilarity, tileSize: 300, tail: 10, bins: 128)
+        #expect(engine.grid.tiles.count == 1)
+        var timing = AllPairsEngine.Timing()
+        #expect(engine.certifiedTailBin(tiles: engine.grid.tiles, timing: &timing) == 0)
+        #expect(timing.flops == 0)
+    }
+
     @Test func noBinIsCertifiedWhenTheTailIsMoreThanAnEighthOfThePairs() throws {
         let population = Population(images: 100, seed: 12)
         let engine = try population.engine(.cosineSimilarity, tileSize: 20, tail: 4950 / 8 + 1, bins: 128)

@@ -10,23 +10,12 @@ extension Manifest {
     public var firstOutsideRecord: ImageRecord? {
         let base = Self.lexicallyNormalized(root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root)
         return records.first { record in
-            // A relative path with no `..` in it cannot climb out: most manifests' every record, checked
-            // without building its absolute path (a URL per image was 3.8 % of a 20,000-image run).
-            if !record.path.hasPrefix("/") && !Self.containsTwoDots(record.path) { return false }
+            // A plain relative path (no empty, `.` or `..` component) cannot climb out: most manifests'
+            // every record, checked without normalising its absolute path (3.8 % of a 20,000-image run).
+            if Self.isPlain(record.path) { return false }
             let path = Self.lexicallyNormalized(absolutePath(of: record))
             return !(path == base || path.hasPrefix(base == "/" ? "/" : base + "/"))
         }
-    }
-
-    /// Whether `path` has two dots in a row anywhere (so perhaps a `..` component).
-    static func containsTwoDots(_ path: String) -> Bool {
-        var previousWasDot = false
-        for byte in path.utf8 {
-            let dot = byte == UInt8(ascii: ".")
-            if dot && previousWasDot { return true }
-            previousWasDot = dot
-        }
-        return false
     }
 
     /// `path` with `.` and empty components removed and `..` applied to the text (never above `/`).

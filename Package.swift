@@ -55,6 +55,8 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CBLAS", providers: [.apt(["libopenblas-dev", "libblas-dev"])]),
+        // glibc's allocator settings (mallopt), for the command's process.
+        .systemLibrary(name: "CMalloc"),
         // C code of our own: setjmp/longjmp error recovery for libpng and libjpeg,
         // whose default error handlers abort or exit the process.
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
@@ -183,7 +185,7 @@ let package = Package(
                 "FaceAuditGEMM", "FaceAuditImaging", "FaceAuditMetrics", "FaceAuditModelFiles", "FaceAuditNN", "FaceAuditProtocols",
                 "FaceAuditReport",
                 "FaceAuditScoreFiles", "FaceAuditScoring", "FaceAuditSkinTone", "FaceAuditSlurm", "FaceAuditSupervision",
-                "FaceAuditValidation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FaceAuditValidation", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),

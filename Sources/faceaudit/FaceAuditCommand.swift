@@ -17,8 +17,10 @@ struct FaceAuditCommand: ParsableCommand {
 
     /// Parses the command line and runs the command. Every failure prints one line, `faceaudit: error: …`,
     /// and exits with its status (``CommandFailure``); `--help` and `--version` print as usual and exit 0. A
-    /// negative number after an option is that option's value (`--jitters -1`).
+    /// negative number after an option is that option's value (`--jitters -1`). Large blocks are kept on
+    /// the heap (``AllocatorTuning``) before anything is parsed.
     static func main() {
+        AllocatorTuning.keepLargeBlocks()
         let arguments = CommandFailure.joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(arguments)

@@ -13,7 +13,9 @@ extension HTMLReport {
         let marginals: [DisaggregatedRates]
     }
 
-    /// The scenario's settings from the report options (the bootstrap seed is the run's).
+    /// The scenario's settings from the report options; its bootstrap is the run's (`--bootstrap`
+    /// replicates, 0: no intervals, and `--seed`), or 1,000 replicates from seed 1 for a summary that
+    /// records no configuration.
     static func scenarioSettings(_ s: RunSummary, _ o: ReportOptions) -> SchoolScenario.Settings {
         var settings = SchoolScenario.Settings()
         settings.schoolSize = o.schoolSize
@@ -23,6 +25,7 @@ extension HTMLReport {
         settings.trackingDays = o.trackingDays
         settings.watchlistMix = o.watchlistMix
         settings.seed = s.configuration?.seed ?? 1
+        settings.replicates = s.configuration?.bootstrap ?? settings.replicates
         return settings
     }
 
@@ -76,7 +79,7 @@ extension HTMLReport {
             "<p><em>Going back</em>: a school system that can track a person's movements over the previous \(o.trackingDays) days searches one student's face against every face captured in that time, \(o.passesPerDay) captures a day of each of the other \(HTML.grouped(o.schoolSize - 1)) students. A <em>wrong sighting</em> is a capture of another student returned as a match; the chance of at least one assumes a look-alike captured that often is returned at least once.</p>"
         )
         out.append(
-            "<p>Intervals are 95% intervals from resampling the people of each group in the data; a group of fewer than \(minimum) people gets none. Change the settings with <code>--school-size</code> (now \(HTML.grouped(o.schoolSize))), <code>--passes-per-day</code> (\(o.passesPerDay)), <code>--school-days</code> (\(o.schoolDays)), <code>--watchlist-size</code> (\(HTML.grouped(o.watchlistSize))), <code>--watchlist-mix</code> (\(o.watchlistMix.isEmpty ? "not set: the students' own mix" : "set")), <code>--tracking-days</code> (\(o.trackingDays)); the operating points with <code>--target-fmr</code> and <code>--threshold</code>.</p>"
+            "<p>\(settings.replicates > 0 ? "Intervals are 95% intervals from resampling the people of each group in the data; a group of fewer than \(minimum) people gets none." : "This run resampled no one (<code>--bootstrap 0</code>), so no number here has an interval.") Change the settings with <code>--school-size</code> (now \(HTML.grouped(o.schoolSize))), <code>--passes-per-day</code> (\(o.passesPerDay)), <code>--school-days</code> (\(o.schoolDays)), <code>--watchlist-size</code> (\(HTML.grouped(o.watchlistSize))), <code>--watchlist-mix</code> (\(o.watchlistMix.isEmpty ? "not set: the students' own mix" : "set")), <code>--tracking-days</code> (\(o.trackingDays)); the operating points with <code>--target-fmr</code> and <code>--threshold</code>.</p>"
         )
         out.append("</details>")
         let school = schoolCohorts(s, target: target, marginals: points.first?.marginals ?? [])

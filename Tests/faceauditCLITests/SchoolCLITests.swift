@@ -97,4 +97,21 @@ struct SchoolCLITests {
         let falseMatches = (e["gender"] as? [String: Any])?["overall"] as? [[String: Any]]
         #expect(falseMatches?.contains { ($0["false_matches"] as? [Int])?.first ?? 0 > 0 } == true, "the threshold must give false matches")
     }
+
+    /// `--bootstrap 0` asks for no resampling; the school's intervals used to be drawn anyway (1,000
+    /// replicates of every table, whatever the run asked for). They follow the run's bootstrap now.
+    @Test("the school's intervals follow --bootstrap: none and said so at 0, intervals above it")
+    func intervalsFollowBootstrap() throws {
+        let folder = try TestPaths.temporaryDirectory("school-bootstrap")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let flags = ["--threshold", "1.2", "--target-fmr", "0.01"]
+        let none = try Self.school(Self.run(folder, "none", flags))
+        let some = try Self.school(Self.run(folder, "some", flags + ["--bootstrap", "40"]))
+        let interval = #"<td>[^<]* \([^<)]+–[^<)]+\)</td>"#
+        #expect(none.range(of: interval, options: .regularExpression) == nil, "\(none)")
+        #expect(none.contains("This run resampled no one (<code>--bootstrap 0</code>), so no number here has an interval."))
+        #expect(!none.contains("Intervals are 95% intervals"))
+        #expect(some.range(of: interval, options: .regularExpression) != nil, "\(some)")
+        #expect(some.contains("Intervals are 95% intervals from resampling the people of each group"))
+    }
 }

@@ -59,8 +59,24 @@ extension CohortAnalysis {
                 if p >= 0 && r >= 0 && p < cohortCount && r < cohortCount { cross[p][r].errors += 1 }
             }
             // For the school scenario, who falsely matches whom (before the tallies: each is large).
+            // When every subject is one person, everyone's marks of each pair of subjects' first false
+            // match count the partners; otherwise distinct pairs of people are sorted out here.
             let partners = people.map { layout in
-                PartnerCounts.counts(layout, falseMatches: falseMatches.count, overall: data.overallPartners[tau]) { visit in
+                if layout.oneCohortPerSubject, let overall = data.overallPartners[tau] {
+                    return PartnerCounts.counts(
+                        layout, overall: overall.records, sampleSubject: data.sampleSubject, sampleCohort: data.sampleCohort
+                    ) { visit in
+                        data.exactProbe.withUnsafeBufferPointer { probe in
+                            data.exactReference.withUnsafeBufferPointer { reference in
+                                for k in falseMatches {
+                                    visit(probe[k], reference[k], overall.isFirstOfPair(k - falseMatches.lowerBound))
+                                }
+                            }
+                        }
+                    }
+                }
+                return PartnerCounts.counts(layout, falseMatches: falseMatches.count, overall: data.overallPartners[tau]?.records) {
+                    visit in
                     for k in falseMatches {
                         let (i, j) = (Int(data.exactProbe[k]), Int(data.exactReference[k]))
                         visit(data.sampleSubject[i], data.sampleCohort[i], data.sampleSubject[j], data.sampleCohort[j])
@@ -98,11 +114,11 @@ extension CohortAnalysis {
     /// ``analyze(_:dimensions:options:)-(StreamedComparisons,_,_)`` counts for every dimension set's
     /// ``PartnerCounts/overall``, made once so that every dimension set can share it through
     /// ``StreamedComparisons/overallPartners``.
-    public static func overallPartners(_ data: StreamedComparisons, options: CohortAnalysisOptions) -> [Double: [PartnerCounts.Record]] {
+    public static func overallPartners(_ data: StreamedComparisons, options: CohortAnalysisOptions) -> [Double: PartnerCounts.Overall] {
         let overall = overallScores(of: data, polarity: options.polarity)
         guard overall.impostorCount > 0 else { return [:] }
         let subjectComparisons = PartnerCounts.Layout(data).subjectComparisons
-        var partners: [Double: [PartnerCounts.Record]] = [:]
+        var partners: [Double: PartnerCounts.Overall] = [:]
         for setting in options.settings {
             let tau = options.similarityThreshold(setting, overall: overall)
             guard partners[tau] == nil else { continue }

@@ -77,6 +77,10 @@ extension PartnerCounts {
         private var dense: [Int32] = []
         /// The largest table ``dense`` may be (64 MB).
         static let denseLimit = 1 << 24
+        /// Whether every subject is at most one person: all of a subject's completed photos are in one
+        /// cohort (or all in none). A distinct pair of people is then a distinct pair of subjects, which
+        /// ``Overall/firstOfPair`` marks once for every dimension set. Set by the streamed layout only.
+        var oneCohortPerSubject = false
 
         init(cohortCount: Int, subjectCount: Int) {
             self.cohortCount = cohortCount
@@ -156,12 +160,17 @@ extension PartnerCounts {
             var inCohort = [Int](repeating: 0, count: cohortCount)
             var perSubject = [Int](repeating: 0, count: data.subjectCount)
             var total = 0
+            // Each subject's cohort (−1: none or out of range), until a subject has photos in two.
+            var subjectCohort = [Int32?](repeating: nil, count: data.subjectCount)
+            oneCohortPerSubject = true
             for i in 0..<data.sampleCount where data.sampleCompleted[i] {
                 let s = Int(data.sampleSubject[i])
                 perSubject[s] += 1
                 total += 1
-                let c = data.sampleCohort[i]
-                guard c >= 0 && Int(c) < cohortCount else { continue }
+                var c = data.sampleCohort[i]
+                if c < 0 || Int(c) >= cohortCount { c = -1 }
+                if subjectCohort[s] == nil { subjectCohort[s] = c } else if subjectCohort[s] != c { oneCohortPerSubject = false }
+                guard c >= 0 else { continue }
                 inCohort[Int(c)] += 1
                 photos[UInt64(UInt32(bitPattern: data.sampleSubject[i])) << 32 | UInt64(UInt32(bitPattern: c)), default: 0] += 1
                 _ = person(data.sampleSubject[i], c)
@@ -204,7 +213,7 @@ extension PartnerCounts {
             overall
             ?? Self.overall(subjectComparisons: layout.subjectComparisons, falseMatches: size) { visit in
                 withoutActuallyEscaping(visit) { visit in forEach { a, _, b, _ in visit(a, b) } }
-            }
+            }.records
         // People (subject, cohort): false matches and distinct partners per cohort of the other side.
         // Flat, person-major (person p's counts at p · n ..< (p + 1) · n): nested arrays would check
         // uniqueness twice per false match.
@@ -226,28 +235,93 @@ extension PartnerCounts {
             }
         }
 
-        var byCohort = [[Record: Int]](repeating: [:], count: n)
-        for p in cohort.indices {
-            let key = Record(
-                people: 0, partners: Array(partnerCounts[(p * n)..<(p * n + n)]), falseMatches: Array(falseMatches[(p * n)..<(p * n + n)]),
-                comparisons: layout.comparisons[p])
-            byCohort[cohort[p]][key, default: 0] += 1
+        return PartnerCounts(layout, falseMatches: falseMatches, partners: partnerCounts, overall: overall)
+    }
+
+    /// The counts of ``counts(_:falseMatches:overall:_:)`` without sorting, when every subject is one
+    /// person (``Layout/oneCohortPerSubject``): a distinct pair of people is then a distinct pair of
+    /// subjects, and `forEach` says with each false match whether it is the first of its pair of
+    /// subjects (``Overall/firstOfPair``); those count the partners. `forEach` calls its argument with
+    /// the false match's two samples (indices into `sampleSubject` and `sampleCohort`) and that mark.
+    static func counts(
+        _ layout: Layout, overall: [Record], sampleSubject: [Int32], sampleCohort: [Int32],
+        _ forEach: ((_ i: Int32, _ j: Int32, _ firstOfPair: Bool) -> Void) -> Void
+    ) -> PartnerCounts {
+        precondition(layout.oneCohortPerSubject, "a subject in two cohorts is two people: count with the sorted keys")
+        precondition(sampleSubject.count == sampleCohort.count, "one cohort per sample")
+        let n = layout.cohortCount
+        // Each sample's person and cohort in one word (person −1: counted overall only), looked up
+        // once rather than per false match.
+        let people = sampleSubject.indices.map { i -> UInt64 in
+            let c = sampleCohort[i]
+            let p = c >= 0 && Int(c) < n ? layout.existing(sampleSubject[i], c) ?? -1 : -1
+            return UInt64(UInt32(bitPattern: Int32(p))) << 32 | UInt64(UInt32(bitPattern: c))
         }
-        return PartnerCounts(cohorts: byCohort.map(PartnerCounts.records), overall: overall)
+        var falseMatches = [Int](repeating: 0, count: layout.cohort.count * n)
+        var partnerCounts = [Int](repeating: 0, count: layout.cohort.count * n)
+        people.withUnsafeBufferPointer { people in
+            falseMatches.withUnsafeMutableBufferPointer { falseMatches in
+                partnerCounts.withUnsafeMutableBufferPointer { partnerCounts in
+                    forEach { i, j, first in
+                        let (x, y) = (people[Int(i)], people[Int(j)])
+                        let (pa, pb) = (Int(Int32(truncatingIfNeeded: x >> 32)), Int(Int32(truncatingIfNeeded: y >> 32)))
+                        guard pa >= 0 && pb >= 0 else { return }
+                        let (ca, cb) = (Int(UInt32(truncatingIfNeeded: x)), Int(UInt32(truncatingIfNeeded: y)))
+                        falseMatches[pa * n + cb] &+= 1
+                        falseMatches[pb * n + ca] &+= 1
+                        if first {
+                            partnerCounts[pa * n + cb] &+= 1
+                            partnerCounts[pb * n + ca] &+= 1
+                        }
+                    }
+                }
+            }
+        }
+        return PartnerCounts(layout, falseMatches: falseMatches, partners: partnerCounts, overall: overall)
+    }
+
+    /// The records of people with `falseMatches` and `partners` (person-major, ``Layout/cohortCount``
+    /// per person) merged by cohort.
+    private init(_ layout: Layout, falseMatches: [Int], partners: [Int], overall: [Record]) {
+        let n = layout.cohortCount
+        var byCohort = [[Record: Int]](repeating: [:], count: n)
+        for p in layout.cohort.indices {
+            let key = Record(
+                people: 0, partners: Array(partners[(p * n)..<(p * n + n)]), falseMatches: Array(falseMatches[(p * n)..<(p * n + n)]),
+                comparisons: layout.comparisons[p])
+            byCohort[layout.cohort[p]][key, default: 0] += 1
+        }
+        self.init(cohorts: byCohort.map(PartnerCounts.records), overall: overall)
+    }
+
+    /// Everyone's counts at one threshold, and which false match stands for each pair of subjects.
+    public struct Overall: Sendable {
+        /// ``PartnerCounts/overall``'s records.
+        public var records: [Record]
+        /// Bit k (word k / 64, bit k % 64): the k-th false match visited is the first visited of its
+        /// pair of subjects. Exactly one per distinct pair of subjects is set.
+        public var firstOfPair: [UInt64]
+
+        /// Whether the `k`-th false match visited is the first of its pair of subjects.
+        @inline(__always)
+        public func isFirstOfPair(_ k: Int) -> Bool { firstOfPair[k >> 6] & (1 << UInt64(k & 63)) != 0 }
     }
 
     /// ``overall``'s records from the false matches `forEach` visits (subject `a` against subject `b`),
     /// `subjectComparisons` being each subject's non-mated comparisons (``Layout/subjectComparisons``):
     /// the same for every dimension set, so that a run can count them once
     /// (``StreamedComparisons/overallPartners``). `size` sizes the list of keys, as in
-    /// ``counts(_:falseMatches:overall:_:)``.
+    /// ``counts(_:falseMatches:overall:_:)``. Also marks the first false match visited of every pair
+    /// of subjects (``Overall/firstOfPair``), with which each dimension set whose subjects are one
+    /// person each counts its partners without sorting (``counts(_:overall:_:)``).
     static func overall(
         subjectComparisons: [Int], falseMatches size: Int, _ forEach: ((_ a: Int32, _ b: Int32) -> Void) -> Void
-    ) -> [Record] {
+    ) -> Overall {
         // False matches and distinct partners per subject.
         var subjectErrors = [Int](repeating: 0, count: subjectComparisons.count)
         var subjectPartnerCounts = [Int](repeating: 0, count: subjectComparisons.count)
         let subjects = UInt64(subjectComparisons.count)
+        precondition(size < 1 << 32, "at most 2^32 false matches")
         var keys: [UInt64] = []
         keys.reserveCapacity(size)
         forEach { a, b in
@@ -256,9 +330,15 @@ extension PartnerCounts {
             let (sa, sb) = (UInt64(UInt32(bitPattern: a)), UInt64(UInt32(bitPattern: b)))
             keys.append(min(sa, sb) * subjects + max(sa, sb))
         }
-        PartnerCounts.distinctPairs(&keys, stride: subjects) { a, b in
+        // Each key carries its position, so that the first of every run of equal keys (the sort is
+        // stable) is the pair of subjects' first false match.
+        var positions = (0..<keys.count).map { UInt32(truncatingIfNeeded: $0) }
+        var firstOfPair = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
+        PartnerCounts.distinctPairs(&keys, carrying: &positions, stride: subjects) { a, b, first in
             subjectPartnerCounts[a] += 1
             subjectPartnerCounts[b] += 1
+            let position = Int(first)
+            firstOfPair[position >> 6] |= 1 << UInt64(position & 63)
         }
         var overall: [Record: Int] = [:]
         for s in subjectComparisons.indices where subjectComparisons[s] > 0 {
@@ -266,23 +346,38 @@ extension PartnerCounts {
                 people: 0, partners: [subjectPartnerCounts[s]], falseMatches: [subjectErrors[s]], comparisons: [subjectComparisons[s]])
             overall[key, default: 0] += 1
         }
-        return records(overall)
+        return Overall(records: records(overall), firstOfPair: firstOfPair)
     }
 
     /// Sorts keys `first · stride + second` and calls `body(first, second)` once for each distinct key,
     /// in ascending order (no division per key: `first` only grows along the sorted keys).
     static func distinctPairs(_ keys: inout [UInt64], stride: UInt64, _ body: (Int, Int) -> Void) {
         RadixSort.sort(&keys)
+        forEachDistinct(keys, stride: stride) { first, second, _ in body(first, second) }
+    }
+
+    /// ``distinctPairs(_:stride:_:)`` with a payload that moves with its key (the sort is stable):
+    /// `body(first, second, payload)` gets the payload of each distinct key's first occurrence.
+    static func distinctPairs(
+        _ keys: inout [UInt64], carrying payload: inout [UInt32], stride: UInt64, _ body: (Int, Int, UInt32) -> Void
+    ) {
+        RadixSort.sort(&keys, carrying: &payload)
+        let carried = payload
+        forEachDistinct(keys, stride: stride) { first, second, k in body(first, second, carried[k]) }
+    }
+
+    /// Calls `body(first, second, k)` for each distinct key of sorted `keys`, `k` its first index.
+    private static func forEachDistinct(_ keys: [UInt64], stride: UInt64, _ body: (Int, Int, Int) -> Void) {
         var first = 0
         var base: UInt64 = 0
         var previous: UInt64? = nil
-        for key in keys where key != previous {
+        for (k, key) in keys.enumerated() where key != previous {
             previous = key
             while key >= base + stride {
                 base += stride
                 first += 1
             }
-            body(first, Int(key - base))
+            body(first, Int(key - base), k)
         }
     }
 

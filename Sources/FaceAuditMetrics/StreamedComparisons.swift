@@ -56,9 +56,10 @@ public struct StreamedComparisons: Sendable {
     /// Everyone's bootstrap tally at each threshold, when already made: the same for every labeling, so
     /// that every dimension set's results share one copy (``CohortAnalysis/overallTallies(_:options:)``).
     public var overallTallies: [Double: SubjectBootstrap.Tally] = [:]
-    /// Everyone's per-subject partner counts (``PartnerCounts/overall``) at each threshold, when already
-    /// made: the same for every labeling (``CohortAnalysis/overallPartners(_:options:)``).
-    public var overallPartners: [Double: [PartnerCounts.Record]] = [:]
+    /// Everyone's per-subject partner counts (``PartnerCounts/overall``) at each threshold, and the
+    /// first false match of every pair of subjects, when already made: the same for every labeling
+    /// (``CohortAnalysis/overallPartners(_:options:)``).
+    public var overallPartners: [Double: PartnerCounts.Overall] = [:]
 
     /// Creates an empty set.
     public init() {}

@@ -35,7 +35,7 @@ public struct StreamedPairs: Sendable {
     /// Everyone's bootstrap tallies, the same for every labeling (see ``StreamedComparisons/overallTallies``).
     public var overallTallies: [Double: SubjectBootstrap.Tally] = [:]
     /// Everyone's partner counts, the same for every labeling (see ``StreamedComparisons/overallPartners``).
-    public var overallPartners: [Double: [PartnerCounts.Record]] = [:]
+    public var overallPartners: [Double: PartnerCounts.Overall] = [:]
 
     /// Scores the mated and kept pairs of `statistics`.
     /// - Throws: ``RunError`` (data error) when the statistics do not belong to `manifest`.

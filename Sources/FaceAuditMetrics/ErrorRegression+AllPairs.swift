@@ -142,9 +142,11 @@ extension ErrorRegression {
     /// The tallies ``analyze(allPairs:thresholds:samples:references:minimumPeople:alpha:)`` fits.
     /// `personTableLimit`: the most (person, cell) entries per-person events are gathered in as tables
     /// before they go to the tallies' dictionaries; above it they are added pair by pair (the same tallies).
+    /// `secondByClass`: whether the tables may gather the second person's events by the first's class
+    /// (when there are fewer classes than cells; the same tallies).
     static func tallies(
         allPairs data: AllPairsComparisons, thresholds: [Double], samples: SampleCovariates, references: [String: String],
-        minimumPeople: Int, personTableLimit: Int = 1 << 20
+        minimumPeople: Int, personTableLimit: Int = 1 << 20, secondByClass: Bool = true
     )
         -> (
             attributes: [Attribute], falseMatch: [ErrorRegressionTallies], falseMatchExcluded: Int,
@@ -232,7 +234,8 @@ extension ErrorRegression {
         let structure = ErrorRegressionTallies.ClassTrials(classOf: classOf, templates: templates, classes: classes, cellOf: cellOf)
         tallies.classTrials = structure
         var falseMatch = [ErrorRegressionTallies](repeating: tallies, count: thresholds.count)
-        addEvents(data, thresholds: thresholds, structure: structure, to: &falseMatch, tableLimit: personTableLimit)
+        addEvents(
+            data, thresholds: thresholds, structure: structure, to: &falseMatch, tableLimit: personTableLimit, secondByClass: secondByClass)
 
         // Every non-mated comparison that is not a kept trial was left out.
         var matedComparisons = 0
@@ -248,7 +251,7 @@ extension ErrorRegression {
     /// threshold, its events e with its trials m (both people's templates multiplied).
     private static func addEvents(
         _ data: AllPairsComparisons, thresholds: [Double], structure: ErrorRegressionTallies.ClassTrials,
-        to tallies: inout [ErrorRegressionTallies], tableLimit: Int
+        to tallies: inout [ErrorRegressionTallies], tableLimit: Int, secondByClass allowByClass: Bool
     ) {
         let (classOf, classes, cellOf, templates) = (structure.classOf, structure.classes, structure.cellOf, structure.templates)
         guard let lowest = thresholds.min(), data.nonMated.contains(where: { $0.score >= lowest }) else { return }
@@ -293,20 +296,43 @@ extension ErrorRegression {
         var cellSums = [Double](repeating: 0, count: thresholds.count * cellCount * 3)
         var firstEvents = [Double](repeating: 0, count: thresholds.count * size)
         var secondEvents = firstEvents
+        // The second person's events arrive in no order (the keys are sorted by the first), so they go
+        // to the smallest table that holds them: by the first person's class rather than the cell when
+        // there are fewer classes than cells (the cell follows from the two classes), in 32 bits (no
+        // person has 2³¹ errors: there are fewer keys), then into the cells' table once per entry.
+        let byClass = allowByClass && classes < cellCount && keys.count < Int(Int32.max)
+        var secondByClass = [Int32](repeating: 0, count: byClass ? thresholds.count * data.subjectCount * classes : 0)
         cellSums.withUnsafeMutableBufferPointer { cellSums in
             firstEvents.withUnsafeMutableBufferPointer { firstEvents in
                 secondEvents.withUnsafeMutableBufferPointer { secondEvents in
-                    forEachPersonPair(keys, personBits: personBits, thresholdBits: thresholdBits, thresholds: thresholds.count) {
-                        t, a, b, events in
-                        let cell = cellOf[classOf[a] * classes + classOf[b]]
-                        let m = Double(templates[a] * templates[b])
-                        let e = Double(events)
-                        let sums = (t * cellCount + cell) * 3
-                        cellSums[sums] += e
-                        cellSums[sums + 1] += m * e
-                        cellSums[sums + 2] += e * e
-                        firstEvents[t * size + a * cellCount + cell] += e
-                        secondEvents[t * size + b * cellCount + cell] += e
+                    secondByClass.withUnsafeMutableBufferPointer { secondByClass in
+                        let perThreshold = data.subjectCount * classes
+                        forEachPersonPair(keys, personBits: personBits, thresholdBits: thresholdBits, thresholds: thresholds.count) {
+                            t, a, b, events in
+                            let cell = cellOf[classOf[a] * classes + classOf[b]]
+                            let m = Double(templates[a] * templates[b])
+                            let e = Double(events)
+                            let sums = (t * cellCount + cell) * 3
+                            cellSums[sums] += e
+                            cellSums[sums + 1] += m * e
+                            cellSums[sums + 2] += e * e
+                            firstEvents[t * size + a * cellCount + cell] += e
+                            if byClass {
+                                secondByClass[t * perThreshold + b * classes + classOf[a]] &+= Int32(truncatingIfNeeded: events)
+                            } else {
+                                secondEvents[t * size + b * cellCount + cell] += e
+                            }
+                        }
+                        guard byClass else { return }
+                        for t in thresholds.indices {
+                            for b in 0..<data.subjectCount where classOf[b] >= 0 {
+                                for k in 0..<classes {
+                                    let events = secondByClass[t * perThreshold + b * classes + k]
+                                    guard events != 0 else { continue }
+                                    secondEvents[t * size + b * cellCount + cellOf[k * classes + classOf[b]]] += Double(events)
+                                }
+                            }
+                        }
                     }
                 }
             }

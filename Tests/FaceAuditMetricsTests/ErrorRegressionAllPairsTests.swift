@@ -107,15 +107,24 @@ import Testing
         #expect(a.clusterPeople == b.clusterPeople)
     }
 
-    @Test(arguments: [UInt64(1), 2, 3], [0, 1 << 20])
-    func sameTalliesAsEveryComparison(seed: UInt64, personTableLimit: Int) {
-        let data = Dataset(people: 70, seed: seed)
+    /// With ages (a class per person nearly) and without (classes are the levels' combinations), events
+    /// in tables, gathered by the first person's class or by cell, and added pair by pair.
+    @Test(arguments: [UInt64(1), 2, 3], [(1 << 20, true), (1 << 20, false), (0, true)])
+    func sameTalliesAsEveryComparison(seed: UInt64, tables: (limit: Int, byClass: Bool)) {
+        for withAges in [true, false] {
+            var data = Dataset(people: 70, seed: seed)
+            if !withAges { data.ages = data.ages.map { _ in nil } }
+            sameTallies(data, tables: tables)
+        }
+    }
+
+    func sameTallies(_ data: Dataset, tables: (limit: Int, byClass: Bool)) {
         let thresholds = [0.86, 0.8, 0.9]
         let general = ErrorRegression.tallies(
             attributes: data.labeled, thresholds: thresholds, samples: data.covariates, references: ["gender": "m"], minimumPeople: 3)
         let allPairs = ErrorRegression.tallies(
             allPairs: data.allPairs(from: 0.8), thresholds: thresholds, samples: data.covariates, references: ["gender": "m"],
-            minimumPeople: 3, personTableLimit: personTableLimit)
+            minimumPeople: 3, personTableLimit: tables.limit, secondByClass: tables.byClass)
         #expect(general.attributes == allPairs.attributes)
         #expect(allPairs.attributes[1].omitted == ["d"])
         #expect(general.falseMatchExcluded == allPairs.falseMatchExcluded)

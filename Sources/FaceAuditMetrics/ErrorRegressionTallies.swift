@@ -182,6 +182,13 @@ public struct ErrorRegressionTallies: Sendable {
     /// to them pair by pair. Events are whole numbers, so their sums do not depend on the order.
     mutating func addPersonEvents(first: [Double], second: [Double], cellCount: Int) {
         for (table, isFirst) in [(first, true), (second, false)] {
+            // Sized once: grown entry by entry, the dictionaries rehashed every key at each doubling.
+            let entries = table.count { $0 > 0 }
+            if isFirst {
+                self.first.reserveCapacity(self.first.count + entries)
+            } else {
+                self.second.reserveCapacity(self.second.count + entries)
+            }
             for k in table.indices where table[k] > 0 {
                 let key = PersonCell(person: k / cellCount, cell: k % cellCount)
                 if isFirst {

@@ -40,11 +40,23 @@ public struct AllPairsEngine: Sendable {
     }
 
     /// Runs the tiles of shard `index` of `count` on `threads` threads (BLAS should be single-threaded).
+    /// A run of one shard keeps pairs from ``estimatedTailBin(sample:margin:)`` up while streaming.
     public func run(shard index: Int = 0, of count: Int = 1, threads: Int = 1) -> (PairStatistics, Timing) {
+        run(shard: index, of: count, threads: threads, estimate: count == 1 ? estimatedTailBin() : nil)
+    }
+
+    /// ``run(shard:of:threads:)`` keeping, while streaming, only pairs in bins at or above `estimate`
+    /// (a guess at the run's tail bin; only for a run of one shard, which knows its tail bin at the
+    /// end). When the run's tail bin lies below it, the bins in between are collected in a second pass
+    /// over every tile, so the statistics are the same whatever the estimate.
+    func run(shard index: Int, of count: Int, threads: Int, estimate: Int?) -> (PairStatistics, Timing) {
+        precondition(estimate == nil || count == 1, "an estimated tail bin is checked against the run's own, so one shard only")
         let all = grid.tiles
         let mine = Array(grid.tiles(shard: index, of: count).indices)
         var first = Timing()
-        let startBin = certifiedTailBin(tiles: mine.map { all[$0] }, timing: &first)
+        // With an estimate the certified bin is not needed: its tiles would be computed twice.
+        let startBin = estimate == nil ? certifiedTailBin(tiles: mine.map { all[$0] }, timing: &first) : 0
+        let admitFrom = estimate ?? 0
         let queue = TileQueue(mine)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, mine.count))) { _ in
             var statistics = PairStatistics(layout: layout)
@@ -52,7 +64,7 @@ public struct AllPairsEngine: Sendable {
             var timing = Timing()
             var buffer = [Float](repeating: 0, count: layout.tileSize * layout.tileSize)
             while let t = queue.next() {
-                compute(all[t], into: &statistics, buffer: &buffer, timing: &timing)
+                compute(all[t], into: &statistics, buffer: &buffer, timing: &timing, admitFrom: admitFrom)
                 statistics.tiles.append(t)
                 statistics.prune()
                 // The highest tail bin any thread has reached bounds the whole run's from below.
@@ -73,6 +85,10 @@ public struct AllPairsEngine: Sendable {
         var total = PairStatistics(layout: layout)
         // Layouts are equal and tiles disjoint by construction.
         try! total.absorb(&parts)
+        if let estimate, total.tailBin < estimate, total.tail.count < total.nonMatedCount {
+            // The estimate was too high: the pairs of the bins below it were counted but not kept.
+            total.tail += collect(bins: Set(total.tailBin..<estimate), threads: threads)
+        }
         total.normalize()
         return (total, timing)
     }
@@ -172,10 +188,13 @@ public struct AllPairsEngine: Sendable {
     }
 
     /// One tile: the product, then every pair of it into the statistics.
-    private func compute(_ tile: TileGrid.Tile, into statistics: inout PairStatistics, buffer: inout [Float], timing: inout Timing) {
+    /// `admitFrom`: no tail pair below this bin is kept, whatever the statistics' own tail bin.
+    private func compute(
+        _ tile: TileGrid.Tile, into statistics: inout PairStatistics, buffer: inout [Float], timing: inout Timing, admitFrom: Int = 0
+    ) {
         product(tile, buffer: &buffer, timing: &timing)
         let middle = DispatchTime.now().uptimeNanoseconds
-        stream(tile, buffer: buffer, into: &statistics)
+        stream(tile, buffer: buffer, into: &statistics, admitFrom: admitFrom)
         timing.streaming += Double(DispatchTime.now().uptimeNanoseconds - middle) / 1e9
     }
 
@@ -203,7 +222,7 @@ public struct AllPairsEngine: Sendable {
     /// cell (``TemplateMatrix``), so a row's columns fall in a few runs of one cell each, and each run
     /// adds to one cell pair's histogram: a pair costs one subtraction, one multiply, one conversion
     /// and one increment.
-    private func stream(_ tile: TileGrid.Tile, buffer: [Float], into statistics: inout PairStatistics) {
+    private func stream(_ tile: TileGrid.Tile, buffer: [Float], into statistics: inout PairStatistics, admitFrom: Int) {
         let layout = layout
         let n = tile.columns.count
         let bins = layout.bins
@@ -211,7 +230,7 @@ public struct AllPairsEngine: Sendable {
         let scale = Float(bins) / (layout.keyUpper - layout.keyLower)
         let lower = layout.keyLower
         let top = Float(bins - 1)
-        let tailBin = statistics.tailBin
+        let tailBin = max(statistics.tailBin, admitFrom)
         let euclidean = matrix.metric == .euclideanDistance
         // Per column of the tile: image, subject, norm and cell.
         let columnImage = Array(matrix.image[tile.columns])

@@ -1,0 +1,102 @@
+import FaceAuditGEMM
+
+extension AllPairsEngine {
+    /// A guess at the tail bin a run of one shard ends with, from a sample, so that the pass keeps
+    /// few more pairs than its tail from the first tile on. Bins certified from the counts streamed so
+    /// far (``certifiedTailBin(tiles:timing:)``, ``PairStatistics/prune()``) start low and rise
+    /// slowly: at 50,000 templates (`scripts/bench/make-synthetic`, one thread) the pass appended
+    /// 82.4 million pairs along the way for a tail of 13.75 million, and filtered them again; from the
+    /// estimate it appends 20.1 million.
+    ///
+    /// The sample: `sample` rows and, independently, `sample` columns drawn without replacement from a
+    /// fixed seed, every non-mated pair of them keyed as the pass keys it (one product of the
+    /// gathered rows). The guess is the highest bin at or above which lies `margin` times the tail's
+    /// share of the sampled pairs. It is not a bound: ``run(shard:of:threads:estimate:)`` checks it
+    /// against the run's own tail bin and collects any bins it left out in a second pass, so the
+    /// statistics never depend on it. Nil when the run keeps every pair or the sample is too small
+    /// to estimate the share (fewer than 100 expected sampled pairs in the tail).
+    func estimatedTailBin(sample: Int = 2048, margin: Double = 1.5) -> Int? {
+        let rows = matrix.rows
+        let d = matrix.dimension
+        let capacity = layout.tailCapacity
+        guard rows >= 2, d > 0, capacity > 0 else { return nil }
+        // Non-mated pairs of the run: all pairs less each subject's own.
+        var perSubject: [Int32: Int] = [:]
+        for r in 0..<rows { perSubject[subjectOfImage[Int(matrix.image[r])], default: 0] += 1 }
+        let nonMated = rows * (rows - 1) / 2 - perSubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        guard capacity < nonMated else { return nil }
+        let share = Double(capacity) / Double(nonMated) * margin
+        guard share < 0.5 else { return nil }
+        let s = min(sample, rows)
+        var rng = SampleGenerator(seed: 0x7A11_B1D5)
+        let first = rng.rows(s, of: rows)
+        let second = rng.rows(s, of: rows)
+        func gather(_ picked: [Int]) -> [Float] {
+            var values = [Float](repeating: 0, count: picked.count * d)
+            matrix.values.withUnsafeBufferPointer { all in
+                values.withUnsafeMutableBufferPointer { out in
+                    for (k, r) in picked.enumerated() { (out.baseAddress! + k * d).update(from: all.baseAddress! + r * d, count: d) }
+                }
+            }
+            return values
+        }
+        let a = gather(first)
+        let b = gather(second)
+        let euclidean = matrix.metric == .euclideanDistance
+        var products = [Float](repeating: 0, count: s * s)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                products.withUnsafeMutableBufferPointer { c in
+                    BLAS.gemm(
+                        m: s, n: s, k: d, alpha: euclidean ? 2 : 1, a: a.baseAddress!, lda: d, b: b.baseAddress!, ldb: d, beta: 0,
+                        c: c.baseAddress!, ldc: s, transposeB: true)
+                }
+            }
+        }
+        let scale = Float(layout.bins) / (layout.keyUpper - layout.keyLower)
+        let (lower, top) = (layout.keyLower, Float(layout.bins - 1))
+        var counts = [Int](repeating: 0, count: layout.bins)
+        var sampled = 0
+        for (i, r) in first.enumerated() {
+            let subject = subjectOfImage[Int(matrix.image[r])]
+            let rowNorm = euclidean ? matrix.squaredNorms[r] : 0
+            for (j, c) in second.enumerated() where c != r && subjectOfImage[Int(matrix.image[c])] != subject {
+                let key = products[i * s + j] - (rowNorm + (euclidean ? matrix.squaredNorms[c] : 0))
+                counts[StatisticsLayout.bin(key, lower: lower, scale: scale, top: top)] += 1
+                sampled += 1
+            }
+        }
+        let wanted = share * Double(sampled)
+        guard wanted >= 100 else { return nil }
+        var above = 0
+        for bin in counts.indices.reversed() {
+            above += counts[bin]
+            if Double(above) >= wanted { return bin }
+        }
+        return nil
+    }
+}
+
+/// xorshift64* draws for the sample (fixed seed: the same rows every run).
+private struct SampleGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 0x2545_F491_4F6C_DD1D
+    }
+
+    /// `count` distinct row indices below `rows` (a partial Fisher–Yates shuffle).
+    mutating func rows(_ count: Int, of rows: Int) -> [Int] {
+        var order = Array(0..<rows)
+        for k in 0..<count {
+            let pick = k + Int(next() % UInt64(rows - k))
+            order.swapAt(k, pick)
+        }
+        return Array(order[0..<count])
+    }
+}

@@ -153,10 +153,11 @@ extension CohortAnalysis {
         for i in 0..<data.sampleCount {
             let s = data.sampleSubject[i]
             let c = Int(data.sampleCohort[i])
-            for g in c >= 0 && c < cohortCount ? [c, cohortCount] : [cohortCount] {
-                all[g][s, default: 0] += 1
-                if data.sampleCompleted[i] { completed[g][s, default: 0] += 1 }
-            }
+            all[cohortCount][s, default: 0] += 1
+            if data.sampleCompleted[i] { completed[cohortCount][s, default: 0] += 1 }
+            guard !overallOnly, c >= 0 && c < cohortCount else { continue }
+            all[c][s, default: 0] += 1
+            if data.sampleCompleted[i] { completed[c][s, default: 0] += 1 }
         }
         func nonMatedPairs(_ sizes: [Int32: Int]) -> Int {
             var sum = 0
@@ -175,8 +176,8 @@ extension CohortAnalysis {
         }
         // Each exact pair's cohort (−1: the two samples are in different cohorts, or in none), looked up
         // once; then each cohort's list, sized exactly (an array grown by doubling keeps up to twice its
-        // memory).
-        let exactCount = data.exactScores.count
+        // memory). Everyone's group needs no list: none when only it is wanted.
+        let exactCount = overallOnly ? 0 : data.exactScores.count
         var exactSizes = [Int](repeating: 0, count: cohortCount)
         let exactCohort = [Int32](unsafeUninitializedCapacity: exactCount) { cohorts, count in
             data.sampleCohort.withUnsafeBufferPointer { cohortOf in

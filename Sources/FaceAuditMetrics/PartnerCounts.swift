@@ -313,9 +313,12 @@ extension PartnerCounts {
     /// (``StreamedComparisons/overallPartners``). `size` sizes the list of keys, as in
     /// ``counts(_:falseMatches:overall:_:)``. Also marks the first false match visited of every pair
     /// of subjects (``Overall/firstOfPair``), with which each dimension set whose subjects are one
-    /// person each counts its partners without sorting (``counts(_:overall:_:)``).
+    /// person each counts its partners without sorting
+    /// (``counts(_:overall:sampleSubject:sampleCohort:_:)``). `packingPositions`: whether a key may take
+    /// its position in its low bits (for tests of the other way; the same result).
     static func overall(
-        subjectComparisons: [Int], falseMatches size: Int, _ forEach: ((_ a: Int32, _ b: Int32) -> Void) -> Void
+        subjectComparisons: [Int], falseMatches size: Int, packingPositions: Bool = true,
+        _ forEach: ((_ a: Int32, _ b: Int32) -> Void) -> Void
     ) -> Overall {
         // False matches and distinct partners per subject.
         var subjectErrors = [Int](repeating: 0, count: subjectComparisons.count)
@@ -330,15 +333,28 @@ extension PartnerCounts {
             let (sa, sb) = (UInt64(UInt32(bitPattern: a)), UInt64(UInt32(bitPattern: b)))
             keys.append(min(sa, sb) * subjects + max(sa, sb))
         }
-        // Each key carries its position, so that the first of every run of equal keys (the sort is
-        // stable) is the pair of subjects' first false match.
-        var positions = (0..<keys.count).map { UInt32(truncatingIfNeeded: $0) }
+        // Each key takes its position along, so that the first of every run of equal keys is the pair
+        // of subjects' first false match: in its low bits when both fit in 64 (no second array and no
+        // second sort buffer, 8 bytes a false match less), else as a payload the stable sort carries.
         var firstOfPair = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
-        PartnerCounts.distinctPairs(&keys, carrying: &positions, stride: subjects) { a, b, first in
+        func distinct(_ a: Int, _ b: Int, _ position: Int) {
             subjectPartnerCounts[a] += 1
             subjectPartnerCounts[b] += 1
-            let position = Int(first)
             firstOfPair[position >> 6] |= 1 << UInt64(position & 63)
+        }
+        let square = subjects.multipliedReportingOverflow(by: subjects)
+        let pairBits = square.overflow ? UInt64.bitWidth : UInt64.bitWidth - square.partialValue.leadingZeroBitCount
+        let positionBits = Int.bitWidth - keys.count.leadingZeroBitCount
+        if packingPositions && pairBits + positionBits <= UInt64.bitWidth {
+            keys.withUnsafeMutableBufferPointer { keys in
+                for k in keys.indices { keys[k] = keys[k] << UInt64(positionBits) | UInt64(k) }
+            }
+            RadixSort.sort(&keys)
+            let mask: UInt64 = (1 << UInt64(positionBits)) - 1
+            forEachDistinct(keys, shift: UInt64(positionBits), stride: subjects) { a, b, k in distinct(a, b, Int(keys[k] & mask)) }
+        } else {
+            var positions = (0..<keys.count).map { UInt32(truncatingIfNeeded: $0) }
+            PartnerCounts.distinctPairs(&keys, carrying: &positions, stride: subjects) { a, b, first in distinct(a, b, Int(first)) }
         }
         var overall: [Record: Int] = [:]
         for s in subjectComparisons.indices where subjectComparisons[s] > 0 {
@@ -353,7 +369,7 @@ extension PartnerCounts {
     /// in ascending order (no division per key: `first` only grows along the sorted keys).
     static func distinctPairs(_ keys: inout [UInt64], stride: UInt64, _ body: (Int, Int) -> Void) {
         RadixSort.sort(&keys)
-        forEachDistinct(keys, stride: stride) { first, second, _ in body(first, second) }
+        forEachDistinct(keys, shift: 0, stride: stride) { first, second, _ in body(first, second) }
     }
 
     /// ``distinctPairs(_:stride:_:)`` with a payload that moves with its key (the sort is stable):
@@ -363,21 +379,24 @@ extension PartnerCounts {
     ) {
         RadixSort.sort(&keys, carrying: &payload)
         let carried = payload
-        forEachDistinct(keys, stride: stride) { first, second, k in body(first, second, carried[k]) }
+        forEachDistinct(keys, shift: 0, stride: stride) { first, second, k in body(first, second, carried[k]) }
     }
 
-    /// Calls `body(first, second, k)` for each distinct key of sorted `keys`, `k` its first index.
-    private static func forEachDistinct(_ keys: [UInt64], stride: UInt64, _ body: (Int, Int, Int) -> Void) {
+    /// Calls `body(first, second, k)` for each distinct `keys[k] >> shift` of sorted `keys`, `k` its
+    /// first index.
+    private static func forEachDistinct(_ keys: [UInt64], shift: UInt64, stride: UInt64, _ body: (Int, Int, Int) -> Void) {
         var first = 0
         var base: UInt64 = 0
         var previous: UInt64? = nil
-        for (k, key) in keys.enumerated() where key != previous {
-            previous = key
-            while key >= base + stride {
+        for (k, key) in keys.enumerated() {
+            let pair = key >> shift
+            guard pair != previous else { continue }
+            previous = pair
+            while pair >= base + stride {
                 base += stride
                 first += 1
             }
-            body(first, Int(key - base), k)
+            body(first, Int(pair - base), k)
         }
     }
 

@@ -46,6 +46,13 @@ struct PartnerCountsMarksTests {
                 for (i, j) in pairs { visit(data.sampleSubject[i], data.sampleSubject[j]) }
             }
             #expect(overall.firstOfPair.count == (pairs.count + 63) / 64)
+            // Positions carried beside the keys rather than packed into them: the same marks.
+            let carried = PartnerCounts.overall(
+                subjectComparisons: layout.subjectComparisons, falseMatches: pairs.count, packingPositions: false
+            ) { visit in
+                for (i, j) in pairs { visit(data.sampleSubject[i], data.sampleSubject[j]) }
+            }
+            #expect(carried.firstOfPair == overall.firstOfPair && carried.records == overall.records, "round \(round)")
             let sorted = PartnerCounts.counts(layout, falseMatches: pairs.count, overall: overall.records) { visit in
                 for (i, j) in pairs { visit(data.sampleSubject[i], data.sampleCohort[i], data.sampleSubject[j], data.sampleCohort[j]) }
             }

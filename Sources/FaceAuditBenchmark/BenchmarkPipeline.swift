@@ -202,6 +202,7 @@ public struct BenchmarkPipeline: Sendable {
                 targets: configuration.targetFPIR, enrolledShare: configuration.enrolledShare, seed: configuration.seed)
         }
         let compared: RunConfiguration.Comparison = templates.embedder.comparison == .euclideanDistance ? .euclidean : .cosine
+        progress.report(.writingOutputs)
         try write(&result, configuration, recorded: recorded, to: out, layout: manifest.layout, comparison: compared)
         return .completed(summary: result.summary, out: out)
     }

@@ -8,6 +8,8 @@ public enum RunEvent: Sendable, Hashable {
     case extractionFinished(stage: String)
     /// A sentence worth telling the user (a shard with no tiles, what the skin-tone estimate found).
     case note(String)
+    /// The comparisons are analysed and their largest arrays freed; the outputs are written next.
+    case writingOutputs
 }
 
 /// Receives a run's events, from any thread.

@@ -28,7 +28,9 @@ struct MergeCommand: ParsableCommand {
         let progress = TerminalProgress(enabled: !quiet)
         let pipeline = BenchmarkPipeline(commandLine: [], version: FaceAuditVersion.current)
         let result: RunResult
-        do { result = try pipeline.merge(partials: partials, out: out, progress: progress) } catch { throw fail(error) }
+        do { result = try pipeline.merge(partials: partials, out: out, progress: MemoryReleasingProgress(inner: progress)) } catch {
+            throw fail(error)
+        }
         if !quiet { progress.show(result) }
     }
 }

@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
         let progress = TerminalProgress(enabled: !quiet)
         let pipeline = BenchmarkPipeline(commandLine: Self.unshardedArguments(), version: FaceAuditVersion.current)
         let result: RunResult
-        do { result = try pipeline.run(configuration, progress: progress) } catch { throw fail(error) }
+        do { result = try pipeline.run(configuration, progress: MemoryReleasingProgress(inner: progress)) } catch { throw fail(error) }
         if !quiet { progress.show(result) }
     }
 

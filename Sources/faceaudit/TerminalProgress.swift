@@ -51,6 +51,8 @@ final class TerminalProgress: RunProgress, @unchecked Sendable {
                 if terminal && stages[name] != nil { write("\n") }
             case .note(let text):
                 write("run: \(text)\n")
+            case .writingOutputs:
+                break
             }
         }
     }

@@ -45,6 +45,9 @@ struct BenchmarkPipelineTests {
         #expect(summary.configuration == configuration && summary.commandLine == ["test"])
         let events = progress.events
         #expect(events.contains(.extractionFinished(stage: "templates")))
+        // The outputs come once, after the extraction (the command frees the heap's free pages then).
+        #expect(events.filter { $0 == .writingOutputs }.count == 1)
+        #expect(events.lastIndex(of: .writingOutputs)! > events.lastIndex(of: .extractionFinished(stage: "templates"))!)
         // Failures to acquire are told to the user with their details (here: no file names, only counts in summary.json).
         #expect(
             events.contains(.note("1 of 90 images failed to acquire (no_precomputed_template 1); summary.json keeps only these categories"))

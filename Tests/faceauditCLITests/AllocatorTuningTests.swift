@@ -1,4 +1,6 @@
 #if canImport(Glibc)
+    import FaceAuditBenchmark
+    import Foundation
     import Glibc
     import Testing
 
@@ -35,6 +37,34 @@
             _ = Self.faultsTouching(bytes)
             let again = Self.faultsTouching(bytes)
             #expect(again < bytes / 4096 / 10, "\(again) page faults for \(bytes / 4096) pages")
+        }
+
+        /// Records what it is told.
+        final class Recorder: RunProgress, @unchecked Sendable {
+            private var recorded: [RunEvent] = []
+            private let lock = NSLock()
+            var events: [RunEvent] { lock.withLock { recorded } }
+            func report(_ event: RunEvent) { lock.withLock { recorded.append(event) } }
+        }
+
+        /// Before a run writes its outputs the heap's free pages go back to the system, once, and every
+        /// event is passed on.
+        @Test("the free pages are released when the outputs are about to be written, and only then")
+        func releasesBeforeWriting() {
+            let recorder = Recorder()
+            let releases = Recorder()
+            let progress = MemoryReleasingProgress(inner: recorder) { releases.report(.note("released")) }
+            progress.report(.note("kept"))
+            progress.report(.extractionFinished(stage: "templates"))
+            #expect(releases.events.isEmpty)
+            progress.report(.writingOutputs)
+            #expect(releases.events == [.note("released")])
+            #expect(recorder.events == [.note("kept"), .extractionFinished(stage: "templates"), .writingOutputs])
+            AllocatorTuning.releaseFreeMemory()  // glibc's malloc_trim: callable, no effect on what the heap holds
+            let block = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            block.storeBytes(of: 7, as: UInt8.self)
+            #expect(block.load(as: UInt8.self) == 7)
+            block.deallocate()
         }
     }
 #endif

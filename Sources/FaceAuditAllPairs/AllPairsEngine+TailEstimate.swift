@@ -13,8 +13,9 @@ extension AllPairsEngine {
     /// gathered rows). The guess is the highest bin at or above which lies `margin` times the tail's
     /// share of the sampled pairs. It is not a bound: ``run(shard:of:threads:estimate:)`` checks it
     /// against the run's own tail bin and collects any bins it left out in a second pass, so the
-    /// statistics never depend on it. Nil when the run keeps every pair or the sample is too small
-    /// to estimate the share (fewer than 100 expected sampled pairs in the tail).
+    /// statistics never depend on it. Nil when the run keeps every pair, when `margin` times the
+    /// tail's share is half the pairs or more, or when the sample is too small to estimate it (fewer
+    /// than 100 sampled pairs at or above the guess).
     func estimatedTailBin(sample: Int = 2048, margin: Double = 1.5) -> Int? {
         let rows = matrix.rows
         let d = matrix.dimension

@@ -87,7 +87,9 @@ public struct AllPairsEngine: Sendable {
         try! total.absorb(&parts)
         if let estimate, total.tailBin < estimate, total.tail.count < total.nonMatedCount {
             // The estimate was too high: the pairs of the bins below it were counted but not kept.
-            total.tail += collect(bins: Set(total.tailBin..<estimate), threads: threads)
+            let missing = collect(bins: Set(total.tailBin..<estimate), threads: threads)
+            total.tail.reserveCapacity(total.tail.count + missing.count)
+            total.tail += missing
         }
         total.normalize()
         return (total, timing)
@@ -130,7 +132,7 @@ public struct AllPairsEngine: Sendable {
 
     /// Every non-mated pair whose key falls in one of `bins` (indices into the layout's bins), in
     /// image-pair order: the second pass over all tiles that makes the numbers deciding a streamed
-    /// run's EER and AUC exact. The keys are those ``run(shard:of:threads:)`` binned, so a pair is
+    /// run's EER and AUC exact, and that completes a tail whose estimated bin was too high. The keys are those ``run(shard:of:threads:)`` binned, so a pair is
     /// returned exactly when the first pass counted it in one of `bins`.
     public func collect(bins: Set<Int>, threads: Int = 1) -> [ScoredPair] {
         guard !bins.isEmpty else { return [] }

@@ -63,6 +63,7 @@ extension CohortAnalysis {
             // match count the partners; otherwise distinct pairs of people are sorted out here.
             let partners = people.map { layout in
                 if layout.oneCohortPerSubject, let overall = data.overallPartners[tau] {
+                    precondition(overall.firstOfPair.count == (falseMatches.count + 63) / 64, "marks of other false matches")
                     return PartnerCounts.counts(
                         layout, overall: overall.records, sampleSubject: data.sampleSubject, sampleCohort: data.sampleCohort
                     ) { visit in

@@ -324,7 +324,6 @@ extension PartnerCounts {
         var subjectErrors = [Int](repeating: 0, count: subjectComparisons.count)
         var subjectPartnerCounts = [Int](repeating: 0, count: subjectComparisons.count)
         let subjects = UInt64(subjectComparisons.count)
-        precondition(size < 1 << 32, "at most 2^32 false matches")
         var keys: [UInt64] = []
         keys.reserveCapacity(size)
         forEach { a, b in
@@ -353,6 +352,7 @@ extension PartnerCounts {
             let mask: UInt64 = (1 << UInt64(positionBits)) - 1
             forEachDistinct(keys, shift: UInt64(positionBits), stride: subjects) { a, b, k in distinct(a, b, Int(keys[k] & mask)) }
         } else {
+            precondition(keys.count <= 1 << 32, "at most 2^32 false matches beside their keys")
             var positions = (0..<keys.count).map { UInt32(truncatingIfNeeded: $0) }
             PartnerCounts.distinctPairs(&keys, carrying: &positions, stride: subjects) { a, b, first in distinct(a, b, Int(first)) }
         }

@@ -14,8 +14,9 @@ extension HTMLReport {
     }
 
     /// The scenario's settings from the report options; its bootstrap is the run's (`--bootstrap`
-    /// replicates, 0: no intervals, and `--seed`), or 1,000 replicates from seed 1 for a summary that
-    /// records no configuration.
+    /// replicates up to 1,000, 0: no intervals, and `--seed`), or 1,000 replicates from seed 1 for a
+    /// summary that records no configuration. (Every replicate's tables are kept until the percentiles
+    /// are read: a million of them, which `--bootstrap` allows, would take minutes and gigabytes.)
     static func scenarioSettings(_ s: RunSummary, _ o: ReportOptions) -> SchoolScenario.Settings {
         var settings = SchoolScenario.Settings()
         settings.schoolSize = o.schoolSize
@@ -25,7 +26,7 @@ extension HTMLReport {
         settings.trackingDays = o.trackingDays
         settings.watchlistMix = o.watchlistMix
         settings.seed = s.configuration?.seed ?? 1
-        settings.replicates = s.configuration?.bootstrap ?? settings.replicates
+        settings.replicates = min(s.configuration?.bootstrap ?? settings.replicates, 1000)
         return settings
     }
 
@@ -164,7 +165,10 @@ extension HTMLReport {
                                 abs($0.0.value - $0.1.value) <= 1e-9 * max(1, abs($0.0.value))
                             }
                         }
-                        note = same == true ? "the same total as the whole school above, which gives its interval" : ""
+                        note =
+                            same == true
+                            ? "the same total as the whole school above" + (settings.replicates > 0 ? ", which gives its interval" : "")
+                            : ""
                     } else if g.people < minimum {
                         note = "fewer than \(minimum) people: no interval, no conclusion"
                     } else if g.peopleWithPartners == 0 {

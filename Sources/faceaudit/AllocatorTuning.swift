@@ -1,6 +1,6 @@
 import FaceAuditBenchmark
 
-#if canImport(CMalloc)
+#if canImport(Glibc) && canImport(CMalloc)
     import CMalloc
 #endif
 
@@ -8,7 +8,9 @@ import FaceAuditBenchmark
 /// tens to hundreds of megabytes one after another (the kept pairs, their sort buffers and keys, a
 /// table per analysis). By default glibc maps every block above 32 MiB from the kernel and unmaps it on
 /// `free`, so the next one faults in and clears fresh pages again. With these settings such blocks come
-/// from, and go back to, the heap, where the next allocation reuses the pages.
+/// from, and go back to, the main thread's heap, where the next allocation reuses the pages (worker
+/// threads' heaps hold at most 64 MiB, so their larger blocks are still mapped). glibc before 2.35
+/// refuses a threshold above 32 MiB; the threshold is then 32 MiB.
 ///
 /// The heap then keeps what the analysis freed, so before a run writes its outputs (`subjects.json`
 /// alone is 444 MB at 50,000 templates) ``releaseFreeMemory()`` hands the free pages back: without it a
@@ -23,11 +25,15 @@ enum AllocatorTuning {
     static let largeBlockBytes: Int32 = 1 << 30
 
     /// Applies the settings for this process (glibc only; elsewhere nothing changes). Returns whether
-    /// glibc accepted both. Call it before the first large allocation.
+    /// glibc accepted both at 1 GiB. Call it before the first large allocation.
     @discardableResult
     static func keepLargeBlocks() -> Bool {
-        #if canImport(CMalloc)
-            return mallopt(M_MMAP_THRESHOLD, largeBlockBytes) == 1 && mallopt(M_TRIM_THRESHOLD, largeBlockBytes) == 1
+        #if canImport(Glibc) && canImport(CMalloc)
+            let trim = mallopt(M_TRIM_THRESHOLD, largeBlockBytes) == 1
+            // glibc before 2.35 accepts at most 32 MiB (4 MiB · sizeof(long)).
+            let mapped = mallopt(M_MMAP_THRESHOLD, largeBlockBytes) == 1
+            if !mapped { _ = mallopt(M_MMAP_THRESHOLD, 32 << 20) }
+            return trim && mapped
         #else
             return false
         #endif
@@ -35,7 +41,7 @@ enum AllocatorTuning {
 
     /// Returns the heap's free pages to the system (glibc's `malloc_trim`; elsewhere nothing).
     static func releaseFreeMemory() {
-        #if canImport(CMalloc)
+        #if canImport(Glibc) && canImport(CMalloc)
             _ = malloc_trim(0)
         #endif
     }

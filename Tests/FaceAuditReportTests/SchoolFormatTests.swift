@@ -25,6 +25,17 @@ struct SchoolFormatTests {
         #expect(HTMLReport.estimate(f, HTMLReport.plainCount) == "190 (120–261)")
     }
 
+    @Test("the school's bootstrap is the run's, at most 1,000 replicates; 1,000 without a configuration")
+    func replicates() throws {
+        var summary = try HTMLReportTests.baseline()
+        for (bootstrap, expected) in [(0, 0), (40, 40), (1_000, 1_000), (1_000_000, 1_000)] {
+            summary.configuration?.bootstrap = bootstrap
+            #expect(HTMLReport.scenarioSettings(summary, ReportOptions()).replicates == expected, "--bootstrap \(bootstrap)")
+        }
+        summary.configuration = nil
+        #expect(HTMLReport.scenarioSettings(summary, ReportOptions()).replicates == 1_000)
+    }
+
     @Test("every note of the London school tables is a whole sentence")
     func wholeNotes() throws {
         let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: [])

@@ -8,9 +8,9 @@ extension AllPairsEngine {
     /// 82.4 million pairs along the way for a tail of 13.75 million, and filtered them again; from the
     /// estimate it appends 20.1 million.
     ///
-    /// The sample: `sample` rows and, independently, `sample` columns drawn without replacement from a
-    /// fixed seed, every non-mated pair of them keyed as the pass keys it (one product of the
-    /// gathered rows). The guess is the highest bin at or above which lies `margin` times the tail's
+    /// The sample: `sample` rows spread evenly over the matrix, whose rows are grouped by cell (so every
+    /// cell is sampled in its share), against `sample` other rows spread the same way half a step on;
+    /// every non-mated pair of them keyed as the pass keys it (one product of the gathered rows). The guess is the highest bin at or above which lies `margin` times the tail's
     /// share of the sampled pairs. It is not a bound: ``run(shard:of:threads:estimate:)`` checks it
     /// against the run's own tail bin and collects any bins it left out in a second pass, so the
     /// statistics never depend on it. Nil when the run keeps every pair, when `margin` times the
@@ -29,9 +29,9 @@ extension AllPairsEngine {
         let share = Double(capacity) / Double(nonMated) * margin
         guard share < 0.5 else { return nil }
         let s = min(sample, rows)
-        var rng = SampleGenerator(seed: 0x7A11_B1D5)
-        let first = rng.rows(s, of: rows)
-        let second = rng.rows(s, of: rows)
+        func spread(from offset: Double) -> [Int] { (0..<s).map { Int((Double($0) + offset) * Double(rows) / Double(s)) } }
+        let first = spread(from: 0)
+        let second = spread(from: 0.5)
         func gather(_ picked: [Int]) -> [Float] {
             var values = [Float](repeating: 0, count: picked.count * d)
             matrix.values.withUnsafeBufferPointer { all in
@@ -75,29 +75,5 @@ extension AllPairsEngine {
             if Double(above) >= wanted { return bin }
         }
         return nil
-    }
-}
-
-/// xorshift64* draws for the sample (fixed seed: the same rows every run).
-private struct SampleGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state ^= state >> 12
-        state ^= state << 25
-        state ^= state >> 27
-        return state &* 0x2545_F491_4F6C_DD1D
-    }
-
-    /// `count` distinct row indices below `rows` (a partial Fisher–Yates shuffle).
-    mutating func rows(_ count: Int, of rows: Int) -> [Int] {
-        var order = Array(0..<rows)
-        for k in 0..<count {
-            let pick = k + Int(next() % UInt64(rows - k))
-            order.swapAt(k, pick)
-        }
-        return Array(order[0..<count])
     }
 }

@@ -35,18 +35,18 @@ public enum HTMLReport {
         let children = childrenSummary(s, target: target)
         let findings = s.findings ?? []
         var summary: [String] = children.lead
-        let held = heldFindings(findings)
+        let held = heldFindings(findings, replicates: s.configuration?.bootstrap)
         summary.append(contentsOf: held.prefix(Self.firstScreenFindings))
         // Everything else the summary says, folded so that the first screen holds the strongest findings.
         var more = Array(held.dropFirst(Self.firstScreenFindings))
         if let point {
             let setting =
                 "The system was set, as NIST does, to one threshold for everyone: the one at which about \(HTML.oneIn(target)) comparisons of two different people is wrongly declared a match. "
-                + "Over all \(HTML.grouped(point.impostorTrials)) such comparisons in this dataset, \(point.falseMatches) were false matches (\(HTML.percent(point.fmr)))"
+                + "Over all \(HTML.grouped(point.impostorTrials)) such comparisons in this dataset, \(HTML.grouped(point.falseMatches)) were false matches (\(HTML.percent(point.fmr)))"
             if point.genuineTrials > 0 {
                 summary.append(
                     setting
-                        + ", and \(point.falseNonMatches) of \(HTML.grouped(point.genuineTrials)) comparisons of the same person were missed (\(HTML.percent(point.fnmr)))."
+                        + ", and \(HTML.grouped(point.falseNonMatches)) of \(HTML.grouped(point.genuineTrials)) comparisons of the same person were missed (\(HTML.percent(point.fnmr)))."
                 )
             } else {
                 summary.append(setting + ".")
@@ -201,7 +201,7 @@ public enum HTMLReport {
         body.append(
             "<table><tr><th>operating point</th><th>threshold</th><th>false matches</th><th>false non-matches</th><th>threshold resolvable (summary.json <code>estimable</code>)</th><th>pairs for a rate this low (3 / rate, as the tables' flags)</th></tr>"
                 + (s.verification.operatingPoints + (s.verification.thresholdPoints ?? [])).map { p in
-                    "<tr><td>\(p.targetFmr.map { "target FMR \(HTML.number($0, 2))" } ?? "fixed: \(HTML.escape(p.label ?? "given"))")</td><td>\(HTML.number(p.threshold, 5))</td><td>\(p.falseMatches) / \(HTML.grouped(p.impostorTrials))</td><td>\(p.genuineTrials > 0 ? "\(p.falseNonMatches) / \(HTML.grouped(p.genuineTrials))" : Self.notMeasured)</td><td>\(p.estimable ? "yes" : "no")</td><td>\(pairsSupport(p))</td></tr>"
+                    "<tr><td>\(p.targetFmr.map { "target FMR \(HTML.number($0, 2))" } ?? "fixed: \(HTML.escape(p.label ?? "given"))")</td><td>\(HTML.number(p.threshold, 5))</td><td>\(HTML.grouped(p.falseMatches)) / \(HTML.grouped(p.impostorTrials))</td><td>\(p.genuineTrials > 0 ? "\(HTML.grouped(p.falseNonMatches)) / \(HTML.grouped(p.genuineTrials))" : Self.notMeasured)</td><td>\(p.estimable ? "yes" : "no")</td><td>\(pairsSupport(p))</td></tr>"
                 }.joined() + "</table>")
         body.append(researchMeasures(s, analyses: marginals + fixed.flatMap(\.marginals)))
         body.append(
@@ -457,11 +457,17 @@ public enum HTMLReport {
     static let heldFindingsShown = 8
 
     /// The summary's first sentences: the findings whose evidence holds (``Finding``), strongest first and
-    /// children first, up to ``heldFindingsShown``; with none, one sentence saying so.
-    static func heldFindings(_ findings: [Finding]) -> [String] {
+    /// children first, up to ``heldFindingsShown``; with none, one sentence saying so, and why when the run
+    /// resampled no one (`replicates` 0: no finding can hold, however far apart the rates are).
+    static func heldFindings(_ findings: [Finding], replicates: Int? = nil) -> [String] {
         guard !findings.isEmpty else { return [] }
         let held = findings.filter(\.holds)
         guard !held.isEmpty else {
+            if replicates == 0 {
+                return [
+                    "This run resampled no one (<code>--bootstrap 0</code>), so it cannot show that the system fails one group more often than another beyond the particular people in the data: that takes a 95% interval, and no comparison here has one. The rates below are as measured; a run with the default bootstrap tests them."
+                ]
+            }
             return [
                 "At no threshold measured does this dataset show that the system fails one group more often than another beyond the people involved: every comparison of the worst with the best group has a 95% interval that includes 1, cannot be estimated, or rests on too few people."
             ]

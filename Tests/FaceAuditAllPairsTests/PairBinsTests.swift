@@ -5,7 +5,8 @@ import Testing
 
 /// `fa_bin_row`, the engine's binning loop, against ``StatisticsLayout/bin(_:lower:scale:top:)`` and the
 /// rule it documents: every non-mated column counted in its bin, mated columns marked and not counted,
-/// the mated and tail columns listed in column order. Both builds where the CPU has AVX-512F.
+/// the mated and tail columns listed in column order, nothing written past the room for them. Both
+/// builds where the CPU has AVX-512F.
 @Suite struct PairBinsTests {
     @Test(arguments: [false, true])
     func everyColumnLandsInTheBinSwiftGivesIt(euclidean: Bool) {
@@ -48,13 +49,16 @@ import Testing
                 for build in builds {
                     var counts = [Int64](repeating: 0, count: bins)
                     var rowBins = [Int32](repeating: -7, count: width)
-                    var rare = [Int32](repeating: 0, count: width)
+                    // Room for end − begin, as documented, then 16 guards that must stay untouched (the
+                    // AVX-512F build stores 16 listed columns at a time).
+                    var rare = [Int32](repeating: 0, count: width - begin) + [Int32](repeating: -9, count: 16)
                     let count = fa_bin_row(
                         Int32(build), keys, begin, width, rowNorm, norms, subjects, 2, lower, scale, top, Int32(tailBin), &counts, &rowBins,
                         &rare)
                     #expect(counts == expectedCounts, "width \(width), tail bin \(tailBin), build \(build)")
                     #expect(rowBins == expectedBins, "width \(width), tail bin \(tailBin), build \(build)")
                     #expect(Array(rare.prefix(count)) == expectedRare, "width \(width), tail bin \(tailBin), build \(build)")
+                    #expect(rare.suffix(16).allSatisfy { $0 == -9 }, "width \(width), tail bin \(tailBin), build \(build): written past the room")
                 }
             }
         }

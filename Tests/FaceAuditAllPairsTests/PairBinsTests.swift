@@ -58,7 +58,9 @@ import Testing
                     #expect(counts == expectedCounts, "width \(width), tail bin \(tailBin), build \(build)")
                     #expect(rowBins == expectedBins, "width \(width), tail bin \(tailBin), build \(build)")
                     #expect(Array(rare.prefix(count)) == expectedRare, "width \(width), tail bin \(tailBin), build \(build)")
-                    #expect(rare.suffix(16).allSatisfy { $0 == -9 }, "width \(width), tail bin \(tailBin), build \(build): written past the room")
+                    #expect(
+                        rare.suffix(16).allSatisfy { $0 == -9 },
+                        "width \(width), tail bin \(tailBin), build \(build): written past the room")
                 }
             }
         }

@@ -15,8 +15,8 @@
 /// `min` select as written here, so a NaN key lands where Swift puts it). A mated column
 /// (`column_subject[c] == subject`) gets `row_bins[c] = INT32_MAX` and is not counted; every other
 /// column gets its bin in `row_bins[c]` and adds 1 to `histogram[bin]`. The columns that are mated or
-/// whose bin is at least `tail_bin` are listed in `rare`, in column order (room for `end − begin`; slots past the count may be written);
-/// returns how many. Built for baseline x86-64 and, with `avx512 != 0`, for AVX-512F (call it only
+/// whose bin is at least `tail_bin` are listed in `rare`, in column order (room for `end − begin`;
+/// slots past the count may be written); returns how many. Built for baseline x86-64 and, with `avx512 != 0`, for AVX-512F (call it only
 /// where the CPU has it): the same results either way.
 ptrdiff_t fa_bin_row(
     int avx512, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,

@@ -158,7 +158,7 @@ struct BinnedScoresTests {
         #expect((50..<1_950).contains(claims.auc), "\(claims.auc) AUC claims")
     }
 
-    @Test("the thresholds around the EER, found in one pass, are the built curve's, with and without an FMR ≤ FNMR")
+    @Test("the thresholds around the EER, found by bisection, are the built curve's, with and without an FMR ≤ FNMR")
     func thresholdsAroundEqualErrorRate() {
         var rng = SplitMix64(seed: 15)
         var beyond = 0

@@ -41,15 +41,17 @@ public struct AllPairsEngine: Sendable {
 
     /// Runs the tiles of shard `index` of `count` on `threads` threads (BLAS should be single-threaded).
     /// A run of one shard keeps pairs from ``estimatedTailBin(sample:margin:)`` up while streaming.
-    public func run(shard index: Int = 0, of count: Int = 1, threads: Int = 1) -> (PairStatistics, Timing) {
-        run(shard: index, of: count, threads: threads, estimate: count == 1 ? estimatedTailBin() : nil)
+    /// `sortingTail`: see ``PairStatistics/normalize(sortingTail:)``; every other part of the
+    /// statistics is the same either way.
+    public func run(shard index: Int = 0, of count: Int = 1, threads: Int = 1, sortingTail: Bool = true) -> (PairStatistics, Timing) {
+        run(shard: index, of: count, threads: threads, estimate: count == 1 ? estimatedTailBin() : nil, sortingTail: sortingTail)
     }
 
     /// ``run(shard:of:threads:)`` keeping, while streaming, only pairs in bins at or above `estimate`
     /// (a guess at the run's tail bin; only for a run of one shard, which knows its tail bin at the
     /// end). When the run's tail bin lies below it, the bins in between are collected in a second pass
     /// over every tile, so the statistics are the same whatever the estimate.
-    func run(shard index: Int, of count: Int, threads: Int, estimate: Int?) -> (PairStatistics, Timing) {
+    func run(shard index: Int, of count: Int, threads: Int, estimate: Int?, sortingTail: Bool = true) -> (PairStatistics, Timing) {
         precondition(estimate == nil || count == 1, "an estimated tail bin is checked against the run's own, so one shard only")
         let all = grid.tiles
         let mine = Array(grid.tiles(shard: index, of: count).indices)
@@ -91,7 +93,7 @@ public struct AllPairsEngine: Sendable {
             total.tail.reserveCapacity(total.tail.count + missing.count)
             total.tail += missing
         }
-        total.normalize()
+        total.normalize(sortingTail: sortingTail)
         return (total, timing)
     }
 

@@ -15,7 +15,8 @@ public struct PairStatistics: Sendable {
     public internal(set) var nonMated: [Int]
     /// Every mated pair, in image order once ``normalize()`` ran.
     public internal(set) var mated: [ScoredPair]
-    /// The non-mated pairs in bins ≥ ``tailBin``, in image order once ``normalize()`` ran.
+    /// The non-mated pairs in bins ≥ ``tailBin``, in image order once ``normalize()`` ran (unless it was
+    /// told to leave the tail as the tiles gave it).
     public internal(set) var tail: [ScoredPair]
     /// The lowest bin kept in the tail.
     public internal(set) var tailBin: Int
@@ -98,9 +99,13 @@ public struct PairStatistics: Sendable {
     /// Puts the pair lists and tile indices in their canonical order (by image pair), sorting each
     /// list in place (the standard library's sort borrows a buffer of about half a list): a keyed copy
     /// of the tail would cost more memory than anything else in a streamed run.
-    public mutating func normalize() {
+    ///
+    /// `sortingTail` false leaves the tail in the order the tiles appended it (with several threads,
+    /// not the same from one run to the next): for a consumer that orders the pairs itself once they
+    /// are scored (``StreamedPairs``), which then sorts once instead of twice.
+    public mutating func normalize(sortingTail: Bool = true) {
         Self.sortInImagePairOrder(&mated)
-        Self.sortInImagePairOrder(&tail)
+        if sortingTail { Self.sortInImagePairOrder(&tail) }
         tiles.sort()
     }
 

@@ -180,7 +180,8 @@ public struct BenchmarkPipeline: Sendable {
             statistics = merged!.statistics
             merged = nil
         } else {
-            statistics = pairs.engine.run(threads: threads).0
+            // The analysis orders the kept pairs itself once it has scored them (StreamedPairs).
+            statistics = pairs.engine.run(threads: threads, sortingTail: false).0
         }
         guard statistics.layout == pairs.engine.layout else {
             throw RunError(

@@ -68,12 +68,14 @@ public struct StreamedComparisons: Sendable {
     public var sampleCount: Int { sampleSubject.count }
 
     /// Sets the comparisons kept exactly (lower sample, higher sample, similarity; NaN-free), in
-    /// ascending order of similarity, equal similarities in the order given: the order
-    /// ``exactIndices(atLeast:)`` relies on. The lists are consumed: the probes and references are freed
-    /// once packed beside their scores, and the scores are sorted in place.
+    /// ascending order of similarity, equal similarities by (probe, reference): the order
+    /// ``exactIndices(atLeast:)`` relies on, the same whatever order the lists come in. The lists are
+    /// consumed: the probes and references are freed once packed beside their scores, and the scores
+    /// are sorted in place.
     public mutating func setExact(probe: consuming [Int32], reference: consuming [Int32], scores: consuming [Double]) {
         precondition(probe.count == scores.count && reference.count == scores.count, "one probe and reference per score")
         // Each pair packed beside its score and moved with it by the sort: no gathers by an order after.
+        // Samples are never negative, so the packed pairs compare as (probe, reference).
         var pairs = [UInt64](unsafeUninitializedCapacity: scores.count) { buffer, count in
             for k in 0..<scores.count { buffer[k] = UInt64(UInt32(bitPattern: probe[k])) << 32 | UInt64(UInt32(bitPattern: reference[k])) }
             count = scores.count
@@ -81,6 +83,19 @@ public struct StreamedComparisons: Sendable {
         probe = []
         reference = []
         RadixSort.sort(&scores, carrying: &pairs)
+        // Equal similarities (equal bits: −0 and +0 stay apart, in that order) by pair.
+        scores.withUnsafeBufferPointer { scores in
+            pairs.withUnsafeMutableBufferPointer { pairs in
+                var start = 0
+                while start < scores.count {
+                    let bits = scores[start].bitPattern
+                    var end = start + 1
+                    while end < scores.count && scores[end].bitPattern == bits { end += 1 }
+                    if end - start > 1 { pairs[start..<end].sort() }
+                    start = end
+                }
+            }
+        }
         exactScores = scores
         exactProbe = pairs.map { Int32(truncatingIfNeeded: $0 >> 32) }
         exactReference = pairs.map { Int32(truncatingIfNeeded: $0) }

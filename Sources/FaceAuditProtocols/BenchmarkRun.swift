@@ -64,7 +64,8 @@ public struct BenchmarkRun {
     ) throws(RunError) -> Result {
         let engine = try PairComparison(manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
         return try evaluate(
-            manifest: manifest, templates: templates, statistics: engine.engine.run(threads: threads).0, comparison: comparison,
+            manifest: manifest, templates: templates, statistics: engine.engine.run(threads: threads, sortingTail: false).0,
+            comparison: comparison,
             pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated,
             engine: engine.engine)
     }

@@ -108,8 +108,10 @@ public struct StreamedPairs: Sendable {
             }
         }
         statistics.dropTail()
-        // Ascending by similarity (stable), once: every cohort's share, taken in this order, is then
-        // already sorted, so no dimension set sorts its cohorts' exact scores again.
+        // Ascending by similarity, ties by pair, once: every cohort's share, taken in this order, is then
+        // already sorted, so no dimension set sorts its cohorts' exact scores again. The tail may come in
+        // any order (a single run's, as its tiles gave it, scored where their templates are still near
+        // one another; merged shards', by pair): this order does not depend on it.
         data.setExact(probe: consume exactProbe, reference: consume exactReference, scores: consume exactScores)
         base = data
         self.belowProbe = belowProbe

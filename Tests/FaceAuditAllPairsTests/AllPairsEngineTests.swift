@@ -119,6 +119,23 @@ struct Population {
         }
     }
 
+    /// A run whose tail is ordered by its consumer leaves it as the tiles gave it; nothing else changes.
+    @Test("a run that leaves its tail unsorted has the same tail as a set, and the same everything else")
+    func unsortedTailIsTheSameTail() throws {
+        let population = Population(images: 600, seed: 9, missingEvery: 41)
+        for metric in [PairMetric.cosineSimilarity, .euclideanDistance] {
+            let engine = try population.engine(metric, tileSize: 24, tail: 400, bins: 256)
+            let (sorted, _) = engine.run(threads: 1)
+            for threads in [1, 3] {
+                var (unsorted, _) = engine.run(threads: threads, sortingTail: false)
+                #expect(unsorted.tail.count == sorted.tail.count && unsorted.tail != sorted.tail, "\(threads) threads")
+                #expect(unsorted.mated == sorted.mated && unsorted.nonMated == sorted.nonMated && unsorted.tiles == sorted.tiles)
+                unsorted.normalize()
+                #expect(unsorted.serialized() == sorted.serialized(), "\(threads) threads")
+            }
+        }
+    }
+
     @Test("absorbing several parts at once equals merging them one by one, and frees the parts")
     func absorbingPartsEqualsMergingThem() throws {
         let population = Population(images: 300, seed: 8)

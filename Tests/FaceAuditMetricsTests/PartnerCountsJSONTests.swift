@@ -54,7 +54,7 @@ struct PartnerCountsJSONTests {
 
 @Suite("the exact comparisons of a streamed design")
 struct StreamedExactComparisonsTests {
-    @Test("set in ascending similarity, ties in the given order; a threshold's false matches are the suffix at or above it")
+    @Test("set in ascending similarity, ties by pair; a threshold's false matches are the suffix at or above it")
     func suffix() {
         var rng = SplitMix64(seed: 41)
         let n = 500
@@ -62,7 +62,7 @@ struct StreamedExactComparisonsTests {
         var data = StreamedComparisons()
         data.setExact(probe: (0..<n).map { Int32($0) }, reference: (0..<n).map { Int32(n + $0) }, scores: scores)
         #expect(data.exactScores == scores.sorted())
-        // Stable: equal similarities keep the order given (the probes were given ascending).
+        // Equal similarities by pair (the probes were given ascending).
         for k in 1..<n where data.exactScores[k - 1] == data.exactScores[k] { #expect(data.exactProbe[k - 1] < data.exactProbe[k]) }
         #expect(zip(data.exactProbe, data.exactReference).allSatisfy { scores[Int($0)] == scores[Int($1) - n] && $1 == $0 + Int32(n) })
         for tau in [-3.0, -2, 0, 0.125, 2.875, 3, .infinity, -.infinity] {
@@ -70,5 +70,40 @@ struct StreamedExactComparisonsTests {
             #expect(range.upperBound == n && range.count == scores.count { $0 >= tau }, "τ \(tau)")
         }
         #expect(data.exactIndices(atLeast: .nan).isEmpty)
+    }
+
+    /// A single run's kept pairs reach the exact list in the order its tiles (and threads) gave them;
+    /// shards' merged pairs come by pair. Equal similarities used to keep the order given, so the two
+    /// could list tied pairs differently.
+    @Test(
+        "the order is the same whatever order the pairs come in: ties by (probe, reference), −0 before +0",
+        arguments: [600, 150_000])
+    func sameOrderFromAnyInput(n: Int) {
+        var rng = SplitMix64(seed: UInt64(n))
+        // Few distinct similarities, so that most pairs tie; −0 and +0 among them.
+        let values: [Double] = [-0.0, 0.0, 0.5, -0.25, 1, 0.125]
+        var pairs: [(probe: Int32, reference: Int32, score: Double)] = (0..<n).map { _ in
+            let probe = Int32(rng.below(n))
+            return (probe, probe + 1 + Int32(rng.below(1_000)), values[rng.below(values.count)])
+        }
+        pairs.sort { ($0.probe, $0.reference) < ($1.probe, $1.reference) }
+        func set(_ list: [(probe: Int32, reference: Int32, score: Double)]) -> StreamedComparisons {
+            var data = StreamedComparisons()
+            data.setExact(probe: list.map(\.probe), reference: list.map(\.reference), scores: list.map(\.score))
+            return data
+        }
+        let byPair = set(pairs)
+        var shuffled = pairs
+        shuffled.shuffle(using: &rng)
+        let given = set(shuffled)
+        #expect(given.exactScores.map(\.bitPattern) == byPair.exactScores.map(\.bitPattern))
+        #expect(given.exactProbe == byPair.exactProbe && given.exactReference == byPair.exactReference)
+        for k in 1..<n {
+            let (a, b) = (byPair.exactScores[k - 1], byPair.exactScores[k])
+            #expect(a < b || (a == b && (a.sign == .minus) == (b.sign == .minus)) || (a.sign == .minus && b.sign == .plus))
+            if a.bitPattern == b.bitPattern {
+                #expect((byPair.exactProbe[k - 1], byPair.exactReference[k - 1]) <= (byPair.exactProbe[k], byPair.exactReference[k]))
+            }
+        }
     }
 }

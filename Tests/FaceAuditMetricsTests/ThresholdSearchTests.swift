@@ -58,6 +58,124 @@ struct ThresholdSearchTests {
     }
 }
 
+/// bob's `eer_threshold` and `min_weighted_error_rate_threshold` search as a walk over every candidate,
+/// one accepted score at a time: the oracle for ``ThresholdSearch/minimizing(_:impostor:counts:genuine:cost:)``,
+/// which skips the candidates that cannot end up chosen.
+enum BobSearchWalk {
+    static func minimizing(
+        _ criterion: ThresholdSearch.Criterion, impostor neg: [Double], counts: [Int]?, genuine pos: [Double], cost: Double
+    ) -> Double {
+        func value(_ far: Double, _ frr: Double) -> Double {
+            switch criterion {
+            case .absoluteDifference: abs(far - frr)
+            case .weightedError: cost * far + (1 - cost) * frr
+            }
+        }
+        var minPredicate = 1e8
+        var minThreshold = 1e8
+        var far = 1.0
+        var frr = 0.0
+        let farDecrease = 1.0 / Double(counts?.reduce(0, +) ?? neg.count)
+        func accept(_ k: Int) { for _ in 0..<(counts?[k] ?? 1) { far -= farDecrease } }
+        let frrIncrease = 1.0 / Double(pos.count)
+        var p = 0
+        var n = 0
+        var threshold = min(neg[0], pos[0])
+        while p < pos.count && n < neg.count {
+            let predicate = value(far, frr)
+            if predicate <= minPredicate {
+                minPredicate = predicate
+                minThreshold = threshold
+            }
+            if pos[p] >= neg[n] {
+                threshold = neg[n]
+                accept(n)
+                n += 1
+            } else {
+                threshold = pos[p]
+                p += 1
+                frr += frrIncrease
+            }
+            while n < neg.count && threshold == neg[n] {
+                accept(n)
+                n += 1
+            }
+            while p < pos.count && threshold == pos[p] {
+                p += 1
+                frr += frrIncrease
+            }
+            if n < neg.count || p < pos.count {
+                if n < neg.count && p < pos.count {
+                    threshold += min(neg[n], pos[p])
+                } else if n < neg.count {
+                    threshold += neg[n]
+                } else {
+                    threshold += pos[p]
+                }
+                threshold /= 2
+            }
+        }
+        let predicate = value(far, frr)
+        if predicate < minPredicate {
+            minPredicate = predicate
+            minThreshold = threshold
+        }
+        if n < neg.count || p < pos.count {
+            var last = threshold
+            if n < neg.count {
+                last = neg[neg.count - 1].nextUp
+            } else if p < pos.count {
+                last = pos[pos.count - 1].nextUp
+            }
+            if value(0, 1) < minPredicate { minThreshold = last }
+        }
+        return minThreshold
+    }
+}
+
+@Suite("bob's threshold searches skip only candidates that cannot be chosen")
+struct MinimizingSearchTests {
+    /// The search walked every candidate; it now skips runs of non-mated scores between two mated ones.
+    @Test("the same threshold as the walk over every candidate: ties, long stretches, both criteria, any cost")
+    func sameAsTheWalk() {
+        var rng = SplitMix64(seed: 77)
+        var skipped = 0
+        for trial in 0..<2_000 {
+            // Few mated scores among many non-mated ones (long stretches), or as many, on a coarse grid
+            // (ties between and within the lists) or a fine one.
+            let negatives = 1 + rng.below(trial % 3 == 0 ? 3_000 : 200)
+            let positives = 1 + rng.below(trial % 2 == 0 ? 8 : 300)
+            let levels = trial % 4 == 0 ? 1 + rng.below(12) : 100_000
+            let shift = trial % 5 == 0 ? 0.6 : 0.0  // mated scores mostly above the non-mated ones
+            var neg = (0..<negatives).map { _ in Double(rng.below(levels)) / Double(levels) }.sorted()
+            let pos = (0..<positives).map { _ in min(1, Double(rng.below(levels)) / Double(levels) + shift) }.sorted()
+            // Binned: distinct values holding several scores each; otherwise one score per (tied) value.
+            var counts: [Int]? = nil
+            if trial % 2 == 1 {
+                var values: [Double] = []
+                var runs: [Int] = []
+                for v in neg {
+                    if values.last == v { runs[runs.count - 1] += 1 } else { values.append(v); runs.append(1 + rng.below(3)) }
+                }
+                neg = values
+                counts = runs
+            }
+            for criterion in [ThresholdSearch.Criterion.absoluteDifference, .weightedError] {
+                for cost in criterion == .weightedError ? [0.5, 0.1, 0, 1, 0.97] : [0.5] {
+                    let want = BobSearchWalk.minimizing(criterion, impostor: neg, counts: counts, genuine: pos, cost: cost)
+                    let runCounts = counts.map { c in
+                        BinnedScores.RunCounts(atOrAbove: c.reversed().reduce(into: [0]) { $0.append($0.last! + $1) }.reversed())
+                    }
+                    let got = ThresholdSearch.minimizing(criterion, impostor: neg, counts: runCounts, genuine: pos, cost: cost)
+                    #expect(got.bitPattern == want.bitPattern, "trial \(trial), \(criterion), cost \(cost): \(got) vs \(want)")
+                }
+            }
+            if negatives > 4 * positives { skipped += 1 }
+        }
+        #expect(skipped > 250, "too few long stretches: \(skipped)")
+    }
+}
+
 @Suite("Radix sort")
 struct RadixSortTests {
     @Test("sorts large arrays exactly like the standard library, with negatives, ties, zeros and extremes")

@@ -46,66 +46,21 @@ extension BinnedScores {
     }
 
     /// The thresholds of ``errorTradeoff`` at indices k₂ − `before` and k₂ + `after` (clamped to the
-    /// curve), k₂ being its ``ErrorTradeoff/equalErrorRateIndex``, found without building or walking the
-    /// curve (a run's overall curve has one point per kept score: three arrays of 110 MB at 50,000
-    /// templates, and a walk up to k₂ took 2% of such a run each time it was asked). Nil when the curve
-    /// is empty.
-    ///
-    /// The curve's points are the distinct values of ``genuine`` and ``values``; at threshold t its
-    /// false matches are the non-mated scores at or above t and its false non-matches the mated scores
-    /// below t. FMR − FNMR, each rounded as ``ErrorTradeoff`` rounds it, can only fall as t rises
-    /// (correctly rounded division and subtraction are monotone), so k₂, the first point where it is
-    /// ≤ 0, is found by bisection, in the mated scores and in the run values separately; the points
-    /// around it are their neighbours in the two sorted lists.
+    /// curve), k₂ being its ``ErrorTradeoff/equalErrorRateIndex``, found by bisection without building
+    /// the curve (``BinnedTradeoff``). Nil when the curve is empty.
     func thresholdsAroundEqualErrorRate(before: Int, after: Int) -> (low: Double, high: Double)? {
-        let g = genuine
-        let v = values
-        guard !g.isEmpty || !v.isEmpty else { return nil }
-        let (impostors, mated) = (Double(impostorCount), Double(g.count))
-        /// The first index of `list` whose value is ≥ `t` (`strictly`: > `t`).
-        func bound(_ list: [Double], _ t: Double, strictly: Bool = false) -> Int {
-            var (low, high) = (0, list.count)
-            while low < high {
-                let mid = (low + high) >> 1
-                if strictly ? list[mid] <= t : list[mid] < t { low = mid + 1 } else { high = mid }
-            }
-            return low
-        }
-        func atOrBelowEqual(_ t: Double) -> Bool {
-            Double(atOrAbove[bound(v, t)]) / impostors - Double(bound(g, t)) / mated <= 0
-        }
-        /// The first value of `list` (sorted) where the condition holds, if any.
-        func first(in list: [Double]) -> Double? {
-            var (low, high) = (0, list.count)
-            while low < high {
-                let mid = (low + high) >> 1
-                if atOrBelowEqual(list[mid]) { high = mid } else { low = mid + 1 }
-            }
-            return low < list.count ? list[low] : nil
-        }
-        let last = max(g.last ?? -.infinity, v.last ?? -.infinity)
-        let found = [first(in: g), first(in: v)].compactMap { $0 }.min()
-        let k2 = found ?? last
-        // Neighbouring points: the largest value of either list below t, the smallest above it.
-        func previous(_ t: Double) -> Double? {
-            let (a, b) = (bound(g, t), bound(v, t))
-            let candidates = [a > 0 ? g[a - 1] : nil, b > 0 ? v[b - 1] : nil].compactMap { $0 }
-            return candidates.max()
-        }
-        func next(_ t: Double) -> Double? {
-            let (a, b) = (bound(g, t, strictly: true), bound(v, t, strictly: true))
-            let candidates = [a < g.count ? g[a] : nil, b < v.count ? v[b] : nil].compactMap { $0 }
-            return candidates.min()
-        }
+        let curve = BinnedTradeoff(self)
+        guard !curve.isEmpty else { return nil }
+        let (k2, found) = curve.equalErrorRatePoint
         var low = k2
         for _ in 0..<before {
-            guard let p = previous(low) else { break }
+            guard let p = curve.previous(low) else { break }
             low = p
         }
         var high = k2
-        if found != nil {
+        if found {
             for _ in 0..<after {
-                guard let n = next(high) else { break }
+                guard let n = curve.next(high) else { break }
                 high = n
             }
         }

@@ -37,6 +37,8 @@ public protocol ScoreDistribution: Sendable {
     var impostorMeanAndDeviation: (mean: Double, deviation: Double) { get }
     /// FMR and FNMR at every distinct threshold.
     var errorTradeoff: ErrorTradeoff { get }
+    /// What a report reads off ``errorTradeoff`` (needs mated scores): the same numbers, however found.
+    func tradeoffReadings(targets: [Double]) -> TradeoffReadings
     /// bob's data-driven threshold minimising `criterion` (see ``ThresholdSearch``).
     func threshold(minimizing criterion: ThresholdSearch.Criterion) -> Double
     /// The Mann–Whitney AUC, ties counting ½.
@@ -44,6 +46,49 @@ public protocol ScoreDistribution: Sendable {
     /// The non-mated similarities as ascending runs: each value with the scores it holds (`counts` nil:
     /// one each).
     var impostorRuns: (values: [Double], counts: BinnedScores.RunCounts?) { get }
+}
+
+/// The readings of an error trade-off curve a verification report states, as ``ErrorTradeoff`` defines them.
+public struct TradeoffReadings: Sendable {
+    /// ``ErrorTradeoff/equalErrorRate()``.
+    public var equalErrorRate: EqualErrorRate
+    /// ``ErrorTradeoff/fnmrAtNearestFMR(_:)`` at each target, in order.
+    public var nearestFMR: [(fnmr: Double, fmr: Double, similarityThreshold: Double)]
+    /// ``ErrorTradeoff/fnmrAtNearestFMR(_:)`` at 0 (ZeroFMR).
+    public var zeroFMR: (fnmr: Double, fmr: Double, similarityThreshold: Double)
+    /// ``ErrorTradeoff/fmrAtNearestFNMR(_:)`` at 0 (ZeroFNMR).
+    public var zeroFNMR: (fmr: Double, fnmr: Double, similarityThreshold: Double)
+
+    /// ``ErrorTradeoff/fnmrAtNearestFMR(_:)`` of a built curve at each target (a curve without mated
+    /// scores has these, with NaN FNMR, and nothing else).
+    static func nearestFMR(_ curve: ErrorTradeoff, targets: [Double]) -> [(fnmr: Double, fmr: Double, similarityThreshold: Double)] {
+        targets.map { curve.fnmrAtNearestFMR($0) }
+    }
+
+    /// The readings, as given.
+    init(
+        equalErrorRate: EqualErrorRate, nearestFMR: [(fnmr: Double, fmr: Double, similarityThreshold: Double)],
+        zeroFMR: (fnmr: Double, fmr: Double, similarityThreshold: Double),
+        zeroFNMR: (fmr: Double, fnmr: Double, similarityThreshold: Double)
+    ) {
+        self.equalErrorRate = equalErrorRate
+        self.nearestFMR = nearestFMR
+        self.zeroFMR = zeroFMR
+        self.zeroFNMR = zeroFNMR
+    }
+
+    /// The readings of a built curve.
+    public init(_ curve: ErrorTradeoff, targets: [Double]) {
+        equalErrorRate = curve.equalErrorRate()
+        nearestFMR = Self.nearestFMR(curve, targets: targets)
+        zeroFMR = curve.fnmrAtNearestFMR(0)
+        zeroFNMR = curve.fmrAtNearestFNMR(0)
+    }
+}
+
+extension ScoreDistribution {
+    /// The readings of the built curve.
+    public func tradeoffReadings(targets: [Double]) -> TradeoffReadings { TradeoffReadings(errorTradeoff, targets: targets) }
 }
 
 extension SortedScores: ScoreDistribution {
@@ -62,6 +107,14 @@ extension SortedScores: ScoreDistribution {
 
 extension BinnedScores: ScoreDistribution {
     public var errorTradeoff: ErrorTradeoff { ErrorTradeoff(self) }
+    /// The readings of ``errorTradeoff`` by bisection, without building it (``BinnedTradeoff``).
+    public func tradeoffReadings(targets: [Double]) -> TradeoffReadings {
+        guard !genuine.isEmpty else { return TradeoffReadings(errorTradeoff, targets: targets) }
+        let curve = BinnedTradeoff(self)
+        return TradeoffReadings(
+            equalErrorRate: curve.equalErrorRate(), nearestFMR: targets.map(curve.fnmrAtNearestFMR),
+            zeroFMR: curve.fnmrAtNearestFMR(0), zeroFNMR: curve.fmrAtNearestFNMR(0))
+    }
     public func threshold(minimizing criterion: ThresholdSearch.Criterion) -> Double {
         ThresholdSearch.minimizing(criterion, binned: self)
     }

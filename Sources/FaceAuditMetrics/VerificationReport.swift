@@ -169,7 +169,8 @@ public struct VerificationReport: Sendable, Codable {
             let fnmr = scores.falseNonMatches(at: tau).rate
             return ThresholdRates(threshold: pol.threshold(tau), fmr: fmr, fnmr: fnmr, hter: (fmr + fnmr) / 2)
         }
-        let tradeoff = scores.errorTradeoff
+        // Read off the trade-off curve once (binned scores find the readings without building it).
+        let readings = mated ? scores.tradeoffReadings(targets: targets) : nil
         let points = targets.map { OperatingPoint(targetFMR: $0, scores: scores) }
         let point0 = points.first ?? OperatingPoint(targetFMR: 0.01, scores: scores)
         let genuine = ScoreStatistics.meanAndDeviation(scores.genuine)
@@ -181,9 +182,9 @@ public struct VerificationReport: Sendable, Codable {
         impostorFailures = scores.impostorFailures
         fta = finite(AcquisitionAdjustedRates(point: point0, scores: scores).fta)
         if mated {
-            let equal = tradeoff.equalErrorRate()
-            let zero = tradeoff.fnmrAtNearestFMR(0)
-            let zeroN = tradeoff.fmrAtNearestFNMR(0)
+            let equal = readings!.equalErrorRate
+            let zero = readings!.zeroFMR
+            let zeroN = readings!.zeroFNMR
             eer = EER(value: equal.value, low: equal.low, high: equal.high, threshold: pol.threshold(equal.similarityThreshold))
             eerBob = rates(scores.threshold(minimizing: .absoluteDifference))
             minHter = rates(scores.threshold(minimizing: .weightedError))
@@ -214,9 +215,9 @@ public struct VerificationReport: Sendable, Codable {
         thresholdPoints = thresholds.map { OperatingPoint(fixed: $0, scores: scores) }.map {
             Point($0, adjusted: AcquisitionAdjustedRates(point: $0, scores: scores), interval: interval, alpha: alpha)
         }
-        nearestFmrPoints = targets.map { target in
-            let p = tradeoff.fnmrAtNearestFMR(target)
-            return NearestPoint(targetFmr: target, fmr: p.fmr, fnmr: finite(p.fnmr), threshold: pol.threshold(p.similarityThreshold))
+        let nearest = readings?.nearestFMR ?? TradeoffReadings.nearestFMR(scores.errorTradeoff, targets: targets)
+        nearestFmrPoints = zip(targets, nearest).map { target, p in
+            NearestPoint(targetFmr: target, fmr: p.fmr, fnmr: finite(p.fnmr), threshold: pol.threshold(p.similarityThreshold))
         }
         curve = curvePoints.map { CurvePoints.sample(scores, count: $0) }
         conventions = Self.conventions(polarity: pol, interval: interval, alpha: alpha)

@@ -181,6 +181,46 @@ struct BinnedScoresTests {
         #expect(beyond > 0, "no curve without FMR ≤ FNMR")
     }
 
+    /// A report read its EER, ZeroFMR, ZeroFNMR and FNMR at the nearest FMRs off the built curve; binned
+    /// scores now find them by bisection.
+    @Test("the trade-off readings found by bisection are the built curve's: EER, nearest FMRs, ZeroFMR, ZeroFNMR")
+    func readingsWithoutTheCurve() {
+        var rng = SplitMix64(seed: 16)
+        for trial in 0..<3_000 {
+            var (binned, _, _) = Self.binnedWithTruth(&rng, trial: trial)
+            if trial % 5 == 0 {
+                // Mated scores all below the non-mated ones: FMR > FNMR everywhere but at the top.
+                binned = BinnedScores(
+                    genuine: [-1, -0.5, -0.5], binEdges: [], binCounts: [], exact: binned.values, exactFrom: -.infinity, impostorFailures: 0
+                )
+            } else if trial % 7 == 0 {
+                // Mated scores above every non-mated one, with ties: FMR 0 over a plateau.
+                binned = BinnedScores(
+                    genuine: [2, 2, 3], binEdges: [], binCounts: [], exact: binned.values, exactFrom: -.infinity, impostorFailures: 0)
+            }
+            let curve = binned.errorTradeoff
+            // Targets between, at and beyond the curve's FMRs, and each FNMR's value.
+            var targets = [0, 1e-3, 0.01, 0.1, 0.5, 1, 2] + (0..<4).map { _ in Double(rng.below(1_000)) / 1_000 }
+            targets += (0..<3).map { _ in curve.fmr(rng.below(curve.thresholds.count)) }
+            let got = binned.tradeoffReadings(targets: targets)
+            let want = TradeoffReadings(curve, targets: targets)
+            #expect(got.equalErrorRate == want.equalErrorRate, "EER, trial \(trial)")
+            for (g, w) in zip(got.nearestFMR, want.nearestFMR) {
+                #expect(g.similarityThreshold == w.similarityThreshold && g.fmr == w.fmr && g.fnmr == w.fnmr, "nearest FMR, trial \(trial)")
+            }
+            #expect(got.zeroFMR.similarityThreshold == want.zeroFMR.similarityThreshold, "ZeroFMR, trial \(trial)")
+            #expect(got.zeroFNMR.similarityThreshold == want.zeroFNMR.similarityThreshold, "ZeroFNMR, trial \(trial)")
+            // At every FNMR value as the target, too (the plateaus' ends).
+            for k in stride(from: 0, to: curve.thresholds.count, by: max(1, curve.thresholds.count / 5)) {
+                let target = curve.fnmr(k)
+                #expect(
+                    BinnedTradeoff(binned).fmrAtNearestFNMR(target).similarityThreshold
+                        == curve.fmrAtNearestFNMR(target).similarityThreshold,
+                    "nearest FNMR \(target), trial \(trial)")
+            }
+        }
+    }
+
     @Test("refining the bins that decide the EER and AUC with their true scores gives the per-score EER and AUC")
     func refinedBinsAreExact() throws {
         var rng = SplitMix64(seed: 14)

@@ -11,10 +11,10 @@ extension CohortAnalysis {
         let subjects: Int
         /// Indices into the mated comparisons of the group's mated comparisons.
         let mated: [Int]
-        /// Indices into the exact non-mated comparisons of the group's, 32-bit (a run keeps far fewer
-        /// than 2³² pairs in memory); nil for every one (everyone's group, which would otherwise hold an
-        /// index per kept pair).
-        let exact: [UInt32]?
+        /// Indices into the exact non-mated comparisons of the group's, ascending, 32-bit (a run keeps
+        /// far fewer than 2³² pairs in memory): the group's share of one list that holds every cohort's;
+        /// nil for every one (everyone's group, which would otherwise hold an index per kept pair).
+        let exact: ArraySlice<UInt32>?
         /// Completed samples per subject (the bootstrap's non-mated design).
         let samplesPerSubject: [(subject: Int, samples: Int)]
     }
@@ -177,17 +177,21 @@ extension CohortAnalysis {
         // once; then each cohort's list, sized exactly (an array grown by doubling keeps up to twice its
         // memory). Everyone's group needs no list: none when only it is wanted.
         let exactCount = overallOnly ? 0 : data.exactScores.count
-        var exactSizes = [Int](repeating: 0, count: cohortCount)
+        // Without a branch on the pair (whether its samples share a cohort is as good as random, and
+        // mispredicted branches took most of this loop): pairs in no cohort are counted in an extra slot.
+        var exactSizes = [Int](repeating: 0, count: cohortCount + 1)
         let exactCohort = [Int32](unsafeUninitializedCapacity: exactCount) { cohorts, count in
             data.sampleCohort.withUnsafeBufferPointer { cohortOf in
                 data.exactProbe.withUnsafeBufferPointer { probe in
                     data.exactReference.withUnsafeBufferPointer { reference in
                         exactSizes.withUnsafeMutableBufferPointer { sizes in
+                            let cohorts32 = UInt32(truncatingIfNeeded: cohortCount)
                             for k in 0..<exactCount {
                                 let c = cohortOf[Int(probe[k])]
-                                let same = c >= 0 && Int(c) < cohortCount && c == cohortOf[Int(reference[k])]
-                                cohorts[k] = same ? c : -1
-                                if same { sizes[Int(c)] &+= 1 }
+                                let d = cohortOf[Int(reference[k])]
+                                let same = (c == d ? 1 : 0) & (UInt32(bitPattern: c) < cohorts32 ? 1 : 0)
+                                cohorts[k] = same != 0 ? c : -1
+                                sizes[same != 0 ? Int(c) : cohortCount] &+= 1
                             }
                         }
                     }
@@ -195,19 +199,44 @@ extension CohortAnalysis {
             }
             count = exactCount
         }
-        var exactOf = [[UInt32]](repeating: [], count: cohortCount + 1)
-        for c in 0..<cohortCount { exactOf[c].reserveCapacity(exactSizes[c]) }
-        for (k, c) in exactCohort.enumerated() where c >= 0 { exactOf[Int(c)].append(UInt32(k)) }
+        // Every cohort's exact comparisons and their scores, cohort after cohort in one flat list each
+        // (a counting sort: in ascending order within a cohort), written through raw pointers rather
+        // than appended to an array per cohort.
+        var start = [Int](repeating: 0, count: cohortCount + 1)
+        for c in 0..<cohortCount { start[c + 1] = start[c] + exactSizes[c] }
+        let listed = start[cohortCount]
+        var flatIndices = [UInt32](repeating: 0, count: listed)
+        var next = start
+        flatIndices.withUnsafeMutableBufferPointer { indices in
+            next.withUnsafeMutableBufferPointer { next in
+                for (k, c) in exactCohort.enumerated() where c >= 0 {
+                    let at = next[Int(c)]
+                    indices[at] = UInt32(truncatingIfNeeded: k)
+                    next[Int(c)] = at &+ 1
+                }
+            }
+        }
+        /// The scores of a cohort's exact comparisons, in their (ascending) order.
+        func scores(_ list: ArraySlice<UInt32>) -> [Double] {
+            [Double](unsafeUninitializedCapacity: list.count) { out, count in
+                data.exactScores.withUnsafeBufferPointer { exactScores in
+                    list.withUnsafeBufferPointer { list in
+                        for k in list.indices { out[k] = exactScores[Int(list[k])] }
+                    }
+                }
+                count = list.count
+            }
+        }
         func group(_ g: Int) -> StreamedGroup {
             let bins = g == cohortCount ? data.overallBins : data.cohortBins[g]
-            let exact = g == cohortCount ? nil : exactOf[g]
+            let exact = g == cohortCount ? nil : flatIndices[start[g]..<start[g + 1]]
             let completedPairs = nonMatedPairs(completed[g])
             let scores =
                 g == cohortCount && data.overallScores?.polarity == polarity
                 ? data.overallScores!
                 : BinnedScores(
                     genuine: matedOf[g].map { data.matedScores[$0] }, binEdges: bins.isEmpty ? [] : data.binEdges, binCounts: bins,
-                    exact: exact.map { $0.map { data.exactScores[Int($0)] } } ?? data.exactScores, exactFrom: data.exactFrom,
+                    exact: exact.map(scores) ?? data.exactScores, exactFrom: data.exactFrom,
                     impostorFailures: nonMatedPairs(all[g]) - completedPairs, polarity: polarity)
             assert(scores.impostorCount == completedPairs, "histogram and sample counts disagree")
             var subjects = all[g].count >= 2 ? Set(all[g].keys) : []
@@ -274,7 +303,7 @@ extension CohortAnalysis {
         // The false matches: a suffix of the exact comparisons, and so of a group's ascending list of them.
         let falseMatches = data.exactIndices(atLeast: tau)
         let listed = g.exact.map { list in
-            var (low, high) = (0, list.count)
+            var (low, high) = (list.startIndex, list.endIndex)
             while low < high {
                 let mid = (low + high) >> 1
                 if Int(list[mid]) < falseMatches.lowerBound { low = mid + 1 } else { high = mid }

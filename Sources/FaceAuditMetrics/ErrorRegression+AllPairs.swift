@@ -265,15 +265,31 @@ extension ErrorRegression {
         let thresholdBits = UInt64(Int.bitWidth - max(thresholds.count - 1, 0).leadingZeroBitCount)
         let personBits = UInt64(Int.bitWidth - max(data.subjectCount - 1, 0).leadingZeroBitCount)
         // Sized exactly (a count first): the keys and the sort's buffer are this stage's largest arrays.
-        var keys: [UInt64] = []
-        keys.reserveCapacity(data.nonMated.scores.count { $0 >= lowest })
-        for pair in data.nonMated where pair.score >= lowest {
-            let a = classOf[Int(data.sampleSubject[Int(pair.i)])] >= 0 ? Int(data.sampleSubject[Int(pair.i)]) : -1
-            let b = classOf[Int(data.sampleSubject[Int(pair.j)])] >= 0 ? Int(data.sampleSubject[Int(pair.j)]) : -1
-            guard a >= 0, b >= 0, a != b, !pair.score.isNaN else { continue }
-            var reached = 0
-            while reached + 1 < ascending.count && pair.score >= ascending[reached + 1] { reached += 1 }
-            keys.append((UInt64(min(a, b)) << personBits | UInt64(max(a, b))) << thresholdBits | UInt64(reached))
+        // Through raw pointers: iterating the pair list as a collection (a tuple per pair, every array
+        // checked) took most of this stage's own time.
+        let listed = data.nonMated.scores.count { $0 >= lowest }
+        var keys = [UInt64](unsafeUninitializedCapacity: listed) { keys, count in
+            count = 0
+            data.nonMated.first.withUnsafeBufferPointer { first in
+                data.nonMated.second.withUnsafeBufferPointer { second in
+                    data.nonMated.scores.withUnsafeBufferPointer { scores in
+                        data.sampleSubject.withUnsafeBufferPointer { subjectOf in
+                            classOf.withUnsafeBufferPointer { classOf in
+                                for k in scores.indices where scores[k] >= lowest {
+                                    let score = scores[k]
+                                    let a = Int(subjectOf[Int(first[k])])
+                                    let b = Int(subjectOf[Int(second[k])])
+                                    guard classOf[a] >= 0, classOf[b] >= 0, a != b else { continue }
+                                    var reached = 0
+                                    while reached + 1 < ascending.count && score >= ascending[reached + 1] { reached += 1 }
+                                    keys[count] = (UInt64(min(a, b)) << personBits | UInt64(max(a, b))) << thresholdBits | UInt64(reached)
+                                    count += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         RadixSort.sort(&keys)
         // Per-person events in tables (person · cells + cell) when they are small, added to the tallies'

@@ -44,7 +44,10 @@ enum Charts {
         let longest = bars.map(\.label.count).max() ?? 0
         let left = max(126, longest * 8 + 14)
         let plotWidth = 306
-        let width = left + plotWidth + 108
+        // Room on the right for the longest note (13 px text, about 7.5 px a character): "1,249,950 of
+        // 1,249,950,000" was cut off at a fixed 108 px.
+        let longestNote = bars.map(\.note.count).max() ?? 0
+        let width = left + plotWidth + max(108, longestNote * 15 / 2 + 16)
         let top = 30
         let axisY = top + rowHeight * bars.count + 4
         let anyReachesZero = bars.contains { Charts.reachesZero($0) }

@@ -82,7 +82,7 @@ public enum HTMLReport {
         // 2. Rates by group.
         body.append("<h2>Error rates by group</h2>")
         body.append(
-            "<p>Each group is measured at the same threshold. A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; lines show 95% intervals from resampling people. A dashed line marks a group with no error: its rate is below the line's end (the exact 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
+            "<p>Each group is measured at the same threshold. A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; \(Self.intervalLines(replicates: s.configuration?.bootstrap)) A dashed line marks a group with no error: its rate is below the line's end (the exact 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
         )
         for analysis in marginals { body.append(groupRates(analysis, s)) }
         body.append(contentsOf: detectableSection(marginals))
@@ -507,6 +507,14 @@ public enum HTMLReport {
         return out
     }
 
+    /// What the charts' interval lines are: the subject bootstrap's, or, when the run resampled no one
+    /// (`replicates` 0), the exact binomial intervals every bar then falls back to.
+    static func intervalLines(replicates: Int?) -> String {
+        replicates == 0
+            ? "lines show exact binomial (Clopper–Pearson) 95% intervals, which treat every pair of photos as independent: this run resampled no one (<code>--bootstrap 0</code>)."
+            : "lines show 95% intervals from resampling people."
+    }
+
     /// The interval to show: the subject bootstrap, except with no errors, where it collapses to [0, 0]
     /// and the exact (Clopper–Pearson) interval says what the data can.
     static func shownInterval(_ rates: CohortRates, metric: String) -> BinomialInterval {
@@ -524,7 +532,8 @@ public enum HTMLReport {
         return Charts.RateBar(
             label: value(of: rates.cohort), rate: count.trials > 0 ? count.rate : 0, lower: interval.lower, upper: interval.upper,
             zeroBound: zero,
-            note: metric == "fnmr" && count.trials == 0 ? notMeasured : "\(count.errors) of \(HTML.grouped(count.trials))", color: color)
+            note: metric == "fnmr" && count.trials == 0 ? notMeasured : "\(HTML.grouped(count.errors)) of \(HTML.grouped(count.trials))",
+            color: color)
     }
 
     /// The mark on a table cell whose interval is the exact binomial one rather than the table's subject

@@ -97,6 +97,20 @@ struct ChartsTests {
         for size in Self.values(of: "font-size", in: svg) { #expect((Double(size) ?? 0) >= 11) }
     }
 
+    /// A 50,000-template run's counts ("199,980 of 199,980,000") ran past a fixed 108 px right margin and
+    /// were cut off in the rendered page.
+    @Test("a long count fits right of the bars: its text ends inside the chart")
+    func longNotes() throws {
+        let note = "1,249,950 of 1,249,950,000"
+        let bar = Charts.RateBar(label: "overall", rate: 0.001, lower: 0.0009, upper: 0.0011, zeroBound: nil, note: note)
+        let svg = Charts.logBars(title: "t", axisTitle: "a", bars: [bar])
+        let width = try #require(Self.values(of: "width", in: String(svg.split(separator: "\n")[0])).first.flatMap(Double.init))
+        // Left-aligned at x; 13 px text needs about 7.5 px a character.
+        let line = try #require(svg.split(separator: "\n").first { $0.hasSuffix(">\(note)</text>") })
+        let x = try #require(Self.values(of: "x", in: String(line)).first.flatMap(Double.init))
+        #expect(x + Double(note.count) * 7.5 <= width, "the note ends at \(x + Double(note.count) * 7.5), the chart at \(width)")
+    }
+
     @Test("a long group label fits left of the bars: its right-aligned text starts inside the chart")
     func longLabels() throws {
         let label = "adults (18 and over)"

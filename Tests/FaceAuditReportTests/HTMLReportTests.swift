@@ -86,7 +86,7 @@ struct HTMLReportTests {
     /// With `--bootstrap 0` no finding can hold, however far apart two groups' rates are; the summary
     /// said only that every comparison "cannot be estimated", not that the run had asked for no
     /// resampling. Counts of a million or more were printed without separators beside grouped ones.
-    @Test("with --bootstrap 0 the summary says why no difference is shown; large counts are grouped")
+    @Test("with --bootstrap 0 the summary says why no difference is shown and which intervals the charts draw; large counts are grouped")
     func noBootstrapSummary() throws {
         var summary = try Self.baseline()
         summary.findings = summary.findings?.map { finding in
@@ -101,9 +101,13 @@ struct HTMLReportTests {
         #expect(none.contains("This run resampled no one (<code>--bootstrap 0</code>), so it cannot show that the system fails"))
         #expect(!none.contains("At no threshold measured does this dataset show"))
         #expect(none.contains("1,249,950 were false matches") && !none.contains("1249950"))
+        // The charts' interval lines are the exact binomial ones then, not the bootstrap's.
+        #expect(none.contains("lines show exact binomial (Clopper–Pearson) 95% intervals"))
+        #expect(!none.contains("lines show 95% intervals from resampling people"))
         summary.configuration?.bootstrap = 1000
         let some = HTMLReport.render(summary, curves: [])
         #expect(some.contains("At no threshold measured does this dataset show"))
+        #expect(some.contains("lines show 95% intervals from resampling people"))
         #expect(!some.contains("This run resampled no one"))
     }
 

@@ -101,21 +101,7 @@ AVX512_BINS static ptrdiff_t bin_chunk_avx512(
         count += __builtin_popcount(wanted);
         index = _mm512_add_epi32(index, sixteen);
     }
-    const ptrdiff_t vectors = c;
-    for (ptrdiff_t q = begin; q < vectors; q++) histogram[(uint32_t)row_bins[q]] += 1;
-    // The last columns (fewer than 16) as bin_chunk does them, listed after the vectors' (column order).
-    for (; c < end; c++) {
-        float t = ((keys[c] - (row_norm + column_norm[c])) - lower) * scale;
-        t = (0.0f >= t) ? 0.0f : t;
-        t = (top < t) ? top : t;
-        float u = t + 8388608.0f;
-        uint32_t bits;
-        memcpy(&bits, &u, sizeof bits);
-        uint32_t bin = bits & 0x7FFFFFu;
-        row_bins[c] = (int32_t)bin;
-        histogram[bin] += 1;
-        if ((column_subject[c] == subject) | (bin >= (uint32_t)tail_bin)) rare[count++] = (int32_t)c;
-    }
+    for (ptrdiff_t q = begin; q < c; q++) histogram[(uint32_t)row_bins[q]] += 1;
     for (ptrdiff_t k = first; k < count; k++) {
         ptrdiff_t m = rare[k];
         if (column_subject[m] == subject) {
@@ -123,7 +109,11 @@ AVX512_BINS static ptrdiff_t bin_chunk_avx512(
             row_bins[m] = INT32_MAX;
         }
     }
-    return count;
+    // The last columns (fewer than 16) by bin_chunk itself, listed after the vectors' (column order).
+    return c < end ? bin_chunk(
+                         keys, c, end, row_norm, column_norm, column_subject, subject, lower, scale, top, tail_bin, histogram,
+                         row_bins, rare, count)
+                   : count;
 }
 
 AVX512_BINS static ptrdiff_t bin_row_avx512(

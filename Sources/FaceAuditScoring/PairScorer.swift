@@ -55,6 +55,13 @@ public struct PairScorer: Sendable {
         scores(first: first, second: second, avx512: Self.avx512)
     }
 
+    /// The scores of the `count` pairs (`first[k · stride]`, `second[k · stride]`), in order; every
+    /// image must have a template. For a list of pair records read where it lies (`stride` the record's
+    /// size in `Int32`s), without copying its indices out first.
+    public func scores(first: UnsafePointer<Int32>, second: UnsafePointer<Int32>, stride: Int, count: Int) -> [Double] {
+        scores(first: first, second: second, stride: stride, count: count, avx512: Self.avx512)
+    }
+
     /// Whether the pair sums run as AVX-512F code: they follow the products' switch, as every other
     /// AVX-512F loop of FaceAudit does.
     static var avx512: Bool { BLAS.hasAVX512 }
@@ -63,17 +70,31 @@ public struct PairScorer: Sendable {
     /// or baseline x86-64: the same bits.
     func scores(first: [Int32], second: [Int32], avx512: Bool) -> [Double] {
         precondition(first.count == second.count, "pair lists of different lengths")
-        let count = first.count
-        var result = [Double](repeating: 0, count: count)
-        values.withUnsafeBufferPointer { v in
-            result.withUnsafeMutableBufferPointer { out in
-                guard let base = v.baseAddress, count > 0 else { return }
-                fa_pair_sums(
-                    avx512 ? 1 : 0, metric == .cosineSimilarity ? 0 : 1, base, dimension, first, second, count, out.baseAddress!)
+        return first.withUnsafeBufferPointer { first in
+            second.withUnsafeBufferPointer { second in
+                guard let a = first.baseAddress, let b = second.baseAddress else { return [] }
+                return scores(first: a, second: b, stride: 1, count: first.count, avx512: avx512)
             }
         }
-        for k in 0..<count { result[k] = finish(result[k], Int(first[k]), Int(second[k])) }
-        return result
+    }
+
+    /// ``scores(first:second:stride:count:)`` with the sums built as `avx512` says.
+    func scores(first: UnsafePointer<Int32>, second: UnsafePointer<Int32>, stride: Int, count: Int, avx512: Bool) -> [Double] {
+        precondition(stride >= 1 && count >= 0, "a positive stride and a count")
+        guard count > 0 else { return [] }
+        return [Double](unsafeUninitializedCapacity: count) { out, initialized in
+            values.withUnsafeBufferPointer { v in
+                // No templates (dimension 0): every sum is 0.
+                guard let base = v.baseAddress else {
+                    out.initialize(repeating: 0)
+                    return
+                }
+                fa_pair_sums(
+                    avx512 ? 1 : 0, metric == .cosineSimilarity ? 0 : 1, base, dimension, first, second, stride, count, out.baseAddress!)
+            }
+            for k in 0..<count { out[k] = finish(out[k], Int(first[k * stride]), Int(second[k * stride])) }
+            initialized = count
+        }
     }
 
     /// The score from a pair's sum, as ``PairMetric/score(_:_:)`` finishes it.

@@ -52,8 +52,16 @@ struct PairScorerTests {
         var first = (0..<pairs).map { _ in present.randomElement(using: &rng)! }
         if let firstRun { first = (0..<pairs).map { present[$0 / firstRun % present.count] } }
         let second = (0..<pairs).map { _ in present.randomElement(using: &rng)! }
-        let scores = PairScorer(metric: metric, templates: templates).scores(first: first, second: second, avx512: avx512)
+        let scorer = PairScorer(metric: metric, templates: templates)
+        let scores = scorer.scores(first: first, second: second, avx512: avx512)
         #expect(scores.count == pairs)
+        // The same pairs read in place from 12-byte records (first, second, a key's bits), as a run's kept
+        // pairs are: the same bits.
+        let records = (0..<pairs).flatMap { [first[$0], second[$0], Int32.random(in: .min ... .max, using: &rng)] }
+        let strided = records.withUnsafeBufferPointer { r in
+            r.baseAddress.map { scorer.scores(first: $0, second: $0 + 1, stride: 3, count: pairs, avx512: avx512) } ?? []
+        }
+        #expect(strided.map(\.bitPattern) == scores.map(\.bitPattern), "records of three, d \(dimension), AVX-512 \(avx512)")
         for k in 0..<pairs {
             let expected = metric.score(templates[Int(first[k])]!, templates[Int(second[k])]!)
             #expect(

@@ -183,7 +183,7 @@ int main(void) {
                 second[k] = (int32_t)((k * 13 + 3 * w) % 20);
             }
             for (int squared = 0; squared <= 1; squared++) {
-                for (int b = 0; b < 2; b++) fa_pair_sums(b, squared, templates, w, first, second, 40, sums[b]);
+                for (int b = 0; b < 2; b++) fa_pair_sums(b, squared, templates, w, first, second, 1, 40, sums[b]);
                 same(sums[0], sums[1], sizeof sums[0], squared ? "pair sums (squared differences)" : "pair sums (dot products)", w);
             }
         }

@@ -74,14 +74,28 @@ public struct StreamedComparisons: Sendable {
     /// are sorted in place.
     public mutating func setExact(probe: consuming [Int32], reference: consuming [Int32], scores: consuming [Double]) {
         precondition(probe.count == scores.count && reference.count == scores.count, "one probe and reference per score")
-        // Each pair packed beside its score and moved with it by the sort: no gathers by an order after.
-        // Samples are never negative, so the packed pairs compare as (probe, reference).
-        var pairs = [UInt64](unsafeUninitializedCapacity: scores.count) { buffer, count in
-            for k in 0..<scores.count { buffer[k] = UInt64(UInt32(bitPattern: probe[k])) << 32 | UInt64(UInt32(bitPattern: reference[k])) }
+        let pairs = [UInt64](unsafeUninitializedCapacity: scores.count) { buffer, count in
+            for k in 0..<scores.count { buffer[k] = Self.packedPair(probe[k], reference[k]) }
             count = scores.count
         }
         probe = []
         reference = []
+        setExact(pairs: pairs, scores: scores)
+    }
+
+    /// A comparison's two samples in one key, probe in the high half: samples are never negative, so
+    /// packed pairs compare as (probe, reference).
+    @inline(__always)
+    public static func packedPair(_ probe: Int32, _ reference: Int32) -> UInt64 {
+        UInt64(UInt32(bitPattern: probe)) << 32 | UInt64(UInt32(bitPattern: reference))
+    }
+
+    /// ``setExact(probe:reference:scores:)`` with each comparison's samples already packed by
+    /// ``packedPair(_:_:)``: a caller that builds the lists itself writes 8 bytes a comparison instead
+    /// of two arrays of 4 that would be packed here.
+    public mutating func setExact(pairs: consuming [UInt64], scores: consuming [Double]) {
+        precondition(pairs.count == scores.count, "one pair per score")
+        // Each pair moves with its score in the sort: no gathers by an order after.
         RadixSort.sort(&scores, carrying: &pairs)
         // Equal similarities (equal bits: −0 and +0 stay apart, in that order) by pair.
         scores.withUnsafeBufferPointer { scores in

@@ -13,7 +13,9 @@ enum LabelParsing {
     /// written `dimension=value;dimension=value`, so a label holding them could pose as an intersection.
     static func cohortLabel(_ field: CSVTable.Field, column: String) throws(ManifestError) -> String? {
         guard let value = category(field.value) else { return nil }
-        guard !value.contains(";") && !value.contains("=") else {
+        // Byte by byte (the two are ASCII, so never part of another character's bytes): Foundation's
+        // substring search took 1.5% of a 20,000-template run.
+        guard !value.utf8.contains(where: { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "=") }) else {
             throw ManifestError(
                 .invalidValue, at: field.location, "\(column) \"\(field.value)\" contains ; or =, which cohort keys use as separators")
         }

@@ -46,8 +46,9 @@ extension PartnerCounts {
 
     /// `value` as `JSONEncoder` writes it with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`,
     /// byte for byte, but with every ``PartnerCounts`` in it written by
-    /// ``appendPrettyJSON(indent:to:)``: the encoder writes a token in place of each (``Deferred``), and
-    /// each token is replaced by the counts' text, indented as the line it stands on.
+    /// ``appendPrettyJSON(indent:to:)`` (each record on one line): the encoder writes a token in place of
+    /// each (``Deferred``), and each token is replaced by the counts' text, indented as the line it
+    /// stands on.
     public static func prettyJSON<T: Encodable>(of value: T) throws -> Data {
         let deferred = Deferred()
         let encoder = JSONEncoder()
@@ -89,10 +90,11 @@ extension PartnerCounts {
         return Data(output)
     }
 
-    /// The counts as `JSONEncoder` writes them with `[.prettyPrinted, .sortedKeys]`, as the value of a
-    /// key on a line indented by `indent` spaces (from the opening brace to the closing one), appended
-    /// to `out` as UTF-8: bytes and digits written directly, since these counts are most of a large
-    /// run's summary.
+    /// The counts as `JSONEncoder` writes them with `[.prettyPrinted, .sortedKeys]`, but each record on
+    /// one line (`{"comparisons" : [n, n], "false_matches" : [n, n], "partners" : [n, n], "people" : n}`),
+    /// as the value of a key on a line indented by `indent` spaces (from the opening brace to the
+    /// closing one), appended to `out` as UTF-8: bytes and digits written directly, since these counts
+    /// are most of a large run's summary.
     public func appendPrettyJSON(indent: Int, to out: inout [UInt8]) {
         let deepest = indent + 10
         let spaces = [UInt8](repeating: UInt8(ascii: " "), count: deepest)
@@ -125,22 +127,26 @@ extension PartnerCounts {
             newline(depth)
             out.append(UInt8(ascii: "]"))
         }
-        func numbers(_ values: [Int], _ depth: Int) { array(values, depth) { value, _ in number(value) } }
-        func record(_ r: Record, _ depth: Int) {
-            out.append(UInt8(ascii: "{"))
-            let arrays: [(StaticString, [Int])] = [
-                ("\"comparisons\" : ", r.comparisons), ("\"false_matches\" : ", r.falseMatches), ("\"partners\" : ", r.partners),
-            ]
-            for (key, values) in arrays {
-                newline(depth + 2)
-                text(key)
-                numbers(values, depth + 2)
-                out.append(UInt8(ascii: ","))
+        /// `[a, b, …]` on one line.
+        func numbers(_ values: [Int]) {
+            out.append(UInt8(ascii: "["))
+            for k in values.indices {
+                if k > 0 { text(", ") }
+                number(values[k])
             }
-            newline(depth + 2)
-            text("\"people\" : ")
+            out.append(UInt8(ascii: "]"))
+        }
+        /// One record on one line: a run of 50,000 templates writes about 300,000 of them, and one
+        /// number a line (as `JSONEncoder` writes them) made `summary.json` 54 MB, mostly indentation.
+        func record(_ r: Record, _ depth: Int) {
+            text("{\"comparisons\" : ")
+            numbers(r.comparisons)
+            text(", \"false_matches\" : ")
+            numbers(r.falseMatches)
+            text(", \"partners\" : ")
+            numbers(r.partners)
+            text(", \"people\" : ")
             number(r.people)
-            newline(depth)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "{"))

@@ -322,26 +322,49 @@ public enum ErrorRegression {
                 for person in sums.keys.sorted() { addOuter(&meat, sums[person]!, sums[person]!, weight: 1) }
                 return (meat, sums.count)
             }
-            // Trials recomputed person by person from the all-pairs structure; events from the dictionary.
-            var events: [Int: [(cell: Int, events: Double)]] = [:]
-            for (key, count) in counts where count.events > 0 { events[key.person, default: []].append((key.cell, count.events)) }
-            var groups = 0
-            var u = [Double](repeating: 0, count: k)
-            structure.forEachPerson(cells: t.cells.count, first: isFirst) { person, trials, touched in
-                var residual = [Double](repeating: 0, count: touched.count)
-                for (i, c) in touched.enumerated() { residual[i] = -trials[c] * p[c] }
-                for e in events[person] ?? [] {
-                    guard let i = touched.firstIndex(of: e.cell) else { preconditionFailure("events without trials") }
-                    residual[i] += e.events
-                }
-                for i in 0..<k { u[i] = 0 }
-                for (i, c) in touched.enumerated() {
-                    let row = t.cells[c].row
-                    for j in 0..<k { u[j] += row[j] * residual[i] }
-                }
-                addOuter(&meat, u, u, weight: 1)
-                groups += 1
+            // Trials recomputed person by person from the all-pairs structure; events from the dictionary,
+            // gathered by person first (one (person, cell) entry each, so their order does not matter) and
+            // the person's sums in buffers made once: a dictionary of arrays and two arrays a person took
+            // 3.4% of a 20,000-template run. The same operations in the same order as before, so the same bits.
+            let people = structure.classOf.count
+            var eventStart = [Int](repeating: 0, count: people + 1)
+            for (key, count) in counts where count.events > 0 { eventStart[key.person + 1] += 1 }
+            for person in 0..<people { eventStart[person + 1] += eventStart[person] }
+            var eventCell = [Int](repeating: 0, count: eventStart[people])
+            var eventCount = [Double](repeating: 0, count: eventStart[people])
+            var next = eventStart
+            for (key, count) in counts where count.events > 0 {
+                eventCell[next[key.person]] = key.cell
+                eventCount[next[key.person]] = count.events
+                next[key.person] += 1
             }
+            let rows = t.cells.map(\.row)
+            var groups = 0
+            var flat = [Double](repeating: 0, count: k * k)
+            var residual = [Double](repeating: 0, count: t.cells.count)
+            var u = [Double](repeating: 0, count: k)
+            flat.withUnsafeMutableBufferPointer { flat in
+                residual.withUnsafeMutableBufferPointer { residual in
+                    u.withUnsafeMutableBufferPointer { u in
+                        structure.forEachPerson(cells: t.cells.count, first: isFirst) { person, trials, touched in
+                            for (i, c) in touched.enumerated() { residual[i] = -trials[c] * p[c] }
+                            for e in eventStart[person]..<eventStart[person + 1] {
+                                guard let i = touched.firstIndex(of: eventCell[e]) else { preconditionFailure("events without trials") }
+                                residual[i] += eventCount[e]
+                            }
+                            for i in 0..<k { u[i] = 0 }
+                            for (i, c) in touched.enumerated() {
+                                let row = rows[c]
+                                for j in 0..<k { u[j] += row[j] * residual[i] }
+                            }
+                            // addOuter(&meat, u, u, weight: 1), flat: 1 · u[i] is u[i] exactly.
+                            for i in 0..<k { for j in 0..<k { flat[i * k + j] += u[i] * u[j] } }
+                            groups += 1
+                        }
+                    }
+                }
+            }
+            for i in 0..<k { meat[i] = Array(flat[(i * k)..<((i + 1) * k)]) }
             return (meat, groups)
         }
         let first = personMeat(first: true)

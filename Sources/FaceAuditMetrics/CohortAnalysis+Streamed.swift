@@ -118,21 +118,15 @@ extension CohortAnalysis {
         guard overall.impostorCount > 0 else { return [:] }
         let subjectComparisons = PartnerCounts.Layout(data).subjectComparisons
         var partners: [Double: PartnerCounts.Overall] = [:]
-        let taus = options.settings.map { options.similarityThreshold($0, overall: overall) }
-        // The lowest threshold's false matches, sorted by pair of subjects, are kept for the error
-        // regression: every higher threshold's are a suffix of them.
-        let lowest = taus.filter { !$0.isNaN }.min()
-        for tau in taus {
+        for setting in options.settings {
+            let tau = options.similarityThreshold(setting, overall: overall)
             guard partners[tau] == nil else { continue }
             let falseMatches = data.exactIndices(atLeast: tau)
-            partners[tau] = PartnerCounts.overall(
-                subjectComparisons: subjectComparisons, falseMatches: falseMatches.count, keepingRuns: tau == lowest
-            ) { visit in
+            partners[tau] = PartnerCounts.overall(subjectComparisons: subjectComparisons, falseMatches: falseMatches.count) { visit in
                 for k in falseMatches {
                     visit(data.sampleSubject[Int(data.exactProbe[k])], data.sampleSubject[Int(data.exactReference[k])])
                 }
             }
-            partners[tau]?.runs?.start = falseMatches.lowerBound
         }
         return partners
     }

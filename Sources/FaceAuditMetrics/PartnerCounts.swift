@@ -305,51 +305,6 @@ extension PartnerCounts {
         /// Whether the `k`-th false match visited is the first of its pair of subjects.
         @inline(__always)
         public func isFirstOfPair(_ k: Int) -> Bool { firstOfPair[k >> 6] & (1 << UInt64(k & 63)) != 0 }
-
-        /// The false matches sorted by pair of subjects, when ``PartnerCounts/overall`` was asked to keep
-        /// them (``CohortAnalysis/overallPartners(_:options:)`` does at its lowest threshold, for the error
-        /// regression).
-        public var runs: FalseMatchRuns?
-    }
-
-    /// The false matches at one threshold sorted by pair of subjects, each with its position (the order
-    /// it was visited in: for a streamed design, its index in the exact list less ``start``): the
-    /// sorted keys of ``PartnerCounts/overall``. Any higher threshold's false matches are those at
-    /// positions from its own start on, so the error regression reads every pair's errors at each of its
-    /// thresholds here instead of sorting keys of its own (``ErrorRegression/AllPairsComparisons/falseMatchRuns``).
-    public struct FalseMatchRuns: Sendable {
-        /// `(lower subject · subjects + higher subject) << positionBits | position`, ascending.
-        public let keys: [UInt64]
-        /// The bits of a key that hold the position.
-        public let positionBits: Int
-        /// The number of subjects (the stride of the lower subject).
-        public let subjects: Int
-        /// The index, in the list the false matches were visited from, of position 0.
-        public var start = 0
-
-        /// Calls `body(lower, higher, positions)` for every pair of subjects with a false match, in
-        /// ascending order of (lower, higher), with its false matches' positions ascending (only valid
-        /// during the call).
-        func forEachPair(_ body: (Int, Int, UnsafeBufferPointer<UInt64>) -> Void) {
-            let shift = UInt64(positionBits)
-            let stride = UInt64(subjects)
-            keys.withUnsafeBufferPointer { keys in
-                var first = 0
-                var base: UInt64 = 0
-                var k = 0
-                while k < keys.count {
-                    let pair = keys[k] >> shift
-                    var end = k + 1
-                    while end < keys.count && keys[end] >> shift == pair { end += 1 }
-                    while pair >= base + stride {
-                        base += stride
-                        first += 1
-                    }
-                    body(first, Int(pair - base), UnsafeBufferPointer(rebasing: keys[k..<end]))
-                    k = end
-                }
-            }
-        }
     }
 
     /// ``overall``'s records from the false matches `forEach` visits (subject `a` against subject `b`),
@@ -360,10 +315,9 @@ extension PartnerCounts {
     /// of subjects (``Overall/firstOfPair``), with which each dimension set whose subjects are one
     /// person each counts its partners without sorting
     /// (``counts(_:overall:sampleSubject:sampleCohort:_:)``). `packingPositions`: whether a key may take
-    /// its position in its low bits (for tests of the other way; the same result). `keepingRuns`: keep the
-    /// sorted keys as ``Overall/runs`` (only where the positions are packed; 8 bytes a false match).
+    /// its position in its low bits (for tests of the other way; the same result).
     static func overall(
-        subjectComparisons: [Int], falseMatches size: Int, packingPositions: Bool = true, keepingRuns: Bool = false,
+        subjectComparisons: [Int], falseMatches size: Int, packingPositions: Bool = true,
         _ forEach: ((_ a: Int32, _ b: Int32) -> Void) -> Void
     ) -> Overall {
         // False matches and distinct partners per subject.
@@ -382,7 +336,6 @@ extension PartnerCounts {
         // of subjects' first false match: in its low bits when both fit in 64 (no second array and no
         // second sort buffer, 8 bytes a false match less), else as a payload the stable sort carries.
         var firstOfPair = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
-        var runs: FalseMatchRuns?
         func distinct(_ a: Int, _ b: Int, _ position: Int) {
             subjectPartnerCounts[a] += 1
             subjectPartnerCounts[b] += 1
@@ -398,7 +351,6 @@ extension PartnerCounts {
             RadixSort.sort(&keys)
             let mask: UInt64 = (1 << UInt64(positionBits)) - 1
             forEachDistinct(keys, shift: UInt64(positionBits), stride: subjects) { a, b, k in distinct(a, b, Int(keys[k] & mask)) }
-            if keepingRuns { runs = FalseMatchRuns(keys: keys, positionBits: positionBits, subjects: subjectComparisons.count) }
         } else {
             precondition(keys.count <= 1 << 32, "at most 2^32 false matches beside their keys")
             var positions = (0..<keys.count).map { UInt32(truncatingIfNeeded: $0) }
@@ -410,7 +362,7 @@ extension PartnerCounts {
                 people: 0, partners: [subjectPartnerCounts[s]], falseMatches: [subjectErrors[s]], comparisons: [subjectComparisons[s]])
             overall[key, default: 0] += 1
         }
-        return Overall(records: records(overall), firstOfPair: firstOfPair, runs: runs)
+        return Overall(records: records(overall), firstOfPair: firstOfPair)
     }
 
     /// Sorts keys `first · stride + second` and calls `body(first, second)` once for each distinct key,

@@ -57,6 +57,8 @@ struct ManifestReaderTests {
     func separatorInLabel() {
         Self.expectError("path,subject_id,gender\na.jpg,s1,female;ethnicity=black\n", .invalidValue, line: 2, column: 10)
         Self.expectError("path,subject_id,ethnicity\na.jpg,s1,x\nb.jpg,s2,a=b\n", .invalidValue, line: 3, column: 10)
+        // U+037E is canonically ";" (a key split on ";" splits on it too).
+        Self.expectError("path,subject_id,gender\na.jpg,s1,female\u{037E}ethnicity\n", .invalidValue, line: 2, column: 10)
     }
 
     @Test("an impossible age is rejected")

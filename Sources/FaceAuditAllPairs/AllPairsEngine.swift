@@ -60,14 +60,18 @@ public struct AllPairsEngine: Sendable {
         let startBin = estimate == nil ? certifiedTailBin(tiles: mine.map { all[$0] }, timing: &first) : 0
         let admitFrom = estimate ?? 0
         let queue = TileQueue(mine)
-        // A thread's tail never holds more than twice the capacity plus one tile's pairs (``PairStatistics/prune()``
-        // filters it after each tile), nor more than the shard's pairs. Reserved once, it is never copied
-        // into a larger array, and only the pages its pairs reach are touched: grown by doubling, it took
-        // fresh pages for every copy (570 MB at 50,000 templates for a list of 241 MB).
+        // A thread's tail rarely holds more than twice the capacity plus one tile's pairs (``PairStatistics/prune()``
+        // filters it after each tile, unless one bin holds that many), and never more than the shard's
+        // pairs. Reserved once, it is not copied into larger arrays, and only the pages its pairs reach
+        // are touched: grown by doubling, it took fresh pages for every copy (570 MB at 50,000 templates
+        // for a list of 241 MB). Threads share the room (their tails share the tail bin), so that even
+        // with every pair kept the reservations add up to about one shard's pairs, not one per thread.
+        let workers = max(1, min(threads, mine.count))
         let shardPairs = mine.reduce(0) { $0 + all[$1].pairCount }
         let tileRoom = layout.tileSize * layout.tileSize
-        let tailRoom = min(shardPairs, layout.tailCapacity > (Int.max - tileRoom) / 2 ? Int.max : 2 * layout.tailCapacity + tileRoom)
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, mine.count))) { _ in
+        let bound = layout.tailCapacity > (Int.max - tileRoom) / 2 ? Int.max : 2 * layout.tailCapacity + tileRoom
+        let tailRoom = workers == 1 ? min(shardPairs, bound) : min(shardPairs, bound) / workers + tileRoom
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var statistics = PairStatistics(layout: layout)
             statistics.tail.reserveCapacity(tailRoom)
             statistics.adopt(tailBin: startBin)

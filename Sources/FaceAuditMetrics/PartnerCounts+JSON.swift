@@ -45,7 +45,7 @@ extension PartnerCounts {
     }
 
     /// `value` as `JSONEncoder` writes it with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`,
-    /// byte for byte, but with every ``PartnerCounts`` in it written by
+    /// byte for byte outside its ``PartnerCounts``, and each of those written by
     /// ``appendPrettyJSON(indent:to:)`` (each record on one line): the encoder writes a token in place of
     /// each (``Deferred``), and each token is replaced by the counts' text, indented as the line it
     /// stands on.

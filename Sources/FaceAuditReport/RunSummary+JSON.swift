@@ -3,9 +3,10 @@ import Foundation
 
 extension RunSummary {
     /// `summary.json`'s bytes: `JSONEncoder` with `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`,
-    /// byte for byte, but with every ``PartnerCounts`` written by ``PartnerCounts/appendPrettyJSON(indent:to:)``.
+    /// byte for byte, but with every ``PartnerCounts`` written by ``PartnerCounts/appendPrettyJSON(indent:to:)``
+    /// (one record a line).
     ///
-    /// The per-person counts are most of a large run's summary (53 MB at 50,000 templates), and
-    /// `JSONEncoder` boxes every number before writing it (``PartnerCounts/prettyJSON(of:)``).
+    /// The per-person counts are most of a large run's summary (53 MB at 50,000 templates with one number
+    /// a line), and `JSONEncoder` boxes every number before writing it (``PartnerCounts/prettyJSON(of:)``).
     public func prettyJSON() throws -> Data { try PartnerCounts.prettyJSON(of: self) }
 }

@@ -52,6 +52,8 @@ struct PartnerCountsJSONTests {
             // Each record whole on its own line, and every other line one that JSONEncoder writes too.
             let lines = String(decoding: written, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             let records = lines.filter { $0.contains("\"people\" : ") }
+            // Every count written as an integer (NSDictionary equality would take 1.0 for 1).
+            #expect(records.allSatisfy { !$0.contains(".") }, "trial \(trial)")
             #expect(
                 records.allSatisfy {
                     $0.contains("{\"comparisons\" : [") && $0.contains("\"false_matches\" : [") && $0.contains("\"partners\" : [")
@@ -64,6 +66,7 @@ struct PartnerCountsJSONTests {
             #expect(others.allSatisfy { line in encoderLines.contains(line) }, "trial \(trial)")
             let decoded = try JSONDecoder().decode(Outer.self, from: written)
             #expect(decoded.counts == value.counts && decoded.inner.map(\.partnerCounts) == value.inner.map(\.partnerCounts))
+            #expect(decoded.nested["x"]?.map(\.partnerCounts) == value.nested["x"]?.map(\.partnerCounts), "trial \(trial)")
         }
     }
 }

@@ -123,15 +123,16 @@ extension PairScorer {
         }
         // Read in place: copying the two index fields out took 8 bytes a pair (110 MB for the 13.75 million
         // kept pairs of 50,000 templates), on top of the pairs and their scores.
-        let stride = MemoryLayout<ScoredPair>.stride
-        guard let first = MemoryLayout<ScoredPair>.offset(of: \.first), let second = MemoryLayout<ScoredPair>.offset(of: \.second),
-            stride % MemoryLayout<Int32>.stride == 0, !pairs.isEmpty
-        else { return scores(first: pairs.map(\.first), second: pairs.map(\.second)) }
+        // Both fields are stored Int32s of a struct of 4-byte fields, so their offsets exist and the
+        // records' stride is a whole number of Int32s.
+        guard !pairs.isEmpty else { return [] }
+        let first = MemoryLayout<ScoredPair>.offset(of: \.first)!
+        let second = MemoryLayout<ScoredPair>.offset(of: \.second)!
         return pairs.withUnsafeBytes { raw in
             scores(
                 first: (raw.baseAddress! + first).assumingMemoryBound(to: Int32.self),
-                second: (raw.baseAddress! + second).assumingMemoryBound(to: Int32.self), stride: stride / MemoryLayout<Int32>.stride,
-                count: pairs.count)
+                second: (raw.baseAddress! + second).assumingMemoryBound(to: Int32.self),
+                stride: MemoryLayout<ScoredPair>.stride / MemoryLayout<Int32>.stride, count: pairs.count)
         }
     }
 }

@@ -114,6 +114,8 @@ public struct BinnedScores: Sendable {
         public var endIndex: Int { atOrAbove.count - 1 }
         /// The scores of run `k`.
         public subscript(k: Int) -> Int { atOrAbove[k] - atOrAbove[k + 1] }
+        /// The scores of the runs in `runs`: the sum of their counts, in one subtraction.
+        public func total(_ runs: Range<Int>) -> Int { atOrAbove[runs.lowerBound] - atOrAbove[runs.upperBound] }
     }
 
     /// Completed non-mated comparisons.

@@ -432,7 +432,15 @@ public struct BenchmarkRun {
     }
 
     /// 40 equal bins over the run's score range of mated similarities and non-mated similarities
-    /// holding `counts` scores each (nil: one each).
+    /// holding `counts` scores each (nil: one each). Both lists ascend (as every ``ScoreDistribution``'s
+    /// do).
+    ///
+    /// A score's bin is `min(39, max(0, Int((v − lo) / width)))` with `v` the score in its own units.
+    /// Each step of that is monotone in `v` (rounding included), so along an ascending list the bins
+    /// only rise (similarities) or only fall (distances): each bin's scores are one stretch, whose end
+    /// is found by bisection with the same formula, and whose count is the stretch's total. The same
+    /// counts as binning score by score, in about 40 · log₂ n steps instead of n (each dimension set
+    /// drew every kept non-mated score: 13.75 million at 50,000 templates).
     static func histogram(
         _ dimensions: DimensionSet, _ cohort: String, genuine: [Double], nonMated: [Double], counts weights: BinnedScores.RunCounts?,
         range: (Double, Double),
@@ -441,11 +449,24 @@ public struct BenchmarkRun {
         let bins = 40
         let (lo, hi) = range
         let width = hi > lo ? (hi - lo) / Double(bins) : 1
+        func bin(_ s: Double) -> Int {
+            let v = polarity.threshold(s)  // back to the scores' units
+            return min(bins - 1, max(0, Int((v - lo) / width)))
+        }
         func counts(_ similarities: [Double], _ weights: BinnedScores.RunCounts?) -> [Int] {
             var c = [Int](repeating: 0, count: bins)
-            for (k, s) in similarities.enumerated() {
-                let v = polarity.threshold(s)  // back to the scores' units
-                c[min(bins - 1, max(0, Int((v - lo) / width)))] += weights?[k] ?? 1
+            var start = 0
+            while start < similarities.count {
+                let b = bin(similarities[start])
+                // The end of the stretch in bin b: the first later score in another bin.
+                var low = start + 1
+                var high = similarities.count
+                while low < high {
+                    let mid = (low + high) >> 1
+                    if bin(similarities[mid]) == b { low = mid + 1 } else { high = mid }
+                }
+                c[b] += weights?.total(start..<low) ?? (low - start)
+                start = low
             }
             return c
         }

@@ -59,25 +59,35 @@ public struct BinnedScores: Sendable {
         precondition(e.first.map { $0 >= exactFrom } ?? true, "an exact score lies below the exact region")
         precondition(binEdges.last.map { $0 <= exactFrom } ?? true, "a bin lies in the exact region")
         // Sized exactly: an array grown by doubling keeps up to twice the memory for its lifetime.
+        // Filled through raw pointers: appending run by run (a capacity check and a last element each) took
+        // most of this initializer's own time at 13.75 million exact scores.
         let binRuns = binCounts.count { $0 > 0 }
-        var values: [Double] = []
-        var counts: [Int] = []
         var upper: [Double] = []
-        values.reserveCapacity(binRuns + e.count)
-        counts.reserveCapacity(binRuns + e.count + 1)
         upper.reserveCapacity(binRuns)
-        for (k, count) in binCounts.enumerated() where count > 0 {
-            values.append(binEdges[k])
-            counts.append(count)
-            upper.append(binEdges[k + 1])
-        }
-        for s in e {
-            if values.count > binRuns && values.last == s {
-                counts[counts.count - 1] += 1
-            } else {
-                values.append(s)
-                counts.append(1)
+        var runs = 0
+        var counts: [Int] = []
+        let values = [Double](unsafeUninitializedCapacity: binRuns + e.count) { values, filled in
+            counts = [Int](unsafeUninitializedCapacity: binRuns + e.count + 1) { counts, countsFilled in
+                for (k, count) in binCounts.enumerated() where count > 0 {
+                    values[runs] = binEdges[k]
+                    counts[runs] = count
+                    upper.append(binEdges[k + 1])
+                    runs += 1
+                }
+                e.withUnsafeBufferPointer { e in
+                    for s in e {
+                        if runs > binRuns && values[runs - 1] == s {
+                            counts[runs - 1] += 1
+                        } else {
+                            values[runs] = s
+                            counts[runs] = 1
+                            runs += 1
+                        }
+                    }
+                }
+                countsFilled = runs
             }
+            filled = runs
         }
         self.init(
             sortedGenuine: g, values: values, counts: consume counts, binUpperEdges: upper, exactFrom: exactFrom,

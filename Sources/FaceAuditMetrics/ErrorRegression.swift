@@ -326,9 +326,12 @@ public enum ErrorRegression {
             // gathered by person first (one (person, cell) entry each, so their order does not matter) and
             // the person's sums in buffers made once: a dictionary of arrays and two arrays a person took
             // 3.4% of a 20,000-template run. The same operations in the same order as before, so the same bits.
+            // The events of the tallies' tables (``ErrorRegressionTallies/eventTables``) and of their
+            // dictionary: a (person, cell) is in one or the other.
             let people = structure.classOf.count
             var eventStart = [Int](repeating: 0, count: people + 1)
             for (key, count) in counts where count.events > 0 { eventStart[key.person + 1] += 1 }
+            t.eventTables?.forEach(first: isFirst) { person, _, _ in eventStart[person + 1] += 1 }
             for person in 0..<people { eventStart[person + 1] += eventStart[person] }
             var eventCell = [Int](repeating: 0, count: eventStart[people])
             var eventCount = [Double](repeating: 0, count: eventStart[people])
@@ -337,6 +340,11 @@ public enum ErrorRegression {
                 eventCell[next[key.person]] = key.cell
                 eventCount[next[key.person]] = count.events
                 next[key.person] += 1
+            }
+            t.eventTables?.forEach(first: isFirst) { person, cell, events in
+                eventCell[next[person]] = cell
+                eventCount[next[person]] = events
+                next[person] += 1
             }
             let rows = t.cells.map(\.row)
             var groups = 0

@@ -91,6 +91,25 @@ public struct ErrorRegressionTallies: Sendable {
 
     private(set) var first: [PersonCell: Count] = [:]
     private(set) var second: [PersonCell: Count] = [:]
+    /// With ``classTrials``: every person's events as the pairs' first and second person, in tables by
+    /// `person · cellCount + cell`, as ``addPersonEvents(first:second:cellCount:)`` received them. Turning
+    /// the tables into ``first`` and ``second`` hashed up to a million (person, cell) entries per side and
+    /// threshold (2.2% of a 50,000-template run), where the sandwich only walks them person by person.
+    private(set) var eventTables: EventTables?
+
+    /// Per-person events in tables (see ``eventTables``).
+    struct EventTables {
+        var first: [Double]
+        var second: [Double]
+        var cellCount: Int
+
+        /// Calls `body(person, cell, events)` for every entry with events, in (person, cell) order.
+        func forEach(first isFirst: Bool, _ body: (_ person: Int, _ cell: Int, _ events: Double) -> Void) {
+            let table = isFirst ? first : second
+            guard cellCount > 0 else { return }
+            for k in table.indices where table[k] > 0 { body(k / cellCount, k % cellCount, table[k]) }
+        }
+    }
 
     /// Empty tallies for a design with `columns` and `terms`.
     public init(columns: [String], terms: [Term], clustering: Clustering) {
@@ -155,6 +174,11 @@ public struct ErrorRegressionTallies: Sendable {
     /// totals.
     mutating func addPersonPairEvents(first a: Int, second b: Int, cell c: Int, trials m: Double, events e: Double) {
         guard e > 0 else { return }
+        // Each (person, cell) is kept in one place: in the dictionaries, once they are used.
+        if let tables = eventTables {
+            eventTables = nil
+            addPersonEventsByEntry(first: tables.first, second: tables.second, cellCount: tables.cellCount)
+        }
         addPairCellEvents(cell: c, trials: m, events: e)
         first[PersonCell(person: a, cell: c), default: Count()].events += e
         second[PersonCell(person: b, cell: c), default: Count()].events += e
@@ -181,6 +205,32 @@ public struct ErrorRegressionTallies: Sendable {
     /// second person of each pair: what ``addPersonPairEvents(first:second:cell:trials:events:)`` adds
     /// to them pair by pair. Events are whole numbers, so their sums do not depend on the order.
     mutating func addPersonEvents(first: [Double], second: [Double], cellCount: Int) {
+        precondition(first.count == second.count && (cellCount == 0 || first.count % cellCount == 0), "tables of whole people")
+        // With the all-pairs structure the tables are kept as they are (``eventTables``); tables of the same
+        // shape are added entry by entry (events are whole numbers: the sums do not depend on the order).
+        if classTrials != nil, self.first.isEmpty, self.second.isEmpty {
+            guard var tables = eventTables else {
+                eventTables = EventTables(first: first, second: second, cellCount: cellCount)
+                return
+            }
+            if tables.cellCount == cellCount, tables.first.count == first.count {
+                eventTables = nil
+                for k in first.indices {
+                    tables.first[k] += first[k]
+                    tables.second[k] += second[k]
+                }
+                eventTables = tables
+                return
+            }
+            // Another shape: every table into the dictionaries.
+            eventTables = nil
+            addPersonEventsByEntry(first: tables.first, second: tables.second, cellCount: tables.cellCount)
+        }
+        addPersonEventsByEntry(first: first, second: second, cellCount: cellCount)
+    }
+
+    /// ``addPersonEvents(first:second:cellCount:)`` entry by entry into ``first`` and ``second``.
+    private mutating func addPersonEventsByEntry(first: [Double], second: [Double], cellCount: Int) {
         for (table, isFirst) in [(first, true), (second, false)] {
             // Sized once: grown entry by entry, the dictionaries rehashed every key at each doubling.
             let entries = table.count { $0 > 0 }
@@ -290,6 +340,9 @@ extension ErrorRegressionTallies {
     /// ``classTrials``, materialised: for tests and small data).
     func personCounts(first isFirst: Bool) -> [PersonCell: Count] {
         var counts = isFirst ? first : second
+        eventTables?.forEach(first: isFirst) { person, cell, events in
+            counts[PersonCell(person: person, cell: cell), default: Count()].events += events
+        }
         classTrials?.forEachPerson(cells: cells.count, first: isFirst) { person, trials, touched in
             for c in touched { counts[PersonCell(person: person, cell: c), default: Count()].trials += trials[c] }
         }

@@ -148,6 +148,28 @@ import Testing
         for t in thresholds.indices { Self.expectSame(general.falseMatch[t], allPairs.falseMatch[t]) }
     }
 
+    /// Events kept in tables (``ErrorRegressionTallies/eventTables``) and events added person pair by person
+    /// pair give the same fit, standard errors included, bit for bit.
+    @Test(arguments: [true, false])
+    func tabledEventsFitAsPairByPair(byClass: Bool) throws {
+        for withAges in [true, false] {
+            var data = Dataset(people: 80, seed: 6)
+            if !withAges { data.ages = data.ages.map { _ in nil } }
+            let thresholds = [0.86, 0.82, 0.9]
+            func tallies(limit: Int) -> [ErrorRegressionTallies] {
+                ErrorRegression.tallies(
+                    allPairs: data.allPairs(from: 0.82), thresholds: thresholds, samples: data.covariates, references: ["gender": "m"],
+                    minimumPeople: 3, personTableLimit: limit, secondByClass: byClass
+                ).falseMatch
+            }
+            let (tabled, pairByPair) = (tallies(limit: 1 << 20), tallies(limit: 0))
+            for t in thresholds.indices {
+                #expect(tabled[t].eventTables != nil && pairByPair[t].eventTables == nil)
+                #expect(try ErrorRegression.fit(tabled[t]) == ErrorRegression.fit(pairByPair[t]))
+            }
+        }
+    }
+
     @Test func sameFitsAsEveryComparison() throws {
         let data = Dataset(people: 80, seed: 4)
         let thresholds = [0.85, 0.9]

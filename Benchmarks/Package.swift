@@ -38,6 +38,7 @@ let package = Package(
                 .product(name: "FaceAuditDatasets", package: "FaceAudit"),
                 .product(name: "FaceAuditValidation", package: "FaceAudit"),
                 .product(name: "FaceAuditMetrics", package: "FaceAudit"),
+                .product(name: "FaceAuditSorting", package: "FaceAudit"),
                 .product(name: "FaceAuditFace", package: "FaceAudit"),
                 .product(name: "FaceAuditModelFiles", package: "FaceAudit"),
                 .product(name: "FaceAuditAllPairs", package: "FaceAudit"),

@@ -195,6 +195,12 @@ public enum RadixSort {
     /// Sorts one bucket (`count` keys at `keys`, payload at `values`) on the bits `low..<low + digit *
     /// passes`, least significant digit first, and leaves the result in `spare` (and `spareValues`); the
     /// bucket's own memory is scratch.
+    ///
+    /// Only the top digits that tell about 16 · `count` keys apart are passed over; the keys are then in
+    /// order of those bits, equal ones in their old order, and each run that shares them is finished on
+    /// the full key: by insertion below 48 keys (a run rarely holds more than one), else by the
+    /// remaining digits. Both are stable, so the result is the full sort's. Two of a bucket's four
+    /// passes were spent ordering keys that no higher bit had left tied.
     private static func sortBucket<Payload: BitwiseCopyable>(
         _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Payload>?, count: Int, low: Int, digit: Int, passes: Int,
         spare: UnsafeMutablePointer<UInt64>, _ spareValues: UnsafeMutablePointer<Payload>?, histograms: UnsafeMutablePointer<Int>,
@@ -221,18 +227,21 @@ public enum RadixSort {
             }
             return
         }
+        // The top `passes − first` digits cover at least log₂(count) + 4 bits.
+        let needed = (Int.bitWidth - count.leadingZeroBitCount) + 4
+        let first = max(0, passes - (needed + digit - 1) / digit)
         histograms.update(repeating: 0, count: width * passes)
         let mask = UInt64(width - 1)
         for i in 0..<count {
             let key = from[i]
-            var p = 0
+            var p = first
             while p < passes {
                 histograms[p &* width &+ Int(truncatingIfNeeded: (key >> UInt64(low &+ p &* digit)) & mask)] &+= 1
                 p &+= 1
             }
         }
         var inSpare = false
-        for p in 0..<passes {
+        for p in first..<passes {
             let histogram = histograms + p * width
             let shift = UInt64(low + p * digit)
             if histogram[Int(truncatingIfNeeded: (from[0] >> shift) & mask)] == count { continue }  // one digit for all
@@ -249,6 +258,36 @@ public enum RadixSort {
         if !inSpare {
             spare.update(from: from, count: count)
             spareValues?.update(from: fromValues!, count: count)
+        }
+        guard first > 0 else { return }
+        // Runs that share the sorted bits, finished on the bits below them (`keys` is free again).
+        let cut = UInt64(low + first * digit)
+        var start = 0
+        while start < count {
+            let prefix = spare[start] >> cut
+            var end = start + 1
+            while end < count && spare[end] >> cut == prefix { end += 1 }
+            if end - start >= 48 {
+                sortBucket(
+                    spare + start, spareValues.map { $0 + start }, count: end - start, low: low, digit: digit, passes: first,
+                    spare: keys + start, values.map { $0 + start }, histograms: histograms, offsets: offsets)
+                spare.advanced(by: start).update(from: keys + start, count: end - start)
+                spareValues?.advanced(by: start).update(from: values! + start, count: end - start)
+            } else if end - start > 1 {
+                for i in (start + 1)..<end {
+                    let key = spare[i]
+                    let value = spareValues?[i]
+                    var j = i
+                    while j > start && spare[j - 1] > key {
+                        spare[j] = spare[j - 1]
+                        spareValues?[j] = spareValues![j - 1]
+                        j -= 1
+                    }
+                    spare[j] = key
+                    if let value { spareValues![j] = value }
+                }
+            }
+            start = end
         }
     }
 

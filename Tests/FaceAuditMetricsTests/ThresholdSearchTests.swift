@@ -220,7 +220,10 @@ struct RadixSortTests {
 
     @Test(
         "keys that share their low or high bits, crowd one bucket, or leave buckets below and above 48 keys sort as the standard library sorts them, and order stays stable",
-        arguments: ["low bits shared", "one crowded bucket", "small buckets", "two values", "scores in [0.6, 1)"])
+        arguments: [
+            "low bits shared", "one crowded bucket", "small buckets", "two values", "scores in [0.6, 1)", "long runs below the top digits",
+            "short runs below the top digits",
+        ])
     func shapes(shape: String) {
         // The sort scatters once on the top varying bits, then sorts each bucket on the rest (insertion
         // below 48 keys): shapes that put the varying bits anywhere and the buckets at any size.
@@ -232,6 +235,14 @@ struct RadixSortTests {
             case "one crowded bucket": return i % 10 == 0 ? rng.next() : 1 << 63 | rng.next() >> 40
             case "small buckets": return UInt64(rng.below(2048)) << 40 | UInt64(rng.below(64))
             case "two values": return rng.below(2) == 0 ? 7 : 7 << 50
+            // A bucket's sort passes over its top digits only, then finishes each run that shares them: 64
+            // buckets of about 2,300 keys, whose top two inner digits are all equal (one run of the whole
+            // bucket, finished by the lower digits) or one of 2,000 values (runs of one or two, finished by
+            // insertion).
+            case "long runs below the top digits":
+                return UInt64(rng.below(64)) << 50 | UInt64(rng.below(3)) << 25 | UInt64(rng.below(1 << 20))
+            case "short runs below the top digits":
+                return UInt64(rng.below(64)) << 50 | UInt64(rng.below(2000)) << 27 | UInt64(rng.below(3)) << 25 | UInt64(rng.below(1 << 20))
             default: return RadixSort.key(0.6 + 0.4 * rng.unit() * rng.unit() * rng.unit())
             }
         }

@@ -45,4 +45,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark.Configuration(
             metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 5,
             thresholds: [.wallClock: .init(relative: [.p90: 50])]))
+    sortingBenchmarks(
+        Benchmark.Configuration(
+            metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 15, thresholds: [.wallClock: .init(relative: [.p90: 50])]))
 }

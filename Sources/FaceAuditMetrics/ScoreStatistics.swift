@@ -86,9 +86,13 @@ public enum ScoreStatistics {
 
     /// Decidability d′ = |μ_g − μ_i| / √((σ_g² + σ_i²) / 2) (binned non-mated scores: each run at its value).
     public static func decidability<S: ScoreDistribution>(_ scores: S) -> Double {
-        let g = meanAndDeviation(scores.genuine)
-        let i = scores.impostorMeanAndDeviation
-        return abs(g.mean - i.mean) / (0.5 * (g.deviation * g.deviation + i.deviation * i.deviation)).squareRoot()
+        decidability(genuine: meanAndDeviation(scores.genuine), impostor: scores.impostorMeanAndDeviation)
+    }
+
+    /// ``decidability(_:)`` from the two means and deviations, for a caller that has them already (a
+    /// streamed run's non-mated ones take a pass over every kept score).
+    public static func decidability(genuine g: (mean: Double, deviation: Double), impostor i: (mean: Double, deviation: Double)) -> Double {
+        abs(g.mean - i.mean) / (0.5 * (g.deviation * g.deviation + i.deviation * i.deviation)).squareRoot()
     }
 
     /// The median of an ascending array (mean of the middle two for an even count); NaN when empty.

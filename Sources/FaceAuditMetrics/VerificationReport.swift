@@ -190,7 +190,7 @@ public struct VerificationReport: Sendable, Codable {
             minHter = rates(scores.threshold(minimizing: .weightedError))
             auc = scores.auc
             aucBob = ScoreStatistics.bobROCAUC(scores)
-            decidability = finite(ScoreStatistics.decidability(scores))
+            decidability = finite(ScoreStatistics.decidability(genuine: genuine, impostor: impostor))
             zeroFmr = ZeroPoint(value: zero.fnmr, threshold: pol.threshold(zero.similarityThreshold))
             zeroFnmr = ZeroPoint(value: zeroN.fmr, threshold: pol.threshold(zeroN.similarityThreshold))
         } else {

@@ -55,16 +55,13 @@ extension AllPairs {
 
 extension StreamedPairs {
     /// The regressions' design of these pairs: the exactly kept non-mated pairs are listed, from the
-    /// similarity where the exact region starts, with everyone's false matches sorted by pair of
-    /// subjects when ``overallPartners`` kept them (the regression then sorts none).
+    /// similarity where the exact region starts.
     func regressionDesign() -> ErrorRegression.AllPairsComparisons {
-        var design = ErrorRegression.AllPairsComparisons(
+        .init(
             subjectCount: base.subjectCount, sampleSubject: base.sampleSubject, sampleCompleted: base.sampleCompleted,
             attributes: RegressionDesign.labels(manifest, attributes: RegressionDesign.attributes(scheme), scheme: scheme),
             mated: base.matedScores.indices.map { (base.matedProbe[$0], base.matedReference[$0], base.matedScores[$0]) },
             nonMated: .init(first: base.exactProbe, second: base.exactReference, scores: base.exactScores),
             listedFrom: base.exactFrom)
-        design.falseMatchRuns = overallPartners.values.lazy.compactMap(\.runs).first
-        return design
     }
 }

@@ -141,6 +141,7 @@ public struct ErrorRegressionTallies: Sendable {
         precondition(events >= 0 && events <= trials, "events must be in 0...trials")
         precondition((b == nil) == (clustering == .person), "a second person exactly with two-way clustering")
         guard trials > 0 else { return }
+        dissolveEventTables()
         let m = Double(trials)
         let e = Double(events)
         cells[c].trials += m
@@ -174,11 +175,7 @@ public struct ErrorRegressionTallies: Sendable {
     /// totals.
     mutating func addPersonPairEvents(first a: Int, second b: Int, cell c: Int, trials m: Double, events e: Double) {
         guard e > 0 else { return }
-        // Each (person, cell) is kept in one place: in the dictionaries, once they are used.
-        if let tables = eventTables {
-            eventTables = nil
-            addPersonEventsByEntry(first: tables.first, second: tables.second, cellCount: tables.cellCount)
-        }
+        dissolveEventTables()
         addPairCellEvents(cell: c, trials: m, events: e)
         first[PersonCell(person: a, cell: c), default: Count()].events += e
         second[PersonCell(person: b, cell: c), default: Count()].events += e
@@ -227,6 +224,14 @@ public struct ErrorRegressionTallies: Sendable {
             addPersonEventsByEntry(first: tables.first, second: tables.second, cellCount: tables.cellCount)
         }
         addPersonEventsByEntry(first: first, second: second, cellCount: cellCount)
+    }
+
+    /// Moves ``eventTables`` into ``first`` and ``second`` before anything is added to those: each
+    /// (person, cell) is kept in one place, so that the sandwich adds its events to the residual once.
+    private mutating func dissolveEventTables() {
+        guard let tables = eventTables else { return }
+        eventTables = nil
+        addPersonEventsByEntry(first: tables.first, second: tables.second, cellCount: tables.cellCount)
     }
 
     /// ``addPersonEvents(first:second:cellCount:)`` entry by entry into ``first`` and ``second``.

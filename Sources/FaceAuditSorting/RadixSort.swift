@@ -196,10 +196,11 @@ public enum RadixSort {
     /// passes`, least significant digit first, and leaves the result in `spare` (and `spareValues`); the
     /// bucket's own memory is scratch.
     ///
-    /// Only the top digits that tell about 16 · `count` keys apart are passed over; the keys are then in
-    /// order of those bits, equal ones in their old order, and each run that shares them is finished on
-    /// the full key: by insertion below 48 keys (a run rarely holds more than one), else by the
-    /// remaining digits. Both are stable, so the result is the full sort's. Two of a bucket's four
+    /// Only the top digits that tell about 16 · `count` keys apart are passed over (at least the bit
+    /// length of `count` plus 4 bits, in whole digits); the keys are then in order of those bits, equal
+    /// ones in their old order, and each run that shares them is finished on the full key: by insertion
+    /// below 48 keys (among a run's scores or partner keys a run rarely holds more than one), else by
+    /// the remaining digits. Both are stable, so the result is the full sort's. Two of a bucket's four
     /// passes were spent ordering keys that no higher bit had left tied.
     private static func sortBucket<Payload: BitwiseCopyable>(
         _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Payload>?, count: Int, low: Int, digit: Int, passes: Int,

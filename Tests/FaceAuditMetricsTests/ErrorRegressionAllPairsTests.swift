@@ -170,6 +170,26 @@ import Testing
         }
     }
 
+    /// Whatever adds to the per-person dictionaries first moves the event tables into them, so that a
+    /// (person, cell) is never in both (the sandwich adds each entry's events to its residual once).
+    @Test func addingPairsAfterTablesMovesTheTables() {
+        for pairByPair in [false, true] {
+            var t = ErrorRegressionTallies(columns: ["intercept"], terms: [], clustering: .twoPeople)
+            t.classTrials = .init(classOf: [0, 0], templates: [1, 1], classes: 1, cellOf: [0])
+            let c = t.cell(for: [1])
+            t.addPersonEvents(first: [1, 0], second: [0, 1], cellCount: 1)
+            #expect(t.eventTables != nil)
+            if pairByPair {
+                t.addPersonPairEvents(first: 0, second: 1, cell: c, trials: 1, events: 1)
+            } else {
+                t.add(first: 0, second: 1, cell: c, trials: 2, events: 1)
+            }
+            #expect(t.eventTables == nil)
+            #expect(t.personCounts(first: true)[.init(person: 0, cell: c)]?.events == 2)
+            #expect(t.personCounts(first: false)[.init(person: 1, cell: c)]?.events == 2)
+        }
+    }
+
     @Test func sameFitsAsEveryComparison() throws {
         let data = Dataset(people: 80, seed: 4)
         let thresholds = [0.85, 0.9]

@@ -236,9 +236,9 @@ struct RadixSortTests {
             case "small buckets": return UInt64(rng.below(2048)) << 40 | UInt64(rng.below(64))
             case "two values": return rng.below(2) == 0 ? 7 : 7 << 50
             // A bucket's sort passes over its top digits only, then finishes each run that shares them: 64
-            // buckets of about 2,300 keys, whose top two inner digits are all equal (one run of the whole
-            // bucket, finished by the lower digits) or one of 2,000 values (runs of one or two, finished by
-            // insertion).
+            // buckets of about 2,300 keys (10-bit digits at this size), whose top two inner digits (bits
+            // 30–49) are all equal (one run of the whole bucket, finished by the lower digits) or one of
+            // about 250 values (runs of about nine, finished by insertion).
             case "long runs below the top digits":
                 return UInt64(rng.below(64)) << 50 | UInt64(rng.below(3)) << 25 | UInt64(rng.below(1 << 20))
             case "short runs below the top digits":

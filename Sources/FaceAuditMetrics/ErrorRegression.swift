@@ -322,12 +322,11 @@ public enum ErrorRegression {
                 for person in sums.keys.sorted() { addOuter(&meat, sums[person]!, sums[person]!, weight: 1) }
                 return (meat, sums.count)
             }
-            // Trials recomputed person by person from the all-pairs structure; events from the dictionary,
-            // gathered by person first (one (person, cell) entry each, so their order does not matter) and
-            // the person's sums in buffers made once: a dictionary of arrays and two arrays a person took
-            // 3.4% of a 20,000-template run. The same operations in the same order as before, so the same bits.
-            // The events of the tallies' tables (``ErrorRegressionTallies/eventTables``) and of their
-            // dictionary: a (person, cell) is in one or the other.
+            // Trials recomputed person by person from the all-pairs structure; events from the tallies' tables
+            // (``ErrorRegressionTallies/eventTables``) and dictionary, a (person, cell) in one or the other,
+            // gathered by person first (one entry each, so their order does not matter) and the person's sums
+            // in buffers made once: a dictionary of arrays and two arrays a person took 3.4% of a
+            // 20,000-template run. The same operations in the same order as before, so the same bits.
             let people = structure.classOf.count
             var eventStart = [Int](repeating: 0, count: people + 1)
             for (key, count) in counts where count.events > 0 { eventStart[key.person + 1] += 1 }

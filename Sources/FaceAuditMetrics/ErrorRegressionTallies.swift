@@ -203,26 +203,13 @@ public struct ErrorRegressionTallies: Sendable {
     /// to them pair by pair. Events are whole numbers, so their sums do not depend on the order.
     mutating func addPersonEvents(first: [Double], second: [Double], cellCount: Int) {
         precondition(first.count == second.count && (cellCount == 0 || first.count % cellCount == 0), "tables of whole people")
-        // With the all-pairs structure the tables are kept as they are (``eventTables``); tables of the same
-        // shape are added entry by entry (events are whole numbers: the sums do not depend on the order).
-        if classTrials != nil, self.first.isEmpty, self.second.isEmpty {
-            guard var tables = eventTables else {
-                eventTables = EventTables(first: first, second: second, cellCount: cellCount)
-                return
-            }
-            if tables.cellCount == cellCount, tables.first.count == first.count {
-                eventTables = nil
-                for k in first.indices {
-                    tables.first[k] += first[k]
-                    tables.second[k] += second[k]
-                }
-                eventTables = tables
-                return
-            }
-            // Another shape: every table into the dictionaries.
-            eventTables = nil
-            addPersonEventsByEntry(first: tables.first, second: tables.second, cellCount: tables.cellCount)
+        // With the all-pairs structure, the first tables are kept as they are (``eventTables``; the
+        // all-pairs tallies get one call); anything more goes into the dictionaries, tables and all.
+        if classTrials != nil, eventTables == nil, self.first.isEmpty, self.second.isEmpty {
+            eventTables = EventTables(first: first, second: second, cellCount: cellCount)
+            return
         }
+        dissolveEventTables()
         addPersonEventsByEntry(first: first, second: second, cellCount: cellCount)
     }
 

@@ -214,21 +214,10 @@ public enum RadixSort {
             to.update(from: from, count: count)
             toValues?.update(from: fromValues!, count: count)
             guard passes > 0 else { return }
-            for i in 1..<max(count, 1) {
-                let key = to[i]
-                let value = toValues?[i]
-                var j = i
-                while j > 0 && to[j - 1] > key {
-                    to[j] = to[j - 1]
-                    toValues?[j] = toValues![j - 1]
-                    j -= 1
-                }
-                to[j] = key
-                if let value { toValues![j] = value }
-            }
+            insertionSort(to, toValues, count: count)
             return
         }
-        // The top `passes − first` digits cover at least log₂(count) + 4 bits.
+        // The top `passes − first` digits cover at least the bit length of `count` plus 4 bits.
         let needed = (Int.bitWidth - count.leadingZeroBitCount) + 4
         let first = max(0, passes - (needed + digit - 1) / digit)
         histograms.update(repeating: 0, count: width * passes)
@@ -275,20 +264,29 @@ public enum RadixSort {
                 spare.advanced(by: start).update(from: keys + start, count: end - start)
                 spareValues?.advanced(by: start).update(from: values! + start, count: end - start)
             } else if end - start > 1 {
-                for i in (start + 1)..<end {
-                    let key = spare[i]
-                    let value = spareValues?[i]
-                    var j = i
-                    while j > start && spare[j - 1] > key {
-                        spare[j] = spare[j - 1]
-                        spareValues?[j] = spareValues![j - 1]
-                        j -= 1
-                    }
-                    spare[j] = key
-                    if let value { spareValues![j] = value }
-                }
+                insertionSort(spare + start, spareValues.map { $0 + start }, count: end - start)
             }
             start = end
+        }
+    }
+
+    /// Stable insertion sort of `count` keys at `keys` in place, each payload (at `values`, when given)
+    /// moving with its key.
+    @inline(__always)
+    private static func insertionSort<Payload: BitwiseCopyable>(
+        _ keys: UnsafeMutablePointer<UInt64>, _ values: UnsafeMutablePointer<Payload>?, count: Int
+    ) {
+        for i in 1..<max(count, 1) {
+            let key = keys[i]
+            let value = values?[i]
+            var j = i
+            while j > 0 && keys[j - 1] > key {
+                keys[j] = keys[j - 1]
+                values?[j] = values![j - 1]
+                j -= 1
+            }
+            keys[j] = key
+            if let value { values![j] = value }
         }
     }
 

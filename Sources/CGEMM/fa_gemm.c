@@ -352,14 +352,38 @@ static void scale(ptrdiff_t m, ptrdiff_t n, float beta, float *c, ptrdiff_t ldc)
         for (ptrdiff_t j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j];
 }
 
-static bool product(
-    fa_gemm_kernel kernel, bool trans_a, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a,
-    ptrdiff_t lda, b_source b, float beta, float *c, ptrdiff_t ldc) {
+/// C ← alpha·op(A)·op(B) + beta·C when nothing is to be multiplied (m, n or k is 0, or alpha is 0):
+/// returns true when it has done so, false when there are products to compute.
+static bool without_products(
+    ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, float beta, float *c, ptrdiff_t ldc) {
     if (m <= 0 || n <= 0) return true;
     if (k <= 0 || alpha == 0) {
         if (beta != 1) scale(m, n, beta, c, ldc);
         return true;
     }
+    return false;
+}
+
+/// One k block of kc for rows × cols of C: every MR-row strip of packed A (`ap`) against every NR-wide
+/// strip of packed B (`bp`), written as `mode` says.
+static void block_product(
+    kernel_fn run, int mr, int nr, ptrdiff_t rows, ptrdiff_t cols, ptrdiff_t kc, const float *ap, const float *bp, float *c,
+    ptrdiff_t ldc, store_mode mode) {
+    for (ptrdiff_t i = 0; i < rows; i += mr) {
+        int h = rows - i < mr ? (int)(rows - i) : mr;
+        const float *a_strip = ap + (i / mr) * mr * kc;
+        for (ptrdiff_t j = 0; j < cols; j += nr) {
+            int w = cols - j < nr ? (int)(cols - j) : nr;
+            const float *strip = bp + (j / nr) * nr * kc;  // one group of packed rows, NR floats apart
+            run(kc, 1, a_strip, &strip, nr * (ptrdiff_t)sizeof(float), c + i * ldc + j, ldc, h, w, mode);
+        }
+    }
+}
+
+static bool product(
+    fa_gemm_kernel kernel, bool trans_a, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a,
+    ptrdiff_t lda, b_source b, float beta, float *c, ptrdiff_t ldc) {
+    if (without_products(m, n, k, alpha, beta, c, ldc)) return true;
     const int mr = kernel == FA_GEMM_AVX512 ? MR512 : MR256;
     const int nr = kernel == FA_GEMM_AVX512 ? NR512 : NR256;
     const kernel_fn run = kernel == FA_GEMM_AVX512 ? kernel512 : kernel256;
@@ -379,15 +403,7 @@ static bool product(
             store_mode mode = {alpha, beta, p0 == 0};
             pack_b(nr, b, p0, kc, j0, cols, bp);
             pack_a(mr, trans_a, a, lda, 0, m, p0, kc, ap);
-            for (ptrdiff_t i = 0; i < m; i += mr) {
-                int rows = m - i < mr ? (int)(m - i) : mr;
-                const float *a_strip = ap + (i / mr) * mr * kc;
-                for (ptrdiff_t j = 0; j < cols; j += nr) {
-                    int w = cols - j < nr ? (int)(cols - j) : nr;
-                    const float *strip = bp + (j / nr) * nr * kc;  // one group of packed rows, NR floats apart
-                    run(kc, 1, a_strip, &strip, nr * (ptrdiff_t)sizeof(float), c + i * ldc + j0 + j, ldc, rows, w, mode);
-                }
-            }
+            block_product(run, mr, nr, m, cols, kc, ap, bp, c + j0, ldc, mode);
         }
     }
     return true;
@@ -398,6 +414,45 @@ bool fa_sgemm(
     const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc) {
     b_source source = {b, ldb, trans_b};
     return product(kernel, trans_a, m, n, k, alpha, a, lda, source, beta, c, ldc);
+}
+
+// MARK: - Products with B packed once
+
+ptrdiff_t fa_sgemm_packed_b_count(fa_gemm_kernel kernel, ptrdiff_t n, ptrdiff_t k) {
+    if (kernel == FA_GEMM_NONE || n <= 0 || k <= 0) return 0;
+    const int nr = kernel == FA_GEMM_AVX512 ? NR512 : NR256;
+    return (n + nr - 1) / nr * nr * k;
+}
+
+void fa_sgemm_pack_b(fa_gemm_kernel kernel, bool trans_b, ptrdiff_t n, ptrdiff_t k, const float *b, ptrdiff_t ldb, float *bp) {
+    if (kernel == FA_GEMM_NONE || n <= 0 || k <= 0) return;
+    const int nr = kernel == FA_GEMM_AVX512 ? NR512 : NR256;
+    const ptrdiff_t width = (n + nr - 1) / nr * nr;
+    b_source source = {b, ldb, trans_b};
+    // Each k block's strips one after another: block p0 starts at p0 · width.
+    for (ptrdiff_t p0 = 0; p0 < k; p0 += KC) pack_b(nr, source, p0, k - p0 < KC ? k - p0 : KC, 0, n, bp + p0 * width);
+}
+
+bool fa_sgemm_packed_b(
+    fa_gemm_kernel kernel, bool trans_a, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda,
+    const float *bp, float beta, float *c, ptrdiff_t ldc) {
+    if (without_products(m, n, k, alpha, beta, c, ldc)) return true;
+    const int mr = kernel == FA_GEMM_AVX512 ? MR512 : MR256;
+    const int nr = kernel == FA_GEMM_AVX512 ? NR512 : NR256;
+    const kernel_fn run = kernel == FA_GEMM_AVX512 ? kernel512 : kernel256;
+    const ptrdiff_t width = (n + nr - 1) / nr * nr;
+    buffers *s = thread_buffers();
+    if (!s) return false;
+    float *ap = grow(&s->a, &s->a_count, (size_t)((m + mr - 1) / mr) * mr * (k < KC ? k : KC));
+    if (!ap) return false;
+    // fa_sgemm's loops without its column blocks, which do not change an element's chain.
+    for (ptrdiff_t p0 = 0; p0 < k; p0 += KC) {
+        ptrdiff_t kc = k - p0 < KC ? k - p0 : KC;
+        store_mode mode = {alpha, beta, p0 == 0};
+        pack_a(mr, trans_a, a, lda, 0, m, p0, kc, ap);
+        block_product(run, mr, nr, m, n, kc, ap, bp + p0 * width, c, ldc, mode);
+    }
+    return true;
 }
 
 // MARK: - Grouped products, B read in place
@@ -519,6 +574,23 @@ bool fa_sgemm_grouped(
     ptrdiff_t a_group_stride, const float *b, const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
     (void)kernel, (void)m, (void)n, (void)kg, (void)groups, (void)a, (void)lda, (void)a_group_stride, (void)b;
     (void)b_offsets, (void)ldb, (void)c, (void)ldc;
+    return false;
+}
+
+ptrdiff_t fa_sgemm_packed_b_count(fa_gemm_kernel kernel, ptrdiff_t n, ptrdiff_t k) {
+    (void)kernel, (void)n, (void)k;
+    return 0;
+}
+
+void fa_sgemm_pack_b(fa_gemm_kernel kernel, bool trans_b, ptrdiff_t n, ptrdiff_t k, const float *b, ptrdiff_t ldb, float *bp) {
+    (void)kernel, (void)trans_b, (void)n, (void)k, (void)b, (void)ldb, (void)bp;
+}
+
+bool fa_sgemm_packed_b(
+    fa_gemm_kernel kernel, bool trans_a, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda,
+    const float *bp, float beta, float *c, ptrdiff_t ldc) {
+    (void)kernel, (void)trans_a, (void)m, (void)n, (void)k, (void)alpha, (void)a, (void)lda, (void)bp, (void)beta, (void)c;
+    (void)ldc;
     return false;
 }
 

@@ -17,6 +17,9 @@ public struct AllPairsEngine: Sendable {
     public let grid: TileGrid
     /// The histogram offset of cell pair (a, b) at `a · cells + b`.
     private let pairOffset: [Int]
+    /// Rows of a tile computed and binned together on the own kernels (``compute(_:into:workspace:timing:admitFrom:)``);
+    /// 0: whole tiles by `BLAS.gemm`, as without them. Tests set it; the statistics never depend on it.
+    var rowBlock = Self.defaultRowBlock
 
     /// Creates an engine. `cellOfImage` values must lie in `0..<layout.cells`.
     public init(matrix: TemplateMatrix, cellOfImage: [Int32], subjectOfImage: [Int32], layout: StatisticsLayout) {
@@ -76,9 +79,9 @@ public struct AllPairsEngine: Sendable {
             statistics.tail.reserveCapacity(tailRoom)
             statistics.adopt(tailBin: startBin)
             var timing = Timing()
-            var buffer = [Float](repeating: 0, count: layout.tileSize * layout.tileSize)
+            var workspace = Workspace()
             while let t = queue.next() {
-                compute(all[t], into: &statistics, buffer: &buffer, timing: &timing, admitFrom: admitFrom)
+                compute(all[t], into: &statistics, workspace: &workspace, timing: &timing, admitFrom: admitFrom)
                 statistics.tiles.append(t)
                 statistics.prune()
                 // The highest tail bin any thread has reached bounds the whole run's from below.
@@ -127,13 +130,13 @@ public struct AllPairsEngine: Sendable {
         var statistics = PairStatistics(layout: layout)
         // No pair at or above this bin exists, so only mated pairs are kept, and dropped.
         statistics.adopt(tailBin: layout.bins)
-        var buffer = [Float](repeating: 0, count: layout.tileSize * layout.tileSize)
+        var workspace = Workspace()
         var counted = 0
         for tile in tiles {
             // Never more than an eighth of the shard's pairs computed twice (a tile is checked before it
             // is computed: with large tiles one could be the whole shard).
             guard counted + tile.pairCount <= pairs / 8 else { break }
-            compute(tile, into: &statistics, buffer: &buffer, timing: &timing)
+            compute(tile, into: &statistics, workspace: &workspace, timing: &timing)
             statistics.mated = []
             counted += tile.pairCount
             // Mated pairs are counted in `pairCount` too; only the histogram decides.
@@ -171,7 +174,7 @@ public struct AllPairsEngine: Sendable {
         return pairs
     }
 
-    /// The non-mated pairs of a computed tile whose bin is wanted. Keys are formed as in ``stream(_:buffer:into:)``,
+    /// The non-mated pairs of a computed tile whose bin is wanted. Keys are formed as in ``stream(_:rows:keys:columns:into:admitFrom:)``,
     /// so each pair lands in the bin the first pass counted it in.
     private func select(_ tile: TileGrid.Tile, buffer: [Float], wanted: [Bool], into pairs: inout [ScoredPair]) {
         let n = tile.columns.count
@@ -205,13 +208,67 @@ public struct AllPairsEngine: Sendable {
 
     /// One tile: the product, then every pair of it into the statistics.
     /// `admitFrom`: no tail pair below this bin is kept, whatever the statistics' own tail bin.
+    ///
+    /// On the own kernels the tile's columns are packed once and the product is computed ``rowBlock``
+    /// rows at a time, each block binned straight after: its 128 KB of keys are read from L2, where a
+    /// whole tile's 4 MB had been written out to L3 and read back. Every key has the bits of the whole
+    /// tile's product (`fa_sgemm_packed_b`), and rows are streamed in the same order, so the statistics
+    /// are the same.
     private func compute(
-        _ tile: TileGrid.Tile, into statistics: inout PairStatistics, buffer: inout [Float], timing: inout Timing, admitFrom: Int = 0
+        _ tile: TileGrid.Tile, into statistics: inout PairStatistics, workspace: inout Workspace, timing: inout Timing,
+        admitFrom: Int = 0
     ) {
-        product(tile, buffer: &buffer, timing: &timing)
-        let middle = DispatchTime.now().uptimeNanoseconds
-        stream(tile, buffer: buffer, into: &statistics, admitFrom: admitFrom)
-        timing.streaming += Double(DispatchTime.now().uptimeNanoseconds - middle) / 1e9
+        let columns = TileColumns(tile, engine: self)
+        guard PackedColumns.isAvailable, rowBlock > 0 else {
+            let keys = tile.rows.count * tile.columns.count
+            if workspace.buffer.count < keys { workspace.buffer = [Float](repeating: 0, count: keys) }
+            product(tile, buffer: &workspace.buffer, timing: &timing)
+            let middle = DispatchTime.now().uptimeNanoseconds
+            stream(tile, rows: 0..<tile.rows.count, keys: workspace.buffer, columns: columns, into: &statistics, admitFrom: admitFrom)
+            timing.streaming += Double(DispatchTime.now().uptimeNanoseconds - middle) / 1e9
+            return
+        }
+        let d = matrix.dimension
+        let m = tile.rows.count, n = tile.columns.count
+        let euclidean = matrix.metric == .euclideanDistance
+        let alpha: Float = euclidean ? 2 : 1
+        var start = DispatchTime.now().uptimeNanoseconds
+        matrix.values.withUnsafeBufferPointer { values in
+            workspace.columns.pack(n: n, k: d, b: values.baseAddress! + tile.columns.lowerBound * d, ldb: d, transposeB: true)
+        }
+        let block = min(rowBlock, m)
+        if workspace.buffer.count < block * n { workspace.buffer = [Float](repeating: 0, count: block * n) }
+        for r0 in stride(from: 0, to: m, by: block) {
+            let rows = r0..<min(m, r0 + block)
+            matrix.values.withUnsafeBufferPointer { values in
+                workspace.buffer.withUnsafeMutableBufferPointer { c in
+                    let a = values.baseAddress! + (tile.rows.lowerBound + r0) * d
+                    if !workspace.columns.product(m: rows.count, alpha: alpha, a: a, lda: d, beta: 0, c: c.baseAddress!, ldc: n) {
+                        BLAS.gemm(
+                            m: rows.count, n: n, k: d, alpha: alpha, a: a, lda: d,
+                            b: values.baseAddress! + tile.columns.lowerBound * d, ldb: d, beta: 0, c: c.baseAddress!, ldc: n,
+                            transposeB: true)
+                    }
+                }
+            }
+            let middle = DispatchTime.now().uptimeNanoseconds
+            timing.gemm += Double(middle - start) / 1e9
+            stream(tile, rows: rows, keys: workspace.buffer, columns: columns, into: &statistics, admitFrom: admitFrom)
+            start = DispatchTime.now().uptimeNanoseconds
+            timing.streaming += Double(start - middle) / 1e9
+        }
+        timing.flops += 2 * Double(m) * Double(n) * Double(d)
+    }
+
+    /// Rows of a tile computed and binned together on the own kernels: 32 rows of 1,024 keys are 128 KB,
+    /// which stay in L2 beside the packed columns (512 KB at 128 dimensions).
+    static let defaultRowBlock = 32
+
+    /// What a thread computes tiles in: the keys of a tile or of a block of its rows, and the tile's
+    /// columns packed for the own kernels.
+    struct Workspace: ~Copyable {
+        var buffer: [Float] = []
+        var columns = PackedColumns()
     }
 
     /// The keys of one tile into `buffer` (row-major, `tile.rows.count × tile.columns.count`).
@@ -232,13 +289,42 @@ public struct AllPairsEngine: Sendable {
         timing.flops += 2 * Double(m) * Double(n) * Double(d)
     }
 
-    /// Bins every pair of a computed tile; keeps mated pairs and tail pairs exactly.
+    /// Per column of a tile: image, subject, norm and the runs of columns of one cell.
+    struct TileColumns {
+        var image: [Int32]
+        var subject: [Int32]
+        var norm: [Float]
+        /// The runs of columns of one cell (columns in any order are correct, only slower).
+        var runs: [(columns: Range<Int>, cell: Int)] = []
+
+        init(_ tile: TileGrid.Tile, engine: AllPairsEngine) {
+            image = Array(engine.matrix.image[tile.columns])
+            subject = image.map { engine.subjectOfImage[Int($0)] }
+            let cell = image.map { Int(engine.cellOfImage[Int($0)]) }
+            for c in cell.indices {
+                if let last = runs.last, last.cell == cell[c] {
+                    runs[runs.count - 1].columns = last.columns.lowerBound..<(c + 1)
+                } else {
+                    runs.append((c..<(c + 1), cell[c]))
+                }
+            }
+            norm =
+                engine.matrix.metric == .euclideanDistance
+                ? Array(engine.matrix.squaredNorms[tile.columns]) : [Float](repeating: 0, count: tile.columns.count)
+        }
+    }
+
+    /// Bins every pair of `rows` of a computed tile (row `r`'s keys at `keys[(r − rows.lowerBound) · n]`);
+    /// keeps mated pairs and tail pairs exactly.
     ///
-    /// The inner loop reads the tile row by row through raw pointers. Rows and columns are ordered by
+    /// The inner loop reads the keys row by row through raw pointers. Rows and columns are ordered by
     /// cell (``TemplateMatrix``), so a row's columns fall in a few runs of one cell each, and each run
     /// adds to one cell pair's histogram: a pair costs one subtraction, one multiply, one conversion
     /// and one increment.
-    private func stream(_ tile: TileGrid.Tile, buffer: [Float], into statistics: inout PairStatistics, admitFrom: Int) {
+    private func stream(
+        _ tile: TileGrid.Tile, rows: Range<Int>, keys buffer: [Float], columns: TileColumns, into statistics: inout PairStatistics,
+        admitFrom: Int
+    ) {
         let layout = layout
         let n = tile.columns.count
         let bins = layout.bins
@@ -248,20 +334,7 @@ public struct AllPairsEngine: Sendable {
         let top = Float(bins - 1)
         let tailBin = max(statistics.tailBin, admitFrom)
         let euclidean = matrix.metric == .euclideanDistance
-        // Per column of the tile: image, subject, norm and cell.
-        let columnImage = Array(matrix.image[tile.columns])
-        let columnSubject = columnImage.map { subjectOfImage[Int($0)] }
-        let columnCell = columnImage.map { Int(cellOfImage[Int($0)]) }
-        // The runs of columns of one cell (columns in any order are correct, only slower).
-        var runs: [(columns: Range<Int>, cell: Int)] = []
-        for c in 0..<n {
-            if let last = runs.last, last.cell == columnCell[c] {
-                runs[runs.count - 1].columns = last.columns.lowerBound..<(c + 1)
-            } else {
-                runs.append((c..<(c + 1), columnCell[c]))
-            }
-        }
-        let columnNorm = euclidean ? Array(matrix.squaredNorms[tile.columns]) : [Float](repeating: 0, count: n)
+        let runs = columns.runs
         var rowBins = [Int32](repeating: 0, count: n)
         var rare = [Int32](repeating: 0, count: n)
         var mated = statistics.mated
@@ -270,19 +343,19 @@ public struct AllPairsEngine: Sendable {
         statistics.tail = []
         statistics.nonMated.withUnsafeMutableBufferPointer { histogram in
             buffer.withUnsafeBufferPointer { keys in
-                columnSubject.withUnsafeBufferPointer { columnSubject in
-                    columnNorm.withUnsafeBufferPointer { columnNorm in
-                        columnImage.withUnsafeBufferPointer { columnImage in
+                columns.subject.withUnsafeBufferPointer { columnSubject in
+                    columns.norm.withUnsafeBufferPointer { columnNorm in
+                        columns.image.withUnsafeBufferPointer { columnImage in
                             rowBins.withUnsafeMutableBufferPointer { rowBins in
                                 rare.withUnsafeMutableBufferPointer { rare in
-                                    for r in 0..<tile.rows.count {
+                                    for r in rows {
                                         let row = tile.rows.lowerBound + r
                                         let image = matrix.image[row]
                                         let first = tile.isDiagonal ? r + 1 : 0
                                         let cellRow = Int(cellOfImage[Int(image)]) * cells
                                         for run in runs where run.columns.upperBound > first {
                                             Self.streamRow(
-                                                keys: keys.baseAddress! + r * n,
+                                                keys: keys.baseAddress! + (r - rows.lowerBound) * n,
                                                 columns: max(first, run.columns.lowerBound)..<run.columns.upperBound,
                                                 image: image, subject: subjectOfImage[Int(image)],
                                                 rowNorm: euclidean ? matrix.squaredNorms[row] : 0, columnNorm: columnNorm.baseAddress!,

@@ -1,7 +1,8 @@
-import FaceAuditAllPairs
 import FaceAuditScoring
 import Foundation
 import Testing
+
+@testable import FaceAuditAllPairs
 
 /// Seeded random templates with a few subjects of several photos each.
 struct Population {
@@ -78,6 +79,21 @@ struct Population {
         }
         for p in statistics.mated { #expect(population.subject[Int(p.first)] == population.subject[Int(p.second)]) }
         #expect(statistics.mated == statistics.mated.sorted { ($0.first, $0.second) < ($1.first, $1.second) })
+    }
+
+    /// Tiles computed a few rows at a time (columns packed once, each block binned straight after) give
+    /// the statistics of whole tiles by `BLAS.gemm`: blocks of 1, 7 and 32 rows and whole tiles, on
+    /// diagonal and edge tiles, for both metrics, with a tail cut inside the run.
+    @Test(arguments: [PairMetric.cosineSimilarity, .euclideanDistance])
+    func rowBlocksGiveTheStatisticsOfWholeTiles(metric: PairMetric) throws {
+        let population = Population(images: 301, seed: 5, missingEvery: 31)
+        var engine = try population.engine(metric, tileSize: 64, tail: 900)
+        engine.rowBlock = 0
+        let whole = engine.run(threads: 1).0.serialized()
+        for rows in [1, 7, 32, 64] {
+            engine.rowBlock = rows
+            #expect(engine.run(threads: 2).0.serialized() == whole, "blocks of \(rows) rows")
+        }
     }
 
     @Test(arguments: [1, 3, 7])

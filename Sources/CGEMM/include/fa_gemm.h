@@ -37,6 +37,20 @@ bool fa_sgemm(
     fa_gemm_kernel kernel, bool trans_a, bool trans_b, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
     const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float beta, float *c, ptrdiff_t ldc);
 
+/// How many floats `fa_sgemm_pack_b` writes for op(B) of k × n with `kernel` (0 for FA_GEMM_NONE or
+/// off x86-64).
+ptrdiff_t fa_sgemm_packed_b_count(fa_gemm_kernel kernel, ptrdiff_t n, ptrdiff_t k);
+/// op(B) (k × n: B, or with trans_b Bᵀ of B stored n × k; leading dimension ldb) packed into `bp`
+/// (`fa_sgemm_packed_b_count` floats; 64-byte aligned for speed, any alignment is correct) as fa_sgemm
+/// packs it, for products that use the same B with many row blocks of A.
+void fa_sgemm_pack_b(fa_gemm_kernel kernel, bool trans_b, ptrdiff_t n, ptrdiff_t k, const float *b, ptrdiff_t ldb, float *bp);
+/// `fa_sgemm` with op(B) already packed by `fa_sgemm_pack_b` for the same kernel, n and k: the same
+/// bits (each element the same chains, so any split of C's rows gives the bits of one call), without
+/// packing B again. Returns false (C unchanged) when A's packing buffer cannot be allocated, or off
+/// x86-64.
+bool fa_sgemm_packed_b(
+    fa_gemm_kernel kernel, bool trans_a, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda,
+    const float *bp, float beta, float *c, ptrdiff_t ldc);
 /// The most groups fa_sgemm_grouped takes.
 enum { FA_GEMM_MAX_GROUPS = 64 };
 

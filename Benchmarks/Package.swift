@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "FaceAuditValidation", package: "FaceAudit"),
                 .product(name: "FaceAuditMetrics", package: "FaceAudit"),
                 .product(name: "FaceAuditSorting", package: "FaceAudit"),
+                .product(name: "FaceAuditScoring", package: "FaceAudit"),
                 .product(name: "FaceAuditFace", package: "FaceAudit"),
                 .product(name: "FaceAuditModelFiles", package: "FaceAudit"),
                 .product(name: "FaceAuditAllPairs", package: "FaceAudit"),

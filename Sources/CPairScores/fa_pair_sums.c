@@ -55,6 +55,9 @@ BODY void load_transposed8(const float *const rows[8], ptrdiff_t c, v8f out[8]) 
     }
 }
 
+/// The row of the matrix that holds template `index`: `rows[index]`, or `index` itself without `rows`.
+static inline ptrdiff_t row_of(const int32_t *rows, int32_t index) { return rows ? (ptrdiff_t)rows[index] : (ptrdiff_t)index; }
+
 /// Eight pairs, one per lane (pair l: `first[l · stride]`, `second[l · stride]`): eight components of
 /// every row at a time, transposed so that a vector holds one component of the eight pairs, then added
 /// in component order; the last d mod 8 components lane by lane, in order. With `fused` (dot products
@@ -62,12 +65,12 @@ BODY void load_transposed8(const float *const rows[8], ptrdiff_t c, v8f out[8]) 
 /// (at most 48 significant bits, and within range), so rounding it first changes nothing, and the sum
 /// has the bits of the separate multiply and add.
 BODY void sums8(
-    int squared, int fused, const float *values, ptrdiff_t d, const int32_t *first, const int32_t *second, ptrdiff_t stride,
-    double *out) {
+    int squared, int fused, const float *values, ptrdiff_t d, const int32_t *rows, const int32_t *first, const int32_t *second,
+    ptrdiff_t stride, double *out) {
     const float *a[LANES], *b[LANES];
     for (int l = 0; l < LANES; l++) {
-        a[l] = values + (ptrdiff_t)first[l * stride] * d;
-        b[l] = values + (ptrdiff_t)second[l * stride] * d;
+        a[l] = values + row_of(rows, first[l * stride]) * d;
+        b[l] = values + row_of(rows, second[l * stride]) * d;
     }
     // Pairs in image-pair order mostly share their first row: then its components are broadcast, not
     // transposed (the same values in every lane, so the same sums).
@@ -99,8 +102,8 @@ BODY void sums8(
 }
 
 BODY void pair_sums(
-    int squared, int fused, const float *values, ptrdiff_t d, const int32_t *first, const int32_t *second, ptrdiff_t stride,
-    ptrdiff_t count, double *sums) {
+    int squared, int fused, const float *values, ptrdiff_t d, const int32_t *rows, const int32_t *first, const int32_t *second,
+    ptrdiff_t stride, ptrdiff_t count, double *sums) {
     ptrdiff_t k = 0;
     for (; k + LANES <= count; k += LANES) {
         // The second rows of the group AHEAD groups on are fetched now: they are scattered over the
@@ -108,38 +111,39 @@ BODY void pair_sums(
         // in `perf record` of a 50,000-template run).
         if (k + (AHEAD + 1) * LANES <= count) {
             for (int l = 0; l < LANES; l++) {
-                const char *row = (const char *)(values + (ptrdiff_t)second[(k + AHEAD * LANES + l) * stride] * d);
+                const char *row = (const char *)(values + row_of(rows, second[(k + AHEAD * LANES + l) * stride]) * d);
                 ptrdiff_t bytes = d * (ptrdiff_t)sizeof(float);
                 for (ptrdiff_t byte = 0; byte < bytes; byte += 64) __builtin_prefetch(row + byte);
                 if (bytes > 0) __builtin_prefetch(row + bytes - 1);  // a row not on a line boundary ends in one more
             }
         }
-        sums8(squared, fused, values, d, first + k * stride, second + k * stride, stride, sums + k);
+        sums8(squared, fused, values, d, rows, first + k * stride, second + k * stride, stride, sums + k);
     }
     for (; k < count; k++) {
-        sums[k] = add_terms(squared, values + (ptrdiff_t)first[k * stride] * d, values + (ptrdiff_t)second[k * stride] * d, 0, d, 0);
+        const float *a = values + row_of(rows, first[k * stride]) * d, *b = values + row_of(rows, second[k * stride]) * d;
+        sums[k] = add_terms(squared, a, b, 0, d, 0);
     }
 }
 
 AVX512 void pair_sums_avx512(
-    int squared, const float *values, ptrdiff_t d, const int32_t *first, const int32_t *second, ptrdiff_t stride, ptrdiff_t count,
-    double *sums) {
+    int squared, const float *values, ptrdiff_t d, const int32_t *rows, const int32_t *first, const int32_t *second, ptrdiff_t stride,
+    ptrdiff_t count, double *sums) {
     // Fused for dot products: AVX-512F has fused multiply-adds (the baseline build would call fma()).
     if (squared) {
-        pair_sums(1, 0, values, d, first, second, stride, count, sums);
+        pair_sums(1, 0, values, d, rows, first, second, stride, count, sums);
     } else {
-        pair_sums(0, 1, values, d, first, second, stride, count, sums);
+        pair_sums(0, 1, values, d, rows, first, second, stride, count, sums);
     }
 }
 
 void fa_pair_sums(
-    int avx512, int squared_differences, const float *values, ptrdiff_t dimension, const int32_t *first, const int32_t *second,
-    ptrdiff_t stride, ptrdiff_t count, double *sums) {
+    int avx512, int squared_differences, const float *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
+    const int32_t *second, ptrdiff_t stride, ptrdiff_t count, double *sums) {
     if (avx512) {
-        pair_sums_avx512(squared_differences != 0, values, dimension, first, second, stride, count, sums);
+        pair_sums_avx512(squared_differences != 0, values, dimension, rows, first, second, stride, count, sums);
     } else if (squared_differences) {
-        pair_sums(1, 0, values, dimension, first, second, stride, count, sums);
+        pair_sums(1, 0, values, dimension, rows, first, second, stride, count, sums);
     } else {
-        pair_sums(0, 0, values, dimension, first, second, stride, count, sums);
+        pair_sums(0, 0, values, dimension, rows, first, second, stride, count, sums);
     }
 }

@@ -59,7 +59,12 @@ public struct StreamedPairs: Sendable {
         guard imageCells.allSatisfy({ $0 < layout.cells }) else { throw RunError(.dataError, "the comparison statistics have other cells") }
         let polarity = comparison.polarity
         let vectors = templates.map(\.template)
-        let scorer = PairScorer(metric: comparison, templates: vectors)
+        // Templates stored as the pass's rows are (by cell, stably: ``TemplateMatrix``), so that the kept
+        // pairs of one tile, scored in the order the tiles gave them, read one tile's worth of templates,
+        // near one another, where image order scattered them over the whole set.
+        let cells = imageCells
+        let scorer = PairScorer(
+            metric: comparison, templates: vectors, rowOrder: (0..<n).sorted { (cells[$0], $0) < (cells[$1], $1) })
         var data = StreamedComparisons()
         (data.sampleSubject, data.subjectCount) = manifest.subjectNumbers
         data.sampleCompleted = vectors.map { $0 != nil }

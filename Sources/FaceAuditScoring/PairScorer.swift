@@ -17,32 +17,51 @@ public struct PairScorer: Sendable {
     public let metric: PairMetric
     /// Template length.
     public let dimension: Int
-    /// Every template, `dimension` values each (zeros for a missing template).
+    /// Every template, `dimension` values each (zeros for a missing template), image i's in row
+    /// `rowOfImage[i]` (row i when that is empty).
     private let values: [Float]
+    /// The row of ``values`` that holds each image's template; empty: image i's is row i.
+    private let rowOfImage: [Int32]
     /// Whether image i has a template.
     private let present: [Bool]
     /// Per template, the sum of its squared components (cosine only).
     private let squaredNorms: [Double]
 
     /// Prepares the templates; all present templates must have the same length.
-    public init(metric: PairMetric, templates: [[Float]?]) {
+    ///
+    /// `rowOrder`, when given, lists every image once in the order their templates are stored: pairs
+    /// scored one after another whose templates lie near one another in that order then share cache
+    /// lines and pages (a run scores its kept pairs tile by tile, and its tiles are blocks of the
+    /// all-pairs pass's rows, ordered by cell). Scores do not depend on it.
+    public init(metric: PairMetric, templates: [[Float]?], rowOrder: [Int]? = nil) {
         self.metric = metric
         let d = templates.lazy.compactMap { $0?.count }.first ?? 0
         dimension = d
+        var rowOfImage: [Int32] = []
+        if let rowOrder {
+            precondition(rowOrder.count == templates.count, "a row order lists every image once")
+            rowOfImage = [Int32](repeating: -1, count: templates.count)
+            for (row, image) in rowOrder.enumerated() {
+                precondition(rowOfImage[image] < 0, "a row order lists every image once")
+                rowOfImage[image] = Int32(row)
+            }
+        }
         var values = [Float](repeating: 0, count: templates.count * d)
         var norms = [Double](repeating: 0, count: metric == .cosineSimilarity ? templates.count : 0)
         for (i, t) in templates.enumerated() {
             guard let t else { continue }
             precondition(t.count == d, "templates of different lengths")
+            let row = rowOfImage.isEmpty ? i : Int(rowOfImage[i])
             var sum = 0.0
             for k in 0..<d {
                 let x = Double(t[k])
-                values[i * d + k] = t[k]
+                values[row * d + k] = t[k]
                 sum += x * x
             }
             if metric == .cosineSimilarity { norms[i] = sum }
         }
         self.values = values
+        self.rowOfImage = rowOfImage
         present = templates.map { $0 != nil }
         squaredNorms = norms
     }
@@ -89,8 +108,11 @@ public struct PairScorer: Sendable {
                     out.initialize(repeating: 0)
                     return
                 }
-                fa_pair_sums(
-                    avx512 ? 1 : 0, metric == .cosineSimilarity ? 0 : 1, base, dimension, first, second, stride, count, out.baseAddress!)
+                rowOfImage.withUnsafeBufferPointer { rows in
+                    fa_pair_sums(
+                        avx512 ? 1 : 0, metric == .cosineSimilarity ? 0 : 1, base, dimension, rows.isEmpty ? nil : rows.baseAddress, first,
+                        second, stride, count, out.baseAddress!)
+                }
             }
             for k in 0..<count { out[k] = finish(out[k], Int(first[k * stride]), Int(second[k * stride])) }
             initialized = count

@@ -62,6 +62,10 @@ struct PairScorerTests {
             r.baseAddress.map { scorer.scores(first: $0, second: $0 + 1, stride: 3, count: pairs, avx512: avx512) } ?? []
         }
         #expect(strided.map(\.bitPattern) == scores.map(\.bitPattern), "records of three, d \(dimension), AVX-512 \(avx512)")
+        // The templates stored in another order (a shuffle, as a run stores them by cell): the same bits.
+        let shuffled = PairScorer(metric: metric, templates: templates, rowOrder: Array(templates.indices).shuffled(using: &rng))
+        let moved = shuffled.scores(first: first, second: second, avx512: avx512)
+        #expect(moved.map(\.bitPattern) == scores.map(\.bitPattern), "templates in another order, d \(dimension), AVX-512 \(avx512)")
         for k in 0..<pairs {
             let expected = metric.score(templates[Int(first[k])]!, templates[Int(second[k])]!)
             #expect(

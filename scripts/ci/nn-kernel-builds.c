@@ -170,10 +170,13 @@ int main(void) {
             }
         }
     }
-    // Pair sums: 40 pairs of 20 templates of every length 1–150, both metrics (width = length).
-    static float templates[20 * 150];
-    static int32_t first[40], second[40];
-    static double sums[2][40];
+    // Pair sums: 40 pairs of 20 templates of every length 1–150, both metrics (width = length), the
+    // templates in index order and (rows) stored in reverse order; each build must also give the same
+    // sums with the matrix reversed as in index order.
+    static float templates[20 * 150], reversed[20 * 150];
+    static int32_t first[40], second[40], rows[20];
+    static double sums[2][40], moved[40];
+    for (int i = 0; i < 20; i++) rows[i] = 19 - i;
     for (long w = 1; w <= 150; w++) {
         fill(templates, 20 * w, 0);
         // Scattered first templates, then runs of 11 (most groups of eight share their first template).
@@ -183,8 +186,13 @@ int main(void) {
                 second[k] = (int32_t)((k * 13 + 3 * w) % 20);
             }
             for (int squared = 0; squared <= 1; squared++) {
-                for (int b = 0; b < 2; b++) fa_pair_sums(b, squared, templates, w, first, second, 1, 40, sums[b]);
+                for (int b = 0; b < 2; b++) fa_pair_sums(b, squared, templates, w, NULL, first, second, 1, 40, sums[b]);
                 same(sums[0], sums[1], sizeof sums[0], squared ? "pair sums (squared differences)" : "pair sums (dot products)", w);
+                for (int i = 0; i < 20; i++) memcpy(reversed + rows[i] * w, templates + i * w, (size_t)w * sizeof(float));
+                for (int b = 0; b < 2; b++) {
+                    fa_pair_sums(b, squared, reversed, w, rows, first, second, 1, 40, moved);
+                    same(sums[0], moved, sizeof moved, "pair sums (templates stored in another order)", w);
+                }
             }
         }
     }

@@ -48,4 +48,7 @@ let benchmarks: @Sendable () -> Void = {
     sortingBenchmarks(
         Benchmark.Configuration(
             metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 15, thresholds: [.wallClock: .init(relative: [.p90: 50])]))
+    scoringBenchmarks(
+        Benchmark.Configuration(
+            metrics: [.wallClock], maxDuration: .seconds(10), maxIterations: 15, thresholds: [.wallClock: .init(relative: [.p90: 50])]))
 }

@@ -16,11 +16,28 @@ struct CohortIndex {
     private let scheme: CohortScheme
 
     /// Numbers the cohorts of `dimensions` over the images of `manifest`.
-    init(_ manifest: Manifest, dimensions: [CohortDimension], scheme: CohortScheme) {
-        let keys = manifest.records.map { scheme.key(dimensions, of: $0.labels).description }
-        names = Array(Set(keys)).sorted(by: NaturalOrder.less)
-        index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
-        imageCohort = keys.map { [index] in index[$0]! }
+    ///
+    /// `cells`, when given, is every image's cell (``PairComparison/cells(manifest:scheme:)``: images of one
+    /// cell share every label of the scheme's dimensions), so that a cohort is worked out once per cell
+    /// rather than once per image; the numbering is the same.
+    init(_ manifest: Manifest, dimensions: [CohortDimension], scheme: CohortScheme, cells: [Int32]? = nil) {
+        let records = manifest.records
+        if let cells, cells.count == records.count, dimensions.allSatisfy(scheme.dimensions.contains) {
+            // One image of each cell gives the cell's key.
+            var keyOfCell = [String?](repeating: nil, count: Int(cells.max() ?? -1) + 1)
+            for (i, c) in cells.enumerated() where keyOfCell[Int(c)] == nil {
+                keyOfCell[Int(c)] = scheme.key(dimensions, of: records[i].labels).description
+            }
+            names = Array(Set(keyOfCell.compactMap { $0 })).sorted(by: NaturalOrder.less)
+            index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+            let cohortOfCell = keyOfCell.map { [index] in $0.map { index[$0]! } ?? -1 }
+            imageCohort = cells.map { cohortOfCell[Int($0)] }
+        } else {
+            let keys = records.map { scheme.key(dimensions, of: $0.labels).description }
+            names = Array(Set(keys)).sorted(by: NaturalOrder.less)
+            index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+            imageCohort = keys.map { [index] in index[$0]! }
+        }
         self.manifest = manifest
         self.dimensions = dimensions
         self.scheme = scheme

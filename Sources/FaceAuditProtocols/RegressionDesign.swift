@@ -14,13 +14,14 @@ enum RegressionDesign {
     }
 
     /// The labels of `attributes` on every image of `manifest`.
+    /// `cells`: every image's cell, when known (see ``CohortIndex/init(_:dimensions:scheme:cells:)``).
     static func labels(
-        _ manifest: Manifest, attributes: [CohortDimension], scheme: CohortScheme
+        _ manifest: Manifest, attributes: [CohortDimension], scheme: CohortScheme, cells: [Int32]? = nil
     )
         -> [ErrorRegression.AllPairsComparisons.AttributeLabels]
     {
         attributes.map { dimension in
-            let cohorts = CohortIndex(manifest, dimensions: [dimension], scheme: scheme)
+            let cohorts = CohortIndex(manifest, dimensions: [dimension], scheme: scheme, cells: cells)
             return .init(cohortNames: cohorts.names, sampleCohort: cohorts.imageCohort)
         }
     }
@@ -59,7 +60,8 @@ extension StreamedPairs {
     func regressionDesign() -> ErrorRegression.AllPairsComparisons {
         .init(
             subjectCount: base.subjectCount, sampleSubject: base.sampleSubject, sampleCompleted: base.sampleCompleted,
-            attributes: RegressionDesign.labels(manifest, attributes: RegressionDesign.attributes(scheme), scheme: scheme),
+            attributes: RegressionDesign.labels(
+                manifest, attributes: RegressionDesign.attributes(scheme), scheme: scheme, cells: imageCells),
             mated: base.matedScores.indices.map { (base.matedProbe[$0], base.matedReference[$0], base.matedScores[$0]) },
             nonMated: .init(first: base.exactProbe, second: base.exactReference, scores: base.exactScores),
             listedFrom: base.exactFrom)

@@ -219,7 +219,7 @@ public struct StreamedPairs: Sendable {
         let layout = statistics.layout
         let tailBin = statistics.tailBin
         var data = base
-        var cohorts = CohortIndex(manifest, dimensions: dimensions, scheme: scheme)
+        var cohorts = CohortIndex(manifest, dimensions: dimensions, scheme: scheme, cells: imageCells)
         data.sampleCohort = cohorts.imageCohort
         data.matedCohort = zip(base.matedProbe, base.matedReference).map { cohorts.pairCohort(Int($0), Int($1)) }
         data.cohortNames = cohorts.names

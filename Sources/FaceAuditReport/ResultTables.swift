@@ -151,17 +151,24 @@ public enum ResultTables {
 
     /// RFC 4180 CSV with LF line ends.
     static func csv(_ rows: [[String]]) -> String {
-        rows.map { row in
-            row.map { field in
-                field.contains(",") || field.contains("\"") || field.contains("\n")
-                    ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-            }.joined(separator: ",")
-        }.joined(separator: "\n") + "\n"
+        rows.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
-}
 
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    /// One field as RFC 4180 writes it: quoted, its quotes doubled, when it holds a comma, a quote, a
+    /// line feed or a carriage return. The test is on the UTF-8 bytes, so a quote or comma followed by a
+    /// combining mark (one `Character`, which neither `contains` nor a split on `Character("\"")` sees)
+    /// is quoted and doubled too, and no field goes through Foundation's string search.
+    static func field(_ text: String) -> String {
+        let quote = UInt8(ascii: "\"")
+        let special: (UInt8) -> Bool = { $0 == UInt8(ascii: ",") || $0 == quote || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+        guard text.utf8.contains(where: special) else { return text }
+        var bytes: [UInt8] = [quote]
+        bytes.reserveCapacity(text.utf8.count + 4)
+        for b in text.utf8 {
+            if b == quote { bytes.append(quote) }
+            bytes.append(b)
+        }
+        bytes.append(quote)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -3,21 +3,22 @@ import Foundation
 
 /// Small helpers for writing HTML and SVG by hand.
 enum HTML {
-    /// Escapes text for HTML content and attribute values.
+    /// Escapes text for HTML content and attribute values, scalar by scalar: a quote or `<` followed by a
+    /// combining mark is one `Character` but still a quote or `<` to an HTML parser (a label such as
+    /// `x"\u{301} onmouseover=…` would otherwise close an attribute and add one).
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
+        var out = String.UnicodeScalarView()
+        for c in text.unicodeScalars {
             switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
+            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": out.append(contentsOf: "&#39;".unicodeScalars)
             default: out.append(c)
             }
         }
-        return out
+        return String(out)
     }
 
     /// A rate as a percentage with sensible precision, e.g. `0.097%`.

@@ -99,7 +99,7 @@ extension CohortAnalysis {
     /// ``StreamedComparisons/overallTallies``.
     public static func overallTallies(_ data: StreamedComparisons, options: CohortAnalysisOptions) -> [Double: SubjectBootstrap.Tally] {
         guard options.replicates > 0 && data.subjectCount > 0 else { return [:] }
-        let overall = streamedGroups(data, polarity: options.polarity)[0]
+        let overall = streamedGroups(data, polarity: options.polarity, overallOnly: true)[0]
         guard overall.scores.impostorCount > 0 else { return [:] }
         var tallies: [Double: SubjectBootstrap.Tally] = [:]
         for setting in options.settings {
@@ -175,8 +175,9 @@ extension CohortAnalysis {
         }
         // Each exact pair's cohort (−1: the two samples are in different cohorts, or in none), looked up
         // once; then each cohort's list, sized exactly (an array grown by doubling keeps up to twice its
-        // memory). Everyone's group needs no list: none when only it is wanted.
-        let exactCount = overallOnly ? 0 : data.exactScores.count
+        // memory). Everyone's group needs no list: none when only it is wanted, or when there are no
+        // cohorts (every labeling with no dimension).
+        let exactCount = overallOnly || cohortCount == 0 ? 0 : data.exactScores.count
         // Without a branch on the pair (whether its samples share a cohort is as good as random, and
         // mispredicted branches took most of this loop): pairs in no cohort are counted in an extra slot.
         var exactSizes = [Int](repeating: 0, count: cohortCount + 1)

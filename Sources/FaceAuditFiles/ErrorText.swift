@@ -28,6 +28,34 @@ public enum ErrorText {
         return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
     }
 
+    /// `text` as a terminal should print it: every control character (C0, DEL, C1, the line and
+    /// paragraph separators) and bidirectional formatting character written as `\u{1B}`, so that a
+    /// message with text from an input file stays one line, moves no cursor, sets no window title and
+    /// reads in the order it was written.
+    public static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) || isBidirectionalFormatting($0) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) || isBidirectionalFormatting(scalar) {
+                out.append(contentsOf: ("\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}").unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// Whether a scalar is a control character: C0, DEL, C1, or the line and paragraph separators.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// Whether a scalar is a bidirectional formatting character (marks, embeddings, overrides, isolates).
+    public static func isBidirectionalFormatting(_ scalar: Unicode.Scalar) -> Bool {
+        [0x061C, 0x200E, 0x200F].contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
+            || (0x2066...0x2069).contains(scalar.value)
+    }
+
     /// A decoding error as where and what.
     private static func describe(_ error: DecodingError) -> String {
         func place(_ path: [any CodingKey]) -> String {

@@ -54,7 +54,7 @@ struct CommandFailure: Equatable {
         if let first = text.first, first.isUppercase, text.dropFirst().first?.isLowercase ?? false {
             text = first.lowercased() + text.dropFirst()
         }
-        return "faceaudit: error: " + text
+        return "faceaudit: error: " + ErrorText.printable(text)
     }
 
     /// ` (see faceaudit SUBCOMMAND… --help)`: the help of the deepest subcommand that `arguments` name.

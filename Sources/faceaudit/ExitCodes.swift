@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaceAuditBenchmark
 import FaceAuditConfiguration
+import FaceAuditFiles
 import Foundation
 
 /// Every exit status of `faceaudit`, in one table (docs/commands.md prints the same).
@@ -48,7 +49,7 @@ enum ExitStatus {
 
 /// Prints one line to standard error, `faceaudit: error: …`, and returns the exit code to throw.
 func fail(_ message: any CustomStringConvertible, _ code: ExitCode) -> ExitCode {
-    FileHandle.standardError.write(Data("faceaudit: error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("faceaudit: error: \(ErrorText.printable("\(message)"))\n".utf8))
     return code
 }
 

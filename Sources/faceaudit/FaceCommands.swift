@@ -1,5 +1,6 @@
 import ArgumentParser
 import FaceAuditFace
+import FaceAuditFiles
 import FaceAuditGEMM
 import FaceAuditImaging
 import FaceAuditModelFiles
@@ -92,7 +93,7 @@ struct FaceOptions: ParsableArguments {
         }
         let failures = results.compactMap { r in error(r).map { (image(r), $0) } }
         for (path, message) in failures {
-            FileHandle.standardError.write(Data("faceaudit: error: \(path): \(message)\n".utf8))
+            FileHandle.standardError.write(Data("faceaudit: error: \(ErrorText.printable("\(path): \(message)"))\n".utf8))
         }
         if !failures.isEmpty { throw ExitStatus.dataError }
     }

@@ -61,6 +61,36 @@ struct ManifestReaderTests {
         Self.expectError("path,subject_id,gender\na.jpg,s1,female\u{037E}ethnicity\n", .invalidValue, line: 2, column: 10)
     }
 
+    /// Found by a helper feeding hostile labels to whole runs: a label beginning with U+0301 fused with
+    /// the `=` before it (`ethnicity=ethnicity=́group` in the regression's table), a right-to-left
+    /// override reversed the report's sentences, control characters reached every output and the
+    /// terminal, and 10,000-character labels made an SVG 80,441 pixels wide. Each is refused at its
+    /// place now, and the message shows the value on one printable line, cut to 60 characters.
+    @Test(
+        "labels that would fuse with a separator, reorder or break the text, or swamp the charts are refused at their place",
+        arguments: [
+            "\u{301}group", "group\u{600}", "\u{200D}a", "a\u{1B}]0;title\u{7}", "a\u{0}b", "a\u{85}b", "a\u{2028}b",
+            "\u{202E}gnp.exe", "a\u{2066}b", "a\u{200F}", String(repeating: "x", count: 101),
+        ])
+    func unsafeLabel(value: String) {
+        Self.expectError("path,subject_id,ethnicity\na.jpg,s1,\(value)\n", .invalidValue, line: 2, column: 10)
+        do {
+            _ = try Self.parse("path,subject_id,ethnicity\na.jpg,s1,\(value)\n")
+        } catch {
+            let message = "\(error)"
+            #expect(!message.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E })
+            #expect(message.count < 300, "\(message.count) characters")
+        }
+    }
+
+    @Test("labels with marks inside, emoji and a hundred characters are kept")
+    func safeLabels() throws {
+        for value in ["e\u{301}", "caf\u{E9}", "\u{1F600}", "a\u{301}b", String(repeating: "x", count: 100), "ελληνικά", "عربي"] {
+            let records = try Self.parse("path,subject_id,ethnicity\na.jpg,s1,\(value)\n")
+            #expect(records.first?.labels.ethnicity == value.lowercased())
+        }
+    }
+
     @Test("an impossible age is rejected")
     func negativeAge() { Self.expectError("path,subject_id,age\na.jpg,s1,-3\n", .invalidValue, line: 2, column: 10) }
 

@@ -24,6 +24,29 @@ struct CohortIndexTests {
         return Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: records)
     }
 
+    /// `é` as one character and as `e` + U+0301 are equal Swift strings: one cohort, spelled as the first
+    /// image has it, whether cohorts are worked out per image or per cell (the README says so).
+    @Test func canonicallyEqualLabelsAreOneCohortNamedAsFirstMet() {
+        let records = ["caf\u{E9}", "cafe\u{301}", "caf\u{E9}", "other"].enumerated().map { i, label in
+            ImageRecord(path: "\(i).jpg", subject: SubjectID("s\(i)"), labels: Labels(ethnicity: label))
+        }
+        for first in [0, 1] {
+            let ordered = first == 0 ? records : [records[1], records[0], records[2], records[3]]
+            let manifest = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: ordered)
+            let scheme = CohortScheme.automatic(for: manifest.records)
+            let cells = PairComparison.cells(manifest: manifest, scheme: scheme).cells
+            for index in [
+                CohortIndex(manifest, dimensions: [.ethnicity], scheme: scheme),
+                CohortIndex(manifest, dimensions: [.ethnicity], scheme: scheme, cells: cells),
+            ] {
+                #expect(index.names.count == 2)
+                #expect(
+                    index.names.contains { $0.unicodeScalars.elementsEqual("ethnicity=\(ordered[0].labels.ethnicity!)".unicodeScalars) })
+                #expect(Set(index.imageCohort[0..<3]).count == 1)
+            }
+        }
+    }
+
     @Test func cellsGiveTheSameNumbering() {
         let manifest = Self.manifest()
         let scheme = CohortScheme.automatic(for: manifest.records)

@@ -127,6 +127,7 @@ public struct BenchmarkPipeline: Sendable {
             manifest = try estimateSkinTones(manifest, faces: templates.embedder, cache: cache, threads: threads, progress: progress)
             options.scheme = try configuration.scheme(for: manifest.records)
         }
+        try Self.checkReference(configuration.referenceCohort, records: manifest.records, scheme: options.scheme)
         // Settings are checked first; a merge measures nothing and starts no embedder (no model_identity).
         if let merged {
             if let names = merged.model { templates.adopt(names) }
@@ -355,6 +356,29 @@ public struct BenchmarkPipeline: Sendable {
                 "skin tone: \(estimated.measuredImages) photos measured, \(estimated.unknownImages) unknown; \(estimated.labeledSubjects) "
                     + "people labeled, \(estimated.inconsistentSubjects) with photos more than one Monk step apart"))
         return estimated.manifest
+    }
+
+    /// A reference cohort (`--reference-cohort`) must be one of the dataset's cohorts: a typo would
+    /// otherwise leave every ratio on its dimension's default reference, without a word. Keys naming an
+    /// age band are not checked: a pair's band is that of its mean age, which no single photo need have.
+    static func checkReference(_ name: String?, records: [ImageRecord], scheme: CohortScheme) throws(RunError) {
+        guard let name else { return }
+        func dimensions(_ key: String) -> [Substring] {
+            key.split(separator: ";", omittingEmptySubsequences: false).map { $0.prefix { $0 != "=" } }
+        }
+        let wanted = dimensions(name)
+        guard !wanted.contains(Substring(CohortDimension.ageBand.rawValue)) else { return }
+        var names = Set<String>()
+        for record in records { for key in scheme.keys(of: record.labels) { names.insert(key.description) } }
+        guard !names.contains(name) else { return }
+        let alike = names.filter { Set(dimensions($0)) == Set(wanted) }.sorted(by: NaturalOrder.less)
+        throw RunError(
+            .usage,
+            "--reference-cohort \(name) is not a cohort of this dataset"
+                + (alike.isEmpty
+                    ? " (a key reads dimension=value, several joined by ; in the order the report prints them)"
+                    : "; the cohorts of \(wanted.joined(separator: " × ")) are \(alike.prefix(8).joined(separator: ", "))\(alike.count > 8 ? ", …" : "")")
+        )
     }
 
     /// The analysis settings of `configuration` for `scheme`.

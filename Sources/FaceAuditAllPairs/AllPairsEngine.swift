@@ -174,7 +174,7 @@ public struct AllPairsEngine: Sendable {
         return pairs
     }
 
-    /// The non-mated pairs of a computed tile whose bin is wanted. Keys are formed as in ``stream(_:rows:keys:columns:into:admitFrom:)``,
+    /// The non-mated pairs of a computed tile whose bin is wanted. Keys are formed as in ``stream(_:rows:columns:workspace:into:admitFrom:)``,
     /// so each pair lands in the bin the first pass counted it in.
     private func select(_ tile: TileGrid.Tile, buffer: [Float], wanted: [Bool], into pairs: inout [ScoredPair]) {
         let n = tile.columns.count
@@ -224,7 +224,7 @@ public struct AllPairsEngine: Sendable {
             if workspace.buffer.count < keys { workspace.buffer = [Float](repeating: 0, count: keys) }
             product(tile, buffer: &workspace.buffer, timing: &timing)
             let middle = DispatchTime.now().uptimeNanoseconds
-            stream(tile, rows: 0..<tile.rows.count, keys: workspace.buffer, columns: columns, into: &statistics, admitFrom: admitFrom)
+            stream(tile, rows: 0..<tile.rows.count, columns: columns, workspace: &workspace, into: &statistics, admitFrom: admitFrom)
             timing.streaming += Double(DispatchTime.now().uptimeNanoseconds - middle) / 1e9
             return
         }
@@ -253,7 +253,7 @@ public struct AllPairsEngine: Sendable {
             }
             let middle = DispatchTime.now().uptimeNanoseconds
             timing.gemm += Double(middle - start) / 1e9
-            stream(tile, rows: rows, keys: workspace.buffer, columns: columns, into: &statistics, admitFrom: admitFrom)
+            stream(tile, rows: rows, columns: columns, workspace: &workspace, into: &statistics, admitFrom: admitFrom)
             start = DispatchTime.now().uptimeNanoseconds
             timing.streaming += Double(start - middle) / 1e9
         }
@@ -264,11 +264,14 @@ public struct AllPairsEngine: Sendable {
     /// which stay in L2 beside the packed columns (512 KB at 128 dimensions).
     static let defaultRowBlock = 32
 
-    /// What a thread computes tiles in: the keys of a tile or of a block of its rows, and the tile's
-    /// columns packed for the own kernels.
+    /// What a thread computes tiles in: the keys of a tile or of a block of its rows, the tile's columns
+    /// packed for the own kernels, and the binning's scratch (a bin and a rare-column slot per column),
+    /// made once rather than for every block.
     struct Workspace: ~Copyable {
         var buffer: [Float] = []
         var columns = PackedColumns()
+        var rowBins: [Int32] = []
+        var rare: [Int32] = []
     }
 
     /// The keys of one tile into `buffer` (row-major, `tile.rows.count × tile.columns.count`).
@@ -314,15 +317,15 @@ public struct AllPairsEngine: Sendable {
         }
     }
 
-    /// Bins every pair of `rows` of a computed tile (row `r`'s keys at `keys[(r − rows.lowerBound) · n]`);
-    /// keeps mated pairs and tail pairs exactly.
+    /// Bins every pair of `rows` of a computed tile (row `r`'s keys at `workspace.buffer[(r −
+    /// rows.lowerBound) · n]`); keeps mated pairs and tail pairs exactly.
     ///
     /// The inner loop reads the keys row by row through raw pointers. Rows and columns are ordered by
     /// cell (``TemplateMatrix``), so a row's columns fall in a few runs of one cell each, and each run
     /// adds to one cell pair's histogram: a pair costs one subtraction, one multiply, one conversion
     /// and one increment.
     private func stream(
-        _ tile: TileGrid.Tile, rows: Range<Int>, keys buffer: [Float], columns: TileColumns, into statistics: inout PairStatistics,
+        _ tile: TileGrid.Tile, rows: Range<Int>, columns: TileColumns, workspace: inout Workspace, into statistics: inout PairStatistics,
         admitFrom: Int
     ) {
         let layout = layout
@@ -335,19 +338,21 @@ public struct AllPairsEngine: Sendable {
         let tailBin = max(statistics.tailBin, admitFrom)
         let euclidean = matrix.metric == .euclideanDistance
         let runs = columns.runs
-        var rowBins = [Int32](repeating: 0, count: n)
-        var rare = [Int32](repeating: 0, count: n)
+        if workspace.rowBins.count < n {
+            workspace.rowBins = [Int32](repeating: 0, count: n)
+            workspace.rare = [Int32](repeating: 0, count: n)
+        }
         var mated = statistics.mated
         var tail = statistics.tail
         statistics.mated = []
         statistics.tail = []
         statistics.nonMated.withUnsafeMutableBufferPointer { histogram in
-            buffer.withUnsafeBufferPointer { keys in
+            workspace.buffer.withUnsafeBufferPointer { keys in
                 columns.subject.withUnsafeBufferPointer { columnSubject in
                     columns.norm.withUnsafeBufferPointer { columnNorm in
                         columns.image.withUnsafeBufferPointer { columnImage in
-                            rowBins.withUnsafeMutableBufferPointer { rowBins in
-                                rare.withUnsafeMutableBufferPointer { rare in
+                            workspace.rowBins.withUnsafeMutableBufferPointer { rowBins in
+                                workspace.rare.withUnsafeMutableBufferPointer { rare in
                                     for r in rows {
                                         let row = tile.rows.lowerBound + r
                                         let image = matrix.image[row]

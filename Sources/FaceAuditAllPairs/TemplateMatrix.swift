@@ -34,9 +34,7 @@ public struct TemplateMatrix: Sendable {
         var values: [Float] = []
         var norms: [Float] = []
         var image: [Int32] = []
-        var order = Array(templates.indices)
-        if let groups { order.sort { (groups[$0], $0) < (groups[$1], $1) } }
-        for index in order {
+        for index in groups.map(Self.rowOrder) ?? Array(templates.indices) {
             guard let template = templates[index] else { continue }
             if dimension < 0 { dimension = template.count }
             guard template.count == dimension, dimension > 0 else {
@@ -63,6 +61,13 @@ public struct TemplateMatrix: Sendable {
         self.values = values
         self.squaredNorms = norms
         self.image = image
+    }
+
+    /// Every image (index into `groups`, one group each) in the order ``init(templates:metric:groups:)``
+    /// gives their rows: by group, stably. Images without a template have no row; they keep their place in
+    /// this order, so it also tells a scorer where the rows' templates lie near one another.
+    public static func rowOrder(groups: [Int32]) -> [Int] {
+        groups.indices.sorted { (groups[$0], $0) < (groups[$1], $1) }
     }
 
     /// The range of keys any pair of rows can produce, padded so that rounding stays inside.

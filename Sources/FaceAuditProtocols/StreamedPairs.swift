@@ -62,9 +62,7 @@ public struct StreamedPairs: Sendable {
         // Templates stored as the pass's rows are (by cell, stably: ``TemplateMatrix``), so that the kept
         // pairs of one tile, scored in the order the tiles gave them, read one tile's worth of templates,
         // near one another, where image order scattered them over the whole set.
-        let cells = imageCells
-        let scorer = PairScorer(
-            metric: comparison, templates: vectors, rowOrder: (0..<n).sorted { (cells[$0], $0) < (cells[$1], $1) })
+        let scorer = PairScorer(metric: comparison, templates: vectors, rowOrder: TemplateMatrix.rowOrder(groups: imageCells))
         var data = StreamedComparisons()
         (data.sampleSubject, data.subjectCount) = manifest.subjectNumbers
         data.sampleCompleted = vectors.map { $0 != nil }

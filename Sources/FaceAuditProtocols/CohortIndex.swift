@@ -22,22 +22,18 @@ struct CohortIndex {
     /// rather than once per image; the numbering is the same.
     init(_ manifest: Manifest, dimensions: [CohortDimension], scheme: CohortScheme, cells: [Int32]? = nil) {
         let records = manifest.records
-        if let cells, cells.count == records.count, dimensions.allSatisfy(scheme.dimensions.contains) {
-            // One image of each cell gives the cell's key.
-            var keyOfCell = [String?](repeating: nil, count: Int(cells.max() ?? -1) + 1)
-            for (i, c) in cells.enumerated() where keyOfCell[Int(c)] == nil {
-                keyOfCell[Int(c)] = scheme.key(dimensions, of: records[i].labels).description
-            }
-            names = Array(Set(keyOfCell.compactMap { $0 })).sorted(by: NaturalOrder.less)
-            index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
-            let cohortOfCell = keyOfCell.map { [index] in $0.map { index[$0]! } ?? -1 }
-            imageCohort = cells.map { cohortOfCell[Int($0)] }
-        } else {
-            let keys = records.map { scheme.key(dimensions, of: $0.labels).description }
-            names = Array(Set(keys)).sorted(by: NaturalOrder.less)
-            index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
-            imageCohort = keys.map { [index] in index[$0]! }
+        // Each image's unit: its cell when the cells decide the cohort, else the image itself. One image
+        // of each unit gives the unit's key.
+        let byCell = cells.map { $0.count == records.count && dimensions.allSatisfy(scheme.dimensions.contains) } ?? false
+        let unitOfImage = byCell ? cells! : records.indices.map(Int32.init)
+        var keyOfUnit = [String?](repeating: nil, count: Int(unitOfImage.max() ?? -1) + 1)
+        for (i, u) in unitOfImage.enumerated() where keyOfUnit[Int(u)] == nil {
+            keyOfUnit[Int(u)] = scheme.key(dimensions, of: records[i].labels).description
         }
+        names = Array(Set(keyOfUnit.compactMap { $0 })).sorted(by: NaturalOrder.less)
+        index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
+        let cohortOfUnit = keyOfUnit.map { [index] in $0.map { index[$0]! } ?? -1 }
+        imageCohort = unitOfImage.map { cohortOfUnit[Int($0)] }
         self.manifest = manifest
         self.dimensions = dimensions
         self.scheme = scheme

@@ -96,7 +96,8 @@ let package = Package(
         .target(
             name: "FaceAuditMetrics", dependencies: ["FaceAuditParallel", "FaceAuditScoring", "FaceAuditSorting"], swiftSettings: strict),
         // Score files (genuine/impostor lists, bob 4/5-column, CSV) → score tables.
-        .target(name: "FaceAuditScoreFiles", dependencies: ["FaceAuditFiles", "FaceAuditMetrics"], swiftSettings: strict),
+        .target(
+            name: "FaceAuditScoreFiles", dependencies: ["FaceAuditDatasets", "FaceAuditFiles", "FaceAuditMetrics"], swiftSettings: strict),
         // Writing files so that a crash never leaves a half-written one, nor a mixed set of outputs.
         .target(name: "FaceAuditFiles", swiftSettings: strict),
         // A child process answering one line per line sent: its own process group, timeouts, bounded replies, standard

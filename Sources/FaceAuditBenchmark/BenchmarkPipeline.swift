@@ -219,7 +219,7 @@ public struct BenchmarkPipeline: Sendable {
         }
         var labeled: ScoreTableLabels?
         if format == .csv {
-            do { labeled = try ScoreTableLabels(table) } catch { throw RunError(.dataError, "\(path): \(error.message)") }
+            do { labeled = try ScoreTableLabels(table) } catch { throw RunError(.dataError, "\(error)") }
         }
         let options = try analysisOptions(configuration, scheme: try configuration.scheme(forLabels: labeled?.labels ?? []))
         var card = DatasetCard.unknown(name: URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent)

@@ -36,22 +36,27 @@ public struct ScoreTableLabels: Sendable {
         func labelsOf(_ values: [Int32]) throws(ScoreFileError) -> Labels {
             var l = Labels()
             for (i, (dimension, column)) in columns.enumerated() {
-                let text = column.values[Int(values[i])]
-                let lowered = text.lowercased()
-                let missing = ["", "na", "n/a", "nan", "null", "none", "unknown", "?", "-"].contains(lowered)
-                if missing { continue }
+                let value = Int(values[i])
+                let text = column.values[value]
+                if CohortLabelRules.isMissing(text) { continue }
+                /// An error at the value's first place in the file (a table made in memory has none).
+                func refuse(_ message: String) -> ScoreFileError {
+                    let at = value < column.firstSeen.count ? column.firstSeen[value] : nil
+                    let file = table.file.isEmpty ? "score table" : table.file
+                    return ScoreFileError(file: file, line: at?.line, column: at?.column, message)
+                }
                 switch dimension {
                 case .ageGroup: break  // derived from age; never a column of its own
                 case .ageBand:
                     guard let age = Double(text), age.isFinite, age >= 0 else {
-                        throw ScoreFileError(file: "score table", line: nil, "age \"\(text)\" is not a number of years")
+                        throw refuse("age \(CohortLabelRules.shown(text)) is not a number of years")
                     }
                     l.age = age
-                case .gender: l.gender = lowered
-                case .ethnicity: l.ethnicity = lowered
+                case .gender: l.gender = text.lowercased()
+                case .ethnicity: l.ethnicity = text.lowercased()
                 case .skinTone:
                     guard let tone = SkinTone(parsing: text) else {
-                        throw ScoreFileError(file: "score table", line: nil, "skin tone \"\(text)\" is not monk:1…10 or fitzpatrick:I…VI")
+                        throw refuse("skin tone \(CohortLabelRules.shown(text)) is not monk:1…10 or fitzpatrick:I…VI")
                     }
                     l.skinTone = tone
                 }

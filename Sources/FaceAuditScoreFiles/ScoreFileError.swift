@@ -14,17 +14,23 @@ public struct ScoreFileError: Error, Sendable, Hashable, CustomStringConvertible
     public let file: String
     /// 1-based line, or nil for a whole-file problem.
     public let line: Int?
+    /// 1-based column (in Unicode scalars) of the field at fault, or nil when the whole line is.
+    public let column: Int?
     /// What is wrong.
     public let message: String
 
     /// Creates an error of `code` (by default a malformed line or value).
-    public init(file: String, line: Int?, _ message: String, code: Code = .malformed) {
+    public init(file: String, line: Int?, column: Int? = nil, _ message: String, code: Code = .malformed) {
         self.code = code
         self.file = file
         self.line = line
+        self.column = line == nil ? nil : column
         self.message = message
     }
 
-    /// `file:line: message`.
-    public var description: String { line.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
+    /// `file:line:column: message`, `file:line: message` or `file: message`.
+    public var description: String {
+        guard let line else { return "\(file): \(message)" }
+        return column.map { "\(file):\(line):\($0): \(message)" } ?? "\(file):\(line): \(message)"
+    }
 }

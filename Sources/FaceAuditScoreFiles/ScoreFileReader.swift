@@ -1,3 +1,4 @@
+import FaceAuditDatasets
 import FaceAuditFiles
 import Foundation
 
@@ -96,6 +97,10 @@ public enum ScoreFileReader {
         var referenceItemColumn = -1
         var sides: [(name: String, probe: Int, reference: Int)] = []
         var interners: [Interner] = []
+        // Per attribute: each side's value indices, and where each value was first met.
+        var probeValues: [[Int32]] = []
+        var referenceValues: [[Int32]] = []
+        var firstSeen: [[ScoreTable.Position]] = []
         try forEachLine(path: path, separator: UInt8(ascii: ",")) { (fields, line) throws(ScoreFileError) in
             if fields.isEmpty || (fields.count == 1 && fields[0].isEmpty) { return }
             guard let names = header else {
@@ -119,7 +124,9 @@ public enum ScoreFileReader {
                         interners.append(Interner())
                     }
                 }
-                for side in sides { table.attributes[side.name] = ScoreTable.SideAttribute() }
+                probeValues = Array(repeating: [], count: sides.count)
+                referenceValues = Array(repeating: [], count: sides.count)
+                firstSeen = Array(repeating: [], count: sides.count)
                 return
             }
             guard fields.count == names.count else {
@@ -138,15 +145,45 @@ public enum ScoreFileReader {
             table.probeItem.append(probeItemColumn >= 0 ? items.id(text(probeItemColumn)) : -1)
             table.referenceItem.append(referenceItemColumn >= 0 ? items.id(text(referenceItemColumn)) : -1)
             for (k, side) in sides.enumerated() {
-                table.attributes[side.name]!.probe.append(interners[k].id(text(side.probe)))
-                table.attributes[side.name]!.reference.append(interners[k].id(text(side.reference)))
+                for (field, isProbe) in [(side.probe, true), (side.reference, false)] {
+                    let value = text(field)
+                    let seen = interners[k].names.count
+                    let id = interners[k].id(value)
+                    if id == seen {
+                        // A value met for the first time: checked once, and where it was met kept for the
+                        // errors of those who read it (an age that is not a number, say).
+                        let at = ScoreTable.Position(line: line, column: column(of: field, in: fields))
+                        if !CohortLabelRules.isMissing(value), let problem = CohortLabelRules.problem(value) {
+                            throw ScoreFileError(
+                                file: path, line: at.line, column: at.column, "\(names[field]) \(CohortLabelRules.shown(value)) \(problem)")
+                        }
+                        firstSeen[k].append(at)
+                    }
+                    if isProbe { probeValues[k].append(id) } else { referenceValues[k].append(id) }
+                }
             }
         }
         guard header != nil else { throw ScoreFileError(file: path, line: nil, "empty file: no header") }
-        for (k, side) in sides.enumerated() { table.attributes[side.name]!.values = interners[k].names }
+        for (k, side) in sides.enumerated() {
+            table.attributes[side.name] = ScoreTable.SideAttribute(
+                probe: probeValues[k], reference: referenceValues[k], values: interners[k].names, firstSeen: firstSeen[k])
+        }
+        table.file = path
         table.subjects = subjects.names
         table.items = items.names
         return table
+    }
+
+    /// The 1-based column, in Unicode scalars, at which field `index` of a CSV line starts: the fields
+    /// before it and a separator after each (a byte that does not continue a UTF-8 sequence starts a
+    /// scalar).
+    static func column(of index: Int, in fields: [ArraySlice<UInt8>]) -> Int {
+        var column = 1
+        for field in fields[..<index] {
+            for byte in field where byte & 0xC0 != 0x80 { column += 1 }
+            column += 1
+        }
+        return column
     }
 
     /// Parses one score field; `nan` (any case) is NaN.

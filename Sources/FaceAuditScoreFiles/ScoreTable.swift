@@ -18,6 +18,22 @@ public struct ScoreTable: Sendable {
     public var items: [String] = []
     /// Per-side attributes from CSV `probe_<name>`/`reference_<name>` columns, by name.
     public var attributes: [String: SideAttribute] = [:]
+    /// The file the table was read from (empty when made in memory), for errors about its values.
+    public var file = ""
+
+    /// A place in the file: 1-based line and column (in Unicode scalars).
+    public struct Position: Sendable, Hashable {
+        /// 1-based line.
+        public var line: Int
+        /// 1-based column, in Unicode scalars.
+        public var column: Int
+
+        /// Creates a position.
+        public init(line: Int, column: Int) {
+            self.line = line
+            self.column = column
+        }
+    }
 
     /// One attribute's values for both sides of every comparison, interned.
     public struct SideAttribute: Sendable {
@@ -27,6 +43,16 @@ public struct ScoreTable: Sendable {
         public var reference: [Int32] = []
         /// The distinct values.
         public var values: [String] = []
+        /// Where each of ``values`` was first met in the file (empty for a table made in memory).
+        public var firstSeen: [Position] = []
+
+        /// Creates an attribute's columns.
+        public init(probe: [Int32] = [], reference: [Int32] = [], values: [String] = [], firstSeen: [Position] = []) {
+            self.probe = probe
+            self.reference = reference
+            self.values = values
+            self.firstSeen = firstSeen
+        }
     }
 
     /// Creates an empty table.

@@ -100,7 +100,10 @@ struct AnalysisOptions: ParsableArguments {
     }
 }
 
-/// Reads the label columns of a score table; a bad label is a data error naming the file.
+/// Reads the label columns of a score table; a bad label is a data error naming the file, line and
+/// column (the file alone for a table made in memory).
 func labels(of table: FaceAuditScoreFiles.ScoreTable, file: String) throws -> ScoreTableLabels {
-    do { return try ScoreTableLabels(table) } catch { throw fail("\(file): \(error.message)", ExitStatus.dataError) }
+    do { return try ScoreTableLabels(table) } catch {
+        throw fail(error.line == nil ? "\(file): \(error.message)" : error.description, ExitStatus.dataError)
+    }
 }

@@ -88,9 +88,41 @@ struct ScoreTableLabelsTests {
         #expect(adult.fnmr.trials == 1 && adult.fmr.trials == 1)
     }
 
-    @Test("a bad age in a label column is an error")
+    @Test("a bad age in a label column is an error at its line and column")
     func badAge() throws {
-        let t = try Self.table("probe_subject,reference_subject,score,probe_age,reference_age\na,b,0.1,old,3\n")
-        #expect(throws: ScoreFileError.self) { try ScoreTableLabels(t) }
+        let t = try Self.table("probe_subject,reference_subject,score,probe_age,reference_age\na,b,0.1,3,3\nb,é,0.2,3,old\n")
+        let error = try #require(throws: ScoreFileError.self) { try ScoreTableLabels(t) }
+        #expect(error.line == 3 && error.column == 11)
+        #expect(error.description.hasSuffix("s.csv:3:11: age \"old\" is not a number of years"))
+    }
+
+    /// The labels a manifest refuses (`ManifestReaderTests.unsafeLabel`), each in a score file's
+    /// `reference_ethnicity` column at line 3, column 11.
+    @Test(
+        "a score file's cohort labels follow the manifest's rules",
+        arguments: [
+            "a;b", "a=b", "a\u{037E}b", "\u{0301}x", "x\u{0600}", "\u{200D}x", "a\u{1B}[31mb", "a\u{85}b", "\u{202E}gnp", "a\u{2066}b",
+            String(repeating: "x", count: 101),
+        ])
+    func unsafeLabel(label: String) throws {
+        let csv = "probe_subject,reference_subject,score,probe_ethnicity,reference_ethnicity\na,a,0.9,x,x\na,b,0.1,x,\(label)\n"
+        let error = try #require(throws: ScoreFileError.self) { try Self.table(csv) }
+        #expect(error.line == 3 && error.column == 11)
+        // On scalars: the quote and a leading combining mark are one Character.
+        #expect(error.message.unicodeScalars.starts(with: "reference_ethnicity \"".unicodeScalars))
+        #expect(!error.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
+    }
+
+    @Test("ordinary labels, missing markers and ages pass")
+    func safeLabels() throws {
+        let t = try Self.table(
+            """
+            probe_subject,reference_subject,score,probe_ethnicity,reference_ethnicity,probe_age,reference_age
+            a,a,0.9,Māori,Māori,30,31
+            a,b,0.1,café,NA,30,
+            b,c,0.1,é,?,unknown,40
+            """)
+        let labeled = try ScoreTableLabels(t)
+        #expect(Set(labeled.labels.compactMap(\.ethnicity)) == ["māori", "café", "é"])
     }
 }

@@ -363,11 +363,9 @@ public struct BenchmarkPipeline: Sendable {
     /// age band are not checked: a pair's band is that of its mean age, which no single photo need have.
     static func checkReference(_ name: String?, records: [ImageRecord], scheme: CohortScheme) throws(RunError) {
         guard let name else { return }
-        func dimensions(_ key: String) -> [Substring] {
-            key.split(separator: ";", omittingEmptySubsequences: false).map { $0.prefix { $0 != "=" } }
-        }
+        func dimensions(_ key: String) -> [String] { CohortName.parts(key).map(\.dimension) }
         let wanted = dimensions(name)
-        guard !wanted.contains(Substring(CohortDimension.ageBand.rawValue)) else { return }
+        guard !wanted.contains(CohortDimension.ageBand.rawValue) else { return }
         var names = Set<String>()
         for record in records { for key in scheme.keys(of: record.labels) { names.insert(key.description) } }
         guard !names.contains(name) else { return }

@@ -13,7 +13,7 @@ public struct DimensionSet: Sendable, Hashable, Codable, CustomStringConvertible
 
     /// Parses the written form (`age_band;gender`; empty for none).
     public init(stringLiteral text: String) {
-        names = text.split(separator: ";").map(String.init)
+        names = text.unicodeScalars.split(separator: ";").map(String.init)
     }
 
     /// Whether this is an intersection of two or more dimensions.

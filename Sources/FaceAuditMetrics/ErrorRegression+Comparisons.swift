@@ -276,9 +276,9 @@ extension ErrorRegression {
         {
             var levelOf: [[Int]] = []  // [attribute][person] → level index in design order, −1 unknown
             for (v, names) in zip(votes, cohortNames) {
-                let name = String(names.first?.split(separator: "=").first ?? "")
+                let name = names.first.flatMap { CohortName.parts($0).first?.dimension } ?? ""
                 var cohort = v.map { v in v.allSatisfy { $0 == 0 } ? -1 : v.indices.max { v[$0] < v[$1] || (v[$0] == v[$1] && $0 > $1) }! }
-                let levels = names.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") }
+                let levels = names.map { CohortName.parts($0).first.map { $0.value ?? $0.dimension } ?? "" }
                 var peopleIn = [Int](repeating: 0, count: levels.count)
                 for c in cohort where c >= 0 { peopleIn[c] += 1 }
                 // Levels with too few people (none, for a level only named) leave the design; so do their people.

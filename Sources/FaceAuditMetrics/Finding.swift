@@ -123,18 +123,16 @@ public struct Finding: Sendable, Hashable, Codable {
 
     /// The label values of a cohort name joined by ", ": `gender=female;ethnicity=black` → `female, black`.
     public static func labelValues(_ cohort: String) -> String {
-        cohort.split(separator: ";").map { $0.split(separator: "=", maxSplits: 1).last.map(String.init) ?? String($0) }
-            .joined(separator: ", ")
+        CohortName.values(cohort).joined(separator: ", ")
     }
 
     /// Whether a cohort name is (or includes) children: `age_group=under-18`, or an age band `a-b` with b < 18.
     public static func isChild(_ cohort: String) -> Bool {
-        cohort.split(separator: ";").contains { part in
-            let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
-            guard pieces.count == 2 else { return false }
-            if pieces[0] == "age_group" { return pieces[1] == "under-18" }
-            guard pieces[0] == "age_band" else { return false }
-            let ends = pieces[1].split(separator: "-")
+        CohortName.parts(cohort).contains { part in
+            guard let value = part.value else { return false }
+            if part.dimension == "age_group" { return value == "under-18" }
+            guard part.dimension == "age_band" else { return false }
+            let ends = value.split(separator: "-")
             guard ends.count == 2, let upper = Int(ends[1]) else { return false }
             return upper < 18
         }

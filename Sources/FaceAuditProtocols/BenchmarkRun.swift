@@ -333,8 +333,8 @@ public struct BenchmarkRun {
         guard !data.attributes.isEmpty else { return nil }
         // A requested reference cohort (`--reference-cohort gender=male`) is the regression's reference level too.
         var references: [String: String] = [:]
-        if let reference, let eq = reference.firstIndex(of: "=") {
-            references[String(reference[..<eq])] = String(reference[reference.index(after: eq)...])
+        if let reference, let part = CohortName.parts(reference).first, let value = part.value {
+            references[part.dimension] = value
         }
         // One pass over the comparisons for every operating point.
         let analyses = ErrorRegression.analyze(
@@ -399,14 +399,13 @@ public struct BenchmarkRun {
     /// How a finding's sentence names a cohort: skin tones and age groups in plain words, age bands as
     /// "ages 13-17", other labels as they are; the parts of an intersection joined by ", ".
     static func findingName(_ cohort: String) -> String {
-        cohort.split(separator: ";").map { part -> String in
-            let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
-            guard pieces.count == 2 else { return String(part) }
-            switch pieces[0] {
-            case CohortDimension.skinTone.rawValue: return SkinToneGroup.plainName(of: pieces[1])
-            case CohortDimension.ageGroup.rawValue: return AgeGroup.plainName(of: pieces[1])
-            case CohortDimension.ageBand.rawValue: return "ages \(pieces[1])"
-            default: return pieces[1]
+        CohortName.parts(cohort).map { part -> String in
+            guard let value = part.value else { return part.dimension }
+            switch part.dimension {
+            case CohortDimension.skinTone.rawValue: return SkinToneGroup.plainName(of: value)
+            case CohortDimension.ageGroup.rawValue: return AgeGroup.plainName(of: value)
+            case CohortDimension.ageBand.rawValue: return "ages \(value)"
+            default: return value
             }
         }.joined(separator: ", ")
     }

@@ -20,9 +20,10 @@ extension HTMLReport {
             let attribute = String(name.dropFirst(5))
             return "two people whose \(attribute.replacingOccurrences(of: "_", with: " ")) labels match rather than differ"
         }
-        let pieces = name.split(separator: "=", maxSplits: 1).map(String.init)
-        guard pieces.count == 2, let attribute = attributes.first(where: { $0.name == pieces[0] }), let reference = attribute.levels.first
+        guard let part = CohortName.parts(name).first, let level = part.value,
+            let attribute = attributes.first(where: { $0.name == part.dimension }), let reference = attribute.levels.first
         else { return name }
+        let pieces = [part.dimension, level]
         // Age bands read as ages ("aged 8-12"); other labels as the report names them.
         if pieces[0] == "age_band" { return "each person aged \(pieces[1]) in the pair instead of \(reference)" }
         let group = { (level: String) in value(of: "\(pieces[0])=\(level)") }

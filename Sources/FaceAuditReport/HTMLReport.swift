@@ -442,13 +442,12 @@ public enum HTMLReport {
     }
 
     static func value(of cohort: String) -> String {
-        cohort.split(separator: ";").map { part -> String in
-            let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
-            guard pieces.count == 2 else { return String(part) }
-            switch pieces[0] {
-            case "skin_tone": return SkinToneGroup.plainName(of: pieces[1])
-            case "age_group": return AgeGroup.plainName(of: pieces[1])
-            default: return pieces[1]
+        CohortName.parts(cohort).map { part -> String in
+            guard let value = part.value else { return part.dimension }
+            switch part.dimension {
+            case "skin_tone": return SkinToneGroup.plainName(of: value)
+            case "age_group": return AgeGroup.plainName(of: value)
+            default: return value
             }
         }.joined(separator: ", ")
     }

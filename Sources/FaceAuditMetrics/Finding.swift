@@ -78,9 +78,11 @@ public struct Finding: Sendable, Hashable, Codable {
     ///   - polarity: the scores' orientation, to name a fixed threshold ("a distance of 0.6").
     ///   - groupName: how a cohort is named in a sentence; by default its label values joined by ", "
     ///     (`gender=female;ethnicity=black` → `female, black`).
+    ///   - simulated: whether the rates come from a simulated population: every statement then begins
+    ///     with ``simulatedPrefix``, so that a statement quoted alone still says so.
     public static func list(
         _ analyses: [DisaggregatedRates], minimumSubjects: Int, polarity: ScorePolarity,
-        groupName: (String) -> String = Finding.labelValues
+        groupName: (String) -> String = Finding.labelValues, simulated: Bool = false
     ) -> [Finding] {
         var out: [Finding] = []
         for analysis in analyses {
@@ -107,7 +109,8 @@ public struct Finding: Sendable, Hashable, Codable {
                 let finding = Finding(
                     dimensions: analysis.dimensions, operatingPoint: analysis.operatingPoint, targetFMR: analysis.targetFMR,
                     threshold: analysis.threshold, thresholdLabel: analysis.thresholdLabel, comparison: comparison, reference: reference,
-                    children: isChild(comparison.worst) || isChild(comparison.best), holds: holds, statement: sentence)
+                    children: isChild(comparison.worst) || isChild(comparison.best), holds: holds,
+                    statement: marked(sentence, simulated: simulated))
                 out.append(finding)
             }
         }
@@ -148,6 +151,15 @@ public struct Finding: Sendable, Hashable, Codable {
         return "At a fixed \(kind) threshold of \(value)"
     }
 
+    /// How every sentence about a simulated population begins (statements, and the report's summary).
+    public static let simulatedPrefix = "Simulated, not real people: "
+
+    /// `sentence`, begun with ``simulatedPrefix`` when `simulated` (once: a sentence that already
+    /// begins with it is left as it is).
+    public static func marked(_ sentence: String, simulated: Bool) -> String {
+        simulated && !sentence.hasPrefix(simulatedPrefix) ? simulatedPrefix + sentence : sentence
+    }
+
     /// The sentence of one comparison.
     static func statement(
         _ c: GroupComparison, holds: Bool, analysis: DisaggregatedRates, polarity: ScorePolarity, groupName: (String) -> String
@@ -184,7 +196,7 @@ public struct Finding: Sendable, Hashable, Codable {
         }
         guard let ratio = c.ratio else {
             return
-                "\(at), \(by), \(counts). The group \(best) had none, so no ratio can be stated, and this data cannot show how much higher the rate of the group \(worst) is.\(involved)"
+                "\(at), \(by), \(counts). The group \(best) had none, so no ratio can be stated, and this data cannot show whether, or by how much, the rate of the group \(worst) is higher.\(involved)"
         }
         // "95% interval 25–366" or, with an open upper bound, "95% interval from 14 upwards"; `note` goes
         // right after it ("which includes 1").

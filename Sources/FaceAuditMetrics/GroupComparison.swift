@@ -74,6 +74,11 @@ public struct GroupComparison: Sendable, Hashable, Codable {
 
     /// The indices (worst, best) into `cohorts` of the eligible groups for `metric`, or nil with fewer
     /// than two eligible groups.
+    ///
+    /// Ties: among groups at the same highest (lowest) rate, the one with the most comparisons is the
+    /// worst (best), then the first in `cohorts`' order. A rate measured on more comparisons says more,
+    /// and ties are common at zero: 0 of 9,384 comparisons is a far stronger sign of a low rate than 0 of
+    /// 180, and the best group's rate is what a comparison is measured against.
     public static func pick(_ cohorts: [CohortRates], metric: String, minimumSubjects: Int) -> (worst: Int, best: Int, groups: Int)? {
         let eligible = cohorts.indices.filter { i in
             let c = cohorts[i]
@@ -82,11 +87,12 @@ public struct GroupComparison: Sendable, Hashable, Codable {
         }
         guard eligible.count >= 2 else { return nil }
         func rate(_ i: Int) -> Double { metric == "fmr" ? cohorts[i].fmr.rate : cohorts[i].fnmr.rate }
+        func trials(_ i: Int) -> Int { metric == "fmr" ? cohorts[i].fmr.trials : cohorts[i].fnmr.trials }
         var worst = eligible[0]
-        for i in eligible where rate(i) > rate(worst) { worst = i }
+        for i in eligible where rate(i) > rate(worst) || (rate(i) == rate(worst) && trials(i) > trials(worst)) { worst = i }
         let others = eligible.filter { $0 != worst }
         var best = others[0]
-        for i in others where rate(i) < rate(best) { best = i }
+        for i in others where rate(i) < rate(best) || (rate(i) == rate(best) && trials(i) > trials(best)) { best = i }
         return (worst, best, eligible.count)
     }
 

@@ -390,7 +390,8 @@ public struct BenchmarkRun {
             tool: ["name": "faceaudit", "version": version], generatedAt: ISO8601DateFormatter().string(from: Date()),
             commandLine: commandLine, simulated: simulated, dataset: dataset, pipeline: pipeline, failuresToAcquire: failures,
             verification: verification, cohorts: analyses, conventions: conventions, ageGap: ageGap,
-            findings: Finding.list(analyses, minimumSubjects: options.minimumSubjects, polarity: polarity, groupName: findingName))
+            findings: Finding.list(
+                analyses, minimumSubjects: options.minimumSubjects, polarity: polarity, groupName: findingName, simulated: simulated))
         return RunResults(
             summary: summary, curves: curves.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) }, histograms: histograms,
             scores: pairScores, intervalMethod: options.interval.rawValue)

@@ -23,7 +23,6 @@ public enum HTMLReport {
         if s.simulated {
             body.append(
                 "<p class=\"simulated\">SIMULATED: every number on this page comes from a simulated population, not from real people.</p>")
-            body.append("<div class=\"print-mark\" aria-hidden=\"true\">SIMULATED data: not findings about real people</div>")
         }
         body.append("<h1>\(HTML.escape(title))</h1>")
         body.append(
@@ -72,17 +71,30 @@ public enum HTMLReport {
                 "\(s.failuresToAcquire.images) of \(s.dataset.images) photos gave the system no usable face; they count as failures, not as omissions."
             )
         }
-        body.append("<ul class=\"summary\">" + summary.map { "<li>\($0)</li>" }.joined() + "</ul>")
+        // In a simulated run every sentence says so, so that one quoted alone does too (a finding's
+        // statement already begins so, inside its emphasis).
+        func item(_ sentence: String) -> String {
+            let marked = s.simulated && !sentence.contains(Finding.simulatedPrefix)
+            return "<li>\(marked ? Finding.simulatedPrefix : "")\(sentence)</li>"
+        }
+        body.append("<ul class=\"summary\">" + summary.map(item).joined() + "</ul>")
         if !more.isEmpty {
             body.append(
                 "<details class=\"more-findings\"><summary>\(more.count) more statements: other findings, each operating point's overall rates, and what this data cannot show</summary><ul class=\"summary\">"
-                    + more.map { "<li>\($0)</li>" }.joined() + "</ul></details>")
+                    + more.map(item).joined() + "</ul></details>")
         }
 
         // 2. Rates by group.
         body.append("<h2>Error rates by group</h2>")
+        // Which threshold: the summary's findings are at several, this section's charts and tables at one.
+        let here =
+            marginals.first.map { analysis in
+                let kind = s.verification.polarity == "dissimilarity" ? "distance" : "score"
+                return
+                    "Every group here is measured at one threshold, set for \(HTML.oneIn(target)) false matches overall (\(kind) \(String(format: "%.4g", analysis.threshold))); findings above name their own."
+            } ?? "Each group is measured at the same threshold."
         body.append(
-            "<p>Each group is measured at the same threshold. A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; \(Self.intervalLines(replicates: s.configuration?.bootstrap)) A dashed line marks a group with no error: its rate is below the line's end (the exact 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
+            "<p>\(here) A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; \(Self.intervalLines(replicates: s.configuration?.bootstrap)) A dashed line marks a group with no error: its rate is below the line's end (the exact 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
         )
         for analysis in marginals { body.append(groupRates(analysis, s)) }
         body.append(contentsOf: detectableSection(marginals))
@@ -259,7 +271,7 @@ public enum HTMLReport {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(HTML.escape(title))</title>
         <style>
-        \(css)
+        \(css)\(simulated ? simulatedPrintCSS : "")
         </style>
         </head>
         <body>
@@ -278,7 +290,6 @@ public enum HTMLReport {
         th { background: #f3f3f3; } .flag { color: #a33; font-size: .85rem; } .meta { color: #555; font-size: .85rem; margin: .2rem 0; }
         .simulated { background: #fde68a; border: 2px solid #b45309; padding: .4rem; font-weight: bold; text-align: center; margin: .4rem 0; }
         caption.simulated-mark { caption-side: top; text-align: left; font-weight: bold; color: #92400e; font-size: .8rem; }
-        .print-mark { display: none; }
         .chart-scroll { overflow-x: auto; max-width: 100%; } .chart-scroll svg.chart { min-width: 540px; }
         .summary li { margin: .25rem 0; } svg.chart { max-width: 100%; height: auto; display: block; margin: .6rem 0; font-family: inherit; }
         details.fold { margin: .6rem 0; } details.fold > summary { cursor: pointer; font-weight: 600; color: #1d4e89; }
@@ -288,7 +299,17 @@ public enum HTMLReport {
           details::details-content { content-visibility: visible; display: block; }
           details:not([open]) > :not(summary) { display: block; }
           .table-scroll { overflow: visible; }
-          .print-mark { display: block; position: fixed; top: 0; right: 0; background: #fde68a; border: 1px solid #b45309; padding: 2px 6px; font-weight: bold; font-size: 10pt; }
+        }
+        """
+
+    /// A simulated run's mark on every printed page, in the page's top margin (a CSS page-margin box),
+    /// where it covers nothing: an element fixed to the top of the page, as before, was printed over the
+    /// first lines of every page. Browsers without page-margin boxes print the page without it; the
+    /// banner and every table's and chart's mark are printed all the same.
+    static let simulatedPrintCSS = """
+
+        @media print {
+          @page { margin-top: 1.8cm; @top-right { content: "SIMULATED data: not findings about real people"; font-weight: bold; font-size: 10pt; color: #92400e; } }
         }
         """
 

@@ -82,6 +82,23 @@ struct FindingTests {
         return o
     }
 
+    /// Two groups without a false match, of 12 and 40 people: the best group is the one measured on more
+    /// comparisons (0 of 3,120 says more than 0 of 264), whatever the order; first met won before.
+    @Test("among groups tied at the lowest rate the best is the one with the most comparisons")
+    func zeroTiesPickTheLargestGroup() throws {
+        for names in [["group=a", "group=b"], ["group=b", "group=a"]] {
+            let d = Self.design(
+                groups: [(names[0], 12), (names[1], 40), ("group=c", 12)], falseMatches: [(52, 53), (54, 55), (56, 57)])
+            let result = try #require(CohortAnalysis.analyze(d, dimensions: "group", options: Self.options()).first)
+            let fmr = try #require(result.worstBest?.first { $0.metric == "fmr" })
+            #expect(fmr.worst == "group=c")
+            #expect(fmr.best == names[1] && fmr.bestCount.errors == 0 && fmr.bestCount.trials == 3_120)
+            let findings = Finding.list([result], minimumSubjects: 10, polarity: .similarity)
+            let finding = try #require(findings.first { $0.comparison.metric == "fmr" })
+            #expect(finding.statement.contains("cannot show whether, or by how much, the rate of the group \u{201C}c\u{201D} is higher"))
+        }
+    }
+
     /// Gender: 24 false matches spread over the 12 women, 1 among the 12 men, and an `unknown` group and a
     /// 3-person group with higher rates that must not be compared.
     static func gender() -> (data: LabeledComparisons, womenPairs: [(Int, Int)]) {

@@ -8,7 +8,7 @@ import Testing
 /// Everything here is recomputed from the CSV text with this file's own parser and arithmetic; nothing of
 /// the product's metrics code is reused. What is checked is what ``Finding`` and ``GroupComparison``
 /// document: the eligible groups (known label, at least `min_subjects` people, a trial), the worst and best
-/// of them (first in cohort order on ties), the counts, the ratio (null when the best rate is 0), the
+/// of them (on ties the one with the most comparisons, then the first in cohort order), the counts, the ratio (null when the best rate is 0), the
 /// interval's consistency and `holds`, the sentence's counts, `children`, the order, and that no
 /// comparison with two or more eligible groups is missing. The ratio's subject-bootstrap interval cannot
 /// be recomputed from cohorts.csv; it is checked against the analysis it came from in summary.json
@@ -402,12 +402,17 @@ struct FindingsAgainstCohortsTests {
             let label = "\(name): finding \(f.key) (\(c.worst) vs \(c.best))"
             let candidates = eligible(f.key)
             try #require(candidates.count >= 2, "\(label): fewer than two eligible groups in cohorts.csv")
-            // Worst: the highest rate, the first on ties; best: the lowest of the others, the first on ties.
+            // Worst: the highest rate; best: the lowest of the others; on ties the one with the most
+            // comparisons, then the first.
             var worst = candidates[0]
-            for r in candidates where (r.rate ?? 0) > (worst.rate ?? 0) { worst = r }
+            for r in candidates where (r.rate ?? 0) > (worst.rate ?? 0) || ((r.rate ?? 0) == (worst.rate ?? 0) && r.trials > worst.trials) {
+                worst = r
+            }
             let others = candidates.filter { $0.cohort != worst.cohort }
             var best = others[0]
-            for r in others where (r.rate ?? 0) < (best.rate ?? 0) { best = r }
+            for r in others where (r.rate ?? 0) < (best.rate ?? 0) || ((r.rate ?? 0) == (best.rate ?? 0) && r.trials > best.trials) {
+                best = r
+            }
             #expect(c.worst == worst.cohort, "\(label): the worst eligible group in cohorts.csv is \(worst.cohort)")
             #expect(c.best == best.cohort, "\(label): the best eligible group in cohorts.csv is \(best.cohort)")
             #expect(
@@ -495,7 +500,9 @@ struct FindingsAgainstCohortsTests {
                 #expect(f.statement.contains(phrase), "\(label): the statement lacks the \(side) group's \"\(phrase)\": \(f.statement)")
             }
             let by = "by " + f.dimensions.split(separator: ";").map { $0.replacingOccurrences(of: "_", with: " ") }.joined(separator: " × ")
-            #expect(f.statement.hasPrefix("At ") && f.statement.contains(by), "\(label): \(f.statement)")
+            // A simulated run's statements say so first, so that one quoted alone does too.
+            let lead = summary.simulated ? "Simulated, not real people: At " : "At "
+            #expect(f.statement.hasPrefix(lead) && f.statement.contains(by), "\(label): \(f.statement)")
             #expect(f.statement.contains("times as often") == f.holds, "\(label): \(f.statement)")
             #expect(f.statement.contains("cannot show") == !f.holds, "\(label): \(f.statement)")
 

@@ -151,7 +151,7 @@ struct DemoCLITests {
         #expect(charts > 5 && tables > 5)
         #expect(report.components(separatedBy: "<text class=\"simulated-mark\"").count - 1 == charts)
         #expect(report.components(separatedBy: "<table><caption class=\"simulated-mark\">SIMULATED").count - 1 == tables)
-        #expect(report.contains("<div class=\"print-mark\""))
+        #expect(report.contains("@top-right { content: \"SIMULATED data"))
         for csv in ["cohorts.csv", "cross_cohort_fmr.csv", "curves.csv"] {
             let lines = try String(contentsOf: a.appendingPathComponent(csv), encoding: .utf8).split(separator: "\n").dropFirst()
             #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("SIMULATED,") }, "\(csv)")

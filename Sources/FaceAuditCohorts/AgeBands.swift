@@ -19,22 +19,51 @@ public struct AgeBands: Sendable, Hashable, Codable {
         guard let first = lowerBounds.first, first >= 0, lowerBounds.allSatisfy(\.isFinite) else {
             throw CohortError("age bands need at least one lower bound, the first 0 or more")
         }
+        if let high = lowerBounds.first(where: { $0 > Self.oldest }) {
+            throw CohortError("age band bound \(high) is above \(Int(Self.oldest)) years, the oldest age a label may have")
+        }
         for (a, b) in zip(lowerBounds, lowerBounds.dropFirst()) where b <= a {
             throw CohortError("age band bounds must increase: \(Self.format(b)) follows \(Self.format(a))")
         }
         self.lowerBounds = lowerBounds
     }
 
-    /// Parses `0,4,8,13,18,30,50,65` (lower bounds) or `0-3,4-7,…,65+` (labels as printed).
+    /// The highest bound a band may have: the oldest age a manifest accepts (130 years).
+    public static let oldest = 130.0
+
+    /// Parses `0,4,8,13,18,30,50,65` (lower bounds) or `0-3,4-7,…,65+` (labels as printed). A label's
+    /// upper end must meet the next band (`4-7` before `8-12`): `0-3,4-7,65+` is refused, not read as a
+    /// band 4-64; so is a negative bound (`-5`, which is not `5+`).
     public init(parsing text: String) throws(CohortError) {
         var bounds: [Double] = []
+        var uppers: [(item: String, upper: Double)?] = []
         for part in text.split(separator: ",") {
             let item = part.trimmingCharacters(in: " ")
-            let lower = item.split(whereSeparator: { $0 == "-" || $0 == "+" || $0 == "–" }).first.map(String.init) ?? ""
-            guard let value = Double(lower) else {
+            guard !item.hasPrefix("-"), !item.hasPrefix("–") else {
+                throw CohortError("age band \"\(item)\" is negative; ages start at 0 (write e.g. 0,4,8,13,18 or 0-3,4-7,8+)")
+            }
+            let pieces = item.split(whereSeparator: { $0 == "-" || $0 == "+" || $0 == "–" }).map(String.init)
+            guard let value = pieces.first.flatMap(Double.init) else {
                 throw CohortError("age band \"\(item)\" does not start with a number (write e.g. 0,4,8,13,18 or 0-3,4-7,8+)")
             }
             bounds.append(value)
+            // "4-7" ends at 7 (the next band starts at 8); "4-<7.5" at 7.5.
+            if pieces.count == 2 {
+                let open = pieces[1].hasPrefix("<")
+                guard let end = Double(open ? String(pieces[1].dropFirst()) : pieces[1]) else {
+                    throw CohortError("age band \"\(item)\" does not end with a number (write e.g. 4-7)")
+                }
+                uppers.append((item, open ? end : end + 1))
+            } else {
+                uppers.append(nil)
+            }
+        }
+        for (k, upper) in uppers.enumerated() {
+            guard let upper else { continue }
+            guard k + 1 < bounds.count, bounds[k + 1] == upper.upper else {
+                let next = k + 1 < bounds.count ? "the next band starts at \(Self.format(bounds[k + 1]))" : "it is the last band (write e.g. 65+)"
+                throw CohortError("age band \"\(upper.item)\" does not meet the band after it: \(next)")
+            }
         }
         try self.init(lowerBounds: bounds)
     }

@@ -49,6 +49,18 @@ struct CohortTests {
         #expect(try AgeBands(parsing: "5,10").label(for: 3) == nil)
     }
 
+    /// From the hostile-input review: `0,1e19` trapped converting the bound to Int while naming the
+    /// band (a crash with a backtrace); `-5` was read as `5+`; `0-3,4-7,65+` silently made a band 4-64.
+    @Test("age bands out of range, negative or with gaps are refused, not crashed on or misread")
+    func hostileAgeBands() throws {
+        for text in ["0,1e19", "0,1e308", "0,131", "-5", "0,-5", "0-3,4-7,65+", "0-3,4-7", "0-3,4-x,8+"] {
+            #expect(throws: CohortError.self, "\(text)") { try AgeBands(parsing: text) }
+        }
+        #expect(try AgeBands(parsing: "0-3,4-7,8+").labels == ["0-3", "4-7", "8+"])
+        #expect(try AgeBands(parsing: "0-<2.5,2.5-<5,5+").labels == ["0-<2.5", "2.5-<5", "5+"])
+        #expect(try AgeBands(parsing: "0,130").labels == ["0-129", "130+"])
+    }
+
     @Test(
         "skin-tone groups: Monk 1-3/4-6/7-10, Fitzpatrick I-III/IV-VI",
         arguments: [

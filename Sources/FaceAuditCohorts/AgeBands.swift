@@ -61,7 +61,8 @@ public struct AgeBands: Sendable, Hashable, Codable {
         for (k, upper) in uppers.enumerated() {
             guard let upper else { continue }
             guard k + 1 < bounds.count, bounds[k + 1] == upper.upper else {
-                let next = k + 1 < bounds.count ? "the next band starts at \(Self.format(bounds[k + 1]))" : "it is the last band (write e.g. 65+)"
+                let next =
+                    k + 1 < bounds.count ? "the next band starts at \(Self.format(bounds[k + 1]))" : "it is the last band (write e.g. 65+)"
                 throw CohortError("age band \"\(upper.item)\" does not meet the band after it: \(next)")
             }
         }

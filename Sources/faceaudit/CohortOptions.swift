@@ -57,13 +57,15 @@ struct CohortOptions: ParsableArguments {
 
     /// The scheme for `records`; a usage error when the options do not parse.
     func scheme(for records: [ImageRecord]) throws -> CohortScheme {
-        do { return try configuration().scheme(for: records) } catch let error as RunError { throw ValidationError(error.message) }
+        do { return try configuration().scheme(for: records) } catch let error as RunError {
+            throw error.code == .dataError ? fail(error) : ValidationError(error.message)
+        }
     }
 
     /// The scheme for the images of a labeled score file (both sides of each comparison).
     func scheme(for labeled: ScoreTableLabels) throws -> CohortScheme {
         do { return try configuration().scheme(forLabels: labeled.labels) } catch let error as RunError {
-            throw ValidationError(error.message)
+            throw error.code == .dataError ? fail(error) : ValidationError(error.message)
         }
     }
 }

@@ -27,7 +27,14 @@ public struct ScoreTableLabels: Sendable {
         ]
         var columns: [(CohortDimension, ScoreTable.SideAttribute)] = []
         for (dimension, names) in attributeNames {
-            if let name = names.first(where: { table.attributes[$0] != nil }) { columns.append((dimension, table.attributes[name]!)) }
+            let present = names.filter { table.attributes[$0] != nil }
+            // Both spellings (ethnicity and race, gender and sex) would leave one of them unread, unsaid.
+            guard present.count <= 1 else {
+                throw ScoreFileError(
+                    file: table.file.isEmpty ? "score table" : table.file, line: 1,
+                    "the header has both probe_\(present[0]) and probe_\(present[1]) (two names for one attribute); keep one")
+            }
+            if let name = present.first { columns.append((dimension, table.attributes[name]!)) }
         }
         var tuples: [[Int32]: Int32] = [:]
         var labels: [Labels] = []

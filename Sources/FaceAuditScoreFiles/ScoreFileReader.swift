@@ -17,7 +17,7 @@ public enum ScoreFileReader {
             let count = bytes.count - 1
             var scores: [Double] = []
             scores.reserveCapacity(count / 8)
-            var start = 0
+            var start = UnsafeBufferPointer(rebasing: bytes[..<min(count, 3)]).elementsEqual(byteOrderMark) ? 3 : 0
             var line = 0
             while start < count {
                 line += 1
@@ -69,9 +69,9 @@ public enum ScoreFileReader {
                 throw ScoreFileError(
                     file: path, line: line, "expected \(columns) fields (bob \(columns)-column format), found \(fields.count)")
             }
-            let claimed = String(decoding: fields[0], as: UTF8.self)
-            let real = String(decoding: fields[columns == 4 ? 1 : 2], as: UTF8.self)
-            let probe = String(decoding: fields[columns == 4 ? 2 : 3], as: UTF8.self)
+            let claimed = try text(fields, 0, path: path, line: line, separated: false)
+            let real = try text(fields, columns == 4 ? 1 : 2, path: path, line: line, separated: false)
+            let probe = try text(fields, columns == 4 ? 2 : 3, path: path, line: line, separated: false)
             table.scores.append(try parseScore(fields[columns - 1], path: path, line: line))
             table.mated.append(claimed == real)
             table.referenceSubject.append(subjects.id(claimed))
@@ -103,8 +103,24 @@ public enum ScoreFileReader {
         var firstSeen: [[ScoreTable.Position]] = []
         try forEachLine(path: path, separator: UInt8(ascii: ",")) { (fields, line) throws(ScoreFileError) in
             if fields.isEmpty || (fields.count == 1 && fields[0].isEmpty) { return }
+            // Fields are split at every comma: a quoted field ("Smith, John") would be read with its quotes, a
+            // quoted id as another subject than the same id unquoted.
+            for (k, field) in fields.enumerated() where field.first(where: { $0 != 32 && $0 != 9 }) == UInt8(ascii: "\"") {
+                throw ScoreFileError(
+                    file: path, line: line, column: Self.column(of: k, in: fields),
+                    "field \(k + 1) is quoted; score files are split at every comma and take no quotes: write the value without them")
+            }
             guard let names = header else {
-                let h = fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased() }
+                var h: [String] = []
+                for k in fields.indices { h.append(try Self.text(fields, k, path: path, line: line, separated: true)) }
+                h = h.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                // Names are read without case: two columns that differ only so (probe_gender, probe_Gender)
+                // would leave which one counts to chance.
+                for (k, name) in h.enumerated() where h[..<k].contains(name) {
+                    throw ScoreFileError(
+                        file: path, line: line, column: Self.column(of: k, in: fields),
+                        "the header names column \(name) twice (names are read without regard to case); keep one")
+                }
                 header = h
                 func column(_ name: String) -> Int { h.firstIndex(of: name) ?? -1 }
                 probeColumn = column("probe_subject")
@@ -132,7 +148,10 @@ public enum ScoreFileReader {
             guard fields.count == names.count else {
                 throw ScoreFileError(file: path, line: line, "expected \(names.count) fields as in the header, found \(fields.count)")
             }
-            func text(_ i: Int) -> String { String(decoding: fields[i], as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+            var texts: [String] = []
+            texts.reserveCapacity(fields.count)
+            for k in fields.indices { texts.append(try Self.text(fields, k, path: path, line: line, separated: true)) }
+            func text(_ i: Int) -> String { texts[i].trimmingCharacters(in: .whitespaces) }
             let probe = text(probeColumn)
             let reference = text(referenceColumn)
             guard !probe.isEmpty, !reference.isEmpty else {
@@ -172,6 +191,22 @@ public enum ScoreFileReader {
         table.subjects = subjects.names
         table.items = items.names
         return table
+    }
+
+    /// UTF-8's byte order mark, skipped at the start of a file.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// The text of field `index` of a line, which must be valid UTF-8: decoding would otherwise turn every
+    /// invalid byte into U+FFFD, and two different ids (`s\xFE08`, `s\xFF08`) into one subject.
+    static func text(
+        _ fields: [ArraySlice<UInt8>], _ index: Int, path: String, line: Int, separated: Bool
+    ) throws(ScoreFileError) -> String {
+        guard let text = String(validating: fields[index], as: UTF8.self) else {
+            throw ScoreFileError(
+                file: path, line: line, column: separated ? column(of: index, in: fields) : nil,
+                "field \(index + 1) is not valid UTF-8 text; save the file as UTF-8")
+        }
+        return text
     }
 
     /// The 1-based column, in Unicode scalars, at which field `index` of a CSV line starts: the fields
@@ -219,7 +254,8 @@ public enum ScoreFileReader {
     ) throws(ScoreFileError) {
         let data = try contents(path)
         let bytes = [UInt8](data)
-        var start = 0
+        // A UTF-8 byte order mark (Excel writes one) is not part of the first field.
+        var start = bytes.starts(with: byteOrderMark) ? byteOrderMark.count : 0
         var line = 0
         var fields: [ArraySlice<UInt8>] = []
         while start < bytes.count {

@@ -113,6 +113,41 @@ struct ScoreTableLabelsTests {
         #expect(!error.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
     }
 
+    /// A score file from bytes (to hold a byte order mark or invalid UTF-8).
+    static func read(_ bytes: [UInt8], format: ScoreFormat = .csv) throws -> ScoreTable {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("s.csv")
+        try Data(bytes).write(to: file)
+        return try ScoreFileReader.read(path: file.path, format: format)
+    }
+
+    /// From a hostile-input review, each read before without a word: a byte order mark hid the first
+    /// column's name (CSV) or became part of the first id (bob, turning a mated comparison non-mated); a
+    /// quoted id was another subject than the same id unquoted; invalid UTF-8 made two ids one; of two
+    /// columns differing only in case the last counted; probe_race beside probe_ethnicity was ignored.
+    @Test("byte order marks are skipped; quotes, invalid UTF-8, repeated and aliased columns are refused at their place")
+    func hostileScoreFiles() throws {
+        let header = "probe_subject,reference_subject,score,probe_gender,reference_gender\n"
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        #expect(try Self.read(bom + Array((header + "a,a,0.9,f,f\na,b,0.1,f,m\n").utf8)).mated == [true, false])
+        #expect(try Self.read(bom + Array("a a x1 0.9\na b x2 0.1\n".utf8), format: .bob4).mated == [true, false])
+        func refused(_ bytes: [UInt8]) throws -> ScoreFileError {
+            try #require(throws: ScoreFileError.self) { _ = try ScoreTableLabels(try Self.read(bytes)) }
+        }
+        var error = try refused(Array((header + "\"a\",a,0.9,f,f\n").utf8))
+        #expect((error.line, error.column) == (2, 1) && error.message.contains("quoted"))
+        error = try refused(Array((header + "a,b,0.1,f,\"m, x\"\n").utf8))
+        #expect((error.line, error.column) == (2, 11) && error.message.contains("quoted"))
+        error = try refused(Array(header.utf8) + Array("a,s".utf8) + [0xFE] + Array("08,0.1,f,m\n".utf8))
+        #expect((error.line, error.column) == (2, 3) && error.message.contains("not valid UTF-8"))
+        error = try refused(Array("probe_subject,reference_subject,score,probe_gender,reference_gender,probe_Gender\na,b,0.1,f,m,m\n".utf8))
+        #expect((error.line, error.column) == (1, 69) && error.message.contains("probe_gender twice"))
+        let aliased = "probe_subject,reference_subject,score,probe_ethnicity,reference_ethnicity,probe_race,reference_race\n"
+        error = try refused(Array((aliased + "a,b,0.1,x,y,z,w\n").utf8))
+        #expect(error.line == 1 && error.message.contains("both probe_ethnicity and probe_race"))
+    }
+
     @Test("ordinary labels, missing markers and ages pass")
     func safeLabels() throws {
         let t = try Self.table(

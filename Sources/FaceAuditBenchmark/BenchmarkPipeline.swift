@@ -46,6 +46,7 @@ public struct BenchmarkPipeline: Sendable {
             do { try AtomicFile.checkWritable(folder: out) } catch {
                 throw RunError(.ioError, "\(out): cannot write the outputs there (\(ErrorText.line(error)))")
             }
+            do { try RunResults.checkOutputFolder(out, inputs: configuration.inputs) } catch { throw RunError(.usage, error.description) }
         }
         if configuration.scores != nil { return try runScoreFile(configuration) }
         if let subjects = configuration.simulatedSubjects { return try runSimulation(configuration, subjects: subjects) }
@@ -406,9 +407,18 @@ public struct BenchmarkPipeline: Sendable {
         result.summary.tool["commit_method"] = SourceRevision.method
         result.summary.tool["working_tree"] = SourceRevision.workingTree
         do {
-            try result.write(to: out, exportScores: exportScores ?? configuration.exportScores, scenario: ReportOptions(configuration))
+            try result.write(
+                to: out, exportScores: exportScores ?? configuration.exportScores, scenario: ReportOptions(configuration),
+                inputs: configuration.inputs)
+        } catch let error as OutputSetError {
+            throw RunError(.usage, error.description)
         } catch {
             throw RunError(.ioError, "\(out): \(ErrorText.line(error))")
         }
     }
+}
+
+extension RunConfiguration {
+    /// The files a run reads, which its outputs may not replace.
+    var inputs: [String] { [dataset, scores, embeddings, card].compactMap { $0 } }
 }

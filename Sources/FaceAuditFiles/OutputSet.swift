@@ -37,6 +37,10 @@ public struct OutputFile: Sendable {
 /// a staging folder that the next write removes. A writer holds a lock (`flock`) on its staging folder, so a
 /// concurrent writer removes only folders whose writer died. Nothing else in the folder (shard partials,
 /// Slurm folders, other files) is touched.
+///
+/// A folder with no marker is not an earlier set: a file in it named as a member (a user's `quality.csv`
+/// or `scores.csv`) is never replaced or removed; the write is refused instead (``OutputSetError``), as it is
+/// when one of the run's inputs is a file the set would replace (`--scores out/scores.csv --out out`).
 public struct OutputSet: Sendable {
     /// The files, in the order they are made.
     public var files: [OutputFile]
@@ -51,17 +55,23 @@ public struct OutputSet: Sendable {
     public static let stagingPrefix = ".staging-"
 
     /// Creates a set; `marker` must be one of `files`.
+    ///
+    /// A set of no files but its marker and `members` is enough for ``check(_:inputs:)``.
     public init(files: [OutputFile], marker: String, members: Set<String>) {
         self.files = files
         self.marker = marker
         self.members = members.union(files.map(\.name))
     }
 
-    /// Writes every file into `folder` (created if missing) as described above.
-    /// - Throws: what making a file throws, or a `CocoaError` naming the path that could not be written; the
-    ///   earlier set is then left as it was (unless the failure was in the renames themselves).
-    public func write(to folder: String) throws {
+    /// Writes every file into `folder` (created if missing) as described above; `inputs` are the paths the
+    /// run read, none of which the set may replace.
+    /// - Throws: ``OutputSetError`` before anything is written when `folder` holds member-named files but no
+    ///   marker, or an input is one of the set's files; what making a file throws, or a `CocoaError` naming
+    ///   the path that could not be written; the earlier set is then left as it was (unless the failure was
+    ///   in the renames themselves).
+    public func write(to folder: String, inputs: [String] = []) throws {
         precondition(files.contains { $0.name == marker } && files.allSatisfy { !$0.name.contains("/") && !$0.name.hasPrefix(".") })
+        try check(folder, inputs: inputs)
         let manager = FileManager.default
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         Self.removeStaleStaging(in: folder)
@@ -94,6 +104,26 @@ public struct OutputSet: Sendable {
         }
     }
 
+    /// Refuses a write that would replace a file the set does not own: a member-named file in a folder
+    /// without a marker, or an input. ``write(to:inputs:)`` checks so; a caller checks before its work too,
+    /// so that a refusal comes before the work rather than after it.
+    public func check(_ folder: String, inputs: [String]) throws(OutputSetError) {
+        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        let ours = Set(members.map { resolved(folder + "/" + $0) })
+        for input in inputs where ours.contains(resolved(input)) {
+            throw OutputSetError(folder: folder, message: "would replace the input \(input); write the outputs to another folder")
+        }
+        var status = stat()
+        guard lstat(folder + "/" + marker, &status) != 0 else { return }
+        for name in members.sorted() where lstat(folder + "/" + name, &status) == 0 {
+            throw OutputSetError(
+                folder: folder,
+                message:
+                    "holds \(name) but no \(marker), so it is not a FaceAudit output folder (or its last write was interrupted); choose another output folder, or move \(name) away"
+            )
+        }
+    }
+
     /// Removes the staging folders that writers which died (kill -9, power loss) left in `folder`: those whose
     /// lock can be taken. A live writer's folder is locked and stays.
     public static func removeStaleStaging(in folder: String) {
@@ -112,4 +142,15 @@ public struct OutputSet: Sendable {
         let underlying = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: underlying])
     }
+}
+
+/// A write refused because it would replace a file the output set does not own.
+public struct OutputSetError: Error, Sendable, CustomStringConvertible {
+    /// The output folder.
+    public let folder: String
+    /// Why, as the end of a sentence that starts with the folder.
+    public let message: String
+
+    /// `folder message`.
+    public var description: String { "\(folder) \(message)" }
 }

@@ -95,10 +95,17 @@ public struct RunResults: Sendable {
         return OutputSet(files: files, marker: "summary.json", members: Self.outputNames)
     }
 
+    /// Refuses `folder` before a run's work when writing its outputs there would replace a file they do not
+    /// own (``OutputSet/check(_:inputs:)``).
+    public static func checkOutputFolder(_ folder: String, inputs: [String]) throws(OutputSetError) {
+        try OutputSet(files: [], marker: "summary.json", members: outputNames).check(folder, inputs: inputs)
+    }
+
     /// Writes every output into `folder` as one ``OutputSet`` (see ``outputs(exportScores:scenario:)``).
-    public func write(to folder: String, exportScores: Bool, scenario: ReportOptions = ReportOptions()) throws {
+    /// `inputs`: the files the run read, which the outputs may not replace.
+    public func write(to folder: String, exportScores: Bool, scenario: ReportOptions = ReportOptions(), inputs: [String] = []) throws {
         AtomicFile.removeStaleTemporaries(in: folder)
-        try outputs(exportScores: exportScores, scenario: scenario).write(to: folder)
+        try outputs(exportScores: exportScores, scenario: scenario).write(to: folder, inputs: inputs)
     }
 }
 

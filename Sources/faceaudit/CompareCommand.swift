@@ -42,6 +42,12 @@ struct CompareCommand: ParsableCommand {
         guard tolerance.isFinite, tolerance >= 0, relativeTolerance.isFinite, relativeTolerance >= 0 else {
             throw ValidationError("--tolerance and --relative-tolerance must be finite numbers ≥ 0")
         }
+        // The XML would replace a run's summary (found by a hostile-input review: exit 0, and the next
+        // compare refused the candidate as not a summary).
+        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        if let junit, [baseline, candidate].map(resolved).contains(resolved(junit)) {
+            throw ValidationError("--junit \(junit) is one of the summaries compared; write the XML elsewhere")
+        }
     }
 
     func run() throws {

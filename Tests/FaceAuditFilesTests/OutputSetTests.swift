@@ -33,6 +33,28 @@ struct OutputSetTests {
 
     static let names = ["a.csv", "b.csv", "report.html", "summary.json"]
 
+    /// From a hostile-input review: a run into a folder that never held one removed the user's
+    /// `quality.csv` and `watchlist.csv` as an earlier set's leftovers, and `--scores out/scores.csv --out
+    /// out` removed its own input; all with exit 0.
+    @Test("a folder without a marker keeps its member-named files, and no input is replaced")
+    func userFilesAreKept() throws {
+        let folder = try TestPaths.temporaryDirectory("output-set")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "notes\n".write(to: folder.appendingPathComponent("scores.csv"), atomically: true, encoding: .utf8)
+        let error = try #require(throws: OutputSetError.self) { try Self.set(Self.names, tag: "new").write(to: folder.path) }
+        #expect(error.message.hasPrefix("holds scores.csv but no summary.json"))
+        #expect(try Self.contents(folder) == ["scores.csv": "notes\n"])
+
+        // With a set in place: an input named as one of its files is refused; another input is fine.
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("scores.csv"))
+        try Self.set(Self.names, tag: "old").write(to: folder.path)
+        let input = folder.appendingPathComponent("a.csv").path
+        #expect(throws: OutputSetError.self) { try Self.set(Self.names, tag: "new").write(to: folder.path, inputs: [input]) }
+        #expect(try Self.contents(folder)["a.csv"] == "old a.csv\n")
+        try Self.set(Self.names, tag: "new").write(to: folder.path, inputs: [folder.appendingPathComponent("other.csv").path])
+        #expect(try Self.contents(folder)["a.csv"] == "new a.csv\n")
+    }
+
     @Test("a write that fails after some files leaves the previous complete set, and nothing else")
     func interruptedWrite() throws {
         let folder = try TestPaths.temporaryDirectory("output-set")

@@ -24,7 +24,15 @@ extension SubjectBootstrap.Tally: Codable {
         }
         self.init()
         mated = try rows(.mated, width: 3).map { (subject: $0[0], errors: $0[1], trials: $0[2]) }
-        errorPairs = try rows(.falseMatches, width: 3).map {
+        guard mated.allSatisfy({ $0.errors <= $0.trials }) else {
+            throw DecodingError.dataCorruptedError(forKey: .mated, in: c, debugDescription: "more false non-matches than mated trials")
+        }
+        // Subjects and counts of false matches are 32-bit: a larger one (an edited file) is refused, not trapped on.
+        let pairs = try rows(.falseMatches, width: 3)
+        guard pairs.allSatisfy({ $0.allSatisfy { $0 <= Int(Int32.max) } }) else {
+            throw DecodingError.dataCorruptedError(forKey: .falseMatches, in: c, debugDescription: "a subject or count above 2^31 − 1")
+        }
+        errorPairs = pairs.map {
             SubjectBootstrap.ErrorPair(a: Int32(min($0[0], $0[1])), b: Int32(max($0[0], $0[1])), errors: Int32($0[2]))
         }
         if c.contains(.allPairs) {

@@ -28,6 +28,21 @@ public struct SubjectTallies: Sendable, Codable {
     /// The current format.
     public static let formatName = "faceaudit.subjects/1"
 
+    /// What is wrong with a decoded file, or nil: the replicates beyond `run --bootstrap`'s limit (an
+    /// edited 1e12 asked for 8 TB), 1 − confidence outside (0, 1), or a tally naming a subject at or
+    /// beyond ``subjects`` (which the resampling would index out of range).
+    public var problem: String? {
+        guard (0...1_000_000).contains(replicates) else { return "replicates \(replicates) is outside 0…1,000,000" }
+        guard alpha > 0 && alpha < 1 else { return "alpha \(alpha) is outside (0, 1)" }
+        guard (0...100_000_000).contains(subjects) else { return "subjects \(subjects) is outside 0…100,000,000" }
+        for point in operatingPoints {
+            for tally in [point.overall] + point.dimensions.flatMap({ $0.cohorts.map(\.tally) }) where tally.largestSubject >= subjects {
+                return "a tally names subject \(tally.largestSubject), beyond the file's \(subjects) subjects"
+            }
+        }
+        return nil
+    }
+
     /// One operating point.
     public struct Point: Sendable, Codable {
         /// How the threshold was chosen.

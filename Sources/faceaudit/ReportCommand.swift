@@ -85,6 +85,7 @@ struct ReportCommand: ParsableCommand {
             guard tallies.format == SubjectTallies.formatName else {
                 throw fail("\(path): format \(tallies.format), expected \(SubjectTallies.formatName)", ExitStatus.dataError)
             }
+            if let problem = tallies.problem { throw fail("\(path): \(problem)", ExitStatus.dataError) }
             return tallies
         } catch let error as ExitCode { throw error } catch {
             throw fail("\(path): not a FaceAudit subjects.json (\(ErrorText.line(error)))", ExitStatus.dataError)

@@ -18,6 +18,29 @@ struct SubjectTalliesTests {
         }
     }
 
+    /// From a hostile-input review of `faceaudit report`: an edited subjects.json with a subject index
+    /// beyond `subjects` crashed it (index out of range), a count of 10^18 trapped converting to Int32,
+    /// and `replicates: 1e12` aborted allocating 8 TB.
+    @Test("an edited subjects.json is refused, not crashed on")
+    func editedFiles() throws {
+        let file = TestPaths.repositoryRoot.appendingPathComponent("results/london-dlib/subjects.json")
+        let good = try JSONDecoder().decode(SubjectTallies.self, from: try Data(contentsOf: file))
+        #expect(good.problem == nil)
+        var edited = good
+        edited.replicates = 1_000_000_000_000
+        #expect(edited.problem?.hasPrefix("replicates") == true)
+        edited = good
+        edited.subjects = 3
+        #expect(edited.problem?.contains("beyond the file's 3 subjects") == true)
+        edited = good
+        edited.alpha = 2
+        #expect(edited.problem?.hasPrefix("alpha") == true)
+        let huge = #"{"mated":[],"false_matches":[[0,1,1000000000000000000]],"all_pairs":[]}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(SubjectBootstrap.Tally.self, from: Data(huge.utf8)) }
+        let impossible = #"{"mated":[[0,5,3]],"false_matches":[],"all_pairs":[]}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(SubjectBootstrap.Tally.self, from: Data(impossible.utf8)) }
+    }
+
     @Test("every design (all pairs, bipartite, sparse), a fixed threshold with its label, no fingerprint, empty lists")
     func everyShape() throws {
         let text = """

@@ -97,6 +97,7 @@ public enum ScoreFileReader {
         var referenceItemColumn = -1
         var sides: [(name: String, probe: Int, reference: Int)] = []
         var interners: [Interner] = []
+        var itemSubject: [Int32] = []  // the subject of each sample id
         // Per attribute: each side's value indices, and where each value was first met.
         var probeValues: [[Int32]] = []
         var referenceValues: [[Int32]] = []
@@ -161,8 +162,26 @@ public enum ScoreFileReader {
             table.mated.append(probe == reference)
             table.probeSubject.append(subjects.id(probe))
             table.referenceSubject.append(subjects.id(reference))
-            table.probeItem.append(probeItemColumn >= 0 ? items.id(text(probeItemColumn)) : -1)
-            table.referenceItem.append(referenceItemColumn >= 0 ? items.id(text(referenceItemColumn)) : -1)
+            // A sample belongs to one subject: ids numbered within each subject ("1", "2") would make every
+            // subject's first photo one sample, and its searches one search.
+            for (isProbe, column, subject) in [
+                (true, probeItemColumn, table.probeSubject.last!), (false, referenceItemColumn, table.referenceSubject.last!),
+            ] {
+                guard column >= 0 else {
+                    if isProbe { table.probeItem.append(-1) } else { table.referenceItem.append(-1) }
+                    continue
+                }
+                let item = items.id(text(column))
+                if Int(item) == itemSubject.count { itemSubject.append(subject) }
+                guard itemSubject[Int(item)] == subject else {
+                    let (before, here) = (subjects.names[Int(itemSubject[Int(item)])], subjects.names[Int(subject)])
+                    throw ScoreFileError(
+                        file: path, line: line, column: Self.column(of: column, in: fields),
+                        "sample \(CohortLabelRules.shown(text(column))) appears with two subjects (\(CohortLabelRules.shown(before)) before, "
+                            + "\(CohortLabelRules.shown(here)) here); sample ids must be unique across subjects")
+                }
+                if isProbe { table.probeItem.append(item) } else { table.referenceItem.append(item) }
+            }
             for (k, side) in sides.enumerated() {
                 for (field, isProbe) in [(side.probe, true), (side.reference, false)] {
                     let value = text(field)

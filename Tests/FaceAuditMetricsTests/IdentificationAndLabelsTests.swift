@@ -146,6 +146,11 @@ struct ScoreTableLabelsTests {
         let aliased = "probe_subject,reference_subject,score,probe_ethnicity,reference_ethnicity,probe_race,reference_race\n"
         error = try refused(Array((aliased + "a,b,0.1,x,y,z,w\n").utf8))
         #expect(error.line == 1 && error.message.contains("both probe_ethnicity and probe_race"))
+        // Sample ids numbered within each subject made every subject's first photo one sample (identify: 2 probes of 79).
+        let ids = "probe_subject,reference_subject,probe_id,reference_id,score\n"
+        error = try refused(Array((ids + "a,a,1,2,0.9\nb,b,1,2,0.8\n").utf8))
+        #expect((error.line, error.column) == (3, 5) && error.message.contains("sample \"1\" appears with two subjects"))
+        #expect(try Self.read(Array((ids + "a,a,a1,a2,0.9\nb,b,b1,b2,0.8\na,b,a1,b1,0.1\n").utf8)).items.count == 4)
     }
 
     @Test("ordinary labels, missing markers and ages pass")

@@ -1,3 +1,4 @@
+import FaceAuditFiles
 import FaceAuditMetrics
 import Foundation
 
@@ -6,6 +7,11 @@ enum HTML {
     /// Escapes text for HTML content and attribute values, scalar by scalar: a quote or `<` followed by a
     /// combining mark is one `Character` but still a quote or `<` to an HTML parser (a label such as
     /// `x"\u{301} onmouseover=…` would otherwise close an attribute and add one).
+    ///
+    /// Control characters but line feeds and tabs, and bidirectional formatting characters, are written as
+    /// visible text (`\u{202E}`), as error lines write them (`ErrorText.printable`): labels cannot hold
+    /// them, but paths and command lines shown in the report (`--out`, a run folder's name) can, and U+202E
+    /// would reverse the text around it.
     static func escape(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for c in text.unicodeScalars {
@@ -15,6 +21,9 @@ enum HTML {
             case ">": out.append(contentsOf: "&gt;".unicodeScalars)
             case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
             case "'": out.append(contentsOf: "&#39;".unicodeScalars)
+            case "\n", "\t": out.append(c)
+            case _ where ErrorText.isControl(c) || ErrorText.isBidirectionalFormatting(c):
+                out.append(contentsOf: "\\u{\(String(c.value, radix: 16, uppercase: true))}".unicodeScalars)
             default: out.append(c)
             }
         }

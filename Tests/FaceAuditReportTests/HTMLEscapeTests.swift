@@ -26,4 +26,13 @@ struct HTMLEscapeTests {
         #expect(HTML.escape("gender=female; ethnicity=black, ages 13–17 é") == "gender=female; ethnicity=black, ages 13–17 é")
         #expect(HTML.escape("<a href='x'>&</a>") == "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;")
     }
+
+    /// From a hostile-input review: an `--out` path or a run folder's name holding ESC or U+202E reached
+    /// report.html raw (the reversal reorders the text around it). They are written visibly now; line
+    /// feeds and tabs (the reproduce block's lines) stay.
+    @Test func controlAndBidirectionalCharactersAreShownNotKept() {
+        #expect(HTML.escape("out\u{1B}[31m\u{202E}lmth.exe") == "out\\u{1B}[31m\\u{202E}lmth.exe")
+        #expect(HTML.escape("a\u{85}b\u{2066}c\u{7F}") == "a\\u{85}b\\u{2066}c\\u{7F}")
+        #expect(HTML.escape("line one \\\n\tline two") == "line one \\\n\tline two")
+    }
 }

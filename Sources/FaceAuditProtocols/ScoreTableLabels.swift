@@ -55,9 +55,10 @@ public struct ScoreTableLabels: Sendable {
                 switch dimension {
                 case .ageGroup: break  // derived from age; never a column of its own
                 case .ageBand:
-                    guard let age = Double(text), age.isFinite, age >= 0 else {
+                    guard let age = Double(text), age.isFinite else {
                         throw refuse("age \(CohortLabelRules.shown(text)) is not a number of years")
                     }
+                    guard (0...130).contains(age) else { throw refuse("age \(CohortLabelRules.shown(text)) is outside 0–130 years") }
                     l.age = age
                 case .gender: l.gender = text.lowercased()
                 case .ethnicity: l.ethnicity = text.lowercased()
@@ -70,6 +71,8 @@ public struct ScoreTableLabels: Sendable {
             }
             return l
         }
+        // Each subject's gender and ethnicity as first met (missing ones filled in later), and that row.
+        var personOf: [Int: (labels: (gender: String?, ethnicity: String?), row: Int)] = [:]
         for k in 0..<table.count {
             for side in 0..<2 {
                 let values = columns.map { side == 0 ? $0.1.probe[k] : $0.1.reference[k] }
@@ -82,6 +85,28 @@ public struct ScoreTableLabels: Sendable {
                     tuples[values] = id
                 }
                 if side == 0 { probe[k] = id } else { reference[k] = id }
+                // One person has one gender and one ethnicity in the file: counted in two cohorts
+                // otherwise (41 people in cohorts of 40), and a mated pair whose sides disagree in none.
+                let subject = Int(side == 0 ? table.probeSubject[k] : table.referenceSubject[k])
+                let person = (gender: labels[Int(id)].gender, ethnicity: labels[Int(id)].ethnicity)
+                if let (first, row) = personOf[subject] {
+                    for (name, a, b) in [("gender", first.gender, person.gender), ("ethnicity", first.ethnicity, person.ethnicity)]
+                    where a != nil && b != nil && a != b {
+                        let file = table.file.isEmpty ? "score table" : table.file
+                        let line = k < table.lines.count ? Int(table.lines[k]) : nil
+                        let at = row < table.lines.count ? " at line \(table.lines[row])" : ""
+                        let who = CohortLabelRules.shown(table.subjects[subject])
+                        throw ScoreFileError(
+                            file: file, line: line,
+                            "subject \(who) is labeled \(name) \(CohortLabelRules.shown(b!)) here and \(CohortLabelRules.shown(a!))\(at); "
+                                + "one person's \(name) must agree across the file")
+                    }
+                    if first.gender == nil || first.ethnicity == nil {
+                        personOf[subject] = ((first.gender ?? person.gender, first.ethnicity ?? person.ethnicity), row)
+                    }
+                } else {
+                    personOf[subject] = (person, k)
+                }
             }
         }
         self.labels = labels

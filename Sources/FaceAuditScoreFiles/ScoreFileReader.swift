@@ -159,6 +159,7 @@ public enum ScoreFileReader {
                 throw ScoreFileError(file: path, line: line, "empty probe_subject or reference_subject")
             }
             table.scores.append(try parseScore(fields[scoreColumn], path: path, line: line))
+            table.lines.append(Int32(clamping: line))
             table.mated.append(probe == reference)
             table.probeSubject.append(subjects.id(probe))
             table.referenceSubject.append(subjects.id(reference))

@@ -20,6 +20,8 @@ public struct ScoreTable: Sendable {
     public var attributes: [String: SideAttribute] = [:]
     /// The file the table was read from (empty when made in memory), for errors about its values.
     public var file = ""
+    /// The line of each comparison in a CSV file (empty otherwise).
+    public var lines: [Int32] = []
 
     /// A place in the file: 1-based line and column (in Unicode scalars).
     public struct Position: Sendable, Hashable {

@@ -151,6 +151,14 @@ struct ScoreTableLabelsTests {
         error = try refused(Array((ids + "a,a,1,2,0.9\nb,b,1,2,0.8\n").utf8))
         #expect((error.line, error.column) == (3, 5) && error.message.contains("sample \"1\" appears with two subjects"))
         #expect(try Self.read(Array((ids + "a,a,a1,a2,0.9\nb,b,b1,b2,0.8\na,b,a1,b1,0.1\n").utf8)).items.count == 4)
+        // One person labeled two genders was counted in both cohorts (41 people in cohorts of 40); ages may
+        // differ from photo to photo, and a missing label agrees with any.
+        error = try refused(Array((header + "a,a,0.9,f,f\na,b,0.1,f,m\nb,a,0.1,m,m\n").utf8))
+        #expect(error.line == 4 && error.message.contains("subject \"a\" is labeled gender \"m\" here and \"f\" at line 2"))
+        let ages = "probe_subject,reference_subject,score,probe_gender,reference_gender,probe_age,reference_age\n"
+        _ = try ScoreTableLabels(try Self.read(Array((ages + "a,a,0.9,f,na,17,19\na,b,0.1,,m,18,40\n").utf8)))
+        error = try refused(Array((ages + "a,b,0.1,f,m,17,131\n").utf8))
+        #expect(error.message.contains("outside 0–130 years"))
     }
 
     @Test("ordinary labels, missing markers and ages pass")
@@ -159,8 +167,8 @@ struct ScoreTableLabelsTests {
             """
             probe_subject,reference_subject,score,probe_ethnicity,reference_ethnicity,probe_age,reference_age
             a,a,0.9,Māori,Māori,30,31
-            a,b,0.1,café,NA,30,
-            b,c,0.1,é,?,unknown,40
+            c,b,0.1,café,NA,30,
+            d,e,0.1,é,?,unknown,40
             """)
         let labeled = try ScoreTableLabels(t)
         #expect(Set(labeled.labels.compactMap(\.ethnicity)) == ["māori", "café", "é"])

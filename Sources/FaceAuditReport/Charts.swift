@@ -241,7 +241,7 @@ enum Charts {
                 svg.append(
                     "<rect class=\"cell\" x=\"\(x)\" y=\"\(y)\" width=\"\(cellWidth - 2)\" height=\"\(cellHeight - 2)\" fill=\"\(HTML.hex(fill))\" stroke=\"#bbb\"/>"
                 )
-                let counts = count.trials == 0 ? "no pairs" : "\(count.errors) / \(HTML.grouped(count.trials))"
+                let counts = count.trials == 0 ? "no pairs" : "\(HTML.grouped(count.errors)) / \(HTML.grouped(count.trials))"
                 svg.append(
                     "<text x=\"\(x + cellWidth / 2 - 1)\" y=\"\(y + 16)\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(ink)\">\(counts)</text>"
                 )

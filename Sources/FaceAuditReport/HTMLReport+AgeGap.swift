@@ -117,7 +117,7 @@ extension HTMLReport {
         let b = pooled(last.0)
         guard a.trials > 0, b.trials > 0, rates.contains(where: { first($0) != last.0($0) && last.0($0) }) else { return [] }
         return [
-            "<p>\(lead), the system failed to match \(a.errors) of \(HTML.grouped(a.trials)) pairs \(firstText) (\(HTML.percent(a.rate))), and \(b.errors) of \(HTML.grouped(b.trials)) pairs \(last.1) (\(HTML.percent(b.rate))).</p>"
+            "<p>\(lead), the system failed to match \(HTML.grouped(a.errors)) of \(HTML.grouped(a.trials)) pairs \(firstText) (\(HTML.percent(a.rate))), and \(HTML.grouped(b.errors)) of \(HTML.grouped(b.trials)) pairs \(last.1) (\(HTML.percent(b.rate))).</p>"
         ]
     }
 
@@ -131,7 +131,7 @@ extension HTMLReport {
         let ci = degenerate ? r.fnmrInterval : (r.fnmrBootstrap ?? r.fnmrInterval)
         let flag = r.subjects < minimumSubjects ? "<span class=\"flag\"> †</span>" : ""
         return
-            "<td><strong>\(HTML.percent(r.fnmr.rate))</strong> (\(HTML.percent(ci.lower))–\(HTML.percent(ci.upper)))<br><span class=\"meta\">\(r.fnmr.errors) of \(HTML.grouped(r.fnmr.trials)) pairs, \(r.subjects) \(r.subjects == 1 ? "person" : "people")</span>\(flag)</td>"
+            "<td><strong>\(HTML.percent(r.fnmr.rate))</strong> (\(HTML.percent(ci.lower))–\(HTML.percent(ci.upper)))<br><span class=\"meta\">\(HTML.grouped(r.fnmr.errors)) of \(HTML.grouped(r.fnmr.trials)) pairs, \(r.subjects) \(r.subjects == 1 ? "person" : "people")</span>\(flag)</td>"
     }
 
     /// The note under a table with a group of fewer than `minimumSubjects` people.

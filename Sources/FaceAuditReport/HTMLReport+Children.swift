@@ -103,7 +103,9 @@ extension HTMLReport {
         let fmr = metric == "fmr"
         let c = fmr ? children.fmr : children.fnmr
         let a = fmr ? adults.fmr : adults.fnmr
-        func rate(_ x: ErrorCount) -> String { "\(x.errors) of \(HTML.grouped(x.trials)) comparisons (\(HTML.percent(x.rate)))" }
+        func rate(_ x: ErrorCount) -> String {
+            "\(HTML.grouped(x.errors)) of \(HTML.grouped(x.trials)) comparisons (\(HTML.percent(x.rate)))"
+        }
         let counts: String
         switch (fmr, c.trials > 0, a.trials > 0) {
         case (true, true, true):
@@ -196,7 +198,7 @@ extension HTMLReport {
         let others = childBands.filter { $0.cohort != top.cohort }
         let apart = others.allSatisfy { interval.lower > shownInterval($0, metric: "fmr").upper }
         let sentence =
-            "At the threshold set for \(HTML.oneIn(target)) false matches overall, among children's age bands, false matches were most frequent at ages <strong>\(HTML.escape(value(of: top.cohort)))</strong>: \(top.fmr.errors) of \(HTML.grouped(top.fmr.trials)) comparisons of two different people (\(HTML.percent(top.fmr.rate)), 95% interval \(HTML.percent(interval.lower))–\(HTML.percent(interval.upper)), \(top.subjects) people)"
+            "At the threshold set for \(HTML.oneIn(target)) false matches overall, among children's age bands, false matches were most frequent at ages <strong>\(HTML.escape(value(of: top.cohort)))</strong>: \(HTML.grouped(top.fmr.errors)) of \(HTML.grouped(top.fmr.trials)) comparisons of two different people (\(HTML.percent(top.fmr.rate)), 95% interval \(HTML.percent(interval.lower))–\(HTML.percent(interval.upper)), \(top.subjects) people)"
         return sentence
             + (apart
                 ? "; its interval lies above those of the other child bands."

@@ -100,7 +100,7 @@ public enum HTMLReport {
         body.append(contentsOf: detectableSection(marginals))
         if !intersections.isEmpty {
             body.append(
-                "<details class=\"fold\"><summary>Intersections: \(intersections.count) tables of groups defined by two or more attributes</summary>"
+                "<details class=\"fold\"><summary>Intersections: \(intersections.count) \(intersections.count == 1 ? "table" : "tables") of groups defined by two or more attributes</summary>"
             )
             body.append(
                 "<p>Groups defined by two or more attributes at once. Most are small in this dataset; flagged rows cannot support claims.</p>"
@@ -591,10 +591,10 @@ public enum HTMLReport {
             marked = marked || fmrCell.exact || (r.fnmr.trials > 0 && fnmrCell.exact)
             let fnmr =
                 r.fnmr.trials > 0
-                ? "<td>\(r.fnmr.errors) / \(HTML.grouped(r.fnmr.trials))</td><td>\(fnmrCell.text)</td>"
+                ? "<td>\(HTML.grouped(r.fnmr.errors)) / \(HTML.grouped(r.fnmr.trials))</td><td>\(fnmrCell.text)</td>"
                 : "<td colspan=\"2\">\(notMeasured)</td>"
             rows.append(
-                "<tr><td>\(HTML.escape(value(of: r.cohort)))</td><td>\(r.subjects)</td><td>\(r.fmr.errors) / \(HTML.grouped(r.fmr.trials))</td><td>\(fmrCell.text)</td>\(fnmr)<td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
+                "<tr><td>\(HTML.escape(value(of: r.cohort)))</td><td>\(HTML.grouped(r.subjects))</td><td>\(HTML.grouped(r.fmr.errors)) / \(HTML.grouped(r.fmr.trials))</td><td>\(fmrCell.text)</td>\(fnmr)<td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
             )
         }
         rows.append("</table>")
@@ -617,7 +617,7 @@ public enum HTMLReport {
             )
             for c in p.cohorts where !c.dimensions.isIntersection {
                 out.append(
-                    "<tr><td>\(HTML.escape(value(of: c.cohort)))</td><td>\(c.fpir.errors) / \(HTML.grouped(c.fpir.trials))</td><td>\(HTML.percent(c.fpir.rate)) (\(HTML.percent(c.fpirInterval.lower))–\(HTML.percent(c.fpirInterval.upper)))</td><td>\(c.fnir.errors) / \(HTML.grouped(c.fnir.trials))</td><td>\(HTML.percent(c.fnir.rate)) (\(HTML.percent(c.fnirInterval.lower))–\(HTML.percent(c.fnirInterval.upper)))</td></tr>"
+                    "<tr><td>\(HTML.escape(value(of: c.cohort)))</td><td>\(HTML.grouped(c.fpir.errors)) / \(HTML.grouped(c.fpir.trials))</td><td>\(HTML.percent(c.fpir.rate)) (\(HTML.percent(c.fpirInterval.lower))–\(HTML.percent(c.fpirInterval.upper)))</td><td>\(HTML.grouped(c.fnir.errors)) / \(HTML.grouped(c.fnir.trials))</td><td>\(HTML.percent(c.fnir.rate)) (\(HTML.percent(c.fnirInterval.lower))–\(HTML.percent(c.fnirInterval.upper)))</td></tr>"
                 )
             }
             out.append("</table>")

@@ -60,11 +60,15 @@ public struct BinomialInterval: Sendable, Hashable, Codable {
         }
     }
 
-    /// Decodes `[lower, upper]`.
+    /// Decodes `[lower, upper]`; a lower bound above the upper one is refused.
     public init(from decoder: any Decoder) throws {
         var c = try decoder.unkeyedContainer()
         lower = try c.decodeNil() ? .nan : try c.decode(Double.self)
         upper = try c.decodeNil() ? .nan : try c.decode(Double.self)
+        guard !(lower > upper) else {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: c.codingPath, debugDescription: "an interval from \(lower) down to \(upper)"))
+        }
     }
 
     /// The one-sided upper bound when no error was seen in n trials: 1 − α^(1/n) (≈ 3/n at 95%).

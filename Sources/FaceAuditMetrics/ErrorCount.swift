@@ -22,11 +22,16 @@ public struct ErrorCount: Sendable, Hashable, Codable {
         if trials > 0 { try c.encode(rate, forKey: .rate) } else { try c.encodeNil(forKey: .rate) }
     }
 
-    /// Decodes `{errors, trials}` (a `rate` key is ignored).
+    /// Decodes `{errors, trials}` (a `rate` key is ignored); `0 ≤ errors ≤ trials`, or the file is
+    /// refused (an edited summary with 22 errors in 1 trial was compared and reported as it stood).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         errors = try c.decode(Int.self, forKey: .errors)
         trials = try c.decode(Int.self, forKey: .trials)
+        guard errors >= 0, errors <= trials else {
+            let why = "\(errors) errors in \(trials) trials: a count is 0 or more and at most its trials"
+            throw DecodingError.dataCorruptedError(forKey: .errors, in: c, debugDescription: why)
+        }
     }
 
     enum CodingKeys: String, CodingKey { case errors, trials, rate }

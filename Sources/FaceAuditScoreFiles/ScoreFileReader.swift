@@ -69,9 +69,9 @@ public enum ScoreFileReader {
                 throw ScoreFileError(
                     file: path, line: line, "expected \(columns) fields (bob \(columns)-column format), found \(fields.count)")
             }
-            let claimed = try text(fields, 0, path: path, line: line, separated: false)
-            let real = try text(fields, columns == 4 ? 1 : 2, path: path, line: line, separated: false)
-            let probe = try text(fields, columns == 4 ? 2 : 3, path: path, line: line, separated: false)
+            let claimed = text(fields, 0)
+            let real = text(fields, columns == 4 ? 1 : 2)
+            let probe = text(fields, columns == 4 ? 2 : 3)
             table.scores.append(try parseScore(fields[columns - 1], path: path, line: line))
             table.mated.append(claimed == real)
             table.referenceSubject.append(subjects.id(claimed))
@@ -113,7 +113,7 @@ public enum ScoreFileReader {
             }
             guard let names = header else {
                 var h: [String] = []
-                for k in fields.indices { h.append(try Self.text(fields, k, path: path, line: line, separated: true)) }
+                for k in fields.indices { h.append(Self.text(fields, k)) }
                 h = h.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 // Names are read without case: two columns that differ only so (probe_gender, probe_Gender)
                 // would leave which one counts to chance.
@@ -149,10 +149,7 @@ public enum ScoreFileReader {
             guard fields.count == names.count else {
                 throw ScoreFileError(file: path, line: line, "expected \(names.count) fields as in the header, found \(fields.count)")
             }
-            var texts: [String] = []
-            texts.reserveCapacity(fields.count)
-            for k in fields.indices { texts.append(try Self.text(fields, k, path: path, line: line, separated: true)) }
-            func text(_ i: Int) -> String { texts[i].trimmingCharacters(in: .whitespaces) }
+            func text(_ i: Int) -> String { Self.text(fields, i).trimmingCharacters(in: .whitespaces) }
             let probe = text(probeColumn)
             let reference = text(referenceColumn)
             guard !probe.isEmpty, !reference.isEmpty else {
@@ -216,18 +213,9 @@ public enum ScoreFileReader {
     /// UTF-8's byte order mark, skipped at the start of a file.
     static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
-    /// The text of field `index` of a line, which must be valid UTF-8: decoding would otherwise turn every
-    /// invalid byte into U+FFFD, and two different ids (`s\xFE08`, `s\xFF08`) into one subject.
-    static func text(
-        _ fields: [ArraySlice<UInt8>], _ index: Int, path: String, line: Int, separated: Bool
-    ) throws(ScoreFileError) -> String {
-        guard let text = String(validating: fields[index], as: UTF8.self) else {
-            throw ScoreFileError(
-                file: path, line: line, column: separated ? column(of: index, in: fields) : nil,
-                "field \(index + 1) is not valid UTF-8 text; save the file as UTF-8")
-        }
-        return text
-    }
+    /// The text of field `index` of a line (``forEachLine(path:separator:_:)`` has checked that it is
+    /// valid UTF-8).
+    static func text(_ fields: [ArraySlice<UInt8>], _ index: Int) -> String { String(decoding: fields[index], as: UTF8.self) }
 
     /// The 1-based column, in Unicode scalars, at which field `index` of a CSV line starts: the fields
     /// before it and a separator after each (a byte that does not continue a UTF-8 sequence starts a
@@ -299,6 +287,16 @@ public enum ScoreFileReader {
                     let f = i
                     while i < stop && bytes[i] != 32 && bytes[i] != 9 { i += 1 }
                     if i > f { fields.append(bytes[f..<i]) }
+                }
+            }
+            // Every field valid UTF-8 (checked only on lines with a byte above ASCII, so an ASCII file costs
+            // one scan): decoding would otherwise turn each invalid byte into U+FFFD, and two different ids
+            // (s\xFE08, s\xFF08) into one subject.
+            if bytes[start..<stop].contains(where: { $0 >= 0x80 }) {
+                for (k, field) in fields.enumerated() where String(validating: field, as: UTF8.self) == nil {
+                    throw ScoreFileError(
+                        file: path, line: line, column: separator == nil ? nil : column(of: k, in: fields),
+                        "field \(k + 1) is not valid UTF-8 text; save the file as UTF-8")
                 }
             }
             try body(fields, line)

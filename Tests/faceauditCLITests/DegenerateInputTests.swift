@@ -79,6 +79,10 @@ struct OutputFolderTests {
         let shard = out.appendingPathComponent("shard-0-of-2")
         let staging = out.appendingPathComponent(".staging-0F1E2D3C-0000-0000-0000-000000000000")
         for made in [shard, staging] { try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true) }
+        // An earlier set (its marker, summary.json, and a scores.csv this run will not write) and a killed
+        // run's staging folder. Without the marker the folder is not an output folder, and the run refuses
+        // to touch its scores.csv (OutputSetTests.userFilesAreKept).
+        try "{}".write(to: out.appendingPathComponent("summary.json"), atomically: false, encoding: .utf8)
         try "image_a,image_b\n".write(to: out.appendingPathComponent("scores.csv"), atomically: false, encoding: .utf8)
         try "partial".write(to: staging.appendingPathComponent("cohorts.csv"), atomically: false, encoding: .utf8)
         let result = try CommandRunner.faceaudit(["demo", "--out", out.path, "--subjects", "20", "--bootstrap", "0"])

@@ -121,8 +121,8 @@ let package = Package(
         .target(
             name: "FaceAuditProtocols",
             dependencies: [
-                "FaceAuditAllPairs", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditHashing",
-                "FaceAuditMetrics", "FaceAuditReport", "FaceAuditScoreFiles", "FaceAuditScoring", "FaceAuditTemplates",
+                "FaceAuditAllPairs", "FaceAuditCohorts", "FaceAuditConfiguration", "FaceAuditDatasets", "FaceAuditFiles",
+                "FaceAuditHashing", "FaceAuditMetrics", "FaceAuditReport", "FaceAuditScoreFiles", "FaceAuditScoring", "FaceAuditTemplates",
             ],
             swiftSettings: strict
         ),

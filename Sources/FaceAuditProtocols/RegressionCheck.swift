@@ -1,3 +1,4 @@
+import FaceAuditFiles
 import FaceAuditMetrics
 import FaceAuditReport
 import Foundation
@@ -170,7 +171,7 @@ public struct RegressionCheck: Sendable {
             "",
         ]
         if !added.isEmpty {
-            lines.append("New in the candidate, not in the baseline (not compared): \(added.joined(separator: ", ")).")
+            lines.append("New in the candidate, not in the baseline (not compared): \(added.map(Self.cell).joined(separator: ", ")).")
             lines.append("")
         }
         guard !changed.isEmpty else { return lines.joined(separator: "\n") + "\n" }
@@ -180,11 +181,17 @@ public struct RegressionCheck: Sendable {
         for f in ordered.prefix(maxRows) {
             let missing = f.unmeasured ? "not measured" : "missing"
             lines.append(
-                "| \(f.name) | \(Self.format(f.baseline, missing)) | \(Self.format(f.candidate, missing)) | \(Self.format(f.limit, f.unmeasured ? "–" : "missing")) | \(f.regressed ? "worse" : f.unmeasured ? "not measured (no mated pairs)" : "ok") |"
+                "| \(Self.cell(f.name)) | \(Self.format(f.baseline, missing)) | \(Self.format(f.candidate, missing)) | \(Self.format(f.limit, f.unmeasured ? "–" : "missing")) | \(f.regressed ? "worse" : f.unmeasured ? "not measured (no mated pairs)" : "ok") |"
             )
         }
         if ordered.count > maxRows { lines.append("| … \(ordered.count - maxRows) more | | | | |") }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Text in a Markdown table cell: `|` escaped (it would end the cell), control and bidirectional
+    /// formatting characters written as `\u{…}` (a cohort or run name from the data).
+    static func cell(_ text: String) -> String {
+        ErrorText.printable(text).replacingOccurrences(of: "|", with: "\\|")
     }
 
     /// JUnit XML: one test case per quantity, a failure for each regression.

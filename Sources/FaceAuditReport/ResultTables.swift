@@ -1,3 +1,4 @@
+import FaceAuditFiles
 import FaceAuditMetrics
 
 /// The tidy CSV files of a run: one observation per row, ready for pandas or R.
@@ -158,6 +159,15 @@ public enum ResultTables {
     /// line feed or a carriage return. The test is on the UTF-8 bytes, so a quote or comma followed by a
     /// combining mark (one `Character`, which neither `contains` nor a split on `Character("\"")` sees)
     /// is quoted and doubled too, and no field goes through Foundation's string search.
+    /// A free-text field (a run's folder name) as a spreadsheet should read it: control and bidirectional
+    /// formatting characters written as `\u{…}`, and a leading `=`, `+`, `-` or `@` (which a spreadsheet
+    /// takes for a formula: a folder named `=HYPERLINK(…)`) behind a `'`.
+    public static func text(_ text: String) -> String {
+        let shown = ErrorText.printable(text)
+        guard let first = shown.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) else { return shown }
+        return "'" + shown
+    }
+
     static func field(_ text: String) -> String {
         let quote = UInt8(ascii: "\"")
         let special: (UInt8) -> Bool = { $0 == UInt8(ascii: ",") || $0 == quote || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }

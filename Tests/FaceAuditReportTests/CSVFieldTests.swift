@@ -22,4 +22,13 @@ struct CSVFieldTests {
         #expect(ResultTables.field("a\"\u{301}b") == "\"a\"\"\u{301}b\"")
         #expect(ResultTables.field("plain") == "plain")
     }
+
+    /// From a hostile-input review: run folders named `=HYPERLINK(1)` put a formula into comparison.csv,
+    /// and names with ESC or U+202E went into it raw.
+    @Test func freeTextIsNoFormulaAndShowsControls() {
+        #expect(ResultTables.text("=HYPERLINK(1)") == "'=HYPERLINK(1)")
+        #expect(ResultTables.text("+1") == "'+1" && ResultTables.text("-x") == "'-x" && ResultTables.text("@sum") == "'@sum")
+        #expect(ResultTables.text("run\u{1B}[31m\u{202E}a") == "run\\u{1B}[31m\\u{202E}a")
+        #expect(ResultTables.text("dlib-20") == "dlib-20")
+    }
 }

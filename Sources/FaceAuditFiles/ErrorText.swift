@@ -36,13 +36,16 @@ public enum ErrorText {
         guard text.unicodeScalars.contains(where: { isControl($0) || isBidirectionalFormatting($0) }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            if isControl(scalar) || isBidirectionalFormatting(scalar) {
-                out.append(contentsOf: ("\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}").unicodeScalars)
-            } else {
-                out.append(scalar)
-            }
+            if let shown = shown(scalar) { out.append(contentsOf: shown.unicodeScalars) } else { out.append(scalar) }
         }
         return String(out)
+    }
+
+    /// A control or bidirectional formatting character as ``printable(_:)`` writes it (`\u{1B}`), or nil
+    /// for any other scalar: for writers that escape text their own way too (HTML).
+    public static func shown(_ scalar: Unicode.Scalar) -> String? {
+        guard isControl(scalar) || isBidirectionalFormatting(scalar) else { return nil }
+        return "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
     }
 
     /// Whether a scalar is a control character: C0, DEL, C1, or the line and paragraph separators.

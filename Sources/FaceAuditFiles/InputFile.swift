@@ -123,4 +123,11 @@ public enum InputFile {
         default: "not a file"
         }
     }
+
+    /// Whether `a` and `b` name the same file: compared standardized, with symbolic links resolved (a
+    /// path that does not exist yet is compared as written).
+    public static func samePath(_ a: String, _ b: String) -> Bool {
+        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        return resolved(a) == resolved(b)
+    }
 }

@@ -108,9 +108,7 @@ public struct OutputSet: Sendable {
     /// without a marker, or an input. ``write(to:inputs:)`` checks so; a caller checks before its work too,
     /// so that a refusal comes before the work rather than after it.
     public func check(_ folder: String, inputs: [String]) throws(OutputSetError) {
-        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        let ours = Set(members.map { resolved(folder + "/" + $0) })
-        for input in inputs where ours.contains(resolved(input)) {
+        for input in inputs where members.contains(where: { InputFile.samePath(input, folder + "/" + $0) }) {
             throw OutputSetError(folder: folder, message: "would replace the input \(input); write the outputs to another folder")
         }
         var status = stat()

@@ -22,9 +22,7 @@ enum HTML {
             case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
             case "'": out.append(contentsOf: "&#39;".unicodeScalars)
             case "\n", "\t": out.append(c)
-            case _ where ErrorText.isControl(c) || ErrorText.isBidirectionalFormatting(c):
-                out.append(contentsOf: "\\u{\(String(c.value, radix: 16, uppercase: true))}".unicodeScalars)
-            default: out.append(c)
+            default: if let shown = ErrorText.shown(c) { out.append(contentsOf: shown.unicodeScalars) } else { out.append(c) }
             }
         }
         return String(out)

@@ -44,8 +44,7 @@ struct CompareCommand: ParsableCommand {
         }
         // The XML would replace a run's summary (found by a hostile-input review: exit 0, and the next
         // compare refused the candidate as not a summary).
-        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
-        if let junit, [baseline, candidate].map(resolved).contains(resolved(junit)) {
+        if let junit, [baseline, candidate].contains(where: { InputFile.samePath($0, junit) }) {
             throw ValidationError("--junit \(junit) is one of the summaries compared; write the XML elsewhere")
         }
     }

@@ -271,12 +271,19 @@ public enum CohortAnalysis {
             GroupComparison.point(cohortRates, metric: metric, worst: pick.worst, best: pick.best, groups: pick.groups)
         }
         if let tallies {
-            let samples = SubjectBootstrap.run(
+            let draws = SubjectBootstrap.run(
                 subjects: subjectCount, replicates: options.replicates, seed: options.seed, threads: options.threads
             ) { m in
                 (
                     overall: (tallies.overall.matedRate(m), tallies.overall.nonMatedRate(m)),
-                    cohorts: tallies.cohorts.map { ($0.matedRate(m), $0.nonMatedRate(m)) }
+                    counts: tallies.cohorts.map { ($0.matedCounts(m), $0.nonMatedCounts(m)) }
+                )
+            }
+            // Each cohort's (FNMR, FMR) in each resample, from its counts.
+            let samples = draws.map { s in
+                (
+                    overall: s.overall, counts: s.counts,
+                    cohorts: s.counts.map { (SubjectBootstrap.Tally.rate($0.0), SubjectBootstrap.Tally.rate($0.1)) }
                 )
             }
             func interval(_ values: [Double]) -> SubjectBootstrap.Interval { SubjectBootstrap.interval(values, alpha: options.alpha) }
@@ -307,6 +314,19 @@ public enum CohortAnalysis {
                     })
                 worstBest[k].interval = ratio.bounds
                 worstBest[k].undefinedShare = ratio.undefinedShare
+                // Every eligible group's rate, on the full data and in each resample.
+                let eligible = GroupComparison.eligible(cohortRates, metric: metric, minimumSubjects: options.minimumSubjects)
+                let fmr = metric == "fmr"
+                if worstBest[k].ratio != nil, let w = eligible.firstIndex(of: pick.worst), let b = eligible.firstIndex(of: pick.best) {
+                    worstBest[k].pValue = GroupComparison.pValue(
+                        worst: w, best: b,
+                        observed: eligible.map { i in
+                            let c = fmr ? cohortRates[i].fmr : cohortRates[i].fnmr
+                            return (c.errors, c.trials)
+                        },
+                        resamples: samples.count
+                    ) { r in eligible.map { i in fmr ? samples[r].counts[i].1 : samples[r].counts[i].0 } }
+                }
                 let involved = GroupComparison.involved(tallies.cohorts[pick.worst], metric: metric)
                 worstBest[k].peopleInvolved = involved.people
                 worstBest[k].pairsInvolved = involved.pairs

@@ -9,10 +9,13 @@ import Foundation
 /// - The comparison is the analysis's ``DisaggregatedRates/worstBest`` entry (see ``GroupComparison``:
 ///   groups with a known label, at least `--min-subjects` people and a trial; the ratio's subject-bootstrap
 ///   interval counts undefined resamples).
-/// - `holds` is true only when the ratio's 95% interval is estimable and lies above 1 and both groups have
-///   at least `minimumSubjects` people. Only then does `statement` state a difference; otherwise it says
-///   what the data cannot show, and why (no error in either group, the best group had none, an interval that
-///   is not estimable or includes 1).
+/// - `holds` is true only when the ratio's 95% interval is estimable and lies above 1, both groups have
+///   at least `minimumSubjects` people, and the ratio's p-value over every pair of groups
+///   (``GroupComparison/pValue``: the worst and best were picked from all of them), adjusted by Holm's
+///   method for every finding of the run that has one (``holm(_:)``: `p_value_adjusted`, `comparisons`
+///   of them), is at most the run's alpha (0.05). Only then does `statement` state a difference; otherwise it says what the
+///   data cannot show, and why (no error in either group, the best group had none, an interval that is not
+///   estimable or includes 1, a gap that chance alone could make among this many groups and comparisons).
 /// - `reference`: the worst group against the run's reference cohort (`--reference-cohort`), when one is
 ///   given, is in the analysis and is not the worst group itself.
 /// - `children`: the worst or the best group is children (`age_group=under-18`, or an age band whose
@@ -58,6 +61,11 @@ public struct Finding: Sendable, Hashable, Codable {
     public var children: Bool
     /// Whether the evidence holds (see the type's semantics).
     public var holds: Bool
+    /// The comparison's p-value over every pair of groups, adjusted by Holm's method for the run's
+    /// findings that have one (``holm(_:)``); nil without one.
+    @NullWhenUndefined public var pValueAdjusted: Double?
+    /// How many findings the adjustment allowed for; nil without a p-value.
+    @NullWhenUndefined public var comparisons: Int?
     /// A plain sentence (no markup) that can be quoted alone.
     public var statement: String
 
@@ -69,6 +77,8 @@ public struct Finding: Sendable, Hashable, Codable {
         case thresholdLabel = "threshold_label"
         case comparison = "worst_best"
         case reference, children, holds, statement
+        case pValueAdjusted = "p_value_adjusted"
+        case comparisons
     }
 
     /// Every finding of `analyses`, in order of strength of evidence (see the type's semantics).
@@ -80,14 +90,18 @@ public struct Finding: Sendable, Hashable, Codable {
     ///     (`gender=female;ethnicity=black` → `female, black`).
     ///   - simulated: whether the rates come from a simulated population: every statement then begins
     ///     with ``simulatedPrefix``, so that a statement quoted alone still says so.
+    ///   - alpha: the run's level (`--alpha`): a finding holds when its adjusted p-value is at most this.
     public static func list(
         _ analyses: [DisaggregatedRates], minimumSubjects: Int, polarity: ScorePolarity,
-        groupName: (String) -> String = Finding.labelValues, simulated: Bool = false
+        groupName: (String) -> String = Finding.labelValues, simulated: Bool = false, alpha: Double = 0.05
     ) -> [Finding] {
+        let comparisons = analyses.flatMap { analysis in (analysis.worstBest ?? []).map { (analysis, $0) } }
+        let adjusted = holm(comparisons.map(\.1.pValue))
+        let tested = adjusted.count { $0 != nil }
         var out: [Finding] = []
-        for analysis in analyses {
-            for comparison in analysis.worstBest ?? [] {
-                let holds = comparison.holds(minimumSubjects: minimumSubjects)
+        for ((analysis, comparison), adjustedP) in zip(comparisons, adjusted) {
+            do {
+                let holds = comparison.holds(minimumSubjects: minimumSubjects) && adjustedP.map { $0 <= alpha } == true
                 var reference: Reference?
                 if let name = analysis.referenceCohort, name != comparison.worst,
                     let worst = analysis.cohorts.first(where: { $0.cohort == comparison.worst }),
@@ -99,7 +113,9 @@ public struct Finding: Sendable, Hashable, Codable {
                         cohort: name, ratio: fmr ? worst.fmrRatioToReference : worst.fnmrRatioToReference,
                         interval: worst.ratioBootstrap?[key], undefinedShare: worst.bootstrapUndefinedShare?[key])
                 }
-                var sentence = statement(comparison, holds: holds, analysis: analysis, polarity: polarity, groupName: groupName)
+                var sentence = statement(
+                    comparison, holds: holds, analysis: analysis, polarity: polarity, groupName: groupName,
+                    adjusted: adjustedP.map { ($0, tested) })
                 if let reference, reference.cohort != comparison.best, comparison.worstCount.errors > 0,
                     let rates = analysis.cohorts.first(where: { $0.cohort == reference.cohort })
                 {
@@ -110,6 +126,7 @@ public struct Finding: Sendable, Hashable, Codable {
                     dimensions: analysis.dimensions, operatingPoint: analysis.operatingPoint, targetFMR: analysis.targetFMR,
                     threshold: analysis.threshold, thresholdLabel: analysis.thresholdLabel, comparison: comparison, reference: reference,
                     children: isChild(comparison.worst) || isChild(comparison.best), holds: holds,
+                    pValueAdjusted: adjustedP, comparisons: adjustedP == nil ? nil : tested,
                     statement: marked(sentence, simulated: simulated))
                 out.append(finding)
             }
@@ -122,6 +139,26 @@ public struct Finding: Sendable, Hashable, Codable {
             if la != lb { return la > lb }
             return (a.comparison.ratio ?? -.infinity) > (b.comparison.ratio ?? -.infinity)
         }
+    }
+
+    /// Holm's step-down adjustment of `p` (nil entries are not tested and stay nil): with the m values
+    /// ascending, the k-th (from 1) becomes the largest of min(1, (m − j + 1) · p₍ⱼ₎) over j ≤ k. A
+    /// finding whose adjusted value is at most alpha holds with every tested finding allowed for: the
+    /// chance that any of them holds by chance alone is at most alpha.
+    public static func holm(_ p: [Double?]) -> [Double?] {
+        let tested = p.indices.filter { p[$0] != nil }.sorted { (p[$0]!, $0) < (p[$1]!, $1) }
+        var out = [Double?](repeating: nil, count: p.count)
+        var running = 0.0
+        for (k, i) in tested.enumerated() {
+            running = max(running, min(1, Double(tested.count - k) * p[i]!))
+            out[i] = running
+        }
+        return out
+    }
+
+    /// A p-value as a sentence writes it: "p = 0.012", "p < 0.001".
+    public static func pText(_ p: Double) -> String {
+        p < 0.001 ? "p < 0.001" : "p = " + String(format: "%.2g", p)
     }
 
     /// The label values of a cohort name joined by ", ": `gender=female;ethnicity=black` → `female, black`.
@@ -162,7 +199,8 @@ public struct Finding: Sendable, Hashable, Codable {
 
     /// The sentence of one comparison.
     static func statement(
-        _ c: GroupComparison, holds: Bool, analysis: DisaggregatedRates, polarity: ScorePolarity, groupName: (String) -> String
+        _ c: GroupComparison, holds: Bool, analysis: DisaggregatedRates, polarity: ScorePolarity, groupName: (String) -> String,
+        adjusted: (p: Double, of: Int)? = nil
     ) -> String {
         let fmr = c.metric == "fmr"
         let at = operatingPointPhrase(analysis, polarity: polarity)
@@ -207,11 +245,20 @@ public struct Finding: Sendable, Hashable, Codable {
             }
             return "95% interval \(times(interval.lower))–\(times(interval.upper))\(note), from resampling people"
         }
+        // What allowing for the choice of these two groups among all of them, and for the run's other
+        // findings, leaves: "p = 0.012 allowing for all 8 groups and the run's 24 tests".
+        let allowed = adjusted.map { a in
+            "\(pText(a.p)) allowing for all \(c.groups) groups and the run's \(a.of.grouped) \(a.of == 1 ? "test" : "tests")"
+        }
         if holds, let interval = c.interval {
-            return "\(at), \(by), \(counts): \(times(ratio)) times as often (\(range(interval))).\(involved)"
+            let tail = allowed.map { "; \($0)" } ?? ""
+            return "\(at), \(by), \(counts): \(times(ratio)) times as often (\(range(interval))\(tail)).\(involved)"
         }
         let why: String
-        if let interval = c.interval {
+        if let interval = c.interval, interval.lower > 1, let allowed {
+            why =
+                "among \(c.groups) groups this dataset cannot show that a gap this large between the highest and the lowest is more than chance (\(allowed); for these two groups alone, \(range(interval)))"
+        } else if let interval = c.interval {
             let includes = interval.lower <= 1 && interval.upper >= 1
             why =
                 "this dataset cannot show a difference beyond the people involved (\(range(interval, note: includes ? ", which includes 1" : ", which does not lie above 1")))"

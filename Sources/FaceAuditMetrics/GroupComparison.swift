@@ -1,3 +1,5 @@
+import Foundation
+
 /// The group a system fails most often against the one it fails least often, in one dimension set at
 /// one operating point: NIST IR 8429's and Gender Shades' comparison of groups with each other (not with
 /// the pooled rate, which counts mostly pairs of people from different groups).
@@ -13,6 +15,17 @@
 ///   rates in each resample (``SubjectBootstrap/interval(_:alpha:)``), counting resamples where the ratio
 ///   is 0/0 (`undefinedShare`); nil when not estimable or when the run had no bootstrap. The two groups
 ///   are chosen on the full data and kept fixed across resamples.
+/// - **P-value over every pair** (`p_value`): the worst and best groups are picked after looking, as
+///   the most extreme of `groups` groups, so the interval above overstates the evidence (of 30 groups
+///   with one true rate, the highest and the lowest differ by chance). The p-value allows for that with
+///   a single-step max-test over every pair of eligible groups (Romano & Wolf 2005). Each group's rate
+///   is taken as the log of (errors + ½) / (trials + 1) (defined at 0 errors, and near-normal where a
+///   rate is not); each pair's difference of these is divided by its standard deviation over the
+///   subject-bootstrap resamples, sᵢⱼ. In each resample the largest centred difference of any pair,
+///   |(vᵢ* − vⱼ*) − (v̂ᵢ − v̂ⱼ)| / sᵢⱼ, is set against the worst and best groups' (v̂_w − v̂_b) / s_wb;
+///   `p_value` = (1 + resamples that reach it) / (1 + resamples). A resample in which an eligible group
+///   has no trial counts as reaching it; pairs that never vary (sᵢⱼ = 0) cannot. Nil without a ratio or
+///   a bootstrap. ``Finding/list`` adjusts it for the run's number of findings (Holm).
 /// - **People involved**: the distinct people in the worst group's errors (both people of every falsely
 ///   matched pair for FMR; the people with a missed pair for FNMR), and for FMR the distinct pairs of
 ///   people with a false match. Nil without a bootstrap tally (replicates 0).
@@ -43,6 +56,9 @@ public struct GroupComparison: Sendable, Hashable, Codable {
     @NullWhenUndefined public var peopleInvolved: Int?
     /// Distinct pairs of people with a false match in the worst group (FMR only); nil otherwise.
     @NullWhenUndefined public var pairsInvolved: Int?
+    /// The bootstrap p-value of the ratio over every pair of eligible groups (see the type's semantics);
+    /// nil without a ratio or a bootstrap.
+    @NullWhenUndefined public var pValue: Double?
 
     /// Creates a comparison.
     public init(
@@ -80,11 +96,7 @@ public struct GroupComparison: Sendable, Hashable, Codable {
     /// and ties are common at zero: 0 of 9,384 comparisons is a far stronger sign of a low rate than 0 of
     /// 180, and the best group's rate is what a comparison is measured against.
     public static func pick(_ cohorts: [CohortRates], metric: String, minimumSubjects: Int) -> (worst: Int, best: Int, groups: Int)? {
-        let eligible = cohorts.indices.filter { i in
-            let c = cohorts[i]
-            let count = metric == "fmr" ? c.fmr : c.fnmr
-            return !c.cohort.contains("=unknown") && c.subjects >= minimumSubjects && count.trials > 0
-        }
+        let eligible = eligible(cohorts, metric: metric, minimumSubjects: minimumSubjects)
         guard eligible.count >= 2 else { return nil }
         func rate(_ i: Int) -> Double { metric == "fmr" ? cohorts[i].fmr.rate : cohorts[i].fnmr.rate }
         func trials(_ i: Int) -> Int { metric == "fmr" ? cohorts[i].fmr.trials : cohorts[i].fnmr.trials }
@@ -94,6 +106,67 @@ public struct GroupComparison: Sendable, Hashable, Codable {
         var best = others[0]
         for i in others where rate(i) < rate(best) || (rate(i) == rate(best) && trials(i) > trials(best)) { best = i }
         return (worst, best, eligible.count)
+    }
+
+    /// The indices into `cohorts` of the eligible groups for `metric` (see the type's semantics), in order.
+    public static func eligible(_ cohorts: [CohortRates], metric: String, minimumSubjects: Int) -> [Int] {
+        cohorts.indices.filter { i in
+            let c = cohorts[i]
+            let count = metric == "fmr" ? c.fmr : c.fnmr
+            return !c.cohort.contains("=unknown") && c.subjects >= minimumSubjects && count.trials > 0
+        }
+    }
+
+    /// The p-value of the worst group's rate against the best's over every pair of the eligible groups
+    /// (see the type's semantics).
+    /// - Parameters:
+    ///   - worst: the worst group's index in `observed`.
+    ///   - best: the best group's index in `observed`.
+    ///   - observed: every eligible group's errors and trials on the full data.
+    ///   - resamples: how many resamples there are.
+    ///   - counts: the eligible groups' errors and trials in resample b, in the order of `observed`.
+    /// - Returns: nil when the worst rate is not above the best, or there are no resamples.
+    public static func pValue(
+        worst: Int, best: Int, observed: [(errors: Int, trials: Int)], resamples: Int, counts: (Int) -> [(errors: Int, trials: Int)]
+    ) -> Double? {
+        let k = observed.count
+        guard resamples > 0, observed.indices.contains(worst), observed.indices.contains(best), worst != best,
+            observed.allSatisfy({ $0.trials > 0 })
+        else { return nil }
+        // log((e + ½) / (n + 1)); NaN without a trial.
+        func value(_ c: (errors: Int, trials: Int)) -> Double {
+            c.trials > 0 ? Foundation.log((Double(c.errors) + 0.5) / (Double(c.trials) + 1)) : .nan
+        }
+        let estimate = observed.map(value)
+        guard observed[worst].errors * observed[best].trials > observed[best].errors * observed[worst].trials else { return nil }
+        let table = (0..<resamples).map { counts($0).map(value) }
+        precondition(table.allSatisfy { $0.count == k }, "one count per group in every resample")
+        // Each pair's standard deviation over the resamples where both groups have a trial.
+        var deviation = [Double](repeating: 0, count: k * k)
+        for i in 0..<k {
+            for j in (i + 1)..<k {
+                var moments = RunningMoments()
+                for v in table where !v[i].isNaN && !v[j].isNaN { moments.add(v[i] - v[j]) }
+                deviation[i * k + j] = moments.count > 1 ? moments.sampleStandardDeviation : 0
+            }
+        }
+        let spread = deviation[min(worst, best) * k + max(worst, best)]
+        let statistic = spread > 0 ? (estimate[worst] - estimate[best]) / spread : .infinity
+        var reached = 0
+        for v in table {
+            guard v.allSatisfy({ !$0.isNaN }) else {
+                reached += 1
+                continue
+            }
+            var largest = 0.0
+            for i in 0..<k {
+                for j in (i + 1)..<k where deviation[i * k + j] > 0 {
+                    largest = max(largest, abs((v[i] - v[j]) - (estimate[i] - estimate[j])) / deviation[i * k + j])
+                }
+            }
+            if largest >= statistic { reached += 1 }
+        }
+        return Double(1 + reached) / Double(1 + resamples)
     }
 
     /// The comparison of `cohorts[worst]` with `cohorts[best]` for `metric`, without bootstrap fields.
@@ -128,5 +201,6 @@ public struct GroupComparison: Sendable, Hashable, Codable {
         case undefinedShare = "undefined_share"
         case peopleInvolved = "people_involved"
         case pairsInvolved = "pairs_involved"
+        case pValue = "p_value"
     }
 }

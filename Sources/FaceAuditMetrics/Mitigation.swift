@@ -44,25 +44,22 @@ public enum Mitigation {
 
     /// Mean and population standard deviation of a template's scores against held-out people.
     public struct Statistics: Sendable, Hashable {
-        /// Number of scores.
-        public var count = 0
-        /// Their mean.
-        public var mean = 0.0
-        /// Σ(x − mean)² (Welford).
-        var squares = 0.0
+        /// The scores' count, mean and squared deviations.
+        var moments = RunningMoments()
         /// The held-out people the scores are against.
         public var people: Set<Int32> = []
 
+        /// Number of scores.
+        public var count: Int { moments.count }
+        /// Their mean.
+        public var mean: Double { moments.mean }
         /// √(Σ(x − mean)²/n); NaN without scores.
-        public var standardDeviation: Double { count == 0 ? .nan : (squares / Double(count)).squareRoot() }
+        public var standardDeviation: Double { moments.populationStandardDeviation }
 
         /// Adds one score.
         mutating func add(_ x: Double, against person: Int32) {
             people.insert(person)
-            count += 1
-            let delta = x - mean
-            mean += delta / Double(count)
-            squares += delta * (x - mean)
+            moments.add(x)
         }
     }
 

@@ -56,23 +56,33 @@ public struct SubjectBootstrap: Sendable {
 
         init() {}
 
-        /// Weighted (errors, trials) of the mated comparisons.
-        public func matedRate(_ m: [Int]) -> Double {
+        /// Weighted rate of the mated comparisons (NaN without a trial).
+        public func matedRate(_ m: [Int]) -> Double { Self.rate(matedCounts(m)) }
+
+        /// Weighted errors and trials of the mated comparisons.
+        public func matedCounts(_ m: [Int]) -> (errors: Int, trials: Int) {
             var e = 0
             var n = 0
             for t in mated {
                 e += m[t.subject] * t.errors
                 n += m[t.subject] * t.trials
             }
-            return n == 0 ? .nan : Double(e) / Double(n)
+            return (e, n)
         }
 
-        /// Weighted rate of the non-mated comparisons.
-        public func nonMatedRate(_ m: [Int]) -> Double {
+        /// Weighted rate of the non-mated comparisons (NaN without a trial).
+        public func nonMatedRate(_ m: [Int]) -> Double { Self.rate(nonMatedCounts(m)) }
+
+        /// Weighted errors and trials of the non-mated comparisons.
+        public func nonMatedCounts(_ m: [Int]) -> (errors: Int, trials: Int) {
             var e = 0
             for p in errorPairs { e += m[Int(p.a)] * m[Int(p.b)] * Int(p.errors) }
-            let n = nonMatedTrials(m)
-            return n == 0 ? .nan : Double(e) / Double(n)
+            return (e, nonMatedTrials(m))
+        }
+
+        /// errors / trials; NaN without a trial.
+        static func rate(_ c: (errors: Int, trials: Int)) -> Double {
+            c.trials == 0 ? .nan : Double(c.errors) / Double(c.trials)
         }
 
         /// Weighted number of non-mated comparisons.

@@ -249,8 +249,14 @@ public enum HTMLReport {
             )
         }
         limits.append("Rates come from this dataset and this system; other photos, cameras or systems will differ.")
+        // Runs written before findings carried an adjusted p-value were judged on the interval alone.
+        let tests = (s.findings ?? []).lazy.compactMap(\.comparisons).first
+        let people = "both groups have \(s.configuration?.minSubjects ?? 10) or more people"
         limits.append(
-            "The summary states that one group's rate is higher than another's only when the 95% subject-bootstrap interval of their ratio lies above 1 and both groups have at least \(s.configuration?.minSubjects ?? 10) people; a group not mentioned may still differ by less than the data can show."
+            tests.map { n in
+                "A difference is stated only if its 95% interval lies above 1, \(people), and chance is unlikely with all groups and the run's \(HTML.grouped(n)) \(n == 1 ? "test" : "tests") allowed for (a Holm-adjusted p of 0.05 or less)."
+            }
+                ?? "A difference is stated only when the 95% interval of the ratio lies above 1 and \(people); a group not mentioned may still differ by less than the data can show."
         )
         body.append("<ul>" + limits.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>")
         body.append(checklistSection(s, marginals: marginals, histograms: !histograms.isEmpty))
@@ -489,7 +495,7 @@ public enum HTMLReport {
                 ]
             }
             return [
-                "At no threshold measured does this dataset show that the system fails one group more often than another beyond the people involved: every comparison of the worst with the best group has a 95% interval that includes 1, cannot be estimated, or rests on too few people."
+                "At no threshold measured does this dataset show that the system fails one group more often than another beyond the people involved: every comparison of the worst with the best group has a 95% interval that includes 1, cannot be estimated, rests on too few people, or cannot be told from chance once every group and every comparison made is allowed for."
             ]
         }
         var out = held.prefix(heldFindingsShown).map { "<strong>\(HTML.escape($0.statement))</strong>" }

@@ -234,3 +234,98 @@ struct FindingTests {
         #expect(sentence.contains("involve 1,500 of its 3,000 people"), "\(sentence)")
     }
 }
+
+/// The worst and best of many groups are picked after looking: their own interval overstates the
+/// evidence, so a finding holds only on a p-value over every pair of groups, adjusted for all findings.
+@Suite("findings: allowing for the choice of groups and for every finding")
+struct FindingMultiplicityTests {
+    /// A standard normal draw (Box–Muller) from a seeded generator.
+    static func normal(_ rng: inout SplitMix64) -> Double {
+        let u = (Double(rng.next() >> 11) + 0.5) / Double(1 << 53)
+        let v = Double(rng.next() >> 11) / Double(1 << 53)
+        return (-2 * Foundation.log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+
+    /// `groups` groups of 2,000 trials with the given expected errors each; 1,000 resamples around the
+    /// drawn counts (errors ± their square root, as a resample of people would move them).
+    static func counts(
+        _ expected: [Double], seed: UInt64
+    ) -> (observed: [(errors: Int, trials: Int)], resamples: [[(errors: Int, trials: Int)]]) {
+        var rng = SplitMix64(seed: seed)
+        let observed = expected.map { e in (errors: max(0, Int((e + e.squareRoot() * normal(&rng)).rounded())), trials: 2_000) }
+        let resamples = (0..<1_000).map { _ in
+            observed.map { o in
+                let e = Double(o.errors)
+                return (errors: max(0, Int((e + e.squareRoot() * normal(&rng)).rounded())), trials: o.trials)
+            }
+        }
+        return (observed, resamples)
+    }
+
+    @Test("30 groups with one true rate: the highest against the lowest clears its own interval, not the test over every pair")
+    func sameRate() throws {
+        let (observed, resamples) = Self.counts([Double](repeating: 50, count: 30), seed: 7)
+        let worst = try #require(observed.indices.max { observed[$0].errors < observed[$1].errors })
+        let best = try #require(observed.indices.min { observed[$0].errors < observed[$1].errors })
+        // The rule before: the two groups' own 95% interval of the ratio lies above 1.
+        let ratios = resamples.map { Double($0[worst].errors) / Double(max($0[best].errors, 1)) }
+        let own = try #require(SubjectBootstrap.interval(ratios).bounds)
+        #expect(own.lower > 1, "the two groups' own interval \(own) should clear 1: that is the trap")
+        let p = try #require(
+            GroupComparison.pValue(worst: worst, best: best, observed: observed, resamples: resamples.count) { resamples[$0] })
+        #expect(p > 0.05, "p = \(p)")
+    }
+
+    @Test("one group truly ten times as often: the smallest p-value the resamples can give")
+    func realDifference() throws {
+        let (observed, resamples) = Self.counts([500] + [Double](repeating: 50, count: 29), seed: 7)
+        let best = try #require(observed.indices.dropFirst().min { observed[$0].errors < observed[$1].errors })
+        let p = try #require(
+            GroupComparison.pValue(worst: 0, best: best, observed: observed, resamples: resamples.count) { resamples[$0] })
+        #expect(p == 1.0 / 1_001)
+        // No p-value when the "worst" is not above the "best", or without resamples.
+        #expect(GroupComparison.pValue(worst: best, best: 0, observed: observed, resamples: resamples.count) { resamples[$0] } == nil)
+        #expect(GroupComparison.pValue(worst: 0, best: best, observed: observed, resamples: 0) { resamples[$0] } == nil)
+    }
+
+    @Test("Holm's adjustment: ascending, times the hypotheses left, never below the one before, at most 1")
+    func holm() {
+        let adjusted = Finding.holm([0.01, 0.04, 0.03, nil, 0.005, 0.5])
+        let expected: [Double?] = [0.04, 0.09, 0.09, nil, 0.025, 0.5]
+        #expect(adjusted.count == expected.count)
+        for (a, e) in zip(adjusted, expected) {
+            #expect((a == nil) == (e == nil))
+            if let a, let e { #expect(abs(a - e) < 1e-15, "\(adjusted)") }
+        }
+        #expect(Finding.holm([0.3, 0.4]) == [0.6, 0.6])
+        #expect(Finding.holm([0.9, 0.8]) == [1, 1])
+    }
+
+    @Test("an interval above 1 with a p-value that does not survive the adjustment: no difference is stated")
+    func intervalAloneDoesNotHold() throws {
+        let (data, _) = FindingTests.gender()
+        var analysis = try #require(CohortAnalysis.analyze(data, dimensions: "gender", options: FindingTests.options()).first)
+        let k = try #require(analysis.worstBest?.firstIndex { $0.metric == "fmr" })
+        let fmr = try #require(analysis.worstBest?[k])
+        #expect(fmr.holds(minimumSubjects: 10), "its own interval lies above 1")
+        let held = try #require(
+            Finding.list([analysis], minimumSubjects: 10, polarity: .similarity).first { $0.comparison.metric == "fmr" })
+        #expect(held.holds && held.comparisons == 1 && held.pValueAdjusted == fmr.pValue)
+        #expect(held.statement.contains("allowing for all 2 groups and the run's 1 test"), "\(held.statement)")
+        // The same comparison among many: a p-value of 0.03 is not enough once 24 findings are allowed for.
+        analysis.worstBest?[k].pValue = 0.03
+        var others = analysis
+        others.worstBest = (others.worstBest ?? []).map { c in
+            var c = c
+            c.pValue = c.ratio == nil ? nil : 0.5
+            return c
+        }
+        let findings = Finding.list(
+            [analysis] + [DisaggregatedRates](repeating: others, count: 23), minimumSubjects: 10, polarity: .similarity)
+        let first = try #require(findings.first { $0.comparison.metric == "fmr" && $0.comparison.pValue == 0.03 })
+        #expect(!first.holds && first.comparisons == 24 && first.pValueAdjusted == 0.72)
+        #expect(first.statement.contains("among 2 groups this dataset cannot show that a gap this large"), "\(first.statement)")
+        #expect(first.statement.contains("p = 0.72 allowing for all 2 groups and the run's 24 tests"))
+        #expect(!first.statement.contains("times as often"))
+    }
+}

@@ -41,9 +41,11 @@ struct FindingsAgainstCohortsTests {
         var undefinedShare: Double?
         var peopleInvolved: Int?
         var pairsInvolved: Int?
+        var pValue: Double?
 
         enum CodingKeys: String, CodingKey {
             case metric, worst, best, groups, ratio, interval
+            case pValue = "p_value"
             case worstCount = "worst_count"
             case bestCount = "best_count"
             case worstSubjects = "worst_subjects"
@@ -77,9 +79,12 @@ struct FindingsAgainstCohortsTests {
         var children: Bool
         var holds: Bool
         var statement: String
+        var pValueAdjusted: Double?
+        var comparisons: Int?
 
         enum CodingKeys: String, CodingKey {
-            case dimensions, threshold, reference, children, holds, statement
+            case dimensions, threshold, reference, children, holds, statement, comparisons
+            case pValueAdjusted = "p_value_adjusted"
             case operatingPoint = "operating_point"
             case targetFMR = "target_fmr"
             case thresholdLabel = "threshold_label"
@@ -397,9 +402,30 @@ struct FindingsAgainstCohortsTests {
             Issue.record("\(name): a finding at \(key) has no rows in cohorts.csv")
         }
 
+        // Holm's adjustment of every finding's p-value, worked out here from the p-values as written:
+        // ascending, the k-th (from 0) times (m − k), never below the one before, at most 1.
+        let tested = summary.findings.compactMap(\.comparison.pValue).sorted()
+        var holm: [Double: Double] = [:]
+        var running = 0.0
+        for (k, p) in tested.enumerated() {
+            running = max(running, min(1, Double(tested.count - k) * p))
+            if holm[p] == nil { holm[p] = running }
+        }
         for f in summary.findings {
             let c = f.comparison
             let label = "\(name): finding \(f.key) (\(c.worst) vs \(c.best))"
+            if bootstrapped && c.ratio != nil {
+                let p = try #require(c.pValue, "\(label): a ratio and a bootstrap but no p_value")
+                #expect(p > 0 && p <= 1, "\(label): p_value \(p)")
+            }
+            if let p = c.pValue {
+                let adjusted = try #require(f.pValueAdjusted, "\(label): a p_value but no p_value_adjusted")
+                #expect(abs(adjusted - (holm[p] ?? .nan)) < 1e-12, "\(label): p_value_adjusted \(adjusted), Holm's \(holm[p] ?? .nan)")
+                #expect(
+                    f.comparisons == tested.count, "\(label): adjusted for \(f.comparisons ?? 0) findings, \(tested.count) have a p_value")
+            } else {
+                #expect(f.pValueAdjusted == nil && f.comparisons == nil, "\(label): adjusted without a p_value")
+            }
             let candidates = eligible(f.key)
             try #require(candidates.count >= 2, "\(label): fewer than two eligible groups in cohorts.csv")
             // Worst: the highest rate; best: the lowest of the others; on ties the one with the most
@@ -456,9 +482,12 @@ struct FindingsAgainstCohortsTests {
             } else {
                 #expect(c.interval == nil && c.undefinedShare == nil, "\(label): bootstrap fields without a bootstrap")
             }
-            let holds = interval.map { $0.lower > 1 } == true && c.ratio != nil && c.worstSubjects >= minimum && c.bestSubjects >= minimum
+            let holds =
+                interval.map { $0.lower > 1 } == true && c.ratio != nil && c.worstSubjects >= minimum && c.bestSubjects >= minimum
+                && f.pValueAdjusted.map { $0 <= 0.05 } == true
             #expect(
-                f.holds == holds, "\(label): holds is \(f.holds), the interval \(String(describing: c.interval)) and people say \(holds)")
+                f.holds == holds,
+                "\(label): holds is \(f.holds), the interval \(String(describing: c.interval)), people and adjusted p-value say \(holds)")
 
             // The interval comes from the analysis it belongs to.
             let analyses = summary.cohorts.filter { $0.key(c.metric) == f.key }

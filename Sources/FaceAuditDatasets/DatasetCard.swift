@@ -23,6 +23,9 @@ public struct DatasetCard: Sendable, Hashable, Codable {
     public var skinToneInstrument: String?
     /// Known limitations to print in reports.
     public var limitations: [String]
+    /// Whether the data are simulated (no real people): a run on them is marked as the demo's is, every
+    /// statement beginning "Simulated, not real people: ". Absent in a card: false.
+    public var simulated: Bool?
 
     /// Creates a card.
     public init(
@@ -44,7 +47,7 @@ public struct DatasetCard: Sendable, Hashable, Codable {
         case name, title, license, citation, url, description
         case labelProvenance = "label_provenance"
         case skinToneInstrument = "skin_tone_instrument"
-        case limitations
+        case limitations, simulated
     }
 
     /// A card for a dataset that came without one: every provenance `unknown`.

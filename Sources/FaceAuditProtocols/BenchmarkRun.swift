@@ -366,6 +366,9 @@ public struct BenchmarkRun {
         pairScores: [PairScore], ageGap: AgeGapAnalysis? = nil,
         conventions extra: [String: String] = [:]
     ) -> Result {
+        // A dataset whose card says it is simulated (scripts/bench/make-synthetic writes one) is marked as
+        // the demo's population is: every statement and page then says so.
+        let simulated = simulated || dataset.card.simulated == true
         var conventions = VerificationReport.conventions(polarity: polarity, interval: options.interval, alpha: 0.05)
         conventions.merge(extra) { $1 }
         conventions["cohort_fmr"] = "within-cohort non-mated pairs (both images in the cohort), at the global threshold"

@@ -151,9 +151,19 @@ extension HTMLReport {
                     .joined(separator: ", ")
                 }
                 table.append("<tr><th colspan=\"8\">At \(HTML.escape(point.name))</th></tr>")
+                // With children and adults in the data, the whole school above is the children alone; a table
+                // of another attribute counts over all ages, so its total is another school's.
+                let childrenOnly: Bool
+                if case .both? = coverage, ![ageGroupDimension, CohortDimension.ageBand.rawValue].contains(dimension.description) {
+                    childrenOnly = true
+                } else {
+                    childrenOnly = false
+                }
                 for g in scenario.groups + [scenario.total] {
                     let isTotal = g.cohort == scenario.total.cohort
-                    let name = isTotal ? "<strong>all students</strong>" : HTML.escape(value(of: g.cohort))
+                    let name =
+                        isTotal
+                        ? "<strong>all students</strong>\(childrenOnly ? " (rates of all ages)" : "")" : HTML.escape(value(of: g.cohort))
                     // No interval where resampling cannot show one: a handful of people, a group in which no one
                     // falsely matched anyone (resampling them gives 0 every time), and the total with the
                     // default mix, which is the whole school's above.
@@ -165,10 +175,15 @@ extension HTMLReport {
                                 abs($0.0.value - $0.1.value) <= 1e-9 * max(1, abs($0.0.value))
                             }
                         }
-                        note =
-                            same == true
-                            ? "the same total as the whole school above" + (settings.replicates > 0 ? ", which gives its interval" : "")
-                            : ""
+                        if same == true {
+                            note =
+                                "the same total as the whole school above" + (settings.replicates > 0 ? ", which gives its interval" : "")
+                        } else if childrenOnly {
+                            note =
+                                "not the whole school above, which is children only: these rates are over all ages, adults included"
+                        } else {
+                            note = ""
+                        }
                     } else if g.people < minimum {
                         note = "fewer than \(minimum) people: no interval, no conclusion"
                     } else if g.peopleWithPartners == 0 {

@@ -37,6 +37,12 @@ extension RunConfiguration {
         }
         try check(!watchlist || (enrolledShare > 0 && enrolledShare <= 1), "--enrolled-share must be more than 0 and at most 1")
         try check(shard == nil || scores == nil, "--shard needs a dataset; score files are not sharded")
+        // The watchlist enrols templates; a score file and the simulated population have none (it was
+        // silently left out).
+        try check(
+            !watchlist || scores == nil,
+            "--watchlist needs a dataset: a score file has no templates to enrol (for 1:N metrics from scores, use faceaudit identify)")
+        try check(!watchlist || simulatedSubjects == nil, "--watchlist needs a dataset: the simulated population has no templates to enrol")
         try check(shard == nil || simulatedSubjects == nil, "--shard needs a dataset; the simulated population is not sharded")
         try check(phase == nil || shard != nil, "--phase needs --shard i/K")
         try check(scores == nil || simulatedSubjects == nil, "give a score file or a simulated population, not both")

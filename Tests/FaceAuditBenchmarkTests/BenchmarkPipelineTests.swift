@@ -216,5 +216,20 @@ struct BenchmarkPipelineTests {
         #expect(throws: RunError(.usage, "--shard needs a dataset; score files are not sharded")) {
             try BenchmarkPipeline(commandLine: [], version: "0").run(c)
         }
+        // A watchlist on a score file or the simulated population computed nothing, and said nothing.
+        c.shard = nil
+        c.watchlist = true
+        #expect(
+            throws: RunError(
+                .usage,
+                "--watchlist needs a dataset: a score file has no templates to enrol (for 1:N metrics from scores, use faceaudit identify)")
+        ) {
+            try BenchmarkPipeline(commandLine: [], version: "0").run(c)
+        }
+        c.scores = nil
+        c.simulatedSubjects = 100
+        #expect(throws: RunError(.usage, "--watchlist needs a dataset: the simulated population has no templates to enrol")) {
+            try BenchmarkPipeline(commandLine: [], version: "0").run(c)
+        }
     }
 }

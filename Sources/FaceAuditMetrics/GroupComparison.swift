@@ -138,7 +138,10 @@ public struct GroupComparison: Sendable, Hashable, Codable {
             c.trials > 0 ? Foundation.log((Double(c.errors) + 0.5) / (Double(c.trials) + 1)) : .nan
         }
         let estimate = observed.map(value)
-        guard observed[worst].errors * observed[best].trials > observed[best].errors * observed[worst].trials else { return nil }
+        // As rates, not cross-multiplied counts: a streamed run's trials reach 10¹¹ and more, and their
+        // products would overflow.
+        func rate(_ c: (errors: Int, trials: Int)) -> Double { Double(c.errors) / Double(c.trials) }
+        guard rate(observed[worst]) > rate(observed[best]) else { return nil }
         let table = (0..<resamples).map { counts($0).map(value) }
         precondition(table.allSatisfy { $0.count == k }, "one count per group in every resample")
         // Each pair's standard deviation over the resamples where both groups have a trial.

@@ -288,6 +288,17 @@ struct FindingMultiplicityTests {
         #expect(GroupComparison.pValue(worst: 0, best: best, observed: observed, resamples: 0) { resamples[$0] } == nil)
     }
 
+    /// The worst group was checked to be above the best by cross-multiplying counts, which overflowed
+    /// (a trap) once trials reached about 3 × 10⁹ with errors to match, as a streamed run's can.
+    @Test("counts of a large streamed run: a p-value, no overflow")
+    func largeCounts() throws {
+        let observed: [(errors: Int, trials: Int)] = [(5_000_000_000, 500_000_000_000), (50_000_000, 500_000_000_000)]
+        let p = try #require(GroupComparison.pValue(worst: 0, best: 1, observed: observed, resamples: 10) { _ in observed })
+        // Every resample equals the data: each pair's spread is 0, so the gap is beyond any resample's.
+        #expect(p == 1.0 / 11)
+        #expect(GroupComparison.pValue(worst: 1, best: 0, observed: observed, resamples: 10) { _ in observed } == nil)
+    }
+
     @Test("Holm's adjustment: ascending, times the hypotheses left, never below the one before, at most 1")
     func holm() {
         let adjusted = Finding.holm([0.01, 0.04, 0.03, nil, 0.005, 0.5])

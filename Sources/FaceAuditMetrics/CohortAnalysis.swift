@@ -268,7 +268,7 @@ public enum CohortAnalysis {
             GroupComparison.pick(cohortRates, metric: metric, minimumSubjects: options.minimumSubjects).map { (metric, $0) }
         }
         var worstBest = picks.map { metric, pick in
-            GroupComparison.point(cohortRates, metric: metric, worst: pick.worst, best: pick.best, groups: pick.groups)
+            GroupComparison.point(cohortRates, metric: metric, worst: pick.worst, best: pick.best, groups: pick.eligible.count)
         }
         if let tallies {
             let draws = SubjectBootstrap.run(
@@ -314,8 +314,8 @@ public enum CohortAnalysis {
                     })
                 worstBest[k].interval = ratio.bounds
                 worstBest[k].undefinedShare = ratio.undefinedShare
-                // Every eligible group's rate, on the full data and in each resample.
-                let eligible = GroupComparison.eligible(cohortRates, metric: metric, minimumSubjects: options.minimumSubjects)
+                // Every eligible group's counts, on the full data and in each resample.
+                let eligible = pick.eligible
                 let fmr = metric == "fmr"
                 if worstBest[k].ratio != nil, let w = eligible.firstIndex(of: pick.worst), let b = eligible.firstIndex(of: pick.best) {
                     worstBest[k].pValue = GroupComparison.pValue(

@@ -90,7 +90,8 @@ public struct Finding: Sendable, Hashable, Codable {
     ///     (`gender=female;ethnicity=black` → `female, black`).
     ///   - simulated: whether the rates come from a simulated population: every statement then begins
     ///     with ``simulatedPrefix``, so that a statement quoted alone still says so.
-    ///   - alpha: the run's level (`--alpha`): a finding holds when its adjusted p-value is at most this.
+    ///   - alpha: the level a finding's adjusted p-value must reach to hold (runs use 0.05, the level of
+    ///     their intervals).
     public static func list(
         _ analyses: [DisaggregatedRates], minimumSubjects: Int, polarity: ScorePolarity,
         groupName: (String) -> String = Finding.labelValues, simulated: Bool = false, alpha: Double = 0.05
@@ -100,36 +101,34 @@ public struct Finding: Sendable, Hashable, Codable {
         let tested = adjusted.count { $0 != nil }
         var out: [Finding] = []
         for ((analysis, comparison), adjustedP) in zip(comparisons, adjusted) {
-            do {
-                let holds = comparison.holds(minimumSubjects: minimumSubjects) && adjustedP.map { $0 <= alpha } == true
-                var reference: Reference?
-                if let name = analysis.referenceCohort, name != comparison.worst,
-                    let worst = analysis.cohorts.first(where: { $0.cohort == comparison.worst }),
-                    analysis.cohorts.contains(where: { $0.cohort == name })
-                {
-                    let fmr = comparison.metric == "fmr"
-                    let key = "\(comparison.metric)_ratio_to_reference"
-                    reference = Reference(
-                        cohort: name, ratio: fmr ? worst.fmrRatioToReference : worst.fnmrRatioToReference,
-                        interval: worst.ratioBootstrap?[key], undefinedShare: worst.bootstrapUndefinedShare?[key])
-                }
-                var sentence = statement(
-                    comparison, holds: holds, analysis: analysis, polarity: polarity, groupName: groupName,
-                    adjusted: adjustedP.map { ($0, tested) })
-                if let reference, reference.cohort != comparison.best, comparison.worstCount.errors > 0,
-                    let rates = analysis.cohorts.first(where: { $0.cohort == reference.cohort })
-                {
-                    sentence +=
-                        " " + referenceSentence(reference, count: comparison.metric == "fmr" ? rates.fmr : rates.fnmr, groupName: groupName)
-                }
-                let finding = Finding(
-                    dimensions: analysis.dimensions, operatingPoint: analysis.operatingPoint, targetFMR: analysis.targetFMR,
-                    threshold: analysis.threshold, thresholdLabel: analysis.thresholdLabel, comparison: comparison, reference: reference,
-                    children: isChild(comparison.worst) || isChild(comparison.best), holds: holds,
-                    pValueAdjusted: adjustedP, comparisons: adjustedP == nil ? nil : tested,
-                    statement: marked(sentence, simulated: simulated))
-                out.append(finding)
+            let holds = comparison.holds(minimumSubjects: minimumSubjects) && adjustedP.map { $0 <= alpha } == true
+            var reference: Reference?
+            if let name = analysis.referenceCohort, name != comparison.worst,
+                let worst = analysis.cohorts.first(where: { $0.cohort == comparison.worst }),
+                analysis.cohorts.contains(where: { $0.cohort == name })
+            {
+                let fmr = comparison.metric == "fmr"
+                let key = "\(comparison.metric)_ratio_to_reference"
+                reference = Reference(
+                    cohort: name, ratio: fmr ? worst.fmrRatioToReference : worst.fnmrRatioToReference,
+                    interval: worst.ratioBootstrap?[key], undefinedShare: worst.bootstrapUndefinedShare?[key])
             }
+            var sentence = statement(
+                comparison, holds: holds, analysis: analysis, polarity: polarity, groupName: groupName,
+                adjusted: adjustedP.map { ($0, tested) })
+            if let reference, reference.cohort != comparison.best, comparison.worstCount.errors > 0,
+                let rates = analysis.cohorts.first(where: { $0.cohort == reference.cohort })
+            {
+                sentence +=
+                    " " + referenceSentence(reference, count: comparison.metric == "fmr" ? rates.fmr : rates.fnmr, groupName: groupName)
+            }
+            let finding = Finding(
+                dimensions: analysis.dimensions, operatingPoint: analysis.operatingPoint, targetFMR: analysis.targetFMR,
+                threshold: analysis.threshold, thresholdLabel: analysis.thresholdLabel, comparison: comparison, reference: reference,
+                children: isChild(comparison.worst) || isChild(comparison.best), holds: holds,
+                pValueAdjusted: adjustedP, comparisons: adjustedP == nil ? nil : tested,
+                statement: marked(sentence, simulated: simulated))
+            out.append(finding)
         }
         return out.sorted { a, b in
             if a.holds != b.holds { return a.holds }

@@ -81,22 +81,27 @@ public struct GroupComparison: Sendable, Hashable, Codable {
         self.pairsInvolved = pairsInvolved
     }
 
-    /// Whether the interval excludes 1 (above it) and both groups have at least `minimumSubjects` people:
-    /// the only case in which a report states the difference.
+    /// Whether the interval excludes 1 (above it) and both groups have at least `minimumSubjects` people.
+    /// A report states the difference only when this holds and the adjusted ``pValue`` is small enough
+    /// too (``Finding``).
     public func holds(minimumSubjects: Int) -> Bool {
         guard let interval, ratio != nil, worstSubjects >= minimumSubjects, bestSubjects >= minimumSubjects else { return false }
         return interval.lower > 1
     }
 
-    /// The indices (worst, best) into `cohorts` of the eligible groups for `metric`, or nil with fewer
-    /// than two eligible groups.
+    /// The indices into `cohorts` of the worst and the best of the eligible groups for `metric`, and of
+    /// every eligible group (in order); nil with fewer than two eligible groups.
     ///
     /// Ties: among groups at the same highest (lowest) rate, the one with the most comparisons is the
     /// worst (best), then the first in `cohorts`' order. A rate measured on more comparisons says more,
     /// and ties are common at zero: 0 of 9,384 comparisons is a far stronger sign of a low rate than 0 of
     /// 180, and the best group's rate is what a comparison is measured against.
-    public static func pick(_ cohorts: [CohortRates], metric: String, minimumSubjects: Int) -> (worst: Int, best: Int, groups: Int)? {
-        let eligible = eligible(cohorts, metric: metric, minimumSubjects: minimumSubjects)
+    public static func pick(_ cohorts: [CohortRates], metric: String, minimumSubjects: Int) -> (worst: Int, best: Int, eligible: [Int])? {
+        let eligible = cohorts.indices.filter { i in
+            let c = cohorts[i]
+            let count = metric == "fmr" ? c.fmr : c.fnmr
+            return !c.cohort.contains("=unknown") && c.subjects >= minimumSubjects && count.trials > 0
+        }
         guard eligible.count >= 2 else { return nil }
         func rate(_ i: Int) -> Double { metric == "fmr" ? cohorts[i].fmr.rate : cohorts[i].fnmr.rate }
         func trials(_ i: Int) -> Int { metric == "fmr" ? cohorts[i].fmr.trials : cohorts[i].fnmr.trials }
@@ -105,16 +110,7 @@ public struct GroupComparison: Sendable, Hashable, Codable {
         let others = eligible.filter { $0 != worst }
         var best = others[0]
         for i in others where rate(i) < rate(best) || (rate(i) == rate(best) && trials(i) > trials(best)) { best = i }
-        return (worst, best, eligible.count)
-    }
-
-    /// The indices into `cohorts` of the eligible groups for `metric` (see the type's semantics), in order.
-    public static func eligible(_ cohorts: [CohortRates], metric: String, minimumSubjects: Int) -> [Int] {
-        cohorts.indices.filter { i in
-            let c = cohorts[i]
-            let count = metric == "fmr" ? c.fmr : c.fnmr
-            return !c.cohort.contains("=unknown") && c.subjects >= minimumSubjects && count.trials > 0
-        }
+        return (worst, best, eligible)
     }
 
     /// The p-value of the worst group's rate against the best's over every pair of the eligible groups

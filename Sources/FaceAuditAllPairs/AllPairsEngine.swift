@@ -3,7 +3,7 @@ import FaceAuditGEMM
 import Foundation
 
 /// Compares every pair of templates, tile by tile with `BLAS.gemm`, streaming each tile straight
-/// into ``PairStatistics``. Memory is O(rows·dimension + bins·cell pairs + tail), never O(rows²).
+/// into ``PairStatistics``. Memory is O(rows·dimension + bins·histograms + cells² + tail), never O(rows²).
 public struct AllPairsEngine: Sendable {
     /// The templates.
     public let matrix: TemplateMatrix
@@ -15,7 +15,7 @@ public struct AllPairsEngine: Sendable {
     public let layout: StatisticsLayout
     /// The tile grid.
     public let grid: TileGrid
-    /// The histogram offset of cell pair (a, b) at `a · cells + b`.
+    /// The histogram offset of cell pair (a, b) at `a · cells + b` (``StatisticsLayout/histogram(_:_:)`` · bins).
     private let pairOffset: [Int]
     /// Rows of a tile computed and binned together on the own kernels (``compute(_:into:workspace:timing:admitFrom:)``);
     /// 0: whole tiles by `BLAS.gemm`, as without them. Tests set it; the statistics never depend on it.
@@ -29,7 +29,7 @@ public struct AllPairsEngine: Sendable {
         self.layout = layout
         self.grid = TileGrid(rows: matrix.rows, tileSize: layout.tileSize)
         let cells = layout.cells
-        pairOffset = (0..<cells * cells).map { layout.cellPair($0 / cells, $0 % cells) * layout.bins }
+        pairOffset = (0..<cells * cells).map { layout.histogram($0 / cells, $0 % cells) * layout.bins }
     }
 
     /// Time spent, for benchmarks: in `BLAS.gemm` and in streaming tiles into the statistics.

@@ -73,11 +73,12 @@ extension PairStatistics {
     }
 
     /// The first 8 bytes of this version's binary form.
-    private static let magic = Data("FAPAIRS2".utf8)
-    /// What every version's magic number starts with (version 1 was `FAPAIRS1`).
+    static let magic = Data("FAPAIRS3".utf8)
+    /// What every version's magic number starts with (version 1 was `FAPAIRS1`, version 2, with a
+    /// histogram per cell pair, `FAPAIRS2`).
     private static let magicStem = Data("FAPAIRS".utf8)
     /// The format name inside the header.
-    private static let formatName = "faceaudit-pair-statistics-2"
+    private static let formatName = "faceaudit-pair-statistics-3"
     /// Bytes before the payload: magic, payload length, SHA-256 of the payload.
     private static let envelopeLength = 8 + 8 + 32
     /// Bytes of one histogram entry (index, count) and of one exact pair (first, second, key).
@@ -88,11 +89,12 @@ extension PairStatistics {
     /// this machine's physical memory. A run on a machine with less could not have written it either.
     public static var defaultHistogramByteLimit: Int { Int(clamping: ProcessInfo.processInfo.physicalMemory) }
 
-    /// The binary form (version 2):
+    /// The binary form (version 3; version 2 had one histogram per cell pair and no
+    /// `histogramOfCellPair` in its layout):
     ///
     /// | bytes | what |
     /// |---|---|
-    /// | 8 | magic number `FAPAIRS2` |
+    /// | 8 | magic number `FAPAIRS3` |
     /// | 8 | payload length *n*, little-endian |
     /// | 32 | SHA-256 of the payload |
     /// | *n* | payload: a little-endian `UInt64` header length, the JSON header, then the non-zero histogram bins as (`UInt64` index, `UInt64` count) and the mated then tail pairs as (`Int32` first, `Int32` second, `Float` key), all little-endian |
@@ -139,7 +141,7 @@ extension PairStatistics {
     /// In order: the magic number (version 1, which had no checksum, is refused as
     /// ``FormatError/Code-swift.struct/unsupportedVersion``), the length, the SHA-256 of the payload, then
     /// the header. Every setting and count of the header is checked against what the layout and the
-    /// file's length allow before anything is allocated: the histogram (`cellPairs × bins` counts) only
+    /// file's length allow before anything is allocated: the histograms (`histograms × bins` counts) only
     /// when it needs at most `histogramByteLimit` bytes, the pair lists only when the file holds them.
     /// After reading, the parts must add up: histogram indices strictly increasing and counts positive;
     /// every pair `0 ≤ first < second < images`; the tiles distinct tiles of the layout's grid; counted
@@ -155,7 +157,7 @@ extension PairStatistics {
                 throw FormatError(
                     .unsupportedVersion,
                     "pair statistics of format \(version)\(version == "FAPAIRS1" ? " (written by an earlier FaceAudit, without a checksum)" : ""); "
-                        + "this version reads FAPAIRS2")
+                        + "this version reads \(String(decoding: Self.magic, as: UTF8.self))")
             }
             throw FormatError(.notPairStatistics, "not a FaceAudit pair-statistics file (bad magic number)")
         }
@@ -248,7 +250,7 @@ extension PairStatistics {
         }
     }
 
-    /// Checks a layout read from a file and returns its histogram size (`cellPairs × bins`).
+    /// Checks a layout read from a file and returns its histogram size (`histograms × bins`).
     private static func check(_ layout: StatisticsLayout, histogramByteLimit: Int) throws(FormatError) -> Int {
         guard (0...Int(Int32.max)).contains(layout.images), (0...layout.images).contains(layout.rows),
             (0...layout.images).contains(layout.cells)
@@ -264,11 +266,25 @@ extension PairStatistics {
         guard layout.keyLower.isFinite, layout.keyUpper.isFinite, layout.keyLower < layout.keyUpper else {
             throw FormatError(.outOfRange, "key domain \(layout.keyLower)…\(layout.keyUpper) is not a finite interval")
         }
-        let (size, overflow) = layout.cellPairs.multipliedReportingOverflow(by: layout.bins)
+        // Every cell pair's histogram one of them, all of them used (numbered in order of first use).
+        var next: Int32 = 0
+        for h in layout.histogramOfCellPair {
+            guard h >= 0, h <= next else {
+                throw FormatError(.outOfRange, "histogram \(h) of a cell pair, where histograms are numbered in order from 0")
+            }
+            if h == next { next += 1 }
+        }
+        guard layout.histogramOfCellPair.count == layout.cellPairs, Int(next) == layout.histograms else {
+            throw FormatError(
+                .outOfRange,
+                "\(layout.histogramOfCellPair.count) cell pairs assigned to \(next) histograms; the layout has \(layout.cellPairs) and \(layout.histograms)"
+            )
+        }
+        let (size, overflow) = layout.histograms.multipliedReportingOverflow(by: layout.bins)
         guard !overflow, size <= histogramByteLimit / MemoryLayout<Int>.size else {
             throw FormatError(
                 .tooLarge,
-                "the histogram of \(layout.cellPairs) cell pairs × \(layout.bins) bins needs more than the \(histogramByteLimit) bytes allowed"
+                "the \(layout.histograms) histograms × \(layout.bins) bins need more than the \(histogramByteLimit) bytes allowed"
             )
         }
         return size

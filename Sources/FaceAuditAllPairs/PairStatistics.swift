@@ -1,7 +1,7 @@
 import FaceAuditSorting
 
 /// What an all-pairs comparison leaves behind, in memory that does not grow with the number of pairs:
-/// per-(cell × cell) histograms of non-mated keys, every mated pair exactly, and the most similar
+/// histograms of non-mated keys (one per class of cell pairs, ``StatisticsLayout/histogramOfCellPair``), every mated pair exactly, and the most similar
 /// non-mated pairs exactly (the *tail*). Partial statistics of disjoint tiles add up to the whole.
 ///
 /// The tail holds every non-mated pair whose bin is at or above ``tailBin``, where ``tailBin`` is the
@@ -11,7 +11,7 @@ import FaceAuditSorting
 public struct PairStatistics: Sendable {
     /// What the statistics share with every other part of the same run.
     public let layout: StatisticsLayout
-    /// Non-mated counts, `cellPairs × bins`, cell pair by cell pair.
+    /// Non-mated counts, `histograms × bins`, histogram by histogram.
     public internal(set) var nonMated: [Int]
     /// Every mated pair, in image order once ``normalize()`` ran.
     public internal(set) var mated: [ScoredPair]
@@ -28,7 +28,7 @@ public struct PairStatistics: Sendable {
     /// Empty statistics.
     public init(layout: StatisticsLayout) {
         self.layout = layout
-        nonMated = [Int](repeating: 0, count: layout.cellPairs * layout.bins)
+        nonMated = [Int](repeating: 0, count: layout.histogramEntries)
         mated = []
         tail = []
         tailBin = 0
@@ -47,8 +47,8 @@ public struct PairStatistics: Sendable {
 
     /// The bin holding the `capacity`-th most similar pair of `counts`, or `floor` when that bin lies
     /// below `floor` or there are fewer pairs: `max(floor, b)` for that bin b (0 when there are fewer).
-    /// Only bins from `floor` up are read, each cell pair's as one contiguous run, summed into one
-    /// histogram first: a scan across all cell pairs bin by bin (a stride of `bins` per read), after
+    /// Only bins from `floor` up are read, each histogram's as one contiguous run, summed into one
+    /// first: a scan across all histograms bin by bin (a stride of `bins` per read), after
     /// every tile of the streaming pass, was 6 % of that pass.
     static func tailBin(_ counts: [Int], layout: StatisticsLayout, capacity: Int, floor: Int = 0) -> Int {
         let bins = layout.bins
@@ -56,8 +56,8 @@ public struct PairStatistics: Sendable {
         var summed = [Int](repeating: 0, count: bins - floor)
         counts.withUnsafeBufferPointer { counts in
             summed.withUnsafeMutableBufferPointer { summed in
-                for pair in 0..<layout.cellPairs {
-                    let run = counts.baseAddress! + pair * bins + floor
+                for histogram in 0..<layout.histograms {
+                    let run = counts.baseAddress! + histogram * bins + floor
                     for k in summed.indices { summed[k] &+= run[k] }
                 }
             }

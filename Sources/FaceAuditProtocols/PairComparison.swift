@@ -22,6 +22,14 @@ public struct PairComparison: Sendable {
     /// The engine, ready to run any shard.
     public let engine: AllPairsEngine
 
+    /// The most cells (combinations of every cohort label) a comparison separates: the engine keeps a
+    /// table of `cells²` histogram offsets, and numbering the histograms reads every cell pair.
+    public static let cellLimit = 4_096
+
+    /// The most memory the histograms of one set of statistics may take. A run holds one set per
+    /// thread and two more: at the default 16,384 bins, 512 MiB is 4,096 histograms.
+    public static let histogramByteLimit = 512 << 20
+
     /// Prepares the comparison of `templates` (one per record of `manifest`).
     /// - Parameters:
     ///   - scheme: the run's cohorts; an image's cell is the combination of all its cohort labels.
@@ -37,6 +45,22 @@ public struct PairComparison: Sendable {
     ) throws(RunError) {
         let metric = comparison
         let (cellKeys, cellNames, cells) = Self.cells(manifest: manifest, scheme: scheme)
+        let dimensionNames = scheme.dimensions.map(\.rawValue).joined(separator: ", ")
+        guard cellNames.count <= Self.cellLimit else {
+            throw RunError(
+                .usage,
+                "the labels of \(dimensionNames) combine into \(cellNames.count) groups of images, more than the \(Self.cellLimit) "
+                    + "one comparison can keep apart; leave a dimension out with --dimensions, or group rare labels together")
+        }
+        let histograms = StatisticsLayout.histogramClasses(valuesOfCell: Self.values(ofCells: cells, manifest: manifest, scheme: scheme))
+        let histogramCount = Int(histograms.max() ?? -1) + 1
+        guard histogramCount <= Self.histogramByteLimit / (bins * MemoryLayout<Int>.size) else {
+            throw RunError(
+                .usage,
+                "the labels of \(dimensionNames) combine into \(cellNames.count) groups of images, whose pairs need \(histogramCount) "
+                    + "score histograms, more than the \(Self.histogramByteLimit / (bins * MemoryLayout<Int>.size)) that fit in "
+                    + "\(Self.histogramByteLimit >> 20) MiB; leave a dimension out with --dimensions, or group rare labels together")
+        }
         let matrix: TemplateMatrix
         do { matrix = try TemplateMatrix(templates: templates.map(\.template), metric: metric, groups: cells) } catch {
             throw RunError(.dataError, "\(error)")
@@ -51,7 +75,8 @@ public struct PairComparison: Sendable {
             capacity = min(nonMated, Int((largest * Double(nonMated) * (1 + Self.tailMargin)).rounded(.up)) + 1_000)
         }
         let layout = StatisticsLayout(
-            metric: metric, bins: bins, keyDomain: matrix.keyDomain, cells: cellNames.count, tailCapacity: capacity, tileSize: tileSize,
+            metric: metric, bins: bins, keyDomain: matrix.keyDomain, cells: cellNames.count, histogramOfCellPair: histograms,
+            tailCapacity: capacity, tileSize: tileSize,
             rows: matrix.rows, images: templates.count,
             fingerprint: Self.fingerprint(manifest: manifest, templates: templates, comparison: comparison, cells: cellKeys))
         engine = AllPairsEngine(
@@ -65,6 +90,24 @@ public struct PairComparison: Sendable {
         let names = Array(Set(keys)).sorted()
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Int32($0)) })
         return (keys, names, keys.map { index[$0]! })
+    }
+
+    /// Every cell's value of each of the scheme's dimensions, numbered per dimension (for
+    /// ``StatisticsLayout/histogramClasses(valuesOfCell:)``).
+    static func values(ofCells cells: [Int32], manifest: Manifest, scheme: CohortScheme) -> [[Int32]] {
+        let count = Int(cells.max() ?? -1) + 1
+        var values = [[Int32]](repeating: [], count: count)
+        var numbers = [[String: Int32]](repeating: [:], count: scheme.dimensions.count)
+        for (i, cell) in cells.enumerated() where values[Int(cell)].isEmpty {
+            values[Int(cell)] = scheme.dimensions.enumerated().map { d, dimension in
+                let value = scheme.value(dimension, of: manifest.records[i].labels)
+                if let n = numbers[d][value] { return n }
+                let n = Int32(numbers[d].count)
+                numbers[d][value] = n
+                return n
+            }
+        }
+        return values
     }
 
     /// Identifies what a run compares: every image's path, subject, cell and template, and the metric.

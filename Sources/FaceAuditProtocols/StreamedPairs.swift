@@ -24,6 +24,8 @@ public struct StreamedPairs: Sendable {
     let belowScores: [Double]
     /// The statistics' histograms and layout.
     let statistics: PairStatistics
+    /// One pair of cells of each histogram (``StatisticsLayout/representatives``).
+    let representatives: [(Int, Int)]
     /// The cell of every image.
     let imageCells: [Int32]
     /// The dataset.
@@ -126,6 +128,7 @@ public struct StreamedPairs: Sendable {
         self.belowProbe = belowProbe
         self.belowReference = belowReference
         self.belowScores = belowScores
+        self.representatives = statistics.layout.representatives
         self.statistics = statistics
         self.manifest = manifest
         self.scheme = scheme
@@ -183,21 +186,19 @@ public struct StreamedPairs: Sendable {
             if b == tailBin { includesTop = true } else { wanted.insert(b) }
         }
         let pairs = engine.collect(bins: wanted, threads: threads)
-        // The pass must find what the histograms counted, bin by bin and cell pair by cell pair; should a
+        // The pass must find what the histograms counted, bin by bin and histogram by histogram; should a
         // product ever differ between the passes (or a pair score NaN), the numbers stay at bin
         // resolution and say so.
         func unchanged() -> Refinement { Refinement(equalErrorRateIsExact: scores.equalErrorRateIsExact, aucIsExact: scores.aucIsExact) }
         var found: [Int: Int] = [:]
         for p in pairs {
-            let cells = layout.cellPair(Int(imageCells[Int(p.first)]), Int(imageCells[Int(p.second)]))
-            found[cells * layout.bins + layout.bin(of: p.key), default: 0] += 1
+            let histogram = layout.histogram(Int(imageCells[Int(p.first)]), Int(imageCells[Int(p.second)]))
+            found[histogram * layout.bins + layout.bin(of: p.key), default: 0] += 1
         }
-        for x in 0..<layout.cells {
-            for y in x..<layout.cells {
-                for b in wanted {
-                    let k = layout.cellPair(x, y) * layout.bins + b
-                    guard statistics.nonMated[k] == found[k] ?? 0 else { return unchanged() }
-                }
+        for histogram in 0..<layout.histograms {
+            for b in wanted {
+                let k = histogram * layout.bins + b
+                guard statistics.nonMated[k] == found[k] ?? 0 else { return unchanged() }
             }
         }
         let polarity = comparison.polarity
@@ -227,15 +228,14 @@ public struct StreamedPairs: Sendable {
         for i in imageCells.indices { cohortOfCell[Int(imageCells[i])] = Int(data.sampleCohort[i]) }
         data.overallBins = [Int](repeating: 0, count: tailBin + 1)
         data.cohortBins = [[Int]](repeating: [Int](repeating: 0, count: tailBin + 1), count: data.cohortNames.count)
-        for x in 0..<layout.cells {
-            for y in x..<layout.cells {
-                let base = layout.cellPair(x, y) * layout.bins
-                let same = cohortOfCell[x] >= 0 && cohortOfCell[x] == cohortOfCell[y]
-                for b in 0..<tailBin {
-                    let count = statistics.nonMated[base + b]
-                    data.overallBins[b] += count
-                    if same { data.cohortBins[cohortOfCell[x]][b] += count }
-                }
+        // Each histogram's pairs of cells are all in one cohort or all in none: one of them decides.
+        for (histogram, (x, y)) in representatives.enumerated() {
+            let base = histogram * layout.bins
+            let same = cohortOfCell[x] >= 0 && cohortOfCell[x] == cohortOfCell[y]
+            for b in 0..<tailBin {
+                let count = statistics.nonMated[base + b]
+                data.overallBins[b] += count
+                if same { data.cohortBins[cohortOfCell[x]][b] += count }
             }
         }
         data.overallBins[tailBin] += belowProbe.count

@@ -28,12 +28,12 @@ struct PairStatisticsFormatTests {
         return AllPairsEngine(matrix: matrix, cellOfImage: cells, subjectOfImage: subjects, layout: layout).run().0
     }
 
-    /// The payload of a version-2 file: everything after magic, length and checksum.
+    /// The payload of a file: everything after magic, length and checksum.
     static func payload(_ data: Data) -> Data { data.dropFirst(48) }
 
-    /// A version-2 file around `payload`, with its length and SHA-256 as the writer sets them.
+    /// A file of this version around `payload`, with its length and SHA-256 as the writer sets them.
     static func sealed(_ payload: Data) -> Data {
-        var data = Data("FAPAIRS2".utf8)
+        var data = PairStatistics.magic
         withUnsafeBytes(of: UInt64(payload.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: SHA256Digest(of: payload).bytes)
         data.append(payload)
@@ -97,12 +97,16 @@ struct PairStatisticsFormatTests {
             $0.replacingOccurrences(of: "\"cells\":2", with: "\"cells\":100000").replacingOccurrences(
                 of: "\"images\":12", with: "\"images\":100000")
         }
-        Self.expect(bigCells, .tooLarge, limit: 1 << 30)
+        // Cells whose pairs the layout's table of histograms does not cover.
+        Self.expect(bigCells, .outOfRange, limit: 1 << 30)
         let overflowing = Self.editingHeader(data) {
             $0.replacingOccurrences(of: "\"cells\":2", with: "\"cells\":2000000000").replacingOccurrences(
                 of: "\"images\":12", with: "\"images\":2000000000")
         }
-        Self.expect(overflowing, .tooLarge)
+        Self.expect(overflowing, .outOfRange)
+        // 3 histograms of 2²² bins: 96 MiB.
+        let bigBins = Self.editingHeader(data) { $0.replacingOccurrences(of: "\"bins\":64", with: "\"bins\":4194304") }
+        Self.expect(bigBins, .tooLarge, limit: 1 << 26)
         for (original, edited) in [
             ("\"cells\":2", "\"cells\":13"), ("\"bins\":64", "\"bins\":0"), ("\"bins\":64", "\"bins\":-64"),
             ("\"tileSize\":5", "\"tileSize\":0"),
@@ -163,10 +167,13 @@ struct PairStatisticsFormatTests {
         Self.expect(data + Data([0]), .lengthMismatch)
     }
 
-    @Test("version 1 (no checksum) is refused with what to do")
+    @Test("versions 1 (no checksum) and 2 (a histogram per cell pair) are refused with what to do")
     func oldFormat() throws {
         let version1 = Data("FAPAIRS1".utf8) + Data(repeating: 0, count: 40)
         Self.expect(version1, .unsupportedVersion)
+        var version2 = try Self.statistics().serialized()
+        version2.replaceSubrange(0..<8, with: Data("FAPAIRS2".utf8))
+        Self.expect(version2, .unsupportedVersion)
         do {
             _ = try PairStatistics(serialized: version1)
         } catch {
@@ -174,9 +181,20 @@ struct PairStatisticsFormatTests {
         }
         Self.expect(Data("not statistics at all".utf8), .notPairStatistics)
         Self.expect(
-            Self.editingHeader(try Self.statistics().serialized()) { $0.replacingOccurrences(of: "statistics-2", with: "statistics-3") },
+            Self.editingHeader(try Self.statistics().serialized()) { $0.replacingOccurrences(of: "statistics-3", with: "statistics-4") },
             .unsupportedVersion)
         Self.expect(Self.editingHeader(try Self.statistics().serialized()) { _ in "{" }, .corruptHeader)
+    }
+
+    @Test("cell pairs assigned to histograms out of order, or to too few or too many, are out of range")
+    func histogramTable() throws {
+        let data = try Self.statistics().serialized()
+        // Two cells: the pairs (0, 0), (0, 1), (1, 1), each its own histogram.
+        #expect(try Self.statistics().layout.histogramOfCellPair == [0, 1, 2])
+        for edit in ["[0,2,1]", "[1,0,2]", "[0,1]", "[0,1,2,3]", "[0,1,-1]"] {
+            Self.expect(Self.editingHeader(data) { $0.replacingOccurrences(of: "[0,1,2]", with: edit) }, .outOfRange)
+        }
+        Self.expect(Self.editingHeader(data) { $0.replacingOccurrences(of: "\"histograms\":3", with: "\"histograms\":2") }, .outOfRange)
     }
 
     @Test("TileGrid.tile(at:) and tileCount agree with the list of tiles")

@@ -73,7 +73,7 @@ struct MetricsCLITests {
         #expect(j["polarity"] as? String == "dissimilarity")
     }
 
-    @Test("a malformed score line names file and line, exit 65")
+    @Test("a malformed score line names file, line and the score's column, exit 65")
     func malformed() throws {
         let folder = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -81,9 +81,18 @@ struct MetricsCLITests {
         try "0.1\n0.2\nzero point three\n".write(to: g, atomically: true, encoding: .utf8)
         let result = try CommandRunner.faceaudit(["metrics", "--genuine", g.path, "--impostor", g.path])
         #expect(result.status == 65)
-        #expect(result.stderr == "faceaudit: error: \(g.path):3: \"three\" is not a number\n")
+        #expect(result.stderr == "faceaudit: error: \(g.path):3:12: \"three\" is not a number\n")
         let bad = try CommandRunner.faceaudit(["metrics", "--scores", g.path, "--format", "bob4"])
         #expect(bad.status == 65 && bad.stderr.contains("\(g.path):1: expected 4 fields"))
+        // bob's 4 columns, and a CSV score file: the score field's column (characters, not bytes).
+        let bob = folder.appendingPathComponent("bob.txt")
+        try "a a 1 0.5\nb c \u{E9}2 1e400\n".write(to: bob, atomically: true, encoding: .utf8)
+        let bobResult = try CommandRunner.faceaudit(["metrics", "--scores", bob.path, "--format", "bob4"])
+        #expect(bobResult.status == 65 && bobResult.stderr == "faceaudit: error: \(bob.path):2:8: \"1e400\" is not a number\n")
+        let csv = folder.appendingPathComponent("s.csv")
+        try "probe_subject,reference_subject,score\na,a,0.5\nb,c,\n".write(to: csv, atomically: true, encoding: .utf8)
+        let csvResult = try CommandRunner.faceaudit(["metrics", "--scores", csv.path, "--format", "csv"])
+        #expect(csvResult.status == 65 && csvResult.stderr == "faceaudit: error: \(csv.path):3:5: empty score\n")
     }
 
     @Test("identify on bob's CMC file: rank-1 0.76 and the CMC; open-set rates with --threshold")

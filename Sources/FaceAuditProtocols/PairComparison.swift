@@ -34,7 +34,7 @@ public struct PairComparison: Sendable {
     /// - Parameters:
     ///   - scheme: the run's cohorts; an image's cell is the combination of all its cohort labels.
     ///   - tileSize: tile edge of the grid (fixed for a run: shards must agree on it).
-    ///   - bins: histogram bins per cell pair.
+    ///   - bins: bins of each histogram, when the run does not keep every pair (one when it does).
     ///   - targets: the run's target FMRs; above `exactPairLimit` non-mated pairs, enough of the most
     ///     similar pairs are kept exactly for the largest of them.
     ///   - exactPairLimit: up to this many non-mated pairs, every pair is kept.
@@ -52,15 +52,6 @@ public struct PairComparison: Sendable {
                 "the labels of \(dimensionNames) combine into \(cellNames.count) groups of images, more than the \(Self.cellLimit) "
                     + "one comparison can keep apart; leave a dimension out with --dimensions, or group rare labels together")
         }
-        let histograms = StatisticsLayout.histogramClasses(valuesOfCell: Self.values(ofCells: cells, manifest: manifest, scheme: scheme))
-        let histogramCount = Int(histograms.max() ?? -1) + 1
-        guard histogramCount <= Self.histogramByteLimit / (bins * MemoryLayout<Int>.size) else {
-            throw RunError(
-                .usage,
-                "the labels of \(dimensionNames) combine into \(cellNames.count) groups of images, whose pairs need \(histogramCount) "
-                    + "score histograms, more than the \(Self.histogramByteLimit / (bins * MemoryLayout<Int>.size)) that fit in "
-                    + "\(Self.histogramByteLimit >> 20) MiB; leave a dimension out with --dimensions, or group rare labels together")
-        }
         let matrix: TemplateMatrix
         do { matrix = try TemplateMatrix(templates: templates.map(\.template), metric: metric, groups: cells) } catch {
             throw RunError(.dataError, "\(error)")
@@ -73,6 +64,18 @@ public struct PairComparison: Sendable {
         if nonMated > exactPairLimit {
             let largest = min(1, max(0, targets.max() ?? 0))
             capacity = min(nonMated, Int((largest * Double(nonMated) * (1 + Self.tailMargin)).rounded(.up)) + 1_000)
+        }
+        // A run that keeps every pair reads no histogram: one bin each, and every pair is in the tail.
+        let bins = capacity == .max ? 1 : bins
+        let histograms = StatisticsLayout.histogramClasses(valuesOfCell: Self.values(ofCells: cells, manifest: manifest, scheme: scheme))
+        let histogramCount = Int(histograms.max() ?? -1) + 1
+        let fitting = Self.histogramByteLimit / (bins * MemoryLayout<Int>.size)
+        guard histogramCount <= fitting else {
+            throw RunError(
+                .usage,
+                "the labels of \(dimensionNames) combine into \(cellNames.count) groups of images, whose pairs need \(histogramCount) "
+                    + "score histograms, more than the \(fitting) that fit in \(Self.histogramByteLimit >> 20) MiB; leave a dimension "
+                    + "out with --dimensions, or group rare labels together")
         }
         let layout = StatisticsLayout(
             metric: metric, bins: bins, keyDomain: matrix.keyDomain, cells: cellNames.count, histogramOfCellPair: histograms,

@@ -85,7 +85,8 @@ struct ManyCellsTests {
         let scheme = CohortScheme(dimensions: [.gender], intersections: [])
         // 2²² bins of 8 bytes: 32 MiB a histogram, 16 in the limit; 20 cells need 21.
         do {
-            _ = try PairComparison(manifest: manifest, templates: templates, comparison: .cosineSimilarity, scheme: scheme, bins: 1 << 22,
+            _ = try PairComparison(
+                manifest: manifest, templates: templates, comparison: .cosineSimilarity, scheme: scheme, bins: 1 << 22,
                 exactPairLimit: 0)
             Issue.record("allocated 21 histograms of 32 MiB")
         } catch {

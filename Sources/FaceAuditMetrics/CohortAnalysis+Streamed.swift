@@ -38,7 +38,8 @@ extension CohortAnalysis {
         let cohorts = Array(groups.dropFirst())
         guard overall.scores.impostorCount > 0 else { return ([], scores) }
         let cohortCount = data.cohortNames.count
-        let crossTrials = orderedNonMatedTrials(data)
+        let crossed = cohortCount <= options.crossCohortLimit
+        let crossTrials = crossed ? orderedNonMatedTrials(data) : []
         let bootstrapping = options.replicates > 0 && data.subjectCount > 0
         let people = dimensions.isIntersection ? nil : PartnerCounts.Layout(data)
 
@@ -52,7 +53,7 @@ extension CohortAnalysis {
                     globalThresholdExact: exact)
             }
             let falseMatches = data.exactIndices(atLeast: tau)
-            let crossErrors = crossCohortErrors(data, falseMatches)
+            let crossErrors = crossed ? crossCohortErrors(data, falseMatches) : []
             let cross = crossTrials.indices.map { p in
                 crossTrials[p].indices.map { r in ErrorCount(errors: crossErrors[p * cohortCount + r], trials: crossTrials[p][r]) }
             }

@@ -25,6 +25,13 @@ public struct CohortAnalysisOptions: Sendable {
     public var inequityAlpha: Double
     /// Threads for the bootstrap replicates (results do not depend on it).
     public var threads = 1
+    /// The most cohorts a dimension set may have for its cross-cohort table (``DisaggregatedRates/crossFMR``,
+    /// one cell per ordered pair of cohorts) to be made: beyond it the table is empty and
+    /// ``DisaggregatedRates/crossFMROmitted`` says why. 100, the most labels of one dimension, so that
+    /// only intersections lose it: the 1,000 cohorts of 2 genders × 100 ethnicities × 5 age bands
+    /// made a million cells a threshold, mostly one pair of people each (a 162 MB CSV and a 110 MB
+    /// summary.json from 2,000 images).
+    public var crossCohortLimit = 100
 
     /// Creates options.
     public init(
@@ -117,9 +124,9 @@ public enum CohortAnalysis {
             func rates(_ g: Group) -> CohortRates {
                 groupRates(g.name, subjects: g.subjects, scores: g.scores, threshold: tau, support: support, options: options)
             }
-            var cross = [[ErrorCount]](
-                repeating: [ErrorCount](repeating: ErrorCount(errors: 0, trials: 0), count: cohortCount), count: cohortCount)
-            for k in 0..<data.count where !data.mated[k] && !data.scores[k].isNaN {
+            let crossed = cohortCount <= options.crossCohortLimit ? cohortCount : 0
+            var cross = [[ErrorCount]](repeating: [ErrorCount](repeating: ErrorCount(errors: 0, trials: 0), count: crossed), count: crossed)
+            for k in 0..<data.count where crossed > 0 && !data.mated[k] && !data.scores[k].isNaN {
                 let p = Int(data.probeCohort[k])
                 let r = Int(data.referenceCohort[k])
                 guard p >= 0 && r >= 0 else { continue }
@@ -357,6 +364,11 @@ public enum CohortAnalysis {
             overall: overallRates, cohorts: cohortRates, crossFMR: cross, inequity: inequity, inequityBootstrap: inequityBootstrap,
             inequityBootstrapUndefinedShare: inequityUndefined, worstBest: worstBest.isEmpty ? nil : worstBest,
             referenceCohort: options.referenceCohort, partnerCounts: people)
+        if cohorts.count > options.crossCohortLimit {
+            result.crossFMROmitted =
+                "no cross-cohort table for more than \(options.crossCohortLimit) cohorts: these \(cohorts.count) would make "
+                + "\((cohorts.count * cohorts.count).grouped) cells, most of them a pair of people or none"
+        }
         result.bootstrapTallies = tallies.map {
             BootstrapTallies(
                 overall: $0.overall, cohorts: $0.cohorts, subjects: subjectCount, replicates: options.replicates, seed: options.seed,

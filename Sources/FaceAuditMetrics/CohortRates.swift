@@ -90,8 +90,11 @@ public struct DisaggregatedRates: Sendable, Codable {
     public var overall: CohortRates
     /// Each cohort, in name order.
     public var cohorts: [CohortRates]
-    /// Cross-cohort FMR: `cross_fmr[p][r]` over non-mated comparisons with probe in cohort p, reference in r.
+    /// Cross-cohort FMR: `cross_fmr[p][r]` over non-mated comparisons with probe in cohort p, reference in r;
+    /// empty for a dimension set of more than ``CohortAnalysisOptions/crossCohortLimit`` cohorts.
     public var crossFMR: [[ErrorCount]]
+    /// Why ``crossFMR`` is empty though there are cohorts (too many of them), or nil.
+    public var crossFMROmitted: String?
     /// Inequity measures over the cohorts with a known label and at least one comparison.
     public var inequity: InequityMeasures
     /// Bootstrap percentile intervals of the inequity measures, by measure name.
@@ -125,6 +128,7 @@ public struct DisaggregatedRates: Sendable, Codable {
         case thresholdLabel = "threshold_label"
         case estimable, overall, cohorts
         case crossFMR = "cross_fmr"
+        case crossFMROmitted = "cross_fmr_omitted"
         case inequity
         case inequityBootstrap = "inequity_bootstrap"
         case inequityBootstrapUndefinedShare = "inequity_bootstrap_undefined_share"

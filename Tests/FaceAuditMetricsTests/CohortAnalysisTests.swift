@@ -45,6 +45,22 @@ struct CohortAnalysisTests {
         #expect(result.crossFMR[1][1] == result.cohorts[1].fmr)
     }
 
+    @Test("more cohorts than the cross-cohort limit: no cross table, and a sentence saying why")
+    func crossCohortLimit() throws {
+        var options = CohortAnalysisOptions(targets: [0.7], replicates: 0)
+        options.crossCohortLimit = 3
+        let within = try #require(CohortAnalysis.analyze(Self.fairlearnToy(), dimensions: "group", options: options).first)
+        #expect(within.crossFMR.count == 3 && within.crossFMROmitted == nil)
+        options.crossCohortLimit = 2
+        let beyond = try #require(CohortAnalysis.analyze(Self.fairlearnToy(), dimensions: "group", options: options).first)
+        #expect(beyond.crossFMR.isEmpty)
+        #expect(
+            beyond.crossFMROmitted
+                == "no cross-cohort table for more than 2 cohorts: these 3 would make 9 cells, most of them a pair of people or none")
+        // Everything else is the same.
+        #expect(beyond.cohorts.map(\.fmr) == within.cohorts.map(\.fmr) && beyond.overall.fnmr == within.overall.fnmr)
+    }
+
     /// Subjects each with `images` images in an all-pairs design; scores from subject effects.
     static func simulated(subjects: Int, images: Int, seed: UInt64, fnmr: Double, fmr: Double) -> LabeledComparisons {
         var rng = SplitMix64(seed: seed)

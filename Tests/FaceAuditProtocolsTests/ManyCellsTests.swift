@@ -63,6 +63,26 @@ struct ManyCellsTests {
         }
     }
 
+    @Test("a streamed dimension set of more cohorts than the cross-cohort limit has no cross table, and says why")
+    func streamedCrossLimit() throws {
+        let (manifest, templates) = Self.dataset(subjects: 300) { image in
+            Labels(gender: image % 4 < 2 ? "female" : "male", ethnicity: "group\(image / 2 % 150)")
+        }
+        let scheme = CohortScheme(dimensions: [.gender, .ethnicity], intersections: [])
+        let comparison = try PairComparison(
+            manifest: manifest, templates: templates, comparison: .cosineSimilarity, scheme: scheme, bins: 256, targets: [1e-2],
+            exactPairLimit: 0)
+        let pairs = try StreamedPairs(
+            comparison.engine.run(threads: 2).0, manifest: manifest, templates: templates, comparison: .cosineSimilarity, scheme: scheme)
+        let options = CohortAnalysisOptions(targets: [1e-2], replicates: 0)
+        let gender = try #require(CohortAnalysis.analyze(pairs.labeled([.gender]), dimensions: "gender", options: options).rates.first)
+        #expect(gender.crossFMR.count == 2 && gender.crossFMROmitted == nil)
+        let ethnicity = try #require(
+            CohortAnalysis.analyze(pairs.labeled([.ethnicity]), dimensions: "ethnicity", options: options).rates.first)
+        #expect(ethnicity.cohorts.count == 150 && ethnicity.crossFMR.isEmpty)
+        #expect(ethnicity.crossFMROmitted?.contains("these 150 would make 22,500 cells") == true)
+    }
+
     @Test("more cells than one comparison keeps apart is a usage error saying what to do")
     func tooManyCells() {
         // A gender of its own for every image: one cell more than the limit.

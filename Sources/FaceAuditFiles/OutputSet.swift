@@ -35,8 +35,10 @@ public struct OutputFile: Sendable {
 /// during the renames (microseconds) or after a crash in them is there a folder without a marker, which every
 /// reader refuses as incomplete. A crash while the files are being made leaves the earlier set untouched and
 /// a staging folder that the next write removes. A writer holds a lock (`flock`) on its staging folder, so a
-/// concurrent writer removes only folders whose writer died. Nothing else in the folder (shard partials,
-/// Slurm folders, other files) is touched.
+/// concurrent writer removes only folders whose writer died. SIGINT, SIGTERM or SIGHUP during the write remove
+/// the staging folder and end the process with 128 + the signal (after the commit, if it had begun), so an
+/// interrupt leaves no staging folder either. Nothing else in the folder (shard partials, Slurm folders,
+/// other files) is touched.
 ///
 /// A folder with no marker is not an earlier set: a file in it named as a member (a user's `quality.csv`
 /// or `scores.csv`) is never replaced or removed; the write is refused instead (``OutputSetError``), as it is
@@ -76,6 +78,9 @@ public struct OutputSet: Sendable {
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         Self.removeStaleStaging(in: folder)
         let staging = folder + "/" + Self.stagingPrefix + UUID().uuidString
+        // From here an interrupt removes the staging folder and ends the process, or waits for the commit.
+        let interrupts = InterruptGuard(staging: staging, folder: folder)
+        defer { interrupts.end() }
         try manager.createDirectory(atPath: staging, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let lock = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         defer {
@@ -85,8 +90,12 @@ public struct OutputSet: Sendable {
         guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else { throw Self.error(staging) }
         for file in files { try AtomicFile.create(try file.contents(), at: staging + "/" + file.name, permissions: file.permissions) }
         guard fsync(lock) == 0 else { throw Self.error(staging) }
+        try interrupts.committing { try commit(from: staging, to: folder) }
+    }
 
-        // The commit: marker out, the others in, the earlier set's leftovers out, the marker in.
+    /// Moves the made files from `staging` into `folder`: the marker out, the others in, the earlier set's
+    /// leftovers out, the marker in, the folder flushed.
+    private func commit(from staging: String, to folder: String) throws {
         let markerPath = folder + "/" + marker
         guard unlink(markerPath) == 0 || errno == ENOENT else { throw Self.error(markerPath) }
         let names = Set(files.map(\.name))

@@ -20,8 +20,8 @@ import Foundation
 /// | 74 | an output cannot be written (EX_IOERR) |
 /// | 78 | configuration: a benchmark file, model or installed file is wrong or missing (EX_CONFIG) |
 ///
-/// | 128 + n | interrupted by signal n (SIGINT 130, SIGTERM 143) during a run with an external embedder, whose process
-/// group was killed first |
+/// | 128 + n | interrupted by signal n (SIGHUP 129, SIGINT 130, SIGTERM 143) while an output folder was written (its
+/// staging folder removed first), or during a run with an external embedder (its process group killed first) |
 ///
 /// Swift's runtime traps exit by signal, never with one of these.
 enum ExitStatus {

@@ -115,7 +115,7 @@ extension RunConfiguration {
                 places.append(KeyPlace(key: scalar.string, location: location))
             }
             keys = places
-            decodeDocument = { try YAMLDecoder().decode(RunConfiguration.self, from: node) }
+            decodeDocument = { try decodeCoreSchema(mapping) }
         case .json:
             let object: Any
             do { object = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
@@ -133,6 +133,63 @@ extension RunConfiguration {
             throw RunError(.configuration, describe(error, keys: keys, file: file))
         } catch {
             throw RunError(.configuration, "\(file): \(error)")
+        }
+    }
+
+    /// Decodes a YAML benchmark by the YAML 1.2 core schema's numbers rather than the YAML 1.1 ones Yams reads:
+    /// `020` is twenty (YAML 1.1: octal sixteen), and base-60 (`1:30`), binary (`0b101`) and digit groups
+    /// (`1_000`) are text, so a number setting given one is refused. Such a plain value is made a quoted one,
+    /// which a text setting reads as written (`embedder_version: 020` stays "020"); a number setting refuses it,
+    /// and is then given a leading-zero one in decimal.
+    private static func decodeCoreSchema(_ mapping: Node.Mapping) throws -> RunConfiguration {
+        var pairs = Array(mapping)
+        var decimals: [String: (index: Int, value: Node)] = [:]
+        for (index, (key, value)) in pairs.enumerated() {
+            guard case .scalar(var scalar) = value, scalar.style == .plain || scalar.style == .any,
+                let number = YAML11Number(scalar.string)
+            else { continue }
+            if case .leadingZeros(let decimal) = number, let name = key.scalar?.string {
+                decimals[name] = (index, .scalar(Node.Scalar(decimal, .implicit, .plain, scalar.mark)))
+            }
+            scalar.style = .singleQuoted
+            pairs[index].value = .scalar(scalar)
+        }
+        while true {
+            let document = Node.mapping(Node.Mapping(pairs.map { ($0.key, $0.value) }, mapping.tag, mapping.style, mapping.mark))
+            do {
+                return try YAMLDecoder().decode(RunConfiguration.self, from: document)
+            } catch DecodingError.typeMismatch(let type, let context) {
+                // A number setting refused the quoted value: it gets the decimal one (tried once a key).
+                guard let key = context.codingPath.first?.stringValue, let decimal = decimals.removeValue(forKey: key) else {
+                    throw DecodingError.typeMismatch(type, context)
+                }
+                pairs[decimal.index].value = decimal.value
+            }
+        }
+    }
+
+    /// A plain YAML scalar that only YAML 1.1 (Yams) reads as a number.
+    enum YAML11Number: Equatable {
+        /// A whole number with leading zeros (YAML 1.1: octal), and the same digits in decimal without them.
+        case leadingZeros(decimal: String)
+        /// Base 60, binary or digit groups, which the YAML 1.2 core schema reads as text.
+        case text
+
+        /// The kind of `text`, or nil when YAML 1.1 and 1.2 read it alike.
+        init?(_ text: String) {
+            let sign = text.first == "-" || text.first == "+" ? String(text.prefix(1)) : ""
+            let unsigned = text.dropFirst(sign.count)
+            guard let first = unsigned.first, first.isASCII, first.isNumber else { return nil }
+            if unsigned.count > 1, first == "0", unsigned.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                let trimmed = unsigned.drop { $0 == "0" }
+                self = .leadingZeros(decimal: (sign == "-" ? "-" : "") + (trimmed.isEmpty ? "0" : String(trimmed)))
+                return
+            }
+            let lowered = unsigned.lowercased()
+            let binary = lowered.hasPrefix("0b") && lowered.dropFirst(2).allSatisfy { "01_".contains($0) }
+            let numberShaped = unsigned.allSatisfy { $0.isASCII && ($0.isHexDigit || "._:xo".contains($0.lowercased())) }
+            guard binary || (numberShaped && (unsigned.contains("_") || unsigned.contains(":"))) else { return nil }
+            self = .text
         }
     }
 

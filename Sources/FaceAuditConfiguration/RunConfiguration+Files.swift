@@ -129,10 +129,27 @@ extension RunConfiguration {
             decodeDocument = { try JSONDecoder().decode(RunConfiguration.self, from: Data(text.utf8)) }
         }
         try checkKeys(keys, format: format, text: text, file: file)
-        do { return try decodeDocument() } catch let error as DecodingError {
+        let configuration: RunConfiguration
+        do { configuration = try decodeDocument() } catch let error as DecodingError {
             throw RunError(.configuration, describe(error, keys: keys, file: file))
         } catch {
             throw RunError(.configuration, "\(file): \(error)")
+        }
+        try refuseNul(configuration, keys: keys, file: file)
+        return configuration
+    }
+
+    /// A NUL written as an escape in a JSON or YAML string (`"o\u0000x"`, `"o\0x"`) survives decoding, and a
+    /// path holding one would name another file (Foundation writes it `%00`); no setting can hold one, so the
+    /// key is refused at its place. (TOML's are refused before parsing, at the escape.)
+    private static func refuseNul(_ configuration: RunConfiguration, keys: [KeyPlace], file: String) throws(RunError) {
+        guard let data = try? configuration.json(), let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else { return }
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+            let texts = (value as? [String]) ?? (value as? String).map { [$0] } ?? []
+            guard texts.contains(where: { $0.unicodeScalars.contains("\u{0}") }) else { continue }
+            let place = keys.first { $0.key == key }?.location.description ?? file
+            throw RunError(.configuration, "\(place): \(key): a NUL character (\\u0000) in a string; no setting can hold one, remove it")
         }
     }
 
@@ -306,7 +323,8 @@ extension RunConfiguration {
     /// That is never valid TOML (nor is `,}` in an inline table), so it is refused first, at its line and
     /// column. So is any character outside ASCII, or an ASCII control other than tab, CR and LF, outside strings
     /// and comments (TOML allows none there; toml++ asserts on some). Strings (basic, literal, multi-line) and
-    /// comments are skipped, so what is inside them is not seen.
+    /// comments are skipped, so what is inside them is not seen, except a NUL escape (`\u0000`) in a basic
+    /// string: toml++ would cut the string short there (`out = "o\u0000x"` wrote to `o`).
     private static func refuseBraceAsArrayValue(_ text: String, file: String) throws(RunError) {
         let scalars = Array(text.unicodeScalars)
         var i = 0
@@ -331,7 +349,18 @@ extension RunConfiguration {
                 let length = starts(c, times: 3) ? 3 : 1
                 advance(length)
                 while i < scalars.count, !starts(c, times: length), length == 3 || scalars[i] != "\n" {
-                    advance(c == "\"" && scalars[i] == "\\" ? 2 : 1)
+                    if c == "\"" && scalars[i] == "\\" {
+                        // toml++ hands strings over as C strings: one holding a NUL would end there.
+                        if isNulEscape(scalars[(i + 1)...]) {
+                            throw RunError(
+                                .configuration,
+                                "\(TextLocation(file: file, line: line, column: column)): a NUL character (\\u0000) in a string; "
+                                    + "no setting can hold one, remove it")
+                        }
+                        advance(2)
+                    } else {
+                        advance()
+                    }
                 }
                 advance(length)
                 previous = c
@@ -356,6 +385,14 @@ extension RunConfiguration {
                 advance()
             }
         }
+    }
+
+    /// Whether `rest`, what follows a backslash in a basic string, makes it the escape of a NUL (`u0000`,
+    /// `U00000000`).
+    private static func isNulEscape(_ rest: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard let kind = rest.first, kind == "u" || kind == "U" else { return false }
+        let digits = rest.dropFirst().prefix(kind == "u" ? 4 : 8)
+        return digits.count == (kind == "u" ? 4 : 8) && digits.allSatisfy { $0 == "0" }
     }
 
     /// Where a top-level TOML key is written (TOMLKit keeps no positions): the first line that assigns it

@@ -210,6 +210,13 @@ struct RunConfigurationTests {
             ("f.yaml", "a: &a [x, x]\n? *a\n: 1", "f.yaml:1:4: a setting's name must be a plain word"),
             ("f.toml", String(repeating: "k", count: 100_000) + " = 1", "f.toml:1:1: unknown key \"kkkk"),
             ("f.yaml", "bootstrap: [1]", "f.yaml:1:1: bootstrap: has the wrong kind of value"),
+            // A NUL escape: toml++ cut the string short there (`out` was `o`); JSON and YAML kept it (`o%00evil`).
+            ("f.toml", "out = \"o\\u0000evil\"", "f.toml:1:9: a NUL character"),
+            ("f.toml", "bootstrap = 5\nreference_cohort = \"gender=male\\U00000000x\"", "f.toml:2:32: a NUL character"),
+            ("f.toml", "embedder_command = [\"a\", \"\"\"b\n\\u0000\"\"\"]", "f.toml:2:1: a NUL character"),
+            ("f.json", "{\"bootstrap\": 5,\n \"out\": \"o\\u0000evil\"}", "f.json:2:2: out: a NUL character"),
+            ("f.yaml", "bootstrap: 5\nreference_cohort: \"gender=male\\0x\"", "f.yaml:2:1: reference_cohort: a NUL character"),
+            ("f.yaml", "embedder_command: [\"a\", \"b\\x00\"]", "f.yaml:1:1: embedder_command: a NUL character"),
         ] as [(String, String, String)])
     func errors(file: String, text: String, message: String) {
         do {
@@ -219,6 +226,12 @@ struct RunConfigurationTests {
             #expect(error.code == .configuration)
             #expect(error.message.hasPrefix(message) || error.message.contains(message), "\(error.message)")
         }
+    }
+
+    @Test("an escaped backslash before u0000, and a literal string, are text, not a NUL")
+    func notNul() throws {
+        let c = try RunConfiguration.decode("out = \"o\\\\u0000\"\ndataset = 'd\\u0000'\n", format: .toml, file: "f.toml")
+        #expect(c.out == "o\\u0000" && c.dataset == "d\\u0000")
     }
 
     @Test("hostile nesting is refused cleanly, never a crash", arguments: ["toml", "yaml"])

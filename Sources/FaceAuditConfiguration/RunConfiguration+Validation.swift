@@ -1,3 +1,5 @@
+import FaceAuditFiles
+
 extension RunConfiguration {
     /// Checks that the settings are in range and agree with each other.
     /// - Throws: ``RunError`` (usage) naming the flag (and so the key) at fault.
@@ -12,10 +14,7 @@ extension RunConfiguration {
                 && (1...100_000_000).contains(watchlistSize),
             "--school-size (1…10⁸), --passes-per-day (1…1000), --school-days (1…366) and --watchlist-size (1…10⁸) are out of range")
         try check((1...3_660).contains(trackingDays), "--tracking-days must be 1…3660")
-        try check(
-            watchlistShares != nil,
-            "--watchlist-mix: give cohort:share entries with shares of 0 or more, at least one above 0, e.g. ethnicity=black:0.3,ethnicity=white:0.7"
-        )
+        _ = try parsedWatchlistShares()
         try check(
             (1...1_024).contains(threads ?? 1) && (0...1_000_000).contains(bootstrap) && (0...4).contains(upsample)
                 && (16...1_048_576).contains(tileSize) && exactPairLimit >= 0,
@@ -71,19 +70,39 @@ extension RunConfiguration {
 }
 
 extension RunConfiguration {
+    /// The largest share of one `--watchlist-mix` entry: shares may be fractions, percentages or counts of
+    /// people, and no count exceeds `--watchlist-size` (10⁸). Larger ones would overflow their sum to infinity
+    /// (every share then shown as 0%).
+    public static let largestWatchlistShare = 100_000_000.0
+
     /// ``watchlistMix`` as shares by cohort name (`[:]` when empty); nil when an entry is not
-    /// `cohort:share` with a finite share ≥ 0, or no share is above 0.
-    public var watchlistShares: [String: Double]? {
+    /// `cohort:share` with a share from 0 to ``largestWatchlistShare``, or no share is above 0.
+    public var watchlistShares: [String: Double]? { try? parsedWatchlistShares() }
+
+    /// ``watchlistMix`` as shares by cohort name.
+    /// - Throws: ``RunError`` (usage) naming the flag and the entry at fault.
+    func parsedWatchlistShares() throws(RunError) -> [String: Double] {
+        let example = "e.g. ethnicity=black:0.3,ethnicity=white:0.7"
         var shares: [String: Double] = [:]
         for entry in watchlistMix {
-            guard let colon = entry.lastIndex(of: ":"), let share = Double(entry[entry.index(after: colon)...]), share.isFinite,
-                share >= 0
-            else { return nil }
+            let shown = ErrorText.printable(entry.count <= 64 ? entry : String(entry.prefix(64)) + "…")
+            guard let colon = entry.lastIndex(of: ":"), let share = Double(entry[entry.index(after: colon)...]) else {
+                throw RunError(.usage, "--watchlist-mix: \"\(shown)\" is not cohort:share; \(example)")
+            }
+            guard share.isFinite, (0...Self.largestWatchlistShare).contains(share) else {
+                throw RunError(
+                    .usage,
+                    "--watchlist-mix: the share in \"\(shown)\" is out of range; give shares from 0 to 100,000,000 "
+                        + "(fractions, percentages or counts), \(example)")
+            }
             let cohort = String(entry[..<colon]).trimmingCharacters(in: .whitespaces)
-            guard !cohort.isEmpty, shares[cohort] == nil else { return nil }
+            guard !cohort.isEmpty else { throw RunError(.usage, "--watchlist-mix: \"\(shown)\" names no cohort; \(example)") }
+            guard shares[cohort] == nil else { throw RunError(.usage, "--watchlist-mix: \(ErrorText.printable(cohort)) is given twice") }
             shares[cohort] = share
         }
-        guard watchlistMix.isEmpty || shares.values.contains(where: { $0 > 0 }) else { return nil }
+        guard watchlistMix.isEmpty || shares.values.contains(where: { $0 > 0 }) else {
+            throw RunError(.usage, "--watchlist-mix: every share is 0; give at least one above 0, \(example)")
+        }
         return shares
     }
 }

@@ -172,7 +172,7 @@ struct RunOptions: ParsableArguments {
     @Option(
         help: """
             Report scenario: the watchlist's mix as cohort:share, comma-separated, e.g. ethnicity=black:0.3,ethnicity=white:0.7 \
-            (default: the students' own mix).
+            (default: the students' own mix). Shares are relative (fractions, percentages or counts), each 0 to 10⁸.
             """)
     var watchlistMix: String?
 

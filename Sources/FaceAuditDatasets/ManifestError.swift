@@ -28,6 +28,9 @@ public struct ManifestError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let invalidValue = Code("invalid_value")
         /// The same image path appears twice.
         public static let duplicatePath = Code("duplicate_path")
+        /// Two subject ids or image paths are different bytes but the same text in Unicode (NFC and NFD
+        /// spellings of é), which Swift compares equal.
+        public static let unicodeNormalization = Code("unicode_normalization")
         /// The dataset has no images.
         public static let empty = Code("empty")
         /// The layout is none that FaceAudit recognises.

@@ -10,7 +10,7 @@ public enum AtomicFile {
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".\(UUID().uuidString).tmp"
         do {
             try create(data, at: temporary, permissions: permissions)
-            if rename(temporary, path) != 0 { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            if rename(temporary, path) != 0 { throw error(path) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
@@ -19,15 +19,30 @@ public enum AtomicFile {
 
     /// Creates the file `path` (mode 0600 from its first byte), writes `data`, flushes it to disk and gives it
     /// `permissions`. A file left by a failure is the caller's to remove.
+    /// - Throws: a `CocoaError` naming `path`, with the system's reason (`Not a directory`, `Permission
+    ///   denied`, `No space left on device`) as its underlying `POSIXError`.
     static func create(_ data: Data, at path: String, permissions: Int) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw error(path) }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws in
+            var written = 0
+            while written < bytes.count {
+                let n = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
+                if n > 0 {
+                    written += n
+                } else if n < 0 && errno != EINTR {
+                    throw error(path)
+                }
+            }
         }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try handle.write(contentsOf: data)
-        try handle.synchronize()
-        try handle.close()
-        try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: path)
+        guard fsync(descriptor) == 0, fchmod(descriptor, mode_t(permissions)) == 0 else { throw error(path) }
+    }
+
+    /// The error for a system call on `path` that failed with `errno`: what could not be written, and why.
+    static func error(_ path: String) -> CocoaError {
+        let underlying = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: underlying])
     }
 
     /// Removes the temporary files a killed writer left in `folder` (`.NAME.UUID.tmp` for any `NAME`).
@@ -47,10 +62,10 @@ public enum AtomicFile {
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let probe = folder + "/.faceaudit-write-check.\(UUID().uuidString).tmp"
-        guard FileManager.default.createFile(atPath: probe, contents: Data(), attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: folder])
-        }
-        try FileManager.default.removeItem(atPath: probe)
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw error(folder) }
+        close(descriptor)
+        unlink(probe)
     }
 
     /// Writes text atomically.

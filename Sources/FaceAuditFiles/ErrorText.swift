@@ -5,7 +5,8 @@ import Foundation
 ///
 /// - `DecodingError`: `at cohorts[0].fmr: expected to decode Double but found a string instead`, `missing key
 ///   "schema"`, `not valid JSON (…)`.
-/// - A Foundation file error with a POSIX cause: that cause (`Permission denied`); without one, its localized text.
+/// - A Foundation file error with a POSIX cause: that cause (`Permission denied`); without one, what its code
+///   means in words (its localized text may be "The operation could not be completed. (NSCocoaErrorDomain error 512.)").
 /// - Anything else that describes itself: the first line of its description; otherwise its localized text.
 public enum ErrorText {
     /// The line for `error`.
@@ -20,7 +21,7 @@ public enum ErrorText {
             } else if let cause = error.userInfo[NSUnderlyingErrorKey] as? NSError, cause.domain == NSPOSIXErrorDomain {
                 text = String(cString: strerror(Int32(cause.code)))
             } else {
-                text = error.localizedDescription
+                text = describe(error.code)
             }
         case let error as any CustomStringConvertible: text = error.description
         default: text = error.localizedDescription
@@ -57,6 +58,24 @@ public enum ErrorText {
     public static func isBidirectionalFormatting(_ scalar: Unicode.Scalar) -> Bool {
         [0x061C, 0x200E, 0x200F].contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
             || (0x2066...0x2069).contains(scalar.value)
+    }
+
+    /// A Foundation file error without a system cause, in words: never its localized text, which on Linux is
+    /// "The operation could not be completed. (NSCocoaErrorDomain error 512.)".
+    private static func describe(_ code: CocoaError.Code) -> String {
+        switch code {
+        case .fileNoSuchFile, .fileReadNoSuchFile: "No such file or directory"
+        case .fileReadNoPermission, .fileWriteNoPermission: "Permission denied"
+        case .fileWriteFileExists: "File exists"
+        case .fileWriteOutOfSpace: "No space left on device"
+        case .fileWriteVolumeReadOnly: "Read-only file system"
+        case .fileReadTooLarge: "File too large"
+        case .fileReadCorruptFile: "the file is corrupt"
+        case .fileReadInapplicableStringEncoding, .fileReadUnknownStringEncoding: "not text in the expected encoding"
+        case .fileWriteInapplicableStringEncoding: "the text cannot be written in the expected encoding"
+        case .fileLocking: "the file is locked"
+        default: (512..<640).contains(code.rawValue) ? "cannot be written" : "cannot be read"
+        }
     }
 
     /// A decoding error as where and what.

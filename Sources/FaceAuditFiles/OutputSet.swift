@@ -87,9 +87,9 @@ public struct OutputSet: Sendable {
             try? manager.removeItem(atPath: staging)
             if lock >= 0 { close(lock) }
         }
-        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else { throw Self.error(staging) }
+        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else { throw AtomicFile.error(staging) }
         for file in files { try AtomicFile.create(try file.contents(), at: staging + "/" + file.name, permissions: file.permissions) }
-        guard fsync(lock) == 0 else { throw Self.error(staging) }
+        guard fsync(lock) == 0 else { throw AtomicFile.error(staging) }
         try interrupts.committing { try commit(from: staging, to: folder) }
     }
 
@@ -97,15 +97,15 @@ public struct OutputSet: Sendable {
     /// leftovers out, the marker in, the folder flushed.
     private func commit(from staging: String, to folder: String) throws {
         let markerPath = folder + "/" + marker
-        guard unlink(markerPath) == 0 || errno == ENOENT else { throw Self.error(markerPath) }
+        guard unlink(markerPath) == 0 || errno == ENOENT else { throw AtomicFile.error(markerPath) }
         let names = Set(files.map(\.name))
         for file in files where file.name != marker {
-            guard rename(staging + "/" + file.name, folder + "/" + file.name) == 0 else { throw Self.error(folder + "/" + file.name) }
+            guard rename(staging + "/" + file.name, folder + "/" + file.name) == 0 else { throw AtomicFile.error(folder + "/" + file.name) }
         }
         for name in members.subtracting(names).sorted() {
-            guard unlink(folder + "/" + name) == 0 || errno == ENOENT else { throw Self.error(folder + "/" + name) }
+            guard unlink(folder + "/" + name) == 0 || errno == ENOENT else { throw AtomicFile.error(folder + "/" + name) }
         }
-        guard rename(staging + "/" + marker, markerPath) == 0 else { throw Self.error(markerPath) }
+        guard rename(staging + "/" + marker, markerPath) == 0 else { throw AtomicFile.error(markerPath) }
         let parent = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if parent >= 0 {
             fsync(parent)
@@ -144,11 +144,6 @@ public struct OutputSet: Sendable {
         }
     }
 
-    /// The error for a system call on `path` that failed with `errno`.
-    private static func error(_ path: String) -> CocoaError {
-        let underlying = POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-        return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSUnderlyingErrorKey: underlying])
-    }
 }
 
 /// A write refused because it would replace a file the output set does not own.

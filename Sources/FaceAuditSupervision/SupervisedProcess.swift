@@ -266,12 +266,18 @@ private final class Channel: @unchecked Sendable {
         kill(-group, SIGKILL)
     }
 
+    /// A start failure in words (printing `error.code` showed a Swift value,
+    /// `Code(storage: Subprocess.SubprocessError.Code.Storage.executableNotFound)`).
     private static func describe(_ error: any Error) -> String {
-        if let error = error as? SubprocessError {
-            if let underlying = error.underlyingError { return "\(error.code) (\(underlying))" }
-            return "\(error.code)"
-        }
-        return "\(error)"
+        guard let error = error as? SubprocessError else { return "\(error)" }
+        let what =
+            switch error.code {
+            case .executableNotFound: "no such program, or it may not be run"
+            case .failedToChangeWorkingDirectory: "cannot change to its working folder"
+            case .spawnFailed: "the system would not start it"
+            default: error.description.split(whereSeparator: \.isNewline).first.map(String.init) ?? "it failed"
+            }
+        return error.underlyingError.map { "\(what) (\($0))" } ?? what
     }
 }
 

@@ -75,7 +75,7 @@ struct CompareCommand: ParsableCommand {
         emit(check.markdown())
         if let junit {
             do { try AtomicFile.write(check.junit(), to: junit) } catch {
-                throw fail("\(junit): \(ErrorText.line(error))", ExitStatus.ioError)
+                throw fail("\(junit): cannot write the JUnit file (\(ErrorText.line(error)))", ExitStatus.ioError)
             }
         }
         if !check.passed { throw ExitStatus.regression }

@@ -54,10 +54,11 @@ struct ReportCommand: ParsableCommand {
                 OutputFile(name: "comparison.html") { comparison.html },
             ], marker: "comparison.html", members: ["comparison.csv", "comparison.html"])
         do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            // A regular file at --out is not a folder (FileManager said only "File exists").
+            try AtomicFile.checkWritable(folder: out)
             AtomicFile.removeStaleTemporaries(in: out)
             try set.write(to: out)
-        } catch { throw fail("\(out): \(ErrorText.line(error))", ExitStatus.ioError) }
+        } catch { throw fail("\(out): cannot write the outputs there (\(ErrorText.line(error)))", ExitStatus.ioError) }
         if !differences.isEmpty { emit("different data compared (--allow-different-data): " + differences.joined(separator: "; ")) }
         emit("wrote \(out)/comparison.html and comparison.csv (\(names.joined(separator: ", ")))")
     }

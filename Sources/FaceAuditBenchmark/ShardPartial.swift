@@ -151,8 +151,8 @@ public struct ShardPartial: Sendable {
             }
         }
         let metadata: Metadata
-        do { metadata = try JSONDecoder().decode(Metadata.self, from: json) } catch {
-            throw RunError(.dataError, "\(folder)/partial.json: \(ErrorText.line(error))")
+        do { metadata = try JSONSyntax.decode(Metadata.self, from: json, file: folder + "/partial.json") } catch {
+            throw RunError(.dataError, error.description)
         }
         do { try metadata.configuration.validate() } catch { throw RunError(.dataError, "\(folder)/partial.json: \(error.message)") }
         guard (1...10_000).contains(metadata.shards), (0..<metadata.shards).contains(metadata.shard), metadata.firstImage >= 0,

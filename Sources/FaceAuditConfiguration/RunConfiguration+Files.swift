@@ -119,6 +119,10 @@ extension RunConfiguration {
         case .json:
             let object: Any
             do { object = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
+                if let syntax = JSONSyntax.firstError(in: Data(text.utf8)) {
+                    let at = TextLocation(file: file, line: syntax.line, column: syntax.column)
+                    throw RunError(.configuration, "\(at): not valid JSON: \(syntax.problem)")
+                }
                 let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
                 throw RunError(.configuration, "\(file): not valid JSON (\(detail))")
             }

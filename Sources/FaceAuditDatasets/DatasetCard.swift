@@ -64,8 +64,12 @@ public struct DatasetCard: Sendable, Hashable, Codable {
         do { data = try InputFile.read(path) } catch {
             throw ManifestError(.unreadable, path: path, "cannot read the dataset card: \(error.reason)")
         }
-        do { return try JSONDecoder().decode(DatasetCard.self, from: data) } catch {
-            throw ManifestError(.invalidValue, path: path, "not a valid dataset card: \(ErrorText.line(error))")
+        do { return try JSONSyntax.decode(DatasetCard.self, from: data, file: path) } catch {
+            guard let line = error.line, let column = error.column else {
+                throw ManifestError(.invalidValue, path: path, "not a valid dataset card: \(error.reason)")
+            }
+            throw ManifestError(
+                .invalidValue, at: TextLocation(file: path, line: line, column: column), "not a valid dataset card: \(error.reason)")
         }
     }
 }

@@ -60,8 +60,8 @@ public struct SlurmClient: Sendable {
         guard let data = FileManager.default.contents(atPath: folder + "/submission.json") else {
             throw SlurmError(.noSubmission, "\(folder)/submission.json not found: give the folder `faceaudit slurm submit` printed")
         }
-        do { return try JSONDecoder().decode(SlurmSubmission.self, from: data) } catch {
-            throw SlurmError(.badSubmission, "\(folder)/submission.json is not a submission: \(ErrorText.line(error))")
+        do { return try JSONSyntax.decode(SlurmSubmission.self, from: data, file: folder + "/submission.json") } catch {
+            throw SlurmError(.badSubmission, "\(error.place): not a submission: \(error.reason)")
         }
     }
 

@@ -53,8 +53,8 @@ struct CompareCommand: ParsableCommand {
         func load(_ path: String) throws -> RunSummary {
             let data: Data
             do { data = try InputFile.read(path) } catch { throw fail(error, ExitStatus.noInput) }
-            do { return try JSONDecoder().decode(RunSummary.self, from: data) } catch {
-                throw fail("\(path): not a FaceAudit summary.json (\(ErrorText.line(error)))", ExitStatus.dataError)
+            do { return try JSONSyntax.decode(RunSummary.self, from: data, file: path) } catch {
+                throw fail("\(error.place): not a FaceAudit summary.json (\(error.reason))", ExitStatus.dataError)
             }
         }
         let base = try load(baseline)

@@ -69,8 +69,8 @@ struct ReportCommand: ParsableCommand {
         let data: Data
         do { data = try InputFile.read(path) } catch { throw fail(error, ExitStatus.noInput) }
         let summary: RunSummary
-        do { summary = try JSONDecoder().decode(RunSummary.self, from: data) } catch {
-            throw fail("\(path): not a FaceAudit summary.json (\(ErrorText.line(error)))", ExitStatus.dataError)
+        do { summary = try JSONSyntax.decode(RunSummary.self, from: data, file: path) } catch {
+            throw fail("\(error.place): not a FaceAudit summary.json (\(error.reason))", ExitStatus.dataError)
         }
         let subjectsPath = folder + "/subjects.json"
         guard FileManager.default.fileExists(atPath: subjectsPath) else { return (summary, nil) }
@@ -81,16 +81,15 @@ struct ReportCommand: ParsableCommand {
     static func subjectTallies(_ path: String) throws -> SubjectTallies {
         let data: Data
         do { data = try InputFile.read(path) } catch { throw fail(error, ExitStatus.noInput) }
-        do {
-            let tallies = try JSONDecoder().decode(SubjectTallies.self, from: data)
-            guard tallies.format == SubjectTallies.formatName else {
-                throw fail("\(path): format \(tallies.format), expected \(SubjectTallies.formatName)", ExitStatus.dataError)
-            }
-            if let problem = tallies.problem { throw fail("\(path): \(problem)", ExitStatus.dataError) }
-            return tallies
-        } catch let error as ExitCode { throw error } catch {
-            throw fail("\(path): not a FaceAudit subjects.json (\(ErrorText.line(error)))", ExitStatus.dataError)
+        let tallies: SubjectTallies
+        do { tallies = try JSONSyntax.decode(SubjectTallies.self, from: data, file: path) } catch {
+            throw fail("\(error.place): not a FaceAudit subjects.json (\(error.reason))", ExitStatus.dataError)
         }
+        guard tallies.format == SubjectTallies.formatName else {
+            throw fail("\(path): format \(tallies.format), expected \(SubjectTallies.formatName)", ExitStatus.dataError)
+        }
+        if let problem = tallies.problem { throw fail("\(path): \(problem)", ExitStatus.dataError) }
+        return tallies
     }
 
     /// Each run's name: its folder's last component, numbered when two are the same.

@@ -41,6 +41,16 @@ public struct BenchmarkPipeline: Sendable {
     /// - Throws: ``RunError`` whose code decides the exit status.
     public func run(_ configuration: RunConfiguration, progress: any RunProgress = SilentProgress()) throws(RunError) -> RunResult {
         try configuration.validate()
+        // A template cache folder given that cannot be one fails now too: the cache ignores failures (an unreadable
+        // entry is only absent), so the run would silently cache nothing.
+        let cachesTemplates = configuration.scores == nil && configuration.simulatedSubjects == nil && !configuration.noCache
+        if let cache = configuration.cache, cachesTemplates, configuration.resolvedPipeline != .precomputed {
+            // Made 0700, as the cache makes it: templates are biometric data.
+            do { try AtomicFile.checkWritable(folder: cache, permissions: 0o700) } catch {
+                let reason = ErrorText.line(error)
+                throw RunError(.ioError, "\(cache): cannot keep the template cache there (\(reason)); give another --cache, or --no-cache")
+            }
+        }
         // An output folder that cannot be written fails now, not after the work.
         if let out = configuration.out, configuration.phase != .extract {
             do { try AtomicFile.checkWritable(folder: out) } catch {

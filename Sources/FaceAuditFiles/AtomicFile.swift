@@ -53,14 +53,15 @@ public enum AtomicFile {
         }
     }
 
-    /// Fails unless files can be created in `folder` (created if missing): checked before a long run
-    /// rather than after it.
-    public static func checkWritable(folder: String) throws {
+    /// Fails unless files can be created in `folder` (created if missing, with `permissions` when given, as
+    /// its later writer would make it): checked before a long run rather than after it.
+    public static func checkWritable(folder: String, permissions: Int? = nil) throws {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), !isFolder.boolValue {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder, NSUnderlyingErrorKey: POSIXError(.ENOTDIR)])
         }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let attributes: [FileAttributeKey: Any] = permissions.map { [.posixPermissions: $0] } ?? [:]
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: attributes)
         let probe = folder + "/.faceaudit-write-check.\(UUID().uuidString).tmp"
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw error(folder) }

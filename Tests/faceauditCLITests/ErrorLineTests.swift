@@ -22,7 +22,7 @@ struct ErrorLineTests {
         }
     }
 
-    @Test("--junit at a folder or under a file, and report --out at a file, say what is in the way")
+    @Test("--junit at a folder or under a file, report --out and run --cache at a file, say what is in the way")
     func blocked() throws {
         let folder = try TestPaths.temporaryDirectory("write-errors")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -36,21 +36,27 @@ struct ErrorLineTests {
         let run = TestPaths.repositoryRoot.appendingPathComponent("results/london-dlib").path
         let report = try CommandRunner.faceaudit(["report", run, run, "--out", file, "--allow-different-data"])
         Self.expectOneLine(report, status: 74, path: file, says: "cannot write the outputs there (Not a directory)")
+        // The run went on without caching anything, and said nothing.
+        let cache = try CommandRunner.faceaudit(try Self.twoImages(in: folder) + ["--cache", file])
+        Self.expectOneLine(cache, status: 74, path: file, says: "cannot keep the template cache there (Not a directory)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+
+    /// A manifest of two London images of two people in `folder`, and the arguments that run it into `folder/out`.
+    static func twoImages(in folder: URL) throws -> [String] {
+        let manifest = folder.appendingPathComponent("manifest.csv")
+        let image = TestPaths.london.appendingPathComponent("neutral_front/001_03.jpg").path
+        try "path,subject_id\n\(image),a\n\(image.replacingOccurrences(of: "001_03", with: "002_03")),b\n".write(
+            to: manifest, atomically: true, encoding: .utf8)
+        return ["run", "--dataset", manifest.path, "--allow-outside-paths", "--quiet", "--out", folder.appendingPathComponent("out").path]
     }
 
     @Test("an embedder that cannot be started says why in words")
     func embedderMissing() throws {
         let folder = try TestPaths.temporaryDirectory("write-errors")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let manifest = folder.appendingPathComponent("manifest.csv")
-        let image = TestPaths.london.appendingPathComponent("neutral_front/001_03.jpg").path
-        try "path,subject_id\n\(image),a\n\(image.replacingOccurrences(of: "001_03", with: "002_03")),b\n".write(
-            to: manifest, atomically: true, encoding: .utf8)
-        let result = try CommandRunner.faceaudit([
-            "run", "--dataset", manifest.path, "--allow-outside-paths", "--no-cache", "--quiet", "--out",
-            folder.appendingPathComponent("out").path,
-            "--embedder-command", "[\"/nonexistent/embedder\"]",
-        ])
+        let result = try CommandRunner.faceaudit(
+            try Self.twoImages(in: folder) + ["--no-cache", "--embedder-command", "[\"/nonexistent/embedder\"]"])
         Self.expectOneLine(result, status: 69, path: "", says: "cannot start /nonexistent/embedder: no such program")
         #expect(!result.stderr.contains("Code(") && !result.stderr.contains("Subprocess."), "\(result.stderr)")
     }

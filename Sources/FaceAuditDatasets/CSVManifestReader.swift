@@ -81,8 +81,9 @@ public struct CSVManifestReader: Sendable {
 
         var records: [ImageRecord] = []
         records.reserveCapacity(table.rows.count)
-        var seenPaths: [String: (bytes: [UInt8], location: TextLocation)] = [:]
-        var seenSubjects: [String: (bytes: [UInt8], location: TextLocation)] = [:]
+        // Each text as first met (its bytes) and where: a dictionary finds an equal one by canonical equivalence.
+        var seenPaths: [String: (text: String, location: TextLocation)] = [:]
+        var seenSubjects: [String: (text: String, location: TextLocation)] = [:]
         for row in table.rows {
             func field(_ key: String) -> CSVTable.Field? { columns[key].map { row[$0] } }
             let pathField = row[columns["path"]!]
@@ -92,7 +93,7 @@ public struct CSVManifestReader: Sendable {
                 try Self.refuseOtherNormalization(path, earlier, at: pathField.location, what: "image path")
                 throw ManifestError(.duplicatePath, at: pathField.location, "\(path) is listed already at line \(earlier.location.line)")
             }
-            seenPaths[path] = (Array(path.utf8), pathField.location)
+            seenPaths[path] = (path, pathField.location)
             let subjectField = row[columns["subject_id"]!]
             let subject = subjectField.value.trimmingSpaces
             guard !subject.isEmpty else {
@@ -101,7 +102,7 @@ public struct CSVManifestReader: Sendable {
             if let earlier = seenSubjects[subject] {
                 try Self.refuseOtherNormalization(subject, earlier, at: subjectField.location, what: "subject_id")
             } else {
-                seenSubjects[subject] = (Array(subject.utf8), subjectField.location)
+                seenSubjects[subject] = (subject, subjectField.location)
             }
             var labels = Labels()
             if let f = field("age") { labels.age = try LabelParsing.age(f) }
@@ -122,9 +123,9 @@ public struct CSVManifestReader: Sendable {
     /// dictionary key although they are different bytes (and different files). `text`, equal to the one seen
     /// `earlier`, is refused when its bytes differ: two people would silently become one, or two files one.
     static func refuseOtherNormalization(
-        _ text: String, _ earlier: (bytes: [UInt8], location: TextLocation), at location: TextLocation, what: String
+        _ text: String, _ earlier: (text: String, location: TextLocation), at location: TextLocation, what: String
     ) throws(ManifestError) {
-        guard Array(text.utf8) != earlier.bytes else { return }
+        guard !text.utf8.elementsEqual(earlier.text.utf8) else { return }
         throw ManifestError(
             .unicodeNormalization, at: location,
             "this \(what) and the one at line \(earlier.location.line), column \(earlier.location.column) differ only in Unicode "

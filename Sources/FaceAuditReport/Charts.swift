@@ -36,9 +36,14 @@ enum Charts {
         var color: String = HTML.overallColor
     }
 
-    /// Horizontal bars on the page's fixed log₁₀ axis with interval whiskers; a zero rate is drawn as its
-    /// upper bound (dashed), and an interval reaching 0, which a log axis cannot show, ends in an arrow.
-    static func logBars(title: String, axisTitle: String, bars: [RateBar]) -> String {
+    /// Horizontal bars on the page's fixed log₁₀ axis with interval whiskers, one row per group compared.
+    /// `overall`, everyone together, is not one of them: it is a dashed vertical reference line through
+    /// the groups' rows, named with its rate and count on a line of its own above them. A group with no
+    /// error has no bar: a hollow circle at the axis's start and a thin line to the upper end of its 95%
+    /// interval, with "0 errors; at most X" beside it, so that it is never read as a measured rate. An
+    /// interval reaching 0, which a log axis cannot show, ends in an arrow. The key under the axis explains
+    /// the marks the chart uses.
+    static func logBars(title: String, axisTitle: String, bars: [RateBar], overall: RateBar? = nil) -> String {
         let rowHeight = 23
         // Room on the left for the longest group label (14 px text, about 8 px a character): never clipped.
         let longest = bars.map(\.label.count).max() ?? 0
@@ -46,12 +51,16 @@ enum Charts {
         let plotWidth = 306
         // Room on the right for the longest note (13 px text, about 7.5 px a character): "1,249,950 of
         // 1,249,950,000" was cut off at a fixed 108 px.
-        let longestNote = bars.map(\.note.count).max() ?? 0
-        let width = left + plotWidth + max(108, longestNote * 15 / 2 + 16)
-        let top = 30
+        let longestNote = bars.map { noteText($0).count }.max() ?? 0
+        let overallText = overall.map(overallLabel)
+        let width = max(left + plotWidth + max(108, longestNote * 15 / 2 + 16), (overallText?.count ?? 0) * 7 + 30)
+        // The reference line's name takes the first row's place.
+        let top = 30 + (overall == nil ? 0 : rowHeight)
         let axisY = top + rowHeight * bars.count + 4
-        let anyReachesZero = bars.contains { Charts.reachesZero($0) }
-        let height = axisY + 44 + (anyReachesZero ? 18 : 0)
+        let anyArrow = bars.contains { $0.rate > 0 && Charts.reachesZero($0) }
+        let anyZero = bars.contains(where: isZeroRate)
+        let keyTop = axisY + 44
+        let height = keyTop + (anyArrow ? 18 : 0) + (anyZero ? 18 : 0)
         func x(_ v: Double) -> Double { Double(left) + logPosition(v) * Double(plotWidth) }
         var svg = open(width: width, height: height, title: title)
         for decade in decades {
@@ -71,11 +80,8 @@ enum Charts {
                 svg.append(
                     "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(max(1, x(bar.rate) - Double(left)))\" height=\"14\" fill=\"\(color)\" opacity=\"0.8\"/>"
                 )
-            } else if let bound = bar.zeroBound {
-                svg.append(
-                    "<line x1=\"\(left)\" y1=\"\(y + 11)\" x2=\"\(x(bound))\" y2=\"\(y + 11)\" stroke=\"\(color)\" stroke-width=\"2\" stroke-dasharray=\"4,3\"/>"
-                )
-                svg.append("<text x=\"\(x(bound) + 3)\" y=\"\(y + 15)\" font-size=\"12\" fill=\"\(color)\">&lt;</text>")
+            } else if isZeroRate(bar) {
+                svg.append(zeroRate(x: Double(left), y: Double(y + 11), color: color))
             }
             if let l = bar.lower, let u = bar.upper, u > 0 {
                 let xl = x(l)
@@ -86,19 +92,64 @@ enum Charts {
                     svg.append("<line x1=\"\(xl)\" y1=\"\(y + 6)\" x2=\"\(xl)\" y2=\"\(y + 16)\" stroke=\"#222\"/>")
                 }
             }
-            if reachesZero(bar) {
+            if bar.rate > 0 && reachesZero(bar) {
                 svg.append(zeroArrow(x: Double(left), y: Double(y + 11)))
             }
-            svg.append("<text x=\"\(left + plotWidth + 8)\" y=\"\(y + 16)\" font-size=\"13\">\(HTML.escape(bar.note))</text>")
+            svg.append("<text x=\"\(left + plotWidth + 8)\" y=\"\(y + 16)\" font-size=\"13\">\(HTML.escape(noteText(bar)))</text>")
         }
-        if anyReachesZero {
-            svg.append(zeroArrow(x: 10, y: Double(height - 10)))
+        if let overall, let overallText {
+            // A short dashed stroke before its name, as the line itself is drawn.
+            svg.append("<line x1=\"4\" y1=\"\(top - 18)\" x2=\"4\" y2=\"\(top - 4)\" \(overallStroke)/>")
+            svg.append("<text x=\"12\" y=\"\(top - 6)\" font-size=\"13\">\(HTML.escape(overallText))</text>")
+            if overall.rate > 0 {
+                svg.append(
+                    "<line class=\"overall-line\" x1=\"\(x(overall.rate))\" y1=\"\(top - 2)\" x2=\"\(x(overall.rate))\" y2=\"\(axisY)\" \(overallStroke)/>"
+                )
+            }
+        }
+        var keyY = keyTop
+        if anyArrow {
+            svg.append(zeroArrow(x: 10, y: Double(keyY + 8)))
+            svg.append("<text x=\"16\" y=\"\(keyY + 12)\" font-size=\"12\">the interval reaches 0, below the scale's first mark</text>")
+            keyY += 18
+        }
+        if anyZero {
+            svg.append(zeroRate(x: 8, y: Double(keyY + 8), color: "#222"))
+            svg.append("<line x1=\"8\" y1=\"\(keyY + 8)\" x2=\"30\" y2=\"\(keyY + 8)\" stroke=\"#222\"/>")
+            svg.append("<line x1=\"30\" y1=\"\(keyY + 3)\" x2=\"30\" y2=\"\(keyY + 13)\" stroke=\"#222\"/>")
             svg.append(
-                "<text x=\"16\" y=\"\(height - 6)\" font-size=\"12\">the interval (or rate) reaches 0, below the scale's first mark</text>"
+                "<text x=\"36\" y=\"\(keyY + 12)\" font-size=\"12\">0 errors: no bar; the line ends at the most the rate could be (95% interval)</text>"
             )
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n")
+    }
+
+    /// How the reference line of everyone together is drawn: dark grey, dashed.
+    static let overallStroke = "stroke=\"\(HTML.overallColor)\" stroke-width=\"2\" stroke-dasharray=\"6,3\""
+
+    /// The name of everyone together, as every chart's reference line and legend gives it.
+    static let overallName = "overall (everyone together)"
+
+    /// The reference line's name with its rate: "overall (everyone together): 0.097% (20 of 20,604)", or,
+    /// with no error, "overall (everyone together): 0 errors; at most 2.9% (0 of 102)".
+    static func overallLabel(_ bar: RateBar) -> String {
+        isZeroRate(bar) ? "\(overallName): \(noteText(bar))" : "\(overallName): \(HTML.percent(bar.rate)) (\(bar.note))"
+    }
+
+    /// Whether a bar is a group with trials and no error (it has a bound, and no bar is drawn).
+    static func isZeroRate(_ bar: RateBar) -> Bool { bar.rate == 0 && bar.zeroBound != nil }
+
+    /// The text right of a bar: its count, or for a group with no error "0 errors; at most 5.8% (0 of 62)",
+    /// the upper end of its interval (the tables' and cohorts.csv's bound).
+    static func noteText(_ bar: RateBar) -> String {
+        guard isZeroRate(bar), let bound = bar.upper ?? bar.zeroBound else { return bar.note }
+        return "0 errors; at most \(HTML.percent(bound)) (\(bar.note))"
+    }
+
+    /// A hollow circle at 0: a group with no error, which a log axis cannot place.
+    static func zeroRate(x: Double, y: Double, color: String) -> String {
+        "<circle class=\"zero-rate\" cx=\"\(x)\" cy=\"\(y)\" r=\"4\" fill=\"#fff\" stroke=\"\(color)\" stroke-width=\"1.5\"/>"
     }
 
     /// Whether a bar's rate or interval reaches 0 (or below the scale), which the axis cannot show.
@@ -136,7 +187,7 @@ enum Charts {
         func py(_ fnmr: Double) -> Double { Double(size - margin) - coord(fnmr) }
         let flat = series.contains { s in s.points.contains { $0.fnmr == 0 } }
         let height = size + (flat ? 20 : 0)
-        var svg = open(width: size + 180, height: height, title: title)
+        var svg = open(width: size + 210, height: height, title: title)
         svg.append(
             "<rect x=\"\(margin)\" y=\"\(margin)\" width=\"\(size - 2 * margin)\" height=\"\(size - 2 * margin)\" fill=\"none\" stroke=\"#999\"/>"
         )
@@ -155,7 +206,12 @@ enum Charts {
         for (i, s) in series.enumerated() {
             let color = s.color
             let path = s.points.filter { $0.fmr.isFinite && $0.fnmr.isFinite }.map { "\(px($0.fmr)),\(py($0.fnmr))" }.joined(separator: " ")
-            if !path.isEmpty { svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"/>") }
+            if !path.isEmpty {
+                svg.append(
+                    s.label == "overall"
+                        ? "<polyline class=\"overall-line\" points=\"\(path)\" fill=\"none\" \(overallStroke)/>"
+                        : "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\"/>")
+            }
             if let op = s.operating, op.fmr.isFinite, op.fnmr.isFinite {
                 svg.append("<circle cx=\"\(px(op.fmr))\" cy=\"\(py(op.fnmr))\" r=\"4\" fill=\"\(color)\" stroke=\"#fff\"/>")
             }
@@ -165,7 +221,9 @@ enum Charts {
                 )
             }
             svg.append("<rect x=\"\(size + 5)\" y=\"\(margin + i * 20)\" width=\"12\" height=\"12\" fill=\"\(color)\"/>")
-            svg.append("<text x=\"\(size + 22)\" y=\"\(margin + i * 20 + 11)\" font-size=\"12\">\(HTML.escape(s.label))</text>")
+            svg.append(
+                "<text x=\"\(size + 22)\" y=\"\(margin + i * 20 + 11)\" font-size=\"12\">\(HTML.escape(s.label == "overall" ? overallName : s.label))</text>"
+            )
         }
         if flat {
             svg.append(
@@ -291,7 +349,7 @@ enum Charts {
         let top = 34
         let plotWidth = 400
         let plotHeight = 180
-        let width = left + plotWidth + 170
+        let width = left + plotWidth + 200
         let height = top + plotHeight + 70
         let floor = pow(10, HTML.logRange.lo)
         // The thresholds where some group's FMR is between 10⁻⁵ and 100%, and every mark.
@@ -326,8 +384,9 @@ enum Charts {
                 .sorted { $0.threshold < $1.threshold }.map { "\(px($0.threshold)),\(py($0.fmr))" }.joined(separator: " ")
             if !path.isEmpty {
                 svg.append(
-                    "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"\(s.label == "overall" ? 2.6 : 1.8)\"/>"
-                )
+                    s.label == "overall"
+                        ? "<polyline class=\"overall-line\" points=\"\(path)\" fill=\"none\" \(overallStroke)/>"
+                        : "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"1.8\"/>")
             }
         }
         for (i, mark) in marks.enumerated() {
@@ -340,8 +399,16 @@ enum Charts {
         }
         for (i, s) in series.enumerated() {
             let y = top + i * 20
-            svg.append("<rect x=\"\(left + plotWidth + 12)\" y=\"\(y)\" width=\"14\" height=\"4\" fill=\"\(s.color)\"/>")
-            svg.append("<text x=\"\(left + plotWidth + 30)\" y=\"\(y + 6)\" font-size=\"12\">\(HTML.escape(s.label))</text>")
+            if s.label == "overall" {
+                svg.append(
+                    "<line x1=\"\(left + plotWidth + 12)\" y1=\"\(y + 2)\" x2=\"\(left + plotWidth + 26)\" y2=\"\(y + 2)\" \(overallStroke)/>"
+                )
+            } else {
+                svg.append("<rect x=\"\(left + plotWidth + 12)\" y=\"\(y)\" width=\"14\" height=\"4\" fill=\"\(s.color)\"/>")
+            }
+            svg.append(
+                "<text x=\"\(left + plotWidth + 30)\" y=\"\(y + 6)\" font-size=\"12\">\(HTML.escape(s.label == "overall" ? overallName : s.label))</text>"
+            )
         }
         svg.append(zeroArrow(x: Double(left + 6), y: Double(height - 12)))
         svg.append(

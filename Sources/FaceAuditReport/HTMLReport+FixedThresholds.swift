@@ -94,17 +94,18 @@ extension HTMLReport {
             out.append("<p class=\"meta\">Labels: \(HTML.escape(provenance.rawValue)).</p>")
         }
         if labelNotes { out.append(contentsOf: ageConvention(analysis, ageGap: s.ageGap)) }
-        let rows = [analysis.overall] + analysis.cohorts
         let colors = groupColors(s)
         let name = label(dimension: analysis.dimensions.description).lowercased()
-        out.append(
+        // The groups compared are the bars; everyone together is the reference line through them.
+        func rates(_ metric: String, _ rate: String) -> String {
             Charts.logBars(
-                title: "False match rate by \(name)", axisTitle: "False match rate (log scale)",
-                bars: rows.map { bar($0, metric: "fmr", color: colors.color($0.cohort)) }))
+                title: "\(rate) by \(name)", axisTitle: "\(rate) (log scale)",
+                bars: analysis.cohorts.map { bar($0, metric: metric, color: colors.color($0.cohort)) },
+                overall: bar(analysis.overall, metric: metric))
+        }
+        out.append(rates("fmr", "False match rate"))
         if analysis.overall.fnmr.trials > 0 {
-            let chart = Charts.logBars(
-                title: "False non-match rate by \(name)", axisTitle: "False non-match rate (log scale)",
-                bars: rows.map { bar($0, metric: "fnmr", color: colors.color($0.cohort)) })
+            let chart = rates("fnmr", "False non-match rate")
             // With no false non-match in any group the chart shows only upper bounds: folded, and said so.
             if analysis.overall.fnmr.errors == 0 {
                 out.append(

@@ -94,7 +94,7 @@ public enum HTMLReport {
                     "Every group here is measured at one threshold, set for \(HTML.oneIn(target)) false matches overall (\(kind) \(String(format: "%.4g", analysis.threshold))); findings above name their own."
             } ?? "Each group is measured at the same threshold."
         body.append(
-            "<p>\(here) A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; \(Self.intervalLines(replicates: s.configuration?.bootstrap)) A dashed line marks a group with no error: its rate is below the line's end (the exact 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
+            "<p>\(here) A false match compares two <em>different</em> people of the group; a false non-match, two photos of the same person. Bars use a logarithmic scale; \(Self.intervalLines(replicates: s.configuration?.bootstrap)) The dashed line is everyone together, for reference, not a group. A group with no error has no bar: a hollow circle, and a line to the most its rate could be (its exact 95% upper bound). \"Cannot support FMR\" means the group has too few pairs to show a rate as low as the target; a rate far above it can still be shown.</p>"
         )
         for analysis in marginals { body.append(groupRates(analysis, s)) }
         body.append(contentsOf: detectableSection(marginals))

@@ -1,0 +1,59 @@
+import FaceAuditMetrics
+import Foundation
+import Testing
+
+@testable import FaceAuditReport
+
+/// What a reader review of the rendered report found: each test fails on the page as it was.
+@Suite("report as readers see it")
+struct ReaderReviewTests {
+    /// The chart of `html` whose accessible title is `title`, from its `<svg` to its `</svg>`.
+    static func chart(_ title: String, in html: String) throws -> String {
+        let end = try #require(html.range(of: "<title>\(HTML.escape(title))</title>"), "no chart \(title)")
+        let start = try #require(html[..<end.lowerBound].range(of: "<svg", options: .backwards))
+        let close = try #require(html[end.upperBound...].range(of: "</svg>"))
+        return String(html[start.lowerBound..<close.upperBound])
+    }
+
+    @Test("\"overall\" is everyone together: a labelled reference line, never a bar or a row among the groups")
+    func overallIsNotAGroup() throws {
+        let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: try HTMLReportTests.baselineCurves())
+        let bars = try Self.chart("False match rate by ethnicity (as labeled)", in: html)
+        // No row is labelled "overall" (group rows are right-aligned labels left of their bars).
+        #expect(!bars.contains("text-anchor=\"end\">overall</text>"))
+        #expect(bars.contains("class=\"overall-line\"") && bars.contains("stroke-dasharray"))
+        #expect(bars.contains("overall (everyone together): 0.097% (20 of 20,604)"))
+        // The threshold chart draws everyone dashed, and its legend says what the line is.
+        let lines = try Self.chart("False match rate by threshold, by ethnicity (as labeled)", in: html)
+        let overallLine = try #require(lines.split(separator: "\n").first { $0.contains("class=\"overall-line\"") })
+        #expect(overallLine.contains("stroke-dasharray"))
+        #expect(html.contains(">overall (everyone together)</"))
+    }
+
+    @Test("a group with no error has no bar: a thin line to its upper bound, said in words and in the key")
+    func zeroErrorBound() throws {
+        let bars = [
+            Charts.RateBar(label: "65+", rate: 0.0154, lower: 0.001, upper: 0.05, zeroBound: nil, note: "1 of 65", color: "#882255"),
+            Charts.RateBar(label: "8-12", rate: 0, lower: 0, upper: 0.0578, zeroBound: 0.0472, note: "0 of 62", color: "#009E73"),
+        ]
+        let svg = Charts.logBars(title: "False non-match rate by age band", axisTitle: "False non-match rate (log scale)", bars: bars)
+        let lines = svg.split(separator: "\n").map(String.init)
+        // Nothing of the zero row is drawn as wide as a bar or dashed like one.
+        #expect(!svg.contains("stroke-dasharray"))
+        let zeroRow = lines.drop { !$0.hasSuffix(">8-12</text>") }.dropFirst().prefix { !$0.contains("font-size=\"13\">") }
+        #expect(!zeroRow.isEmpty)
+        for line in zeroRow {
+            #expect(!line.hasPrefix("<rect"), "\(line)")
+            let width = ChartsTests.values(of: "stroke-width", in: line).first.flatMap(Double.init) ?? 1
+            #expect(width <= 1.5, "\(line)")
+        }
+        #expect(svg.contains("class=\"zero-rate\""))
+        #expect(svg.contains(">0 errors; at most 5.8% (0 of 62)</text>"))
+        // The key says what the hollow circle and its line are.
+        #expect(svg.contains("0 errors: no bar; the line ends at the most the rate could be (95% interval)"))
+        let width = try #require(ChartsTests.values(of: "width", in: lines[0]).first.flatMap(Double.init))
+        let note = try #require(lines.first { $0.hasSuffix(">0 errors; at most 5.8% (0 of 62)</text>") })
+        let x = try #require(ChartsTests.values(of: "x", in: note).first.flatMap(Double.init))
+        #expect(x + Double("0 errors; at most 5.8% (0 of 62)".count) * 7.5 <= width)
+    }
+}

@@ -498,13 +498,36 @@ public enum HTMLReport {
                 "At no threshold measured does this dataset show that the system fails one group more often than another beyond the people involved: every comparison of the worst with the best group has a 95% interval that includes 1, cannot be estimated, rests on too few people, or cannot be told from chance once every group and every comparison made is allowed for."
             ]
         }
-        var out = held.prefix(heldFindingsShown).map { "<strong>\(HTML.escape($0.statement))</strong>" }
+        var out = held.prefix(heldFindingsShown).map { finding in
+            "<strong>\(HTML.escape(finding.statement))</strong>"
+                + attributesNote(differingAttributes(finding.comparison.worst, finding.comparison.best))
+        }
         if held.count > heldFindingsShown {
             out.append(
                 "\(held.count - heldFindingsShown) more comparisons of this kind hold (mostly the same groups at other thresholds or within intersections); all are in summary.json under findings."
             )
         }
         return out
+    }
+
+    /// The attributes in which two groups differ, in the order of the first group's name and as sentences
+    /// write them: `age_band=8-12;skin_tone=monk:7-10` and `age_band=18-29;skin_tone=monk:1-3` → "age
+    /// band", "skin tone"; an attribute both share is not one.
+    static func differingAttributes(_ a: String, _ b: String) -> [String] {
+        let other = CohortName.parts(b)
+        return CohortName.parts(a).filter { part in other.contains { $0.dimension == part.dimension && $0.value != part.value } }
+            .map { $0.dimension.replacingOccurrences(of: "_", with: " ") }
+    }
+
+    /// What follows a headline whose two groups (of an intersection) differ in more than one attribute:
+    /// every one of them, named, since a sentence "by age band × skin tone" otherwise reads as if one
+    /// attribute explained the gap. Empty for one attribute or none.
+    static func attributesNote(_ attributes: [String]) -> String {
+        guard let last = attributes.last, attributes.count > 1 else { return "" }
+        let list = attributes.dropLast().joined(separator: ", ") + " and " + last
+        let which = attributes.count == 2 ? "both" : "all \(attributes.count) of"
+        return
+            " These two groups differ in \(which) \(HTML.escape(list)) at once, so this comparison cannot tell which of them, or which combination, goes with the gap."
     }
 
     /// The findings about single attributes (not age group, which the children's sentences cover) at the

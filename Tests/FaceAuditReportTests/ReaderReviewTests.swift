@@ -30,6 +30,30 @@ struct ReaderReviewTests {
         #expect(html.contains(">overall (everyone together)</"))
     }
 
+    @Test("a headline comparing intersections names every attribute in which its two groups differ")
+    func intersectionHeadline() throws {
+        let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: [])
+        let items = html.components(separatedBy: "<li>").dropFirst().map { $0.components(separatedBy: "</li>")[0] }
+        let intersection = try #require(items.first { $0.contains("by age band × ethnicity") })
+        // “ages 18-29, black” against “ages 30-49, white”: two attributes at once, and the sentence says so.
+        #expect(intersection.contains("These two groups differ in both age band and ethnicity"), "\(intersection)")
+        // A comparison along one attribute needs no such sentence.
+        let marginal = try #require(items.first { $0.contains(", by ethnicity, ") })
+        #expect(!marginal.contains("These two groups differ"))
+    }
+
+    @Test("attributes that differ: every one named, in order; none for groups of one attribute")
+    func differingAttributes() {
+        #expect(
+            HTMLReport.differingAttributes("age_band=8-12;skin_tone=monk:7-10", "age_band=18-29;skin_tone=monk:1-3") == [
+                "age band", "skin tone",
+            ])
+        #expect(HTMLReport.differingAttributes("gender=female;ethnicity=black", "gender=male;ethnicity=black") == ["gender"])
+        #expect(
+            HTMLReport.attributesNote(["age band", "gender", "ethnicity"]).contains("differ in all 3 of age band, gender and ethnicity"))
+        #expect(HTMLReport.attributesNote(["gender"]).isEmpty)
+    }
+
     @Test("a group with no error has no bar: a thin line to its upper bound, said in words and in the key")
     func zeroErrorBound() throws {
         let bars = [

@@ -103,14 +103,29 @@ enum HTML {
 struct GroupColors: Sendable {
     private let colors: [String: String]
 
-    /// Colours for `cohorts`, in order; repeated names keep their first colour.
+    /// Colours for `cohorts`, in order; repeated names keep their first colour. Skin-tone groups have
+    /// their own colours (``skinTones``), light to dark as their scale runs.
     init(cohorts: [String]) {
         var colors: [String: String] = [:]
+        var next = 0
         for cohort in cohorts where cohort != "overall" && colors[cohort] == nil {
-            colors[cohort] = HTML.palette[colors.count % HTML.palette.count]
+            if let tone = Self.skinTones[cohort] {
+                colors[cohort] = tone
+            } else {
+                colors[cohort] = HTML.palette[next % HTML.palette.count]
+                next += 1
+            }
         }
         self.colors = colors
     }
+
+    /// The skin-tone groups' colours: one brown ramp whose lightness follows the scale (Monk 1-3 lightest,
+    /// 7-10 darkest; Fitzpatrick I-III lighter than IV-VI), the lightest still visible on the white page.
+    /// Group names say the same in words ("light (Monk 1-3)"), so that colour is never the only cue.
+    static let skinTones = [
+        "skin_tone=monk:1-3": "#C8965F", "skin_tone=monk:4-6": "#8F5B34", "skin_tone=monk:7-10": "#5C3A21",
+        "skin_tone=fitzpatrick:I-III": "#C8965F", "skin_tone=fitzpatrick:IV-VI": "#5C3A21",
+    ]
 
     /// The colour of `cohort`; `overall` is always dark grey.
     func color(_ cohort: String) -> String {

@@ -80,4 +80,27 @@ struct ReaderReviewTests {
         let x = try #require(ChartsTests.values(of: "x", in: note).first.flatMap(Double.init))
         #expect(x + Double("0 errors; at most 5.8% (0 of 62)".count) * 7.5 <= width)
     }
+
+    @Test("skin-tone groups are drawn light to dark in the scale's order, and named so")
+    func skinToneLightness() {
+        // In a report's order: other attributes' groups first, so that the palette's next colours are used.
+        let cohorts = [
+            "gender=female", "gender=male", "skin_tone=monk:1-3", "skin_tone=monk:4-6", "skin_tone=monk:7-10",
+            "skin_tone=fitzpatrick:I-III", "skin_tone=fitzpatrick:IV-VI",
+        ]
+        for order in [cohorts, Array(cohorts.reversed()), Array(cohorts.dropFirst(2))] {
+            let colors = GroupColors(cohorts: order)
+            func lightness(_ cohort: String) -> Double { HTML.luminance(ChartsTests.rgb(colors.color(cohort))) }
+            let monk = ["skin_tone=monk:1-3", "skin_tone=monk:4-6", "skin_tone=monk:7-10"].map(lightness)
+            #expect(monk[0] > monk[1] && monk[1] > monk[2], "\(monk)")
+            #expect(lightness("skin_tone=fitzpatrick:I-III") > lightness("skin_tone=fitzpatrick:IV-VI"))
+            // Even the lightest is visible on the white page.
+            #expect(HTML.contrast(monk[0], 1) >= 1.8)
+        }
+        // Not by colour alone: every group's name says where on the scale it is.
+        #expect(HTMLReport.value(of: "skin_tone=monk:1-3").hasPrefix("light"))
+        #expect(HTMLReport.value(of: "skin_tone=monk:7-10").hasPrefix("dark"))
+        #expect(HTMLReport.value(of: "skin_tone=fitzpatrick:I-III").hasSuffix("I-III"))
+        #expect(HTMLReport.value(of: "skin_tone=fitzpatrick:IV-VI").hasSuffix("IV-VI"))
+    }
 }

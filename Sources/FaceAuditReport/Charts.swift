@@ -125,6 +125,19 @@ enum Charts {
         return svg.joined(separator: "\n")
     }
 
+    /// A chart's legend, in HTML under the chart so that it wraps to any width and stays on a phone's
+    /// screen (right of the plot, it was off it): a swatch and a name per group, everyone together last and
+    /// dashed, as its line is drawn.
+    static func legend(_ entries: [(label: String, color: String)]) -> String {
+        let groups = entries.filter { $0.label != "overall" }.map { e in
+            "<li><span class=\"swatch\" style=\"border-color: \(e.color)\"></span>\(HTML.escape(e.label))</li>"
+        }
+        let overall =
+            entries.contains { $0.label == "overall" }
+            ? ["<li><span class=\"swatch overall\" style=\"border-color: \(HTML.overallColor)\"></span>\(overallName)</li>"] : []
+        return "<ul class=\"chart-legend\">" + (groups + overall).joined() + "</ul>"
+    }
+
     /// How the reference line of everyone together is drawn: dark grey, dashed.
     static let overallStroke = "stroke=\"\(HTML.overallColor)\" stroke-width=\"2\" stroke-dasharray=\"6,3\""
 
@@ -187,7 +200,7 @@ enum Charts {
         func py(_ fnmr: Double) -> Double { Double(size - margin) - coord(fnmr) }
         let flat = series.contains { s in s.points.contains { $0.fnmr == 0 } }
         let height = size + (flat ? 20 : 0)
-        var svg = open(width: size + 210, height: height, title: title)
+        var svg = open(width: size + 180, height: height, title: title)
         svg.append(
             "<rect x=\"\(margin)\" y=\"\(margin)\" width=\"\(size - 2 * margin)\" height=\"\(size - 2 * margin)\" fill=\"none\" stroke=\"#999\"/>"
         )
@@ -203,7 +216,7 @@ enum Charts {
         svg.append(
             "<text class=\"axis-title\" x=\"14\" y=\"\(size / 2)\" font-size=\"13\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(size / 2))\">False non-match rate (normal-deviate scale)</text>"
         )
-        for (i, s) in series.enumerated() {
+        for s in series {
             let color = s.color
             let path = s.points.filter { $0.fmr.isFinite && $0.fnmr.isFinite }.map { "\(px($0.fmr)),\(py($0.fnmr))" }.joined(separator: " ")
             if !path.isEmpty {
@@ -220,10 +233,6 @@ enum Charts {
                     "<circle cx=\"\(px(ring.fmr))\" cy=\"\(py(ring.fnmr))\" r=\"5.5\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>"
                 )
             }
-            svg.append("<rect x=\"\(size + 5)\" y=\"\(margin + i * 20)\" width=\"12\" height=\"12\" fill=\"\(color)\"/>")
-            svg.append(
-                "<text x=\"\(size + 22)\" y=\"\(margin + i * 20 + 11)\" font-size=\"12\">\(HTML.escape(s.label == "overall" ? overallName : s.label))</text>"
-            )
         }
         if flat {
             svg.append(
@@ -231,7 +240,7 @@ enum Charts {
             )
         }
         svg.append("</svg>")
-        return svg.joined(separator: "\n")
+        return svg.joined(separator: "\n") + "\n" + legend(series.map { ($0.label, $0.color) })
     }
 
     /// The colour legend of the fixed log scale: one swatch per decade step and one for no error.
@@ -349,7 +358,7 @@ enum Charts {
         let top = 34
         let plotWidth = 400
         let plotHeight = 180
-        let width = left + plotWidth + 200
+        let width = left + plotWidth + 170
         let height = top + plotHeight + 70
         let floor = pow(10, HTML.logRange.lo)
         // The thresholds where some group's FMR is between 10⁻⁵ and 100%, and every mark.
@@ -397,25 +406,12 @@ enum Charts {
             svg.append(
                 "<text x=\"\(x + 3)\" y=\"\(top + 12 + i * 14)\" font-size=\"11\">\(HTML.escape(mark.label))</text>")
         }
-        for (i, s) in series.enumerated() {
-            let y = top + i * 20
-            if s.label == "overall" {
-                svg.append(
-                    "<line x1=\"\(left + plotWidth + 12)\" y1=\"\(y + 2)\" x2=\"\(left + plotWidth + 26)\" y2=\"\(y + 2)\" \(overallStroke)/>"
-                )
-            } else {
-                svg.append("<rect x=\"\(left + plotWidth + 12)\" y=\"\(y)\" width=\"14\" height=\"4\" fill=\"\(s.color)\"/>")
-            }
-            svg.append(
-                "<text x=\"\(left + plotWidth + 30)\" y=\"\(y + 6)\" font-size=\"12\">\(HTML.escape(s.label == "overall" ? overallName : s.label))</text>"
-            )
-        }
         svg.append(zeroArrow(x: Double(left + 6), y: Double(height - 12)))
         svg.append(
             "<text x=\"\(left + 10)\" y=\"\(height - 8)\" font-size=\"12\">A line on the bottom edge: no false match at that threshold (0, or below 0.001%).</text>"
         )
         svg.append("</svg>")
-        return svg.joined(separator: "\n")
+        return svg.joined(separator: "\n") + "\n" + legend(series.map { ($0.label, $0.color) })
     }
 
     /// Small multiples of score histograms: mated (filled) and non-mated (outlined), each on a log scale

@@ -181,10 +181,10 @@ public enum HTMLReport {
         for analysis in marginals {
             let dimension = label(dimension: analysis.dimensions.description).lowercased()
             body.append(
-                "<details class=\"fold\"><summary>\(HTML.escape(crossGroupLine(dimension: dimension, cells: analysis.crossFMR)))</summary><div class=\"chart-scroll\">"
+                "<details class=\"fold\"><summary>\(HTML.escape(crossGroupLine(dimension: dimension, cells: analysis.crossFMR)))</summary>"
                     + Charts.heatmap(
                         title: "Cross-group false matches by \(dimension)", labels: analysis.cohorts.map { value(of: $0.cohort) },
-                        cells: analysis.crossFMR) + "</div></details>")
+                        cells: analysis.crossFMR) + "</details>")
         }
 
         // 4b. What goes with more false matches (the error regression).
@@ -296,15 +296,18 @@ public enum HTMLReport {
         th { background: #f3f3f3; } .flag { color: #a33; font-size: .85rem; } .meta { color: #555; font-size: .85rem; margin: .2rem 0; }
         .simulated { background: #fde68a; border: 2px solid #b45309; padding: .4rem; font-weight: bold; text-align: center; margin: .4rem 0; }
         caption.simulated-mark { caption-side: top; text-align: left; font-weight: bold; color: #92400e; font-size: .8rem; }
-        .chart-scroll { overflow-x: auto; max-width: 100%; } .chart-scroll svg.chart { min-width: 540px; }
-        .summary li { margin: .25rem 0; } svg.chart { max-width: 100%; height: auto; display: block; margin: .6rem 0; font-family: inherit; }
+        .summary li { margin: .25rem 0; } svg.chart { height: auto; display: block; margin: 0; font-family: inherit; } .chart-scroll { margin: .6rem 0; }
+        .chart-scroll, .table-scroll { overflow-x: auto; max-width: 100%; background: linear-gradient(to right, #fff 40%, rgba(255,255,255,0)) left / 2rem 100% no-repeat local, linear-gradient(to left, #fff 40%, rgba(255,255,255,0)) right / 2rem 100% no-repeat local, linear-gradient(to left, rgba(0,0,0,.22), rgba(0,0,0,0)) right / 1rem 100% no-repeat scroll, linear-gradient(to right, rgba(0,0,0,.22), rgba(0,0,0,0)) left / 1rem 100% no-repeat scroll; }
+        .scroll-cue { display: none; } @media (max-width: 35rem) { .scroll-cue { display: block; margin: .6rem 0 -.5rem; font-size: .85rem; color: #555; text-align: right; } }
+        .chart-legend { list-style: none; padding: 0; margin: -.2rem 0 .6rem; display: flex; flex-wrap: wrap; gap: .1rem 1.1rem; font-size: .85rem; }
+        .chart-legend .swatch { display: inline-block; width: 1.3rem; border-top: 4px solid; vertical-align: middle; margin-right: .35rem; } .chart-legend .swatch.overall { border-top: 3px dashed; }
         details.fold { margin: .6rem 0; } details.fold > summary { cursor: pointer; font-weight: 600; color: #1d4e89; }
         dl.conventions dt { font-weight: bold; } dl.conventions dd { margin: 0 0 .5rem 1rem; }
         @media print {
           body { margin: 0; max-width: none; } h2 { break-after: avoid; } svg.chart, table { break-inside: avoid; }
           details::details-content { content-visibility: visible; display: block; }
           details:not([open]) > :not(summary) { display: block; }
-          .table-scroll { overflow: visible; }
+          .table-scroll, .chart-scroll { overflow: visible; background: none; } .scroll-cue { display: none; } svg.chart { max-width: 100%; }
         }
         """
 
@@ -319,11 +322,15 @@ public enum HTMLReport {
         }
         """
 
-    /// The page's body, finished: every table wrapped so that it scrolls sideways on a narrow screen instead
-    /// of the page, and, for a simulated run, every table captioned and every chart marked SIMULATED.
+    /// The page's body, finished: every table and chart wrapped so that it scrolls sideways on a narrow
+    /// screen instead of the page (a fade at the edge that has more; charts, drawn at their full size so
+    /// that no text is below 11 px, with "scroll sideways →" above them on a phone), and, for a simulated
+    /// run, every table captioned and every chart marked SIMULATED.
     static func finish(_ body: String, simulated: Bool) -> String {
         var out = body.replacingOccurrences(of: "<table>", with: "<div class=\"table-scroll\"><table>")
             .replacingOccurrences(of: "</table>", with: "</table></div>")
+            .replacingOccurrences(of: "<svg class=\"chart\"", with: "\(scrollCue)<div class=\"chart-scroll\"><svg class=\"chart\"")
+            .replacingOccurrences(of: "</svg>", with: "</svg></div>")
         if simulated {
             out = out.replacingOccurrences(
                 of: "<table>", with: "<table><caption class=\"simulated-mark\">SIMULATED: not data about real people</caption>")
@@ -336,6 +343,9 @@ public enum HTMLReport {
         }
         return out
     }
+
+    /// The line above a chart that a phone shows (every chart is wider than a phone's screen).
+    static let scrollCue = "<p class=\"scroll-cue\" aria-hidden=\"true\">scroll sideways →</p>"
 
     /// One colour per group for the whole page, in the order the run's single-attribute groups come.
     static func groupColors(_ s: RunSummary) -> GroupColors {
@@ -379,11 +389,10 @@ public enum HTMLReport {
                     ? "Threshold (a match when the distance is at most this)" : "Threshold (a match when the score is at least this)",
                 series: series, marks: marks)
             guard !chart.isEmpty else { continue }
-            let scroll = "<div class=\"chart-scroll\">\(chart)</div>"
             if analysis.dimensions == lead {
-                charts.insert(scroll, at: 0)
+                charts.insert(chart, at: 0)
             } else {
-                charts.append("<details class=\"fold\"><summary>\(HTML.escape(title))</summary>\(scroll)</details>")
+                charts.append("<details class=\"fold\"><summary>\(HTML.escape(title))</summary>\(chart)</details>")
             }
         }
         guard !charts.isEmpty else { return [] }

@@ -257,7 +257,7 @@ struct HTMLReportTests {
         return order.compactMap { points[$0] }.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) }
     }
 
-    @Test("at 1280 px the London summary ends within 1,200 px and the page, folds closed, is at most 6,800 px")
+    @Test("at 1280 px the London summary ends within 1,200 px and the page, folds closed, is at most 6,830 px")
     func desktopHeight() throws {
         let folder = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -271,6 +271,8 @@ struct HTMLReportTests {
         // p-value clause: one more line on this page, 6,701 px where it was at most 6,700). 75 px more since a
         // rate chart with a group of no error has a key line for its hollow circle (18 px each, three charts
         // open here) and the section's paragraph says what the dashed line of everyone together is (6,777 px).
+        // 30 px more since the threshold chart's legend is a row of HTML under it, which a phone's screen
+        // holds, instead of a column right of the plot, off it (6,806 px).
         let page = folder.appendingPathComponent("desktop.html")
         try """
         <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="1280" height="900" style="border:0" srcdoc="\(HTML.escape(report))"></iframe>
@@ -292,13 +294,13 @@ struct HTMLReportTests {
         // under load. A page over a bound is therefore laid out once more in a new Chromium, and both layouts
         // are printed: a report that grew fails both times; a renderer's one-off differs and says how.
         var measured = try layout()
-        if measured.summaryEnd > 1_200 || measured.height > 6_800 {
+        if measured.summaryEnd > 1_200 || measured.height > 6_830 {
             let again = try layout()
             print("desktop layout over its bound, then again: \(measured.detail) | \(again.detail)")
             measured = again
         }
         #expect(measured.summaryEnd <= 1_200, "the summary ends at \(measured.summaryEnd) px (\(measured.detail))")
-        #expect(measured.height <= 6_800, "the page is \(measured.height) px tall (\(measured.detail))")
+        #expect(measured.height <= 6_830, "the page is \(measured.height) px tall (\(measured.detail))")
     }
 
     @Test("at 1280 px the comparison of the committed London runs, tables folded, is at most 4,000 px")

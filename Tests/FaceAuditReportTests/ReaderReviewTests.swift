@@ -1,4 +1,5 @@
 import FaceAuditMetrics
+import FaceAuditTestSupport
 import Foundation
 import Testing
 
@@ -102,5 +103,35 @@ struct ReaderReviewTests {
         #expect(HTMLReport.value(of: "skin_tone=monk:7-10").hasPrefix("dark"))
         #expect(HTMLReport.value(of: "skin_tone=fitzpatrick:I-III").hasSuffix("I-III"))
         #expect(HTMLReport.value(of: "skin_tone=fitzpatrick:IV-VI").hasSuffix("IV-VI"))
+    }
+
+    @Test("at a phone's width: legends on screen, chart text at 11 px or more, and a cue on what scrolls sideways")
+    func phoneLayout() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = HTMLReport.render(try HTMLReportTests.baseline(), curves: try HTMLReportTests.baselineCurves())
+        let page = folder.appendingPathComponent("phone.html")
+        // The smallest chart text as drawn (its font size times the chart's scale), the legends' items and
+        // how many are off the 390 px screen, and the boxes that scroll sideways without a visible cue.
+        try """
+        <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="390" height="844" style="border:0" srcdoc="\(HTML.escape(report))"></iframe>
+        <script>window.addEventListener("load", () => { const d = document.getElementById("f").contentDocument; const w = d.defaultView;
+        let font = 99; for (const svg of d.querySelectorAll("svg.chart")) { const r = svg.getBoundingClientRect(); if (r.width === 0) continue; const scale = r.width / svg.viewBox.baseVal.width;
+          for (const t of svg.querySelectorAll("text")) font = Math.min(font, parseFloat(t.getAttribute("font-size")) * scale); }
+        const items = Array.from(d.querySelectorAll(".chart-legend li")).filter(e => e.getBoundingClientRect().width > 0);
+        const off = items.filter(e => e.getBoundingClientRect().right > 390 || e.getBoundingClientRect().left < 0).length;
+        let uncued = 0, scrolling = 0; for (const box of d.querySelectorAll(".chart-scroll, .table-scroll")) { if (box.scrollWidth <= box.clientWidth + 1) continue; scrolling++;
+          const cue = box.previousElementSibling; const text = cue && cue.classList.contains("scroll-cue") && w.getComputedStyle(cue).display !== "none";
+          const fade = w.getComputedStyle(box).backgroundImage.includes("gradient"); if (!text && !fade) uncued++; }
+        document.body.setAttribute("data-phone", font.toFixed(1) + "/" + items.length + "/" + off + "/" + scrolling + "/" + uncued); });</script>
+        </body></html>
+        """.write(to: page, atomically: true, encoding: .utf8)
+        let (_, dom, _) = try HTMLReportTests.chromium(["--hide-scrollbars", "--dump-dom", page.absoluteString], in: folder)
+        let measured = try #require(dom.components(separatedBy: "data-phone=\"").dropFirst().first?.prefix { $0 != "\"" })
+        let parts = measured.split(separator: "/").compactMap { Double($0) }
+        try #require(parts.count == 5, "\(measured)")
+        #expect(parts[0] >= 11, "chart text drawn at \(parts[0]) px")
+        #expect(parts[1] >= 4 && parts[2] == 0, "\(Int(parts[2])) of \(Int(parts[1])) legend items off the screen")
+        #expect(parts[3] >= 1 && parts[4] == 0, "\(Int(parts[4])) of \(Int(parts[3])) sideways-scrolling boxes without a cue")
     }
 }

@@ -53,7 +53,7 @@ enum Charts {
         // 1,249,950,000" was cut off at a fixed 108 px.
         let longestNote = bars.map { noteText($0).count }.max() ?? 0
         let overallText = overall.map(overallLabel)
-        let width = max(left + plotWidth + max(108, longestNote * 15 / 2 + 16), (overallText?.count ?? 0) * 7 + 30)
+        let width = max(left + plotWidth + max(108, longestNote * 15 / 2 + 16), (overallText?.count ?? 0) * 7 + 12)
         // The reference line's name takes the first row's place.
         let top = 30 + (overall == nil ? 0 : rowHeight)
         let axisY = top + rowHeight * bars.count + 4
@@ -100,7 +100,7 @@ enum Charts {
         if let overall, let overallText {
             // A short dashed stroke before its name, as the line itself is drawn.
             svg.append("<line x1=\"4\" y1=\"\(top - 18)\" x2=\"4\" y2=\"\(top - 4)\" \(overallStroke)/>")
-            svg.append("<text x=\"12\" y=\"\(top - 6)\" font-size=\"13\">\(HTML.escape(overallText))</text>")
+            svg.append("<text x=\"12\" y=\"\(top - 6)\" font-size=\"12\">\(HTML.escape(overallText))</text>")
             if overall.rate > 0 {
                 svg.append(
                     "<line class=\"overall-line\" x1=\"\(x(overall.rate))\" y1=\"\(top - 2)\" x2=\"\(x(overall.rate))\" y2=\"\(axisY)\" \(overallStroke)/>"
@@ -110,7 +110,7 @@ enum Charts {
         var keyY = keyTop
         if anyArrow {
             svg.append(zeroArrow(x: 10, y: Double(keyY + 8)))
-            svg.append("<text x=\"16\" y=\"\(keyY + 12)\" font-size=\"12\">the interval reaches 0, below the scale's first mark</text>")
+            svg.append("<text x=\"16\" y=\"\(keyY + 12)\" font-size=\"12\">the interval reaches 0, below the first mark</text>")
             keyY += 18
         }
         if anyZero {
@@ -118,7 +118,7 @@ enum Charts {
             svg.append("<line x1=\"8\" y1=\"\(keyY + 8)\" x2=\"30\" y2=\"\(keyY + 8)\" stroke=\"#222\"/>")
             svg.append("<line x1=\"30\" y1=\"\(keyY + 3)\" x2=\"30\" y2=\"\(keyY + 13)\" stroke=\"#222\"/>")
             svg.append(
-                "<text x=\"36\" y=\"\(keyY + 12)\" font-size=\"12\">0 errors: no bar; the line ends at the most the rate could be (95% interval)</text>"
+                "<text x=\"36\" y=\"\(keyY + 12)\" font-size=\"12\">0 errors: no bar; line to its 95% upper bound</text>"
             )
         }
         svg.append("</svg>")
@@ -145,9 +145,12 @@ enum Charts {
     static let overallName = "overall (everyone together)"
 
     /// The reference line's name with its rate: "overall (everyone together): 0.097% (20 of 20,604)", or,
-    /// with no error, "overall (everyone together): 0 errors; at most 2.9% (0 of 102)".
+    /// with no error, "overall (everyone together): 0 of 102; at most 3.6%" (short enough for a phone).
     static func overallLabel(_ bar: RateBar) -> String {
-        isZeroRate(bar) ? "\(overallName): \(noteText(bar))" : "\(overallName): \(HTML.percent(bar.rate)) (\(bar.note))"
+        guard isZeroRate(bar), let bound = bar.upper ?? bar.zeroBound else {
+            return "\(overallName): \(HTML.percent(bar.rate)) (\(bar.note))"
+        }
+        return "\(overallName): \(bar.note); at most \(HTML.percent(bound))"
     }
 
     /// Whether a bar is a group with trials and no error (it has a bound, and no bar is drawn).
@@ -236,7 +239,7 @@ enum Charts {
         }
         if flat {
             svg.append(
-                "<text x=\"\(margin)\" y=\"\(height - 6)\" font-size=\"12\">A curve on the bottom edge: no false non-match at those thresholds (0 is off the scale).</text>"
+                "<text x=\"8\" y=\"\(height - 6)\" font-size=\"12\">Bottom edge: no false non-match (0 is off the scale).</text>"
             )
         }
         svg.append("</svg>")
@@ -283,7 +286,7 @@ enum Charts {
         let longest = labels.map(\.count).max() ?? 0
         let slanted = Double(longest) * 7.5 > Double(cellWidth - 6)
         let labelDepth = slanted ? Int(Double(longest) * 7.5 * 0.5) + 10 : 14
-        let height = top + cellHeight * n + 56 + labelDepth
+        let height = top + cellHeight * n + 72 + labelDepth
         var svg = open(width: width, height: height, title: title)
         svg.append(contentsOf: heatLegend(x: 10, y: 42, width: legendWidth))
         for (i, label) in labels.enumerated() {
@@ -319,9 +322,8 @@ enum Charts {
                 }
             }
         }
-        svg.append(
-            "<text x=\"10\" y=\"\(height - 12)\" font-size=\"12\">Cell: false matches / pairs of one person from each group; diagonal: within a group.</text>"
-        )
+        svg.append("<text x=\"10\" y=\"\(height - 28)\" font-size=\"12\">Cell: false matches / pairs of one person from each</text>")
+        svg.append("<text x=\"10\" y=\"\(height - 12)\" font-size=\"12\">group; diagonal: within a group.</text>")
         svg.append("</svg>")
         return svg.joined(separator: "\n")
     }
@@ -406,9 +408,9 @@ enum Charts {
             svg.append(
                 "<text x=\"\(x + 3)\" y=\"\(top + 12 + i * 14)\" font-size=\"11\">\(HTML.escape(mark.label))</text>")
         }
-        svg.append(zeroArrow(x: Double(left + 6), y: Double(height - 12)))
+        svg.append(zeroArrow(x: 8, y: Double(height - 12)))
         svg.append(
-            "<text x=\"\(left + 10)\" y=\"\(height - 8)\" font-size=\"12\">A line on the bottom edge: no false match at that threshold (0, or below 0.001%).</text>"
+            "<text x=\"12\" y=\"\(height - 8)\" font-size=\"12\">Bottom edge: no false match (0, or below 0.001%).</text>"
         )
         svg.append("</svg>")
         return svg.joined(separator: "\n") + "\n" + legend(series.map { ($0.label, $0.color) })

@@ -75,7 +75,7 @@ struct ReaderReviewTests {
         #expect(svg.contains("class=\"zero-rate\""))
         #expect(svg.contains(">0 errors; at most 5.8% (0 of 62)</text>"))
         // The key says what the hollow circle and its line are.
-        #expect(svg.contains("0 errors: no bar; the line ends at the most the rate could be (95% interval)"))
+        #expect(svg.contains("0 errors: no bar; line to its 95% upper bound"))
         let width = try #require(ChartsTests.values(of: "width", in: lines[0]).first.flatMap(Double.init))
         let note = try #require(lines.first { $0.hasSuffix(">0 errors; at most 5.8% (0 of 62)</text>") })
         let x = try #require(ChartsTests.values(of: "x", in: note).first.flatMap(Double.init))
@@ -111,15 +111,16 @@ struct ReaderReviewTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let report = HTMLReport.render(try HTMLReportTests.baseline(), curves: try HTMLReportTests.baselineCurves())
         let page = folder.appendingPathComponent("phone.html")
-        // The smallest chart text as drawn (its font size times the chart's scale), the legends' items and
-        // how many are off the 390 px screen, and the boxes that scroll sideways without a visible cue.
+        // The smallest chart text as drawn (its font size times the chart's scale), the legends' items (and
+        // the charts' keys, left-aligned at their start) and how many are off the 390 px screen or their
+        // box, and the boxes that scroll sideways without a visible cue.
         try """
         <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="390" height="844" style="border:0" srcdoc="\(HTML.escape(report))"></iframe>
         <script>window.addEventListener("load", () => { const d = document.getElementById("f").contentDocument; const w = d.defaultView;
         let font = 99; for (const svg of d.querySelectorAll("svg.chart")) { const r = svg.getBoundingClientRect(); if (r.width === 0) continue; const scale = r.width / svg.viewBox.baseVal.width;
           for (const t of svg.querySelectorAll("text")) font = Math.min(font, parseFloat(t.getAttribute("font-size")) * scale); }
-        const items = Array.from(d.querySelectorAll(".chart-legend li")).filter(e => e.getBoundingClientRect().width > 0);
-        const off = items.filter(e => e.getBoundingClientRect().right > 390 || e.getBoundingClientRect().left < 0).length;
+        const items = Array.from(d.querySelectorAll(".chart-legend li, svg.chart text:not([text-anchor]):not(.chart-title):not(.simulated-mark)")).filter(e => e.getBoundingClientRect().width > 0 && (e.tagName === "LI" || parseFloat(e.getAttribute("x")) < 40));
+        const off = items.filter(e => e.getBoundingClientRect().right > Math.min(390, (e.closest(".chart-scroll") || d.body).getBoundingClientRect().right) || e.getBoundingClientRect().left < 0).length;
         let uncued = 0, scrolling = 0; for (const box of d.querySelectorAll(".chart-scroll, .table-scroll")) { if (box.scrollWidth <= box.clientWidth + 1) continue; scrolling++;
           const cue = box.previousElementSibling; const text = cue && cue.classList.contains("scroll-cue") && w.getComputedStyle(cue).display !== "none";
           const fade = w.getComputedStyle(box).backgroundImage.includes("gradient"); if (!text && !fade) uncued++; }

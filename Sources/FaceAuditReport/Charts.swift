@@ -432,7 +432,18 @@ enum Charts {
         var svg = open(width: left + plotWidth + 20, height: height, title: title)
         for (i, row) in rows.enumerated() {
             let base = Double(top + (i + 1) * rowHeight - 8)
-            svg.append("<text x=\"\(left - 8)\" y=\"\(base - 12)\" font-size=\"13\" text-anchor=\"end\">\(HTML.escape(row.label))</text>")
+            // Everyone together is named so, in italics, and set apart from the groups by a dashed rule.
+            if row.label == "overall" {
+                svg.append(
+                    "<text x=\"\(left - 8)\" y=\"\(base - 12)\" font-size=\"13\" font-style=\"italic\" text-anchor=\"end\">overall (everyone)</text>"
+                )
+                svg.append(
+                    "<line class=\"overall-separator\" x1=\"0\" y1=\"\(base + 4)\" x2=\"\(left + plotWidth)\" y2=\"\(base + 4)\" stroke=\"#888\" stroke-dasharray=\"4,3\"/>"
+                )
+            } else {
+                svg.append(
+                    "<text x=\"\(left - 8)\" y=\"\(base - 12)\" font-size=\"13\" text-anchor=\"end\">\(HTML.escape(row.label))</text>")
+            }
             for (counts, filled) in [(row.nonMated, false), (row.mated, true)] {
                 let peak = Double(counts.max() ?? 0)
                 guard peak > 0 else { continue }

@@ -293,7 +293,7 @@ public enum HTMLReport {
         h1 { font-size: 1.35rem; margin: .4rem 0 .2rem; } h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 1.5rem; }
         table { border-collapse: collapse; margin: .6rem 0; font-size: .9rem; } td, th { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; }
         .table-scroll { overflow-x: auto; max-width: 100%; } pre { white-space: pre-wrap; overflow-wrap: anywhere; } td code { overflow-wrap: anywhere; }
-        th { background: #f3f3f3; } .flag { color: #a33; font-size: .85rem; } .meta { color: #555; font-size: .85rem; margin: .2rem 0; }
+        th { background: #f3f3f3; } tr.overall td { border-top: 2px solid #888; font-style: italic; } .flag { color: #a33; font-size: .85rem; } .meta { color: #555; font-size: .85rem; margin: .2rem 0; }
         .simulated { background: #fde68a; border: 2px solid #b45309; padding: .4rem; font-weight: bold; text-align: center; margin: .4rem 0; }
         caption.simulated-mark { caption-side: top; text-align: left; font-weight: bold; color: #92400e; font-size: .8rem; }
         .summary li { margin: .25rem 0; } svg.chart { height: auto; display: block; margin: 0; font-family: inherit; } .chart-scroll { margin: .6rem 0; }
@@ -623,7 +623,8 @@ public enum HTMLReport {
             "<table><tr><th>\(HTML.escape(label(dimension: analysis.dimensions.description)))</th><th>people</th><th>false matches</th><th>FMR (95% interval, resampling people)</th><th>false non-matches</th><th>FNMR (95% interval, resampling people)</th><th>notes</th></tr>"
         ]
         var marked = false
-        for r in [analysis.overall] + analysis.cohorts {
+        // Everyone together last, set apart as a total row: not one of the groups compared.
+        for r in analysis.cohorts + [analysis.overall] {
             let fmrCell = rateCell(r, metric: "fmr")
             let fnmrCell = rateCell(r, metric: "fnmr")
             marked = marked || fmrCell.exact || (r.fnmr.trials > 0 && fnmrCell.exact)
@@ -632,7 +633,7 @@ public enum HTMLReport {
                 ? "<td>\(HTML.grouped(r.fnmr.errors)) / \(HTML.grouped(r.fnmr.trials))</td><td>\(fnmrCell.text)</td>"
                 : "<td colspan=\"2\">\(notMeasured)</td>"
             rows.append(
-                "<tr><td>\(HTML.escape(value(of: r.cohort)))</td><td>\(HTML.grouped(r.subjects))</td><td>\(HTML.grouped(r.fmr.errors)) / \(HTML.grouped(r.fmr.trials))</td><td>\(fmrCell.text)</td>\(fnmr)<td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
+                "\(r.cohort == "overall" ? "<tr class=\"overall\"><td>\(Charts.overallName)" : "<tr><td>\(HTML.escape(value(of: r.cohort)))")</td><td>\(HTML.grouped(r.subjects))</td><td>\(HTML.grouped(r.fmr.errors)) / \(HTML.grouped(r.fmr.trials))</td><td>\(fmrCell.text)</td>\(fnmr)<td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
             )
         }
         rows.append("</table>")

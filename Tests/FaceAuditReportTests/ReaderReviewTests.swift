@@ -31,6 +31,25 @@ struct ReaderReviewTests {
         #expect(html.contains(">overall (everyone together)</"))
     }
 
+    @Test("tables and score histograms set everyone together apart from the groups")
+    func overallApartInTablesAndHistograms() throws {
+        let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: [])
+        // A total row after the groups, named and styled as such.
+        let table = try #require(html.components(separatedBy: "<table>").first { $0.hasPrefix("<tr><th>Ethnicity (as labeled)</th>") })
+        let overall = try #require(table.range(of: "<tr class=\"overall\"><td>overall (everyone together)</td>"))
+        let white = try #require(table.range(of: "<tr><td>white</td>"))
+        #expect(white.lowerBound < overall.lowerBound)
+        #expect(!table.contains("<tr><td>overall</td>"))
+        let svg = Charts.histograms(
+            title: "Score distributions by gender",
+            rows: [
+                (label: "overall", edges: [0, 0.5, 1], mated: [5, 1], nonMated: [100, 1]),
+                (label: "female", edges: [0, 0.5, 1], mated: [2, 1], nonMated: [50, 1]),
+            ], threshold: 0.5, scoreTitle: "Score")
+        #expect(svg.contains("font-style=\"italic\" text-anchor=\"end\">overall (everyone)</text>"))
+        #expect(svg.contains("class=\"overall-separator\""))
+    }
+
     @Test("a headline comparing intersections names every attribute in which its two groups differ")
     func intersectionHeadline() throws {
         let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: [])

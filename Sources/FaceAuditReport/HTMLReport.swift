@@ -334,11 +334,13 @@ public enum HTMLReport {
         if simulated {
             out = out.replacingOccurrences(
                 of: "<table>", with: "<table><caption class=\"simulated-mark\">SIMULATED: not data about real people</caption>")
-            // Each chart's accessible title is its first child: the mark follows it, top right.
+            // Each chart's accessible title is its first child: the mark follows it, before the visible title
+            // (moved right to make room), where a phone's screen shows it; at the chart's top right it was off
+            // that screen.
             out = out.replacingOccurrences(
                 of: "</title>\n<text class=\"chart-title\"",
                 with:
-                    "</title>\n<text class=\"simulated-mark\" x=\"100%\" y=\"14\" font-size=\"13\" font-weight=\"bold\" fill=\"#92400e\" text-anchor=\"end\">SIMULATED</text>\n<text class=\"chart-title\""
+                    "</title>\n<text class=\"simulated-mark\" x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\" fill=\"#92400e\">SIMULATED</text>\n<text class=\"chart-title\" dx=\"96\""
             )
         }
         return out

@@ -50,6 +50,17 @@ struct ReaderReviewTests {
         #expect(svg.contains("class=\"overall-separator\""))
     }
 
+    @Test("a simulated chart's mark is at its start, where a phone's screen shows it, before its title")
+    func simulatedMarkOnScreen() throws {
+        var summary = try HTMLReportTests.baseline()
+        summary.simulated = true
+        let html = HTMLReport.render(summary, curves: try HTMLReportTests.baselineCurves())
+        let marks = html.components(separatedBy: "<text class=\"simulated-mark\"").dropFirst().map { $0.prefix { $0 != ">" } }
+        #expect(marks.count > 10)
+        for mark in marks { #expect(mark.hasPrefix(" x=\"0\""), "\(mark)") }
+        #expect(html.contains(">SIMULATED</text>\n<text class=\"chart-title\" dx=\"96\""))
+    }
+
     @Test("a headline comparing intersections names every attribute in which its two groups differ")
     func intersectionHeadline() throws {
         let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: [])

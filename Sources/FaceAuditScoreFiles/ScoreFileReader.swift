@@ -76,10 +76,14 @@ public enum ScoreFileReader {
             let probe = text(fields, columns == 4 ? 2 : 3)
             table.scores.append(try parseScore(fields[columns - 1], path: path, line: line, column: at(columns - 1)))
             table.mated.append(claimed == real)
-            table.referenceSubject.append(subjects.id(claimed))
-            table.probeSubject.append(subjects.id(real))
-            table.probeItem.append(items.id(probe))
-            table.referenceItem.append(items.id("model:" + claimed))
+            func number(_ name: String, _ interner: inout Interner, field k: Int) throws(ScoreFileError) -> Int32 {
+                guard let id = interner.id(name) else { throw Self.otherNormalization(path: path, line: line, column: at(k)) }
+                return id
+            }
+            table.referenceSubject.append(try number(claimed, &subjects, field: 0))
+            table.probeSubject.append(try number(real, &subjects, field: columns == 4 ? 1 : 2))
+            table.probeItem.append(try number(probe, &items, field: columns == 4 ? 2 : 3))
+            table.referenceItem.append(try number("model:" + claimed, &items, field: 0))
         }
         table.subjects = subjects.names
         table.items = items.names
@@ -160,8 +164,12 @@ public enum ScoreFileReader {
             table.scores.append(try parseScore(fields[scoreColumn], path: path, line: line, column: at(scoreColumn)))
             table.lines.append(Int32(clamping: line))
             table.mated.append(probe == reference)
-            table.probeSubject.append(subjects.id(probe))
-            table.referenceSubject.append(subjects.id(reference))
+            func number(_ name: String, _ interner: inout Interner, field k: Int) throws(ScoreFileError) -> Int32 {
+                guard let id = interner.id(name) else { throw Self.otherNormalization(path: path, line: line, column: at(k)) }
+                return id
+            }
+            table.probeSubject.append(try number(probe, &subjects, field: probeColumn))
+            table.referenceSubject.append(try number(reference, &subjects, field: referenceColumn))
             // A sample belongs to one subject: ids numbered within each subject ("1", "2") would make every
             // subject's first photo one sample, and its searches one search.
             for (isProbe, column, subject) in [
@@ -171,7 +179,7 @@ public enum ScoreFileReader {
                     if isProbe { table.probeItem.append(-1) } else { table.referenceItem.append(-1) }
                     continue
                 }
-                let item = items.id(text(column))
+                let item = try number(text(column), &items, field: column)
                 if Int(item) == itemSubject.count { itemSubject.append(subject) }
                 guard itemSubject[Int(item)] == subject else {
                     let (before, here) = (subjects.names[Int(itemSubject[Int(item)])], subjects.names[Int(subject)])
@@ -186,7 +194,7 @@ public enum ScoreFileReader {
                 for (field, isProbe) in [(side.probe, true), (side.reference, false)] {
                     let value = text(field)
                     let seen = interners[k].names.count
-                    let id = interners[k].id(value)
+                    let id = try number(value, &interners[k], field: field)
                     if id == seen {
                         // A value met for the first time: checked once, and where it was met kept for the
                         // errors of those who read it (an age that is not a number, say).
@@ -229,6 +237,15 @@ public enum ScoreFileReader {
             column += 1
         }
         return column
+    }
+
+    /// Two ids (or labels) of a score file that are the same text in two Unicode normalizations: Swift
+    /// would take them as one.
+    static func otherNormalization(path: String, line: Int, column: Int) -> ScoreFileError {
+        ScoreFileError(
+            file: path, line: line, column: column,
+            "this field and an earlier one differ only in Unicode normalization (e.g. é as one character in one, e and a "
+                + "combining accent in the other), so they would be taken as one; write both the same way (NFC)")
     }
 
     /// Parses one score field, at `column` of `line`; `nan` (any case) is NaN.

@@ -79,8 +79,11 @@ struct Interner {
     private(set) var names: [String] = []
     private var index: [String: Int32] = [:]
 
-    mutating func id(_ name: String) -> Int32 {
-        if let existing = index[name] { return existing }
+    /// The number of `name`, the next one when it is new; nil when an earlier name is the same text in
+    /// another Unicode normalization (Swift's strings compare canonically: "Jos\u{E9}" and
+    /// "Jose\u{301}" would be one subject, one sample or one label).
+    mutating func id(_ name: String) -> Int32? {
+        if let existing = index[name] { return names[Int(existing)].utf8.elementsEqual(name.utf8) ? existing : nil }
         let id = Int32(names.count)
         names.append(name)
         index[name] = id

@@ -95,6 +95,27 @@ struct MetricsCLITests {
         #expect(csvResult.status == 65 && csvResult.stderr == "faceaudit: error: \(csv.path):3:5: empty score\n")
     }
 
+    @Test("a subject id or label in two Unicode normalizations refuses the score file at its place")
+    func normalization() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let message = "differ only in Unicode normalization"
+        // José as one character (NFC), then as e and a combining accent (NFD): Swift takes them as one subject.
+        let bob = folder.appendingPathComponent("n.txt")
+        try "Jos\u{E9} Jos\u{E9} 1 0.5\nJose\u{301} b 2 0.1\nb b 3 0.9\n".write(to: bob, atomically: true, encoding: .utf8)
+        let bobResult = try CommandRunner.faceaudit(["metrics", "--scores", bob.path, "--format", "bob4"])
+        #expect(
+            bobResult.status == 65 && bobResult.stderr.hasPrefix("faceaudit: error: \(bob.path):2:1: ")
+                && bobResult.stderr.contains(message))
+        let csv = folder.appendingPathComponent("n.csv")
+        try "probe_subject,reference_subject,score,probe_gender,reference_gender\na,a,0.5,Mujer\u{E9},x\nb,c,0.1,Mujere\u{301},x\n"
+            .write(to: csv, atomically: true, encoding: .utf8)
+        let csvResult = try CommandRunner.faceaudit(["metrics", "--scores", csv.path, "--format", "csv"])
+        #expect(
+            csvResult.status == 65 && csvResult.stderr.hasPrefix("faceaudit: error: \(csv.path):3:9: ")
+                && csvResult.stderr.contains(message))
+    }
+
     @Test("identify on bob's CMC file: rank-1 0.76 and the CMC; open-set rates with --threshold")
     func identify() throws {
         let j = try Self.json([

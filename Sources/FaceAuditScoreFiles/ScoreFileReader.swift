@@ -76,14 +76,10 @@ public enum ScoreFileReader {
             let probe = text(fields, columns == 4 ? 2 : 3)
             table.scores.append(try parseScore(fields[columns - 1], path: path, line: line, column: at(columns - 1)))
             table.mated.append(claimed == real)
-            func number(_ name: String, _ interner: inout Interner, field k: Int) throws(ScoreFileError) -> Int32 {
-                guard let id = interner.id(name) else { throw Self.otherNormalization(path: path, line: line, column: at(k)) }
-                return id
-            }
-            table.referenceSubject.append(try number(claimed, &subjects, field: 0))
-            table.probeSubject.append(try number(real, &subjects, field: columns == 4 ? 1 : 2))
-            table.probeItem.append(try number(probe, &items, field: columns == 4 ? 2 : 3))
-            table.referenceItem.append(try number("model:" + claimed, &items, field: 0))
+            table.referenceSubject.append(try subjects.id(claimed, path: path, line: line, column: at(0)))
+            table.probeSubject.append(try subjects.id(real, path: path, line: line, column: at(columns == 4 ? 1 : 2)))
+            table.probeItem.append(try items.id(probe, path: path, line: line, column: at(columns == 4 ? 2 : 3)))
+            table.referenceItem.append(try items.id("model:" + claimed, path: path, line: line, column: at(0)))
         }
         table.subjects = subjects.names
         table.items = items.names
@@ -164,12 +160,8 @@ public enum ScoreFileReader {
             table.scores.append(try parseScore(fields[scoreColumn], path: path, line: line, column: at(scoreColumn)))
             table.lines.append(Int32(clamping: line))
             table.mated.append(probe == reference)
-            func number(_ name: String, _ interner: inout Interner, field k: Int) throws(ScoreFileError) -> Int32 {
-                guard let id = interner.id(name) else { throw Self.otherNormalization(path: path, line: line, column: at(k)) }
-                return id
-            }
-            table.probeSubject.append(try number(probe, &subjects, field: probeColumn))
-            table.referenceSubject.append(try number(reference, &subjects, field: referenceColumn))
+            table.probeSubject.append(try subjects.id(probe, path: path, line: line, column: at(probeColumn)))
+            table.referenceSubject.append(try subjects.id(reference, path: path, line: line, column: at(referenceColumn)))
             // A sample belongs to one subject: ids numbered within each subject ("1", "2") would make every
             // subject's first photo one sample, and its searches one search.
             for (isProbe, column, subject) in [
@@ -179,7 +171,7 @@ public enum ScoreFileReader {
                     if isProbe { table.probeItem.append(-1) } else { table.referenceItem.append(-1) }
                     continue
                 }
-                let item = try number(text(column), &items, field: column)
+                let item = try items.id(text(column), path: path, line: line, column: at(column))
                 if Int(item) == itemSubject.count { itemSubject.append(subject) }
                 guard itemSubject[Int(item)] == subject else {
                     let (before, here) = (subjects.names[Int(itemSubject[Int(item)])], subjects.names[Int(subject)])
@@ -194,7 +186,7 @@ public enum ScoreFileReader {
                 for (field, isProbe) in [(side.probe, true), (side.reference, false)] {
                     let value = text(field)
                     let seen = interners[k].names.count
-                    let id = try number(value, &interners[k], field: field)
+                    let id = try interners[k].id(value, path: path, line: line, column: at(field))
                     if id == seen {
                         // A value met for the first time: checked once, and where it was met kept for the
                         // errors of those who read it (an age that is not a number, say).

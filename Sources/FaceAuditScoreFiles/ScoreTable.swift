@@ -89,4 +89,11 @@ struct Interner {
         index[name] = id
         return id
     }
+
+    /// ``id(_:)``, with a name in another normalization than an earlier one an error at `column` of `line`
+    /// (worked out only then: a column counts the line's characters).
+    mutating func id(_ name: String, path: String, line: Int, column: @autoclosure () -> Int) throws(ScoreFileError) -> Int32 {
+        guard let id = id(name) else { throw ScoreFileReader.otherNormalization(path: path, line: line, column: column()) }
+        return id
+    }
 }

@@ -16,6 +16,10 @@ final class InterruptGuard: @unchecked Sendable {
 
     private let lock = NSLock()
     private var committed = false
+    /// Set by a signal's handler before it removes the staging folder; read under `stateLock`, since the
+    /// handler holds `lock` until the process ends.
+    private let stateLock = NSLock()
+    private var interrupted = false
     private var sources: [any DispatchSourceSignal] = []
     private var earlier: [(signal: Int32, action: sigaction)] = []
     private var earlierMask = sigset_t()
@@ -34,6 +38,7 @@ final class InterruptGuard: @unchecked Sendable {
                 // Held by the writer during the commit: a commit under way finishes first. Never released: the
                 // process ends here.
                 lock.lock()
+                self?.markInterrupted()
                 try? FileManager.default.removeItem(atPath: staging)
                 let what =
                     self?.committed ?? false
@@ -41,7 +46,8 @@ final class InterruptGuard: @unchecked Sendable {
                     : "no outputs were written to \(folder) (an earlier complete set there is kept)"
                 let line = ErrorText.printable("interrupted by signal \(number); \(what)")
                 FileHandle.standardError.write(Data("faceaudit: error: \(line)\n".utf8))
-                exit(128 + number)
+                // `_exit`: the writer may be returning to its caller, whose own `exit` must not run at once.
+                _exit(128 + number)
             }
             // Registration is asynchronous; a signal before it ends the process as before, when no staging
             // folder exists yet.
@@ -68,6 +74,23 @@ final class InterruptGuard: @unchecked Sendable {
         let value = try commit()
         committed = true
         return value
+    }
+
+    /// Called by the writer when making a file failed: if a signal's handler has begun removing the staging
+    /// folder, the failure is that removal, and the handler is about to print its line and end the process, so
+    /// this waits for it instead of letting the writer print a second, misleading error. Otherwise returns.
+    func waitIfInterrupted() {
+        stateLock.lock()
+        let ending = interrupted
+        stateLock.unlock()
+        guard ending else { return }
+        while true { sleep(60) }
+    }
+
+    private func markInterrupted() {
+        stateLock.lock()
+        interrupted = true
+        stateLock.unlock()
     }
 
     /// Stops guarding: the signals do what they did before.

@@ -88,8 +88,14 @@ public struct OutputSet: Sendable {
             if lock >= 0 { close(lock) }
         }
         guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else { throw AtomicFile.error(staging) }
-        for file in files { try AtomicFile.create(try file.contents(), at: staging + "/" + file.name, permissions: file.permissions) }
-        guard fsync(lock) == 0 else { throw AtomicFile.error(staging) }
+        do {
+            for file in files { try AtomicFile.create(try file.contents(), at: staging + "/" + file.name, permissions: file.permissions) }
+            guard fsync(lock) == 0 else { throw AtomicFile.error(staging) }
+        } catch {
+            // An interrupt's handler removing the staging folder makes the next file fail; it reports that itself.
+            interrupts.waitIfInterrupted()
+            throw error
+        }
         try interrupts.committing { try commit(from: staging, to: folder) }
     }
 

@@ -222,25 +222,33 @@ public enum ErrorRegression {
         var beta = [Double](repeating: 0, count: k)
         if rows.allSatisfy({ $0[0] == 1 }) { beta[0] = log(totalEvents / (totalTrials - totalEvents)) }
 
+        // Each row's nonzero columns (a dummy-coded row has a handful of k): a term with a zero factor
+        // adds ±0 to a finite sum, which leaves it as it was, so skipping them changes no bit. Summing
+        // over all k² columns took a fifth of a run whose intersection has 1,000 cohorts.
+        let nonzero = rows.map { x in x.indices.filter { x[$0] != 0 } }
         func evaluate(_ beta: [Double]) -> (m2ll: Double, score: [Double], hessian: [[Double]]) {
             var m2ll = 0.0
             var score = [Double](repeating: 0, count: k)
-            var hessian = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
-            for (c, x) in rows.enumerated() {
-                let eta = zip(x, beta).reduce(0) { $0 + $1.0 * $1.1 }
-                let p = 1 / (1 + exp(-eta))
-                // log p = −log(1 + e^−η), log(1 − p) = −log(1 + e^η), stable for large |η|.
-                let logP = -softplus(-eta)
-                let logQ = -softplus(eta)
-                m2ll -= 2 * (events[c] * logP + (trials[c] - events[c]) * logQ)
-                let residual = events[c] - trials[c] * p
-                let w = trials[c] * p * (1 - p)
-                for i in 0..<k {
-                    score[i] += x[i] * residual
-                    for j in 0...i { hessian[i][j] += w * x[i] * x[j] }
+            var flat = [Double](repeating: 0, count: k * k)
+            flat.withUnsafeMutableBufferPointer { hessian in
+                for (c, x) in rows.enumerated() {
+                    let columns = nonzero[c]
+                    var eta = 0.0
+                    for i in columns { eta += x[i] * beta[i] }
+                    let p = 1 / (1 + exp(-eta))
+                    // log p = −log(1 + e^−η), log(1 − p) = −log(1 + e^η), stable for large |η|.
+                    let logP = -softplus(-eta)
+                    let logQ = -softplus(eta)
+                    m2ll -= 2 * (events[c] * logP + (trials[c] - events[c]) * logQ)
+                    let residual = events[c] - trials[c] * p
+                    let w = trials[c] * p * (1 - p)
+                    for (a, i) in columns.enumerated() {
+                        score[i] += x[i] * residual
+                        for j in columns[...a] { hessian[i * k + j] += w * x[i] * x[j] }
+                    }
                 }
             }
-            for i in 0..<k { for j in 0..<i { hessian[j][i] = hessian[i][j] } }
+            let hessian = (0..<k).map { i in (0..<k).map { j in j <= i ? flat[i * k + j] : flat[j * k + i] } }
             return (m2ll, score, hessian)
         }
 

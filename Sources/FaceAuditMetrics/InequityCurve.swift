@@ -195,8 +195,13 @@ public struct InequityCurve: Sendable, Hashable, Codable {
             var row: [Double] = []
             row.reserveCapacity(3 * tallies.count + Axis.allCases.count)
             var fdr: [Double] = []
+            // A cohort's trials are the same at every point: counted once per replicate.
+            let trials = designs.map { $0.trials(m) }
             for point in tallies {
-                let measures = InequityMeasures(fmr: point.map { $0.nonMatedRate(m) }, fnmr: point.map { $0.matedRate(m) }, alpha: alpha)
+                let errors = point.map { $0.errors(m) }
+                let measures = InequityMeasures.curveMeasures(
+                    fmr: errors.indices.map { SubjectBootstrap.Tally.rate((errors[$0].nonMated, trials[$0].nonMated)) },
+                    fnmr: errors.indices.map { SubjectBootstrap.Tally.rate((errors[$0].mated, trials[$0].mated)) }, alpha: alpha)
                 fdr.append(measures.fdr ?? .nan)
                 row += [measures.fdr ?? .nan, measures.fmrMaxGeomean ?? .nan, measures.fnmrMaxGeomean ?? .nan]
             }

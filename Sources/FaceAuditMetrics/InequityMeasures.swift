@@ -49,10 +49,26 @@ public struct InequityMeasures: Sendable, Hashable, Codable {
         fmrGini = Self.gini(f)
         fnmrGini = Self.gini(g)
         if let a = fmrGini, let b = fnmrGini { garbe = alpha * a + (1 - alpha) * b }
-        if let a = Self.range(f), let b = Self.range(g) { fdr = 1 - (alpha * a + (1 - alpha) * b) }
+        fdr = Self.fdr(f, g, alpha: alpha)
         if let a = fmrMaxMin, let b = fnmrMaxMin { ir = pow(a, alpha) * pow(b, 1 - alpha) }
         fmrDifference = Self.range(f)
         fnmrDifference = Self.range(g)
+    }
+
+    /// 1 − (α·range(FMR) + (1 − α)·range(FNMR)) of NaN-free rates; nil when either has fewer than two.
+    static func fdr(_ f: [Double], _ g: [Double], alpha: Double) -> Double? {
+        guard let a = range(f), let b = range(g) else { return nil }
+        return 1 - (alpha * a + (1 - alpha) * b)
+    }
+
+    /// ``fdr``, ``fmrMaxGeomean`` and ``fnmrMaxGeomean`` alone, as the initializer gives them: what an
+    /// inequity curve's bootstrap replicate needs at each point, without the Gini coefficients' sorts.
+    static func curveMeasures(
+        fmr: [Double], fnmr: [Double], alpha: Double
+    ) -> (fdr: Double?, fmrMaxGeomean: Double?, fnmrMaxGeomean: Double?) {
+        let f = fmr.filter { !$0.isNaN }
+        let g = fnmr.filter { !$0.isNaN }
+        return (fdr(f, g, alpha: alpha), maxGeomean(f), maxGeomean(g))
     }
 
     /// max/min; nil for fewer than two values or a zero minimum.

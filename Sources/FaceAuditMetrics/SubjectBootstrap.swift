@@ -27,6 +27,36 @@ public struct SubjectBootstrap: Sendable {
             case bipartite([(subject: Int, probes: Int, references: Int)])
             /// Anything else: trials per subject pair.
             case sparse([(a: Int, b: Int, trials: Int)])
+
+            /// Weighted number of non-mated comparisons under multiplicities `m`.
+            func trials(_ m: [Int]) -> Int {
+                var n = 0
+                switch self {
+                case .allPairs(let list):
+                    var sum = 0
+                    var squares = 0
+                    for s in list {
+                        let w = m[s.subject] * s.samples
+                        sum += w
+                        squares += w * w
+                    }
+                    n = (sum * sum - squares) / 2
+                case .bipartite(let list):
+                    var p = 0
+                    var r = 0
+                    var same = 0
+                    for s in list {
+                        let w = m[s.subject]
+                        p += w * s.probes
+                        r += w * s.references
+                        same += w * w * s.probes * s.references
+                    }
+                    n = p * r - same
+                case .sparse(let list):
+                    for t in list { n += m[t.a] * m[t.b] * t.trials }
+                }
+                return n
+            }
         }
 
         /// A tally from pre-aggregated counts of an all-pairs design (every sample compared once with
@@ -86,33 +116,16 @@ public struct SubjectBootstrap: Sendable {
         }
 
         /// Weighted number of non-mated comparisons.
-        func nonMatedTrials(_ m: [Int]) -> Int {
-            var n = 0
-            switch denominator {
-            case .allPairs(let list):
-                var sum = 0
-                var squares = 0
-                for s in list {
-                    let w = m[s.subject] * s.samples
-                    sum += w
-                    squares += w * w
-                }
-                n = (sum * sum - squares) / 2
-            case .bipartite(let list):
-                var p = 0
-                var r = 0
-                var same = 0
-                for s in list {
-                    let w = m[s.subject]
-                    p += w * s.probes
-                    r += w * s.references
-                    same += w * w * s.probes * s.references
-                }
-                n = p * r - same
-            case .sparse(let list):
-                for t in list { n += m[t.a] * m[t.b] * t.trials }
-            }
-            return n
+        func nonMatedTrials(_ m: [Int]) -> Int { denominator.trials(m) }
+
+        /// Weighted mated and non-mated errors, without the trials (which do not depend on the threshold:
+        /// ``Design/trials(_:)``).
+        func errors(_ m: [Int]) -> (mated: Int, nonMated: Int) {
+            var mated = 0
+            for t in self.mated { mated += m[t.subject] * t.errors }
+            var nonMated = 0
+            for p in errorPairs { nonMated += m[Int(p.a)] * m[Int(p.b)] * Int(p.errors) }
+            return (mated, nonMated)
         }
     }
 
@@ -124,6 +137,13 @@ public struct SubjectBootstrap: Sendable {
         var matedTrials: [(subject: Int, trials: Int)] = []
         /// How the non-mated trials are counted.
         var denominator: Tally.Denominator = .sparse([])
+
+        /// Weighted mated and non-mated trials under multiplicities `m`: those of every tally of this design.
+        func trials(_ m: [Int]) -> (mated: Int, nonMated: Int) {
+            var mated = 0
+            for t in matedTrials { mated += m[t.subject] * t.trials }
+            return (mated, denominator.trials(m))
+        }
     }
 
     /// The design of the comparisons `indices` of `data` (comparisons with a NaN score are left out).

@@ -50,4 +50,27 @@ struct InequityTests {
                 let u = r.unit(); return u >= 0 && u < 1
             })
     }
+
+    @Test("a bootstrap replicate's three curve measures are the bits the full measures give")
+    func curveMeasuresAreTheFullOnes() {
+        var random = SplitMix64(seed: 7)
+        for round in 0..<200 {
+            let n = Int(random.next() % 6)
+            func rate() -> Double {
+                switch random.next() % 5 {
+                case 0: .nan
+                case 1: 0
+                default: Double(random.next() % 10_000) / 10_000
+                }
+            }
+            let fmr = (0..<n).map { _ in rate() }
+            let fnmr = (0..<n).map { _ in rate() }
+            let alpha = [0.5, 0.25, 0.9][round % 3]
+            let full = InequityMeasures(fmr: fmr, fnmr: fnmr, alpha: alpha)
+            let curve = InequityMeasures.curveMeasures(fmr: fmr, fnmr: fnmr, alpha: alpha)
+            #expect(full.fdr?.bitPattern == curve.fdr?.bitPattern, "\(fmr) \(fnmr)")
+            #expect(full.fmrMaxGeomean?.bitPattern == curve.fmrMaxGeomean?.bitPattern, "\(fmr)")
+            #expect(full.fnmrMaxGeomean?.bitPattern == curve.fnmrMaxGeomean?.bitPattern, "\(fnmr)")
+        }
+    }
 }

@@ -96,22 +96,23 @@ public enum CohortAnalysis {
             let subjects: Int
             let indices: [Int]
         }
-        func group(_ name: String, mated: [Int], nonMated: [Int]) -> Group {
-            let g = mated.map { data.scores[$0] }
-            let i = nonMated.map { data.scores[$0] }
+        // Scores here are already similarities, sorted once for every analysis of `data`.
+        let sorted = data.groupedScores
+        func group(_ name: String, mated: [Int], nonMated: [Int], scores: SortedScores) -> Group {
             var subjects = Set<Int32>()
             for k in mated { subjects.insert(data.probeSubject[k]) }
             for k in nonMated {
                 subjects.insert(data.probeSubject[k])
                 subjects.insert(data.referenceSubject[k])
             }
-            // Scores here are already similarities.
-            return Group(name: name, scores: SortedScores(genuine: g, impostor: i), subjects: subjects.count, indices: mated + nonMated)
+            return Group(name: name, scores: scores, subjects: subjects.count, indices: mated + nonMated)
         }
         let overall = group(
-            "overall", mated: allIndices.filter { data.mated[$0] }, nonMated: allIndices.filter { !data.mated[$0] })
+            "overall", mated: allIndices.filter { data.mated[$0] }, nonMated: allIndices.filter { !data.mated[$0] }, scores: sorted.overall)
         guard overall.scores.impostorCount > 0 else { return [] }
-        let cohorts = (0..<cohortCount).map { group(data.cohortNames[$0], mated: matedIndices[$0], nonMated: withinIndices[$0]) }
+        let cohorts = (0..<cohortCount).map {
+            group(data.cohortNames[$0], mated: matedIndices[$0], nonMated: withinIndices[$0], scores: sorted.cohorts[$0])
+        }
         // Who is compared with whom does not depend on the threshold: built once, tallied per target.
         let bootstrapping = options.replicates > 0 && data.subjectCount > 0
         let overallDesign = bootstrapping ? SubjectBootstrap.design(data, indices: overall.indices) : nil
@@ -380,28 +381,15 @@ public enum CohortAnalysis {
 
     /// The overall and per-cohort score sets (mated pairs, within-cohort non-mated pairs), for curves.
     public static func scores(of data: LabeledComparisons, polarity: ScorePolarity) -> [(cohort: String, scores: SortedScores)] {
-        var genuine = [[Double]](repeating: [], count: data.cohortNames.count)
-        var impostor = [[Double]](repeating: [], count: data.cohortNames.count)
-        var allGenuine: [Double] = []
-        var allImpostor: [Double] = []
-        for k in 0..<data.count {
-            // Back to the scores' own units, so SortedScores reports thresholds in them.
-            let s = polarity.similarity(data.scores[k])
-            if data.mated[k] {
-                allGenuine.append(s)
-                if data.matedCohort[k] >= 0 { genuine[Int(data.matedCohort[k])].append(s) }
-            } else {
-                allImpostor.append(s)
-                if data.probeCohort[k] >= 0 && data.probeCohort[k] == data.referenceCohort[k] {
-                    impostor[Int(data.probeCohort[k])].append(s)
-                }
-            }
+        let sorted = data.groupedScores
+        // In the scores' own units, so that SortedScores reports thresholds in them.
+        func inUnits(_ s: SortedScores) -> SortedScores {
+            SortedScores(
+                sortedGenuine: s.genuine, sortedImpostor: s.impostor, genuineFailures: s.genuineFailures,
+                impostorFailures: s.impostorFailures,
+                polarity: polarity)
         }
-        var result = [("overall", SortedScores(genuine: allGenuine, impostor: allImpostor, polarity: polarity))]
-        for c in data.cohortNames.indices {
-            result.append((data.cohortNames[c], SortedScores(genuine: genuine[c], impostor: impostor[c], polarity: polarity)))
-        }
-        return result
+        return [("overall", inUnits(sorted.overall))] + zip(data.cohortNames, sorted.cohorts).map { ($0, inUnits($1)) }
     }
 
     static func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }

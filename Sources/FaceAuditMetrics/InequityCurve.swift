@@ -138,27 +138,22 @@ public struct InequityCurve: Sendable, Hashable, Codable {
         _ data: LabeledComparisons, dimensions: DimensionSet, options: CohortAnalysisOptions, upper: Double = 0.1, count: Int = 50,
         area: (from: Double, to: Double) = (1e-3, 1e-1)
     ) -> InequityCurve? {
-        var nonMated: [Double] = []
-        var mated: [Double] = []
         var matedIndices = [[Int]](repeating: [], count: data.cohortNames.count)
         var withinIndices = [[Int]](repeating: [], count: data.cohortNames.count)
         for k in 0..<data.count {
             if data.mated[k] {
-                mated.append(data.scores[k])
                 if data.matedCohort[k] >= 0 { matedIndices[Int(data.matedCohort[k])].append(k) }
             } else {
-                nonMated.append(data.scores[k])
                 let c = data.probeCohort[k]
                 if c >= 0 && c == data.referenceCohort[k] { withinIndices[Int(c)].append(k) }
             }
         }
         // Scores here are already similarities.
-        let overall = SortedScores(genuine: mated, impostor: nonMated)
+        let sorted = data.groupedScores
+        let overall = sorted.overall
         guard overall.impostorCount > 0 else { return nil }
         let members = data.cohortNames.indices.filter { !data.cohortNames[$0].contains("=unknown") }
-        let cohorts = members.map { c in
-            SortedScores(genuine: matedIndices[c].map { data.scores[$0] }, impostor: withinIndices[c].map { data.scores[$0] })
-        }
+        let cohorts = members.map { sorted.cohorts[$0] }
         let globalFMRs = grid(nonMated: overall.impostorCount, upper: upper, count: count, extra: options.targets + [area.from, area.to])
         let thresholds = globalFMRs.map { overall.threshold(forFMR: $0) }
         var points = zip(globalFMRs, thresholds).map { t, tau in

@@ -165,8 +165,12 @@ public enum Mitigation {
     }
 
     /// All completed non-mated scores of `data`, sorted once for the global threshold of every target.
-    static func nonMated(_ data: LabeledComparisons) -> SortedScores {
-        SortedScores(genuine: [], impostor: (0..<data.count).filter { !data.mated[$0] }.map { data.scores[$0] })
+    static func nonMated(_ data: LabeledComparisons) -> SortedScores { nonMated(data.groupedScores) }
+
+    /// Everyone's completed non-mated scores of `grouped`.
+    static func nonMated(_ grouped: LabeledComparisons.GroupedScores) -> SortedScores {
+        let everyone = grouped.overall
+        return SortedScores(sortedGenuine: [], sortedImpostor: everyone.impostor, impostorFailures: everyone.impostorFailures)
     }
 
     /// The global similarity threshold for `target` over `scores`; nil without any.
@@ -203,13 +207,7 @@ public enum Mitigation {
         }
 
         /// Each cohort's scores of `data` (these comparisons, raw or normalised), sorted.
-        func sorted(_ data: LabeledComparisons) -> [SortedScores] {
-            indices.map { list in
-                SortedScores(
-                    genuine: list.filter { data.mated[$0] }.map { data.scores[$0] },
-                    impostor: list.filter { !data.mated[$0] }.map { data.scores[$0] })
-            }
-        }
+        func sorted(_ data: LabeledComparisons) -> [SortedScores] { data.groupedScores.cohorts }
     }
 
     /// Every cohort's FMR and FNMR at its similarity threshold `thresholds[c]`, with subject-bootstrap
@@ -271,13 +269,17 @@ public enum Mitigation {
         let splits = Norm.allCases.map { norm in
             let split = normalized(data, heldOut: held, norm: norm, statistics: stats, minimumPeople: options.minimumSubjects)
             let groups = Groups(split.raw, bootstrap: bootstrap)
+            // Each sorted once, for its cohorts and everyone.
+            let raw = split.raw.groupedScores
+            let normalized = split.normalized.groupedScores
             return (
-                norm: norm, split: split, groups: groups, raw: groups.sorted(split.raw), normalized: groups.sorted(split.normalized),
-                global: (raw: nonMated(split.raw), normalized: nonMated(split.normalized))
+                norm: norm, split: split, groups: groups, raw: raw.cohorts, normalized: normalized.cohorts,
+                global: (raw: nonMated(raw), normalized: nonMated(normalized))
             )
         }
-        let allNonMated = nonMated(data)
-        let allSorted = all.sorted(data)
+        let everyone = data.groupedScores
+        let allNonMated = nonMated(everyone)
+        let allSorted = everyone.cohorts
         func whatIf(
             _ name: String, people: Int, heldOut: Int, dropped: Int, before: (Double, [MitigationRates]),
             after: (Double?, [MitigationRates])

@@ -115,7 +115,7 @@ extension RunConfiguration {
                 places.append(KeyPlace(key: scalar.string, location: location))
             }
             keys = places
-            decodeDocument = { try decodeCoreSchema(mapping) }
+            decodeDocument = { try decodeCoreSchema(mapping, file: file) }
         case .json:
             let object: Any
             do { object = try JSONSerialization.jsonObject(with: Data(text.utf8)) } catch {
@@ -136,6 +136,8 @@ extension RunConfiguration {
         let configuration: RunConfiguration
         do { configuration = try decodeDocument() } catch let error as DecodingError {
             throw RunError(.configuration, describe(error, keys: keys, file: file))
+        } catch let error as RunError {
+            throw error
         } catch {
             throw RunError(.configuration, "\(file): \(error)")
         }
@@ -157,36 +159,57 @@ extension RunConfiguration {
         }
     }
 
-    /// Decodes a YAML benchmark by the YAML 1.2 core schema's numbers rather than the YAML 1.1 ones Yams reads:
-    /// `020` is twenty (YAML 1.1: octal sixteen), and base-60 (`1:30`), binary (`0b101`) and digit groups
-    /// (`1_000`) are text, so a number setting given one is refused. Such a plain value is made a quoted one,
-    /// which a text setting reads as written (`embedder_version: 020` stays "020"); a number setting refuses it,
-    /// and is then given a leading-zero one in decimal.
-    private static func decodeCoreSchema(_ mapping: Node.Mapping) throws -> RunConfiguration {
+    /// Decodes a YAML benchmark by the YAML 1.2 core schema's numbers and booleans rather than the YAML 1.1 ones
+    /// Yams reads: `020` is twenty (YAML 1.1: octal sixteen), and base-60 (`1:30`), binary (`0b101`) and digit
+    /// groups (`1_000`) are text, so a number setting given one is refused; the only booleans are `true`,
+    /// `True`, `TRUE`, `false`, `False` and `FALSE`, so `yes`, `no`, `on`, `off` (any case) and other cases of
+    /// true and false are text too. Such a plain value is made a quoted one, which a text setting reads as
+    /// written (`embedder_version: 020` stays "020"); a number setting refuses it, and is then given a
+    /// leading-zero one in decimal; a boolean setting refuses it at its place in `file`, saying to write true or
+    /// false (a ``RunError``).
+    private static func decodeCoreSchema(_ mapping: Node.Mapping, file: String) throws -> RunConfiguration {
         var pairs = Array(mapping)
         var decimals: [String: (index: Int, value: Node)] = [:]
+        var booleans: [String: Node.Scalar] = [:]
         for (index, (key, value)) in pairs.enumerated() {
-            guard case .scalar(var scalar) = value, scalar.style == .plain || scalar.style == .any,
-                let number = YAML11Number(scalar.string)
-            else { continue }
-            if case .leadingZeros(let decimal) = number, let name = key.scalar?.string {
-                decimals[name] = (index, .scalar(Node.Scalar(decimal, .implicit, .plain, scalar.mark)))
+            guard case .scalar(var scalar) = value, scalar.style == .plain || scalar.style == .any else { continue }
+            if isYAML11OnlyBoolean(scalar.string) {
+                if let name = key.scalar?.string { booleans[name] = scalar }
+                // Its tag was resolved (as a boolean) when it was read: it is given a text one.
+                pairs[index].value = .scalar(Node.Scalar(scalar.string, Tag(.str), .singleQuoted, scalar.mark))
+            } else if let number = YAML11Number(scalar.string) {
+                if case .leadingZeros(let decimal) = number, let name = key.scalar?.string {
+                    decimals[name] = (index, .scalar(Node.Scalar(decimal, .implicit, .plain, scalar.mark)))
+                }
+                scalar.style = .singleQuoted
+                pairs[index].value = .scalar(scalar)
             }
-            scalar.style = .singleQuoted
-            pairs[index].value = .scalar(scalar)
         }
         while true {
             let document = Node.mapping(Node.Mapping(pairs.map { ($0.key, $0.value) }, mapping.tag, mapping.style, mapping.mark))
             do {
                 return try YAMLDecoder().decode(RunConfiguration.self, from: document)
             } catch DecodingError.typeMismatch(let type, let context) {
-                // A number setting refused the quoted value: it gets the decimal one (tried once a key).
-                guard let key = context.codingPath.first?.stringValue, let decimal = decimals.removeValue(forKey: key) else {
-                    throw DecodingError.typeMismatch(type, context)
+                guard let key = context.codingPath.first?.stringValue else { throw DecodingError.typeMismatch(type, context) }
+                if type == Bool.self, let written = booleans[key] {
+                    let at = TextLocation(file: file, line: written.mark?.line ?? 1, column: written.mark?.column ?? 1)
+                    throw RunError(
+                        .configuration,
+                        "\(at): \(key): \(written.string) is not a boolean in YAML 1.2 (YAML 1.1 read it as one); write true or false")
                 }
+                // A number setting refused the quoted value: it gets the decimal one (tried once a key).
+                guard let decimal = decimals.removeValue(forKey: key) else { throw DecodingError.typeMismatch(type, context) }
                 pairs[decimal.index].value = decimal.value
             }
         }
+    }
+
+    /// Whether `text`, a plain YAML scalar, is a boolean to YAML 1.1 (and Yams, which ignores case: `yes`, `no`,
+    /// `on`, `off`, `true`, `false`) but not to the YAML 1.2 core schema (`true`, `True`, `TRUE`, `false`,
+    /// `False`, `FALSE`).
+    static func isYAML11OnlyBoolean(_ text: String) -> Bool {
+        ["true", "false", "yes", "no", "on", "off"].contains(text.lowercased())
+            && !["true", "True", "TRUE", "false", "False", "FALSE"].contains(text)
     }
 
     /// A plain YAML scalar that only YAML 1.1 (Yams) reads as a number.

@@ -154,9 +154,14 @@ extension RunConfiguration {
         for (key, value) in object.sorted(by: { $0.key < $1.key }) {
             let texts = (value as? [String]) ?? (value as? String).map { [$0] } ?? []
             guard texts.contains(where: { $0.unicodeScalars.contains("\u{0}") }) else { continue }
-            let place = keys.first { $0.key == key }?.location.description ?? file
-            throw RunError(.configuration, "\(place): \(key): a NUL character (\\u0000) in a string; no setting can hold one, remove it")
+            throw nulInString(at: "\(keys.first { $0.key == key }?.location.description ?? file): \(key)")
         }
+    }
+
+    /// The refusal of a NUL character escaped in a string, at `place`: `file:line:column: key` for JSON and
+    /// YAML (found after decoding, at its key), `file:line:column` of the escape for TOML (found before).
+    private static func nulInString(at place: String) -> RunError {
+        RunError(.configuration, "\(place): a NUL character (\\u0000) in a string; no setting can hold one, remove it")
     }
 
     /// Decodes a YAML benchmark by the YAML 1.2 core schema's numbers and booleans rather than the YAML 1.1 ones
@@ -379,10 +384,7 @@ extension RunConfiguration {
                     if c == "\"" && scalars[i] == "\\" {
                         // toml++ hands strings over as C strings: one holding a NUL would end there.
                         if isNulEscape(scalars[(i + 1)...]) {
-                            throw RunError(
-                                .configuration,
-                                "\(TextLocation(file: file, line: line, column: column)): a NUL character (\\u0000) in a string; "
-                                    + "no setting can hold one, remove it")
+                            throw nulInString(at: TextLocation(file: file, line: line, column: column).description)
                         }
                         advance(2)
                     } else {

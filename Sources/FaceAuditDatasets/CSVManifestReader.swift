@@ -81,29 +81,22 @@ public struct CSVManifestReader: Sendable {
 
         var records: [ImageRecord] = []
         records.reserveCapacity(table.rows.count)
-        // Each text as first met (its bytes) and where: a dictionary finds an equal one by canonical equivalence.
-        var seenPaths: [String: (text: String, location: TextLocation)] = [:]
-        var seenSubjects: [String: (text: String, location: TextLocation)] = [:]
+        var paths = Spellings(of: "image path")
+        var subjects = Spellings(of: "subject_id")
         for row in table.rows {
             func field(_ key: String) -> CSVTable.Field? { columns[key].map { row[$0] } }
             let pathField = row[columns["path"]!]
             let path = pathField.value.trimmingSpaces
             guard !path.isEmpty else { throw ManifestError(.missingValue, at: pathField.location, "empty image path") }
-            if let earlier = seenPaths[path] {
-                try Self.refuseOtherNormalization(path, earlier, at: pathField.location, what: "image path")
-                throw ManifestError(.duplicatePath, at: pathField.location, "\(path) is listed already at line \(earlier.location.line)")
+            if case .text(let earlier) = try paths.record(path, at: .text(pathField.location)) {
+                throw ManifestError(.duplicatePath, at: pathField.location, "\(path) is listed already at line \(earlier.line)")
             }
-            seenPaths[path] = (path, pathField.location)
             let subjectField = row[columns["subject_id"]!]
             let subject = subjectField.value.trimmingSpaces
             guard !subject.isEmpty else {
                 throw ManifestError(.missingValue, at: subjectField.location, "empty subject_id for \(path)")
             }
-            if let earlier = seenSubjects[subject] {
-                try Self.refuseOtherNormalization(subject, earlier, at: subjectField.location, what: "subject_id")
-            } else {
-                seenSubjects[subject] = (subject, subjectField.location)
-            }
+            _ = try subjects.record(subject, at: .text(subjectField.location))
             var labels = Labels()
             if let f = field("age") { labels.age = try LabelParsing.age(f) }
             if let f = field("age_band") { labels.ageBand = try LabelParsing.cohortLabel(f, column: "age_band") }
@@ -117,19 +110,5 @@ public struct CSVManifestReader: Sendable {
         }
         guard !records.isEmpty else { throw ManifestError(.empty, path: file, "the manifest lists no images") }
         return records
-    }
-
-    /// Swift compares strings by canonical equivalence, so "Jos\u{E9}" (NFC) and "Jose\u{301}" (NFD) are one
-    /// dictionary key although they are different bytes (and different files). `text`, equal to the one seen
-    /// `earlier`, is refused when its bytes differ: two people would silently become one, or two files one.
-    static func refuseOtherNormalization(
-        _ text: String, _ earlier: (text: String, location: TextLocation), at location: TextLocation, what: String
-    ) throws(ManifestError) {
-        guard !text.utf8.elementsEqual(earlier.text.utf8) else { return }
-        throw ManifestError(
-            .unicodeNormalization, at: location,
-            "this \(what) and the one at line \(earlier.location.line), column \(earlier.location.column) differ only in Unicode "
-                + "normalization (e.g. é as one character in one, e and a combining accent in the other), so they would be "
-                + "taken as one; write both the same way (NFC)")
     }
 }

@@ -5,7 +5,9 @@ import Foundation
 /// gender: 0 male, 1 female; race: 0 White, 1 Black, 2 Asian, 3 Indian, 4 Others; datetime:
 /// `yyyyMMddHHmmssSSS`. UTKFace has no identity labels, so each image is its own subject: the set
 /// supports non-mated comparisons (FMR) only. A name whose labels do not parse keeps its image with
-/// unknown labels and adds a warning that names the file and the column in the name.
+/// unknown labels and adds a warning that names the file and the column in the name. Two names that are the
+/// same text before the extension in two Unicode normalizations (two files, one person to Swift) are refused
+/// (``ManifestError/Code/unicodeNormalization``).
 public struct UTKFaceReader: Sendable {
     /// UTKFace's race codes.
     public static let races = ["white", "black", "asian", "indian", "others"]
@@ -20,10 +22,13 @@ public struct UTKFaceReader: Sendable {
         let names = try ImageFiles.list(folder: folder)
         var records: [ImageRecord] = []
         var warnings: [ManifestError] = []
+        // Each image is its own person, named by its file's name before the extension.
+        var subjects = Spellings(of: "image's name")
         for name in names {
             let (labels, problem) = Self.labels(fromName: name)
             if let problem { warnings.append(ManifestError(.invalidValue, at: problem.0, problem.1)) }
             let stem = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
+            _ = try subjects.record(stem, at: .path(folder + "/" + name))
             records.append(ImageRecord(path: name, subject: SubjectID(stem), labels: labels))
         }
         guard !records.isEmpty else { throw ManifestError(.empty, path: folder, "no .jpg or .png images in this folder") }

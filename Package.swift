@@ -103,7 +103,7 @@ let package = Package(
         // A child process answering one line per line sent: its own process group, timeouts, bounded replies, standard
         // error kept in a ring, killed on interrupt. Knows nothing of faces.
         .target(
-            name: "FaceAuditSupervision", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")],
+            name: "FaceAuditSupervision", dependencies: ["FaceAuditFiles", .product(name: "Subprocess", package: "swift-subprocess")],
             swiftSettings: strict),
         // Images → templates: the Embedder protocol; the dlib, external and precomputed embedders; the 0600 template
         // cache; parallel, cached extraction; skin tone measured through the same path.

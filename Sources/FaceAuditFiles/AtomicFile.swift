@@ -9,7 +9,9 @@ public enum AtomicFile {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".\(UUID().uuidString).tmp"
         do {
-            try create(data, at: temporary, permissions: permissions)
+            let descriptor = try openNew(temporary)
+            defer { close(descriptor) }
+            try fill(descriptor, with: data, path: temporary, permissions: permissions)
             if rename(temporary, path) != 0 { throw error(path) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
@@ -17,14 +19,21 @@ public enum AtomicFile {
         }
     }
 
-    /// Creates the file `path` (mode 0600 from its first byte), writes `data`, flushes it to disk and gives it
-    /// `permissions`. A file left by a failure is the caller's to remove.
-    /// - Throws: a `CocoaError` naming `path`, with the system's reason (`Not a directory`, `Permission
-    ///   denied`, `No space left on device`) as its underlying `POSIXError`.
-    static func create(_ data: Data, at path: String, permissions: Int) throws {
+    /// Creates the file `path` (mode 0600 from its first byte), truncating one already there, and opens it
+    /// for writing.
+    /// - Returns: its file descriptor, the caller's to close.
+    /// - Throws: a `CocoaError` naming `path`, as ``fill(_:with:path:permissions:)`` does.
+    static func openNew(_ path: String) throws -> Int32 {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw error(path) }
-        defer { close(descriptor) }
+        return descriptor
+    }
+
+    /// Writes `data` to `descriptor`, the file `path` opened by ``openNew(_:)``, flushes it to disk and gives
+    /// it `permissions`. A file left by a failure is the caller's to remove.
+    /// - Throws: a `CocoaError` naming `path`, with the system's reason (`Not a directory`, `Permission
+    ///   denied`, `No space left on device`) as its underlying `POSIXError`.
+    static func fill(_ descriptor: Int32, with data: Data, path: String, permissions: Int) throws {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws in
             var written = 0
             while written < bytes.count {

@@ -1,85 +1,121 @@
 import Foundation
 
-/// While an ``OutputSet`` is written: SIGINT, SIGTERM or SIGHUP remove its staging folder and end the process
-/// with the conventional status 128 + signal (130, 143, 129) after one line on standard error, so that an
-/// interrupt leaves neither debris nor a partial set. A signal that arrives during the commit (the renames)
-/// waits for it to finish, so the folder then holds the whole new set.
+/// What SIGINT, SIGTERM and SIGHUP do while FaceAudit holds something an interrupt must undo: an output set's
+/// staging folder (``OutputSet``), a child process group (FaceAuditSupervision's `ProcessGroups`). Each is registered by ``begin(removing:note:onInterrupt:creating:)``
+/// and ended by ``end(_:)``.
 ///
-/// A signal ignored when the write begins (`nohup`, a background job) stays ignored. ``end()`` restores each
-/// signal's earlier action and this thread's signal mask; a signal that came in between then takes its
-/// ordinary course. A staging folder that an interrupt still leaves (a second write in one process, where
-/// libdispatch does not install its handler again) is removed by the next write
-/// (``OutputSet/removeStaleStaging(in:)``).
-final class InterruptGuard: @unchecked Sendable {
+/// While at least one is registered, a signal ends the process so: first every registered `onInterrupt` action
+/// runs (killing child process groups), then every registered path is removed, then one line goes to standard
+/// error, `faceaudit: error: interrupted by signal N`, followed by each distinct registered note (`; no outputs
+/// were written to out …`), and the process exits with the conventional status 128 + signal (130, 143, 129).
+/// So an interrupt leaves neither a staging folder, nor a temporary file, nor a child, and says so once.
+///
+/// The guarantees, and what they rest on:
+/// - **One handler a process.** Signals are process-wide, so this is one shared instance (``shared``). Its
+///   handler is an ordinary `sigaction` handler that only writes the signal's number to a pipe; a thread of
+///   its own, started on the first registration, reads the pipe and does the work. Nothing depends on
+///   libdispatch, which installs its own handler only once a process, so every write is guarded, however
+///   many one process makes.
+/// - **Installed only while needed.** The handler is installed when the first registration begins and each
+///   signal's earlier action is restored when the last one ends: with nothing to undo, a signal takes its
+///   ordinary course. A signal whose action is to be ignored when the first registration begins (`nohup`,
+///   a background job) stays ignored. A signal the handler passed on after the last registration ended is
+///   raised again, so it, too, takes its ordinary course.
+/// - **Nothing is made while it is removed.** Making a registered path (``begin(removing:note:onInterrupt:creating:)``'s
+///   `creating`) or a file inside a registered folder (``creating(_:)``) holds the guard's lock, which the
+///   handler's thread takes before it removes anything and keeps until the process ends: what was made is
+///   removed, and nothing is made after.
+/// - **A commit finishes first.** ``committing(_:note:_:)`` holds the same lock, so a signal during an output
+///   set's renames waits for them; the set is then whole, and the note says so.
+public final class InterruptGuard: @unchecked Sendable {
+    /// The guard of this process.
+    public static let shared = InterruptGuard()
+
     /// The signals handled.
-    static let signals = [SIGINT, SIGTERM, SIGHUP]
+    public static let signals = [SIGINT, SIGTERM, SIGHUP]
 
-    private let lock = NSLock()
-    private var committed = false
-    /// Set by a signal's handler before it removes the staging folder; read under `stateLock`, since the
-    /// handler holds `lock` until the process ends.
-    private let stateLock = NSLock()
-    private var interrupted = false
-    private var sources: [any DispatchSourceSignal] = []
-    private var earlier: [(signal: Int32, action: sigaction)] = []
-    private var earlierMask = sigset_t()
-
-    /// Starts guarding `staging`, the staging folder of a write into `folder`.
-    init(staging: String, folder: String) {
-        pthread_sigmask(SIG_SETMASK, nil, &earlierMask)
-        var blocked = sigset_t()
-        sigemptyset(&blocked)
-        for number in Self.signals {
-            var action = sigaction()
-            guard sigaction(number, nil, &action) == 0, !Self.isIgnored(action) else { continue }
-            earlier.append((number, action))
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [lock, weak self] in
-                // Held by the writer during the commit: a commit under way finishes first. Never released: the
-                // process ends here.
-                lock.lock()
-                self?.markInterrupted()
-                try? FileManager.default.removeItem(atPath: staging)
-                let what =
-                    self?.committed ?? false
-                    ? "the outputs in \(folder) were written completely first"
-                    : "no outputs were written to \(folder) (an earlier complete set there is kept)"
-                let line = ErrorText.printable("interrupted by signal \(number); \(what)")
-                FileHandle.standardError.write(Data("faceaudit: error: \(line)\n".utf8))
-                // `_exit`: the writer may be returning to its caller, whose own `exit` must not run at once.
-                _exit(128 + number)
-            }
-            // Registration is asynchronous; a signal before it ends the process as before, when no staging
-            // folder exists yet.
-            let registered = DispatchSemaphore(value: 0)
-            source.setRegistrationHandler { registered.signal() }
-            source.resume()
-            _ = registered.wait(timeout: .now() + 5)
-            sources.append(source)
-            #if !os(Linux)
-                // kqueue reports a signal whose action is to be ignored; the default action would end the process first.
-                signal(number, SIG_IGN)
-            #endif
-            sigaddset(&blocked, number)
-        }
-        // On Linux libdispatch reads signals from a signalfd, which sees only blocked ones (its handler blocks them in
-        // a thread that receives one and passes it on); the writing thread blocks them from the start.
-        pthread_sigmask(SIG_BLOCK, &blocked, nil)
+    /// One registered thing an interrupt must undo, from ``begin(removing:note:onInterrupt:creating:)`` to
+    /// ``end(_:)``.
+    public struct Registration: Hashable, Sendable {
+        fileprivate let number: Int
     }
 
-    /// Runs `commit` (the renames that make the new set visible) so that an interrupt waits for it to end.
-    func committing<T>(_ commit: () throws -> T) rethrows -> T {
+    /// What an interrupt does for one registration.
+    private struct Undo {
+        var path: String?
+        var note: String?
+        var action: (@Sendable () -> Void)?
+    }
+
+    /// Guards everything below; held by the handler's thread from its first step until the process ends.
+    private let lock = NSLock()
+    /// The registrations, by number (numbers grow: their order is the order they began).
+    private var undos: [Int: Undo] = [:]
+    private var nextNumber = 0
+    /// Each handled signal's action before the handler was installed; empty while it is not installed.
+    private var earlier: [(signal: Int32, action: sigaction)] = []
+    /// The read end of the pipe the handler writes to, once the handler's thread runs.
+    private var pipeOutput: Int32 = -1
+    /// Set by the handler's thread before it removes anything; read under `stateLock` (the handler keeps `lock`).
+    private let stateLock = NSLock()
+    private var interrupted = false
+
+    private init() {}
+
+    /// Registers `path` (a staging folder or temporary file, removed with its contents on an interrupt, if
+    /// there) with `note` (said in the interrupt's line; nil: nothing) and `action` (run on an interrupt before
+    /// anything is removed, e.g. killing a process group; it must take no lock another thread may hold while it
+    /// registers or ends), then runs `creating`, which makes `path`, so that no interrupt comes between them.
+    /// - Returns: the registration, for ``end(_:)``, and what `creating` returned.
+    /// - Throws: what `creating` throws; the registration has then ended.
+    public func begin<T>(
+        removing path: String?, note: String? = nil, onInterrupt action: (@Sendable () -> Void)? = nil,
+        creating: () throws -> T
+    ) rethrows -> (Registration, T) {
+        lock.lock()
+        defer { lock.unlock() }
+        if undos.isEmpty { install() }
+        let registration = Registration(number: nextNumber)
+        nextNumber += 1
+        undos[registration.number] = Undo(path: path, note: note, action: action)
+        do {
+            return (registration, try creating())
+        } catch {
+            forget(registration)
+            throw error
+        }
+    }
+
+    /// Ends `registration`: an interrupt no longer undoes it. The last one to end restores each signal's
+    /// earlier action. Ending one twice does nothing.
+    public func end(_ registration: Registration) {
+        lock.lock()
+        defer { lock.unlock() }
+        forget(registration)
+    }
+
+    /// Runs `make`, which makes a file inside a registered folder, so that no interrupt removes the folder
+    /// while it does (the file is then removed with it).
+    public func creating<T>(_ make: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try make()
+    }
+
+    /// Runs `commit` (the renames that make an output set visible) so that an interrupt waits for it to end;
+    /// once it has, `registration`'s note becomes `note`.
+    public func committing<T>(_ registration: Registration, note: String?, _ commit: () throws -> T) rethrows -> T {
         lock.lock()
         defer { lock.unlock() }
         let value = try commit()
-        committed = true
+        undos[registration.number]?.note = note
         return value
     }
 
-    /// Called by the writer when making a file failed: if a signal's handler has begun removing the staging
-    /// folder, the failure is that removal, and the handler is about to print its line and end the process, so
-    /// this waits for it instead of letting the writer print a second, misleading error. Otherwise returns.
-    func waitIfInterrupted() {
+    /// Called by a writer when making a file failed: if the handler has begun undoing, the failure is its
+    /// removal of the file or folder, and the handler is about to print its line and end the process, so this
+    /// waits for it instead of letting the writer print a second, misleading error. Otherwise returns.
+    public func waitIfInterrupted() {
         stateLock.lock()
         let ending = interrupted
         stateLock.unlock()
@@ -87,20 +123,89 @@ final class InterruptGuard: @unchecked Sendable {
         while true { sleep(60) }
     }
 
-    private func markInterrupted() {
-        stateLock.lock()
-        interrupted = true
-        stateLock.unlock()
-    }
-
-    /// Stops guarding: the signals do what they did before.
-    func end() {
-        for source in sources { source.cancel() }
+    /// Removes `registration`; restores the earlier actions when none is left. Call with `lock` held.
+    private func forget(_ registration: Registration) {
+        guard undos.removeValue(forKey: registration.number) != nil, undos.isEmpty else { return }
         for (number, action) in earlier {
             var action = action
             sigaction(number, &action, nil)
         }
-        pthread_sigmask(SIG_SETMASK, &earlierMask, nil)
+        earlier = []
+    }
+
+    /// Installs the handler for every signal not ignored, starting its thread the first time. Call with `lock`
+    /// held.
+    private func install() {
+        if pipeOutput < 0 {
+            var ends: [Int32] = [-1, -1]
+            guard pipe(&ends) == 0 else { return }
+            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+            _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK)
+            let input = ends[0]
+            pipeOutput = input
+            interruptPipeInput = ends[1]
+            let thread = Thread { [self] in watch(input) }
+            thread.name = "faceaudit-interrupts"
+            thread.start()
+        }
+        var handled = sigset_t()
+        sigemptyset(&handled)
+        for number in Self.signals { sigaddset(&handled, number) }
+        for number in Self.signals {
+            var action = sigaction()
+            guard sigaction(number, nil, &action) == 0, !Self.isIgnored(action) else { continue }
+            var handler = sigaction()
+            #if os(Linux)
+                handler.__sigaction_handler.sa_handler = passOn
+            #else
+                handler.__sigaction_u.__sa_handler = passOn
+            #endif
+            handler.sa_mask = handled
+            handler.sa_flags = Int32(SA_RESTART)
+            guard sigaction(number, &handler, nil) == 0 else { continue }
+            earlier.append((number, action))
+        }
+    }
+
+    /// The handler's thread: reads each signal's number from the pipe and handles it.
+    private func watch(_ input: Int32) {
+        while true {
+            var byte: UInt8 = 0
+            let count = read(input, &byte, 1)
+            if count == 1 {
+                handle(Int32(byte))
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+
+    /// Undoes every registration, prints the line and ends the process; with none (the last ended after the
+    /// signal came), raises the signal again for its restored action.
+    private func handle(_ signal: Int32) {
+        // Held until the process ends: a commit under way finishes first, and nothing is made from here on.
+        lock.lock()
+        guard !undos.isEmpty else {
+            lock.unlock()
+            kill(getpid(), signal)
+            return
+        }
+        stateLock.lock()
+        interrupted = true
+        stateLock.unlock()
+        let ordered = undos.sorted { $0.key < $1.key }.map(\.value)
+        for undo in ordered { undo.action?() }
+        var notes: [String] = []
+        for undo in ordered {
+            if let path = undo.path { try? FileManager.default.removeItem(atPath: path) }
+            if let note = undo.note, !notes.contains(note) { notes.append(note) }
+        }
+        let line = ErrorText.printable((["interrupted by signal \(signal)"] + notes).joined(separator: "; "))
+        FileHandle.standardError.write(Data("faceaudit: error: \(line)\n".utf8))
+        // `_exit`: a writer may be returning to its caller, whose own `exit` must not run at once.
+        _exit(128 + signal)
     }
 
     /// Whether `action` ignores its signal.
@@ -113,4 +218,17 @@ final class InterruptGuard: @unchecked Sendable {
         guard let handler else { return false }
         return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
+}
+
+/// The write end of ``InterruptGuard``'s pipe (non-blocking), set once before the handler is first installed.
+/// Process-wide, as signals are; a global because a signal handler is a C function that can capture nothing.
+nonisolated(unsafe) private var interruptPipeInput: Int32 = -1
+
+/// The signal handler: passes the signal's number to the guard's thread. Only `write`, which is
+/// async-signal-safe; `errno` is kept for the interrupted code.
+private func passOn(_ signal: Int32) {
+    let saved = errno
+    var byte = UInt8(truncatingIfNeeded: signal)
+    _ = write(interruptPipeInput, &byte, 1)
+    errno = saved
 }

@@ -36,8 +36,8 @@ public struct OutputFile: Sendable {
 /// reader refuses as incomplete. A crash while the files are being made leaves the earlier set untouched and
 /// a staging folder that the next write removes. A writer holds a lock (`flock`) on its staging folder, so a
 /// concurrent writer removes only folders whose writer died. SIGINT, SIGTERM or SIGHUP during the write remove
-/// the staging folder and end the process with 128 + the signal (after the commit, if it had begun), so an
-/// interrupt leaves no staging folder either. Nothing else in the folder (shard partials, Slurm folders,
+/// the staging folder and end the process with 128 + the signal after one line (after the commit, if it had
+/// begun), so an interrupt leaves no staging folder either, in every write of a process (``InterruptGuard``). Nothing else in the folder (shard partials, Slurm folders,
 /// other files) is touched.
 ///
 /// A folder with no marker is not an earlier set: a file in it named as a member (a user's `quality.csv`
@@ -78,25 +78,37 @@ public struct OutputSet: Sendable {
         try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
         Self.removeStaleStaging(in: folder)
         let staging = folder + "/" + Self.stagingPrefix + UUID().uuidString
+        let interrupts = InterruptGuard.shared
         // From here an interrupt removes the staging folder and ends the process, or waits for the commit.
-        let interrupts = InterruptGuard(staging: staging, folder: folder)
-        defer { interrupts.end() }
-        try manager.createDirectory(atPath: staging, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        let lock = open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let (registration, lock) = try interrupts.begin(
+            removing: staging, note: "no outputs were written to \(folder) (an earlier complete set there is kept)"
+        ) { () throws -> Int32 in
+            try manager.createDirectory(atPath: staging, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            return open(staging, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
         defer {
             try? manager.removeItem(atPath: staging)
             if lock >= 0 { close(lock) }
+            interrupts.end(registration)
         }
         guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else { throw AtomicFile.error(staging) }
         do {
-            for file in files { try AtomicFile.create(try file.contents(), at: staging + "/" + file.name, permissions: file.permissions) }
+            for file in files {
+                let data = try file.contents()
+                let path = staging + "/" + file.name
+                let descriptor = try interrupts.creating { try AtomicFile.openNew(path) }
+                defer { close(descriptor) }
+                try AtomicFile.fill(descriptor, with: data, path: path, permissions: file.permissions)
+            }
             guard fsync(lock) == 0 else { throw AtomicFile.error(staging) }
         } catch {
             // An interrupt's handler removing the staging folder makes the next file fail; it reports that itself.
             interrupts.waitIfInterrupted()
             throw error
         }
-        try interrupts.committing { try commit(from: staging, to: folder) }
+        try interrupts.committing(registration, note: "the outputs in \(folder) were written completely first") {
+            try commit(from: staging, to: folder)
+        }
     }
 
     /// Moves the made files from `staging` into `folder`: the marker out, the others in, the earlier set's

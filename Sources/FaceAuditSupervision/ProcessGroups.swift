@@ -1,3 +1,4 @@
+import FaceAuditFiles
 import Foundation
 
 #if canImport(Glibc)
@@ -10,44 +11,37 @@ import Foundation
 /// (SIGINT, SIGTERM, SIGHUP) kills them before FaceAudit exits.
 ///
 /// This is the one piece of process-wide state in the supervisor, because signals are process-wide:
-/// each ``SupervisedProcess`` registers its group when it starts and removes it when it has ended.
+/// each ``SupervisedProcess`` registers its group when it starts and removes it when it has ended. A live
+/// group is registered with FaceAuditFiles' `InterruptGuard`, the process's one interrupt handler, which
+/// kills it (SIGKILL) before it removes any unfinished output and prints its one line, which then says
+/// `the process group of PROGRAM was killed`.
 public final class ProcessGroups: @unchecked Sendable {
     /// The groups of this process's supervised children.
     public static let live = ProcessGroups()
 
     private let lock = NSLock()
-    private var groups: Set<Int32> = []
-    private var sources: [any DispatchSourceSignal] = []
+    private var groups: [Int32: InterruptGuard.Registration] = [:]
 
     private init() {}
 
-    func insert(_ group: Int32) { _ = lock.withLock { groups.insert(group) } }
-    func remove(_ group: Int32) { _ = lock.withLock { groups.remove(group) } }
+    /// Registers `group`, whose leader runs `program`.
+    func insert(_ group: Int32, program: String) {
+        let name = (program as NSString).lastPathComponent
+        let (registration, _) = InterruptGuard.shared.begin(
+            removing: nil, note: "the process group of \(name) was killed", onInterrupt: { kill(-group, SIGKILL) }, creating: {})
+        lock.withLock { groups[group] = registration }
+    }
+
+    func remove(_ group: Int32) {
+        guard let registration = lock.withLock({ groups.removeValue(forKey: group) }) else { return }
+        InterruptGuard.shared.end(registration)
+    }
 
     /// The groups alive now.
-    public var current: Set<Int32> { lock.withLock { groups } }
+    public var current: Set<Int32> { lock.withLock { Set(groups.keys) } }
 
     /// Sends SIGKILL to every live group.
     public func killAll() {
         for group in current { kill(-group, SIGKILL) }
-    }
-
-    /// On SIGINT, SIGTERM or SIGHUP: kill every live group, then end FaceAudit with the conventional
-    /// status 128 + signal after printing `message(signal)` to standard error. Call once, at start-up.
-    public func killOnInterrupt(message: @escaping @Sendable (Int32) -> String) {
-        lock.withLock {
-            guard sources.isEmpty else { return }
-            for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-                signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler { [weak self] in
-                    self?.killAll()
-                    FileHandle.standardError.write(Data((message(signalNumber) + "\n").utf8))
-                    exit(128 + signalNumber)
-                }
-                source.resume()
-                sources.append(source)
-            }
-        }
     }
 }

@@ -13,8 +13,7 @@ import Subprocess
 ///
 /// Built on swift-subprocess, which drains standard output and standard error concurrently:
 /// - the child runs in its own process group; the whole group is killed (SIGKILL) on a timeout, an
-///   over-long reply, ``terminate(grace:)``, deinitialization, or an interrupt of FaceAudit
-///   (``ProcessGroups/killOnInterrupt(message:)``);
+///   over-long reply, ``terminate(grace:)``, deinitialization, or an interrupt of FaceAudit (``ProcessGroups``);
 /// - standard error is read continuously into a ``ByteRing`` of ``Limits/standardErrorBytes``, shown in
 ///   every ``ProcessFailure``;
 /// - a reply line longer than ``Limits/replyBytes`` is refused before it is buffered whole;
@@ -204,7 +203,7 @@ private final class Channel: @unchecked Sendable {
 
     private func started(group: Int32) {
         condition.withLock { self.group = group }
-        ProcessGroups.live.insert(group)
+        ProcessGroups.live.insert(group, program: command[0])
     }
 
     /// Queues the completed lines; false when the reply was too long (the group is then killed).

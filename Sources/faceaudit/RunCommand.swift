@@ -1,7 +1,6 @@
 import ArgumentParser
 import FaceAuditBenchmark
 import FaceAuditConfiguration
-import FaceAuditSupervision
 import Foundation
 
 /// `faceaudit run`: a labeled dataset through the recognition pipeline to every disaggregated number.
@@ -26,11 +25,9 @@ struct RunCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        // Ctrl-C or a kill does not leave an external embedder (and what it started) running: each supervised
+        // child's process group is killed first (ProcessGroups).
         let configuration = try settings.configuration()
-        if configuration.resolvedPipeline == .external {
-            // Ctrl-C or a kill must not leave the embedder (and what it started) running.
-            ProcessGroups.live.killOnInterrupt { "faceaudit: error: interrupted by signal \($0); the embedder's process group was killed" }
-        }
         let progress = TerminalProgress(enabled: !quiet)
         let pipeline = BenchmarkPipeline(commandLine: Self.unshardedArguments(), version: FaceAuditVersion.current)
         let result: RunResult

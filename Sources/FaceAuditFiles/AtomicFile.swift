@@ -2,18 +2,24 @@ import Foundation
 
 /// Writes files so that a crash never leaves a half-written one: a temporary file in the same folder
 /// (`.NAME.UUID.tmp`, mode 0600 from its first byte), flushed, given its final mode, then renamed over the
-/// target.
+/// target. An interrupt (SIGINT, SIGTERM, SIGHUP) while it is written removes the temporary file and ends the
+/// process after one line (``InterruptGuard``); the target is then as it was.
 public enum AtomicFile {
     /// Writes `data` to `path` atomically with the given permissions.
     public static func write(_ data: Data, to path: String, permissions: Int = 0o644) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = directory + "/." + (path as NSString).lastPathComponent + ".\(UUID().uuidString).tmp"
+        let interrupts = InterruptGuard.shared
+        // From here an interrupt removes the temporary file and ends the process.
+        let (registration, descriptor) = try interrupts.begin(removing: temporary) { try openNew(temporary) }
+        defer { interrupts.end(registration) }
         do {
-            let descriptor = try openNew(temporary)
             defer { close(descriptor) }
             try fill(descriptor, with: data, path: temporary, permissions: permissions)
             if rename(temporary, path) != 0 { throw error(path) }
         } catch {
+            // An interrupt's handler removing the temporary file makes the rename fail; it reports that itself.
+            interrupts.waitIfInterrupted()
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
         }

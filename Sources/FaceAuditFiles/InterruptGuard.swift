@@ -1,7 +1,8 @@
 import Foundation
 
 /// What SIGINT, SIGTERM and SIGHUP do while FaceAudit holds something an interrupt must undo: an output set's
-/// staging folder (``OutputSet``), a child process group (FaceAuditSupervision's `ProcessGroups`). Each is registered by ``begin(removing:note:onInterrupt:creating:)``
+/// staging folder (``OutputSet``), a single file's temporary file (``AtomicFile``), a child process group
+/// (FaceAuditSupervision's `ProcessGroups`). Each is registered by ``begin(removing:note:onInterrupt:creating:)``
 /// and ended by ``end(_:)``.
 ///
 /// While at least one is registered, a signal ends the process so: first every registered `onInterrupt` action

@@ -20,9 +20,9 @@ import Foundation
 /// | 74 | an output cannot be written (EX_IOERR) |
 /// | 78 | configuration: a benchmark file, model or installed file is wrong or missing (EX_CONFIG) |
 ///
-/// | 128 + n | interrupted by signal n (SIGHUP 129, SIGINT 130, SIGTERM 143) while an output folder was written (its
-/// staging folder removed first), or while an external embedder ran (its process group killed first); one line says
-/// so (`InterruptGuard`) |
+/// | 128 + n | interrupted by signal n (SIGHUP 129, SIGINT 130, SIGTERM 143) while an output folder or file was written
+/// (its staging folder or temporary file removed first), or while an external embedder ran (its process group killed
+/// first); one line says so (`InterruptGuard`) |
 ///
 /// Swift's runtime traps exit by signal, never with one of these.
 enum ExitStatus {

@@ -46,4 +46,27 @@ struct InterruptTests {
         #expect(Self.names(folder) == ["a.csv", "summary.json"])
         #expect((try? String(contentsOfFile: folder + "/a.csv", encoding: .utf8)) == "first\n")
     }
+
+    /// From a review: a single-file write (the JUnit file of `compare --junit`, a shard partial, a cache entry)
+    /// interrupted while its bytes were written left its `.NAME.UUID.tmp` file behind.
+    @Test("an interrupt during a single-file write removes its temporary file")
+    func singleFile() async throws {
+        let folder = Self.folder("single-file", test: getpid())
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = await #expect(processExitsWith: .exitCode(128 + SIGTERM), observing: [\.standardErrorContent]) {
+            let folder = InterruptTests.folder("single-file", test: getppid())
+            // Signals once the temporary file exists: 64 MiB take far longer to write and flush than one poll.
+            Thread.detachNewThread {
+                while !InterruptTests.names(folder).contains(where: { $0.hasSuffix(".tmp") }) { usleep(100) }
+                kill(getpid(), SIGTERM)
+            }
+            try AtomicFile.write(Data(count: 64 << 20), to: folder + "/big.bin")
+            for _ in 0..<60 { sleep(1) }
+        }
+        let lines = Self.lines(result)
+        #expect(lines.count == 1 && lines.first?.hasPrefix("faceaudit: error: interrupted by signal 15") == true, "\(lines)")
+        #expect(!Self.names(folder).contains { $0.hasSuffix(".tmp") }, "\(Self.names(folder))")
+    }
 }

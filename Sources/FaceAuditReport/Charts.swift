@@ -286,7 +286,8 @@ enum Charts {
         let longest = labels.map(\.count).max() ?? 0
         let slanted = Double(longest) * 7.5 > Double(cellWidth - 6)
         let labelDepth = slanted ? Int(Double(longest) * 7.5 * 0.5) + 10 : 14
-        let height = top + cellHeight * n + 72 + labelDepth
+        let anyUnpaired = (0..<n).contains { p in (0...p).contains { symmetricCell(cells, p, $0).trials == 0 } }
+        let height = top + cellHeight * n + 72 + labelDepth + (anyUnpaired ? 16 : 0)
         var svg = open(width: width, height: height, title: title)
         svg.append(contentsOf: heatLegend(x: 10, y: 42, width: legendWidth))
         for (i, label) in labels.enumerated() {
@@ -305,7 +306,8 @@ enum Charts {
                 let count = symmetricCell(cells, p, r)
                 let x = left + r * cellWidth
                 let y = top + p * cellHeight
-                var fill = (r: 255.0, g: 255.0, b: 255.0)
+                // White is no false match; a cell without pairs is grey, so that it is not read as one.
+                var fill = count.trials == 0 ? Self.noPairsFill : (r: 255.0, g: 255.0, b: 255.0)
                 if count.trials > 0 && count.errors > 0 { fill = HTML.heat(logPosition(count.rate)) }
                 let ink = HTML.textColor(on: fill)
                 svg.append(
@@ -322,11 +324,18 @@ enum Charts {
                 }
             }
         }
-        svg.append("<text x=\"10\" y=\"\(height - 28)\" font-size=\"12\">Cell: false matches / pairs of one person from each</text>")
-        svg.append("<text x=\"10\" y=\"\(height - 12)\" font-size=\"12\">group; diagonal: within a group.</text>")
+        let keyY = height - (anyUnpaired ? 44 : 28)
+        svg.append("<text x=\"10\" y=\"\(keyY)\" font-size=\"12\">Cell: false matches / pairs of one person from each</text>")
+        svg.append("<text x=\"10\" y=\"\(keyY + 16)\" font-size=\"12\">group; diagonal: within a group.</text>")
+        if anyUnpaired {
+            svg.append("<text x=\"10\" y=\"\(keyY + 32)\" font-size=\"12\">Grey: no pairs to compare.</text>")
+        }
         svg.append("</svg>")
         return svg.joined(separator: "\n")
     }
+
+    /// The fill of a heat-map cell without pairs: light grey, not the white of no false match.
+    static let noPairsFill = (r: 230.0, g: 230.0, b: 230.0)
 
     /// The unordered pair of groups `p` and `r`: (p, r) and (r, p) together; a group with itself once.
     static func symmetricCell(_ cells: [[ErrorCount]], _ p: Int, _ r: Int) -> ErrorCount {

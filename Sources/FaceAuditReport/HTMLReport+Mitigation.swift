@@ -30,16 +30,24 @@ extension HTMLReport {
                 + "</p>",
             "<table><tr><th>what-if</th><th>group</th><th>false match rate, before → after (95% bootstrap)</th><th>missed match rate, before → after</th></tr>",
         ]
-        func rate(_ r: MitigationRates, fmr: Bool) -> String {
+        // A rate without pairs is "no pairs", and a cell with none before or after says it is not measured,
+        // as the tables above do: "– → –" read like a rate of nothing.
+        func rate(_ r: MitigationRates, fmr: Bool) -> String? {
             let count = fmr ? r.fmr : r.fnmr
+            guard count.trials > 0 else { return nil }
             let interval = fmr ? r.fmrBootstrap : r.fnmrBootstrap
             return HTML.percent(count.rate) + (interval.map { " (\(HTML.percent($0.lower))–\(HTML.percent($0.upper)))" } ?? "")
+        }
+        func cell(_ before: MitigationRates, _ after: MitigationRates, fmr: Bool) -> String {
+            let (b, a) = (rate(before, fmr: fmr), rate(after, fmr: fmr))
+            guard b != nil || a != nil else { return fmr ? noPairs : notMeasured }
+            return "\(b ?? "no pairs") → \(a ?? "no pairs")"
         }
         for analysis in shown {
             for w in analysis.whatIfs {
                 for (before, after) in zip(w.before, w.after) {
                     out.append(
-                        "<tr><td>\(HTML.escape(names[w.whatIf] ?? w.whatIf))</td><td>\(HTML.escape(label(dimension: analysis.dimensions.description))): \(HTML.escape(value(of: before.cohort)))</td><td>\(rate(before, fmr: true)) → \(rate(after, fmr: true))</td><td>\(rate(before, fmr: false)) → \(rate(after, fmr: false))</td></tr>"
+                        "<tr><td>\(HTML.escape(names[w.whatIf] ?? w.whatIf))</td><td>\(HTML.escape(label(dimension: analysis.dimensions.description))): \(HTML.escape(value(of: before.cohort)))</td><td>\(cell(before, after, fmr: true))</td><td>\(cell(before, after, fmr: false))</td></tr>"
                     )
                 }
             }

@@ -125,13 +125,17 @@ public enum HTMLReport {
             )
         }
         for analysis in marginals where analysis.overall.fnmr.trials > 0 {
+            // A curve needs both error rates: a group without either kind of pair is named, not drawn.
             let unmeasured = analysis.cohorts.filter { $0.fnmr.trials == 0 }.map { value(of: $0.cohort) }
             if !unmeasured.isEmpty {
                 body.append(
                     "<p>No curve for \(HTML.escape(unmeasured.joined(separator: ", "))): no two photos of the same person in \(unmeasured.count == 1 ? "that group" : "those groups").</p>"
                 )
             }
-            let series = ([analysis.overall] + analysis.cohorts).filter { $0.fnmr.trials > 0 }.map { rates -> Charts.DETSeries in
+            let unpaired = analysis.cohorts.filter { $0.fmr.trials == 0 && $0.fnmr.trials > 0 }.map { value(of: $0.cohort) }
+            if let note = leftOut(unpaired, what: "curve", kind: "pairs of different people") { body.append(note) }
+            let series = ([analysis.overall] + analysis.cohorts).filter { $0.fnmr.trials > 0 && $0.fmr.trials > 0 }.map {
+                rates -> Charts.DETSeries in
                 let points = curves.first { $0.dimensions == analysis.dimensions && $0.cohort == rates.cohort }?.points ?? []
                 let ring = fixed.first?.marginals.first { $0.dimensions == analysis.dimensions }.flatMap { a in
                     ([a.overall] + a.cohorts).first { $0.cohort == rates.cohort }
@@ -169,6 +173,21 @@ public enum HTMLReport {
                         title: "Score distributions by \(label(dimension: analysis.dimensions.description).lowercased())", rows: rows,
                         threshold: analysis.threshold,
                         scoreTitle: "Score (\(s.pipeline.comparison))"))
+                // A group's row without one kind of pair has only the other's outline: said, not left blank.
+                let groups = rows.filter { $0.label != "overall" }
+                if let note = leftOut(
+                    groups.filter { $0.nonMated.allSatisfy { $0 == 0 } }.map(\.label), what: "outlined scores (different people)",
+                    kind: "pairs of different people")
+                {
+                    body.append(note)
+                }
+                if s.verification.genuineTrials > 0,
+                    let note = leftOut(
+                        groups.filter { $0.mated.allSatisfy { $0 == 0 } }.map(\.label), what: "filled scores (same person)",
+                        kind: "two photos of the same person")
+                {
+                    body.append(note)
+                }
             }
             body.append("</details>")
         }
@@ -377,20 +396,27 @@ public enum HTMLReport {
             ?? marginals.first?.dimensions
         var charts: [String] = []
         for analysis in marginals {
+            // A group without a pair of two different people has no rate at any threshold: named under the
+            // chart, neither drawn nor in its legend.
             let series = ([analysis.overall] + analysis.cohorts).compactMap { rates -> Charts.ThresholdSeries? in
-                guard let curve = curves.first(where: { $0.dimensions == analysis.dimensions && $0.cohort == rates.cohort }) else {
+                guard rates.fmr.trials > 0,
+                    let curve = curves.first(where: { $0.dimensions == analysis.dimensions && $0.cohort == rates.cohort })
+                else {
                     return nil
                 }
                 return Charts.ThresholdSeries(label: value(of: rates.cohort), points: curve.points, color: colors.color(rates.cohort))
             }
             guard !series.isEmpty else { continue }
             let title = "False match rate by threshold, by \(label(dimension: analysis.dimensions.description).lowercased())"
-            let chart = Charts.fmrByThreshold(
-                title: title,
-                thresholdTitle: distance
-                    ? "Threshold (a match when the distance is at most this)" : "Threshold (a match when the score is at least this)",
-                series: series, marks: marks)
-            guard !chart.isEmpty else { continue }
+            let unpaired = analysis.cohorts.filter { $0.fmr.trials == 0 }.map { value(of: $0.cohort) }
+            let drawn =
+                Charts.fmrByThreshold(
+                    title: title,
+                    thresholdTitle: distance
+                        ? "Threshold (a match when the distance is at most this)" : "Threshold (a match when the score is at least this)",
+                    series: series, marks: marks)
+            guard !drawn.isEmpty else { continue }
+            let chart = drawn + (leftOut(unpaired, what: "line", kind: "pairs of different people").map { "\n" + $0 } ?? "")
             if analysis.dimensions == lead {
                 charts.insert(chart, at: 0)
             } else {
@@ -450,6 +476,20 @@ public enum HTMLReport {
 
     /// What a table cell, bar note or count says of an FNMR without mated pairs: never 0.
     static let notMeasured = "not measured (no mated pairs)"
+
+    /// What a table cell, bar note or chart note says of an FMR without a pair of two different people (a
+    /// group of one person, say): never "0 of 0", which reads like a group with no error.
+    static let noPairs = "not measured (no pairs of different people)"
+
+    /// The sentence under a line chart (threshold, DET) or the score distributions naming the groups left
+    /// out of it for want of pairs of `kind` ("different people", or "two photos of the same person"), or
+    /// nil when none is.
+    static func leftOut(_ groups: [String], what: String, kind: String) -> String? {
+        guard !groups.isEmpty else { return nil }
+        let names = groups.map { "“\(HTML.escape($0))”" }.joined(separator: ", ")
+        return
+            "<p class=\"meta\">No \(what) for \(names): \(groups.count == 1 ? "that group has" : "those groups have") no \(kind) to compare.</p>"
+    }
 
     /// The summary's sentence when the whole dataset has no mated pairs.
     static let fnmrNotMeasured =
@@ -588,11 +628,13 @@ public enum HTMLReport {
         let count = metric == "fmr" ? rates.fmr : rates.fnmr
         let interval = shownInterval(rates, metric: metric)
         let zero = count.errors == 0 && count.trials > 0 ? -expm1(log(0.05) / Double(count.trials)) : nil
-        // No trials: nothing is drawn; an FNMR without mated pairs says "not measured", never 0.
+        // No trials: nothing is drawn, and the note says "not measured" and why, never "0 of 0", which a reader
+        // cannot tell from a group with no error.
+        let measured = count.trials > 0
         return Charts.RateBar(
-            label: value(of: rates.cohort), rate: count.trials > 0 ? count.rate : 0, lower: interval.lower, upper: interval.upper,
-            zeroBound: zero,
-            note: metric == "fnmr" && count.trials == 0 ? notMeasured : "\(HTML.grouped(count.errors)) of \(HTML.grouped(count.trials))",
+            label: value(of: rates.cohort), rate: measured ? count.rate : 0, lower: measured ? interval.lower : nil,
+            upper: measured ? interval.upper : nil, zeroBound: zero,
+            note: measured ? "\(HTML.grouped(count.errors)) of \(HTML.grouped(count.trials))" : metric == "fnmr" ? notMeasured : noPairs,
             color: color)
     }
 
@@ -634,8 +676,13 @@ public enum HTMLReport {
                 r.fnmr.trials > 0
                 ? "<td>\(HTML.grouped(r.fnmr.errors)) / \(HTML.grouped(r.fnmr.trials))</td><td>\(fnmrCell.text)</td>"
                 : "<td colspan=\"2\">\(notMeasured)</td>"
+            // Without a pair of two different people, the FMR is not measured, as the FNMR without mated pairs.
+            let fmr =
+                r.fmr.trials > 0
+                ? "<td>\(HTML.grouped(r.fmr.errors)) / \(HTML.grouped(r.fmr.trials))</td><td>\(fmrCell.text)</td>"
+                : "<td colspan=\"2\">\(noPairs)</td>"
             rows.append(
-                "\(r.cohort == "overall" ? "<tr class=\"overall\"><td>\(Charts.overallName)" : "<tr><td>\(HTML.escape(value(of: r.cohort)))")</td><td>\(HTML.grouped(r.subjects))</td><td>\(HTML.grouped(r.fmr.errors)) / \(HTML.grouped(r.fmr.trials))</td><td>\(fmrCell.text)</td>\(fnmr)<td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
+                "\(r.cohort == "overall" ? "<tr class=\"overall\"><td>\(Charts.overallName)" : "<tr><td>\(HTML.escape(value(of: r.cohort)))")</td><td>\(HTML.grouped(r.subjects))</td>\(fmr)\(fnmr)<td class=\"flag\">\(HTML.escape(r.flags.joined(separator: "; ")))</td></tr>"
             )
         }
         rows.append("</table>")
@@ -656,9 +703,15 @@ public enum HTMLReport {
             out.append(
                 "<table><tr><th>group</th><th>false alarms</th><th>false-alarm rate (95% interval)</th><th>misses</th><th>miss rate (95% interval)</th></tr>"
             )
+            // A group without searches of one kind is not measured for it, never "0 / 0".
+            func cells(_ count: ErrorCount, _ interval: BinomialInterval, none: String) -> String {
+                guard count.trials > 0 else { return "<td colspan=\"2\">not measured (\(none))</td>" }
+                return
+                    "<td>\(HTML.grouped(count.errors)) / \(HTML.grouped(count.trials))</td><td>\(HTML.percent(count.rate)) (\(HTML.percent(interval.lower))–\(HTML.percent(interval.upper)))</td>"
+            }
             for c in p.cohorts where !c.dimensions.isIntersection {
                 out.append(
-                    "<tr><td>\(HTML.escape(value(of: c.cohort)))</td><td>\(HTML.grouped(c.fpir.errors)) / \(HTML.grouped(c.fpir.trials))</td><td>\(HTML.percent(c.fpir.rate)) (\(HTML.percent(c.fpirInterval.lower))–\(HTML.percent(c.fpirInterval.upper)))</td><td>\(HTML.grouped(c.fnir.errors)) / \(HTML.grouped(c.fnir.trials))</td><td>\(HTML.percent(c.fnir.rate)) (\(HTML.percent(c.fnirInterval.lower))–\(HTML.percent(c.fnirInterval.upper)))</td></tr>"
+                    "<tr><td>\(HTML.escape(value(of: c.cohort)))</td>\(cells(c.fpir, c.fpirInterval, none: "no searches by people not on the list"))\(cells(c.fnir, c.fnirInterval, none: "no searches by people on the list"))</tr>"
                 )
             }
             out.append("</table>")

@@ -1,8 +1,8 @@
-import FaceAuditMetrics
 import FaceAuditTestSupport
 import Foundation
 import Testing
 
+@testable import FaceAuditMetrics
 @testable import FaceAuditReport
 
 /// What a reader review of the rendered report found: each test fails on the page as it was.
@@ -110,6 +110,47 @@ struct ReaderReviewTests {
         let note = try #require(lines.first { $0.hasSuffix(">0 errors; at most 5.8% (0 of 62)</text>") })
         let x = try #require(ChartsTests.values(of: "x", in: note).first.flatMap(Double.init))
         #expect(x + Double("0 errors; at most 5.8% (0 of 62)".count) * 7.5 <= width)
+    }
+
+    @Test("a group with no pair of two different people is \"not measured\", never an empty \"0 of 0\", in every table and chart")
+    func groupWithoutPairs() throws {
+        // London's one person labelled east_asian/white has no one of their group to be compared with.
+        let summary = try HTMLReportTests.baseline()
+        let alone = try #require(
+            summary.cohorts.first { $0.targetFMR == 0.001 && $0.dimensions == "ethnicity" }?.cohorts.first {
+                $0.cohort == "ethnicity=east_asian/white"
+            })
+        try #require(alone.fmr.trials == 0 && alone.subjects == 1)
+        // As a run hands the page its curves: the group's is there, with no rate at any threshold.
+        let curves =
+            try HTMLReportTests.baselineCurves() + [
+                CurveSet(
+                    dimensions: "ethnicity", cohort: alone.cohort,
+                    points: [CurvePoint(threshold: 0.5, fmr: .nan, fnmr: 0, fmrProbit: .nan, fnmrProbit: -8)])
+            ]
+        let html = HTMLReport.render(summary, curves: curves)
+        let notMeasured = "not measured (no pairs of different people)"
+        // Nowhere a count of nothing, nor a rate of nothing, which read like a group without error.
+        #expect(!html.contains(">0 of 0<") && !html.contains(">0 / 0<") && !html.contains("– → –"))
+        // The bars: the group's row says so in words.
+        let bars = try Self.chart("False match rate by ethnicity (as labeled)", in: html)
+        #expect(bars.contains(">\(notMeasured)</text>"))
+        // The tables (at every operating point, and the intersections): the two FMR cells are one, saying so.
+        // (The school's tables, whose rows count people's comparisons with everyone, are not among them.)
+        let rows = html.components(separatedBy: "<tr><td>east_asian/white</td>").dropFirst().filter { $0.hasPrefix("<td>1</td>") }
+        #expect(rows.count >= 2)
+        for row in rows { #expect(row.hasPrefix("<td>1</td><td colspan=\"2\">\(notMeasured)</td>"), "\(row.prefix(120))") }
+        // The threshold chart neither draws nor lists the group, and names it under the chart.
+        let lines = try Self.chart("False match rate by threshold, by ethnicity (as labeled)", in: html)
+        let after = try #require(html.range(of: lines)).upperBound
+        let legend = try #require(html[after...].range(of: "</ul>"))
+        #expect(!html[after..<legend.upperBound].contains("east_asian/white"))
+        let note = "\n<p class=\"meta\">No line for “east_asian/white”: that group has no pairs of different people to compare.</p>"
+        #expect(html[legend.upperBound...].hasPrefix(note))
+        // The heat map's cell of the group with itself is grey, not the white of no false match, and its key says so.
+        let heat = try Self.chart("Cross-group false matches by ethnicity (as labeled)", in: html)
+        #expect(heat.contains("fill=\"#E6E6E6\" stroke=\"#bbb\"/>"))
+        #expect(heat.contains(">Grey: no pairs to compare.</text>"))
     }
 
     @Test("skin-tone groups are drawn light to dark in the scale's order, and named so")

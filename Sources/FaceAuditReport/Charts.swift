@@ -5,14 +5,22 @@ import Foundation
 /// the page's fixed colours (``GroupColors``); rates use one fixed log scale (``HTML/logRange``) on the
 /// whole page. No script, no external resource.
 enum Charts {
-    /// The opening of a chart: the element, its accessible title and its visible title.
+    /// The opening of a chart: its visible title, then the element with its accessible title. The visible
+    /// title is a paragraph of the page, not text of the drawing, so that it wraps to any screen: a chart is
+    /// drawn at full size and scrolls sideways on a phone, and a long title inside it needed scrolling to
+    /// be read. The drawing's coordinates still start above its top row, where the title was: the
+    /// ``titleRow`` is left out of what is shown.
     static func open(width: Int, height: Int, title: String) -> [String] {
-        [
-            "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" xmlns=\"http://www.w3.org/2000/svg\">",
+        let shown = height - titleRow
+        return [
+            "<p class=\"chart-title\">\(HTML.escape(title))</p>",
+            "<svg class=\"chart\" role=\"img\" viewBox=\"0 \(titleRow) \(width) \(shown)\" width=\"\(width)\" height=\"\(shown)\" xmlns=\"http://www.w3.org/2000/svg\">",
             "<title>\(HTML.escape(title))</title>",
-            "<text class=\"chart-title\" x=\"0\" y=\"16\" font-size=\"15\" font-weight=\"bold\">\(HTML.escape(title))</text>",
         ]
     }
+
+    /// The top of a chart's coordinates that once held its title, which is now above the drawing.
+    static let titleRow = 20
 
     /// A rate's place on the fixed log scale, 0 (10⁻⁵ or below, and 0) to 1 (100%).
     static func logPosition(_ rate: Double) -> Double {

@@ -316,6 +316,7 @@ public enum HTMLReport {
         .simulated { background: #fde68a; border: 2px solid #b45309; padding: .4rem; font-weight: bold; text-align: center; margin: .4rem 0; }
         caption.simulated-mark { caption-side: top; text-align: left; font-weight: bold; color: #92400e; font-size: .8rem; }
         .summary li { margin: .25rem 0; } svg.chart { height: auto; display: block; margin: 0; font-family: inherit; } .chart-scroll { margin: .6rem 0; }
+        .chart-title { font-weight: bold; font-size: .95rem; margin: .9rem 0 -.6rem; } .chart-title .simulated-mark { color: #92400e; font-size: .8rem; margin-right: .3rem; }
         .chart-scroll, .table-scroll { overflow-x: auto; max-width: 100%; background: linear-gradient(to right, #fff 40%, rgba(255,255,255,0)) left / 2rem 100% no-repeat local, linear-gradient(to left, #fff 40%, rgba(255,255,255,0)) right / 2rem 100% no-repeat local, linear-gradient(to left, rgba(0,0,0,.22), rgba(0,0,0,0)) right / 1rem 100% no-repeat scroll, linear-gradient(to right, rgba(0,0,0,.22), rgba(0,0,0,0)) left / 1rem 100% no-repeat scroll; }
         .scroll-cue { display: none; } @media (max-width: 35rem) { .scroll-cue { display: block; margin: .6rem 0 -.5rem; font-size: .85rem; color: #555; text-align: right; } }
         .chart-legend { list-style: none; padding: 0; margin: -.2rem 0 .6rem; display: flex; flex-wrap: wrap; gap: .1rem 1.1rem; font-size: .85rem; }
@@ -323,7 +324,7 @@ public enum HTMLReport {
         details.fold { margin: .6rem 0; } details.fold > summary { cursor: pointer; font-weight: 600; color: #1d4e89; }
         dl.conventions dt { font-weight: bold; } dl.conventions dd { margin: 0 0 .5rem 1rem; }
         @media print {
-          body { margin: 0; max-width: none; } h2 { break-after: avoid; } svg.chart, table { break-inside: avoid; }
+          body { margin: 0; max-width: none; } h2, .chart-title { break-after: avoid; } svg.chart, table { break-inside: avoid; }
           details::details-content { content-visibility: visible; display: block; }
           details:not([open]) > :not(summary) { display: block; }
           .table-scroll, .chart-scroll { overflow: visible; background: none; } .scroll-cue { display: none; } svg.chart { max-width: 100%; }
@@ -353,14 +354,13 @@ public enum HTMLReport {
         if simulated {
             out = out.replacingOccurrences(
                 of: "<table>", with: "<table><caption class=\"simulated-mark\">SIMULATED: not data about real people</caption>")
-            // Each chart's accessible title is its first child: the mark follows it, before the visible title
-            // (moved right to make room), where a phone's screen shows it; at the chart's top right it was off
-            // that screen.
+            // Every chart's visible title begins with the mark, where a phone's screen shows it (at the
+            // chart's top right it was off that screen), and so does its accessible title, which a copy of the
+            // drawing alone keeps.
             out = out.replacingOccurrences(
-                of: "</title>\n<text class=\"chart-title\"",
-                with:
-                    "</title>\n<text class=\"simulated-mark\" x=\"0\" y=\"16\" font-size=\"13\" font-weight=\"bold\" fill=\"#92400e\">SIMULATED</text>\n<text class=\"chart-title\" dx=\"96\""
+                of: "<p class=\"chart-title\">", with: "<p class=\"chart-title\"><span class=\"simulated-mark\">SIMULATED</span> "
             )
+            .replacingOccurrences(of: "<title>", with: "<title>SIMULATED: ")
         }
         return out
     }

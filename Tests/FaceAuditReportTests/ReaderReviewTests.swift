@@ -50,15 +50,17 @@ struct ReaderReviewTests {
         #expect(svg.contains("class=\"overall-separator\""))
     }
 
-    @Test("a simulated chart's mark is at its start, where a phone's screen shows it, before its title")
+    @Test("a simulated chart's mark is at its start, where a phone's screen shows it")
     func simulatedMarkOnScreen() throws {
         var summary = try HTMLReportTests.baseline()
         summary.simulated = true
         let html = HTMLReport.render(summary, curves: try HTMLReportTests.baselineCurves())
-        let marks = html.components(separatedBy: "<text class=\"simulated-mark\"").dropFirst().map { $0.prefix { $0 != ">" } }
-        #expect(marks.count > 10)
-        for mark in marks { #expect(mark.hasPrefix(" x=\"0\""), "\(mark)") }
-        #expect(html.contains(">SIMULATED</text>\n<text class=\"chart-title\" dx=\"96\""))
+        let charts = html.components(separatedBy: "<svg class=\"chart\"").count - 1
+        #expect(charts > 10)
+        // The first words of every chart's visible title, and of its accessible one.
+        let marked = "<p class=\"chart-title\"><span class=\"simulated-mark\">SIMULATED</span> "
+        #expect(html.components(separatedBy: marked).count - 1 == charts)
+        #expect(html.components(separatedBy: "<title>SIMULATED: ").count - 1 == charts)
     }
 
     @Test("a headline comparing intersections names every attribute in which its two groups differ")
@@ -106,7 +108,8 @@ struct ReaderReviewTests {
         #expect(svg.contains(">0 errors; at most 5.8% (0 of 62)</text>"))
         // The key says what the hollow circle and its line are.
         #expect(svg.contains("0 errors: no bar; line to its 95% upper bound"))
-        let width = try #require(ChartsTests.values(of: "width", in: lines[0]).first.flatMap(Double.init))
+        let element = try #require(lines.first { $0.hasPrefix("<svg") })
+        let width = try #require(ChartsTests.values(of: "width", in: element).first.flatMap(Double.init))
         let note = try #require(lines.first { $0.hasSuffix(">0 errors; at most 5.8% (0 of 62)</text>") })
         let x = try #require(ChartsTests.values(of: "x", in: note).first.flatMap(Double.init))
         #expect(x + Double("0 errors; at most 5.8% (0 of 62)".count) * 7.5 <= width)
@@ -174,6 +177,36 @@ struct ReaderReviewTests {
         #expect(HTMLReport.value(of: "skin_tone=monk:7-10").hasPrefix("dark"))
         #expect(HTMLReport.value(of: "skin_tone=fitzpatrick:I-III").hasSuffix("I-III"))
         #expect(HTMLReport.value(of: "skin_tone=fitzpatrick:IV-VI").hasSuffix("IV-VI"))
+    }
+
+    @Test("at a phone's width every chart's title, however long, wraps on the screen: none needs sideways scrolling")
+    func phoneChartTitles() throws {
+        let folder = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var summary = try HTMLReportTests.baseline()
+        summary.simulated = true
+        let report = HTMLReport.render(summary, curves: try HTMLReportTests.baselineCurves())
+        let page = folder.appendingPathComponent("titles.html")
+        // Every fold opened, every chart's visible title: how many there are, how many reach past the 390 px
+        // screen or sit in a box that scrolls sideways, and how many charts have none.
+        try """
+        <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="390" height="844" style="border:0" srcdoc="\(HTML.escape(report))"></iframe>
+        <script>window.addEventListener("load", () => { const d = document.getElementById("f").contentDocument;
+        for (const e of d.querySelectorAll("details")) e.open = true;
+        const titles = Array.from(d.querySelectorAll(".chart-title")).filter(e => e.getBoundingClientRect().width > 0);
+        const off = titles.filter(e => e.getBoundingClientRect().right > 390.5 || e.getBoundingClientRect().left < 0 || e.closest(".chart-scroll, .table-scroll")).length;
+        const charts = d.querySelectorAll("svg.chart").length;
+        document.body.setAttribute("data-titles", titles.length + "/" + off + "/" + charts); });</script>
+        </body></html>
+        """.write(to: page, atomically: true, encoding: .utf8)
+        let (_, dom, _) = try HTMLReportTests.chromium(["--hide-scrollbars", "--dump-dom", page.absoluteString], in: folder)
+        let measured = try #require(dom.components(separatedBy: "data-titles=\"").dropFirst().first?.prefix { $0 != "\"" })
+        let parts = measured.split(separator: "/").compactMap { Int($0) }
+        try #require(parts.count == 3, "\(measured)")
+        #expect(parts[0] >= 10 && parts[0] == parts[2], "\(parts[0]) titles for \(parts[2]) charts")
+        #expect(parts[1] == 0, "\(parts[1]) of \(parts[0]) chart titles off a phone's screen or scrolling sideways")
+        // The longest of them, whole, in the page's text.
+        #expect(report.contains("SIMULATED</span> False match rate by threshold, by ethnicity (as labeled)</p>"))
     }
 
     @Test("at a phone's width: legends on screen, chart text at 11 px or more, and a cue on what scrolls sideways")

@@ -149,7 +149,8 @@ struct DemoCLITests {
         let charts = report.components(separatedBy: "<svg class=\"chart\"").count - 1
         let tables = report.components(separatedBy: "<table>").count - 1
         #expect(charts > 5 && tables > 5)
-        #expect(report.components(separatedBy: "<text class=\"simulated-mark\"").count - 1 == charts)
+        let marked = "<p class=\"chart-title\"><span class=\"simulated-mark\">SIMULATED</span>"
+        #expect(report.components(separatedBy: marked).count - 1 == charts)
         #expect(report.components(separatedBy: "<table><caption class=\"simulated-mark\">SIMULATED").count - 1 == tables)
         #expect(report.contains("@top-right { content: \"SIMULATED data"))
         for csv in ["cohorts.csv", "cross_cohort_fmr.csv", "curves.csv"] {

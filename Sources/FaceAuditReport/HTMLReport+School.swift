@@ -69,7 +69,7 @@ extension HTMLReport {
                 + o.watchlistMix.sorted { $0.key < $1.key }.map { "\(HTML.escape(value(of: $0.key))) \(plainNumber($0.value))" }
                 .joined(separator: ", ") + "; shares are scaled to add to 1 over the groups named), else of the students' own mix"
         out.append(
-            "<p>Suppose a school of \(HTML.grouped(o.schoolSize)) students, with the mix of groups of the people in this dataset, where a camera checks each student \(o.passesPerDay) times a school day for \(o.schoolDays) days a year against a watchlist of \(HTML.grouped(o.watchlistSize)) people \(mix). No student is on the list, so every alert is false. A <em>false alert</em> is one watchlist entry wrongly matched to a student; its rate comes from every comparison of two different people in the data, within and across groups.</p>"
+            "<p>Suppose a school of \(HTML.grouped(o.schoolSize)) students, with the mix of groups of the people in this dataset, where a camera checks each student \(o.passesPerDay) times a school day for \(o.schoolDays) days a year against a watchlist of \(HTML.grouped(o.watchlistSize)) people \(mix). No student is on the list, so every alert is false. A <em>false alert</em> is one watchlist entry wrongly matched to a student; its rate comes from every comparison of two different people in the data, within and across groups. \(Self.falseAlertsCount)</p>"
         )
         out.append(
             "<details class=\"fold\"><summary>How students flagged and wrong sightings are counted; intervals; the settings</summary>")
@@ -115,7 +115,7 @@ extension HTMLReport {
         }
         out.append("<h3>The whole school</h3>")
         out.append(
-            "<table><tr><th>operating point</th><th>false alerts per school day</th><th>students flagged at least once a year</th><th>false alerts a year per flagged student</th><th>wrong sightings per \(o.trackingDays)-day search of one student</th><th>chance a search returns a wrong sighting</th></tr>"
+            "<table><tr><th>operating point</th><th>false alerts per school day \(Self.falseAlertsMeaning)</th><th>students flagged at least once a year</th><th>false alerts a year per flagged student \(Self.falseAlertsMeaning)</th><th>wrong sightings per \(o.trackingDays)-day search of one student</th><th>chance a search returns a wrong sighting</th></tr>"
         )
         for (name, scenario) in rows {
             let t = scenario.total
@@ -132,7 +132,7 @@ extension HTMLReport {
         let dimensions = (points.first?.marginals ?? []).map(\.dimensions)
         for dimension in dimensions {
             var table = [
-                "<table><tr><th>group</th><th>students</th><th>people in the data with a false-match partner</th><th>false alerts per school day</th><th>students flagged at least once a year</th><th>wrong sightings per search of one student</th><th>chance a search returns a wrong sighting</th><th>notes</th></tr>"
+                "<table><tr><th>group</th><th>students</th><th>people in the data with a false-match partner</th><th>false alerts per school day \(Self.falseAlertsMeaning)</th><th>students flagged at least once a year</th><th>wrong sightings per search of one student</th><th>chance a search returns a wrong sighting</th><th>notes</th></tr>"
             ]
             var shares: String?
             for point in points {
@@ -212,6 +212,14 @@ extension HTMLReport {
         }
         return out.joined(separator: "\n")
     }
+
+    /// What every false-alert column adds to its name, so that a number quoted with its label is not read as
+    /// students: one check can match several entries.
+    static let falseAlertsMeaning = "(wrong watchlist matches, not students)"
+
+    /// The section's sentence on what a false alert counts.
+    static let falseAlertsCount =
+        "A check that matches two watchlist entries counts as two false alerts: false alerts count wrong matches, not students; the students wrongly flagged are counted on their own (<em>students flagged</em>)."
 
     /// A value with its interval, e.g. "190 (120–260)".
     static func estimate(_ e: SchoolScenario.Estimate, _ format: (Double) -> String) -> String {

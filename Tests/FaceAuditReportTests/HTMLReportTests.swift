@@ -258,7 +258,7 @@ struct HTMLReportTests {
         return order.compactMap { points[$0] }.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) }
     }
 
-    @Test("at 1280 px the London summary ends within 1,200 px and the page, folds closed, is at most 6,880 px")
+    @Test("at 1280 px the London summary ends within 1,200 px and the page, folds closed, is at most 6,980 px")
     func desktopHeight() throws {
         let folder = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -276,7 +276,8 @@ struct HTMLReportTests {
         // holds, instead of a column right of the plot, off it (6,806 px). 6,835 px since that chart names
         // under it the group it cannot draw, one person with no one of their group to compare. 6,858 px since
         // every chart's title is a line of the page above its drawing, which wraps on a phone (a line of text
-        // is a little taller than the drawing's title row was).
+        // is a little taller than the drawing's title row was). 6,963 px since the school's false alerts say in
+        // a sentence and in every column's name that they count wrong watchlist matches, not students.
         let page = folder.appendingPathComponent("desktop.html")
         try """
         <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="1280" height="900" style="border:0" srcdoc="\(HTML.escape(report))"></iframe>
@@ -298,13 +299,13 @@ struct HTMLReportTests {
         // under load. A page over a bound is therefore laid out once more in a new Chromium, and both layouts
         // are printed: a report that grew fails both times; a renderer's one-off differs and says how.
         var measured = try layout()
-        if measured.summaryEnd > 1_200 || measured.height > 6_880 {
+        if measured.summaryEnd > 1_200 || measured.height > 6_980 {
             let again = try layout()
             print("desktop layout over its bound, then again: \(measured.detail) | \(again.detail)")
             measured = again
         }
         #expect(measured.summaryEnd <= 1_200, "the summary ends at \(measured.summaryEnd) px (\(measured.detail))")
-        #expect(measured.height <= 6_880, "the page is \(measured.height) px tall (\(measured.detail))")
+        #expect(measured.height <= 6_980, "the page is \(measured.height) px tall (\(measured.detail))")
     }
 
     @Test("at 1280 px the comparison of the committed London runs, tables folded, is at most 4,000 px")

@@ -156,6 +156,27 @@ struct ReaderReviewTests {
         #expect(heat.contains(">Grey: no pairs to compare.</text>"))
     }
 
+    /// The school section of `html`, from its heading to the next.
+    static func school(_ html: String) throws -> String {
+        let start = try #require(html.range(of: "<h2>What this means for a school</h2>"))
+        let end = html.range(of: "<h2>", range: start.upperBound..<html.endIndex)?.lowerBound ?? html.endIndex
+        return String(html[start.lowerBound..<end])
+    }
+
+    @Test("every label and sentence of the school's false alerts says they count wrong watchlist matches, not students")
+    func schoolFalseAlerts() throws {
+        let school = try Self.school(HTMLReport.render(try HTMLReportTests.baseline(), curves: []))
+        #expect(
+            school.contains(
+                "A check that matches two watchlist entries counts as two false alerts: false alerts count wrong matches, not students; the students wrongly flagged are counted on their own (<em>students flagged</em>)."
+            ))
+        // Every column of false alerts names what it counts.
+        let headers = school.components(separatedBy: "<th>").dropFirst().map { $0.components(separatedBy: "</th>")[0] }
+        let alerts = headers.filter { $0.contains("false alerts") }
+        #expect(alerts.count >= 3)
+        for header in alerts { #expect(header.contains("wrong watchlist matches, not students"), "\(header)") }
+    }
+
     @Test("skin-tone groups are drawn light to dark in the scale's order, and named so")
     func skinToneLightness() {
         // In a report's order: other attributes' groups first, so that the palette's next colours are used.

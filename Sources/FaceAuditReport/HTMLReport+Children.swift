@@ -181,12 +181,7 @@ extension HTMLReport {
     /// interval lies above every other child band's, the sentence says the data cannot tell which band fares
     /// worst.
     static func childBandSentence(_ s: RunSummary, target: Double) -> String? {
-        guard
-            let bands = s.cohorts.first(where: {
-                $0.targetFMR == target && $0.dimensions.description == CohortDimension.ageBand.rawValue
-            })
-        else { return nil }
-        let scheme = (try? AgeBands(parsing: (s.configuration?.ageBands ?? []).joined(separator: ","))) ?? .standard
+        guard let (bands, scheme) = ageBands(s, target: target) else { return nil }
         let prefix = CohortDimension.ageBand.rawValue + "="
         let childBands = bands.cohorts.filter {
             $0.cohort.hasPrefix(prefix) && scheme.isChildBand(String($0.cohort.dropFirst(prefix.count))) && $0.fmr.trials > 0
@@ -205,8 +200,63 @@ extension HTMLReport {
                 : ", but its interval overlaps those of the other child bands, so this dataset cannot tell which band of children is falsely matched most.")
     }
 
+    /// The run's age bands (`--age-bands`, else the standard ones).
+    static func ageBandScheme(_ s: RunSummary) -> AgeBands {
+        (try? AgeBands(parsing: (s.configuration?.ageBands ?? []).joined(separator: ","))) ?? .standard
+    }
+
+    /// The run's age-band analysis at `target` and its bands, or nil without one.
+    static func ageBands(_ s: RunSummary, target: Double) -> (analysis: DisaggregatedRates, scheme: AgeBands)? {
+        s.cohorts.first { $0.targetFMR == target && $0.dimensions.description == CohortDimension.ageBand.rawValue }.map {
+            ($0, ageBandScheme(s))
+        }
+    }
+
     /// A ratio as read aloud: two significant digits below 10 (`0.35`, `3.2`), whole numbers above.
     static func times(_ x: Double) -> String { Finding.times(x) }
+
+    /// The children's ages that the run's child age bands with people cover, at `target`: the youngest
+    /// band's lower bound and the oldest one's upper end ("8" and "17" for bands 8-12 and 13-17), the bands
+    /// by name, and the child bands of the scheme with no one in them; nil without an age-band analysis
+    /// or a child band with people. Read from the bands' names and people counts, as cohorts.csv has them.
+    static func childAges(_ s: RunSummary, target: Double) -> (from: String, to: String, bands: [String], empty: [String])? {
+        guard let (bands, scheme) = ageBands(s, target: target) else { return nil }
+        let prefix = CohortDimension.ageBand.rawValue + "="
+        let peopled = Set(bands.cohorts.filter { $0.subjects > 0 }.map { String($0.cohort.dropFirst(prefix.count)) })
+        let child = scheme.labels.indices.filter { scheme.isChildBand(scheme.labels[$0]) }
+        let present = child.filter { peopled.contains(scheme.labels[$0]) }
+        guard let low = present.first, let high = present.last else { return nil }
+        let upper = scheme.lowerBounds[high + 1]
+        let to = upper == upper.rounded() ? plainNumber(upper - 1) : "under \(plainNumber(upper))"
+        return (
+            plainNumber(scheme.lowerBounds[low]), to, present.map { scheme.labels[$0] },
+            child.filter { !peopled.contains(scheme.labels[$0]) }.map { scheme.labels[$0] }
+        )
+    }
+
+    /// The school section's sentence on which children its numbers cover, when the data lacks some ages
+    /// under 18: "The children in this data are aged 8 to 17 (age bands 8-12 and 13-17): no one in it is
+    /// recorded as younger than 8, so younger students are not represented, and nothing here says how the
+    /// system treats them." Nil when every child band has people (or the run has no age bands).
+    static func childAgesSentence(_ s: RunSummary, target: Double) -> String? {
+        guard let ages = childAges(s, target: target), !ages.empty.isEmpty else { return nil }
+        let bands = ages.bands.count == 1 ? "age band \(ages.bands[0])" : "age bands " + listed(ages.bands)
+        let youngest = ages.bands[0]
+        let scheme = ageBandScheme(s)
+        let below = ages.empty.filter { (scheme.labels.firstIndex(of: $0) ?? 0) < (scheme.labels.firstIndex(of: youngest) ?? 0) }
+        let missing =
+            below.count == ages.empty.count
+            ? "no one in it is recorded as younger than \(ages.from), so younger students are not represented"
+            : "no one in it is recorded in the \(ages.empty.count == 1 ? "age band" : "age bands") \(listed(ages.empty)), so students of those ages are not represented"
+        return
+            "The children in this data are aged \(ages.from) to \(ages.to) (\(HTML.escape(bands))): \(HTML.escape(missing)), and nothing here says how the system treats them."
+    }
+
+    /// "a", "a and b", "a, b and c".
+    static func listed(_ items: [String]) -> String {
+        guard let last = items.last, items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + last
+    }
 
     /// Whether the report shows an analysis in its per-group sections: age group only when it has two or
     /// more known groups (children and adults), since one group would repeat the overall row.
@@ -248,7 +298,7 @@ extension HTMLReport {
         case .childrenOnly(let children, _)?:
             return (
                 marginals,
-                "<p>Everyone in this dataset with a recorded age is under 18: the group mix and rates below are children's (\(children.subjects) people).</p>"
+                "<p>Everyone in this dataset with a recorded age is under 18: the group mix and rates below are children's (\(children.subjects) people).\(childAgesSentence(s, target: target).map { " " + $0 } ?? "")</p>"
             )
         case .both(let children, _, _)?:
             let scheme = (try? AgeBands(parsing: (s.configuration?.ageBands ?? []).joined(separator: ","))) ?? .standard
@@ -268,7 +318,7 @@ extension HTMLReport {
             }
             return (
                 analyses,
-                "<p>Students are children: the tables by age use only this dataset's \(children.subjects) children (under 18), with their mix of age bands and their false-match rates. The tables by other attributes use rates over all ages, adults included, and so do not show children's rates alone.</p>"
+                "<p>Students are children: the tables by age use only this dataset's \(children.subjects) children (under 18), with their mix of age bands and their false-match rates. The tables by other attributes use rates over all ages, adults included, and so do not show children's rates alone.\(childAgesSentence(s, target: target).map { " " + $0 } ?? "")</p>"
             )
         }
     }

@@ -111,7 +111,9 @@ extension HTMLReport {
             return out.joined(separator: "\n")
         }
         if case .both? = coverage {
-            out.append("<p>The whole school below is made of this dataset's children (under 18) only.</p>")
+            // The ages its children have, where the data lacks some: the whole school is not every age a school has.
+            let ages = childAges(s, target: target).flatMap { $0.empty.isEmpty ? nil : ", here aged \($0.from) to \($0.to)" } ?? ""
+            out.append("<p>The whole school below is made of this dataset's children (under 18\(ages)) only.</p>")
         }
         out.append("<h3>The whole school</h3>")
         out.append(

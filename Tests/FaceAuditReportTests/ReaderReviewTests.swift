@@ -163,6 +163,27 @@ struct ReaderReviewTests {
         return String(html[start.lowerBound..<end])
     }
 
+    @Test("the school section says which children's ages its numbers cover, and that younger ones are not represented")
+    func schoolAges() throws {
+        // London's people relabelled as a dataset of adults and of children aged 8 to 17 only, as the demo's
+        // simulated population is: its youngest band, 8-12, has people; 0-3 and 4-7 have none.
+        var summary = try HTMLReportTests.baseline()
+        let names = [
+            "age_group=unknown": "age_group=under-18", "age_band=18-29": "age_band=8-12", "age_band=30-49": "age_band=13-17",
+        ]
+        for a in summary.cohorts.indices where !summary.cohorts[a].dimensions.isIntersection {
+            for c in summary.cohorts[a].cohorts.indices {
+                summary.cohorts[a].cohorts[c].cohort = names[summary.cohorts[a].cohorts[c].cohort] ?? summary.cohorts[a].cohorts[c].cohort
+            }
+        }
+        let school = try Self.school(HTMLReport.render(summary, curves: []))
+        #expect(school.contains("The whole school below is made of this dataset's children (under 18, here aged 8 to 17) only."))
+        #expect(
+            school.contains(
+                "The children in this data are aged 8 to 17 (age bands 8-12 and 13-17): no one in it is recorded as younger than 8, so younger students are not represented, and nothing here says how the system treats them."
+            ), "\(school.prefix(3000))")
+    }
+
     @Test("every label and sentence of the school's false alerts says they count wrong watchlist matches, not students")
     func schoolFalseAlerts() throws {
         let school = try Self.school(HTMLReport.render(try HTMLReportTests.baseline(), curves: []))

@@ -90,6 +90,12 @@ enum Charts {
                 )
             } else if isZeroRate(bar) {
                 svg.append(zeroRate(x: Double(left), y: Double(y + 11), color: color))
+            } else if isUnmeasured(bar) {
+                // Said at the plot's start too, which a phone shows before any scrolling: an empty row there
+                // read like a group without error.
+                svg.append(
+                    "<text class=\"unmeasured\" x=\"\(left + 4)\" y=\"\(y + 16)\" font-size=\"13\" font-style=\"italic\" fill=\"#555\">not measured</text>"
+                )
             }
             if let l = bar.lower, let u = bar.upper, u > 0 {
                 let xl = x(l)
@@ -160,6 +166,9 @@ enum Charts {
         }
         return "\(overallName): \(bar.note); at most \(HTML.percent(bound))"
     }
+
+    /// Whether a bar is a group without trials: no rate, no bound, nothing to draw; its note says why.
+    static func isUnmeasured(_ bar: RateBar) -> Bool { bar.rate == 0 && bar.zeroBound == nil && bar.upper == nil }
 
     /// Whether a bar is a group with trials and no error (it has a bound, and no bar is drawn).
     static func isZeroRate(_ bar: RateBar) -> Bool { bar.rate == 0 && bar.zeroBound != nil }

@@ -135,9 +135,12 @@ struct ReaderReviewTests {
         let notMeasured = "not measured (no pairs of different people)"
         // Nowhere a count of nothing, nor a rate of nothing, which read like a group without error.
         #expect(!html.contains(">0 of 0<") && !html.contains(">0 / 0<") && !html.contains("– → –"))
-        // The bars: the group's row says so in words.
+        // The bars: the group's row says so in words, in full right of the plot, and at the plot's start, where a
+        // phone's screen shows it before any sideways scrolling.
         let bars = try Self.chart("False match rate by ethnicity (as labeled)", in: html)
         #expect(bars.contains(">\(notMeasured)</text>"))
+        let row = try #require(bars.split(separator: "\n").drop { !$0.hasSuffix(">east_asian/white</text>") }.dropFirst().first)
+        #expect(row.hasPrefix("<text class=\"unmeasured\"") && row.hasSuffix(">not measured</text>"), "\(row)")
         // The tables (at every operating point, and the intersections): the two FMR cells are one, saying so.
         // (The school's tables, whose rows count people's comparisons with everyone, are not among them.)
         let rows = html.components(separatedBy: "<tr><td>east_asian/white</td>").dropFirst().filter { $0.hasPrefix("<td>1</td>") }

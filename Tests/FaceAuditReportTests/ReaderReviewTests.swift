@@ -159,6 +159,30 @@ struct ReaderReviewTests {
         #expect(heat.contains(">Grey: no pairs to compare.</text>"))
     }
 
+    @Test("a watchlist group without searches of one kind is \"not measured\", never \"0 / 0\" and a rate of nothing")
+    func watchlistWithoutSearches() {
+        func group(_ name: String, fnir: ErrorCount, fpir: ErrorCount) -> WatchlistResult.CohortPoint {
+            WatchlistResult.CohortPoint(
+                dimensions: "gender", cohort: "gender=\(name)", fnir: fnir, fpir: fpir, fnirInterval: BinomialInterval(fnir),
+                fpirInterval: BinomialInterval(fpir))
+        }
+        // Everyone of "female" was enrolled: no search by a woman not on the list.
+        let point = WatchlistResult.Point(
+            targetFPIR: 0.01, threshold: 0.5, fnir: ErrorCount(errors: 2, trials: 40), fpir: ErrorCount(errors: 1, trials: 60),
+            fnirInterval: BinomialInterval(ErrorCount(errors: 2, trials: 40)),
+            fpirInterval: BinomialInterval(ErrorCount(errors: 1, trials: 60)),
+            cohorts: [
+                group("female", fnir: ErrorCount(errors: 1, trials: 20), fpir: ErrorCount(errors: 0, trials: 0)),
+                group("male", fnir: ErrorCount(errors: 1, trials: 20), fpir: ErrorCount(errors: 1, trials: 60)),
+            ])
+        let html = HTMLReport.watchlistSection(
+            WatchlistResult(gallerySize: 40, matedSearches: 40, nonMatedSearches: 60, nonMatedFailures: 0, points: [point]))
+        // A rate without searches was "–" with an interval of dashes: "– (–––)".
+        #expect(!html.contains(">0 / 0<") && !html.contains("– (–"), "\(html)")
+        let row = "<tr><td>female</td><td colspan=\"2\">not measured (no searches by people not on the list)</td><td>1 / 20</td>"
+        #expect(html.contains(row), "\(html)")
+    }
+
     /// The school section of `html`, from its heading to the next.
     static func school(_ html: String) throws -> String {
         let start = try #require(html.range(of: "<h2>What this means for a school</h2>"))

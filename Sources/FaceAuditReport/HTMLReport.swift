@@ -361,8 +361,34 @@ public enum HTMLReport {
                 of: "<p class=\"chart-title\">", with: "<p class=\"chart-title\"><span class=\"simulated-mark\">SIMULATED</span> "
             )
             .replacingOccurrences(of: "<title>", with: "<title>SIMULATED: ")
+            out = watermarked(out)
         }
         return out
+    }
+
+    /// `html` with a faint "SIMULATED" drawn across the middle of every chart, behind its marks: the title
+    /// that carries the visible mark is a line of the page above the drawing, and a chart copied or
+    /// screenshotted alone must still say it is not data about real people.
+    static func watermarked(_ html: String) -> String {
+        let pattern = #"(<svg class="chart" role="img" viewBox="0 (\d+) (\d+) (\d+)"[^>]*>\n<title>[^<]*</title>)"#
+        guard let expression = try? NSRegularExpression(pattern: pattern) else { return html }
+        var out = ""
+        var last = html.startIndex
+        for match in expression.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
+            guard let whole = Range(match.range, in: html), let top = Range(match.range(at: 2), in: html),
+                let width = Range(match.range(at: 3), in: html), let height = Range(match.range(at: 4), in: html),
+                let y0 = Double(html[top]), let w = Double(html[width]), let h = Double(html[height])
+            else { continue }
+            let (x, y) = (w / 2, y0 + h / 2)
+            let size = Int(min(w / 9, h / 3).rounded())
+            out += html[last..<whole.upperBound]
+            out +=
+                "\n<text class=\"simulated-watermark\" x=\"\(Int(x))\" y=\"\(Int(y))\" text-anchor=\"middle\" dominant-baseline=\"middle\" "
+                + "font-size=\"\(size)\" font-weight=\"bold\" fill=\"#b45309\" fill-opacity=\"0.13\" "
+                + "transform=\"rotate(-12 \(Int(x)) \(Int(y)))\" aria-hidden=\"true\">SIMULATED</text>"
+            last = whole.upperBound
+        }
+        return out + html[last...]
     }
 
     /// The line above a chart that a phone shows (every chart is wider than a phone's screen).

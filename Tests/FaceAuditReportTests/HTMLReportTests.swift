@@ -178,11 +178,14 @@ struct HTMLReportTests {
         let marked = "<p class=\"chart-title\"><span class=\"simulated-mark\">SIMULATED</span>"
         #expect(html.components(separatedBy: marked).count - 1 == charts)
         #expect(html.components(separatedBy: "<table><caption class=\"simulated-mark\">SIMULATED").count - 1 == tables)
+        // Inside every drawing too, behind its marks: the titles are lines of the page, and a chart copied
+        // alone must still say so.
+        #expect(html.components(separatedBy: "aria-hidden=\"true\">SIMULATED</text>").count - 1 == charts)
         // In the printed page's top margin, not fixed over its first lines.
         #expect(html.contains("@top-right { content: \"SIMULATED data: not findings about real people\""))
         #expect(!html.contains("position: fixed"))
         let real = HTMLReport.render(try Self.baseline(), curves: [])
-        #expect(!real.contains("simulated-mark\"") && !real.contains("SIMULATED data"))
+        #expect(!real.contains("simulated-mark\"") && !real.contains("SIMULATED data") && !real.contains("simulated-watermark"))
     }
 
     /// Runs headless Chromium (installed by scripts/bootstrap) with `arguments`; its output and log go

@@ -80,7 +80,7 @@ extension HTMLReport {
             return (
                 [
                     "Everyone in this dataset with a recorded age is under 18 (\(children.subjects) children): it shows how the system treats children, but cannot compare them with adults."
-                ], childBandSentence(s, target: target).map { [$0] } ?? []
+                ] + (childAgesSentence(s, target: target).map { [$0] } ?? []), childBandSentence(s, target: target).map { [$0] } ?? []
             )
         case .both(let children, let adults, let analysis)?:
             let minimum = s.configuration?.minSubjects
@@ -89,6 +89,8 @@ extension HTMLReport {
                 comparisonSentence(children, adults, analysis: analysis, metric: "fnmr", minimum: minimum),
             ]
             if let band = childBandSentence(s, target: target) { out.append(band) }
+            // "Children" above means the ages the data has: said right after, where a quote of them is read.
+            if let ages = childAgesSentence(s, target: target) { out.append(ages) }
             return ([], out)
         }
     }

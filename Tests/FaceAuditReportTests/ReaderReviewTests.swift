@@ -203,8 +203,15 @@ struct ReaderReviewTests {
                 summary.cohorts[a].cohorts[c].cohort = names[summary.cohorts[a].cohorts[c].cohort] ?? summary.cohorts[a].cohorts[c].cohort
             }
         }
-        let school = try Self.school(HTMLReport.render(summary, curves: []))
+        let html = HTMLReport.render(summary, curves: [])
+        let school = try Self.school(html)
         #expect(school.contains("The whole school below is made of this dataset's children (under 18, here aged 8 to 17) only."))
+        // The summary's sentences on children, and the limitations, say it too: a quote of them is read there.
+        let ages = "The children in this data are aged 8 to 17 (age bands 8-12 and 13-17)"
+        let summaryList = try #require(html.range(of: "<ul class=\"summary\">").map { html[$0.upperBound...] })
+        #expect(summaryList.components(separatedBy: "</ul>")[0].contains(ages))
+        let limitations = try #require(html.range(of: "<h2>Limitations</h2>").map { html[$0.upperBound...] })
+        #expect(limitations.components(separatedBy: "</ul>")[0].contains(ages))
         #expect(
             school.contains(
                 "The children in this data are aged 8 to 17 (age bands 8-12 and 13-17): no one in it is recorded as younger than 8, so younger students are not represented, and nothing here says how the system treats them."

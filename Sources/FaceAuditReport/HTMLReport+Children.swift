@@ -80,7 +80,8 @@ extension HTMLReport {
             return (
                 [
                     "Everyone in this dataset with a recorded age is under 18 (\(children.subjects) children): it shows how the system treats children, but cannot compare them with adults."
-                ] + (childAgesSentence(s, target: target).map { [$0] } ?? []), childBandSentence(s, target: target).map { [$0] } ?? []
+                ] + (childAgesSentence(s, target: target, people: "children").map { [$0] } ?? []),
+                childBandSentence(s, target: target).map { [$0] } ?? []
             )
         case .both(let children, let adults, let analysis)?:
             let minimum = s.configuration?.minSubjects
@@ -90,7 +91,7 @@ extension HTMLReport {
             ]
             if let band = childBandSentence(s, target: target) { out.append(band) }
             // "Children" above means the ages the data has: said right after, where a quote of them is read.
-            if let ages = childAgesSentence(s, target: target) { out.append(ages) }
+            if let ages = childAgesSentence(s, target: target, people: "children") { out.append(ages) }
             return ([], out)
         }
     }
@@ -240,7 +241,9 @@ extension HTMLReport {
     /// under 18: "The children in this data are aged 8 to 17 (age bands 8-12 and 13-17): no one in it is
     /// recorded as younger than 8, so younger students are not represented, and nothing here says how the
     /// system treats them." Nil when every child band has people (or the run has no age bands).
-    static func childAgesSentence(_ s: RunSummary, target: Double) -> String? {
+    ///
+    /// `people` names who is missing: "students" in the school section, "children" elsewhere.
+    static func childAgesSentence(_ s: RunSummary, target: Double, people: String = "students") -> String? {
         guard let ages = childAges(s, target: target), !ages.empty.isEmpty else { return nil }
         let bands = ages.bands.count == 1 ? "age band \(ages.bands[0])" : "age bands " + listed(ages.bands)
         let youngest = ages.bands[0]
@@ -248,8 +251,8 @@ extension HTMLReport {
         let below = ages.empty.filter { (scheme.labels.firstIndex(of: $0) ?? 0) < (scheme.labels.firstIndex(of: youngest) ?? 0) }
         let missing =
             below.count == ages.empty.count
-            ? "no one in it is recorded as younger than \(ages.from), so younger students are not represented"
-            : "no one in it is recorded in the \(ages.empty.count == 1 ? "age band" : "age bands") \(listed(ages.empty)), so students of those ages are not represented"
+            ? "no one in it is recorded as younger than \(ages.from), so younger \(people) are not represented"
+            : "no one in it is recorded in the \(ages.empty.count == 1 ? "age band" : "age bands") \(listed(ages.empty)), so \(people) of those ages are not represented"
         return
             "The children in this data are aged \(ages.from) to \(ages.to) (\(HTML.escape(bands))): \(HTML.escape(missing)), and nothing here says how the system treats them."
     }

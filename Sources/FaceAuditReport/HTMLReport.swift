@@ -278,7 +278,7 @@ public enum HTMLReport {
                 ?? "A difference is stated only when the 95% interval of the ratio lies above 1 and \(people); a group not mentioned may still differ by less than the data can show."
         )
         // Which children's ages the numbers cover, when the data lacks some under 18 (a sentence of HTML).
-        let ages = childAgesSentence(s, target: target).map { "<li>\($0)</li>" } ?? ""
+        let ages = childAgesSentence(s, target: target, people: "children").map { "<li>\($0)</li>" } ?? ""
         body.append("<ul>" + limits.map { "<li>\(HTML.escape($0))</li>" }.joined() + ages + "</ul>")
         body.append(checklistSection(s, marginals: marginals, histograms: !histograms.isEmpty))
 

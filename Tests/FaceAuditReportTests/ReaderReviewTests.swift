@@ -212,6 +212,8 @@ struct ReaderReviewTests {
         #expect(summaryList.components(separatedBy: "</ul>")[0].contains(ages))
         let limitations = try #require(html.range(of: "<h2>Limitations</h2>").map { html[$0.upperBound...] })
         #expect(limitations.components(separatedBy: "</ul>")[0].contains(ages))
+        // Outside the school, the missing are children, not students.
+        #expect(summaryList.components(separatedBy: "</ul>")[0].contains("so younger children are not represented"))
         #expect(
             school.contains(
                 "The children in this data are aged 8 to 17 (age bands 8-12 and 13-17): no one in it is recorded as younger than 8, so younger students are not represented, and nothing here says how the system treats them."

@@ -190,15 +190,23 @@ extension ModelComparison {
                 guard rates.count == runs.count else { continue }
                 out += "<tr><td>\(HTML.escape(Finding.labelValues(cohort)))</td><td>\(metric.rawValue.uppercased())</td>"
                 out += rates.map { row in
-                    "<td>\(HTML.percent(row.value.isFinite ? row.value : nil)) <small>(\(HTML.grouped(row.count!.errors))/\(HTML.grouped(row.count!.trials)))</small></td>"
+                    // A group with nothing to compare says so in words, as the run's own report does.
+                    guard row.count!.trials > 0 else {
+                        return
+                            "<td>not measured <small>(\(metric == .fmr ? "no pairs of different people" : "no mated pairs"))</small></td>"
+                    }
+                    return
+                        "<td>\(HTML.percent(row.value.isFinite ? row.value : nil)) <small>(\(HTML.grouped(row.count!.errors))/\(HTML.grouped(row.count!.trials)))</small></td>"
                 }.joined()
                 for (a, b) in pairs {
                     let d = rows.first {
                         $0.analysis == lookup && $0.cohort == cohort && $0.metric == metric && $0.kind == "difference" && $0.run == a
                             && $0.versus == b
                     }
+                    // No difference of two rates that neither run measured.
+                    let measured = rates.allSatisfy { $0.count!.trials > 0 }
                     out +=
-                        "<td>\(d.map { "\(Self.points($0.value)) <small>(\(Self.intervalText($0.interval, ratio: false)))</small>" } ?? "–")</td>"
+                        "<td>\(!measured ? "not measured" : d.map { "\(Self.points($0.value)) <small>(\(Self.intervalText($0.interval, ratio: false)))</small>" } ?? "–")</td>"
                 }
                 out += "</tr>"
             }

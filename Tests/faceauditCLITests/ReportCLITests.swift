@@ -50,6 +50,11 @@ struct ReportCLITests {
         // The tables fold under the sentences, and the page (Chromium at 1280 px) stays short.
         #expect(html.contains("<details class=\"fold\"><summary>By ethnicity: each run's rates for 5 groups"))
         #expect(!html.contains("<h3>By"))
+        // London's east_asian/white group is one person: no pair of different people to compare, said in words in
+        // every cell, never a dash over "0/0" beside a difference "not defined".
+        let row = try #require(html.components(separatedBy: "<tr>").first { $0.hasPrefix("<td>east_asian/white</td><td>FMR</td>") })
+        #expect(row.components(separatedBy: "not measured <small>(no pairs of different people)</small>").count - 1 == 2, "\(row)")
+        #expect(row.contains("<td>not measured</td>") && !row.contains("0/0") && !row.contains("not defined"), "\(row)")
     }
 
     @Test("two models on the same people: subjects.json, then a page and a CSV with paired differences")

@@ -6,7 +6,7 @@
 /// Swift compares strings by canonical equivalence, so "Jos\u{E9}" (NFC) and "Jose\u{301}" (NFD) are one
 /// dictionary key although they are different bytes: different files on disk, and two people a dataset
 /// would silently make one.
-struct Spellings {
+public struct Spellings {
     /// Where a name is written: a place in a text file (a manifest's field), or a file or folder named by it.
     enum Place {
         /// A field of a text file.
@@ -35,6 +35,11 @@ struct Spellings {
         return earlier.place
     }
 
+    /// What two names in two Unicode normalizations are, as every refusal of them says (score files' too).
+    public static let differOnlyInNormalization =
+        "differ only in Unicode normalization (e.g. é as one character in one, e and a combining accent in the other), "
+        + "so they would be taken as one"
+
     /// The error for a name at `place` that is an earlier one's text in another normalization.
     private func refusal(at place: Place, earlier: Place) -> ManifestError {
         let first =
@@ -42,9 +47,7 @@ struct Spellings {
             case .text(let location): "the one at line \(location.line), column \(location.column)"
             case .path(let path): path
             }
-        let message =
-            "this \(what) and \(first) differ only in Unicode normalization (e.g. é as one character in one, e and a combining "
-            + "accent in the other), so they would be taken as one; "
+        let message = "this \(what) and \(first) \(Self.differOnlyInNormalization); "
         switch place {
         case .text(let location):
             return ManifestError(.unicodeNormalization, at: location, message + "write both the same way (NFC)")

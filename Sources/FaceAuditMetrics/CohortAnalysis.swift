@@ -82,12 +82,9 @@ public enum CohortAnalysis {
         allIndices.reserveCapacity(data.count)
         for k in 0..<data.count {
             allIndices.append(k)
-            if data.mated[k] {
-                if data.matedCohort[k] >= 0 { matedIndices[Int(data.matedCohort[k])].append(k) }
-            } else {
-                let c = data.probeCohort[k]
-                if c >= 0 && c == data.referenceCohort[k] { withinIndices[Int(c)].append(k) }
-            }
+            let c = Int(data.cohort(of: k))
+            guard c >= 0 else { continue }
+            if data.mated[k] { matedIndices[c].append(k) } else { withinIndices[c].append(k) }
         }
 
         struct Group {

@@ -141,12 +141,9 @@ public struct InequityCurve: Sendable, Hashable, Codable {
         var matedIndices = [[Int]](repeating: [], count: data.cohortNames.count)
         var withinIndices = [[Int]](repeating: [], count: data.cohortNames.count)
         for k in 0..<data.count {
-            if data.mated[k] {
-                if data.matedCohort[k] >= 0 { matedIndices[Int(data.matedCohort[k])].append(k) }
-            } else {
-                let c = data.probeCohort[k]
-                if c >= 0 && c == data.referenceCohort[k] { withinIndices[Int(c)].append(k) }
-            }
+            let c = Int(data.cohort(of: k))
+            guard c >= 0 else { continue }
+            if data.mated[k] { matedIndices[c].append(k) } else { withinIndices[c].append(k) }
         }
         // Scores here are already similarities.
         let sorted = data.groupedScores
@@ -193,10 +190,9 @@ public struct InequityCurve: Sendable, Hashable, Codable {
             // A cohort's trials are the same at every point: counted once per replicate.
             let trials = designs.map { $0.trials(m) }
             for point in tallies {
-                let errors = point.map { $0.errors(m) }
                 let measures = InequityMeasures.curveMeasures(
-                    fmr: errors.indices.map { SubjectBootstrap.Tally.rate((errors[$0].nonMated, trials[$0].nonMated)) },
-                    fnmr: errors.indices.map { SubjectBootstrap.Tally.rate((errors[$0].mated, trials[$0].mated)) }, alpha: alpha)
+                    fmr: point.indices.map { SubjectBootstrap.Tally.rate((point[$0].nonMatedErrors(m), trials[$0].nonMated)) },
+                    fnmr: point.indices.map { SubjectBootstrap.Tally.rate((point[$0].matedErrors(m), trials[$0].mated)) }, alpha: alpha)
                 fdr.append(measures.fdr ?? .nan)
                 row += [measures.fdr ?? .nan, measures.fmrMaxGeomean ?? .nan, measures.fnmrMaxGeomean ?? .nan]
             }

@@ -44,6 +44,13 @@ public struct LabeledComparisons: Sendable {
     @inlinable public func isWithinNonMated(_ k: Int, cohort c: Int32) -> Bool {
         !mated[k] && probeCohort[k] == c && referenceCohort[k] == c
     }
+
+    /// The cohort whose rates comparison k counts towards: a mated comparison's pair-level cohort
+    /// (``matedCohort``, for its FNMR), a non-mated one's when both its sides are in one cohort (for its
+    /// FMR); −1 for none.
+    @inlinable public func cohort(of k: Int) -> Int32 {
+        mated[k] ? matedCohort[k] : (probeCohort[k] == referenceCohort[k] ? probeCohort[k] : -1)
+    }
 }
 
 extension LabeledComparisons {
@@ -130,8 +137,8 @@ extension LabeledComparisons {
         var impostorFailures = [Int](repeating: 0, count: cohortCount + 1)
         /// The cohort of comparison k, or `cohortCount` for none.
         func cohort(_ k: Int) -> Int {
-            let c = data.mated[k] ? data.matedCohort[k] : (data.probeCohort[k] == data.referenceCohort[k] ? data.probeCohort[k] : -1)
-            return c >= 0 && Int(c) < cohortCount ? Int(c) : cohortCount
+            let c = Int(data.cohort(of: k))
+            return c >= 0 && c < cohortCount ? c : cohortCount
         }
         // Each comparison's group (cohort · 2 + mated), worked out in index order; the pass in score order
         // then reads one array where it jumps about (it read five, half of its time going to the jumps).

@@ -183,11 +183,8 @@ public enum Mitigation {
     static func cohortIndices(_ data: LabeledComparisons) -> [[Int]] {
         var indices = [[Int]](repeating: [], count: data.cohortNames.count)
         for k in 0..<data.count {
-            if data.mated[k] {
-                if data.matedCohort[k] >= 0 { indices[Int(data.matedCohort[k])].append(k) }
-            } else if data.probeCohort[k] >= 0 && data.probeCohort[k] == data.referenceCohort[k] {
-                indices[Int(data.probeCohort[k])].append(k)
-            }
+            let c = data.cohort(of: k)
+            if c >= 0 { indices[Int(c)].append(k) }
         }
         return indices
     }
@@ -206,15 +203,13 @@ public enum Mitigation {
             designs = bootstrap && data.subjectCount > 0 ? indices.map { SubjectBootstrap.design(data, indices: $0) } : []
         }
 
-        /// Each cohort's scores of `data` (these comparisons, raw or normalised), sorted.
-        func sorted(_ data: LabeledComparisons) -> [SortedScores] { data.groupedScores.cohorts }
     }
 
     /// Every cohort's FMR and FNMR at its similarity threshold `thresholds[c]`, with subject-bootstrap
     /// intervals when `options.replicates` > 0.
     public static func rates(_ data: LabeledComparisons, thresholds: [Double], options: CohortAnalysisOptions) -> [MitigationRates] {
         let groups = Groups(data, bootstrap: options.replicates > 0)
-        return rates(data, groups: groups, sorted: groups.sorted(data), thresholds: thresholds, options: options)
+        return rates(data, groups: groups, sorted: data.groupedScores.cohorts, thresholds: thresholds, options: options)
     }
 
     /// ``rates(_:thresholds:options:)`` over groups already built from `data` (or from comparisons with

@@ -104,11 +104,7 @@ public struct SubjectBootstrap: Sendable {
         public func nonMatedRate(_ m: [Int]) -> Double { Self.rate(nonMatedCounts(m)) }
 
         /// Weighted errors and trials of the non-mated comparisons.
-        public func nonMatedCounts(_ m: [Int]) -> (errors: Int, trials: Int) {
-            var e = 0
-            for p in errorPairs { e += m[Int(p.a)] * m[Int(p.b)] * Int(p.errors) }
-            return (e, nonMatedTrials(m))
-        }
+        public func nonMatedCounts(_ m: [Int]) -> (errors: Int, trials: Int) { (nonMatedErrors(m), nonMatedTrials(m)) }
 
         /// errors / trials; NaN without a trial.
         static func rate(_ c: (errors: Int, trials: Int)) -> Double {
@@ -118,14 +114,19 @@ public struct SubjectBootstrap: Sendable {
         /// Weighted number of non-mated comparisons.
         func nonMatedTrials(_ m: [Int]) -> Int { denominator.trials(m) }
 
-        /// Weighted mated and non-mated errors, without the trials (which do not depend on the threshold:
-        /// ``Design/trials(_:)``).
-        func errors(_ m: [Int]) -> (mated: Int, nonMated: Int) {
-            var mated = 0
-            for t in self.mated { mated += m[t.subject] * t.errors }
-            var nonMated = 0
-            for p in errorPairs { nonMated += m[Int(p.a)] * m[Int(p.b)] * Int(p.errors) }
-            return (mated, nonMated)
+        /// Weighted errors of the mated comparisons, without their trials (which do not depend on the
+        /// threshold: ``Design/trials(_:)``).
+        func matedErrors(_ m: [Int]) -> Int {
+            var e = 0
+            for t in mated { e += m[t.subject] * t.errors }
+            return e
+        }
+
+        /// Weighted errors of the non-mated comparisons.
+        func nonMatedErrors(_ m: [Int]) -> Int {
+            var e = 0
+            for p in errorPairs { e += m[Int(p.a)] * m[Int(p.b)] * Int(p.errors) }
+            return e
         }
     }
 
@@ -213,8 +214,11 @@ public struct SubjectBootstrap: Sendable {
     }
 
     /// The runs of equal `key >> shift` in sorted `keys`: each value and how many keys share it, ascending.
+    /// Exactly as many as there are (the error pairs made of them are kept for subjects.json, so growth by
+    /// doubling would keep up to twice their size alive).
     static func runs(of keys: [UInt64], shift: UInt64 = 0) -> [(key: UInt64, count: Int)] {
         var runs: [(key: UInt64, count: Int)] = []
+        runs.reserveCapacity(keys.indices.count { $0 == 0 || keys[$0] >> shift != keys[$0 - 1] >> shift })
         var start = 0
         while start < keys.count {
             let value = keys[start] >> shift
@@ -292,20 +296,7 @@ public struct SubjectBootstrap: Sendable {
     /// The error pairs, in subject-pair order, of one ``pairKey(_:_:)`` per false match (sorted in place).
     static func errorPairs(_ keys: inout [UInt64]) -> [ErrorPair] {
         RadixSort.sort(&keys)
-        // Exactly as many as there are distinct keys: these lists are kept for subjects.json, so growth
-        // by doubling would keep up to twice their size alive.
-        var distinct = 0
-        for i in keys.indices where i == 0 || keys[i] != keys[i - 1] { distinct += 1 }
-        var pairs: [ErrorPair] = []
-        pairs.reserveCapacity(distinct)
-        for key in keys {
-            if let last = pairs.last, UInt64(UInt32(last.a)) << 32 | UInt64(UInt32(last.b)) == key {
-                pairs[pairs.count - 1].errors += 1
-            } else {
-                pairs.append(ErrorPair(a: Int32(key >> 32), b: Int32(truncatingIfNeeded: key), errors: 1))
-            }
-        }
-        return pairs
+        return runs(of: keys).map { ErrorPair(a: Int32($0.key >> 32), b: Int32(truncatingIfNeeded: $0.key), errors: Int32($0.count)) }
     }
 
     /// ``run(subjects:replicates:seed:_:)`` with the statistic evaluated on up to `threads` threads.

@@ -236,8 +236,7 @@ public enum ScoreFileReader {
     static func otherNormalization(path: String, line: Int, column: Int) -> ScoreFileError {
         ScoreFileError(
             file: path, line: line, column: column,
-            "this field and an earlier one differ only in Unicode normalization (e.g. é as one character in one, e and a "
-                + "combining accent in the other), so they would be taken as one; write both the same way (NFC)")
+            "this field and an earlier one \(Spellings.differOnlyInNormalization); write both the same way (NFC)")
     }
 
     /// Parses one score field, at `column` of `line`; `nan` (any case) is NaN.

@@ -28,6 +28,35 @@ enum HTML {
         return String(out)
     }
 
+    /// `text` with every occurrence of `pattern` replaced, left to right without overlap, comparing UTF-8
+    /// bytes: the report's own markup (`<table>`, `</svg>`), which escaped text cannot contain (its `<`
+    /// is `&lt;`), so no combining mark after a match can matter. Foundation's `replacingOccurrences`
+    /// compares `Character`s: seven of them over a 20,000-template run's page took 32 ms, this 3 ms.
+    static func replacing(_ pattern: String, with replacement: String, in text: String) -> String {
+        let pattern = Array(pattern.utf8)
+        guard let first = pattern.first else { return text }
+        var source = text
+        return source.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / 8)
+            var start = 0
+            var i = 0
+            let (n, m) = (bytes.count, pattern.count)
+            while i + m <= n {
+                if bytes[i] == first && pattern.indices.allSatisfy({ bytes[i + $0] == pattern[$0] }) {
+                    out.append(contentsOf: bytes[start..<i])
+                    out.append(contentsOf: replacement.utf8)
+                    i += m
+                    start = i
+                } else {
+                    i += 1
+                }
+            }
+            out.append(contentsOf: bytes[start..<n])
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
     /// A rate as a percentage with sensible precision, e.g. `0.097%`.
     static func percent(_ x: Double?) -> String { x.map(Finding.percent) ?? "–" }
 

@@ -349,20 +349,24 @@ public enum HTMLReport {
     /// that no text is below 11 px, with "scroll sideways →" above them on a phone), and, for a simulated
     /// run, every table captioned and every chart marked SIMULATED.
     static func finish(_ body: String, simulated: Bool) -> String {
-        var out = body.replacingOccurrences(of: "<table>", with: "<div class=\"table-scroll\"><table>")
-            .replacingOccurrences(of: "</table>", with: "</table></div>")
-            .replacingOccurrences(of: "<svg class=\"chart\"", with: "\(scrollCue)<div class=\"chart-scroll\"><svg class=\"chart\"")
-            .replacingOccurrences(of: "</svg>", with: "</svg></div>")
+        var out = body
+        for (pattern, replacement) in [
+            ("<table>", "<div class=\"table-scroll\"><table>"), ("</table>", "</table></div>"),
+            ("<svg class=\"chart\"", "\(scrollCue)<div class=\"chart-scroll\"><svg class=\"chart\""), ("</svg>", "</svg></div>"),
+        ] {
+            out = HTML.replacing(pattern, with: replacement, in: out)
+        }
         if simulated {
-            out = out.replacingOccurrences(
-                of: "<table>", with: "<table><caption class=\"simulated-mark\">SIMULATED: not data about real people</caption>")
             // Every chart's visible title begins with the mark, where a phone's screen shows it (at the
             // chart's top right it was off that screen), and so does its accessible title, which a copy of the
             // drawing alone keeps.
-            out = out.replacingOccurrences(
-                of: "<p class=\"chart-title\">", with: "<p class=\"chart-title\"><span class=\"simulated-mark\">SIMULATED</span> "
-            )
-            .replacingOccurrences(of: "<title>", with: "<title>SIMULATED: ")
+            for (pattern, replacement) in [
+                ("<table>", "<table><caption class=\"simulated-mark\">SIMULATED: not data about real people</caption>"),
+                ("<p class=\"chart-title\">", "<p class=\"chart-title\"><span class=\"simulated-mark\">SIMULATED</span> "),
+                ("<title>", "<title>SIMULATED: "),
+            ] {
+                out = HTML.replacing(pattern, with: replacement, in: out)
+            }
             out = watermarked(out)
         }
         return out

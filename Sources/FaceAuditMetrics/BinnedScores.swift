@@ -103,7 +103,15 @@ public struct BinnedScores: Sendable {
     ) {
         precondition(counts.count == values.count, "one count per value")
         counts.append(0)
-        for k in stride(from: values.count - 1, through: 0, by: -1) { counts[k] += counts[k + 1] }
+        // Through a pointer and without overflow checks: the sum is at most the number of scores. Checked
+        // array arithmetic was a third of building a group of 2 million exact scores.
+        counts.withUnsafeMutableBufferPointer { counts in
+            var k = counts.count - 2
+            while k >= 0 {
+                counts[k] &+= counts[k + 1]
+                k -= 1
+            }
+        }
         self.genuine = sortedGenuine
         self.values = values
         self.atOrAbove = counts

@@ -96,68 +96,88 @@ extension PartnerCounts {
     /// closing one), appended to `out` as UTF-8: bytes and digits written directly, since these counts
     /// are most of a large run's summary.
     public func appendPrettyJSON(indent: Int, to out: inout [UInt8]) {
-        let deepest = indent + 10
-        let spaces = [UInt8](repeating: UInt8(ascii: " "), count: deepest)
-        func newline(_ depth: Int) {
-            out.append(UInt8(ascii: "\n"))
-            out += spaces[0..<depth]
+        // Written by a value that holds the bytes (moved in and out, no copy): closures over the inout
+        // buffer were not inlined, and each byte went through a call and a uniqueness check.
+        var writer = JSONBytes(out: consume out, spaces: [UInt8](repeating: UInt8(ascii: " "), count: indent + 10))
+        writer.byte("{")
+        writer.newline(indent + 2)
+        writer.text("\"cohorts\" : ")
+        writer.array(cohorts.count, indent + 2) { writer, k, depth in
+            writer.array(cohorts[k].count, depth) { writer, l, _ in writer.record(cohorts[k][l]) }
         }
-        func text(_ s: StaticString) { out += UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount) }
-        var digits = [UInt8](repeating: 0, count: 20)  // Int.min has 19
-        func number(_ value: Int) {
-            if value < 0 { out.append(UInt8(ascii: "-")) }
-            var magnitude = value.magnitude
-            var k = digits.count
-            repeat {
-                k -= 1
-                digits[k] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            out += digits[k...]
+        writer.byte(",")
+        writer.newline(indent + 2)
+        writer.text("\"overall\" : ")
+        writer.array(overall.count, indent + 2) { writer, k, _ in writer.record(overall[k]) }
+        writer.newline(indent)
+        writer.byte("}")
+        out = writer.out
+    }
+}
+
+/// The bytes ``PartnerCounts/appendPrettyJSON(indent:to:)`` writes, appended to ``out``.
+private struct JSONBytes {
+    var out: [UInt8]
+    /// Enough spaces for the deepest line.
+    let spaces: [UInt8]
+    /// Room for the digits of any `Int` (`Int.min` has 19).
+    var digits = [UInt8](repeating: 0, count: 20)
+
+    mutating func byte(_ c: Unicode.Scalar) { out.append(UInt8(ascii: c)) }
+
+    mutating func newline(_ depth: Int) {
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: spaces[0..<depth])
+    }
+
+    mutating func text(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+
+    mutating func number(_ value: Int) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var k = digits.count
+        repeat {
+            k -= 1
+            digits[k] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        out.append(contentsOf: digits[k...])
+    }
+
+    /// `[` … `]` with each of `count` elements written by `element` on its own line at `depth` + 2.
+    mutating func array(_ count: Int, _ depth: Int, _ element: (inout JSONBytes, Int, Int) -> Void) {
+        out.append(UInt8(ascii: "["))
+        if count == 0 { out.append(UInt8(ascii: "\n")) }
+        for k in 0..<count {
+            newline(depth + 2)
+            element(&self, k, depth + 2)
+            if k < count - 1 { out.append(UInt8(ascii: ",")) }
         }
-        /// `[` … `]` with each element written by `element` on its own line at `depth` + 2.
-        func array<T>(_ values: [T], _ depth: Int, _ element: (T, Int) -> Void) {
-            out.append(UInt8(ascii: "["))
-            if values.isEmpty { out.append(UInt8(ascii: "\n")) }
-            for k in values.indices {
-                newline(depth + 2)
-                element(values[k], depth + 2)
-                if k < values.count - 1 { out.append(UInt8(ascii: ",")) }
-            }
-            newline(depth)
-            out.append(UInt8(ascii: "]"))
+        newline(depth)
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `[a, b, …]` on one line.
+    mutating func numbers(_ values: [Int]) {
+        out.append(UInt8(ascii: "["))
+        for k in values.indices {
+            if k > 0 { text(", ") }
+            number(values[k])
         }
-        /// `[a, b, …]` on one line.
-        func numbers(_ values: [Int]) {
-            out.append(UInt8(ascii: "["))
-            for k in values.indices {
-                if k > 0 { text(", ") }
-                number(values[k])
-            }
-            out.append(UInt8(ascii: "]"))
-        }
-        /// One record on one line: a run of 50,000 templates writes about 300,000 of them, and one
-        /// number a line (as `JSONEncoder` writes them) made `summary.json` 54 MB, mostly indentation.
-        func record(_ r: Record, _ depth: Int) {
-            text("{\"comparisons\" : ")
-            numbers(r.comparisons)
-            text(", \"false_matches\" : ")
-            numbers(r.falseMatches)
-            text(", \"partners\" : ")
-            numbers(r.partners)
-            text(", \"people\" : ")
-            number(r.people)
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append(UInt8(ascii: "{"))
-        newline(indent + 2)
-        text("\"cohorts\" : ")
-        array(cohorts, indent + 2) { records, depth in array(records, depth, record) }
-        out.append(UInt8(ascii: ","))
-        newline(indent + 2)
-        text("\"overall\" : ")
-        array(overall, indent + 2, record)
-        newline(indent)
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// One record on one line: a run of 50,000 templates writes about 300,000 of them, and one number a
+    /// line (as `JSONEncoder` writes them) made `summary.json` 54 MB, mostly indentation.
+    mutating func record(_ r: PartnerCounts.Record) {
+        text("{\"comparisons\" : ")
+        numbers(r.comparisons)
+        text(", \"false_matches\" : ")
+        numbers(r.falseMatches)
+        text(", \"partners\" : ")
+        numbers(r.partners)
+        text(", \"people\" : ")
+        number(r.people)
         out.append(UInt8(ascii: "}"))
     }
 }

@@ -72,16 +72,50 @@ extension CohortAnalysisOptions {
 /// is used as given; every cohort's FMR (within-cohort non-mated pairs) and FNMR (its mated pairs) are
 /// then counted at that same τ.
 public enum CohortAnalysis {
-    /// Analyses one dimension set (`dimensions` names it in the output).
-    public static func analyze(_ data: LabeledComparisons, dimensions: DimensionSet, options: CohortAnalysisOptions) -> [DisaggregatedRates]
-    {
+    /// Everyone's group, the same in every labeling of one set of comparisons (only the cohorts differ):
+    /// how many people it holds and its bootstrap tally at each threshold. A run makes it once and hands
+    /// it to every dimension set's ``analyze(_:dimensions:options:everyone:)``; built per set, everyone's
+    /// design and tallies (every comparison of the run) took a tenth of a 4,000-image run with ages.
+    public struct Everyone: Sendable {
+        /// Subjects in at least one comparison.
+        let subjects: Int
+        /// The bootstrap tally at each threshold of the options' operating points (none without replicates).
+        let tallies: [Double: SubjectBootstrap.Tally]
+        /// The number of comparisons it was made from.
+        let count: Int
+
+        /// Everyone's group of `data` at the thresholds of `options` (the cohorts of `data` are not read).
+        public init(_ data: LabeledComparisons, options: CohortAnalysisOptions) {
+            var subjects = Set<Int32>()
+            for k in 0..<data.count {
+                subjects.insert(data.probeSubject[k])
+                if !data.mated[k] { subjects.insert(data.referenceSubject[k]) }
+            }
+            self.subjects = subjects.count
+            count = data.count
+            var tallies: [Double: SubjectBootstrap.Tally] = [:]
+            let overall = data.groupedScores.overall
+            if options.replicates > 0 && data.subjectCount > 0 && overall.impostorCount > 0 {
+                let indices = (0..<data.count).filter { data.mated[$0] } + (0..<data.count).filter { !data.mated[$0] }
+                let design = SubjectBootstrap.design(data, indices: indices)
+                for setting in options.settings {
+                    let tau = options.similarityThreshold(setting, overall: overall)
+                    if tallies[tau] == nil { tallies[tau] = SubjectBootstrap.tally(data, indices: indices, threshold: tau, design: design) }
+                }
+            }
+            self.tallies = tallies
+        }
+    }
+
+    /// Analyses one dimension set (`dimensions` names it in the output). `everyone`: everyone's group
+    /// of these comparisons when already made (``Everyone``); made here when nil or made from others.
+    public static func analyze(
+        _ data: LabeledComparisons, dimensions: DimensionSet, options: CohortAnalysisOptions, everyone: Everyone? = nil
+    ) -> [DisaggregatedRates] {
         let cohortCount = data.cohortNames.count
         var matedIndices = [[Int]](repeating: [], count: cohortCount)
         var withinIndices = [[Int]](repeating: [], count: cohortCount)
-        var allIndices: [Int] = []
-        allIndices.reserveCapacity(data.count)
         for k in 0..<data.count {
-            allIndices.append(k)
             let c = Int(data.cohort(of: k))
             guard c >= 0 else { continue }
             if data.mated[k] { matedIndices[c].append(k) } else { withinIndices[c].append(k) }
@@ -104,15 +138,19 @@ public enum CohortAnalysis {
             }
             return Group(name: name, scores: scores, subjects: subjects.count, indices: mated + nonMated)
         }
-        let overall = group(
-            "overall", mated: allIndices.filter { data.mated[$0] }, nonMated: allIndices.filter { !data.mated[$0] }, scores: sorted.overall)
-        guard overall.scores.impostorCount > 0 else { return [] }
+        guard sorted.overall.impostorCount > 0 else { return [] }
+        let bootstrapping = options.replicates > 0 && data.subjectCount > 0
+        // One made from other comparisons, or at other thresholds, is made again.
+        let taus = options.settings.map { options.similarityThreshold($0, overall: sorted.overall) }
+        let everyone =
+            everyone.flatMap { $0.count == data.count && (!bootstrapping || taus.allSatisfy($0.tallies.keys.contains)) ? $0 : nil }
+            ?? Everyone(data, options: options)
+        // Everyone's comparisons need no list: their tallies are everyone's.
+        let overall = Group(name: "overall", scores: sorted.overall, subjects: everyone.subjects, indices: [])
         let cohorts = (0..<cohortCount).map {
             group(data.cohortNames[$0], mated: matedIndices[$0], nonMated: withinIndices[$0], scores: sorted.cohorts[$0])
         }
         // Who is compared with whom does not depend on the threshold: built once, tallied per target.
-        let bootstrapping = options.replicates > 0 && data.subjectCount > 0
-        let overallDesign = bootstrapping ? SubjectBootstrap.design(data, indices: overall.indices) : nil
         let cohortDesigns = bootstrapping ? cohorts.map { SubjectBootstrap.design(data, indices: $0.indices) } : []
         let people = dimensions.isIntersection ? nil : PartnerCounts.Layout(data)
 
@@ -140,9 +178,10 @@ public enum CohortAnalysis {
                     }
                 }
             }
-            let tallies = overallDesign.map { design in
+            let everyoneTally = bootstrapping ? everyone.tallies[tau] : nil
+            let tallies = everyoneTally.map { everyoneTally in
                 (
-                    overall: SubjectBootstrap.tally(data, indices: overall.indices, threshold: tau, design: design),
+                    overall: everyoneTally,
                     cohorts: cohorts.indices.map {
                         SubjectBootstrap.tally(data, indices: cohorts[$0].indices, threshold: tau, design: cohortDesigns[$0])
                     }

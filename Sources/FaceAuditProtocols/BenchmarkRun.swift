@@ -271,6 +271,8 @@ public struct BenchmarkRun {
         let range = (finite.min() ?? 0, finite.max() ?? 1)
         var attributes: [(CohortDimension, LabeledComparisons)] = []
         var inequityCurves: [InequityCurve] = []
+        // Everyone's group is the same in every dimension set: made once (a tenth of a run with ages).
+        var everyone: CohortAnalysis.Everyone?
         for set in options.scheme.dimensionSets {
             let name = DimensionSet(set)
             var comparisons = labeled(set)
@@ -279,7 +281,9 @@ public struct BenchmarkRun {
             // 8 million pairs each attribute's would hold 128 MB until the end.
             if set.count == 1 { attributes.append((set[0], comparisons)) }
             comparisons.groupScores(order: comparisons.count == order.count ? order : nil)
-            analyses += CohortAnalysis.analyze(comparisons, dimensions: name, options: options.analysis(polarity: polarity, set))
+            let settings = options.analysis(polarity: polarity, set)
+            if everyone == nil { everyone = CohortAnalysis.Everyone(comparisons, options: settings) }
+            analyses += CohortAnalysis.analyze(comparisons, dimensions: name, options: settings, everyone: everyone)
             if set.count == 1,
                 let curve = InequityCurve.analyze(comparisons, dimensions: name, options: options.analysis(polarity: polarity, set))
             {

@@ -150,6 +150,37 @@ struct CohortAnalysisTests {
         }
     }
 
+    /// A run makes everyone's group once for all its dimension sets (``CohortAnalysis/Everyone``): each
+    /// set's results are those it gets making it alone, and one made from other comparisons or without
+    /// the replicates the options ask for is made again rather than used.
+    @Test("everyone's group made once gives every dimension set what it makes alone")
+    func everyoneMadeOnce() throws {
+        let d = Self.simulated(subjects: 40, images: 2, seed: 13, fnmr: 0.2, fmr: 0.05)
+        var thirds = d
+        thirds.cohortNames = ["third=0", "third=1", "third=2"]
+        thirds.probeCohort = thirds.probeSubject.map { $0 % 3 }
+        thirds.referenceCohort = thirds.referenceSubject.map { $0 % 3 }
+        var options = CohortAnalysisOptions(targets: [0.05, 0.2], replicates: 60, seed: 5)
+        options.thresholds = [FixedThreshold(0.5, label: "half")]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func text(_ rates: [DisaggregatedRates]) throws -> String { String(decoding: try encoder.encode(rates), as: UTF8.self) }
+        let everyone = CohortAnalysis.Everyone(d, options: options)
+        var withoutReplicates = options
+        withoutReplicates.replicates = 0
+        for labeled in [d, thirds] {
+            let alone = try text(CohortAnalysis.analyze(labeled, dimensions: "x", options: options))
+            #expect(try text(CohortAnalysis.analyze(labeled, dimensions: "x", options: options, everyone: everyone)) == alone)
+            let unfit = CohortAnalysis.Everyone(labeled, options: withoutReplicates)
+            #expect(try text(CohortAnalysis.analyze(labeled, dimensions: "x", options: options, everyone: unfit)) == alone)
+            #expect(alone.contains("fmr_bootstrap") || alone.contains("fmrBootstrap"))
+        }
+        let other = CohortAnalysis.Everyone(Self.simulated(subjects: 12, images: 2, seed: 1, fnmr: 0.2, fmr: 0.05), options: options)
+        #expect(
+            try text(CohortAnalysis.analyze(d, dimensions: "x", options: options, everyone: other))
+                == text(CohortAnalysis.analyze(d, dimensions: "x", options: options)))
+    }
+
     @Test("the bootstrap is reproducible for a seed")
     func reproducible() {
         let d = Self.simulated(subjects: 40, images: 2, seed: 11, fnmr: 0.2, fmr: 0.05)

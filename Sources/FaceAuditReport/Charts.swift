@@ -70,10 +70,16 @@ enum Charts {
         let keyTop = axisY + 44
         let height = keyTop + (anyArrow ? 18 : 0) + (anyZero ? 18 : 0)
         func x(_ v: Double) -> Double { Double(left) + logPosition(v) * Double(plotWidth) }
+        // The "not measured" labels at the plot's start: no vertical line of the plot runs through their words.
+        let labels = bars.enumerated().filter { isUnmeasured($0.element) }.map {
+            unmeasuredBox(left: left, row: top + $0.offset * rowHeight)
+        }
         var svg = open(width: width, height: height, title: title)
         for decade in decades {
             let px = x(decade)
-            svg.append("<line x1=\"\(px)\" y1=\"\(top)\" x2=\"\(px)\" y2=\"\(axisY)\" stroke=\"#ddd\"/>")
+            for (y1, y2) in verticalSegments(x: px, from: top, to: axisY, around: labels) {
+                svg.append("<line x1=\"\(px)\" y1=\"\(y1)\" x2=\"\(px)\" y2=\"\(y2)\" stroke=\"#ddd\"/>")
+            }
             svg.append("<text x=\"\(px)\" y=\"\(axisY + 14)\" font-size=\"12\" text-anchor=\"middle\">\(HTML.percent(decade))</text>")
         }
         svg.append("<line x1=\"\(left)\" y1=\"\(axisY)\" x2=\"\(left + plotWidth)\" y2=\"\(axisY)\" stroke=\"#666\"/>")
@@ -94,7 +100,7 @@ enum Charts {
                 // Said at the plot's start too, which a phone shows before any scrolling: an empty row there
                 // read like a group without error.
                 svg.append(
-                    "<text class=\"unmeasured\" x=\"\(left + 4)\" y=\"\(y + 16)\" font-size=\"13\" font-style=\"italic\" fill=\"#555\">not measured</text>"
+                    "<text class=\"unmeasured\" x=\"\(left + 4)\" y=\"\(y + 16)\" font-size=\"13\" font-style=\"italic\" fill=\"#555\">\(unmeasuredText)</text>"
                 )
             }
             if let l = bar.lower, let u = bar.upper, u > 0 {
@@ -116,9 +122,11 @@ enum Charts {
             svg.append("<line x1=\"4\" y1=\"\(top - 18)\" x2=\"4\" y2=\"\(top - 4)\" \(overallStroke)/>")
             svg.append("<text x=\"12\" y=\"\(top - 6)\" font-size=\"12\">\(HTML.escape(overallText))</text>")
             if overall.rate > 0 {
-                svg.append(
-                    "<line class=\"overall-line\" x1=\"\(x(overall.rate))\" y1=\"\(top - 2)\" x2=\"\(x(overall.rate))\" y2=\"\(axisY)\" \(overallStroke)/>"
-                )
+                // Broken where a "not measured" label lies across it: drawn through, it struck out the words.
+                let px = x(overall.rate)
+                for (y1, y2) in verticalSegments(x: px, from: top - 2, to: axisY, around: labels) {
+                    svg.append("<line class=\"overall-line\" x1=\"\(px)\" y1=\"\(y1)\" x2=\"\(px)\" y2=\"\(y2)\" \(overallStroke)/>")
+                }
             }
         }
         var keyY = keyTop
@@ -165,6 +173,39 @@ enum Charts {
             return "\(overallName): \(HTML.percent(bar.rate)) (\(bar.note))"
         }
         return "\(overallName): \(bar.note); at most \(HTML.percent(bound))"
+    }
+
+    /// What a row without trials says at the plot's start.
+    static let unmeasuredText = "not measured"
+
+    /// A rectangle of a chart's drawing, in its coordinates.
+    struct Box {
+        let minX: Double
+        let maxX: Double
+        let minY: Int
+        let maxY: Int
+    }
+
+    /// The room the "not measured" label of the row at `row` takes, with a little air around its words: 13 px
+    /// italic text from `left + 4`, about 7.5 px a character (as the notes are measured), cap height above its
+    /// baseline at `row + 16`, descenders below.
+    static func unmeasuredBox(left: Int, row: Int) -> Box {
+        Box(
+            minX: Double(left + 2), maxX: Double(left + 6) + Double(unmeasuredText.count) * 7.5, minY: row + 2, maxY: row + 21)
+    }
+
+    /// The parts of the vertical line at `x` from `top` down to `bottom` outside every box in `boxes`: the line,
+    /// broken where it would cross one. Boxes it misses leave it whole.
+    static func verticalSegments(x: Double, from top: Int, to bottom: Int, around boxes: [Box]) -> [(Int, Int)] {
+        let crossed = boxes.filter { x >= $0.minX && x <= $0.maxX && $0.maxY > top && $0.minY < bottom }.sorted { $0.minY < $1.minY }
+        var segments: [(Int, Int)] = []
+        var start = top
+        for box in crossed {
+            if box.minY > start { segments.append((start, box.minY)) }
+            start = max(start, box.maxY)
+        }
+        if start < bottom { segments.append((start, bottom)) }
+        return segments
     }
 
     /// Whether a bar is a group without trials: no rate, no bound, nothing to draw; its note says why.

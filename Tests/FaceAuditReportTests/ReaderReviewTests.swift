@@ -317,4 +317,53 @@ struct ReaderReviewTests {
         #expect(parts[1] >= 4 && parts[2] == 0, "\(Int(parts[2])) of \(Int(parts[1])) legend items off the screen")
         #expect(parts[3] >= 1 && parts[4] == 0, "\(Int(parts[4])) of \(Int(parts[3])) sideways-scrolling boxes without a cue")
     }
+
+    /// The vertical lines of `svg` (x1 = x2): x, top and bottom.
+    static func verticalLines(_ svg: String, overall: Bool) -> [(x: Double, top: Double, bottom: Double)] {
+        svg.split(separator: "\n").map(String.init).filter { $0.hasPrefix("<line") && $0.contains("class=\"overall-line\"") == overall }
+            .compactMap { line in
+                let v = ["x1", "x2", "y1", "y2"].map { ChartsTests.values(of: $0, in: line).first.flatMap(Double.init) }
+                guard let x1 = v[0], let x2 = v[1], let y1 = v[2], let y2 = v[3], x1 == x2 else { return nil }
+                return (x1, min(y1, y2), max(y1, y2))
+            }
+    }
+
+    @Test("no line of a rate chart, the dashed line of everyone together least of all, runs through a \"not measured\"")
+    func notMeasuredUncrossed() throws {
+        // From a reader review: in London's report at 1 in 10,000, the dashed line of everyone together (0.0097%)
+        // ran through the words "not measured" of the age band 50-64, and a grid line through them at every target.
+        var brokenAround = 0
+        for target in [1e-2, 1e-3, 1e-4] {
+            var options = ReportOptions()
+            options.headlineTarget = target
+            let html = HTMLReport.render(try HTMLReportTests.baseline(), curves: [], options: options)
+            for svg in html.components(separatedBy: "<svg class=\"chart\"").dropFirst() {
+                let svg = svg.components(separatedBy: "</svg>")[0]
+                let labels = svg.split(separator: "\n").filter { $0.hasPrefix("<text class=\"unmeasured\"") }.map(String.init)
+                let title = svg.components(separatedBy: "<title>").dropFirst().first?.prefix { $0 != "<" } ?? ""
+                for label in labels {
+                    let x = try #require(ChartsTests.values(of: "x", in: label).first.flatMap(Double.init))
+                    let baseline = try #require(ChartsTests.values(of: "y", in: label).first.flatMap(Double.init))
+                    let words = label.drop { $0 != ">" }.dropFirst().prefix { $0 != "<" }
+                    // The words' ink: 13 px italic, at most 7 px a character, from cap height to descenders.
+                    let (left, right, top, bottom) = (x, x + Double(words.count) * 7, baseline - 10, baseline + 3)
+                    for overall in [true, false] {
+                        let lines = Self.verticalLines(svg, overall: overall).filter { $0.x >= left && $0.x <= right }
+                        for line in lines {
+                            #expect(
+                                line.bottom <= top || line.top >= bottom,
+                                "\(title) at \(target): \(overall ? "the overall line" : "a grid line") at x = \(line.x) crosses \(label)")
+                        }
+                        // A line broken around the label: drawn above it and below it.
+                        if overall && lines.contains(where: { $0.bottom <= top }) && lines.contains(where: { $0.top >= bottom }) {
+                            brokenAround += 1
+                        }
+                    }
+                }
+            }
+        }
+        // At 1 in 10,000 the line of everyone together passes the age band 50-64's label, in the chart of false
+        // matches: it goes on above and below it.
+        #expect(brokenAround >= 1)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What SIGINT, SIGTERM and SIGHUP do while FaceAudit holds something an interrupt must undo: an output set's
 /// staging folder (``OutputSet``), a single file's temporary file (``AtomicFile``), a child process group
@@ -17,6 +18,11 @@ import Foundation
 ///   its own, started on the first registration, reads the pipe and does the work. Nothing depends on
 ///   libdispatch, which installs its own handler only once a process, so every write is guarded, however
 ///   many one process makes.
+/// - **Guarded without a pipe too.** When no pipe can be made (the process is out of file descriptors), the
+///   handler still records the signal's number (an atomic store, async-signal-safe) and the thread looks for
+///   it every ``pollInterval`` instead of reading: an interrupt is then noticed up to that much later, but is
+///   handled the same. The work itself (removing a folder's contents, writing the line) is not
+///   async-signal-safe, so it stays on the thread rather than moving into the handler.
 /// - **Installed only while needed.** The handler is installed when the first registration begins and each
 ///   signal's earlier action is restored when the last one ends: with nothing to undo, a signal takes its
 ///   ordinary course. A signal whose action is to be ignored when the first registration begins (`nohup`,
@@ -55,13 +61,16 @@ public final class InterruptGuard: @unchecked Sendable {
     private var nextNumber = 0
     /// Each handled signal's action before the handler was installed; empty while it is not installed.
     private var earlier: [(signal: Int32, action: sigaction)] = []
-    /// The read end of the pipe the handler writes to, once the handler's thread runs.
-    private var pipeOutput: Int32 = -1
+    /// Whether the handler's thread runs (it is started once, on the first registration).
+    private var watching = false
     /// Set by the handler's thread before it removes anything; read under `stateLock` (the handler keeps `lock`).
     private let stateLock = NSLock()
     private var interrupted = false
 
     private init() {}
+
+    /// How often the handler's thread looks for a signal when it has no pipe to wait on.
+    static let pollInterval: useconds_t = 20_000
 
     /// Registers `path` (a staging folder or temporary file, removed with its contents on an interrupt, if
     /// there) with `note` (said in the interrupt's line; nil: nothing) and `action` (run on an interrupt before
@@ -137,15 +146,21 @@ public final class InterruptGuard: @unchecked Sendable {
     /// Installs the handler for every signal not ignored, starting its thread the first time. Call with `lock`
     /// held.
     private func install() {
-        if pipeOutput < 0 {
+        if !watching {
+            watching = true
+            // Without a pipe (no file descriptor left), the thread polls for the signal: an interrupt must still
+            // remove what it would have left (this once returned here, and the handler was never installed).
             var ends: [Int32] = [-1, -1]
-            guard pipe(&ends) == 0 else { return }
-            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-            _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK)
-            let input = ends[0]
-            pipeOutput = input
-            interruptPipeInput = ends[1]
-            let thread = Thread { [self] in watch(input) }
+            let made = pipe(&ends) == 0
+            if made {
+                for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+                _ = fcntl(ends[1], F_SETFL, fcntl(ends[1], F_GETFL) | O_NONBLOCK)
+                interruptPipeInput = ends[1]
+            }
+            let input = made ? ends[0] : nil
+            let thread = Thread { [self] in
+                if let input { watch(input) } else { poll() }
+            }
             thread.name = "faceaudit-interrupts"
             thread.start()
         }
@@ -180,6 +195,14 @@ public final class InterruptGuard: @unchecked Sendable {
             } else {
                 return
             }
+        }
+    }
+
+    /// The handler's thread without a pipe: looks for a recorded signal every ``pollInterval`` and handles it.
+    private func poll() {
+        while true {
+            let signal = pendingSignal.exchange(0, ordering: .acquiringAndReleasing)
+            if signal != 0 { handle(signal) } else { usleep(Self.pollInterval) }
         }
     }
 
@@ -225,11 +248,20 @@ public final class InterruptGuard: @unchecked Sendable {
 /// Process-wide, as signals are; a global because a signal handler is a C function that can capture nothing.
 nonisolated(unsafe) private var interruptPipeInput: Int32 = -1
 
-/// The signal handler: passes the signal's number to the guard's thread. Only `write`, which is
-/// async-signal-safe; `errno` is kept for the interrupted code.
+/// The signal the handler last passed on to a guard's thread that has no pipe (0: none), which that thread
+/// takes. Lock-free, so the handler may store it.
+private let pendingSignal = Atomic<Int32>(0)
+
+/// The signal handler: passes the signal's number to the guard's thread, through the pipe or, without one,
+/// ``pendingSignal``. Only `write` and an atomic store, which are async-signal-safe; `errno` is kept for the
+/// interrupted code.
 private func passOn(_ signal: Int32) {
     let saved = errno
-    var byte = UInt8(truncatingIfNeeded: signal)
-    _ = write(interruptPipeInput, &byte, 1)
+    if interruptPipeInput >= 0 {
+        var byte = UInt8(truncatingIfNeeded: signal)
+        _ = write(interruptPipeInput, &byte, 1)
+    } else {
+        pendingSignal.store(signal, ordering: .releasing)
+    }
     errno = saved
 }

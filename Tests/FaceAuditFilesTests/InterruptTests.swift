@@ -69,4 +69,39 @@ struct InterruptTests {
         #expect(lines.count == 1 && lines.first?.hasPrefix("faceaudit: error: interrupted by signal 15") == true, "\(lines)")
         #expect(!Self.names(folder).contains { $0.hasSuffix(".tmp") }, "\(Self.names(folder))")
     }
+
+    /// From a review: the guard made its pipe with `guard pipe(&ends) == 0 else { return }`, so in a process out
+    /// of file descriptors it installed no handler and said nothing: an interrupt killed the process and left
+    /// what it should have removed.
+    @Test("an interrupt in a process with no file descriptor left still removes what was registered and says so")
+    func withoutPipe() async throws {
+        let folder = Self.folder("no-pipe", test: getpid())
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = await #expect(processExitsWith: .exitCode(128 + SIGINT), observing: [\.standardErrorContent]) {
+            let file = InterruptTests.folder("no-pipe", test: getppid()) + "/.partial.tmp"
+            // Made first: from here on no file can be opened, so no pipe can be made either.
+            guard FileManager.default.createFile(atPath: file, contents: Data("partial\n".utf8)) else { exit(98) }
+            #if os(Linux)
+                let files = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+            #else
+                let files = RLIMIT_NOFILE
+            #endif
+            var limit = rlimit()
+            getrlimit(files, &limit)
+            limit.rlim_cur = min(limit.rlim_cur, 256)
+            setrlimit(files, &limit)
+            while open("/dev/null", O_RDONLY) >= 0 {}
+            var ends: [Int32] = [-1, -1]
+            guard pipe(&ends) != 0 else { exit(99) }  // the test would prove nothing
+            let (registration, _) = InterruptGuard.shared.begin(removing: file, note: "no output was written") {}
+            kill(getpid(), SIGINT)
+            for _ in 0..<60 { sleep(1) }
+            InterruptGuard.shared.end(registration)
+        }
+        let lines = Self.lines(result)
+        #expect(lines == ["faceaudit: error: interrupted by signal 2; no output was written"], "\(lines)")
+        #expect(Self.names(folder).isEmpty, "\(Self.names(folder))")
+    }
 }

@@ -107,12 +107,14 @@ private final class Channel: @unchecked Sendable {
         let executor = ThreadExecutor(name: "faceaudit-supervisor")
         Task.detached(executorPreference: executor) { [self] in
             defer { executor.stop() }
+            // Registered before the child is started, so that no interrupt comes between the two.
+            let launch = ProcessGroups.live.launching(program: command[0])
             do {
                 let result = try await Subprocess.run(
                     executable, arguments: arguments, platformOptions: options, input: .inputWriter, output: .sequence,
                     error: .sequence
                 ) { execution in
-                    self.started(group: execution.processIdentifier.value)
+                    self.started(group: execution.processIdentifier.value, launch: launch)
                     let writer = execution.standardInputWriter
                     await withTaskGroup(of: Void.self) { tasks in
                         tasks.addTask {
@@ -144,9 +146,9 @@ private final class Channel: @unchecked Sendable {
                         }
                     }
                 }
-                self.ended(status: "\(result.terminationStatus)")
+                self.ended(status: "\(result.terminationStatus)", launch: launch)
             } catch {
-                self.ended(startError: error)
+                self.ended(startError: error, launch: launch)
             }
         }
     }
@@ -201,9 +203,12 @@ private final class Channel: @unchecked Sendable {
 
     // MARK: Events from the supervising task
 
-    private func started(group: Int32) {
+    private func started(group: Int32, launch: ProcessGroups.Launch) {
+        #if DEBUG
+            ProcessGroups.startedForTesting?(group)
+        #endif
         condition.withLock { self.group = group }
-        ProcessGroups.live.insert(group, program: command[0])
+        ProcessGroups.live.started(launch, group: group)
     }
 
     /// Queues the completed lines; false when the reply was too long (the group is then killed).
@@ -235,17 +240,17 @@ private final class Channel: @unchecked Sendable {
         requests.finish()
     }
 
-    private func ended(status: String) {
+    private func ended(status: String, launch: ProcessGroups.Launch) {
         condition.withLock {
             termination = status
             finished = true
             outputEnded = true
-            if let group { ProcessGroups.live.remove(group) }
+            ProcessGroups.live.ended(launch)
             condition.broadcast()
         }
     }
 
-    private func ended(startError: any Error) {
+    private func ended(startError: any Error, launch: ProcessGroups.Launch) {
         condition.withLock {
             if group == nil {
                 failure = ProcessFailure(.cannotStart, "cannot start \(command.joined(separator: " ")): \(Self.describe(startError))")
@@ -254,7 +259,7 @@ private final class Channel: @unchecked Sendable {
             }
             finished = true
             outputEnded = true
-            if let group { ProcessGroups.live.remove(group) }
+            ProcessGroups.live.ended(launch)
             condition.broadcast()
         }
     }

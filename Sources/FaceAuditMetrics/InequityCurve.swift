@@ -133,7 +133,8 @@ public struct InequityCurve: Sendable, Hashable, Codable {
     ///
     /// With replicates, one subject resample serves every grid point and the areas (the same draws, in the
     /// same order, as ``CohortAnalysis`` makes with the same seed), so the intervals at a run's target equal
-    /// its `inequity_bootstrap`. A replicate costs O(grid points × cohorts × (subjects + error pairs)).
+    /// its `inequity_bootstrap`. A replicate costs O(grid points × cohorts + subjects + changes), where a change
+    /// is a subject pair's (or subject's) error count changing from one point to the next (``SubjectBootstrap/Steps``).
     public static func analyze(
         _ data: LabeledComparisons, dimensions: DimensionSet, options: CohortAnalysisOptions, upper: Double = 0.1, count: Int = 50,
         area: (from: Double, to: Double) = (1e-3, 1e-1)
@@ -180,6 +181,11 @@ public struct InequityCurve: Sendable, Hashable, Codable {
             indices.indices.map { SubjectBootstrap.tally(data, indices: indices[$0], threshold: tau, design: designs[$0]) }
         }
         let alpha = options.inequityAlpha
+        // Each cohort's errors at every point from one list of changes (SubjectBootstrap.Steps): non-mated
+        // ones grow as the threshold falls, mated ones as it rises.
+        let falling = thresholds.indices.sorted { thresholds[$0] > thresholds[$1] }
+        let nonMatedSteps = indices.indices.map { c in SubjectBootstrap.Steps(nonMated: tallies.map { $0[c] }, order: falling) }
+        let matedSteps = indices.indices.map { c in SubjectBootstrap.Steps(mated: tallies.map { $0[c] }, order: falling.reversed()) }
         // Per replicate: the three measures at every point, then the areas.
         let samples = SubjectBootstrap.run(
             subjects: data.subjectCount, replicates: options.replicates, seed: options.seed, threads: options.threads
@@ -189,10 +195,13 @@ public struct InequityCurve: Sendable, Hashable, Codable {
             var fdr: [Double] = []
             // A cohort's trials are the same at every point: counted once per replicate.
             let trials = designs.map { $0.trials(m) }
-            for point in tallies {
+            let nonMatedErrors = nonMatedSteps.map { $0.errors(m) }
+            let matedErrors = matedSteps.map { $0.errors(m) }
+            for p in tallies.indices {
+                let cohorts = tallies[p].indices
                 let measures = InequityMeasures.curveMeasures(
-                    fmr: point.indices.map { SubjectBootstrap.Tally.rate((point[$0].nonMatedErrors(m), trials[$0].nonMated)) },
-                    fnmr: point.indices.map { SubjectBootstrap.Tally.rate((point[$0].matedErrors(m), trials[$0].mated)) }, alpha: alpha)
+                    fmr: cohorts.map { SubjectBootstrap.Tally.rate((nonMatedErrors[$0][p], trials[$0].nonMated)) },
+                    fnmr: cohorts.map { SubjectBootstrap.Tally.rate((matedErrors[$0][p], trials[$0].mated)) }, alpha: alpha)
                 fdr.append(measures.fdr ?? .nan)
                 row += [measures.fdr ?? .nan, measures.fmrMaxGeomean ?? .nan, measures.fnmrMaxGeomean ?? .nan]
             }

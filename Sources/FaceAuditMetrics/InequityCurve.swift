@@ -177,28 +177,24 @@ public struct InequityCurve: Sendable, Hashable, Codable {
         }
         let indices = members.map { matedIndices[$0] + withinIndices[$0] }
         let designs = indices.map { SubjectBootstrap.design(data, indices: $0) }
-        let tallies = thresholds.map { tau in
-            indices.indices.map { SubjectBootstrap.tally(data, indices: indices[$0], threshold: tau, design: designs[$0]) }
-        }
         let alpha = options.inequityAlpha
-        // Each cohort's errors at every point from one list of changes (SubjectBootstrap.Steps): non-mated
-        // ones grow as the threshold falls, mated ones as it rises.
-        let falling = thresholds.indices.sorted { thresholds[$0] > thresholds[$1] }
-        let nonMatedSteps = indices.indices.map { c in SubjectBootstrap.Steps(nonMated: tallies.map { $0[c] }, order: falling) }
-        let matedSteps = indices.indices.map { c in SubjectBootstrap.Steps(mated: tallies.map { $0[c] }, order: falling.reversed()) }
+        // Each cohort's errors at every point from one list of changes (SubjectBootstrap.Steps), not a tally
+        // per point: non-mated ones grow as the threshold falls, mated ones as it rises.
+        let nonMatedSteps = indices.map { SubjectBootstrap.Steps(data, indices: $0, thresholds: thresholds, mated: false) }
+        let matedSteps = indices.map { SubjectBootstrap.Steps(data, indices: $0, thresholds: thresholds, mated: true) }
         // Per replicate: the three measures at every point, then the areas.
         let samples = SubjectBootstrap.run(
             subjects: data.subjectCount, replicates: options.replicates, seed: options.seed, threads: options.threads
         ) { m -> [Double] in
             var row: [Double] = []
-            row.reserveCapacity(3 * tallies.count + Axis.allCases.count)
+            row.reserveCapacity(3 * thresholds.count + Axis.allCases.count)
             var fdr: [Double] = []
             // A cohort's trials are the same at every point: counted once per replicate.
             let trials = designs.map { $0.trials(m) }
             let nonMatedErrors = nonMatedSteps.map { $0.errors(m) }
             let matedErrors = matedSteps.map { $0.errors(m) }
-            for p in tallies.indices {
-                let cohorts = tallies[p].indices
+            for p in thresholds.indices {
+                let cohorts = designs.indices
                 let measures = InequityMeasures.curveMeasures(
                     fmr: cohorts.map { SubjectBootstrap.Tally.rate((nonMatedErrors[$0][p], trials[$0].nonMated)) },
                     fnmr: cohorts.map { SubjectBootstrap.Tally.rate((matedErrors[$0][p], trials[$0].mated)) }, alpha: alpha)

@@ -1,14 +1,16 @@
+import FaceAuditSorting
+
 extension SubjectBootstrap {
     /// One group's weighted errors at many thresholds, from one list of changes: what each
     /// ``Tally/nonMatedErrors(_:)`` (or ``Tally/matedErrors(_:)``) of the group's tallies at those thresholds
     /// gives, for a replicate, in one pass over the entries instead of one pass per threshold.
     ///
-    /// The thresholds are taken in `order`, and each entry is the change of one subject pair's (or one
-    /// subject's) error count from the previous threshold to the next. A threshold's errors are the running
-    /// sum of the weighted changes up to it: whole numbers, so the sum is the per-tally one exactly, in any
-    /// order. In an order along which the errors only grow (non-mated errors as the threshold falls, mated
-    /// ones as it rises) every pair enters once, where per-threshold passes read the pairs of every threshold
-    /// it is an error at: an inequity curve's 55 thresholds read about 8 times the largest one's pairs.
+    /// Errors only grow along the thresholds' order (non-mated errors as the threshold falls, mated ones as
+    /// it rises), and each entry is how many errors one subject pair (or one subject) gains at one
+    /// threshold. A threshold's errors are the running sum of the weighted entries up to it: whole numbers,
+    /// so the sum is the per-tally one exactly. Every error enters once, where per-threshold tallies read the
+    /// errors of every threshold it is an error at: an inequity curve's 55 thresholds read about 8 times the
+    /// largest one's.
     struct Steps: Sendable {
         /// Per step, where its entries start (one more than steps).
         private let starts: [Int]
@@ -21,53 +23,45 @@ extension SubjectBootstrap {
         /// Each entry's change of errors.
         private let change: [Int]
 
-        /// The non-mated errors of `tallies` (one group's, one per threshold), taken in `order`.
-        init(nonMated tallies: [Tally], order: [Int]) {
-            self.init(
-                order.map { t in
-                    tallies[t].errorPairs.map { (key: UInt64(UInt32($0.a)) << 32 | UInt64(UInt32($0.b)), count: Int($0.errors)) }
-                },
-                order: order, pairs: true)
-        }
-
-        /// The mated errors of `tallies` (one group's, one per threshold), taken in `order`.
-        init(mated tallies: [Tally], order: [Int]) {
-            self.init(
-                order.map { t in tallies[t].mated.map { (key: UInt64($0.subject), count: $0.errors) }.sorted { $0.key < $1.key } },
-                order: order, pairs: false)
-        }
-
-        /// `lists`: per step, counts by ascending key (a pair's subjects packed a · 2³² + b, or a subject).
-        private init(_ lists: [[(key: UInt64, count: Int)]], order: [Int], pairs: Bool) {
+        /// The errors of comparisons `indices` of `data` (NaN scores left out) at each of `thresholds`:
+        /// non-mated ones (similarity ≥ τ), taken in the order of falling thresholds, or mated ones
+        /// (similarity < τ), in the order of rising ones. Each comparison is read once, where a tally per
+        /// threshold reads every one at every threshold (an inequity curve has 55).
+        init(_ data: LabeledComparisons, indices: [Int], thresholds: [Double], mated: Bool) {
+            // Ties keep the thresholds' order, so the order is the same whatever the scores.
+            let order =
+                mated
+                ? thresholds.indices.sorted { (thresholds[$0], $0) < (thresholds[$1], $1) }
+                : thresholds.indices.sorted { (-thresholds[$0], $0) < (-thresholds[$1], $1) }
+            let taus = order.map { thresholds[$0] }
+            // Per step, the comparisons that become errors there: the first threshold at or below a non-mated
+            // similarity, or the first above a mated one (the thresholds after it, in this order, are all
+            // on the same side).
+            var entering = [[UInt64]](repeating: [], count: order.count)
+            for k in indices where data.mated[k] == mated {
+                let s = data.scores[k]
+                guard !s.isNaN else { continue }
+                var (low, high) = (0, taus.count)
+                while low < high {
+                    let mid = (low + high) / 2
+                    if mated ? taus[mid] > s : taus[mid] <= s { high = mid } else { low = mid + 1 }
+                }
+                guard low < taus.count else { continue }
+                let a = Int(data.probeSubject[k])
+                entering[low].append(mated ? UInt64(a) : pairKey(a, Int(data.referenceSubject[k])))
+            }
             var starts = [0]
             var first: [Int32] = []
             var second: [Int32] = []
             var change: [Int] = []
-            func add(_ key: UInt64, _ d: Int) {
-                guard d != 0 else { return }
-                first.append(Int32(truncatingIfNeeded: pairs ? key >> 32 : key))
-                if pairs { second.append(Int32(truncatingIfNeeded: key)) }
-                change.append(d)
-            }
-            var previous: [(key: UInt64, count: Int)] = []
-            for list in lists {
-                // Both lists by ascending key: merged, each key's change from the previous step.
-                var (i, j) = (0, 0)
-                while i < previous.count || j < list.count {
-                    if j == list.count || (i < previous.count && previous[i].key < list[j].key) {
-                        add(previous[i].key, -previous[i].count)
-                        i += 1
-                    } else if i == previous.count || list[j].key < previous[i].key {
-                        add(list[j].key, list[j].count)
-                        j += 1
-                    } else {
-                        add(list[j].key, list[j].count - previous[i].count)
-                        i += 1
-                        j += 1
-                    }
+            for var keys in entering {
+                RadixSort.sort(&keys)
+                for run in runs(of: keys) {
+                    first.append(Int32(truncatingIfNeeded: mated ? run.key : run.key >> 32))
+                    if !mated { second.append(Int32(truncatingIfNeeded: run.key)) }
+                    change.append(run.count)
                 }
                 starts.append(change.count)
-                previous = list
             }
             self.starts = starts
             self.order = order

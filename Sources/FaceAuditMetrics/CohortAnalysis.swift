@@ -76,25 +76,29 @@ public enum CohortAnalysis {
     /// how many people it holds and its bootstrap tally at each threshold. A run makes it once and hands
     /// it to every dimension set's ``analyze(_:dimensions:options:everyone:)``; built per set, everyone's
     /// design and tallies (every comparison of the run) took a tenth of a 4,000-image run with ages.
-    public struct Everyone: Sendable {
+    ///
+    /// Only for this package's runs, which label one set of comparisons per dimension set: it holds
+    /// nothing that proves which comparisons it came from, so a caller must not hand it other ones.
+    package struct Everyone: Sendable {
         /// Subjects in at least one comparison.
         let subjects: Int
         /// The bootstrap tally at each threshold of the options' operating points (none without replicates).
         let tallies: [Double: SubjectBootstrap.Tally]
-        /// The number of comparisons it was made from.
-        let count: Int
+        /// What it was made from, checked on use: comparisons, subjects, and everyone's completed mated
+        /// and non-mated comparisons.
+        let counts: [Int]
 
         /// Everyone's group of `data` at the thresholds of `options` (the cohorts of `data` are not read).
-        public init(_ data: LabeledComparisons, options: CohortAnalysisOptions) {
+        package init(_ data: LabeledComparisons, options: CohortAnalysisOptions) {
             var subjects = Set<Int32>()
             for k in 0..<data.count {
                 subjects.insert(data.probeSubject[k])
                 if !data.mated[k] { subjects.insert(data.referenceSubject[k]) }
             }
             self.subjects = subjects.count
-            count = data.count
-            var tallies: [Double: SubjectBootstrap.Tally] = [:]
             let overall = data.groupedScores.overall
+            counts = Self.counts(data, overall: overall)
+            var tallies: [Double: SubjectBootstrap.Tally] = [:]
             if options.replicates > 0 && data.subjectCount > 0 && overall.impostorCount > 0 {
                 let indices = (0..<data.count).filter { data.mated[$0] } + (0..<data.count).filter { !data.mated[$0] }
                 let design = SubjectBootstrap.design(data, indices: indices)
@@ -105,12 +109,24 @@ public enum CohortAnalysis {
             }
             self.tallies = tallies
         }
+
+        /// What ``counts`` holds, of `data` (`overall`: its sorted scores).
+        static func counts(_ data: LabeledComparisons, overall: SortedScores) -> [Int] {
+            [data.count, data.subjectCount, overall.genuine.count, overall.impostor.count]
+        }
     }
 
-    /// Analyses one dimension set (`dimensions` names it in the output). `everyone`: everyone's group
-    /// of these comparisons when already made (``Everyone``); made here when nil or made from others.
-    public static func analyze(
-        _ data: LabeledComparisons, dimensions: DimensionSet, options: CohortAnalysisOptions, everyone: Everyone? = nil
+    /// Analyses one dimension set (`dimensions` names it in the output).
+    public static func analyze(_ data: LabeledComparisons, dimensions: DimensionSet, options: CohortAnalysisOptions) -> [DisaggregatedRates]
+    {
+        analyze(data, dimensions: dimensions, options: options, everyone: nil)
+    }
+
+    /// ``analyze(_:dimensions:options:)`` with everyone's group already made from another labeling of the
+    /// same comparisons (``Everyone``). One whose counts differ from these comparisons', or without the
+    /// tallies the options' replicates need, is made again here.
+    package static func analyze(
+        _ data: LabeledComparisons, dimensions: DimensionSet, options: CohortAnalysisOptions, everyone: Everyone?
     ) -> [DisaggregatedRates] {
         let cohortCount = data.cohortNames.count
         var matedIndices = [[Int]](repeating: [], count: cohortCount)
@@ -140,10 +156,11 @@ public enum CohortAnalysis {
         }
         guard sorted.overall.impostorCount > 0 else { return [] }
         let bootstrapping = options.replicates > 0 && data.subjectCount > 0
-        // One made from other comparisons, or at other thresholds, is made again.
+        // One whose counts are not these comparisons', or without these thresholds' tallies, is made again.
         let taus = options.settings.map { options.similarityThreshold($0, overall: sorted.overall) }
+        let counts = Everyone.counts(data, overall: sorted.overall)
         let everyone =
-            everyone.flatMap { $0.count == data.count && (!bootstrapping || taus.allSatisfy($0.tallies.keys.contains)) ? $0 : nil }
+            everyone.flatMap { $0.counts == counts && (!bootstrapping || taus.allSatisfy($0.tallies.keys.contains)) ? $0 : nil }
             ?? Everyone(data, options: options)
         // Everyone's comparisons need no list: their tallies are everyone's.
         let overall = Group(name: "overall", scores: sorted.overall, subjects: everyone.subjects, indices: [])

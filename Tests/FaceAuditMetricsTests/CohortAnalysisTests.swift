@@ -179,6 +179,16 @@ struct CohortAnalysisTests {
         #expect(
             try text(CohortAnalysis.analyze(d, dimensions: "x", options: options, everyone: other))
                 == text(CohortAnalysis.analyze(d, dimensions: "x", options: options)))
+        // From a review: the same number of comparisons over fewer subjects was taken for these, and the
+        // bootstrap then read past the subjects (a crash); its counts differ, so it is made again.
+        var fewer = d
+        fewer.probeSubject = fewer.probeSubject.map { $0 / 2 }
+        fewer.referenceSubject = fewer.referenceSubject.map { $0 / 2 }
+        fewer.subjectCount = 20
+        let fromFewer = CohortAnalysis.Everyone(fewer, options: options)
+        #expect(
+            try text(CohortAnalysis.analyze(d, dimensions: "x", options: options, everyone: fromFewer))
+                == text(CohortAnalysis.analyze(d, dimensions: "x", options: options)))
     }
 
     @Test("the bootstrap is reproducible for a seed")

@@ -33,20 +33,17 @@ extension SubjectBootstrap {
                 mated
                 ? thresholds.indices.sorted { (thresholds[$0], $0) < (thresholds[$1], $1) }
                 : thresholds.indices.sorted { (-thresholds[$0], $0) < (-thresholds[$1], $1) }
-            let taus = order.map { thresholds[$0] }
-            // Per step, the comparisons that become errors there: the first threshold at or below a non-mated
-            // similarity, or the first above a mated one (the thresholds after it, in this order, are all
-            // on the same side).
+            // Ascending either way: the thresholds, or for non-mated errors their negatives.
+            let ascending = order.map { mated ? thresholds[$0] : -thresholds[$0] }
+            // Per step, the comparisons that become errors there: the first threshold above a mated
+            // similarity, or the first at or below a non-mated one (−τ ≥ −s); the thresholds after it, in
+            // this order, are all on the same side.
             var entering = [[UInt64]](repeating: [], count: order.count)
             for k in indices where data.mated[k] == mated {
                 let s = data.scores[k]
                 guard !s.isNaN else { continue }
-                var (low, high) = (0, taus.count)
-                while low < high {
-                    let mid = (low + high) / 2
-                    if mated ? taus[mid] > s : taus[mid] <= s { high = mid } else { low = mid + 1 }
-                }
-                guard low < taus.count else { continue }
+                let low = mated ? ThresholdSearch.upperBound(ascending, s) : SortedScores.lowerBound(ascending, -s)
+                guard low < ascending.count else { continue }
                 let a = Int(data.probeSubject[k])
                 entering[low].append(mated ? UInt64(a) : pairKey(a, Int(data.referenceSubject[k])))
             }

@@ -349,27 +349,23 @@ public enum HTMLReport {
     /// that no text is below 11 px, with "scroll sideways →" above them on a phone), and, for a simulated
     /// run, every table captioned and every chart marked SIMULATED.
     static func finish(_ body: String, simulated: Bool) -> String {
-        var out = body
-        for (pattern, replacement) in [
+        var replacements = [
             ("<table>", "<div class=\"table-scroll\"><table>"), ("</table>", "</table></div>"),
             ("<svg class=\"chart\"", "\(scrollCue)<div class=\"chart-scroll\"><svg class=\"chart\""), ("</svg>", "</svg></div>"),
-        ] {
-            out = HTML.replacing(pattern, with: replacement, in: out)
-        }
+        ]
         if simulated {
             // Every chart's visible title begins with the mark, where a phone's screen shows it (at the
             // chart's top right it was off that screen), and so does its accessible title, which a copy of the
             // drawing alone keeps.
-            for (pattern, replacement) in [
+            replacements += [
                 ("<table>", "<table><caption class=\"simulated-mark\">SIMULATED: not data about real people</caption>"),
                 ("<p class=\"chart-title\">", "<p class=\"chart-title\"><span class=\"simulated-mark\">SIMULATED</span> "),
                 ("<title>", "<title>SIMULATED: "),
-            ] {
-                out = HTML.replacing(pattern, with: replacement, in: out)
-            }
-            out = watermarked(out)
+            ]
         }
-        return out
+        var out = body
+        for (pattern, replacement) in replacements { out = HTML.replacing(pattern, with: replacement, in: out) }
+        return simulated ? watermarked(out) : out
     }
 
     /// `html` with a faint "SIMULATED" drawn across the middle of every chart, behind its marks: the title

@@ -10,6 +10,14 @@ struct InterruptTests {
     /// The folder a test and its child process share.
     static func folder(_ name: String, test: pid_t) -> String { NSTemporaryDirectory() + "/faceaudit-\(name)-\(test)" }
 
+    /// This test process's folder `name`, made empty (the exit test's child finds it by its parent's id).
+    static func emptyFolder(_ name: String) throws -> String {
+        let folder = folder(name, test: getpid())
+        try? FileManager.default.removeItem(atPath: folder)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     /// The names in `folder`.
     static func names(_ folder: String) -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() }
 
@@ -51,9 +59,7 @@ struct InterruptTests {
     /// interrupted while its bytes were written left its `.NAME.UUID.tmp` file behind.
     @Test("an interrupt during a single-file write removes its temporary file")
     func singleFile() async throws {
-        let folder = Self.folder("single-file", test: getpid())
-        try? FileManager.default.removeItem(atPath: folder)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try Self.emptyFolder("single-file")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let result = await #expect(processExitsWith: .exitCode(128 + SIGTERM), observing: [\.standardErrorContent]) {
             let folder = InterruptTests.folder("single-file", test: getppid())
@@ -75,9 +81,7 @@ struct InterruptTests {
     /// what it should have removed.
     @Test("an interrupt in a process with no file descriptor left still removes what was registered and says so")
     func withoutPipe() async throws {
-        let folder = Self.folder("no-pipe", test: getpid())
-        try? FileManager.default.removeItem(atPath: folder)
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try Self.emptyFolder("no-pipe")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let result = await #expect(processExitsWith: .exitCode(128 + SIGINT), observing: [\.standardErrorContent]) {
             let file = InterruptTests.folder("no-pipe", test: getppid()) + "/.partial.tmp"

@@ -51,7 +51,7 @@ public final class InterruptGuard: @unchecked Sendable {
     private struct Undo {
         var path: String?
         var note: String?
-        var action: (@Sendable () -> Void)?
+        var action: (@Sendable () -> String?)?
     }
 
     /// Guards everything below; held by the handler's thread from its first step until the process ends.
@@ -75,11 +75,12 @@ public final class InterruptGuard: @unchecked Sendable {
     /// Registers `path` (a staging folder or temporary file, removed with its contents on an interrupt, if
     /// there) with `note` (said in the interrupt's line; nil: nothing) and `action` (run on an interrupt before
     /// anything is removed, e.g. killing a process group; it must take no lock another thread may hold while it
-    /// registers or ends), then runs `creating`, which makes `path`, so that no interrupt comes between them.
+    /// registers or ends; what it returns, when not nil, is said in place of `note`: what it did, known only
+    /// once it has), then runs `creating`, which makes `path`, so that no interrupt comes between them.
     /// - Returns: the registration, for ``end(_:)``, and what `creating` returned.
     /// - Throws: what `creating` throws; the registration has then ended.
     public func begin<T>(
-        removing path: String?, note: String? = nil, onInterrupt action: (@Sendable () -> Void)? = nil,
+        removing path: String?, note: String? = nil, onInterrupt action: (@Sendable () -> String?)? = nil,
         creating: () throws -> T
     ) rethrows -> (Registration, T) {
         lock.lock()
@@ -220,11 +221,11 @@ public final class InterruptGuard: @unchecked Sendable {
         interrupted = true
         stateLock.unlock()
         let ordered = undos.sorted { $0.key < $1.key }.map(\.value)
-        for undo in ordered { undo.action?() }
+        let said = ordered.map { $0.action?() }
         var notes: [String] = []
-        for undo in ordered {
+        for (undo, said) in zip(ordered, said) {
             if let path = undo.path { try? FileManager.default.removeItem(atPath: path) }
-            if let note = undo.note, !notes.contains(note) { notes.append(note) }
+            if let note = said ?? undo.note, !notes.contains(note) { notes.append(note) }
         }
         let line = ErrorText.printable((["interrupted by signal \(signal)"] + notes).joined(separator: "; "))
         FileHandle.standardError.write(Data("faceaudit: error: \(line)\n".utf8))

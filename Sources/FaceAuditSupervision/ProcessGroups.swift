@@ -19,7 +19,10 @@ import Foundation
 ///
 /// Registering first closes the window between starting a child and registering its group, in which a signal
 /// once left the child running: an interrupt that comes while a child is being started waits (at most
-/// ``Launch/startWait``) for the start to succeed or fail, then kills the group it started. Nothing between
+/// ``Launch/startWait``) for the start to succeed or fail, then kills the group it started. The line says what
+/// happened: the group was killed; nothing (the start failed, or the child had ended); or the program was
+/// still being started when the wait ran out and may keep running (FaceAudit cannot know its group, and exits
+/// without it rather than hang). Nothing between
 /// the start and ``started(_:group:)`` takes the guard's lock, which the handler holds while it waits. Once an
 /// interrupt has begun, no child is started: registering waits for the guard's lock until the process ends.
 public final class ProcessGroups: @unchecked Sendable {
@@ -35,13 +38,21 @@ public final class ProcessGroups: @unchecked Sendable {
         /// Tests only: called on the supervising thread with a child's process group as soon as the child runs,
         /// before the supervisor learns of its group, so that a test can interrupt there.
         nonisolated(unsafe) static var startedForTesting: (@Sendable (Int32) -> Void)?
+        /// Tests only: called on the supervising thread once a child is registered and before it is started, so
+        /// that a test can interrupt while it is being started.
+        nonisolated(unsafe) static var launchingForTesting: (@Sendable () -> Void)?
     #endif
 
     /// One child, from just before it is started until it has ended: what an interrupt kills.
     final class Launch: @unchecked Sendable {
         /// How long an interrupt waits for a child being started to run or fail, before it ends FaceAudit
         /// without it: a start takes milliseconds, and an interrupt must never hang.
-        static let startWait: TimeInterval = 5
+        #if DEBUG
+            /// (Tests shorten it.)
+            nonisolated(unsafe) static var startWait: TimeInterval = 5
+        #else
+            static let startWait: TimeInterval = 5
+        #endif
 
         private enum State {
             case starting
@@ -49,21 +60,33 @@ public final class ProcessGroups: @unchecked Sendable {
             case over
         }
 
+        /// The program's name, as the interrupt's line gives it.
+        let name: String
         private let condition = NSCondition()
         // Guarded by `condition`:
         private var state = State.starting
         private var interrupted = false
         fileprivate var registration: InterruptGuard.Registration?
 
+        init(name: String) { self.name = name }
+
         /// The interrupt's action (on the guard's thread, with its lock held): waits while the child is being
-        /// started, then kills its group, if it runs.
-        fileprivate func interrupt() {
+        /// started, then kills its group, if it runs. Returns what the interrupt's line says of it.
+        fileprivate func interrupt() -> String? {
             condition.lock()
             defer { condition.unlock() }
             interrupted = true
             let deadline = Date().addingTimeInterval(Self.startWait)
             while case .starting = state, condition.wait(until: deadline) {}
-            if case .running(let group) = state { kill(-group, SIGKILL) }
+            switch state {
+            case .running(let group):
+                kill(-group, SIGKILL)
+                return "the process group of \(name) was killed"
+            case .starting:
+                return "\(name) was still being started after \(Duration.seconds(Self.startWait).formattedSeconds) and may keep running"
+            case .over:
+                return nil
+            }
         }
 
         /// The child runs in `group`; killed at once if an interrupt has begun (it waited no longer).
@@ -93,11 +116,12 @@ public final class ProcessGroups: @unchecked Sendable {
     /// Registers the child about to run `program`, before it is started. Waits, without end, while an interrupt
     /// is being handled: the process is then about to exit, and starts nothing more.
     func launching(program: String) -> Launch {
-        let name = (program as NSString).lastPathComponent
-        let launch = Launch()
-        let (registration, _) = InterruptGuard.shared.begin(
-            removing: nil, note: "the process group of \(name) was killed", onInterrupt: { launch.interrupt() }, creating: {})
+        let launch = Launch(name: (program as NSString).lastPathComponent)
+        let (registration, _) = InterruptGuard.shared.begin(removing: nil, onInterrupt: { launch.interrupt() }, creating: {})
         launch.registered(registration)
+        #if DEBUG
+            ProcessGroups.launchingForTesting?()
+        #endif
         return launch
     }
 

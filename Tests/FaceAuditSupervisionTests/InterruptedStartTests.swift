@@ -53,4 +53,39 @@ struct InterruptedStartTests {
         }
         #expect(!alive, "the child (process group \(group)) still runs")
     }
+    /// From the last review: the line said the group was killed whatever happened, also when the start failed
+    /// and there was no group.
+    @Test("SIGINT while a start fails prints the interrupt alone, not a killed group, and exits with 130")
+    func whileAStartFails() async throws {
+        let result = await #expect(processExitsWith: .exitCode(128 + SIGINT), observing: [\.standardErrorContent]) {
+            ProcessGroups.launchingForTesting = {
+                kill(getpid(), SIGINT)
+                // The interrupt now waits for the start, which then fails.
+                usleep(300_000)
+            }
+            _ = try SupervisedProcess(command: ["/nonexistent/faceaudit-test-program"])
+            for _ in 0..<60 { sleep(1) }
+        }
+        let lines = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self).split(separator: "\n")
+        #expect(lines == ["faceaudit: error: interrupted by signal 2"], "\(lines)")
+    }
+
+    /// The other case of the same review: a start that outlasts the interrupt's wait cannot be killed, and the
+    /// line must not say it was.
+    @Test("SIGINT while a start outlasts the wait says the program may keep running, and exits with 130")
+    func whileAStartOutlastsTheWait() async throws {
+        let result = await #expect(processExitsWith: .exitCode(128 + SIGINT), observing: [\.standardErrorContent]) {
+            ProcessGroups.Launch.startWait = 0.2
+            ProcessGroups.launchingForTesting = {
+                kill(getpid(), SIGINT)
+                // Longer than the wait: the process ends first, and this start never happens.
+                usleep(3_000_000)
+            }
+            _ = try SupervisedProcess(command: ["sleep", "120"])
+            for _ in 0..<60 { sleep(1) }
+        }
+        let lines = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self).split(separator: "\n")
+        let expected = "faceaudit: error: interrupted by signal 2; sleep was still being started after 0.2 s and may keep running"
+        #expect(lines == [Substring(expected)], "\(lines)")
+    }
 }

@@ -142,7 +142,9 @@ public enum ErrorRegression {
     {
         let cells = tallies.cells
         let k = tallies.columns.count
-        let full = try maximize(cells, columns: Array(0..<k), names: tallies.columns, maximumIterations: maximumIterations)
+        // The cells with trials, their rows by nonzero entries, made once for every fit below.
+        let design = Design(cells)
+        let full = try maximize(design, columns: Array(0..<k), names: tallies.columns, maximumIterations: maximumIterations)
         let bread = full.hessianInverse
         let clusterPeople = tallies.clusterPeople
         let people = [clusterPeople.first, clusterPeople.second]
@@ -168,7 +170,7 @@ public enum ErrorRegression {
                 name: term.name, degreesOfFreedom: term.columns.count, likelihoodRatio: nil, likelihoodRatioP: nil, wald: wald,
                 waldP: wald.map { IncompleteGamma.chiSquaredSurvival($0, degreesOfFreedom: term.columns.count) }, refitError: nil)
             do throws(ErrorRegressionError) {
-                let reduced = try maximize(cells, columns: kept, names: tallies.columns, maximumIterations: maximumIterations)
+                let reduced = try maximize(design, columns: kept, names: tallies.columns, maximumIterations: maximumIterations)
                 let lr = max(0, reduced.minusTwoLogLikelihood - full.minusTwoLogLikelihood)
                 test.likelihoodRatio = lr
                 test.likelihoodRatioP = IncompleteGamma.chiSquaredSurvival(lr, degreesOfFreedom: term.columns.count)
@@ -192,18 +194,36 @@ public enum ErrorRegression {
         var iterations: Int
     }
 
+    /// The cells with trials, as the fits read them.
+    struct Design {
+        /// Their rows by nonzero entries: summing over all K² columns took a fifth of a run whose
+        /// intersection has 1,000 cohorts, and a row array a cell most of the memory of one with 500.
+        let rows: SparseRows
+        /// Trials per cell.
+        let trials: [Double]
+        /// Events per cell.
+        let events: [Double]
+
+        init(_ cells: [ErrorRegressionTallies.Cell]) {
+            let used = cells.filter { $0.trials > 0 }
+            rows = SparseRows(used.lazy.map(\.row))
+            trials = used.map(\.trials)
+            events = used.map(\.events)
+        }
+    }
+
     /// The maximum-likelihood β over the design's `columns` (a subset of the rows' values), padded with
     /// zeros at the other columns; typed errors for the cases ``ErrorRegressionError`` lists.
     static func maximize(
-        _ cells: [ErrorRegressionTallies.Cell], columns: [Int], names: [String], maximumIterations: Int
+        _ design: Design, columns: [Int], names: [String], maximumIterations: Int
     ) throws(ErrorRegressionError)
         -> Maximum
     {
-        let used = cells.filter { $0.trials > 0 }
-        guard !used.isEmpty else { throw .noData }
-        let rows = used.map { cell in columns.map { cell.row[$0] } }
-        let trials = used.map(\.trials)
-        let events = used.map(\.events)
+        guard design.rows.count > 0 else { throw .noData }
+        // Each row's nonzero entries among `columns`, numbered by their place there.
+        let rows = design.rows.restricted(to: columns)
+        let trials = design.trials
+        let events = design.events
         let totalEvents = events.reduce(0, +)
         let totalTrials = trials.reduce(0, +)
         guard totalEvents > 0 && totalEvents < totalTrials else {
@@ -211,40 +231,53 @@ public enum ErrorRegression {
         }
         let k = columns.count
         // Separation by a one-signed column that is zero somewhere: no error (or no non-error) where it is not.
+        // Per column, over the rows where it is nonzero, in row order: how many, their signs, Σe and Σm.
+        var nonzeroRows = [Int](repeating: 0, count: k)
+        var positive = [Bool](repeating: false, count: k)
+        var negative = [Bool](repeating: false, count: k)
+        var columnEvents = [Double](repeating: 0, count: k)
+        var columnTrials = [Double](repeating: 0, count: k)
+        for c in 0..<rows.count {
+            for e in rows.entries(c) {
+                let j = rows.column[e]
+                nonzeroRows[j] += 1
+                // A NaN is of neither sign: such a column is not one-signed.
+                let x = rows.value[e]
+                if !(x < 0) { positive[j] = true }
+                if !(x > 0) { negative[j] = true }
+                columnEvents[j] += events[c]
+                columnTrials[j] += trials[c]
+            }
+        }
         for (j, column) in columns.enumerated() {
-            let values = rows.map { $0[j] }
-            guard values.contains(0), values.allSatisfy({ $0 >= 0 }) || values.allSatisfy({ $0 <= 0 }) else { continue }
-            let nonzero = values.indices.filter { values[$0] != 0 }
-            let e = nonzero.reduce(0.0) { $0 + events[$1] }
-            let m = nonzero.reduce(0.0) { $0 + trials[$1] }
+            guard nonzeroRows[j] < rows.count, !(positive[j] && negative[j]) else { continue }
+            let (e, m) = (columnEvents[j], columnTrials[j])
             if m > 0 && (e == 0 || e == m) { throw .separation(covariate: names[column]) }
         }
         var beta = [Double](repeating: 0, count: k)
-        if rows.allSatisfy({ $0[0] == 1 }) { beta[0] = log(totalEvents / (totalTrials - totalEvents)) }
+        let interceptFirst = (0..<rows.count).allSatisfy { c in
+            let e = rows.entries(c)
+            return !e.isEmpty && rows.column[e.lowerBound] == 0 && rows.value[e.lowerBound] == 1
+        }
+        if k > 0 && interceptFirst { beta[0] = log(totalEvents / (totalTrials - totalEvents)) }
 
-        // Each row's nonzero columns (a dummy-coded row has a handful of k): a term with a zero factor
-        // adds ±0 to a finite sum, which leaves it as it was, so skipping them changes no bit. Summing
-        // over all k² columns took a fifth of a run whose intersection has 1,000 cohorts.
-        let nonzero = rows.map { x in x.indices.filter { x[$0] != 0 } }
         func evaluate(_ beta: [Double]) -> (m2ll: Double, score: [Double], hessian: [[Double]]) {
             var m2ll = 0.0
             var score = [Double](repeating: 0, count: k)
             var flat = [Double](repeating: 0, count: k * k)
             flat.withUnsafeMutableBufferPointer { hessian in
-                for (c, x) in rows.enumerated() {
-                    let columns = nonzero[c]
-                    var eta = 0.0
-                    for i in columns { eta += x[i] * beta[i] }
-                    let p = 1 / (1 + exp(-eta))
-                    // log p = −log(1 + e^−η), log(1 − p) = −log(1 + e^η), stable for large |η|.
-                    let logP = -softplus(-eta)
-                    let logQ = -softplus(eta)
-                    m2ll -= 2 * (events[c] * logP + (trials[c] - events[c]) * logQ)
-                    let residual = events[c] - trials[c] * p
-                    let w = trials[c] * p * (1 - p)
-                    for (a, i) in columns.enumerated() {
-                        score[i] += x[i] * residual
-                        for j in columns[...a] { hessian[i * k + j] += w * x[i] * x[j] }
+                score.withUnsafeMutableBufferPointer { score in
+                    for c in 0..<rows.count {
+                        let entries = rows.entries(c)
+                        let (p, logP, logQ) = logistic(rows.dot(c, beta))
+                        m2ll -= 2 * (events[c] * logP + (trials[c] - events[c]) * logQ)
+                        let residual = events[c] - trials[c] * p
+                        let w = trials[c] * p * (1 - p)
+                        for a in entries {
+                            let (i, xi) = (rows.column[a], rows.value[a])
+                            score[i] += xi * residual
+                            for b in entries.lowerBound...a { hessian[i * k + rows.column[b]] += w * xi * rows.value[b] }
+                        }
                     }
                 }
             }
@@ -284,8 +317,8 @@ public enum ErrorRegression {
         guard case .success(let l) = cholesky(current.hessian) else { throw .separation(covariate: names[largest(beta, columns: columns)]) }
         let inverse = invert(l)
         var deviance = 0.0
-        for (c, x) in rows.enumerated() {
-            let p = 1 / (1 + exp(-zip(x, beta).reduce(0) { $0 + $1.0 * $1.1 }))
+        for c in 0..<rows.count {
+            let p = 1 / (1 + exp(-rows.dot(c, beta)))
             let e = events[c]
             let f = trials[c] - e
             if e > 0 { deviance += 2 * e * log(e / (trials[c] * p)) }
@@ -305,7 +338,9 @@ public enum ErrorRegression {
     static func clusteredCovariance(_ t: ErrorRegressionTallies, beta: [Double], bread: [[Double]]) -> [[Double]] {
         let k = t.columns.count
         let n = t.observations
-        let p = t.cells.map { cell in 1 / (1 + exp(-zip(cell.row, beta).reduce(0) { $0 + $1.0 * $1.1 })) }
+        // The cells' rows by their nonzero entries (see ``SparseRows``): the same sums, without the zeros.
+        let rows = SparseRows(t.cells.lazy.map(\.row))
+        let p = (0..<rows.count).map { c in 1 / (1 + exp(-rows.dot(c, beta))) }
         func sandwich(_ meat: [[Double]], groups: Int) -> [[Double]] {
             let g = Double(groups)
             let correction = g / (g - 1) * (n - 1) / (n - Double(k))
@@ -322,9 +357,8 @@ public enum ErrorRegression {
                 for key in counts.keys.sorted(by: { ($0.person, $0.cell) < ($1.person, $1.cell) }) {
                     let count = counts[key]!
                     let residual = count.events - count.trials * p[key.cell]
-                    let row = t.cells[key.cell].row
                     sums[key.person, default: [Double](repeating: 0, count: k)].withUnsafeMutableBufferPointer { u in
-                        for i in 0..<k { u[i] += row[i] * residual }
+                        for e in rows.entries(key.cell) { u[rows.column[e]] += rows.value[e] * residual }
                     }
                 }
                 for person in sums.keys.sorted() { addOuter(&meat, sums[person]!, sums[person]!, weight: 1) }
@@ -353,24 +387,30 @@ public enum ErrorRegression {
                 eventCount[next[person]] = events
                 next[person] += 1
             }
-            let rows = t.cells.map(\.row)
             var groups = 0
             var flat = [Double](repeating: 0, count: k * k)
             var residual = [Double](repeating: 0, count: t.cells.count)
             var u = [Double](repeating: 0, count: k)
+            // Each touched cell's place in the person's list, −1 elsewhere (found by a look-up rather than
+            // a search of the list per event: a person of a set with 500 cohorts touches thousands of cells).
+            var place = [Int32](repeating: -1, count: t.cells.count)
             flat.withUnsafeMutableBufferPointer { flat in
                 residual.withUnsafeMutableBufferPointer { residual in
                     u.withUnsafeMutableBufferPointer { u in
                         structure.forEachPerson(cells: t.cells.count, first: isFirst) { person, trials, touched in
-                            for (i, c) in touched.enumerated() { residual[i] = -trials[c] * p[c] }
+                            for (i, c) in touched.enumerated() {
+                                residual[i] = -trials[c] * p[c]
+                                place[c] = Int32(truncatingIfNeeded: i)
+                            }
                             for e in eventStart[person]..<eventStart[person + 1] {
-                                guard let i = touched.firstIndex(of: eventCell[e]) else { preconditionFailure("events without trials") }
+                                let i = Int(place[eventCell[e]])
+                                precondition(i >= 0, "events without trials")
                                 residual[i] += eventCount[e]
                             }
+                            for c in touched { place[c] = -1 }
                             for i in 0..<k { u[i] = 0 }
                             for (i, c) in touched.enumerated() {
-                                let row = rows[c]
-                                for j in 0..<k { u[j] += row[j] * residual[i] }
+                                for e in rows.entries(c) { u[rows.column[e]] += rows.value[e] * residual[i] }
                             }
                             // addOuter(&meat, u, u, weight: 1), flat: 1 · u[i] is u[i] exactly.
                             for i in 0..<k { for j in 0..<k { flat[i * k + j] += u[i] * u[j] } }
@@ -386,12 +426,13 @@ public enum ErrorRegression {
         var covariance = sandwich(first.meat, groups: first.groups)
         guard t.clustering == .twoPeople else { return covariance }
         let second = personMeat(first: false)
-        var pairMeat = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+        var pairFlat = [Double](repeating: 0, count: k * k)
         for (c, cell) in t.cells.enumerated() {
             // Σ over person pairs of (e − m·p)² = Σe² − 2p·Σme + p²·Σm².
             let squares = cell.eventsSquared - 2 * p[c] * cell.trialsTimesEvents + p[c] * p[c] * cell.trialsSquared
-            addOuter(&pairMeat, cell.row, cell.row, weight: squares)
+            addOuter(&pairFlat, rows, c, k: k, weight: squares)
         }
+        let pairMeat = (0..<k).map { i in Array(pairFlat[(i * k)..<((i + 1) * k)]) }
         let v2 = sandwich(second.meat, groups: second.groups)
         let v12 = sandwich(pairMeat, groups: t.personPairs)
         for i in 0..<k { for j in 0..<k { covariance[i][j] += v2[i][j] - v12[i][j] } }
@@ -400,6 +441,23 @@ public enum ErrorRegression {
 
     /// log(1 + eˣ) without overflow.
     static func softplus(_ x: Double) -> Double { x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)) }
+
+    /// p = 1 / (1 + e^−η), log p = −softplus(−η) and log(1 − p) = −softplus(η) (stable for large |η|), each
+    /// bit for bit as written, with the calls ``softplus(_:)`` makes shared: one `exp` and one `log1p` for
+    /// η ≥ 0, two `exp` below (five calls before, at every cell of every Newton step).
+    @inline(__always)
+    static func logistic(_ eta: Double) -> (p: Double, logP: Double, logQ: Double) {
+        if eta < 0 {
+            // softplus(−η) = −η + log1p(e^η), softplus(η) = log1p(e^η).
+            let l = log1p(exp(eta))
+            return (1 / (1 + exp(-eta)), -(-eta + l), -l)
+        }
+        // softplus(−η) = log1p(e^−η); softplus(η) = η + log1p(e^−η) above 0, and log1p(e^η) at ±0, which is
+        // the same: e^±0 = 1, and ±0 + l = l.
+        let t = exp(-eta)
+        let l = log1p(t)
+        return (1 / (1 + t), -l, -(eta + l))
+    }
 
     /// The design column with the largest |β| (the intercept, column 0, only when it is the only one).
     static func largest(_ beta: [Double], columns: [Int]) -> Int {

@@ -274,28 +274,46 @@ extension ErrorRegression {
         /// ages summed and counted per person.
         init(votes: [[[Int]]], cohortNames: [[String]], ageSum: [Double], ageCount: [Int], references: [String: String], minimumPeople: Int)
         {
+            let withAges = ageCount.contains { $0 > 0 }
+            // Per attribute, each person's cohort (−1: none) and the level names.
+            let cohortOf = votes.map { v in
+                v.map { v in v.allSatisfy { $0 == 0 } ? -1 : v.indices.max { v[$0] < v[$1] || (v[$0] == v[$1] && $0 > $1) }! }
+            }
+            let levelNames = cohortNames.map { $0.map { CohortName.parts($0).first.map { $0.value ?? $0.dimension } ?? "" } }
+            // Levels with too few people (none, for a level only named) leave the design; so do their people.
+            var kept = cohortOf.indices.map { a in
+                var peopleIn = [Int](repeating: 0, count: levelNames[a].count)
+                for c in cohortOf[a] where c >= 0 { peopleIn[c] += 1 }
+                return Set(peopleIn.indices.filter { peopleIn[$0] >= max(1, minimumPeople) })
+            }
+            // So do levels none of whose people is in the fit (all without an age, with ages, or all without
+            // a kept level of another attribute, such as `age_band=unknown`): their column would be zero in
+            // every row, and the design singular. Leaving them out moves no person in or out of the fit.
+            var inFit = cohortOf.indices.map { [Bool](repeating: false, count: levelNames[$0].count) }
+            for person in ageCount.indices where !withAges || ageCount[person] > 0 {
+                guard cohortOf.indices.allSatisfy({ kept[$0].contains(cohortOf[$0][person]) }) else { continue }
+                for a in cohortOf.indices { inFit[a][cohortOf[a][person]] = true }
+            }
+            for a in kept.indices { kept[a] = kept[a].filter { inFit[a][$0] } }
             var levelOf: [[Int]] = []  // [attribute][person] → level index in design order, −1 unknown
-            for (v, names) in zip(votes, cohortNames) {
+            for (a, names) in cohortNames.enumerated() {
                 let name = names.first.flatMap { CohortName.parts($0).first?.dimension } ?? ""
-                var cohort = v.map { v in v.allSatisfy { $0 == 0 } ? -1 : v.indices.max { v[$0] < v[$1] || (v[$0] == v[$1] && $0 > $1) }! }
-                let levels = names.map { CohortName.parts($0).first.map { $0.value ?? $0.dimension } ?? "" }
+                let levels = levelNames[a]
                 var peopleIn = [Int](repeating: 0, count: levels.count)
-                for c in cohort where c >= 0 { peopleIn[c] += 1 }
-                // Levels with too few people (none, for a level only named) leave the design; so do their people.
-                let kept = levels.indices.filter { peopleIn[$0] >= max(1, minimumPeople) }
-                let omitted = levels.indices.filter { !kept.contains($0) && peopleIn[$0] > 0 }.map { levels[$0] }
-                cohort = cohort.map { $0 >= 0 && kept.contains($0) ? $0 : -1 }
-                for c in levels.indices where !kept.contains(c) { peopleIn[c] = 0 }
+                for c in cohortOf[a] where c >= 0 { peopleIn[c] += 1 }
+                let keptLevels = levels.indices.filter { kept[a].contains($0) }
+                let omitted = levels.indices.filter { !kept[a].contains($0) && peopleIn[$0] > 0 }.map { levels[$0] }
+                let cohort = cohortOf[a].map { $0 >= 0 && kept[a].contains($0) ? $0 : -1 }
+                for c in levels.indices where !kept[a].contains(c) { peopleIn[c] = 0 }
                 let reference =
-                    references[name].flatMap { levels.firstIndex(of: $0) }.flatMap { kept.contains($0) ? $0 : nil }
-                    ?? kept.max { peopleIn[$0] < peopleIn[$1] || (peopleIn[$0] == peopleIn[$1] && $0 > $1) } ?? 0
-                let order = [reference] + kept.filter { $0 != reference }
+                    references[name].flatMap { levels.firstIndex(of: $0) }.flatMap { kept[a].contains($0) ? $0 : nil }
+                    ?? keptLevels.max { peopleIn[$0] < peopleIn[$1] || (peopleIn[$0] == peopleIn[$1] && $0 > $1) } ?? 0
+                let order = [reference] + keptLevels.filter { $0 != reference }
                 var position = [Int](repeating: -1, count: levels.count)
                 for (i, c) in order.enumerated() { position[c] = i }
                 design.append(Attribute(name: name, levels: order.map { levels[$0] }, omitted: omitted.isEmpty ? nil : omitted))
                 levelOf.append(cohort.map { $0 >= 0 ? position[$0] : -1 })
             }
-            let withAges = ageCount.contains { $0 > 0 }
             self.withAges = withAges
             age = zip(ageSum, ageCount).map { withAges && $1 > 0 ? $0 / Double($1) : 0 }
             levels = ageCount.indices.map { person in

@@ -7,8 +7,8 @@ extension ErrorRegression {
         public var name: String
         /// Its levels; `levels[0]` is the reference the odds ratios are read against.
         public var levels: [String]
-        /// Levels left out for having fewer people than the analysis asks (their people's pairs are
-        /// excluded); nil when none was.
+        /// Levels left out for having fewer people than the analysis asks, or none in the fit (all without an
+        /// age, such as `age_band=unknown`): their people's pairs are excluded; nil when none was.
         public var omitted: [String]?
 
         /// An attribute with its reference level first.

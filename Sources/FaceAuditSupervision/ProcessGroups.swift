@@ -41,6 +41,9 @@ public final class ProcessGroups: @unchecked Sendable {
         /// Tests only: called on the supervising thread once a child is registered and before it is started, so
         /// that a test can interrupt while it is being started.
         nonisolated(unsafe) static var launchingForTesting: (@Sendable () -> Void)?
+        /// Tests only: called on the supervising thread once a child has ended and been reaped, before its end
+        /// is recorded.
+        nonisolated(unsafe) static var reapedForTesting: (@Sendable () -> Void)?
     #endif
 
     /// One child, from just before it is started until it has ended: what an interrupt kills.
@@ -80,8 +83,8 @@ public final class ProcessGroups: @unchecked Sendable {
             while case .starting = state, condition.wait(until: deadline) {}
             switch state {
             case .running(let group):
-                kill(-group, SIGKILL)
-                return "the process group of \(name) was killed"
+                // ESRCH: the child has ended and been reaped, and its end is not recorded yet; nothing was killed.
+                return kill(-group, SIGKILL) == 0 ? "the process group of \(name) was killed" : nil
             case .starting:
                 return "\(name) was still being started after \(Duration.seconds(Self.startWait).formattedSeconds) and may keep running"
             case .over:

@@ -146,6 +146,9 @@ private final class Channel: @unchecked Sendable {
                         }
                     }
                 }
+                #if DEBUG
+                    ProcessGroups.reapedForTesting?()
+                #endif
                 self.ended(status: "\(result.terminationStatus)", launch: launch)
             } catch {
                 self.ended(startError: error, launch: launch)

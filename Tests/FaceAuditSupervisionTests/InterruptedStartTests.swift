@@ -88,4 +88,19 @@ struct InterruptedStartTests {
         let expected = "faceaudit: error: interrupted by signal 2; sleep was still being started after 0.2 s and may keep running"
         #expect(lines == [Substring(expected)], "\(lines)")
     }
+    /// From the same review: between a child's reaping and the record of its end, the line still said its group
+    /// was killed, though nothing was left to kill.
+    @Test("SIGINT after a child has ended, before its end is recorded, names no killed group and exits with 130")
+    func afterTheChildIsReaped() async throws {
+        let result = await #expect(processExitsWith: .exitCode(128 + SIGINT), observing: [\.standardErrorContent]) {
+            ProcessGroups.reapedForTesting = {
+                kill(getpid(), SIGINT)
+                usleep(300_000)
+            }
+            _ = try SupervisedProcess(command: ["true"])
+            for _ in 0..<60 { sleep(1) }
+        }
+        let lines = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self).split(separator: "\n")
+        #expect(lines == ["faceaudit: error: interrupted by signal 2"], "\(lines)")
+    }
 }

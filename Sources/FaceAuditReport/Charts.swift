@@ -334,7 +334,14 @@ enum Charts {
     /// legend; cell text is black or white, whichever contrasts more.
     static func heatmap(title: String, labels: [String], cells: [[ErrorCount]]) -> String {
         let n = labels.count
-        let cellWidth = 96
+        func countsText(_ count: ErrorCount) -> String {
+            count.trials == 0 ? "no pairs" : "\(HTML.grouped(count.errors)) / \(HTML.grouped(count.trials))"
+        }
+        // Wide enough for the widest cell text, 6 px clear on each side: "1,075 / 2,250,000" is 107 px of
+        // 12 px text and ran into the next cell when cells were a fixed 96 px.
+        let texts = (0..<n).flatMap { p in (0...p).map { countsText(symmetricCell(cells, p, $0)) } }
+        let widestText = texts.map { textWidth($0, fontSize: 12) }.max() ?? 0
+        let cellWidth = max(96, Int(widestText.rounded(.up)) + 14)
         let cellHeight = 40
         let left = 150
         let top = 80
@@ -371,7 +378,7 @@ enum Charts {
                 svg.append(
                     "<rect class=\"cell\" x=\"\(x)\" y=\"\(y)\" width=\"\(cellWidth - 2)\" height=\"\(cellHeight - 2)\" fill=\"\(HTML.hex(fill))\" stroke=\"#bbb\"/>"
                 )
-                let counts = count.trials == 0 ? "no pairs" : "\(HTML.grouped(count.errors)) / \(HTML.grouped(count.trials))"
+                let counts = countsText(count)
                 svg.append(
                     "<text x=\"\(x + cellWidth / 2 - 1)\" y=\"\(y + 16)\" font-size=\"12\" text-anchor=\"middle\" fill=\"\(ink)\">\(counts)</text>"
                 )
@@ -390,6 +397,23 @@ enum Charts {
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n")
+    }
+
+    /// About how wide `text` is at `fontSize` px in the page's sans-serif face (DejaVu Sans's advance
+    /// widths, rounded up: digits 0.64 em, `,` `.` and space 0.32, `/` 0.34, `%` 0.95, anything else 0.7),
+    /// for sizing boxes to their text; a little wider than it renders, never narrower.
+    static func textWidth(_ text: String, fontSize: Double) -> Double {
+        text.unicodeScalars.reduce(0) { width, c in
+            let em: Double =
+                switch c {
+                case "0"..."9": 0.64
+                case ",", ".", " ": 0.32
+                case "/": 0.34
+                case "%": 0.95
+                default: 0.7
+                }
+            return width + em * fontSize
+        }
     }
 
     /// The fill of a heat-map cell without pairs: light grey, not the white of no false match.

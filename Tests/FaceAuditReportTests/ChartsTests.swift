@@ -49,6 +49,27 @@ struct ChartsTests {
         #expect(svg.contains("<g class=\"legend\">") && svg.contains("False match rate (log scale"))
     }
 
+    /// From reading a 500-cohort report: "1,075 / 2,250,000" (107 px of 12 px DejaVu Sans) ran into the
+    /// next cell, and two cells read as one number, "2,250,002,057".
+    @Test("heat-map cells are wide enough for their counts, millions of pairs included")
+    func cellsFitTheirText() {
+        let cells = [
+            [ErrorCount(errors: 1_365, trials: 1_123_500), ErrorCount(errors: 1_000, trials: 1_125_000)],
+            [ErrorCount(errors: 75, trials: 1_125_000), ErrorCount(errors: 2_057, trials: 1_123_500)],
+        ]
+        let svg = Charts.heatmap(title: "g", labels: ["female", "male"], cells: cells)
+        let widths = svg.split(separator: "\n").filter { $0.contains("class=\"cell\"") }.compactMap { line -> Double? in
+            guard let range = line.range(of: "width=\"") else { return nil }
+            return Double(line[range.upperBound...].prefix { $0 != "\"" })
+        }
+        #expect(widths.count == 3)
+        // Digits are 0.636 em in DejaVu Sans: 11 digits, 3 commas, 2 spaces and a slash at 12 px are 107 px.
+        for width in widths { #expect(width >= 107 + 8, "a cell of \(width) px for \"1,075 / 2,250,000\"") }
+        // Small counts keep the usual cells.
+        let small = Charts.heatmap(title: "s", labels: ["x"], cells: [[ErrorCount(errors: 9, trials: 4_704)]])
+        #expect(small.contains("width=\"94\""))
+    }
+
     @Test("the heat map's colours follow one fixed log scale, with readable text in every cell")
     func fixedScaleAndContrast() {
         // The same rate in two charts of very different ranges has the same colour.

@@ -261,7 +261,7 @@ struct HTMLReportTests {
         return order.compactMap { points[$0] }.map { CurveSet(dimensions: $0.0, cohort: $0.1, points: $0.2) }
     }
 
-    @Test("at 1280 px the London summary ends within 1,200 px and the page, folds closed, is at most 6,980 px")
+    @Test("at 1280 px the London summary ends within 1,200 px and the page, folds closed, is at most 7,010 px")
     func desktopHeight() throws {
         let folder = try TestPaths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -280,7 +280,9 @@ struct HTMLReportTests {
         // under it the group it cannot draw, one person with no one of their group to compare. 6,858 px since
         // every chart's title is a line of the page above its drawing, which wraps on a phone (a line of text
         // is a little taller than the drawing's title row was). 6,963 px since the school's false alerts say in
-        // a sentence and in every column's name that they count wrong watchlist matches, not students.
+        // a sentence and in every column's name that they count wrong watchlist matches, not students. 7,008 px
+        // since the regression's paragraph cautions that its intervals are likely too narrow (random labels
+        // came out significant in 22 of 24 trials), until they count a person's pairs in both roles.
         let page = folder.appendingPathComponent("desktop.html")
         try """
         <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="1280" height="900" style="border:0" srcdoc="\(HTML.escape(report))"></iframe>
@@ -302,13 +304,13 @@ struct HTMLReportTests {
         // under load. A page over a bound is therefore laid out once more in a new Chromium, and both layouts
         // are printed: a report that grew fails both times; a renderer's one-off differs and says how.
         var measured = try layout()
-        if measured.summaryEnd > 1_200 || measured.height > 6_980 {
+        if measured.summaryEnd > 1_200 || measured.height > 7_010 {
             let again = try layout()
             print("desktop layout over its bound, then again: \(measured.detail) | \(again.detail)")
             measured = again
         }
         #expect(measured.summaryEnd <= 1_200, "the summary ends at \(measured.summaryEnd) px (\(measured.detail))")
-        #expect(measured.height <= 6_980, "the page is \(measured.height) px tall (\(measured.detail))")
+        #expect(measured.height <= 7_010, "the page is \(measured.height) px tall (\(measured.detail))")
     }
 
     @Test("at 1280 px the comparison of the committed London runs, tables folded, is at most 4,000 px")

@@ -197,7 +197,7 @@ public enum ErrorRegression {
     /// The cells with trials, as the fits read them.
     struct Design {
         /// Their rows by nonzero entries: summing over all K² columns took a fifth of a run whose
-        /// intersection has 1,000 cohorts, and a row array a cell most of the memory of one with 500.
+        /// intersection has 1,000 cohorts, and a row array a cell most of the memory of one with 525.
         let rows: SparseRows
         /// Trials per cell.
         let trials: [Double]
@@ -392,7 +392,7 @@ public enum ErrorRegression {
             var residual = [Double](repeating: 0, count: t.cells.count)
             var u = [Double](repeating: 0, count: k)
             // Each touched cell's place in the person's list, −1 elsewhere (found by a look-up rather than
-            // a search of the list per event: a person of a set with 500 cohorts touches thousands of cells).
+            // a search of the list per event: a person of a set with 525 cohorts touches thousands of cells).
             var place = [Int32](repeating: -1, count: t.cells.count)
             flat.withUnsafeMutableBufferPointer { flat in
                 residual.withUnsafeMutableBufferPointer { residual in

@@ -280,12 +280,14 @@ extension ErrorRegression {
                 v.map { v in v.allSatisfy { $0 == 0 } ? -1 : v.indices.max { v[$0] < v[$1] || (v[$0] == v[$1] && $0 > $1) }! }
             }
             let levelNames = cohortNames.map { $0.map { CohortName.parts($0).first.map { $0.value ?? $0.dimension } ?? "" } }
-            // Levels with too few people (none, for a level only named) leave the design; so do their people.
-            var kept = cohortOf.indices.map { a in
+            // People per level, per attribute. Levels with too few people (none, for a level only named) leave
+            // the design; so do their people.
+            let named = cohortOf.indices.map { a in
                 var peopleIn = [Int](repeating: 0, count: levelNames[a].count)
                 for c in cohortOf[a] where c >= 0 { peopleIn[c] += 1 }
-                return Set(peopleIn.indices.filter { peopleIn[$0] >= max(1, minimumPeople) })
+                return peopleIn
             }
+            var kept = named.map { peopleIn in Set(peopleIn.indices.filter { peopleIn[$0] >= max(1, minimumPeople) }) }
             // So do levels none of whose people is in the fit (all without an age, with ages, or all without
             // a kept level of another attribute, such as `age_band=unknown`): their column would be zero in
             // every row, and the design singular. Leaving them out moves no person in or out of the fit.
@@ -299,8 +301,7 @@ extension ErrorRegression {
             for (a, names) in cohortNames.enumerated() {
                 let name = names.first.flatMap { CohortName.parts($0).first?.dimension } ?? ""
                 let levels = levelNames[a]
-                var peopleIn = [Int](repeating: 0, count: levels.count)
-                for c in cohortOf[a] where c >= 0 { peopleIn[c] += 1 }
+                var peopleIn = named[a]
                 let keptLevels = levels.indices.filter { kept[a].contains($0) }
                 let omitted = levels.indices.filter { !kept[a].contains($0) && peopleIn[$0] > 0 }.map { levels[$0] }
                 let cohort = cohortOf[a].map { $0 >= 0 && kept[a].contains($0) ? $0 : -1 }

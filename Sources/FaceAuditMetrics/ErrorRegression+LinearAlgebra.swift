@@ -108,9 +108,21 @@ extension ErrorRegression {
 
         private init() {}
 
-        /// The entries in `columns` (ascending), numbered by their place there.
+        /// Rows `rows` (indices into these), in that order.
+        func selecting(_ rows: [Int]) -> SparseRows {
+            var kept = SparseRows()
+            for r in rows {
+                for e in entries(r) { kept.append(column[e], value[e]) }
+                kept.start.append(kept.column.count)
+            }
+            return kept
+        }
+
+        /// The entries in `columns` (ascending), numbered by their place there; these rows themselves when
+        /// `columns` are 0, 1, … and hold every column an entry has (the full model).
         func restricted(to columns: [Int]) -> SparseRows {
             precondition(zip(columns, columns.dropFirst()).allSatisfy { $0 < $1 }, "columns in ascending order")
+            if columns.last.map({ $0 == columns.count - 1 && (column.max() ?? -1) <= $0 }) ?? column.isEmpty { return self }
             var place = [Int](repeating: -1, count: (column.max() ?? -1) + 1)
             for (p, c) in columns.enumerated() where c < place.count { place[c] = p }
             var kept = SparseRows()

@@ -142,8 +142,9 @@ public enum ErrorRegression {
     {
         let cells = tallies.cells
         let k = tallies.columns.count
-        // The cells with trials, their rows by nonzero entries, made once for every fit below.
-        let design = Design(cells)
+        // Every cell's row by its nonzero entries, made once for every fit below and the covariance.
+        let rows = SparseRows(cells.lazy.map(\.row))
+        let design = Design(cells, rows: rows)
         let full = try maximize(design, columns: Array(0..<k), names: tallies.columns, maximumIterations: maximumIterations)
         let bread = full.hessianInverse
         let clusterPeople = tallies.clusterPeople
@@ -152,7 +153,7 @@ public enum ErrorRegression {
             tallies.clustering == .person
             ? ["people": people[0]] : ["first_people": people[0], "second_people": people[1], "person_pairs": tallies.personPairs]
         for (name, count) in clusters where count < 2 { throw .tooFewClusters(clustering: name, count: count) }
-        let covariance = clusteredCovariance(tallies, beta: full.beta, bread: bread)
+        let covariance = clusteredCovariance(tallies, rows: rows, beta: full.beta, bread: bread)
         let z = Probit.quantile(1 - alpha / 2)
         let coefficients = (0..<k).map { j in
             let se = covariance[j][j] >= 0 ? covariance[j][j].squareRoot() : nil
@@ -204,11 +205,12 @@ public enum ErrorRegression {
         /// Events per cell.
         let events: [Double]
 
-        init(_ cells: [ErrorRegressionTallies.Cell]) {
-            let used = cells.filter { $0.trials > 0 }
-            rows = SparseRows(used.lazy.map(\.row))
-            trials = used.map(\.trials)
-            events = used.map(\.events)
+        /// The cells of `cells` with trials; `rows`: every cell's row (``SparseRows`` of `cells`).
+        init(_ cells: [ErrorRegressionTallies.Cell], rows: SparseRows) {
+            let used = cells.indices.filter { cells[$0].trials > 0 }
+            self.rows = rows.selecting(used)
+            trials = used.map { cells[$0].trials }
+            events = used.map { cells[$0].events }
         }
     }
 
@@ -334,12 +336,12 @@ public enum ErrorRegression {
             beta: padded, hessianInverse: paddedInverse, minusTwoLogLikelihood: current.m2ll, deviance: deviance, iterations: iterations)
     }
 
-    /// The person-clustered covariance at `beta` (see the type's note), `bread` = H⁻¹.
-    static func clusteredCovariance(_ t: ErrorRegressionTallies, beta: [Double], bread: [[Double]]) -> [[Double]] {
+    /// The person-clustered covariance at `beta` (see the type's note), `bread` = H⁻¹; `rows`: the cells'
+    /// rows by their nonzero entries (see ``SparseRows``: the same sums, without the zeros).
+    static func clusteredCovariance(_ t: ErrorRegressionTallies, rows: SparseRows, beta: [Double], bread: [[Double]]) -> [[Double]] {
+        precondition(rows.count == t.cells.count, "one row per cell")
         let k = t.columns.count
         let n = t.observations
-        // The cells' rows by their nonzero entries (see ``SparseRows``): the same sums, without the zeros.
-        let rows = SparseRows(t.cells.lazy.map(\.row))
         let p = (0..<rows.count).map { c in 1 / (1 + exp(-rows.dot(c, beta))) }
         func sandwich(_ meat: [[Double]], groups: Int) -> [[Double]] {
             let g = Double(groups)
@@ -439,12 +441,10 @@ public enum ErrorRegression {
         return covariance
     }
 
-    /// log(1 + eˣ) without overflow.
-    static func softplus(_ x: Double) -> Double { x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)) }
-
-    /// p = 1 / (1 + e^−η), log p = −softplus(−η) and log(1 − p) = −softplus(η) (stable for large |η|), each
-    /// bit for bit as written, with the calls ``softplus(_:)`` makes shared: one `exp` and one `log1p` for
-    /// η ≥ 0, two `exp` below (five calls before, at every cell of every Newton step).
+    /// p = 1 / (1 + e^−η), log p = −softplus(−η) and log(1 − p) = −softplus(η), with softplus(x) = log(1 + eˣ)
+    /// written without overflow (x + log1p(e^−x) above 0, log1p(eˣ) otherwise), each bit for bit as those
+    /// formulas give it, the calls they share made once: one `exp` and one `log1p` for η ≥ 0, two `exp` below
+    /// (five calls before, at every cell of every Newton step).
     @inline(__always)
     static func logistic(_ eta: Double) -> (p: Double, logP: Double, logQ: Double) {
         if eta < 0 {

@@ -118,9 +118,16 @@ public enum ErrorRegression {
         public var events: Int
         /// Distinct design rows.
         public var cells: Int
-        /// The clustering of the standard errors.
+        /// Who is in a pair: one person (`person`, false non-match) or two (`two_way_person`, false match; the
+        /// value is kept for compatibility, and since ``covarianceType`` `dyadic_person` no longer means
+        /// two-way clustering).
         public var clustering: ErrorRegressionTallies.Clustering
-        /// Clusters: persons (first people with two-way), second people (two-way), person pairs (two-way).
+        /// How the standard errors are clustered: `cluster_person` (one-way by person) or `dyadic_person`
+        /// (every two pairs that share a person). Absent in results written before it existed, whose
+        /// `two_way_person` fits used two-way (Cameron–Gelbach–Miller) clustering.
+        public var covarianceType: CovarianceType?
+        /// Clusters. One-way: `people`. With two people a pair: `people`, everyone in a pair (the dyadic
+        /// G), and, as before, `first_people`, `second_people` and `person_pairs` (the two-way clusterings' G).
         public var clusters: [String: Int]
         /// The intervals' confidence, 1 − α.
         public var confidence: Double
@@ -131,7 +138,16 @@ public enum ErrorRegression {
             case coefficients, terms
             case minusTwoLogLikelihood = "minus_two_log_likelihood"
             case deviance, iterations, observations, events, cells, clustering, clusters, confidence, covariance
+            case covarianceType = "covariance_type"
         }
+    }
+
+    /// The clustered covariance's estimator (summary.json's `covariance_type`).
+    public enum CovarianceType: String, Sendable, Codable {
+        /// One-way by person (statsmodels `cov_type="cluster"`).
+        case person = "cluster_person"
+        /// Dyadic-robust (Fafchamps & Gubert 2007; Aronow, Samii & Assenova 2015).
+        case dyadic = "dyadic_person"
     }
 
     /// Fits `tallies` and tests every term; `alpha` sets the odds ratios' intervals (1 − α).
@@ -151,7 +167,11 @@ public enum ErrorRegression {
         let people = [clusterPeople.first, clusterPeople.second]
         let clusters: [String: Int] =
             tallies.clustering == .person
-            ? ["people": people[0]] : ["first_people": people[0], "second_people": people[1], "person_pairs": tallies.personPairs]
+            ? ["people": people[0]]
+            : [
+                "people": tallies.pairPeople, "first_people": people[0], "second_people": people[1],
+                "person_pairs": tallies.personPairs,
+            ]
         for (name, count) in clusters where count < 2 { throw .tooFewClusters(clustering: name, count: count) }
         let covariance = clusteredCovariance(tallies, rows: rows, beta: full.beta, bread: bread)
         let z = Probit.quantile(1 - alpha / 2)
@@ -183,7 +203,8 @@ public enum ErrorRegression {
         return Fit(
             coefficients: coefficients, terms: terms, minusTwoLogLikelihood: full.minusTwoLogLikelihood, deviance: full.deviance,
             iterations: full.iterations, observations: Int(tallies.observations), events: Int(cells.reduce(0) { $0 + $1.events }),
-            cells: cells.filter { $0.trials > 0 }.count, clustering: tallies.clustering, clusters: clusters, confidence: 1 - alpha,
+            cells: cells.filter { $0.trials > 0 }.count, clustering: tallies.clustering,
+            covarianceType: tallies.clustering == .person ? .person : .dyadic, clusters: clusters, confidence: 1 - alpha,
             covariance: covariance)
     }
 
@@ -349,9 +370,10 @@ public enum ErrorRegression {
             let left = multiply(bread, meat)
             return multiply(left, bread).map { $0.map { $0 * correction } }
         }
-        func personMeat(first isFirst: Bool) -> (meat: [[Double]], groups: Int) {
+        /// Calls `body(person, u)` with every person's score u = Σ x(e − m·p) over their pairs as the pairs'
+        /// first person (`first`) or second; returns how many people it was called for.
+        func personScores(first isFirst: Bool, _ body: (_ person: Int, _ u: UnsafeBufferPointer<Double>) -> Void) -> Int {
             let counts = isFirst ? t.first : t.second
-            var meat = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
             guard let structure = t.classTrials else {
                 // Summed in (person, cell) order, never the dictionaries' (per-process, randomly seeded) order, so
                 // the same data gives the same bits in every process (a sharded run's merge equals the single run).
@@ -363,8 +385,8 @@ public enum ErrorRegression {
                         for e in rows.entries(key.cell) { u[rows.column[e]] += rows.value[e] * residual }
                     }
                 }
-                for person in sums.keys.sorted() { addOuter(&meat, sums[person]!, sums[person]!, weight: 1) }
-                return (meat, sums.count)
+                for person in sums.keys.sorted() { sums[person]!.withUnsafeBufferPointer { body(person, $0) } }
+                return sums.count
             }
             // Trials recomputed person by person from the all-pairs structure; events from the tallies' tables
             // (``ErrorRegressionTallies/eventTables``) and dictionary, a (person, cell) in one or the other,
@@ -390,55 +412,84 @@ public enum ErrorRegression {
                 next[person] += 1
             }
             var groups = 0
-            var flat = [Double](repeating: 0, count: k * k)
             var residual = [Double](repeating: 0, count: t.cells.count)
             var u = [Double](repeating: 0, count: k)
             // Each touched cell's place in the person's list, −1 elsewhere (found by a look-up rather than
             // a search of the list per event: a person of a set with 525 cohorts touches thousands of cells).
             var place = [Int32](repeating: -1, count: t.cells.count)
-            flat.withUnsafeMutableBufferPointer { flat in
-                residual.withUnsafeMutableBufferPointer { residual in
-                    u.withUnsafeMutableBufferPointer { u in
-                        structure.forEachPerson(cells: t.cells.count, first: isFirst) { person, trials, touched in
-                            for (i, c) in touched.enumerated() {
-                                residual[i] = -trials[c] * p[c]
-                                place[c] = Int32(truncatingIfNeeded: i)
-                            }
-                            for e in eventStart[person]..<eventStart[person + 1] {
-                                let i = Int(place[eventCell[e]])
-                                precondition(i >= 0, "events without trials")
-                                residual[i] += eventCount[e]
-                            }
-                            for c in touched { place[c] = -1 }
-                            for i in 0..<k { u[i] = 0 }
-                            for (i, c) in touched.enumerated() {
-                                for e in rows.entries(c) { u[rows.column[e]] += rows.value[e] * residual[i] }
-                            }
-                            // addOuter(&meat, u, u, weight: 1), flat: 1 · u[i] is u[i] exactly.
-                            for i in 0..<k { for j in 0..<k { flat[i * k + j] += u[i] * u[j] } }
-                            groups += 1
+            residual.withUnsafeMutableBufferPointer { residual in
+                u.withUnsafeMutableBufferPointer { u in
+                    structure.forEachPerson(cells: t.cells.count, first: isFirst) { person, trials, touched in
+                        for (i, c) in touched.enumerated() {
+                            residual[i] = -trials[c] * p[c]
+                            place[c] = Int32(truncatingIfNeeded: i)
                         }
+                        for e in eventStart[person]..<eventStart[person + 1] {
+                            let i = Int(place[eventCell[e]])
+                            precondition(i >= 0, "events without trials")
+                            residual[i] += eventCount[e]
+                        }
+                        for c in touched { place[c] = -1 }
+                        for i in 0..<k { u[i] = 0 }
+                        for (i, c) in touched.enumerated() {
+                            for e in rows.entries(c) { u[rows.column[e]] += rows.value[e] * residual[i] }
+                        }
+                        body(person, UnsafeBufferPointer(u))
+                        groups += 1
                     }
                 }
             }
-            for i in 0..<k { meat[i] = Array(flat[(i * k)..<((i + 1) * k)]) }
-            return (meat, groups)
+            return groups
         }
-        let first = personMeat(first: true)
-        var covariance = sandwich(first.meat, groups: first.groups)
-        guard t.clustering == .twoPeople else { return covariance }
-        let second = personMeat(first: false)
-        var pairFlat = [Double](repeating: 0, count: k * k)
+        /// Adds u uᵀ to the row-major k × k `flat`.
+        func addSquare(_ flat: inout [Double], _ u: UnsafeBufferPointer<Double>) {
+            flat.withUnsafeMutableBufferPointer { flat in
+                // addOuter(&meat, u, u, weight: 1), flat: 1 · u[i] is u[i] exactly.
+                for i in 0..<k { for j in 0..<k { flat[i * k + j] += u[i] * u[j] } }
+            }
+        }
+        func unflatten(_ flat: [Double]) -> [[Double]] { (0..<k).map { i in Array(flat[(i * k)..<((i + 1) * k)]) } }
+        guard t.clustering == .twoPeople else {
+            var flat = [Double](repeating: 0, count: k * k)
+            let groups = personScores(first: true) { _, u in addSquare(&flat, u) }
+            return sandwich(unflatten(flat), groups: groups)
+        }
+        // Dyadic: S_p, person p's scores in both roles summed, by person number (people numbered from 0 by
+        // the tallies; a person in only one role has the other's zeros), then Σ_p S_p S_pᵀ in person order.
+        var sums: [Int: [Double]] = [:]
+        var dense: [Double] = []
+        let people = t.classTrials?.classOf.count
+        var seen = [Bool](repeating: false, count: people ?? 0)
+        if let people { dense = [Double](repeating: 0, count: people * k) }
+        for role in [true, false] {
+            _ = personScores(first: role) { person, u in
+                if people != nil {
+                    seen[person] = true
+                    dense.withUnsafeMutableBufferPointer { s in for i in 0..<k { s[person * k + i] += u[i] } }
+                } else {
+                    sums[person, default: [Double](repeating: 0, count: k)].withUnsafeMutableBufferPointer { s in
+                        for i in 0..<k { s[i] += u[i] }
+                    }
+                }
+            }
+        }
+        var flat = [Double](repeating: 0, count: k * k)
+        if let people {
+            dense.withUnsafeBufferPointer { s in
+                for person in 0..<people where seen[person] {
+                    addSquare(&flat, UnsafeBufferPointer(rebasing: s[(person * k)..<((person + 1) * k)]))
+                }
+            }
+        } else {
+            for person in sums.keys.sorted() { sums[person]!.withUnsafeBufferPointer { addSquare(&flat, $0) } }
+        }
+        // Less each person pair's own u_d u_dᵀ, counted twice above (once for each of its people):
+        // Σ over person pairs of (e − m·p)² x xᵀ = (Σe² − 2p·Σme + p²·Σm²) x xᵀ per cell.
         for (c, cell) in t.cells.enumerated() {
-            // Σ over person pairs of (e − m·p)² = Σe² − 2p·Σme + p²·Σm².
             let squares = cell.eventsSquared - 2 * p[c] * cell.trialsTimesEvents + p[c] * p[c] * cell.trialsSquared
-            addOuter(&pairFlat, rows, c, k: k, weight: squares)
+            addOuter(&flat, rows, c, k: k, weight: -squares)
         }
-        let pairMeat = (0..<k).map { i in Array(pairFlat[(i * k)..<((i + 1) * k)]) }
-        let v2 = sandwich(second.meat, groups: second.groups)
-        let v12 = sandwich(pairMeat, groups: t.personPairs)
-        for i in 0..<k { for j in 0..<k { covariance[i][j] += v2[i][j] - v12[i][j] } }
-        return covariance
+        return sandwich(unflatten(flat), groups: t.pairPeople)
     }
 
     /// p = 1 / (1 + e^−η), log p = −softplus(−η) and log(1 − p) = −softplus(η), with softplus(x) = log(1 + eˣ)

@@ -341,6 +341,13 @@ extension ErrorRegressionTallies {
         return counts
     }
 
+    /// How many distinct people are in a pair with trials, in either role: the G of the dyadic clustering.
+    var pairPeople: Int {
+        guard let classTrials else { return Set(first.keys.map(\.person)).union(second.keys.map(\.person)).count }
+        let kept = classTrials.classOf.indices.filter { classTrials.classOf[$0] >= 0 && classTrials.templates[$0] > 0 }.count
+        return kept >= 2 ? kept : 0
+    }
+
     /// How many distinct people are first (and second) of a pair with trials.
     var clusterPeople: (first: Int, second: Int) {
         guard let classTrials else { return (Set(first.keys.map(\.person)).count, Set(second.keys.map(\.person)).count) }

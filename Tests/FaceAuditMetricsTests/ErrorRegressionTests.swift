@@ -5,7 +5,8 @@ import Testing
 @testable import FaceAuditMetrics
 
 /// `Tests/References/regression-statsmodels.json`, written by `scripts/reference/regression-statsmodels`
-/// (statsmodels Logit on the ungrouped photo pairs, `cov_type="cluster"`).
+/// (statsmodels Logit on the ungrouped photo pairs, `cov_type="cluster"`; for false matches also the
+/// dyadic-robust covariance, computed in numpy from the ungrouped pair scores, `dyadic_*`).
 struct RegressionReference: Decodable {
     struct Attribute: Decodable {
         var name: String
@@ -24,6 +25,12 @@ struct RegressionReference: Decodable {
         var waldStatistic: Double
         var waldP: Double
     }
+    /// A term's Wald test with the dyadic covariance (numpy); the statistic as computed, even when negative.
+    struct DyadicTerm: Decodable {
+        var name: String
+        var waldStatistic: Double
+        var waldP: Double?
+    }
     struct Expected: Decodable {
         var coefficients: [Double]
         var clusteredStandardErrors: [Double]
@@ -32,6 +39,12 @@ struct RegressionReference: Decodable {
         var observations: Int
         var events: Int
         var terms: [Term]
+        /// False match only: the dyadic-robust variances, their square roots (null when negative), the
+        /// number of people (its G) and the terms' Wald tests.
+        var dyadicVariances: [Double]?
+        var dyadicStandardErrors: [Double?]?
+        var dyadicPeople: Int?
+        var dyadicTerms: [DyadicTerm]?
     }
     struct Model: Decodable {
         var columns: [String]
@@ -68,13 +81,26 @@ struct RegressionReference: Decodable {
 }
 
 @Suite struct ErrorRegressionTests {
+    /// Coefficients, naive SEs and likelihoods against statsmodels; clustered SEs and Wald tests against
+    /// statsmodels' one-way clustering, or, where the reference has them (false match), the numpy dyadic ones.
     static func expectMatches(_ fit: ErrorRegression.Fit, _ expected: RegressionReference.Expected, columns: [String]) {
         #expect(fit.coefficients.map(\.name) == columns)
         #expect(fit.observations == expected.observations)
         #expect(fit.events == expected.events)
+        let dyadic = expected.dyadicStandardErrors != nil
+        #expect(fit.covarianceType == (dyadic ? .dyadic : .person))
         for (c, j) in zip(fit.coefficients, expected.coefficients.indices) {
             #expect(abs(c.estimate - expected.coefficients[j]) < 1e-6, "\(c.name)")
-            #expect(abs(c.standardError! - expected.clusteredStandardErrors[j]) < 1e-4, "\(c.name)")
+            if let se = expected.dyadicStandardErrors?[j] {
+                #expect(abs(c.standardError! - se) < 1e-4, "\(c.name)")
+            } else if dyadic {
+                #expect(c.standardError == nil, "\(c.name)")
+            } else {
+                #expect(abs(c.standardError! - expected.clusteredStandardErrors[j]) < 1e-4, "\(c.name)")
+            }
+            if let variance = expected.dyadicVariances?[j] {
+                #expect(abs(fit.covariance[j][j] - variance) < 1e-4 * max(1, abs(variance)), "\(c.name)")
+            }
             #expect(abs(c.naiveStandardError - expected.naiveStandardErrors[j]) < 1e-6, "\(c.name)")
         }
         #expect(abs(fit.minusTwoLogLikelihood - expected.minusTwoLogLikelihood) < 1e-6)
@@ -83,12 +109,22 @@ struct RegressionReference: Decodable {
             #expect(t.degreesOfFreedom == e.df)
             #expect(abs(t.likelihoodRatio! - e.lrStatistic) < 1e-6, "\(t.name)")
             #expect(abs(t.likelihoodRatioP! - e.lrP) <= 1e-6 * e.lrP + 1e-300, "\(t.name)")
-            #expect(abs(t.wald! - e.waldStatistic) < 1e-4 * max(1, e.waldStatistic), "\(t.name)")
-            #expect(abs(t.waldP! - e.waldP) < 1e-4 * max(e.waldP, 1e-12), "\(t.name)")
+            if let d = expected.dyadicTerms?.first(where: { $0.name == t.name }) {
+                if let p = d.waldP {
+                    #expect(abs(t.wald! - d.waldStatistic) < 1e-4 * max(1, d.waldStatistic), "\(t.name)")
+                    #expect(abs(t.waldP! - p) < 1e-4 * max(p, 1e-12), "\(t.name)")
+                } else {
+                    #expect(t.wald == nil && t.waldP == nil, "\(t.name)")
+                }
+            } else {
+                #expect(expected.dyadicTerms == nil, "\(t.name)")
+                #expect(abs(t.wald! - e.waldStatistic) < 1e-4 * max(1, e.waldStatistic), "\(t.name)")
+                #expect(abs(t.waldP! - e.waldP) < 1e-4 * max(e.waldP, 1e-12), "\(t.name)")
+            }
         }
     }
 
-    @Test func falseMatchMatchesStatsmodelsTwoWay() throws {
+    @Test func falseMatchMatchesStatsmodelsAndNumpyDyadic() throws {
         let reference = try RegressionReference.load()
         let design = reference.design
         #expect(design.columns == reference.falseMatch.columns)
@@ -96,7 +132,8 @@ struct RegressionReference: Decodable {
             columns: design.columns, terms: design.terms, clustering: .twoPeople, reference.falseMatchPairs)
         let fit = try ErrorRegression.fit(tallies)
         Self.expectMatches(fit, reference.falseMatch.expected, columns: reference.falseMatch.columns)
-        #expect(fit.clusters == ["first_people": 49, "second_people": 49, "person_pairs": 1225])
+        #expect(fit.clusters == ["people": 50, "first_people": 49, "second_people": 49, "person_pairs": 1225])
+        #expect(reference.falseMatch.expected.dyadicPeople == 50)
         // One cell per distinct row: 1,225 person pairs collapse into fewer cells.
         let rows = Set(reference.falseMatchPairs.map(\.row)).count
         #expect(fit.cells == rows && rows < 1225)
@@ -285,7 +322,9 @@ struct RegressionReference: Decodable {
         #expect(merged.personPairs == 1225 && merged.observations == 6677)
         for (x, y) in zip(one.coefficients, two.coefficients) {
             #expect(abs(x.estimate - y.estimate) < 1e-10)
-            #expect(abs(x.standardError! - y.standardError!) < 1e-10)
+            // "same region" has a negative dyadic variance on this data (null on both sides).
+            #expect((x.standardError == nil) == (y.standardError == nil))
+            if let a = x.standardError, let b = y.standardError { #expect(abs(a - b) < 1e-10) }
         }
     }
 
@@ -372,16 +411,17 @@ struct RegressionReference: Decodable {
         #expect(Set(t.falseMatch.second.keys.map(\.person)) == [1, 2, 3])
     }
 
-    /// Two-way V = V_first + V_second − V_pair can be negative: four people, intercept only. statsmodels
-    /// 0.14.4 gives the same negative variance (`sm.Logit(y, X).fit(cov_type="cluster", cov_kwds={"groups":
-    /// g}).cov_params()` on these photo pairs: −0.07232142857142843, its bse NaN); FaceAudit writes null.
-    @Test func negativeTwoWayVarianceIsNull() throws {
+    /// The dyadic V (like the two-way one it replaced) can be negative: four people, intercept only, p̂ = 8/15,
+    /// u_d = e − m·p̂ per person pair, S_q = Σ of u_d over q's pairs, V = (Σ S_q² − Σ u_d²)/H² · G/(G − 1) ·
+    /// (N − 1)/(N − K) with H = N·p̂(1 − p̂), G = 4, N = 15, K = 1: −0.3613945578231292 (by hand in Python;
+    /// the two-way V of statsmodels' `cov_cluster_2groups` was −0.0723…). FaceAudit writes null.
+    @Test func negativeDyadicVarianceIsNull() throws {
         let pairs: [(Int, Int, Int, Int)] = [(0, 1, 2, 0), (0, 2, 3, 2), (0, 3, 3, 3), (1, 2, 3, 3), (1, 3, 3, 0), (2, 3, 1, 0)]
         var t = ErrorRegressionTallies(columns: ["intercept"], terms: [], clustering: .twoPeople)
         for (a, b, m, e) in pairs { t.add(first: a, second: b, row: [1], trials: m, events: e) }
         let fit = try ErrorRegression.fit(t)
         #expect(abs(fit.coefficients[0].estimate - log(8.0 / 7)) < 1e-12)
-        #expect(abs(fit.covariance[0][0] - -0.072_321_428_571_428_43) < 1e-12)
+        #expect(abs(fit.covariance[0][0] - -0.361_394_557_823_129_2) < 1e-12)
         #expect(fit.coefficients[0].standardError == nil && fit.coefficients[0].oddsRatioLower == nil)
         let json = String(decoding: try JSONEncoder().encode(fit), as: UTF8.self)
         #expect(json.contains("\"standard_error\":null"))

@@ -5,7 +5,8 @@ Generates a small seeded synthetic population (people with a gender, a region, a
 latent propensity and 1-4 photos), its non-mated photo pairs (one Bernoulli false match each) and its mated
 photo pairs (one Bernoulli false non-match each), fits statsmodels' Logit on the *ungrouped* photo pairs
 with cluster-robust covariance - two-way by person for false matches (groups = the pair's two people,
-lower index first), one-way by person for false non-matches - and writes the data and the expected results
+lower index first), one-way by person for false non-matches - adds for false matches the dyadic-robust
+covariance FaceAudit uses (computed in numpy from the ungrouped pair scores, keys dyadic_*), and writes the data and the expected results
 to Tests/References/regression-statsmodels.json. FaceAudit's test reads that file; nothing here runs at
 FaceAudit run time or in scripts/test.
 
@@ -104,6 +105,44 @@ fy = np.array([float(r[3]) for r in fnm_pairs])
 fg = np.array([r[0] for r in fnm_pairs], dtype=int)
 
 
+def dyadic(X, y, pairs, beta, terms):
+    """The dyadic-robust covariance (Fafchamps & Gubert 2007; Aronow, Samii & Assenova 2015) at beta, in
+    numpy from the ungrouped photo pairs: u_d = sum over person pair d's photo pairs of x (y - p); S_q = sum
+    of u_d over the person pairs d that include person q (as first or second); meat = sum_q S_q S_q' -
+    sum_d u_d u_d'; V = H^-1 meat H^-1 * G/(G - 1) * (N - 1)/(N - K), G people, N photo pairs, K columns.
+    Wald tests use it with a chi-squared reference. Like the two-way estimate, the meat need not be positive
+    semi-definite: a negative variance gives a null standard error, a negative statistic is written as is."""
+    p = 1.0 / (1.0 + np.exp(-X @ beta))
+    scores = X * (y - p)[:, None]
+    bread = np.linalg.inv((X * (p * (1.0 - p))[:, None]).T @ X)
+    dyads = {}
+    for row, (a, b) in zip(scores, pairs):
+        dyads[(a, b)] = dyads.get((a, b), 0.0) + row
+    people = sorted({q for d in dyads for q in d})
+    S = {q: np.zeros(X.shape[1]) for q in people}
+    meat = np.zeros((X.shape[1], X.shape[1]))
+    for (a, b), u in dyads.items():
+        S[a] = S[a] + u
+        S[b] = S[b] + u
+        meat -= np.outer(u, u)
+    for q in people:
+        meat += np.outer(S[q], S[q])
+    G, N, K = len(people), X.shape[0], X.shape[1]
+    V = bread @ meat @ bread * G / (G - 1) * (N - 1) / (N - K)
+    tests = []
+    for term in terms:
+        c = term["columns"]
+        w = float(beta[c] @ np.linalg.solve(V[np.ix_(c, c)], beta[c]))
+        tests.append({"name": term["name"], "wald_statistic": w,
+                      "wald_p": float(scipy.stats.chi2.sf(w, len(c))) if w >= 0 else None})
+    return {
+        "dyadic_variances": [float(v) for v in np.diag(V)],
+        "dyadic_standard_errors": [float(np.sqrt(v)) if v >= 0 else None for v in np.diag(V)],
+        "dyadic_people": G,
+        "dyadic_terms": tests,
+    }
+
+
 def fit(X, y, groups, terms):
     full = sm.Logit(y, X).fit(method="newton", tol=1e-12, maxiter=100, disp=0, cov_type="cluster",
                               cov_kwds={"groups": groups})
@@ -133,6 +172,9 @@ def fit(X, y, groups, terms):
     }
 
 
+fm_expected = fit(X, y, g, fm_terms)
+fm_expected.update(dyadic(X, y, g, np.array(fm_expected["coefficients"]), fm_terms))
+
 out = {
     "generator": {
         "command": "scripts/reference/regression-statsmodels",
@@ -140,18 +182,20 @@ out = {
         "versions": {"python": sys.version.split()[0], "numpy": np.__version__, "scipy": scipy.__version__,
                      "pandas": pd.__version__, "statsmodels": statsmodels.__version__},
         "notes": "statsmodels Logit, cov_type='cluster', default use_correction; false match groups = "
-                 "[[first, second]] (two-way, cov_cluster_2groups); false non-match groups = person (one-way)",
+                 "[[first, second]] (two-way, cov_cluster_2groups); false non-match groups = person (one-way). "
+                 "False match dyadic_*: the dyadic-robust covariance at statsmodels' coefficients, computed "
+                 "in numpy from the ungrouped pair scores (see dyadic() in the script)",
     },
     "attributes": [{"name": k, "levels": v} for k, v in ATTRIBUTES.items()],
     "people": [{"gender": p["gender"], "region": p["region"], "age": p["age"]} for p in people],
     "false_match": {"columns": fm_columns, "terms": fm_terms, "pairs": fm_pairs,
-                    "expected": fit(X, y, g, fm_terms)},
+                    "expected": fm_expected},
     "false_non_match": {"columns": fnm_columns, "terms": fnm_terms, "pairs": fnm_pairs,
                         "expected": fit(F, fy, fg, fnm_terms)},
 }
 path = sys.argv[1] if len(sys.argv) > 1 else "Tests/References/regression-statsmodels.json"
 with open(path, "w") as f:
-    json.dump(out, f, indent=None, separators=(",", ":"))
+    json.dump(out, f, indent=None, separators=(",", ":"), allow_nan=False)
     f.write("\n")
 print(f"wrote {path}: {len(y)} non-mated photo pairs ({int(y.sum())} false matches), "
       f"{len(fy)} mated pairs ({int(fy.sum())} false non-matches)")

@@ -38,9 +38,14 @@ public enum ErrorRegressionError: Error, Sendable, Equatable, CustomStringConver
 ///
 /// Covariance (as statsmodels' `cov_type="cluster"` with its default correction): for a clustering g with G
 /// clusters, V_g = H⁻¹ (Σ_g u_g u_gᵀ) H⁻¹ · G/(G − 1) · (N − 1)/(N − K), u_g the score summed over the
-/// cluster, N the number of pairs, K the number of columns. One-way: V = V_person. Two-way (Cameron,
-/// Gelbach & Miller 2011; statsmodels `cov_cluster_2groups`): V = V_first + V_second − V_pair, each with
-/// its own G. The two-way V is not guaranteed positive definite; a negative variance gives a NaN error.
+/// cluster, N the number of pairs, K the number of columns. One-way (false non-match): V = V_person.
+/// Dyadic (false match, two people a pair; Fafchamps & Gubert 2007; Aronow, Samii & Assenova 2015): every
+/// two pairs that share a person are correlated, so the meat is Σ_p S_p S_pᵀ − Σ_d u_d u_dᵀ, S_p the sum of
+/// the scores u_d of the person pairs d that include p (as first or second person), each person pair's own
+/// u_d u_dᵀ counted once rather than twice, with G = the people in a pair. (Until 2026-12 the false-match
+/// fit used two-way clustering, V_first + V_second − V_pair, which in an all-pairs design never counts the
+/// covariance between a person's pairs as first and as second person.) The dyadic V is not guaranteed
+/// positive semi-definite either; a negative variance gives a null standard error.
 public enum ErrorRegression {
     /// One coefficient.
     public struct Coefficient: Sendable, Codable, Equatable {
@@ -48,8 +53,8 @@ public enum ErrorRegression {
         public var name: String
         /// β.
         public var estimate: Double
-        /// Person-clustered standard error; null when the two-way variance comes out negative (V_first +
-        /// V_second − V_pair is not guaranteed positive).
+        /// Person-clustered (false match: dyadic) standard error; null when the variance comes out negative
+        /// (the dyadic V, like the two-way V before it, is not guaranteed positive).
         @NullWhenUndefined public var standardError: Double?
         /// Model-based (independent pairs) standard error, √(H⁻¹)ⱼⱼ, for comparison.
         public var naiveStandardError: Double
@@ -82,7 +87,7 @@ public enum ErrorRegression {
         /// P(χ²_df ≥ likelihoodRatio).
         @NullWhenUndefined public var likelihoodRatioP: Double?
         /// Cluster-robust Wald statistic β_Tᵀ V_TT⁻¹ β_T; null when V_TT is singular or the statistic is
-        /// negative (a two-way V_TT that is not positive definite).
+        /// negative (a dyadic V_TT that is not positive definite).
         @NullWhenUndefined public var wald: Double?
         /// P(χ²_df ≥ wald).
         @NullWhenUndefined public var waldP: Double?

@@ -20,7 +20,9 @@ public struct ErrorRegressionTallies: Sendable {
     public enum Clustering: String, Sendable, Codable {
         /// One-way by person.
         case person
-        /// Two-way by person (first and second person of a pair), Cameron–Gelbach–Miller.
+        /// Two people a pair (first and second person). Fits of these tallies are dyadic-robust (see
+        /// ``ErrorRegression``, ``ErrorRegression/CovarianceType/dyadic``); the raw value is kept from when
+        /// they were clustered two ways (Cameron–Gelbach–Miller), so that summary.json reads as before.
         case twoPeople = "two_way_person"
     }
 

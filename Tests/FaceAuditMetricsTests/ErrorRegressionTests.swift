@@ -31,6 +31,12 @@ struct RegressionReference: Decodable {
         var waldStatistic: Double
         var waldP: Double?
     }
+    /// A term's cluster-robust score test (numpy): dyadic for false matches, one-way for false non-matches.
+    struct ScoreTerm: Decodable {
+        var name: String
+        var scoreStatistic: Double
+        var scoreP: Double?
+    }
     struct Expected: Decodable {
         var coefficients: [Double]
         var clusteredStandardErrors: [Double]
@@ -45,6 +51,8 @@ struct RegressionReference: Decodable {
         var dyadicStandardErrors: [Double?]?
         var dyadicPeople: Int?
         var dyadicTerms: [DyadicTerm]?
+        /// Every term's score test at the fit without it.
+        var scoreTerms: [ScoreTerm]
     }
     struct Model: Decodable {
         var columns: [String]
@@ -109,6 +117,9 @@ struct RegressionReference: Decodable {
             #expect(t.degreesOfFreedom == e.df)
             #expect(abs(t.likelihoodRatio! - e.lrStatistic) < 1e-6, "\(t.name)")
             #expect(abs(t.likelihoodRatioP! - e.lrP) <= 1e-6 * e.lrP + 1e-300, "\(t.name)")
+            let score = expected.scoreTerms.first { $0.name == t.name }!
+            #expect(abs(t.score! - score.scoreStatistic) < 1e-4 * max(1, score.scoreStatistic), "\(t.name)")
+            #expect(abs(t.scoreP! - score.scoreP!) < 1e-4 * max(score.scoreP!, 1e-12), "\(t.name)")
             if let d = expected.dyadicTerms?.first(where: { $0.name == t.name }) {
                 if let p = d.waldP {
                     #expect(abs(t.wald! - d.waldStatistic) < 1e-4 * max(1, d.waldStatistic), "\(t.name)")

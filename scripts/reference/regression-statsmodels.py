@@ -6,7 +6,9 @@ latent propensity and 1-4 photos), its non-mated photo pairs (one Bernoulli fals
 photo pairs (one Bernoulli false non-match each), fits statsmodels' Logit on the *ungrouped* photo pairs
 with cluster-robust covariance - two-way by person for false matches (groups = the pair's two people,
 lower index first), one-way by person for false non-matches - adds for false matches the dyadic-robust
-covariance FaceAudit uses (computed in numpy from the ungrouped pair scores, keys dyadic_*), and writes the data and the expected results
+covariance FaceAudit uses (computed in numpy from the ungrouped pair scores, keys dyadic_*), adds every term's
+cluster-robust score test (numpy, key score_terms; statsmodels' score_test has no clustered covariance), and
+writes the data and the expected results
 to Tests/References/regression-statsmodels.json. FaceAudit's test reads that file; nothing here runs at
 FaceAudit run time or in scripts/test.
 
@@ -105,6 +107,60 @@ fy = np.array([float(r[3]) for r in fnm_pairs])
 fg = np.array([r[0] for r in fnm_pairs], dtype=int)
 
 
+def clustered_meat(scores, groups):
+    """The meat of the clustered covariance from the ungrouped scores and its number of clusters G: one-way
+    (groups a person per row) sum_q S_q S_q'; dyadic (groups two people per row) sum_q S_q S_q' - sum_d u_d u_d',
+    u_d the scores summed over person pair d, S_q over the pairs that include person q."""
+    K = scores.shape[1]
+    if groups.ndim == 1:
+        S = {}
+        for row, q in zip(scores, groups):
+            S[q] = S.get(q, 0.0) + row
+        return sum(np.outer(v, v) for v in S.values()), len(S)
+    dyads = {}
+    for row, (a, b) in zip(scores, groups):
+        dyads[(a, b)] = dyads.get((a, b), 0.0) + row
+    people = sorted({q for d in dyads for q in d})
+    S = {q: np.zeros(K) for q in people}
+    meat = np.zeros((K, K))
+    for (a, b), u in dyads.items():
+        S[a] = S[a] + u
+        S[b] = S[b] + u
+        meat -= np.outer(u, u)
+    for q in people:
+        meat += np.outer(S[q], S[q])
+    return meat, len(people)
+
+
+def score_tests(X, y, groups, terms):
+    """Each term's cluster-robust score (Rao) test, in numpy: beta~ the fit without the term (statsmodels, zeros
+    at the term), U the full model's score and H its information at beta~, A = [I_T, -H_TR H_RR^-1], the meat
+    of clustered_meat at beta~ (dyadic for false matches, one-way for false non-matches); statistic
+    (A U)' (A meat A' * G/(G - 1) * (N - 1)/(N - K))^-1 (A U), chi-squared with as many df as columns. (statsmodels'
+    own score_test has no clustered covariance.)"""
+    N, K = X.shape
+    tests = []
+    for term in terms:
+        c = term["columns"]
+        keep = [j for j in range(K) if j not in c]
+        reduced = sm.Logit(y, X[:, keep]).fit(method="newton", tol=1e-12, maxiter=100, disp=0)
+        beta = np.zeros(K)
+        beta[keep] = reduced.params
+        p = 1.0 / (1.0 + np.exp(-X @ beta))
+        scores = X * (y - p)[:, None]
+        H = (X * (p * (1.0 - p))[:, None]).T @ X
+        A = np.zeros((len(c), K))
+        A[:, c] = np.eye(len(c))
+        A[:, keep] = -H[np.ix_(c, keep)] @ np.linalg.inv(H[np.ix_(keep, keep)])
+        meat, G = clustered_meat(scores, groups)
+        V = A @ meat @ A.T * G / (G - 1) * (N - 1) / (N - K)
+        u = A @ scores.sum(0)
+        statistic = float(u @ np.linalg.solve(V, u))
+        tests.append({"name": term["name"], "score_statistic": statistic,
+                      "score_p": float(scipy.stats.chi2.sf(statistic, len(c))) if statistic >= 0 else None})
+    return {"score_terms": tests}
+
+
 def dyadic(X, y, pairs, beta, terms):
     """The dyadic-robust covariance (Fafchamps & Gubert 2007; Aronow, Samii & Assenova 2015) at beta, in
     numpy from the ungrouped photo pairs: u_d = sum over person pair d's photo pairs of x (y - p); S_q = sum
@@ -115,19 +171,8 @@ def dyadic(X, y, pairs, beta, terms):
     p = 1.0 / (1.0 + np.exp(-X @ beta))
     scores = X * (y - p)[:, None]
     bread = np.linalg.inv((X * (p * (1.0 - p))[:, None]).T @ X)
-    dyads = {}
-    for row, (a, b) in zip(scores, pairs):
-        dyads[(a, b)] = dyads.get((a, b), 0.0) + row
-    people = sorted({q for d in dyads for q in d})
-    S = {q: np.zeros(X.shape[1]) for q in people}
-    meat = np.zeros((X.shape[1], X.shape[1]))
-    for (a, b), u in dyads.items():
-        S[a] = S[a] + u
-        S[b] = S[b] + u
-        meat -= np.outer(u, u)
-    for q in people:
-        meat += np.outer(S[q], S[q])
-    G, N, K = len(people), X.shape[0], X.shape[1]
+    meat, G = clustered_meat(scores, pairs)
+    N, K = X.shape
     V = bread @ meat @ bread * G / (G - 1) * (N - 1) / (N - K)
     tests = []
     for term in terms:
@@ -174,6 +219,9 @@ def fit(X, y, groups, terms):
 
 fm_expected = fit(X, y, g, fm_terms)
 fm_expected.update(dyadic(X, y, g, np.array(fm_expected["coefficients"]), fm_terms))
+fm_expected.update(score_tests(X, y, g, fm_terms))
+fnm_expected = fit(F, fy, fg, fnm_terms)
+fnm_expected.update(score_tests(F, fy, fg, fnm_terms))
 
 out = {
     "generator": {
@@ -191,7 +239,7 @@ out = {
     "false_match": {"columns": fm_columns, "terms": fm_terms, "pairs": fm_pairs,
                     "expected": fm_expected},
     "false_non_match": {"columns": fnm_columns, "terms": fnm_terms, "pairs": fnm_pairs,
-                        "expected": fit(F, fy, fg, fnm_terms)},
+                        "expected": fnm_expected},
 }
 path = sys.argv[1] if len(sys.argv) > 1 else "Tests/References/regression-statsmodels.json"
 with open(path, "w") as f:

@@ -281,8 +281,8 @@ struct HTMLReportTests {
         // every chart's title is a line of the page above its drawing, which wraps on a phone (a line of text
         // is a little taller than the drawing's title row was). 6,963 px since the school's false alerts say in
         // a sentence and in every column's name that they count wrong watchlist matches, not students. 7,008 px
-        // since the regression's paragraph cautions that its intervals are likely too narrow (random labels
-        // came out significant in 22 of 24 trials), until they count a person's pairs in both roles.
+        // while the regression's paragraph cautioned that its intervals were likely too narrow (dropped again
+        // when the report began to name a group only if two tests of its label agree).
         let page = folder.appendingPathComponent("desktop.html")
         try """
         <!DOCTYPE html><html><body style="margin:0"><iframe id="f" width="1280" height="900" style="border:0" srcdoc="\(HTML.escape(report))"></iframe>
@@ -389,6 +389,42 @@ struct HTMLReportTests {
         // East Asian (9 people) is left out under the findings' 10-person rule, and said so.
         #expect(shown.attributes.first { $0.name == "ethnicity" }?.omitted?.contains("east_asian") == true)
         #expect(html.contains("Left out, with fewer than 10 people:"))
+    }
+
+    /// A group whose interval misses 1 is named in the paragraph only when its label's two clustered tests,
+    /// Wald and score, both find an association; else the fold says which test did not.
+    @Test("the regression names a group only when its label's Wald and score tests both reach p < 0.05")
+    func regressionGate() throws {
+        var summary = try Self.baseline()
+        let shown = try #require(HTMLReport.shownRegression(summary, target: 0.001))
+        let fit = try #require(shown.falseMatch.fit)
+        let black = "each person labelled “black” in the pair instead of “white”"
+        let ethnicity = try #require(fit.terms.first { $0.name == "ethnicity" })
+        #expect(ethnicity.waldP! < 0.05 && ethnicity.scoreP! < 0.05)
+        func section() -> (lead: String, fold: String) {
+            let html = HTMLReport.regressionSection(summary, target: 0.001).joined(separator: "\n")
+            let parts = html.components(separatedBy: "<details")
+            return (parts[0], parts.dropFirst().joined())
+        }
+        #expect(section().lead.contains(HTML.escape(black + ", ")))
+        for (wald, score) in [(0.2, 0.01), (0.01, 0.2), (0.01, nil)] as [(Double, Double?)] {
+            summary.errorRegression = summary.errorRegression?.map { r in
+                guard r.targetFMR == shown.targetFMR else { return r }
+                var r = r
+                r.falseMatch.fit?.terms = fit.terms.map { t in
+                    var t = t
+                    if t.name == "ethnicity" { (t.waldP, t.scoreP) = (wald, score) }
+                    return t
+                }
+                return r
+            }
+            let (lead, fold) = section()
+            #expect(!lead.contains("black"), "\(wald) \(score)")
+            let scoreText = score.map { "p = \(HTML.number($0, 2))" } ?? "not computed"
+            let why =
+                "\(black) (its interval misses 1, but the tests of the label as a whole do not both find an association: Wald p = \(HTML.number(wald, 2)), score \(scoreText))"
+            #expect(fold.contains(HTML.escape(why)), "\(fold)")
+        }
     }
 
     @Test("one interval method per table: the subject bootstrap, stated; exact bounds marked and explained")

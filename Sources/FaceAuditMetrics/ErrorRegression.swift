@@ -96,7 +96,7 @@ public enum ErrorRegression {
         /// [I_T, −H_TR H_RR⁻¹] (H the information at β̃), c the same small-sample factor. Residuals come from
         /// the model without the term. Where a term's levels have few people it is cautious where the Wald
         /// test is liberal (`scripts/bench/regression-calibration`, random labels in 50 groups of about 30
-        /// people: score 0 of 24 fits below 0.05, Wald 8 of 24). Null when the refit failed, A M̃ Aᵀ is
+        /// people: score 0 of 72 fits below 0.05, Wald 22 of 72). Null when the refit failed, A M̃ Aᵀ is
         /// singular, or the statistic is negative.
         @NullWhenUndefined public var score: Double?
         /// P(χ²_df ≥ score).

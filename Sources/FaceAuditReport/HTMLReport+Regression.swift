@@ -39,6 +39,31 @@ extension HTMLReport {
         return part.dimension
     }
 
+    /// The unclear entries as the fold lists them: a label with more than five groups that show nothing, one
+    /// entry ("each person in any of 47 other ethnicity groups instead of “white”"), at its first group's
+    /// place; every other entry as it is.
+    static func summarizingLongLabels(
+        _ entries: [(term: String, text: String, plain: Bool)], attributes: [ErrorRegression.Attribute]
+    ) -> [String] {
+        var plainCount: [String: Int] = [:]
+        for e in entries where e.plain { plainCount[e.term, default: 0] += 1 }
+        var done: Set<String> = []
+        var out: [String] = []
+        for e in entries {
+            guard e.plain, let n = plainCount[e.term], n > 5,
+                let attribute = attributes.first(where: { $0.name == e.term }), let reference = attribute.levels.first
+            else {
+                out.append(e.text)
+                continue
+            }
+            guard done.insert(e.term).inserted else { continue }
+            let what = e.term == "age_band" ? "age bands" : "\(e.term.replacingOccurrences(of: "_", with: " ")) groups"
+            let against = e.term == "age_band" ? reference : "\u{201C}\(value(of: "\(e.term)=\(reference)"))\u{201D}"
+            out.append("each person in any of \(n) other \(what) instead of \(against)")
+        }
+        return out
+    }
+
     /// "What goes with more false matches": the regression's clear associations in sentences, the others
     /// named, and every coefficient in a folded table. Empty when the run has no regression.
     static func regressionSection(_ s: RunSummary, target: Double) -> [String] {
@@ -53,24 +78,26 @@ extension HTMLReport {
             shown.targetFMR.map { "the threshold for \(HTML.oneIn($0)) false matches" }
             ?? (shown.thresholdLabel ?? "a fixed threshold of \(HTML.number(shown.scoreThreshold, 6))")
         var clear: [String] = []
-        var unclear: [String] = []
+        // What showed no clear association, with its term; `plain` when nothing more is said of it.
+        var unclearEntries: [(term: String, text: String, plain: Bool)] = []
         // A group is named only when the label as a whole goes with false matches by both clustered tests,
         // Wald and score, each p < 0.05. A label with 50 groups otherwise has a couple of groups whose
         // intervals miss 1 by chance; where its groups have few people the Wald test over-rejects and the
-        // score test holds its level (`scripts/bench/regression-calibration`: random labels, 50 groups,
-        // Wald 8 of 24 trials below 0.05, score 0 of 24).
+        // score test does not (`scripts/bench/regression-calibration`: random labels, 50 groups, Wald 22 of
+        // 72 fits below 0.05, score 0 of 72).
         let termTests = Dictionary(fit.terms.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for c in fit.coefficients {
             guard let term = regressionTerm(c.name, attributes: shown.attributes) else { continue }
+            let termName = Self.regressionTermName(c.name)
             guard let lower = c.oddsRatioLower, let upper = c.oddsRatioUpper else {
-                unclear.append("\(term) (interval not estimable)")
+                unclearEntries.append((termName, "\(term) (interval not estimable)", false))
                 continue
             }
             guard lower > 1 || upper < 1 else {
-                unclear.append(term)
+                unclearEntries.append((termName, term, true))
                 continue
             }
-            let test = termTests[Self.regressionTermName(c.name)]
+            let test = termTests[termName]
             let p = (wald: test?.waldP, score: test?.scoreP)
             if let wald = p.wald, let score = p.score, wald < 0.05, score < 0.05 {
                 clear.append(
@@ -78,11 +105,15 @@ extension HTMLReport {
             } else {
                 let which = (test?.degreesOfFreedom ?? 1) > 1 ? "the label as a whole" : "it"
                 let shown = { (p: Double?) in p.map { "p = \(HTML.number($0, 2))" } ?? "not computed" }
-                unclear.append(
-                    "\(term) (its interval misses 1, but the tests of \(which) do not both find an association: Wald \(shown(p.wald)), score \(shown(p.score)))"
-                )
+                unclearEntries.append(
+                    (
+                        termName,
+                        "\(term) (its interval misses 1, but the tests of \(which) do not both find an association: Wald \(shown(p.wald)), score \(shown(p.score)))",
+                        false
+                    ))
             }
         }
+        let unclear = Self.summarizingLongLabels(unclearEntries, attributes: shown.attributes)
         // One paragraph a reader can quote; everything else folds.
         let lead =
             "Holding fixed whether the two people share each label, their other labels and their age difference (a logistic regression of \(HTML.grouped(fit.observations)) different-person pairs, \(HTML.grouped(fit.events)) falsely matched, at \(at)): "
@@ -105,7 +136,7 @@ extension HTMLReport {
             )
         }
         notes.append(
-            "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. A group is named above only when its interval misses 1 and the label as a whole goes with false matches by two tests clustered the same way, Wald and score (each p < 0.05). Where groups have few people the intervals and the Wald test are likely too liberal and the score test is cautious: with ethnicity labels handed out at random to 1,500 simulated people in 50 groups, the Wald test called the label significant in 8 of 24 trials (about 1 expected), the score test in 0 of 24; the score test can therefore miss a real difference. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
+            "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. A group is named above only when its interval misses 1 and the label as a whole goes with false matches by two tests clustered the same way, Wald and score (each p < 0.05). Where groups have few people the intervals and the Wald test are likely too liberal and the score test is cautious: with ethnicity labels handed out at random to 1,500 simulated people in 50 groups, the Wald test called the label significant in 22 of 72 trials (about 4 expected), the score test in 0 of 72; the score test can therefore miss a real difference. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
         )
         if let fnm = shown.falseNonMatch.fit {
             let quality = fnm.coefficients.contains { $0.name.hasPrefix("lower ") }

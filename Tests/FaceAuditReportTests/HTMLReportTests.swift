@@ -427,6 +427,26 @@ struct HTMLReportTests {
         }
     }
 
+    /// A label with more than five groups that show nothing is one entry of the fold's list; five or fewer,
+    /// and any group with something said of it, stay entries of their own.
+    @Test("the regression's fold sums up a label's many groups that show nothing")
+    func longLabelsSummarized() {
+        let attributes = [
+            ErrorRegression.Attribute(name: "ethnicity", levels: ["white"] + (1...7).map { "g\($0)" }, omitted: nil),
+            ErrorRegression.Attribute(name: "age_band", levels: ["30-49", "8-12", "13-17"], omitted: nil),
+        ]
+        var entries: [(term: String, text: String, plain: Bool)] = [("age_band", "aged 8-12", true), ("age_band", "aged 13-17", true)]
+        entries += (1...6).map { ("ethnicity", "g\($0)", true) }
+        entries.append(("ethnicity", "g7 (its interval misses 1, …)", false))
+        entries.append(("same ethnicity", "same", true))
+        #expect(
+            HTMLReport.summarizingLongLabels(entries, attributes: attributes) == [
+                "aged 8-12", "aged 13-17", "each person in any of 6 other ethnicity groups instead of \u{201C}white\u{201D}",
+                "g7 (its interval misses 1, …)", "same",
+            ])
+        #expect(HTMLReport.summarizingLongLabels(Array(entries.dropFirst(3)), attributes: attributes).count == 7)
+    }
+
     @Test("one interval method per table: the subject bootstrap, stated; exact bounds marked and explained")
     func oneIntervalMethod() throws {
         let html = HTMLReport.render(try Self.baseline(), curves: [])

@@ -39,6 +39,11 @@ extension HTMLReport {
         return part.dimension
     }
 
+    /// Why the paragraph can name a label where the summary finds no group failing more often: a reader
+    /// of a 525-cohort report saw both on one page and read them as a contradiction.
+    static let regressionVersusSummary =
+        "The summary compares groups by the pairs within each group and allows for every comparison it makes; this model uses every pair and tests each label once, so the two can differ."
+
     /// The unclear entries as the fold lists them: a label with more than five groups that show nothing, one
     /// entry ("each person in any of 47 other ethnicity groups instead of “white”"), at its first group's
     /// place; every other entry as it is.
@@ -122,7 +127,8 @@ extension HTMLReport {
                 + HTML.escape(
                     clear.isEmpty
                         ? lead + "no label went clearly with more or fewer false matches."
-                        : lead + clear.joined(separator: "; ") + ". These are associations in this dataset, not causes.")
+                        : lead + clear.joined(separator: "; ") + ". These are associations in this dataset, not causes. "
+                            + Self.regressionVersusSummary)
                 + "</p>")
         var notes: [String] = []
         if shown.targetFMR != target, let failed = all.first(where: { $0.targetFMR == target })?.falseMatch.error {

@@ -407,6 +407,8 @@ struct HTMLReportTests {
             return (parts[0], parts.dropFirst().joined())
         }
         #expect(section().lead.contains(HTML.escape(black + ", ")))
+        // Named associations come with why the summary's group comparisons can differ from them.
+        #expect(section().lead.contains(HTML.escape(HTMLReport.regressionVersusSummary)))
         for (wald, score) in [(0.2, 0.01), (0.01, 0.2), (0.01, nil)] as [(Double, Double?)] {
             summary.errorRegression = summary.errorRegression?.map { r in
                 guard r.targetFMR == shown.targetFMR else { return r }

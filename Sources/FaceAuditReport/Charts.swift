@@ -332,11 +332,16 @@ enum Charts {
     /// person from each (both orders of `cells`, which is ordered by probe and reference), shown once (lower
     /// triangle, the diagonal being pairs within a group). Colours follow the page's fixed log scale with a
     /// legend; cell text is black or white, whichever contrasts more.
+    ///
+    /// With more than ``heatmapTextLimit`` groups the cells carry colour only, 16 px square, each with its
+    /// counts as a tooltip: 50 groups of text cells drew a chart 4,960 px wide. The key then says where
+    /// every cell's counts are (cross_cohort_fmr.csv).
     static func heatmap(title: String, labels: [String], cells: [[ErrorCount]]) -> String {
         let n = labels.count
         func countsText(_ count: ErrorCount) -> String {
             count.trials == 0 ? "no pairs" : "\(HTML.grouped(count.errors)) / \(HTML.grouped(count.trials))"
         }
+        if n > heatmapTextLimit { return compactHeatmap(title: title, labels: labels, cells: cells, countsText: countsText) }
         // Wide enough for the widest cell text, 6 px clear on each side: "1,075 / 2,250,000" is 107 px of
         // 12 px text and ran into the next cell when cells were a fixed 96 px.
         let texts = (0..<n).flatMap { p in (0...p).map { countsText(symmetricCell(cells, p, $0)) } }
@@ -395,6 +400,57 @@ enum Charts {
         if anyUnpaired {
             svg.append("<text x=\"10\" y=\"\(keyY + 32)\" font-size=\"12\">Grey: no pairs to compare.</text>")
         }
+        svg.append("</svg>")
+        return svg.joined(separator: "\n")
+    }
+
+    /// The most groups a heat map writes counts into its cells for (12 cells of about 100 px fill a desktop
+    /// page); above it, colour only.
+    static let heatmapTextLimit = 12
+
+    /// ``heatmap(title:labels:cells:)`` with colour-only cells, for many groups.
+    static func compactHeatmap(
+        title: String, labels: [String], cells: [[ErrorCount]], countsText: (ErrorCount) -> String
+    ) -> String {
+        let n = labels.count
+        let cell = 16
+        let longest = Double(labels.map(\.count).max() ?? 0) * 6.5
+        let left = Int(longest) + 16
+        let top = 80
+        let legendWidth = 380
+        let labelDepth = Int(longest * 0.87) + 14
+        let width = max(left + cell * n + 20, legendWidth + 30, 560)
+        let height = top + cell * n + labelDepth + 80
+        var svg = open(width: width, height: height, title: title)
+        svg.append(contentsOf: heatLegend(x: 10, y: 42, width: legendWidth))
+        for (i, label) in labels.enumerated() {
+            svg.append(
+                "<text x=\"\(left - 6)\" y=\"\(top + i * cell + cell / 2 + 4)\" font-size=\"11\" text-anchor=\"end\">\(HTML.escape(label))</text>"
+            )
+            let cx = left + i * cell + cell / 2 + 4
+            let cy = top + n * cell + 8
+            svg.append(
+                "<text x=\"\(cx)\" y=\"\(cy)\" font-size=\"11\" text-anchor=\"end\" transform=\"rotate(-60 \(cx) \(cy))\">\(HTML.escape(label))</text>"
+            )
+        }
+        for p in 0..<n {
+            for r in 0...p {
+                let count = symmetricCell(cells, p, r)
+                var fill = count.trials == 0 ? Self.noPairsFill : (r: 255.0, g: 255.0, b: 255.0)
+                if count.trials > 0 && count.errors > 0 { fill = HTML.heat(logPosition(count.rate)) }
+                let tip = "\(labels[p]) × \(labels[r]): \(countsText(count))" + (count.trials > 0 ? " (\(HTML.percent(count.rate)))" : "")
+                svg.append(
+                    "<rect class=\"cell\" x=\"\(left + r * cell)\" y=\"\(top + p * cell)\" width=\"\(cell - 1)\" height=\"\(cell - 1)\" fill=\"\(HTML.hex(fill))\" stroke=\"#bbb\" stroke-width=\"0.5\"><title>\(HTML.escape(tip))</title></rect>"
+                )
+            }
+        }
+        let keyY = height - 44
+        svg.append(
+            "<text x=\"10\" y=\"\(keyY)\" font-size=\"12\">Colour only: \(n) groups leave no room for counts (pointing at a cell shows them;</text>"
+        )
+        svg.append(
+            "<text x=\"10\" y=\"\(keyY + 16)\" font-size=\"12\">every cell's are in cross_cohort_fmr.csv). Diagonal: within a group; grey: no pairs.</text>"
+        )
         svg.append("</svg>")
         return svg.joined(separator: "\n")
     }

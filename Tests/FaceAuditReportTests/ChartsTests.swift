@@ -70,6 +70,25 @@ struct ChartsTests {
         #expect(small.contains("width=\"94\""))
     }
 
+    /// 50 groups of text cells made a chart 4,960 px wide; above 12 groups the cells are colour only, each
+    /// with its counts as a tooltip, and the key says where the numbers are.
+    @Test("a heat map of many groups fits a desktop page: colour-only cells, counts in tooltips and the CSV")
+    func manyGroupsFit() throws {
+        let n = 50
+        let labels = (0..<n).map { String(format: "group_%02d", $0) }
+        let cells = (0..<n).map { p in (0..<n).map { r in ErrorCount(errors: (p * 7 + r) % 5, trials: 900_000 + p + r) } }
+        let svg = Charts.heatmap(title: "g", labels: labels, cells: cells)
+        let width = try #require(svg.range(of: "width=\"").map { Int(svg[$0.upperBound...].prefix { $0 != "\"" }) } ?? nil)
+        #expect(width <= 1_000, "\(width) px")
+        #expect(svg.components(separatedBy: "class=\"cell\"").count - 1 == n * (n + 1) / 2)
+        // Both orders of the two groups in one cell: 2 + 0 false matches in 2 × 900,004 pairs.
+        #expect(svg.contains("<title>group_03 × group_01: 2 / 1,800,008 (0.00011%)</title>"))
+        #expect(svg.contains("cross_cohort_fmr.csv"))
+        // Up to 12 groups keep their counts in the cells.
+        let twelve = Charts.heatmap(title: "t", labels: Array(labels.prefix(12)), cells: cells.prefix(12).map { Array($0.prefix(12)) })
+        #expect(twelve.contains(">1 / 900,004</text>") && !twelve.contains("cross_cohort_fmr.csv"))
+    }
+
     @Test("the heat map's colours follow one fixed log scale, with readable text in every cell")
     func fixedScaleAndContrast() {
         // The same rate in two charts of very different ranges has the same colour.

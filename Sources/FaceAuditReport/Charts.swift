@@ -42,6 +42,9 @@ enum Charts {
         let note: String
         /// The group's colour on this page.
         var color: String = HTML.overallColor
+        /// Drawn as a thin grey line under the others, without a dot or a legend entry: one of many groups
+        /// (``HTMLReport/highlightingFew(_:fmr:)``).
+        var background = false
     }
 
     /// Horizontal bars on the page's fixed log₁₀ axis with interval whiskers, one row per group compared.
@@ -247,6 +250,9 @@ enum Charts {
         var fixed: (fmr: Double, fnmr: Double)? = nil
         /// The group's colour on this page.
         var color: String = HTML.overallColor
+        /// Drawn as a thin grey line under the others, without a dot or a legend entry: one of many groups
+        /// (``HTMLReport/highlightingFew(_:fmr:)``).
+        var background = false
     }
 
     /// DET curves on normal-deviate axes (DETware's ppndf), FMR across, FNMR up.
@@ -277,7 +283,11 @@ enum Charts {
         svg.append(
             "<text class=\"axis-title\" x=\"14\" y=\"\(size / 2)\" font-size=\"13\" text-anchor=\"middle\" transform=\"rotate(-90 14 \(size / 2))\">False non-match rate (normal-deviate scale)</text>"
         )
-        for s in series {
+        for s in series where s.background {
+            let path = s.points.filter { $0.fmr.isFinite && $0.fnmr.isFinite }.map { "\(px($0.fmr)),\(py($0.fnmr))" }.joined(separator: " ")
+            if !path.isEmpty { svg.append("<polyline points=\"\(path)\" fill=\"none\" stroke=\"#c8c8c8\" stroke-width=\"1\"/>") }
+        }
+        for s in series where !s.background {
             let color = s.color
             let path = s.points.filter { $0.fmr.isFinite && $0.fnmr.isFinite }.map { "\(px($0.fmr)),\(py($0.fnmr))" }.joined(separator: " ")
             if !path.isEmpty {
@@ -301,7 +311,7 @@ enum Charts {
             )
         }
         svg.append("</svg>")
-        return svg.joined(separator: "\n") + "\n" + legend(series.map { ($0.label, $0.color) })
+        return svg.joined(separator: "\n") + "\n" + legend(series.filter { !$0.background }.map { ($0.label, $0.color) })
     }
 
     /// The colour legend of the fixed log scale: one swatch per decade step and one for no error.

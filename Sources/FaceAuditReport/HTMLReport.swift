@@ -144,8 +144,11 @@ public enum HTMLReport {
                     label: value(of: rates.cohort), points: points, operating: (rates.fmr.rate, rates.fnmr.rate),
                     fixed: ring.map { ($0.fmr.rate, $0.fnmr.rate) }, color: colors.color(rates.cohort))
             }
+            let fmr = ([analysis.overall] + analysis.cohorts).filter { $0.fnmr.trials > 0 && $0.fmr.trials > 0 }.map(\.fmr.rate)
+            let (shown, note) = highlightingFew(series, fmr: fmr)
+            if let note { body.append("<p>\(HTML.escape(note))</p>") }
             body.append(
-                Charts.det(title: "DET curves by \(label(dimension: analysis.dimensions.description).lowercased())", series: series))
+                Charts.det(title: "DET curves by \(label(dimension: analysis.dimensions.description).lowercased())", series: shown))
         }
         body.append("</details>")
 

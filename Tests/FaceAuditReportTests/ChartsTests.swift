@@ -1,7 +1,7 @@
-import FaceAuditMetrics
 import Foundation
 import Testing
 
+@testable import FaceAuditMetrics
 @testable import FaceAuditReport
 
 @Suite("report charts")
@@ -87,6 +87,41 @@ struct ChartsTests {
         // Up to 12 groups keep their counts in the cells.
         let twelve = Charts.heatmap(title: "t", labels: Array(labels.prefix(12)), cells: cells.prefix(12).map { Array($0.prefix(12)) })
         #expect(twelve.contains(">1 / 900,004</text>") && !twelve.contains("cross_cohort_fmr.csv"))
+    }
+
+    /// 50 groups' DET curves shared about 10 colours; above the palette's 14, the 3 groups with the highest
+    /// and the 3 with the lowest false match rate are coloured, each its own colour, and the rest are grey.
+    @Test("DET curves of many groups: the three highest and three lowest coloured, the rest grey, and said so")
+    func manyCurves() {
+        let point = [
+            CurvePoint(threshold: 0.5, fmr: 0.01, fnmr: 0.1, fmrProbit: 0, fnmrProbit: 0),
+            CurvePoint(threshold: 0.6, fmr: 0.001, fnmr: 0.2, fmrProbit: 0, fnmrProbit: 0),
+        ]
+        let labels = ["overall"] + (0..<20).map { "g\($0)" }
+        let series = labels.map { Charts.DETSeries(label: $0, points: point, operating: (0.01, 0.1)) }
+        // g7 highest, then g3, g12; g0 and g1 tie lowest (series order keeps g0 first), then g2.
+        var fmr = [0.01] + (0..<20).map { 0.005 + Double($0) * 1e-6 }
+        fmr[1 + 7] = 0.09
+        fmr[1 + 3] = 0.08
+        fmr[1 + 12] = 0.07
+        fmr[1 + 0] = 0.001
+        fmr[1 + 1] = 0.001
+        fmr[1 + 2] = 0.002
+        let (shown, note) = HTMLReport.highlightingFew(series, fmr: fmr)
+        let coloured = shown.filter { !$0.background }
+        #expect(coloured.map(\.label) == ["overall", "g0", "g1", "g2", "g3", "g7", "g12"])
+        #expect(Set(coloured.dropFirst().map(\.color)).count == 6)
+        #expect(
+            note
+                == "With 20 groups, too many to tell apart by colour, the chart colours the 3 with the highest false match rate at the threshold (g7, g3, g12) and the 3 with the lowest (g0, g1, g2); the other 14 are thin grey lines. Every group's curve is in curves.csv."
+        )
+        let svg = Charts.det(title: "t", series: shown)
+        #expect(svg.components(separatedBy: "stroke=\"#c8c8c8\"").count - 1 == 14)
+        #expect(svg.components(separatedBy: "<li>").count - 1 == 7)
+        // Up to 14 groups: as they were, no sentence.
+        let few = Array(series.prefix(15))
+        let (same, none) = HTMLReport.highlightingFew(few, fmr: Array(fmr.prefix(15)))
+        #expect(none == nil && !same.contains { $0.background })
     }
 
     @Test("the heat map's colours follow one fixed log scale, with readable text in every cell")

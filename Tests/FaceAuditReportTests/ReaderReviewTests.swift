@@ -366,4 +366,38 @@ struct ReaderReviewTests {
         // matches: it goes on above and below it.
         #expect(brokenAround >= 1)
     }
+
+    @Test("the school's whole school made of too few children is flagged, with no interval, as a group of the tables is")
+    func fewChildrenSchool() throws {
+        // London with its 2 people of unknown age taken as its only children: children and adults, and the
+        // whole school made of 2 children, whom the run flagged as fewer than its minimum of 10.
+        var summary = try HTMLReportTests.baseline()
+        for i in summary.cohorts.indices where summary.cohorts[i].dimensions == "age_group" {
+            for j in summary.cohorts[i].cohorts.indices where summary.cohorts[i].cohorts[j].cohort == "age_group=unknown" {
+                summary.cohorts[i].cohorts[j].cohort = "age_group=under-18"
+            }
+        }
+        let children = try #require(
+            summary.cohorts.first { $0.targetFMR == 0.001 && $0.dimensions == "age_group" }?.cohorts.first {
+                $0.cohort == "age_group=under-18"
+            })
+        try #require(children.subjects == 2 && children.flags.contains("fewer than 10 subjects"))
+        let html = HTMLReport.render(summary, curves: [])
+        let school = try #require(html.components(separatedBy: "<h2>What this means for a school</h2>").last)
+        let whole = try #require(school.components(separatedBy: "<h3>The whole school</h3>").first)
+        #expect(
+            whole.contains(
+                "<p class=\"flag\">The whole school below rests on 2 people in the data, fewer than 10: no interval, no conclusion.</p>"))
+        // Its rows: values without intervals, as the children's row of the table by age shows them.
+        let table = try #require(
+            school.components(separatedBy: "<h3>The whole school</h3>").last?.components(separatedBy: "</table>").first)
+        let rows = table.components(separatedBy: "<tr><td>").dropFirst()
+        #expect(rows.count == 4)
+        for row in rows {
+            let values = row.components(separatedBy: "</td><td>").dropFirst()
+            #expect(!values.contains { $0.contains("(") && $0.contains("–") }, "\(row)")
+        }
+        #expect(!school.contains("the same total as the whole school above, which gives its interval"))
+        #expect(school.contains("<td class=\"flag\">fewer than 10 people: no interval, no conclusion</td>"))
+    }
 }

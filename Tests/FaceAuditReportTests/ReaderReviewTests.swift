@@ -400,4 +400,31 @@ struct ReaderReviewTests {
         #expect(!school.contains("the same total as the whole school above, which gives its interval"))
         #expect(school.contains("<td class=\"flag\">fewer than 10 people: no interval, no conclusion</td>"))
     }
+
+    @Test("a run on templates from a file says its images were not needed, never that they were unreadable")
+    func precomputedFingerprint() throws {
+        var summary = try HTMLReportTests.baseline()
+        var fingerprint = try #require(summary.dataset.fingerprint)
+        fingerprint.files = 3001
+        fingerprint.labelFiles = 1
+        fingerprint.unreadable = 3000
+        summary.dataset.fingerprint = fingerprint
+        func reproduce(_ s: RunSummary) throws -> String {
+            let html = HTMLReport.render(s, curves: [])
+            return try #require(html.components(separatedBy: "<h2>Reproduce</h2>").last)
+        }
+        // The dlib pipeline read its templates from the images: those it could not read are unreadable.
+        #expect(try reproduce(summary).contains("; 3,001 files, 3000 unreadable)."))
+        summary.pipeline.name = "precomputed"
+        let section = try reproduce(summary)
+        #expect(!section.contains("unreadable"), "\(section)")
+        #expect(
+            section.contains(
+                "; 3,001 files). This run's templates came from a file (<code>--embeddings</code>), not from the images, so it needed none of them; the fingerprint could read none of the 3,000 images, so it covers their paths, not their contents."
+            ))
+        summary.dataset.fingerprint?.unreadable = 2
+        #expect(try reproduce(summary).contains("the fingerprint could not read 2 of the 3,000 images, so for those it covers the paths"))
+        summary.dataset.fingerprint?.unreadable = 0
+        #expect(try reproduce(summary).contains("; 3,001 files).</td>"))
+    }
 }

@@ -427,4 +427,40 @@ struct ReaderReviewTests {
         summary.dataset.fingerprint?.unreadable = 0
         #expect(try reproduce(summary).contains("; 3,001 files).</td>"))
     }
+
+    @Test("intersection tables show only the groups of at least the minimum of people, and count the others")
+    func intersectionsOfEnoughPeople() throws {
+        let summary = try HTMLReportTests.baseline()
+        let html = HTMLReport.render(summary, curves: [])
+        let fold = try #require(
+            html.components(separatedBy: "<summary>Intersections: ").dropFirst().first?.components(separatedBy: "</details>").first)
+        let intersections = summary.cohorts.filter { $0.targetFMR == 0.001 && $0.dimensions.isIntersection }
+        #expect(intersections.count == 4)
+        for analysis in intersections {
+            let name = HTMLReport.label(dimension: analysis.dimensions.description)
+            let table = try #require(
+                fold.components(separatedBy: "<table><tr><th>\(HTML.escape(name))</th>").dropFirst().first?.components(
+                    separatedBy: "</table>"
+                )
+                .first)
+            let small = analysis.cohorts.filter { $0.subjects < 10 }
+            let large = analysis.cohorts.filter { $0.subjects >= 10 }
+            #expect(!small.isEmpty && !large.isEmpty)
+            for c in small { #expect(!table.contains("<tr><td>\(HTML.escape(HTMLReport.value(of: c.cohort)))</td>"), "\(c.cohort)") }
+            for c in large { #expect(table.contains("<tr><td>\(HTML.escape(HTMLReport.value(of: c.cohort)))</td>"), "\(c.cohort)") }
+            #expect(!table.contains("fewer than 10 subjects"))
+            let before = try #require(fold.components(separatedBy: "<table><tr><th>\(HTML.escape(name))</th>").first)
+            #expect(
+                before.hasSuffix(
+                    "<p class=\"meta\">\(HTML.escape(name)), below: \(large.count) groups of 10 or more people. Not shown: \(small.count) groups of fewer than 10 people, too few to rely on; cohorts.csv has their rates.</p>\n<div class=\"table-scroll\">"
+                ))
+        }
+        // With no group of 10 or more people, a sentence in place of the table.
+        var few = intersections[0]
+        few.cohorts = few.cohorts.filter { $0.subjects < 10 }
+        #expect(
+            HTMLReport.intersectionTable(few, minimum: 10)
+                == "<p>age_band × gender: no group has 10 or more people. Its \(few.cohorts.count) groups of fewer than 10 people, too few to rely on, are not shown; cohorts.csv has their rates.</p>"
+        )
+    }
 }

@@ -96,6 +96,14 @@ extension HTMLReport {
         }
     }
 
+    /// Whether the run flagged `rates` as a group of fewer people than its minimum (`--min-subjects`): the
+    /// flag `fewer than N subjects` that the cohort analysis writes (cohorts.csv's `flags`) and every table
+    /// of groups shows. Every part of the report that shows a cohort's rates (``CohortRates``) decides with it
+    /// whether the cohort is too small to rely on.
+    static func tooFewPeople(_ rates: CohortRates) -> Bool {
+        rates.flags.contains { $0.hasPrefix("fewer than") }
+    }
+
     /// One sentence comparing children's FMR (or FNMR) with adults': each group's errors of comparisons
     /// and rate ("not measured (no mated pairs)" for an FNMR without mated pairs), then the ratio of the
     /// two rates with its subject-bootstrap 95% interval, called a difference only when that interval
@@ -161,7 +169,7 @@ extension HTMLReport {
             interval.upper.isFinite
             ? "95% interval of the ratio \(times(interval.lower))–\(times(interval.upper)), from resampling people"
             : "95% interval of the ratio from \(times(interval.lower)) upwards with no upper limit, from resampling people"
-        let tooFew = [(children, "children"), (adults, "adults")].filter { g in g.0.flags.contains { $0.hasPrefix("fewer than") } }
+        let tooFew = [(children, "children"), (adults, "adults")].filter { tooFewPeople($0.0) }
         if tooFew.isEmpty && interval.lower > 1 {
             return counts + " Children \(verb) <strong>\(times(ratio)) times</strong> as often as adults (\(range))."
         }
@@ -190,7 +198,7 @@ extension HTMLReport {
             $0.cohort.hasPrefix(prefix) && scheme.isChildBand(String($0.cohort.dropFirst(prefix.count))) && $0.fmr.trials > 0
         }
         guard childBands.count >= 2, let top = childBands.max(by: { $0.fmr.rate < $1.fmr.rate }), top.fmr.errors > 0,
-            !top.flags.contains(where: { $0.hasPrefix("fewer than") })
+            !tooFewPeople(top)
         else { return nil }
         let interval = shownInterval(top, metric: "fmr")
         let others = childBands.filter { $0.cohort != top.cohort }

@@ -40,7 +40,7 @@ extension HTMLReport {
             rows.append(
                 (
                     "Dataset fingerprint",
-                    "\(HTML.escape(f.algorithm)) <code>\(HTML.escape(f.value))</code> (\(HTML.escape(f.scheme)); \(HTML.grouped(f.files)) files\(f.unreadable > 0 ? ", \(f.unreadable) unreadable" : ""))."
+                    "\(HTML.escape(f.algorithm)) <code>\(HTML.escape(f.value))</code> (\(HTML.escape(f.scheme)); \(HTML.grouped(f.files)) files\(unreadableNote(f, s))."
                 ))
         } else {
             rows.append(("Dataset fingerprint", "not recorded"))
@@ -68,6 +68,23 @@ extension HTMLReport {
         body.append(contentsOf: explicitBlock)
         body.append("<p class=\"meta\">This report contains no photographs and no names or identifiers of the people photographed.</p>")
         return body
+    }
+
+    /// What the fingerprint's line says after its count of files, with the bracket that closes it: of the
+    /// images it could not read, nothing when there are none. A run on templates from a file (the
+    /// `precomputed` pipeline, `--embeddings`) needs no image, so its fingerprint's unreadable images (often
+    /// not there at all) are said to be covered by path only; any other run read its templates from the
+    /// images, and ", 12 unreadable" says how many it could not.
+    static func unreadableNote(_ f: DatasetFingerprint, _ s: RunSummary) -> String {
+        guard f.unreadable > 0 else { return ")" }
+        guard s.pipeline.name == RunConfiguration.Pipeline.precomputed.rawValue else { return ", \(f.unreadable) unreadable)" }
+        let images = HTML.grouped(f.files - f.labelFiles)
+        let read =
+            f.unreadable == f.files - f.labelFiles
+            ? "could read none of the \(images) images, so it covers their paths, not their contents"
+            : "could not read \(HTML.grouped(f.unreadable)) of the \(images) images, so for those it covers the paths, not the contents"
+        return
+            "). This run's templates came from a file (<code>--embeddings</code>), not from the images, so it needed none of them; the fingerprint \(read)"
     }
 
     /// `text` ending with a full stop.

@@ -115,6 +115,16 @@ extension HTMLReport {
             let ages = childAges(s, target: target).flatMap { $0.empty.isEmpty ? nil : ", here aged \($0.from) to \($0.to)" } ?? ""
             out.append("<p>The whole school below is made of this dataset's children (under 18\(ages)) only.</p>")
         }
+        // The group the whole school is made of (the children, else everyone): too small to rely on, it is
+        // flagged and shows no interval, as a group's row below does.
+        let wholeGroup: CohortRates?
+        if case .both(let children, _, _)? = coverage { wholeGroup = children } else { wholeGroup = points.first?.marginals.first?.overall }
+        let fewInWhole = wholeGroup.map(tooFewPeople) ?? false
+        if fewInWhole, let wholeGroup {
+            out.append(
+                "<p class=\"flag\">The whole school below rests on \(wholeGroup.subjects) people in the data, fewer than \(minimum): no interval, no conclusion.</p>"
+            )
+        }
         out.append("<h3>The whole school</h3>")
         out.append(
             "<table><tr><th>operating point</th><th>false alerts per school day \(Self.falseAlertsMeaning)</th><th>students flagged at least once a year</th><th>false alerts a year per flagged student \(Self.falseAlertsMeaning)</th><th>wrong sightings per \(o.trackingDays)-day search of one student</th><th>chance a search returns a wrong sighting</th></tr>"
@@ -123,8 +133,11 @@ extension HTMLReport {
             let t = scenario.total
             let perFlagged =
                 t.flaggedPerYear.value > 0 ? plainCount(t.alertsPerDay.value * Double(o.schoolDays) / t.flaggedPerYear.value) : "–"
+            func show(_ e: SchoolScenario.Estimate, _ format: (Double) -> String) -> String {
+                fewInWhole ? format(e.value) : estimate(e, format)
+            }
             out.append(
-                "<tr><td>\(HTML.escape(name))</td><td>\(estimate(t.alertsPerDay, plainCount))</td><td>\(estimate(t.flaggedPerYear, plainCount)) of \(HTML.grouped(o.schoolSize))</td><td>\(perFlagged)</td><td>\(estimate(t.wrongSightings, plainCount))</td><td>\(estimate(t.anyWrongSighting, plainChance))</td></tr>"
+                "<tr><td>\(HTML.escape(name))</td><td>\(show(t.alertsPerDay, plainCount))</td><td>\(show(t.flaggedPerYear, plainCount)) of \(HTML.grouped(o.schoolSize))</td><td>\(perFlagged)</td><td>\(show(t.wrongSightings, plainCount))</td><td>\(show(t.anyWrongSighting, plainChance))</td></tr>"
             )
         }
         out.append("</table>")
@@ -161,8 +174,8 @@ extension HTMLReport {
                 } else {
                     childrenOnly = false
                 }
-                for g in scenario.groups + [scenario.total] {
-                    let isTotal = g.cohort == scenario.total.cohort
+                for (k, g) in (scenario.groups + [scenario.total]).enumerated() {
+                    let isTotal = k == scenario.groups.count
                     let name =
                         isTotal
                         ? "<strong>all students</strong>\(childrenOnly ? " (rates of all ages)" : "")" : HTML.escape(value(of: g.cohort))
@@ -179,15 +192,16 @@ extension HTMLReport {
                         }
                         if same == true {
                             note =
-                                "the same total as the whole school above" + (settings.replicates > 0 ? ", which gives its interval" : "")
+                                "the same total as the whole school above"
+                                + (settings.replicates > 0 && !fewInWhole ? ", which gives its interval" : "")
                         } else if childrenOnly {
                             note =
                                 "not the whole school above, which is children only: these rates are over all ages, adults included"
                         } else {
                             note = ""
                         }
-                    } else if g.people < minimum {
-                        note = "fewer than \(minimum) people: no interval, no conclusion"
+                    } else if tooFewPeople(analysis.cohorts[groups[k]]) {
+                        note = tooFewNote(minimum)
                     } else if g.peopleWithPartners == 0 {
                         note = "none of its \(g.people) people falsely matched anyone at this setting: 0 is what was seen, not a bound"
                     } else {
@@ -214,6 +228,10 @@ extension HTMLReport {
         }
         return out.joined(separator: "\n")
     }
+
+    /// The school section's note on a group the run flagged as too small (``tooFewPeople(_:)``), of
+    /// fewer than `minimum` people.
+    static func tooFewNote(_ minimum: Int) -> String { "fewer than \(minimum) people: no interval, no conclusion" }
 
     /// What every false-alert column adds to its name, so that a number quoted with its label is not read as
     /// students: one check can match several entries.

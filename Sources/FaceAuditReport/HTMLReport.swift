@@ -102,10 +102,11 @@ public enum HTMLReport {
             body.append(
                 "<details class=\"fold\"><summary>Intersections: \(intersections.count) \(intersections.count == 1 ? "table" : "tables") of groups defined by two or more attributes</summary>"
             )
+            let minimum = s.configuration?.minSubjects ?? 10
             body.append(
-                "<p>Groups defined by two or more attributes at once. Most are small in this dataset; flagged rows cannot support claims.</p>"
+                "<p>Groups defined by two or more attributes at once. Each table shows only the groups of \(minimum) or more people; how many smaller groups, too few to rely on, are left out is said above it, and cohorts.csv has their rates. Flagged rows cannot support claims.</p>"
             )
-            for analysis in intersections { body.append(rateTable(analysis)) }
+            for analysis in intersections { body.append(intersectionTable(analysis, minimum: minimum)) }
             body.append("</details>")
         }
         for view in fixed { body.append(fixedSection(view, s)) }
@@ -719,6 +720,28 @@ public enum HTMLReport {
         rows.append("</table>")
         if marked { rows.append("<p class=\"meta\">\(HTML.escape(exactNote))</p>") }
         return rows.joined(separator: "\n")
+    }
+
+    /// An intersection's table (``rateTable(_:)``) of only the groups the run did not flag as too small
+    /// (``tooFewPeople(_:)``: fewer than `minimum` people, `--min-subjects`), in the run's order, after a line
+    /// naming the intersection with the number of groups shown and left out and where the rates of those
+    /// left out are (cohorts.csv): between two tables, it says which one it belongs to.
+    /// With every group left out, one sentence instead, naming the intersection.
+    static func intersectionTable(_ analysis: DisaggregatedRates, minimum: Int) -> String {
+        var shown = analysis
+        shown.cohorts = analysis.cohorts.filter { !tooFewPeople($0) }
+        let left = analysis.cohorts.count - shown.cohorts.count
+        let groups = "\(HTML.grouped(left)) \(left == 1 ? "group" : "groups") of fewer than \(minimum) people"
+        guard !shown.cohorts.isEmpty || left == 0 else {
+            return
+                "<p>\(HTML.escape(label(dimension: analysis.dimensions.description))): no group has \(minimum) or more people. Its \(groups), too few to rely on, \(left == 1 ? "is" : "are") not shown; cohorts.csv has \(left == 1 ? "its" : "their") rates.</p>"
+        }
+        let table = rateTable(shown)
+        guard left > 0 else { return table }
+        let count = shown.cohorts.count
+        return
+            "<p class=\"meta\">\(HTML.escape(label(dimension: analysis.dimensions.description))), below: \(HTML.grouped(count)) \(count == 1 ? "group" : "groups") of \(minimum) or more people. Not shown: \(groups), too few to rely on; cohorts.csv has \(left == 1 ? "its" : "their") rates.</p>\n"
+            + table
     }
 
     static func watchlistSection(_ w: WatchlistResult) -> String {

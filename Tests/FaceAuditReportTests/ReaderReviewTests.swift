@@ -366,4 +366,101 @@ struct ReaderReviewTests {
         // matches: it goes on above and below it.
         #expect(brokenAround >= 1)
     }
+
+    @Test("the school's whole school made of too few children is flagged, with no interval, as a group of the tables is")
+    func fewChildrenSchool() throws {
+        // London with its 2 people of unknown age taken as its only children: children and adults, and the
+        // whole school made of 2 children, whom the run flagged as fewer than its minimum of 10.
+        var summary = try HTMLReportTests.baseline()
+        for i in summary.cohorts.indices where summary.cohorts[i].dimensions == "age_group" {
+            for j in summary.cohorts[i].cohorts.indices where summary.cohorts[i].cohorts[j].cohort == "age_group=unknown" {
+                summary.cohorts[i].cohorts[j].cohort = "age_group=under-18"
+            }
+        }
+        let children = try #require(
+            summary.cohorts.first { $0.targetFMR == 0.001 && $0.dimensions == "age_group" }?.cohorts.first {
+                $0.cohort == "age_group=under-18"
+            })
+        try #require(children.subjects == 2 && children.flags.contains("fewer than 10 subjects"))
+        let html = HTMLReport.render(summary, curves: [])
+        let school = try #require(html.components(separatedBy: "<h2>What this means for a school</h2>").last)
+        let whole = try #require(school.components(separatedBy: "<h3>The whole school</h3>").first)
+        #expect(
+            whole.contains(
+                "<p class=\"flag\">The whole school below rests on 2 people in the data, fewer than 10: no interval, no conclusion.</p>"))
+        // Its rows: values without intervals, as the children's row of the table by age shows them.
+        let table = try #require(
+            school.components(separatedBy: "<h3>The whole school</h3>").last?.components(separatedBy: "</table>").first)
+        let rows = table.components(separatedBy: "<tr><td>").dropFirst()
+        #expect(rows.count == 4)
+        for row in rows {
+            let values = row.components(separatedBy: "</td><td>").dropFirst()
+            #expect(!values.contains { $0.contains("(") && $0.contains("–") }, "\(row)")
+        }
+        #expect(!school.contains("the same total as the whole school above, which gives its interval"))
+        #expect(school.contains("<td class=\"flag\">fewer than 10 people: no interval, no conclusion</td>"))
+    }
+
+    @Test("a run on templates from a file says its images were not needed, never that they were unreadable")
+    func precomputedFingerprint() throws {
+        var summary = try HTMLReportTests.baseline()
+        var fingerprint = try #require(summary.dataset.fingerprint)
+        fingerprint.files = 3001
+        fingerprint.labelFiles = 1
+        fingerprint.unreadable = 3000
+        summary.dataset.fingerprint = fingerprint
+        func reproduce(_ s: RunSummary) throws -> String {
+            let html = HTMLReport.render(s, curves: [])
+            return try #require(html.components(separatedBy: "<h2>Reproduce</h2>").last)
+        }
+        // The dlib pipeline read its templates from the images: those it could not read are unreadable.
+        #expect(try reproduce(summary).contains("; 3,001 files, 3000 unreadable)."))
+        summary.pipeline.name = "precomputed"
+        let section = try reproduce(summary)
+        #expect(!section.contains("unreadable"), "\(section)")
+        #expect(
+            section.contains(
+                "; 3,001 files). This run's templates came from a file (<code>--embeddings</code>), not from the images, so it needed none of them; the fingerprint could read none of the 3,000 images, so it covers their paths, not their contents."
+            ))
+        summary.dataset.fingerprint?.unreadable = 2
+        #expect(try reproduce(summary).contains("the fingerprint could not read 2 of the 3,000 images, so for those it covers the paths"))
+        summary.dataset.fingerprint?.unreadable = 0
+        #expect(try reproduce(summary).contains("; 3,001 files).</td>"))
+    }
+
+    @Test("intersection tables show only the groups of at least the minimum of people, and count the others")
+    func intersectionsOfEnoughPeople() throws {
+        let summary = try HTMLReportTests.baseline()
+        let html = HTMLReport.render(summary, curves: [])
+        let fold = try #require(
+            html.components(separatedBy: "<summary>Intersections: ").dropFirst().first?.components(separatedBy: "</details>").first)
+        let intersections = summary.cohorts.filter { $0.targetFMR == 0.001 && $0.dimensions.isIntersection }
+        #expect(intersections.count == 4)
+        for analysis in intersections {
+            let name = HTMLReport.label(dimension: analysis.dimensions.description)
+            let table = try #require(
+                fold.components(separatedBy: "<table><tr><th>\(HTML.escape(name))</th>").dropFirst().first?.components(
+                    separatedBy: "</table>"
+                )
+                .first)
+            let small = analysis.cohorts.filter { $0.subjects < 10 }
+            let large = analysis.cohorts.filter { $0.subjects >= 10 }
+            #expect(!small.isEmpty && !large.isEmpty)
+            for c in small { #expect(!table.contains("<tr><td>\(HTML.escape(HTMLReport.value(of: c.cohort)))</td>"), "\(c.cohort)") }
+            for c in large { #expect(table.contains("<tr><td>\(HTML.escape(HTMLReport.value(of: c.cohort)))</td>"), "\(c.cohort)") }
+            #expect(!table.contains("fewer than 10 subjects"))
+            let before = try #require(fold.components(separatedBy: "<table><tr><th>\(HTML.escape(name))</th>").first)
+            #expect(
+                before.hasSuffix(
+                    "<p class=\"meta\">\(HTML.escape(name)), below: \(large.count) groups of 10 or more people. Not shown: \(small.count) groups of fewer than 10 people, too few to rely on; cohorts.csv has their rates.</p>\n<div class=\"table-scroll\">"
+                ))
+        }
+        // With no group of 10 or more people, a sentence in place of the table.
+        var few = intersections[0]
+        few.cohorts = few.cohorts.filter { $0.subjects < 10 }
+        #expect(
+            HTMLReport.intersectionTable(few, minimum: 10)
+                == "<p>age_band × gender: no group has 10 or more people. Its \(few.cohorts.count) groups of fewer than 10 people, too few to rely on, are not shown; cohorts.csv has their rates.</p>"
+        )
+    }
 }

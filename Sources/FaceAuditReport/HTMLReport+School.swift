@@ -197,6 +197,12 @@ extension HTMLReport {
                         } else if childrenOnly {
                             note =
                                 "not the whole school above, which is children only: these rates are over all ages, adults included"
+                        } else if let wholeGroup, g.people > wholeGroup.subjects {
+                            // Ages: a person whose photos fall in two bands is in both groups (a pair of photos
+                            // counts by its mean age), so the groups hold more people than the school's.
+                            let twice = g.people - wholeGroup.subjects
+                            note =
+                                "not the whole school above: \(twice) \(twice == 1 ? "person counts" : "people count") in two groups here, their photos' ages on both sides of a group's limit, so this total differs a little"
                         } else {
                             note = ""
                         }

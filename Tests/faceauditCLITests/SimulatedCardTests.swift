@@ -50,4 +50,39 @@ struct SimulatedCardTests {
         #expect(bands.components(separatedBy: "</table>").first?.contains("the same total as the whole school above") == true)
         #expect(bands.components(separatedBy: "</table>").first?.contains("(rates of all ages)") == false)
     }
+
+    /// A child photographed at 12 and at 13 is in both age bands, so the table by age band holds one person
+    /// more than the children, and its total differs from the whole school's: said in the total's note.
+    @Test("the school's table by age band says when a person counts in two bands")
+    func personInTwoBands() throws {
+        let folder = try TestPaths.temporaryDirectory("two-bands")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let (manifest, embeddings) = try SyntheticDataset.writeChildrenAndAdults(in: data, children: 20, adults: 30)
+        // Person 8 is 12 in both photos; their second photo becomes 13.
+        let text = try String(contentsOf: manifest, encoding: .utf8)
+        try #require(text.contains("p8-1.jpg,s8,female,12\n"))
+        try text.replacingOccurrences(of: "p8-1.jpg,s8,female,12\n", with: "p8-1.jpg,s8,female,13\n").write(
+            to: manifest, atomically: true, encoding: .utf8)
+        let out = folder.appendingPathComponent("out")
+        let r = try CommandRunner.faceaudit([
+            "run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", out.path, "--bootstrap", "50",
+            "--target-fmr", "0.01", "--quiet",
+        ])
+        #expect(r.status == 0, "\(r.stderr)")
+        let school = try ChildrenCLITests.school(out)
+        let bands = try #require(school.components(separatedBy: "<summary>By age band</summary>").dropFirst().first)
+        let table = try #require(bands.components(separatedBy: "</table>").first)
+        let totals = table.components(separatedBy: "<strong>all students</strong>").dropFirst()
+        #expect(!totals.isEmpty)
+        for row in totals {
+            let cells = try #require(row.components(separatedBy: "</tr>").first)
+            #expect(cells.contains(" of 21</td>"), "\(cells)")
+            #expect(
+                cells.contains(
+                    "not the whole school above: 1 person counts in two groups here, their photos' ages on both sides of a group's limit, so this total differs a little"
+                ), "\(cells)")
+        }
+    }
 }

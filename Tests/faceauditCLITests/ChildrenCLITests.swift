@@ -8,10 +8,13 @@ import Testing
 @Suite("children in every report", .serialized)
 struct ChildrenCLITests {
     /// Runs `faceaudit run` on a synthetic set of `children` and `adults` (two photos each) at target FMR 1%.
-    static func run(_ folder: URL, children: Int, adults: Int, ages: Bool = true, extra: [String] = []) throws -> URL {
+    static func run(
+        _ folder: URL, children: Int, adults: Int, ages: Bool = true, extra: [String] = [], editManifest: (URL) throws -> Void = { _ in }
+    ) throws -> URL {
         let data = folder.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let (manifest, embeddings) = try SyntheticDataset.writeChildrenAndAdults(in: data, children: children, adults: adults, ages: ages)
+        try editManifest(manifest)
         let out = folder.appendingPathComponent("out")
         let r = try CommandRunner.faceaudit(
             [

@@ -57,20 +57,13 @@ struct SimulatedCardTests {
     func personInTwoBands() throws {
         let folder = try TestPaths.temporaryDirectory("two-bands")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("data")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        let (manifest, embeddings) = try SyntheticDataset.writeChildrenAndAdults(in: data, children: 20, adults: 30)
         // Person 8 is 12 in both photos; their second photo becomes 13.
-        let text = try String(contentsOf: manifest, encoding: .utf8)
-        try #require(text.contains("p8-1.jpg,s8,female,12\n"))
-        try text.replacingOccurrences(of: "p8-1.jpg,s8,female,12\n", with: "p8-1.jpg,s8,female,13\n").write(
-            to: manifest, atomically: true, encoding: .utf8)
-        let out = folder.appendingPathComponent("out")
-        let r = try CommandRunner.faceaudit([
-            "run", "--dataset", manifest.path, "--embeddings", embeddings.path, "--out", out.path, "--bootstrap", "50",
-            "--target-fmr", "0.01", "--quiet",
-        ])
-        #expect(r.status == 0, "\(r.stderr)")
+        let out = try ChildrenCLITests.run(folder, children: 20, adults: 30) { manifest in
+            let text = try String(contentsOf: manifest, encoding: .utf8)
+            try #require(text.contains("p8-1.jpg,s8,female,12\n"))
+            try text.replacingOccurrences(of: "p8-1.jpg,s8,female,12\n", with: "p8-1.jpg,s8,female,13\n").write(
+                to: manifest, atomically: true, encoding: .utf8)
+        }
         let school = try ChildrenCLITests.school(out)
         let bands = try #require(school.components(separatedBy: "<summary>By age band</summary>").dropFirst().first)
         let table = try #require(bands.components(separatedBy: "</table>").first)

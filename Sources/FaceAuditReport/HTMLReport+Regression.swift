@@ -44,6 +44,12 @@ extension HTMLReport {
     static let regressionVersusSummary =
         "The summary compares groups by the pairs within each group and allows for every comparison it makes; this model uses every pair and tests each label once, so the two can differ."
 
+    /// What the paragraph said of a fit clustered two ways (results written before `covariance_type`), whose
+    /// intervals miss a person's covariance across the pair's two roles (`scripts/bench/regression-calibration`
+    /// at 202bf4a: random labels significant in 22 of 24 fits).
+    static let twoWayCaution =
+        " Caution: these intervals are likely too narrow. With ethnicity labels handed out at random to 1,500 simulated people, this regression still called the label significant in 22 of 24 trials (about 1 in 20 expected). Treat each association as a lead, not a finding."
+
     /// The unclear entries as the fold lists them: a label with more than five groups that show nothing, one
     /// entry ("each person in any of 47 other ethnicity groups instead of “white”"), at its first group's
     /// place; every other entry as it is.
@@ -91,6 +97,10 @@ extension HTMLReport {
         // score test does not (`scripts/bench/regression-calibration`: random labels, 50 groups, Wald 22 of
         // 72 fits below 0.05, score 0 of 72).
         let termTests = Dictionary(fit.terms.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        // A fit written before `covariance_type` (and the score test) was clustered two ways and has no score
+        // test to gate on: its groups are named by their intervals, as the report then did, with the caution
+        // that went with them (random labels significant in 22 of 24 trials), never as "no label went clearly".
+        let twoWay = fit.clustering == .twoPeople && fit.covarianceType == nil
         for c in fit.coefficients {
             guard let term = regressionTerm(c.name, attributes: shown.attributes) else { continue }
             let termName = Self.regressionTermName(c.name)
@@ -104,7 +114,10 @@ extension HTMLReport {
             }
             let test = termTests[termName]
             let p = (wald: test?.waldP, score: test?.scoreP)
-            if let wald = p.wald, let score = p.score, wald < 0.05, score < 0.05 {
+            if twoWay {
+                clear.append(
+                    "\(term), \(Finding.times(c.oddsRatio))× the odds (\(Self.bound(lower))× to \(Self.bound(upper))×)")
+            } else if let wald = p.wald, let score = p.score, wald < 0.05, score < 0.05 {
                 clear.append(
                     "\(term), \(Finding.times(c.oddsRatio))× the odds (\(Self.bound(lower))× to \(Self.bound(upper))×)")
             } else {
@@ -128,7 +141,7 @@ extension HTMLReport {
                     clear.isEmpty
                         ? lead + "no label went clearly with more or fewer false matches."
                         : lead + clear.joined(separator: "; ") + ". These are associations in this dataset, not causes. "
-                            + Self.regressionVersusSummary)
+                            + Self.regressionVersusSummary + (twoWay ? Self.twoWayCaution : ""))
                 + "</p>")
         var notes: [String] = []
         if shown.targetFMR != target, let failed = all.first(where: { $0.targetFMR == target })?.falseMatch.error {
@@ -142,7 +155,9 @@ extension HTMLReport {
             )
         }
         notes.append(
-            "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. A group is named above only when its interval misses 1 and the label as a whole goes with false matches by two tests clustered the same way, Wald and score (each p < 0.05). Where groups have few people the intervals and the Wald test are likely too liberal and the score test is cautious: with ethnicity labels handed out at random to 1,500 simulated people in 50 groups, the Wald test called the label significant in 22 of 72 trials (about 4 expected), the score test in 0 of 72; the score test can therefore miss a real difference. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
+            twoWay
+                ? "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. This summary was written before FaceAudit had a score test to check them by. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
+                : "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. A group is named above only when its interval misses 1 and the label as a whole goes with false matches by two tests clustered the same way, Wald and score (each p < 0.05). Where groups have few people the intervals and the Wald test are likely too liberal and the score test is cautious: with ethnicity labels handed out at random to 1,500 simulated people in 50 groups, the Wald test called the label significant in 22 of 72 trials (about 4 expected), the score test in 0 of 72; the score test can therefore miss a real difference. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
         )
         if let fnm = shown.falseNonMatch.fit {
             let quality = fnm.coefficients.contains { $0.name.hasPrefix("lower ") }

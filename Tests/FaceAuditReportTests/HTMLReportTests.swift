@@ -429,6 +429,35 @@ struct HTMLReportTests {
         }
     }
 
+    /// A summary written before the dyadic covariance and the score test (no `covariance_type`, no
+    /// `score_statistic`/`score_p`: two-way clustered) has no score test to gate on. Its paragraph must not say
+    /// that no label went clearly with false matches (London's Black-vs-white interval is 7–21× there, Wald
+    /// p = 2.5e-19): it names the groups by their intervals, with the two-way caution, as the report did then.
+    @Test("a regression written before the score test names its groups with the two-way caution, never 'no label'")
+    func regressionWrittenBeforeScoreTests() throws {
+        let url = TestPaths.repositoryRoot.appendingPathComponent("results/london-dlib/summary.json")
+        func strip(_ value: Any) -> Any {
+            if let object = value as? [String: Any] {
+                return object.filter { !["score_statistic", "score_p", "covariance_type"].contains($0.key) }.mapValues(strip)
+            }
+            if let array = value as? [Any] { return array.map(strip) }
+            return value
+        }
+        let old = strip(try JSONSerialization.jsonObject(with: Data(contentsOf: url)))
+        let summary = try JSONDecoder().decode(RunSummary.self, from: JSONSerialization.data(withJSONObject: old))
+        let fit = try #require(HTMLReport.shownRegression(summary, target: 0.001)?.falseMatch.fit)
+        #expect(fit.covarianceType == nil && fit.terms.allSatisfy { $0.scoreP == nil })
+        let black = try #require(fit.coefficients.first { $0.name == "ethnicity=black" })
+        #expect(try #require(black.oddsRatioLower) > 1)
+        let html = HTMLReport.regressionSection(summary, target: 0.001).joined(separator: "\n")
+        let lead = try #require(html.components(separatedBy: "<details").first)
+        #expect(!lead.contains("no label went clearly"), "\(lead)")
+        #expect(lead.contains(HTML.escape("each person labelled “black” in the pair instead of “white”, ")))
+        #expect(lead.contains("Caution: these intervals are likely too narrow."))
+        #expect(!html.contains("score not computed"))
+        #expect(!html.contains("A group is named above only when"))
+    }
+
     /// A label with more than five groups that show nothing is one entry of the fold's list; five or fewer,
     /// and any group with something said of it, stay entries of their own.
     @Test("the regression's fold sums up a label's many groups that show nothing")

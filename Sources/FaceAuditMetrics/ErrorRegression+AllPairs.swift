@@ -122,7 +122,7 @@ extension ErrorRegression {
                         + "matches per person pair are not known; raise --exact-pair-limit to keep every pair",
                     excludedPairs: t.falseMatchExcluded)
             } else {
-                falseMatch = outcome(t.falseMatch[i], excluded: t.falseMatchExcluded, alpha: alpha)
+                falseMatch = outcome(t.falseMatch[i], excluded: t.falseMatchExcluded, attributes: t.attributes, alpha: alpha)
             }
             return Analysis(
                 threshold: thresholds[i], attributes: t.attributes, falseMatch: falseMatch,
@@ -130,10 +130,12 @@ extension ErrorRegression {
         }
     }
 
-    /// A fit of `t`, or the error that stopped it.
-    static func outcome(_ t: ErrorRegressionTallies, excluded: Int, alpha: Double) -> Outcome {
+    /// A fit of `t`, or the error that stopped it; with `attributes` (the false-match design's), its group
+    /// columns' intervals for few people and many groups (``withGroupIntervals(_:attributes:alpha:)``).
+    static func outcome(_ t: ErrorRegressionTallies, excluded: Int, attributes: [Attribute] = [], alpha: Double) -> Outcome {
         do throws(ErrorRegressionError) {
-            return Outcome(fit: try fit(t, alpha: alpha), error: nil, excludedPairs: excluded)
+            let fit = try fit(t, alpha: alpha)
+            return Outcome(fit: withGroupIntervals(fit, attributes: attributes, alpha: alpha), error: nil, excludedPairs: excluded)
         } catch {
             return Outcome(fit: nil, error: error.description, excludedPairs: excluded)
         }

@@ -126,7 +126,7 @@ extension ErrorRegression {
         return thresholds.indices.map { i in
             Analysis(
                 threshold: thresholds[i], attributes: t.attributes,
-                falseMatch: outcome(t.falseMatch[i], excluded: t.falseMatchExcluded, alpha: alpha),
+                falseMatch: outcome(t.falseMatch[i], excluded: t.falseMatchExcluded, attributes: t.attributes, alpha: alpha),
                 falseNonMatch: outcome(t.falseNonMatch[i], excluded: t.falseNonMatchExcluded, alpha: alpha))
         }
     }
@@ -320,6 +320,11 @@ extension ErrorRegression {
             levels = ageCount.indices.map { person in
                 let l = levelOf.map { $0[person] }
                 return l.contains(-1) || (withAges && ageCount[person] == 0) ? nil : l
+            }
+            for a in design.indices {
+                var people = [Int](repeating: 0, count: design[a].levels.count)
+                for l in levels { if let l { people[l[a]] += 1 } }
+                design[a].people = people
             }
         }
 

@@ -10,12 +10,16 @@ extension ErrorRegression {
         /// Levels left out for having fewer people than the analysis asks, or none in the fit (all without an
         /// age, such as `age_band=unknown`): their people's pairs are excluded; nil when none was.
         public var omitted: [String]?
+        /// People per level in the false-match design, in `levels` order: those whose every attribute has a
+        /// level there (and an age, when the design has ages); nil in results written before it existed.
+        public var people: [Int]?
 
         /// An attribute with its reference level first.
-        public init(name: String, levels: [String], omitted: [String]? = nil) {
+        public init(name: String, levels: [String], omitted: [String]? = nil, people: [Int]? = nil) {
             self.name = name
             self.levels = levels
             self.omitted = omitted
+            self.people = people
         }
     }
 

@@ -64,6 +64,21 @@ public enum ErrorRegression {
         @NullWhenUndefined public var oddsRatioLower: Double?
         /// exp(β + z·SE).
         @NullWhenUndefined public var oddsRatioUpper: Double?
+        /// A group's column (`attribute=level`) only: the fewer of its people and the reference level's
+        /// (``Attribute/people``), n. nil for other columns and in results written before it existed.
+        public var groupPeople: Int?
+        /// A group's column only: its attribute's non-reference levels, m (the comparisons its label makes).
+        public var groupComparisons: Int?
+        /// A group's column only: the interval that allows for few people and for the label's other groups,
+        /// exp(β ∓ q·SE) with q Student's t quantile at 1 − α/(2m) with n − 1 degrees of freedom (with few
+        /// clusters, clustered Wald intervals are too narrow; Cameron & Miller 2015 advise t with G − 1; m:
+        /// Bonferroni). nil when n < 2 or the clustered SE is undefined.
+        @NullWhenUndefined public var groupOddsRatioLower: Double?
+        /// Its upper end.
+        @NullWhenUndefined public var groupOddsRatioUpper: Double?
+        /// A group's column only: min(1, m · 2 P(T_{n−1} > |β/SE|)), below α exactly when the group interval
+        /// misses 1.
+        @NullWhenUndefined public var groupP: Double?
 
         enum CodingKeys: String, CodingKey {
             case name, estimate
@@ -72,7 +87,37 @@ public enum ErrorRegression {
             case oddsRatio = "odds_ratio"
             case oddsRatioLower = "odds_ratio_lower"
             case oddsRatioUpper = "odds_ratio_upper"
+            case groupPeople = "group_people"
+            case groupComparisons = "group_comparisons"
+            case groupOddsRatioLower = "group_odds_ratio_lower"
+            case groupOddsRatioUpper = "group_odds_ratio_upper"
+            case groupP = "group_p"
         }
+    }
+
+    /// `fit` with every group column's ``Coefficient/groupP`` and group interval, from `attributes` (the
+    /// design's, with ``Attribute/people``) at confidence 1 − `alpha`. Columns of other kinds, and every
+    /// column when `attributes` lack their people, are left as they are.
+    public static func withGroupIntervals(_ fit: Fit, attributes: [Attribute], alpha: Double = 0.05) -> Fit {
+        var fit = fit
+        for j in fit.coefficients.indices {
+            let c = fit.coefficients[j]
+            guard let part = CohortName.parts(c.name).first, let level = part.value,
+                let attribute = attributes.first(where: { $0.name == part.dimension }), let people = attribute.people,
+                let index = attribute.levels.firstIndex(of: level), index > 0, people.count == attribute.levels.count
+            else { continue }
+            let n = min(people[index], people[0])
+            let m = attribute.levels.count - 1
+            fit.coefficients[j].groupPeople = n
+            fit.coefficients[j].groupComparisons = m
+            guard n >= 2, let se = c.standardError, se > 0 else { continue }
+            let nu = Double(n - 1)
+            let q = StudentT.upperQuantile(alpha / (2 * Double(m)), degreesOfFreedom: nu)
+            fit.coefficients[j].groupOddsRatioLower = exp(c.estimate - q * se)
+            fit.coefficients[j].groupOddsRatioUpper = exp(c.estimate + q * se)
+            fit.coefficients[j].groupP = min(1, Double(m) * 2 * StudentT.upperTail(abs(c.estimate / se), degreesOfFreedom: nu))
+        }
+        return fit
     }
 
     /// Tests that a term's coefficients are all zero.
@@ -209,7 +254,8 @@ public enum ErrorRegression {
             let b = full.beta[j]
             return Coefficient(
                 name: tallies.columns[j], estimate: b, standardError: se, naiveStandardError: bread[j][j].squareRoot(), oddsRatio: exp(b),
-                oddsRatioLower: se.map { exp(b - z * $0) }, oddsRatioUpper: se.map { exp(b + z * $0) })
+                oddsRatioLower: se.map { exp(b - z * $0) }, oddsRatioUpper: se.map { exp(b + z * $0) }, groupPeople: nil,
+                groupComparisons: nil, groupOddsRatioLower: nil, groupOddsRatioUpper: nil, groupP: nil)
         }
         let terms = zip(tallies.terms, reduced).map { term, reduced in
             let sub = term.columns.map { i in term.columns.map { j in covariance[i][j] } }

@@ -398,7 +398,8 @@ struct RegressionReference: Decodable {
         let ages: [Double?] = [20, 30, 40.4, 50, 61, 70]  // person 0: mean 30.13
         let t = ErrorRegression.tallies(
             attributes: [set], threshold: 0.75, samples: .init(ages: ages, captureYears: ages.map { _ in nil }), references: [:])
-        #expect(t.attributes == [ErrorRegression.Attribute(name: "skin", levels: ["dark", "light"])])
+        // Three people labelled dark, one light, each with an age.
+        #expect(t.attributes == [ErrorRegression.Attribute(name: "skin", levels: ["dark", "light"], people: [3, 1])])
         #expect(t.falseMatch.columns == ["intercept", "skin=light", "same skin", "age difference"])
         // Direct: per person pair, the row and the tallies.
         let level = [0, 0, 0, 1]

@@ -377,9 +377,10 @@ struct HTMLReportTests {
         let failed = try #require(summary.errorRegression?.first { $0.targetFMR == 0.001 }?.falseMatch.error)
         #expect(html.contains(HTML.escape("At the threshold for 1 in 1,000 false matches the model could not be fitted: \(failed)")))
         let black = try #require(shown.falseMatch.fit?.coefficients.first { $0.name == "ethnicity=black" })
-        let lower = try #require(black.oddsRatioLower)
-        let upper = try #require(black.oddsRatioUpper)
-        #expect(lower > 1)
+        // The paragraph quotes the group interval (13 Black people against the white reference, 2 groups).
+        let lower = try #require(black.groupOddsRatioLower)
+        let upper = try #require(black.groupOddsRatioUpper)
+        #expect(lower > 1 && lower < black.oddsRatioLower! && upper > black.oddsRatioUpper!)
         let sentence =
             "each person labelled “black” in the pair instead of “white”, \(Finding.times(black.oddsRatio))× the odds (\(HTMLReport.bound(lower))× to \(HTMLReport.bound(upper))×)"
         #expect(html.contains(HTML.escape(sentence)), "\(sentence)")
@@ -391,42 +392,60 @@ struct HTMLReportTests {
         #expect(html.contains("Left out, with fewer than 10 people:"))
     }
 
-    /// A group whose interval misses 1 is named in the paragraph only when its label's two clustered tests,
-    /// Wald and score, both find an association; else the fold says which test did not.
-    @Test("the regression names a group only when its label's Wald and score tests both reach p < 0.05")
+    /// A group is named in the paragraph, with its group interval (few people, many groups), only when that
+    /// interval misses 1 and its label's clustered Wald test finds an association; else the fold says why.
+    @Test("the regression names a group only when its group interval misses 1 and its label's Wald p < 0.05")
     func regressionGate() throws {
         var summary = try Self.baseline()
         let shown = try #require(HTMLReport.shownRegression(summary, target: 0.001))
         let fit = try #require(shown.falseMatch.fit)
         let black = "each person labelled “black” in the pair instead of “white”"
         let ethnicity = try #require(fit.terms.first { $0.name == "ethnicity" })
-        #expect(ethnicity.waldP! < 0.05 && ethnicity.scoreP! < 0.05)
+        let coefficient = try #require(fit.coefficients.first { $0.name == "ethnicity=black" })
+        let (n, m) = (try #require(coefficient.groupPeople), try #require(coefficient.groupComparisons))
+        #expect(ethnicity.waldP! < 0.05 && coefficient.groupP! < 0.05 && (n, m) == (13, 2))
         func section() -> (lead: String, fold: String) {
             let html = HTMLReport.regressionSection(summary, target: 0.001).joined(separator: "\n")
             let parts = html.components(separatedBy: "<details")
             return (parts[0], parts.dropFirst().joined())
         }
-        #expect(section().lead.contains(HTML.escape(black + ", ")))
+        let groupInterval =
+            "(\(HTMLReport.bound(coefficient.groupOddsRatioLower!))× to \(HTMLReport.bound(coefficient.groupOddsRatioUpper!))×)"
+        #expect(section().lead.contains(HTML.escape("\(black), \(Finding.times(coefficient.oddsRatio))× the odds \(groupInterval)")))
         // Named associations come with why the summary's group comparisons can differ from them.
         #expect(section().lead.contains(HTML.escape(HTMLReport.regressionVersusSummary)))
-        for (wald, score) in [(0.2, 0.01), (0.01, 0.2), (0.01, nil)] as [(Double, Double?)] {
+        func edit(_ change: (inout ErrorRegression.Fit) -> Void) {
+            summary = try! Self.baseline()
             summary.errorRegression = summary.errorRegression?.map { r in
-                guard r.targetFMR == shown.targetFMR else { return r }
+                guard r.targetFMR == shown.targetFMR, var fit = r.falseMatch.fit else { return r }
                 var r = r
-                r.falseMatch.fit?.terms = fit.terms.map { t in
-                    var t = t
-                    if t.name == "ethnicity" { (t.waldP, t.scoreP) = (wald, score) }
-                    return t
-                }
+                change(&fit)
+                r.falseMatch.fit = fit
                 return r
             }
-            let (lead, fold) = section()
-            #expect(!lead.contains("black"), "\(wald) \(score)")
-            let scoreText = score.map { "p = \(HTML.number($0, 2))" } ?? "not computed"
-            let why =
-                "\(black) (its interval misses 1, but the tests of the label as a whole do not both find an association: Wald p = \(HTML.number(wald, 2)), score \(scoreText))"
-            #expect(fold.contains(HTML.escape(why)), "\(fold)")
         }
+        // The label as a whole not clear.
+        edit { fit in
+            let i = fit.terms.firstIndex { $0.name == "ethnicity" }!
+            fit.terms[i].waldP = 0.2
+        }
+        #expect(!section().lead.contains("black"))
+        // Had nothing been named, the paragraph would say how many intervals missed 1 all the same.
+        let unclear = [("ethnicity", "x (its interval misses 1, but …)", false), ("gender", "y", true)]
+        #expect(HTMLReport.notClearYet(unclear).hasPrefix(" One covariate's 95% interval does miss 1, but not by this report's standard"))
+        #expect(HTMLReport.notClearYet([unclear[1]]).isEmpty)
+        #expect(
+            section().fold.contains(
+                HTML.escape("\(black) (its interval misses 1, but the label as a whole shows no clear association (Wald p = 0.2))")))
+        // The group interval reaching 1.
+        edit { fit in
+            let j = fit.coefficients.firstIndex { $0.name == "ethnicity=black" }!
+            fit.coefficients[j].groupOddsRatioLower = 0.9
+        }
+        #expect(!section().lead.contains("black"))
+        let why =
+            "\(black) (its 95% interval misses 1, but not allowing for 13 people and 2 comparisons: 0.9× to \(HTMLReport.bound(coefficient.groupOddsRatioUpper!))×)"
+        #expect(section().fold.contains(HTML.escape(why)), "\(section().fold)")
     }
 
     /// A summary written before the dyadic covariance and the score test (no `covariance_type`, no

@@ -49,29 +49,39 @@ struct RegressionCLITests {
             let key = name.hasPrefix("same ") ? name : String(name.split(separator: "=").first ?? "")
             return terms.first { $0["name"] as? String == key }
         }
-        func passes(_ name: String) -> Bool {
-            guard let t = term(name), let wald = t["wald_p"] as? Double, let score = t["score_p"] as? Double else { return false }
-            return wald < 0.05 && score < 0.05
+        // Named: a group whose group interval misses 1 (group_p < 0.05) in a label with Wald p < 0.05; another
+        // column whose interval misses 1 in a term with Wald p < 0.05 (one column: the same test).
+        func passes(_ c: [String: Any]) -> Bool {
+            guard let t = term(c["name"] as? String ?? ""), let wald = t["wald_p"] as? Double, wald < 0.05 else { return false }
+            guard c["group_comparisons"] != nil else { return true }
+            return (c["group_p"] as? Double).map { $0 < 0.05 } ?? false
+        }
+        // The interval a named column is quoted with: its group interval for a group, else its 95% one.
+        func quoted(_ c: [String: Any]) -> (Double, Double) {
+            c["group_comparisons"] != nil
+                ? (c["group_odds_ratio_lower"] as? Double ?? 0, c["group_odds_ratio_upper"] as? Double ?? .infinity)
+                : (c["odds_ratio_lower"] as? Double ?? 0, c["odds_ratio_upper"] as? Double ?? .infinity)
         }
         // The paragraph before the fold names the clear associations, one "× the odds" each; the fold names
         // the others.
         let after = try #require(html.components(separatedBy: "What goes with more false matches</h2>").last)
         let lead = try #require(after.components(separatedBy: "<details").first)
         let fold = try #require(after.components(separatedBy: "</details>").first)
-        // Named: an interval off 1, and both clustered tests of its term (Wald, score) below 0.05.
         let clear = coefficients.filter { c in
             c["name"] as? String != "intercept"
                 && ((c["odds_ratio_lower"] as? Double ?? 0) > 1 || (c["odds_ratio_upper"] as? Double ?? .infinity) < 1)
-                && passes(c["name"] as? String ?? "")
+                && passes(c)
         }
         #expect(lead.components(separatedBy: "× the odds").count - 1 == clear.count)
         #expect(fold.contains("No clear association") == (clear.count < coefficients.count - 1))
         for c in coefficients where c["name"] as? String != "intercept" {
             let (lower, upper) = (c["odds_ratio_lower"] as? Double ?? 0, c["odds_ratio_upper"] as? Double ?? .infinity)
             let name = c["name"] as? String ?? ""
-            if (lower > 1 || upper < 1) && passes(name) {
+            if (lower > 1 || upper < 1) && passes(c) {
                 let ratio = try #require(c["odds_ratio"] as? Double)
                 #expect(lead.contains("\(Self.times(ratio))× the odds"), "\(name) \(ratio)")
+                let (from, to) = quoted(c)
+                #expect(from > 1 || to < 1, "\(name)")
             }
         }
     }

@@ -113,8 +113,8 @@ extension HTMLReport {
         // random groups of about 30 people the plain intervals named about 4 random groups a trial and the
         // Wald test of the label over-rejects (`scripts/bench/regression-calibration`).
         let termTests = Dictionary(fit.terms.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        // A fit written before `covariance_type` (and the score test) was clustered two ways and has no score
-        // test to gate on: its groups are named by their intervals, as the report then did, with the caution
+        // A fit written before `covariance_type` was clustered two ways and has no group intervals to gate on:
+        // its groups are named by their intervals, as the report then did, with the caution
         // that went with them (random labels significant in 22 of 24 trials), never as "no label went clearly".
         let twoWay = fit.clustering == .twoPeople && fit.covarianceType == nil
         func named(_ term: String, _ c: ErrorRegression.Coefficient, _ lower: Double, _ upper: Double) -> String {
@@ -188,7 +188,7 @@ extension HTMLReport {
         }
         notes.append(
             twoWay
-                ? "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. This summary was written before FaceAudit had a score test to check them by. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
+                ? "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. This summary was written before FaceAudit allowed for groups of few people and for a label's many groups. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
                 : "A number is how many times the odds of a false match are multiplied; intervals are clustered by person: they count each person once, however many pairs they are in. A group's interval above also allows for how few people it and the reference group have (Student's t with one degree of freedom fewer than the smaller group's people) and for its label's other groups (Bonferroni); the table below has the plain 95% intervals. A group is named when that interval misses 1 and its label as a whole goes with false matches (clustered Wald test, p < 0.05). With ethnicity labels handed out at random to 1,500 simulated people, this named a random group in \(Self.calibration.named50) of 72 trials with 50 groups (\(Self.calibration.plainNamed50) random groups a trial by the plain intervals) and in \(Self.calibration.named10) of 72 with 10 groups. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
         )
         if let fnm = shown.falseNonMatch.fit {

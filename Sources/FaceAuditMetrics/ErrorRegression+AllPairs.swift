@@ -246,7 +246,9 @@ extension ErrorRegression {
         let mated = falseNonMatchTallies(
             data.mated.lazy.map { (person: Int(data.sampleSubject[Int($0.i)]), i: Int($0.i), j: Int($0.j), score: $0.score) },
             thresholds: thresholds, samples: samples)
-        return (persons.design, falseMatch, nonMated - Int(tallies.observations), mated.tallies, mated.excluded)
+        // The people in the fit: every kept person with a template, when there are two to pair.
+        let inFit = classOf.map { $0 >= 0 && kept > 1 }
+        return (persons.design(peopleInFit: inFit), falseMatch, nonMated - Int(tallies.observations), mated.tallies, mated.excluded)
     }
 
     /// Adds the listed non-mated comparisons' errors: per ordered person pair (lower person first) and

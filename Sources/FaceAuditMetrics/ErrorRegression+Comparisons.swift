@@ -215,7 +215,9 @@ extension ErrorRegression {
             (0..<data.count).lazy.filter { data.mated[$0] }.map { k in
                 (person: Int(data.probeSubject[k]), i: Int(data.probeSample[k]), j: Int(data.referenceSample[k]), score: data.scores[k])
             }, thresholds: thresholds, samples: samples)
-        return (persons.design, tallies, fmExcluded, mated.tallies, mated.excluded)
+        var inFit = [Bool](repeating: false, count: people)
+        for key in pairs.keys { (inFit[key.first], inFit[key.second]) = (true, true) }
+        return (persons.design(peopleInFit: inFit), tallies, fmExcluded, mated.tallies, mated.excluded)
     }
 
     /// The false-non-match tallies of mated comparisons (person, sample i, sample j, similarity) at each of
@@ -321,11 +323,19 @@ extension ErrorRegression {
                 let l = levelOf.map { $0[person] }
                 return l.contains(-1) || (withAges && ageCount[person] == 0) ? nil : l
             }
+        }
+
+        /// ``design`` with each level's ``Attribute/people``: those of `inFit` (the people in at least one
+        /// false-match pair of the fit). A person with levels whose every photo failed, or whose every
+        /// non-mated comparison was left out, is in no pair and not counted.
+        func design(peopleInFit inFit: [Bool]) -> [Attribute] {
+            var design = self.design
             for a in design.indices {
                 var people = [Int](repeating: 0, count: design[a].levels.count)
-                for l in levels { if let l { people[l[a]] += 1 } }
+                for (person, l) in levels.enumerated() where inFit[person] { if let l { people[l[a]] += 1 } }
                 design[a].people = people
             }
+            return design
         }
 
         /// The false-match row of people `a` and `b` (both with levels), the age difference rounded to

@@ -11,7 +11,8 @@ extension ErrorRegression {
         /// age, such as `age_band=unknown`): their people's pairs are excluded; nil when none was.
         public var omitted: [String]?
         /// People per level in the false-match design, in `levels` order: those whose every attribute has a
-        /// level there (and an age, when the design has ages); nil in results written before it existed.
+        /// level there (and an age, when the design has ages) and who are in at least one of its pairs (not
+        /// someone whose every photo failed); nil in results written before it existed.
         public var people: [Int]?
 
         /// An attribute with its reference level first.

@@ -222,3 +222,30 @@ import Testing
         #expect(analysis[0].falseNonMatch.fit != nil || analysis[0].falseNonMatch.error != nil)
     }
 }
+
+extension ErrorRegressionAllPairsTests {
+    /// A level's people (``ErrorRegression/Attribute/people``, the n of a group interval) are the people in the
+    /// false-match fit: someone labelled but with every photo failed is in no pair and not counted, by either
+    /// builder (London with four Black people's photos blank: the fit had 85 people, the levels counted 89).
+    @Test func levelPeopleAreThePeopleInTheFit() throws {
+        var data = Dataset(people: 70, seed: 1)
+        // Person 10: every photo failed, so every comparison of theirs has no score.
+        let failed = data.subject.indices.filter { data.subject[$0] == 10 }
+        for i in failed {
+            data.completed[i] = false
+            for j in data.subject.indices { (data.scores[i][j], data.scores[j][i]) = (.nan, .nan) }
+        }
+        let general = ErrorRegression.analyze(attributes: data.labeled, thresholds: [0.85], samples: data.covariates, minimumPeople: 3)
+        let allPairs = ErrorRegression.analyze(
+            allPairs: data.allPairs(from: 0.85), thresholds: [0.85], samples: data.covariates, minimumPeople: 3)
+        for analysis in [general[0], allPairs[0]] {
+            let fit = try #require(analysis.falseMatch.fit)
+            let inFit = try #require(fit.clusters["people"])
+            for attribute in analysis.attributes {
+                let people = try #require(attribute.people)
+                #expect(people.reduce(0, +) == inFit, "\(attribute.name): \(people), \(inFit) people in the fit")
+            }
+        }
+        #expect(general[0].attributes == allPairs[0].attributes)
+    }
+}

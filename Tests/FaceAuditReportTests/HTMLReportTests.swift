@@ -477,6 +477,39 @@ struct HTMLReportTests {
         #expect(!html.contains("A group is named above only when"))
     }
 
+    /// A summary written with the score test but before group intervals (`covariance_type`, no `group_*`, no
+    /// levels' `people`) is gated as the report then did, by both clustered tests of the label: by the Wald test
+    /// alone its plain intervals would name random groups (4 a trial with 50 groups), and the note must not
+    /// describe group intervals the paragraph does not quote. Here ethnicity's score p is set to 0.5.
+    @Test("a regression written before group intervals gates its groups by Wald and score, as the report then did")
+    func regressionWrittenBeforeGroupIntervals() throws {
+        let url = TestPaths.repositoryRoot.appendingPathComponent("results/london-dlib/summary.json")
+        func strip(_ value: Any) -> Any {
+            if var object = value as? [String: Any] {
+                object = object.filter { !$0.key.hasPrefix("group_") }
+                if object["levels"] != nil { object["people"] = nil }
+                if object["name"] as? String == "ethnicity", object["score_p"] != nil { object["score_p"] = 0.5 }
+                return object.mapValues(strip)
+            }
+            if let array = value as? [Any] { return array.map(strip) }
+            return value
+        }
+        let old = strip(try JSONSerialization.jsonObject(with: Data(contentsOf: url)))
+        let summary = try JSONDecoder().decode(RunSummary.self, from: JSONSerialization.data(withJSONObject: old))
+        let shown = try #require(HTMLReport.shownRegression(summary, target: 0.001))
+        let fit = try #require(shown.falseMatch.fit)
+        #expect(fit.covarianceType != nil && shown.attributes.allSatisfy { $0.people == nil })
+        #expect(fit.coefficients.allSatisfy { $0.groupComparisons == nil && $0.groupOddsRatioLower == nil })
+        let black = try #require(fit.coefficients.first { $0.name == "ethnicity=black" })
+        #expect(try #require(black.oddsRatioLower) > 1)
+        #expect(try #require(fit.terms.first { $0.name == "ethnicity" }?.waldP) < 0.05)
+        let html = HTMLReport.regressionSection(summary, target: 0.001).joined(separator: "\n")
+        let lead = try #require(html.components(separatedBy: "<details").first)
+        #expect(!lead.contains("black"), "\(lead)")
+        #expect(html.contains("do not both find an association"))
+        #expect(!html.contains("A group's interval above also allows"))
+    }
+
     /// A label with more than five groups that show nothing is one entry of the fold's list; five or fewer,
     /// and any group with something said of it, stay entries of their own.
     @Test("the regression's fold sums up a label's many groups that show nothing")

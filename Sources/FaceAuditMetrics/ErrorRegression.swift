@@ -70,9 +70,11 @@ public enum ErrorRegression {
         /// A group's column only: its attribute's non-reference levels, m (the comparisons its label makes).
         public var groupComparisons: Int?
         /// A group's column only: the interval that allows for few people and for the label's other groups,
-        /// exp(β ∓ q·SE) with q Student's t quantile at 1 − α/(2m) with n − 1 degrees of freedom (with few
-        /// clusters, clustered Wald intervals are too narrow; Cameron & Miller 2015 advise t with G − 1; m:
-        /// Bonferroni). nil when n < 2 or the clustered SE is undefined.
+        /// exp(β ∓ q·SE) with q Student's t quantile at 1 − α/(2m) with n − 1 degrees of freedom (clustered
+        /// Wald intervals are too narrow when few clusters carry a contrast; n − 1 is the smallest Welch-type
+        /// degrees of freedom of two groups of clusters: a conservative rule, checked by
+        /// `scripts/bench/regression-calibration`; m: Bonferroni within the label). nil when n < 2 or the
+        /// clustered SE is undefined.
         @NullWhenUndefined public var groupOddsRatioLower: Double?
         /// Its upper end.
         @NullWhenUndefined public var groupOddsRatioUpper: Double?

@@ -201,9 +201,17 @@ extension HTMLReport {
         }
         if !unclear.isEmpty { notes.append("No clear association: \(unclear.joined(separator: "; ")).") }
         let omitted = shown.attributes.flatMap { a in (a.omitted ?? []).map { value(of: "\(a.name)=\($0)") } }
+        let minimum = s.configuration?.minSubjects ?? 10
         if !omitted.isEmpty {
             notes.append(
-                "Left out, with fewer than \(s.configuration?.minSubjects ?? 10) people: \(omitted.joined(separator: ", ")) (\(fit.observations > 0 ? HTML.grouped(shown.falseMatch.excludedPairs) : "0") pairs)."
+                "Left out, with fewer than \(minimum) people: \(omitted.joined(separator: ", ")) (\(fit.observations > 0 ? HTML.grouped(shown.falseMatch.excludedPairs) : "0") pairs)."
+            )
+        }
+        // London's West Asian group is kept under the 10-person rule (10 labelled) and its group interval
+        // counts 9 (one has no age band kept): say why the two counts differ.
+        if fit.coefficients.contains(where: { ($0.groupPeople ?? minimum) < minimum }) {
+            notes.append(
+                "A group's interval counts the people in the model's pairs; the \(minimum)-person rule counts everyone labelled, so a kept group can count fewer in its interval."
             )
         }
         notes.append(

@@ -387,6 +387,10 @@ struct HTMLReportTests {
         // A bound just off 1 never reads as 1 (FaceNet's age difference: 0.92×, upper bound 0.9996 or so).
         #expect(HTMLReport.bound(0.99961) == "0.9996" && HTMLReport.bound(1.00042) == "1.0004")
         #expect(HTMLReport.bound(7.04) == Finding.times(7.04) && HTMLReport.bound(1) == "1.0")
+        // West Asian is kept under the 10-person rule yet its interval counts 9 people of the fit: said why.
+        let westAsian = try #require(shown.falseMatch.fit?.coefficients.first { $0.name == "ethnicity=west_asian" })
+        #expect(westAsian.groupPeople == 9)
+        #expect(html.contains("the 10-person rule counts everyone labelled, so a kept group can count fewer in its interval."))
         // East Asian (9 people) is left out under the findings' 10-person rule, and said so.
         #expect(shown.attributes.first { $0.name == "ethnicity" }?.omitted?.contains("east_asian") == true)
         #expect(html.contains("Left out, with fewer than 10 people:"))

@@ -51,8 +51,8 @@ extension HTMLReport {
         " Caution: these intervals are likely too narrow. With ethnicity labels handed out at random to 1,500 simulated people, this regression still called the label significant in 22 of 24 trials (about 1 in 20 expected). Treat each association as a lead, not a finding."
 
     /// After "no label went clearly…": how many columns' 95% intervals missed 1 all the same, so that the
-    /// sentence is not read as "no sign at all" (a reviewer's set: one group of 30 truly more alike people
-    /// among 49 random ones, whose group interval reached 1 at FMR 1e-4); empty when none did.
+    /// sentence is not read as "no sign at all" (`REAL_GROUP=30 scripts/bench/regression-calibration`: a
+    /// truly different group of 30 is not named in 4 of 8 fits at FMR 1e-4); empty when none did.
     static func notClearYet(_ unclear: [(term: String, text: String, plain: Bool)]) -> String {
         let count = unclear.filter { $0.text.contains("interval misses 1") }.count
         guard count > 0 else { return "" }

@@ -10,16 +10,11 @@ enum StudentT {
         return t >= 0 ? tail : 1 - tail
     }
 
-    /// The t with P(T > t) = `p`, 0 < p < ½, by bisection on ``upperTail(_:degreesOfFreedom:)`` to a
-    /// relative 1e-12 (the tail falls as t grows; ν = 1 at p = 1e-6 gives t ≈ 3.2e5, inside the bracket).
+    /// The t with P(T > t) = `p`, 0 < p < ½: with x the 2p-quantile of Beta(ν/2, ½) (``IncompleteBeta/quantile(_:a:b:)``),
+    /// t = √(ν (1 − x) / x), the inverse of ``upperTail(_:degreesOfFreedom:)``.
     static func upperQuantile(_ p: Double, degreesOfFreedom nu: Double) -> Double {
         precondition(p > 0 && p < 0.5, "an upper tail below one half")
-        var (lo, hi) = (0.0, 1.0)
-        while upperTail(hi, degreesOfFreedom: nu) > p { (lo, hi) = (hi, hi * 2) }
-        while hi - lo > 1e-12 * hi {
-            let mid = (lo + hi) / 2
-            if upperTail(mid, degreesOfFreedom: nu) > p { lo = mid } else { hi = mid }
-        }
-        return (lo + hi) / 2
+        let x = IncompleteBeta.quantile(2 * p, a: nu / 2, b: 0.5)
+        return (nu * (1 - x) / x).squareRoot()
     }
 }

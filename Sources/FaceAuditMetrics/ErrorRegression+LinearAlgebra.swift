@@ -54,6 +54,12 @@ extension ErrorRegression {
         return a.map { row in (0..<k).map { j in row.indices.reduce(0.0) { $0 + row[$1] * b[$1][j] } } }
     }
 
+    /// Aᵀ.
+    static func transpose(_ a: [[Double]]) -> [[Double]] {
+        guard let width = a.first?.count else { return [] }
+        return (0..<width).map { j in a.map { $0[j] } }
+    }
+
     /// m += weight · u vᵀ.
     static func addOuter(_ m: inout [[Double]], _ u: [Double], _ v: [Double], weight: Double) {
         for i in u.indices { for j in v.indices { m[i][j] += weight * u[i] * v[j] } }

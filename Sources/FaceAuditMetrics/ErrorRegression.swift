@@ -365,27 +365,7 @@ public enum ErrorRegression {
         if k > 0 && interceptFirst { beta[0] = log(totalEvents / (totalTrials - totalEvents)) }
 
         func evaluate(_ beta: [Double]) -> (m2ll: Double, score: [Double], hessian: [[Double]]) {
-            var m2ll = 0.0
-            var score = [Double](repeating: 0, count: k)
-            var flat = [Double](repeating: 0, count: k * k)
-            flat.withUnsafeMutableBufferPointer { hessian in
-                score.withUnsafeMutableBufferPointer { score in
-                    for c in 0..<rows.count {
-                        let entries = rows.entries(c)
-                        let (p, logP, logQ) = logistic(rows.dot(c, beta))
-                        m2ll -= 2 * (events[c] * logP + (trials[c] - events[c]) * logQ)
-                        let residual = events[c] - trials[c] * p
-                        let w = trials[c] * p * (1 - p)
-                        for a in entries {
-                            let (i, xi) = (rows.column[a], rows.value[a])
-                            score[i] += xi * residual
-                            for b in entries.lowerBound...a { hessian[i * k + rows.column[b]] += w * xi * rows.value[b] }
-                        }
-                    }
-                }
-            }
-            let hessian = (0..<k).map { i in (0..<k).map { j in j <= i ? flat[i * k + j] : flat[j * k + i] } }
-            return (m2ll, score, hessian)
+            likelihood(rows, trials: trials, events: events, beta: beta)
         }
 
         var current = evaluate(beta)
@@ -451,6 +431,36 @@ public enum ErrorRegression {
         return g / (g - 1) * (n - 1) / (n - Double(t.columns.count))
     }
 
+    /// −2 log L of the cells `rows` (with `trials` and `events` each) at `beta` (one per column the rows
+    /// name), its score Σ x(e − m·p) and its information Σ m·p(1 − p) x xᵀ (summed over each row's lower
+    /// triangle, which needs each row's columns ascending, as ``SparseRows`` keeps them, then mirrored).
+    static func likelihood(
+        _ rows: SparseRows, trials: [Double], events: [Double], beta: [Double]
+    ) -> (m2ll: Double, score: [Double], hessian: [[Double]]) {
+        let k = beta.count
+        var m2ll = 0.0
+        var score = [Double](repeating: 0, count: k)
+        var flat = [Double](repeating: 0, count: k * k)
+        flat.withUnsafeMutableBufferPointer { hessian in
+            score.withUnsafeMutableBufferPointer { score in
+                for c in 0..<rows.count {
+                    let entries = rows.entries(c)
+                    let (p, logP, logQ) = logistic(rows.dot(c, beta))
+                    m2ll -= 2 * (events[c] * logP + (trials[c] - events[c]) * logQ)
+                    let residual = events[c] - trials[c] * p
+                    let w = trials[c] * p * (1 - p)
+                    for a in entries {
+                        let (i, xi) = (rows.column[a], rows.value[a])
+                        score[i] += xi * residual
+                        for b in entries.lowerBound...a { hessian[i * k + rows.column[b]] += w * xi * rows.value[b] }
+                    }
+                }
+            }
+        }
+        let hessian = (0..<k).map { i in (0..<k).map { j in j <= i ? flat[i * k + j] : flat[j * k + i] } }
+        return (m2ll, score, hessian)
+    }
+
     /// The robust score statistic of the columns `term` at the fit without them (``TermTest/score``); NaN
     /// when A M̃ Aᵀ is singular.
     static func scoreStatistic(
@@ -459,22 +469,7 @@ public enum ErrorRegression {
         let k = t.columns.count
         let beta = reduced.beta
         // The full model's score and information at β̃.
-        var score = [Double](repeating: 0, count: k)
-        var flat = [Double](repeating: 0, count: k * k)
-        let all = design.rows
-        flat.withUnsafeMutableBufferPointer { flat in
-            for c in 0..<all.count {
-                let p = 1 / (1 + exp(-all.dot(c, beta)))
-                let residual = design.events[c] - design.trials[c] * p
-                let w = design.trials[c] * p * (1 - p)
-                for a in all.entries(c) {
-                    let (i, xi) = (all.column[a], all.value[a])
-                    score[i] += xi * residual
-                    for b in all.entries(c) { flat[i * k + all.column[b]] += w * xi * all.value[b] }
-                }
-            }
-        }
-        let information = (0..<k).map { i in Array(flat[(i * k)..<((i + 1) * k)]) }
+        let (_, score, information) = likelihood(design.rows, trials: design.trials, events: design.events, beta: beta)
         // A = [I_T, −H_TR H_RR⁻¹]: reduced.hessianInverse is H_RR⁻¹ padded with zeros at the term's columns.
         let a = term.map { i in
             (0..<k).map { j in
@@ -485,11 +480,6 @@ public enum ErrorRegression {
         let variance = multiply(multiply(a, meat.meat), transpose(a)).map { $0.map { $0 * factor } }
         let efficient = a.map { row in zip(row, score).reduce(0.0) { $0 + $1.0 * $1.1 } }
         return quadraticForm(variance, efficient)
-    }
-
-    static func transpose(_ a: [[Double]]) -> [[Double]] {
-        guard let width = a.first?.count else { return [] }
-        return (0..<width).map { j in a.map { $0[j] } }
     }
 
     /// The clustered meat at each of `betas` (see the type's note) and its number of clusters G; `rows`: the

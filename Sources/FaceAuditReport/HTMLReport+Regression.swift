@@ -53,8 +53,8 @@ extension HTMLReport {
     /// After "no label went clearly…": how many columns' 95% intervals missed 1 all the same, so that the
     /// sentence is not read as "no sign at all" (`REAL_GROUP=30 scripts/bench/regression-calibration`: a
     /// truly different group of 30 is not named in 4 of 8 fits at FMR 1e-4); empty when none did.
-    static func notClearYet(_ unclear: [(term: String, text: String, plain: Bool)]) -> String {
-        let count = unclear.filter { $0.text.contains("interval misses 1") }.count
+    static func notClearYet(_ unclear: [UnclearEntry]) -> String {
+        let count = unclear.filter { $0.kind == .missesOne }.count
         guard count > 0 else { return "" }
         return count == 1
             ? " One covariate's 95% interval does miss 1, but not by this report's standard (below, under what showed no clear association)."
@@ -66,18 +66,35 @@ extension HTMLReport {
     /// 50 and with 10 groups, and random groups named a trial with 50 groups by the plain intervals.
     static let calibration = (named50: 3, named10: 0, plainNamed50: 4)
 
+    /// A covariate the paragraph does not name, as the fold lists it.
+    struct UnclearEntry: Equatable {
+        enum Kind: Equatable {
+            /// Its 95% interval includes 1; nothing more is said of it.
+            case plain
+            /// Its 95% interval misses 1, but not by the report's standard (the text says why).
+            case missesOne
+            /// Its interval could not be estimated.
+            case notEstimable
+        }
+        /// Its term (``regressionTermName(_:)``).
+        var term: String
+        /// What the fold says of it.
+        var text: String
+        var kind: Kind
+    }
+
     /// The unclear entries as the fold lists them: a label with more than five groups that show nothing, one
     /// entry ("each person in any of 47 other ethnicity groups instead of “white”"), at its first group's
     /// place; every other entry as it is.
     static func summarizingLongLabels(
-        _ entries: [(term: String, text: String, plain: Bool)], attributes: [ErrorRegression.Attribute]
+        _ entries: [UnclearEntry], attributes: [ErrorRegression.Attribute]
     ) -> [String] {
         var plainCount: [String: Int] = [:]
-        for e in entries where e.plain { plainCount[e.term, default: 0] += 1 }
+        for e in entries where e.kind == .plain { plainCount[e.term, default: 0] += 1 }
         var done: Set<String> = []
         var out: [String] = []
         for e in entries {
-            guard e.plain, let n = plainCount[e.term], n > 5,
+            guard e.kind == .plain, let n = plainCount[e.term], n > 5,
                 let attribute = attributes.first(where: { $0.name == e.term }), let reference = attribute.levels.first
             else {
                 out.append(e.text)
@@ -105,8 +122,8 @@ extension HTMLReport {
             shown.targetFMR.map { "the threshold for \(HTML.oneIn($0)) false matches" }
             ?? (shown.thresholdLabel ?? "a fixed threshold of \(HTML.number(shown.scoreThreshold, 6))")
         var clear: [String] = []
-        // What showed no clear association, with its term; `plain` when nothing more is said of it.
-        var unclearEntries: [(term: String, text: String, plain: Bool)] = []
+        // What showed no clear association.
+        var unclearEntries: [UnclearEntry] = []
         // A group (`attribute=level`) is named when its group interval misses 1 (allowing for few people and
         // for its label's other groups: ``ErrorRegression/Coefficient/groupP``) and the label as a whole goes
         // with false matches (clustered Wald p < 0.05); another column when its interval misses 1. With 50
@@ -129,11 +146,11 @@ extension HTMLReport {
             guard let term = regressionTerm(c.name, attributes: shown.attributes) else { continue }
             let termName = Self.regressionTermName(c.name)
             guard let lower = c.oddsRatioLower, let upper = c.oddsRatioUpper else {
-                unclearEntries.append((termName, "\(term) (interval not estimable)", false))
+                unclearEntries.append(UnclearEntry(term: termName, text: "\(term) (interval not estimable)", kind: .notEstimable))
                 continue
             }
             guard lower > 1 || upper < 1 else {
-                unclearEntries.append((termName, term, true))
+                unclearEntries.append(UnclearEntry(term: termName, text: term, kind: .plain))
                 continue
             }
             if twoWay {
@@ -148,11 +165,11 @@ extension HTMLReport {
                     let which = (test?.degreesOfFreedom ?? 1) > 1 ? "the label as a whole" : "it"
                     let shown = { (p: Double?) in p.map { "p = \(HTML.number($0, 2))" } ?? "not computed" }
                     unclearEntries.append(
-                        (
-                            termName,
-                            "\(term) (its interval misses 1, but the tests of \(which) do not both find an association: Wald \(shown(test?.waldP)), score \(shown(test?.scoreP)))",
-                            false
-                        ))
+                        UnclearEntry(
+                            term: termName,
+                            text:
+                                "\(term) (its interval misses 1, but the tests of \(which) do not both find an association: Wald \(shown(test?.waldP)), score \(shown(test?.scoreP)))",
+                            kind: .missesOne))
                 }
                 continue
             }
@@ -162,25 +179,30 @@ extension HTMLReport {
             if let n = c.groupPeople, let m = c.groupComparisons {
                 let allowing = "allowing for \(n) \(n == 1 ? "person" : "people") and \(m) \(m == 1 ? "comparison" : "comparisons")"
                 guard let groupLower = c.groupOddsRatioLower, let groupUpper = c.groupOddsRatioUpper else {
-                    unclearEntries.append((termName, "\(term) (its 95% interval misses 1, but \(allowing) it cannot be estimated)", false))
+                    unclearEntries.append(
+                        UnclearEntry(
+                            term: termName, text: "\(term) (its 95% interval misses 1, but \(allowing) it cannot be estimated)",
+                            kind: .missesOne))
                     continue
                 }
                 if !(groupLower > 1 || groupUpper < 1) {
                     unclearEntries.append(
-                        (
-                            termName,
-                            "\(term) (its 95% interval misses 1, but not \(allowing): \(Self.bound(groupLower))× to \(Self.bound(groupUpper))×)",
-                            false
-                        ))
+                        UnclearEntry(
+                            term: termName,
+                            text:
+                                "\(term) (its 95% interval misses 1, but not \(allowing): \(Self.bound(groupLower))× to \(Self.bound(groupUpper))×)",
+                            kind: .missesOne))
                 } else if !labelClear {
-                    unclearEntries.append((termName, "\(term) (its interval misses 1, but \(labelText))", false))
+                    unclearEntries.append(
+                        UnclearEntry(term: termName, text: "\(term) (its interval misses 1, but \(labelText))", kind: .missesOne))
                 } else {
                     clear.append(named(term, c, groupLower, groupUpper))
                 }
             } else if labelClear || (test?.degreesOfFreedom ?? 1) == 1 {
                 clear.append(named(term, c, lower, upper))
             } else {
-                unclearEntries.append((termName, "\(term) (its interval misses 1, but \(labelText))", false))
+                unclearEntries.append(
+                    UnclearEntry(term: termName, text: "\(term) (its interval misses 1, but \(labelText))", kind: .missesOne))
             }
         }
         let unclear = Self.summarizingLongLabels(unclearEntries, attributes: shown.attributes)
@@ -214,12 +236,16 @@ extension HTMLReport {
                 "A group's interval counts the people in the model's pairs; the \(minimum)-person rule counts everyone labelled, so a kept group can count fewer in its interval."
             )
         }
-        notes.append(
+        // What the intervals are and how the paragraph chose; the last kind of summary is today's.
+        let how =
             beforeGroupIntervals
-                ? "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. A group is named above only when its interval misses 1 and the label as a whole goes with false matches by two tests clustered the same way, Wald and score (each p < 0.05). Where groups have few people the intervals and the Wald test are likely too liberal and the score test is cautious: with ethnicity labels handed out at random to 1,500 simulated people in 50 groups, the Wald test called the label significant in 22 of 72 trials (about 4 expected), the score test in 0 of 72; the score test can therefore miss a real difference. This summary was written before FaceAudit had group intervals. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
-                : twoWay
-                    ? "A number is how many times the odds of a false match are multiplied; the 95% intervals are clustered by person: they count each person once, however many pairs they are in. This summary was written before FaceAudit allowed for groups of few people and for a label's many groups. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
-                    : "A number is how many times the odds of a false match are multiplied; intervals are clustered by person: they count each person once, however many pairs they are in. A group's interval above also allows for how few people it and the reference group have (Student's t with one degree of freedom fewer than the smaller group's people) and for its label's other groups (Bonferroni); the table below has the plain 95% intervals. A group is named when that interval misses 1 and its label as a whole goes with false matches (clustered Wald test, p < 0.05). With ethnicity labels handed out at random to 1,500 simulated people, this named a random group in \(Self.calibration.named50) of 72 trials with 50 groups (\(Self.calibration.plainNamed50) random groups a trial by the plain intervals) and in \(Self.calibration.named10) of 72 with 10 groups. The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
+            ? "the 95% intervals are clustered by person: they count each person once, however many pairs they are in. A group is named above only when its interval misses 1 and the label as a whole goes with false matches by two tests clustered the same way, Wald and score (each p < 0.05). Where groups have few people the intervals and the Wald test are likely too liberal and the score test is cautious: with ethnicity labels handed out at random to 1,500 simulated people in 50 groups, the Wald test called the label significant in 22 of 72 trials (about 4 expected), the score test in 0 of 72; the score test can therefore miss a real difference. This summary was written before FaceAudit had group intervals."
+            : twoWay
+                ? "the 95% intervals are clustered by person: they count each person once, however many pairs they are in. This summary was written before FaceAudit allowed for groups of few people and for a label's many groups."
+                : "intervals are clustered by person: they count each person once, however many pairs they are in. A group's interval above also allows for how few people it and the reference group have (Student's t with one degree of freedom fewer than the smaller group's people) and for its label's other groups (Bonferroni); the table below has the plain 95% intervals. A group is named when that interval misses 1 and its label as a whole goes with false matches (clustered Wald test, p < 0.05). With ethnicity labels handed out at random to 1,500 simulated people, this named a random group in \(Self.calibration.named50) of 72 trials with 50 groups (\(Self.calibration.plainNamed50) random groups a trial by the plain intervals) and in \(Self.calibration.named10) of 72 with 10 groups."
+        notes.append(
+            "A number is how many times the odds of a false match are multiplied; " + how
+                + " The labels travel with photo conditions and with how people were recruited, so the regression cannot say what causes the errors."
         )
         if let fnm = shown.falseNonMatch.fit {
             let quality = fnm.coefficients.contains { $0.name.hasPrefix("lower ") }

@@ -435,7 +435,10 @@ struct HTMLReportTests {
         }
         #expect(!section().lead.contains("black"))
         // Had nothing been named, the paragraph would say how many intervals missed 1 all the same.
-        let unclear = [("ethnicity", "x (its interval misses 1, but …)", false), ("gender", "y", true)]
+        let unclear = [
+            HTMLReport.UnclearEntry(term: "ethnicity", text: "x (its interval misses 1, but …)", kind: .missesOne),
+            HTMLReport.UnclearEntry(term: "gender", text: "y", kind: .plain),
+        ]
         #expect(HTMLReport.notClearYet(unclear).hasPrefix(" One covariate's 95% interval does miss 1, but not by this report's standard"))
         #expect(HTMLReport.notClearYet([unclear[1]]).isEmpty)
         #expect(
@@ -522,10 +525,11 @@ struct HTMLReportTests {
             ErrorRegression.Attribute(name: "ethnicity", levels: ["white"] + (1...7).map { "g\($0)" }, omitted: nil),
             ErrorRegression.Attribute(name: "age_band", levels: ["30-49", "8-12", "13-17"], omitted: nil),
         ]
-        var entries: [(term: String, text: String, plain: Bool)] = [("age_band", "aged 8-12", true), ("age_band", "aged 13-17", true)]
-        entries += (1...6).map { ("ethnicity", "g\($0)", true) }
-        entries.append(("ethnicity", "g7 (its interval misses 1, …)", false))
-        entries.append(("same ethnicity", "same", true))
+        typealias Entry = HTMLReport.UnclearEntry
+        var entries = [Entry(term: "age_band", text: "aged 8-12", kind: .plain), Entry(term: "age_band", text: "aged 13-17", kind: .plain)]
+        entries += (1...6).map { Entry(term: "ethnicity", text: "g\($0)", kind: .plain) }
+        entries.append(Entry(term: "ethnicity", text: "g7 (its interval misses 1, …)", kind: .missesOne))
+        entries.append(Entry(term: "same ethnicity", text: "same", kind: .plain))
         #expect(
             HTMLReport.summarizingLongLabels(entries, attributes: attributes) == [
                 "aged 8-12", "aged 13-17", "each person in any of 6 other ethnicity groups instead of \u{201C}white\u{201D}",

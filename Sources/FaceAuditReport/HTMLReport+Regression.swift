@@ -223,7 +223,7 @@ extension HTMLReport {
         }
         if !unclear.isEmpty { notes.append("No clear association: \(unclear.joined(separator: "; ")).") }
         let omitted = shown.attributes.flatMap { a in (a.omitted ?? []).map { value(of: "\(a.name)=\($0)") } }
-        let minimum = s.configuration?.minSubjects ?? 10
+        let minimum = s.minimumSubjects
         if !omitted.isEmpty {
             notes.append(
                 "Left out, with fewer than \(minimum) people: \(omitted.joined(separator: ", ")) (\(fit.observations > 0 ? HTML.grouped(shown.falseMatch.excludedPairs) : "0") pairs)."

@@ -60,7 +60,7 @@ extension HTMLReport {
     static func schoolSection(_ s: RunSummary, target: Double, options o: ReportOptions) -> String {
         let settings = scenarioSettings(s, o)
         let points = schoolPoints(s)
-        let minimum = s.configuration?.minSubjects ?? 10
+        let minimum = s.minimumSubjects
         var out = ["<h2>What this means for a school</h2>"]
         let mix =
             o.watchlistMix.isEmpty

@@ -102,7 +102,7 @@ public enum HTMLReport {
             body.append(
                 "<details class=\"fold\"><summary>Intersections: \(intersections.count) \(intersections.count == 1 ? "table" : "tables") of groups defined by two or more attributes</summary>"
             )
-            let minimum = s.configuration?.minSubjects ?? 10
+            let minimum = s.minimumSubjects
             body.append(
                 "<p>Groups defined by two or more attributes at once. Each table shows only the groups of \(minimum) or more people; how many smaller groups, too few to rely on, are left out is said above it, and cohorts.csv has their rates. Flagged rows cannot support claims.</p>"
             )
@@ -274,7 +274,7 @@ public enum HTMLReport {
         limits.append("Rates come from this dataset and this system; other photos, cameras or systems will differ.")
         // Runs written before findings carried an adjusted p-value were judged on the interval alone.
         let tests = (s.findings ?? []).lazy.compactMap(\.comparisons).first
-        let people = "both groups have \(s.configuration?.minSubjects ?? 10) or more people"
+        let people = "both groups have \(s.minimumSubjects) or more people"
         limits.append(
             tests.map { n in
                 "A difference is stated only if its 95% interval lies above 1, \(people), and chance is unlikely with all groups and the run's \(HTML.grouped(n)) \(n == 1 ? "test" : "tests") allowed for (a Holm-adjusted p of 0.05 or less)."
@@ -694,13 +694,25 @@ public enum HTMLReport {
 
     /// A dimension's table: one interval method, the subject bootstrap, stated in the header; cells that
     /// cannot have it are marked and explained under the table (see ``rateCell(_:metric:)``).
-    static func rateTable(_ analysis: DisaggregatedRates) -> String {
-        var rows = [
-            "<table><tr><th>\(HTML.escape(label(dimension: analysis.dimensions.description)))</th><th>people</th><th>false matches</th><th>FMR (95% interval, resampling people)</th><th>false non-matches</th><th>FNMR (95% interval, resampling people)</th><th>notes</th></tr>"
-        ]
+    ///
+    /// `lead`, when given, is a line said above the table (``intersectionTable(_:minimum:)``'s count of the
+    /// groups shown). With more than ``sortedTableLimit`` groups the rows are in ``rowOrder(_:)`` (highest
+    /// FMR first), and the line above says so: a reader of 50 groups looks for the worst, not for a name.
+    static func rateTable(_ analysis: DisaggregatedRates, lead: String? = nil) -> String {
+        let cohorts = rowOrder(analysis.cohorts)
+        let sorted = analysis.cohorts.count > sortedTableLimit
+        let name = HTML.escape(label(dimension: analysis.dimensions.description))
+        let order = "highest false-match rate first (groups without a pair of two people last)."
+        let above = [
+            lead, sorted ? (lead == nil ? "\(name), below: \(HTML.grouped(cohorts.count)) groups, \(order)" : "Rows: \(order)") : nil,
+        ].compactMap { $0 }
+        var rows =
+            (above.isEmpty ? [] : ["<p class=\"meta\">\(above.joined(separator: " "))</p>"]) + [
+                "<table><tr><th>\(HTML.escape(label(dimension: analysis.dimensions.description)))</th><th>people</th><th>false matches</th><th>FMR (95% interval, resampling people)</th><th>false non-matches</th><th>FNMR (95% interval, resampling people)</th><th>notes</th></tr>"
+            ]
         var marked = false
         // Everyone together last, set apart as a total row: not one of the groups compared.
-        for r in analysis.cohorts + [analysis.overall] {
+        for r in cohorts + [analysis.overall] {
             let fmrCell = rateCell(r, metric: "fmr")
             let fnmrCell = rateCell(r, metric: "fnmr")
             marked = marked || fmrCell.exact || (r.fnmr.trials > 0 && fnmrCell.exact)
@@ -723,7 +735,7 @@ public enum HTMLReport {
     }
 
     /// An intersection's table (``rateTable(_:)``) of only the groups the run did not flag as too small
-    /// (``tooFewPeople(_:)``: fewer than `minimum` people, `--min-subjects`), in the run's order, after a line
+    /// (``tooFewPeople(_:)``: fewer than `minimum` people, `--min-subjects`), in ``rowOrder(_:)``, after a line
     /// naming the intersection with the number of groups shown and left out and where the rates of those
     /// left out are (cohorts.csv): between two tables, it says which one it belongs to.
     /// With every group left out, one sentence instead, naming the intersection.
@@ -736,12 +748,25 @@ public enum HTMLReport {
             return
                 "<p>\(HTML.escape(label(dimension: analysis.dimensions.description))): no group has \(minimum) or more people. Its \(groups), too few to rely on, \(left == 1 ? "is" : "are") not shown; cohorts.csv has \(left == 1 ? "its" : "their") rates.</p>"
         }
-        let table = rateTable(shown)
-        guard left > 0 else { return table }
+        guard left > 0 else { return rateTable(shown) }
         let count = shown.cohorts.count
-        return
-            "<p class=\"meta\">\(HTML.escape(label(dimension: analysis.dimensions.description))), below: \(HTML.grouped(count)) \(count == 1 ? "group" : "groups") of \(minimum) or more people. Not shown: \(groups), too few to rely on; cohorts.csv has \(left == 1 ? "its" : "their") rates.</p>\n"
-            + table
+        return rateTable(
+            shown,
+            lead:
+                "\(HTML.escape(label(dimension: analysis.dimensions.description))), below: \(HTML.grouped(count)) \(count == 1 ? "group" : "groups") of \(minimum) or more people. Not shown: \(groups), too few to rely on; cohorts.csv has \(left == 1 ? "its" : "their") rates."
+        )
+    }
+
+    /// Tables of more groups than this list them by rate (``rowOrder(_:)``); up to it, in the run's order.
+    static let sortedTableLimit = 12
+
+    /// The order of a table's rows: the run's order up to ``sortedTableLimit`` groups; beyond it, highest
+    /// FMR first, groups whose FMR is not measured (no pair of two different people) last, equal rates in
+    /// the run's order.
+    static func rowOrder(_ cohorts: [CohortRates]) -> [CohortRates] {
+        guard cohorts.count > sortedTableLimit else { return cohorts }
+        func rate(_ c: CohortRates) -> Double { c.fmr.trials > 0 ? c.fmr.rate : -1 }
+        return cohorts.enumerated().sorted { (rate($0.element), -$0.offset) > (rate($1.element), -$1.offset) }.map(\.element)
     }
 
     static func watchlistSection(_ w: WatchlistResult) -> String {

@@ -39,6 +39,10 @@ public struct RunSummary: Sendable, Codable {
     public var ageGap: AgeGapAnalysis?
     /// Every setting of the run (absent in summaries written before settings were recorded).
     public var configuration: RunConfiguration?
+
+    /// The run's `--min-subjects`: groups of fewer people are flagged too small to rely on. A summary
+    /// that does not record its configuration (written before it did) gets the default, as its run had.
+    public var minimumSubjects: Int { configuration?.minSubjects ?? RunConfiguration().minSubjects }
     /// The headline findings: worst against best group per dimension set, operating point and metric, in
     /// order of strength of evidence (``Finding``); absent in summaries written before findings existed.
     public var findings: [Finding]?

@@ -463,4 +463,50 @@ struct ReaderReviewTests {
                 == "<p>age_band × gender: no group has 10 or more people. Its \(few.cohorts.count) groups of fewer than 10 people, too few to rely on, are not shown; cohorts.csv has their rates.</p>"
         )
     }
+
+    @Test("a table of more than 12 groups lists them highest FMR first, unmeasured last, and says so above it")
+    func longTablesByRate() throws {
+        let summary = try HTMLReportTests.baseline()
+        var analysis = try #require(summary.cohorts.first { $0.targetFMR == 0.001 && $0.dimensions.isIntersection })
+        let template = try #require(analysis.cohorts.first { $0.subjects >= 10 })
+        // 14 groups named in the run's order g00…g13; errors chosen so that rate order is not name order,
+        // g05 and g09 tie (kept in the run's order), g07 has no non-mated pair.
+        let errors = [3, 9, 1, 0, 7, 5, 2, -1, 8, 5, 4, 6, 12, 11]
+        analysis.cohorts = errors.enumerated().map { k, e in
+            var c = template
+            c.cohort = "age_band × gender=g\(k < 10 ? "0" : "")\(k)"
+            c.fmr = ErrorCount(errors: max(e, 0), trials: e < 0 ? 0 : 1_000)
+            return c
+        }
+        let html = HTMLReport.intersectionTable(analysis, minimum: 10)
+        let order = html.components(separatedBy: "<tr><td>").dropFirst().map { String($0.prefix(3)) }
+        #expect(order == ["g12", "g13", "g01", "g08", "g04", "g11", "g05", "g09", "g10", "g00", "g06", "g02", "g03", "g07"], "\(order)")
+        #expect(
+            html.hasPrefix(
+                "<p class=\"meta\">age_band × gender, below: 14 groups, highest false-match rate first (groups without a pair of two people last).</p>\n<table>"
+            ))
+        // Up to 12 groups: the run's order, no line.
+        analysis.cohorts = Array(analysis.cohorts.prefix(12))
+        let short = HTMLReport.intersectionTable(analysis, minimum: 10)
+        #expect(short.hasPrefix("<table>"))
+        #expect(
+            short.components(separatedBy: "<tr><td>").dropFirst().map { String($0.prefix(3)) }
+                == (0..<12).map { k in "g\(k < 10 ? "0" : "")\(k)" })
+        // With small groups left out too, one line says both.
+        analysis.cohorts = errors.enumerated().map { k, e in
+            var c = template
+            c.cohort = "age_band × gender=g\(k < 10 ? "0" : "")\(k)"
+            c.fmr = ErrorCount(errors: max(e, 0), trials: e < 0 ? 0 : 1_000)
+            return c
+        }
+        var small = template
+        small.cohort = "age_band × gender=tiny"
+        small.subjects = 3
+        small.flags = ["fewer than 10 subjects"]
+        analysis.cohorts.append(small)
+        #expect(
+            HTMLReport.intersectionTable(analysis, minimum: 10).hasPrefix(
+                "<p class=\"meta\">age_band × gender, below: 14 groups of 10 or more people. Not shown: 1 group of fewer than 10 people, too few to rely on; cohorts.csv has its rates. Rows: highest false-match rate first (groups without a pair of two people last).</p>\n<table>"
+            ))
+    }
 }

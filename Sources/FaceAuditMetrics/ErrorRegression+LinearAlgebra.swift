@@ -106,13 +106,35 @@ extension ErrorRegression {
 
         /// The nonzero entries of `rows`.
         init(_ rows: some Sequence<[Double]>) {
-            for row in rows {
-                for c in row.indices where row[c] != 0 { append(c, row[c]) }
-                start.append(column.count)
-            }
+            for row in rows { append(row: row) }
         }
 
-        private init() {}
+        /// No rows.
+        init() {}
+
+        /// Adds a row: its nonzero entries, in column order.
+        mutating func append(row: [Double]) {
+            for c in row.indices where row[c] != 0 { append(c, row[c]) }
+            start.append(column.count)
+        }
+
+        /// Whether row `r` is `row` (the same nonzero entries, compared with `==`: a NaN never matches).
+        func matches(_ r: Int, _ row: [Double]) -> Bool {
+            var e = start[r]
+            let end = start[r + 1]
+            for c in row.indices where row[c] != 0 {
+                guard e < end, column[e] == c, value[e] == row[c] else { return false }
+                e += 1
+            }
+            return e == end
+        }
+
+        /// Row `r` with its zeros, `columns` long.
+        func dense(_ r: Int, columns: Int) -> [Double] {
+            var row = [Double](repeating: 0, count: columns)
+            for e in entries(r) { row[column[e]] = value[e] }
+            return row
+        }
 
         /// Rows `rows` (indices into these), in that order.
         func selecting(_ rows: [Int]) -> SparseRows {

@@ -222,8 +222,8 @@ public enum ErrorRegression {
     {
         let cells = tallies.cells
         let k = tallies.columns.count
-        // Every cell's row by its nonzero entries, made once for every fit below and the covariance.
-        let rows = SparseRows(cells.lazy.map(\.row))
+        // Every cell's row by its nonzero entries, as the tallies keep them: for every fit below and the covariance.
+        let rows = tallies.rows
         let design = Design(cells, rows: rows)
         let full = try maximize(design, columns: Array(0..<k), names: tallies.columns, maximumIterations: maximumIterations)
         let bread = full.hessianInverse

@@ -40,10 +40,8 @@ public struct ErrorRegressionTallies: Sendable {
         }
     }
 
-    /// One design row's totals.
+    /// One design row's totals (the row itself: ``row(_:)``).
     public struct Cell: Sendable, Hashable {
-        /// The design row.
-        public var row: [Double]
         /// Trials (pairs) in the cell.
         public var trials: Double = 0
         /// Events (errors) in the cell.
@@ -84,7 +82,13 @@ public struct ErrorRegressionTallies: Sendable {
     public private(set) var observations: Double = 0
     /// Distinct ordered person pairs added (two-way clustering), the G of the pair clustering.
     public private(set) var personPairs = 0
-    private var cellIndex: [[Double]: Int] = [:]
+    /// Every cell's design row by its nonzero entries, in the order of ``cells``: what the fits read.
+    /// Kept sparse rather than as an array of K doubles per cell: a run whose intersection has 525 cohorts
+    /// has 1.4 million cells of 60 mostly-zero columns, which took 760 MB as arrays (and the fit's sparse
+    /// copy of them 270 MB more).
+    private(set) var rows = ErrorRegression.SparseRows()
+    /// Finds a row's cell (``RowIndex``).
+    private var rowIndex = RowIndex()
     /// The per-person trials of an all-pairs design, kept as its structure rather than per (person, cell):
     /// then ``first`` and ``second`` hold only events, and a person's trials with every other person are
     /// recomputed when the sandwich needs them (an all-pairs design of 25,000 people of 576 classes would
@@ -132,11 +136,15 @@ public struct ErrorRegressionTallies: Sendable {
     /// ``add(first:second:cell:trials:events:)``.
     public mutating func cell(for row: [Double]) -> Int {
         precondition(row.count == columns.count, "a design row has \(columns.count) values")
-        if let known = cellIndex[row] { return known }
-        cells.append(Cell(row: row))
-        cellIndex[row] = cells.count - 1
+        if let known = rowIndex.find(row, in: rows) { return known }
+        rows.append(row: row)
+        cells.append(Cell())
+        rowIndex.insert(row, cell: cells.count - 1)
         return cells.count - 1
     }
+
+    /// The design row of cell `c` (``columns`` long).
+    public func row(_ c: Int) -> [Double] { rows.dense(c, columns: columns.count) }
 
     /// ``add(first:second:row:trials:events:)`` with the row given by its cell index (from ``cell(for:)``).
     public mutating func add(first a: Int, second b: Int?, cell c: Int, trials: Int, events: Int) {
@@ -249,7 +257,7 @@ public struct ErrorRegressionTallies: Sendable {
     public mutating func merge(_ other: ErrorRegressionTallies) {
         precondition(other.columns == columns && other.terms == terms && other.clustering == clustering, "the same design")
         precondition(classTrials == nil && other.classTrials == nil, "all-pairs structured tallies are built whole, not merged")
-        let remap = other.cells.map { cell(for: $0.row) }
+        let remap = other.cells.indices.map { cell(for: other.row($0)) }
         for (k, cell) in other.cells.enumerated() {
             let c = remap[k]
             cells[c].trials += cell.trials
@@ -364,5 +372,68 @@ extension ErrorRegressionTallies.Count {
     mutating func add(_ m: Double, _ e: Double) {
         trials += m
         events += e
+    }
+}
+
+extension ErrorRegressionTallies {
+    /// Which cell holds a design row: an open-addressing table of cell numbers keyed by a hash of the row's
+    /// nonzero entries, each candidate compared with the cell's stored entries (``ErrorRegression/SparseRows``).
+    /// The same cells as a dictionary keyed by the whole row: rows equal under `==` entry by entry (−0 and
+    /// +0 alike; a row with a NaN never equal, so every such row is a cell of its own).
+    struct RowIndex: Sendable {
+        /// Cell numbers, −1 where empty; the count a power of two, at most half full.
+        private var slots = [Int32](repeating: -1, count: 16)
+        /// Every cell's hash, by cell.
+        private var hashes: [UInt64] = []
+
+        /// A hash of `row`'s nonzero entries (column and bits): equal rows hash alike, as −0 and +0 are
+        /// not entries.
+        static func hash(_ row: [Double]) -> UInt64 {
+            var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+            for c in row.indices where row[c] != 0 {
+                h = mix(h ^ UInt64(c) &* 0xBF58_476D_1CE4_E5B9)
+                h = mix(h ^ row[c].bitPattern)
+            }
+            return h
+        }
+
+        /// SplitMix64's finalizer.
+        private static func mix(_ x: UInt64) -> UInt64 {
+            var z = x &+ 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+
+        /// The cell of `row` among `rows` (the cells' rows this index was built with), if any.
+        func find(_ row: [Double], in rows: ErrorRegression.SparseRows) -> Int? {
+            let h = Self.hash(row)
+            let mask = slots.count - 1
+            var s = Int(truncatingIfNeeded: h) & mask
+            while slots[s] >= 0 {
+                let c = Int(slots[s])
+                if hashes[c] == h && rows.matches(c, row) { return c }
+                s = (s + 1) & mask
+            }
+            return nil
+        }
+
+        /// Records that cell `cell` (the next cell number) holds `row`.
+        mutating func insert(_ row: [Double], cell: Int) {
+            precondition(cell == hashes.count && cell < Int(Int32.max), "cells are numbered in order")
+            hashes.append(Self.hash(row))
+            if 2 * hashes.count > slots.count {
+                slots = [Int32](repeating: -1, count: 2 * slots.count)
+                for c in 0..<hashes.count - 1 { place(c) }
+            }
+            place(cell)
+        }
+
+        private mutating func place(_ c: Int) {
+            let mask = slots.count - 1
+            var s = Int(truncatingIfNeeded: hashes[c]) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(c)
+        }
     }
 }

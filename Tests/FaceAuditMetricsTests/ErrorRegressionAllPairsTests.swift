@@ -93,14 +93,14 @@ import Testing
         #expect(a.columns == b.columns)
         #expect(a.observations == b.observations)
         #expect(a.personPairs == b.personPairs)
-        let cellsA = Dictionary(uniqueKeysWithValues: a.cells.filter { $0.trials > 0 }.map { ($0.row, $0) })
-        let cellsB = Dictionary(uniqueKeysWithValues: b.cells.filter { $0.trials > 0 }.map { ($0.row, $0) })
+        let cellsA = Dictionary(uniqueKeysWithValues: a.cells.indices.filter { a.cells[$0].trials > 0 }.map { (a.row($0), a.cells[$0]) })
+        let cellsB = Dictionary(uniqueKeysWithValues: b.cells.indices.filter { b.cells[$0].trials > 0 }.map { (b.row($0), b.cells[$0]) })
         #expect(cellsA == cellsB)
         func byRow(
             _ t: ErrorRegressionTallies, _ d: [ErrorRegressionTallies.PersonCell: ErrorRegressionTallies.Count]
         ) -> [String: [Double]] {
             Dictionary(
-                uniqueKeysWithValues: d.map { ("\($0.key.person) \(t.cells[$0.key.cell].row)", [$0.value.trials, $0.value.events]) })
+                uniqueKeysWithValues: d.map { ("\($0.key.person) \(t.row($0.key.cell))", [$0.value.trials, $0.value.events]) })
         }
         #expect(byRow(a, a.personCounts(first: true)) == byRow(b, b.personCounts(first: true)))
         #expect(byRow(a, a.personCounts(first: false)) == byRow(b, b.personCounts(first: false)))

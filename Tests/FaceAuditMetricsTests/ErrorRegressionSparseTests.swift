@@ -91,4 +91,42 @@ struct ErrorRegressionSparseTests {
         let nan = ErrorRegression.logistic(.nan)
         #expect(nan.p.isNaN && nan.logP.isNaN && nan.logQ.isNaN)
     }
+
+    @Test("cells are found by their sparse rows as a dictionary keyed by the whole row finds them")
+    func cellsByRow() {
+        // Few distinct rows, each added many times, in a random order: the table grows and probes past
+        // collisions; −0 and +0 are one value, and a row with a NaN is never found again.
+        let distinct = Self.rows(count: 3_000, columns: 9, seed: 5)
+        var rng = SplitMix64(seed: 6)
+        var tallies = ErrorRegressionTallies(
+            columns: (0..<9).map { "c\($0)" }, terms: [], clustering: .person)
+        var reference: [[Double]: Int] = [:]
+        var cells = 0
+        for _ in 0..<20_000 {
+            var row = distinct[Int.random(in: 0..<distinct.count, using: &rng)]
+            if Int.random(in: 0..<10, using: &rng) == 0 { row[row.firstIndex(of: 0) ?? 0] = -0.0 }
+            let isNaN = Int.random(in: 0..<500, using: &rng) == 0
+            if isNaN { row[4] = .nan }
+            let expected = reference[row] ?? cells
+            if expected == cells {
+                reference[row] = cells
+                cells += 1
+            }
+            #expect(tallies.cell(for: row) == expected)
+        }
+        #expect(tallies.cells.count == cells && reference.count <= cells)
+        for (row, c) in reference {
+            #expect(tallies.row(c).map(\.bitPattern) == row.map { ($0 == 0 ? 0 : $0).bitPattern })
+        }
+        // The fits read the same sparse rows as rows built from the dense ones.
+        let dense = (0..<cells).map(tallies.row)
+        let rebuilt = ErrorRegression.SparseRows(dense)
+        #expect(rebuilt.count == tallies.rows.count)
+        for r in 0..<cells {
+            #expect(Array(rebuilt.entries(r)).map { rebuilt.column[$0] } == Array(tallies.rows.entries(r)).map { tallies.rows.column[$0] })
+            #expect(
+                Array(rebuilt.entries(r)).map { rebuilt.value[$0].bitPattern }
+                    == Array(tallies.rows.entries(r)).map { tallies.rows.value[$0].bitPattern })
+        }
+    }
 }

@@ -48,7 +48,7 @@ struct QualityCovariateTests {
         let t = ErrorRegression.tallies(attributes: [set], threshold: 0.5, samples: samples, references: [:])
         #expect(t.falseNonMatch.columns == ["intercept", "age at enrolment", "ied", "sharp"])
         // Pair 0: min(1.5, −0.5), min(0.25, 3); pair 1: only photo 2 has ied, min(−1) for sharp; pair 2: no ied at all.
-        #expect(t.falseNonMatch.cells.map(\.row) == [[1, 30, -0.5, 0.25], [1, 30, 2, -1]])
+        #expect(t.falseNonMatch.cells.indices.map(t.falseNonMatch.row) == [[1, 30, -0.5, 0.25], [1, 30, 2, -1]])
         #expect(t.falseNonMatchExcluded == 1)
         #expect(samples.quality == ied.values)
     }

@@ -127,7 +127,7 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     /// Up to this many non-mated pairs a run keeps every score; above it, the most similar pairs exactly
     /// and the rest in histograms (counts at the thresholds stay exact).
     public var exactPairLimit = Self.defaultExactPairLimit
-    /// The default ``exactPairLimit``: 10 million non-mated pairs, about 4,470 images. The per-pair
+    /// The default ``exactPairLimit``: 8 million non-mated pairs, about 4,000 images. The per-pair
     /// analysis needs about 165 bytes a pair (`scripts/bench/run-size`, whole runs with the default
     /// bootstrap: 1.4 GiB at 8.0 million pairs, 3.0 GiB at 18.0 million, 5.2 GiB at 32.0 million), so a
     /// default run stays under about 2 GiB; a streamed run of the same images needs under 0.25 GiB.

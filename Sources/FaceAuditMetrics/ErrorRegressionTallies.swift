@@ -143,7 +143,7 @@ public struct ErrorRegressionTallies: Sendable {
         return cells.count - 1
     }
 
-    /// The design row of cell `c` (``columns`` long).
+    /// The design row of cell `c` (``columns`` long): the row it was made for, with −0 entries read back as +0.
     public func row(_ c: Int) -> [Double] { rows.dense(c, columns: columns.count) }
 
     /// ``add(first:second:row:trials:events:)`` with the row given by its cell index (from ``cell(for:)``).
@@ -378,8 +378,10 @@ extension ErrorRegressionTallies.Count {
 extension ErrorRegressionTallies {
     /// Which cell holds a design row: an open-addressing table of cell numbers keyed by a hash of the row's
     /// nonzero entries, each candidate compared with the cell's stored entries (``ErrorRegression/SparseRows``).
-    /// The same cells as a dictionary keyed by the whole row: rows equal under `==` entry by entry (−0 and
-    /// +0 alike; a row with a NaN never equal, so every such row is a cell of its own).
+    /// The same cells as a dictionary keyed by the whole row, for rows built anew each time: rows equal under
+    /// `==` entry by entry (−0 and +0 alike; a row with a NaN never equal, so every such row is a cell of
+    /// its own; the dictionary found one again only when handed the very same array, whose storage `==`
+    /// compares first).
     struct RowIndex: Sendable {
         /// Cell numbers, −1 where empty; the count a power of two, at most half full.
         private var slots = [Int32](repeating: -1, count: 16)

@@ -483,7 +483,7 @@ struct ReaderReviewTests {
         #expect(order == ["g12", "g13", "g01", "g08", "g04", "g11", "g05", "g09", "g10", "g00", "g06", "g02", "g03", "g07"], "\(order)")
         #expect(
             html.hasPrefix(
-                "<p class=\"meta\">age_band × gender, below: 14 groups, highest false-match rate first (groups without a pair of two people last).</p>\n<table>"
+                "<p class=\"meta\">age_band × gender, below: 14 groups, highest false-match rate first; groups whose FMR is not measured (no pairs of different people) last.</p>\n<table>"
             ))
         // Up to 12 groups: the run's order, no line.
         analysis.cohorts = Array(analysis.cohorts.prefix(12))
@@ -506,7 +506,17 @@ struct ReaderReviewTests {
         analysis.cohorts.append(small)
         #expect(
             HTMLReport.intersectionTable(analysis, minimum: 10).hasPrefix(
-                "<p class=\"meta\">age_band × gender, below: 14 groups of 10 or more people. Not shown: 1 group of fewer than 10 people, too few to rely on; cohorts.csv has its rates. Rows: highest false-match rate first (groups without a pair of two people last).</p>\n<table>"
+                "<p class=\"meta\">age_band × gender, below: 14 groups of 10 or more people. Not shown: 1 group of fewer than 10 people, too few to rely on; cohorts.csv has its rates. Rows: highest false-match rate first; groups whose FMR is not measured (no pairs of different people) last.</p>\n<table>"
+            ))
+        // A table that shows small groups (one attribute's) puts them after the others, whatever their rate: a
+        // group of 3 people with 2 false matches in 6 pairs does not top the table.
+        analysis.cohorts[analysis.cohorts.count - 1].fmr = ErrorCount(errors: 2, trials: 6)
+        let table = HTMLReport.rateTable(analysis, minimum: 10)
+        let rows = table.components(separatedBy: "<tr><td>").dropFirst().map { String($0.prefix(3)) }
+        #expect(rows.firstIndex(of: "tin") == 13 && rows.last == "g07" && rows.count == 15, "\(rows)")
+        #expect(
+            table.contains(
+                "highest false-match rate first; groups too small to rely on (fewer than 10 people) after the others; groups whose FMR is not measured (no pairs of different people) last."
             ))
     }
 }

@@ -119,15 +119,23 @@ extension CohortAnalysis {
         guard overall.impostorCount > 0 else { return [:] }
         let subjectComparisons = PartnerCounts.Layout(data).subjectComparisons
         var partners: [Double: PartnerCounts.Overall] = [:]
+        // The lowest threshold's false matches, sorted by pair of subjects, are kept for the error
+        // regression (``PartnerCounts/Overall/runs``), each with the highest threshold it reached: every
+        // higher threshold's false matches are those of the lowest's from the higher one's start on.
+        let taus = Array(Set(options.settings.map { options.similarityThreshold($0, overall: overall) }.filter { !$0.isNaN })).sorted()
         for setting in options.settings {
             let tau = options.similarityThreshold(setting, overall: overall)
             guard partners[tau] == nil else { continue }
             let falseMatches = data.exactIndices(atLeast: tau)
-            partners[tau] = PartnerCounts.overall(subjectComparisons: subjectComparisons, falseMatches: falseMatches.count) { visit in
+            let starts = tau == taus.first ? taus.map { data.exactIndices(atLeast: $0).lowerBound - falseMatches.lowerBound } : nil
+            partners[tau] = PartnerCounts.overall(
+                subjectComparisons: subjectComparisons, falseMatches: falseMatches.count, runsFrom: starts
+            ) { visit in
                 for k in falseMatches {
                     visit(data.sampleSubject[Int(data.exactProbe[k])], data.sampleSubject[Int(data.exactReference[k])])
                 }
             }
+            partners[tau]?.runs?.thresholds = taus
         }
         return partners
     }

@@ -37,6 +37,11 @@ extension ErrorRegression {
         public var nonMated: PairList
         /// Every non-mated similarity at or above this is in ``nonMated``.
         public var listedFrom: Double
+        /// The listed comparisons' false matches at the lowest of some thresholds, sorted by pair of
+        /// subjects (of ``sampleSubject``), each with the highest of those thresholds it reached. When
+        /// every threshold of a regression is one of them and at or above ``listedFrom``, the regression
+        /// counts its errors from these instead of sorting keys of its own: the same tallies.
+        public var falseMatchRuns: PartnerCounts.FalseMatchRuns?
 
         /// A design; see the properties.
         public init(
@@ -262,47 +267,27 @@ extension ErrorRegression {
         // Thresholds ascending; a comparison at or above the t-th is an error at the first t + 1 of them.
         let order = thresholds.indices.sorted { thresholds[$0] < thresholds[$1] }
         let ascending = order.map { thresholds[$0] }
-        // One key per error: lower person, higher person, the highest threshold reached, each in as few
-        // bits as its count needs (32 for 25,000 people and three thresholds), so that the radix
-        // sort has few bits to pass over.
-        precondition(data.subjectCount < 1 << 24 && thresholds.count < 1 << 16, "at most 2^24 people and 2^16 thresholds")
-        let thresholdBits = UInt64(Int.bitWidth - max(thresholds.count - 1, 0).leadingZeroBitCount)
-        let personBits = UInt64(Int.bitWidth - max(data.subjectCount - 1, 0).leadingZeroBitCount)
-        // Sized exactly (a count first): the keys and the sort's buffer are this stage's largest arrays.
-        // Through raw pointers: iterating the pair list as a collection (a tuple per pair, every array
-        // checked) took most of this stage's own time.
-        let listed = data.nonMated.scores.count { $0 >= lowest }
-        var keys = [UInt64](unsafeUninitializedCapacity: listed) { keys, count in
-            count = 0
-            data.nonMated.first.withUnsafeBufferPointer { first in
-                data.nonMated.second.withUnsafeBufferPointer { second in
-                    data.nonMated.scores.withUnsafeBufferPointer { scores in
-                        data.sampleSubject.withUnsafeBufferPointer { subjectOf in
-                            classOf.withUnsafeBufferPointer { classOf in
-                                for k in scores.indices where scores[k] >= lowest {
-                                    let score = scores[k]
-                                    let a = Int(subjectOf[Int(first[k])])
-                                    let b = Int(subjectOf[Int(second[k])])
-                                    guard classOf[a] >= 0, classOf[b] >= 0, a != b else { continue }
-                                    var reached = 0
-                                    while reached + 1 < ascending.count && score >= ascending[reached + 1] { reached += 1 }
-                                    keys[count] = (UInt64(min(a, b)) << personBits | UInt64(max(a, b))) << thresholdBits | UInt64(reached)
-                                    count += 1
-                                }
-                            }
-                        }
-                    }
-                }
+        // The errors from the design's false-match runs when they cover every threshold, else from keys
+        // sorted here.
+        let runs = data.falseMatchRuns.flatMap { runs in Self.runThresholds(runs, ascending, data).map { (runs, $0) } }
+        let keys = runs == nil ? errorKeys(data, ascending: ascending, classOf: classOf) : nil
+        /// Calls `body(t, a, b, errors)` for every pair of people a < b with errors, and every ascending
+        /// threshold position t where it has some, from the highest down.
+        func forEachError(_ body: (Int, Int, Int, Int) -> Void) {
+            if let (runs, positions) = runs {
+                forEachPersonPair(runs, thresholds: positions, classOf: classOf, body)
+            } else if let keys {
+                forEachPersonPair(
+                    keys.keys, personBits: keys.personBits, thresholdBits: keys.thresholdBits, thresholds: thresholds.count, body)
             }
         }
-        RadixSort.sort(&keys)
         // Per-person events in tables (person · cells + cell) when they are small, added to the tallies'
         // dictionaries once at the end rather than hashed per person pair.
         let cellCount = tallies.map(\.cells.count).max() ?? 0
         let tableSize = data.subjectCount.multipliedReportingOverflow(by: cellCount)
         let tabled = !tableSize.overflow && tableSize.partialValue <= tableLimit
         guard tabled else {
-            forEachPersonPair(keys, personBits: personBits, thresholdBits: thresholdBits, thresholds: thresholds.count) { t, a, b, events in
+            forEachError { t, a, b, events in
                 let cell = cellOf[classOf[a] * classes + classOf[b]]
                 let m = Double(templates[a] * templates[b])
                 tallies[order[t]].addPersonPairEvents(first: a, second: b, cell: cell, trials: m, events: Double(events))
@@ -320,15 +305,14 @@ extension ErrorRegression {
         // to the smallest table that holds them: by the first person's class rather than the cell when
         // there are fewer classes than cells (the cell follows from the two classes), in 32 bits (no
         // person has 2³¹ errors: there are fewer keys), then into the cells' table once per entry.
-        let byClass = allowByClass && classes < cellCount && keys.count < Int(Int32.max)
+        let byClass = allowByClass && classes < cellCount && (keys?.keys.count ?? runs?.0.keys.count ?? 0) < Int(Int32.max)
         var secondByClass = [Int32](repeating: 0, count: byClass ? thresholds.count * data.subjectCount * classes : 0)
         cellSums.withUnsafeMutableBufferPointer { cellSums in
             firstEvents.withUnsafeMutableBufferPointer { firstEvents in
                 secondEvents.withUnsafeMutableBufferPointer { secondEvents in
                     secondByClass.withUnsafeMutableBufferPointer { secondByClass in
                         let perThreshold = data.subjectCount * classes
-                        forEachPersonPair(keys, personBits: personBits, thresholdBits: thresholdBits, thresholds: thresholds.count) {
-                            t, a, b, events in
+                        forEachError { t, a, b, events in
                             let cell = cellOf[classOf[a] * classes + classOf[b]]
                             let m = Double(templates[a] * templates[b])
                             let e = Double(events)
@@ -368,6 +352,83 @@ extension ErrorRegression {
             tallies[tally].addPersonEvents(
                 first: Array(firstEvents[(t * size)..<((t + 1) * size)]), second: Array(secondEvents[(t * size)..<((t + 1) * size)]),
                 cellCount: cellCount)
+        }
+    }
+
+    /// The errors of `data`'s listed comparisons at or above the lowest of `ascending`, one key each:
+    /// lower person, higher person, the highest threshold reached, each in as few bits as its count
+    /// needs (32 for 25,000 people and three thresholds), so that the radix sort has few bits to pass
+    /// over; sorted. People without a class (`classOf` −1) are left out.
+    private static func errorKeys(
+        _ data: AllPairsComparisons, ascending: [Double], classOf: [Int]
+    ) -> (keys: [UInt64], personBits: UInt64, thresholdBits: UInt64) {
+        let lowest = ascending[0]
+        let thresholds = ascending
+        // One key per error: lower person, higher person, the highest threshold reached, each in as few
+        // bits as its count needs (32 for 25,000 people and three thresholds), so that the radix
+        // sort has few bits to pass over.
+        precondition(data.subjectCount < 1 << 24 && thresholds.count < 1 << 16, "at most 2^24 people and 2^16 thresholds")
+        let thresholdBits = UInt64(Int.bitWidth - max(thresholds.count - 1, 0).leadingZeroBitCount)
+        let personBits = UInt64(Int.bitWidth - max(data.subjectCount - 1, 0).leadingZeroBitCount)
+        // Sized exactly (a count first): the keys and the sort's buffer are this stage's largest arrays.
+        // Through raw pointers: iterating the pair list as a collection (a tuple per pair, every array
+        // checked) took most of this stage's own time.
+        let listed = data.nonMated.scores.count { $0 >= lowest }
+        var keys = [UInt64](unsafeUninitializedCapacity: listed) { keys, count in
+            count = 0
+            data.nonMated.first.withUnsafeBufferPointer { first in
+                data.nonMated.second.withUnsafeBufferPointer { second in
+                    data.nonMated.scores.withUnsafeBufferPointer { scores in
+                        data.sampleSubject.withUnsafeBufferPointer { subjectOf in
+                            classOf.withUnsafeBufferPointer { classOf in
+                                for k in scores.indices where scores[k] >= lowest {
+                                    let score = scores[k]
+                                    let a = Int(subjectOf[Int(first[k])])
+                                    let b = Int(subjectOf[Int(second[k])])
+                                    guard classOf[a] >= 0, classOf[b] >= 0, a != b else { continue }
+                                    var reached = 0
+                                    while reached + 1 < ascending.count && score >= ascending[reached + 1] { reached += 1 }
+                                    keys[count] = (UInt64(min(a, b)) << personBits | UInt64(max(a, b))) << thresholdBits | UInt64(reached)
+                                    count += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        RadixSort.sort(&keys)
+        return (keys, personBits, thresholdBits)
+    }
+
+    /// Where each of `ascending` lies among the runs' thresholds, or nil when one is not among them,
+    /// lies below the listed comparisons, or the runs are not of `data`'s subjects.
+    private static func runThresholds(_ runs: PartnerCounts.FalseMatchRuns, _ ascending: [Double], _ data: AllPairsComparisons) -> [Int]? {
+        guard runs.subjects == data.subjectCount else { return nil }
+        var positions: [Int] = []
+        for tau in ascending {
+            guard tau >= data.listedFrom, let p = runs.thresholds.firstIndex(of: tau) else { return nil }
+            positions.append(p)
+        }
+        return positions
+    }
+
+    /// ``forEachPersonPair(_:personBits:thresholdBits:thresholds:_:)`` from false-match runs: for each pair
+    /// of people with a class, at each ascending threshold t (the runs' `thresholds[t]`-th), the errors that
+    /// reached it, from the highest t down: the same calls in the same order.
+    private static func forEachPersonPair(
+        _ runs: PartnerCounts.FalseMatchRuns, thresholds positions: [Int], classOf: [Int], _ body: (Int, Int, Int, Int) -> Void
+    ) {
+        let mask = UInt32((1 << runs.reachedBits) - 1)
+        var reachedAtLeast = [Int](repeating: 0, count: runs.thresholds.count + 1)
+        runs.forEachPair { a, b, keys in
+            guard classOf[a] >= 0, classOf[b] >= 0 else { return }
+            for r in reachedAtLeast.indices { reachedAtLeast[r] = 0 }
+            for key in keys { reachedAtLeast[Int(key & mask)] += 1 }
+            for r in stride(from: runs.thresholds.count - 1, through: 0, by: -1) { reachedAtLeast[r] += reachedAtLeast[r + 1] }
+            for t in stride(from: positions.count - 1, through: 0, by: -1) where reachedAtLeast[positions[t]] > 0 {
+                body(t, a, b, reachedAtLeast[positions[t]])
+            }
         }
     }
 

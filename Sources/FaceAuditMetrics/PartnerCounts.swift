@@ -305,6 +305,50 @@ extension PartnerCounts {
         /// Whether the `k`-th false match visited is the first of its pair of subjects.
         @inline(__always)
         public func isFirstOfPair(_ k: Int) -> Bool { firstOfPair[k >> 6] & (1 << UInt64(k & 63)) != 0 }
+        /// The false matches sorted by pair of subjects, when ``PartnerCounts/overall`` was asked to keep
+        /// them and they fit in 32 bits each (``CohortAnalysis/overallPartners(_:options:)`` asks at its
+        /// lowest threshold, for the error regression).
+        public var runs: FalseMatchRuns?
+    }
+
+    /// The false matches at one threshold sorted by pair of subjects, each with the highest of
+    /// ``thresholds`` it reached: the sorted keys of ``PartnerCounts/overall``, 4 bytes a false match.
+    /// A threshold's errors of a pair of subjects are its keys that reached it, so the error regression
+    /// reads them here instead of sorting keys of its own (``ErrorRegression/AllPairsComparisons/falseMatchRuns``).
+    public struct FalseMatchRuns: Sendable {
+        /// `(lower subject · subjects + higher subject) << reachedBits | reached`, ascending (so, within
+        /// a pair of subjects, by `reached`).
+        public let keys: [UInt32]
+        /// The bits of a key that hold `reached`.
+        public let reachedBits: Int
+        /// The number of subjects (the stride of the lower subject).
+        public let subjects: Int
+        /// The thresholds `reached` counts, ascending: a false match reached the k-th when its score is at
+        /// or above it. Set by whoever knows them.
+        public var thresholds: [Double] = []
+
+        /// Calls `body(lower, higher, keys)` for every pair of subjects with a false match, in ascending
+        /// order of (lower, higher), with its keys (only valid during the call).
+        func forEachPair(_ body: (Int, Int, UnsafeBufferPointer<UInt32>) -> Void) {
+            let shift = UInt32(reachedBits)
+            let stride = UInt32(subjects)
+            keys.withUnsafeBufferPointer { keys in
+                var first = 0
+                var base: UInt32 = 0
+                var k = 0
+                while k < keys.count {
+                    let pair = keys[k] >> shift
+                    var end = k + 1
+                    while end < keys.count && keys[end] >> shift == pair { end += 1 }
+                    while pair >= base + stride {
+                        base += stride
+                        first += 1
+                    }
+                    body(first, Int(pair - base), UnsafeBufferPointer(rebasing: keys[k..<end]))
+                    k = end
+                }
+            }
+        }
     }
 
     /// ``overall``'s records from the false matches `forEach` visits (subject `a` against subject `b`),
@@ -315,9 +359,12 @@ extension PartnerCounts {
     /// of subjects (``Overall/firstOfPair``), with which each dimension set whose subjects are one
     /// person each counts its partners without sorting
     /// (``counts(_:overall:sampleSubject:sampleCohort:_:)``). `packingPositions`: whether a key may take
-    /// its position in its low bits (for tests of the other way; the same result).
+    /// its position in its low bits (for tests of the other way; the same result). `runsFrom`: keep the
+    /// sorted keys as ``Overall/runs``, each with the number of these positions (ascending, the first
+    /// 0) at or below its own, less one, as its `reached` (only where positions are packed and a pair of
+    /// subjects and that number fit in 32 bits; the caller sets the runs' thresholds).
     static func overall(
-        subjectComparisons: [Int], falseMatches size: Int, packingPositions: Bool = true,
+        subjectComparisons: [Int], falseMatches size: Int, packingPositions: Bool = true, runsFrom starts: [Int]? = nil,
         _ forEach: ((_ a: Int32, _ b: Int32) -> Void) -> Void
     ) -> Overall {
         // False matches and distinct partners per subject.
@@ -336,6 +383,7 @@ extension PartnerCounts {
         // of subjects' first false match: in its low bits when both fit in 64 (no second array and no
         // second sort buffer, 8 bytes a false match less), else as a payload the stable sort carries.
         var firstOfPair = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
+        var runs: FalseMatchRuns?
         func distinct(_ a: Int, _ b: Int, _ position: Int) {
             subjectPartnerCounts[a] += 1
             subjectPartnerCounts[b] += 1
@@ -351,6 +399,24 @@ extension PartnerCounts {
             RadixSort.sort(&keys)
             let mask: UInt64 = (1 << UInt64(positionBits)) - 1
             forEachDistinct(keys, shift: UInt64(positionBits), stride: subjects) { a, b, k in distinct(a, b, Int(keys[k] & mask)) }
+            if let starts, !starts.isEmpty {
+                let reachedBits = Int.bitWidth - (starts.count - 1).leadingZeroBitCount
+                if pairBits + reachedBits <= UInt32.bitWidth {
+                    let kept = [UInt32](unsafeUninitializedCapacity: keys.count) { out, count in
+                        keys.withUnsafeBufferPointer { keys in
+                            for k in keys.indices {
+                                let position = Int(keys[k] & mask)
+                                var reached = 0
+                                while reached + 1 < starts.count && position >= starts[reached + 1] { reached += 1 }
+                                let pair = keys[k] >> UInt64(positionBits)
+                                out[k] = UInt32(truncatingIfNeeded: pair << UInt64(reachedBits) | UInt64(reached))
+                            }
+                        }
+                        count = keys.count
+                    }
+                    runs = FalseMatchRuns(keys: kept, reachedBits: reachedBits, subjects: subjectComparisons.count)
+                }
+            }
         } else {
             precondition(keys.count <= 1 << 32, "at most 2^32 false matches beside their keys")
             var positions = (0..<keys.count).map { UInt32(truncatingIfNeeded: $0) }
@@ -362,7 +428,7 @@ extension PartnerCounts {
                 people: 0, partners: [subjectPartnerCounts[s]], falseMatches: [subjectErrors[s]], comparisons: [subjectComparisons[s]])
             overall[key, default: 0] += 1
         }
-        return Overall(records: records(overall), firstOfPair: firstOfPair)
+        return Overall(records: records(overall), firstOfPair: firstOfPair, runs: runs)
     }
 
     /// Sorts keys `first · stride + second` and calls `body(first, second)` once for each distinct key,

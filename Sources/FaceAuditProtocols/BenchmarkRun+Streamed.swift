@@ -67,12 +67,25 @@ extension BenchmarkRun {
         var analyses: [DisaggregatedRates] = []
         var curves: [(DimensionSet, String, [CurvePoint])] = []
         var histograms: [ScoreHistogram] = []
+        // The regressions read everyone's false matches as the partner counts sorted them
+        // (``PartnerCounts/FalseMatchRuns``, 55 MB at 50,000 templates): run once the first dimension set
+        // has given the operating points (every set gives the same ones), and the sorted keys freed, so
+        // that they do not outlive that set.
+        var regressions: [ErrorRegression.Analysis]?? = nil
+        let samples = regressionSamples(manifest, quality: quality)
         for set in options.scheme.dimensionSets {
             let name = DimensionSet(set)
             let (rates, groups) = CohortAnalysis.analyze(
                 pairs.labeled(set), dimensions: name, options: options.analysis(polarity: polarity, set))
             if overall == nil { try check(groups[0].scores) }
             analyses += rates
+            if regressions == nil, !analyses.isEmpty {
+                regressions = .some(
+                    errorRegressions(
+                        design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: samples, polarity: polarity,
+                        reference: options.referenceCohort, minimumPeople: options.minimumSubjects))
+                pairs.dropFalseMatchRuns()
+            }
             let drawn = drawings(name, groups, range: range, polarity: polarity, options: options)
             curves += drawn.curves
             histograms += drawn.histograms
@@ -104,10 +117,11 @@ extension BenchmarkRun {
                     width: width, unit: unit, refinement: refinement)
             ])
         // The regressions read the exactly kept pairs: at every target FMR's threshold they hold every false match.
-        result.summary.errorRegression = errorRegressions(
-            design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: regressionSamples(manifest, quality: quality),
-            polarity: polarity,
-            reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
+        result.summary.errorRegression =
+            regressions
+            ?? errorRegressions(
+                design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: samples, polarity: polarity,
+                reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
         return result
     }
 

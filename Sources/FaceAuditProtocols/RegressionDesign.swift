@@ -56,14 +56,23 @@ extension AllPairs {
 
 extension StreamedPairs {
     /// The regressions' design of these pairs: the exactly kept non-mated pairs are listed, from the
-    /// similarity where the exact region starts.
+    /// similarity where the exact region starts, with everyone's false matches sorted by pair of
+    /// subjects when ``overallPartners`` kept them (the regression then sorts none).
     func regressionDesign() -> ErrorRegression.AllPairsComparisons {
-        .init(
+        var design = ErrorRegression.AllPairsComparisons(
             subjectCount: base.subjectCount, sampleSubject: base.sampleSubject, sampleCompleted: base.sampleCompleted,
             attributes: RegressionDesign.labels(
                 manifest, attributes: RegressionDesign.attributes(scheme), scheme: scheme, cells: imageCells),
             mated: base.matedScores.indices.map { (base.matedProbe[$0], base.matedReference[$0], base.matedScores[$0]) },
             nonMated: .init(first: base.exactProbe, second: base.exactReference, scores: base.exactScores),
             listedFrom: base.exactFrom)
+        design.falseMatchRuns = overallPartners.values.lazy.compactMap(\.runs).first
+        return design
+    }
+
+    /// Frees everyone's false matches sorted by pair of subjects (``PartnerCounts/Overall/runs``) once the
+    /// regressions have read them: the partner counts themselves do not need them.
+    mutating func dropFalseMatchRuns() {
+        for tau in overallPartners.keys { overallPartners[tau]?.runs = nil }
     }
 }

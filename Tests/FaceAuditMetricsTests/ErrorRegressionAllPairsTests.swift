@@ -148,6 +148,42 @@ import Testing
         for t in thresholds.indices { Self.expectSame(general.falseMatch[t], allPairs.falseMatch[t]) }
     }
 
+    /// A streamed design's listed pairs come in ascending order of similarity, with everyone's false
+    /// matches at the partner counts' lowest threshold sorted by pair of subjects, each with the highest
+    /// of their thresholds it reached: the regression reads its errors from those runs when its
+    /// thresholds are among theirs, and from keys of its own otherwise. Either way the tallies are those
+    /// of every comparison.
+    @Test(arguments: [UInt64(6), 7], [[0.86, 0.8, 0.9], [0.83], [0.8, 0.87]])
+    func sameTalliesFromFalseMatchRuns(seed: UInt64, thresholds: [Double]) throws {
+        let data = Dataset(people: 70, seed: seed)
+        let general = ErrorRegression.tallies(
+            attributes: data.labeled, thresholds: thresholds, samples: data.covariates, references: ["gender": "m"], minimumPeople: 3)
+        var design = data.allPairs(from: 0.78)
+        // Ascending by similarity, as StreamedComparisons.setExact leaves them.
+        let listed = design.nonMated.sorted { ($0.score, $0.i, $0.j) < ($1.score, $1.i, $1.j) }
+        design.nonMated = .init(listed)
+        // The runs' thresholds: the regression's and more (runs used), or not all of them (keys sorted).
+        for runThresholds in [Array(Set(thresholds + [0.84, 0.95])).sorted(), Array(Set(thresholds + [0.79])).sorted(), [0.8, 0.9]] {
+            let start = listed.firstIndex { $0.score >= runThresholds[0] } ?? listed.count
+            let falseMatches = listed[start...]
+            let starts = runThresholds.map { tau in (listed.firstIndex { $0.score >= tau } ?? listed.count) - start }
+            var overall = PartnerCounts.overall(
+                subjectComparisons: [Int](repeating: 1, count: data.people), falseMatches: falseMatches.count, runsFrom: starts
+            ) { visit in
+                for pair in falseMatches { visit(data.subject[Int(pair.i)], data.subject[Int(pair.j)]) }
+            }
+            overall.runs?.thresholds = runThresholds
+            let runs = try #require(overall.runs)
+            design.falseMatchRuns = runs
+            let fromRuns = ErrorRegression.tallies(
+                allPairs: design, thresholds: thresholds, samples: data.covariates, references: ["gender": "m"], minimumPeople: 3)
+            for t in thresholds.indices {
+                Self.expectSame(general.falseMatch[t], fromRuns.falseMatch[t])
+                #expect(general.falseNonMatch[t].cells == fromRuns.falseNonMatch[t].cells)
+            }
+        }
+    }
+
     /// Events kept in tables (``ErrorRegressionTallies/eventTables``) and events added person pair by person
     /// pair give the same fit, standard errors included, bit for bit.
     @Test(arguments: [true, false])

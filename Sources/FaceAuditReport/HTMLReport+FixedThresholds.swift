@@ -118,7 +118,7 @@ extension HTMLReport {
             out.append("<p>\(Self.noFNMRChart)</p>")
         }
         out.append("<details class=\"fold\"><summary>Table: the numbers for each group</summary>")
-        out.append(rateTable(analysis, minimum: s.minimumSubjects))
+        out.append(rateTable(analysis))
         out.append("</details>")
         return out.joined(separator: "\n")
     }

@@ -697,16 +697,16 @@ public enum HTMLReport {
     ///
     /// `lead`, when given, is a line said above the table (``intersectionTable(_:minimum:)``'s count of the
     /// groups shown). With more than ``sortedTableLimit`` groups the rows are in ``rowOrder(_:)`` (highest
-    /// FMR first, groups too small to rely on after the others), and the line above says so: a reader of
-    /// 50 groups looks for the worst, not for a name. `minimum` is the run's `--min-subjects`, named there.
-    static func rateTable(_ analysis: DisaggregatedRates, lead: String? = nil, minimum: Int? = nil) -> String {
+    /// FMR first, groups whose FMR cannot be relied on after the others), and the line above says so: a
+    /// reader of 50 groups looks for the worst, not for a name.
+    static func rateTable(_ analysis: DisaggregatedRates, lead: String? = nil) -> String {
         let cohorts = rowOrder(analysis.cohorts)
         let sorted = analysis.cohorts.count > sortedTableLimit
         let name = HTML.escape(label(dimension: analysis.dimensions.description))
-        let small =
-            analysis.cohorts.contains(where: tooFewPeople)
-            ? "; groups too small to rely on\(minimum.map { " (fewer than \($0) people)" } ?? "") after the others" : ""
-        let order = "highest false-match rate first\(small); groups whose FMR is not measured (no pairs of different people) last."
+        let unreliable =
+            analysis.cohorts.contains { $0.fmr.trials > 0 && fmrUnreliable($0) }
+            ? "; groups with too few people or pairs to rely on (their notes say which) after the others" : ""
+        let order = "highest false-match rate first\(unreliable); groups whose FMR is not measured (no pairs of different people) last."
         let above = [
             lead, sorted ? (lead == nil ? "\(name), below: \(HTML.grouped(cohorts.count)) groups, \(order)" : "Rows: \(order)") : nil,
         ].compactMap { $0 }
@@ -738,7 +738,7 @@ public enum HTMLReport {
         return rows.joined(separator: "\n")
     }
 
-    /// An intersection's table (``rateTable(_:lead:minimum:)``) of only the groups the run did not flag as too small
+    /// An intersection's table (``rateTable(_:lead:)``) of only the groups the run did not flag as too small
     /// (``tooFewPeople(_:)``: fewer than `minimum` people, `--min-subjects`), in ``rowOrder(_:)``, after a line
     /// naming the intersection with the number of groups shown and left out and where the rates of those
     /// left out are (cohorts.csv): between two tables, it says which one it belongs to.
@@ -752,29 +752,37 @@ public enum HTMLReport {
             return
                 "<p>\(HTML.escape(label(dimension: analysis.dimensions.description))): no group has \(minimum) or more people. Its \(groups), too few to rely on, \(left == 1 ? "is" : "are") not shown; cohorts.csv has \(left == 1 ? "its" : "their") rates.</p>"
         }
-        guard left > 0 else { return rateTable(shown, minimum: minimum) }
+        guard left > 0 else { return rateTable(shown) }
         let count = shown.cohorts.count
         return rateTable(
             shown,
             lead:
-                "\(HTML.escape(label(dimension: analysis.dimensions.description))), below: \(HTML.grouped(count)) \(count == 1 ? "group" : "groups") of \(minimum) or more people. Not shown: \(groups), too few to rely on; cohorts.csv has \(left == 1 ? "its" : "their") rates.",
-            minimum: minimum)
+                "\(HTML.escape(label(dimension: analysis.dimensions.description))), below: \(HTML.grouped(count)) \(count == 1 ? "group" : "groups") of \(minimum) or more people. Not shown: \(groups), too few to rely on; cohorts.csv has \(left == 1 ? "its" : "their") rates."
+        )
     }
 
     /// Tables of more groups than this list them by rate (``rowOrder(_:)``); up to it, in the run's order.
     static let sortedTableLimit = 12
 
     /// The order of a table's rows: the run's order up to ``sortedTableLimit`` groups; beyond it, first the
-    /// groups of enough people (not ``tooFewPeople(_:)``) and then the others, each highest FMR (point
-    /// estimate) first, groups whose FMR is not measured (no pair of two different people) last, equal
-    /// rates in the run's order. A group of two people with one false match would otherwise top a table
-    /// it cannot support.
+    /// groups whose FMR can be relied on (not ``fmrUnreliable(_:)``) and then the others, each highest FMR
+    /// (point estimate) first, groups whose FMR is not measured (no pair of two different people) last,
+    /// equal rates in the run's order. Small groups have the most extreme rates by chance: sorted with
+    /// the others, a group of two people with one false match would top a table it cannot support.
     static func rowOrder(_ cohorts: [CohortRates]) -> [CohortRates] {
         guard cohorts.count > sortedTableLimit else { return cohorts }
         func key(_ c: CohortRates, _ offset: Int) -> (Int, Int, Double, Int) {
-            (c.fmr.trials > 0 ? 1 : 0, tooFewPeople(c) ? 0 : 1, c.fmr.trials > 0 ? c.fmr.rate : 0, -offset)
+            (c.fmr.trials > 0 ? 1 : 0, fmrUnreliable(c) ? 0 : 1, c.fmr.trials > 0 ? c.fmr.rate : 0, -offset)
         }
         return cohorts.enumerated().sorted { key($0.element, $0.offset) > key($1.element, $1.offset) }.map(\.element)
+    }
+
+    /// Whether a group's FMR at its operating point cannot support a claim: the run flagged it as too
+    /// few people (``tooFewPeople(_:)``) or too few non-mated pairs for the rate (the rule of three:
+    /// "cannot support FMR …", "too few non-mated pairs …"). Other notes (no mated pairs, an own threshold
+    /// at bin resolution) do not concern the FMR shown.
+    static func fmrUnreliable(_ rates: CohortRates) -> Bool {
+        tooFewPeople(rates) || rates.flags.contains { $0.hasPrefix("cannot support FMR") || $0.hasPrefix("too few non-mated pairs") }
     }
 
     static func watchlistSection(_ w: WatchlistResult) -> String {

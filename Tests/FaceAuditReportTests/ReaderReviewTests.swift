@@ -468,7 +468,8 @@ struct ReaderReviewTests {
     func longTablesByRate() throws {
         let summary = try HTMLReportTests.baseline()
         var analysis = try #require(summary.cohorts.first { $0.targetFMR == 0.001 && $0.dimensions.isIntersection })
-        let template = try #require(analysis.cohorts.first { $0.subjects >= 10 })
+        var template = try #require(analysis.cohorts.first { $0.subjects >= 10 })
+        template.flags = []
         // 14 groups named in the run's order g00…g13; errors chosen so that rate order is not name order,
         // g05 and g09 tie (kept in the run's order), g07 has no non-mated pair.
         let errors = [3, 9, 1, 0, 7, 5, 2, -1, 8, 5, 4, 6, 12, 11]
@@ -509,14 +510,21 @@ struct ReaderReviewTests {
                 "<p class=\"meta\">age_band × gender, below: 14 groups of 10 or more people. Not shown: 1 group of fewer than 10 people, too few to rely on; cohorts.csv has its rates. Rows: highest false-match rate first; groups whose FMR is not measured (no pairs of different people) last.</p>\n<table>"
             ))
         // A table that shows small groups (one attribute's) puts them after the others, whatever their rate: a
-        // group of 3 people with 2 false matches in 6 pairs does not top the table.
+        // group of 3 people with 2 false matches in 6 pairs does not top the table; nor does a group whose
+        // pairs cannot support the FMR, while a note on its false non-matches alone does not move a group.
         analysis.cohorts[analysis.cohorts.count - 1].fmr = ErrorCount(errors: 2, trials: 6)
-        let table = HTMLReport.rateTable(analysis, minimum: 10)
+        analysis.cohorts[12].flags = ["cannot support FMR 0.001: 1000 non-mated pairs, 3000 needed"]  // g12, the highest
+        analysis.cohorts[13].flags = ["no mated pairs"]  // g13, the next
+        let table = HTMLReport.rateTable(analysis)
         let rows = table.components(separatedBy: "<tr><td>").dropFirst().map { String($0.prefix(3)) }
-        #expect(rows.firstIndex(of: "tin") == 13 && rows.last == "g07" && rows.count == 15, "\(rows)")
+        #expect(rows.prefix(2) == ["g13", "g01"] && rows.suffix(3) == ["tin", "g12", "g07"] && rows.count == 15, "\(rows)")
         #expect(
             table.contains(
-                "highest false-match rate first; groups too small to rely on (fewer than 10 people) after the others; groups whose FMR is not measured (no pairs of different people) last."
+                "highest false-match rate first; groups with too few people or pairs to rely on (their notes say which) after the others; groups whose FMR is not measured (no pairs of different people) last."
             ))
+        // Every note a run writes about too few non-mated pairs for the FMR is read as one.
+        let notes = summary.cohorts.flatMap(\.cohorts).filter { $0.flags.contains { $0.contains("non-mated pairs") } }
+        #expect(!notes.isEmpty)
+        #expect(notes.allSatisfy(HTMLReport.fmrUnreliable))
     }
 }

@@ -71,19 +71,20 @@ extension BenchmarkRun {
         // (``PartnerCounts/FalseMatchRuns``, 55 MB at 50,000 templates): run once the first dimension set
         // has given the operating points (every set gives the same ones), and the sorted keys freed, so
         // that they do not outlive that set.
-        var regressions: [ErrorRegression.Analysis]?? = nil
-        let samples = regressionSamples(manifest, quality: quality)
+        var regressions: [ErrorRegression.Analysis]?
+        var regressed = false
         for set in options.scheme.dimensionSets {
             let name = DimensionSet(set)
             let (rates, groups) = CohortAnalysis.analyze(
                 pairs.labeled(set), dimensions: name, options: options.analysis(polarity: polarity, set))
             if overall == nil { try check(groups[0].scores) }
             analyses += rates
-            if regressions == nil, !analyses.isEmpty {
-                regressions = .some(
-                    errorRegressions(
-                        design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: samples, polarity: polarity,
-                        reference: options.referenceCohort, minimumPeople: options.minimumSubjects))
+            if !regressed, !analyses.isEmpty {
+                // The regressions read the exactly kept pairs: at every target FMR's threshold they hold every false match.
+                regressions = errorRegressions(
+                    design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: regressionSamples(manifest, quality: quality),
+                    polarity: polarity, reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
+                regressed = true
                 pairs.dropFalseMatchRuns()
             }
             let drawn = drawings(name, groups, range: range, polarity: polarity, options: options)
@@ -116,12 +117,8 @@ extension BenchmarkRun {
                     kept: kept, exactFrom: polarity.threshold(pairs.base.exactFrom), comparison: comparison, layout: layout,
                     width: width, unit: unit, refinement: refinement)
             ])
-        // The regressions read the exactly kept pairs: at every target FMR's threshold they hold every false match.
-        result.summary.errorRegression =
-            regressions
-            ?? errorRegressions(
-                design: { _ in pairs.regressionDesign() }, analyses: analyses, samples: samples, polarity: polarity,
-                reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
+        // Without an analysis there is no operating point, and so no regression (errorRegressions gives nil).
+        result.summary.errorRegression = regressions
         return result
     }
 

@@ -700,11 +700,11 @@ public enum HTMLReport {
     /// FMR first, groups whose FMR cannot be relied on after the others), and the line above says so: a
     /// reader of 50 groups looks for the worst, not for a name.
     static func rateTable(_ analysis: DisaggregatedRates, lead: String? = nil) -> String {
-        let cohorts = rowOrder(analysis.cohorts)
+        let cohorts = rowOrder(analysis)
         let sorted = analysis.cohorts.count > sortedTableLimit
         let name = HTML.escape(label(dimension: analysis.dimensions.description))
         let unreliable =
-            analysis.cohorts.contains { $0.fmr.trials > 0 && fmrUnreliable($0) }
+            analysis.cohorts.contains { $0.fmr.trials > 0 && fmrUnreliable($0, in: analysis) }
             ? "; groups with too few people or pairs to rely on (their notes say which) after the others" : ""
         let order = "highest false-match rate first\(unreliable); groups whose FMR is not measured (no pairs of different people) last."
         let above = [
@@ -712,7 +712,7 @@ public enum HTMLReport {
         ].compactMap { $0 }
         var rows =
             (above.isEmpty ? [] : ["<p class=\"meta\">\(above.joined(separator: " "))</p>"]) + [
-                "<table><tr><th>\(HTML.escape(label(dimension: analysis.dimensions.description)))</th><th>people</th><th>false matches</th><th>FMR (95% interval, resampling people)</th><th>false non-matches</th><th>FNMR (95% interval, resampling people)</th><th>notes</th></tr>"
+                "<table><tr><th>\(name)</th><th>people</th><th>false matches</th><th>FMR (95% interval, resampling people)</th><th>false non-matches</th><th>FNMR (95% interval, resampling people)</th><th>notes</th></tr>"
             ]
         var marked = false
         // Everyone together last, set apart as a total row: not one of the groups compared.
@@ -769,20 +769,25 @@ public enum HTMLReport {
     /// (point estimate) first, groups whose FMR is not measured (no pair of two different people) last,
     /// equal rates in the run's order. Small groups have the most extreme rates by chance: sorted with
     /// the others, a group of two people with one false match would top a table it cannot support.
-    static func rowOrder(_ cohorts: [CohortRates]) -> [CohortRates] {
+    static func rowOrder(_ analysis: DisaggregatedRates) -> [CohortRates] {
+        let cohorts = analysis.cohorts
         guard cohorts.count > sortedTableLimit else { return cohorts }
         func key(_ c: CohortRates, _ offset: Int) -> (Int, Int, Double, Int) {
-            (c.fmr.trials > 0 ? 1 : 0, fmrUnreliable(c) ? 0 : 1, c.fmr.trials > 0 ? c.fmr.rate : 0, -offset)
+            (c.fmr.trials > 0 ? 1 : 0, fmrUnreliable(c, in: analysis) ? 0 : 1, c.fmr.trials > 0 ? c.fmr.rate : 0, -offset)
         }
         return cohorts.enumerated().sorted { key($0.element, $0.offset) > key($1.element, $1.offset) }.map(\.element)
     }
 
-    /// Whether a group's FMR at its operating point cannot support a claim: the run flagged it as too
-    /// few people (``tooFewPeople(_:)``) or too few non-mated pairs for the rate (the rule of three:
-    /// "cannot support FMR …", "too few non-mated pairs …"). Other notes (no mated pairs, an own threshold
-    /// at bin resolution) do not concern the FMR shown.
-    static func fmrUnreliable(_ rates: CohortRates) -> Bool {
-        tooFewPeople(rates) || rates.flags.contains { $0.hasPrefix("cannot support FMR") || $0.hasPrefix("too few non-mated pairs") }
+    /// Whether a group's FMR at `analysis`'s operating point cannot support a claim: too few people
+    /// (``tooFewPeople(_:)``), or fewer non-mated pairs than the rule of three asks for the rate (the target
+    /// FMR, or at a fixed threshold the overall FMR measured there), the rule the run's "cannot support FMR"
+    /// notes and ``pairsSupport(_:)`` apply. Other notes (no mated pairs, an own threshold at bin
+    /// resolution) do not concern the FMR shown.
+    static func fmrUnreliable(_ rates: CohortRates, in analysis: DisaggregatedRates) -> Bool {
+        if tooFewPeople(rates) { return true }
+        let overall = analysis.overall.fmr.rate
+        guard let rate = analysis.targetFMR ?? (overall > 0 && overall.isFinite ? overall : nil) else { return false }
+        return rates.fmr.trials < RuleOfThree.requiredTrials(forFMR: rate)
     }
 
     static func watchlistSection(_ w: WatchlistResult) -> String {

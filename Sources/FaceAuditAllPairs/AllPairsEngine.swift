@@ -2,8 +2,8 @@ import CPairScores
 import FaceAuditGEMM
 import Foundation
 
-/// Compares every pair of templates, tile by tile with `BLAS.gemm`, streaming each tile straight
-/// into ``PairStatistics``. Memory is O(rows·dimension + bins·histograms + cells² + tail), never O(rows²).
+/// Compares every pair of templates, tile by tile with `BLAS.gemm` (on AMX tiles where they run:
+/// ``TileOperands``), streaming each tile straight into ``PairStatistics``. Memory is O(rows·dimension + bins·histograms + cells² + tail), never O(rows²).
 public struct AllPairsEngine: Sendable {
     /// The templates.
     public let matrix: TemplateMatrix
@@ -20,6 +20,10 @@ public struct AllPairsEngine: Sendable {
     /// Rows of a tile computed and binned together on the own kernels (``compute(_:into:workspace:timing:admitFrom:)``);
     /// 0: whole tiles by `BLAS.gemm`, as without them. Tests set it; the statistics never depend on it.
     var rowBlock = Self.defaultRowBlock
+    /// The templates packed for AMX tiles, where ``BLAS/amx`` holds, the own kernels run and tiles
+    /// start at multiples of 16: then every key comes from them (``TileOperands``). Tests set it to nil
+    /// to compare with the single-precision kernels.
+    var tiles: TileOperands?
 
     /// Creates an engine. `cellOfImage` values must lie in `0..<layout.cells`.
     public init(matrix: TemplateMatrix, cellOfImage: [Int32], subjectOfImage: [Int32], layout: StatisticsLayout) {
@@ -30,6 +34,13 @@ public struct AllPairsEngine: Sendable {
         self.grid = TileGrid(rows: matrix.rows, tileSize: layout.tileSize)
         let cells = layout.cells
         pairOffset = (0..<cells * cells).map { layout.histogram($0 / cells, $0 % cells) * layout.bins }
+        tiles =
+            PackedColumns.isAvailable && layout.tileSize % 16 == 0
+            ? matrix.values.withUnsafeBufferPointer { values in
+                TileOperands(
+                    values: values.baseAddress!, rows: matrix.rows, k: matrix.dimension, lda: matrix.dimension,
+                    alpha: matrix.metric == .euclideanDistance ? 2 : 1)
+            } : nil
     }
 
     /// Time spent, for benchmarks: in `BLAS.gemm` and in streaming tiles into the statistics.
@@ -213,7 +224,7 @@ public struct AllPairsEngine: Sendable {
     /// rows at a time, each block binned straight after: its 128 KB of keys are read from L2, where a
     /// whole tile's 4 MB had been written out to L3 and read back. Every key has the bits of the whole
     /// tile's product (`fa_sgemm_packed_b`), and rows are streamed in the same order, so the statistics
-    /// are the same.
+    /// are the same. On AMX tiles (``tiles``) nothing is packed per tile: the templates were packed once.
     private func compute(
         _ tile: TileGrid.Tile, into statistics: inout PairStatistics, workspace: inout Workspace, timing: inout Timing,
         admitFrom: Int = 0
@@ -232,17 +243,24 @@ public struct AllPairsEngine: Sendable {
         let m = tile.rows.count, n = tile.columns.count
         let euclidean = matrix.metric == .euclideanDistance
         let alpha: Float = euclidean ? 2 : 1
-        var start = DispatchTime.now().uptimeNanoseconds
-        matrix.values.withUnsafeBufferPointer { values in
-            workspace.columns.pack(n: n, k: d, b: values.baseAddress! + tile.columns.lowerBound * d, ldb: d, transposeB: true)
+        if tiles == nil {
+            matrix.values.withUnsafeBufferPointer { values in
+                workspace.columns.pack(n: n, k: d, b: values.baseAddress! + tile.columns.lowerBound * d, ldb: d, transposeB: true)
+            }
         }
         let block = min(rowBlock, m)
         if workspace.buffer.count < block * n { workspace.buffer = [Float](repeating: 0, count: block * n) }
+        var start = DispatchTime.now().uptimeNanoseconds
         for r0 in stride(from: 0, to: m, by: block) {
             let rows = r0..<min(m, r0 + block)
+            let first = tile.rows.lowerBound + r0
             matrix.values.withUnsafeBufferPointer { values in
                 workspace.buffer.withUnsafeMutableBufferPointer { c in
-                    let a = values.baseAddress! + (tile.rows.lowerBound + r0) * d
+                    if let tiles {
+                        tiles.product(rows: first..<(first + rows.count), columns: tile.columns, c: c.baseAddress!, ldc: n)
+                        return
+                    }
+                    let a = values.baseAddress! + first * d
                     if !workspace.columns.product(m: rows.count, alpha: alpha, a: a, lda: d, beta: 0, c: c.baseAddress!, ldc: n) {
                         BLAS.gemm(
                             m: rows.count, n: n, k: d, alpha: alpha, a: a, lda: d,
@@ -282,6 +300,12 @@ public struct AllPairsEngine: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         matrix.values.withUnsafeBufferPointer { values in
             buffer.withUnsafeMutableBufferPointer { c in
+                // On AMX tiles, the keys of the first pass (``compute``), so that a pair lands in the bin
+                // it was counted in there.
+                if let tiles {
+                    tiles.product(rows: tile.rows, columns: tile.columns, c: c.baseAddress!, ldc: n)
+                    return
+                }
                 // C = alpha · A_rows · A_columnsᵀ; alpha 2 so that a Euclidean key is C − ‖a‖² − ‖b‖².
                 BLAS.gemm(
                     m: m, n: n, k: d, alpha: euclidean ? 2 : 1, a: values.baseAddress! + tile.rows.lowerBound * d, lda: d,

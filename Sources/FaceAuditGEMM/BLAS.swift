@@ -36,6 +36,16 @@ public enum BLAS {
         }
     }()
 
+    /// Whether the all-pairs keys run on AMX tiles (``PackedColumns/init(onTiles:)``): the CPU has
+    /// AMX-BF16, Linux grants the tile state, and `FACEAUDIT_GEMM` is unset or `amx` (`avx512`, `avx2`
+    /// and `blas` keep the keys on that path).
+    public static let amx: Bool = {
+        switch ProcessInfo.processInfo.environment["FACEAUDIT_GEMM"] {
+        case nil, "amx": fa_amx_available()
+        default: false
+        }
+    }()
+
     /// Whether the products run the AVX-512F kernel: the CPU has it and `FACEAUDIT_GEMM` does not pick
     /// another path. FaceAudit's other AVX-512F code (the pyramid's resize rows, the NN engine's loops, the
     /// pair scores' sums) follows the same switch.
@@ -52,7 +62,7 @@ public enum BLAS {
 
     /// One line naming the product kernel and the BLAS with its kernel, for every report's provenance.
     public static var description: String {
-        "products: \(name(of: kernel)); \(library)"
+        "products: \(name(of: kernel))\(amx ? ", all-pairs keys on AMX tiles (split bfloat16)" : ""); \(library)"
     }
 
     /// The CBLAS library and the kernel it runs.

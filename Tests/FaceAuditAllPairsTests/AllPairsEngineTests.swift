@@ -1,3 +1,4 @@
+import FaceAuditGEMM
 import FaceAuditScoring
 import Foundation
 import Testing
@@ -57,7 +58,9 @@ struct Population {
     @Test(arguments: [PairMetric.cosineSimilarity, .euclideanDistance])
     func everyPairIsScoredOnceAndMatchesTheDirectScore(metric: PairMetric) throws {
         let population = Population(images: 301, seed: 7, missingEvery: 29)
-        let (statistics, timing) = try population.engine(metric, tileSize: 64).run(threads: 2)
+        var engine = try population.engine(metric, tileSize: 64)
+        engine.tiles = nil
+        let (statistics, timing) = engine.run(threads: 2)
         #expect(statistics.isComplete)
         #expect(timing.flops > 0)
         let valid = population.templates.indices.filter { population.templates[$0] != nil }
@@ -79,6 +82,40 @@ struct Population {
         }
         for p in statistics.mated { #expect(population.subject[Int(p.first)] == population.subject[Int(p.second)]) }
         #expect(statistics.mated == statistics.mated.sorted { ($0.first, $0.second) < ($1.first, $1.second) })
+    }
+
+    /// On AMX tiles every pair's key lies within the bound `TileOperands` states of the exact key:
+    /// 2·(3·2⁻¹⁶ + 3k·2⁻²⁴)·Σ|a_p·b_p| for 2a·b, plus single-precision rounding of the norms
+    /// (k·2⁻²⁴·(‖a‖² + ‖b‖²), twice over) and of the key's two subtractions.
+    @Test(
+        .enabled(if: BLAS.amx, "no AMX-BF16 here, or FACEAUDIT_GEMM picks another path"),
+        arguments: [PairMetric.cosineSimilarity, .euclideanDistance])
+    func tileKeysLieWithinTheirBound(metric: PairMetric) throws {
+        let population = Population(images: 301, seed: 7, missingEvery: 29)
+        let engine = try population.engine(metric, tileSize: 64)
+        #expect(engine.tiles != nil)
+        let (statistics, _) = engine.run(threads: 2)
+        let matrix = try TemplateMatrix(templates: population.templates, metric: metric)
+        var worst = 0.0
+        for p in statistics.mated + statistics.tail {
+            var a = population.templates[Int(p.first)]!.map(Double.init), b = population.templates[Int(p.second)]!.map(Double.init)
+            if metric == .cosineSimilarity {
+                let (na, nb) = (a.map { $0 * $0 }.reduce(0, +).squareRoot(), b.map { $0 * $0 }.reduce(0, +).squareRoot())
+                a = a.map { $0 / na }
+                b = b.map { $0 / nb }
+            }
+            let dot = zip(a, b).map { $0 * $1 }.reduce(0, +)
+            let magnitude = zip(a, b).map { abs($0 * $1) }.reduce(0, +)
+            let (aa, bb) = (a.map { $0 * $0 }.reduce(0, +), b.map { $0 * $0 }.reduce(0, +))
+            let k = Double(matrix.dimension)
+            let exact = metric == .cosineSimilarity ? dot : 2 * dot - aa - bb
+            var bound = 2 * (3.0 / 65536 + 3 * k * 0x1p-24) * magnitude
+            if metric == .euclideanDistance { bound += 2 * (k * 0x1p-24) * (aa + bb) + 4 * 0x1p-24 * (2 * magnitude + aa + bb) }
+            let error = abs(Double(p.key) - exact)
+            #expect(error <= bound, "pair \(p.first)-\(p.second): error \(error), bound \(bound)")
+            worst = max(worst, error / bound)
+        }
+        #expect(worst > 0)
     }
 
     /// Tiles computed a few rows at a time (columns packed once, each block binned straight after) give

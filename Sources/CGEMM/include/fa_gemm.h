@@ -84,4 +84,6 @@ bool fa_sgemm_grouped_packed(
     fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *b,
     const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
 
+#include "fa_amx.h"
+
 #endif

@@ -20,10 +20,10 @@ public struct AllPairsEngine: Sendable {
     /// Rows of a tile computed and binned together on the own kernels (``compute(_:into:workspace:timing:admitFrom:)``);
     /// 0: whole tiles by `BLAS.gemm`, as without them. Tests set it; the statistics never depend on it.
     var rowBlock = Self.defaultRowBlock
-    /// The templates packed for AMX tiles, where ``BLAS/amx`` holds, the own kernels run and tiles
-    /// start at multiples of 16: then every key comes from them (``TileOperands``). Tests set it to nil
-    /// to compare with the single-precision kernels.
-    var tiles: TileOperands?
+    /// Whether keys come from AMX tiles (``TileOperands``) where ``BLAS/amx`` holds, the own kernels run
+    /// and tiles start at multiples of 16. Tests set it to false to compare with the single-precision
+    /// kernels.
+    var onTiles = true
 
     /// Creates an engine. `cellOfImage` values must lie in `0..<layout.cells`.
     public init(matrix: TemplateMatrix, cellOfImage: [Int32], subjectOfImage: [Int32], layout: StatisticsLayout) {
@@ -34,13 +34,17 @@ public struct AllPairsEngine: Sendable {
         self.grid = TileGrid(rows: matrix.rows, tileSize: layout.tileSize)
         let cells = layout.cells
         pairOffset = (0..<cells * cells).map { layout.histogram($0 / cells, $0 % cells) * layout.bins }
-        tiles =
-            PackedColumns.isAvailable && layout.tileSize % 16 == 0
-            ? matrix.values.withUnsafeBufferPointer { values in
-                TileOperands(
-                    values: values.baseAddress!, rows: matrix.rows, k: matrix.dimension, lda: matrix.dimension,
-                    alpha: matrix.metric == .euclideanDistance ? 2 : 1)
-            } : nil
+    }
+
+    /// The templates packed for AMX tiles, or nil where keys come from the single-precision kernels
+    /// (see ``onTiles``). Made for each pass and freed after it (1.5 KB a template at 128 dimensions).
+    func tileOperands() -> TileOperands? {
+        guard onTiles, PackedColumns.isAvailable, layout.tileSize % 16 == 0 else { return nil }
+        return matrix.values.withUnsafeBufferPointer { values in
+            TileOperands(
+                values: values.baseAddress!, rows: matrix.rows, k: matrix.dimension, lda: matrix.dimension,
+                alpha: matrix.metric == .euclideanDistance ? 2 : 1)
+        }
     }
 
     /// Time spent, for benchmarks: in `BLAS.gemm` and in streaming tiles into the statistics.
@@ -71,7 +75,8 @@ public struct AllPairsEngine: Sendable {
         let mine = Array(grid.tiles(shard: index, of: count).indices)
         var first = Timing()
         // With an estimate the certified bin is not needed: its tiles would be computed twice.
-        let startBin = estimate == nil ? certifiedTailBin(tiles: mine.map { all[$0] }, timing: &first) : 0
+        let operands = tileOperands()
+        let startBin = estimate == nil ? certifiedTailBin(tiles: mine.map { all[$0] }, timing: &first, operands: operands) : 0
         let admitFrom = estimate ?? 0
         let queue = TileQueue(mine)
         // A thread's tail rarely holds more than twice the capacity plus one tile's pairs (``PairStatistics/prune()``
@@ -90,7 +95,7 @@ public struct AllPairsEngine: Sendable {
             statistics.tail.reserveCapacity(tailRoom)
             statistics.adopt(tailBin: startBin)
             var timing = Timing()
-            var workspace = Workspace()
+            var workspace = Workspace(operands: operands)
             while let t = queue.next() {
                 compute(all[t], into: &statistics, workspace: &workspace, timing: &timing, admitFrom: admitFrom)
                 statistics.tiles.append(t)
@@ -134,14 +139,15 @@ public struct AllPairsEngine: Sendable {
     /// default settings) and rounded up to whole tiles, never more than an eighth; they run on one
     /// thread before the others start. 0 (no bound) when the capacity is more than an eighth of the
     /// shard's pairs, or when the whole tiles within that eighth do not hold it.
-    func certifiedTailBin(tiles: [TileGrid.Tile], timing: inout Timing) -> Int {
+    /// `operands`: the pass's (``tileOperands()``), so that keys are the pass's; made here when nil.
+    func certifiedTailBin(tiles: [TileGrid.Tile], timing: inout Timing, operands: TileOperands? = nil) -> Int {
         let capacity = layout.tailCapacity
         let pairs = tiles.reduce(0) { $0 + $1.pairCount }
         guard capacity > 0, capacity <= pairs / 8 else { return 0 }
         var statistics = PairStatistics(layout: layout)
         // No pair at or above this bin exists, so only mated pairs are kept, and dropped.
         statistics.adopt(tailBin: layout.bins)
-        var workspace = Workspace()
+        var workspace = Workspace(operands: operands ?? tileOperands())
         var counted = 0
         for tile in tiles {
             // Never more than an eighth of the shard's pairs computed twice (a tile is checked before it
@@ -170,12 +176,13 @@ public struct AllPairsEngine: Sendable {
         let queue = TileQueue(Array(all.indices))
         let found = PairList()
         let flags = wanted
+        let operands = tileOperands()
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, all.count))) { _ in
             var pairs: [ScoredPair] = []
             var timing = Timing()
             var buffer = [Float](repeating: 0, count: layout.tileSize * layout.tileSize)
             while let t = queue.next() {
-                product(all[t], buffer: &buffer, timing: &timing)
+                product(all[t], buffer: &buffer, timing: &timing, operands: operands)
                 select(all[t], buffer: buffer, wanted: flags, into: &pairs)
             }
             found.append(pairs)
@@ -224,7 +231,8 @@ public struct AllPairsEngine: Sendable {
     /// rows at a time, each block binned straight after: its 128 KB of keys are read from L2, where a
     /// whole tile's 4 MB had been written out to L3 and read back. Every key has the bits of the whole
     /// tile's product (`fa_sgemm_packed_b`), and rows are streamed in the same order, so the statistics
-    /// are the same. On AMX tiles (``tiles``) nothing is packed per tile: the templates were packed once.
+    /// are the same. On AMX tiles (the workspace's operands) nothing is packed per tile: the templates
+    /// were packed once for the pass.
     private func compute(
         _ tile: TileGrid.Tile, into statistics: inout PairStatistics, workspace: inout Workspace, timing: inout Timing,
         admitFrom: Int = 0
@@ -233,7 +241,7 @@ public struct AllPairsEngine: Sendable {
         guard PackedColumns.isAvailable, rowBlock > 0 else {
             let keys = tile.rows.count * tile.columns.count
             if workspace.buffer.count < keys { workspace.buffer = [Float](repeating: 0, count: keys) }
-            product(tile, buffer: &workspace.buffer, timing: &timing)
+            product(tile, buffer: &workspace.buffer, timing: &timing, operands: workspace.operands)
             let middle = DispatchTime.now().uptimeNanoseconds
             stream(tile, rows: 0..<tile.rows.count, columns: columns, workspace: &workspace, into: &statistics, admitFrom: admitFrom)
             timing.streaming += Double(DispatchTime.now().uptimeNanoseconds - middle) / 1e9
@@ -243,6 +251,7 @@ public struct AllPairsEngine: Sendable {
         let m = tile.rows.count, n = tile.columns.count
         let euclidean = matrix.metric == .euclideanDistance
         let alpha: Float = euclidean ? 2 : 1
+        let tiles = workspace.operands
         if tiles == nil {
             matrix.values.withUnsafeBufferPointer { values in
                 workspace.columns.pack(n: n, k: d, b: values.baseAddress! + tile.columns.lowerBound * d, ldb: d, transposeB: true)
@@ -284,8 +293,10 @@ public struct AllPairsEngine: Sendable {
 
     /// What a thread computes tiles in: the keys of a tile or of a block of its rows, the tile's columns
     /// packed for the own kernels, and the binning's scratch (a bin and a rare-column slot per column),
-    /// made once rather than for every block.
+    /// made once rather than for every block; and the pass's operands on AMX tiles.
     struct Workspace: ~Copyable {
+        /// The pass's templates packed for AMX tiles, shared by its threads; nil off them.
+        let operands: TileOperands?
         var buffer: [Float] = []
         var columns = PackedColumns()
         var rowBins: [Int32] = []
@@ -293,7 +304,8 @@ public struct AllPairsEngine: Sendable {
     }
 
     /// The keys of one tile into `buffer` (row-major, `tile.rows.count × tile.columns.count`).
-    private func product(_ tile: TileGrid.Tile, buffer: inout [Float], timing: inout Timing) {
+    /// `operands`: the pass's on AMX tiles (``tileOperands()``), whose keys the tile then gets.
+    private func product(_ tile: TileGrid.Tile, buffer: inout [Float], timing: inout Timing, operands tiles: TileOperands?) {
         let d = matrix.dimension
         let m = tile.rows.count, n = tile.columns.count
         let euclidean = matrix.metric == .euclideanDistance

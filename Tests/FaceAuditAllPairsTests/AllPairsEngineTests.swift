@@ -59,7 +59,7 @@ struct Population {
     func everyPairIsScoredOnceAndMatchesTheDirectScore(metric: PairMetric) throws {
         let population = Population(images: 301, seed: 7, missingEvery: 29)
         var engine = try population.engine(metric, tileSize: 64)
-        engine.tiles = nil
+        engine.onTiles = false
         let (statistics, timing) = engine.run(threads: 2)
         #expect(statistics.isComplete)
         #expect(timing.flops > 0)
@@ -93,7 +93,7 @@ struct Population {
     func tileKeysLieWithinTheirBound(metric: PairMetric) throws {
         let population = Population(images: 301, seed: 7, missingEvery: 29)
         let engine = try population.engine(metric, tileSize: 64)
-        #expect(engine.tiles != nil)
+        #expect(engine.tileOperands() != nil)
         let (statistics, _) = engine.run(threads: 2)
         let matrix = try TemplateMatrix(templates: population.templates, metric: metric)
         var worst = 0.0

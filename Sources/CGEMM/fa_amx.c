@@ -1,7 +1,7 @@
 // All-pairs products on AMX tiles with split bfloat16 operands (see fa_amx.h).
 //
 // Layout. With kp = k rounded up to 32, each row of A becomes K = 3·kp bfloat16 values
-// [hi(a), hi(a), lo(a)] and each column of Bᵀ [hi(b), lo(b), hi(b)], so one bf16 product of depth K is
+// [hi(a), mid(a), hi(a)] and each column of Bᵀ [mid(b), hi(b), hi(b)], so one bf16 product of depth K is
 // the three partial products in order. A is packed row-major (row stride 2K bytes) and read by tiles of
 // 16 rows × 32 values. B is packed in strips of 16 columns; a strip's step t (32 values of K) is one
 // tile of 16 rows × 64 bytes in the "VNNI" order the tiles want: row r holds, for each of the 16
@@ -44,6 +44,9 @@ static void check_available(void) {
     if (!avx512f || !amx_bf16 || !amx_tile) return;
     uint64_t xcr0 = xgetbv0();
     if ((xcr0 & 0x600E6) != 0x600E6) return;  // AVX-512 state, XTILECFG and XTILEDATA
+    // Linux refuses the permission while a thread has an alternate signal stack too small for the tile
+    // state (and, once granted, refuses such stacks): the products then stay off the tiles. Swift's
+    // runtime installs 64 KB stacks, which are large enough.
     available = syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0;
 }
 
@@ -78,15 +81,26 @@ static inline void split(float x, uint16_t parts[3]) {
 }
 
 /// The products of parts, in the order they are summed: which part of a (left) and of b (right) each
-/// third of the depth holds: hi·hi, hi·mid, mid·hi. With a = hi + mid + ρ, |ρ| ≤ 2⁻¹⁶|a| (and b alike),
-/// what they leave out, mid·mid and the terms of ρ, is at most about 3·2⁻¹⁶ of |a·b|. (All six products down to lo·hi leave
-/// 2⁻²³, as single precision does, but take twice as long: no faster than the AVX-512F kernel.)
+/// third of the depth holds: hi·mid, mid·hi, then hi·hi. With a = hi + mid + ρ, |ρ| ≤ 2⁻¹⁶|a| (and b
+/// alike), what they leave out, mid·mid and the terms of ρ, is at most 3.1·2⁻¹⁶ of |a·b|. The small
+/// corrections come first, so that single-precision accumulation over the padded depth kp costs at
+/// most about kp·2⁻²⁴·(1 + 3·2⁻⁷) of Σ|a_p·b_p| (hi·hi first made it 3·kp). (All six products down to
+/// lo·hi leave 2⁻²³, as single precision does, but take twice as long: no faster than the AVX-512F
+/// kernel.)
 enum { PRODUCTS = 3 };
-static const int left_part[PRODUCTS] = {0, 0, 1}, right_part[PRODUCTS] = {0, 1, 0};
+static const int left_part[PRODUCTS] = {0, 1, 0}, right_part[PRODUCTS] = {1, 0, 0};
+
+uint32_t fa_amx_cpu_signature(void) {
+    unsigned eax = 0, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
+    return eax;
+}
+
+ptrdiff_t fa_amx_row_bytes(ptrdiff_t k) { return PRODUCTS * padded_depth(k) * 2; }
 
 ptrdiff_t fa_amx_packed_b_bytes(ptrdiff_t n, ptrdiff_t k) {
     if (n <= 0 || k <= 0) return 0;
-    return (n + 15) / 16 * 16 * PRODUCTS * padded_depth(k) * 2;
+    return (n + 15) / 16 * 16 * fa_amx_row_bytes(k);
 }
 
 /// Part `which` (0 hi, 1 mid, 2 lo) of x.
@@ -108,10 +122,9 @@ void fa_amx_pack_b(ptrdiff_t n, ptrdiff_t k, const float *b, ptrdiff_t ldb, void
             const int third = right_part[q / kp];
             const ptrdiff_t p = q % kp;
             for (ptrdiff_t col = 0; col < 16; col++) {
-                const float *x = b + (j0 + col) * ldb;
                 const bool first = col < cols && p < k, second = col < cols && p + 1 < k;
-                *out++ = first ? part(x[p], third) : 0;
-                *out++ = second ? part(x[p + 1], third) : 0;
+                *out++ = first ? part(b[(j0 + col) * ldb + p], third) : 0;
+                *out++ = second ? part(b[(j0 + col) * ldb + p + 1], third) : 0;
             }
         }
     }
@@ -203,7 +216,7 @@ __attribute__((target("amx-tile,amx-bf16,avx512f"))) static void compute(
 
 ptrdiff_t fa_amx_packed_a_bytes(ptrdiff_t m, ptrdiff_t k) {
     if (m <= 0 || k <= 0) return 0;
-    return ((m + 15) / 16 * 16 + 16) * PRODUCTS * padded_depth(k) * 2;
+    return ((m + 15) / 16 * 16 + 16) * fa_amx_row_bytes(k);
 }
 
 void fa_amx_pack_a(ptrdiff_t m, ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda, void *ap) {
@@ -232,6 +245,8 @@ bool fa_amx_product(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const void *ap, const
 #else
 
 bool fa_amx_available(void) { return false; }
+uint32_t fa_amx_cpu_signature(void) { return 0; }
+ptrdiff_t fa_amx_row_bytes(ptrdiff_t k) { return 6 * ((k + 31) / 32 * 32); }
 ptrdiff_t fa_amx_packed_b_bytes(ptrdiff_t n, ptrdiff_t k) {
     (void)n, (void)k;
     return 0;

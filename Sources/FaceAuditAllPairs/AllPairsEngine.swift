@@ -36,15 +36,34 @@ public struct AllPairsEngine: Sendable {
         pairOffset = (0..<cells * cells).map { layout.histogram($0 / cells, $0 % cells) * layout.bins }
     }
 
-    /// The templates packed for AMX tiles, or nil where keys come from the single-precision kernels
-    /// (see ``onTiles``). Made for each pass and freed after it (1.5 KB a template at 128 dimensions).
+    /// The templates packed for AMX tiles when the layout's keys are this CPU's tiles'
+    /// (``keys(for:matrix:)``), else nil: keys from the single-precision kernels. Made for each pass
+    /// and freed after it (1.5 KB a template at 128 dimensions).
     func tileOperands() -> TileOperands? {
-        guard onTiles, PackedColumns.isAvailable, layout.tileSize % 16 == 0 else { return nil }
+        guard onTiles, !layout.keys.isEmpty, layout.keys == Self.tileKeys else { return nil }
         return matrix.values.withUnsafeBufferPointer { values in
             TileOperands(
                 values: values.baseAddress!, rows: matrix.rows, k: matrix.dimension, lda: matrix.dimension,
                 alpha: matrix.metric == .euclideanDistance ? 2 : 1)
         }
+    }
+
+    /// What ``StatisticsLayout/keys`` says of keys from this CPU's AMX tiles: the tiles' rounding may
+    /// differ between CPU models, so the model is part of it (CPUID leaf 1). Empty where they do not run.
+    public static var tileKeys: String {
+        BLAS.amx ? "AMX tiles, split bfloat16 (CPUID 0x\(String(TileOperands.cpuSignature, radix: 16, uppercase: true)))" : ""
+    }
+
+    /// How a pass over `matrix` in `layout` computes its keys here, for ``StatisticsLayout/keys``:
+    /// ``tileKeys`` when AMX tiles run (``BLAS/amx``, with the own kernels), tiles start at multiples
+    /// of 16 and the tiles' error bound (``TileOperands/errorBound(dimension:)`` of Σ|a_p·b_p|, which
+    /// is at most 1 for cosine keys and 2·max‖a‖² for Euclidean ones) is at most half a bin; else empty
+    /// (single precision). A streamed run's exact pairs need every key within one bin of its exact value.
+    public static func keys(for layout: StatisticsLayout, matrix: TemplateMatrix) -> String {
+        guard BLAS.amx, PackedColumns.isAvailable, layout.tileSize % 16 == 0, layout.bins > 0 else { return "" }
+        let width = (Double(layout.keyUpper) - Double(layout.keyLower)) / Double(layout.bins)
+        let scale = matrix.metric == .euclideanDistance ? 2 * Double(matrix.squaredNorms.max() ?? 0) : 1
+        return TileOperands.errorBound(dimension: matrix.dimension) * scale <= width / 2 ? tileKeys : ""
     }
 
     /// Time spent, for benchmarks: in `BLAS.gemm` and in streaming tiles into the statistics.
@@ -252,6 +271,7 @@ public struct AllPairsEngine: Sendable {
         let euclidean = matrix.metric == .euclideanDistance
         let alpha: Float = euclidean ? 2 : 1
         let tiles = workspace.operands
+        var start = DispatchTime.now().uptimeNanoseconds
         if tiles == nil {
             matrix.values.withUnsafeBufferPointer { values in
                 workspace.columns.pack(n: n, k: d, b: values.baseAddress! + tile.columns.lowerBound * d, ldb: d, transposeB: true)
@@ -259,7 +279,6 @@ public struct AllPairsEngine: Sendable {
         }
         let block = min(rowBlock, m)
         if workspace.buffer.count < block * n { workspace.buffer = [Float](repeating: 0, count: block * n) }
-        var start = DispatchTime.now().uptimeNanoseconds
         for r0 in stride(from: 0, to: m, by: block) {
             let rows = r0..<min(m, r0 + block)
             let first = tile.rows.lowerBound + r0

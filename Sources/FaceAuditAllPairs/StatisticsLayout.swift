@@ -1,8 +1,8 @@
 import FaceAuditScoring
 
 /// Everything two partial statistics must share before they can be added: the metric, the histogram
-/// bins, the cells and which histogram each pair of cells counts in, the tail size and the
-/// fingerprint of the run they belong to.
+/// bins, the cells and which histogram each pair of cells counts in, the tail size, how the keys were
+/// computed and the fingerprint of the run they belong to.
 public struct StatisticsLayout: Sendable, Hashable, Codable {
     /// The metric of the keys.
     public var metric: PairMetric
@@ -31,6 +31,11 @@ public struct StatisticsLayout: Sendable, Hashable, Codable {
     public var images: Int
     /// Identifies the run: dataset, pipeline, templates; set by the caller.
     public var fingerprint: String
+    /// How the keys are computed, when not by single-precision products: ``AllPairsEngine/tileKeys``
+    /// for AMX tiles (``AllPairsEngine/keys(for:matrix:)`` decides). Empty for single precision, whose
+    /// bits are the same on every CPU with the own kernels; the tiles' may not be, so partial results
+    /// whose keys differ are not added, and a merge recomputes keys only where they are the shards'.
+    public var keys = ""
 
     /// Creates a layout. `histogramOfCellPair`: the histogram of each unordered cell pair (see
     /// ``histogramOfCellPair``), numbered from 0 with none left out; nil gives every cell pair its own.
@@ -53,6 +58,29 @@ public struct StatisticsLayout: Sendable, Hashable, Codable {
         self.rows = rows
         self.images = images
         self.fingerprint = fingerprint
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case metric, bins, keyLower, keyUpper, cells, histograms, histogramOfCellPair, tailCapacity, tileSize, rows, images
+        case fingerprint, keys
+    }
+
+    /// Decodes a layout; one written before ``keys`` existed has single-precision keys.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        metric = try c.decode(PairMetric.self, forKey: .metric)
+        bins = try c.decode(Int.self, forKey: .bins)
+        keyLower = try c.decode(Float.self, forKey: .keyLower)
+        keyUpper = try c.decode(Float.self, forKey: .keyUpper)
+        cells = try c.decode(Int.self, forKey: .cells)
+        histograms = try c.decode(Int.self, forKey: .histograms)
+        histogramOfCellPair = try c.decode([Int32].self, forKey: .histogramOfCellPair)
+        tailCapacity = try c.decode(Int.self, forKey: .tailCapacity)
+        tileSize = try c.decode(Int.self, forKey: .tileSize)
+        rows = try c.decode(Int.self, forKey: .rows)
+        images = try c.decode(Int.self, forKey: .images)
+        fingerprint = try c.decode(String.self, forKey: .fingerprint)
+        keys = try c.decodeIfPresent(String.self, forKey: .keys) ?? ""
     }
 
     /// Number of unordered cell pairs (a ≤ b).

@@ -195,6 +195,14 @@ public struct BenchmarkPipeline: Sendable {
             // The analysis orders the kept pairs itself once it has scored them (StreamedPairs).
             statistics = pairs.engine.run(threads: threads, sortingTail: false).0
         }
+        if statistics.layout.keys != pairs.engine.layout.keys {
+            // The second pass recomputes keys: they must be the shards'.
+            let describe = { (keys: String) in keys.isEmpty ? "single precision" : keys }
+            throw RunError(
+                .dataError,
+                "the shards scored pairs with \(describe(statistics.layout.keys)), this machine with \(describe(pairs.engine.layout.keys)); "
+                    + "merge on the kind of CPU the shards ran on, or run shards and merge with FACEAUDIT_GEMM=avx512")
+        }
         guard statistics.layout == pairs.engine.layout else {
             throw RunError(
                 .dataError,

@@ -36,9 +36,10 @@ public enum BLAS {
         }
     }()
 
-    /// Whether the all-pairs keys run on AMX tiles (``PackedColumns/init(onTiles:)``): the CPU has
-    /// AMX-BF16, Linux grants the tile state, and `FACEAUDIT_GEMM` is unset or `amx` (`avx512`, `avx2`
-    /// and `blas` keep the keys on that path).
+    /// Whether the all-pairs keys may run on AMX tiles (``TileOperands``; the engine also needs tiles
+    /// at multiples of 16 and their error bound within half a bin): the CPU has AMX-BF16, Linux grants
+    /// the tile state, and `FACEAUDIT_GEMM` is unset or `amx` (`avx512`, `avx2` and `blas` keep the keys
+    /// on that path).
     public static let amx: Bool = {
         switch ProcessInfo.processInfo.environment["FACEAUDIT_GEMM"] {
         case nil, "amx": fa_amx_available()
@@ -62,7 +63,7 @@ public enum BLAS {
 
     /// One line naming the product kernel and the BLAS with its kernel, for every report's provenance.
     public static var description: String {
-        "products: \(name(of: kernel))\(amx ? ", all-pairs keys on AMX tiles (split bfloat16)" : ""); \(library)"
+        "products: \(name(of: kernel))\(amx ? ", all-pairs keys on AMX tiles (split bfloat16) where they are within half a bin" : ""); \(library)"
     }
 
     /// The CBLAS library and the kernel it runs.

@@ -142,6 +142,7 @@ extension BenchmarkRun {
         return "streamed: the \(kept) most similar (score \(comparison.isDistance ? "<=" : ">=") \(exactFrom)) are kept and scored "
             + "exactly; the rest are counted in \(layout.bins) histogram bins of \(unit) (width \(width)) per cohort pair\(second). "
             + "Exact: \(exact.joined(separator: ", ")). At bin resolution (each non-mated score of a bin taken at its lower edge): "
-            + binned.joined(separator: ", ")
+            + binned.joined(separator: ", ") + ". Pairs were binned by scores computed "
+            + (layout.keys.isEmpty ? "in single precision" : "on \(layout.keys), each within half a bin of its exact value")
     }
 }

@@ -77,11 +77,12 @@ public struct PairComparison: Sendable {
                     + "score histograms, more than the \(fitting) that fit in \(Self.histogramByteLimit >> 20) MiB; leave a dimension "
                     + "out with --dimensions, or group rare labels together")
         }
-        let layout = StatisticsLayout(
+        var layout = StatisticsLayout(
             metric: metric, bins: bins, keyDomain: matrix.keyDomain, cells: cellNames.count, histogramOfCellPair: histograms,
             tailCapacity: capacity, tileSize: tileSize,
             rows: matrix.rows, images: templates.count,
             fingerprint: Self.fingerprint(manifest: manifest, templates: templates, comparison: comparison, cells: cellKeys))
+        layout.keys = AllPairsEngine.keys(for: layout, matrix: matrix)
         engine = AllPairsEngine(
             matrix: matrix, cellOfImage: cells, subjectOfImage: subjects, layout: layout)
     }

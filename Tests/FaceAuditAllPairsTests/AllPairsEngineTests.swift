@@ -36,9 +36,11 @@ struct Population {
 
     func engine(_ metric: PairMetric, tileSize: Int, tail: Int = .max, bins: Int = 512) throws -> AllPairsEngine {
         let matrix = try TemplateMatrix(templates: templates, metric: metric)
-        let layout = StatisticsLayout(
+        var layout = StatisticsLayout(
             metric: metric, bins: bins, keyDomain: matrix.keyDomain, cells: Int(cell.max()! + 1), tailCapacity: tail, tileSize: tileSize,
             rows: matrix.rows, images: templates.count, fingerprint: "test")
+        // The keys a run computes here: on AMX tiles where they run and the tile size is a multiple of 16.
+        layout.keys = AllPairsEngine.keys(for: layout, matrix: matrix)
         return AllPairsEngine(matrix: matrix, cellOfImage: cell, subjectOfImage: subject, layout: layout)
     }
 
@@ -133,11 +135,12 @@ struct Population {
         }
     }
 
-    @Test(arguments: [1, 3, 7])
-    func shardsMergeToTheSingleProcessStatistics(shards: Int) throws {
+    /// Tile sizes 50 and 48: on AMX tiles the keys come from them only at multiples of 16.
+    @Test(arguments: [1, 3, 7], [50, 48])
+    func shardsMergeToTheSingleProcessStatistics(shards: Int, tileSize: Int) throws {
         let population = Population(images: 420, seed: 11, missingEvery: 41)
         for metric in [PairMetric.cosineSimilarity, .euclideanDistance] {
-            let engine = try population.engine(metric, tileSize: 50, tail: 700)
+            let engine = try population.engine(metric, tileSize: tileSize, tail: 700)
             let (single, _) = engine.run(threads: 1)
             var merged: PairStatistics?
             for shard in (0..<shards).reversed() {
@@ -151,17 +154,38 @@ struct Population {
             #expect(total.mated == single.mated)
             #expect(total.tail == single.tail)
             #expect(total.tailBin == single.tailBin)
-            #expect(total.tiles == Array(0..<TileGrid(rows: engine.matrix.rows, tileSize: 50).tiles.count))
+            #expect(total.tiles == Array(0..<TileGrid(rows: engine.matrix.rows, tileSize: tileSize).tiles.count))
             #expect(total.serialized() == single.serialized())
         }
     }
 
-    @Test("threads that share the highest tail bin any of them reached give the one-thread statistics")
-    func sharedTailBinKeepsTheStatistics() throws {
+    /// Shards whose keys were computed differently (AMX tiles of one CPU model, another's, or single
+    /// precision) can put a pair in another bin: their partial results are not added.
+    @Test func partsWithOtherKeysAreNotAdded() throws {
+        let population = Population(images: 120, seed: 5)
+        let engine = try population.engine(.cosineSimilarity, tileSize: 32)
+        let (first, _) = engine.run(shard: 0, of: 2, threads: 1)
+        var layout = engine.layout
+        layout.keys = engine.layout.keys.isEmpty ? "AMX tiles, split bfloat16 (CPUID 0x0)" : ""
+        let other = AllPairsEngine(
+            matrix: engine.matrix, cellOfImage: engine.cellOfImage, subjectOfImage: engine.subjectOfImage, layout: layout)
+        let (second, _) = other.run(shard: 1, of: 2, threads: 1)
+        var total = first
+        let before = total.serialized()
+        #expect {
+            try total.merge(second)
+        } throws: { error in
+            "\(error)".contains("computed differently") && "\(error)".contains("single precision")
+        }
+        #expect(total.serialized() == before)
+    }
+
+    @Test("threads that share the highest tail bin any of them reached give the one-thread statistics", arguments: [24, 32])
+    func sharedTailBinKeepsTheStatistics(tileSize: Int) throws {
         let population = Population(images: 600, seed: 5, missingEvery: 53)
         for metric in [PairMetric.cosineSimilarity, .euclideanDistance] {
             // Small tiles and a small tail: the bin rises many times on every thread.
-            let engine = try population.engine(metric, tileSize: 24, tail: 400, bins: 256)
+            let engine = try population.engine(metric, tileSize: tileSize, tail: 400, bins: 256)
             let (single, _) = engine.run(threads: 1)
             for threads in [2, 5] {
                 let (shared, _) = engine.run(threads: threads)

@@ -65,11 +65,13 @@ import Testing
         return 0
     }
 
-    @Test func itIsTheTailBinOfTheFirstTilesThatHoldTheCapacity() throws {
+    /// Tile sizes 33 and 32: on AMX tiles the keys come from them only at multiples of 16.
+    @Test(arguments: [33, 32])
+    func itIsTheTailBinOfTheFirstTilesThatHoldTheCapacity(tileSize: Int) throws {
         let population = Population(images: 400, seed: 12)
         for metric in [PairMetric.cosineSimilarity, .euclideanDistance] {
             for capacity in [1, 900, 5000] {
-                let engine = try population.engine(metric, tileSize: 33, bins: 128)
+                let engine = try population.engine(metric, tileSize: tileSize, bins: 128)
                 let tiles = engine.grid.tiles
                 var layout = engine.layout
                 layout.tailCapacity = capacity

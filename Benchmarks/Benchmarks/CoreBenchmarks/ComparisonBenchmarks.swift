@@ -19,9 +19,10 @@ func comparisonBenchmarks(_ configuration: Benchmark.Configuration) {
     let subjects = (0..<n).map { Int32($0 / 2) }
     let matrix = try! TemplateMatrix(templates: templates, metric: .cosineSimilarity, groups: cohorts)
     for (name, tail) in [("histograms", 0), ("histograms_and_tail_1_in_1000", n * (n - 1) / 2 / 1000)] {
-        let layout = StatisticsLayout(
+        var layout = StatisticsLayout(
             metric: .cosineSimilarity, bins: 16_384, keyDomain: matrix.keyDomain, cells: 8, tailCapacity: tail, tileSize: 1024, rows: n,
             images: n, fingerprint: "benchmark")
+        layout.keys = AllPairsEngine.keys(for: layout, matrix: matrix)
         let engine = AllPairsEngine(matrix: matrix, cellOfImage: cohorts, subjectOfImage: subjects, layout: layout)
         Benchmark("AllPairsEngine_5k_128d_8cohorts_\(name)", configuration: configuration) { benchmark in
             for _ in benchmark.scaledIterations { blackHole(engine.run(threads: 1)) }

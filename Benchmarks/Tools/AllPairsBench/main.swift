@@ -76,10 +76,12 @@ case "engine":
     let start = DispatchTime.now().uptimeNanoseconds
     let matrix = try! TemplateMatrix(templates: templates, metric: .cosineSimilarity, groups: cohorts)
     let cells = Int(cohorts.max()!) + 1
-    let layout = StatisticsLayout(
+    var layout = StatisticsLayout(
         metric: .cosineSimilarity, bins: bins, keyDomain: matrix.keyDomain, cells: cells,
         tailCapacity: Int((tailFMR * Double(n * (n - 1) / 2)).rounded(.up)),
         tileSize: tile, rows: n, images: n, fingerprint: "bench")
+    // The keys a run computes here (on AMX tiles where they run).
+    layout.keys = AllPairsEngine.keys(for: layout, matrix: matrix)
     let engine = AllPairsEngine(matrix: matrix, cellOfImage: cohorts, subjectOfImage: subjects, layout: layout)
     let (statistics, timing) = engine.run(threads: threads)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -87,7 +89,8 @@ case "engine":
         "mode": "engine", "n": n, "dimension": d, "threads": threads, "seconds": seconds, "gemm_seconds": timing.gemm,
         "streaming_seconds": timing.streaming, "gemm_gflops_per_thread": timing.flops / timing.gemm / 1e9,
         "pairs": n * (n - 1) / 2, "non_mated": statistics.nonMatedCount, "mated": statistics.mated.count, "tail": statistics.tail.count,
-        "peak_rss_bytes": peakRSS(), "blas_core": BLAS.library, "kernel": BLAS.description, "bins": bins, "tile": tile,
+        "peak_rss_bytes": peakRSS(), "blas_core": BLAS.library, "kernel": BLAS.description,
+        "keys": layout.keys.isEmpty ? "single precision" : layout.keys, "bins": bins, "tile": tile,
     ])
 default:
     FileHandle.standardError.write(Data("usage: AllPairsBench engine|sgemm …\n".utf8))

@@ -3,18 +3,19 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /// Products C = alpha · A · Bᵀ on Intel AMX tiles (AMX-TILE and AMX-BF16), for the all-pairs keys.
 ///
-/// Each float x is split into two bfloat16 parts, hi = bf16(x) and lo = bf16(x − hi) (round to nearest
+/// Each float x is split into bfloat16 parts, hi = bf16(x) and mid = bf16(x − hi) (round to nearest
 /// even; x − hi is exact in float), and each element of C is one chain of TDPBF16PS over
-///   hi(a)·hi(b), then hi(a)·lo(b), then lo(a)·hi(b)
-/// for every k (k padded to a multiple of 32 with zeros), in that order, accumulated in single precision
-/// by the tiles. The dropped terms bound the error of each product a_p·b_p by 3·2⁻¹⁶·|a_p·b_p|: an
-/// element differs from the exact sum by at most about 4.6e-5 · Σ|a_p·b_p| plus single-precision
-/// accumulation (for unit vectors well under 1e-6 in practice, against bins of 1.2e-4). The bits differ
-/// from fa_sgemm's, but, as there, an element depends on its own row of A and column of B only: never
-/// on m, n, where it lies in C, or how a caller splits C.
+///   hi(a)·mid(b), then mid(a)·hi(b), then hi(a)·hi(b)
+/// for every k (k padded to kp, a multiple of 32, with zeros), in that order, accumulated in single
+/// precision by the tiles. An element differs from the exact sum by at most about
+/// (3.1·2⁻¹⁶ + 1.03·kp·2⁻²⁴) · Σ|a_p·b_p| (see fa_amx.c; 2e-6 to 3e-6 measured on random unit vectors
+/// at k = 77 and 128, against bins of 1.2e-4). The bits differ from fa_sgemm's, and the tiles' rounding may
+/// differ between CPU models; as on the own kernels, an element depends on its own row of A and column
+/// of B only: never on m, n, where it lies in C, or how a caller splits C.
 
 /// Whether this CPU and operating system run AMX-BF16 products: CPUID (AMX-TILE, AMX-BF16, and
 /// AVX-512F for the packing), XCR0's tile state, and Linux's permission for the tile data
@@ -38,7 +39,11 @@ ptrdiff_t fa_amx_packed_a_bytes(ptrdiff_t m, ptrdiff_t k);
 void fa_amx_pack_a(ptrdiff_t m, ptrdiff_t k, float alpha, const float *a, ptrdiff_t lda, void *ap);
 
 /// Bytes of one packed row of depth k (three parts of 2 bytes for each of k values padded to 32).
-static inline ptrdiff_t fa_amx_row_bytes(ptrdiff_t k) { return 6 * ((k + 31) / 32 * 32); }
+ptrdiff_t fa_amx_row_bytes(ptrdiff_t k);
+
+/// CPUID leaf 1's EAX (family, model and stepping), naming the CPU whose tiles computed keys; 0 off
+/// x86-64 Linux.
+uint32_t fa_amx_cpu_signature(void);
 
 /// Bytes of one packed strip of 16 columns of depth k; columns j0 … start at byte (j0 / 16) · this
 /// when j0 is a multiple of 16.

@@ -71,13 +71,11 @@ static inline float from_bf16(uint16_t h) {
 
 static inline ptrdiff_t padded_depth(ptrdiff_t k) { return (k + 31) / 32 * 32; }
 
-/// The parts a float is split into: x = hi + mid + lo + r, each a bfloat16 rounded to nearest from
-/// what the ones before leave (every difference exact in float), |x − hi − mid| ≤ 2⁻¹⁶|x|.
-static inline void split(float x, uint16_t parts[3]) {
+/// The parts a float is split into: hi = bf16(x) and mid = bf16(x − hi), both rounded to nearest
+/// (x − hi is exact in float), so that |x − hi − mid| ≤ 2⁻¹⁶|x|.
+static inline void split(float x, uint16_t parts[2]) {
     parts[0] = to_bf16(x);
-    const float rest = x - from_bf16(parts[0]);
-    parts[1] = to_bf16(rest);
-    parts[2] = to_bf16(rest - from_bf16(parts[1]));
+    parts[1] = to_bf16(x - from_bf16(parts[0]));
 }
 
 /// The products of parts, in the order they are summed: which part of a (left) and of b (right) each
@@ -86,7 +84,7 @@ static inline void split(float x, uint16_t parts[3]) {
 /// corrections come first, so that single-precision accumulation over the padded depth kp costs at
 /// most about kp·2⁻²⁴·(1 + 3·2⁻⁷) of Σ|a_p·b_p| (hi·hi first made it 3·kp). (All six products down to
 /// lo·hi leave 2⁻²³, as single precision does, but take twice as long: no faster than the AVX-512F
-/// kernel.)
+/// kernel; they need a third part, lo = bf16(x − hi − mid).)
 enum { PRODUCTS = 3 };
 static const int left_part[PRODUCTS] = {0, 1, 0}, right_part[PRODUCTS] = {1, 0, 0};
 
@@ -103,9 +101,9 @@ ptrdiff_t fa_amx_packed_b_bytes(ptrdiff_t n, ptrdiff_t k) {
     return (n + 15) / 16 * 16 * fa_amx_row_bytes(k);
 }
 
-/// Part `which` (0 hi, 1 mid, 2 lo) of x.
+/// Part `which` (0 hi, 1 mid) of x.
 static inline uint16_t part(float x, int which) {
-    uint16_t parts[3];
+    uint16_t parts[2];
     split(x, parts);
     return parts[which];
 }
@@ -227,7 +225,7 @@ void fa_amx_pack_a(ptrdiff_t m, ptrdiff_t k, float alpha, const float *a, ptrdif
     for (ptrdiff_t i = 0; i < m; i++) {
         uint16_t *row = out + i * depth;
         for (ptrdiff_t p = 0; p < k; p++) {
-            uint16_t parts[3];
+            uint16_t parts[2];
             split(alpha * a[i * lda + p], parts);
             for (int q = 0; q < PRODUCTS; q++) row[q * kp + p] = parts[left_part[q]];
         }

@@ -109,9 +109,6 @@ public struct PairStatistics: Sendable {
         tiles.sort()
     }
 
-    /// ``StatisticsLayout/keys`` in words.
-    static func describe(keys: String) -> String { keys.isEmpty ? "single precision" : keys }
-
     /// Sorts `pairs` by image pair (first image, then second), stably.
     ///
     /// From 100,000 pairs a radix sort on the image pair packed in as few bits as the images need,
@@ -165,8 +162,8 @@ public struct PairStatistics: Sendable {
         for other in parts {
             guard other.layout.keys == layout.keys else {
                 throw ComparisonError(
-                    "the partial results' pair scores were computed differently (\(Self.describe(keys: other.layout.keys)) and "
-                        + "\(Self.describe(keys: layout.keys))), which can put a pair in another bin; run every shard on the same kind "
+                    "the partial results' pair scores were computed differently (\(other.layout.keysDescription) and "
+                        + "\(layout.keysDescription)), which can put a pair in another bin; run every shard on the same kind "
                         + "of CPU, or with FACEAUDIT_GEMM=avx512 (single precision on every CPU with AVX-512 or AVX2)")
             }
             guard other.layout == layout else {

@@ -37,6 +37,9 @@ public struct StatisticsLayout: Sendable, Hashable, Codable {
     /// whose keys differ are not added, and a merge recomputes keys only where they are the shards'.
     public var keys = ""
 
+    /// ``keys`` in words: "single precision" when empty.
+    public var keysDescription: String { keys.isEmpty ? "single precision" : keys }
+
     /// Creates a layout. `histogramOfCellPair`: the histogram of each unordered cell pair (see
     /// ``histogramOfCellPair``), numbered from 0 with none left out; nil gives every cell pair its own.
     public init(

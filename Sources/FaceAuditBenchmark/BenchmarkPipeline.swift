@@ -197,10 +197,9 @@ public struct BenchmarkPipeline: Sendable {
         }
         if statistics.layout.keys != pairs.engine.layout.keys {
             // The second pass recomputes keys: they must be the shards'.
-            let describe = { (keys: String) in keys.isEmpty ? "single precision" : keys }
             throw RunError(
                 .dataError,
-                "the shards scored pairs with \(describe(statistics.layout.keys)), this machine with \(describe(pairs.engine.layout.keys)); "
+                "the shards scored pairs with \(statistics.layout.keysDescription), this machine with \(pairs.engine.layout.keysDescription); "
                     + "merge on the kind of CPU the shards ran on, or run shards and merge with FACEAUDIT_GEMM=avx512")
         }
         guard statistics.layout == pairs.engine.layout else {

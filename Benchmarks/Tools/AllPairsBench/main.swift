@@ -90,7 +90,7 @@ case "engine":
         "streaming_seconds": timing.streaming, "gemm_gflops_per_thread": timing.flops / timing.gemm / 1e9,
         "pairs": n * (n - 1) / 2, "non_mated": statistics.nonMatedCount, "mated": statistics.mated.count, "tail": statistics.tail.count,
         "peak_rss_bytes": peakRSS(), "blas_core": BLAS.library, "kernel": BLAS.description,
-        "keys": layout.keys.isEmpty ? "single precision" : layout.keys, "bins": bins, "tile": tile,
+        "keys": layout.keysDescription, "bins": bins, "tile": tile,
     ])
 default:
     FileHandle.standardError.write(Data("usage: AllPairsBench engine|sgemm …\n".utf8))

@@ -159,6 +159,27 @@ struct Population {
         }
     }
 
+    /// The tiles are taken only where their error bound is at most half a bin and tiles start at
+    /// multiples of 16: 128-dimension cosine keys at 16,384 bins take them (where AMX runs), 512-dimension
+    /// ones (bound 7.7e-5, half a bin 6.1e-5) and tile sizes off 16 do not; a run that keeps every pair
+    /// (one bin) always can.
+    @Test func theTilesAreTakenOnlyWithinHalfABin() throws {
+        func keys(dimension: Int, bins: Int, tileSize: Int) throws -> String {
+            let templates: [[Float]?] = (0..<40).map { i in (0..<dimension).map { Float(($0 * 7 + i * 13) % 11) - 5 } }
+            let matrix = try TemplateMatrix(templates: templates, metric: .cosineSimilarity)
+            let layout = StatisticsLayout(
+                metric: .cosineSimilarity, bins: bins, keyDomain: matrix.keyDomain, cells: 1, tailCapacity: 10, tileSize: tileSize,
+                rows: matrix.rows, images: templates.count, fingerprint: "test")
+            return AllPairsEngine.keys(for: layout, matrix: matrix)
+        }
+        #expect(TileOperands.errorBound(dimension: 128) < 2.0002 / 16_384 / 2)
+        #expect(TileOperands.errorBound(dimension: 512) > 2.0002 / 16_384 / 2)
+        #expect(try keys(dimension: 128, bins: 16_384, tileSize: 1024) == AllPairsEngine.tileKeys)
+        #expect(try keys(dimension: 512, bins: 16_384, tileSize: 1024) == "")
+        #expect(try keys(dimension: 128, bins: 16_384, tileSize: 1000) == "")
+        #expect(try keys(dimension: 512, bins: 1, tileSize: 1024) == AllPairsEngine.tileKeys)
+    }
+
     /// Shards whose keys were computed differently (AMX tiles of one CPU model, another's, or single
     /// precision) can put a pair in another bin: their partial results are not added.
     @Test func partsWithOtherKeysAreNotAdded() throws {

@@ -182,50 +182,11 @@ extension CohortAnalysis {
             let c = Int(data.matedCohort[k])
             if c >= 0 && c < cohortCount { matedOf[c].append(k) }
         }
-        // Each exact pair's cohort (−1: the two samples are in different cohorts, or in none), looked up
-        // once; then each cohort's list, sized exactly (an array grown by doubling keeps up to twice its
-        // memory). Everyone's group needs no list: none when only it is wanted, or when there are no
-        // cohorts (every labeling with no dimension).
         let exactCount = overallOnly || cohortCount == 0 ? 0 : data.exactScores.count
-        // Without a branch on the pair (whether its samples share a cohort is as good as random, and
-        // mispredicted branches took most of this loop): pairs in no cohort are counted in an extra slot.
-        var exactSizes = [Int](repeating: 0, count: cohortCount + 1)
-        let exactCohort = [Int32](unsafeUninitializedCapacity: exactCount) { cohorts, count in
-            data.sampleCohort.withUnsafeBufferPointer { cohortOf in
-                data.exactProbe.withUnsafeBufferPointer { probe in
-                    data.exactReference.withUnsafeBufferPointer { reference in
-                        exactSizes.withUnsafeMutableBufferPointer { sizes in
-                            let cohorts32 = UInt32(truncatingIfNeeded: cohortCount)
-                            for k in 0..<exactCount {
-                                let c = cohortOf[Int(probe[k])]
-                                let d = cohortOf[Int(reference[k])]
-                                let same = (c == d ? 1 : 0) & (UInt32(bitPattern: c) < cohorts32 ? 1 : 0)
-                                cohorts[k] = same != 0 ? c : -1
-                                sizes[same != 0 ? Int(c) : cohortCount] &+= 1
-                            }
-                        }
-                    }
-                }
-            }
-            count = exactCount
-        }
-        // Every cohort's exact comparisons and their scores, cohort after cohort in one flat list each
-        // (a counting sort: in ascending order within a cohort), written through raw pointers rather
-        // than appended to an array per cohort.
-        var start = [Int](repeating: 0, count: cohortCount + 1)
-        for c in 0..<cohortCount { start[c + 1] = start[c] + exactSizes[c] }
-        let listed = start[cohortCount]
-        var flatIndices = [UInt32](repeating: 0, count: listed)
-        var next = start
-        flatIndices.withUnsafeMutableBufferPointer { indices in
-            next.withUnsafeMutableBufferPointer { next in
-                for (k, c) in exactCohort.enumerated() where c >= 0 {
-                    let at = next[Int(c)]
-                    indices[at] = UInt32(truncatingIfNeeded: k)
-                    next[Int(c)] = at &+ 1
-                }
-            }
-        }
+        let (start, flatIndices) =
+            data.exactClass.count == data.exactScores.count && data.cohortOfClass.count == data.exactClassCounts.count
+            ? groupedByClass(data, count: exactCount, cohorts: cohortCount)
+            : groupedBySample(data, count: exactCount, cohorts: cohortCount)
         /// The scores of a cohort's exact comparisons, in their (ascending) order.
         func scores(_ list: ArraySlice<UInt32>) -> [Double] {
             [Double](unsafeUninitializedCapacity: list.count) { out, count in
@@ -257,6 +218,93 @@ extension CohortAnalysis {
                 samplesPerSubject: completed[g].map { (subject: Int($0.key), samples: $0.value) }.sorted { $0.subject < $1.subject })
         }
         return [group(cohortCount)] + (overallOnly ? [] : (0..<cohortCount).map(group))
+    }
+
+    /// Every cohort's exact comparisons (indices into them, ascending), cohort after cohort in one flat
+    /// list, and where each cohort's start (`cohorts + 1` offsets): the first `count` exact comparisons,
+    /// each in its samples' cohort when both are in the same one. A counting sort, written through raw
+    /// pointers rather than appended to an array per cohort.
+    static func groupedBySample(_ data: StreamedComparisons, count exactCount: Int, cohorts cohortCount: Int) -> ([Int], [UInt32]) {
+        // Each exact pair's cohort (−1: the two samples are in different cohorts, or in none), looked up
+        // once; then each cohort's list, sized exactly (an array grown by doubling keeps up to twice its
+        // memory). Without a branch on the pair (whether its samples share a cohort is as good as random,
+        // and mispredicted branches took most of this loop): pairs in no cohort are counted in an extra slot.
+        var exactSizes = [Int](repeating: 0, count: cohortCount + 1)
+        let exactCohort = [Int32](unsafeUninitializedCapacity: exactCount) { cohorts, count in
+            data.sampleCohort.withUnsafeBufferPointer { cohortOf in
+                data.exactProbe.withUnsafeBufferPointer { probe in
+                    data.exactReference.withUnsafeBufferPointer { reference in
+                        exactSizes.withUnsafeMutableBufferPointer { sizes in
+                            let cohorts32 = UInt32(truncatingIfNeeded: cohortCount)
+                            for k in 0..<exactCount {
+                                let c = cohortOf[Int(probe[k])]
+                                let d = cohortOf[Int(reference[k])]
+                                let same = (c == d ? 1 : 0) & (UInt32(bitPattern: c) < cohorts32 ? 1 : 0)
+                                cohorts[k] = same != 0 ? c : -1
+                                sizes[same != 0 ? Int(c) : cohortCount] &+= 1
+                            }
+                        }
+                    }
+                }
+            }
+            count = exactCount
+        }
+        var start = [Int](repeating: 0, count: cohortCount + 1)
+        for c in 0..<cohortCount { start[c + 1] = start[c] + exactSizes[c] }
+        var flatIndices = [UInt32](repeating: 0, count: start[cohortCount])
+        var next = start
+        flatIndices.withUnsafeMutableBufferPointer { indices in
+            next.withUnsafeMutableBufferPointer { next in
+                for (k, c) in exactCohort.enumerated() where c >= 0 {
+                    let at = next[Int(c)]
+                    indices[at] = UInt32(truncatingIfNeeded: k)
+                    next[Int(c)] = at &+ 1
+                }
+            }
+        }
+        return (start, flatIndices)
+    }
+
+    /// ``groupedBySample(_:count:cohorts:)`` from the exact comparisons' classes
+    /// (``StreamedComparisons/exactClass``): the same lists. Each cohort's size is the sum of its
+    /// classes' counts, so one pass places every comparison, reading its class (2 bytes) and the
+    /// class's slot in a table, with no branch: comparisons in no cohort are all written to one spare
+    /// slot past the end, which does not advance, and which is dropped.
+    static func groupedByClass(_ data: StreamedComparisons, count exactCount: Int, cohorts cohortCount: Int) -> ([Int], [UInt32]) {
+        var start = [Int](repeating: 0, count: cohortCount + 1)
+        guard exactCount > 0 else { return (start, []) }
+        precondition(exactCount == data.exactClass.count, "every exact comparison or none")
+        for (h, c) in data.cohortOfClass.enumerated() where c >= 0 && Int(c) < cohortCount {
+            start[Int(c) + 1] += data.exactClassCounts[h]
+        }
+        for c in 0..<cohortCount { start[c + 1] += start[c] }
+        let listed = start[cohortCount]
+        // Slot of every class: its cohort, or the spare slot `cohortCount`, which stays at `listed`.
+        let slotOfClass = data.cohortOfClass.map { c in c >= 0 && Int(c) < cohortCount ? Int(c) : cohortCount }
+        var next = start
+        next[cohortCount] = listed
+        let step = (0...cohortCount).map { $0 < cohortCount ? 1 : 0 }
+        var flatIndices = [UInt32](unsafeUninitializedCapacity: listed + 1) { indices, count in
+            data.exactClass.withUnsafeBufferPointer { classes in
+                slotOfClass.withUnsafeBufferPointer { slotOf in
+                    step.withUnsafeBufferPointer { step in
+                        next.withUnsafeMutableBufferPointer { next in
+                            for k in 0..<exactCount {
+                                let slot = slotOf[Int(classes[k])]
+                                let at = next[slot]
+                                indices[at] = UInt32(truncatingIfNeeded: k)
+                                next[slot] = at &+ step[slot]
+                            }
+                        }
+                    }
+                }
+            }
+            // Every slot was written: `listed` by the cohorts' comparisons, the spare one unless none is in no cohort.
+            if exactCount == listed { indices[listed] = 0 }
+            count = listed + 1
+        }
+        flatIndices.removeLast()
+        return (start, flatIndices)
     }
 
     /// The false matches `falseMatches` (indices into the exact comparisons) per (probe cohort, reference

@@ -124,6 +124,11 @@ public struct StreamedPairs: Sendable {
         // any order (a single run's, as its tiles gave it, scored where their templates are still near
         // one another; merged shards', by pair): this order does not depend on it.
         data.setExact(pairs: consume exactPairs, scores: consume exactScores)
+        // Each kept pair's histogram: every labeling finds its cohort from that (``labeled(_:)``).
+        if layout.histograms <= 1 << 16 {
+            let cellOfImage = imageCells
+            data.setExactClasses({ layout.histogram(Int(cellOfImage[Int($0)]), Int(cellOfImage[Int($1)])) }, classes: layout.histograms)
+        }
         base = data
         self.belowProbe = belowProbe
         self.belowReference = belowReference
@@ -236,6 +241,11 @@ public struct StreamedPairs: Sendable {
                 let count = statistics.nonMated[base + b]
                 data.overallBins[b] += count
                 if same { data.cohortBins[cohortOfCell[x]][b] += count }
+            }
+        }
+        if !base.exactClass.isEmpty {
+            data.cohortOfClass = representatives.map { x, y in
+                cohortOfCell[x] >= 0 && cohortOfCell[x] == cohortOfCell[y] ? Int32(cohortOfCell[x]) : -1
             }
         }
         data.overallBins[tailBin] += belowProbe.count

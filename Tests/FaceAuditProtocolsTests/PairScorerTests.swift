@@ -73,6 +73,23 @@ struct PairScorerTests {
         }
     }
 
+    @Test("the first pair with an image without a template, or outside the templates, is found; none when every image has one")
+    func firstPairWithoutTemplate() {
+        let scorer = PairScorer(metric: .cosineSimilarity, templates: [[1, 0], nil, [0, 1], [1, 1]])
+        func first(_ pairs: [(Int32, Int32)]) -> Int? {
+            // One spare value, so that even no pairs have an address to read from.
+            let records: [Int32] = pairs.flatMap { [$0.0, $0.1, 7] } + [0]
+            return records.withUnsafeBufferPointer { r in
+                scorer.firstPairWithoutTemplate(first: r.baseAddress!, second: r.baseAddress! + 1, stride: 3, count: pairs.count)
+            }
+        }
+        #expect(first([(0, 2), (2, 3), (0, 3)]) == nil)
+        #expect(first([(0, 2), (2, 1), (1, 3)]) == 1)
+        #expect(first([(0, 2), (0, 3), (3, 4)]) == 2)
+        #expect(first([(-1, 2)]) == 0)
+        #expect(first([]) == nil)
+    }
+
     @Test("a missing template is known as missing")
     func missing() {
         let scorer = PairScorer(metric: .cosineSimilarity, templates: [[1, 0], nil, [0, 1]])

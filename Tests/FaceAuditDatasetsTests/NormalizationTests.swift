@@ -28,6 +28,18 @@ struct NormalizationTests {
         #expect(Self.message(text).contains("line 2, column 1"), "\(Self.message(text))")
     }
 
+    /// Cohort labels are read once per text (the reader keeps each accepted text's label): a text in
+    /// another normalization, which a dictionary takes as the same key, is still read from its own bytes.
+    @Test("each row's cohort label keeps its own bytes, whichever normalization an earlier row wrote it in")
+    func labelBytes() throws {
+        let text = "path,subject_id,gender,ethnicity\na.jpg,a,Jos\u{E9},Female\nb.jpg,b,Jose\u{301},female\nc.jpg,c,Jos\u{E9},FEMALE\n"
+        let records = try ManifestReaderTests.parse(text)
+        #expect(records.map { Array(($0.labels.gender ?? "").utf8) } == ["jos\u{E9}", "jose\u{301}", "jos\u{E9}"].map { Array($0.utf8) })
+        #expect(records.map(\.labels.ethnicity) == ["female", "female", "female"])
+        // A refused text is refused at every row that writes it, the first included.
+        ManifestReaderTests.expectError("path,subject_id,gender\na.jpg,a,x\nb.jpg,b,a;b\n", .invalidValue, line: 3, column: 9)
+    }
+
     @Test("the same spelling throughout is one subject")
     func sameSpelling() throws {
         let records = try ManifestReaderTests.parse("path,subject_id\na.jpg,Jose\u{301}\nb.jpg,Jose\u{301}\n")

@@ -243,7 +243,9 @@ public struct StreamedPairs: Sendable {
                 if same { data.cohortBins[cohortOfCell[x]][b] += count }
             }
         }
-        if !base.exactClass.isEmpty {
+        // The kept pairs' cohorts from their classes only where every image's cohort is its cell's, as
+        // the bins above assume (else each pair's from its samples').
+        if !base.exactClass.isEmpty, imageCells.indices.allSatisfy({ cohortOfCell[Int(imageCells[$0])] == Int(data.sampleCohort[$0]) }) {
             data.cohortOfClass = representatives.map { x, y in
                 cohortOfCell[x] >= 0 && cohortOfCell[x] == cohortOfCell[y] ? Int32(cohortOfCell[x]) : -1
             }

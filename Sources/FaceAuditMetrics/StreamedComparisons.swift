@@ -106,9 +106,36 @@ public struct StreamedComparisons: Sendable {
     /// of two arrays of 4 that would be packed here.
     public mutating func setExact(pairs: consuming [UInt64], scores: consuming [Double]) {
         precondition(pairs.count == scores.count, "one pair per score")
+        // Samples below 2¹⁶ (every run of up to 65,536 images) are packed in 4 bytes for the sort, in
+        // the same order: the sort moves a quarter less memory.
+        let narrow = pairs.withUnsafeBufferPointer { pairs in pairs.allSatisfy { $0 & 0xFFFF_0000_FFFF_0000 == 0 } }
+        if narrow {
+            var short = [UInt32](unsafeUninitializedCapacity: pairs.count) { out, count in
+                pairs.withUnsafeBufferPointer { pairs in
+                    for k in pairs.indices { out[k] = UInt32(truncatingIfNeeded: pairs[k] >> 16 | pairs[k] & 0xFFFF) }
+                }
+                count = pairs.count
+            }
+            pairs = []
+            setSorted(
+                scores: scores, pairs: &short, probe: { Int32(truncatingIfNeeded: $0 >> 16) },
+                reference: { Int32(truncatingIfNeeded: $0 & 0xFFFF) })
+        } else {
+            setSorted(
+                scores: scores, pairs: &pairs, probe: { Int32(truncatingIfNeeded: $0 >> 32) },
+                reference: { Int32(truncatingIfNeeded: $0) })
+        }
+        exactClass = []
+        exactClassCounts = []
+    }
+
+    /// Sorts `scores` ascending, each carrying its pair, equal similarities (equal bits: −0 and +0 stay
+    /// apart, in that order) by pair, and sets the exact lists; `probe` and `reference` unpack a pair.
+    private mutating func setSorted<Pair: FixedWidthInteger & BitwiseCopyable>(
+        scores: consuming [Double], pairs: inout [Pair], probe: (Pair) -> Int32, reference: (Pair) -> Int32
+    ) {
         // Each pair moves with its score in the sort: no gathers by an order after.
         RadixSort.sort(&scores, carrying: &pairs)
-        // Equal similarities (equal bits: −0 and +0 stay apart, in that order) by pair.
         scores.withUnsafeBufferPointer { scores in
             pairs.withUnsafeMutableBufferPointer { pairs in
                 var start = 0
@@ -122,10 +149,8 @@ public struct StreamedComparisons: Sendable {
             }
         }
         exactScores = scores
-        exactProbe = pairs.map { Int32(truncatingIfNeeded: $0 >> 32) }
-        exactReference = pairs.map { Int32(truncatingIfNeeded: $0) }
-        exactClass = []
-        exactClassCounts = []
+        exactProbe = pairs.map(probe)
+        exactReference = pairs.map(reference)
     }
 
     /// Sets ``exactClass`` from the class of every pair of samples (`classOf(probe, reference)`, in

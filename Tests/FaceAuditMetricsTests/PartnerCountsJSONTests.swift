@@ -94,6 +94,30 @@ struct StreamedExactComparisonsTests {
     /// A single run's kept pairs reach the exact list in the order its tiles (and threads) gave them;
     /// shards' merged pairs come by pair. Equal similarities used to keep the order given, so the two
     /// could list tied pairs differently.
+    /// Samples below 2¹⁶ are packed in 4 bytes for the sort, larger ones in 8: both give the order of
+    /// the standard library's sort on (similarity's bits as ``RadixSort`` orders them, probe, reference).
+    @Test(
+        "samples below and above 2^16 sort to the standard library's order of (similarity, probe, reference)",
+        arguments: [65_536, 65_537, 200_000])
+    func packedSamplesSortAsTuples(images: Int) {
+        var rng = SplitMix64(seed: UInt64(images))
+        let n = 120_000
+        let values: [Double] = [-0.0, 0.0, 0.5, 0.25, 0.75]
+        let list: [(probe: Int32, reference: Int32, score: Double)] = (0..<n).map { _ in
+            let probe = Int32(rng.below(images - 1))
+            let reference = probe + 1 + Int32(rng.below(images - 1 - Int(probe)))
+            // Ties among a few values, and distinct ones.
+            return (probe, reference, rng.below(2) == 0 ? values[rng.below(values.count)] : Double(rng.below(1 << 20)) / 1_048_576)
+        }
+        var data = StreamedComparisons()
+        data.setExact(probe: list.map(\.probe), reference: list.map(\.reference), scores: list.map(\.score))
+        func key(_ x: Double) -> UInt64 { x.sign == .minus ? ~x.bitPattern : x.bitPattern | 1 << 63 }
+        let expected = list.sorted { (key($0.score), $0.probe, $0.reference) < (key($1.score), $1.probe, $1.reference) }
+        #expect(data.exactScores.map(\.bitPattern) == expected.map(\.score.bitPattern))
+        #expect(data.exactProbe == expected.map(\.probe))
+        #expect(data.exactReference == expected.map(\.reference))
+    }
+
     @Test(
         "the order is the same whatever order the pairs come in: ties by (probe, reference), −0 before +0",
         arguments: [600, 150_000])

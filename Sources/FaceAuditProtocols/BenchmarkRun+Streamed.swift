@@ -34,7 +34,8 @@ extension BenchmarkRun {
         let layout = statistics.layout
         let nonMatedCount = statistics.nonMatedCount
         var pairs = try StreamedPairs(
-            consume statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme)
+            consume statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme,
+            cells: engine.flatMap { $0.layout.fingerprint == layout.fingerprint ? $0.cellOfImage : nil })
         // The second pass: the bins that decide everyone's EER and AUC, scored exactly.
         let refinement = try pairs.refineOverall(
             { () throws(RunError) in

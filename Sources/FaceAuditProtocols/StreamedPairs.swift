@@ -43,10 +43,12 @@ public struct StreamedPairs: Sendable {
     /// - Throws: ``RunError`` (data error) when the statistics do not belong to `manifest`.
     ///
     /// Takes `statistics` so that its kept non-mated pairs (the tail), once scored, are freed (pass it
-    /// with `consume`); its histograms, layout, mated pairs and tiles stay.
+    /// with `consume`); its histograms, layout, mated pairs and tiles stay. `cells`: every image's cell,
+    /// when the engine that computed the statistics is at hand (its ``AllPairsEngine/cellOfImage``, the
+    /// same as ``PairComparison/cells(manifest:scheme:)`` gives); else they are computed here.
     public init(
         _ statistics: consuming PairStatistics, manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric,
-        scheme: CohortScheme
+        scheme: CohortScheme, cells: [Int32]? = nil
     ) throws(RunError) {
         let layout = statistics.layout
         let n = manifest.records.count
@@ -57,7 +59,10 @@ public struct StreamedPairs: Sendable {
         guard statistics.tiles == Array(grid.tiles.indices) else {
             throw RunError(.dataError, "the comparison statistics are incomplete: \(statistics.tiles.count) of \(grid.tiles.count) tiles")
         }
-        imageCells = PairComparison.cells(manifest: manifest, scheme: scheme).cells
+        imageCells = cells ?? PairComparison.cells(manifest: manifest, scheme: scheme).cells
+        guard imageCells.count == n else {
+            throw RunError(.dataError, "the comparison's cells cover \(imageCells.count) images; the dataset has \(n)")
+        }
         guard imageCells.allSatisfy({ $0 < layout.cells }) else { throw RunError(.dataError, "the comparison statistics have other cells") }
         let polarity = comparison.polarity
         let vectors = templates.map(\.template)

@@ -247,7 +247,7 @@ public struct AllPairsEngine: Sendable {
     /// `admitFrom`: no tail pair below this bin is kept, whatever the statistics' own tail bin.
     ///
     /// On the own kernels the tile's columns are packed once and the product is computed ``rowBlock``
-    /// rows at a time, each block binned straight after: its 128 KB of keys are read from L2, where a
+    /// rows at a time, each block binned straight after: its 256 KB of keys are read from L2, where a
     /// whole tile's 4 MB had been written out to L3 and read back. Every key has the bits of the whole
     /// tile's product (`fa_sgemm_packed_b`), and rows are streamed in the same order, so the statistics
     /// are the same. On AMX tiles (the workspace's operands) nothing is packed per tile: the templates

@@ -44,7 +44,8 @@ public struct StreamedComparisons: Sendable {
 
     /// The class of every exact comparison's pair of samples, when known (``setExactClasses(_:classes:)``):
     /// classes such that the two samples of every comparison of one class are in one cohort, or not, the
-    /// same for every comparison of the class, in every labeling (a run's histograms of pairs of cells).
+    /// same for every comparison of the class, in every labeling that sets ``cohortOfClass`` (a run's
+    /// histograms of pairs of cells, for labelings by its scheme's dimensions).
     /// Empty: each comparison's cohort is looked up from its samples'.
     public private(set) var exactClass: [UInt16] = []
     /// Exact comparisons per class of ``exactClass``.
@@ -127,6 +128,7 @@ public struct StreamedComparisons: Sendable {
         }
         exactClass = []
         exactClassCounts = []
+        cohortOfClass = []
     }
 
     /// Sorts `scores` ascending, each carrying its pair, equal similarities (equal bits: −0 and +0 stay
@@ -167,6 +169,7 @@ public struct StreamedComparisons: Sendable {
                     counts.withUnsafeMutableBufferPointer { counts in
                         for k in 0..<n {
                             let c = classOf(probe[k], reference[k])
+                            precondition(c >= 0 && c < classes, "a class in 0..<classes")
                             out[k] = UInt16(truncatingIfNeeded: c)
                             counts[c] &+= 1
                         }

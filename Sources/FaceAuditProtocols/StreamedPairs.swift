@@ -223,7 +223,10 @@ public struct StreamedPairs: Sendable {
     }
 
     /// The comparisons labeled with the cohorts of one dimension set, in the order and with the cohort
-    /// names ``AllPairs/labeled(_:dimensions:scheme:polarity:)`` uses.
+    /// names ``AllPairs/labeled(_:dimensions:scheme:polarity:)`` uses. The histograms tell apart only
+    /// cohorts of the scheme's dimensions (a run labels by its scheme's dimension sets): for other
+    /// dimensions the bins below the kept pairs are not split by cohort correctly, and the kept pairs
+    /// are grouped by their samples' cohorts rather than by their classes.
     public func labeled(_ dimensions: [CohortDimension]) -> StreamedComparisons {
         let layout = statistics.layout
         let tailBin = statistics.tailBin
@@ -248,9 +251,12 @@ public struct StreamedPairs: Sendable {
                 if same { data.cohortBins[cohortOfCell[x]][b] += count }
             }
         }
-        // The kept pairs' cohorts from their classes only where every image's cohort is its cell's, as
-        // the bins above assume (else each pair's from its samples').
-        if !base.exactClass.isEmpty, imageCells.indices.allSatisfy({ cohortOfCell[Int(imageCells[$0])] == Int(data.sampleCohort[$0]) }) {
+        // The kept pairs' cohorts from their classes only for the scheme's dimensions, whose cohorts a
+        // class never splits, and where every image's cohort is its cell's, as the bins above assume
+        // (else each pair's from its samples').
+        if !base.exactClass.isEmpty, Set(dimensions).isSubset(of: scheme.dimensions),
+            imageCells.indices.allSatisfy({ cohortOfCell[Int(imageCells[$0])] == Int(data.sampleCohort[$0]) })
+        {
             data.cohortOfClass = representatives.map { x, y in
                 cohortOfCell[x] >= 0 && cohortOfCell[x] == cohortOfCell[y] ? Int32(cohortOfCell[x]) : -1
             }

@@ -136,6 +136,35 @@ struct ExactScoreTests {
         }
     }
 
+    /// From a review: a class of pairs of cells is one cohort or none only for the scheme's dimensions.
+    /// Three genders, ethnicity a for f and m and b for x: every cell (a gender) has one ethnicity, yet
+    /// the class "f with x" holds pairs in no ethnicity and "f with m" pairs in ethnicity a. Labeled by
+    /// ethnicity (outside the scheme, which `labeled` documents as unsupported: its bins cannot be split
+    /// by it, and a debug build's analysis asserts so), the kept pairs were grouped by class into the
+    /// wrong cohorts; now they are grouped by their samples' cohorts.
+    @Test("only labelings by the scheme's dimensions group the kept pairs by class")
+    func dimensionOutsideTheScheme() throws {
+        let (base, templates) = try ExactScoreReference.load().dataset(subjects: 1_500)
+        var genderOf: [SubjectID: String] = [:]
+        let records = base.records.map { record in
+            let gender = genderOf[record.subject] ?? ["f", "m", "x"][genderOf.count % 3]
+            genderOf[record.subject] = gender
+            var labels = record.labels
+            labels.gender = gender
+            labels.ethnicity = gender == "x" ? "b" : "a"
+            return ImageRecord(path: record.path, subject: record.subject, labels: labels)
+        }
+        let manifest = Manifest(layout: .csv, root: "/", source: "t", card: .unknown(name: "t"), records: records)
+        let metric = PairMetric.cosineSimilarity
+        let scheme = CohortScheme(dimensions: [.gender], intersections: [])
+        let comparison = try PairComparison(
+            manifest: manifest, templates: templates, comparison: metric, scheme: scheme, tileSize: 512, exactPairLimit: 0)
+        let statistics = comparison.engine.run(threads: 2).0
+        let pairs = try StreamedPairs(statistics, manifest: manifest, templates: templates, comparison: metric, scheme: scheme)
+        #expect(!pairs.labeled([.gender]).cohortOfClass.isEmpty, "the scheme's own dimension takes the classes")
+        #expect(pairs.labeled([.ethnicity]).cohortOfClass.isEmpty, "a dimension outside the scheme does not")
+    }
+
     @Test(
         "in a streamed run the exact numbers do not depend on the tile size",
         arguments: [PairMetric.euclideanDistance, .cosineSimilarity])

@@ -14,6 +14,15 @@
 
 #include "fa_amx.h"
 
+/// k rounded up to a multiple of 32, the tiles' depth step.
+static inline ptrdiff_t padded_depth(ptrdiff_t k) { return (k + 31) / 32 * 32; }
+
+/// The three products a key sums (hi·mid, mid·hi, hi·hi; see below), each a third of the packed depth.
+enum { PRODUCTS = 3 };
+
+/// PRODUCTS parts of 2 bytes for each of kp values: one formula on every platform.
+ptrdiff_t fa_amx_row_bytes(ptrdiff_t k) { return PRODUCTS * padded_depth(k) * 2; }
+
 #if defined(__x86_64__) && defined(__linux__)
 
 #include <cpuid.h>
@@ -69,7 +78,6 @@ static inline float from_bf16(uint16_t h) {
     return x;
 }
 
-static inline ptrdiff_t padded_depth(ptrdiff_t k) { return (k + 31) / 32 * 32; }
 
 /// The parts a float is split into: hi = bf16(x) and mid = bf16(x − hi), both rounded to nearest
 /// (x − hi is exact in float), so that |x − hi − mid| ≤ 2⁻¹⁶|x|.
@@ -85,7 +93,6 @@ static inline void split(float x, uint16_t parts[2]) {
 /// most about kp·2⁻²⁴·(1 + 3·2⁻⁷) of Σ|a_p·b_p| (hi·hi first made it 3·kp). (All six products down to
 /// lo·hi leave 2⁻²³, as single precision does, but take twice as long: no faster than the AVX-512F
 /// kernel; they need a third part, lo = bf16(x − hi − mid).)
-enum { PRODUCTS = 3 };
 static const int left_part[PRODUCTS] = {0, 1, 0}, right_part[PRODUCTS] = {1, 0, 0};
 
 uint32_t fa_amx_cpu_signature(void) {
@@ -94,7 +101,6 @@ uint32_t fa_amx_cpu_signature(void) {
     return eax;
 }
 
-ptrdiff_t fa_amx_row_bytes(ptrdiff_t k) { return PRODUCTS * padded_depth(k) * 2; }
 
 ptrdiff_t fa_amx_packed_b_bytes(ptrdiff_t n, ptrdiff_t k) {
     if (n <= 0 || k <= 0) return 0;
@@ -244,7 +250,6 @@ bool fa_amx_product(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const void *ap, const
 
 bool fa_amx_available(void) { return false; }
 uint32_t fa_amx_cpu_signature(void) { return 0; }
-ptrdiff_t fa_amx_row_bytes(ptrdiff_t k) { return 6 * ((k + 31) / 32 * 32); }
 ptrdiff_t fa_amx_packed_b_bytes(ptrdiff_t n, ptrdiff_t k) {
     (void)n, (void)k;
     return 0;

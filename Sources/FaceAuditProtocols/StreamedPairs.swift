@@ -241,25 +241,25 @@ public struct StreamedPairs: Sendable {
         for i in imageCells.indices { cohortOfCell[Int(imageCells[i])] = Int(data.sampleCohort[i]) }
         data.overallBins = [Int](repeating: 0, count: tailBin + 1)
         data.cohortBins = [[Int]](repeating: [Int](repeating: 0, count: tailBin + 1), count: data.cohortNames.count)
-        // Each histogram's pairs of cells are all in one cohort or all in none: one of them decides.
-        for (histogram, (x, y)) in representatives.enumerated() {
+        // Each histogram's pairs of cells are all in one cohort or all in none (−1): one of them decides.
+        let cohortOfHistogram = representatives.map { x, y in
+            cohortOfCell[x] >= 0 && cohortOfCell[x] == cohortOfCell[y] ? Int32(cohortOfCell[x]) : -1
+        }
+        for (histogram, cohort) in cohortOfHistogram.enumerated() {
             let base = histogram * layout.bins
-            let same = cohortOfCell[x] >= 0 && cohortOfCell[x] == cohortOfCell[y]
             for b in 0..<tailBin {
                 let count = statistics.nonMated[base + b]
                 data.overallBins[b] += count
-                if same { data.cohortBins[cohortOfCell[x]][b] += count }
+                if cohort >= 0 { data.cohortBins[Int(cohort)][b] += count }
             }
         }
-        // The kept pairs' cohorts from their classes only for the scheme's dimensions, whose cohorts a
-        // class never splits, and where every image's cohort is its cell's, as the bins above assume
-        // (else each pair's from its samples').
+        // The kept pairs' cohorts from the same table (their classes are the histograms), only for the
+        // scheme's dimensions, whose cohorts a histogram never splits, and where every image's cohort is
+        // its cell's, as the bins above assume (else each pair's from its samples').
         if !base.exactClass.isEmpty, Set(dimensions).isSubset(of: scheme.dimensions),
             imageCells.indices.allSatisfy({ cohortOfCell[Int(imageCells[$0])] == Int(data.sampleCohort[$0]) })
         {
-            data.cohortOfClass = representatives.map { x, y in
-                cohortOfCell[x] >= 0 && cohortOfCell[x] == cohortOfCell[y] ? Int32(cohortOfCell[x]) : -1
-            }
+            data.cohortOfClass = cohortOfHistogram
         }
         data.overallBins[tailBin] += belowProbe.count
         for (i, j) in zip(belowProbe, belowReference) where data.sampleCohort[Int(i)] == data.sampleCohort[Int(j)] {

@@ -39,6 +39,18 @@ func sortingBenchmarks(_ configuration: Benchmark.Configuration) {
             blackHole(payload)
         }
     }
+    // The same pairs in 4 bytes (first · 2¹⁶ + second), as a run of at most 65,536 images packs them.
+    let packedPairs32 = packedPairs.map { UInt32(truncatingIfNeeded: $0) }
+    Benchmark("RadixSort_3.4M_scores_carrying_4_byte_pairs", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations {
+            var values = scores
+            var payload = packedPairs32
+            benchmark.startMeasurement()
+            RadixSort.sort(&values, carrying: &payload)
+            benchmark.stopMeasurement()
+            blackHole(payload)
+        }
+    }
     Benchmark("RadixSort_3.4M_partner_keys", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
             var keys = partnerKeys

@@ -1,5 +1,6 @@
 import Dispatch
 import FaceAuditDatasets
+import FaceAuditFiles
 import FaceAuditHashing
 import Foundation
 
@@ -45,8 +46,8 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
             while let i = state.next() {
                 let path = paths[i]
                 var key: String?
-                if let data = FileManager.default.contents(atPath: path) {
-                    let digest = SHA256Digest(of: data)
+                if let bytes = Self.bytes(at: path) {
+                    let digest = SHA256Digest(of: bytes)
                     state.record(i, digest)
                     key = EmbeddingCache.key(content: digest, identity: identity)
                 }
@@ -65,6 +66,16 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
         }
         if let stopped = state.stopped { throw stopped }
         return (state.results(), state.digests())
+    }
+
+    /// The bytes of the regular file at `path`, or nil when there is none (a missing file is common: runs
+    /// on precomputed templates often have no images). Read with `open` and `pread`, refusing a FIFO
+    /// without waiting for a writer: `FileManager.contents(atPath:)` took 2.5% of a 20,000-template run
+    /// on missing files alone.
+    static func bytes(at path: String) -> [UInt8]? {
+        guard let (descriptor, size) = try? InputFile.openRegular(path) else { return nil }
+        defer { close(descriptor) }
+        return try? InputFile.read(descriptor, count: size, path: path)
     }
 
     private final class SharedState<Item>: @unchecked Sendable {

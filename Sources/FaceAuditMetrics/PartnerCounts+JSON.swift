@@ -120,8 +120,6 @@ private struct JSONBytes {
     var out: [UInt8]
     /// Enough spaces for the deepest line.
     let spaces: [UInt8]
-    /// Room for the digits of any `Int` (`Int.min` has 19).
-    var digits = [UInt8](repeating: 0, count: 20)
 
     mutating func byte(_ c: Unicode.Scalar) { out.append(UInt8(ascii: c)) }
 
@@ -135,13 +133,22 @@ private struct JSONBytes {
     mutating func number(_ value: Int) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var k = digits.count
-        repeat {
-            k -= 1
-            digits[k] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
-        out.append(contentsOf: digits[k...])
+        // Most counts are one digit (a person's partners and false matches per cohort, mostly 0).
+        guard magnitude >= 10 else {
+            out.append(UInt8(ascii: "0") + UInt8(magnitude))
+            return
+        }
+        // Room for the digits of any `Int` (`Int.min` has 19), on the stack: an array member was checked
+        // for uniqueness at every digit.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var k = digits.count
+            repeat {
+                k -= 1
+                digits[k] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[k...]))
+        }
     }
 
     /// `[` … `]` with each of `count` elements written by `element` on its own line at `depth` + 2.

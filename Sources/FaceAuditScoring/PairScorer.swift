@@ -24,8 +24,9 @@ public struct PairScorer: Sendable {
     private let rowOfImage: [Int32]
     /// Whether image i has a template.
     private let present: [Bool]
-    /// Per template, the sum of its squared components (cosine only).
-    private let squaredNorms: [Double]
+    /// Per template, the square root of the sum of its squared components (cosine only): taken once
+    /// per template rather than twice per pair (the same correctly rounded value either way).
+    private let norms: [Double]
 
     /// Prepares the templates; all present templates must have the same length.
     ///
@@ -58,12 +59,12 @@ public struct PairScorer: Sendable {
                 values[row * d + k] = t[k]
                 sum += x * x
             }
-            if metric == .cosineSimilarity { norms[i] = sum }
+            if metric == .cosineSimilarity { norms[i] = sum.squareRoot() }
         }
         self.values = values
         self.rowOfImage = rowOfImage
         present = templates.map { $0 != nil }
-        squaredNorms = norms
+        self.norms = norms
     }
 
     /// Whether image `i` has a template.
@@ -129,16 +130,20 @@ public struct PairScorer: Sendable {
                         second, stride, count, out.baseAddress!)
                 }
             }
-            for k in 0..<count { out[k] = finish(out[k], Int(first[k * stride]), Int(second[k * stride])) }
+            norms.withUnsafeBufferPointer { norms in
+                for k in 0..<count {
+                    out[k] = finish(out[k], Int(first[k * stride]), Int(second[k * stride]), norms: norms)
+                }
+            }
             initialized = count
         }
     }
 
     /// The score from a pair's sum, as ``PairMetric/score(_:_:)`` finishes it.
     @inline(__always)
-    private func finish(_ sum: Double, _ i: Int, _ j: Int) -> Double {
+    private func finish(_ sum: Double, _ i: Int, _ j: Int, norms: UnsafeBufferPointer<Double>) -> Double {
         switch metric {
-        case .cosineSimilarity: return sum / (squaredNorms[i].squareRoot() * squaredNorms[j].squareRoot())
+        case .cosineSimilarity: return sum / (norms[i] * norms[j])
         case .euclideanDistance: return sum.squareRoot()
         }
     }

@@ -36,7 +36,10 @@ public struct TemplateMatrix: Sendable {
         var image: [Int32] = []
         for index in groups.map(Self.rowOrder) ?? Array(templates.indices) {
             guard let template = templates[index] else { continue }
-            if dimension < 0 { dimension = template.count }
+            if dimension < 0 {
+                dimension = template.count
+                values.reserveCapacity(templates.count * dimension)
+            }
             guard template.count == dimension, dimension > 0 else {
                 throw ComparisonError("template of image \(index) has \(template.count) values; the first had \(dimension)")
             }
@@ -48,7 +51,7 @@ public struct TemplateMatrix: Sendable {
             switch metric {
             case .cosineSimilarity:
                 let scale = norm > 0 ? Float(1 / norm.squareRoot()) : 0
-                values += template.map { $0 * scale }
+                for v in template { values.append(v * scale) }
                 norms.append(norm > 0 ? 1 : 0)
             case .euclideanDistance:
                 values += template

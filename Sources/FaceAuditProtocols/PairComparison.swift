@@ -117,16 +117,20 @@ public struct PairComparison: Sendable {
     /// Identifies what a run compares: every image's path, subject, cell and template, and the metric.
     /// Shards of one run have equal fingerprints; partial results with different ones cannot be merged.
     static func fingerprint(manifest: Manifest, templates: [EmbeddingResult], comparison: PairMetric, cells: [String]) -> String {
-        var data = Data("faceaudit-pairs-1\n\(comparison.rawValue)\n".utf8)
+        // One array of bytes, sized up front: a `Data` per record and `Data` appends took 1% of a
+        // 20,000-template run (the bytes, and so the fingerprint, are the same).
+        var bytes = Array("faceaudit-pairs-1\n\(comparison.rawValue)\n".utf8)
+        let dimension = templates.lazy.compactMap { $0.template?.count }.first ?? 0
+        bytes.reserveCapacity(bytes.count + manifest.records.count * (4 * dimension + 96))
         for (i, record) in manifest.records.enumerated() {
-            data.append(Data("\(record.path)\n\(record.subject)\n\(cells[i])\n".utf8))
+            bytes.append(contentsOf: "\(record.path)\n\(record.subject)\n\(cells[i])\n".utf8)
             switch templates[i] {
-            case .template(let t): t.withUnsafeBytes { data.append(contentsOf: $0) }
-            case .failure(let reason): data.append(Data("failure: \(reason.category)".utf8))
+            case .template(let t): t.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            case .failure(let reason): bytes.append(contentsOf: "failure: \(reason.category)".utf8)
             }
-            data.append(0x0A)
+            bytes.append(0x0A)
         }
-        return SHA256Digest(of: data).hex
+        return SHA256Digest(of: bytes).hex
     }
 
     /// The pairs of complete statistics in the order ``AllPairs`` uses, with NaN for every pair that

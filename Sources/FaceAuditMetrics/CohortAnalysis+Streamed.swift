@@ -155,27 +155,63 @@ extension CohortAnalysis {
     /// Everything, then each cohort (only everything when `overallOnly`).
     static func streamedGroups(_ data: StreamedComparisons, polarity: ScorePolarity, overallOnly: Bool = false) -> [StreamedGroup] {
         let cohortCount = data.cohortNames.count
-        // Samples per (cohort, subject), all and completed; cohort index cohortCount stands for "everything".
-        var all = [[Int32: Int]](repeating: [:], count: cohortCount + 1)
-        var completed = [[Int32: Int]](repeating: [:], count: cohortCount + 1)
-        for i in 0..<data.sampleCount {
-            let s = data.sampleSubject[i]
-            let c = Int(data.sampleCohort[i])
-            all[cohortCount][s, default: 0] += 1
-            if data.sampleCompleted[i] { completed[cohortCount][s, default: 0] += 1 }
-            guard !overallOnly, c >= 0 && c < cohortCount else { continue }
-            all[c][s, default: 0] += 1
-            if data.sampleCompleted[i] { completed[c][s, default: 0] += 1 }
+        // Each group's samples, cohort after cohort (a counting sort), then per group its subjects'
+        // samples, all and completed, counted in tables by subject (subjects run 0..<subjectCount) and
+        // listed by subject: dictionaries per cohort hashed every sample of every dimension set.
+        var groupStart = [Int](repeating: 0, count: cohortCount + 2)
+        if !overallOnly {
+            for c in data.sampleCohort where c >= 0 && Int(c) < cohortCount { groupStart[Int(c) + 1] += 1 }
+            for c in 0..<cohortCount { groupStart[c + 1] += groupStart[c] }
         }
-        func nonMatedPairs(_ sizes: [Int32: Int]) -> Int {
+        groupStart[cohortCount + 1] = groupStart[cohortCount] + data.sampleCount
+        var members = [Int32](repeating: 0, count: groupStart[cohortCount + 1])
+        do {
+            var next = groupStart
+            for i in 0..<data.sampleCount {
+                let c = Int(data.sampleCohort[i])
+                if !overallOnly && c >= 0 && c < cohortCount {
+                    members[next[c]] = Int32(i)
+                    next[c] += 1
+                }
+                members[next[cohortCount]] = Int32(i)
+                next[cohortCount] += 1
+            }
+        }
+        /// A group's subjects in ascending order, each with its samples and its completed samples.
+        struct Tally {
+            var subjects: [Int32] = []
+            var all: [Int] = []
+            var completed: [Int] = []
+        }
+        var allCount = [Int](repeating: 0, count: data.subjectCount)
+        var completedCount = [Int](repeating: 0, count: data.subjectCount)
+        func tally(_ g: Int) -> Tally {
+            var t = Tally()
+            for i in members[groupStart[g]..<groupStart[g + 1]] {
+                let s = Int(data.sampleSubject[Int(i)])
+                if allCount[s] == 0 { t.subjects.append(Int32(s)) }
+                allCount[s] += 1
+                if data.sampleCompleted[Int(i)] { completedCount[s] += 1 }
+            }
+            t.subjects.sort()
+            t.all = t.subjects.map { allCount[Int($0)] }
+            t.completed = t.subjects.map { completedCount[Int($0)] }
+            for s in t.subjects {
+                allCount[Int(s)] = 0
+                completedCount[Int(s)] = 0
+            }
+            return t
+        }
+        func nonMatedPairs(_ sizes: [Int]) -> Int {
             var sum = 0
             var squares = 0
-            for n in sizes.values {
+            for n in sizes {
                 sum += n
                 squares += n * n
             }
             return (sum * sum - squares) / 2
         }
+        var marked = [Bool](repeating: false, count: data.subjectCount)
         var matedOf = [[Int]](repeating: [], count: cohortCount + 1)
         for k in data.matedScores.indices {
             matedOf[cohortCount].append(k)
@@ -201,21 +237,33 @@ extension CohortAnalysis {
         func group(_ g: Int) -> StreamedGroup {
             let bins = g == cohortCount ? data.overallBins : data.cohortBins[g]
             let exact = g == cohortCount ? nil : flatIndices[start[g]..<start[g + 1]]
-            let completedPairs = nonMatedPairs(completed[g])
+            let counts = tally(g)
+            let completedPairs = nonMatedPairs(counts.completed)
             let scores =
                 g == cohortCount && data.overallScores?.polarity == polarity
                 ? data.overallScores!
                 : BinnedScores(
                     genuine: matedOf[g].map { data.matedScores[$0] }, binEdges: bins.isEmpty ? [] : data.binEdges, binCounts: bins,
                     exact: exact.map(scores) ?? data.exactScores, exactFrom: data.exactFrom,
-                    impostorFailures: nonMatedPairs(all[g]) - completedPairs, polarity: polarity)
+                    impostorFailures: nonMatedPairs(counts.all) - completedPairs, polarity: polarity)
             assert(scores.impostorCount == completedPairs, "histogram and sample counts disagree")
-            var subjects = all[g].count >= 2 ? Set(all[g].keys) : []
-            for k in matedOf[g] { subjects.insert(data.sampleSubject[Int(data.matedProbe[k])]) }
+            // The group's subjects when it has two or more, and every mated pair's probe subject.
+            var subjects: [Int32] = counts.subjects.count >= 2 ? counts.subjects : []
+            for s in subjects { marked[Int(s)] = true }
+            for k in matedOf[g] {
+                let s = data.sampleSubject[Int(data.matedProbe[k])]
+                if !marked[Int(s)] {
+                    marked[Int(s)] = true
+                    subjects.append(s)
+                }
+            }
+            for s in subjects { marked[Int(s)] = false }
             return StreamedGroup(
                 name: g == cohortCount ? "overall" : data.cohortNames[g], scores: scores, subjects: subjects.count, mated: matedOf[g],
                 exact: exact,
-                samplesPerSubject: completed[g].map { (subject: Int($0.key), samples: $0.value) }.sorted { $0.subject < $1.subject })
+                samplesPerSubject: counts.subjects.indices.compactMap { k in
+                    counts.completed[k] > 0 ? (subject: Int(counts.subjects[k]), samples: counts.completed[k]) : nil
+                })
         }
         return [group(cohortCount)] + (overallOnly ? [] : (0..<cohortCount).map(group))
     }

@@ -59,4 +59,27 @@ struct CohortIndexTests {
             #expect(perCell.imageCohort == perImage.imageCohort, "\(dimensions)")
         }
     }
+
+    /// A pair's cohort, whether taken from its images' cohorts (sets without an age dimension) or from
+    /// the pair's own key, is the cohort named by the scheme's key of the pair (none when the pair is
+    /// split), for every pair of 120 images in every dimension set.
+    @Test func pairCohortsAreThePairsKeys() {
+        let manifest = Self.manifest()
+        let scheme = CohortScheme.automatic(for: manifest.records)
+        let cells = PairComparison.cells(manifest: manifest, scheme: scheme).cells
+        #expect(scheme.dimensionSets.contains { !$0.contains(.ageBand) && !$0.contains(.ageGroup) && $0.count > 1 })
+        for dimensions in scheme.dimensionSets {
+            var index = CohortIndex(manifest, dimensions: dimensions, scheme: scheme, cells: cells)
+            var split = 0
+            for i in 0..<120 {
+                for j in (i + 1)..<120 {
+                    let cohort = index.pairCohort(i, j)
+                    let key = scheme.pairKey(dimensions, manifest.records[i].labels, manifest.records[j].labels)?.description
+                    #expect(cohort == key.map { k in Int32(index.names.firstIndex(of: k) ?? -2) } ?? -1, "\(dimensions) \(i) \(j)")
+                    if key == nil { split += 1 }
+                }
+            }
+            #expect(split > 0, "\(dimensions)")
+        }
+    }
 }

@@ -123,9 +123,15 @@ public struct DatasetFingerprint: Sendable, Codable, Equatable {
 
     /// The listing that ``value`` hashes (it names files: never write it into an output).
     static func listing(_ entries: [(path: String, digest: SHA256Digest?)]) -> String {
-        entries.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }.map { entry in
+        // Sorted on each path's bytes, taken once (comparing the strings' UTF-8 views pair by pair, and
+        // scanning each path by Character, took 1% of a 20,000-template run). A backslash, line feed or
+        // carriage return is one byte in UTF-8, and never part of another character's bytes.
+        let bytes = entries.map { Array($0.path.utf8) }
+        let order = entries.indices.sorted { bytes[$0].lexicographicallyPrecedes(bytes[$1]) }
+        return order.map { k in
+            let entry = entries[k]
             let hash = entry.digest?.hex ?? "unreadable"
-            let special = entry.path.contains { $0 == "\\" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
+            let special = bytes[k].contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
             guard special else { return "\(hash)  \(entry.path)\n" }
             var escaped = ""
             for scalar in entry.path.unicodeScalars {

@@ -68,6 +68,15 @@ struct DatasetFingerprintTests {
         #expect(listing == "unreadable  a\n\\\(digest.hex)  b\\\\c\\nd\n")
     }
 
+    /// GNU sha256sum escapes by bytes: a backslash followed by a combining mark is one Swift Character,
+    /// yet its bytes hold a backslash (the listing used to be checked by Character, and missed it).
+    @Test("a backslash joined to a combining mark is escaped too, and paths sort by their bytes")
+    func escapingByBytes() {
+        let digest = SHA256Digest(of: Data())
+        let listing = DatasetFingerprint.listing([("\u{E9}.jpg", nil), ("x\\\u{301}.jpg", digest), ("e\u{301}.jpg", nil)])
+        #expect(listing == "unreadable  e\u{301}.jpg\n\\\(digest.hex)  x\\\\\u{301}.jpg\nunreadable  \u{E9}.jpg\n")
+    }
+
     @Test("the simulated population's fingerprint depends on its settings only, and says it is simulated")
     func simulated() {
         let a = DatasetFingerprint(simulatedSubjects: 600, seed: 1)

@@ -35,12 +35,16 @@ public struct PrecomputedEmbeddings: Embedder {
     /// - Throws: `InputFileError` when the file cannot be read (missing, not a regular file, a link loop),
     ///   ``FormatError`` when its contents cannot be used.
     public init(file: String, manifest: Manifest, comparison: PairMetric) throws {
-        let data = try InputFile.read(file)
+        // The bytes read straight into one array (through `Data`, a 50,000-template file was copied twice more).
+        let (descriptor, size) = try InputFile.openRegular(file)
+        defer { close(descriptor) }
+        let data = try InputFile.read(descriptor, count: size, path: file)
         self.comparison = comparison
         self.source = "\(file)#\(data.count)"
         var templates: [String: [Float]] = [:]
+        templates.reserveCapacity(manifest.records.count)
         if file.lowercased().hasSuffix(".npy") {
-            let (rows, cols, values) = try Self.npy([UInt8](data), file: file)
+            let (rows, cols, values) = try Self.npy(data, file: file)
             guard rows == manifest.records.count else {
                 throw FormatError(
                     message: "\(file): \(rows) rows, but the manifest lists \(manifest.records.count) images (one row per image, in order)")

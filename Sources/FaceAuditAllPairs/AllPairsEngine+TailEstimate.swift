@@ -56,35 +56,17 @@ extension AllPairsEngine {
         }
         let scale = Float(layout.bins) / (layout.keyUpper - layout.keyLower)
         let (lower, top) = (layout.keyLower, Float(layout.bins - 1))
+        var counts = [Int](repeating: 0, count: layout.bins)
         var sampled = 0
-        // The columns' subjects and norms looked up once, not per sampled pair; four histograms, one for
-        // each column mod 4, summed at the end: most keys fall in a few bins, and one histogram made every
-        // increment wait for the one before it (the loop over 4 million pairs took 1.6% of a
-        // 20,000-template run).
-        let secondSubject = second.map { subjectOfImage[Int(matrix.image[$0])] }
-        let secondNorm = second.map { euclidean ? matrix.squaredNorms[$0] : 0 }
-        let bins = layout.bins
-        var lanes = [Int](repeating: 0, count: 4 * bins)
-        lanes.withUnsafeMutableBufferPointer { lanes in
-            products.withUnsafeBufferPointer { products in
-                second.withUnsafeBufferPointer { second in
-                    secondSubject.withUnsafeBufferPointer { secondSubject in
-                        secondNorm.withUnsafeBufferPointer { secondNorm in
-                            for (i, r) in first.enumerated() {
-                                let subject = subjectOfImage[Int(matrix.image[r])]
-                                let rowNorm = euclidean ? matrix.squaredNorms[r] : 0
-                                for j in 0..<s where second[j] != r && secondSubject[j] != subject {
-                                    let key = products[i * s + j] - (rowNorm + secondNorm[j])
-                                    lanes[(j & 3) * bins + StatisticsLayout.bin(key, lower: lower, scale: scale, top: top)] += 1
-                                    sampled += 1
-                                }
-                            }
-                        }
-                    }
-                }
+        for (i, r) in first.enumerated() {
+            let subject = subjectOfImage[Int(matrix.image[r])]
+            let rowNorm = euclidean ? matrix.squaredNorms[r] : 0
+            for (j, c) in second.enumerated() where c != r && subjectOfImage[Int(matrix.image[c])] != subject {
+                let key = products[i * s + j] - (rowNorm + (euclidean ? matrix.squaredNorms[c] : 0))
+                counts[StatisticsLayout.bin(key, lower: lower, scale: scale, top: top)] += 1
+                sampled += 1
             }
         }
-        let counts = (0..<bins).map { lanes[$0] + lanes[bins + $0] + lanes[2 * bins + $0] + lanes[3 * bins + $0] }
         let wanted = share * Double(sampled)
         guard wanted >= 100 else { return nil }
         var above = 0

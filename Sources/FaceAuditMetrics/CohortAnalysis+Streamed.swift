@@ -158,6 +158,11 @@ extension CohortAnalysis {
         // Each group's samples, cohort after cohort (a counting sort), then per group its subjects'
         // samples, all and completed, counted in tables by subject (subjects run 0..<subjectCount) and
         // listed by subject: dictionaries per cohort hashed every sample of every dimension set.
+        precondition(
+            data.sampleCohort.count == data.sampleCount && data.sampleCompleted.count == data.sampleCount,
+            "one cohort and one completion flag per sample")
+        precondition(
+            data.sampleSubject.allSatisfy { $0 >= 0 && Int($0) < data.subjectCount }, "sample subjects run 0..<subjectCount")
         var groupStart = [Int](repeating: 0, count: cohortCount + 2)
         if !overallOnly {
             for c in data.sampleCohort where c >= 0 && Int(c) < cohortCount { groupStart[Int(c) + 1] += 1 }

@@ -38,7 +38,7 @@ public struct TemplateMatrix: Sendable {
             guard let template = templates[index] else { continue }
             if dimension < 0 {
                 dimension = template.count
-                values.reserveCapacity(templates.count * dimension)
+                values.reserveCapacity(templates.lazy.filter { $0 != nil }.count * dimension)
             }
             guard template.count == dimension, dimension > 0 else {
                 throw ComparisonError("template of image \(index) has \(template.count) values; the first had \(dimension)")

@@ -125,7 +125,8 @@ public struct DatasetFingerprint: Sendable, Codable, Equatable {
     static func listing(_ entries: [(path: String, digest: SHA256Digest?)]) -> String {
         // Sorted on each path's bytes, taken once (comparing the strings' UTF-8 views pair by pair, and
         // scanning each path by Character, took 1% of a 20,000-template run). A backslash, line feed or
-        // carriage return is one byte in UTF-8, and never part of another character's bytes.
+        // carriage return is one byte in UTF-8 and never part of another scalar's bytes (though a
+        // backslash may begin a Character with a combining mark: it is escaped, as GNU sha256sum does).
         let bytes = entries.map { Array($0.path.utf8) }
         let order = entries.indices.sorted { bytes[$0].lexicographicallyPrecedes(bytes[$1]) }
         return order.map { k in

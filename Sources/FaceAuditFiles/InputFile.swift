@@ -46,9 +46,28 @@ public enum InputFile {
     /// - Throws: ``InputFileError``: `missing`, `notRegularFile` (with its kind), `symlinkLoop`,
     ///   `permissionDenied` or `unreadable`.
     public static func read(_ path: String) throws(InputFileError) -> Data {
+        Data(try bytes(path))
+    }
+
+    /// ``read(_:)``'s bytes in one array, with no copy into `Data`. A file that reports no size (in
+    /// `/proc` and some FUSE file systems, which have contents all the same) is read to its end.
+    /// - Throws: ``InputFileError`` as ``read(_:)``.
+    public static func bytes(_ path: String) throws(InputFileError) -> [UInt8] {
         let (descriptor, size) = try openRegular(path)
         defer { close(descriptor) }
-        return Data(try read(descriptor, count: size, path: path))
+        guard size == 0 else { return try read(descriptor, count: size, path: path) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+            if n > 0 {
+                bytes += chunk[0..<n]
+            } else if n == 0 {
+                return bytes
+            } else if errno != EINTR {
+                throw error(errno, path)
+            }
+        }
     }
 
     /// Opens the regular file at `path` for reading (links followed) and returns its descriptor, which the

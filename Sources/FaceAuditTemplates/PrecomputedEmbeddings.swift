@@ -36,9 +36,7 @@ public struct PrecomputedEmbeddings: Embedder {
     ///   ``FormatError`` when its contents cannot be used.
     public init(file: String, manifest: Manifest, comparison: PairMetric) throws {
         // The bytes read straight into one array (through `Data`, a 50,000-template file was copied twice more).
-        let (descriptor, size) = try InputFile.openRegular(file)
-        defer { close(descriptor) }
-        let data = try InputFile.read(descriptor, count: size, path: file)
+        let data = try InputFile.bytes(file)
         self.comparison = comparison
         self.source = "\(file)#\(data.count)"
         var templates: [String: [Float]] = [:]

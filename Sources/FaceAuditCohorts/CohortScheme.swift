@@ -87,6 +87,10 @@ public struct CohortScheme: Sendable, Hashable {
     /// group the same, with ``AgeGroup/pairIsUnder18(_:_:)`` deciding a pair with two ages. For every other
     /// dimension: the shared label, `nil` when the two images carry different labels.
     public func pairValue(_ dimension: CohortDimension, _ a: Labels, _ b: Labels) -> String? {
+        if Self.pairSharesImageValues(dimension) {
+            let va = value(dimension, of: a)
+            return va == value(dimension, of: b) ? va : nil
+        }
         if dimension == .ageGroup {
             if a.age != nil && b.age != nil { return AgeGroup.value(AgeGroup.pairIsUnder18(a, b)) }
             guard let p = AgeGroup.isUnder18(a), let q = AgeGroup.isUnder18(b) else { return CohortDimension.unknown }
@@ -97,8 +101,16 @@ public struct CohortScheme: Sendable, Hashable {
         }
         let va = value(dimension, of: a)
         let vb = value(dimension, of: b)
-        if dimension == .ageBand && (va == CohortDimension.unknown || vb == CohortDimension.unknown) { return CohortDimension.unknown }
+        if va == CohortDimension.unknown || vb == CohortDimension.unknown { return CohortDimension.unknown }
         return va == vb ? va : nil
+    }
+
+    /// Whether a pair's value in `dimension` is the value its two images share, and none when they differ
+    /// (``pairValue(_:_:_:)``): every dimension but age group and age band, whose pairs have values of
+    /// their own (the band of a mean age). For a set of such dimensions a pair's cohort is its images'
+    /// when they share one.
+    public static func pairSharesImageValues(_ dimension: CohortDimension) -> Bool {
+        dimension != .ageGroup && dimension != .ageBand
     }
 
     /// The cohort of one image for a set of dimensions.

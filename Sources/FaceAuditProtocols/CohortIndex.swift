@@ -14,8 +14,8 @@ struct CohortIndex {
     private let manifest: Manifest
     private let dimensions: [CohortDimension]
     private let scheme: CohortScheme
-    /// Whether every pair's cohort is its images' shared one (no age dimension, whose pairs have cohorts
-    /// of their own: the band of a mean age).
+    /// Whether every pair's cohort is its images' shared one (``CohortScheme/pairSharesImageValues(_:)``
+    /// for every dimension).
     private let pairsFollowImages: Bool
 
     /// Numbers the cohorts of `dimensions` over the images of `manifest`.
@@ -40,14 +40,14 @@ struct CohortIndex {
         self.manifest = manifest
         self.dimensions = dimensions
         self.scheme = scheme
-        pairsFollowImages = !dimensions.contains(.ageBand) && !dimensions.contains(.ageGroup)
+        pairsFollowImages = dimensions.allSatisfy(CohortScheme.pairSharesImageValues)
     }
 
     /// The cohort of the mated pair of images i and j (−1 when their labels give none), adding a
     /// pair-only cohort the first time it is met.
     mutating func pairCohort(_ i: Int, _ j: Int) -> Int32 {
-        // Without an age dimension a pair's value in each dimension is the label the two images share,
-        // or none: its cohort is theirs when they have the same one (the same key), else none. Taken
+        // When a pair's value in each dimension is the one its two images share, or none, its cohort is
+        // theirs when they have the same one (the same key), else none. Taken
         // from the images' cohorts rather than building and looking up the pair's key (1.7% of a
         // 20,000-template run, for every mated pair of every dimension set).
         if pairsFollowImages { return imageCohort[i] == imageCohort[j] ? imageCohort[i] : -1 }

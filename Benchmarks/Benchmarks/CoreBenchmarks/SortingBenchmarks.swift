@@ -29,28 +29,22 @@ func sortingBenchmarks(_ configuration: Benchmark.Configuration) {
         return pair << 22 | UInt64(k)
     }
 
-    Benchmark("RadixSort_3.4M_scores_carrying_pairs", configuration: configuration) { benchmark in
-        for _ in benchmark.scaledIterations {
-            var values = scores
-            var payload = packedPairs
-            benchmark.startMeasurement()
-            RadixSort.sort(&values, carrying: &payload)
-            benchmark.stopMeasurement()
-            blackHole(payload)
+    /// The scores sorted carrying `pairs`, copied afresh (outside the measurement) for every iteration.
+    func scoresCarrying<Pair: BitwiseCopyable>(_ name: String, _ pairs: [Pair]) {
+        Benchmark(name, configuration: configuration) { benchmark in
+            for _ in benchmark.scaledIterations {
+                var values = scores
+                var payload = pairs
+                benchmark.startMeasurement()
+                RadixSort.sort(&values, carrying: &payload)
+                benchmark.stopMeasurement()
+                blackHole(payload)
+            }
         }
     }
+    scoresCarrying("RadixSort_3.4M_scores_carrying_pairs", packedPairs)
     // The same pairs in 4 bytes (first · 2¹⁶ + second), as a run of at most 65,536 images packs them.
-    let packedPairs32 = packedPairs.map { UInt32(truncatingIfNeeded: $0) }
-    Benchmark("RadixSort_3.4M_scores_carrying_4_byte_pairs", configuration: configuration) { benchmark in
-        for _ in benchmark.scaledIterations {
-            var values = scores
-            var payload = packedPairs32
-            benchmark.startMeasurement()
-            RadixSort.sort(&values, carrying: &payload)
-            benchmark.stopMeasurement()
-            blackHole(payload)
-        }
-    }
+    scoresCarrying("RadixSort_3.4M_scores_carrying_4_byte_pairs", packedPairs.map { UInt32(truncatingIfNeeded: $0) })
     Benchmark("RadixSort_3.4M_partner_keys", configuration: configuration) { benchmark in
         for _ in benchmark.scaledIterations {
             var keys = partnerKeys

@@ -1,3 +1,4 @@
+import CPairScores
 import FaceAuditGEMM
 
 extension AllPairsEngine {
@@ -54,24 +55,34 @@ extension AllPairsEngine {
                 }
             }
         }
+        // Binned as the pass bins a row (``streamRow``): every column of another subject counted, the
+        // own subject's listed and taken back (a row's own image among them). A tail bin above every
+        // bin lists nothing else. (Binned pair by pair in Swift, the sample took 3% of a 20,000-template
+        // run.)
         let scale = Float(layout.bins) / (layout.keyUpper - layout.keyLower)
         let (lower, top) = (layout.keyLower, Float(layout.bins - 1))
-        var counts = [Int](repeating: 0, count: layout.bins)
+        let columnSubject = second.map { subjectOfImage[Int(matrix.image[$0])] }
+        let columnNorm = second.map { euclidean ? matrix.squaredNorms[$0] : 0 }
+        var counts = [Int64](repeating: 0, count: layout.bins)
+        var rowBins = [Int32](repeating: 0, count: s)
+        var listed = [Int32](repeating: 0, count: s)
         var sampled = 0
-        for (i, r) in first.enumerated() {
-            let subject = subjectOfImage[Int(matrix.image[r])]
-            let rowNorm = euclidean ? matrix.squaredNorms[r] : 0
-            for (j, c) in second.enumerated() where c != r && subjectOfImage[Int(matrix.image[c])] != subject {
-                let key = products[i * s + j] - (rowNorm + (euclidean ? matrix.squaredNorms[c] : 0))
-                counts[StatisticsLayout.bin(key, lower: lower, scale: scale, top: top)] += 1
-                sampled += 1
+        products.withUnsafeBufferPointer { products in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for (i, r) in first.enumerated() {
+                    let own = fa_bin_row(
+                        Self.avx512 ? 1 : 0, products.baseAddress! + i * s, 0, s, euclidean ? matrix.squaredNorms[r] : 0, columnNorm,
+                        columnSubject, subjectOfImage[Int(matrix.image[r])], lower, scale, top, Int32.max, counts.baseAddress!, &rowBins,
+                        &listed)
+                    sampled += s - own
+                }
             }
         }
         let wanted = share * Double(sampled)
         guard wanted >= 100 else { return nil }
         var above = 0
         for bin in counts.indices.reversed() {
-            above += counts[bin]
+            above += Int(counts[bin])
             if Double(above) >= wanted { return bin }
         }
         return nil

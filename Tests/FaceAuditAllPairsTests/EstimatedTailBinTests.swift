@@ -1,3 +1,4 @@
+import FaceAuditGEMM
 import FaceAuditScoring
 import Testing
 
@@ -49,5 +50,60 @@ struct EstimatedTailBinTests {
         let population = Population(images: 200, seed: 4)
         #expect(try population.engine(.cosineSimilarity, tileSize: 64).estimatedTailBin() == nil)
         #expect(try population.engine(.cosineSimilarity, tileSize: 64, tail: 15_000).estimatedTailBin() == nil)
+    }
+
+    @Test(
+        "the estimate is the doc's: the sampled product's non-mated pairs binned one by one",
+        arguments: [(300, 512), (1_500, 512), (1_800, 1_024)])
+    func estimateIsTheDefinition(images: Int, sample: Int) throws {
+        let population = Population(images: images, seed: 5, missingEvery: 37)
+        for metric in [PairMetric.cosineSimilarity, .euclideanDistance] {
+            let engine = try population.engine(metric, tileSize: 128, tail: images * 3, bins: 4096)
+            let expected = Self.definition(engine, sample: sample, margin: 1.5)
+            #expect(expected != nil)
+            #expect(engine.estimatedTailBin(sample: sample, margin: 1.5) == expected, "\(images) images, \(metric)")
+        }
+    }
+
+    /// ``AllPairsEngine/estimatedTailBin(sample:margin:)`` as its documentation states it, pair by pair:
+    /// rows spread evenly and half a step on, one product of the gathered rows, each pair of two
+    /// different rows and subjects binned by ``StatisticsLayout/bin(_:lower:scale:top:)``.
+    static func definition(_ engine: AllPairsEngine, sample: Int, margin: Double) -> Int? {
+        let matrix = engine.matrix
+        let (rows, d, layout) = (matrix.rows, matrix.dimension, engine.layout)
+        let subject = { (r: Int) in engine.subjectOfImage[Int(matrix.image[r])] }
+        var perSubject: [Int32: Int] = [:]
+        for r in 0..<rows { perSubject[subject(r), default: 0] += 1 }
+        let nonMated = rows * (rows - 1) / 2 - perSubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        let share = Double(layout.tailCapacity) / Double(nonMated) * margin
+        let s = min(sample, rows)
+        let first = (0..<s).map { Int(Double($0) * Double(rows) / Double(s)) }
+        let second = (0..<s).map { Int((Double($0) + 0.5) * Double(rows) / Double(s)) }
+        let gather = { (picked: [Int]) in picked.flatMap { matrix.values[($0 * d)..<($0 * d + d)] } }
+        let (a, b) = (gather(first), gather(second))
+        let euclidean = matrix.metric == .euclideanDistance
+        var products = [Float](repeating: 0, count: s * s)
+        BLAS.gemm(
+            m: s, n: s, k: d, alpha: euclidean ? 2 : 1, a: a, lda: d, b: b, ldb: d, beta: 0, c: &products, ldc: s, transposeB: true)
+        let scale = Float(layout.bins) / (layout.keyUpper - layout.keyLower)
+        var counts = [Int](repeating: 0, count: layout.bins)
+        var sampled = 0
+        for (i, r) in first.enumerated() {
+            for (j, c) in second.enumerated() where c != r && subject(c) != subject(r) {
+                let norms = euclidean ? matrix.squaredNorms[r] + matrix.squaredNorms[c] : 0
+                let key = products[i * s + j] - norms
+                let bin = StatisticsLayout.bin(key, lower: layout.keyLower, scale: scale, top: Float(layout.bins - 1))
+                counts[bin] += 1
+                sampled += 1
+            }
+        }
+        let wanted = share * Double(sampled)
+        guard wanted >= 100 else { return nil }
+        var above = 0
+        for bin in counts.indices.reversed() {
+            above += counts[bin]
+            if Double(above) >= wanted { return bin }
+        }
+        return nil
     }
 }

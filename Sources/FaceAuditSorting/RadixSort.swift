@@ -9,10 +9,9 @@ public enum RadixSort {
             values.sort()
             return
         }
-        let n = values.count
         // Already in the order the sort gives (a subset of scores sorted once, say): nothing to do. Checked
-        // on the keys, so that −0 after +0 is not taken as sorted, but before any array of them is made
-        // (at 13.75 million scores that array's fresh pages cost more than the check).
+        // on the keys, so that −0 after +0 is not taken as sorted, before they are written (at 13.75
+        // million scores, an array of them had fresh pages that cost more than the check).
         let sorted = values.withUnsafeBufferPointer { values in
             var previous: UInt64 = 0
             for v in values {
@@ -23,14 +22,8 @@ public enum RadixSort {
             return true
         }
         if sorted { return }
-        var keys = [UInt64](unsafeUninitializedCapacity: n) { buffer, count in
-            for i in 0..<n { buffer[i] = key(values[i]) }
-            count = n
-        }
-        sort(&keys)
-        for i in 0..<n {
-            let key = keys[i]
-            values[i] = value(key)
+        values.withUnsafeMutableBufferPointer { values in
+            inPlaceKeys(values) { keys in radixSort(keys, carrying: nil as UnsafeMutableBufferPointer<UInt32>?) }
         }
     }
 
@@ -48,10 +41,20 @@ public enum RadixSort {
             payload = order.map { payload[Int($0)] }
             return
         }
-        var keys = values.map(key)
-        values = []
-        radixSort(&keys, carrying: &payload)
-        values = keys.map(value)
+        values.withUnsafeMutableBufferPointer { values in
+            payload.withUnsafeMutableBufferPointer { payload in inPlaceKeys(values) { keys in radixSort(keys, carrying: payload) } }
+        }
+    }
+
+    /// Calls `body` with `values`' memory holding their ``key(_:)``s, then turns the keys (in whatever
+    /// order `body` left them) back into doubles: no array of keys beside the doubles (at 2.2 million
+    /// scores, two fresh arrays' pages and the maps into them cost as much as the sort's first scatter).
+    private static func inPlaceKeys(_ values: UnsafeMutableBufferPointer<Double>, _ body: (UnsafeMutableBufferPointer<UInt64>) -> Void) {
+        values.withMemoryRebound(to: UInt64.self) { keys in
+            for i in keys.indices { keys[i] = key(Double(bitPattern: keys[i])) }
+            body(keys)
+            for i in keys.indices { keys[i] = value(keys[i]).bitPattern }
+        }
     }
 
     /// The double whose ``key(_:)`` is `key`.
@@ -120,13 +123,25 @@ public enum RadixSort {
     /// is stable, so the whole is. Only the first pass scatters over all of memory; 11-bit LSD passes
     /// over the whole array each did.
     private static func radixSort<Payload: BitwiseCopyable>(_ keys: inout [UInt64], carrying payload: inout [Payload]) {
-        let n = keys.count
         let carry = !payload.isEmpty
-        precondition(!carry || payload.count == n, "one payload value per key")
+        precondition(!carry || payload.count == keys.count, "one payload value per key")
+        keys.withUnsafeMutableBufferPointer { keys in
+            payload.withUnsafeMutableBufferPointer { payload in radixSort(keys, carrying: carry ? payload : nil) }
+        }
+    }
+
+    /// ``radixSort(_:carrying:)-([UInt64],_)`` on memory the caller holds (`payload` nil, or one value
+    /// per key): the result is left in `keys` and `payload`.
+    private static func radixSort<Payload: BitwiseCopyable>(
+        _ keys: UnsafeMutableBufferPointer<UInt64>, carrying payload: UnsafeMutableBufferPointer<Payload>?
+    ) {
+        let n = keys.count
+        let carry = payload != nil
+        precondition(!carry || payload!.count == n, "one payload value per key")
         guard n > 1 else { return }
         var any: UInt64 = 0
         var all: UInt64 = .max
-        keys.withUnsafeBufferPointer { for key in $0 { (any, all) = (any | key, all & key) } }
+        for key in keys { (any, all) = (any | key, all & key) }
         let varying = any ^ all
         guard varying != 0 else { return }  // every key equal: already in order
         let low = varying.trailingZeroBitCount
@@ -145,46 +160,41 @@ public enum RadixSort {
         var scratchPayload = [Payload](unsafeUninitializedCapacity: carry ? n : 0) { _, count in count = carry ? n : 0 }
         var histograms = [Int](repeating: 0, count: (1 << digit) * innerPasses)
         var offsets = [Int](repeating: 0, count: max(buckets, 1 << digit))
-        keys.withUnsafeMutableBufferPointer { keys in
-            scratch.withUnsafeMutableBufferPointer { scratch in
-                payload.withUnsafeMutableBufferPointer { payload in
-                    scratchPayload.withUnsafeMutableBufferPointer { scratchPayload in
-                        bounds.withUnsafeMutableBufferPointer { bounds in
-                            histograms.withUnsafeMutableBufferPointer { histograms in
-                                offsets.withUnsafeMutableBufferPointer { offsets in
-                                    guard topBits > 0 else {
-                                        // One bucket: the whole array, sorted into the scratch (swapped in below).
-                                        sortBucket(
-                                            keys.baseAddress!, carry ? payload.baseAddress : nil, count: n, low: low, digit: digit,
-                                            passes: innerPasses, spare: scratch.baseAddress!, carry ? scratchPayload.baseAddress : nil,
-                                            histograms: histograms.baseAddress!, offsets: offsets.baseAddress!)
-                                        return
-                                    }
-                                    let top = UInt64(buckets - 1)
-                                    for key in keys { bounds[Int(truncatingIfNeeded: (key >> topShift) & top) &+ 1] &+= 1 }
-                                    for b in 0..<buckets { bounds[b + 1] &+= bounds[b] }
-                                    for b in 0..<buckets { offsets[b] = bounds[b] }
-                                    scatter(
-                                        keys.baseAddress!, carry ? payload.baseAddress : nil, count: n, shift: topShift, mask: top,
-                                        offsets: offsets.baseAddress!, into: scratch.baseAddress!, carry ? scratchPayload.baseAddress : nil)
-                                    for b in 0..<buckets where bounds[b + 1] > bounds[b] {
-                                        let start = bounds[b]
-                                        sortBucket(
-                                            scratch.baseAddress! + start, carry ? scratchPayload.baseAddress! + start : nil,
-                                            count: bounds[b + 1] - start, low: low, digit: digit, passes: innerPasses,
-                                            spare: keys.baseAddress! + start, carry ? payload.baseAddress! + start : nil,
-                                            histograms: histograms.baseAddress!, offsets: offsets.baseAddress!)
-                                    }
-                                }
+        let keyBase = keys.baseAddress!
+        let payloadBase = payload?.baseAddress
+        scratch.withUnsafeMutableBufferPointer { scratch in
+            scratchPayload.withUnsafeMutableBufferPointer { scratchPayload in
+                bounds.withUnsafeMutableBufferPointer { bounds in
+                    histograms.withUnsafeMutableBufferPointer { histograms in
+                        offsets.withUnsafeMutableBufferPointer { offsets in
+                            guard topBits > 0 else {
+                                // One bucket: the whole array, sorted into the scratch, then copied back.
+                                sortBucket(
+                                    keyBase, payloadBase, count: n, low: low, digit: digit, passes: innerPasses,
+                                    spare: scratch.baseAddress!, carry ? scratchPayload.baseAddress : nil,
+                                    histograms: histograms.baseAddress!, offsets: offsets.baseAddress!)
+                                keyBase.update(from: scratch.baseAddress!, count: n)
+                                if let payloadBase { payloadBase.update(from: scratchPayload.baseAddress!, count: n) }
+                                return
+                            }
+                            let top = UInt64(buckets - 1)
+                            for key in keys { bounds[Int(truncatingIfNeeded: (key >> topShift) & top) &+ 1] &+= 1 }
+                            for b in 0..<buckets { bounds[b + 1] &+= bounds[b] }
+                            for b in 0..<buckets { offsets[b] = bounds[b] }
+                            scatter(
+                                keyBase, payloadBase, count: n, shift: topShift, mask: top, offsets: offsets.baseAddress!,
+                                into: scratch.baseAddress!, carry ? scratchPayload.baseAddress : nil)
+                            for b in 0..<buckets where bounds[b + 1] > bounds[b] {
+                                let start = bounds[b]
+                                sortBucket(
+                                    scratch.baseAddress! + start, carry ? scratchPayload.baseAddress! + start : nil,
+                                    count: bounds[b + 1] - start, low: low, digit: digit, passes: innerPasses, spare: keyBase + start,
+                                    payloadBase.map { $0 + start }, histograms: histograms.baseAddress!, offsets: offsets.baseAddress!)
                             }
                         }
                     }
                 }
             }
-        }
-        if topBits == 0 {
-            swap(&keys, &scratch)
-            if carry { swap(&payload, &scratchPayload) }
         }
     }
 

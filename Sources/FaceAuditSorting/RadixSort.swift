@@ -130,8 +130,8 @@ public enum RadixSort {
         }
     }
 
-    /// ``radixSort(_:carrying:)-([UInt64],_)`` on memory the caller holds (`payload` nil, or one value
-    /// per key): the result is left in `keys` and `payload`.
+    /// The radix sort above on memory the caller holds (`payload` nil, or one value per key): the
+    /// result is left in `keys` and `payload`.
     private static func radixSort<Payload: BitwiseCopyable>(
         _ keys: UnsafeMutableBufferPointer<UInt64>, carrying payload: UnsafeMutableBufferPointer<Payload>?
     ) {

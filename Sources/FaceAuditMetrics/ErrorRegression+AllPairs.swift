@@ -420,14 +420,17 @@ extension ErrorRegression {
         _ runs: PartnerCounts.FalseMatchRuns, thresholds positions: [Int], classOf: [Int], _ body: (Int, Int, Int, Int) -> Void
     ) {
         let mask = UInt32((1 << runs.reachedBits) - 1)
-        var reachedAtLeast = [Int](repeating: 0, count: runs.thresholds.count + 1)
+        // A pair's keys ascend by `reached`, and `positions` ascend with t: the keys that reached
+        // positions[t] are a suffix of the pair's, which only grows as t falls. (With a table per pair,
+        // cleared, counted into and summed from the top, the error regression of a 20,000-template run
+        // took 108–110 ms; 91–97 ms this way, six runs each in turn.)
         runs.forEachPair { a, b, keys in
             guard classOf[a] >= 0, classOf[b] >= 0 else { return }
-            for r in reachedAtLeast.indices { reachedAtLeast[r] = 0 }
-            for key in keys { reachedAtLeast[Int(key & mask)] += 1 }
-            for r in stride(from: runs.thresholds.count - 1, through: 0, by: -1) { reachedAtLeast[r] += reachedAtLeast[r + 1] }
-            for t in stride(from: positions.count - 1, through: 0, by: -1) where reachedAtLeast[positions[t]] > 0 {
-                body(t, a, b, reachedAtLeast[positions[t]])
+            var first = keys.count
+            for t in stride(from: positions.count - 1, through: 0, by: -1) {
+                let position = UInt32(truncatingIfNeeded: positions[t])
+                while first > 0 && keys[first - 1] & mask >= position { first -= 1 }
+                if first < keys.count { body(t, a, b, keys.count - first) }
             }
         }
     }

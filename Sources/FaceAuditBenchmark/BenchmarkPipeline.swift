@@ -117,6 +117,7 @@ public struct BenchmarkPipeline: Sendable {
             throw RunError(.usage, "give --dataset and --out, or a --benchmark file that sets dataset and out")
         }
         let threads = configuration.resolvedThreads
+        var stages = RunStages()
         var manifest: Manifest
         do {
             manifest = try DatasetReader(allowOutsidePaths: configuration.allowOutsidePaths).read(
@@ -126,6 +127,7 @@ public struct BenchmarkPipeline: Sendable {
         }
         var options = try analysisOptions(configuration, scheme: try configuration.scheme(for: manifest.records))
         options.scoresTable = configuration.exportScores
+        progress.report(.stageFinished("manifest", seconds: stages.lap()))
 
         var templates = try TemplatePipeline(configuration: configuration, manifest: manifest) { progress.report(.note($0)) }
         let cache = configuration.noCache ? nil : EmbeddingCache(folder: configuration.cache ?? EmbeddingCache.defaultFolder())
@@ -172,12 +174,14 @@ public struct BenchmarkPipeline: Sendable {
             if extracting.records.count == manifest.records.count { digests = measured.digests }
             Self.reportFailures(extracted, of: extracting, to: progress)
         }
+        progress.report(.stageFinished("templates", seconds: stages.lap()))
         if let shard = configuration.shard, let shardImages, configuration.phase == .extract {
             return .extracted(shard: shard, images: shardImages)
         }
         let pairs = try PairComparison(
             manifest: manifest, templates: extracted, comparison: templates.embedder.comparison, scheme: options.scheme,
             tileSize: configuration.tileSize, targets: options.targets, exactPairLimit: configuration.exactPairLimit)
+        progress.report(.stageFinished("pair setup", seconds: stages.lap()))
         // The engine's worker threads each run single-threaded BLAS.
         BLAS.setThreads(1)
         if let shard = configuration.shard, let shardImages {
@@ -186,6 +190,7 @@ public struct BenchmarkPipeline: Sendable {
                 configuration: configuration, model: templates.modelNames, out: out, progress: progress)
         }
         let statistics: PairStatistics
+        let passStage = merged == nil ? "all-pairs pass" : "merged statistics"
         if merged != nil {
             // Nothing reads the merged value from here on: dropped, so that the analysis can free the
             // tail once it is scored (as a run's does).
@@ -207,23 +212,28 @@ public struct BenchmarkPipeline: Sendable {
                 .dataError,
                 "the partials were made from other templates, images or settings than this run has (fingerprints differ); rerun the shards")
         }
+        progress.report(.stageFinished(passStage, seconds: stages.lap()))
         let quality = qualities.map(Self.qualityColumns)
         var result = try BenchmarkRun.evaluate(
             manifest: manifest, templates: extracted, statistics: consume statistics, comparison: templates.embedder.comparison,
             pipeline: templates.info, options: options, commandLine: commandLine, version: version, quality: quality,
-            engine: pairs.engine)
+            engine: pairs.engine
+        ) { progress.report(.stageFinished($0, seconds: stages.lap())) }
         result.summary.quality = BenchmarkRun.qualitySummary(
             manifest: manifest, scheme: options.scheme, quality: quality, pipeline: templates.info.name)
         // A merge read no image: the fingerprint reads them now.
         result.summary.dataset.fingerprint = DatasetFingerprint(manifest: manifest, imageDigests: digests)
+        progress.report(.stageFinished("fingerprint", seconds: stages.lap()))
         if configuration.watchlist {
             result.summary.watchlist = try WatchlistResult(
                 manifest: manifest, templates: extracted, comparison: templates.embedder.comparison, scheme: options.scheme,
                 targets: configuration.targetFPIR, enrolledShare: configuration.enrolledShare, seed: configuration.seed)
+            progress.report(.stageFinished("watchlist", seconds: stages.lap()))
         }
         let compared: RunConfiguration.Comparison = templates.embedder.comparison == .euclideanDistance ? .euclidean : .cosine
         progress.report(.writingOutputs)
         try write(&result, configuration, recorded: recorded, to: out, layout: manifest.layout, comparison: compared)
+        progress.report(.stageFinished("outputs", seconds: stages.lap()))
         return .completed(summary: result.summary, out: out)
     }
 

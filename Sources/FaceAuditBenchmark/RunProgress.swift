@@ -10,6 +10,10 @@ public enum RunEvent: Sendable, Hashable {
     case note(String)
     /// The comparisons are analysed and their largest arrays freed; the outputs are written next.
     case writingOutputs
+    /// A stage of the run ended, `seconds` (wall clock) after the previous stage did, or after the run
+    /// started for the first. Stages follow one another without gaps, so their times add up to the
+    /// run's; ``RunStages`` names them.
+    case stageFinished(String, seconds: Double)
 }
 
 /// Receives a run's events, from any thread.

@@ -22,7 +22,8 @@ extension BenchmarkRun {
     static func evaluateStreamed(
         manifest: Manifest, templates: [EmbeddingResult], statistics: consuming PairStatistics, comparison: PairMetric,
         failures reasons: [String: Int], pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String,
-        simulated: Bool, quality: [QualityMeasure: [Double?]]? = nil, engine: AllPairsEngine? = nil
+        simulated: Bool, quality: [QualityMeasure: [Double?]]? = nil, engine: AllPairsEngine? = nil,
+        stageFinished: (String) -> Void = { _ in }
     ) throws(RunError) -> Result {
         guard !options.scoresTable else {
             throw RunError(
@@ -36,6 +37,7 @@ extension BenchmarkRun {
         var pairs = try StreamedPairs(
             consume statistics, manifest: manifest, templates: templates, comparison: comparison, scheme: options.scheme,
             cells: engine.flatMap { $0.layout.fingerprint == layout.fingerprint ? $0.cellOfImage : nil })
+        stageFinished("kept pairs scored and sorted")
         // The second pass: the bins that decide everyone's EER and AUC, scored exactly.
         let refinement = try pairs.refineOverall(
             { () throws(RunError) in
@@ -45,12 +47,14 @@ extension BenchmarkRun {
                     tileSize: layout.tileSize, bins: layout.bins, exactPairLimit: 0
                 ).engine
             }, templates: templates, comparison: comparison, threads: options.threads)
+        stageFinished("second pass")
         // Everyone's bootstrap tallies once, shared by every dimension set's results.
         pairs.overallTallies = CohortAnalysis.overallTallies(pairs.labeled([]), options: options.analysis(polarity: polarity, []))
         // And everyone's partner counts, when a dimension set counts partners (none of an intersection).
         if options.scheme.dimensionSets.contains(where: { !DimensionSet($0).isIntersection }) {
             pairs.overallPartners = CohortAnalysis.overallPartners(pairs.labeled([]), options: options.analysis(polarity: polarity, []))
         }
+        stageFinished("everyone's partner counts")
         var overall: BinnedScores?
         var range = (0.0, 1.0)
         func check(_ scores: BinnedScores) throws(RunError) {
@@ -78,6 +82,7 @@ extension BenchmarkRun {
             let name = DimensionSet(set)
             let (rates, groups) = CohortAnalysis.analyze(
                 pairs.labeled(set), dimensions: name, options: options.analysis(polarity: polarity, set))
+            stageFinished("cohorts: \(name)")
             if overall == nil { try check(groups[0].scores) }
             analyses += rates
             if !regressed, !analyses.isEmpty {
@@ -87,6 +92,7 @@ extension BenchmarkRun {
                     polarity: polarity, reference: options.referenceCohort, minimumPeople: options.minimumSubjects)
                 regressed = true
                 pairs.dropFalseMatchRuns()
+                stageFinished("error regression")
             }
             let drawn = drawings(name, groups, range: range, polarity: polarity, options: options)
             curves += drawn.curves
@@ -120,6 +126,7 @@ extension BenchmarkRun {
             ])
         // Without an analysis there is no operating point, and so no regression (errorRegressions gives nil).
         result.summary.errorRegression = regressions
+        stageFinished("summary")
         return result
     }
 

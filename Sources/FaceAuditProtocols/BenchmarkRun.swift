@@ -74,10 +74,15 @@ public struct BenchmarkRun {
     /// process's, or the merged shards'). `engine`, the comparison that made them, runs a streamed run's
     /// second pass (built again from the templates when nil). Pass `statistics` with `consume`: a
     /// streamed run frees their kept pairs once it has scored them.
+    ///
+    /// `stageFinished` is called with a name as each stage of the analysis ends, in order: with every
+    /// pair kept, `pairs scored` and `analysis`; streamed, `kept pairs scored and sorted`, `second pass`,
+    /// `everyone's partner counts`, `cohorts: ` and the dimension set's name for each set (the first
+    /// followed by `error regression`), and last `summary`.
     public static func evaluate(
         manifest: Manifest, templates: [EmbeddingResult], statistics: consuming PairStatistics, comparison: PairMetric,
         pipeline: RunSummary.PipelineInfo, options: Options, commandLine: [String], version: String, simulated: Bool = false,
-        quality: [QualityMeasure: [Double?]]? = nil, engine: AllPairsEngine? = nil
+        quality: [QualityMeasure: [Double?]]? = nil, engine: AllPairsEngine? = nil, stageFinished: (String) -> Void = { _ in }
     ) throws(RunError) -> Result {
         var reasons: [String: Int] = [:]
         for t in templates { if case .failure(let reason) = t { reasons[reason.category.rawValue, default: 0] += 1 } }
@@ -85,12 +90,15 @@ public struct BenchmarkRun {
             return try evaluateStreamed(
                 manifest: manifest, templates: templates, statistics: consume statistics, comparison: comparison, failures: reasons,
                 pipeline: pipeline, options: options, commandLine: commandLine, version: version, simulated: simulated, quality: quality,
-                engine: engine)
+                engine: engine, stageFinished: stageFinished)
         }
-        return try evaluate(
-            manifest: manifest, pairs: PairComparison.pairs(statistics, manifest: manifest, templates: templates, comparison: comparison),
-            polarity: comparison.polarity, failures: reasons, pipeline: pipeline, options: options,
+        let pairs = try PairComparison.pairs(statistics, manifest: manifest, templates: templates, comparison: comparison)
+        stageFinished("pairs scored")
+        let result = try evaluate(
+            manifest: manifest, pairs: pairs, polarity: comparison.polarity, failures: reasons, pipeline: pipeline, options: options,
             commandLine: commandLine, version: version, simulated: simulated, quality: quality)
+        stageFinished("analysis")
+        return result
     }
 
     /// Computes every output from scored pairs; `failures` counts images without a template by reason; `quality`

@@ -24,6 +24,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Flag(help: "Print how long each stage of the run took (wall clock), to standard error, also with --quiet.")
+    var timings = false
+
     func run() throws {
         // Ctrl-C or a kill does not leave an external embedder (and what it started) running: each supervised
         // child's process group is killed first (ProcessGroups).
@@ -31,7 +34,8 @@ struct RunCommand: ParsableCommand {
         let progress = TerminalProgress(enabled: !quiet)
         let pipeline = BenchmarkPipeline(commandLine: Self.unshardedArguments(), version: FaceAuditVersion.current)
         let result: RunResult
-        do { result = try pipeline.run(configuration, progress: MemoryReleasingProgress(inner: progress)) } catch { throw fail(error) }
+        let reporting: any RunProgress = timings ? StageTimings(inner: progress) : progress
+        do { result = try pipeline.run(configuration, progress: MemoryReleasingProgress(inner: reporting)) } catch { throw fail(error) }
         if !quiet { progress.show(result) }
     }
 

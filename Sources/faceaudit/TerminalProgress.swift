@@ -51,7 +51,7 @@ final class TerminalProgress: RunProgress, @unchecked Sendable {
                 if terminal && stages[name] != nil { write("\n") }
             case .note(let text):
                 write("run: \(text)\n")
-            case .writingOutputs:
+            case .writingOutputs, .stageFinished:
                 break
             }
         }

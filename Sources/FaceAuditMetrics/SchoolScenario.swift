@@ -155,7 +155,11 @@ public struct SchoolScenario: Sendable {
 
         // Each group's people, expanded, with their four values.
         let perPerson: [[(Double, Double, Double, Double)]] = included.indices.map { gi in
-            counts.cohorts[included[gi]].flatMap { r in [(Double, Double, Double, Double)](repeating: values(r, gi), count: r.people) }
+            // Appended record by record into one array (an array per record took most of this).
+            var expanded: [(Double, Double, Double, Double)] = []
+            expanded.reserveCapacity(people[gi])
+            for r in counts.cohorts[included[gi]] { expanded.append(contentsOf: repeatElement(values(r, gi), count: r.people)) }
+            return expanded
         }
         let withPartners = included.indices.map { gi in
             counts.cohorts[included[gi]].filter { r in included.contains { r.partners[$0] > 0 } }.reduce(0) { $0 + $1.people }

@@ -211,7 +211,9 @@ public struct BenchmarkRun {
 
     /// What summary.json says of a dataset compared all pairs against all.
     static func datasetInfo(_ manifest: Manifest) -> RunSummary.DatasetInfo {
-        let bySubject = Dictionary(grouping: manifest.records, by: \.subject).mapValues(\.count)
+        // Photos per subject counted, not grouped: grouping copied every record into an array per subject.
+        var bySubject: [SubjectID: Int] = [:]
+        for record in manifest.records { bySubject[record.subject, default: 0] += 1 }
         let matedPairs = bySubject.values.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
         let n = manifest.records.count
         return .init(

@@ -40,6 +40,13 @@ public enum AtomicFile {
     /// - Throws: a `CocoaError` naming `path`, with the system's reason (`Not a directory`, `Permission
     ///   denied`, `No space left on device`) as its underlying `POSIXError`.
     static func fill(_ descriptor: Int32, with data: Data, path: String, permissions: Int) throws {
+        try append(data, to: descriptor, path: path)
+        try finish(descriptor, path: path, permissions: permissions)
+    }
+
+    /// Writes all of `data` to `descriptor` (the file `path`), after what is there.
+    /// - Throws: as ``fill(_:with:path:permissions:)``.
+    static func append(_ data: Data, to descriptor: Int32, path: String) throws {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws in
             var written = 0
             while written < bytes.count {
@@ -51,6 +58,11 @@ public enum AtomicFile {
                 }
             }
         }
+    }
+
+    /// Flushes the written file `path` to disk and gives it `permissions`.
+    /// - Throws: as ``fill(_:with:path:permissions:)``.
+    static func finish(_ descriptor: Int32, path: String, permissions: Int) throws {
         guard fsync(descriptor) == 0, fchmod(descriptor, mode_t(permissions)) == 0 else { throw error(path) }
     }
 

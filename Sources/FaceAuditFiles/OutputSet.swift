@@ -8,12 +8,30 @@ public struct OutputFile: Sendable {
     public var permissions: Int
     /// Makes the file's bytes; called once, while the set is written. A throw abandons the whole set.
     public var contents: @Sendable () throws -> Data
+    /// For a file made piece by piece (``init(name:permissions:pieces:)``): hands its bytes, in order, to
+    /// the function it is given, which writes each straight to the file; nil for one made whole.
+    public var pieces: (@Sendable (_ write: (Data) throws -> Void) throws -> Void)?
 
     /// Creates a file whose bytes `contents` makes.
     public init(name: String, permissions: Int = 0o644, contents: @escaping @Sendable () throws -> Data) {
         self.name = name
         self.permissions = permissions
         self.contents = contents
+    }
+
+    /// Creates a file too large to hold whole: `pieces` hands its bytes, piece after piece, to the
+    /// function it is given, and the set writes each to the file as it comes, so that only a piece is in
+    /// memory at a time. ``contents`` gives the pieces joined. A throw, by `pieces` or by a write,
+    /// abandons the whole set, as it does for a file made whole.
+    public init(name: String, permissions: Int = 0o644, pieces: @escaping @Sendable (_ write: (Data) throws -> Void) throws -> Void) {
+        self.name = name
+        self.permissions = permissions
+        self.contents = {
+            var whole = Data()
+            try pieces { whole.append($0) }
+            return whole
+        }
+        self.pieces = pieces
     }
 
     /// Creates a text file.
@@ -94,8 +112,15 @@ public struct OutputSet: Sendable {
         guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else { throw AtomicFile.error(staging) }
         do {
             for file in files {
-                let data = try file.contents()
                 let path = staging + "/" + file.name
+                if let pieces = file.pieces {
+                    let descriptor = try interrupts.creating { try AtomicFile.openNew(path) }
+                    defer { close(descriptor) }
+                    try pieces { try AtomicFile.append($0, to: descriptor, path: path) }
+                    try AtomicFile.finish(descriptor, path: path, permissions: file.permissions)
+                    continue
+                }
+                let data = try file.contents()
                 let descriptor = try interrupts.creating { try AtomicFile.openNew(path) }
                 defer { close(descriptor) }
                 try AtomicFile.fill(descriptor, with: data, path: path, permissions: file.permissions)

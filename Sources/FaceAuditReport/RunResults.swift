@@ -89,7 +89,7 @@ public struct RunResults: Sendable {
         if let watchlist = summary.watchlist {
             files.append(OutputFile(name: "watchlist.csv") { watchlist.csv(simulated: results.summary.simulated) })
         }
-        if let tallies = SubjectTallies(summary) { files.append(OutputFile(name: "subjects.json") { try tallies.encoded() }) }
+        if let tallies = SubjectTallies(summary) { files.append(OutputFile(name: "subjects.json", pieces: { try tallies.write($0) })) }
         files.append(
             OutputFile(name: "summary.json") { try results.summary.prettyJSON() })
         return OutputSet(files: files, marker: "summary.json", members: Self.outputNames)

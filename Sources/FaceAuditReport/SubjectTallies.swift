@@ -123,19 +123,30 @@ public struct SubjectTallies: Sendable, Codable {
     /// for a file of a few hundred MB). The small values go through `JSONEncoder` one at a time, so
     /// numbers and strings are spelled as it spells them.
     public func encoded() throws -> Data {
-        var out = JSONTextWriter()
-        try out.object {
-            try $0.field("alpha", alpha)
-            if let datasetFingerprint { try $0.field("dataset_fingerprint", datasetFingerprint) }
-            try $0.field("format", format)
-            try $0.key("operating_points")
-            try $0.array(operatingPoints) { out, point in try Self.write(point, to: &out) }
-            try $0.field("replicates", replicates)
-            try $0.field("seed", seed)
-            try $0.field("subjects", subjects)
+        var whole = Data()
+        try write { whole.append($0) }
+        return whole
+    }
+
+    /// ``encoded()``'s bytes handed to `write` in pieces of about 64 KiB, in order, so that a writer
+    /// need not hold the whole file: at 50,000 templates it is 444 MB, and held whole (grown as it was
+    /// written) it made the peak of a default run.
+    public func write(_ write: (Data) throws -> Void) throws {
+        try withoutActuallyEscaping(write) { write in
+            var out = JSONTextWriter(write)
+            try out.object {
+                try $0.field("alpha", alpha)
+                if let datasetFingerprint { try $0.field("dataset_fingerprint", datasetFingerprint) }
+                try $0.field("format", format)
+                try $0.key("operating_points")
+                try $0.array(operatingPoints) { out, point in try Self.write(point, to: &out) }
+                try $0.field("replicates", replicates)
+                try $0.field("seed", seed)
+                try $0.field("subjects", subjects)
+            }
+            out.bytes.append(UInt8(ascii: "\n"))
+            try out.finish()
         }
-        out.bytes.append(UInt8(ascii: "\n"))
-        return out.finished()
     }
 
     /// The file as `JSONEncoder` writes it (the reference ``encoded()`` is tested against).
@@ -173,7 +184,7 @@ public struct SubjectTallies: Sendable, Codable {
     /// A tally: its row lists in the order of their keys (``SubjectBootstrap/Tally/rowLists``).
     private static func write(_ tally: SubjectBootstrap.Tally, to out: inout JSONTextWriter) throws {
         try out.object {
-            for list in tally.rowLists { $0.rows(list.key, count: list.count, width: list.width, value: list.value) }
+            for list in tally.rowLists { try $0.rows(list.key, count: list.count, width: list.width, value: list.value) }
         }
     }
 }
@@ -181,10 +192,9 @@ public struct SubjectTallies: Sendable, Codable {
 /// Compact JSON text, written as it goes: objects and arrays with commas placed for the caller, rows of
 /// integers written digit by digit, anything else through `JSONEncoder`.
 struct JSONTextWriter {
-    /// The text so far, but for ``bytes``.
-    private var written = Data()
-    /// The latest bytes, moved into ``written`` every 64 KiB: the text is then held once, not once as
-    /// an array and again as the `Data` it is returned as (444 MB each for 50,000 synthetic templates).
+    /// Where the text goes, piece by piece.
+    private let write: (Data) throws -> Void
+    /// The latest bytes, handed to ``write`` every 64 KiB.
     var bytes: [UInt8] = []
     private var first = [true]
     private let encoder: JSONEncoder = {
@@ -193,19 +203,19 @@ struct JSONTextWriter {
         return encoder
     }()
 
-    /// The whole text; the writer is left empty (the text is moved out, not copied).
-    mutating func finished() -> Data {
-        written.append(contentsOf: bytes)
+    /// A writer that hands its text to `write`.
+    init(_ write: @escaping (Data) throws -> Void) { self.write = write }
+
+    /// Hands the rest of the text to ``write``.
+    mutating func finish() throws {
+        try write(Data(bytes))
         bytes = []
-        let text = written
-        written = Data()
-        return text
     }
 
-    /// Moves ``bytes`` into ``written`` once they fill 64 KiB.
-    private mutating func spill() {
+    /// Hands ``bytes`` to ``write`` once they fill 64 KiB.
+    private mutating func spill() throws {
         guard bytes.count >= 1 << 16 else { return }
-        written.append(contentsOf: bytes)
+        try write(Data(bytes))
         bytes.removeAll(keepingCapacity: true)
     }
 
@@ -230,7 +240,7 @@ struct JSONTextWriter {
         first.append(true)
         for element in elements {
             try body(&self, element)
-            spill()
+            try spill()
         }
         first.removeLast()
         bytes.append(UInt8(ascii: "]"))
@@ -275,7 +285,7 @@ struct JSONTextWriter {
     }
 
     /// `"name":[[1,2,3],…]`: `count` rows of `width` integers, `value(row, column)`.
-    mutating func rows(_ name: String, count: Int, width: Int, value: (Int, Int) -> Int) {
+    mutating func rows(_ name: String, count: Int, width: Int, value: (Int, Int) -> Int) throws {
         separate()
         bytes += Array("\"\(name)\":[".utf8)
         for r in 0..<count {
@@ -286,7 +296,7 @@ struct JSONTextWriter {
                 append(value(r, c))
             }
             bytes.append(UInt8(ascii: "]"))
-            spill()
+            try spill()
         }
         bytes.append(UInt8(ascii: "]"))
     }

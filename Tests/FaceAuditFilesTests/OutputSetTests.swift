@@ -70,6 +70,36 @@ struct OutputSetTests {
         #expect(try Self.contents(folder) == Dictionary(uniqueKeysWithValues: Self.names.map { ($0, "new \($0)\n") }))
     }
 
+    /// `subjects.json` is written piece by piece (444 MB at 50,000 templates; held whole, it made a default
+    /// run's peak memory).
+    @Test("a file made in pieces is written as their concatenation; a piece that throws leaves the previous set")
+    func filesInPieces() throws {
+        let folder = try TestPaths.temporaryDirectory("output-set")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Self.set(Self.names, tag: "old").write(to: folder.path)
+        let old = try Self.contents(folder)
+        /// `report.html` in three pieces (an empty one among them), the second throwing when `failing`.
+        func pieced(failing: Bool) -> OutputSet {
+            var files = Self.set(Self.names, tag: "new").files
+            files[2] = OutputFile(name: "report.html", permissions: 0o600) { write in
+                try write(Data("new ".utf8))
+                if failing { throw Interrupted() }
+                try write(Data())
+                try write(Data("report.html in pieces\n".utf8))
+            }
+            return OutputSet(
+                files: files, marker: "summary.json", members: ["a.csv", "b.csv", "scores.csv", "report.html", "summary.json"])
+        }
+        #expect(throws: Interrupted.self) { try pieced(failing: true).write(to: folder.path) }
+        #expect(try Self.contents(folder) == old)
+        let set = pieced(failing: false)
+        try set.write(to: folder.path)
+        #expect(try Self.contents(folder)["report.html"] == "new report.html in pieces\n")
+        #expect(try set.files[2].contents() == Data("new report.html in pieces\n".utf8))
+        let mode = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("report.html").path)[.posixPermissions]
+        #expect(mode as? Int == 0o600)
+    }
+
     @Test("a staging folder a killed writer left is removed by the next write; other folders and files stay")
     func killedWriter() throws {
         let folder = try TestPaths.temporaryDirectory("output-set-killed")

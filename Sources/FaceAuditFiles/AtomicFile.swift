@@ -28,7 +28,7 @@ public enum AtomicFile {
     /// Creates the file `path` (mode 0600 from its first byte), truncating one already there, and opens it
     /// for writing.
     /// - Returns: its file descriptor, the caller's to close.
-    /// - Throws: a `CocoaError` naming `path`, as ``fill(_:with:path:permissions:)`` does.
+    /// - Throws: a `CocoaError` naming `path`, as ``append(_:to:path:)`` does.
     static func openNew(_ path: String) throws -> Int32 {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw error(path) }
@@ -36,16 +36,17 @@ public enum AtomicFile {
     }
 
     /// Writes `data` to `descriptor`, the file `path` opened by ``openNew(_:)``, flushes it to disk and gives
-    /// it `permissions`. A file left by a failure is the caller's to remove.
-    /// - Throws: a `CocoaError` naming `path`, with the system's reason (`Not a directory`, `Permission
-    ///   denied`, `No space left on device`) as its underlying `POSIXError`.
+    /// it `permissions`: ``append(_:to:path:)``, then ``finish(_:path:permissions:)``.
     static func fill(_ descriptor: Int32, with data: Data, path: String, permissions: Int) throws {
         try append(data, to: descriptor, path: path)
         try finish(descriptor, path: path, permissions: permissions)
     }
 
-    /// Writes all of `data` to `descriptor` (the file `path`), after what is there.
-    /// - Throws: as ``fill(_:with:path:permissions:)``.
+    /// Writes all of `data` to `descriptor`, the file `path` opened by ``openNew(_:)``, after what is
+    /// there; ``finish(_:path:permissions:)`` ends the file. A file left by a failure is the caller's to
+    /// remove.
+    /// - Throws: a `CocoaError` naming `path`, with the system's reason (`Not a directory`, `Permission
+    ///   denied`, `No space left on device`) as its underlying `POSIXError`.
     static func append(_ data: Data, to descriptor: Int32, path: String) throws {
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws in
             var written = 0
@@ -61,7 +62,7 @@ public enum AtomicFile {
     }
 
     /// Flushes the written file `path` to disk and gives it `permissions`.
-    /// - Throws: as ``fill(_:with:path:permissions:)``.
+    /// - Throws: as ``append(_:to:path:)``.
     static func finish(_ descriptor: Int32, path: String, permissions: Int) throws {
         guard fsync(descriptor) == 0, fchmod(descriptor, mode_t(permissions)) == 0 else { throw error(path) }
     }

@@ -6,32 +6,30 @@ public struct OutputFile: Sendable {
     public var name: String
     /// Its POSIX mode once written (0644 for shared outputs, 0600 for one that names images).
     public var permissions: Int
-    /// Makes the file's bytes; called once, while the set is written. A throw abandons the whole set.
-    public var contents: @Sendable () throws -> Data
-    /// For a file made piece by piece (``init(name:permissions:pieces:)``): hands its bytes, in order, to
-    /// the function it is given, which writes each straight to the file; nil for one made whole.
-    public var pieces: (@Sendable (_ write: (Data) throws -> Void) throws -> Void)?
+    /// Hands the file's bytes, in order, to the function it is given, which writes each piece straight to
+    /// the file; called once, while the set is written. A throw, here or by a write, abandons the whole
+    /// set. A file made whole is one piece.
+    public var pieces: @Sendable (_ write: (Data) throws -> Void) throws -> Void
 
     /// Creates a file whose bytes `contents` makes.
     public init(name: String, permissions: Int = 0o644, contents: @escaping @Sendable () throws -> Data) {
-        self.name = name
-        self.permissions = permissions
-        self.contents = contents
+        self.init(name: name, permissions: permissions) { write in try write(contents()) }
     }
 
     /// Creates a file too large to hold whole: `pieces` hands its bytes, piece after piece, to the
     /// function it is given, and the set writes each to the file as it comes, so that only a piece is in
-    /// memory at a time. ``contents`` gives the pieces joined. A throw, by `pieces` or by a write,
-    /// abandons the whole set, as it does for a file made whole.
+    /// memory at a time.
     public init(name: String, permissions: Int = 0o644, pieces: @escaping @Sendable (_ write: (Data) throws -> Void) throws -> Void) {
         self.name = name
         self.permissions = permissions
-        self.contents = {
-            var whole = Data()
-            try pieces { whole.append($0) }
-            return whole
-        }
         self.pieces = pieces
+    }
+
+    /// The file's bytes, its pieces joined.
+    public func contents() throws -> Data {
+        var whole = Data()
+        try pieces { whole.append($0) }
+        return whole
     }
 
     /// Creates a text file.
@@ -113,17 +111,10 @@ public struct OutputSet: Sendable {
         do {
             for file in files {
                 let path = staging + "/" + file.name
-                if let pieces = file.pieces {
-                    let descriptor = try interrupts.creating { try AtomicFile.openNew(path) }
-                    defer { close(descriptor) }
-                    try pieces { try AtomicFile.append($0, to: descriptor, path: path) }
-                    try AtomicFile.finish(descriptor, path: path, permissions: file.permissions)
-                    continue
-                }
-                let data = try file.contents()
                 let descriptor = try interrupts.creating { try AtomicFile.openNew(path) }
                 defer { close(descriptor) }
-                try AtomicFile.fill(descriptor, with: data, path: path, permissions: file.permissions)
+                try file.pieces { try AtomicFile.append($0, to: descriptor, path: path) }
+                try AtomicFile.finish(descriptor, path: path, permissions: file.permissions)
             }
             guard fsync(lock) == 0 else { throw AtomicFile.error(staging) }
         } catch {

@@ -1,9 +1,11 @@
+import FaceAuditBenchmark
 import Foundation
 
-/// Prints how long each phase of a command took, to standard error, when enabled.
+/// Prints how long each phase of a command took, to standard error, when enabled (`metrics --timings`):
+/// the laps of a ``RunStages`` clock, in the lines of ``timingLine(_:seconds:)``.
 final class PhaseClock {
     private let enabled: Bool
-    private var last = ContinuousClock.now
+    private var stages = RunStages()
 
     init(enabled: Bool) {
         self.enabled = enabled
@@ -12,9 +14,12 @@ final class PhaseClock {
     /// Prints the time since the previous lap under `name`.
     func lap(_ name: String) {
         guard enabled else { return }
-        let now = ContinuousClock.now
-        let seconds = Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds)
-        FileHandle.standardError.write(Data(String(format: "timing: %-20@ %.3f s\n", name as NSString, seconds).utf8))
-        last = now
+        FileHandle.standardError.write(Data(timingLine(name, seconds: stages.lap()).utf8))
     }
+}
+
+/// One `--timings` line: `timing: <stage> <seconds> s`, the stage padded to 28 characters, the seconds
+/// to three decimals.
+func timingLine(_ stage: String, seconds: Double) -> String {
+    "timing: \(stage.padding(toLength: max(28, stage.count), withPad: " ", startingAt: 0)) \(String(format: "%.3f", seconds)) s\n"
 }

@@ -2,7 +2,7 @@ import FaceAuditBenchmark
 import Foundation
 
 /// `run --timings`: prints each finished stage of a run (``RunEvent/stageFinished(_:seconds:)``) to
-/// standard error as `timing: <stage> <seconds> s` (the stage padded to 28 characters), and passes
+/// standard error (``timingLine(_:seconds:)``, as `metrics --timings` prints its phases), and passes
 /// every event on.
 struct StageTimings: RunProgress {
     /// Where the events go.
@@ -10,8 +10,7 @@ struct StageTimings: RunProgress {
 
     func report(_ event: RunEvent) {
         if case .stageFinished(let stage, let seconds) = event {
-            let padded = stage.count < 28 ? stage + String(repeating: " ", count: 28 - stage.count) : stage
-            FileHandle.standardError.write(Data("timing: \(padded) \(String(format: "%.3f", seconds)) s\n".utf8))
+            FileHandle.standardError.write(Data(timingLine(stage, seconds: seconds).utf8))
         }
         inner.report(event)
     }

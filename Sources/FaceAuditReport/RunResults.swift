@@ -90,8 +90,7 @@ public struct RunResults: Sendable {
             files.append(OutputFile(name: "watchlist.csv") { watchlist.csv(simulated: results.summary.simulated) })
         }
         if let tallies = SubjectTallies(summary) { files.append(OutputFile(name: "subjects.json", pieces: { try tallies.write($0) })) }
-        files.append(
-            OutputFile(name: "summary.json") { try results.summary.prettyJSON() })
+        files.append(OutputFile(name: "summary.json", pieces: { try results.summary.prettyJSON(pieces: $0) }))
         return OutputSet(files: files, marker: "summary.json", members: Self.outputNames)
     }
 

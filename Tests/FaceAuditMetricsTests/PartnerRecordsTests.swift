@@ -43,4 +43,33 @@ struct PartnerRecordsTests {
             #expect(records.reduce(0) { $0 + $1.people } == people.count)
         }
     }
+
+    @Test("the same records when the rows do not fit in one 64-bit key: wide, negative and extreme counts")
+    func wideRows() {
+        var rng = SplitMix64(seed: 12)
+        for trial in 0..<60 {
+            let (persons, width) = (rng.below(300), 1 + rng.below(5))
+            // Per column, a spread from 2 values to the whole range of Int, so that packing stops at a
+            // different column in each trial (and, with extremes, at the first).
+            let table = {
+                (0..<(persons * width)).map { _ -> Int in
+                    switch rng.below(6) {
+                    case 0: return [Int.min, Int.max, 0, -1][rng.below(4)]
+                    case 1: return Int(bitPattern: UInt(rng.next()))
+                    case 2: return Int(rng.below(1 << 20)) - (1 << 19)
+                    default: return rng.below(2)
+                    }
+                }
+            }
+            let (comparisons, falseMatches, partners) = (table(), table(), table())
+            let people = (0..<persons).filter { _ in rng.below(4) != 0 }.shuffled(using: &rng)
+            // Most counts are 0 or 1: many people's packed columns are equal, and the rest tell them apart.
+            let records = PartnerCounts.records(
+                of: people, width: width, comparisons: comparisons, falseMatches: falseMatches, partners: partners)
+            #expect(
+                records == Self.merged(people, width: width, comparisons: comparisons, falseMatches: falseMatches, partners: partners),
+                "trial \(trial)")
+            #expect(records.reduce(0) { $0 + $1.people } == people.count)
+        }
+    }
 }

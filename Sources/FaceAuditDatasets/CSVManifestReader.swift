@@ -94,15 +94,28 @@ public struct CSVManifestReader: Sendable {
         // of a 20,000-template run. A text that is refused throws at its first row, so only accepted ones
         // are kept; and only for the same bytes (a dictionary takes two normalizations of one text as one
         // key, and each row keeps the bytes it was written in).
+        // Each column also remembers its previous row's text: rows of one person, listed together, mostly
+        // repeat it, and then need no lookup.
         var labels: [String: (text: String, label: String?)] = [:]
-        func cohortLabel(_ column: Int?, _ name: String, _ row: [CSVTable.Field]) throws(ManifestError) -> String? {
+        typealias Known = (text: String, label: String?)
+        func cohortLabel(
+            _ column: Int?, _ name: String, _ row: [CSVTable.Field], previous: inout Known?
+        ) throws(ManifestError)
+            -> String?
+        {
             guard let column else { return nil }
             let field = row[column]
-            if let known = labels[field.value], known.text.utf8.elementsEqual(field.value.utf8) { return known.label }
+            if let previous, previous.text.hasSameBytes(as: field.value) { return previous.label }
+            if let known = labels[field.value], known.text.hasSameBytes(as: field.value) {
+                previous = known
+                return known.label
+            }
             let label = try LabelParsing.cohortLabel(field, column: name)
             if labels[field.value] == nil { labels[field.value] = (field.value, label) }
+            previous = (field.value, label)
             return label
         }
+        var (previousBand, previousGender, previousEthnicity): (Known?, Known?, Known?) = (nil, nil, nil)
         for row in table.rows {
             let pathField = row[pathColumn]
             let path = pathField.value.trimmingSpaces
@@ -118,9 +131,9 @@ public struct CSVManifestReader: Sendable {
             _ = try subjects.record(subject, at: .text(subjectField.location))
             var recordLabels = Labels()
             if let c = ageColumn { recordLabels.age = try LabelParsing.age(row[c]) }
-            recordLabels.ageBand = try cohortLabel(bandColumn, "age_band", row)
-            recordLabels.gender = try cohortLabel(genderColumn, "gender", row)
-            recordLabels.ethnicity = try cohortLabel(ethnicityColumn, "ethnicity", row)
+            recordLabels.ageBand = try cohortLabel(bandColumn, "age_band", row, previous: &previousBand)
+            recordLabels.gender = try cohortLabel(genderColumn, "gender", row, previous: &previousGender)
+            recordLabels.ethnicity = try cohortLabel(ethnicityColumn, "ethnicity", row, previous: &previousEthnicity)
             if let c = toneColumn { recordLabels.skinTone = try LabelParsing.skinTone(row[c], scale: scaleColumn.map { row[$0] }) }
             if let c = dateColumn { recordLabels.captureDate = try LabelParsing.captureDate(row[c])?.description }
             recordLabels.session = sessionColumn.flatMap { LabelParsing.category(row[$0].value) }

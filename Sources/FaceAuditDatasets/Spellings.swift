@@ -31,7 +31,7 @@ public struct Spellings {
             first[name] = (name, place)
             return nil
         }
-        guard name.utf8.elementsEqual(earlier.text.utf8) else { throw refusal(at: place, earlier: earlier.place) }
+        guard name.hasSameBytes(as: earlier.text) else { throw refusal(at: place, earlier: earlier.place) }
         return earlier.place
     }
 
@@ -53,6 +53,22 @@ public struct Spellings {
             return ManifestError(.unicodeNormalization, at: location, message + "write both the same way (NFC)")
         case .path(let path):
             return ManifestError(.unicodeNormalization, path: path, message + "rename one so both are written the same way (NFC)")
+        }
+    }
+}
+
+extension String {
+    /// Whether the two strings are the same UTF-8 bytes, not only the same text (`==` takes two
+    /// normalizations of one text as equal). Compared in place: `utf8.elementsEqual` went through the
+    /// views' iterators byte by byte (0.3% of a 20,000-template run, reading its manifest).
+    func hasSameBytes(as other: String) -> Bool {
+        var (a, b) = (self, other)
+        return a.withUTF8 { a in
+            b.withUTF8 { b in
+                guard a.count == b.count else { return false }
+                for k in a.indices where a[k] != b[k] { return false }
+                return true
+            }
         }
     }
 }

@@ -64,12 +64,25 @@ struct CohortIndex {
 
 extension Manifest {
     /// Every image's subject, numbered 0, 1, … in order of first appearance, and the number of subjects.
+    ///
+    /// A subject's photos are usually listed together: a record with its predecessor's subject takes its
+    /// number without a lookup (hashing every record's subject twice over took 0.6% of a 20,000-template
+    /// run). The numbers are the same either way.
     var subjectNumbers: (ofImage: [Int32], count: Int) {
         var number: [SubjectID: Int32] = [:]
+        number.reserveCapacity(records.count)
+        var previous: (subject: SubjectID, number: Int32)?
         let ofImage = records.map { r -> Int32 in
-            if let s = number[r.subject] { return s }
-            number[r.subject] = Int32(number.count)
-            return Int32(number.count - 1)
+            if let previous, previous.subject == r.subject { return previous.number }
+            let s: Int32
+            if let known = number[r.subject] {
+                s = known
+            } else {
+                s = Int32(number.count)
+                number[r.subject] = s
+            }
+            previous = (r.subject, s)
+            return s
         }
         return (ofImage, number.count)
     }

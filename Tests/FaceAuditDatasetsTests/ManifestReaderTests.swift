@@ -91,6 +91,17 @@ struct ManifestReaderTests {
         }
     }
 
+    @Test("each row keeps the bytes of its own label, when the row before wrote the same text in another normalization")
+    func labelBytesPerRow() throws {
+        let records = try Self.parse(
+            "path,subject_id,ethnicity,gender\na.jpg,s1,Caf\u{E9},F\nb.jpg,s1,Cafe\u{301},F\nc.jpg,s2,Caf\u{E9},f\nd.jpg,s2,Cafe\u{301},F\n"
+        )
+        #expect(
+            records.map { Array(($0.labels.ethnicity ?? "").utf8) }
+                == ["caf\u{E9}", "cafe\u{301}", "caf\u{E9}", "cafe\u{301}"].map { Array($0.utf8) })
+        #expect(records.map(\.labels.gender) == ["f", "f", "f", "f"])
+    }
+
     @Test("an impossible age is rejected")
     func negativeAge() { Self.expectError("path,subject_id,age\na.jpg,s1,-3\n", .invalidValue, line: 2, column: 10) }
 

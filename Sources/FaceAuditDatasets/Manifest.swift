@@ -52,9 +52,16 @@ public struct Manifest: Sendable {
     /// Whether `path` is a plain relative path: not empty; only ASCII letters, digits, `_`, `-`, `.`,
     /// `/` and spaces; no empty, `.` or `..` component; no `/` at the start or the end.
     static func isPlain(_ path: String) -> Bool {
+        // Read where the bytes lie (a native string's are contiguous): through the view's iterator, twice
+        // per image (the templates and their extraction), this took 0.3% of a 20,000-template run.
+        path.utf8.withContiguousStorageIfAvailable(isPlain) ?? isPlain(path.utf8)
+    }
+
+    /// ``isPlain(_:)`` of the UTF-8 bytes of a path.
+    private static func isPlain<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
         var componentLength = 0
         var onlyDots = true
-        for byte in path.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: " "):

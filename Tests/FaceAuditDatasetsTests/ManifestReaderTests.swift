@@ -242,6 +242,17 @@ extension DatasetCard {
 
 @Suite("Manifest paths")
 struct ManifestPathTests {
+    @Test("a plain path is relative, of ASCII letters, digits, _ - . / and spaces, with no empty or dots-only component")
+    func plainPaths() {
+        let plain = ["a.jpg", "imgs/a.jpg", "a b/c-d_e.f.jpg", ".hidden", "a/.hidden/x", "a/..b/c", "x.", "0/1/2/3.png", " "]
+        let other = [
+            "", "./a.jpg", "a//b.jpg", "../up.jpg", "dir/", "/abs/a.jpg", "naïve é.png", "...", "a/.../b", "a/./b", "a/b/..", "a%20b.jpg",
+            "a\\b.jpg",
+        ]
+        for path in plain { #expect(Manifest.isPlain(path), "\(path)") }
+        for path in other { #expect(!Manifest.isPlain(path), "\(path)") }
+    }
+
     /// The root's URL is made once per manifest; every join must equal the per-call formula it replaced,
     /// for roots that are folders, files, missing, relative or slashed, and paths with odd components.
     @Test("absolutePath joins as URL(fileURLWithPath: root).appendingPathComponent(path).path does")

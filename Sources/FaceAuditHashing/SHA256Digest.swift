@@ -71,23 +71,27 @@ public struct SHA256Digest: Hashable, Sendable, Codable, CustomStringConvertible
     }
 }
 
-/// Incremental SHA-256 over libcrypto's EVP interface.
-struct SHA256Hasher: ~Copyable {
+/// Incremental SHA-256 over libcrypto's EVP interface: the digest of every buffer given to
+/// ``update(_:)``, in order, as if joined.
+public struct SHA256Hasher: ~Copyable {
     private let context: OpaquePointer
 
-    init() {
+    /// Starts an empty digest.
+    public init() {
         guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
             fatalError("libcrypto could not initialise SHA-256")
         }
         self.context = context
     }
 
-    mutating func update(_ buffer: UnsafeRawBufferPointer) {
+    /// Adds the bytes of `buffer`.
+    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
         EVP_DigestUpdate(context, base, buffer.count)
     }
 
-    consuming func finalize() -> SHA256Digest {
+    /// The digest of every byte added.
+    public consuming func finalize() -> SHA256Digest {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context, &digest, &length)

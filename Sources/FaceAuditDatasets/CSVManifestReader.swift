@@ -81,7 +81,7 @@ public struct CSVManifestReader: Sendable {
 
         var records: [ImageRecord] = []
         records.reserveCapacity(table.rows.count)
-        var paths = Spellings(of: "image path")
+        var paths = Spellings(of: "image path", capacity: table.rows.count)
         var subjects = Spellings(of: "subject_id")
         // The columns looked up once, not per row.
         let (pathColumn, subjectColumn) = (columns["path"]!, columns["subject_id"]!)

@@ -42,14 +42,22 @@ public struct PrecomputedEmbeddings: Embedder {
         var templates: [String: [Float]] = [:]
         templates.reserveCapacity(manifest.records.count)
         if file.lowercased().hasSuffix(".npy") {
-            let (rows, cols, values) = try Self.npy(data, file: file)
+            let (rows, cols, dataStart) = try Self.npyLayout(data, file: file)
             guard rows == manifest.records.count else {
                 throw FormatError(
                     message: "\(file): \(rows) rows, but the manifest lists \(manifest.records.count) images (one row per image, in order)")
             }
-            for (i, record) in manifest.records.enumerated() {
-                let row = Array(values[(i * cols)..<((i + 1) * cols)])
-                if row.allSatisfy(\.isFinite) { templates[manifest.absolutePath(of: record)] = row }
+            // Each row copied straight from the file's bytes (a matrix of all of them first was 10 MB of fresh
+            // pages at 20,000 templates).
+            data.withUnsafeBytes { bytes in
+                for (i, record) in manifest.records.enumerated() {
+                    let row = [Float](unsafeUninitializedCapacity: cols) { row, count in
+                        UnsafeMutableRawBufferPointer(row).copyMemory(
+                            from: UnsafeRawBufferPointer(rebasing: bytes[(dataStart + 4 * i * cols)..<(dataStart + 4 * (i + 1) * cols)]))
+                        count = cols
+                    }
+                    if row.allSatisfy(\.isFinite) { templates[manifest.absolutePath(of: record)] = row }
+                }
             }
         } else {
             let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
@@ -88,6 +96,18 @@ public struct PrecomputedEmbeddings: Embedder {
     ///   short, a dtype other than `<f4`, Fortran order, a shape that is not two whole numbers, or data
     ///   that is not exactly `4 × rows × cols` bytes.
     public static func npy(_ bytes: [UInt8], file: String) throws -> (Int, Int, [Float]) {
+        let (rows, cols, dataStart) = try npyLayout(bytes, file: file)
+        var values = [Float](repeating: 0, count: rows * cols)
+        values.withUnsafeMutableBytes { target in
+            bytes.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[dataStart..<(dataStart + 4 * rows * cols)]))
+            }
+        }
+        return (rows, cols, values)
+    }
+
+    /// The checks of ``npy(_:file:)``: the rows, the columns and where the values start.
+    static func npyLayout(_ bytes: [UInt8], file: String) throws -> (rows: Int, cols: Int, dataStart: Int) {
         guard bytes.count > 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
             throw FormatError(message: "\(file): not a .npy file")
         }
@@ -122,12 +142,6 @@ public struct PrecomputedEmbeddings: Embedder {
                 message: "\(file): the shape (\(rows), \(cols)) needs \(overflow ? "more" : "\(4 * count)") bytes of data; the file holds "
                     + "\(bytes.count - dataStart)")
         }
-        var values = [Float](repeating: 0, count: count)
-        values.withUnsafeMutableBytes { target in
-            bytes.withUnsafeBytes { source in
-                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[dataStart..<(dataStart + 4 * count)]))
-            }
-        }
-        return (rows, cols, values)
+        return (rows, cols, dataStart)
     }
 }

@@ -151,8 +151,21 @@ public struct StreamedComparisons: Sendable {
             }
         }
         exactScores = scores
-        exactProbe = pairs.map(probe)
-        exactReference = pairs.map(reference)
+        // Both sides in one pass over the pairs.
+        var references: [Int32] = []
+        exactProbe = [Int32](unsafeUninitializedCapacity: pairs.count) { probes, count in
+            references = [Int32](unsafeUninitializedCapacity: pairs.count) { references, referenceCount in
+                pairs.withUnsafeBufferPointer { pairs in
+                    for k in pairs.indices {
+                        probes[k] = probe(pairs[k])
+                        references[k] = reference(pairs[k])
+                    }
+                }
+                referenceCount = pairs.count
+            }
+            count = pairs.count
+        }
+        exactReference = references
     }
 
     /// Sets ``exactClass`` from the class of every pair of samples (`classOf(probe, reference)`, in
@@ -172,6 +185,38 @@ public struct StreamedComparisons: Sendable {
                             precondition(c >= 0 && c < classes, "a class in 0..<classes")
                             out[k] = UInt16(truncatingIfNeeded: c)
                             counts[c] &+= 1
+                        }
+                    }
+                }
+            }
+            count = n
+        }
+        exactClassCounts = counts
+    }
+
+    /// ``setExactClasses(_:classes:)`` from every sample's group (`sampleGroup`, each in 0..<`groups`) and
+    /// the class of each ordered pair of groups (`classOfGroups[g · groups + h]`, each in 0..<`classes`):
+    /// the same classes, read from the table for each comparison rather than asked of a closure (a call
+    /// per comparison took 72 ms of a 50,000-template run for 13.75 million comparisons).
+    public mutating func setExactClasses(sampleGroup: [Int32], classOfGroups: [UInt16], groups: Int, classes: Int) {
+        precondition(classes <= 1 << 16, "at most 65,536 classes")
+        precondition(classOfGroups.count == groups * groups, "a class for every ordered pair of groups")
+        precondition(sampleGroup.allSatisfy { $0 >= 0 && Int($0) < groups }, "every sample in one of the groups")
+        precondition(classOfGroups.allSatisfy { Int($0) < classes }, "a class in 0..<classes")
+        var counts = [Int](repeating: 0, count: classes)
+        let n = exactScores.count
+        exactClass = [UInt16](unsafeUninitializedCapacity: n) { out, count in
+            exactProbe.withUnsafeBufferPointer { probe in
+                exactReference.withUnsafeBufferPointer { reference in
+                    sampleGroup.withUnsafeBufferPointer { group in
+                        classOfGroups.withUnsafeBufferPointer { table in
+                            counts.withUnsafeMutableBufferPointer { counts in
+                                for k in 0..<n {
+                                    let c = table[Int(group[Int(probe[k])]) &* groups &+ Int(group[Int(reference[k])])]
+                                    out[k] = c
+                                    counts[Int(c)] &+= 1
+                                }
+                            }
                         }
                     }
                 }

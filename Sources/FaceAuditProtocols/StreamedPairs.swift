@@ -132,7 +132,14 @@ public struct StreamedPairs: Sendable {
         // Each kept pair's histogram: every labeling finds its cohort from that (``labeled(_:)``).
         if layout.histograms <= 1 << 16 {
             let cellOfImage = imageCells
-            data.setExactClasses({ layout.histogram(Int(cellOfImage[Int($0)]), Int(cellOfImage[Int($1)])) }, classes: layout.histograms)
+            if layout.cells <= 1 << 11 {
+                // Up to 4 million ordered pairs of cells (8 MB): each comparison's class read from a table.
+                let table = (0..<(layout.cells * layout.cells)).map { UInt16(layout.histogram($0 / layout.cells, $0 % layout.cells)) }
+                data.setExactClasses(sampleGroup: cellOfImage, classOfGroups: table, groups: layout.cells, classes: layout.histograms)
+            } else {
+                data.setExactClasses(
+                    { layout.histogram(Int(cellOfImage[Int($0)]), Int(cellOfImage[Int($1)])) }, classes: layout.histograms)
+            }
         }
         base = data
         self.belowProbe = belowProbe

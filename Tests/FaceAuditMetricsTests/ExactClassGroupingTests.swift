@@ -25,6 +25,12 @@ struct ExactClassGroupingTests {
         var withClasses = data
         withClasses.setExactClasses({ unordered(cell[Int($0)], cell[Int($1)]) }, classes: cells * cells)
         #expect(withClasses.exactClassCounts.reduce(0, +) == pairs)
+        // The same classes from a table of ordered pairs of cells.
+        var fromTable = data
+        fromTable.setExactClasses(
+            sampleGroup: cell.map { Int32($0) }, classOfGroups: (0..<(cells * cells)).map { UInt16(unordered($0 / cells, $0 % cells)) },
+            groups: cells, classes: cells * cells)
+        #expect(fromTable.exactClass == withClasses.exactClass && fromTable.exactClassCounts == withClasses.exactClassCounts)
         let labelings: [(Int) -> Int] = [
             { $0 / bLevels }, { $0 == cells - 1 ? -1 : $0 % bLevels }, { $0 == cells - 1 ? -1 : $0 },
         ]

@@ -378,56 +378,90 @@ extension PartnerCounts {
         var subjectErrors = [Int](repeating: 0, count: subjectComparisons.count)
         var subjectPartnerCounts = [Int](repeating: 0, count: subjectComparisons.count)
         let subjects = UInt64(subjectComparisons.count)
-        var keys: [UInt64] = []
-        keys.reserveCapacity(size)
-        forEach { a, b in
-            subjectErrors[Int(a)] += 1
-            subjectErrors[Int(b)] += 1
-            let (sa, sb) = (UInt64(UInt32(bitPattern: a)), UInt64(UInt32(bitPattern: b)))
-            keys.append(min(sa, sb) * subjects + max(sa, sb))
-        }
         // Each key takes its position along, so that the first of every run of equal keys is the pair
         // of subjects' first false match: in its low bits when both fit in 64 (no second array and no
         // second sort buffer, 8 bytes a false match less), else as a payload the stable sort carries.
-        var firstOfPair = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
-        var runs: FalseMatchRuns?
-        func distinct(_ a: Int, _ b: Int, _ position: Int) {
-            subjectPartnerCounts[a] += 1
-            subjectPartnerCounts[b] += 1
-            firstOfPair[position >> 6] |= 1 << UInt64(position & 63)
-        }
+        // Positions are below `size`, so whether they fit is known before the keys are made, and a key is
+        // written packed as its false match is visited (a second pass over the keys packed them).
         let square = subjects.multipliedReportingOverflow(by: subjects)
         let pairBits = square.overflow ? UInt64.bitWidth : UInt64.bitWidth - square.partialValue.leadingZeroBitCount
-        let positionBits = Int.bitWidth - keys.count.leadingZeroBitCount
-        if packingPositions && pairBits + positionBits <= UInt64.bitWidth {
-            keys.withUnsafeMutableBufferPointer { keys in
-                for k in keys.indices { keys[k] = keys[k] << UInt64(positionBits) | UInt64(k) }
-            }
-            RadixSort.sort(&keys)
-            let mask: UInt64 = (1 << UInt64(positionBits)) - 1
-            forEachDistinct(keys, shift: UInt64(positionBits), stride: subjects) { a, b, k in distinct(a, b, Int(keys[k] & mask)) }
-            if let starts, !starts.isEmpty {
-                let reachedBits = Int.bitWidth - (starts.count - 1).leadingZeroBitCount
-                if pairBits + reachedBits <= UInt32.bitWidth {
-                    let kept = [UInt32](unsafeUninitializedCapacity: keys.count) { out, count in
-                        keys.withUnsafeBufferPointer { keys in
-                            for k in keys.indices {
-                                let position = Int(keys[k] & mask)
-                                var reached = 0
-                                while reached + 1 < starts.count && position >= starts[reached + 1] { reached += 1 }
-                                let pair = keys[k] >> UInt64(positionBits)
-                                out[k] = UInt32(truncatingIfNeeded: pair << UInt64(reachedBits) | UInt64(reached))
-                            }
-                        }
-                        count = keys.count
-                    }
-                    runs = FalseMatchRuns(keys: kept, reachedBits: reachedBits, subjects: subjectComparisons.count)
+        let positionBits = Int.bitWidth - max(size, 0).leadingZeroBitCount
+        var packed = packingPositions && pairBits + positionBits <= UInt64.bitWidth
+        let shift = packed ? UInt64(positionBits) : 0
+        // Keys packed so far: all of them, unless more false matches are visited than `size` said.
+        var packedCount = 0
+        var keys: [UInt64] = []
+        keys.reserveCapacity(size)
+        subjectErrors.withUnsafeMutableBufferPointer { errors in
+            forEach { a, b in
+                errors[Int(a)] += 1
+                errors[Int(b)] += 1
+                let (sa, sb) = (UInt64(UInt32(bitPattern: a)), UInt64(UInt32(bitPattern: b)))
+                let pair = min(sa, sb) * subjects + max(sa, sb)
+                if packed && keys.count < size {
+                    keys.append(pair << shift | UInt64(keys.count))
+                    packedCount += 1
+                } else {
+                    keys.append(pair)
                 }
             }
+        }
+        if packed && packedCount < keys.count {
+            // More than `size`: the positions do not all fit, so the keys go back to pairs alone.
+            keys.withUnsafeMutableBufferPointer { keys in for k in 0..<packedCount { keys[k] >>= shift } }
+            packed = false
+        }
+        var firstOfPair = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
+        var runs: FalseMatchRuns?
+        if packed {
+            RadixSort.sort(&keys)
+            let mask: UInt64 = (1 << shift) - 1
+            // The runs, when asked for and a pair of subjects with its threshold count fits in 32 bits.
+            let reachedBits = starts.map { Int.bitWidth - max($0.count - 1, 0).leadingZeroBitCount } ?? 0
+            let keepsRuns = starts.map { !$0.isEmpty } ?? false && pairBits + reachedBits <= UInt32.bitWidth
+            // One walk over the sorted keys marks each pair of subjects' first false match, counts its two
+            // partners and, for the runs, writes each key with the highest threshold it reached (two walks
+            // before). A pair of subjects runs `first · subjects + second`; `first` only grows.
+            let kept = [UInt32](unsafeUninitializedCapacity: keepsRuns ? keys.count : 0) { out, count in
+                keys.withUnsafeBufferPointer { keys in
+                    subjectPartnerCounts.withUnsafeMutableBufferPointer { partners in
+                        firstOfPair.withUnsafeMutableBufferPointer { marks in
+                            var first = 0
+                            var base: UInt64 = 0
+                            var previous: UInt64? = nil
+                            for k in keys.indices {
+                                let pair = keys[k] >> shift
+                                let position = Int(keys[k] & mask)
+                                if pair != previous {
+                                    previous = pair
+                                    while pair >= base + subjects {
+                                        base += subjects
+                                        first += 1
+                                    }
+                                    partners[first] += 1
+                                    partners[Int(pair - base)] += 1
+                                    marks[position >> 6] |= 1 << UInt64(position & 63)
+                                }
+                                if keepsRuns, let starts {
+                                    var reached = 0
+                                    while reached + 1 < starts.count && position >= starts[reached + 1] { reached += 1 }
+                                    out[k] = UInt32(truncatingIfNeeded: pair << UInt64(reachedBits) | UInt64(reached))
+                                }
+                            }
+                        }
+                    }
+                }
+                count = keepsRuns ? keys.count : 0
+            }
+            if keepsRuns { runs = FalseMatchRuns(keys: kept, reachedBits: reachedBits, subjects: subjectComparisons.count) }
         } else {
             precondition(keys.count <= 1 << 32, "at most 2^32 false matches beside their keys")
             var positions = (0..<keys.count).map { UInt32(truncatingIfNeeded: $0) }
-            PartnerCounts.distinctPairs(&keys, carrying: &positions, stride: subjects) { a, b, first in distinct(a, b, Int(first)) }
+            PartnerCounts.distinctPairs(&keys, carrying: &positions, stride: subjects) { a, b, position in
+                subjectPartnerCounts[a] += 1
+                subjectPartnerCounts[b] += 1
+                firstOfPair[Int(position) >> 6] |= 1 << UInt64(position & 63)
+            }
         }
         let records = Self.records(
             of: subjectComparisons.indices.filter { subjectComparisons[$0] > 0 }, width: 1, comparisons: subjectComparisons,

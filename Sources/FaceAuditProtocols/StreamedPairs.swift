@@ -79,14 +79,35 @@ public struct StreamedPairs: Sendable {
         for (p, score) in zip(statistics.mated, try scorer.scores(statistics.mated)) {
             scored[UInt64(p.first) << 32 | UInt64(p.second)] = polarity.similarity(score)
         }
-        var matedPairs: [(Int, Int)] = []
-        for images in Dictionary(grouping: 0..<n, by: { data.sampleSubject[$0] }).values where images.count > 1 {
-            for x in images.indices { for y in (x + 1)..<images.count { matedPairs.append((images[x], images[y])) } }
+        // Each subject's images in ascending order (a counting sort by subject number), so that image i's
+        // pairs with its subject's later images come out in image-pair order as i ascends: no grouping
+        // into a dictionary of arrays and no sort (6 ms of a 20,000-template run).
+        var subjectStart = [Int](repeating: 0, count: data.subjectCount + 1)
+        for s in data.sampleSubject { subjectStart[Int(s) + 1] += 1 }
+        for s in 0..<data.subjectCount { subjectStart[s + 1] += subjectStart[s] }
+        var imagesBySubject = [Int](repeating: 0, count: n)
+        var place = [Int](repeating: 0, count: n)
+        do {
+            var next = subjectStart
+            for i in 0..<n {
+                let s = Int(data.sampleSubject[i])
+                imagesBySubject[next[s]] = i
+                place[i] = next[s]
+                next[s] += 1
+            }
         }
-        matedPairs.sort { $0 < $1 }
-        data.matedProbe = matedPairs.map { Int32($0.0) }
-        data.matedReference = matedPairs.map { Int32($0.1) }
-        data.matedScores = matedPairs.map { scored[UInt64($0.0) << 32 | UInt64($0.1)] ?? .nan }
+        var matedProbe: [Int32] = []
+        var matedReference: [Int32] = []
+        for i in 0..<n {
+            let end = subjectStart[Int(data.sampleSubject[i]) + 1]
+            for at in (place[i] + 1)..<end {
+                matedProbe.append(Int32(i))
+                matedReference.append(Int32(imagesBySubject[at]))
+            }
+        }
+        data.matedScores = zip(matedProbe, matedReference).map { scored[UInt64($0) << 32 | UInt64($1)] ?? .nan }
+        data.matedProbe = matedProbe
+        data.matedReference = matedReference
 
         // The exact region starts one bin above the highest key a pair outside the tail can have.
         let width = (Double(layout.keyUpper) - Double(layout.keyLower)) / Double(layout.bins)

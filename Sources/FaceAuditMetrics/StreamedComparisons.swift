@@ -42,7 +42,7 @@ public struct StreamedComparisons: Sendable {
     /// Every completed non-mated similarity at or above this is kept exactly.
     public var exactFrom = -Double.infinity
 
-    /// The class of every exact comparison's pair of samples, when known (``setExactClasses(_:classes:)``):
+    /// The class of every exact comparison's pair of samples, when known (``setExactClasses(sampleGroup:classOfGroups:groups:classes:)``):
     /// classes such that the two samples of every comparison of one class are in one cohort, or not, the
     /// same for every comparison of the class, in every labeling that sets ``cohortOfClass`` (a run's
     /// histograms of pairs of cells, for labelings by its scheme's dimensions).
@@ -168,36 +168,13 @@ public struct StreamedComparisons: Sendable {
         exactReference = references
     }
 
-    /// Sets ``exactClass`` from the class of every pair of samples (`classOf(probe, reference)`, in
-    /// 0..<`classes`; at most 65,536 classes): a labeling then finds each exact comparison's cohort from
-    /// its class in a table of ``cohortOfClass``, one 2-byte read per comparison, rather than from both
-    /// samples' cohorts (at 50,000 templates each dimension set looked up 13.75 million pairs' samples).
-    public mutating func setExactClasses(_ classOf: (Int32, Int32) -> Int, classes: Int) {
-        precondition(classes <= 1 << 16, "at most 65,536 classes")
-        var counts = [Int](repeating: 0, count: classes)
-        let n = exactScores.count
-        exactClass = [UInt16](unsafeUninitializedCapacity: n) { out, count in
-            exactProbe.withUnsafeBufferPointer { probe in
-                exactReference.withUnsafeBufferPointer { reference in
-                    counts.withUnsafeMutableBufferPointer { counts in
-                        for k in 0..<n {
-                            let c = classOf(probe[k], reference[k])
-                            precondition(c >= 0 && c < classes, "a class in 0..<classes")
-                            out[k] = UInt16(truncatingIfNeeded: c)
-                            counts[c] &+= 1
-                        }
-                    }
-                }
-            }
-            count = n
-        }
-        exactClassCounts = counts
-    }
-
-    /// ``setExactClasses(_:classes:)`` from every sample's group (`sampleGroup`, each in 0..<`groups`) and
-    /// the class of each ordered pair of groups (`classOfGroups[g · groups + h]`, each in 0..<`classes`):
-    /// the same classes, read from the table for each comparison rather than asked of a closure (a call
-    /// per comparison took 72 ms of a 50,000-template run for 13.75 million comparisons).
+    /// Sets ``exactClass`` from every sample's group (`sampleGroup`, each in 0..<`groups`) and the class of
+    /// each ordered pair of groups (`classOfGroups[g · groups + h]`, each in 0..<`classes`; at most 65,536
+    /// classes): a labeling then finds each exact comparison's cohort from its class in a table of
+    /// ``cohortOfClass``, one 2-byte read per comparison, rather than from both samples' cohorts (at
+    /// 50,000 templates each dimension set looked up 13.75 million pairs' samples). Each comparison's
+    /// class is read from the table (asked of a closure, a call per comparison took 72 ms of a
+    /// 50,000-template run).
     public mutating func setExactClasses(sampleGroup: [Int32], classOfGroups: [UInt16], groups: Int, classes: Int) {
         precondition(classes <= 1 << 16, "at most 65,536 classes")
         precondition(classOfGroups.count == groups * groups, "a class for every ordered pair of groups")

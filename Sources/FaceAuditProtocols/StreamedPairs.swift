@@ -152,15 +152,9 @@ public struct StreamedPairs: Sendable {
         data.setExact(pairs: consume exactPairs, scores: consume exactScores)
         // Each kept pair's histogram: every labeling finds its cohort from that (``labeled(_:)``).
         if layout.histograms <= 1 << 16 {
-            let cellOfImage = imageCells
-            if layout.cells <= 1 << 11 {
-                // Up to 4 million ordered pairs of cells (8 MB): each comparison's class read from a table.
-                let table = (0..<(layout.cells * layout.cells)).map { UInt16(layout.histogram($0 / layout.cells, $0 % layout.cells)) }
-                data.setExactClasses(sampleGroup: cellOfImage, classOfGroups: table, groups: layout.cells, classes: layout.histograms)
-            } else {
-                data.setExactClasses(
-                    { layout.histogram(Int(cellOfImage[Int($0)]), Int(cellOfImage[Int($1)])) }, classes: layout.histograms)
-            }
+            // The class of every ordered pair of cells: at most 4,096² (``PairComparison/cellLimit``), 32 MB.
+            let table = (0..<(layout.cells * layout.cells)).map { UInt16(layout.histogram($0 / layout.cells, $0 % layout.cells)) }
+            data.setExactClasses(sampleGroup: imageCells, classOfGroups: table, groups: layout.cells, classes: layout.histograms)
         }
         base = data
         self.belowProbe = belowProbe

@@ -5,17 +5,13 @@ import Testing
 
 @Suite("the template matrix")
 struct TemplateMatrixTests {
-    /// A small deterministic generator (the tests' own, so that this suite needs no other module).
+    /// Seeded numbers below a bound (a linear congruential generator, as `Population`'s).
     struct Generator {
         var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+        mutating func below(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
         }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
     }
 
     @Test("rows by group, stably: the counting sort gives the order of sorting by (group, image), for any groups")

@@ -426,26 +426,17 @@ extension PartnerCounts {
                 keys.withUnsafeBufferPointer { keys in
                     subjectPartnerCounts.withUnsafeMutableBufferPointer { partners in
                         firstOfPair.withUnsafeMutableBufferPointer { marks in
-                            var first = 0
-                            var base: UInt64 = 0
-                            var previous: UInt64? = nil
-                            for k in keys.indices {
-                                let pair = keys[k] >> shift
+                            forEachKey(keys, shift: shift, stride: subjects) { first, second, k, startsRun in
                                 let position = Int(keys[k] & mask)
-                                if pair != previous {
-                                    previous = pair
-                                    while pair >= base + subjects {
-                                        base += subjects
-                                        first += 1
-                                    }
+                                if startsRun {
                                     partners[first] += 1
-                                    partners[Int(pair - base)] += 1
+                                    partners[second] += 1
                                     marks[position >> 6] |= 1 << UInt64(position & 63)
                                 }
                                 if keepsRuns, let starts {
                                     var reached = 0
                                     while reached + 1 < starts.count && position >= starts[reached + 1] { reached += 1 }
-                                    out[k] = UInt32(truncatingIfNeeded: pair << UInt64(reachedBits) | UInt64(reached))
+                                    out[k] = UInt32(truncatingIfNeeded: (keys[k] >> shift) << UInt64(reachedBits) | UInt64(reached))
                                 }
                             }
                         }
@@ -473,7 +464,9 @@ extension PartnerCounts {
     /// in ascending order (no division per key: `first` only grows along the sorted keys).
     static func distinctPairs(_ keys: inout [UInt64], stride: UInt64, _ body: (Int, Int) -> Void) {
         RadixSort.sort(&keys)
-        forEachDistinct(keys, shift: 0, stride: stride) { first, second, _ in body(first, second) }
+        keys.withUnsafeBufferPointer { keys in
+            forEachKey(keys, shift: 0, stride: stride) { first, second, _, startsRun in if startsRun { body(first, second) } }
+        }
     }
 
     /// ``distinctPairs(_:stride:_:)`` with a payload that moves with its key (the sort is stable):
@@ -482,25 +475,35 @@ extension PartnerCounts {
         _ keys: inout [UInt64], carrying payload: inout [UInt32], stride: UInt64, _ body: (Int, Int, UInt32) -> Void
     ) {
         RadixSort.sort(&keys, carrying: &payload)
-        let carried = payload
-        forEachDistinct(keys, shift: 0, stride: stride) { first, second, k in body(first, second, carried[k]) }
+        payload.withUnsafeBufferPointer { payload in
+            keys.withUnsafeBufferPointer { keys in
+                forEachKey(keys, shift: 0, stride: stride) { first, second, k, startsRun in
+                    if startsRun { body(first, second, payload[k]) }
+                }
+            }
+        }
     }
 
-    /// Calls `body(first, second, k)` for each distinct `keys[k] >> shift` of sorted `keys`, `k` its
-    /// first index.
-    private static func forEachDistinct(_ keys: [UInt64], shift: UInt64, stride: UInt64, _ body: (Int, Int, Int) -> Void) {
+    /// Calls `body(first, second, k, startsRun)` for every key `k` of sorted `keys`, whose `keys[k] >> shift`
+    /// is `first · stride + second`; `startsRun` for the first key of each distinct one. No division per
+    /// key: `first` only grows along the sorted keys.
+    private static func forEachKey(
+        _ keys: UnsafeBufferPointer<UInt64>, shift: UInt64, stride: UInt64, _ body: (Int, Int, Int, Bool) -> Void
+    ) {
         var first = 0
         var base: UInt64 = 0
         var previous: UInt64? = nil
-        for (k, key) in keys.enumerated() {
-            let pair = key >> shift
-            guard pair != previous else { continue }
-            previous = pair
-            while pair >= base + stride {
-                base += stride
-                first += 1
+        for k in keys.indices {
+            let pair = keys[k] >> shift
+            let startsRun = pair != previous
+            if startsRun {
+                previous = pair
+                while pair >= base + stride {
+                    base += stride
+                    first += 1
+                }
             }
-            body(first, Int(pair - base), k)
+            body(first, Int(pair - base), k, startsRun)
         }
     }
 
@@ -528,7 +531,10 @@ extension PartnerCounts {
                     var used = 0
                     for c in 0..<columns {
                         var (least, most) = (Int.max, Int.min)
-                        for p in people { (least, most) = (min(least, value(p, c)), max(most, value(p, c))) }
+                        for p in people {
+                            let v = value(p, c)
+                            (least, most) = (min(least, v), max(most, v))
+                        }
                         let range = people.isEmpty ? 0 : UInt(bitPattern: most &- least)
                         let bits = UInt.bitWidth - range.leadingZeroBitCount
                         guard used + bits <= UInt64.bitWidth else { break }

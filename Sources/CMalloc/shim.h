@@ -1,2 +1,3 @@
 // glibc's allocator settings (mallopt), which the Glibc module does not export.
 #include <malloc.h>
+#include <sys/mman.h>

@@ -39,6 +39,43 @@ enum AllocatorTuning {
         #endif
     }
 
+    /// How much of the main thread's heap ``reserveHugePages()`` asks to be backed by 2 MiB pages:
+    /// 768 MiB, below ``largeBlockBytes`` so that freeing the probe does not trim the heap again.
+    static let hugePageReserveBytes = 768 << 20
+
+    /// Grows the main thread's heap by ``hugePageReserveBytes`` at once (a block allocated and freed
+    /// again, so the heap's top keeps it: nothing is written to it) and asks the kernel to back that
+    /// range with transparent huge pages (`madvise(MADV_HUGEPAGE)`, for kernels whose THP setting is
+    /// `madvise`). Every block a run allocates there then faults in 2 MiB at a time instead of 4 KiB.
+    /// This is what glibc's own `glibc.malloc.hugetlb=1` tunable does for each growth of the heap, for a
+    /// process that cannot set the tunable before it starts. Untouched pages cost no memory; a 2 MiB
+    /// page is charged whole once any byte of it is written. Returns the bytes advised (0 where the
+    /// kernel, the allocator or the platform declined, or off the main thread, whose heap is the only
+    /// one that can hold the probe). Call it on the main thread, after ``keepLargeBlocks()``.
+    ///
+    /// Measured with `/usr/bin/time` on `scripts/bench/make-synthetic` sets: a 20,000-template
+    /// `run --threads 1 --bootstrap 0` took 2,224 page faults instead of 47,085, and a default run of
+    /// 50,000 templates 130,325 instead of 326,857, at the same peak (1,212,020 against 1,212,072 KB)
+    /// and with identical outputs.
+    @discardableResult
+    static func reserveHugePages() -> Int {
+        #if canImport(Glibc) && canImport(CMalloc)
+            let huge = 2 << 20
+            guard let probe = malloc(hugePageReserveBytes) else { return 0 }
+            let start = (Int(bitPattern: probe) + huge - 1) & ~(huge - 1)
+            let end = (Int(bitPattern: probe) + hugePageReserveBytes) & ~(huge - 1)
+            free(probe)
+            // The range is the heap's top again, still mapped (the trim threshold is above it); were it
+            // unmapped (an allocator that mapped the probe on its own), madvise fails and changes nothing.
+            guard end > start, let base = UnsafeMutableRawPointer(bitPattern: start),
+                madvise(base, end - start, MADV_HUGEPAGE) == 0
+            else { return 0 }
+            return end - start
+        #else
+            return 0
+        #endif
+    }
+
     /// Returns the heap's free pages to the system (glibc's `malloc_trim`; elsewhere nothing).
     static func releaseFreeMemory() {
         #if canImport(Glibc) && canImport(CMalloc)

@@ -18,7 +18,7 @@ struct FaceAuditCommand: ParsableCommand {
     /// Parses the command line and runs the command. Every failure prints one line, `faceaudit: error: …`,
     /// and exits with its status (``CommandFailure``); `--help` and `--version` print as usual and exit 0. A
     /// negative number after an option is that option's value (`--jitters -1`). Before anything is parsed,
-    /// large blocks are kept on the heap and the heap's first 768 MiB is asked for huge pages
+    /// large blocks are kept on the heap and the heap's first 960 MiB is asked for huge pages
     /// (``AllocatorTuning``).
     static func main() {
         AllocatorTuning.keepLargeBlocks()

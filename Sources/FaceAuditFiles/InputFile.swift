@@ -49,6 +49,31 @@ public enum InputFile {
         Data(try bytes(path))
     }
 
+    /// For each path, whether its folder (the text before its last `/`, or the working directory) cannot
+    /// be looked up, asked of the file system once per distinct folder (`stat`, links followed). Such a
+    /// file cannot be opened either, so a caller that only reads files it can open need not try each:
+    /// a manifest of 20,000 images that are not on disk (templates computed elsewhere) cost 20,000
+    /// failed `open` calls.
+    public static func inMissingFolders(_ paths: [String]) -> [Bool] {
+        var known: [Substring: Bool] = [:]
+        var previous: (folder: Substring, missing: Bool)?
+        return paths.map { path in
+            let folder = path[..<(path.lastIndex(of: "/") ?? path.startIndex)]
+            // Manifests list a folder's images together: the previous path's folder first, no hashing.
+            if let previous, previous.folder == folder { return previous.missing }
+            let missing =
+                known[folder]
+                ?? {
+                    var status = stat()
+                    let name = folder.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : String(folder)
+                    return stat(name, &status) != 0
+                }()
+            known[folder] = missing
+            previous = (folder, missing)
+            return missing
+        }
+    }
+
     /// ``read(_:)``'s bytes in one array, with no copy into `Data`. A file that reports no size (in
     /// `/proc` and some FUSE file systems, which have contents all the same) is read to its end.
     /// - Throws: ``InputFileError`` as ``read(_:)``.

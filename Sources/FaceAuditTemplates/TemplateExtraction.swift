@@ -36,6 +36,7 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
     public func runWithDigests(_ manifest: Manifest, progress: Progress? = nil) throws -> (results: [Measurement], digests: [SHA256Digest?])
     {
         let paths = manifest.records.map(manifest.absolutePath(of:))
+        let unreadable = InputFile.inMissingFolders(paths)
         let measure = try self.measure.prepared()
         let workers = try (0..<max(1, threads)).map { _ in try measure.makeWorker() }
         let state = SharedState<Measurement>(count: paths.count)
@@ -47,8 +48,9 @@ public struct TemplateExtraction<Measurement: Sendable & Codable> {
                 let path = paths[i]
                 var key: String?
                 // Read with `open` and `pread` (`FileManager.contents(atPath:)` took 2.5% of a 20,000-template
-                // run on missing images alone), a FIFO refused without waiting for a writer.
-                if let bytes = try? InputFile.bytes(path) {
+                // run on missing images alone), a FIFO refused without waiting for a writer; not tried in a
+                // folder that is not there.
+                if !unreadable[i], let bytes = try? InputFile.bytes(path) {
                     let digest = SHA256Digest(of: bytes)
                     state.record(i, digest)
                     key = EmbeddingCache.key(content: digest, identity: identity)

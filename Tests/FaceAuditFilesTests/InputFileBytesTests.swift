@@ -29,4 +29,27 @@ struct InputFileBytesTests {
         #expect((try? InputFile.bytes(fifo)) == nil)
         #expect((try? InputFile.bytes(folder.path)) == nil)
     }
+
+    /// A path's folder is missing exactly when `stat` of it fails, whatever came before it in the list
+    /// (folders alternate, repeat after others, and one is a file); no folder means the working directory,
+    /// and every path whose folder is missing cannot be read.
+    @Test("paths in folders that are not there are told apart, folder by folder")
+    func missingFolders() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("missing-folders-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("a.jpg").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data([1, 2, 3])))
+        let gone = folder.appendingPathComponent("gone").path
+        let paths = [
+            file, gone + "/b.jpg", gone + "/c.jpg", folder.path + "/missing.jpg", gone + "/d.jpg", file + "/e.jpg", "relative.jpg",
+            "/root-level.jpg", file,
+        ]
+        let missing = InputFile.inMissingFolders(paths)
+        // A file taken for a folder is there (`stat` succeeds): its path is tried, and fails, as before.
+        #expect(missing == [false, true, true, false, true, false, false, false, false])
+        #expect((try? InputFile.bytes(file + "/e.jpg")) == nil)
+        for (path, isMissing) in zip(paths, missing) where isMissing { #expect((try? InputFile.bytes(path)) == nil) }
+        #expect(InputFile.inMissingFolders([]) == [])
+    }
 }

@@ -63,14 +63,14 @@ public enum InputFile {
             let folder = path[..<(path.utf8.lastIndex(of: UInt8(ascii: "/")) ?? path.startIndex)]
             // Manifests list a folder's images together: the previous path's folder first, no hashing.
             if let previous, previous.folder == folder { return previous.missing }
-            let missing =
-                known[folder]
-                ?? {
-                    var status = stat()
-                    let name = folder.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : String(folder)
-                    return stat(name, &status) != 0
-                }()
-            known[folder] = missing
+            let missing: Bool
+            if let seen = known[folder] {
+                missing = seen
+            } else {
+                var status = stat()
+                missing = stat(folder.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : String(folder), &status) != 0
+                known[folder] = missing
+            }
             previous = (folder, missing)
             return missing
         }

@@ -21,8 +21,9 @@ struct FaceAuditCommand: ParsableCommand {
     /// large blocks are kept on the heap and the heap's first 960 MiB is asked for huge pages
     /// (``AllocatorTuning``).
     static func main() {
-        AllocatorTuning.keepLargeBlocks()
-        AllocatorTuning.reserveHugePages()
+        // The huge pages are asked for only where the heap keeps large blocks: elsewhere the probe would be
+        // mapped and unmapped on its own, and there would be nothing to advise.
+        if AllocatorTuning.keepLargeBlocks() { AllocatorTuning.reserveHugePages() }
         let arguments = CommandFailure.joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try parseAsRoot(arguments)

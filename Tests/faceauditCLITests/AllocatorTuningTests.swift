@@ -51,7 +51,8 @@
         }
 
         /// Runs the built `faceaudit` with `arguments`, its output discarded; returns its exit status and
-        /// the resources it used (`wait4`).
+        /// the resources it used (`wait4`: `CommandRunner`'s `Process` does not report a child's resources,
+        /// and `RUSAGE_CHILDREN` would add those of every other test's children).
         static func usage(of arguments: [String]) -> (status: Int32, usage: rusage) {
             let path = CommandRunner.productsDirectory.appendingPathComponent("faceaudit").path
             let argv = (["faceaudit"] + arguments).map { strdup($0) } + [nil]

@@ -26,7 +26,9 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let progress = TerminalProgress(enabled: !quiet)
-        let pipeline = BenchmarkPipeline(commandLine: [], version: FaceAuditVersion.current)
+        var pipeline = BenchmarkPipeline(commandLine: [], version: FaceAuditVersion.current)
+        // The process exits once the merge is done: its data is freed whole by the exit.
+        pipeline.leavesMemoryToExit = true
         let result: RunResult
         do { result = try pipeline.merge(partials: partials, out: out, progress: MemoryReleasingProgress(inner: progress)) } catch {
             throw fail(error)

@@ -32,7 +32,9 @@ struct RunCommand: ParsableCommand {
         // child's process group is killed first (ProcessGroups).
         let configuration = try settings.configuration()
         let progress = TerminalProgress(enabled: !quiet)
-        let pipeline = BenchmarkPipeline(commandLine: Self.unshardedArguments(), version: FaceAuditVersion.current)
+        var pipeline = BenchmarkPipeline(commandLine: Self.unshardedArguments(), version: FaceAuditVersion.current)
+        // The process exits once the run is done: its data is freed whole by the exit.
+        pipeline.leavesMemoryToExit = true
         let result: RunResult
         let reporting: any RunProgress = timings ? StageTimings(inner: progress) : progress
         do { result = try pipeline.run(configuration, progress: MemoryReleasingProgress(inner: reporting)) } catch { throw fail(error) }

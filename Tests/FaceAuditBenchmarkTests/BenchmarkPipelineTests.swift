@@ -1,10 +1,11 @@
-import FaceAuditBenchmark
 import FaceAuditConfiguration
 import FaceAuditProtocols
 import FaceAuditReport
 import FaceAuditTestSupport
 import Foundation
 import Testing
+
+@testable import FaceAuditBenchmark
 
 /// Records every event, in order.
 final class RecordedProgress: RunProgress, @unchecked Sendable {
@@ -232,4 +233,51 @@ struct BenchmarkPipelineTests {
             try BenchmarkPipeline(commandLine: [], version: "0").run(c)
         }
     }
+}
+
+@Suite("Memory left to the exit")
+struct LeftToExitTests {
+    final class Probe: Sendable {}
+
+    @Test("a value kept until exit is never freed")
+    func keptIsNeverFreed() {
+        weak var watched: Probe?
+        do {
+            let probe = Probe()
+            watched = probe
+            LeftToExit.keep(probe)
+        }
+        #expect(watched != nil)
+        weak var unkept: Probe?
+        do {
+            let probe = Probe()
+            unkept = probe
+        }
+        #expect(unkept == nil)
+    }
+
+    @Test("a run hands its data to the exit only when asked, and writes the same outputs", arguments: [false, true])
+    func runKeepsItsDataOnlyWhenAsked(leaving: Bool) throws {
+        let folder = try TestPaths.temporaryDirectory("pipeline-left-to-exit")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let configuration = try BenchmarkPipelineTests.run(in: folder)
+        let kept = RecordedValues()
+        var pipeline = BenchmarkPipeline(commandLine: ["test"], version: "0")
+        pipeline.leavesMemoryToExit = leaving
+        pipeline.keepUntilExit = { kept.append($0) }
+        guard case .completed(let summary, _) = try pipeline.run(configuration) else {
+            Issue.record("not completed")
+            return
+        }
+        #expect(kept.count == (leaving ? 1 : 0))
+        #expect(summary.dataset.images == 90)
+    }
+}
+
+/// Counts the values handed to it.
+final class RecordedValues: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Any] = []
+    var count: Int { lock.withLock { values.count } }
+    func append(_ value: Any) { lock.withLock { values.append(value) } }
 }

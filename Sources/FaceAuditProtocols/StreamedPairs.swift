@@ -125,31 +125,43 @@ public struct StreamedPairs: Sendable {
         var belowProbe: [Int32] = []
         var belowReference: [Int32] = []
         var belowScores: [Double] = []
-        let exactPairs = [UInt64](unsafeUninitializedCapacity: exactCount) { exactPairs, count in
-            statistics.tail.withUnsafeBufferPointer { tail in
-                exactScores.withUnsafeMutableBufferPointer { scores in
-                    for k in tail.indices {
-                        let s = polarity.similarity(scores[k])
-                        if s >= exactFrom {
-                            scores[count] = s
-                            exactPairs.initializeElement(at: count, to: StreamedComparisons.packedPair(tail[k].first, tail[k].second))
-                            count += 1
-                        } else {
-                            belowProbe.append(tail[k].first)
-                            belowReference.append(tail[k].second)
-                            belowScores.append(s)
+        /// The exact pairs, each packed by `pack`, their scores moved to the front of `exactScores`.
+        func exactPairs<Pair: BitwiseCopyable>(_ exactScores: inout [Double], _ pack: (Int32, Int32) -> Pair) -> [Pair] {
+            [Pair](unsafeUninitializedCapacity: exactCount) { exactPairs, count in
+                statistics.tail.withUnsafeBufferPointer { tail in
+                    exactScores.withUnsafeMutableBufferPointer { scores in
+                        for k in tail.indices {
+                            let s = polarity.similarity(scores[k])
+                            if s >= exactFrom {
+                                scores[count] = s
+                                exactPairs.initializeElement(at: count, to: pack(tail[k].first, tail[k].second))
+                                count += 1
+                            } else {
+                                belowProbe.append(tail[k].first)
+                                belowReference.append(tail[k].second)
+                                belowScores.append(s)
+                            }
                         }
                     }
                 }
             }
         }
-        exactScores.removeLast(exactScores.count - exactCount)
-        statistics.dropTail()
         // Ascending by similarity, ties by pair, once: every cohort's share, taken in this order, is then
         // already sorted, so no dimension set sorts its cohorts' exact scores again. The tail may come in
         // any order (a single run's, as its tiles gave it, scored where their templates are still near
-        // one another; merged shards', by pair): this order does not depend on it.
-        data.setExact(pairs: consume exactPairs, scores: consume exactScores)
+        // one another; merged shards', by pair): this order does not depend on it. Up to 65,536 images
+        // (every sample index below 2¹⁶), each pair is packed in 4 bytes as it is written.
+        if n <= 1 << 16 {
+            let pairs = exactPairs(&exactScores, StreamedComparisons.narrowPair)
+            exactScores.removeLast(exactScores.count - exactCount)
+            statistics.dropTail()
+            data.setExact(narrowPairs: pairs, scores: consume exactScores)
+        } else {
+            let pairs = exactPairs(&exactScores, StreamedComparisons.packedPair)
+            exactScores.removeLast(exactScores.count - exactCount)
+            statistics.dropTail()
+            data.setExact(pairs: pairs, scores: consume exactScores)
+        }
         // Each kept pair's histogram: every labeling finds its cohort from that (``labeled(_:)``).
         if layout.histograms <= 1 << 16 {
             // The class of every ordered pair of cells: at most 4,096² (``PairComparison/cellLimit``), 32 MB.

@@ -55,3 +55,29 @@ struct ExactClassGroupingTests {
         }
     }
 }
+
+@Suite("exact comparisons given as 4-byte, 8-byte or separate pairs")
+struct ExactPairPackingTests {
+    /// Scores with many ties (a thousand levels over up to 150,000 pairs, so that the radix sort runs),
+    /// samples below 2¹⁶: every way of handing the pairs over gives the same sorted lists, ties by pair.
+    @Test("the same sorted lists from every packing", arguments: [0, 1, 999, 150_000])
+    func samePackings(count: Int) {
+        var rng = SplitMix64(seed: UInt64(count) + 11)
+        let list = (0..<count).map { _ -> (Int32, Int32, Double) in
+            let i = Int32(rng.below(65_535))
+            return (i, i + 1 + Int32(rng.below(65_535 - Int(i))), Double(rng.below(1_000)) / 1_000)
+        }
+        var separate = StreamedComparisons()
+        separate.setExact(probe: list.map(\.0), reference: list.map(\.1), scores: list.map(\.2))
+        var wide = StreamedComparisons()
+        wide.setExact(pairs: list.map { StreamedComparisons.packedPair($0.0, $0.1) }, scores: list.map(\.2))
+        var narrow = StreamedComparisons()
+        narrow.setExact(narrowPairs: list.map { StreamedComparisons.narrowPair($0.0, $0.1) }, scores: list.map(\.2))
+        let expected = list.sorted { ($0.2, $0.0, $0.1) < ($1.2, $1.0, $1.1) }
+        for data in [separate, wide, narrow] {
+            #expect(data.exactScores == expected.map(\.2))
+            #expect(data.exactProbe == expected.map(\.0))
+            #expect(data.exactReference == expected.map(\.1))
+        }
+    }
+}

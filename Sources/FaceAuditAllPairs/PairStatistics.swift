@@ -87,8 +87,28 @@ public struct PairStatistics: Sendable {
         tailSizeAtBin = tail.count
         guard filter else { return }
         let lowest = layout.lowestKey(inBinAtLeast: tailBin)
-        tail.removeAll { $0.key < lowest }
+        Self.keepPairs(&tail, atLeast: lowest)
         tailSizeAtBin = tail.count
+    }
+
+    /// Drops the pairs of `pairs` whose key is below `lowest` (NaN keys stay), keeping the others in their order: one
+    /// pass that moves each kept pair down through raw pointers, without a branch per pair. (`removeAll(where:)` took 11 ms of a
+    /// 20,000-template run to filter its 3.2 million collected pairs down to 2.2 million.)
+    static func keepPairs(_ pairs: inout [ScoredPair], atLeast lowest: Float) {
+        let kept = pairs.withUnsafeMutableBufferPointer { pairs in
+            var kept = 0
+            // Every pair is written at the next free place and that place taken only when the pair stays:
+            // no branch on the key (above or below `lowest` at random, a branch was mispredicted often).
+            // `!(key < lowest)`, not `key >= lowest`: a NaN key stays, as `removeAll { $0.key < lowest }` left it.
+            for k in pairs.indices {
+                let pair = pairs[k]
+                pairs[kept] = pair
+                // The comparison's byte (0 or 1) added as a number: written as a choice, it compiled to a branch.
+                kept &+= Int(1 &- unsafeBitCast(pair.key < lowest, to: UInt8.self))
+            }
+            return kept
+        }
+        pairs.removeLast(pairs.count - kept)
     }
 
     /// Raises ``tailBin`` to `bin`, the tail bin another part of the same run reached: that part's
@@ -188,7 +208,7 @@ public struct PairStatistics: Sendable {
         if tail.isEmpty, let longest = parts.indices.max(by: { parts[$0].tail.count < parts[$1].tail.count }) {
             swap(&tail, &parts[longest].tail)
         }
-        tail.removeAll { $0.key < lowest }
+        Self.keepPairs(&tail, atLeast: lowest)
         var kept = tail.count
         for other in parts { kept += other.tail.count { $0.key >= lowest } }
         tail.reserveCapacity(kept)

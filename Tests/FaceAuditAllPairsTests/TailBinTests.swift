@@ -137,3 +137,28 @@ import Testing
         }
     }
 }
+
+/// The tail's filter, written without a branch per pair, against the standard library's.
+@Suite struct KeepPairsTests {
+    @Test("the same pairs in the same order as removeAll(where: key < lowest), NaN keys kept", arguments: [0, 1, 2, 17, 10_000])
+    func sameAsRemoveAll(count: Int) {
+        var state: UInt64 = UInt64(count) &+ 7
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 33
+        }
+        let pairs = (0..<count).map { k -> ScoredPair in
+            let key: Float = next() % 50 == 0 ? .nan : Float(next() % 2_001) / 1_000 - 1
+            return ScoredPair(first: Int32(k), second: Int32(k + 1), key: key)
+        }
+        for lowest: Float in [-2, -0.5, 0, 0.25, 2] {
+            var expected = pairs
+            expected.removeAll { $0.key < lowest }
+            var kept = pairs
+            PairStatistics.keepPairs(&kept, atLeast: lowest)
+            #expect(kept.count == expected.count)
+            #expect(
+                zip(kept, expected).allSatisfy { $0.first == $1.first && $0.second == $1.second && $0.key.bitPattern == $1.key.bitPattern })
+        }
+    }
+}

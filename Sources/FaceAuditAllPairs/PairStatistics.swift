@@ -208,12 +208,12 @@ public struct PairStatistics: Sendable {
         if tail.isEmpty, let longest = parts.indices.max(by: { parts[$0].tail.count < parts[$1].tail.count }) {
             swap(&tail, &parts[longest].tail)
         }
+        // Every part's tail filtered in place by the same rule as this one's, then appended and freed.
         Self.keepPairs(&tail, atLeast: lowest)
-        var kept = tail.count
-        for other in parts { kept += other.tail.count { $0.key >= lowest } }
-        tail.reserveCapacity(kept)
+        for i in parts.indices { Self.keepPairs(&parts[i].tail, atLeast: lowest) }
+        tail.reserveCapacity(parts.reduce(tail.count) { $0 + $1.tail.count })
         for i in parts.indices {
-            for pair in parts[i].tail where pair.key >= lowest { tail.append(pair) }
+            tail += parts[i].tail
             parts[i].tail = []
         }
         parts = []

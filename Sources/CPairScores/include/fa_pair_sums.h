@@ -5,17 +5,17 @@
 #include <stdint.h>
 
 /// The double-precision sums behind the scores of `count` pairs of one template matrix (`values`, row
-/// i at `values + i·dimension`): for pair k, templates a = `first[k · stride]` and b = `second[k · stride]`
-/// (`stride` 1 for two arrays of indices; 3 for the two index fields of 12-byte pair records), each held
-/// in row `rows[index]` of the matrix (with `rows` NULL, in row `index`), starting from 0 and adding
-/// component after component in order, `sum += (double)a[c] · (double)b[c]` (dot products) or, with
-/// `squared_differences`, `d = (double)a[c] − (double)b[c]; sum += d · d`; every operation rounded on its
-/// own (the AVX-512F build fuses a dot product's multiply and add, which gives the same bits: a product
-/// of two floats is exact in double). Eight pairs run side by side, one per vector lane, so each pair
-/// keeps that order. Built for baseline x86-64 and, with `avx512 != 0`, for AVX-512F (call it only where
-/// the CPU has it): the same bits either way.
+/// i at `values + i·dimension`: single-precision templates, widened to double): for pair k, templates
+/// a = `first[k · stride]` and b = `second[k · stride]` (`stride` 1 for two arrays of indices; 3 for the
+/// two index fields of 12-byte pair records), each held in row `rows[index]` of the matrix (with `rows`
+/// NULL, in row `index`), starting from 0 and adding component after component in order,
+/// `sum += a[c] · b[c]` (dot products) or, with `squared_differences`, `d = a[c] − b[c]; sum += d · d`;
+/// every operation rounded on its own (the AVX-512F build fuses a dot product's multiply and add, which
+/// gives the same bits: a product of two floats is exact in double). Sixteen pairs run side by side, one
+/// per lane of two vectors, so each pair keeps that order. Built for baseline x86-64 and, with
+/// `avx512 != 0`, for AVX-512F (call it only where the CPU has it): the same bits either way.
 void fa_pair_sums(
-    int avx512, int squared_differences, const float *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
+    int avx512, int squared_differences, const double *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
     const int32_t *second, ptrdiff_t stride, ptrdiff_t count, double *sums);
 
 #endif

@@ -51,12 +51,28 @@ public struct BinnedScores: Sendable {
         genuine: [Double], binEdges: [Double], binCounts: [Int], exact: [Double], exactFrom: Double, impostorFailures: Int,
         polarity: ScorePolarity = .similarity
     ) {
+        var e = exact
+        RadixSort.sort(&e)
+        self = e.withUnsafeBufferPointer { e in
+            BinnedScores(
+                genuine: genuine, binEdges: binEdges, binCounts: binCounts, sortedExact: e.count, { e[$0] }, exactFrom: exactFrom,
+                impostorFailures: impostorFailures, polarity: polarity)
+        }
+    }
+
+    /// ``init(genuine:binEdges:binCounts:exact:exactFrom:impostorFailures:polarity:)`` with the `count`
+    /// exact scores already ascending, the k-th read as `exact(k)` (a share of a sorted list, read where
+    /// it lies): no copy of them is made and none is sorted or checked again (a run's cohorts took their
+    /// exact scores out of the sorted list into an array of their own, which this then read twice more).
+    @inline(__always)
+    init(
+        genuine: [Double], binEdges: [Double], binCounts: [Int], sortedExact count: Int, _ exact: (Int) -> Double, exactFrom: Double,
+        impostorFailures: Int, polarity: ScorePolarity
+    ) {
         precondition(binEdges.count == binCounts.count + 1 || (binEdges.isEmpty && binCounts.isEmpty), "bins need their edges")
         var g = genuine.filter { !$0.isNaN }
         RadixSort.sort(&g)
-        var e = exact
-        RadixSort.sort(&e)
-        precondition(e.first.map { $0 >= exactFrom } ?? true, "an exact score lies below the exact region")
+        precondition(count == 0 || exact(0) >= exactFrom, "an exact score lies below the exact region")
         precondition(binEdges.last.map { $0 <= exactFrom } ?? true, "a bin lies in the exact region")
         // Sized exactly: an array grown by doubling keeps up to twice the memory for its lifetime.
         // Filled through raw pointers: appending run by run (a capacity check and a last element each) took
@@ -66,23 +82,23 @@ public struct BinnedScores: Sendable {
         upper.reserveCapacity(binRuns)
         var runs = 0
         var counts: [Int] = []
-        let values = [Double](unsafeUninitializedCapacity: binRuns + e.count) { values, filled in
-            counts = [Int](unsafeUninitializedCapacity: binRuns + e.count + 1) { counts, countsFilled in
-                for (k, count) in binCounts.enumerated() where count > 0 {
+        let values = [Double](unsafeUninitializedCapacity: binRuns + count) { values, filled in
+            counts = [Int](unsafeUninitializedCapacity: binRuns + count + 1) { counts, countsFilled in
+                for (k, n) in binCounts.enumerated() where n > 0 {
                     values[runs] = binEdges[k]
-                    counts[runs] = count
+                    counts[runs] = n
                     upper.append(binEdges[k + 1])
                     runs += 1
                 }
-                e.withUnsafeBufferPointer { e in
-                    for s in e {
-                        if runs > binRuns && values[runs - 1] == s {
-                            counts[runs - 1] += 1
-                        } else {
-                            values[runs] = s
-                            counts[runs] = 1
-                            runs += 1
-                        }
+                for k in 0..<count {
+                    let s = exact(k)
+                    if runs > binRuns && values[runs - 1] == s {
+                        counts[runs - 1] += 1
+                    } else {
+                        precondition(runs == binRuns || values[runs - 1] < s, "exact scores out of order")
+                        values[runs] = s
+                        counts[runs] = 1
+                        runs += 1
                     }
                 }
                 countsFilled = runs

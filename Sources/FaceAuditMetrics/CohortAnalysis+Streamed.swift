@@ -228,29 +228,25 @@ extension CohortAnalysis {
             data.exactClass.count == data.exactScores.count && data.cohortOfClass.count == data.exactClassCounts.count
             ? groupedByClass(data, count: exactCount, cohorts: cohortCount)
             : groupedBySample(data, count: exactCount, cohorts: cohortCount)
-        /// The scores of a cohort's exact comparisons, in their (ascending) order.
-        func scores(_ list: ArraySlice<UInt32>) -> [Double] {
-            [Double](unsafeUninitializedCapacity: list.count) { out, count in
-                data.exactScores.withUnsafeBufferPointer { exactScores in
-                    list.withUnsafeBufferPointer { list in
-                        for k in list.indices { out[k] = exactScores[Int(list[k])] }
-                    }
-                }
-                count = list.count
-            }
-        }
         func group(_ g: Int) -> StreamedGroup {
             let bins = g == cohortCount ? data.overallBins : data.cohortBins[g]
             let exact = g == cohortCount ? nil : flatIndices[start[g]..<start[g + 1]]
             let counts = tally(g)
             let completedPairs = nonMatedPairs(counts.completed)
+            // A cohort's exact scores are its share of the sorted list (ascending indices), read in place.
+            @inline(__always) func binned(_ count: Int, _ exact: (Int) -> Double) -> BinnedScores {
+                BinnedScores(
+                    genuine: matedOf[g].map { data.matedScores[$0] }, binEdges: bins.isEmpty ? [] : data.binEdges, binCounts: bins,
+                    sortedExact: count, exact, exactFrom: data.exactFrom, impostorFailures: nonMatedPairs(counts.all) - completedPairs,
+                    polarity: polarity)
+            }
             let scores =
                 g == cohortCount && data.overallScores?.polarity == polarity
                 ? data.overallScores!
-                : BinnedScores(
-                    genuine: matedOf[g].map { data.matedScores[$0] }, binEdges: bins.isEmpty ? [] : data.binEdges, binCounts: bins,
-                    exact: exact.map(scores) ?? data.exactScores, exactFrom: data.exactFrom,
-                    impostorFailures: nonMatedPairs(counts.all) - completedPairs, polarity: polarity)
+                : data.exactScores.withUnsafeBufferPointer { scores in
+                    guard let exact else { return binned(scores.count) { scores[$0] } }
+                    return exact.withUnsafeBufferPointer { share in binned(share.count) { scores[Int(share[$0])] } }
+                }
             assert(scores.impostorCount == completedPairs, "histogram and sample counts disagree")
             // The group's subjects when it has two or more, and every mated pair's probe subject.
             var subjects: [Int32] = counts.subjects.count >= 2 ? counts.subjects : []

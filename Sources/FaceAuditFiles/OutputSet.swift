@@ -109,13 +109,19 @@ public struct OutputSet: Sendable {
         }
         guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else { throw AtomicFile.error(staging) }
         do {
-            for file in files {
+            // Every file is made and its writing to disk started before any is flushed, the marker (a run's
+            // largest file) first, so that the disk writes each file while the next ones are made: flushed
+            // one after another as they were made, a 20,000-template run waited 7–10 ms in `fsync`.
+            var made: [(descriptor: Int32, path: String, permissions: Int)] = []
+            defer { for file in made { close(file.descriptor) } }
+            for file in files.filter({ $0.name == marker }) + files.filter({ $0.name != marker }) {
                 let path = staging + "/" + file.name
                 let descriptor = try interrupts.creating { try AtomicFile.openNew(path) }
-                defer { close(descriptor) }
+                made.append((descriptor, path, file.permissions))
                 try file.pieces { try AtomicFile.append($0, to: descriptor, path: path) }
-                try AtomicFile.finish(descriptor, path: path, permissions: file.permissions)
+                AtomicFile.startWriting(descriptor)
             }
+            for file in made { try AtomicFile.finish(file.descriptor, path: file.path, permissions: file.permissions) }
             guard fsync(lock) == 0 else { throw AtomicFile.error(staging) }
         } catch {
             // An interrupt's handler removing the staging folder makes the next file fail; it reports that itself.

@@ -171,24 +171,28 @@ int main(void) {
         }
     }
     // Pair sums: 40 pairs of 20 templates of every length 1–150, both metrics (width = length), the
-    // templates in index order and (rows) stored in reverse order; each build must also give the same
-    // sums with the matrix reversed as in index order.
-    static float templates[20 * 150], reversed[20 * 150];
+    // templates (floats, widened to double as `PairScorer` stores them) in index order and (rows) stored
+    // in reverse order; each build must also give the same sums with the matrix reversed as in index order.
+    static float values[20 * 150];
+    static double templates[20 * 150], reversed[20 * 150];
     static int32_t first[40], second[40], rows[20];
     static double sums[2][40], moved[40];
     for (int i = 0; i < 20; i++) rows[i] = 19 - i;
     for (long w = 1; w <= 150; w++) {
-        fill(templates, 20 * w, 0);
-        // Scattered first templates, then runs of 11 (most groups of eight share their first template).
-        for (int runs = 0; runs <= 1; runs++) {
+        fill(values, 20 * w, 0);
+        for (long i = 0; i < 20 * w; i++) templates[i] = values[i];
+        // Scattered first templates, then runs of 11 and of 5 (groups of eight with one or two first
+        // templates, broadcast) and of 3 (three, transposed).
+        static const int run_length[] = {0, 11, 5, 3};
+        for (int runs = 0; runs < 4; runs++) {
             for (int k = 0; k < 40; k++) {
-                first[k] = runs ? (int32_t)((k / 11 + w) % 20) : (int32_t)((k * 7 + w) % 20);
+                first[k] = runs ? (int32_t)((k / run_length[runs] + w) % 20) : (int32_t)((k * 7 + w) % 20);
                 second[k] = (int32_t)((k * 13 + 3 * w) % 20);
             }
             for (int squared = 0; squared <= 1; squared++) {
                 for (int b = 0; b < 2; b++) fa_pair_sums(b, squared, templates, w, NULL, first, second, 1, 40, sums[b]);
                 same(sums[0], sums[1], sizeof sums[0], squared ? "pair sums (squared differences)" : "pair sums (dot products)", w);
-                for (int i = 0; i < 20; i++) memcpy(reversed + rows[i] * w, templates + i * w, (size_t)w * sizeof(float));
+                for (int i = 0; i < 20; i++) memcpy(reversed + rows[i] * w, templates + i * w, (size_t)w * sizeof(double));
                 for (int b = 0; b < 2; b++) {
                     fa_pair_sums(b, squared, reversed, w, rows, first, second, 1, 40, moved);
                     same(sums[0], moved, sizeof moved, "pair sums (templates stored in another order)", w);

@@ -60,7 +60,7 @@ public struct OutputFile: Sendable {
 /// or `scores.csv`) is never replaced or removed; the write is refused instead (``OutputSetError``), as it is
 /// when one of the run's inputs is a file the set would replace (`--scores out/scores.csv --out out`).
 public struct OutputSet: Sendable {
-    /// The files, in the order they are made.
+    /// The files (``write(to:inputs:)`` makes the marker first, then the others in this order).
     public var files: [OutputFile]
     /// The name of the file that marks a complete set (`summary.json`).
     public var marker: String

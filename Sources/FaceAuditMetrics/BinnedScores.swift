@@ -62,8 +62,9 @@ public struct BinnedScores: Sendable {
 
     /// ``init(genuine:binEdges:binCounts:exact:exactFrom:impostorFailures:polarity:)`` with the `count`
     /// exact scores already ascending, the k-th read as `exact(k)` (a share of a sorted list, read where
-    /// it lies): no copy of them is made and none is sorted or checked again (a run's cohorts took their
-    /// exact scores out of the sorted list into an array of their own, which this then read twice more).
+    /// it lies): no copy of them is made and they are not sorted again, only checked for order as the
+    /// runs are written (a run's cohorts took their exact scores out of the sorted list into an array of
+    /// their own, which this then read twice more).
     @inline(__always)
     init(
         genuine: [Double], binEdges: [Double], binCounts: [Int], sortedExact count: Int, _ exact: (Int) -> Double, exactFrom: Double,

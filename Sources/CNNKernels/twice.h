@@ -12,8 +12,11 @@
 
 #if defined(__x86_64__)
 #define AVX512 static __attribute__((target("avx512f")))
+/// A third build, for AVX2 with FMA (CPairScores' loops have one; CNNKernels' do not).
+#define AVX2_FMA static __attribute__((target("avx2,fma")))
 #else
 #define AVX512 static
+#define AVX2_FMA static
 #endif
 
 /// Before a contiguous loop over one row of a small map (often fewer than 16 or 32 iterations):

@@ -1,5 +1,6 @@
 import CPairScores
 import FaceAuditGEMM
+import FaceAuditScoring
 
 extension AllPairsEngine {
     /// A guess at the tail bin a run of one shard ends with, from a sample, so that the pass keeps
@@ -71,7 +72,8 @@ extension AllPairsEngine {
             counts.withUnsafeMutableBufferPointer { counts in
                 for (i, r) in first.enumerated() {
                     let own = fa_bin_row(
-                        Self.avx512 ? 1 : 0, products.baseAddress! + i * s, 0, s, euclidean ? matrix.squaredNorms[r] : 0, columnNorm,
+                        Int32(PairLoopBuild.current.rawValue), products.baseAddress! + i * s, 0, s, euclidean ? matrix.squaredNorms[r] : 0,
+                        columnNorm,
                         columnSubject, subjectOfImage[Int(matrix.image[r])], lower, scale, top, Int32.max, counts.baseAddress!, &rowBins,
                         &listed)
                     sampled += s - own

@@ -1,5 +1,6 @@
 import CPairScores
 import FaceAuditGEMM
+import FaceAuditScoring
 import Foundation
 
 /// Compares every pair of templates, tile by tile with `BLAS.gemm` (on AMX tiles where they run:
@@ -442,8 +443,8 @@ public struct AllPairsEngine: Sendable {
 
     /// The pairs of one run of a tile row (columns of one cell; `histogram` is that cell pair's): a
     /// free function over raw pointers and `inout` lists, so the hot loop touches no captured (boxed,
-    /// access-checked) variable. `fa_bin_row` (C, in `Sources/CPairScores`, built for AVX-512F where the
-    /// CPU has it) bins and counts every non-mated column, computing each bin as
+    /// access-checked) variable. `fa_bin_row` (C, in `Sources/CPairScores`, built for AVX-512F or AVX2
+    /// where the CPU has them, ``PairLoopBuild``) bins and counts every non-mated column, computing each bin as
     /// ``StatisticsLayout/bin(_:lower:scale:top:)`` does, and lists the rare columns (mated, or at or
     /// above the tail bin); those are then kept here, in column order.
     @inline(__always)
@@ -455,7 +456,8 @@ public struct AllPairsEngine: Sendable {
     ) {
         let rareCount = histogram.withMemoryRebound(to: Int64.self, capacity: Int(binning.top) + 1) { counts in
             fa_bin_row(
-                Self.avx512 ? 1 : 0, keys, columns.lowerBound, columns.upperBound, rowNorm, columnNorm, columnSubject, subject,
+                Int32(PairLoopBuild.current.rawValue), keys, columns.lowerBound, columns.upperBound, rowNorm, columnNorm, columnSubject,
+                subject,
                 binning.lower, binning.scale, binning.top, Int32(clamping: tailBin), counts, rowBins, rare)
         }
         for k in 0..<rareCount {
@@ -469,10 +471,6 @@ public struct AllPairsEngine: Sendable {
             }
         }
     }
-
-    /// Whether the binning runs as AVX-512F code: it follows the products' switch, as every other
-    /// AVX-512F loop of FaceAudit does.
-    static var avx512: Bool { BLAS.hasAVX512 }
 }
 /// The pairs each thread of ``AllPairsEngine/collect(bins:threads:)`` found.
 private final class PairList: @unchecked Sendable {

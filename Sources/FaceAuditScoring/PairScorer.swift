@@ -90,34 +90,30 @@ public struct PairScorer: Sendable {
 
     /// The scores of the pairs (`first[k]`, `second[k]`), in order; every image must have a template.
     public func scores(first: [Int32], second: [Int32]) -> [Double] {
-        scores(first: first, second: second, avx512: Self.avx512)
+        scores(first: first, second: second, build: PairLoopBuild.current)
     }
 
     /// The scores of the `count` pairs (`first[k · stride]`, `second[k · stride]`), in order; every
     /// image must have a template. For a list of pair records read where it lies (`stride` the record's
     /// size in `Int32`s), without copying its indices out first.
     public func scores(first: UnsafePointer<Int32>, second: UnsafePointer<Int32>, stride: Int, count: Int) -> [Double] {
-        scores(first: first, second: second, stride: stride, count: count, avx512: Self.avx512)
+        scores(first: first, second: second, stride: stride, count: count, build: PairLoopBuild.current)
     }
 
-    /// Whether the pair sums run as AVX-512F code: they follow the products' switch, as every other
-    /// AVX-512F loop of FaceAudit does.
-    static var avx512: Bool { BLAS.hasAVX512 }
-
-    /// ``scores(first:second:)`` with the sums built for AVX-512F (`avx512`, only where the CPU has it)
-    /// or baseline x86-64: the same bits.
-    func scores(first: [Int32], second: [Int32], avx512: Bool) -> [Double] {
+    /// ``scores(first:second:)`` with the sums of one build (``PairLoopBuild``; only one the CPU has):
+    /// the same bits in each.
+    func scores(first: [Int32], second: [Int32], build: fa_pairs_build) -> [Double] {
         precondition(first.count == second.count, "pair lists of different lengths")
         return first.withUnsafeBufferPointer { first in
             second.withUnsafeBufferPointer { second in
                 guard let a = first.baseAddress, let b = second.baseAddress else { return [] }
-                return scores(first: a, second: b, stride: 1, count: first.count, avx512: avx512)
+                return scores(first: a, second: b, stride: 1, count: first.count, build: build)
             }
         }
     }
 
-    /// ``scores(first:second:stride:count:)`` with the sums built as `avx512` says.
-    func scores(first: UnsafePointer<Int32>, second: UnsafePointer<Int32>, stride: Int, count: Int, avx512: Bool) -> [Double] {
+    /// ``scores(first:second:stride:count:)`` with the sums of one build.
+    func scores(first: UnsafePointer<Int32>, second: UnsafePointer<Int32>, stride: Int, count: Int, build: fa_pairs_build) -> [Double] {
         precondition(stride >= 1 && count >= 0, "a positive stride and a count")
         guard count > 0 else { return [] }
         return [Double](unsafeUninitializedCapacity: count) { out, initialized in
@@ -129,7 +125,8 @@ public struct PairScorer: Sendable {
                 }
                 rowOfImage.withUnsafeBufferPointer { rows in
                     fa_pair_sums(
-                        avx512 ? 1 : 0, metric == .cosineSimilarity ? 0 : 1, base, dimension, rows.isEmpty ? nil : rows.baseAddress, first,
+                        Int32(build.rawValue), metric == .cosineSimilarity ? 0 : 1, base, dimension, rows.isEmpty ? nil : rows.baseAddress,
+                        first,
                         second, stride, count, out.baseAddress!)
                 }
             }

@@ -1,12 +1,13 @@
 import CPairScores
 import FaceAuditAllPairs
 import FaceAuditGEMM
+import FaceAuditScoring
 import Testing
 
 /// `fa_bin_row`, the engine's binning loop, against ``StatisticsLayout/bin(_:lower:scale:top:)`` and the
 /// rule it documents: every non-mated column counted in its bin, mated columns marked and not counted,
-/// the mated and tail columns listed in column order, nothing written past the room for them. Both
-/// builds where the CPU has AVX-512F.
+/// the mated and tail columns listed in column order, nothing written past the room for them. Every
+/// build the CPU has (baseline, AVX2+FMA, AVX-512F).
 @Suite struct PairBinsTests {
     @Test(arguments: [false, true])
     func everyColumnLandsInTheBinSwiftGivesIt(euclidean: Bool) {
@@ -24,7 +25,7 @@ import Testing
         let (lower, upper): (Float, Float) = (-1.5, 1.5)
         let scale = Float(bins) / (upper - lower)
         let top = Float(bins - 1)
-        let builds = BLAS.hasAVX512 ? [0, 1] : [0]
+        let builds = PairLoopBuild.available
         for width in [1, 2, 15, 16, 17, 63, 200, 1023, 1024, 1025, 3000] {
             let keys = (0..<width).map { _ in next() }
             let norms = (0..<width).map { _ in euclidean ? abs(next()) : 0 }
@@ -53,14 +54,15 @@ import Testing
                     // AVX-512F build stores 16 listed columns at a time).
                     var rare = [Int32](repeating: 0, count: width - begin) + [Int32](repeating: -9, count: 16)
                     let count = fa_bin_row(
-                        Int32(build), keys, begin, width, rowNorm, norms, subjects, 2, lower, scale, top, Int32(tailBin), &counts, &rowBins,
+                        Int32(build.rawValue), keys, begin, width, rowNorm, norms, subjects, 2, lower, scale, top, Int32(tailBin), &counts,
+                        &rowBins,
                         &rare)
-                    #expect(counts == expectedCounts, "width \(width), tail bin \(tailBin), build \(build)")
-                    #expect(rowBins == expectedBins, "width \(width), tail bin \(tailBin), build \(build)")
-                    #expect(Array(rare.prefix(count)) == expectedRare, "width \(width), tail bin \(tailBin), build \(build)")
+                    #expect(counts == expectedCounts, "width \(width), tail bin \(tailBin), \(PairLoopBuild.name(build))")
+                    #expect(rowBins == expectedBins, "width \(width), tail bin \(tailBin), \(PairLoopBuild.name(build))")
+                    #expect(Array(rare.prefix(count)) == expectedRare, "width \(width), tail bin \(tailBin), \(PairLoopBuild.name(build))")
                     #expect(
                         rare.suffix(16).allSatisfy { $0 == -9 },
-                        "width \(width), tail bin \(tailBin), build \(build): written past the room")
+                        "width \(width), tail bin \(tailBin), \(PairLoopBuild.name(build)): written past the room")
                 }
             }
         }

@@ -1,3 +1,4 @@
+import CPairScores
 import Testing
 
 @testable import FaceAuditScoring
@@ -20,10 +21,10 @@ struct PairScorerTests {
         "every score equals score(a, b) exactly, for both metrics, any pair count and order",
         arguments: [PairMetric.cosineSimilarity, .euclideanDistance], [0, 1, 7, 8, 9, 15, 16, 17, 33, 61])
     func sameBits(metric: PairMetric, pairs: Int) {
-        // Both builds of the C sums where the CPU has AVX-512F; template lengths with and without a
-        // remainder after the blocks of eight components, and shorter than one block.
-        for avx512 in PairScorer.avx512 ? [false, true] : [false] {
-            for dimension in [131, 128, 5] { check(metric: metric, pairs: pairs, dimension: dimension, avx512: avx512) }
+        // Every build of the C sums the CPU has (baseline, AVX2+FMA, AVX-512F); template lengths with and
+        // without a remainder after the blocks of four components, and shorter than one block.
+        for build in PairLoopBuild.available {
+            for dimension in [131, 128, 5] { check(metric: metric, pairs: pairs, dimension: dimension, build: build) }
         }
     }
 
@@ -33,16 +34,17 @@ struct PairScorerTests {
     func sharedFirstTemplates(metric: PairMetric, run: Int) {
         // Runs of 11 put one or two first templates in a group of eight, runs of 5 two, runs of 3 three
         // (transposed), so that the two groups a step scores take every combination of cases.
-        for avx512 in PairScorer.avx512 ? [false, true] : [false] {
+        for build in PairLoopBuild.available {
             for dimension in [131, 128, 5] {
-                check(metric: metric, pairs: 203, dimension: dimension, avx512: avx512, firstRun: run)
+                check(metric: metric, pairs: 203, dimension: dimension, build: build, firstRun: run)
             }
         }
     }
 
     /// Checks `pairs` random pairs; with `firstRun`, the first templates come in runs of that length (the
     /// kept pairs' image-pair order), so that most groups of eight share one.
-    func check(metric: PairMetric, pairs: Int, dimension: Int, avx512: Bool, firstRun: Int? = nil) {
+    func check(metric: PairMetric, pairs: Int, dimension: Int, build: fa_pairs_build, firstRun: Int? = nil) {
+        let name = PairLoopBuild.name(build)
         var rng = Generator(state: UInt64(pairs) &+ (metric == .cosineSimilarity ? 0 : 1_000) &+ UInt64(dimension) << 20)
         // Components spread over many magnitudes, so that rounding order matters.
         let templates: [[Float]?] = (0..<20).map { i in
@@ -55,23 +57,23 @@ struct PairScorerTests {
         if let firstRun { first = (0..<pairs).map { present[$0 / firstRun % present.count] } }
         let second = (0..<pairs).map { _ in present.randomElement(using: &rng)! }
         let scorer = PairScorer(metric: metric, templates: templates)
-        let scores = scorer.scores(first: first, second: second, avx512: avx512)
+        let scores = scorer.scores(first: first, second: second, build: build)
         #expect(scores.count == pairs)
         // The same pairs read in place from 12-byte records (first, second, a key's bits), as a run's kept
         // pairs are: the same bits.
         let records = (0..<pairs).flatMap { [first[$0], second[$0], Int32.random(in: .min ... .max, using: &rng)] }
         let strided = records.withUnsafeBufferPointer { r in
-            r.baseAddress.map { scorer.scores(first: $0, second: $0 + 1, stride: 3, count: pairs, avx512: avx512) } ?? []
+            r.baseAddress.map { scorer.scores(first: $0, second: $0 + 1, stride: 3, count: pairs, build: build) } ?? []
         }
-        #expect(strided.map(\.bitPattern) == scores.map(\.bitPattern), "records of three, d \(dimension), AVX-512 \(avx512)")
+        #expect(strided.map(\.bitPattern) == scores.map(\.bitPattern), "records of three, d \(dimension), \(name)")
         // The templates stored in another order (a shuffle, as a run stores them by cell): the same bits.
         let shuffled = PairScorer(metric: metric, templates: templates, rowOrder: Array(templates.indices).shuffled(using: &rng))
-        let moved = shuffled.scores(first: first, second: second, avx512: avx512)
-        #expect(moved.map(\.bitPattern) == scores.map(\.bitPattern), "templates in another order, d \(dimension), AVX-512 \(avx512)")
+        let moved = shuffled.scores(first: first, second: second, build: build)
+        #expect(moved.map(\.bitPattern) == scores.map(\.bitPattern), "templates in another order, d \(dimension), \(name)")
         for k in 0..<pairs {
             let expected = metric.score(templates[Int(first[k])]!, templates[Int(second[k])]!)
             #expect(
-                scores[k].bitPattern == expected.bitPattern, "pair \(k), d \(dimension), AVX-512 \(avx512): \(scores[k]) vs \(expected)")
+                scores[k].bitPattern == expected.bitPattern, "pair \(k), d \(dimension), \(name): \(scores[k]) vs \(expected)")
         }
     }
 

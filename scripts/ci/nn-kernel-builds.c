@@ -88,7 +88,15 @@ static void gathered(long batch, long h, long w, int tile, long first_row) {
 }
 
 int main(void) {
-    for (long w = 1; w <= 150; w++) {
+    // CNNKernels' loops have two builds (baseline and AVX-512F); the pair sums and bins three (baseline,
+    // AVX2 with FMA, AVX-512F). Each build the CPU has is compared with the baseline.
+    const int has_avx512 = __builtin_cpu_supports("avx512f"), has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    int builds[3], build_count = 0;
+    builds[build_count++] = 0;
+    if (has_avx2) builds[build_count++] = 1;
+    if (has_avx512) builds[build_count++] = 2;
+    if (!has_avx512) printf("nn-kernel-builds: this CPU has no AVX-512F: CNNKernels' loops have only the baseline build here\n");
+    for (long w = 1; has_avx512 && w <= 150; w++) {
         for (int tile = 2; tile <= 4; tile += 2) {
             // Three tile rows over a map of 3·m − 1 rows: the first and last reach outside it.
             long tiles = (w + tile - 1) / tile, stride = 3 * tiles + 3, alpha = tile + 2, height = 3 * tile - 1;
@@ -162,7 +170,7 @@ int main(void) {
     }
     // Chunks of every map from 1×1 to 40×40 (and rows up to 150) over 1 and 3 samples, from the first tile
     // row and from the second.
-    for (long w = 1; w <= 150; w = w < 40 ? w + 1 : w + 55) {
+    for (long w = 1; has_avx512 && w <= 150; w = w < 40 ? w + 1 : w + 55) {
         for (long h = 1; h <= 40; h += h < 9 ? 1 : 13) {
             for (int tile = 2; tile <= 4; tile += 2) {
                 gathered(1, h, w, tile, 0);
@@ -176,7 +184,7 @@ int main(void) {
     static float values[20 * 150];
     static double templates[20 * 150], reversed[20 * 150];
     static int32_t first[40], second[40], rows[20];
-    static double sums[2][40], moved[40];
+    static double sums[3][40], moved[40];
     for (int i = 0; i < 20; i++) rows[i] = 19 - i;
     for (long w = 1; w <= 150; w++) {
         fill(values, 20 * w, 0);
@@ -190,11 +198,12 @@ int main(void) {
                 second[k] = (int32_t)((k * 13 + 3 * w) % 20);
             }
             for (int squared = 0; squared <= 1; squared++) {
-                for (int b = 0; b < 2; b++) fa_pair_sums(b, squared, templates, w, NULL, first, second, 1, 40, sums[b]);
-                same(sums[0], sums[1], sizeof sums[0], squared ? "pair sums (squared differences)" : "pair sums (dot products)", w);
+                for (int i = 0; i < build_count; i++) fa_pair_sums(builds[i], squared, templates, w, NULL, first, second, 1, 40, sums[i]);
+                for (int i = 1; i < build_count; i++)
+                    same(sums[0], sums[i], sizeof sums[0], squared ? "pair sums (squared differences)" : "pair sums (dot products)", w);
                 for (int i = 0; i < 20; i++) memcpy(reversed + rows[i] * w, templates + i * w, (size_t)w * sizeof(double));
-                for (int b = 0; b < 2; b++) {
-                    fa_pair_sums(b, squared, reversed, w, rows, first, second, 1, 40, moved);
+                for (int i = 0; i < build_count; i++) {
+                    fa_pair_sums(builds[i], squared, reversed, w, rows, first, second, 1, 40, moved);
                     same(sums[0], moved, sizeof moved, "pair sums (templates stored in another order)", w);
                 }
             }
@@ -205,30 +214,32 @@ int main(void) {
     // to past the last bin (none rare); counts, bins and rare lists (as far as the count) of both builds.
     enum { ROW = 2500, BINS = 64 };
     static float keys[ROW], norms[ROW], none[ROW];
-    static int32_t subjects[ROW], bins[2][ROW], rare[2][ROW];
-    static int64_t histogram[2][BINS];
+    static int32_t subjects[ROW], bins[3][ROW], rare[3][ROW];
+    static int64_t histogram[3][BINS];
     for (long w = 1; w <= ROW; w = w < 150 ? w + 1 : w == ROW ? ROW + 1 : ROW) {
         fill(keys, w, 0);
         fill(norms, w, 0);
         for (long c = 0; c < w; c++) subjects[c] = (int32_t)(c % 7);
         for (int32_t tail = 0; tail <= BINS; tail += 16) {
             for (int euclidean = 0; euclidean <= 1; euclidean++) {
-                ptrdiff_t count[2];
-                for (int b = 0; b < 2; b++) {
+                ptrdiff_t count[3];
+                for (int b = 0; b < build_count; b++) {
                     memset(histogram[b], 0, sizeof histogram[b]);
                     memset(bins[b], 0, sizeof bins[b]);
                     memset(rare[b], 0, sizeof rare[b]);
                     // Columns from w / 5 on, as a tile row past the diagonal starts.
                     count[b] = fa_bin_row(
-                        b, keys, w / 5, w, euclidean ? 0.75f : 0.0f, euclidean ? norms : none, subjects, 3, -1.5f, BINS / 3.0f,
+                        builds[b], keys, w / 5, w, euclidean ? 0.75f : 0.0f, euclidean ? norms : none, subjects, 3, -1.5f, BINS / 3.0f,
                         BINS - 1, tail, histogram[b], bins[b], rare[b]);
                 }
-                same(count, count + 1, sizeof count[0], "pair bins (rare count)", w);
-                same(histogram[0], histogram[1], sizeof histogram[0], "pair bins (counts)", w);
-                same(bins[0], bins[1], sizeof bins[0], "pair bins (bins)", w);
-                // The listed columns only: slots past the count may be written (the AVX-512F build stores
-                // 16 at a time), as fa_pair_bins.h says.
-                same(rare[0], rare[1], (size_t)(count[0] == count[1] ? count[0] : 0) * sizeof rare[0][0], "pair bins (rare columns)", w);
+                for (int b = 1; b < build_count; b++) {
+                    same(count, count + b, sizeof count[0], "pair bins (rare count)", w);
+                    same(histogram[0], histogram[b], sizeof histogram[0], "pair bins (counts)", w);
+                    same(bins[0], bins[b], sizeof bins[0], "pair bins (bins)", w);
+                    // The listed columns only: slots past the count may be written (the AVX-512F build
+                    // stores 16 at a time), as fa_pair_bins.h says.
+                    same(rare[0], rare[b], (size_t)(count[0] == count[b] ? count[0] : 0) * sizeof rare[0][0], "pair bins (rare columns)", w);
+                }
             }
         }
     }

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fa_pairs_build.h"
+
 /// Bins the columns `begin`…`end − 1` of one tile row, all of one cell pair (`histogram` is that cell
 /// pair's). For column c:
 ///
@@ -16,10 +18,10 @@
 /// (`column_subject[c] == subject`) gets `row_bins[c] = INT32_MAX` and is not counted; every other
 /// column gets its bin in `row_bins[c]` and adds 1 to `histogram[bin]`. The columns that are mated or
 /// whose bin is at least `tail_bin` are listed in `rare`, in column order (room for `end − begin`;
-/// slots past the count may be written); returns how many. Built for baseline x86-64 and, with `avx512 != 0`, for AVX-512F (call it only
-/// where the CPU has it): the same results either way.
+/// slots past the count may be written); returns how many. `build` is an `fa_pairs_build`: baseline
+/// x86-64, AVX2 with FMA or AVX-512F (call one only where the CPU has it); the same results in each.
 ptrdiff_t fa_bin_row(
-    int avx512, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,
+    int build, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,
     const int32_t *column_subject, int32_t subject, float lower, float scale, float top, int32_t tail_bin, int64_t *histogram,
     int32_t *row_bins, int32_t *rare);
 

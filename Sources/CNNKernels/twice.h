@@ -1,9 +1,11 @@
-// How a kernel of this target is written once and built twice.
+// How a kernel of this target is written once and built twice (CPairScores' loops, which include this
+// too, three times).
 //
 // A kernel's body is a `BODY` function of plain loops. A wrapper marked `AVX512` calls it; the body is
 // inlined there and the compiler vectorises its loops 16 lanes wide with AVX-512F. The public function
-// calls that wrapper or the body itself (baseline x86-64) as its `avx512` argument says. Files that
-// include this turn contraction off, and nothing is built with -ffast-math, so the two builds do the
+// calls that wrapper or the body itself (baseline x86-64) as its `avx512` argument says (CPairScores'
+// loops: their `build` argument, with a third wrapper marked `AVX2_FMA`). Files that
+// include this turn contraction off, and nothing is built with -ffast-math, so the builds do the
 // same float operations in the same order and give the same bits.
 #ifndef FA_TWICE_H
 #define FA_TWICE_H

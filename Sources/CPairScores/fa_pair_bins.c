@@ -2,7 +2,8 @@
 
 #include <string.h>
 
-// Written once and built twice as CNNKernels' loops are (BODY, AVX512: one definition, in its twice.h).
+// Written once and built as CNNKernels' loops are (BODY, AVX512, AVX2_FMA: in its twice.h), three times:
+// baseline x86-64, AVX2 with FMA and AVX-512F, chosen by the `build` argument (fa_pairs_build.h).
 #include "../CNNKernels/twice.h"
 
 #pragma clang fp contract(off)

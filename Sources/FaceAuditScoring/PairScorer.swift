@@ -9,8 +9,8 @@ import FaceAuditGEMM
 /// `Double` once (exactly) rather than per pair and component, the cosine norms are summed once
 /// per template (the same sequence of additions `score(_:_:)` performs for each of them, so the same
 /// value), and the sums of sixteen pairs run side by side in the lanes of two vectors (`fa_pair_sums` in
-/// `Sources/CPairScores`, C built for AVX-512F where the CPU has it and for baseline x86-64 elsewhere,
-/// the same bits): each lane still adds its pair's terms one component after another, in the same
+/// `Sources/CPairScores`, C built for AVX-512F, for AVX2 with FMA and for baseline x86-64, run as
+/// ``PairLoopBuild`` picks; the same bits): each lane still adds its pair's terms one component after another, in the same
 /// order, so every score keeps the single-pair rounding.
 public struct PairScorer: Sendable {
     /// The metric.

@@ -1,5 +1,5 @@
-// Both builds of every CNNKernels loop and of CPairScores' pair sums and pair bins, compiled as the release build compiles them (-O2, vectorised),
-// on random rows of many widths: the outputs must be the same bits. Run by scripts/ci/nn-kernel-builds.
+// Every build the CPU has of every CNNKernels loop (baseline, AVX-512F) and of CPairScores' pair sums and pair bins (baseline, AVX2+FMA,
+// AVX-512F), compiled as the release build compiles them (-O2, vectorised), on random rows of many widths: the outputs must be the same bits. Run by scripts/ci/nn-kernel-builds.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,7 +211,7 @@ int main(void) {
     }
     // Pair bins: tile rows of every width 1–150 and 2,500 (more than one of the kernel's chunks), keys
     // inside and outside the binned domain, ±0, some columns mated, tail bins from 0 (every column rare)
-    // to past the last bin (none rare); counts, bins and rare lists (as far as the count) of both builds.
+    // to past the last bin (none rare); counts, bins and rare lists (as far as the count) of every build against the baseline.
     enum { ROW = 2500, BINS = 64 };
     static float keys[ROW], norms[ROW], none[ROW];
     static int32_t subjects[ROW], bins[3][ROW], rare[3][ROW];

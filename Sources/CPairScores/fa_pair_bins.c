@@ -207,7 +207,7 @@ AVX2_BINS static ptrdiff_t bin_row_avx2(
 #endif
 
 ptrdiff_t fa_bin_row(
-    int build, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,
+    fa_pairs_build build, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,
     const int32_t *column_subject, int32_t subject, float lower, float scale, float top, int32_t tail_bin, int64_t *histogram,
     int32_t *row_bins, int32_t *rare) {
     if (build >= FA_PAIRS_AVX512) {

@@ -174,7 +174,7 @@ AVX2_FMA void pair_sums_avx2(
 }
 
 void fa_pair_sums(
-    int build, int squared_differences, const double *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
+    fa_pairs_build build, int squared_differences, const double *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
     const int32_t *second, ptrdiff_t stride, ptrdiff_t count, double *sums) {
     if (build >= FA_PAIRS_AVX512) {
         pair_sums_avx512(squared_differences != 0, values, dimension, rows, first, second, stride, count, sums);

@@ -456,8 +456,7 @@ public struct AllPairsEngine: Sendable {
     ) {
         let rareCount = histogram.withMemoryRebound(to: Int64.self, capacity: Int(binning.top) + 1) { counts in
             fa_bin_row(
-                Int32(PairLoopBuild.current.rawValue), keys, columns.lowerBound, columns.upperBound, rowNorm, columnNorm, columnSubject,
-                subject,
+                PairLoopBuild.current, keys, columns.lowerBound, columns.upperBound, rowNorm, columnNorm, columnSubject, subject,
                 binning.lower, binning.scale, binning.top, Int32(clamping: tailBin), counts, rowBins, rare)
         }
         for k in 0..<rareCount {

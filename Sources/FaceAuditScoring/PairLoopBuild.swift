@@ -9,14 +9,14 @@ import FaceAuditGEMM
 /// (``BLAS/kernel``, which `FACEAUDIT_GEMM` can hold back), as FaceAudit's other vector loops do.
 public enum PairLoopBuild {
     /// The build this process runs: AVX-512F with the AVX-512F product kernel, AVX2 with the AVX2+FMA
-    /// one, else baseline.
-    public static var current: fa_pairs_build {
+    /// one, else baseline. Chosen once, as ``BLAS/kernel`` is (the binning asks for it on every run of
+    /// a tile row).
+    public static let current: fa_pairs_build =
         switch BLAS.kernel {
         case FA_GEMM_AVX512: FA_PAIRS_AVX512
         case FA_GEMM_AVX2: FA_PAIRS_AVX2
         default: FA_PAIRS_BASELINE
         }
-    }
 
     /// Every build up to ``current``, baseline first: the builds a test can compare on this CPU.
     public static var available: [fa_pairs_build] {

@@ -125,8 +125,7 @@ public struct PairScorer: Sendable {
                 }
                 rowOfImage.withUnsafeBufferPointer { rows in
                     fa_pair_sums(
-                        Int32(build.rawValue), metric == .cosineSimilarity ? 0 : 1, base, dimension, rows.isEmpty ? nil : rows.baseAddress,
-                        first,
+                        build, metric == .cosineSimilarity ? 0 : 1, base, dimension, rows.isEmpty ? nil : rows.baseAddress, first,
                         second, stride, count, out.baseAddress!)
                 }
             }

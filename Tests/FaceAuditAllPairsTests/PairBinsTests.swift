@@ -54,8 +54,7 @@ import Testing
                     // AVX-512F build stores 16 listed columns at a time).
                     var rare = [Int32](repeating: 0, count: width - begin) + [Int32](repeating: -9, count: 16)
                     let count = fa_bin_row(
-                        Int32(build.rawValue), keys, begin, width, rowNorm, norms, subjects, 2, lower, scale, top, Int32(tailBin), &counts,
-                        &rowBins,
+                        build, keys, begin, width, rowNorm, norms, subjects, 2, lower, scale, top, Int32(tailBin), &counts, &rowBins,
                         &rare)
                     #expect(counts == expectedCounts, "width \(width), tail bin \(tailBin), \(PairLoopBuild.name(build))")
                     #expect(rowBins == expectedBins, "width \(width), tail bin \(tailBin), \(PairLoopBuild.name(build))")

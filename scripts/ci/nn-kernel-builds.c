@@ -91,10 +91,11 @@ int main(void) {
     // CNNKernels' loops have two builds (baseline and AVX-512F); the pair sums and bins three (baseline,
     // AVX2 with FMA, AVX-512F). Each build the CPU has is compared with the baseline.
     const int has_avx512 = __builtin_cpu_supports("avx512f"), has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    int builds[3], build_count = 0;
-    builds[build_count++] = 0;
-    if (has_avx2) builds[build_count++] = 1;
-    if (has_avx512) builds[build_count++] = 2;
+    fa_pairs_build builds[3];
+    int build_count = 0;
+    builds[build_count++] = FA_PAIRS_BASELINE;
+    if (has_avx2) builds[build_count++] = FA_PAIRS_AVX2;
+    if (has_avx512) builds[build_count++] = FA_PAIRS_AVX512;
     if (!has_avx512) printf("nn-kernel-builds: this CPU has no AVX-512F: CNNKernels' loops have only the baseline build here\n");
     for (long w = 1; has_avx512 && w <= 150; w++) {
         for (int tile = 2; tile <= 4; tile += 2) {

@@ -18,12 +18,12 @@
 /// (`column_subject[c] == subject`) gets `row_bins[c] = INT32_MAX` and is not counted; every other
 /// column gets its bin in `row_bins[c]` and adds 1 to `histogram[bin]`. The columns that are mated or
 /// whose bin is at least `tail_bin` are listed in `rare`, in column order (room for `end − begin`;
-/// slots past the count may be written); returns how many. `build` is an `fa_pairs_build`: baseline
+/// slots past the count may be written); returns how many. `build`: baseline
 /// x86-64, AVX2 with FMA or AVX-512F (call one only where the CPU has it); the same results in each,
 /// except where both norms are NaNs with different payloads (the sum's payload, which the bin is read
 /// from, may differ between builds; a run's templates are finite, `TemplateMatrix`).
 ptrdiff_t fa_bin_row(
-    int build, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,
+    fa_pairs_build build, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,
     const int32_t *column_subject, int32_t subject, float lower, float scale, float top, int32_t tail_bin, int64_t *histogram,
     int32_t *row_bins, int32_t *rare);
 

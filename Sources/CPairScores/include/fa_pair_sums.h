@@ -14,11 +14,11 @@
 /// `sum += a[c] · b[c]` (dot products) or, with `squared_differences`, `d = a[c] − b[c]; sum += d · d`;
 /// every operation rounded on its own (the AVX2 and AVX-512F builds fuse a dot product's multiply and
 /// add, which gives the same bits: a product of two floats is exact in double). Sixteen pairs run side
-/// by side, one per lane of two vectors, so each pair keeps that order. `build` is an `fa_pairs_build`:
+/// by side, one per lane of two vectors, so each pair keeps that order. `build`:
 /// baseline x86-64, AVX2 with FMA or AVX-512F (call one only where the CPU has it); the same bits in each
 /// (NaN payloads aside: a run's templates are finite, `TemplateMatrix`).
 void fa_pair_sums(
-    int build, int squared_differences, const double *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
+    fa_pairs_build build, int squared_differences, const double *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
     const int32_t *second, ptrdiff_t stride, ptrdiff_t count, double *sums);
 
 #endif

@@ -1,4 +1,4 @@
-// Pooling windows, written once as plain loops and built twice (twice.h). The columns whose window lies
+// Pooling windows, written once as plain loops and built three times (twice.h). The columns whose window lies
 // inside the row are computed filter-style: every window cell is combined into all of them in one loop,
 // which the compiler vectorises; each output still sees its cells in the order the header states.
 
@@ -74,9 +74,16 @@ AVX512 void pool_row_avx512(
     pool_row(average, plane, iw, top, bottom, ww, sx, px, out, ow);
 }
 
+AVX2_FMA void pool_row_avx2(
+    int average, const float *plane, ptrdiff_t iw, ptrdiff_t top, ptrdiff_t bottom, ptrdiff_t ww, ptrdiff_t sx, ptrdiff_t px,
+    float *out, ptrdiff_t ow) {
+    pool_row(average, plane, iw, top, bottom, ww, sx, px, out, ow);
+}
+
 void fa_pool_row(
-    int avx512, int average, const float *plane, ptrdiff_t iw, ptrdiff_t top, ptrdiff_t bottom, ptrdiff_t ww, ptrdiff_t sx,
+    fa_nn_build build, int average, const float *plane, ptrdiff_t iw, ptrdiff_t top, ptrdiff_t bottom, ptrdiff_t ww, ptrdiff_t sx,
     ptrdiff_t px, float *out, ptrdiff_t ow) {
-    if (avx512) pool_row_avx512(average, plane, iw, top, bottom, ww, sx, px, out, ow);
+    if (build >= FA_NN_AVX512) pool_row_avx512(average, plane, iw, top, bottom, ww, sx, px, out, ow);
+    else if (build == FA_NN_AVX2) pool_row_avx2(average, plane, iw, top, bottom, ww, sx, px, out, ow);
     else pool_row(average, plane, iw, top, bottom, ww, sx, px, out, ow);
 }

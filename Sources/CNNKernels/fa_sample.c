@@ -1,5 +1,5 @@
 // Strided row copies for im2col and the detector's shifted inputs, written once as plain loops and built
-// twice (twice.h); with AVX-512F the stride-2 reads become loads and permutes.
+// three times (twice.h); with AVX-512F the stride-2 reads become loads and permutes.
 
 #include "fa_sample.h"
 
@@ -68,12 +68,23 @@ AVX512 void sample_pair_avx512(const float *line, ptrdiff_t width, ptrdiff_t off
     sample_pair(line, width, offset, even, odd, count);
 }
 
-void fa_sample_row(int avx512, const float *line, ptrdiff_t width, ptrdiff_t stride, ptrdiff_t offset, float *target, ptrdiff_t count) {
-    if (avx512) sample_row_avx512(line, width, stride, offset, target, count);
+AVX2_FMA void sample_row_avx2(const float *line, ptrdiff_t width, ptrdiff_t stride, ptrdiff_t offset, float *target, ptrdiff_t count) {
+    sample_row(line, width, stride, offset, target, count);
+}
+
+AVX2_FMA void sample_pair_avx2(const float *line, ptrdiff_t width, ptrdiff_t offset, float *even, float *odd, ptrdiff_t count) {
+    sample_pair(line, width, offset, even, odd, count);
+}
+
+void fa_sample_row(
+    fa_nn_build build, const float *line, ptrdiff_t width, ptrdiff_t stride, ptrdiff_t offset, float *target, ptrdiff_t count) {
+    if (build >= FA_NN_AVX512) sample_row_avx512(line, width, stride, offset, target, count);
+    else if (build == FA_NN_AVX2) sample_row_avx2(line, width, stride, offset, target, count);
     else sample_row(line, width, stride, offset, target, count);
 }
 
-void fa_sample_pair(int avx512, const float *line, ptrdiff_t width, ptrdiff_t offset, float *even, float *odd, ptrdiff_t count) {
-    if (avx512) sample_pair_avx512(line, width, offset, even, odd, count);
+void fa_sample_pair(fa_nn_build build, const float *line, ptrdiff_t width, ptrdiff_t offset, float *even, float *odd, ptrdiff_t count) {
+    if (build >= FA_NN_AVX512) sample_pair_avx512(line, width, offset, even, odd, count);
+    else if (build == FA_NN_AVX2) sample_pair_avx2(line, width, offset, even, odd, count);
     else sample_pair(line, width, offset, even, odd, count);
 }

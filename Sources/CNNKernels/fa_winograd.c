@@ -1,4 +1,4 @@
-// Winograd tile transforms, written once as plain loops and built twice (twice.h): with AVX-512F the
+// Winograd tile transforms, written once as plain loops and built three times (twice.h): with AVX-512F the
 // stride-2 and stride-4 reads of a row of tiles become loads and permutes, 16 tiles at a time.
 
 #include "fa_winograd.h"
@@ -10,32 +10,30 @@
 /// Swift's `max(y, floor)`: `floor >= y ? floor : y` (NaN stays NaN; −0 against a 0 floor gives 0).
 BODY float finish(float y, float floor) { return floor >= y ? floor : y; }
 
-/// One output row: y = line + bias [+ residual], then the floor.
+/// One output row: y = line + bias [+ residual], then the floor. `masked`: the row loops' remainders
+/// in masked lanes (ROW_LOOP_IF in twice.h), as every function here that takes it.
 BODY void finish_row(
-    const float *restrict line, float bias, const float *restrict residual, float floor, float *restrict out, ptrdiff_t w) {
+    int masked, const float *restrict line, float bias, const float *restrict residual, float floor, float *restrict out, ptrdiff_t w) {
     if (residual) {
-        ROW_LOOP
-        for (ptrdiff_t x = 0; x < w; x++) out[x] = finish(line[x] + bias + residual[x], floor);
+        ROW_LOOP_IF(masked, for (ptrdiff_t x = 0; x < w; x++) out[x] = finish(line[x] + bias + residual[x], floor););
     } else {
-        ROW_LOOP
-        for (ptrdiff_t x = 0; x < w; x++) out[x] = finish(line[x] + bias, floor);
+        ROW_LOOP_IF(masked, for (ptrdiff_t x = 0; x < w; x++) out[x] = finish(line[x] + bias, floor););
     }
 }
 
 /// F(2×2): the four rows of Bᵀ·d across the padded width.
 BODY void input2_rows(
-    const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3, ptrdiff_t w,
+    int masked, const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3, ptrdiff_t w,
     ptrdiff_t tiles_x, float *restrict q) {
     const ptrdiff_t padded = 2 * tiles_x + 2;
     float *restrict q0 = q, *restrict q1 = q + padded, *restrict q2 = q + 2 * padded, *restrict q3 = q + 3 * padded;
     q0[0] = q1[0] = q2[0] = q3[0] = 0;
-    ROW_LOOP
-    for (ptrdiff_t x = 0; x < w; x++) {
+    ROW_LOOP_IF(masked, for (ptrdiff_t x = 0; x < w; x++) {
         q0[x + 1] = d0[x] - d2[x];
         q1[x + 1] = d1[x] + d2[x];
         q2[x + 1] = d2[x] - d1[x];
         q3[x + 1] = d1[x] - d3[x];
-    }
+    });
     for (ptrdiff_t x = w + 1; x < padded; x++) q0[x] = q1[x] = q2[x] = q3[x] = 0;
 }
 
@@ -78,21 +76,20 @@ BODY void output2_lines(const float *restrict m, ptrdiff_t stride, ptrdiff_t til
 
 /// F(4×4): the six rows of Bᵀ·d across the padded width.
 BODY void input4_rows(
-    const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3,
+    int masked, const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3,
     const float *restrict d4, const float *restrict d5, ptrdiff_t w, ptrdiff_t tiles_x, float *restrict q) {
     const ptrdiff_t padded = 4 * tiles_x + 2;
     float *restrict q0 = q, *restrict q1 = q + padded, *restrict q2 = q + 2 * padded;
     float *restrict q3 = q + 3 * padded, *restrict q4 = q + 4 * padded, *restrict q5 = q + 5 * padded;
     q0[0] = q1[0] = q2[0] = q3[0] = q4[0] = q5[0] = 0;
-    ROW_LOOP
-    for (ptrdiff_t x = 0; x < w; x++) {
+    ROW_LOOP_IF(masked, for (ptrdiff_t x = 0; x < w; x++) {
         q0[x + 1] = 4.0f * d0[x] - 5.0f * d2[x] + d4[x];
         q1[x + 1] = d3[x] + d4[x] - 4.0f * (d1[x] + d2[x]);
         q2[x + 1] = d4[x] - d3[x] + 4.0f * (d1[x] - d2[x]);
         q3[x + 1] = d4[x] - d2[x] + 2.0f * (d3[x] - d1[x]);
         q4[x + 1] = d4[x] - d2[x] - 2.0f * (d3[x] - d1[x]);
         q5[x + 1] = 4.0f * d1[x] - 5.0f * d3[x] + d5[x];
-    }
+    });
     for (ptrdiff_t x = w + 1; x < padded; x++) q0[x] = q1[x] = q2[x] = q3[x] = q4[x] = q5[x] = 0;
 }
 
@@ -118,7 +115,8 @@ BODY void input4_tiles(const float *restrict q, ptrdiff_t tiles_x, float *restri
 
 /// F(4×4): the four output rows Aᵀ·M·A of a tile row, into `lines` (4 rows of `padded`), with Aᵀ·M in
 /// `s` (24 rows of `padded`).
-BODY void output4_lines(const float *restrict m, ptrdiff_t stride, ptrdiff_t tiles_x, float *restrict s, float *restrict lines) {
+BODY void output4_lines(
+    int masked, const float *restrict m, ptrdiff_t stride, ptrdiff_t tiles_x, float *restrict s, float *restrict lines) {
     const ptrdiff_t padded = 4 * tiles_x + 2;
     for (int x = 0; x < 6; x++) {
         const float *restrict m0 = m + x * stride, *restrict m1 = m + (6 + x) * stride, *restrict m2 = m + (12 + x) * stride;
@@ -126,14 +124,13 @@ BODY void output4_lines(const float *restrict m, ptrdiff_t stride, ptrdiff_t til
         const float *restrict m5 = m + (30 + x) * stride;
         float *restrict s0 = s + x * padded, *restrict s1 = s + (6 + x) * padded;
         float *restrict s2 = s + (12 + x) * padded, *restrict s3 = s + (18 + x) * padded;
-        ROW_LOOP
-        for (ptrdiff_t t = 0; t < tiles_x; t++) {
+        ROW_LOOP_IF(masked, for (ptrdiff_t t = 0; t < tiles_x; t++) {
             float plus12 = m1[t] + m2[t], minus12 = m1[t] - m2[t], plus34 = m3[t] + m4[t], minus34 = m3[t] - m4[t];
             s0[t] = m0[t] + plus12 + plus34;
             s1[t] = minus12 + 2.0f * minus34;
             s2[t] = plus12 + 4.0f * plus34;
             s3[t] = minus12 + 8.0f * minus34 + m5[t];
-        }
+        });
     }
     for (int i = 0; i < 4; i++) {
         const float *restrict a0 = s + 6 * i * padded, *restrict a1 = a0 + padded, *restrict a2 = a1 + padded;
@@ -152,15 +149,15 @@ BODY void output4_lines(const float *restrict m, ptrdiff_t stride, ptrdiff_t til
 }
 
 BODY void input(
-    int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x, const float *zero,
+    int masked, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x, const float *zero,
     float *q, float *out, ptrdiff_t stride) {
     const ptrdiff_t alpha = tile + 2, padded = tile * tiles_x + 2;
     for (ptrdiff_t i = 0; i < tile_rows; i++) {
         const float *d[6];
         for (ptrdiff_t r = 0; r < alpha; r++) d[r] = row_offsets[alpha * i + r] < 0 ? zero : plane + row_offsets[alpha * i + r];
         float *qi = q + i * alpha * padded;
-        if (tile == 2) input2_rows(d[0], d[1], d[2], d[3], w, tiles_x, qi);
-        else input4_rows(d[0], d[1], d[2], d[3], d[4], d[5], w, tiles_x, qi);
+        if (tile == 2) input2_rows(masked, d[0], d[1], d[2], d[3], w, tiles_x, qi);
+        else input4_rows(masked, d[0], d[1], d[2], d[3], d[4], d[5], w, tiles_x, qi);
     }
     for (ptrdiff_t i = 0; i < tile_rows; i++) {
         if (tile == 2) input2_tiles(q + i * alpha * padded, tiles_x, out + i * tiles_x, stride);
@@ -169,19 +166,19 @@ BODY void input(
 }
 
 BODY void output(
-    int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor,
+    int masked, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor,
     const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
     const ptrdiff_t padded = tile * tiles_x + 2;
     float *s = work + tile_rows * tile * padded;
     for (ptrdiff_t i = 0; i < tile_rows; i++) {
         float *lines = work + i * tile * padded;
         if (tile == 2) output2_lines(m + i * tiles_x, stride, tiles_x, lines);
-        else output4_lines(m + i * tiles_x, stride, tiles_x, s, lines);
+        else output4_lines(masked, m + i * tiles_x, stride, tiles_x, s, lines);
     }
     for (ptrdiff_t i = 0; i < tile_rows; i++) {
         for (ptrdiff_t r = 0; r < out_rows[i]; r++) {
             ptrdiff_t at = out_offsets[i] + r * w;
-            finish_row(work + (i * tile + r) * padded, bias, residual ? residual + at : 0, floor, out + at, w);
+            finish_row(masked, work + (i * tile + r) * padded, bias, residual ? residual + at : 0, floor, out + at, w);
         }
     }
 }
@@ -189,25 +186,40 @@ BODY void output(
 AVX512 void input_avx512(
     int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x, const float *zero,
     float *q, float *out, ptrdiff_t stride) {
-    input(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
+    input(1, tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
 }
 
 AVX512 void output_avx512(
     int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor,
     const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
-    output(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
+    output(1, tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
+}
+
+/// The AVX2 build's row loops leave their remainders to scalar code (ROW_LOOP_IF in twice.h).
+AVX2_FMA void input_avx2(
+    int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x, const float *zero,
+    float *q, float *out, ptrdiff_t stride) {
+    input(0, tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
+}
+
+AVX2_FMA void output_avx2(
+    int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor,
+    const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
+    output(0, tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
 }
 
 void fa_winograd_input(
-    int avx512, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x,
+    fa_nn_build build, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x,
     const float *zero, float *q, float *out, ptrdiff_t stride) {
-    if (avx512) input_avx512(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
-    else input(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
+    if (build >= FA_NN_AVX512) input_avx512(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
+    else if (build == FA_NN_AVX2) input_avx2(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
+    else input(1, tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
 }
 
 void fa_winograd_output(
-    int avx512, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
+    fa_nn_build build, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
     float floor, const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
-    if (avx512) output_avx512(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
-    else output(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
+    if (build >= FA_NN_AVX512) output_avx512(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
+    else if (build == FA_NN_AVX2) output_avx2(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
+    else output(1, tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
 }

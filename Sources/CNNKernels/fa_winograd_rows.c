@@ -1,5 +1,5 @@
 // Winograd F(2, 5) and F(4, 5) along rows, for the MMOD detector's 5-wide kernels: written once as plain
-// loops and built twice (twice.h). Each formula is the one the Swift code used before it moved here,
+// loops and built three times (twice.h). Each formula is the one the Swift code used before it moved here,
 // operation for operation.
 
 #include "fa_winograd.h"
@@ -108,12 +108,23 @@ AVX512 void row_output_avx512(int tile, const float *m, ptrdiff_t point_stride, 
     row_output(tile, m, point_stride, tiles, out, count);
 }
 
-void fa_winograd_row_input(int avx512, int tile, const float *padded, ptrdiff_t tiles, float *target, ptrdiff_t point_stride) {
-    if (avx512) row_input_avx512(tile, padded, tiles, target, point_stride);
+AVX2_FMA void row_input_avx2(int tile, const float *padded, ptrdiff_t tiles, float *target, ptrdiff_t point_stride) {
+    row_input(tile, padded, tiles, target, point_stride);
+}
+
+AVX2_FMA void row_output_avx2(int tile, const float *m, ptrdiff_t point_stride, ptrdiff_t tiles, float *out, ptrdiff_t count) {
+    row_output(tile, m, point_stride, tiles, out, count);
+}
+
+void fa_winograd_row_input(fa_nn_build build, int tile, const float *padded, ptrdiff_t tiles, float *target, ptrdiff_t point_stride) {
+    if (build >= FA_NN_AVX512) row_input_avx512(tile, padded, tiles, target, point_stride);
+    else if (build == FA_NN_AVX2) row_input_avx2(tile, padded, tiles, target, point_stride);
     else row_input(tile, padded, tiles, target, point_stride);
 }
 
-void fa_winograd_row_output(int avx512, int tile, const float *m, ptrdiff_t point_stride, ptrdiff_t tiles, float *out, ptrdiff_t count) {
-    if (avx512) row_output_avx512(tile, m, point_stride, tiles, out, count);
+void fa_winograd_row_output(
+    fa_nn_build build, int tile, const float *m, ptrdiff_t point_stride, ptrdiff_t tiles, float *out, ptrdiff_t count) {
+    if (build >= FA_NN_AVX512) row_output_avx512(tile, m, point_stride, tiles, out, count);
+    else if (build == FA_NN_AVX2) row_output_avx2(tile, m, point_stride, tiles, out, count);
     else row_output(tile, m, point_stride, tiles, out, count);
 }

@@ -50,7 +50,7 @@ public struct Pooling: Sendable {
                     for r in 0..<oh {
                         let top = max(0, r * sy + wh / 2 - py - wh / 2)
                         let bottom = min(ih - 1, r * sy + wh / 2 - py - wh / 2 + wh - 1)
-                        fa_pool_row(VectorKernels.avx512, average, s, iw, top, bottom, ww, sx, px, d + r * ow, ow)
+                        fa_pool_row(VectorKernels.build, average, s, iw, top, bottom, ww, sx, px, d + r * ow, ow)
                     }
                 }
             }

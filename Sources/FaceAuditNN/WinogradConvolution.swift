@@ -127,7 +127,7 @@ public struct WinogradConvolution: Sendable {
             positions * (channels + filters) * chunk + max(rows * g.alpha * g.padded + w, (rows * tile + 24) * g.padded)
         if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
         let plane = batch * h * w
-        let gathered = g.tilesX <= gatherMaximumTilesPerRow && VectorKernels.avx512 != 0 && plane + 8 * w + 8 < Int(Int32.max)
+        let gathered = g.tilesX <= gatherMaximumTilesPerRow && VectorKernels.gathers && plane + 8 * w + 8 < Int(Int32.max)
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
                 scratch.withUnsafeMutableBufferPointer { buffer in
@@ -210,7 +210,7 @@ public struct WinogradConvolution: Sendable {
         let plane = g.batch * h * w
         for c in 0..<channels {
             fa_winograd_input(
-                VectorKernels.avx512, Int32(tile), src + c * plane, offsets, tileRows.count, w, g.tilesX, zero, work, v + c * n,
+                VectorKernels.build, Int32(tile), src + c * plane, offsets, tileRows.count, w, g.tilesX, zero, work, v + c * n,
                 channels * n)
         }
     }
@@ -235,7 +235,7 @@ public struct WinogradConvolution: Sendable {
         let plane = g.batch * h * w
         for f in 0..<filters {
             fa_winograd_output(
-                VectorKernels.avx512, Int32(tile), m + f * n, filters * n, tileRows.count, g.tilesX, work, bias[f], floor,
+                VectorKernels.build, Int32(tile), m + f * n, filters * n, tileRows.count, g.tilesX, work, bias[f], floor,
                 residual.map { $0 + f * plane }, dst + f * plane, offsets, rows, w)
         }
     }

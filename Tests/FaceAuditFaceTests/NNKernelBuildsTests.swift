@@ -3,10 +3,11 @@ import CNNKernels
 import FaceAuditTestSupport
 import Testing
 
-/// The builds of every `CNNKernels` loop this CPU can run: baseline x86-64 (0), and AVX-512F (1) where
-/// the CPU has it. Each must give the same bits. In a debug build both are unvectorised; CI also
-/// compares them at -O2 (`scripts/ci/nn-kernel-builds`).
-private let builds: [Int32] = fa_gemm_best_kernel() == FA_GEMM_AVX512 ? [0, 1] : [0]
+/// The builds of every `CNNKernels` loop this CPU can run: baseline x86-64, then AVX2 with FMA and
+/// AVX-512F where the CPU has them (`fa_gemm_best_kernel`, the CPUID check the products use). Each must
+/// give the same bits. In a debug build all are unvectorised; CI also compares them at -O2
+/// (`scripts/ci/nn-kernel-builds`).
+private let builds: [fa_nn_build] = [FA_NN_BASELINE, FA_NN_AVX2, FA_NN_AVX512].filter { $0.rawValue <= fa_gemm_best_kernel().rawValue }
 
 /// Inputs in [−2, 2) with signed zeros, exact ties and, where `special`, a NaN and infinities: the values
 /// on which a vectorised max, min or blend could pick differently from the scalar one.
@@ -32,7 +33,7 @@ private func bits(_ a: [Float]) -> [UInt32] { a.map(\.bitPattern) }
 /// plus tails, up to the descriptor stem's 150 columns.
 private let widths = [1, 2, 3, 4, 5, 8, 9, 15, 16, 17, 18, 31, 32, 33, 36, 37, 64, 70, 150]
 
-@Suite("FaceAuditNN's C loops: both builds give the definition's bits")
+@Suite("FaceAuditNN's C loops: every build gives the definition's bits")
 struct NNKernelBuildsTests {
     /// F(2×2) and F(4×4) input transforms over three tile rows (the first and last reaching outside the
     /// map): Bᵀ·d and every (ξ, tile) the same bits in each build, and position (1, 1) of the first tile
@@ -125,7 +126,7 @@ struct NNKernelBuildsTests {
         }
     }
 
-    /// F(2, 5) and F(4, 5) along rows, for the detector: both builds give the bits of the formulas the
+    /// F(2, 5) and F(4, 5) along rows, for the detector: every build gives the bits of the formulas the
     /// Swift code used before they moved to C (restated here, scalar), for every tile count and a last
     /// tile cut short.
     @Test("row Winograd transforms", arguments: [2, 4])

@@ -1,3 +1,4 @@
+import CGEMM
 import CResample
 import FaceAuditGEMM
 import FaceAuditImaging
@@ -22,9 +23,30 @@ import FaceAuditImaging
 ///
 /// Float planes store the float value; RGB8 truncates toward zero (never rounds), as dlib does.
 enum DlibBilinearResize {
-    /// Whether rows use the AVX-512F kernel: where the products do (`BLAS.hasAVX512`: the CPU has it and
-    /// `FACEAUDIT_GEMM` does not ask for `blas` or `avx2`).
-    static let vectorRows = BLAS.hasAVX512
+    /// Which vector kernel computes a row's block columns: the one matching the products' kernel
+    /// (``BLAS/kernel``: the best the CPU has, unless `FACEAUDIT_GEMM` holds it back). Every kernel does
+    /// the scalar formula's float operations in the same order, so they give the same bits.
+    enum RowKernel: CaseIterable, Sendable {
+        /// The scalar loop only.
+        case scalar
+        /// `fa_resample_row_avx2`, 8 columns at a time.
+        case avx2
+        /// `fa_resample_row_avx512`, 16 columns at a time.
+        case avx512
+
+        /// The kernel rows use unless told: chosen once, as ``BLAS/kernel`` is.
+        static let current: RowKernel =
+            switch BLAS.kernel {
+            case FA_GEMM_AVX512: .avx512
+            case FA_GEMM_AVX2: .avx2
+            default: .scalar
+            }
+
+        /// Every kernel this CPU can run, scalar first (the ones a test can compare here).
+        static var available: [RowKernel] { allCases.filter { $0.rank <= current.rank } }
+
+        private var rank: Int { self == .scalar ? 0 : self == .avx2 ? 1 : 2 }
+    }
 
     /// Where every output column samples: the block part (float lanes) and the scalar tail.
     struct Columns {
@@ -135,12 +157,12 @@ enum DlibBilinearResize {
             width = outW
         }
 
-        /// Output row `r` of one plane from its two input rows (`rows.top[r]` and `rows.bottom[r]`). With
-        /// `vector` (default: where the CPU has AVX-512F) the block columns run 16 at a time in
-        /// `fa_resample_row_avx512`, the same float operations in the same order: the same bits.
+        /// Output row `r` of one plane from its two input rows (`rows.top[r]` and `rows.bottom[r]`). The
+        /// block columns run in `kernel` (default ``RowKernel/current``) as far as it goes, 16 or 8 at a
+        /// time, then in the scalar loop: the same float operations in the same order, so the same bits.
         func row(
             _ r: Int, top topRow: UnsafePointer<Float>, bottom bottomRow: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-            vector: Bool = DlibBilinearResize.vectorRows
+            kernel: RowKernel = .current
         ) {
             let tb = rows.fraction32[r]
             let invTb = rows.inverse32[r]
@@ -148,9 +170,10 @@ enum DlibBilinearResize {
                 columns.fraction.withUnsafeBufferPointer { fraction in
                     columns.inverse.withUnsafeBufferPointer { inverse in
                         var first = 0
-                        if vector {
+                        if kernel != .scalar {
+                            let vector = kernel == .avx512 ? fa_resample_row_avx512 : fa_resample_row_avx2
                             first = columns.left32.withUnsafeBufferPointer { left32 in
-                                fa_resample_row_avx512(
+                                vector(
                                     left32.baseAddress, fraction.baseAddress, inverse.baseAddress, columns.blockEnd, tb, invTb, topRow,
                                     bottomRow, columns.inputWidth, out)
                             }

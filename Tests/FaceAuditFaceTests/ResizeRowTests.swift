@@ -5,23 +5,42 @@ import Testing
 
 @testable import FaceAuditFace
 
-/// The AVX-512F resize row (`fa_resample_row_avx512`) against the scalar formula, bit for bit, on the
-/// pyramid's 5/6 scale and on scales whose blocks need the scalar fallback. Skipped, not passed, on a CPU
-/// without AVX-512F.
-@Suite(.enabled(if: fa_gemm_best_kernel() == FA_GEMM_AVX512, "the CPU has no AVX-512F"))
+/// The vector resize rows (`fa_resample_row_avx512`, `fa_resample_row_avx2`) against the scalar formula,
+/// bit for bit, on the pyramid's 5/6 scale and on scales whose blocks need the scalar fallback: every
+/// kernel this CPU has. Skipped, not passed, on a CPU with neither AVX2 nor AVX-512F.
+@Suite(.enabled(if: DlibBilinearResize.RowKernel.current != .scalar, "the CPU has neither AVX2 nor AVX-512F"))
 struct ResizeRowTests {
-    /// Widths in → out, and how many columns the kernel must write: the pyramid's 5/6 steps of London
-    /// and 1080p rows, a short row, an upscale, a scale whose first 16 columns span more than 32 inputs
-    /// (scalar only), and two whose first block spans exactly 32 inputs (permute index 31) and whose
-    /// second spans more, so the kernel stops part-way through the row.
-    static let widths: [(Int, Int, written: Int)] = [
-        (1350, 1125, 1120), (1920, 1600, 1584), (100, 83, 80), (33, 40, 32), (100, 40, 0), (60, 31, 16), (69, 34, 16),
-        (85, 42, 16),
+    typealias RowKernel = DlibBilinearResize.RowKernel
+
+    /// The vector kernels this CPU can run.
+    static var kernels: [RowKernel] { RowKernel.available.filter { $0 != .scalar } }
+
+    /// Widths in → out, and how many columns the AVX-512F and the AVX2 kernel must write: the pyramid's
+    /// 5/6 steps of London and 1080p rows, a short row, an upscale, a scale whose first 16 (and first 8)
+    /// columns span more than 32 (16) inputs (scalar only), and ones whose first 16 columns span exactly
+    /// 32 inputs (permute index 31) and whose next block spans more, so each kernel stops part-way
+    /// through the row.
+    static let widths: [(Int, Int, avx512: Int, avx2: Int)] = [
+        (1350, 1125, 1120, 1120), (1920, 1600, 1584, 1592), (100, 83, 80, 80), (33, 40, 32, 32), (100, 40, 0, 0),
+        (60, 31, 16, 24), (69, 34, 16, 16), (85, 42, 16, 16),
     ]
+
+    /// Runs `kernel` directly on row `r`, returning the columns it wrote.
+    static func direct(
+        _ kernel: RowKernel, _ plan: DlibBilinearResize.Plan, row r: Int, top: UnsafePointer<Float>, bottom: UnsafePointer<Float>,
+        width inW: Int, into out: inout [Float]
+    ) -> Int {
+        let vector = kernel == .avx512 ? fa_resample_row_avx512 : fa_resample_row_avx2
+        return plan.columns.left32.withUnsafeBufferPointer { left in
+            vector(
+                left.baseAddress, plan.columns.fraction, plan.columns.inverse, plan.columns.blockEnd, plan.rows.fraction32[r],
+                plan.rows.inverse32[r], top, bottom, inW, &out)
+        }
+    }
 
     @Test(arguments: 0..<widths.count)
     func vectorRowsEqualTheScalarFormula(_ index: Int) {
-        let (inW, outW, written) = Self.widths[index]
+        let (inW, outW, written512, written256) = Self.widths[index]
         let plan = DlibBilinearResize.Plan(input: inW, 9, output: outW, 7)
         var state: UInt32 = 12345
         let input = (0..<(inW * 9)).map { _ -> Float in
@@ -29,28 +48,28 @@ struct ResizeRowTests {
             return Float(state >> 8) / Float(1 << 24) * 255
         }
         input.withUnsafeBufferPointer { source in
-            for r in 0..<7 {
-                let top = source.baseAddress! + plan.rows.top[r] * inW
-                let bottom = source.baseAddress! + plan.rows.bottom[r] * inW
-                var scalar = [Float](repeating: -1, count: outW)
-                var vector = [Float](repeating: -2, count: outW)
-                plan.row(r, top: top, bottom: bottom, into: &scalar, vector: false)
-                plan.row(r, top: top, bottom: bottom, into: &vector, vector: true)
-                #expect(scalar.map(\.bitPattern) == vector.map(\.bitPattern), "\(inW) → \(outW), row \(r)")
-                var direct = [Float](repeating: 0, count: outW)
-                let done = plan.columns.left32.withUnsafeBufferPointer { left in
-                    fa_resample_row_avx512(
-                        left.baseAddress, plan.columns.fraction, plan.columns.inverse, plan.columns.blockEnd, plan.rows.fraction32[r],
-                        plan.rows.inverse32[r], top, bottom, inW, &direct)
+            for kernel in Self.kernels {
+                for r in 0..<7 {
+                    let top = source.baseAddress! + plan.rows.top[r] * inW
+                    let bottom = source.baseAddress! + plan.rows.bottom[r] * inW
+                    var scalar = [Float](repeating: -1, count: outW)
+                    var vector = [Float](repeating: -2, count: outW)
+                    plan.row(r, top: top, bottom: bottom, into: &scalar, kernel: .scalar)
+                    plan.row(r, top: top, bottom: bottom, into: &vector, kernel: kernel)
+                    #expect(scalar.map(\.bitPattern) == vector.map(\.bitPattern), "\(kernel): \(inW) → \(outW), row \(r)")
+                    var direct = [Float](repeating: 0, count: outW)
+                    let done = Self.direct(kernel, plan, row: r, top: top, bottom: bottom, width: inW, into: &direct)
+                    let written = kernel == .avx512 ? written512 : written256
+                    #expect(done == written, "\(kernel): \(inW) → \(outW): the kernel wrote \(done) columns")
+                    #expect(direct[..<done].map(\.bitPattern) == scalar[..<done].map(\.bitPattern))
                 }
-                #expect(done == written, "\(inW) → \(outW): the kernel wrote \(done) columns")
             }
         }
     }
 
     /// No read passes the end of an input row: both rows end at a page followed by an inaccessible one
     /// (a read past it would crash the test process).
-    @Test(arguments: [(1350, 1125), (69, 34), (33, 40)])
+    @Test(arguments: [(1350, 1125), (69, 34), (33, 40), (60, 31)])
     func readsNoFurtherThanTheRow(_ widths: (Int, Int)) throws {
         let (inW, outW) = widths
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
@@ -65,23 +84,27 @@ struct ResizeRowTests {
         for x in 0..<(2 * inW) { top[x] = Float(x % 13) }
         let plan = DlibBilinearResize.Plan(input: inW, 2, output: outW, 2)
         var scalar = [Float](repeating: 0, count: outW)
-        var vector = [Float](repeating: 0, count: outW)
-        plan.row(1, top: top, bottom: bottom, into: &scalar, vector: false)
-        plan.row(1, top: top, bottom: bottom, into: &vector, vector: true)
-        #expect(scalar.map(\.bitPattern) == vector.map(\.bitPattern))
+        plan.row(1, top: top, bottom: bottom, into: &scalar, kernel: .scalar)
+        for kernel in Self.kernels {
+            var vector = [Float](repeating: 0, count: outW)
+            plan.row(1, top: top, bottom: bottom, into: &vector, kernel: kernel)
+            #expect(scalar.map(\.bitPattern) == vector.map(\.bitPattern), "\(kernel)")
+        }
     }
 
-    /// On the pyramid's scale the kernel does every whole block of 16 block columns (it is not silently
-    /// skipped in favour of the scalar loop).
+    /// On the pyramid's scale each kernel does every whole block of its width (16 or 8 block columns):
+    /// it is not silently skipped in favour of the scalar loop.
     @Test func coversThePyramidsBlocks() {
         let plan = DlibBilinearResize.Plan(input: 1350, 2, output: 1125, 2)
         let row = [Float](repeating: 1, count: 1350)
-        var out = [Float](repeating: 0, count: 1125)
-        let done = plan.columns.left32.withUnsafeBufferPointer { left in
-            fa_resample_row_avx512(
-                left.baseAddress, plan.columns.fraction, plan.columns.inverse, plan.columns.blockEnd, 0.25, 0.75, row, row, 1350, &out)
+        for kernel in Self.kernels {
+            var out = [Float](repeating: 0, count: 1125)
+            let done = row.withUnsafeBufferPointer { row in
+                Self.direct(kernel, plan, row: 0, top: row.baseAddress!, bottom: row.baseAddress!, width: 1350, into: &out)
+            }
+            let lanes = kernel == .avx512 ? 16 : 8
+            #expect(done == plan.columns.blockEnd / lanes * lanes, "\(kernel)")
+            #expect(done > 1000)
         }
-        #expect(done == plan.columns.blockEnd / 16 * 16)
-        #expect(done > 1000)
     }
 }

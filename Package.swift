@@ -62,11 +62,14 @@ let package = Package(
         .target(name: "CImageCodecs", dependencies: ["CPNG", "CJPEG"]),
         // Our own single-precision GEMM register kernels (AVX-512F, AVX2+FMA), chosen from CPUID at run time.
         .target(name: "CGEMM"),
-        // Our own AVX-512F kernel for the image pyramid's bilinear resize rows (bit-identical to the scalar formula).
-        .target(name: "CResample"),
+        // Which build (baseline, AVX2+FMA, AVX-512F) of the C vector loops below runs, and how a loop is written once and
+        // built three times (twice.h).
+        .target(name: "CVectorBuild"),
+        // Our own AVX-512F and AVX2 kernels for the image pyramid's bilinear resize rows (bit-identical to the scalar formula).
+        .target(name: "CResample", dependencies: ["CVectorBuild"]),
         // FaceAuditNN's inner loops in plain C (Winograd tile transforms, pooling windows, strided row copies), each
-        // built for baseline x86-64 and with AVX-512F, which give the same bits.
-        .target(name: "CNNKernels"),
+        // built for baseline x86-64, AVX2+FMA and AVX-512F, which give the same bits.
+        .target(name: "CNNKernels", dependencies: ["CVectorBuild"]),
 
         // Image bytes → RGB8 pixels. Knows nothing of faces or datasets.
         .target(name: "FaceAuditImaging", dependencies: ["CImageCodecs", "FaceAuditFiles"], swiftSettings: strict),
@@ -85,7 +88,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // How two templates become a score and which way it points (PairMetric, ScorePolarity): one vocabulary for every layer.
-        .target(name: "CPairScores"),
+        .target(name: "CPairScores", dependencies: ["CVectorBuild"]),
         .target(name: "FaceAuditScoring", dependencies: ["CPairScores", "FaceAuditGEMM"], swiftSettings: strict),
         // Work spread over threads with results in index order (no knowledge of what the work is).
         .target(name: "FaceAuditParallel", swiftSettings: strict),
@@ -160,7 +163,7 @@ let package = Package(
         // dlib's serialization format: model files → typed layer records.
         .target(name: "FaceAuditDlibFormat", swiftSettings: strict),
         // Matrix products: our own kernels where the CPU has them, CBLAS otherwise; the BLAS's name and threads.
-        .target(name: "FaceAuditGEMM", dependencies: ["CBLAS", "CGEMM"], swiftSettings: strict),
+        .target(name: "FaceAuditGEMM", dependencies: ["CBLAS", "CGEMM", "CVectorBuild"], swiftSettings: strict),
         // A small neural-network engine over FaceAuditGEMM: convolution, pooling, residual add, fc.
         .target(name: "FaceAuditNN", dependencies: ["CNNKernels", "FaceAuditGEMM", "FaceAuditDlibFormat"], swiftSettings: strict),
         // dlib's face models: MMOD detector, 5-point shape predictor, face chips, ResNet descriptor.
@@ -242,7 +245,7 @@ let package = Package(
             name: "FaceAuditProtocolsTests",
             dependencies: [
                 "FaceAuditProtocols", "FaceAuditDatasets", "FaceAuditCohorts", "FaceAuditMetrics", "FaceAuditTestSupport",
-                "FaceAuditSkinTone", "FaceAuditTemplates", "FaceAuditFiles", "FaceAuditReport", "FaceAuditScoring",
+                "FaceAuditSkinTone", "FaceAuditTemplates", "FaceAuditFiles", "FaceAuditReport", "FaceAuditScoring", "FaceAuditGEMM",
             ],
             swiftSettings: strict
         ),

@@ -3,7 +3,7 @@
 // which the compiler vectorises; each output still sees its cells in the order the header states.
 
 #include "fa_pooling.h"
-#include "twice.h"
+#include "../CVectorBuild/twice.h"
 
 #pragma clang fp contract(off)
 
@@ -81,9 +81,9 @@ AVX2_FMA void pool_row_avx2(
 }
 
 void fa_pool_row(
-    fa_nn_build build, int average, const float *plane, ptrdiff_t iw, ptrdiff_t top, ptrdiff_t bottom, ptrdiff_t ww, ptrdiff_t sx,
+    fa_vector_build build, int average, const float *plane, ptrdiff_t iw, ptrdiff_t top, ptrdiff_t bottom, ptrdiff_t ww, ptrdiff_t sx,
     ptrdiff_t px, float *out, ptrdiff_t ow) {
-    if (build >= FA_NN_AVX512) pool_row_avx512(average, plane, iw, top, bottom, ww, sx, px, out, ow);
-    else if (build == FA_NN_AVX2) pool_row_avx2(average, plane, iw, top, bottom, ww, sx, px, out, ow);
+    if (build >= FA_BUILD_AVX512) pool_row_avx512(average, plane, iw, top, bottom, ww, sx, px, out, ow);
+    else if (build == FA_BUILD_AVX2) pool_row_avx2(average, plane, iw, top, bottom, ww, sx, px, out, ow);
     else pool_row(average, plane, iw, top, bottom, ww, sx, px, out, ow);
 }

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "twice.h"
+#include "../CVectorBuild/twice.h"
 
 /// The outputs i in [*first, *last) whose input index i·stride + offset lies in [0, reach_width).
 BODY void inside(ptrdiff_t width, ptrdiff_t stride, ptrdiff_t offset, ptrdiff_t count, ptrdiff_t *first, ptrdiff_t *last) {
@@ -77,14 +77,14 @@ AVX2_FMA void sample_pair_avx2(const float *line, ptrdiff_t width, ptrdiff_t off
 }
 
 void fa_sample_row(
-    fa_nn_build build, const float *line, ptrdiff_t width, ptrdiff_t stride, ptrdiff_t offset, float *target, ptrdiff_t count) {
-    if (build >= FA_NN_AVX512) sample_row_avx512(line, width, stride, offset, target, count);
-    else if (build == FA_NN_AVX2) sample_row_avx2(line, width, stride, offset, target, count);
+    fa_vector_build build, const float *line, ptrdiff_t width, ptrdiff_t stride, ptrdiff_t offset, float *target, ptrdiff_t count) {
+    if (build >= FA_BUILD_AVX512) sample_row_avx512(line, width, stride, offset, target, count);
+    else if (build == FA_BUILD_AVX2) sample_row_avx2(line, width, stride, offset, target, count);
     else sample_row(line, width, stride, offset, target, count);
 }
 
-void fa_sample_pair(fa_nn_build build, const float *line, ptrdiff_t width, ptrdiff_t offset, float *even, float *odd, ptrdiff_t count) {
-    if (build >= FA_NN_AVX512) sample_pair_avx512(line, width, offset, even, odd, count);
-    else if (build == FA_NN_AVX2) sample_pair_avx2(line, width, offset, even, odd, count);
+void fa_sample_pair(fa_vector_build build, const float *line, ptrdiff_t width, ptrdiff_t offset, float *even, float *odd, ptrdiff_t count) {
+    if (build >= FA_BUILD_AVX512) sample_pair_avx512(line, width, offset, even, odd, count);
+    else if (build == FA_BUILD_AVX2) sample_pair_avx2(line, width, offset, even, odd, count);
     else sample_pair(line, width, offset, even, odd, count);
 }

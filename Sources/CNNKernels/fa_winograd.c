@@ -2,7 +2,7 @@
 // stride-2 and stride-4 reads of a row of tiles become loads and permutes, 16 tiles at a time.
 
 #include "fa_winograd.h"
-#include "twice.h"
+#include "../CVectorBuild/twice.h"
 
 // No fused multiply-add: every product is rounded before it is added, as the formulas are written.
 #pragma clang fp contract(off)
@@ -209,17 +209,17 @@ AVX2_FMA void output_avx2(
 }
 
 void fa_winograd_input(
-    fa_nn_build build, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x,
+    fa_vector_build build, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x,
     const float *zero, float *q, float *out, ptrdiff_t stride) {
-    if (build >= FA_NN_AVX512) input_avx512(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
-    else if (build == FA_NN_AVX2) input_avx2(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
+    if (build >= FA_BUILD_AVX512) input_avx512(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
+    else if (build == FA_BUILD_AVX2) input_avx2(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
     else input(1, tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
 }
 
 void fa_winograd_output(
-    fa_nn_build build, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
+    fa_vector_build build, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
     float floor, const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
-    if (build >= FA_NN_AVX512) output_avx512(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
-    else if (build == FA_NN_AVX2) output_avx2(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
+    if (build >= FA_BUILD_AVX512) output_avx512(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
+    else if (build == FA_BUILD_AVX2) output_avx2(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
     else output(1, tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
 }

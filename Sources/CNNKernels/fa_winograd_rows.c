@@ -3,7 +3,7 @@
 // operation for operation.
 
 #include "fa_winograd.h"
-#include "twice.h"
+#include "../CVectorBuild/twice.h"
 
 #pragma clang fp contract(off)
 
@@ -116,15 +116,15 @@ AVX2_FMA void row_output_avx2(int tile, const float *m, ptrdiff_t point_stride, 
     row_output(tile, m, point_stride, tiles, out, count);
 }
 
-void fa_winograd_row_input(fa_nn_build build, int tile, const float *padded, ptrdiff_t tiles, float *target, ptrdiff_t point_stride) {
-    if (build >= FA_NN_AVX512) row_input_avx512(tile, padded, tiles, target, point_stride);
-    else if (build == FA_NN_AVX2) row_input_avx2(tile, padded, tiles, target, point_stride);
+void fa_winograd_row_input(fa_vector_build build, int tile, const float *padded, ptrdiff_t tiles, float *target, ptrdiff_t point_stride) {
+    if (build >= FA_BUILD_AVX512) row_input_avx512(tile, padded, tiles, target, point_stride);
+    else if (build == FA_BUILD_AVX2) row_input_avx2(tile, padded, tiles, target, point_stride);
     else row_input(tile, padded, tiles, target, point_stride);
 }
 
 void fa_winograd_row_output(
-    fa_nn_build build, int tile, const float *m, ptrdiff_t point_stride, ptrdiff_t tiles, float *out, ptrdiff_t count) {
-    if (build >= FA_NN_AVX512) row_output_avx512(tile, m, point_stride, tiles, out, count);
-    else if (build == FA_NN_AVX2) row_output_avx2(tile, m, point_stride, tiles, out, count);
+    fa_vector_build build, int tile, const float *m, ptrdiff_t point_stride, ptrdiff_t tiles, float *out, ptrdiff_t count) {
+    if (build >= FA_BUILD_AVX512) row_output_avx512(tile, m, point_stride, tiles, out, count);
+    else if (build == FA_BUILD_AVX2) row_output_avx2(tile, m, point_stride, tiles, out, count);
     else row_output(tile, m, point_stride, tiles, out, count);
 }

@@ -2,9 +2,9 @@
 
 #include <string.h>
 
-// Written once and built as CNNKernels' loops are (BODY, AVX512, AVX2_FMA: in its twice.h), three times:
-// baseline x86-64, AVX2 with FMA and AVX-512F, chosen by the `build` argument (fa_pairs_build.h).
-#include "../CNNKernels/twice.h"
+// Written once and built as CNNKernels' loops are (BODY, AVX512, AVX2_FMA: CVectorBuild's twice.h), three times:
+// baseline x86-64, AVX2 with FMA and AVX-512F, chosen by the `build` argument (fa_vector_build.h).
+#include "../CVectorBuild/twice.h"
 
 #pragma clang fp contract(off)
 
@@ -207,14 +207,14 @@ AVX2_BINS static ptrdiff_t bin_row_avx2(
 #endif
 
 ptrdiff_t fa_bin_row(
-    fa_pairs_build build, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,
+    fa_vector_build build, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,
     const int32_t *column_subject, int32_t subject, float lower, float scale, float top, int32_t tail_bin, int64_t *histogram,
     int32_t *row_bins, int32_t *rare) {
-    if (build >= FA_PAIRS_AVX512) {
+    if (build >= FA_BUILD_AVX512) {
         return bin_row_avx512(
             keys, begin, end, row_norm, column_norm, column_subject, subject, lower, scale, top, tail_bin, histogram, row_bins, rare);
     }
-    if (build == FA_PAIRS_AVX2) {
+    if (build == FA_BUILD_AVX2) {
         return bin_row_avx2(
             keys, begin, end, row_norm, column_norm, column_subject, subject, lower, scale, top, tail_bin, histogram, row_bins, rare);
     }

@@ -2,9 +2,9 @@
 
 #include <string.h>
 
-// Written once and built as CNNKernels' loops are (BODY, AVX512, AVX2_FMA: in its twice.h), three times:
-// baseline x86-64, AVX2 with FMA and AVX-512F, chosen by the `build` argument (fa_pairs_build.h).
-#include "../CNNKernels/twice.h"
+// Written once and built as CNNKernels' loops are (BODY, AVX512, AVX2_FMA: CVectorBuild's twice.h), three times:
+// baseline x86-64, AVX2 with FMA and AVX-512F, chosen by the `build` argument (fa_vector_build.h).
+#include "../CVectorBuild/twice.h"
 
 #pragma clang fp contract(off)
 
@@ -174,11 +174,11 @@ AVX2_FMA void pair_sums_avx2(
 }
 
 void fa_pair_sums(
-    fa_pairs_build build, int squared_differences, const double *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
+    fa_vector_build build, int squared_differences, const double *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
     const int32_t *second, ptrdiff_t stride, ptrdiff_t count, double *sums) {
-    if (build >= FA_PAIRS_AVX512) {
+    if (build >= FA_BUILD_AVX512) {
         pair_sums_avx512(squared_differences != 0, values, dimension, rows, first, second, stride, count, sums);
-    } else if (build == FA_PAIRS_AVX2) {
+    } else if (build == FA_BUILD_AVX2) {
         pair_sums_avx2(squared_differences != 0, values, dimension, rows, first, second, stride, count, sums);
     } else if (squared_differences) {
         pair_sums(1, 0, values, dimension, rows, first, second, stride, count, sums);

@@ -123,3 +123,13 @@ ptrdiff_t fa_resample_row_avx512(
 }
 
 #endif
+
+ptrdiff_t fa_resample_row(
+    fa_vector_build build, const int32_t *left, const float *fraction, const float *inverse, ptrdiff_t count, float tb,
+    float inv_tb, const float *top, const float *bottom, ptrdiff_t in_width, float *out) {
+    switch (build) {
+    case FA_BUILD_AVX512: return fa_resample_row_avx512(left, fraction, inverse, count, tb, inv_tb, top, bottom, in_width, out);
+    case FA_BUILD_AVX2: return fa_resample_row_avx2(left, fraction, inverse, count, tb, inv_tb, top, bottom, in_width, out);
+    default: return 0;
+    }
+}

@@ -72,7 +72,7 @@ extension AllPairsEngine {
             counts.withUnsafeMutableBufferPointer { counts in
                 for (i, r) in first.enumerated() {
                     let own = fa_bin_row(
-                        PairLoopBuild.current, products.baseAddress! + i * s, 0, s, euclidean ? matrix.squaredNorms[r] : 0, columnNorm,
+                        VectorBuild.current, products.baseAddress! + i * s, 0, s, euclidean ? matrix.squaredNorms[r] : 0, columnNorm,
                         columnSubject, subjectOfImage[Int(matrix.image[r])], lower, scale, top, Int32.max, counts.baseAddress!, &rowBins,
                         &listed)
                     sampled += s - own

@@ -444,7 +444,7 @@ public struct AllPairsEngine: Sendable {
     /// The pairs of one run of a tile row (columns of one cell; `histogram` is that cell pair's): a
     /// free function over raw pointers and `inout` lists, so the hot loop touches no captured (boxed,
     /// access-checked) variable. `fa_bin_row` (C, in `Sources/CPairScores`, built for AVX-512F or AVX2
-    /// where the CPU has them, ``PairLoopBuild``) bins and counts every non-mated column, computing each bin as
+    /// where the CPU has them, ``VectorBuild``) bins and counts every non-mated column, computing each bin as
     /// ``StatisticsLayout/bin(_:lower:scale:top:)`` does, and lists the rare columns (mated, or at or
     /// above the tail bin); those are then kept here, in column order.
     @inline(__always)
@@ -456,7 +456,7 @@ public struct AllPairsEngine: Sendable {
     ) {
         let rareCount = histogram.withMemoryRebound(to: Int64.self, capacity: Int(binning.top) + 1) { counts in
             fa_bin_row(
-                PairLoopBuild.current, keys, columns.lowerBound, columns.upperBound, rowNorm, columnNorm, columnSubject, subject,
+                VectorBuild.current, keys, columns.lowerBound, columns.upperBound, rowNorm, columnNorm, columnSubject, subject,
                 binning.lower, binning.scale, binning.top, Int32(clamping: tailBin), counts, rowBins, rare)
         }
         for k in 0..<rareCount {

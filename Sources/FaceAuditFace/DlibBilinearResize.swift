@@ -1,5 +1,5 @@
-import CGEMM
 import CResample
+import CVectorBuild
 import FaceAuditGEMM
 import FaceAuditImaging
 
@@ -23,31 +23,6 @@ import FaceAuditImaging
 ///
 /// Float planes store the float value; RGB8 truncates toward zero (never rounds), as dlib does.
 enum DlibBilinearResize {
-    /// Which vector kernel computes a row's block columns: the one matching the products' kernel
-    /// (``BLAS/kernel``: the best the CPU has, unless `FACEAUDIT_GEMM` holds it back). Every kernel does
-    /// the scalar formula's float operations in the same order, so they give the same bits.
-    enum RowKernel: CaseIterable, Sendable {
-        /// The scalar loop only.
-        case scalar
-        /// `fa_resample_row_avx2`, 8 columns at a time.
-        case avx2
-        /// `fa_resample_row_avx512`, 16 columns at a time.
-        case avx512
-
-        /// The kernel rows use unless told: chosen once, as ``BLAS/kernel`` is.
-        static let current: RowKernel =
-            switch BLAS.kernel {
-            case FA_GEMM_AVX512: .avx512
-            case FA_GEMM_AVX2: .avx2
-            default: .scalar
-            }
-
-        /// Every kernel this CPU can run, scalar first (the ones a test can compare here).
-        static var available: [RowKernel] { allCases.filter { $0.rank <= current.rank } }
-
-        private var rank: Int { self == .scalar ? 0 : self == .avx2 ? 1 : 2 }
-    }
-
     /// Where every output column samples: the block part (float lanes) and the scalar tail.
     struct Columns {
         /// Columns computed in blocks of four: `0..<blockEnd`.
@@ -158,25 +133,22 @@ enum DlibBilinearResize {
         }
 
         /// Output row `r` of one plane from its two input rows (`rows.top[r]` and `rows.bottom[r]`). The
-        /// block columns run in `kernel` (default ``RowKernel/current``) as far as it goes, 16 or 8 at a
-        /// time, then in the scalar loop: the same float operations in the same order, so the same bits.
+        /// block columns run in `build`'s vector kernel (default ``VectorBuild/current``; `fa_resample_row`:
+        /// 16 columns at a time with AVX-512F, 8 with AVX2, none in the baseline build) as far as it goes,
+        /// then in the scalar loop: the same float operations in the same order, so the same bits.
         func row(
             _ r: Int, top topRow: UnsafePointer<Float>, bottom bottomRow: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-            kernel: RowKernel = .current
+            build: fa_vector_build = VectorBuild.current
         ) {
             let tb = rows.fraction32[r]
             let invTb = rows.inverse32[r]
             columns.left.withUnsafeBufferPointer { left in
                 columns.fraction.withUnsafeBufferPointer { fraction in
                     columns.inverse.withUnsafeBufferPointer { inverse in
-                        var first = 0
-                        if kernel != .scalar {
-                            let vector = kernel == .avx512 ? fa_resample_row_avx512 : fa_resample_row_avx2
-                            first = columns.left32.withUnsafeBufferPointer { left32 in
-                                vector(
-                                    left32.baseAddress, fraction.baseAddress, inverse.baseAddress, columns.blockEnd, tb, invTb, topRow,
-                                    bottomRow, columns.inputWidth, out)
-                            }
+                        let first = columns.left32.withUnsafeBufferPointer { left32 in
+                            fa_resample_row(
+                                build, left32.baseAddress, fraction.baseAddress, inverse.baseAddress, columns.blockEnd, tb, invTb, topRow,
+                                bottomRow, columns.inputWidth, out)
                         }
                         for c in first..<columns.blockEnd {
                             let l = left[c]

@@ -1,4 +1,5 @@
 import CNNKernels
+import FaceAuditGEMM
 
 /// Max and average pooling with dlib's window placement: the window of output (r, c) is centred at
 /// (c·s + w/2 − p, r·s + h/2 − p) and clipped to the input, so padding never counts towards a mean.
@@ -50,7 +51,7 @@ public struct Pooling: Sendable {
                     for r in 0..<oh {
                         let top = max(0, r * sy + wh / 2 - py - wh / 2)
                         let bottom = min(ih - 1, r * sy + wh / 2 - py - wh / 2 + wh - 1)
-                        fa_pool_row(VectorKernels.build, average, s, iw, top, bottom, ww, sx, px, d + r * ow, ow)
+                        fa_pool_row(VectorBuild.current, average, s, iw, top, bottom, ww, sx, px, d + r * ow, ow)
                     }
                 }
             }

@@ -91,7 +91,7 @@ extension ShiftedConvolution {
                 padded.update(repeating: 0, count: conv.padX)
                 (padded + conv.padX).update(from: line, count: copied)
                 (padded + conv.padX + copied).update(repeating: 0, count: paddedCount - conv.padX - copied)
-                fa_winograd_row_input(VectorKernels.build, Int32(per), padded, tiles, target, c * vPlane)
+                fa_winograd_row_input(VectorBuild.current, Int32(per), padded, tiles, target, c * vPlane)
             }
         }
         // Per point, one product over every kernel row: row ky's inputs start ky rows of tiles into V.
@@ -104,7 +104,7 @@ extension ShiftedConvolution {
             for y in 0..<rows {
                 let from = m + filter * mPlane + y * tiles
                 let to = out + filter * g.totalRows * g.ow + y * g.ow
-                fa_winograd_row_output(VectorKernels.build, Int32(per), from, f * mPlane, tiles, to, g.ow)
+                fa_winograd_row_output(VectorBuild.current, Int32(per), from, f * mPlane, tiles, to, g.ow)
             }
         }
     }

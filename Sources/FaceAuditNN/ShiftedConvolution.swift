@@ -351,7 +351,7 @@ extension Convolution {
     static func sampleRow(
         _ line: UnsafePointer<Float>, width: Int, stride: Int, offset: Int, into target: UnsafeMutablePointer<Float>, count: Int
     ) {
-        fa_sample_row(VectorKernels.build, line, width, stride, offset, target, count)
+        fa_sample_row(VectorBuild.current, line, width, stride, offset, target, count)
     }
 
     /// `sampleRow` at stride 2 for two neighbouring kernel columns at once: `even[i] = line[2i + offset]`
@@ -360,6 +360,6 @@ extension Convolution {
         _ line: UnsafePointer<Float>, width: Int, offset: Int, into even: UnsafeMutablePointer<Float>, _ odd: UnsafeMutablePointer<Float>,
         count: Int
     ) {
-        fa_sample_pair(VectorKernels.build, line, width, offset, even, odd, count)
+        fa_sample_pair(VectorBuild.current, line, width, offset, even, odd, count)
     }
 }

@@ -1,4 +1,5 @@
 import CNNKernels
+import CVectorBuild
 import FaceAuditGEMM
 
 /// A 3×3, stride-1, pad-1 convolution (cross-correlation) computed with Winograd's minimal filtering
@@ -35,6 +36,10 @@ public struct WinogradConvolution: Sendable {
     /// 4×4 maps from 0.113–0.137 to 0.063–0.065 and from 0.116–0.123 to 0.054 ms a face; on 17×17 (5 tiles
     /// a row) they were 5 % slower, on 35×35 no faster. 0 turns them off.
     public var gatherMaximumTilesPerRow = 4
+
+    /// Whether the chunk transforms that gather 16 tiles at a time (`fa_winograd_input_gather`,
+    /// `fa_winograd_output_scatter`, AVX-512F only) can run: where the process runs the AVX-512F build.
+    static var gathers: Bool { VectorBuild.current == FA_BUILD_AVX512 }
 
     /// Tile rows per chunk unless the caller says otherwise: at least 256 tiles, so that each of the α²
     /// GEMMs is wide enough to run near full speed, and more while V and M stay within about 2 MB.
@@ -127,7 +132,7 @@ public struct WinogradConvolution: Sendable {
             positions * (channels + filters) * chunk + max(rows * g.alpha * g.padded + w, (rows * tile + 24) * g.padded)
         if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
         let plane = batch * h * w
-        let gathered = g.tilesX <= gatherMaximumTilesPerRow && VectorKernels.gathers && plane + 8 * w + 8 < Int(Int32.max)
+        let gathered = g.tilesX <= gatherMaximumTilesPerRow && Self.gathers && plane + 8 * w + 8 < Int(Int32.max)
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
                 scratch.withUnsafeMutableBufferPointer { buffer in
@@ -210,7 +215,7 @@ public struct WinogradConvolution: Sendable {
         let plane = g.batch * h * w
         for c in 0..<channels {
             fa_winograd_input(
-                VectorKernels.build, Int32(tile), src + c * plane, offsets, tileRows.count, w, g.tilesX, zero, work, v + c * n,
+                VectorBuild.current, Int32(tile), src + c * plane, offsets, tileRows.count, w, g.tilesX, zero, work, v + c * n,
                 channels * n)
         }
     }
@@ -235,7 +240,7 @@ public struct WinogradConvolution: Sendable {
         let plane = g.batch * h * w
         for f in 0..<filters {
             fa_winograd_output(
-                VectorKernels.build, Int32(tile), m + f * n, filters * n, tileRows.count, g.tilesX, work, bias[f], floor,
+                VectorBuild.current, Int32(tile), m + f * n, filters * n, tileRows.count, g.tilesX, work, bias[f], floor,
                 residual.map { $0 + f * plane }, dst + f * plane, offsets, rows, w)
         }
     }

@@ -10,7 +10,7 @@ import FaceAuditGEMM
 /// per template (the same sequence of additions `score(_:_:)` performs for each of them, so the same
 /// value), and the sums of sixteen pairs run side by side in the lanes of two vectors (`fa_pair_sums` in
 /// `Sources/CPairScores`, C built for AVX-512F, for AVX2 with FMA and for baseline x86-64, run as
-/// ``PairLoopBuild`` picks; the same bits): each lane still adds its pair's terms one component after another, in the same
+/// ``VectorBuild`` picks; the same bits): each lane still adds its pair's terms one component after another, in the same
 /// order, so every score keeps the single-pair rounding.
 public struct PairScorer: Sendable {
     /// The metric.
@@ -90,19 +90,19 @@ public struct PairScorer: Sendable {
 
     /// The scores of the pairs (`first[k]`, `second[k]`), in order; every image must have a template.
     public func scores(first: [Int32], second: [Int32]) -> [Double] {
-        scores(first: first, second: second, build: PairLoopBuild.current)
+        scores(first: first, second: second, build: VectorBuild.current)
     }
 
     /// The scores of the `count` pairs (`first[k · stride]`, `second[k · stride]`), in order; every
     /// image must have a template. For a list of pair records read where it lies (`stride` the record's
     /// size in `Int32`s), without copying its indices out first.
     public func scores(first: UnsafePointer<Int32>, second: UnsafePointer<Int32>, stride: Int, count: Int) -> [Double] {
-        scores(first: first, second: second, stride: stride, count: count, build: PairLoopBuild.current)
+        scores(first: first, second: second, stride: stride, count: count, build: VectorBuild.current)
     }
 
-    /// ``scores(first:second:)`` with the sums of one build (``PairLoopBuild``; only one the CPU has):
+    /// ``scores(first:second:)`` with the sums of one build (``VectorBuild``; only one the CPU has):
     /// the same bits in each.
-    func scores(first: [Int32], second: [Int32], build: fa_pairs_build) -> [Double] {
+    func scores(first: [Int32], second: [Int32], build: fa_vector_build) -> [Double] {
         precondition(first.count == second.count, "pair lists of different lengths")
         return first.withUnsafeBufferPointer { first in
             second.withUnsafeBufferPointer { second in
@@ -113,7 +113,7 @@ public struct PairScorer: Sendable {
     }
 
     /// ``scores(first:second:stride:count:)`` with the sums of one build.
-    func scores(first: UnsafePointer<Int32>, second: UnsafePointer<Int32>, stride: Int, count: Int, build: fa_pairs_build) -> [Double] {
+    func scores(first: UnsafePointer<Int32>, second: UnsafePointer<Int32>, stride: Int, count: Int, build: fa_vector_build) -> [Double] {
         precondition(stride >= 1 && count >= 0, "a positive stride and a count")
         guard count > 0 else { return [] }
         return [Double](unsafeUninitializedCapacity: count) { out, initialized in

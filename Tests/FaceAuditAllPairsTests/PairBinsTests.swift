@@ -25,7 +25,7 @@ import Testing
         let (lower, upper): (Float, Float) = (-1.5, 1.5)
         let scale = Float(bins) / (upper - lower)
         let top = Float(bins - 1)
-        let builds = PairLoopBuild.available
+        let builds = VectorBuild.available
         for width in [1, 2, 15, 16, 17, 63, 200, 1023, 1024, 1025, 3000] {
             let keys = (0..<width).map { _ in next() }
             let norms = (0..<width).map { _ in euclidean ? abs(next()) : 0 }
@@ -56,12 +56,12 @@ import Testing
                     let count = fa_bin_row(
                         build, keys, begin, width, rowNorm, norms, subjects, 2, lower, scale, top, Int32(tailBin), &counts, &rowBins,
                         &rare)
-                    #expect(counts == expectedCounts, "width \(width), tail bin \(tailBin), \(PairLoopBuild.name(build))")
-                    #expect(rowBins == expectedBins, "width \(width), tail bin \(tailBin), \(PairLoopBuild.name(build))")
-                    #expect(Array(rare.prefix(count)) == expectedRare, "width \(width), tail bin \(tailBin), \(PairLoopBuild.name(build))")
+                    #expect(counts == expectedCounts, "width \(width), tail bin \(tailBin), \(VectorBuild.name(build))")
+                    #expect(rowBins == expectedBins, "width \(width), tail bin \(tailBin), \(VectorBuild.name(build))")
+                    #expect(Array(rare.prefix(count)) == expectedRare, "width \(width), tail bin \(tailBin), \(VectorBuild.name(build))")
                     #expect(
                         rare.suffix(16).allSatisfy { $0 == -9 },
-                        "width \(width), tail bin \(tailBin), \(PairLoopBuild.name(build)): written past the room")
+                        "width \(width), tail bin \(tailBin), \(VectorBuild.name(build)): written past the room")
                 }
             }
         }

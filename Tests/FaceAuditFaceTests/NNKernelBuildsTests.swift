@@ -7,7 +7,9 @@ import Testing
 /// AVX-512F where the CPU has them (`fa_gemm_best_kernel`, the CPUID check the products use). Each must
 /// give the same bits. In a debug build all are unvectorised; CI also compares them at -O2
 /// (`scripts/ci/nn-kernel-builds`).
-private let builds: [fa_nn_build] = [FA_NN_BASELINE, FA_NN_AVX2, FA_NN_AVX512].filter { $0.rawValue <= fa_gemm_best_kernel().rawValue }
+private let builds: [fa_vector_build] = [FA_BUILD_BASELINE, FA_BUILD_AVX2, FA_BUILD_AVX512].filter {
+    $0.rawValue <= fa_gemm_best_kernel().rawValue
+}
 
 /// Inputs in [−2, 2) with signed zeros, exact ties and, where `special`, a NaN and infinities: the values
 /// on which a vectorised max, min or blend could pick differently from the scalar one.

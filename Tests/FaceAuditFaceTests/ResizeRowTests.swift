@@ -1,19 +1,19 @@
-import CGEMM
 import CResample
+import CVectorBuild
+import FaceAuditGEMM
 import Foundation
 import Testing
 
 @testable import FaceAuditFace
 
-/// The vector resize rows (`fa_resample_row_avx512`, `fa_resample_row_avx2`) against the scalar formula,
+/// The vector resize rows (`fa_resample_row`: its AVX-512F and AVX2 builds) against the scalar formula,
 /// bit for bit, on the pyramid's 5/6 scale and on scales whose blocks need the scalar fallback: every
-/// kernel this CPU has. Skipped, not passed, on a CPU with neither AVX2 nor AVX-512F.
-@Suite(.enabled(if: DlibBilinearResize.RowKernel.current != .scalar, "the CPU has neither AVX2 nor AVX-512F"))
+/// build this process runs or could (``VectorBuild/available``). Skipped, not passed, where that is the
+/// baseline only.
+@Suite(.enabled(if: VectorBuild.current != FA_BUILD_BASELINE, "no AVX2 or AVX-512F build here"))
 struct ResizeRowTests {
-    typealias RowKernel = DlibBilinearResize.RowKernel
-
-    /// The vector kernels this CPU can run.
-    static var kernels: [RowKernel] { RowKernel.available.filter { $0 != .scalar } }
+    /// The vector builds to compare.
+    static var builds: [fa_vector_build] { VectorBuild.available.filter { $0 != FA_BUILD_BASELINE } }
 
     /// Widths in → out, and how many columns the AVX-512F and the AVX2 kernel must write: the pyramid's
     /// 5/6 steps of London and 1080p rows, a short row, an upscale, a scale whose first 16 (and first 8)
@@ -25,15 +25,14 @@ struct ResizeRowTests {
         (60, 31, 16, 24), (69, 34, 16, 16), (85, 42, 16, 16),
     ]
 
-    /// Runs `kernel` directly on row `r`, returning the columns it wrote.
+    /// Runs `build`'s vector kernel directly on row `r`, returning the columns it wrote.
     static func direct(
-        _ kernel: RowKernel, _ plan: DlibBilinearResize.Plan, row r: Int, top: UnsafePointer<Float>, bottom: UnsafePointer<Float>,
-        width inW: Int, into out: inout [Float]
+        _ build: fa_vector_build, _ plan: DlibBilinearResize.Plan, row r: Int, top: UnsafePointer<Float>,
+        bottom: UnsafePointer<Float>, width inW: Int, into out: inout [Float]
     ) -> Int {
-        let vector = kernel == .avx512 ? fa_resample_row_avx512 : fa_resample_row_avx2
-        return plan.columns.left32.withUnsafeBufferPointer { left in
-            vector(
-                left.baseAddress, plan.columns.fraction, plan.columns.inverse, plan.columns.blockEnd, plan.rows.fraction32[r],
+        plan.columns.left32.withUnsafeBufferPointer { left in
+            fa_resample_row(
+                build, left.baseAddress, plan.columns.fraction, plan.columns.inverse, plan.columns.blockEnd, plan.rows.fraction32[r],
                 plan.rows.inverse32[r], top, bottom, inW, &out)
         }
     }
@@ -48,19 +47,19 @@ struct ResizeRowTests {
             return Float(state >> 8) / Float(1 << 24) * 255
         }
         input.withUnsafeBufferPointer { source in
-            for kernel in Self.kernels {
+            for build in Self.builds {
                 for r in 0..<7 {
                     let top = source.baseAddress! + plan.rows.top[r] * inW
                     let bottom = source.baseAddress! + plan.rows.bottom[r] * inW
                     var scalar = [Float](repeating: -1, count: outW)
                     var vector = [Float](repeating: -2, count: outW)
-                    plan.row(r, top: top, bottom: bottom, into: &scalar, kernel: .scalar)
-                    plan.row(r, top: top, bottom: bottom, into: &vector, kernel: kernel)
-                    #expect(scalar.map(\.bitPattern) == vector.map(\.bitPattern), "\(kernel): \(inW) → \(outW), row \(r)")
+                    plan.row(r, top: top, bottom: bottom, into: &scalar, build: FA_BUILD_BASELINE)
+                    plan.row(r, top: top, bottom: bottom, into: &vector, build: build)
+                    #expect(scalar.map(\.bitPattern) == vector.map(\.bitPattern), "\(VectorBuild.name(build)): \(inW) → \(outW), row \(r)")
                     var direct = [Float](repeating: 0, count: outW)
-                    let done = Self.direct(kernel, plan, row: r, top: top, bottom: bottom, width: inW, into: &direct)
-                    let written = kernel == .avx512 ? written512 : written256
-                    #expect(done == written, "\(kernel): \(inW) → \(outW): the kernel wrote \(done) columns")
+                    let done = Self.direct(build, plan, row: r, top: top, bottom: bottom, width: inW, into: &direct)
+                    let written = build == FA_BUILD_AVX512 ? written512 : written256
+                    #expect(done == written, "\(VectorBuild.name(build)): \(inW) → \(outW): the build wrote \(done) columns")
                     #expect(direct[..<done].map(\.bitPattern) == scalar[..<done].map(\.bitPattern))
                 }
             }
@@ -84,11 +83,11 @@ struct ResizeRowTests {
         for x in 0..<(2 * inW) { top[x] = Float(x % 13) }
         let plan = DlibBilinearResize.Plan(input: inW, 2, output: outW, 2)
         var scalar = [Float](repeating: 0, count: outW)
-        plan.row(1, top: top, bottom: bottom, into: &scalar, kernel: .scalar)
-        for kernel in Self.kernels {
+        plan.row(1, top: top, bottom: bottom, into: &scalar, build: FA_BUILD_BASELINE)
+        for build in Self.builds {
             var vector = [Float](repeating: 0, count: outW)
-            plan.row(1, top: top, bottom: bottom, into: &vector, kernel: kernel)
-            #expect(scalar.map(\.bitPattern) == vector.map(\.bitPattern), "\(kernel)")
+            plan.row(1, top: top, bottom: bottom, into: &vector, build: build)
+            #expect(scalar.map(\.bitPattern) == vector.map(\.bitPattern), "\(VectorBuild.name(build))")
         }
     }
 
@@ -97,13 +96,13 @@ struct ResizeRowTests {
     @Test func coversThePyramidsBlocks() {
         let plan = DlibBilinearResize.Plan(input: 1350, 2, output: 1125, 2)
         let row = [Float](repeating: 1, count: 1350)
-        for kernel in Self.kernels {
+        for build in Self.builds {
             var out = [Float](repeating: 0, count: 1125)
             let done = row.withUnsafeBufferPointer { row in
-                Self.direct(kernel, plan, row: 0, top: row.baseAddress!, bottom: row.baseAddress!, width: 1350, into: &out)
+                Self.direct(build, plan, row: 0, top: row.baseAddress!, bottom: row.baseAddress!, width: 1350, into: &out)
             }
-            let lanes = kernel == .avx512 ? 16 : 8
-            #expect(done == plan.columns.blockEnd / lanes * lanes, "\(kernel)")
+            let lanes = build == FA_BUILD_AVX512 ? 16 : 8
+            #expect(done == plan.columns.blockEnd / lanes * lanes, "\(VectorBuild.name(build))")
             #expect(done > 1000)
         }
     }

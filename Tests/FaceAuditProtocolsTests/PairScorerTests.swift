@@ -1,4 +1,5 @@
 import CPairScores
+import FaceAuditGEMM
 import Testing
 
 @testable import FaceAuditScoring
@@ -23,7 +24,7 @@ struct PairScorerTests {
     func sameBits(metric: PairMetric, pairs: Int) {
         // Every build of the C sums the CPU has (baseline, AVX2+FMA, AVX-512F); template lengths with and
         // without a remainder after the blocks of four components, and shorter than one block.
-        for build in PairLoopBuild.available {
+        for build in VectorBuild.available {
             for dimension in [131, 128, 5] { check(metric: metric, pairs: pairs, dimension: dimension, build: build) }
         }
     }
@@ -34,7 +35,7 @@ struct PairScorerTests {
     func sharedFirstTemplates(metric: PairMetric, run: Int) {
         // Runs of 11 put one or two first templates in a group of eight, runs of 5 two, runs of 3 three
         // (transposed), so that the two groups a step scores take every combination of cases.
-        for build in PairLoopBuild.available {
+        for build in VectorBuild.available {
             for dimension in [131, 128, 5] {
                 check(metric: metric, pairs: 203, dimension: dimension, build: build, firstRun: run)
             }
@@ -43,8 +44,8 @@ struct PairScorerTests {
 
     /// Checks `pairs` random pairs; with `firstRun`, the first templates come in runs of that length (the
     /// kept pairs' image-pair order), so that most groups of eight share one.
-    func check(metric: PairMetric, pairs: Int, dimension: Int, build: fa_pairs_build, firstRun: Int? = nil) {
-        let name = PairLoopBuild.name(build)
+    func check(metric: PairMetric, pairs: Int, dimension: Int, build: fa_vector_build, firstRun: Int? = nil) {
+        let name = VectorBuild.name(build)
         var rng = Generator(state: UInt64(pairs) &+ (metric == .cosineSimilarity ? 0 : 1_000) &+ UInt64(dimension) << 20)
         // Components spread over many magnitudes, so that rounding order matters.
         let templates: [[Float]?] = (0..<20).map { i in

@@ -63,7 +63,7 @@ static void gathered(long batch, long h, long w, int tile, long first_row) {
         out_offsets[i] = (b * h + tile * ty) * w;
         out_rows[i] = h - tile * ty < tile ? h - tile * ty : tile;
     }
-    for (long c = 0; c < C; c++) fa_winograd_input(FA_NN_BASELINE, tile, src + c * plane, offsets, rows, w, tiles_x, zeros, q, v[0] + c * n, C * n);
+    for (long c = 0; c < C; c++) fa_winograd_input(FA_BUILD_BASELINE, tile, src + c * plane, offsets, rows, w, tiles_x, zeros, q, v[0] + c * n, C * n);
     fa_winograd_input_gather(tile, src, plane, C, h, w, tiles_y, tiles_x, first_row, rows, v[1]);
     same(v[0], v[1], vsize, "Winograd input, 16 tiles at a time", w);
     fill(mm, alpha * alpha * C * n, 1);
@@ -76,7 +76,7 @@ static void gathered(long batch, long h, long w, int tile, long first_row) {
             memset(o[1], 0x55, osize);
             for (long f = 0; f < C; f++)
                 fa_winograd_output(
-                    FA_NN_BASELINE, tile, mm + f * n, C * n, rows, tiles_x, wk, bias[f], floor, withResidual ? res + f * plane : 0, o[0] + f * plane,
+                    FA_BUILD_BASELINE, tile, mm + f * n, C * n, rows, tiles_x, wk, bias[f], floor, withResidual ? res + f * plane : 0, o[0] + f * plane,
                     out_offsets, out_rows, w);
             fa_winograd_output_scatter(tile, mm, C, h, w, tiles_y, tiles_x, first_row, rows, bias, floor, withResidual ? res : 0, o[1], plane);
             same(o[0], o[1], osize, "Winograd output, 16 tiles at a time", w);
@@ -91,16 +91,11 @@ int main(void) {
     // with the baseline. The chunk transforms (16 tiles at a time) are AVX-512F only, compared with the
     // baseline's row-at-a-time ones.
     const int has_avx512 = __builtin_cpu_supports("avx512f"), has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    fa_pairs_build builds[3];
+    fa_vector_build builds[3];
     int build_count = 0;
-    builds[build_count++] = FA_PAIRS_BASELINE;
-    if (has_avx2) builds[build_count++] = FA_PAIRS_AVX2;
-    if (has_avx512) builds[build_count++] = FA_PAIRS_AVX512;
-    fa_nn_build nn[3];
-    int nn_count = 0;
-    nn[nn_count++] = FA_NN_BASELINE;
-    if (has_avx2) nn[nn_count++] = FA_NN_AVX2;
-    if (has_avx512) nn[nn_count++] = FA_NN_AVX512;
+    builds[build_count++] = FA_BUILD_BASELINE;
+    if (has_avx2) builds[build_count++] = FA_BUILD_AVX2;
+    if (has_avx512) builds[build_count++] = FA_BUILD_AVX512;
     if (!has_avx512) printf("nn-kernel-builds: this CPU has no AVX-512F: the chunk transforms are not compared here\n");
     for (long w = 1; w <= 150; w++) {
         for (int tile = 2; tile <= 4; tile += 2) {
@@ -116,12 +111,12 @@ int main(void) {
                 out_rows[i] = height - tile * i < tile ? height - tile * i : tile;
             }
             fill(d, height * w, 1);
-            for (int b = 0; b < nn_count; b++) {
+            for (int b = 0; b < build_count; b++) {
                 memset(q[b], 0x55, sizeof q[b]);
                 memset(out[b], 0x55, sizeof out[b]);
-                fa_winograd_input(nn[b], tile, d, offsets, 3, w, tiles, zero, q[b], out[b], stride);
+                fa_winograd_input(builds[b], tile, d, offsets, 3, w, tiles, zero, q[b], out[b], stride);
             }
-            for (int b = 1; b < nn_count; b++) {
+            for (int b = 1; b < build_count; b++) {
                 same(q[0], q[b], sizeof q[0], "Winograd input (Bᵀ·d rows)", w);
                 same(out[0], out[b], sizeof out[0], "Winograd input", w);
             }
@@ -129,13 +124,13 @@ int main(void) {
             fill(res, height * w, 1);
             for (int relu = 0; relu < 2; relu++) {
                 for (int withResidual = 0; withResidual < 2; withResidual++) {
-                    for (int b = 0; b < nn_count; b++) {
+                    for (int b = 0; b < build_count; b++) {
                         memset(out[b], 0x55, sizeof out[b]);
                         float floor = relu ? 0.0f : -__builtin_inff();
                         fa_winograd_output(
-                            nn[b], tile, m, stride, 3, tiles, work[b], 0.25f, floor, withResidual ? res : 0, out[b], out_offsets, out_rows, w);
+                            builds[b], tile, m, stride, 3, tiles, work[b], 0.25f, floor, withResidual ? res : 0, out[b], out_offsets, out_rows, w);
                     }
-                    for (int b = 1; b < nn_count; b++) same(out[0], out[b], sizeof out[0], "Winograd output", w);
+                    for (int b = 1; b < build_count; b++) same(out[0], out[b], sizeof out[0], "Winograd output", w);
                 }
             }
         }
@@ -143,12 +138,12 @@ int main(void) {
             long stride = w + 2, points = tile + 4;
             fill(d, tile * w + 4, 1);
             fill(m, points * stride, 1);
-            for (int b = 0; b < nn_count; b++) {
+            for (int b = 0; b < build_count; b++) {
                 memset(out[b], 0x55, sizeof out[b]);
-                fa_winograd_row_input(nn[b], tile, d, w, out[b], stride);
-                fa_winograd_row_output(nn[b], tile, m, stride, w, out[b] + points * stride, tile * w - 1);
+                fa_winograd_row_input(builds[b], tile, d, w, out[b], stride);
+                fa_winograd_row_output(builds[b], tile, m, stride, w, out[b] + points * stride, tile * w - 1);
             }
-            for (int b = 1; b < nn_count; b++) same(out[0], out[b], sizeof out[0], "row Winograd", w);
+            for (int b = 1; b < build_count; b++) same(out[0], out[b], sizeof out[0], "row Winograd", w);
         }
         fill(d, 4 * w, 1);
         static const long windows[][3] = {{3, 2, 0}, {2, 2, 0}, {3, 1, 1}, {3, 2, 1}, {5, 3, 2}};
@@ -157,22 +152,22 @@ int main(void) {
             if (ww > w + 2 * px) continue;
             long ow = 1 + (w + 2 * px - ww) / sx;
             for (int average = 0; average < 2; average++) {
-                for (int b = 0; b < nn_count; b++) {
+                for (int b = 0; b < build_count; b++) {
                     memset(out[b], 0x55, sizeof out[b]);
-                    fa_pool_row(nn[b], average, d, w, 1, 3, ww, sx, px, out[b], ow);
+                    fa_pool_row(builds[b], average, d, w, 1, 3, ww, sx, px, out[b], ow);
                 }
-                for (int b = 1; b < nn_count; b++) same(out[0], out[b], sizeof out[0], average ? "average pooling" : "max pooling", w);
+                for (int b = 1; b < build_count; b++) same(out[0], out[b], sizeof out[0], average ? "average pooling" : "max pooling", w);
             }
         }
         for (long stride = 1; stride <= 3; stride++) {
             for (long offset = -4; offset <= 4; offset++) {
                 long count = w / stride + 3;
-                for (int b = 0; b < nn_count; b++) {
+                for (int b = 0; b < build_count; b++) {
                     memset(out[b], 0x55, sizeof out[b]);
-                    fa_sample_row(nn[b], d, w, stride, offset, out[b], count);
-                    if (stride == 2) fa_sample_pair(nn[b], d, w, offset, out[b] + 400, out[b] + 800, count);
+                    fa_sample_row(builds[b], d, w, stride, offset, out[b], count);
+                    if (stride == 2) fa_sample_pair(builds[b], d, w, offset, out[b] + 400, out[b] + 800, count);
                 }
-                for (int b = 1; b < nn_count; b++) same(out[0], out[b], sizeof out[0], "row samples", w);
+                for (int b = 1; b < build_count; b++) same(out[0], out[b], sizeof out[0], "row samples", w);
             }
         }
     }

@@ -3,16 +3,16 @@
 
 #include <stddef.h>
 
-#include "fa_nn_build.h"
+#include "fa_vector_build.h"
 
 /// `target[i] = line[i·stride + offset]` for i < count, 0 where that index lies outside [0, width): one
 /// kernel column's inputs along one row, zero padding included (im2col and shifted copies). Pure copies,
-/// so every build (`build`, fa_nn_build.h; only one the CPU has) agrees with the baseline one.
+/// so every build (`build`, fa_vector_build.h; only one the CPU has) agrees with the baseline one.
 void fa_sample_row(
-    fa_nn_build build, const float *line, ptrdiff_t width, ptrdiff_t stride, ptrdiff_t offset, float *target, ptrdiff_t count);
+    fa_vector_build build, const float *line, ptrdiff_t width, ptrdiff_t stride, ptrdiff_t offset, float *target, ptrdiff_t count);
 
 /// `fa_sample_row` at stride 2 for two neighbouring kernel columns: `even[i] = line[2i + offset]` and
 /// `odd[i] = line[2i + offset + 1]`, 0 outside [0, width).
-void fa_sample_pair(fa_nn_build build, const float *line, ptrdiff_t width, ptrdiff_t offset, float *even, float *odd, ptrdiff_t count);
+void fa_sample_pair(fa_vector_build build, const float *line, ptrdiff_t width, ptrdiff_t offset, float *even, float *odd, ptrdiff_t count);
 
 #endif

@@ -3,13 +3,13 @@
 
 #include <stddef.h>
 
-#include "fa_nn_build.h"
+#include "fa_vector_build.h"
 
 /// The tile transforms of Winograd's F(2×2, 3×3) and F(4×4, 3×3) convolutions (Lavin & Gray 2016), for
 /// one channel (input) or one filter (output) over `tile_rows` rows of tiles, `tiles_x` tiles each;
 /// m = `tile` (2 or 4), α = m + 2, padded = m·tiles_x + 2.
 ///
-/// Built for baseline x86-64, for AVX2 with FMA and for AVX-512F, run as `build` says (fa_nn_build.h;
+/// Built for baseline x86-64, for AVX2 with FMA and for AVX-512F, run as `build` says (fa_vector_build.h;
 /// call a build only where the CPU has it: FaceAudit follows `BLAS.kernel`). Contraction is off and
 /// nothing is reassociated, so every build gives the same bits: every value is the same float additions, subtractions and multiplications by
 /// small constants, in the order the formulas below are written.
@@ -25,7 +25,7 @@
 ///   F(2×2): Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]
 ///   F(4×4): Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
 void fa_winograd_input(
-    fa_nn_build build, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x,
+    fa_vector_build build, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x,
     const float *zero, float *q, float *out, ptrdiff_t stride);
 
 /// Output transform of one filter. M_ξ of tile t of tile row i is `m[ξ·stride + i·tiles_x + t]`. The m
@@ -37,7 +37,7 @@ void fa_winograd_input(
 ///   F(2×2): Aᵀ = [1 1 1 0; 0 1 −1 −1]
 ///   F(4×4): Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
 void fa_winograd_output(
-    fa_nn_build build, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
+    fa_vector_build build, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
     float floor, const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w);
 
 /// fa_winograd_input for every channel of a chunk at once, AVX-512F only (call it only where the CPU has
@@ -64,13 +64,13 @@ void fa_winograd_output_scatter(
 ///   F(4, 5): Bᵀ = [4 0 −21 0 21 0 −4 0; 0 −4 −4 17 17 −4 −4 0; 0 4 −4 −17 17 4 −4 0; 0 2 1 −10 −5 8 4 0;
 ///                  0 −2 1 10 −5 −8 4 0; 0 64 128 −80 −160 16 32 0; 0 −64 128 80 −160 −16 32 0; 0 −4 0 21 0 −21 0 4]
 /// (the formulas in fa_winograd.c fix the order of the operations).
-void fa_winograd_row_input(fa_nn_build build, int tile, const float *padded, ptrdiff_t tiles, float *target, ptrdiff_t point_stride);
+void fa_winograd_row_input(fa_vector_build build, int tile, const float *padded, ptrdiff_t tiles, float *target, ptrdiff_t point_stride);
 
 /// Aᵀ on every tile of one row: outputs tile·t ..< tile·t + tile from the points `m[ξ·point_stride + t]`,
 /// `count` outputs in all (the last tile may be cut short).
 ///   F(2, 5): Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 1]
 ///   F(4, 5): Aᵀ = [1 1 1 1 1 1 1 0; 0 1 −1 2 −2 1/2 −1/2 0; 0 1 1 4 4 1/4 1/4 0; 0 1 −1 8 −8 1/8 −1/8 1]
 void fa_winograd_row_output(
-    fa_nn_build build, int tile, const float *m, ptrdiff_t point_stride, ptrdiff_t tiles, float *out, ptrdiff_t count);
+    fa_vector_build build, int tile, const float *m, ptrdiff_t point_stride, ptrdiff_t tiles, float *out, ptrdiff_t count);
 
 #endif

@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fa_pairs_build.h"
+#include "fa_vector_build.h"
 
 /// Bins the columns `begin`…`end − 1` of one tile row, all of one cell pair (`histogram` is that cell
 /// pair's). For column c:
@@ -23,7 +23,7 @@
 /// except where both norms are NaNs with different payloads (the sum's payload, which the bin is read
 /// from, may differ between builds; a run's templates are finite, `TemplateMatrix`).
 ptrdiff_t fa_bin_row(
-    fa_pairs_build build, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,
+    fa_vector_build build, const float *keys, ptrdiff_t begin, ptrdiff_t end, float row_norm, const float *column_norm,
     const int32_t *column_subject, int32_t subject, float lower, float scale, float top, int32_t tail_bin, int64_t *histogram,
     int32_t *row_bins, int32_t *rare);
 

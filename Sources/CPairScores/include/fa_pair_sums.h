@@ -4,7 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fa_pairs_build.h"
+#include "fa_vector_build.h"
 
 /// The double-precision sums behind the scores of `count` pairs of one template matrix (`values`, row
 /// i at `values + i·dimension`: single-precision templates, widened to double): for pair k, templates
@@ -18,7 +18,7 @@
 /// baseline x86-64, AVX2 with FMA or AVX-512F (call one only where the CPU has it); the same bits in each
 /// (NaN payloads aside: a run's templates are finite, `TemplateMatrix`).
 void fa_pair_sums(
-    fa_pairs_build build, int squared_differences, const double *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
+    fa_vector_build build, int squared_differences, const double *values, ptrdiff_t dimension, const int32_t *rows, const int32_t *first,
     const int32_t *second, ptrdiff_t stride, ptrdiff_t count, double *sums);
 
 #endif

@@ -4,9 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fa_vector_build.h"
+
 /// One output row of dlib's float bilinear resize over its column blocks, 16 columns at a time with
-/// AVX-512F (call only where the CPU has it: FaceAudit asks `BLAS.hasAVX512`, the CPUID check of its
-/// product kernels).
+/// AVX-512F (call only where the CPU has it).
 ///
 /// Column c (from 0) gets ((tlf·T[l] + trf·T[l+1]) + blf·B[l]) + brf·B[l+1] with l = left[c],
 /// tlf = inv_tb·inverse[c], trf = inv_tb·fraction[c], blf = tb·inverse[c], brf = tb·fraction[c]: every
@@ -24,5 +25,11 @@ ptrdiff_t fa_resample_row_avx512(
 ptrdiff_t fa_resample_row_avx2(
     const int32_t *left, const float *fraction, const float *inverse, ptrdiff_t count, float tb, float inv_tb,
     const float *top, const float *bottom, ptrdiff_t in_width, float *out);
+
+/// The block columns of one output row in `build`'s kernel: fa_resample_row_avx512 or fa_resample_row_avx2
+/// (the same values); the baseline build has none and returns 0. Call a build only where the CPU has it.
+ptrdiff_t fa_resample_row(
+    fa_vector_build build, const int32_t *left, const float *fraction, const float *inverse, ptrdiff_t count, float tb,
+    float inv_tb, const float *top, const float *bottom, ptrdiff_t in_width, float *out);
 
 #endif

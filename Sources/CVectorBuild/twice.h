@@ -1,13 +1,13 @@
-// How a kernel of this target (and of CPairScores, which includes this too) is written once and built
-// three times.
+// How a vector loop of CNNKernels or CPairScores (both include this) is written once and built three
+// times.
 //
 // A kernel's body is a `BODY` function of plain loops. Wrappers marked `AVX512` and `AVX2_FMA` call it;
 // the body is inlined there and the compiler vectorises its loops 16 lanes wide with AVX-512F, or 8 wide
 // with AVX2. The public function calls one of the wrappers or the body itself (baseline x86-64) as its
-// `build` argument says (fa_nn_build.h here, fa_pairs_build.h in CPairScores; the values of
-// `fa_gemm_kernel`). Files that include this turn contraction off, and nothing is built with
-// -ffast-math, so the builds do the same float operations in the same order and give the same bits (the
-// FMA target only widens the vectors; CPairScores' sums use fused multiply-adds where they say so).
+// `build` argument says (`fa_vector_build`, include/fa_vector_build.h). Files that include this turn
+// contraction off, and nothing is built with -ffast-math, so the builds do the same float operations in
+// the same order and give the same bits (the FMA target only widens the vectors; CPairScores' sums use
+// fused multiply-adds where they say so).
 #ifndef FA_TWICE_H
 #define FA_TWICE_H
 

@@ -165,10 +165,13 @@ let package = Package(
         // Matrix products: our own kernels where the CPU has them, CBLAS otherwise; the BLAS's name and threads.
         .target(name: "FaceAuditGEMM", dependencies: ["CBLAS", "CGEMM", "CVectorBuild"], swiftSettings: strict),
         // A small neural-network engine over FaceAuditGEMM: convolution, pooling, residual add, fc.
-        .target(name: "FaceAuditNN", dependencies: ["CNNKernels", "FaceAuditGEMM", "FaceAuditDlibFormat"], swiftSettings: strict),
+        .target(
+            name: "FaceAuditNN", dependencies: ["CNNKernels", "CVectorBuild", "FaceAuditGEMM", "FaceAuditDlibFormat"],
+            swiftSettings: strict),
         // dlib's face models: MMOD detector, 5-point shape predictor, face chips, ResNet descriptor.
         .target(
-            name: "FaceAuditFace", dependencies: ["CResample", "FaceAuditGEMM", "FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"],
+            name: "FaceAuditFace",
+            dependencies: ["CResample", "CVectorBuild", "FaceAuditGEMM", "FaceAuditNN", "FaceAuditDlibFormat", "FaceAuditImaging"],
             swiftSettings: strict),
         // A run's outputs: summary.json (RunSummary), the tidy CSV tables, watchlist.csv and report.html (one self-contained
         // page), written from typed results.
@@ -234,8 +237,8 @@ let package = Package(
         .testTarget(
             name: "FaceAuditFaceTests",
             dependencies: [
-                "CGEMM", "CNNKernels", "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditGEMM", "FaceAuditNN", "FaceAuditImaging",
-                "FaceAuditModelFiles",
+                "CGEMM", "CNNKernels", "CResample", "CVectorBuild", "FaceAuditFace", "FaceAuditDlibFormat", "FaceAuditGEMM",
+                "FaceAuditNN", "FaceAuditImaging", "FaceAuditModelFiles",
                 "FaceAuditTestSupport",
                 "FaceAuditHashing",
             ],

@@ -205,7 +205,8 @@ TARGET void fa_winograd_output_scatter(
 
 #else
 
-// Only x86-64 has AVX-512F; callers ask `BLAS.hasAVX512` first, so these never run elsewhere.
+// Only x86-64 has AVX-512F; callers ask `WinogradConvolution.gathers` (the AVX-512F build) first, so these never
+// run elsewhere.
 void fa_winograd_input_gather(
     int tile, const float *src, ptrdiff_t plane, ptrdiff_t channels, ptrdiff_t h, ptrdiff_t w, ptrdiff_t tiles_y, ptrdiff_t tiles_x,
     ptrdiff_t first_row, ptrdiff_t tile_rows, float *v) {

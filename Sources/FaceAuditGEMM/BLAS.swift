@@ -47,11 +47,6 @@ public enum BLAS {
         }
     }()
 
-    /// Whether the products run the AVX-512F kernel: the CPU has it and `FACEAUDIT_GEMM` does not pick
-    /// another path. FaceAudit's other AVX-512F code (the pyramid's resize rows, the NN engine's loops, the
-    /// pair scores' sums) follows the same switch.
-    public static var hasAVX512: Bool { kernel == FA_GEMM_AVX512 }
-
     /// The name of a kernel as reports print it.
     public static func name(of kernel: fa_gemm_kernel) -> String {
         switch kernel {

@@ -1,3 +1,4 @@
+import CGEMM
 import CResample
 import CVectorBuild
 import FaceAuditGEMM
@@ -8,21 +9,23 @@ import Testing
 
 /// The vector resize rows (`fa_resample_row`: its AVX-512F and AVX2 builds) against the scalar formula,
 /// bit for bit, on the pyramid's 5/6 scale and on scales whose blocks need the scalar fallback: every
-/// build this process runs or could (``VectorBuild/available``). Skipped, not passed, where that is the
-/// baseline only.
-@Suite(.enabled(if: VectorBuild.current != FA_BUILD_BASELINE, "no AVX2 or AVX-512F build here"))
+/// vector build the CPU has (`fa_gemm_best_kernel`, whatever `FACEAUDIT_GEMM` says). Skipped, not
+/// passed, on a CPU with neither AVX2 nor AVX-512F.
+@Suite(.enabled(if: fa_gemm_best_kernel() != FA_GEMM_NONE, "the CPU has neither AVX2 nor AVX-512F"))
 struct ResizeRowTests {
     /// The vector builds to compare.
-    static var builds: [fa_vector_build] { VectorBuild.available.filter { $0 != FA_BUILD_BASELINE } }
+    static var builds: [fa_vector_build] {
+        [FA_BUILD_AVX2, FA_BUILD_AVX512].filter { $0.rawValue <= fa_gemm_best_kernel().rawValue }
+    }
 
     /// Widths in → out, and how many columns the AVX-512F and the AVX2 kernel must write: the pyramid's
     /// 5/6 steps of London and 1080p rows, a short row, an upscale, a scale whose first 16 (and first 8)
     /// columns span more than 32 (16) inputs (scalar only), and ones whose first 16 columns span exactly
     /// 32 inputs (permute index 31) and whose next block spans more, so each kernel stops part-way
-    /// through the row.
+    /// through the row, and a strong upscale whose second 8-float load starts past the row (nothing to read).
     static let widths: [(Int, Int, avx512: Int, avx2: Int)] = [
         (1350, 1125, 1120, 1120), (1920, 1600, 1584, 1592), (100, 83, 80, 80), (33, 40, 32, 32), (100, 40, 0, 0),
-        (60, 31, 16, 24), (69, 34, 16, 16), (85, 42, 16, 16),
+        (60, 31, 16, 24), (69, 34, 16, 16), (85, 42, 16, 16), (9, 40, 32, 32),
     ]
 
     /// Runs `build`'s vector kernel directly on row `r`, returning the columns it wrote.
@@ -66,10 +69,10 @@ struct ResizeRowTests {
         }
     }
 
-    /// No read passes the end of an input row: both rows end at a page followed by an inaccessible one
-    /// (a read past it would crash the test process).
-    @Test(arguments: [(1350, 1125), (69, 34), (33, 40), (60, 31)])
-    func readsNoFurtherThanTheRow(_ widths: (Int, Int)) throws {
+    /// No read passes the end of an input row: the two rows end at a page followed by an inaccessible one,
+    /// the top row last and then the bottom row last (a read past it would crash the test process).
+    @Test(arguments: [(1350, 1125), (69, 34), (33, 40), (60, 31), (9, 40)], [false, true])
+    func readsNoFurtherThanTheRow(_ widths: (Int, Int), topLast: Bool) throws {
         let (inW, outW) = widths
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let size = (2 * inW * 4 + page - 1) / page * page
@@ -78,9 +81,12 @@ struct ResizeRowTests {
         defer { munmap(raw, size + page) }
         #expect(mprotect(raw + size, page, PROT_NONE) == 0)
         let floats = raw.bindMemory(to: Float.self, capacity: size / 4)
-        let top = floats + size / 4 - 2 * inW
-        let bottom = floats + size / 4 - inW
-        for x in 0..<(2 * inW) { top[x] = Float(x % 13) }
+        let top = floats + size / 4 - (topLast ? inW : 2 * inW)
+        let bottom = floats + size / 4 - (topLast ? 2 * inW : inW)
+        for x in 0..<inW {
+            top[x] = Float(x % 13)
+            bottom[x] = Float((x + 5) % 11)
+        }
         let plan = DlibBilinearResize.Plan(input: inW, 2, output: outW, 2)
         var scalar = [Float](repeating: 0, count: outW)
         plan.row(1, top: top, bottom: bottom, into: &scalar, build: FA_BUILD_BASELINE)

@@ -1,4 +1,4 @@
-// Every build the CPU has of every CNNKernels loop and of CPairScores' pair sums and pair bins (baseline, AVX2+FMA, AVX-512F), compiled as the release build compiles them (-O2, vectorised), on random rows of many widths: the outputs must be the same bits. Run by scripts/ci/nn-kernel-builds.
+// Every build the CPU has of every CNNKernels loop, of CPairScores' pair sums and pair bins (baseline, AVX2+FMA, AVX-512F) and of CResample's resize rows (against their formula), compiled as the release build compiles them (-O2, vectorised), on random rows of many widths: the outputs must be the same bits. Run by scripts/ci/nn-kernel-builds.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include "fa_pair_bins.h"
 #include "fa_pair_sums.h"
 #include "fa_pooling.h"
+#include "fa_resample.h"
 #include "fa_sample.h"
 #include "fa_winograd.h"
 
@@ -33,6 +34,51 @@ static void same(const void *a, const void *b, size_t bytes, const char *what, l
         failures++;
         fprintf(stderr, "nn-kernel-builds: %s differs between the builds at width %ld\n", what, w);
     }
+}
+
+/// One output row of the pyramid's resize (CResample) by its formula, every product rounded before it is
+/// added: ((tlf·T[l] + trf·T[l+1]) + blf·B[l]) + brf·B[l+1].
+static float resize_formula(const float *top, const float *bottom, int32_t l, float lr, float inv_lr, float tb, float inv_tb) {
+#pragma clang fp contract(off)
+    float tlf = inv_tb * inv_lr, trf = inv_tb * lr, blf = tb * inv_lr, brf = tb * lr;
+    return tlf * top[l] + trf * top[l + 1] + blf * bottom[l] + brf * bottom[l + 1];
+}
+
+/// The resize rows' vector builds against the formula, at scales from a 5× upscale to a 2.2× downscale
+/// (the pyramid's is 5/6) and row widths of 2–600: every column a build writes must be the formula's
+/// bits. Returns the columns the builds wrote (so a build that writes nothing is seen).
+static long check_resize(const fa_vector_build *builds, int build_count) {
+    static float top[600], bottom[600], out[3000];
+    static int32_t left[3000];
+    static float lr[3000], inv[3000];
+    const float scales[] = {0.2f, 0.5f, 0.83333f, 1.0f, 1.2f, 1.9f, 2.2f};
+    long written = 0;
+    for (long w = 2; w <= 600; w += 7) {
+        fill(top, w, 0);
+        fill(bottom, w, 0);
+        for (int si = 0; si < (int)(sizeof scales / sizeof scales[0]); si++) {
+            long count = 0;
+            for (long c = 0; c < 3000; c++) {
+                float x = (float)c * scales[si];
+                int32_t l = (int32_t)x;
+                if (l + 1 > w - 1) break;
+                left[c] = l, lr[c] = x - (float)l, inv[c] = 1.0f - lr[c], count++;
+            }
+            for (int b = 0; b < build_count; b++) {
+                if (builds[b] == FA_BUILD_BASELINE) continue;
+                memset(out, 0, sizeof out);
+                ptrdiff_t done = fa_resample_row(builds[b], left, lr, inv, count, 0.375f, 0.625f, top, bottom, w, out);
+                written += done;
+                int differ = 0;
+                for (long c = 0; c < done; c++) {
+                    float want = resize_formula(top, bottom, left[c], lr[c], inv[c], 0.375f, 0.625f);
+                    if (memcmp(&want, out + c, sizeof want) != 0) differ = 1;
+                }
+                same(&differ, &(int){0}, sizeof differ, "resize row (against its formula)", w);
+            }
+        }
+    }
+    return written;
 }
 
 enum { MAXW = 160, BIG = 36 * 3 * 160 };
@@ -246,6 +292,11 @@ int main(void) {
             }
         }
     }
-    printf("nn-kernel-builds: %d comparisons, %d differ\n", cases, failures);
+    long resized = check_resize(builds, build_count);
+    if (build_count > 1 && resized == 0) {
+        failures++;
+        fprintf(stderr, "nn-kernel-builds: the resize rows' vector builds wrote no column\n");
+    }
+    printf("nn-kernel-builds: %d comparisons, %d differ (%ld resize columns checked)\n", cases, failures, resized);
     return failures ? 1 : 0;
 }

@@ -3,8 +3,9 @@ import CVectorBuild
 
 /// Which build of FaceAudit's C vector loops runs: `CNNKernels` (Winograd tile transforms, pooling
 /// windows, strided row copies), `CPairScores` (the exact pair sums, the all-pairs binning) and
-/// `CResample` (the pyramid's resize rows). Each loop is written once and built for baseline x86-64, for
-/// AVX2 with FMA and for AVX-512F; every build gives the same bits.
+/// `CResample` (the pyramid's resize rows). The first two write each loop once and build it for baseline
+/// x86-64, for AVX2 with FMA and for AVX-512F; CResample has AVX2 and AVX-512F kernels and leaves the
+/// baseline to its caller's scalar loop. Every build gives the same bits.
 ///
 /// A process runs the build that matches its products' kernel (``BLAS/kernel``: the best the CPU has,
 /// unless `FACEAUDIT_GEMM` asks for `blas` or `avx2`): AVX-512F with the AVX-512F kernel, AVX2 with the

@@ -6,8 +6,9 @@
 /// and bins) and `CResample` (the pyramid's resize rows). The loops of the first two are written once and
 /// compiled for baseline x86-64, for AVX2 with FMA and for AVX-512F (`twice.h`); CResample's rows are
 /// written with intrinsics for AVX2 and AVX-512F, and its baseline build leaves them to the caller's
-/// scalar loop. Every build gives the same bits; call a build only where the CPU has its instructions. The values are `fa_gemm_kernel`'s, so a caller
-/// can follow the products' kernel (FaceAuditGEMM's `VectorBuild.current` does, once per process).
+/// scalar loop. Every build gives the same bits; call a build only where the CPU has its instructions.
+/// The values are `fa_gemm_kernel`'s, so a caller can follow the products' kernel (FaceAuditGEMM's
+/// `VectorBuild.current` does, once per process).
 typedef enum {
     /// Baseline x86-64 (SSE2), or the only build off x86-64.
     FA_BUILD_BASELINE = 0,

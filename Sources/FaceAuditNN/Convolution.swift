@@ -50,6 +50,27 @@ public struct Convolution: Sendable {
         packedWeights = PackedWeights(m: layer.filters, k: layer.channels * layer.height * layer.width, storage: w)
     }
 
+    /// A convolution from its parts: `weights` [filters][channels][kernelHeight][kernelWidth] and one
+    /// bias per filter, the affine already folded in (as the other initializer leaves them).
+    init(
+        filters: Int, channels: Int, kernel: (height: Int, width: Int), stride: Int, pad: Int, weights: [Float], bias: [Float],
+        relu: Bool
+    ) {
+        precondition(weights.count == filters * channels * kernel.height * kernel.width && bias.count == filters, "weights and bias")
+        self.filters = filters
+        self.channels = channels
+        kernelHeight = kernel.height
+        kernelWidth = kernel.width
+        strideY = stride
+        strideX = stride
+        padY = pad
+        padX = pad
+        self.weights = weights
+        self.bias = bias
+        self.relu = relu
+        packedWeights = PackedWeights(m: filters, k: channels * kernel.height * kernel.width, storage: weights)
+    }
+
     /// Output size for an input size.
     public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
         (1 + (height + 2 * padY - kernelHeight) / strideY, 1 + (width + 2 * padX - kernelWidth) / strideX)

@@ -119,72 +119,110 @@ public struct WinogradConvolution: Sendable {
                 "the residual must have the output's shape")
         }
         output.reshape(channels: filters, batch: batch, height: h, width: w)
-        let g = Geometry(batch: batch, height: h, width: w, tile: tile)
-        let totalRows = batch * g.tilesY
-        guard totalRows > 0, w > 0 else { return }
-        let rows = max(
-            1, min(totalRows, tileRowsPerChunk ?? Self.defaultTileRows(channels: channels, filters: filters, tilesX: g.tilesX, tile: tile)))
-        let chunk = rows * g.tilesX
-        let positions = g.alpha * g.alpha
-        // V, M, then the row workspace: α padded rows of Bᵀ·d per tile row and one zero input row; or m
-        // output rows per tile row and F(4×4)'s 24 rows of Aᵀ·M.
-        let needed =
-            positions * (channels + filters) * chunk + max(rows * g.alpha * g.padded + w, (rows * tile + 24) * g.padded)
+        let needed = scratchCount(batch: batch, height: h, width: w, tileRowsPerChunk: tileRowsPerChunk)
+        guard needed > 0 else { return }
         if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
-        let plane = batch * h * w
-        let gathered = g.tilesX <= gatherMaximumTilesPerRow && Self.gathers && plane + 8 * w + 8 < Int(Int32.max)
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
                 scratch.withUnsafeMutableBufferPointer { buffer in
-                    let v = buffer.baseAddress!
-                    let m = v + positions * channels * chunk
-                    let work = m + positions * filters * chunk
-                    var g0 = 0
-                    while g0 < totalRows {
-                        let g1 = min(totalRows, g0 + rows)
-                        let n = (g1 - g0) * g.tilesX
-                        if gathered {
-                            fa_winograd_input_gather(
-                                Int32(tile), src.baseAddress!, plane, channels, h, w, g.tilesY, g.tilesX, g0, g1 - g0, v)
-                        } else {
-                            transformInput(src.baseAddress!, tileRows: g0..<g1, g, into: v, work: work)
-                        }
-                        for xi in 0..<positions {
-                            transformed[xi].product(n: n, b: v + xi * channels * n, ldb: n, c: m + xi * filters * n, ldc: n)
-                        }
-                        func finish(_ r: UnsafePointer<Float>?) {
-                            if gathered {
-                                bias.withUnsafeBufferPointer {
-                                    fa_winograd_output_scatter(
-                                        Int32(tile), m, filters, h, w, g.tilesY, g.tilesX, g0, g1 - g0, $0.baseAddress!,
-                                        relu ? 0 : -.infinity, r, dst.baseAddress!, plane)
-                                }
-                            } else {
-                                transformOutput(m, tileRows: g0..<g1, g, residual: r, into: dst.baseAddress!, work: work)
-                            }
-                        }
-                        if let residual {
-                            residual.data.withUnsafeBufferPointer { finish($0.baseAddress!) }
-                        } else {
-                            finish(nil)
-                        }
-                        g0 = g1
+                    func run(_ r: UnsafePointer<Float>?) {
+                        self.run(
+                            src.baseAddress!, residual: r, into: dst.baseAddress!, batch: batch, height: h, width: w,
+                            scratch: buffer.baseAddress!, tileRowsPerChunk: tileRowsPerChunk)
+                    }
+                    if let residual {
+                        residual.data.withUnsafeBufferPointer { run($0.baseAddress!) }
+                    } else {
+                        run(nil)
                     }
                 }
             }
         }
     }
 
-    /// Map and tile counts of one call.
+    /// Tile rows per chunk of a call.
+    private func chunkRows(_ g: Geometry, tileRowsPerChunk: Int?) -> Int {
+        max(
+            1,
+            min(
+                g.batch * g.tilesY,
+                tileRowsPerChunk ?? Self.defaultTileRows(channels: channels, filters: filters, tilesX: g.tilesX, tile: tile)))
+    }
+
+    /// The scratch values ``run(_:residual:into:batch:height:width:rowsValid:scratch:tileRowsPerChunk:)``
+    /// needs for maps of this size (0: an empty map, nothing to do).
+    func scratchCount(batch: Int, height h: Int, width w: Int, rowsValid: Bool = false, tileRowsPerChunk: Int?) -> Int {
+        let g = Geometry(batch: batch, height: h, width: w, tile: tile, rowsValid: rowsValid)
+        guard batch * g.tilesY > 0, w > 0 else { return 0 }
+        let rows = chunkRows(g, tileRowsPerChunk: tileRowsPerChunk)
+        // V, M, then the row workspace: α padded rows of Bᵀ·d per tile row and one zero input row; or m
+        // output rows per tile row and F(4×4)'s 24 rows of Aᵀ·M.
+        return g.alpha * g.alpha * (channels + filters) * rows * g.tilesX
+            + max(rows * g.alpha * g.padded + w, (rows * tile + 24) * g.padded)
+    }
+
+    /// ``forward(_:adding:into:scratch:tileRowsPerChunk:)`` on maps in place: `channels` planes of
+    /// `batch`·`height`·`width` values at `src`, `filters` written at `dst` (and read at `residual`), with
+    /// ``scratchCount(batch:height:width:rowsValid:tileRowsPerChunk:)`` values at `scratch`.
+    ///
+    /// `rowsValid`: no padding above and below, so output row y reads input rows y…y + 2 and the output
+    /// has `height` − 2 rows (columns are still padded: output column x reads input columns x − 1…x + 1).
+    /// ``ShiftedConvolution/Method/phaseWinograd`` computes a band of output rows from exactly the input
+    /// rows it reads that way.
+    func run(
+        _ src: UnsafePointer<Float>, residual: UnsafePointer<Float>?, into dst: UnsafeMutablePointer<Float>, batch: Int, height h: Int,
+        width w: Int, rowsValid: Bool = false, scratch v: UnsafeMutablePointer<Float>, tileRowsPerChunk: Int?
+    ) {
+        let g = Geometry(batch: batch, height: h, width: w, tile: tile, rowsValid: rowsValid)
+        let totalRows = batch * g.tilesY
+        guard totalRows > 0, w > 0 else { return }
+        let rows = chunkRows(g, tileRowsPerChunk: tileRowsPerChunk)
+        let chunk = rows * g.tilesX
+        let positions = g.alpha * g.alpha
+        let plane = batch * h * w
+        let gathered =
+            !rowsValid && g.tilesX <= gatherMaximumTilesPerRow && Self.gathers && plane + 8 * w + 8 < Int(Int32.max)
+        let m = v + positions * channels * chunk
+        let work = m + positions * filters * chunk
+        var g0 = 0
+        while g0 < totalRows {
+            let g1 = min(totalRows, g0 + rows)
+            let n = (g1 - g0) * g.tilesX
+            if gathered {
+                fa_winograd_input_gather(Int32(tile), src, plane, channels, h, w, g.tilesY, g.tilesX, g0, g1 - g0, v)
+            } else {
+                transformInput(src, tileRows: g0..<g1, g, into: v, work: work)
+            }
+            for xi in 0..<positions {
+                transformed[xi].product(n: n, b: v + xi * channels * n, ldb: n, c: m + xi * filters * n, ldc: n)
+            }
+            if gathered {
+                bias.withUnsafeBufferPointer {
+                    fa_winograd_output_scatter(
+                        Int32(tile), m, filters, h, w, g.tilesY, g.tilesX, g0, g1 - g0, $0.baseAddress!, relu ? 0 : -.infinity, residual,
+                        dst, plane)
+                }
+            } else {
+                transformOutput(m, tileRows: g0..<g1, g, residual: residual, into: dst, work: work)
+            }
+            g0 = g1
+        }
+    }
+
+    /// Map and tile counts of one call: `height` is the output's, `inputHeight` the input's (two more
+    /// when the rows are valid), and a tile of outputs from row r reads input rows from r + `origin`.
     private struct Geometry {
         let batch: Int, height: Int, width: Int, tile: Int, tilesY: Int, tilesX: Int
+        let inputHeight: Int, origin: Int
 
-        init(batch: Int, height: Int, width: Int, tile: Int) {
+        init(batch: Int, height: Int, width: Int, tile: Int, rowsValid: Bool = false) {
             self.batch = batch
-            self.height = height
+            inputHeight = height
+            self.height = rowsValid ? max(0, height - 2) : height
+            origin = rowsValid ? 0 : -1
             self.width = width
             self.tile = tile
-            tilesY = (height + tile - 1) / tile
+            tilesY = (self.height + tile - 1) / tile
             tilesX = (width + tile - 1) / tile
         }
 
@@ -202,12 +240,12 @@ public struct WinogradConvolution: Sendable {
         work: UnsafeMutablePointer<Float>
     ) {
         let n = tileRows.count * g.tilesX
-        let (h, w, alpha) = (g.height, g.width, g.alpha)
+        let (h, w, alpha) = (g.inputHeight, g.width, g.alpha)
         // Input row r of each tile row, from its channel plane's start; −1 outside the map.
         var offsets = [Int](repeating: -1, count: alpha * tileRows.count)
         for (i, row) in tileRows.enumerated() {
             let b = row / g.tilesY
-            let top = tile * (row - b * g.tilesY) - 1
+            let top = tile * (row - b * g.tilesY) + g.origin
             for r in 0..<alpha where top + r >= 0 && top + r < h { offsets[alpha * i + r] = (b * h + top + r) * w }
         }
         let zero = work + tileRows.count * alpha * g.padded

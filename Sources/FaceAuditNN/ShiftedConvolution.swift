@@ -20,9 +20,13 @@ import FaceAuditGEMM
 /// - ``Method/winogradRows`` and ``Method/winograd4Rows`` (stride 1, kernel width 5 only): Winograd's
 ///   F(2, 5) or F(4, 5) along each row, so every two outputs of a kernel row take 6 products instead of
 ///   10, or every four take 8 instead of 20 (see `ShiftedConvolution+Winograd`).
+/// - ``Method/phaseWinograd`` (stride 2, kernels up to 6×6): the input's four phases (rows and columns
+///   even or odd) as 4·C channels of a stride-1 3×3 convolution, computed with ``WinogradConvolution``'s
+///   F(4×4, 3×3): 9·C products per output and filter where a 5×5 kernel takes 25·C.
 ///
 /// In exact arithmetic the results equal ``Convolution/forward(_:into:columns:chunk:window:)``'s; in
-/// float they differ by rounding (at most 1e-5 on the tests' random data, 1e-5 on the detector's layers).
+/// float they differ by rounding (at most 1e-5 on the tests' random data, 2e-5 for phaseWinograd; on the
+/// detector's layers 1.4e-5, and 1.9e-5 for phaseWinograd, in `scripts/bench/detector-layers --layers`).
 public struct ShiftedConvolution: Sendable {
     /// How the products are formed; see the type's documentation.
     public enum Method: Sendable, CaseIterable {
@@ -36,6 +40,12 @@ public struct ShiftedConvolution: Sendable {
         case winogradRows
         /// Winograd F(4, 5) along rows: eight products per four outputs (stride 1, width 5).
         case winograd4Rows
+        /// Stride 2, kernel at most 6×6: the input split into its four phases (even and odd rows and
+        /// columns) as 4·C channels, each phase's part of the kernel (at most 3×3) as their taps, and that
+        /// stride-1 3×3 convolution computed with Winograd F(4×4, 3×3) (``WinogradConvolution``): 2.25
+        /// products per output and (filter, phase channel) where a 5×5 stride-2 kernel takes 25 per (filter,
+        /// channel), 9·C against 25·C.
+        case phaseWinograd
     }
 
     /// The convolution computed.
@@ -48,14 +58,17 @@ public struct ShiftedConvolution: Sendable {
     /// `packed` as the product kernel's left operands, packed once: rowGroups one grouped operand (kh
     /// groups of F × kw·C); the Winograd methods one per point (kh groups of F × C); none otherwise.
     let packedWeights: [PackedWeights]
+    /// phaseWinograd: the stride-1 3×3 convolution over the four phases.
+    let phases: WinogradConvolution?
 
     /// Wraps `convolution`; the default method is kernelProducts for one filter at stride 1, winograd4Rows
-    /// for several filters at stride 1 and kernel width 5, rowGroups otherwise (on the MMOD detector's
-    /// layers fullColumns was slower even for three input channels, and winogradRows slower than
-    /// winograd4Rows).
+    /// for several filters at stride 1 and kernel width 5, phaseWinograd at stride 2 for kernels up to
+    /// 6×6, rowGroups otherwise (on the MMOD detector's layers fullColumns was slower even for three input
+    /// channels, winogradRows slower than winograd4Rows, and rowGroups slower than phaseWinograd on all
+    /// three stride-2 layers, the 3-channel one included: docs/detector-speed.md).
     ///
     /// - Precondition: equal strides; stride 1 for kernelProducts; stride 1 and width 5 for the Winograd
-    ///   methods.
+    ///   rows; stride 2 and at most 6×6 for phaseWinograd.
     public init(_ convolution: Convolution, method: Method? = nil) {
         precondition(convolution.strideX == convolution.strideY, "shifted convolutions need equal strides")
         let c = convolution.channels
@@ -63,12 +76,21 @@ public struct ShiftedConvolution: Sendable {
         let kw = convolution.kernelWidth
         let f = convolution.filters
         let unit = convolution.strideX == 1
-        let chosen = method ?? (unit && f == 1 ? .kernelProducts : unit && kw == 5 ? .winograd4Rows : .rowGroups)
+        let phased = convolution.strideX == 2 && kh <= 6 && kw <= 6
+        let chosen = method ?? (unit && f == 1 ? .kernelProducts : unit && kw == 5 ? .winograd4Rows : phased ? .phaseWinograd : .rowGroups)
         precondition(chosen != .kernelProducts || convolution.strideX == 1, "kernelProducts needs stride 1")
         let winograd = chosen == .winogradRows || chosen == .winograd4Rows
         precondition(!winograd || (convolution.strideX == 1 && kw == 5), "Winograd rows need stride 1 and width 5")
         self.convolution = convolution
         self.method = chosen
+        if chosen == .phaseWinograd {
+            precondition(convolution.strideX == 2 && kh <= 6 && kw <= 6, "phaseWinograd needs stride 2 and a kernel of at most 6×6")
+            phases = WinogradConvolution(Self.phaseConvolution(convolution), tile: 4)
+            packed = []
+            packedWeights = []
+            return
+        }
+        phases = nil
         if winograd {
             let weights = Self.winogradWeights(convolution, tileOutputs: chosen == .winograd4Rows ? 4 : 2)
             packed = weights
@@ -86,7 +108,8 @@ public struct ShiftedConvolution: Sendable {
                         switch chosen {
                         case .rowGroups: w[(ky * f + filter) * kw * c + kx * c + channel] = value
                         case .fullColumns: w[filter * kh * kw * c + (ky * kw + kx) * c + channel] = value
-                        case .kernelProducts, .winogradRows, .winograd4Rows: w[((filter * kh + ky) * kw + kx) * c + channel] = value
+                        case .kernelProducts, .winogradRows, .winograd4Rows, .phaseWinograd:
+                            w[((filter * kh + ky) * kw + kx) * c + channel] = value
                         }
                     }
                 }
@@ -115,6 +138,10 @@ public struct ShiftedConvolution: Sendable {
             conv: conv, ih: input.height, iw: input.width, ow: ow, totalRows: oh,
             rowShift: window.map { $0.outputRows.lowerBound } ?? 0, inputShift: window.map { $0.inputRows.lowerBound } ?? 0,
             fullHeight: window.map { $0.fullHeight } ?? input.height)
+        if let phases {
+            phaseForward(phases, input, geometry, oh: oh, into: &output, workspace: &workspace)
+            return
+        }
         let perRow = geometry.workspacePerRow(method)
         let rowsPerChunk = max(1, min(oh, (chunkFloats ?? defaultChunk) / perRow))
         let needed = geometry.workspace(method, rows: rowsPerChunk)
@@ -147,6 +174,8 @@ public struct ShiftedConvolution: Sendable {
             case .kernelProducts:
                 g.padRows(src, firstRow: firstRow, rows: rows, into: work)
                 tapProducts(g, rows: rows, w: w.baseAddress!, work: work, out: out)
+            case .phaseWinograd:
+                preconditionFailure("phaseWinograd runs whole bands")
             }
         }
         convolution.addBias(out, count: rows * g.ow, stride: g.totalRows * g.ow)
@@ -177,7 +206,7 @@ public struct ShiftedConvolution: Sendable {
             packedWeights[0].product(
                 n: n, b: work, bOffsets: (0..<kh).map { ky in (ky % s) * phase + (ky / s) * g.ow }, ldb: plane, c: out,
                 ldc: g.totalRows * g.ow)
-        case .fullColumns, .kernelProducts, .winogradRows, .winograd4Rows:
+        case .fullColumns, .kernelProducts, .winogradRows, .winograd4Rows, .phaseWinograd:
             let columns = work + kw * c * plane
             var target = columns
             for ky in 0..<kh {
@@ -256,6 +285,7 @@ public struct ShiftedConvolution: Sendable {
             case .kernelProducts: return (c + conv.kernelHeight * conv.kernelWidth * conv.filters) * paddedWidth
             case .winogradRows: return 6 * (c + conv.filters) * tiles(2)
             case .winograd4Rows: return 8 * (c + conv.filters) * tiles(4)
+            case .phaseWinograd: return 0
             }
         }
 
@@ -271,6 +301,7 @@ public struct ShiftedConvolution: Sendable {
             case .winogradRows, .winograd4Rows:
                 let per = method == .winogradRows ? 2 : 4
                 return per * tiles(per) + 4 + (per + 4) * tiles(per) * (c * (rows + conv.kernelHeight - 1) + conv.filters * rows)
+            case .phaseWinograd: return 0
             }
         }
 
@@ -339,6 +370,102 @@ public struct ShiftedConvolution: Sendable {
                     target.update(repeating: 0, count: padX)
                     (target + padX).update(from: l, count: copied)
                     (target + padX + copied).update(repeating: 0, count: wp - padX - copied)
+                }
+            }
+        }
+    }
+}
+
+extension ShiftedConvolution {
+    /// The stride-1, pad-1 3×3 convolution over the four phases of `convolution`'s input (stride 2):
+    /// input channel (2·p + q)·C + c is channel c's rows ≡ p and columns ≡ q (mod 2), and its tap (a, b)
+    /// is the kernel's (2a + p, 2b + q), zero past the kernel.
+    static func phaseConvolution(_ convolution: Convolution) -> Convolution {
+        let (f, c, kh, kw) = (convolution.filters, convolution.channels, convolution.kernelHeight, convolution.kernelWidth)
+        var w = [Float](repeating: 0, count: f * 4 * c * 9)
+        for filter in 0..<f {
+            for channel in 0..<c {
+                for ky in 0..<kh {
+                    for kx in 0..<kw {
+                        let phase = 2 * (ky % 2) + kx % 2
+                        let tap = 3 * (ky / 2) + kx / 2
+                        w[((filter * 4 + phase) * c + channel) * 9 + tap] =
+                            convolution.weights[((filter * c + channel) * kh + ky) * kw + kx]
+                    }
+                }
+            }
+        }
+        return Convolution(
+            filters: f, channels: 4 * c, kernel: (3, 3), stride: 1, pad: 1, weights: w, bias: convolution.bias, relu: convolution.relu)
+    }
+
+    /// phaseWinograd over a band, a chunk of output rows at a time: the phases of the input rows the
+    /// chunk's outputs read, rows + 2 rows of ow + 2 columns (phase row i, column j: input row 2·(first
+    /// output row + i) + p − pad, column 2j + q − pad; zero outside the map), convolved with valid rows
+    /// and padded columns (``WinogradConvolution/run(_:residual:into:batch:height:width:rowsValid:scratch:tileRowsPerChunk:)``),
+    /// since output (y, x) reads phase rows y…y + 2 and columns x…x + 2: column x + 1 of the result is
+    /// output column x. `workspace` holds a chunk's phases, its result and the Winograd scratch.
+    func phaseForward(
+        _ phases: WinogradConvolution, _ input: Activations, _ g: Geometry, oh: Int, into output: inout Activations,
+        workspace: inout [Float]
+    ) {
+        let conv = convolution
+        let c = conv.channels
+        let f = conv.filters
+        let ow = g.ow
+        let pw = ow + 2
+        // One Winograd chunk per chunk of rows: at least two rows of tiles (8 output rows), so that at most
+        // a fifth of the phase rows copied are the two each chunk shares with the next.
+        let tileRows = max(2, WinogradConvolution.defaultTileRows(channels: 4 * c, filters: f, tilesX: (pw + 3) / 4, tile: 4))
+        let chunkRows = 4 * tileRows
+        let split = 4 * c * (chunkRows + 2) * pw
+        let result = f * chunkRows * pw
+        let needed =
+            split + result + phases.scratchCount(batch: 1, height: chunkRows + 2, width: pw, rowsValid: true, tileRowsPerChunk: tileRows)
+        if workspace.count < needed { workspace = [Float](repeating: 0, count: needed) }
+        output.reshape(channels: f, batch: 1, height: oh, width: ow)
+        input.data.withUnsafeBufferPointer { src in
+            output.data.withUnsafeMutableBufferPointer { dst in
+                workspace.withUnsafeMutableBufferPointer { work in
+                    let p0 = work.baseAddress!
+                    for y0 in Swift.stride(from: 0, to: oh, by: chunkRows) {
+                        let rows = min(chunkRows, oh - y0)
+                        let ph = rows + 2
+                        for p in 0..<2 {
+                            for i in 0..<ph {
+                                let globalY = (g.rowShift + y0 + i) * 2 + p - conv.padY
+                                let y = globalY - g.inputShift
+                                let inside = globalY >= 0 && globalY < g.fullHeight
+                                let held = y >= 0 && y < g.ih
+                                // A row the band does not hold may only be one that no kernel tap reads.
+                                precondition(
+                                    !inside || held
+                                        || !(0..<3).contains { a in y0 + i - a >= 0 && y0 + i - a < oh && 2 * a + p < conv.kernelHeight },
+                                    "row window misses input row \(globalY)")
+                                for q in 0..<2 {
+                                    for channel in 0..<c {
+                                        let target = p0 + (((2 * p + q) * c + channel) * ph + i) * pw
+                                        guard inside, held else {
+                                            target.update(repeating: 0, count: pw)
+                                            continue
+                                        }
+                                        Convolution.sampleRow(
+                                            src.baseAddress! + (channel * g.ih + y) * g.iw, width: g.iw, stride: 2, offset: q - conv.padX,
+                                            into: target, count: pw)
+                                    }
+                                }
+                            }
+                        }
+                        phases.run(
+                            p0, residual: nil, into: p0 + split, batch: 1, height: ph, width: pw, rowsValid: true,
+                            scratch: p0 + split + result, tileRowsPerChunk: tileRows)
+                        for filter in 0..<f {
+                            for r in 0..<rows {
+                                (dst.baseAddress! + (filter * oh + y0 + r) * ow).update(
+                                    from: p0 + split + (filter * rows + r) * pw + 1, count: ow)
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -31,7 +31,31 @@ func best(_ body: () -> Void) -> (cpu: Double, wall: Double) {
     return result
 }
 
-if arguments[3] == "detect" {
+if arguments[3] == "stride2-ab" {
+    #if SHIFTED
+        // The default methods against the stride-2 layers on rowGroups, alternating call by call.
+        let defaults = detector.layers
+        let before = defaults.map { $0.convolution.strideX == 2 ? ShiftedConvolution($0.convolution, method: .rowGroups) : $0 }
+        print("methods: \(defaults.map { "\($0.method)" }) against \(before.map { "\($0.method)" })")
+        var times: [[Double]] = [[], []]
+        var found: [String] = ["", ""]
+        for round in 0..<reps {
+            for side in round % 2 == 0 ? [0, 1] : [1, 0] {
+                detector.layers = side == 0 ? defaults : before
+                let c = cpu()
+                found[side] = "\(detector.detect(image))"
+                times[side].append((cpu() - c) / megapixels)
+            }
+        }
+        func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
+        let wins = zip(times[0], times[1]).filter { $0 < $1 }.count
+        print("detections: \(found[0])\(found[0] == found[1] ? " (the same with rowGroups)" : "; with rowGroups: \(found[1])")")
+        print(
+            String(
+                format: "stride2-ab: default %.3f s/MP median (fastest %.3f), stride-2 on rowGroups %.3f (%.3f); default faster in %d of %d rounds",
+                median(times[0]), times[0].min()!, median(times[1]), times[1].min()!, wins, reps))
+    #endif
+} else if arguments[3] == "detect" {
     print("detections: \(detector.detect(image))")
     let t = best { _ = detector.detect(image) }
     print(String(format: "detection: %.3f s/MP CPU, %.3f s/MP wall (best of %d, %.2f MP)", t.cpu, t.wall, reps, megapixels))
@@ -72,6 +96,7 @@ if arguments[3] == "detect" {
             for method in ShiftedConvolution.Method.allCases where method != layer.method {
                 let unit = conv.strideX == 1
                 if method == .kernelProducts && !unit { continue }
+                if "\(method)" == "phaseWinograd" && (conv.strideX != 2 || conv.kernelWidth > 6 || conv.kernelHeight > 6) { continue }
                 if (method == .winogradRows || method == .winograd4Rows) && !(unit && conv.kernelWidth == 5) { continue }
                 let other = ShiftedConvolution(conv, method: method)
                 let o = best { other.forward(x, into: &z, workspace: &workspace) }

@@ -26,7 +26,8 @@ import FaceAuditGEMM
 ///
 /// In exact arithmetic the results equal ``Convolution/forward(_:into:columns:chunk:window:)``'s; in
 /// float they differ by rounding (at most 1e-5 on the tests' random data, 2e-5 for phaseWinograd; on the
-/// detector's layers 1.4e-5, and 1.9e-5 for phaseWinograd, in `scripts/bench/detector-layers --layers`).
+/// detector's layers up to 1.4e-5, winograd4Rows on layer 5, and 1.9e-5 for phaseWinograd, in
+/// `scripts/bench/detector-layers --layers`).
 public struct ShiftedConvolution: Sendable {
     /// How the products are formed; see the type's documentation.
     public enum Method: Sendable, CaseIterable {
@@ -63,9 +64,11 @@ public struct ShiftedConvolution: Sendable {
 
     /// Wraps `convolution`; the default method is kernelProducts for one filter at stride 1, winograd4Rows
     /// for several filters at stride 1 and kernel width 5, phaseWinograd at stride 2 for kernels up to
-    /// 6×6, rowGroups otherwise (on the MMOD detector's layers fullColumns was slower even for three input
-    /// channels, winogradRows slower than winograd4Rows, and rowGroups slower than phaseWinograd on all
-    /// three stride-2 layers, the 3-channel one included: docs/detector-speed.md).
+    /// 6×6 with more than 9 taps, rowGroups otherwise (on the MMOD detector's layers fullColumns was
+    /// slower even for three input channels, and winogradRows slower than winograd4Rows; with its three
+    /// stride-2 layers on phaseWinograd whole detections were faster than with them on rowGroups, in 15
+    /// of 16 and 18 of 20 rounds alternating in one process, though per layer only the 16-channel one
+    /// gained clearly: docs/detector-speed.md).
     ///
     /// - Precondition: equal strides; stride 1 for kernelProducts; stride 1 and width 5 for the Winograd
     ///   rows; stride 2 and at most 6×6 for phaseWinograd.
@@ -76,7 +79,9 @@ public struct ShiftedConvolution: Sendable {
         let kw = convolution.kernelWidth
         let f = convolution.filters
         let unit = convolution.strideX == 1
-        let phased = convolution.strideX == 2 && kh <= 6 && kw <= 6
+        // The phases take 9·C products per output and filter whatever the kernel: fewer than the direct
+        // kh·kw·C only above 3×3.
+        let phased = convolution.strideX == 2 && kh <= 6 && kw <= 6 && kh * kw > 9
         let chosen = method ?? (unit && f == 1 ? .kernelProducts : unit && kw == 5 ? .winograd4Rows : phased ? .phaseWinograd : .rowGroups)
         precondition(chosen != .kernelProducts || convolution.strideX == 1, "kernelProducts needs stride 1")
         let winograd = chosen == .winogradRows || chosen == .winograd4Rows
@@ -139,7 +144,7 @@ public struct ShiftedConvolution: Sendable {
             rowShift: window.map { $0.outputRows.lowerBound } ?? 0, inputShift: window.map { $0.inputRows.lowerBound } ?? 0,
             fullHeight: window.map { $0.fullHeight } ?? input.height)
         if let phases {
-            phaseForward(phases, input, geometry, oh: oh, into: &output, workspace: &workspace)
+            phaseForward(phases, input, geometry, oh: oh, into: &output, workspace: &workspace, chunkFloats: chunkFloats)
             return
         }
         let perRow = geometry.workspacePerRow(method)
@@ -405,9 +410,12 @@ extension ShiftedConvolution {
     /// and padded columns (``WinogradConvolution/run(_:residual:into:batch:height:width:rowsValid:scratch:tileRowsPerChunk:)``),
     /// since output (y, x) reads phase rows y…y + 2 and columns x…x + 2: column x + 1 of the result is
     /// output column x. `workspace` holds a chunk's phases, its result and the Winograd scratch.
+    /// `chunkFloats`, when given, bounds a chunk's phases and result to about that many values (at least
+    /// one row of tiles, 4 output rows); by default a chunk is one Winograd chunk of at least two rows of
+    /// tiles.
     func phaseForward(
         _ phases: WinogradConvolution, _ input: Activations, _ g: Geometry, oh: Int, into output: inout Activations,
-        workspace: inout [Float]
+        workspace: inout [Float], chunkFloats: Int? = nil
     ) {
         let conv = convolution
         let c = conv.channels
@@ -416,7 +424,9 @@ extension ShiftedConvolution {
         let pw = ow + 2
         // One Winograd chunk per chunk of rows: at least two rows of tiles (8 output rows), so that at most
         // a fifth of the phase rows copied are the two each chunk shares with the next.
-        let tileRows = max(2, WinogradConvolution.defaultTileRows(channels: 4 * c, filters: f, tilesX: (pw + 3) / 4, tile: 4))
+        let tileRows =
+            chunkFloats.map { max(1, $0 / (4 * (4 * c + f) * pw)) }
+            ?? max(2, WinogradConvolution.defaultTileRows(channels: 4 * c, filters: f, tilesX: (pw + 3) / 4, tile: 4))
         let chunkRows = 4 * tileRows
         let split = 4 * c * (chunkRows + 2) * pw
         let result = f * chunkRows * pw

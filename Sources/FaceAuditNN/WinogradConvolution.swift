@@ -233,8 +233,8 @@ public struct WinogradConvolution: Sendable {
     }
 
     /// V_ξ[c][t] = (Bᵀ·d·B)_ξ for every tile t of the tile rows `tileRows` (row g = b·tilesY + ty), where d
-    /// is the α×α patch of channel c whose top-left corner is (m·ty − 1, m·tx − 1), read as 0 outside the
-    /// map: one `fa_winograd_input` call per channel.
+    /// is the α×α patch of channel c whose top-left corner is (m·ty + origin, m·tx − 1) (origin −1, or 0
+    /// for valid rows), read as 0 outside the map: one `fa_winograd_input` call per channel.
     private func transformInput(
         _ src: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, into v: UnsafeMutablePointer<Float>,
         work: UnsafeMutablePointer<Float>

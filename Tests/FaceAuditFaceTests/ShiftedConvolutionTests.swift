@@ -44,7 +44,7 @@ struct ShiftedConvolutionTests {
     /// The MMOD detector's layer shapes, small: 5×5 at stride 2 without padding, 5×5 and 9×9 at stride 1
     /// with padding, one filter, few channels; input sizes that leave ragged edges. Also padded stride-2
     /// and 3×3 kernels, which the detector does not have, and 6×6 and 3×3 kernels at stride 2 (phase
-    /// kernels of 3×3 and 2×2 taps).
+    /// kernels of 3×3 taps each, and of 2×2, 2×1, 1×2 and 1×1).
     static let shapes: [(filters: Int, channels: Int, kernel: Int, stride: Int, pad: Int, relu: Bool)] = [
         (4, 3, 5, 2, 0, true), (5, 6, 5, 2, 0, false), (6, 5, 5, 1, 2, true), (1, 7, 9, 1, 4, false), (3, 2, 3, 1, 1, true),
         (2, 3, 3, 3, 1, false), (4, 3, 5, 1, 0, false), (3, 4, 5, 1, 1, true), (3, 2, 5, 2, 2, true), (2, 3, 5, 2, 1, false),
@@ -149,17 +149,19 @@ struct ShiftedConvolutionTests {
         }
     }
 
-    @Test("default methods: stride 1: kernel products for one filter, F(4,5) rows 5 wide; stride 2 to 6×6: phases; else row groups")
+    @Test("default methods: stride 1: kernel products for one filter, F(4,5) rows 5 wide; stride 2 4×4 to 6×6: phases; else row groups")
     func defaults() {
         let one = Self.layer(filters: 1, channels: 45, kernel: 9, stride: 1, pad: 4, relu: false, seed: 1)
         let few = Self.layer(filters: 16, channels: 3, kernel: 5, stride: 2, pad: 0, relu: true, seed: 2)
         let many = Self.layer(filters: 45, channels: 32, kernel: 5, stride: 1, pad: 2, relu: true, seed: 3)
         let strided = Self.layer(filters: 1, channels: 45, kernel: 5, stride: 2, pad: 0, relu: false, seed: 4)
         let wide = Self.layer(filters: 4, channels: 8, kernel: 7, stride: 2, pad: 0, relu: false, seed: 5)
+        let small = Self.layer(filters: 4, channels: 8, kernel: 3, stride: 2, pad: 1, relu: false, seed: 6)
         #expect(ShiftedConvolution(one).method == .kernelProducts)
         #expect(ShiftedConvolution(few).method == .phaseWinograd)
         #expect(ShiftedConvolution(many).method == .winograd4Rows)
         #expect(ShiftedConvolution(strided).method == .phaseWinograd)
         #expect(ShiftedConvolution(wide).method == .rowGroups)
+        #expect(ShiftedConvolution(small).method == .rowGroups)
     }
 }

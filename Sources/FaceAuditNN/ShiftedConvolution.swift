@@ -401,7 +401,8 @@ extension ShiftedConvolution {
             }
         }
         return Convolution(
-            filters: f, channels: 4 * c, kernel: (3, 3), stride: 1, pad: 1, weights: w, bias: convolution.bias, relu: convolution.relu)
+            filters: f, channels: 4 * c, kernel: (3, 3), stride: (1, 1), pad: (1, 1), weights: w, bias: convolution.bias,
+            relu: convolution.relu)
     }
 
     /// phaseWinograd over a band, a chunk of output rows at a time: the phases of the input rows the
@@ -452,17 +453,18 @@ extension ShiftedConvolution {
                                     !inside || held
                                         || !(0..<3).contains { a in y0 + i - a >= 0 && y0 + i - a < oh && 2 * a + p < conv.kernelHeight },
                                     "row window misses input row \(globalY)")
-                                for q in 0..<2 {
-                                    for channel in 0..<c {
-                                        let target = p0 + (((2 * p + q) * c + channel) * ph + i) * pw
-                                        guard inside, held else {
-                                            target.update(repeating: 0, count: pw)
-                                            continue
-                                        }
-                                        Convolution.sampleRow(
-                                            src.baseAddress! + (channel * g.ih + y) * g.iw, width: g.iw, stride: 2, offset: q - conv.padX,
-                                            into: target, count: pw)
+                                for channel in 0..<c {
+                                    // Phases (p, 0) and (p, 1): the even and odd columns, from one pass over the line.
+                                    let even = p0 + ((2 * p * c + channel) * ph + i) * pw
+                                    let odd = even + c * ph * pw
+                                    guard inside, held else {
+                                        even.update(repeating: 0, count: pw)
+                                        odd.update(repeating: 0, count: pw)
+                                        continue
                                     }
+                                    Convolution.samplePair(
+                                        src.baseAddress! + (channel * g.ih + y) * g.iw, width: g.iw, offset: -conv.padX, into: even, odd,
+                                        count: pw)
                                 }
                             }
                         }

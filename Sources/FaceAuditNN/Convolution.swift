@@ -26,15 +26,6 @@ public struct Convolution: Sendable {
 
     /// Builds from a dlib record, folding `affine` (γ, β) into weights and bias when given.
     public init(_ layer: DlibLayer.Convolution, affine: (gamma: [Float], beta: [Float])? = nil, relu: Bool = false) {
-        filters = layer.filters
-        channels = layer.channels
-        kernelHeight = layer.height
-        kernelWidth = layer.width
-        strideY = layer.strideY
-        strideX = layer.strideX
-        padY = layer.padY
-        padX = layer.padX
-        self.relu = relu
         var w = layer.weights
         var b = layer.bias
         if let affine {
@@ -45,26 +36,26 @@ public struct Convolution: Sendable {
                 b[f] = b[f] * g + affine.beta[f]
             }
         }
-        weights = w
-        bias = b
-        packedWeights = PackedWeights(m: layer.filters, k: layer.channels * layer.height * layer.width, storage: w)
+        self.init(
+            filters: layer.filters, channels: layer.channels, kernel: (layer.height, layer.width), stride: (layer.strideY, layer.strideX),
+            pad: (layer.padY, layer.padX), weights: w, bias: b, relu: relu)
     }
 
     /// A convolution from its parts: `weights` [filters][channels][kernelHeight][kernelWidth] and one
     /// bias per filter, the affine already folded in (as the other initializer leaves them).
     init(
-        filters: Int, channels: Int, kernel: (height: Int, width: Int), stride: Int, pad: Int, weights: [Float], bias: [Float],
-        relu: Bool
+        filters: Int, channels: Int, kernel: (height: Int, width: Int), stride: (y: Int, x: Int), pad: (y: Int, x: Int),
+        weights: [Float], bias: [Float], relu: Bool
     ) {
         precondition(weights.count == filters * channels * kernel.height * kernel.width && bias.count == filters, "weights and bias")
         self.filters = filters
         self.channels = channels
         kernelHeight = kernel.height
         kernelWidth = kernel.width
-        strideY = stride
-        strideX = stride
-        padY = pad
-        padX = pad
+        strideY = stride.y
+        strideX = stride.x
+        padY = pad.y
+        padX = pad.x
         self.weights = weights
         self.bias = bias
         self.relu = relu

@@ -21,20 +21,35 @@ BODY void finish_row(
     }
 }
 
-/// F(2×2): the four rows of Bᵀ·d across the padded width.
+/// `STEP(k, x)` for k in [begin, end), x = cs·k + off: a row loop (ROW_LOOP_IF) at cs 1; at cs 2 the
+/// reads are loads and permutes, never masked (masked lanes would make them gathers).
+#define COLUMN_LOOP(masked, cs, begin, end, off, STEP) \
+    do { \
+        if ((cs) == 1) { \
+            ROW_LOOP_IF(masked, for (ptrdiff_t k = begin; k < end; k++) STEP(k, k + (off));); \
+        } else { \
+            STRIDED_LOOP \
+            for (ptrdiff_t k = begin; k < end; k++) STEP(k, (cs) * k + (off)); \
+        } \
+    } while (0)
+
+/// F(2×2): the four rows of Bᵀ·d across the padded width: q[k] from d[cs·k + off] for k in [begin, end),
+/// zero elsewhere (as input4_rows).
 BODY void input2_rows(
-    int masked, const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3, ptrdiff_t w,
-    ptrdiff_t tiles_x, float *restrict q) {
-    const ptrdiff_t padded = 2 * tiles_x + 2;
+    int masked, int cs, const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3,
+    ptrdiff_t off, ptrdiff_t begin, ptrdiff_t end, ptrdiff_t padded, float *restrict q) {
     float *restrict q0 = q, *restrict q1 = q + padded, *restrict q2 = q + 2 * padded, *restrict q3 = q + 3 * padded;
-    q0[0] = q1[0] = q2[0] = q3[0] = 0;
-    ROW_LOOP_IF(masked, for (ptrdiff_t x = 0; x < w; x++) {
-        q0[x + 1] = d0[x] - d2[x];
-        q1[x + 1] = d1[x] + d2[x];
-        q2[x + 1] = d2[x] - d1[x];
-        q3[x + 1] = d1[x] - d3[x];
-    });
-    for (ptrdiff_t x = w + 1; x < padded; x++) q0[x] = q1[x] = q2[x] = q3[x] = 0;
+    for (ptrdiff_t k = 0; k < begin; k++) q0[k] = q1[k] = q2[k] = q3[k] = 0;
+#define INPUT2_STEP(k, x) \
+    do { \
+        q0[k] = d0[x] - d2[x]; \
+        q1[k] = d1[x] + d2[x]; \
+        q2[k] = d2[x] - d1[x]; \
+        q3[k] = d1[x] - d3[x]; \
+    } while (0)
+    COLUMN_LOOP(masked, cs, begin, end, off, INPUT2_STEP);
+#undef INPUT2_STEP
+    for (ptrdiff_t k = end; k < padded; k++) q0[k] = q1[k] = q2[k] = q3[k] = 0;
 }
 
 /// F(2×2): ·B per tile, from the rows of Bᵀ·d.
@@ -74,23 +89,27 @@ BODY void output2_lines(const float *restrict m, ptrdiff_t stride, ptrdiff_t til
     }
 }
 
-/// F(4×4): the six rows of Bᵀ·d across the padded width.
+/// F(4×4): the six rows of Bᵀ·d across the padded width: q[k] from d[cs·k + off] for k in [begin, end),
+/// zero elsewhere. `cs` (1 or 2) is a constant once inlined (COLUMN_LOOP).
 BODY void input4_rows(
-    int masked, const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3,
-    const float *restrict d4, const float *restrict d5, ptrdiff_t w, ptrdiff_t tiles_x, float *restrict q) {
-    const ptrdiff_t padded = 4 * tiles_x + 2;
+    int masked, int cs, const float *restrict d0, const float *restrict d1, const float *restrict d2, const float *restrict d3,
+    const float *restrict d4, const float *restrict d5, ptrdiff_t off, ptrdiff_t begin, ptrdiff_t end, ptrdiff_t padded,
+    float *restrict q) {
     float *restrict q0 = q, *restrict q1 = q + padded, *restrict q2 = q + 2 * padded;
     float *restrict q3 = q + 3 * padded, *restrict q4 = q + 4 * padded, *restrict q5 = q + 5 * padded;
-    q0[0] = q1[0] = q2[0] = q3[0] = q4[0] = q5[0] = 0;
-    ROW_LOOP_IF(masked, for (ptrdiff_t x = 0; x < w; x++) {
-        q0[x + 1] = 4.0f * d0[x] - 5.0f * d2[x] + d4[x];
-        q1[x + 1] = d3[x] + d4[x] - 4.0f * (d1[x] + d2[x]);
-        q2[x + 1] = d4[x] - d3[x] + 4.0f * (d1[x] - d2[x]);
-        q3[x + 1] = d4[x] - d2[x] + 2.0f * (d3[x] - d1[x]);
-        q4[x + 1] = d4[x] - d2[x] - 2.0f * (d3[x] - d1[x]);
-        q5[x + 1] = 4.0f * d1[x] - 5.0f * d3[x] + d5[x];
-    });
-    for (ptrdiff_t x = w + 1; x < padded; x++) q0[x] = q1[x] = q2[x] = q3[x] = q4[x] = q5[x] = 0;
+    for (ptrdiff_t k = 0; k < begin; k++) q0[k] = q1[k] = q2[k] = q3[k] = q4[k] = q5[k] = 0;
+#define INPUT4_STEP(k, x) \
+    do { \
+        q0[k] = 4.0f * d0[x] - 5.0f * d2[x] + d4[x]; \
+        q1[k] = d3[x] + d4[x] - 4.0f * (d1[x] + d2[x]); \
+        q2[k] = d4[x] - d3[x] + 4.0f * (d1[x] - d2[x]); \
+        q3[k] = d4[x] - d2[x] + 2.0f * (d3[x] - d1[x]); \
+        q4[k] = d4[x] - d2[x] - 2.0f * (d3[x] - d1[x]); \
+        q5[k] = 4.0f * d1[x] - 5.0f * d3[x] + d5[x]; \
+    } while (0)
+    COLUMN_LOOP(masked, cs, begin, end, off, INPUT4_STEP);
+#undef INPUT4_STEP
+    for (ptrdiff_t k = end; k < padded; k++) q0[k] = q1[k] = q2[k] = q3[k] = q4[k] = q5[k] = 0;
 }
 
 /// F(4×4): ·B per tile, from the rows of Bᵀ·d.
@@ -148,16 +167,26 @@ BODY void output4_lines(
     }
 }
 
+/// Both transforms of one channel; see fa_winograd_input. `cs` is 1 or 2.
 BODY void input(
-    int masked, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x, const float *zero,
-    float *q, float *out, ptrdiff_t stride) {
+    int masked, int tile, int cs, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t column_offset,
+    ptrdiff_t count, ptrdiff_t width, ptrdiff_t tiles_x, const float *zero, float *q, float *out, ptrdiff_t stride) {
     const ptrdiff_t alpha = tile + 2, padded = tile * tiles_x + 2;
+    // q[1 + j] is input column cs·j + column_offset for j < count, where that lies in [0, width).
+    ptrdiff_t first = column_offset >= 0 ? 0 : (cs - 1 - column_offset) / cs;
+    ptrdiff_t last = width - column_offset <= 0 ? 0 : (width - column_offset + cs - 1) / cs;
+    if (last > count) last = count;
+    if (last > padded - 1) last = padded - 1;
+    if (first > last) first = last;
+    const ptrdiff_t off = column_offset - cs, begin = 1 + first, end = 1 + last;
     for (ptrdiff_t i = 0; i < tile_rows; i++) {
         const float *d[6];
         for (ptrdiff_t r = 0; r < alpha; r++) d[r] = row_offsets[alpha * i + r] < 0 ? zero : plane + row_offsets[alpha * i + r];
         float *qi = q + i * alpha * padded;
-        if (tile == 2) input2_rows(masked, d[0], d[1], d[2], d[3], w, tiles_x, qi);
-        else input4_rows(masked, d[0], d[1], d[2], d[3], d[4], d[5], w, tiles_x, qi);
+        if (tile == 2 && cs == 1) input2_rows(masked, 1, d[0], d[1], d[2], d[3], off, begin, end, padded, qi);
+        else if (tile == 2) input2_rows(masked, 2, d[0], d[1], d[2], d[3], off, begin, end, padded, qi);
+        else if (cs == 1) input4_rows(masked, 1, d[0], d[1], d[2], d[3], d[4], d[5], off, begin, end, padded, qi);
+        else input4_rows(masked, 2, d[0], d[1], d[2], d[3], d[4], d[5], off, begin, end, padded, qi);
     }
     for (ptrdiff_t i = 0; i < tile_rows; i++) {
         if (tile == 2) input2_tiles(q + i * alpha * padded, tiles_x, out + i * tiles_x, stride);
@@ -167,7 +196,7 @@ BODY void input(
 
 BODY void output(
     int masked, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor,
-    const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
+    const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t first, ptrdiff_t w) {
     const ptrdiff_t padded = tile * tiles_x + 2;
     float *s = work + tile_rows * tile * padded;
     for (ptrdiff_t i = 0; i < tile_rows; i++) {
@@ -178,48 +207,37 @@ BODY void output(
     for (ptrdiff_t i = 0; i < tile_rows; i++) {
         for (ptrdiff_t r = 0; r < out_rows[i]; r++) {
             ptrdiff_t at = out_offsets[i] + r * w;
-            finish_row(masked, work + (i * tile + r) * padded, bias, residual ? residual + at : 0, floor, out + at, w);
+            finish_row(masked, work + (i * tile + r) * padded + first, bias, residual ? residual + at : 0, floor, out + at, w);
         }
     }
 }
 
-AVX512 void input_avx512(
-    int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x, const float *zero,
-    float *q, float *out, ptrdiff_t stride) {
-    input(1, tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
-}
+#define INPUT_PARAMETERS \
+    int tile, int cs, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t column_offset, ptrdiff_t count, \
+        ptrdiff_t width, ptrdiff_t tiles_x, const float *zero, float *q, float *out, ptrdiff_t stride
+#define INPUT_ARGUMENTS tile, cs, plane, row_offsets, tile_rows, column_offset, count, width, tiles_x, zero, q, out, stride
+#define OUTPUT_PARAMETERS \
+    int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor, \
+        const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t first, ptrdiff_t w
+#define OUTPUT_ARGUMENTS tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, first, w
 
-AVX512 void output_avx512(
-    int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor,
-    const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
-    output(1, tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
-}
+AVX512 void input_avx512(INPUT_PARAMETERS) { input(1, INPUT_ARGUMENTS); }
+
+AVX512 void output_avx512(OUTPUT_PARAMETERS) { output(1, OUTPUT_ARGUMENTS); }
 
 /// The AVX2 build's row loops leave their remainders to scalar code (ROW_LOOP_IF in twice.h).
-AVX2_FMA void input_avx2(
-    int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x, const float *zero,
-    float *q, float *out, ptrdiff_t stride) {
-    input(0, tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
+AVX2_FMA void input_avx2(INPUT_PARAMETERS) { input(0, INPUT_ARGUMENTS); }
+
+AVX2_FMA void output_avx2(OUTPUT_PARAMETERS) { output(0, OUTPUT_ARGUMENTS); }
+
+void fa_winograd_input(fa_vector_build build, INPUT_PARAMETERS) {
+    if (build >= FA_BUILD_AVX512) input_avx512(INPUT_ARGUMENTS);
+    else if (build == FA_BUILD_AVX2) input_avx2(INPUT_ARGUMENTS);
+    else input(1, INPUT_ARGUMENTS);
 }
 
-AVX2_FMA void output_avx2(
-    int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor,
-    const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
-    output(0, tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
-}
-
-void fa_winograd_input(
-    fa_vector_build build, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x,
-    const float *zero, float *q, float *out, ptrdiff_t stride) {
-    if (build >= FA_BUILD_AVX512) input_avx512(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
-    else if (build == FA_BUILD_AVX2) input_avx2(tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
-    else input(1, tile, plane, row_offsets, tile_rows, w, tiles_x, zero, q, out, stride);
-}
-
-void fa_winograd_output(
-    fa_vector_build build, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
-    float floor, const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w) {
-    if (build >= FA_BUILD_AVX512) output_avx512(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
-    else if (build == FA_BUILD_AVX2) output_avx2(tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
-    else output(1, tile, m, stride, tile_rows, tiles_x, work, bias, floor, residual, out, out_offsets, out_rows, w);
+void fa_winograd_output(fa_vector_build build, OUTPUT_PARAMETERS) {
+    if (build >= FA_BUILD_AVX512) output_avx512(OUTPUT_ARGUMENTS);
+    else if (build == FA_BUILD_AVX2) output_avx2(OUTPUT_ARGUMENTS);
+    else output(1, OUTPUT_ARGUMENTS);
 }

@@ -405,15 +405,14 @@ extension ShiftedConvolution {
             relu: convolution.relu)
     }
 
-    /// phaseWinograd over a band, a chunk of output rows at a time: the phases of the input rows the
-    /// chunk's outputs read, rows + 2 rows of ow + 2 columns (phase row i, column j: input row 2·(first
-    /// output row + i) + p − pad, column 2j + q − pad; zero outside the map), convolved with valid rows
-    /// and padded columns (``WinogradConvolution/run(_:residual:into:batch:height:width:rowsValid:scratch:tileRowsPerChunk:)``),
-    /// since output (y, x) reads phase rows y…y + 2 and columns x…x + 2: column x + 1 of the result is
-    /// output column x. `workspace` holds a chunk's phases, its result and the Winograd scratch.
-    /// `chunkFloats`, when given, bounds a chunk's phases and result to about that many values (at least
-    /// one row of tiles, 4 output rows); by default a chunk is one Winograd chunk of at least two rows of
-    /// tiles.
+    /// phaseWinograd over a band: the phases of the input rows the band's outputs read, rows + 2 rows of
+    /// ow + 2 columns (phase row i, column j: input row 2·(first output row + i) + p − pad, column 2j + q
+    /// − pad; zero outside the map), read in place by the Winograd input transform
+    /// (``WinogradConvolution/run(_:phases:into:scratch:tileRowsPerChunk:)``): output (y, x) reads phase
+    /// rows y…y + 2 and columns x…x + 2. `workspace` holds the Winograd scratch. `chunkFloats`, when
+    /// given, sets a chunk's tile rows as if its phases and result were held (about that many values, at
+    /// least one row of tiles, 4 output rows); by default a chunk is one Winograd chunk of at least two
+    /// rows of tiles.
     func phaseForward(
         _ phases: WinogradConvolution, _ input: Activations, _ g: Geometry, oh: Int, into output: inout Activations,
         workspace: inout [Float], chunkFloats: Int? = nil
@@ -423,61 +422,31 @@ extension ShiftedConvolution {
         let f = conv.filters
         let ow = g.ow
         let pw = ow + 2
-        // One Winograd chunk per chunk of rows: at least two rows of tiles (8 output rows), so that at most
-        // a fifth of the phase rows copied are the two each chunk shares with the next.
         let tileRows =
             chunkFloats.map { max(1, $0 / (4 * (4 * c + f) * pw)) }
             ?? max(2, WinogradConvolution.defaultTileRows(channels: 4 * c, filters: f, tilesX: (pw + 3) / 4, tile: 4))
-        let chunkRows = 4 * tileRows
-        let split = 4 * c * (chunkRows + 2) * pw
-        let result = f * chunkRows * pw
-        let needed =
-            split + result + phases.scratchCount(batch: 1, height: chunkRows + 2, width: pw, rowsValid: true, tileRowsPerChunk: tileRows)
+        let phaseInput = WinogradConvolution.PhaseInput(
+            channels: c, plane: g.ih * g.iw, width: g.iw, padX: conv.padX, outputRows: oh, outputWidth: ow,
+            row: { p, i in
+                let globalY = (g.rowShift + i) * 2 + p - conv.padY
+                let y = globalY - g.inputShift
+                let inside = globalY >= 0 && globalY < g.fullHeight
+                let held = y >= 0 && y < g.ih
+                // A row the band does not hold may only be one that no kernel tap reads.
+                precondition(
+                    !inside || held || !(0..<3).contains { a in i - a >= 0 && i - a < oh && 2 * a + p < conv.kernelHeight },
+                    "row window misses input row \(globalY)")
+                return inside && held ? y * g.iw : nil
+            })
+        let needed = phases.scratchCount(phaseInput, tileRowsPerChunk: tileRows)
         if workspace.count < needed { workspace = [Float](repeating: 0, count: needed) }
         output.reshape(channels: f, batch: 1, height: oh, width: ow)
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
                 workspace.withUnsafeMutableBufferPointer { work in
-                    let p0 = work.baseAddress!
-                    for y0 in Swift.stride(from: 0, to: oh, by: chunkRows) {
-                        let rows = min(chunkRows, oh - y0)
-                        let ph = rows + 2
-                        for p in 0..<2 {
-                            for i in 0..<ph {
-                                let globalY = (g.rowShift + y0 + i) * 2 + p - conv.padY
-                                let y = globalY - g.inputShift
-                                let inside = globalY >= 0 && globalY < g.fullHeight
-                                let held = y >= 0 && y < g.ih
-                                // A row the band does not hold may only be one that no kernel tap reads.
-                                precondition(
-                                    !inside || held
-                                        || !(0..<3).contains { a in y0 + i - a >= 0 && y0 + i - a < oh && 2 * a + p < conv.kernelHeight },
-                                    "row window misses input row \(globalY)")
-                                for channel in 0..<c {
-                                    // Phases (p, 0) and (p, 1): the even and odd columns, from one pass over the line.
-                                    let even = p0 + ((2 * p * c + channel) * ph + i) * pw
-                                    let odd = even + c * ph * pw
-                                    guard inside, held else {
-                                        even.update(repeating: 0, count: pw)
-                                        odd.update(repeating: 0, count: pw)
-                                        continue
-                                    }
-                                    Convolution.samplePair(
-                                        src.baseAddress! + (channel * g.ih + y) * g.iw, width: g.iw, offset: -conv.padX, into: even, odd,
-                                        count: pw)
-                                }
-                            }
-                        }
-                        phases.run(
-                            p0, residual: nil, into: p0 + split, batch: 1, height: ph, width: pw, rowsValid: true,
-                            scratch: p0 + split + result, tileRowsPerChunk: tileRows)
-                        for filter in 0..<f {
-                            for r in 0..<rows {
-                                (dst.baseAddress! + (filter * oh + y0 + r) * ow).update(
-                                    from: p0 + split + (filter * rows + r) * pw + 1, count: ow)
-                            }
-                        }
-                    }
+                    phases.run(
+                        src.baseAddress!, phases: phaseInput, into: dst.baseAddress!, scratch: work.baseAddress!, tileRowsPerChunk: tileRows
+                    )
                 }
             }
         }

@@ -149,80 +149,170 @@ public struct WinogradConvolution: Sendable {
                 tileRowsPerChunk ?? Self.defaultTileRows(channels: channels, filters: filters, tilesX: g.tilesX, tile: tile)))
     }
 
-    /// The scratch values ``run(_:residual:into:batch:height:width:rowsValid:scratch:tileRowsPerChunk:)``
-    /// needs for maps of this size (0: an empty map, nothing to do).
-    func scratchCount(batch: Int, height h: Int, width w: Int, rowsValid: Bool = false, tileRowsPerChunk: Int?) -> Int {
-        let g = Geometry(batch: batch, height: h, width: w, tile: tile, rowsValid: rowsValid)
-        guard batch * g.tilesY > 0, w > 0 else { return 0 }
+    /// The scratch values ``run(_:residual:into:batch:height:width:scratch:tileRowsPerChunk:)`` needs
+    /// for maps of this size (0: an empty map, nothing to do).
+    func scratchCount(batch: Int, height h: Int, width w: Int, tileRowsPerChunk: Int?) -> Int {
+        scratchCount(Geometry(batch: batch, height: h, width: w, tile: tile), zeros: w, tileRowsPerChunk: tileRowsPerChunk)
+    }
+
+    /// The scratch ``run(_:phases:into:scratch:tileRowsPerChunk:)`` needs for `phases`.
+    func scratchCount(_ phases: PhaseInput, tileRowsPerChunk: Int?) -> Int {
+        scratchCount(Self.geometry(phases), zeros: phases.width, tileRowsPerChunk: tileRowsPerChunk)
+    }
+
+    private func scratchCount(_ g: Geometry, zeros: Int, tileRowsPerChunk: Int?) -> Int {
+        guard g.batch * g.tilesY > 0, g.tilesX > 0 else { return 0 }
         let rows = chunkRows(g, tileRowsPerChunk: tileRowsPerChunk)
         // V, M, then the row workspace: α padded rows of Bᵀ·d per tile row and one zero input row; or m
         // output rows per tile row and F(4×4)'s 24 rows of Aᵀ·M.
         return g.alpha * g.alpha * (channels + filters) * rows * g.tilesX
-            + max(rows * g.alpha * g.padded + w, (rows * tile + 24) * g.padded)
+            + max(rows * g.alpha * g.padded + zeros, (rows * tile + 24) * g.padded)
     }
 
     /// ``forward(_:adding:into:scratch:tileRowsPerChunk:)`` on maps in place: `channels` planes of
     /// `batch`·`height`·`width` values at `src`, `filters` written at `dst` (and read at `residual`), with
-    /// ``scratchCount(batch:height:width:rowsValid:tileRowsPerChunk:)`` values at `scratch`.
-    ///
-    /// `rowsValid`: no padding above and below, so output row y reads input rows y…y + 2 and the output
-    /// has `height` − 2 rows (columns are still padded: output column x reads input columns x − 1…x + 1).
-    /// ``ShiftedConvolution/Method/phaseWinograd`` computes a band of output rows from exactly the input
-    /// rows it reads that way.
+    /// ``scratchCount(batch:height:width:tileRowsPerChunk:)`` values at `scratch`.
     func run(
         _ src: UnsafePointer<Float>, residual: UnsafePointer<Float>?, into dst: UnsafeMutablePointer<Float>, batch: Int, height h: Int,
-        width w: Int, rowsValid: Bool = false, scratch v: UnsafeMutablePointer<Float>, tileRowsPerChunk: Int?
+        width w: Int, scratch: UnsafeMutablePointer<Float>, tileRowsPerChunk: Int?
     ) {
-        let g = Geometry(batch: batch, height: h, width: w, tile: tile, rowsValid: rowsValid)
-        let totalRows = batch * g.tilesY
-        guard totalRows > 0, w > 0 else { return }
+        let g = Geometry(batch: batch, height: h, width: w, tile: tile)
+        guard batch * g.tilesY > 0, w > 0 else { return }
+        let plane = batch * h * w
+        let gathered = g.tilesX <= gatherMaximumTilesPerRow && Self.gathers && plane + 8 * w + 8 < Int(Int32.max)
+        let reading = Reading(
+            columnStride: 1, count: w, width: w,
+            channel: { c in (src + c * plane, 0, 0) },
+            rows: { _, row, r in
+                let b = row / g.tilesY
+                let y = self.tile * (row - b * g.tilesY) - 1 + r
+                return y >= 0 && y < h ? (b * h + y) * w : -1
+            })
+        let writing = Writing(height: h, width: w, first: 0, plane: plane)
+        run(
+            g, reading: reading, gathered: gathered ? src : nil, writing: writing, residual: residual, into: dst, scratch: scratch,
+            tileRowsPerChunk: tileRowsPerChunk)
+    }
+
+    /// A stride-2 convolution's input read as this convolution's 4·C channels (the input's four phases,
+    /// ``ShiftedConvolution/Method/phaseWinograd``) in place, for a band of output rows: channel
+    /// (2·p + q)·C + c, row i, column j is input channel c's value at row `row(p, i)` and column 2·j + q −
+    /// `padX` (0 outside the input), for i in 0..<outputRows + 2 and j in 0..<outputWidth + 2, and 0
+    /// elsewhere. Output (y, x) of the band reads rows y…y + 2 and columns x…x + 2 of those phases:
+    /// the 3×3 convolution with column padding 1 and valid rows, whose output column x + 1 is the band's
+    /// column x.
+    struct PhaseInput {
+        /// The stride-2 convolution's input channels (C).
+        let channels: Int
+        /// Values from one input channel's plane to the next, and input columns.
+        let plane: Int, width: Int
+        /// The stride-2 convolution's column padding.
+        let padX: Int
+        /// Output rows and columns of the band.
+        let outputRows: Int, outputWidth: Int
+        /// Offset within a channel's plane of phase p's row i (i < outputRows + 2), or nil where it reads as 0.
+        let row: (_ phase: Int, _ i: Int) -> Int?
+    }
+
+    /// The tiles over `phases`: outputRows rows and outputWidth + 2 columns (padded by 1), the band's
+    /// output column x at the tiles' column x + 1.
+    private static func geometry(_ phases: PhaseInput) -> Geometry {
+        Geometry(batch: 1, height: phases.outputRows, width: phases.outputWidth + 2, tile: 4)
+    }
+
+    /// This convolution over `phases`, read in place at `src`: `filters` planes of outputRows ×
+    /// outputWidth written at `dst`, with ``scratchCount(_:tileRowsPerChunk:)`` values at `scratch`.
+    /// Each value is computed by the same operations as when the phases are first copied into maps of
+    /// outputRows + 2 rows and outputWidth + 2 columns and convolved with valid rows (tiles from the first
+    /// row) and padded columns, and column x + 1 of that result is kept: the same bits.
+    func run(
+        _ src: UnsafePointer<Float>, phases: PhaseInput, into dst: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        tileRowsPerChunk: Int?
+    ) {
+        precondition(channels == 4 * phases.channels && tile == 4, "the phases of C channels are 4·C channels, F(4×4)")
+        let g = Self.geometry(phases)
+        guard g.tilesY > 0, phases.outputWidth > 0 else { return }
+        let c = phases.channels
+        let copied = phases.outputRows + 2
+        let reading = Reading(
+            columnStride: 2, count: phases.outputWidth + 2, width: phases.width,
+            channel: { k in
+                let (phase, channel) = k.quotientAndRemainder(dividingBy: c)
+                return (src + channel * phases.plane, phase / 2, phase % 2 - phases.padX)
+            },
+            rows: { p, row, r in
+                let i = self.tile * row + r
+                return i < copied ? phases.row(p, i) ?? -1 : -1
+            })
+        let writing = Writing(height: phases.outputRows, width: phases.outputWidth, first: 1, plane: phases.outputRows * phases.outputWidth)
+        run(
+            g, reading: reading, gathered: nil, writing: writing, residual: nil, into: dst, scratch: scratch,
+            tileRowsPerChunk: tileRowsPerChunk)
+    }
+
+    /// How the input transform reads channel k: its rows from `channel(k).plane` at the offsets
+    /// `rows(channel(k).table, tile row, r)` (r < α; −1 reads as 0), column j of the padded map (after
+    /// column −1) at `columnStride`·j + `channel(k).columnOffset` for j < `count`, 0 outside [0, `width`).
+    private struct Reading {
+        let columnStride: Int, count: Int, width: Int
+        let channel: (Int) -> (plane: UnsafePointer<Float>, table: Int, columnOffset: Int)
+        let rows: (_ table: Int, _ tileRow: Int, _ r: Int) -> Int
+    }
+
+    /// Where the output transform writes: `height`×`width` maps, `plane` values apart per filter, each
+    /// row from the tiles' column `first` on.
+    private struct Writing {
+        let height: Int, width: Int, first: Int, plane: Int
+    }
+
+    /// The chunks of one call: the input transform (`gathered`: the AVX-512F gathers over maps at that
+    /// address), the α² products, the output transform.
+    private func run(
+        _ g: Geometry, reading: Reading, gathered: UnsafePointer<Float>?, writing: Writing, residual: UnsafePointer<Float>?,
+        into dst: UnsafeMutablePointer<Float>, scratch v: UnsafeMutablePointer<Float>, tileRowsPerChunk: Int?
+    ) {
+        let totalRows = g.batch * g.tilesY
         let rows = chunkRows(g, tileRowsPerChunk: tileRowsPerChunk)
         let chunk = rows * g.tilesX
         let positions = g.alpha * g.alpha
-        let plane = batch * h * w
-        let gathered =
-            !rowsValid && g.tilesX <= gatherMaximumTilesPerRow && Self.gathers && plane + 8 * w + 8 < Int(Int32.max)
         let m = v + positions * channels * chunk
         let work = m + positions * filters * chunk
         var g0 = 0
         while g0 < totalRows {
             let g1 = min(totalRows, g0 + rows)
             let n = (g1 - g0) * g.tilesX
-            if gathered {
-                fa_winograd_input_gather(Int32(tile), src, plane, channels, h, w, g.tilesY, g.tilesX, g0, g1 - g0, v)
+            if let gathered {
+                fa_winograd_input_gather(
+                    Int32(tile), gathered, writing.plane, channels, g.height, g.width, g.tilesY, g.tilesX, g0, g1 - g0, v)
             } else {
-                transformInput(src, tileRows: g0..<g1, g, into: v, work: work)
+                transformInput(reading, tileRows: g0..<g1, g, into: v, work: work)
             }
             for xi in 0..<positions {
                 transformed[xi].product(n: n, b: v + xi * channels * n, ldb: n, c: m + xi * filters * n, ldc: n)
             }
-            if gathered {
+            if gathered != nil {
                 bias.withUnsafeBufferPointer {
                     fa_winograd_output_scatter(
-                        Int32(tile), m, filters, h, w, g.tilesY, g.tilesX, g0, g1 - g0, $0.baseAddress!, relu ? 0 : -.infinity, residual,
-                        dst, plane)
+                        Int32(tile), m, filters, g.height, g.width, g.tilesY, g.tilesX, g0, g1 - g0, $0.baseAddress!, relu ? 0 : -.infinity,
+                        residual, dst, writing.plane)
                 }
             } else {
-                transformOutput(m, tileRows: g0..<g1, g, residual: residual, into: dst, work: work)
+                transformOutput(m, tileRows: g0..<g1, g, writing, residual: residual, into: dst, work: work)
             }
             g0 = g1
         }
     }
 
-    /// Map and tile counts of one call: `height` is the output's, `inputHeight` the input's (two more
-    /// when the rows are valid), and a tile of outputs from row r reads input rows from r + `origin`.
+    /// Map and tile counts of one call.
     private struct Geometry {
         let batch: Int, height: Int, width: Int, tile: Int, tilesY: Int, tilesX: Int
-        let inputHeight: Int, origin: Int
 
-        init(batch: Int, height: Int, width: Int, tile: Int, rowsValid: Bool = false) {
+        init(batch: Int, height: Int, width: Int, tile: Int) {
             self.batch = batch
-            inputHeight = height
-            self.height = rowsValid ? max(0, height - 2) : height
-            origin = rowsValid ? 0 : -1
+            self.height = height
             self.width = width
             self.tile = tile
-            tilesY = (self.height + tile - 1) / tile
+            tilesY = (height + tile - 1) / tile
             tilesX = (width + tile - 1) / tile
         }
 
@@ -233,39 +323,36 @@ public struct WinogradConvolution: Sendable {
     }
 
     /// V_ξ[c][t] = (Bᵀ·d·B)_ξ for every tile t of the tile rows `tileRows` (row g = b·tilesY + ty), where d
-    /// is the α×α patch of channel c whose top-left corner is (m·ty + origin, m·tx − 1) (origin −1, or 0
-    /// for valid rows), read as 0 outside the map: one `fa_winograd_input` call per channel.
+    /// is the α×α patch of channel c that `reading` gives: one `fa_winograd_input` call per channel.
     private func transformInput(
-        _ src: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, into v: UnsafeMutablePointer<Float>,
-        work: UnsafeMutablePointer<Float>
+        _ reading: Reading, tileRows: Range<Int>, _ g: Geometry, into v: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>
     ) {
         let n = tileRows.count * g.tilesX
-        let (h, w, alpha) = (g.inputHeight, g.width, g.alpha)
-        // Input row r of each tile row, from its channel plane's start; −1 outside the map.
-        var offsets = [Int](repeating: -1, count: alpha * tileRows.count)
-        for (i, row) in tileRows.enumerated() {
-            let b = row / g.tilesY
-            let top = tile * (row - b * g.tilesY) + g.origin
-            for r in 0..<alpha where top + r >= 0 && top + r < h { offsets[alpha * i + r] = (b * h + top + r) * w }
-        }
+        let alpha = g.alpha
         let zero = work + tileRows.count * alpha * g.padded
-        zero.update(repeating: 0, count: w)
-        let plane = g.batch * h * w
+        zero.update(repeating: 0, count: reading.width)
+        var tables: [[Int]] = []
         for c in 0..<channels {
+            let (plane, table, columnOffset) = reading.channel(c)
+            while tables.count <= table {
+                let t = tables.count
+                tables.append(tileRows.flatMap { row in (0..<alpha).map { reading.rows(t, row, $0) } })
+            }
             fa_winograd_input(
-                VectorBuild.current, Int32(tile), src + c * plane, offsets, tileRows.count, w, g.tilesX, zero, work, v + c * n,
-                channels * n)
+                VectorBuild.current, Int32(tile), Int32(reading.columnStride), plane, tables[table], tileRows.count, columnOffset,
+                reading.count, reading.width, g.tilesX, zero, work, v + c * n, channels * n)
         }
     }
 
     /// Y = Aᵀ·M·A + bias (+ residual), ReLU when asked, for each filter and every tile of `tileRows`,
-    /// written where the m×m block lies inside the map: one `fa_winograd_output` call per filter.
+    /// written where the m×m block lies inside the map `writing` describes: one `fa_winograd_output`
+    /// call per filter.
     private func transformOutput(
-        _ m: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, residual: UnsafePointer<Float>?,
+        _ m: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, _ writing: Writing, residual: UnsafePointer<Float>?,
         into dst: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>
     ) {
         let n = tileRows.count * g.tilesX
-        let (h, w) = (g.height, g.width)
+        let (h, w) = (writing.height, writing.width)
         var offsets = [Int](repeating: 0, count: tileRows.count)
         var rows = offsets
         for (i, row) in tileRows.enumerated() {
@@ -275,11 +362,10 @@ public struct WinogradConvolution: Sendable {
             rows[i] = min(tile, h - tile * ty)
         }
         let floor: Float = relu ? 0 : -.infinity
-        let plane = g.batch * h * w
         for f in 0..<filters {
             fa_winograd_output(
                 VectorBuild.current, Int32(tile), m + f * n, filters * n, tileRows.count, g.tilesX, work, bias[f], floor,
-                residual.map { $0 + f * plane }, dst + f * plane, offsets, rows, w)
+                residual.map { $0 + f * writing.plane }, dst + f * writing.plane, offsets, rows, writing.first, w)
         }
     }
 }

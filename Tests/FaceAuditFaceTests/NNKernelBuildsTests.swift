@@ -58,7 +58,7 @@ struct NNKernelBuildsTests {
             for build in builds {
                 var q = [Float](repeating: 7, count: tileRows * alpha * padded)
                 var out = [Float](repeating: 7, count: alpha * alpha * stride)
-                fa_winograd_input(build, Int32(tile), plane, offsets, tileRows, w, tiles, zero, &q, &out, stride)
+                fa_winograd_input(build, Int32(tile), 1, plane, offsets, tileRows, 0, w, w, tiles, zero, &q, &out, stride)
                 if tile == 2 {
                     // (Bᵀ·d)'s row 1 is input rows 0 and 1 added; ·B's column 1 adds its columns 0 and 1.
                     let row1 = { (x: Int) -> Float in x < w ? plane[x] + plane[w + x] : 0 }
@@ -71,6 +71,51 @@ struct NNKernelBuildsTests {
                 results.append(bits(q) + bits(out))
             }
             #expect(Set(results).count == 1, "w \(w), F(\(tile)): the builds differ")
+        }
+    }
+
+    /// Reading one phase of the columns in place (stride 2, the detector's stride-2 layers) gives the bits
+    /// of the transform of that phase copied first (`copy[j] = row[2j + offset]`, 0 outside the row), in
+    /// every build, for offsets before, at and after the row's start and copies shorter and longer
+    /// than the row's phase.
+    @Test("Winograd input transforms reading a phase of the columns", arguments: [2, 4])
+    func winogradInputPhases(tile: Int) {
+        let (alpha, tileRows) = (tile + 2, 2)
+        let height = tile * tileRows
+        for width in widths {
+            for offset in [-3, -2, -1, 0, 1] {
+                for count in Set([1, (width + 1) / 2, (width + 1) / 2 + 2, width / 2 + 5]) {
+                    let tiles = (count + tile - 1) / tile
+                    let padded = tile * tiles + 2
+                    let stride = tileRows * tiles + 3
+                    let plane = values(height * width, seed: UInt64(31 * width + offset + 7))
+                    var copy = [Float](repeating: 0, count: height * count)
+                    for y in 0..<height {
+                        for j in 0..<count where (0..<width).contains(2 * j + offset) {
+                            copy[y * count + j] = plane[y * width + 2 * j + offset]
+                        }
+                    }
+                    let zero = [Float](repeating: 0, count: max(width, count))
+                    var offsets = [Int](repeating: -1, count: alpha * tileRows)
+                    var copyOffsets = offsets
+                    for i in 0..<tileRows {
+                        for r in 0..<alpha where (0..<height).contains(tile * i - 1 + r) {
+                            offsets[alpha * i + r] = (tile * i - 1 + r) * width
+                            copyOffsets[alpha * i + r] = (tile * i - 1 + r) * count
+                        }
+                    }
+                    var q = [Float](repeating: 7, count: tileRows * alpha * padded)
+                    var expected = [Float](repeating: 7, count: alpha * alpha * stride)
+                    fa_winograd_input(
+                        FA_BUILD_BASELINE, Int32(tile), 1, copy, copyOffsets, tileRows, 0, count, count, tiles, zero, &q, &expected, stride)
+                    for build in builds {
+                        var out = [Float](repeating: 7, count: alpha * alpha * stride)
+                        fa_winograd_input(
+                            build, Int32(tile), 2, plane, offsets, tileRows, offset, count, width, tiles, zero, &q, &out, stride)
+                        #expect(bits(out) == bits(expected), "F(\(tile)), width \(width), offset \(offset), count \(count), build \(build)")
+                    }
+                }
+            }
         }
     }
 
@@ -98,7 +143,7 @@ struct NNKernelBuildsTests {
                             fa_winograd_output(
                                 build, Int32(tile), m, stride, tileRows, tiles, &work, 0.25, floor, withResidual ? r.baseAddress : nil,
                                 &out,
-                                offsetsOf(w), rows, w)
+                                offsetsOf(w), rows, 0, w)
                         }
                         #expect(out[height * w] == 7, "nothing past the map")
                         if floor == 0 { #expect(out[..<(height * w)].allSatisfy { $0.isNaN || $0 >= 0 }) }
@@ -106,6 +151,34 @@ struct NNKernelBuildsTests {
                     }
                     #expect(Set(results).count == 1, "w \(w), F(\(tile)), floor \(floor), residual \(withResidual)")
                 }
+            }
+        }
+    }
+
+    /// Writing from the tiles' column 1 on (the phases' output, which starts one column into the
+    /// padded map) gives columns 1… of the output written from column 0, in every build.
+    @Test("Winograd output transforms from a later column", arguments: [2, 4])
+    func winogradOutputFirstColumn(tile: Int) {
+        let (alpha, tileRows) = (tile + 2, 2)
+        let height = tile * tileRows - 1
+        let rows = (0..<tileRows).map { min(tile, height - tile * $0) }
+        for w in widths where w > 1 {
+            let tiles = (w + tile - 1) / tile
+            let stride = tileRows * tiles + 3
+            let m = values(alpha * alpha * stride, seed: UInt64(300 + w))
+            for build in builds {
+                var work = [Float](repeating: 0, count: (tileRows * tile + 24) * (tile * tiles + 2))
+                var whole = [Float](repeating: 7, count: height * w)
+                fa_winograd_output(
+                    build, Int32(tile), m, stride, tileRows, tiles, &work, 0.5, 0, nil, &whole, (0..<tileRows).map { tile * $0 * w }, rows,
+                    0, w)
+                var later = [Float](repeating: 7, count: height * (w - 1))
+                fa_winograd_output(
+                    build, Int32(tile), m, stride, tileRows, tiles, &work, 0.5, 0, nil, &later, (0..<tileRows).map { tile * $0 * (w - 1) },
+                    rows, 1,
+                    w - 1)
+                let expected = (0..<height).flatMap { y in whole[(y * w + 1)..<((y + 1) * w)] }
+                #expect(bits(later) == bits(expected), "w \(w), F(\(tile)), build \(build)")
             }
         }
     }
@@ -121,7 +194,7 @@ struct NNKernelBuildsTests {
                 m[0] = m0
                 var work = [Float](repeating: 0, count: 40)
                 var out = [Float](repeating: 7, count: 2)
-                fa_winograd_output(build, 2, m, 1, 1, 1, &work, -0.0, 0, nil, &out, [0], [1], 1)
+                fa_winograd_output(build, 2, m, 1, 1, 1, &work, -0.0, 0, nil, &out, [0], [1], 0, 1)
                 #expect(out[0].bitPattern == expected.bitPattern || (expected.isNaN && out[0].isNaN), "M_0 \(m0), build \(build)")
                 #expect(out[1] == 7)
             }

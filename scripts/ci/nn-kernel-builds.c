@@ -109,7 +109,7 @@ static void gathered(long batch, long h, long w, int tile, long first_row) {
         out_offsets[i] = (b * h + tile * ty) * w;
         out_rows[i] = h - tile * ty < tile ? h - tile * ty : tile;
     }
-    for (long c = 0; c < C; c++) fa_winograd_input(FA_BUILD_BASELINE, tile, src + c * plane, offsets, rows, w, tiles_x, zeros, q, v[0] + c * n, C * n);
+    for (long c = 0; c < C; c++) fa_winograd_input(FA_BUILD_BASELINE, tile, 1, src + c * plane, offsets, rows, 0, w, w, tiles_x, zeros, q, v[0] + c * n, C * n);
     fa_winograd_input_gather(tile, src, plane, C, h, w, tiles_y, tiles_x, first_row, rows, v[1]);
     same(v[0], v[1], vsize, "Winograd input, 16 tiles at a time", w);
     fill(mm, alpha * alpha * C * n, 1);
@@ -123,7 +123,7 @@ static void gathered(long batch, long h, long w, int tile, long first_row) {
             for (long f = 0; f < C; f++)
                 fa_winograd_output(
                     FA_BUILD_BASELINE, tile, mm + f * n, C * n, rows, tiles_x, wk, bias[f], floor, withResidual ? res + f * plane : 0, o[0] + f * plane,
-                    out_offsets, out_rows, w);
+                    out_offsets, out_rows, 0, w);
             fa_winograd_output_scatter(tile, mm, C, h, w, tiles_y, tiles_x, first_row, rows, bias, floor, withResidual ? res : 0, o[1], plane);
             same(o[0], o[1], osize, "Winograd output, 16 tiles at a time", w);
         }
@@ -160,11 +160,25 @@ int main(void) {
             for (int b = 0; b < build_count; b++) {
                 memset(q[b], 0x55, sizeof q[b]);
                 memset(out[b], 0x55, sizeof out[b]);
-                fa_winograd_input(builds[b], tile, d, offsets, 3, w, tiles, zero, q[b], out[b], stride);
+                fa_winograd_input(builds[b], tile, 1, d, offsets, 3, 0, w, w, tiles, zero, q[b], out[b], stride);
             }
             for (int b = 1; b < build_count; b++) {
                 same(q[0], q[b], sizeof q[0], "Winograd input (Bᵀ·d rows)", w);
                 same(out[0], out[b], sizeof out[0], "Winograd input", w);
+            }
+            // One phase of the columns read in place (stride 2, offsets before and after the row's
+            // start), as the detector's stride-2 layers read their input: w columns, count ≈ w / 2 + 2.
+            for (long offset = -3; offset <= 1; offset++) {
+                long count = (w + 1) / 2 + 2, phase_tiles = (count + tile - 1) / tile, phase_stride = 3 * phase_tiles + 3;
+                for (int b = 0; b < build_count; b++) {
+                    memset(q[b], 0x55, sizeof q[b]);
+                    memset(out[b], 0x55, sizeof out[b]);
+                    fa_winograd_input(builds[b], tile, 2, d, offsets, 3, offset, count, w, phase_tiles, zero, q[b], out[b], phase_stride);
+                }
+                for (int b = 1; b < build_count; b++) {
+                    same(q[0], q[b], sizeof q[0], "Winograd input at stride 2 (Bᵀ·d rows)", w);
+                    same(out[0], out[b], sizeof out[0], "Winograd input at stride 2", w);
+                }
             }
             fill(m, alpha * alpha * stride, 1);
             fill(res, height * w, 1);
@@ -174,7 +188,8 @@ int main(void) {
                         memset(out[b], 0x55, sizeof out[b]);
                         float floor = relu ? 0.0f : -__builtin_inff();
                         fa_winograd_output(
-                            builds[b], tile, m, stride, 3, tiles, work[b], 0.25f, floor, withResidual ? res : 0, out[b], out_offsets, out_rows, w);
+                            builds[b], tile, m, stride, 3, tiles, work[b], 0.25f, floor, withResidual ? res : 0, out[b], out_offsets, out_rows,
+                            withResidual, w - withResidual);  // with the residual, from column 1 on, as the phases write
                     }
                     for (int b = 1; b < build_count; b++) same(out[0], out[b], sizeof out[0], "Winograd output", w);
                 }

@@ -19,26 +19,32 @@
 /// at once stalled store forwarding on small maps).
 
 /// Input transform of one channel. Input row r (< α) of tile row i is `plane + row_offsets[α·i + r]`,
-/// or `zero` (w zeros) where that offset is negative (outside the map). Bᵀ·d is formed in `q` (α rows
-/// of `padded` per tile row: column −1, the map, zeros), then (Bᵀ·d·B)_ξ of tile t of tile row i is
+/// or `zero` (`width` zeros) where that offset is negative (outside the map). Bᵀ·d is formed in `q` (α rows
+/// of `padded` per tile row): column −1 is 0, column j (0 ≤ j < `count`) is the row's value at
+/// `column_stride`·j + `column_offset`, 0 where that lies outside [0, `width`), and the rest up to the
+/// last tile's reach is 0. A map read as it is stored has stride 1, offset 0 and count = width; the
+/// detector's stride-2 layers read one phase of their input's columns in place with stride 2 (at stride
+/// 2 the reads are loads and permutes in every build). Then (Bᵀ·d·B)_ξ of tile t of tile row i is
 /// written to `out[ξ·stride + i·tiles_x + t]`, ξ = α·row + column of the α×α transform.
+/// `column_stride` is 1 or 2.
 ///   F(2×2): Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]
 ///   F(4×4): Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
 void fa_winograd_input(
-    fa_vector_build build, int tile, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t w, ptrdiff_t tiles_x,
-    const float *zero, float *q, float *out, ptrdiff_t stride);
+    fa_vector_build build, int tile, int column_stride, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows,
+    ptrdiff_t column_offset, ptrdiff_t count, ptrdiff_t width, ptrdiff_t tiles_x, const float *zero, float *q, float *out,
+    ptrdiff_t stride);
 
 /// Output transform of one filter. M_ξ of tile t of tile row i is `m[ξ·stride + i·tiles_x + t]`. The m
 /// output rows Aᵀ·M·A of every tile row are formed in `work` (tile_rows·m rows of `padded`, then 24
 /// rows of `padded` for F(4×4)'s Aᵀ·M), then the first `out_rows[i]` (≤ m) of tile row i are written,
-/// `w` floats each, to `out + out_offsets[i] + r·w`: y = (line + bias) [+ residual], where `residual`
+/// `w` floats each from the line's column `first` on, to `out + out_offsets[i] + r·w`: y = (line + bias) [+ residual], where `residual`
 /// (nullable) is read at the same offsets, then `floor >= y ? floor : y` (Swift's `max(y, floor)`;
 /// floor is 0 for a ReLU, −∞ otherwise).
 ///   F(2×2): Aᵀ = [1 1 1 0; 0 1 −1 −1]
 ///   F(4×4): Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
 void fa_winograd_output(
     fa_vector_build build, int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias,
-    float floor, const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t w);
+    float floor, const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t first, ptrdiff_t w);
 
 /// fa_winograd_input for every channel of a chunk at once, AVX-512F only (call it only where the CPU has
 /// it), 16 tiles at a time across rows of tiles: the same bits as fa_winograd_input. The chunk is the

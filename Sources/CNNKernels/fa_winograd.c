@@ -167,16 +167,19 @@ BODY void output4_lines(
     }
 }
 
-/// Both transforms of one channel; see fa_winograd_input. `cs` is 1 or 2.
+/// Both transforms of one channel; see fa_winograd_input. A column stride other than 1 is taken as 2.
 BODY void input(
-    int masked, int tile, int cs, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t column_offset,
-    ptrdiff_t count, ptrdiff_t width, ptrdiff_t tiles_x, const float *zero, float *q, float *out, ptrdiff_t stride) {
-    const ptrdiff_t alpha = tile + 2, padded = tile * tiles_x + 2;
-    // q[1 + j] is input column cs·j + column_offset for j < count, where that lies in [0, width).
+    int masked, int tile, int column_stride, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows,
+    ptrdiff_t column_offset, ptrdiff_t count, ptrdiff_t width, ptrdiff_t tiles_x, const float *zero, float *q, float *out,
+    ptrdiff_t stride) {
+    const ptrdiff_t alpha = tile + 2, padded = tile * tiles_x + 2, cs = column_stride == 1 ? 1 : 2;
+    // q[1 + j] is input column cs·j + column_offset for j in [first, last): j < count, j < padded − 1 (the
+    // last slot of q) and the column in [0, width); q's other slots are 0.
     ptrdiff_t first = column_offset >= 0 ? 0 : (cs - 1 - column_offset) / cs;
     ptrdiff_t last = width - column_offset <= 0 ? 0 : (width - column_offset + cs - 1) / cs;
     if (last > count) last = count;
     if (last > padded - 1) last = padded - 1;
+    if (last < 0) last = 0;
     if (first > last) first = last;
     const ptrdiff_t off = column_offset - cs, begin = 1 + first, end = 1 + last;
     for (ptrdiff_t i = 0; i < tile_rows; i++) {
@@ -213,9 +216,9 @@ BODY void output(
 }
 
 #define INPUT_PARAMETERS \
-    int tile, int cs, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t column_offset, ptrdiff_t count, \
+    int tile, int column_stride, const float *plane, const ptrdiff_t *row_offsets, ptrdiff_t tile_rows, ptrdiff_t column_offset, ptrdiff_t count, \
         ptrdiff_t width, ptrdiff_t tiles_x, const float *zero, float *q, float *out, ptrdiff_t stride
-#define INPUT_ARGUMENTS tile, cs, plane, row_offsets, tile_rows, column_offset, count, width, tiles_x, zero, q, out, stride
+#define INPUT_ARGUMENTS tile, column_stride, plane, row_offsets, tile_rows, column_offset, count, width, tiles_x, zero, q, out, stride
 #define OUTPUT_PARAMETERS \
     int tile, const float *m, ptrdiff_t stride, ptrdiff_t tile_rows, ptrdiff_t tiles_x, float *work, float bias, float floor, \
         const float *residual, float *out, const ptrdiff_t *out_offsets, const ptrdiff_t *out_rows, ptrdiff_t first, ptrdiff_t w

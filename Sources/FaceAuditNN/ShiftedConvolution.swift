@@ -422,6 +422,7 @@ extension ShiftedConvolution {
         let f = conv.filters
         let ow = g.ow
         let pw = ow + 2
+        // The chunks the phases had when each chunk's rows were copied first (before 548a9e9).
         let tileRows =
             chunkFloats.map { max(1, $0 / (4 * (4 * c + f) * pw)) }
             ?? max(2, WinogradConvolution.defaultTileRows(channels: 4 * c, filters: f, tilesX: (pw + 3) / 4, tile: 4))

@@ -179,26 +179,27 @@ public struct WinogradConvolution: Sendable {
         let g = Geometry(batch: batch, height: h, width: w, tile: tile)
         guard batch * g.tilesY > 0, w > 0 else { return }
         let plane = batch * h * w
-        let gathered = g.tilesX <= gatherMaximumTilesPerRow && Self.gathers && plane + 8 * w + 8 < Int(Int32.max)
-        let reading = Reading(
+        let gathers = g.tilesX <= gatherMaximumTilesPerRow && Self.gathers && plane + 8 * w + 8 < Int(Int32.max)
+        let reading = InputLayout(
             columnStride: 1, count: w, width: w,
             channel: { c in (src + c * plane, 0, 0) },
-            rows: { _, row, r in
+            rows: { [tile] _, row, r in
                 let b = row / g.tilesY
-                let y = self.tile * (row - b * g.tilesY) - 1 + r
+                let y = tile * (row - b * g.tilesY) - 1 + r
                 return y >= 0 && y < h ? (b * h + y) * w : -1
             })
-        let writing = Writing(height: h, width: w, first: 0, plane: plane)
+        let writing = OutputLayout(height: h, width: w, firstColumn: 0, plane: plane)
         run(
-            g, reading: reading, gathered: gathered ? src : nil, writing: writing, residual: residual, into: dst, scratch: scratch,
+            g, reading: reading, gatherSource: gathers ? (src, plane) : nil, writing: writing, residual: residual, into: dst,
+            scratch: scratch,
             tileRowsPerChunk: tileRowsPerChunk)
     }
 
     /// A stride-2 convolution's input read as this convolution's 4·C channels (the input's four phases,
     /// ``ShiftedConvolution/Method/phaseWinograd``) in place, for a band of output rows: channel
-    /// (2·p + q)·C + c, row i, column j is input channel c's value at row `row(p, i)` and column 2·j + q −
-    /// `padX` (0 outside the input), for i in 0..<outputRows + 2 and j in 0..<outputWidth + 2, and 0
-    /// elsewhere. Output (y, x) of the band reads rows y…y + 2 and columns x…x + 2 of those phases:
+    /// (2·p + q)·C + c, row i, column j is input channel c's value at offset `row(p, i)` of its plane
+    /// (phase p's row i), column 2·j + q − `padX` (0 outside the input), for i in 0..<outputRows + 2 and
+    /// j in 0..<outputWidth + 2, and 0 elsewhere. Output (y, x) of the band reads rows y…y + 2 and columns x…x + 2 of those phases:
     /// the 3×3 convolution with column padding 1 and valid rows, whose output column x + 1 is the band's
     /// column x.
     struct PhaseInput {
@@ -233,42 +234,45 @@ public struct WinogradConvolution: Sendable {
         let g = Self.geometry(phases)
         guard g.tilesY > 0, phases.outputWidth > 0 else { return }
         let c = phases.channels
-        let copied = phases.outputRows + 2
-        let reading = Reading(
+        let phaseRows = phases.outputRows + 2
+        let reading = InputLayout(
             columnStride: 2, count: phases.outputWidth + 2, width: phases.width,
             channel: { k in
                 let (phase, channel) = k.quotientAndRemainder(dividingBy: c)
                 return (src + channel * phases.plane, phase / 2, phase % 2 - phases.padX)
             },
-            rows: { p, row, r in
-                let i = self.tile * row + r
-                return i < copied ? phases.row(p, i) ?? -1 : -1
+            rows: { [tile] p, row, r in
+                let i = tile * row + r
+                return i < phaseRows ? phases.row(p, i) ?? -1 : -1
             })
-        let writing = Writing(height: phases.outputRows, width: phases.outputWidth, first: 1, plane: phases.outputRows * phases.outputWidth)
+        let writing = OutputLayout(
+            height: phases.outputRows, width: phases.outputWidth, firstColumn: 1, plane: phases.outputRows * phases.outputWidth)
         run(
-            g, reading: reading, gathered: nil, writing: writing, residual: nil, into: dst, scratch: scratch,
+            g, reading: reading, gatherSource: nil, writing: writing, residual: nil, into: dst, scratch: scratch,
             tileRowsPerChunk: tileRowsPerChunk)
     }
 
-    /// How the input transform reads channel k: its rows from `channel(k).plane` at the offsets
-    /// `rows(channel(k).table, tile row, r)` (r < α; −1 reads as 0), column j of the padded map (after
+    /// How the input transform reads channel k: its rows from `channel(k).start` at the offsets
+    /// `rows(channel(k).table, tile row, r)` (r < α; −1 reads as 0; the phases have one table per row
+    /// phase p), column j of the padded map (after
     /// column −1) at `columnStride`·j + `channel(k).columnOffset` for j < `count`, 0 outside [0, `width`).
-    private struct Reading {
+    private struct InputLayout {
         let columnStride: Int, count: Int, width: Int
-        let channel: (Int) -> (plane: UnsafePointer<Float>, table: Int, columnOffset: Int)
+        let channel: (Int) -> (start: UnsafePointer<Float>, table: Int, columnOffset: Int)
         let rows: (_ table: Int, _ tileRow: Int, _ r: Int) -> Int
     }
 
     /// Where the output transform writes: `height`×`width` maps, `plane` values apart per filter, each
-    /// row from the tiles' column `first` on.
-    private struct Writing {
-        let height: Int, width: Int, first: Int, plane: Int
+    /// row from the tiles' column `firstColumn` on.
+    private struct OutputLayout {
+        let height: Int, width: Int, firstColumn: Int, plane: Int
     }
 
-    /// The chunks of one call: the input transform (`gathered`: the AVX-512F gathers over maps at that
-    /// address), the α² products, the output transform.
+    /// The chunks of one call: the input transform (`gatherSource`: the AVX-512F gathers over maps at
+    /// that address, `plane` values per channel), the α² products, the output transform.
     private func run(
-        _ g: Geometry, reading: Reading, gathered: UnsafePointer<Float>?, writing: Writing, residual: UnsafePointer<Float>?,
+        _ g: Geometry, reading: InputLayout, gatherSource: (start: UnsafePointer<Float>, plane: Int)?, writing: OutputLayout,
+        residual: UnsafePointer<Float>?,
         into dst: UnsafeMutablePointer<Float>, scratch v: UnsafeMutablePointer<Float>, tileRowsPerChunk: Int?
     ) {
         let totalRows = g.batch * g.tilesY
@@ -281,16 +285,16 @@ public struct WinogradConvolution: Sendable {
         while g0 < totalRows {
             let g1 = min(totalRows, g0 + rows)
             let n = (g1 - g0) * g.tilesX
-            if let gathered {
+            if let gatherSource {
                 fa_winograd_input_gather(
-                    Int32(tile), gathered, writing.plane, channels, g.height, g.width, g.tilesY, g.tilesX, g0, g1 - g0, v)
+                    Int32(tile), gatherSource.start, gatherSource.plane, channels, g.height, g.width, g.tilesY, g.tilesX, g0, g1 - g0, v)
             } else {
                 transformInput(reading, tileRows: g0..<g1, g, into: v, work: work)
             }
             for xi in 0..<positions {
                 transformed[xi].product(n: n, b: v + xi * channels * n, ldb: n, c: m + xi * filters * n, ldc: n)
             }
-            if gathered != nil {
+            if gatherSource != nil {
                 bias.withUnsafeBufferPointer {
                     fa_winograd_output_scatter(
                         Int32(tile), m, filters, g.height, g.width, g.tilesY, g.tilesX, g0, g1 - g0, $0.baseAddress!, relu ? 0 : -.infinity,
@@ -325,7 +329,7 @@ public struct WinogradConvolution: Sendable {
     /// V_ξ[c][t] = (Bᵀ·d·B)_ξ for every tile t of the tile rows `tileRows` (row g = b·tilesY + ty), where d
     /// is the α×α patch of channel c that `reading` gives: one `fa_winograd_input` call per channel.
     private func transformInput(
-        _ reading: Reading, tileRows: Range<Int>, _ g: Geometry, into v: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>
+        _ reading: InputLayout, tileRows: Range<Int>, _ g: Geometry, into v: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>
     ) {
         let n = tileRows.count * g.tilesX
         let alpha = g.alpha
@@ -333,13 +337,13 @@ public struct WinogradConvolution: Sendable {
         zero.update(repeating: 0, count: reading.width)
         var tables: [[Int]] = []
         for c in 0..<channels {
-            let (plane, table, columnOffset) = reading.channel(c)
+            let (start, table, columnOffset) = reading.channel(c)
             while tables.count <= table {
                 let t = tables.count
                 tables.append(tileRows.flatMap { row in (0..<alpha).map { reading.rows(t, row, $0) } })
             }
             fa_winograd_input(
-                VectorBuild.current, Int32(tile), Int32(reading.columnStride), plane, tables[table], tileRows.count, columnOffset,
+                VectorBuild.current, Int32(tile), Int32(reading.columnStride), start, tables[table], tileRows.count, columnOffset,
                 reading.count, reading.width, g.tilesX, zero, work, v + c * n, channels * n)
         }
     }
@@ -348,7 +352,7 @@ public struct WinogradConvolution: Sendable {
     /// written where the m×m block lies inside the map `writing` describes: one `fa_winograd_output`
     /// call per filter.
     private func transformOutput(
-        _ m: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, _ writing: Writing, residual: UnsafePointer<Float>?,
+        _ m: UnsafePointer<Float>, tileRows: Range<Int>, _ g: Geometry, _ writing: OutputLayout, residual: UnsafePointer<Float>?,
         into dst: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>
     ) {
         let n = tileRows.count * g.tilesX
@@ -365,7 +369,7 @@ public struct WinogradConvolution: Sendable {
         for f in 0..<filters {
             fa_winograd_output(
                 VectorBuild.current, Int32(tile), m + f * n, filters * n, tileRows.count, g.tilesX, work, bias[f], floor,
-                residual.map { $0 + f * writing.plane }, dst + f * writing.plane, offsets, rows, writing.first, w)
+                residual.map { $0 + f * writing.plane }, dst + f * writing.plane, offsets, rows, writing.firstColumn, w)
         }
     }
 }

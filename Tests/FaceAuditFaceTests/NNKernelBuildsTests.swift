@@ -95,7 +95,9 @@ struct NNKernelBuildsTests {
                             copy[y * count + j] = plane[y * width + 2 * j + offset]
                         }
                     }
-                    let zero = [Float](repeating: 0, count: max(width, count))
+                    // Exactly the zeros each call may read: `width` for the row read in place, `count` for the copy.
+                    let zero = [Float](repeating: 0, count: width)
+                    let copyZero = [Float](repeating: 0, count: count)
                     var offsets = [Int](repeating: -1, count: alpha * tileRows)
                     var copyOffsets = offsets
                     for i in 0..<tileRows {
@@ -107,7 +109,8 @@ struct NNKernelBuildsTests {
                     var q = [Float](repeating: 7, count: tileRows * alpha * padded)
                     var expected = [Float](repeating: 7, count: alpha * alpha * stride)
                     fa_winograd_input(
-                        FA_BUILD_BASELINE, Int32(tile), 1, copy, copyOffsets, tileRows, 0, count, count, tiles, zero, &q, &expected, stride)
+                        FA_BUILD_BASELINE, Int32(tile), 1, copy, copyOffsets, tileRows, 0, count, count, tiles, copyZero, &q, &expected,
+                        stride)
                     for build in builds {
                         var out = [Float](repeating: 7, count: alpha * alpha * stride)
                         fa_winograd_input(

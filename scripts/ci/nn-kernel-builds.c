@@ -189,7 +189,7 @@ int main(void) {
                         float floor = relu ? 0.0f : -__builtin_inff();
                         fa_winograd_output(
                             builds[b], tile, m, stride, 3, tiles, work[b], 0.25f, floor, withResidual ? res : 0, out[b], out_offsets, out_rows,
-                            withResidual, w - withResidual);  // with the residual, from column 1 on, as the phases write
+                            relu, w - relu);  // with the ReLU, from column 1 on, as the phases write
                     }
                     for (int b = 1; b < build_count; b++) same(out[0], out[b], sizeof out[0], "Winograd output", w);
                 }

@@ -22,11 +22,11 @@
 /// or `zero` (`width` zeros) where that offset is negative (outside the map). Bᵀ·d is formed in `q` (α rows
 /// of `padded` per tile row): column −1 is 0, column j (0 ≤ j < `count`) is the row's value at
 /// `column_stride`·j + `column_offset`, 0 where that lies outside [0, `width`), and the rest up to the
-/// last tile's reach is 0. A map read as it is stored has stride 1, offset 0 and count = width; the
-/// detector's stride-2 layers read one phase of their input's columns in place with stride 2 (at stride
-/// 2 the reads are loads and permutes in every build). Then (Bᵀ·d·B)_ξ of tile t of tile row i is
-/// written to `out[ξ·stride + i·tiles_x + t]`, ξ = α·row + column of the α×α transform.
-/// `column_stride` is 1 or 2.
+/// last tile's reach (`padded`) is 0; columns j ≥ padded − 1 are not read. A map read as it is stored
+/// has stride 1, offset 0 and count = width; the detector's stride-2 layers read one phase of their
+/// input's columns in place with stride 2 (never with masked lanes). Then (Bᵀ·d·B)_ξ of tile t of tile
+/// row i is written to `out[ξ·stride + i·tiles_x + t]`, ξ = α·row + column of the α×α transform.
+/// `column_stride` is 1 or 2 (any other value is taken as 2); a negative `count` reads nothing.
 ///   F(2×2): Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]
 ///   F(4×4): Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
 void fa_winograd_input(

@@ -348,6 +348,36 @@ AVX2 static void kernel256(
     store256(acc, rows, cols, c, ldc, mode);
 }
 
+/// One column of C (a product with n = 1, as on the descriptor's 1×1 maps at batch 1, or a product's last
+/// column after whole 16-wide strips), where the 6 × 16 kernel would compute 16 columns to keep one: c[(i0 + r)·ldc] for the rows of strips [first, first + count)
+/// (count ≤ 8) of packed A against the column `bv` (k floats, contiguous). Each row is one fused
+/// multiply-add chain from 0 over k in order, as grouped256 runs it, so the same bits. The strips run
+/// together, eight independent chains, each load taking a strip's 6 rows at one k (and, in the last two
+/// lanes, the next k's first rows, which are not used; the last k loads 6 lanes only, so no read passes
+/// the packed A).
+AVX2 static void column256(
+    ptrdiff_t k, const float *ap, ptrdiff_t first, ptrdiff_t count, ptrdiff_t m, const float *bv, float *c, ptrdiff_t ldc) {
+    __m256 acc[8];
+    const float *strip[8];
+    for (ptrdiff_t s = 0; s < 8; s++) {
+        acc[s] = _mm256_setzero_ps();
+        strip[s] = ap + (first + (s < count ? s : 0)) * MR256 * k;
+    }
+    for (ptrdiff_t p = 0; p + 1 < k; p++) {
+        __m256 b = _mm256_broadcast_ss(bv + p);
+        for (ptrdiff_t s = 0; s < 8; s++) acc[s] = _mm256_fmadd_ps(_mm256_loadu_ps(strip[s] + p * MR256), b, acc[s]);
+    }
+    const __m256i six = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);
+    __m256 b = _mm256_broadcast_ss(bv + k - 1);
+    for (ptrdiff_t s = 0; s < 8; s++) acc[s] = _mm256_fmadd_ps(_mm256_maskload_ps(strip[s] + (k - 1) * MR256, six), b, acc[s]);
+    for (ptrdiff_t s = 0; s < count; s++) {
+        _Alignas(32) float rows[8];
+        _mm256_store_ps(rows, acc[s]);
+        ptrdiff_t i0 = (first + s) * MR256;
+        for (ptrdiff_t r = 0; r < MR256 && i0 + r < m; r++) c[(i0 + r) * ldc] = rows[r];
+    }
+}
+
 /// A register kernel: kg·groups multiply-adds per element of an MR × NR block (B strips at bs[g], rows
 /// `stride` bytes apart), then the block's rows × cols written into C as `mode` says.
 typedef void (*kernel_fn)(
@@ -526,6 +556,15 @@ bool fa_sgemm_grouped_packed(
     const float *rows_at[FA_GEMM_MAX_GROUPS];
     for (ptrdiff_t j = 0; j < n; j += nr) {
         int w = n - j < nr ? (int)(n - j) : nr;
+        if (kernel == FA_GEMM_AVX2 && w == 1) {
+            // One column (n = 1, or the last of 16k + 1: the Winograd products of 9 × 9 tiles): its
+            // column of B made contiguous, against eight strips of A at a time.
+            for (ptrdiff_t g = 0; g < groups; g++)
+                for (ptrdiff_t p = 0; p < kg; p++) bp[g * kg + p] = b[b_offsets[g] + p * ldb + j];
+            for (ptrdiff_t strip = 0; strip < strips; strip += 8)
+                column256(k, ap, strip, strips - strip < 8 ? strips - strip : 8, m, bp, c + j, ldc);
+            continue;
+        }
         if (kernel == FA_GEMM_AVX512 && w <= 16) {
             // At most 16 columns left: a zero-padded 16-wide panel, two 8-row strips at a time.
             for (ptrdiff_t g = 0; g < groups; g++) {

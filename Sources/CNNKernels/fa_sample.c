@@ -88,3 +88,12 @@ void fa_sample_pair(fa_vector_build build, const float *line, ptrdiff_t width, p
     else if (build == FA_BUILD_AVX2) sample_pair_avx2(line, width, offset, even, odd, count);
     else sample_pair(line, width, offset, even, odd, count);
 }
+
+void fa_gather_taps(
+    const float *src, ptrdiff_t channel_stride, ptrdiff_t channels, const int32_t *table, ptrdiff_t taps, float *out) {
+    for (ptrdiff_t c = 0; c < channels; c++) {
+        const float *restrict from = src + c * channel_stride;
+        float *restrict to = out + c * taps;
+        for (ptrdiff_t t = 0; t < taps; t++) to[t] = table[t] < 0 ? 0 : from[table[t]];
+    }
+}

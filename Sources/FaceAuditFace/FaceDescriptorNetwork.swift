@@ -47,6 +47,8 @@ public final class FaceDescriptorNetwork {
         /// `second` in Winograd form. Outside `down` blocks the shortcut has the convolution's shape, so the
         /// residual add and the ReLU after it happen in its output pass (`relu` is set for that).
         let secondWinograd: WinogradForms?
+        /// `first` and `second` for 1×1 maps (``Convolution/centreTap``), when they keep a map's size.
+        let firstCentre: Convolution?, secondCentre: Convolution?
 
         init(first: Convolution, second: Convolution, down: Bool, largeTileChannels: Int) {
             self.first = first
@@ -54,6 +56,8 @@ public final class FaceDescriptorNetwork {
             self.down = down
             firstWinograd = WinogradForms(first, allowsLarge: first.channels <= largeTileChannels)
             secondWinograd = WinogradForms(second, allowsLarge: second.channels <= largeTileChannels, relu: !down)
+            firstCentre = first.centreTap
+            secondCentre = second.centreTap
         }
     }
 
@@ -165,8 +169,12 @@ public final class FaceDescriptorNetwork {
     }
 
     /// The stem of every sample of `input` through ``shiftedStem``: each sample's planes copied out, convolved,
-    /// and its output planes copied into place.
+    /// and its output planes copied into place (a batch of one is convolved in place).
     private func stemForward(_ input: Activations, into output: inout Activations) {
+        if input.batch == 1 {
+            shiftedStem.forward(input, into: &output, workspace: &columns)
+            return
+        }
         let (batch, channels, area) = (input.batch, input.channels, input.height * input.width)
         let size = stem.outputSize(height: input.height, width: input.width)
         output.reshape(channels: stem.filters, batch: batch, height: size.height, width: size.width)
@@ -225,17 +233,22 @@ public final class FaceDescriptorNetwork {
         }
         stemPool.forward(t1, into: &x)
         let shortcut = Pooling(kind: .average, height: 2, width: 2, strideY: 2, strideX: 2, padY: 0, padX: 0)
+        /// A convolution by im2col, as its 1×1 form on a 1×1 map.
+        func im2col(_ convolution: Convolution, centre: Convolution?, _ input: Activations, into output: inout Activations) {
+            let onePoint = input.height == 1 && input.width == 1
+            (onePoint ? centre ?? convolution : convolution).forward(input, into: &output, columns: &columns)
+        }
         for (index, block) in blocks.enumerated() {
             if let winograd = winograd(block.firstWinograd, key: 2 * index, for: x) {
                 winograd.forward(x, into: &t1, scratch: &columns)
             } else {
-                block.first.forward(x, into: &t1, columns: &columns)
+                im2col(block.first, centre: block.firstCentre, x, into: &t1)
             }
             if block.down {
                 if let winograd = winograd(block.secondWinograd, key: 2 * index + 1, for: t1) {
                     winograd.forward(t1, into: &t2, scratch: &columns)
                 } else {
-                    block.second.forward(t1, into: &t2, columns: &columns)
+                    im2col(block.second, centre: block.secondCentre, t1, into: &t2)
                 }
                 shortcut.forward(x, into: &skip)
                 Elementwise.add(t2, skip, into: &out)
@@ -243,7 +256,7 @@ public final class FaceDescriptorNetwork {
             } else if let winograd = winograd(block.secondWinograd, key: 2 * index + 1, for: t1) {
                 winograd.forward(t1, adding: x, into: &out, scratch: &columns)
             } else {
-                block.second.forward(t1, into: &t2, columns: &columns)
+                im2col(block.second, centre: block.secondCentre, t1, into: &t2)
                 Elementwise.add(t2, x, into: &out)
                 Elementwise.relu(&out)
             }

@@ -1,3 +1,4 @@
+import CNNKernels
 import FaceAuditDlibFormat
 import FaceAuditGEMM
 
@@ -62,6 +63,22 @@ public struct Convolution: Sendable {
         packedWeights = PackedWeights(m: filters, k: channels * kernel.height * kernel.width, storage: weights)
     }
 
+    /// This convolution for a 1×1 input map, as a 1×1 convolution: with stride 1 and the padding that keeps
+    /// a map's size (kernel = 2·pad + 1 both ways), only the centre tap reads the input and every other tap
+    /// reads zero padding. Nil for other shapes. Its weights are the centre taps', its bias and ReLU this
+    /// convolution's. Each output is the same multiply-add chain without the padding's terms, whose
+    /// products are exact zeros (finite weights): adding them leaves a sum from 0 unchanged, so the
+    /// outputs are the same. The descriptor's last convolution runs on a 1×1 map at every batch size: 256
+    /// channels instead of 2,304 rows of products.
+    public var centreTap: Convolution? {
+        guard strideY == 1, strideX == 1, kernelHeight == 2 * padY + 1, kernelWidth == 2 * padX + 1 else { return nil }
+        let taps = kernelHeight * kernelWidth
+        let centre = padY * kernelWidth + padX
+        return Convolution(
+            filters: filters, channels: channels, kernel: (1, 1), stride: (1, 1), pad: (0, 0),
+            weights: (0..<(filters * channels)).map { weights[$0 * taps + centre] }, bias: bias, relu: relu)
+    }
+
     /// Output size for an input size.
     public func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
         (1 + (height + 2 * padY - kernelHeight) / strideY, 1 + (width + 2 * padX - kernelWidth) / strideX)
@@ -104,11 +121,8 @@ public struct Convolution: Sendable {
     {
         precondition(input.channels == channels, "convolution expects \(channels) channels, got \(input.channels)")
         precondition(window == nil || input.batch == 1, "row windows need a batch of one")
-        let ow = outputSize(height: input.height, width: input.width).width
-        let oh = window.map { $0.outputRows.count } ?? outputSize(height: input.height, width: input.width).height
-        let rowShift = window.map { $0.outputRows.lowerBound } ?? 0
-        let inputShift = window.map { $0.inputRows.lowerBound } ?? 0
-        let fullHeight = window.map { $0.fullHeight } ?? input.height
+        let geometry = columnGeometry(input, window: window)
+        let (oh, ow) = (geometry.oh, geometry.ow)
         output.reshape(channels: filters, batch: input.batch, height: oh, width: ow)
         let k = channels * kernelHeight * kernelWidth
         let n = input.batch * oh * ow
@@ -116,10 +130,7 @@ public struct Convolution: Sendable {
         let chunkColumns = chunk ?? max(ow, (1 << 20) / k)
         let rowsPerChunk = max(1, min(input.batch * oh, chunkColumns / max(1, ow)))
         if columns.count < k * rowsPerChunk * ow { columns = [Float](repeating: 0, count: k * rowsPerChunk * ow) }
-        let ih = input.height
-        let iw = input.width
-        let batch = input.batch
-        let totalRows = batch * oh
+        let totalRows = input.batch * oh
         input.data.withUnsafeBufferPointer { src in
             output.data.withUnsafeMutableBufferPointer { dst in
                 columns.withUnsafeMutableBufferPointer { cols in
@@ -127,9 +138,7 @@ public struct Convolution: Sendable {
                     while g0 < totalRows {
                         let g1 = min(totalRows, g0 + rowsPerChunk)
                         let width = (g1 - g0) * ow
-                        im2col(
-                            src.baseAddress!, rows: g0..<g1, oh: oh, ow: ow, ih: ih, iw: iw, batch: batch, into: cols.baseAddress!,
-                            width: width, rowShift: rowShift, inputShift: inputShift, fullHeight: fullHeight)
+                        writeColumns(src.baseAddress!, rows: g0..<g1, geometry, byTable: geometry.suitsTable, into: cols.baseAddress!)
                         let start = g0 * ow
                         packedWeights.product(
                             n: width, b: cols.baseAddress!, ldb: width, c: dst.baseAddress! + start, ldc: n)
@@ -155,30 +164,105 @@ public struct Convolution: Sendable {
         }
     }
 
+    /// Where im2col reads and writes: the output map (oh × ow per sample), the input planes (ih × iw, `batch`
+    /// samples a channel), and for a row window, the first output row's and first input row's global rows
+    /// and the whole map's height.
+    struct ColumnGeometry {
+        var oh: Int, ow: Int, ih: Int, iw: Int, batch: Int, rowShift: Int, inputShift: Int, fullHeight: Int
+
+        /// Output rows narrower than this are copied through one table of offsets (``tapTable``) instead
+        /// of row by row: a call per channel, tap and output row cost more than its 1–8 copies on the
+        /// descriptor's deep layers (256 channels × 9 taps × 4 rows of 4 at batch 1). On an AMD EPYC (Zen
+        /// 3) the 256-channel 4×4 layers took 0.22–0.30 ms instead of 0.53–0.59 at batch 1
+        /// (`Benchmarks/Tools/DescriptorLayers`).
+        static let tableWidth = 16
+
+        /// Whether the table applies: narrow rows, and offsets within a channel that fit in 32 bits.
+        var suitsTable: Bool { ow < Self.tableWidth && batch * ih * iw <= Int(Int32.max) }
+    }
+
+    /// The geometry of `input` convolved whole, or over `window`.
+    func columnGeometry(_ input: Activations, window: RowWindow?) -> ColumnGeometry {
+        let size = outputSize(height: input.height, width: input.width)
+        return ColumnGeometry(
+            oh: window.map { $0.outputRows.count } ?? size.height, ow: size.width, ih: input.height, iw: input.width, batch: input.batch,
+            rowShift: window.map { $0.outputRows.lowerBound } ?? 0, inputShift: window.map { $0.inputRows.lowerBound } ?? 0,
+            fullHeight: window.map { $0.fullHeight } ?? input.height)
+    }
+
+    /// The im2col matrix of output rows `rows` (g = b·oh + oy; all of them when nil) of `input`, through the
+    /// tap table or row by row: the matrix ``forward(_:into:columns:chunk:window:)`` multiplies (for tests).
+    func im2colMatrix(_ input: Activations, rows: Range<Int>? = nil, window: RowWindow? = nil, byTable: Bool) -> [Float] {
+        let geometry = columnGeometry(input, window: window)
+        let rows = rows ?? 0..<(input.batch * geometry.oh)
+        var matrix = [Float](repeating: .nan, count: channels * kernelHeight * kernelWidth * rows.count * geometry.ow)
+        input.data.withUnsafeBufferPointer { src in
+            matrix.withUnsafeMutableBufferPointer {
+                writeColumns(src.baseAddress!, rows: rows, geometry, byTable: byTable, into: $0.baseAddress!)
+            }
+        }
+        return matrix
+    }
+
     /// Writes the im2col matrix of output rows `rows` (g = b·oh + oy): one matrix row per (c, ky, kx),
-    /// one column per output position, zeros where the kernel reads outside the input.
-    private func im2col(
-        _ src: UnsafePointer<Float>, rows: Range<Int>, oh: Int, ow: Int, ih: Int, iw: Int, batch: Int,
-        into cols: UnsafeMutablePointer<Float>,
-        width: Int, rowShift: Int, inputShift: Int, fullHeight: Int
+    /// one column per output position, zeros where the kernel reads outside the input. With `byTable`
+    /// (``ColumnGeometry/suitsTable`` must hold) through ``tapTable``, else row by row: the same values.
+    private func writeColumns(
+        _ src: UnsafePointer<Float>, rows: Range<Int>, _ g: ColumnGeometry, byTable: Bool, into cols: UnsafeMutablePointer<Float>
     ) {
+        if byTable {
+            let table = tapTable(rows: rows, g)
+            fa_gather_taps(src, g.batch * g.ih * g.iw, channels, table, table.count, cols)
+        } else {
+            im2col(src, rows: rows, g, into: cols)
+        }
+    }
+
+    /// For output rows `rows`, the offset within a channel's planes (b·ih·iw + y·iw + x) that im2col reads
+    /// for each tap (ky, kx) and column, tap-major as one channel's im2col rows lie; −1 where the tap reads
+    /// the zero padding.
+    private func tapTable(rows: Range<Int>, _ g: ColumnGeometry) -> [Int32] {
+        [Int32](unsafeUninitializedCapacity: kernelHeight * kernelWidth * rows.count * g.ow) { table, count in
+            var t = 0
+            for ky in 0..<kernelHeight {
+                for kx in 0..<kernelWidth {
+                    for row in rows {
+                        let b = row / g.oh
+                        let globalY = (row - b * g.oh + g.rowShift) * strideY - padY + ky
+                        let inside = globalY >= 0 && globalY < g.fullHeight
+                        let y = globalY - g.inputShift
+                        precondition(!inside || (y >= 0 && y < g.ih), "row window misses input row \(globalY)")
+                        for ox in 0..<g.ow {
+                            let x = ox * strideX - padX + kx
+                            table[t] = inside && x >= 0 && x < g.iw ? Int32((b * g.ih + y) * g.iw + x) : -1
+                            t += 1
+                        }
+                    }
+                }
+            }
+            count = t
+        }
+    }
+
+    /// The row-by-row im2col: one strided row copy per channel, tap and output row.
+    private func im2col(_ src: UnsafePointer<Float>, rows: Range<Int>, _ g: ColumnGeometry, into cols: UnsafeMutablePointer<Float>) {
+        let width = rows.count * g.ow
         for c in 0..<channels {
             for ky in 0..<kernelHeight {
                 for kx in 0..<kernelWidth {
                     var target = cols + ((c * kernelHeight + ky) * kernelWidth + kx) * width
-                    for g in rows {
-                        let b = g / oh
-                        let oy = g - b * oh
-                        let globalY = (oy + rowShift) * strideY - padY + ky
-                        if globalY < 0 || globalY >= fullHeight {
-                            target.update(repeating: 0, count: ow)
+                    for row in rows {
+                        let b = row / g.oh
+                        let globalY = (row - b * g.oh + g.rowShift) * strideY - padY + ky
+                        if globalY < 0 || globalY >= g.fullHeight {
+                            target.update(repeating: 0, count: g.ow)
                         } else {
-                            let y = globalY - inputShift
-                            precondition(y >= 0 && y < ih, "row window misses input row \(globalY)")
-                            let line = src + ((c * batch + b) * ih + y) * iw
-                            Convolution.sampleRow(line, width: iw, stride: strideX, offset: kx - padX, into: target, count: ow)
+                            let y = globalY - g.inputShift
+                            precondition(y >= 0 && y < g.ih, "row window misses input row \(globalY)")
+                            let line = src + ((c * g.batch + b) * g.ih + y) * g.iw
+                            Convolution.sampleRow(line, width: g.iw, stride: strideX, offset: kx - padX, into: target, count: g.ow)
                         }
-                        target += ow
+                        target += g.ow
                     }
                 }
             }

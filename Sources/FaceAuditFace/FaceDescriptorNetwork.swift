@@ -47,8 +47,6 @@ public final class FaceDescriptorNetwork {
         /// `second` in Winograd form. Outside `down` blocks the shortcut has the convolution's shape, so the
         /// residual add and the ReLU after it happen in its output pass (`relu` is set for that).
         let secondWinograd: WinogradForms?
-        /// `first` and `second` for 1×1 maps (``Convolution/centreTap``), when they keep a map's size.
-        let firstCentre: Convolution?, secondCentre: Convolution?
 
         init(first: Convolution, second: Convolution, down: Bool, largeTileChannels: Int) {
             self.first = first
@@ -56,8 +54,6 @@ public final class FaceDescriptorNetwork {
             self.down = down
             firstWinograd = WinogradForms(first, allowsLarge: first.channels <= largeTileChannels)
             secondWinograd = WinogradForms(second, allowsLarge: second.channels <= largeTileChannels, relu: !down)
-            firstCentre = first.centreTap
-            secondCentre = second.centreTap
         }
     }
 
@@ -152,6 +148,28 @@ public final class FaceDescriptorNetwork {
     /// The F(4×4) forms built so far, by convolution (2·block, plus 1 for a block's second).
     private var largeForms: [Int: WinogradConvolution] = [:]
 
+    /// The 1×1 forms (``FaceAuditNN/Convolution/centreTapForm()``) built so far, by convolution as
+    /// `largeForms`; nil where a convolution has none. Built the first time a convolution sees a 1×1 map
+    /// (at 150×150 chips only the last block's second does).
+    private var centreForms: [Int: Convolution?] = [:]
+
+    /// `convolution` (key as in ``winograd(_:key:for:)``) as im2col + products, on a 1×1 map as its 1×1
+    /// form where it has one.
+    private func byColumns(_ convolution: Convolution, key: Int, _ input: Activations, into output: inout Activations) {
+        var chosen = convolution
+        if input.height == 1, input.width == 1 {
+            let form: Convolution?
+            if let built = centreForms[key] {
+                form = built
+            } else {
+                form = convolution.centreTapForm()
+                centreForms[key] = .some(form)
+            }
+            if let form { chosen = form }
+        }
+        chosen.forward(input, into: &output, columns: &columns)
+    }
+
     /// The Winograd form the convolution `key` (2·block, plus 1 for a block's second) runs `input` as, or
     /// nil for im2col: none below ``winogradMinimumTiles`` 2×2 tiles, then F(4×4) from
     /// ``largeTileMinimumTiles`` 4×4 tiles, else F(2×2).
@@ -233,22 +251,17 @@ public final class FaceDescriptorNetwork {
         }
         stemPool.forward(t1, into: &x)
         let shortcut = Pooling(kind: .average, height: 2, width: 2, strideY: 2, strideX: 2, padY: 0, padX: 0)
-        /// A convolution by im2col, as its 1×1 form on a 1×1 map.
-        func im2col(_ convolution: Convolution, centre: Convolution?, _ input: Activations, into output: inout Activations) {
-            let onePoint = input.height == 1 && input.width == 1
-            (onePoint ? centre ?? convolution : convolution).forward(input, into: &output, columns: &columns)
-        }
         for (index, block) in blocks.enumerated() {
             if let winograd = winograd(block.firstWinograd, key: 2 * index, for: x) {
                 winograd.forward(x, into: &t1, scratch: &columns)
             } else {
-                im2col(block.first, centre: block.firstCentre, x, into: &t1)
+                byColumns(block.first, key: 2 * index, x, into: &t1)
             }
             if block.down {
                 if let winograd = winograd(block.secondWinograd, key: 2 * index + 1, for: t1) {
                     winograd.forward(t1, into: &t2, scratch: &columns)
                 } else {
-                    im2col(block.second, centre: block.secondCentre, t1, into: &t2)
+                    byColumns(block.second, key: 2 * index + 1, t1, into: &t2)
                 }
                 shortcut.forward(x, into: &skip)
                 Elementwise.add(t2, skip, into: &out)
@@ -256,7 +269,7 @@ public final class FaceDescriptorNetwork {
             } else if let winograd = winograd(block.secondWinograd, key: 2 * index + 1, for: t1) {
                 winograd.forward(t1, adding: x, into: &out, scratch: &columns)
             } else {
-                im2col(block.second, centre: block.secondCentre, t1, into: &t2)
+                byColumns(block.second, key: 2 * index + 1, t1, into: &t2)
                 Elementwise.add(t2, x, into: &out)
                 Elementwise.relu(&out)
             }

@@ -36,6 +36,10 @@ public enum BLAS {
         }
     }()
 
+    /// Whether products run on the own kernels (``kernel`` is not `FA_GEMM_NONE`), whose elements are each
+    /// one fused multiply-add chain over k in order, rather than on the BLAS.
+    public static var ownKernels: Bool { kernel != FA_GEMM_NONE }
+
     /// Whether the all-pairs keys may run on AMX tiles (``TileOperands``; the engine also needs tiles
     /// at multiples of 16 and their error bound within half a bin): the CPU has AMX-BF16, Linux grants
     /// the tile state, and `FACEAUDIT_GEMM` is unset or `amx` (`avx512`, `avx2` and `blas` keep the keys

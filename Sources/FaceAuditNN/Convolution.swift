@@ -66,12 +66,17 @@ public struct Convolution: Sendable {
     /// This convolution for a 1×1 input map, as a 1×1 convolution: with stride 1 and the padding that keeps
     /// a map's size (kernel = 2·pad + 1 both ways), only the centre tap reads the input and every other tap
     /// reads zero padding. Nil for other shapes. Its weights are the centre taps', its bias and ReLU this
-    /// convolution's. Each output is the same multiply-add chain without the padding's terms, whose
-    /// products are exact zeros (finite weights): adding them leaves a sum from 0 unchanged, so the
-    /// outputs are the same. The descriptor's last convolution runs on a 1×1 map at every batch size: 256
-    /// channels instead of 2,304 rows of products.
-    public var centreTap: Convolution? {
-        guard strideY == 1, strideX == 1, kernelHeight == 2 * padY + 1, kernelWidth == 2 * padX + 1 else { return nil }
+    /// convolution's, and it needs 1/(kernelHeight·kernelWidth) of the multiply-adds.
+    ///
+    /// Only with the own product kernels (``BLAS/ownKernels``; nil on the BLAS): there each output is the
+    /// same fused multiply-add chain without the padding's terms. Those products are exact zeros (finite
+    /// weights), and adding them leaves a sum that starts at +0 unchanged (up to the sign of a partial sum
+    /// that underflowed to −0, which the bias then absorbs unless it is a zero), so the outputs are the
+    /// same bits. A BLAS cuts k into blocks of its own, where dropping terms moves the blocks' bounds.
+    public func centreTapForm() -> Convolution? {
+        guard BLAS.ownKernels, strideY == 1, strideX == 1, kernelHeight == 2 * padY + 1, kernelWidth == 2 * padX + 1 else {
+            return nil
+        }
         let taps = kernelHeight * kernelWidth
         let centre = padY * kernelWidth + padX
         return Convolution(

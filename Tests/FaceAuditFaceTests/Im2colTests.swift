@@ -1,16 +1,30 @@
+import FaceAuditGEMM
 import FaceAuditTestSupport
 import Testing
 
-@testable import FaceAuditDlibFormat
 @testable import FaceAuditNN
 
 @Suite("im2col through the tap table equals im2col row by row")
 struct Im2colTests {
+    typealias Pair = (height: Int, width: Int)
+
     /// Kernel, stride and padding of the descriptor's layers (3×3, stride 1 and 2, padding 1 and 0) and of
-    /// the detector's (5×5 stride 2, 9×9 padded), and a 7×7 stem.
-    static let shapes: [(kernel: Int, stride: Int, pad: Int)] = [
-        (3, 1, 1), (3, 2, 0), (3, 2, 1), (5, 2, 0), (9, 1, 4), (7, 2, 0), (1, 1, 0),
+    /// the detector's (5×5 stride 2, 9×9 padded), a 7×7 stem, and two whose height and width differ in all
+    /// three.
+    static let shapes: [(kernel: Pair, stride: Pair, pad: Pair)] = [
+        ((3, 3), (1, 1), (1, 1)), ((3, 3), (2, 2), (0, 0)), ((3, 3), (2, 2), (1, 1)), ((5, 5), (2, 2), (0, 0)),
+        ((9, 9), (1, 1), (4, 4)), ((7, 7), (2, 2), (0, 0)), ((1, 1), (1, 1), (0, 0)), ((3, 5), (1, 2), (1, 2)),
+        ((5, 3), (2, 1), (2, 0)),
     ]
+
+    /// A layer of seeded weights and biases.
+    static func layer(filters: Int, channels: Int, kernel: Pair, stride: Pair, pad: Pair, relu: Bool, seed: UInt64) -> Convolution {
+        var random = SeededUniform(seed: seed)
+        return Convolution(
+            filters: filters, channels: channels, kernel: kernel, stride: (stride.height, stride.width), pad: (pad.height, pad.width),
+            weights: (0..<(filters * channels * kernel.height * kernel.width)).map { _ in Float(random.next()) },
+            bias: (0..<filters).map { _ in Float(random.next()) }, relu: relu)
+    }
 
     static func input(channels: Int, batch: Int, height: Int, width: Int, seed: UInt64) -> Activations {
         var random = SeededUniform(seed: seed)
@@ -24,13 +38,13 @@ struct Im2colTests {
         a.count == b.count ? zip(a, b).filter { $0.bitPattern != $1.bitPattern }.count : max(a.count, b.count)
     }
 
-    @Test("every entry the same, batch 1 and 3, maps 1×1 to 17×17, row ranges and windows")
+    @Test("every entry the same, batch 1 and 3, maps 2×1 to 18×17, row ranges and windows")
     func sameMatrix() {
         for (i, s) in Self.shapes.enumerated() {
-            let conv = ShiftedConvolutionTests.layer(
-                filters: 2, channels: 3, kernel: s.kernel, stride: s.stride, pad: s.pad, relu: false, seed: UInt64(i + 1))
+            let conv = Self.layer(filters: 2, channels: 3, kernel: s.kernel, stride: s.stride, pad: s.pad, relu: false, seed: UInt64(i + 1))
             for batch in [1, 3] {
-                for size in [1, 3, 4, 8, 9, 17] where size + 2 * s.pad >= s.kernel {
+                for size in [1, 3, 4, 8, 9, 17]
+                where size + 1 + 2 * s.pad.height >= s.kernel.height && size + 2 * s.pad.width >= s.kernel.width {
                     let x = Self.input(channels: 3, batch: batch, height: size + 1, width: size, seed: UInt64(100 * i + size))
                     let oh = conv.outputSize(height: x.height, width: x.width).height
                     for rows in [nil, 1..<(batch * oh)] as [Range<Int>?] {
@@ -65,7 +79,7 @@ struct Im2colTests {
 
     @Test("narrow maps at batch 3: the convolution equals its definition within 1e-5")
     func definition() {
-        let conv = ShiftedConvolutionTests.layer(filters: 5, channels: 4, kernel: 3, stride: 1, pad: 1, relu: true, seed: 9)
+        let conv = Self.layer(filters: 5, channels: 4, kernel: (3, 3), stride: (1, 1), pad: (1, 1), relu: true, seed: 9)
         let x = Self.input(channels: 4, batch: 3, height: 4, width: 4, seed: 10)
         #expect(conv.columnGeometry(x, window: nil).suitsTable)
         var found = Activations(channels: 0, batch: 0, height: 0, width: 0)
@@ -86,31 +100,39 @@ struct Im2colTests {
     }
 }
 
-@Suite("A 1×1 map convolved by its centre tap")
+/// Only with the own product kernels: on the BLAS there is no 1×1 form.
+@Suite("A 1×1 map convolved by its centre tap", .enabled(if: BLAS.ownKernels, "products run on the BLAS, which has no 1×1 forms"))
 struct CentreTapTests {
-    @Test("the same bits as the whole kernel, 3×3 and 5×5, batch 1 and 5, with and without ReLU")
+    @Test("the same bits as the whole kernel, 3×3, 5×5 and 3×5, batch 1, 2 and 5, with and without ReLU")
     func sameBits() throws {
-        for (kernel, pad, relu, batch) in [(3, 1, false, 1), (3, 1, true, 5), (5, 2, false, 5), (5, 2, true, 1)] {
-            let conv = ShiftedConvolutionTests.layer(filters: 7, channels: 300, kernel: kernel, stride: 1, pad: pad, relu: relu, seed: 3)
-            let centre = try #require(conv.centreTap)
-            #expect(centre.kernelHeight == 1 && centre.kernelWidth == 1 && centre.padY == 0 && centre.channels == 300)
-            let x = Im2colTests.input(channels: 300, batch: batch, height: 1, width: 1, seed: 4)
+        let cases: [(kernel: Im2colTests.Pair, pad: Im2colTests.Pair, relu: Bool, batch: Int)] = [
+            ((3, 3), (1, 1), false, 1), ((3, 3), (1, 1), true, 5), ((5, 5), (2, 2), false, 5), ((5, 5), (2, 2), true, 1),
+            ((3, 5), (1, 2), false, 2),
+        ]
+        for c in cases {
+            let conv = Im2colTests.layer(filters: 7, channels: 300, kernel: c.kernel, stride: (1, 1), pad: c.pad, relu: c.relu, seed: 3)
+            let centre = try #require(conv.centreTapForm())
+            #expect(centre.kernelHeight == 1 && centre.kernelWidth == 1 && centre.padY == 0 && centre.padX == 0 && centre.channels == 300)
+            let x = Im2colTests.input(channels: 300, batch: c.batch, height: 1, width: 1, seed: 4)
             var whole = Activations(channels: 0, batch: 0, height: 0, width: 0)
             var byCentre = whole
             var columns: [Float] = []
             conv.forward(x, into: &whole, columns: &columns)
             centre.forward(x, into: &byCentre, columns: &columns)
             #expect(whole.height == 1 && whole.width == 1 && byCentre.count == whole.count)
-            #expect(Im2colTests.differing(whole.data, byCentre.data) == 0, "\(kernel)×\(kernel), batch \(batch)")
+            #expect(Im2colTests.differing(whole.data, byCentre.data) == 0, "\(c.kernel), batch \(c.batch)")
         }
     }
 
     @Test("none for strides, other paddings and even kernels")
     func otherShapes() {
-        for (kernel, stride, pad) in [(3, 2, 1), (3, 1, 0), (5, 1, 1), (2, 1, 1), (1, 1, 0)] {
-            let conv = ShiftedConvolutionTests.layer(
-                filters: 2, channels: 3, kernel: kernel, stride: stride, pad: pad, relu: false, seed: 5)
-            #expect((conv.centreTap != nil) == (kernel == 1), "\(kernel)×\(kernel) stride \(stride) pad \(pad)")
+        let shapes: [(kernel: Im2colTests.Pair, stride: Im2colTests.Pair, pad: Im2colTests.Pair)] = [
+            ((3, 3), (2, 2), (1, 1)), ((3, 3), (1, 1), (0, 0)), ((5, 5), (1, 1), (1, 1)), ((2, 2), (1, 1), (1, 1)),
+            ((3, 5), (1, 1), (2, 1)), ((3, 3), (1, 2), (1, 1)), ((1, 1), (1, 1), (0, 0)),
+        ]
+        for s in shapes {
+            let conv = Im2colTests.layer(filters: 2, channels: 3, kernel: s.kernel, stride: s.stride, pad: s.pad, relu: false, seed: 5)
+            #expect((conv.centreTapForm() != nil) == (s.kernel == (1, 1)), "\(s.kernel) stride \(s.stride) pad \(s.pad)")
         }
     }
 }

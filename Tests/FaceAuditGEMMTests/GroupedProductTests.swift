@@ -142,11 +142,11 @@ struct GroupedProductTests {
     /// bit for bit, in every kernel. The shapes cover products at most 16 columns wide (and the last 1–16
     /// columns of wider ones), which AVX-512F runs 16 rows by 16 columns, over odd and even counts of
     /// 8-row strips. With AVX2 a single column (n = 1, and the last column of n = 17 and 49) runs eight
-    /// 6-row strips at a time: m = 49 and 100 need more than eight.
+    /// 6-row strips at a time: m = 49 and 100 need more than eight, and k = 1 runs its last load alone.
     @Test(arguments: [1, 2, 15, 16, 17, 49, 64])
     func narrowColumnsAreTheChain(_ n: Int) {
         for (m, k, groups) in [
-            (1, 7, 1), (8, 300, 1), (9, 3, 3), (16, 40, 2), (17, 1, 5), (24, 33, 1), (40, 12, 3), (49, 20, 2), (100, 9, 1),
+            (1, 7, 1), (8, 300, 1), (9, 3, 3), (16, 40, 2), (17, 1, 5), (24, 33, 1), (40, 12, 3), (49, 20, 2), (100, 9, 1), (13, 1, 1),
         ] {
             let operands = Operands(Case(m: m, n: n, k: k, groups: groups), seed: UInt64(7 * m + n))
             var chain = [Float](repeating: 0, count: m * n)

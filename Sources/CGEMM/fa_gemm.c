@@ -1,5 +1,6 @@
 // FaceAudit's single-precision GEMM: BLIS-style packing and blocking around one register kernel per ISA
-// (and, with AVX-512F, a 16 × 16 one for a grouped product's last 16 or fewer columns).
+// (and, for a grouped product's last columns, a 16 × 16 one and one for one to four columns with AVX-512F,
+// one for a lone column with AVX2).
 //
 // Loops (outermost first): columns of C in blocks of nc, k in blocks of KC (B's block packed into
 // NR-wide strips, A's rows packed into MR-tall strips), MR-row strips of A (one strip, MR × KC floats,
@@ -143,8 +144,8 @@ static void pack_b(int nr, b_source src, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j
 // MARK: - Register kernels
 //
 // The multiply-add loops are inline assembly, so that they run at full speed in debug builds too (SwiftPM
-// compiles C targets at -O0 there, which leaves intrinsics code unoptimised); column256, for a lone
-// column, is the exception. Each loop leaves its
+// compiles C targets at -O0 there, which leaves intrinsics code unoptimised); column256 and thin512_W,
+// for a product's last one to four columns, are the exceptions. Each loop leaves its
 // MR × NR block in `acc` (64-byte aligned); `store` then writes the block's valid part into C.
 
 /// How a kernel's block of C is written: the first k block stores alpha·P (+ beta·C), later ones add.
@@ -380,6 +381,50 @@ AVX2 static void column256(
     }
 }
 
+/// The last 1–4 columns of a product (n = 1 on a 1×1 map, 4 on a 2×2 one at batch 1, the last of 81
+/// tiles), where the 16 × 16 block would compute 16 columns to keep them, for AVX-512F's packed A (8-row
+/// strips): c[(i0 + r)·ldc + q], i0 = 8·(first + s), for rows r of strips first + s, s < count (count ≤
+/// S), rows below m only, and columns q < W of `bv` (k rows of W floats). Each load takes one strip's 8
+/// rows at one k (8 floats, so no read passes the packed A) and each of its W products goes to its own
+/// chain: S = 8, 4, 3, 2 strips for W = 1, 2, 3, 4, at least eight chains, which with the S loads and
+/// the broadcasts the compiler keeps in the 16 YMM registers without spilling (checked with objdump; more
+/// strips spilled a chain to the stack). Each element is one fused multiply-add chain from
+/// 0 over k in order, as grouped512 runs it, so the same bits. Intrinsics, not assembly.
+#define THIN512(W, S)                                                                                                      \
+    AVX512 static void thin512_##W(                                                                                        \
+        ptrdiff_t k, const float *ap, ptrdiff_t first, ptrdiff_t count, ptrdiff_t m, const float *bv, float *c,          \
+        ptrdiff_t ldc) {                                                                                                   \
+        __m256 acc[S][W];                                                                                                  \
+        const float *strip[S];                                                                                             \
+        for (int s = 0; s < S; s++) {                                                                                      \
+            for (int q = 0; q < W; q++) acc[s][q] = _mm256_setzero_ps();                                                   \
+            strip[s] = ap + (first + (s < count ? s : 0)) * MR512 * k;                                                     \
+        }                                                                                                                  \
+        for (ptrdiff_t p = 0; p < k; p++) {                                                                                \
+            __m256 a[S];                                                                                                   \
+            for (int s = 0; s < S; s++) a[s] = _mm256_loadu_ps(strip[s] + p * MR512);                                      \
+            for (int q = 0; q < W; q++) {                                                                                  \
+                __m256 b = _mm256_broadcast_ss(bv + p * W + q);                                                            \
+                for (int s = 0; s < S; s++) acc[s][q] = _mm256_fmadd_ps(a[s], b, acc[s][q]);                               \
+            }                                                                                                              \
+        }                                                                                                                  \
+        for (int s = 0; s < count; s++) {                                                                                  \
+            ptrdiff_t i0 = (first + s) * MR512;                                                                            \
+            for (int q = 0; q < W; q++) {                                                                                  \
+                _Alignas(32) float rows[8];                                                                                \
+                _mm256_store_ps(rows, acc[s][q]);                                                                          \
+                for (ptrdiff_t r = 0; r < MR512 && i0 + r < m; r++) c[(i0 + r) * ldc + q] = rows[r];                       \
+            }                                                                                                              \
+        }                                                                                                                  \
+    }
+THIN512(1, 8)
+THIN512(2, 4)
+THIN512(3, 3)
+THIN512(4, 2)
+
+/// The strips per call of thin512_W.
+static const int thin512_strips[5] = {0, 8, 4, 3, 2};
+
 /// A register kernel: kg·groups multiply-adds per element of an MR × NR block (B strips at bs[g], rows
 /// `stride` bytes apart), then the block's rows × cols written into C as `mode` says.
 typedef void (*kernel_fn)(
@@ -556,8 +601,12 @@ bool fa_sgemm_grouped_packed(
     float *bp = grow(&s->b, &s->b_count, (size_t)(nr * k));
     if (!bp) return false;
     const float *rows_at[FA_GEMM_MAX_GROUPS];
-    for (ptrdiff_t j = 0; j < n; j += nr) {
+    for (ptrdiff_t j = 0; j < n;) {
         int w = n - j < nr ? (int)(n - j) : nr;
+        // With AVX-512F a last strip of 17–36 columns (33 after 48 of 81 tiles) runs as 16-wide panels and
+        // at most four single columns (16 + 16 + 1 columns computed for 33) rather than one 48-wide block.
+        if (kernel == FA_GEMM_AVX512 && w > 16 && w <= 36) w = 16;
+        const ptrdiff_t next = j + w;
         if (kernel == FA_GEMM_AVX2 && w == 1) {
             // One column (n = 1, or the last when n ≡ 1 mod 16, as 81 tiles of 9 × 9): its
             // column of B made contiguous, against eight strips of A at a time.
@@ -565,23 +614,50 @@ bool fa_sgemm_grouped_packed(
                 for (ptrdiff_t p = 0; p < kg; p++) bp[g * kg + p] = b[b_offsets[g] + p * ldb + j];
             for (ptrdiff_t strip = 0; strip < strips; strip += 8)
                 column256(k, ap, strip, strips - strip < 8 ? strips - strip : 8, m, bp, c + j, ldc);
+            j = next;
+            continue;
+        }
+        if (kernel == FA_GEMM_AVX512 && w <= 4) {
+            // One to four columns: B's columns made contiguous (k rows of w), against a few strips at a time.
+            for (ptrdiff_t g = 0; g < groups; g++)
+                for (ptrdiff_t p = 0; p < kg; p++)
+                    for (int q = 0; q < w; q++) bp[(g * kg + p) * w + q] = b[b_offsets[g] + p * ldb + j + q];
+            const int per = thin512_strips[w];
+            for (ptrdiff_t strip = 0; strip < strips; strip += per) {
+                ptrdiff_t count = strips - strip < per ? strips - strip : per;
+                switch (w) {
+                case 1: thin512_1(k, ap, strip, count, m, bp, c + j, ldc); break;
+                case 2: thin512_2(k, ap, strip, count, m, bp, c + j, ldc); break;
+                case 3: thin512_3(k, ap, strip, count, m, bp, c + j, ldc); break;
+                default: thin512_4(k, ap, strip, count, m, bp, c + j, ldc); break;
+                }
+            }
+            j = next;
             continue;
         }
         if (kernel == FA_GEMM_AVX512 && w <= 16) {
-            // At most 16 columns left: a zero-padded 16-wide panel, two 8-row strips at a time.
-            for (ptrdiff_t g = 0; g < groups; g++) {
-                b_source source = {b + b_offsets[g], ldb, false};
-                pack_b(16, source, 0, kg, j, w, bp + g * kg * 16);
-                rows_at[g] = bp + g * kg * 16;
+            // At most 16 columns left, two 8-row strips at a time: 16 whole columns read where they lie
+            // (never beyond column n), fewer packed into a zero-padded 16-wide panel.
+            ptrdiff_t panel_stride = 16 * (ptrdiff_t)sizeof(float);
+            if (w == 16) {
+                for (ptrdiff_t g = 0; g < groups; g++) rows_at[g] = b + b_offsets[g] + j;
+                panel_stride = ldb * (ptrdiff_t)sizeof(float);
+            } else {
+                for (ptrdiff_t g = 0; g < groups; g++) {
+                    b_source source = {b + b_offsets[g], ldb, false};
+                    pack_b(16, source, 0, kg, j, w, bp + g * kg * 16);
+                    rows_at[g] = bp + g * kg * 16;
+                }
             }
             _Alignas(64) float acc[16 * 16];
             for (ptrdiff_t strip = 0; strip < strips; strip += 2) {
                 const float *a0 = ap + strip * mr * k, *a1 = strip + 1 < strips ? a0 + mr * k : a0;
                 ptrdiff_t i0 = strip * mr;
                 int h = m - i0 < 2 * mr ? (int)(m - i0) : 2 * mr;
-                narrow512(kg, groups, a0, a1, rows_at, 16 * (ptrdiff_t)sizeof(float), acc);
+                narrow512(kg, groups, a0, a1, rows_at, panel_stride, acc);
                 store_narrow512(acc, h, w, c + i0 * ldc + j, ldc);
             }
+            j = next;
             continue;
         }
         ptrdiff_t stride;
@@ -603,6 +679,7 @@ bool fa_sgemm_grouped_packed(
             int h = m - i0 < mr ? (int)(m - i0) : mr;
             run(kg, groups, ap + strip * mr * k, rows_at, stride, c + i0 * ldc + j, ldc, h, w, write);
         }
+        j = next;
     }
     return true;
 }

@@ -143,7 +143,10 @@ struct GroupedProductTests {
     /// columns of wider ones), which AVX-512F runs 16 rows by 16 columns, over odd and even counts of
     /// 8-row strips. With AVX2 a single column (n = 1, and the last column of n = 17 and 49) runs eight
     /// 6-row strips at a time: m = 49 and 100 need more than eight, and k = 1 runs its last load alone.
-    @Test(arguments: [1, 2, 15, 16, 17, 49, 64])
+    /// With AVX-512F the last one to four columns (n = 1–4, and of n = 17–20, 49, 50, 81 and 100) run
+    /// eight to three strips at a time, and a last strip of 17–36 columns (n = 17–20, 33, 81) runs as
+    /// 16-wide panels read in place before them.
+    @Test(arguments: [1, 2, 3, 4, 15, 16, 17, 20, 33, 49, 50, 64, 81, 100])
     func narrowColumnsAreTheChain(_ n: Int) {
         for (m, k, groups) in [
             (1, 7, 1), (8, 300, 1), (9, 3, 3), (16, 40, 2), (17, 1, 5), (24, 33, 1), (40, 12, 3), (49, 20, 2), (100, 9, 1), (13, 1, 1),

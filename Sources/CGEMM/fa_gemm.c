@@ -1,6 +1,5 @@
 // FaceAudit's single-precision GEMM: BLIS-style packing and blocking around one register kernel per ISA
-// (and, for a grouped product's last columns, a 16 × 16 one and one for one to four columns with AVX-512F,
-// one for a lone column with AVX2).
+// (and, for a grouped product's last columns, one for one to four columns, and with AVX-512F a 16 × 16 one).
 //
 // Loops (outermost first): columns of C in blocks of nc, k in blocks of KC (B's block packed into
 // NR-wide strips, A's rows packed into MR-tall strips), MR-row strips of A (one strip, MR × KC floats,
@@ -144,7 +143,7 @@ static void pack_b(int nr, b_source src, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j
 // MARK: - Register kernels
 //
 // The multiply-add loops are inline assembly, so that they run at full speed in debug builds too (SwiftPM
-// compiles C targets at -O0 there, which leaves intrinsics code unoptimised); column256 and thin512_W,
+// compiles C targets at -O0 there, which leaves intrinsics code unoptimised); thin256_W and thin512_W,
 // for a product's last one to four columns, are the exceptions. Each loop leaves its
 // MR × NR block in `acc` (64-byte aligned); `store` then writes the block's valid part into C.
 
@@ -350,36 +349,59 @@ AVX2 static void kernel256(
     store256(acc, rows, cols, c, ldc, mode);
 }
 
-/// One column of C (a product with n = 1, as on the descriptor's 1×1 maps at batch 1, or a product's last
-/// column after whole 16-wide strips), where the 6 × 16 kernel would compute 16 columns to keep one:
-/// c[(i0 + r)·ldc], i0 = 6·(first + s), for rows r of strips first + s, s < count (count ≤ 8), of packed A
-/// against the column `bv` (k floats, contiguous), rows below m only. Each row is one fused multiply-add
-/// chain from 0 over k in order, as grouped256 runs it, so the same bits. The strips run together, eight
-/// independent chains, each load taking a strip's 6 rows at one k (and, in the last two lanes, the next
-/// k's first rows, which are not used; the last k loads 6 lanes only, so no read passes the packed A).
-/// Intrinsics, not assembly: a debug (-O0) build runs it slower than the 6 × 16 kernel would.
-AVX2 static void column256(
-    ptrdiff_t k, const float *ap, ptrdiff_t first, ptrdiff_t count, ptrdiff_t m, const float *bv, float *c, ptrdiff_t ldc) {
-    __m256 acc[8];
-    const float *strip[8];
-    for (ptrdiff_t s = 0; s < 8; s++) {
-        acc[s] = _mm256_setzero_ps();
-        strip[s] = ap + (first + (s < count ? s : 0)) * MR256 * k;
+/// The last 1–4 columns of a product (n = 1 on the descriptor's 1×1 maps at batch 1, 4 on a 2×2 map, the
+/// last of 81 tiles after five 16-wide strips), where the 6 × 16 kernel would compute 16 columns to keep
+/// them, for AVX2's packed A (6-row strips): c[(i0 + r)·ldc + q], i0 = 6·(first + s), for rows r of strips
+/// first + s, s < count (count ≤ S), rows below m only, and columns q < W of `bv` (k rows of W floats).
+/// Each load takes a strip's 6 rows at one k (and, in the last two lanes, the next k's first rows, which
+/// are not used; the last k loads 6 lanes only, so no read passes the packed A), and each of its W
+/// products goes to its own chain: S = 8, 4, 3, 2 strips for W = 1, 2, 3, 4, at least eight chains,
+/// which the compiler keeps in the 16 YMM registers with the loads and broadcasts (one column: one
+/// broadcast, the loads folded into the multiply-adds). Each element is one fused multiply-add chain from
+/// 0 over k in order, as grouped256 runs it, so the same bits. Intrinsics, not assembly: a debug (-O0)
+/// build runs them slower than the 6 × 16 kernel would.
+#define THIN256(W, S)                                                                                                      \
+    AVX2 static void thin256_##W(                                                                                          \
+        ptrdiff_t k, const float *ap, ptrdiff_t first, ptrdiff_t count, ptrdiff_t m, const float *bv, float *c,          \
+        ptrdiff_t ldc) {                                                                                                   \
+        __m256 acc[S][W];                                                                                                  \
+        const float *strip[S];                                                                                             \
+        for (int s = 0; s < S; s++) {                                                                                      \
+            for (int q = 0; q < W; q++) acc[s][q] = _mm256_setzero_ps();                                                   \
+            strip[s] = ap + (first + (s < count ? s : 0)) * MR256 * k;                                                     \
+        }                                                                                                                  \
+        const __m256i six = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);                                              \
+        for (ptrdiff_t p = 0; p < k; p++) {                                                                                \
+            __m256 a[S];                                                                                                   \
+            if (W == 1 && p + 1 < k) {                                                                                     \
+                __m256 b = _mm256_broadcast_ss(bv + p);                                                                    \
+                for (int s = 0; s < S; s++)                                                                                \
+                    acc[s][0] = _mm256_fmadd_ps(_mm256_loadu_ps(strip[s] + p * MR256), b, acc[s][0]);                      \
+                continue;                                                                                                  \
+            }                                                                                                              \
+            if (p + 1 < k) {                                                                                               \
+                for (int s = 0; s < S; s++) a[s] = _mm256_loadu_ps(strip[s] + p * MR256);                                 \
+            } else {                                                                                                       \
+                for (int s = 0; s < S; s++) a[s] = _mm256_maskload_ps(strip[s] + p * MR256, six);                          \
+            }                                                                                                              \
+            for (int q = 0; q < W; q++) {                                                                                  \
+                __m256 b = _mm256_broadcast_ss(bv + p * W + q);                                                            \
+                for (int s = 0; s < S; s++) acc[s][q] = _mm256_fmadd_ps(a[s], b, acc[s][q]);                               \
+            }                                                                                                              \
+        }                                                                                                                  \
+        for (int s = 0; s < count; s++) {                                                                                  \
+            ptrdiff_t i0 = (first + s) * MR256;                                                                            \
+            for (int q = 0; q < W; q++) {                                                                                  \
+                _Alignas(32) float rows[8];                                                                                \
+                _mm256_store_ps(rows, acc[s][q]);                                                                          \
+                for (ptrdiff_t r = 0; r < MR256 && i0 + r < m; r++) c[(i0 + r) * ldc + q] = rows[r];                       \
+            }                                                                                                              \
+        }                                                                                                                  \
     }
-    for (ptrdiff_t p = 0; p + 1 < k; p++) {
-        __m256 b = _mm256_broadcast_ss(bv + p);
-        for (ptrdiff_t s = 0; s < 8; s++) acc[s] = _mm256_fmadd_ps(_mm256_loadu_ps(strip[s] + p * MR256), b, acc[s]);
-    }
-    const __m256i six = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);
-    __m256 b = _mm256_broadcast_ss(bv + k - 1);
-    for (ptrdiff_t s = 0; s < 8; s++) acc[s] = _mm256_fmadd_ps(_mm256_maskload_ps(strip[s] + (k - 1) * MR256, six), b, acc[s]);
-    for (ptrdiff_t s = 0; s < count; s++) {
-        _Alignas(32) float rows[8];
-        _mm256_store_ps(rows, acc[s]);
-        ptrdiff_t i0 = (first + s) * MR256;
-        for (ptrdiff_t r = 0; r < MR256 && i0 + r < m; r++) c[(i0 + r) * ldc] = rows[r];
-    }
-}
+THIN256(1, 8)
+THIN256(2, 4)
+THIN256(3, 3)
+THIN256(4, 2)
 
 /// The last 1–4 columns of a product (n = 1 on a 1×1 map, 4 on a 2×2 one at batch 1, the last of 81
 /// tiles), where the 16 × 16 block would compute 16 columns to keep them, for AVX-512F's packed A (8-row
@@ -388,8 +410,9 @@ AVX2 static void column256(
 /// rows at one k (8 floats, so no read passes the packed A) and each of its W products goes to its own
 /// chain: S = 8, 4, 3, 2 strips for W = 1, 2, 3, 4, at least eight chains, which with the S loads and
 /// the broadcasts the compiler keeps in the 16 YMM registers without spilling (checked with objdump; more
-/// strips spilled a chain to the stack). Each element is one fused multiply-add chain from
-/// 0 over k in order, as grouped512 runs it, so the same bits. Intrinsics, not assembly.
+/// strips spilled a chain to the stack; one column: one broadcast, the loads folded into the
+/// multiply-adds). Each element is one fused multiply-add chain from 0 over k in order, as grouped512 runs
+/// it, so the same bits. Intrinsics, not assembly.
 #define THIN512(W, S)                                                                                                      \
     AVX512 static void thin512_##W(                                                                                        \
         ptrdiff_t k, const float *ap, ptrdiff_t first, ptrdiff_t count, ptrdiff_t m, const float *bv, float *c,          \
@@ -402,6 +425,12 @@ AVX2 static void column256(
         }                                                                                                                  \
         for (ptrdiff_t p = 0; p < k; p++) {                                                                                \
             __m256 a[S];                                                                                                   \
+            if (W == 1) {                                                                                                  \
+                __m256 b = _mm256_broadcast_ss(bv + p);                                                                    \
+                for (int s = 0; s < S; s++)                                                                                \
+                    acc[s][0] = _mm256_fmadd_ps(_mm256_loadu_ps(strip[s] + p * MR512), b, acc[s][0]);                      \
+                continue;                                                                                                  \
+            }                                                                                                              \
             for (int s = 0; s < S; s++) a[s] = _mm256_loadu_ps(strip[s] + p * MR512);                                      \
             for (int q = 0; q < W; q++) {                                                                                  \
                 __m256 b = _mm256_broadcast_ss(bv + p * W + q);                                                            \
@@ -422,8 +451,8 @@ THIN512(2, 4)
 THIN512(3, 3)
 THIN512(4, 2)
 
-/// The strips per call of thin512_W.
-static const int thin512_strips[5] = {0, 8, 4, 3, 2};
+/// The strips per call of thin256_W and thin512_W.
+static const int thin_strips[5] = {0, 8, 4, 3, 2};
 
 /// A register kernel: kg·groups multiply-adds per element of an MR × NR block (B strips at bs[g], rows
 /// `stride` bytes apart), then the block's rows × cols written into C as `mode` says.
@@ -607,29 +636,30 @@ bool fa_sgemm_grouped_packed(
         // at most four single columns (16 + 16 + 1 columns computed for 33) rather than one 48-wide block.
         if (kernel == FA_GEMM_AVX512 && w > 16 && w <= 36) w = 16;
         const ptrdiff_t next = j + w;
-        if (kernel == FA_GEMM_AVX2 && w == 1) {
-            // One column (n = 1, or the last when n ≡ 1 mod 16, as 81 tiles of 9 × 9): its
-            // column of B made contiguous, against eight strips of A at a time.
-            for (ptrdiff_t g = 0; g < groups; g++)
-                for (ptrdiff_t p = 0; p < kg; p++) bp[g * kg + p] = b[b_offsets[g] + p * ldb + j];
-            for (ptrdiff_t strip = 0; strip < strips; strip += 8)
-                column256(k, ap, strip, strips - strip < 8 ? strips - strip : 8, m, bp, c + j, ldc);
-            j = next;
-            continue;
-        }
-        if (kernel == FA_GEMM_AVX512 && w <= 4) {
-            // One to four columns: B's columns made contiguous (k rows of w), against a few strips at a time.
+        if (w <= 4) {
+            // One to four columns: B's columns made contiguous (k rows of w), against a few strips of A at a
+            // time.
             for (ptrdiff_t g = 0; g < groups; g++)
                 for (ptrdiff_t p = 0; p < kg; p++)
                     for (int q = 0; q < w; q++) bp[(g * kg + p) * w + q] = b[b_offsets[g] + p * ldb + j + q];
-            const int per = thin512_strips[w];
+            const int per = thin_strips[w];
             for (ptrdiff_t strip = 0; strip < strips; strip += per) {
                 ptrdiff_t count = strips - strip < per ? strips - strip : per;
-                switch (w) {
-                case 1: thin512_1(k, ap, strip, count, m, bp, c + j, ldc); break;
-                case 2: thin512_2(k, ap, strip, count, m, bp, c + j, ldc); break;
-                case 3: thin512_3(k, ap, strip, count, m, bp, c + j, ldc); break;
-                default: thin512_4(k, ap, strip, count, m, bp, c + j, ldc); break;
+                float *to = c + j;
+                if (kernel == FA_GEMM_AVX512) {
+                    switch (w) {
+                    case 1: thin512_1(k, ap, strip, count, m, bp, to, ldc); break;
+                    case 2: thin512_2(k, ap, strip, count, m, bp, to, ldc); break;
+                    case 3: thin512_3(k, ap, strip, count, m, bp, to, ldc); break;
+                    default: thin512_4(k, ap, strip, count, m, bp, to, ldc); break;
+                    }
+                } else {
+                    switch (w) {
+                    case 1: thin256_1(k, ap, strip, count, m, bp, to, ldc); break;
+                    case 2: thin256_2(k, ap, strip, count, m, bp, to, ldc); break;
+                    case 3: thin256_3(k, ap, strip, count, m, bp, to, ldc); break;
+                    default: thin256_4(k, ap, strip, count, m, bp, to, ldc); break;
+                    }
                 }
             }
             j = next;

@@ -141,11 +141,10 @@ struct GroupedProductTests {
     /// Every element is one fused multiply-add chain over the groups, then k, from 0: exactly that chain,
     /// bit for bit, in every kernel. The shapes cover products at most 16 columns wide (and the last 1–16
     /// columns of wider ones), which AVX-512F runs 16 rows by 16 columns, over odd and even counts of
-    /// 8-row strips. With AVX2 a single column (n = 1, and the last column of n = 17 and 49) runs eight
-    /// 6-row strips at a time: m = 49 and 100 need more than eight, and k = 1 runs its last load alone.
-    /// With AVX-512F the last one to four columns (n = 1–4, and of n = 17–20, 49, 50, 81 and 100) run
-    /// eight to three strips at a time, and a last strip of 17–36 columns (n = 17–20, 33, 81) runs as
-    /// 16-wide panels read in place before them.
+    /// 8-row strips. The last one to four columns (n = 1–4, and of n = 17–20, 49, 50, 81 and 100) run
+    /// against eight to two strips at a time (6-row strips with AVX2, 8-row with AVX-512F): m = 49 and 100
+    /// need more than eight, and k = 1 runs AVX2's masked last load alone. With AVX-512F a last strip of
+    /// 17–36 columns (n = 17–20, 33, 81) runs as 16-wide panels read in place before them.
     @Test(arguments: [1, 2, 3, 4, 15, 16, 17, 20, 33, 49, 50, 64, 81, 100])
     func narrowColumnsAreTheChain(_ n: Int) {
         for (m, k, groups) in [

@@ -143,8 +143,8 @@ static void pack_b(int nr, b_source src, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j
 // MARK: - Register kernels
 //
 // The multiply-add loops are inline assembly, so that they run at full speed in debug builds too (SwiftPM
-// compiles C targets at -O0 there, which leaves intrinsics code unoptimised); thin256_W and thin512_W,
-// for a product's last one to four columns, are the exceptions. Each loop leaves its
+// compiles C targets at -O0 there, which leaves intrinsics code unoptimised); thin_MR_W, for a product's
+// last one to four columns, is the exception. Each loop leaves its
 // MR × NR block in `acc` (64-byte aligned); `store` then writes the block's valid part into C.
 
 /// How a kernel's block of C is written: the first k block stores alpha·P (+ beta·C), later ones add.
@@ -350,108 +350,63 @@ AVX2 static void kernel256(
 }
 
 /// The last 1–4 columns of a product (n = 1 on the descriptor's 1×1 maps at batch 1, 4 on a 2×2 map, the
-/// last of 81 tiles after five 16-wide strips), where the 6 × 16 kernel would compute 16 columns to keep
-/// them, for AVX2's packed A (6-row strips): c[(i0 + r)·ldc + q], i0 = 6·(first + s), for rows r of strips
-/// first + s, s < count (count ≤ S), rows below m only, and columns q < W of `bv` (k rows of W floats).
-/// Each load takes a strip's 6 rows at one k (and, in the last two lanes, the next k's first rows, which
-/// are not used; the last k loads 6 lanes only, so no read passes the packed A), and each of its W
-/// products goes to its own chain: S = 8, 4, 3, 2 strips for W = 1, 2, 3, 4, at least eight chains,
-/// which the compiler keeps in the 16 YMM registers with the loads and broadcasts (one column: one
+/// last of 81 tiles), where the 6 × 16 (AVX2) or 16 × 16 (AVX-512F) block would compute 16 columns to keep
+/// them: c[(i0 + r)·ldc + q], i0 = MR·(first + s), for rows r of the packed A's MR-row strips first + s,
+/// s < count (count ≤ S), rows below m only, and columns q < W of `bv` (k rows of W floats).
+/// Each load takes a strip's MR rows at one k in 8 lanes: with MR = 6 (AVX2) the last two lanes hold the
+/// next k's first rows, which are not used, and the last k loads 6 lanes only, so no read passes the
+/// packed A. Each of its W products goes to its own chain: S = 8, 4, 3, 2 strips for W = 1, 2, 3, 4, at
+/// least eight chains, which the compiler keeps in the 16 YMM registers with the loads and broadcasts
+/// without spilling (checked with objdump; more strips spilled a chain to the stack; one column: one
 /// broadcast, the loads folded into the multiply-adds). Each element is one fused multiply-add chain from
-/// 0 over k in order, as grouped256 runs it, so the same bits. Intrinsics, not assembly: a debug (-O0)
-/// build runs them slower than the 6 × 16 kernel would.
-#define THIN256(W, S)                                                                                                      \
-    AVX2 static void thin256_##W(                                                                                          \
-        ptrdiff_t k, const float *ap, ptrdiff_t first, ptrdiff_t count, ptrdiff_t m, const float *bv, float *c,          \
-        ptrdiff_t ldc) {                                                                                                   \
-        __m256 acc[S][W];                                                                                                  \
-        const float *strip[S];                                                                                             \
-        for (int s = 0; s < S; s++) {                                                                                      \
-            for (int q = 0; q < W; q++) acc[s][q] = _mm256_setzero_ps();                                                   \
-            strip[s] = ap + (first + (s < count ? s : 0)) * MR256 * k;                                                     \
-        }                                                                                                                  \
-        const __m256i six = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);                                              \
-        for (ptrdiff_t p = 0; p < k; p++) {                                                                                \
-            __m256 a[S];                                                                                                   \
-            if (W == 1 && p + 1 < k) {                                                                                     \
-                __m256 b = _mm256_broadcast_ss(bv + p);                                                                    \
-                for (int s = 0; s < S; s++)                                                                                \
-                    acc[s][0] = _mm256_fmadd_ps(_mm256_loadu_ps(strip[s] + p * MR256), b, acc[s][0]);                      \
-                continue;                                                                                                  \
-            }                                                                                                              \
-            if (p + 1 < k) {                                                                                               \
-                for (int s = 0; s < S; s++) a[s] = _mm256_loadu_ps(strip[s] + p * MR256);                                 \
-            } else {                                                                                                       \
-                for (int s = 0; s < S; s++) a[s] = _mm256_maskload_ps(strip[s] + p * MR256, six);                          \
-            }                                                                                                              \
-            for (int q = 0; q < W; q++) {                                                                                  \
-                __m256 b = _mm256_broadcast_ss(bv + p * W + q);                                                            \
-                for (int s = 0; s < S; s++) acc[s][q] = _mm256_fmadd_ps(a[s], b, acc[s][q]);                               \
-            }                                                                                                              \
-        }                                                                                                                  \
-        for (int s = 0; s < count; s++) {                                                                                  \
-            ptrdiff_t i0 = (first + s) * MR256;                                                                            \
-            for (int q = 0; q < W; q++) {                                                                                  \
-                _Alignas(32) float rows[8];                                                                                \
-                _mm256_store_ps(rows, acc[s][q]);                                                                          \
-                for (ptrdiff_t r = 0; r < MR256 && i0 + r < m; r++) c[(i0 + r) * ldc + q] = rows[r];                       \
-            }                                                                                                              \
-        }                                                                                                                  \
+/// 0 over k in order, as grouped256 and grouped512 run it, so the same bits. Intrinsics, not assembly: a
+/// debug (-O0) build runs them slower than the blocks would.
+#define THIN(ISA, MR, W, S)                                                                                            \
+    ISA static void thin_##MR##_##W(                                                                                   \
+        ptrdiff_t k, const float *ap, ptrdiff_t first, ptrdiff_t count, ptrdiff_t m, const float *bv, float *c,        \
+        ptrdiff_t ldc) {                                                                                               \
+        __m256 acc[S][W];                                                                                              \
+        const float *strip[S];                                                                                         \
+        for (int s = 0; s < S; s++) {                                                                                  \
+            for (int q = 0; q < W; q++) acc[s][q] = _mm256_setzero_ps();                                               \
+            strip[s] = ap + (first + (s < count ? s : 0)) * MR * k;                                                    \
+        }                                                                                                              \
+        const __m256i rows_only = _mm256_cmpgt_epi32(_mm256_set1_epi32(MR), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); \
+        for (ptrdiff_t p = 0; p < k; p++) {                                                                            \
+            const int whole = MR == 8 || p + 1 < k;                                                                    \
+            if (W == 1 && whole) {                                                                                     \
+                __m256 b = _mm256_broadcast_ss(bv + p);                                                                \
+                for (int s = 0; s < S; s++) acc[s][0] = _mm256_fmadd_ps(_mm256_loadu_ps(strip[s] + p * MR), b, acc[s][0]); \
+                continue;                                                                                              \
+            }                                                                                                          \
+            __m256 a[S];                                                                                               \
+            for (int s = 0; s < S; s++)                                                                                \
+                a[s] = whole ? _mm256_loadu_ps(strip[s] + p * MR) : _mm256_maskload_ps(strip[s] + p * MR, rows_only);  \
+            for (int q = 0; q < W; q++) {                                                                              \
+                __m256 b = _mm256_broadcast_ss(bv + p * W + q);                                                        \
+                for (int s = 0; s < S; s++) acc[s][q] = _mm256_fmadd_ps(a[s], b, acc[s][q]);                           \
+            }                                                                                                          \
+        }                                                                                                              \
+        for (int s = 0; s < count; s++) {                                                                              \
+            ptrdiff_t i0 = (first + s) * MR;                                                                           \
+            for (int q = 0; q < W; q++) {                                                                              \
+                _Alignas(32) float rows[8];                                                                            \
+                _mm256_store_ps(rows, acc[s][q]);                                                                      \
+                for (ptrdiff_t r = 0; r < MR && i0 + r < m; r++) c[(i0 + r) * ldc + q] = rows[r];                      \
+            }                                                                                                          \
+        }                                                                                                              \
     }
-THIN256(1, 8)
-THIN256(2, 4)
-THIN256(3, 3)
-THIN256(4, 2)
+_Static_assert(MR256 == 6 && MR512 == 8, "the thin kernels are named and built for 6- and 8-row strips");
+THIN(AVX2, 6, 1, 8)
+THIN(AVX2, 6, 2, 4)
+THIN(AVX2, 6, 3, 3)
+THIN(AVX2, 6, 4, 2)
+THIN(AVX512, 8, 1, 8)
+THIN(AVX512, 8, 2, 4)
+THIN(AVX512, 8, 3, 3)
+THIN(AVX512, 8, 4, 2)
 
-/// The last 1–4 columns of a product (n = 1 on a 1×1 map, 4 on a 2×2 one at batch 1, the last of 81
-/// tiles), where the 16 × 16 block would compute 16 columns to keep them, for AVX-512F's packed A (8-row
-/// strips): c[(i0 + r)·ldc + q], i0 = 8·(first + s), for rows r of strips first + s, s < count (count ≤
-/// S), rows below m only, and columns q < W of `bv` (k rows of W floats). Each load takes one strip's 8
-/// rows at one k (8 floats, so no read passes the packed A) and each of its W products goes to its own
-/// chain: S = 8, 4, 3, 2 strips for W = 1, 2, 3, 4, at least eight chains, which with the S loads and
-/// the broadcasts the compiler keeps in the 16 YMM registers without spilling (checked with objdump; more
-/// strips spilled a chain to the stack; one column: one broadcast, the loads folded into the
-/// multiply-adds). Each element is one fused multiply-add chain from 0 over k in order, as grouped512 runs
-/// it, so the same bits. Intrinsics, not assembly.
-#define THIN512(W, S)                                                                                                      \
-    AVX512 static void thin512_##W(                                                                                        \
-        ptrdiff_t k, const float *ap, ptrdiff_t first, ptrdiff_t count, ptrdiff_t m, const float *bv, float *c,          \
-        ptrdiff_t ldc) {                                                                                                   \
-        __m256 acc[S][W];                                                                                                  \
-        const float *strip[S];                                                                                             \
-        for (int s = 0; s < S; s++) {                                                                                      \
-            for (int q = 0; q < W; q++) acc[s][q] = _mm256_setzero_ps();                                                   \
-            strip[s] = ap + (first + (s < count ? s : 0)) * MR512 * k;                                                     \
-        }                                                                                                                  \
-        for (ptrdiff_t p = 0; p < k; p++) {                                                                                \
-            __m256 a[S];                                                                                                   \
-            if (W == 1) {                                                                                                  \
-                __m256 b = _mm256_broadcast_ss(bv + p);                                                                    \
-                for (int s = 0; s < S; s++)                                                                                \
-                    acc[s][0] = _mm256_fmadd_ps(_mm256_loadu_ps(strip[s] + p * MR512), b, acc[s][0]);                      \
-                continue;                                                                                                  \
-            }                                                                                                              \
-            for (int s = 0; s < S; s++) a[s] = _mm256_loadu_ps(strip[s] + p * MR512);                                      \
-            for (int q = 0; q < W; q++) {                                                                                  \
-                __m256 b = _mm256_broadcast_ss(bv + p * W + q);                                                            \
-                for (int s = 0; s < S; s++) acc[s][q] = _mm256_fmadd_ps(a[s], b, acc[s][q]);                               \
-            }                                                                                                              \
-        }                                                                                                                  \
-        for (int s = 0; s < count; s++) {                                                                                  \
-            ptrdiff_t i0 = (first + s) * MR512;                                                                            \
-            for (int q = 0; q < W; q++) {                                                                                  \
-                _Alignas(32) float rows[8];                                                                                \
-                _mm256_store_ps(rows, acc[s][q]);                                                                          \
-                for (ptrdiff_t r = 0; r < MR512 && i0 + r < m; r++) c[(i0 + r) * ldc + q] = rows[r];                       \
-            }                                                                                                              \
-        }                                                                                                                  \
-    }
-THIN512(1, 8)
-THIN512(2, 4)
-THIN512(3, 3)
-THIN512(4, 2)
-
-/// The strips per call of thin256_W and thin512_W.
+/// The strips per call of thin_MR_W.
 static const int thin_strips[5] = {0, 8, 4, 3, 2};
 
 /// A register kernel: kg·groups multiply-adds per element of an MR × NR block (B strips at bs[g], rows
@@ -648,17 +603,17 @@ bool fa_sgemm_grouped_packed(
                 float *to = c + j;
                 if (kernel == FA_GEMM_AVX512) {
                     switch (w) {
-                    case 1: thin512_1(k, ap, strip, count, m, bp, to, ldc); break;
-                    case 2: thin512_2(k, ap, strip, count, m, bp, to, ldc); break;
-                    case 3: thin512_3(k, ap, strip, count, m, bp, to, ldc); break;
-                    default: thin512_4(k, ap, strip, count, m, bp, to, ldc); break;
+                    case 1: thin_8_1(k, ap, strip, count, m, bp, to, ldc); break;
+                    case 2: thin_8_2(k, ap, strip, count, m, bp, to, ldc); break;
+                    case 3: thin_8_3(k, ap, strip, count, m, bp, to, ldc); break;
+                    default: thin_8_4(k, ap, strip, count, m, bp, to, ldc); break;
                     }
                 } else {
                     switch (w) {
-                    case 1: thin256_1(k, ap, strip, count, m, bp, to, ldc); break;
-                    case 2: thin256_2(k, ap, strip, count, m, bp, to, ldc); break;
-                    case 3: thin256_3(k, ap, strip, count, m, bp, to, ldc); break;
-                    default: thin256_4(k, ap, strip, count, m, bp, to, ldc); break;
+                    case 1: thin_6_1(k, ap, strip, count, m, bp, to, ldc); break;
+                    case 2: thin_6_2(k, ap, strip, count, m, bp, to, ldc); break;
+                    case 3: thin_6_3(k, ap, strip, count, m, bp, to, ldc); break;
+                    default: thin_6_4(k, ap, strip, count, m, bp, to, ldc); break;
                     }
                 }
             }

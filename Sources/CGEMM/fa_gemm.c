@@ -587,8 +587,9 @@ bool fa_sgemm_grouped_packed(
     const float *rows_at[FA_GEMM_MAX_GROUPS];
     for (ptrdiff_t j = 0; j < n;) {
         int w = n - j < nr ? (int)(n - j) : nr;
-        // With AVX-512F a last strip of 17–36 columns (33 after 48 of 81 tiles) runs as 16-wide panels and
-        // at most four single columns (16 + 16 + 1 columns computed for 33) rather than one 48-wide block.
+        // With AVX-512F a last strip of 17–36 columns (33 after 48 of 81 tiles) runs as a 16-wide panel and
+        // what is left (a thin 1–4, a padded 5–15 or a whole 16, then a thin 1–4): 16 + 16 + 1 columns
+        // computed for 33, rather than one 48-wide block.
         if (kernel == FA_GEMM_AVX512 && w > 16 && w <= 36) w = 16;
         const ptrdiff_t next = j + w;
         if (w <= 4) {

@@ -139,12 +139,12 @@ struct GroupedProductTests {
     }
 
     /// Every element is one fused multiply-add chain over the groups, then k, from 0: exactly that chain,
-    /// bit for bit, in every kernel. The shapes cover products at most 16 columns wide (and the last 1–16
-    /// columns of wider ones), which AVX-512F runs 16 rows by 16 columns, over odd and even counts of
-    /// 8-row strips. The last one to four columns (n = 1–4, and of n = 17–20, 49, 50, 81 and 100) run
-    /// against eight to two strips at a time (6-row strips with AVX2, 8-row with AVX-512F): m = 49 and 100
-    /// need more than eight, and k = 1 runs AVX2's masked last load alone. With AVX-512F a last strip of
-    /// 17–36 columns (n = 17–20, 33, 81) runs as 16-wide panels read in place before them.
+    /// bit for bit, in every kernel. The shapes cover a product's last 1–16 columns: AVX-512F runs 5–16
+    /// of them 16 rows by 16 columns, over odd and even counts of 8-row strips. The last one to four
+    /// columns (n = 1–4, and of n = 17–20, 33, 49, 50, 81 and 100) run against eight to two strips at a
+    /// time (6-row strips with AVX2, 8-row with AVX-512F): m = 49 and 100 need more than one call, and
+    /// k = 1 runs AVX2's masked last load alone. With AVX-512F a last strip of 17–36 columns (n = 17–20,
+    /// 33, 81) runs as 16-wide panels read in place before them.
     @Test(arguments: [1, 2, 3, 4, 15, 16, 17, 20, 33, 49, 50, 64, 81, 100])
     func narrowColumnsAreTheChain(_ n: Int) {
         for (m, k, groups) in [
@@ -180,8 +180,9 @@ struct GroupedProductTests {
 
     /// No row of B is read beyond column n: B's last row ends at a page that is followed by an
     /// inaccessible one (a read past it would crash the test process). n covers whole strips read in
-    /// place (multiples of 48 and 16) and a narrow last strip.
-    @Test(arguments: [16, 32, 48, 96, 50])
+    /// place (multiples of 48 and 16), a narrow last strip, and thin last columns after 16-wide panels
+    /// read in place (20, 33).
+    @Test(arguments: [16, 32, 48, 96, 50, 20, 33])
     func readsNoFurtherThanColumnN(_ n: Int) throws {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let m = 8, k = 3, groups = 2, ldb = 100

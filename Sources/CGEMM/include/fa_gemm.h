@@ -11,10 +11,12 @@
 typedef enum {
     /// None: fa_sgemm declines and the caller uses its BLAS.
     FA_GEMM_NONE = 0,
-    /// 6 rows × 16 columns of C per step, AVX2 and FMA.
+    /// 6 rows × 16 columns of C per step, AVX2 and FMA; in the grouped products, the last one to four
+    /// columns against two to eight 6-row strips at a time (the same multiply-add chains, so the same bits).
     FA_GEMM_AVX2 = 1,
-    /// 8 rows × 48 columns of C per step, AVX-512F; in the grouped products, the last 16 or fewer columns
-    /// 16 rows × 16 columns per step (the same multiply-add chains, so the same bits).
+    /// 8 rows × 48 columns of C per step, AVX-512F; in the grouped products, a last strip of 17–36 columns
+    /// as 16-wide panels and a rest, the last 5–16 columns 16 rows × 16 columns per step, and the last one
+    /// to four against two to eight 8-row strips at a time (the same multiply-add chains, so the same bits).
     FA_GEMM_AVX512 = 2,
 } fa_gemm_kernel;
 

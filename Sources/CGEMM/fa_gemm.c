@@ -409,6 +409,14 @@ THIN(AVX512, 8, 4, 2)
 /// The strips per call of thin_MR_W.
 static const int thin_strips[5] = {0, 8, 4, 3, 2};
 
+typedef void (*thin_fn)(ptrdiff_t, const float *, ptrdiff_t, ptrdiff_t, ptrdiff_t, const float *, float *, ptrdiff_t);
+
+/// thin_MR_W by W (1–4), for AVX2's 6-row strips (row 0) and AVX-512F's 8-row ones (row 1).
+static const thin_fn thin_kernels[2][5] = {
+    {0, thin_6_1, thin_6_2, thin_6_3, thin_6_4},
+    {0, thin_8_1, thin_8_2, thin_8_3, thin_8_4},
+};
+
 /// A register kernel: kg·groups multiply-adds per element of an MR × NR block (B strips at bs[g], rows
 /// `stride` bytes apart), then the block's rows × cols written into C as `mode` says.
 typedef void (*kernel_fn)(
@@ -565,6 +573,24 @@ void fa_sgemm_pack_grouped_a(
     }
 }
 
+/// The `width`-wide panel of B's columns j ..< j + w (w ≤ width) for each group, in `rows_at`: w = width
+/// columns are read where they lie (never beyond column n), fewer are packed into a zero-padded panel in
+/// `bp`, so no read passes column n. Returns the panel's row stride in bytes.
+static ptrdiff_t panel(
+    int width, const float *b, const ptrdiff_t *b_offsets, ptrdiff_t ldb, ptrdiff_t kg, ptrdiff_t groups, ptrdiff_t j, ptrdiff_t w,
+    float *bp, const float **rows_at) {
+    if (w == width) {
+        for (ptrdiff_t g = 0; g < groups; g++) rows_at[g] = b + b_offsets[g] + j;
+        return ldb * (ptrdiff_t)sizeof(float);
+    }
+    for (ptrdiff_t g = 0; g < groups; g++) {
+        b_source source = {b + b_offsets[g], ldb, false};
+        pack_b(width, source, 0, kg, j, w, bp + g * kg * width);
+        rows_at[g] = bp + g * kg * width;
+    }
+    return width * (ptrdiff_t)sizeof(float);
+}
+
 bool fa_sgemm_grouped_packed(
     fa_gemm_kernel kernel, ptrdiff_t m, ptrdiff_t n, ptrdiff_t kg, ptrdiff_t groups, const float *ap, const float *b,
     const ptrdiff_t *b_offsets, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
@@ -585,87 +611,43 @@ bool fa_sgemm_grouped_packed(
     float *bp = grow(&s->b, &s->b_count, (size_t)(nr * k));
     if (!bp) return false;
     const float *rows_at[FA_GEMM_MAX_GROUPS];
-    for (ptrdiff_t j = 0; j < n;) {
-        int w = n - j < nr ? (int)(n - j) : nr;
+    for (ptrdiff_t j = 0, w; j < n; j += w) {
+        w = n - j < nr ? n - j : nr;
         // With AVX-512F a last strip of 17–36 columns (33 after 48 of 81 tiles) runs as a 16-wide panel and
         // what is left (a thin 1–4, a padded 5–15 or a whole 16, then a thin 1–4): 16 + 16 + 1 columns
         // computed for 33, rather than one 48-wide block.
         if (kernel == FA_GEMM_AVX512 && w > 16 && w <= 36) w = 16;
-        const ptrdiff_t next = j + w;
         if (w <= 4) {
             // One to four columns: B's columns made contiguous (k rows of w), against a few strips of A at a
             // time.
             for (ptrdiff_t g = 0; g < groups; g++)
                 for (ptrdiff_t p = 0; p < kg; p++)
-                    for (int q = 0; q < w; q++) bp[(g * kg + p) * w + q] = b[b_offsets[g] + p * ldb + j + q];
+                    for (ptrdiff_t q = 0; q < w; q++) bp[(g * kg + p) * w + q] = b[b_offsets[g] + p * ldb + j + q];
+            const thin_fn thin = thin_kernels[kernel == FA_GEMM_AVX512][w];
             const int per = thin_strips[w];
-            for (ptrdiff_t strip = 0; strip < strips; strip += per) {
-                ptrdiff_t count = strips - strip < per ? strips - strip : per;
-                float *to = c + j;
-                if (kernel == FA_GEMM_AVX512) {
-                    switch (w) {
-                    case 1: thin_8_1(k, ap, strip, count, m, bp, to, ldc); break;
-                    case 2: thin_8_2(k, ap, strip, count, m, bp, to, ldc); break;
-                    case 3: thin_8_3(k, ap, strip, count, m, bp, to, ldc); break;
-                    default: thin_8_4(k, ap, strip, count, m, bp, to, ldc); break;
-                    }
-                } else {
-                    switch (w) {
-                    case 1: thin_6_1(k, ap, strip, count, m, bp, to, ldc); break;
-                    case 2: thin_6_2(k, ap, strip, count, m, bp, to, ldc); break;
-                    case 3: thin_6_3(k, ap, strip, count, m, bp, to, ldc); break;
-                    default: thin_6_4(k, ap, strip, count, m, bp, to, ldc); break;
-                    }
-                }
-            }
-            j = next;
+            for (ptrdiff_t strip = 0; strip < strips; strip += per)
+                thin(k, ap, strip, strips - strip < per ? strips - strip : per, m, bp, c + j, ldc);
             continue;
         }
         if (kernel == FA_GEMM_AVX512 && w <= 16) {
-            // At most 16 columns left, two 8-row strips at a time: 16 whole columns read where they lie
-            // (never beyond column n), fewer packed into a zero-padded 16-wide panel.
-            ptrdiff_t panel_stride = 16 * (ptrdiff_t)sizeof(float);
-            if (w == 16) {
-                for (ptrdiff_t g = 0; g < groups; g++) rows_at[g] = b + b_offsets[g] + j;
-                panel_stride = ldb * (ptrdiff_t)sizeof(float);
-            } else {
-                for (ptrdiff_t g = 0; g < groups; g++) {
-                    b_source source = {b + b_offsets[g], ldb, false};
-                    pack_b(16, source, 0, kg, j, w, bp + g * kg * 16);
-                    rows_at[g] = bp + g * kg * 16;
-                }
-            }
+            // At most 16 columns left: a 16-wide panel, two 8-row strips at a time.
+            ptrdiff_t stride = panel(16, b, b_offsets, ldb, kg, groups, j, w, bp, rows_at);
             _Alignas(64) float acc[16 * 16];
             for (ptrdiff_t strip = 0; strip < strips; strip += 2) {
                 const float *a0 = ap + strip * mr * k, *a1 = strip + 1 < strips ? a0 + mr * k : a0;
                 ptrdiff_t i0 = strip * mr;
                 int h = m - i0 < 2 * mr ? (int)(m - i0) : 2 * mr;
-                narrow512(kg, groups, a0, a1, rows_at, panel_stride, acc);
-                store_narrow512(acc, h, w, c + i0 * ldc + j, ldc);
+                narrow512(kg, groups, a0, a1, rows_at, stride, acc);
+                store_narrow512(acc, h, (int)w, c + i0 * ldc + j, ldc);
             }
-            j = next;
             continue;
         }
-        ptrdiff_t stride;
-        if (w == nr) {
-            // Whole strips: B's rows are read where they lie (never beyond column n).
-            for (ptrdiff_t g = 0; g < groups; g++) rows_at[g] = b + b_offsets[g] + j;
-            stride = ldb * (ptrdiff_t)sizeof(float);
-        } else {
-            // The last, narrower strip: packed into a zero-padded panel, so no read passes column n.
-            for (ptrdiff_t g = 0; g < groups; g++) {
-                b_source source = {b + b_offsets[g], ldb, false};
-                pack_b(nr, source, 0, kg, j, w, bp + g * kg * nr);
-                rows_at[g] = bp + g * kg * nr;
-            }
-            stride = nr * (ptrdiff_t)sizeof(float);
-        }
+        ptrdiff_t stride = panel(nr, b, b_offsets, ldb, kg, groups, j, w, bp, rows_at);
         for (ptrdiff_t strip = 0; strip < strips; strip++) {
             ptrdiff_t i0 = strip * mr;
             int h = m - i0 < mr ? (int)(m - i0) : mr;
-            run(kg, groups, ap + strip * mr * k, rows_at, stride, c + i0 * ldc + j, ldc, h, w, write);
+            run(kg, groups, ap + strip * mr * k, rows_at, stride, c + i0 * ldc + j, ldc, h, (int)w, write);
         }
-        j = next;
     }
     return true;
 }
